@@ -1,0 +1,9 @@
+//! Pure domain logic of Sunday: value parsing ("parse, don't validate"), the permission rules
+//! and, as the product grows, column types, filters and events. No IO, no async runtime: every
+//! function here is deterministic and property-testable.
+
+pub mod accounts;
+pub mod permissions;
+pub mod text;
+
+pub use accounts::{Email, Password};

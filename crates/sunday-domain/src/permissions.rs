@@ -1,0 +1,89 @@
+//! Who may do what in an organization. The HTTP layer authenticates; these rules authorize.
+
+use sunday_types::dto::{Role, Scope, WorkspaceKind};
+
+/// Owners and admins administer the organization (members, invitations, every workspace).
+pub fn can_administer(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin)
+}
+
+/// Members and above create workspaces; viewers and guests only look.
+pub fn can_create_workspace(role: Role) -> bool {
+    matches!(role, Role::Owner | Role::Admin | Role::Member)
+}
+
+/// Whether `actor` may give `target` role to someone (or take it away). Only owners make or
+/// unmake owners, so an admin can never lock the owners out.
+pub fn can_assign_role(actor: Role, target: Role) -> bool {
+    match actor {
+        Role::Owner => true,
+        Role::Admin => target != Role::Owner,
+        _ => false,
+    }
+}
+
+/// Whether a workspace is visible to someone with `role` in its organization.
+pub fn can_see_workspace(role: Role, kind: WorkspaceKind, is_workspace_member: bool) -> bool {
+    if can_administer(role) || is_workspace_member {
+        return true;
+    }
+    kind == WorkspaceKind::Open && role != Role::Guest
+}
+
+/// Who may rename, reconfigure or delete a workspace: its organization's admins and, for a
+/// workspace they can see, members who belong to it.
+pub fn can_edit_workspace(role: Role, is_workspace_member: bool) -> bool {
+    can_administer(role) || (role == Role::Member && is_workspace_member)
+}
+
+/// The scope a personal API token needs for a request with this HTTP method.
+pub fn scope_for_method(method: &str) -> Scope {
+    match method {
+        "GET" | "HEAD" | "OPTIONS" => Scope::Read,
+        _ => Scope::Write,
+    }
+}
+
+/// `admin` implies `write`, which implies `read`.
+pub fn scopes_allow(granted: &[Scope], needed: Scope) -> bool {
+    granted.iter().any(|g| match needed {
+        Scope::Read => true,
+        Scope::Write => matches!(g, Scope::Write | Scope::Admin),
+        Scope::Admin => *g == Scope::Admin,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROLES: [Role; 5] = [Role::Owner, Role::Admin, Role::Member, Role::Viewer, Role::Guest];
+
+    #[test]
+    fn only_owners_make_owners() {
+        for r in ROLES {
+            assert_eq!(can_assign_role(r, Role::Owner), r == Role::Owner);
+        }
+        assert!(can_assign_role(Role::Admin, Role::Member));
+        assert!(!can_assign_role(Role::Member, Role::Viewer));
+    }
+
+    #[test]
+    fn closed_workspaces_hide_from_non_members() {
+        assert!(!can_see_workspace(Role::Member, WorkspaceKind::Closed, false));
+        assert!(can_see_workspace(Role::Member, WorkspaceKind::Closed, true));
+        assert!(can_see_workspace(Role::Admin, WorkspaceKind::Closed, false));
+        assert!(!can_see_workspace(Role::Guest, WorkspaceKind::Open, false));
+        assert!(can_see_workspace(Role::Viewer, WorkspaceKind::Open, false));
+    }
+
+    #[test]
+    fn scope_hierarchy() {
+        assert!(scopes_allow(&[Scope::Read], Scope::Read));
+        assert!(!scopes_allow(&[Scope::Read], Scope::Write));
+        assert!(scopes_allow(&[Scope::Admin], Scope::Write));
+        assert!(!scopes_allow(&[Scope::Write], Scope::Admin));
+        assert!(!scopes_allow(&[], Scope::Read));
+        assert_eq!(scope_for_method("DELETE"), Scope::Write);
+    }
+}

@@ -1,0 +1,141 @@
+//! One writer connection and a fixed set of reader connections, used from tokio's blocking
+//! pool. A reader is checked out for one closure; when all are busy the caller waits on a
+//! condition variable (bounded by the pool size, so memory stays fixed).
+
+use std::{
+    path::Path,
+    sync::{Arc, Condvar, Mutex},
+};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use sunday_store::{PoolStats, StoreError, StoreResult};
+
+use crate::rows::db_err;
+
+#[derive(Clone)]
+pub struct Pool {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    reader_freed: Condvar,
+    size: usize,
+}
+
+fn configure(conn: &Connection) -> StoreResult<()> {
+    // NORMAL is durable in WAL mode against process crashes; only an OS crash or power loss
+    // can roll back the last transactions, and never corrupts the file.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;
+         PRAGMA cache_size = -16000;",
+    )
+    .map_err(db_err)
+}
+
+impl Pool {
+    pub fn open(path: &Path, readers: usize) -> StoreResult<Pool> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+        let open = |flags: OpenFlags| -> StoreResult<Connection> {
+            let conn = Connection::open_with_flags(path, flags)
+                .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+            configure(&conn)?;
+            Ok(conn)
+        };
+        let writer = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let readers = (0..readers)
+            .map(|_| open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let size = readers.len() + 1;
+        Ok(Pool {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers: Mutex::new(readers),
+                reader_freed: Condvar::new(),
+                size,
+            }),
+        })
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        let idle_readers = self.inner.readers.lock().map(|r| r.len()).unwrap_or(0);
+        let writer_idle = usize::from(self.inner.writer.try_lock().is_ok());
+        PoolStats { size: self.inner.size, available: idle_readers + writer_idle }
+    }
+
+    /// Runs `f` on a reader connection.
+    pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = inner.checkout()?;
+            let result = f(&conn);
+            inner.checkin(conn);
+            result
+        })
+        .await
+        .map_err(StoreError::internal)?
+    }
+
+    /// Runs `f` on the writer connection, outside any explicit transaction (single
+    /// statements are atomic on their own).
+    pub async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner.writer.lock().map_err(|_| StoreError::internal("sqlite writer lock poisoned"))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(StoreError::internal)?
+    }
+
+    /// Runs `f` in one immediate transaction on the writer: committed when `f` returns `Ok`,
+    /// rolled back (nothing written) when it returns an error.
+    pub async fn transaction<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T> + Send + 'static,
+    {
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+            let value = f(&tx)?;
+            tx.commit().map_err(db_err)?;
+            Ok(value)
+        })
+        .await
+    }
+}
+
+impl Inner {
+    fn checkout(&self) -> StoreResult<Connection> {
+        let mut readers = self.readers.lock().map_err(|_| StoreError::internal("sqlite reader pool poisoned"))?;
+        loop {
+            if let Some(conn) = readers.pop() {
+                return Ok(conn);
+            }
+            readers = self.reader_freed.wait(readers).map_err(|_| StoreError::internal("sqlite reader pool poisoned"))?;
+        }
+    }
+
+    fn checkin(&self, conn: Connection) {
+        if let Ok(mut readers) = self.readers.lock() {
+            readers.push(conn);
+            self.reader_freed.notify_one();
+        }
+    }
+}

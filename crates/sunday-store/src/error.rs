@@ -1,0 +1,41 @@
+//! Store failures: either an outcome the caller asked about (a rule the data enforces, such
+//! as a unique email) named by its API error code, or a fault of the store itself.
+
+use sunday_types::{ApiError, ErrorCode};
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A rule enforced by the data (unique email, last owner, used invitation…).
+    #[error("rejected: {0}")]
+    Rejected(ErrorCode),
+    /// A conditional write lost: the current state, serialized for the client.
+    #[error("version conflict")]
+    VersionConflict(serde_json::Value),
+    /// The store cannot be reached (connection refused, pool timed out).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else: a bug or a corrupt row.
+    #[error("store error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        StoreError::Internal(e.into())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Rejected(code) => ApiError::of(code),
+            StoreError::VersionConflict(current) => {
+                ApiError::of(ErrorCode::VersionConflict).with_details(serde_json::json!({ "current": current }))
+            }
+            StoreError::Unavailable(msg) => ApiError::unavailable(msg),
+            e @ StoreError::Internal(_) => ApiError::internal(e),
+        }
+    }
+}

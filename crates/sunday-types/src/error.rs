@@ -1,0 +1,232 @@
+//! The one error-code table.
+//!
+//! Every failure a client can see is an [`ErrorCode`]: a stable snake_case `code`, a `kind`
+//! (one of the API's nine kinds) and the HTTP status that kind implies. Module errors convert
+//! into [`ApiError`]; the HTTP layer only renders it. Codes are never renamed once released:
+//! clients match on them.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The coarse class of an error; fixes the HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    InvalidRequest,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    RateLimited,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::InvalidRequest => 400,
+            ErrorKind::Unauthenticated => 401,
+            ErrorKind::Forbidden => 403,
+            ErrorKind::NotFound => 404,
+            ErrorKind::Conflict => 409,
+            ErrorKind::PayloadTooLarge => 413,
+            ErrorKind::RateLimited => 429,
+            ErrorKind::Internal => 500,
+            ErrorKind::Unavailable => 503,
+        }
+    }
+}
+
+macro_rules! error_codes {
+    ($($variant:ident => ($code:literal, $kind:ident, $status:expr, $doc:literal)),* $(,)?) => {
+        /// Every stable error code of the API.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode { $( #[doc = $doc] $variant ),* }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code),* }
+            }
+
+            pub fn kind(self) -> ErrorKind {
+                match self { $(ErrorCode::$variant => ErrorKind::$kind),* }
+            }
+
+            /// The HTTP status: the kind's, except for the two protocol-level codes that HTTP
+            /// itself names more precisely (405, 415).
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$variant => { let s: Option<u16> = $status; s.unwrap_or(ErrorKind::$kind.status()) }),* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $doc),* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson => ("malformed_json", InvalidRequest, None, "The body is not valid JSON."),
+    InvalidBody => ("invalid_body", InvalidRequest, None, "The JSON does not match the expected shape: unknown field, wrong type or missing field."),
+    InvalidContentType => ("invalid_content_type", InvalidRequest, Some(415), "The body must be sent as `application/json`."),
+    InvalidParameter => ("invalid_parameter", InvalidRequest, None, "A path or query parameter is malformed."),
+    ValidationFailed => ("validation_failed", InvalidRequest, None, "A field breaks a rule; `details.field` and `details.rule` name them."),
+    InvalidEmail => ("invalid_email", InvalidRequest, None, "The email address is not valid."),
+    WeakPassword => ("weak_password", InvalidRequest, None, "The password does not meet the policy (10 to 256 characters, not only one repeated character, not the email)."),
+    InviteInvalid => ("invite_invalid", InvalidRequest, None, "The invitation was already used, has expired or is for another email address."),
+    NotASession => ("not_a_session", InvalidRequest, None, "Logout ends a login session; personal API tokens are revoked with DELETE /me/tokens/{id}."),
+    MethodNotAllowed => ("method_not_allowed", InvalidRequest, Some(405), "The path exists but not with this method."),
+    Unauthenticated => ("unauthenticated", Unauthenticated, None, "No credentials were sent."),
+    InvalidCredentials => ("invalid_credentials", Unauthenticated, None, "Email or password is wrong."),
+    InvalidSession => ("invalid_session", Unauthenticated, None, "The session or token is unknown, expired or revoked."),
+    CsrfTokenMissing => ("csrf_token_missing", Forbidden, None, "A cookie-authenticated write must carry the `X-CSRF-Token` header returned at login."),
+    CsrfTokenInvalid => ("csrf_token_invalid", Forbidden, None, "The `X-CSRF-Token` header does not match the session."),
+    InsufficientScope => ("insufficient_scope", Forbidden, None, "The personal API token lacks the scope this request needs."),
+    Forbidden => ("forbidden", Forbidden, None, "Your role does not allow this action."),
+    RouteNotFound => ("route_not_found", NotFound, None, "No such path."),
+    OrgNotFound => ("org_not_found", NotFound, None, "No such organization (or it is not yours)."),
+    UserNotFound => ("user_not_found", NotFound, None, "No such user."),
+    MemberNotFound => ("member_not_found", NotFound, None, "The user is not a member."),
+    InviteNotFound => ("invite_not_found", NotFound, None, "No such invitation."),
+    TokenNotFound => ("token_not_found", NotFound, None, "No such personal API token."),
+    WorkspaceNotFound => ("workspace_not_found", NotFound, None, "No such workspace (or it is not visible to you)."),
+    EmailTaken => ("email_taken", Conflict, None, "An account with this email already exists."),
+    AlreadyMember => ("already_member", Conflict, None, "The user is already a member."),
+    LastOwner => ("last_owner", Conflict, None, "An organization must keep at least one owner."),
+    VersionConflict => ("version_conflict", Conflict, None, "The resource changed since the version you sent; `details.current` holds it."),
+    PayloadTooLarge => ("payload_too_large", PayloadTooLarge, None, "The request body exceeds the configured limit."),
+    RateLimited => ("rate_limited", RateLimited, None, "Too many requests; retry after `Retry-After` seconds."),
+    TooManyLoginAttempts => ("too_many_login_attempts", RateLimited, None, "Too many failed logins for this account or address; retry after `Retry-After` seconds."),
+    Internal => ("internal", Internal, None, "An internal error; it was logged with the request id."),
+    Unavailable => ("unavailable", Unavailable, None, "A dependency (the store) is unavailable; retry later."),
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error as the API reports it. Internal causes are kept out of the message: they are
+/// logged by the HTTP layer and the client sees a generic text.
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub details: Option<serde_json::Value>,
+    /// Seconds to wait, for rate-limit codes (`Retry-After`).
+    pub retry_after: Option<u64>,
+    /// The underlying cause of an internal error, for the log only.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), details: None, retry_after: None, source: None }
+    }
+
+    /// The code's own description as the message.
+    pub fn of(code: ErrorCode) -> Self {
+        Self::new(code, code.description())
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs.max(1));
+        self
+    }
+
+    /// An internal fault: the cause is logged, never shown.
+    pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        let mut e = Self::of(ErrorCode::Internal);
+        e.source = Some(source.into());
+        e
+    }
+
+    pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        let mut e = Self::of(ErrorCode::Unavailable);
+        e.source = Some(source.into());
+        e
+    }
+
+    /// A rule broken by one field of the input.
+    pub fn validation(field: &str, rule: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ValidationFailed, message)
+            .with_details(serde_json::json!({"field": field, "rule": rule}))
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+
+    pub fn body(&self, request_id: Option<String>) -> ErrorBody {
+        ErrorBody {
+            code: self.code.as_str().to_owned(),
+            message: self.message.clone(),
+            kind: self.code.kind(),
+            request_id,
+            details: self.details.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(src) = &self.source {
+            write!(f, ": {src}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code, e.g. `workspace_not_found`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+    pub kind: ErrorKind,
+    /// The `X-Request-Id` of the request, to quote when reporting a problem.
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_never_200() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {}", c.as_str());
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+            assert!(c.status() >= 400);
+        }
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let e = ApiError::internal(std::io::Error::other("disk on fire at /secret/path"));
+        let body = serde_json::to_string(&e.body(None)).unwrap();
+        assert!(!body.contains("secret"));
+        assert_eq!(e.status(), 500);
+    }
+}

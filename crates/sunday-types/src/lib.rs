@@ -1,0 +1,13 @@
+//! Shared vocabulary of Sunday: identifiers, the API's data transfer objects and the one
+//! error-code table every layer converts into.
+//!
+//! This crate performs no IO and depends on no runtime, web framework or database driver, so
+//! every other crate (domain logic, stores, services, HTTP) can use it.
+
+pub mod dto;
+pub mod error;
+pub mod ids;
+pub mod time;
+
+pub use error::{ApiError, ErrorBody, ErrorCode, ErrorKind};
+pub use ids::*;
