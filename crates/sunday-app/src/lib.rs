@@ -1,1 +1,55 @@
-//! placeholder
+//! Sunday's use cases. Each service is a struct holding its dependencies (the store port,
+//! the clock-free helpers, the limiters) and exposes one method per use case, taking the
+//! authenticated [`Actor`]. Services authorize (via `sunday-domain`'s rules), validate input,
+//! and call the store once per use case so each is one transaction. Nothing here knows HTTP.
+
+pub mod accounts;
+mod actor;
+pub mod cursor;
+pub mod crypto;
+pub mod limits;
+pub mod orgs;
+pub mod workspaces;
+
+use std::sync::Arc;
+
+pub use actor::{Actor, Credentials};
+use sunday_store::Store;
+
+/// Settings the services need, extracted from the configuration by the composition root.
+#[derive(Clone, Debug)]
+pub struct AppSettings {
+    pub session_ttl_ms: i64,
+    pub invite_ttl_ms: i64,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub login_failures_per_account: u32,
+    pub login_failures_per_ip: u32,
+    pub login_window_secs: u64,
+}
+
+/// All services, cheap to clone (shared behind `Arc`s).
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub accounts: accounts::AccountService,
+    pub orgs: orgs::OrgService,
+    pub workspaces: workspaces::WorkspaceService,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, settings: AppSettings) -> App {
+        let hasher = crypto::PasswordHasher::new(settings.argon2_memory_kib, settings.argon2_iterations);
+        let throttle = Arc::new(limits::LoginThrottle::new(
+            settings.login_failures_per_account,
+            settings.login_failures_per_ip,
+            std::time::Duration::from_secs(settings.login_window_secs),
+        ));
+        App {
+            accounts: accounts::AccountService::new(store.clone(), hasher, throttle, settings.clone()),
+            orgs: orgs::OrgService::new(store.clone(), settings.clone()),
+            workspaces: workspaces::WorkspaceService::new(store.clone()),
+            store,
+        }
+    }
+}

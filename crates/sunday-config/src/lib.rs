@@ -1,1 +1,318 @@
-//! placeholder
+//! One configuration tree for every role of the `sunday` binary.
+//!
+//! Layers, later ones winning: built-in defaults < `sunday.toml` (or `--config FILE`) <
+//! environment `SUNDAY_*` < command-line flags. Environment names map onto keys with `__` as
+//! the section separator (`SUNDAY_GATEWAY__BODY_LIMIT_BYTES=1048576`); the top-level keys
+//! have short forms (`SUNDAY_LISTEN`, `SUNDAY_DATA_DIR`, `SUNDAY_ROLES`). The merged tree is
+//! checked for unknown keys and wrong types, then validated; every error names the key.
+//! Secrets are wrapped in [`Secret`], whose `Debug` prints `[redacted]`.
+
+mod secret;
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use serde::{Deserialize, Serialize};
+pub use secret::Secret;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (logged at start).
+    pub listen: SocketAddr,
+    /// Where the embedded store and local files live.
+    pub data_dir: PathBuf,
+    /// Roles this node runs: any of `api`, `realtime`, `worker`, `scheduler`, or `all`.
+    pub roles: Vec<String>,
+    pub log: LogConfig,
+    pub store: StoreConfig,
+    pub auth: AuthConfig,
+    pub gateway: GatewayConfig,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// `pretty` (for a terminal) or `json` (for log collectors).
+    pub format: String,
+    /// A `tracing` filter, e.g. `info` or `sunday=debug,info`.
+    pub level: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`. Empty: `sqlite://<data_dir>/sunday.db`.
+    pub url: Secret,
+    /// SQLite reader connections (the writer is always one).
+    pub sqlite_readers: usize,
+    /// PostgreSQL pool size.
+    pub postgres_max_connections: usize,
+    /// Apply pending migrations when `serve` starts.
+    pub auto_migrate: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Lifetime of a login session.
+    pub session_ttl_hours: u64,
+    /// Lifetime of an invitation.
+    pub invite_ttl_hours: u64,
+    /// Mark the session cookie `Secure` (set when Sunday is served over HTTPS).
+    pub cookie_secure: bool,
+    /// argon2id memory cost in KiB (OWASP's minimum is 19456).
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations.
+    pub argon2_iterations: u32,
+    /// Failed logins for one account within the window before it is throttled.
+    pub login_failures_per_account: u32,
+    /// Failed logins from one IP within the window before it is throttled.
+    pub login_failures_per_ip: u32,
+    pub login_window_secs: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// Largest accepted request body.
+    pub body_limit_bytes: usize,
+    /// Sustained requests per second per client IP (0 disables the limit).
+    pub rate_limit_ip_per_sec: u32,
+    /// Burst allowance per client IP.
+    pub rate_limit_ip_burst: u32,
+    /// Sustained requests per second per authenticated user (0 disables the limit).
+    pub rate_limit_user_per_sec: u32,
+    pub rate_limit_user_burst: u32,
+    /// Origins allowed to call the API from a browser (`*` for any); empty: same origin only.
+    pub cors_allowed_origins: Vec<String>,
+    /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Seconds to let in-flight requests finish on shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            roles: vec!["all".into()],
+            log: LogConfig { format: "pretty".into(), level: "info".into() },
+            store: StoreConfig {
+                url: Secret::default(),
+                sqlite_readers: 4,
+                postgres_max_connections: 16,
+                auto_migrate: true,
+            },
+            auth: AuthConfig {
+                session_ttl_hours: 24 * 30,
+                invite_ttl_hours: 24 * 7,
+                cookie_secure: false,
+                argon2_memory_kib: 19456,
+                argon2_iterations: 2,
+                login_failures_per_account: 5,
+                login_failures_per_ip: 50,
+                login_window_secs: 900,
+            },
+            gateway: GatewayConfig {
+                body_limit_bytes: 2 * 1024 * 1024,
+                rate_limit_ip_per_sec: 200,
+                rate_limit_ip_burst: 400,
+                rate_limit_user_per_sec: 100,
+                rate_limit_user_burst: 200,
+                cors_allowed_origins: vec![],
+                trust_forwarded_for: false,
+                shutdown_grace_secs: 20,
+            },
+        }
+    }
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("invalid config at `{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { key: key.into(), reason: reason.into() }
+}
+
+/// What a store URL selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+pub const ROLES: [&str; 4] = ["api", "realtime", "worker", "scheduler"];
+
+impl Config {
+    /// Loads the layers. `file` is an explicit config path (must exist); without one,
+    /// `./sunday.toml` is read when present. `env` is the process environment (passed in so
+    /// tests need not mutate the real one); `cli` holds flag overrides as `key.path = value`.
+    pub fn load(
+        file: Option<&std::path::Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+        cli: &[(String, toml::Value)],
+    ) -> Result<Config, ConfigError> {
+        let mut tree = toml::Value::try_from(Config::default()).map_err(|e| invalid("<defaults>", e.to_string()))?;
+        let default_file = std::path::Path::new("sunday.toml");
+        let file = match file {
+            Some(f) => Some(f),
+            None if default_file.exists() => Some(default_file),
+            None => None,
+        };
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
+            let layer: toml::Value = toml::from_str(&text)
+                .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
+            merge(&mut tree, layer);
+        }
+        for (name, value) in env {
+            if let Some(key) = env_key(&name) {
+                set_path(&mut tree, &key, scalar(&value))?;
+            }
+        }
+        for (key, value) in cli {
+            set_path(&mut tree, key, value.clone())?;
+        }
+        let config: Config = serde_path_to_error::deserialize(tree).map_err(|e| {
+            let path = e.path().to_string();
+            invalid(&path, e.into_inner().to_string())
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the values that types alone do not.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for role in &self.roles {
+            if role != "all" && !ROLES.contains(&role.as_str()) {
+                return Err(invalid("roles", format!("unknown role `{role}` (expected all, {})", ROLES.join(", "))));
+            }
+        }
+        if !matches!(self.log.format.as_str(), "pretty" | "json") {
+            return Err(invalid("log.format", "expected `pretty` or `json`"));
+        }
+        self.store_url()?;
+        if self.store.sqlite_readers == 0 || self.store.sqlite_readers > 64 {
+            return Err(invalid("store.sqlite_readers", "must be between 1 and 64"));
+        }
+        if self.store.postgres_max_connections == 0 {
+            return Err(invalid("store.postgres_max_connections", "must be at least 1"));
+        }
+        if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations == 0 {
+            return Err(invalid("auth.argon2_memory_kib", "argon2 needs at least 8 KiB and 1 iteration"));
+        }
+        if self.auth.session_ttl_hours == 0 {
+            return Err(invalid("auth.session_ttl_hours", "must be at least 1"));
+        }
+        if self.gateway.body_limit_bytes < 1024 {
+            return Err(invalid("gateway.body_limit_bytes", "must be at least 1024"));
+        }
+        Ok(())
+    }
+
+    /// The store selected by `store.url` (scheme decides the backend).
+    pub fn store_url(&self) -> Result<StoreUrl, ConfigError> {
+        let url = self.store.url.expose();
+        if url.is_empty() {
+            return Ok(StoreUrl::Sqlite(self.data_dir.join("sunday.db")));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(invalid("store.url", "sqlite:// needs a file path"));
+            }
+            return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(StoreUrl::Postgres(url.to_owned()));
+        }
+        let scheme = url.split("://").next().unwrap_or(url);
+        Err(invalid("store.url", format!("unsupported scheme `{scheme}` (expected sqlite:// or postgres://)")))
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == "all" || r == role)
+    }
+
+    /// The defaults as a TOML document (`sunday config print-default`).
+    pub fn default_toml() -> String {
+        toml::to_string_pretty(&Config::default()).unwrap_or_default()
+    }
+}
+
+/// `SUNDAY_LISTEN` → `listen`, `SUNDAY_GATEWAY__BODY_LIMIT_BYTES` → `gateway.body_limit_bytes`.
+/// `SUNDAY_CONFIG` names the file and is not a key.
+fn env_key(name: &str) -> Option<String> {
+    let rest = name.strip_prefix("SUNDAY_")?;
+    if rest.is_empty() || rest == "CONFIG" {
+        return None;
+    }
+    Some(rest.to_lowercase().replace("__", "."))
+}
+
+/// Environment values are strings; read them as TOML scalars or arrays where they parse
+/// (`8080`, `true`, `["a","b"]`), otherwise as text. Comma lists become arrays for `roles`
+/// and `cors_allowed_origins`, handled by [`set_path`].
+fn scalar(raw: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_owned()))
+}
+
+fn merge(base: &mut toml::Value, layer: toml::Value) {
+    match (base, layer) {
+        (toml::Value::Table(b), toml::Value::Table(l)) => {
+            for (k, v) in l {
+                match b.get_mut(&k) {
+                    Some(existing) => merge(existing, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, l) => *b = l,
+    }
+}
+
+fn set_path(tree: &mut toml::Value, key: &str, mut value: toml::Value) -> Result<(), ConfigError> {
+    let parts: Vec<&str> = key.split('.').collect();
+    let mut node = tree;
+    for part in &parts[..parts.len() - 1] {
+        node = node
+            .as_table_mut()
+            .and_then(|t| t.get_mut(*part))
+            .ok_or_else(|| invalid(key, "unknown key"))?;
+    }
+    let table = node.as_table_mut().ok_or_else(|| invalid(key, "unknown key"))?;
+    let leaf = parts[parts.len() - 1];
+    let existing = table.get(leaf).ok_or_else(|| invalid(key, "unknown key"))?;
+    // A list setting given as "a,b" (env or flag) is split into an array.
+    if let (toml::Value::Array(_), toml::Value::String(s)) = (existing, &value) {
+        value = toml::Value::Array(s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|p| toml::Value::String(p.into())).collect());
+    }
+    // A string setting whose env value happened to parse as a number stays a string.
+    if let (toml::Value::String(_), v) = (existing, &value) {
+        if !v.is_str() {
+            value = toml::Value::String(match v {
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => other.to_string(),
+            });
+        }
+    }
+    table.insert(leaf.to_owned(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

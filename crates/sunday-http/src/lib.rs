@@ -1,1 +1,68 @@
-//! placeholder
+//! The HTTP face of Sunday: axum routers per resource, the extractors that turn requests into
+//! typed commands and an authenticated [`sunday_app::Actor`], the gateway middleware (request
+//! ids, rate limits, body limits, compression, security headers, CORS, metrics) and the
+//! OpenAPI document, generated from the same declarations as the routes.
+//!
+//! Handlers are thin: extract, call one service method, shape the response.
+
+mod error;
+mod extract;
+mod middleware;
+mod openapi;
+mod routes;
+
+use std::sync::Arc;
+
+use axum::Router;
+use sunday_app::{limits::RateLimiter, App};
+
+pub use error::{current_request_id, HttpError};
+pub use openapi::openapi_spec;
+
+/// Gateway settings, extracted from the configuration by the composition root.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    pub body_limit_bytes: usize,
+    pub rate_limit_ip_per_sec: u32,
+    pub rate_limit_ip_burst: u32,
+    pub rate_limit_user_per_sec: u32,
+    pub rate_limit_user_burst: u32,
+    pub cors_allowed_origins: Vec<String>,
+    pub trust_forwarded_for: bool,
+    pub cookie_secure: bool,
+    pub session_ttl_secs: i64,
+}
+
+/// Renders the Prometheus exposition text (provided by the composition root, which owns
+/// the metrics recorder).
+pub type MetricsRender = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: App,
+    pub settings: Arc<HttpSettings>,
+    pub ip_limiter: Arc<RateLimiter>,
+    pub user_limiter: Arc<RateLimiter>,
+    pub metrics: MetricsRender,
+}
+
+impl HttpState {
+    pub fn new(app: App, settings: HttpSettings, metrics: MetricsRender) -> HttpState {
+        HttpState {
+            ip_limiter: Arc::new(RateLimiter::new(settings.rate_limit_ip_per_sec, settings.rate_limit_ip_burst)),
+            user_limiter: Arc::new(RateLimiter::new(settings.rate_limit_user_per_sec, settings.rate_limit_user_burst)),
+            settings: Arc::new(settings),
+            app,
+            metrics,
+        }
+    }
+}
+
+/// The complete application: API routes, operations endpoints and the gateway layers.
+pub fn router(state: HttpState) -> Router {
+    let (routes, spec) = routes::all().split_for_parts();
+    let spec = Arc::new(openapi::finish(spec));
+    let routes = routes.merge(routes::ops::spec_route(spec));
+    middleware::wrap(routes, state)
+}

@@ -1,1 +1,164 @@
-//! placeholder
+//! The composition root: configuration → store → services → HTTP, for every role of the
+//! binary, with graceful shutdown. Also what tests and benchmarks start in-process
+//! ([`start`] on port 0).
+
+mod observability;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use sunday_app::{App, AppSettings};
+use sunday_config::{Config, StoreUrl};
+use sunday_http::{HttpSettings, HttpState};
+use sunday_store::Store;
+use sunday_store_postgres::PostgresStore;
+use sunday_store_sqlite::SqliteStore;
+use tokio::sync::watch;
+
+pub use observability::init_logging;
+
+/// Opens the configured store; migrates it when `migrate` is set.
+pub async fn open_store(config: &Config, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(match config.store_url()? {
+        StoreUrl::Sqlite(path) => {
+            let store = SqliteStore::open(&path, config.store.sqlite_readers)
+                .await
+                .with_context(|| format!("opening sqlite store at {}", path.display()))?;
+            if migrate {
+                store.migrate().await.context("migrating sqlite store")?;
+            }
+            tracing::info!(path = %path.display(), "store: sqlite");
+            Arc::new(store)
+        }
+        StoreUrl::Postgres(url) => {
+            let store = PostgresStore::connect(&url, config.store.postgres_max_connections)
+                .await
+                .context("connecting to postgres")?;
+            if migrate {
+                store.migrate().await.context("migrating postgres store")?;
+            }
+            tracing::info!("store: postgres");
+            Arc::new(store)
+        }
+    })
+}
+
+/// Applies migrations and returns the schema version (`sunday migrate`).
+pub async fn migrate(config: &Config) -> anyhow::Result<i64> {
+    let store = open_store(config, true).await?;
+    Ok(store.schema_version().await?)
+}
+
+fn app_settings(config: &Config) -> AppSettings {
+    let a = &config.auth;
+    AppSettings {
+        session_ttl_ms: (a.session_ttl_hours as i64).saturating_mul(3_600_000),
+        invite_ttl_ms: (a.invite_ttl_hours as i64).saturating_mul(3_600_000),
+        argon2_memory_kib: a.argon2_memory_kib,
+        argon2_iterations: a.argon2_iterations,
+        login_failures_per_account: a.login_failures_per_account,
+        login_failures_per_ip: a.login_failures_per_ip,
+        login_window_secs: a.login_window_secs,
+    }
+}
+
+fn http_settings(config: &Config) -> HttpSettings {
+    let g = &config.gateway;
+    HttpSettings {
+        body_limit_bytes: g.body_limit_bytes,
+        rate_limit_ip_per_sec: g.rate_limit_ip_per_sec,
+        rate_limit_ip_burst: g.rate_limit_ip_burst,
+        rate_limit_user_per_sec: g.rate_limit_user_per_sec,
+        rate_limit_user_burst: g.rate_limit_user_burst,
+        cors_allowed_origins: g.cors_allowed_origins.clone(),
+        trust_forwarded_for: g.trust_forwarded_for,
+        cookie_secure: config.auth.cookie_secure,
+        session_ttl_secs: (config.auth.session_ttl_hours as i64).saturating_mul(3600),
+    }
+}
+
+/// A server started in the background.
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    grace: Duration,
+}
+
+impl Running {
+    /// Stops accepting connections, lets in-flight requests finish (up to the grace period),
+    /// then returns.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        match tokio::time::timeout(self.grace, self.task).await {
+            Ok(joined) => Ok(joined??),
+            Err(_) => {
+                tracing::warn!("grace period over; dropping remaining connections");
+                Ok(())
+            }
+        }
+    }
+
+    /// Waits until the server stops on its own (it only does on an IO error).
+    pub async fn wait(&mut self) -> anyhow::Result<()> {
+        Ok((&mut self.task).await??)
+    }
+}
+
+/// Builds everything from the configuration, binds the listener and serves in the
+/// background.
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let metrics = observability::metrics_render()?;
+    let store = open_store(&config, config.store.auto_migrate).await?;
+    let app = App::new(store, app_settings(&config));
+    let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics));
+
+    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, roles = ?config.roles, "sunday is listening");
+    for role in ["realtime", "worker", "scheduler"] {
+        if config.has_role(role) {
+            tracing::debug!(role, "role enabled (no background work registered yet)");
+        }
+    }
+    let (stop, mut stopped) = watch::channel(false);
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    Ok(Running { addr, stop, task, grace: Duration::from_secs(config.gateway.shutdown_grace_secs) })
+}
+
+/// `sunday serve`: runs until SIGINT or SIGTERM, then drains.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let mut running = start(config).await?;
+    tokio::select! {
+        result = running.wait() => result,
+        _ = shutdown_signal() => {
+            tracing::info!("shutting down: draining in-flight requests");
+            running.shutdown().await
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,1 +1,96 @@
-fn main() {}
+//! `sunday`: one binary for every role. `serve` runs the product (by default everything, on
+//! an embedded SQLite store under `./data`); `migrate` applies schema migrations;
+//! `config print-default` shows every setting with its default; `openapi` prints the API
+//! specification.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use sunday_config::Config;
+
+#[derive(Parser)]
+#[command(name = "sunday", version, about = "Sunday: the self-hostable Work OS")]
+struct Cli {
+    /// Configuration file (default: ./sunday.toml when present).
+    #[arg(long, global = true, env = "SUNDAY_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free one).
+    #[arg(long, global = true)]
+    listen: Option<String>,
+    /// Directory for the embedded store and local files.
+    #[arg(long, global = true)]
+    data_dir: Option<String>,
+    /// Roles to run: all, or a comma list of api, realtime, worker, scheduler.
+    #[arg(long, global = true)]
+    roles: Option<String>,
+    /// Log format: pretty or json.
+    #[arg(long, global = true)]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run Sunday.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Print the OpenAPI specification (JSON).
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print every setting with its default value, as TOML.
+    PrintDefault,
+}
+
+impl Cli {
+    fn overrides(&self) -> Vec<(String, toml::Value)> {
+        let mut out = Vec::new();
+        let mut set = |key: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push((key.to_owned(), toml::Value::String(v.clone())));
+            }
+        };
+        set("listen", &self.listen);
+        set("data_dir", &self.data_dir);
+        set("roles", &self.roles);
+        set("log.format", &self.log_format);
+        out
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Config { command: ConfigCommand::PrintDefault } => {
+            print!("{}", Config::default_toml());
+            return Ok(());
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&sunday_http::openapi_spec())?);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let config = Config::load(cli.config.as_deref(), std::env::vars(), &cli.overrides())?;
+    sunday_server::init_logging(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Migrate => {
+                let version = sunday_server::migrate(&config).await?;
+                tracing::info!(version, "migrations applied");
+                Ok(())
+            }
+            _ => sunday_server::serve(config).await,
+        }
+    })
+}

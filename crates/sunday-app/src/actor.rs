@@ -1,0 +1,36 @@
+//! Who is calling, and with what kind of credential.
+
+use sunday_domain::permissions::scopes_allow;
+use sunday_types::{
+    dto::Scope,
+    ApiError, ErrorCode, TokenId, UserId,
+};
+
+/// How the caller authenticated.
+#[derive(Clone, Debug)]
+pub enum Credentials {
+    /// A login session (cookie or bearer); may do anything the user's roles allow.
+    Session { token_hash: String, csrf_token: String },
+    /// A personal API token, limited to its scopes.
+    Token { id: TokenId, scopes: Vec<Scope> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub credentials: Credentials,
+}
+
+impl Actor {
+    /// Fails with `insufficient_scope` when a personal token lacks `scope`.
+    pub fn require_scope(&self, scope: Scope) -> Result<(), ApiError> {
+        match &self.credentials {
+            Credentials::Session { .. } => Ok(()),
+            Credentials::Token { scopes, .. } if scopes_allow(scopes, scope) => Ok(()),
+            Credentials::Token { .. } => Err(ApiError::new(
+                ErrorCode::InsufficientScope,
+                format!("this personal API token lacks the `{}` scope", scope.as_str()),
+            )),
+        }
+    }
+}

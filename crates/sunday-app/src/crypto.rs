@@ -1,0 +1,120 @@
+//! Secrets: random tokens, their stored hashes, and password hashing with argon2id.
+//!
+//! Bearer tokens carry 256 random bits, so a fast SHA-256 is the right stored form (no
+//! brute force is possible); passwords are low-entropy and get argon2id. Token prefixes
+//! tell a session (`sus_`) from a personal API token (`sup_`) and an invitation (`sui_`)
+//! without a lookup, and make leaked secrets easy to scan for.
+
+use argon2::{password_hash::SaltString, Algorithm, Argon2, Params, PasswordHash, PasswordVerifier, Version};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sunday_types::ApiError;
+
+pub const SESSION_PREFIX: &str = "sus_";
+pub const PERSONAL_TOKEN_PREFIX: &str = "sup_";
+pub const INVITE_PREFIX: &str = "sui_";
+
+/// A fresh secret: the prefix and 32 random bytes, base64url.
+pub fn new_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The stored form of a token: hex SHA-256.
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// argon2id with configured costs; hashing runs on the blocking pool so a signup burst
+/// cannot stall the async workers.
+#[derive(Clone)]
+pub struct PasswordHasher {
+    params: Params,
+    /// A real hash of a random password, verified against when the account does not exist
+    /// so that a login's timing does not reveal whether an email is registered.
+    dummy: std::sync::Arc<std::sync::OnceLock<String>>,
+}
+
+impl PasswordHasher {
+    pub fn new(memory_kib: u32, iterations: u32) -> PasswordHasher {
+        let params = Params::new(memory_kib.max(8), iterations.max(1), 1, None).unwrap_or_default();
+        PasswordHasher { params, dummy: Default::default() }
+    }
+
+    fn argon(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let argon = self.argon();
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            argon2::PasswordHasher::hash_password(&argon, password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Whether `password` matches `stored` (a PHC string). A malformed stored hash counts as
+    /// a mismatch and is logged.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
+        let stored = match stored {
+            Some(s) => (s, true),
+            None => (self.dummy_hash().await?, false),
+        };
+        let argon = self.argon();
+        tokio::task::spawn_blocking(move || {
+            let (hash, real) = stored;
+            let parsed = match PasswordHash::new(&hash) {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!(error = %e, "stored password hash is malformed");
+                    return false;
+                }
+            };
+            argon.verify_password(password.as_bytes(), &parsed).is_ok() && real
+        })
+        .await
+        .map_err(ApiError::internal)
+    }
+
+    async fn dummy_hash(&self) -> Result<String, ApiError> {
+        if let Some(h) = self.dummy.get() {
+            return Ok(h.clone());
+        }
+        let h = self.hash(new_token("")).await?;
+        Ok(self.dummy.get_or_init(|| h).clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_prefixed_and_hash_stably() {
+        let a = new_token(SESSION_PREFIX);
+        let b = new_token(SESSION_PREFIX);
+        assert!(a.starts_with("sus_") && a.len() > 40);
+        assert_ne!(a, b);
+        assert_eq!(hash_token(&a), hash_token(&a));
+        assert_ne!(hash_token(&a), hash_token(&b));
+        assert_eq!(hash_token(&a).len(), 64);
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_only_against_their_hash() {
+        let h = PasswordHasher::new(64, 1);
+        let stored = h.hash("correct horse battery".into()).await.unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(h.verify("correct horse battery".into(), Some(stored.clone())).await.unwrap());
+        assert!(!h.verify("wrong horse battery".into(), Some(stored)).await.unwrap());
+        assert!(!h.verify("anything".into(), None).await.unwrap());
+        assert!(!h.verify("anything".into(), Some("not-a-hash".into())).await.unwrap());
+    }
+}

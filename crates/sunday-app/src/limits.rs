@@ -1,0 +1,164 @@
+//! In-process request limits: token buckets for request rates and a sliding failure count
+//! for logins. On one node these are exact; across nodes each node limits on its own (a
+//! shared Redis-backed variant slots in behind the same methods when scaling out).
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+/// Beyond this many tracked keys, idle entries are pruned on insert so memory stays bounded
+/// even under a spray of distinct IPs.
+const MAX_KEYS: usize = 100_000;
+
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// Token buckets keyed by client (IP or user): `per_sec` sustained, `burst` at once.
+pub struct RateLimiter {
+    per_sec: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+impl RateLimiter {
+    /// `per_sec == 0` disables the limiter.
+    pub fn new(per_sec: u32, burst: u32) -> RateLimiter {
+        RateLimiter { per_sec: per_sec as f64, burst: burst.max(per_sec).max(1) as f64, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.per_sec > 0.0
+    }
+
+    /// Takes one token for `key`; on refusal, the whole seconds until one is available.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        self.check_at(key, Instant::now())
+    }
+
+    fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
+        if !self.enabled() {
+            return Ok(());
+        }
+        let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
+        if buckets.len() >= MAX_KEYS && !buckets.contains_key(key) {
+            let full_after = Duration::from_secs_f64(self.burst / self.per_sec);
+            buckets.retain(|_, b| now.duration_since(b.updated) < full_after);
+        }
+        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket { tokens: self.burst, updated: now });
+        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * self.per_sec).min(self.burst);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - bucket.tokens) / self.per_sec).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// Counts failed logins per account and per IP over a sliding window.
+pub struct LoginThrottle {
+    per_account: u32,
+    per_ip: u32,
+    window: Duration,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl LoginThrottle {
+    pub fn new(per_account: u32, per_ip: u32, window: Duration) -> LoginThrottle {
+        LoginThrottle { per_account, per_ip, window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    fn keys(email: &str, ip: &str) -> [(String, u32); 2] {
+        [(format!("account:{email}"), 0), (format!("ip:{ip}"), 1)]
+    }
+
+    /// `Err(seconds)` when the account or the IP is throttled.
+    pub fn check(&self, email: &str, ip: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let Ok(mut failures) = self.failures.lock() else { return Ok(()) };
+        let mut wait = 0u64;
+        for (key, which) in Self::keys(email, ip) {
+            let limit = if which == 0 { self.per_account } else { self.per_ip };
+            if let Some(q) = failures.get_mut(&key) {
+                while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+                    q.pop_front();
+                }
+                if limit > 0 && q.len() >= limit as usize {
+                    if let Some(oldest) = q.front() {
+                        let left = self.window.saturating_sub(now.duration_since(*oldest));
+                        wait = wait.max(left.as_secs().max(1));
+                    }
+                }
+            }
+        }
+        if wait > 0 {
+            Err(wait)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn record_failure(&self, email: &str, ip: &str) {
+        let now = Instant::now();
+        let Ok(mut failures) = self.failures.lock() else { return };
+        if failures.len() >= MAX_KEYS {
+            let window = self.window;
+            failures.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        for (key, _) in Self::keys(email, ip) {
+            let q = failures.entry(key).or_default();
+            q.push_back(now);
+            // Never keep more than the larger limit: older entries cannot matter.
+            while q.len() > self.per_account.max(self.per_ip) as usize + 1 {
+                q.pop_front();
+            }
+        }
+    }
+
+    /// A successful login clears the account's failures (not the IP's).
+    pub fn record_success(&self, email: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.remove(&format!("account:{email}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_allows_burst_then_refills() {
+        let rl = RateLimiter::new(2, 3);
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert!(rl.check_at("a", t0).is_ok());
+        }
+        assert_eq!(rl.check_at("a", t0), Err(1));
+        assert!(rl.check_at("b", t0).is_ok(), "keys are independent");
+        assert!(rl.check_at("a", t0 + Duration::from_millis(600)).is_ok());
+        assert!(RateLimiter::new(0, 0).check("x").is_ok(), "0 disables");
+    }
+
+    #[test]
+    fn login_throttle_counts_per_account_and_ip() {
+        let t = LoginThrottle::new(2, 3, Duration::from_secs(60));
+        t.record_failure("a@x.io", "1.1.1.1");
+        assert!(t.check("a@x.io", "1.1.1.1").is_ok());
+        t.record_failure("a@x.io", "2.2.2.2");
+        let wait = t.check("a@x.io", "9.9.9.9").unwrap_err();
+        assert!(wait > 0 && wait <= 60);
+        assert!(t.check("b@x.io", "9.9.9.9").is_ok());
+        t.record_failure("c@x.io", "1.1.1.1");
+        t.record_failure("d@x.io", "1.1.1.1");
+        assert!(t.check("e@x.io", "1.1.1.1").is_err(), "the IP reached its limit");
+        t.record_success("a@x.io");
+        assert!(t.check("a@x.io", "9.9.9.9").is_ok());
+    }
+}

@@ -1,0 +1,48 @@
+//! `/me`: the current user, their organizations, their personal API tokens.
+
+use axum::{extract::State, http::StatusCode};
+use sunday_types::{
+    dto::{ApiToken, CreateTokenRequest, CreatedToken, MeResponse, Page},
+    TokenId,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::ApiResult;
+use crate::{
+    extract::{Auth, Json, Path},
+    HttpState,
+};
+
+pub fn routes() -> OpenApiRouter<HttpState> {
+    OpenApiRouter::new().routes(routes!(get_me)).routes(routes!(list_tokens, create_token)).routes(routes!(delete_token))
+}
+
+/// The current user with their organizations and roles.
+#[utoipa::path(get, path = "/me", tag = "me", responses((status = 200, body = MeResponse)))]
+async fn get_me(State(state): State<HttpState>, Auth(actor): Auth) -> ApiResult<axum::Json<MeResponse>> {
+    Ok(axum::Json(state.app.accounts.me(&actor).await?))
+}
+
+/// Create a personal API token. The secret is in this response only.
+#[utoipa::path(post, path = "/me/tokens", tag = "me", request_body = CreateTokenRequest, responses((status = 201, body = CreatedToken)))]
+async fn create_token(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Json(req): Json<CreateTokenRequest>,
+) -> ApiResult<(StatusCode, axum::Json<CreatedToken>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.app.accounts.create_token(&actor, req).await?)))
+}
+
+/// Your unrevoked personal API tokens (secrets are never shown again).
+#[utoipa::path(get, path = "/me/tokens", tag = "me", responses((status = 200, body = Page<ApiToken>)))]
+async fn list_tokens(State(state): State<HttpState>, Auth(actor): Auth) -> ApiResult<axum::Json<Page<ApiToken>>> {
+    Ok(axum::Json(Page { data: state.app.accounts.tokens(&actor).await?, next_cursor: None }))
+}
+
+/// Revoke a personal API token.
+#[utoipa::path(delete, path = "/me/tokens/{id}", tag = "me", params(("id" = String, Path, description = "token id")),
+    responses((status = 204, description = "revoked"), (status = 404, description = "`token_not_found`", body = sunday_types::ErrorBody)))]
+async fn delete_token(State(state): State<HttpState>, Auth(actor): Auth, Path(id): Path<TokenId>) -> ApiResult<StatusCode> {
+    state.app.accounts.revoke_token(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,50 @@
+//! Operations endpoints outside `/api/v1`: liveness, readiness, Prometheus metrics, and the
+//! OpenAPI document.
+
+use std::sync::Arc;
+
+use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
+use sunday_types::{dto::HealthStatus, ApiError, ErrorCode};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::ApiResult;
+use crate::HttpState;
+
+pub fn routes() -> OpenApiRouter<HttpState> {
+    OpenApiRouter::new().routes(routes!(health)).routes(routes!(ready)).routes(routes!(metrics_text))
+}
+
+pub fn spec_route(spec: Arc<utoipa::openapi::OpenApi>) -> Router<HttpState> {
+    Router::new().route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/health", tag = "operations", security(()), responses((status = 200, body = HealthStatus)))]
+async fn health() -> axum::Json<HealthStatus> {
+    axum::Json(HealthStatus { status: "ok".into(), checks: None })
+}
+
+/// The store answers and its migrations are applied; `503 unavailable` otherwise.
+#[utoipa::path(get, path = "/ready", tag = "operations", security(()), responses((status = 200, body = HealthStatus)))]
+async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthStatus>> {
+    let store = &state.app.store;
+    store.ping().await.map_err(ApiError::from)?;
+    let applied = store.schema_version().await.map_err(ApiError::from)?;
+    let expected = store.expected_schema_version();
+    if applied != expected {
+        return Err(ApiError::new(ErrorCode::Unavailable, format!("schema version {applied}, expected {expected}: run `sunday migrate`"))
+            .with_details(serde_json::json!({"applied": applied, "expected": expected}))
+            .into());
+    }
+    let checks = serde_json::json!({"store": store.backend(), "schema_version": applied});
+    Ok(axum::Json(HealthStatus { status: "ready".into(), checks: Some(checks) }))
+}
+
+/// Prometheus text exposition.
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(()), responses((status = 200, description = "Prometheus text format", body = String)))]
+async fn metrics_text(State(state): State<HttpState>) -> impl IntoResponse {
+    let stats = state.app.store.pool_stats();
+    metrics::gauge!("store_pool_size").set(stats.size as f64);
+    metrics::gauge!("store_pool_available").set(stats.available as f64);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics)())
+}

@@ -1,0 +1,96 @@
+//! `/orgs/{org_id}/members`, `/orgs/{org_id}/invites`, `/invites/{token}/accept`.
+
+use axum::{extract::State, http::StatusCode};
+use serde::Deserialize;
+use sunday_types::{
+    dto::{AcceptInviteResponse, AddMemberRequest, CreateInviteRequest, Invite, Member, Page, UpdateMemberRequest},
+    OrgId, UserId,
+};
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::ApiResult;
+use crate::{
+    extract::{Auth, Json, Path, Query},
+    HttpState,
+};
+
+pub fn routes() -> OpenApiRouter<HttpState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_members, add_member))
+        .routes(routes!(update_member, remove_member))
+        .routes(routes!(create_invite))
+        .routes(routes!(accept_invite))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Members of the organization, by user id.
+#[utoipa::path(get, path = "/orgs/{org_id}/members", tag = "orgs", params(("org_id" = String, Path), PageParams),
+    responses((status = 200, body = Page<Member>)))]
+async fn list_members(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(org): Path<OrgId>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<axum::Json<Page<Member>>> {
+    Ok(axum::Json(state.app.orgs.members(&actor, org, p.cursor.as_deref(), p.limit).await?))
+}
+
+/// Add an existing Sunday user to the organization (owners and admins).
+#[utoipa::path(post, path = "/orgs/{org_id}/members", tag = "orgs", params(("org_id" = String, Path)), request_body = AddMemberRequest,
+    responses((status = 201, body = Member), (status = 409, description = "`already_member`", body = sunday_types::ErrorBody)))]
+async fn add_member(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(org): Path<OrgId>,
+    Json(req): Json<AddMemberRequest>,
+) -> ApiResult<(StatusCode, axum::Json<Member>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.app.orgs.add_member(&actor, org, req).await?)))
+}
+
+/// Change a member's role. Only owners grant or revoke `owner`; the last owner stays.
+#[utoipa::path(patch, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = String, Path), ("user_id" = String, Path)),
+    request_body = UpdateMemberRequest, responses((status = 200, body = Member), (status = 409, description = "`last_owner`", body = sunday_types::ErrorBody)))]
+async fn update_member(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path((org, user)): Path<(OrgId, UserId)>,
+    Json(req): Json<UpdateMemberRequest>,
+) -> ApiResult<axum::Json<Member>> {
+    Ok(axum::Json(state.app.orgs.update_member(&actor, org, user, req.role).await?))
+}
+
+/// Remove a member (or leave, with your own user id).
+#[utoipa::path(delete, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 204, description = "removed")))]
+async fn remove_member(State(state): State<HttpState>, Auth(actor): Auth, Path((org, user)): Path<(OrgId, UserId)>) -> ApiResult<StatusCode> {
+    state.app.orgs.remove_member(&actor, org, user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Invite someone by email; the token is shown once and expires.
+#[utoipa::path(post, path = "/orgs/{org_id}/invites", tag = "orgs", params(("org_id" = String, Path)), request_body = CreateInviteRequest,
+    responses((status = 201, body = Invite)))]
+async fn create_invite(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(org): Path<OrgId>,
+    Json(req): Json<CreateInviteRequest>,
+) -> ApiResult<(StatusCode, axum::Json<Invite>)> {
+    Ok((StatusCode::CREATED, axum::Json(state.app.orgs.create_invite(&actor, org, req).await?)))
+}
+
+/// Accept an invitation as the logged-in user (whose email must match it).
+#[utoipa::path(post, path = "/invites/{token}/accept", tag = "orgs", params(("token" = String, Path)),
+    responses((status = 200, body = AcceptInviteResponse), (status = 404, description = "`invite_not_found`", body = sunday_types::ErrorBody)))]
+async fn accept_invite(State(state): State<HttpState>, Auth(actor): Auth, Path(token): Path<String>) -> ApiResult<axum::Json<AcceptInviteResponse>> {
+    Ok(axum::Json(state.app.orgs.accept_invite(&actor, &token).await?))
+}
