@@ -1,1 +1,190 @@
-//! placeholder
+//! Test harness: [`TestApp::spawn`] starts a real `sunday` server in-process on port 0 with a
+//! fresh store (a temporary SQLite file, or a scratch PostgreSQL database on the local
+//! server), and offers a small typed client. Tests share nothing, so they run in parallel.
+//! [`backend_tests!`] runs each API scenario against both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use reqwest::{header, Client, RequestBuilder, Response};
+use serde_json::{json, Value};
+use sunday_config::{Config, Secret};
+use sunday_server::Running;
+use sunday_store_postgres::testing::{admin_url, create_scratch_database, ScratchDb};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    running: Option<Running>,
+    _dir: tempfile::TempDir,
+    _pg: Option<ScratchDb>,
+}
+
+/// A logged-in user: their bearer token, CSRF token and ids.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+    pub user_id: String,
+    pub org_id: String,
+    pub email: String,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Settings that keep tests fast and deterministic: cheap password hashing, no request-rate
+/// limits (the tests that check limits turn them on).
+pub fn test_config(dir: &std::path::Path) -> Config {
+    let mut c = Config::default();
+    c.listen = "127.0.0.1:0".parse().unwrap();
+    c.data_dir = dir.to_owned();
+    c.log.level = std::env::var("SUNDAY_TEST_LOG").unwrap_or_else(|_| "warn".into());
+    c.auth.argon2_memory_kib = 64;
+    c.auth.argon2_iterations = 1;
+    c.gateway.rate_limit_ip_per_sec = 0;
+    c.gateway.rate_limit_user_per_sec = 0;
+    c.gateway.shutdown_grace_secs = 5;
+    c
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = test_config(dir.path());
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let (url, guard) = create_scratch_database(&admin_url()).await.expect("postgres test server reachable");
+                config.store.url = Secret::new(url);
+                Some(guard)
+            }
+        };
+        tweak(&mut config);
+        sunday_server::init_logging(&config);
+        let running = sunday_server::start(config).await.expect("server starts");
+        TestApp { base: format!("http://{}", running.addr), backend, running: Some(running), _dir: dir, _pg: pg }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client without cookies.
+    pub fn client(&self) -> Client {
+        Client::builder().build().unwrap()
+    }
+
+    /// A client that keeps cookies, like a browser.
+    pub fn browser(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> RequestBuilder {
+        self.client().get(self.url(path)).bearer_auth(token)
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: Value) -> RequestBuilder {
+        self.client().post(self.url(path)).bearer_auth(token).json(&body)
+    }
+
+    pub fn patch(&self, path: &str, token: &str, body: Value) -> RequestBuilder {
+        self.client().patch(self.url(path)).bearer_auth(token).json(&body)
+    }
+
+    pub fn delete(&self, path: &str, token: &str) -> RequestBuilder {
+        self.client().delete(self.url(path)).bearer_auth(token)
+    }
+
+    /// Signs up a new user (and organization) and returns their session.
+    pub async fn signup(&self, email: &str) -> Session {
+        let r = self
+            .client()
+            .post(self.url("/api/v1/auth/signup"))
+            .json(&json!({"email": email, "password": PASSWORD, "name": email.split('@').next().unwrap()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "signup {email}");
+        session_of(r.json().await.unwrap(), email)
+    }
+
+    /// Signs up through an invitation.
+    pub async fn signup_invited(&self, email: &str, invite_token: &str) -> Session {
+        let r = self
+            .client()
+            .post(self.url("/api/v1/auth/signup"))
+            .json(&json!({"email": email, "password": PASSWORD, "name": "Invited", "invite_token": invite_token}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "invited signup {email}");
+        session_of(r.json().await.unwrap(), email)
+    }
+
+    /// Stops the server gracefully.
+    pub async fn shutdown(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await.unwrap();
+        }
+    }
+}
+
+fn session_of(body: Value, email: &str) -> Session {
+    Session {
+        token: body["token"].as_str().unwrap().to_owned(),
+        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        user_id: body["user"]["id"].as_str().unwrap().to_owned(),
+        org_id: body["org"]["id"].as_str().unwrap().to_owned(),
+        email: email.to_owned(),
+    }
+}
+
+/// Asserts an error response: status, code, the shared body shape, and the request id.
+pub async fn expect_error(r: Response, status: u16, code: &str) -> Value {
+    let got = r.status().as_u16();
+    let header_id = r.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    assert_eq!((got, body["code"].as_str().unwrap_or("<none>")), (status, code), "body: {body}");
+    assert!(body["message"].is_string() && body["kind"].is_string(), "error shape: {body}");
+    assert_eq!(body["request_id"].as_str().map(str::to_owned), header_id, "request id in body and header");
+    body
+}
+
+/// The JSON body of a response that must have `status`.
+pub async fn expect_json(r: Response, status: u16) -> Value {
+    let got = r.status().as_u16();
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    assert_eq!(got, status, "body: {body}");
+    body
+}
+
+pub fn has_header(r: &Response, name: header::HeaderName) -> bool {
+    r.headers().contains_key(name)
+}
+
+/// Runs each scenario `async fn case(app: TestApp)` once per backend.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case($crate::TestApp::spawn($crate::Backend::Sqlite).await).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case($crate::TestApp::spawn($crate::Backend::Postgres).await).await
+            })*
+        }
+    };
+}

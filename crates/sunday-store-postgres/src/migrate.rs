@@ -1,0 +1,80 @@
+//! Schema migrations, recorded in `schema_migrations` exactly as the SQLite backend does.
+//!
+//! Each pending migration is applied in its own transaction together with its
+//! `schema_migrations` row, after taking a transaction-scoped advisory lock: several servers
+//! starting at once against one database apply every migration exactly once, the others
+//! waiting and then finding it done. The statements here are prepared but not cached: a
+//! statement cached on a connection would outlive a rolled-back `CREATE TABLE`.
+
+use deadpool_postgres::GenericClient;
+use sunday_store::StoreResult;
+
+use crate::{pool::Pool, rows::db_err};
+
+/// Migrations in order; the version of each is its position (1-based).
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_accounts",
+    include_str!("../migrations/0001_accounts.sql"),
+)];
+
+/// Key of the advisory lock serializing migrators ("SUNDAYMG").
+const LOCK_KEY: i64 = 0x5355_4E44_4159_4D47;
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,
+    CONSTRAINT schema_migrations_pkey PRIMARY KEY (version))";
+
+/// Applies pending migrations; returns the schema version.
+pub async fn migrate(pool: &Pool) -> StoreResult<i64> {
+    let mut client = pool.get().await?;
+    loop {
+        let tx = client.transaction().await.map_err(db_err)?;
+        tx.query_one("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+            .await
+            .map_err(db_err)?;
+        tx.batch_execute(CREATE_TABLE).await.map_err(db_err)?;
+        let current = max_version(&tx).await?;
+        let next = MIGRATIONS
+            .iter()
+            .zip(1i64..)
+            .find(|(_, version)| *version > current);
+        let Some(((name, sql), version)) = next else {
+            tx.commit().await.map_err(db_err)?;
+            return Ok(current);
+        };
+        tx.batch_execute(sql).await.map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            &[&version, name, &sunday_types::time::now_millis()],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        tracing::info!(version, name, "applied postgres migration");
+    }
+}
+
+/// The highest applied migration, 0 on an empty database.
+pub async fn current_version<C: GenericClient>(c: &C) -> StoreResult<i64> {
+    let exists: bool = c
+        .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+        .await
+        .map_err(db_err)?
+        .try_get(0)
+        .map_err(db_err)?;
+    if !exists {
+        return Ok(0);
+    }
+    max_version(c).await
+}
+
+async fn max_version<C: GenericClient>(c: &C) -> StoreResult<i64> {
+    c.query_one(
+        "SELECT coalesce(max(version), 0)::BIGINT FROM schema_migrations",
+        &[],
+    )
+    .await
+    .map_err(db_err)?
+    .try_get(0)
+    .map_err(db_err)
+}

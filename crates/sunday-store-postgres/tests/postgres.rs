@@ -1,0 +1,128 @@
+//! Behaviour specific to the PostgreSQL backend: connection errors, concurrent migrators and
+//! the race-free last-owner rule.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use sunday_store::{NewUser, Store, StoreError};
+use sunday_store_postgres::{
+    testing::{admin_url, create_scratch_database, ScratchDb},
+    PostgresStore,
+};
+use sunday_types::{dto::Org, dto::Role, time::to_datetime, ErrorCode, OrgId, UserId};
+
+async fn scratch() -> (String, ScratchDb) {
+    create_scratch_database(&admin_url()).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_unavailable_without_the_password() {
+    // Port 1 on localhost: nothing listens there, the connection is refused at once.
+    let url = "postgres://sunday:hunter2-secret@127.0.0.1:1/sunday?connect_timeout=2";
+    let Err(err) = PostgresStore::connect(url, 2).await else {
+        panic!("connected to port 1")
+    };
+    match &err {
+        StoreError::Unavailable(msg) => {
+            assert!(msg.contains("127.0.0.1:1/sunday"), "{msg}");
+            assert!(!msg.contains("hunter2"), "{msg}");
+        }
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    let Err(StoreError::Unavailable(msg)) =
+        PostgresStore::connect("postgres://u:hunter2@h:notaport/db", 2).await
+    else {
+        panic!("a malformed URL must be refused as Unavailable")
+    };
+    assert!(!msg.contains("hunter2"), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_migrators_apply_each_migration_once() {
+    let (url, _guard) = scratch().await;
+    let mut stores = Vec::new();
+    for _ in 0..4 {
+        stores.push(Arc::new(PostgresStore::connect(&url, 2).await.unwrap()));
+    }
+    let migrators: Vec<_> = stores
+        .iter()
+        .map(|s| {
+            let s = s.clone();
+            tokio::spawn(async move { s.migrate().await })
+        })
+        .collect();
+    for m in migrators {
+        assert_eq!(m.await.unwrap().unwrap(), 1);
+    }
+    for store in &stores {
+        assert_eq!(
+            store.schema_version().await.unwrap(),
+            store.expected_schema_version()
+        );
+        assert_eq!(
+            store.migrate().await.unwrap(),
+            store.expected_schema_version(),
+            "idempotent"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_demotions_never_leave_an_org_without_owner() {
+    let (url, _guard) = scratch().await;
+    let store = Arc::new(PostgresStore::connect(&url, 8).await.unwrap());
+    store.migrate().await.unwrap();
+    let t0 = 1_800_000_000_000;
+    for _ in 0..10 {
+        let user = |n: &str| NewUser {
+            id: UserId::new(),
+            email: format!("{n}-{}@example.com", UserId::new()),
+            name: n.into(),
+            password_hash: "x".into(),
+            created_at: t0,
+        };
+        let (a, b) = (user("a"), user("b"));
+        let org = Org {
+            id: OrgId::new(),
+            name: "race".into(),
+            created_at: to_datetime(t0),
+        };
+        store.create_account(&a, &org).await.unwrap();
+        store
+            .create_account(
+                &b,
+                &Org {
+                    id: OrgId::new(),
+                    ..org.clone()
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_member(org.id, b.id, Role::Owner, t0)
+            .await
+            .unwrap();
+
+        let (s1, s2) = (store.clone(), store.clone());
+        let demote =
+            tokio::spawn(async move { s1.set_member_role(org.id, a.id, Role::Admin).await });
+        let remove = tokio::spawn(async move { s2.remove_member(org.id, b.id).await });
+        let results = [demote.await.unwrap(), remove.await.unwrap()];
+        let refused = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Rejected(ErrorCode::LastOwner))))
+            .count();
+        assert_eq!(
+            refused, 1,
+            "exactly one of the two must be refused: {results:?}"
+        );
+        let owners = store
+            .members(org.id, None, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.role == Role::Owner)
+            .count();
+        assert_eq!(owners, 1);
+    }
+}

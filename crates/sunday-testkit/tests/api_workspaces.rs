@@ -1,0 +1,111 @@
+//! Workspaces: lifecycle, conditional writes, open/closed visibility — on both backends.
+
+use serde_json::json;
+use sunday_testkit::{backend_tests, expect_error, expect_json, TestApp};
+
+backend_tests!(workspace_lifecycle_and_versions, closed_workspaces_and_roles, invalid_workspace_input_writes_nothing);
+
+async fn workspace_lifecycle_and_versions(app: TestApp) {
+    let u = app.signup("ws@example.com").await;
+    let ws = expect_json(app.post("/api/v1/workspaces", &u.token, json!({"name": " Marketing ", "description": "Campaigns"})).send().await.unwrap(), 201).await;
+    assert_eq!((ws["name"].as_str().unwrap(), ws["kind"].as_str().unwrap(), ws["version"].as_i64().unwrap()), ("Marketing", "open", 1));
+    assert_eq!(ws["org_id"], u.org_id.as_str());
+    let path = format!("/api/v1/workspaces/{}", ws["id"].as_str().unwrap());
+
+    // An unconditional patch changes only the named field.
+    let renamed = expect_json(app.patch(&path, &u.token, json!({"name": "Growth"})).send().await.unwrap(), 200).await;
+    assert_eq!((renamed["name"].as_str().unwrap(), renamed["description"].as_str().unwrap(), renamed["version"].as_i64().unwrap()), ("Growth", "Campaigns", 2));
+
+    // A stale If-Match conflicts and returns the current state; a fresh one applies.
+    let stale = app.patch(&path, &u.token, json!({"kind": "closed"})).header("if-match", "\"1\"").send().await.unwrap();
+    let conflict = expect_error(stale, 409, "version_conflict").await;
+    assert_eq!(conflict["details"]["current"]["version"], 2);
+    assert_eq!(conflict["details"]["current"]["name"], "Growth");
+    let body_stale = app.patch(&path, &u.token, json!({"kind": "closed", "expected_version": 1})).send().await.unwrap();
+    expect_error(body_stale, 409, "version_conflict").await;
+    let fresh = expect_json(app.patch(&path, &u.token, json!({"kind": "closed"})).header("if-match", "\"2\"").send().await.unwrap(), 200).await;
+    assert_eq!((fresh["kind"].as_str().unwrap(), fresh["version"].as_i64().unwrap()), ("closed", 3));
+    let garbage = app.patch(&path, &u.token, json!({"name": "x"})).header("if-match", "soon").send().await.unwrap();
+    expect_error(garbage, 400, "invalid_parameter").await;
+    let disagree = app.patch(&path, &u.token, json!({"name": "x", "expected_version": 3})).header("if-match", "\"2\"").send().await.unwrap();
+    expect_error(disagree, 400, "validation_failed").await;
+
+    let members = expect_json(app.get(&format!("{path}/members"), &u.token).send().await.unwrap(), 200).await;
+    assert_eq!(members["data"][0]["user"]["id"], u.user_id.as_str());
+
+    assert_eq!(app.delete(&path, &u.token).send().await.unwrap().status(), 204);
+    expect_error(app.get(&path, &u.token).send().await.unwrap(), 404, "workspace_not_found").await;
+    expect_error(app.get("/api/v1/workspaces/123", &u.token).send().await.unwrap(), 400, "invalid_parameter").await;
+}
+
+async fn closed_workspaces_and_roles(app: TestApp) {
+    let owner = app.signup("boss@closed.example").await;
+    let member = app.signup("member@closed.example").await;
+    let viewer = app.signup("viewer@closed.example").await;
+    let guest = app.signup("guest@closed.example").await;
+    let members = format!("/api/v1/orgs/{}/members", owner.org_id);
+    for (who, role) in [(&member, "member"), (&viewer, "viewer"), (&guest, "guest")] {
+        expect_json(app.post(&members, &owner.token, json!({"email": who.email, "role": role})).send().await.unwrap(), 201).await;
+    }
+    let org = owner.org_id.clone();
+    let create = |tok: &str, name: &str, kind: &str| app.post("/api/v1/workspaces", tok, json!({"name": name, "kind": kind, "org_id": org})).send();
+    let open = expect_json(create(&owner.token, "Everyone", "open").await.unwrap(), 201).await;
+    let closed = expect_json(create(&owner.token, "Leadership", "closed").await.unwrap(), 201).await;
+    let closed_path = format!("/api/v1/workspaces/{}", closed["id"].as_str().unwrap());
+    let list_names = |tok: String| {
+        let req = app.get(&format!("/api/v1/workspaces?org_id={org}"), &tok).send();
+        async move {
+            let v = expect_json(req.await.unwrap(), 200).await;
+            v["data"].as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+
+    assert_eq!(list_names(owner.token.clone()).await, ["Everyone", "Leadership"]);
+    assert_eq!(list_names(member.token.clone()).await, ["Everyone"]);
+    assert_eq!(list_names(viewer.token.clone()).await, ["Everyone"]);
+    assert!(list_names(guest.token.clone()).await.is_empty(), "guests see only what they are added to");
+    expect_error(app.get(&closed_path, &member.token).send().await.unwrap(), 404, "workspace_not_found").await;
+
+    // Viewers and guests do not create; members edit only workspaces they belong to.
+    expect_error(create(&viewer.token, "Nope", "open").await.unwrap(), 403, "forbidden").await;
+    expect_error(create(&guest.token, "Nope", "open").await.unwrap(), 403, "forbidden").await;
+    let open_path = format!("/api/v1/workspaces/{}", open["id"].as_str().unwrap());
+    expect_error(app.patch(&open_path, &member.token, json!({"name": "Mine now"})).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(app.patch(&open_path, &viewer.token, json!({"name": "Mine now"})).send().await.unwrap(), 403, "forbidden").await;
+
+    // Adding the member to the closed workspace makes it visible and editable to them.
+    let add = app.post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": member.user_id})).send().await.unwrap();
+    expect_json(add, 201).await;
+    let dup = app.post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": member.user_id})).send().await.unwrap();
+    expect_error(dup, 409, "already_member").await;
+    assert_eq!(list_names(member.token.clone()).await, ["Everyone", "Leadership"]);
+    expect_json(app.patch(&closed_path, &member.token, json!({"description": "Quarterly goals"})).send().await.unwrap(), 200).await;
+
+    // Someone outside the organization cannot be added.
+    let outsider = app.signup("out@other.example").await;
+    let add_out = app.post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": outsider.user_id})).send().await.unwrap();
+    expect_error(add_out, 404, "member_not_found").await;
+
+    // Leaving hides it again.
+    let leave = app.delete(&format!("{closed_path}/members/{}", member.user_id), &member.token).send().await.unwrap();
+    assert_eq!(leave.status(), 204);
+    expect_error(app.get(&closed_path, &member.token).send().await.unwrap(), 404, "workspace_not_found").await;
+}
+
+async fn invalid_workspace_input_writes_nothing(app: TestApp) {
+    let u = app.signup("bad-ws@example.com").await;
+    for (body, status, code) in [
+        (json!({"name": ""}), 400, "validation_failed"),
+        (json!({"name": "   "}), 400, "validation_failed"),
+        (json!({"name": "x".repeat(101)}), 400, "validation_failed"),
+        (json!({"name": "ok", "description": "d".repeat(2001)}), 400, "validation_failed"),
+        (json!({"name": "ok", "kind": "secret"}), 400, "invalid_body"),
+        (json!({"name": "ok", "org_id": "not-a-uuid"}), 400, "invalid_body"),
+        (json!({"name": 5}), 400, "invalid_body"),
+        (json!({"title": "ok"}), 400, "invalid_body"),
+    ] {
+        expect_error(app.post("/api/v1/workspaces", &u.token, body).send().await.unwrap(), status, code).await;
+    }
+    let list = expect_json(app.get("/api/v1/workspaces", &u.token).send().await.unwrap(), 200).await;
+    assert!(list["data"].as_array().unwrap().is_empty());
+}
