@@ -6,8 +6,7 @@ use sunday_domain::{text::parse_name, Email, Password};
 use sunday_store::{ApiTokenRecord, NewUser, SessionRecord, Store};
 use sunday_types::{
     dto::{
-        ApiToken, CreateTokenRequest, CreatedToken, LoginRequest, MeResponse, Org, Role, Scope, SignupRequest,
-        User,
+        ApiToken, CreateTokenRequest, CreatedToken, LoginRequest, MeResponse, Org, Role, Scope, SignupRequest, User,
     },
     time::{now_millis, to_datetime},
     ApiError, ErrorCode, OrgId, SessionId, TokenId, UserId,
@@ -53,7 +52,12 @@ pub struct AccountService {
 }
 
 impl AccountService {
-    pub fn new(store: Arc<dyn Store>, hasher: PasswordHasher, throttle: Arc<LoginThrottle>, settings: AppSettings) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        hasher: PasswordHasher,
+        throttle: Arc<LoginThrottle>,
+        settings: AppSettings,
+    ) -> Self {
         AccountService { store, hasher, throttle, settings }
     }
 
@@ -92,9 +96,9 @@ impl AccountService {
     #[tracing::instrument(skip_all)]
     pub async fn login(&self, req: LoginRequest, client_ip: &str) -> Result<Login, ApiError> {
         let email = Email::parse(&req.email)?;
-        self.throttle.check(email.as_str(), client_ip).map_err(|secs| {
-            ApiError::of(ErrorCode::TooManyLoginAttempts).retry_after(secs)
-        })?;
+        self.throttle
+            .check(email.as_str(), client_ip)
+            .map_err(|secs| ApiError::of(ErrorCode::TooManyLoginAttempts).retry_after(secs))?;
         let found = self.store.user_by_email(email.as_str()).await?;
         let stored = found.as_ref().map(|f| f.password_hash.clone());
         let ok = self.hasher.verify(req.password, stored).await?;
@@ -150,7 +154,10 @@ impl AccountService {
                 if t.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY_MS) {
                     self.store.touch_api_token(t.id, now).await?;
                 }
-                return Ok(Actor { user_id: t.user_id, credentials: Credentials::Token { id: t.id, scopes: t.scopes } });
+                return Ok(Actor {
+                    user_id: t.user_id,
+                    credentials: Credentials::Token { id: t.id, scopes: t.scopes },
+                });
             }
         }
         Err(ApiError::of(ErrorCode::InvalidSession))
@@ -173,7 +180,11 @@ impl AccountService {
         }
         let days = req.expires_in_days;
         if days.is_some_and(|d| d == 0 || d > 3650) {
-            return Err(ApiError::validation("expires_in_days", "range", "`expires_in_days` must be between 1 and 3650"));
+            return Err(ApiError::validation(
+                "expires_in_days",
+                "range",
+                "`expires_in_days` must be between 1 and 3650",
+            ));
         }
         let now = now_millis();
         let secret = crypto::new_token(PERSONAL_TOKEN_PREFIX);

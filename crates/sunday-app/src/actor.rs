@@ -1,10 +1,7 @@
 //! Who is calling, and with what kind of credential.
 
 use sunday_domain::permissions::scopes_allow;
-use sunday_types::{
-    dto::Scope,
-    ApiError, ErrorCode, TokenId, UserId,
-};
+use sunday_types::{dto::Scope, ApiError, ErrorCode, TokenId, UserId};
 
 /// How the caller authenticated.
 #[derive(Clone, Debug)]

@@ -33,7 +33,11 @@ pub fn limit(raw: Option<u32>) -> Result<usize, ApiError> {
 
 /// Fetches `limit + 1` rows to learn whether another page exists; returns the page and the
 /// cursor for the next one.
-pub fn page<T, K: std::fmt::Display>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> K) -> (Vec<T>, Option<String>) {
+pub fn page<T, K: std::fmt::Display>(
+    mut rows: Vec<T>,
+    limit: usize,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<String>) {
     if rows.len() > limit {
         rows.truncate(limit);
         let next = rows.last().map(|r| encode(key(r)));

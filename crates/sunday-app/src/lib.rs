@@ -5,8 +5,8 @@
 
 pub mod accounts;
 mod actor;
-pub mod cursor;
 pub mod crypto;
+pub mod cursor;
 pub mod limits;
 pub mod orgs;
 pub mod workspaces;

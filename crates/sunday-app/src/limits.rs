@@ -27,7 +27,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// `per_sec == 0` disables the limiter.
     pub fn new(per_sec: u32, burst: u32) -> RateLimiter {
-        RateLimiter { per_sec: per_sec as f64, burst: burst.max(per_sec).max(1) as f64, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            per_sec: per_sec as f64,
+            burst: burst.max(per_sec).max(1) as f64,
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn enabled(&self) -> bool {

@@ -51,7 +51,13 @@ impl OrgService {
         }
     }
 
-    pub async fn members(&self, actor: &Actor, org: OrgId, after: Option<&str>, limit: Option<u32>) -> Result<Page<Member>, ApiError> {
+    pub async fn members(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        after: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<Member>, ApiError> {
         self.role_of(actor, org).await?;
         let limit = cursor::limit(limit)?;
         let after: Option<UserId> = cursor::decode(after)?;
@@ -73,7 +79,13 @@ impl OrgService {
         Ok(Member { user: found.user, role: req.role, joined_at: to_datetime(now) })
     }
 
-    pub async fn update_member(&self, actor: &Actor, org: OrgId, user: UserId, new_role: Role) -> Result<Member, ApiError> {
+    pub async fn update_member(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        user: UserId,
+        new_role: Role,
+    ) -> Result<Member, ApiError> {
         let role = self.admin_role(actor, org).await?;
         let current = self.store.role_in(org, user).await?.ok_or_else(|| ApiError::of(ErrorCode::MemberNotFound))?;
         Self::assignable(role, new_role)?;
@@ -89,15 +101,15 @@ impl OrgService {
             actor.require_scope(Scope::Write)?;
         } else {
             let role = self.admin_role(actor, org).await?;
-            let current = self.store.role_in(org, user).await?.ok_or_else(|| ApiError::of(ErrorCode::MemberNotFound))?;
+            let current =
+                self.store.role_in(org, user).await?.ok_or_else(|| ApiError::of(ErrorCode::MemberNotFound))?;
             Self::assignable(role, current)?;
         }
         Ok(self.store.remove_member(org, user).await?)
     }
 
     async fn member(&self, org: OrgId, user: UserId) -> Result<Member, ApiError> {
-        let page = self.store.members(org, None, usize::MAX >> 1).await?;
-        page.into_iter().find(|m| m.user.id == user).ok_or_else(|| ApiError::of(ErrorCode::MemberNotFound))
+        self.store.member(org, user).await?.ok_or_else(|| ApiError::of(ErrorCode::MemberNotFound))
     }
 
     pub async fn create_invite(&self, actor: &Actor, org: OrgId, req: CreateInviteRequest) -> Result<Invite, ApiError> {
@@ -130,7 +142,8 @@ impl OrgService {
     pub async fn accept_invite(&self, actor: &Actor, token: &str) -> Result<AcceptInviteResponse, ApiError> {
         actor.require_scope(Scope::Write)?;
         let user = self.store.user(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::InvalidSession))?;
-        let (org, role) = self.store.accept_invite(&crypto::hash_token(token), user.id, &user.email, now_millis()).await?;
+        let (org, role) =
+            self.store.accept_invite(&crypto::hash_token(token), user.id, &user.email, now_millis()).await?;
         Ok(AcceptInviteResponse { org, role })
     }
 }

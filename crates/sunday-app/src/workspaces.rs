@@ -11,8 +11,7 @@ use sunday_domain::{
 use sunday_store::{Store, WorkspaceFilter, WorkspacePatch};
 use sunday_types::{
     dto::{
-        CreateWorkspaceRequest, Page, Role, Scope, UpdateWorkspaceRequest, Workspace, WorkspaceKind,
-        WorkspaceMember,
+        CreateWorkspaceRequest, Page, Role, Scope, UpdateWorkspaceRequest, Workspace, WorkspaceKind, WorkspaceMember,
     },
     time::{now_millis, to_datetime},
     ApiError, ErrorCode, OrgId, UserId, WorkspaceId,
@@ -38,7 +37,11 @@ impl WorkspaceService {
     async fn org_for(&self, actor: &Actor, org: Option<OrgId>) -> Result<(OrgId, Role), ApiError> {
         match org {
             Some(org) => {
-                let role = self.store.role_in(org, actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))?;
+                let role = self
+                    .store
+                    .role_in(org, actor.user_id)
+                    .await?
+                    .ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))?;
                 Ok((org, role))
             }
             None => {
@@ -63,12 +66,21 @@ impl WorkspaceService {
         actor.require_scope(Scope::Write)?;
         let (ws, role, member) = self.visible(actor, id).await?;
         if !permissions::can_edit_workspace(role, member) {
-            return Err(ApiError::new(ErrorCode::Forbidden, "only the workspace's members and the organization's admins change it"));
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "only the workspace's members and the organization's admins change it",
+            ));
         }
         Ok(ws)
     }
 
-    pub async fn list(&self, actor: &Actor, org: Option<OrgId>, after: Option<&str>, limit: Option<u32>) -> Result<Page<Workspace>, ApiError> {
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        org: Option<OrgId>,
+        after: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<Workspace>, ApiError> {
         let (org, role) = self.org_for(actor, org).await?;
         let limit = cursor::limit(limit)?;
         let after: Option<WorkspaceId> = cursor::decode(after)?;
@@ -112,11 +124,21 @@ impl WorkspaceService {
 
     /// `if_match` (header) and `expected_version` (body) both make the write conditional; when
     /// both are sent they must agree.
-    pub async fn update(&self, actor: &Actor, id: WorkspaceId, req: UpdateWorkspaceRequest, if_match: Option<i64>) -> Result<Workspace, ApiError> {
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: WorkspaceId,
+        req: UpdateWorkspaceRequest,
+        if_match: Option<i64>,
+    ) -> Result<Workspace, ApiError> {
         self.editable(actor, id).await?;
         let expected_version = match (if_match, req.expected_version) {
             (Some(a), Some(b)) if a != b => {
-                return Err(ApiError::validation("expected_version", "matches_if_match", "`If-Match` and `expected_version` disagree"))
+                return Err(ApiError::validation(
+                    "expected_version",
+                    "matches_if_match",
+                    "`If-Match` and `expected_version` disagree",
+                ))
             }
             (a, b) => a.or(b),
         };
@@ -144,7 +166,10 @@ impl WorkspaceService {
     pub async fn add_member(&self, actor: &Actor, id: WorkspaceId, user: UserId) -> Result<WorkspaceMember, ApiError> {
         let ws = self.editable(actor, id).await?;
         if self.store.role_in(ws.org_id, user).await?.is_none() {
-            return Err(ApiError::new(ErrorCode::MemberNotFound, "the user is not a member of this workspace's organization"));
+            return Err(ApiError::new(
+                ErrorCode::MemberNotFound,
+                "the user is not a member of this workspace's organization",
+            ));
         }
         let now = now_millis();
         self.store.add_workspace_member(id, user, now).await?;

@@ -11,8 +11,8 @@ mod secret;
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use serde::{Deserialize, Serialize};
 pub use secret::Secret;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -287,17 +287,16 @@ fn set_path(tree: &mut toml::Value, key: &str, mut value: toml::Value) -> Result
     let parts: Vec<&str> = key.split('.').collect();
     let mut node = tree;
     for part in &parts[..parts.len() - 1] {
-        node = node
-            .as_table_mut()
-            .and_then(|t| t.get_mut(*part))
-            .ok_or_else(|| invalid(key, "unknown key"))?;
+        node = node.as_table_mut().and_then(|t| t.get_mut(*part)).ok_or_else(|| invalid(key, "unknown key"))?;
     }
     let table = node.as_table_mut().ok_or_else(|| invalid(key, "unknown key"))?;
     let leaf = parts[parts.len() - 1];
     let existing = table.get(leaf).ok_or_else(|| invalid(key, "unknown key"))?;
     // A list setting given as "a,b" (env or flag) is split into an array.
     if let (toml::Value::Array(_), toml::Value::String(s)) = (existing, &value) {
-        value = toml::Value::Array(s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|p| toml::Value::String(p.into())).collect());
+        value = toml::Value::Array(
+            s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|p| toml::Value::String(p.into())).collect(),
+        );
     }
     // A string setting whose env value happened to parse as a number stays a string.
     if let (toml::Value::String(_), v) = (existing, &value) {

@@ -17,10 +17,19 @@ fn layers_override_in_order() {
     let dir = std::env::temp_dir().join(format!("sunday-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("sunday.toml");
-    std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n[gateway]\nbody_limit_bytes = 4096\nrate_limit_ip_per_sec = 7\n").unwrap();
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:9000\"\n[gateway]\nbody_limit_bytes = 4096\nrate_limit_ip_per_sec = 7\n",
+    )
+    .unwrap();
     let c = Config::load(
         Some(&file),
-        env(&[("SUNDAY_LISTEN", "127.0.0.1:9100"), ("SUNDAY_GATEWAY__BODY_LIMIT_BYTES", "8192"), ("SUNDAY_ROLES", "api,worker"), ("PATH", "/bin")]),
+        env(&[
+            ("SUNDAY_LISTEN", "127.0.0.1:9100"),
+            ("SUNDAY_GATEWAY__BODY_LIMIT_BYTES", "8192"),
+            ("SUNDAY_ROLES", "api,worker"),
+            ("PATH", "/bin"),
+        ]),
         &[("listen".into(), toml::Value::String("127.0.0.1:9200".into()))],
     )
     .unwrap();

@@ -10,7 +10,8 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Email, ApiError> {
         let s = raw.trim().to_lowercase();
-        let invalid = || ApiError::new(ErrorCode::InvalidEmail, format!("`{}` is not a valid email address", truncate(raw, 80)));
+        let invalid =
+            || ApiError::new(ErrorCode::InvalidEmail, format!("`{}` is not a valid email address", truncate(raw, 80)));
         if s.len() > 254 {
             return Err(invalid());
         }
@@ -100,7 +101,18 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "ada", "@example.com", "ada@", "ada@localhost", "a da@example.com", "ada@@x.com", "ada@-x.com", ".ada@x.com", "a..b@x.com"] {
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@localhost",
+            "a da@example.com",
+            "ada@@x.com",
+            "ada@-x.com",
+            ".ada@x.com",
+            "a..b@x.com",
+        ] {
             let e = Email::parse(bad).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidEmail, "{bad}");
         }

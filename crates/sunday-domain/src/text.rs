@@ -10,11 +10,7 @@ pub fn parse_name(field: &str, raw: &str, max: usize) -> Result<String, ApiError
         return Err(ApiError::validation(field, "required", format!("`{field}` must not be empty")));
     }
     if s.chars().count() > max {
-        return Err(ApiError::validation(
-            field,
-            "max_length",
-            format!("`{field}` must be at most {max} characters"),
-        ));
+        return Err(ApiError::validation(field, "max_length", format!("`{field}` must be at most {max} characters")));
     }
     if s.chars().any(char::is_control) {
         return Err(ApiError::validation(
@@ -29,11 +25,7 @@ pub fn parse_name(field: &str, raw: &str, max: usize) -> Result<String, ApiError
 /// Free text that may be empty or span lines, bounded in length.
 pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, ApiError> {
     if raw.chars().count() > max {
-        return Err(ApiError::validation(
-            field,
-            "max_length",
-            format!("`{field}` must be at most {max} characters"),
-        ));
+        return Err(ApiError::validation(field, "max_length", format!("`{field}` must be at most {max} characters")));
     }
     Ok(raw.to_owned())
 }

@@ -67,4 +67,3 @@ impl IntoResponse for HttpError {
         response
     }
 }
-

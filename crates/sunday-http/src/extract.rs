@@ -176,6 +176,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
             .and_then(|v| v.parse::<i64>().ok())
             .map(|v| IfMatch(Some(v)))
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidParameter, "`If-Match` must be a quoted version number, e.g. \"3\"").into())
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::InvalidParameter, "`If-Match` must be a quoted version number, e.g. \"3\"")
+                    .into()
+            })
     }
 }

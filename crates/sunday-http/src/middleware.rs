@@ -50,7 +50,10 @@ pub fn wrap(routes: axum::Router<HttpState>, state: HttpState) -> Router {
         .layer(from_fn(scope_request_id))
         .layer(CatchPanicLayer::custom(|_| HttpError(ApiError::internal("handler panicked")).into_response()))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
@@ -72,7 +75,8 @@ async fn scope_request_id(req: Request, next: Next) -> Response {
 /// Per-route latency histograms keyed by the route template (never the raw path, which
 /// would explode the label set), request counts by status, and requests in flight.
 async fn record_metrics(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().as_str().to_owned();
     let start = Instant::now();
     let in_flight = metrics::gauge!("http_requests_in_flight");

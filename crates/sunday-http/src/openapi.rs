@@ -52,14 +52,20 @@ pub fn finish(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     components.responses.insert("Error".into(), RefOr::T(error));
     components.security_schemes.insert(
         "bearer".into(),
-        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("session token or personal API token")).build()),
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("session token or personal API token"))
+                .build(),
+        ),
     );
     components
         .security_schemes
         .insert("cookie".into(), SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sunday_session"))));
 
     for item in spec.paths.paths.values_mut() {
-        let ops: [&mut Option<Operation>; 5] = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        let ops: [&mut Option<Operation>; 5] =
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
         for op in ops.into_iter().flatten() {
             for range in ["4XX", "5XX"] {
                 op.responses

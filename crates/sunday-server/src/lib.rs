@@ -113,7 +113,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let app = App::new(store, app_settings(&config));
     let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics));
 
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, roles = ?config.roles, "sunday is listening");
     for role in ["realtime", "worker", "scheduler"] {

@@ -59,9 +59,7 @@ impl PostgresStore {
     /// `Unavailable` when the server cannot be reached. Does not migrate: call
     /// [`PostgresStore::migrate`].
     pub async fn connect(url: &str, max_connections: usize) -> StoreResult<PostgresStore> {
-        Ok(PostgresStore {
-            pool: Pool::connect(url, max_connections).await?,
-        })
+        Ok(PostgresStore { pool: Pool::connect(url, max_connections).await? })
     }
 
     /// Applies pending migrations; returns the schema version.
@@ -98,12 +96,7 @@ impl Store for PostgresStore {
         invite_token_hash: &str,
         now: Millis,
     ) -> StoreResult<(Org, Role)> {
-        in_transaction!(self, |tx| orgs::create_invited_account(
-            &tx,
-            user,
-            invite_token_hash,
-            now
-        ))
+        in_transaction!(self, |tx| orgs::create_invited_account(&tx, user, invite_token_hash, now))
     }
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserWithPassword>> {
         on_client!(self, |c| accounts::user_by_email(&c, email))
@@ -115,11 +108,7 @@ impl Store for PostgresStore {
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()> {
         on_client!(self, |c| accounts::insert_session(&c, session))
     }
-    async fn session_by_hash(
-        &self,
-        token_hash: &str,
-        now: Millis,
-    ) -> StoreResult<Option<SessionRecord>> {
+    async fn session_by_hash(&self, token_hash: &str, now: Millis) -> StoreResult<Option<SessionRecord>> {
         on_client!(self, |c| accounts::session_by_hash(&c, token_hash, now))
     }
     async fn delete_session(&self, token_hash: &str) -> StoreResult<bool> {
@@ -128,11 +117,7 @@ impl Store for PostgresStore {
     async fn insert_api_token(&self, token: &ApiTokenRecord) -> StoreResult<()> {
         on_client!(self, |c| accounts::insert_api_token(&c, token))
     }
-    async fn api_token_by_hash(
-        &self,
-        token_hash: &str,
-        now: Millis,
-    ) -> StoreResult<Option<ApiTokenRecord>> {
+    async fn api_token_by_hash(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ApiTokenRecord>> {
         on_client!(self, |c| accounts::api_token_by_hash(&c, token_hash, now))
     }
     async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>> {
@@ -151,21 +136,13 @@ impl Store for PostgresStore {
     async fn role_in(&self, org: OrgId, user: UserId) -> StoreResult<Option<Role>> {
         on_client!(self, |c| orgs::role_in(&c, org, user))
     }
-    async fn members(
-        &self,
-        org: OrgId,
-        after: Option<UserId>,
-        limit: usize,
-    ) -> StoreResult<Vec<Member>> {
+    async fn members(&self, org: OrgId, after: Option<UserId>, limit: usize) -> StoreResult<Vec<Member>> {
         on_client!(self, |c| orgs::members(&c, org, after, limit))
     }
-    async fn add_member(
-        &self,
-        org: OrgId,
-        user: UserId,
-        role: Role,
-        now: Millis,
-    ) -> StoreResult<()> {
+    async fn member(&self, org: OrgId, user: UserId) -> StoreResult<Option<Member>> {
+        on_client!(self, |c| orgs::member(&c, org, user))
+    }
+    async fn add_member(&self, org: OrgId, user: UserId, role: Role, now: Millis) -> StoreResult<()> {
         on_client!(self, |c| orgs::add_member(&c, org, user, role, now))
     }
     async fn set_member_role(&self, org: OrgId, user: UserId, role: Role) -> StoreResult<()> {
@@ -184,9 +161,7 @@ impl Store for PostgresStore {
         email: &str,
         now: Millis,
     ) -> StoreResult<(Org, Role)> {
-        in_transaction!(self, |tx| orgs::accept_invite(
-            &tx, token_hash, user, email, now
-        ))
+        in_transaction!(self, |tx| orgs::accept_invite(&tx, token_hash, user, email, now))
     }
 
     async fn insert_workspace(&self, ws: &Workspace) -> StoreResult<()> {
@@ -204,12 +179,7 @@ impl Store for PostgresStore {
     ) -> StoreResult<Vec<Workspace>> {
         on_client!(self, |c| workspaces::list(&c, org, filter, after, limit))
     }
-    async fn update_workspace(
-        &self,
-        id: WorkspaceId,
-        patch: &WorkspacePatch,
-        now: Millis,
-    ) -> StoreResult<Workspace> {
+    async fn update_workspace(&self, id: WorkspaceId, patch: &WorkspacePatch, now: Millis) -> StoreResult<Workspace> {
         in_transaction!(self, |tx| workspaces::update(&tx, id, patch, now))
     }
     async fn delete_workspace(&self, id: WorkspaceId) -> StoreResult<bool> {
@@ -218,12 +188,7 @@ impl Store for PostgresStore {
     async fn is_workspace_member(&self, ws: WorkspaceId, user: UserId) -> StoreResult<bool> {
         on_client!(self, |c| workspaces::is_member(&c, ws, user))
     }
-    async fn add_workspace_member(
-        &self,
-        ws: WorkspaceId,
-        user: UserId,
-        now: Millis,
-    ) -> StoreResult<()> {
+    async fn add_workspace_member(&self, ws: WorkspaceId, user: UserId, now: Millis) -> StoreResult<()> {
         on_client!(self, |c| workspaces::add_member(&c, ws, user, now))
     }
     async fn remove_workspace_member(&self, ws: WorkspaceId, user: UserId) -> StoreResult<bool> {

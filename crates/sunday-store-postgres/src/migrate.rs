@@ -12,10 +12,7 @@ use sunday_store::StoreResult;
 use crate::{pool::Pool, rows::db_err};
 
 /// Migrations in order; the version of each is its position (1-based).
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_accounts",
-    include_str!("../migrations/0001_accounts.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_accounts", include_str!("../migrations/0001_accounts.sql"))];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").
 const LOCK_KEY: i64 = 0x5355_4E44_4159_4D47;
@@ -29,15 +26,10 @@ pub async fn migrate(pool: &Pool) -> StoreResult<i64> {
     let mut client = pool.get().await?;
     loop {
         let tx = client.transaction().await.map_err(db_err)?;
-        tx.query_one("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
-            .await
-            .map_err(db_err)?;
+        tx.query_one("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await.map_err(db_err)?;
         tx.batch_execute(CREATE_TABLE).await.map_err(db_err)?;
         let current = max_version(&tx).await?;
-        let next = MIGRATIONS
-            .iter()
-            .zip(1i64..)
-            .find(|(_, version)| *version > current);
+        let next = MIGRATIONS.iter().zip(1i64..).find(|(_, version)| *version > current);
         let Some(((name, sql), version)) = next else {
             tx.commit().await.map_err(db_err)?;
             return Ok(current);
@@ -69,12 +61,9 @@ pub async fn current_version<C: GenericClient>(c: &C) -> StoreResult<i64> {
 }
 
 async fn max_version<C: GenericClient>(c: &C) -> StoreResult<i64> {
-    c.query_one(
-        "SELECT coalesce(max(version), 0)::BIGINT FROM schema_migrations",
-        &[],
-    )
-    .await
-    .map_err(db_err)?
-    .try_get(0)
-    .map_err(db_err)
+    c.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM schema_migrations", &[])
+        .await
+        .map_err(db_err)?
+        .try_get(0)
+        .map_err(db_err)
 }

@@ -27,25 +27,13 @@ pub async fn memberships<C: GenericClient>(c: &C, user: UserId) -> StoreResult<V
     rows::query(c, &sql, &[&user.to_string()])
         .await?
         .iter()
-        .map(|r| {
-            Ok(OrgMembership {
-                org: rows::org(r, 0)?,
-                role: rows::role(r, 3)?,
-            })
-        })
+        .map(|r| Ok(OrgMembership { org: rows::org(r, 0)?, role: rows::role(r, 3)? }))
         .collect()
 }
 
-pub async fn role_in<C: GenericClient>(
-    c: &C,
-    org: OrgId,
-    user: UserId,
-) -> StoreResult<Option<Role>> {
+pub async fn role_in<C: GenericClient>(c: &C, org: OrgId, user: UserId) -> StoreResult<Option<Role>> {
     let sql = "SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2";
-    rows::query_opt(c, sql, &[&org.to_string(), &user.to_string()])
-        .await?
-        .map(|r| rows::role(&r, 0))
-        .transpose()
+    rows::query_opt(c, sql, &[&org.to_string(), &user.to_string()]).await?.map(|r| rows::role(&r, 0)).transpose()
 }
 
 pub async fn members<C: GenericClient>(
@@ -63,23 +51,22 @@ pub async fn members<C: GenericClient>(
     rows::query(c, &sql, &[&org.to_string(), &after, &limit])
         .await?
         .iter()
-        .map(|r| {
-            Ok(Member {
-                user: rows::user(r, 0)?,
-                role: rows::role(r, 4)?,
-                joined_at: to_datetime(get(r, 5)?),
-            })
-        })
+        .map(|r| Ok(Member { user: rows::user(r, 0)?, role: rows::role(r, 4)?, joined_at: to_datetime(get(r, 5)?) }))
         .collect()
 }
 
-pub async fn add_member<C: GenericClient>(
-    c: &C,
-    org: OrgId,
-    user: UserId,
-    role: Role,
-    now: Millis,
-) -> StoreResult<()> {
+pub async fn member<C: GenericClient>(c: &C, org: OrgId, user: UserId) -> StoreResult<Option<Member>> {
+    let sql = format!(
+        "SELECT {USER_COLS}, m.role, m.joined_at FROM org_members m JOIN users u ON u.id = m.user_id
+         WHERE m.org_id = $1 AND m.user_id = $2"
+    );
+    rows::query_opt(c, &sql, &[&org.to_string(), &user.to_string()])
+        .await?
+        .map(|r| Ok(Member { user: rows::user(&r, 0)?, role: rows::role(&r, 4)?, joined_at: to_datetime(get(&r, 5)?) }))
+        .transpose()
+}
+
+pub async fn add_member<C: GenericClient>(c: &C, org: OrgId, user: UserId, role: Role, now: Millis) -> StoreResult<()> {
     insert_membership(c, &org.to_string(), &user.to_string(), role, now).await
 }
 
@@ -118,12 +105,7 @@ async fn guard_last_owner<C: GenericClient>(
     Ok(())
 }
 
-pub async fn set_member_role<C: GenericClient>(
-    tx: &C,
-    org: OrgId,
-    user: UserId,
-    role: Role,
-) -> StoreResult<()> {
+pub async fn set_member_role<C: GenericClient>(tx: &C, org: OrgId, user: UserId, role: Role) -> StoreResult<()> {
     guard_last_owner(tx, org, user, Some(role)).await?;
     rows::execute(
         tx,
@@ -146,13 +128,9 @@ pub async fn remove_member<C: GenericClient>(tx: &C, org: OrgId, user: UserId) -
     )
     .await
     .map_err(db_err)?;
-    rows::execute(
-        tx,
-        "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2",
-        &[&org, &user],
-    )
-    .await
-    .map_err(db_err)?;
+    rows::execute(tx, "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2", &[&org, &user])
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -189,9 +167,7 @@ async fn consume_invite<C: GenericClient>(
         "SELECT i.id, i.email, i.role, i.expires_at, i.accepted_at, {ORG_COLS}
          FROM invites i JOIN orgs o ON o.id = i.org_id WHERE i.token_hash = $1 FOR UPDATE OF i"
     );
-    let r = rows::query_opt(tx, &sql, &[&hash])
-        .await?
-        .ok_or(StoreError::Rejected(ErrorCode::InviteNotFound))?;
+    let r = rows::query_opt(tx, &sql, &[&hash]).await?.ok_or(StoreError::Rejected(ErrorCode::InviteNotFound))?;
     let id: &str = get(&r, 0)?;
     let invited_email: &str = get(&r, 1)?;
     let role = rows::role(&r, 2)?;

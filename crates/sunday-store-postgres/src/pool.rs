@@ -34,11 +34,7 @@ fn target(config: &Config) -> String {
             Host::Unix(path) => path.display().to_string(),
         })
         .collect::<Vec<_>>();
-    let ports = config
-        .get_ports()
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>();
+    let ports = config.get_ports().iter().map(u16::to_string).collect::<Vec<_>>();
     let user = config.get_user().unwrap_or("?");
     let db = config.get_dbname().unwrap_or("");
     format!("{user}@{}:{}/{db}", hosts.join(","), ports.join(","))
@@ -50,9 +46,8 @@ impl Pool {
     pub async fn connect(url: &str, max_connections: usize) -> StoreResult<Pool> {
         // The parser's details can quote the text around a syntax error, which may be part of
         // the password: report only that the URL is malformed.
-        let mut config: Config = url
-            .parse()
-            .map_err(|_| StoreError::Unavailable("invalid PostgreSQL connection URL".into()))?;
+        let mut config: Config =
+            url.parse().map_err(|_| StoreError::Unavailable("invalid PostgreSQL connection URL".into()))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -60,13 +55,7 @@ impl Pool {
             config.application_name("sunday");
         }
         let target = target(&config);
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let inner = deadpool_postgres::Pool::builder(manager)
             .max_size(max_connections.max(1))
             .wait_timeout(Some(WAIT_TIMEOUT))
@@ -83,21 +72,14 @@ impl Pool {
     /// Checks a connection out; it returns to the pool when dropped.
     pub async fn get(&self) -> StoreResult<Object> {
         self.inner.get().await.map_err(|e| match e {
-            PoolError::Timeout(_) => StoreError::Unavailable(format!(
-                "postgres {}: timed out waiting for a connection",
-                self.target
-            )),
-            PoolError::Backend(e) => StoreError::Unavailable(format!(
-                "cannot connect to postgres {}: {}",
-                self.target,
-                describe(&e)
-            )),
-            PoolError::Closed => {
-                StoreError::Unavailable("postgres connection pool is closed".into())
+            PoolError::Timeout(_) => {
+                StoreError::Unavailable(format!("postgres {}: timed out waiting for a connection", self.target))
             }
-            e @ (PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_)) => {
-                StoreError::internal(e)
+            PoolError::Backend(e) => {
+                StoreError::Unavailable(format!("cannot connect to postgres {}: {}", self.target, describe(&e)))
             }
+            PoolError::Closed => StoreError::Unavailable("postgres connection pool is closed".into()),
+            e @ (PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_)) => StoreError::internal(e),
         })
     }
 
@@ -106,9 +88,6 @@ impl Pool {
     pub fn stats(&self) -> PoolStats {
         let s = self.inner.status();
         let in_use = s.size.saturating_sub(s.available);
-        PoolStats {
-            size: s.max_size,
-            available: s.max_size.saturating_sub(in_use),
-        }
+        PoolStats { size: s.max_size, available: s.max_size.saturating_sub(in_use) }
     }
 }

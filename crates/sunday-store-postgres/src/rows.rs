@@ -77,29 +77,17 @@ pub fn unique_as(code: sunday_types::ErrorCode) -> impl Fn(tokio_postgres::Error
 }
 
 /// Runs a statement; the raw error is left to the caller to map.
-pub async fn execute<C: GenericClient>(
-    c: &C,
-    sql: &str,
-    params: Params<'_>,
-) -> Result<u64, tokio_postgres::Error> {
+pub async fn execute<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> Result<u64, tokio_postgres::Error> {
     let stmt = c.prepare_cached(sql).await?;
     c.execute(&stmt, params).await
 }
 
-pub async fn query<C: GenericClient>(
-    c: &C,
-    sql: &str,
-    params: Params<'_>,
-) -> StoreResult<Vec<Row>> {
+pub async fn query<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> StoreResult<Vec<Row>> {
     let stmt = c.prepare_cached(sql).await.map_err(db_err)?;
     c.query(&stmt, params).await.map_err(db_err)
 }
 
-pub async fn query_opt<C: GenericClient>(
-    c: &C,
-    sql: &str,
-    params: Params<'_>,
-) -> StoreResult<Option<Row>> {
+pub async fn query_opt<C: GenericClient>(c: &C, sql: &str, params: Params<'_>) -> StoreResult<Option<Row>> {
     let stmt = c.prepare_cached(sql).await.map_err(db_err)?;
     c.query_opt(&stmt, params).await.map_err(db_err)
 }
@@ -119,10 +107,7 @@ pub fn parse<T: FromStr>(row: &Row, idx: usize) -> StoreResult<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
-    row.try_get::<_, &str>(idx)
-        .map_err(db_err)?
-        .parse::<T>()
-        .map_err(StoreError::internal)
+    row.try_get::<_, &str>(idx).map_err(db_err)?.parse::<T>().map_err(StoreError::internal)
 }
 
 fn corrupt(idx: usize, what: &str) -> StoreError {
@@ -147,11 +132,7 @@ pub fn user(row: &Row, at: usize) -> StoreResult<User> {
 /// `id, name, created_at` starting at `at`.
 pub const ORG_COLS: &str = "o.id, o.name, o.created_at";
 pub fn org(row: &Row, at: usize) -> StoreResult<Org> {
-    Ok(Org {
-        id: parse(row, at)?,
-        name: get(row, at + 1)?,
-        created_at: to_datetime(get(row, at + 2)?),
-    })
+    Ok(Org { id: parse(row, at)?, name: get(row, at + 1)?, created_at: to_datetime(get(row, at + 2)?) })
 }
 
 pub const WORKSPACE_COLS: &str =

@@ -42,29 +42,15 @@ impl ScratchDb {
 pub async fn create_scratch_database(admin_url: &str) -> StoreResult<(String, ScratchDb)> {
     let name = format!("{SCRATCH_PREFIX}{}", Uuid::now_v7().simple());
     let client = admin_client(admin_url).await?;
-    client
-        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .map_err(db_err)?;
+    client.batch_execute(&format!("CREATE DATABASE \"{name}\"")).await.map_err(db_err)?;
     let url = with_dbname(admin_url, &name);
-    Ok((
-        url,
-        ScratchDb {
-            admin_url: admin_url.to_owned(),
-            name,
-        },
-    ))
+    Ok((url, ScratchDb { admin_url: admin_url.to_owned(), name }))
 }
 
 async fn admin_client(admin_url: &str) -> StoreResult<Client> {
-    let (client, connection) = tokio_postgres::connect(admin_url, NoTls)
-        .await
-        .map_err(|e| {
-            StoreError::Unavailable(format!(
-                "cannot connect to the test server (set {ADMIN_URL_ENV}): {}",
-                describe(&e)
-            ))
-        })?;
+    let (client, connection) = tokio_postgres::connect(admin_url, NoTls).await.map_err(|e| {
+        StoreError::Unavailable(format!("cannot connect to the test server (set {ADMIN_URL_ENV}): {}", describe(&e)))
+    })?;
     // The connection ends when the client is dropped.
     tokio::spawn(async move {
         if let Err(e) = connection.await {
@@ -76,10 +62,7 @@ async fn admin_client(admin_url: &str) -> StoreResult<Client> {
 
 async fn drop_database(admin_url: &str, name: &str) -> StoreResult<()> {
     let client = admin_client(admin_url).await?;
-    client
-        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .map_err(db_err)
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.map_err(db_err)
 }
 
 impl Drop for ScratchDb {
@@ -89,10 +72,7 @@ impl Drop for ScratchDb {
     fn drop(&mut self) {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         let dropper = std::thread::spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(rt) => rt,
                 Err(e) => return eprintln!("warning: scratch database {name} not dropped: {e}"),
             };
@@ -101,10 +81,7 @@ impl Drop for ScratchDb {
             }
         });
         if dropper.join().is_err() {
-            eprintln!(
-                "warning: scratch database {} not dropped: the dropping thread panicked",
-                self.name
-            );
+            eprintln!("warning: scratch database {} not dropped: the dropping thread panicked", self.name);
         }
     }
 }
@@ -130,22 +107,10 @@ mod tests {
 
     #[test]
     fn the_database_of_a_url_is_replaced() {
-        assert_eq!(
-            with_dbname("postgres://u:p@h:5432/postgres", "x"),
-            "postgres://u:p@h:5432/x"
-        );
+        assert_eq!(with_dbname("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
         assert_eq!(with_dbname("postgres://u@h", "x"), "postgres://u@h/x");
-        assert_eq!(
-            with_dbname("postgresql://h/db?sslmode=disable", "x"),
-            "postgresql://h/x?sslmode=disable"
-        );
-        assert_eq!(
-            with_dbname("postgres://h?connect_timeout=3", "x"),
-            "postgres://h/x?connect_timeout=3"
-        );
-        assert_eq!(
-            with_dbname("host=h user=u dbname=postgres", "x"),
-            "host=h user=u dbname=postgres dbname=x"
-        );
+        assert_eq!(with_dbname("postgresql://h/db?sslmode=disable", "x"), "postgresql://h/x?sslmode=disable");
+        assert_eq!(with_dbname("postgres://h?connect_timeout=3", "x"), "postgres://h/x?connect_timeout=3");
+        assert_eq!(with_dbname("host=h user=u dbname=postgres", "x"), "host=h user=u dbname=postgres dbname=x");
     }
 }

@@ -35,10 +35,7 @@ pub async fn insert<C: GenericClient>(tx: &C, w: &Workspace) -> StoreResult<()> 
 
 pub async fn get<C: GenericClient>(c: &C, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
     let sql = format!("SELECT {WORKSPACE_COLS} FROM workspaces w WHERE w.id = $1");
-    rows::query_opt(c, &sql, &[&id.to_string()])
-        .await?
-        .map(|r| rows::workspace(&r))
-        .transpose()
+    rows::query_opt(c, &sql, &[&id.to_string()]).await?.map(|r| rows::workspace(&r)).transpose()
 }
 
 pub async fn list<C: GenericClient>(
@@ -48,24 +45,17 @@ pub async fn list<C: GenericClient>(
     after: Option<WorkspaceId>,
     limit: usize,
 ) -> StoreResult<Vec<Workspace>> {
-    let is_member =
-        "EXISTS (SELECT 1 FROM workspace_members m WHERE m.workspace_id = w.id AND m.user_id = $4)";
+    let is_member = "EXISTS (SELECT 1 FROM workspace_members m WHERE m.workspace_id = w.id AND m.user_id = $4)";
     let (visibility, user) = match filter {
         WorkspaceFilter::All => (String::from("TRUE"), None),
-        WorkspaceFilter::OpenOrMemberOf(u) => (
-            format!("w.kind = 'open' OR {is_member}"),
-            Some(u.to_string()),
-        ),
+        WorkspaceFilter::OpenOrMemberOf(u) => (format!("w.kind = 'open' OR {is_member}"), Some(u.to_string())),
         WorkspaceFilter::MemberOf(u) => (is_member.to_owned(), Some(u.to_string())),
     };
     let sql = format!(
         "SELECT {WORKSPACE_COLS} FROM workspaces w
          WHERE w.org_id = $1 AND w.id > $2 AND ({visibility}) ORDER BY w.id LIMIT $3"
     );
-    let (org, after) = (
-        org.to_string(),
-        after.map(|a| a.to_string()).unwrap_or_default(),
-    );
+    let (org, after) = (org.to_string(), after.map(|a| a.to_string()).unwrap_or_default());
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let found = match &user {
         // Without a user the statement has no `$4`: PostgreSQL could not infer its type.
@@ -88,9 +78,7 @@ pub async fn update<C: GenericClient>(
         .transpose()?
         .ok_or(StoreError::Rejected(ErrorCode::WorkspaceNotFound))?;
     if p.expected_version.is_some_and(|v| v != current.version) {
-        return Err(StoreError::VersionConflict(
-            serde_json::to_value(&current).map_err(StoreError::internal)?,
-        ));
+        return Err(StoreError::VersionConflict(serde_json::to_value(&current).map_err(StoreError::internal)?));
     }
     let sql = format!(
         "UPDATE workspaces w SET name = coalesce($2, w.name), description = coalesce($3, w.description),
@@ -98,45 +86,24 @@ pub async fn update<C: GenericClient>(
          RETURNING {WORKSPACE_COLS}"
     );
     let kind = p.kind.map(|k| k.as_str());
-    rows::query_opt(
-        tx,
-        &sql,
-        &[&id.to_string(), &p.name, &p.description, &kind, &now],
-    )
-    .await?
-    .map(|r| rows::workspace(&r))
-    .transpose()?
-    .ok_or(StoreError::Rejected(ErrorCode::WorkspaceNotFound))
+    rows::query_opt(tx, &sql, &[&id.to_string(), &p.name, &p.description, &kind, &now])
+        .await?
+        .map(|r| rows::workspace(&r))
+        .transpose()?
+        .ok_or(StoreError::Rejected(ErrorCode::WorkspaceNotFound))
 }
 
 pub async fn delete<C: GenericClient>(c: &C, id: WorkspaceId) -> StoreResult<bool> {
-    rows::execute(
-        c,
-        "DELETE FROM workspaces WHERE id = $1",
-        &[&id.to_string()],
-    )
-    .await
-    .map(|n| n > 0)
-    .map_err(db_err)
+    rows::execute(c, "DELETE FROM workspaces WHERE id = $1", &[&id.to_string()]).await.map(|n| n > 0).map_err(db_err)
 }
 
-pub async fn is_member<C: GenericClient>(
-    c: &C,
-    ws: WorkspaceId,
-    user: UserId,
-) -> StoreResult<bool> {
-    let sql =
-        "SELECT EXISTS (SELECT 1 FROM workspace_members WHERE workspace_id = $1 AND user_id = $2)";
+pub async fn is_member<C: GenericClient>(c: &C, ws: WorkspaceId, user: UserId) -> StoreResult<bool> {
+    let sql = "SELECT EXISTS (SELECT 1 FROM workspace_members WHERE workspace_id = $1 AND user_id = $2)";
     let r = rows::query_one(c, sql, &[&ws.to_string(), &user.to_string()]).await?;
     rows::get(&r, 0)
 }
 
-pub async fn add_member<C: GenericClient>(
-    c: &C,
-    ws: WorkspaceId,
-    user: UserId,
-    now: Millis,
-) -> StoreResult<()> {
+pub async fn add_member<C: GenericClient>(c: &C, ws: WorkspaceId, user: UserId, now: Millis) -> StoreResult<()> {
     rows::execute(
         c,
         "INSERT INTO workspace_members (workspace_id, user_id, added_at) VALUES ($1, $2, $3)",
@@ -147,11 +114,7 @@ pub async fn add_member<C: GenericClient>(
     Ok(())
 }
 
-pub async fn remove_member<C: GenericClient>(
-    c: &C,
-    ws: WorkspaceId,
-    user: UserId,
-) -> StoreResult<bool> {
+pub async fn remove_member<C: GenericClient>(c: &C, ws: WorkspaceId, user: UserId) -> StoreResult<bool> {
     rows::execute(
         c,
         "DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
@@ -162,10 +125,7 @@ pub async fn remove_member<C: GenericClient>(
     .map_err(db_err)
 }
 
-pub async fn members<C: GenericClient>(
-    c: &C,
-    ws: WorkspaceId,
-) -> StoreResult<Vec<WorkspaceMember>> {
+pub async fn members<C: GenericClient>(c: &C, ws: WorkspaceId) -> StoreResult<Vec<WorkspaceMember>> {
     let sql = format!(
         "SELECT {USER_COLS}, m.added_at FROM workspace_members m JOIN users u ON u.id = m.user_id
          WHERE m.workspace_id = $1 ORDER BY m.added_at, u.id"
@@ -173,11 +133,6 @@ pub async fn members<C: GenericClient>(
     rows::query(c, &sql, &[&ws.to_string()])
         .await?
         .iter()
-        .map(|r| {
-            Ok(WorkspaceMember {
-                user: rows::user(r, 0)?,
-                added_at: to_datetime(rows::get(r, 4)?),
-            })
-        })
+        .map(|r| Ok(WorkspaceMember { user: rows::user(r, 0)?, added_at: to_datetime(rows::get(r, 4)?) }))
         .collect()
 }

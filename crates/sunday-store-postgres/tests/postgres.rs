@@ -19,9 +19,7 @@ async fn scratch() -> (String, ScratchDb) {
 async fn an_unreachable_server_is_unavailable_without_the_password() {
     // Port 1 on localhost: nothing listens there, the connection is refused at once.
     let url = "postgres://sunday:hunter2-secret@127.0.0.1:1/sunday?connect_timeout=2";
-    let Err(err) = PostgresStore::connect(url, 2).await else {
-        panic!("connected to port 1")
-    };
+    let Err(err) = PostgresStore::connect(url, 2).await else { panic!("connected to port 1") };
     match &err {
         StoreError::Unavailable(msg) => {
             assert!(msg.contains("127.0.0.1:1/sunday"), "{msg}");
@@ -29,8 +27,7 @@ async fn an_unreachable_server_is_unavailable_without_the_password() {
         }
         other => panic!("expected Unavailable, got {other:?}"),
     }
-    let Err(StoreError::Unavailable(msg)) =
-        PostgresStore::connect("postgres://u:hunter2@h:notaport/db", 2).await
+    let Err(StoreError::Unavailable(msg)) = PostgresStore::connect("postgres://u:hunter2@h:notaport/db", 2).await
     else {
         panic!("a malformed URL must be refused as Unavailable")
     };
@@ -55,15 +52,8 @@ async fn concurrent_migrators_apply_each_migration_once() {
         assert_eq!(m.await.unwrap().unwrap(), 1);
     }
     for store in &stores {
-        assert_eq!(
-            store.schema_version().await.unwrap(),
-            store.expected_schema_version()
-        );
-        assert_eq!(
-            store.migrate().await.unwrap(),
-            store.expected_schema_version(),
-            "idempotent"
-        );
+        assert_eq!(store.schema_version().await.unwrap(), store.expected_schema_version());
+        assert_eq!(store.migrate().await.unwrap(), store.expected_schema_version(), "idempotent");
     }
 }
 
@@ -82,47 +72,19 @@ async fn concurrent_demotions_never_leave_an_org_without_owner() {
             created_at: t0,
         };
         let (a, b) = (user("a"), user("b"));
-        let org = Org {
-            id: OrgId::new(),
-            name: "race".into(),
-            created_at: to_datetime(t0),
-        };
+        let org = Org { id: OrgId::new(), name: "race".into(), created_at: to_datetime(t0) };
         store.create_account(&a, &org).await.unwrap();
-        store
-            .create_account(
-                &b,
-                &Org {
-                    id: OrgId::new(),
-                    ..org.clone()
-                },
-            )
-            .await
-            .unwrap();
-        store
-            .add_member(org.id, b.id, Role::Owner, t0)
-            .await
-            .unwrap();
+        store.create_account(&b, &Org { id: OrgId::new(), ..org.clone() }).await.unwrap();
+        store.add_member(org.id, b.id, Role::Owner, t0).await.unwrap();
 
         let (s1, s2) = (store.clone(), store.clone());
-        let demote =
-            tokio::spawn(async move { s1.set_member_role(org.id, a.id, Role::Admin).await });
+        let demote = tokio::spawn(async move { s1.set_member_role(org.id, a.id, Role::Admin).await });
         let remove = tokio::spawn(async move { s2.remove_member(org.id, b.id).await });
         let results = [demote.await.unwrap(), remove.await.unwrap()];
-        let refused = results
-            .iter()
-            .filter(|r| matches!(r, Err(StoreError::Rejected(ErrorCode::LastOwner))))
-            .count();
-        assert_eq!(
-            refused, 1,
-            "exactly one of the two must be refused: {results:?}"
-        );
-        let owners = store
-            .members(org.id, None, 10)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|m| m.role == Role::Owner)
-            .count();
+        let refused = results.iter().filter(|r| matches!(r, Err(StoreError::Rejected(ErrorCode::LastOwner)))).count();
+        assert_eq!(refused, 1, "exactly one of the two must be refused: {results:?}");
+        let owners =
+            store.members(org.id, None, 10).await.unwrap().into_iter().filter(|m| m.role == Role::Owner).count();
         assert_eq!(owners, 1);
     }
 }

@@ -1,7 +1,9 @@
 //! Users, sessions and personal API tokens.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use sunday_store::{scopes_from_text, scopes_to_text, ApiTokenRecord, NewUser, SessionRecord, StoreError, StoreResult, UserWithPassword};
+use sunday_store::{
+    scopes_from_text, scopes_to_text, ApiTokenRecord, NewUser, SessionRecord, StoreError, StoreResult, UserWithPassword,
+};
 use sunday_types::{dto::Org, dto::Role, time::Millis, ErrorCode, TokenId, UserId};
 
 use crate::rows::{self, db_err, is_unique_violation, USER_COLS};
@@ -37,7 +39,8 @@ pub fn create_account(tx: &Transaction<'_>, user: &NewUser, org: &Org) -> StoreR
 pub fn user_by_email(c: &Connection, email: &str) -> StoreResult<Option<UserWithPassword>> {
     c.prepare_cached(&format!("SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.email = ?1"))
         .and_then(|mut s| {
-            s.query_row([email], |r| Ok(UserWithPassword { user: rows::user(r, 0)?, password_hash: r.get(4)? })).optional()
+            s.query_row([email], |r| Ok(UserWithPassword { user: rows::user(r, 0)?, password_hash: r.get(4)? }))
+                .optional()
         })
         .map_err(db_err)
 }

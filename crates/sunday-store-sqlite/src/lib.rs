@@ -48,7 +48,7 @@ impl SqliteStore {
 
     /// Applies pending migrations; returns the schema version.
     pub async fn migrate(&self) -> StoreResult<i64> {
-        self.pool.write(|conn| migrate(conn)).await
+        self.pool.write(migrate).await
     }
 }
 
@@ -80,13 +80,16 @@ fn migrate(conn: &mut Connection) -> StoreResult<i64> {
 
 fn current_version(conn: &Connection) -> StoreResult<i64> {
     let has_table: bool = conn
-        .query_row("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            [],
+            |r| r.get(0),
+        )
         .map_err(rows::db_err)?;
     if !has_table {
         return Ok(0);
     }
-    conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
-        .map_err(rows::db_err)
+    conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0)).map_err(rows::db_err)
 }
 
 #[async_trait]
@@ -104,14 +107,19 @@ impl Store for SqliteStore {
         self.pool.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(rows::db_err)).await
     }
     async fn schema_version(&self) -> StoreResult<i64> {
-        self.pool.read(|c| current_version(c)).await
+        self.pool.read(current_version).await
     }
 
     async fn create_account(&self, user: &NewUser, org: &Org) -> StoreResult<()> {
         let (user, org) = (user.clone(), org.clone());
         self.pool.transaction(move |tx| accounts::create_account(tx, &user, &org)).await
     }
-    async fn create_invited_account(&self, user: &NewUser, invite_token_hash: &str, now: Millis) -> StoreResult<(Org, Role)> {
+    async fn create_invited_account(
+        &self,
+        user: &NewUser,
+        invite_token_hash: &str,
+        now: Millis,
+    ) -> StoreResult<(Org, Role)> {
         let (user, hash) = (user.clone(), invite_token_hash.to_owned());
         self.pool.transaction(move |tx| orgs::create_invited_account(tx, &user, &hash, now)).await
     }
@@ -162,6 +170,9 @@ impl Store for SqliteStore {
     async fn members(&self, org: OrgId, after: Option<UserId>, limit: usize) -> StoreResult<Vec<Member>> {
         self.pool.read(move |c| orgs::members(c, org, after, limit)).await
     }
+    async fn member(&self, org: OrgId, user: UserId) -> StoreResult<Option<Member>> {
+        self.pool.read(move |c| orgs::member(c, org, user)).await
+    }
     async fn add_member(&self, org: OrgId, user: UserId, role: Role, now: Millis) -> StoreResult<()> {
         self.pool.transaction(move |tx| orgs::add_member(tx, org, user, role, now)).await
     }
@@ -175,7 +186,13 @@ impl Store for SqliteStore {
         let inv = invite.clone();
         self.pool.write(move |c| orgs::insert_invite(c, &inv)).await
     }
-    async fn accept_invite(&self, token_hash: &str, user: UserId, email: &str, now: Millis) -> StoreResult<(Org, Role)> {
+    async fn accept_invite(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        email: &str,
+        now: Millis,
+    ) -> StoreResult<(Org, Role)> {
         let (hash, email) = (token_hash.to_owned(), email.to_owned());
         self.pool.transaction(move |tx| orgs::accept_invite(tx, &hash, user, &email, now)).await
     }
@@ -187,7 +204,13 @@ impl Store for SqliteStore {
     async fn workspace(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
         self.pool.read(move |c| workspaces::get(c, id)).await
     }
-    async fn workspaces(&self, org: OrgId, filter: WorkspaceFilter, after: Option<WorkspaceId>, limit: usize) -> StoreResult<Vec<Workspace>> {
+    async fn workspaces(
+        &self,
+        org: OrgId,
+        filter: WorkspaceFilter,
+        after: Option<WorkspaceId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Workspace>> {
         self.pool.read(move |c| workspaces::list(c, org, filter, after, limit)).await
     }
     async fn update_workspace(&self, id: WorkspaceId, patch: &WorkspacePatch, now: Millis) -> StoreResult<Workspace> {

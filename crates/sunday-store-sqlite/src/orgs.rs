@@ -19,7 +19,10 @@ pub fn memberships(c: &Connection, user: UserId) -> StoreResult<Vec<OrgMembershi
         "SELECT {ORG_COLS}, m.role FROM org_members m JOIN orgs o ON o.id = m.org_id
          WHERE m.user_id = ?1 ORDER BY m.joined_at, o.id"
     ))
-    .and_then(|mut s| s.query_map([user.to_string()], |r| Ok(OrgMembership { org: rows::org(r, 0)?, role: rows::role(r, 3)? }))?.collect())
+    .and_then(|mut s| {
+        s.query_map([user.to_string()], |r| Ok(OrgMembership { org: rows::org(r, 0)?, role: rows::role(r, 3)? }))?
+            .collect()
+    })
     .map_err(db_err)
 }
 
@@ -44,6 +47,20 @@ pub fn members(c: &Connection, org: OrgId, after: Option<UserId>, limit: usize) 
     .map_err(db_err)
 }
 
+pub fn member(c: &Connection, org: OrgId, user: UserId) -> StoreResult<Option<Member>> {
+    c.prepare_cached(&format!(
+        "SELECT {USER_COLS}, m.role, m.joined_at FROM org_members m JOIN users u ON u.id = m.user_id
+         WHERE m.org_id = ?1 AND m.user_id = ?2"
+    ))
+    .and_then(|mut s| {
+        s.query_row(params![org.to_string(), user.to_string()], |r| {
+            Ok(Member { user: rows::user(r, 0)?, role: rows::role(r, 4)?, joined_at: to_datetime(r.get(5)?) })
+        })
+        .optional()
+    })
+    .map_err(db_err)
+}
+
 pub fn add_member(tx: &Transaction<'_>, org: OrgId, user: UserId, role: Role, now: Millis) -> StoreResult<()> {
     insert_membership(tx, &org.to_string(), &user.to_string(), role, now)
 }
@@ -53,7 +70,11 @@ fn guard_last_owner(tx: &Transaction<'_>, org: OrgId, user: UserId, new_role: Op
     let current = role_in(tx, org, user)?.ok_or(StoreError::Rejected(ErrorCode::MemberNotFound))?;
     if current == Role::Owner && new_role != Some(Role::Owner) {
         let owners: i64 = tx
-            .query_row("SELECT count(*) FROM org_members WHERE org_id = ?1 AND role = 'owner'", [org.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM org_members WHERE org_id = ?1 AND role = 'owner'",
+                [org.to_string()],
+                |r| r.get(0),
+            )
             .map_err(db_err)?;
         if owners <= 1 {
             return Err(StoreError::Rejected(ErrorCode::LastOwner));
@@ -105,7 +126,13 @@ pub fn insert_invite(c: &Connection, i: &InviteRecord) -> StoreResult<()> {
 }
 
 /// Marks the invitation used by `user` (whose email must match) and returns its org and role.
-fn consume_invite(tx: &Transaction<'_>, hash: &str, user: UserId, email: &str, now: Millis) -> StoreResult<(Org, Role)> {
+fn consume_invite(
+    tx: &Transaction<'_>,
+    hash: &str,
+    user: UserId,
+    email: &str,
+    now: Millis,
+) -> StoreResult<(Org, Role)> {
     let found = tx
         .query_row(
             &format!(
@@ -124,21 +151,36 @@ fn consume_invite(tx: &Transaction<'_>, hash: &str, user: UserId, email: &str, n
         )
         .optional()
         .map_err(db_err)?;
-    let (id, invited_email, role, expires_at, accepted_at, org) = found.ok_or(StoreError::Rejected(ErrorCode::InviteNotFound))?;
+    let (id, invited_email, role, expires_at, accepted_at, org) =
+        found.ok_or(StoreError::Rejected(ErrorCode::InviteNotFound))?;
     if accepted_at.is_some() || expires_at <= now || !invited_email.eq_ignore_ascii_case(email) {
         return Err(StoreError::Rejected(ErrorCode::InviteInvalid));
     }
-    tx.execute("UPDATE invites SET accepted_at = ?2, accepted_by = ?3 WHERE id = ?1", params![id, now, user.to_string()])
-        .map_err(db_err)?;
+    tx.execute(
+        "UPDATE invites SET accepted_at = ?2, accepted_by = ?3 WHERE id = ?1",
+        params![id, now, user.to_string()],
+    )
+    .map_err(db_err)?;
     insert_membership(tx, &org.id.to_string(), &user.to_string(), role, now)?;
     Ok((org, role))
 }
 
-pub fn accept_invite(tx: &Transaction<'_>, hash: &str, user: UserId, email: &str, now: Millis) -> StoreResult<(Org, Role)> {
+pub fn accept_invite(
+    tx: &Transaction<'_>,
+    hash: &str,
+    user: UserId,
+    email: &str,
+    now: Millis,
+) -> StoreResult<(Org, Role)> {
     consume_invite(tx, hash, user, email, now)
 }
 
-pub fn create_invited_account(tx: &Transaction<'_>, user: &NewUser, hash: &str, now: Millis) -> StoreResult<(Org, Role)> {
+pub fn create_invited_account(
+    tx: &Transaction<'_>,
+    user: &NewUser,
+    hash: &str,
+    now: Millis,
+) -> StoreResult<(Org, Role)> {
     insert_user(tx, user)?;
     consume_invite(tx, hash, user.id, &user.email, now)
 }

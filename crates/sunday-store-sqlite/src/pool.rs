@@ -41,7 +41,8 @@ impl Pool {
     pub fn open(path: &Path, readers: usize) -> StoreResult<Pool> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
             }
         }
         let open = |flags: OpenFlags| -> StoreResult<Connection> {
@@ -50,7 +51,8 @@ impl Pool {
             configure(&conn)?;
             Ok(conn)
         };
-        let writer = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let writer =
+            open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         let readers = (0..readers)
             .map(|_| open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX))
             .collect::<StoreResult<Vec<_>>>()?;
@@ -128,7 +130,8 @@ impl Inner {
             if let Some(conn) = readers.pop() {
                 return Ok(conn);
             }
-            readers = self.reader_freed.wait(readers).map_err(|_| StoreError::internal("sqlite reader pool poisoned"))?;
+            readers =
+                self.reader_freed.wait(readers).map_err(|_| StoreError::internal("sqlite reader pool poisoned"))?;
         }
     }
 

@@ -63,7 +63,8 @@ pub fn org(row: &Row<'_>, at: usize) -> rusqlite::Result<Org> {
     Ok(Org { id: parse(row, at)?, name: row.get(at + 1)?, created_at: to_datetime(row.get(at + 2)?) })
 }
 
-pub const WORKSPACE_COLS: &str = "w.id, w.org_id, w.name, w.description, w.kind, w.version, w.created_by, w.created_at, w.updated_at";
+pub const WORKSPACE_COLS: &str =
+    "w.id, w.org_id, w.name, w.description, w.kind, w.version, w.created_by, w.created_at, w.updated_at";
 pub fn workspace(row: &Row<'_>) -> rusqlite::Result<Workspace> {
     let kind: String = row.get(4)?;
     Ok(Workspace {

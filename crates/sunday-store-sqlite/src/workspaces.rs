@@ -12,7 +12,10 @@ use crate::rows::{self, db_err, is_unique_violation, USER_COLS, WORKSPACE_COLS};
 
 pub fn insert(tx: &Transaction<'_>, w: &Workspace) -> StoreResult<()> {
     tx.execute(
-        &format!("INSERT INTO workspaces ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", WORKSPACE_COLS.replace("w.", "")),
+        &format!(
+            "INSERT INTO workspaces ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            WORKSPACE_COLS.replace("w.", "")
+        ),
         params![
             w.id.to_string(),
             w.org_id.to_string(),
@@ -35,7 +38,13 @@ pub fn get(c: &Connection, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
         .map_err(db_err)
 }
 
-pub fn list(c: &Connection, org: OrgId, filter: WorkspaceFilter, after: Option<WorkspaceId>, limit: usize) -> StoreResult<Vec<Workspace>> {
+pub fn list(
+    c: &Connection,
+    org: OrgId,
+    filter: WorkspaceFilter,
+    after: Option<WorkspaceId>,
+    limit: usize,
+) -> StoreResult<Vec<Workspace>> {
     let is_member = "EXISTS (SELECT 1 FROM workspace_members m WHERE m.workspace_id = w.id AND m.user_id = ?4)";
     let (visibility, user) = match filter {
         WorkspaceFilter::All => ("1 = 1 OR ?4 IS NULL".to_owned(), None),
@@ -86,9 +95,12 @@ pub fn add_member(c: &Connection, ws: WorkspaceId, user: UserId, now: Millis) ->
 }
 
 pub fn remove_member(c: &Connection, ws: WorkspaceId, user: UserId) -> StoreResult<bool> {
-    c.execute("DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2", [ws.to_string(), user.to_string()])
-        .map(|n| n > 0)
-        .map_err(db_err)
+    c.execute(
+        "DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
+        [ws.to_string(), user.to_string()],
+    )
+    .map(|n| n > 0)
+    .map_err(db_err)
 }
 
 pub fn members(c: &Connection, ws: WorkspaceId) -> StoreResult<Vec<WorkspaceMember>> {
@@ -96,6 +108,11 @@ pub fn members(c: &Connection, ws: WorkspaceId) -> StoreResult<Vec<WorkspaceMemb
         "SELECT {USER_COLS}, m.added_at FROM workspace_members m JOIN users u ON u.id = m.user_id
          WHERE m.workspace_id = ?1 ORDER BY m.added_at, u.id"
     ))
-    .and_then(|mut s| s.query_map([ws.to_string()], |r| Ok(WorkspaceMember { user: rows::user(r, 0)?, added_at: to_datetime(r.get(4)?) }))?.collect())
+    .and_then(|mut s| {
+        s.query_map([ws.to_string()], |r| {
+            Ok(WorkspaceMember { user: rows::user(r, 0)?, added_at: to_datetime(r.get(4)?) })
+        })?
+        .collect()
+    })
     .map_err(db_err)
 }

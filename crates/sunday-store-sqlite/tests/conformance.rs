@@ -1,4 +1,5 @@
 //! The shared storage conformance suite, on a fresh SQLite file per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

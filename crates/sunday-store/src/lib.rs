@@ -46,7 +46,12 @@ pub trait Store: Send + Sync + 'static {
     async fn create_account(&self, user: &NewUser, org: &Org) -> StoreResult<()>;
     /// Creates the user and joins them to the invitation's organization, consuming it.
     /// `InviteNotFound`, `InviteInvalid` (used, expired, other email) or `EmailTaken`.
-    async fn create_invited_account(&self, user: &NewUser, invite_token_hash: &str, now: Millis) -> StoreResult<(Org, Role)>;
+    async fn create_invited_account(
+        &self,
+        user: &NewUser,
+        invite_token_hash: &str,
+        now: Millis,
+    ) -> StoreResult<(Org, Role)>;
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserWithPassword>>;
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
 
@@ -69,6 +74,8 @@ pub trait Store: Send + Sync + 'static {
     async fn role_in(&self, org: OrgId, user: UserId) -> StoreResult<Option<Role>>;
     /// Members ordered by user id, after the cursor.
     async fn members(&self, org: OrgId, after: Option<UserId>, limit: usize) -> StoreResult<Vec<Member>>;
+    /// One member of `org`.
+    async fn member(&self, org: OrgId, user: UserId) -> StoreResult<Option<Member>>;
     /// `AlreadyMember` when present.
     async fn add_member(&self, org: OrgId, user: UserId, role: Role, now: Millis) -> StoreResult<()>;
     /// `MemberNotFound`; `LastOwner` when it would leave no owner.
@@ -79,14 +86,21 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_invite(&self, invite: &InviteRecord) -> StoreResult<()>;
     /// Consumes the invitation for an existing user. `InviteNotFound`, `InviteInvalid`,
     /// `AlreadyMember`.
-    async fn accept_invite(&self, token_hash: &str, user: UserId, email: &str, now: Millis) -> StoreResult<(Org, Role)>;
+    async fn accept_invite(&self, token_hash: &str, user: UserId, email: &str, now: Millis)
+        -> StoreResult<(Org, Role)>;
 
     // ---- workspaces ----
     /// Inserts the workspace with its creator as first member.
     async fn insert_workspace(&self, ws: &Workspace) -> StoreResult<()>;
     async fn workspace(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>>;
     /// Workspaces of `org` visible under `filter`, ordered by id, after the cursor.
-    async fn workspaces(&self, org: OrgId, filter: WorkspaceFilter, after: Option<WorkspaceId>, limit: usize) -> StoreResult<Vec<Workspace>>;
+    async fn workspaces(
+        &self,
+        org: OrgId,
+        filter: WorkspaceFilter,
+        after: Option<WorkspaceId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Workspace>>;
     /// Applies the patch, bumping `version`. `VersionConflict` (with the current workspace)
     /// when `expected_version` differs; `WorkspaceNotFound`.
     async fn update_workspace(&self, id: WorkspaceId, patch: &WorkspacePatch, now: Millis) -> StoreResult<Workspace>;

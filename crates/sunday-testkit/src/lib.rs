@@ -39,9 +39,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// Settings that keep tests fast and deterministic: cheap password hashing, no request-rate
 /// limits (the tests that check limits turn them on).
 pub fn test_config(dir: &std::path::Path) -> Config {
-    let mut c = Config::default();
-    c.listen = "127.0.0.1:0".parse().unwrap();
-    c.data_dir = dir.to_owned();
+    let mut c = Config { listen: "127.0.0.1:0".parse().unwrap(), data_dir: dir.to_owned(), ..Config::default() };
     c.log.level = std::env::var("SUNDAY_TEST_LOG").unwrap_or_else(|_| "warn".into());
     c.auth.argon2_memory_kib = 64;
     c.auth.argon2_iterations = 1;

@@ -1,5 +1,6 @@
 //! Signup, login, logout, sessions (bearer and cookie with CSRF), personal API tokens and
 //! login throttling, on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
 use sunday_testkit::{backend_tests, expect_error, expect_json, Backend, TestApp, PASSWORD};
@@ -20,9 +21,11 @@ async fn signup_login_me_logout(app: TestApp) {
     assert_eq!(me["orgs"][0]["org"]["id"], ada.org_id.as_str());
 
     let c = app.client();
-    let bad = c.post(app.url("/api/v1/auth/login")).json(&json!({"email": "ada@example.com", "password": "wrong password!"}));
+    let bad =
+        c.post(app.url("/api/v1/auth/login")).json(&json!({"email": "ada@example.com", "password": "wrong password!"}));
     expect_error(bad.send().await.unwrap(), 401, "invalid_credentials").await;
-    let unknown = c.post(app.url("/api/v1/auth/login")).json(&json!({"email": "nobody@example.com", "password": PASSWORD}));
+    let unknown =
+        c.post(app.url("/api/v1/auth/login")).json(&json!({"email": "nobody@example.com", "password": PASSWORD}));
     expect_error(unknown.send().await.unwrap(), 401, "invalid_credentials").await;
 
     // Login is case-insensitive on the email and issues a second, independent session.
@@ -44,17 +47,57 @@ async fn signup_rejects_bad_input_without_writing(app: TestApp) {
     let signup = |body: serde_json::Value| c.post(app.url("/api/v1/auth/signup")).json(&body).send();
     let ok = |email: &str| json!({"email": email, "password": PASSWORD, "name": "Grace"});
 
-    expect_error(signup(json!({"email": "not-an-email", "password": PASSWORD, "name": "G"})).await.unwrap(), 400, "invalid_email").await;
-    expect_error(signup(json!({"email": "g@example.com", "password": "short", "name": "G"})).await.unwrap(), 400, "weak_password").await;
-    expect_error(signup(json!({"email": "g@example.com", "password": "g@example.com", "name": "G"})).await.unwrap(), 400, "weak_password").await;
-    let long = expect_error(signup(json!({"email": "g@example.com", "password": PASSWORD, "name": "x".repeat(101)})).await.unwrap(), 400, "validation_failed").await;
+    expect_error(
+        signup(json!({"email": "not-an-email", "password": PASSWORD, "name": "G"})).await.unwrap(),
+        400,
+        "invalid_email",
+    )
+    .await;
+    expect_error(
+        signup(json!({"email": "g@example.com", "password": "short", "name": "G"})).await.unwrap(),
+        400,
+        "weak_password",
+    )
+    .await;
+    expect_error(
+        signup(json!({"email": "g@example.com", "password": "g@example.com", "name": "G"})).await.unwrap(),
+        400,
+        "weak_password",
+    )
+    .await;
+    let long = expect_error(
+        signup(json!({"email": "g@example.com", "password": PASSWORD, "name": "x".repeat(101)})).await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(long["details"]["field"], "name");
-    let org = expect_error(signup(json!({"email": "g@example.com", "password": PASSWORD, "name": "G", "org_name": "o".repeat(500)})).await.unwrap(), 400, "validation_failed").await;
+    let org = expect_error(
+        signup(json!({"email": "g@example.com", "password": PASSWORD, "name": "G", "org_name": "o".repeat(500)}))
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(org["details"]["field"], "org_name");
-    expect_error(signup(json!({"email": "g@example.com", "password": PASSWORD})).await.unwrap(), 400, "invalid_body").await;
-    expect_error(signup(json!({"email": "g@example.com", "password": PASSWORD, "name": "G", "admin": true})).await.unwrap(), 400, "invalid_body").await;
-    expect_error(signup(json!({"email": 42, "password": PASSWORD, "name": "G"})).await.unwrap(), 400, "invalid_body").await;
-    let malformed = c.post(app.url("/api/v1/auth/signup")).header("content-type", "application/json").body("{\"email\": ").send().await.unwrap();
+    expect_error(signup(json!({"email": "g@example.com", "password": PASSWORD})).await.unwrap(), 400, "invalid_body")
+        .await;
+    expect_error(
+        signup(json!({"email": "g@example.com", "password": PASSWORD, "name": "G", "admin": true})).await.unwrap(),
+        400,
+        "invalid_body",
+    )
+    .await;
+    expect_error(signup(json!({"email": 42, "password": PASSWORD, "name": "G"})).await.unwrap(), 400, "invalid_body")
+        .await;
+    let malformed = c
+        .post(app.url("/api/v1/auth/signup"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
     expect_error(malformed, 400, "malformed_json").await;
     let no_type = c.post(app.url("/api/v1/auth/signup")).body(ok("g@example.com").to_string()).send().await.unwrap();
     expect_error(no_type, 415, "invalid_content_type").await;
@@ -87,7 +130,13 @@ async fn cookie_sessions_require_csrf_for_writes(app: TestApp) {
     expect_error(create().header("x-csrf-token", "forged").send().await.unwrap(), 403, "csrf_token_invalid").await;
     expect_json(create().header("x-csrf-token", &csrf).send().await.unwrap(), 201).await;
 
-    let tampered = app.client().get(app.url("/api/v1/me")).header("cookie", "sunday_session=sus_forgedforgedforged").send().await.unwrap();
+    let tampered = app
+        .client()
+        .get(app.url("/api/v1/me"))
+        .header("cookie", "sunday_session=sus_forgedforgedforged")
+        .send()
+        .await
+        .unwrap();
     expect_error(tampered, 401, "invalid_session").await;
 
     // Logout clears the cookie and ends the session.
@@ -99,7 +148,9 @@ async fn cookie_sessions_require_csrf_for_writes(app: TestApp) {
 
 async fn personal_tokens_are_scoped_and_revocable(app: TestApp) {
     let u = app.signup("tok@example.com").await;
-    let create = |name: &str, scopes: serde_json::Value| app.post("/api/v1/me/tokens", &u.token, json!({"name": name, "scopes": scopes})).send();
+    let create = |name: &str, scopes: serde_json::Value| {
+        app.post("/api/v1/me/tokens", &u.token, json!({"name": name, "scopes": scopes})).send()
+    };
     let read = expect_json(create("reader", json!(["read"])).await.unwrap(), 201).await;
     let secret = read["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("sup_"));
@@ -112,35 +163,65 @@ async fn personal_tokens_are_scoped_and_revocable(app: TestApp) {
 
     expect_json(app.get("/api/v1/me", &secret).send().await.unwrap(), 200).await;
     let ws = json!({"name": "Scoped"});
-    expect_error(app.post("/api/v1/workspaces", &secret, ws.clone()).send().await.unwrap(), 403, "insufficient_scope").await;
+    expect_error(app.post("/api/v1/workspaces", &secret, ws.clone()).send().await.unwrap(), 403, "insufficient_scope")
+        .await;
     expect_json(app.post("/api/v1/workspaces", &write_secret, ws).send().await.unwrap(), 201).await;
-    expect_error(app.post("/api/v1/me/tokens", &write_secret, json!({"name": "x", "scopes": ["admin"]})).send().await.unwrap(), 403, "insufficient_scope").await;
-    expect_error(app.post("/api/v1/auth/logout", &secret, json!({})).send().await.unwrap(), 403, "insufficient_scope").await;
-    expect_error(app.post("/api/v1/auth/logout", &write_secret, json!({})).send().await.unwrap(), 400, "not_a_session").await;
+    expect_error(
+        app.post("/api/v1/me/tokens", &write_secret, json!({"name": "x", "scopes": ["admin"]})).send().await.unwrap(),
+        403,
+        "insufficient_scope",
+    )
+    .await;
+    expect_error(app.post("/api/v1/auth/logout", &secret, json!({})).send().await.unwrap(), 403, "insufficient_scope")
+        .await;
+    expect_error(app.post("/api/v1/auth/logout", &write_secret, json!({})).send().await.unwrap(), 400, "not_a_session")
+        .await;
 
     expect_error(create("none", json!([])).await.unwrap(), 400, "validation_failed").await;
     expect_error(create("root", json!(["root"])).await.unwrap(), 400, "invalid_body").await;
-    let bad_days = app.post("/api/v1/me/tokens", &u.token, json!({"name": "x", "scopes": ["read"], "expires_in_days": 0})).send().await.unwrap();
+    let bad_days = app
+        .post("/api/v1/me/tokens", &u.token, json!({"name": "x", "scopes": ["read"], "expires_in_days": 0}))
+        .send()
+        .await
+        .unwrap();
     expect_error(bad_days, 400, "validation_failed").await;
 
     let id = read["id"].as_str().unwrap();
     assert_eq!(app.delete(&format!("/api/v1/me/tokens/{id}"), &u.token).send().await.unwrap().status(), 204);
     expect_error(app.get("/api/v1/me", &secret).send().await.unwrap(), 401, "invalid_session").await;
-    expect_error(app.delete(&format!("/api/v1/me/tokens/{id}"), &u.token).send().await.unwrap(), 404, "token_not_found").await;
-    expect_error(app.delete("/api/v1/me/tokens/not-a-uuid", &u.token).send().await.unwrap(), 400, "invalid_parameter").await;
+    expect_error(
+        app.delete(&format!("/api/v1/me/tokens/{id}"), &u.token).send().await.unwrap(),
+        404,
+        "token_not_found",
+    )
+    .await;
+    expect_error(app.delete("/api/v1/me/tokens/not-a-uuid", &u.token).send().await.unwrap(), 400, "invalid_parameter")
+        .await;
 
     // Another user cannot revoke it.
     let other = app.signup("other-tok@example.com").await;
     let wid = write["id"].as_str().unwrap();
-    expect_error(app.delete(&format!("/api/v1/me/tokens/{wid}"), &other.token).send().await.unwrap(), 404, "token_not_found").await;
+    expect_error(
+        app.delete(&format!("/api/v1/me/tokens/{wid}"), &other.token).send().await.unwrap(),
+        404,
+        "token_not_found",
+    )
+    .await;
 }
 
 async fn malformed_credentials_are_rejected(app: TestApp) {
     let c = app.client();
     expect_error(c.get(app.url("/api/v1/me")).send().await.unwrap(), 401, "unauthenticated").await;
-    expect_error(c.get(app.url("/api/v1/me")).header("authorization", "Basic YTpi").send().await.unwrap(), 401, "invalid_session").await;
-    expect_error(c.get(app.url("/api/v1/me")).bearer_auth("garbage").send().await.unwrap(), 401, "invalid_session").await;
-    expect_error(c.get(app.url("/api/v1/me")).bearer_auth("sup_unknown").send().await.unwrap(), 401, "invalid_session").await;
+    expect_error(
+        c.get(app.url("/api/v1/me")).header("authorization", "Basic YTpi").send().await.unwrap(),
+        401,
+        "invalid_session",
+    )
+    .await;
+    expect_error(c.get(app.url("/api/v1/me")).bearer_auth("garbage").send().await.unwrap(), 401, "invalid_session")
+        .await;
+    expect_error(c.get(app.url("/api/v1/me")).bearer_auth("sup_unknown").send().await.unwrap(), 401, "invalid_session")
+        .await;
 }
 
 #[tokio::test]
@@ -153,9 +234,12 @@ async fn repeated_login_failures_are_throttled() {
     app.signup("victim@example.com").await;
     app.signup("bystander@example.com").await;
     let c = app.client();
-    let attempt = |email: &str, password: &str| c.post(app.url("/api/v1/auth/login")).json(&json!({"email": email, "password": password})).send();
+    let attempt = |email: &str, password: &str| {
+        c.post(app.url("/api/v1/auth/login")).json(&json!({"email": email, "password": password})).send()
+    };
     for _ in 0..3 {
-        expect_error(attempt("victim@example.com", "guess guess guess").await.unwrap(), 401, "invalid_credentials").await;
+        expect_error(attempt("victim@example.com", "guess guess guess").await.unwrap(), 401, "invalid_credentials")
+            .await;
     }
     let throttled = attempt("victim@example.com", PASSWORD).await.unwrap();
     let retry: u64 = throttled.headers()["retry-after"].to_str().unwrap().parse().unwrap();
@@ -174,9 +258,13 @@ async fn login_failures_from_one_address_are_throttled_across_accounts() {
     .await;
     let c = app.client();
     for i in 0..4 {
-        let r = c.post(app.url("/api/v1/auth/login")).json(&json!({"email": format!("spray{i}@example.com"), "password": "nope nope nope"}));
+        let r = c
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": format!("spray{i}@example.com"), "password": "nope nope nope"}));
         expect_error(r.send().await.unwrap(), 401, "invalid_credentials").await;
     }
-    let r = c.post(app.url("/api/v1/auth/login")).json(&json!({"email": "spray9@example.com", "password": "nope nope nope"}));
+    let r = c
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": "spray9@example.com", "password": "nope nope nope"}));
     expect_error(r.send().await.unwrap(), 429, "too_many_login_attempts").await;
 }

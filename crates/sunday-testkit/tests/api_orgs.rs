@@ -1,4 +1,5 @@
 //! Organizations: tenant isolation, members and roles, invitations — on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
 use sunday_testkit::{backend_tests, expect_error, expect_json, TestApp};
@@ -13,7 +14,11 @@ backend_tests!(
 async fn organizations_cannot_see_each_other(app: TestApp) {
     let a = app.signup("alice@a.example").await;
     let b = app.signup("bob@b.example").await;
-    let ws = expect_json(app.post("/api/v1/workspaces", &a.token, json!({"name": "Alice's secret plans"})).send().await.unwrap(), 201).await;
+    let ws = expect_json(
+        app.post("/api/v1/workspaces", &a.token, json!({"name": "Alice's secret plans"})).send().await.unwrap(),
+        201,
+    )
+    .await;
     let ws_path = format!("/api/v1/workspaces/{}", ws["id"].as_str().unwrap());
 
     // Each sees only their own.
@@ -25,26 +30,57 @@ async fn organizations_cannot_see_each_other(app: TestApp) {
     // Everything of the other organization is 404, never 403, and names nothing.
     let got = expect_error(app.get(&ws_path, &b.token).send().await.unwrap(), 404, "workspace_not_found").await;
     assert!(!got.to_string().contains("secret plans"));
-    expect_error(app.patch(&ws_path, &b.token, json!({"name": "pwned"})).send().await.unwrap(), 404, "workspace_not_found").await;
+    expect_error(
+        app.patch(&ws_path, &b.token, json!({"name": "pwned"})).send().await.unwrap(),
+        404,
+        "workspace_not_found",
+    )
+    .await;
     expect_error(app.delete(&ws_path, &b.token).send().await.unwrap(), 404, "workspace_not_found").await;
-    expect_error(app.get(&format!("{ws_path}/members"), &b.token).send().await.unwrap(), 404, "workspace_not_found").await;
+    expect_error(app.get(&format!("{ws_path}/members"), &b.token).send().await.unwrap(), 404, "workspace_not_found")
+        .await;
     let a_org = format!("/api/v1/orgs/{}/members", a.org_id);
     expect_error(app.get(&a_org, &b.token).send().await.unwrap(), 404, "org_not_found").await;
-    expect_error(app.post(&a_org, &b.token, json!({"email": "bob@b.example", "role": "owner"})).send().await.unwrap(), 404, "org_not_found").await;
+    expect_error(
+        app.post(&a_org, &b.token, json!({"email": "bob@b.example", "role": "owner"})).send().await.unwrap(),
+        404,
+        "org_not_found",
+    )
+    .await;
     let listed = app.get(&format!("/api/v1/workspaces?org_id={}", a.org_id), &b.token).send().await.unwrap();
     expect_error(listed, 404, "org_not_found").await;
-    let create = app.post("/api/v1/workspaces", &b.token, json!({"name": "intruder", "org_id": a.org_id})).send().await.unwrap();
+    let create =
+        app.post("/api/v1/workspaces", &b.token, json!({"name": "intruder", "org_id": a.org_id})).send().await.unwrap();
     expect_error(create, 404, "org_not_found").await;
-    expect_error(app.post(&format!("/api/v1/orgs/{}/invites", a.org_id), &b.token, json!({"email": "x@b.example", "role": "member"})).send().await.unwrap(), 404, "org_not_found").await;
+    expect_error(
+        app.post(
+            &format!("/api/v1/orgs/{}/invites", a.org_id),
+            &b.token,
+            json!({"email": "x@b.example", "role": "member"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        404,
+        "org_not_found",
+    )
+    .await;
 
     // Alice's workspace is untouched.
-    assert_eq!(expect_json(app.get(&ws_path, &a.token).send().await.unwrap(), 200).await["name"], "Alice's secret plans");
+    assert_eq!(
+        expect_json(app.get(&ws_path, &a.token).send().await.unwrap(), 200).await["name"],
+        "Alice's secret plans"
+    );
 }
 
 async fn invitations_join_new_and_existing_users(app: TestApp) {
     let owner = app.signup("owner@inv.example").await;
     let invites = format!("/api/v1/orgs/{}/invites", owner.org_id);
-    let inv = expect_json(app.post(&invites, &owner.token, json!({"email": "New@Inv.example", "role": "member"})).send().await.unwrap(), 201).await;
+    let inv = expect_json(
+        app.post(&invites, &owner.token, json!({"email": "New@Inv.example", "role": "member"})).send().await.unwrap(),
+        201,
+    )
+    .await;
     assert_eq!(inv["email"], "new@inv.example");
     let token = inv["token"].as_str().unwrap().to_owned();
 
@@ -56,23 +92,52 @@ async fn invitations_join_new_and_existing_users(app: TestApp) {
     assert_eq!(me["orgs"][0]["role"], "member");
 
     // Used invitations cannot be used again, unknown ones do not exist.
-    let again = app.client().post(app.url("/api/v1/auth/signup"))
-        .json(&json!({"email": "new2@inv.example", "password": sunday_testkit::PASSWORD, "name": "N", "invite_token": token}));
+    let again = app.client().post(app.url("/api/v1/auth/signup")).json(
+        &json!({"email": "new2@inv.example", "password": sunday_testkit::PASSWORD, "name": "N", "invite_token": token}),
+    );
     expect_error(again.send().await.unwrap(), 400, "invite_invalid").await;
-    let login = app.client().post(app.url("/api/v1/auth/login")).json(&json!({"email": "new2@inv.example", "password": sunday_testkit::PASSWORD}));
+    let login = app
+        .client()
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": "new2@inv.example", "password": sunday_testkit::PASSWORD}));
     expect_error(login.send().await.unwrap(), 401, "invalid_credentials").await;
 
     // An existing user accepts one addressed to them; someone else cannot.
     let carol = app.signup("carol@elsewhere.example").await;
     let mallory = app.signup("mallory@elsewhere.example").await;
-    let inv = expect_json(app.post(&invites, &owner.token, json!({"email": "carol@elsewhere.example", "role": "viewer"})).send().await.unwrap(), 201).await;
+    let inv = expect_json(
+        app.post(&invites, &owner.token, json!({"email": "carol@elsewhere.example", "role": "viewer"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
     let accept = format!("/api/v1/invites/{}/accept", inv["token"].as_str().unwrap());
     expect_error(app.post(&accept, &mallory.token, json!({})).send().await.unwrap(), 400, "invite_invalid").await;
     let joined = expect_json(app.post(&accept, &carol.token, json!({})).send().await.unwrap(), 200).await;
-    assert_eq!((joined["org"]["id"].as_str().unwrap(), joined["role"].as_str().unwrap()), (owner.org_id.as_str(), "viewer"));
-    expect_error(app.post("/api/v1/invites/sui_nope/accept", &carol.token, json!({})).send().await.unwrap(), 404, "invite_not_found").await;
-    expect_error(app.post(&invites, &owner.token, json!({"email": "bad", "role": "member"})).send().await.unwrap(), 400, "invalid_email").await;
-    expect_error(app.post(&invites, &owner.token, json!({"email": "a@b.example", "role": "emperor"})).send().await.unwrap(), 400, "invalid_body").await;
+    assert_eq!(
+        (joined["org"]["id"].as_str().unwrap(), joined["role"].as_str().unwrap()),
+        (owner.org_id.as_str(), "viewer")
+    );
+    expect_error(
+        app.post("/api/v1/invites/sui_nope/accept", &carol.token, json!({})).send().await.unwrap(),
+        404,
+        "invite_not_found",
+    )
+    .await;
+    expect_error(
+        app.post(&invites, &owner.token, json!({"email": "bad", "role": "member"})).send().await.unwrap(),
+        400,
+        "invalid_email",
+    )
+    .await;
+    expect_error(
+        app.post(&invites, &owner.token, json!({"email": "a@b.example", "role": "emperor"})).send().await.unwrap(),
+        400,
+        "invalid_body",
+    )
+    .await;
 }
 
 async fn roles_limit_who_manages_members(app: TestApp) {
@@ -88,21 +153,49 @@ async fn roles_limit_who_manages_members(app: TestApp) {
 
     // Members do not manage members; admins do, but never touch owners.
     let invite = json!({"email": "z@roles.example", "role": "member"});
-    expect_error(app.post(&format!("/api/v1/orgs/{}/invites", owner.org_id), &member.token, invite).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(
+        app.post(&format!("/api/v1/orgs/{}/invites", owner.org_id), &member.token, invite).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
     let owner_path = format!("{members}/{}", owner.user_id);
     let member_path = format!("{members}/{}", member.user_id);
-    expect_error(app.patch(&member_path, &admin.token, json!({"role": "owner"})).send().await.unwrap(), 403, "forbidden").await;
-    expect_error(app.patch(&owner_path, &admin.token, json!({"role": "viewer"})).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(
+        app.patch(&member_path, &admin.token, json!({"role": "owner"})).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        app.patch(&owner_path, &admin.token, json!({"role": "viewer"})).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
     expect_error(app.delete(&owner_path, &admin.token).send().await.unwrap(), 403, "forbidden").await;
-    let changed = expect_json(app.patch(&member_path, &admin.token, json!({"role": "viewer"})).send().await.unwrap(), 200).await;
+    let changed =
+        expect_json(app.patch(&member_path, &admin.token, json!({"role": "viewer"})).send().await.unwrap(), 200).await;
     assert_eq!(changed["role"], "viewer");
 
     // The last owner can neither step down nor leave.
-    expect_error(app.patch(&owner_path, &owner.token, json!({"role": "admin"})).send().await.unwrap(), 409, "last_owner").await;
+    expect_error(
+        app.patch(&owner_path, &owner.token, json!({"role": "admin"})).send().await.unwrap(),
+        409,
+        "last_owner",
+    )
+    .await;
     expect_error(app.delete(&owner_path, &owner.token).send().await.unwrap(), 409, "last_owner").await;
 
     // A removed member loses access at once.
-    let ws = expect_json(app.post("/api/v1/workspaces", &owner.token, json!({"name": "Team", "org_id": owner.org_id})).send().await.unwrap(), 201).await;
+    let ws = expect_json(
+        app.post("/api/v1/workspaces", &owner.token, json!({"name": "Team", "org_id": owner.org_id}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
     let ws_path = format!("/api/v1/workspaces/{}", ws["id"].as_str().unwrap());
     expect_json(app.get(&ws_path, &member.token).send().await.unwrap(), 200).await;
     assert_eq!(app.delete(&member_path, &admin.token).send().await.unwrap().status(), 204);
@@ -119,7 +212,11 @@ async fn member_lists_page_with_cursors(app: TestApp) {
     for i in 0..4 {
         let email = format!("p{i}@pages.example");
         app.signup(&email).await;
-        expect_json(app.post(&members, &owner.token, json!({"email": email, "role": "member"})).send().await.unwrap(), 201).await;
+        expect_json(
+            app.post(&members, &owner.token, json!({"email": email, "role": "member"})).send().await.unwrap(),
+            201,
+        )
+        .await;
     }
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
@@ -138,9 +235,26 @@ async fn member_lists_page_with_cursors(app: TestApp) {
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 5);
-    expect_error(app.get(&format!("{members}?limit=0"), &owner.token).send().await.unwrap(), 400, "invalid_parameter").await;
-    expect_error(app.get(&format!("{members}?limit=501"), &owner.token).send().await.unwrap(), 400, "invalid_parameter").await;
-    expect_error(app.get(&format!("{members}?cursor=%%%"), &owner.token).send().await.unwrap(), 400, "invalid_parameter").await;
-    expect_error(app.get(&format!("{members}?cursor=bm9wZQ"), &owner.token).send().await.unwrap(), 400, "invalid_parameter").await;
-    expect_error(app.get(&format!("{members}?bogus=1"), &owner.token).send().await.unwrap(), 400, "invalid_parameter").await;
+    expect_error(app.get(&format!("{members}?limit=0"), &owner.token).send().await.unwrap(), 400, "invalid_parameter")
+        .await;
+    expect_error(
+        app.get(&format!("{members}?limit=501"), &owner.token).send().await.unwrap(),
+        400,
+        "invalid_parameter",
+    )
+    .await;
+    expect_error(
+        app.get(&format!("{members}?cursor=%%%"), &owner.token).send().await.unwrap(),
+        400,
+        "invalid_parameter",
+    )
+    .await;
+    expect_error(
+        app.get(&format!("{members}?cursor=bm9wZQ"), &owner.token).send().await.unwrap(),
+        400,
+        "invalid_parameter",
+    )
+    .await;
+    expect_error(app.get(&format!("{members}?bogus=1"), &owner.token).send().await.unwrap(), 400, "invalid_parameter")
+        .await;
 }

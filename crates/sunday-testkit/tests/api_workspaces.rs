@@ -1,4 +1,5 @@
 //! Workspaces: lifecycle, conditional writes, open/closed visibility — on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
 use sunday_testkit::{backend_tests, expect_error, expect_json, TestApp};
@@ -7,14 +8,31 @@ backend_tests!(workspace_lifecycle_and_versions, closed_workspaces_and_roles, in
 
 async fn workspace_lifecycle_and_versions(app: TestApp) {
     let u = app.signup("ws@example.com").await;
-    let ws = expect_json(app.post("/api/v1/workspaces", &u.token, json!({"name": " Marketing ", "description": "Campaigns"})).send().await.unwrap(), 201).await;
-    assert_eq!((ws["name"].as_str().unwrap(), ws["kind"].as_str().unwrap(), ws["version"].as_i64().unwrap()), ("Marketing", "open", 1));
+    let ws = expect_json(
+        app.post("/api/v1/workspaces", &u.token, json!({"name": " Marketing ", "description": "Campaigns"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    assert_eq!(
+        (ws["name"].as_str().unwrap(), ws["kind"].as_str().unwrap(), ws["version"].as_i64().unwrap()),
+        ("Marketing", "open", 1)
+    );
     assert_eq!(ws["org_id"], u.org_id.as_str());
     let path = format!("/api/v1/workspaces/{}", ws["id"].as_str().unwrap());
 
     // An unconditional patch changes only the named field.
     let renamed = expect_json(app.patch(&path, &u.token, json!({"name": "Growth"})).send().await.unwrap(), 200).await;
-    assert_eq!((renamed["name"].as_str().unwrap(), renamed["description"].as_str().unwrap(), renamed["version"].as_i64().unwrap()), ("Growth", "Campaigns", 2));
+    assert_eq!(
+        (
+            renamed["name"].as_str().unwrap(),
+            renamed["description"].as_str().unwrap(),
+            renamed["version"].as_i64().unwrap()
+        ),
+        ("Growth", "Campaigns", 2)
+    );
 
     // A stale If-Match conflicts and returns the current state; a fresh one applies.
     let stale = app.patch(&path, &u.token, json!({"kind": "closed"})).header("if-match", "\"1\"").send().await.unwrap();
@@ -23,11 +41,20 @@ async fn workspace_lifecycle_and_versions(app: TestApp) {
     assert_eq!(conflict["details"]["current"]["name"], "Growth");
     let body_stale = app.patch(&path, &u.token, json!({"kind": "closed", "expected_version": 1})).send().await.unwrap();
     expect_error(body_stale, 409, "version_conflict").await;
-    let fresh = expect_json(app.patch(&path, &u.token, json!({"kind": "closed"})).header("if-match", "\"2\"").send().await.unwrap(), 200).await;
+    let fresh = expect_json(
+        app.patch(&path, &u.token, json!({"kind": "closed"})).header("if-match", "\"2\"").send().await.unwrap(),
+        200,
+    )
+    .await;
     assert_eq!((fresh["kind"].as_str().unwrap(), fresh["version"].as_i64().unwrap()), ("closed", 3));
     let garbage = app.patch(&path, &u.token, json!({"name": "x"})).header("if-match", "soon").send().await.unwrap();
     expect_error(garbage, 400, "invalid_parameter").await;
-    let disagree = app.patch(&path, &u.token, json!({"name": "x", "expected_version": 3})).header("if-match", "\"2\"").send().await.unwrap();
+    let disagree = app
+        .patch(&path, &u.token, json!({"name": "x", "expected_version": 3}))
+        .header("if-match", "\"2\"")
+        .send()
+        .await
+        .unwrap();
     expect_error(disagree, 400, "validation_failed").await;
 
     let members = expect_json(app.get(&format!("{path}/members"), &u.token).send().await.unwrap(), 200).await;
@@ -45,10 +72,16 @@ async fn closed_workspaces_and_roles(app: TestApp) {
     let guest = app.signup("guest@closed.example").await;
     let members = format!("/api/v1/orgs/{}/members", owner.org_id);
     for (who, role) in [(&member, "member"), (&viewer, "viewer"), (&guest, "guest")] {
-        expect_json(app.post(&members, &owner.token, json!({"email": who.email, "role": role})).send().await.unwrap(), 201).await;
+        expect_json(
+            app.post(&members, &owner.token, json!({"email": who.email, "role": role})).send().await.unwrap(),
+            201,
+        )
+        .await;
     }
     let org = owner.org_id.clone();
-    let create = |tok: &str, name: &str, kind: &str| app.post("/api/v1/workspaces", tok, json!({"name": name, "kind": kind, "org_id": org})).send();
+    let create = |tok: &str, name: &str, kind: &str| {
+        app.post("/api/v1/workspaces", tok, json!({"name": name, "kind": kind, "org_id": org})).send()
+    };
     let open = expect_json(create(&owner.token, "Everyone", "open").await.unwrap(), 201).await;
     let closed = expect_json(create(&owner.token, "Leadership", "closed").await.unwrap(), 201).await;
     let closed_path = format!("/api/v1/workspaces/{}", closed["id"].as_str().unwrap());
@@ -70,20 +103,46 @@ async fn closed_workspaces_and_roles(app: TestApp) {
     expect_error(create(&viewer.token, "Nope", "open").await.unwrap(), 403, "forbidden").await;
     expect_error(create(&guest.token, "Nope", "open").await.unwrap(), 403, "forbidden").await;
     let open_path = format!("/api/v1/workspaces/{}", open["id"].as_str().unwrap());
-    expect_error(app.patch(&open_path, &member.token, json!({"name": "Mine now"})).send().await.unwrap(), 403, "forbidden").await;
-    expect_error(app.patch(&open_path, &viewer.token, json!({"name": "Mine now"})).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(
+        app.patch(&open_path, &member.token, json!({"name": "Mine now"})).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        app.patch(&open_path, &viewer.token, json!({"name": "Mine now"})).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
 
     // Adding the member to the closed workspace makes it visible and editable to them.
-    let add = app.post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": member.user_id})).send().await.unwrap();
+    let add = app
+        .post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": member.user_id}))
+        .send()
+        .await
+        .unwrap();
     expect_json(add, 201).await;
-    let dup = app.post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": member.user_id})).send().await.unwrap();
+    let dup = app
+        .post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": member.user_id}))
+        .send()
+        .await
+        .unwrap();
     expect_error(dup, 409, "already_member").await;
     assert_eq!(list_names(member.token.clone()).await, ["Everyone", "Leadership"]);
-    expect_json(app.patch(&closed_path, &member.token, json!({"description": "Quarterly goals"})).send().await.unwrap(), 200).await;
+    expect_json(
+        app.patch(&closed_path, &member.token, json!({"description": "Quarterly goals"})).send().await.unwrap(),
+        200,
+    )
+    .await;
 
     // Someone outside the organization cannot be added.
     let outsider = app.signup("out@other.example").await;
-    let add_out = app.post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": outsider.user_id})).send().await.unwrap();
+    let add_out = app
+        .post(&format!("{closed_path}/members"), &owner.token, json!({"user_id": outsider.user_id}))
+        .send()
+        .await
+        .unwrap();
     expect_error(add_out, 404, "member_not_found").await;
 
     // Leaving hides it again.

@@ -1,6 +1,7 @@
 //! Gateway behaviour shared by every route: request ids, the error table for routing and
 //! body problems, limits, compression, security headers, CORS, operations endpoints and
 //! graceful shutdown. The store does not matter here, so these run on SQLite.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
@@ -23,7 +24,8 @@ async fn every_response_carries_a_request_id() {
 async fn routing_errors_use_the_error_table() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     expect_error(app.client().get(app.url("/api/v1/nope")).send().await.unwrap(), 404, "route_not_found").await;
-    expect_error(app.client().delete(app.url("/api/v1/auth/signup")).send().await.unwrap(), 405, "method_not_allowed").await;
+    expect_error(app.client().delete(app.url("/api/v1/auth/signup")).send().await.unwrap(), 405, "method_not_allowed")
+        .await;
 }
 
 #[tokio::test]
@@ -84,14 +86,22 @@ async fn security_headers_and_compression() {
     let br = app.client().get(app.url("/api/openapi.json")).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(br.headers()["content-encoding"], "br");
     // Without configured origins there is no CORS at all.
-    let pre = app.client().request(reqwest::Method::OPTIONS, app.url("/api/v1/me")).header("origin", "https://evil.example")
-        .header("access-control-request-method", "GET").send().await.unwrap();
+    let pre = app
+        .client()
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/me"))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
     assert!(!pre.headers().contains_key("access-control-allow-origin"));
 }
 
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.gateway.cors_allowed_origins = vec!["https://app.example".into()]).await;
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, |c| c.gateway.cors_allowed_origins = vec!["https://app.example".into()])
+            .await;
     let preflight = |origin: &str| {
         app.client()
             .request(reqwest::Method::OPTIONS, app.url("/api/v1/workspaces"))
@@ -117,7 +127,10 @@ async fn health_ready_and_metrics() {
     let id = "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee";
     app.get(&format!("/api/v1/workspaces/{id}"), &u.token).send().await.unwrap();
     let text = app.client().get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(text.contains("http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/workspaces/{id}\""), "route templates label latency");
+    assert!(
+        text.contains("http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/workspaces/{id}\""),
+        "route templates label latency"
+    );
     assert!(!text.contains(id), "raw paths never become labels");
     assert!(text.contains("http_requests_in_flight"));
     assert!(text.contains("store_pool_size"));

@@ -1,5 +1,6 @@
 //! SQLite and PostgreSQL migrations produce the same tables, columns, indexes and named
 //! constraints, so code and operators can rely on one set of names.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 
@@ -57,7 +58,10 @@ async fn postgres_schema(url: &str) -> Schema {
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(conn);
     let columns = client
-        .query("SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public'", &[])
+        .query(
+            "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public'",
+            &[],
+        )
         .await
         .unwrap()
         .iter()
@@ -78,7 +82,13 @@ async fn postgres_schema(url: &str) -> Schema {
         .iter()
         .map(|r| {
             let unique: bool = r.get(2);
-            format!("{}.{}({}){}", r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(3), if unique { " unique" } else { "" })
+            format!(
+                "{}.{}({}){}",
+                r.get::<_, String>(0),
+                r.get::<_, String>(1),
+                r.get::<_, String>(3),
+                if unique { " unique" } else { "" }
+            )
         })
         .collect();
     let constraints = client

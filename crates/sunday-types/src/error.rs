@@ -159,8 +159,7 @@ impl ApiError {
 
     /// A rule broken by one field of the input.
     pub fn validation(field: &str, rule: &str, message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::ValidationFailed, message)
-            .with_details(serde_json::json!({"field": field, "rule": rule}))
+        Self::new(ErrorCode::ValidationFailed, message).with_details(serde_json::json!({"field": field, "rule": rule}))
     }
 
     pub fn status(&self) -> u16 {

@@ -13,7 +13,5 @@ pub fn now_millis() -> Millis {
 /// The RFC 3339 form of a stored timestamp; out-of-range values (never written by Sunday)
 /// clamp to the epoch rather than failing a response.
 pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
-    Utc.timestamp_millis_opt(ms)
-        .single()
-        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    Utc.timestamp_millis_opt(ms).single().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }

@@ -21,7 +21,10 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 
 fn session_cookie(state: &HttpState, token: &str, max_age: i64) -> Option<HeaderValue> {
     let secure = if state.settings.cookie_secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")).ok()
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .ok()
 }
 
 fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
@@ -37,7 +40,13 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
 async fn signup(State(state): State<HttpState>, Json(req): Json<SignupRequest>) -> ApiResult<Response> {
     let s = state.app.accounts.signup(req).await?;
     let cookie = session_cookie(&state, &s.session.token, state.settings.session_ttl_secs);
-    let body = SignupResponse { user: s.user, org: s.org, role: s.role, token: s.session.token, csrf_token: s.session.csrf_token };
+    let body = SignupResponse {
+        user: s.user,
+        org: s.org,
+        role: s.role,
+        token: s.session.token,
+        csrf_token: s.session.csrf_token,
+    };
     Ok(with_cookie((StatusCode::CREATED, axum::Json(body)).into_response(), cookie))
 }
 
@@ -45,7 +54,11 @@ async fn signup(State(state): State<HttpState>, Json(req): Json<SignupRequest>) 
 #[utoipa::path(post, path = "/auth/login", tag = "auth", security(()), request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, description = "`invalid_credentials`", body = sunday_types::ErrorBody),
         (status = 429, description = "`too_many_login_attempts`", body = sunday_types::ErrorBody)))]
-async fn login(State(state): State<HttpState>, ClientIp(ip): ClientIp, Json(req): Json<LoginRequest>) -> ApiResult<Response> {
+async fn login(
+    State(state): State<HttpState>,
+    ClientIp(ip): ClientIp,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<Response> {
     let l = state.app.accounts.login(req, &ip).await?;
     let cookie = session_cookie(&state, &l.session.token, state.settings.session_ttl_secs);
     let body = LoginResponse { user: l.user, token: l.session.token, csrf_token: l.session.csrf_token };

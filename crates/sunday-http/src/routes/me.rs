@@ -14,7 +14,10 @@ use crate::{
 };
 
 pub fn routes() -> OpenApiRouter<HttpState> {
-    OpenApiRouter::new().routes(routes!(get_me)).routes(routes!(list_tokens, create_token)).routes(routes!(delete_token))
+    OpenApiRouter::new()
+        .routes(routes!(get_me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(delete_token))
 }
 
 /// The current user with their organizations and roles.
@@ -42,7 +45,11 @@ async fn list_tokens(State(state): State<HttpState>, Auth(actor): Auth) -> ApiRe
 /// Revoke a personal API token.
 #[utoipa::path(delete, path = "/me/tokens/{id}", tag = "me", params(("id" = String, Path, description = "token id")),
     responses((status = 204, description = "revoked"), (status = 404, description = "`token_not_found`", body = sunday_types::ErrorBody)))]
-async fn delete_token(State(state): State<HttpState>, Auth(actor): Auth, Path(id): Path<TokenId>) -> ApiResult<StatusCode> {
+async fn delete_token(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<TokenId>,
+) -> ApiResult<StatusCode> {
     state.app.accounts.revoke_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,6 +16,10 @@ use crate::{openapi::ApiDoc, HttpState};
 pub type ApiResult<T> = Result<T, crate::HttpError>;
 
 pub fn all() -> OpenApiRouter<HttpState> {
-    let v1 = OpenApiRouter::new().merge(auth::routes()).merge(me::routes()).merge(orgs::routes()).merge(workspaces::routes());
+    let v1 = OpenApiRouter::new()
+        .merge(auth::routes())
+        .merge(me::routes())
+        .merge(orgs::routes())
+        .merge(workspaces::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())
 }

@@ -32,9 +32,12 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
     let applied = store.schema_version().await.map_err(ApiError::from)?;
     let expected = store.expected_schema_version();
     if applied != expected {
-        return Err(ApiError::new(ErrorCode::Unavailable, format!("schema version {applied}, expected {expected}: run `sunday migrate`"))
-            .with_details(serde_json::json!({"applied": applied, "expected": expected}))
-            .into());
+        return Err(ApiError::new(
+            ErrorCode::Unavailable,
+            format!("schema version {applied}, expected {expected}: run `sunday migrate`"),
+        )
+        .with_details(serde_json::json!({"applied": applied, "expected": expected}))
+        .into());
     }
     let checks = serde_json::json!({"store": store.backend(), "schema_version": applied});
     Ok(axum::Json(HealthStatus { status: "ready".into(), checks: Some(checks) }))

@@ -71,7 +71,11 @@ async fn update_member(
 /// Remove a member (or leave, with your own user id).
 #[utoipa::path(delete, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = String, Path), ("user_id" = String, Path)),
     responses((status = 204, description = "removed")))]
-async fn remove_member(State(state): State<HttpState>, Auth(actor): Auth, Path((org, user)): Path<(OrgId, UserId)>) -> ApiResult<StatusCode> {
+async fn remove_member(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path((org, user)): Path<(OrgId, UserId)>,
+) -> ApiResult<StatusCode> {
     state.app.orgs.remove_member(&actor, org, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -91,6 +95,10 @@ async fn create_invite(
 /// Accept an invitation as the logged-in user (whose email must match it).
 #[utoipa::path(post, path = "/invites/{token}/accept", tag = "orgs", params(("token" = String, Path)),
     responses((status = 200, body = AcceptInviteResponse), (status = 404, description = "`invite_not_found`", body = sunday_types::ErrorBody)))]
-async fn accept_invite(State(state): State<HttpState>, Auth(actor): Auth, Path(token): Path<String>) -> ApiResult<axum::Json<AcceptInviteResponse>> {
+async fn accept_invite(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(token): Path<String>,
+) -> ApiResult<axum::Json<AcceptInviteResponse>> {
     Ok(axum::Json(state.app.orgs.accept_invite(&actor, &token).await?))
 }

@@ -3,7 +3,9 @@
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 use sunday_types::{
-    dto::{AddWorkspaceMemberRequest, CreateWorkspaceRequest, Page, UpdateWorkspaceRequest, Workspace, WorkspaceMember},
+    dto::{
+        AddWorkspaceMemberRequest, CreateWorkspaceRequest, Page, UpdateWorkspaceRequest, Workspace, WorkspaceMember,
+    },
     OrgId, UserId, WorkspaceId,
 };
 use utoipa::IntoParams;
@@ -36,7 +38,11 @@ pub struct ListParams {
 
 /// Workspaces you can see in the organization.
 #[utoipa::path(get, path = "/workspaces", tag = "workspaces", params(ListParams), responses((status = 200, body = Page<Workspace>)))]
-async fn list_workspaces(State(state): State<HttpState>, Auth(actor): Auth, Query(p): Query<ListParams>) -> ApiResult<axum::Json<Page<Workspace>>> {
+async fn list_workspaces(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Query(p): Query<ListParams>,
+) -> ApiResult<axum::Json<Page<Workspace>>> {
     Ok(axum::Json(state.app.workspaces.list(&actor, p.org_id, p.cursor.as_deref(), p.limit).await?))
 }
 
@@ -52,7 +58,11 @@ async fn create_workspace(
 
 #[utoipa::path(get, path = "/workspaces/{id}", tag = "workspaces", params(("id" = String, Path)),
     responses((status = 200, body = Workspace), (status = 404, description = "`workspace_not_found`", body = sunday_types::ErrorBody)))]
-async fn get_workspace(State(state): State<HttpState>, Auth(actor): Auth, Path(id): Path<WorkspaceId>) -> ApiResult<axum::Json<Workspace>> {
+async fn get_workspace(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<WorkspaceId>,
+) -> ApiResult<axum::Json<Workspace>> {
     Ok(axum::Json(state.app.workspaces.get(&actor, id).await?))
 }
 
@@ -71,7 +81,11 @@ async fn update_workspace(
 }
 
 #[utoipa::path(delete, path = "/workspaces/{id}", tag = "workspaces", params(("id" = String, Path)), responses((status = 204, description = "deleted")))]
-async fn delete_workspace(State(state): State<HttpState>, Auth(actor): Auth, Path(id): Path<WorkspaceId>) -> ApiResult<StatusCode> {
+async fn delete_workspace(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<WorkspaceId>,
+) -> ApiResult<StatusCode> {
     state.app.workspaces.delete(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

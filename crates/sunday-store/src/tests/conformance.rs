@@ -191,6 +191,9 @@ pub async fn membership_roles_and_last_owner(store: DynStore) {
     assert_eq!(rejected(err), ErrorCode::AlreadyMember);
     assert_eq!(store.role_in(org, bob).await.unwrap(), Some(Role::Member));
     assert_eq!(store.memberships(bob).await.unwrap().len(), 2);
+    let m = store.member(org, bob).await.unwrap().unwrap();
+    assert_eq!((m.user.email.as_str(), m.role, m.joined_at.timestamp_millis()), ("bob@example.com", Role::Member, T0));
+    assert!(store.member(org, UserId::new()).await.unwrap().is_none());
 
     // The only owner cannot step down or leave.
     assert_eq!(rejected(store.set_member_role(org, owner, Role::Admin).await.unwrap_err()), ErrorCode::LastOwner);
@@ -204,7 +207,10 @@ pub async fn membership_roles_and_last_owner(store: DynStore) {
     assert_eq!(store.role_in(org, owner).await.unwrap(), None);
 
     let stranger = UserId::new();
-    assert_eq!(rejected(store.set_member_role(org, stranger, Role::Member).await.unwrap_err()), ErrorCode::MemberNotFound);
+    assert_eq!(
+        rejected(store.set_member_role(org, stranger, Role::Member).await.unwrap_err()),
+        ErrorCode::MemberNotFound
+    );
     assert_eq!(rejected(store.remove_member(org, stranger).await.unwrap_err()), ErrorCode::MemberNotFound);
 }
 
@@ -247,19 +253,31 @@ pub async fn invitations_join_new_and_existing_users(store: DynStore) {
     assert_eq!(store.memberships(newbie.id).await.unwrap().len(), 1);
     // The invitation is consumed.
     let again = new_user("new2@example.com");
-    assert_eq!(rejected(store.create_invited_account(&again, "inv-new", T0 + 6).await.unwrap_err()), ErrorCode::InviteInvalid);
+    assert_eq!(
+        rejected(store.create_invited_account(&again, "inv-new", T0 + 6).await.unwrap_err()),
+        ErrorCode::InviteInvalid
+    );
     assert!(store.user(again.id).await.unwrap().is_none(), "no half-created user");
-    assert_eq!(rejected(store.create_invited_account(&again, "nope", T0).await.unwrap_err()), ErrorCode::InviteNotFound);
+    assert_eq!(
+        rejected(store.create_invited_account(&again, "nope", T0).await.unwrap_err()),
+        ErrorCode::InviteNotFound
+    );
 
     // An existing user accepts; the wrong user and an expired invitation are refused.
     let (old, _) = account(&store, "old@example.com").await;
     let (wrong, _) = account(&store, "wrong@example.com").await;
-    assert_eq!(rejected(store.accept_invite("inv-old", wrong, "wrong@example.com", T0).await.unwrap_err()), ErrorCode::InviteInvalid);
+    assert_eq!(
+        rejected(store.accept_invite("inv-old", wrong, "wrong@example.com", T0).await.unwrap_err()),
+        ErrorCode::InviteInvalid
+    );
     let (o, r) = store.accept_invite("inv-old", old, "old@example.com", T0 + 1).await.unwrap();
     assert_eq!((o.id, r), (org, Role::Viewer));
     assert_eq!(store.role_in(org, old).await.unwrap(), Some(Role::Viewer));
     let (late, _) = account(&store, "late@example.com").await;
-    assert_eq!(rejected(store.accept_invite("inv-late", late, "late@example.com", T0 + 10).await.unwrap_err()), ErrorCode::InviteInvalid);
+    assert_eq!(
+        rejected(store.accept_invite("inv-late", late, "late@example.com", T0 + 10).await.unwrap_err()),
+        ErrorCode::InviteInvalid
+    );
     assert_eq!(store.role_in(org, late).await.unwrap(), None);
 }
 
@@ -279,10 +297,16 @@ pub async fn workspaces_crud_versioning_and_visibility(store: DynStore) {
 
     let names = |v: Vec<Workspace>| v.into_iter().map(|w| w.name).collect::<Vec<_>>();
     assert_eq!(names(store.workspaces(org, WorkspaceFilter::All, None, 50).await.unwrap()), ["Open", "Closed"]);
-    assert_eq!(names(store.workspaces(org, WorkspaceFilter::OpenOrMemberOf(viewer), None, 50).await.unwrap()), ["Open"]);
+    assert_eq!(
+        names(store.workspaces(org, WorkspaceFilter::OpenOrMemberOf(viewer), None, 50).await.unwrap()),
+        ["Open"]
+    );
     assert!(store.workspaces(org, WorkspaceFilter::MemberOf(viewer), None, 50).await.unwrap().is_empty());
     store.add_workspace_member(closed.id, viewer, T0).await.unwrap();
-    assert_eq!(rejected(store.add_workspace_member(closed.id, viewer, T0).await.unwrap_err()), ErrorCode::AlreadyMember);
+    assert_eq!(
+        rejected(store.add_workspace_member(closed.id, viewer, T0).await.unwrap_err()),
+        ErrorCode::AlreadyMember
+    );
     assert_eq!(names(store.workspaces(org, WorkspaceFilter::MemberOf(viewer), None, 50).await.unwrap()), ["Closed"]);
     assert_eq!(names(store.workspaces(org, WorkspaceFilter::All, Some(open.id), 50).await.unwrap()), ["Closed"]);
     assert_eq!(store.workspaces(org, WorkspaceFilter::All, None, 1).await.unwrap().len(), 1);
@@ -302,7 +326,10 @@ pub async fn workspaces_crud_versioning_and_visibility(store: DynStore) {
     }
     let fresh = WorkspacePatch { kind: Some(WorkspaceKind::Closed), expected_version: Some(2), ..Default::default() };
     assert_eq!(store.update_workspace(open.id, &fresh, T0 + 7).await.unwrap().version, 3);
-    assert_eq!(rejected(store.update_workspace(WorkspaceId::new(), &patch, T0).await.unwrap_err()), ErrorCode::WorkspaceNotFound);
+    assert_eq!(
+        rejected(store.update_workspace(WorkspaceId::new(), &patch, T0).await.unwrap_err()),
+        ErrorCode::WorkspaceNotFound
+    );
 
     assert!(store.remove_workspace_member(closed.id, viewer).await.unwrap());
     assert!(!store.remove_workspace_member(closed.id, viewer).await.unwrap());

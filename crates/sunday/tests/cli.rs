@@ -1,0 +1,134 @@
+//! The `sunday` binary as an operator uses it: commands, configuration errors, JSON logs,
+//! and the promise that passwords and tokens never reach the logs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use serde_json::{json, Value};
+
+fn sunday() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sunday"));
+    c.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    c
+}
+
+#[test]
+fn version_and_print_default() {
+    let out = sunday().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("sunday "));
+    let out = sunday().args(["config", "print-default"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("listen = \"127.0.0.1:8080\"") && text.contains("[gateway]"), "{text}");
+}
+
+#[test]
+fn configuration_errors_name_the_key_and_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sunday()
+        .current_dir(dir.path())
+        .env("SUNDAY_GATEWAY__BODY_LIMIT_BYTES", "huge")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("gateway.body_limit_bytes"), "{err}");
+    let out =
+        sunday().current_dir(dir.path()).env("SUNDAY_STORE__URL", "redis://nope").arg("migrate").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("store.url"));
+}
+
+#[test]
+fn migrate_creates_the_embedded_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = sunday().args(["migrate", "--data-dir"]).arg(&data).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(data.join("sunday.db").exists());
+}
+
+#[tokio::test]
+async fn serve_logs_json_without_secrets_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = sunday()
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
+        .arg(dir.path())
+        .env("SUNDAY_LOG__LEVEL", "trace")
+        .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let addr = loop {
+        let line = rx.recv_timeout(Duration::from_secs(30)).expect("server logs its address");
+        let v: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        lines.push(line);
+        if v["fields"]["message"] == "sunday is listening" {
+            break v["fields"]["addr"].as_str().unwrap().to_owned();
+        }
+    };
+
+    let password = "a very secret passphrase";
+    let client = reqwest::Client::new();
+    let base = format!("http://{addr}/api/v1");
+    let signup: Value = client
+        .post(format!("{base}/auth/signup"))
+        .json(&json!({"email": "ops@example.com", "password": password, "name": "Ops"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signup["token"].as_str().unwrap().to_owned();
+    let csrf = signup["csrf_token"].as_str().unwrap().to_owned();
+    let pat: Value = client
+        .post(format!("{base}/me/tokens"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "ci", "scopes": ["read"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = pat["secret"].as_str().unwrap().to_owned();
+    let bad = client
+        .post(format!("{base}/auth/login"))
+        .json(&json!({"email": "ops@example.com", "password": "wrong guess!!"}));
+    assert_eq!(bad.send().await.unwrap().status(), 401);
+    client.get(format!("{base}/me")).bearer_auth(&secret).send().await.unwrap();
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
+    lines.extend(rx.try_iter());
+
+    assert!(lines.len() > 5, "trace logging produced lines: {lines:?}");
+    for line in &lines {
+        assert!(serde_json::from_str::<Value>(line).is_ok(), "every line is JSON: {line}");
+        for (what, s) in [
+            ("password", password),
+            ("session token", token.as_str()),
+            ("csrf token", csrf.as_str()),
+            ("api token", secret.as_str()),
+        ] {
+            assert!(!line.contains(s), "{what} leaked into the log: {line}");
+        }
+    }
+    assert!(lines.iter().any(|l| l.contains("request_id")), "request spans carry the request id");
+}
