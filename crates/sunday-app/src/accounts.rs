@@ -14,6 +14,7 @@ use sunday_types::{
 
 use crate::{
     crypto::{self, PasswordHasher, PERSONAL_TOKEN_PREFIX, SESSION_PREFIX},
+    directory::Directory,
     limits::LoginThrottle,
     Actor, AppSettings, Credentials,
 };
@@ -43,22 +44,39 @@ pub struct Login {
 /// Personal tokens are touched at most this often, so authenticating is not a write per call.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+/// A checked credential, kept by token hash for `auth_cache_secs` so that every
+/// authenticated request does not cost a store round trip (W1 in BENCHMARKS.md).
+#[derive(Clone)]
+struct CachedActor {
+    actor: Actor,
+    expires_at: Option<i64>,
+}
+
 #[derive(Clone)]
 pub struct AccountService {
     store: Arc<dyn Store>,
+    directory: Directory,
     hasher: PasswordHasher,
     throttle: Arc<LoginThrottle>,
     settings: AppSettings,
+    credentials: Option<moka::sync::Cache<String, CachedActor>>,
 }
 
 impl AccountService {
     pub fn new(
         store: Arc<dyn Store>,
+        directory: Directory,
         hasher: PasswordHasher,
         throttle: Arc<LoginThrottle>,
         settings: AppSettings,
     ) -> Self {
-        AccountService { store, hasher, throttle, settings }
+        let credentials = (settings.auth_cache_secs > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(std::time::Duration::from_secs(settings.auth_cache_secs))
+                .build()
+        });
+        AccountService { store, directory, hasher, throttle, settings, credentials }
     }
 
     #[tracing::instrument(skip_all)]
@@ -132,6 +150,9 @@ impl AccountService {
         match &actor.credentials {
             Credentials::Session { token_hash, .. } => {
                 self.store.delete_session(token_hash).await?;
+                if let Some(cache) = &self.credentials {
+                    cache.invalidate(token_hash);
+                }
                 Ok(())
             }
             Credentials::Token { .. } => Err(ApiError::of(ErrorCode::NotASession)),
@@ -142,31 +163,45 @@ impl AccountService {
     pub async fn authenticate(&self, token: &str) -> Result<Actor, ApiError> {
         let now = now_millis();
         let hash = crypto::hash_token(token);
-        if token.starts_with(SESSION_PREFIX) {
-            if let Some(s) = self.store.session_by_hash(&hash, now).await? {
-                return Ok(Actor {
-                    user_id: s.user_id,
-                    credentials: Credentials::Session { token_hash: s.token_hash, csrf_token: s.csrf_token },
-                });
-            }
-        } else if token.starts_with(PERSONAL_TOKEN_PREFIX) {
-            if let Some(t) = self.store.api_token_by_hash(&hash, now).await? {
-                if t.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY_MS) {
-                    self.store.touch_api_token(t.id, now).await?;
-                }
-                return Ok(Actor {
-                    user_id: t.user_id,
-                    credentials: Credentials::Token { id: t.id, scopes: t.scopes },
-                });
+        if let Some(hit) = self.credentials.as_ref().and_then(|c| c.get(&hash)) {
+            if hit.expires_at.is_none_or(|at| at > now) {
+                return Ok(hit.actor);
             }
         }
-        Err(ApiError::of(ErrorCode::InvalidSession))
+        let found = if token.starts_with(SESSION_PREFIX) {
+            self.store.session_by_hash(&hash, now).await?.map(|s| CachedActor {
+                actor: Actor {
+                    user_id: s.user_id,
+                    credentials: Credentials::Session { token_hash: s.token_hash, csrf_token: s.csrf_token },
+                },
+                expires_at: Some(s.expires_at),
+            })
+        } else if token.starts_with(PERSONAL_TOKEN_PREFIX) {
+            match self.store.api_token_by_hash(&hash, now).await? {
+                Some(t) => {
+                    if t.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY_MS) {
+                        self.store.touch_api_token(t.id, now).await?;
+                    }
+                    let actor =
+                        Actor { user_id: t.user_id, credentials: Credentials::Token { id: t.id, scopes: t.scopes } };
+                    Some(CachedActor { actor, expires_at: t.expires_at })
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
+        let found = found.ok_or_else(|| ApiError::of(ErrorCode::InvalidSession))?;
+        if let Some(cache) = &self.credentials {
+            cache.insert(hash, found.clone());
+        }
+        Ok(found.actor)
     }
 
     pub async fn me(&self, actor: &Actor) -> Result<MeResponse, ApiError> {
-        let user = self.store.user(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::InvalidSession))?;
-        let orgs = self.store.memberships(actor.user_id).await?;
-        Ok(MeResponse { user, orgs })
+        let profile =
+            self.directory.profile(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::InvalidSession))?;
+        Ok(MeResponse { user: profile.user.clone(), orgs: profile.orgs.clone() })
     }
 
     pub async fn create_token(&self, actor: &Actor, req: CreateTokenRequest) -> Result<CreatedToken, ApiError> {
@@ -210,6 +245,11 @@ impl AccountService {
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<(), ApiError> {
         actor.require_scope(Scope::Admin)?;
         if self.store.revoke_api_token(actor.user_id, id, now_millis()).await? {
+            // Cached by secret hash, which we no longer know: revocation is rare, so forget
+            // every cached credential on this node rather than keep the revoked one alive.
+            if let Some(cache) = &self.credentials {
+                cache.invalidate_all();
+            }
             Ok(())
         } else {
             Err(ApiError::of(ErrorCode::TokenNotFound))

@@ -7,6 +7,7 @@ pub mod accounts;
 mod actor;
 pub mod crypto;
 pub mod cursor;
+pub mod directory;
 pub mod limits;
 pub mod orgs;
 pub mod workspaces;
@@ -26,6 +27,7 @@ pub struct AppSettings {
     pub login_failures_per_account: u32,
     pub login_failures_per_ip: u32,
     pub login_window_secs: u64,
+    pub auth_cache_secs: u64,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s).
@@ -35,6 +37,7 @@ pub struct App {
     pub accounts: accounts::AccountService,
     pub orgs: orgs::OrgService,
     pub workspaces: workspaces::WorkspaceService,
+    pub directory: directory::Directory,
 }
 
 impl App {
@@ -45,10 +48,18 @@ impl App {
             settings.login_failures_per_ip,
             std::time::Duration::from_secs(settings.login_window_secs),
         ));
+        let directory = directory::Directory::new(store.clone(), settings.auth_cache_secs);
         App {
-            accounts: accounts::AccountService::new(store.clone(), hasher, throttle, settings.clone()),
-            orgs: orgs::OrgService::new(store.clone(), settings.clone()),
-            workspaces: workspaces::WorkspaceService::new(store.clone()),
+            accounts: accounts::AccountService::new(
+                store.clone(),
+                directory.clone(),
+                hasher,
+                throttle,
+                settings.clone(),
+            ),
+            orgs: orgs::OrgService::new(store.clone(), directory.clone(), settings.clone()),
+            workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone()),
+            directory,
             store,
         }
     }

@@ -14,23 +14,26 @@ use sunday_types::{
 
 use crate::{
     crypto::{self, INVITE_PREFIX},
-    cursor, Actor, AppSettings,
+    cursor,
+    directory::Directory,
+    Actor, AppSettings,
 };
 
 #[derive(Clone)]
 pub struct OrgService {
     store: Arc<dyn Store>,
+    directory: Directory,
     settings: AppSettings,
 }
 
 impl OrgService {
-    pub fn new(store: Arc<dyn Store>, settings: AppSettings) -> Self {
-        OrgService { store, settings }
+    pub fn new(store: Arc<dyn Store>, directory: Directory, settings: AppSettings) -> Self {
+        OrgService { store, directory, settings }
     }
 
     /// The actor's role in `org`, or `org_not_found` when they are not a member.
     pub async fn role_of(&self, actor: &Actor, org: OrgId) -> Result<Role, ApiError> {
-        self.store.role_in(org, actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))
+        self.directory.role_in(org, actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))
     }
 
     /// The role of an administrator of `org` (owner or admin) with an admin-scoped credential.
@@ -76,6 +79,7 @@ impl OrgService {
         })?;
         let now = now_millis();
         self.store.add_member(org, found.user.id, req.role, now).await?;
+        self.directory.forget(found.user.id);
         Ok(Member { user: found.user, role: req.role, joined_at: to_datetime(now) })
     }
 
@@ -91,6 +95,7 @@ impl OrgService {
         Self::assignable(role, new_role)?;
         Self::assignable(role, current)?;
         self.store.set_member_role(org, user, new_role).await?;
+        self.directory.forget(user);
         self.member(org, user).await
     }
 
@@ -105,7 +110,9 @@ impl OrgService {
                 self.store.role_in(org, user).await?.ok_or_else(|| ApiError::of(ErrorCode::MemberNotFound))?;
             Self::assignable(role, current)?;
         }
-        Ok(self.store.remove_member(org, user).await?)
+        self.store.remove_member(org, user).await?;
+        self.directory.forget(user);
+        Ok(())
     }
 
     async fn member(&self, org: OrgId, user: UserId) -> Result<Member, ApiError> {
@@ -144,6 +151,7 @@ impl OrgService {
         let user = self.store.user(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::InvalidSession))?;
         let (org, role) =
             self.store.accept_invite(&crypto::hash_token(token), user.id, &user.email, now_millis()).await?;
+        self.directory.forget(user.id);
         Ok(AcceptInviteResponse { org, role })
     }
 }

@@ -17,11 +17,12 @@ use sunday_types::{
     ApiError, ErrorCode, OrgId, UserId, WorkspaceId,
 };
 
-use crate::{cursor, Actor};
+use crate::{cursor, directory::Directory, Actor};
 
 #[derive(Clone)]
 pub struct WorkspaceService {
     store: Arc<dyn Store>,
+    directory: Directory,
 }
 
 fn not_found() -> ApiError {
@@ -29,8 +30,8 @@ fn not_found() -> ApiError {
 }
 
 impl WorkspaceService {
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        WorkspaceService { store }
+    pub fn new(store: Arc<dyn Store>, directory: Directory) -> Self {
+        WorkspaceService { store, directory }
     }
 
     /// The organization a request targets: the one named, or the caller's first.
@@ -38,23 +39,20 @@ impl WorkspaceService {
         match org {
             Some(org) => {
                 let role = self
-                    .store
+                    .directory
                     .role_in(org, actor.user_id)
                     .await?
                     .ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))?;
                 Ok((org, role))
             }
-            None => {
-                let first = self.store.memberships(actor.user_id).await?.into_iter().next();
-                first.map(|m| (m.org.id, m.role)).ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))
-            }
+            None => self.directory.first_org(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound)),
         }
     }
 
     /// The workspace if the actor may see it, with their org role and workspace membership.
     async fn visible(&self, actor: &Actor, id: WorkspaceId) -> Result<(Workspace, Role, bool), ApiError> {
         let ws = self.store.workspace(id).await?.ok_or_else(not_found)?;
-        let role = self.store.role_in(ws.org_id, actor.user_id).await?.ok_or_else(not_found)?;
+        let role = self.directory.role_in(ws.org_id, actor.user_id).await?.ok_or_else(not_found)?;
         let member = self.store.is_workspace_member(id, actor.user_id).await?;
         if !permissions::can_see_workspace(role, ws.kind, member) {
             return Err(not_found());

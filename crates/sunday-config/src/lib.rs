@@ -69,6 +69,10 @@ pub struct AuthConfig {
     /// Failed logins from one IP within the window before it is throttled.
     pub login_failures_per_ip: u32,
     pub login_window_secs: u64,
+    /// How long a node may trust a session or token it has already checked. Logout and
+    /// revocation take effect at once on the node that handles them, and within this many
+    /// seconds on other nodes. 0 checks the store on every request.
+    pub auth_cache_secs: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -113,6 +117,7 @@ impl Default for Config {
                 login_failures_per_account: 5,
                 login_failures_per_ip: 50,
                 login_window_secs: 900,
+                auth_cache_secs: 10,
             },
             gateway: GatewayConfig {
                 body_limit_bytes: 2 * 1024 * 1024,

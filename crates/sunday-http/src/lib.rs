@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod middleware;
 mod openapi;
+mod route_metrics;
 mod routes;
 
 use std::sync::Arc;
@@ -37,25 +38,37 @@ pub struct HttpSettings {
 /// the metrics recorder).
 pub type MetricsRender = Arc<dyn Fn() -> String + Send + Sync>;
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every request by the extractors and
+/// middleware, so it is one reference count, not a tree of them.
 #[derive(Clone)]
-pub struct HttpState {
+pub struct HttpState(Arc<StateInner>);
+
+pub struct StateInner {
     pub app: App,
-    pub settings: Arc<HttpSettings>,
-    pub ip_limiter: Arc<RateLimiter>,
-    pub user_limiter: Arc<RateLimiter>,
-    pub metrics: MetricsRender,
+    pub settings: HttpSettings,
+    pub ip_limiter: RateLimiter,
+    pub user_limiter: RateLimiter,
+    pub metrics_render: MetricsRender,
+    pub metrics: route_metrics::HttpMetrics,
+}
+
+impl std::ops::Deref for HttpState {
+    type Target = StateInner;
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
 }
 
 impl HttpState {
     pub fn new(app: App, settings: HttpSettings, metrics: MetricsRender) -> HttpState {
-        HttpState {
-            ip_limiter: Arc::new(RateLimiter::new(settings.rate_limit_ip_per_sec, settings.rate_limit_ip_burst)),
-            user_limiter: Arc::new(RateLimiter::new(settings.rate_limit_user_per_sec, settings.rate_limit_user_burst)),
-            settings: Arc::new(settings),
+        HttpState(Arc::new(StateInner {
+            ip_limiter: RateLimiter::new(settings.rate_limit_ip_per_sec, settings.rate_limit_ip_burst),
+            user_limiter: RateLimiter::new(settings.rate_limit_user_per_sec, settings.rate_limit_user_burst),
+            settings,
             app,
-            metrics,
-        }
+            metrics_render: metrics,
+            metrics: Default::default(),
+        }))
     }
 }
 

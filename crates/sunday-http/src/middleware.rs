@@ -1,13 +1,13 @@
-//! The gateway layers every request passes through, outermost first:
-//! request id (set and echoed) → trace span → metrics → request-id scope for error bodies →
-//! panic catcher → security headers → CORS → compression → per-IP rate limit → body limit.
+//! The gateway layers every request passes through, outermost first: the gateway middleware
+//! (request id, trace span, per-IP rate limit, metrics) → panic catcher → security headers →
+//! CORS → compression → body limit.
 
 use std::{net::SocketAddr, time::Instant};
 
 use axum::{
     extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State},
     http::{header, HeaderName, HeaderValue, Method},
-    middleware::{from_fn, from_fn_with_state, Next},
+    middleware::{from_fn_with_state, Next},
     response::{IntoResponse, Response},
     Router,
 };
@@ -17,10 +17,9 @@ use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
-    trace::TraceLayer,
 };
+use tracing::Instrument;
 
 use crate::{
     error::{HttpError, REQUEST_ID},
@@ -34,20 +33,11 @@ const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'se
 script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 pub fn wrap(routes: axum::Router<HttpState>, state: HttpState) -> Router {
-    let settings = state.settings.clone();
     let routes = routes
         .fallback(|| async { HttpError::from(ErrorCode::RouteNotFound) })
         .method_not_allowed_fallback(|| async { HttpError::from(ErrorCode::MethodNotAllowed) });
     let layers = ServiceBuilder::new()
-        .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
-            let id = req.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            tracing::info_span!("request", method = %req.method(), route, request_id = id)
-        }))
-        .layer(from_fn(record_metrics))
-        .layer(from_fn(scope_request_id))
+        .layer(from_fn_with_state(state.clone(), gateway))
         .layer(CatchPanicLayer::custom(|_| HttpError(ApiError::internal("handler panicked")).into_response()))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -59,52 +49,64 @@ pub fn wrap(routes: axum::Router<HttpState>, state: HttpState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .option_layer(cors(&settings.cors_allowed_origins))
+        .option_layer(cors(&state.settings.cors_allowed_origins))
         .layer(CompressionLayer::new())
-        .layer(from_fn_with_state(state.clone(), limit_ip))
-        .layer(DefaultBodyLimit::max(settings.body_limit_bytes));
+        .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes));
     routes.layer(layers).with_state(state)
 }
 
-/// Makes the request id visible to error rendering anywhere below.
-async fn scope_request_id(req: Request, next: Next) -> Response {
-    let id = req.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    REQUEST_ID.scope(id, next.run(req)).await
-}
-
-/// Per-route latency histograms keyed by the route template (never the raw path, which
-/// would explode the label set), request counts by status, and requests in flight.
-async fn record_metrics(req: Request, next: Next) -> Response {
-    let route =
-        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
-    let method = req.method().as_str().to_owned();
+/// What every request gets before routing-specific work, in one middleware (each separate
+/// layer boxes the request future once more; W1 in BENCHMARKS.md measures this path):
+/// a request id (kept when the client sent a sane one) echoed on the response and visible to
+/// error rendering; a tracing span with method, route template and request id; the per-IP
+/// rate limit; latency, status and in-flight metrics by route template (never the raw path,
+/// which would explode the label set).
+async fn gateway(State(state): State<HttpState>, mut req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let in_flight = metrics::gauge!("http_requests_in_flight");
+    let id = match req.headers().get(REQUEST_ID_HEADER) {
+        Some(v) if !v.is_empty() && v.len() <= 128 => v.clone(),
+        _ => {
+            let mut buf = uuid::Uuid::encode_buffer();
+            let fresh = HeaderValue::from_str(uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf))
+                .unwrap_or(HeaderValue::from_static("-"));
+            req.headers_mut().insert(REQUEST_ID_HEADER, fresh.clone());
+            fresh
+        }
+    };
+    let id_text = id.to_str().unwrap_or("").to_owned();
+    let method = req.method().clone();
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map(|m| m.as_str()).unwrap_or("unmatched");
+    let span = tracing::info_span!("request", method = %method, route, request_id = %id_text);
+
+    let limited = if matches!(req.uri().path(), "/health" | "/ready" | "/metrics") {
+        Ok(())
+    } else {
+        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        if state.ip_limiter.enabled() {
+            state.ip_limiter.check(&client_ip(req.headers(), peer, state.settings.trust_forwarded_for))
+        } else {
+            Ok(())
+        }
+    };
+
+    let in_flight = state.metrics.in_flight();
     in_flight.increment(1.0);
-    let response = next.run(req).await;
+    let mut response = REQUEST_ID
+        .scope(id_text, async move {
+            match limited {
+                Ok(()) => next.run(req).await,
+                Err(secs) => HttpError(ApiError::of(ErrorCode::RateLimited).retry_after(secs)).into_response(),
+            }
+        })
+        .instrument(span)
+        .await;
     in_flight.decrement(1.0);
-    let status = response.status().as_u16().to_string();
-    metrics::histogram!("http_request_duration_seconds", "method" => method.clone(), "route" => route.clone())
-        .record(start.elapsed().as_secs_f64());
-    metrics::counter!("http_requests_total", "method" => method, "route" => route, "status" => status).increment(1);
+    state.metrics.record(&method, route, response.status().as_u16(), start.elapsed());
+    response.headers_mut().insert(REQUEST_ID_HEADER, id);
     response
 }
 
-/// Operations endpoints are never rate limited: probes must always answer.
-async fn limit_ip(State(state): State<HttpState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    if matches!(path, "/health" | "/ready" | "/metrics") || !state.ip_limiter.enabled() {
-        return next.run(req).await;
-    }
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let ip = client_ip(req.headers(), peer, state.settings.trust_forwarded_for);
-    match state.ip_limiter.check(&ip) {
-        Ok(()) => next.run(req).await,
-        Err(secs) => HttpError(ApiError::of(ErrorCode::RateLimited).retry_after(secs)).into_response(),
-    }
-}
-
-/// No layer at all without configured origins: the web app is served from the same origin.
 fn cors(origins: &[String]) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;

@@ -59,6 +59,7 @@ fn app_settings(config: &Config) -> AppSettings {
         login_failures_per_account: a.login_failures_per_account,
         login_failures_per_ip: a.login_failures_per_ip,
         login_window_secs: a.login_window_secs,
+        auth_cache_secs: a.auth_cache_secs,
     }
 }
 

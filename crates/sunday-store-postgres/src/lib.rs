@@ -105,6 +105,12 @@ impl Store for PostgresStore {
         on_client!(self, |c| accounts::user(&c, id))
     }
 
+    async fn user_with_memberships(&self, id: UserId) -> StoreResult<Option<(User, Vec<OrgMembership>)>> {
+        on_client!(self, |c| async move {
+            let Some(user) = accounts::user(&c, id).await? else { return Ok(None) };
+            Ok(Some((user, orgs::memberships(&c, id).await?)))
+        })
+    }
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()> {
         on_client!(self, |c| accounts::insert_session(&c, session))
     }

@@ -4,9 +4,13 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sunday_store::{
     scopes_from_text, scopes_to_text, ApiTokenRecord, NewUser, SessionRecord, StoreError, StoreResult, UserWithPassword,
 };
-use sunday_types::{dto::Org, dto::Role, time::Millis, ErrorCode, TokenId, UserId};
+use sunday_types::{
+    dto::{Org, OrgMembership, Role, User},
+    time::Millis,
+    ErrorCode, TokenId, UserId,
+};
 
-use crate::rows::{self, db_err, is_unique_violation, USER_COLS};
+use crate::rows::{self, db_err, is_unique_violation, org_cols, user_cols, USER_COLS};
 
 pub fn insert_user(tx: &Transaction<'_>, user: &NewUser) -> StoreResult<()> {
     tx.execute(
@@ -46,9 +50,38 @@ pub fn user_by_email(c: &Connection, email: &str) -> StoreResult<Option<UserWith
 }
 
 pub fn user(c: &Connection, id: UserId) -> StoreResult<Option<sunday_types::dto::User>> {
-    c.prepare_cached(&format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?1"))
+    c.prepare_cached(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.id = ?1"))
         .and_then(|mut s| s.query_row([id.to_string()], |r| rows::user(r, 0)).optional())
         .map_err(db_err)
+}
+
+/// One statement (one snapshot, one lock cycle) for the user and their organizations: the
+/// hottest read of all, behind `GET /me`.
+pub fn user_with_memberships(c: &Connection, id: UserId) -> StoreResult<Option<(User, Vec<OrgMembership>)>> {
+    let mut stmt = c
+        .prepare_cached(concat!(
+            "SELECT ",
+            user_cols!(),
+            ", ",
+            org_cols!(),
+            ", m.role FROM users u LEFT JOIN org_members m ON m.user_id = u.id LEFT JOIN orgs o ON o.id = m.org_id
+             WHERE u.id = ?1 ORDER BY m.joined_at, o.id"
+        ))
+        .map_err(db_err)?;
+    let mut rows = stmt.query([id.to_string()]).map_err(db_err)?;
+    let mut found: Option<(User, Vec<OrgMembership>)> = None;
+    while let Some(r) = rows.next().map_err(db_err)? {
+        let entry = match &mut found {
+            Some(e) => e,
+            None => found.insert((rows::user(r, 0).map_err(db_err)?, Vec::new())),
+        };
+        if r.get_ref(4).map_err(db_err)?.as_str_or_null().map_err(|e| db_err(e.into()))?.is_some() {
+            entry
+                .1
+                .push(OrgMembership { org: rows::org(r, 4).map_err(db_err)?, role: rows::role(r, 7).map_err(db_err)? });
+        }
+    }
+    Ok(found)
 }
 
 pub fn insert_session(c: &Connection, s: &SessionRecord) -> StoreResult<()> {

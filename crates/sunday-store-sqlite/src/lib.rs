@@ -131,6 +131,9 @@ impl Store for SqliteStore {
         self.pool.read(move |c| accounts::user(c, id)).await
     }
 
+    async fn user_with_memberships(&self, id: UserId) -> StoreResult<Option<(User, Vec<OrgMembership>)>> {
+        self.pool.read(move |c| accounts::user_with_memberships(c, id)).await
+    }
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()> {
         let s = session.clone();
         self.pool.write(move |c| accounts::insert_session(c, &s)).await

@@ -11,13 +11,14 @@ use sunday_types::{
 
 use crate::{
     accounts::{insert_membership, insert_user},
-    rows::{self, db_err, ORG_COLS, USER_COLS},
+    rows::{self, db_err, org_cols, ORG_COLS, USER_COLS},
 };
 
 pub fn memberships(c: &Connection, user: UserId) -> StoreResult<Vec<OrgMembership>> {
-    c.prepare_cached(&format!(
-        "SELECT {ORG_COLS}, m.role FROM org_members m JOIN orgs o ON o.id = m.org_id
-         WHERE m.user_id = ?1 ORDER BY m.joined_at, o.id"
+    c.prepare_cached(concat!(
+        "SELECT ",
+        org_cols!(),
+        ", m.role FROM org_members m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ?1 ORDER BY m.joined_at, o.id"
     ))
     .and_then(|mut s| {
         s.query_map([user.to_string()], |r| Ok(OrgMembership { org: rows::org(r, 0)?, role: rows::role(r, 3)? }))?

@@ -73,12 +73,23 @@ impl Pool {
         PoolStats { size: self.inner.size, available: idle_readers + writer_idle }
     }
 
-    /// Runs `f` on a reader connection.
+    /// Runs `f` on a reader connection, inline on the calling thread when a reader is free.
+    ///
+    /// Every read Sunday issues is a bounded lookup (by key, or a page of at most a few hundred
+    /// rows through an index) that SQLite answers from its page cache in microseconds; handing
+    /// it to the blocking pool cost more than the query itself (W1 in BENCHMARKS.md: three
+    /// hops per request held throughput at 0.09x of raw axum). When every reader is busy the
+    /// call waits for one on the blocking pool instead, so an async worker never sleeps.
     pub async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
+        if let Some(conn) = self.inner.try_checkout() {
+            let result = f(&conn);
+            self.inner.checkin(conn);
+            return result;
+        }
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let conn = inner.checkout()?;
@@ -124,6 +135,10 @@ impl Pool {
 }
 
 impl Inner {
+    fn try_checkout(&self) -> Option<Connection> {
+        self.readers.lock().ok()?.pop()
+    }
+
     fn checkout(&self) -> StoreResult<Connection> {
         let mut readers = self.readers.lock().map_err(|_| StoreError::internal("sqlite reader pool poisoned"))?;
         loop {

@@ -46,8 +46,15 @@ pub fn role(row: &Row<'_>, idx: usize) -> rusqlite::Result<Role> {
     Role::parse(&s).ok_or_else(|| corrupt(idx, "role"))
 }
 
-/// `id, email, name, created_at` starting at `at`.
-pub const USER_COLS: &str = "u.id, u.email, u.name, u.created_at";
+/// `id, email, name, created_at` starting at `at`. A macro so hot queries can be built
+/// with `concat!` at compile time instead of `format!` per call.
+macro_rules! user_cols {
+    () => {
+        "u.id, u.email, u.name, u.created_at"
+    };
+}
+pub(crate) use user_cols;
+pub const USER_COLS: &str = user_cols!();
 pub fn user(row: &Row<'_>, at: usize) -> rusqlite::Result<User> {
     Ok(User {
         id: parse(row, at)?,
@@ -58,7 +65,13 @@ pub fn user(row: &Row<'_>, at: usize) -> rusqlite::Result<User> {
 }
 
 /// `id, name, created_at` starting at `at`.
-pub const ORG_COLS: &str = "o.id, o.name, o.created_at";
+macro_rules! org_cols {
+    () => {
+        "o.id, o.name, o.created_at"
+    };
+}
+pub(crate) use org_cols;
+pub const ORG_COLS: &str = org_cols!();
 pub fn org(row: &Row<'_>, at: usize) -> rusqlite::Result<Org> {
     Ok(Org { id: parse(row, at)?, name: row.get(at + 1)?, created_at: to_datetime(row.get(at + 2)?) })
 }

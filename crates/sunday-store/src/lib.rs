@@ -54,6 +54,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<(Org, Role)>;
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserWithPassword>>;
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// The user with their memberships, read in one snapshot.
+    async fn user_with_memberships(&self, id: UserId) -> StoreResult<Option<(User, Vec<OrgMembership>)>>;
 
     // ---- sessions and tokens ----
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;

@@ -49,5 +49,5 @@ async fn metrics_text(State(state): State<HttpState>) -> impl IntoResponse {
     let stats = state.app.store.pool_stats();
     metrics::gauge!("store_pool_size").set(stats.size as f64);
     metrics::gauge!("store_pool_available").set(stats.available as f64);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics)())
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics_render)())
 }

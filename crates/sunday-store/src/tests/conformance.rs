@@ -114,6 +114,9 @@ pub async fn account_creation_and_lookup(store: DynStore) {
     assert_eq!(ms[0].role, Role::Owner);
     assert_eq!(store.role_in(o.id, u.id).await.unwrap(), Some(Role::Owner));
     assert_eq!(store.role_in(OrgId::new(), u.id).await.unwrap(), None);
+    let (user, orgs) = store.user_with_memberships(u.id).await.unwrap().unwrap();
+    assert_eq!((user.email.as_str(), orgs.len(), orgs[0].role), ("ada@example.com", 1, Role::Owner));
+    assert!(store.user_with_memberships(UserId::new()).await.unwrap().is_none());
 }
 
 pub async fn emails_are_unique_case_insensitively(store: DynStore) {
