@@ -69,9 +69,9 @@ pub struct AuthConfig {
     /// Failed logins from one IP within the window before it is throttled.
     pub login_failures_per_ip: u32,
     pub login_window_secs: u64,
-    /// How long a node may trust a session or token it has already checked. Logout and
-    /// revocation take effect at once on the node that handles them, and within this many
-    /// seconds on other nodes. 0 checks the store on every request.
+    /// How long a node may trust a session, token or organization membership it has already
+    /// checked. Logout, revocation and role changes take effect at once on the node that
+    /// makes them, and within this many seconds on other nodes. 0 checks the store every time.
     pub auth_cache_secs: u64,
 }
 

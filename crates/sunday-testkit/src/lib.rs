@@ -71,6 +71,11 @@ impl TestApp {
         TestApp { base: format!("http://{}", running.addr), backend, running: Some(running), _dir: dir, _pg: pg }
     }
 
+    /// The server's data directory (its SQLite file is `sunday.db` there).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -225,6 +225,18 @@ async fn malformed_credentials_are_rejected(app: TestApp) {
 }
 
 #[tokio::test]
+async fn expired_sessions_are_refused() {
+    // Session lifetimes are hours; age one in the store instead of waiting.
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.auth.auth_cache_secs = 0).await;
+    let u = app.signup("old@example.com").await;
+    expect_json(app.get("/api/v1/me", &u.token).send().await.unwrap(), 200).await;
+    let db = rusqlite::Connection::open(app.data_dir().join("sunday.db")).unwrap();
+    let aged = db.execute("UPDATE sessions SET expires_at = 1 WHERE user_id = ?1", [&u.user_id]).unwrap();
+    assert_eq!(aged, 1);
+    expect_error(app.get("/api/v1/me", &u.token).send().await.unwrap(), 401, "invalid_session").await;
+}
+
+#[tokio::test]
 async fn repeated_login_failures_are_throttled() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| {
         c.auth.login_failures_per_account = 3;
