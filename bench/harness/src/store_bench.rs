@@ -24,8 +24,12 @@ fn raw(dir: &std::path::Path, n: usize) -> rusqlite::Result<(f64, f64)> {
     let user = UserId::new().to_string();
     let start = Instant::now();
     for i in 0..n {
-        c.prepare_cached("INSERT INTO sessions VALUES (?1, ?2, ?3, 'csrf', 0, ?4)")?
-            .execute(params![SessionId::new().to_string(), user, format!("hash-{i}"), i64::MAX])?;
+        c.prepare_cached("INSERT INTO sessions VALUES (?1, ?2, ?3, 'csrf', 0, ?4)")?.execute(params![
+            SessionId::new().to_string(),
+            user,
+            format!("hash-{i}"),
+            i64::MAX
+        ])?;
     }
     let inserts = rate(n, start);
     let start = Instant::now();
@@ -77,7 +81,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (our_ins, our_read) = ours(dir.path(), n).await?;
     println!("| store | raw rusqlite | SqliteStore | ratio |");
     println!("|---|---|---|---|");
-    println!("| single-row durable insert (autocommit) | {raw_ins:.0}/s | {our_ins:.0}/s | {:.2}x |", our_ins / raw_ins);
+    println!(
+        "| single-row durable insert (autocommit) | {raw_ins:.0}/s | {our_ins:.0}/s | {:.2}x |",
+        our_ins / raw_ins
+    );
     println!("| point read by unique index | {raw_read:.0}/s | {our_read:.0}/s | {:.2}x |", our_read / raw_read);
     Ok(())
 }
