@@ -12,7 +12,10 @@ use sunday_store::StoreResult;
 use crate::{pool::Pool, rows::db_err};
 
 /// Migrations in order; the version of each is its position (1-based).
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_accounts", include_str!("../migrations/0001_accounts.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_accounts", include_str!("../migrations/0001_accounts.sql")),
+    ("0002_boards", include_str!("../migrations/0002_boards.sql")),
+];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").
 const LOCK_KEY: i64 = 0x5355_4E44_4159_4D47;

@@ -10,6 +10,9 @@
 //! [`Store`] impl below only picks the reader or writer side and the transaction.
 
 mod accounts;
+mod board_commit;
+mod board_rows;
+mod board_store;
 mod orgs;
 mod pool;
 mod rows;
@@ -29,7 +32,10 @@ use sunday_types::{
 use pool::Pool;
 
 /// Migrations in order; the version of each is its position (1-based).
-const MIGRATIONS: &[(&str, &str)] = &[("0001_accounts", include_str!("../migrations/0001_accounts.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_accounts", include_str!("../migrations/0001_accounts.sql")),
+    ("0002_boards", include_str!("../migrations/0002_boards.sql")),
+];
 
 pub struct SqliteStore {
     pool: Pool,

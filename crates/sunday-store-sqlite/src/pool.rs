@@ -90,6 +90,16 @@ impl Pool {
             self.inner.checkin(conn);
             return result;
         }
+        self.read_blocking(f).await
+    }
+
+    /// Runs `f` on a reader connection on the blocking pool: for scans whose cost grows with
+    /// the data (loading a whole board), which must not stall an async worker.
+    pub async fn read_blocking<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let conn = inner.checkout()?;

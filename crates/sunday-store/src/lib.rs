@@ -8,6 +8,9 @@
 
 #[path = "tests/conformance.rs"]
 pub mod conformance;
+#[path = "tests/boards.rs"]
+pub mod conformance_boards;
+mod boards;
 mod error;
 mod records;
 
@@ -18,6 +21,7 @@ use sunday_types::{
     OrgId, TokenId, UserId, WorkspaceId,
 };
 
+pub use boards::*;
 pub use error::{StoreError, StoreResult};
 pub use records::*;
 
@@ -29,7 +33,7 @@ pub struct PoolStats {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: BoardStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// The schema version this binary's migrations produce.

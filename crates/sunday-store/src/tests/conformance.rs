@@ -32,7 +32,21 @@ macro_rules! conformance_suite {
             workspaces_crud_versioning_and_visibility,
             member_pages_follow_the_cursor,
         );
+        $crate::conformance_suite!(@board_cases $factory;
+            board_commits_append_gap_free_events,
+            failed_commits_write_nothing,
+            items_page_by_position_and_group,
+            boards_list_by_visibility,
+            views_updates_collapse_and_idempotency,
+        );
     };
+    (@board_cases $factory:path; $($case:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $case() {
+            let (store, _guard) = $factory().await;
+            $crate::conformance_boards::$case(store).await;
+        }
+    )*};
     (@cases $factory:path; $($case:ident),* $(,)?) => {$(
         #[tokio::test]
         async fn $case() {

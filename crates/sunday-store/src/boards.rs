@@ -1,0 +1,130 @@
+//! The boards half of the storage port.
+//!
+//! Reads are plain lookups. Every change goes through one method, [`BoardStore::commit`]:
+//! the service computes the rows to write and the events that describe them, and the
+//! backend applies both in one transaction, giving each event the board's next gap-free
+//! `seq`. The event log is therefore exactly the history of committed changes — the activity
+//! log, the outbox the bus relays, and the replay source for clients and the board engine.
+
+use async_trait::async_trait;
+use serde_json::Value;
+use sunday_types::{
+    boards::{Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
+    time::Millis,
+    BoardId, ColumnId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
+};
+
+use crate::StoreResult;
+
+/// One row change inside a [`BoardStore::commit`].
+#[derive(Clone, Debug)]
+pub enum BoardWrite {
+    /// Inserts the board; its `last_seq` must be 0.
+    InsertBoard(Board),
+    /// Replaces name, description, kind, default permission and subitem link, bumping
+    /// `version`; `VersionConflict` when the stored version differs from `expected_version`.
+    UpdateBoard { board: Board, expected_version: i64 },
+    DeleteBoard(BoardId),
+    PutMember { board: BoardId, user: UserId, permission: BoardPermission, at: Millis },
+    RemoveMember { board: BoardId, user: UserId },
+    /// Inserts or replaces a group.
+    PutGroup { board: BoardId, group: Group },
+    DeleteGroup(GroupId),
+    SetCollapsed { user: UserId, group: GroupId, collapsed: bool },
+    /// Inserts or replaces a column.
+    PutColumn { board: BoardId, column: Column },
+    DeleteColumn(ColumnId),
+    /// Inserts an item. An `auto_number` of 0 is replaced by the board's next number.
+    InsertItem(Item),
+    /// Replaces an item whose stored version is `expected_version` (else `VersionConflict`
+    /// carrying the stored item); the written item carries its new version.
+    UpdateItem { item: Item, expected_version: i64 },
+    DeleteItem(ItemId),
+    /// Inserts or replaces a view.
+    PutView(View),
+    DeleteView(ViewId),
+    /// Inserts or replaces an update (comment).
+    PutUpdate(Update),
+    DeleteUpdate(UpdateId),
+}
+
+/// An event to append; the store assigns `seq` and `created_at`.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub kind: &'static str,
+    pub actor: UserId,
+    pub item_id: Option<ItemId>,
+    pub payload: Value,
+}
+
+/// What a commit wrote: the events with their sequence numbers, and the auto numbers given
+/// to inserted items (in insertion order).
+#[derive(Clone, Debug, Default)]
+pub struct Committed {
+    pub events: Vec<BoardEvent>,
+    pub auto_numbers: Vec<i64>,
+}
+
+/// Which boards of an organization a listing shows.
+#[derive(Clone, Copy, Debug)]
+pub enum BoardFilter {
+    /// Every board (organization admins).
+    All,
+    /// Public boards and those the user is a member of.
+    PublicOrMemberOf(UserId),
+    /// Only those the user is a member of (guests).
+    MemberOf(UserId),
+}
+
+/// Where a page of items starts: after this `(position, id)`.
+pub type ItemCursor = (String, ItemId);
+
+/// A stored idempotent response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdempotentResponse {
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
+}
+
+#[async_trait]
+pub trait BoardStore: Send + Sync {
+    /// Applies the writes and appends the events in one transaction; nothing is written when
+    /// any write fails.
+    async fn commit(&self, board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Committed>;
+
+    /// The board without its columns and groups (see [`BoardStore::columns`], `groups`).
+    async fn board(&self, id: BoardId) -> StoreResult<Option<Board>>;
+    async fn boards(&self, org: OrgId, workspace: Option<WorkspaceId>, filter: BoardFilter, after: Option<BoardId>, limit: usize) -> StoreResult<Vec<Board>>;
+    async fn board_permission(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardPermission>>;
+    async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>>;
+    /// Columns in position order.
+    async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>>;
+    /// Groups in position order, with `collapsed` for `viewer`.
+    async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>>;
+
+    async fn item(&self, id: ItemId) -> StoreResult<Option<Item>>;
+    /// A page of live (unarchived) top-level items by (position, id), optionally of one
+    /// group.
+    async fn items(&self, board: BoardId, group: Option<GroupId>, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>>;
+    /// Every live item of the board (the board engine's load).
+    async fn all_items(&self, board: BoardId) -> StoreResult<Vec<Item>>;
+    /// Live subitems of an item, by position.
+    async fn subitems(&self, parent: ItemId) -> StoreResult<Vec<Item>>;
+
+    /// Events with `seq > after`, ascending, at most `limit`.
+    async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>>;
+    /// Events newest first with `seq < before` (all when `None`), optionally of one item.
+    async fn events_before(&self, board: BoardId, item: Option<ItemId>, before: Option<i64>, limit: usize) -> StoreResult<Vec<BoardEvent>>;
+
+    /// Updates of an item, oldest first, replies included (flat; `parent_id` links them).
+    async fn updates(&self, item: ItemId) -> StoreResult<Vec<Update>>;
+    async fn update(&self, id: UpdateId) -> StoreResult<Option<Update>>;
+
+    async fn views(&self, board: BoardId) -> StoreResult<Vec<View>>;
+    async fn view(&self, id: ViewId) -> StoreResult<Option<View>>;
+
+    async fn idempotent_response(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotentResponse>>;
+    /// Records a response; a concurrent first writer wins (the later one is ignored).
+    async fn save_idempotent_response(&self, user: UserId, key: &str, response: &IdempotentResponse, now: Millis) -> StoreResult<()>;
+}

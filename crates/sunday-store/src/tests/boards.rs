@@ -1,0 +1,326 @@
+//! Conformance cases for the boards half of the port (see `conformance.rs` for the runner).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::json;
+use sunday_types::{
+    boards::*,
+    dto::{Org, Workspace, WorkspaceKind},
+    time::to_datetime,
+    BoardId, ColumnId, ErrorCode, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
+};
+
+use super::conformance::DynStore;
+use crate::*;
+
+const T0: i64 = 1_800_000_000_000;
+
+pub struct Fixture {
+    pub user: UserId,
+    pub org: OrgId,
+    pub ws: WorkspaceId,
+}
+
+pub async fn fixture(store: &DynStore, email: &str) -> Fixture {
+    let user = NewUser { id: UserId::new(), email: email.into(), name: "U".into(), password_hash: "x".into(), created_at: T0 };
+    let org = Org { id: OrgId::new(), name: "O".into(), created_at: to_datetime(T0) };
+    store.create_account(&user, &org).await.unwrap();
+    let t = to_datetime(T0);
+    let ws = Workspace {
+        id: WorkspaceId::new(),
+        org_id: org.id,
+        name: "W".into(),
+        description: String::new(),
+        kind: WorkspaceKind::Open,
+        version: 1,
+        created_by: user.id,
+        created_at: t,
+        updated_at: t,
+    };
+    store.insert_workspace(&ws).await.unwrap();
+    Fixture { user: user.id, org: org.id, ws: ws.id }
+}
+
+pub fn board(f: &Fixture, name: &str, kind: BoardKind) -> Board {
+    let t = to_datetime(T0);
+    Board {
+        id: BoardId::new(),
+        org_id: f.org,
+        workspace_id: f.ws,
+        name: name.into(),
+        description: String::new(),
+        kind,
+        default_permission: BoardPermission::EditAll,
+        version: 1,
+        last_seq: 0,
+        created_by: f.user,
+        created_at: t,
+        updated_at: t,
+        subitem_board_id: None,
+        parent_board_id: None,
+        permission: None,
+        columns: vec![],
+        groups: vec![],
+    }
+}
+
+pub fn item(board: BoardId, group: GroupId, by: UserId, name: &str, position: &str) -> Item {
+    let t = to_datetime(T0);
+    Item {
+        id: ItemId::new(),
+        board_id: board,
+        group_id: group,
+        name: name.into(),
+        position: position.into(),
+        values: serde_json::Map::new(),
+        version: 1,
+        created_by: by,
+        created_at: t,
+        updated_at: t,
+        parent_item_id: None,
+        archived: false,
+        auto_number: 0,
+    }
+}
+
+fn ev(kind: &'static str, actor: UserId, item: Option<ItemId>) -> NewEvent {
+    NewEvent { kind, actor, item_id: item, payload: json!({"k": kind}) }
+}
+
+fn group(title: &str, position: &str) -> Group {
+    Group { id: GroupId::new(), title: title.into(), color: "blue".into(), position: position.into(), collapsed: false }
+}
+
+/// A board with one group and one status column, created in one commit.
+async fn seeded(store: &DynStore, f: &Fixture) -> (Board, Group, Column) {
+    let b = board(f, "Roadmap", BoardKind::Public);
+    let g = group("This week", "M");
+    let c = Column {
+        id: ColumnId::new(),
+        title: "Status".into(),
+        column_type: ColumnType::Status,
+        settings: json!({"labels": [{"id": "l1", "name": "Done", "color": "green", "done": true}]}),
+        position: "M".into(),
+        width: Some(140),
+    };
+    let writes = vec![
+        BoardWrite::InsertBoard(b.clone()),
+        BoardWrite::PutMember { board: b.id, user: f.user, permission: BoardPermission::Owner, at: T0 },
+        BoardWrite::PutGroup { board: b.id, group: g.clone() },
+        BoardWrite::PutColumn { board: b.id, column: c.clone() },
+    ];
+    let done = store.commit(b.id, writes, vec![ev("board_created", f.user, None)], T0).await.unwrap();
+    assert_eq!(done.events.len(), 1);
+    (b, g, c)
+}
+
+pub async fn board_commits_append_gap_free_events(store: DynStore) {
+    let f = fixture(&store, "b1@example.com").await;
+    let (b, g, c) = seeded(&store, &f).await;
+    let got = store.board(b.id).await.unwrap().unwrap();
+    assert_eq!((got.name.as_str(), got.kind, got.last_seq, got.version), ("Roadmap", BoardKind::Public, 1, 1));
+    assert_eq!(store.columns(b.id).await.unwrap(), vec![c]);
+    assert_eq!(store.groups(b.id, None).await.unwrap(), vec![g.clone()]);
+    assert_eq!(store.board_permission(b.id, f.user).await.unwrap(), Some(BoardPermission::Owner));
+
+    let items: Vec<Item> = (0..3).map(|i| item(b.id, g.id, f.user, &format!("I{i}"), &format!("{i}V"))).collect();
+    let writes = items.iter().cloned().map(BoardWrite::InsertItem).collect();
+    let events = items.iter().map(|i| ev("item_created", f.user, Some(i.id))).collect();
+    let done = store.commit(b.id, writes, events, T0 + 1).await.unwrap();
+    assert_eq!(done.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3, 4]);
+    assert_eq!(done.auto_numbers, [1, 2, 3]);
+    assert_eq!(store.item(items[2].id).await.unwrap().unwrap().auto_number, 3);
+
+    let after = store.events_after(b.id, 1, 10).await.unwrap();
+    assert_eq!(after.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3, 4]);
+    assert_eq!(after[0].kind, "item_created");
+    assert_eq!(after[0].payload, json!({"k": "item_created"}));
+    assert_eq!(store.events_after(b.id, 3, 1).await.unwrap()[0].seq, 4);
+    let newest = store.events_before(b.id, None, None, 2).await.unwrap();
+    assert_eq!(newest.iter().map(|e| e.seq).collect::<Vec<_>>(), [4, 3]);
+    let of_item = store.events_before(b.id, Some(items[0].id), None, 10).await.unwrap();
+    assert_eq!(of_item.iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
+    assert_eq!(store.board(b.id).await.unwrap().unwrap().last_seq, 4);
+}
+
+pub async fn failed_commits_write_nothing(store: DynStore) {
+    let f = fixture(&store, "b2@example.com").await;
+    let (b, g, _) = seeded(&store, &f).await;
+    let it = item(b.id, g.id, f.user, "Task", "V");
+    store.commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![ev("item_created", f.user, Some(it.id))], T0).await.unwrap();
+
+    // A stale version fails the whole commit, with the stored item as the conflict.
+    let mut stale = it.clone();
+    stale.name = "Renamed".into();
+    stale.version = 2;
+    let extra = group("Next week", "Z");
+    let err = store
+        .commit(
+            b.id,
+            vec![BoardWrite::PutGroup { board: b.id, group: extra.clone() }, BoardWrite::UpdateItem { item: stale.clone(), expected_version: 7 }],
+            vec![ev("item_updated", f.user, Some(it.id))],
+            T0 + 1,
+        )
+        .await
+        .unwrap_err();
+    match err {
+        StoreError::VersionConflict(current) => assert_eq!((current["version"].as_i64(), current["name"].as_str()), (Some(1), Some("Task"))),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.groups(b.id, None).await.unwrap().len(), 1, "the group of the failed commit was not written");
+    assert_eq!(store.board(b.id).await.unwrap().unwrap().last_seq, 2, "no event was appended");
+
+    // With the right version it applies.
+    store.commit(b.id, vec![BoardWrite::UpdateItem { item: stale, expected_version: 1 }], vec![ev("item_updated", f.user, Some(it.id))], T0 + 2).await.unwrap();
+    let now = store.item(it.id).await.unwrap().unwrap();
+    assert_eq!((now.name.as_str(), now.version), ("Renamed", 2));
+    let missing = item(b.id, g.id, f.user, "Ghost", "X");
+    let err = store.commit(b.id, vec![BoardWrite::UpdateItem { item: missing, expected_version: 1 }], vec![], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::ItemNotFound)), "{err:?}");
+    let err = store.commit(BoardId::new(), vec![], vec![ev("x", f.user, None)], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::BoardNotFound)), "{err:?}");
+}
+
+pub async fn items_page_by_position_and_group(store: DynStore) {
+    let f = fixture(&store, "b3@example.com").await;
+    let (b, g1, _) = seeded(&store, &f).await;
+    let g2 = group("Later", "T");
+    let mut writes = vec![BoardWrite::PutGroup { board: b.id, group: g2.clone() }];
+    let mut all = vec![];
+    for (i, pos) in ["B", "D", "F", "H", "J"].iter().enumerate() {
+        let g = if i % 2 == 0 { g1.id } else { g2.id };
+        let mut it = item(b.id, g, f.user, &format!("I{i}"), pos);
+        it.values.insert("c".into(), json!(i));
+        all.push(it.clone());
+        writes.push(BoardWrite::InsertItem(it));
+    }
+    let mut archived = item(b.id, g1.id, f.user, "Old", "A");
+    archived.archived = true;
+    writes.push(BoardWrite::InsertItem(archived.clone()));
+    let parent = all[0].id;
+    let mut sub = item(b.id, g1.id, f.user, "Sub", "C");
+    sub.parent_item_id = Some(parent);
+    writes.push(BoardWrite::InsertItem(sub.clone()));
+    store.commit(b.id, writes, vec![], T0).await.unwrap();
+
+    let page1 = store.items(b.id, None, None, 2).await.unwrap();
+    assert_eq!(page1.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["I0", "I1"]);
+    let cursor = page1.last().map(|i| (i.position.clone(), i.id));
+    let page2 = store.items(b.id, None, cursor, 10).await.unwrap();
+    assert_eq!(page2.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["I2", "I3", "I4"]);
+    let in_g2 = store.items(b.id, Some(g2.id), None, 10).await.unwrap();
+    assert_eq!(in_g2.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["I1", "I3"]);
+    assert_eq!(in_g2[0].values["c"], json!(1));
+    assert_eq!(store.all_items(b.id).await.unwrap().len(), 6, "live items including subitems");
+    assert_eq!(store.subitems(parent).await.unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [sub.id]);
+    assert!(store.item(archived.id).await.unwrap().unwrap().archived);
+
+    // Deleting a parent deletes its subitems.
+    store.commit(b.id, vec![BoardWrite::DeleteItem(parent)], vec![], T0).await.unwrap();
+    assert!(store.item(sub.id).await.unwrap().is_none());
+}
+
+pub async fn boards_list_by_visibility(store: DynStore) {
+    let f = fixture(&store, "b4@example.com").await;
+    let other = fixture(&store, "b5@example.com").await;
+    let public = board(&f, "Public", BoardKind::Public);
+    let private = board(&f, "Private", BoardKind::Private);
+    for b in [&public, &private] {
+        store.commit(b.id, vec![BoardWrite::InsertBoard(b.clone())], vec![], T0).await.unwrap();
+    }
+    store
+        .commit(private.id, vec![BoardWrite::PutMember { board: private.id, user: f.user, permission: BoardPermission::Owner, at: T0 }], vec![], T0)
+        .await
+        .unwrap();
+    let names = |v: Vec<Board>| v.into_iter().map(|b| b.name).collect::<Vec<_>>();
+    assert_eq!(names(store.boards(f.org, None, BoardFilter::All, None, 10).await.unwrap()), ["Public", "Private"]);
+    assert_eq!(names(store.boards(f.org, Some(f.ws), BoardFilter::PublicOrMemberOf(other.user), None, 10).await.unwrap()), ["Public"]);
+    assert_eq!(names(store.boards(f.org, None, BoardFilter::PublicOrMemberOf(f.user), None, 10).await.unwrap()), ["Public", "Private"]);
+    assert_eq!(names(store.boards(f.org, None, BoardFilter::MemberOf(f.user), None, 10).await.unwrap()), ["Private"]);
+    assert_eq!(names(store.boards(f.org, None, BoardFilter::All, Some(public.id), 10).await.unwrap()), ["Private"]);
+    assert!(store.boards(f.org, Some(other.ws), BoardFilter::All, None, 10).await.unwrap().is_empty());
+
+    store
+        .commit(private.id, vec![BoardWrite::PutMember { board: private.id, user: other.user, permission: BoardPermission::View, at: T0 }], vec![], T0)
+        .await
+        .unwrap();
+    assert_eq!(store.board_members(private.id).await.unwrap().len(), 2);
+    store.commit(private.id, vec![BoardWrite::RemoveMember { board: private.id, user: other.user }], vec![], T0).await.unwrap();
+    assert_eq!(store.board_permission(private.id, other.user).await.unwrap(), None);
+
+    // Conditional board update.
+    let mut renamed = public.clone();
+    renamed.name = "Renamed".into();
+    store.commit(public.id, vec![BoardWrite::UpdateBoard { board: renamed.clone(), expected_version: 1 }], vec![], T0 + 5).await.unwrap();
+    let got = store.board(public.id).await.unwrap().unwrap();
+    assert_eq!((got.name.as_str(), got.version), ("Renamed", 2));
+    let err = store.commit(public.id, vec![BoardWrite::UpdateBoard { board: renamed, expected_version: 1 }], vec![], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::VersionConflict(_)), "{err:?}");
+    store.commit(public.id, vec![BoardWrite::DeleteBoard(public.id)], vec![], T0).await.unwrap();
+    assert!(store.board(public.id).await.unwrap().is_none());
+}
+
+pub async fn views_updates_collapse_and_idempotency(store: DynStore) {
+    let f = fixture(&store, "b6@example.com").await;
+    let (b, g, _) = seeded(&store, &f).await;
+    let t = to_datetime(T0);
+    let view = View {
+        id: ViewId::new(),
+        board_id: b.id,
+        name: "Mine".into(),
+        view_type: ViewType::Kanban,
+        filter: Some(json!({"and": []})),
+        sort: None,
+        group_by: Some("status".into()),
+        hidden_columns: vec![ColumnId::new()],
+        settings: json!({"lane_column": "x"}),
+        version: 1,
+        created_by: f.user,
+        created_at: t,
+        updated_at: t,
+    };
+    store.commit(b.id, vec![BoardWrite::PutView(view.clone())], vec![], T0).await.unwrap();
+    assert_eq!(store.views(b.id).await.unwrap(), vec![view.clone()]);
+    let mut v2 = view.clone();
+    v2.name = "Renamed".into();
+    v2.version = 2;
+    store.commit(b.id, vec![BoardWrite::PutView(v2.clone())], vec![], T0).await.unwrap();
+    assert_eq!(store.view(view.id).await.unwrap(), Some(v2));
+    store.commit(b.id, vec![BoardWrite::DeleteView(view.id)], vec![], T0).await.unwrap();
+    assert!(store.view(view.id).await.unwrap().is_none());
+
+    let it = item(b.id, g.id, f.user, "Task", "V");
+    store.commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![], T0).await.unwrap();
+    let up = Update {
+        id: UpdateId::new(),
+        item_id: it.id,
+        board_id: b.id,
+        parent_id: None,
+        author: f.user,
+        body: "Hello @[x]".into(),
+        mentions: vec![f.user],
+        created_at: t,
+        edited_at: None,
+        replies: vec![],
+    };
+    let mut reply = up.clone();
+    reply.id = UpdateId::new();
+    reply.parent_id = Some(up.id);
+    reply.created_at = to_datetime(T0 + 1);
+    store.commit(b.id, vec![BoardWrite::PutUpdate(up.clone()), BoardWrite::PutUpdate(reply.clone())], vec![], T0).await.unwrap();
+    assert_eq!(store.updates(it.id).await.unwrap(), vec![up.clone(), reply.clone()]);
+    store.commit(b.id, vec![BoardWrite::DeleteUpdate(up.id)], vec![], T0).await.unwrap();
+    assert!(store.updates(it.id).await.unwrap().is_empty(), "replies go with their update");
+
+    store.commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: true }], vec![], T0).await.unwrap();
+    assert!(store.groups(b.id, Some(f.user)).await.unwrap()[0].collapsed);
+    assert!(!store.groups(b.id, None).await.unwrap()[0].collapsed);
+    store.commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: false }], vec![], T0).await.unwrap();
+    assert!(!store.groups(b.id, Some(f.user)).await.unwrap()[0].collapsed);
+
+    assert_eq!(store.idempotent_response(f.user, "k1").await.unwrap(), None);
+    let r = IdempotentResponse { request_hash: "h".into(), status: 201, body: "{\"a\":1}".into() };
+    store.save_idempotent_response(f.user, "k1", &r, T0).await.unwrap();
+    let later = IdempotentResponse { request_hash: "other".into(), status: 500, body: String::new() };
+    store.save_idempotent_response(f.user, "k1", &later, T0).await.unwrap();
+    assert_eq!(store.idempotent_response(f.user, "k1").await.unwrap(), Some(r), "the first response wins");
+}

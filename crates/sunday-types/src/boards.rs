@@ -1,0 +1,269 @@
+//! Boards, groups, columns, items, events, views and updates as the API speaks them.
+//! Semantics follow PRODUCT.md (monday.com's model); value formats per column type are
+//! validated by `sunday-domain::columns`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use crate::ids::*;
+
+/// The snake_case name of an enum that serializes as a string (as stored and as in the API).
+pub fn enum_name<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The enum named by its snake_case string.
+pub fn enum_parse<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(Value::String(s.to_owned())).ok()
+}
+
+/// `public`: every member of the organization (not guests); `private`: only the board's
+/// members; `shareable`: the board's members, guests included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardKind {
+    Public,
+    Private,
+    Shareable,
+}
+
+/// What a user may do on a board, from most to least.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardPermission {
+    /// Everything, including permissions and deleting the board.
+    Owner,
+    /// Structure (columns, groups, views) and content.
+    EditAll,
+    /// Items and their values, updates; not columns or groups.
+    EditContent,
+    /// Read only.
+    View,
+}
+
+/// Column types and the JSON value each takes (PRODUCT.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Text,
+    LongText,
+    Number,
+    Status,
+    Dropdown,
+    Date,
+    Timeline,
+    People,
+    Checkbox,
+    Rating,
+    Link,
+    Email,
+    Phone,
+    Tags,
+    AutoNumber,
+    ItemId,
+    CreationLog,
+    LastUpdated,
+}
+
+impl ColumnType {
+    pub const ALL: [ColumnType; 18] = [
+        ColumnType::Text,
+        ColumnType::LongText,
+        ColumnType::Number,
+        ColumnType::Status,
+        ColumnType::Dropdown,
+        ColumnType::Date,
+        ColumnType::Timeline,
+        ColumnType::People,
+        ColumnType::Checkbox,
+        ColumnType::Rating,
+        ColumnType::Link,
+        ColumnType::Email,
+        ColumnType::Phone,
+        ColumnType::Tags,
+        ColumnType::AutoNumber,
+        ColumnType::ItemId,
+        ColumnType::CreationLog,
+        ColumnType::LastUpdated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::LongText => "long_text",
+            ColumnType::Number => "number",
+            ColumnType::Status => "status",
+            ColumnType::Dropdown => "dropdown",
+            ColumnType::Date => "date",
+            ColumnType::Timeline => "timeline",
+            ColumnType::People => "people",
+            ColumnType::Checkbox => "checkbox",
+            ColumnType::Rating => "rating",
+            ColumnType::Link => "link",
+            ColumnType::Email => "email",
+            ColumnType::Phone => "phone",
+            ColumnType::Tags => "tags",
+            ColumnType::AutoNumber => "auto_number",
+            ColumnType::ItemId => "item_id",
+            ColumnType::CreationLog => "creation_log",
+            ColumnType::LastUpdated => "last_updated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ColumnType> {
+        ColumnType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Values of these are computed by Sunday, never written by clients.
+    pub fn is_read_only(self) -> bool {
+        matches!(self, ColumnType::AutoNumber | ColumnType::ItemId | ColumnType::CreationLog | ColumnType::LastUpdated)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Column {
+    pub id: ColumnId,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    /// Type-specific settings: `status` has `labels: [{id, name, color, done}]`, `dropdown`
+    /// has `options: [{id, name, color}]`, `number` has `unit` and `decimals`, `rating` has
+    /// `max`.
+    #[schema(value_type = Object)]
+    pub settings: Value,
+    /// Fractional-index key: columns sort by it.
+    pub position: String,
+    pub width: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Group {
+    pub id: GroupId,
+    pub title: String,
+    /// A colour name or `#rrggbb`.
+    pub color: String,
+    pub position: String,
+    /// Whether the caller collapsed it (per user).
+    #[serde(default)]
+    pub collapsed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Item {
+    pub id: ItemId,
+    pub board_id: BoardId,
+    pub group_id: GroupId,
+    pub name: String,
+    pub position: String,
+    /// Values by column id; a column without a value is absent.
+    #[schema(value_type = Object)]
+    pub values: Map<String, Value>,
+    pub version: i64,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub parent_item_id: Option<ItemId>,
+    pub archived: bool,
+    /// Board-wide counter, shown by `auto_number` columns.
+    pub auto_number: i64,
+}
+
+/// One entry of a board's event log (also its activity log and the real-time stream).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BoardEvent {
+    pub board_id: BoardId,
+    /// Gap-free, increasing per board.
+    pub seq: i64,
+    /// `item_created`, `item_updated`, `item_moved`, `item_archived`, `item_restored`,
+    /// `item_deleted`, `column_created`, `column_updated`, `column_deleted`, `group_created`,
+    /// `group_updated`, `group_deleted`, `board_updated`, `update_posted`, …
+    pub kind: String,
+    pub actor: UserId,
+    pub item_id: Option<ItemId>,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Board {
+    pub id: BoardId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub description: String,
+    pub kind: BoardKind,
+    /// What organization members without an explicit board permission may do on a public
+    /// board.
+    pub default_permission: BoardPermission,
+    pub version: i64,
+    /// The `seq` of the board's latest event.
+    pub last_seq: i64,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The hidden board holding this board's subitems, once one exists.
+    pub subitem_board_id: Option<BoardId>,
+    /// For a subitem board, the board it belongs to.
+    pub parent_board_id: Option<BoardId>,
+    /// The caller's permission.
+    pub permission: Option<BoardPermission>,
+    #[serde(default)]
+    pub columns: Vec<Column>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ViewType {
+    Table,
+    Kanban,
+    Calendar,
+    Timeline,
+    Chart,
+    Form,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct View {
+    pub id: ViewId,
+    pub board_id: BoardId,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub view_type: ViewType,
+    #[schema(value_type = Object)]
+    pub filter: Option<Value>,
+    #[schema(value_type = Object)]
+    pub sort: Option<Value>,
+    pub group_by: Option<String>,
+    pub hidden_columns: Vec<ColumnId>,
+    #[schema(value_type = Object)]
+    pub settings: Value,
+    pub version: i64,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A comment on an item; `parent_id` makes it a reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Update {
+    pub id: UpdateId,
+    pub item_id: ItemId,
+    pub board_id: BoardId,
+    pub parent_id: Option<UpdateId>,
+    pub author: UserId,
+    /// Text with `@[user_id]` mentions.
+    pub body: String,
+    pub mentions: Vec<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub replies: Vec<Update>,
+}
