@@ -5,6 +5,7 @@
 
 pub mod accounts;
 mod actor;
+pub mod boards;
 pub mod crypto;
 pub mod cursor;
 pub mod directory;
@@ -28,6 +29,8 @@ pub struct AppSettings {
     pub login_failures_per_ip: u32,
     pub login_window_secs: u64,
     pub auth_cache_secs: u64,
+    /// Items the board engine keeps in memory across boards.
+    pub engine_max_items: usize,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s).
@@ -38,9 +41,13 @@ pub struct App {
     pub orgs: orgs::OrgService,
     pub workspaces: workspaces::WorkspaceService,
     pub directory: directory::Directory,
+    pub boards: boards::BoardService,
+    pub bus: sunday_bus::Bus,
+    pub engine: std::sync::Arc<sunday_engine::Engine>,
 }
 
 impl App {
+    /// Builds the services. Call [`App::start`] inside a runtime to start the followers.
     pub fn new(store: Arc<dyn Store>, settings: AppSettings) -> App {
         let hasher = crypto::PasswordHasher::new(settings.argon2_memory_kib, settings.argon2_iterations);
         let throttle = Arc::new(limits::LoginThrottle::new(
@@ -49,7 +56,12 @@ impl App {
             std::time::Duration::from_secs(settings.login_window_secs),
         ));
         let directory = directory::Directory::new(store.clone(), settings.auth_cache_secs);
+        let bus = sunday_bus::Bus::default();
+        let engine = sunday_engine::Engine::new(store.clone(), settings.engine_max_items);
         App {
+            boards: boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone()),
+            bus,
+            engine,
             accounts: accounts::AccountService::new(
                 store.clone(),
                 directory.clone(),
@@ -62,5 +74,12 @@ impl App {
             directory,
             store,
         }
+    }
+}
+
+impl App {
+    /// Starts the background followers (the board engine follows the bus).
+    pub fn start(&self) -> tokio::task::JoinHandle<()> {
+        self.engine.follow(&self.bus)
     }
 }

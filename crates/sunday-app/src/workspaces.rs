@@ -25,6 +25,19 @@ pub struct WorkspaceService {
     directory: Directory,
 }
 
+/// The version a conditional write expects: from `If-Match` or the body's
+/// `expected_version`; both may be sent only when they agree.
+pub fn expected_version(if_match: Option<i64>, body: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match (if_match, body) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::validation(
+            "expected_version",
+            "matches_if_match",
+            "`If-Match` and `expected_version` disagree",
+        )),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
 fn not_found() -> ApiError {
     ApiError::of(ErrorCode::WorkspaceNotFound)
 }
@@ -130,16 +143,7 @@ impl WorkspaceService {
         if_match: Option<i64>,
     ) -> Result<Workspace, ApiError> {
         self.editable(actor, id).await?;
-        let expected_version = match (if_match, req.expected_version) {
-            (Some(a), Some(b)) if a != b => {
-                return Err(ApiError::validation(
-                    "expected_version",
-                    "matches_if_match",
-                    "`If-Match` and `expected_version` disagree",
-                ))
-            }
-            (a, b) => a.or(b),
-        };
+        let expected_version = expected_version(if_match, req.expected_version)?;
         let patch = WorkspacePatch {
             name: req.name.as_deref().map(|n| parse_name("name", n, 100)).transpose()?,
             description: req.description.as_deref().map(|d| parse_text("description", d, 2000)).transpose()?,

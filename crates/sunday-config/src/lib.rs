@@ -27,6 +27,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub auth: AuthConfig,
     pub gateway: GatewayConfig,
+    pub engine: EngineConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -95,6 +96,14 @@ pub struct GatewayConfig {
     pub shutdown_grace_secs: u64,
 }
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineConfig {
+    /// Items the in-memory board engine may hold across boards before it evicts the least
+    /// recently used board (about 1 KB each).
+    pub max_items: usize,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -129,6 +138,7 @@ impl Default for Config {
                 trust_forwarded_for: false,
                 shutdown_grace_secs: 20,
             },
+            engine: EngineConfig { max_items: 2_000_000 },
         }
     }
 }

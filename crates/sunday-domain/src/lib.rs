@@ -3,7 +3,10 @@
 //! function here is deterministic and property-testable.
 
 pub mod accounts;
+pub mod columns;
+pub mod filter;
 pub mod permissions;
+pub mod position;
 pub mod text;
 
 pub use accounts::{Email, Password};

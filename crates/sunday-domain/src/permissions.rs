@@ -1,6 +1,9 @@
 //! Who may do what in an organization. The HTTP layer authenticates; these rules authorize.
 
-use sunday_types::dto::{Role, Scope, WorkspaceKind};
+use sunday_types::{
+    boards::{BoardKind, BoardPermission},
+    dto::{Role, Scope, WorkspaceKind},
+};
 
 /// Owners and admins administer the organization (members, invitations, every workspace).
 pub fn can_administer(role: Role) -> bool {
@@ -53,6 +56,48 @@ pub fn scopes_allow(granted: &[Scope], needed: Scope) -> bool {
     })
 }
 
+/// A user's effective permission on a board, or `None` when they may not see it at all.
+///
+/// Organization owners and admins own every board. Otherwise an explicit board membership
+/// decides; without one, members (not viewers' or guests' extra rights) get the board's
+/// default permission on public boards. Viewers never exceed `view`; guests see only the
+/// shareable boards they were added to.
+pub fn board_permission(
+    role: Role,
+    kind: BoardKind,
+    default_permission: BoardPermission,
+    explicit: Option<BoardPermission>,
+) -> Option<BoardPermission> {
+    let base = match role {
+        Role::Owner | Role::Admin => return Some(BoardPermission::Owner),
+        Role::Guest => match kind {
+            BoardKind::Shareable => explicit,
+            _ => None,
+        },
+        Role::Member | Role::Viewer => match (explicit, kind) {
+            (Some(p), _) => Some(p),
+            (None, BoardKind::Public) => Some(default_permission),
+            (None, _) => None,
+        },
+    }?;
+    Some(if role == Role::Viewer { BoardPermission::View } else { base })
+}
+
+/// Columns, groups, views and board settings.
+pub fn can_edit_structure(p: BoardPermission) -> bool {
+    matches!(p, BoardPermission::Owner | BoardPermission::EditAll)
+}
+
+/// Items, their values and updates.
+pub fn can_edit_content(p: BoardPermission) -> bool {
+    p != BoardPermission::View
+}
+
+/// Sharing, kind and deletion.
+pub fn can_manage_board(p: BoardPermission) -> bool {
+    p == BoardPermission::Owner
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +120,21 @@ mod tests {
         assert!(can_see_workspace(Role::Admin, WorkspaceKind::Closed, false));
         assert!(!can_see_workspace(Role::Guest, WorkspaceKind::Open, false));
         assert!(can_see_workspace(Role::Viewer, WorkspaceKind::Open, false));
+    }
+
+    #[test]
+    fn board_permissions() {
+        use BoardKind::*;
+        use BoardPermission::*;
+        assert_eq!(board_permission(Role::Admin, Private, View, None), Some(Owner));
+        assert_eq!(board_permission(Role::Member, Public, EditContent, None), Some(EditContent));
+        assert_eq!(board_permission(Role::Member, Private, EditAll, None), None);
+        assert_eq!(board_permission(Role::Member, Private, EditAll, Some(View)), Some(View));
+        assert_eq!(board_permission(Role::Viewer, Public, EditAll, Some(Owner)), Some(View));
+        assert_eq!(board_permission(Role::Guest, Public, EditAll, Some(EditAll)), None);
+        assert_eq!(board_permission(Role::Guest, Shareable, EditAll, Some(EditContent)), Some(EditContent));
+        assert!(can_edit_content(EditContent) && !can_edit_structure(EditContent));
+        assert!(!can_edit_content(View) && can_manage_board(Owner) && !can_manage_board(EditAll));
     }
 
     #[test]

@@ -29,6 +29,11 @@ use sunday_types::{ErrorBody, ErrorCode, ErrorKind};
         (name = "me", description = "The current user and their personal API tokens"),
         (name = "orgs", description = "Organization members and invitations"),
         (name = "workspaces", description = "Workspaces of an organization"),
+        (name = "boards", description = "Boards, their members, templates, CSV import and export"),
+        (name = "structure", description = "Groups and typed columns of a board"),
+        (name = "items", description = "Items, subitems, queries and activity"),
+        (name = "updates", description = "Comments on items"),
+        (name = "views", description = "Saved views"),
         (name = "operations", description = "Health, readiness, metrics")
     )
 )]

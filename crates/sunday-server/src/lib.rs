@@ -60,6 +60,7 @@ fn app_settings(config: &Config) -> AppSettings {
         login_failures_per_ip: a.login_failures_per_ip,
         login_window_secs: a.login_window_secs,
         auth_cache_secs: a.auth_cache_secs,
+        engine_max_items: config.engine.max_items,
     }
 }
 
@@ -112,6 +113,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let metrics = observability::metrics_render()?;
     let store = open_store(&config, config.store.auto_migrate).await?;
     let app = App::new(store, app_settings(&config));
+    app.start();
     let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics));
 
     let listener =

@@ -2,7 +2,9 @@
 -- log and the real-time outbox), item updates (comments), saved views and idempotency keys.
 -- Names are identical in the PostgreSQL migrations (checked by the schema-parity test).
 -- "groups" and "values" are reserved words in some SQL dialects, hence board_groups and
--- item_values. JSON documents are stored as text.
+-- item_values. JSON documents are stored as text. Positions (fractional-index keys over
+-- [0-9A-Za-z]) use the "C" collation so they sort by bytes, as in SQLite, whatever the
+-- database's default collation.
 
 CREATE TABLE boards (
     id TEXT NOT NULL,
@@ -46,7 +48,7 @@ CREATE TABLE board_groups (
     board_id TEXT NOT NULL,
     title TEXT NOT NULL,
     color TEXT NOT NULL,
-    position TEXT NOT NULL,
+    position TEXT COLLATE "C" NOT NULL,
     CONSTRAINT board_groups_pkey PRIMARY KEY (id),
     CONSTRAINT board_groups_board_fk FOREIGN KEY (board_id) REFERENCES boards (id) ON DELETE CASCADE
 );
@@ -66,7 +68,7 @@ CREATE TABLE board_columns (
     title TEXT NOT NULL,
     type TEXT NOT NULL,
     settings TEXT NOT NULL,
-    position TEXT NOT NULL,
+    position TEXT COLLATE "C" NOT NULL,
     width BIGINT,
     CONSTRAINT board_columns_pkey PRIMARY KEY (id),
     CONSTRAINT board_columns_board_fk FOREIGN KEY (board_id) REFERENCES boards (id) ON DELETE CASCADE
@@ -79,7 +81,7 @@ CREATE TABLE items (
     group_id TEXT NOT NULL,
     parent_item_id TEXT,
     name TEXT NOT NULL,
-    position TEXT NOT NULL,
+    position TEXT COLLATE "C" NOT NULL,
     item_values TEXT NOT NULL,
     version BIGINT NOT NULL,
     auto_number BIGINT NOT NULL,

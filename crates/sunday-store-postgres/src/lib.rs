@@ -10,6 +10,8 @@
 //! statement or that must read then write consistently, wraps the call in one transaction.
 
 mod accounts;
+mod board_commit;
+mod board_rows;
 mod migrate;
 mod orgs;
 mod pool;
@@ -52,6 +54,9 @@ macro_rules! on_client {
         $body.await
     }};
 }
+
+// After the macros above, which it uses.
+mod board_store;
 
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/dbname` or the

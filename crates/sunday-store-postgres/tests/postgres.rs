@@ -1,15 +1,20 @@
-//! Behaviour specific to the PostgreSQL backend: connection errors, concurrent migrators and
-//! the race-free last-owner rule.
+//! Behaviour specific to the PostgreSQL backend: connection errors, concurrent migrators, the
+//! race-free last-owner rule and gap-free event sequences under concurrent commits.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 
-use sunday_store::{NewUser, Store, StoreError};
+use sunday_store::{BoardStore, BoardWrite, NewEvent, NewUser, Store, StoreError};
 use sunday_store_postgres::{
     testing::{admin_url, create_scratch_database, ScratchDb},
     PostgresStore,
 };
-use sunday_types::{dto::Org, dto::Role, time::to_datetime, ErrorCode, OrgId, UserId};
+use sunday_types::{
+    boards::{Board, BoardKind, BoardPermission},
+    dto::{Org, Role, Workspace, WorkspaceKind},
+    time::to_datetime,
+    BoardId, ErrorCode, OrgId, UserId, WorkspaceId,
+};
 
 async fn scratch() -> (String, ScratchDb) {
     create_scratch_database(&admin_url()).await.unwrap()
@@ -48,8 +53,9 @@ async fn concurrent_migrators_apply_each_migration_once() {
             tokio::spawn(async move { s.migrate().await })
         })
         .collect();
+    let expected = stores[0].expected_schema_version();
     for m in migrators {
-        assert_eq!(m.await.unwrap().unwrap(), 1);
+        assert_eq!(m.await.unwrap().unwrap(), expected);
     }
     for store in &stores {
         assert_eq!(store.schema_version().await.unwrap(), store.expected_schema_version());
@@ -87,4 +93,91 @@ async fn concurrent_demotions_never_leave_an_org_without_owner() {
             store.members(org.id, None, 10).await.unwrap().into_iter().filter(|m| m.role == Role::Owner).count();
         assert_eq!(owners, 1);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
+    const TASKS: i64 = 8;
+    const COMMITS: i64 = 25;
+    let (url, _guard) = scratch().await;
+    let store = Arc::new(PostgresStore::connect(&url, 8).await.unwrap());
+    store.migrate().await.unwrap();
+    let t0 = 1_800_000_000_000;
+    let t = to_datetime(t0);
+    let user = NewUser {
+        id: UserId::new(),
+        email: "seq@example.com".into(),
+        name: "S".into(),
+        password_hash: "x".into(),
+        created_at: t0,
+    };
+    let org = Org { id: OrgId::new(), name: "seq".into(), created_at: t };
+    store.create_account(&user, &org).await.unwrap();
+    let ws = Workspace {
+        id: WorkspaceId::new(),
+        org_id: org.id,
+        name: "W".into(),
+        description: String::new(),
+        kind: WorkspaceKind::Open,
+        version: 1,
+        created_by: user.id,
+        created_at: t,
+        updated_at: t,
+    };
+    store.insert_workspace(&ws).await.unwrap();
+    let board = Board {
+        id: BoardId::new(),
+        org_id: org.id,
+        workspace_id: ws.id,
+        name: "Race".into(),
+        description: String::new(),
+        kind: BoardKind::Public,
+        default_permission: BoardPermission::EditAll,
+        version: 1,
+        last_seq: 0,
+        created_by: user.id,
+        created_at: t,
+        updated_at: t,
+        subitem_board_id: None,
+        parent_board_id: None,
+        permission: None,
+        columns: vec![],
+        groups: vec![],
+    };
+    let b = board.id;
+    store.commit(b, vec![BoardWrite::InsertBoard(board)], vec![], t0).await.unwrap();
+
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|task| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut seqs = Vec::new();
+                for n in 0..COMMITS {
+                    let payload = serde_json::json!({ "task": task, "n": n });
+                    let event = NewEvent { kind: "tick", actor: user.id, item_id: None, payload };
+                    let done = store.commit(b, vec![], vec![event], t0 + n).await.unwrap();
+                    assert_eq!(done.events.len(), 1);
+                    seqs.push(done.events[0].seq);
+                }
+                seqs
+            })
+        })
+        .collect();
+    let mut returned = Vec::new();
+    for t in tasks {
+        let seqs = t.await.unwrap();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "one task's commits get increasing seqs: {seqs:?}");
+        returned.extend(seqs);
+    }
+    returned.sort_unstable();
+    let expected: Vec<i64> = (1..=TASKS * COMMITS).collect();
+    assert_eq!(returned, expected, "every commit got its own seq");
+
+    let stored = store.events_after(b, 0, 1000).await.unwrap();
+    assert_eq!(stored.iter().map(|e| e.seq).collect::<Vec<_>>(), expected, "stored seqs are 1..=200, no gap");
+    let mut payloads: Vec<_> = stored.iter().map(|e| (e.payload["task"].as_i64(), e.payload["n"].as_i64())).collect();
+    payloads.sort_unstable();
+    payloads.dedup();
+    assert_eq!(payloads.len(), expected.len(), "each commit's event stored once");
+    assert_eq!(store.board(b).await.unwrap().unwrap().last_seq, TASKS * COMMITS);
 }

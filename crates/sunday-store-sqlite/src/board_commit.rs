@@ -19,7 +19,13 @@ fn json_text(v: &impl serde::Serialize) -> StoreResult<String> {
     serde_json::to_string(v).map_err(StoreError::internal)
 }
 
-pub fn commit(tx: &Transaction<'_>, board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Committed> {
+pub fn commit(
+    tx: &Transaction<'_>,
+    board: BoardId,
+    writes: Vec<BoardWrite>,
+    events: Vec<NewEvent>,
+    now: Millis,
+) -> StoreResult<Committed> {
     let mut committed = Committed::default();
     for write in writes {
         apply(tx, write, now, &mut committed)?;
@@ -27,7 +33,11 @@ pub fn commit(tx: &Transaction<'_>, board: BoardId, writes: Vec<BoardWrite>, eve
     if !events.is_empty() {
         let n = events.len() as i64;
         let last: i64 = tx
-            .query_row("UPDATE boards SET last_seq = last_seq + ?2 WHERE id = ?1 RETURNING last_seq", params![board.to_string(), n], |r| r.get(0))
+            .query_row(
+                "UPDATE boards SET last_seq = last_seq + ?2 WHERE id = ?1 RETURNING last_seq",
+                params![board.to_string(), n],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(db_err)?
             .ok_or(StoreError::Rejected(ErrorCode::BoardNotFound))?;
@@ -99,8 +109,11 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
             Ok(())
         }
         BoardWrite::RemoveMember { board, user } => {
-            tx.execute("DELETE FROM board_members WHERE board_id = ?1 AND user_id = ?2", [board.to_string(), user.to_string()])
-                .map_err(db_err)?;
+            tx.execute(
+                "DELETE FROM board_members WHERE board_id = ?1 AND user_id = ?2",
+                [board.to_string(), user.to_string()],
+            )
+            .map_err(db_err)?;
             Ok(())
         }
         BoardWrite::PutGroup { board, group } => {
@@ -158,6 +171,12 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
                     .optional()
                     .map_err(db_err)?
                     .ok_or(StoreError::Rejected(ErrorCode::BoardNotFound))?;
+            } else {
+                // An explicit number (reserved, or a new board's own numbering) moves the
+                // counter past it so it is never handed out again.
+                tx.prepare_cached("UPDATE boards SET last_auto_number = max(last_auto_number, ?2) WHERE id = ?1")
+                    .and_then(|mut s| s.execute(params![item.board_id.to_string(), item.auto_number]))
+                    .map_err(db_err)?;
             }
             committed.auto_numbers.push(item.auto_number);
             insert_item(tx, &item, now)
@@ -187,7 +206,11 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
                 .map_err(db_err)?;
             if n == 0 {
                 let current = tx
-                    .query_row(&format!("SELECT {ITEM_COLS} FROM items i WHERE i.id = ?1"), [item.id.to_string()], board_rows::item)
+                    .query_row(
+                        &format!("SELECT {ITEM_COLS} FROM items i WHERE i.id = ?1"),
+                        [item.id.to_string()],
+                        board_rows::item,
+                    )
                     .optional()
                     .map_err(db_err)?;
                 return Err(match current {
@@ -311,7 +334,11 @@ pub fn insert_item(tx: &Transaction<'_>, item: &Item, now: Millis) -> StoreResul
 
 fn board_conflict(tx: &Transaction<'_>, id: BoardId) -> StoreResult<StoreError> {
     let current = tx
-        .query_row(&format!("SELECT {} FROM boards b WHERE b.id = ?1", board_rows::BOARD_COLS), [id.to_string()], board_rows::board)
+        .query_row(
+            &format!("SELECT {} FROM boards b WHERE b.id = ?1", board_rows::BOARD_COLS),
+            [id.to_string()],
+            board_rows::board,
+        )
         .optional()
         .map_err(db_err)?;
     Ok(match current {

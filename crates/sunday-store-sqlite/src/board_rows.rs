@@ -15,13 +15,17 @@ fn corrupt(idx: usize, what: &str) -> rusqlite::Error {
 
 pub fn json(row: &Row<'_>, idx: usize) -> rusqlite::Result<Value> {
     let text: String = row.get(idx)?;
-    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn opt_json(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Value>> {
     let text: Option<String> = row.get(idx)?;
-    text.map(|t| serde_json::from_str(&t).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))))
-        .transpose()
+    text.map(|t| {
+        serde_json::from_str(&t)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    })
+    .transpose()
 }
 
 fn named<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize, what: &str) -> rusqlite::Result<T> {
@@ -34,11 +38,15 @@ where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     let s: Option<String> = row.get(idx)?;
-    s.map(|s| s.parse::<T>().map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))))
-        .transpose()
+    s.map(|s| {
+        s.parse::<T>()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    })
+    .transpose()
 }
 
-pub const BOARD_COLS: &str = "b.id, b.org_id, b.workspace_id, b.name, b.description, b.kind, b.default_permission, b.version, \
+pub const BOARD_COLS: &str =
+    "b.id, b.org_id, b.workspace_id, b.name, b.description, b.kind, b.default_permission, b.version, \
      b.last_seq, b.created_by, b.created_at, b.updated_at, b.subitem_board_id, b.parent_board_id";
 pub fn board(row: &Row<'_>) -> rusqlite::Result<Board> {
     Ok(Board {
@@ -80,7 +88,8 @@ pub fn group(row: &Row<'_>) -> rusqlite::Result<Group> {
     Ok(Group { id: parse(row, 0)?, title: row.get(1)?, color: row.get(2)?, position: row.get(3)?, collapsed: false })
 }
 
-pub const ITEM_COLS: &str = "i.id, i.board_id, i.group_id, i.parent_item_id, i.name, i.position, i.item_values, i.version, \
+pub const ITEM_COLS: &str =
+    "i.id, i.board_id, i.group_id, i.parent_item_id, i.name, i.position, i.item_values, i.version, \
      i.auto_number, i.created_by, i.created_at, i.updated_at, i.archived_at";
 pub fn item(row: &Row<'_>) -> rusqlite::Result<Item> {
     let values = match json(row, 6)? {
@@ -118,7 +127,8 @@ pub fn event(row: &Row<'_>) -> rusqlite::Result<BoardEvent> {
     })
 }
 
-pub const VIEW_COLS: &str = "v.id, v.board_id, v.name, v.type, v.filter, v.sort, v.group_by, v.hidden_columns, v.settings, \
+pub const VIEW_COLS: &str =
+    "v.id, v.board_id, v.name, v.type, v.filter, v.sort, v.group_by, v.hidden_columns, v.settings, \
      v.version, v.created_by, v.created_at, v.updated_at";
 pub fn view(row: &Row<'_>) -> rusqlite::Result<View> {
     let hidden: Value = json(row, 7)?;
@@ -139,7 +149,8 @@ pub fn view(row: &Row<'_>) -> rusqlite::Result<View> {
     })
 }
 
-pub const UPDATE_COLS: &str = "u.id, u.item_id, u.board_id, u.parent_id, u.author, u.body, u.mentions, u.created_at, u.edited_at";
+pub const UPDATE_COLS: &str =
+    "u.id, u.item_id, u.board_id, u.parent_id, u.author, u.body, u.mentions, u.created_at, u.edited_at";
 pub fn update(row: &Row<'_>) -> rusqlite::Result<Update> {
     let mentions: Value = json(row, 6)?;
     let edited: Option<i64> = row.get(8)?;

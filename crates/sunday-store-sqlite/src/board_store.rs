@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
-use sunday_store::{BoardFilter, BoardStore, BoardWrite, Committed, IdempotentResponse, ItemCursor, NewEvent, StoreResult};
+use sunday_store::{
+    BoardFilter, BoardStore, BoardWrite, Committed, IdempotentResponse, ItemCursor, NewEvent, StoreResult,
+};
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
     time::Millis,
@@ -19,8 +21,30 @@ use crate::{
 
 #[async_trait]
 impl BoardStore for SqliteStore {
-    async fn commit(&self, board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Committed> {
+    async fn commit(
+        &self,
+        board: BoardId,
+        writes: Vec<BoardWrite>,
+        events: Vec<NewEvent>,
+        now: Millis,
+    ) -> StoreResult<Committed> {
         self.pool.transaction(move |tx| board_commit::commit(tx, board, writes, events, now)).await
+    }
+
+    async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64> {
+        self.pool
+            .write(move |c| {
+                let last: Option<i64> = c
+                    .query_row(
+                        "UPDATE boards SET last_auto_number = last_auto_number + ?2 WHERE id = ?1 RETURNING last_auto_number",
+                        params![board.to_string(), n],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(db_err)?;
+                last.map(|l| l - n + 1).ok_or(sunday_store::StoreError::Rejected(sunday_types::ErrorCode::BoardNotFound))
+            })
+            .await
     }
 
     async fn board(&self, id: BoardId) -> StoreResult<Option<Board>> {
@@ -33,7 +57,14 @@ impl BoardStore for SqliteStore {
             .await
     }
 
-    async fn boards(&self, org: OrgId, workspace: Option<WorkspaceId>, filter: BoardFilter, after: Option<BoardId>, limit: usize) -> StoreResult<Vec<Board>> {
+    async fn boards(
+        &self,
+        org: OrgId,
+        workspace: Option<WorkspaceId>,
+        filter: BoardFilter,
+        after: Option<BoardId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Board>> {
         self.pool
             .read(move |c| {
                 let member = "EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.user_id = ?5)";
@@ -81,8 +112,12 @@ impl BoardStore for SqliteStore {
         self.pool
             .read(move |c| {
                 let rows: Vec<(UserId, String)> = c
-                    .prepare_cached("SELECT user_id, permission FROM board_members WHERE board_id = ?1 ORDER BY added_at, user_id")
-                    .and_then(|mut s| s.query_map([board.to_string()], |r| Ok((crate::rows::parse(r, 0)?, r.get(1)?)))?.collect())
+                    .prepare_cached(
+                        "SELECT user_id, permission FROM board_members WHERE board_id = ?1 ORDER BY added_at, user_id",
+                    )
+                    .and_then(|mut s| {
+                        s.query_map([board.to_string()], |r| Ok((crate::rows::parse(r, 0)?, r.get(1)?)))?.collect()
+                    })
                     .map_err(db_err)?;
                 Ok(rows.into_iter().filter_map(|(u, p)| enum_parse(&p).map(|p| (u, p))).collect())
             })
@@ -92,9 +127,11 @@ impl BoardStore for SqliteStore {
     async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>> {
         self.pool
             .read(move |c| {
-                c.prepare_cached(&format!("SELECT {COLUMN_COLS} FROM board_columns c WHERE c.board_id = ?1 ORDER BY c.position, c.id"))
-                    .and_then(|mut s| s.query_map([board.to_string()], board_rows::column)?.collect())
-                    .map_err(db_err)
+                c.prepare_cached(&format!(
+                    "SELECT {COLUMN_COLS} FROM board_columns c WHERE c.board_id = ?1 ORDER BY c.position, c.id"
+                ))
+                .and_then(|mut s| s.query_map([board.to_string()], board_rows::column)?.collect())
+                .map_err(db_err)
             })
             .await
     }
@@ -130,7 +167,13 @@ impl BoardStore for SqliteStore {
             .await
     }
 
-    async fn items(&self, board: BoardId, group: Option<GroupId>, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
+    async fn items(
+        &self,
+        board: BoardId,
+        group: Option<GroupId>,
+        after: Option<ItemCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<Item>> {
         self.pool
             .read(move |c| {
                 let (pos, id) = after.map(|(p, i)| (p, i.to_string())).unwrap_or_default();
@@ -190,7 +233,13 @@ impl BoardStore for SqliteStore {
             .await
     }
 
-    async fn events_before(&self, board: BoardId, item: Option<ItemId>, before: Option<i64>, limit: usize) -> StoreResult<Vec<BoardEvent>> {
+    async fn events_before(
+        &self,
+        board: BoardId,
+        item: Option<ItemId>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<BoardEvent>> {
         self.pool
             .read(move |c| {
                 let before = before.unwrap_or(i64::MAX);
@@ -215,9 +264,11 @@ impl BoardStore for SqliteStore {
     async fn updates(&self, item: ItemId) -> StoreResult<Vec<Update>> {
         self.pool
             .read(move |c| {
-                c.prepare_cached(&format!("SELECT {UPDATE_COLS} FROM item_updates u WHERE u.item_id = ?1 ORDER BY u.created_at, u.id"))
-                    .and_then(|mut s| s.query_map([item.to_string()], board_rows::update)?.collect())
-                    .map_err(db_err)
+                c.prepare_cached(&format!(
+                    "SELECT {UPDATE_COLS} FROM item_updates u WHERE u.item_id = ?1 ORDER BY u.created_at, u.id"
+                ))
+                .and_then(|mut s| s.query_map([item.to_string()], board_rows::update)?.collect())
+                .map_err(db_err)
             })
             .await
     }
@@ -235,9 +286,11 @@ impl BoardStore for SqliteStore {
     async fn views(&self, board: BoardId) -> StoreResult<Vec<View>> {
         self.pool
             .read(move |c| {
-                c.prepare_cached(&format!("SELECT {VIEW_COLS} FROM board_views v WHERE v.board_id = ?1 ORDER BY v.created_at, v.id"))
-                    .and_then(|mut s| s.query_map([board.to_string()], board_rows::view)?.collect())
-                    .map_err(db_err)
+                c.prepare_cached(&format!(
+                    "SELECT {VIEW_COLS} FROM board_views v WHERE v.board_id = ?1 ORDER BY v.created_at, v.id"
+                ))
+                .and_then(|mut s| s.query_map([board.to_string()], board_rows::view)?.collect())
+                .map_err(db_err)
             })
             .await
     }
@@ -256,19 +309,27 @@ impl BoardStore for SqliteStore {
         let key = key.to_owned();
         self.pool
             .read(move |c| {
-                c.prepare_cached("SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = ?1 AND idem_key = ?2")
-                    .and_then(|mut s| {
-                        s.query_row([user.to_string(), key], |r| {
-                            Ok(IdempotentResponse { request_hash: r.get(0)?, status: r.get(1)?, body: r.get(2)? })
-                        })
-                        .optional()
+                c.prepare_cached(
+                    "SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = ?1 AND idem_key = ?2",
+                )
+                .and_then(|mut s| {
+                    s.query_row([user.to_string(), key], |r| {
+                        Ok(IdempotentResponse { request_hash: r.get(0)?, status: r.get(1)?, body: r.get(2)? })
                     })
-                    .map_err(db_err)
+                    .optional()
+                })
+                .map_err(db_err)
             })
             .await
     }
 
-    async fn save_idempotent_response(&self, user: UserId, key: &str, response: &IdempotentResponse, now: Millis) -> StoreResult<()> {
+    async fn save_idempotent_response(
+        &self,
+        user: UserId,
+        key: &str,
+        response: &IdempotentResponse,
+        now: Millis,
+    ) -> StoreResult<()> {
         let (key, response) = (key.to_owned(), response.clone());
         self.pool
             .write(move |c| {

@@ -23,22 +23,47 @@ pub enum BoardWrite {
     InsertBoard(Board),
     /// Replaces name, description, kind, default permission and subitem link, bumping
     /// `version`; `VersionConflict` when the stored version differs from `expected_version`.
-    UpdateBoard { board: Board, expected_version: i64 },
+    UpdateBoard {
+        board: Board,
+        expected_version: i64,
+    },
     DeleteBoard(BoardId),
-    PutMember { board: BoardId, user: UserId, permission: BoardPermission, at: Millis },
-    RemoveMember { board: BoardId, user: UserId },
+    PutMember {
+        board: BoardId,
+        user: UserId,
+        permission: BoardPermission,
+        at: Millis,
+    },
+    RemoveMember {
+        board: BoardId,
+        user: UserId,
+    },
     /// Inserts or replaces a group.
-    PutGroup { board: BoardId, group: Group },
+    PutGroup {
+        board: BoardId,
+        group: Group,
+    },
     DeleteGroup(GroupId),
-    SetCollapsed { user: UserId, group: GroupId, collapsed: bool },
+    SetCollapsed {
+        user: UserId,
+        group: GroupId,
+        collapsed: bool,
+    },
     /// Inserts or replaces a column.
-    PutColumn { board: BoardId, column: Column },
+    PutColumn {
+        board: BoardId,
+        column: Column,
+    },
     DeleteColumn(ColumnId),
-    /// Inserts an item. An `auto_number` of 0 is replaced by the board's next number.
+    /// Inserts an item. An `auto_number` of 0 is replaced by the board's next number; an
+    /// explicit one moves the board's counter past it.
     InsertItem(Item),
     /// Replaces an item whose stored version is `expected_version` (else `VersionConflict`
     /// carrying the stored item); the written item carries its new version.
-    UpdateItem { item: Item, expected_version: i64 },
+    UpdateItem {
+        item: Item,
+        expected_version: i64,
+    },
     DeleteItem(ItemId),
     /// Inserts or replaces a view.
     PutView(View),
@@ -91,11 +116,28 @@ pub struct IdempotentResponse {
 pub trait BoardStore: Send + Sync {
     /// Applies the writes and appends the events in one transaction; nothing is written when
     /// any write fails.
-    async fn commit(&self, board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Committed>;
+    async fn commit(
+        &self,
+        board: BoardId,
+        writes: Vec<BoardWrite>,
+        events: Vec<NewEvent>,
+        now: Millis,
+    ) -> StoreResult<Committed>;
+
+    /// Reserves `n` consecutive auto numbers on the board (like a database sequence: a number
+    /// whose commit fails is skipped, never reused); returns the first.
+    async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64>;
 
     /// The board without its columns and groups (see [`BoardStore::columns`], `groups`).
     async fn board(&self, id: BoardId) -> StoreResult<Option<Board>>;
-    async fn boards(&self, org: OrgId, workspace: Option<WorkspaceId>, filter: BoardFilter, after: Option<BoardId>, limit: usize) -> StoreResult<Vec<Board>>;
+    async fn boards(
+        &self,
+        org: OrgId,
+        workspace: Option<WorkspaceId>,
+        filter: BoardFilter,
+        after: Option<BoardId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Board>>;
     async fn board_permission(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardPermission>>;
     async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>>;
     /// Columns in position order.
@@ -106,7 +148,13 @@ pub trait BoardStore: Send + Sync {
     async fn item(&self, id: ItemId) -> StoreResult<Option<Item>>;
     /// A page of live (unarchived) top-level items by (position, id), optionally of one
     /// group.
-    async fn items(&self, board: BoardId, group: Option<GroupId>, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>>;
+    async fn items(
+        &self,
+        board: BoardId,
+        group: Option<GroupId>,
+        after: Option<ItemCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<Item>>;
     /// Every live item of the board (the board engine's load).
     async fn all_items(&self, board: BoardId) -> StoreResult<Vec<Item>>;
     /// Live subitems of an item, by position.
@@ -115,7 +163,13 @@ pub trait BoardStore: Send + Sync {
     /// Events with `seq > after`, ascending, at most `limit`.
     async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>>;
     /// Events newest first with `seq < before` (all when `None`), optionally of one item.
-    async fn events_before(&self, board: BoardId, item: Option<ItemId>, before: Option<i64>, limit: usize) -> StoreResult<Vec<BoardEvent>>;
+    async fn events_before(
+        &self,
+        board: BoardId,
+        item: Option<ItemId>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<BoardEvent>>;
 
     /// Updates of an item, oldest first, replies included (flat; `parent_id` links them).
     async fn updates(&self, item: ItemId) -> StoreResult<Vec<Update>>;
@@ -126,5 +180,11 @@ pub trait BoardStore: Send + Sync {
 
     async fn idempotent_response(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotentResponse>>;
     /// Records a response; a concurrent first writer wins (the later one is ignored).
-    async fn save_idempotent_response(&self, user: UserId, key: &str, response: &IdempotentResponse, now: Millis) -> StoreResult<()>;
+    async fn save_idempotent_response(
+        &self,
+        user: UserId,
+        key: &str,
+        response: &IdempotentResponse,
+        now: Millis,
+    ) -> StoreResult<()>;
 }

@@ -6,11 +6,11 @@
 //! Backends (`sunday-store-sqlite`, `sunday-store-postgres`) implement it and run the same
 //! [`conformance`] suite; nothing above the backends imports a database driver.
 
+mod boards;
 #[path = "tests/conformance.rs"]
 pub mod conformance;
 #[path = "tests/boards.rs"]
 pub mod conformance_boards;
-mod boards;
 mod error;
 mod records;
 

@@ -265,5 +265,6 @@ pub struct Update {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     #[serde(default)]
+    #[schema(no_recursion)]
     pub replies: Vec<Update>,
 }

@@ -47,4 +47,17 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, OrgId, WorkspaceId, SessionId, TokenId, InviteId, BoardId, GroupId, ColumnId, ItemId, ViewId, UpdateId);
+id_type!(
+    UserId,
+    OrgId,
+    WorkspaceId,
+    SessionId,
+    TokenId,
+    InviteId,
+    BoardId,
+    GroupId,
+    ColumnId,
+    ItemId,
+    ViewId,
+    UpdateId
+);

@@ -2,9 +2,13 @@
 //! OpenAPI declarations) to one `OpenApiRouter`.
 
 mod auth;
+mod boards;
+mod collab;
+mod items;
 mod me;
 pub mod ops;
 mod orgs;
+mod structure;
 mod workspaces;
 
 use utoipa::OpenApi;
@@ -20,6 +24,10 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(auth::routes())
         .merge(me::routes())
         .merge(orgs::routes())
-        .merge(workspaces::routes());
+        .merge(workspaces::routes())
+        .merge(boards::routes())
+        .merge(structure::routes())
+        .merge(items::routes())
+        .merge(collab::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())
 }

@@ -21,7 +21,8 @@ pub struct Fixture {
 }
 
 pub async fn fixture(store: &DynStore, email: &str) -> Fixture {
-    let user = NewUser { id: UserId::new(), email: email.into(), name: "U".into(), password_hash: "x".into(), created_at: T0 };
+    let user =
+        NewUser { id: UserId::new(), email: email.into(), name: "U".into(), password_hash: "x".into(), created_at: T0 };
     let org = Org { id: OrgId::new(), name: "O".into(), created_at: to_datetime(T0) };
     store.create_account(&user, &org).await.unwrap();
     let t = to_datetime(T0);
@@ -140,13 +141,28 @@ pub async fn board_commits_append_gap_free_events(store: DynStore) {
     let of_item = store.events_before(b.id, Some(items[0].id), None, 10).await.unwrap();
     assert_eq!(of_item.iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
     assert_eq!(store.board(b.id).await.unwrap().unwrap().last_seq, 4);
+
+    // Reserved numbers continue the sequence and are never handed out twice.
+    assert_eq!(store.reserve_auto_numbers(b.id, 5).await.unwrap(), 4);
+    assert_eq!(store.reserve_auto_numbers(b.id, 1).await.unwrap(), 9);
+    assert!(matches!(
+        store.reserve_auto_numbers(BoardId::new(), 1).await,
+        Err(StoreError::Rejected(ErrorCode::BoardNotFound))
+    ));
+    let mut explicit = item(b.id, g.id, f.user, "Explicit", "Z");
+    explicit.auto_number = 50;
+    store.commit(b.id, vec![BoardWrite::InsertItem(explicit)], vec![], T0).await.unwrap();
+    assert_eq!(store.reserve_auto_numbers(b.id, 1).await.unwrap(), 51, "explicit numbers advance the counter");
 }
 
 pub async fn failed_commits_write_nothing(store: DynStore) {
     let f = fixture(&store, "b2@example.com").await;
     let (b, g, _) = seeded(&store, &f).await;
     let it = item(b.id, g.id, f.user, "Task", "V");
-    store.commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![ev("item_created", f.user, Some(it.id))], T0).await.unwrap();
+    store
+        .commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![ev("item_created", f.user, Some(it.id))], T0)
+        .await
+        .unwrap();
 
     // A stale version fails the whole commit, with the stored item as the conflict.
     let mut stale = it.clone();
@@ -156,25 +172,41 @@ pub async fn failed_commits_write_nothing(store: DynStore) {
     let err = store
         .commit(
             b.id,
-            vec![BoardWrite::PutGroup { board: b.id, group: extra.clone() }, BoardWrite::UpdateItem { item: stale.clone(), expected_version: 7 }],
+            vec![
+                BoardWrite::PutGroup { board: b.id, group: extra.clone() },
+                BoardWrite::UpdateItem { item: stale.clone(), expected_version: 7 },
+            ],
             vec![ev("item_updated", f.user, Some(it.id))],
             T0 + 1,
         )
         .await
         .unwrap_err();
     match err {
-        StoreError::VersionConflict(current) => assert_eq!((current["version"].as_i64(), current["name"].as_str()), (Some(1), Some("Task"))),
+        StoreError::VersionConflict(current) => {
+            assert_eq!((current["version"].as_i64(), current["name"].as_str()), (Some(1), Some("Task")))
+        }
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(store.groups(b.id, None).await.unwrap().len(), 1, "the group of the failed commit was not written");
     assert_eq!(store.board(b.id).await.unwrap().unwrap().last_seq, 2, "no event was appended");
 
     // With the right version it applies.
-    store.commit(b.id, vec![BoardWrite::UpdateItem { item: stale, expected_version: 1 }], vec![ev("item_updated", f.user, Some(it.id))], T0 + 2).await.unwrap();
+    store
+        .commit(
+            b.id,
+            vec![BoardWrite::UpdateItem { item: stale, expected_version: 1 }],
+            vec![ev("item_updated", f.user, Some(it.id))],
+            T0 + 2,
+        )
+        .await
+        .unwrap();
     let now = store.item(it.id).await.unwrap().unwrap();
     assert_eq!((now.name.as_str(), now.version), ("Renamed", 2));
     let missing = item(b.id, g.id, f.user, "Ghost", "X");
-    let err = store.commit(b.id, vec![BoardWrite::UpdateItem { item: missing, expected_version: 1 }], vec![], T0).await.unwrap_err();
+    let err = store
+        .commit(b.id, vec![BoardWrite::UpdateItem { item: missing, expected_version: 1 }], vec![], T0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(ErrorCode::ItemNotFound)), "{err:?}");
     let err = store.commit(BoardId::new(), vec![], vec![ev("x", f.user, None)], T0).await.unwrap_err();
     assert!(matches!(err, StoreError::Rejected(ErrorCode::BoardNotFound)), "{err:?}");
@@ -228,32 +260,67 @@ pub async fn boards_list_by_visibility(store: DynStore) {
         store.commit(b.id, vec![BoardWrite::InsertBoard(b.clone())], vec![], T0).await.unwrap();
     }
     store
-        .commit(private.id, vec![BoardWrite::PutMember { board: private.id, user: f.user, permission: BoardPermission::Owner, at: T0 }], vec![], T0)
+        .commit(
+            private.id,
+            vec![BoardWrite::PutMember { board: private.id, user: f.user, permission: BoardPermission::Owner, at: T0 }],
+            vec![],
+            T0,
+        )
         .await
         .unwrap();
     let names = |v: Vec<Board>| v.into_iter().map(|b| b.name).collect::<Vec<_>>();
     assert_eq!(names(store.boards(f.org, None, BoardFilter::All, None, 10).await.unwrap()), ["Public", "Private"]);
-    assert_eq!(names(store.boards(f.org, Some(f.ws), BoardFilter::PublicOrMemberOf(other.user), None, 10).await.unwrap()), ["Public"]);
-    assert_eq!(names(store.boards(f.org, None, BoardFilter::PublicOrMemberOf(f.user), None, 10).await.unwrap()), ["Public", "Private"]);
+    assert_eq!(
+        names(store.boards(f.org, Some(f.ws), BoardFilter::PublicOrMemberOf(other.user), None, 10).await.unwrap()),
+        ["Public"]
+    );
+    assert_eq!(
+        names(store.boards(f.org, None, BoardFilter::PublicOrMemberOf(f.user), None, 10).await.unwrap()),
+        ["Public", "Private"]
+    );
     assert_eq!(names(store.boards(f.org, None, BoardFilter::MemberOf(f.user), None, 10).await.unwrap()), ["Private"]);
     assert_eq!(names(store.boards(f.org, None, BoardFilter::All, Some(public.id), 10).await.unwrap()), ["Private"]);
     assert!(store.boards(f.org, Some(other.ws), BoardFilter::All, None, 10).await.unwrap().is_empty());
 
     store
-        .commit(private.id, vec![BoardWrite::PutMember { board: private.id, user: other.user, permission: BoardPermission::View, at: T0 }], vec![], T0)
+        .commit(
+            private.id,
+            vec![BoardWrite::PutMember {
+                board: private.id,
+                user: other.user,
+                permission: BoardPermission::View,
+                at: T0,
+            }],
+            vec![],
+            T0,
+        )
         .await
         .unwrap();
     assert_eq!(store.board_members(private.id).await.unwrap().len(), 2);
-    store.commit(private.id, vec![BoardWrite::RemoveMember { board: private.id, user: other.user }], vec![], T0).await.unwrap();
+    store
+        .commit(private.id, vec![BoardWrite::RemoveMember { board: private.id, user: other.user }], vec![], T0)
+        .await
+        .unwrap();
     assert_eq!(store.board_permission(private.id, other.user).await.unwrap(), None);
 
     // Conditional board update.
     let mut renamed = public.clone();
     renamed.name = "Renamed".into();
-    store.commit(public.id, vec![BoardWrite::UpdateBoard { board: renamed.clone(), expected_version: 1 }], vec![], T0 + 5).await.unwrap();
+    store
+        .commit(
+            public.id,
+            vec![BoardWrite::UpdateBoard { board: renamed.clone(), expected_version: 1 }],
+            vec![],
+            T0 + 5,
+        )
+        .await
+        .unwrap();
     let got = store.board(public.id).await.unwrap().unwrap();
     assert_eq!((got.name.as_str(), got.version), ("Renamed", 2));
-    let err = store.commit(public.id, vec![BoardWrite::UpdateBoard { board: renamed, expected_version: 1 }], vec![], T0).await.unwrap_err();
+    let err = store
+        .commit(public.id, vec![BoardWrite::UpdateBoard { board: renamed, expected_version: 1 }], vec![], T0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::VersionConflict(_)), "{err:?}");
     store.commit(public.id, vec![BoardWrite::DeleteBoard(public.id)], vec![], T0).await.unwrap();
     assert!(store.board(public.id).await.unwrap().is_none());
@@ -306,15 +373,24 @@ pub async fn views_updates_collapse_and_idempotency(store: DynStore) {
     reply.id = UpdateId::new();
     reply.parent_id = Some(up.id);
     reply.created_at = to_datetime(T0 + 1);
-    store.commit(b.id, vec![BoardWrite::PutUpdate(up.clone()), BoardWrite::PutUpdate(reply.clone())], vec![], T0).await.unwrap();
+    store
+        .commit(b.id, vec![BoardWrite::PutUpdate(up.clone()), BoardWrite::PutUpdate(reply.clone())], vec![], T0)
+        .await
+        .unwrap();
     assert_eq!(store.updates(it.id).await.unwrap(), vec![up.clone(), reply.clone()]);
     store.commit(b.id, vec![BoardWrite::DeleteUpdate(up.id)], vec![], T0).await.unwrap();
     assert!(store.updates(it.id).await.unwrap().is_empty(), "replies go with their update");
 
-    store.commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: true }], vec![], T0).await.unwrap();
+    store
+        .commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: true }], vec![], T0)
+        .await
+        .unwrap();
     assert!(store.groups(b.id, Some(f.user)).await.unwrap()[0].collapsed);
     assert!(!store.groups(b.id, None).await.unwrap()[0].collapsed);
-    store.commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: false }], vec![], T0).await.unwrap();
+    store
+        .commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: false }], vec![], T0)
+        .await
+        .unwrap();
     assert!(!store.groups(b.id, Some(f.user)).await.unwrap()[0].collapsed);
 
     assert_eq!(store.idempotent_response(f.user, "k1").await.unwrap(), None);

@@ -1,0 +1,71 @@
+//! Who may do what on a board. A board the actor may not see is `board_not_found`, exactly
+//! as if it did not exist.
+
+use sunday_domain::permissions;
+use sunday_types::{
+    boards::{Board, BoardPermission},
+    dto::{Role, Scope},
+    ApiError, BoardId, ErrorCode,
+};
+
+use super::BoardService;
+use crate::Actor;
+
+/// A board with the actor's effective permission on it.
+pub struct Access {
+    pub board: Board,
+    pub permission: BoardPermission,
+    pub role: Role,
+}
+
+fn not_found() -> ApiError {
+    ApiError::of(ErrorCode::BoardNotFound)
+}
+
+impl Access {
+    pub fn require_content(&self) -> Result<(), ApiError> {
+        if permissions::can_edit_content(self.permission) {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::Forbidden, "you can view this board but not edit it"))
+        }
+    }
+
+    pub fn require_structure(&self) -> Result<(), ApiError> {
+        if permissions::can_edit_structure(self.permission) {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::Forbidden, "changing columns, groups and views needs the edit_all permission"))
+        }
+    }
+
+    pub fn require_owner(&self) -> Result<(), ApiError> {
+        if permissions::can_manage_board(self.permission) {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::Forbidden, "only the board's owners manage it"))
+        }
+    }
+}
+
+impl BoardService {
+    /// The board and the actor's permission on it; a subitem board inherits its parent's.
+    pub async fn access(&self, actor: &Actor, id: BoardId) -> Result<Access, ApiError> {
+        let board = self.store.board(id).await?.ok_or_else(not_found)?;
+        let governing = match board.parent_board_id {
+            Some(parent) => self.store.board(parent).await?.ok_or_else(not_found)?,
+            None => board.clone(),
+        };
+        let role = self.directory.role_in(governing.org_id, actor.user_id).await?.ok_or_else(not_found)?;
+        let explicit = self.store.board_permission(governing.id, actor.user_id).await?;
+        let permission = permissions::board_permission(role, governing.kind, governing.default_permission, explicit)
+            .ok_or_else(not_found)?;
+        Ok(Access { board, permission, role })
+    }
+
+    /// Access for a write: the credential must allow writing too.
+    pub async fn access_for_write(&self, actor: &Actor, id: BoardId) -> Result<Access, ApiError> {
+        actor.require_scope(Scope::Write)?;
+        self.access(actor, id).await
+    }
+}

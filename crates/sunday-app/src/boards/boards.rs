@@ -1,0 +1,354 @@
+//! Boards themselves: create (blank or from a template), read, list, change, delete,
+//! duplicate, and their members.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use sunday_domain::{
+    permissions,
+    text::{parse_name, parse_text},
+};
+use sunday_store::{BoardFilter, BoardWrite, NewEvent};
+use sunday_types::{
+    board_api::{BoardMember, CreateBoardRequest, DuplicateBoardRequest, UpdateBoardRequest},
+    boards::{Board, BoardKind, BoardPermission, Column, Group, Item},
+    dto::{Page, Role, Scope},
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, OrgId, UserId, WorkspaceId,
+};
+
+use super::{templates, BoardService};
+use crate::{cursor, Actor};
+
+impl BoardService {
+    async fn workspace_for_new_board(&self, actor: &Actor, ws: WorkspaceId) -> Result<(OrgId, Role), ApiError> {
+        let workspace = self.store.workspace(ws).await?.ok_or_else(|| ApiError::of(ErrorCode::WorkspaceNotFound))?;
+        let role = self
+            .directory
+            .role_in(workspace.org_id, actor.user_id)
+            .await?
+            .ok_or_else(|| ApiError::of(ErrorCode::WorkspaceNotFound))?;
+        let member = self.store.is_workspace_member(ws, actor.user_id).await?;
+        if !permissions::can_see_workspace(role, workspace.kind, member) {
+            return Err(ApiError::of(ErrorCode::WorkspaceNotFound));
+        }
+        if !permissions::can_create_workspace(role) {
+            return Err(ApiError::new(ErrorCode::Forbidden, "viewers and guests cannot create boards"));
+        }
+        Ok((workspace.org_id, role))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn create_board(&self, actor: &Actor, req: CreateBoardRequest) -> Result<Board, ApiError> {
+        actor.require_scope(Scope::Write)?;
+        let (org, _) = self.workspace_for_new_board(actor, req.workspace_id).await?;
+        let name = parse_name("name", &req.name, 200)?;
+        let description = parse_text("description", req.description.as_deref().unwrap_or(""), 5000)?;
+        let spec = match req.template.as_deref() {
+            Some(t) => templates::get(t).ok_or_else(|| {
+                ApiError::validation(
+                    "template",
+                    "unknown_template",
+                    format!("no template `{t}`; see GET /api/v1/templates"),
+                )
+            })?,
+            None => templates::blank(),
+        };
+        let now = to_datetime(now_millis());
+        let board = Board {
+            id: BoardId::new(),
+            org_id: org,
+            workspace_id: req.workspace_id,
+            name,
+            description: if description.is_empty() { spec.description.to_owned() } else { description },
+            kind: req.kind.unwrap_or(BoardKind::Public),
+            default_permission: req.default_permission.unwrap_or(BoardPermission::EditAll),
+            version: 1,
+            last_seq: 0,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+            subitem_board_id: None,
+            parent_board_id: None,
+            permission: Some(BoardPermission::Owner),
+            columns: vec![],
+            groups: vec![],
+        };
+        let (columns, groups, items) = spec.build(board.id, actor.user_id, now)?;
+        let mut writes = vec![
+            BoardWrite::InsertBoard(board.clone()),
+            BoardWrite::PutMember {
+                board: board.id,
+                user: actor.user_id,
+                permission: BoardPermission::Owner,
+                at: now_millis(),
+            },
+        ];
+        writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
+        writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
+        let mut events = vec![NewEvent {
+            kind: "board_created",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"template": req.template, "columns": columns, "groups": groups}),
+        }];
+        writes.extend(items.iter().cloned().map(BoardWrite::InsertItem));
+        events.extend(items.iter().map(|i| NewEvent {
+            kind: "item_created",
+            actor: actor.user_id,
+            item_id: Some(i.id),
+            payload: json!({"item": i}),
+        }));
+        self.commit(board.id, writes, events).await?;
+        tracing::info!(board_id = %board.id, "board created");
+        self.get_board(actor, board.id).await
+    }
+
+    pub async fn get_board(&self, actor: &Actor, id: BoardId) -> Result<Board, ApiError> {
+        let access = self.access(actor, id).await?;
+        let mut board = access.board;
+        board.permission = Some(access.permission);
+        board.columns = self.store.columns(id).await?;
+        board.groups = self.store.groups(id, Some(actor.user_id)).await?;
+        Ok(board)
+    }
+
+    pub async fn list_boards(
+        &self,
+        actor: &Actor,
+        workspace: Option<WorkspaceId>,
+        after: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<Board>, ApiError> {
+        let limit = cursor::limit(limit)?;
+        let after: Option<BoardId> = cursor::decode(after)?;
+        let (org, role) = match workspace {
+            Some(ws) => {
+                let w = self.store.workspace(ws).await?.ok_or_else(|| ApiError::of(ErrorCode::WorkspaceNotFound))?;
+                let role = self
+                    .directory
+                    .role_in(w.org_id, actor.user_id)
+                    .await?
+                    .ok_or_else(|| ApiError::of(ErrorCode::WorkspaceNotFound))?;
+                let member = self.store.is_workspace_member(ws, actor.user_id).await?;
+                if !permissions::can_see_workspace(role, w.kind, member) {
+                    return Err(ApiError::of(ErrorCode::WorkspaceNotFound));
+                }
+                (w.org_id, role)
+            }
+            None => {
+                self.directory.first_org(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))?
+            }
+        };
+        let filter = match role {
+            Role::Owner | Role::Admin => BoardFilter::All,
+            Role::Guest => BoardFilter::MemberOf(actor.user_id),
+            Role::Member | Role::Viewer => BoardFilter::PublicOrMemberOf(actor.user_id),
+        };
+        let mut rows = self.store.boards(org, workspace, filter, after, limit + 1).await?;
+        if role == Role::Guest {
+            rows.retain(|b| b.kind == BoardKind::Shareable);
+        }
+        let (data, next_cursor) = cursor::page(rows, limit, |b| b.id);
+        Ok(Page { data, next_cursor })
+    }
+
+    pub async fn update_board(
+        &self,
+        actor: &Actor,
+        id: BoardId,
+        req: UpdateBoardRequest,
+        if_match: Option<i64>,
+    ) -> Result<Board, ApiError> {
+        let access = self.access_for_write(actor, id).await?;
+        access.require_structure()?;
+        if req.kind.is_some() || req.default_permission.is_some() {
+            access.require_owner()?;
+        }
+        let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
+        let mut board = access.board;
+        if expected.is_some_and(|v| v != board.version) {
+            return Err(ApiError::of(ErrorCode::VersionConflict)
+                .with_details(json!({"current": serde_json::to_value(&board).unwrap_or_default()})));
+        }
+        let version = board.version;
+        if let Some(n) = &req.name {
+            board.name = parse_name("name", n, 200)?;
+        }
+        if let Some(d) = &req.description {
+            board.description = parse_text("description", d, 5000)?;
+        }
+        board.kind = req.kind.unwrap_or(board.kind);
+        board.default_permission = req.default_permission.unwrap_or(board.default_permission);
+        let event = NewEvent {
+            kind: "board_updated",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"name": board.name, "description": board.description, "kind": board.kind, "default_permission": board.default_permission}),
+        };
+        self.commit(id, vec![BoardWrite::UpdateBoard { board, expected_version: version }], vec![event]).await?;
+        self.get_board(actor, id).await
+    }
+
+    pub async fn delete_board(&self, actor: &Actor, id: BoardId) -> Result<(), ApiError> {
+        let access = self.access_for_write(actor, id).await?;
+        access.require_owner()?;
+        if access.board.parent_board_id.is_some() {
+            return Err(ApiError::validation(
+                "board_id",
+                "subitem_board",
+                "a subitem board goes with its parent board",
+            ));
+        }
+        self.commit(id, vec![BoardWrite::DeleteBoard(id)], vec![]).await?;
+        self.engine.evict(id);
+        if let Some(sub) = access.board.subitem_board_id {
+            self.engine.evict(sub);
+        }
+        tracing::info!(board_id = %id, "board deleted");
+        Ok(())
+    }
+
+    /// Copies columns and groups (and, by default, items with their values) into a new board.
+    pub async fn duplicate_board(
+        &self,
+        actor: &Actor,
+        id: BoardId,
+        req: DuplicateBoardRequest,
+    ) -> Result<Board, ApiError> {
+        let source = self.get_board(actor, id).await?;
+        actor.require_scope(Scope::Write)?;
+        let workspace = req.workspace_id.unwrap_or(source.workspace_id);
+        let (org, _) = self.workspace_for_new_board(actor, workspace).await?;
+        let name = match &req.name {
+            Some(n) => parse_name("name", n, 200)?,
+            None => format!("{} (copy)", source.name).chars().take(200).collect(),
+        };
+        let now = to_datetime(now_millis());
+        let board = Board {
+            id: BoardId::new(),
+            org_id: org,
+            workspace_id: workspace,
+            name,
+            version: 1,
+            last_seq: 0,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+            subitem_board_id: None,
+            parent_board_id: None,
+            permission: Some(BoardPermission::Owner),
+            columns: vec![],
+            groups: vec![],
+            ..source.clone()
+        };
+        let column_ids: HashMap<ColumnId, ColumnId> = source.columns.iter().map(|c| (c.id, ColumnId::new())).collect();
+        let group_ids: HashMap<GroupId, GroupId> = source.groups.iter().map(|g| (g.id, GroupId::new())).collect();
+        let mut writes = vec![
+            BoardWrite::InsertBoard(board.clone()),
+            BoardWrite::PutMember {
+                board: board.id,
+                user: actor.user_id,
+                permission: BoardPermission::Owner,
+                at: now_millis(),
+            },
+        ];
+        for g in &source.groups {
+            let group = Group { id: group_ids[&g.id], collapsed: false, ..g.clone() };
+            writes.push(BoardWrite::PutGroup { board: board.id, group });
+        }
+        for c in &source.columns {
+            writes
+                .push(BoardWrite::PutColumn { board: board.id, column: Column { id: column_ids[&c.id], ..c.clone() } });
+        }
+        let mut copied = 0usize;
+        if req.with_items.unwrap_or(true) {
+            for item in self.store.all_items(id).await? {
+                let Some(&group_id) = group_ids.get(&item.group_id) else { continue };
+                let values = item
+                    .values
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        k.parse::<ColumnId>().ok().and_then(|c| column_ids.get(&c)).map(|n| (n.to_string(), v.clone()))
+                    })
+                    .collect();
+                writes.push(BoardWrite::InsertItem(Item {
+                    id: ItemId::new(),
+                    board_id: board.id,
+                    group_id,
+                    values,
+                    version: 1,
+                    created_by: actor.user_id,
+                    created_at: now,
+                    updated_at: now,
+                    parent_item_id: None,
+                    archived: false,
+                    auto_number: 0,
+                    ..item
+                }));
+                copied += 1;
+            }
+        }
+        let event = NewEvent {
+            kind: "board_created",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"duplicated_from": id, "items": copied}),
+        };
+        self.commit(board.id, writes, vec![event]).await?;
+        self.get_board(actor, board.id).await
+    }
+
+    pub async fn board_members(&self, actor: &Actor, id: BoardId) -> Result<Vec<BoardMember>, ApiError> {
+        let access = self.access(actor, id).await?;
+        let governing = access.board.parent_board_id.unwrap_or(id);
+        Ok(self
+            .store
+            .board_members(governing)
+            .await?
+            .into_iter()
+            .map(|(user_id, permission)| BoardMember { user_id, permission })
+            .collect())
+    }
+
+    pub async fn put_board_member(
+        &self,
+        actor: &Actor,
+        id: BoardId,
+        user: UserId,
+        permission: BoardPermission,
+    ) -> Result<BoardMember, ApiError> {
+        let access = self.access_for_write(actor, id).await?;
+        access.require_owner()?;
+        if self.store.role_in(access.board.org_id, user).await?.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::MemberNotFound,
+                "the user is not a member of this board's organization",
+            ));
+        }
+        let write = BoardWrite::PutMember { board: id, user, permission, at: now_millis() };
+        let event = NewEvent {
+            kind: "board_member_set",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"user_id": user, "permission": permission}),
+        };
+        self.commit(id, vec![write], vec![event]).await?;
+        Ok(BoardMember { user_id: user, permission })
+    }
+
+    pub async fn remove_board_member(&self, actor: &Actor, id: BoardId, user: UserId) -> Result<(), ApiError> {
+        let access = self.access_for_write(actor, id).await?;
+        if user != actor.user_id {
+            access.require_owner()?;
+        }
+        let event = NewEvent {
+            kind: "board_member_removed",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"user_id": user}),
+        };
+        self.commit(id, vec![BoardWrite::RemoveMember { board: id, user }], vec![event]).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,388 @@
+//! CSV export and import. Export writes one row per live item with every column's display
+//! text. Import maps CSV headers to the item name, its group and columns, converts each cell
+//! from text with the same rules as a column type change, and reports every rejected row;
+//! each row is imported whole or not at all, and all accepted rows go in one transaction.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+use sunday_domain::{
+    columns::{convert_value, display_text, normalize_settings, normalize_value, ValueContext},
+    position,
+};
+use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::{
+    board_api::{CreateBoardRequest, ImportNewBoardRequest, ImportReport, ImportRequest, RejectedRow},
+    boards::{Column, ColumnType, Group, Item},
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, ColumnId, GroupId, ItemId,
+};
+
+use super::BoardService;
+use crate::Actor;
+
+/// The most rows one import takes.
+pub const IMPORT_LIMIT: usize = 100_000;
+
+#[derive(Clone)]
+enum Target {
+    Name,
+    Group,
+    Column(Column),
+    Skip,
+}
+
+fn text_column() -> Column {
+    Column {
+        id: ColumnId::new(),
+        title: "CSV".into(),
+        column_type: ColumnType::LongText,
+        settings: json!({}),
+        position: "V".into(),
+        width: None,
+    }
+}
+
+impl BoardService {
+    pub async fn export_csv(&self, actor: &Actor, board: BoardId) -> Result<String, ApiError> {
+        let b = self.get_board(actor, board).await?;
+        let items = self.store.all_items(board).await?;
+        let mut out = csv::Writer::from_writer(vec![]);
+        let mut header = vec!["Name".to_owned(), "Group".to_owned()];
+        header.extend(b.columns.iter().map(|c| c.title.clone()));
+        out.write_record(&header).map_err(ApiError::internal)?;
+        let group_title: HashMap<GroupId, &str> = b.groups.iter().map(|g| (g.id, g.title.as_str())).collect();
+        let mut ordered: Vec<&Item> = items.iter().filter(|i| i.parent_item_id.is_none()).collect();
+        let group_pos: HashMap<GroupId, &str> = b.groups.iter().map(|g| (g.id, g.position.as_str())).collect();
+        ordered.sort_by(|a, b| {
+            (group_pos.get(&a.group_id), &a.position, a.id).cmp(&(group_pos.get(&b.group_id), &b.position, b.id))
+        });
+        for item in ordered {
+            let mut row = vec![item.name.clone(), group_title.get(&item.group_id).unwrap_or(&"").to_string()];
+            for c in &b.columns {
+                row.push(item.values.get(&c.id.to_string()).map(|v| display_text(v, c)).unwrap_or_default());
+            }
+            out.write_record(&row).map_err(ApiError::internal)?;
+        }
+        String::from_utf8(out.into_inner().map_err(|e| ApiError::internal(e.to_string()))?).map_err(ApiError::internal)
+    }
+
+    /// Imports CSV rows into an existing board.
+    pub async fn import_csv(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        req: ImportRequest,
+    ) -> Result<ImportReport, ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_content()?;
+        let columns = self.store.columns(board).await?;
+        let (rows, rejected) = parse_rows(&req, &columns)?;
+        let mut groups = self.store.groups(board, None).await?;
+        let mut new_groups: Vec<Group> = vec![];
+        let default_group = groups.first().map(|g| g.id);
+        if rows.is_empty() && rejected.is_empty() {
+            return Err(ApiError::validation("csv", "empty", "the CSV has no rows"));
+        }
+        let all_or_nothing = req.all_or_nothing.unwrap_or(false);
+        if req.dry_run.unwrap_or(false) || (all_or_nothing && !rejected.is_empty()) {
+            return Ok(ImportReport { board_id: board, imported: 0, rejected });
+        }
+        // People values are checked against the organization once per distinct user.
+        let mut people_ok: HashMap<String, bool> = HashMap::new();
+        for (_, _, values) in &rows {
+            for c in columns.iter().filter(|c| c.column_type == ColumnType::People) {
+                for u in values
+                    .get(&c.id.to_string())
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str())
+                {
+                    if !people_ok.contains_key(u) {
+                        let member = match u.parse() {
+                            Ok(id) => self.directory.role_in(access.board.org_id, id).await?.is_some(),
+                            Err(_) => false,
+                        };
+                        people_ok.insert(u.to_owned(), member);
+                    }
+                }
+            }
+        }
+        let now = to_datetime(now_millis());
+        let first_number = self.store.reserve_auto_numbers(board, rows.len() as i64).await?;
+        let state = self.engine.board(board, access.board.last_seq).await?;
+        let last_pos = state.read().ok().and_then(|s| s.items().iter().map(|i| i.position.clone()).max());
+        let mut pos = last_pos;
+        let mut items = vec![];
+        for (i, (name, group, mut values)) in rows.into_iter().enumerate() {
+            for c in columns.iter().filter(|c| c.column_type == ColumnType::People) {
+                let key = c.id.to_string();
+                if let Some(Value::Array(ids)) = values.get_mut(&key) {
+                    ids.retain(|v| v.as_str().is_some_and(|u| people_ok.get(u).copied().unwrap_or(false)));
+                    if ids.is_empty() {
+                        values.remove(&key);
+                    }
+                }
+            }
+            let group_id = match group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+                Some(title) => {
+                    match groups.iter().chain(new_groups.iter()).find(|g| g.title.eq_ignore_ascii_case(title)) {
+                        Some(g) => g.id,
+                        None => {
+                            let last = groups.iter().chain(new_groups.iter()).map(|g| g.position.clone()).max();
+                            let g = Group {
+                                id: GroupId::new(),
+                                title: title.chars().take(255).collect(),
+                                color: "grey".into(),
+                                position: position::between(last.as_deref(), None)?,
+                                collapsed: false,
+                            };
+                            new_groups.push(g.clone());
+                            g.id
+                        }
+                    }
+                }
+                None => match default_group.or_else(|| new_groups.first().map(|g| g.id)) {
+                    Some(g) => g,
+                    None => {
+                        let g = Group {
+                            id: GroupId::new(),
+                            title: "Imported".into(),
+                            color: "grey".into(),
+                            position: position::between(None, None)?,
+                            collapsed: false,
+                        };
+                        new_groups.push(g.clone());
+                        groups.push(g.clone());
+                        g.id
+                    }
+                },
+            };
+            let p = position::between(pos.as_deref(), None)?;
+            pos = Some(p.clone());
+            items.push(Item {
+                id: ItemId::new(),
+                board_id: board,
+                group_id,
+                name,
+                position: p,
+                values,
+                version: 1,
+                created_by: actor.user_id,
+                created_at: now,
+                updated_at: now,
+                parent_item_id: None,
+                archived: false,
+                auto_number: first_number + i as i64,
+            });
+        }
+        let mut writes: Vec<BoardWrite> =
+            new_groups.iter().cloned().map(|group| BoardWrite::PutGroup { board, group }).collect();
+        writes.extend(items.iter().cloned().map(BoardWrite::InsertItem));
+        let mut events: Vec<NewEvent> = new_groups
+            .iter()
+            .map(|g| NewEvent {
+                kind: "group_created",
+                actor: actor.user_id,
+                item_id: None,
+                payload: json!({"group": g}),
+            })
+            .collect();
+        events.extend(items.iter().map(|i| NewEvent {
+            kind: "item_created",
+            actor: actor.user_id,
+            item_id: Some(i.id),
+            payload: json!({"item": i, "imported": true}),
+        }));
+        self.commit(board, writes, events).await?;
+        Ok(ImportReport { board_id: board, imported: items.len(), rejected })
+    }
+
+    /// Creates a board from a CSV: one column per header (text unless typed), then imports.
+    pub async fn import_new_board(&self, actor: &Actor, req: ImportNewBoardRequest) -> Result<ImportReport, ApiError> {
+        let headers: Vec<String> = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(req.csv.as_bytes())
+            .headers()
+            .map_err(|e| ApiError::validation("csv", "csv", format!("the CSV header cannot be read: {e}")))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        if headers.is_empty() {
+            return Err(ApiError::validation("csv", "empty", "the CSV has no header"));
+        }
+        let name_header = headers.iter().position(|h| h.eq_ignore_ascii_case("name")).unwrap_or(0);
+        let types = req.column_types.clone().unwrap_or_default();
+        if let Some(bad) = types.keys().find(|k| !headers.contains(k)) {
+            return Err(ApiError::validation("column_types", "unknown_header", format!("no CSV header `{bad}`")));
+        }
+        let board = self
+            .create_board(
+                actor,
+                CreateBoardRequest {
+                    name: req.name.clone(),
+                    workspace_id: req.workspace_id,
+                    kind: None,
+                    description: None,
+                    template: None,
+                    default_permission: None,
+                },
+            )
+            .await?;
+        // Replace the blank board's sample columns with the CSV's.
+        for c in &board.columns {
+            self.delete_column(actor, board.id, c.id).await?;
+        }
+        let mut mapping = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            if i == name_header {
+                mapping.insert(h.clone(), Some("name".to_owned()));
+            } else if h.eq_ignore_ascii_case("group") {
+                mapping.insert(h.clone(), Some("group".to_owned()));
+            } else {
+                let ty = types.get(h).copied().unwrap_or(ColumnType::Text);
+                normalize_settings(ty, None)?;
+                let col = self
+                    .create_column(
+                        actor,
+                        board.id,
+                        sunday_types::board_api::CreateColumnRequest {
+                            title: h.replace(['\n', '\r'], " ").trim().chars().take(255).collect(),
+                            column_type: ty,
+                            settings: None,
+                            position: None,
+                            width: None,
+                        },
+                    )
+                    .await?;
+                mapping.insert(h.clone(), Some(col.id.to_string()));
+            }
+        }
+        self.import_csv(
+            actor,
+            board.id,
+            ImportRequest { csv: req.csv, mapping: Some(mapping), all_or_nothing: Some(false), dry_run: Some(false) },
+        )
+        .await
+    }
+}
+
+/// Reads and converts every row (synchronously: nothing here waits on IO).
+fn parse_rows(req: &ImportRequest, columns: &[Column]) -> Result<(Vec<Row>, Vec<RejectedRow>), ApiError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(req.csv.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ApiError::validation("csv", "csv", format!("the CSV header cannot be read: {e}")))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let targets = map_headers(&headers, columns, req.mapping.as_ref())?;
+    if !targets.iter().any(|t| matches!(t, Target::Name)) {
+        return Err(ApiError::validation("mapping", "name_required", "map one CSV column to `name`"));
+    }
+    let text = text_column();
+    // People are checked against the organization after parsing, once per user.
+    let accept_anyone = |_: &sunday_types::UserId| true;
+    let ctx = ValueContext { is_org_member: &accept_anyone };
+    let mut rejected = vec![];
+    let mut rows: Vec<Row> = vec![];
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        if rows.len() + rejected.len() >= IMPORT_LIMIT {
+            return Err(ApiError::validation(
+                "csv",
+                "too_many_rows",
+                format!("import at most {IMPORT_LIMIT} rows at once"),
+            ));
+        }
+        match record {
+            Ok(record) => match convert_row(&record, &headers, &targets, &text, &ctx) {
+                Ok(row) => rows.push(row),
+                Err((column, message)) => rejected.push(RejectedRow { line, column, message }),
+            },
+            Err(e) => rejected.push(RejectedRow { line, column: None, message: format!("unreadable row: {e}") }),
+        }
+    }
+    Ok((rows, rejected))
+}
+
+fn map_headers(
+    headers: &[String],
+    columns: &[Column],
+    mapping: Option<&HashMap<String, Option<String>>>,
+) -> Result<Vec<Target>, ApiError> {
+    if let Some(m) = mapping {
+        if let Some(bad) = m.keys().find(|k| !headers.contains(k)) {
+            return Err(ApiError::validation("mapping", "unknown_header", format!("no CSV header `{bad}`")));
+        }
+    }
+    headers
+        .iter()
+        .map(|h| {
+            let target = match mapping {
+                Some(m) => m.get(h).cloned().flatten(),
+                None => Some(h.clone()),
+            };
+            let Some(t) = target else { return Ok(Target::Skip) };
+            if t.eq_ignore_ascii_case("name") {
+                return Ok(Target::Name);
+            }
+            if t.eq_ignore_ascii_case("group") {
+                return Ok(Target::Group);
+            }
+            match columns
+                .iter()
+                .find(|c| c.id.to_string() == t || (mapping.is_none() && c.title.eq_ignore_ascii_case(&t)))
+            {
+                Some(c) if c.column_type.is_read_only() => Ok(Target::Skip),
+                Some(c) => Ok(Target::Column(c.clone())),
+                None if mapping.is_none() => Ok(Target::Skip),
+                None => Err(ApiError::validation(
+                    "mapping",
+                    "unknown_column",
+                    format!("`{h}` maps to `{t}`, which is not a column of this board"),
+                )),
+            }
+        })
+        .collect()
+}
+
+type Row = (String, Option<String>, Map<String, Value>);
+
+fn convert_row(
+    record: &csv::StringRecord,
+    headers: &[String],
+    targets: &[Target],
+    text: &Column,
+    ctx: &ValueContext<'_>,
+) -> Result<Row, (Option<String>, String)> {
+    let mut name = None;
+    let mut group = None;
+    let mut values = Map::new();
+    for (i, target) in targets.iter().enumerate() {
+        let cell = record.get(i).unwrap_or("").trim();
+        match target {
+            Target::Skip => {}
+            Target::Name => name = Some(cell.to_owned()),
+            Target::Group => group = Some(cell.to_owned()),
+            Target::Column(c) if cell.is_empty() => {
+                let _ = c;
+            }
+            Target::Column(c) => {
+                let converted = convert_value(&Value::String(cell.to_owned()), text, c).ok_or_else(|| {
+                    (Some(headers[i].clone()), format!("`{cell}` is not a valid {} value", c.column_type.as_str()))
+                })?;
+                let v = normalize_value(c, &converted, ctx).map_err(|e| (Some(headers[i].clone()), e.message))?;
+                if let Some(v) = v {
+                    values.insert(c.id.to_string(), v);
+                }
+            }
+        }
+    }
+    let name = name.filter(|n| !n.is_empty()).ok_or((None, "the item name is empty".to_owned()))?;
+    if name.chars().count() > 500 {
+        return Err((None, "the item name is longer than 500 characters".to_owned()));
+    }
+    Ok((name, group, values))
+}

@@ -1,0 +1,391 @@
+//! Items: create (one, many, duplicates, subitems), read, change with per-column merge or a
+//! strict version, move, archive, restore and delete.
+
+use std::collections::HashSet;
+
+use serde_json::{json, Map, Value};
+use sunday_domain::{
+    columns::{normalize_value, ValueContext},
+    text::parse_name,
+};
+use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::{
+    board_api::{CreateItemRequest, Placement, UpdateItemRequest},
+    boards::{Board, Column, ColumnType, Item},
+    dto::Page,
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, ErrorCode, GroupId, ItemId, UserId,
+};
+
+use super::{placement, Access, BoardService, MERGE_RETRIES};
+use crate::Actor;
+
+/// The most items one bulk request may create.
+pub const BULK_LIMIT: usize = 1000;
+
+fn item_not_found() -> ApiError {
+    ApiError::of(ErrorCode::ItemNotFound)
+}
+
+fn unknown_column(field: &str, id: &str) -> ApiError {
+    ApiError::new(ErrorCode::ValidationFailed, format!("no column `{id}` on this board"))
+        .with_details(json!({"field": field, "column_id": id, "rule": "unknown_column"}))
+}
+
+impl BoardService {
+    /// Validates and normalizes values against the board's columns. `None` in the result
+    /// clears the column. People must belong to the board's organization.
+    pub(super) async fn normalize_values(
+        &self,
+        board: &Board,
+        columns: &[Column],
+        values: &Map<String, Value>,
+    ) -> Result<Vec<(String, Option<Value>)>, ApiError> {
+        let mut people = HashSet::new();
+        for (id, raw) in values {
+            let col = columns.iter().find(|c| c.id.to_string() == *id).ok_or_else(|| unknown_column("values", id))?;
+            if col.column_type == ColumnType::People {
+                if let Value::Array(ids) = raw {
+                    people.extend(ids.iter().filter_map(|v| v.as_str()).filter_map(|s| s.parse::<UserId>().ok()));
+                }
+            }
+        }
+        let mut members = HashSet::new();
+        for user in people {
+            if self.directory.role_in(board.org_id, user).await?.is_some() {
+                members.insert(user);
+            }
+        }
+        let is_org_member = |u: &UserId| members.contains(u);
+        let ctx = ValueContext { is_org_member: &is_org_member };
+        let mut out = Vec::with_capacity(values.len());
+        for (id, raw) in values {
+            let col = columns.iter().find(|c| c.id.to_string() == *id).ok_or_else(|| unknown_column("values", id))?;
+            out.push((id.clone(), normalize_value(col, raw, &ctx)?));
+        }
+        Ok(out)
+    }
+
+    async fn group_of(&self, board: BoardId, group: Option<GroupId>) -> Result<GroupId, ApiError> {
+        let groups = self.store.groups(board, None).await?;
+        match group {
+            Some(g) if groups.iter().any(|x| x.id == g) => Ok(g),
+            Some(_) => Err(ApiError::of(ErrorCode::GroupNotFound)),
+            None => groups.first().map(|g| g.id).ok_or_else(|| {
+                ApiError::validation("group_id", "board_has_no_group", "the board has no group; create one first")
+            }),
+        }
+    }
+
+    /// Builds new items (validated, positioned, numbered) without writing them.
+    pub(super) async fn build_items_for(
+        &self,
+        actor: &Actor,
+        access: &Access,
+        reqs: Vec<CreateItemRequest>,
+        parent: Option<ItemId>,
+    ) -> Result<Vec<Item>, ApiError> {
+        let board = &access.board;
+        let columns = self.store.columns(board.id).await?;
+        let first_number = self.store.reserve_auto_numbers(board.id, reqs.len() as i64).await?;
+        let state = self.engine.board(board.id, board.last_seq).await?;
+        let now = to_datetime(now_millis());
+        let mut items: Vec<Item> = Vec::with_capacity(reqs.len());
+        for (i, req) in reqs.into_iter().enumerate() {
+            let in_batch = |e: ApiError| if items.is_empty() && i == 0 { e } else { annotate(e, i) };
+            let name = parse_name("name", &req.name, 500).map_err(in_batch)?;
+            let group_id = self.group_of(board.id, req.group_id).await.map_err(in_batch)?;
+            let values =
+                self.normalize_values(board, &columns, &req.values.unwrap_or_default()).await.map_err(in_batch)?;
+            let position = {
+                let guard = state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?;
+                let pending: Vec<&Item> = items.iter().collect();
+                placement::item_position(guard.items(), &pending, group_id, parent, req.position.as_ref())
+                    .map_err(in_batch)?
+            };
+            items.push(Item {
+                id: ItemId::new(),
+                board_id: board.id,
+                group_id,
+                name,
+                position,
+                values: values.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect(),
+                version: 1,
+                created_by: actor.user_id,
+                created_at: now,
+                updated_at: now,
+                parent_item_id: parent,
+                archived: false,
+                auto_number: first_number + i as i64,
+            });
+        }
+        Ok(items)
+    }
+
+    async fn insert_items(&self, actor: &Actor, board: BoardId, items: &[Item], extra: Value) -> Result<(), ApiError> {
+        let writes = items.iter().cloned().map(BoardWrite::InsertItem).collect();
+        let events = items
+            .iter()
+            .map(|i| {
+                let mut payload = json!({"item": i});
+                if let (Some(p), Value::Object(extra)) = (payload.as_object_mut(), &extra) {
+                    p.extend(extra.clone());
+                }
+                NewEvent { kind: "item_created", actor: actor.user_id, item_id: Some(i.id), payload }
+            })
+            .collect();
+        self.commit(board, writes, events).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(board_id = %board))]
+    pub async fn create_item(&self, actor: &Actor, board: BoardId, req: CreateItemRequest) -> Result<Item, ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_content()?;
+        let parent = None;
+        let mut items = self.build_items_for(actor, &access, vec![req], parent).await?;
+        self.insert_items(actor, board, &items, json!({})).await?;
+        items.pop().ok_or_else(|| ApiError::internal("no item built"))
+    }
+
+    /// Creates up to [`BULK_LIMIT`] items in one transaction; one invalid item rejects all.
+    pub async fn create_items(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        reqs: Vec<CreateItemRequest>,
+    ) -> Result<Vec<Item>, ApiError> {
+        if reqs.is_empty() || reqs.len() > BULK_LIMIT {
+            return Err(ApiError::validation("items", "count", format!("send between 1 and {BULK_LIMIT} items")));
+        }
+        let access = self.access_for_write(actor, board).await?;
+        access.require_content()?;
+        let items = self.build_items_for(actor, &access, reqs, None).await?;
+        self.insert_items(actor, board, &items, json!({})).await?;
+        Ok(items)
+    }
+
+    pub async fn get_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
+        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        self.access(actor, item.board_id).await.map_err(|_| item_not_found())?;
+        Ok(item)
+    }
+
+    pub async fn list_items(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        group: Option<GroupId>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<Item>, ApiError> {
+        self.access(actor, board).await?;
+        let limit = crate::cursor::limit(limit)?;
+        let after: Option<String> = crate::cursor::decode(cursor)?;
+        let after = match after {
+            Some(text) => {
+                let (pos, id) =
+                    text.rsplit_once('|').ok_or_else(|| ApiError::new(ErrorCode::InvalidParameter, "bad cursor"))?;
+                let id: ItemId = id.parse().map_err(|_| ApiError::new(ErrorCode::InvalidParameter, "bad cursor"))?;
+                Some((pos.to_owned(), id))
+            }
+            None => None,
+        };
+        let rows = self.store.items(board, group, after, limit + 1).await?;
+        let (data, next_cursor) = crate::cursor::page(rows, limit, |i| format!("{}|{}", i.position, i.id));
+        Ok(Page { data, next_cursor })
+    }
+
+    /// Changes name, values, group or position. Values merge per column: only the columns
+    /// named change, so concurrent edits to different columns both survive. With
+    /// `expected_version` (or `If-Match`) the write is strict and a concurrent change is a
+    /// `409 version_conflict` carrying the current item.
+    #[tracing::instrument(skip_all, fields(item_id = %id))]
+    pub async fn update_item(
+        &self,
+        actor: &Actor,
+        id: ItemId,
+        req: UpdateItemRequest,
+        if_match: Option<i64>,
+    ) -> Result<Item, ApiError> {
+        let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
+        let first = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let access = self.access_for_write(actor, first.board_id).await.map_err(|e| {
+            if e.code == ErrorCode::BoardNotFound {
+                item_not_found()
+            } else {
+                e
+            }
+        })?;
+        access.require_content()?;
+        let columns = self.store.columns(first.board_id).await?;
+        let values = match &req.values {
+            Some(v) => self.normalize_values(&access.board, &columns, v).await?,
+            None => vec![],
+        };
+        let name = req.name.as_deref().map(|n| parse_name("name", n, 500)).transpose()?;
+        let group = match req.group_id {
+            Some(g) => Some(self.group_of(first.board_id, Some(g)).await?),
+            None => None,
+        };
+        let mut current = first;
+        for _ in 0..MERGE_RETRIES {
+            if let Some(v) = expected {
+                if v != current.version {
+                    return Err(conflict(&current));
+                }
+            }
+            let position = match &req.position {
+                Some(p) => {
+                    let state = self.engine.board(current.board_id, access.board.last_seq).await?;
+                    let guard = state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?;
+                    let target = group.unwrap_or(current.group_id);
+                    Some(placement::item_position(guard.items(), &[], target, current.parent_item_id, Some(p))?)
+                }
+                None => None,
+            };
+            let (next, event) = apply_changes(actor.user_id, &current, name.as_deref(), &values, group, position);
+            let Some(event) = event else { return Ok(current) };
+            match self
+                .commit(
+                    current.board_id,
+                    vec![BoardWrite::UpdateItem { item: next.clone(), expected_version: current.version }],
+                    vec![event],
+                )
+                .await
+            {
+                Ok(_) => return Ok(next),
+                Err(e) if e.code == ErrorCode::VersionConflict => {
+                    current = self.store.item(id).await?.ok_or_else(item_not_found)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(ApiError::unavailable("the item kept changing under this write; retry"))
+    }
+
+    async fn set_archived(&self, actor: &Actor, id: ItemId, archived: bool) -> Result<Item, ApiError> {
+        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
+        access.require_content()?;
+        if item.archived == archived {
+            return Ok(item);
+        }
+        let next = Item { archived, version: item.version + 1, updated_at: to_datetime(now_millis()), ..item.clone() };
+        let kind = if archived { "item_archived" } else { "item_restored" };
+        let event = NewEvent { kind, actor: actor.user_id, item_id: Some(id), payload: json!({"item": next}) };
+        self.commit(
+            item.board_id,
+            vec![BoardWrite::UpdateItem { item: next.clone(), expected_version: item.version }],
+            vec![event],
+        )
+        .await?;
+        Ok(next)
+    }
+
+    pub async fn archive_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
+        self.set_archived(actor, id, true).await
+    }
+
+    pub async fn restore_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
+        self.set_archived(actor, id, false).await
+    }
+
+    /// Deletes for good, with its subitems and updates.
+    pub async fn delete_item(&self, actor: &Actor, id: ItemId) -> Result<(), ApiError> {
+        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
+        access.require_content()?;
+        let event = NewEvent {
+            kind: "item_deleted",
+            actor: actor.user_id,
+            item_id: Some(id),
+            payload: json!({"item_id": id, "name": item.name}),
+        };
+        self.commit(item.board_id, vec![BoardWrite::DeleteItem(id)], vec![event]).await?;
+        Ok(())
+    }
+
+    /// A copy of the item (name, group, values) placed right after it.
+    pub async fn duplicate_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
+        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
+        access.require_content()?;
+        let req = CreateItemRequest {
+            name: item.name.clone(),
+            group_id: Some(item.group_id),
+            values: Some(item.values.clone()),
+            position: Some(Placement::Relative(sunday_types::board_api::RelativePlacement {
+                after: Some(item.id.to_string()),
+                before: None,
+                at: None,
+            })),
+        };
+        let mut built = self.build_items_for(actor, &access, vec![req], item.parent_item_id).await?;
+        self.insert_items(actor, item.board_id, &built, json!({"duplicated_from": id})).await?;
+        built.pop().ok_or_else(|| ApiError::internal("no item built"))
+    }
+}
+
+fn conflict(current: &Item) -> ApiError {
+    ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": current}))
+}
+
+/// Prefixes a bulk item's error with its index.
+fn annotate(mut e: ApiError, index: usize) -> ApiError {
+    let mut details = e.details.take().unwrap_or_else(|| json!({}));
+    if let Some(d) = details.as_object_mut() {
+        d.insert("index".into(), json!(index));
+    }
+    e.message = format!("item {index}: {}", e.message);
+    e.with_details(details)
+}
+
+/// The item after the changes, and the event describing them (`None` when nothing changes).
+fn apply_changes(
+    actor: UserId,
+    current: &Item,
+    name: Option<&str>,
+    values: &[(String, Option<Value>)],
+    group: Option<GroupId>,
+    position: Option<String>,
+) -> (Item, Option<NewEvent>) {
+    let mut next = current.clone();
+    let mut changes = vec![];
+    for (column, value) in values {
+        let old = current.values.get(column).cloned();
+        if old.as_ref() == value.as_ref() {
+            continue;
+        }
+        match value {
+            Some(v) => next.values.insert(column.clone(), v.clone()),
+            None => next.values.remove(column),
+        };
+        changes.push(json!({"column_id": column, "old": old, "new": value}));
+    }
+    let mut payload = Map::new();
+    if let Some(n) = name.filter(|n| *n != current.name) {
+        payload.insert("name".into(), json!({"old": current.name, "new": n}));
+        next.name = n.to_owned();
+    }
+    let moved_group = group.filter(|g| *g != current.group_id);
+    if let Some(g) = moved_group {
+        payload.insert("group".into(), json!({"from": current.group_id, "to": g}));
+        next.group_id = g;
+    }
+    let moved = position.filter(|p| *p != current.position);
+    if let Some(p) = &moved {
+        payload.insert("position".into(), json!({"from": current.position, "to": p}));
+        next.position = p.clone();
+    }
+    if changes.is_empty() && payload.is_empty() {
+        return (next, None);
+    }
+    let kind = if changes.is_empty() && !payload.contains_key("name") { "item_moved" } else { "item_updated" };
+    next.version = current.version + 1;
+    next.updated_at = to_datetime(now_millis());
+    payload.insert("changes".into(), Value::Array(changes));
+    payload.insert("version".into(), json!(next.version));
+    payload.insert("item".into(), json!(next));
+    (next.clone(), Some(NewEvent { kind, actor, item_id: Some(current.id), payload: Value::Object(payload) }))
+}

@@ -1,0 +1,97 @@
+//! `POST /boards/{id}/items/query` and the activity logs.
+
+use chrono::Utc;
+use sunday_domain::filter::{parse_filter, parse_sort, parse_tz, EvalContext};
+use sunday_engine::{GroupBy, Query};
+use sunday_types::{
+    board_api::{ActivityPage, GroupCountDto, QueryRequest, QueryResponse},
+    ApiError, BoardId, ErrorCode, ItemId,
+};
+
+use super::BoardService;
+use crate::Actor;
+
+impl BoardService {
+    /// Filters, sorts, counts and pages a board's items through the board engine.
+    #[tracing::instrument(skip_all, fields(board_id = %board))]
+    pub async fn query_items(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        req: QueryRequest,
+    ) -> Result<QueryResponse, ApiError> {
+        let access = self.access(actor, board).await?;
+        let columns = self.store.columns(board).await?;
+        let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, &columns)).transpose()?;
+        let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {
+            Some(s) => parse_sort(s, &columns)?,
+            None => vec![],
+        };
+        let group_by = match req.group_by.as_deref() {
+            None => None,
+            Some("group") => Some(GroupBy::Group),
+            Some(id) => {
+                Some(GroupBy::Column(columns.iter().find(|c| c.id.to_string() == id).cloned().ok_or_else(|| {
+                    ApiError::validation(
+                        "group_by",
+                        "unknown_column",
+                        format!("`group_by` is `group` or a column id; no column `{id}`"),
+                    )
+                })?))
+            }
+        };
+        let limit = crate::cursor::limit(req.limit)?;
+        let ctx = EvalContext { now: Utc::now(), tz: parse_tz(req.tz.as_deref())?, user: Some(actor.user_id) };
+        let query = Query { filter, sort, group_by, limit, cursor: req.cursor };
+        let state = self.engine.board(board, access.board.last_seq).await?;
+        let result = {
+            let guard = state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?;
+            sunday_engine::query::run(&guard, &query, &ctx)?
+        };
+        Ok(QueryResponse {
+            data: result.items,
+            next_cursor: result.next_cursor,
+            total: result.total,
+            groups: result.groups.into_iter().map(|g| GroupCountDto { key: g.key, count: g.count }).collect(),
+        })
+    }
+
+    /// A board's change log, newest first; `item` narrows it to one item.
+    pub async fn activity(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        item: Option<ItemId>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<ActivityPage, ApiError> {
+        self.access(actor, board).await?;
+        let limit = crate::cursor::limit(limit)?;
+        let before: Option<i64> = crate::cursor::decode(cursor)?;
+        let mut events = self.store.events_before(board, item, before, limit + 1).await?;
+        let next_cursor = if events.len() > limit {
+            events.truncate(limit);
+            events.last().map(|e| crate::cursor::encode(e.seq))
+        } else {
+            None
+        };
+        Ok(ActivityPage { data: events, next_cursor })
+    }
+
+    pub async fn item_activity(
+        &self,
+        actor: &Actor,
+        item: ItemId,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<ActivityPage, ApiError> {
+        let it = self.store.item(item).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
+        self.activity(actor, it.board_id, Some(item), cursor, limit).await.map_err(|e| {
+            if e.code == ErrorCode::BoardNotFound {
+                ApiError::of(ErrorCode::ItemNotFound)
+            } else {
+                e
+            }
+        })
+    }
+}

@@ -1,0 +1,376 @@
+//! Groups and columns: the board's structure. Changing a column's settings or type never
+//! silently corrupts values: a status label in use cannot disappear without a replacement,
+//! and a type change converts what it can and reports what it could not.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{json, Value};
+use sunday_domain::{
+    columns::{check_settings_change, convert_value, normalize_settings},
+    text::parse_name,
+};
+use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::{
+    board_api::{ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, UpdateColumnRequest, UpdateGroupRequest},
+    boards::{Column, ColumnType, Group, Item},
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, ColumnId, ErrorCode, GroupId,
+};
+
+use super::{placement, BoardService};
+use crate::Actor;
+
+const GROUP_COLORS: &[&str] = &[
+    "green", "orange", "red", "blue", "purple", "grey", "yellow", "pink", "teal", "navy", "brown", "lime", "sky",
+    "berry", "black", "peach",
+];
+
+fn parse_color(raw: Option<&str>, default: &str) -> Result<String, ApiError> {
+    let c = raw.unwrap_or(default).trim().to_lowercase();
+    let hex = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
+    if hex || GROUP_COLORS.contains(&c.as_str()) {
+        Ok(c)
+    } else {
+        Err(ApiError::validation(
+            "color",
+            "color",
+            format!("a colour is `#rrggbb` or one of {}", GROUP_COLORS.join(", ")),
+        ))
+    }
+}
+
+fn siblings<T>(rows: &[T], key: impl Fn(&T) -> (String, String)) -> Vec<(String, String)> {
+    let mut v: Vec<_> = rows.iter().map(key).collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+impl BoardService {
+    pub async fn create_group(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        req: CreateGroupRequest,
+    ) -> Result<Group, ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_structure()?;
+        let groups = self.store.groups(board, None).await?;
+        let position = placement::among(
+            &siblings(&groups, |g| (g.id.to_string(), g.position.clone())),
+            req.position.as_ref(),
+            "group",
+        )?;
+        let color = GROUP_COLORS[groups.len() % GROUP_COLORS.len()];
+        let group = Group {
+            id: GroupId::new(),
+            title: parse_name("title", &req.title, 255)?,
+            color: parse_color(req.color.as_deref(), color)?,
+            position,
+            collapsed: false,
+        };
+        let event =
+            NewEvent { kind: "group_created", actor: actor.user_id, item_id: None, payload: json!({"group": group}) };
+        self.commit(board, vec![BoardWrite::PutGroup { board, group: group.clone() }], vec![event]).await?;
+        Ok(group)
+    }
+
+    pub async fn update_group(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        id: GroupId,
+        req: UpdateGroupRequest,
+    ) -> Result<Group, ApiError> {
+        let access = self.access(actor, board).await?;
+        let groups = self.store.groups(board, Some(actor.user_id)).await?;
+        let mut group =
+            groups.iter().find(|g| g.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::GroupNotFound))?;
+        let mut writes = vec![];
+        if let Some(collapsed) = req.collapsed {
+            // Collapsing is a personal view preference: anyone who sees the board may.
+            writes.push(BoardWrite::SetCollapsed { user: actor.user_id, group: id, collapsed });
+            group.collapsed = collapsed;
+        }
+        let structural = req.title.is_some() || req.color.is_some() || req.position.is_some();
+        let mut events = vec![];
+        if structural {
+            actor.require_scope(sunday_types::dto::Scope::Write)?;
+            access.require_structure()?;
+            if let Some(t) = &req.title {
+                group.title = parse_name("title", t, 255)?;
+            }
+            if let Some(c) = &req.color {
+                group.color = parse_color(Some(c), "grey")?;
+            }
+            if let Some(p) = &req.position {
+                let others: Vec<Group> = groups.iter().filter(|g| g.id != id).cloned().collect();
+                group.position =
+                    placement::among(&siblings(&others, |g| (g.id.to_string(), g.position.clone())), Some(p), "group")?;
+            }
+            writes.push(BoardWrite::PutGroup { board, group: Group { collapsed: false, ..group.clone() } });
+            events.push(NewEvent {
+                kind: "group_updated",
+                actor: actor.user_id,
+                item_id: None,
+                payload: json!({"group": Group { collapsed: false, ..group.clone() }}),
+            });
+        } else {
+            actor.require_scope(sunday_types::dto::Scope::Read)?;
+        }
+        if !writes.is_empty() {
+            self.commit(board, writes, events).await?;
+        }
+        Ok(group)
+    }
+
+    /// Deletes a group; its items move to `move_to` or are archived.
+    pub async fn delete_group(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        id: GroupId,
+        move_to: Option<GroupId>,
+    ) -> Result<(), ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_structure()?;
+        let groups = self.store.groups(board, None).await?;
+        if !groups.iter().any(|g| g.id == id) {
+            return Err(ApiError::of(ErrorCode::GroupNotFound));
+        }
+        if groups.len() == 1 {
+            return Err(ApiError::validation("group_id", "last_group", "a board keeps at least one group"));
+        }
+        if let Some(target) = move_to {
+            if target == id || !groups.iter().any(|g| g.id == target) {
+                return Err(ApiError::validation(
+                    "move_items_to",
+                    "unknown_group",
+                    "move the items to another group of this board",
+                ));
+            }
+        }
+        let state = self.engine.board(board, access.board.last_seq).await?;
+        let items: Vec<Item> = state
+            .read()
+            .map_err(|_| ApiError::internal("board engine lock poisoned"))?
+            .items()
+            .iter()
+            .filter(|i| i.group_id == id)
+            .cloned()
+            .collect();
+        let now = to_datetime(now_millis());
+        let mut writes = vec![];
+        let mut events = vec![];
+        for item in items {
+            let mut next = Item { version: item.version + 1, updated_at: now, ..item.clone() };
+            let kind = match move_to {
+                Some(g) => {
+                    next.group_id = g;
+                    "item_moved"
+                }
+                None => {
+                    next.archived = true;
+                    "item_archived"
+                }
+            };
+            events.push(NewEvent {
+                kind,
+                actor: actor.user_id,
+                item_id: Some(item.id),
+                payload: json!({"item": next, "version": next.version}),
+            });
+            writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
+        }
+        writes.push(BoardWrite::DeleteGroup(id));
+        events.push(NewEvent {
+            kind: "group_deleted",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"group_id": id, "moved_to": move_to}),
+        });
+        self.commit(board, writes, events).await?;
+        Ok(())
+    }
+
+    pub async fn create_column(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        req: CreateColumnRequest,
+    ) -> Result<Column, ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_structure()?;
+        let columns = self.store.columns(board).await?;
+        if columns.len() >= 200 {
+            return Err(ApiError::validation("columns", "max_columns", "a board has at most 200 columns"));
+        }
+        let column = Column {
+            id: ColumnId::new(),
+            title: parse_name("title", &req.title, 255)?,
+            column_type: req.column_type,
+            settings: normalize_settings(req.column_type, req.settings.as_ref())?,
+            position: placement::among(
+                &siblings(&columns, |c| (c.id.to_string(), c.position.clone())),
+                req.position.as_ref(),
+                "column",
+            )?,
+            width: req.width,
+        };
+        let event = NewEvent {
+            kind: "column_created",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"column": column}),
+        };
+        self.commit(board, vec![BoardWrite::PutColumn { board, column: column.clone() }], vec![event]).await?;
+        Ok(column)
+    }
+
+    /// Renames, moves, resizes, reconfigures or retypes a column, rewriting the values that
+    /// must change in the same transaction.
+    pub async fn update_column(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        id: ColumnId,
+        req: UpdateColumnRequest,
+    ) -> Result<ColumnChangeReport, ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_structure()?;
+        let columns = self.store.columns(board).await?;
+        let current =
+            columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
+        let mut next = current.clone();
+        if let Some(t) = &req.title {
+            next.title = parse_name("title", t, 255)?;
+        }
+        if let Some(w) = req.width {
+            next.width = Some(w.clamp(40, 2000));
+        }
+        if let Some(p) = &req.position {
+            let others: Vec<Column> = columns.iter().filter(|c| c.id != id).cloned().collect();
+            next.position =
+                placement::among(&siblings(&others, |c| (c.id.to_string(), c.position.clone())), Some(p), "column")?;
+        }
+        let new_type = req.column_type.unwrap_or(current.column_type);
+        if new_type != current.column_type || req.settings.is_some() {
+            let settings = if new_type != current.column_type && req.settings.is_none() {
+                normalize_settings(new_type, None)?
+            } else {
+                normalize_settings(new_type, req.settings.as_ref())?
+            };
+            next.column_type = new_type;
+            next.settings = settings;
+        }
+        let state = self.engine.board(board, access.board.last_seq).await?;
+        let items: Vec<Item> =
+            state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?.items().to_vec();
+        let key = id.to_string();
+        let replacements = req.replacements.clone().unwrap_or_default();
+        let (mut converted, mut not_converted) = (0usize, 0usize);
+        let mut rewrites: Vec<(Item, Option<Value>)> = vec![];
+        if new_type != current.column_type {
+            for item in items.iter().filter(|i| i.values.contains_key(&key)) {
+                let v = &item.values[&key];
+                let out = convert_value(v, &current, &next);
+                if out.is_some() {
+                    converted += 1
+                } else {
+                    not_converted += 1
+                }
+                rewrites.push((item.clone(), out));
+            }
+        } else if matches!(current.column_type, ColumnType::Status | ColumnType::Dropdown) && req.settings.is_some() {
+            let used: HashSet<String> = items.iter().filter_map(|i| i.values.get(&key)).flat_map(label_ids).collect();
+            check_settings_change(&current, &next.settings, &used, &replacements)?;
+            for item in items.iter().filter(|i| {
+                i.values.get(&key).is_some_and(|v| label_ids(v).iter().any(|l| replacements.contains_key(l)))
+            }) {
+                rewrites.push((item.clone(), Some(replace_labels(&item.values[&key], &replacements))));
+                converted += 1;
+            }
+        }
+        let now = to_datetime(now_millis());
+        let mut writes: Vec<BoardWrite> = rewrites
+            .into_iter()
+            .map(|(item, value)| {
+                let mut n = Item { version: item.version + 1, updated_at: now, ..item.clone() };
+                match value {
+                    Some(v) => n.values.insert(key.clone(), v),
+                    None => n.values.remove(&key),
+                };
+                BoardWrite::UpdateItem { item: n, expected_version: item.version }
+            })
+            .collect();
+        let reload = !writes.is_empty();
+        writes.push(BoardWrite::PutColumn { board, column: next.clone() });
+        let event = NewEvent {
+            kind: "column_updated",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"column": next, "previous": current, "converted": converted, "not_converted": not_converted, "reload": reload}),
+        };
+        self.commit(board, writes, vec![event]).await?;
+        Ok(ColumnChangeReport { column: next, converted, not_converted })
+    }
+
+    /// Deletes a column and its values.
+    pub async fn delete_column(&self, actor: &Actor, board: BoardId, id: ColumnId) -> Result<(), ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_structure()?;
+        let columns = self.store.columns(board).await?;
+        let column =
+            columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
+        let key = id.to_string();
+        let state = self.engine.board(board, access.board.last_seq).await?;
+        let now = to_datetime(now_millis());
+        let mut writes: Vec<BoardWrite> = state
+            .read()
+            .map_err(|_| ApiError::internal("board engine lock poisoned"))?
+            .items()
+            .iter()
+            .filter(|i| i.values.contains_key(&key))
+            .map(|item| {
+                let mut n = Item { version: item.version + 1, updated_at: now, ..item.clone() };
+                n.values.remove(&key);
+                BoardWrite::UpdateItem { item: n, expected_version: item.version }
+            })
+            .collect();
+        let reload = !writes.is_empty();
+        writes.push(BoardWrite::DeleteColumn(id));
+        let event = NewEvent {
+            kind: "column_deleted",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"column": column, "reload": reload}),
+        };
+        self.commit(board, writes, vec![event]).await?;
+        Ok(())
+    }
+}
+
+/// The label or option ids a status or dropdown value uses.
+fn label_ids(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        _ => vec![],
+    }
+}
+
+fn replace_labels(v: &Value, map: &HashMap<String, String>) -> Value {
+    let swap = |s: &str| map.get(s).cloned().unwrap_or_else(|| s.to_owned());
+    match v {
+        Value::String(s) => Value::String(swap(s)),
+        Value::Array(a) => {
+            let mut out: Vec<Value> = vec![];
+            for x in a.iter().filter_map(|x| x.as_str()).map(swap) {
+                if !out.iter().any(|o| o.as_str() == Some(x.as_str())) {
+                    out.push(Value::String(x));
+                }
+            }
+            Value::Array(out)
+        }
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,98 @@
+//! Subitems: items of a hidden child board with its own columns, created with the first
+//! subitem. The child board inherits the parent board's permissions.
+
+use serde_json::json;
+use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::{
+    board_api::CreateItemRequest,
+    boards::{Board, Item},
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, ErrorCode, ItemId,
+};
+
+use super::{templates, BoardService};
+use crate::Actor;
+
+impl BoardService {
+    pub async fn subitems(&self, actor: &Actor, parent: ItemId) -> Result<Vec<Item>, ApiError> {
+        let item = self.get_item(actor, parent).await?;
+        let _ = item;
+        Ok(self.store.subitems(parent).await?)
+    }
+
+    pub async fn create_subitem(
+        &self,
+        actor: &Actor,
+        parent: ItemId,
+        mut req: CreateItemRequest,
+    ) -> Result<Item, ApiError> {
+        let item = self.store.item(parent).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
+        if item.parent_item_id.is_some() {
+            return Err(ApiError::validation("item_id", "nested_subitem", "subitems cannot have subitems"));
+        }
+        let access =
+            self.access_for_write(actor, item.board_id).await.map_err(|_| ApiError::of(ErrorCode::ItemNotFound))?;
+        access.require_content()?;
+        let sub_board = match access.board.subitem_board_id {
+            Some(b) => b,
+            None => self.create_subitem_board(actor, &access.board).await?,
+        };
+        let sub_access = self.access_for_write(actor, sub_board).await?;
+        req.group_id = None;
+        let mut built = self.build_subitems(actor, &sub_access, req, parent).await?;
+        let created = built.pop().ok_or_else(|| ApiError::internal("no subitem built"))?;
+        let event = NewEvent {
+            kind: "item_created",
+            actor: actor.user_id,
+            item_id: Some(created.id),
+            payload: json!({"item": created}),
+        };
+        self.commit(sub_board, vec![BoardWrite::InsertItem(created.clone())], vec![event]).await?;
+        Ok(created)
+    }
+
+    async fn build_subitems(
+        &self,
+        actor: &Actor,
+        access: &super::Access,
+        req: CreateItemRequest,
+        parent: ItemId,
+    ) -> Result<Vec<Item>, ApiError> {
+        self.build_items_for(actor, access, vec![req], Some(parent)).await
+    }
+
+    async fn create_subitem_board(&self, actor: &Actor, parent: &Board) -> Result<BoardId, ApiError> {
+        let now = to_datetime(now_millis());
+        let sub = Board {
+            id: BoardId::new(),
+            name: format!("Subitems of {}", parent.name).chars().take(200).collect(),
+            description: String::new(),
+            version: 1,
+            last_seq: 0,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+            subitem_board_id: None,
+            parent_board_id: Some(parent.id),
+            permission: None,
+            columns: vec![],
+            groups: vec![],
+            ..parent.clone()
+        };
+        let (columns, groups, _) = templates::subitems().build(sub.id, actor.user_id, now)?;
+        let mut linked = parent.clone();
+        linked.subitem_board_id = Some(sub.id);
+        let mut writes = vec![BoardWrite::InsertBoard(sub.clone())];
+        writes.extend(groups.into_iter().map(|group| BoardWrite::PutGroup { board: sub.id, group }));
+        writes.extend(columns.into_iter().map(|column| BoardWrite::PutColumn { board: sub.id, column }));
+        writes.push(BoardWrite::UpdateBoard { board: linked, expected_version: parent.version });
+        let event = NewEvent {
+            kind: "board_updated",
+            actor: actor.user_id,
+            item_id: None,
+            payload: json!({"subitem_board_id": sub.id}),
+        };
+        self.commit(parent.id, writes, vec![event]).await?;
+        Ok(sub.id)
+    }
+}

@@ -1,0 +1,156 @@
+//! Updates: comments on items with replies and `@[user_id]` mentions, edited and deleted by
+//! their author.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use sunday_domain::text::parse_text;
+use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::{
+    boards::Update,
+    time::{now_millis, to_datetime},
+    ApiError, ErrorCode, ItemId, UpdateId, UserId,
+};
+
+use super::BoardService;
+use crate::Actor;
+
+/// The user ids mentioned as `@[uuid]`, in order of first appearance.
+pub fn mentions(body: &str) -> Vec<UserId> {
+    let mut seen = BTreeSet::new();
+    let mut out = vec![];
+    for part in body.split("@[").skip(1) {
+        if let Some((id, _)) = part.split_once(']') {
+            if let Ok(u) = id.trim().parse::<UserId>() {
+                if seen.insert(u) {
+                    out.push(u);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn parse_body(body: &str) -> Result<String, ApiError> {
+    if body.trim().is_empty() {
+        return Err(ApiError::validation("body", "required", "an update needs some text"));
+    }
+    parse_text("body", body, 20_000)
+}
+
+impl BoardService {
+    /// Top-level updates, newest first, each with its replies oldest first.
+    pub async fn updates(&self, actor: &Actor, item: ItemId) -> Result<Vec<Update>, ApiError> {
+        self.get_item(actor, item).await?;
+        let all = self.store.updates(item).await?;
+        let (mut top, replies): (Vec<Update>, Vec<Update>) = all.into_iter().partition(|u| u.parent_id.is_none());
+        for r in replies {
+            if let Some(parent) = top.iter_mut().find(|t| Some(t.id) == r.parent_id) {
+                parent.replies.push(r);
+            }
+        }
+        top.reverse();
+        Ok(top)
+    }
+
+    async fn write_update(
+        &self,
+        actor: &Actor,
+        item: ItemId,
+        parent: Option<UpdateId>,
+        body: &str,
+    ) -> Result<Update, ApiError> {
+        let it = self.store.item(item).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
+        let access =
+            self.access_for_write(actor, it.board_id).await.map_err(|_| ApiError::of(ErrorCode::ItemNotFound))?;
+        access.require_content()?;
+        let body = parse_body(body)?;
+        let mut mentioned = vec![];
+        for u in mentions(&body) {
+            if self.directory.role_in(access.board.org_id, u).await?.is_some() {
+                mentioned.push(u);
+            }
+        }
+        let update = Update {
+            id: UpdateId::new(),
+            item_id: item,
+            board_id: it.board_id,
+            parent_id: parent,
+            author: actor.user_id,
+            body,
+            mentions: mentioned,
+            created_at: to_datetime(now_millis()),
+            edited_at: None,
+            replies: vec![],
+        };
+        let event = NewEvent {
+            kind: "update_posted",
+            actor: actor.user_id,
+            item_id: Some(item),
+            payload: json!({"update": update}),
+        };
+        self.commit(it.board_id, vec![BoardWrite::PutUpdate(update.clone())], vec![event]).await?;
+        Ok(update)
+    }
+
+    pub async fn post_update(&self, actor: &Actor, item: ItemId, body: &str) -> Result<Update, ApiError> {
+        self.write_update(actor, item, None, body).await
+    }
+
+    pub async fn reply(&self, actor: &Actor, to: UpdateId, body: &str) -> Result<Update, ApiError> {
+        let parent = self.store.update(to).await?.ok_or_else(|| ApiError::of(ErrorCode::UpdateNotFound))?;
+        self.get_item(actor, parent.item_id).await.map_err(|_| ApiError::of(ErrorCode::UpdateNotFound))?;
+        let root = parent.parent_id.unwrap_or(parent.id);
+        self.write_update(actor, parent.item_id, Some(root), body).await
+    }
+
+    async fn own_update(&self, actor: &Actor, id: UpdateId) -> Result<Update, ApiError> {
+        let update = self.store.update(id).await?.ok_or_else(|| ApiError::of(ErrorCode::UpdateNotFound))?;
+        self.get_item(actor, update.item_id).await.map_err(|_| ApiError::of(ErrorCode::UpdateNotFound))?;
+        actor.require_scope(sunday_types::dto::Scope::Write)?;
+        if update.author != actor.user_id {
+            return Err(ApiError::new(ErrorCode::Forbidden, "only its author edits or deletes an update"));
+        }
+        Ok(update)
+    }
+
+    pub async fn edit_update(&self, actor: &Actor, id: UpdateId, body: &str) -> Result<Update, ApiError> {
+        let current = self.own_update(actor, id).await?;
+        let body = parse_body(body)?;
+        let next =
+            Update { mentions: mentions(&body), body, edited_at: Some(to_datetime(now_millis())), ..current.clone() };
+        let event = NewEvent {
+            kind: "update_edited",
+            actor: actor.user_id,
+            item_id: Some(current.item_id),
+            payload: json!({"update": next}),
+        };
+        self.commit(current.board_id, vec![BoardWrite::PutUpdate(next.clone())], vec![event]).await?;
+        Ok(next)
+    }
+
+    pub async fn delete_update(&self, actor: &Actor, id: UpdateId) -> Result<(), ApiError> {
+        let current = self.own_update(actor, id).await?;
+        let event = NewEvent {
+            kind: "update_deleted",
+            actor: actor.user_id,
+            item_id: Some(current.item_id),
+            payload: json!({"update_id": id}),
+        };
+        self.commit(current.board_id, vec![BoardWrite::DeleteUpdate(id)], vec![event]).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_parsed_once_in_order() {
+        let a = UserId::new();
+        let b = UserId::new();
+        let body = format!("hi @[{a}] and @[{b}], again @[{a}]; not @[nope] or @[{a}");
+        assert_eq!(mentions(&body), vec![a, b]);
+    }
+}

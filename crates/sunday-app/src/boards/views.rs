@@ -1,0 +1,146 @@
+//! Saved views: a named filter, sort, grouping, hidden columns and per-type settings (the
+//! kanban's lane column…) on a board.
+
+use serde_json::{json, Value};
+use sunday_domain::{
+    filter::{parse_filter, parse_sort},
+    text::parse_name,
+};
+use sunday_store::BoardWrite;
+use sunday_types::{
+    board_api::{CreateViewRequest, UpdateViewRequest},
+    boards::{Column, ColumnType, View, ViewType},
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, ErrorCode, ViewId,
+};
+
+use super::BoardService;
+use crate::Actor;
+
+fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
+    if let Some(f) = v.filter.as_ref().filter(|f| !f.is_null()) {
+        parse_filter(f, columns)?;
+    }
+    if let Some(s) = v.sort.as_ref().filter(|s| !s.is_null()) {
+        parse_sort(s, columns)?;
+    }
+    let column = |id: &str| columns.iter().find(|c| c.id.to_string() == id);
+    if let Some(g) = v.group_by.as_deref() {
+        if g != "group" && column(g).is_none() {
+            return Err(ApiError::validation(
+                "group_by",
+                "unknown_column",
+                "`group_by` is `group` or a column id of this board",
+            ));
+        }
+    }
+    if let Some(h) = v.hidden_columns.iter().find(|h| !columns.iter().any(|c| c.id == **h)) {
+        return Err(ApiError::validation("hidden_columns", "unknown_column", format!("no column `{h}` on this board")));
+    }
+    if !v.settings.is_object() {
+        return Err(ApiError::validation("settings", "type", "`settings` is an object"));
+    }
+    if v.view_type == ViewType::Kanban {
+        if let Some(lane) = v.settings.get("lane_column") {
+            let ok = lane
+                .as_str()
+                .and_then(column)
+                .is_some_and(|c| matches!(c.column_type, ColumnType::Status | ColumnType::Dropdown));
+            if !ok {
+                return Err(ApiError::validation(
+                    "settings.lane_column",
+                    "lane_column",
+                    "a kanban's lanes come from a status or dropdown column",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl BoardService {
+    pub async fn views(&self, actor: &Actor, board: BoardId) -> Result<Vec<View>, ApiError> {
+        self.access(actor, board).await?;
+        Ok(self.store.views(board).await?)
+    }
+
+    pub async fn view(&self, actor: &Actor, id: ViewId) -> Result<View, ApiError> {
+        let view = self.store.view(id).await?.ok_or_else(|| ApiError::of(ErrorCode::ViewNotFound))?;
+        self.access(actor, view.board_id).await.map_err(|_| ApiError::of(ErrorCode::ViewNotFound))?;
+        Ok(view)
+    }
+
+    pub async fn create_view(&self, actor: &Actor, board: BoardId, req: CreateViewRequest) -> Result<View, ApiError> {
+        let access = self.access_for_write(actor, board).await?;
+        access.require_content()?;
+        let now = to_datetime(now_millis());
+        let view = View {
+            id: ViewId::new(),
+            board_id: board,
+            name: parse_name("name", &req.name, 100)?,
+            view_type: req.view_type,
+            filter: req.filter.filter(|f| !f.is_null()),
+            sort: req.sort.filter(|s| !s.is_null()),
+            group_by: req.group_by,
+            hidden_columns: req.hidden_columns.unwrap_or_default(),
+            settings: req.settings.unwrap_or_else(|| json!({})),
+            version: 1,
+            created_by: actor.user_id,
+            created_at: now,
+            updated_at: now,
+        };
+        check(&self.store.columns(board).await?, &view)?;
+        self.commit(board, vec![BoardWrite::PutView(view.clone())], vec![]).await?;
+        Ok(view)
+    }
+
+    pub async fn update_view(
+        &self,
+        actor: &Actor,
+        id: ViewId,
+        req: UpdateViewRequest,
+        if_match: Option<i64>,
+    ) -> Result<View, ApiError> {
+        let current = self.view(actor, id).await?;
+        let access = self.access_for_write(actor, current.board_id).await?;
+        access.require_content()?;
+        if let Some(v) = crate::workspaces::expected_version(if_match, req.expected_version)? {
+            if v != current.version {
+                return Err(ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": current})));
+            }
+        }
+        let mut next = current.clone();
+        if let Some(n) = &req.name {
+            next.name = parse_name("name", n, 100)?;
+        }
+        next.view_type = req.view_type.unwrap_or(next.view_type);
+        if let Some(f) = req.filter {
+            next.filter = f.filter(|f: &Value| !f.is_null());
+        }
+        if let Some(s) = req.sort {
+            next.sort = s.filter(|s: &Value| !s.is_null());
+        }
+        if let Some(g) = req.group_by {
+            next.group_by = g;
+        }
+        if let Some(h) = req.hidden_columns {
+            next.hidden_columns = h;
+        }
+        if let Some(s) = req.settings {
+            next.settings = s;
+        }
+        next.version += 1;
+        next.updated_at = to_datetime(now_millis());
+        check(&self.store.columns(current.board_id).await?, &next)?;
+        self.commit(current.board_id, vec![BoardWrite::PutView(next.clone())], vec![]).await?;
+        Ok(next)
+    }
+
+    pub async fn delete_view(&self, actor: &Actor, id: ViewId) -> Result<(), ApiError> {
+        let current = self.view(actor, id).await?;
+        let access = self.access_for_write(actor, current.board_id).await?;
+        access.require_content()?;
+        self.commit(current.board_id, vec![BoardWrite::DeleteView(id)], vec![]).await?;
+        Ok(())
+    }
+}

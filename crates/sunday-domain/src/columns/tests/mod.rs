@@ -1,0 +1,50 @@
+//! Tests of column settings, values and conversions, with shared fixtures.
+
+mod convert;
+mod props;
+mod settings;
+mod values;
+
+use serde_json::Value;
+use sunday_types::boards::{Column, ColumnType};
+use sunday_types::{ColumnId, ErrorCode};
+
+use super::*;
+
+/// A column of `ty` titled after its type, with `settings` normalized.
+fn column(ty: ColumnType, settings: Value) -> Column {
+    Column {
+        id: ColumnId::new(),
+        title: format!("My {}", ty.as_str()),
+        column_type: ty,
+        settings: normalize_settings(ty, Some(&settings)).unwrap(),
+        position: "V".into(),
+        width: None,
+    }
+}
+
+/// Normalizes `raw` for `col`, accepting any user, expecting success.
+fn ok(col: &Column, raw: Value) -> Option<Value> {
+    normalize_value(col, &raw, &ANY_USER).unwrap_or_else(|e| panic!("{raw} refused: {e}"))
+}
+
+/// Normalizes `raw` for `col`, expecting a refusal; checks the error names the column and
+/// returns its rule.
+fn rule(col: &Column, raw: Value) -> String {
+    let e = normalize_value(col, &raw, &ANY_USER).expect_err(&format!("{raw} accepted"));
+    assert_eq!(e.code, ErrorCode::ValidationFailed);
+    assert!(e.message.contains(&col.title), "message does not name the column: {}", e.message);
+    let d = e.details.unwrap();
+    assert_eq!(d["column_id"], col.id.to_string());
+    assert_eq!(d["column"], col.title);
+    d["rule"].as_str().unwrap().to_owned()
+}
+
+/// The rule of a refused settings value.
+fn settings_rule(ty: ColumnType, settings: Value) -> String {
+    let e = normalize_settings(ty, Some(&settings)).expect_err(&format!("{settings} accepted"));
+    assert_eq!(e.code, ErrorCode::ValidationFailed);
+    let d = e.details.unwrap();
+    assert_eq!(d["field"], "settings");
+    d["rule"].as_str().unwrap().to_owned()
+}

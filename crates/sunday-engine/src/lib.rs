@@ -1,0 +1,179 @@
+//! The board engine: boards held in memory, kept current from the event log, answering
+//! filtered, sorted, grouped and paginated queries without touching the store.
+//!
+//! A board is loaded on first use (all live items, with the `last_seq` they reflect) and then
+//! follows its events in `seq` order: items are upserted or removed from the snapshot each
+//! item event carries; an event marked `reload` (a column type change, a label replacement)
+//! or a gap in the sequence makes the board reload. Before answering, a query catches the
+//! board up to the `last_seq` its caller read from the store, so a client always reads its
+//! own writes even when the bus is behind. Memory is bounded by an item budget with
+//! least-recently-used eviction; an evicted board is simply loaded again.
+//!
+//! Filter and sort semantics are the domain crate's (`sunday_domain::filter`), evaluated here
+//! over decoded items; [`query`] is the one place queries run.
+
+mod board;
+pub mod cursor;
+pub mod query;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, RwLock},
+};
+
+use sunday_bus::{Bus, SharedEvent};
+use sunday_store::{Store, StoreResult};
+use sunday_types::{boards::BoardEvent, BoardId};
+
+pub use board::BoardState;
+pub use query::{GroupBy, GroupCount, Query, QueryResult};
+
+/// How many events to read from the log per catch-up round trip.
+const CATCH_UP_PAGE: usize = 1000;
+
+struct Slot {
+    state: Arc<RwLock<BoardState>>,
+    last_used: u64,
+}
+
+pub struct Engine {
+    store: Arc<dyn Store>,
+    boards: Mutex<HashMap<BoardId, Slot>>,
+    max_items: usize,
+    clock: std::sync::atomic::AtomicU64,
+}
+
+impl Engine {
+    /// An engine keeping at most about `max_items` items in memory across boards.
+    pub fn new(store: Arc<dyn Store>, max_items: usize) -> Arc<Engine> {
+        Arc::new(Engine { store, boards: Mutex::new(HashMap::new()), max_items, clock: Default::default() })
+    }
+
+    /// Follows the bus in the background, applying each event to the board it concerns if
+    /// that board is loaded.
+    pub fn follow(self: &Arc<Self>, bus: &Bus) -> tokio::task::JoinHandle<()> {
+        let mut rx = bus.subscribe();
+        let engine = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                match rx.recv().await {
+                    Ok(event) => match engine.upgrade() {
+                        Some(e) => e.apply(&event),
+                        None => return,
+                    },
+                    // Missed events are found as gaps and caught up from the log at the next
+                    // query; nothing is lost.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(missed = n, "board engine lagged behind the bus");
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        })
+    }
+
+    /// Applies one committed event to its board, when loaded.
+    pub fn apply(&self, event: &SharedEvent) {
+        let state = self.boards.lock().ok().and_then(|b| b.get(&event.board_id).map(|s| s.state.clone()));
+        if let Some(state) = state {
+            if let Ok(mut s) = state.write() {
+                s.apply(event);
+            }
+        }
+    }
+
+    /// Forgets a board (deleted, or to force a reload).
+    pub fn evict(&self, board: BoardId) {
+        if let Ok(mut b) = self.boards.lock() {
+            b.remove(&board);
+        }
+    }
+
+    /// The board's state, loaded and caught up to at least `last_seq`.
+    pub async fn board(&self, board: BoardId, last_seq: i64) -> StoreResult<Arc<RwLock<BoardState>>> {
+        let tick = self.clock.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let existing = self.boards.lock().ok().and_then(|mut b| {
+            b.get_mut(&board).map(|s| {
+                s.last_used = tick;
+                s.state.clone()
+            })
+        });
+        let state = match existing {
+            Some(s) => s,
+            None => self.load(board, tick).await?,
+        };
+        self.catch_up(board, &state, last_seq).await?;
+        Ok(state)
+    }
+
+    async fn load(&self, board: BoardId, tick: u64) -> StoreResult<Arc<RwLock<BoardState>>> {
+        // Read the position in the log first: items loaded afterwards reflect at least it,
+        // and replaying events already reflected is harmless (upserts of newer snapshots).
+        let last_seq = self.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
+        let items = self.store.all_items(board).await?;
+        let state = Arc::new(RwLock::new(BoardState::new(items, last_seq)));
+        if let Ok(mut boards) = self.boards.lock() {
+            boards.insert(board, Slot { state: state.clone(), last_used: tick });
+            self.enforce_budget(&mut boards, board);
+        }
+        Ok(state)
+    }
+
+    async fn catch_up(&self, board: BoardId, state: &Arc<RwLock<BoardState>>, target: i64) -> StoreResult<()> {
+        loop {
+            let (current, broken) = match state.read() {
+                Ok(s) => (s.last_seq(), s.needs_reload()),
+                Err(_) => (0, true),
+            };
+            if broken {
+                // As in `load`: the log position first, then the items.
+                let last_seq = self.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
+                let items = self.store.all_items(board).await?;
+                if let Ok(mut s) = state.write() {
+                    *s = BoardState::new(items, last_seq);
+                }
+                continue;
+            }
+            if current >= target {
+                return Ok(());
+            }
+            let events: Vec<BoardEvent> = self.store.events_after(board, current, CATCH_UP_PAGE).await?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            if let Ok(mut s) = state.write() {
+                for e in &events {
+                    s.apply(e);
+                }
+            }
+        }
+    }
+
+    fn enforce_budget(&self, boards: &mut HashMap<BoardId, Slot>, keep: BoardId) {
+        let size = |s: &Slot| s.state.read().map(|b| b.len()).unwrap_or(0);
+        let mut total: usize = boards.values().map(size).sum();
+        while total > self.max_items {
+            let victim = boards
+                .iter()
+                .filter(|(id, _)| **id != keep)
+                .min_by_key(|(_, s)| s.last_used)
+                .map(|(id, s)| (*id, size(s)));
+            match victim {
+                Some((id, n)) => {
+                    boards.remove(&id);
+                    total -= n;
+                    tracing::debug!(board_id = %id, items = n, "board engine evicted a board");
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Boards and items held, for metrics.
+    pub fn stats(&self) -> (usize, usize) {
+        self.boards
+            .lock()
+            .map(|b| (b.len(), b.values().map(|s| s.state.read().map(|x| x.len()).unwrap_or(0)).sum()))
+            .unwrap_or((0, 0))
+    }
+}

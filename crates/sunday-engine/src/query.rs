@@ -1,0 +1,90 @@
+//! Running a query over a board's items: filter, count, group counts, sort, and a keyset page.
+
+use std::collections::BTreeMap;
+
+use crate::{cursor, BoardState};
+use serde::Serialize;
+use serde_json::Value;
+use sunday_domain::filter::{self, EvalContext, Filter, SortKey};
+use sunday_types::{
+    boards::{ColumnType, Item},
+    ApiError,
+};
+
+/// What to group counts by.
+#[derive(Clone, Debug)]
+pub enum GroupBy {
+    Group,
+    Column(sunday_types::boards::Column),
+}
+
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub filter: Option<Filter>,
+    pub sort: Vec<SortKey>,
+    pub group_by: Option<GroupBy>,
+    pub limit: usize,
+    pub cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupCount {
+    pub key: String,
+    pub count: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct QueryResult {
+    pub items: Vec<Item>,
+    pub next_cursor: Option<String>,
+    /// Items matching the filter (all pages).
+    pub total: usize,
+    pub groups: Vec<GroupCount>,
+}
+
+/// Filters, counts and sorts the board's items and cuts the page after the cursor. Without
+/// sort keys items keep their board order (position, then id), which `compare` falls back to.
+pub fn run(board: &BoardState, q: &Query, ctx: &EvalContext) -> Result<QueryResult, ApiError> {
+    let mut matched: Vec<&Item> = match &q.filter {
+        Some(f) => board.items().iter().filter(|i| filter::matches(f, i, ctx)).collect(),
+        None => board.items().iter().collect(),
+    };
+    let total = matched.len();
+    let groups = q.group_by.as_ref().map(|g| count_groups(&matched, g)).unwrap_or_default();
+    matched.sort_by(|a, b| filter::compare(a, b, &q.sort));
+    let start = match &q.cursor {
+        Some(c) => {
+            let mark = cursor::decode(c)?;
+            matched.partition_point(|i| filter::compare(i, &mark, &q.sort) != std::cmp::Ordering::Greater)
+        }
+        None => 0,
+    };
+    let page: Vec<Item> = matched.iter().skip(start).take(q.limit).map(|i| (*i).clone()).collect();
+    let next_cursor =
+        if start + page.len() < matched.len() { page.last().map(|i| cursor::encode(i, &q.sort)) } else { None };
+    Ok(QueryResult { items: page, next_cursor, total, groups })
+}
+
+fn count_groups(items: &[&Item], by: &GroupBy) -> Vec<GroupCount> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for item in items {
+        match by {
+            GroupBy::Group => *counts.entry(item.group_id.to_string()).or_default() += 1,
+            GroupBy::Column(col) => match item.values.get(&col.id.to_string()) {
+                None => *counts.entry(String::new()).or_default() += 1,
+                Some(Value::Array(vs))
+                    if matches!(col.column_type, ColumnType::People | ColumnType::Dropdown | ColumnType::Tags) =>
+                {
+                    if vs.is_empty() {
+                        *counts.entry(String::new()).or_default() += 1;
+                    }
+                    for v in vs {
+                        *counts.entry(cursor::group_key(v)).or_default() += 1;
+                    }
+                }
+                Some(v) => *counts.entry(cursor::group_key(v)).or_default() += 1,
+            },
+        }
+    }
+    counts.into_iter().map(|(key, count)| GroupCount { key, count }).collect()
+}

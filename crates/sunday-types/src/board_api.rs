@@ -1,0 +1,313 @@
+//! Request and response bodies of the boards API. Requests reject unknown fields.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use crate::{
+    boards::{BoardEvent, BoardKind, BoardPermission, ColumnType, Item, ViewType},
+    ids::*,
+};
+
+/// Where to put a row: a raw fractional-index key, or next to another row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Placement {
+    /// A position key (from the API, or computed by the client).
+    Key(String),
+    /// Before or after a sibling (same kind of row: item, group or column), or at the
+    /// `top`/`bottom`.
+    Relative(RelativePlacement),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelativePlacement {
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// `top` or `bottom`.
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBoardRequest {
+    pub name: String,
+    pub workspace_id: WorkspaceId,
+    pub kind: Option<BoardKind>,
+    pub description: Option<String>,
+    /// A built-in template (`GET /templates`): `project_tracker`, `crm_pipeline`,
+    /// `bug_tracker`, `content_calendar`.
+    pub template: Option<String>,
+    pub default_permission: Option<BoardPermission>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBoardRequest {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<BoardKind>,
+    pub default_permission: Option<BoardPermission>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateBoardRequest {
+    pub name: Option<String>,
+    pub workspace_id: Option<WorkspaceId>,
+    /// Copy the items too (default true).
+    pub with_items: Option<bool>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BoardMember {
+    pub user_id: UserId,
+    pub permission: BoardPermission,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutBoardMemberRequest {
+    pub permission: BoardPermission,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroupRequest {
+    pub title: String,
+    pub color: Option<String>,
+    pub position: Option<Placement>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGroupRequest {
+    pub title: Option<String>,
+    pub color: Option<String>,
+    pub position: Option<Placement>,
+    /// Collapse or expand it for you.
+    pub collapsed: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteGroupParams {
+    /// Move the group's items to this group; without it they are archived.
+    pub move_items_to: Option<GroupId>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateColumnRequest {
+    pub title: String,
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    #[schema(value_type = Object)]
+    pub settings: Option<Value>,
+    pub position: Option<Placement>,
+    pub width: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateColumnRequest {
+    pub title: Option<String>,
+    /// Change the type; values convert where a conversion is defined.
+    #[serde(rename = "type")]
+    pub column_type: Option<ColumnType>,
+    #[schema(value_type = Object)]
+    pub settings: Option<Value>,
+    /// For removed status labels or dropdown options still in use: old id → new id.
+    pub replacements: Option<std::collections::HashMap<String, String>>,
+    pub position: Option<Placement>,
+    pub width: Option<u32>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ColumnChangeReport {
+    pub column: crate::boards::Column,
+    /// Items whose value was converted to the new type.
+    pub converted: usize,
+    /// Items whose value could not be converted and was cleared.
+    pub not_converted: usize,
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateItemRequest {
+    pub name: String,
+    pub group_id: Option<GroupId>,
+    #[schema(value_type = Object)]
+    pub values: Option<Map<String, Value>>,
+    pub position: Option<Placement>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateItemRequest {
+    pub name: Option<String>,
+    /// Only the named columns change; `null` clears a value.
+    #[schema(value_type = Object)]
+    pub values: Option<Map<String, Value>>,
+    pub group_id: Option<GroupId>,
+    pub position: Option<Placement>,
+    /// Make the write conditional (same as `If-Match`).
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkCreateItemsRequest {
+    pub items: Vec<CreateItemRequest>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteItemParams {
+    /// Delete for good instead of archiving.
+    pub permanent: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueryRequest {
+    #[schema(value_type = Object)]
+    pub filter: Option<Value>,
+    #[schema(value_type = Object)]
+    pub sort: Option<Value>,
+    /// `group` or a column id: counts per value in the response.
+    pub group_by: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+    /// IANA time zone for relative dates (`today`, `this_week`…); default UTC.
+    pub tz: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct GroupCountDto {
+    /// A group id, or the value (label id, user id, option id, `true`…); empty for no value.
+    pub key: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct QueryResponse {
+    pub data: Vec<Item>,
+    pub next_cursor: Option<String>,
+    /// Matching items over all pages.
+    pub total: usize,
+    pub groups: Vec<GroupCountDto>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateViewRequest {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub view_type: ViewType,
+    #[schema(value_type = Object)]
+    pub filter: Option<Value>,
+    #[schema(value_type = Object)]
+    pub sort: Option<Value>,
+    pub group_by: Option<String>,
+    pub hidden_columns: Option<Vec<ColumnId>>,
+    #[schema(value_type = Object)]
+    pub settings: Option<Value>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateViewRequest {
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub view_type: Option<ViewType>,
+    /// `null` clears.
+    #[schema(value_type = Object)]
+    #[serde(default, with = "double_option")]
+    pub filter: Option<Option<Value>>,
+    #[schema(value_type = Object)]
+    #[serde(default, with = "double_option")]
+    pub sort: Option<Option<Value>>,
+    #[serde(default, with = "double_option")]
+    pub group_by: Option<Option<String>>,
+    pub hidden_columns: Option<Vec<ColumnId>>,
+    #[schema(value_type = Object)]
+    pub settings: Option<Value>,
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostUpdateRequest {
+    /// Text; mention people as `@[user_id]`.
+    pub body: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ActivityPage {
+    pub data: Vec<BoardEvent>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TemplateInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    pub board_id: BoardId,
+    pub imported: usize,
+    pub rejected: Vec<RejectedRow>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RejectedRow {
+    /// 1-based line of the CSV (the header is line 1).
+    pub line: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// `Option<Option<T>>` that tells an absent field (`None`) from an explicit `null`
+/// (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// The CSV text; the first line is the header.
+    pub csv: String,
+    /// CSV header → `name`, `group`, a column id, or `null` to skip. Without a mapping,
+    /// headers match `Name`, `Group` and column titles (case-insensitively).
+    pub mapping: Option<std::collections::HashMap<String, Option<String>>>,
+    /// Import nothing when any row is rejected (default: import the valid rows).
+    pub all_or_nothing: Option<bool>,
+    /// Report what would happen without writing.
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportNewBoardRequest {
+    pub name: String,
+    pub workspace_id: WorkspaceId,
+    pub csv: String,
+    /// CSV header → column type for the new board's columns (default `text`); the header
+    /// `Name` (or the first column) becomes the item name, `Group` the group.
+    pub column_types: Option<std::collections::HashMap<String, ColumnType>>,
+}
