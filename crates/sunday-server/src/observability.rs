@@ -2,7 +2,7 @@
 //! per line (`json`); metrics go to a process-wide Prometheus recorder, installed once even
 //! when several servers run in one process (tests).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sunday_config::Config;
@@ -32,24 +32,22 @@ pub fn init_logging(config: &Config) {
     }
 }
 
-static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
 
 /// Latency buckets from 100 µs to 10 s.
-const BUCKETS: &[f64] =
-    &[0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: &[f64] = &[0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 pub fn metrics_render() -> anyhow::Result<MetricsRender> {
-    let handle = match HANDLE.get() {
+    // Held while installing, so concurrent first callers (parallel tests) wait for one recorder.
+    let mut slot = HANDLE.lock().map_err(|_| anyhow::anyhow!("metrics recorder lock poisoned"))?;
+    let handle = match slot.as_ref() {
         Some(h) => h.clone(),
         None => {
-            let built = PrometheusBuilder::new()
+            let h = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), BUCKETS)?
-                .install_recorder();
-            match built {
-                Ok(h) => HANDLE.get_or_init(|| h).clone(),
-                // Another thread installed it between our check and now.
-                Err(_) => HANDLE.get().cloned().ok_or_else(|| anyhow::anyhow!("metrics recorder unavailable"))?,
-            }
+                .install_recorder()?;
+            *slot = Some(h.clone());
+            h
         }
     };
     Ok(Arc::new(move || handle.render()))

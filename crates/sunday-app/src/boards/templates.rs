@@ -178,7 +178,7 @@ fn project_tracker() -> Spec {
     use Sample::*;
     let status =
         labels(&[("Working on it", "orange"), ("Stuck", "red"), ("Done", "green"), ("Not started", "grey")], "Done");
-    let priority = labels(&[("Critical", "berry"), ("High", "red"), ("Medium", "purple"), ("Low", "sky")], "");
+    let priority = labels(&[("Critical", "dark_red"), ("High", "red"), ("Medium", "purple"), ("Low", "sky")], "");
     Spec {
         id: "project_tracker",
         name: "Project tracker",
@@ -276,7 +276,7 @@ fn bug_tracker() -> Spec {
         ],
         "Fixed",
     );
-    let severity = labels(&[("Blocker", "berry"), ("Major", "red"), ("Minor", "yellow"), ("Trivial", "grey")], "");
+    let severity = labels(&[("Blocker", "dark_red"), ("Major", "red"), ("Minor", "yellow"), ("Trivial", "grey")], "");
     Spec {
         id: "bug_tracker",
         name: "Bug tracker",
