@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::{cursor, BoardState};
+use crate::{board::FieldKey, cursor, BoardState};
 use serde::Serialize;
 use serde_json::Value;
-use sunday_domain::filter::{self, EvalContext, Filter, SortKey};
+use std::sync::Arc;
+
+use sunday_domain::filter::{self, Cell, EvalContext, Field, Filter, SortKey};
 use sunday_types::{
     boards::{ColumnType, Item},
     ApiError,
@@ -46,7 +48,26 @@ pub struct QueryResult {
 /// sort keys items keep their board order (position, then id), which `compare` falls back to.
 pub fn run(board: &BoardState, q: &Query, ctx: &EvalContext) -> Result<QueryResult, ApiError> {
     let mut matched: Vec<&Item> = match &q.filter {
-        Some(f) => board.items().iter().filter(|i| filter::matches(f, i, ctx)).collect(),
+        Some(f) => {
+            // Decoded cells of every filtered column, scanned column-wise by item index.
+            let mut fields = vec![];
+            collect_fields(f, &mut fields);
+            let columns: Vec<(FieldKey, Arc<Vec<Cell>>)> =
+                fields.iter().filter_map(|field| Some((FieldKey::of(field)?, board.cells(field)?))).collect();
+            board
+                .items()
+                .iter()
+                .enumerate()
+                .filter(|(i, item)| {
+                    let cached = |field: &Field| {
+                        let key = FieldKey::of(field)?;
+                        columns.iter().find(|(k, _)| *k == key).and_then(|(_, v)| v.get(*i))
+                    };
+                    filter::matches_with(f, item, ctx, &cached)
+                })
+                .map(|(_, item)| item)
+                .collect()
+        }
         None => board.items().iter().collect(),
     };
     let total = matched.len();
@@ -87,4 +108,15 @@ fn count_groups(items: &[&Item], by: &GroupBy) -> Vec<GroupCount> {
         }
     }
     counts.into_iter().map(|(key, count)| GroupCount { key, count }).collect()
+}
+
+fn collect_fields(f: &Filter, out: &mut Vec<Field>) {
+    match f {
+        Filter::And(c) | Filter::Or(c) => c.iter().for_each(|x| collect_fields(x, out)),
+        Filter::Cond(c) => {
+            if !out.contains(&c.column) {
+                out.push(c.column.clone());
+            }
+        }
+    }
 }

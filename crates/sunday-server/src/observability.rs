@@ -35,7 +35,8 @@ pub fn init_logging(config: &Config) {
 static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
 
 /// Latency buckets from 100 µs to 10 s.
-const BUCKETS: &[f64] = &[0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: &[f64] =
+    &[0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 pub fn metrics_render() -> anyhow::Result<MetricsRender> {
     // Held while installing, so concurrent first callers (parallel tests) wait for one recorder.

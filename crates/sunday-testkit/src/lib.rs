@@ -152,14 +152,20 @@ fn session_of(body: Value, email: &str) -> Session {
 
 /// A workspace and a board (from `template`, or blank) owned by `s`; returns the board JSON.
 pub async fn board(app: &TestApp, s: &Session, template: Option<&str>) -> Value {
-    let ws = expect_json(app.post("/api/v1/workspaces", &s.token, json!({"name": "W"})).send().await.unwrap(), 201).await;
+    let ws =
+        expect_json(app.post("/api/v1/workspaces", &s.token, json!({"name": "W"})).send().await.unwrap(), 201).await;
     let body = json!({"name": "Board", "workspace_id": ws["id"], "template": template});
     expect_json(app.post("/api/v1/boards", &s.token, body).send().await.unwrap(), 201).await
 }
 
 /// The id of the board's column titled `title`.
 pub fn column_id(board: &Value, title: &str) -> String {
-    board["columns"].as_array().unwrap().iter().find(|c| c["title"] == title).unwrap_or_else(|| panic!("no column {title}"))["id"]
+    board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == title)
+        .unwrap_or_else(|| panic!("no column {title}"))["id"]
         .as_str()
         .unwrap()
         .to_owned()

@@ -25,14 +25,29 @@ async fn templates_create_realistic_boards(app: TestApp) {
         assert!(b["columns"].as_array().unwrap().len() >= 5, "{id} has typed columns");
         assert!(b["groups"].as_array().unwrap().len() >= 2, "{id} has groups");
         assert_eq!(b["permission"], "owner");
-        let q = expect_json(app.post(&format!("/api/v1/boards/{}/items/query", b["id"].as_str().unwrap()), &u.token, json!({})).send().await.unwrap(), 200).await;
+        let q = expect_json(
+            app.post(&format!("/api/v1/boards/{}/items/query", b["id"].as_str().unwrap()), &u.token, json!({}))
+                .send()
+                .await
+                .unwrap(),
+            200,
+        )
+        .await;
         assert!(q["total"].as_u64().unwrap() >= 4, "{id} has sample items");
     }
-    let bad = app.post("/api/v1/boards", &u.token, json!({"name": "x", "workspace_id": "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee"})).send().await.unwrap();
+    let bad = app
+        .post("/api/v1/boards", &u.token, json!({"name": "x", "workspace_id": "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee"}))
+        .send()
+        .await
+        .unwrap();
     expect_error(bad, 404, "workspace_not_found").await;
     let b = board(&app, &u, None).await;
     let ws = b["workspace_id"].as_str().unwrap();
-    let unknown = app.post("/api/v1/boards", &u.token, json!({"name": "x", "workspace_id": ws, "template": "nope"})).send().await.unwrap();
+    let unknown = app
+        .post("/api/v1/boards", &u.token, json!({"name": "x", "workspace_id": ws, "template": "nope"}))
+        .send()
+        .await
+        .unwrap();
     expect_error(unknown, 400, "validation_failed").await;
 }
 
@@ -40,13 +55,25 @@ async fn board_lifecycle_and_conditional_update(app: TestApp) {
     let u = app.signup("life@example.com").await;
     let b = board(&app, &u, None).await;
     let path = format!("/api/v1/boards/{}", b["id"].as_str().unwrap());
-    let listed = expect_json(app.get(&format!("/api/v1/boards?workspace_id={}", b["workspace_id"].as_str().unwrap()), &u.token).send().await.unwrap(), 200).await;
+    let listed = expect_json(
+        app.get(&format!("/api/v1/boards?workspace_id={}", b["workspace_id"].as_str().unwrap()), &u.token)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     let renamed = expect_json(app.patch(&path, &u.token, json!({"name": "Roadmap"})).send().await.unwrap(), 200).await;
     assert_eq!((renamed["name"].as_str(), renamed["version"].as_i64()), (Some("Roadmap"), Some(2)));
-    let stale = app.patch(&path, &u.token, json!({"description": "x"})).header("if-match", "\"1\"").send().await.unwrap();
+    let stale =
+        app.patch(&path, &u.token, json!({"description": "x"})).header("if-match", "\"1\"").send().await.unwrap();
     assert_eq!(expect_error(stale, 409, "version_conflict").await["details"]["current"]["name"], "Roadmap");
-    let copy = expect_json(app.post(&format!("{path}/duplicate"), &u.token, json!({"with_items": false})).send().await.unwrap(), 201).await;
+    let copy = expect_json(
+        app.post(&format!("{path}/duplicate"), &u.token, json!({"with_items": false})).send().await.unwrap(),
+        201,
+    )
+    .await;
     assert_eq!(copy["name"], "Roadmap (copy)");
     assert_eq!(copy["columns"].as_array().unwrap().len(), b["columns"].as_array().unwrap().len());
     assert_eq!(app.delete(&path, &u.token).send().await.unwrap().status(), 204);
@@ -79,7 +106,9 @@ async fn every_column_type_validates_and_bad_values_write_nothing(app: TestApp) 
         if !settings.is_null() {
             body["settings"] = settings;
         }
-        let c = expect_json(app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, body).send().await.unwrap(), 201).await;
+        let c =
+            expect_json(app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, body).send().await.unwrap(), 201)
+                .await;
         cols.insert(title, c);
     }
     let id = |t: &str| cols[t]["id"].as_str().unwrap().to_owned();
@@ -90,14 +119,25 @@ async fn every_column_type_validates_and_bad_values_write_nothing(app: TestApp) 
         id("C"): true, id("R"): 4, id("L"): {"url": "https://example.com", "text": "Example"}, id("E"): "Ada@Example.com",
         id("Ph"): "+49 30 123456", id("Tags"): ["urgent", "Urgent", "q4"]
     });
-    let item = expect_json(app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Everything", "values": values})).send().await.unwrap(), 201).await;
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Everything", "values": values}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
     let v = &item["values"];
     assert_eq!(v[id("E")], "ada@example.com");
     assert_eq!(v[id("Ph")], "+4930123456");
     assert_eq!(v[id("Tags")], json!(["urgent", "q4"]));
     assert_eq!(v[id("D")], json!(["b", "a"]));
     assert_eq!(item["auto_number"].as_i64().map(|n| n > 0), Some(true));
-    let again = expect_json(app.get(&format!("/api/v1/items/{}", item["id"].as_str().unwrap()), &u.token).send().await.unwrap(), 200).await;
+    let again = expect_json(
+        app.get(&format!("/api/v1/items/{}", item["id"].as_str().unwrap()), &u.token).send().await.unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(again["values"], item["values"], "values persist as normalized");
 
     let stranger = "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee";
@@ -117,16 +157,43 @@ async fn every_column_type_validates_and_bad_values_write_nothing(app: TestApp) 
         ("Auto", json!(3), "read_only"),
     ] {
         let body = json!({"name": "Bad", "values": {id("LT"): "fine", id(col): bad}});
-        let err = expect_error(app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, body).send().await.unwrap(), 400, "validation_failed").await;
+        let err = expect_error(
+            app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, body).send().await.unwrap(),
+            400,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(err["details"]["column_id"], id(col), "{col}: {err}");
-        assert!(err["details"]["rule"].as_str().unwrap().contains(rule) || err["details"]["rule"] == "type", "{col}: expected {rule}, got {err}");
+        assert!(
+            err["details"]["rule"].as_str().unwrap().contains(rule) || err["details"]["rule"] == "type",
+            "{col}: expected {rule}, got {err}"
+        );
     }
-    let unknown = app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "X", "values": {stranger: 1}})).send().await.unwrap();
+    let unknown = app
+        .post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "X", "values": {stranger: 1}}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(expect_error(unknown, 400, "validation_failed").await["details"]["rule"], "unknown_column");
-    let total = expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({})).send().await.unwrap(), 200).await;
+    let total = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({})).send().await.unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(total["total"], 1, "no rejected item was written");
     // null clears a value.
-    let cleared = expect_json(app.patch(&format!("/api/v1/items/{}", item["id"].as_str().unwrap()), &u.token, json!({"values": {id("T"): null}})).send().await.unwrap(), 200).await;
+    let cleared = expect_json(
+        app.patch(
+            &format!("/api/v1/items/{}", item["id"].as_str().unwrap()),
+            &u.token,
+            json!({"values": {id("T"): null}}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        200,
+    )
+    .await;
     assert!(cleared["values"].get(id("T")).is_none());
 }
 
@@ -136,7 +203,11 @@ async fn concurrent_edits_to_different_columns_both_survive(app: TestApp) {
     let bid = b["id"].as_str().unwrap();
     let notes = column_id(&b, "Notes");
     let budget = column_id(&b, "Budget");
-    let item = expect_json(app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Race"})).send().await.unwrap(), 201).await;
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Race"})).send().await.unwrap(),
+        201,
+    )
+    .await;
     let path = format!("/api/v1/items/{}", item["id"].as_str().unwrap());
     for round in 0..10 {
         let a = app.patch(&path, &u.token, json!({"values": {notes.clone(): format!("note {round}")}})).send();
@@ -151,7 +222,12 @@ async fn concurrent_edits_to_different_columns_both_survive(app: TestApp) {
     let current = expect_json(app.get(&path, &u.token).send().await.unwrap(), 200).await;
     let version = current["version"].as_i64().unwrap();
     assert_eq!(version, 21, "one version per change");
-    let stale = app.patch(&path, &u.token, json!({"name": "Mine"})).header("if-match", format!("\"{}\"", version - 1)).send().await.unwrap();
+    let stale = app
+        .patch(&path, &u.token, json!({"name": "Mine"}))
+        .header("if-match", format!("\"{}\"", version - 1))
+        .send()
+        .await
+        .unwrap();
     let err = expect_error(stale, 409, "version_conflict").await;
     assert_eq!(err["details"]["current"]["version"], version);
     let strict = app.patch(&path, &u.token, json!({"name": "Mine", "expected_version": version})).send().await.unwrap();
@@ -163,12 +239,23 @@ async fn events_are_gap_free_and_form_the_activity_log(app: TestApp) {
     let b = board(&app, &u, None).await;
     let bid = b["id"].as_str().unwrap();
     let status = column_id(&b, "Status");
-    let label = b["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Status").unwrap()["settings"]["labels"][2]["id"].clone();
-    let item = expect_json(app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Ship"})).send().await.unwrap(), 201).await;
+    let label = b["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Status").unwrap()["settings"]["labels"]
+        [2]["id"]
+        .clone();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Ship"})).send().await.unwrap(),
+        201,
+    )
+    .await;
     let iid = item["id"].as_str().unwrap();
-    app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {status.clone(): label.clone()}})).send().await.unwrap();
+    app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {status.clone(): label.clone()}}))
+        .send()
+        .await
+        .unwrap();
     app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"name": "Ship it"})).send().await.unwrap();
-    let board_log = expect_json(app.get(&format!("/api/v1/boards/{bid}/activity?limit=500"), &u.token).send().await.unwrap(), 200).await;
+    let board_log =
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/activity?limit=500"), &u.token).send().await.unwrap(), 200)
+            .await;
     let seqs: Vec<i64> = board_log["data"].as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect();
     let n = seqs.len() as i64;
     assert_eq!(seqs, (1..=n).rev().collect::<Vec<_>>(), "gap-free, newest first");
@@ -176,12 +263,21 @@ async fn events_are_gap_free_and_form_the_activity_log(app: TestApp) {
     let kinds: Vec<&str> = log["data"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["item_updated", "item_updated", "item_created"]);
     let change = &log["data"][1]["payload"]["changes"][0];
-    assert_eq!((change["column_id"].as_str().unwrap(), &change["old"], &change["new"]), (status.as_str(), &Value::Null, &label));
+    assert_eq!(
+        (change["column_id"].as_str().unwrap(), &change["old"], &change["new"]),
+        (status.as_str(), &Value::Null, &label)
+    );
     assert_eq!(log["data"][0]["payload"]["name"], json!({"old": "Ship", "new": "Ship it"}));
     assert_eq!(log["data"][0]["actor"], u.user_id.as_str());
-    let page = expect_json(app.get(&format!("/api/v1/items/{iid}/activity?limit=2"), &u.token).send().await.unwrap(), 200).await;
+    let page =
+        expect_json(app.get(&format!("/api/v1/items/{iid}/activity?limit=2"), &u.token).send().await.unwrap(), 200)
+            .await;
     let next = page["next_cursor"].as_str().unwrap();
-    let rest = expect_json(app.get(&format!("/api/v1/items/{iid}/activity?limit=2&cursor={next}"), &u.token).send().await.unwrap(), 200).await;
+    let rest = expect_json(
+        app.get(&format!("/api/v1/items/{iid}/activity?limit=2&cursor={next}"), &u.token).send().await.unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(rest["data"][0]["kind"], "item_created");
 }
 
@@ -194,28 +290,93 @@ async fn board_permissions_are_enforced(app: TestApp) {
     let editor = app.signup("perm-edit@example.com").await;
     let outsider = app.signup("perm-out@example.com").await;
     for who in [&viewer, &editor] {
-        expect_json(app.post(&members, &owner.token, json!({"email": who.email, "role": "member"})).send().await.unwrap(), 201).await;
+        expect_json(
+            app.post(&members, &owner.token, json!({"email": who.email, "role": "member"})).send().await.unwrap(),
+            201,
+        )
+        .await;
     }
-    let set = |who: &str, p: &str| app.client().put(app.url(&format!("/api/v1/boards/{bid}/members/{who}"))).bearer_auth(&owner.token).json(&json!({"permission": p})).send();
+    let set = |who: &str, p: &str| {
+        app.client()
+            .put(app.url(&format!("/api/v1/boards/{bid}/members/{who}")))
+            .bearer_auth(&owner.token)
+            .json(&json!({"permission": p}))
+            .send()
+    };
     expect_json(set(&viewer.user_id, "view").await.unwrap(), 200).await;
     expect_json(set(&editor.user_id, "edit_content").await.unwrap(), 200).await;
 
     let new_item = json!({"name": "Try"});
-    expect_error(app.post(&format!("/api/v1/boards/{bid}/items"), &viewer.token, new_item.clone()).send().await.unwrap(), 403, "forbidden").await;
-    let item = expect_json(app.post(&format!("/api/v1/boards/{bid}/items"), &editor.token, new_item).send().await.unwrap(), 201).await;
-    expect_error(app.post(&format!("/api/v1/boards/{bid}/columns"), &editor.token, json!({"title": "X", "type": "text"})).send().await.unwrap(), 403, "forbidden").await;
-    expect_error(app.patch(&format!("/api/v1/items/{}", item["id"].as_str().unwrap()), &viewer.token, json!({"name": "no"})).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &viewer.token, new_item.clone()).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &editor.token, new_item).send().await.unwrap(),
+        201,
+    )
+    .await;
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/columns"), &editor.token, json!({"title": "X", "type": "text"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        app.patch(&format!("/api/v1/items/{}", item["id"].as_str().unwrap()), &viewer.token, json!({"name": "no"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
     expect_json(app.get(&format!("/api/v1/boards/{bid}"), &viewer.token).send().await.unwrap(), 200).await;
     // Another organization sees nothing of it.
-    expect_error(app.get(&format!("/api/v1/boards/{bid}"), &outsider.token).send().await.unwrap(), 404, "board_not_found").await;
-    expect_error(app.get(&format!("/api/v1/items/{}", item["id"].as_str().unwrap()), &outsider.token).send().await.unwrap(), 404, "item_not_found").await;
+    expect_error(
+        app.get(&format!("/api/v1/boards/{bid}"), &outsider.token).send().await.unwrap(),
+        404,
+        "board_not_found",
+    )
+    .await;
+    expect_error(
+        app.get(&format!("/api/v1/items/{}", item["id"].as_str().unwrap()), &outsider.token).send().await.unwrap(),
+        404,
+        "item_not_found",
+    )
+    .await;
 
     // A private board is invisible to members who are not on it.
-    expect_json(app.patch(&format!("/api/v1/boards/{bid}"), &owner.token, json!({"kind": "private"})).send().await.unwrap(), 200).await;
+    expect_json(
+        app.patch(&format!("/api/v1/boards/{bid}"), &owner.token, json!({"kind": "private"})).send().await.unwrap(),
+        200,
+    )
+    .await;
     let member = app.signup("perm-member@example.com").await;
-    expect_json(app.post(&members, &owner.token, json!({"email": member.email, "role": "member"})).send().await.unwrap(), 201).await;
-    expect_error(app.get(&format!("/api/v1/boards/{bid}"), &member.token).send().await.unwrap(), 404, "board_not_found").await;
-    let listed = expect_json(app.get(&format!("/api/v1/boards?workspace_id={}", b["workspace_id"].as_str().unwrap()), &member.token).send().await.unwrap(), 200).await;
+    expect_json(
+        app.post(&members, &owner.token, json!({"email": member.email, "role": "member"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    expect_error(
+        app.get(&format!("/api/v1/boards/{bid}"), &member.token).send().await.unwrap(),
+        404,
+        "board_not_found",
+    )
+    .await;
+    let listed = expect_json(
+        app.get(&format!("/api/v1/boards?workspace_id={}", b["workspace_id"].as_str().unwrap()), &member.token)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert!(listed["data"].as_array().unwrap().is_empty());
     expect_json(app.get(&format!("/api/v1/boards/{bid}"), &viewer.token).send().await.unwrap(), 200).await;
 }
@@ -226,41 +387,88 @@ async fn items_archive_restore_delete_duplicate_subitems_and_bulk(app: TestApp) 
     let bid = b["id"].as_str().unwrap();
     let status = column_id(&b, "Status");
     let bulk: Vec<Value> = (0..1000).map(|i| json!({"name": format!("Row {i:04}")})).collect();
-    let created = expect_json(app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": bulk})).send().await.unwrap(), 201).await;
+    let created = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": bulk})).send().await.unwrap(),
+        201,
+    )
+    .await;
     let rows = created["data"].as_array().unwrap();
     assert_eq!(rows.len(), 1000);
-    assert!(rows.windows(2).all(|w| w[0]["position"].as_str() < w[1]["position"].as_str()), "request order is board order");
+    assert!(
+        rows.windows(2).all(|w| w[0]["position"].as_str() < w[1]["position"].as_str()),
+        "request order is board order"
+    );
     let mut bad: Vec<Value> = (0..5).map(|i| json!({"name": format!("B{i}")})).collect();
     bad[3]["values"] = json!({status.clone(): "nope"});
-    let err = expect_error(app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": bad})).send().await.unwrap(), 400, "validation_failed").await;
+    let err = expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": bad})).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(err["details"]["index"], 3);
     let too_many: Vec<Value> = (0..1001).map(|i| json!({"name": format!("X{i}")})).collect();
-    expect_error(app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": too_many})).send().await.unwrap(), 400, "validation_failed").await;
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": too_many}))
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     let q = |body: Value| app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, body).send();
     assert_eq!(expect_json(q(json!({})).await.unwrap(), 200).await["total"], 1000, "the failed bulk wrote nothing");
 
     let first = rows[0]["id"].as_str().unwrap();
     assert_eq!(app.delete(&format!("/api/v1/items/{first}"), &u.token).send().await.unwrap().status(), 204);
     assert_eq!(expect_json(q(json!({})).await.unwrap(), 200).await["total"], 999);
-    assert_eq!(expect_json(app.get(&format!("/api/v1/items/{first}"), &u.token).send().await.unwrap(), 200).await["archived"], true);
-    expect_json(app.post(&format!("/api/v1/items/{first}/restore"), &u.token, json!({})).send().await.unwrap(), 200).await;
+    assert_eq!(
+        expect_json(app.get(&format!("/api/v1/items/{first}"), &u.token).send().await.unwrap(), 200).await["archived"],
+        true
+    );
+    expect_json(app.post(&format!("/api/v1/items/{first}/restore"), &u.token, json!({})).send().await.unwrap(), 200)
+        .await;
     assert_eq!(expect_json(q(json!({})).await.unwrap(), 200).await["total"], 1000);
 
-    let dup = expect_json(app.post(&format!("/api/v1/items/{first}/duplicate"), &u.token, json!({})).send().await.unwrap(), 201).await;
+    let dup = expect_json(
+        app.post(&format!("/api/v1/items/{first}/duplicate"), &u.token, json!({})).send().await.unwrap(),
+        201,
+    )
+    .await;
     assert_eq!(dup["name"], "Row 0000");
-    assert!(dup["position"].as_str() > rows[0]["position"].as_str() && dup["position"].as_str() < rows[1]["position"].as_str());
+    assert!(
+        dup["position"].as_str() > rows[0]["position"].as_str()
+            && dup["position"].as_str() < rows[1]["position"].as_str()
+    );
 
-    let sub = expect_json(app.post(&format!("/api/v1/items/{first}/subitems"), &u.token, json!({"name": "Step 1"})).send().await.unwrap(), 201).await;
-    expect_json(app.post(&format!("/api/v1/items/{first}/subitems"), &u.token, json!({"name": "Step 2"})).send().await.unwrap(), 201).await;
+    let sub = expect_json(
+        app.post(&format!("/api/v1/items/{first}/subitems"), &u.token, json!({"name": "Step 1"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    expect_json(
+        app.post(&format!("/api/v1/items/{first}/subitems"), &u.token, json!({"name": "Step 2"})).send().await.unwrap(),
+        201,
+    )
+    .await;
     assert_eq!(sub["parent_item_id"], first);
-    let subs = expect_json(app.get(&format!("/api/v1/items/{first}/subitems"), &u.token).send().await.unwrap(), 200).await;
-    assert_eq!(subs["data"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect::<Vec<_>>(), ["Step 1", "Step 2"]);
+    let subs =
+        expect_json(app.get(&format!("/api/v1/items/{first}/subitems"), &u.token).send().await.unwrap(), 200).await;
+    assert_eq!(
+        subs["data"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["Step 1", "Step 2"]
+    );
     let board_now = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
     assert!(board_now["subitem_board_id"].is_string());
 
     let dup_id = dup["id"].as_str().unwrap();
-    assert_eq!(app.delete(&format!("/api/v1/items/{dup_id}?permanent=true"), &u.token).send().await.unwrap().status(), 204);
-    expect_error(app.get(&format!("/api/v1/items/{dup_id}"), &u.token).send().await.unwrap(), 404, "item_not_found").await;
+    assert_eq!(
+        app.delete(&format!("/api/v1/items/{dup_id}?permanent=true"), &u.token).send().await.unwrap().status(),
+        204
+    );
+    expect_error(app.get(&format!("/api/v1/items/{dup_id}"), &u.token).send().await.unwrap(), 404, "item_not_found")
+        .await;
 }
 
 async fn groups_and_columns_keep_values_safe(app: TestApp) {
@@ -272,46 +480,155 @@ async fn groups_and_columns_keep_values_safe(app: TestApp) {
     let labels = status_col["settings"]["labels"].as_array().unwrap().clone();
     let stuck = labels[1]["id"].as_str().unwrap().to_owned();
     let done = labels[2]["id"].as_str().unwrap().to_owned();
-    let g2 = expect_json(app.post(&format!("/api/v1/boards/{bid}/groups"), &u.token, json!({"title": "Later", "color": "purple", "position": {"at": "top"}})).send().await.unwrap(), 201).await;
-    let item = expect_json(app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "A", "group_id": g2["id"], "values": {sid: stuck}})).send().await.unwrap(), 201).await;
+    let g2 = expect_json(
+        app.post(
+            &format!("/api/v1/boards/{bid}/groups"),
+            &u.token,
+            json!({"title": "Later", "color": "purple", "position": {"at": "top"}}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
+    let item = expect_json(
+        app.post(
+            &format!("/api/v1/boards/{bid}/items"),
+            &u.token,
+            json!({"name": "A", "group_id": g2["id"], "values": {sid: stuck}}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
     let b2 = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
     assert_eq!(b2["groups"][0]["title"], "Later", "placed at the top");
-    let collapsed = app.patch(&format!("/api/v1/boards/{bid}/groups/{}", g2["id"].as_str().unwrap()), &u.token, json!({"collapsed": true})).send().await.unwrap();
+    let collapsed = app
+        .patch(
+            &format!("/api/v1/boards/{bid}/groups/{}", g2["id"].as_str().unwrap()),
+            &u.token,
+            json!({"collapsed": true}),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(expect_json(collapsed, 200).await["collapsed"], true);
 
     // Renaming a label keeps items on it; deleting one in use needs a replacement.
     let mut renamed = labels.clone();
     renamed[1]["name"] = json!("Blocked");
-    expect_json(app.patch(&format!("/api/v1/boards/{bid}/columns/{sid}"), &u.token, json!({"settings": {"labels": renamed}})).send().await.unwrap(), 200).await;
+    expect_json(
+        app.patch(&format!("/api/v1/boards/{bid}/columns/{sid}"), &u.token, json!({"settings": {"labels": renamed}}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     let without: Vec<Value> = labels.iter().filter(|l| l["id"] != json!(stuck)).cloned().collect();
-    let refused = app.patch(&format!("/api/v1/boards/{bid}/columns/{sid}"), &u.token, json!({"settings": {"labels": without.clone()}})).send().await.unwrap();
+    let refused = app
+        .patch(
+            &format!("/api/v1/boards/{bid}/columns/{sid}"),
+            &u.token,
+            json!({"settings": {"labels": without.clone()}}),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(expect_error(refused, 400, "validation_failed").await["details"]["rule"], "label_in_use");
     let replaced = app
-        .patch(&format!("/api/v1/boards/{bid}/columns/{sid}"), &u.token, json!({"settings": {"labels": without}, "replacements": {stuck.clone(): done.clone()}}))
+        .patch(
+            &format!("/api/v1/boards/{bid}/columns/{sid}"),
+            &u.token,
+            json!({"settings": {"labels": without}, "replacements": {stuck.clone(): done.clone()}}),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(expect_json(replaced, 200).await["converted"], 1);
     let iid = item["id"].as_str().unwrap();
-    assert_eq!(expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["values"][sid], done);
+    assert_eq!(
+        expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["values"][sid],
+        done
+    );
 
     // A type change converts what it can and reports the rest.
-    let text = expect_json(app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, json!({"title": "Estimate", "type": "text"})).send().await.unwrap(), 201).await;
+    let text = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, json!({"title": "Estimate", "type": "text"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
     let tid = text["id"].as_str().unwrap();
-    let other = expect_json(app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "B", "values": {tid: "not a number"}})).send().await.unwrap(), 201).await;
+    let other = expect_json(
+        app.post(
+            &format!("/api/v1/boards/{bid}/items"),
+            &u.token,
+            json!({"name": "B", "values": {tid: "not a number"}}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
     app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {tid: "42"}})).send().await.unwrap();
-    let report = expect_json(app.patch(&format!("/api/v1/boards/{bid}/columns/{tid}"), &u.token, json!({"type": "number"})).send().await.unwrap(), 200).await;
+    let report = expect_json(
+        app.patch(&format!("/api/v1/boards/{bid}/columns/{tid}"), &u.token, json!({"type": "number"}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!((report["converted"].as_u64(), report["not_converted"].as_u64()), (Some(1), Some(1)));
-    assert_eq!(expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["values"][tid], 42);
-    let q = expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({"filter": {"column": tid, "op": "gt", "value": 40}})).send().await.unwrap(), 200).await;
+    assert_eq!(
+        expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["values"][tid],
+        42
+    );
+    let q = expect_json(
+        app.post(
+            &format!("/api/v1/boards/{bid}/items/query"),
+            &u.token,
+            json!({"filter": {"column": tid, "op": "gt", "value": 40}}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(q["total"], 1, "the engine sees converted values");
-    assert!(expect_json(app.get(&format!("/api/v1/items/{}", other["id"].as_str().unwrap()), &u.token).send().await.unwrap(), 200).await["values"].get(tid).is_none());
+    assert!(expect_json(
+        app.get(&format!("/api/v1/items/{}", other["id"].as_str().unwrap()), &u.token).send().await.unwrap(),
+        200
+    )
+    .await["values"]
+        .get(tid)
+        .is_none());
 
     // Deleting a group moves its items; the last group cannot go.
     let main = b["groups"][0]["id"].as_str().unwrap();
-    let del = app.delete(&format!("/api/v1/boards/{bid}/groups/{}?move_items_to={main}", g2["id"].as_str().unwrap()), &u.token).send().await.unwrap();
+    let del = app
+        .delete(&format!("/api/v1/boards/{bid}/groups/{}?move_items_to={main}", g2["id"].as_str().unwrap()), &u.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(del.status(), 204);
-    assert_eq!(expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["group_id"], main);
-    assert_eq!(app.delete(&format!("/api/v1/boards/{bid}/columns/{tid}"), &u.token).send().await.unwrap().status(), 204);
-    assert!(expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["values"].get(tid).is_none());
+    assert_eq!(
+        expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["group_id"],
+        main
+    );
+    assert_eq!(
+        app.delete(&format!("/api/v1/boards/{bid}/columns/{tid}"), &u.token).send().await.unwrap().status(),
+        204
+    );
+    assert!(expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await["values"]
+        .get(tid)
+        .is_none());
 }

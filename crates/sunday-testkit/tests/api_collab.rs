@@ -20,12 +20,21 @@ async fn queries_filter_sort_group_and_page_stably(app: TestApp) {
     let stage = column_id(&b, "Stage");
     let q = |body: Value| app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, body).send();
 
-    let big = expect_json(q(json!({"filter": {"column": value, "op": "gt", "value": 10000}, "sort": [{"column": value, "dir": "desc"}]})).await.unwrap(), 200).await;
+    let big = expect_json(
+        q(json!({"filter": {"column": value, "op": "gt", "value": 10000}, "sort": [{"column": value, "dir": "desc"}]}))
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     let names: Vec<&str> = big["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Initech", "Acme Corp", "Umbrella"]);
     let nested = json!({"or": [{"column": "name", "op": "starts_with", "value": "glo"}, {"and": [{"column": value, "op": "lt", "value": 10000}, {"column": "name", "op": "contains", "value": "HOO"}]}]});
     let n = expect_json(q(json!({"filter": nested, "sort": [{"column": "name"}]})).await.unwrap(), 200).await;
-    assert_eq!(n["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect::<Vec<_>>(), ["Globex", "Hooli"]);
+    assert_eq!(
+        n["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["Globex", "Hooli"]
+    );
     let grouped = expect_json(q(json!({"group_by": stage.clone()})).await.unwrap(), 200).await;
     assert_eq!(grouped["groups"].as_array().unwrap().iter().map(|g| g["count"].as_u64().unwrap()).sum::<u64>(), 5);
     let today = expect_json(q(json!({"filter": {"column": column_id(&b, "Close date"), "op": "within", "value": "overdue"}, "tz": "Europe/Berlin"})).await.unwrap(), 200).await;
@@ -44,41 +53,104 @@ async fn queries_filter_sort_group_and_page_stably(app: TestApp) {
 
     // Paging by a sort key stays correct while items are inserted before and after the cursor.
     let page1 = expect_json(q(json!({"sort": [{"column": "name"}], "limit": 2})).await.unwrap(), 200).await;
-    let seen1: Vec<String> = page1["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect();
+    let seen1: Vec<String> =
+        page1["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(seen1, ["Acme Corp", "Globex"]);
     for name in ["Aardvark", "Zeta", "Hal"] {
-        expect_json(app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": name})).send().await.unwrap(), 201).await;
+        expect_json(
+            app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": name})).send().await.unwrap(),
+            201,
+        )
+        .await;
     }
     let cursor = page1["next_cursor"].as_str().unwrap();
-    let page2 = expect_json(q(json!({"sort": [{"column": "name"}], "limit": 10, "cursor": cursor})).await.unwrap(), 200).await;
+    let page2 =
+        expect_json(q(json!({"sort": [{"column": "name"}], "limit": 10, "cursor": cursor})).await.unwrap(), 200).await;
     let seen2: Vec<&str> = page2["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
-    assert_eq!(seen2, ["Hal", "Hooli", "Initech", "Umbrella", "Zeta"], "no item skipped or repeated; earlier inserts stay behind");
+    assert_eq!(
+        seen2,
+        ["Hal", "Hooli", "Initech", "Umbrella", "Zeta"],
+        "no item skipped or repeated; earlier inserts stay behind"
+    );
     expect_error(q(json!({"cursor": "garbage"})).await.unwrap(), 400, "invalid_parameter").await;
 }
 
 async fn updates_replies_and_mentions(app: TestApp) {
     let author = app.signup("author@example.com").await;
     let teammate = app.signup("mate@example.com").await;
-    expect_json(app.post(&format!("/api/v1/orgs/{}/members", author.org_id), &author.token, json!({"email": teammate.email, "role": "member"})).send().await.unwrap(), 201).await;
+    expect_json(
+        app.post(
+            &format!("/api/v1/orgs/{}/members", author.org_id),
+            &author.token,
+            json!({"email": teammate.email, "role": "member"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
     let outsider = "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee";
     let b = board(&app, &author, None).await;
-    let item = expect_json(app.post(&format!("/api/v1/boards/{}/items", b["id"].as_str().unwrap()), &author.token, json!({"name": "Talk"})).send().await.unwrap(), 201).await;
+    let item = expect_json(
+        app.post(
+            &format!("/api/v1/boards/{}/items", b["id"].as_str().unwrap()),
+            &author.token,
+            json!({"name": "Talk"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
     let iid = item["id"].as_str().unwrap();
     let body = format!("Can you check @[{}]? cc @[{outsider}]", teammate.user_id);
-    let up = expect_json(app.post(&format!("/api/v1/items/{iid}/updates"), &author.token, json!({"body": body})).send().await.unwrap(), 201).await;
+    let up = expect_json(
+        app.post(&format!("/api/v1/items/{iid}/updates"), &author.token, json!({"body": body})).send().await.unwrap(),
+        201,
+    )
+    .await;
     assert_eq!(up["mentions"], json!([teammate.user_id]), "only members of the organization are mentioned");
     let uid = up["id"].as_str().unwrap();
-    let reply = expect_json(app.post(&format!("/api/v1/updates/{uid}/replies"), &teammate.token, json!({"body": "On it"})).send().await.unwrap(), 201).await;
+    let reply = expect_json(
+        app.post(&format!("/api/v1/updates/{uid}/replies"), &teammate.token, json!({"body": "On it"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
     assert_eq!(reply["parent_id"], uid);
-    let listed = expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &author.token).send().await.unwrap(), 200).await;
+    let listed =
+        expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &author.token).send().await.unwrap(), 200).await;
     assert_eq!(listed[0]["replies"][0]["body"], "On it");
-    expect_error(app.patch(&format!("/api/v1/updates/{uid}"), &teammate.token, json!({"body": "hijack"})).send().await.unwrap(), 403, "forbidden").await;
-    let edited = expect_json(app.patch(&format!("/api/v1/updates/{uid}"), &author.token, json!({"body": "Edited"})).send().await.unwrap(), 200).await;
+    expect_error(
+        app.patch(&format!("/api/v1/updates/{uid}"), &teammate.token, json!({"body": "hijack"})).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
+    let edited = expect_json(
+        app.patch(&format!("/api/v1/updates/{uid}"), &author.token, json!({"body": "Edited"})).send().await.unwrap(),
+        200,
+    )
+    .await;
     assert!(edited["edited_at"].is_string());
-    expect_error(app.post(&format!("/api/v1/items/{iid}/updates"), &author.token, json!({"body": "   "})).send().await.unwrap(), 400, "validation_failed").await;
+    expect_error(
+        app.post(&format!("/api/v1/items/{iid}/updates"), &author.token, json!({"body": "   "})).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(app.delete(&format!("/api/v1/updates/{uid}"), &author.token).send().await.unwrap().status(), 204);
-    assert!(expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &author.token).send().await.unwrap(), 200).await.as_array().unwrap().is_empty());
-    let log = expect_json(app.get(&format!("/api/v1/items/{iid}/activity"), &author.token).send().await.unwrap(), 200).await;
+    assert!(expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &author.token).send().await.unwrap(), 200)
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let log =
+        expect_json(app.get(&format!("/api/v1/items/{iid}/activity"), &author.token).send().await.unwrap(), 200).await;
     let kinds: Vec<&str> = log["data"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["update_deleted", "update_edited", "update_posted", "update_posted", "item_created"]);
 }
@@ -90,16 +162,53 @@ async fn saved_views_validate_and_version(app: TestApp) {
     let status = column_id(&b, "Status");
     let body = json!({"name": "My open bugs", "type": "kanban", "filter": {"column": status, "op": "neq", "value": "l4"},
         "sort": [{"column": "created_at", "dir": "desc"}], "hidden_columns": [column_id(&b, "Verified")], "settings": {"lane_column": status}});
-    let v = expect_json(app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, body).send().await.unwrap(), 201).await;
+    let v =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, body).send().await.unwrap(), 201).await;
     let vid = v["id"].as_str().unwrap();
-    assert_eq!(expect_json(app.get(&format!("/api/v1/boards/{bid}/views"), &u.token).send().await.unwrap(), 200).await.as_array().unwrap().len(), 1);
+    assert_eq!(
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/views"), &u.token).send().await.unwrap(), 200)
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let lane_text = json!({"name": "Bad", "type": "kanban", "settings": {"lane_column": column_id(&b, "Component")}});
-    expect_error(app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, lane_text).send().await.unwrap(), 400, "validation_failed").await;
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, lane_text).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     let bad_filter = json!({"name": "Bad", "type": "table", "filter": {"column": "nope", "op": "eq", "value": 1}});
-    expect_error(app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, bad_filter).send().await.unwrap(), 400, "validation_failed").await;
-    let renamed = expect_json(app.patch(&format!("/api/v1/views/{vid}"), &u.token, json!({"name": "Open", "filter": null})).send().await.unwrap(), 200).await;
-    assert_eq!((renamed["name"].as_str(), renamed["version"].as_i64(), renamed["filter"].is_null()), (Some("Open"), Some(2), true));
-    expect_error(app.patch(&format!("/api/v1/views/{vid}"), &u.token, json!({"name": "x"})).header("if-match", "\"1\"").send().await.unwrap(), 409, "version_conflict").await;
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, bad_filter).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    let renamed = expect_json(
+        app.patch(&format!("/api/v1/views/{vid}"), &u.token, json!({"name": "Open", "filter": null}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["version"].as_i64(), renamed["filter"].is_null()),
+        (Some("Open"), Some(2), true)
+    );
+    expect_error(
+        app.patch(&format!("/api/v1/views/{vid}"), &u.token, json!({"name": "x"}))
+            .header("if-match", "\"1\"")
+            .send()
+            .await
+            .unwrap(),
+        409,
+        "version_conflict",
+    )
+    .await;
     assert_eq!(app.delete(&format!("/api/v1/views/{vid}"), &u.token).send().await.unwrap().status(), 204);
     expect_error(app.get(&format!("/api/v1/views/{vid}"), &u.token).send().await.unwrap(), 404, "view_not_found").await;
 }
@@ -115,25 +224,48 @@ async fn csv_round_trip_with_rejected_rows(app: TestApp) {
     assert!(text.contains("Initech,Active deals,Negotiation"), "{text}");
 
     let csv = "Name,Group,Stage,Deal value,Contact email\nNew Co,Active deals,Lead,1000,a@newco.example\nBad Co,Active deals,Nope,5,x@y.example\nOther,Fresh group,Won,abc,o@o.example\n";
-    let dry = expect_json(app.post(&format!("/api/v1/boards/{bid}/import"), &u.token, json!({"csv": csv, "dry_run": true})).send().await.unwrap(), 200).await;
+    let dry = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/import"), &u.token, json!({"csv": csv, "dry_run": true}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!((dry["imported"].as_u64(), dry["rejected"].as_array().unwrap().len()), (Some(0), 2));
-    let strict = expect_json(app.post(&format!("/api/v1/boards/{bid}/import"), &u.token, json!({"csv": csv, "all_or_nothing": true})).send().await.unwrap(), 200).await;
+    let strict = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/import"), &u.token, json!({"csv": csv, "all_or_nothing": true}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(strict["imported"], 0);
     let q = |body: Value| app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, body).send();
     assert_eq!(expect_json(q(json!({})).await.unwrap(), 200).await["total"], 5, "nothing was imported");
-    let report = expect_json(app.post(&format!("/api/v1/boards/{bid}/import"), &u.token, json!({"csv": csv})).send().await.unwrap(), 200).await;
+    let report = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/import"), &u.token, json!({"csv": csv})).send().await.unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(report["imported"], 1);
     let lines: Vec<u64> = report["rejected"].as_array().unwrap().iter().map(|r| r["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, [3, 4]);
     assert_eq!(report["rejected"][0]["column"], "Stage");
-    let found = expect_json(q(json!({"filter": {"column": "name", "op": "eq", "value": "New Co"}})).await.unwrap(), 200).await;
+    let found =
+        expect_json(q(json!({"filter": {"column": "name", "op": "eq", "value": "New Co"}})).await.unwrap(), 200).await;
     assert_eq!(found["data"][0]["values"][column_id(&b, "Deal value")], 1000);
 
     let ws = b["workspace_id"].as_str().unwrap();
     let fresh = json!({"name": "Imported", "workspace_id": ws, "csv": "Name,Score,Note\nA,1,x\nB,2,y\n", "column_types": {"Score": "number"}});
     let made = expect_json(app.post("/api/v1/boards/import", &u.token, fresh).send().await.unwrap(), 201).await;
     assert_eq!(made["imported"], 2);
-    let nb = expect_json(app.get(&format!("/api/v1/boards/{}", made["board_id"].as_str().unwrap()), &u.token).send().await.unwrap(), 200).await;
+    let nb = expect_json(
+        app.get(&format!("/api/v1/boards/{}", made["board_id"].as_str().unwrap()), &u.token).send().await.unwrap(),
+        200,
+    )
+    .await;
     let titles: Vec<&str> = nb["columns"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Score", "Note"]);
 }
@@ -142,7 +274,8 @@ async fn idempotency_keys_replay_the_first_response(app: TestApp) {
     let u = app.signup("idem@example.com").await;
     let b = board(&app, &u, None).await;
     let path = format!("/api/v1/boards/{}/items", b["id"].as_str().unwrap());
-    let send = |name: &str| app.post(&path, &u.token, json!({"name": name})).header("idempotency-key", "create-1").send();
+    let send =
+        |name: &str| app.post(&path, &u.token, json!({"name": name})).header("idempotency-key", "create-1").send();
     let first = expect_json(send("Once").await.unwrap(), 201).await;
     let again = send("Once").await.unwrap();
     assert_eq!(again.headers()["idempotent-replayed"], "true");

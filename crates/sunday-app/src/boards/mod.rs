@@ -7,9 +7,9 @@
 //! published on the bus for the board engine, WebSocket rooms and other followers.
 
 mod access;
-mod boards;
 mod csv;
 mod items;
+mod lifecycle;
 mod placement;
 mod query;
 mod structure;

@@ -28,6 +28,12 @@ pub enum Sample {
     Tags(&'static [&'static str]),
 }
 
+/// A sample item: group index, name, cells by column index.
+pub type SampleItem = (usize, &'static str, Vec<(usize, Sample)>);
+
+/// What building a template yields.
+pub type Built = (Vec<Column>, Vec<Group>, Vec<Item>);
+
 pub struct Spec {
     pub id: &'static str,
     /// Shown in the template gallery.
@@ -36,7 +42,7 @@ pub struct Spec {
     pub columns: Vec<(&'static str, ColumnType, Option<Value>)>,
     pub groups: Vec<(&'static str, &'static str)>,
     /// (group index, name, cells by column index).
-    pub items: Vec<(usize, &'static str, Vec<(usize, Sample)>)>,
+    pub items: Vec<SampleItem>,
 }
 
 fn labels(names: &[(&str, &str)], done: &str) -> Option<Value> {
@@ -56,12 +62,7 @@ fn options(names: &[&str]) -> Option<Value> {
 
 impl Spec {
     /// Columns, groups and items with fresh ids, positions and auto numbers from 1.
-    pub fn build(
-        &self,
-        board: BoardId,
-        user: UserId,
-        now: DateTime<Utc>,
-    ) -> Result<(Vec<Column>, Vec<Group>, Vec<Item>), ApiError> {
+    pub fn build(&self, board: BoardId, user: UserId, now: DateTime<Utc>) -> Result<Built, ApiError> {
         let col_pos = position::sequence(self.columns.len());
         let columns = self
             .columns

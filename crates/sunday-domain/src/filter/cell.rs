@@ -15,11 +15,14 @@ use super::ast::Field;
 
 /// A field's value for one item.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Cell {
+pub enum Cell {
     /// No value.
     Empty,
     /// Text-like values, as stored (a link contributes its url and its text, when non-empty).
     Texts(Vec<String>),
+    /// The same texts already lower-cased (how the board engine caches them), so matching
+    /// does not lower-case them again for every query.
+    LowerTexts(Vec<String>),
     /// A number.
     Number(f64),
     /// A status label id.
@@ -43,6 +46,14 @@ pub(crate) enum Cell {
 }
 
 impl Cell {
+    /// The form the board engine caches: text lower-cased once.
+    pub fn cached(self) -> Cell {
+        match self {
+            Cell::Texts(t) => Cell::LowerTexts(t.into_iter().map(|s| s.to_lowercase()).collect()),
+            other => other,
+        }
+    }
+
     /// Whether the field has no value (an unchecked checkbox has none).
     pub(crate) fn is_empty(&self) -> bool {
         matches!(self, Cell::Empty | Cell::Checkbox(false))
@@ -52,7 +63,7 @@ impl Cell {
 /// A point in time as stored: a calendar day (already local to the board's users) or an
 /// instant in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Moment {
+pub enum Moment {
     Day(NaiveDate),
     At(DateTime<Utc>),
 }
@@ -84,7 +95,9 @@ impl Moment {
 }
 
 /// Reads `field` of `item`.
-pub(crate) fn read(field: &Field, item: &Item) -> Cell {
+/// The field's value for one item, decoded; the board engine keeps these per column so a
+/// query does not decode stored JSON again for every item.
+pub fn read(field: &Field, item: &Item) -> Cell {
     match field {
         Field::Name => text_cell(vec![item.name.clone()]),
         Field::Group => Cell::Group(item.group_id),

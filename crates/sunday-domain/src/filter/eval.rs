@@ -15,6 +15,7 @@
 //!   (`to` before today) and `upcoming` only before it starts (`from` after today): a running
 //!   timeline is neither.
 
+use super::ast::Field;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sunday_types::boards::Item;
@@ -44,17 +45,36 @@ impl EvalContext {
 
 /// Whether `item` satisfies `filter`.
 pub fn matches(filter: &Filter, item: &Item, ctx: &EvalContext) -> bool {
+    matches_with(filter, item, ctx, &|_| None)
+}
+
+/// [`matches`], reading fields from `cached` when it has them (decoded cells kept by the
+/// board engine) and from the item otherwise. Same semantics, by construction: both paths
+/// end in the one `positive` below.
+pub fn matches_with<'c>(
+    filter: &Filter,
+    item: &Item,
+    ctx: &EvalContext,
+    cached: &dyn Fn(&Field) -> Option<&'c Cell>,
+) -> bool {
     match filter {
-        Filter::And(children) => children.iter().all(|f| matches(f, item, ctx)),
-        Filter::Or(children) => children.iter().any(|f| matches(f, item, ctx)),
-        Filter::Cond(condition) => condition_matches(condition, item, ctx),
+        Filter::And(children) => children.iter().all(|f| matches_with(f, item, ctx, cached)),
+        Filter::Or(children) => children.iter().any(|f| matches_with(f, item, ctx, cached)),
+        Filter::Cond(condition) => condition_matches(condition, item, ctx, cached),
     }
 }
 
-fn condition_matches(c: &Condition, item: &Item, ctx: &EvalContext) -> bool {
+fn condition_matches<'c>(
+    c: &Condition,
+    item: &Item,
+    ctx: &EvalContext,
+    cached: &dyn Fn(&Field) -> Option<&'c Cell>,
+) -> bool {
     let (op, negated) = c.op.positive();
-    let cell = read(&c.column, item);
-    positive(op, &c.operand, &cell, ctx) != negated
+    match cached(&c.column) {
+        Some(cell) => positive(op, &c.operand, cell, ctx) != negated,
+        None => positive(op, &c.operand, &read(&c.column, item), ctx) != negated,
+    }
 }
 
 /// A positive operator on a cell. Operand/cell combinations `parse_filter` never builds are
@@ -67,6 +87,11 @@ fn positive(op: Op, operand: &Operand, cell: &Cell, ctx: &EvalContext) -> bool {
         Cell::Empty => false,
         Cell::Checkbox(checked) => matches!((op, operand), (Op::Eq, Operand::Bool(b)) if b == checked),
         Cell::Texts(texts) => texts.iter().any(|t| text_op(op, operand, t)),
+        Cell::LowerTexts(texts) => match operand {
+            // Text operands are lower-cased when parsed, so no per-item allocation here.
+            Operand::Text(needle) => texts.iter().any(|t| lower_text_op(op, needle, t)),
+            _ => false,
+        },
         Cell::Number(n) => number_op(op, operand, *n),
         Cell::Label(label) => match (op, operand) {
             (Op::Eq, Operand::Key(k)) => k == label,
@@ -109,6 +134,15 @@ fn keys_op(op: Op, operand: &Operand, holds: impl Fn(&String) -> bool) -> bool {
     match (op, operand) {
         (Op::Contains, Operand::Key(k)) => holds(k),
         (Op::AnyOf, Operand::Keys(ks)) => ks.iter().any(holds),
+        _ => false,
+    }
+}
+
+fn lower_text_op(op: Op, needle: &str, text: &str) -> bool {
+    match op {
+        Op::Eq => text == needle,
+        Op::Contains => text.contains(needle),
+        Op::StartsWith => text.starts_with(needle),
         _ => false,
     }
 }

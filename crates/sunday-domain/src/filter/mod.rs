@@ -21,7 +21,8 @@ pub mod testing;
 mod tests;
 
 pub use ast::{Condition, DateBound, DayRange, Field, FieldKind, Filter, Op, Operand, RelativePeriod, UserRef};
-pub use eval::{matches, EvalContext};
+pub use cell::{read as read_cell, Cell, Moment};
+pub use eval::{matches, matches_with, EvalContext};
 pub use parse::{parse_filter, MAX_CONDITIONS, MAX_DEPTH};
 pub use sort::{compare, parse_sort, SortKey, MAX_SORT_KEYS};
 

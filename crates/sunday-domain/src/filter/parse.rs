@@ -161,7 +161,8 @@ fn operand(field: &Field, kind: FieldKind, op: Op, v: &Value) -> OperandResult {
     use FieldKind as K;
     match (kind, op) {
         (_, Op::IsEmpty | Op::IsNotEmpty) => Ok(Operand::None),
-        (K::Text, _) => text(v).map(Operand::Text),
+        // Lower-cased once here: text matching is case-insensitive (see `eval`).
+        (K::Text, _) => text(v).map(|t| Operand::Text(t.to_lowercase())),
         (K::Number, Op::Between) => {
             let (low, high) = pair(v, number, "an array [low, high] of numbers")?;
             if low > high {

@@ -130,6 +130,7 @@ fn sort_value(field: &Field, item: &Item) -> Option<SortValue> {
         Cell::Checkbox(true) => SortValue::Number(0.0),
         // A link reads as [url, text] (empty parts dropped): the last part is its text if any.
         Cell::Texts(parts) => SortValue::Text(parts.last()?.to_lowercase()),
+        Cell::LowerTexts(parts) => SortValue::Text(parts.last()?.clone()),
         Cell::Number(n) => SortValue::Number(n),
         Cell::Label(label) => {
             let labels = match field {
