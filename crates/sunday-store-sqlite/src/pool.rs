@@ -26,13 +26,15 @@ struct Inner {
 
 fn configure(conn: &Connection) -> StoreResult<()> {
     // NORMAL is durable in WAL mode against process crashes; only an OS crash or power loss
-    // can roll back the last transactions, and never corrupts the file.
+    // can roll back the last transactions, and never corrupts the file. Memory-mapped reads
+    // (up to 1 GiB of the file) skip a read() per page on large boards (W2 in BENCHMARKS.md).
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA mmap_size = 1073741824;",
     )
     .map_err(db_err)
 }

@@ -1,0 +1,62 @@
+//! Seeds boards for W2 into a Sunday SQLite file through the store port: `board-seed DB
+//! ORG_ID USER_ID WORKSPACE_ID BOARDS ITEMS_PER_BOARD` creates the boards (10 typed columns,
+//! 5 groups) with items and prints one `board_id group_id` line per group.
+
+use serde_json::{json, Map};
+use sunday_store::{BoardStore, BoardWrite};
+use sunday_store_sqlite::SqliteStore;
+use sunday_types::{boards::*, time::to_datetime, BoardId, ColumnId, GroupId, ItemId};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let a: Vec<String> = std::env::args().skip(1).collect();
+    if a.len() != 6 {
+        return Err("usage: board-seed DB ORG_ID USER_ID WORKSPACE_ID BOARDS ITEMS_PER_BOARD".into());
+    }
+    let store = SqliteStore::open(std::path::Path::new(&a[0]), 1).await?;
+    let (org, user, ws) = (a[1].parse()?, a[2].parse()?, a[3].parse()?);
+    let (boards, per_board): (usize, usize) = (a[4].parse()?, a[5].parse()?);
+    let t = to_datetime(0);
+    let types = [
+        ColumnType::Text, ColumnType::Number, ColumnType::Status, ColumnType::Date, ColumnType::People,
+        ColumnType::Checkbox, ColumnType::Rating, ColumnType::Tags, ColumnType::Email, ColumnType::LongText,
+    ];
+    for b in 0..boards {
+        let board = Board {
+            id: BoardId::new(), org_id: org, workspace_id: ws, name: format!("Board {b}"), description: String::new(), kind: BoardKind::Public,
+            default_permission: BoardPermission::EditAll, version: 1, last_seq: 0, created_by: user, created_at: t, updated_at: t,
+            subitem_board_id: None, parent_board_id: None, permission: None, columns: vec![], groups: vec![],
+        };
+        let columns: Vec<Column> = types.iter().enumerate().map(|(i, ty)| Column {
+            id: ColumnId::new(), title: format!("C{i}"), column_type: *ty,
+            settings: if *ty == ColumnType::Status { json!({"labels": [{"id": "l1", "name": "Done", "color": "green", "done": true}, {"id": "l2", "name": "Stuck", "color": "red", "done": false}]}) } else if *ty == ColumnType::Rating { json!({"max": 5}) } else { json!({}) },
+            position: format!("{i}V"), width: None,
+        }).collect();
+        let groups: Vec<Group> = (0..5).map(|g| Group { id: GroupId::new(), title: format!("G{g}"), color: "blue".into(), position: format!("{g}V"), collapsed: false }).collect();
+        let mut writes = vec![BoardWrite::InsertBoard(board.clone())];
+        writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
+        writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
+        for i in 0..per_board {
+            let mut v = Map::new();
+            v.insert(columns[0].id.to_string(), json!(format!("text {i}")));
+            v.insert(columns[1].id.to_string(), json!(i % 1000));
+            v.insert(columns[2].id.to_string(), json!(if i % 2 == 0 { "l1" } else { "l2" }));
+            v.insert(columns[3].id.to_string(), json!("2026-11-27"));
+            v.insert(columns[4].id.to_string(), json!([user.to_string()]));
+            v.insert(columns[5].id.to_string(), json!(true));
+            v.insert(columns[6].id.to_string(), json!(i % 5 + 1));
+            v.insert(columns[7].id.to_string(), json!(["a", "b"]));
+            v.insert(columns[8].id.to_string(), json!(format!("user{i}@example.com")));
+            v.insert(columns[9].id.to_string(), json!("A longer description of the item."));
+            writes.push(BoardWrite::InsertItem(Item {
+                id: ItemId::new(), board_id: board.id, group_id: groups[i % 5].id, name: format!("Item {i}"), position: format!("{i:08}"),
+                values: v, version: 1, created_by: user, created_at: t, updated_at: t, parent_item_id: None, archived: false, auto_number: i as i64 + 1,
+            }));
+        }
+        store.commit(board.id, writes, vec![], 0).await?;
+        for g in &groups {
+            println!("{} {}", board.id, g.id);
+        }
+    }
+    Ok(())
+}
