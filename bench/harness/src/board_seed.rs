@@ -18,21 +18,51 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (boards, per_board): (usize, usize) = (a[4].parse()?, a[5].parse()?);
     let t = to_datetime(0);
     let types = [
-        ColumnType::Text, ColumnType::Number, ColumnType::Status, ColumnType::Date, ColumnType::People,
-        ColumnType::Checkbox, ColumnType::Rating, ColumnType::Tags, ColumnType::Email, ColumnType::LongText,
+        ColumnType::Text,
+        ColumnType::Number,
+        ColumnType::Status,
+        ColumnType::Date,
+        ColumnType::People,
+        ColumnType::Checkbox,
+        ColumnType::Rating,
+        ColumnType::Tags,
+        ColumnType::Email,
+        ColumnType::LongText,
     ];
     for b in 0..boards {
         let board = Board {
-            id: BoardId::new(), org_id: org, workspace_id: ws, name: format!("Board {b}"), description: String::new(), kind: BoardKind::Public,
-            default_permission: BoardPermission::EditAll, version: 1, last_seq: 0, created_by: user, created_at: t, updated_at: t,
-            subitem_board_id: None, parent_board_id: None, permission: None, columns: vec![], groups: vec![],
+            id: BoardId::new(),
+            org_id: org,
+            workspace_id: ws,
+            name: format!("Board {b}"),
+            description: String::new(),
+            kind: BoardKind::Public,
+            default_permission: BoardPermission::EditAll,
+            version: 1,
+            last_seq: 0,
+            created_by: user,
+            created_at: t,
+            updated_at: t,
+            subitem_board_id: None,
+            parent_board_id: None,
+            permission: None,
+            columns: vec![],
+            groups: vec![],
         };
         let columns: Vec<Column> = types.iter().enumerate().map(|(i, ty)| Column {
             id: ColumnId::new(), title: format!("C{i}"), column_type: *ty,
             settings: if *ty == ColumnType::Status { json!({"labels": [{"id": "l1", "name": "Done", "color": "green", "done": true}, {"id": "l2", "name": "Stuck", "color": "red", "done": false}]}) } else if *ty == ColumnType::Rating { json!({"max": 5}) } else { json!({}) },
             position: format!("{i}V"), width: None,
         }).collect();
-        let groups: Vec<Group> = (0..5).map(|g| Group { id: GroupId::new(), title: format!("G{g}"), color: "blue".into(), position: format!("{g}V"), collapsed: false }).collect();
+        let groups: Vec<Group> = (0..5)
+            .map(|g| Group {
+                id: GroupId::new(),
+                title: format!("G{g}"),
+                color: "blue".into(),
+                position: format!("{g}V"),
+                collapsed: false,
+            })
+            .collect();
         let mut writes = vec![BoardWrite::InsertBoard(board.clone())];
         writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
         writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
@@ -49,8 +79,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             v.insert(columns[8].id.to_string(), json!(format!("user{i}@example.com")));
             v.insert(columns[9].id.to_string(), json!("A longer description of the item."));
             writes.push(BoardWrite::InsertItem(Item {
-                id: ItemId::new(), board_id: board.id, group_id: groups[i % 5].id, name: format!("Item {i}"), position: format!("{i:08}"),
-                values: v, version: 1, created_by: user, created_at: t, updated_at: t, parent_item_id: None, archived: false, auto_number: i as i64 + 1,
+                id: ItemId::new(),
+                board_id: board.id,
+                group_id: groups[i % 5].id,
+                name: format!("Item {i}"),
+                position: format!("{i:08}"),
+                values: v,
+                version: 1,
+                created_by: user,
+                created_at: t,
+                updated_at: t,
+                parent_item_id: None,
+                archived: false,
+                auto_number: i as i64 + 1,
             }));
         }
         store.commit(board.id, writes, vec![], 0).await?;
