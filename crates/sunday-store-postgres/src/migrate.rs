@@ -15,6 +15,7 @@ use crate::{pool::Pool, rows::db_err};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_accounts", include_str!("../migrations/0001_accounts.sql")),
     ("0002_boards", include_str!("../migrations/0002_boards.sql")),
+    ("0003_notifications", include_str!("../migrations/0003_notifications.sql")),
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

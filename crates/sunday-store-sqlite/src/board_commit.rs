@@ -274,6 +274,37 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
             .map_err(db_err)?;
             Ok(())
         }
+        BoardWrite::InsertNotification(n) => {
+            tx.prepare_cached(
+                "INSERT INTO notifications (id, user_id, kind, actor, board_id, item_id, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    n.id.to_string(),
+                    n.user_id.to_string(),
+                    enum_name(&n.kind),
+                    n.actor.to_string(),
+                    n.board_id.map(|b| b.to_string()),
+                    n.item_id.map(|i| i.to_string()),
+                    n.text,
+                    n.created_at.timestamp_millis()
+                ])
+            })
+            .map_err(db_err)?;
+            Ok(())
+        }
+        BoardWrite::Subscribe { item, user } => {
+            tx.prepare_cached("INSERT INTO item_subscriptions (item_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+                .and_then(|mut s| s.execute([item.to_string(), user.to_string()]))
+                .map_err(db_err)?;
+            Ok(())
+        }
+        BoardWrite::Unsubscribe { item, user } => {
+            tx.execute("DELETE FROM item_subscriptions WHERE item_id = ?1 AND user_id = ?2", [item.to_string(), user.to_string()])
+                .map_err(db_err)?;
+            Ok(())
+        }
         BoardWrite::DeleteUpdate(id) => {
             tx.execute("DELETE FROM item_updates WHERE id = ?1 OR parent_id = ?1", [id.to_string()]).map_err(db_err)?;
             Ok(())

@@ -13,6 +13,7 @@ mod accounts;
 mod board_commit;
 mod board_rows;
 mod board_store;
+mod notifications;
 mod orgs;
 mod pool;
 mod rows;
@@ -35,6 +36,7 @@ use pool::Pool;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_accounts", include_str!("../migrations/0001_accounts.sql")),
     ("0002_boards", include_str!("../migrations/0002_boards.sql")),
+    ("0003_notifications", include_str!("../migrations/0003_notifications.sql")),
 ];
 
 pub struct SqliteStore {

@@ -71,6 +71,11 @@ pub enum BoardWrite {
     /// Inserts or replaces an update (comment).
     PutUpdate(Update),
     DeleteUpdate(UpdateId),
+    /// A notification caused by this commit's change.
+    InsertNotification(sunday_types::notifications::Notification),
+    /// The user follows the item (idempotent).
+    Subscribe { item: ItemId, user: UserId },
+    Unsubscribe { item: ItemId, user: UserId },
 }
 
 /// An event to append; the store assigns `seq` and `created_at`.

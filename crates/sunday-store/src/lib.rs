@@ -11,7 +11,10 @@ mod boards;
 pub mod conformance;
 #[path = "tests/boards.rs"]
 pub mod conformance_boards;
+#[path = "tests/notifications.rs"]
+pub mod conformance_notifications;
 mod error;
+mod notifications;
 mod records;
 
 use async_trait::async_trait;
@@ -22,6 +25,7 @@ use sunday_types::{
 };
 
 pub use boards::*;
+pub use notifications::*;
 pub use error::{StoreError, StoreResult};
 pub use records::*;
 
@@ -33,7 +37,7 @@ pub struct PoolStats {
 }
 
 #[async_trait]
-pub trait Store: BoardStore + Send + Sync + 'static {
+pub trait Store: BoardStore + NotificationStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// The schema version this binary's migrations produce.

@@ -59,5 +59,6 @@ id_type!(
     ColumnId,
     ItemId,
     ViewId,
-    UpdateId
+    UpdateId,
+    NotificationId
 );

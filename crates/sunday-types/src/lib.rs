@@ -9,6 +9,7 @@ pub mod boards;
 pub mod dto;
 pub mod error;
 pub mod ids;
+pub mod notifications;
 pub mod time;
 
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorKind};

@@ -39,7 +39,18 @@ macro_rules! conformance_suite {
             boards_list_by_visibility,
             views_updates_collapse_and_idempotency,
         );
+        $crate::conformance_suite!(@notification_cases $factory;
+            notifications_are_listed_read_and_emailed,
+            item_subscriptions,
+        );
     };
+    (@notification_cases $factory:path; $($case:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $case() {
+            let (store, _guard) = $factory().await;
+            $crate::conformance_notifications::$case(store).await;
+        }
+    )*};
     (@board_cases $factory:path; $($case:ident),* $(,)?) => {$(
         #[tokio::test]
         async fn $case() {

@@ -1,0 +1,90 @@
+//! Conformance cases for notifications (see `conformance.rs` for the runner).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use sunday_types::{
+    boards::BoardKind,
+    notifications::{Notification, NotificationKind, NotificationPreferences},
+    time::to_datetime,
+    GroupId, NotificationId, UserId,
+};
+
+use super::{
+    conformance::DynStore,
+    conformance_boards::{board, fixture, item},
+};
+use crate::*;
+
+fn note(user: UserId, actor: UserId, kind: NotificationKind, text: &str) -> Notification {
+    Notification {
+        id: NotificationId::new(),
+        user_id: user,
+        kind,
+        actor,
+        board_id: None,
+        item_id: None,
+        text: text.into(),
+        created_at: to_datetime(1_800_000_000_000),
+        read_at: None,
+    }
+}
+
+pub async fn notifications_are_listed_read_and_emailed(store: DynStore) {
+    let f = fixture(&store, "n1@example.com").await;
+    let other = fixture(&store, "n2@example.com").await;
+    let b = board(&f, "B", BoardKind::Public);
+    store.commit(b.id, vec![BoardWrite::InsertBoard(b.clone())], vec![], 0).await.unwrap();
+    let notes: Vec<Notification> = (0..3)
+        .map(|i| note(f.user, other.user, if i == 1 { NotificationKind::ItemChanged } else { NotificationKind::Mention }, &format!("n{i}")))
+        .collect();
+    let writes = notes.iter().cloned().map(BoardWrite::InsertNotification).collect();
+    store.commit(b.id, writes, vec![], 0).await.unwrap();
+
+    let listed = store.notifications(f.user, None, 10).await.unwrap();
+    assert_eq!(listed.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["n2", "n1", "n0"], "newest first");
+    assert_eq!(listed[0], Notification { ..notes[2].clone() });
+    assert_eq!(store.notifications(f.user, Some(listed[0].id), 1).await.unwrap()[0].text, "n1");
+    assert!(store.notifications(other.user, None, 10).await.unwrap().is_empty());
+    assert_eq!(store.unread_count(f.user).await.unwrap(), 3);
+
+    let pending = store.pending_emails(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!((pending[0].user, pending[0].email.as_str(), pending[0].notifications.len()), (f.user, "n1@example.com", 3));
+    assert_eq!(pending[0].prefs, NotificationPreferences::default());
+    assert_eq!(pending[0].last_digest_at, 0);
+
+    assert_eq!(store.mark_read(f.user, Some(vec![notes[0].id]), 5).await.unwrap(), 1);
+    assert_eq!(store.mark_read(other.user, Some(vec![notes[1].id]), 5).await.unwrap(), 0, "not theirs");
+    assert_eq!(store.unread_count(f.user).await.unwrap(), 2);
+    assert_eq!(store.pending_emails(10).await.unwrap()[0].notifications.len(), 2, "read ones are not emailed");
+
+    let ids: Vec<NotificationId> = notes.iter().map(|n| n.id).collect();
+    store.mark_emailed(f.user, &ids, true, 99).await.unwrap();
+    assert!(store.pending_emails(10).await.unwrap().is_empty());
+    assert_eq!(store.mark_read(f.user, None, 6).await.unwrap(), 2);
+    assert_eq!(store.unread_count(f.user).await.unwrap(), 0);
+
+    let prefs = NotificationPreferences { email_kinds: vec![NotificationKind::Reply], digest_minutes: 60 };
+    assert_eq!(store.notification_prefs(f.user).await.unwrap(), Some(NotificationPreferences::default()), "mark_emailed stored the digest time with default preferences");
+    store.put_notification_prefs(f.user, &prefs).await.unwrap();
+    assert_eq!(store.notification_prefs(f.user).await.unwrap(), Some(prefs));
+    assert_eq!(store.notification_prefs(other.user).await.unwrap(), None);
+
+    let extra = note(f.user, other.user, NotificationKind::Reply, "later");
+    store.commit(b.id, vec![BoardWrite::InsertNotification(extra)], vec![], 0).await.unwrap();
+    assert_eq!(store.pending_emails(10).await.unwrap()[0].last_digest_at, 99);
+}
+
+pub async fn item_subscriptions(store: DynStore) {
+    let f = fixture(&store, "s1@example.com").await;
+    let other = fixture(&store, "s2@example.com").await;
+    let b = board(&f, "B", BoardKind::Public);
+    let it = item(b.id, GroupId::new(), f.user, "I", "V");
+    store.commit(b.id, vec![BoardWrite::InsertBoard(b.clone()), BoardWrite::InsertItem(it.clone())], vec![], 0).await.unwrap();
+    let sub = |u: UserId| BoardWrite::Subscribe { item: it.id, user: u };
+    store.commit(b.id, vec![sub(f.user), sub(other.user), sub(f.user)], vec![], 0).await.unwrap();
+    let mut want = vec![f.user, other.user];
+    want.sort();
+    assert_eq!(store.item_subscribers(it.id).await.unwrap(), want);
+    store.commit(b.id, vec![BoardWrite::Unsubscribe { item: it.id, user: other.user }], vec![], 0).await.unwrap();
+    assert_eq!(store.item_subscribers(it.id).await.unwrap(), vec![f.user]);
+}
