@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod cursor;
 pub mod directory;
 pub mod limits;
+pub mod notifications;
 pub mod orgs;
 pub mod workspaces;
 
@@ -42,6 +43,7 @@ pub struct App {
     pub workspaces: workspaces::WorkspaceService,
     pub directory: directory::Directory,
     pub boards: boards::BoardService,
+    pub notifications: notifications::NotificationService,
     pub bus: sunday_bus::Bus,
     pub engine: std::sync::Arc<sunday_engine::Engine>,
 }
@@ -60,6 +62,7 @@ impl App {
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_max_items);
         App {
             boards: boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone()),
+            notifications: notifications::NotificationService::new(store.clone()),
             bus,
             engine,
             accounts: accounts::AccountService::new(

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use sunday_types::boards::BoardEvent;
+use sunday_types::{boards::BoardEvent, notifications::Notification};
 use tokio::sync::broadcast;
 
 /// Events are shared, not copied, between subscribers.
@@ -18,13 +18,15 @@ pub type SharedEvent = Arc<BoardEvent>;
 #[derive(Clone)]
 pub struct Bus {
     sender: broadcast::Sender<SharedEvent>,
+    notifications: broadcast::Sender<Arc<Notification>>,
 }
 
 impl Bus {
     /// A bus whose slowest subscriber may fall `capacity` events behind before it lags.
     pub fn new(capacity: usize) -> Bus {
         let (sender, _) = broadcast::channel(capacity.max(16));
-        Bus { sender }
+        let (notifications, _) = broadcast::channel(capacity.max(16));
+        Bus { sender, notifications }
     }
 
     /// Publishes committed events in order. Having no subscriber is not an error.
@@ -36,6 +38,17 @@ impl Bus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<SharedEvent> {
         self.sender.subscribe()
+    }
+
+    /// Publishes committed notifications (for live delivery to their users).
+    pub fn publish_notifications(&self, notifications: impl IntoIterator<Item = Notification>) {
+        for n in notifications {
+            let _ = self.notifications.send(Arc::new(n));
+        }
+    }
+
+    pub fn subscribe_notifications(&self) -> broadcast::Receiver<Arc<Notification>> {
+        self.notifications.subscribe()
     }
 }
 

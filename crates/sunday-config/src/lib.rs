@@ -28,6 +28,8 @@ pub struct Config {
     pub auth: AuthConfig,
     pub gateway: GatewayConfig,
     pub engine: EngineConfig,
+    pub realtime: RealtimeConfig,
+    pub mail: MailConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -104,6 +106,37 @@ pub struct EngineConfig {
     pub max_items: usize,
 }
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RealtimeConfig {
+    /// Frames a board's room buffers for its slowest socket before that socket must resync.
+    pub room_buffer: usize,
+    /// Frames queued for one socket before it must resync.
+    pub socket_buffer: usize,
+    /// Events a reconnecting client may replay with `since_seq`; older gaps get `resync`.
+    pub replay_limit: i64,
+    pub max_connections_per_user: usize,
+    pub ping_secs: u64,
+    /// Close a socket silent for this long.
+    pub idle_timeout_secs: u64,
+    /// Presence expires without a refresh within this time.
+    pub presence_ttl_secs: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// SMTP server for email digests; empty turns email off.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// The sender, e.g. `Sunday <sunday@example.com>`.
+    pub from: String,
+    /// How often the worker looks for due digests.
+    pub poll_millis: u64,
+    /// Where the web app is reachable, for links in emails.
+    pub public_url: String,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -139,6 +172,22 @@ impl Default for Config {
                 shutdown_grace_secs: 20,
             },
             engine: EngineConfig { max_items: 2_000_000 },
+            realtime: RealtimeConfig {
+                room_buffer: 1024,
+                socket_buffer: 512,
+                replay_limit: 10_000,
+                max_connections_per_user: 20,
+                ping_secs: 25,
+                idle_timeout_secs: 75,
+                presence_ttl_secs: 30,
+            },
+            mail: MailConfig {
+                smtp_host: String::new(),
+                smtp_port: 25,
+                from: "Sunday <sunday@localhost>".into(),
+                poll_millis: 30_000,
+                public_url: "http://127.0.0.1:8080".into(),
+            },
         }
     }
 }

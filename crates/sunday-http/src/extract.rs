@@ -135,6 +135,29 @@ impl FromRequestParts<HttpState> for Auth {
     }
 }
 
+/// The caller of a WebSocket upgrade: like [`Auth`], plus `?access_token=` for clients that
+/// cannot set headers on a WebSocket request.
+pub struct WsAuth(pub Actor);
+
+impl FromRequestParts<HttpState> for WsAuth {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+        let from_query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == "access_token")
+                .map(|(_, v)| v.to_owned())
+        });
+        match from_query {
+            Some(token) if !parts.headers.contains_key(header::AUTHORIZATION) => {
+                Ok(WsAuth(state.app.accounts.authenticate(&token).await?))
+            }
+            _ => Auth::from_request_parts(parts, state).await.map(|a| WsAuth(a.0)),
+        }
+    }
+}
+
 /// The client's address: the peer, or the first `X-Forwarded-For` hop when configured to
 /// trust a proxy.
 pub fn client_ip(parts_headers: &axum::http::HeaderMap, peer: Option<SocketAddr>, trust_forwarded: bool) -> String {

@@ -51,6 +51,7 @@ pub struct StateInner {
     pub user_limiter: RateLimiter,
     pub metrics_render: MetricsRender,
     pub metrics: route_metrics::HttpMetrics,
+    pub hub: Arc<sunday_realtime::Hub>,
 }
 
 impl std::ops::Deref for HttpState {
@@ -61,8 +62,9 @@ impl std::ops::Deref for HttpState {
 }
 
 impl HttpState {
-    pub fn new(app: App, settings: HttpSettings, metrics: MetricsRender) -> HttpState {
+    pub fn new(app: App, settings: HttpSettings, metrics: MetricsRender, hub: Arc<sunday_realtime::Hub>) -> HttpState {
         HttpState(Arc::new(StateInner {
+            hub,
             ip_limiter: RateLimiter::new(settings.rate_limit_ip_per_sec, settings.rate_limit_ip_burst),
             user_limiter: RateLimiter::new(settings.rate_limit_user_per_sec, settings.rate_limit_user_burst),
             settings,
@@ -77,6 +79,6 @@ impl HttpState {
 pub fn router(state: HttpState) -> Router {
     let (routes, spec) = routes::all().split_for_parts();
     let spec = Arc::new(openapi::finish(spec));
-    let routes = routes.merge(routes::ops::spec_route(spec));
+    let routes = routes.merge(routes::ops::spec_route(spec)).merge(routes::realtime::root_route());
     middleware::wrap(routes, state)
 }

@@ -34,6 +34,7 @@ use sunday_types::{ErrorBody, ErrorCode, ErrorKind};
         (name = "items", description = "Items, subitems, queries and activity"),
         (name = "updates", description = "Comments on items"),
         (name = "views", description = "Saved views"),
+        (name = "realtime", description = "The WebSocket: live board events, presence, notifications"),
         (name = "operations", description = "Health, readiness, metrics")
     )
 )]

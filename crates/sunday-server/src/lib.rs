@@ -79,9 +79,42 @@ fn http_settings(config: &Config) -> HttpSettings {
     }
 }
 
+fn realtime_settings(config: &Config) -> sunday_realtime::RealtimeSettings {
+    let r = &config.realtime;
+    sunday_realtime::RealtimeSettings {
+        room_buffer: r.room_buffer,
+        socket_buffer: r.socket_buffer,
+        replay_limit: r.replay_limit,
+        max_connections_per_user: r.max_connections_per_user,
+        ping_interval: Duration::from_secs(r.ping_secs.max(1)),
+        idle_timeout: Duration::from_secs(r.idle_timeout_secs.max(2)),
+        presence_ttl: Duration::from_secs(r.presence_ttl_secs.max(1)),
+    }
+}
+
+/// Background work of the worker role: the email digest, when SMTP is configured.
+fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
+    let (stop, stopped) = watch::channel(false);
+    let mail = &config.mail;
+    if config.has_role("worker") && !mail.smtp_host.is_empty() {
+        let settings = sunday_app::notifications::MailSettings {
+            smtp_host: mail.smtp_host.clone(),
+            smtp_port: mail.smtp_port,
+            from: mail.from.clone(),
+            poll: Duration::from_millis(mail.poll_millis.max(100)),
+            public_url: mail.public_url.clone(),
+        };
+        tokio::spawn(sunday_app::notifications::run_digests(app.store.clone(), settings, stopped));
+        tracing::info!(host = %mail.smtp_host, port = mail.smtp_port, "email digests on");
+    }
+    stop
+}
+
 /// A server started in the background.
 pub struct Running {
     pub addr: SocketAddr,
+    hub: Arc<sunday_realtime::Hub>,
+    stop_workers: watch::Sender<bool>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     grace: Duration,
@@ -91,6 +124,9 @@ impl Running {
     /// Stops accepting connections, lets in-flight requests finish (up to the grace period),
     /// then returns.
     pub async fn shutdown(self) -> anyhow::Result<()> {
+        // WebSocket clients are told to reconnect elsewhere before the listener closes.
+        self.hub.shutdown();
+        let _ = self.stop_workers.send(true);
         let _ = self.stop.send(true);
         match tokio::time::timeout(self.grace, self.task).await {
             Ok(joined) => Ok(joined??),
@@ -114,7 +150,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = open_store(&config, config.store.auto_migrate).await?;
     let app = App::new(store, app_settings(&config));
     app.start();
-    let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics));
+    let hub = sunday_realtime::Hub::new(app.clone(), realtime_settings(&config));
+    hub.start();
+    let stop_workers = start_workers(&config, &app);
+    let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics, hub.clone()));
 
     let listener =
         tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
@@ -134,7 +173,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             })
             .await
     });
-    Ok(Running { addr, stop, task, grace: Duration::from_secs(config.gateway.shutdown_grace_secs) })
+    Ok(Running { addr, stop, task, grace: Duration::from_secs(config.gateway.shutdown_grace_secs), hub, stop_workers })
 }
 
 /// `sunday serve`: runs until SIGINT or SIGTERM, then drains.

@@ -1,7 +1,9 @@
 -- Notifications (the bell), their email preferences, and who follows which item.
+-- notifications.id is byte-ordered (COLLATE "C") whatever the database collation: the bell
+-- lists newest first by id and pages with `id < cursor`, as SQLite's BINARY comparison does.
 
 CREATE TABLE notifications (
-    id TEXT NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
     user_id TEXT NOT NULL,
     kind TEXT NOT NULL,
     actor TEXT NOT NULL,

@@ -18,6 +18,7 @@ use sunday_types::{
 
 use crate::{
     board_rows::{self, BOARD_COLS, ITEM_COLS},
+    notifications,
     rows::{self, db_err, is_unique_violation, Params},
 };
 
@@ -262,6 +263,9 @@ async fn apply<C: GenericClient>(tx: &C, write: BoardWrite, now: Millis, committ
             exec(tx, "DELETE FROM item_updates WHERE id = $1 OR parent_id = $1", &[&id.to_string()]).await?;
             Ok(())
         }
+        BoardWrite::InsertNotification(n) => notifications::insert(tx, &n).await,
+        BoardWrite::Subscribe { item, user } => notifications::subscription(tx, item, user, true).await,
+        BoardWrite::Unsubscribe { item, user } => notifications::subscription(tx, item, user, false).await,
     }
 }
 

@@ -3,7 +3,8 @@
 //! Same schema (table, index and constraint names) and same semantics as the SQLite backend,
 //! checked by the shared conformance suite. Ids are canonical lowercase UUID text and
 //! timestamps `BIGINT` milliseconds, so both backends store identical values; cursors compare
-//! id text, which every collation orders like the bytes for such strings.
+//! id text, which every collation orders like the bytes for such strings (notification ids
+//! are nonetheless compared with `COLLATE "C"`, see `notifications`).
 //!
 //! SQL lives in the per-area modules as async functions over any client or transaction; the
 //! [`Store`] impl below only checks a connection out and, for operations of more than one
@@ -55,8 +56,9 @@ macro_rules! on_client {
     }};
 }
 
-// After the macros above, which it uses.
+// After the macros above, which they use.
 mod board_store;
+mod notifications;
 
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/dbname` or the

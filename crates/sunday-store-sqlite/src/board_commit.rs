@@ -295,14 +295,19 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
             Ok(())
         }
         BoardWrite::Subscribe { item, user } => {
-            tx.prepare_cached("INSERT INTO item_subscriptions (item_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
-                .and_then(|mut s| s.execute([item.to_string(), user.to_string()]))
-                .map_err(db_err)?;
+            tx.prepare_cached(
+                "INSERT INTO item_subscriptions (item_id, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )
+            .and_then(|mut s| s.execute([item.to_string(), user.to_string()]))
+            .map_err(db_err)?;
             Ok(())
         }
         BoardWrite::Unsubscribe { item, user } => {
-            tx.execute("DELETE FROM item_subscriptions WHERE item_id = ?1 AND user_id = ?2", [item.to_string(), user.to_string()])
-                .map_err(db_err)?;
+            tx.execute(
+                "DELETE FROM item_subscriptions WHERE item_id = ?1 AND user_id = ?2",
+                [item.to_string(), user.to_string()],
+            )
+            .map_err(db_err)?;
             Ok(())
         }
         BoardWrite::DeleteUpdate(id) => {

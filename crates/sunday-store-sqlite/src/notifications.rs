@@ -40,13 +40,20 @@ fn prefs_from(kinds: &str, minutes: i64) -> NotificationPreferences {
 
 #[async_trait]
 impl NotificationStore for SqliteStore {
-    async fn notifications(&self, user: UserId, before: Option<NotificationId>, limit: usize) -> StoreResult<Vec<Notification>> {
+    async fn notifications(
+        &self,
+        user: UserId,
+        before: Option<NotificationId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Notification>> {
         self.pool
             .read(move |c| {
                 let before = before.map(|b| b.to_string()).unwrap_or_else(|| "~".into());
-                c.prepare_cached(&format!("SELECT {COLS} FROM notifications n WHERE n.user_id = ?1 AND n.id < ?2 ORDER BY n.id DESC LIMIT ?3"))
-                    .and_then(|mut s| s.query_map(params![user.to_string(), before, limit as i64], notification)?.collect())
-                    .map_err(db_err)
+                c.prepare_cached(&format!(
+                    "SELECT {COLS} FROM notifications n WHERE n.user_id = ?1 AND n.id < ?2 ORDER BY n.id DESC LIMIT ?3"
+                ))
+                .and_then(|mut s| s.query_map(params![user.to_string(), before, limit as i64], notification)?.collect())
+                .map_err(db_err)
             })
             .await
     }
@@ -89,7 +96,8 @@ impl NotificationStore for SqliteStore {
             .read(move |c| {
                 c.prepare_cached("SELECT email_kinds, digest_minutes FROM notification_prefs WHERE user_id = ?1")
                     .and_then(|mut s| {
-                        s.query_row([user.to_string()], |r| Ok(prefs_from(&r.get::<_, String>(0)?, r.get(1)?))).optional()
+                        s.query_row([user.to_string()], |r| Ok(prefs_from(&r.get::<_, String>(0)?, r.get(1)?)))
+                            .optional()
                     })
                     .map_err(db_err)
             })

@@ -74,8 +74,14 @@ pub enum BoardWrite {
     /// A notification caused by this commit's change.
     InsertNotification(sunday_types::notifications::Notification),
     /// The user follows the item (idempotent).
-    Subscribe { item: ItemId, user: UserId },
-    Unsubscribe { item: ItemId, user: UserId },
+    Subscribe {
+        item: ItemId,
+        user: UserId,
+    },
+    Unsubscribe {
+        item: ItemId,
+        user: UserId,
+    },
 }
 
 /// An event to append; the store assigns `seq` and `created_at`.

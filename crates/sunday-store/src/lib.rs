@@ -25,8 +25,8 @@ use sunday_types::{
 };
 
 pub use boards::*;
-pub use notifications::*;
 pub use error::{StoreError, StoreResult};
+pub use notifications::*;
 pub use records::*;
 
 /// Connection-pool figures for `/metrics`.

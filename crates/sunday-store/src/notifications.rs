@@ -27,7 +27,12 @@ pub struct PendingEmail {
 #[async_trait]
 pub trait NotificationStore: Send + Sync {
     /// Newest first (by id), before the cursor.
-    async fn notifications(&self, user: UserId, before: Option<NotificationId>, limit: usize) -> StoreResult<Vec<Notification>>;
+    async fn notifications(
+        &self,
+        user: UserId,
+        before: Option<NotificationId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Notification>>;
     async fn unread_count(&self, user: UserId) -> StoreResult<i64>;
     /// Marks the given notifications (all when `None`) read; returns how many changed.
     async fn mark_read(&self, user: UserId, ids: Option<Vec<NotificationId>>, now: Millis) -> StoreResult<u64>;

@@ -212,3 +212,55 @@ macro_rules! backend_tests {
         }
     };
 }
+
+/// A real WebSocket client for tests.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl TestApp {
+    /// Opens `/ws` authenticated with `token` (bearer header).
+    pub async fn ws(&self, token: &str) -> Ws {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/ws", self.base.replace("http://", "ws://"));
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let (stream, _) = tokio_tungstenite::connect_async(req).await.expect("websocket connects");
+        Ws { stream }
+    }
+}
+
+impl Ws {
+    pub async fn send(&mut self, frame: Value) {
+        use futures::SinkExt;
+        self.stream.send(tokio_tungstenite::tungstenite::Message::Text(frame.to_string().into())).await.unwrap();
+    }
+
+    /// The next JSON frame, or `None` after `secs` seconds of silence.
+    pub async fn next_within(&mut self, secs: f64) -> Option<Value> {
+        use futures::StreamExt;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs_f64(secs);
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()??.ok()?;
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
+                return serde_json::from_str(t.as_str()).ok();
+            }
+        }
+    }
+
+    /// The next frame of type `kind` (skipping others), within 5 seconds.
+    pub async fn next_of(&mut self, kind: &str) -> Value {
+        loop {
+            let f = self.next_within(5.0).await.unwrap_or_else(|| panic!("no `{kind}` frame within 5 s"));
+            if f["type"] == kind {
+                return f;
+            }
+        }
+    }
+
+    /// Subscribes to a board and returns the `subscribed` frame.
+    pub async fn subscribe(&mut self, board: &str, since: Option<i64>) -> Value {
+        self.send(json!({"type": "subscribe", "board_id": board, "since_seq": since})).await;
+        self.next_of("subscribed").await
+    }
+}

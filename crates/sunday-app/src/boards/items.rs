@@ -13,11 +13,15 @@ use sunday_types::{
     board_api::{CreateItemRequest, Placement, UpdateItemRequest},
     boards::{Board, Column, ColumnType, Item},
     dto::Page,
+    notifications::NotificationKind,
     time::{now_millis, to_datetime},
     ApiError, BoardId, ErrorCode, GroupId, ItemId, UserId,
 };
 
-use super::{placement, Access, BoardService, MERGE_RETRIES};
+use super::{
+    notify::{newly_assigned, Notices},
+    placement, Access, BoardService, MERGE_RETRIES,
+};
 use crate::Actor;
 
 /// The most items one bulk request may create.
@@ -123,7 +127,17 @@ impl BoardService {
     }
 
     async fn insert_items(&self, actor: &Actor, board: BoardId, items: &[Item], extra: Value) -> Result<(), ApiError> {
-        let writes = items.iter().cloned().map(BoardWrite::InsertItem).collect();
+        let mut writes: Vec<BoardWrite> = items.iter().cloned().map(BoardWrite::InsertItem).collect();
+        let columns = self.store.columns(board).await?;
+        let who = self.actor_name(actor.user_id).await?;
+        for item in items {
+            let mut notices = Notices::new(actor.user_id, item);
+            for u in newly_assigned(&columns, None, item) {
+                notices.add(u, NotificationKind::Assigned, format!("{who} assigned you to {}", item.name));
+            }
+            notices.follow();
+            writes.append(&mut notices.writes);
+        }
         let events = items
             .iter()
             .map(|i| {
@@ -246,14 +260,9 @@ impl BoardService {
             };
             let (next, event) = apply_changes(actor.user_id, &current, name.as_deref(), &values, group, position);
             let Some(event) = event else { return Ok(current) };
-            match self
-                .commit(
-                    current.board_id,
-                    vec![BoardWrite::UpdateItem { item: next.clone(), expected_version: current.version }],
-                    vec![event],
-                )
-                .await
-            {
+            let mut writes = vec![BoardWrite::UpdateItem { item: next.clone(), expected_version: current.version }];
+            writes.append(&mut self.item_change_notices(actor, &columns, &current, &next).await?);
+            match self.commit(current.board_id, writes, vec![event]).await {
                 Ok(_) => return Ok(next),
                 Err(e) if e.code == ErrorCode::VersionConflict => {
                     current = self.store.item(id).await?.ok_or_else(item_not_found)?;
@@ -324,6 +333,26 @@ impl BoardService {
         let mut built = self.build_items_for(actor, &access, vec![req], item.parent_item_id).await?;
         self.insert_items(actor, item.board_id, &built, json!({"duplicated_from": id})).await?;
         built.pop().ok_or_else(|| ApiError::internal("no item built"))
+    }
+}
+
+impl BoardService {
+    /// Notifications for a change to an item: newly assigned people, then its followers.
+    async fn item_change_notices(
+        &self,
+        actor: &Actor,
+        columns: &[Column],
+        before: &Item,
+        after: &Item,
+    ) -> Result<Vec<BoardWrite>, ApiError> {
+        let who = self.actor_name(actor.user_id).await?;
+        let mut notices = Notices::new(actor.user_id, after);
+        for u in newly_assigned(columns, Some(before), after) {
+            notices.add(u, NotificationKind::Assigned, format!("{who} assigned you to {}", after.name));
+        }
+        self.notify_followers(&mut notices, format!("{who} changed {}", after.name)).await?;
+        notices.follow();
+        Ok(notices.writes)
     }
 }
 

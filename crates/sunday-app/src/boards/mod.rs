@@ -10,6 +10,7 @@ mod access;
 mod csv;
 mod items;
 mod lifecycle;
+mod notify;
 mod placement;
 mod query;
 mod structure;
@@ -51,15 +52,23 @@ impl BoardService {
         templates::infos()
     }
 
-    /// Commits and publishes the committed events.
+    /// Commits, then publishes the committed events and notifications.
     async fn commit(
         &self,
         board: BoardId,
         writes: Vec<BoardWrite>,
         events: Vec<NewEvent>,
     ) -> Result<Committed, ApiError> {
+        let notifications: Vec<_> = writes
+            .iter()
+            .filter_map(|w| match w {
+                BoardWrite::InsertNotification(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect();
         let committed = self.store.commit(board, writes, events, now_millis()).await?;
         self.bus.publish(committed.events.iter().cloned());
+        self.bus.publish_notifications(notifications);
         Ok(committed)
     }
 }

@@ -8,6 +8,7 @@ mod items;
 mod me;
 pub mod ops;
 mod orgs;
+pub mod realtime;
 mod structure;
 mod workspaces;
 
@@ -28,6 +29,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(boards::routes())
         .merge(structure::routes())
         .merge(items::routes())
-        .merge(collab::routes());
+        .merge(collab::routes())
+        .merge(realtime::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())
 }

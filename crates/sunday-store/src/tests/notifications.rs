@@ -34,7 +34,14 @@ pub async fn notifications_are_listed_read_and_emailed(store: DynStore) {
     let b = board(&f, "B", BoardKind::Public);
     store.commit(b.id, vec![BoardWrite::InsertBoard(b.clone())], vec![], 0).await.unwrap();
     let notes: Vec<Notification> = (0..3)
-        .map(|i| note(f.user, other.user, if i == 1 { NotificationKind::ItemChanged } else { NotificationKind::Mention }, &format!("n{i}")))
+        .map(|i| {
+            note(
+                f.user,
+                other.user,
+                if i == 1 { NotificationKind::ItemChanged } else { NotificationKind::Mention },
+                &format!("n{i}"),
+            )
+        })
         .collect();
     let writes = notes.iter().cloned().map(BoardWrite::InsertNotification).collect();
     store.commit(b.id, writes, vec![], 0).await.unwrap();
@@ -48,7 +55,10 @@ pub async fn notifications_are_listed_read_and_emailed(store: DynStore) {
 
     let pending = store.pending_emails(10).await.unwrap();
     assert_eq!(pending.len(), 1);
-    assert_eq!((pending[0].user, pending[0].email.as_str(), pending[0].notifications.len()), (f.user, "n1@example.com", 3));
+    assert_eq!(
+        (pending[0].user, pending[0].email.as_str(), pending[0].notifications.len()),
+        (f.user, "n1@example.com", 3)
+    );
     assert_eq!(pending[0].prefs, NotificationPreferences::default());
     assert_eq!(pending[0].last_digest_at, 0);
 
@@ -64,7 +74,11 @@ pub async fn notifications_are_listed_read_and_emailed(store: DynStore) {
     assert_eq!(store.unread_count(f.user).await.unwrap(), 0);
 
     let prefs = NotificationPreferences { email_kinds: vec![NotificationKind::Reply], digest_minutes: 60 };
-    assert_eq!(store.notification_prefs(f.user).await.unwrap(), Some(NotificationPreferences::default()), "mark_emailed stored the digest time with default preferences");
+    assert_eq!(
+        store.notification_prefs(f.user).await.unwrap(),
+        Some(NotificationPreferences::default()),
+        "mark_emailed stored the digest time with default preferences"
+    );
     store.put_notification_prefs(f.user, &prefs).await.unwrap();
     assert_eq!(store.notification_prefs(f.user).await.unwrap(), Some(prefs));
     assert_eq!(store.notification_prefs(other.user).await.unwrap(), None);
@@ -79,7 +93,10 @@ pub async fn item_subscriptions(store: DynStore) {
     let other = fixture(&store, "s2@example.com").await;
     let b = board(&f, "B", BoardKind::Public);
     let it = item(b.id, GroupId::new(), f.user, "I", "V");
-    store.commit(b.id, vec![BoardWrite::InsertBoard(b.clone()), BoardWrite::InsertItem(it.clone())], vec![], 0).await.unwrap();
+    store
+        .commit(b.id, vec![BoardWrite::InsertBoard(b.clone()), BoardWrite::InsertItem(it.clone())], vec![], 0)
+        .await
+        .unwrap();
     let sub = |u: UserId| BoardWrite::Subscribe { item: it.id, user: u };
     store.commit(b.id, vec![sub(f.user), sub(other.user), sub(f.user)], vec![], 0).await.unwrap();
     let mut want = vec![f.user, other.user];

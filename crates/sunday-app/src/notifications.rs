@@ -1,0 +1,146 @@
+//! The bell: listing and reading notifications, the user's email preferences, and the email
+//! digest that the worker role sends through SMTP.
+
+use std::{sync::Arc, time::Duration};
+
+use lettre::{message::Mailbox, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sunday_store::Store;
+use sunday_types::{
+    dto::Scope,
+    notifications::{MarkReadRequest, MarkReadResponse, NotificationPage, NotificationPreferences},
+    time::now_millis,
+    ApiError, NotificationId,
+};
+
+use crate::{cursor, Actor};
+
+#[derive(Clone)]
+pub struct NotificationService {
+    store: Arc<dyn Store>,
+}
+
+impl NotificationService {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        NotificationService { store }
+    }
+
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        after: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<NotificationPage, ApiError> {
+        let limit = cursor::limit(limit)?;
+        let before: Option<NotificationId> = cursor::decode(after)?;
+        let rows = self.store.notifications(actor.user_id, before, limit + 1).await?;
+        let (data, next_cursor) = cursor::page(rows, limit, |n| n.id);
+        let unread_count = self.store.unread_count(actor.user_id).await?;
+        Ok(NotificationPage { data, next_cursor, unread_count })
+    }
+
+    pub async fn mark_read(&self, actor: &Actor, req: MarkReadRequest) -> Result<MarkReadResponse, ApiError> {
+        actor.require_scope(Scope::Write)?;
+        let marked = self.store.mark_read(actor.user_id, req.ids, now_millis()).await?;
+        Ok(MarkReadResponse { marked, unread_count: self.store.unread_count(actor.user_id).await? })
+    }
+
+    pub async fn preferences(&self, actor: &Actor) -> Result<NotificationPreferences, ApiError> {
+        Ok(self.store.notification_prefs(actor.user_id).await?.unwrap_or_default())
+    }
+
+    pub async fn set_preferences(
+        &self,
+        actor: &Actor,
+        mut prefs: NotificationPreferences,
+    ) -> Result<NotificationPreferences, ApiError> {
+        actor.require_scope(Scope::Write)?;
+        if !(5..=1440).contains(&prefs.digest_minutes) {
+            return Err(ApiError::validation("digest_minutes", "range", "`digest_minutes` is between 5 and 1440"));
+        }
+        prefs.email_kinds.sort_by_key(|k| *k as u8);
+        prefs.email_kinds.dedup();
+        self.store.put_notification_prefs(actor.user_id, &prefs).await?;
+        Ok(prefs)
+    }
+}
+
+/// Where and how digests are sent.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub from: String,
+    pub poll: Duration,
+    /// The web app's address, for links in emails.
+    pub public_url: String,
+}
+
+/// Sends each user one email per digest interval with their unread notifications of the
+/// kinds they chose. Runs on worker nodes; stops when `stop` fires.
+pub async fn run_digests(store: Arc<dyn Store>, mail: MailSettings, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let transport =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(mail.smtp_host.clone()).port(mail.smtp_port).build();
+    let from: Mailbox = match mail.from.parse() {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "mail.from is not a valid address; email digests are off");
+            return;
+        }
+    };
+    loop {
+        if let Err(e) = digest_round(&store, &transport, &from, &mail).await {
+            tracing::warn!(error = %e, "email digest round failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(mail.poll) => {}
+            _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
+        }
+    }
+}
+
+async fn digest_round(
+    store: &Arc<dyn Store>,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    from: &Mailbox,
+    mail: &MailSettings,
+) -> Result<(), ApiError> {
+    let now = now_millis();
+    for pending in store.pending_emails(100).await? {
+        let ids: Vec<NotificationId> = pending.notifications.iter().map(|n| n.id).collect();
+        let eligible: Vec<_> =
+            pending.notifications.iter().filter(|n| pending.prefs.email_kinds.contains(&n.kind)).collect();
+        if eligible.is_empty() {
+            store.mark_emailed(pending.user, &ids, false, now).await?;
+            continue;
+        }
+        let due = now - pending.last_digest_at >= i64::from(pending.prefs.digest_minutes) * 60_000;
+        if !due {
+            continue;
+        }
+        let to: Mailbox = match format!("{} <{}>", pending.name.replace(['<', '>', '"'], ""), pending.email).parse() {
+            Ok(m) => m,
+            Err(_) => {
+                store.mark_emailed(pending.user, &ids, false, now).await?;
+                continue;
+            }
+        };
+        let lines: Vec<String> = eligible.iter().map(|n| format!("- {}", n.text)).collect();
+        let body = format!(
+            "Hi {},\n\nWhile you were away:\n\n{}\n\nOpen Sunday: {}\n\nChange which notifications reach you by email in your profile.\n",
+            pending.name,
+            lines.join("\n"),
+            mail.public_url
+        );
+        let subject = if eligible.len() == 1 {
+            eligible[0].text.clone()
+        } else {
+            format!("{} new notifications on Sunday", eligible.len())
+        };
+        let message =
+            Message::builder().from(from.clone()).to(to).subject(subject).body(body).map_err(ApiError::internal)?;
+        transport.send(message).await.map_err(ApiError::unavailable)?;
+        store.mark_emailed(pending.user, &ids, true, now).await?;
+        tracing::info!(user_id = %pending.user, notifications = eligible.len(), "email digest sent");
+    }
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! Real-time collaboration: WebSocket sessions joined to per-board rooms, presence, and live
+//! notifications.
+//!
+//! A [`Hub`] per node follows the bus. It keeps one room per board that has local
+//! subscribers, and sends each committed event to the room in strict `seq` order (filling any
+//! gap from the event log). Fan-out is a bounded broadcast channel: a socket that falls behind
+//! is told to `resync` and leaves the room instead of slowing the others. A client that
+//! reconnects with `since_seq` first gets the events it missed from the event log. Presence
+//! is ephemeral and expires after 30 s without refresh.
+
+mod connection;
+mod presence;
+pub mod protocol;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use sunday_app::App;
+use sunday_bus::SharedEvent;
+use sunday_types::{notifications::Notification, BoardId, UserId};
+use tokio::sync::{broadcast, watch};
+
+pub use connection::serve_socket;
+use presence::Presence;
+use protocol::ServerFrame;
+
+/// One outgoing frame, serialized once and shared by every socket that sends it. `seq` is
+/// the event's sequence number (0 for frames outside the event stream).
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub seq: i64,
+    pub json: Arc<str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RealtimeSettings {
+    /// Frames a room buffers for its slowest socket before that socket must resync.
+    pub room_buffer: usize,
+    /// Frames queued for one socket before it must resync.
+    pub socket_buffer: usize,
+    /// Events a reconnecting client may replay; older gaps get `resync`.
+    pub replay_limit: i64,
+    pub max_connections_per_user: usize,
+    pub ping_interval: Duration,
+    /// A socket silent (no frame, no pong) for this long is closed.
+    pub idle_timeout: Duration,
+    pub presence_ttl: Duration,
+}
+
+impl Default for RealtimeSettings {
+    fn default() -> Self {
+        RealtimeSettings {
+            room_buffer: 1024,
+            socket_buffer: 512,
+            replay_limit: 10_000,
+            max_connections_per_user: 20,
+            ping_interval: Duration::from_secs(25),
+            idle_timeout: Duration::from_secs(75),
+            presence_ttl: Duration::from_secs(30),
+        }
+    }
+}
+
+struct Room {
+    tx: broadcast::Sender<Frame>,
+    /// The last `seq` sent to the room.
+    last_seq: i64,
+}
+
+pub struct Hub {
+    app: App,
+    settings: RealtimeSettings,
+    rooms: Mutex<HashMap<BoardId, Room>>,
+    users: Mutex<HashMap<UserId, (broadcast::Sender<Frame>, usize)>>,
+    presence: Presence,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Hub {
+    pub fn new(app: App, settings: RealtimeSettings) -> Arc<Hub> {
+        let (shutdown, _) = watch::channel(false);
+        let presence = Presence::new(settings.presence_ttl);
+        Arc::new(Hub { app, settings, rooms: Mutex::default(), users: Mutex::default(), presence, shutdown })
+    }
+
+    /// Follows the bus (events and notifications) and expires presence, in the background.
+    pub fn start(self: &Arc<Self>) {
+        let hub = self.clone();
+        let mut events = self.app.bus.subscribe();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(e) => hub.dispatch(e).await,
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        // Rooms catch up from the log at their next event.
+                        tracing::warn!(missed = n, "realtime hub lagged behind the bus");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        let hub = self.clone();
+        let mut notes = self.app.bus.subscribe_notifications();
+        tokio::spawn(async move {
+            loop {
+                match notes.recv().await {
+                    Ok(n) => hub.notify(&n),
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        let hub = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                for board in hub.presence.expire() {
+                    hub.broadcast_presence(board);
+                }
+            }
+        });
+    }
+
+    /// Tells every socket to reconnect elsewhere and close (graceful shutdown).
+    pub fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+    }
+
+    fn room_sender(&self, board: BoardId) -> Option<(broadcast::Sender<Frame>, i64)> {
+        self.rooms.lock().ok()?.get(&board).map(|r| (r.tx.clone(), r.last_seq))
+    }
+
+    /// Sends one committed event to its room, first filling any gap from the event log so
+    /// the room sees every `seq` once, in order.
+    async fn dispatch(&self, event: SharedEvent) {
+        let Some((tx, last)) = self.room_sender(event.board_id) else { return };
+        if event.seq <= last {
+            return;
+        }
+        let mut batch = vec![];
+        if event.seq > last + 1 {
+            match self.app.store.events_after(event.board_id, last, (event.seq - last) as usize).await {
+                Ok(missing) => batch.extend(missing.into_iter().filter(|e| e.seq < event.seq)),
+                Err(e) => tracing::warn!(error = %e, "could not fill an event gap; the room will resync"),
+            }
+        }
+        batch.push((*event).clone());
+        let mut sent = last;
+        for e in &batch {
+            if e.seq <= sent {
+                continue;
+            }
+            if e.seq != sent + 1 {
+                // Still a hole: clients must refetch rather than miss an event.
+                let _ = tx.send(Frame { seq: 0, json: ServerFrame::Resync { board_id: e.board_id }.json().into() });
+            }
+            let _ = tx.send(Frame { seq: e.seq, json: ServerFrame::Event(e).json().into() });
+            sent = e.seq;
+        }
+        if let Ok(mut rooms) = self.rooms.lock() {
+            if let Some(r) = rooms.get_mut(&event.board_id) {
+                r.last_seq = r.last_seq.max(sent);
+            }
+        }
+    }
+
+    /// Joins the board's room, creating it at the board's current `seq`.
+    async fn join(&self, board: BoardId) -> Result<(broadcast::Receiver<Frame>, i64), sunday_types::ApiError> {
+        if let Some((tx, last)) = self.room_sender(board) {
+            return Ok((tx.subscribe(), last));
+        }
+        let current = self.app.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
+        let mut rooms = self.rooms.lock().map_err(|_| sunday_types::ApiError::internal("rooms lock poisoned"))?;
+        let room = rooms
+            .entry(board)
+            .or_insert_with(|| Room { tx: broadcast::channel(self.settings.room_buffer).0, last_seq: current });
+        Ok((room.tx.subscribe(), room.last_seq))
+    }
+
+    /// Drops rooms nobody listens to (the node stops following them).
+    fn leave(&self, board: BoardId) {
+        if let Ok(mut rooms) = self.rooms.lock() {
+            if rooms.get(&board).is_some_and(|r| r.tx.receiver_count() == 0) {
+                rooms.remove(&board);
+            }
+        }
+    }
+
+    fn broadcast_presence(&self, board: BoardId) {
+        let users = self.presence.users(board);
+        if let Some((tx, _)) = self.room_sender(board) {
+            let _ =
+                tx.send(Frame { seq: 0, json: ServerFrame::Presence { board_id: board, users: &users }.json().into() });
+        }
+    }
+
+    /// Registers a user's socket; `None` when they have too many.
+    fn connect_user(&self, user: UserId) -> Option<broadcast::Receiver<Frame>> {
+        let mut users = self.users.lock().ok()?;
+        let entry = users.entry(user).or_insert_with(|| (broadcast::channel(64).0, 0));
+        if entry.1 >= self.settings.max_connections_per_user {
+            return None;
+        }
+        entry.1 += 1;
+        metrics::gauge!("ws_connections").increment(1.0);
+        Some(entry.0.subscribe())
+    }
+
+    fn disconnect_user(&self, user: UserId) {
+        if let Ok(mut users) = self.users.lock() {
+            if let Some(entry) = users.get_mut(&user) {
+                entry.1 = entry.1.saturating_sub(1);
+                if entry.1 == 0 {
+                    users.remove(&user);
+                }
+            }
+        }
+        metrics::gauge!("ws_connections").decrement(1.0);
+    }
+
+    /// Whether the user may open one more socket.
+    pub fn has_capacity(&self, user: UserId) -> bool {
+        self.users
+            .lock()
+            .map(|u| u.get(&user).is_none_or(|e| e.1 < self.settings.max_connections_per_user))
+            .unwrap_or(false)
+    }
+
+    fn notify(&self, n: &Notification) {
+        let sender = self.users.lock().ok().and_then(|u| u.get(&n.user_id).map(|e| e.0.clone()));
+        if let Some(tx) = sender {
+            let mut value = serde_json::to_value(n).unwrap_or_default();
+            if let Some(o) = value.as_object_mut() {
+                o.insert("type".into(), "notification".into());
+            }
+            let _ = tx.send(Frame { seq: 0, json: value.to_string().into() });
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! The WebSocket protocol: JSON text frames `{"type": …}` (API.md, "WebSocket").
+//!
+//! Client → server: `subscribe {board_id, since_seq?}`, `unsubscribe {board_id}`,
+//! `presence {board_id, item_id?, state}`, `ping`.
+//! Server → client: `subscribed {board_id, seq}`, `event {board_id, seq, kind, actor,
+//! item_id, payload, created_at}`, `presence {board_id, users}`, `resync {board_id}`,
+//! `notification {…}`, `error {code, message, board_id?}`, `pong`, `reconnect`.
+
+use serde::{Deserialize, Serialize};
+use sunday_types::{boards::BoardEvent, BoardId, ItemId, UserId};
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    Subscribe { board_id: BoardId, since_seq: Option<i64> },
+    Unsubscribe { board_id: BoardId },
+    Presence { board_id: BoardId, item_id: Option<ItemId>, state: PresenceState },
+    Ping,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceState {
+    Viewing,
+    Editing,
+    Typing,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PresenceEntry {
+    pub user_id: UserId,
+    pub item_id: Option<ItemId>,
+    pub state: PresenceState,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame<'a> {
+    Subscribed { board_id: BoardId, seq: i64 },
+    Event(&'a BoardEvent),
+    Presence { board_id: BoardId, users: &'a [PresenceEntry] },
+    Resync { board_id: BoardId },
+    Error { code: &'a str, message: &'a str, board_id: Option<BoardId> },
+    Pong,
+    Reconnect,
+}
+
+impl ServerFrame<'_> {
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("{\"type\":\"error\",\"code\":\"internal\"}"))
+    }
+}

@@ -1,0 +1,431 @@
+//! Real-time collaboration with real WebSocket clients: ordered live events, resume with
+//! `since_seq`, slow-client resync, losing access, presence, and live + email notifications.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sunday_testkit::{board, column_id, expect_json, Backend, TestApp};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+async fn patch_name(app: &TestApp, token: &str, item: &str, name: &str) {
+    let r = app.patch(&format!("/api/v1/items/{item}"), token, json!({"name": name})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn two_users_see_each_others_edits_in_order(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let a = app.signup("rt-a@example.com").await;
+    let b_user = app.signup("rt-b@example.com").await;
+    expect_json(
+        app.post(
+            &format!("/api/v1/orgs/{}/members", a.org_id),
+            &a.token,
+            json!({"email": b_user.email, "role": "member"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
+    let b = board(&app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &a.token, json!({"name": "Shared"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap().to_owned();
+    let mut wa = app.ws(&a.token).await;
+    let mut wb = app.ws(&b_user.token).await;
+    let start = wa.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    wb.subscribe(&bid, None).await;
+    for i in 0..20 {
+        let (who, tok) = if i % 2 == 0 { ("a", &a.token) } else { ("b", &b_user.token) };
+        patch_name(&app, tok, &iid, &format!("{who}{i}")).await;
+    }
+    for ws in [&mut wa, &mut wb] {
+        let mut seqs = vec![];
+        let mut last_name = String::new();
+        while seqs.len() < 20 {
+            let e = ws.next_of("event").await;
+            seqs.push(e["seq"].as_i64().unwrap());
+            last_name = e["payload"]["item"]["name"].as_str().unwrap().to_owned();
+        }
+        assert_eq!(seqs, ((start + 1)..=(start + 20)).collect::<Vec<_>>(), "every event once, in order");
+        assert_eq!(last_name, "b19");
+    }
+}
+
+#[tokio::test]
+async fn two_users_see_each_others_edits_in_order_sqlite() {
+    two_users_see_each_others_edits_in_order(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn two_users_see_each_others_edits_in_order_postgres() {
+    two_users_see_each_others_edits_in_order(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_client_resuming_after_500_missed_events_ends_with_the_server_state() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let u = app.signup("resume@example.com").await;
+    let b = board(&app, &u, Some("project_tracker")).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let budget = column_id(&b, "Budget");
+    let mut ws = app.ws(&u.token).await;
+    let seen = ws.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    drop(ws);
+    // 500 changes while the client is away.
+    let items = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({})).send().await.unwrap(),
+        200,
+    )
+    .await;
+    let ids: Vec<String> =
+        items["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+    for n in 0..500 {
+        let id = &ids[n % ids.len()];
+        let r = app
+            .patch(&format!("/api/v1/items/{id}"), &u.token, json!({"values": {budget.clone(): n}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let mut ws = app.ws(&u.token).await;
+    ws.send(json!({"type": "subscribe", "board_id": bid, "since_seq": seen})).await;
+    let subscribed = ws.next_of("subscribed").await;
+    assert_eq!(subscribed["seq"].as_i64().unwrap(), seen + 500, "`subscribed` names the board's current seq");
+    // Apply the replayed events to the client's copy of the items.
+    let mut local: std::collections::HashMap<String, Value> =
+        items["data"].as_array().unwrap().iter().map(|i| (i["id"].as_str().unwrap().to_owned(), i.clone())).collect();
+    let mut expected = seen + 1;
+    while expected <= seen + 500 {
+        let e = ws.next_of("event").await;
+        assert_eq!(e["seq"].as_i64().unwrap(), expected, "no gap, no repeat");
+        let item = &e["payload"]["item"];
+        local.insert(item["id"].as_str().unwrap().to_owned(), item.clone());
+        expected += 1;
+    }
+    for (id, mine) in &local {
+        let server = expect_json(app.get(&format!("/api/v1/items/{id}"), &u.token).send().await.unwrap(), 200).await;
+        assert_eq!(&server, mine, "the client ends with exactly the server's state");
+    }
+    // Too old a gap is a resync.
+    let app2_ws = &mut app.ws(&u.token).await;
+    app2_ws.send(json!({"type": "subscribe", "board_id": bid, "since_seq": -5})).await;
+    app2_ws.next_of("resync").await;
+}
+
+#[tokio::test]
+async fn a_slow_client_is_resynced_while_a_fast_one_keeps_receiving() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.realtime.room_buffer = 16;
+        c.realtime.socket_buffer = 4;
+    })
+    .await;
+    let u = app.signup("slow@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let notes = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, json!({"title": "Notes", "type": "long_text"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let nid = notes["id"].as_str().unwrap().to_owned();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Big"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap().to_owned();
+    let mut fast = app.ws(&u.token).await;
+    let mut slow = app.ws(&u.token).await;
+    let start = fast.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    slow.subscribe(&bid, None).await;
+    // The slow client stops reading; 40 KB events fill its socket, then its queue.
+    let reader = tokio::spawn(async move {
+        let mut seqs = vec![];
+        while seqs.len() < 150 {
+            let e = fast.next_of("event").await;
+            seqs.push(e["seq"].as_i64().unwrap());
+        }
+        seqs
+    });
+    for n in 0..150 {
+        let text = format!("{n} {}", "x".repeat(40_000));
+        let r = app
+            .patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {nid.clone(): text}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let seqs = reader.await.unwrap();
+    assert_eq!(seqs, ((start + 1)..=(start + 150)).collect::<Vec<_>>(), "the fast client got everything in order");
+    let mut last = start;
+    let mut resynced = false;
+    while let Some(f) = slow.next_within(3.0).await {
+        match f["type"].as_str() {
+            Some("event") => {
+                assert!(!resynced, "nothing after the resync");
+                let s = f["seq"].as_i64().unwrap();
+                assert_eq!(s, last + 1, "in order up to the resync");
+                last = s;
+            }
+            Some("resync") => resynced = true,
+            _ => {}
+        }
+    }
+    assert!(resynced && last < start + 150, "the slow client was resynced (got {} events)", last - start);
+}
+
+#[tokio::test]
+async fn a_user_removed_from_a_private_board_stops_receiving_it() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let owner = app.signup("priv-owner@example.com").await;
+    let member = app.signup("priv-member@example.com").await;
+    expect_json(
+        app.post(
+            &format!("/api/v1/orgs/{}/members", owner.org_id),
+            &owner.token,
+            json!({"email": member.email, "role": "member"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
+    let b = board(&app, &owner, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    expect_json(
+        app.patch(&format!("/api/v1/boards/{bid}"), &owner.token, json!({"kind": "private"})).send().await.unwrap(),
+        200,
+    )
+    .await;
+    let put = app
+        .client()
+        .put(app.url(&format!("/api/v1/boards/{bid}/members/{}", member.user_id)))
+        .bearer_auth(&owner.token)
+        .json(&json!({"permission": "view"}));
+    expect_json(put.send().await.unwrap(), 200).await;
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &owner.token, json!({"name": "Secret"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap().to_owned();
+    let mut ws = app.ws(&member.token).await;
+    ws.subscribe(&bid, None).await;
+    patch_name(&app, &owner.token, &iid, "Visible").await;
+    assert_eq!(ws.next_of("event").await["payload"]["item"]["name"], "Visible");
+    assert_eq!(
+        app.delete(&format!("/api/v1/boards/{bid}/members/{}", member.user_id), &owner.token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let err = ws.next_of("error").await;
+    assert_eq!((err["code"].as_str(), err["board_id"].as_str()), (Some("board_not_found"), Some(bid.as_str())));
+    patch_name(&app, &owner.token, &iid, "Hidden").await;
+    while let Some(f) = ws.next_within(1.0).await {
+        assert_ne!(f["type"], "event", "no events after losing access: {f}");
+    }
+    // Subscribing again is refused like any invisible board.
+    ws.send(json!({"type": "subscribe", "board_id": bid})).await;
+    assert_eq!(ws.next_of("error").await["code"], "board_not_found");
+}
+
+#[tokio::test]
+async fn presence_appears_and_expires() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.realtime.presence_ttl_secs = 1).await;
+    let a = app.signup("pres-a@example.com").await;
+    let b = board(&app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let mut wa = app.ws(&a.token).await;
+    let mut wb = app.ws(&a.token).await;
+    wa.subscribe(&bid, None).await;
+    wb.subscribe(&bid, None).await;
+    wa.send(json!({"type": "presence", "board_id": bid, "state": "editing"})).await;
+    let p = loop {
+        let p = wb.next_of("presence").await;
+        if !p["users"].as_array().unwrap().is_empty() {
+            break p;
+        }
+    };
+    assert_eq!(p["users"][0]["user_id"], a.user_id.as_str());
+    assert_eq!(p["users"][0]["state"], "editing");
+    let gone = loop {
+        let p = wb.next_of("presence").await;
+        if p["users"].as_array().unwrap().is_empty() {
+            break p;
+        }
+    };
+    assert_eq!(gone["board_id"], bid.as_str());
+    wa.send(json!({"type": "ping"})).await;
+    wa.next_of("pong").await;
+    wa.send(json!({"type": "dance"})).await;
+    assert_eq!(wa.next_of("error").await["code"], "invalid_frame");
+}
+
+/// A minimal SMTP server that accepts every message and hands its text to the test.
+async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((sock, _)) = listener.accept().await else { return };
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            let _ = tx.send(std::mem::take(&mut data));
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") {
+                        b"250-sink\r\n250 OK\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn a_mention_is_notified_live_in_the_list_and_by_email() {
+    let (port, mut mails) = smtp_sink().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.mail.smtp_host = "127.0.0.1".into();
+        c.mail.smtp_port = port;
+        c.mail.poll_millis = 200;
+    })
+    .await;
+    let a = app.signup("mention-a@example.com").await;
+    let b_user = app.signup("mention-b@example.com").await;
+    expect_json(
+        app.post(
+            &format!("/api/v1/orgs/{}/members", a.org_id),
+            &a.token,
+            json!({"email": b_user.email, "role": "member"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
+    let b = board(&app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let owner_col = column_id(&b, "Owner");
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &a.token, json!({"name": "Launch plan"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap().to_owned();
+    let mut wb = app.ws(&b_user.token).await;
+    wb.send(json!({"type": "ping"})).await;
+    wb.next_of("pong").await;
+
+    let body = format!("@[{}] can you review?", b_user.user_id);
+    expect_json(
+        app.post(&format!("/api/v1/items/{iid}/updates"), &a.token, json!({"body": body})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let live = wb.next_of("notification").await;
+    assert_eq!((live["kind"].as_str(), live["item_id"].as_str()), (Some("mention"), Some(iid.as_str())));
+    assert!(live["text"].as_str().unwrap().contains("mentioned you on Launch plan"));
+
+    // Assignment through a people column notifies too.
+    app.patch(&format!("/api/v1/items/{iid}"), &a.token, json!({"values": {owner_col: [b_user.user_id]}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wb.next_of("notification").await["kind"], "assigned");
+
+    let list = expect_json(app.get("/api/v1/me/notifications", &b_user.token).send().await.unwrap(), 200).await;
+    assert_eq!(list["unread_count"], 2);
+    assert_eq!(list["data"][1]["kind"], "mention");
+    let mail = tokio::time::timeout(Duration::from_secs(10), mails.recv())
+        .await
+        .expect("an email reaches the SMTP sink")
+        .unwrap();
+    assert!(mail.contains("mention-b@example.com") && mail.contains("mentioned you on Launch plan"), "{mail}");
+
+    let read =
+        expect_json(app.post("/api/v1/me/notifications/read", &b_user.token, json!({})).send().await.unwrap(), 200)
+            .await;
+    assert_eq!((read["marked"].as_u64(), read["unread_count"].as_i64()), (Some(2), Some(0)));
+    let prefs = expect_json(
+        app.client()
+            .put(app.url("/api/v1/me/notification-preferences"))
+            .bearer_auth(&b_user.token)
+            .json(&json!({"email_kinds": ["reply"], "digest_minutes": 60}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(prefs["email_kinds"], json!(["reply"]));
+    let bad = app
+        .client()
+        .put(app.url("/api/v1/me/notification-preferences"))
+        .bearer_auth(&b_user.token)
+        .json(&json!({"email_kinds": [], "digest_minutes": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn websocket_requires_credentials() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let r = app.client().get(app.url("/ws")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let u = app.signup("wsq@example.com").await;
+    let url = format!("{}/ws?access_token={}", app.base.replace("http://", "ws://"), u.token);
+    let (mut s, _) = tokio_tungstenite::connect_async(url).await.expect("a query token authenticates");
+    use futures::{SinkExt, StreamExt};
+    s.send(tokio_tungstenite::tungstenite::Message::Text(json!({"type": "ping"}).to_string().into())).await.unwrap();
+    let reply = s.next().await.unwrap().unwrap();
+    assert!(reply.to_text().unwrap().contains("pong"));
+}
