@@ -105,6 +105,13 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
                     break;
                 }
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() { break; }
+                // Access can also end outside the board (removal from the organization).
+                let boards: Vec<BoardId> = s.subscriptions.keys().copied().collect();
+                for board in boards {
+                    if let Some(m) = s.recheck(board).await {
+                        if socket.send(m).await.is_err() { break; }
+                    }
+                }
             }
             _ = async { let _ = shutdown.wait_for(|stop| *stop).await; } => {
                 let _ = socket.send(Message::Text(ServerFrame::Reconnect.json().into())).await;

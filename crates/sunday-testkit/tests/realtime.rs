@@ -429,3 +429,27 @@ async fn websocket_requires_credentials() {
     let reply = s.next().await.unwrap().unwrap();
     assert!(reply.to_text().unwrap().contains("pong"));
 }
+
+#[tokio::test]
+async fn connections_are_limited_per_user_and_told_to_reconnect_on_shutdown() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.realtime.max_connections_per_user = 2).await;
+    let u = app.signup("limit@example.com").await;
+    let mut first = app.ws(&u.token).await;
+    let _second = app.ws(&u.token).await;
+    let third = app
+        .client()
+        .get(app.url("/ws"))
+        .bearer_auth(&u.token)
+        .header("connection", "upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-version", "13")
+        .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(third.status(), 429, "a third socket is refused");
+    first.send(json!({"type": "ping"})).await;
+    first.next_of("pong").await;
+    app.shutdown().await;
+    assert_eq!(first.next_of("reconnect").await["type"], "reconnect");
+}
