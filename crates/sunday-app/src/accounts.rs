@@ -201,7 +201,11 @@ impl AccountService {
     pub async fn me(&self, actor: &Actor) -> Result<MeResponse, ApiError> {
         let profile =
             self.directory.profile(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::InvalidSession))?;
-        Ok(MeResponse { user: profile.user.clone(), orgs: profile.orgs.clone() })
+        let csrf_token = match &actor.credentials {
+            Credentials::Session { csrf_token, .. } => Some(csrf_token.clone()),
+            Credentials::Token { .. } => None,
+        };
+        Ok(MeResponse { user: profile.user.clone(), orgs: profile.orgs.clone(), csrf_token })
     }
 
     pub async fn create_token(&self, actor: &Actor, req: CreateTokenRequest) -> Result<CreatedToken, ApiError> {

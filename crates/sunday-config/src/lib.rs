@@ -30,6 +30,7 @@ pub struct Config {
     pub engine: EngineConfig,
     pub realtime: RealtimeConfig,
     pub mail: MailConfig,
+    pub web: WebConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -137,6 +138,13 @@ pub struct MailConfig {
     pub public_url: String,
 }
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// The built web app served at `/` (empty: API only).
+    pub dir: PathBuf,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -181,6 +189,7 @@ impl Default for Config {
                 idle_timeout_secs: 75,
                 presence_ttl_secs: 30,
             },
+            web: WebConfig { dir: PathBuf::from("./web/dist") },
             mail: MailConfig {
                 smtp_host: String::new(),
                 smtp_port: 25,

@@ -33,6 +33,8 @@ pub struct HttpSettings {
     pub trust_forwarded_for: bool,
     pub cookie_secure: bool,
     pub session_ttl_secs: i64,
+    /// The built web app (`web/dist`), served at `/` when present.
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 /// Renders the Prometheus exposition text (provided by the composition root, which owns

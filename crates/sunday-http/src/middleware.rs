@@ -33,9 +33,19 @@ const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'se
 script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 pub fn wrap(routes: axum::Router<HttpState>, state: HttpState) -> Router {
-    let routes = routes
-        .fallback(|| async { HttpError::from(ErrorCode::RouteNotFound) })
-        .method_not_allowed_fallback(|| async { HttpError::from(ErrorCode::MethodNotAllowed) });
+    let routes = match state.settings.web_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
+        // The single-page app: its files, and index.html for every other path (client-side
+        // routes); API paths keep their JSON 404.
+        Some(dir) => {
+            let spa = tower_http::services::ServeDir::new(dir)
+                .fallback(tower_http::services::ServeFile::new(dir.join("index.html")));
+            routes
+                .route("/api/{*rest}", axum::routing::any(|| async { HttpError::from(ErrorCode::RouteNotFound) }))
+                .fallback_service(spa)
+        }
+        None => routes.fallback(|| async { HttpError::from(ErrorCode::RouteNotFound) }),
+    }
+    .method_not_allowed_fallback(|| async { HttpError::from(ErrorCode::MethodNotAllowed) });
     let layers = ServiceBuilder::new()
         .layer(from_fn_with_state(state.clone(), gateway))
         .layer(CatchPanicLayer::custom(|_| HttpError(ApiError::internal("handler panicked")).into_response()))

@@ -76,6 +76,7 @@ fn http_settings(config: &Config) -> HttpSettings {
         trust_forwarded_for: g.trust_forwarded_for,
         cookie_secure: config.auth.cookie_secure,
         session_ttl_secs: (config.auth.session_ttl_hours as i64).saturating_mul(3600),
+        web_dir: (!config.web.dir.as_os_str().is_empty()).then(|| config.web.dir.clone()),
     }
 }
 

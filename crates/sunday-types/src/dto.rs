@@ -134,6 +134,10 @@ pub struct LoginResponse {
 pub struct MeResponse {
     pub user: User,
     pub orgs: Vec<OrgMembership>,
+    /// For a login session: the token to send as `X-CSRF-Token` on cookie-authenticated
+    /// writes (so a reloaded web app can recover it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub csrf_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

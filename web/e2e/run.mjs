@@ -1,0 +1,178 @@
+// Browser tests: a real `sunday serve` (the debug binary from the cargo target dir), the built
+// web app, and Debian's Chromium driven by playwright-core (no browser is downloaded).
+// Screenshots go to docs/screenshots/. Run with `npm run e2e` after `npm run build`.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const shots = path.join(repo, "docs/screenshots");
+mkdirSync(shots, { recursive: true });
+const target = process.env.CARGO_TARGET_DIR ?? path.join(process.env.HOME, ".cache/sunday-target");
+const bin = process.env.SUNDAY_BIN ?? path.join(target, "debug/sunday");
+let server, base, browser;
+
+before(async () => {
+  const data = mkdtempSync(path.join(tmpdir(), "sunday-e2e-"));
+  server = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-format", "json"], {
+    env: { ...process.env, SUNDAY_WEB__DIR: path.join(repo, "web/dist"), SUNDAY_AUTH__ARGON2_MEMORY_KIB: "64", SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC: "0", SUNDAY_LOG__LEVEL: "info" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  base = await new Promise((resolve, reject) => {
+    let buf = "";
+    server.stderr.on("data", (d) => {
+      buf += d;
+      for (const line of buf.split("\n")) {
+        try {
+          const j = JSON.parse(line);
+          if (j.fields?.message === "sunday is listening") resolve(`http://${j.fields.addr}`);
+        } catch {}
+      }
+    });
+    server.on("exit", (c) => reject(new Error(`sunday exited ${c}`)));
+    setTimeout(() => reject(new Error("sunday did not start")), 20000);
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+async function newUser(name, email) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && !/WebSocket|Failed to load resource/.test(m.text()) && errors.push(m.text()));
+  await page.goto(base);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.getByText("Start with a template").waitFor();
+  return { ctx, page, errors };
+}
+
+async function api(page, method, p, body) {
+  return page.evaluate(async ([method, p, body]) => {
+    const csrf = sessionStorage.getItem("sunday_csrf") ?? "";
+    const r = await fetch(`/api/v1${p}`, { method, headers: { "content-type": "application/json", "x-csrf-token": csrf }, body: body ? JSON.stringify(body) : undefined });
+    return r.status === 204 ? null : r.json();
+  }, [method, p, body]);
+}
+
+const row = (page, name) => page.locator(`tr[data-item="${name}"]`);
+
+test("a new user signs up, creates a board from a template and edits cells that persist", async () => {
+  const { page, errors, ctx } = await newUser("Ada", "ada@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await page.getByRole("heading", { name: "Project tracker" }).waitFor();
+  await row(page, "Design landing page").waitFor();
+  await page.getByText("● Live").waitFor();
+  await page.screenshot({ path: path.join(shots, "table.png"), fullPage: true });
+
+  // Text cell
+  await row(page, "Set up analytics").locator('td[data-column="Notes"]').click();
+  await page.locator(".cell-input").fill("Use the events API");
+  await page.keyboard.press("Enter");
+  // Status cell
+  await row(page, "Set up analytics").locator('td[data-column="Status"]').click();
+  await page.locator(".palette button", { hasText: "Done" }).click();
+  // Number cell
+  await row(page, "Set up analytics").locator('td[data-column="Budget"]').click();
+  await page.locator(".cell-input").fill("4200");
+  await page.keyboard.press("Enter");
+  // Date cell
+  await row(page, "Set up analytics").locator('td[data-column="Due date"]').click();
+  await page.locator(".cell-input").fill("2026-12-24");
+  await page.keyboard.press("Enter");
+  // People
+  await row(page, "Set up analytics").locator('td[data-column="Owner"]').click();
+  await page.locator(".palette button", { hasText: "Assign me" }).click();
+  await page.waitForTimeout(300);
+  await page.reload();
+  const r = row(page, "Set up analytics");
+  await r.waitFor();
+  assert.match(await r.locator('td[data-column="Notes"]').innerText(), /Use the events API/);
+  assert.match(await r.locator('td[data-column="Status"]').innerText(), /Done/);
+  assert.match(await r.locator('td[data-column="Budget"]').innerText(), /4200/);
+  assert.match(await r.locator('td[data-column="Due date"]').innerText(), /Dec 24/);
+  assert.match(await r.locator('td[data-column="Owner"]').innerText(), /Me/);
+
+  // Filter builder and a saved view
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByLabel("Filter value").fill("design");
+  await page.waitForTimeout(400);
+  assert.equal(await page.locator("tr[data-item]").count(), 1);
+  await page.screenshot({ path: path.join(shots, "filter.png") });
+  page.once("dialog", (d) => d.accept("Design work"));
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByRole("button", { name: "Design work" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "Design work" }).click();
+  await page.waitForTimeout(400);
+  assert.equal(await page.locator("tr[data-item]").count(), 1, "the saved view remembers its filter");
+  await page.getByRole("button", { name: "Main table" }).click();
+
+  // Kanban: drag a card to another lane
+  await page.getByRole("button", { name: "Kanban" }).click();
+  const card = page.locator('[data-card="Write release notes"]');
+  await card.dragTo(page.locator('[data-lane="Working on it"]'));
+  await page.locator('[data-lane="Working on it"] [data-card="Write release notes"]').waitFor();
+  await page.screenshot({ path: path.join(shots, "kanban.png"), fullPage: true });
+  await page.reload();
+  await page.getByRole("button", { name: "Kanban" }).click();
+  await page.locator('[data-lane="Working on it"] [data-card="Write release notes"]').waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("two users: a live edit, presence, a mention in the bell", async () => {
+  const a = await newUser("Grace", "grace@example.com");
+  await a.page.getByRole("button", { name: /Bug tracker/ }).click();
+  await row(a.page, "Typo on pricing page").waitFor();
+  const me = await api(a.page, "GET", "/me");
+  const b = await newUser("Linus", "linus@example.com");
+  const linus = await api(b.page, "GET", "/me");
+  await api(a.page, "POST", `/orgs/${me.orgs[0].org.id}/members`, { email: "linus@example.com", role: "member" });
+  const boards = await api(a.page, "GET", "/boards");
+  const board = boards.data[0];
+  await b.page.goto(`${base}/#/${board.id}`);
+  await b.page.reload();
+  await row(b.page, "Typo on pricing page").waitFor();
+
+  // Presence shows both.
+  await a.page.locator('[data-testid="presence"] .avatar').nth(1).waitFor({ timeout: 5000 });
+  // An edit by A appears for B within a second.
+  const started = Date.now();
+  await a.page.locator('tr[data-item="Typo on pricing page"] .name-input').fill("Typo on the pricing page");
+  await a.page.keyboard.press("Enter");
+  await row(b.page, "Typo on the pricing page").waitFor({ timeout: 1000 });
+  assert.ok(Date.now() - started < 1500);
+
+  // A mentions B in an update; B's bell shows it live.
+  await row(a.page, "Typo on the pricing page").locator(".open").click();
+  await a.page.getByLabel("Write an update").fill("@Lin");
+  await a.page.getByRole("button", { name: "@Linus" }).click();
+  await a.page.getByLabel("Write an update").type("please fix");
+  await a.page.getByRole("button", { name: "Update", exact: true }).click();
+  await a.page.locator(".update .body", { hasText: "@Linus please fix" }).waitFor();
+  await a.page.screenshot({ path: path.join(shots, "item-panel.png") });
+  await b.page.locator('[data-testid="unread"]').waitFor({ timeout: 3000 });
+  assert.equal(await b.page.locator('[data-testid="unread"]').innerText(), "1");
+  assert.ok(linus.user.id);
+  assert.deepEqual([...a.errors, ...b.errors], []);
+  await a.ctx.close();
+  await b.ctx.close();
+});

@@ -1,0 +1,97 @@
+// The live connection: one WebSocket, resubscribing with `since_seq` after every reconnect so
+// no event is missed, with the connection state exposed for an offline indicator.
+import type { BoardEvent, Notification } from "./types";
+
+export type LiveStatus = "connecting" | "online" | "offline";
+
+export interface LiveHandlers {
+  onEvent(e: BoardEvent): void;
+  onPresence(boardId: string, users: { user_id: string; item_id?: string | null; state: string }[]): void;
+  onNotification(n: Notification): void;
+  onResync(boardId: string): void;
+  onStatus(s: LiveStatus): void;
+}
+
+export class Live {
+  private ws?: WebSocket;
+  private boards = new Map<string, number>();
+  private presences = new Map<string, { item_id: string | null; state: string }>();
+  private retry = 500;
+  private closed = false;
+
+  constructor(private h: LiveHandlers) {
+    this.connect();
+  }
+
+  private connect() {
+    this.h.onStatus("connecting");
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${proto}://${location.host}/ws`);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.retry = 500;
+      this.h.onStatus("online");
+      for (const [board, seq] of this.boards) this.follow(board, seq);
+    };
+    ws.onmessage = (m) => {
+      const f = JSON.parse(m.data as string);
+      switch (f.type) {
+        case "event":
+          this.boards.set(f.board_id, f.seq);
+          this.h.onEvent(f as BoardEvent);
+          break;
+        case "presence":
+          this.h.onPresence(f.board_id, f.users);
+          break;
+        case "notification":
+          this.h.onNotification(f as Notification);
+          break;
+        case "resync":
+          this.h.onResync(f.board_id);
+          break;
+        case "reconnect":
+          ws.close();
+          break;
+      }
+    };
+    ws.onclose = () => {
+      if (this.closed) return;
+      this.h.onStatus("offline");
+      setTimeout(() => this.connect(), this.retry);
+      this.retry = Math.min(this.retry * 2, 10_000);
+    };
+  }
+
+  private send(f: unknown) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f));
+  }
+
+  /** Follows a board from `seq` (the seq of the data the app already shows). */
+  subscribe(board: string, seq: number) {
+    this.boards.set(board, seq);
+    this.follow(board, seq);
+  }
+
+  /** Subscribes, then restates our presence there (presence needs the subscription). */
+  private follow(board: string, seq: number) {
+    this.send({ type: "subscribe", board_id: board, since_seq: seq });
+    const p = this.presences.get(board);
+    if (p) this.send({ type: "presence", board_id: board, ...p });
+  }
+
+  unsubscribe(board: string) {
+    this.boards.delete(board);
+    this.presences.delete(board);
+    this.send({ type: "unsubscribe", board_id: board });
+  }
+
+  presence(board: string, item: string | null, state: "viewing" | "editing" | "typing") {
+    this.presences.set(board, { item_id: item, state });
+    if (this.boards.has(board)) this.send({ type: "presence", board_id: board, item_id: item, state });
+  }
+
+  close() {
+    this.closed = true;
+    this.ws?.close();
+  }
+}

@@ -1,0 +1,131 @@
+// The shell: who is logged in, the sidebar of workspaces and boards, the open board, the bell.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { get, post, setCsrf } from "../api/client";
+import { Live, type LiveStatus } from "../api/live";
+import type { Board, BoardEvent, Me, Notification, Page, TemplateInfo, Workspace } from "../api/types";
+import { Auth } from "./Auth";
+import { BoardPage } from "./BoardPage";
+import { Bell } from "./Bell";
+
+export type Bus = { events: Set<(e: BoardEvent) => void>; presence: Set<(b: string, u: { user_id: string; item_id?: string | null; state: string }[]) => void>; resync: Set<(b: string) => void> };
+
+export function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const load = useCallback(() => {
+    get<Me>("/me")
+      .then((m) => {
+        setCsrf(m.csrf_token);
+        setMe(m);
+      })
+      .catch(() => setMe(null));
+  }, []);
+  useEffect(load, [load]);
+  if (me === undefined) return <div className="loading">Loading…</div>;
+  if (me === null) return <Auth onDone={load} />;
+  return <Home me={me} onLogout={() => setMe(null)} />;
+}
+
+function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
+  const [boards, setBoards] = useState<Board[]>([]);
+  const [templates, setTemplates] = useState<TemplateInfo[]>([]);
+  const [open, setOpen] = useState<string | null>(() => location.hash.slice(2) || null);
+  const [status, setStatus] = useState<LiveStatus>("connecting");
+  const [notifications, setNotifications] = useState<Notification[]>([]);
+  const [error, setError] = useState("");
+  const bus = useRef<Bus>({ events: new Set(), presence: new Set(), resync: new Set() });
+  const live = useMemo(
+    () =>
+      new Live({
+        onEvent: (e) => bus.current.events.forEach((f) => f(e)),
+        onPresence: (b, u) => bus.current.presence.forEach((f) => f(b, u)),
+        onResync: (b) => bus.current.resync.forEach((f) => f(b)),
+        onNotification: (n) => setNotifications((ns) => [n, ...ns]),
+        onStatus: setStatus,
+      }),
+    [],
+  );
+  useEffect(() => () => live.close(), [live]);
+
+  const refresh = useCallback(async () => {
+    const ws = await get<Page<Workspace>>("/workspaces");
+    let list = ws.data;
+    if (list.length === 0) list = [await post<Workspace>("/workspaces", { name: "Main workspace" })];
+    setWorkspaces(list);
+    setBoards((await get<Page<Board>>(`/boards?workspace_id=${list[0].id}`)).data);
+  }, []);
+  useEffect(() => {
+    refresh().catch((e) => setError(String(e.message ?? e)));
+    get<TemplateInfo[]>("/templates").then(setTemplates).catch(() => undefined);
+    get<{ data: Notification[] }>("/me/notifications").then((p) => setNotifications(p.data)).catch(() => undefined);
+  }, [refresh]);
+  useEffect(() => {
+    location.hash = open ? `#/${open}` : "";
+  }, [open]);
+
+  async function createBoard(template?: string) {
+    const name = template ? templates.find((t) => t.id === template)?.name ?? "New board" : "New board";
+    const b = await post<Board>("/boards", { name, workspace_id: workspaces[0].id, template });
+    await refresh();
+    setOpen(b.id);
+  }
+
+  async function logout() {
+    await post("/auth/logout").catch(() => undefined);
+    onLogout();
+  }
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="logo">sunday<span>.</span></div>
+        <div className="org">{me.orgs[0]?.org.name}</div>
+        <div className="section">{workspaces[0]?.name ?? "Workspace"}</div>
+        <nav>
+          {boards.map((b) => (
+            <button key={b.id} className={"board-link" + (b.id === open ? " active" : "")} onClick={() => setOpen(b.id)}>
+              ▦ {b.name}
+            </button>
+          ))}
+        </nav>
+        <button className="add" onClick={() => createBoard()}>+ New board</button>
+        <div className="user">
+          <span className="avatar">{me.user.name.slice(0, 1).toUpperCase()}</span> {me.user.name}
+          <button className="link" onClick={logout}>Log out</button>
+        </div>
+      </aside>
+      <main>
+        <header className="topbar">
+          <span className={"status " + status}>{status === "online" ? "● Live" : status === "offline" ? "○ Offline — reconnecting…" : "◌ Connecting…"}</span>
+          <Bell notifications={notifications} onRead={() => setNotifications((ns) => ns.map((n) => ({ ...n, read_at: n.read_at ?? new Date().toISOString() })))} />
+        </header>
+        {error && <div className="error banner">{error}</div>}
+        {open ? (
+          <BoardPage key={open} boardId={open} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }} />
+        ) : (
+          <FirstRun templates={templates} onCreate={createBoard} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function FirstRun({ templates, onCreate }: { templates: TemplateInfo[]; onCreate: (t?: string) => void }) {
+  return (
+    <div className="first-run">
+      <h2>Start with a template</h2>
+      <div className="templates">
+        {templates.map((t) => (
+          <button key={t.id} className="template" onClick={() => onCreate(t.id)}>
+            <strong>{t.name}</strong>
+            <span>{t.description}</span>
+          </button>
+        ))}
+        <button className="template" onClick={() => onCreate()}>
+          <strong>Blank board</strong>
+          <span>Start from scratch.</span>
+        </button>
+      </div>
+    </div>
+  );
+}

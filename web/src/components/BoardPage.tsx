@@ -1,0 +1,195 @@
+// A board: header, view tabs (main table, kanban, saved views), toolbar with search and the
+// filter builder, the table or kanban, and the item panel. Live events keep it current.
+import { useCallback, useEffect, useState } from "react";
+import { ApiError, del, get, patch, post } from "../api/client";
+import type { Live } from "../api/live";
+import type { Board, BoardEvent, Item, Me, QueryResponse } from "../api/types";
+import { apply, initial, replaceItem, setValue, type BoardState } from "../state/board";
+import type { Bus } from "./App";
+import { FilterBuilder, type Condition } from "./FilterBuilder";
+import { ItemPanel } from "./ItemPanel";
+import { Kanban } from "./Kanban";
+import { Table } from "./Table";
+
+type View = { id: string; name: string; type: string; filter?: unknown; settings?: Record<string, unknown> };
+
+export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: string; me: Me; live: Live; bus: Bus; onDeleted: () => void }) {
+  const [state, setState] = useState<BoardState | null>(null);
+  const [error, setError] = useState("");
+  const [notice, setNotice] = useState("");
+  const flash = (m: string) => {
+    setNotice(m);
+    setTimeout(() => setNotice(""), 5000);
+  };
+  const [tab, setTab] = useState<string>("table");
+  const [views, setViews] = useState<View[]>([]);
+  const [search, setSearch] = useState("");
+  const [conditions, setConditions] = useState<Condition[]>([]);
+  const [visible, setVisible] = useState<Set<string> | null>(null);
+  const [panel, setPanel] = useState<string | null>(null);
+  const [editing] = useState(() => new Set<string>());
+  const [presence, setPresence] = useState<{ user_id: string; item_id?: string | null; state: string }[]>([]);
+
+  const load = useCallback(async () => {
+    try {
+      const board = await get<Board>(`/boards/${boardId}`);
+      const items: Item[] = [];
+      let cursor: string | null | undefined = undefined;
+      do {
+        const page: QueryResponse = await post<QueryResponse>(`/boards/${boardId}/items/query`, { limit: 500, cursor });
+        items.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor);
+      setState(initial(board, items));
+      setViews(await get<View[]>(`/boards/${boardId}/views`));
+      live.subscribe(boardId, board.last_seq);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  }, [boardId, live]);
+
+  useEffect(() => {
+    load();
+    const onEvent = (e: BoardEvent) => {
+      if (e.board_id !== boardId) return;
+      setState((s) => (s ? apply(s, e, editing) : s));
+    };
+    const onPresence = (b: string, users: typeof presence) => b === boardId && setPresence(users);
+    const onResync = (b: string) => b === boardId && load();
+    bus.events.add(onEvent);
+    bus.presence.add(onPresence);
+    bus.resync.add(onResync);
+    live.presence(boardId, null, "viewing");
+    const keepAlive = setInterval(() => live.presence(boardId, null, "viewing"), 20_000);
+    return () => {
+      bus.events.delete(onEvent);
+      bus.presence.delete(onPresence);
+      bus.resync.delete(onResync);
+      clearInterval(keepAlive);
+      live.unsubscribe(boardId);
+    };
+  }, [boardId, bus, live, load, editing]);
+
+  useEffect(() => {
+    if (state?.stale) load();
+  }, [state?.stale, load]);
+
+  // Search and filter are answered by the server's query engine; the view shows the matches.
+  useEffect(() => {
+    const complete = (c: Condition) => c.column && c.op && (["is_empty", "is_not_empty"].includes(c.op) || (c.value !== undefined && c.value !== "" && !(Array.isArray(c.value) && !c.value[0])));
+    const parts: unknown[] = conditions.filter(complete).map((c) => ({ column: c.column, op: c.op, value: c.value }));
+    if (search.trim()) parts.push({ column: "name", op: "contains", value: search.trim() });
+    if (parts.length === 0) return setVisible(null);
+    post<QueryResponse>(`/boards/${boardId}/items/query`, { filter: { and: parts }, limit: 500 })
+      .then((r) => setVisible(new Set(r.data.map((i) => i.id))))
+      .catch((e) => flash(e instanceof ApiError ? e.message : String(e)));
+  }, [search, conditions, boardId, state?.seq]);
+
+  if (error) return <div className="error banner" role="alert">{error}</div>;
+  if (!state) return <div className="loading">Loading board…</div>;
+  const board = state.board;
+  const items = visible ? state.items.filter((i) => visible.has(i.id)) : state.items;
+
+  async function saveValue(item: Item, column: string, value: unknown) {
+    setState((s) => (s ? setValue(s, item.id, column, value) : s));
+    try {
+      const next = await patch<Item>(`/items/${item.id}`, { values: { [column]: value } });
+      setState((s) => (s ? replaceItem(s, next) : s));
+    } catch (e) {
+      flash(e instanceof ApiError ? e.message : String(e));
+      load();
+    }
+  }
+
+  async function rename(item: Item, name: string) {
+    try {
+      const next = await patch<Item>(`/items/${item.id}`, { name }, { "if-match": `"${item.version}"` });
+      setState((s) => (s ? replaceItem(s, next) : s));
+    } catch (e) {
+      if (e instanceof ApiError && e.code === "version_conflict") {
+        const current = (e.details as { current: Item }).current;
+        setState((s) => (s ? replaceItem(s, current) : s));
+        flash(`Someone else changed this item first; it now reads "${current.name}".`);
+      }
+    }
+  }
+
+  async function addItem(group: string, name: string) {
+    const it = await post<Item>(`/boards/${boardId}/items`, { name, group_id: group });
+    setState((s) => (s ? replaceItem(s, it) : s));
+  }
+
+  async function moveItem(item: Item, group: string, after?: string) {
+    const next = await patch<Item>(`/items/${item.id}`, { group_id: group, position: after ? { after } : { at: "bottom" } });
+    setState((s) => (s ? replaceItem(s, next) : s));
+  }
+
+  async function saveView() {
+    const name = prompt("Name of the view", "My view");
+    if (!name) return;
+    const filter = conditions.length ? { and: conditions.map((c) => ({ column: c.column, op: c.op, value: c.value })) } : null;
+    const v = await post<View>(`/boards/${boardId}/views`, { name, type: tab === "kanban" ? "kanban" : "table", filter });
+    setViews([...views, v]);
+    setTab(v.id);
+  }
+
+  const activeView = views.find((v) => v.id === tab);
+  const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
+  const others = presence.filter((p) => p.user_id !== me.user.id);
+  const editors = new Map(presence.filter((p) => p.state === "editing" && p.item_id && p.user_id !== me.user.id).map((p) => [p.item_id as string, p.user_id]));
+
+  return (
+    <section className="board">
+      <div className="board-head">
+        <h1>{board.name}</h1>
+        <div className="presence" data-testid="presence">
+          {presence.map((p) => <span key={p.user_id} className="avatar" title={p.state}>{p.user_id === me.user.id ? me.user.name.slice(0, 1).toUpperCase() : p.user_id.slice(0, 2).toUpperCase()}</span>)}
+          {others.length > 0 && <span className="muted">{others.length} other{others.length > 1 ? "s" : ""} here</span>}
+        </div>
+        {board.permission === "owner" && <button className="link danger" onClick={() => confirm("Delete this board?") && del(`/boards/${boardId}`).then(onDeleted)}>Delete board</button>}
+      </div>
+      {board.description && <p className="muted">{board.description}</p>}
+      {notice && <div className="error banner" role="alert">{notice}</div>}
+      <div className="tabs">
+        <button className={tab === "table" ? "active" : ""} onClick={() => { setTab("table"); setConditions([]); }}>Main table</button>
+        <button className={tab === "kanban" ? "active" : ""} onClick={() => setTab("kanban")}>Kanban</button>
+        {views.map((v) => (
+          <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => { setTab(v.id); setConditions(toConditions(v.filter)); }}>{v.name}</button>
+        ))}
+        <button className="link" onClick={saveView}>+ Save view</button>
+      </div>
+      <div className="toolbar">
+        <button className="primary" onClick={() => board.groups?.[0] && addItem(board.groups[0].id, "New item")}>New item</button>
+        <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search" />
+        <FilterBuilder columns={board.columns ?? []} conditions={conditions} onChange={setConditions} />
+      </div>
+      {mode === "table" ? (
+        <Table
+          board={board}
+          items={items}
+          meId={me.user.id}
+          editors={editors}
+          onSave={saveValue}
+          onRename={rename}
+          onAdd={addItem}
+          onOpen={setPanel}
+          onMove={moveItem}
+          onEditing={(item, col, on) => {
+            const key = `${item.id}:${col}`;
+            if (on) editing.add(key);
+            else editing.delete(key);
+            live.presence(boardId, on ? item.id : null, on ? "editing" : "viewing");
+          }}
+        />
+      ) : (
+        <Kanban board={board} items={items} laneColumn={(activeView?.settings?.lane_column as string) ?? undefined} meId={me.user.id} onSave={saveValue} onAdd={addItem} onOpen={setPanel} />
+      )}
+      {panel && <ItemPanel itemId={panel} board={board} me={me} onClose={() => setPanel(null)} />}
+    </section>
+  );
+}
+
+function toConditions(filter: unknown): Condition[] {
+  const and = (filter as { and?: Condition[] } | null)?.and;
+  return Array.isArray(and) ? and.map((c) => ({ column: c.column, op: c.op, value: c.value })) : [];
+}

@@ -1,0 +1,133 @@
+// One cell: its display and, on click, the editor for its column type.
+import { useState } from "react";
+import type { Column, Item } from "../api/types";
+
+type Label = { id: string; name: string; color: string; done?: boolean };
+const COLORS: Record<string, string> = {
+  green: "#00c875", orange: "#fdab3d", red: "#e2445c", blue: "#0086c0", purple: "#a25ddc", grey: "#c4c4c4",
+  yellow: "#ffcb00", pink: "#ff158a", dark_blue: "#225091", sky: "#66ccff", teal: "#037f4c", lime: "#9cd326",
+  brown: "#7f5347", dark_red: "#bb3354", indigo: "#401694", black: "#333333",
+};
+export const color = (c?: string | null) => (c && c.startsWith("#") ? c : COLORS[c ?? "grey"] ?? "#c4c4c4");
+export const labelsOf = (c: Column): Label[] => ((c.settings as { labels?: Label[]; options?: Label[] }).labels ?? (c.settings as { options?: Label[] }).options ?? []);
+
+function display(col: Column, v: unknown, meId: string): React.ReactNode {
+  if (v === undefined || v === null) return <span className="empty" />;
+  switch (col.type) {
+    case "status": {
+      const l = labelsOf(col).find((x) => x.id === v);
+      return <span className="pill" style={{ background: color(l?.color) }}>{l?.name ?? "?"}</span>;
+    }
+    case "dropdown":
+      return (v as string[]).map((id) => <span key={id} className="chip">{labelsOf(col).find((x) => x.id === id)?.name ?? id}</span>);
+    case "checkbox":
+      return <span className="check">✔</span>;
+    case "rating":
+      return <span className="stars">{"★".repeat(v as number)}</span>;
+    case "people":
+      return (v as string[]).map((u) => <span key={u} className="avatar small" title={u}>{u === meId ? "Me" : u.slice(0, 2).toUpperCase()}</span>);
+    case "timeline": {
+      const t = v as { from: string; to: string };
+      return <span className="tl-bar">{t.from.slice(5, 10)} – {t.to.slice(5, 10)}</span>;
+    }
+    case "date": {
+      const d = new Date(v as string);
+      const overdue = d.getTime() < Date.now() - 86_400_000;
+      return <span className={overdue ? "overdue" : ""}>{d.toLocaleDateString("en", { month: "short", day: "numeric" })}</span>;
+    }
+    case "link":
+      return <a href={(v as { url: string }).url} target="_blank" rel="noreferrer">{(v as { text?: string }).text || (v as { url: string }).url}</a>;
+    case "tags":
+      return (v as string[]).map((t) => <span key={t} className="chip">#{t}</span>);
+    case "number": {
+      const unit = (col.settings as { unit?: string }).unit ?? "";
+      return <span className="num">{unit}{String(v)}</span>;
+    }
+    default:
+      return <span className="text">{String(v)}</span>;
+  }
+}
+
+function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: unknown; meId: string; onSave: (v: unknown) => void; onCancel: () => void }) {
+  const [text, setText] = useState(() => {
+    if (value === undefined || value === null) return "";
+    if (col.type === "tags") return (value as string[]).join(", ");
+    if (col.type === "link") return (value as { url: string }).url;
+    if (col.type === "date") return String(value).slice(0, 10);
+    return String(value);
+  });
+  const key = (e: React.KeyboardEvent) => {
+    if (e.key === "Escape") onCancel();
+  };
+  if (col.type === "status" || col.type === "dropdown") {
+    return (
+      <div className="palette" onKeyDown={key}>
+        {labelsOf(col).map((l) => (
+          <button key={l.id} style={{ background: color(l.color) }} onClick={() => onSave(col.type === "status" ? l.id : [l.id])}>{l.name}</button>
+        ))}
+        <button className="clear" onClick={() => onSave(null)}>Clear</button>
+      </div>
+    );
+  }
+  if (col.type === "people") {
+    const has = ((value as string[] | undefined) ?? []).includes(meId);
+    return (
+      <div className="palette">
+        <button onClick={() => onSave(has ? ((value as string[]) ?? []).filter((u) => u !== meId) : [...((value as string[]) ?? []), meId])}>{has ? "Unassign me" : "Assign me"}</button>
+        <button className="clear" onClick={() => onSave(null)}>Clear</button>
+      </div>
+    );
+  }
+  if (col.type === "rating") {
+    const max = (col.settings as { max?: number }).max ?? 5;
+    return <div className="palette stars">{Array.from({ length: max }, (_, i) => <button key={i} onClick={() => onSave(i + 1)}>{"★".repeat(i + 1)}</button>)}<button className="clear" onClick={() => onSave(null)}>Clear</button></div>;
+  }
+  const commit = () => {
+    const t = text.trim();
+    if (!t) return onSave(null);
+    switch (col.type) {
+      case "number": return onSave(Number(t));
+      case "tags": return onSave(t.split(",").map((x) => x.trim()).filter(Boolean));
+      case "link": return onSave({ url: t });
+      default: return onSave(col.type === "long_text" ? text : t);
+    }
+  };
+  return (
+    <input
+      autoFocus
+      className="cell-input"
+      type={col.type === "date" ? "date" : col.type === "number" ? "number" : "text"}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onKeyDown={(e) => {
+        key(e);
+        if (e.key === "Enter") commit();
+      }}
+      onBlur={commit}
+    />
+  );
+}
+
+export function Cell({ col, item, meId, onSave, onEditing, remoteEditor }: {
+  col: Column; item: Item; meId: string; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: string;
+}) {
+  const [editing, setEditing] = useState(false);
+  const value = (item.values as Record<string, unknown>)[col.id];
+  const readOnly = ["auto_number", "item_id", "creation_log", "last_updated"].includes(col.type);
+  if (col.type === "auto_number") return <td className="cell">{item.auto_number}</td>;
+  const start = () => {
+    if (readOnly) return;
+    if (col.type === "checkbox") return onSave(value ? null : true);
+    setEditing(true);
+    onEditing(true);
+  };
+  const stop = () => {
+    setEditing(false);
+    onEditing(false);
+  };
+  return (
+    <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} tabIndex={0} onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()} title={remoteEditor ? `${remoteEditor} is editing` : undefined}>
+      {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId)}
+    </td>
+  );
+}

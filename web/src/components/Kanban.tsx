@@ -1,0 +1,44 @@
+// The kanban: one lane per label of a status (or dropdown) column; dragging a card between
+// lanes sets its value.
+import { useState } from "react";
+import type { Board, Item } from "../api/types";
+import { color, labelsOf } from "./Cell";
+
+export function Kanban({ board, items, laneColumn, onSave, onAdd, onOpen }: {
+  board: Board; items: Item[]; laneColumn?: string; meId: string;
+  onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string) => void; onOpen: (item: string) => void;
+}) {
+  const columns = board.columns ?? [];
+  const lane = columns.find((c) => c.id === laneColumn) ?? columns.find((c) => c.type === "status");
+  const [dragging, setDragging] = useState<Item | null>(null);
+  if (!lane) return <div className="muted">Add a status column to use the kanban.</div>;
+  const value = (i: Item) => {
+    const v = (i.values as Record<string, unknown>)[lane.id];
+    return lane.type === "dropdown" ? (v as string[] | undefined)?.[0] : (v as string | undefined);
+  };
+  const lanes = [...labelsOf(lane), { id: "", name: "No value", color: "grey" }];
+  return (
+    <div className="kanban">
+      {lanes.map((l) => {
+        const cards = items.filter((i) => (value(i) ?? "") === l.id);
+        return (
+          <div key={l.id} className="lane" data-lane={l.name} onDragOver={(e) => e.preventDefault()}
+            onDrop={() => dragging && onSave(dragging, lane.id, l.id ? (lane.type === "dropdown" ? [l.id] : l.id) : null)}>
+            <div className="lane-head" style={{ background: color(l.color) }}>{l.name} <span>{cards.length}</span></div>
+            {cards.map((c) => (
+              <div key={c.id} className="card" draggable onDragStart={() => setDragging(c)} onDragEnd={() => setDragging(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
+                {c.name}
+              </div>
+            ))}
+            {l.id && board.groups?.[0] && (
+              <button className="link" onClick={async () => {
+                const name = prompt("New card");
+                if (name) onAdd(board.groups![0].id, name);
+              }}>+ Add card</button>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
