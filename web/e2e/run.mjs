@@ -176,3 +176,107 @@ test("two users: a live edit, presence, a mention in the bell", async () => {
   await a.ctx.close();
   await b.ctx.close();
 });
+
+test("every column type can be edited in the table and persists; columns and bulk actions work", async () => {
+  const { page, errors, ctx } = await newUser("Hedy", "hedy@example.com");
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const me = await api(page, "GET", "/me");
+  const boards = await api(page, "GET", "/boards");
+  const board = boards.data[0];
+  const types = ["text", "long_text", "number", "dropdown", "timeline", "checkbox", "rating", "link", "email", "phone", "tags"];
+  for (const t of types) {
+    const body = { title: `T ${t}`, type: t };
+    if (t === "dropdown") body.settings = { options: [{ id: "a", name: "Alpha" }, { id: "b", name: "Beta" }] };
+    await api(page, "POST", `/boards/${board.id}/columns`, body);
+  }
+  const group = (await api(page, "GET", `/boards/${board.id}`)).groups[0];
+  await api(page, "POST", `/boards/${board.id}/items`, { name: "Everything", group_id: group.id });
+  await page.reload();
+  const r = () => row(page, "Everything");
+  await r().waitFor();
+  const cell = (title) => r().locator(`td[data-column="${title}"]`);
+  const typeInto = async (title, text) => {
+    await cell(title).click();
+    await page.locator(".cell-input").fill(text);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(150);
+  };
+  await typeInto("T text", "Plain text");
+  await typeInto("T long_text", "A longer note");
+  await typeInto("T number", "42");
+  await typeInto("T link", "https://example.com/docs");
+  await typeInto("T email", "hedy@example.com");
+  await typeInto("T phone", "+4930123456");
+  await typeInto("T tags", "alpha, beta");
+  await cell("Status").click();
+  await page.locator(".palette button", { hasText: "Stuck" }).click();
+  await cell("T dropdown").click();
+  await page.locator(".palette button", { hasText: "Beta" }).click();
+  await cell("Due date").click();
+  await page.locator(".cell-input").fill("2027-01-15");
+  await page.keyboard.press("Enter");
+  await cell("T timeline").click();
+  await page.getByLabel("From", { exact: true }).fill("2027-02-01");
+  await page.getByLabel("To", { exact: true }).fill("2027-02-10");
+  await page.locator(".palette button", { hasText: "Save" }).click();
+  await cell("Owner").click();
+  await page.locator(".palette button", { hasText: "Assign me" }).click();
+  await cell("T checkbox").click();
+  await cell("T rating").click();
+  await page.locator(".palette.stars button").nth(3).click();
+  await page.waitForTimeout(400);
+  await page.reload();
+  await r().waitFor();
+  const expectations = {
+    "T text": /Plain text/, "T long_text": /A longer note/, "T number": /42/, "T link": /example\.com/, "T email": /hedy@example\.com/,
+    "T phone": /\+4930123456/, "T tags": /#alpha.*#beta/s, Status: /Stuck/, "T dropdown": /Beta/, "Due date": /Jan 15/,
+    "T timeline": /Feb 1.*Feb 10/s, Owner: /Me/, "T checkbox": /✔/, "T rating": /★★★★/,
+  };
+  for (const [title, re] of Object.entries(expectations)) {
+    assert.match(await cell(title).innerText(), re, title);
+  }
+  const item = (await api(page, "POST", `/boards/${board.id}/items/query`, {})).data[0];
+  assert.equal(Object.keys(item.values).length, 14, "every value reached the server");
+  const full = await api(page, "GET", `/boards/${board.id}`);
+  assert.equal(item.values[full.columns.find((c) => c.type === "people").id][0], me.user.id);
+
+  // Columns: add, rename, hide.
+  await page.getByRole("button", { name: "Add column" }).first().click();
+  await page.getByLabel("New column title").fill("Effort");
+  await page.getByLabel("New column type").selectOption("number");
+  await page.getByRole("button", { name: "Create column" }).click();
+  await page.locator('th[data-header="Effort"]').first().waitFor();
+  await page.locator('th[data-header="Effort"] span').first().dblclick();
+  await page.getByLabel("Column title").fill("Estimate");
+  await page.keyboard.press("Enter");
+  await page.locator('th[data-header="Estimate"]').first().waitFor();
+  await page.locator('th[data-header="T email"] .col-menu').first().click();
+  await page.locator(".palette.menu button", { hasText: "Hide" }).click();
+  assert.equal(await page.locator('th[data-header="T email"]').count(), 0);
+
+  // Bulk: select two new items, set their status, then delete them.
+  for (const name of ["Bulk one", "Bulk two"]) {
+    await page.getByLabel(/Add item to/).first().fill(name);
+    await page.keyboard.press("Enter");
+    await row(page, name).waitFor();
+  }
+  await page.getByLabel("Select Bulk one").check();
+  await page.getByLabel("Select Bulk two").check();
+  await page.getByLabel("Set status of selected").selectOption({ label: "Done" });
+  await page.waitForTimeout(400);
+  assert.match(await row(page, "Bulk two").locator('td[data-column="Status"]').innerText(), /Done/);
+  await page.getByRole("toolbar", { name: "Selected items" }).getByRole("button", { name: "Delete" }).click();
+  await row(page, "Bulk one").waitFor({ state: "detached" });
+
+  // Keyboard: arrows move between cells, Enter edits, Escape cancels.
+  await cell("T text").focus();
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-column")), "T long_text");
+  await page.keyboard.press("Enter");
+  await page.locator(".cell-input").waitFor();
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator(".cell-input").count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,11 +1,12 @@
 // The shell: who is logged in, the sidebar of workspaces and boards, the open board, the bell.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { get, post, setCsrf } from "../api/client";
+import { get, patch, post, setCsrf } from "../api/client";
 import { Live, type LiveStatus } from "../api/live";
 import type { Board, BoardEvent, Me, Notification, Page, TemplateInfo, Workspace } from "../api/types";
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
+import { Sidebar } from "./Sidebar";
 
 export type Bus = { events: Set<(e: BoardEvent) => void>; presence: Set<(b: string, u: { user_id: string; item_id?: string | null; state: string }[]) => void>; resync: Set<(b: string) => void> };
 
@@ -26,8 +27,9 @@ export function App() {
 }
 
 function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  const [org, setOrg] = useState(me.orgs[0]?.org.id ?? "");
   const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
-  const [boards, setBoards] = useState<Board[]>([]);
+  const [boards, setBoards] = useState<Record<string, Board[]>>({});
   const [templates, setTemplates] = useState<TemplateInfo[]>([]);
   const [open, setOpen] = useState<string | null>(() => location.hash.slice(2) || null);
   const [status, setStatus] = useState<LiveStatus>("connecting");
@@ -48,24 +50,27 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   useEffect(() => () => live.close(), [live]);
 
   const refresh = useCallback(async () => {
-    const ws = await get<Page<Workspace>>("/workspaces");
+    const ws = await get<Page<Workspace>>(`/workspaces?org_id=${org}`);
     let list = ws.data;
-    if (list.length === 0) list = [await post<Workspace>("/workspaces", { name: "Main workspace" })];
+    if (list.length === 0) list = [await post<Workspace>("/workspaces", { name: "Main workspace", org_id: org })];
     setWorkspaces(list);
-    setBoards((await get<Page<Board>>(`/boards?workspace_id=${list[0].id}`)).data);
-  }, []);
+    const entries = await Promise.all(list.map(async (w) => [w.id, (await get<Page<Board>>(`/boards?workspace_id=${w.id}`)).data] as const));
+    setBoards(Object.fromEntries(entries));
+  }, [org]);
   useEffect(() => {
     refresh().catch((e) => setError(String(e.message ?? e)));
+  }, [refresh]);
+  useEffect(() => {
     get<TemplateInfo[]>("/templates").then(setTemplates).catch(() => undefined);
     get<{ data: Notification[] }>("/me/notifications").then((p) => setNotifications(p.data)).catch(() => undefined);
-  }, [refresh]);
+  }, []);
   useEffect(() => {
     location.hash = open ? `#/${open}` : "";
   }, [open]);
 
-  async function createBoard(template?: string) {
+  async function createBoard(template?: string, workspace?: string) {
     const name = template ? templates.find((t) => t.id === template)?.name ?? "New board" : "New board";
-    const b = await post<Board>("/boards", { name, workspace_id: workspaces[0].id, template });
+    const b = await post<Board>("/boards", { name, workspace_id: workspace ?? workspaces[0].id, template });
     await refresh();
     setOpen(b.id);
   }
@@ -77,23 +82,19 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
   return (
     <div className="shell">
-      <aside className="sidebar">
-        <div className="logo">sunday<span>.</span></div>
-        <div className="org">{me.orgs[0]?.org.name}</div>
-        <div className="section">{workspaces[0]?.name ?? "Workspace"}</div>
-        <nav>
-          {boards.map((b) => (
-            <button key={b.id} className={"board-link" + (b.id === open ? " active" : "")} onClick={() => setOpen(b.id)}>
-              ▦ {b.name}
-            </button>
-          ))}
-        </nav>
-        <button className="add" onClick={() => createBoard()}>+ New board</button>
-        <div className="user">
-          <span className="avatar">{me.user.name.slice(0, 1).toUpperCase()}</span> {me.user.name}
-          <button className="link" onClick={logout}>Log out</button>
-        </div>
-      </aside>
+      <Sidebar
+        me={me}
+        org={org}
+        onOrg={(o) => { setOrg(o); setOpen(null); }}
+        workspaces={workspaces}
+        boards={boards}
+        open={open}
+        onOpen={setOpen}
+        onCreateBoard={(w) => createBoard(undefined, w)}
+        onCreateWorkspace={(name) => post("/workspaces", { name, org_id: org }).then(refresh)}
+        onRename={(id, name) => patch(`/boards/${id}`, { name }).then(refresh).catch((e) => setError(e.message))}
+        onLogout={logout}
+      />
       <main>
         <header className="topbar">
           <span className={"status " + status}>{status === "online" ? "● Live" : status === "offline" ? "○ Offline — reconnecting…" : "◌ Connecting…"}</span>
@@ -103,7 +104,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {open ? (
           <BoardPage key={open} boardId={open} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }} />
         ) : (
-          <FirstRun templates={templates} onCreate={createBoard} />
+          <FirstRun templates={templates} onCreate={(t) => createBoard(t)} />
         )}
       </main>
     </div>

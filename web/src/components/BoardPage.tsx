@@ -3,15 +3,17 @@
 import { useCallback, useEffect, useState } from "react";
 import { ApiError, del, get, patch, post } from "../api/client";
 import type { Live } from "../api/live";
-import type { Board, BoardEvent, Item, Me, QueryResponse } from "../api/types";
+import type { Board, BoardEvent, Item, Me, Member, QueryResponse } from "../api/types";
+import { setDirectory } from "./Cell";
 import { apply, initial, replaceItem, setValue, type BoardState } from "../state/board";
 import type { Bus } from "./App";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { ItemPanel } from "./ItemPanel";
+import { compareBy } from "../state/sort";
 import { Kanban } from "./Kanban";
 import { Table } from "./Table";
 
-type View = { id: string; name: string; type: string; filter?: unknown; settings?: Record<string, unknown> };
+type View = { id: string; name: string; type: string; filter?: unknown; hidden_columns?: string[]; settings?: Record<string, unknown> };
 
 export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: string; me: Me; live: Live; bus: Bus; onDeleted: () => void }) {
   const [state, setState] = useState<BoardState | null>(null);
@@ -27,6 +29,9 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
   const [conditions, setConditions] = useState<Condition[]>([]);
   const [visible, setVisible] = useState<Set<string> | null>(null);
   const [panel, setPanel] = useState<string | null>(null);
+  const [hidden, setHidden] = useState<Set<string>>(new Set());
+  const [sortBy, setSortBy] = useState<{ column: string; desc: boolean } | null>(null);
+  const [groupBy, setGroupBy] = useState<string>("");
   const [editing] = useState(() => new Set<string>());
   const [presence, setPresence] = useState<{ user_id: string; item_id?: string | null; state: string }[]>([]);
 
@@ -42,6 +47,8 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
       } while (cursor);
       setState(initial(board, items));
       setViews(await get<View[]>(`/boards/${boardId}/views`));
+      const members = await get<{ data: Member[] }>(`/orgs/${board.org_id}/members?limit=500`).catch(() => ({ data: [] as Member[] }));
+      setDirectory(members.data.map((m) => ({ id: m.user.id, name: m.user.name })));
       live.subscribe(boardId, board.last_seq);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -124,11 +131,20 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
     setState((s) => (s ? replaceItem(s, next) : s));
   }
 
+  const columnActions = {
+    onAdd: (title: string, type: string) => post(`/boards/${boardId}/columns`, { title, type }).catch((e) => flash(e.message)),
+    onRename: (id: string, title: string) => patch(`/boards/${boardId}/columns/${id}`, { title }).catch((e) => flash(e.message)),
+    onDelete: (id: string) => del(`/boards/${boardId}/columns/${id}`).catch((e) => flash(e.message)),
+    onHide: (id: string) => setHidden(new Set([...hidden, id])),
+    onResize: (id: string, width: number) => patch(`/boards/${boardId}/columns/${id}`, { width: Math.round(width) }).catch((e) => flash(e.message)),
+    onMove: (id: string, before: string) => patch(`/boards/${boardId}/columns/${id}`, { position: { before } }).catch((e) => flash(e.message)),
+  };
+
   async function saveView() {
     const name = prompt("Name of the view", "My view");
     if (!name) return;
     const filter = conditions.length ? { and: conditions.map((c) => ({ column: c.column, op: c.op, value: c.value })) } : null;
-    const v = await post<View>(`/boards/${boardId}/views`, { name, type: tab === "kanban" ? "kanban" : "table", filter });
+    const v = await post<View>(`/boards/${boardId}/views`, { name, type: tab === "kanban" ? "kanban" : "table", filter, hidden_columns: [...hidden] });
     setViews([...views, v]);
     setTab(v.id);
   }
@@ -151,10 +167,10 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
       {board.description && <p className="muted">{board.description}</p>}
       {notice && <div className="error banner" role="alert">{notice}</div>}
       <div className="tabs">
-        <button className={tab === "table" ? "active" : ""} onClick={() => { setTab("table"); setConditions([]); }}>Main table</button>
+        <button className={tab === "table" ? "active" : ""} onClick={() => { setTab("table"); setConditions([]); setHidden(new Set()); }}>Main table</button>
         <button className={tab === "kanban" ? "active" : ""} onClick={() => setTab("kanban")}>Kanban</button>
         {views.map((v) => (
-          <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => { setTab(v.id); setConditions(toConditions(v.filter)); }}>{v.name}</button>
+          <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => { setTab(v.id); setConditions(toConditions(v.filter)); setHidden(new Set(v.hidden_columns ?? [])); }}>{v.name}</button>
         ))}
         <button className="link" onClick={saveView}>+ Save view</button>
       </div>
@@ -162,6 +178,16 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
         <button className="primary" onClick={() => board.groups?.[0] && addItem(board.groups[0].id, "New item")}>New item</button>
         <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search" />
         <FilterBuilder columns={board.columns ?? []} conditions={conditions} onChange={setConditions} />
+        <select aria-label="Sort by" value={sortBy?.column ?? ""} onChange={(e) => setSortBy(e.target.value ? { column: e.target.value, desc: sortBy?.desc ?? false } : null)}>
+          <option value="">Sort…</option>
+          <option value="name">Name</option>
+          {(board.columns ?? []).map((c) => <option key={c.id} value={c.id}>{c.title}</option>)}
+        </select>
+        {sortBy && <button className="filter-add" aria-label="Sort direction" onClick={() => setSortBy({ ...sortBy, desc: !sortBy.desc })}>{sortBy.desc ? "↓ desc" : "↑ asc"}</button>}
+        <select aria-label="Group by" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
+          <option value="">Group: board groups</option>
+          {(board.columns ?? []).filter((c) => c.type === "status" || c.type === "dropdown").map((c) => <option key={c.id} value={c.id}>Group: {c.title}</option>)}
+        </select>
       </div>
       {mode === "table" ? (
         <Table
@@ -174,6 +200,11 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
           onAdd={addItem}
           onOpen={setPanel}
           onMove={moveItem}
+          hidden={hidden}
+          columnActions={columnActions}
+          groupBy={(board.columns ?? []).find((c) => c.id === groupBy)}
+          sort={sortBy ? compareBy(sortBy.column, sortBy.desc) : undefined}
+          onArchive={(list) => list.forEach((i) => del(`/items/${i.id}`).catch((e) => flash(e.message)))}
           onEditing={(item, col, on) => {
             const key = `${item.id}:${col}`;
             if (on) editing.add(key);

@@ -3,6 +3,14 @@ import { useState } from "react";
 import type { Column, Item } from "../api/types";
 
 type Label = { id: string; name: string; color: string; done?: boolean };
+
+/** The organization's people, for people pickers and avatars (filled by the board page). */
+let people: { id: string; name: string }[] = [];
+export const directory = () => people;
+export const setDirectory = (p: { id: string; name: string }[]) => {
+  people = p;
+};
+export const initials = (id: string, meId: string) => (id === meId ? "Me" : (people.find((p) => p.id === id)?.name ?? id).slice(0, 2).toUpperCase());
 const COLORS: Record<string, string> = {
   green: "#00c875", orange: "#fdab3d", red: "#e2445c", blue: "#0086c0", purple: "#a25ddc", grey: "#c4c4c4",
   yellow: "#ffcb00", pink: "#ff158a", dark_blue: "#225091", sky: "#66ccff", teal: "#037f4c", lime: "#9cd326",
@@ -25,10 +33,11 @@ function display(col: Column, v: unknown, meId: string): React.ReactNode {
     case "rating":
       return <span className="stars">{"★".repeat(v as number)}</span>;
     case "people":
-      return (v as string[]).map((u) => <span key={u} className="avatar small" title={u}>{u === meId ? "Me" : u.slice(0, 2).toUpperCase()}</span>);
+      return (v as string[]).map((u) => <span key={u} className="avatar small" title={people.find((p) => p.id === u)?.name ?? u}>{initials(u, meId)}</span>);
     case "timeline": {
       const t = v as { from: string; to: string };
-      return <span className="tl-bar">{t.from.slice(5, 10)} – {t.to.slice(5, 10)}</span>;
+      const fmt = (d: string) => new Date(d).toLocaleDateString("en", { month: "short", day: "numeric" });
+      return <span className="tl-bar">{fmt(t.from)} – {fmt(t.to)}</span>;
     }
     case "date": {
       const d = new Date(v as string);
@@ -70,13 +79,22 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
     );
   }
   if (col.type === "people") {
-    const has = ((value as string[] | undefined) ?? []).includes(meId);
+    const current = (value as string[] | undefined) ?? [];
+    const toggle = (u: string) => onSave(current.includes(u) ? current.filter((x) => x !== u) : [...current, u]);
+    const people = directory().filter((m) => m.id !== meId);
     return (
-      <div className="palette">
-        <button onClick={() => onSave(has ? ((value as string[]) ?? []).filter((u) => u !== meId) : [...((value as string[]) ?? []), meId])}>{has ? "Unassign me" : "Assign me"}</button>
+      <div className="palette people">
+        <button onClick={() => toggle(meId)}>{current.includes(meId) ? "Unassign me" : "Assign me"}</button>
+        {people.map((m) => (
+          <button key={m.id} onClick={() => toggle(m.id)}>{current.includes(m.id) ? "✓ " : ""}{m.name}</button>
+        ))}
         <button className="clear" onClick={() => onSave(null)}>Clear</button>
       </div>
     );
+  }
+  if (col.type === "timeline") {
+    const t = (value as { from?: string; to?: string } | undefined) ?? {};
+    return <TimelineEditor from={t.from?.slice(0, 10) ?? ""} to={t.to?.slice(0, 10) ?? ""} onSave={onSave} onCancel={onCancel} />;
   }
   if (col.type === "rating") {
     const max = (col.settings as { max?: number }).max ?? 5;
@@ -108,8 +126,20 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
   );
 }
 
-export function Cell({ col, item, meId, onSave, onEditing, remoteEditor }: {
-  col: Column; item: Item; meId: string; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: string;
+function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: string; onSave: (v: unknown) => void; onCancel: () => void }) {
+  const [a, setA] = useState(from);
+  const [b, setB] = useState(to);
+  return (
+    <div className="palette" onKeyDown={(e) => e.key === "Escape" && onCancel()} onClick={(e) => e.stopPropagation()}>
+      <input type="date" aria-label="From" value={a} onChange={(e) => setA(e.target.value)} />
+      <input type="date" aria-label="To" value={b} onChange={(e) => setB(e.target.value)} />
+      <button className="clear" onClick={() => (a && b ? onSave({ from: a, to: b }) : onSave(null))}>Save</button>
+    </div>
+  );
+}
+
+export function Cell({ col, item, meId, onSave, onEditing, remoteEditor, row, index }: {
+  col: Column; item: Item; meId: string; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: string; row?: number; index?: number;
 }) {
   const [editing, setEditing] = useState(false);
   const value = (item.values as Record<string, unknown>)[col.id];
@@ -126,7 +156,7 @@ export function Cell({ col, item, meId, onSave, onEditing, remoteEditor }: {
     onEditing(false);
   };
   return (
-    <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} tabIndex={0} onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()} title={remoteEditor ? `${remoteEditor} is editing` : undefined}>
+    <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} data-r={row} data-c={index} tabIndex={0} onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()} title={remoteEditor ? `${remoteEditor} is editing` : undefined}>
       {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId)}
     </td>
   );

@@ -1,7 +1,8 @@
 // The item panel: slides in from the right with the item's updates (with @mentions and
 // replies) and its activity log.
 import { useEffect, useState } from "react";
-import { ApiError, get, post } from "../api/client";
+import { ApiError, get, patch, post } from "../api/client";
+import { Cell } from "./Cell";
 import type { Board, BoardEvent, Item, Me, Member, Update } from "../api/types";
 
 export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; board: Board; me: Me; onClose: () => void }) {
@@ -12,6 +13,8 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
   const [tab, setTab] = useState<"updates" | "activity">("updates");
   const [body, setBody] = useState("");
   const [error, setError] = useState("");
+  const [replyTo, setReplyTo] = useState<string | null>(null);
+  const [reply, setReply] = useState("");
   const load = () => {
     get<Item>(`/items/${itemId}`).then(setItem);
     get<Update[]>(`/items/${itemId}/updates`).then(setUpdates);
@@ -27,10 +30,21 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
   const mentionQuery = /@(\w*)$/.exec(body)?.[1];
   const suggestions = mentionQuery !== undefined ? members.filter((m) => m.user.name.toLowerCase().startsWith(mentionQuery.toLowerCase())).slice(0, 5) : [];
 
+  async function save(column: string, value: unknown) {
+    try {
+      setItem(await patch<Item>(`/items/${itemId}`, { values: { [column]: value } }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  }
+
   async function send(parent?: string) {
     try {
-      await post(parent ? `/updates/${parent}/replies` : `/items/${itemId}/updates`, { body });
-      setBody("");
+      await post(parent ? `/updates/${parent}/replies` : `/items/${itemId}/updates`, { body: parent ? reply : body });
+      if (parent) {
+        setReply("");
+        setReplyTo(null);
+      } else setBody("");
       load();
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -41,6 +55,18 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
     <aside className="panel" role="dialog" aria-label="Item">
       <button className="close" onClick={onClose} aria-label="Close">✕</button>
       <h2>{item?.name}</h2>
+      {item && (
+        <table className="panel-values">
+          <tbody>
+            {(board.columns ?? []).map((c) => (
+              <tr key={c.id}>
+                <th>{c.title}</th>
+                <Cell col={c} item={item} meId={me.user.id} onSave={(v) => save(c.id, v)} onEditing={() => undefined} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <div className="tabs">
         <button className={tab === "updates" ? "active" : ""} onClick={() => setTab("updates")}>Updates</button>
         <button className={tab === "activity" ? "active" : ""} onClick={() => setTab("activity")}>Activity log</button>
@@ -64,6 +90,14 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
               {(u.replies ?? []).map((r) => (
                 <div key={r.id} className="reply"><strong>{nameOf(r.author)}</strong> {render(r.body)}</div>
               ))}
+              {replyTo === u.id ? (
+                <div className="reply-box">
+                  <textarea aria-label="Write a reply" value={reply} onChange={(e) => setReply(e.target.value)} />
+                  <button className="primary" disabled={!reply.trim()} onClick={() => send(u.id)}>Reply</button>
+                </div>
+              ) : (
+                <button className="link" onClick={() => setReplyTo(u.id)}>Reply</button>
+              )}
             </div>
           ))}
         </>

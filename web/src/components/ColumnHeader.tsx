@@ -1,0 +1,81 @@
+// A column's header: rename (double-click), a menu to hide or delete it, a handle to resize
+// it, and drag and drop to reorder it. The last header adds a column.
+import { useState } from "react";
+import type { Column, ColumnType } from "../api/types";
+
+export type ColumnActions = {
+  onAdd: (title: string, type: ColumnType) => void;
+  onRename: (id: string, title: string) => void;
+  onDelete: (id: string) => void;
+  onHide: (id: string) => void;
+  onResize: (id: string, width: number) => void;
+  onMove: (id: string, before: string) => void;
+};
+
+const TYPES: ColumnType[] = ["text", "long_text", "number", "status", "dropdown", "date", "timeline", "people", "checkbox", "rating", "link", "email", "phone", "tags", "auto_number"];
+
+export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnActions }) {
+  const [renaming, setRenaming] = useState(false);
+  const [menu, setMenu] = useState(false);
+  const startResize = (e: React.MouseEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const th = (e.target as HTMLElement).parentElement as HTMLElement;
+    const x0 = e.clientX;
+    const w0 = th.offsetWidth;
+    const move = (m: MouseEvent) => (th.style.width = `${Math.max(60, w0 + m.clientX - x0)}px`);
+    const up = (m: MouseEvent) => {
+      window.removeEventListener("mousemove", move);
+      window.removeEventListener("mouseup", up);
+      actions.onResize(col.id, Math.max(60, w0 + m.clientX - x0));
+    };
+    window.addEventListener("mousemove", move);
+    window.addEventListener("mouseup", up);
+  };
+  return (
+    <th style={{ width: col.width ?? undefined }} draggable={!renaming} data-header={col.title}
+      onDragStart={(e) => e.dataTransfer.setData("text/column", col.id)}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        const id = e.dataTransfer.getData("text/column");
+        if (id && id !== col.id) actions.onMove(id, col.id);
+      }}>
+      {renaming ? (
+        <input autoFocus aria-label="Column title" defaultValue={col.title}
+          onBlur={(e) => { setRenaming(false); if (e.target.value.trim() && e.target.value !== col.title) actions.onRename(col.id, e.target.value.trim()); }}
+          onKeyDown={(e) => { if (e.key === "Enter") (e.target as HTMLInputElement).blur(); if (e.key === "Escape") setRenaming(false); }} />
+      ) : (
+        <span onDoubleClick={() => setRenaming(true)} title="Double-click to rename">{col.title}</span>
+      )}
+      <button className="col-menu" aria-label={`${col.title} column menu`} onClick={() => setMenu(!menu)}>⋯</button>
+      {menu && (
+        <div className="palette menu" onMouseLeave={() => setMenu(false)}>
+          <button onClick={() => { setMenu(false); setRenaming(true); }}>Rename</button>
+          <button onClick={() => { setMenu(false); actions.onHide(col.id); }}>Hide</button>
+          <button onClick={() => { setMenu(false); if (confirm(`Delete the column "${col.title}" and its values?`)) actions.onDelete(col.id); }}>Delete</button>
+        </div>
+      )}
+      <span className="resize" onMouseDown={startResize} />
+    </th>
+  );
+}
+
+export function AddColumn({ actions }: { actions: ColumnActions }) {
+  const [open, setOpen] = useState(false);
+  const [title, setTitle] = useState("");
+  const [type, setType] = useState<ColumnType>("text");
+  return (
+    <th className="add-col">
+      <button aria-label="Add column" onClick={() => setOpen(!open)}>+</button>
+      {open && (
+        <div className="palette menu">
+          <input aria-label="New column title" placeholder="Title" value={title} onChange={(e) => setTitle(e.target.value)} />
+          <select aria-label="New column type" value={type} onChange={(e) => setType(e.target.value as ColumnType)}>
+            {TYPES.map((t) => <option key={t} value={t}>{t.replace("_", " ")}</option>)}
+          </select>
+          <button onClick={() => { if (title.trim()) { actions.onAdd(title.trim(), type); setTitle(""); setOpen(false); } }}>Create column</button>
+        </div>
+      )}
+    </th>
+  );
+}

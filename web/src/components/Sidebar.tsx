@@ -1,0 +1,73 @@
+// The left sidebar: organization switcher, workspaces with their boards, board search,
+// favourites, create and rename.
+import { useState } from "react";
+import type { Board, Me, Workspace } from "../api/types";
+
+export type SidebarProps = {
+  me: Me;
+  org: string;
+  onOrg: (org: string) => void;
+  workspaces: Workspace[];
+  boards: Record<string, Board[]>;
+  open: string | null;
+  onOpen: (id: string) => void;
+  onCreateBoard: (workspace: string) => void;
+  onCreateWorkspace: (name: string) => void;
+  onRename: (board: string, name: string) => void;
+  onLogout: () => void;
+};
+
+export function Sidebar(p: SidebarProps) {
+  const [query, setQuery] = useState("");
+  const [favourites, setFavourites] = useState<string[]>(() => JSON.parse(localStorage.getItem("sunday_favourites") ?? "[]"));
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const toggleFavourite = (id: string) => {
+    const next = favourites.includes(id) ? favourites.filter((f) => f !== id) : [...favourites, id];
+    setFavourites(next);
+    localStorage.setItem("sunday_favourites", JSON.stringify(next));
+  };
+  const all = Object.values(p.boards).flat();
+  const match = (b: Board) => b.name.toLowerCase().includes(query.toLowerCase());
+  const link = (b: Board) =>
+    renaming === b.id ? (
+      <input key={b.id} autoFocus aria-label="Board name" defaultValue={b.name}
+        onBlur={(e) => { setRenaming(null); if (e.target.value.trim() && e.target.value !== b.name) p.onRename(b.id, e.target.value.trim()); }}
+        onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} />
+    ) : (
+      <div key={b.id} className={"board-link" + (b.id === p.open ? " active" : "")}>
+        <button className="board-name" onClick={() => p.onOpen(b.id)} onDoubleClick={() => setRenaming(b.id)} title="Double-click to rename">▦ {b.name}</button>
+        <button className={"star" + (favourites.includes(b.id) ? " on" : "")} aria-label={`Favourite ${b.name}`} onClick={() => toggleFavourite(b.id)}>★</button>
+      </div>
+    );
+  return (
+    <aside className="sidebar">
+      <div className="logo">sunday<span>.</span></div>
+      {p.me.orgs.length > 1 ? (
+        <select aria-label="Organization" className="org" value={p.org} onChange={(e) => p.onOrg(e.target.value)}>
+          {p.me.orgs.map((m) => <option key={m.org.id} value={m.org.id}>{m.org.name}</option>)}
+        </select>
+      ) : (
+        <div className="org">{p.me.orgs[0]?.org.name}</div>
+      )}
+      <input className="board-search" aria-label="Search boards" placeholder="Search boards" value={query} onChange={(e) => setQuery(e.target.value)} />
+      {favourites.length > 0 && (
+        <>
+          <div className="section">Favourites</div>
+          {all.filter((b) => favourites.includes(b.id) && match(b)).map(link)}
+        </>
+      )}
+      {p.workspaces.map((w) => (
+        <div key={w.id}>
+          <div className="section">{w.name}</div>
+          {(p.boards[w.id] ?? []).filter(match).map(link)}
+          <button className="add" onClick={() => p.onCreateBoard(w.id)}>+ New board</button>
+        </div>
+      ))}
+      <button className="add" onClick={() => { const n = prompt("Workspace name"); if (n) p.onCreateWorkspace(n); }}>+ New workspace</button>
+      <div className="user">
+        <span className="avatar">{p.me.user.name.slice(0, 1).toUpperCase()}</span> {p.me.user.name}
+        <button className="link" onClick={p.onLogout}>Log out</button>
+      </div>
+    </aside>
+  );
+}
