@@ -280,3 +280,28 @@ test("every column type can be edited in the table and persists; columns and bul
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("a 10,000-item board opens, renders only what is visible and scrolls to the end", async () => {
+  const { page, errors, ctx } = await newUser("Big", "big@example.com");
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = (await api(page, "GET", "/boards")).data[0];
+  for (let k = 0; k < 10; k++) {
+    const items = Array.from({ length: 1000 }, (_, i) => ({ name: `Row ${String(k * 1000 + i).padStart(4, "0")}` }));
+    await api(page, "POST", `/boards/${board.id}/items/bulk`, { items });
+  }
+  const started = Date.now();
+  await page.reload();
+  await row(page, "Row 0000").waitFor({ timeout: 15000 });
+  const opened = Date.now() - started;
+  assert.ok(opened < 10000, `opened in ${opened} ms`);
+  const rendered = await page.locator("tr[data-item]").count();
+  assert.ok(rendered < 200, `only visible rows are rendered (${rendered})`);
+  await page.locator('.group-title', { hasText: "10000 items" }).waitFor();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await row(page, "Row 9999").waitFor({ timeout: 5000 });
+  assert.ok((await page.locator("tr[data-item]").count()) < 200);
+  console.log(`# 10,000-item board opened in ${opened} ms with ${rendered} rows rendered`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -14,8 +14,15 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const load = useCallback(() => {
     get<Me>("/me")
-      .then((m) => {
+      .then(async (m) => {
         setCsrf(m.csrf_token);
+        // An invitation link opened while logged in joins that organization.
+        const invite = new URLSearchParams(location.search).get("invite");
+        if (invite) {
+          history.replaceState(null, "", location.pathname + location.hash);
+          await post(`/invites/${invite}/accept`).catch(() => undefined);
+          m = await get<Me>("/me");
+        }
         setMe(m);
       })
       .catch(() => setMe(null));

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { ApiError, del, get, patch, post } from "../api/client";
 import type { Live } from "../api/live";
 import type { Board, BoardEvent, Item, Me, Member, QueryResponse } from "../api/types";
-import { setDirectory } from "./Cell";
+import { initials, setDirectory } from "./Cell";
 import { apply, initial, replaceItem, setValue, type BoardState } from "../state/board";
 import type { Bus } from "./App";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
@@ -162,6 +162,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
           {presence.map((p) => <span key={p.user_id} className="avatar" title={p.state}>{p.user_id === me.user.id ? me.user.name.slice(0, 1).toUpperCase() : p.user_id.slice(0, 2).toUpperCase()}</span>)}
           {others.length > 0 && <span className="muted">{others.length} other{others.length > 1 ? "s" : ""} here</span>}
         </div>
+        <Members boardId={boardId} orgId={board.org_id} meId={me.user.id} />
         {board.permission === "owner" && <button className="link danger" onClick={() => confirm("Delete this board?") && del(`/boards/${boardId}`).then(onDeleted)}>Delete board</button>}
       </div>
       {board.description && <p className="muted">{board.description}</p>}
@@ -223,4 +224,30 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
 function toConditions(filter: unknown): Condition[] {
   const and = (filter as { and?: Condition[] } | null)?.and;
   return Array.isArray(and) ? and.map((c) => ({ column: c.column, op: c.op, value: c.value })) : [];
+}
+
+/** The board's members as avatars, and an invitation link for new people. */
+function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meId: string }) {
+  const [members, setMembers] = useState<{ user_id: string; permission: string }[]>([]);
+  const [link, setLink] = useState("");
+  useEffect(() => {
+    get<{ user_id: string; permission: string }[]>(`/boards/${boardId}/members`).then(setMembers).catch(() => undefined);
+  }, [boardId]);
+  async function invite() {
+    const email = prompt("Invite by email");
+    if (!email) return;
+    try {
+      const inv = await post<{ token: string }>(`/orgs/${orgId}/invites`, { email, role: "member" });
+      setLink(`${location.origin}/?invite=${inv.token}`);
+    } catch (e) {
+      setLink(e instanceof ApiError ? e.message : String(e));
+    }
+  }
+  return (
+    <div className="members">
+      {members.map((m) => <span key={m.user_id} className="avatar small" title={m.permission}>{initials(m.user_id, meId)}</span>)}
+      <button className="link" onClick={invite}>Invite</button>
+      {link && <input className="invite-link" readOnly value={link} aria-label="Invitation link" onFocus={(e) => e.target.select()} />}
+    </div>
+  );
 }

@@ -1,8 +1,9 @@
 // The item panel: slides in from the right with the item's updates (with @mentions and
 // replies) and its activity log.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError, get, patch, post } from "../api/client";
 import { Cell } from "./Cell";
+import { Formatting, RichText } from "./RichText";
 import type { Board, BoardEvent, Item, Me, Member, Update } from "../api/types";
 
 export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; board: Board; me: Me; onClose: () => void }) {
@@ -15,6 +16,7 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
   const [error, setError] = useState("");
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const [reply, setReply] = useState("");
+  const editor = useRef<HTMLTextAreaElement>(null);
   const load = () => {
     get<Item>(`/items/${itemId}`).then(setItem);
     get<Update[]>(`/items/${itemId}/updates`).then(setUpdates);
@@ -25,8 +27,6 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
     get<{ data: Member[] }>(`/orgs/${board.org_id}/members?limit=500`).then((m) => setMembers(m.data)).catch(() => undefined);
   }, [board.org_id]);
   const nameOf = (id: string) => members.find((m) => m.user.id === id)?.user.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
-  // Shown as text: mentions become names; nothing is rendered as HTML, so nothing needs sanitizing.
-  const render = (text: string) => text.replace(/@\[([0-9a-f-]{36})\]/g, (_, id) => `@${nameOf(id)}`);
   const mentionQuery = /@(\w*)$/.exec(body)?.[1];
   const suggestions = mentionQuery !== undefined ? members.filter((m) => m.user.name.toLowerCase().startsWith(mentionQuery.toLowerCase())).slice(0, 5) : [];
 
@@ -73,7 +73,8 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
       </div>
       {tab === "updates" ? (
         <>
-          <textarea aria-label="Write an update" placeholder="Write an update… type @ to mention" value={body} onChange={(e) => setBody(e.target.value)} />
+          <Formatting value={body} onChange={setBody} target={() => editor.current} />
+          <textarea ref={editor} aria-label="Write an update" placeholder="Write an update… type @ to mention" value={body} onChange={(e) => setBody(e.target.value)} />
           {suggestions.length > 0 && (
             <div className="mentions">
               {suggestions.map((m) => (
@@ -86,9 +87,9 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
           {updates.map((u) => (
             <div key={u.id} className="update">
               <div className="meta"><strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
-              <div className="body">{render(u.body)}</div>
+              <div className="body"><RichText text={u.body} nameOf={nameOf} /></div>
               {(u.replies ?? []).map((r) => (
-                <div key={r.id} className="reply"><strong>{nameOf(r.author)}</strong> {render(r.body)}</div>
+                <div key={r.id} className="reply"><strong>{nameOf(r.author)}</strong> <RichText text={r.body} nameOf={nameOf} /></div>
               ))}
               {replyTo === u.id ? (
                 <div className="reply-box">

@@ -43,26 +43,15 @@ function useWindow(count: number) {
       setRange((r) => (r[0] === first && r[1] === last ? r : [first, Math.max(first, last)]));
     };
     update();
-    const scroller = el0(ref.current);
-    scroller.addEventListener("scroll", update, { passive: true });
+    // Scroll events do not bubble; listening in the capture phase sees every scroller.
+    document.addEventListener("scroll", update, { capture: true, passive: true });
     window.addEventListener("resize", update);
     return () => {
-      scroller.removeEventListener("scroll", update);
+      document.removeEventListener("scroll", update, { capture: true });
       window.removeEventListener("resize", update);
     };
   }, [count]);
   return { ref, range };
-}
-
-/** The element that scrolls the page (main, or the window). */
-function el0(el: HTMLElement | null): HTMLElement | Window {
-  let e = el?.parentElement ?? null;
-  while (e) {
-    const s = getComputedStyle(e).overflowY;
-    if (s === "auto" || s === "scroll") return e;
-    e = e.parentElement;
-  }
-  return window;
 }
 
 /** Arrow keys move between cells; Enter edits (handled by the cell). */
