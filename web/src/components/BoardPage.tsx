@@ -13,7 +13,7 @@ import { compareBy } from "../state/sort";
 import { Kanban } from "./Kanban";
 import { Table } from "./Table";
 
-type View = { id: string; name: string; type: string; filter?: unknown; hidden_columns?: string[]; settings?: Record<string, unknown> };
+type View = { id: string; name: string; type: string; filter?: unknown; sort?: unknown; group_by?: string | null; hidden_columns?: string[]; settings?: Record<string, unknown> };
 
 export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: string; me: Me; live: Live; bus: Bus; onDeleted: () => void }) {
   const [state, setState] = useState<BoardState | null>(null);
@@ -32,6 +32,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [sortBy, setSortBy] = useState<{ column: string; desc: boolean } | null>(null);
   const [groupBy, setGroupBy] = useState<string>("");
+  const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [editing] = useState(() => new Set<string>());
   const [presence, setPresence] = useState<{ user_id: string; item_id?: string | null; state: string }[]>([]);
 
@@ -121,8 +122,8 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
     }
   }
 
-  async function addItem(group: string, name: string) {
-    const it = await post<Item>(`/boards/${boardId}/items`, { name, group_id: group });
+  async function addItem(group: string, name: string, values?: Record<string, unknown>) {
+    const it = await post<Item>(`/boards/${boardId}/items`, { name, group_id: group, values });
     setState((s) => (s ? replaceItem(s, it) : s));
   }
 
@@ -144,12 +145,32 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
     const name = prompt("Name of the view", "My view");
     if (!name) return;
     const filter = conditions.length ? { and: conditions.map((c) => ({ column: c.column, op: c.op, value: c.value })) } : null;
-    const v = await post<View>(`/boards/${boardId}/views`, { name, type: tab === "kanban" ? "kanban" : "table", filter, hidden_columns: [...hidden] });
+    const kanban = mode === "kanban";
+    const v = await post<View>(`/boards/${boardId}/views`, {
+      name,
+      type: kanban ? "kanban" : "table",
+      filter,
+      hidden_columns: [...hidden],
+      sort: sortBy ? [{ column: sortBy.column, dir: sortBy.desc ? "desc" : "asc" }] : null,
+      group_by: groupBy || null,
+      settings: kanban ? { card_columns: cards } : {},
+    });
     setViews([...views, v]);
     setTab(v.id);
   }
 
   const activeView = views.find((v) => v.id === tab);
+  // A saved view brings back everything it saved.
+  function open(v: View) {
+    setTab(v.id);
+    setConditions(toConditions(v.filter));
+    setHidden(new Set(v.hidden_columns ?? []));
+    const s = (v.sort as { column: string; dir: string }[] | null | undefined)?.[0];
+    setSortBy(s ? { column: s.column, desc: s.dir === "desc" } : null);
+    setGroupBy(v.group_by ?? "");
+    setCardColumns((v.settings?.card_columns as string[] | undefined) ?? null);
+  }
+  const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status").slice(0, 2).map((c) => c.id);
   const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
   const others = presence.filter((p) => p.user_id !== me.user.id);
   const editors = new Map(presence.filter((p) => p.state === "editing" && p.item_id && p.user_id !== me.user.id).map((p) => [p.item_id as string, p.user_id]));
@@ -171,7 +192,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
         <button className={tab === "table" ? "active" : ""} onClick={() => { setTab("table"); setConditions([]); setHidden(new Set()); }}>Main table</button>
         <button className={tab === "kanban" ? "active" : ""} onClick={() => setTab("kanban")}>Kanban</button>
         {views.map((v) => (
-          <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => { setTab(v.id); setConditions(toConditions(v.filter)); setHidden(new Set(v.hidden_columns ?? [])); }}>{v.name}</button>
+          <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
         ))}
         <button className="link" onClick={saveView}>+ Save view</button>
       </div>
@@ -214,7 +235,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
           }}
         />
       ) : (
-        <Kanban board={board} items={items} laneColumn={(activeView?.settings?.lane_column as string) ?? undefined} meId={me.user.id} onSave={saveValue} onAdd={addItem} onOpen={setPanel} />
+        <Kanban board={board} items={items} laneColumn={(activeView?.settings?.lane_column as string) ?? undefined} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={saveValue} onAdd={addItem} onOpen={setPanel} />
       )}
       {panel && <ItemPanel itemId={panel} board={board} me={me} onClose={() => setPanel(null)} />}
     </section>

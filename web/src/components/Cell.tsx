@@ -19,6 +19,11 @@ const COLORS: Record<string, string> = {
 export const color = (c?: string | null) => (c && c.startsWith("#") ? c : COLORS[c ?? "grey"] ?? "#c4c4c4");
 export const labelsOf = (c: Column): Label[] => ((c.settings as { labels?: Label[]; options?: Label[] }).labels ?? (c.settings as { options?: Label[] }).options ?? []);
 
+/** A value shown read-only (kanban cards, summaries). */
+export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: string }) {
+  return <>{col.type === "auto_number" ? item.auto_number : display(col, (item.values as Record<string, unknown>)[col.id], meId)}</>;
+}
+
 function display(col: Column, v: unknown, meId: string): React.ReactNode {
   if (v === undefined || v === null) return <span className="empty" />;
   switch (col.type) {
@@ -110,6 +115,12 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
       default: return onSave(col.type === "long_text" ? text : t);
     }
   };
+  if (col.type === "long_text") {
+    return (
+      <textarea autoFocus className="cell-input long" value={text} onChange={(e) => setText(e.target.value)} onBlur={commit}
+        onKeyDown={(e) => { key(e); if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); commit(); } }} aria-label={`${col.title} text`} />
+    );
+  }
   return (
     <input
       autoFocus

@@ -2,11 +2,11 @@
 // lanes sets its value.
 import { useState } from "react";
 import type { Board, Item } from "../api/types";
-import { color, labelsOf } from "./Cell";
+import { CellValue, color, labelsOf } from "./Cell";
 
-export function Kanban({ board, items, laneColumn, onSave, onAdd, onOpen }: {
-  board: Board; items: Item[]; laneColumn?: string; meId: string;
-  onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string) => void; onOpen: (item: string) => void;
+export function Kanban({ board, items, laneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
+  board: Board; items: Item[]; laneColumn?: string; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
+  onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string, values?: Record<string, unknown>) => void; onOpen: (item: string) => void;
 }) {
   const columns = board.columns ?? [];
   const lane = columns.find((c) => c.id === laneColumn) ?? columns.find((c) => c.type === "status");
@@ -17,7 +17,17 @@ export function Kanban({ board, items, laneColumn, onSave, onAdd, onOpen }: {
     return lane.type === "dropdown" ? (v as string[] | undefined)?.[0] : (v as string | undefined);
   };
   const lanes = [...labelsOf(lane), { id: "", name: "No value", color: "grey" }];
+  const shown = columns.filter((c) => cardColumns.includes(c.id) && c.id !== lane.id);
   return (
+    <>
+    <details className="card-fields">
+      <summary>Card fields ({shown.length})</summary>
+      {columns.filter((c) => c.id !== lane.id).map((c) => (
+        <label key={c.id}>
+          <input type="checkbox" checked={cardColumns.includes(c.id)} onChange={(e) => onCardColumns(e.target.checked ? [...cardColumns, c.id] : cardColumns.filter((x) => x !== c.id))} /> {c.title}
+        </label>
+      ))}
+    </details>
     <div className="kanban">
       {lanes.map((l) => {
         const cards = items.filter((i) => (value(i) ?? "") === l.id);
@@ -27,18 +37,23 @@ export function Kanban({ board, items, laneColumn, onSave, onAdd, onOpen }: {
             <div className="lane-head" style={{ background: color(l.color) }}>{l.name} <span>{cards.length}</span></div>
             {cards.map((c) => (
               <div key={c.id} className="card" draggable onDragStart={() => setDragging(c)} onDragEnd={() => setDragging(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
-                {c.name}
+                <div className="card-name">{c.name}</div>
+                {shown.map((col) => (c.values as Record<string, unknown>)[col.id] !== undefined || col.type === "auto_number" ? (
+                  <div key={col.id} className="card-field"><span className="muted">{col.title}</span> <CellValue col={col} item={c} meId={meId} /></div>
+                ) : null)}
               </div>
             ))}
             {l.id && board.groups?.[0] && (
               <button className="link" onClick={async () => {
                 const name = prompt("New card");
-                if (name) onAdd(board.groups![0].id, name);
+                // The new card starts in this lane.
+                if (name) onAdd(board.groups![0].id, name, { [lane.id]: lane.type === "dropdown" ? [l.id] : l.id });
               }}>+ Add card</button>
             )}
           </div>
         );
       })}
     </div>
+    </>
   );
 }

@@ -110,7 +110,12 @@ function Footer({ col, items }: { col: Column; items: Item[] }) {
 export function Table(p: Props) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [drafts, setDrafts] = useState<Record<string, string>>({});
-  const [dragging, setDragging] = useState<Item | null>(null);
+  const [dragging, setDraggingState] = useState<Item | null>(null);
+  const dragged = useRef<Item | null>(null);
+  const setDragging = (i: Item | null) => {
+    dragged.current = i;
+    setDraggingState(i);
+  };
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const chosen = p.items.filter((i) => selected.has(i.id));
   const status = (p.board.columns ?? []).find((c) => c.type === "status");
@@ -158,7 +163,7 @@ export function Table(p: Props) {
                     <AddColumn actions={p.columnActions} />
                   </tr>
                 </thead>
-                <Rows rows={rows} base={base} columns={columns} props={p} selected={selected} setSelected={setSelected} setDragging={setDragging} />
+                <Rows rows={rows} base={base} columns={columns} props={p} selected={selected} setSelected={setSelected} setDragging={setDragging} dragged={dragged} />
                 <tbody>
                   <tr className="add-row">
                     <td className="name-col">
@@ -187,9 +192,9 @@ export function Table(p: Props) {
   );
 }
 
-function Rows({ rows, base, columns, props: p, selected, setSelected, setDragging }: {
+function Rows({ rows, base, columns, props: p, selected, setSelected, setDragging, dragged }: {
   rows: Item[]; base: number; columns: Column[]; props: Props; selected: Set<string>;
-  setSelected: (s: Set<string>) => void; setDragging: (i: Item | null) => void;
+  setSelected: (s: Set<string>) => void; setDragging: (i: Item | null) => void; dragged: React.RefObject<Item | null>;
 }) {
   const { ref, range } = useWindow(rows.length);
   const [first, last] = range;
@@ -199,7 +204,14 @@ function Rows({ rows, base, columns, props: p, selected, setSelected, setDraggin
       {rows.slice(first, last).map((item, k) => {
         const r = base + first + k;
         return (
-          <tr key={item.id} draggable onDragStart={() => setDragging(item)} onDragEnd={() => setDragging(null)} data-item={item.name} className={selected.has(item.id) ? "selected" : ""}>
+          <tr key={item.id} draggable onDragStart={() => setDragging(item)} onDragEnd={() => setDragging(null)} data-item={item.name} className={selected.has(item.id) ? "selected" : ""}
+            onDragOver={(e) => e.preventDefault()}
+            onDrop={(e) => {
+              // Dropped on a row: right after it, in its group (board grouping only).
+              if (!dragged.current || dragged.current.id === item.id || p.groupBy) return;
+              e.stopPropagation();
+              p.onMove(dragged.current, item.group_id, item.id);
+            }}>
             <td className="name-col">
               <input type="checkbox" className="select" aria-label={`Select ${item.name}`} checked={selected.has(item.id)}
                 onChange={(e) => { const n = new Set(selected); if (e.target.checked) n.add(item.id); else n.delete(item.id); setSelected(n); }} />
