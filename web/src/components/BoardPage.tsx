@@ -1,15 +1,15 @@
 // A board: header, view tabs (main table, kanban, saved views), toolbar with search and the
 // filter builder, the table or kanban, and the item panel. Live events keep it current.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, del, get, patch, post } from "../api/client";
 import type { Live } from "../api/live";
 import type { Board, BoardEvent, Item, Me, Member, QueryResponse } from "../api/types";
-import { initials, setDirectory } from "./Cell";
+import { directory, initials, setDirectory } from "./Cell";
 import { apply, initial, replaceItem, setValue, type BoardState } from "../state/board";
 import type { Bus } from "./App";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { ItemPanel } from "./ItemPanel";
-import { compareBy } from "../state/sort";
+import { compareMany } from "../state/sort";
 import { Kanban } from "./Kanban";
 import { Table } from "./Table";
 
@@ -30,12 +30,20 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
   const [visible, setVisible] = useState<Set<string> | null>(null);
   const [panel, setPanel] = useState<string | null>(null);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
-  const [sortBy, setSortBy] = useState<{ column: string; desc: boolean } | null>(null);
+  const [sortKeys, setSortKeys] = useState<{ column: string; desc: boolean }[]>([]);
   const [groupBy, setGroupBy] = useState<string>("");
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
+  const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
   const [editing] = useState(() => new Set<string>());
   const [presence, setPresence] = useState<{ user_id: string; item_id?: string | null; state: string }[]>([]);
 
+  const orgRef = useRef("");
+  const refreshPeople = useCallback(async () => {
+    if (!orgRef.current) return;
+    const members = await get<{ data: Member[] }>(`/orgs/${orgRef.current}/members?limit=500`).catch(() => ({ data: [] as Member[] }));
+    setDirectory(members.data.map((m) => ({ id: m.user.id, name: m.user.name })));
+  }, []);
+  const nameOf = (id: string) => directory().find((d) => d.id === id)?.name ?? (id === me.user.id ? me.user.name : "Someone");
   const load = useCallback(async () => {
     try {
       const board = await get<Board>(`/boards/${boardId}`);
@@ -48,13 +56,13 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
       } while (cursor);
       setState(initial(board, items));
       setViews(await get<View[]>(`/boards/${boardId}/views`));
-      const members = await get<{ data: Member[] }>(`/orgs/${board.org_id}/members?limit=500`).catch(() => ({ data: [] as Member[] }));
-      setDirectory(members.data.map((m) => ({ id: m.user.id, name: m.user.name })));
+      orgRef.current = board.org_id;
+      await refreshPeople();
       live.subscribe(boardId, board.last_seq);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
-  }, [boardId, live]);
+  }, [boardId, live, refreshPeople]);
 
   useEffect(() => {
     load();
@@ -62,7 +70,12 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
       if (e.board_id !== boardId) return;
       setState((s) => (s ? apply(s, e, editing) : s));
     };
-    const onPresence = (b: string, users: typeof presence) => b === boardId && setPresence(users);
+    const onPresence = (b: string, users: typeof presence) => {
+      if (b !== boardId) return;
+      setPresence(users);
+      // Someone new on the board (just invited): refresh the people directory for their name.
+      if (users.some((u) => !directory().some((d) => d.id === u.user_id))) refreshPeople();
+    };
     const onResync = (b: string) => b === boardId && load();
     bus.events.add(onEvent);
     bus.presence.add(onPresence);
@@ -76,7 +89,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
       clearInterval(keepAlive);
       live.unsubscribe(boardId);
     };
-  }, [boardId, bus, live, load, editing]);
+  }, [boardId, bus, live, load, editing, refreshPeople]);
 
   useEffect(() => {
     if (state?.stale) load();
@@ -151,9 +164,9 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
       type: kanban ? "kanban" : "table",
       filter,
       hidden_columns: [...hidden],
-      sort: sortBy ? [{ column: sortBy.column, dir: sortBy.desc ? "desc" : "asc" }] : null,
+      sort: sortKeys.length ? sortKeys.map((s) => ({ column: s.column, dir: s.desc ? "desc" : "asc" })) : null,
       group_by: groupBy || null,
-      settings: kanban ? { card_columns: cards } : {},
+      settings: kanban ? { card_columns: cards, ...(laneColumn ? { lane_column: laneColumn } : {}) } : {},
     });
     setViews([...views, v]);
     setTab(v.id);
@@ -165,10 +178,10 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
     setTab(v.id);
     setConditions(toConditions(v.filter));
     setHidden(new Set(v.hidden_columns ?? []));
-    const s = (v.sort as { column: string; dir: string }[] | null | undefined)?.[0];
-    setSortBy(s ? { column: s.column, desc: s.dir === "desc" } : null);
+    setSortKeys(((v.sort as { column: string; dir: string }[] | null | undefined) ?? []).map((s) => ({ column: s.column, desc: s.dir === "desc" })));
     setGroupBy(v.group_by ?? "");
     setCardColumns((v.settings?.card_columns as string[] | undefined) ?? null);
+    setLaneColumn((v.settings?.lane_column as string | undefined) ?? undefined);
   }
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status").slice(0, 2).map((c) => c.id);
   const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
@@ -180,7 +193,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
       <div className="board-head">
         <h1>{board.name}</h1>
         <div className="presence" data-testid="presence">
-          {presence.map((p) => <span key={p.user_id} className="avatar" title={p.state}>{p.user_id === me.user.id ? me.user.name.slice(0, 1).toUpperCase() : p.user_id.slice(0, 2).toUpperCase()}</span>)}
+          {presence.map((p) => <span key={p.user_id} className="avatar" title={`${nameOf(p.user_id)}: ${p.state}`}>{p.user_id === me.user.id ? me.user.name.slice(0, 1).toUpperCase() : initials(p.user_id, me.user.id)}</span>)}
           {others.length > 0 && <span className="muted">{others.length} other{others.length > 1 ? "s" : ""} here</span>}
         </div>
         <Members boardId={boardId} orgId={board.org_id} meId={me.user.id} />
@@ -200,12 +213,21 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
         <button className="primary" onClick={() => board.groups?.[0] && addItem(board.groups[0].id, "New item")}>New item</button>
         <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search" />
         <FilterBuilder columns={board.columns ?? []} conditions={conditions} onChange={setConditions} />
-        <select aria-label="Sort by" value={sortBy?.column ?? ""} onChange={(e) => setSortBy(e.target.value ? { column: e.target.value, desc: sortBy?.desc ?? false } : null)}>
-          <option value="">Sort…</option>
-          <option value="name">Name</option>
-          {(board.columns ?? []).map((c) => <option key={c.id} value={c.id}>{c.title}</option>)}
-        </select>
-        {sortBy && <button className="filter-add" aria-label="Sort direction" onClick={() => setSortBy({ ...sortBy, desc: !sortBy.desc })}>{sortBy.desc ? "↓ desc" : "↑ asc"}</button>}
+        {[0, 1].filter((k) => k <= sortKeys.length).map((k) => (
+          <span key={k} className="sort-key">
+            <select aria-label={k === 0 ? "Sort by" : "Then by"} value={sortKeys[k]?.column ?? ""}
+              onChange={(e) => setSortKeys(e.target.value ? [...sortKeys.slice(0, k), { column: e.target.value, desc: sortKeys[k]?.desc ?? false }] : sortKeys.slice(0, k))}>
+              <option value="">{k === 0 ? "Sort…" : "then by…"}</option>
+              <option value="name">Name</option>
+              {(board.columns ?? []).map((c) => <option key={c.id} value={c.id}>{c.title}</option>)}
+            </select>
+            {sortKeys[k] && (
+              <button className="filter-add" aria-label={`Sort direction ${k + 1}`} onClick={() => setSortKeys(sortKeys.map((s, j) => (j === k ? { ...s, desc: !s.desc } : s)))}>
+                {sortKeys[k].desc ? "↓" : "↑"}
+              </button>
+            )}
+          </span>
+        ))}
         <select aria-label="Group by" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
           <option value="">Group: board groups</option>
           {(board.columns ?? []).filter((c) => c.type === "status" || c.type === "dropdown").map((c) => <option key={c.id} value={c.id}>Group: {c.title}</option>)}
@@ -225,7 +247,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
           hidden={hidden}
           columnActions={columnActions}
           groupBy={(board.columns ?? []).find((c) => c.id === groupBy)}
-          sort={sortBy ? compareBy(sortBy.column, sortBy.desc) : undefined}
+          sort={sortKeys.length ? compareMany(sortKeys) : undefined}
           onArchive={(list) => list.forEach((i) => del(`/items/${i.id}`).catch((e) => flash(e.message)))}
           onEditing={(item, col, on) => {
             const key = `${item.id}:${col}`;
@@ -235,7 +257,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
           }}
         />
       ) : (
-        <Kanban board={board} items={items} laneColumn={(activeView?.settings?.lane_column as string) ?? undefined} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={saveValue} onAdd={addItem} onOpen={setPanel} />
+        <Kanban board={board} items={items} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={saveValue} onAdd={addItem} onOpen={setPanel} />
       )}
       {panel && <ItemPanel itemId={panel} board={board} me={me} onClose={() => setPanel(null)} />}
     </section>

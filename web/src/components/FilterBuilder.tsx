@@ -1,16 +1,16 @@
 // The filter builder: rows of column, operator (only those that apply to the column's type)
 // and value, combined with AND.
 import type { Column } from "../api/types";
-import { labelsOf } from "./Cell";
+import { directory, labelsOf } from "./Cell";
 
 export type Condition = { column: string; op: string; value?: unknown };
 
 const OPS: Record<string, string[]> = {
   text: ["contains", "not_contains", "eq", "neq", "starts_with", "is_empty", "is_not_empty"],
-  number: ["eq", "neq", "gt", "gte", "lt", "lte", "is_empty", "is_not_empty"],
+  number: ["eq", "neq", "gt", "gte", "lt", "lte", "between", "is_empty", "is_not_empty"],
   status: ["any_of", "none_of", "is_empty", "is_not_empty"],
   multi: ["any_of", "none_of", "is_empty", "is_not_empty"],
-  date: ["within", "before", "after", "eq", "is_empty", "is_not_empty"],
+  date: ["within", "before", "after", "eq", "between", "is_empty", "is_not_empty"],
   checkbox: ["eq", "is_empty", "is_not_empty"],
 };
 const PERIODS = ["today", "yesterday", "tomorrow", "this_week", "last_week", "next_week", "this_month", "overdue", "upcoming"];
@@ -47,25 +47,45 @@ export function FilterBuilder({ columns, conditions, onChange }: { columns: Colu
             <select aria-label="Filter operator" value={c.op} onChange={(e) => set(i, { op: e.target.value })}>
               {OPS[kind].map((o) => <option key={o} value={o}>{o.replace(/_/g, " ")}</option>)}
             </select>
-            {needsValue && (kind === "status" || (kind === "multi" && col?.type === "dropdown") ? (
+            {needsValue && c.op === "between" ? (
+              <>
+                {[0, 1].map((k) => (
+                  <input key={k} aria-label={k === 0 ? "Filter from" : "Filter to"} type={kind === "number" ? "number" : "date"} value={((c.value as unknown[]) ?? [])[k] as string ?? ""}
+                    onChange={(e) => {
+                      const pair = [...(((c.value as unknown[]) ?? ["", ""]) as unknown[])];
+                      pair[k] = kind === "number" ? Number(e.target.value) : e.target.value;
+                      set(i, { value: pair });
+                    }} />
+                ))}
+              </>
+            ) : needsValue && kind === "multi" && col?.type === "people" ? (
+              <select aria-label="Filter value" value={((c.value as string[]) ?? [])[0] ?? ""} onChange={(e) => set(i, { value: [e.target.value] })}>
+                <option value="" />
+                <option value="me">Me</option>
+                {directory().map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              </select>
+            ) : needsValue && kind === "multi" && col?.type === "tags" ? (
+              <input aria-label="Filter value" placeholder="tag, tag" value={((c.value as string[]) ?? []).join(", ")}
+                onChange={(e) => set(i, { value: e.target.value.split(",").map((t) => t.trim()).filter(Boolean) })} />
+            ) : needsValue && (kind === "status" || (kind === "multi" && col?.type === "dropdown")) ? (
               <select aria-label="Filter value" value={((c.value as string[]) ?? [])[0] ?? ""} onChange={(e) => set(i, { value: [e.target.value] })}>
                 <option value="" />
                 {labelsOf(col!).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
               </select>
-            ) : kind === "date" && c.op === "within" ? (
+            ) : needsValue && kind === "date" && c.op === "within" ? (
               <select aria-label="Filter value" value={(c.value as string) ?? ""} onChange={(e) => set(i, { value: e.target.value })}>
                 <option value="" />
                 {PERIODS.map((p) => <option key={p} value={p}>{p.replace(/_/g, " ")}</option>)}
               </select>
-            ) : kind === "checkbox" ? (
+            ) : needsValue && kind === "checkbox" ? (
               <select aria-label="Filter value" value={String(c.value ?? true)} onChange={(e) => set(i, { value: e.target.value === "true" })}>
                 <option value="true">checked</option>
                 <option value="false">unchecked</option>
               </select>
-            ) : (
+            ) : needsValue ? (
               <input aria-label="Filter value" type={kind === "number" ? "number" : kind === "date" ? "date" : "text"} value={(c.value as string) ?? ""}
                 onChange={(e) => set(i, { value: kind === "number" ? Number(e.target.value) : e.target.value })} />
-            ))}
+            ) : null}
             <button className="link" aria-label="Remove filter" onClick={() => onChange(conditions.filter((_, j) => j !== i))}>✕</button>
           </div>
         );

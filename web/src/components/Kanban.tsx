@@ -4,8 +4,8 @@ import { useState } from "react";
 import type { Board, Item } from "../api/types";
 import { CellValue, color, labelsOf } from "./Cell";
 
-export function Kanban({ board, items, laneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
-  board: Board; items: Item[]; laneColumn?: string; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
+export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
+  board: Board; items: Item[]; laneColumn?: string; onLaneColumn: (id: string) => void; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
   onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string, values?: Record<string, unknown>) => void; onOpen: (item: string) => void;
 }) {
   const columns = board.columns ?? [];
@@ -20,6 +20,9 @@ export function Kanban({ board, items, laneColumn, meId, cardColumns, onCardColu
   const shown = columns.filter((c) => cardColumns.includes(c.id) && c.id !== lane.id);
   return (
     <>
+    <select aria-label="Lanes by" value={lane.id} onChange={(e) => onLaneColumn(e.target.value)}>
+      {columns.filter((c) => c.type === "status" || c.type === "dropdown").map((c) => <option key={c.id} value={c.id}>Lanes: {c.title}</option>)}
+    </select>
     <details className="card-fields">
       <summary>Card fields ({shown.length})</summary>
       {columns.filter((c) => c.id !== lane.id).map((c) => (

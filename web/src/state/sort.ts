@@ -21,3 +21,15 @@ export function compareBy(column: string, desc: boolean) {
   };
 }
 
+
+/** Several keys: the first that tells two rows apart decides. */
+export function compareMany(keys: { column: string; desc: boolean }[]) {
+  const cmps = keys.map((k) => compareBy(k.column, k.desc));
+  return (a: Item, b: Item) => {
+    for (const c of cmps) {
+      const r = c(a, b);
+      if (r !== 0) return r;
+    }
+    return 0;
+  };
+}
