@@ -161,6 +161,16 @@ test("two users: a live edit, presence, a mention in the bell", async () => {
   await row(b.page, "Typo on the pricing page").waitFor({ timeout: 1000 });
   assert.ok(Date.now() - started < 1500);
 
+  // B drops off the network: the app shows it, and catches up by itself when back.
+  await b.ctx.setOffline(true);
+  await b.page.getByText("Offline — reconnecting…").waitFor({ timeout: 10000 });
+  await a.page.locator('tr[data-item="Login fails with SSO"] .name-input').fill("Login fails with SAML");
+  await a.page.keyboard.press("Enter");
+  await row(a.page, "Login fails with SAML").waitFor();
+  await b.ctx.setOffline(false);
+  await b.page.getByText("● Live").waitFor({ timeout: 15000 });
+  await row(b.page, "Login fails with SAML").waitFor({ timeout: 5000 });
+
   // A mentions B in an update; B's bell shows it live.
   await row(a.page, "Typo on the pricing page").locator(".open").click();
   await a.page.getByLabel("Write an update").fill("@Lin");

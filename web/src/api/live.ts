@@ -19,12 +19,29 @@ export class Live {
   private retry = 500;
   private closed = false;
 
+  private timer?: ReturnType<typeof setTimeout>;
+
   constructor(private h: LiveHandlers) {
     this.connect();
+    // The browser knows before the socket does: drop it at once, and retry as soon as the
+    // network is back rather than after the backoff.
+    window.addEventListener("offline", () => this.ws?.close());
+    window.addEventListener("online", () => {
+      if (this.ws?.readyState !== WebSocket.OPEN) {
+        clearTimeout(this.timer);
+        this.retry = 500;
+        this.connect();
+      }
+    });
   }
 
   private connect() {
-    this.h.onStatus("connecting");
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) {
+      // Replaced by this attempt: it must not schedule its own reconnect.
+      this.ws.onclose = null;
+      this.ws.close();
+    }
+    this.h.onStatus(navigator.onLine ? "connecting" : "offline");
     const proto = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${proto}://${location.host}/ws`);
     this.ws = ws;
@@ -57,7 +74,8 @@ export class Live {
     ws.onclose = () => {
       if (this.closed) return;
       this.h.onStatus("offline");
-      setTimeout(() => this.connect(), this.retry);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.connect(), this.retry);
       this.retry = Math.min(this.retry * 2, 10_000);
     };
   }
