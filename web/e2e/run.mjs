@@ -134,6 +134,12 @@ test("a new user signs up, creates a board from a template and edits cells that 
   await page.reload();
   await page.getByRole("button", { name: "Kanban" }).click();
   await page.locator('[data-lane="Working on it"] [data-card="Write release notes"]').waitFor();
+  // A narrow screen: the page itself does not scroll sideways (the table does).
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.getByRole("button", { name: "Main table" }).click();
+  await page.screenshot({ path: path.join(shots, "narrow.png") });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `no sideways page scroll on a phone (${overflow}px)`);
   assert.deepEqual(errors, []);
   await ctx.close();
 });
