@@ -77,13 +77,22 @@ pub struct Hub {
     users: Mutex<HashMap<UserId, (broadcast::Sender<Frame>, usize)>>,
     presence: Presence,
     shutdown: watch::Sender<bool>,
+    dispatching: tokio::sync::Mutex<()>,
 }
 
 impl Hub {
     pub fn new(app: App, settings: RealtimeSettings) -> Arc<Hub> {
         let (shutdown, _) = watch::channel(false);
         let presence = Presence::new(settings.presence_ttl);
-        Arc::new(Hub { app, settings, rooms: Mutex::default(), users: Mutex::default(), presence, shutdown })
+        Arc::new(Hub {
+            app,
+            settings,
+            rooms: Mutex::default(),
+            users: Mutex::default(),
+            presence,
+            shutdown,
+            dispatching: Default::default(),
+        })
     }
 
     /// Follows the bus (events and notifications) and expires presence, in the background.
@@ -137,6 +146,8 @@ impl Hub {
     /// Sends one committed event to its room, first filling any gap from the event log so
     /// the room sees every `seq` once, in order.
     async fn dispatch(&self, event: SharedEvent) {
+        // One dispatch at a time, so a room never sees a later seq before an earlier one.
+        let _order = self.dispatching.lock().await;
         let Some((tx, last)) = self.room_sender(event.board_id) else { return };
         if event.seq <= last {
             return;
@@ -174,11 +185,23 @@ impl Hub {
             return Ok((tx.subscribe(), last));
         }
         let current = self.app.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
-        let mut rooms = self.rooms.lock().map_err(|_| sunday_types::ApiError::internal("rooms lock poisoned"))?;
-        let room = rooms
-            .entry(board)
-            .or_insert_with(|| Room { tx: broadcast::channel(self.settings.room_buffer).0, last_seq: current });
-        Ok((room.tx.subscribe(), room.last_seq))
+        let joined = {
+            let mut rooms = self.rooms.lock().map_err(|_| sunday_types::ApiError::internal("rooms lock poisoned"))?;
+            let room = rooms
+                .entry(board)
+                .or_insert_with(|| Room { tx: broadcast::channel(self.settings.room_buffer).0, last_seq: current });
+            (room.tx.subscribe(), room.last_seq)
+        };
+        // Events committed between reading `current` and creating the room found no room to
+        // go to; send them from the log now rather than at the next event.
+        let latest = self.app.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
+        if latest > joined.1 {
+            let missed = self.app.store.events_after(board, latest - 1, 1).await?;
+            if let Some(e) = missed.into_iter().next() {
+                self.dispatch(Arc::new(e)).await;
+            }
+        }
+        Ok(joined)
     }
 
     /// Drops rooms nobody listens to (the node stops following them).
