@@ -10,6 +10,7 @@ use std::{
 };
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::SinkExt;
 use sunday_app::Actor;
 use sunday_types::BoardId;
 use tokio::{
@@ -80,9 +81,22 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
                 }
             }
             Some((board, frame)) = queue.recv() => {
-                // Frames of a board left meanwhile (unsubscribed, resynced, access lost) go nowhere.
-                if !s.subscriptions.contains_key(&board) { continue; }
-                if socket.send(Message::Text(frame.json.as_ref().into())).await.is_err() { break; }
+                // Everything already queued goes out in one write: under load a socket has
+                // several frames waiting, and one syscall per frame was the fan-out's cost.
+                let mut batch = vec![(board, frame)];
+                while batch.len() < 64 {
+                    match queue.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let mut failed = false;
+                for (board, frame) in batch {
+                    // Frames of a board left meanwhile (unsubscribed, resynced, access lost) go nowhere.
+                    if !s.subscriptions.contains_key(&board) { continue; }
+                    if socket.feed(Message::Text(frame.json.as_ref().into())).await.is_err() { failed = true; break; }
+                }
+                if failed || socket.flush().await.is_err() { break; }
             }
             Ok(frame) = personal.recv() => {
                 if socket.send(Message::Text(frame.json.as_ref().into())).await.is_err() { break; }

@@ -351,7 +351,6 @@ impl BoardService {
             notices.add(u, NotificationKind::Assigned, format!("{who} assigned you to {}", after.name));
         }
         self.notify_followers(&mut notices, format!("{who} changed {}", after.name)).await?;
-        notices.follow();
         Ok(notices.writes)
     }
 }

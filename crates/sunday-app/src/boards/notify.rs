@@ -45,7 +45,8 @@ impl Notices {
         }
     }
 
-    /// The actor follows the item they touched.
+    /// The actor follows the item (a new item's creator; `notify_followers` does it for
+    /// changes, when the actor does not follow it yet).
     pub fn follow(&mut self) {
         self.writes.push(BoardWrite::Subscribe { item: self.item.id, user: self.actor });
     }
@@ -77,10 +78,15 @@ impl BoardService {
         Ok(self.directory.profile(actor).await?.map(|p| p.user.name.clone()).unwrap_or_else(|| "Someone".into()))
     }
 
-    /// Notifies the item's followers (other than those already notified).
+    /// Notifies the item's followers (other than those already notified), and makes the
+    /// actor one of them.
     pub(super) async fn notify_followers(&self, notices: &mut Notices, text: String) -> Result<(), ApiError> {
-        for user in self.store.item_subscribers(notices.item.id).await? {
-            notices.add(user, NotificationKind::ItemChanged, text.clone());
+        let followers = self.store.item_subscribers(notices.item.id).await?;
+        for user in &followers {
+            notices.add(*user, NotificationKind::ItemChanged, text.clone());
+        }
+        if !followers.contains(&notices.actor) {
+            notices.follow();
         }
         Ok(())
     }

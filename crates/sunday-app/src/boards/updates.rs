@@ -105,7 +105,6 @@ impl BoardService {
             }
         }
         self.notify_followers(&mut notices, format!("{who} commented on {}", it.name)).await?;
-        notices.follow();
         let mut writes = vec![BoardWrite::PutUpdate(update.clone())];
         writes.append(&mut notices.writes);
         self.commit(it.board_id, writes, vec![event]).await?;

@@ -53,10 +53,11 @@ async fn websocket(
             .into());
     }
     let hub = state.hub.clone();
-    // A small read buffer and no write buffer keep an idle socket at a few kilobytes.
+    // A small read buffer keeps an idle socket at a few kilobytes; the write buffer only fills
+    // while a batch of queued frames is written (one syscall for the batch).
     Ok(upgrade
         .read_buffer_size(4096)
-        .write_buffer_size(0)
+        .write_buffer_size(16 * 1024)
         .max_message_size(64 * 1024)
         .on_upgrade(move |socket| sunday_realtime::serve_socket(hub, actor, socket))
         .into_response())
