@@ -164,6 +164,7 @@ async fn every_column_type_validates_and_bad_values_write_nothing(app: TestApp) 
         )
         .await;
         assert_eq!(err["details"]["column_id"], id(col), "{col}: {err}");
+        assert_eq!(err["details"]["field"], format!("values.{}", id(col)), "{col}: {err}");
         assert!(
             err["details"]["rule"].as_str().unwrap().contains(rule) || err["details"]["rule"] == "type",
             "{col}: expected {rule}, got {err}"

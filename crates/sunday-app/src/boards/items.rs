@@ -65,7 +65,14 @@ impl BoardService {
         let mut out = Vec::with_capacity(values.len());
         for (id, raw) in values {
             let col = columns.iter().find(|c| c.id.to_string() == *id).ok_or_else(|| unknown_column("values", id))?;
-            out.push((id.clone(), normalize_value(col, raw, &ctx)?));
+            let value = normalize_value(col, raw, &ctx).map_err(|mut e| {
+                // Every validation error names its field (the error table's promise).
+                if let Some(d) = e.details.as_mut().and_then(|d| d.as_object_mut()) {
+                    d.entry("field").or_insert_with(|| Value::String(format!("values.{id}")));
+                }
+                e
+            })?;
+            out.push((id.clone(), value));
         }
         Ok(out)
     }
