@@ -75,17 +75,7 @@ impl BoardService {
             groups: vec![],
         };
         let (columns, groups, items) = spec.build(board.id, actor.user_id, now)?;
-        let mut writes = vec![
-            BoardWrite::InsertBoard(board.clone()),
-            BoardWrite::PutMember {
-                board: board.id,
-                user: actor.user_id,
-                permission: BoardPermission::Owner,
-                at: now_millis(),
-            },
-        ];
-        writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
-        writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
+        let mut writes = creation_writes(&board, actor, &groups, &columns);
         let mut events = vec![NewEvent {
             kind: "board_created",
             actor: actor.user_id,
@@ -244,23 +234,11 @@ impl BoardService {
         };
         let column_ids: HashMap<ColumnId, ColumnId> = source.columns.iter().map(|c| (c.id, ColumnId::new())).collect();
         let group_ids: HashMap<GroupId, GroupId> = source.groups.iter().map(|g| (g.id, GroupId::new())).collect();
-        let mut writes = vec![
-            BoardWrite::InsertBoard(board.clone()),
-            BoardWrite::PutMember {
-                board: board.id,
-                user: actor.user_id,
-                permission: BoardPermission::Owner,
-                at: now_millis(),
-            },
-        ];
-        for g in &source.groups {
-            let group = Group { id: group_ids[&g.id], collapsed: false, ..g.clone() };
-            writes.push(BoardWrite::PutGroup { board: board.id, group });
-        }
-        for c in &source.columns {
-            writes
-                .push(BoardWrite::PutColumn { board: board.id, column: Column { id: column_ids[&c.id], ..c.clone() } });
-        }
+        let groups: Vec<Group> =
+            source.groups.iter().map(|g| Group { id: group_ids[&g.id], collapsed: false, ..g.clone() }).collect();
+        let columns: Vec<Column> =
+            source.columns.iter().map(|c| Column { id: column_ids[&c.id], ..c.clone() }).collect();
+        let mut writes = creation_writes(&board, actor, &groups, &columns);
         let mut copied = 0usize;
         if req.with_items.unwrap_or(true) {
             for item in self.store.all_items(id).await? {
@@ -351,4 +329,20 @@ impl BoardService {
         self.commit(id, vec![BoardWrite::RemoveMember { board: id, user }], vec![event]).await?;
         Ok(())
     }
+}
+
+/// The writes that create a board: the row, its creator as owner, its groups and columns.
+fn creation_writes(board: &Board, actor: &Actor, groups: &[Group], columns: &[Column]) -> Vec<BoardWrite> {
+    let mut writes = vec![
+        BoardWrite::InsertBoard(board.clone()),
+        BoardWrite::PutMember {
+            board: board.id,
+            user: actor.user_id,
+            permission: BoardPermission::Owner,
+            at: now_millis(),
+        },
+    ];
+    writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
+    writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
+    writes
 }
