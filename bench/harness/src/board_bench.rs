@@ -143,7 +143,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let engine = Engine::new(store.clone(), 5_000_000);
     let load = Instant::now();
-    engine.board(board.id, 0).await?;
+    engine.read(board.id, 0, |_| ()).await?;
     eprintln!("engine load {:.0} ms", load.elapsed().as_secs_f64() * 1000.0);
     let raw = rusqlite::Connection::open(&path)?;
     let ctx = EvalContext { now: Utc::now(), tz: chrono_tz::UTC, user: None };
@@ -176,13 +176,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut first = 0.0;
         for run in 0..31 {
             let s = Instant::now();
-            let state = engine.board(board.id, 0).await?;
-            let guard = state.read().map_err(|_| "lock")?;
-            let r = query::run(
-                &guard,
-                &Query { filter: Some(f.clone()), sort: vec![], group_by: None, limit: 50, cursor: None },
-                &ctx,
-            )?;
+            let q = Query { filter: Some(f.clone()), sort: vec![], group_by: None, limit: 50, cursor: None };
+            let r = engine.read(board.id, 0, |s| query::run(s, &q, &ctx)).await??;
             total = r.total;
             // The first query on a column decodes it into the engine's cell vector.
             if run == 0 {
@@ -226,7 +221,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         auth_cache_secs: 10,
         engine_max_items: 1000,
     };
-    let app = App::new(store.clone(), settings);
+    let app = App::new(store.clone(), std::sync::Arc::new(sunday_bus::InProcessBus::default()), settings);
     let actor = Actor {
         user_id: user.id,
         credentials: Credentials::Session { token_hash: String::new(), csrf_token: String::new() },

@@ -9,6 +9,9 @@ pub mod boards;
 pub mod crypto;
 pub mod cursor;
 pub mod directory;
+pub mod events;
+pub mod health;
+pub mod idempotency;
 pub mod limits;
 pub mod notifications;
 pub mod orgs;
@@ -17,6 +20,7 @@ pub mod workspaces;
 use std::sync::Arc;
 
 pub use actor::{Actor, Credentials};
+use sunday_bus::DynBus;
 use sunday_store::Store;
 
 /// Settings the services need, extracted from the configuration by the composition root.
@@ -34,23 +38,27 @@ pub struct AppSettings {
     pub engine_max_items: usize,
 }
 
-/// All services, cheap to clone (shared behind `Arc`s).
+/// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
+/// private: other crates reach them only through services.
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn Store>,
+    store: Arc<dyn Store>,
+    bus: DynBus,
+    engine: Arc<sunday_engine::Engine>,
+    events: events::EventLog,
     pub accounts: accounts::AccountService,
     pub orgs: orgs::OrgService,
     pub workspaces: workspaces::WorkspaceService,
     pub directory: directory::Directory,
     pub boards: boards::BoardService,
     pub notifications: notifications::NotificationService,
-    pub bus: sunday_bus::Bus,
-    pub engine: std::sync::Arc<sunday_engine::Engine>,
+    pub idempotency: idempotency::IdempotencyService,
 }
 
 impl App {
-    /// Builds the services. Call [`App::start`] inside a runtime to start the followers.
-    pub fn new(store: Arc<dyn Store>, settings: AppSettings) -> App {
+    /// Builds the services over the chosen store and bus. Call [`App::start`] inside a
+    /// runtime to start the followers.
+    pub fn new(store: Arc<dyn Store>, bus: DynBus, settings: AppSettings) -> App {
         let hasher = crypto::PasswordHasher::new(settings.argon2_memory_kib, settings.argon2_iterations);
         let throttle = Arc::new(limits::LoginThrottle::new(
             settings.login_failures_per_account,
@@ -58,13 +66,12 @@ impl App {
             std::time::Duration::from_secs(settings.login_window_secs),
         ));
         let directory = directory::Directory::new(store.clone(), settings.auth_cache_secs);
-        let bus = sunday_bus::Bus::default();
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_max_items);
         App {
             boards: boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone()),
             notifications: notifications::NotificationService::new(store.clone()),
-            bus,
-            engine,
+            events: events::EventLog::new(store.clone(), bus.clone()),
+            idempotency: idempotency::IdempotencyService::new(store.clone()),
             accounts: accounts::AccountService::new(
                 store.clone(),
                 directory.clone(),
@@ -75,14 +82,38 @@ impl App {
             orgs: orgs::OrgService::new(store.clone(), directory.clone(), settings.clone()),
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone()),
             directory,
+            engine,
+            bus,
             store,
         }
     }
-}
 
-impl App {
     /// Starts the background followers (the board engine follows the bus).
     pub fn start(&self) -> tokio::task::JoinHandle<()> {
-        self.engine.follow(&self.bus)
+        self.engine.follow(self.bus.as_ref())
+    }
+
+    /// The event log and the bus, for followers.
+    pub fn events(&self) -> &events::EventLog {
+        &self.events
+    }
+
+    /// The store's health, for `/ready` and `/metrics`.
+    pub fn health(&self) -> health::StoreHealth {
+        health::StoreHealth::new(self.store.clone())
+    }
+
+    /// The worker role's email digest loop, until `stop` turns true.
+    pub fn run_digests(
+        &self,
+        settings: notifications::MailSettings,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        notifications::run_digests(self.store.clone(), settings, stop)
+    }
+
+    /// Board engine figures for `/metrics`: boards and items held.
+    pub fn engine_stats(&self) -> (usize, usize) {
+        self.engine.stats()
     }
 }

@@ -1,11 +1,14 @@
 //! The event bus: committed board events, fanned out to the consumers that follow them (the
-//! board engine, WebSocket rooms, later automations and search).
+//! board engine, WebSocket rooms, later automations and search), and committed notifications
+//! for live delivery.
 //!
-//! This is the in-process bus of the embedded deployment: a bounded tokio broadcast channel.
-//! It carries only committed events, published by the writer after its transaction commits;
-//! a consumer that falls behind is told how many it missed (`Lagged`) and catches up from the
-//! event log, which stays the source of truth. The NATS JetStream bus of the scaled-out
-//! deployment implements the same publish/subscribe shape.
+//! [`EventBus`] is the port; the composition root (`sunday-server`) chooses an implementation
+//! and injects it. [`InProcessBus`] is the embedded deployment's: bounded tokio broadcast
+//! channels inside one process. A bus carries only committed events, published by the writer
+//! after its transaction commits; every implementation delivers to its local subscribers
+//! through a broadcast receiver, so a subscriber that falls behind is told how many it missed
+//! (`Lagged`) and catches up from the event log, which stays the source of truth (a consumer
+//! never trusts the bus for completeness: it checks each board's `seq` for gaps).
 
 use std::sync::Arc;
 
@@ -15,75 +18,107 @@ use tokio::sync::broadcast;
 /// Events are shared, not copied, between subscribers.
 pub type SharedEvent = Arc<BoardEvent>;
 
-#[derive(Clone)]
-pub struct Bus {
-    sender: broadcast::Sender<SharedEvent>,
+/// Every committed event from the moment of subscribing, in commit order per board.
+pub type EventReceiver = broadcast::Receiver<SharedEvent>;
+
+/// Every committed notification from the moment of subscribing.
+pub type NotificationReceiver = broadcast::Receiver<Arc<Notification>>;
+
+pub use broadcast::error::RecvError;
+
+/// Where committed changes are announced. Implementations must keep each board's events in
+/// `seq` order for a subscriber, and may drop or repeat events (subscribers dedupe by `seq`
+/// and fill gaps from the log).
+pub trait EventBus: Send + Sync + 'static {
+    /// Announces committed events. Having no subscriber is not an error.
+    fn publish(&self, events: &[BoardEvent]);
+    fn subscribe(&self) -> EventReceiver;
+    /// Announces committed notifications (for live delivery to their users).
+    fn publish_notifications(&self, notifications: &[Notification]);
+    fn subscribe_notifications(&self) -> NotificationReceiver;
+    /// A short name for logs and `/metrics` (`in_process`, `nats`).
+    fn name(&self) -> &'static str;
+}
+
+/// The embedded deployment's bus: bounded broadcast channels inside this process.
+pub struct InProcessBus {
+    events: broadcast::Sender<SharedEvent>,
     notifications: broadcast::Sender<Arc<Notification>>,
 }
 
-impl Bus {
+impl InProcessBus {
     /// A bus whose slowest subscriber may fall `capacity` events behind before it lags.
-    pub fn new(capacity: usize) -> Bus {
-        let (sender, _) = broadcast::channel(capacity.max(16));
+    pub fn new(capacity: usize) -> InProcessBus {
+        let (events, _) = broadcast::channel(capacity.max(16));
         let (notifications, _) = broadcast::channel(capacity.max(16));
-        Bus { sender, notifications }
+        InProcessBus { events, notifications }
     }
+}
 
-    /// Publishes committed events in order. Having no subscriber is not an error.
-    pub fn publish(&self, events: impl IntoIterator<Item = BoardEvent>) {
+impl Default for InProcessBus {
+    fn default() -> Self {
+        InProcessBus::new(65_536)
+    }
+}
+
+impl EventBus for InProcessBus {
+    fn publish(&self, events: &[BoardEvent]) {
         for e in events {
-            let _ = self.sender.send(Arc::new(e));
+            let _ = self.events.send(Arc::new(e.clone()));
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<SharedEvent> {
-        self.sender.subscribe()
+    fn subscribe(&self) -> EventReceiver {
+        self.events.subscribe()
     }
 
-    /// Publishes committed notifications (for live delivery to their users).
-    pub fn publish_notifications(&self, notifications: impl IntoIterator<Item = Notification>) {
+    fn publish_notifications(&self, notifications: &[Notification]) {
         for n in notifications {
-            let _ = self.notifications.send(Arc::new(n));
+            let _ = self.notifications.send(Arc::new(n.clone()));
         }
     }
 
-    pub fn subscribe_notifications(&self) -> broadcast::Receiver<Arc<Notification>> {
+    fn subscribe_notifications(&self) -> NotificationReceiver {
         self.notifications.subscribe()
     }
-}
 
-impl Default for Bus {
-    fn default() -> Self {
-        Bus::new(65_536)
+    fn name(&self) -> &'static str {
+        "in_process"
     }
 }
+
+/// The bus as services hold it.
+pub type DynBus = Arc<dyn EventBus>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sunday_types::{time::to_datetime, BoardId, UserId};
+    use sunday_types::{
+        events::{BoardChange, BoardUpdated},
+        time::to_datetime,
+        BoardId, UserId,
+    };
 
     fn event(seq: i64) -> BoardEvent {
         BoardEvent {
             board_id: BoardId::new(),
             seq,
-            kind: "item_created".into(),
+            change: BoardChange::BoardUpdated(BoardUpdated::default()),
             actor: UserId::new(),
             item_id: None,
-            payload: serde_json::json!({}),
             created_at: to_datetime(0),
         }
     }
 
     #[tokio::test]
     async fn subscribers_receive_in_order_and_laggards_are_told() {
-        let bus = Bus::new(16);
+        let bus: DynBus = Arc::new(InProcessBus::new(16));
         let mut rx = bus.subscribe();
-        bus.publish((1..=3).map(event));
+        bus.publish(&(1..=3).map(event).collect::<Vec<_>>());
         for seq in 1..=3 {
             assert_eq!(rx.recv().await.unwrap().seq, seq);
         }
-        bus.publish((1..=40).map(event));
-        assert!(matches!(rx.recv().await, Err(broadcast::error::RecvError::Lagged(_))));
+        bus.publish(&(1..=40).map(event).collect::<Vec<_>>());
+        assert!(matches!(rx.recv().await, Err(RecvError::Lagged(_))));
     }
 }

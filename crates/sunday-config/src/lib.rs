@@ -22,12 +22,13 @@ pub struct Config {
     /// Where the embedded store and local files live.
     pub data_dir: PathBuf,
     /// Roles this node runs: any of `api`, `realtime`, `worker`, `scheduler`, or `all`.
-    pub roles: Vec<String>,
+    pub roles: Vec<NodeRole>,
     pub log: LogConfig,
     pub store: StoreConfig,
     pub auth: AuthConfig,
     pub gateway: GatewayConfig,
     pub engine: EngineConfig,
+    pub bus: BusConfig,
     pub realtime: RealtimeConfig,
     pub mail: MailConfig,
     pub web: WebConfig,
@@ -109,6 +110,14 @@ pub struct EngineConfig {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct BusConfig {
+    /// Committed events the in-process bus buffers for its slowest follower before that
+    /// follower catches up from the event log.
+    pub capacity: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RealtimeConfig {
     /// Frames a board's room buffers for its slowest socket before that socket must resync.
     pub room_buffer: usize,
@@ -150,7 +159,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
-            roles: vec!["all".into()],
+            roles: vec![NodeRole::All],
             log: LogConfig { format: "pretty".into(), level: "info".into() },
             store: StoreConfig {
                 url: Secret::default(),
@@ -180,6 +189,7 @@ impl Default for Config {
                 shutdown_grace_secs: 20,
             },
             engine: EngineConfig { max_items: 2_000_000 },
+            bus: BusConfig { capacity: 65_536 },
             realtime: RealtimeConfig {
                 room_buffer: 1024,
                 socket_buffer: 512,
@@ -221,7 +231,26 @@ pub enum StoreUrl {
     Postgres(String),
 }
 
-pub const ROLES: [&str; 4] = ["api", "realtime", "worker", "scheduler"];
+/// What a node of the binary does. Each role's work is registered by `sunday-server`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeRole {
+    /// Every role below.
+    All,
+    /// The REST API and the web app.
+    Api,
+    /// WebSocket sessions and rooms.
+    Realtime,
+    /// Background work: email digests, later automations and search indexing.
+    Worker,
+    /// Timed work: digests' schedule, later date triggers and backups.
+    Scheduler,
+}
+
+impl NodeRole {
+    /// The roles `all` stands for.
+    pub const EACH: [NodeRole; 4] = [NodeRole::Api, NodeRole::Realtime, NodeRole::Worker, NodeRole::Scheduler];
+}
 
 impl Config {
     /// Loads the layers. `file` is an explicit config path (must exist); without one,
@@ -264,10 +293,8 @@ impl Config {
 
     /// Checks the values that types alone do not.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        for role in &self.roles {
-            if role != "all" && !ROLES.contains(&role.as_str()) {
-                return Err(invalid("roles", format!("unknown role `{role}` (expected all, {})", ROLES.join(", "))));
-            }
+        if self.roles.is_empty() {
+            return Err(invalid("roles", "name at least one role (all, api, realtime, worker, scheduler)"));
         }
         if !matches!(self.log.format.as_str(), "pretty" | "json") {
             return Err(invalid("log.format", "expected `pretty` or `json`"));
@@ -284,6 +311,9 @@ impl Config {
         }
         if self.auth.session_ttl_hours == 0 {
             return Err(invalid("auth.session_ttl_hours", "must be at least 1"));
+        }
+        if self.bus.capacity < 16 {
+            return Err(invalid("bus.capacity", "must be at least 16"));
         }
         if self.gateway.body_limit_bytes < 1024 {
             return Err(invalid("gateway.body_limit_bytes", "must be at least 1024"));
@@ -310,8 +340,8 @@ impl Config {
         Err(invalid("store.url", format!("unsupported scheme `{scheme}` (expected sqlite:// or postgres://)")))
     }
 
-    pub fn has_role(&self, role: &str) -> bool {
-        self.roles.iter().any(|r| r == "all" || r == role)
+    pub fn has_role(&self, role: NodeRole) -> bool {
+        self.roles.iter().any(|r| *r == NodeRole::All || *r == role)
     }
 
     /// The defaults as a TOML document (`sunday config print-default`).

@@ -10,6 +10,7 @@ use std::{
 use sunday_domain::filter::{read_cell, Cell, Field};
 use sunday_types::{
     boards::{BoardEvent, ColumnType, Item},
+    events::BoardChange,
     ColumnId, ItemId,
 };
 
@@ -87,25 +88,19 @@ impl BoardState {
         if event.seq <= self.last_seq {
             return;
         }
-        if event.seq != self.last_seq + 1 || event.payload.get("reload").and_then(|v| v.as_bool()) == Some(true) {
+        if event.seq != self.last_seq + 1 || event.change.needs_reload() {
             self.reload = true;
             return;
         }
         self.last_seq = event.seq;
-        match event.kind.as_str() {
-            "item_deleted" | "item_archived" => {
-                if let Some(id) = event.item_id {
-                    self.remove(id);
-                }
-            }
-            _ => {
-                if let Some(item) =
-                    event.payload.get("item").and_then(|v| serde_json::from_value::<Item>(v.clone()).ok())
-                {
+        match &event.change {
+            BoardChange::ItemDeleted(d) => self.remove(d.item_id),
+            change => {
+                if let Some(item) = change.item() {
                     if item.archived {
                         self.remove(item.id);
                     } else {
-                        self.upsert(item);
+                        self.upsert(item.clone());
                     }
                 }
             }

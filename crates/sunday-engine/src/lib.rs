@@ -21,8 +21,8 @@ use std::{
     sync::{Arc, Mutex, RwLock},
 };
 
-use sunday_bus::{Bus, SharedEvent};
-use sunday_store::{Store, StoreResult};
+use sunday_bus::{EventBus, RecvError, SharedEvent};
+use sunday_store::{Store, StoreError, StoreResult};
 use sunday_types::{boards::BoardEvent, BoardId};
 
 pub use board::BoardState;
@@ -51,7 +51,7 @@ impl Engine {
 
     /// Follows the bus in the background, applying each event to the board it concerns if
     /// that board is loaded.
-    pub fn follow(self: &Arc<Self>, bus: &Bus) -> tokio::task::JoinHandle<()> {
+    pub fn follow(self: &Arc<Self>, bus: &dyn EventBus) -> tokio::task::JoinHandle<()> {
         let mut rx = bus.subscribe();
         let engine = Arc::downgrade(self);
         tokio::spawn(async move {
@@ -63,10 +63,10 @@ impl Engine {
                     },
                     // Missed events are found as gaps and caught up from the log at the next
                     // query; nothing is lost.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    Err(RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "board engine lagged behind the bus");
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    Err(RecvError::Closed) => return,
                 }
             }
         })
@@ -89,8 +89,17 @@ impl Engine {
         }
     }
 
+    /// Runs `f` over the board's state, loaded and caught up to at least `last_seq` (the
+    /// caller's read of the board's log position, so it sees its own writes). `f` runs under
+    /// the board's read lock: keep it short and free of IO.
+    pub async fn read<R>(&self, board: BoardId, last_seq: i64, f: impl FnOnce(&BoardState) -> R) -> StoreResult<R> {
+        let state = self.board(board, last_seq).await?;
+        let guard = state.read().map_err(|_| StoreError::internal("board engine lock poisoned"))?;
+        Ok(f(&guard))
+    }
+
     /// The board's state, loaded and caught up to at least `last_seq`.
-    pub async fn board(&self, board: BoardId, last_seq: i64) -> StoreResult<Arc<RwLock<BoardState>>> {
+    async fn board(&self, board: BoardId, last_seq: i64) -> StoreResult<Arc<RwLock<BoardState>>> {
         let tick = self.clock.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let existing = self.boards.lock().ok().and_then(|mut b| {
             b.get_mut(&board).map(|s| {

@@ -4,19 +4,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
-use serde_json::json;
 use sunday_domain::filter::{matches, testing, EvalContext};
 use sunday_engine::{query, BoardState, Query};
-use sunday_types::{boards::BoardEvent, time::to_datetime, GroupId, UserId};
+use sunday_types::{
+    boards::BoardEvent,
+    events::{BoardChange, ItemChanged, ItemDeleted},
+    time::to_datetime,
+    GroupId, UserId,
+};
 
-fn event(seq: i64, kind: &str, item: &sunday_types::boards::Item) -> BoardEvent {
+fn event(seq: i64, change: BoardChange) -> BoardEvent {
     BoardEvent {
         board_id: testing::sample_board_id(),
         seq,
-        kind: kind.into(),
-        actor: item.created_by,
-        item_id: Some(item.id),
-        payload: json!({ "item": item }),
+        item_id: change.item_id(),
+        actor: UserId::new(),
+        change,
         created_at: to_datetime(0),
     }
 }
@@ -42,12 +45,12 @@ proptest! {
             let k = (seed as usize).wrapping_add(e * 31) % items.len().max(1);
             if e % 5 == 4 && items.len() > 1 {
                 let gone = items.swap_remove(k);
-                state.apply(&event(seq, "item_deleted", &gone));
+                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone() })));
             } else {
                 let mut changed = testing::random_item(seed.wrapping_mul(31).wrapping_add(e as u64), &columns, &users, &groups);
                 changed.id = items[k].id;
                 items[k] = changed.clone();
-                state.apply(&event(seq, "item_updated", &changed));
+                state.apply(&event(seq, BoardChange::ItemUpdated(ItemChanged::moved(changed.clone()))));
             }
         }
         for f in &filters {

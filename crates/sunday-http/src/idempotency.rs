@@ -13,7 +13,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
 use sunday_app::Actor;
 use sunday_store::IdempotentResponse;
-use sunday_types::{time::now_millis, ApiError, ErrorCode};
+use sunday_types::{ApiError, ErrorCode};
 
 use crate::{error::HttpError, HttpState};
 
@@ -69,9 +69,9 @@ impl<T> IdemJson<T> {
         R: Serialize,
         F: AsyncFnOnce(T) -> Result<R, ApiError>,
     {
-        let store = &state.app.store;
+        let saved_responses = &state.app.idempotency;
         if let Some(key) = &self.key {
-            if let Some(saved) = store.idempotent_response(actor.user_id, key).await.map_err(ApiError::from)? {
+            if let Some(saved) = saved_responses.saved(actor.user_id, key).await? {
                 if saved.request_hash != self.fingerprint {
                     return Err(ErrorCode::IdempotencyKeyReused.into());
                 }
@@ -89,7 +89,7 @@ impl<T> IdemJson<T> {
                 status: status.as_u16(),
                 body: body.clone(),
             };
-            store.save_idempotent_response(actor.user_id, key, &saved, now_millis()).await.map_err(ApiError::from)?;
+            saved_responses.save(actor.user_id, key, &saved).await?;
         }
         Ok((status, [("content-type", "application/json")], body).into_response())
     }

@@ -53,7 +53,8 @@ pub struct StateInner {
     pub user_limiter: RateLimiter,
     pub metrics_render: MetricsRender,
     pub metrics: route_metrics::HttpMetrics,
-    pub hub: Arc<sunday_realtime::Hub>,
+    /// The real-time hub, when this node runs the `realtime` role.
+    pub hub: Option<Arc<sunday_realtime::Hub>>,
 }
 
 impl std::ops::Deref for HttpState {
@@ -64,7 +65,12 @@ impl std::ops::Deref for HttpState {
 }
 
 impl HttpState {
-    pub fn new(app: App, settings: HttpSettings, metrics: MetricsRender, hub: Arc<sunday_realtime::Hub>) -> HttpState {
+    pub fn new(
+        app: App,
+        settings: HttpSettings,
+        metrics: MetricsRender,
+        hub: Option<Arc<sunday_realtime::Hub>>,
+    ) -> HttpState {
         HttpState(Arc::new(StateInner {
             hub,
             ip_limiter: RateLimiter::new(settings.rate_limit_ip_per_sec, settings.rate_limit_ip_burst),

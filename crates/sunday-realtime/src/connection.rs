@@ -195,7 +195,7 @@ impl Session {
                 // deduplicated by `seq` in the forwarder.
                 sent = since;
                 loop {
-                    let page = match self.hub.app.store.events_after(board, sent, REPLAY_PAGE).await {
+                    let page = match self.hub.app.events().after(board, sent, REPLAY_PAGE).await {
                         Ok(p) => p,
                         Err(e) => return vec![error("unavailable", &e.to_string(), Some(board))],
                     };
@@ -261,8 +261,7 @@ async fn forward(
             }
             sent = frame.seq;
         }
-        let sharing_changed = frame.json.contains("\"kind\":\"board_member_removed\"")
-            || frame.json.contains("\"kind\":\"board_updated\"");
+        let sharing_changed = frame.recheck;
         if out.try_send((board, frame)).is_err() {
             let _ = control.send(Control::Resync(board));
             return;

@@ -26,13 +26,29 @@ use tokio::sync::{broadcast, watch};
 pub use connection::serve_socket;
 use presence::Presence;
 use protocol::ServerFrame;
+use sunday_types::events::BoardChange;
 
 /// One outgoing frame, serialized once and shared by every socket that sends it. `seq` is
-/// the event's sequence number (0 for frames outside the event stream).
+/// the event's sequence number (0 for frames outside the event stream); `recheck` marks an
+/// event that may change who can see the board (sockets re-check their access after it).
 #[derive(Clone, Debug)]
 pub struct Frame {
     pub seq: i64,
     pub json: Arc<str>,
+    pub recheck: bool,
+}
+
+impl Frame {
+    /// A frame outside the event stream.
+    pub fn control(json: String) -> Frame {
+        Frame { seq: 0, json: json.into(), recheck: false }
+    }
+
+    /// A committed event.
+    pub fn event(event: &sunday_types::boards::BoardEvent) -> Frame {
+        let recheck = matches!(event.change, BoardChange::BoardMemberRemoved(_) | BoardChange::BoardUpdated(_));
+        Frame { seq: event.seq, json: ServerFrame::Event(event).json().into(), recheck }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -98,7 +114,7 @@ impl Hub {
     /// Follows the bus (events and notifications) and expires presence, in the background.
     pub fn start(self: &Arc<Self>) {
         let hub = self.clone();
-        let mut events = self.app.bus.subscribe();
+        let mut events = self.app.events().subscribe();
         tokio::spawn(async move {
             loop {
                 match events.recv().await {
@@ -112,7 +128,7 @@ impl Hub {
             }
         });
         let hub = self.clone();
-        let mut notes = self.app.bus.subscribe_notifications();
+        let mut notes = self.app.events().subscribe_notifications();
         tokio::spawn(async move {
             loop {
                 match notes.recv().await {
@@ -154,7 +170,7 @@ impl Hub {
         }
         let mut batch = vec![];
         if event.seq > last + 1 {
-            match self.app.store.events_after(event.board_id, last, (event.seq - last) as usize).await {
+            match self.app.events().after(event.board_id, last, (event.seq - last) as usize).await {
                 Ok(missing) => batch.extend(missing.into_iter().filter(|e| e.seq < event.seq)),
                 Err(e) => tracing::warn!(error = %e, "could not fill an event gap; the room will resync"),
             }
@@ -167,9 +183,9 @@ impl Hub {
             }
             if e.seq != sent + 1 {
                 // Still a hole: clients must refetch rather than miss an event.
-                let _ = tx.send(Frame { seq: 0, json: ServerFrame::Resync { board_id: e.board_id }.json().into() });
+                let _ = tx.send(Frame::control(ServerFrame::Resync { board_id: e.board_id }.json()));
             }
-            let _ = tx.send(Frame { seq: e.seq, json: ServerFrame::Event(e).json().into() });
+            let _ = tx.send(Frame::event(e));
             sent = e.seq;
         }
         if let Ok(mut rooms) = self.rooms.lock() {
@@ -184,7 +200,7 @@ impl Hub {
         if let Some((tx, last)) = self.room_sender(board) {
             return Ok((tx.subscribe(), last));
         }
-        let current = self.app.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
+        let current = self.app.events().head(board).await?;
         let joined = {
             let mut rooms = self.rooms.lock().map_err(|_| sunday_types::ApiError::internal("rooms lock poisoned"))?;
             let room = rooms
@@ -194,9 +210,9 @@ impl Hub {
         };
         // Events committed between reading `current` and creating the room found no room to
         // go to; send them from the log now rather than at the next event.
-        let latest = self.app.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
+        let latest = self.app.events().head(board).await?;
         if latest > joined.1 {
-            let missed = self.app.store.events_after(board, latest - 1, 1).await?;
+            let missed = self.app.events().after(board, latest - 1, 1).await?;
             if let Some(e) = missed.into_iter().next() {
                 self.dispatch(Arc::new(e)).await;
             }
@@ -216,8 +232,7 @@ impl Hub {
     fn broadcast_presence(&self, board: BoardId) {
         let users = self.presence.users(board);
         if let Some((tx, _)) = self.room_sender(board) {
-            let _ =
-                tx.send(Frame { seq: 0, json: ServerFrame::Presence { board_id: board, users: &users }.json().into() });
+            let _ = tx.send(Frame::control(ServerFrame::Presence { board_id: board, users: &users }.json()));
         }
     }
 
@@ -260,7 +275,7 @@ impl Hub {
             if let Some(o) = value.as_object_mut() {
                 o.insert("type".into(), "notification".into());
             }
-            let _ = tx.send(Frame { seq: 0, json: value.to_string().into() });
+            let _ = tx.send(Frame::control(value.to_string()));
         }
     }
 }

@@ -8,7 +8,8 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use sunday_app::{App, AppSettings};
-use sunday_config::{Config, StoreUrl};
+use sunday_bus::{DynBus, EventBus, InProcessBus};
+use sunday_config::{Config, NodeRole, StoreUrl};
 use sunday_http::{HttpSettings, HttpState};
 use sunday_store::Store;
 use sunday_store_postgres::PostgresStore;
@@ -41,6 +42,14 @@ pub async fn open_store(config: &Config, migrate: bool) -> anyhow::Result<Arc<dy
             Arc::new(store)
         }
     })
+}
+
+/// The event bus this node publishes to and follows: the in-process bus of the embedded
+/// deployment (the NATS bus of a scaled-out one plugs in here).
+pub fn open_bus(config: &Config) -> DynBus {
+    let bus = Arc::new(InProcessBus::new(config.bus.capacity));
+    tracing::info!(bus = bus.name(), "event bus");
+    bus
 }
 
 /// Applies migrations and returns the schema version (`sunday migrate`).
@@ -97,7 +106,7 @@ fn realtime_settings(config: &Config) -> sunday_realtime::RealtimeSettings {
 fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     let (stop, stopped) = watch::channel(false);
     let mail = &config.mail;
-    if config.has_role("worker") && !mail.smtp_host.is_empty() {
+    if config.has_role(NodeRole::Worker) && !mail.smtp_host.is_empty() {
         let settings = sunday_app::notifications::MailSettings {
             smtp_host: mail.smtp_host.clone(),
             smtp_port: mail.smtp_port,
@@ -105,7 +114,7 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
             poll: Duration::from_millis(mail.poll_millis.max(100)),
             public_url: mail.public_url.clone(),
         };
-        tokio::spawn(sunday_app::notifications::run_digests(app.store.clone(), settings, stopped));
+        tokio::spawn(app.run_digests(settings, stopped));
         tracing::info!(host = %mail.smtp_host, port = mail.smtp_port, "email digests on");
     }
     stop
@@ -114,7 +123,7 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
 /// A server started in the background.
 pub struct Running {
     pub addr: SocketAddr,
-    hub: Arc<sunday_realtime::Hub>,
+    hub: Option<Arc<sunday_realtime::Hub>>,
     stop_workers: watch::Sender<bool>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -126,7 +135,9 @@ impl Running {
     /// then returns.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         // WebSocket clients are told to reconnect elsewhere before the listener closes.
-        self.hub.shutdown();
+        if let Some(hub) = &self.hub {
+            hub.shutdown();
+        }
         let _ = self.stop_workers.send(true);
         let _ = self.stop.send(true);
         match tokio::time::timeout(self.grace, self.task).await {
@@ -149,10 +160,15 @@ impl Running {
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let metrics = observability::metrics_render()?;
     let store = open_store(&config, config.store.auto_migrate).await?;
-    let app = App::new(store, app_settings(&config));
+    let bus = open_bus(&config);
+    let app = App::new(store, bus, app_settings(&config));
     app.start();
-    let hub = sunday_realtime::Hub::new(app.clone(), realtime_settings(&config));
-    hub.start();
+    // Each role's work, registered here and nowhere else.
+    let hub = config.has_role(NodeRole::Realtime).then(|| {
+        let hub = sunday_realtime::Hub::new(app.clone(), realtime_settings(&config));
+        hub.start();
+        hub
+    });
     let stop_workers = start_workers(&config, &app);
     let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics, hub.clone()));
 
@@ -160,10 +176,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, roles = ?config.roles, "sunday is listening");
-    for role in ["realtime", "worker", "scheduler"] {
-        if config.has_role(role) {
-            tracing::debug!(role, "role enabled (no background work registered yet)");
-        }
+    if config.has_role(NodeRole::Scheduler) {
+        tracing::debug!("scheduler role enabled (no timed work registered yet)");
     }
     let (stop, mut stopped) = watch::channel(false);
     let service = router.into_make_service_with_connect_info::<SocketAddr>();

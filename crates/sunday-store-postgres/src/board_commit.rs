@@ -11,8 +11,8 @@
 use deadpool_postgres::GenericClient;
 use sunday_store::{BoardWrite, Committed, NewEvent, StoreError, StoreResult};
 use sunday_types::{
-    boards::{enum_name, Board, BoardEvent, Item},
-    time::{to_datetime, Millis},
+    boards::{enum_name, Board, Item},
+    time::Millis,
     BoardId, ErrorCode,
 };
 
@@ -64,19 +64,11 @@ pub async fn commit<C: GenericClient>(
         .await
         .map_err(db_err)?;
     for (seq, e) in (last - n + 1..).zip(events) {
-        let item_id = e.item_id.map(|i| i.to_string());
-        let params: Params<'_> =
-            &[&board_id, &seq, &e.kind, &e.actor.to_string(), &item_id, &json_text(&e.payload)?, &now];
+        let item_id = e.change.item_id().map(|i| i.to_string());
+        let payload = e.change.payload_text().map_err(StoreError::internal)?;
+        let params: Params<'_> = &[&board_id, &seq, &e.change.kind(), &e.actor.to_string(), &item_id, &payload, &now];
         tx.execute(&insert, params).await.map_err(db_err)?;
-        committed.events.push(BoardEvent {
-            board_id: board,
-            seq,
-            kind: e.kind.to_owned(),
-            actor: e.actor,
-            item_id: e.item_id,
-            payload: e.payload,
-            created_at: to_datetime(now),
-        });
+        committed.events.push(e.committed(board, seq, now));
     }
     Ok(committed)
 }

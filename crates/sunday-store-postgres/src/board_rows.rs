@@ -9,6 +9,7 @@ use serde_json::Value;
 use sunday_store::{StoreError, StoreResult};
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, Column, ColumnType, Group, Item, Update, View},
+    events::BoardChange,
     time::to_datetime,
 };
 use tokio_postgres::Row;
@@ -109,10 +110,9 @@ pub fn event(row: &Row) -> StoreResult<BoardEvent> {
     Ok(BoardEvent {
         board_id: parse(row, 0)?,
         seq: get(row, 1)?,
-        kind: get(row, 2)?,
+        change: BoardChange::from_stored(get::<&str>(row, 2)?, get::<&str>(row, 5)?).map_err(StoreError::internal)?,
         actor: parse(row, 3)?,
         item_id: opt_id(row, 4)?,
-        payload: json(row, 5)?,
         created_at: to_datetime(get(row, 6)?),
     })
 }

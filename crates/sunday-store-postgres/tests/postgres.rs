@@ -12,6 +12,7 @@ use sunday_store_postgres::{
 use sunday_types::{
     boards::{Board, BoardKind, BoardPermission},
     dto::{Org, Role, Workspace, WorkspaceKind},
+    events::{BoardChange, BoardUpdated},
     time::to_datetime,
     BoardId, ErrorCode, OrgId, UserId, WorkspaceId,
 };
@@ -153,8 +154,8 @@ async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
             tokio::spawn(async move {
                 let mut seqs = Vec::new();
                 for n in 0..COMMITS {
-                    let payload = serde_json::json!({ "task": task, "n": n });
-                    let event = NewEvent { kind: "tick", actor: user.id, item_id: None, payload };
+                    let tick = BoardUpdated { name: Some(format!("{task}/{n}")), ..Default::default() };
+                    let event = NewEvent::new(user.id, BoardChange::BoardUpdated(tick));
                     let done = store.commit(b, vec![], vec![event], t0 + n).await.unwrap();
                     assert_eq!(done.events.len(), 1);
                     seqs.push(done.events[0].seq);
@@ -175,7 +176,13 @@ async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
 
     let stored = store.events_after(b, 0, 1000).await.unwrap();
     assert_eq!(stored.iter().map(|e| e.seq).collect::<Vec<_>>(), expected, "stored seqs are 1..=200, no gap");
-    let mut payloads: Vec<_> = stored.iter().map(|e| (e.payload["task"].as_i64(), e.payload["n"].as_i64())).collect();
+    let mut payloads: Vec<_> = stored
+        .iter()
+        .map(|e| match &e.change {
+            BoardChange::BoardUpdated(u) => u.name.clone(),
+            _ => None,
+        })
+        .collect();
     payloads.sort_unstable();
     payloads.dedup();
     assert_eq!(payloads.len(), expected.len(), "each commit's event stored once");

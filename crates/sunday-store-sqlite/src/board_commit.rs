@@ -5,8 +5,8 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use sunday_store::{BoardWrite, Committed, NewEvent, StoreError, StoreResult};
 use sunday_types::{
-    boards::{enum_name, Board, BoardEvent, Item},
-    time::{to_datetime, Millis},
+    boards::{enum_name, Board, Item},
+    time::Millis,
     BoardId, ErrorCode,
 };
 
@@ -49,22 +49,14 @@ pub fn commit(
             stmt.execute(params![
                 board.to_string(),
                 seq,
-                e.kind,
+                e.change.kind(),
                 e.actor.to_string(),
-                e.item_id.map(|i| i.to_string()),
-                json_text(&e.payload)?,
+                e.change.item_id().map(|i| i.to_string()),
+                e.change.payload_text().map_err(StoreError::internal)?,
                 now
             ])
             .map_err(db_err)?;
-            committed.events.push(BoardEvent {
-                board_id: board,
-                seq,
-                kind: e.kind.to_owned(),
-                actor: e.actor,
-                item_id: e.item_id,
-                payload: e.payload,
-                created_at: to_datetime(now),
-            });
+            committed.events.push(e.committed(board, seq, now));
         }
     }
     Ok(committed)

@@ -4,6 +4,7 @@ use rusqlite::Row;
 use serde_json::Value;
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, Column, ColumnType, Group, Item, Update, View},
+    events::BoardChange,
     time::to_datetime,
 };
 
@@ -119,10 +120,14 @@ pub fn event(row: &Row<'_>) -> rusqlite::Result<BoardEvent> {
     Ok(BoardEvent {
         board_id: parse(row, 0)?,
         seq: row.get(1)?,
-        kind: row.get(2)?,
+        change: {
+            let kind: &str = row.get_ref(2)?.as_str()?;
+            let payload: &str = row.get_ref(5)?.as_str()?;
+            BoardChange::from_stored(kind, payload)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?
+        },
         actor: parse(row, 3)?,
         item_id: opt_id(row, 4)?,
-        payload: json(row, 5)?,
         created_at: to_datetime(row.get(6)?),
     })
 }

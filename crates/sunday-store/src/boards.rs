@@ -7,9 +7,9 @@
 //! log, the outbox the bus relays, and the replay source for clients and the board engine.
 
 use async_trait::async_trait;
-use serde_json::Value;
 use sunday_types::{
     boards::{Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
+    events::BoardChange,
     time::Millis,
     BoardId, ColumnId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
 };
@@ -87,10 +87,26 @@ pub enum BoardWrite {
 /// An event to append; the store assigns `seq` and `created_at`.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
-    pub kind: &'static str,
     pub actor: UserId,
-    pub item_id: Option<ItemId>,
-    pub payload: Value,
+    pub change: BoardChange,
+}
+
+impl NewEvent {
+    pub fn new(actor: UserId, change: BoardChange) -> NewEvent {
+        NewEvent { actor, change }
+    }
+
+    /// The event as committed at `seq`.
+    pub fn committed(self, board_id: BoardId, seq: i64, created_at: Millis) -> BoardEvent {
+        BoardEvent {
+            board_id,
+            seq,
+            item_id: self.change.item_id(),
+            change: self.change,
+            actor: self.actor,
+            created_at: sunday_types::time::to_datetime(created_at),
+        }
+    }
 }
 
 /// What a commit wrote: the events with their sequence numbers, and the auto numbers given

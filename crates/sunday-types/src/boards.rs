@@ -173,20 +173,17 @@ pub struct Item {
     pub auto_number: i64,
 }
 
-/// One entry of a board's event log (also its activity log and the real-time stream).
+/// One entry of a board's event log (also its activity log and the real-time stream): the
+/// typed change (`kind` and `payload`) with who made it, when, and its place in the log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct BoardEvent {
     pub board_id: BoardId,
     /// Gap-free, increasing per board.
     pub seq: i64,
-    /// `item_created`, `item_updated`, `item_moved`, `item_archived`, `item_restored`,
-    /// `item_deleted`, `column_created`, `column_updated`, `column_deleted`, `group_created`,
-    /// `group_updated`, `group_deleted`, `board_updated`, `update_posted`, …
-    pub kind: String,
+    #[serde(flatten)]
+    pub change: crate::events::BoardChange,
     pub actor: UserId,
     pub item_id: Option<ItemId>,
-    #[schema(value_type = Object)]
-    pub payload: Value,
     pub created_at: DateTime<Utc>,
 }
 

@@ -8,6 +8,7 @@ pub mod board_api;
 pub mod boards;
 pub mod dto;
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod notifications;
 pub mod time;

@@ -11,6 +11,7 @@ use sunday_domain::{
     position,
 };
 use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateBoardRequest, ImportNewBoardRequest, ImportReport, ImportRequest, RejectedRow},
     boards::{Column, ColumnType, Group, Item},
@@ -111,8 +112,10 @@ impl BoardService {
         }
         let now = to_datetime(now_millis());
         let first_number = self.store.reserve_auto_numbers(board, rows.len() as i64).await?;
-        let state = self.engine.board(board, access.board.last_seq).await?;
-        let last_pos = state.read().ok().and_then(|s| s.items().iter().map(|i| i.position.clone()).max());
+        let last_pos = self
+            .engine
+            .read(board, access.board.last_seq, |s| s.items().iter().map(|i| i.position.clone()).max())
+            .await?;
         let mut pos = last_pos;
         let mut items = vec![];
         for (i, (name, group, mut values)) in rows.into_iter().enumerate() {
@@ -182,18 +185,13 @@ impl BoardService {
         writes.extend(items.iter().cloned().map(BoardWrite::InsertItem));
         let mut events: Vec<NewEvent> = new_groups
             .iter()
-            .map(|g| NewEvent {
-                kind: "group_created",
-                actor: actor.user_id,
-                item_id: None,
-                payload: json!({"group": g}),
-            })
+            .map(|g| NewEvent::new(actor.user_id, BoardChange::GroupCreated(GroupChanged { group: g.clone() })))
             .collect();
-        events.extend(items.iter().map(|i| NewEvent {
-            kind: "item_created",
-            actor: actor.user_id,
-            item_id: Some(i.id),
-            payload: json!({"item": i, "imported": true}),
+        events.extend(items.iter().map(|i| {
+            NewEvent::new(
+                actor.user_id,
+                BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: true, duplicated_from: None }),
+            )
         }));
         self.commit(board, writes, events).await?;
         Ok(ImportReport { board_id: board, imported: items.len(), rejected })

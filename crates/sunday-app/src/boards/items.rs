@@ -9,6 +9,7 @@ use sunday_domain::{
     text::parse_name,
 };
 use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateItemRequest, Placement, UpdateItemRequest},
     boards::{Board, Column, ColumnType, Item},
@@ -99,7 +100,6 @@ impl BoardService {
         let board = &access.board;
         let columns = self.store.columns(board.id).await?;
         let first_number = self.store.reserve_auto_numbers(board.id, reqs.len() as i64).await?;
-        let state = self.engine.board(board.id, board.last_seq).await?;
         let now = to_datetime(now_millis());
         let mut items: Vec<Item> = Vec::with_capacity(reqs.len());
         for (i, req) in reqs.into_iter().enumerate() {
@@ -108,12 +108,14 @@ impl BoardService {
             let group_id = self.group_of(board.id, req.group_id).await.map_err(in_batch)?;
             let values =
                 self.normalize_values(board, &columns, &req.values.unwrap_or_default()).await.map_err(in_batch)?;
-            let position = {
-                let guard = state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?;
-                let pending: Vec<&Item> = items.iter().collect();
-                placement::item_position(guard.items(), &pending, group_id, parent, req.position.as_ref())
-                    .map_err(in_batch)?
-            };
+            let pending: Vec<&Item> = items.iter().collect();
+            let position = self
+                .engine
+                .read(board.id, board.last_seq, |s| {
+                    placement::item_position(s.items(), &pending, group_id, parent, req.position.as_ref())
+                })
+                .await?
+                .map_err(in_batch)?;
             items.push(Item {
                 id: ItemId::new(),
                 board_id: board.id,
@@ -133,7 +135,13 @@ impl BoardService {
         Ok(items)
     }
 
-    async fn insert_items(&self, actor: &Actor, board: BoardId, items: &[Item], extra: Value) -> Result<(), ApiError> {
+    async fn insert_items(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        items: &[Item],
+        duplicated_from: Option<ItemId>,
+    ) -> Result<(), ApiError> {
         let mut writes: Vec<BoardWrite> = items.iter().cloned().map(BoardWrite::InsertItem).collect();
         let columns = self.store.columns(board).await?;
         let who = self.actor_name(actor.user_id).await?;
@@ -148,11 +156,10 @@ impl BoardService {
         let events = items
             .iter()
             .map(|i| {
-                let mut payload = json!({"item": i});
-                if let (Some(p), Value::Object(extra)) = (payload.as_object_mut(), &extra) {
-                    p.extend(extra.clone());
-                }
-                NewEvent { kind: "item_created", actor: actor.user_id, item_id: Some(i.id), payload }
+                NewEvent::new(
+                    actor.user_id,
+                    BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: false, duplicated_from }),
+                )
             })
             .collect();
         self.commit(board, writes, events).await?;
@@ -165,7 +172,7 @@ impl BoardService {
         access.require_content()?;
         let parent = None;
         let mut items = self.build_items_for(actor, &access, vec![req], parent).await?;
-        self.insert_items(actor, board, &items, json!({})).await?;
+        self.insert_items(actor, board, &items, None).await?;
         items.pop().ok_or_else(|| ApiError::internal("no item built"))
     }
 
@@ -182,7 +189,7 @@ impl BoardService {
         let access = self.access_for_write(actor, board).await?;
         access.require_content()?;
         let items = self.build_items_for(actor, &access, reqs, None).await?;
-        self.insert_items(actor, board, &items, json!({})).await?;
+        self.insert_items(actor, board, &items, None).await?;
         Ok(items)
     }
 
@@ -258,10 +265,15 @@ impl BoardService {
             }
             let position = match &req.position {
                 Some(p) => {
-                    let state = self.engine.board(current.board_id, access.board.last_seq).await?;
-                    let guard = state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?;
                     let target = group.unwrap_or(current.group_id);
-                    Some(placement::item_position(guard.items(), &[], target, current.parent_item_id, Some(p))?)
+                    let parent = current.parent_item_id;
+                    let placed = self
+                        .engine
+                        .read(current.board_id, access.board.last_seq, |s| {
+                            placement::item_position(s.items(), &[], target, parent, Some(p))
+                        })
+                        .await?;
+                    Some(placed?)
                 }
                 None => None,
             };
@@ -288,8 +300,9 @@ impl BoardService {
             return Ok(item);
         }
         let next = Item { archived, version: item.version + 1, updated_at: to_datetime(now_millis()), ..item.clone() };
-        let kind = if archived { "item_archived" } else { "item_restored" };
-        let event = NewEvent { kind, actor: actor.user_id, item_id: Some(id), payload: json!({"item": next}) };
+        let snapshot = ItemSnapshot { item: next.clone() };
+        let change = if archived { BoardChange::ItemArchived(snapshot) } else { BoardChange::ItemRestored(snapshot) };
+        let event = NewEvent::new(actor.user_id, change);
         self.commit(
             item.board_id,
             vec![BoardWrite::UpdateItem { item: next.clone(), expected_version: item.version }],
@@ -312,12 +325,10 @@ impl BoardService {
         let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
         let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
         access.require_content()?;
-        let event = NewEvent {
-            kind: "item_deleted",
-            actor: actor.user_id,
-            item_id: Some(id),
-            payload: json!({"item_id": id, "name": item.name}),
-        };
+        let event = NewEvent::new(
+            actor.user_id,
+            BoardChange::ItemDeleted(ItemDeleted { item_id: id, name: item.name.clone() }),
+        );
         self.commit(item.board_id, vec![BoardWrite::DeleteItem(id)], vec![event]).await?;
         Ok(())
     }
@@ -338,7 +349,7 @@ impl BoardService {
             })),
         };
         let mut built = self.build_items_for(actor, &access, vec![req], item.parent_item_id).await?;
-        self.insert_items(actor, item.board_id, &built, json!({"duplicated_from": id})).await?;
+        self.insert_items(actor, item.board_id, &built, Some(id)).await?;
         built.pop().ok_or_else(|| ApiError::internal("no item built"))
     }
 }
@@ -396,31 +407,35 @@ fn apply_changes(
             Some(v) => next.values.insert(column.clone(), v.clone()),
             None => next.values.remove(column),
         };
-        changes.push(json!({"column_id": column, "old": old, "new": value}));
+        changes.push(CellChange { column_id: column.clone(), old, new: value.clone() });
     }
-    let mut payload = Map::new();
-    if let Some(n) = name.filter(|n| *n != current.name) {
-        payload.insert("name".into(), json!({"old": current.name, "new": n}));
-        next.name = n.to_owned();
+    let renamed = name.filter(|n| *n != current.name).map(|n| Renamed { old: current.name.clone(), new: n.to_owned() });
+    if let Some(r) = &renamed {
+        next.name = r.new.clone();
     }
-    let moved_group = group.filter(|g| *g != current.group_id);
-    if let Some(g) = moved_group {
-        payload.insert("group".into(), json!({"from": current.group_id, "to": g}));
-        next.group_id = g;
+    let moved_group = group.filter(|g| *g != current.group_id).map(|to| GroupMove { from: current.group_id, to });
+    if let Some(m) = &moved_group {
+        next.group_id = m.to;
     }
-    let moved = position.filter(|p| *p != current.position);
-    if let Some(p) = &moved {
-        payload.insert("position".into(), json!({"from": current.position, "to": p}));
-        next.position = p.clone();
+    let moved =
+        position.filter(|p| *p != current.position).map(|to| PositionMove { from: current.position.clone(), to });
+    if let Some(m) = &moved {
+        next.position = m.to.clone();
     }
-    if changes.is_empty() && payload.is_empty() {
+    if changes.is_empty() && renamed.is_none() && moved_group.is_none() && moved.is_none() {
         return (next, None);
     }
-    let kind = if changes.is_empty() && !payload.contains_key("name") { "item_moved" } else { "item_updated" };
+    let only_moved = changes.is_empty() && renamed.is_none();
     next.version = current.version + 1;
     next.updated_at = to_datetime(now_millis());
-    payload.insert("changes".into(), Value::Array(changes));
-    payload.insert("version".into(), json!(next.version));
-    payload.insert("item".into(), json!(next));
-    (next.clone(), Some(NewEvent { kind, actor, item_id: Some(current.id), payload: Value::Object(payload) }))
+    let change = ItemChanged {
+        item: next.clone(),
+        version: next.version,
+        changes,
+        name: renamed,
+        group: moved_group,
+        position: moved,
+    };
+    let change = if only_moved { BoardChange::ItemMoved(change) } else { BoardChange::ItemUpdated(change) };
+    (next, Some(NewEvent::new(actor, change)))
 }

@@ -9,6 +9,7 @@ use sunday_domain::{
     text::{parse_name, parse_text},
 };
 use sunday_store::{BoardFilter, BoardWrite, NewEvent};
+use sunday_types::events::*;
 use sunday_types::{
     board_api::{BoardMember, CreateBoardRequest, DuplicateBoardRequest, UpdateBoardRequest},
     boards::{Board, BoardKind, BoardPermission, Column, Group, Item},
@@ -76,18 +77,21 @@ impl BoardService {
         };
         let (columns, groups, items) = spec.build(board.id, actor.user_id, now)?;
         let mut writes = creation_writes(&board, actor, &groups, &columns);
-        let mut events = vec![NewEvent {
-            kind: "board_created",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"template": req.template, "columns": columns, "groups": groups}),
-        }];
+        let mut events = vec![NewEvent::new(
+            actor.user_id,
+            BoardChange::BoardCreated(BoardCreated {
+                template: req.template.clone(),
+                columns: columns.clone(),
+                groups: groups.clone(),
+                ..Default::default()
+            }),
+        )];
         writes.extend(items.iter().cloned().map(BoardWrite::InsertItem));
-        events.extend(items.iter().map(|i| NewEvent {
-            kind: "item_created",
-            actor: actor.user_id,
-            item_id: Some(i.id),
-            payload: json!({"item": i}),
+        events.extend(items.iter().map(|i| {
+            NewEvent::new(
+                actor.user_id,
+                BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: false, duplicated_from: None }),
+            )
         }));
         self.commit(board.id, writes, events).await?;
         tracing::info!(board_id = %board.id, "board created");
@@ -170,12 +174,16 @@ impl BoardService {
         }
         board.kind = req.kind.unwrap_or(board.kind);
         board.default_permission = req.default_permission.unwrap_or(board.default_permission);
-        let event = NewEvent {
-            kind: "board_updated",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"name": board.name, "description": board.description, "kind": board.kind, "default_permission": board.default_permission}),
-        };
+        let event = NewEvent::new(
+            actor.user_id,
+            BoardChange::BoardUpdated(BoardUpdated {
+                name: Some(board.name.clone()),
+                description: Some(board.description.clone()),
+                kind: Some(board.kind),
+                default_permission: Some(board.default_permission),
+                subitem_board_id: None,
+            }),
+        );
         self.commit(id, vec![BoardWrite::UpdateBoard { board, expected_version: version }], vec![event]).await?;
         self.get_board(actor, id).await
     }
@@ -239,7 +247,7 @@ impl BoardService {
         let columns: Vec<Column> =
             source.columns.iter().map(|c| Column { id: column_ids[&c.id], ..c.clone() }).collect();
         let mut writes = creation_writes(&board, actor, &groups, &columns);
-        let mut copied = 0usize;
+        let mut copied = 0u64;
         if req.with_items.unwrap_or(true) {
             for item in self.store.all_items(id).await? {
                 let Some(&group_id) = group_ids.get(&item.group_id) else { continue };
@@ -267,12 +275,14 @@ impl BoardService {
                 copied += 1;
             }
         }
-        let event = NewEvent {
-            kind: "board_created",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"duplicated_from": id, "items": copied}),
-        };
+        let event = NewEvent::new(
+            actor.user_id,
+            BoardChange::BoardCreated(BoardCreated {
+                duplicated_from: Some(id),
+                items: Some(copied),
+                ..Default::default()
+            }),
+        );
         self.commit(board.id, writes, vec![event]).await?;
         self.get_board(actor, board.id).await
     }
@@ -305,12 +315,8 @@ impl BoardService {
             ));
         }
         let write = BoardWrite::PutMember { board: id, user, permission, at: now_millis() };
-        let event = NewEvent {
-            kind: "board_member_set",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"user_id": user, "permission": permission}),
-        };
+        let event =
+            NewEvent::new(actor.user_id, BoardChange::BoardMemberSet(BoardMemberSet { user_id: user, permission }));
         self.commit(id, vec![write], vec![event]).await?;
         Ok(BoardMember { user_id: user, permission })
     }
@@ -320,12 +326,7 @@ impl BoardService {
         if user != actor.user_id {
             access.require_owner()?;
         }
-        let event = NewEvent {
-            kind: "board_member_removed",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"user_id": user}),
-        };
+        let event = NewEvent::new(actor.user_id, BoardChange::BoardMemberRemoved(BoardMemberRemoved { user_id: user }));
         self.commit(id, vec![BoardWrite::RemoveMember { board: id, user }], vec![event]).await?;
         Ok(())
     }

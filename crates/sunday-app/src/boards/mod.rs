@@ -21,7 +21,7 @@ mod views;
 
 use std::sync::Arc;
 
-use sunday_bus::Bus;
+use sunday_bus::DynBus;
 use sunday_engine::Engine;
 use sunday_store::{BoardWrite, Committed, NewEvent, Store};
 use sunday_types::{time::now_millis, ApiError, BoardId};
@@ -38,12 +38,12 @@ const MERGE_RETRIES: usize = 8;
 pub struct BoardService {
     store: Arc<dyn Store>,
     directory: Directory,
-    bus: Bus,
+    bus: DynBus,
     engine: Arc<Engine>,
 }
 
 impl BoardService {
-    pub fn new(store: Arc<dyn Store>, directory: Directory, bus: Bus, engine: Arc<Engine>) -> Self {
+    pub fn new(store: Arc<dyn Store>, directory: Directory, bus: DynBus, engine: Arc<Engine>) -> Self {
         BoardService { store, directory, bus, engine }
     }
 
@@ -67,8 +67,8 @@ impl BoardService {
             })
             .collect();
         let committed = self.store.commit(board, writes, events, now_millis()).await?;
-        self.bus.publish(committed.events.iter().cloned());
-        self.bus.publish_notifications(notifications);
+        self.bus.publish(&committed.events);
+        self.bus.publish_notifications(&notifications);
         Ok(committed)
     }
 }

@@ -43,11 +43,8 @@ impl BoardService {
         let limit = crate::cursor::limit(req.limit)?;
         let ctx = EvalContext { now: Utc::now(), tz: parse_tz(req.tz.as_deref())?, user: Some(actor.user_id) };
         let query = Query { filter, sort, group_by, limit, cursor: req.cursor };
-        let state = self.engine.board(board, access.board.last_seq).await?;
-        let result = {
-            let guard = state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?;
-            sunday_engine::query::run(&guard, &query, &ctx)?
-        };
+        let result =
+            self.engine.read(board, access.board.last_seq, |s| sunday_engine::query::run(s, &query, &ctx)).await??;
         Ok(QueryResponse {
             data: result.items,
             next_cursor: result.next_cursor,

@@ -4,12 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use sunday_domain::{
     columns::{check_settings_change, convert_value, normalize_settings},
     text::parse_name,
 };
 use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::events::*;
 use sunday_types::{
     board_api::{ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, UpdateColumnRequest, UpdateGroupRequest},
     boards::{Column, ColumnType, Group, Item},
@@ -68,8 +69,7 @@ impl BoardService {
             position,
             collapsed: false,
         };
-        let event =
-            NewEvent { kind: "group_created", actor: actor.user_id, item_id: None, payload: json!({"group": group}) };
+        let event = NewEvent::new(actor.user_id, BoardChange::GroupCreated(GroupChanged { group: group.clone() }));
         self.commit(board, vec![BoardWrite::PutGroup { board, group: group.clone() }], vec![event]).await?;
         Ok(group)
     }
@@ -108,12 +108,10 @@ impl BoardService {
                     placement::among(&siblings(&others, |g| (g.id.to_string(), g.position.clone())), Some(p), "group")?;
             }
             writes.push(BoardWrite::PutGroup { board, group: Group { collapsed: false, ..group.clone() } });
-            events.push(NewEvent {
-                kind: "group_updated",
-                actor: actor.user_id,
-                item_id: None,
-                payload: json!({"group": Group { collapsed: false, ..group.clone() }}),
-            });
+            events.push(NewEvent::new(
+                actor.user_id,
+                BoardChange::GroupUpdated(GroupChanged { group: Group { collapsed: false, ..group.clone() } }),
+            ));
         } else {
             actor.require_scope(sunday_types::dto::Scope::Read)?;
         }
@@ -149,45 +147,33 @@ impl BoardService {
                 ));
             }
         }
-        let state = self.engine.board(board, access.board.last_seq).await?;
-        let items: Vec<Item> = state
-            .read()
-            .map_err(|_| ApiError::internal("board engine lock poisoned"))?
-            .items()
-            .iter()
-            .filter(|i| i.group_id == id)
-            .cloned()
-            .collect();
+        let items: Vec<Item> = self
+            .engine
+            .read(board, access.board.last_seq, |s| s.items().iter().filter(|i| i.group_id == id).cloned().collect())
+            .await?;
         let now = to_datetime(now_millis());
         let mut writes = vec![];
         let mut events = vec![];
         for item in items {
             let mut next = Item { version: item.version + 1, updated_at: now, ..item.clone() };
-            let kind = match move_to {
+            let change = match move_to {
                 Some(g) => {
                     next.group_id = g;
-                    "item_moved"
+                    BoardChange::ItemMoved(ItemChanged::moved(next.clone()))
                 }
                 None => {
                     next.archived = true;
-                    "item_archived"
+                    BoardChange::ItemArchived(ItemSnapshot { item: next.clone() })
                 }
             };
-            events.push(NewEvent {
-                kind,
-                actor: actor.user_id,
-                item_id: Some(item.id),
-                payload: json!({"item": next, "version": next.version}),
-            });
+            events.push(NewEvent::new(actor.user_id, change));
             writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
         }
         writes.push(BoardWrite::DeleteGroup(id));
-        events.push(NewEvent {
-            kind: "group_deleted",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"group_id": id, "moved_to": move_to}),
-        });
+        events.push(NewEvent::new(
+            actor.user_id,
+            BoardChange::GroupDeleted(GroupDeleted { group_id: id, moved_to: move_to }),
+        ));
         self.commit(board, writes, events).await?;
         Ok(())
     }
@@ -216,12 +202,7 @@ impl BoardService {
             )?,
             width: req.width,
         };
-        let event = NewEvent {
-            kind: "column_created",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"column": column}),
-        };
+        let event = NewEvent::new(actor.user_id, BoardChange::ColumnCreated(ColumnCreated { column: column.clone() }));
         self.commit(board, vec![BoardWrite::PutColumn { board, column: column.clone() }], vec![event]).await?;
         Ok(column)
     }
@@ -262,9 +243,7 @@ impl BoardService {
             next.column_type = new_type;
             next.settings = settings;
         }
-        let state = self.engine.board(board, access.board.last_seq).await?;
-        let items: Vec<Item> =
-            state.read().map_err(|_| ApiError::internal("board engine lock poisoned"))?.items().to_vec();
+        let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
         let key = id.to_string();
         let replacements = req.replacements.clone().unwrap_or_default();
         let (mut converted, mut not_converted) = (0usize, 0usize);
@@ -304,12 +283,16 @@ impl BoardService {
             .collect();
         let reload = !writes.is_empty();
         writes.push(BoardWrite::PutColumn { board, column: next.clone() });
-        let event = NewEvent {
-            kind: "column_updated",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"column": next, "previous": current, "converted": converted, "not_converted": not_converted, "reload": reload}),
-        };
+        let event = NewEvent::new(
+            actor.user_id,
+            BoardChange::ColumnUpdated(ColumnUpdated {
+                column: next.clone(),
+                previous: current.clone(),
+                converted: converted as u64,
+                not_converted: not_converted as u64,
+                reload,
+            }),
+        );
         self.commit(board, writes, vec![event]).await?;
         Ok(ColumnChangeReport { column: next, converted, not_converted })
     }
@@ -322,14 +305,15 @@ impl BoardService {
         let column =
             columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
         let key = id.to_string();
-        let state = self.engine.board(board, access.board.last_seq).await?;
         let now = to_datetime(now_millis());
-        let mut writes: Vec<BoardWrite> = state
-            .read()
-            .map_err(|_| ApiError::internal("board engine lock poisoned"))?
-            .items()
-            .iter()
-            .filter(|i| i.values.contains_key(&key))
+        let holding: Vec<Item> = self
+            .engine
+            .read(board, access.board.last_seq, |s| {
+                s.items().iter().filter(|i| i.values.contains_key(&key)).cloned().collect()
+            })
+            .await?;
+        let mut writes: Vec<BoardWrite> = holding
+            .into_iter()
             .map(|item| {
                 let mut n = Item { version: item.version + 1, updated_at: now, ..item.clone() };
                 n.values.remove(&key);
@@ -338,12 +322,8 @@ impl BoardService {
             .collect();
         let reload = !writes.is_empty();
         writes.push(BoardWrite::DeleteColumn(id));
-        let event = NewEvent {
-            kind: "column_deleted",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"column": column, "reload": reload}),
-        };
+        let event =
+            NewEvent::new(actor.user_id, BoardChange::ColumnDeleted(ColumnDeleted { column: column.clone(), reload }));
         self.commit(board, writes, vec![event]).await?;
         Ok(())
     }

@@ -1,8 +1,8 @@
 //! Subitems: items of a hidden child board with its own columns, created with the first
 //! subitem. The child board inherits the parent board's permissions.
 
-use serde_json::json;
 use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::events::*;
 use sunday_types::{
     board_api::CreateItemRequest,
     boards::{Board, Item},
@@ -41,12 +41,10 @@ impl BoardService {
         req.group_id = None;
         let mut built = self.build_subitems(actor, &sub_access, req, parent).await?;
         let created = built.pop().ok_or_else(|| ApiError::internal("no subitem built"))?;
-        let event = NewEvent {
-            kind: "item_created",
-            actor: actor.user_id,
-            item_id: Some(created.id),
-            payload: json!({"item": created}),
-        };
+        let event = NewEvent::new(
+            actor.user_id,
+            BoardChange::ItemCreated(ItemCreated { item: created.clone(), imported: false, duplicated_from: None }),
+        );
         self.commit(sub_board, vec![BoardWrite::InsertItem(created.clone())], vec![event]).await?;
         Ok(created)
     }
@@ -86,12 +84,10 @@ impl BoardService {
         writes.extend(groups.into_iter().map(|group| BoardWrite::PutGroup { board: sub.id, group }));
         writes.extend(columns.into_iter().map(|column| BoardWrite::PutColumn { board: sub.id, column }));
         writes.push(BoardWrite::UpdateBoard { board: linked, expected_version: parent.version });
-        let event = NewEvent {
-            kind: "board_updated",
-            actor: actor.user_id,
-            item_id: None,
-            payload: json!({"subitem_board_id": sub.id}),
-        };
+        let event = NewEvent::new(
+            actor.user_id,
+            BoardChange::BoardUpdated(BoardUpdated { subitem_board_id: Some(sub.id), ..Default::default() }),
+        );
         self.commit(parent.id, writes, vec![event]).await?;
         Ok(sub.id)
     }

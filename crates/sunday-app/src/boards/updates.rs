@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::json;
 use sunday_domain::text::parse_text;
 use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::events::*;
 use sunday_types::{
     boards::Update,
     notifications::NotificationKind,
@@ -84,12 +84,7 @@ impl BoardService {
             edited_at: None,
             replies: vec![],
         };
-        let event = NewEvent {
-            kind: "update_posted",
-            actor: actor.user_id,
-            item_id: Some(item),
-            payload: json!({"update": update}),
-        };
+        let event = NewEvent::new(actor.user_id, BoardChange::UpdatePosted(UpdateChanged { update: update.clone() }));
         let mut notices = Notices::new(actor.user_id, &it);
         let who = self.actor_name(actor.user_id).await?;
         for u in &update.mentions {
@@ -137,24 +132,17 @@ impl BoardService {
         let body = parse_body(body)?;
         let next =
             Update { mentions: mentions(&body), body, edited_at: Some(to_datetime(now_millis())), ..current.clone() };
-        let event = NewEvent {
-            kind: "update_edited",
-            actor: actor.user_id,
-            item_id: Some(current.item_id),
-            payload: json!({"update": next}),
-        };
+        let event = NewEvent::new(actor.user_id, BoardChange::UpdateEdited(UpdateChanged { update: next.clone() }));
         self.commit(current.board_id, vec![BoardWrite::PutUpdate(next.clone())], vec![event]).await?;
         Ok(next)
     }
 
     pub async fn delete_update(&self, actor: &Actor, id: UpdateId) -> Result<(), ApiError> {
         let current = self.own_update(actor, id).await?;
-        let event = NewEvent {
-            kind: "update_deleted",
-            actor: actor.user_id,
-            item_id: Some(current.item_id),
-            payload: json!({"update_id": id}),
-        };
+        let event = NewEvent::new(
+            actor.user_id,
+            BoardChange::UpdateDeleted(UpdateDeleted { update_id: id, item_id: Some(current.item_id) }),
+        );
         self.commit(current.board_id, vec![BoardWrite::DeleteUpdate(id)], vec![event]).await?;
         Ok(())
     }

@@ -9,7 +9,7 @@ fn defaults_are_valid_and_embedded() {
     let c = Config::load(None, env(&[]), &[]).unwrap();
     assert_eq!(c.listen.port(), 8080);
     assert_eq!(c.store_url().unwrap(), StoreUrl::Sqlite(PathBuf::from("./data/sunday.db")));
-    assert!(c.has_role("api") && c.has_role("worker"));
+    assert!(c.has_role(NodeRole::Api) && c.has_role(NodeRole::Worker));
 }
 
 #[test]
@@ -36,8 +36,8 @@ fn layers_override_in_order() {
     assert_eq!(c.listen.port(), 9200, "flag beats env");
     assert_eq!(c.gateway.body_limit_bytes, 8192, "env beats file");
     assert_eq!(c.gateway.rate_limit_ip_per_sec, 7, "file beats default");
-    assert_eq!(c.roles, vec!["api", "worker"]);
-    assert!(!c.has_role("realtime"));
+    assert_eq!(c.roles, vec![NodeRole::Api, NodeRole::Worker]);
+    assert!(!c.has_role(NodeRole::Realtime));
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn errors_name_the_key() {
     let e = Config::load(None, env(&[("SUNDAY_STORE__URL", "mysql://x")]), &[]).unwrap_err();
     assert!(e.to_string().contains("store.url") && e.to_string().contains("mysql"), "{e}");
     let e = Config::load(None, env(&[("SUNDAY_ROLES", "api,cook")]), &[]).unwrap_err();
-    assert!(e.to_string().contains("roles"), "{e}");
+    assert!(e.to_string().contains("roles") && e.to_string().contains("cook"), "{e}");
     let e = Config::load(None, env(&[("SUNDAY_LISTEN", "nowhere")]), &[]).unwrap_err();
     assert!(e.to_string().contains("listen"), "{e}");
 }

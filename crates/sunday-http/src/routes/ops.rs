@@ -27,10 +27,9 @@ async fn health() -> axum::Json<HealthStatus> {
 /// The store answers and its migrations are applied; `503 unavailable` otherwise.
 #[utoipa::path(get, path = "/ready", tag = "operations", security(()), responses((status = 200, body = HealthStatus)))]
 async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthStatus>> {
-    let store = &state.app.store;
+    let store = state.app.health();
     store.ping().await.map_err(ApiError::from)?;
-    let applied = store.schema_version().await.map_err(ApiError::from)?;
-    let expected = store.expected_schema_version();
+    let (applied, expected) = store.schema_versions().await.map_err(ApiError::from)?;
     if applied != expected {
         return Err(ApiError::new(
             ErrorCode::Unavailable,
@@ -46,8 +45,11 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(()), responses((status = 200, description = "Prometheus text format", body = String)))]
 async fn metrics_text(State(state): State<HttpState>) -> impl IntoResponse {
-    let stats = state.app.store.pool_stats();
+    let stats = state.app.health().pool_stats();
     metrics::gauge!("store_pool_size").set(stats.size as f64);
     metrics::gauge!("store_pool_available").set(stats.available as f64);
+    let (boards, items) = state.app.engine_stats();
+    metrics::gauge!("board_engine_boards").set(boards as f64);
+    metrics::gauge!("board_engine_items").set(items as f64);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics_render)())
 }

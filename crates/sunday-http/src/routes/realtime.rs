@@ -47,12 +47,14 @@ async fn websocket(
     WsAuth(actor): WsAuth,
     upgrade: WebSocketUpgrade,
 ) -> ApiResult<Response> {
-    if !state.hub.has_capacity(actor.user_id) {
+    let Some(hub) = state.hub.clone() else {
+        return Err(ApiError::new(ErrorCode::Unavailable, "this node does not run the realtime role").into());
+    };
+    if !hub.has_capacity(actor.user_id) {
         return Err(ApiError::new(ErrorCode::RateLimited, "too many open real-time connections for this user")
             .retry_after(30)
             .into());
     }
-    let hub = state.hub.clone();
     // A small read buffer keeps an idle socket at a few kilobytes; the write buffer only fills
     // while a batch of queued frames is written (one syscall for the batch).
     Ok(upgrade

@@ -5,6 +5,7 @@ use serde_json::json;
 use sunday_types::{
     boards::*,
     dto::{Org, Workspace, WorkspaceKind},
+    events::*,
     time::to_datetime,
     BoardId, ColumnId, ErrorCode, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
 };
@@ -83,8 +84,19 @@ pub fn item(board: BoardId, group: GroupId, by: UserId, name: &str, position: &s
     }
 }
 
-fn ev(kind: &'static str, actor: UserId, item: Option<ItemId>) -> NewEvent {
-    NewEvent { kind, actor, item_id: item, payload: json!({"k": kind}) }
+fn board_created(actor: UserId) -> NewEvent {
+    NewEvent::new(actor, BoardChange::BoardCreated(Default::default()))
+}
+
+fn item_created(actor: UserId, item: &Item) -> NewEvent {
+    NewEvent::new(
+        actor,
+        BoardChange::ItemCreated(ItemCreated { item: item.clone(), imported: false, duplicated_from: None }),
+    )
+}
+
+fn item_updated(actor: UserId, item: &Item) -> NewEvent {
+    NewEvent::new(actor, BoardChange::ItemUpdated(ItemChanged::moved(item.clone())))
 }
 
 fn group(title: &str, position: &str) -> Group {
@@ -109,7 +121,7 @@ async fn seeded(store: &DynStore, f: &Fixture) -> (Board, Group, Column) {
         BoardWrite::PutGroup { board: b.id, group: g.clone() },
         BoardWrite::PutColumn { board: b.id, column: c.clone() },
     ];
-    let done = store.commit(b.id, writes, vec![ev("board_created", f.user, None)], T0).await.unwrap();
+    let done = store.commit(b.id, writes, vec![board_created(f.user)], T0).await.unwrap();
     assert_eq!(done.events.len(), 1);
     (b, g, c)
 }
@@ -125,7 +137,7 @@ pub async fn board_commits_append_gap_free_events(store: DynStore) {
 
     let items: Vec<Item> = (0..3).map(|i| item(b.id, g.id, f.user, &format!("I{i}"), &format!("{i}V"))).collect();
     let writes = items.iter().cloned().map(BoardWrite::InsertItem).collect();
-    let events = items.iter().map(|i| ev("item_created", f.user, Some(i.id))).collect();
+    let events = items.iter().map(|i| item_created(f.user, i)).collect();
     let done = store.commit(b.id, writes, events, T0 + 1).await.unwrap();
     assert_eq!(done.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3, 4]);
     assert_eq!(done.auto_numbers, [1, 2, 3]);
@@ -133,8 +145,11 @@ pub async fn board_commits_append_gap_free_events(store: DynStore) {
 
     let after = store.events_after(b.id, 1, 10).await.unwrap();
     assert_eq!(after.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3, 4]);
-    assert_eq!(after[0].kind, "item_created");
-    assert_eq!(after[0].payload, json!({"k": "item_created"}));
+    assert_eq!(
+        after[0].change,
+        BoardChange::ItemCreated(ItemCreated { item: items[0].clone(), imported: false, duplicated_from: None })
+    );
+    assert_eq!(after[0].item_id, Some(items[0].id));
     assert_eq!(store.events_after(b.id, 3, 1).await.unwrap()[0].seq, 4);
     let newest = store.events_before(b.id, None, None, 2).await.unwrap();
     assert_eq!(newest.iter().map(|e| e.seq).collect::<Vec<_>>(), [4, 3]);
@@ -159,10 +174,7 @@ pub async fn failed_commits_write_nothing(store: DynStore) {
     let f = fixture(&store, "b2@example.com").await;
     let (b, g, _) = seeded(&store, &f).await;
     let it = item(b.id, g.id, f.user, "Task", "V");
-    store
-        .commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![ev("item_created", f.user, Some(it.id))], T0)
-        .await
-        .unwrap();
+    store.commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![item_created(f.user, &it)], T0).await.unwrap();
 
     // A stale version fails the whole commit, with the stored item as the conflict.
     let mut stale = it.clone();
@@ -176,7 +188,7 @@ pub async fn failed_commits_write_nothing(store: DynStore) {
                 BoardWrite::PutGroup { board: b.id, group: extra.clone() },
                 BoardWrite::UpdateItem { item: stale.clone(), expected_version: 7 },
             ],
-            vec![ev("item_updated", f.user, Some(it.id))],
+            vec![item_updated(f.user, &it)],
             T0 + 1,
         )
         .await
@@ -195,7 +207,7 @@ pub async fn failed_commits_write_nothing(store: DynStore) {
         .commit(
             b.id,
             vec![BoardWrite::UpdateItem { item: stale, expected_version: 1 }],
-            vec![ev("item_updated", f.user, Some(it.id))],
+            vec![item_updated(f.user, &it)],
             T0 + 2,
         )
         .await
@@ -208,7 +220,7 @@ pub async fn failed_commits_write_nothing(store: DynStore) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(ErrorCode::ItemNotFound)), "{err:?}");
-    let err = store.commit(BoardId::new(), vec![], vec![ev("x", f.user, None)], T0).await.unwrap_err();
+    let err = store.commit(BoardId::new(), vec![], vec![board_created(f.user)], T0).await.unwrap_err();
     assert!(matches!(err, StoreError::Rejected(ErrorCode::BoardNotFound)), "{err:?}");
 }
 

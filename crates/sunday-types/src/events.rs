@@ -1,0 +1,353 @@
+//! The board's change events, typed: one variant per kind of change, each with its payload.
+//!
+//! On the wire, in the event log and on the bus an event is `{"kind": "...", "payload": {...}}`
+//! (serde's adjacent tagging), so a consumer (the board engine, real time, notifications, the
+//! web app through the generated OpenAPI types) matches on the variant instead of learning
+//! a payload's shape from its producer. Payload fields keep the names they were stored under
+//! before the enum existed, so every event already in a log still decodes.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::boards::{BoardKind, BoardPermission, Column, Group, Item, Update};
+use crate::ids::*;
+
+/// What happened on a board. `kind` names the change; `payload` carries its facts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum BoardChange {
+    BoardCreated(BoardCreated),
+    BoardUpdated(BoardUpdated),
+    BoardMemberSet(BoardMemberSet),
+    BoardMemberRemoved(BoardMemberRemoved),
+    GroupCreated(GroupChanged),
+    GroupUpdated(GroupChanged),
+    GroupDeleted(GroupDeleted),
+    ColumnCreated(ColumnCreated),
+    ColumnUpdated(ColumnUpdated),
+    ColumnDeleted(ColumnDeleted),
+    ItemCreated(ItemCreated),
+    /// The name or values changed (and possibly the place).
+    ItemUpdated(ItemChanged),
+    /// Only the group or position changed.
+    ItemMoved(ItemChanged),
+    ItemArchived(ItemSnapshot),
+    ItemRestored(ItemSnapshot),
+    ItemDeleted(ItemDeleted),
+    UpdatePosted(UpdateChanged),
+    UpdateEdited(UpdateChanged),
+    UpdateDeleted(UpdateDeleted),
+}
+
+impl BoardChange {
+    /// The `kind` string, as stored in the event log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BoardChange::BoardCreated(_) => "board_created",
+            BoardChange::BoardUpdated(_) => "board_updated",
+            BoardChange::BoardMemberSet(_) => "board_member_set",
+            BoardChange::BoardMemberRemoved(_) => "board_member_removed",
+            BoardChange::GroupCreated(_) => "group_created",
+            BoardChange::GroupUpdated(_) => "group_updated",
+            BoardChange::GroupDeleted(_) => "group_deleted",
+            BoardChange::ColumnCreated(_) => "column_created",
+            BoardChange::ColumnUpdated(_) => "column_updated",
+            BoardChange::ColumnDeleted(_) => "column_deleted",
+            BoardChange::ItemCreated(_) => "item_created",
+            BoardChange::ItemUpdated(_) => "item_updated",
+            BoardChange::ItemMoved(_) => "item_moved",
+            BoardChange::ItemArchived(_) => "item_archived",
+            BoardChange::ItemRestored(_) => "item_restored",
+            BoardChange::ItemDeleted(_) => "item_deleted",
+            BoardChange::UpdatePosted(_) => "update_posted",
+            BoardChange::UpdateEdited(_) => "update_edited",
+            BoardChange::UpdateDeleted(_) => "update_deleted",
+        }
+    }
+
+    /// The item the change concerns, if any (the event log's `item_id`).
+    pub fn item_id(&self) -> Option<ItemId> {
+        match self {
+            BoardChange::ItemCreated(c) => Some(c.item.id),
+            BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => Some(c.item.id),
+            BoardChange::ItemArchived(c) | BoardChange::ItemRestored(c) => Some(c.item.id),
+            BoardChange::ItemDeleted(c) => Some(c.item_id),
+            BoardChange::UpdatePosted(c) | BoardChange::UpdateEdited(c) => Some(c.update.item_id),
+            BoardChange::UpdateDeleted(c) => c.item_id,
+            _ => None,
+        }
+    }
+
+    /// The item as it is after the change, for changes that carry it.
+    pub fn item(&self) -> Option<&Item> {
+        match self {
+            BoardChange::ItemCreated(c) => Some(&c.item),
+            BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => Some(&c.item),
+            BoardChange::ItemArchived(c) | BoardChange::ItemRestored(c) => Some(&c.item),
+            _ => None,
+        }
+    }
+
+    /// Whether items changed in ways the event does not carry one by one (a column type
+    /// conversion, a removed column's values): followers reload the board's items.
+    pub fn needs_reload(&self) -> bool {
+        match self {
+            BoardChange::ColumnUpdated(c) => c.reload,
+            BoardChange::ColumnDeleted(c) => c.reload,
+            // Duplication writes its items without one event each.
+            BoardChange::BoardCreated(c) => c.duplicated_from.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Every stored `kind`, for documentation and tests.
+    pub const KINDS: [&'static str; 19] = [
+        "board_created",
+        "board_updated",
+        "board_member_set",
+        "board_member_removed",
+        "group_created",
+        "group_updated",
+        "group_deleted",
+        "column_created",
+        "column_updated",
+        "column_deleted",
+        "item_created",
+        "item_updated",
+        "item_moved",
+        "item_archived",
+        "item_restored",
+        "item_deleted",
+        "update_posted",
+        "update_edited",
+        "update_deleted",
+    ];
+
+    /// Decodes a stored `(kind, payload)` pair in one pass over the payload text.
+    pub fn from_stored(kind: &str, payload: &str) -> Result<BoardChange, serde_json::Error> {
+        let kind = serde_json::to_string(kind)?;
+        let mut text = String::with_capacity(payload.len() + kind.len() + 24);
+        text.push_str("{\"kind\":");
+        text.push_str(&kind);
+        text.push_str(",\"payload\":");
+        text.push_str(payload);
+        text.push('}');
+        serde_json::from_str(&text)
+    }
+
+    /// The payload as stored in the event log's `payload` column.
+    pub fn payload_text(&self) -> Result<String, serde_json::Error> {
+        // Adjacent tagging writes `{"kind":"<kind>","payload":<payload>}`: serialize once and
+        // cut the payload out rather than building an intermediate JSON tree.
+        let whole = serde_json::to_string(self)?;
+        let prefix = format!("{{\"kind\":\"{}\",\"payload\":", self.kind());
+        match whole.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix('}')) {
+            Some(payload) => Ok(payload.to_owned()),
+            None => {
+                let mut value = serde_json::to_value(self)?;
+                serde_json::to_string(&value.get_mut("payload").map(Value::take).unwrap_or(Value::Null))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_parts_round_trip_and_keep_the_wire_shape() {
+        let change = BoardChange::GroupDeleted(GroupDeleted { group_id: GroupId::new(), moved_to: None });
+        let text = change.payload_text().unwrap();
+        assert!(text.starts_with("{\"group_id\":"), "{text}");
+        assert_eq!(BoardChange::from_stored(change.kind(), &text).unwrap(), change);
+        let wire = serde_json::to_value(&change).unwrap();
+        assert_eq!(wire["kind"], "group_deleted");
+        assert!(wire["payload"]["moved_to"].is_null());
+    }
+
+    #[test]
+    fn every_kind_is_listed_and_unknown_kinds_are_refused() {
+        assert!(BoardChange::from_stored("no_such_kind", "{}").is_err());
+        let change = BoardChange::BoardUpdated(BoardUpdated::default());
+        assert!(BoardChange::KINDS.contains(&change.kind()));
+        // Payloads logged before the enum existed still decode.
+        let old = BoardChange::from_stored("update_deleted", &format!("{{\"update_id\":\"{}\"}}", UpdateId::new()));
+        assert!(matches!(old, Ok(BoardChange::UpdateDeleted(UpdateDeleted { item_id: None, .. }))));
+    }
+}
+
+/// A board was created, from scratch, a template or by duplication.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BoardCreated {
+    /// The template it was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<Column>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+    /// The board it copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicated_from: Option<BoardId>,
+    /// How many items a duplication copied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<u64>,
+}
+
+/// Board settings that changed; absent fields did not.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BoardUpdated {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<BoardKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_permission: Option<BoardPermission>,
+    /// The board holding this board's subitems, once created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subitem_board_id: Option<BoardId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BoardMemberSet {
+    pub user_id: UserId,
+    pub permission: BoardPermission,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BoardMemberRemoved {
+    pub user_id: UserId,
+}
+
+/// A group as it is after it was created or changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GroupChanged {
+    pub group: Group,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GroupDeleted {
+    pub group_id: GroupId,
+    /// Where its items went; `null` when they were archived.
+    pub moved_to: Option<GroupId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ColumnCreated {
+    pub column: Column,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ColumnUpdated {
+    pub column: Column,
+    pub previous: Column,
+    /// Items whose value was converted to a new type.
+    #[serde(default)]
+    pub converted: u64,
+    /// Items whose value could not be converted and was cleared.
+    #[serde(default)]
+    pub not_converted: u64,
+    /// Items changed without an event each: followers reload them.
+    #[serde(default)]
+    pub reload: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ColumnDeleted {
+    pub column: Column,
+    /// Items lost values without an event each: followers reload them.
+    #[serde(default)]
+    pub reload: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ItemCreated {
+    pub item: Item,
+    /// Created by a CSV import.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
+    /// The item it copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicated_from: Option<ItemId>,
+}
+
+/// One cell's change: `null` is an empty cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CellChange {
+    /// The column's id.
+    pub column_id: String,
+    #[schema(value_type = Object, nullable)]
+    pub old: Option<Value>,
+    #[schema(value_type = Object, nullable)]
+    pub new: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Renamed {
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GroupMove {
+    pub from: GroupId,
+    pub to: GroupId,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PositionMove {
+    pub from: String,
+    pub to: String,
+}
+
+/// An item's name, values or place changed; `item` is the item after the change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ItemChanged {
+    pub item: Item,
+    /// The item's version after the change.
+    pub version: i64,
+    #[serde(default)]
+    pub changes: Vec<CellChange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Renamed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupMove>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<PositionMove>,
+}
+
+impl ItemChanged {
+    /// A change of place only (its group was deleted, and its items moved).
+    pub fn moved(item: Item) -> ItemChanged {
+        ItemChanged { version: item.version, item, changes: vec![], name: None, group: None, position: None }
+    }
+}
+
+/// The item after it was archived or restored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ItemSnapshot {
+    pub item: Item,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ItemDeleted {
+    pub item_id: ItemId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UpdateChanged {
+    pub update: Update,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UpdateDeleted {
+    pub update_id: UpdateId,
+    /// The item it was posted on (absent in events logged before it was recorded here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<ItemId>,
+}
