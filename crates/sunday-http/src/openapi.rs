@@ -22,7 +22,13 @@ use sunday_types::{ErrorBody, ErrorCode, ErrorKind};
         description = "REST API of Sunday, the self-hostable Work OS. Authenticate with `Authorization: Bearer <token>` (a session token from login or a personal API token) or the `sunday_session` cookie; cookie-authenticated writes also send `X-CSRF-Token`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(ErrorBody, ErrorKind)),
+    components(schemas(
+        ErrorBody,
+        ErrorKind,
+        sunday_realtime::protocol::ClientFrame,
+        sunday_realtime::protocol::ServerFrame,
+        sunday_types::events::BoardChange,
+    )),
     security(("bearer" = []), ("cookie" = [])),
     tags(
         (name = "auth", description = "Signup, login, logout"),

@@ -271,11 +271,7 @@ impl Hub {
     fn notify(&self, n: &Notification) {
         let sender = self.users.lock().ok().and_then(|u| u.get(&n.user_id).map(|e| e.0.clone()));
         if let Some(tx) = sender {
-            let mut value = serde_json::to_value(n).unwrap_or_default();
-            if let Some(o) = value.as_object_mut() {
-                o.insert("type".into(), "notification".into());
-            }
-            let _ = tx.send(Frame::control(value.to_string()));
+            let _ = tx.send(Frame::control(ServerFrame::Notification(n).json()));
         }
     }
 }

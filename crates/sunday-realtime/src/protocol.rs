@@ -7,9 +7,11 @@
 //! `notification {…}`, `error {code, message, board_id?}`, `pong`, `reconnect`.
 
 use serde::{Deserialize, Serialize};
-use sunday_types::{boards::BoardEvent, BoardId, ItemId, UserId};
+use sunday_types::{boards::BoardEvent, notifications::Notification, BoardId, ItemId, UserId};
+use utoipa::ToSchema;
 
-#[derive(Debug, Deserialize)]
+/// A frame the client sends.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientFrame {
     Subscribe { board_id: BoardId, since_seq: Option<i64> },
@@ -18,7 +20,7 @@ pub enum ClientFrame {
     Ping,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PresenceState {
     Viewing,
@@ -26,19 +28,21 @@ pub enum PresenceState {
     Typing,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PresenceEntry {
     pub user_id: UserId,
     pub item_id: Option<ItemId>,
     pub state: PresenceState,
 }
 
-#[derive(Serialize)]
+/// A frame the server sends.
+#[derive(Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame<'a> {
     Subscribed { board_id: BoardId, seq: i64 },
     Event(&'a BoardEvent),
     Presence { board_id: BoardId, users: &'a [PresenceEntry] },
+    Notification(&'a Notification),
     Resync { board_id: BoardId },
     Error { code: &'a str, message: &'a str, board_id: Option<BoardId> },
     Pong,

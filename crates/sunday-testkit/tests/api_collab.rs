@@ -124,7 +124,7 @@ async fn updates_replies_and_mentions(app: TestApp) {
     assert_eq!(reply["parent_id"], uid);
     let listed =
         expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &author.token).send().await.unwrap(), 200).await;
-    assert_eq!(listed[0]["replies"][0]["body"], "On it");
+    assert_eq!(listed["data"][0]["replies"][0]["body"], "On it");
     expect_error(
         app.patch(&format!("/api/v1/updates/{uid}"), &teammate.token, json!({"body": "hijack"})).send().await.unwrap(),
         403,
@@ -145,7 +145,7 @@ async fn updates_replies_and_mentions(app: TestApp) {
     .await;
     assert_eq!(app.delete(&format!("/api/v1/updates/{uid}"), &author.token).send().await.unwrap().status(), 204);
     assert!(expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &author.token).send().await.unwrap(), 200)
-        .await
+        .await["data"]
         .as_array()
         .unwrap()
         .is_empty());
@@ -166,8 +166,7 @@ async fn saved_views_validate_and_version(app: TestApp) {
         expect_json(app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, body).send().await.unwrap(), 201).await;
     let vid = v["id"].as_str().unwrap();
     assert_eq!(
-        expect_json(app.get(&format!("/api/v1/boards/{bid}/views"), &u.token).send().await.unwrap(), 200)
-            .await
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/views"), &u.token).send().await.unwrap(), 200).await["data"]
             .as_array()
             .unwrap()
             .len(),

@@ -46,6 +46,53 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("get", "/api/v1/workspaces/{id}"),
         ("patch", "/api/v1/workspaces/{id}"),
         ("delete", "/api/v1/workspaces/{id}"),
+        ("get", "/api/v1/boards"),
+        ("post", "/api/v1/boards"),
+        ("post", "/api/v1/boards/import"),
+        ("get", "/api/v1/boards/{id}"),
+        ("patch", "/api/v1/boards/{id}"),
+        ("delete", "/api/v1/boards/{id}"),
+        ("get", "/api/v1/boards/{id}/activity"),
+        ("post", "/api/v1/boards/{id}/columns"),
+        ("patch", "/api/v1/boards/{id}/columns/{column_id}"),
+        ("delete", "/api/v1/boards/{id}/columns/{column_id}"),
+        ("post", "/api/v1/boards/{id}/duplicate"),
+        ("get", "/api/v1/boards/{id}/export"),
+        ("post", "/api/v1/boards/{id}/groups"),
+        ("patch", "/api/v1/boards/{id}/groups/{group_id}"),
+        ("delete", "/api/v1/boards/{id}/groups/{group_id}"),
+        ("post", "/api/v1/boards/{id}/import"),
+        ("get", "/api/v1/boards/{id}/items"),
+        ("post", "/api/v1/boards/{id}/items"),
+        ("post", "/api/v1/boards/{id}/items/bulk"),
+        ("post", "/api/v1/boards/{id}/items/query"),
+        ("get", "/api/v1/boards/{id}/members"),
+        ("put", "/api/v1/boards/{id}/members/{user_id}"),
+        ("delete", "/api/v1/boards/{id}/members/{user_id}"),
+        ("get", "/api/v1/boards/{id}/views"),
+        ("post", "/api/v1/boards/{id}/views"),
+        ("get", "/api/v1/templates"),
+        ("get", "/api/v1/items/{id}"),
+        ("patch", "/api/v1/items/{id}"),
+        ("delete", "/api/v1/items/{id}"),
+        ("get", "/api/v1/items/{id}/activity"),
+        ("post", "/api/v1/items/{id}/duplicate"),
+        ("post", "/api/v1/items/{id}/restore"),
+        ("get", "/api/v1/items/{id}/subitems"),
+        ("post", "/api/v1/items/{id}/subitems"),
+        ("get", "/api/v1/items/{id}/updates"),
+        ("post", "/api/v1/items/{id}/updates"),
+        ("patch", "/api/v1/updates/{id}"),
+        ("delete", "/api/v1/updates/{id}"),
+        ("post", "/api/v1/updates/{id}/replies"),
+        ("get", "/api/v1/views/{id}"),
+        ("patch", "/api/v1/views/{id}"),
+        ("delete", "/api/v1/views/{id}"),
+        ("get", "/api/v1/ws"),
+        ("get", "/api/v1/me/notifications"),
+        ("post", "/api/v1/me/notifications/read"),
+        ("get", "/api/v1/me/notification-preferences"),
+        ("put", "/api/v1/me/notification-preferences"),
         ("get", "/health"),
         ("get", "/ready"),
         ("get", "/metrics"),
@@ -59,4 +106,47 @@ fn spec_covers_the_contract_and_the_error_table() {
         assert!(error_doc.contains(&format!("`{}`", code.as_str())), "{code} documented");
     }
     assert!(spec["components"]["schemas"]["ErrorBody"].is_object());
+}
+
+/// Lists answer `{data, next_cursor}`, and optional request fields are optional in the spec.
+#[test]
+fn lists_are_pages_and_optional_fields_are_optional() {
+    let spec = serde_json::to_value(sunday_http::openapi_spec()).unwrap();
+    for path in [
+        "/api/v1/boards",
+        "/api/v1/boards/{id}/items",
+        "/api/v1/boards/{id}/members",
+        "/api/v1/boards/{id}/views",
+        "/api/v1/templates",
+        "/api/v1/items/{id}/updates",
+        "/api/v1/me/tokens",
+    ] {
+        let schema = &spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        let name = schema.as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
+        let page = &spec["components"]["schemas"][&name];
+        assert!(page["properties"]["data"]["type"] == "array", "GET {path} answers a page, not {name}");
+        assert!(page["properties"]["next_cursor"].is_object(), "GET {path} has a next_cursor");
+    }
+    let schemas = &spec["components"]["schemas"];
+    for (schema, field) in [
+        ("QueryRequest", "filter"),
+        ("QueryRequest", "sort"),
+        ("CreateItemRequest", "values"),
+        ("UpdateItemRequest", "values"),
+        ("CreateColumnRequest", "settings"),
+        ("CreateViewRequest", "filter"),
+        ("CreateViewRequest", "sort"),
+        ("CreateViewRequest", "settings"),
+    ] {
+        let required = schemas[schema]["required"].as_array().cloned().unwrap_or_default();
+        assert!(!required.iter().any(|r| r == field), "{schema}.{field} is optional");
+        assert!(schemas[schema]["properties"][field].is_object(), "{schema}.{field} is documented");
+    }
+    let sort = serde_json::to_string(&schemas["QueryRequest"]["properties"]["sort"]).unwrap();
+    assert!(sort.contains("array") && sort.contains("SortKeySpec"), "sort is an array of sort keys: {sort}");
+    // Events are typed: every kind is a variant of BoardChange with its own payload schema.
+    let change = serde_json::to_string(&schemas["BoardChange"]).unwrap();
+    for kind in sunday_types::events::BoardChange::KINDS {
+        assert!(change.contains(&format!("\"{kind}\"")), "BoardChange documents {kind}");
+    }
 }

@@ -104,7 +104,7 @@ pub struct CreateColumnRequest {
     pub title: String,
     #[serde(rename = "type")]
     pub column_type: ColumnType,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub settings: Option<Value>,
     pub position: Option<Placement>,
     pub width: Option<u32>,
@@ -117,7 +117,7 @@ pub struct UpdateColumnRequest {
     /// Change the type; values convert where a conversion is defined.
     #[serde(rename = "type")]
     pub column_type: Option<ColumnType>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub settings: Option<Value>,
     /// For removed status labels or dropdown options still in use: old id → new id.
     pub replacements: Option<std::collections::HashMap<String, String>>,
@@ -139,7 +139,7 @@ pub struct ColumnChangeReport {
 pub struct CreateItemRequest {
     pub name: String,
     pub group_id: Option<GroupId>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub values: Option<Map<String, Value>>,
     pub position: Option<Placement>,
 }
@@ -149,7 +149,7 @@ pub struct CreateItemRequest {
 pub struct UpdateItemRequest {
     pub name: Option<String>,
     /// Only the named columns change; `null` clears a value.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub values: Option<Map<String, Value>>,
     pub group_id: Option<GroupId>,
     pub position: Option<Placement>,
@@ -173,9 +173,9 @@ pub struct DeleteItemParams {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueryRequest {
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub filter: Option<Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Vec<SortKeySpec>>)]
     pub sort: Option<Value>,
     /// `group` or a column id: counts per value in the response.
     pub group_by: Option<String>,
@@ -207,13 +207,13 @@ pub struct CreateViewRequest {
     pub name: String,
     #[serde(rename = "type")]
     pub view_type: ViewType,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub filter: Option<Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Vec<SortKeySpec>>)]
     pub sort: Option<Value>,
     pub group_by: Option<String>,
     pub hidden_columns: Option<Vec<ColumnId>>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub settings: Option<Value>,
 }
 
@@ -224,16 +224,16 @@ pub struct UpdateViewRequest {
     #[serde(rename = "type")]
     pub view_type: Option<ViewType>,
     /// `null` clears.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     #[serde(default, with = "double_option")]
     pub filter: Option<Option<Value>>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Vec<SortKeySpec>>)]
     #[serde(default, with = "double_option")]
     pub sort: Option<Option<Value>>,
     #[serde(default, with = "double_option")]
     pub group_by: Option<Option<String>>,
     pub hidden_columns: Option<Vec<ColumnId>>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub settings: Option<Value>,
     pub expected_version: Option<i64>,
 }
@@ -310,4 +310,22 @@ pub struct ImportNewBoardRequest {
     /// CSV header → column type for the new board's columns (default `text`); the header
     /// `Name` (or the first column) becomes the item name, `Group` the group.
     pub column_types: Option<std::collections::HashMap<String, ColumnType>>,
+}
+
+/// Ascending or descending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+/// One sort key of a query or view (`sort` is an array of them, first key first). Parsed by
+/// the domain's sort parser; this type documents the shape in the OpenAPI document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SortKeySpec {
+    /// A column id, or a pseudo-column (`name`, `group`, `created_at`, `updated_at`, `created_by`).
+    pub column: String,
+    /// `asc` when absent. Empty values sort last either way.
+    pub dir: Option<SortDir>,
 }

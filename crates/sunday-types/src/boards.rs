@@ -234,9 +234,9 @@ pub struct View {
     pub name: String,
     #[serde(rename = "type")]
     pub view_type: ViewType,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub filter: Option<Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Vec<crate::board_api::SortKeySpec>>)]
     pub sort: Option<Value>,
     pub group_by: Option<String>,
     pub hidden_columns: Vec<ColumnId>,

@@ -290,6 +290,14 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// A list small enough to come whole (a board's views or members, an item's updates, the
+    /// templates): one page, no cursor.
+    pub fn whole(data: Vec<T>) -> Page<T> {
+        Page { data, next_cursor: None }
+    }
+}
+
 /// Liveness / readiness answer.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HealthStatus {

@@ -115,13 +115,13 @@ async fn duplicate_board(
     req.run(&state, &actor, StatusCode::CREATED, async |body| svc.duplicate_board(&actor, id, body).await).await
 }
 
-#[utoipa::path(get, path = "/boards/{id}/members", tag = "boards", params(("id" = String, Path)), responses((status = 200, body = Vec<BoardMember>)))]
+#[utoipa::path(get, path = "/boards/{id}/members", tag = "boards", params(("id" = String, Path)), responses((status = 200, body = Page<BoardMember>)))]
 async fn list_board_members(
     State(state): State<HttpState>,
     Auth(actor): Auth,
     Path(id): Path<BoardId>,
-) -> ApiResult<axum::Json<Vec<BoardMember>>> {
-    Ok(axum::Json(state.app.boards.board_members(&actor, id).await?))
+) -> ApiResult<axum::Json<Page<BoardMember>>> {
+    Ok(axum::Json(Page::whole(state.app.boards.board_members(&actor, id).await?)))
 }
 
 /// Give a member of the organization a permission on the board (owners).
@@ -148,9 +148,9 @@ async fn remove_board_member(
 }
 
 /// Built-in board templates.
-#[utoipa::path(get, path = "/templates", tag = "boards", responses((status = 200, body = Vec<TemplateInfo>)))]
-async fn list_templates(State(state): State<HttpState>, Auth(_actor): Auth) -> axum::Json<Vec<TemplateInfo>> {
-    axum::Json(state.app.boards.templates())
+#[utoipa::path(get, path = "/templates", tag = "boards", responses((status = 200, body = Page<TemplateInfo>)))]
+async fn list_templates(State(state): State<HttpState>, Auth(_actor): Auth) -> axum::Json<Page<TemplateInfo>> {
+    axum::Json(Page::whole(state.app.boards.templates()))
 }
 
 /// The board's items as CSV (name, group, then every column's text).

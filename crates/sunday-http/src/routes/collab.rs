@@ -4,6 +4,7 @@ use axum::{extract::State, http::StatusCode, response::Response};
 use sunday_types::{
     board_api::{CreateViewRequest, PostUpdateRequest, UpdateViewRequest},
     boards::{Update, View},
+    dto::Page,
     BoardId, ItemId, UpdateId, ViewId,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -25,13 +26,13 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 /// The item's updates, newest first, each with its replies.
-#[utoipa::path(get, path = "/items/{id}/updates", tag = "updates", params(("id" = String, Path)), responses((status = 200, body = Vec<Update>)))]
+#[utoipa::path(get, path = "/items/{id}/updates", tag = "updates", params(("id" = String, Path)), responses((status = 200, body = Page<Update>)))]
 async fn list_updates(
     State(state): State<HttpState>,
     Auth(actor): Auth,
     Path(id): Path<ItemId>,
-) -> ApiResult<axum::Json<Vec<Update>>> {
-    Ok(axum::Json(state.app.boards.updates(&actor, id).await?))
+) -> ApiResult<axum::Json<Page<Update>>> {
+    Ok(axum::Json(Page::whole(state.app.boards.updates(&actor, id).await?)))
 }
 
 /// Post an update; `@[user_id]` mentions members of the organization.
@@ -83,13 +84,13 @@ async fn delete_update(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/boards/{id}/views", tag = "views", params(("id" = String, Path)), responses((status = 200, body = Vec<View>)))]
+#[utoipa::path(get, path = "/boards/{id}/views", tag = "views", params(("id" = String, Path)), responses((status = 200, body = Page<View>)))]
 async fn list_views(
     State(state): State<HttpState>,
     Auth(actor): Auth,
     Path(id): Path<BoardId>,
-) -> ApiResult<axum::Json<Vec<View>>> {
-    Ok(axum::Json(state.app.boards.views(&actor, id).await?))
+) -> ApiResult<axum::Json<Page<View>>> {
+    Ok(axum::Json(Page::whole(state.app.boards.views(&actor, id).await?)))
 }
 
 /// Save a view: filter, sort, grouping, hidden columns, settings.
