@@ -17,6 +17,7 @@ mod migrate;
 mod orgs;
 mod pool;
 mod rows;
+#[cfg(feature = "testing")]
 pub mod testing;
 mod workspaces;
 

@@ -7,10 +7,13 @@
 //! [`conformance`] suite; nothing above the backends imports a database driver.
 
 mod boards;
+#[cfg(feature = "testing")]
 #[path = "tests/conformance.rs"]
 pub mod conformance;
+#[cfg(feature = "testing")]
 #[path = "tests/boards.rs"]
 pub mod conformance_boards;
+#[cfg(feature = "testing")]
 #[path = "tests/notifications.rs"]
 pub mod conformance_notifications;
 mod error;

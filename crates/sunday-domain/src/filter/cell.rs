@@ -169,7 +169,8 @@ pub(crate) fn status_labels(column: &Column) -> Vec<&str> {
     setting_list(column, "labels").filter_map(|l| l.get("id").and_then(Value::as_str)).collect()
 }
 
-/// The option ids of a dropdown column, in display order.
+/// The option ids of a dropdown column, in display order (random boards in tests use it).
+#[cfg(any(test, feature = "testing"))]
 pub(crate) fn option_ids(column: &Column) -> Vec<&str> {
     setting_list(column, "options").filter_map(|o| o.get("id").and_then(Value::as_str)).collect()
 }

@@ -15,6 +15,7 @@ mod cell;
 mod eval;
 mod parse;
 mod sort;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 #[cfg(test)]
