@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, TestApp};
 
 backend_tests!(
+    column_types_describe_what_the_api_accepts,
     templates_create_realistic_boards,
     board_lifecycle_and_conditional_update,
     every_column_type_validates_and_bad_values_write_nothing,
@@ -14,6 +15,85 @@ backend_tests!(
     items_archive_restore_delete_duplicate_subitems_and_bulk,
     groups_and_columns_keep_values_safe,
 );
+
+/// `GET /column-types` is what the web app's pickers and filter builder read: every type it
+/// lists can be created with its default settings, and every operator it lists for a type is
+/// accepted by the query API on a column of that type.
+async fn column_types_describe_what_the_api_accepts(app: TestApp) {
+    let u = app.signup("kinds@example.com").await;
+    let types = expect_json(app.get("/api/v1/column-types", &u.token).send().await.unwrap(), 200).await;
+    let types = types["data"].as_array().unwrap().clone();
+    assert_eq!(types.len(), 18, "every column type is described");
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    for t in &types {
+        let ty = t["type"].as_str().unwrap();
+        assert!(!t["title"].as_str().unwrap().is_empty(), "{ty} has a title");
+        let col = expect_json(
+            app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, json!({"title": ty, "type": ty}))
+                .send()
+                .await
+                .unwrap(),
+            201,
+        )
+        .await;
+        assert_eq!(col["settings"], t["default_settings"], "{ty}: a new column gets the listed defaults");
+        for op in t["filter_operators"].as_array().unwrap() {
+            let op = op.as_str().unwrap();
+            let operand = match op {
+                "is_empty" | "is_not_empty" => continue,
+                _ => json!(null),
+            };
+            // The operand is wrong on purpose: a listed operator fails on its value, never as
+            // an operator the column does not allow.
+            let r = app
+                .post(
+                    &format!("/api/v1/boards/{bid}/items/query"),
+                    &u.token,
+                    json!({"filter": {"column": col["id"], "op": op, "value": operand}}),
+                )
+                .send()
+                .await
+                .unwrap();
+            let body: Value = r.json().await.unwrap();
+            assert_ne!(body["details"]["rule"], "operator_not_applicable", "{ty} allows {op}");
+        }
+        let listed: Vec<&str> = t["filter_operators"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+        let all = [
+            "eq",
+            "neq",
+            "contains",
+            "not_contains",
+            "starts_with",
+            "gt",
+            "gte",
+            "lt",
+            "lte",
+            "between",
+            "any_of",
+            "none_of",
+            "is_empty",
+            "is_not_empty",
+            "before",
+            "after",
+            "within",
+        ];
+        if let Some(unlisted) = all.iter().find(|o| !listed.contains(o)) {
+            let q = json!({"filter": {"column": col["id"], "op": unlisted, "value": "x"}});
+            let r = app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap();
+            let e = expect_error(r, 400, "validation_failed").await;
+            assert_eq!(e["details"]["rule"], "operator_not_applicable", "{ty} refuses {unlisted}");
+        }
+        if listed.contains(&"is_empty") {
+            let empty = json!({"filter": {"column": col["id"], "op": "is_empty"}});
+            let r = app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, empty).send().await.unwrap();
+            expect_json(r, 200).await;
+        }
+    }
+    let system: Vec<&str> =
+        types.iter().filter(|t| t["origin"] == "system").map(|t| t["type"].as_str().unwrap()).collect();
+    assert_eq!(system, ["auto_number", "item_id", "creation_log", "last_updated"]);
+}
 
 async fn templates_create_realistic_boards(app: TestApp) {
     let u = app.signup("tpl@example.com").await;

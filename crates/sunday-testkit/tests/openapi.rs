@@ -72,6 +72,7 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("get", "/api/v1/boards/{id}/views"),
         ("post", "/api/v1/boards/{id}/views"),
         ("get", "/api/v1/templates"),
+        ("get", "/api/v1/column-types"),
         ("get", "/api/v1/items/{id}"),
         ("patch", "/api/v1/items/{id}"),
         ("delete", "/api/v1/items/{id}"),
@@ -118,6 +119,7 @@ fn lists_are_pages_and_optional_fields_are_optional() {
         "/api/v1/boards/{id}/members",
         "/api/v1/boards/{id}/views",
         "/api/v1/templates",
+        "/api/v1/column-types",
         "/api/v1/items/{id}/updates",
         "/api/v1/me/tokens",
     ] {

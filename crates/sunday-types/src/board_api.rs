@@ -329,3 +329,35 @@ pub struct SortKeySpec {
     /// `asc` when absent. Empty values sort last either way.
     pub dir: Option<SortDir>,
 }
+
+/// Where a column type's values come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueOrigin {
+    /// People write them.
+    Written,
+    /// Sunday keeps them from the item itself (number, id, creation, last change).
+    System,
+    /// Computed from other columns, items or boards.
+    Derived,
+}
+
+/// A column type as clients present it (`GET /column-types`): pickers, editors and the filter
+/// builder read these instead of keeping their own lists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ColumnTypeInfo {
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    /// The type's name as people read it.
+    pub title: String,
+    /// What a value looks like in the API.
+    pub value: String,
+    pub origin: ValueOrigin,
+    /// The filter operators its columns allow, in the API's order.
+    pub filter_operators: Vec<String>,
+    /// Whether views can group or lay out lanes by it.
+    pub groupable: bool,
+    /// The settings a new column of this type gets when none are given.
+    #[schema(value_type = Object)]
+    pub default_settings: Value,
+}

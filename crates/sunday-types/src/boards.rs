@@ -118,11 +118,6 @@ impl ColumnType {
     pub fn parse(s: &str) -> Option<ColumnType> {
         ColumnType::ALL.into_iter().find(|t| t.as_str() == s)
     }
-
-    /// Values of these are computed by Sunday, never written by clients.
-    pub fn is_read_only(self) -> bool {
-        matches!(self, ColumnType::AutoNumber | ColumnType::ItemId | ColumnType::CreationLog | ColumnType::LastUpdated)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 use sunday_domain::{
-    columns::{convert_value, display_text, normalize_settings, normalize_value, ValueContext},
+    columns::{convert_value, display_text, is_written, normalize_settings, normalize_value, ValueContext},
     position,
 };
 use sunday_store::{BoardWrite, NewEvent};
@@ -333,7 +333,7 @@ fn map_headers(
                 .iter()
                 .find(|c| c.id.to_string() == t || (mapping.is_none() && c.title.eq_ignore_ascii_case(&t)))
             {
-                Some(c) if c.column_type.is_read_only() => Ok(Target::Skip),
+                Some(c) if !is_written(c.column_type) => Ok(Target::Skip),
                 Some(c) => Ok(Target::Column(c.clone())),
                 None if mapping.is_none() => Ok(Target::Skip),
                 None => Err(ApiError::validation(

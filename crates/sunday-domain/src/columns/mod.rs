@@ -14,6 +14,7 @@
 //!   for the target column.
 
 mod convert;
+pub mod kinds;
 mod settings;
 mod values;
 
@@ -25,6 +26,7 @@ use sunday_types::boards::Column;
 use sunday_types::{ApiError, ErrorCode, UserId};
 
 pub use convert::{convert_value, display_text};
+pub use kinds::{is_written, kind_of, ColumnKind, Dependency, ValueSource};
 pub use settings::{check_settings_change, choices, normalize_settings, Choice, PALETTE};
 pub use values::normalize_value;
 

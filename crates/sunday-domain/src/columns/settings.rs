@@ -24,6 +24,8 @@ use serde_json::{json, Map, Value};
 use sunday_types::boards::{Column, ColumnType};
 use sunday_types::{ApiError, ErrorCode};
 
+use super::kinds::kind_of;
+
 /// Named colors, monday-like; a color is one of these or `#rrggbb`.
 pub const PALETTE: &[&str] = &[
     "green",
@@ -48,11 +50,11 @@ const MAX_LABELS: usize = 40;
 const MAX_OPTIONS: usize = 200;
 const NAME_MAX: usize = 60;
 const ID_MAX: usize = 20;
-const UNIT_MAX: usize = 10;
-const DECIMALS_MAX: u64 = 6;
-const DEFAULT_DECIMALS: u64 = 2;
-const RATING_MAX: u64 = 10;
-const DEFAULT_RATING_MAX: u64 = 5;
+pub(crate) const UNIT_MAX: usize = 10;
+pub(crate) const DECIMALS_MAX: u64 = 6;
+pub(crate) const DEFAULT_DECIMALS: u64 = 2;
+pub(crate) const RATING_MAX: u64 = 10;
+pub(crate) const DEFAULT_RATING_MAX: u64 = 5;
 
 /// One status label or dropdown option.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,55 +146,26 @@ pub fn normalize_settings(ty: ColumnType, settings: Option<&Value>) -> Result<Va
             return Err(settings_error(ty, "type", format!("settings of a {} column must be an object", ty.as_str())))
         }
     };
-    if let Some(kind) = ChoiceKind::of(ty) {
-        allow_keys(ty, obj, &[kind.key()], "settings")?;
-        let list = match (obj.get(kind.key()), kind) {
-            (None | Some(Value::Null), ChoiceKind::Label) => default_labels(),
-            (None | Some(Value::Null), ChoiceKind::Option) => Vec::new(),
-            (Some(Value::Array(items)), _) => parse_choices(ty, kind, items)?,
-            (Some(_), _) => {
-                return Err(settings_error(
-                    ty,
-                    "type",
-                    format!("`{}` must be an array of {}s", kind.key(), kind.noun()),
-                ))
-            }
-        };
-        let with_done = matches!(kind, ChoiceKind::Label);
-        let items: Vec<Value> = list.iter().map(|c| c.to_json(with_done)).collect();
-        return Ok(json!({ kind.key(): items }));
-    }
-    match ty {
-        ColumnType::Number => {
-            allow_keys(ty, obj, &["unit", "decimals"], "settings")?;
-            let unit = match obj.get("unit") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(s)) => {
-                    let s = s.trim();
-                    if s.chars().count() > UNIT_MAX {
-                        return Err(settings_error(
-                            ty,
-                            "max_length",
-                            format!("`unit` must be at most {UNIT_MAX} characters"),
-                        ));
-                    }
-                    (!s.is_empty()).then(|| s.to_owned())
-                }
-                Some(_) => return Err(settings_error(ty, "type", "`unit` must be a string or null".into())),
-            };
-            let decimals = bounded_integer(ty, obj, "decimals", 0, DECIMALS_MAX, DEFAULT_DECIMALS)?;
-            Ok(json!({"unit": unit, "decimals": decimals}))
+    kind_of(ty).settings(obj)
+}
+
+/// Settings of the kinds that hold choices (status labels, dropdown options).
+pub(crate) fn choice_settings(ty: ColumnType, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+    let Some(kind) = ChoiceKind::of(ty) else {
+        return Err(settings_error(ty, "type", format!("a {} column has no choices", ty.as_str())));
+    };
+    allow_keys(ty, obj, &[kind.key()], "settings")?;
+    let list = match (obj.get(kind.key()), kind) {
+        (None | Some(Value::Null), ChoiceKind::Label) => default_labels(),
+        (None | Some(Value::Null), ChoiceKind::Option) => Vec::new(),
+        (Some(Value::Array(items)), _) => parse_choices(ty, kind, items)?,
+        (Some(_), _) => {
+            return Err(settings_error(ty, "type", format!("`{}` must be an array of {}s", kind.key(), kind.noun())))
         }
-        ColumnType::Rating => {
-            allow_keys(ty, obj, &["max"], "settings")?;
-            let max = bounded_integer(ty, obj, "max", 1, RATING_MAX, DEFAULT_RATING_MAX)?;
-            Ok(json!({ "max": max }))
-        }
-        _ => {
-            allow_keys(ty, obj, &[], "settings")?;
-            Ok(json!({}))
-        }
-    }
+    };
+    let with_done = matches!(kind, ChoiceKind::Label);
+    let items: Vec<Value> = list.iter().map(|c| c.to_json(with_done)).collect();
+    Ok(json!({ kind.key(): items }))
 }
 
 /// Checks that replacing `column`'s settings with `new_settings` keeps every label (status) or
@@ -401,7 +374,7 @@ fn parse_color(raw: &str) -> Option<String> {
     (hex || PALETTE.contains(&s.as_str())).then_some(s)
 }
 
-fn bounded_integer(
+pub(crate) fn bounded_integer(
     ty: ColumnType,
     obj: &Map<String, Value>,
     key: &str,
@@ -423,7 +396,12 @@ fn bounded_integer(
     }
 }
 
-fn allow_keys(ty: ColumnType, obj: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), ApiError> {
+pub(crate) fn allow_keys(
+    ty: ColumnType,
+    obj: &Map<String, Value>,
+    allowed: &[&str],
+    what: &str,
+) -> Result<(), ApiError> {
     match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
         None => Ok(()),
         Some(k) => {
@@ -441,7 +419,7 @@ fn allow_keys(ty: ColumnType, obj: &Map<String, Value>, allowed: &[&str], what: 
     }
 }
 
-fn settings_error(ty: ColumnType, rule: &str, message: String) -> ApiError {
+pub(crate) fn settings_error(ty: ColumnType, rule: &str, message: String) -> ApiError {
     ApiError::new(ErrorCode::ValidationFailed, message)
         .with_details(json!({"field": "settings", "rule": rule, "column_type": ty.as_str()}))
 }

@@ -109,22 +109,9 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    /// The kind of a column type.
+    /// The kind of a column type (its column kind says).
     pub fn of(t: ColumnType) -> FieldKind {
-        match t {
-            ColumnType::Text | ColumnType::LongText | ColumnType::Email | ColumnType::Phone | ColumnType::Link => {
-                FieldKind::Text
-            }
-            ColumnType::Number | ColumnType::Rating | ColumnType::AutoNumber => FieldKind::Number,
-            ColumnType::Status => FieldKind::Status,
-            ColumnType::Dropdown => FieldKind::Dropdown,
-            ColumnType::Tags => FieldKind::Tags,
-            ColumnType::People => FieldKind::People,
-            ColumnType::Date | ColumnType::CreationLog | ColumnType::LastUpdated => FieldKind::Date,
-            ColumnType::Timeline => FieldKind::Timeline,
-            ColumnType::Checkbox => FieldKind::Checkbox,
-            ColumnType::ItemId => FieldKind::ItemId,
-        }
+        crate::columns::kind_of(t).field_kind()
     }
 
     /// The operators that apply to this kind — the applicability table. Any other operator is

@@ -98,7 +98,7 @@ pub fn random_item(rng_seed: u64, columns: &[Column], users: &[UserId], groups: 
     let updated_at = created_at + TimeDelta::seconds(rng.below(30 * 86_400) as i64);
     let mut values = Map::new();
     for column in columns {
-        if column.column_type.is_read_only() || rng.chance(20) {
+        if !crate::columns::is_written(column.column_type) || rng.chance(20) {
             continue;
         }
         if let Some(v) = random_value(&mut rng, column, users) {

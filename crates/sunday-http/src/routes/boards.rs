@@ -8,8 +8,8 @@ use axum::{
 use serde::Deserialize;
 use sunday_types::{
     board_api::{
-        BoardMember, CreateBoardRequest, DuplicateBoardRequest, ImportNewBoardRequest, ImportReport, ImportRequest,
-        PutBoardMemberRequest, TemplateInfo, UpdateBoardRequest,
+        BoardMember, ColumnTypeInfo, CreateBoardRequest, DuplicateBoardRequest, ImportNewBoardRequest, ImportReport,
+        ImportRequest, PutBoardMemberRequest, TemplateInfo, UpdateBoardRequest,
     },
     boards::Board,
     dto::Page,
@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(list_board_members))
         .routes(routes!(put_board_member, remove_board_member))
         .routes(routes!(list_templates))
+        .routes(routes!(list_column_types))
         .routes(routes!(export_board))
         .routes(routes!(import_into_board))
         .routes(routes!(import_new_board))
@@ -151,6 +152,13 @@ async fn remove_board_member(
 #[utoipa::path(get, path = "/templates", tag = "boards", responses((status = 200, body = Page<TemplateInfo>)))]
 async fn list_templates(State(state): State<HttpState>, Auth(_actor): Auth) -> axum::Json<Page<TemplateInfo>> {
     axum::Json(Page::whole(state.app.boards.templates()))
+}
+
+/// Every column type: its title, what its values look like, where they come from, the filter
+/// operators it allows, whether views group by it, and its default settings.
+#[utoipa::path(get, path = "/column-types", tag = "structure", responses((status = 200, body = Page<ColumnTypeInfo>)))]
+async fn list_column_types(State(state): State<HttpState>, Auth(_actor): Auth) -> axum::Json<Page<ColumnTypeInfo>> {
+    axum::Json(Page::whole(state.app.boards.column_types()))
 }
 
 /// The board's items as CSV (name, group, then every column's text).
