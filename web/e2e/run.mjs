@@ -193,6 +193,34 @@ test("two users: a live edit, presence, a mention in the bell", async () => {
   await b.ctx.close();
 });
 
+test("a live change updates a filtered table in place, without re-running the filter", async () => {
+  const { page, errors, ctx } = await newUser("Barbara", "barbara@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Design landing page").waitFor();
+  await page.getByText("● Live").waitFor();
+  // The app's filter queries (the helper below queries without a filter).
+  const filterQueries = [];
+  page.on("request", (r) => r.url().endsWith("/items/query") && r.postData()?.includes('"and"') && filterQueries.push(r.url()));
+  await page.getByLabel("Search", { exact: true }).fill("design");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 1);
+  const ran = filterQueries.length;
+  assert.ok(ran >= 1, "the search ran a query");
+
+  const board = (await api(page, "GET", "/boards")).data[0];
+  const items = (await api(page, "GET", `/boards/${board.id}/items`)).data;
+  const design = items.find((i) => i.name === "Design landing page");
+  await api(page, "PATCH", `/items/${design.id}`, { name: "Design landing page v2" });
+  await row(page, "Design landing page v2").waitFor({ timeout: 3000 });
+  await page.waitForTimeout(300);
+  assert.equal(filterQueries.length, ran, "a live event does not re-run the filter");
+  assert.equal(await page.locator("tr[data-item]").count(), 1);
+
+  await page.getByLabel("Search", { exact: true }).fill("");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length > 1);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test("every column type can be edited in the table and persists; columns and bulk actions work", async () => {
   const { page, errors, ctx } = await newUser("Hedy", "hedy@example.com");
   await page.getByRole("button", { name: /Blank board/ }).click();

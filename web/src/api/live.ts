@@ -1,21 +1,28 @@
 // The live connection: one WebSocket, resubscribing with `since_seq` after every reconnect so
 // no event is missed, with the connection state exposed for an offline indicator.
-import type { BoardEvent, Notification } from "./types";
+import type { BoardEvent, ClientFrame, Notification, Presence, PresenceState, ServerFrame } from "./types";
 
 export type LiveStatus = "connecting" | "online" | "offline";
 
 export interface LiveHandlers {
   onEvent(e: BoardEvent): void;
-  onPresence(boardId: string, users: { user_id: string; item_id?: string | null; state: string }[]): void;
+  onPresence(boardId: string, users: Presence[]): void;
   onNotification(n: Notification): void;
   onResync(boardId: string): void;
   onStatus(s: LiveStatus): void;
 }
 
+/** Listeners for the board-scoped frames, so each open board hears its own. */
+export type Bus = {
+  events: Set<(e: BoardEvent) => void>;
+  presence: Set<(boardId: string, users: Presence[]) => void>;
+  resync: Set<(boardId: string) => void>;
+};
+
 export class Live {
   private ws?: WebSocket;
   private boards = new Map<string, number>();
-  private presences = new Map<string, { item_id: string | null; state: string }>();
+  private presences = new Map<string, { item_id: string | null; state: PresenceState }>();
   private retry = 500;
   private closed = false;
 
@@ -51,17 +58,17 @@ export class Live {
       for (const [board, seq] of this.boards) this.follow(board, seq);
     };
     ws.onmessage = (m) => {
-      const f = JSON.parse(m.data as string);
+      const f = JSON.parse(m.data as string) as ServerFrame;
       switch (f.type) {
         case "event":
           this.boards.set(f.board_id, f.seq);
-          this.h.onEvent(f as BoardEvent);
+          this.h.onEvent(f);
           break;
         case "presence":
           this.h.onPresence(f.board_id, f.users);
           break;
         case "notification":
-          this.h.onNotification(f as Notification);
+          this.h.onNotification(f);
           break;
         case "resync":
           this.h.onResync(f.board_id);
@@ -80,7 +87,7 @@ export class Live {
     };
   }
 
-  private send(f: unknown) {
+  private send(f: ClientFrame) {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f));
   }
 
@@ -103,7 +110,7 @@ export class Live {
     this.send({ type: "unsubscribe", board_id: board });
   }
 
-  presence(board: string, item: string | null, state: "viewing" | "editing" | "typing") {
+  presence(board: string, item: string | null, state: PresenceState) {
     this.presences.set(board, { item_id: item, state });
     if (this.boards.has(board)) this.send({ type: "presence", board_id: board, item_id: item, state });
   }

@@ -2,21 +2,25 @@
 import type { components } from "./schema";
 
 type S = components["schemas"];
-export type User = S["User"];
 export type Me = S["MeResponse"];
 export type Workspace = S["Workspace"];
-type Json = Record<string, unknown>;
-export type Column = Omit<S["Column"], "settings"> & { settings: Json };
-export type Board = Omit<S["Board"], "columns"> & { columns?: Column[] };
+export type Column = S["Column"];
+export type Board = S["Board"];
 export type Group = S["Group"];
-export type Item = Omit<S["Item"], "values"> & { values: Json };
-export type BoardEvent = Omit<S["BoardEvent"], "payload"> & { payload: Json };
+export type Item = S["Item"];
 export type Update = S["Update"];
+export type View = S["View"];
+export type QueryResponse = S["QueryResponse"];
 export type Notification = S["Notification"];
-export type NotificationPage = S["NotificationPage"];
-export type QueryResponse = Omit<S["QueryResponse"], "data"> & { data: Item[] };
 export type TemplateInfo = S["TemplateInfo"];
 export type ErrorBody = S["ErrorBody"];
 export type ColumnType = S["ColumnType"];
-export type Member = S["Member"];
-export type Page<T> = { data: T[]; next_cursor?: string | null };
+export type BoardMember = S["BoardMember"];
+export type Presence = S["PresenceEntry"];
+export type PresenceState = S["PresenceState"];
+export type ServerFrame = S["ServerFrame"];
+export type ClientFrame = S["ClientFrame"];
+
+/** One entry of a board's event log: a union discriminated by `kind`, so `switch (e.kind)`
+ * narrows `e.payload` to that change's payload. */
+export type BoardEvent = S["BoardEvent"];

@@ -1,27 +1,26 @@
 // The shell: who is logged in, the sidebar of workspaces and boards, the open board, the bell.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { get, patch, post, setCsrf } from "../api/client";
-import { Live, type LiveStatus } from "../api/live";
-import type { Board, BoardEvent, Me, Notification, Page, TemplateInfo, Workspace } from "../api/types";
+import { api, messageOf, ok, setCsrf } from "../api/client";
+import { Live, type Bus, type LiveStatus } from "../api/live";
+import type { Board, Me, Notification, TemplateInfo, Workspace } from "../api/types";
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
 import { Sidebar } from "./Sidebar";
 
-export type Bus = { events: Set<(e: BoardEvent) => void>; presence: Set<(b: string, u: { user_id: string; item_id?: string | null; state: string }[]) => void>; resync: Set<(b: string) => void> };
-
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const load = useCallback(() => {
-    get<Me>("/me")
+    const fetchMe = () => ok(api.GET("/api/v1/me"));
+    fetchMe()
       .then(async (m) => {
         setCsrf(m.csrf_token);
         // An invitation link opened while logged in joins that organization.
         const invite = new URLSearchParams(location.search).get("invite");
         if (invite) {
           history.replaceState(null, "", location.pathname + location.hash);
-          await post(`/invites/${invite}/accept`).catch(() => undefined);
-          m = await get<Me>("/me");
+          await ok(api.POST("/api/v1/invites/{token}/accept", { params: { path: { token: invite } } })).catch(() => undefined);
+          m = await fetchMe();
         }
         setMe(m);
       })
@@ -57,19 +56,20 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   useEffect(() => () => live.close(), [live]);
 
   const refresh = useCallback(async () => {
-    const ws = await get<Page<Workspace>>(`/workspaces?org_id=${org}`);
+    const ws = await ok(api.GET("/api/v1/workspaces", { params: { path: { org_id: org, limit: null, cursor: null } } }));
     let list = ws.data;
-    if (list.length === 0) list = [await post<Workspace>("/workspaces", { name: "Main workspace", org_id: org })];
+    if (list.length === 0) list = [await ok(api.POST("/api/v1/workspaces", { body: { name: "Main workspace", org_id: org } }))];
     setWorkspaces(list);
-    const entries = await Promise.all(list.map(async (w) => [w.id, (await get<Page<Board>>(`/boards?workspace_id=${w.id}`)).data] as const));
+    const boardsOf = (w: Workspace) => ok(api.GET("/api/v1/boards", { params: { path: { workspace_id: w.id, limit: null, cursor: null } } }));
+    const entries = await Promise.all(list.map(async (w) => [w.id, (await boardsOf(w)).data] as const));
     setBoards(Object.fromEntries(entries));
   }, [org]);
   useEffect(() => {
-    refresh().catch((e) => setError(String(e.message ?? e)));
+    refresh().catch((e) => setError(messageOf(e)));
   }, [refresh]);
   useEffect(() => {
-    get<TemplateInfo[]>("/templates").then(setTemplates).catch(() => undefined);
-    get<{ data: Notification[] }>("/me/notifications").then((p) => setNotifications(p.data)).catch(() => undefined);
+    ok(api.GET("/api/v1/templates")).then((page) => setTemplates(page.data), () => undefined);
+    ok(api.GET("/api/v1/me/notifications", { params: { path: { limit: null, cursor: null } } })).then((page) => setNotifications(page.data), () => undefined);
   }, []);
   useEffect(() => {
     location.hash = open ? `#/${open}` : "";
@@ -77,13 +77,13 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
   async function createBoard(template?: string, workspace?: string) {
     const name = template ? templates.find((t) => t.id === template)?.name ?? "New board" : "New board";
-    const b = await post<Board>("/boards", { name, workspace_id: workspace ?? workspaces[0].id, template });
+    const b = await ok(api.POST("/api/v1/boards", { body: { name, workspace_id: workspace ?? workspaces[0].id, template } }));
     await refresh();
     setOpen(b.id);
   }
 
   async function logout() {
-    await post("/auth/logout").catch(() => undefined);
+    await ok(api.POST("/api/v1/auth/logout")).catch(() => undefined);
     onLogout();
   }
 
@@ -98,8 +98,8 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         open={open}
         onOpen={setOpen}
         onCreateBoard={(w) => createBoard(undefined, w)}
-        onCreateWorkspace={(name) => post("/workspaces", { name, org_id: org }).then(refresh)}
-        onRename={(id, name) => patch(`/boards/${id}`, { name }).then(refresh).catch((e) => setError(e.message))}
+        onCreateWorkspace={(name) => ok(api.POST("/api/v1/workspaces", { body: { name, org_id: org } })).then(refresh).catch((e) => setError(messageOf(e)))}
+        onRename={(id, name) => ok(api.PATCH("/api/v1/boards/{id}", { params: { path: { id } }, body: { name } })).then(refresh).catch((e) => setError(messageOf(e)))}
         onLogout={logout}
       />
       <main>

@@ -1,6 +1,6 @@
 // Sign up and log in.
 import { useState } from "react";
-import { ApiError, post, setCsrf } from "../api/client";
+import { api, messageOf, ok, setCsrf } from "../api/client";
 
 export function Auth({ onDone }: { onDone: () => void }) {
   const [mode, setMode] = useState<"login" | "signup">("signup");
@@ -16,12 +16,15 @@ export function Auth({ onDone }: { onDone: () => void }) {
     setBusy(true);
     setError("");
     try {
-      const body = mode === "signup" ? { name, email, password, invite_token: invite ?? undefined } : { email, password };
-      const r = await post<{ csrf_token: string }>(`/auth/${mode}`, body);
+      const r = await ok(
+        mode === "signup"
+          ? api.POST("/api/v1/auth/signup", { body: { name, email, password, invite_token: invite } })
+          : api.POST("/api/v1/auth/login", { body: { email, password } }),
+      );
       setCsrf(r.csrf_token);
       onDone();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(messageOf(err));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 // The bell: unread count, live, and the list with "mark all read".
 import { useState } from "react";
-import { post } from "../api/client";
+import { api, ok } from "../api/client";
 import type { Notification } from "../api/types";
 
 export function Bell({ notifications, onRead }: { notifications: Notification[]; onRead: () => void }) {
@@ -16,7 +16,7 @@ export function Bell({ notifications, onRead }: { notifications: Notification[];
         <div className="bell-panel">
           <div className="bell-head">
             <strong>Notifications</strong>
-            <button className="link" onClick={() => post("/me/notifications/read", {}).then(onRead)}>Mark all read</button>
+            <button className="link" onClick={() => ok(api.POST("/api/v1/me/notifications/read", { body: {} })).then(onRead, () => undefined)}>Mark all read</button>
           </div>
           {notifications.length === 0 && <div className="muted">Nothing yet.</div>}
           {notifications.map((n) => (

@@ -1,16 +1,10 @@
 // One cell: its display and, on click, the editor for its column type.
 import { useState } from "react";
 import type { Column, Item } from "../api/types";
+import { initials, usePeople, type Person } from "../state/people";
 
 type Label = { id: string; name: string; color: string; done?: boolean };
 
-/** The organization's people, for people pickers and avatars (filled by the board page). */
-let people: { id: string; name: string }[] = [];
-export const directory = () => people;
-export const setDirectory = (p: { id: string; name: string }[]) => {
-  people = p;
-};
-export const initials = (id: string, meId: string) => (id === meId ? "Me" : (people.find((p) => p.id === id)?.name ?? id).slice(0, 2).toUpperCase());
 const COLORS: Record<string, string> = {
   green: "#00c875", orange: "#fdab3d", red: "#e2445c", blue: "#0086c0", purple: "#a25ddc", grey: "#c4c4c4",
   yellow: "#ffcb00", pink: "#ff158a", dark_blue: "#225091", sky: "#66ccff", teal: "#037f4c", lime: "#9cd326",
@@ -21,10 +15,11 @@ export const labelsOf = (c: Column): Label[] => ((c.settings as { labels?: Label
 
 /** A value shown read-only (kanban cards, summaries). */
 export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: string }) {
-  return <>{col.type === "auto_number" ? item.auto_number : display(col, (item.values as Record<string, unknown>)[col.id], meId)}</>;
+  const people = usePeople();
+  return <>{col.type === "auto_number" ? item.auto_number : display(col, item.values[col.id], meId, people)}</>;
 }
 
-function display(col: Column, v: unknown, meId: string): React.ReactNode {
+function display(col: Column, v: unknown, meId: string, people: Person[]): React.ReactNode {
   if (v === undefined || v === null) return <span className="empty" />;
   switch (col.type) {
     case "status": {
@@ -38,7 +33,7 @@ function display(col: Column, v: unknown, meId: string): React.ReactNode {
     case "rating":
       return <span className="stars">{"★".repeat(v as number)}</span>;
     case "people":
-      return (v as string[]).map((u) => <span key={u} className="avatar small" title={people.find((p) => p.id === u)?.name ?? u}>{initials(u, meId)}</span>);
+      return (v as string[]).map((u) => <span key={u} className="avatar small" title={people.find((p) => p.id === u)?.name ?? u}>{initials(people, u, meId)}</span>);
     case "timeline": {
       const t = v as { from: string; to: string };
       const fmt = (d: string) => new Date(d).toLocaleDateString("en", { month: "short", day: "numeric" });
@@ -63,6 +58,7 @@ function display(col: Column, v: unknown, meId: string): React.ReactNode {
 }
 
 function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: unknown; meId: string; onSave: (v: unknown) => void; onCancel: () => void }) {
+  const people = usePeople();
   const [text, setText] = useState(() => {
     if (value === undefined || value === null) return "";
     if (col.type === "tags") return (value as string[]).join(", ");
@@ -86,11 +82,10 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
   if (col.type === "people") {
     const current = (value as string[] | undefined) ?? [];
     const toggle = (u: string) => onSave(current.includes(u) ? current.filter((x) => x !== u) : [...current, u]);
-    const people = directory().filter((m) => m.id !== meId);
     return (
       <div className="palette people">
         <button onClick={() => toggle(meId)}>{current.includes(meId) ? "Unassign me" : "Assign me"}</button>
-        {people.map((m) => (
+        {people.filter((m) => m.id !== meId).map((m) => (
           <button key={m.id} onClick={() => toggle(m.id)}>{current.includes(m.id) ? "✓ " : ""}{m.name}</button>
         ))}
         <button className="clear" onClick={() => onSave(null)}>Clear</button>
@@ -152,8 +147,9 @@ function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: stri
 export function Cell({ col, item, meId, onSave, onEditing, remoteEditor, row, index }: {
   col: Column; item: Item; meId: string; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: string; row?: number; index?: number;
 }) {
+  const people = usePeople();
   const [editing, setEditing] = useState(false);
-  const value = (item.values as Record<string, unknown>)[col.id];
+  const value = item.values[col.id];
   const readOnly = ["auto_number", "item_id", "creation_log", "last_updated"].includes(col.type);
   if (col.type === "auto_number") return <td className="cell">{item.auto_number}</td>;
   const start = () => {
@@ -168,7 +164,7 @@ export function Cell({ col, item, meId, onSave, onEditing, remoteEditor, row, in
   };
   return (
     <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} data-r={row} data-c={index} tabIndex={0} onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()} title={remoteEditor ? `${remoteEditor} is editing` : undefined}>
-      {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId)}
+      {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId, people)}
     </td>
   );
 }

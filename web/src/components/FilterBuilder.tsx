@@ -1,7 +1,8 @@
 // The filter builder: rows of column, operator (only those that apply to the column's type)
 // and value, combined with AND.
 import type { Column } from "../api/types";
-import { directory, labelsOf } from "./Cell";
+import { usePeople } from "../state/people";
+import { labelsOf } from "./Cell";
 
 export type Condition = { column: string; op: string; value?: unknown };
 
@@ -31,6 +32,7 @@ export function operatorsFor(type?: string): string[] {
 }
 
 export function FilterBuilder({ columns, conditions, onChange }: { columns: Column[]; conditions: Condition[]; onChange: (c: Condition[]) => void }) {
+  const people = usePeople();
   const set = (i: number, c: Partial<Condition>) => onChange(conditions.map((x, j) => (j === i ? { ...x, ...c } : x)));
   return (
     <div className="filters">
@@ -62,7 +64,7 @@ export function FilterBuilder({ columns, conditions, onChange }: { columns: Colu
               <select aria-label="Filter value" value={((c.value as string[]) ?? [])[0] ?? ""} onChange={(e) => set(i, { value: [e.target.value] })}>
                 <option value="" />
                 <option value="me">Me</option>
-                {directory().map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+                {people.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
               </select>
             ) : needsValue && kind === "multi" && col?.type === "tags" ? (
               <input aria-label="Filter value" placeholder="tag, tag" value={((c.value as string[]) ?? []).join(", ")}

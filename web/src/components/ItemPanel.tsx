@@ -1,67 +1,63 @@
 // The item panel: slides in from the right with the item's updates (with @mentions and
 // replies) and its activity log.
-import { useEffect, useRef, useState } from "react";
-import { ApiError, get, patch, post } from "../api/client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, messageOf, ok } from "../api/client";
+import type { Board, BoardEvent, Item, Me, Update } from "../api/types";
+import { usePeople } from "../state/people";
 import { Cell } from "./Cell";
 import { Formatting, RichText } from "./RichText";
-import type { Board, BoardEvent, Item, Me, Member, Update } from "../api/types";
 
-export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; board: Board; me: Me; onClose: () => void }) {
-  const [item, setItem] = useState<Item | null>(null);
+/** `item` is the board's live copy (undefined once it left the board); `onSave` writes a value. */
+export function ItemPanel({ item, board, me, onSave, onClose }: { item: Item | undefined; board: Board; me: Me; onSave: (item: Item, column: string, value: unknown) => void; onClose: () => void }) {
+  const people = usePeople();
   const [updates, setUpdates] = useState<Update[]>([]);
   const [activity, setActivity] = useState<BoardEvent[]>([]);
-  const [members, setMembers] = useState<Member[]>([]);
   const [tab, setTab] = useState<"updates" | "activity">("updates");
   const [body, setBody] = useState("");
   const [error, setError] = useState("");
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const [reply, setReply] = useState("");
   const editor = useRef<HTMLTextAreaElement>(null);
-  const load = () => {
-    get<Item>(`/items/${itemId}`).then(setItem);
-    get<Update[]>(`/items/${itemId}/updates`).then(setUpdates);
-    get<{ data: BoardEvent[] }>(`/items/${itemId}/activity`).then((a) => setActivity(a.data));
-  };
-  useEffect(load, [itemId]);
-  useEffect(() => {
-    get<{ data: Member[] }>(`/orgs/${board.org_id}/members?limit=500`).then((m) => setMembers(m.data)).catch(() => undefined);
-  }, [board.org_id]);
-  const nameOf = (id: string) => members.find((m) => m.user.id === id)?.user.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
+  const itemId = item?.id;
+  const load = useCallback(() => {
+    if (!itemId) return;
+    const path = { params: { path: { id: itemId } } };
+    ok(api.GET("/api/v1/items/{id}/updates", path)).then((page) => setUpdates(page.data), (e) => setError(messageOf(e)));
+    ok(api.GET("/api/v1/items/{id}/activity", { params: { path: { id: itemId, limit: null, cursor: null } } })).then((page) => setActivity(page.data), (e) => setError(messageOf(e)));
+  }, [itemId]);
+  useEffect(load, [load]);
+  const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
   const mentionQuery = /@(\w*)$/.exec(body)?.[1];
-  const suggestions = mentionQuery !== undefined ? members.filter((m) => m.user.name.toLowerCase().startsWith(mentionQuery.toLowerCase())).slice(0, 5) : [];
-
-  async function save(column: string, value: unknown) {
-    try {
-      setItem(await patch<Item>(`/items/${itemId}`, { values: { [column]: value } }));
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  }
+  const suggestions = mentionQuery !== undefined ? people.filter((p) => p.name.toLowerCase().startsWith(mentionQuery.toLowerCase())).slice(0, 5) : [];
 
   async function send(parent?: string) {
+    if (!itemId) return;
     try {
-      await post(parent ? `/updates/${parent}/replies` : `/items/${itemId}/updates`, { body: parent ? reply : body });
       if (parent) {
+        await ok(api.POST("/api/v1/updates/{id}/replies", { params: { path: { id: parent } }, body: { body: reply } }));
         setReply("");
         setReplyTo(null);
-      } else setBody("");
+      } else {
+        await ok(api.POST("/api/v1/items/{id}/updates", { params: { path: { id: itemId } }, body: { body } }));
+        setBody("");
+      }
       load();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(messageOf(e));
     }
   }
 
   return (
     <aside className="panel" role="dialog" aria-label="Item">
       <button className="close" onClick={onClose} aria-label="Close">✕</button>
-      <h2>{item?.name}</h2>
+      <h2>{item?.name ?? "This item is no longer on the board."}</h2>
       {item && (
         <table className="panel-values">
           <tbody>
             {(board.columns ?? []).map((c) => (
               <tr key={c.id}>
                 <th>{c.title}</th>
-                <Cell col={c} item={item} meId={me.user.id} onSave={(v) => save(c.id, v)} onEditing={() => undefined} />
+                <Cell col={c} item={item} meId={me.user.id} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined} />
               </tr>
             ))}
           </tbody>
@@ -77,8 +73,8 @@ export function ItemPanel({ itemId, board, me, onClose }: { itemId: string; boar
           <textarea ref={editor} aria-label="Write an update" placeholder="Write an update… type @ to mention" value={body} onChange={(e) => setBody(e.target.value)} />
           {suggestions.length > 0 && (
             <div className="mentions">
-              {suggestions.map((m) => (
-                <button key={m.user.id} onClick={() => setBody(body.replace(/@\w*$/, `@[${m.user.id}] `))}>@{m.user.name}</button>
+              {suggestions.map((p) => (
+                <button key={p.id} onClick={() => setBody(body.replace(/@\w*$/, `@[${p.id}] `))}>@{p.name}</button>
               ))}
             </div>
           )}

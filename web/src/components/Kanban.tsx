@@ -13,7 +13,7 @@ export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColum
   const [dragging, setDragging] = useState<Item | null>(null);
   if (!lane) return <div className="muted">Add a status column to use the kanban.</div>;
   const value = (i: Item) => {
-    const v = (i.values as Record<string, unknown>)[lane.id];
+    const v = i.values[lane.id];
     return lane.type === "dropdown" ? (v as string[] | undefined)?.[0] : (v as string | undefined);
   };
   const lanes = [...labelsOf(lane), { id: "", name: "No value", color: "grey" }];
@@ -41,7 +41,7 @@ export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColum
             {cards.map((c) => (
               <div key={c.id} className="card" draggable onDragStart={() => setDragging(c)} onDragEnd={() => setDragging(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
                 <div className="card-name">{c.name}</div>
-                {shown.map((col) => (c.values as Record<string, unknown>)[col.id] !== undefined || col.type === "auto_number" ? (
+                {shown.map((col) => c.values[col.id] !== undefined || col.type === "auto_number" ? (
                   <div key={col.id} className="card-field"><span className="muted">{col.title}</span> <CellValue col={col} item={c} meId={meId} /></div>
                 ) : null)}
               </div>

@@ -78,7 +78,7 @@ function rowsFor(p: Props, group: string): Item[] {
   const col = p.groupBy;
   const rows = col
     ? p.items.filter((i) => {
-        const v = (i.values as Record<string, unknown>)[col.id];
+        const v = i.values[col.id];
         return ((Array.isArray(v) ? v[0] : v) ?? "") === group;
       })
     : itemsOf(p.items, group);
@@ -88,7 +88,7 @@ function rowsFor(p: Props, group: string): Item[] {
 
 function Battery({ col, items }: { col: Column; items: Item[] }) {
   const labels = labelsOf(col);
-  const counts = labels.map((l) => items.filter((i) => (i.values as Record<string, unknown>)[col.id] === l.id).length);
+  const counts = labels.map((l) => items.filter((i) => i.values[col.id] === l.id).length);
   const total = items.length || 1;
   return (
     <div className="battery" title={labels.map((l, i) => `${l.name}: ${counts[i]}`).join(", ")}>
@@ -100,7 +100,7 @@ function Battery({ col, items }: { col: Column; items: Item[] }) {
 function Footer({ col, items }: { col: Column; items: Item[] }) {
   if (col.type === "status") return <Battery col={col} items={items} />;
   if (col.type === "number") {
-    const nums = items.map((i) => (i.values as Record<string, unknown>)[col.id]).filter((v): v is number => typeof v === "number");
+    const nums = items.map((i) => i.values[col.id]).filter((v): v is number => typeof v === "number");
     const sum = nums.reduce((a, b) => a + b, 0);
     return <span className="sum">{nums.length ? `Σ ${sum}` : ""}</span>;
   }

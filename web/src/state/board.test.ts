@@ -1,44 +1,134 @@
 import { describe, expect, it } from "vitest";
-import type { Board, BoardEvent, Item } from "../api/types";
-import { apply, initial, itemsOf, setValue } from "./board";
+import type { Board, BoardEvent, Column, Group, Item } from "../api/types";
+import { boardReducer, itemsOf, type BoardAction, type BoardState } from "./board";
 
-const board = { id: "b", last_seq: 3, columns: [], groups: [{ id: "g", title: "G", color: "blue", position: "V", collapsed: false }] } as unknown as Board;
-const item = (id: string, position: string, values: Record<string, unknown> = {}): Item =>
-  ({ id, board_id: "b", group_id: "g", name: id, position, values, version: 1, archived: false }) as unknown as Item;
-const ev = (seq: number, kind: string, payload: unknown, item_id?: string): BoardEvent => ({ board_id: "b", seq, kind, payload, item_id, actor: "u" }) as unknown as BoardEvent;
+const group = (id: string, position: string): Group => ({ id, title: id, color: "blue", position, collapsed: false });
+const column = (id: string, position: string, title = id): Column => ({ id, position, title, type: "text", settings: {} });
+const board: Board = {
+  id: "b", org_id: "o", workspace_id: "w", name: "Board", description: "", kind: "public", default_permission: "edit_all",
+  created_at: "", created_by: "u", updated_at: "", version: 1, last_seq: 3,
+  columns: [column("c1", "a0"), column("c2", "a1")], groups: [group("g", "V")],
+};
+const item = (id: string, position: string, values: Record<string, unknown> = {}, group_id = "g"): Item =>
+  ({ id, board_id: "b", group_id, name: id, position, values, version: 1, archived: false, auto_number: 1, created_at: "", created_by: "u", updated_at: "" });
+const meta = (seq: number) => ({ board_id: "b", seq, actor: "u", created_at: "" });
+const created = (seq: number, it: Item): BoardEvent => ({ ...meta(seq), kind: "item_created", payload: { item: it }, item_id: it.id });
+const changed = (seq: number, it: Item, kind: "item_updated" | "item_moved" = "item_updated"): BoardEvent =>
+  ({ ...meta(seq), kind, payload: { item: it, version: it.version }, item_id: it.id });
 
-describe("board events", () => {
+/** Runs actions through the reducer from a freshly loaded board. */
+function run(items: Item[], ...actions: BoardAction[]): BoardState {
+  const s = [{ type: "loaded", board, items } as BoardAction, ...actions].reduce<BoardState | null>(boardReducer, null);
+  if (!s) throw new Error("the board did not load");
+  return s;
+}
+const ev = (event: BoardEvent, editing: ReadonlySet<string> = new Set()): BoardAction => ({ type: "event", event, editing });
+
+describe("board reducer: live events", () => {
   it("applies events in order and ignores ones already applied", () => {
-    let s = initial(board, [item("a", "V")]);
-    s = apply(s, ev(4, "item_created", { item: item("b", "W") }));
-    s = apply(s, ev(4, "item_created", { item: item("c", "X") }));
+    const s = run([item("a", "V")], ev(created(4, item("b", "W"))), ev(created(4, item("c", "X"))));
     expect(s.seq).toBe(4);
+    expect(s.stale).toBe(false);
     expect(s.items.map((i) => i.id)).toEqual(["a", "b"]);
   });
 
-  it("marks the state stale on a gap instead of applying", () => {
-    const s = apply(initial(board, []), ev(6, "item_created", { item: item("b", "W") }));
+  it("marks the state stale on a gap instead of applying, and a reload clears it", () => {
+    let s = run([], ev(created(6, item("b", "W"))));
     expect(s.stale).toBe(true);
+    expect(s.seq).toBe(3);
     expect(s.items).toEqual([]);
+    s = boardReducer(s, { type: "loaded", board: { ...board, last_seq: 6 }, items: [item("b", "W")] })!;
+    expect(s).toMatchObject({ stale: false, seq: 6, loads: 2 });
   });
 
-  it("keeps the cell being edited locally when a remote change arrives", () => {
-    let s = initial(board, [item("a", "V", { c1: "mine", c2: "old" })]);
-    s = apply(s, ev(4, "item_updated", { item: item("a", "V", { c1: "theirs", c2: "new" }) }), new Set(["a:c1"]));
+  it("keeps the cells being edited locally when a remote change arrives, even empty ones", () => {
+    const remote = item("a", "V", { c1: "theirs", c2: "new", c3: "set remotely" });
+    const s = run([item("a", "V", { c1: "mine", c2: "old" })], ev(changed(4, remote), new Set(["a:c1", "a:c3"])));
     expect(s.items[0].values).toEqual({ c1: "mine", c2: "new" });
   });
 
-  it("removes archived and deleted items and orders groups' items by position", () => {
-    let s = initial(board, [item("a", "X"), item("b", "V"), item("c", "W")]);
-    s = apply(s, ev(4, "item_archived", { item: { ...item("a", "X"), archived: true } }));
-    s = apply(s, ev(5, "item_deleted", { item_id: "c" }, "c"));
-    expect(itemsOf(s.items, "g").map((i) => i.id)).toEqual(["b"]);
+  it("removes archived and deleted items, restores archived ones and orders a group's items by position", () => {
+    const a = item("a", "X");
+    const s = run(
+      [a, item("b", "V"), item("c", "W")],
+      ev({ ...meta(4), kind: "item_archived", payload: { item: { ...a, archived: true } }, item_id: "a" }),
+      ev({ ...meta(5), kind: "item_deleted", payload: { item_id: "c", name: "c" }, item_id: "c" }),
+      ev(created(6, item("d", "U"))),
+    );
+    expect(itemsOf(s.items, "g").map((i) => i.id)).toEqual(["d", "b"]);
+    const back = boardReducer(s, ev({ ...meta(7), kind: "item_restored", payload: { item: a }, item_id: "a" }))!;
+    expect(itemsOf(back.items, "g").map((i) => i.id)).toEqual(["d", "b", "a"]);
   });
 
+  it("moves items between groups", () => {
+    const s = run([item("a", "V"), item("b", "W")], ev(changed(4, item("a", "Z", {}, "g2"), "item_moved")));
+    expect(itemsOf(s.items, "g").map((i) => i.id)).toEqual(["b"]);
+    expect(itemsOf(s.items, "g2").map((i) => i.id)).toEqual(["a"]);
+  });
+
+  it("keeps groups in position order and the caller's collapsed setting", () => {
+    const collapsed: Board = { ...board, groups: [{ ...group("g", "V"), collapsed: true }] };
+    let s = boardReducer(null, { type: "loaded", board: collapsed, items: [] })!;
+    s = boardReducer(s, ev({ ...meta(4), kind: "group_created", payload: { group: group("first", "A") } }))!;
+    s = boardReducer(s, ev({ ...meta(5), kind: "group_updated", payload: { group: { ...group("g", "V"), title: "Renamed", collapsed: false } } }))!;
+    expect(s.board.groups?.map((g) => [g.id, g.title, g.collapsed])).toEqual([["first", "first", false], ["g", "Renamed", true]]);
+    s = boardReducer(s, ev({ ...meta(6), kind: "group_deleted", payload: { group_id: "first", moved_to: "g" } }))!;
+    expect(s.board.groups?.map((g) => g.id)).toEqual(["g"]);
+  });
+
+  it("keeps columns in position order as they are created, moved and deleted", () => {
+    const s = run(
+      [],
+      ev({ ...meta(4), kind: "column_created", payload: { column: column("c0", "Z") } }),
+      ev({ ...meta(5), kind: "column_updated", payload: { column: column("c0", "0"), previous: column("c0", "Z") } }),
+      ev({ ...meta(6), kind: "column_deleted", payload: { column: column("c2", "a1") } }),
+    );
+    expect(s.board.columns?.map((c) => c.id)).toEqual(["c0", "c1"]);
+    expect(s.stale).toBe(false);
+  });
+
+  it("marks the state stale when a column change asks followers to reload", () => {
+    const retyped = { ...column("c1", "a0"), type: "number" as const };
+    const updated = run([], ev({ ...meta(4), kind: "column_updated", payload: { column: retyped, previous: column("c1", "a0"), reload: true } }));
+    expect(updated).toMatchObject({ stale: true, seq: 4 });
+    expect(updated.board.columns?.[0].type).toBe("number");
+    const deleted = run([], ev({ ...meta(4), kind: "column_deleted", payload: { column: column("c1", "a0"), reload: true } }));
+    expect(deleted).toMatchObject({ stale: true, seq: 4 });
+    expect(deleted.board.columns?.map((c) => c.id)).toEqual(["c2"]);
+  });
+
+  it("applies only the board settings an update names", () => {
+    const s = run([], ev({ ...meta(4), kind: "board_updated", payload: { name: "Renamed" } }));
+    expect(s.board).toMatchObject({ name: "Renamed", description: "", kind: "public" });
+  });
+
+  it("advances past events that do not change the table", () => {
+    const s = run([item("a", "V")], ev({ ...meta(4), kind: "update_deleted", payload: { update_id: "x", item_id: "a" }, item_id: "a" }));
+    expect(s.seq).toBe(4);
+    expect(s.items).toHaveLength(1);
+  });
+});
+
+describe("board reducer: local edits", () => {
   it("sets and clears values optimistically", () => {
-    let s = initial(board, [item("a", "V", { c1: 1 })]);
-    s = setValue(s, "a", "c2", "x");
-    s = setValue(s, "a", "c1", null);
+    const s = run([item("a", "V", { c1: 1 })], { type: "value_set", itemId: "a", columnId: "c2", value: "x" }, { type: "value_set", itemId: "a", columnId: "c1", value: null });
     expect(s.items[0].values).toEqual({ c2: "x" });
+  });
+
+  it("takes the server's item when a write answers, and drops it when archived", () => {
+    const saved = { ...item("a", "V", { c1: "server" }), version: 2 };
+    const s = run([item("a", "V", { c1: "local" })], { type: "item_saved", item: saved });
+    expect(s.items).toEqual([saved]);
+    expect(run([item("a", "V")], { type: "item_saved", item: { ...saved, archived: true } }).items).toEqual([]);
+  });
+
+  it("ignores a write's answer when a live event already brought a later version", () => {
+    const live = { ...item("a", "V", { c1: "later" }), version: 3 };
+    const s = run([item("a", "V")], ev(changed(4, live)), { type: "item_saved", item: { ...item("a", "V", { c1: "earlier" }), version: 2 } });
+    expect(s.items[0].values).toEqual({ c1: "later" });
+  });
+
+  it("ignores everything but a load before the board is loaded", () => {
+    expect(boardReducer(null, ev(created(4, item("b", "W"))))).toBeNull();
   });
 });

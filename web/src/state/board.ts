@@ -1,5 +1,6 @@
-// A board as the web app holds it, and how live events change it. Pure functions, so the
-// rules (apply in seq order, detect gaps, keep local edits) are unit-tested without a browser.
+// A board as the web app holds it, and how live events and local edits change it: one pure
+// reducer, so the rules (apply in seq order, detect gaps, keep local edits, reload when the
+// server says so) are unit-tested without a browser.
 import type { Board, BoardEvent, Column, Group, Item } from "../api/types";
 
 export interface BoardState {
@@ -7,96 +8,147 @@ export interface BoardState {
   items: Item[];
   /** The seq of the last event applied. */
   seq: number;
-  /** Set when an event was missed: the app refetches. */
+  /** Set when an event was missed or the server asked followers to reload: the app refetches. */
   stale: boolean;
-}
-
-export function initial(board: Board, items: Item[]): BoardState {
-  return { board, items, seq: board.last_seq, stale: false };
+  /** How many times the board was loaded whole. Server queries over it (a filter) are re-run
+   * when this changes, not on every event. */
+  loads: number;
 }
 
 /** Cells being edited locally, by `itemId:columnId`; remote changes skip them. */
 export type Editing = ReadonlySet<string>;
 
-function upsert(items: Item[], item: Item, editing: Editing): Item[] {
-  const i = items.findIndex((x) => x.id === item.id);
-  if (item.archived) return i < 0 ? items : items.filter((x) => x.id !== item.id);
-  if (i < 0) return [...items, item];
-  const mine = items[i];
-  const values = { ...item.values } as Record<string, unknown>;
-  for (const key of Object.keys(mine.values ?? {})) {
-    if (editing.has(`${item.id}:${key}`)) values[key] = (mine.values as Record<string, unknown>)[key];
+export type BoardAction =
+  /** The board and all its items, fetched whole. */
+  | { type: "loaded"; board: Board; items: Item[] }
+  /** A live event; `editing` is the set of cells being edited when it arrived. */
+  | { type: "event"; event: BoardEvent; editing: Editing }
+  /** An optimistic local change, replaced by the server's item when it answers. */
+  | { type: "value_set"; itemId: string; columnId: string; value: unknown }
+  /** The server answered a write with the item as it now is. */
+  | { type: "item_saved"; item: Item };
+
+export function boardReducer(state: BoardState | null, action: BoardAction): BoardState | null {
+  if (action.type === "loaded") {
+    return { board: action.board, items: action.items, seq: action.board.last_seq, stale: false, loads: (state?.loads ?? 0) + 1 };
   }
-  const next = [...items];
-  next[i] = { ...item, values };
-  return next;
+  if (!state) return state;
+  switch (action.type) {
+    case "event":
+      return apply(state, action.event, action.editing);
+    case "value_set":
+      return { ...state, items: state.items.map((i) => (i.id === action.itemId ? withValue(i, action.columnId, action.value) : i)) };
+    case "item_saved": {
+      // An answer overtaken by a live event (which brought a later version) is old news.
+      const held = state.items.find((i) => i.id === action.item.id);
+      if (held && held.version > action.item.version) return state;
+      return { ...state, items: upsert(state.items, action.item, new Set()) };
+    }
+  }
 }
 
 /** Applies one event; an event out of sequence marks the state stale instead. */
 export function apply(state: BoardState, event: BoardEvent, editing: Editing = new Set()): BoardState {
   if (event.seq <= state.seq) return state;
   if (event.seq !== state.seq + 1) return { ...state, stale: true };
-  const p = (event.payload ?? {}) as Record<string, unknown>;
-  let { board, items } = state;
-  switch (event.kind) {
-    case "item_deleted":
-      items = items.filter((i) => i.id !== event.item_id);
-      break;
+  const next = change(state, event, editing);
+  return { ...next, seq: event.seq };
+}
+
+/** What one event does to the board. Every kind is listed: a new kind fails to compile here. */
+function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState {
+  const { board, items } = state;
+  switch (e.kind) {
+    case "board_created":
+      // A duplicate's items were copied without an event each.
+      return e.payload.duplicated_from ? { ...state, stale: true } : state;
+    case "board_updated": {
+      const p = e.payload;
+      return {
+        ...state,
+        board: {
+          ...board,
+          name: p.name ?? board.name,
+          description: p.description ?? board.description,
+          kind: p.kind ?? board.kind,
+          default_permission: p.default_permission ?? board.default_permission,
+          subitem_board_id: p.subitem_board_id ?? board.subitem_board_id,
+        },
+      };
+    }
     case "group_created":
-    case "group_updated": {
-      const g = p.group as Group;
-      const groups = board.groups ?? [];
-      const known = groups.some((x) => x.id === g.id);
-      const merged = known ? groups.map((x) => (x.id === g.id ? { ...g, collapsed: x.collapsed } : x)) : [...groups, g];
-      board = { ...board, groups: merged.sort((a, b) => (a.position < b.position ? -1 : 1)) };
-      break;
-    }
+    case "group_updated":
+      return { ...state, board: { ...board, groups: withGroup(board.groups ?? [], e.payload.group) } };
     case "group_deleted":
-      board = { ...board, groups: (board.groups ?? []).filter((x) => x.id !== p.group_id) };
-      break;
+      return { ...state, board: { ...board, groups: (board.groups ?? []).filter((g) => g.id !== e.payload.group_id) } };
     case "column_created":
-    case "column_updated": {
-      const c = p.column as Column;
-      const cols = board.columns ?? [];
-      const merged = cols.some((x) => x.id === c.id) ? cols.map((x) => (x.id === c.id ? c : x)) : [...cols, c];
-      board = { ...board, columns: merged.sort((a, b) => (a.position < b.position ? -1 : 1)) };
-      if (p.reload) return { board, items, seq: event.seq, stale: true };
-      break;
-    }
+      return { ...state, board: { ...board, columns: withColumn(board.columns ?? [], e.payload.column) } };
+    case "column_updated":
+      // `reload`: values were converted without an event each.
+      return { ...state, board: { ...board, columns: withColumn(board.columns ?? [], e.payload.column) }, stale: state.stale || !!e.payload.reload };
     case "column_deleted": {
-      const c = p.column as Column;
-      board = { ...board, columns: (board.columns ?? []).filter((x) => x.id !== c.id) };
-      if (p.reload) return { board, items, seq: event.seq, stale: true };
-      break;
+      const id = e.payload.column.id;
+      return { ...state, board: { ...board, columns: (board.columns ?? []).filter((c) => c.id !== id) }, stale: state.stale || !!e.payload.reload };
     }
-    case "board_updated":
-      board = { ...board, ...(p as Partial<Board>) };
-      break;
-    default:
-      if (p.item) items = upsert(items, p.item as Item, editing);
+    case "item_created":
+    case "item_updated":
+    case "item_moved":
+    case "item_archived":
+    case "item_restored":
+      return { ...state, items: upsert(items, e.payload.item, editing) };
+    case "item_deleted":
+      return { ...state, items: items.filter((i) => i.id !== e.payload.item_id) };
+    case "board_member_set":
+    case "board_member_removed":
+    case "update_posted":
+    case "update_edited":
+    case "update_deleted":
+      // Not part of the table: shown by the members list and the item panel, which fetch them.
+      return state;
   }
-  return { board, items, seq: event.seq, stale: false };
+}
+
+const byPosition = (a: { position: string }, b: { position: string }) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+
+/** A group added or replaced; whether it is collapsed is the caller's own setting and stays. */
+function withGroup(groups: Group[], g: Group): Group[] {
+  const known = groups.some((x) => x.id === g.id);
+  const merged = known ? groups.map((x) => (x.id === g.id ? { ...g, collapsed: x.collapsed } : x)) : [...groups, g];
+  return merged.sort(byPosition);
+}
+
+function withColumn(columns: Column[], c: Column): Column[] {
+  const merged = columns.some((x) => x.id === c.id) ? columns.map((x) => (x.id === c.id ? c : x)) : [...columns, c];
+  return merged.sort(byPosition);
+}
+
+/** The server's version of an item, except the cells being edited here; archived items leave. */
+function upsert(items: Item[], item: Item, editing: Editing): Item[] {
+  const i = items.findIndex((x) => x.id === item.id);
+  if (item.archived) return i < 0 ? items : items.filter((x) => x.id !== item.id);
+  if (i < 0) return [...items, item];
+  const mine = items[i].values;
+  const values = { ...item.values };
+  const prefix = `${item.id}:`;
+  for (const key of editing) {
+    if (!key.startsWith(prefix)) continue;
+    const column = key.slice(prefix.length);
+    if (column in mine) values[column] = mine[column];
+    else delete values[column];
+  }
+  const next = [...items];
+  next[i] = { ...item, values };
+  return next;
+}
+
+function withValue(item: Item, columnId: string, value: unknown): Item {
+  const values = { ...item.values };
+  if (value === null || value === undefined) delete values[columnId];
+  else values[columnId] = value;
+  return { ...item, values };
 }
 
 /** Items of a group in board order. */
 export function itemsOf(items: Item[], group: string): Item[] {
-  return items.filter((i) => i.group_id === group && !i.parent_item_id).sort((a, b) => (a.position === b.position ? (a.id < b.id ? -1 : 1) : a.position < b.position ? -1 : 1));
-}
-
-/** An optimistic local change, replaced by the server's item when it answers. */
-export function setValue(state: BoardState, itemId: string, columnId: string, value: unknown): BoardState {
-  return {
-    ...state,
-    items: state.items.map((i) => {
-      if (i.id !== itemId) return i;
-      const values = { ...(i.values as Record<string, unknown>) };
-      if (value === null || value === undefined) delete values[columnId];
-      else values[columnId] = value;
-      return { ...i, values };
-    }),
-  };
-}
-
-export function replaceItem(state: BoardState, item: Item): BoardState {
-  return { ...state, items: upsert(state.items, item, new Set()) };
+  return items.filter((i) => i.group_id === group && !i.parent_item_id).sort((a, b) => byPosition(a, b) || (a.id < b.id ? -1 : 1));
 }

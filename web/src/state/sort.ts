@@ -5,7 +5,7 @@ import type { Item } from "../api/types";
  * case-insensitively; empty values last. */
 export function compareBy(column: string, desc: boolean) {
   const key = (i: Item): string | number | undefined => {
-    const v = column === "name" ? i.name : (i.values as Record<string, unknown>)[column];
+    const v = column === "name" ? i.name : i.values[column];
     if (v === undefined || v === null) return undefined;
     if (typeof v === "number") return v;
     if (Array.isArray(v)) return String(v[0] ?? "").toLowerCase();

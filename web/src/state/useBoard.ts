@@ -1,0 +1,167 @@
+// The open board as React state: loaded whole, kept current by live events through the
+// reducer in board.ts, reloaded when that reducer marks it stale (a missed event, a column
+// change that rewrote values) or the server asks for a resync. Writes go through here too, so
+// their answers land in the same state as the events.
+import { useCallback, useEffect, useEffectEvent, useReducer, useRef, useState } from "react";
+import { api, ApiError, messageOf, ok } from "../api/client";
+import type { Bus, Live } from "../api/live";
+import type { BoardEvent, ColumnType, Item, Presence, QueryResponse } from "../api/types";
+import { boardReducer, type BoardState } from "./board";
+
+/** Every item of the board matching `filter` (all of them without one), page by page. */
+export async function queryAll(boardId: string, filter: Record<string, unknown> | null): Promise<Item[]> {
+  const items: Item[] = [];
+  let cursor: string | null | undefined = null;
+  do {
+    const page: QueryResponse = await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, limit: 500, cursor } }));
+    items.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message: string) => void) {
+  const [state, dispatch] = useReducer(boardReducer, null);
+  const [error, setError] = useState("");
+  const [presence, setPresence] = useState<Presence[]>([]);
+  /** Cells being edited here, by `itemId:columnId`: live changes leave them alone. */
+  const editing = useRef(new Set<string>());
+  /** Bumped by every load and on unmount, so only the latest load lands (and none after). */
+  const generation = useRef(0);
+
+  const load = useCallback(async () => {
+    const mine = ++generation.current;
+    try {
+      const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: boardId } } }));
+      const items = await queryAll(boardId, null);
+      if (mine !== generation.current) return;
+      dispatch({ type: "loaded", board, items });
+      live.subscribe(boardId, board.last_seq);
+    } catch (e) {
+      if (mine === generation.current) setError(messageOf(e));
+    }
+  }, [boardId, live]);
+
+  useEffect(() => {
+    load();
+    const onEvent = (event: BoardEvent) => {
+      if (event.board_id === boardId) dispatch({ type: "event", event, editing: new Set(editing.current) });
+    };
+    const onPresence = (b: string, users: Presence[]) => b === boardId && setPresence(users);
+    const onResync = (b: string) => b === boardId && load();
+    bus.events.add(onEvent);
+    bus.presence.add(onPresence);
+    bus.resync.add(onResync);
+    live.presence(boardId, null, "viewing");
+    // Presence expires on the server unless restated.
+    const keepAlive = setInterval(() => live.presence(boardId, null, "viewing"), 20_000);
+    return () => {
+      generation.current++;
+      bus.events.delete(onEvent);
+      bus.presence.delete(onPresence);
+      bus.resync.delete(onResync);
+      clearInterval(keepAlive);
+      live.unsubscribe(boardId);
+    };
+  }, [boardId, bus, live, load]);
+
+  const stale = state?.stale ?? false;
+  useEffect(() => {
+    if (stale) load();
+  }, [stale, load]);
+
+  const saved = (item: Item) => dispatch({ type: "item_saved", item });
+  const fail = (e: unknown) => flash(messageOf(e));
+  const itemPath = (id: string) => ({ params: { path: { id } } });
+  const columnPath = (column_id: string) => ({ params: { path: { id: boardId, column_id } } });
+
+  const actions = {
+    /** Shows the value at once; on failure says why and reloads the truth. */
+    async saveValue(target: Item, columnId: string, value: unknown) {
+      dispatch({ type: "value_set", itemId: target.id, columnId, value });
+      try {
+        saved(await ok(api.PATCH("/api/v1/items/{id}", { ...itemPath(target.id), body: { values: { [columnId]: value } } })));
+      } catch (e) {
+        fail(e);
+        load();
+      }
+    },
+    /** A strict write: if someone renamed it first, their name stays and we say so. */
+    async rename(target: Item, name: string) {
+      try {
+        saved(await ok(api.PATCH("/api/v1/items/{id}", { ...itemPath(target.id), headers: { "if-match": `"${target.version}"` }, body: { name } })));
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === "version_conflict")) return fail(e);
+        const current = (e.details as { current: Item }).current;
+        saved(current);
+        flash(`Someone else changed this item first; it now reads "${current.name}".`);
+      }
+    },
+    async addItem(group: string, name: string, values?: Record<string, unknown>) {
+      try {
+        saved(await ok(api.POST("/api/v1/boards/{id}/items", { params: { path: { id: boardId } }, body: { name, group_id: group, values } })));
+      } catch (e) {
+        fail(e);
+      }
+    },
+    /** To the bottom of `group`, or right after the item `after`. */
+    async moveItem(target: Item, group: string, after?: string) {
+      try {
+        saved(await ok(api.PATCH("/api/v1/items/{id}", { ...itemPath(target.id), body: { group_id: group, position: after ? { after } : { at: "bottom" } } })));
+      } catch (e) {
+        fail(e);
+      }
+    },
+    /** Archives; the items leave the table with their `item_archived` events. */
+    archive(items: Item[]) {
+      for (const i of items) ok(api.DELETE("/api/v1/items/{id}", { params: { path: { id: i.id, permanent: null } } })).catch(fail);
+    },
+    /** Cells being edited are kept from live changes, and others see who edits what. */
+    setEditing(target: Item, columnId: string, on: boolean) {
+      const key = `${target.id}:${columnId}`;
+      if (on) editing.current.add(key);
+      else editing.current.delete(key);
+      live.presence(boardId, on ? target.id : null, on ? "editing" : "viewing");
+    },
+  };
+
+  // Column changes come back as live events; only failures need saying.
+  const columns = {
+    add: (title: string, type: ColumnType) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type } })).catch(fail),
+    rename: (id: string, title: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { title } })).catch(fail),
+    remove: (id: string) => ok(api.DELETE("/api/v1/boards/{id}/columns/{column_id}", columnPath(id))).catch(fail),
+    resize: (id: string, width: number) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { width: Math.round(width) } })).catch(fail),
+    move: (id: string, before: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { position: { before } } })).catch(fail),
+  };
+
+  return { state, error, presence, actions, columns };
+}
+
+/** Ids a server-side filter matched, and the ids the board had when it ran. */
+type Matches = { matched: Set<string>; asked: Set<string> };
+
+/** The items a filter shows. The query runs when the filter changes or the board was reloaded
+ * whole, not on every live event: between runs, live changes update the rows in place, and items
+ * created since the last run are shown (a row just added must not vanish) until it runs again. */
+export function useFiltered(boardId: string, filter: Record<string, unknown> | null, state: BoardState | null, flash: (message: string) => void): Item[] {
+  const [matches, setMatches] = useState<Matches | null>(null);
+  const items = state?.items ?? [];
+  const key = filter ? JSON.stringify(filter) : "";
+  const loads = state?.loads ?? 0;
+  // Effect events read the latest items and callback without making the query depend on them.
+  const known = useEffectEvent(() => new Set(items.map((i) => i.id)));
+  const failed = useEffectEvent((e: unknown) => flash(messageOf(e)));
+  useEffect(() => {
+    if (!key || loads === 0) return setMatches(null);
+    let cancelled = false;
+    const asked = known();
+    queryAll(boardId, JSON.parse(key))
+      .then((found) => cancelled || setMatches({ matched: new Set(found.map((i) => i.id)), asked }))
+      .catch((e) => cancelled || failed(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [boardId, key, loads]);
+  if (!matches) return items;
+  return items.filter((i) => matches.matched.has(i.id) || !matches.asked.has(i.id));
+}
