@@ -14,6 +14,7 @@ pub mod health;
 pub mod idempotency;
 pub mod limits;
 pub mod notifications;
+pub mod notifier;
 pub mod orgs;
 pub mod workspaces;
 
@@ -91,6 +92,12 @@ impl App {
     /// Starts the background followers (the board engine follows the bus).
     pub fn start(&self) -> tokio::task::JoinHandle<()> {
         self.engine.follow(self.bus.as_ref())
+    }
+
+    /// The notifier: follows the event log and writes who hears about each change (the
+    /// worker role's work; see [`notifier`]).
+    pub fn notifier(&self) -> notifier::Notifier {
+        notifier::Notifier::new(self.store.clone(), self.bus.clone(), self.directory.clone())
     }
 
     /// The event log and the bus, for followers.

@@ -1,7 +1,10 @@
 //! `Idempotency-Key` on POSTs: a retried request with the same key gets the first response
-//! instead of doing the work twice (a lost response, a double click). Keys are scoped to the
-//! user; the same key with a different request body or path is `409 idempotency_key_reused`.
-//! Only successful responses are remembered, so a request that failed may be retried.
+//! instead of doing the work twice (a lost response, a double click), also when the copies
+//! arrive at the same moment. Keys are scoped to the user; the same key with a different
+//! request body or path is `409 idempotency_key_reused`, and a copy that arrives while the
+//! first is still running waits for its response or gets `409 idempotency_key_in_use`. Only
+//! successful responses are remembered, so a request that failed may be retried. The rules
+//! live in `sunday_app::idempotency`; this module extracts the key and renders the answer.
 
 use axum::{
     body::Bytes,
@@ -11,8 +14,7 @@ use axum::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
-use sunday_app::Actor;
-use sunday_store::IdempotentResponse;
+use sunday_app::{idempotency::IdempotentRequest, Actor};
 use sunday_types::{ApiError, ErrorCode};
 
 use crate::{error::HttpError, HttpState};
@@ -69,28 +71,17 @@ impl<T> IdemJson<T> {
         R: Serialize,
         F: AsyncFnOnce(T) -> Result<R, ApiError>,
     {
-        let saved_responses = &state.app.idempotency;
-        if let Some(key) = &self.key {
-            if let Some(saved) = saved_responses.saved(actor.user_id, key).await? {
-                if saved.request_hash != self.fingerprint {
-                    return Err(ErrorCode::IdempotencyKeyReused.into());
-                }
-                let code = StatusCode::from_u16(saved.status).unwrap_or(StatusCode::OK);
-                let mut r = (code, [("content-type", "application/json")], saved.body).into_response();
-                r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-                return Ok(r);
-            }
+        let Some(key) = self.key else {
+            let body = serde_json::to_string(&work(self.body).await?).map_err(ApiError::internal)?;
+            return Ok((status, [("content-type", "application/json")], body).into_response());
+        };
+        let request = IdempotentRequest { user: actor.user_id, key, request_hash: self.fingerprint };
+        let answer = state.app.idempotency.run(request, status.as_u16(), work(self.body)).await?;
+        let code = StatusCode::from_u16(answer.response.status).unwrap_or(StatusCode::OK);
+        let mut r = (code, [("content-type", "application/json")], answer.response.body).into_response();
+        if answer.replayed {
+            r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
         }
-        let result = work(self.body).await?;
-        let body = serde_json::to_string(&result).map_err(ApiError::internal)?;
-        if let Some(key) = &self.key {
-            let saved = IdempotentResponse {
-                request_hash: self.fingerprint.clone(),
-                status: status.as_u16(),
-                body: body.clone(),
-            };
-            saved_responses.save(actor.user_id, key, &saved).await?;
-        }
-        Ok((status, [("content-type", "application/json")], body).into_response())
+        Ok(r)
     }
 }

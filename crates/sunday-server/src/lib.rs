@@ -105,6 +105,9 @@ fn realtime_settings(config: &Config) -> sunday_realtime::RealtimeSettings {
 /// Background work of the worker role: the email digest, when SMTP is configured.
 fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     let (stop, stopped) = watch::channel(false);
+    if config.has_role(NodeRole::Worker) {
+        app.notifier().start(stopped.clone());
+    }
     let mail = &config.mail;
     if config.has_role(NodeRole::Worker) && !mail.smtp_host.is_empty() {
         let settings = sunday_app::notifications::MailSettings {

@@ -73,7 +73,12 @@ pub async fn commit<C: GenericClient>(
     Ok(committed)
 }
 
-async fn apply<C: GenericClient>(tx: &C, write: BoardWrite, now: Millis, committed: &mut Committed) -> StoreResult<()> {
+pub(crate) async fn apply<C: GenericClient>(
+    tx: &C,
+    write: BoardWrite,
+    now: Millis,
+    committed: &mut Committed,
+) -> StoreResult<()> {
     match write {
         BoardWrite::InsertBoard(b) => insert_board(tx, &b).await,
         BoardWrite::UpdateBoard { board: b, expected_version } => {
@@ -130,9 +135,10 @@ async fn apply<C: GenericClient>(tx: &C, write: BoardWrite, now: Millis, committ
                 &[&group.id.to_string(), &board.to_string(), &group.title, &group.color, &group.position],
             )
             .await?;
-            Ok(())
+            bump_structure(tx, STRUCTURE_OF_BOARD, board.to_string()).await
         }
         BoardWrite::DeleteGroup(id) => {
+            bump_structure(tx, STRUCTURE_OF_GROUP, id.to_string()).await?;
             exec(tx, "DELETE FROM board_groups WHERE id = $1", &[&id.to_string()]).await?;
             Ok(())
         }
@@ -164,9 +170,10 @@ async fn apply<C: GenericClient>(tx: &C, write: BoardWrite, now: Millis, committ
                 ],
             )
             .await?;
-            Ok(())
+            bump_structure(tx, STRUCTURE_OF_BOARD, board.to_string()).await
         }
         BoardWrite::DeleteColumn(id) => {
+            bump_structure(tx, STRUCTURE_OF_COLUMN, id.to_string()).await?;
             exec(tx, "DELETE FROM board_columns WHERE id = $1", &[&id.to_string()]).await?;
             Ok(())
         }
@@ -258,7 +265,48 @@ async fn apply<C: GenericClient>(tx: &C, write: BoardWrite, now: Millis, committ
         BoardWrite::InsertNotification(n) => notifications::insert(tx, &n).await,
         BoardWrite::Subscribe { item, user } => notifications::subscription(tx, item, user, true).await,
         BoardWrite::Unsubscribe { item, user } => notifications::subscription(tx, item, user, false).await,
+        BoardWrite::ReserveIdempotencyKey { user, key, request_hash } => {
+            // A concurrent reservation of the key waits here for that transaction's outcome.
+            let n = exec(
+                tx,
+                "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (user_id, idem_key) DO NOTHING",
+                &[&user.to_string(), &key, &request_hash, &now],
+            )
+            .await?;
+            if n == 0 {
+                return Err(StoreError::Rejected(ErrorCode::IdempotencyKeyInUse));
+            }
+            Ok(())
+        }
+        BoardWrite::ExpectStructure { board, version } => {
+            // Read under the board lock the commit took, so a structure change cannot commit
+            // between this check and the writes.
+            let row = rows::query_opt(tx, "SELECT structure_version FROM boards WHERE id = $1", &[&board.to_string()])
+                .await?
+                .ok_or(StoreError::Rejected(ErrorCode::BoardNotFound))?;
+            let current: i64 = rows::get(&row, 0)?;
+            if current != version {
+                return Err(StoreError::StructureChanged);
+            }
+            Ok(())
+        }
     }
+}
+
+// The statements that move a board's structure version, naming the board by its id or by
+// one of its groups or columns.
+const STRUCTURE_OF_BOARD: &str = "UPDATE boards SET structure_version = structure_version + 1 WHERE id = $1";
+const STRUCTURE_OF_GROUP: &str = "UPDATE boards SET structure_version = structure_version + 1
+     WHERE id = (SELECT board_id FROM board_groups WHERE id = $1)";
+const STRUCTURE_OF_COLUMN: &str = "UPDATE boards SET structure_version = structure_version + 1
+     WHERE id = (SELECT board_id FROM board_columns WHERE id = $1)";
+
+/// Moves a board's structure version in the commit that changes its structure, so a commit
+/// holding values checked against the old structure fails its `ExpectStructure`.
+async fn bump_structure<C: GenericClient>(tx: &C, sql: &str, id: String) -> StoreResult<()> {
+    exec(tx, sql, &[&id]).await?;
+    Ok(())
 }
 
 async fn insert_board<C: GenericClient>(tx: &C, b: &Board) -> StoreResult<()> {

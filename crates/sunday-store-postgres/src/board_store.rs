@@ -7,7 +7,8 @@
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use sunday_store::{
-    BoardFilter, BoardStore, BoardWrite, Committed, IdempotentResponse, ItemCursor, NewEvent, StoreError, StoreResult,
+    BoardFilter, BoardStore, BoardWrite, Committed, IdempotencyRecord, IdempotentResponse, ItemCursor, NewEvent,
+    StoreError, StoreResult,
 };
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
@@ -140,12 +141,17 @@ async fn events_before<C: GenericClient>(
     }
 }
 
-fn idempotent(r: &Row) -> StoreResult<IdempotentResponse> {
-    let status: i64 = rows::get(r, 1)?;
-    Ok(IdempotentResponse {
-        request_hash: rows::get(r, 0)?,
-        status: u16::try_from(status).map_err(|_| StoreError::internal("invalid idempotent response status"))?,
-        body: rows::get(r, 2)?,
+fn idempotency_record(r: &Row) -> StoreResult<IdempotencyRecord> {
+    let request_hash: String = rows::get(r, 0)?;
+    let status: Option<i64> = rows::get(r, 1)?;
+    let body: Option<String> = rows::get(r, 2)?;
+    Ok(match (status, body) {
+        (Some(status), Some(body)) => IdempotencyRecord::Answered(IdempotentResponse {
+            request_hash,
+            status: u16::try_from(status).map_err(|_| StoreError::internal("invalid idempotent response status"))?,
+            body,
+        }),
+        _ => IdempotencyRecord::Reserved { request_hash },
     })
 }
 
@@ -203,6 +209,13 @@ impl BoardStore for PostgresStore {
             }
         }
         Ok(members)
+    }
+
+    async fn structure_version(&self, board: BoardId) -> StoreResult<i64> {
+        let sql = "SELECT structure_version FROM boards WHERE id = $1";
+        let row = on_client!(self, |c| rows::query_opt(&c, sql, &[&board.to_string()]))?
+            .ok_or(StoreError::Rejected(ErrorCode::BoardNotFound))?;
+        rows::get(&row, 0)
     }
 
     async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>> {
@@ -282,9 +295,9 @@ impl BoardStore for PostgresStore {
         on_client!(self, |c| one(&c, &sql, &[&id.to_string()], board_rows::view))
     }
 
-    async fn idempotent_response(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotentResponse>> {
+    async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
         let sql = "SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2";
-        on_client!(self, |c| one(&c, sql, &[&user.to_string(), &key], idempotent))
+        on_client!(self, |c| one(&c, sql, &[&user.to_string(), &key], idempotency_record))
     }
 
     async fn save_idempotent_response(
@@ -298,6 +311,28 @@ impl BoardStore for PostgresStore {
                    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
         let status = i64::from(response.status);
         let params: Params<'_> = &[&user.to_string(), &key, &response.request_hash, &status, &response.body, &now];
+        on_client!(self, |c| rows::execute(&c, sql, params)).map_err(rows::db_err)?;
+        Ok(())
+    }
+
+    async fn complete_idempotency_key(
+        &self,
+        user: UserId,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> StoreResult<()> {
+        let sql = "UPDATE idempotency_keys SET status = $4, response = $5
+                   WHERE user_id = $1 AND idem_key = $2 AND request_hash = $3 AND status IS NULL";
+        let status = i64::from(response.status);
+        let params: Params<'_> = &[&user.to_string(), &key, &response.request_hash, &status, &response.body];
+        on_client!(self, |c| rows::execute(&c, sql, params)).map_err(rows::db_err)?;
+        Ok(())
+    }
+
+    async fn release_idempotency_key(&self, user: UserId, key: &str, request_hash: &str) -> StoreResult<()> {
+        let sql = "DELETE FROM idempotency_keys
+                   WHERE user_id = $1 AND idem_key = $2 AND request_hash = $3 AND status IS NULL";
+        let params: Params<'_> = &[&user.to_string(), &key, &request_hash];
         on_client!(self, |c| rows::execute(&c, sql, params)).map_err(rows::db_err)?;
         Ok(())
     }

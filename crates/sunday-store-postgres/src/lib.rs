@@ -59,6 +59,7 @@ macro_rules! on_client {
 
 // After the macros above, which they use.
 mod board_store;
+mod cursors;
 mod notifications;
 
 impl PostgresStore {

@@ -62,7 +62,12 @@ pub fn commit(
     Ok(committed)
 }
 
-fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut Committed) -> StoreResult<()> {
+pub(crate) fn apply(
+    tx: &Transaction<'_>,
+    write: BoardWrite,
+    now: Millis,
+    committed: &mut Committed,
+) -> StoreResult<()> {
     match write {
         BoardWrite::InsertBoard(b) => insert_board(tx, &b),
         BoardWrite::UpdateBoard { board: b, expected_version } => {
@@ -115,9 +120,10 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
                 params![group.id.to_string(), board.to_string(), group.title, group.color, group.position],
             )
             .map_err(db_err)?;
-            Ok(())
+            bump_structure(tx, STRUCTURE_OF_BOARD, board.to_string())
         }
         BoardWrite::DeleteGroup(id) => {
+            bump_structure(tx, STRUCTURE_OF_GROUP, id.to_string())?;
             tx.execute("DELETE FROM board_groups WHERE id = ?1", [id.to_string()]).map_err(db_err)?;
             Ok(())
         }
@@ -146,9 +152,10 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
                 ],
             )
             .map_err(db_err)?;
-            Ok(())
+            bump_structure(tx, STRUCTURE_OF_BOARD, board.to_string())
         }
         BoardWrite::DeleteColumn(id) => {
+            bump_structure(tx, STRUCTURE_OF_COLUMN, id.to_string())?;
             tx.execute("DELETE FROM board_columns WHERE id = ?1", [id.to_string()]).map_err(db_err)?;
             Ok(())
         }
@@ -306,7 +313,46 @@ fn apply(tx: &Transaction<'_>, write: BoardWrite, now: Millis, committed: &mut C
             tx.execute("DELETE FROM item_updates WHERE id = ?1 OR parent_id = ?1", [id.to_string()]).map_err(db_err)?;
             Ok(())
         }
+        BoardWrite::ReserveIdempotencyKey { user, key, request_hash } => {
+            let n = tx
+                .prepare_cached(
+                    "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (user_id, idem_key) DO NOTHING",
+                )
+                .and_then(|mut s| s.execute(params![user.to_string(), key, request_hash, now]))
+                .map_err(db_err)?;
+            if n == 0 {
+                return Err(StoreError::Rejected(ErrorCode::IdempotencyKeyInUse));
+            }
+            Ok(())
+        }
+        BoardWrite::ExpectStructure { board, version } => {
+            let current: i64 = tx
+                .prepare_cached("SELECT structure_version FROM boards WHERE id = ?1")
+                .and_then(|mut s| s.query_row([board.to_string()], |r| r.get(0)).optional())
+                .map_err(db_err)?
+                .ok_or(StoreError::Rejected(ErrorCode::BoardNotFound))?;
+            if current != version {
+                return Err(StoreError::StructureChanged);
+            }
+            Ok(())
+        }
     }
+}
+
+// The statements that move a board's structure version, naming the board by its id or by
+// one of its groups or columns.
+const STRUCTURE_OF_BOARD: &str = "UPDATE boards SET structure_version = structure_version + 1 WHERE id = ?1";
+const STRUCTURE_OF_GROUP: &str = "UPDATE boards SET structure_version = structure_version + 1
+     WHERE id = (SELECT board_id FROM board_groups WHERE id = ?1)";
+const STRUCTURE_OF_COLUMN: &str = "UPDATE boards SET structure_version = structure_version + 1
+     WHERE id = (SELECT board_id FROM board_columns WHERE id = ?1)";
+
+/// Moves a board's structure version in the commit that changes its structure, so a commit
+/// holding values checked against the old structure fails its `ExpectStructure`.
+fn bump_structure(tx: &Transaction<'_>, sql: &str, id: String) -> StoreResult<()> {
+    tx.prepare_cached(sql).and_then(|mut s| s.execute([id])).map_err(db_err)?;
+    Ok(())
 }
 
 fn insert_board(tx: &Transaction<'_>, b: &Board) -> StoreResult<()> {

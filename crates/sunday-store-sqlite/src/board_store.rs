@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension};
 use sunday_store::{
-    BoardFilter, BoardStore, BoardWrite, Committed, IdempotentResponse, ItemCursor, NewEvent, StoreResult,
+    BoardFilter, BoardStore, BoardWrite, Committed, IdempotencyRecord, IdempotentResponse, ItemCursor, NewEvent,
+    StoreResult,
 };
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
@@ -122,6 +123,17 @@ impl BoardStore for SqliteStore {
                 Ok(rows.into_iter().filter_map(|(u, p)| enum_parse(&p).map(|p| (u, p))).collect())
             })
             .await
+    }
+
+    async fn structure_version(&self, board: BoardId) -> StoreResult<i64> {
+        self.pool
+            .read(move |c| {
+                c.prepare_cached("SELECT structure_version FROM boards WHERE id = ?1")
+                    .and_then(|mut s| s.query_row([board.to_string()], |r| r.get(0)).optional())
+                    .map_err(db_err)
+            })
+            .await?
+            .ok_or(sunday_store::StoreError::Rejected(sunday_types::ErrorCode::BoardNotFound))
     }
 
     async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>> {
@@ -305,7 +317,7 @@ impl BoardStore for SqliteStore {
             .await
     }
 
-    async fn idempotent_response(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotentResponse>> {
+    async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
         let key = key.to_owned();
         self.pool
             .read(move |c| {
@@ -314,7 +326,13 @@ impl BoardStore for SqliteStore {
                 )
                 .and_then(|mut s| {
                     s.query_row([user.to_string(), key], |r| {
-                        Ok(IdempotentResponse { request_hash: r.get(0)?, status: r.get(1)?, body: r.get(2)? })
+                        let request_hash: String = r.get(0)?;
+                        Ok(match (r.get::<_, Option<u16>>(1)?, r.get::<_, Option<String>>(2)?) {
+                            (Some(status), Some(body)) => {
+                                IdempotencyRecord::Answered(IdempotentResponse { request_hash, status, body })
+                            }
+                            _ => IdempotencyRecord::Reserved { request_hash },
+                        })
                     })
                     .optional()
                 })
@@ -337,6 +355,40 @@ impl BoardStore for SqliteStore {
                     "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, response, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
                     params![user.to_string(), key, response.request_hash, response.status, response.body, now],
+                )
+                .map_err(db_err)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn complete_idempotency_key(
+        &self,
+        user: UserId,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> StoreResult<()> {
+        let (key, response) = (key.to_owned(), response.clone());
+        self.pool
+            .write(move |c| {
+                c.execute(
+                    "UPDATE idempotency_keys SET status = ?4, response = ?5
+                     WHERE user_id = ?1 AND idem_key = ?2 AND request_hash = ?3 AND status IS NULL",
+                    params![user.to_string(), key, response.request_hash, response.status, response.body],
+                )
+                .map_err(db_err)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn release_idempotency_key(&self, user: UserId, key: &str, request_hash: &str) -> StoreResult<()> {
+        let (key, request_hash) = (key.to_owned(), request_hash.to_owned());
+        self.pool
+            .write(move |c| {
+                c.execute(
+                    "DELETE FROM idempotency_keys WHERE user_id = ?1 AND idem_key = ?2 AND request_hash = ?3 AND status IS NULL",
+                    params![user.to_string(), key, request_hash],
                 )
                 .map_err(db_err)?;
                 Ok(())

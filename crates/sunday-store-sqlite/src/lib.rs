@@ -13,6 +13,7 @@ mod accounts;
 mod board_commit;
 mod board_rows;
 mod board_store;
+mod cursors;
 mod notifications;
 mod orgs;
 mod pool;
@@ -37,6 +38,9 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_accounts", include_str!("../migrations/0001_accounts.sql")),
     ("0002_boards", include_str!("../migrations/0002_boards.sql")),
     ("0003_notifications", include_str!("../migrations/0003_notifications.sql")),
+    ("0004_idempotency_reservations", include_str!("../migrations/0004_idempotency_reservations.sql")),
+    ("0005_board_structure_version", include_str!("../migrations/0005_board_structure_version.sql")),
+    ("0006_event_cursors", include_str!("../migrations/0006_event_cursors.sql")),
 ];
 
 pub struct SqliteStore {

@@ -17,6 +17,11 @@ use sunday_types::{
 use crate::StoreResult;
 
 /// One row change inside a [`BoardStore::commit`].
+///
+/// Every group and column write (`PutGroup`, `DeleteGroup`, `PutColumn`, `DeleteColumn`) also
+/// moves the board's structure version ([`BoardStore::structure_version`]) in the same
+/// transaction, so a commit can require the structure its values were checked against
+/// ([`BoardWrite::ExpectStructure`]).
 #[derive(Clone, Debug)]
 pub enum BoardWrite {
     /// Inserts the board; its `last_seq` must be 0.
@@ -82,6 +87,24 @@ pub enum BoardWrite {
         item: ItemId,
         user: UserId,
     },
+    /// Takes the user's `Idempotency-Key` for the request this commit does the work of. The
+    /// key is reserved in the same transaction as the work, never by an earlier check, so of
+    /// identical requests racing only one commit writes anything: the others are refused
+    /// whole with `Rejected(IdempotencyKeyInUse)` (also when the key is answered already or
+    /// holds another request). The response is stored after the work
+    /// ([`BoardStore::complete_idempotency_key`]).
+    ReserveIdempotencyKey {
+        user: UserId,
+        key: String,
+        request_hash: String,
+    },
+    /// Refuses the commit with `StructureChanged` unless the board's structure version is
+    /// still `version`: values validated against the columns and groups read at that version
+    /// are then still valid when written.
+    ExpectStructure {
+        board: BoardId,
+        version: i64,
+    },
 }
 
 /// An event to append; the store assigns `seq` and `created_at`.
@@ -139,6 +162,26 @@ pub struct IdempotentResponse {
     pub body: String,
 }
 
+/// What a user's idempotency key holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IdempotencyRecord {
+    /// Reserved by the committed work of a request whose response is not stored yet: it is
+    /// still running (or its server stopped between the commit and the answer).
+    Reserved { request_hash: String },
+    /// The response to replay.
+    Answered(IdempotentResponse),
+}
+
+impl IdempotencyRecord {
+    /// The fingerprint of the request that holds the key.
+    pub fn request_hash(&self) -> &str {
+        match self {
+            IdempotencyRecord::Reserved { request_hash } => request_hash,
+            IdempotencyRecord::Answered(r) => &r.request_hash,
+        }
+    }
+}
+
 #[async_trait]
 pub trait BoardStore: Send + Sync {
     /// Applies the writes and appends the events in one transaction; nothing is written when
@@ -167,6 +210,10 @@ pub trait BoardStore: Send + Sync {
     ) -> StoreResult<Vec<Board>>;
     async fn board_permission(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardPermission>>;
     async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>>;
+    /// The board's structure version, moved by every group and column write. Read it before
+    /// the columns and groups it is to guard: a change committed in between then shows as a
+    /// newer version at commit (one needless retry), never as stale columns passing.
+    async fn structure_version(&self, board: BoardId) -> StoreResult<i64>;
     /// Columns in position order.
     async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>>;
     /// Groups in position order, with `collapsed` for `viewer`.
@@ -205,8 +252,9 @@ pub trait BoardStore: Send + Sync {
     async fn views(&self, board: BoardId) -> StoreResult<Vec<View>>;
     async fn view(&self, id: ViewId) -> StoreResult<Option<View>>;
 
-    async fn idempotent_response(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotentResponse>>;
-    /// Records a response; a concurrent first writer wins (the later one is ignored).
+    async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
+    /// Records the response of a request whose work committed nothing (so reserved nothing);
+    /// whatever the key already holds wins (the later one is ignored).
     async fn save_idempotent_response(
         &self,
         user: UserId,
@@ -214,4 +262,11 @@ pub trait BoardStore: Send + Sync {
         response: &IdempotentResponse,
         now: Millis,
     ) -> StoreResult<()>;
+    /// Answers the key's reservation with the response of the request that reserved it
+    /// (same `request_hash`); an answered key is left as it is.
+    async fn complete_idempotency_key(&self, user: UserId, key: &str, response: &IdempotentResponse)
+        -> StoreResult<()>;
+    /// Frees a reservation that got no response (its request failed after committing), so a
+    /// retry can run; an answered key is left as it is.
+    async fn release_idempotency_key(&self, user: UserId, key: &str, request_hash: &str) -> StoreResult<()>;
 }

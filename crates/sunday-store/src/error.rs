@@ -13,6 +13,10 @@ pub enum StoreError {
     /// A conditional write lost: the current state, serialized for the client.
     #[error("version conflict")]
     VersionConflict(serde_json::Value),
+    /// The board's columns or groups changed since the version the commit expected
+    /// (`BoardWrite::ExpectStructure`); the writer re-reads them and retries.
+    #[error("board structure changed")]
+    StructureChanged,
     /// The store cannot be reached (connection refused, pool timed out).
     #[error("store unavailable: {0}")]
     Unavailable(String),
@@ -33,6 +37,9 @@ impl From<StoreError> for ApiError {
             StoreError::Rejected(code) => ApiError::of(code),
             StoreError::VersionConflict(current) => {
                 ApiError::of(ErrorCode::VersionConflict).with_details(serde_json::json!({ "current": current }))
+            }
+            StoreError::StructureChanged => {
+                ApiError::unavailable("the board's columns or groups kept changing under this write; retry")
             }
             StoreError::Unavailable(msg) => ApiError::unavailable(msg),
             e @ StoreError::Internal(_) => ApiError::internal(e),

@@ -16,6 +16,7 @@ pub mod conformance_boards;
 #[cfg(feature = "testing")]
 #[path = "tests/notifications.rs"]
 pub mod conformance_notifications;
+mod cursors;
 mod error;
 mod notifications;
 mod records;
@@ -28,6 +29,7 @@ use sunday_types::{
 };
 
 pub use boards::*;
+pub use cursors::CursorStore;
 pub use error::{StoreError, StoreResult};
 pub use notifications::*;
 pub use records::*;
@@ -40,7 +42,7 @@ pub struct PoolStats {
 }
 
 #[async_trait]
-pub trait Store: BoardStore + NotificationStore + Send + Sync + 'static {
+pub trait Store: BoardStore + NotificationStore + CursorStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// The schema version this binary's migrations produce.

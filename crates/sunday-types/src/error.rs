@@ -105,6 +105,7 @@ error_codes! {
     LastOwner => ("last_owner", Conflict, None, "An organization must keep at least one owner."),
     VersionConflict => ("version_conflict", Conflict, None, "The resource changed since the version you sent; `details.current` holds it."),
     IdempotencyKeyReused => ("idempotency_key_reused", Conflict, None, "This `Idempotency-Key` was used for a different request."),
+    IdempotencyKeyInUse => ("idempotency_key_in_use", Conflict, None, "A request with this `Idempotency-Key` is still being processed; retry after `Retry-After` seconds to get its response."),
     PayloadTooLarge => ("payload_too_large", PayloadTooLarge, None, "The request body exceeds the configured limit."),
     RateLimited => ("rate_limited", RateLimited, None, "Too many requests; retry after `Retry-After` seconds."),
     TooManyLoginAttempts => ("too_many_login_attempts", RateLimited, None, "Too many failed logins for this account or address; retry after `Retry-After` seconds."),

@@ -8,21 +8,17 @@ use sunday_domain::{
     columns::{normalize_value, ValueContext},
     text::parse_name,
 };
-use sunday_store::{BoardWrite, NewEvent};
+use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateItemRequest, Placement, UpdateItemRequest},
     boards::{Board, Column, ColumnType, Item},
     dto::Page,
-    notifications::NotificationKind,
     time::{now_millis, to_datetime},
     ApiError, BoardId, ErrorCode, GroupId, ItemId, UserId,
 };
 
-use super::{
-    notify::{newly_assigned, Notices},
-    placement, Access, BoardService, MERGE_RETRIES,
-};
+use super::{placement, Access, BoardService, MERGE_RETRIES};
 use crate::Actor;
 
 /// The most items one bulk request may create.
@@ -142,17 +138,7 @@ impl BoardService {
         items: &[Item],
         duplicated_from: Option<ItemId>,
     ) -> Result<(), ApiError> {
-        let mut writes: Vec<BoardWrite> = items.iter().cloned().map(BoardWrite::InsertItem).collect();
-        let columns = self.store.columns(board).await?;
-        let who = self.actor_name(actor.user_id).await?;
-        for item in items {
-            let mut notices = Notices::new(actor.user_id, item);
-            for u in newly_assigned(&columns, None, item) {
-                notices.add(u, NotificationKind::Assigned, format!("{who} assigned you to {}", item.name));
-            }
-            notices.follow();
-            writes.append(&mut notices.writes);
-        }
+        let writes: Vec<BoardWrite> = items.iter().cloned().map(BoardWrite::InsertItem).collect();
         let events = items
             .iter()
             .map(|i| {
@@ -246,16 +232,8 @@ impl BoardService {
             }
         })?;
         access.require_content()?;
-        let columns = self.store.columns(first.board_id).await?;
-        let values = match &req.values {
-            Some(v) => self.normalize_values(&access.board, &columns, v).await?,
-            None => vec![],
-        };
         let name = req.name.as_deref().map(|n| parse_name("name", n, 500)).transpose()?;
-        let group = match req.group_id {
-            Some(g) => Some(self.group_of(first.board_id, Some(g)).await?),
-            None => None,
-        };
+        let mut checked = self.check_item_change(&access, &req).await?;
         let mut current = first;
         for _ in 0..MERGE_RETRIES {
             if let Some(v) = expected {
@@ -265,7 +243,7 @@ impl BoardService {
             }
             let position = match &req.position {
                 Some(p) => {
-                    let target = group.unwrap_or(current.group_id);
+                    let target = checked.group.unwrap_or(current.group_id);
                     let parent = current.parent_item_id;
                     let placed = self
                         .engine
@@ -277,19 +255,45 @@ impl BoardService {
                 }
                 None => None,
             };
-            let (next, event) = apply_changes(actor.user_id, &current, name.as_deref(), &values, group, position);
+            let (next, event) =
+                apply_changes(actor.user_id, &current, name.as_deref(), &checked.values, checked.group, position);
             let Some(event) = event else { return Ok(current) };
-            let mut writes = vec![BoardWrite::UpdateItem { item: next.clone(), expected_version: current.version }];
-            writes.append(&mut self.item_change_notices(actor, &columns, &current, &next).await?);
-            match self.commit(current.board_id, writes, vec![event]).await {
+            let writes = vec![
+                BoardWrite::ExpectStructure { board: current.board_id, version: checked.structure_version },
+                BoardWrite::UpdateItem { item: next.clone(), expected_version: current.version },
+            ];
+            match self.try_commit(current.board_id, writes, vec![event]).await {
                 Ok(_) => return Ok(next),
-                Err(e) if e.code == ErrorCode::VersionConflict => {
+                Err(StoreError::VersionConflict(_)) => {
                     current = self.store.item(id).await?.ok_or_else(item_not_found)?;
                 }
-                Err(e) => return Err(e),
+                // A column or group changed since the check (a type change may have rewritten
+                // this item too): check the request again against the board as it is now.
+                Err(StoreError::StructureChanged) => {
+                    current = self.store.item(id).await?.ok_or_else(item_not_found)?;
+                    checked = self.check_item_change(&access, &req).await?;
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         Err(ApiError::unavailable("the item kept changing under this write; retry"))
+    }
+
+    /// Validates the values and group of an item change against the board's structure, read
+    /// after its version so the commit can require that version (`ExpectStructure`).
+    async fn check_item_change(&self, access: &Access, req: &UpdateItemRequest) -> Result<CheckedChange, ApiError> {
+        let board = access.board.id;
+        let structure_version = self.store.structure_version(board).await?;
+        let columns = self.store.columns(board).await?;
+        let values = match &req.values {
+            Some(v) => self.normalize_values(&access.board, &columns, v).await?,
+            None => vec![],
+        };
+        let group = match req.group_id {
+            Some(g) => Some(self.group_of(board, Some(g)).await?),
+            None => None,
+        };
+        Ok(CheckedChange { structure_version, values, group })
     }
 
     async fn set_archived(&self, actor: &Actor, id: ItemId, archived: bool) -> Result<Item, ApiError> {
@@ -354,23 +358,11 @@ impl BoardService {
     }
 }
 
-impl BoardService {
-    /// Notifications for a change to an item: newly assigned people, then its followers.
-    async fn item_change_notices(
-        &self,
-        actor: &Actor,
-        columns: &[Column],
-        before: &Item,
-        after: &Item,
-    ) -> Result<Vec<BoardWrite>, ApiError> {
-        let who = self.actor_name(actor.user_id).await?;
-        let mut notices = Notices::new(actor.user_id, after);
-        for u in newly_assigned(columns, Some(before), after) {
-            notices.add(u, NotificationKind::Assigned, format!("{who} assigned you to {}", after.name));
-        }
-        self.notify_followers(&mut notices, format!("{who} changed {}", after.name)).await?;
-        Ok(notices.writes)
-    }
+/// An item change validated against the board's structure at `structure_version`.
+struct CheckedChange {
+    structure_version: i64,
+    values: Vec<(String, Option<Value>)>,
+    group: Option<GroupId>,
 }
 
 fn conflict(current: &Item) -> ApiError {

@@ -10,7 +10,6 @@ mod access;
 mod csv;
 mod items;
 mod lifecycle;
-mod notify;
 mod placement;
 mod query;
 mod structure;
@@ -23,12 +22,12 @@ use std::sync::Arc;
 
 use sunday_bus::DynBus;
 use sunday_engine::Engine;
-use sunday_store::{BoardWrite, Committed, NewEvent, Store};
+use sunday_store::{BoardWrite, Committed, NewEvent, Store, StoreError};
 use sunday_types::{time::now_millis, ApiError, BoardId};
 
 pub use access::Access;
 
-use crate::directory::Directory;
+use crate::{directory::Directory, idempotency::Claim};
 
 /// Item-level writes retry this many times on a concurrent change to the same item before
 /// giving up, when the client did not ask for a conditional write.
@@ -47,6 +46,11 @@ impl BoardService {
         BoardService { store, directory, bus, engine }
     }
 
+    /// Every column type as clients present it.
+    pub fn column_types(&self) -> Vec<sunday_types::board_api::ColumnTypeInfo> {
+        sunday_domain::columns::kinds::infos()
+    }
+
     /// The built-in templates a board can start from.
     pub fn templates(&self) -> Vec<sunday_types::board_api::TemplateInfo> {
         templates::infos()
@@ -59,6 +63,18 @@ impl BoardService {
         writes: Vec<BoardWrite>,
         events: Vec<NewEvent>,
     ) -> Result<Committed, ApiError> {
+        Ok(self.try_commit(board, writes, events).await?)
+    }
+
+    /// [`BoardService::commit`], leaving the store's refusal for the caller to act on (by
+    /// retrying). The first commit of a request sent with an `Idempotency-Key` also reserves
+    /// the key, in the same transaction (see [`crate::idempotency`]).
+    async fn try_commit(
+        &self,
+        board: BoardId,
+        mut writes: Vec<BoardWrite>,
+        events: Vec<NewEvent>,
+    ) -> Result<Committed, StoreError> {
         let notifications: Vec<_> = writes
             .iter()
             .filter_map(|w| match w {
@@ -66,7 +82,15 @@ impl BoardService {
                 _ => None,
             })
             .collect();
-        let committed = self.store.commit(board, writes, events, now_millis()).await?;
+        let claim = Claim::open();
+        if let Some(claim) = &claim {
+            writes.insert(0, claim.reservation());
+        }
+        let outcome = self.store.commit(board, writes, events, now_millis()).await;
+        if let Some(claim) = &claim {
+            claim.settle(&outcome);
+        }
+        let committed = outcome?;
         self.bus.publish(&committed.events);
         self.bus.publish_notifications(&notifications);
         Ok(committed)

@@ -8,12 +8,11 @@ use sunday_store::{BoardWrite, NewEvent};
 use sunday_types::events::*;
 use sunday_types::{
     boards::Update,
-    notifications::NotificationKind,
     time::{now_millis, to_datetime},
     ApiError, ErrorCode, ItemId, UpdateId, UserId,
 };
 
-use super::{notify::Notices, BoardService};
+use super::BoardService;
 use crate::Actor;
 
 /// The user ids mentioned as `@[uuid]`, in order of first appearance.
@@ -85,24 +84,7 @@ impl BoardService {
             replies: vec![],
         };
         let event = NewEvent::new(actor.user_id, BoardChange::UpdatePosted(UpdateChanged { update: update.clone() }));
-        let mut notices = Notices::new(actor.user_id, &it);
-        let who = self.actor_name(actor.user_id).await?;
-        for u in &update.mentions {
-            notices.add(*u, NotificationKind::Mention, format!("{who} mentioned you on {}", it.name));
-        }
-        if let Some(root) = parent {
-            if let Some(root) = self.store.update(root).await? {
-                notices.add(
-                    root.author,
-                    NotificationKind::Reply,
-                    format!("{who} replied to your update on {}", it.name),
-                );
-            }
-        }
-        self.notify_followers(&mut notices, format!("{who} commented on {}", it.name)).await?;
-        let mut writes = vec![BoardWrite::PutUpdate(update.clone())];
-        writes.append(&mut notices.writes);
-        self.commit(it.board_id, writes, vec![event]).await?;
+        self.commit(it.board_id, vec![BoardWrite::PutUpdate(update.clone())], vec![event]).await?;
         Ok(update)
     }
 

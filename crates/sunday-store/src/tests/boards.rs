@@ -1,6 +1,8 @@
 //! Conformance cases for the boards half of the port (see `conformance.rs` for the runner).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::{future::Future, task::Poll};
+
 use serde_json::json;
 use sunday_types::{
     boards::*,
@@ -405,10 +407,165 @@ pub async fn views_updates_collapse_and_idempotency(store: DynStore) {
         .unwrap();
     assert!(!store.groups(b.id, Some(f.user)).await.unwrap()[0].collapsed);
 
-    assert_eq!(store.idempotent_response(f.user, "k1").await.unwrap(), None);
+    assert_eq!(store.idempotency_record(f.user, "k1").await.unwrap(), None);
     let r = IdempotentResponse { request_hash: "h".into(), status: 201, body: "{\"a\":1}".into() };
     store.save_idempotent_response(f.user, "k1", &r, T0).await.unwrap();
     let later = IdempotentResponse { request_hash: "other".into(), status: 500, body: String::new() };
     store.save_idempotent_response(f.user, "k1", &later, T0).await.unwrap();
-    assert_eq!(store.idempotent_response(f.user, "k1").await.unwrap(), Some(r), "the first response wins");
+    assert_eq!(
+        store.idempotency_record(f.user, "k1").await.unwrap(),
+        Some(IdempotencyRecord::Answered(r)),
+        "the first response wins"
+    );
+}
+
+pub async fn idempotency_keys_are_reserved_by_the_commit(store: DynStore) {
+    let f = fixture(&store, "b7@example.com").await;
+    let (b, g, _) = seeded(&store, &f).await;
+    let reserve = |key: &str, hash: &str| BoardWrite::ReserveIdempotencyKey {
+        user: f.user,
+        key: key.into(),
+        request_hash: hash.into(),
+    };
+    let first = item(b.id, g.id, f.user, "First", "V");
+    store
+        .commit(
+            b.id,
+            vec![reserve("k", "h"), BoardWrite::InsertItem(first.clone())],
+            vec![item_created(f.user, &first)],
+            T0,
+        )
+        .await
+        .unwrap();
+    let reserved = Some(IdempotencyRecord::Reserved { request_hash: "h".into() });
+    assert_eq!(store.idempotency_record(f.user, "k").await.unwrap(), reserved);
+
+    // The same request again: its whole commit is refused.
+    let twin = item(b.id, g.id, f.user, "Twin", "W");
+    let err = store
+        .commit(
+            b.id,
+            vec![reserve("k", "h"), BoardWrite::InsertItem(twin.clone())],
+            vec![item_created(f.user, &twin)],
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::IdempotencyKeyInUse)), "{err:?}");
+    assert!(store.item(twin.id).await.unwrap().is_none(), "the refused commit wrote nothing");
+    assert_eq!(store.board(b.id).await.unwrap().unwrap().last_seq, 2);
+
+    // Only the reserving request answers the key.
+    let stranger = IdempotentResponse { request_hash: "other".into(), status: 201, body: "{}".into() };
+    store.complete_idempotency_key(f.user, "k", &stranger).await.unwrap();
+    store.save_idempotent_response(f.user, "k", &stranger, T0).await.unwrap();
+    assert_eq!(store.idempotency_record(f.user, "k").await.unwrap(), reserved);
+    let answer = IdempotentResponse { request_hash: "h".into(), status: 201, body: "{\"id\":1}".into() };
+    store.complete_idempotency_key(f.user, "k", &answer).await.unwrap();
+    store.release_idempotency_key(f.user, "k", "h").await.unwrap();
+    let answered = Some(IdempotencyRecord::Answered(answer));
+    assert_eq!(store.idempotency_record(f.user, "k").await.unwrap(), answered, "an answered key is kept");
+    let err = store.commit(b.id, vec![reserve("k", "h")], vec![], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::IdempotencyKeyInUse)), "{err:?}");
+
+    // A released reservation lets a retry run; keys belong to their user.
+    store.commit(b.id, vec![reserve("k2", "h2")], vec![], T0).await.unwrap();
+    store.release_idempotency_key(f.user, "k2", "h2").await.unwrap();
+    assert_eq!(store.idempotency_record(f.user, "k2").await.unwrap(), None);
+    store.commit(b.id, vec![reserve("k2", "h2")], vec![], T0).await.unwrap();
+    let other = fixture(&store, "b8@example.com").await;
+    let theirs = BoardWrite::ReserveIdempotencyKey { user: other.user, key: "k".into(), request_hash: "h".into() };
+    store.commit(b.id, vec![theirs], vec![], T0).await.unwrap();
+
+    // Two commits racing for one key, on different boards (no board lock orders them): one wins.
+    let (b2, _, _) = seeded(&store, &f).await;
+    let (x, y) = join(
+        store.commit(b.id, vec![reserve("k3", "h3")], vec![board_created(f.user)], T0),
+        store.commit(b2.id, vec![reserve("k3", "h3")], vec![board_created(f.user)], T0),
+    )
+    .await;
+    let refused =
+        [&x, &y].iter().filter(|r| matches!(r, Err(StoreError::Rejected(ErrorCode::IdempotencyKeyInUse)))).count();
+    assert_eq!((x.is_ok() as usize + y.is_ok() as usize, refused), (1, 1), "{x:?} {y:?}");
+}
+
+pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
+    let f = fixture(&store, "b9@example.com").await;
+    let (b, g, c) = seeded(&store, &f).await;
+    let version = |store: &DynStore| {
+        let store = store.clone();
+        async move { store.structure_version(b.id).await.unwrap() }
+    };
+    let it = item(b.id, g.id, f.user, "Task", "V");
+    store.commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![item_created(f.user, &it)], T0).await.unwrap();
+    let read = version(&store).await;
+    store
+        .commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: true }], vec![], T0)
+        .await
+        .unwrap();
+    assert_eq!(version(&store).await, read, "item and personal writes leave the structure alone");
+
+    // A status value checked against the column as read; the column becomes text before the
+    // write commits: the write is refused whole.
+    let mut checked = it.clone();
+    checked.values.insert(c.id.to_string(), json!("l1"));
+    checked.version = 2;
+    let text = Column { column_type: ColumnType::Text, settings: json!({}), ..c.clone() };
+    store.commit(b.id, vec![BoardWrite::PutColumn { board: b.id, column: text }], vec![], T0).await.unwrap();
+    let write = |expected: i64| {
+        vec![
+            BoardWrite::ExpectStructure { board: b.id, version: expected },
+            BoardWrite::UpdateItem { item: checked.clone(), expected_version: 1 },
+        ]
+    };
+    let err = store.commit(b.id, write(read), vec![item_updated(f.user, &checked)], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::StructureChanged), "{err:?}");
+    assert_eq!(store.item(it.id).await.unwrap().unwrap().version, 1, "the refused commit wrote nothing");
+    assert_eq!(store.board(b.id).await.unwrap().unwrap().last_seq, 2);
+    let now = version(&store).await;
+    assert_ne!(now, read);
+    store.commit(b.id, write(now), vec![item_updated(f.user, &checked)], T0).await.unwrap();
+
+    // Every group and column write moves the version.
+    let extra = group("Later", "Z");
+    let extra_column = Column { id: ColumnId::new(), position: "Z".into(), ..c.clone() };
+    for w in [
+        BoardWrite::PutGroup { board: b.id, group: extra.clone() },
+        BoardWrite::DeleteGroup(extra.id),
+        BoardWrite::PutColumn { board: b.id, column: extra_column.clone() },
+        BoardWrite::DeleteColumn(extra_column.id),
+    ] {
+        let before = version(&store).await;
+        store.commit(b.id, vec![w.clone()], vec![], T0).await.unwrap();
+        assert!(version(&store).await > before, "{w:?} moves the structure version");
+    }
+    assert!(matches!(
+        store.structure_version(BoardId::new()).await,
+        Err(StoreError::Rejected(ErrorCode::BoardNotFound))
+    ));
+}
+
+/// Runs two futures at once on the caller's task (the suite brings no runtime of its own).
+async fn join<A, B>(a: impl Future<Output = A>, b: impl Future<Output = B>) -> (A, B) {
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut done_a, mut done_b) = (None, None);
+    std::future::poll_fn(|cx| {
+        if done_a.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                done_a = Some(v);
+            }
+        }
+        if done_b.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                done_b = Some(v);
+            }
+        }
+        if done_a.is_some() && done_b.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (done_a.unwrap(), done_b.unwrap())
 }

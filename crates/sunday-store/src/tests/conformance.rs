@@ -38,10 +38,13 @@ macro_rules! conformance_suite {
             items_page_by_position_and_group,
             boards_list_by_visibility,
             views_updates_collapse_and_idempotency,
+            idempotency_keys_are_reserved_by_the_commit,
+            structure_writes_guard_commits_of_checked_values,
         );
         $crate::conformance_suite!(@notification_cases $factory;
             notifications_are_listed_read_and_emailed,
             item_subscriptions,
+            event_cursors_move_once_with_their_writes,
         );
     };
     (@notification_cases $factory:path; $($case:ident),* $(,)?) => {$(

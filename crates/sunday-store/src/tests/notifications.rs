@@ -5,7 +5,7 @@ use sunday_types::{
     boards::BoardKind,
     notifications::{Notification, NotificationKind, NotificationPreferences},
     time::to_datetime,
-    GroupId, NotificationId, UserId,
+    BoardId, GroupId, NotificationId, UserId,
 };
 
 use super::{
@@ -104,4 +104,44 @@ pub async fn item_subscriptions(store: DynStore) {
     assert_eq!(store.item_subscribers(it.id).await.unwrap(), want);
     store.commit(b.id, vec![BoardWrite::Unsubscribe { item: it.id, user: other.user }], vec![], 0).await.unwrap();
     assert_eq!(store.item_subscribers(it.id).await.unwrap(), vec![f.user]);
+}
+
+/// A consumer's cursor moves only from where it was read, together with its writes: the loser
+/// of a race writes nothing, and the backlog lists exactly the boards whose log runs ahead.
+pub async fn event_cursors_move_once_with_their_writes(store: DynStore) {
+    let f = fixture(&store, "c1@example.com").await;
+    let b = board(&f, "B", BoardKind::Public);
+    let it = item(b.id, GroupId::new(), f.user, "I", "V");
+    let created = sunday_types::events::BoardChange::ItemCreated(sunday_types::events::ItemCreated {
+        item: it.clone(),
+        imported: false,
+        duplicated_from: None,
+    });
+    let events = vec![NewEvent::new(f.user, created.clone()), NewEvent::new(f.user, created)];
+    store
+        .commit(b.id, vec![BoardWrite::InsertBoard(b.clone()), BoardWrite::InsertItem(it.clone())], events, 0)
+        .await
+        .unwrap();
+    assert_eq!(store.event_cursor("notifications", b.id).await.unwrap(), 0);
+    assert!(store.consumer_backlog("notifications", 10).await.unwrap().contains(&b.id));
+    assert!(store.consumer_backlog("search", 10).await.unwrap().contains(&b.id), "cursors are per consumer");
+
+    let mut n = note(f.user, f.user, NotificationKind::Assigned, "first");
+    n.board_id = Some(b.id);
+    let writes =
+        || vec![BoardWrite::InsertNotification(n.clone()), BoardWrite::Subscribe { item: it.id, user: f.user }];
+    assert!(store.advance_cursor("notifications", b.id, 0, 1, writes(), 0).await.unwrap());
+    assert!(!store.advance_cursor("notifications", b.id, 0, 1, writes(), 0).await.unwrap(), "the race's loser");
+    assert_eq!(store.notifications(f.user, None, 10).await.unwrap().len(), 1, "the loser wrote nothing");
+    assert_eq!(store.event_cursor("notifications", b.id).await.unwrap(), 1);
+    assert_eq!(store.item_subscribers(it.id).await.unwrap(), vec![f.user]);
+    assert!(store.consumer_backlog("notifications", 10).await.unwrap().contains(&b.id), "seq 2 is left");
+
+    assert!(!store.advance_cursor("notifications", b.id, 7, 9, vec![], 0).await.unwrap(), "not from elsewhere");
+    assert!(store.advance_cursor("notifications", b.id, 1, 2, vec![], 0).await.unwrap());
+    assert!(!store.consumer_backlog("notifications", 10).await.unwrap().contains(&b.id));
+    assert!(
+        !store.advance_cursor("notifications", BoardId::new(), 0, 1, vec![], 0).await.unwrap(),
+        "no cursor for a board that does not exist"
+    );
 }

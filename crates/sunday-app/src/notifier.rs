@@ -1,0 +1,311 @@
+//! Who hears about a change, as a consumer of the event log: mentioned people, the author
+//! replied to, people newly assigned through a people column, and everyone following the item.
+//!
+//! Notifications used to be built inside each change's commit, so an edit got slower as its
+//! item gained followers. Now a change commits alone and the notifier follows the log: for
+//! each board it keeps a cursor (the last `seq` it handled), reads the events after it,
+//! and writes their notifications and follows together with the new cursor in one
+//! transaction. The cursor moves only from where it was read (compare and set), so each event
+//! notifies exactly once even with several notifiers racing, and a crash between commit and
+//! notification loses nothing: the next run starts from the cursor. Committed notifications
+//! are then published on the bus for live delivery.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde_json::Value;
+use sunday_bus::{DynBus, RecvError};
+use sunday_store::{BoardWrite, Store, StoreResult};
+use sunday_types::{
+    boards::{BoardEvent, Column, ColumnType, Item},
+    events::{BoardChange, ItemChanged},
+    notifications::{Notification, NotificationKind},
+    time::now_millis,
+    BoardId, ItemId, NotificationId, UserId,
+};
+use tokio::sync::watch;
+
+use crate::directory::Directory;
+
+/// The consumer name of the notifier's cursors.
+pub const CONSUMER: &str = "notifications";
+
+/// Events read from the log per transaction.
+const BATCH: usize = 500;
+
+#[derive(Clone)]
+pub struct Notifier {
+    store: Arc<dyn Store>,
+    bus: DynBus,
+    directory: Directory,
+}
+
+impl Notifier {
+    pub fn new(store: Arc<dyn Store>, bus: DynBus, directory: Directory) -> Notifier {
+        Notifier { store, bus, directory }
+    }
+
+    /// Follows the bus until `stop`: first every board whose log runs past its cursor (work
+    /// left by a crash or another node), then each board as its events arrive.
+    pub fn start(self, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let mut events = self.bus.subscribe();
+        tokio::spawn(async move {
+            self.drain_backlog().await;
+            let mut done: HashMap<BoardId, i64> = HashMap::new();
+            loop {
+                tokio::select! {
+                    changed = stop.changed() => {
+                        if changed.is_err() || *stop.borrow() {
+                            return;
+                        }
+                    }
+                    received = events.recv() => match received {
+                        Ok(event) => {
+                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
+                                continue;
+                            }
+                            match self.catch_up(event.board_id).await {
+                                Ok(seq) => {
+                                    done.insert(event.board_id, seq);
+                                }
+                                Err(e) => tracing::warn!(board_id = %event.board_id, error = %e, "notifications will be retried"),
+                            }
+                        }
+                        // Missed announcements: the cursors say what is left.
+                        Err(RecvError::Lagged(_)) => self.drain_backlog().await,
+                        Err(RecvError::Closed) => return,
+                    },
+                }
+            }
+        })
+    }
+
+    async fn drain_backlog(&self) {
+        loop {
+            let boards = match self.store.consumer_backlog(CONSUMER, 100).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the notification backlog");
+                    return;
+                }
+            };
+            if boards.is_empty() {
+                return;
+            }
+            for board in boards {
+                if let Err(e) = self.catch_up(board).await {
+                    tracing::warn!(board_id = %board, error = %e, "notifications will be retried");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Handles the board's events after its cursor; returns the `seq` handled up to.
+    pub async fn catch_up(&self, board: BoardId) -> StoreResult<i64> {
+        loop {
+            let cursor = self.store.event_cursor(CONSUMER, board).await?;
+            let events = self.store.events_after(board, cursor, BATCH).await?;
+            let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
+            let mut batch = Batch::default();
+            for event in &events {
+                self.notices(event, &mut batch).await?;
+            }
+            let notifications: Vec<Notification> = batch
+                .writes
+                .iter()
+                .filter_map(|w| match w {
+                    BoardWrite::InsertNotification(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect();
+            if self.store.advance_cursor(CONSUMER, board, cursor, last, batch.writes, now_millis()).await? {
+                self.bus.publish_notifications(&notifications);
+                if events.len() < BATCH {
+                    return Ok(last);
+                }
+            }
+            // Another notifier moved the cursor first, or more events wait: read again.
+        }
+    }
+
+    /// The notifications and follows one event causes.
+    async fn notices(&self, event: &BoardEvent, batch: &mut Batch) -> StoreResult<()> {
+        match &event.change {
+            BoardChange::ItemCreated(c) if !c.imported => {
+                let who = self.name(event.actor).await?;
+                let mut n = Notices::new(event, &c.item);
+                for user in self.newly_assigned(event.board_id, batch, &[], &c.item).await? {
+                    n.add(user, NotificationKind::Assigned, format!("{who} assigned you to {}", c.item.name));
+                }
+                self.follow(batch, &mut n).await?;
+                batch.writes.append(&mut n.writes);
+            }
+            BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
+                let who = self.name(event.actor).await?;
+                let mut n = Notices::new(event, &c.item);
+                let before = self.people_before(event.board_id, batch, c).await?;
+                for user in self.newly_assigned(event.board_id, batch, &before, &c.item).await? {
+                    n.add(user, NotificationKind::Assigned, format!("{who} assigned you to {}", c.item.name));
+                }
+                self.followers(batch, &mut n, c.item.id, format!("{who} changed {}", c.item.name)).await?;
+                self.follow(batch, &mut n).await?;
+                batch.writes.append(&mut n.writes);
+            }
+            BoardChange::UpdatePosted(c) => {
+                let Some(item) = self.store.item(c.update.item_id).await? else { return Ok(()) };
+                let who = self.name(event.actor).await?;
+                let mut n = Notices::new(event, &item);
+                for u in &c.update.mentions {
+                    n.add(*u, NotificationKind::Mention, format!("{who} mentioned you on {}", item.name));
+                }
+                if let Some(root) = c.update.parent_id {
+                    if let Some(root) = self.store.update(root).await? {
+                        let text = format!("{who} replied to your update on {}", item.name);
+                        n.add(root.author, NotificationKind::Reply, text);
+                    }
+                }
+                self.followers(batch, &mut n, item.id, format!("{who} commented on {}", item.name)).await?;
+                self.follow(batch, &mut n).await?;
+                batch.writes.append(&mut n.writes);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The actor follows the item they created, changed or commented on.
+    async fn follow(&self, batch: &mut Batch, n: &mut Notices) -> StoreResult<()> {
+        self.following(batch, n.item).await?;
+        if batch.followers.entry(n.item).or_default().insert(n.actor) {
+            n.writes.push(BoardWrite::Subscribe { item: n.item, user: n.actor });
+        }
+        Ok(())
+    }
+
+    async fn name(&self, user: UserId) -> StoreResult<String> {
+        let profile = self.directory.profile(user).await.map_err(|e| sunday_store::StoreError::internal(e.message))?;
+        Ok(profile.map(|p| p.user.name.clone()).unwrap_or_else(|| "Someone".into()))
+    }
+
+    /// Notifies the item's followers, those followed earlier in this batch included.
+    async fn followers(&self, batch: &mut Batch, n: &mut Notices, item: ItemId, text: String) -> StoreResult<()> {
+        for user in self.following(batch, item).await?.clone() {
+            n.add(user, NotificationKind::ItemChanged, text.clone());
+        }
+        Ok(())
+    }
+
+    async fn following<'b>(&self, batch: &'b mut Batch, item: ItemId) -> StoreResult<&'b HashSet<UserId>> {
+        if !batch.followers.contains_key(&item) {
+            let stored: HashSet<UserId> = self.store.item_subscribers(item).await?.into_iter().collect();
+            batch.followers.insert(item, stored);
+        }
+        Ok(&batch.followers[&item])
+    }
+
+    async fn people_columns<'b>(&self, board: BoardId, batch: &'b mut Batch) -> StoreResult<&'b [Column]> {
+        if batch.people.is_none() {
+            let columns = self.store.columns(board).await?;
+            batch.people = Some(columns.into_iter().filter(|c| c.column_type == ColumnType::People).collect());
+        }
+        Ok(batch.people.as_deref().unwrap_or_default())
+    }
+
+    /// The people columns' values before the change, from the change's `old` values.
+    async fn people_before(
+        &self,
+        board: BoardId,
+        batch: &mut Batch,
+        change: &ItemChanged,
+    ) -> StoreResult<Vec<(String, Value)>> {
+        let columns = self.people_columns(board, batch).await?;
+        Ok(columns
+            .iter()
+            .map(|c| {
+                let key = c.id.to_string();
+                let old = match change.changes.iter().find(|ch| ch.column_id == key) {
+                    Some(ch) => ch.old.clone().unwrap_or(Value::Null),
+                    None => change.item.values.get(&key).cloned().unwrap_or(Value::Null),
+                };
+                (key, old)
+            })
+            .collect())
+    }
+
+    /// Users present in the item's people values but not in `before`.
+    async fn newly_assigned(
+        &self,
+        board: BoardId,
+        batch: &mut Batch,
+        before: &[(String, Value)],
+        after: &Item,
+    ) -> StoreResult<Vec<UserId>> {
+        let ids = |v: Option<&Value>| -> HashSet<UserId> {
+            v.and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str()?.parse().ok()).collect())
+                .unwrap_or_default()
+        };
+        let mut out = vec![];
+        for c in self.people_columns(board, batch).await? {
+            let key = c.id.to_string();
+            let old = ids(before.iter().find(|(k, _)| *k == key).map(|(_, v)| v));
+            for u in ids(after.values.get(&key)) {
+                if !old.contains(&u) && !out.contains(&u) {
+                    out.push(u);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What one transaction of the notifier writes, and what it learned on the way.
+#[derive(Default)]
+struct Batch {
+    writes: Vec<BoardWrite>,
+    /// Followers per item: stored ones plus those this batch made follow.
+    followers: HashMap<ItemId, HashSet<UserId>>,
+    /// The board's people columns, read once per batch.
+    people: Option<Vec<Column>>,
+}
+
+/// Notifications for one event, at most one per person (the first reason wins: a mention
+/// beats a reply beats an assignment beats a followed-item change); never the actor.
+struct Notices {
+    actor: UserId,
+    board: BoardId,
+    item: ItemId,
+    at: chrono::DateTime<chrono::Utc>,
+    notified: HashSet<UserId>,
+    writes: Vec<BoardWrite>,
+}
+
+impl Notices {
+    fn new(event: &BoardEvent, item: &Item) -> Notices {
+        Notices {
+            actor: event.actor,
+            board: event.board_id,
+            item: item.id,
+            at: event.created_at,
+            notified: HashSet::from([event.actor]),
+            writes: vec![],
+        }
+    }
+
+    fn add(&mut self, user: UserId, kind: NotificationKind, text: String) {
+        if self.notified.insert(user) {
+            self.writes.push(BoardWrite::InsertNotification(Notification {
+                id: NotificationId::new(),
+                user_id: user,
+                kind,
+                actor: self.actor,
+                board_id: Some(self.board),
+                item_id: Some(self.item),
+                text,
+                created_at: self.at,
+                read_at: None,
+            }));
+        }
+    }
+}

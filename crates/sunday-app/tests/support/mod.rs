@@ -1,0 +1,448 @@
+//! Shared set-up of the service tests: a fresh [`App`] over a fresh store of either backend,
+//! seen through [`Interposed`], a store that can hold a commit back so a test can commit
+//! something else in between — a race replayed deterministically.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use serde_json::{json, Value};
+use sunday_app::{Actor, App, AppSettings, Credentials};
+use sunday_store::*;
+use sunday_types::{
+    boards::{Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
+    dto::{Member, Org, OrgMembership, Role, SignupRequest, User, Workspace, WorkspaceMember},
+    notifications::{Notification, NotificationPreferences},
+    time::Millis,
+    BoardId, ColumnId, GroupId, ItemId, NotificationId, OrgId, TokenId, UpdateId, UserId, ViewId, WorkspaceId,
+};
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each scenario `async fn case(backend: Backend)` once per backend.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case($crate::support::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case($crate::support::Backend::Postgres).await
+            })*
+        }
+    };
+}
+
+/// The services over a fresh store; the store's files or scratch database live as long as
+/// this value.
+pub struct TestApp {
+    pub app: App,
+    pub store: Arc<Interposed>,
+    _dir: tempfile::TempDir,
+    _pg: Option<sunday_store_postgres::testing::ScratchDb>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let (inner, pg): (Arc<dyn Store>, _) = match backend {
+            Backend::Sqlite => {
+                let store = sunday_store_sqlite::SqliteStore::open(&dir.path().join("sunday.db"), 2).await.unwrap();
+                store.migrate().await.unwrap();
+                (Arc::new(store), None)
+            }
+            Backend::Postgres => {
+                use sunday_store_postgres::testing::{admin_url, create_scratch_database};
+                let (url, guard) = create_scratch_database(&admin_url()).await.unwrap();
+                let store = sunday_store_postgres::PostgresStore::connect(&url, 4).await.unwrap();
+                store.migrate().await.unwrap();
+                (Arc::new(store), Some(guard))
+            }
+        };
+        let store = Arc::new(Interposed { inner, pause: Mutex::new(None) });
+        let settings = AppSettings {
+            session_ttl_ms: 3_600_000,
+            invite_ttl_ms: 3_600_000,
+            argon2_memory_kib: 64,
+            argon2_iterations: 1,
+            login_failures_per_account: 100,
+            login_failures_per_ip: 100,
+            login_window_secs: 60,
+            auth_cache_secs: 1,
+            engine_max_items: 10_000,
+        };
+        let bus: sunday_bus::DynBus = Arc::new(sunday_bus::InProcessBus::new(1024));
+        let app = App::new(store.clone(), bus, settings);
+        app.start();
+        TestApp { app, store, _dir: dir, _pg: pg }
+    }
+
+    /// A new user (owner of a new organization) with a workspace and a blank board.
+    pub async fn owner_with_board(&self, email: &str) -> (Actor, Board) {
+        let signup: SignupRequest =
+            parse(json!({"email": email, "password": "correct horse battery staple", "name": "Owner"}));
+        let user = self.app.accounts.signup(signup).await.unwrap().user;
+        let actor = Actor {
+            user_id: user.id,
+            credentials: Credentials::Session { token_hash: "test".into(), csrf_token: "test".into() },
+        };
+        let ws = self.app.workspaces.create(&actor, parse(json!({"name": "W"}))).await.unwrap();
+        let board = self.app.boards.create_board(&actor, parse(json!({"name": "B", "workspace_id": ws.id}))).await.unwrap();
+        (actor, board)
+    }
+}
+
+/// A request DTO from its JSON, as a client would send it.
+pub fn parse<T: serde::de::DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).unwrap()
+}
+
+/// A store that delegates everything to a real backend, except that one commit can be held
+/// back ([`Interposed::hold_next_commit`]).
+pub struct Interposed {
+    inner: Arc<dyn Store>,
+    pause: Mutex<Option<Hold>>,
+}
+
+struct Hold {
+    reached: oneshot::Sender<()>,
+    release: oneshot::Receiver<()>,
+}
+
+/// A commit held back: [`Held::reached`] resolves once a service called it.
+pub struct Held {
+    reached: oneshot::Receiver<()>,
+    release: oneshot::Sender<()>,
+}
+
+impl Held {
+    /// Waits until the held commit was called; it runs once the returned sender fires.
+    pub async fn reached(self) -> oneshot::Sender<()> {
+        self.reached.await.unwrap();
+        self.release
+    }
+}
+
+impl Interposed {
+    /// The next commit, when called, waits until the test releases it (before touching the
+    /// store); later commits run as usual.
+    pub fn hold_next_commit(&self) -> Held {
+        let (reached_tx, reached_rx) = oneshot::channel();
+        let (release_tx, release_rx) = oneshot::channel();
+        *self.pause.lock().unwrap() = Some(Hold { reached: reached_tx, release: release_rx });
+        Held { reached: reached_rx, release: release_tx }
+    }
+
+    async fn pause_if_armed(&self) {
+        let hold = self.pause.lock().unwrap().take();
+        if let Some(hold) = hold {
+            hold.reached.send(()).unwrap();
+            hold.release.await.unwrap();
+        }
+    }
+}
+
+// Plain delegation from here on.
+
+#[async_trait]
+impl Store for Interposed {
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+
+    fn expected_schema_version(&self) -> i64 {
+        self.inner.expected_schema_version()
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        self.inner.pool_stats()
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.inner.ping().await
+    }
+
+    async fn schema_version(&self) -> StoreResult<i64> {
+        self.inner.schema_version().await
+    }
+
+    async fn create_account(&self, user: &NewUser, org: &Org) -> StoreResult<()> {
+        self.inner.create_account(user, org).await
+    }
+
+    async fn create_invited_account(&self, user: &NewUser, invite_token_hash: &str, now: Millis) -> StoreResult<(Org, Role)> {
+        self.inner.create_invited_account(user, invite_token_hash, now).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserWithPassword>> {
+        self.inner.user_by_email(email).await
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        self.inner.user(id).await
+    }
+
+    async fn user_with_memberships(&self, id: UserId) -> StoreResult<Option<(User, Vec<OrgMembership>)>> {
+        self.inner.user_with_memberships(id).await
+    }
+
+    async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        self.inner.insert_session(session).await
+    }
+
+    async fn session_by_hash(&self, token_hash: &str, now: Millis) -> StoreResult<Option<SessionRecord>> {
+        self.inner.session_by_hash(token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<bool> {
+        self.inner.delete_session(token_hash).await
+    }
+
+    async fn insert_api_token(&self, token: &ApiTokenRecord) -> StoreResult<()> {
+        self.inner.insert_api_token(token).await
+    }
+
+    async fn api_token_by_hash(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ApiTokenRecord>> {
+        self.inner.api_token_by_hash(token_hash, now).await
+    }
+
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>> {
+        self.inner.api_tokens(user).await
+    }
+
+    async fn revoke_api_token(&self, user: UserId, id: TokenId, now: Millis) -> StoreResult<bool> {
+        self.inner.revoke_api_token(user, id, now).await
+    }
+
+    async fn touch_api_token(&self, id: TokenId, now: Millis) -> StoreResult<()> {
+        self.inner.touch_api_token(id, now).await
+    }
+
+    async fn memberships(&self, user: UserId) -> StoreResult<Vec<OrgMembership>> {
+        self.inner.memberships(user).await
+    }
+
+    async fn role_in(&self, org: OrgId, user: UserId) -> StoreResult<Option<Role>> {
+        self.inner.role_in(org, user).await
+    }
+
+    async fn members(&self, org: OrgId, after: Option<UserId>, limit: usize) -> StoreResult<Vec<Member>> {
+        self.inner.members(org, after, limit).await
+    }
+
+    async fn member(&self, org: OrgId, user: UserId) -> StoreResult<Option<Member>> {
+        self.inner.member(org, user).await
+    }
+
+    async fn add_member(&self, org: OrgId, user: UserId, role: Role, now: Millis) -> StoreResult<()> {
+        self.inner.add_member(org, user, role, now).await
+    }
+
+    async fn set_member_role(&self, org: OrgId, user: UserId, role: Role) -> StoreResult<()> {
+        self.inner.set_member_role(org, user, role).await
+    }
+
+    async fn remove_member(&self, org: OrgId, user: UserId) -> StoreResult<()> {
+        self.inner.remove_member(org, user).await
+    }
+
+    async fn insert_invite(&self, invite: &InviteRecord) -> StoreResult<()> {
+        self.inner.insert_invite(invite).await
+    }
+
+    async fn accept_invite(&self, token_hash: &str, user: UserId, email: &str, now: Millis) -> StoreResult<(Org, Role)> {
+        self.inner.accept_invite(token_hash, user, email, now).await
+    }
+
+    async fn insert_workspace(&self, ws: &Workspace) -> StoreResult<()> {
+        self.inner.insert_workspace(ws).await
+    }
+
+    async fn workspace(&self, id: WorkspaceId) -> StoreResult<Option<Workspace>> {
+        self.inner.workspace(id).await
+    }
+
+    async fn workspaces(&self, org: OrgId, filter: WorkspaceFilter, after: Option<WorkspaceId>, limit: usize) -> StoreResult<Vec<Workspace>> {
+        self.inner.workspaces(org, filter, after, limit).await
+    }
+
+    async fn update_workspace(&self, id: WorkspaceId, patch: &WorkspacePatch, now: Millis) -> StoreResult<Workspace> {
+        self.inner.update_workspace(id, patch, now).await
+    }
+
+    async fn delete_workspace(&self, id: WorkspaceId) -> StoreResult<bool> {
+        self.inner.delete_workspace(id).await
+    }
+
+    async fn is_workspace_member(&self, ws: WorkspaceId, user: UserId) -> StoreResult<bool> {
+        self.inner.is_workspace_member(ws, user).await
+    }
+
+    async fn add_workspace_member(&self, ws: WorkspaceId, user: UserId, now: Millis) -> StoreResult<()> {
+        self.inner.add_workspace_member(ws, user, now).await
+    }
+
+    async fn remove_workspace_member(&self, ws: WorkspaceId, user: UserId) -> StoreResult<bool> {
+        self.inner.remove_workspace_member(ws, user).await
+    }
+
+    async fn workspace_members(&self, ws: WorkspaceId) -> StoreResult<Vec<WorkspaceMember>> {
+        self.inner.workspace_members(ws).await
+    }
+}
+
+#[async_trait]
+impl BoardStore for Interposed {
+    async fn commit(&self, board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Committed> {
+        self.pause_if_armed().await;
+        self.inner.commit(board, writes, events, now).await
+    }
+
+    async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64> {
+        self.inner.reserve_auto_numbers(board, n).await
+    }
+
+    async fn board(&self, id: BoardId) -> StoreResult<Option<Board>> {
+        self.inner.board(id).await
+    }
+
+    async fn boards(&self, org: OrgId, workspace: Option<WorkspaceId>, filter: BoardFilter, after: Option<BoardId>, limit: usize) -> StoreResult<Vec<Board>> {
+        self.inner.boards(org, workspace, filter, after, limit).await
+    }
+
+    async fn board_permission(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardPermission>> {
+        self.inner.board_permission(board, user).await
+    }
+
+    async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>> {
+        self.inner.board_members(board).await
+    }
+
+    async fn structure_version(&self, board: BoardId) -> StoreResult<i64> {
+        self.inner.structure_version(board).await
+    }
+
+    async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>> {
+        self.inner.columns(board).await
+    }
+
+    async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>> {
+        self.inner.groups(board, viewer).await
+    }
+
+    async fn item(&self, id: ItemId) -> StoreResult<Option<Item>> {
+        self.inner.item(id).await
+    }
+
+    async fn items(&self, board: BoardId, group: Option<GroupId>, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
+        self.inner.items(board, group, after, limit).await
+    }
+
+    async fn all_items(&self, board: BoardId) -> StoreResult<Vec<Item>> {
+        self.inner.all_items(board).await
+    }
+
+    async fn subitems(&self, parent: ItemId) -> StoreResult<Vec<Item>> {
+        self.inner.subitems(parent).await
+    }
+
+    async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>> {
+        self.inner.events_after(board, after, limit).await
+    }
+
+    async fn events_before(&self, board: BoardId, item: Option<ItemId>, before: Option<i64>, limit: usize) -> StoreResult<Vec<BoardEvent>> {
+        self.inner.events_before(board, item, before, limit).await
+    }
+
+    async fn updates(&self, item: ItemId) -> StoreResult<Vec<Update>> {
+        self.inner.updates(item).await
+    }
+
+    async fn update(&self, id: UpdateId) -> StoreResult<Option<Update>> {
+        self.inner.update(id).await
+    }
+
+    async fn views(&self, board: BoardId) -> StoreResult<Vec<View>> {
+        self.inner.views(board).await
+    }
+
+    async fn view(&self, id: ViewId) -> StoreResult<Option<View>> {
+        self.inner.view(id).await
+    }
+
+    async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        self.inner.idempotency_record(user, key).await
+    }
+
+    async fn save_idempotent_response(&self, user: UserId, key: &str, response: &IdempotentResponse, now: Millis) -> StoreResult<()> {
+        self.inner.save_idempotent_response(user, key, response, now).await
+    }
+
+    async fn complete_idempotency_key(&self, user: UserId, key: &str, response: &IdempotentResponse) -> StoreResult<()> {
+        self.inner.complete_idempotency_key(user, key, response).await
+    }
+
+    async fn release_idempotency_key(&self, user: UserId, key: &str, request_hash: &str) -> StoreResult<()> {
+        self.inner.release_idempotency_key(user, key, request_hash).await
+    }
+}
+
+#[async_trait]
+impl NotificationStore for Interposed {
+    async fn notifications(&self, user: UserId, before: Option<NotificationId>, limit: usize) -> StoreResult<Vec<Notification>> {
+        self.inner.notifications(user, before, limit).await
+    }
+
+    async fn unread_count(&self, user: UserId) -> StoreResult<i64> {
+        self.inner.unread_count(user).await
+    }
+
+    async fn mark_read(&self, user: UserId, ids: Option<Vec<NotificationId>>, now: Millis) -> StoreResult<u64> {
+        self.inner.mark_read(user, ids, now).await
+    }
+
+    async fn notification_prefs(&self, user: UserId) -> StoreResult<Option<NotificationPreferences>> {
+        self.inner.notification_prefs(user).await
+    }
+
+    async fn put_notification_prefs(&self, user: UserId, prefs: &NotificationPreferences) -> StoreResult<()> {
+        self.inner.put_notification_prefs(user, prefs).await
+    }
+
+    async fn item_subscribers(&self, item: ItemId) -> StoreResult<Vec<UserId>> {
+        self.inner.item_subscribers(item).await
+    }
+
+    async fn pending_emails(&self, limit: usize) -> StoreResult<Vec<PendingEmail>> {
+        self.inner.pending_emails(limit).await
+    }
+
+    async fn mark_emailed(&self, user: UserId, ids: &[NotificationId], sent: bool, now: Millis) -> StoreResult<()> {
+        self.inner.mark_emailed(user, ids, sent, now).await
+    }
+}
+
+#[async_trait]
+impl CursorStore for Interposed {
+    async fn event_cursor(&self, consumer: &str, board: BoardId) -> StoreResult<i64> {
+        self.inner.event_cursor(consumer, board).await
+    }
+
+    async fn advance_cursor(&self, consumer: &str, board: BoardId, from: i64, to: i64, writes: Vec<BoardWrite>, now: Millis) -> StoreResult<bool> {
+        self.inner.advance_cursor(consumer, board, from, to, writes, now).await
+    }
+
+    async fn consumer_backlog(&self, consumer: &str, limit: usize) -> StoreResult<Vec<BoardId>> {
+        self.inner.consumer_backlog(consumer, limit).await
+    }
+}

@@ -1,0 +1,31 @@
+//! Event-log consumers' cursors: how far each consumer (notifications now; automations and
+//! search later) has handled each board's events. A consumer's side effects are written in
+//! the same transaction that moves its cursor, and the cursor only moves from the position
+//! the consumer read, so every event is handled exactly once however many consumers race.
+
+use async_trait::async_trait;
+use sunday_types::{time::Millis, BoardId};
+
+use crate::{BoardWrite, StoreResult};
+
+#[async_trait]
+pub trait CursorStore: Send + Sync {
+    /// The `seq` up to which `consumer` has handled the board's events (0 when never).
+    async fn event_cursor(&self, consumer: &str, board: BoardId) -> StoreResult<i64>;
+
+    /// Applies `writes` (notifications, follows) and moves the consumer's cursor from `from`
+    /// to `to`, in one transaction. `false`, with nothing written, when the cursor is no
+    /// longer at `from` (another consumer got there first).
+    async fn advance_cursor(
+        &self,
+        consumer: &str,
+        board: BoardId,
+        from: i64,
+        to: i64,
+        writes: Vec<BoardWrite>,
+        now: Millis,
+    ) -> StoreResult<bool>;
+
+    /// Boards whose event log runs past the consumer's cursor, at most `limit`.
+    async fn consumer_backlog(&self, consumer: &str, limit: usize) -> StoreResult<Vec<BoardId>>;
+}

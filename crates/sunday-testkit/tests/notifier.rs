@@ -1,0 +1,69 @@
+//! The notifier follows the event log with a saved cursor: a node that runs no worker writes
+//! its changes without notifications, and a notifier started later (after a crash, on another
+//! node) delivers each one exactly once, even when two notifiers race.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use serde_json::json;
+use sunday_app::{directory::Directory, notifier::Notifier};
+use sunday_bus::InProcessBus;
+use sunday_config::NodeRole;
+use sunday_store::Store;
+use sunday_store_sqlite::SqliteStore;
+use sunday_testkit::{board, expect_json, Backend, TestApp};
+use sunday_types::BoardId;
+
+async fn unread(app: &TestApp, token: &str) -> Vec<serde_json::Value> {
+    let list = expect_json(app.get("/api/v1/me/notifications", token).send().await.unwrap(), 200).await;
+    list["data"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_late_notifier_delivers_each_change_exactly_once() {
+    // No worker role: changes commit, nobody notifies.
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.roles = vec![NodeRole::Api, NodeRole::Realtime]).await;
+    let a = app.signup("late-a@example.com").await;
+    let b = app.signup("late-b@example.com").await;
+    let add = json!({"email": b.email, "role": "member"});
+    expect_json(app.post(&format!("/api/v1/orgs/{}/members", a.org_id), &a.token, add).send().await.unwrap(), 201)
+        .await;
+    let bd = board(&app, &a, None).await;
+    let bid = bd["id"].as_str().unwrap().to_owned();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &a.token, json!({"name": "Plan"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap().to_owned();
+    let mention = json!({"body": format!("@[{}] please look", b.user_id)});
+    expect_json(
+        app.post(&format!("/api/v1/items/{iid}/updates"), &a.token, mention.clone()).send().await.unwrap(),
+        201,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(unread(&app, &b.token).await.is_empty(), "no worker ran yet");
+
+    // A notifier on the same database catches up from its cursor.
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&app.data_dir().join("sunday.db"), 2).await.expect("the server's database opens"));
+    let notifier = || Notifier::new(store.clone(), Arc::new(InProcessBus::default()), Directory::new(store.clone(), 0));
+    let board_id: BoardId = bid.parse().unwrap();
+    let head = notifier().catch_up(board_id).await.unwrap();
+    assert!(head >= 3, "it handled the board's events up to the mention (seq {head})");
+    let got = unread(&app, &b.token).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["kind"], "mention");
+    assert!(got[0]["text"].as_str().unwrap().contains("mentioned you on Plan"));
+    assert_eq!(notifier().catch_up(board_id).await.unwrap(), head, "nothing left to do");
+    assert_eq!(unread(&app, &b.token).await.len(), 1, "run again, nothing is repeated");
+
+    // Two notifiers racing over new events still notify once per event.
+    expect_json(app.post(&format!("/api/v1/items/{iid}/updates"), &a.token, mention).send().await.unwrap(), 201).await;
+    let (one, two) = (notifier(), notifier());
+    let (x, y) = tokio::join!(one.catch_up(board_id), two.catch_up(board_id));
+    assert_eq!(x.unwrap(), y.unwrap(), "both end at the same place");
+    let got = unread(&app, &b.token).await;
+    assert_eq!(got.iter().filter(|n| n["kind"] == "mention").count(), 2, "{got:?}");
+}
