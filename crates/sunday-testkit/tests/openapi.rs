@@ -152,3 +152,19 @@ fn lists_are_pages_and_optional_fields_are_optional() {
         assert!(change.contains(&format!("\"{kind}\"")), "BoardChange documents {kind}");
     }
 }
+
+/// A parameter documented as in the path appears in the path template; the others are query
+/// parameters (typed clients build URLs from this).
+#[test]
+fn path_parameters_are_in_the_path() {
+    let spec = serde_json::to_value(sunday_http::openapi_spec()).unwrap();
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(p["in"] == "path", in_path, "{method} {path}: parameter {name} is in {}", p["in"]);
+            }
+        }
+    }
+}

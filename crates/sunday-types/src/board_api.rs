@@ -92,6 +92,7 @@ pub struct UpdateGroupRequest {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteGroupParams {
     /// Move the group's items to this group; without it they are archived.
@@ -164,6 +165,7 @@ pub struct BulkCreateItemsRequest {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteItemParams {
     /// Delete for good instead of archiving.

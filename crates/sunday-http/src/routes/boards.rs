@@ -40,6 +40,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BoardListParams {
     pub workspace_id: Option<WorkspaceId>,

@@ -35,6 +35,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ItemListParams {
     pub group_id: Option<GroupId>,
@@ -43,6 +44,7 @@ pub struct ItemListParams {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     pub limit: Option<u32>,

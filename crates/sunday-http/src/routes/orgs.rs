@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// Page size, 1 to 500 (default 50).

@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     pub limit: Option<u32>,

@@ -26,6 +26,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// The organization (default: the first you joined).
