@@ -197,9 +197,8 @@ impl Notifier {
     }
 
     async fn following<'b>(&self, batch: &'b mut Batch, item: ItemId) -> StoreResult<&'b HashSet<UserId>> {
-        if !batch.followers.contains_key(&item) {
-            let stored: HashSet<UserId> = self.store.item_subscribers(item).await?.into_iter().collect();
-            batch.followers.insert(item, stored);
+        if let std::collections::hash_map::Entry::Vacant(slot) = batch.followers.entry(item) {
+            slot.insert(self.store.item_subscribers(item).await?.into_iter().collect());
         }
         Ok(&batch.followers[&item])
     }

@@ -37,7 +37,7 @@ impl ColumnKind for Checkbox {
     }
 
     /// `true`, `v`, `yes`, `1`, `x`, `✓` and `checked` check it.
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         let checked = ["true", "v", "yes", "1", "x", "✓", "checked"].contains(&text.to_lowercase().as_str());
         checked.then_some(Value::Bool(true))
     }

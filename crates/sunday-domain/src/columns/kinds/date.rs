@@ -33,7 +33,7 @@ impl ColumnKind for Date {
         parse_date(s).map(|d| Some(Value::String(d))).ok_or_else(|| date_error(column, s))
     }
 
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         Some(Value::String(text.to_owned()))
     }
 
@@ -41,7 +41,7 @@ impl ColumnKind for Date {
     fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
         match from.column_type {
             ColumnType::Timeline => value.get("from").cloned(),
-            _ => self.from_text(text_source(value, from)?, to),
+            _ => self.read_text(text_source(value, from)?, to),
         }
     }
 }

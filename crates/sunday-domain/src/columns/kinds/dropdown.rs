@@ -76,7 +76,7 @@ impl ColumnKind for Dropdown {
     }
 
     /// Comma-separated option names.
-    fn from_text(&self, text: &str, to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, to: &Column) -> Option<Value> {
         Some(Value::Array(text.split(',').filter_map(|name| id_named(to, name.trim())).map(Value::String).collect()))
     }
 
@@ -87,7 +87,7 @@ impl ColumnKind for Dropdown {
             ColumnType::Tags => Some(Value::Array(
                 value.as_array()?.iter().filter_map(|t| id_named(to, t.as_str()?)).map(Value::String).collect(),
             )),
-            _ => self.from_text(text_source(value, from)?, to),
+            _ => self.read_text(text_source(value, from)?, to),
         }
     }
 

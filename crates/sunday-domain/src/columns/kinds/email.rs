@@ -44,7 +44,7 @@ impl ColumnKind for EmailKind {
         Ok(Some(Value::String(email.as_str().to_owned())))
     }
 
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         Some(Value::String(text.to_owned()))
     }
 }

@@ -68,7 +68,7 @@ impl ColumnKind for Link {
         value.get("url").and_then(Value::as_str).map(str::to_owned)
     }
 
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         Some(json!({ "url": text }))
     }
 }

@@ -106,14 +106,14 @@ pub trait ColumnKind: Sync {
 
     /// A candidate value of column `to` (of this kind) read from trimmed text: type changes
     /// from text columns and CSV import. Re-validated by [`ColumnKind::normalize`].
-    fn from_text(&self, _text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, _text: &str, _to: &Column) -> Option<Value> {
         None
     }
 
     /// A candidate value of column `to` (of this kind) from a value of column `from` of
-    /// another type. By default only text converts (through [`ColumnKind::from_text`]).
+    /// another type. By default only text converts (through [`ColumnKind::read_text`]).
     fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        self.from_text(text_source(value, from)?, to)
+        self.read_text(text_source(value, from)?, to)
     }
 
     /// A candidate value of column `to` from a value of column `from` of the same type (the

@@ -64,7 +64,7 @@ impl ColumnKind for Number {
         value.as_f64().map(|n| format_number(n, number_decimals(column)))
     }
 
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         canonical_number(parse_number(text)?)
     }
 
@@ -72,7 +72,7 @@ impl ColumnKind for Number {
     fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
         match from.column_type {
             ColumnType::Rating => Some(value.clone()),
-            _ => self.from_text(text_source(value, from)?, to),
+            _ => self.read_text(text_source(value, from)?, to),
         }
     }
 }

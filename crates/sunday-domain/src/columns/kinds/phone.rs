@@ -38,7 +38,7 @@ impl ColumnKind for Phone {
         })
     }
 
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         Some(Value::String(text.to_owned()))
     }
 }

@@ -50,7 +50,7 @@ impl ColumnKind for Rating {
         Ok((stars > 0).then(|| json!(stars)))
     }
 
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         Some(json!(parse_number(text)?.round()))
     }
 
@@ -58,7 +58,7 @@ impl ColumnKind for Rating {
     fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
         match from.column_type {
             ColumnType::Number => Some(json!(value.as_f64()?.round())),
-            _ => self.from_text(text_source(value, from)?, to),
+            _ => self.read_text(text_source(value, from)?, to),
         }
     }
 }

@@ -62,7 +62,7 @@ impl ColumnKind for Status {
     }
 
     /// A label named like the text, case-insensitively.
-    fn from_text(&self, text: &str, to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, to: &Column) -> Option<Value> {
         id_named(to, text).map(Value::String)
     }
 
@@ -75,7 +75,7 @@ impl ColumnKind for Status {
                 .filter_map(|id| name_of(from, id.as_str()?))
                 .find_map(|name| id_named(to, &name))
                 .map(Value::String),
-            _ => self.from_text(text_source(value, from)?, to),
+            _ => self.read_text(text_source(value, from)?, to),
         }
     }
 

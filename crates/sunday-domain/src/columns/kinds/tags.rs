@@ -66,7 +66,7 @@ impl ColumnKind for Tags {
     }
 
     /// Comma-separated tags.
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         Some(tag_list(text.split(',').map(str::to_owned)))
     }
 
@@ -77,7 +77,7 @@ impl ColumnKind for Tags {
             ColumnType::Dropdown => {
                 Some(tag_list(value.as_array()?.iter().filter_map(|id| name_of(from, id.as_str()?))))
             }
-            _ => self.from_text(text_source(value, from)?, to),
+            _ => self.read_text(text_source(value, from)?, to),
         }
     }
 }

@@ -60,7 +60,7 @@ impl ColumnKind for Timeline {
     }
 
     /// `"from - to"`, or one date spanning itself.
-    fn from_text(&self, text: &str, _to: &Column) -> Option<Value> {
+    fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
         let (from, until) = text.split_once(" - ").unwrap_or((text, text));
         Some(json!({"from": from.trim(), "to": until.trim()}))
     }
@@ -69,7 +69,7 @@ impl ColumnKind for Timeline {
     fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
         match from.column_type {
             ColumnType::Date => Some(json!({"from": value, "to": value})),
-            _ => self.from_text(text_source(value, from)?, to),
+            _ => self.read_text(text_source(value, from)?, to),
         }
     }
 }
