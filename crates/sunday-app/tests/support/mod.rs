@@ -14,7 +14,7 @@ use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, SignupRequest, User, Workspace, WorkspaceMember},
     notifications::{Notification, NotificationPreferences},
     time::Millis,
-    BoardId, ColumnId, GroupId, ItemId, NotificationId, OrgId, TokenId, UpdateId, UserId, ViewId, WorkspaceId,
+    BoardId, GroupId, ItemId, NotificationId, OrgId, TokenId, UpdateId, UserId, ViewId, WorkspaceId,
 };
 use tokio::sync::oneshot;
 
@@ -97,7 +97,8 @@ impl TestApp {
             credentials: Credentials::Session { token_hash: "test".into(), csrf_token: "test".into() },
         };
         let ws = self.app.workspaces.create(&actor, parse(json!({"name": "W"}))).await.unwrap();
-        let board = self.app.boards.create_board(&actor, parse(json!({"name": "B", "workspace_id": ws.id}))).await.unwrap();
+        let board =
+            self.app.boards.create_board(&actor, parse(json!({"name": "B", "workspace_id": ws.id}))).await.unwrap();
         (actor, board)
     }
 }
@@ -180,7 +181,12 @@ impl Store for Interposed {
         self.inner.create_account(user, org).await
     }
 
-    async fn create_invited_account(&self, user: &NewUser, invite_token_hash: &str, now: Millis) -> StoreResult<(Org, Role)> {
+    async fn create_invited_account(
+        &self,
+        user: &NewUser,
+        invite_token_hash: &str,
+        now: Millis,
+    ) -> StoreResult<(Org, Role)> {
         self.inner.create_invited_account(user, invite_token_hash, now).await
     }
 
@@ -260,7 +266,13 @@ impl Store for Interposed {
         self.inner.insert_invite(invite).await
     }
 
-    async fn accept_invite(&self, token_hash: &str, user: UserId, email: &str, now: Millis) -> StoreResult<(Org, Role)> {
+    async fn accept_invite(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        email: &str,
+        now: Millis,
+    ) -> StoreResult<(Org, Role)> {
         self.inner.accept_invite(token_hash, user, email, now).await
     }
 
@@ -272,7 +284,13 @@ impl Store for Interposed {
         self.inner.workspace(id).await
     }
 
-    async fn workspaces(&self, org: OrgId, filter: WorkspaceFilter, after: Option<WorkspaceId>, limit: usize) -> StoreResult<Vec<Workspace>> {
+    async fn workspaces(
+        &self,
+        org: OrgId,
+        filter: WorkspaceFilter,
+        after: Option<WorkspaceId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Workspace>> {
         self.inner.workspaces(org, filter, after, limit).await
     }
 
@@ -303,7 +321,13 @@ impl Store for Interposed {
 
 #[async_trait]
 impl BoardStore for Interposed {
-    async fn commit(&self, board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Committed> {
+    async fn commit(
+        &self,
+        board: BoardId,
+        writes: Vec<BoardWrite>,
+        events: Vec<NewEvent>,
+        now: Millis,
+    ) -> StoreResult<Committed> {
         self.pause_if_armed().await;
         self.inner.commit(board, writes, events, now).await
     }
@@ -316,7 +340,14 @@ impl BoardStore for Interposed {
         self.inner.board(id).await
     }
 
-    async fn boards(&self, org: OrgId, workspace: Option<WorkspaceId>, filter: BoardFilter, after: Option<BoardId>, limit: usize) -> StoreResult<Vec<Board>> {
+    async fn boards(
+        &self,
+        org: OrgId,
+        workspace: Option<WorkspaceId>,
+        filter: BoardFilter,
+        after: Option<BoardId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Board>> {
         self.inner.boards(org, workspace, filter, after, limit).await
     }
 
@@ -344,7 +375,13 @@ impl BoardStore for Interposed {
         self.inner.item(id).await
     }
 
-    async fn items(&self, board: BoardId, group: Option<GroupId>, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
+    async fn items(
+        &self,
+        board: BoardId,
+        group: Option<GroupId>,
+        after: Option<ItemCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<Item>> {
         self.inner.items(board, group, after, limit).await
     }
 
@@ -360,7 +397,13 @@ impl BoardStore for Interposed {
         self.inner.events_after(board, after, limit).await
     }
 
-    async fn events_before(&self, board: BoardId, item: Option<ItemId>, before: Option<i64>, limit: usize) -> StoreResult<Vec<BoardEvent>> {
+    async fn events_before(
+        &self,
+        board: BoardId,
+        item: Option<ItemId>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<BoardEvent>> {
         self.inner.events_before(board, item, before, limit).await
     }
 
@@ -384,11 +427,22 @@ impl BoardStore for Interposed {
         self.inner.idempotency_record(user, key).await
     }
 
-    async fn save_idempotent_response(&self, user: UserId, key: &str, response: &IdempotentResponse, now: Millis) -> StoreResult<()> {
+    async fn save_idempotent_response(
+        &self,
+        user: UserId,
+        key: &str,
+        response: &IdempotentResponse,
+        now: Millis,
+    ) -> StoreResult<()> {
         self.inner.save_idempotent_response(user, key, response, now).await
     }
 
-    async fn complete_idempotency_key(&self, user: UserId, key: &str, response: &IdempotentResponse) -> StoreResult<()> {
+    async fn complete_idempotency_key(
+        &self,
+        user: UserId,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> StoreResult<()> {
         self.inner.complete_idempotency_key(user, key, response).await
     }
 
@@ -399,7 +453,12 @@ impl BoardStore for Interposed {
 
 #[async_trait]
 impl NotificationStore for Interposed {
-    async fn notifications(&self, user: UserId, before: Option<NotificationId>, limit: usize) -> StoreResult<Vec<Notification>> {
+    async fn notifications(
+        &self,
+        user: UserId,
+        before: Option<NotificationId>,
+        limit: usize,
+    ) -> StoreResult<Vec<Notification>> {
         self.inner.notifications(user, before, limit).await
     }
 
@@ -438,7 +497,15 @@ impl CursorStore for Interposed {
         self.inner.event_cursor(consumer, board).await
     }
 
-    async fn advance_cursor(&self, consumer: &str, board: BoardId, from: i64, to: i64, writes: Vec<BoardWrite>, now: Millis) -> StoreResult<bool> {
+    async fn advance_cursor(
+        &self,
+        consumer: &str,
+        board: BoardId,
+        from: i64,
+        to: i64,
+        writes: Vec<BoardWrite>,
+        now: Millis,
+    ) -> StoreResult<bool> {
         self.inner.advance_cursor(consumer, board, from, to, writes, now).await
     }
 
