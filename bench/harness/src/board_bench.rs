@@ -33,7 +33,9 @@ fn col(title: &str, ty: ColumnType, pos: &str) -> Column {
         id: ColumnId::new(),
         title: title.into(),
         column_type: ty,
-        settings: json!({}),
+        // Every type the bench uses takes its default settings.
+        settings: sunday_domain::columns::normalize_settings(ty, None)
+            .unwrap_or(sunday_types::column_settings::ColumnSettings::None(Default::default())),
         position: pos.into(),
         width: None,
     }

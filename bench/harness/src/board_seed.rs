@@ -49,11 +49,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             columns: vec![],
             groups: vec![],
         };
-        let columns: Vec<Column> = types.iter().enumerate().map(|(i, ty)| Column {
-            id: ColumnId::new(), title: format!("C{i}"), column_type: *ty,
-            settings: if *ty == ColumnType::Status { json!({"labels": [{"id": "l1", "name": "Done", "color": "green", "done": true}, {"id": "l2", "name": "Stuck", "color": "red", "done": false}]}) } else if *ty == ColumnType::Rating { json!({"max": 5}) } else { json!({}) },
-            position: format!("{i}V"), width: None,
-        }).collect();
+        let columns: Vec<Column> = types
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| {
+                let given = (*ty == ColumnType::Status).then(|| json!({"labels": [{"id": "l1", "name": "Done", "color": "green", "done": true}, {"id": "l2", "name": "Stuck", "color": "red", "done": false}]}));
+                let settings = sunday_domain::columns::normalize_settings(*ty, given.as_ref()).map_err(|e| e.message)?;
+                Ok(Column { id: ColumnId::new(), title: format!("C{i}"), column_type: *ty, settings, position: format!("{i}V"), width: None })
+            })
+            .collect::<Result<_, String>>()?;
         let groups: Vec<Group> = (0..5)
             .map(|g| Group {
                 id: GroupId::new(),

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sunday_store::{StoreError, StoreResult};
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, Column, ColumnType, Group, Item, Update, View},
+    column_settings::ColumnSettings,
     events::BoardChange,
     time::to_datetime,
 };
@@ -68,11 +69,12 @@ pub fn board(row: &Row) -> StoreResult<Board> {
 pub const COLUMN_COLS: &str = "c.id, c.title, c.type, c.settings, c.position, c.width";
 pub fn column(row: &Row) -> StoreResult<Column> {
     let width: Option<i64> = get(row, 5)?;
+    let column_type = ColumnType::parse(get(row, 2)?).ok_or_else(|| corrupt(2, "column type"))?;
     Ok(Column {
         id: parse(row, 0)?,
         title: get(row, 1)?,
-        column_type: ColumnType::parse(get(row, 2)?).ok_or_else(|| corrupt(2, "column type"))?,
-        settings: json(row, 3)?,
+        column_type,
+        settings: ColumnSettings::decode(column_type, json(row, 3)?).map_err(StoreError::internal)?,
         position: get(row, 4)?,
         width: width.map(|w| u32::try_from(w).map_err(|_| corrupt(5, "column width"))).transpose()?,
     })

@@ -4,6 +4,7 @@ use rusqlite::Row;
 use serde_json::Value;
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, Column, ColumnType, Group, Item, Update, View},
+    column_settings::ColumnSettings,
     events::BoardChange,
     time::to_datetime,
 };
@@ -74,11 +75,13 @@ pub fn board(row: &Row<'_>) -> rusqlite::Result<Board> {
 pub const COLUMN_COLS: &str = "c.id, c.title, c.type, c.settings, c.position, c.width";
 pub fn column(row: &Row<'_>) -> rusqlite::Result<Column> {
     let ty: String = row.get(2)?;
+    let column_type = ColumnType::parse(&ty).ok_or_else(|| corrupt(2, "column type"))?;
     Ok(Column {
         id: parse(row, 0)?,
         title: row.get(1)?,
-        column_type: ColumnType::parse(&ty).ok_or_else(|| corrupt(2, "column type"))?,
-        settings: json(row, 3)?,
+        column_type,
+        settings: ColumnSettings::decode(column_type, json(row, 3)?)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e)))?,
         position: row.get(4)?,
         width: row.get(5)?,
     })

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use crate::column_settings::ColumnSettings;
 use crate::ids::*;
 
 /// The snake_case name of an enum that serializes as a string (as stored and as in the API).
@@ -121,19 +122,50 @@ impl ColumnType {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "ColumnWire")]
 pub struct Column {
     pub id: ColumnId,
     pub title: String,
     #[serde(rename = "type")]
     pub column_type: ColumnType,
-    /// Type-specific settings: `status` has `labels: [{id, name, color, done}]`, `dropdown`
+    /// The settings of its type: `status` has `labels: [{id, name, color, done}]`, `dropdown`
     /// has `options: [{id, name, color}]`, `number` has `unit` and `decimals`, `rating` has
-    /// `max`.
-    #[schema(value_type = Object)]
-    pub settings: Value,
+    /// `max`; other types `{}`.
+    pub settings: ColumnSettings,
     /// Fractional-index key: columns sort by it.
     pub position: String,
     pub width: Option<u32>,
+}
+
+/// A column as read: its settings are decoded by its type.
+#[derive(Deserialize)]
+struct ColumnWire {
+    id: ColumnId,
+    title: String,
+    #[serde(rename = "type")]
+    column_type: ColumnType,
+    #[serde(default)]
+    settings: Option<Value>,
+    position: String,
+    width: Option<u32>,
+}
+
+impl TryFrom<ColumnWire> for Column {
+    type Error = String;
+
+    fn try_from(w: ColumnWire) -> Result<Column, String> {
+        let settings = w.settings.unwrap_or_else(|| Value::Object(Map::new()));
+        let settings = ColumnSettings::decode(w.column_type, settings)
+            .map_err(|e| format!("settings of a {} column: {e}", w.column_type.as_str()))?;
+        Ok(Column {
+            id: w.id,
+            title: w.title,
+            column_type: w.column_type,
+            settings,
+            position: w.position,
+            width: w.width,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

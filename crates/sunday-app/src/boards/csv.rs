@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sunday_domain::{
     columns::{convert_value, display_text, is_written, normalize_settings, normalize_value, ValueContext},
     position,
 };
 use sunday_store::{BoardWrite, NewEvent};
+use sunday_types::column_settings::{ColumnSettings, NoSettings};
 use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateBoardRequest, ImportNewBoardRequest, ImportReport, ImportRequest, RejectedRow},
@@ -38,7 +39,7 @@ fn text_column() -> Column {
         id: ColumnId::new(),
         title: "CSV".into(),
         column_type: ColumnType::LongText,
-        settings: json!({}),
+        settings: ColumnSettings::None(NoSettings {}),
         position: "V".into(),
         width: None,
     }

@@ -259,9 +259,11 @@ impl BoardService {
                 }
                 rewrites.push((item.clone(), out));
             }
-        } else if matches!(current.column_type, ColumnType::Status | ColumnType::Dropdown) && req.settings.is_some() {
+        } else if let Some(given) =
+            req.settings.as_ref().filter(|_| matches!(current.column_type, ColumnType::Status | ColumnType::Dropdown))
+        {
             let used: HashSet<String> = items.iter().filter_map(|i| i.values.get(&key)).flat_map(label_ids).collect();
-            check_settings_change(&current, &next.settings, &used, &replacements)?;
+            check_settings_change(&current, given, &used, &replacements)?;
             for item in items.iter().filter(|i| {
                 i.values.get(&key).is_some_and(|v| label_ids(v).iter().any(|l| replacements.contains_key(l)))
             }) {

@@ -122,8 +122,11 @@ impl Spec {
     }
 }
 
-fn find_label(col: &Column, key: &str, name: &str) -> Option<Value> {
-    col.settings[key].as_array()?.iter().find(|l| l["name"].as_str() == Some(name)).map(|l| l["id"].clone())
+/// The id of the status label or dropdown option named `name`.
+fn find_label(col: &Column, name: &str) -> Option<Value> {
+    let labels = col.settings.labels().iter().map(|l| (&l.name, &l.id));
+    let options = col.settings.options().iter().map(|o| (&o.name, &o.id));
+    labels.chain(options).find(|(n, _)| *n == name).map(|(_, id)| Value::String(id.clone()))
 }
 
 fn resolve(col: &Column, s: Sample, user: UserId, now: DateTime<Utc>) -> Option<Value> {
@@ -131,8 +134,8 @@ fn resolve(col: &Column, s: Sample, user: UserId, now: DateTime<Utc>) -> Option<
     Some(match s {
         Sample::Text(t) => json!(t),
         Sample::Label(name) => match col.column_type {
-            ColumnType::Status => find_label(col, "labels", name)?,
-            ColumnType::Dropdown => json!([find_label(col, "options", name)?]),
+            ColumnType::Status => find_label(col, name)?,
+            ColumnType::Dropdown => json!([find_label(col, name)?]),
             _ => return None,
         },
         Sample::Date(d) => json!(day(d)),

@@ -25,6 +25,7 @@ use sunday_types::boards::{Column, ColumnType};
 use sunday_types::{ApiError, ErrorCode};
 
 use super::kinds::kind_of;
+use sunday_types::column_settings::{ColumnSettings, DropdownOption, DropdownSettings, Label, StatusSettings};
 
 /// Named colors, monday-like; a color is one of these or `#rrggbb`.
 pub const PALETTE: &[&str] = &[
@@ -67,19 +68,6 @@ pub struct Choice {
     pub color: Option<String>,
     /// Whether this label means "done" (status only; at most one per column).
     pub done: bool,
-}
-
-impl Choice {
-    fn to_json(&self, with_done: bool) -> Value {
-        let mut m = Map::new();
-        m.insert("id".into(), json!(self.id));
-        m.insert("name".into(), json!(self.name));
-        m.insert("color".into(), json!(self.color));
-        if with_done {
-            m.insert("done".into(), json!(self.done));
-        }
-        Value::Object(m)
-    }
 }
 
 /// Which list of choices a column type holds.
@@ -137,7 +125,7 @@ fn default_labels() -> Vec<Choice> {
 /// Validates `settings` for a column of type `ty` and returns them in canonical form, every
 /// default filled. `None` and `null` mean "all defaults". Errors are `validation_failed` with
 /// `details.field = "settings"` and the broken `rule`.
-pub fn normalize_settings(ty: ColumnType, settings: Option<&Value>) -> Result<Value, ApiError> {
+pub fn normalize_settings(ty: ColumnType, settings: Option<&Value>) -> Result<ColumnSettings, ApiError> {
     let empty = Map::new();
     let obj = match settings {
         None | Some(Value::Null) => &empty,
@@ -150,7 +138,7 @@ pub fn normalize_settings(ty: ColumnType, settings: Option<&Value>) -> Result<Va
 }
 
 /// Settings of the kinds that hold choices (status labels, dropdown options).
-pub(crate) fn choice_settings(ty: ColumnType, obj: &Map<String, Value>) -> Result<Value, ApiError> {
+pub(crate) fn choice_settings(ty: ColumnType, obj: &Map<String, Value>) -> Result<ColumnSettings, ApiError> {
     let Some(kind) = ChoiceKind::of(ty) else {
         return Err(settings_error(ty, "type", format!("a {} column has no choices", ty.as_str())));
     };
@@ -163,9 +151,14 @@ pub(crate) fn choice_settings(ty: ColumnType, obj: &Map<String, Value>) -> Resul
             return Err(settings_error(ty, "type", format!("`{}` must be an array of {}s", kind.key(), kind.noun())))
         }
     };
-    let with_done = matches!(kind, ChoiceKind::Label);
-    let items: Vec<Value> = list.iter().map(|c| c.to_json(with_done)).collect();
-    Ok(json!({ kind.key(): items }))
+    Ok(match kind {
+        ChoiceKind::Label => ColumnSettings::Status(StatusSettings {
+            labels: list.into_iter().map(|c| Label { id: c.id, name: c.name, color: c.color, done: c.done }).collect(),
+        }),
+        ChoiceKind::Option => ColumnSettings::Dropdown(DropdownSettings {
+            options: list.into_iter().map(|c| DropdownOption { id: c.id, name: c.name, color: c.color }).collect(),
+        }),
+    })
 }
 
 /// Checks that replacing `column`'s settings with `new_settings` keeps every label (status) or
@@ -187,7 +180,7 @@ pub fn check_settings_change(
     };
     let new = normalize_settings(column.column_type, Some(new_settings))?;
     let new_ids: HashSet<&str> =
-        new[kind.key()].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str()).collect();
+        new.labels().iter().map(|l| l.id.as_str()).chain(new.options().iter().map(|o| o.id.as_str())).collect();
     let removed_in_use: Vec<String> = choices(column)
         .into_iter()
         .map(|c| c.id)
@@ -228,39 +221,32 @@ pub fn check_settings_change(
     Ok(())
 }
 
-/// The column's status labels or dropdown options, in order (empty for other types). Reads
-/// stored settings leniently: status settings without `labels` mean the default labels, and
-/// malformed entries are skipped.
+/// The column's status labels or dropdown options, in order (empty for other types).
 pub fn choices(column: &Column) -> Vec<Choice> {
-    let Some(kind) = ChoiceKind::of(column.column_type) else {
-        return Vec::new();
-    };
-    match column.settings.get(kind.key()).and_then(Value::as_array) {
-        Some(items) => items
-            .iter()
-            .filter_map(|c| {
-                Some(Choice {
-                    id: c.get("id")?.as_str()?.to_owned(),
-                    name: c.get("name")?.as_str()?.to_owned(),
-                    color: c.get("color").and_then(Value::as_str).map(str::to_owned),
-                    done: c.get("done").and_then(Value::as_bool).unwrap_or(false),
-                })
-            })
-            .collect(),
-        None if matches!(kind, ChoiceKind::Label) => default_labels(),
-        None => Vec::new(),
-    }
+    let labels = column.settings.labels().iter().map(|l| Choice {
+        id: l.id.clone(),
+        name: l.name.clone(),
+        color: l.color.clone(),
+        done: l.done,
+    });
+    let options = column.settings.options().iter().map(|o| Choice {
+        id: o.id.clone(),
+        name: o.name.clone(),
+        color: o.color.clone(),
+        done: false,
+    });
+    labels.chain(options).collect()
 }
 
-/// Places shown for a number column (lenient read of stored settings).
+/// Places shown for a number column.
 pub(crate) fn number_decimals(column: &Column) -> usize {
-    let d = column.settings.get("decimals").and_then(Value::as_u64).unwrap_or(DEFAULT_DECIMALS);
+    let d = column.settings.number().map_or(DEFAULT_DECIMALS, |n| u64::from(n.decimals));
     d.min(DECIMALS_MAX) as usize
 }
 
-/// Highest rating of a rating column (lenient read of stored settings).
+/// Highest rating of a rating column.
 pub(crate) fn rating_max(column: &Column) -> u64 {
-    column.settings.get("max").and_then(Value::as_u64).unwrap_or(DEFAULT_RATING_MAX).clamp(1, RATING_MAX)
+    column.settings.rating().map_or(DEFAULT_RATING_MAX, |r| u64::from(r.max)).clamp(1, RATING_MAX)
 }
 
 fn parse_choices(ty: ColumnType, kind: ChoiceKind, items: &[Value]) -> Result<Vec<Choice>, ApiError> {

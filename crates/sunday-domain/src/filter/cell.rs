@@ -166,23 +166,16 @@ fn strings(value: &Value) -> Vec<String> {
 
 /// The label ids of a status column, in display order.
 pub(crate) fn status_labels(column: &Column) -> Vec<&str> {
-    setting_list(column, "labels").filter_map(|l| l.get("id").and_then(Value::as_str)).collect()
+    column.settings.labels().iter().map(|l| l.id.as_str()).collect()
 }
 
 /// The option ids of a dropdown column, in display order (random boards in tests use it).
 #[cfg(any(test, feature = "testing"))]
 pub(crate) fn option_ids(column: &Column) -> Vec<&str> {
-    setting_list(column, "options").filter_map(|o| o.get("id").and_then(Value::as_str)).collect()
+    column.settings.options().iter().map(|o| o.id.as_str()).collect()
 }
 
 /// The display name of a dropdown option (its id when the settings do not name it).
 pub(crate) fn option_name<'a>(column: &'a Column, id: &'a str) -> &'a str {
-    setting_list(column, "options")
-        .find(|o| o.get("id").and_then(Value::as_str) == Some(id))
-        .and_then(|o| o.get("name").and_then(Value::as_str))
-        .unwrap_or(id)
-}
-
-fn setting_list<'a>(column: &'a Column, key: &str) -> impl Iterator<Item = &'a Value> {
-    column.settings.get(key).and_then(Value::as_array).into_iter().flatten()
+    column.settings.options().iter().find(|o| o.id == id).map_or(id, |o| o.name.as_str())
 }

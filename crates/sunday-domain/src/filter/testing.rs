@@ -82,7 +82,9 @@ pub fn sample_columns() -> Vec<Column> {
             id: id_from::<ColumnId>(0xC0_0000 + i as u64),
             title: title.to_owned(),
             column_type,
-            settings,
+            // The specs are canonical settings, written as the API stores them.
+            settings: sunday_types::column_settings::ColumnSettings::decode(column_type, settings)
+                .unwrap_or_else(|e| panic!("sample settings of {title}: {e}")),
             position: format!("a{i:02}"),
             width: None,
         })

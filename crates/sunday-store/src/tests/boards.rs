@@ -6,6 +6,7 @@ use std::{future::Future, task::Poll};
 use serde_json::json;
 use sunday_types::{
     boards::*,
+    column_settings::{ColumnSettings, Label, NoSettings, StatusSettings},
     dto::{Org, Workspace, WorkspaceKind},
     events::*,
     time::to_datetime,
@@ -113,7 +114,9 @@ async fn seeded(store: &DynStore, f: &Fixture) -> (Board, Group, Column) {
         id: ColumnId::new(),
         title: "Status".into(),
         column_type: ColumnType::Status,
-        settings: json!({"labels": [{"id": "l1", "name": "Done", "color": "green", "done": true}]}),
+        settings: ColumnSettings::Status(StatusSettings {
+            labels: vec![Label { id: "l1".into(), name: "Done".into(), color: Some("green".into()), done: true }],
+        }),
         position: "M".into(),
         width: Some(140),
     };
@@ -510,7 +513,7 @@ pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
     let mut checked = it.clone();
     checked.values.insert(c.id.to_string(), json!("l1"));
     checked.version = 2;
-    let text = Column { column_type: ColumnType::Text, settings: json!({}), ..c.clone() };
+    let text = Column { column_type: ColumnType::Text, settings: ColumnSettings::None(NoSettings {}), ..c.clone() };
     store.commit(b.id, vec![BoardWrite::PutColumn { board: b.id, column: text }], vec![], T0).await.unwrap();
     let write = |expected: i64| {
         vec![

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::column_settings::ColumnSettings;
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
@@ -32,7 +33,7 @@ impl ColumnKind for Dropdown {
         true
     }
 
-    fn settings(&self, given: &Map<String, Value>) -> Result<Value, ApiError> {
+    fn settings(&self, given: &Map<String, Value>) -> Result<ColumnSettings, ApiError> {
         choice_settings(ColumnType::Dropdown, given)
     }
 

@@ -33,6 +33,7 @@ mod timeline;
 use serde_json::{json, Map, Value};
 use sunday_types::board_api::{ColumnTypeInfo, ValueOrigin};
 use sunday_types::boards::{enum_name, Column, ColumnType};
+use sunday_types::column_settings::{ColumnSettings, NoSettings};
 use sunday_types::{ApiError, ColumnId};
 
 use super::settings::allow_keys;
@@ -86,9 +87,9 @@ pub trait ColumnKind: Sync {
 
     /// Canonical settings from the client's (an object, `{}` when none were given); every
     /// default filled. Types without settings accept only `{}`.
-    fn settings(&self, given: &Map<String, Value>) -> Result<Value, ApiError> {
+    fn settings(&self, given: &Map<String, Value>) -> Result<ColumnSettings, ApiError> {
         allow_keys(self.column_type(), given, &[], "settings")?;
-        Ok(json!({}))
+        Ok(ColumnSettings::None(NoSettings {}))
     }
 
     /// What the column's values look like, for error messages and documentation.
@@ -177,7 +178,7 @@ pub fn infos() -> Vec<ColumnTypeInfo> {
         .into_iter()
         .map(|ty| {
             let kind = kind_of(ty);
-            let default_settings = kind.settings(&Map::new()).unwrap_or_else(|_| json!({}));
+            let default_settings = kind.settings(&Map::new()).unwrap_or(ColumnSettings::None(NoSettings {}));
             let sample = Column {
                 id: ColumnId::new(),
                 title: kind.title().into(),
@@ -197,7 +198,7 @@ pub fn infos() -> Vec<ColumnTypeInfo> {
                 },
                 filter_operators: kind.field_kind().ops().iter().map(enum_name).collect(),
                 groupable: kind.groupable(),
-                default_settings,
+                default_settings: serde_json::to_value(&default_settings).unwrap_or_else(|_| json!({})),
             }
         })
         .collect()
@@ -237,6 +238,8 @@ mod tests {
         let info = infos();
         let status = info.iter().find(|i| i.column_type == ColumnType::Status).unwrap();
         assert_eq!(status.default_settings["labels"].as_array().map(Vec::len), Some(3));
+        let number = info.iter().find(|i| i.column_type == ColumnType::Number).unwrap();
+        assert_eq!(number.default_settings, json!({"unit": null, "decimals": 2}));
         assert!(status.groupable && status.filter_operators.contains(&"any_of".to_string()));
         let auto = info.iter().find(|i| i.column_type == ColumnType::AutoNumber).unwrap();
         assert_eq!(auto.origin, ValueOrigin::System);

@@ -1,8 +1,9 @@
 //! `number`: a finite number, stored as an integer when whole and exact; settings `unit` and
 //! `decimals` (places shown; stored values are never rounded).
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::column_settings::{ColumnSettings, NumberSettings};
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
@@ -29,7 +30,7 @@ impl ColumnKind for Number {
         FieldKind::Number
     }
 
-    fn settings(&self, given: &Map<String, Value>) -> Result<Value, ApiError> {
+    fn settings(&self, given: &Map<String, Value>) -> Result<ColumnSettings, ApiError> {
         let ty = ColumnType::Number;
         allow_keys(ty, given, &["unit", "decimals"], "settings")?;
         let unit = match given.get("unit") {
@@ -48,7 +49,7 @@ impl ColumnKind for Number {
             Some(_) => return Err(settings_error(ty, "type", "`unit` must be a string or null".into())),
         };
         let decimals = bounded_integer(ty, given, "decimals", 0, DECIMALS_MAX, DEFAULT_DECIMALS)?;
-        Ok(json!({"unit": unit, "decimals": decimals}))
+        Ok(ColumnSettings::Number(NumberSettings { unit, decimals: decimals as u8 }))
     }
 
     fn expected(&self, _column: &Column) -> String {

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::column_settings::{ColumnSettings, RatingSettings};
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
@@ -26,10 +27,10 @@ impl ColumnKind for Rating {
         FieldKind::Number
     }
 
-    fn settings(&self, given: &Map<String, Value>) -> Result<Value, ApiError> {
+    fn settings(&self, given: &Map<String, Value>) -> Result<ColumnSettings, ApiError> {
         allow_keys(ColumnType::Rating, given, &["max"], "settings")?;
         let max = bounded_integer(ColumnType::Rating, given, "max", 1, RATING_MAX, DEFAULT_RATING_MAX)?;
-        Ok(json!({ "max": max }))
+        Ok(ColumnSettings::Rating(RatingSettings { max: max as u8 }))
     }
 
     fn expected(&self, column: &Column) -> String {

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::column_settings::ColumnSettings;
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
@@ -30,7 +31,7 @@ impl ColumnKind for Status {
         true
     }
 
-    fn settings(&self, given: &Map<String, Value>) -> Result<Value, ApiError> {
+    fn settings(&self, given: &Map<String, Value>) -> Result<ColumnSettings, ApiError> {
         choice_settings(ColumnType::Status, given)
     }
 

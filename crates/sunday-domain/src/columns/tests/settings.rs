@@ -36,7 +36,8 @@ fn missing_label_ids_are_generated_past_the_highest() {
             {"id": "l9", "name": "Shipped", "color": "purple", "done": true},
         ]})
     );
-    assert_eq!(normalize_settings(ColumnType::Status, Some(&s)).unwrap(), s, "canonical settings are a fixed point");
+    let wire = serde_json::to_value(&s).unwrap();
+    assert_eq!(normalize_settings(ColumnType::Status, Some(&wire)).unwrap(), s, "canonical settings are a fixed point");
 }
 
 #[test]

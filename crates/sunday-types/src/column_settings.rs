@@ -1,0 +1,149 @@
+//! Column settings, typed per column type: parsed once where they enter (the domain's
+//! `normalize_settings` for clients, [`ColumnSettings::decode`] for what Sunday stored), so
+//! readers match on a variant instead of probing JSON keys. On the wire they are the plain
+//! object of the column's type (`{"labels": [...]}`, `{"unit": null, "decimals": 2}`, `{}`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::boards::ColumnType;
+
+/// A status label.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    /// Stable id, what cells store.
+    pub id: String,
+    pub name: String,
+    /// A palette name or `#rrggbb`.
+    pub color: Option<String>,
+    /// Whether this label means "done" (at most one per column).
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// A dropdown option.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DropdownOption {
+    /// Stable id, what cells store.
+    pub id: String,
+    pub name: String,
+    pub color: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusSettings {
+    pub labels: Vec<Label>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DropdownSettings {
+    pub options: Vec<DropdownOption>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberSettings {
+    /// Shown after the number, up to 10 characters.
+    pub unit: Option<String>,
+    /// Places shown (0 to 6); stored values are never rounded.
+    pub decimals: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingSettings {
+    /// The most stars (1 to 10).
+    pub max: u8,
+}
+
+/// The settings of a type that has none: `{}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoSettings {}
+
+/// A column's settings; which variant is fixed by the column's type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ColumnSettings {
+    Status(StatusSettings),
+    Dropdown(DropdownSettings),
+    Number(NumberSettings),
+    Rating(RatingSettings),
+    None(NoSettings),
+}
+
+impl ColumnSettings {
+    /// Canonical settings of a column of type `ty`, as Sunday stores and serves them.
+    pub fn decode(ty: ColumnType, value: Value) -> Result<ColumnSettings, serde_json::Error> {
+        Ok(match ty {
+            ColumnType::Status => ColumnSettings::Status(serde_json::from_value(value)?),
+            ColumnType::Dropdown => ColumnSettings::Dropdown(serde_json::from_value(value)?),
+            ColumnType::Number => ColumnSettings::Number(serde_json::from_value(value)?),
+            ColumnType::Rating => ColumnSettings::Rating(serde_json::from_value(value)?),
+            _ => ColumnSettings::None(serde_json::from_value(value)?),
+        })
+    }
+
+    /// The status labels (empty for other types).
+    pub fn labels(&self) -> &[Label] {
+        match self {
+            ColumnSettings::Status(s) => &s.labels,
+            _ => &[],
+        }
+    }
+
+    /// The dropdown options (empty for other types).
+    pub fn options(&self) -> &[DropdownOption] {
+        match self {
+            ColumnSettings::Dropdown(s) => &s.options,
+            _ => &[],
+        }
+    }
+
+    pub fn number(&self) -> Option<&NumberSettings> {
+        match self {
+            ColumnSettings::Number(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn rating(&self) -> Option<&RatingSettings> {
+        match self {
+            ColumnSettings::Rating(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Settings compare with JSON by their wire form (handy in tests and conversions).
+impl PartialEq<Value> for ColumnSettings {
+    fn eq(&self, other: &Value) -> bool {
+        serde_json::to_value(self).is_ok_and(|v| v == *other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn settings_decode_by_type_and_keep_their_wire_form() {
+        let status = json!({"labels": [{"id": "l1", "name": "Done", "color": "green", "done": true}]});
+        let s = ColumnSettings::decode(ColumnType::Status, status.clone()).unwrap();
+        assert_eq!(s.labels()[0].name, "Done");
+        assert_eq!(serde_json::to_value(&s).unwrap(), status);
+        assert!(ColumnSettings::decode(ColumnType::Number, json!({"unit": null, "decimals": 2}))
+            .unwrap()
+            .number()
+            .is_some());
+        assert_eq!(ColumnSettings::decode(ColumnType::Text, json!({})).unwrap(), json!({}));
+        assert!(ColumnSettings::decode(ColumnType::Text, json!({"max": 3})).is_err(), "a text column has no settings");
+        assert!(ColumnSettings::decode(ColumnType::Rating, status).is_err(), "labels are not a rating's");
+    }
+}
