@@ -10,7 +10,11 @@ use sunday_types::{boards::Column, ApiError, ErrorCode};
 
 use support::{parse, Backend, TestApp};
 
-backend_tests!(item_values_follow_a_column_type_change_that_races_them, a_failed_idempotent_request_frees_its_key);
+backend_tests!(
+    item_values_follow_a_column_type_change_that_races_them,
+    new_items_follow_a_column_type_change_that_races_them,
+    a_failed_idempotent_request_frees_its_key
+);
 
 async fn item_values_follow_a_column_type_change_that_races_them(backend: Backend) {
     let t = TestApp::spawn(backend).await;
@@ -37,6 +41,32 @@ async fn item_values_follow_a_column_type_change_that_races_them(backend: Backen
     let updated = update.await.unwrap().unwrap();
     assert_eq!(updated.values[&key], json!("padded"), "the value is checked again against the text column");
     let stored = boards.get_item(&actor, item.id).await.unwrap();
+    assert_eq!(stored.values[&key], json!("padded"));
+}
+
+async fn new_items_follow_a_column_type_change_that_races_them(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let (actor, board) = t.owner_with_board("race-new@example.com").await;
+    let boards = &t.app.boards;
+    let notes: Column =
+        boards.create_column(&actor, board.id, parse(json!({"title": "Notes", "type": "long_text"}))).await.unwrap();
+    let key = notes.id.to_string();
+
+    // The new item is checked against the long text column, then held before its commit…
+    let held = t.store.hold_next_commit();
+    let create = tokio::spawn({
+        let (app, actor) = (t.app.clone(), actor.clone());
+        let req = json!({"name": "Task", "values": {key.clone(): "  padded  "}});
+        async move { app.boards.create_item(&actor, board.id, parse(req)).await }
+    });
+    let release = held.reached().await;
+    // …while the column becomes single-line text.
+    boards.update_column(&actor, board.id, notes.id, parse(json!({"type": "text"}))).await.unwrap();
+    release.send(()).unwrap();
+
+    let created = create.await.unwrap().unwrap();
+    assert_eq!(created.values[&key], json!("padded"), "the new item is checked again against the text column");
+    let stored = boards.get_item(&actor, created.id).await.unwrap();
     assert_eq!(stored.values[&key], json!("padded"));
 }
 

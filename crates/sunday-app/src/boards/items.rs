@@ -12,7 +12,7 @@ use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateItemRequest, Placement, UpdateItemRequest},
-    boards::{Board, Column, ColumnType, Item},
+    boards::{Board, Column, ColumnType, Group, Item},
     dto::Page,
     time::{now_millis, to_datetime},
     ApiError, BoardId, ErrorCode, GroupId, ItemId, UserId,
@@ -75,33 +75,29 @@ impl BoardService {
     }
 
     async fn group_of(&self, board: BoardId, group: Option<GroupId>) -> Result<GroupId, ApiError> {
-        let groups = self.store.groups(board, None).await?;
-        match group {
-            Some(g) if groups.iter().any(|x| x.id == g) => Ok(g),
-            Some(_) => Err(ApiError::of(ErrorCode::GroupNotFound)),
-            None => groups.first().map(|g| g.id).ok_or_else(|| {
-                ApiError::validation("group_id", "board_has_no_group", "the board has no group; create one first")
-            }),
-        }
+        pick_group(&self.store.groups(board, None).await?, group)
     }
 
-    /// Builds new items (validated, positioned, numbered) without writing them.
+    /// Builds new items (validated, positioned, numbered) without writing them, with the
+    /// board structure version they were checked against (read before the columns).
     pub(super) async fn build_items_for(
         &self,
         actor: &Actor,
         access: &Access,
         reqs: Vec<CreateItemRequest>,
         parent: Option<ItemId>,
-    ) -> Result<Vec<Item>, ApiError> {
+    ) -> Result<(i64, Vec<Item>), ApiError> {
         let board = &access.board;
+        let structure_version = self.store.structure_version(board.id).await?;
         let columns = self.store.columns(board.id).await?;
+        let groups = self.store.groups(board.id, None).await?;
         let first_number = self.store.reserve_auto_numbers(board.id, reqs.len() as i64).await?;
         let now = to_datetime(now_millis());
         let mut items: Vec<Item> = Vec::with_capacity(reqs.len());
         for (i, req) in reqs.into_iter().enumerate() {
             let in_batch = |e: ApiError| if items.is_empty() && i == 0 { e } else { annotate(e, i) };
             let name = parse_name("name", &req.name, 500).map_err(in_batch)?;
-            let group_id = self.group_of(board.id, req.group_id).await.map_err(in_batch)?;
+            let group_id = pick_group(&groups, req.group_id).map_err(in_batch)?;
             let values =
                 self.normalize_values(board, &columns, &req.values.unwrap_or_default()).await.map_err(in_batch)?;
             let pending: Vec<&Item> = items.iter().collect();
@@ -128,17 +124,40 @@ impl BoardService {
                 auto_number: first_number + i as i64,
             });
         }
-        Ok(items)
+        Ok((structure_version, items))
+    }
+
+    /// Builds and inserts new items in one commit that requires the board structure they were
+    /// checked against; when a column or group changed in between, they are checked again.
+    pub(super) async fn create_checked(
+        &self,
+        actor: &Actor,
+        access: &Access,
+        reqs: Vec<CreateItemRequest>,
+        parent: Option<ItemId>,
+        duplicated_from: Option<ItemId>,
+    ) -> Result<Vec<Item>, ApiError> {
+        for _ in 0..MERGE_RETRIES {
+            let (version, items) = self.build_items_for(actor, access, reqs.clone(), parent).await?;
+            match self.insert_items(actor, access.board.id, version, &items, duplicated_from).await {
+                Ok(()) => return Ok(items),
+                Err(StoreError::StructureChanged) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ApiError::unavailable("the board's columns kept changing under this write; retry"))
     }
 
     async fn insert_items(
         &self,
         actor: &Actor,
         board: BoardId,
+        structure_version: i64,
         items: &[Item],
         duplicated_from: Option<ItemId>,
-    ) -> Result<(), ApiError> {
-        let writes: Vec<BoardWrite> = items.iter().cloned().map(BoardWrite::InsertItem).collect();
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![BoardWrite::ExpectStructure { board, version: structure_version }];
+        writes.extend(items.iter().cloned().map(BoardWrite::InsertItem));
         let events = items
             .iter()
             .map(|i| {
@@ -148,7 +167,7 @@ impl BoardService {
                 )
             })
             .collect();
-        self.commit(board, writes, events).await?;
+        self.try_commit(board, writes, events).await?;
         Ok(())
     }
 
@@ -156,9 +175,7 @@ impl BoardService {
     pub async fn create_item(&self, actor: &Actor, board: BoardId, req: CreateItemRequest) -> Result<Item, ApiError> {
         let access = self.access_for_write(actor, board).await?;
         access.require_content()?;
-        let parent = None;
-        let mut items = self.build_items_for(actor, &access, vec![req], parent).await?;
-        self.insert_items(actor, board, &items, None).await?;
+        let mut items = self.create_checked(actor, &access, vec![req], None, None).await?;
         items.pop().ok_or_else(|| ApiError::internal("no item built"))
     }
 
@@ -174,9 +191,7 @@ impl BoardService {
         }
         let access = self.access_for_write(actor, board).await?;
         access.require_content()?;
-        let items = self.build_items_for(actor, &access, reqs, None).await?;
-        self.insert_items(actor, board, &items, None).await?;
-        Ok(items)
+        self.create_checked(actor, &access, reqs, None, None).await
     }
 
     pub async fn get_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
@@ -352,8 +367,7 @@ impl BoardService {
                 at: None,
             })),
         };
-        let mut built = self.build_items_for(actor, &access, vec![req], item.parent_item_id).await?;
-        self.insert_items(actor, item.board_id, &built, Some(id)).await?;
+        let mut built = self.create_checked(actor, &access, vec![req], item.parent_item_id, Some(id)).await?;
         built.pop().ok_or_else(|| ApiError::internal("no item built"))
     }
 }
@@ -430,4 +444,15 @@ fn apply_changes(
     };
     let change = if only_moved { BoardChange::ItemMoved(change) } else { BoardChange::ItemUpdated(change) };
     (next, Some(NewEvent::new(actor, change)))
+}
+
+/// The named group of the board, or its first when none is named.
+fn pick_group(groups: &[Group], group: Option<GroupId>) -> Result<GroupId, ApiError> {
+    match group {
+        Some(g) if groups.iter().any(|x| x.id == g) => Ok(g),
+        Some(_) => Err(ApiError::of(ErrorCode::GroupNotFound)),
+        None => groups.first().map(|g| g.id).ok_or_else(|| {
+            ApiError::validation("group_id", "board_has_no_group", "the board has no group; create one first")
+        }),
+    }
 }

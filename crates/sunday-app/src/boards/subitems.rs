@@ -39,24 +39,8 @@ impl BoardService {
         };
         let sub_access = self.access_for_write(actor, sub_board).await?;
         req.group_id = None;
-        let mut built = self.build_subitems(actor, &sub_access, req, parent).await?;
-        let created = built.pop().ok_or_else(|| ApiError::internal("no subitem built"))?;
-        let event = NewEvent::new(
-            actor.user_id,
-            BoardChange::ItemCreated(ItemCreated { item: created.clone(), imported: false, duplicated_from: None }),
-        );
-        self.commit(sub_board, vec![BoardWrite::InsertItem(created.clone())], vec![event]).await?;
-        Ok(created)
-    }
-
-    async fn build_subitems(
-        &self,
-        actor: &Actor,
-        access: &super::Access,
-        req: CreateItemRequest,
-        parent: ItemId,
-    ) -> Result<Vec<Item>, ApiError> {
-        self.build_items_for(actor, access, vec![req], Some(parent)).await
+        let mut built = self.create_checked(actor, &sub_access, vec![req], Some(parent), None).await?;
+        built.pop().ok_or_else(|| ApiError::internal("no subitem built"))
     }
 
     async fn create_subitem_board(&self, actor: &Actor, parent: &Board) -> Result<BoardId, ApiError> {
