@@ -125,12 +125,30 @@ test("a new user signs up, creates a board from a template and edits cells that 
   assert.equal(await page.locator("tr[data-item]").count(), 1, "the saved view remembers its filter");
   await page.getByRole("button", { name: "Main table" }).click();
 
+  // The filter builder offers what the column types' metadata allows for the column.
+  const types = (await api(page, "GET", "/column-types")).data;
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByLabel("Filter column").selectOption({ label: "Status" });
+  const ops = await page.getByLabel("Filter operator").locator("option").evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(ops, types.find((t) => t.type === "status").filter_operators);
+  await page.getByLabel("Filter value").selectOption({ label: "Done" });
+  await page.waitForTimeout(400);
+  const statuses = await page.locator('tr[data-item] td[data-column="Status"]').allInnerTexts();
+  assert.ok(statuses.length >= 1 && statuses.every((t) => /Done/.test(t)), `only done items: ${statuses}`);
+  await page.getByLabel("Remove filter").click();
+  // Views group by the columns the metadata calls groupable: people too.
+  await page.getByLabel("Group by").selectOption({ label: "Group: Owner" });
+  await page.locator(".group", { has: page.locator(".group-title", { hasText: "Ada" }) }).locator('tr[data-item="Set up analytics"]').waitFor();
+  await page.getByLabel("Group by").selectOption("");
+
   // Kanban: drag a card to another lane
   await page.getByRole("button", { name: "Kanban" }).click();
   const card = page.locator('[data-card="Write release notes"]');
   await card.dragTo(page.locator('[data-lane="Working on it"]'));
   await page.locator('[data-lane="Working on it"] [data-card="Write release notes"]').waitFor();
   await page.screenshot({ path: path.join(shots, "kanban.png"), fullPage: true });
+  const lanesBy = await page.getByLabel("Lanes by").locator("option").allInnerTexts();
+  assert.ok(lanesBy.includes("Lanes: Owner") && !lanesBy.includes("Lanes: Budget"), `lanes by: ${lanesBy}`);
   await page.reload();
   await page.getByRole("button", { name: "Kanban" }).click();
   await page.locator('[data-lane="Working on it"] [data-card="Write release notes"]').waitFor();
@@ -288,7 +306,14 @@ test("every column type can be edited in the table and persists; columns and bul
   // Columns: add, rename, hide.
   await page.getByRole("button", { name: "Add column" }).first().click();
   await page.getByLabel("New column title").fill("Effort");
-  await page.getByLabel("New column type").selectOption("number");
+  // The type picker lists the server's column types by title, Sunday's own ones last.
+  const picker = page.getByLabel("New column type");
+  const offered = await picker.locator("optgroup").evaluateAll((gs) => gs.map((g) => [g.label, [...g.querySelectorAll("option")].map((o) => o.value)]));
+  const listed = (await api(page, "GET", "/column-types")).data;
+  assert.deepEqual(offered.flatMap(([, v]) => v), [...listed.filter((t) => t.origin === "written"), ...listed.filter((t) => t.origin !== "written")].map((t) => t.type));
+  assert.equal(offered[offered.length - 1][0], "Filled in by Sunday");
+  assert.equal(await picker.locator('option[value="number"]').innerText(), listed.find((t) => t.type === "number").title);
+  await picker.selectOption("number");
   await page.getByRole("button", { name: "Create column" }).click();
   await page.locator('th[data-header="Effort"]').first().waitFor();
   await page.locator('th[data-header="Effort"] span').first().dblclick();

@@ -46,9 +46,10 @@ describe("api client", () => {
     expect(seen[0].url).toBe("http://sunday.test/api/v1/boards/b%201");
   });
 
-  it("sends parameters the path template does not name as the query string", async () => {
+  it("fills the path and sends query parameters in the query string", async () => {
     const { api, seen } = server(200, { data: [], next_cursor: null });
-    await ok(api.GET("/api/v1/orgs/{org_id}/members", { params: { path: { org_id: "o", limit: 500, cursor: null } } }));
-    expect(seen[0].url).toBe("http://sunday.test/api/v1/orgs/o/members?limit=500");
+    await ok(api.GET("/api/v1/orgs/{org_id}/members", { params: { path: { org_id: "o" }, query: { limit: 500 } } }));
+    await ok(api.GET("/api/v1/column-types"));
+    expect(seen.map((r) => r.url)).toEqual(["http://sunday.test/api/v1/orgs/o/members?limit=500", "http://sunday.test/api/v1/column-types"]);
   });
 });

@@ -1,6 +1,6 @@
 // The REST client, typed by openapi.json's `paths`: same-origin calls with the session cookie,
 // the CSRF header on writes, and errors raised as ApiError with the API's code and message.
-import createClient, { defaultPathSerializer } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import type { paths } from "./schema";
 import type { ErrorBody } from "./types";
 
@@ -24,24 +24,8 @@ export function setCsrf(token: string | null | undefined) {
   sessionStorage.setItem(CSRF_KEY, csrf);
 }
 
-/** openapi.json declares the query parameters of some endpoints (`limit`, `cursor`,
- * `workspace_id`, `permanent`…) as path parameters, so the generated types want them under
- * `params.path`. Those the path template does not name go to the query string, which is where
- * the server reads them. Remove when the spec declares them `in: query`: the call sites then
- * fail to type-check until they move the values to `params.query`. */
-function pathAndStrayParams(pathname: string, params: Record<string, unknown>): string {
-  const url = defaultPathSerializer(pathname, params);
-  const named = new Set([...pathname.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]));
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (!named.has(name) && value !== null && value !== undefined) query.set(name, String(value));
-  }
-  const search = query.toString();
-  return search ? `${url}?${search}` : url;
-}
-
 export function createApi(options: { baseUrl?: string; fetch?: typeof fetch } = {}) {
-  const client = createClient<paths>({ ...options, credentials: "same-origin", pathSerializer: pathAndStrayParams });
+  const client = createClient<paths>({ ...options, credentials: "same-origin" });
   client.use({
     onRequest({ request }) {
       if (request.method !== "GET" && csrfToken()) request.headers.set("x-csrf-token", csrfToken());

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok, setCsrf } from "../api/client";
 import { Live, type Bus, type LiveStatus } from "../api/live";
 import type { Board, Me, Notification, TemplateInfo, Workspace } from "../api/types";
+import { ColumnTypesContext, useColumnTypeList } from "../state/columnTypes";
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
@@ -41,6 +42,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [error, setError] = useState("");
+  const columnTypes = useColumnTypeList();
   const bus = useRef<Bus>({ events: new Set(), presence: new Set(), resync: new Set() });
   const live = useMemo(
     () =>
@@ -56,11 +58,11 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   useEffect(() => () => live.close(), [live]);
 
   const refresh = useCallback(async () => {
-    const ws = await ok(api.GET("/api/v1/workspaces", { params: { path: { org_id: org, limit: null, cursor: null } } }));
+    const ws = await ok(api.GET("/api/v1/workspaces", { params: { query: { org_id: org } } }));
     let list = ws.data;
     if (list.length === 0) list = [await ok(api.POST("/api/v1/workspaces", { body: { name: "Main workspace", org_id: org } }))];
     setWorkspaces(list);
-    const boardsOf = (w: Workspace) => ok(api.GET("/api/v1/boards", { params: { path: { workspace_id: w.id, limit: null, cursor: null } } }));
+    const boardsOf = (w: Workspace) => ok(api.GET("/api/v1/boards", { params: { query: { workspace_id: w.id } } }));
     const entries = await Promise.all(list.map(async (w) => [w.id, (await boardsOf(w)).data] as const));
     setBoards(Object.fromEntries(entries));
   }, [org]);
@@ -69,7 +71,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   }, [refresh]);
   useEffect(() => {
     ok(api.GET("/api/v1/templates")).then((page) => setTemplates(page.data), () => undefined);
-    ok(api.GET("/api/v1/me/notifications", { params: { path: { limit: null, cursor: null } } })).then((page) => setNotifications(page.data), () => undefined);
+    ok(api.GET("/api/v1/me/notifications")).then((page) => setNotifications(page.data), () => undefined);
   }, []);
   useEffect(() => {
     location.hash = open ? `#/${open}` : "";
@@ -88,6 +90,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   }
 
   return (
+    <ColumnTypesContext value={columnTypes}>
     <div className="shell">
       <Sidebar
         me={me}
@@ -115,6 +118,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         )}
       </main>
     </div>
+    </ColumnTypesContext>
   );
 }
 

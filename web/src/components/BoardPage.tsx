@@ -4,6 +4,8 @@ import { useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardMember, Me, View } from "../api/types";
+import { isGroupable, useColumnTypes } from "../state/columnTypes";
+import { isComplete } from "../state/filters";
 import { initials, PeopleContext, useDirectory, usePeople } from "../state/people";
 import { compareMany } from "../state/sort";
 import { useBoard, useFiltered } from "../state/useBoard";
@@ -23,6 +25,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
   };
   const { state, error, presence, actions, columns } = useBoard(boardId, live, bus, flash);
   const { people, ensure } = useDirectory(state?.board.org_id);
+  const types = useColumnTypes();
   const [tab, setTab] = useState<string>("table");
   const [views, setViews] = useState<View[]>([]);
   const [search, setSearch] = useState("");
@@ -125,7 +128,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
         <div className="toolbar">
           <button className="primary" onClick={() => board.groups?.[0] && actions.addItem(board.groups[0].id, "New item")}>New item</button>
           <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search" />
-          <FilterBuilder columns={board.columns ?? []} conditions={conditions} onChange={setConditions} />
+          <FilterBuilder columns={board.columns ?? []} groups={board.groups ?? []} conditions={conditions} onChange={setConditions} />
           {[0, 1].filter((k) => k <= sortKeys.length).map((k) => (
             <span key={k} className="sort-key">
               <select aria-label={k === 0 ? "Sort by" : "Then by"} value={sortKeys[k]?.column ?? ""}
@@ -141,9 +144,10 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
               )}
             </span>
           ))}
+          {/* Columns views can group by (and a saved view's choice while the types load). */}
           <select aria-label="Group by" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
             <option value="">Group: board groups</option>
-            {(board.columns ?? []).filter((c) => c.type === "status" || c.type === "dropdown").map((c) => <option key={c.id} value={c.id}>Group: {c.title}</option>)}
+            {(board.columns ?? []).filter((c) => isGroupable(types, c.type) || c.id === groupBy).map((c) => <option key={c.id} value={c.id}>Group: {c.title}</option>)}
           </select>
         </div>
         {mode === "table" ? (
@@ -175,9 +179,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
 
 /** The query for the complete filter rows and the search box, or null when there is none. */
 function filterOf(conditions: Condition[], search: string): Record<string, unknown> | null {
-  const complete = (c: Condition) =>
-    c.column && c.op && (["is_empty", "is_not_empty"].includes(c.op) || (c.value !== undefined && c.value !== "" && !(Array.isArray(c.value) && !c.value[0])));
-  const parts: Condition[] = conditions.filter(complete).map((c) => ({ column: c.column, op: c.op, value: c.value }));
+  const parts: Condition[] = conditions.filter(isComplete).map((c) => ({ column: c.column, op: c.op, value: c.value }));
   if (search.trim()) parts.push({ column: "name", op: "contains", value: search.trim() });
   return parts.length ? { and: parts } : null;
 }

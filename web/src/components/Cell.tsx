@@ -1,9 +1,9 @@
 // One cell: its display and, on click, the editor for its column type.
 import { useState } from "react";
 import type { Column, Item } from "../api/types";
+import { isWritten, useColumnTypes } from "../state/columnTypes";
+import { labelsOf } from "../state/lanes";
 import { initials, usePeople, type Person } from "../state/people";
-
-type Label = { id: string; name: string; color: string; done?: boolean };
 
 const COLORS: Record<string, string> = {
   green: "#00c875", orange: "#fdab3d", red: "#e2445c", blue: "#0086c0", purple: "#a25ddc", grey: "#c4c4c4",
@@ -11,7 +11,6 @@ const COLORS: Record<string, string> = {
   brown: "#7f5347", dark_red: "#bb3354", indigo: "#401694", black: "#333333",
 };
 export const color = (c?: string | null) => (c && c.startsWith("#") ? c : COLORS[c ?? "grey"] ?? "#c4c4c4");
-export const labelsOf = (c: Column): Label[] => ((c.settings as { labels?: Label[]; options?: Label[] }).labels ?? (c.settings as { options?: Label[] }).options ?? []);
 
 /** A value shown read-only (kanban cards, summaries). */
 export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: string }) {
@@ -150,7 +149,8 @@ export function Cell({ col, item, meId, onSave, onEditing, remoteEditor, row, in
   const people = usePeople();
   const [editing, setEditing] = useState(false);
   const value = item.values[col.id];
-  const readOnly = ["auto_number", "item_id", "creation_log", "last_updated"].includes(col.type);
+  // System values (item numbers, ids, creation and change logs) are Sunday's to write.
+  const readOnly = !isWritten(useColumnTypes(), col.type);
   if (col.type === "auto_number") return <td className="cell">{item.auto_number}</td>;
   const start = () => {
     if (readOnly) return;

@@ -2,6 +2,7 @@
 // it, and drag and drop to reorder it. The last header adds a column.
 import { useState } from "react";
 import type { Column, ColumnType } from "../api/types";
+import { pickerSections, useColumnTypes } from "../state/columnTypes";
 
 export type ColumnActions = {
   onAdd: (title: string, type: ColumnType) => void;
@@ -11,8 +12,6 @@ export type ColumnActions = {
   onResize: (id: string, width: number) => void;
   onMove: (id: string, before: string) => void;
 };
-
-const TYPES: ColumnType[] = ["text", "long_text", "number", "status", "dropdown", "date", "timeline", "people", "checkbox", "rating", "link", "email", "phone", "tags", "auto_number"];
 
 export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnActions }) {
   const [renaming, setRenaming] = useState(false);
@@ -64,14 +63,21 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState("");
   const [type, setType] = useState<ColumnType>("text");
+  // The types the server knows, by title: those people fill in, then those Sunday fills in.
+  const sections = pickerSections(useColumnTypes());
   return (
     <th className="add-col">
       <button aria-label="Add column" onClick={() => setOpen(!open)}>+</button>
       {open && (
         <div className="palette menu">
           <input aria-label="New column title" placeholder="Title" value={title} onChange={(e) => setTitle(e.target.value)} />
-          <select aria-label="New column type" value={type} onChange={(e) => setType(e.target.value as ColumnType)}>
-            {TYPES.map((t) => <option key={t} value={t}>{t.replace("_", " ")}</option>)}
+          <select aria-label="New column type" value={type} disabled={sections.length === 0} onChange={(e) => setType(e.target.value as ColumnType)}>
+            {sections.length === 0 && <option value={type}>Loading types…</option>}
+            {sections.map((s) => (
+              <optgroup key={s.label} label={s.label}>
+                {s.types.map((t) => <option key={t.type} value={t.type}>{t.title}</option>)}
+              </optgroup>
+            ))}
           </select>
           <button onClick={() => { if (title.trim()) { actions.onAdd(title.trim(), type); setTitle(""); setOpen(false); } }}>Create column</button>
         </div>

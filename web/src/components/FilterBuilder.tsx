@@ -1,98 +1,117 @@
-// The filter builder: rows of column, operator (only those that apply to the column's type)
-// and value, combined with AND.
-import type { Column } from "../api/types";
+// The filter builder: rows of field, operator (only those the field allows, from the column
+// types' metadata) and value, combined with AND.
+import { useState } from "react";
+import type { Column, Group } from "../api/types";
+import { useColumnTypes } from "../state/columnTypes";
+import { conditionOn, fieldsOf, inputFor, operandShape, withOperator, type Condition, type Field, type Input } from "../state/filters";
+import { labelsOf } from "../state/lanes";
 import { usePeople } from "../state/people";
-import { labelsOf } from "./Cell";
 
-export type Condition = { column: string; op: string; value?: unknown };
+export type { Condition } from "../state/filters";
 
-const OPS: Record<string, string[]> = {
-  text: ["contains", "not_contains", "eq", "neq", "starts_with", "is_empty", "is_not_empty"],
-  number: ["eq", "neq", "gt", "gte", "lt", "lte", "between", "is_empty", "is_not_empty"],
-  status: ["any_of", "none_of", "is_empty", "is_not_empty"],
-  multi: ["any_of", "none_of", "is_empty", "is_not_empty"],
-  date: ["within", "before", "after", "eq", "between", "is_empty", "is_not_empty"],
-  checkbox: ["eq", "is_empty", "is_not_empty"],
-};
 const PERIODS = ["today", "yesterday", "tomorrow", "this_week", "last_week", "next_week", "this_month", "overdue", "upcoming"];
+const words = (s: string) => s.replace(/_/g, " ");
 
-export function kindOf(type?: string): keyof typeof OPS {
-  switch (type) {
-    case "number": case "rating": case "auto_number": return "number";
-    case "status": return "status";
-    case "dropdown": case "people": case "tags": return "multi";
-    case "date": case "timeline": case "creation_log": case "last_updated": return "date";
-    case "checkbox": return "checkbox";
-    default: return "text";
-  }
-}
-
-export function operatorsFor(type?: string): string[] {
-  return OPS[kindOf(type)];
-}
-
-export function FilterBuilder({ columns, conditions, onChange }: { columns: Column[]; conditions: Condition[]; onChange: (c: Condition[]) => void }) {
-  const people = usePeople();
-  const set = (i: number, c: Partial<Condition>) => onChange(conditions.map((x, j) => (j === i ? { ...x, ...c } : x)));
+export function FilterBuilder({ columns, groups, conditions, onChange }: { columns: Column[]; groups: Group[]; conditions: Condition[]; onChange: (c: Condition[]) => void }) {
+  const types = useColumnTypes();
+  const fields = fieldsOf(columns, types);
+  const set = (i: number, c: Condition) => onChange(conditions.map((x, j) => (j === i ? c : x)));
   return (
     <div className="filters">
       {conditions.map((c, i) => {
-        const col = columns.find((x) => x.id === c.column);
-        const kind = kindOf(c.column === "name" ? "text" : col?.type);
-        const needsValue = !["is_empty", "is_not_empty"].includes(c.op);
+        const field = fields.find((f) => f.id === c.column);
+        // A condition on a column deleted since (or an operator not known yet, while the column
+        // types load) is shown as it is until it is changed or removed.
+        const ops = !field ? [c.op] : field.operators.includes(c.op) ? field.operators : [c.op, ...field.operators];
         return (
           <div key={i} className="filter-row">
-            <select aria-label="Filter column" value={c.column} onChange={(e) => set(i, { column: e.target.value, op: operatorsFor(columns.find((x) => x.id === e.target.value)?.type)[0], value: undefined })}>
-              <option value="name">Name</option>
-              {columns.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
+            <select aria-label="Filter column" value={c.column} onChange={(e) => set(i, conditionOn(fields.find((f) => f.id === e.target.value)))}>
+              {!field && <option value={c.column}>(deleted column)</option>}
+              {fields.map((f) => <option key={f.id} value={f.id}>{f.title}</option>)}
             </select>
-            <select aria-label="Filter operator" value={c.op} onChange={(e) => set(i, { op: e.target.value })}>
-              {OPS[kind].map((o) => <option key={o} value={o}>{o.replace(/_/g, " ")}</option>)}
+            <select aria-label="Filter operator" value={c.op} onChange={(e) => set(i, field ? withOperator(c, field, e.target.value) : { ...c, op: e.target.value })}>
+              {ops.map((o) => <option key={o} value={o}>{words(o)}</option>)}
             </select>
-            {needsValue && c.op === "between" ? (
-              <>
-                {[0, 1].map((k) => (
-                  <input key={k} aria-label={k === 0 ? "Filter from" : "Filter to"} type={kind === "number" ? "number" : "date"} value={((c.value as unknown[]) ?? [])[k] as string ?? ""}
-                    onChange={(e) => {
-                      const pair = [...(((c.value as unknown[]) ?? ["", ""]) as unknown[])];
-                      pair[k] = kind === "number" ? Number(e.target.value) : e.target.value;
-                      set(i, { value: pair });
-                    }} />
-                ))}
-              </>
-            ) : needsValue && kind === "multi" && col?.type === "people" ? (
-              <select aria-label="Filter value" value={((c.value as string[]) ?? [])[0] ?? ""} onChange={(e) => set(i, { value: [e.target.value] })}>
-                <option value="" />
-                <option value="me">Me</option>
-                {people.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-              </select>
-            ) : needsValue && kind === "multi" && col?.type === "tags" ? (
-              <input aria-label="Filter value" placeholder="tag, tag" value={((c.value as string[]) ?? []).join(", ")}
-                onChange={(e) => set(i, { value: e.target.value.split(",").map((t) => t.trim()).filter(Boolean) })} />
-            ) : needsValue && (kind === "status" || (kind === "multi" && col?.type === "dropdown")) ? (
-              <select aria-label="Filter value" value={((c.value as string[]) ?? [])[0] ?? ""} onChange={(e) => set(i, { value: [e.target.value] })}>
-                <option value="" />
-                {labelsOf(col!).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
-              </select>
-            ) : needsValue && kind === "date" && c.op === "within" ? (
-              <select aria-label="Filter value" value={(c.value as string) ?? ""} onChange={(e) => set(i, { value: e.target.value })}>
-                <option value="" />
-                {PERIODS.map((p) => <option key={p} value={p}>{p.replace(/_/g, " ")}</option>)}
-              </select>
-            ) : needsValue && kind === "checkbox" ? (
-              <select aria-label="Filter value" value={String(c.value ?? true)} onChange={(e) => set(i, { value: e.target.value === "true" })}>
-                <option value="true">checked</option>
-                <option value="false">unchecked</option>
-              </select>
-            ) : needsValue ? (
-              <input aria-label="Filter value" type={kind === "number" ? "number" : kind === "date" ? "date" : "text"} value={(c.value as string) ?? ""}
-                onChange={(e) => set(i, { value: kind === "number" ? Number(e.target.value) : e.target.value })} />
-            ) : null}
+            {field && <Operand field={field} condition={c} groups={groups} onChange={(value) => set(i, { ...c, value })} />}
             <button className="link" aria-label="Remove filter" onClick={() => onChange(conditions.filter((_, j) => j !== i))}>✕</button>
           </div>
         );
       })}
-      <button className="filter-add" onClick={() => onChange([...conditions, { column: "name", op: "contains", value: "" }])}>Filter</button>
+      <button className="filter-add" onClick={() => onChange([...conditions, conditionOn(undefined)])}>Filter</button>
     </div>
   );
+}
+
+/** The value of a condition, entered as its field and operator want it. */
+function Operand({ field, condition, groups, onChange }: { field: Field; condition: Condition; groups: Group[]; onChange: (v: unknown) => void }) {
+  const people = usePeople();
+  const shape = operandShape(condition.op);
+  const input = inputFor(field, condition.op);
+  const value = condition.value;
+  if (shape === "none") return null;
+  if (shape === "pair") {
+    const pair = Array.isArray(value) ? value : ["", ""];
+    const kind = input === "number" ? "number" : "date";
+    return (
+      <>
+        {[0, 1].map((k) => (
+          <input key={k} aria-label={k === 0 ? "Filter from" : "Filter to"} type={kind} value={String(pair[k] ?? "")}
+            onChange={(e) => onChange(pair.map((v, j) => (j === k ? (kind === "number" ? numberOf(e.target.value) : e.target.value) : v)))} />
+        ))}
+      </>
+    );
+  }
+  const choices = choicesOf(input, field, people, groups);
+  if (choices) {
+    // One choice; a list operator gets a list of one.
+    const current = shape === "list" ? (Array.isArray(value) ? value[0] : undefined) : value;
+    const pick = (raw: string) => {
+      const v = raw === "" ? undefined : input === "checkbox" ? raw === "true" : raw;
+      onChange(shape === "list" ? (v === undefined ? undefined : [v]) : v);
+    };
+    return (
+      <select aria-label="Filter value" value={current === undefined || current === null ? "" : String(current)} onChange={(e) => pick(e.target.value)}>
+        <option value="" />
+        {choices.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    );
+  }
+  if (shape === "list") return <ListInput numbers={input === "number"} value={Array.isArray(value) ? value : []} onChange={onChange} />;
+  return (
+    <input aria-label="Filter value" type={input === "number" ? "number" : input === "date" ? "date" : "text"} value={value === undefined || value === null ? "" : String(value)}
+      onChange={(e) => onChange(input === "number" ? numberOf(e.target.value) : e.target.value)} />
+  );
+}
+
+/** Several typed values (tags, numbers), comma-separated. The text is kept as typed, so that a
+ * trailing comma survives until the next value is typed. */
+function ListInput({ numbers, value, onChange }: { numbers: boolean; value: unknown[]; onChange: (v: unknown[]) => void }) {
+  const parse = (text: string) => text.split(",").map((t) => t.trim()).filter(Boolean).map((t) => (numbers ? numberOf(t) : t));
+  const [text, setText] = useState(value.join(", "));
+  // Another value from outside (a saved view opened): show it.
+  const shown = JSON.stringify(parse(text)) === JSON.stringify(value) ? text : value.join(", ");
+  return (
+    <input aria-label="Filter value" placeholder={numbers ? "1, 2" : "value, value"} value={shown}
+      onChange={(e) => { setText(e.target.value); onChange(parse(e.target.value)); }} />
+  );
+}
+
+const numberOf = (s: string) => (s.trim() === "" ? undefined : Number(s));
+
+/** The values to choose from, for fields whose values are picked rather than typed. */
+function choicesOf(input: Input | "period", field: Field, people: { id: string; name: string }[], groups: Group[]): { value: string; label: string }[] | null {
+  switch (input) {
+    case "labels":
+      return field.column ? labelsOf(field.column).map((l) => ({ value: l.id, label: l.name })) : [];
+    case "people":
+      return [{ value: "me", label: "Me" }, ...people.map((p) => ({ value: p.id, label: p.name }))];
+    case "group":
+      return groups.map((g) => ({ value: g.id, label: g.title }));
+    case "period":
+      return PERIODS.map((p) => ({ value: p, label: words(p) }));
+    case "checkbox":
+      return [{ value: "true", label: "checked" }, { value: "false", label: "unchecked" }];
+    default:
+      return null;
+  }
 }

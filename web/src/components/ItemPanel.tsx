@@ -23,7 +23,7 @@ export function ItemPanel({ item, board, me, onSave, onClose }: { item: Item | u
     if (!itemId) return;
     const path = { params: { path: { id: itemId } } };
     ok(api.GET("/api/v1/items/{id}/updates", path)).then((page) => setUpdates(page.data), (e) => setError(messageOf(e)));
-    ok(api.GET("/api/v1/items/{id}/activity", { params: { path: { id: itemId, limit: null, cursor: null } } })).then((page) => setActivity(page.data), (e) => setError(messageOf(e)));
+    ok(api.GET("/api/v1/items/{id}/activity", path)).then((page) => setActivity(page.data), (e) => setError(messageOf(e)));
   }, [itemId]);
   useEffect(load, [load]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));

@@ -1,27 +1,35 @@
-// The kanban: one lane per label of a status (or dropdown) column; dragging a card between
-// lanes sets its value.
+// The kanban: one lane per value of a column views can group by (the column types' metadata
+// says which: status labels, dropdown options, people); dragging a card between lanes sets its
+// value.
 import { useState } from "react";
 import type { Board, Item } from "../api/types";
-import { CellValue, color, labelsOf } from "./Cell";
+import { isGroupable, useColumnTypes } from "../state/columnTypes";
+import { laneOf, lanesOf, laneValue } from "../state/lanes";
+import { usePeople } from "../state/people";
+import { CellValue, color } from "./Cell";
 
 export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
   board: Board; items: Item[]; laneColumn?: string; onLaneColumn: (id: string) => void; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
   onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string, values?: Record<string, unknown>) => void; onOpen: (item: string) => void;
 }) {
+  const types = useColumnTypes();
+  const people = usePeople();
   const columns = board.columns ?? [];
-  const lane = columns.find((c) => c.id === laneColumn) ?? columns.find((c) => c.type === "status");
+  const groupable = columns.filter((c) => isGroupable(types, c.type));
+  // The chosen column, else a status column, else the first that can make lanes.
+  const lane = groupable.find((c) => c.id === laneColumn) ?? groupable.find((c) => c.type === "status") ?? groupable[0];
   const [dragging, setDragging] = useState<Item | null>(null);
-  if (!lane) return <div className="muted">Add a status column to use the kanban.</div>;
-  const value = (i: Item) => {
-    const v = i.values[lane.id];
-    return lane.type === "dropdown" ? (v as string[] | undefined)?.[0] : (v as string | undefined);
-  };
-  const lanes = [...labelsOf(lane), { id: "", name: "No value", color: "grey" }];
+  if (!lane) {
+    const kinds = types.filter((t) => t.groupable).map((t) => t.title.toLowerCase());
+    const either = kinds.length > 1 ? `${kinds.slice(0, -1).join(", ")} or ${kinds[kinds.length - 1]}` : kinds[0];
+    return <div className="muted">{types.length ? `Add a ${either} column to use the kanban.` : "Loading…"}</div>;
+  }
+  const lanes = lanesOf(lane, people, items);
   const shown = columns.filter((c) => cardColumns.includes(c.id) && c.id !== lane.id);
   return (
     <>
     <select aria-label="Lanes by" value={lane.id} onChange={(e) => onLaneColumn(e.target.value)}>
-      {columns.filter((c) => c.type === "status" || c.type === "dropdown").map((c) => <option key={c.id} value={c.id}>Lanes: {c.title}</option>)}
+      {groupable.map((c) => <option key={c.id} value={c.id}>Lanes: {c.title}</option>)}
     </select>
     <details className="card-fields">
       <summary>Card fields ({shown.length})</summary>
@@ -33,10 +41,10 @@ export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColum
     </details>
     <div className="kanban">
       {lanes.map((l) => {
-        const cards = items.filter((i) => (value(i) ?? "") === l.id);
+        const cards = items.filter((i) => laneOf(lane, i) === l.id);
         return (
           <div key={l.id} className="lane" data-lane={l.name} onDragOver={(e) => e.preventDefault()}
-            onDrop={() => dragging && onSave(dragging, lane.id, l.id ? (lane.type === "dropdown" ? [l.id] : l.id) : null)}>
+            onDrop={() => dragging && onSave(dragging, lane.id, laneValue(lane, l.id))}>
             <div className="lane-head" style={{ background: color(l.color) }}>{l.name} <span>{cards.length}</span></div>
             {cards.map((c) => (
               <div key={c.id} className="card" draggable onDragStart={() => setDragging(c)} onDragEnd={() => setDragging(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
@@ -50,7 +58,7 @@ export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColum
               <button className="link" onClick={async () => {
                 const name = prompt("New card");
                 // The new card starts in this lane.
-                if (name) onAdd(board.groups![0].id, name, { [lane.id]: lane.type === "dropdown" ? [l.id] : l.id });
+                if (name) onAdd(board.groups![0].id, name, { [lane.id]: laneValue(lane, l.id) });
               }}>+ Add card</button>
             )}
           </div>

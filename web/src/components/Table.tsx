@@ -3,7 +3,9 @@
 import { useEffect, useRef, useState } from "react";
 import type { Board, Column, Item } from "../api/types";
 import { itemsOf } from "../state/board";
-import { Cell, color, labelsOf } from "./Cell";
+import { labelsOf, laneOf, lanesOf, laneValue } from "../state/lanes";
+import { usePeople, type Person } from "../state/people";
+import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
 
 type Props = {
@@ -18,7 +20,7 @@ type Props = {
   onMove: (item: Item, group: string, after?: string) => void;
   onEditing: (item: Item, column: string, on: boolean) => void;
   onArchive: (items: Item[]) => void;
-  /** Group rows by a column's labels instead of the board's groups. */
+  /** Group rows by a column's values (labels, people) instead of the board's groups. */
   groupBy?: Column;
   /** Order of rows within a group (default: board order). */
   sort?: (a: Item, b: Item) => number;
@@ -69,18 +71,15 @@ function navigate(e: React.KeyboardEvent) {
 
 type G = { id: string; title: string; color: string };
 
-function groupsFor(p: Props): G[] {
+function groupsFor(p: Props, people: Person[]): G[] {
   if (!p.groupBy) return p.board.groups ?? [];
-  return [...labelsOf(p.groupBy).map((l) => ({ id: l.id, title: l.name, color: l.color })), { id: "", title: "No value", color: "grey" }];
+  return lanesOf(p.groupBy, people, p.items).map((l) => ({ id: l.id, title: l.name, color: l.color }));
 }
 
 function rowsFor(p: Props, group: string): Item[] {
   const col = p.groupBy;
   const rows = col
-    ? p.items.filter((i) => {
-        const v = i.values[col.id];
-        return ((Array.isArray(v) ? v[0] : v) ?? "") === group;
-      })
+    ? p.items.filter((i) => laneOf(col, i) === group)
     : itemsOf(p.items, group);
   if (p.sort) return [...rows].sort(p.sort);
   return col ? [...rows].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0)) : rows;
@@ -108,6 +107,7 @@ function Footer({ col, items }: { col: Column; items: Item[] }) {
 }
 
 export function Table(p: Props) {
+  const people = usePeople();
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [dragging, setDraggingState] = useState<Item | null>(null);
@@ -140,7 +140,7 @@ export function Table(p: Props) {
           <button className="link" onClick={() => setSelected(new Set())}>Clear</button>
         </div>
       )}
-      {groupsFor(p).map((g) => {
+      {groupsFor(p, people).map((g) => {
         const rows = rowsFor(p, g.id);
         const base = rowBase;
         rowBase += rows.length;
@@ -148,7 +148,7 @@ export function Table(p: Props) {
         return (
           <div key={g.id} className="group" style={{ "--group": color(g.color) } as React.CSSProperties}
             onDragOver={(e) => e.preventDefault()}
-            onDrop={() => dragging && (p.groupBy ? p.onSave(dragging, p.groupBy.id, g.id ? (p.groupBy.type === "dropdown" ? [g.id] : g.id) : null) : p.onMove(dragging, g.id, rows[rows.length - 1]?.id))}>
+            onDrop={() => dragging && (p.groupBy ? p.onSave(dragging, p.groupBy.id, laneValue(p.groupBy, g.id)) : p.onMove(dragging, g.id, rows[rows.length - 1]?.id))}>
             <div className="group-title">
               <button className="chev" aria-label={shut ? "Expand group" : "Collapse group"} onClick={() => { const n = new Set(collapsed); if (shut) n.delete(g.id); else n.add(g.id); setCollapsed(n); }}>{shut ? "▸" : "▾"}</button>
               <span style={{ color: color(g.color) }}>{g.title}</span>

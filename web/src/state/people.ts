@@ -20,7 +20,7 @@ export function useDirectory(orgId: string | undefined) {
   const known = useRef<Person[]>([]);
   const refresh = useCallback(async () => {
     if (!orgId) return;
-    const members = await ok(api.GET("/api/v1/orgs/{org_id}/members", { params: { path: { org_id: orgId, limit: 500, cursor: null } } })).catch(() => null);
+    const members = await ok(api.GET("/api/v1/orgs/{org_id}/members", { params: { path: { org_id: orgId }, query: { limit: 500 } } })).catch(() => null);
     if (!members) return;
     known.current = members.data.map((m) => ({ id: m.user.id, name: m.user.name }));
     setPeople(known.current);

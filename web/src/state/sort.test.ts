@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Item } from "../api/types";
-import { kindOf, operatorsFor } from "../components/FilterBuilder";
 import { compareBy, compareMany } from "./sort";
 
 const item = (name: string, values: Record<string, unknown> = {}): Item => ({ id: name, name, position: "V", values }) as unknown as Item;
@@ -19,17 +18,5 @@ describe("sorting rows", () => {
   it("orders names case-insensitively", () => {
     const rows = [item("beta"), item("Alpha"), item("gamma")];
     expect([...rows].sort(compareBy("name", false)).map((i) => i.name)).toEqual(["Alpha", "beta", "gamma"]);
-  });
-});
-
-describe("the filter builder", () => {
-  it("offers only the operators that apply to a column's type", () => {
-    expect(operatorsFor("number")).toContain("gt");
-    expect(operatorsFor("number")).not.toContain("contains");
-    expect(operatorsFor("status")).toEqual(["any_of", "none_of", "is_empty", "is_not_empty"]);
-    expect(operatorsFor("date")).toContain("within");
-    expect(operatorsFor("text")).toContain("starts_with");
-    expect(kindOf("people")).toBe("multi");
-    expect(kindOf("timeline")).toBe("date");
   });
 });

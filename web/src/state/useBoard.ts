@@ -114,7 +114,7 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     },
     /** Archives; the items leave the table with their `item_archived` events. */
     archive(items: Item[]) {
-      for (const i of items) ok(api.DELETE("/api/v1/items/{id}", { params: { path: { id: i.id, permanent: null } } })).catch(fail);
+      for (const i of items) ok(api.DELETE("/api/v1/items/{id}", { params: { path: { id: i.id } } })).catch(fail);
     },
     /** Cells being edited are kept from live changes, and others see who edits what. */
     setEditing(target: Item, columnId: string, on: boolean) {

@@ -1,0 +1,59 @@
+// The column types as the server describes them (`GET /api/v1/column-types`): titles for the
+// type picker, the filter operators each allows, whether views group by it, whether people
+// write its values. Loaded once per page and shared by context, so pickers, the filter builder
+// and editors keep no lists of their own.
+import { createContext, useContext, useEffect, useState } from "react";
+import { api, ok } from "../api/client";
+import type { ColumnType, ColumnTypeInfo } from "../api/types";
+
+export const ColumnTypesContext = createContext<ColumnTypeInfo[]>([]);
+/** The column types, `[]` until they have loaded. */
+export const useColumnTypes = () => useContext(ColumnTypesContext);
+
+let loading: Promise<ColumnTypeInfo[]> | undefined;
+/** The one request for the list; forgotten when it fails, so the next mount tries again. */
+function load(): Promise<ColumnTypeInfo[]> {
+  loading ??= ok(api.GET("/api/v1/column-types")).then(
+    (page) => page.data,
+    (e) => {
+      loading = undefined;
+      throw e;
+    },
+  );
+  return loading;
+}
+
+/** Loads the column types (once per page, whoever asks) for a `ColumnTypesContext` provider. */
+export function useColumnTypeList(): ColumnTypeInfo[] {
+  const [types, setTypes] = useState<ColumnTypeInfo[]>([]);
+  useEffect(() => {
+    let mounted = true;
+    load().then((t) => mounted && setTypes(t), () => undefined);
+    return () => {
+      mounted = false;
+    };
+  }, []);
+  return types;
+}
+
+export const infoOf = (types: ColumnTypeInfo[], type: string | undefined) => types.find((t) => t.type === type);
+
+/** Whether views can group rows or lay out kanban lanes by a column of this type. */
+export const isGroupable = (types: ColumnTypeInfo[], type: string | undefined) => infoOf(types, type)?.groupable ?? false;
+
+/** Whether people write this type's values (system and derived values are Sunday's). Unknown
+ * types, or all of them while the list loads, count as written: the server has the last word. */
+export const isWritten = (types: ColumnTypeInfo[], type: string | undefined) => (infoOf(types, type)?.origin ?? "written") === "written";
+
+/** The "new column" picker: the types people fill in first, then those Sunday fills in itself
+ * (item numbers, ids, creation and change logs) and those it computes, each in the API's order. */
+export function pickerSections(types: ColumnTypeInfo[]): { label: string; types: { type: ColumnType; title: string }[] }[] {
+  const sections = [
+    { label: "Filled in by people", origin: "written" },
+    { label: "Filled in by Sunday", origin: "system" },
+    { label: "Computed", origin: "derived" },
+  ] as const;
+  return sections
+    .map((s) => ({ label: s.label, types: types.filter((t) => t.origin === s.origin).map((t) => ({ type: t.type, title: t.title })) }))
+    .filter((s) => s.types.length > 0);
+}
