@@ -10,7 +10,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 use sunday_app::{Actor, Credentials};
 use sunday_domain::permissions::scope_for_method;
-use sunday_types::{ApiError, ErrorCode};
+use sunday_types::{dto::Scope, ApiError, ErrorCode};
 
 use crate::{error::HttpError, HttpState};
 
@@ -102,6 +102,26 @@ impl FromRequestParts<HttpState> for Auth {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+        let scope = scope_for_method(parts.method.as_str());
+        authenticate(parts, state, scope).await.map(Auth)
+    }
+}
+
+/// The caller of a read sent as a POST because its parameters do not fit a URL (a board
+/// query): like [`Auth`], but a `read`-scoped token suffices. Scopes follow the operation,
+/// not the HTTP method.
+pub struct ReadAuth(pub Actor);
+
+impl FromRequestParts<HttpState> for ReadAuth {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+        authenticate(parts, state, Scope::Read).await.map(ReadAuth)
+    }
+}
+
+async fn authenticate(parts: &mut Parts, state: &HttpState, scope: Scope) -> Result<Actor, HttpError> {
+    {
         let (token, via_cookie) = match parts.headers.get(header::AUTHORIZATION) {
             Some(value) => {
                 let value = value.to_str().unwrap_or("");
@@ -126,12 +146,12 @@ impl FromRequestParts<HttpState> for Auth {
                 }
             }
         }
-        actor.require_scope(scope_for_method(parts.method.as_str()))?;
+        actor.require_scope(scope)?;
         state
             .user_limiter
             .check(&actor.user_id.to_string())
             .map_err(|secs| ApiError::of(ErrorCode::RateLimited).retry_after(secs))?;
-        Ok(Auth(actor))
+        Ok(actor)
     }
 }
 

@@ -166,6 +166,13 @@ async fn personal_tokens_are_scoped_and_revocable(app: TestApp) {
     expect_error(app.post("/api/v1/workspaces", &secret, ws.clone()).send().await.unwrap(), 403, "insufficient_scope")
         .await;
     expect_json(app.post("/api/v1/workspaces", &write_secret, ws).send().await.unwrap(), 201).await;
+    // Scopes follow the operation: a board query is a read, even sent as a POST.
+    let b = sunday_testkit::board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let query = app.post(&format!("/api/v1/boards/{bid}/items/query"), &secret, json!({"limit": 5}));
+    expect_json(query.send().await.unwrap(), 200).await;
+    let write_item = app.post(&format!("/api/v1/boards/{bid}/items"), &secret, json!({"name": "No"}));
+    expect_error(write_item.send().await.unwrap(), 403, "insufficient_scope").await;
     expect_error(
         app.post("/api/v1/me/tokens", &write_secret, json!({"name": "x", "scopes": ["admin"]})).send().await.unwrap(),
         403,

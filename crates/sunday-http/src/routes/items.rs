@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
 use crate::{
-    extract::{Auth, IfMatch, Json, Path, Query},
+    extract::{Auth, IfMatch, Json, Path, Query, ReadAuth},
     idempotency::IdemJson,
     HttpState,
 };
@@ -101,7 +101,7 @@ async fn bulk_create_items(
     responses((status = 200, body = QueryResponse)))]
 async fn query_items(
     State(state): State<HttpState>,
-    Auth(actor): Auth,
+    ReadAuth(actor): ReadAuth,
     Path(id): Path<BoardId>,
     Json(req): Json<QueryRequest>,
 ) -> ApiResult<axum::Json<QueryResponse>> {
