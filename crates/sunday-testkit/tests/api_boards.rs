@@ -419,6 +419,14 @@ async fn board_permissions_are_enforced(app: TestApp) {
     )
     .await;
     expect_json(app.get(&format!("/api/v1/boards/{bid}"), &viewer.token).send().await.unwrap(), 200).await;
+    // Saved views are structure: edit_content is not enough.
+    let view = json!({"name": "Mine", "type": "table"});
+    let r = app.post(&format!("/api/v1/boards/{bid}/views"), &editor.token, view.clone()).send().await.unwrap();
+    expect_error(r, 403, "forbidden").await;
+    expect_json(app.post(&format!("/api/v1/boards/{bid}/views"), &owner.token, view).send().await.unwrap(), 201).await;
+    // Copying a board needs edit rights on it.
+    let copy = app.post(&format!("/api/v1/boards/{bid}/duplicate"), &viewer.token, json!({})).send().await.unwrap();
+    expect_error(copy, 403, "forbidden").await;
     // Another organization sees nothing of it.
     expect_error(
         app.get(&format!("/api/v1/boards/{bid}"), &outsider.token).send().await.unwrap(),
@@ -461,6 +469,19 @@ async fn board_permissions_are_enforced(app: TestApp) {
     .await;
     assert!(listed["data"].as_array().unwrap().is_empty());
     expect_json(app.get(&format!("/api/v1/boards/{bid}"), &viewer.token).send().await.unwrap(), 200).await;
+    // A copy of a private board is private too, and the member still cannot see it.
+    let copy = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/duplicate"), &owner.token, json!({"with_items": false}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    assert_eq!(copy["kind"], "private");
+    let copy_id = copy["id"].as_str().unwrap();
+    let r = app.get(&format!("/api/v1/boards/{copy_id}"), &member.token).send().await.unwrap();
+    expect_error(r, 404, "board_not_found").await;
 }
 
 async fn items_archive_restore_delete_duplicate_subitems_and_bulk(app: TestApp) {

@@ -215,7 +215,8 @@ impl BoardService {
         req: DuplicateBoardRequest,
     ) -> Result<Board, ApiError> {
         let source = self.get_board(actor, id).await?;
-        actor.require_scope(Scope::Write)?;
+        // A copy carries the board's content: reading it is not enough to copy it.
+        self.access_for_write(actor, id).await?.require_content()?;
         let workspace = req.workspace_id.unwrap_or(source.workspace_id);
         let (org, _) = self.workspace_for_new_board(actor, workspace).await?;
         let name = match &req.name {

@@ -72,7 +72,7 @@ impl BoardService {
 
     pub async fn create_view(&self, actor: &Actor, board: BoardId, req: CreateViewRequest) -> Result<View, ApiError> {
         let access = self.access_for_write(actor, board).await?;
-        access.require_content()?;
+        access.require_structure()?;
         let now = to_datetime(now_millis());
         let view = View {
             id: ViewId::new(),
@@ -103,7 +103,7 @@ impl BoardService {
     ) -> Result<View, ApiError> {
         let current = self.view(actor, id).await?;
         let access = self.access_for_write(actor, current.board_id).await?;
-        access.require_content()?;
+        access.require_structure()?;
         if let Some(v) = crate::workspaces::expected_version(if_match, req.expected_version)? {
             if v != current.version {
                 return Err(ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": current})));
@@ -139,7 +139,7 @@ impl BoardService {
     pub async fn delete_view(&self, actor: &Actor, id: ViewId) -> Result<(), ApiError> {
         let current = self.view(actor, id).await?;
         let access = self.access_for_write(actor, current.board_id).await?;
-        access.require_content()?;
+        access.require_structure()?;
         self.commit(current.board_id, vec![BoardWrite::DeleteView(id)], vec![]).await?;
         Ok(())
     }
