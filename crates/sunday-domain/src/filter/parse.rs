@@ -4,8 +4,10 @@
 //!
 //! Rules (`details.rule`): `invalid_shape` (not an `and` / `or` / condition object),
 //! `too_deep` (more than [`MAX_DEPTH`] nested `and` / `or`), `too_many_conditions` (more than
-//! [`MAX_CONDITIONS`]), `unknown_column`, `unknown_operator`, `operator_not_applicable`,
-//! `invalid_value` and `unknown_label` (a status label id the column does not define).
+//! [`MAX_CONDITIONS`]), `too_many_nodes` (more than [`MAX_NODES`] conditions and groups),
+//! `too_many_values` (a list operand longer than [`MAX_LIST_VALUES`]), `unknown_column`,
+//! `unknown_operator`, `operator_not_applicable`, `invalid_value` and `unknown_label` (a status
+//! label id the column does not define).
 //!
 //! Operands: text operators take a non-empty string (`is_empty` asks for empty values); number
 //! operators a number, `between` `[low, high]` with `low <= high`, `any_of` / `none_of` an
@@ -30,9 +32,16 @@ pub const MAX_DEPTH: usize = 8;
 /// How many conditions one filter may hold in total.
 pub const MAX_CONDITIONS: usize = 100;
 
+/// How many nodes (conditions and `and` / `or` groups, empty ones included) one filter may
+/// hold: parsing and evaluation stay bounded whatever the shape.
+pub const MAX_NODES: usize = 200;
+
+/// How many values one list operand (`any_of`, `none_of`) may hold.
+pub const MAX_LIST_VALUES: usize = 500;
+
 /// Parses a filter against the board's `columns`; see the module documentation for the rules.
 pub fn parse_filter(json: &Value, columns: &[Column]) -> Result<Filter, ApiError> {
-    let mut parser = Parser { columns, conditions: 0 };
+    let mut parser = Parser { columns, conditions: 0, nodes: 0 };
     parser.node(json, "", 0)
 }
 
@@ -56,6 +65,7 @@ fn invalid(rule: &str, path: &str, message: impl Into<String>) -> ApiError {
 struct Parser<'c> {
     columns: &'c [Column],
     conditions: usize,
+    nodes: usize,
 }
 
 impl Parser<'_> {
@@ -64,6 +74,14 @@ impl Parser<'_> {
         let Some(obj) = json.as_object() else {
             return Err(invalid("invalid_shape", path, "a filter must be an object"));
         };
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(invalid(
+                "too_many_nodes",
+                path,
+                format!("a filter may hold at most {MAX_NODES} conditions and and/or groups"),
+            ));
+        }
         for (key, combine) in [("and", Filter::And as fn(Vec<Filter>) -> Filter), ("or", Filter::Or)] {
             if let Some(children) = obj.get(key) {
                 return self.group(obj, key, children, path, depth).map(combine);
@@ -139,6 +157,7 @@ impl Parser<'_> {
 enum OperandError {
     Invalid(&'static str),
     UnknownLabel(String),
+    TooMany,
 }
 
 impl OperandError {
@@ -149,6 +168,9 @@ impl OperandError {
             }
             OperandError::UnknownLabel(id) => {
                 invalid("unknown_label", path, format!("the status column has no label `{id}`"))
+            }
+            OperandError::TooMany => {
+                invalid("too_many_values", path, format!("`{}` takes at most {MAX_LIST_VALUES} values", op.as_str()))
             }
         }
     }
@@ -259,6 +281,9 @@ fn list<T>(
     expected: &'static str,
 ) -> Result<Vec<T>, OperandError> {
     let items = v.as_array().ok_or(OperandError::Invalid(expected))?;
+    if items.len() > MAX_LIST_VALUES {
+        return Err(OperandError::TooMany);
+    }
     items.iter().map(|e| element(e).map_err(|_| OperandError::Invalid(expected))).collect()
 }
 

@@ -8,7 +8,7 @@ use super::{cid, col};
 use crate::filter::testing::sample_columns;
 use crate::filter::{
     parse_filter, parse_sort, parse_tz, Condition, DateBound, Field, Filter, Op, Operand, RelativePeriod, UserRef,
-    MAX_CONDITIONS, MAX_DEPTH,
+    MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_VALUES, MAX_NODES,
 };
 
 /// The `(rule, path)` of the refusal of `filter`.
@@ -166,6 +166,17 @@ fn conditions_are_limited_to_one_hundred() {
     let many = |n: usize| json!({"or": vec![cond("name", "eq", json!("a")); n]});
     assert!(parse_filter(&many(MAX_CONDITIONS), &sample_columns()).is_ok());
     assert_eq!(refusal(many(MAX_CONDITIONS + 1)), ("too_many_conditions".into(), "or[100]".into()));
+}
+
+#[test]
+fn empty_groups_and_long_lists_are_bounded_too() {
+    // Groups count as nodes even when empty, so no shape makes parsing unbounded.
+    let groups = |n: usize| json!({"or": vec![json!({"and": []}); n]});
+    assert!(parse_filter(&groups(MAX_NODES - 1), &sample_columns()).is_ok());
+    assert_eq!(refusal(groups(MAX_NODES)).0, "too_many_nodes");
+    let numbers = |n: usize| cond(&cid(T::Number), "any_of", json!((0..n).collect::<Vec<_>>()));
+    assert!(parse_filter(&numbers(MAX_LIST_VALUES), &sample_columns()).is_ok());
+    assert_eq!(refusal(numbers(MAX_LIST_VALUES + 1)), ("too_many_values".into(), "".into()));
 }
 
 #[test]
