@@ -182,10 +182,14 @@ impl FromRequestParts<HttpState> for WsAuth {
 /// trust a proxy.
 pub fn client_ip(parts_headers: &axum::http::HeaderMap, peer: Option<SocketAddr>, trust_forwarded: bool) -> String {
     if trust_forwarded {
+        // The trusted proxy appends the address it saw to the right; everything left of it
+        // is whatever the client sent, so only the right-most entry can be believed.
         let forwarded = parts_headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
             .and_then(|ip| ip.trim().parse::<IpAddr>().ok());
         if let Some(ip) = forwarded {
             return ip.to_string();

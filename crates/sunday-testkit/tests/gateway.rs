@@ -58,6 +58,29 @@ async fn per_ip_rate_limit_answers_429_with_retry_after() {
     }
 }
 
+/// Behind a trusted proxy the client's address is the right-most `X-Forwarded-For` entry (the
+/// proxy appends it); a client cannot dodge the limit by writing other addresses on the left.
+#[tokio::test]
+async fn forwarded_for_is_read_from_the_right() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.gateway.rate_limit_ip_per_sec = 1;
+        c.gateway.rate_limit_ip_burst = 3;
+        c.gateway.trust_forwarded_for = true;
+    })
+    .await;
+    let c = app.client();
+    let via_proxy = |spoofed: usize| {
+        c.get(app.url("/api/v1/me")).header("x-forwarded-for", format!("10.9.8.{spoofed}, 203.0.113.7")).send()
+    };
+    for i in 0..3 {
+        expect_error(via_proxy(i).await.unwrap(), 401, "unauthenticated").await;
+    }
+    expect_error(via_proxy(99).await.unwrap(), 429, "rate_limited").await;
+    // Another client behind the same proxy has its own budget.
+    let other = c.get(app.url("/api/v1/me")).header("x-forwarded-for", "203.0.113.8").send().await.unwrap();
+    expect_error(other, 401, "unauthenticated").await;
+}
+
 #[tokio::test]
 async fn per_user_rate_limit_answers_429() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| {
