@@ -188,7 +188,9 @@ impl Session {
         let mut replies = vec![];
         let mut sent = current;
         if let Some(since) = since {
-            if current - since > self.hub.settings.replay_limit || since < 0 {
+            // A client ahead of the board (a restored server) must refetch too: subscribing at
+            // its seq would drop every live event up to it.
+            if current - since > self.hub.settings.replay_limit || since < 0 || since > current {
                 replies.push(Message::Text(ServerFrame::Resync { board_id: board }.json().into()));
             } else {
                 // Replay what the client missed; live frames buffered meanwhile in `rx` are

@@ -118,6 +118,16 @@ async fn a_client_resuming_after_500_missed_events_ends_with_the_server_state() 
     let app2_ws = &mut app.ws(&u.token).await;
     app2_ws.send(json!({"type": "subscribe", "board_id": bid, "since_seq": -5})).await;
     app2_ws.next_of("resync").await;
+    // A client ahead of the board (the server was restored from a backup) resyncs too, rather
+    // than silently skipping the next events up to the seq it claims.
+    let ahead = &mut app.ws(&u.token).await;
+    ahead.send(json!({"type": "subscribe", "board_id": bid, "since_seq": seen + 510})).await;
+    let subscribed = ahead.next_of("subscribed").await;
+    assert_eq!(subscribed["seq"].as_i64().unwrap(), seen + 500);
+    ahead.next_of("resync").await;
+    let id = &ids[0];
+    app.patch(&format!("/api/v1/items/{id}"), &u.token, json!({"values": {budget.clone(): 1}})).send().await.unwrap();
+    assert_eq!(ahead.next_of("event").await["seq"].as_i64().unwrap(), seen + 501, "live events still arrive");
 }
 
 #[tokio::test]
