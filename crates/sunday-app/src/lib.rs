@@ -97,7 +97,7 @@ impl App {
     /// The notifier: follows the event log and writes who hears about each change (the
     /// worker role's work; see [`notifier`]).
     pub fn notifier(&self) -> notifier::Notifier {
-        notifier::Notifier::new(self.store.clone(), self.bus.clone(), self.directory.clone())
+        notifier::Notifier::new(self.store.clone(), self.bus.clone(), self.directory.clone(), self.boards.clone())
     }
 
     /// The event log and the bus, for followers.

@@ -25,7 +25,7 @@ use sunday_types::{
 };
 use tokio::sync::watch;
 
-use crate::directory::Directory;
+use crate::{boards::BoardService, directory::Directory};
 
 /// The consumer name of the notifier's cursors.
 pub const CONSUMER: &str = "notifications";
@@ -38,11 +38,12 @@ pub struct Notifier {
     store: Arc<dyn Store>,
     bus: DynBus,
     directory: Directory,
+    boards: BoardService,
 }
 
 impl Notifier {
-    pub fn new(store: Arc<dyn Store>, bus: DynBus, directory: Directory) -> Notifier {
-        Notifier { store, bus, directory }
+    pub fn new(store: Arc<dyn Store>, bus: DynBus, directory: Directory, boards: BoardService) -> Notifier {
+        Notifier { store, bus, directory, boards }
     }
 
     /// Follows the bus until `stop`: first every board whose log runs past its cursor (work
@@ -111,6 +112,7 @@ impl Notifier {
             for event in &events {
                 self.notices(event, &mut batch).await?;
             }
+            self.keep_visible(board, &mut batch.writes).await?;
             let notifications: Vec<Notification> = batch
                 .writes
                 .iter()
@@ -180,6 +182,33 @@ impl Notifier {
         if batch.followers.entry(n.item).or_default().insert(n.actor) {
             n.writes.push(BoardWrite::Subscribe { item: n.item, user: n.actor });
         }
+        Ok(())
+    }
+
+    /// Drops notifications and follows for people who cannot see the board (any more): a
+    /// mention, an assignment or an old follow never tells someone about a board they lost.
+    async fn keep_visible(&self, board: BoardId, writes: &mut Vec<BoardWrite>) -> StoreResult<()> {
+        let mut sees: HashMap<UserId, bool> = HashMap::new();
+        for w in writes.iter() {
+            let user = match w {
+                BoardWrite::InsertNotification(n) => n.user_id,
+                BoardWrite::Subscribe { user, .. } => *user,
+                _ => continue,
+            };
+            if let std::collections::hash_map::Entry::Vacant(slot) = sees.entry(user) {
+                let visible = match self.boards.access_of(user, board).await {
+                    Ok(_) => true,
+                    Err(e) if e.code == sunday_types::ErrorCode::BoardNotFound => false,
+                    Err(e) => return Err(sunday_store::StoreError::internal(e.message)),
+                };
+                slot.insert(visible);
+            }
+        }
+        writes.retain(|w| match w {
+            BoardWrite::InsertNotification(n) => sees.get(&n.user_id).copied().unwrap_or(false),
+            BoardWrite::Subscribe { user, .. } => sees.get(user).copied().unwrap_or(false),
+            _ => true,
+        });
         Ok(())
     }
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use sunday_app::{directory::Directory, notifier::Notifier};
+use sunday_app::{App, AppSettings};
 use sunday_bus::InProcessBus;
 use sunday_config::NodeRole;
 use sunday_store::Store;
@@ -48,7 +48,19 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
     // A notifier on the same database catches up from its cursor.
     let store: Arc<dyn Store> =
         Arc::new(SqliteStore::open(&app.data_dir().join("sunday.db"), 2).await.expect("the server's database opens"));
-    let notifier = || Notifier::new(store.clone(), Arc::new(InProcessBus::default()), Directory::new(store.clone(), 0));
+    let settings = AppSettings {
+        session_ttl_ms: 3_600_000,
+        invite_ttl_ms: 3_600_000,
+        argon2_memory_kib: 64,
+        argon2_iterations: 1,
+        login_failures_per_account: 5,
+        login_failures_per_ip: 5,
+        login_window_secs: 60,
+        auth_cache_secs: 0,
+        engine_max_items: 10_000,
+    };
+    let node = App::new(store.clone(), Arc::new(InProcessBus::default()), settings);
+    let notifier = || node.notifier();
     let board_id: BoardId = bid.parse().unwrap();
     let head = notifier().catch_up(board_id).await.unwrap();
     assert!(head >= 3, "it handled the board's events up to the mention (seq {head})");
@@ -66,4 +78,55 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
     assert_eq!(x.unwrap(), y.unwrap(), "both end at the same place");
     let got = unread(&app, &b.token).await;
     assert_eq!(got.iter().filter(|n| n["kind"] == "mention").count(), 2, "{got:?}");
+}
+
+async fn add_member(app: &TestApp, owner: &sunday_testkit::Session, who: &sunday_testkit::Session) {
+    let add = json!({"email": who.email, "role": "member"});
+    let r = app.post(&format!("/api/v1/orgs/{}/members", owner.org_id), &owner.token, add).send().await.unwrap();
+    expect_json(r, 201).await;
+}
+
+/// A mention or a follow never tells someone about a board they cannot see.
+#[tokio::test]
+async fn only_people_who_see_the_board_are_notified() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let owner = app.signup("vis-owner@example.com").await;
+    let insider = app.signup("vis-in@example.com").await;
+    let outsider = app.signup("vis-out@example.com").await;
+    add_member(&app, &owner, &insider).await;
+    add_member(&app, &owner, &outsider).await;
+    let bd = board(&app, &owner, None).await;
+    let bid = bd["id"].as_str().unwrap().to_owned();
+    let private = json!({"kind": "private"});
+    expect_json(app.patch(&format!("/api/v1/boards/{bid}"), &owner.token, private).send().await.unwrap(), 200).await;
+    let grant = json!({"permission": "view"});
+    let r = app
+        .client()
+        .put(app.url(&format!("/api/v1/boards/{bid}/members/{}", insider.user_id)))
+        .bearer_auth(&owner.token)
+        .json(&grant)
+        .send()
+        .await
+        .unwrap();
+    expect_json(r, 200).await;
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &owner.token, json!({"name": "Secret plan"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap();
+    let body = json!({"body": format!("@[{}] @[{}] look", insider.user_id, outsider.user_id)});
+    expect_json(app.post(&format!("/api/v1/items/{iid}/updates"), &owner.token, body).send().await.unwrap(), 201).await;
+    // Both mentions were handled in one batch: once the insider's arrives, the outsider's
+    // would have too.
+    let mut waited = 0;
+    while unread(&app, &insider.token).await.is_empty() {
+        assert!(waited < 100, "the insider is notified");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    assert!(unread(&app, &outsider.token).await.is_empty(), "the outsider hears nothing of a private board");
 }

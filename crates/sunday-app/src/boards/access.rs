@@ -5,7 +5,7 @@ use sunday_domain::permissions;
 use sunday_types::{
     boards::{Board, BoardPermission},
     dto::{Role, Scope},
-    ApiError, BoardId, ErrorCode,
+    ApiError, BoardId, ErrorCode, UserId,
 };
 
 use super::BoardService;
@@ -51,13 +51,18 @@ impl Access {
 impl BoardService {
     /// The board and the actor's permission on it; a subitem board inherits its parent's.
     pub async fn access(&self, actor: &Actor, id: BoardId) -> Result<Access, ApiError> {
+        self.access_of(actor.user_id, id).await
+    }
+
+    /// The board and `user`'s permission on it, whoever asks (the notifier checks recipients).
+    pub async fn access_of(&self, user: UserId, id: BoardId) -> Result<Access, ApiError> {
         let board = self.store.board(id).await?.ok_or_else(not_found)?;
         let governing = match board.parent_board_id {
             Some(parent) => self.store.board(parent).await?.ok_or_else(not_found)?,
             None => board.clone(),
         };
-        let role = self.directory.role_in(governing.org_id, actor.user_id).await?.ok_or_else(not_found)?;
-        let explicit = self.store.board_permission(governing.id, actor.user_id).await?;
+        let role = self.directory.role_in(governing.org_id, user).await?.ok_or_else(not_found)?;
+        let explicit = self.store.board_permission(governing.id, user).await?;
         let permission = permissions::board_permission(role, governing.kind, governing.default_permission, explicit)
             .ok_or_else(not_found)?;
         Ok(Access { board, permission, role })
