@@ -217,6 +217,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         invite_ttl_ms: 1,
         argon2_memory_kib: 64,
         argon2_iterations: 1,
+        hash_concurrency: 0,
         login_failures_per_account: 5,
         login_failures_per_ip: 5,
         login_window_secs: 1,

@@ -115,17 +115,16 @@ impl AccountService {
     pub async fn login(&self, req: LoginRequest, client_ip: &str) -> Result<Login, ApiError> {
         let email = Email::parse(&req.email)?;
         self.throttle
-            .check(email.as_str(), client_ip)
+            .reserve(email.as_str(), client_ip)
             .map_err(|secs| ApiError::of(ErrorCode::TooManyLoginAttempts).retry_after(secs))?;
         let found = self.store.user_by_email(email.as_str()).await?;
         let stored = found.as_ref().map(|f| f.password_hash.clone());
         let ok = self.hasher.verify(req.password, stored).await?;
         let Some(found) = found.filter(|_| ok) else {
-            self.throttle.record_failure(email.as_str(), client_ip);
             tracing::info!(client_ip, "failed login");
             return Err(ApiError::of(ErrorCode::InvalidCredentials));
         };
-        self.throttle.record_success(email.as_str());
+        self.throttle.succeeded(email.as_str(), client_ip);
         let session = self.start_session(found.user.id).await?;
         Ok(Login { user: found.user, session })
     }

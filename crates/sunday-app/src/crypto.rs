@@ -9,7 +9,10 @@ use argon2::{password_hash::SaltString, Algorithm, Argon2, Params, PasswordHash,
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sunday_types::ApiError;
+use sunday_types::{ApiError, ErrorCode};
+
+/// How long a password check waits for a free hashing slot before answering `429`.
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub const SESSION_PREFIX: &str = "sus_";
 pub const PERSONAL_TOKEN_PREFIX: &str = "sup_";
@@ -39,15 +42,43 @@ pub fn hash_token(token: &str) -> String {
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
+    /// Hashes in progress at most: each takes a core and ~19 MiB, so a burst of signups or
+    /// logins must queue rather than starve every other request.
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    concurrency: usize,
     /// A real hash of a random password, verified against when the account does not exist
     /// so that a login's timing does not reveal whether an email is registered.
     dummy: std::sync::Arc<std::sync::OnceLock<String>>,
 }
 
 impl PasswordHasher {
-    pub fn new(memory_kib: u32, iterations: u32) -> PasswordHasher {
+    pub fn new(memory_kib: u32, iterations: u32, concurrency: usize) -> PasswordHasher {
         let params = Params::new(memory_kib.max(8), iterations.max(1), 1, None).unwrap_or_default();
-        PasswordHasher { params, dummy: Default::default() }
+        let concurrency = match concurrency {
+            0 => std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+            n => n,
+        };
+        PasswordHasher {
+            params,
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency)),
+            concurrency,
+            dummy: Default::default(),
+        }
+    }
+
+    /// Hashes being computed now.
+    pub fn in_flight(&self) -> usize {
+        self.concurrency - self.permits.available_permits()
+    }
+
+    /// A turn to hash: waits up to [`HASH_WAIT`], then `429`.
+    async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        match tokio::time::timeout(HASH_WAIT, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(ApiError::internal("password hashing stopped")),
+            Err(_) => Err(ApiError::new(ErrorCode::RateLimited, "too many sign-ins at once; try again shortly")
+                .retry_after(HASH_WAIT.as_secs())),
+        }
     }
 
     fn argon(&self) -> Argon2<'static> {
@@ -56,7 +87,9 @@ impl PasswordHasher {
 
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
         let argon = self.argon();
+        let permit = self.turn().await?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let salt = SaltString::generate(&mut rand::rngs::OsRng);
             argon2::PasswordHasher::hash_password(&argon, password.as_bytes(), &salt)
                 .map(|h| h.to_string())
@@ -74,7 +107,9 @@ impl PasswordHasher {
             None => (self.dummy_hash().await?, false),
         };
         let argon = self.argon();
+        let permit = self.turn().await?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let (hash, real) = stored;
             let parsed = match PasswordHash::new(&hash) {
                 Ok(p) => p,
@@ -117,12 +152,32 @@ mod tests {
 
     #[tokio::test]
     async fn passwords_verify_only_against_their_hash() {
-        let h = PasswordHasher::new(64, 1);
+        let h = PasswordHasher::new(64, 1, 1);
         let stored = h.hash("correct horse battery".into()).await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
         assert!(h.verify("correct horse battery".into(), Some(stored.clone())).await.unwrap());
         assert!(!h.verify("wrong horse battery".into(), Some(stored)).await.unwrap());
         assert!(!h.verify("anything".into(), None).await.unwrap());
         assert!(!h.verify("anything".into(), Some("not-a-hash".into())).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashes_queue_beyond_the_configured_concurrency() {
+        let h = std::sync::Arc::new(PasswordHasher::new(4096, 2, 1));
+        let work: Vec<_> = (0..4)
+            .map(|i| {
+                let h = h.clone();
+                tokio::spawn(async move { h.hash(format!("password number {i}")).await })
+            })
+            .collect();
+        let mut most = 0;
+        while !work.iter().all(|w| w.is_finished()) {
+            most = most.max(h.in_flight());
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        for w in work {
+            assert!(w.await.unwrap().unwrap().starts_with("$argon2id$"), "every queued hash completes");
+        }
+        assert_eq!(most, 1, "never more hashes at once than configured");
     }
 }

@@ -31,6 +31,8 @@ pub struct AppSettings {
     pub invite_ttl_ms: i64,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
+    /// Password hashes computed at once (0: one per CPU core).
+    pub hash_concurrency: u32,
     pub login_failures_per_account: u32,
     pub login_failures_per_ip: u32,
     pub login_window_secs: u64,
@@ -60,7 +62,11 @@ impl App {
     /// Builds the services over the chosen store and bus. Call [`App::start`] inside a
     /// runtime to start the followers.
     pub fn new(store: Arc<dyn Store>, bus: DynBus, settings: AppSettings) -> App {
-        let hasher = crypto::PasswordHasher::new(settings.argon2_memory_kib, settings.argon2_iterations);
+        let hasher = crypto::PasswordHasher::new(
+            settings.argon2_memory_kib,
+            settings.argon2_iterations,
+            settings.hash_concurrency as usize,
+        );
         let throttle = Arc::new(limits::LoginThrottle::new(
             settings.login_failures_per_account,
             settings.login_failures_per_ip,

@@ -82,8 +82,11 @@ impl LoginThrottle {
         [(format!("account:{email}"), 0), (format!("ip:{ip}"), 1)]
     }
 
-    /// `Err(seconds)` when the account or the IP is throttled.
-    pub fn check(&self, email: &str, ip: &str) -> Result<(), u64> {
+    /// Counts this attempt as a failure before the password is checked (reserve, then
+    /// check), so concurrent guesses cannot all slip past the limit while the first ones are
+    /// still hashing. `Err(seconds)` when the account or the IP is throttled; nothing is
+    /// counted then.
+    pub fn reserve(&self, email: &str, ip: &str) -> Result<(), u64> {
         let now = Instant::now();
         let Ok(mut failures) = self.failures.lock() else { return Ok(()) };
         let mut wait = 0u64;
@@ -102,15 +105,8 @@ impl LoginThrottle {
             }
         }
         if wait > 0 {
-            Err(wait)
-        } else {
-            Ok(())
+            return Err(wait);
         }
-    }
-
-    pub fn record_failure(&self, email: &str, ip: &str) {
-        let now = Instant::now();
-        let Ok(mut failures) = self.failures.lock() else { return };
         if failures.len() >= MAX_KEYS {
             let window = self.window;
             failures.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
@@ -123,12 +119,17 @@ impl LoginThrottle {
                 q.pop_front();
             }
         }
+        Ok(())
     }
 
-    /// A successful login clears the account's failures (not the IP's).
-    pub fn record_success(&self, email: &str) {
+    /// The reserved attempt succeeded: the account's failures are cleared and the IP gets its
+    /// attempt back.
+    pub fn succeeded(&self, email: &str, ip: &str) {
         if let Ok(mut failures) = self.failures.lock() {
             failures.remove(&format!("account:{email}"));
+            if let Some(q) = failures.get_mut(&format!("ip:{ip}")) {
+                q.pop_back();
+            }
         }
     }
 }
@@ -151,18 +152,18 @@ mod tests {
     }
 
     #[test]
-    fn login_throttle_counts_per_account_and_ip() {
+    fn login_throttle_counts_attempts_per_account_and_ip() {
         let t = LoginThrottle::new(2, 3, Duration::from_secs(60));
-        t.record_failure("a@x.io", "1.1.1.1");
-        assert!(t.check("a@x.io", "1.1.1.1").is_ok());
-        t.record_failure("a@x.io", "2.2.2.2");
-        let wait = t.check("a@x.io", "9.9.9.9").unwrap_err();
-        assert!(wait > 0 && wait <= 60);
-        assert!(t.check("b@x.io", "9.9.9.9").is_ok());
-        t.record_failure("c@x.io", "1.1.1.1");
-        t.record_failure("d@x.io", "1.1.1.1");
-        assert!(t.check("e@x.io", "1.1.1.1").is_err(), "the IP reached its limit");
-        t.record_success("a@x.io");
-        assert!(t.check("a@x.io", "9.9.9.9").is_ok());
+        assert!(t.reserve("a@x.io", "1.1.1.1").is_ok());
+        assert!(t.reserve("a@x.io", "2.2.2.2").is_ok());
+        let wait = t.reserve("a@x.io", "9.9.9.9").unwrap_err();
+        assert!(wait > 0 && wait <= 60, "two attempts in flight or failed use the account's budget");
+        assert!(t.reserve("c@x.io", "1.1.1.1").is_ok());
+        assert!(t.reserve("e@x.io", "1.1.1.1").is_ok());
+        assert!(t.reserve("d@x.io", "1.1.1.1").is_err(), "the IP reached its limit");
+        t.succeeded("c@x.io", "1.1.1.1");
+        assert!(t.reserve("d@x.io", "1.1.1.1").is_ok(), "a success gives the IP its attempt back");
+        t.succeeded("a@x.io", "2.2.2.2");
+        assert!(t.reserve("a@x.io", "9.9.9.9").is_ok(), "a success clears the account");
     }
 }

@@ -69,6 +69,9 @@ pub struct AuthConfig {
     pub argon2_memory_kib: u32,
     /// argon2id iterations.
     pub argon2_iterations: u32,
+    /// Password hashes computed at once (signups, logins); more wait their turn for up to
+    /// 10 s, then get `429`. 0 means one per CPU core.
+    pub hash_concurrency: u32,
     /// Failed logins for one account within the window before it is throttled.
     pub login_failures_per_account: u32,
     /// Failed logins from one IP within the window before it is throttled.
@@ -173,6 +176,7 @@ impl Default for Config {
                 cookie_secure: false,
                 argon2_memory_kib: 19456,
                 argon2_iterations: 2,
+                hash_concurrency: 0,
                 login_failures_per_account: 5,
                 login_failures_per_ip: 50,
                 login_window_secs: 900,

@@ -65,6 +65,7 @@ fn app_settings(config: &Config) -> AppSettings {
         invite_ttl_ms: (a.invite_ttl_hours as i64).saturating_mul(3_600_000),
         argon2_memory_kib: a.argon2_memory_kib,
         argon2_iterations: a.argon2_iterations,
+        hash_concurrency: a.hash_concurrency,
         login_failures_per_account: a.login_failures_per_account,
         login_failures_per_ip: a.login_failures_per_ip,
         login_window_secs: a.login_window_secs,

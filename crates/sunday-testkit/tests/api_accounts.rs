@@ -268,6 +268,28 @@ async fn repeated_login_failures_are_throttled() {
     expect_json(attempt("bystander@example.com", PASSWORD).await.unwrap(), 200).await;
 }
 
+/// Guesses sent at the same moment are counted before their passwords are checked: 50
+/// concurrent wrong passwords on one account with a limit of 5 get five `401`s, the rest `429`.
+#[tokio::test]
+async fn concurrent_guesses_cannot_slip_past_the_throttle() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.auth.login_failures_per_account = 5;
+        c.auth.login_failures_per_ip = 1000;
+    })
+    .await;
+    app.signup("target@example.com").await;
+    let c = app.client();
+    let guesses = (0..50).map(|i| {
+        c.post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": "target@example.com", "password": format!("wrong guess {i}")}))
+            .send()
+    });
+    let statuses: Vec<u16> =
+        futures::future::join_all(guesses).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 45, "{statuses:?}");
+}
+
 #[tokio::test]
 async fn login_failures_from_one_address_are_throttled_across_accounts() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| {

@@ -53,6 +53,7 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
         invite_ttl_ms: 3_600_000,
         argon2_memory_kib: 64,
         argon2_iterations: 1,
+        hash_concurrency: 0,
         login_failures_per_account: 5,
         login_failures_per_ip: 5,
         login_window_secs: 60,

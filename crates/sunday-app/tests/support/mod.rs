@@ -75,6 +75,7 @@ impl TestApp {
             invite_ttl_ms: 3_600_000,
             argon2_memory_kib: 64,
             argon2_iterations: 1,
+            hash_concurrency: 0,
             login_failures_per_account: 100,
             login_failures_per_ip: 100,
             login_window_secs: 60,
