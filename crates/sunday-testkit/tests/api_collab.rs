@@ -267,6 +267,32 @@ async fn csv_round_trip_with_rejected_rows(app: TestApp) {
     .await;
     let titles: Vec<&str> = nb["columns"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Score", "Note"]);
+    // A name a spreadsheet would run as a formula is exported inert, and imports back as typed.
+    let plain = board(&app, &u, None).await;
+    let pid = plain["id"].as_str().unwrap();
+    let formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    expect_json(
+        app.post(&format!("/api/v1/boards/{pid}/items"), &u.token, json!({"name": formula})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let text = app.get(&format!("/api/v1/boards/{pid}/export"), &u.token).send().await.unwrap().text().await.unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK(") && !text.contains(",=HYPERLINK") && !text.contains("\n=HYPERLINK"),
+        "{text}"
+    );
+    let back = json!({"name": "Round trip", "workspace_id": plain["workspace_id"], "csv": text});
+    let imported = expect_json(app.post("/api/v1/boards/import", &u.token, back).send().await.unwrap(), 201).await;
+    let copy_id = imported["board_id"].as_str().unwrap();
+    let names = expect_json(
+        app.post(&format!("/api/v1/boards/{copy_id}/items/query"), &u.token, json!({"limit": 100}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert!(names["data"].as_array().unwrap().iter().any(|i| i["name"] == formula), "{names}");
 }
 
 async fn idempotency_keys_replay_the_first_response(app: TestApp) {

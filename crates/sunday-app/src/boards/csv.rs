@@ -52,7 +52,7 @@ impl BoardService {
         let mut out = csv::Writer::from_writer(vec![]);
         let mut header = vec!["Name".to_owned(), "Group".to_owned()];
         header.extend(b.columns.iter().map(|c| c.title.clone()));
-        out.write_record(&header).map_err(ApiError::internal)?;
+        out.write_record(header.iter().map(|h| neutralize(h).into_owned())).map_err(ApiError::internal)?;
         let group_title: HashMap<GroupId, &str> = b.groups.iter().map(|g| (g.id, g.title.as_str())).collect();
         let mut ordered: Vec<&Item> = items.iter().filter(|i| i.parent_item_id.is_none()).collect();
         let group_pos: HashMap<GroupId, &str> = b.groups.iter().map(|g| (g.id, g.position.as_str())).collect();
@@ -64,7 +64,7 @@ impl BoardService {
             for c in &b.columns {
                 row.push(item.values.get(&c.id.to_string()).map(|v| display_text(v, c)).unwrap_or_default());
             }
-            out.write_record(&row).map_err(ApiError::internal)?;
+            out.write_record(row.iter().map(|c| neutralize(c).into_owned())).map_err(ApiError::internal)?;
         }
         String::from_utf8(out.into_inner().map_err(|e| ApiError::internal(e.to_string()))?).map_err(ApiError::internal)
     }
@@ -360,7 +360,7 @@ fn convert_row(
     let mut group = None;
     let mut values = Map::new();
     for (i, target) in targets.iter().enumerate() {
-        let cell = record.get(i).unwrap_or("").trim();
+        let cell = restore(record.get(i).unwrap_or("").trim());
         match target {
             Target::Skip => {}
             Target::Name => name = Some(cell.to_owned()),
@@ -384,4 +384,42 @@ fn convert_row(
         return Err((None, "the item name is longer than 500 characters".to_owned()));
     }
     Ok((name, group, values))
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
+/// first) gets a leading `'`, so opening an export never executes what a user typed; plain
+/// numbers stay numbers.
+fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The cell as it was before [`neutralize`], so an export imports back unchanged.
+fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) && rest.parse::<f64>().is_err() => rest,
+        _ => cell,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralized_and_restored() {
+        for cell in ["=SUM(A1:A9)", "+1+2", "-cmd", "@import", "\tx"] {
+            let out = neutralize(cell);
+            assert!(out.starts_with('\''), "{cell} is neutralized");
+            assert_eq!(restore(&out), cell);
+        }
+        for cell in ["-12.5", "+3", "plain", "a=b", "'quoted"] {
+            assert_eq!(neutralize(cell), cell, "{cell} stays");
+            assert_eq!(restore(cell), cell);
+        }
+    }
 }
