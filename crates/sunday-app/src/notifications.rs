@@ -136,11 +136,28 @@ async fn digest_round(
         } else {
             format!("{} new notifications on Sunday", eligible.len())
         };
-        let message =
-            Message::builder().from(from.clone()).to(to).subject(subject).body(body).map_err(ApiError::internal)?;
-        transport.send(message).await.map_err(ApiError::unavailable)?;
-        store.mark_emailed(pending.user, &ids, true, now).await?;
-        tracing::info!(user_id = %pending.user, notifications = eligible.len(), "email digest sent");
+        let message = match Message::builder().from(from.clone()).to(to).subject(subject).body(body) {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(user_id = %pending.user, error = %e, "email digest could not be built; skipped");
+                store.mark_emailed(pending.user, &ids, false, now).await?;
+                continue;
+            }
+        };
+        match transport.send(message).await {
+            Ok(_) => {
+                store.mark_emailed(pending.user, &ids, true, now).await?;
+                tracing::info!(user_id = %pending.user, notifications = eligible.len(), "email digest sent");
+            }
+            // The server refused this recipient for good: retrying would block them forever,
+            // and the others must not wait behind them.
+            Err(e) if e.is_permanent() => {
+                tracing::warn!(user_id = %pending.user, error = %e, "email digest refused by the mail server; skipped");
+                store.mark_emailed(pending.user, &ids, false, now).await?;
+            }
+            // A passing failure: the digest stays pending for the next round.
+            Err(e) => tracing::warn!(user_id = %pending.user, error = %e, "email digest not sent; will retry"),
+        }
     }
     Ok(())
 }

@@ -287,7 +287,8 @@ async fn presence_appears_and_expires() {
     assert_eq!(wa.next_of("error").await["code"], "invalid_frame");
 }
 
-/// A minimal SMTP server that accepts every message and hands its text to the test.
+/// A minimal SMTP server that accepts every message (except to addresses containing
+/// `bounce`, refused for good with `550`) and hands its text to the test.
 async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -315,7 +316,9 @@ async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
                         continue;
                     }
                     let cmd = line.to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") {
+                    let reply: &[u8] = if cmd.starts_with("RCPT") && cmd.contains("BOUNCE") {
+                        b"550 no such mailbox\r\n"
+                    } else if cmd.starts_with("EHLO") {
                         b"250-sink\r\n250 OK\r\n"
                     } else if cmd.starts_with("DATA") {
                         in_data = true;
@@ -462,4 +465,41 @@ async fn connections_are_limited_per_user_and_told_to_reconnect_on_shutdown() {
     first.next_of("pong").await;
     app.shutdown().await;
     assert_eq!(first.next_of("reconnect").await["type"], "reconnect");
+}
+
+/// One recipient the mail server refuses is logged and skipped: the others still get their
+/// digest in the same round.
+#[tokio::test]
+async fn a_refused_recipient_does_not_stop_the_digest() {
+    let (port, mut mails) = smtp_sink().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.mail.smtp_host = "127.0.0.1".into();
+        c.mail.smtp_port = port;
+        c.mail.poll_millis = 200;
+    })
+    .await;
+    let a = app.signup("digest-a@example.com").await;
+    // Signed up first, so the digest meets the refused address first.
+    let refused = app.signup("bounce-me@example.com").await;
+    let fine = app.signup("digest-fine@example.com").await;
+    for who in [&refused, &fine] {
+        let add = json!({"email": who.email, "role": "member"});
+        let r = app.post(&format!("/api/v1/orgs/{}/members", a.org_id), &a.token, add).send().await.unwrap();
+        expect_json(r, 201).await;
+    }
+    let b = board(&app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &a.token, json!({"name": "Plan"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let body = json!({"body": format!("@[{}] @[{}] please look", refused.user_id, fine.user_id)});
+    let iid = item["id"].as_str().unwrap();
+    expect_json(app.post(&format!("/api/v1/items/{iid}/updates"), &a.token, body).send().await.unwrap(), 201).await;
+    let mail = tokio::time::timeout(Duration::from_secs(10), mails.recv())
+        .await
+        .expect("the other recipient's digest is sent")
+        .unwrap();
+    assert!(mail.contains("digest-fine@example.com"), "{mail}");
 }
