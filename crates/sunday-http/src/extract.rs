@@ -173,7 +173,17 @@ impl FromRequestParts<HttpState> for WsAuth {
             Some(token) if !parts.headers.contains_key(header::AUTHORIZATION) => {
                 Ok(WsAuth(state.app.accounts.authenticate(&token).await?))
             }
-            _ => Auth::from_request_parts(parts, state).await.map(|a| WsAuth(a.0)),
+            _ => {
+                // A browser sends the session cookie with any page's WebSocket: a cookie-borne
+                // upgrade must come from Sunday's own origin or one the configuration allows.
+                let by_cookie = !parts.headers.contains_key(header::AUTHORIZATION);
+                if by_cookie && !origin_allowed(&parts.headers, &state.settings.cors_allowed_origins) {
+                    return Err(
+                        ApiError::new(ErrorCode::Forbidden, "this origin may not open Sunday's WebSocket").into()
+                    );
+                }
+                Auth::from_request_parts(parts, state).await.map(|a| WsAuth(a.0))
+            }
         }
     }
 }
@@ -228,4 +238,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
                     .into()
             })
     }
+}
+
+/// Whether a browser request's `Origin` is Sunday's own (the host it was sent to) or one of the
+/// configured origins; requests without `Origin` are not from a browser page.
+fn origin_allowed(headers: &axum::http::HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    if allowed.iter().any(|a| a == "*" || a.eq_ignore_ascii_case(origin)) {
+        return true;
+    }
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(|host| host.eq_ignore_ascii_case(origin_host))
 }

@@ -441,6 +441,21 @@ async fn websocket_requires_credentials() {
     s.send(tokio_tungstenite::tungstenite::Message::Text(json!({"type": "ping"}).to_string().into())).await.unwrap();
     let reply = s.next().await.unwrap().unwrap();
     assert!(reply.to_text().unwrap().contains("pong"));
+
+    // A session cookie opens the socket only from Sunday's own origin: another site's page
+    // cannot ride the user's cookie (cross-site WebSocket hijacking).
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Error as WsError};
+    let upgrade = |origin: &str| {
+        let mut req = format!("{}/ws", app.base.replace("http://", "ws://")).into_client_request().unwrap();
+        req.headers_mut().insert("cookie", format!("sunday_session={}", u.token).parse().unwrap());
+        req.headers_mut().insert("origin", origin.parse().unwrap());
+        tokio_tungstenite::connect_async(req)
+    };
+    match upgrade("http://evil.example").await {
+        Err(WsError::Http(r)) => assert_eq!(r.status(), 403),
+        other => panic!("a foreign origin must be refused, got {:?}", other.map(|_| ())),
+    }
+    assert!(upgrade(&app.base).await.is_ok(), "Sunday's own page connects");
 }
 
 #[tokio::test]
