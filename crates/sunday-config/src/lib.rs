@@ -134,6 +134,9 @@ pub struct RealtimeConfig {
     pub idle_timeout_secs: u64,
     /// Presence expires without a refresh within this time.
     pub presence_ttl_secs: u64,
+    /// Subscribe and presence frames one socket may send per second (twice that in a burst);
+    /// beyond it they are refused with an `error` frame, so one client cannot flood a room.
+    pub control_frames_per_sec: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -202,6 +205,7 @@ impl Default for Config {
                 ping_secs: 25,
                 idle_timeout_secs: 75,
                 presence_ttl_secs: 30,
+                control_frames_per_sec: 10,
             },
             web: WebConfig { dir: PathBuf::from("./web/dist") },
             mail: MailConfig {

@@ -11,7 +11,7 @@ use std::{
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::SinkExt;
-use sunday_app::Actor;
+use sunday_app::{limits::RateLimiter, Actor};
 use sunday_types::BoardId;
 use tokio::{
     sync::{broadcast, mpsc},
@@ -40,6 +40,8 @@ struct Session {
     out: mpsc::Sender<(BoardId, Frame)>,
     control: mpsc::UnboundedSender<Control>,
     subscriptions: HashMap<BoardId, JoinHandle<()>>,
+    /// Budget for subscribe and presence frames, which fan out to other sockets.
+    control_budget: RateLimiter,
 }
 
 /// Serves one upgraded socket until it closes, idles out, or the node shuts down.
@@ -58,6 +60,10 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
         out,
         control,
         subscriptions: HashMap::new(),
+        control_budget: RateLimiter::new(
+            hub.settings.control_frames_per_sec,
+            hub.settings.control_frames_per_sec.saturating_mul(2),
+        ),
     };
     let mut ping = tokio::time::interval(hub.settings.ping_interval);
     ping.tick().await;
@@ -151,6 +157,10 @@ impl Session {
             Ok(f) => f,
             Err(e) => return vec![error("invalid_frame", &e.to_string(), None)],
         };
+        let fans_out = matches!(frame, ClientFrame::Subscribe { .. } | ClientFrame::Presence { .. });
+        if fans_out && self.control_budget.check("socket").is_err() {
+            return vec![error("rate_limited", "too many subscribe or presence frames; slow down", None)];
+        }
         match frame {
             ClientFrame::Ping => vec![Message::Text(ServerFrame::Pong.json().into())],
             ClientFrame::Subscribe { board_id, since_seq } => self.subscribe(board_id, since_seq).await,

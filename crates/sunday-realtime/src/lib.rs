@@ -64,6 +64,8 @@ pub struct RealtimeSettings {
     /// A socket silent (no frame, no pong) for this long is closed.
     pub idle_timeout: Duration,
     pub presence_ttl: Duration,
+    /// Subscribe and presence frames per socket per second (burst twice that); 0: no limit.
+    pub control_frames_per_sec: u32,
 }
 
 impl Default for RealtimeSettings {
@@ -76,6 +78,7 @@ impl Default for RealtimeSettings {
             ping_interval: Duration::from_secs(25),
             idle_timeout: Duration::from_secs(75),
             presence_ttl: Duration::from_secs(30),
+            control_frames_per_sec: 10,
         }
     }
 }

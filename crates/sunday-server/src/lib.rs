@@ -100,6 +100,7 @@ fn realtime_settings(config: &Config) -> sunday_realtime::RealtimeSettings {
         ping_interval: Duration::from_secs(r.ping_secs.max(1)),
         idle_timeout: Duration::from_secs(r.idle_timeout_secs.max(2)),
         presence_ttl: Duration::from_secs(r.presence_ttl_secs.max(1)),
+        control_frames_per_sec: r.control_frames_per_sec,
     }
 }
 

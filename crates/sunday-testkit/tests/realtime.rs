@@ -518,3 +518,22 @@ async fn a_refused_recipient_does_not_stop_the_digest() {
         .unwrap();
     assert!(mail.contains("digest-fine@example.com"), "{mail}");
 }
+
+/// A client flapping presence is told to slow down instead of flooding the room.
+#[tokio::test]
+async fn presence_floods_are_refused_per_socket() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.realtime.control_frames_per_sec = 5).await;
+    let u = app.signup("flap@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let mut ws = app.ws(&u.token).await;
+    ws.subscribe(&bid, None).await;
+    for i in 0..60 {
+        let state = if i % 2 == 0 { "viewing" } else { "editing" };
+        ws.send(json!({"type": "presence", "board_id": bid, "state": state})).await;
+    }
+    let refused = ws.next_of("error").await;
+    assert_eq!(refused["code"], "rate_limited");
+    ws.send(json!({"type": "ping"})).await;
+    ws.next_of("pong").await;
+}
