@@ -1,13 +1,23 @@
 //! The SQLite driver choice, measured: raw rusqlite on one connection (the ceiling) against
 //! Sunday's `SqliteStore` doing the same single-row durable inserts and point reads through
 //! its port (writer on the blocking pool, readers inline). `store-bench [N]`, default 50,000.
+//!
+//! A last line times the board write path, which has no raw twin: `BoardStore::commit` of one
+//! item edit as the services send it (structure check, conditional item update, one event),
+//! so a change to how commits reach the writer shows up here.
 
 use std::{sync::Arc, time::Instant};
 
 use rusqlite::{params, Connection};
-use sunday_store::{SessionRecord, Store};
+use sunday_store::{BoardWrite, NewEvent, SessionRecord, Store};
 use sunday_store_sqlite::SqliteStore;
-use sunday_types::{dto::Org, time::to_datetime, OrgId, SessionId, UserId};
+use sunday_types::{
+    boards::{Board, BoardKind, BoardPermission, Group, Item},
+    dto::{Org, Workspace, WorkspaceKind},
+    events::{BoardChange, ItemChanged},
+    time::to_datetime,
+    BoardId, GroupId, ItemId, OrgId, SessionId, UserId, WorkspaceId,
+};
 
 fn rate(n: usize, start: Instant) -> f64 {
     n as f64 / start.elapsed().as_secs_f64()
@@ -41,7 +51,9 @@ fn raw(dir: &std::path::Path, n: usize) -> rusqlite::Result<(f64, f64)> {
     Ok((inserts, rate(n, start)))
 }
 
-async fn ours(dir: &std::path::Path, n: usize) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+async fn ours(dir: &std::path::Path, n: usize) -> BenchResult<(f64, f64, f64)> {
     let store = SqliteStore::open(&dir.join("sunday.db"), 4).await?;
     store.migrate().await?;
     let store: Arc<dyn Store> = Arc::new(store);
@@ -70,7 +82,82 @@ async fn ours(dir: &std::path::Path, n: usize) -> Result<(f64, f64), Box<dyn std
     for i in 0..n {
         store.session_by_hash(&format!("hash-{i}"), 0).await?.ok_or("missing session")?;
     }
-    Ok((inserts, rate(n, start)))
+    let reads = rate(n, start);
+    Ok((inserts, reads, commits(&store, user.id, n).await?))
+}
+
+/// `n` commits, each renaming one item of a board the way `PATCH /items/{id}` does.
+async fn commits(store: &Arc<dyn Store>, user: UserId, n: usize) -> BenchResult<f64> {
+    let org = store.memberships(user).await?.first().ok_or("no organization")?.org.id;
+    let t = to_datetime(0);
+    let ws = Workspace {
+        id: WorkspaceId::new(),
+        org_id: org,
+        name: "W".into(),
+        description: String::new(),
+        kind: WorkspaceKind::Open,
+        version: 1,
+        created_by: user,
+        created_at: t,
+        updated_at: t,
+    };
+    store.insert_workspace(&ws).await?;
+    let board = Board {
+        id: BoardId::new(),
+        org_id: org,
+        workspace_id: ws.id,
+        name: "Bench".into(),
+        description: String::new(),
+        kind: BoardKind::Public,
+        default_permission: BoardPermission::EditAll,
+        version: 1,
+        last_seq: 0,
+        created_by: user,
+        created_at: t,
+        updated_at: t,
+        subitem_board_id: None,
+        parent_board_id: None,
+        permission: None,
+        columns: vec![],
+        groups: vec![],
+    };
+    let group =
+        Group { id: GroupId::new(), title: "G".into(), color: "blue".into(), position: "M".into(), collapsed: false };
+    let mut item = Item {
+        id: ItemId::new(),
+        board_id: board.id,
+        group_id: group.id,
+        name: "item".into(),
+        position: "M".into(),
+        values: serde_json::Map::new(),
+        version: 1,
+        created_by: user,
+        created_at: t,
+        updated_at: t,
+        parent_item_id: None,
+        archived: false,
+        auto_number: 0,
+    };
+    let setup = vec![
+        BoardWrite::InsertBoard(board.clone()),
+        BoardWrite::PutGroup { board: board.id, group },
+        BoardWrite::InsertItem(item.clone()),
+    ];
+    store.commit(board.id, setup, vec![], 0).await?;
+    let structure = store.structure_version(board.id).await?;
+    let start = Instant::now();
+    for i in 0..n {
+        let expected_version = item.version;
+        item.version += 1;
+        item.name = format!("item {i}");
+        let writes = vec![
+            BoardWrite::ExpectStructure { board: board.id, version: structure },
+            BoardWrite::UpdateItem { item: item.clone(), expected_version },
+        ];
+        let event = NewEvent::new(user, BoardChange::ItemUpdated(ItemChanged::moved(item.clone())));
+        store.commit(board.id, writes, vec![event], 0).await?;
+    }
+    Ok(rate(n, start))
 }
 
 #[tokio::main]
@@ -78,7 +165,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(50_000);
     let dir = tempfile::tempdir()?;
     let (raw_ins, raw_read) = raw(dir.path(), n)?;
-    let (our_ins, our_read) = ours(dir.path(), n).await?;
+    let (our_ins, our_read, our_commit) = ours(dir.path(), n).await?;
     println!("| store | raw rusqlite | SqliteStore | ratio |");
     println!("|---|---|---|---|");
     println!(
@@ -86,5 +173,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         our_ins / raw_ins
     );
     println!("| point read by unique index | {raw_read:.0}/s | {our_read:.0}/s | {:.2}x |", our_read / raw_read);
+    println!("| board commit: item edit + event (no raw twin) | | {our_commit:.0}/s | |");
     Ok(())
 }
