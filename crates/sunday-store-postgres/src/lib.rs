@@ -6,13 +6,14 @@
 //! id text, which every collation orders like the bytes for such strings (notification ids
 //! are nonetheless compared with `COLLATE "C"`, see `notifications`).
 //!
-//! SQL lives in the per-area modules as async functions over any client or transaction; the
-//! [`Store`] impl below only checks a connection out and, for operations of more than one
-//! statement or that must read then write consistently, wraps the call in one transaction.
+//! The board side's SQL (statements, row decoders, the commit plan) is written once in
+//! `sunday-store-sql` and run here by `exec`; the remaining areas keep their SQL in per-area
+//! modules as async functions over any client or transaction. The [`Store`] impls only check
+//! a connection out and, for operations of more than one statement or that must read then
+//! write consistently, wrap the call in one transaction.
 
 mod accounts;
-mod board_commit;
-mod board_rows;
+mod exec;
 mod migrate;
 mod orgs;
 mod pool;
@@ -23,6 +24,7 @@ mod workspaces;
 
 use async_trait::async_trait;
 use sunday_store::*;
+use sunday_store_sql::{Exec, Query};
 use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, User, Workspace, WorkspaceMember},
     time::Millis,
@@ -74,6 +76,16 @@ impl PostgresStore {
     /// Applies pending migrations; returns the schema version.
     pub async fn migrate(&self) -> StoreResult<i64> {
         migrate::migrate(&self.pool).await
+    }
+
+    /// Runs a shared read on a pooled connection.
+    async fn read<T, O>(&self, q: Query<T, O>) -> StoreResult<O> {
+        on_client!(self, |c| exec::fetch(&c, &q))
+    }
+
+    /// Runs a shared single-statement write in autocommit mode; the rows it changed.
+    async fn write(&self, w: Exec) -> StoreResult<u64> {
+        on_client!(self, |c| exec::write(&c, &w))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `NotificationStore` on PostgreSQL, with the semantics of the SQLite backend.
 //!
-//! Notifications and item subscriptions are written by board commits (`board_commit`, through
-//! [`insert`] and [`subscription`]); the rest are the reads and the bookkeeping around them. Ids are compared and ordered with `COLLATE "C"` (byte order, as
+//! Notifications and item subscriptions are written by board commits (their statements are in
+//! `sunday-store-sql`); the rest are the reads and the bookkeeping around them. Ids are compared and ordered with `COLLATE "C"` (byte order, as
 //! SQLite's `BINARY`), whatever the database collation: UUIDv7 text in byte order is creation
 //! order, which the bell's newest-first paging relies on. A missing cursor selects a statement
 //! without the `id <` filter rather than comparing with a sentinel string.
@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use sunday_store::{NotificationStore, PendingEmail, StoreError, StoreResult};
 use sunday_types::{
-    boards::{enum_name, enum_parse},
+    boards::enum_parse,
     notifications::{Notification, NotificationKind, NotificationPreferences},
     time::{to_datetime, Millis},
     ItemId, NotificationId, UserId,
@@ -60,40 +60,6 @@ fn prefs_from(kinds: &str, minutes: i64) -> NotificationPreferences {
 
 fn kinds_text(prefs: &NotificationPreferences) -> StoreResult<String> {
     serde_json::to_string(&prefs.email_kinds).map_err(StoreError::internal)
-}
-
-/// Inserts a notification, in the commit's transaction.
-pub async fn insert<C: GenericClient>(tx: &C, n: &Notification) -> StoreResult<()> {
-    rows::execute(
-        tx,
-        "INSERT INTO notifications (id, user_id, kind, actor, board_id, item_id, body, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[
-            &n.id.to_string(),
-            &n.user_id.to_string(),
-            &enum_name(&n.kind),
-            &n.actor.to_string(),
-            &n.board_id.map(|b| b.to_string()),
-            &n.item_id.map(|i| i.to_string()),
-            &n.text,
-            &n.created_at.timestamp_millis(),
-        ],
-    )
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
-/// Makes `user` follow the item (idempotently) or stop following it, in the commit's
-/// transaction.
-pub async fn subscription<C: GenericClient>(tx: &C, item: ItemId, user: UserId, follow: bool) -> StoreResult<()> {
-    let sql = if follow {
-        "INSERT INTO item_subscriptions (item_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-    } else {
-        "DELETE FROM item_subscriptions WHERE item_id = $1 AND user_id = $2"
-    };
-    rows::execute(tx, sql, &[&item.to_string(), &user.to_string()]).await.map_err(db_err)?;
-    Ok(())
 }
 
 async fn list<C: GenericClient>(

@@ -6,14 +6,15 @@
 //! over sqlx's SQLite driver after measuring about 10x more inserts and 60x more point reads
 //! per second on this machine (ARCHITECTURE.md, "Choices already measured").
 //!
-//! SQL lives in the per-area modules as plain synchronous functions over a connection; the
-//! [`Store`] impl below only picks the reader or writer side and the transaction.
+//! The board side's SQL (statements, row decoders, the commit plan) is written once in
+//! `sunday-store-sql` and run here by `exec`; the remaining areas keep their SQL in per-area
+//! modules as plain synchronous functions over a connection. The [`Store`] impls only pick
+//! the reader or writer side and the transaction.
 
 mod accounts;
-mod board_commit;
-mod board_rows;
 mod board_store;
 mod cursors;
+mod exec;
 mod notifications;
 mod orgs;
 mod pool;
@@ -25,6 +26,7 @@ use std::path::Path;
 use async_trait::async_trait;
 use rusqlite::Connection;
 use sunday_store::*;
+use sunday_store_sql::{Exec, Query};
 use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, User, Workspace, WorkspaceMember},
     time::Millis,
@@ -61,6 +63,16 @@ impl SqliteStore {
     /// Applies pending migrations; returns the schema version.
     pub async fn migrate(&self) -> StoreResult<i64> {
         self.pool.write(migrate).await
+    }
+
+    /// Runs a shared read on a reader connection.
+    async fn read<T: 'static, O: Send + 'static>(&self, q: Query<T, O>) -> StoreResult<O> {
+        self.pool.read(move |c| exec::fetch(c, &q)).await
+    }
+
+    /// Runs a shared single-statement write on the writer; the rows it changed.
+    async fn write(&self, w: Exec) -> StoreResult<u64> {
+        self.pool.write(move |c| exec::write(c, &w)).await
     }
 }
 

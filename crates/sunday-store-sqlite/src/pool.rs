@@ -36,8 +36,15 @@ fn configure(conn: &Connection) -> StoreResult<()> {
          PRAGMA cache_size = -16000;
          PRAGMA mmap_size = 1073741824;",
     )
-    .map_err(db_err)
+    .map_err(db_err)?;
+    // Every statement goes through `prepare_cached`; the default 16 entries would evict hot
+    // statements once commits, reads and bookkeeping share a connection.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
 }
+
+/// Prepared statements kept per connection: more than Sunday has distinct statements.
+const STATEMENT_CACHE: usize = 128;
 
 impl Pool {
     pub fn open(path: &Path, readers: usize) -> StoreResult<Pool> {

@@ -1,0 +1,320 @@
+//! The one write path of boards, lowered to a [`Plan`]: each `BoardWrite` becomes its
+//! statements, then the events are appended with the board's next gap-free `seq`
+//! (`boards.last_seq`, moved by `UPDATE … RETURNING` in the same transaction, so sequence
+//! numbers follow commit order).
+//!
+//! On PostgreSQL the plan first locks the board row (`FOR NO KEY UPDATE`, the lock its
+//! `UPDATE`s take anyway): concurrent commits on one board then run one after the other, as
+//! they do on SQLite's single writer, and cannot deadlock on the board's item rows and the
+//! board counter in opposite orders. The board may not exist yet (a commit that inserts it);
+//! the `last_seq` update at the end then locks it, and still refuses events of a board that
+//! is missing.
+
+use sunday_store::{BoardWrite, NewEvent, StoreResult};
+use sunday_types::{
+    boards::{Board, Item},
+    time::Millis,
+    BoardId, ErrorCode,
+};
+
+use super::{
+    reads::{BOARD, ITEM, STRUCTURE_VERSION},
+    rows,
+};
+use crate::{args, notifications, stmt, Fail, Plan, Refusal, Step, Stmt, Value};
+
+static LOCK_BOARD: Stmt = stmt!("{|SELECT 1 FROM boards WHERE id = $1 FOR NO KEY UPDATE}");
+
+/// The plan of `BoardStore::commit`: the writes, then the events.
+pub fn commit(board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Plan> {
+    let mut plan = Plan::new();
+    plan.push(Step::new(&LOCK_BOARD, args![board]));
+    lower_all(&mut plan, writes, now)?;
+    append_events(&mut plan, board, events, now)?;
+    Ok(plan)
+}
+
+/// Adds the statements of `writes`, in order, to `plan`.
+pub fn lower_all(plan: &mut Plan, writes: Vec<BoardWrite>, now: Millis) -> StoreResult<()> {
+    for write in writes {
+        lower(plan, write, now)?;
+    }
+    Ok(())
+}
+
+static BUMP_SEQ: Stmt = stmt!("UPDATE boards SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq");
+static INSERT_EVENT: Stmt = stmt!(
+    "INSERT INTO board_events (board_id, seq, kind, actor, item_id, payload, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)"
+);
+
+fn append_events(plan: &mut Plan, board: BoardId, events: Vec<NewEvent>, now: Millis) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let n = events.len() as i64;
+    let last = plan.returning(&BUMP_SEQ, args![board, n], Refusal::rejected(ErrorCode::BoardNotFound));
+    for (i, e) in (0..).zip(&events) {
+        let payload = e.change.payload_text().map_err(sunday_store::StoreError::internal)?;
+        let params = args![board, Value::Null, e.change.kind(), e.actor, e.change.item_id(), payload, now];
+        // Event i of n gets seq `last - n + 1 + i`, known once the counter moved.
+        plan.push(Step::new(&INSERT_EVENT, params).param_from(1, last, i + 1 - n));
+    }
+    plan.events_appended(board, events, last, now);
+    Ok(())
+}
+
+// The statements that move a board's structure version, naming the board by its id or by
+// one of its groups or columns. Every group and column write runs one in its commit, so a
+// commit holding values checked against the old structure fails its `ExpectStructure`.
+static STRUCTURE_OF_BOARD: Stmt = stmt!("UPDATE boards SET structure_version = structure_version + 1 WHERE id = $1");
+static STRUCTURE_OF_GROUP: Stmt = stmt!(
+    "UPDATE boards SET structure_version = structure_version + 1
+     WHERE id = (SELECT board_id FROM board_groups WHERE id = $1)"
+);
+static STRUCTURE_OF_COLUMN: Stmt = stmt!(
+    "UPDATE boards SET structure_version = structure_version + 1
+     WHERE id = (SELECT board_id FROM board_columns WHERE id = $1)"
+);
+
+static UPDATE_BOARD: Stmt = stmt!(
+    "UPDATE boards SET name = $2, description = $3, kind = $4, default_permission = $5, subitem_board_id = $6,
+     version = version + 1, updated_at = $7 WHERE id = $1 AND version = $8"
+);
+static DELETE_BOARD: Stmt = stmt!("DELETE FROM boards WHERE id = $1 OR parent_board_id = $1");
+static PUT_MEMBER: Stmt = stmt!(
+    "INSERT INTO board_members (board_id, user_id, permission, added_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (board_id, user_id) DO UPDATE SET permission = excluded.permission"
+);
+static REMOVE_MEMBER: Stmt = stmt!("DELETE FROM board_members WHERE board_id = $1 AND user_id = $2");
+static PUT_GROUP: Stmt = stmt!(
+    "INSERT INTO board_groups (id, board_id, title, color, position) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET title = excluded.title, color = excluded.color, position = excluded.position"
+);
+static DELETE_GROUP: Stmt = stmt!("DELETE FROM board_groups WHERE id = $1");
+static COLLAPSE: Stmt = stmt!("INSERT INTO group_collapse (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+static EXPAND: Stmt = stmt!("DELETE FROM group_collapse WHERE user_id = $1 AND group_id = $2");
+static PUT_COLUMN: Stmt = stmt!(
+    "INSERT INTO board_columns (id, board_id, title, type, settings, position, width) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (id) DO UPDATE SET title = excluded.title, type = excluded.type, settings = excluded.settings,
+     position = excluded.position, width = excluded.width"
+);
+static DELETE_COLUMN: Stmt = stmt!("DELETE FROM board_columns WHERE id = $1");
+static DELETE_ITEM: Stmt = stmt!("DELETE FROM items WHERE id = $1 OR parent_item_id = $1");
+static PUT_VIEW: Stmt = stmt!(
+    "INSERT INTO board_views (id, board_id, name, type, filter, sort, group_by, hidden_columns, settings, version,
+     created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, filter = excluded.filter,
+     sort = excluded.sort, group_by = excluded.group_by, hidden_columns = excluded.hidden_columns,
+     settings = excluded.settings, version = excluded.version, updated_at = excluded.updated_at"
+);
+static DELETE_VIEW: Stmt = stmt!("DELETE FROM board_views WHERE id = $1");
+static PUT_UPDATE: Stmt = stmt!(
+    "INSERT INTO item_updates (id, item_id, board_id, parent_id, author, body, mentions, created_at, edited_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (id) DO UPDATE SET body = excluded.body, mentions = excluded.mentions, edited_at = excluded.edited_at"
+);
+static DELETE_UPDATE: Stmt = stmt!("DELETE FROM item_updates WHERE id = $1 OR parent_id = $1");
+/// A concurrent reservation of the key waits here for that transaction's outcome.
+static RESERVE_IDEMPOTENCY_KEY: Stmt = stmt!(
+    "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (user_id, idem_key) DO NOTHING"
+);
+
+fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
+    match write {
+        BoardWrite::InsertBoard(b) => plan.push(insert_board(&b)),
+        BoardWrite::UpdateBoard { board: b, expected_version } => {
+            let current = Step::current(&BOARD, args![b.id], rows::board_json, ErrorCode::BoardNotFound);
+            let params = args![
+                b.id,
+                b.name,
+                b.description,
+                Value::name(&b.kind),
+                Value::name(&b.default_permission),
+                b.subitem_board_id,
+                now,
+                expected_version
+            ];
+            plan.push(Step::changes(&UPDATE_BOARD, params, Refusal::Then(Box::new(current))));
+        }
+        BoardWrite::DeleteBoard(id) => plan.push(Step::new(&DELETE_BOARD, args![id])),
+        BoardWrite::PutMember { board, user, permission, at } => {
+            plan.push(Step::new(&PUT_MEMBER, args![board, user, Value::name(&permission), at]));
+        }
+        BoardWrite::RemoveMember { board, user } => plan.push(Step::new(&REMOVE_MEMBER, args![board, user])),
+        BoardWrite::PutGroup { board, group: g } => {
+            plan.push(Step::new(&PUT_GROUP, args![g.id, board, g.title, g.color, g.position]));
+            plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board]));
+        }
+        BoardWrite::DeleteGroup(id) => {
+            plan.push(Step::new(&STRUCTURE_OF_GROUP, args![id]));
+            plan.push(Step::new(&DELETE_GROUP, args![id]));
+        }
+        BoardWrite::SetCollapsed { user, group, collapsed } => {
+            plan.push(Step::new(if collapsed { &COLLAPSE } else { &EXPAND }, args![user, group]));
+        }
+        BoardWrite::PutColumn { board, column: c } => {
+            let params =
+                args![c.id, board, c.title, c.column_type.as_str(), Value::json(&c.settings)?, c.position, c.width];
+            plan.push(Step::new(&PUT_COLUMN, params));
+            plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board]));
+        }
+        BoardWrite::DeleteColumn(id) => {
+            plan.push(Step::new(&STRUCTURE_OF_COLUMN, args![id]));
+            plan.push(Step::new(&DELETE_COLUMN, args![id]));
+        }
+        BoardWrite::InsertItem(item) => insert_item(plan, &item, now)?,
+        BoardWrite::UpdateItem { item, expected_version } => plan.push(update_item(&item, expected_version)?),
+        BoardWrite::DeleteItem(id) => plan.push(Step::new(&DELETE_ITEM, args![id])),
+        BoardWrite::PutView(v) => {
+            let params = args![
+                v.id,
+                v.board_id,
+                v.name,
+                Value::name(&v.view_type),
+                v.filter.as_ref().map(|f| f.to_string()),
+                v.sort.as_ref().map(|s| s.to_string()),
+                v.group_by,
+                Value::json(&v.hidden_columns)?,
+                Value::json(&v.settings)?,
+                v.version,
+                v.created_by,
+                v.created_at.timestamp_millis(),
+                v.updated_at.timestamp_millis()
+            ];
+            plan.push(Step::new(&PUT_VIEW, params));
+        }
+        BoardWrite::DeleteView(id) => plan.push(Step::new(&DELETE_VIEW, args![id])),
+        BoardWrite::PutUpdate(u) => {
+            let params = args![
+                u.id,
+                u.item_id,
+                u.board_id,
+                u.parent_id,
+                u.author,
+                u.body,
+                Value::json(&u.mentions)?,
+                u.created_at.timestamp_millis(),
+                u.edited_at.map(|t| t.timestamp_millis())
+            ];
+            plan.push(Step::new(&PUT_UPDATE, params));
+        }
+        BoardWrite::DeleteUpdate(id) => plan.push(Step::new(&DELETE_UPDATE, args![id])),
+        BoardWrite::InsertNotification(n) => plan.push(notifications::insert(&n).into()),
+        BoardWrite::Subscribe { item, user } => plan.push(notifications::subscription(item, user, true).into()),
+        BoardWrite::Unsubscribe { item, user } => plan.push(notifications::subscription(item, user, false).into()),
+        BoardWrite::ReserveIdempotencyKey { user, key, request_hash } => {
+            let in_use = Refusal::rejected(ErrorCode::IdempotencyKeyInUse);
+            plan.push(Step::changes(&RESERVE_IDEMPOTENCY_KEY, args![user, key, request_hash, now], in_use));
+        }
+        BoardWrite::ExpectStructure { board, version } => {
+            // On PostgreSQL this reads under the board lock the commit took, so a structure
+            // change cannot commit between this check and the writes.
+            let missing = Refusal::rejected(ErrorCode::BoardNotFound);
+            let changed = Refusal::Fail(Fail::StructureChanged);
+            plan.push(Step::equals(&STRUCTURE_VERSION, args![board], version, missing, changed));
+        }
+    }
+    Ok(())
+}
+
+static INSERT_BOARD: Stmt = stmt!(
+    "INSERT INTO boards (id, org_id, workspace_id, name, description, kind, default_permission, version, last_seq,
+     last_auto_number, created_by, created_at, updated_at, subitem_board_id, parent_board_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10, $11, $12, $13)"
+);
+
+fn insert_board(b: &Board) -> Step {
+    Step::new(
+        &INSERT_BOARD,
+        args![
+            b.id,
+            b.org_id,
+            b.workspace_id,
+            &b.name,
+            &b.description,
+            Value::name(&b.kind),
+            Value::name(&b.default_permission),
+            b.version,
+            b.created_by,
+            b.created_at.timestamp_millis(),
+            b.updated_at.timestamp_millis(),
+            b.subitem_board_id,
+            b.parent_board_id
+        ],
+    )
+}
+
+static NEXT_AUTO_NUMBER: Stmt =
+    stmt!("UPDATE boards SET last_auto_number = last_auto_number + 1 WHERE id = $1 RETURNING last_auto_number");
+static AUTO_NUMBER_PAST: Stmt =
+    stmt!("UPDATE boards SET last_auto_number = {max|greatest}(last_auto_number, $2) WHERE id = $1");
+static INSERT_ITEM: Stmt = stmt!(
+    "INSERT INTO items (id, board_id, group_id, parent_item_id, name, position, item_values, version, auto_number,
+     created_by, created_at, updated_at, archived_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+);
+
+/// An `auto_number` of 0 takes the board's next number; an explicit one (reserved, or a new
+/// board's own numbering) moves the counter past it so it is never handed out again.
+fn insert_item(plan: &mut Plan, item: &Item, now: Millis) -> StoreResult<()> {
+    let auto_number = if item.auto_number == 0 {
+        let missing = Refusal::rejected(ErrorCode::BoardNotFound);
+        let slot = plan.returning(&NEXT_AUTO_NUMBER, args![item.board_id], missing);
+        plan.auto_number_returned(slot);
+        Some(slot)
+    } else {
+        plan.push(Step::new(&AUTO_NUMBER_PAST, args![item.board_id, item.auto_number]));
+        plan.auto_number_given(item.auto_number);
+        None
+    };
+    let params = args![
+        item.id,
+        item.board_id,
+        item.group_id,
+        item.parent_item_id,
+        &item.name,
+        &item.position,
+        Value::json(&item.values)?,
+        item.version,
+        item.auto_number,
+        item.created_by,
+        item.created_at.timestamp_millis(),
+        item.updated_at.timestamp_millis(),
+        item.archived.then_some(now)
+    ];
+    let duplicate = Fail::Internal(format!("duplicate item id {}", item.id));
+    let step = Step::new(&INSERT_ITEM, params).unique_means(duplicate);
+    plan.push(match auto_number {
+        Some(slot) => step.param_from(8, slot, 0),
+        None => step,
+    });
+    Ok(())
+}
+
+/// Archiving keeps the first archive time.
+static UPDATE_ITEM: Stmt = stmt!(
+    "UPDATE items SET group_id = $2, parent_item_id = $3, name = $4, position = $5, item_values = $6, version = $7,
+     updated_at = $8, archived_at = CASE WHEN $9 THEN coalesce(archived_at, $8) ELSE NULL END, board_id = $11
+     WHERE id = $1 AND version = $10"
+);
+
+/// Replaces the item if its stored version is `expected_version`, else fails with the stored
+/// item as a version conflict.
+fn update_item(item: &Item, expected_version: i64) -> StoreResult<Step> {
+    let params = args![
+        item.id,
+        item.group_id,
+        item.parent_item_id,
+        &item.name,
+        &item.position,
+        Value::json(&item.values)?,
+        item.version,
+        item.updated_at.timestamp_millis(),
+        item.archived,
+        expected_version,
+        item.board_id
+    ];
+    let current = Step::current(&ITEM, args![item.id], rows::item_json, ErrorCode::ItemNotFound);
+    Ok(Step::changes(&UPDATE_ITEM, params, Refusal::Then(Box::new(current))))
+}

@@ -1,0 +1,8 @@
+//! The boards half of the store: reads, the commit lowering, and the row decoders they share.
+
+mod commit;
+mod reads;
+pub mod rows;
+
+pub use commit::{commit, lower_all};
+pub use reads::*;

@@ -1,0 +1,277 @@
+//! `BoardStore` reads, and the idempotency bookkeeping that runs outside commits.
+//!
+//! Statements whose filter is optional come in variants (with and without it) rather than
+//! `$n IS NULL OR …`, so each has a plan that uses its index and binds only parameters it
+//! uses (PostgreSQL cannot infer the type of a parameter a statement never mentions).
+
+use sunday_store::{BoardFilter, IdempotencyRecord, IdempotentResponse, ItemCursor};
+use sunday_types::{
+    boards::{enum_parse, Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
+    time::Millis,
+    BoardId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
+};
+
+use super::rows::{self, board_cols, column_cols, event_cols, group_cols, item_cols, update_cols, view_cols};
+use crate::{args, query::board_row, stmt, Exec, Query, Stmt, Value};
+
+pub(super) static BOARD: Stmt = stmt!("SELECT ", board_cols!(), " FROM boards b WHERE b.id = $1");
+
+pub fn board(id: BoardId) -> Query<Board, Option<Board>> {
+    Query::opt(&BOARD, args![id], rows::board)
+}
+
+/// The listing's common part; `$5` is the user a visibility filter names.
+macro_rules! boards_where {
+    ($visibility:expr) => {
+        stmt!(
+            "SELECT ",
+            board_cols!(),
+            " FROM boards b WHERE b.org_id = $1 AND ({$2|$2::text} IS NULL OR b.workspace_id = $2)
+             AND b.parent_board_id IS NULL AND b.id > $3 AND (",
+            $visibility,
+            ") ORDER BY b.id LIMIT $4"
+        )
+    };
+}
+static BOARDS_ALL: Stmt = boards_where!("TRUE");
+static BOARDS_PUBLIC_OR_MEMBER: Stmt = boards_where!(
+    "b.kind = 'public' OR EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.user_id = $5)"
+);
+static BOARDS_MEMBER: Stmt =
+    boards_where!("EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.user_id = $5)");
+
+pub fn boards(
+    org: OrgId,
+    workspace: Option<WorkspaceId>,
+    filter: BoardFilter,
+    after: Option<BoardId>,
+    limit: usize,
+) -> Query<Board, Vec<Board>> {
+    let after = after.map_or(Value::Str(""), Value::from);
+    let mut params = args![org, workspace, after, Value::limit(limit)];
+    let stmt = match filter {
+        BoardFilter::All => &BOARDS_ALL,
+        BoardFilter::PublicOrMemberOf(user) => {
+            params.push(user.into());
+            &BOARDS_PUBLIC_OR_MEMBER
+        }
+        BoardFilter::MemberOf(user) => {
+            params.push(user.into());
+            &BOARDS_MEMBER
+        }
+    };
+    Query::all(stmt, params, rows::board)
+}
+
+static BOARD_PERMISSION: Stmt = stmt!("SELECT permission FROM board_members WHERE board_id = $1 AND user_id = $2");
+
+/// A permission this version does not know reads as none.
+pub fn board_permission(board: BoardId, user: UserId) -> Query<Option<BoardPermission>, Option<BoardPermission>> {
+    Query::new(
+        &BOARD_PERMISSION,
+        args![board, user],
+        |r| Ok(enum_parse(r.text(0)?)),
+        |rows| Ok(rows.next().transpose()?.flatten()),
+    )
+}
+
+static BOARD_MEMBERS: Stmt =
+    stmt!("SELECT user_id, permission FROM board_members WHERE board_id = $1 ORDER BY added_at, user_id");
+
+/// A board member and their permission.
+pub type BoardMember = (UserId, BoardPermission);
+
+pub fn board_members(board: BoardId) -> Query<Option<BoardMember>, Vec<BoardMember>> {
+    Query::new(&BOARD_MEMBERS, args![board], rows::board_member, |rows| rows.filter_map(Result::transpose).collect())
+}
+
+pub(super) static STRUCTURE_VERSION: Stmt = stmt!("SELECT structure_version FROM boards WHERE id = $1");
+
+pub fn structure_version(board: BoardId) -> Query<i64, i64> {
+    Query::new(&STRUCTURE_VERSION, args![board], |r| r.int(0), board_row)
+}
+
+/// Like a sequence's `nextval`: one statement in autocommit mode, so numbers reserved for a
+/// commit that then fails are skipped, never handed out again. Answers the first number.
+static RESERVE_AUTO_NUMBERS: Stmt = stmt!(
+    "UPDATE boards SET last_auto_number = last_auto_number + $2 WHERE id = $1
+     RETURNING last_auto_number - $2 + 1"
+);
+
+pub fn reserve_auto_numbers(board: BoardId, n: i64) -> Query<i64, i64> {
+    Query::new(&RESERVE_AUTO_NUMBERS, args![board, n], |r| r.int(0), board_row)
+}
+
+static COLUMNS: Stmt =
+    stmt!("SELECT ", column_cols!(), " FROM board_columns c WHERE c.board_id = $1 ORDER BY c.position, c.id");
+
+pub fn columns(board: BoardId) -> Query<Column, Vec<Column>> {
+    Query::all(&COLUMNS, args![board], rows::column)
+}
+
+static GROUPS: Stmt = stmt!(
+    "SELECT ",
+    group_cols!(),
+    ", EXISTS (SELECT 1 FROM group_collapse x WHERE x.group_id = g.id AND x.user_id = $2)
+     FROM board_groups g WHERE g.board_id = $1 ORDER BY g.position, g.id"
+);
+
+pub fn groups(board: BoardId, viewer: Option<UserId>) -> Query<Group, Vec<Group>> {
+    Query::all(&GROUPS, args![board, viewer], rows::group)
+}
+
+pub(super) static ITEM: Stmt = stmt!("SELECT ", item_cols!(), " FROM items i WHERE i.id = $1");
+
+pub fn item(id: ItemId) -> Query<Item, Option<Item>> {
+    Query::opt(&ITEM, args![id], rows::item)
+}
+
+static ITEMS_PAGE: Stmt = stmt!(
+    "SELECT ",
+    item_cols!(),
+    " FROM items i WHERE i.board_id = $1 AND i.archived_at IS NULL AND i.parent_item_id IS NULL
+     AND (i.position, i.id) > ($2, $3) ORDER BY i.position, i.id LIMIT $4"
+);
+static ITEMS_PAGE_OF_GROUP: Stmt = stmt!(
+    "SELECT ",
+    item_cols!(),
+    " FROM items i WHERE i.board_id = $1 AND i.group_id = $5 AND i.archived_at IS NULL
+     AND i.parent_item_id IS NULL AND (i.position, i.id) > ($2, $3) ORDER BY i.position, i.id LIMIT $4"
+);
+
+pub fn items(
+    board: BoardId,
+    group: Option<GroupId>,
+    after: Option<ItemCursor>,
+    limit: usize,
+) -> Query<Item, Vec<Item>> {
+    let (position, id) = after.map_or((Value::Str(""), Value::Str("")), |(p, i)| (p.into(), i.into()));
+    let mut params = args![board, position, id, Value::limit(limit)];
+    let stmt = match group {
+        None => &ITEMS_PAGE,
+        Some(group) => {
+            params.push(group.into());
+            &ITEMS_PAGE_OF_GROUP
+        }
+    };
+    Query::all(stmt, params, rows::item)
+}
+
+static ALL_ITEMS: Stmt = stmt!(
+    "SELECT ",
+    item_cols!(),
+    " FROM items i WHERE i.board_id = $1 AND i.archived_at IS NULL ORDER BY i.position, i.id"
+);
+
+pub fn all_items(board: BoardId) -> Query<Item, Vec<Item>> {
+    Query::all(&ALL_ITEMS, args![board], rows::item)
+}
+
+static SUBITEMS: Stmt = stmt!(
+    "SELECT ",
+    item_cols!(),
+    " FROM items i WHERE i.parent_item_id = $1 AND i.archived_at IS NULL ORDER BY i.position, i.id"
+);
+
+pub fn subitems(parent: ItemId) -> Query<Item, Vec<Item>> {
+    Query::all(&SUBITEMS, args![parent], rows::item)
+}
+
+static EVENTS_AFTER: Stmt = stmt!(
+    "SELECT ",
+    event_cols!(),
+    " FROM board_events e WHERE e.board_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
+);
+
+pub fn events_after(board: BoardId, after: i64, limit: usize) -> Query<BoardEvent, Vec<BoardEvent>> {
+    Query::all(&EVENTS_AFTER, args![board, after, Value::limit(limit)], rows::event)
+}
+
+static EVENTS_BEFORE: Stmt = stmt!(
+    "SELECT ",
+    event_cols!(),
+    " FROM board_events e WHERE e.board_id = $1 AND e.seq < $2 ORDER BY e.seq DESC LIMIT $3"
+);
+static EVENTS_BEFORE_OF_ITEM: Stmt = stmt!(
+    "SELECT ",
+    event_cols!(),
+    " FROM board_events e WHERE e.item_id = $4 AND e.board_id = $1 AND e.seq < $2 ORDER BY e.seq DESC LIMIT $3"
+);
+
+pub fn events_before(
+    board: BoardId,
+    item: Option<ItemId>,
+    before: Option<i64>,
+    limit: usize,
+) -> Query<BoardEvent, Vec<BoardEvent>> {
+    let mut params = args![board, before.unwrap_or(i64::MAX), Value::limit(limit)];
+    let stmt = match item {
+        None => &EVENTS_BEFORE,
+        Some(item) => {
+            params.push(item.into());
+            &EVENTS_BEFORE_OF_ITEM
+        }
+    };
+    Query::all(stmt, params, rows::event)
+}
+
+static UPDATES: Stmt =
+    stmt!("SELECT ", update_cols!(), " FROM item_updates u WHERE u.item_id = $1 ORDER BY u.created_at, u.id");
+
+pub fn updates(item: ItemId) -> Query<Update, Vec<Update>> {
+    Query::all(&UPDATES, args![item], rows::update)
+}
+
+static UPDATE: Stmt = stmt!("SELECT ", update_cols!(), " FROM item_updates u WHERE u.id = $1");
+
+pub fn update(id: UpdateId) -> Query<Update, Option<Update>> {
+    Query::opt(&UPDATE, args![id], rows::update)
+}
+
+static VIEWS: Stmt =
+    stmt!("SELECT ", view_cols!(), " FROM board_views v WHERE v.board_id = $1 ORDER BY v.created_at, v.id");
+
+pub fn views(board: BoardId) -> Query<View, Vec<View>> {
+    Query::all(&VIEWS, args![board], rows::view)
+}
+
+static VIEW: Stmt = stmt!("SELECT ", view_cols!(), " FROM board_views v WHERE v.id = $1");
+
+pub fn view(id: ViewId) -> Query<View, Option<View>> {
+    Query::opt(&VIEW, args![id], rows::view)
+}
+
+static IDEMPOTENCY_RECORD: Stmt =
+    stmt!("SELECT request_hash, status, response FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2");
+
+pub fn idempotency_record(user: UserId, key: &str) -> Query<IdempotencyRecord, Option<IdempotencyRecord>> {
+    Query::opt(&IDEMPOTENCY_RECORD, args![user, key.to_owned()], rows::idempotency_record)
+}
+
+static SAVE_IDEMPOTENT_RESPONSE: Stmt = stmt!(
+    "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, response, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
+);
+
+/// Whatever the key already holds wins.
+pub fn save_idempotent_response(user: UserId, key: &str, response: &IdempotentResponse, now: Millis) -> Exec {
+    let params = args![user, key.to_owned(), &response.request_hash, response.status, &response.body, now];
+    Exec::new(&SAVE_IDEMPOTENT_RESPONSE, params)
+}
+
+static COMPLETE_IDEMPOTENCY_KEY: Stmt = stmt!(
+    "UPDATE idempotency_keys SET status = $4, response = $5
+     WHERE user_id = $1 AND idem_key = $2 AND request_hash = $3 AND status IS NULL"
+);
+
+pub fn complete_idempotency_key(user: UserId, key: &str, response: &IdempotentResponse) -> Exec {
+    let params = args![user, key.to_owned(), &response.request_hash, response.status, &response.body];
+    Exec::new(&COMPLETE_IDEMPOTENCY_KEY, params)
+}
+
+static RELEASE_IDEMPOTENCY_KEY: Stmt =
+    stmt!("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND request_hash = $3 AND status IS NULL");
+
+pub fn release_idempotency_key(user: UserId, key: &str, request_hash: &str) -> Exec {
+    Exec::new(&RELEASE_IDEMPOTENCY_KEY, args![user, key.to_owned(), request_hash.to_owned()])
+}

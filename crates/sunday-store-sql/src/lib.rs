@@ -1,0 +1,35 @@
+//! The SQL of Sunday's stores, written once for SQLite and PostgreSQL.
+//!
+//! The two backends share one schema (same tables, columns and encodings, checked by the
+//! schema-parity test), so everything above the driver is common and lives here:
+//!
+//! - [`Stmt`]: each statement's text once, with the places the dialects differ marked inline
+//!   and rendered per dialect at compile time ([`stmt!`]).
+//! - [`Query`]: a read — statement, parameters, row decoder and the shape of the answer.
+//!   Decoders are written over [`SqlRow`], which each backend implements for its row type.
+//! - [`Plan`]: a write transaction as data — `BoardStore::commit` and
+//!   `CursorStore::advance_cursor` lower their `BoardWrite`s, event appends, idempotency
+//!   reservation and structure check into one ([`boards::commit`]), and the backend runs it
+//!   with a short loop ([`Run`]).
+//!
+//! What stays in the backends is what genuinely differs: connections and pooling, binding a
+//! [`Value`] and reading a row with the driver's types, classifying driver errors
+//! (unavailable, unique violation), and SQLite's writer thread. This crate imports no driver,
+//! keeping the dependency rule: nothing above the backends sees one.
+
+mod plan;
+mod query;
+mod row;
+#[doc(hidden)]
+pub mod stmt;
+mod value;
+
+pub mod boards;
+pub mod cursors;
+pub mod notifications;
+
+pub use plan::{Fail, Finished, Next, Plan, Refusal, Run, Slot, Step};
+pub use query::{Exec, Query, Rows};
+pub use row::{corrupt, SqlRow};
+pub use stmt::{Dialect, Stmt};
+pub use value::Value;

@@ -1,0 +1,316 @@
+//! Writes as data: a [`Plan`] is the list of statements one transaction runs, each with what
+//! its outcome must be, and [`Run`] walks it without doing any IO (the backend executes each
+//! statement and reports the row count or the row back).
+//!
+//! Everything that decides — which statement follows, when a write that changed no row is a
+//! version conflict, what a unique violation means, where a sequence number comes from — is
+//! here and in the lowerings that build plans, written once. A backend's executor is a loop of
+//! a dozen lines around its driver, and SQLite runs a whole plan in one closure on its writer
+//! thread.
+//!
+//! The only values flowing between statements are integers returned by `RETURNING` (the next
+//! auto number, the last event `seq`): a step stores its result in a slot and a later step
+//! takes a parameter from that slot.
+
+use sunday_store::{Committed, NewEvent, StoreError, StoreResult};
+use sunday_types::{time::Millis, BoardId, ErrorCode};
+
+use crate::{Dialect, Exec, SqlRow, Stmt, Value};
+
+/// How a plan fails.
+#[derive(Clone, Debug)]
+pub enum Fail {
+    Rejected(ErrorCode),
+    StructureChanged,
+    Internal(String),
+}
+
+impl From<Fail> for StoreError {
+    fn from(f: Fail) -> StoreError {
+        match f {
+            Fail::Rejected(code) => StoreError::Rejected(code),
+            Fail::StructureChanged => StoreError::StructureChanged,
+            Fail::Internal(msg) => StoreError::internal(msg),
+        }
+    }
+}
+
+/// What happens when a step's condition does not hold.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The transaction fails (and rolls back).
+    Fail(Fail),
+    /// The plan ends here, successfully but not applied: the conditional first write changed
+    /// nothing, so nothing else may be written (a cursor another consumer moved).
+    Stop,
+    /// Run this step next: it reads the current row of a conditional write that lost, to
+    /// fail with a version conflict carrying it.
+    Then(Box<Step>),
+}
+
+impl Refusal {
+    pub fn rejected(code: ErrorCode) -> Refusal {
+        Refusal::Fail(Fail::Rejected(code))
+    }
+}
+
+/// Where a `RETURNING` value is kept for later steps and for the commit's result.
+#[derive(Clone, Copy, Debug)]
+pub struct Slot(usize);
+
+#[derive(Debug)]
+enum Check {
+    /// Runs; the row count does not matter.
+    Run,
+    /// Must change at least one row.
+    Changes(Refusal),
+    /// Returns at most one row whose first column is kept in the slot; no row is refused.
+    Returns { slot: Slot, missing: Refusal },
+    /// Returns at most one row whose first column must equal `expected`.
+    Equals { expected: i64, missing: Refusal, differs: Refusal },
+    /// Returns the current row of a conditional write that lost: the plan fails with a
+    /// version conflict carrying it, or `missing` when there is no such row.
+    Current { decode: fn(&dyn SqlRow) -> StoreResult<serde_json::Value>, missing: ErrorCode },
+}
+
+/// One statement of a plan.
+#[derive(Debug)]
+pub struct Step {
+    exec: Exec,
+    check: Check,
+    /// `(parameter index, slot, addend)`: a parameter filled from a slot when the step runs.
+    from_slot: Option<(usize, Slot, i64)>,
+}
+
+impl From<Exec> for Step {
+    fn from(exec: Exec) -> Step {
+        Step { exec, check: Check::Run, from_slot: None }
+    }
+}
+
+impl Step {
+    pub fn new(stmt: &'static Stmt, params: Vec<Value>) -> Step {
+        Exec::new(stmt, params).into()
+    }
+
+    /// A step that must change a row.
+    pub fn changes(stmt: &'static Stmt, params: Vec<Value>, refusal: Refusal) -> Step {
+        Step { check: Check::Changes(refusal), ..Step::new(stmt, params) }
+    }
+
+    /// A step that reads one integer, which must be `expected`.
+    pub fn equals(stmt: &'static Stmt, params: Vec<Value>, expected: i64, missing: Refusal, differs: Refusal) -> Step {
+        Step { check: Check::Equals { expected, missing, differs }, ..Step::new(stmt, params) }
+    }
+
+    /// The read that turns a lost conditional write into a version conflict.
+    pub fn current(
+        stmt: &'static Stmt,
+        params: Vec<Value>,
+        decode: fn(&dyn SqlRow) -> StoreResult<serde_json::Value>,
+        missing: ErrorCode,
+    ) -> Step {
+        Step { check: Check::Current { decode, missing }, ..Step::new(stmt, params) }
+    }
+
+    /// Maps a unique violation of this statement to `fail`.
+    pub fn unique_means(self, fail: Fail) -> Step {
+        Step { exec: self.exec.unique_means(fail), ..self }
+    }
+
+    /// Binds parameter `param` (0-based) to the slot's value plus `add` when the step runs.
+    pub fn param_from(self, param: usize, slot: Slot, add: i64) -> Step {
+        Step { from_slot: Some((param, slot, add)), ..self }
+    }
+}
+
+/// Where one inserted item's auto number comes from.
+#[derive(Debug)]
+enum AutoNumber {
+    Given(i64),
+    Returned(Slot),
+}
+
+/// The statements of one transaction and, for board commits, how to report what they wrote.
+#[derive(Debug, Default)]
+pub struct Plan {
+    steps: Vec<Step>,
+    slots: usize,
+    board: Option<BoardId>,
+    now: Millis,
+    events: Vec<NewEvent>,
+    seq: Option<Slot>,
+    auto_numbers: Vec<AutoNumber>,
+}
+
+impl Plan {
+    pub fn new() -> Plan {
+        Plan::default()
+    }
+
+    pub fn push(&mut self, step: Step) {
+        self.steps.push(step);
+    }
+
+    /// Adds a step returning one integer, kept in the returned slot; no row is `missing`.
+    pub fn returning(&mut self, stmt: &'static Stmt, params: Vec<Value>, missing: Refusal) -> Slot {
+        let slot = Slot(self.slots);
+        self.slots += 1;
+        self.steps.push(Step { check: Check::Returns { slot, missing }, ..Step::new(stmt, params) });
+        slot
+    }
+
+    /// Records an inserted item's auto number for [`Committed::auto_numbers`].
+    pub fn auto_number_given(&mut self, n: i64) {
+        self.auto_numbers.push(AutoNumber::Given(n));
+    }
+
+    pub fn auto_number_returned(&mut self, slot: Slot) {
+        self.auto_numbers.push(AutoNumber::Returned(slot));
+    }
+
+    /// Records the events appended at `seq` slot (the board's last `seq` after the append).
+    pub fn events_appended(&mut self, board: BoardId, events: Vec<NewEvent>, last_seq: Slot, now: Millis) {
+        self.board = Some(board);
+        self.events = events;
+        self.seq = Some(last_seq);
+        self.now = now;
+    }
+
+    /// Starts executing the plan on `dialect`.
+    pub fn run(mut self, dialect: Dialect) -> Run {
+        self.steps.reverse();
+        let slots = vec![None; self.slots];
+        Run { dialect, pending: std::mem::take(&mut self.steps), current: None, slots, stopped: false, plan: self }
+    }
+}
+
+/// The statement to execute next.
+pub struct Next<'a> {
+    /// The statement's text in the run's dialect.
+    pub sql: &'static str,
+    /// Its parameters, and what a unique violation of it means.
+    pub exec: &'a Exec,
+    /// Whether the plan needs the statement's first row (`Run::row`) rather than its count
+    /// (`Run::changed`).
+    pub returns_row: bool,
+}
+
+/// A plan being executed. The backend loops: [`Run::next_statement`], execute, report with
+/// [`Run::changed`] or [`Run::row`] (propagating their errors), then [`Run::finish`].
+pub struct Run {
+    dialect: Dialect,
+    /// Steps still to run, last first.
+    pending: Vec<Step>,
+    current: Option<Step>,
+    slots: Vec<Option<i64>>,
+    stopped: bool,
+    plan: Plan,
+}
+
+/// What a finished plan did.
+#[derive(Debug)]
+pub struct Finished {
+    /// `false` when a `Stop` refusal ended the plan before its writes.
+    pub applied: bool,
+    pub committed: Committed,
+}
+
+impl Run {
+    /// The next statement for this dialect, its slot parameter filled in.
+    pub fn next_statement(&mut self) -> Option<StoreResult<Next<'_>>> {
+        loop {
+            let mut step = self.pending.pop()?;
+            let Some(sql) = step.exec.stmt().sql(self.dialect) else { continue };
+            if let Some((param, slot, add)) = step.from_slot {
+                let filled = self.slot(slot).map(|v| Value::Int(v + add));
+                match (filled, step.exec.params_mut().get_mut(param)) {
+                    (Ok(v), Some(p)) => *p = v,
+                    (Err(e), _) => return Some(Err(e)),
+                    (_, None) => return Some(Err(StoreError::internal("slot parameter out of range"))),
+                }
+            }
+            let returns_row = !matches!(step.check, Check::Run | Check::Changes(_));
+            let step = self.current.insert(step);
+            return Some(Ok(Next { sql, exec: &step.exec, returns_row }));
+        }
+    }
+
+    /// Reports how many rows the current statement changed.
+    pub fn changed(&mut self, rows: u64) -> StoreResult<()> {
+        let step = self.take_current()?;
+        match step.check {
+            Check::Run => Ok(()),
+            Check::Changes(refusal) if rows == 0 => self.refuse(refusal),
+            Check::Changes(_) => Ok(()),
+            _ => Err(StoreError::internal("a row-returning plan step was executed for its count")),
+        }
+    }
+
+    /// Reports the current statement's first row, if any.
+    pub fn row(&mut self, row: Option<&dyn SqlRow>) -> StoreResult<()> {
+        let step = self.take_current()?;
+        match (step.check, row) {
+            (Check::Returns { slot, .. }, Some(r)) => {
+                self.slots[slot.0] = Some(r.int(0)?);
+                Ok(())
+            }
+            (Check::Equals { expected, differs, .. }, Some(r)) if r.int(0)? != expected => self.refuse(differs),
+            (Check::Equals { .. }, Some(_)) => Ok(()),
+            (Check::Returns { missing, .. } | Check::Equals { missing, .. }, None) => self.refuse(missing),
+            (Check::Current { decode, .. }, Some(r)) => Err(StoreError::VersionConflict(decode(r)?)),
+            (Check::Current { missing, .. }, None) => Err(StoreError::Rejected(missing)),
+            (Check::Run | Check::Changes(_), _) => {
+                Err(StoreError::internal("a counted plan step was executed for its row"))
+            }
+        }
+    }
+
+    /// What the plan wrote, once [`Run::next_statement`] returned `None`.
+    pub fn finish(self) -> StoreResult<Finished> {
+        let mut committed = Committed::default();
+        if self.stopped {
+            return Ok(Finished { applied: false, committed });
+        }
+        for n in &self.plan.auto_numbers {
+            committed.auto_numbers.push(match n {
+                AutoNumber::Given(n) => *n,
+                AutoNumber::Returned(slot) => self.slot(*slot)?,
+            });
+        }
+        if let (Some(board), Some(seq)) = (self.plan.board, self.plan.seq) {
+            let last = self.slot(seq)?;
+            let first = last - self.plan.events.len() as i64 + 1;
+            committed.events =
+                (first..).zip(self.plan.events).map(|(seq, e)| e.committed(board, seq, self.plan.now)).collect();
+        }
+        Ok(Finished { applied: true, committed })
+    }
+
+    fn take_current(&mut self) -> StoreResult<Step> {
+        self.current.take().ok_or_else(|| StoreError::internal("plan outcome reported without a statement"))
+    }
+
+    fn slot(&self, slot: Slot) -> StoreResult<i64> {
+        self.slots
+            .get(slot.0)
+            .copied()
+            .flatten()
+            .ok_or_else(|| StoreError::internal("plan slot read before its statement ran"))
+    }
+
+    fn refuse(&mut self, refusal: Refusal) -> StoreResult<()> {
+        match refusal {
+            Refusal::Fail(f) => Err(f.into()),
+            Refusal::Stop => {
+                self.stopped = true;
+                self.pending.clear();
+                Ok(())
+            }
+            Refusal::Then(step) => {
+                self.pending.push(*step);
+                Ok(())
+            }
+        }
+    }
+}
