@@ -14,6 +14,7 @@ backend_tests!(
     board_permissions_are_enforced,
     items_archive_restore_delete_duplicate_subitems_and_bulk,
     groups_and_columns_keep_values_safe,
+    restore_never_revives_an_item_into_a_missing_group,
 );
 
 /// `GET /column-types` is what the web app's pickers and filter builder read: every type it
@@ -572,6 +573,54 @@ async fn items_archive_restore_delete_duplicate_subitems_and_bulk(app: TestApp) 
     );
     expect_error(app.get(&format!("/api/v1/items/{dup_id}"), &u.token).send().await.unwrap(), 404, "item_not_found")
         .await;
+
+    // Deleting an item for good takes its subitems out of their board's queries too.
+    let sub_board = board_now["subitem_board_id"].as_str().unwrap();
+    let sub_query = || app.post(&format!("/api/v1/boards/{sub_board}/items/query"), &u.token, json!({})).send();
+    assert_eq!(expect_json(sub_query().await.unwrap(), 200).await["total"], 2);
+    let gone = app.delete(&format!("/api/v1/items/{first}?permanent=true"), &u.token).send().await.unwrap();
+    assert_eq!(gone.status(), 204);
+    assert_eq!(expect_json(sub_query().await.unwrap(), 200).await["total"], 0, "no ghost subitems");
+}
+
+/// An item archived in a group that is then deleted comes back in a group that exists.
+async fn restore_never_revives_an_item_into_a_missing_group(app: TestApp) {
+    let u = app.signup("revive@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let later = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/groups"), &u.token, json!({"title": "Later"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let gid = later["id"].as_str().unwrap();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Parked", "group_id": gid}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap();
+    assert_eq!(app.delete(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap().status(), 204);
+    let r = app.delete(&format!("/api/v1/boards/{bid}/groups/{gid}"), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let restored =
+        expect_json(app.post(&format!("/api/v1/items/{iid}/restore"), &u.token, json!({})).send().await.unwrap(), 200)
+            .await;
+    let now = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
+    let groups: Vec<&str> = now["groups"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
+    assert!(groups.contains(&restored["group_id"].as_str().unwrap()), "restored into {groups:?}");
+    let q = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({"group_by": "group"}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert!(q["data"].as_array().unwrap().iter().any(|i| i["id"] == iid), "and it is listed again");
 }
 
 async fn groups_and_columns_keep_values_safe(app: TestApp) {

@@ -318,17 +318,32 @@ impl BoardService {
         if item.archived == archived {
             return Ok(item);
         }
-        let next = Item { archived, version: item.version + 1, updated_at: to_datetime(now_millis()), ..item.clone() };
-        let snapshot = ItemSnapshot { item: next.clone() };
-        let change = if archived { BoardChange::ItemArchived(snapshot) } else { BoardChange::ItemRestored(snapshot) };
-        let event = NewEvent::new(actor.user_id, change);
-        self.commit(
-            item.board_id,
-            vec![BoardWrite::UpdateItem { item: next.clone(), expected_version: item.version }],
-            vec![event],
-        )
-        .await?;
-        Ok(next)
+        for _ in 0..MERGE_RETRIES {
+            let structure_version = self.store.structure_version(item.board_id).await?;
+            let mut next =
+                Item { archived, version: item.version + 1, updated_at: to_datetime(now_millis()), ..item.clone() };
+            if !archived {
+                // Its group may have been deleted while it was archived: it comes back in
+                // the board's first group rather than in one that no longer exists.
+                let groups = self.store.groups(item.board_id, None).await?;
+                if !groups.iter().any(|g| g.id == item.group_id) {
+                    next.group_id = pick_group(&groups, None)?;
+                }
+            }
+            let snapshot = ItemSnapshot { item: next.clone() };
+            let change =
+                if archived { BoardChange::ItemArchived(snapshot) } else { BoardChange::ItemRestored(snapshot) };
+            let writes = vec![
+                BoardWrite::ExpectStructure { board: item.board_id, version: structure_version },
+                BoardWrite::UpdateItem { item: next.clone(), expected_version: item.version },
+            ];
+            match self.try_commit(item.board_id, writes, vec![NewEvent::new(actor.user_id, change)]).await {
+                Ok(_) => return Ok(next),
+                Err(StoreError::StructureChanged) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ApiError::unavailable("the board's groups kept changing under this write; retry"))
     }
 
     pub async fn archive_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
@@ -349,6 +364,10 @@ impl BoardService {
             BoardChange::ItemDeleted(ItemDeleted { item_id: id, name: item.name.clone() }),
         );
         self.commit(item.board_id, vec![BoardWrite::DeleteItem(id)], vec![event]).await?;
+        // Its subitems went with it, without events on their board: that board reloads.
+        if let Some(sub) = access.board.subitem_board_id {
+            self.engine.evict(sub);
+        }
         Ok(())
     }
 
