@@ -15,6 +15,7 @@ backend_tests!(
     items_archive_restore_delete_duplicate_subitems_and_bulk,
     groups_and_columns_keep_values_safe,
     restore_never_revives_an_item_into_a_missing_group,
+    an_item_s_size_is_bounded,
 );
 
 /// `GET /column-types` is what the web app's pickers and filter builder read: every type it
@@ -621,6 +622,58 @@ async fn restore_never_revives_an_item_into_a_missing_group(app: TestApp) {
     )
     .await;
     assert!(q["data"].as_array().unwrap().iter().any(|i| i["id"] == iid), "and it is listed again");
+}
+
+/// Each cell has its limit, and so does the row: six full long texts do not fit one item.
+async fn an_item_s_size_is_bounded(app: TestApp) {
+    let u = app.signup("size@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let mut notes = vec![];
+    for i in 0..6 {
+        let c = expect_json(
+            app.post(
+                &format!("/api/v1/boards/{bid}/columns"),
+                &u.token,
+                json!({"title": format!("Notes {i}"), "type": "long_text"}),
+            )
+            .send()
+            .await
+            .unwrap(),
+            201,
+        )
+        .await;
+        notes.push(c["id"].as_str().unwrap().to_owned());
+    }
+    let full = "x".repeat(50_000);
+    let all: serde_json::Map<String, Value> = notes.iter().map(|n| (n.clone(), json!(full))).collect();
+    let r = app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Huge", "values": all})).send();
+    let e = expect_error(r.await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(
+        (e["details"]["field"].as_str(), e["details"]["rule"].as_str()),
+        (Some("values"), Some("row_too_large"))
+    );
+    // Grown one cell at a time, the write that tips it over is refused and changes nothing.
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Grows"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap();
+    for n in &notes[..5] {
+        let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {n.clone(): full}})).send();
+        expect_json(r.await.unwrap(), 200).await;
+    }
+    let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {notes[5].clone(): full}})).send();
+    expect_error(r.await.unwrap(), 400, "validation_failed").await;
+    let stored = expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await;
+    assert!(stored["values"].get(&notes[5]).is_none());
+    // A people cell names at most 100 people.
+    let owner = column_id(&b, "Owner");
+    let crowd: Vec<String> = (0..101).map(|_| u.user_id.clone()).collect();
+    let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {owner: crowd}})).send();
+    let e = expect_error(r.await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "max_items");
 }
 
 async fn groups_and_columns_keep_values_safe(app: TestApp) {

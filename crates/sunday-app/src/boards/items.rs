@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 use sunday_domain::{
-    columns::{normalize_value, ValueContext},
+    columns::{check_row_size, normalize_value, ValueContext},
     text::parse_name,
 };
 use sunday_store::{BoardWrite, NewEvent, StoreError};
@@ -108,13 +108,15 @@ impl BoardService {
                 })
                 .await?
                 .map_err(in_batch)?;
+            let values: Map<String, Value> = values.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+            check_row_size(&values).map_err(in_batch)?;
             items.push(Item {
                 id: ItemId::new(),
                 board_id: board.id,
                 group_id,
                 name,
                 position,
-                values: values.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect(),
+                values,
                 version: 1,
                 created_by: actor.user_id,
                 created_at: now,
@@ -272,6 +274,7 @@ impl BoardService {
             };
             let (next, event) =
                 apply_changes(actor.user_id, &current, name.as_deref(), &checked.values, checked.group, position);
+            check_row_size(&next.values)?;
             let Some(event) = event else { return Ok(current) };
             let writes = vec![
                 BoardWrite::ExpectStructure { board: current.board_id, version: checked.structure_version },

@@ -42,6 +42,28 @@ pub const LINK_TEXT_MAX: usize = 200;
 pub const TAG_MAX: usize = 50;
 /// Most tags on one cell.
 pub const TAGS_MAX: usize = 50;
+/// Most people on one cell.
+pub const PEOPLE_MAX: usize = 100;
+/// The most an item's values may take together, as stored JSON (bytes).
+pub const ROW_VALUES_MAX: usize = 256 * 1024;
+
+/// Refuses an item whose values together exceed [`ROW_VALUES_MAX`] (rule `row_too_large` on
+/// field `values`): the cell limits alone would allow a row of megabytes.
+pub fn check_row_size(values: &serde_json::Map<String, serde_json::Value>) -> Result<(), ApiError> {
+    let size = serde_json::to_string(values).map(|s| s.len()).unwrap_or(usize::MAX);
+    if size > ROW_VALUES_MAX {
+        return Err(ApiError::validation(
+            "values",
+            "row_too_large",
+            format!(
+                "an item's values may take at most {} KiB together; these take {} KiB",
+                ROW_VALUES_MAX / 1024,
+                size / 1024
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// What [`normalize_value`] needs to know beyond the column itself.
 pub struct ValueContext<'a> {

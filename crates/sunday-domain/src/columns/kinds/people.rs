@@ -10,7 +10,7 @@ use sunday_types::{ApiError, UserId};
 
 use super::ColumnKind;
 use crate::columns::values::type_error;
-use crate::columns::{truncate_chars, value_error, ValueContext};
+use crate::columns::{truncate_chars, value_error, ValueContext, PEOPLE_MAX};
 use crate::filter::FieldKind;
 
 pub struct People;
@@ -33,11 +33,18 @@ impl ColumnKind for People {
     }
 
     fn expected(&self, _column: &Column) -> String {
-        "an array of user ids".into()
+        format!("an array of at most {PEOPLE_MAX} user ids")
     }
 
     fn normalize(&self, column: &Column, raw: &Value, ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
         let items = raw.as_array().ok_or_else(|| type_error(column))?;
+        if items.len() > PEOPLE_MAX {
+            return Err(value_error(
+                column,
+                "max_items",
+                format!("column \"{}\" holds at most {PEOPLE_MAX} people", column.title),
+            ));
+        }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for item in items {
