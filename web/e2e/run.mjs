@@ -1,78 +1,13 @@
-// Browser tests: a real `sunday serve` (the debug binary from the cargo target dir), the built
-// web app, and Debian's Chromium driven by playwright-core (no browser is downloaded).
-// Screenshots go to docs/screenshots/. Run with `npm run e2e` after `npm run build`.
-import { test, before, after } from "node:test";
+// Browser tests of the everyday flows: sign-up and templates, cell editing, live collaboration,
+// columns and bulk actions, a 10,000-item board. Run with `npm run e2e` after `npm run build`;
+// the server and browser come from harness.mjs.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { api, row, shots, sunday } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../..");
-const shots = path.join(repo, "docs/screenshots");
-mkdirSync(shots, { recursive: true });
-const target = process.env.CARGO_TARGET_DIR ?? path.join(process.env.HOME, ".cache/sunday-target");
-const bin = process.env.SUNDAY_BIN ?? path.join(target, "debug/sunday");
-let server, base, browser;
-
-before(async () => {
-  const data = mkdtempSync(path.join(tmpdir(), "sunday-e2e-"));
-  server = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-format", "json"], {
-    env: { ...process.env, SUNDAY_WEB__DIR: path.join(repo, "web/dist"), SUNDAY_AUTH__ARGON2_MEMORY_KIB: "64", SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC: "0", SUNDAY_LOG__LEVEL: "info" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  base = await new Promise((resolve, reject) => {
-    let buf = "";
-    server.stderr.on("data", (d) => {
-      buf += d;
-      for (const line of buf.split("\n")) {
-        try {
-          const j = JSON.parse(line);
-          if (j.fields?.message === "sunday is listening") resolve(`http://${j.fields.addr}`);
-        } catch {}
-      }
-    });
-    server.on("exit", (c) => reject(new Error(`sunday exited ${c}`)));
-    setTimeout(() => reject(new Error("sunday did not start")), 20000);
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
-
-async function newUser(name, email) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on("console", (m) => m.type() === "error" && !/WebSocket|Failed to load resource/.test(m.text()) && errors.push(m.text()));
-  await page.goto(base);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await page.getByText("Start with a template").waitFor();
-  return { ctx, page, errors };
-}
-
-async function api(page, method, p, body) {
-  return page.evaluate(async ([method, p, body]) => {
-    const csrf = sessionStorage.getItem("sunday_csrf") ?? "";
-    const r = await fetch(`/api/v1${p}`, { method, headers: { "content-type": "application/json", "x-csrf-token": csrf }, body: body ? JSON.stringify(body) : undefined });
-    return r.status === 204 ? null : r.json();
-  }, [method, p, body]);
-}
-
-const row = (page, name) => page.locator(`tr[data-item="${name}"]`);
+const s = sunday();
+const newUser = (name, email) => s.newUser(name, email);
 
 test("a new user signs up, creates a board from a template and edits cells that persist", async () => {
   const { page, errors, ctx } = await newUser("Ada", "ada@example.com");
@@ -138,7 +73,7 @@ test("a new user signs up, creates a board from a template and edits cells that 
   await page.getByLabel("Remove filter").click();
   // Views group by the columns the metadata calls groupable: people too.
   await page.getByLabel("Group by").selectOption({ label: "Group: Owner" });
-  await page.locator(".group", { has: page.locator(".group-title", { hasText: "Ada" }) }).locator('tr[data-item="Set up analytics"]').waitFor();
+  await page.locator('tr[data-group="Ada"][data-item="Set up analytics"]').waitFor();
   await page.getByLabel("Group by").selectOption("");
 
   // Kanban: drag a card to another lane
@@ -172,7 +107,7 @@ test("two users: a live edit, presence, a mention in the bell", async () => {
   await api(a.page, "POST", `/orgs/${me.orgs[0].org.id}/members`, { email: "linus@example.com", role: "member" });
   const boards = await api(a.page, "GET", "/boards");
   const board = boards.data[0];
-  await b.page.goto(`${base}/#/${board.id}`);
+  await b.page.goto(`${s.base}/#/${board.id}`);
   await b.page.reload();
   await row(b.page, "Typo on pricing page").waitFor();
 

@@ -79,9 +79,15 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
   async function createBoard(template?: string, workspace?: string) {
     const name = template ? templates.find((t) => t.id === template)?.name ?? "New board" : "New board";
-    const b = await ok(api.POST("/api/v1/boards", { body: { name, workspace_id: workspace ?? workspaces[0].id, template } }));
-    await refresh();
-    setOpen(b.id);
+    const workspaceId = workspace ?? workspaces[0]?.id;
+    if (!workspaceId) return;
+    try {
+      const b = await ok(api.POST("/api/v1/boards", { body: { name, workspace_id: workspaceId, template } }));
+      await refresh();
+      setOpen(b.id);
+    } catch (e) {
+      setError(messageOf(e));
+    }
   }
 
   async function logout() {
@@ -114,7 +120,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {open ? (
           <BoardPage key={open} boardId={open} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }} />
         ) : (
-          <FirstRun templates={templates} onCreate={(t) => createBoard(t)} />
+          <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}
       </main>
     </div>
@@ -122,18 +128,20 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   );
 }
 
-function FirstRun({ templates, onCreate }: { templates: TemplateInfo[]; onCreate: (t?: string) => void }) {
+/** Templates to start from. `ready` once a workspace exists to hold the board (a new user's
+ * first workspace is being created while this shows). */
+function FirstRun({ templates, ready, onCreate }: { templates: TemplateInfo[]; ready: boolean; onCreate: (t?: string) => void }) {
   return (
     <div className="first-run">
       <h2>Start with a template</h2>
       <div className="templates">
         {templates.map((t) => (
-          <button key={t.id} className="template" onClick={() => onCreate(t.id)}>
+          <button key={t.id} className="template" disabled={!ready} onClick={() => onCreate(t.id)}>
             <strong>{t.name}</strong>
             <span>{t.description}</span>
           </button>
         ))}
-        <button className="template" onClick={() => onCreate()}>
+        <button className="template" disabled={!ready} onClick={() => onCreate()}>
           <strong>Blank board</strong>
           <span>Start from scratch.</span>
         </button>

@@ -1,6 +1,6 @@
 // A board: header, view tabs (main table, kanban, saved views), toolbar with search and the
 // filter builder, the table or kanban, and the item panel. The board itself lives in useBoard.
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardMember, Me, View } from "../api/types";
@@ -33,6 +33,8 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
   const [panel, setPanel] = useState<string | null>(null);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [sortKeys, setSortKeys] = useState<SortKey[]>([]);
+  // Kept between renders: the table regroups and re-sorts its rows only when this changes.
+  const sort = useMemo(() => (sortKeys.length ? compareMany(sortKeys) : undefined), [sortKeys]);
   const [groupBy, setGroupBy] = useState<string>("");
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
@@ -164,7 +166,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
             hidden={hidden}
             columnActions={columnActions}
             groupBy={(board.columns ?? []).find((c) => c.id === groupBy)}
-            sort={sortKeys.length ? compareMany(sortKeys) : undefined}
+            sort={sort}
             onArchive={actions.archive}
             onEditing={actions.setEditing}
           />

@@ -4,6 +4,7 @@ import type { Column, Item } from "../api/types";
 import { isWritten, useColumnTypes } from "../state/columnTypes";
 import { labelsOf } from "../state/lanes";
 import { initials, usePeople, type Person } from "../state/people";
+import { Popup } from "./Popup";
 
 const COLORS: Record<string, string> = {
   green: "#00c875", orange: "#fdab3d", red: "#e2445c", blue: "#0086c0", purple: "#a25ddc", grey: "#c4c4c4",
@@ -70,25 +71,25 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
   };
   if (col.type === "status" || col.type === "dropdown") {
     return (
-      <div className="palette" onKeyDown={key}>
+      <Popup className="palette" onClose={onCancel}>
         {labelsOf(col).map((l) => (
           <button key={l.id} style={{ background: color(l.color) }} onClick={() => onSave(col.type === "status" ? l.id : [l.id])}>{l.name}</button>
         ))}
         <button className="clear" onClick={() => onSave(null)}>Clear</button>
-      </div>
+      </Popup>
     );
   }
   if (col.type === "people") {
     const current = (value as string[] | undefined) ?? [];
     const toggle = (u: string) => onSave(current.includes(u) ? current.filter((x) => x !== u) : [...current, u]);
     return (
-      <div className="palette people">
+      <Popup className="palette people" onClose={onCancel}>
         <button onClick={() => toggle(meId)}>{current.includes(meId) ? "Unassign me" : "Assign me"}</button>
         {people.filter((m) => m.id !== meId).map((m) => (
           <button key={m.id} onClick={() => toggle(m.id)}>{current.includes(m.id) ? "✓ " : ""}{m.name}</button>
         ))}
         <button className="clear" onClick={() => onSave(null)}>Clear</button>
-      </div>
+      </Popup>
     );
   }
   if (col.type === "timeline") {
@@ -97,7 +98,12 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
   }
   if (col.type === "rating") {
     const max = (col.settings as { max?: number }).max ?? 5;
-    return <div className="palette stars">{Array.from({ length: max }, (_, i) => <button key={i} onClick={() => onSave(i + 1)}>{"★".repeat(i + 1)}</button>)}<button className="clear" onClick={() => onSave(null)}>Clear</button></div>;
+    return (
+      <Popup className="palette stars" onClose={onCancel}>
+        {Array.from({ length: max }, (_, i) => <button key={i} onClick={() => onSave(i + 1)}>{"★".repeat(i + 1)}</button>)}
+        <button className="clear" onClick={() => onSave(null)}>Clear</button>
+      </Popup>
+    );
   }
   const commit = () => {
     const t = text.trim();
@@ -135,11 +141,11 @@ function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: stri
   const [a, setA] = useState(from);
   const [b, setB] = useState(to);
   return (
-    <div className="palette" onKeyDown={(e) => e.key === "Escape" && onCancel()} onClick={(e) => e.stopPropagation()}>
+    <Popup className="palette" onClose={onCancel}>
       <input type="date" aria-label="From" value={a} onChange={(e) => setA(e.target.value)} />
       <input type="date" aria-label="To" value={b} onChange={(e) => setB(e.target.value)} />
       <button className="clear" onClick={() => (a && b ? onSave({ from: a, to: b }) : onSave(null))}>Save</button>
-    </div>
+    </Popup>
   );
 }
 

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { Column, ColumnType } from "../api/types";
 import { pickerSections, useColumnTypes } from "../state/columnTypes";
+import { Popup } from "./Popup";
 
 export type ColumnActions = {
   onAdd: (title: string, type: ColumnType) => void;
@@ -20,9 +21,11 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
     e.preventDefault();
     e.stopPropagation();
     const th = (e.target as HTMLElement).parentElement as HTMLElement;
+    // The table lays out by its <col> widths (fixed layout), so the drag resizes the column's <col>.
+    const target = th.closest("table")?.querySelector<HTMLElement>(`col[data-col="${col.id}"]`) ?? th;
     const x0 = e.clientX;
     const w0 = th.offsetWidth;
-    const move = (m: MouseEvent) => (th.style.width = `${Math.max(60, w0 + m.clientX - x0)}px`);
+    const move = (m: MouseEvent) => (target.style.width = `${Math.max(60, w0 + m.clientX - x0)}px`);
     const up = (m: MouseEvent) => {
       window.removeEventListener("mousemove", move);
       window.removeEventListener("mouseup", up);
@@ -32,7 +35,7 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
     window.addEventListener("mouseup", up);
   };
   return (
-    <th style={{ width: col.width ?? undefined }} draggable={!renaming} data-header={col.title}
+    <th draggable={!renaming} data-header={col.title}
       onDragStart={(e) => e.dataTransfer.setData("text/column", col.id)}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
@@ -48,11 +51,11 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
       )}
       <button className="col-menu" aria-label={`${col.title} column menu`} onClick={() => setMenu(!menu)}>⋯</button>
       {menu && (
-        <div className="palette menu" onMouseLeave={() => setMenu(false)}>
+        <Popup className="palette menu" onClose={() => setMenu(false)}>
           <button onClick={() => { setMenu(false); setRenaming(true); }}>Rename</button>
           <button onClick={() => { setMenu(false); actions.onHide(col.id); }}>Hide</button>
           <button onClick={() => { setMenu(false); if (confirm(`Delete the column "${col.title}" and its values?`)) actions.onDelete(col.id); }}>Delete</button>
-        </div>
+        </Popup>
       )}
       <span className="resize" onMouseDown={startResize} />
     </th>
@@ -69,7 +72,7 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
     <th className="add-col">
       <button aria-label="Add column" onClick={() => setOpen(!open)}>+</button>
       {open && (
-        <div className="palette menu">
+        <Popup className="palette menu" onClose={() => setOpen(false)}>
           <input aria-label="New column title" placeholder="Title" value={title} onChange={(e) => setTitle(e.target.value)} />
           <select aria-label="New column type" value={type} disabled={sections.length === 0} onChange={(e) => setType(e.target.value as ColumnType)}>
             {sections.length === 0 && <option value={type}>Loading types…</option>}
@@ -80,7 +83,7 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
             ))}
           </select>
           <button onClick={() => { if (title.trim()) { actions.onAdd(title.trim(), type); setTitle(""); setOpen(false); } }}>Create column</button>
-        </div>
+        </Popup>
       )}
     </th>
   );

@@ -1,10 +1,15 @@
 // The main table: coloured groups with counts, a sticky name column, a cell per column, an
 // "add item" row per group, status battery footers, drag to move items between groups.
-import { useEffect, useRef, useState } from "react";
+// All groups' rows (titles, headers, items, add rows, footers) are one list in one <table>,
+// windowed by @tanstack/react-virtual against the page's scroll: only rows near the viewport
+// are in the DOM and two spacer rows stand for the rest, so the page is exactly as tall as the
+// board and any scroll position shows rows.
+import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Board, Column, Item } from "../api/types";
-import { itemsOf } from "../state/board";
-import { labelsOf, laneOf, lanesOf, laneValue } from "../state/lanes";
-import { usePeople, type Person } from "../state/people";
+import { labelsOf, laneValue } from "../state/lanes";
+import { usePeople } from "../state/people";
+import { addTarget, tableEntries, tableGroups, type Entry, type EntryKind, type TableGroup } from "../state/tableRows";
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
 
@@ -15,7 +20,7 @@ type Props = {
   editors: Map<string, string>;
   onSave: (item: Item, column: string, value: unknown) => void;
   onRename: (item: Item, name: string) => void;
-  onAdd: (group: string, name: string) => void;
+  onAdd: (group: string, name: string, values?: Record<string, unknown>) => void;
   onOpen: (item: string) => void;
   onMove: (item: Item, group: string, after?: string) => void;
   onEditing: (item: Item, column: string, on: boolean) => void;
@@ -28,33 +33,11 @@ type Props = {
   columnActions: ColumnActions;
 };
 
-const ROW = 37;
-
-/** The rows of a group worth rendering: those near the viewport (plus a margin), so a
- * 10,000-item board renders a few dozen rows at a time. */
-function useWindow(count: number) {
-  const ref = useRef<HTMLTableSectionElement>(null);
-  const [range, setRange] = useState<[number, number]>([0, Math.min(count, 60)]);
-  useEffect(() => {
-    const update = () => {
-      const el = ref.current;
-      if (!el) return;
-      const top = el.getBoundingClientRect().top;
-      const first = Math.max(0, Math.floor(-top / ROW) - 20);
-      const last = Math.min(count, Math.ceil((window.innerHeight - top) / ROW) + 20);
-      setRange((r) => (r[0] === first && r[1] === last ? r : [first, Math.max(first, last)]));
-    };
-    update();
-    // Scroll events do not bubble; listening in the capture phase sees every scroller.
-    document.addEventListener("scroll", update, { capture: true, passive: true });
-    window.addEventListener("resize", update);
-    return () => {
-      document.removeEventListener("scroll", update, { capture: true });
-      window.removeEventListener("resize", update);
-    };
-  }, [count]);
-  return { ref, range };
-}
+/** First guesses of row heights (px); rendered rows are measured and replace them. */
+const ESTIMATE: Record<EntryKind, number> = { title: 44, head: 35, item: 37, add: 37, foot: 37, gap: 24 };
+/** Rows rendered beyond each edge of the viewport, so fast scrolling rarely shows a gap. */
+const OVERSCAN = 12;
+const COLUMN_WIDTH = 130;
 
 /** Arrow keys move between cells; Enter edits (handled by the cell). */
 function navigate(e: React.KeyboardEvent) {
@@ -67,22 +50,6 @@ function navigate(e: React.KeyboardEvent) {
     e.preventDefault();
     next.focus();
   }
-}
-
-type G = { id: string; title: string; color: string };
-
-function groupsFor(p: Props, people: Person[]): G[] {
-  if (!p.groupBy) return p.board.groups ?? [];
-  return lanesOf(p.groupBy, people, p.items).map((l) => ({ id: l.id, title: l.name, color: l.color }));
-}
-
-function rowsFor(p: Props, group: string): Item[] {
-  const col = p.groupBy;
-  const rows = col
-    ? p.items.filter((i) => laneOf(col, i) === group)
-    : itemsOf(p.items, group);
-  if (p.sort) return [...rows].sort(p.sort);
-  return col ? [...rows].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0)) : rows;
 }
 
 function Battery({ col, items }: { col: Column; items: Item[] }) {
@@ -106,21 +73,138 @@ function Footer({ col, items }: { col: Column; items: Item[] }) {
   return null;
 }
 
+/** The table's top in page coordinates: where the virtualizer's list starts in the window's
+ * scroll. Re-read after every render, since the toolbar and banners above it change height. */
+function usePageTop() {
+  const ref = useRef<HTMLTableElement>(null);
+  const [top, setTop] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const now = Math.round(el.getBoundingClientRect().top + window.scrollY);
+    setTop((t) => (t === now ? t : now));
+  });
+  return { ref, top };
+}
+
 export function Table(p: Props) {
   const people = usePeople();
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [drafts, setDrafts] = useState<Record<string, string>>({});
-  const [dragging, setDraggingState] = useState<Item | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const dragged = useRef<Item | null>(null);
-  const setDragging = (i: Item | null) => {
-    dragged.current = i;
-    setDraggingState(i);
+  const { ref, top } = usePageTop();
+
+  // Scrolling re-renders this component; none of these depend on the scroll position.
+  const columns = useMemo(() => (p.board.columns ?? []).filter((c) => !p.hidden.has(c.id)), [p.board.columns, p.hidden]);
+  const groups = useMemo(() => tableGroups(p.board, p.items, people, p.groupBy, p.sort), [p.board, p.items, people, p.groupBy, p.sort]);
+  const entries = useMemo(() => tableEntries(groups, collapsed), [groups, collapsed]);
+  const chosen = useMemo(() => p.items.filter((i) => selected.has(i.id)), [p.items, selected]);
+  const status = columns.find((c) => c.type === "status") ?? (p.board.columns ?? []).find((c) => c.type === "status");
+
+  const v = useWindowVirtualizer({
+    count: entries.length,
+    estimateSize: useCallback((i: number) => ESTIMATE[entries[i].kind], [entries]),
+    getItemKey: useCallback((i: number) => entries[i].key, [entries]),
+    overscan: OVERSCAN,
+    scrollMargin: top,
+    // Render the first screen at once rather than after the first measurement of the window.
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
+  });
+  const shown = v.getVirtualItems();
+  const margin = v.options.scrollMargin;
+  const above = shown.length ? shown[0].start - margin : 0;
+  const below = shown.length ? v.getTotalSize() - (shown[shown.length - 1].end - margin) : 0;
+  const span = columns.length + 2;
+
+  const toggle = useCallback((id: string, on: boolean) => setSelected((s) => {
+    const n = new Set(s);
+    if (on) n.add(id);
+    else n.delete(id);
+    return n;
+  }), []);
+  /** A drop on a group's rows: into that group (or lane), at its bottom. */
+  const dropInto = useCallback((g: TableGroup) => {
+    const item = dragged.current;
+    if (!item) return;
+    if (p.groupBy) p.onSave(item, p.groupBy.id, laneValue(p.groupBy, g.id));
+    else p.onMove(item, g.id, g.items[g.items.length - 1]?.id);
+  }, [p]);
+  const add = (g: TableGroup) => {
+    const name = (drafts[g.id] ?? "").trim();
+    const to = addTarget(p.board, g, p.groupBy);
+    if (!name || !to) return;
+    p.onAdd(to.group, name, to.values);
+    setDrafts({ ...drafts, [g.id]: "" });
   };
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const chosen = p.items.filter((i) => selected.has(i.id));
-  const status = (p.board.columns ?? []).find((c) => c.type === "status");
-  let rowBase = 0;
-  const columns = (p.board.columns ?? []).filter((c) => !p.hidden.has(c.id));
+
+  const render = (e: Entry, index: number) => {
+    const g = e.group;
+    // Every row is measured (`data-index` tells the virtualizer which entry it is) and is a drop
+    // target for its group. Keys are passed separately: React wants them out of spreads.
+    const common = {
+      "data-index": index,
+      ref: v.measureElement,
+      style: { "--group": color(g.color) } as React.CSSProperties,
+      onDragOver: (ev: React.DragEvent) => ev.preventDefault(),
+      onDrop: () => dropInto(g),
+    };
+    switch (e.kind) {
+      case "title": {
+        const flip = () => {
+          const n = new Set(collapsed);
+          if (e.collapsed) n.delete(g.id);
+          else n.add(g.id);
+          setCollapsed(n);
+        };
+        return (
+          <tr key={e.key} {...common} className="title-row">
+            <td colSpan={span}>
+              <div className="group-title">
+                <button className="chev" aria-label={e.collapsed ? "Expand group" : "Collapse group"} onClick={flip}>{e.collapsed ? "▸" : "▾"}</button>
+                <span style={{ color: color(g.color) }}>{g.title}</span>
+                <span className="count">{g.items.length} item{g.items.length === 1 ? "" : "s"}</span>
+              </div>
+            </td>
+          </tr>
+        );
+      }
+      case "head":
+        return (
+          <tr key={e.key} {...common} className="head-row">
+            <th className="name-col">Item</th>
+            {columns.map((c) => <ColumnHeader key={c.id} col={c} actions={p.columnActions} />)}
+            <AddColumn actions={p.columnActions} />
+          </tr>
+        );
+      case "item":
+        return (
+          <ItemRow key={e.key} index={index} measure={v.measureElement} item={e.item} group={g} row={e.row} columns={columns} props={p}
+            selected={selected.has(e.item.id)} remoteEditor={p.editors.get(e.item.id)} onToggle={toggle} dragged={dragged} dropInto={dropInto} />
+        );
+      case "add":
+        return (
+          <tr key={e.key} {...common} className="add-row">
+            <td className="name-col">
+              <input placeholder="+ Add item" value={drafts[g.id] ?? ""} aria-label={`Add item to ${g.title}`}
+                onChange={(ev) => setDrafts({ ...drafts, [g.id]: ev.target.value })}
+                onKeyDown={(ev) => ev.key === "Enter" && add(g)} />
+            </td>
+            {columns.map((c) => <td key={c.id} />)}
+          </tr>
+        );
+      case "foot":
+        return (
+          <tr key={e.key} {...common} className="foot-row">
+            <td className="name-col" />
+            {columns.map((c) => <td key={c.id}><Footer col={c} items={g.items} /></td>)}
+          </tr>
+        );
+      case "gap":
+        return <tr key={e.key} {...common} className="gap-row" aria-hidden="true"><td colSpan={span} /></tr>;
+    }
+  };
+
   return (
     <div className="table-wrap" onKeyDown={navigate}>
       {chosen.length > 0 && (
@@ -140,92 +224,52 @@ export function Table(p: Props) {
           <button className="link" onClick={() => setSelected(new Set())}>Clear</button>
         </div>
       )}
-      {groupsFor(p, people).map((g) => {
-        const rows = rowsFor(p, g.id);
-        const base = rowBase;
-        rowBase += rows.length;
-        const shut = collapsed.has(g.id);
-        return (
-          <div key={g.id} className="group" style={{ "--group": color(g.color) } as React.CSSProperties}
-            onDragOver={(e) => e.preventDefault()}
-            onDrop={() => dragging && (p.groupBy ? p.onSave(dragging, p.groupBy.id, laneValue(p.groupBy, g.id)) : p.onMove(dragging, g.id, rows[rows.length - 1]?.id))}>
-            <div className="group-title">
-              <button className="chev" aria-label={shut ? "Expand group" : "Collapse group"} onClick={() => { const n = new Set(collapsed); if (shut) n.delete(g.id); else n.add(g.id); setCollapsed(n); }}>{shut ? "▸" : "▾"}</button>
-              <span style={{ color: color(g.color) }}>{g.title}</span>
-              <span className="count">{rows.length} item{rows.length === 1 ? "" : "s"}</span>
-            </div>
-            {!shut && (
-              <table>
-                <thead>
-                  <tr>
-                    <th className="name-col">Item</th>
-                    {columns.map((c) => <ColumnHeader key={c.id} col={c} actions={p.columnActions} />)}
-                    <AddColumn actions={p.columnActions} />
-                  </tr>
-                </thead>
-                <Rows rows={rows} base={base} columns={columns} props={p} selected={selected} setSelected={setSelected} setDragging={setDragging} dragged={dragged} />
-                <tbody>
-                  <tr className="add-row">
-                    <td className="name-col">
-                      <input placeholder="+ Add item" value={drafts[g.id] ?? ""} aria-label={`Add item to ${g.title}`}
-                        onChange={(e) => setDrafts({ ...drafts, [g.id]: e.target.value })}
-                        onKeyDown={(e) => {
-                          const v = (drafts[g.id] ?? "").trim();
-                          if (e.key === "Enter" && v) { p.onAdd(p.groupBy ? (p.board.groups ?? [])[0]?.id ?? g.id : g.id, v); setDrafts({ ...drafts, [g.id]: "" }); }
-                        }} />
-                    </td>
-                    {columns.map((c) => <td key={c.id} />)}
-                  </tr>
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <td />
-                    {columns.map((c) => <td key={c.id}><Footer col={c} items={rows} /></td>)}
-                  </tr>
-                </tfoot>
-              </table>
-            )}
-          </div>
-        );
-      })}
+      <table className="board-table" ref={ref}>
+        <colgroup>
+          <col className="name-width" />
+          {columns.map((c) => <col key={c.id} data-col={c.id} style={{ width: c.width ?? COLUMN_WIDTH }} />)}
+          <col className="add-width" />
+        </colgroup>
+        <tbody>
+          {above > 0 && <tr className="spacer" aria-hidden="true"><td colSpan={span} style={{ height: above }} /></tr>}
+          {shown.map((s) => render(entries[s.index], s.index))}
+          {below > 0 && <tr className="spacer" aria-hidden="true"><td colSpan={span} style={{ height: below }} /></tr>}
+        </tbody>
+      </table>
     </div>
   );
 }
 
-function Rows({ rows, base, columns, props: p, selected, setSelected, setDragging, dragged }: {
-  rows: Item[]; base: number; columns: Column[]; props: Props; selected: Set<string>;
-  setSelected: (s: Set<string>) => void; setDragging: (i: Item | null) => void; dragged: React.RefObject<Item | null>;
-}) {
-  const { ref, range } = useWindow(rows.length);
-  const [first, last] = range;
+type RowProps = {
+  item: Item; group: TableGroup; row: number; columns: Column[]; props: Props; selected: boolean; remoteEditor?: string;
+  onToggle: (id: string, on: boolean) => void; dragged: React.RefObject<Item | null>; dropInto: (g: TableGroup) => void;
+  /** The virtualizer's index of this row, and its measuring ref. */
+  index: number; measure: (el: HTMLTableRowElement | null) => void;
+};
+
+/** One item's row. Memoized: while scrolling, only rows entering the window render. */
+const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditor, onToggle, dragged, dropInto, index, measure }: RowProps) {
   return (
-    <tbody ref={ref}>
-      {first > 0 && <tr style={{ height: first * ROW }} aria-hidden="true" />}
-      {rows.slice(first, last).map((item, k) => {
-        const r = base + first + k;
-        return (
-          <tr key={item.id} draggable onDragStart={() => setDragging(item)} onDragEnd={() => setDragging(null)} data-item={item.name} className={selected.has(item.id) ? "selected" : ""}
-            onDragOver={(e) => e.preventDefault()}
-            onDrop={(e) => {
-              // Dropped on a row: right after it, in its group (board grouping only).
-              if (!dragged.current || dragged.current.id === item.id || p.groupBy) return;
-              e.stopPropagation();
-              p.onMove(dragged.current, item.group_id, item.id);
-            }}>
-            <td className="name-col">
-              <input type="checkbox" className="select" aria-label={`Select ${item.name}`} checked={selected.has(item.id)}
-                onChange={(e) => { const n = new Set(selected); if (e.target.checked) n.add(item.id); else n.delete(item.id); setSelected(n); }} />
-              <input className="name-input" defaultValue={item.name} key={item.name} onBlur={(e) => e.target.value !== item.name && e.target.value.trim() && p.onRename(item, e.target.value)}
-                onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} aria-label="Item name" />
-              <button className="open" title="Open updates" aria-label="Open updates" onClick={() => p.onOpen(item.id)}><svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3h12v8H6l-3 3v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" /></svg></button>
-            </td>
-            {columns.map((c, ci) => (
-              <Cell key={c.id} col={c} item={item} meId={p.meId} row={r} index={ci} remoteEditor={p.editors.get(item.id)} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)} />
-            ))}
-          </tr>
-        );
-      })}
-      {last < rows.length && <tr style={{ height: (rows.length - last) * ROW }} aria-hidden="true" />}
-    </tbody>
+    <tr ref={measure} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} draggable data-item={item.name} data-group={group.title} className={selected ? "selected" : ""}
+      onDragStart={() => (dragged.current = item)} onDragEnd={() => (dragged.current = null)}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.stopPropagation();
+        // Dropped on a row: right after it, in its group (board grouping only).
+        if (dragged.current && dragged.current.id !== item.id && !p.groupBy) p.onMove(dragged.current, item.group_id, item.id);
+        else dropInto(group);
+      }}>
+      <td className="name-col">
+        <div className="name-cell">
+          <input type="checkbox" className="select" aria-label={`Select ${item.name}`} checked={selected} onChange={(e) => onToggle(item.id, e.target.checked)} />
+          <input className="name-input" defaultValue={item.name} key={item.name} onBlur={(e) => e.target.value !== item.name && e.target.value.trim() && p.onRename(item, e.target.value)}
+            onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} aria-label="Item name" />
+          <button className="open" title="Open updates" aria-label="Open updates" onClick={() => p.onOpen(item.id)}><svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3h12v8H6l-3 3v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" /></svg></button>
+        </div>
+      </td>
+      {columns.map((c, ci) => (
+        <Cell key={c.id} col={c} item={item} meId={p.meId} row={row} index={ci} remoteEditor={remoteEditor} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)} />
+      ))}
+    </tr>
   );
-}
+});

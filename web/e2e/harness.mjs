@@ -1,0 +1,82 @@
+// What every browser-test file shares: a real `sunday serve` (the debug binary from the cargo
+// target dir) on a fresh data dir, serving the built web app, and Debian's Chromium driven by
+// playwright-core (no browser is downloaded). Each test file starts its own server and browser,
+// so files share no state. Screenshots go to docs/screenshots/.
+import { before, after } from "node:test";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+export const shots = path.join(repo, "docs/screenshots");
+mkdirSync(shots, { recursive: true });
+const target = process.env.CARGO_TARGET_DIR ?? path.join(process.env.HOME, ".cache/sunday-target");
+const bin = process.env.SUNDAY_BIN ?? path.join(target, "debug/sunday");
+
+/** Starts the server and the browser before the file's tests and stops them after. The
+ * returned object's `base` and `browser` are set once the `before` hook has run. */
+export function sunday() {
+  const s = { base: "", browser: null, newUser: (name, email, viewport) => newUser(s, name, email, viewport) };
+  let server;
+  before(async () => {
+    const data = mkdtempSync(path.join(tmpdir(), "sunday-e2e-"));
+    server = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-format", "json"], {
+      env: { ...process.env, SUNDAY_WEB__DIR: path.join(repo, "web/dist"), SUNDAY_AUTH__ARGON2_MEMORY_KIB: "64", SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC: "0", SUNDAY_LOG__LEVEL: "info" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    s.base = await new Promise((resolve, reject) => {
+      let buf = "";
+      server.stderr.on("data", (d) => {
+        buf += d;
+        for (const line of buf.split("\n")) {
+          try {
+            const j = JSON.parse(line);
+            if (j.fields?.message === "sunday is listening") resolve(`http://${j.fields.addr}`);
+          } catch {}
+        }
+      });
+      server.on("exit", (c) => reject(new Error(`sunday exited ${c}`)));
+      setTimeout(() => reject(new Error("sunday did not start")), 20000);
+    });
+    s.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+  after(async () => {
+    await s.browser?.close();
+    server?.kill("SIGTERM");
+  });
+  return s;
+}
+
+/** A signed-up user on the first-run screen, with the console errors the page logs. */
+async function newUser(s, name, email, viewport = { width: 1280, height: 800 }) {
+  const ctx = await s.browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && !/WebSocket|Failed to load resource/.test(m.text()) && errors.push(m.text()));
+  await page.goto(s.base);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.getByText("Start with a template").waitFor();
+  return { ctx, page, errors };
+}
+
+/** A call to the REST API from the page, with its session and CSRF token. */
+export async function api(page, method, p, body) {
+  return page.evaluate(async ([method, p, body]) => {
+    const csrf = sessionStorage.getItem("sunday_csrf") ?? "";
+    const r = await fetch(`/api/v1${p}`, { method, headers: { "content-type": "application/json", "x-csrf-token": csrf }, body: body ? JSON.stringify(body) : undefined });
+    return r.status === 204 ? null : r.json();
+  }, [method, p, body]);
+}
+
+export const row = (page, name) => page.locator(`tr[data-item="${name}"]`);

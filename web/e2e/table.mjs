@@ -1,0 +1,221 @@
+// Browser tests of the main table on real boards: tall boards scroll as one bounded list down
+// to the last group, frame times while scrolling a 5,000-item board, "Add item" under a
+// group-by lane, and popups (label palettes, the add-column form) that close and stay on screen.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { api, row, sunday } from "./harness.mjs";
+
+const s = sunday();
+
+/** A blank board with `groups` groups of `perGroup` items named "<group> <n>", plus the board's
+ * own (empty) template groups above them. Items are created in chunks of 1,000. */
+async function boardWithGroups(page, groups, perGroup, values = () => undefined) {
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = (await api(page, "GET", "/boards")).data[0];
+  const made = [];
+  for (let g = 0; g < groups; g++) {
+    made.push(await api(page, "POST", `/boards/${board.id}/groups`, { title: `Group ${"ABCDEFGHIJ"[g]}`, color: "blue" }));
+  }
+  const full = await api(page, "GET", `/boards/${board.id}`);
+  const items = made.flatMap((g) => Array.from({ length: perGroup }, (_, n) => ({ name: `${g.title} ${n + 1}`, group_id: g.id, values: values(full, n) })));
+  for (let k = 0; k < items.length; k += 1000) {
+    await api(page, "POST", `/boards/${board.id}/items/bulk`, { items: items.slice(k, k + 1000) });
+  }
+  return { board: full, groups: made };
+}
+
+/** Whether any item row is on screen (a jump must not land on a blank page). */
+const rowsOnScreen = (page) =>
+  page.evaluate(() => [...document.querySelectorAll("tr[data-item]")].some((tr) => {
+    const r = tr.getBoundingClientRect();
+    return r.bottom > 0 && r.top < innerHeight && r.height > 0;
+  }));
+
+const docHeight = (page) => page.evaluate(() => document.documentElement.scrollHeight);
+
+test("a tall board (5 groups × 40 items) scrolls as one bounded list to its last group", async () => {
+  const { page, errors, ctx } = await s.newUser("Tall", "tall@example.com");
+  const { groups } = await boardWithGroups(page, 5, 40);
+  const last = groups[groups.length - 1].title;
+  await page.reload();
+  await row(page, "Group A 1").waitFor();
+  const initial = await docHeight(page);
+  // 200 rows of ~37 px and seven groups' titles, headers and footers: well under 12,000 px.
+  assert.ok(initial < 12000, `document height ${initial} px`);
+
+  // Wheel down, as a person would, until the last group's last row shows.
+  await page.mouse.move(640, 500);
+  let reached = false;
+  for (let k = 0; k < 60 && !reached; k++) {
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(30);
+    reached = await row(page, `${last} 40`).isVisible();
+  }
+  const wheeled = await docHeight(page);
+  assert.ok(reached, `wheel scrolling reached "${last} 40" (document ${wheeled} px, scrolled to ${await page.evaluate(() => scrollY)})`);
+  assert.ok(wheeled < initial + 1000, `the document stays bounded while scrolling (${initial} → ${wheeled} px)`);
+
+  // The keyboard: Home, then End, lands on the last rows; PageUp shows rows too.
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await page.keyboard.press("Home");
+  await row(page, "Group A 1").waitFor();
+  await page.keyboard.press("End");
+  await page.waitForTimeout(300);
+  const ended = await docHeight(page);
+  assert.ok(ended < initial + 1000, `End keeps the document bounded (${initial} → ${ended} px)`);
+  await row(page, `${last} 40`).waitFor({ timeout: 3000 });
+  assert.ok(await row(page, `${last} 40`).isVisible(), "End shows the last row");
+  await page.keyboard.press("PageUp");
+  await page.waitForTimeout(200);
+  assert.ok(await rowsOnScreen(page), "rows show after PageUp");
+
+  // Jumping to the middle shows rows, not a blank screen.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+  await page.waitForTimeout(300);
+  assert.ok(await rowsOnScreen(page), "rows show after jumping to the middle");
+  assert.ok((await page.locator("tr[data-item]").count()) < 120, "only rows near the viewport are rendered");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("scrolling a 5,000-item board keeps frames short (requestAnimationFrame deltas)", async () => {
+  const { page, errors, ctx } = await s.newUser("Frames", "frames@example.com");
+  // Five groups of 1,000 items, each with a status, so rows render pills as well as text.
+  const status = (board) => board.columns.find((c) => c.type === "status");
+  const { board } = await boardWithGroups(page, 5, 1000, (full, n) => {
+    const labels = status(full).settings.labels;
+    return { [status(full).id]: labels[n % labels.length].id };
+  });
+  assert.ok(status(board));
+  await page.reload();
+  await row(page, "Group A 1").waitFor({ timeout: 20000 });
+  await page.waitForTimeout(500);
+  // Scroll 120 px every frame (a fast fling: ~7,000 px/s) for up to 400 frames and record the
+  // time between frames: long frames are what a person sees as stutter. Frames come at the
+  // display's rate (16.7 ms) while the work fits, so also record the work itself: from the
+  // frame's start (the scroll event and the table's render run before this callback) to the
+  // end of the layout forced here.
+  const { deltas, busy } = await page.evaluate(() => new Promise((resolve) => {
+    const deltas = [];
+    const busy = [];
+    let last = 0;
+    const step = (t) => {
+      document.documentElement.offsetHeight;
+      busy.push(performance.now() - t);
+      if (last) deltas.push(t - last);
+      last = t;
+      if (deltas.length >= 400 || scrollY + innerHeight >= document.documentElement.scrollHeight - 2) return resolve({ deltas, busy });
+      window.scrollBy(0, 120);
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  }));
+  const pct = (xs, p) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1);
+  };
+  const p50 = pct(deltas, 50);
+  const p95 = pct(deltas, 95);
+  const height = await docHeight(page);
+  console.log(`# 5,000-item board: ${deltas.length} frames while scrolling 120 px a frame: frame time p50 ${p50} ms, p95 ${p95} ms, max ${pct(deltas, 100)} ms; work per frame p50 ${pct(busy, 50)} ms, p95 ${pct(busy, 95)} ms; document ${height} px`);
+  assert.ok(deltas.length >= 100, `scrolled for ${deltas.length} frames`);
+  assert.ok(await rowsOnScreen(page), "rows show after the fling");
+  // Generous: a loaded CI machine must not make this flaky; the numbers above are the record.
+  assert.ok(Number(p95) < 100, `p95 frame time ${p95} ms`);
+  assert.ok(height < 5000 * 45, `document height ${height} px is bounded by the rows`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("with group-by Status, 'Add item' under a lane gives the item that lane's status", async () => {
+  const { page, errors, ctx } = await s.newUser("Lane", "lane@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Design landing page").waitFor();
+  await page.getByText("● Live").waitFor();
+  const board = (await api(page, "GET", "/boards")).data[0];
+  const full = await api(page, "GET", `/boards/${board.id}`);
+  const status = full.columns.find((c) => c.title === "Status");
+  const done = status.settings.labels.find((l) => l.name === "Done");
+
+  await page.getByLabel("Group by").selectOption({ label: "Group: Status" });
+  await page.getByLabel("Add item to Done").fill("Ship it");
+  await page.keyboard.press("Enter");
+  await row(page, "Ship it").waitFor();
+  const items = (await api(page, "POST", `/boards/${board.id}/items/query`, {})).data;
+  assert.equal(items.find((i) => i.name === "Ship it")?.values[status.id], done.id, "the new item has the lane's status");
+  assert.equal(await row(page, "Ship it").getAttribute("data-group"), "Done", "and shows in the Done lane");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("label palettes close on Escape and outside clicks, one at a time; the add-column form stays on screen", async () => {
+  const { page, errors, ctx } = await s.newUser("Keys", "keys@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Design landing page").waitFor();
+  const palettes = page.locator(".palette");
+  const statusOf = (name) => row(page, name).locator('td[data-column="Status"]');
+  const priorityOf = (name) => row(page, name).locator('td[data-column="Priority"]');
+
+  // Opened from the keyboard, Escape closes it and the value stays.
+  await statusOf("Design landing page").focus();
+  await page.keyboard.press("Enter");
+  await palettes.first().waitFor();
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(100);
+  assert.equal(await palettes.count(), 0, "Escape closes the status palette");
+  assert.match(await statusOf("Design landing page").innerText(), /Stuck/);
+
+  // A click outside closes it.
+  await priorityOf("Design landing page").focus();
+  await page.keyboard.press("Enter");
+  await palettes.first().waitFor();
+  await page.getByRole("heading", { name: "Project tracker" }).click();
+  await page.waitForTimeout(100);
+  assert.equal(await palettes.count(), 0, "an outside click closes the priority palette");
+
+  // Moving to another cell with the arrows and opening its palette leaves one open.
+  await statusOf("Design landing page").focus();
+  await page.keyboard.press("Enter");
+  await palettes.first().waitFor();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(100);
+  assert.equal(await palettes.count(), 1, "only one palette is open");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(100);
+  assert.equal(await palettes.count(), 1, "still one after moving to the priority cell");
+  await page.keyboard.press("Escape");
+  // Mouse: opening a second palette closes the first.
+  await statusOf("Design landing page").click();
+  await priorityOf("Set up analytics").click();
+  await page.waitForTimeout(100);
+  assert.equal(await palettes.count(), 1, "one palette after two clicks");
+  await page.keyboard.press("Escape");
+
+  // Many columns: the add-column button sits at the right edge; its form must fit on screen.
+  const board = (await api(page, "GET", "/boards")).data[0];
+  for (let k = 1; k <= 6; k++) await api(page, "POST", `/boards/${board.id}/columns`, { title: `Extra ${k}`, type: "text" });
+  await page.locator('th[data-header="Extra 6"]').first().waitFor();
+  const add = page.getByRole("button", { name: "Add column" }).first();
+  await add.scrollIntoViewIfNeeded();
+  await add.click();
+  const form = page.locator(".palette.menu");
+  await form.waitFor();
+  const box = await form.boundingBox();
+  const width = await page.evaluate(() => document.documentElement.clientWidth);
+  assert.ok(box.x >= 0 && box.x + box.width <= width, `the add-column form (${Math.round(box.x)}–${Math.round(box.x + box.width)} px) fits the ${width} px viewport`);
+  // Not clipped by the table's scroller either: its far corner is the form itself.
+  const inside = await form.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.right - 3, r.bottom - 3);
+    return !!hit && el.contains(hit);
+  });
+  assert.ok(inside, "the add-column form is not clipped");
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(100);
+  assert.equal(await form.count(), 0, "Escape closes the add-column form");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

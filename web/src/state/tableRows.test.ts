@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { Board, Column, Group, Item } from "../api/types";
+import { addTarget, tableEntries, tableGroups } from "./tableRows";
+
+const group = (id: string, position: string): Group => ({ id, title: id.toUpperCase(), color: "blue", position, collapsed: false });
+const status = { id: "s", title: "Status", type: "status", position: "a0", settings: { labels: [{ id: "l1", name: "Working", color: "orange" }, { id: "l3", name: "Done", color: "green" }] } } as unknown as Column;
+const board = { id: "b", columns: [status], groups: [group("g1", "a"), group("g2", "b")] } as unknown as Board;
+const item = (id: string, group_id: string, position: string, values: Record<string, unknown> = {}): Item =>
+  ({ id, board_id: "b", group_id, name: id, position, values }) as unknown as Item;
+
+const items = [item("x", "g2", "a"), item("b", "g1", "b", { s: "l3" }), item("a", "g1", "a", { s: "l1" }), item("c", "g1", "c", { s: "l3" })];
+
+describe("the table as one list", () => {
+  it("gives each group a title, headers, its rows in board order, an add row, a footer and a gap", () => {
+    const entries = tableEntries(tableGroups(board, items, []), new Set());
+    expect(entries.map((e) => (e.kind === "item" ? e.item.id : `${e.kind}:${e.group.id}`))).toEqual([
+      "title:g1", "head:g1", "a", "b", "c", "add:g1", "foot:g1", "gap:g1",
+      "title:g2", "head:g2", "x", "add:g2", "foot:g2", "gap:g2",
+    ]);
+  });
+
+  it("numbers item rows across groups, for arrow keys, and keys every entry uniquely", () => {
+    const entries = tableEntries(tableGroups(board, items, []), new Set());
+    expect(entries.flatMap((e) => (e.kind === "item" ? [e.row] : []))).toEqual([0, 1, 2, 3]);
+    expect(new Set(entries.map((e) => e.key)).size).toBe(entries.length);
+  });
+
+  it("shows only the title of a collapsed group, and its rows stay counted", () => {
+    const groups = tableGroups(board, items, []);
+    const entries = tableEntries(groups, new Set(["g1"]));
+    expect(entries.slice(0, 2).map((e) => e.kind)).toEqual(["title", "gap"]);
+    expect(entries[0].kind === "title" && entries[0].collapsed).toBe(true);
+    expect(groups[0].items).toHaveLength(3);
+  });
+
+  it("groups by a column's lanes, ending with No value, sorted when asked", () => {
+    const groups = tableGroups(board, items, [], status, (a, b) => b.id.localeCompare(a.id));
+    expect(groups.map((g) => [g.title, g.items.map((i) => i.id)])).toEqual([["Working", ["a"]], ["Done", ["c", "b"]], ["No value", ["x"]]]);
+  });
+});
+
+describe("adding an item under a group", () => {
+  it("goes into that board group", () => {
+    const [g1] = tableGroups(board, items, []);
+    expect(addTarget(board, g1)).toEqual({ group: "g1" });
+  });
+
+  it("takes the lane's value when grouped by a column, in the board's first group", () => {
+    const [, done, none] = tableGroups(board, items, [], status);
+    expect(addTarget(board, done, status)).toEqual({ group: "g1", values: { s: "l3" } });
+    expect(addTarget(board, none, status)).toEqual({ group: "g1", values: undefined });
+  });
+});

@@ -1,0 +1,73 @@
+// The main table as ONE list of rows: for each group its title, the column headers, its items,
+// the "add item" row and the footer, then a gap. Being one list is what lets a single
+// virtualizer place and size every row of every group, so a tall board scrolls to its last
+// group within a bounded height. Pure, so the order and numbering are unit-tested.
+import type { Board, Column, Item } from "../api/types";
+import { itemsOf } from "./board";
+import { laneOf, lanesOf, laneValue } from "./lanes";
+import type { Person } from "./people";
+
+/** A group as the table shows it: a board group, or a lane of the group-by column. */
+export type TableGroup = { id: string; title: string; color: string; items: Item[] };
+
+export type Entry =
+  | { kind: "title"; key: string; group: TableGroup; collapsed: boolean }
+  | { kind: "head"; key: string; group: TableGroup }
+  /** `row` numbers item rows across groups, for arrow-key navigation between cells. */
+  | { kind: "item"; key: string; group: TableGroup; item: Item; row: number }
+  | { kind: "add"; key: string; group: TableGroup }
+  | { kind: "foot"; key: string; group: TableGroup }
+  | { kind: "gap"; key: string; group: TableGroup };
+
+export type EntryKind = Entry["kind"];
+
+const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+
+/** The groups in order with their rows: the board's groups, or one per value of `groupBy`
+ * (its lanes, ending with "No value"). Rows keep board order unless `sort` is given. */
+export function tableGroups(board: Board, items: Item[], people: Person[], groupBy?: Column, sort?: (a: Item, b: Item) => number): TableGroup[] {
+  const order = (rows: Item[]) => (sort ? [...rows].sort(sort) : rows);
+  if (!groupBy) {
+    return (board.groups ?? []).map((g) => ({ id: g.id, title: g.title, color: g.color, items: order(itemsOf(items, g.id)) }));
+  }
+  // One pass over the items, not one per lane: boards have thousands of items.
+  const byLane = new Map<string, Item[]>();
+  for (const i of items) {
+    const lane = laneOf(groupBy, i);
+    const list = byLane.get(lane);
+    if (list) list.push(i);
+    else byLane.set(lane, [i]);
+  }
+  return lanesOf(groupBy, people, items).map((l) => {
+    const rows = byLane.get(l.id) ?? [];
+    return { id: l.id, title: l.name, color: l.color, items: sort ? [...rows].sort(sort) : rows.sort(byPosition) };
+  });
+}
+
+/** The rows of the table, in order. A collapsed group shows its title only. */
+export function tableEntries(groups: TableGroup[], collapsed: ReadonlySet<string>): Entry[] {
+  const out: Entry[] = [];
+  let row = 0;
+  for (const group of groups) {
+    const k = (kind: string) => `${kind}:${group.id}`;
+    const shut = collapsed.has(group.id);
+    out.push({ kind: "title", key: k("title"), group, collapsed: shut });
+    if (!shut) {
+      out.push({ kind: "head", key: k("head"), group });
+      for (const item of group.items) out.push({ kind: "item", key: `item:${item.id}`, group, item, row: row++ });
+      out.push({ kind: "add", key: k("add"), group }, { kind: "foot", key: k("foot"), group });
+    }
+    out.push({ kind: "gap", key: k("gap"), group });
+  }
+  return out;
+}
+
+/** Where "Add item" under a group puts the new item: in that board group; or, when grouped by
+ * a column, in the board's first group with that lane's value (as the kanban's lanes do). */
+export function addTarget(board: Board, group: TableGroup, groupBy?: Column): { group: string; values?: Record<string, unknown> } | null {
+  if (!groupBy) return { group: group.id };
+  const first = board.groups?.[0];
+  if (!first) return null;
+  const value = laneValue(groupBy, group.id);
+  return { group: first.id, values: value === null ? undefined : { [groupBy.id]: value } };
+}
