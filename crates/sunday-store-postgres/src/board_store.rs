@@ -13,7 +13,7 @@ use sunday_types::{
     BoardId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
 };
 
-use crate::{exec, rows, PostgresStore};
+use crate::PostgresStore;
 
 #[async_trait]
 impl BoardStore for PostgresStore {
@@ -25,7 +25,7 @@ impl BoardStore for PostgresStore {
         now: Millis,
     ) -> StoreResult<Committed> {
         let plan = boards::commit(board, writes, events, now)?;
-        in_transaction!(self, |tx| exec::run(&tx, plan)).map(|done| done.committed)
+        self.run(plan).await.map(|done| done.committed)
     }
 
     async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64> {

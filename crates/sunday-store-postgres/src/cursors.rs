@@ -5,7 +5,7 @@ use sunday_store::{BoardWrite, CursorStore, StoreResult};
 use sunday_store_sql::cursors;
 use sunday_types::{time::Millis, BoardId};
 
-use crate::{exec, rows, PostgresStore};
+use crate::PostgresStore;
 
 #[async_trait]
 impl CursorStore for PostgresStore {
@@ -23,7 +23,7 @@ impl CursorStore for PostgresStore {
         now: Millis,
     ) -> StoreResult<bool> {
         let plan = cursors::advance(consumer, board, from, to, writes, now)?;
-        in_transaction!(self, |tx| exec::run(&tx, plan)).map(|done| done.applied)
+        self.run(plan).await.map(|done| done.applied)
     }
 
     async fn consumer_backlog(&self, consumer: &str, limit: usize) -> StoreResult<Vec<BoardId>> {

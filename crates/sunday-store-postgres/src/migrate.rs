@@ -9,7 +9,7 @@
 use deadpool_postgres::GenericClient;
 use sunday_store::StoreResult;
 
-use crate::{pool::Pool, rows::db_err};
+use crate::{error::db_err, pool::Pool};
 
 /// Migrations in order; the version of each is its position (1-based).
 pub const MIGRATIONS: &[(&str, &str)] = &[

@@ -9,7 +9,7 @@ use sunday_types::{
     ItemId, NotificationId, UserId,
 };
 
-use crate::{exec, rows, PostgresStore};
+use crate::PostgresStore;
 
 #[async_trait]
 impl NotificationStore for PostgresStore {
@@ -48,6 +48,6 @@ impl NotificationStore for PostgresStore {
 
     async fn mark_emailed(&self, user: UserId, ids: &[NotificationId], sent: bool, now: Millis) -> StoreResult<()> {
         let plan = sql::mark_emailed(user, ids, sent, now)?;
-        in_transaction!(self, |tx| exec::run(&tx, plan)).map(drop)
+        self.run(plan).await.map(drop)
     }
 }

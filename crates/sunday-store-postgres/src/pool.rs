@@ -9,7 +9,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, PoolError, RecyclingMeth
 use sunday_store::{PoolStats, StoreError, StoreResult};
 use tokio_postgres::{config::Host, Config, NoTls};
 
-use crate::rows::describe;
+use crate::error::describe;
 
 /// How long a caller waits for a free connection, and for a new one to be established.
 const WAIT_TIMEOUT: Duration = Duration::from_secs(10);

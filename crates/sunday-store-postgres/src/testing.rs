@@ -9,7 +9,7 @@ use sunday_store::{StoreError, StoreResult};
 use tokio_postgres::{Client, NoTls};
 use uuid::Uuid;
 
-use crate::rows::{db_err, describe};
+use crate::error::{db_err, describe};
 
 /// The environment variable naming the test server.
 pub const ADMIN_URL_ENV: &str = "SUNDAY_TEST_PG_URL";

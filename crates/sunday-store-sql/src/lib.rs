@@ -24,9 +24,12 @@ mod row;
 pub mod stmt;
 mod value;
 
+pub mod accounts;
 pub mod boards;
 pub mod cursors;
 pub mod notifications;
+pub mod orgs;
+pub mod workspaces;
 
 pub use plan::{Fail, Finished, Next, Plan, Refusal, Run, Slot, Step};
 pub use query::{Exec, Query, Rows};

@@ -25,7 +25,7 @@ impl BoardStore for SqliteStore {
         now: Millis,
     ) -> StoreResult<Committed> {
         let plan = boards::commit(board, writes, events, now)?;
-        Ok(self.pool.transaction(move |tx| exec::run(tx, plan)).await?.committed)
+        Ok(self.run(plan).await?.committed)
     }
 
     async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64> {

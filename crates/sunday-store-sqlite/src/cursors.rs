@@ -5,7 +5,7 @@ use sunday_store::{BoardWrite, CursorStore, StoreResult};
 use sunday_store_sql::cursors;
 use sunday_types::{time::Millis, BoardId};
 
-use crate::{exec, SqliteStore};
+use crate::SqliteStore;
 
 #[async_trait]
 impl CursorStore for SqliteStore {
@@ -23,7 +23,7 @@ impl CursorStore for SqliteStore {
         now: Millis,
     ) -> StoreResult<bool> {
         let plan = cursors::advance(consumer, board, from, to, writes, now)?;
-        Ok(self.pool.transaction(move |tx| exec::run(tx, plan)).await?.applied)
+        Ok(self.run(plan).await?.applied)
     }
 
     async fn consumer_backlog(&self, consumer: &str, limit: usize) -> StoreResult<Vec<BoardId>> {

@@ -9,7 +9,7 @@ use rusqlite::{
 use sunday_store::{StoreError, StoreResult};
 use sunday_store_sql::{Dialect, Exec, Finished, Plan, Query, SqlRow, Stmt, Value};
 
-use crate::rows::{db_err, is_unique_violation};
+use crate::error::{db_err, is_unique_violation};
 
 const DIALECT: Dialect = Dialect::Sqlite;
 

@@ -50,6 +50,6 @@ impl NotificationStore for SqliteStore {
 
     async fn mark_emailed(&self, user: UserId, ids: &[NotificationId], sent: bool, now: Millis) -> StoreResult<()> {
         let plan = sql::mark_emailed(user, ids, sent, now)?;
-        self.pool.transaction(move |tx| exec::run(tx, plan)).await.map(drop)
+        self.run(plan).await.map(drop)
     }
 }

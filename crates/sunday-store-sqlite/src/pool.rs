@@ -10,7 +10,7 @@ use std::{
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use sunday_store::{PoolStats, StoreError, StoreResult};
 
-use crate::rows::db_err;
+use crate::error::db_err;
 
 #[derive(Clone)]
 pub struct Pool {
