@@ -7,10 +7,12 @@
 //!   and rendered per dialect at compile time ([`stmt!`]).
 //! - [`Query`]: a read — statement, parameters, row decoder and the shape of the answer.
 //!   Decoders are written over [`SqlRow`], which each backend implements for its row type.
-//! - [`Plan`]: a write transaction as data — `BoardStore::commit` and
+//! - [`Plan`]: a write transaction as data. `BoardStore::commit` and
 //!   `CursorStore::advance_cursor` lower their `BoardWrite`s, event appends, idempotency
-//!   reservation and structure check into one ([`boards::commit`]), and the backend runs it
-//!   with a short loop ([`Run`]).
+//!   reservation and structure check into one ([`boards::commit`], [`cursors::advance`]), as
+//!   do the other multi-statement writes (accounts, role changes, invitations, workspaces),
+//!   and the backend runs it with a short loop ([`Run`]) — on SQLite in one writer closure.
+//! - [`Exec`]: a single-statement write, with what a unique violation of it means.
 //!
 //! What stays in the backends is what genuinely differs: connections and pooling, binding a
 //! [`Value`] and reading a row with the driver's types, classifying driver errors

@@ -314,3 +314,145 @@ impl Run {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use sunday_store::{BoardWrite, NewEvent};
+    use sunday_types::{boards::Item, events::BoardChange, time::to_datetime, BoardId, GroupId, ItemId, UserId};
+
+    use super::*;
+    use crate::{boards, cursors};
+
+    /// A row of integers, as the plan's own reads return.
+    struct Ints(Vec<i64>);
+
+    impl SqlRow for Ints {
+        fn text(&self, idx: usize) -> StoreResult<&str> {
+            Err(crate::corrupt(idx, "text"))
+        }
+        fn opt_text(&self, _: usize) -> StoreResult<Option<&str>> {
+            Ok(None)
+        }
+        fn int(&self, idx: usize) -> StoreResult<i64> {
+            self.0.get(idx).copied().ok_or_else(|| crate::corrupt(idx, "int"))
+        }
+        fn opt_int(&self, idx: usize) -> StoreResult<Option<i64>> {
+            Ok(self.0.get(idx).copied())
+        }
+        fn bool(&self, idx: usize) -> StoreResult<bool> {
+            self.int(idx).map(|v| v != 0)
+        }
+    }
+
+    fn item(board: BoardId) -> Item {
+        Item {
+            id: ItemId::new(),
+            board_id: board,
+            group_id: GroupId::new(),
+            name: "i".into(),
+            position: "M".into(),
+            values: serde_json::Map::new(),
+            version: 2,
+            created_by: UserId::new(),
+            created_at: to_datetime(0),
+            updated_at: to_datetime(0),
+            parent_item_id: None,
+            archived: false,
+            auto_number: 0,
+        }
+    }
+
+    fn event() -> NewEvent {
+        NewEvent::new(UserId::new(), BoardChange::BoardCreated(Default::default()))
+    }
+
+    /// The SQL of the next statement, which must count rows or return one as stated.
+    fn next_sql(run: &mut Run, returns_row: bool) -> &'static str {
+        let next = run.next_statement().expect("a statement").unwrap();
+        assert_eq!(next.returns_row, returns_row, "{}", next.sql);
+        next.sql
+    }
+
+    #[test]
+    fn events_take_consecutive_seqs_ending_at_the_returned_last_seq() {
+        let board = BoardId::new();
+        let plan = boards::commit(board, vec![], vec![event(), event()], 5).unwrap();
+        let mut run = plan.run(Dialect::Sqlite);
+        assert!(next_sql(&mut run, true).starts_with("UPDATE boards SET last_seq"));
+        run.row(Some(&Ints(vec![7]))).unwrap();
+        for seq in [6, 7] {
+            let next = run.next_statement().unwrap().unwrap();
+            assert_eq!(next.exec.params()[1], Value::Int(seq));
+            run.changed(1).unwrap();
+        }
+        assert!(run.next_statement().is_none());
+        let seqs: Vec<i64> = run.finish().unwrap().committed.events.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [6, 7]);
+    }
+
+    #[test]
+    fn postgres_locks_the_board_first_and_sqlite_does_not() {
+        let board = BoardId::new();
+        let mut pg = boards::commit(board, vec![], vec![], 0).unwrap().run(Dialect::Postgres);
+        assert!(next_sql(&mut pg, false).contains("FOR NO KEY UPDATE"));
+        let mut sqlite = boards::commit(board, vec![], vec![], 0).unwrap().run(Dialect::Sqlite);
+        assert!(sqlite.next_statement().is_none());
+    }
+
+    #[test]
+    fn a_lost_conditional_write_reads_the_current_row_into_a_version_conflict() {
+        let board = BoardId::new();
+        let writes = vec![BoardWrite::UpdateItem { item: item(board), expected_version: 1 }];
+        let plan = boards::commit(board, writes.clone(), vec![], 0).unwrap();
+        let mut run = plan.run(Dialect::Sqlite);
+        assert!(next_sql(&mut run, false).starts_with("UPDATE items"));
+        run.changed(0).unwrap();
+        assert!(next_sql(&mut run, true).starts_with("SELECT i.id"));
+        match run.row(None) {
+            Err(StoreError::Rejected(ErrorCode::ItemNotFound)) => {}
+            other => panic!("expected ItemNotFound, got {other:?}"),
+        }
+        // A write that changed its row goes on without the read.
+        let mut run = boards::commit(board, writes, vec![], 0).unwrap().run(Dialect::Sqlite);
+        next_sql(&mut run, false);
+        run.changed(1).unwrap();
+        assert!(run.next_statement().is_none());
+    }
+
+    #[test]
+    fn an_inserted_item_takes_the_returned_auto_number() {
+        let board = BoardId::new();
+        let plan = boards::commit(board, vec![BoardWrite::InsertItem(item(board))], vec![], 0).unwrap();
+        let mut run = plan.run(Dialect::Sqlite);
+        assert!(next_sql(&mut run, true).contains("last_auto_number + 1"));
+        run.row(Some(&Ints(vec![41]))).unwrap();
+        let next = run.next_statement().unwrap().unwrap();
+        assert_eq!(next.exec.params()[8], Value::Int(41));
+        assert!(next.exec.unique_violation().is_some(), "a duplicate item id is reported as such");
+        run.changed(1).unwrap();
+        assert!(run.next_statement().is_none());
+        assert_eq!(run.finish().unwrap().committed.auto_numbers, [41]);
+    }
+
+    #[test]
+    fn a_stale_structure_version_fails_the_commit() {
+        let board = BoardId::new();
+        let writes = vec![BoardWrite::ExpectStructure { board, version: 3 }];
+        let mut run = boards::commit(board, writes, vec![], 0).unwrap().run(Dialect::Sqlite);
+        next_sql(&mut run, true);
+        assert!(matches!(run.row(Some(&Ints(vec![4]))), Err(StoreError::StructureChanged)));
+    }
+
+    #[test]
+    fn a_cursor_moved_by_another_consumer_stops_the_plan_before_its_writes() {
+        let board = BoardId::new();
+        let writes = vec![BoardWrite::Subscribe { item: ItemId::new(), user: UserId::new() }];
+        let mut run = cursors::advance("c", board, 3, 5, writes, 0).unwrap().run(Dialect::Sqlite);
+        assert!(next_sql(&mut run, false).starts_with("UPDATE event_cursors"));
+        run.changed(0).unwrap();
+        assert!(run.next_statement().is_none());
+        assert!(!run.finish().unwrap().applied);
+    }
+}
