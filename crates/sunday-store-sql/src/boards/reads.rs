@@ -2,7 +2,9 @@
 //!
 //! Statements whose filter is optional come in variants (with and without it) rather than
 //! `$n IS NULL OR …`, so each has a plan that uses its index and binds only parameters it
-//! uses (PostgreSQL cannot infer the type of a parameter a statement never mentions).
+//! uses (PostgreSQL cannot infer the type of a parameter a statement never mentions). The
+//! board listing's optional workspace keeps `$2 IS NULL OR …`, as both stores had it: a
+//! listing walks the organization's boards in id order either way.
 
 use sunday_store::{BoardFilter, IdempotencyRecord, IdempotentResponse, ItemCursor};
 use sunday_types::{
@@ -20,7 +22,8 @@ pub fn board(id: BoardId) -> Query<Board, Option<Board>> {
     Query::opt(&BOARD, args![id], rows::board)
 }
 
-/// The listing's common part; `$5` is the user a visibility filter names.
+/// The listing's common part; `$5` is the user a visibility filter names. PostgreSQL needs
+/// the cast to type a parameter that is only tested for NULL.
 macro_rules! boards_where {
     ($visibility:expr) => {
         stmt!(
