@@ -1,6 +1,7 @@
 // Browser tests of the main table on real boards: tall boards scroll as one bounded list down
 // to the last group, frame times while scrolling a 5,000-item board, "Add item" under a
-// group-by lane, and popups (label palettes, the add-column form) that close and stay on screen.
+// group-by lane, popups (label palettes, the add-column form) that close and stay on screen, and
+// a large search that shows the server's totals and fetches its matches as they come into view.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { api, row, sunday } from "./harness.mjs";
@@ -216,6 +217,45 @@ test("label palettes close on Escape and outside clicks, one at a time; the add-
   await page.keyboard.press("Escape");
   await page.waitForTimeout(100);
   assert.equal(await form.count(), 0, "Escape closes the add-column form");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("a search over 5,000 items shows the server's totals at once and fetches further matches as they scroll into view", async () => {
+  const { page, errors, ctx } = await s.newUser("Search", "search@example.com");
+  await boardWithGroups(page, 5, 1000);
+  await page.reload();
+  await row(page, "Group A 1").waitFor({ timeout: 20000 });
+  const pages = [];
+  page.on("request", (r) => {
+    if (!r.url().endsWith("/items/query") || !r.postData()?.includes('"and"')) return;
+    pages.push(JSON.parse(r.postData()).cursor ?? null);
+  });
+  // "9" matches 271 of each group's 1,000 names: 1,355 in all, three pages of 500.
+  const perGroup = Array.from({ length: 1000 }, (_, n) => String(n + 1)).filter((n) => n.includes("9")).length;
+  await page.getByLabel("Search", { exact: true }).fill("9");
+  await page.getByTestId("results").filter({ hasText: `${perGroup * 5} results` }).waitFor({ timeout: 10000 });
+  const title = (g) => page.locator(".group-title", { hasText: `Group ${g}` }).locator(".count");
+  assert.equal(await title("A").innerText(), `${perGroup} items`, "group counts are the server's, not the first page's");
+  await page.waitForTimeout(500);
+  assert.deepEqual(pages, [null], "only the first page is fetched before scrolling");
+
+  // Scrolling to the end brings the last matches, fetched as their places come into view.
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  for (let k = 0; k < 10 && !(await row(page, "Group E 999").isVisible()); k++) {
+    await page.keyboard.press("End");
+    await page.waitForTimeout(400);
+  }
+  assert.ok(await row(page, "Group E 999").isVisible(), `the last match shows after scrolling (pages fetched: ${pages.length})`);
+  assert.ok(pages.length >= 2 && pages.slice(1).every((c) => c), "further pages were fetched by cursor");
+  assert.equal(await page.getByTestId("results").innerText(), `${perGroup * 5} results`);
+  assert.equal(await page.locator("tr.pending-row").count(), 0, "no kept places once every match is fetched");
+
+  // The kanban shows every match at once: it fetches every page of a fresh search.
+  await page.getByLabel("Search", { exact: true }).fill("99");
+  await page.getByRole("button", { name: "Kanban" }).click();
+  await page.getByLabel("Search", { exact: true }).fill("9");
+  await page.locator('[data-lane="No value"] .lane-head span').filter({ hasText: String(perGroup * 5) }).waitFor({ timeout: 10000 });
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -8,7 +8,8 @@ import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { isComplete } from "../state/filters";
 import { initials, PeopleContext, useDirectory, usePeople } from "../state/people";
 import { compareMany } from "../state/sort";
-import { useBoard, useFiltered } from "../state/useBoard";
+import { useBoard } from "../state/useBoard";
+import { useFiltered } from "../state/useFiltered";
 import type { ColumnActions } from "./ColumnHeader";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { ItemPanel } from "./ItemPanel";
@@ -46,8 +47,13 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
   }, [boardId]);
   // Someone new on the board (just invited): the directory learns their name.
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
-  // Search and filter are answered by the server's query engine; sorting is done here.
-  const items = useFiltered(boardId, filterOf(conditions, search), state, flash);
+  // Search and filter are answered by the server's query engine, page by page, with counts per
+  // group (or per value of the group-by column); sorting is done here. The kanban shows every
+  // match at once, so it fetches every page.
+  const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
+  const kanban = tab === "kanban" || views.find((v) => v.id === tab)?.type === "kanban";
+  const { items, matches, loadMore } = useFiltered(boardId, filterOf(conditions, search), groupKey, state, kanban, flash);
+  const paging = useMemo(() => (matches?.cursor ? { counts: matches.counts, matched: matches.matched } : null), [matches]);
 
   if (error) return <div className="error banner" role="alert">{error}</div>;
   if (!state) return <div className="loading">Loading board…</div>;
@@ -130,6 +136,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
         <div className="toolbar">
           <button className="primary" onClick={() => board.groups?.[0] && actions.addItem(board.groups[0].id, "New item")}>New item</button>
           <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search" />
+          {matches && <span className="results" role="status" data-testid="results">{matches.total} result{matches.total === 1 ? "" : "s"}</span>}
           <FilterBuilder columns={board.columns ?? []} groups={board.groups ?? []} conditions={conditions} onChange={setConditions} />
           {[0, 1].filter((k) => k <= sortKeys.length).map((k) => (
             <span key={k} className="sort-key">
@@ -169,6 +176,8 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
             sort={sort}
             onArchive={actions.archive}
             onEditing={actions.setEditing}
+            paging={paging}
+            onMore={loadMore}
           />
         ) : (
           <Kanban board={board} items={items} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={setPanel} />

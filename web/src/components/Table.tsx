@@ -5,11 +5,11 @@
 // are in the DOM and two spacer rows stand for the rest, so the page is exactly as tall as the
 // board and any scroll position shows rows.
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Board, Column, Item } from "../api/types";
 import { labelsOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
-import { addTarget, tableEntries, tableGroups, type Entry, type EntryKind, type TableGroup } from "../state/tableRows";
+import { addTarget, tableEntries, tableGroups, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
 
@@ -31,10 +31,14 @@ type Props = {
   sort?: (a: Item, b: Item) => number;
   hidden: Set<string>;
   columnActions: ColumnActions;
+  /** A filter's matches still being fetched: the table keeps places for the rest. */
+  paging?: Paging | null;
+  /** Asked for when kept places come into view: fetch the next page of matches. */
+  onMore?: () => void;
 };
 
 /** First guesses of row heights (px); rendered rows are measured and replace them. */
-const ESTIMATE: Record<EntryKind, number> = { title: 44, head: 35, item: 37, add: 37, foot: 37, gap: 24 };
+const ESTIMATE: Record<EntryKind, number> = { title: 44, head: 35, item: 37, pending: 37, add: 37, foot: 37, gap: 24 };
 /** Rows rendered beyond each edge of the viewport, so fast scrolling rarely shows a gap. */
 const OVERSCAN = 12;
 const COLUMN_WIDTH = 130;
@@ -97,7 +101,7 @@ export function Table(p: Props) {
 
   // Scrolling re-renders this component; none of these depend on the scroll position.
   const columns = useMemo(() => (p.board.columns ?? []).filter((c) => !p.hidden.has(c.id)), [p.board.columns, p.hidden]);
-  const groups = useMemo(() => tableGroups(p.board, p.items, people, p.groupBy, p.sort), [p.board, p.items, people, p.groupBy, p.sort]);
+  const groups = useMemo(() => tableGroups(p.board, p.items, people, p.groupBy, p.sort, p.paging), [p.board, p.items, people, p.groupBy, p.sort, p.paging]);
   const entries = useMemo(() => tableEntries(groups, collapsed), [groups, collapsed]);
   const chosen = useMemo(() => p.items.filter((i) => selected.has(i.id)), [p.items, selected]);
   const status = columns.find((c) => c.type === "status") ?? (p.board.columns ?? []).find((c) => c.type === "status");
@@ -116,6 +120,13 @@ export function Table(p: Props) {
   const above = shown.length ? shown[0].start - margin : 0;
   const below = shown.length ? v.getTotalSize() - (shown[shown.length - 1].end - margin) : 0;
   const span = columns.length + 2;
+  // Kept places in view: fetch on. A page that leaves some in view changes `onMore` (its cursor
+  // moved), which asks again.
+  const wantsMore = shown.some((s) => entries[s.index]?.kind === "pending");
+  const onMore = p.onMore;
+  useEffect(() => {
+    if (wantsMore) onMore?.();
+  }, [wantsMore, onMore]);
 
   const toggle = useCallback((id: string, on: boolean) => setSelected((s) => {
     const n = new Set(s);
@@ -163,7 +174,7 @@ export function Table(p: Props) {
               <div className="group-title">
                 <button className="chev" aria-label={e.collapsed ? "Expand group" : "Collapse group"} onClick={flip}>{e.collapsed ? "▸" : "▾"}</button>
                 <span style={{ color: color(g.color) }}>{g.title}</span>
-                <span className="count">{g.items.length} item{g.items.length === 1 ? "" : "s"}</span>
+                <span className="count">{g.items.length + g.pending} item{g.items.length + g.pending === 1 ? "" : "s"}</span>
               </div>
             </td>
           </tr>
@@ -181,6 +192,13 @@ export function Table(p: Props) {
         return (
           <ItemRow key={e.key} index={index} measure={v.measureElement} item={e.item} group={g} row={e.row} columns={columns} props={p}
             selected={selected.has(e.item.id)} remoteEditor={p.editors.get(e.item.id)} onToggle={toggle} dragged={dragged} dropInto={dropInto} />
+        );
+      case "pending":
+        return (
+          <tr key={e.key} {...common} className="pending-row" aria-busy="true">
+            <td className="name-col"><div className="name-cell"><span className="skeleton" /></div></td>
+            <td colSpan={columns.length} />
+          </tr>
         );
       case "add":
         return (

@@ -39,6 +39,22 @@ describe("the table as one list", () => {
   });
 });
 
+describe("a filter's matches fetched page by page", () => {
+  it("keeps a place for each match not fetched yet, after the group's rows", () => {
+    // The server counts 5 matches in g1 and 1 in g2; a and x are fetched; z was created since.
+    const paging = { counts: new Map([["g1", 5], ["g2", 1]]), matched: new Set(["a", "x"]) };
+    const shown = [items[2], items[0], item("z", "g1", "d")];
+    const groups = tableGroups(board, shown, [], undefined, undefined, paging);
+    expect(groups.map((g) => [g.id, g.items.length, g.pending])).toEqual([["g1", 2, 4], ["g2", 1, 0]]);
+    const entries = tableEntries(groups, new Set());
+    expect(entries.slice(0, 9).map((e) => e.kind)).toEqual(["title", "head", "item", "item", "pending", "pending", "pending", "pending", "add"]);
+  });
+
+  it("keeps none once every page is fetched", () => {
+    expect(tableGroups(board, items, []).every((g) => g.pending === 0)).toBe(true);
+  });
+});
+
 describe("adding an item under a group", () => {
   it("goes into that board group", () => {
     const [g1] = tableGroups(board, items, []);

@@ -7,8 +7,13 @@ import { itemsOf } from "./board";
 import { laneOf, lanesOf, laneValue } from "./lanes";
 import type { Person } from "./people";
 
-/** A group as the table shows it: a board group, or a lane of the group-by column. */
-export type TableGroup = { id: string; title: string; color: string; items: Item[] };
+/** A group as the table shows it: a board group, or a lane of the group-by column. `pending`
+ * counts the rows a filter matched in it that are not fetched yet. */
+export type TableGroup = { id: string; title: string; color: string; items: Item[]; pending: number };
+
+/** While a filter's matches are fetched page by page: the server's counts over all pages (per
+ * group id, or per value of the group-by column) and the ids fetched so far. */
+export type Paging = { counts: ReadonlyMap<string, number>; matched: ReadonlySet<string> };
 
 export type Entry =
   | { kind: "title"; key: string; group: TableGroup; collapsed: boolean }
@@ -16,6 +21,8 @@ export type Entry =
   /** `row` numbers item rows across groups, for arrow-key navigation between cells. */
   | { kind: "item"; key: string; group: TableGroup; item: Item; row: number }
   | { kind: "add"; key: string; group: TableGroup }
+  /** A place kept for a match not fetched yet: rows keep their places as pages arrive. */
+  | { kind: "pending"; key: string; group: TableGroup }
   | { kind: "foot"; key: string; group: TableGroup }
   | { kind: "gap"; key: string; group: TableGroup };
 
@@ -25,10 +32,14 @@ const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.posit
 
 /** The groups in order with their rows: the board's groups, or one per value of `groupBy`
  * (its lanes, ending with "No value"). Rows keep board order unless `sort` is given. */
-export function tableGroups(board: Board, items: Item[], people: Person[], groupBy?: Column, sort?: (a: Item, b: Item) => number): TableGroup[] {
+export function tableGroups(board: Board, items: Item[], people: Person[], groupBy?: Column, sort?: (a: Item, b: Item) => number, paging?: Paging | null): TableGroup[] {
   const order = (rows: Item[]) => (sort ? [...rows].sort(sort) : rows);
+  const pending = (id: string, rows: Item[]) => (paging ? Math.max(0, (paging.counts.get(id) ?? 0) - rows.filter((i) => paging.matched.has(i.id)).length) : 0);
   if (!groupBy) {
-    return (board.groups ?? []).map((g) => ({ id: g.id, title: g.title, color: g.color, items: order(itemsOf(items, g.id)) }));
+    return (board.groups ?? []).map((g) => {
+      const rows = itemsOf(items, g.id);
+      return { id: g.id, title: g.title, color: g.color, items: order(rows), pending: pending(g.id, rows) };
+    });
   }
   // One pass over the items, not one per lane: boards have thousands of items.
   const byLane = new Map<string, Item[]>();
@@ -40,7 +51,7 @@ export function tableGroups(board: Board, items: Item[], people: Person[], group
   }
   return lanesOf(groupBy, people, items).map((l) => {
     const rows = byLane.get(l.id) ?? [];
-    return { id: l.id, title: l.name, color: l.color, items: sort ? [...rows].sort(sort) : rows.sort(byPosition) };
+    return { id: l.id, title: l.name, color: l.color, items: sort ? [...rows].sort(sort) : rows.sort(byPosition), pending: pending(l.id, rows) };
   });
 }
 
@@ -55,6 +66,7 @@ export function tableEntries(groups: TableGroup[], collapsed: ReadonlySet<string
     if (!shut) {
       out.push({ kind: "head", key: k("head"), group });
       for (const item of group.items) out.push({ kind: "item", key: `item:${item.id}`, group, item, row: row++ });
+      for (let n = 0; n < group.pending; n++) out.push({ kind: "pending", key: `pending:${group.id}:${n}`, group });
       out.push({ kind: "add", key: k("add"), group }, { kind: "foot", key: k("foot"), group });
     }
     out.push({ kind: "gap", key: k("gap"), group });

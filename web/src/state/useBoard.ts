@@ -2,11 +2,11 @@
 // reducer in board.ts, reloaded when that reducer marks it stale (a missed event, a column
 // change that rewrote values) or the server asks for a resync. Writes go through here too, so
 // their answers land in the same state as the events.
-import { useCallback, useEffect, useEffectEvent, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { api, ApiError, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardEvent, ColumnType, Item, Presence, QueryResponse } from "../api/types";
-import { boardReducer, type BoardState } from "./board";
+import { boardReducer } from "./board";
 
 /** Every item of the board matching `filter` (all of them without one), page by page. */
 export async function queryAll(boardId: string, filter: Record<string, unknown> | null): Promise<Item[]> {
@@ -135,33 +135,4 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   };
 
   return { state, error, presence, actions, columns };
-}
-
-/** Ids a server-side filter matched, and the ids the board had when it ran. */
-type Matches = { matched: Set<string>; asked: Set<string> };
-
-/** The items a filter shows. The query runs when the filter changes or the board was reloaded
- * whole, not on every live event: between runs, live changes update the rows in place, and items
- * created since the last run are shown (a row just added must not vanish) until it runs again. */
-export function useFiltered(boardId: string, filter: Record<string, unknown> | null, state: BoardState | null, flash: (message: string) => void): Item[] {
-  const [matches, setMatches] = useState<Matches | null>(null);
-  const items = state?.items ?? [];
-  const key = filter ? JSON.stringify(filter) : "";
-  const loads = state?.loads ?? 0;
-  // Effect events read the latest items and callback without making the query depend on them.
-  const known = useEffectEvent(() => new Set(items.map((i) => i.id)));
-  const failed = useEffectEvent((e: unknown) => flash(messageOf(e)));
-  useEffect(() => {
-    if (!key || loads === 0) return setMatches(null);
-    let cancelled = false;
-    const asked = known();
-    queryAll(boardId, JSON.parse(key))
-      .then((found) => cancelled || setMatches({ matched: new Set(found.map((i) => i.id)), asked }))
-      .catch((e) => cancelled || failed(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [boardId, key, loads]);
-  if (!matches) return items;
-  return items.filter((i) => matches.matched.has(i.id) || !matches.asked.has(i.id));
 }
