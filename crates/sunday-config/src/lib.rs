@@ -101,6 +101,11 @@ pub struct GatewayConfig {
     pub trust_forwarded_for: bool,
     /// Seconds to let in-flight requests finish on shutdown.
     pub shutdown_grace_secs: u64,
+    /// Open connections at most; more are closed on arrival.
+    pub max_connections: usize,
+    /// A request's headers must arrive within this time, its body within `body_read_timeout_secs`.
+    pub header_read_timeout_secs: u64,
+    pub body_read_timeout_secs: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -194,6 +199,9 @@ impl Default for Config {
                 cors_allowed_origins: vec![],
                 trust_forwarded_for: false,
                 shutdown_grace_secs: 20,
+                max_connections: 20_000,
+                header_read_timeout_secs: 10,
+                body_read_timeout_secs: 30,
             },
             engine: EngineConfig { max_items: 2_000_000 },
             bus: BusConfig { capacity: 65_536 },

@@ -35,6 +35,8 @@ pub struct HttpSettings {
     pub session_ttl_secs: i64,
     /// The built web app (`web/dist`), served at `/` when present.
     pub web_dir: Option<std::path::PathBuf>,
+    /// A request body must arrive within this time (`408` otherwise).
+    pub body_read_timeout: std::time::Duration,
 }
 
 /// Renders the Prometheus exposition text (provided by the composition root, which owns

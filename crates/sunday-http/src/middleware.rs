@@ -61,7 +61,9 @@ pub fn wrap(routes: axum::Router<HttpState>, state: HttpState) -> Router {
         ))
         .option_layer(cors(&state.settings.cors_allowed_origins))
         .layer(CompressionLayer::new())
-        .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes));
+        .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes))
+        // A client trickling its body cannot hold a request (and its memory) open forever.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(state.settings.body_read_timeout));
     routes.layer(layers).with_state(state)
 }
 

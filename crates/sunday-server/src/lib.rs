@@ -2,6 +2,7 @@
 //! binary, with graceful shutdown. Also what tests and benchmarks start in-process
 //! ([`start`] on port 0).
 
+mod listener;
 mod observability;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -87,6 +88,7 @@ fn http_settings(config: &Config) -> HttpSettings {
         cookie_secure: config.auth.cookie_secure,
         session_ttl_secs: (config.auth.session_ttl_hours as i64).saturating_mul(3600),
         web_dir: (!config.web.dir.as_os_str().is_empty()).then(|| config.web.dir.clone()),
+        body_read_timeout: Duration::from_secs(g.body_read_timeout_secs.max(1)),
     }
 }
 
@@ -184,15 +186,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     if config.has_role(NodeRole::Scheduler) {
         tracing::debug!("scheduler role enabled (no timed work registered yet)");
     }
-    let (stop, mut stopped) = watch::channel(false);
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            })
-            .await
-    });
+    let (stop, stopped) = watch::channel(false);
+    let limits = listener::ConnLimits {
+        max_connections: config.gateway.max_connections,
+        header_read_timeout: Duration::from_secs(config.gateway.header_read_timeout_secs.max(1)),
+    };
+    let task = tokio::spawn(listener::serve(listener, router, limits, stopped));
     Ok(Running { addr, stop, task, grace: Duration::from_secs(config.gateway.shutdown_grace_secs), hub, stop_workers })
 }
 

@@ -188,3 +188,43 @@ async fn shutdown_drains_in_flight_requests() {
     assert_eq!(r.status(), 201);
     assert!(reqwest::get(format!("{base}/health")).await.is_err(), "no new connections after shutdown");
 }
+
+/// A client that trickles its headers is dropped once the header deadline passes.
+#[tokio::test]
+async fn slow_headers_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.gateway.header_read_timeout_secs = 1).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = vec![0u8; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), slow.read(&mut buf)).await;
+    let read = read.expect("the server does not wait forever for the rest of the headers");
+    // Closed (0 bytes or a reset), or answered with 408 before closing.
+    let answered = read.map(|n| String::from_utf8_lossy(&buf[..n]).to_string()).unwrap_or_default();
+    assert!(answered.is_empty() || answered.starts_with("HTTP/1.1 408"), "{answered}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500), "not before the deadline");
+    // Prompt clients are unaffected.
+    assert_eq!(app.client().get(app.url("/health")).send().await.unwrap().status(), 200);
+}
+
+/// Beyond the connection cap, new connections are closed on arrival; closing one frees a place.
+#[tokio::test]
+async fn open_connections_are_capped() {
+    use tokio::io::AsyncReadExt;
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.gateway.max_connections = 2).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let first = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let mut third = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = [0u8; 16];
+    let n =
+        tokio::time::timeout(std::time::Duration::from_secs(5), third.read(&mut buf)).await.expect("closed at once");
+    assert!(matches!(n, Ok(0) | Err(_)), "the third connection is refused");
+    drop(first);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let r = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap().get(app.url("/health")).send().await;
+    assert_eq!(r.unwrap().status(), 200, "a freed place is taken again");
+}
