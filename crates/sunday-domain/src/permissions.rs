@@ -83,6 +83,13 @@ pub fn board_permission(
     Some(if role == Role::Viewer { BoardPermission::View } else { base })
 }
 
+/// Whether a board's workspace lets `role` reach its boards at all: a closed workspace admits
+/// only its members and the organization's owners and admins (whatever the board's own kind
+/// or grants say).
+pub fn workspace_admits(role: Role, closed: bool, member: bool) -> bool {
+    !closed || member || matches!(role, Role::Owner | Role::Admin)
+}
+
 /// Columns, groups, views and board settings.
 pub fn can_edit_structure(p: BoardPermission) -> bool {
     matches!(p, BoardPermission::Owner | BoardPermission::EditAll)
@@ -134,6 +141,9 @@ mod tests {
         assert_eq!(board_permission(Role::Guest, Public, EditAll, Some(EditAll)), None);
         assert_eq!(board_permission(Role::Guest, Shareable, EditAll, Some(EditContent)), Some(EditContent));
         assert!(can_edit_content(EditContent) && !can_edit_structure(EditContent));
+        assert!(workspace_admits(Role::Member, false, false), "an open workspace admits everyone");
+        assert!(!workspace_admits(Role::Member, true, false) && !workspace_admits(Role::Viewer, true, false));
+        assert!(workspace_admits(Role::Member, true, true) && workspace_admits(Role::Admin, true, false));
         assert!(!can_edit_content(View) && can_manage_board(Owner) && !can_manage_board(EditAll));
     }
 

@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use sunday_store::{
-    BoardFilter, BoardStore, BoardWrite, Committed, IdempotencyRecord, IdempotentResponse, ItemCursor, NewEvent,
-    StoreResult,
+    BoardFilter, BoardGrant, BoardStore, BoardWrite, Committed, IdempotencyRecord, IdempotentResponse, ItemCursor,
+    NewEvent, StoreResult,
 };
 use sunday_store_sql::boards;
 use sunday_types::{
@@ -48,8 +48,8 @@ impl BoardStore for SqliteStore {
         self.read(boards::boards(org, workspace, filter, after, limit)).await
     }
 
-    async fn board_permission(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardPermission>> {
-        self.read(boards::board_permission(board, user)).await
+    async fn board_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardGrant>> {
+        self.read(boards::board_grant(board, user)).await
     }
 
     async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>> {

@@ -140,6 +140,17 @@ pub struct Committed {
     pub auto_numbers: Vec<i64>,
 }
 
+/// A user's standing on one board (see [`BoardStore::board_grant`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoardGrant {
+    /// The permission the board's owners gave them, if any.
+    pub explicit: Option<BoardPermission>,
+    /// Whether the board's workspace is closed.
+    pub closed_workspace: bool,
+    /// Whether they are a member of the board's workspace.
+    pub workspace_member: bool,
+}
+
 /// Which boards of an organization a listing shows.
 #[derive(Clone, Copy, Debug)]
 pub enum BoardFilter {
@@ -208,7 +219,10 @@ pub trait BoardStore: Send + Sync {
         after: Option<BoardId>,
         limit: usize,
     ) -> StoreResult<Vec<Board>>;
-    async fn board_permission(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardPermission>>;
+    /// What decides `user`'s access to the board besides their organization role, read in one
+    /// statement: their explicit permission and whether the board's workspace admits them.
+    /// `None` when the board does not exist.
+    async fn board_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardGrant>>;
     async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>>;
     /// The board's structure version, moved by every group and column write. Read it before
     /// the columns and groups it is to guard: a change committed in between then shows as a

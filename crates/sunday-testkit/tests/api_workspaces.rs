@@ -2,9 +2,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
-use sunday_testkit::{backend_tests, expect_error, expect_json, TestApp};
+use sunday_testkit::{backend_tests, expect_error, expect_json, Session, TestApp};
 
-backend_tests!(workspace_lifecycle_and_versions, closed_workspaces_and_roles, invalid_workspace_input_writes_nothing);
+backend_tests!(
+    workspace_lifecycle_and_versions,
+    closed_workspaces_and_roles,
+    invalid_workspace_input_writes_nothing,
+    a_closed_workspace_s_boards_are_its_members_alone
+);
 
 async fn workspace_lifecycle_and_versions(app: TestApp) {
     let u = app.signup("ws@example.com").await;
@@ -167,4 +172,67 @@ async fn invalid_workspace_input_writes_nothing(app: TestApp) {
     }
     let list = expect_json(app.get("/api/v1/workspaces", &u.token).send().await.unwrap(), 200).await;
     assert!(list["data"].as_array().unwrap().is_empty());
+}
+
+/// A public board in a closed workspace is visible only to the workspace's members and the
+/// organization's owners and admins: to anyone else it does not exist, on every surface.
+async fn a_closed_workspace_s_boards_are_its_members_alone(app: TestApp) {
+    let owner = app.signup("cw-owner@example.com").await;
+    let insider = app.signup("cw-in@example.com").await;
+    let outsider = app.signup("cw-out@example.com").await;
+    for who in [&insider, &outsider] {
+        let add = json!({"email": who.email, "role": "member"});
+        let r = app.post(&format!("/api/v1/orgs/{}/members", owner.org_id), &owner.token, add).send().await.unwrap();
+        expect_json(r, 201).await;
+    }
+    let ws = expect_json(
+        app.post("/api/v1/workspaces", &owner.token, json!({"name": "Board room", "kind": "closed"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let wid = ws["id"].as_str().unwrap();
+    let r = app.post(&format!("/api/v1/workspaces/{wid}/members"), &owner.token, json!({"user_id": insider.user_id}));
+    expect_json(r.send().await.unwrap(), 201).await;
+    let board = expect_json(
+        app.post("/api/v1/boards", &owner.token, json!({"name": "Salaries", "workspace_id": wid, "kind": "public"}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let bid = board["id"].as_str().unwrap().to_owned();
+    let listed = |s: &Session| {
+        let url = format!("/api/v1/boards?workspace_id={wid}");
+        let token = s.token.clone();
+        let app = &app;
+        async move {
+            let page = expect_json(app.get(&url, &token).send().await.unwrap(), 200).await;
+            page["data"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(&insider).await, vec![bid.clone()]);
+    expect_json(app.get(&format!("/api/v1/boards/{bid}"), &insider.token).send().await.unwrap(), 200).await;
+
+    let by_workspace = app.get(&format!("/api/v1/boards?workspace_id={wid}"), &outsider.token).send().await.unwrap();
+    expect_error(by_workspace, 404, "workspace_not_found").await;
+    let all = expect_json(app.get("/api/v1/boards", &outsider.token).send().await.unwrap(), 200).await;
+    assert!(all["data"].as_array().unwrap().iter().all(|b| b["id"] != bid.as_str()), "not in the full list either");
+    for path in [
+        format!("/api/v1/boards/{bid}"),
+        format!("/api/v1/boards/{bid}/export"),
+        format!("/api/v1/boards/{bid}/activity"),
+        format!("/api/v1/boards/{bid}/views"),
+        format!("/api/v1/boards/{bid}/items"),
+    ] {
+        expect_error(app.get(&path, &outsider.token).send().await.unwrap(), 404, "board_not_found").await;
+    }
+    let write = app.post(&format!("/api/v1/boards/{bid}/items"), &outsider.token, json!({"name": "Peek"}));
+    expect_error(write.send().await.unwrap(), 404, "board_not_found").await;
+    let mut ws_socket = app.ws(&outsider.token).await;
+    ws_socket.send(json!({"type": "subscribe", "board_id": bid})).await;
+    assert_eq!(ws_socket.next_of("error").await["code"], "board_not_found", "no live events either");
 }

@@ -62,9 +62,13 @@ impl BoardService {
             None => board.clone(),
         };
         let role = self.directory.role_in(governing.org_id, user).await?.ok_or_else(not_found)?;
-        let explicit = self.store.board_permission(governing.id, user).await?;
-        let permission = permissions::board_permission(role, governing.kind, governing.default_permission, explicit)
-            .ok_or_else(not_found)?;
+        let grant = self.store.board_grant(governing.id, user).await?.ok_or_else(not_found)?;
+        if !permissions::workspace_admits(role, grant.closed_workspace, grant.workspace_member) {
+            return Err(not_found());
+        }
+        let permission =
+            permissions::board_permission(role, governing.kind, governing.default_permission, grant.explicit)
+                .ok_or_else(not_found)?;
         Ok(Access { board, permission, role })
     }
 

@@ -6,7 +6,7 @@
 //! board listing's optional workspace keeps `$2 IS NULL OR …`, as both stores had it: a
 //! listing walks the organization's boards in id order either way.
 
-use sunday_store::{BoardFilter, IdempotencyRecord, IdempotentResponse, ItemCursor};
+use sunday_store::{BoardFilter, BoardGrant, IdempotencyRecord, IdempotentResponse, ItemCursor};
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
     time::Millis,
@@ -37,11 +37,21 @@ macro_rules! boards_where {
     };
 }
 static BOARDS_ALL: Stmt = boards_where!("TRUE");
-static BOARDS_PUBLIC_OR_MEMBER: Stmt = boards_where!(
-    "b.kind = 'public' OR EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.user_id = $5)"
-);
-static BOARDS_MEMBER: Stmt =
-    boards_where!("EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.user_id = $5)");
+/// A closed workspace's boards show only to its members (admins and owners list `All`).
+macro_rules! in_open_or_own_workspace {
+    () => {
+        " AND EXISTS (SELECT 1 FROM workspaces w WHERE w.id = b.workspace_id AND (w.kind = 'open'
+           OR EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = w.id AND wm.user_id = $5)))"
+    };
+}
+static BOARDS_PUBLIC_OR_MEMBER: Stmt = boards_where!(concat!(
+    "(b.kind = 'public' OR EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.user_id = $5))",
+    in_open_or_own_workspace!()
+));
+static BOARDS_MEMBER: Stmt = boards_where!(concat!(
+    "EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.user_id = $5)",
+    in_open_or_own_workspace!()
+));
 
 pub fn boards(
     org: OrgId,
@@ -66,16 +76,22 @@ pub fn boards(
     Query::all(stmt, params, rows::board)
 }
 
-static BOARD_PERMISSION: Stmt = stmt!("SELECT permission FROM board_members WHERE board_id = $1 AND user_id = $2");
+static BOARD_GRANT: Stmt = stmt!(
+    "SELECT (SELECT m.permission FROM board_members m WHERE m.board_id = b.id AND m.user_id = $2),
+            w.kind = 'closed',
+            EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = b.workspace_id AND wm.user_id = $2)
+     FROM boards b JOIN workspaces w ON w.id = b.workspace_id WHERE b.id = $1"
+);
 
 /// A permission this version does not know reads as none.
-pub fn board_permission(board: BoardId, user: UserId) -> Query<Option<BoardPermission>, Option<BoardPermission>> {
-    Query::new(
-        &BOARD_PERMISSION,
-        args![board, user],
-        |r| Ok(enum_parse(r.text(0)?)),
-        |rows| Ok(rows.next().transpose()?.flatten()),
-    )
+pub fn board_grant(board: BoardId, user: UserId) -> Query<BoardGrant, Option<BoardGrant>> {
+    Query::opt(&BOARD_GRANT, args![board, user], |r| {
+        Ok(BoardGrant {
+            explicit: r.opt_text(0)?.and_then(enum_parse),
+            closed_workspace: r.bool(1)?,
+            workspace_member: r.bool(2)?,
+        })
+    })
 }
 
 static BOARD_MEMBERS: Stmt =
