@@ -4,6 +4,7 @@ import { api, messageOf, ok, setCsrf } from "../api/client";
 import { Live, type Bus, type LiveStatus } from "../api/live";
 import type { Board, Me, Notification, TemplateInfo, Workspace } from "../api/types";
 import { ColumnTypesContext, useColumnTypeList } from "../state/columnTypes";
+import { dropInvite, HOME, inviteOf, parseRoute, routePath, type Route } from "../state/route";
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
@@ -17,9 +18,9 @@ export function App() {
       .then(async (m) => {
         setCsrf(m.csrf_token);
         // An invitation link opened while logged in joins that organization.
-        const invite = new URLSearchParams(location.search).get("invite");
+        const invite = inviteOf(location.search);
         if (invite) {
-          history.replaceState(null, "", location.pathname + location.hash);
+          dropInvite();
           await ok(api.POST("/api/v1/invites/{token}/accept", { params: { path: { token: invite } } })).catch(() => undefined);
           m = await fetchMe();
         }
@@ -38,7 +39,8 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
   const [boards, setBoards] = useState<Record<string, Board[]>>({});
   const [templates, setTemplates] = useState<TemplateInfo[]>([]);
-  const [open, setOpen] = useState<string | null>(() => location.hash.slice(2) || null);
+  const [route, setRoute] = useState<Route>(() => parseRoute(location.pathname, location.hash));
+  const open = route.board;
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [error, setError] = useState("");
@@ -73,9 +75,27 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
     ok(api.GET("/api/v1/templates")).then((page) => setTemplates(page.data), () => undefined);
     ok(api.GET("/api/v1/me/notifications")).then((page) => setNotifications(page.data), () => undefined);
   }, []);
+  // The address bar follows the route; back and forward move between routes.
   useEffect(() => {
-    location.hash = open ? `#/${open}` : "";
-  }, [open]);
+    const path = routePath(route);
+    if (location.pathname !== path || location.hash) history.pushState(null, "", path + location.search);
+  }, [route]);
+  useEffect(() => {
+    const back = () => setRoute(parseRoute(location.pathname, location.hash));
+    window.addEventListener("popstate", back);
+    return () => window.removeEventListener("popstate", back);
+  }, []);
+  const setOpen = useCallback((board: string | null) => setRoute(board ? { board, item: null } : HOME), []);
+  const openItem = useCallback((item: string | null) => setRoute((r) => ({ ...r, item })), []);
+
+  /** A notification opens what it is about, and counts as read. */
+  function openNotification(n: Notification) {
+    if (n.board_id) setRoute({ board: n.board_id, item: n.item_id ?? null });
+    if (!n.read_at) {
+      ok(api.POST("/api/v1/me/notifications/read", { body: { ids: [n.id] } })).catch(() => undefined);
+      setNotifications((ns) => ns.map((x) => (x.id === n.id ? { ...x, read_at: new Date().toISOString() } : x)));
+    }
+  }
 
   async function createBoard(template?: string, workspace?: string) {
     const name = template ? templates.find((t) => t.id === template)?.name ?? "New board" : "New board";
@@ -114,11 +134,11 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
       <main>
         <header className="topbar">
           <span className={"status " + status}>{status === "online" ? "● Live" : status === "offline" ? "○ Offline — reconnecting…" : "◌ Connecting…"}</span>
-          <Bell notifications={notifications} onRead={() => setNotifications((ns) => ns.map((n) => ({ ...n, read_at: n.read_at ?? new Date().toISOString() })))} />
+          <Bell notifications={notifications} onOpen={openNotification} onRead={() => setNotifications((ns) => ns.map((n) => ({ ...n, read_at: n.read_at ?? new Date().toISOString() })))} />
         </header>
         {error && <div className="error banner">{error}</div>}
         {open ? (
-          <BoardPage key={open} boardId={open} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }} />
+          <BoardPage key={open} boardId={open} item={route.item} onItem={openItem} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }} />
         ) : (
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}

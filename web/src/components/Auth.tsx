@@ -1,6 +1,7 @@
 // Sign up and log in.
 import { useState } from "react";
 import { api, messageOf, ok, setCsrf } from "../api/client";
+import { dropInvite, inviteOf } from "../state/route";
 
 export function Auth({ onDone }: { onDone: () => void }) {
   const [mode, setMode] = useState<"login" | "signup">("signup");
@@ -9,7 +10,7 @@ export function Auth({ onDone }: { onDone: () => void }) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
-  const invite = new URLSearchParams(location.search).get("invite");
+  const invite = inviteOf(location.search);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -22,6 +23,9 @@ export function Auth({ onDone }: { onDone: () => void }) {
           : api.POST("/api/v1/auth/login", { body: { email, password } }),
       );
       setCsrf(r.csrf_token);
+      // Signing up with the invitation joined its organization; accepting it again would fail.
+      // Logging in leaves it for the app to accept as this user.
+      if (mode === "signup" && invite) dropInvite();
       onDone();
     } catch (err) {
       setError(messageOf(err));

@@ -1,9 +1,10 @@
-// The bell: unread count, live, and the list with "mark all read".
+// The bell: unread count, live, and the list with "mark all read"; a notification opens the
+// board and item it is about.
 import { useState } from "react";
 import { api, ok } from "../api/client";
 import type { Notification } from "../api/types";
 
-export function Bell({ notifications, onRead }: { notifications: Notification[]; onRead: () => void }) {
+export function Bell({ notifications, onRead, onOpen }: { notifications: Notification[]; onRead: () => void; onOpen: (n: Notification) => void }) {
   const [open, setOpen] = useState(false);
   const unread = notifications.filter((n) => !n.read_at).length;
   return (
@@ -20,7 +21,7 @@ export function Bell({ notifications, onRead }: { notifications: Notification[];
           </div>
           {notifications.length === 0 && <div className="muted">Nothing yet.</div>}
           {notifications.map((n) => (
-            <div key={n.id} className={"note" + (n.read_at ? "" : " unread")}>{n.text}</div>
+            <button key={n.id} className={"note" + (n.read_at ? "" : " unread")} onClick={() => { setOpen(false); onOpen(n); }}>{n.text}</button>
           ))}
         </div>
       )}

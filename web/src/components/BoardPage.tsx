@@ -18,7 +18,10 @@ import { Table } from "./Table";
 
 type SortKey = { column: string; desc: boolean };
 
-export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: string; me: Me; live: Live; bus: Bus; onDeleted: () => void }) {
+/** `item` is the item whose panel is open (it is part of the URL); `onItem` opens or closes one. */
+export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
+  boardId: string; item: string | null; onItem: (item: string | null) => void; me: Me; live: Live; bus: Bus; onDeleted: () => void;
+}) {
   const [notice, setNotice] = useState("");
   const flash = (m: string) => {
     setNotice(m);
@@ -31,7 +34,6 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
   const [views, setViews] = useState<View[]>([]);
   const [search, setSearch] = useState("");
   const [conditions, setConditions] = useState<Condition[]>([]);
-  const [panel, setPanel] = useState<string | null>(null);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [sortKeys, setSortKeys] = useState<SortKey[]>([]);
   // Kept between renders: the table regroups and re-sorts its rows only when this changes.
@@ -168,7 +170,7 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
             onSave={actions.saveValue}
             onRename={actions.rename}
             onAdd={actions.addItem}
-            onOpen={setPanel}
+            onOpen={onItem}
             onMove={actions.moveItem}
             hidden={hidden}
             columnActions={columnActions}
@@ -180,9 +182,9 @@ export function BoardPage({ boardId, me, live, bus, onDeleted }: { boardId: stri
             onMore={loadMore}
           />
         ) : (
-          <Kanban board={board} items={items} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={setPanel} />
+          <Kanban board={board} items={items} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
-        {panel && <ItemPanel item={state.items.find((i) => i.id === panel)} board={board} me={me} onSave={actions.saveValue} onClose={() => setPanel(null)} />}
+        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onClose={() => onItem(null)} />}
       </section>
     </PeopleContext>
   );

@@ -1,14 +1,38 @@
 // The item panel: slides in from the right with the item's updates (with @mentions and
-// replies) and its activity log.
+// replies) and its activity log. Both stay live: the board's events about this item (an update
+// or reply posted, a value changed, by anyone) refetch them, so nobody has to reopen the panel.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
+import type { Bus } from "../api/live";
 import type { Board, BoardEvent, Item, Me, Update } from "../api/types";
 import { usePeople } from "../state/people";
 import { Cell } from "./Cell";
 import { Formatting, RichText } from "./RichText";
 
-/** `item` is the board's live copy (undefined once it left the board); `onSave` writes a value. */
-export function ItemPanel({ item, board, me, onSave, onClose }: { item: Item | undefined; board: Board; me: Me; onSave: (item: Item, column: string, value: unknown) => void; onClose: () => void }) {
+/** The item an event is about, if any. */
+function itemOf(e: BoardEvent): string | null {
+  switch (e.kind) {
+    case "update_posted":
+    case "update_edited":
+      return e.payload.update.item_id;
+    case "update_deleted":
+      return e.payload.item_id ?? null;
+    case "item_created":
+    case "item_updated":
+    case "item_moved":
+    case "item_archived":
+    case "item_restored":
+      return e.payload.item.id;
+    default:
+      return null;
+  }
+}
+
+/** `item` is the board's live copy of item `itemId` (undefined once it left the board, or while
+ * it is not loaded); `onSave` writes a value; `bus` brings the board's live events. */
+export function ItemPanel({ itemId, item, board, me, bus, onSave, onClose }: {
+  itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus; onSave: (item: Item, column: string, value: unknown) => void; onClose: () => void;
+}) {
   const people = usePeople();
   const [updates, setUpdates] = useState<Update[]>([]);
   const [activity, setActivity] = useState<BoardEvent[]>([]);
@@ -18,20 +42,24 @@ export function ItemPanel({ item, board, me, onSave, onClose }: { item: Item | u
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const [reply, setReply] = useState("");
   const editor = useRef<HTMLTextAreaElement>(null);
-  const itemId = item?.id;
   const load = useCallback(() => {
-    if (!itemId) return;
     const path = { params: { path: { id: itemId } } };
     ok(api.GET("/api/v1/items/{id}/updates", path)).then((page) => setUpdates(page.data), (e) => setError(messageOf(e)));
     ok(api.GET("/api/v1/items/{id}/activity", path)).then((page) => setActivity(page.data), (e) => setError(messageOf(e)));
   }, [itemId]);
   useEffect(load, [load]);
+  useEffect(() => {
+    const heard = (e: BoardEvent) => {
+      if (e.board_id === board.id && itemOf(e) === itemId) load();
+    };
+    bus.events.add(heard);
+    return () => void bus.events.delete(heard);
+  }, [bus, board.id, itemId, load]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
   const mentionQuery = /@(\w*)$/.exec(body)?.[1];
   const suggestions = mentionQuery !== undefined ? people.filter((p) => p.name.toLowerCase().startsWith(mentionQuery.toLowerCase())).slice(0, 5) : [];
 
   async function send(parent?: string) {
-    if (!itemId) return;
     try {
       if (parent) {
         await ok(api.POST("/api/v1/updates/{id}/replies", { params: { path: { id: parent } }, body: { body: reply } }));
