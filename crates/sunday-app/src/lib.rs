@@ -74,8 +74,10 @@ impl App {
         ));
         let directory = directory::Directory::new(store.clone(), settings.auth_cache_secs);
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_max_items);
+        let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
         App {
-            boards: boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone()),
+            workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
+            boards,
             notifications: notifications::NotificationService::new(store.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),
             idempotency: idempotency::IdempotencyService::new(store.clone()),
@@ -87,7 +89,6 @@ impl App {
                 settings.clone(),
             ),
             orgs: orgs::OrgService::new(store.clone(), directory.clone(), settings.clone()),
-            workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone()),
             directory,
             engine,
             bus,

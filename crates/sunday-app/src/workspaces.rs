@@ -8,7 +8,7 @@ use sunday_domain::{
     permissions,
     text::{parse_name, parse_text},
 };
-use sunday_store::{Store, WorkspaceFilter, WorkspacePatch};
+use sunday_store::{BoardFilter, Store, WorkspaceFilter, WorkspacePatch};
 use sunday_types::{
     dto::{
         CreateWorkspaceRequest, Page, Role, Scope, UpdateWorkspaceRequest, Workspace, WorkspaceKind, WorkspaceMember,
@@ -17,12 +17,13 @@ use sunday_types::{
     ApiError, ErrorCode, OrgId, UserId, WorkspaceId,
 };
 
-use crate::{cursor, directory::Directory, Actor};
+use crate::{boards::BoardService, cursor, directory::Directory, Actor};
 
 #[derive(Clone)]
 pub struct WorkspaceService {
     store: Arc<dyn Store>,
     directory: Directory,
+    boards: BoardService,
 }
 
 /// The version a conditional write expects: from `If-Match` or the body's
@@ -43,8 +44,8 @@ fn not_found() -> ApiError {
 }
 
 impl WorkspaceService {
-    pub fn new(store: Arc<dyn Store>, directory: Directory) -> Self {
-        WorkspaceService { store, directory }
+    pub fn new(store: Arc<dyn Store>, directory: Directory, boards: BoardService) -> Self {
+        WorkspaceService { store, directory, boards }
     }
 
     /// The organization a request targets: the one named, or the caller's first.
@@ -153,9 +154,40 @@ impl WorkspaceService {
         Ok(self.store.update_workspace(id, &patch, now_millis()).await?)
     }
 
-    pub async fn delete(&self, actor: &Actor, id: WorkspaceId) -> Result<(), ApiError> {
-        self.editable(actor, id).await?;
-        self.store.delete_workspace(id).await?;
+    /// Deletes the workspace: its creator or the organization's admins. It must hold no
+    /// boards, unless `with_boards`, when each of its boards is deleted first as a board is (the
+    /// deleter must be allowed to delete every one; nothing is deleted otherwise).
+    pub async fn delete(&self, actor: &Actor, id: WorkspaceId, with_boards: bool) -> Result<(), ApiError> {
+        let ws = self.editable(actor, id).await?;
+        let role = self.directory.role_in(ws.org_id, actor.user_id).await?.unwrap_or(Role::Viewer);
+        if !permissions::can_delete_workspace(role, ws.created_by == actor.user_id) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "only the workspace's creator and the organization's admins delete it",
+            ));
+        }
+        let boards = self.store.boards(ws.org_id, Some(id), BoardFilter::All, None, 10_000).await?;
+        if !boards.is_empty() {
+            if !with_boards {
+                return Err(ApiError::of(ErrorCode::WorkspaceNotEmpty));
+            }
+            // Check every board before deleting any, so a refusal deletes nothing.
+            for b in &boards {
+                let access = self.boards.access_for_write(actor, b.id).await.map_err(|_| {
+                    ApiError::new(ErrorCode::Forbidden, "the workspace holds boards you may not delete")
+                })?;
+                access.require_owner().map_err(|_| {
+                    ApiError::new(ErrorCode::Forbidden, "the workspace holds boards you may not delete")
+                })?;
+            }
+            for b in &boards {
+                self.boards.delete_board(actor, b.id).await?;
+            }
+        }
+        if !self.store.delete_workspace(id).await? {
+            // A board arrived meanwhile: it stays, and so does its workspace.
+            return Err(ApiError::of(ErrorCode::WorkspaceNotEmpty));
+        }
         Ok(())
     }
 

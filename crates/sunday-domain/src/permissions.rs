@@ -39,6 +39,12 @@ pub fn can_edit_workspace(role: Role, is_workspace_member: bool) -> bool {
     can_administer(role) || (role == Role::Member && is_workspace_member)
 }
 
+/// Deleting a workspace: its creator or the organization's owners and admins, never a
+/// member merely because they belong to it.
+pub fn can_delete_workspace(role: Role, is_creator: bool) -> bool {
+    can_administer(role) || (is_creator && role == Role::Member)
+}
+
 /// The scope a personal API token needs for a request with this HTTP method.
 pub fn scope_for_method(method: &str) -> Scope {
     match method {

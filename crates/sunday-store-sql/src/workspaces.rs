@@ -138,7 +138,10 @@ pub fn update(current: &Workspace, p: &WorkspacePatch, now: Millis) -> StoreResu
     Ok(Query::new(&UPDATE, params, workspace, found))
 }
 
-static DELETE: Stmt = stmt!("DELETE FROM workspaces WHERE id = $1");
+/// Never with boards in it: the boards' deletions are the board service's (events, engines),
+/// and a board created meanwhile must not be swept away by the workspace's cascade.
+static DELETE: Stmt =
+    stmt!("DELETE FROM workspaces WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM boards b WHERE b.workspace_id = $1)");
 
 pub fn delete(id: WorkspaceId) -> Exec {
     Exec::new(&DELETE, args![id])

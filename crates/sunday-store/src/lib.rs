@@ -119,6 +119,8 @@ pub trait Store: BoardStore + NotificationStore + CursorStore + Send + Sync + 's
     /// Applies the patch, bumping `version`. `VersionConflict` (with the current workspace)
     /// when `expected_version` differs; `WorkspaceNotFound`.
     async fn update_workspace(&self, id: WorkspaceId, patch: &WorkspacePatch, now: Millis) -> StoreResult<Workspace>;
+    /// Deletes the workspace if it holds no boards; `false` when nothing was deleted (no such
+    /// workspace, or boards still in it).
     async fn delete_workspace(&self, id: WorkspaceId) -> StoreResult<bool>;
     async fn is_workspace_member(&self, ws: WorkspaceId, user: UserId) -> StoreResult<bool>;
     /// `AlreadyMember` when present.

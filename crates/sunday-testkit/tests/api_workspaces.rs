@@ -8,7 +8,8 @@ backend_tests!(
     workspace_lifecycle_and_versions,
     closed_workspaces_and_roles,
     invalid_workspace_input_writes_nothing,
-    a_closed_workspace_s_boards_are_its_members_alone
+    a_closed_workspace_s_boards_are_its_members_alone,
+    deleting_a_workspace_never_sweeps_boards_away
 );
 
 async fn workspace_lifecycle_and_versions(app: TestApp) {
@@ -235,4 +236,53 @@ async fn a_closed_workspace_s_boards_are_its_members_alone(app: TestApp) {
     let mut ws_socket = app.ws(&outsider.token).await;
     ws_socket.send(json!({"type": "subscribe", "board_id": bid})).await;
     assert_eq!(ws_socket.next_of("error").await["code"], "board_not_found", "no live events either");
+}
+
+/// Only the creator or an admin deletes a workspace; boards in it are never swept away by the
+/// cascade: the deletion is refused, or deletes each board as a board is deleted, all or none.
+async fn deleting_a_workspace_never_sweeps_boards_away(app: TestApp) {
+    let admin = app.signup("wd-admin@example.com").await;
+    let creator = app.signup("wd-creator@example.com").await;
+    let colleague = app.signup("wd-colleague@example.com").await;
+    for who in [&creator, &colleague] {
+        let add = json!({"email": who.email, "role": "member"});
+        let r = app.post(&format!("/api/v1/orgs/{}/members", admin.org_id), &admin.token, add).send().await.unwrap();
+        expect_json(r, 201).await;
+    }
+    let ws = expect_json(
+        app.post("/api/v1/workspaces", &creator.token, json!({"name": "Team", "org_id": admin.org_id}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let wid = ws["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/workspaces/{wid}");
+    let add = app.post(&format!("{path}/members"), &creator.token, json!({"user_id": colleague.user_id}));
+    expect_json(add.send().await.unwrap(), 201).await;
+    let make = |token: &str, name: &str, kind: &str| {
+        app.post("/api/v1/boards", token, json!({"name": name, "workspace_id": wid, "kind": kind})).send()
+    };
+    let mine = expect_json(make(&creator.token, "Mine", "public").await.unwrap(), 201).await;
+    let secret = expect_json(make(&admin.token, "Admin's", "private").await.unwrap(), 201).await;
+
+    // A member is not the creator.
+    let r = app.delete(&path, &colleague.token).send().await.unwrap();
+    expect_error(r, 403, "forbidden").await;
+    // Boards in it: refused, unless they go with it.
+    expect_error(app.delete(&path, &creator.token).send().await.unwrap(), 409, "workspace_not_empty").await;
+    // The creator cannot delete a board they cannot see: nothing is deleted.
+    let r = app.delete(&format!("{path}?with_boards=true"), &creator.token).send().await.unwrap();
+    expect_error(r, 403, "forbidden").await;
+    let mine_id = mine["id"].as_str().unwrap();
+    expect_json(app.get(&format!("/api/v1/boards/{mine_id}"), &creator.token).send().await.unwrap(), 200).await;
+    // The admin may delete them all.
+    let r = app.delete(&format!("{path}?with_boards=true"), &admin.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    for b in [&mine, &secret] {
+        let r = app.get(&format!("/api/v1/boards/{}", b["id"].as_str().unwrap()), &admin.token).send().await.unwrap();
+        expect_error(r, 404, "board_not_found").await;
+    }
+    expect_error(app.get(&path, &admin.token).send().await.unwrap(), 404, "workspace_not_found").await;
 }

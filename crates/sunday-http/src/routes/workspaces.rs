@@ -81,13 +81,25 @@ async fn update_workspace(
     Ok(axum::Json(state.app.workspaces.update(&actor, id, req, if_match).await?))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{id}", tag = "workspaces", params(("id" = String, Path)), responses((status = 204, description = "deleted")))]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteWorkspaceParams {
+    /// Delete the workspace's boards with it (each as `DELETE /boards/{id}` would); without it
+    /// a workspace that holds boards is `409 workspace_not_empty`.
+    pub with_boards: Option<bool>,
+}
+
+/// Delete a workspace (its creator or the organization's admins).
+#[utoipa::path(delete, path = "/workspaces/{id}", tag = "workspaces", params(("id" = String, Path), DeleteWorkspaceParams),
+    responses((status = 204, description = "deleted")))]
 async fn delete_workspace(
     State(state): State<HttpState>,
     Auth(actor): Auth,
     Path(id): Path<WorkspaceId>,
+    Query(p): Query<DeleteWorkspaceParams>,
 ) -> ApiResult<StatusCode> {
-    state.app.workspaces.delete(&actor, id).await?;
+    state.app.workspaces.delete(&actor, id, p.with_boards.unwrap_or(false)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
