@@ -12,6 +12,7 @@ import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
 import type { ColumnActions } from "./ColumnHeader";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
+import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
 import { Kanban } from "./Kanban";
 import { Table } from "./Table";
@@ -107,6 +108,19 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
     setCardColumns(Array.isArray(saved) ? saved.filter((c): c is string => typeof c === "string") : null);
     setLaneColumn(typeof v.settings.lane_column === "string" ? v.settings.lane_column : undefined);
   }
+  // Leaving a saved view takes off everything it brought (filter, hidden columns, sort,
+  // grouping, card fields); what was set on the main table or kanban itself stays.
+  function mainTable() {
+    if (activeView) {
+      setConditions([]);
+      setHidden(new Set());
+      setSortKeys([]);
+      setGroupBy("");
+      setCardColumns(null);
+      setLaneColumn(undefined);
+    }
+    setTab("table");
+  }
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status").slice(0, 2).map((c) => c.id);
   const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
   const others = presence.filter((p) => p.user_id !== me.user.id);
@@ -128,7 +142,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
         {board.description && <p className="muted">{board.description}</p>}
         {notice && <div className="error banner" role="alert">{notice}</div>}
         <div className="tabs">
-          <button className={tab === "table" ? "active" : ""} onClick={() => { setTab("table"); setConditions([]); setHidden(new Set()); }}>Main table</button>
+          <button className={tab === "table" ? "active" : ""} onClick={mainTable}>Main table</button>
           <button className={tab === "kanban" ? "active" : ""} onClick={() => setTab("kanban")}>Kanban</button>
           {views.map((v) => (
             <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
@@ -155,6 +169,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
               )}
             </span>
           ))}
+          <HiddenColumns columns={board.columns ?? []} hidden={hidden} onChange={setHidden} />
           {/* Columns views can group by (and a saved view's choice while the types load). */}
           <select aria-label="Group by" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
             <option value="">Group: board groups</option>
@@ -182,7 +197,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
             onMore={loadMore}
           />
         ) : (
-          <Kanban board={board} items={items} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
+          <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
         {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onClose={() => onItem(null)} />}
       </section>

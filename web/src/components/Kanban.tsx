@@ -1,6 +1,6 @@
 // The kanban: one lane per value of a column views can group by (the column types' metadata
 // says which: status labels, dropdown options, people); dragging a card between lanes sets its
-// value.
+// value. Cards keep the view's sort within their lane (board order without one).
 import { useState } from "react";
 import type { Board, Item } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
@@ -8,8 +8,10 @@ import { laneOf, lanesOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
 import { CellValue, color } from "./Cell";
 
-export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
-  board: Board; items: Item[]; laneColumn?: string; onLaneColumn: (id: string) => void; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
+const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+
+export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
+  board: Board; items: Item[]; sort?: (a: Item, b: Item) => number; laneColumn?: string; onLaneColumn: (id: string) => void; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
   onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string, values?: Record<string, unknown>) => void; onOpen: (item: string) => void;
 }) {
   const types = useColumnTypes();
@@ -41,7 +43,7 @@ export function Kanban({ board, items, laneColumn, onLaneColumn, meId, cardColum
     </details>
     <div className="kanban">
       {lanes.map((l) => {
-        const cards = items.filter((i) => laneOf(lane, i) === l.id);
+        const cards = items.filter((i) => laneOf(lane, i) === l.id).sort(sort ?? byPosition);
         return (
           <div key={l.id} className="lane" data-lane={l.name} onDragOver={(e) => e.preventDefault()}
             onDrop={() => dragging && onSave(dragging, lane.id, laneValue(lane, l.id))}>
