@@ -51,8 +51,9 @@ test("a new user signs up, creates a board from a template and edits cells that 
   await page.waitForTimeout(400);
   assert.equal(await page.locator("tr[data-item]").count(), 1);
   await page.screenshot({ path: path.join(shots, "filter.png") });
-  page.once("dialog", (d) => d.accept("Design work"));
   await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Design work");
+  await page.getByRole("dialog", { name: "Save view" }).getByRole("button", { name: "Save view" }).click();
   await page.getByRole("button", { name: "Design work" }).waitFor();
   await page.reload();
   await page.getByRole("button", { name: "Design work" }).click();

@@ -1,6 +1,6 @@
 // A board: header, view tabs (main table, kanban, saved views), toolbar with search and the
 // filter builder, the table or kanban, and the item panel. The board itself lives in useBoard.
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardMember, Me, View } from "../api/types";
@@ -11,6 +11,8 @@ import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
 import type { ColumnActions } from "./ColumnHeader";
+import { COLORS } from "./Cell";
+import { AskDialog, ConfirmDialog } from "./Dialog";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
@@ -28,7 +30,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
     setNotice(m);
     setTimeout(() => setNotice(""), 5000);
   };
-  const { state, error, presence, actions, columns } = useBoard(boardId, live, bus, flash);
+  const { state, error, presence, actions, columns, groups } = useBoard(boardId, live, bus, flash);
   const { people, ensure } = useDirectory(state?.board.org_id);
   const types = useColumnTypes();
   const [tab, setTab] = useState<string>("table");
@@ -42,6 +44,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
   const [groupBy, setGroupBy] = useState<string>("");
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
+  const [asking, setAsking] = useState<"view" | "delete" | "group" | null>(null);
 
   useEffect(() => {
     ok(api.GET("/api/v1/boards/{id}/views", { params: { path: { id: boardId } } }))
@@ -58,6 +61,9 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
   const { items, matches, loadMore } = useFiltered(boardId, filterOf(conditions, search), groupKey, state, kanban, flash);
   const paging = useMemo(() => (matches?.cursor ? { counts: matches.counts, matched: matches.matched } : null), [matches]);
 
+  // Stable: the panel's Escape listener is bound to it.
+  const closePanel = useCallback(() => onItem(null), [onItem]);
+
   if (error) return <div className="error banner" role="alert">{error}</div>;
   if (!state) return <div className="loading">Loading board…</div>;
   const board = state.board;
@@ -72,9 +78,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
     onMove: columns.move,
   };
 
-  async function saveView() {
-    const name = prompt("Name of the view", "My view");
-    if (!name) return;
+  async function saveView(name: string) {
     const kanban = mode === "kanban";
     try {
       const v = await ok(api.POST("/api/v1/boards/{id}/views", {
@@ -137,7 +141,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
             {others.length > 0 && <span className="muted">{others.length} other{others.length > 1 ? "s" : ""} here</span>}
           </div>
           <Members boardId={boardId} orgId={board.org_id} meId={me.user.id} />
-          {board.permission === "owner" && <button className="link danger" onClick={() => confirm("Delete this board?") && deleteBoard()}>Delete board</button>}
+          {board.permission === "owner" && <button className="link danger" onClick={() => setAsking("delete")}>Delete board</button>}
         </div>
         {board.description && <p className="muted">{board.description}</p>}
         {notice && <div className="error banner" role="alert">{notice}</div>}
@@ -147,10 +151,11 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
           {views.map((v) => (
             <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
           ))}
-          <button className="link" onClick={saveView}>+ Save view</button>
+          <button className="link" onClick={() => setAsking("view")}>+ Save view</button>
         </div>
         <div className="toolbar">
           <button className="primary" onClick={() => board.groups?.[0] && actions.addItem(board.groups[0].id, "New item")}>New item</button>
+          {!groupBy && <button className="filter-add" onClick={() => setAsking("group")}>Add group</button>}
           <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search" />
           {matches && <span className="results" role="status" data-testid="results">{matches.total} result{matches.total === 1 ? "" : "s"}</span>}
           <FilterBuilder columns={board.columns ?? []} groups={board.groups ?? []} conditions={conditions} onChange={setConditions} />
@@ -189,6 +194,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
             onMove={actions.moveItem}
             hidden={hidden}
             columnActions={columnActions}
+            groupActions={groups}
             groupBy={(board.columns ?? []).find((c) => c.id === groupBy)}
             sort={sort}
             onArchive={actions.archive}
@@ -199,10 +205,25 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
-        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onClose={() => onItem(null)} />}
+        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onRename={actions.rename} onClose={closePanel} />}
+        {asking === "view" && <AskDialog title="Save view" label="View name" initial="My view" submit="Save view" onSubmit={saveView} onClose={() => setAsking(null)} />}
+        {asking === "group" && (
+          // A new group goes on top (where it is seen), in the next colour after the top group's.
+          <AskDialog title="New group" label="Group name" initial="New group" submit="Add group" onClose={() => setAsking(null)}
+            onSubmit={(title) => groups.add(title, nextColour(board.groups?.[0]?.color))} />
+        )}
+        {asking === "delete" && (
+          <ConfirmDialog title="Delete board" message={`Delete "${board.name}" with all its items, updates and views? This cannot be undone.`} confirm="Delete board" onConfirm={deleteBoard} onClose={() => setAsking(null)} />
+        )}
       </section>
     </PeopleContext>
   );
+}
+
+/** The colour after `c` in the palette, so neighbouring groups differ. */
+function nextColour(c: string | undefined): string {
+  const names = Object.keys(COLORS);
+  return names[(names.indexOf(c ?? "") + 1) % names.length];
 }
 
 /** The query for the complete filter rows and the search box, or null when there is none. */
@@ -222,14 +243,13 @@ function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meI
   const people = usePeople();
   const [members, setMembers] = useState<BoardMember[]>([]);
   const [link, setLink] = useState("");
+  const [asking, setAsking] = useState(false);
   useEffect(() => {
     ok(api.GET("/api/v1/boards/{id}/members", { params: { path: { id: boardId } } }))
       .then((page) => setMembers(page.data))
       .catch(() => undefined);
   }, [boardId]);
-  async function invite() {
-    const email = prompt("Invite by email");
-    if (!email) return;
+  async function invite(email: string) {
     try {
       const inv = await ok(api.POST("/api/v1/orgs/{org_id}/invites", { params: { path: { org_id: orgId } }, body: { email, role: "member" } }));
       setLink(`${location.origin}/?invite=${inv.token}`);
@@ -240,7 +260,8 @@ function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meI
   return (
     <div className="members">
       {members.map((m) => <span key={m.user_id} className="avatar small" title={m.permission}>{initials(people, m.user_id, meId)}</span>)}
-      <button className="link" onClick={invite}>Invite</button>
+      <button className="link" onClick={() => setAsking(true)}>Invite</button>
+      {asking && <AskDialog title="Invite to the organization" label="Email" type="email" submit="Create invitation link" onSubmit={invite} onClose={() => setAsking(false)} />}
       {link && <input className="invite-link" readOnly value={link} aria-label="Invitation link" onFocus={(e) => e.target.select()} />}
     </div>
   );

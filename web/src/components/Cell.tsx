@@ -6,7 +6,7 @@ import { labelsOf } from "../state/lanes";
 import { initials, usePeople, type Person } from "../state/people";
 import { Popup } from "./Popup";
 
-const COLORS: Record<string, string> = {
+export const COLORS: Record<string, string> = {
   green: "#00c875", orange: "#fdab3d", red: "#e2445c", blue: "#0086c0", purple: "#a25ddc", grey: "#c4c4c4",
   yellow: "#ffcb00", pink: "#ff158a", dark_blue: "#225091", sky: "#66ccff", teal: "#037f4c", lime: "#9cd326",
   brown: "#7f5347", dark_red: "#bb3354", indigo: "#401694", black: "#333333",

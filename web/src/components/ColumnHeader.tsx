@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { Column, ColumnType } from "../api/types";
 import { pickerSections, useColumnTypes } from "../state/columnTypes";
+import { ConfirmDialog } from "./Dialog";
 import { Popup } from "./Popup";
 
 export type ColumnActions = {
@@ -17,6 +18,7 @@ export type ColumnActions = {
 export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnActions }) {
   const [renaming, setRenaming] = useState(false);
   const [menu, setMenu] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const startResize = (e: React.MouseEvent) => {
     e.preventDefault();
     e.stopPropagation();
@@ -54,10 +56,11 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
         <Popup className="palette menu" onClose={() => setMenu(false)}>
           <button onClick={() => { setMenu(false); setRenaming(true); }}>Rename</button>
           <button onClick={() => { setMenu(false); actions.onHide(col.id); }}>Hide</button>
-          <button onClick={() => { setMenu(false); if (confirm(`Delete the column "${col.title}" and its values?`)) actions.onDelete(col.id); }}>Delete</button>
+          <button onClick={() => { setMenu(false); setDeleting(true); }}>Delete</button>
         </Popup>
       )}
       <span className="resize" onMouseDown={startResize} />
+      {deleting && <ConfirmDialog title="Delete column" message={`Delete the column "${col.title}" and its values on every item?`} confirm="Delete column" onConfirm={() => actions.onDelete(col.id)} onClose={() => setDeleting(false)} />}
     </th>
   );
 }

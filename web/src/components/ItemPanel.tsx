@@ -30,8 +30,9 @@ function itemOf(e: BoardEvent): string | null {
 
 /** `item` is the board's live copy of item `itemId` (undefined once it left the board, or while
  * it is not loaded); `onSave` writes a value; `bus` brings the board's live events. */
-export function ItemPanel({ itemId, item, board, me, bus, onSave, onClose }: {
-  itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus; onSave: (item: Item, column: string, value: unknown) => void; onClose: () => void;
+export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onClose }: {
+  itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus;
+  onSave: (item: Item, column: string, value: unknown) => void; onRename: (item: Item, name: string) => void; onClose: () => void;
 }) {
   const people = usePeople();
   const [updates, setUpdates] = useState<Update[]>([]);
@@ -55,6 +56,18 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onClose }: {
     bus.events.add(heard);
     return () => void bus.events.delete(heard);
   }, [bus, board.id, itemId, load]);
+  // Escape closes the panel; in a text field it first leaves the field (a second one closes).
+  // Popups and dialogs over the panel stop their own Escape before it gets here.
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      const field = e.target instanceof HTMLElement && e.target.closest("input, textarea, select");
+      if (field instanceof HTMLElement) field.blur();
+      else onClose();
+    };
+    document.addEventListener("keydown", key);
+    return () => document.removeEventListener("keydown", key);
+  }, [onClose]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
   const mentionQuery = /@(\w*)$/.exec(body)?.[1];
   const suggestions = mentionQuery !== undefined ? people.filter((p) => p.name.toLowerCase().startsWith(mentionQuery.toLowerCase())).slice(0, 5) : [];
@@ -78,7 +91,15 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onClose }: {
   return (
     <aside className="panel" role="dialog" aria-label="Item">
       <button className="close" onClick={onClose} aria-label="Close">✕</button>
-      <h2>{item?.name ?? "This item is no longer on the board."}</h2>
+      {item ? (
+        <h2>
+          <input className="panel-name" aria-label="Item name" defaultValue={item.name} key={item.name}
+            onBlur={(e) => { const name = e.target.value.trim(); if (name && name !== item.name) onRename(item, name); else e.target.value = item.name; }}
+            onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} />
+        </h2>
+      ) : (
+        <h2>This item is no longer on the board.</h2>
+      )}
       {item && (
         <table className="panel-values">
           <tbody>

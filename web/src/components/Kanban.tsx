@@ -7,6 +7,7 @@ import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { laneOf, lanesOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
 import { CellValue, color } from "./Cell";
+import { AskDialog } from "./Dialog";
 
 const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 
@@ -21,6 +22,8 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
   // The chosen column, else a status column, else the first that can make lanes.
   const lane = groupable.find((c) => c.id === laneColumn) ?? groupable.find((c) => c.type === "status") ?? groupable[0];
   const [dragging, setDragging] = useState<Item | null>(null);
+  /** The lane a new card is being named for. */
+  const [adding, setAdding] = useState<{ id: string; name: string } | null>(null);
   if (!lane) {
     const kinds = types.filter((t) => t.groupable).map((t) => t.title.toLowerCase());
     const either = kinds.length > 1 ? `${kinds.slice(0, -1).join(", ")} or ${kinds[kinds.length - 1]}` : kinds[0];
@@ -57,16 +60,17 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
               </div>
             ))}
             {l.id && board.groups?.[0] && (
-              <button className="link" onClick={async () => {
-                const name = prompt("New card");
-                // The new card starts in this lane.
-                if (name) onAdd(board.groups![0].id, name, { [lane.id]: laneValue(lane, l.id) });
-              }}>+ Add card</button>
+              <button className="link" onClick={() => setAdding(l)}>+ Add card</button>
             )}
           </div>
         );
       })}
     </div>
+    {adding && board.groups?.[0] && (
+      // The new card starts in the lane it was added to.
+      <AskDialog title={`New card in ${adding.name}`} label="Card name" submit="Add card" onClose={() => setAdding(null)}
+        onSubmit={(name) => onAdd(board.groups![0].id, name, { [lane.id]: laneValue(lane, adding.id) })} />
+    )}
     </>
   );
 }

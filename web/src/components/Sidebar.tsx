@@ -2,6 +2,7 @@
 // favourites, create and rename.
 import { useState } from "react";
 import type { Board, Me, Workspace } from "../api/types";
+import { AskDialog } from "./Dialog";
 
 export type SidebarProps = {
   me: Me;
@@ -21,6 +22,7 @@ export function Sidebar(p: SidebarProps) {
   const [query, setQuery] = useState("");
   const [favourites, setFavourites] = useState<string[]>(() => JSON.parse(localStorage.getItem("sunday_favourites") ?? "[]"));
   const [renaming, setRenaming] = useState<string | null>(null);
+  const [naming, setNaming] = useState(false);
   const toggleFavourite = (id: string) => {
     const next = favourites.includes(id) ? favourites.filter((f) => f !== id) : [...favourites, id];
     setFavourites(next);
@@ -63,7 +65,8 @@ export function Sidebar(p: SidebarProps) {
           <button className="add" onClick={() => p.onCreateBoard(w.id)}>+ New board</button>
         </div>
       ))}
-      <button className="add" onClick={() => { const n = prompt("Workspace name"); if (n) p.onCreateWorkspace(n); }}>+ New workspace</button>
+      <button className="add" onClick={() => setNaming(true)}>+ New workspace</button>
+      {naming && <AskDialog title="New workspace" label="Workspace name" submit="Create workspace" onSubmit={p.onCreateWorkspace} onClose={() => setNaming(false)} />}
       <div className="user">
         <span className="avatar">{p.me.user.name.slice(0, 1).toUpperCase()}</span> {p.me.user.name}
         <button className="link" onClick={p.onLogout}>Log out</button>

@@ -12,6 +12,7 @@ import { usePeople } from "../state/people";
 import { addTarget, tableEntries, tableGroups, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
+import { GroupTitle, type GroupActions } from "./GroupTitle";
 
 type Props = {
   board: Board;
@@ -31,6 +32,7 @@ type Props = {
   sort?: (a: Item, b: Item) => number;
   hidden: Set<string>;
   columnActions: ColumnActions;
+  groupActions: GroupActions;
   /** A filter's matches still being fetched: the table keeps places for the rest. */
   paging?: Paging | null;
   /** Asked for when kept places come into view: fetch the next page of matches. */
@@ -171,11 +173,7 @@ export function Table(p: Props) {
         return (
           <tr key={e.key} {...common} className="title-row">
             <td colSpan={span}>
-              <div className="group-title">
-                <button className="chev" aria-label={e.collapsed ? "Expand group" : "Collapse group"} onClick={flip}>{e.collapsed ? "▸" : "▾"}</button>
-                <span style={{ color: color(g.color) }}>{g.title}</span>
-                <span className="count">{g.items.length + g.pending} item{g.items.length + g.pending === 1 ? "" : "s"}</span>
-              </div>
+              <GroupTitle group={g} collapsed={e.collapsed} onFlip={flip} groups={p.board.groups ?? []} actions={p.groupBy ? undefined : p.groupActions} />
             </td>
           </tr>
         );

@@ -134,5 +134,16 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     move: (id: string, before: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { position: { before } } })).catch(fail),
   };
 
-  return { state, error, presence, actions, columns };
+  // Group changes come back as live events too (`group_*`, and the items a delete moved).
+  const groupPath = (group_id: string) => ({ params: { path: { id: boardId, group_id } } });
+  const groups = {
+    add: (title: string, color: string) => ok(api.POST("/api/v1/boards/{id}/groups", { params: { path: { id: boardId } }, body: { title, color, position: { at: "top" } } })).catch(fail),
+    rename: (id: string, title: string) => ok(api.PATCH("/api/v1/boards/{id}/groups/{group_id}", { ...groupPath(id), body: { title } })).catch(fail),
+    recolour: (id: string, color: string) => ok(api.PATCH("/api/v1/boards/{id}/groups/{group_id}", { ...groupPath(id), body: { color } })).catch(fail),
+    /** Its items move to `moveTo`, or are archived without one. */
+    remove: (id: string, moveTo: string | null) =>
+      ok(api.DELETE("/api/v1/boards/{id}/groups/{group_id}", { params: { path: { id: boardId, group_id: id }, query: moveTo ? { move_items_to: moveTo } : {} } })).catch(fail),
+  };
+
+  return { state, error, presence, actions, columns, groups };
 }

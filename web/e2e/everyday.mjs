@@ -1,0 +1,130 @@
+// Browser tests of everyday actions through the UI: groups (add, rename by double-click,
+// recolour, delete moving the items), the app's own dialogs where the browser's prompt and
+// confirm boxes were, and the item panel (its own URL, an editable name, Escape closes it).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { api, row, sunday } from "./harness.mjs";
+
+const s = sunday();
+
+async function projectBoard(name, email) {
+  const u = await s.newUser(name, email);
+  // The app's dialogs replace the browser's: a native one showing up is a failure.
+  u.native = [];
+  u.page.on("dialog", (d) => { u.native.push(d.message()); d.dismiss(); });
+  await u.page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(u.page, "Design landing page").waitFor();
+  const board = await api(u.page, "GET", `/boards/${(await api(u.page, "GET", "/boards")).data[0].id}`);
+  return { ...u, board };
+}
+
+const groupsOf = async (page, id) => (await api(page, "GET", `/boards/${id}`)).groups;
+
+test("groups: add, rename by double-click, recolour, delete moving the items to another group", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Gus", "gus@example.com");
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByLabel("Group name").fill("Backlog");
+  await page.getByRole("dialog", { name: "New group" }).getByRole("button", { name: "Add group" }).click();
+  const title = (t) => page.locator(`[data-group-title="${t}"]`);
+  await title("Backlog").waitFor();
+  assert.equal((await groupsOf(page, board.id))[0].title, "Backlog", "a new group goes on top");
+
+  // Double-click the title to rename it.
+  await title("Backlog").locator(".group-name").dblclick();
+  await page.getByLabel("Group name").fill("Icebox");
+  await page.keyboard.press("Enter");
+  await title("Icebox").waitFor();
+
+  // Recolour from the group's menu.
+  const [to, rgb] = (await groupsOf(page, board.id))[0].color === "purple" ? ["pink", "rgb(255, 21, 138)"] : ["purple", "rgb(162, 93, 220)"];
+  await title("Icebox").getByRole("button", { name: "Icebox group menu" }).click();
+  await page.getByRole("button", { name: `Colour ${to}` }).click();
+  await page.waitForFunction((rgb) => getComputedStyle(document.querySelector('[data-group-title="Icebox"] .group-name')).color === rgb, rgb);
+  assert.equal((await groupsOf(page, board.id)).find((g) => g.title === "Icebox").color, to);
+
+  // An item in it, then delete the group moving its items to the next group.
+  await page.getByLabel("Add item to Icebox").fill("Someday idea");
+  await page.keyboard.press("Enter");
+  await page.locator('tr[data-item="Someday idea"][data-group="Icebox"]').waitFor();
+  const target = board.groups[0].title;
+  await title("Icebox").getByRole("button", { name: "Icebox group menu" }).click();
+  await page.getByRole("button", { name: "Delete group" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete group" });
+  await dialog.getByLabel("Move items to").selectOption({ label: target });
+  await dialog.getByRole("button", { name: "Delete group" }).click();
+  await title("Icebox").waitFor({ state: "detached" });
+  await page.locator(`tr[data-item="Someday idea"][data-group="${target}"]`).waitFor({ timeout: 3000 });
+  await page.reload();
+  await page.locator(`tr[data-item="Someday idea"][data-group="${target}"]`).waitFor();
+  assert.ok(!(await groupsOf(page, board.id)).some((g) => g.title === "Icebox"));
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("invite, new workspace, save view, add card and delete board use the app's dialogs", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Ida", "ida@example.com");
+  // Invite: the dialog asks for the email, the link shows.
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await page.getByRole("dialog", { name: "Invite to the organization" }).getByLabel("Email").fill("new.person@example.com");
+  await page.getByRole("button", { name: "Create invitation link" }).click();
+  assert.match(await page.getByLabel("Invitation link").inputValue(), /\?invite=/);
+
+  // New workspace; Escape cancels a dialog, the button opens it again.
+  await page.getByRole("button", { name: "+ New workspace" }).click();
+  await page.keyboard.press("Escape");
+  assert.equal(await page.getByRole("dialog").count(), 0);
+  await page.getByRole("button", { name: "+ New workspace" }).click();
+  await page.getByLabel("Workspace name").fill("Marketing");
+  await page.keyboard.press("Enter");
+  await page.locator(".sidebar .section", { hasText: "Marketing" }).waitFor();
+
+  // Save view.
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Everything");
+  await page.getByRole("dialog", { name: "Save view" }).getByRole("button", { name: "Save view" }).click();
+  await page.locator(".tabs button.active", { hasText: "Everything" }).waitFor();
+
+  // Add card: it starts in the lane it was added to.
+  await page.getByRole("button", { name: "Kanban" }).click();
+  await page.locator('[data-lane="Done"]').getByRole("button", { name: "+ Add card" }).click();
+  await page.getByLabel("Card name").fill("Ship it");
+  await page.keyboard.press("Enter");
+  await page.locator('[data-lane="Done"] [data-card="Ship it"]').waitFor();
+
+  // Delete board: Cancel keeps it, confirming deletes it.
+  await page.getByRole("button", { name: "Delete board" }).click();
+  await page.getByRole("dialog", { name: "Delete board" }).getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("heading", { name: board.name }).waitFor();
+  await page.getByRole("button", { name: "Delete board" }).click();
+  await page.getByRole("dialog", { name: "Delete board" }).getByRole("button", { name: "Delete board" }).click();
+  await page.getByText("Start with a template").waitFor();
+  assert.equal((await api(page, "GET", "/boards")).data.length, 0);
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the item panel: opened from its URL, its name editable, Escape closes it", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Joe", "joe@example.com");
+  const item = (await api(page, "GET", `/boards/${board.id}/items`)).data.find((i) => i.name === "Set up analytics");
+  await page.goto(`${s.base}/boards/${board.id}/items/${item.id}`);
+  const panel = page.getByRole("dialog", { name: "Item" });
+  await panel.getByLabel("Item name").waitFor();
+  assert.equal(await panel.getByLabel("Item name").inputValue(), "Set up analytics");
+
+  await panel.getByLabel("Item name").fill("Set up product analytics");
+  await page.keyboard.press("Enter");
+  await row(page, "Set up product analytics").waitFor({ timeout: 3000 });
+  assert.equal((await api(page, "GET", `/items/${item.id}`)).name, "Set up product analytics");
+
+  await page.keyboard.press("Escape");
+  await panel.waitFor({ state: "detached" });
+  assert.equal(new URL(page.url()).pathname, `/boards/${board.id}`);
+  // Back brings the panel again: the item is part of the history.
+  await page.goBack();
+  await panel.waitFor();
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,0 +1,77 @@
+// A group's title row: collapse, the title (double-click to rename), the item count, and a menu
+// to rename, recolour or delete it. Deleting asks where the group's items go (another group, or
+// the archive). Lanes of a group-by column are not board groups: they get no menu.
+import { useState } from "react";
+import type { Group } from "../api/types";
+import type { TableGroup } from "../state/tableRows";
+import { color, COLORS } from "./Cell";
+import { ConfirmDialog } from "./Dialog";
+import { Popup } from "./Popup";
+
+export type GroupActions = {
+  rename: (id: string, title: string) => void;
+  recolour: (id: string, color: string) => void;
+  remove: (id: string, moveTo: string | null) => void;
+};
+
+type Props = {
+  group: TableGroup; collapsed: boolean; onFlip: () => void;
+  /** The board's groups (delete offers to move items to one of the others). */
+  groups: Group[];
+  /** Absent for lanes of a group-by column. */
+  actions?: GroupActions;
+};
+
+export function GroupTitle({ group: g, collapsed, onFlip, groups, actions }: Props) {
+  const [renaming, setRenaming] = useState(false);
+  const [menu, setMenu] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const others = groups.filter((x) => x.id !== g.id);
+  const [moveTo, setMoveTo] = useState("");
+  const count = g.items.length + g.pending;
+  return (
+    // While its menu is open the title is lifted above the rows after it: being sticky, it is its
+    // own stacking context, so the menu's z-index counts only inside it.
+    <div className={"group-title" + (menu ? " menu-open" : "")} data-group-title={g.title}>
+      <button className="chev" aria-label={collapsed ? "Expand group" : "Collapse group"} onClick={onFlip}>{collapsed ? "▸" : "▾"}</button>
+      {renaming && actions ? (
+        <input autoFocus aria-label="Group name" defaultValue={g.title} style={{ color: color(g.color) }}
+          onBlur={(e) => { setRenaming(false); const t = e.target.value.trim(); if (t && t !== g.title) actions.rename(g.id, t); }}
+          onKeyDown={(e) => { if (e.key === "Enter") (e.target as HTMLInputElement).blur(); if (e.key === "Escape") setRenaming(false); }} />
+      ) : (
+        <span className="group-name" style={{ color: color(g.color) }} onDoubleClick={() => actions && setRenaming(true)} title={actions ? "Double-click to rename" : undefined}>{g.title}</span>
+      )}
+      <span className="count">{count} item{count === 1 ? "" : "s"}</span>
+      {actions && (
+        <span className="group-menu-anchor">
+          <button className="col-menu group-menu" aria-label={`${g.title} group menu`} onClick={() => setMenu(!menu)}>⋯</button>
+          {menu && (
+            <Popup className="palette menu" onClose={() => setMenu(false)}>
+              <button onClick={() => { setMenu(false); setRenaming(true); }}>Rename</button>
+              <div className="swatches" role="group" aria-label="Group colour">
+                {Object.keys(COLORS).map((c) => (
+                  <button key={c} className={"swatch" + (c === g.color ? " on" : "")} style={{ background: color(c) }} aria-label={`Colour ${c.replace(/_/g, " ")}`}
+                    onClick={() => { setMenu(false); actions.recolour(g.id, c); }} />
+                ))}
+              </div>
+              <button className="danger" onClick={() => { setMenu(false); setDeleting(true); }}>Delete group</button>
+            </Popup>
+          )}
+        </span>
+      )}
+      {deleting && actions && (
+        <ConfirmDialog title="Delete group" confirm="Delete group" onClose={() => setDeleting(false)} onConfirm={() => actions.remove(g.id, moveTo || null)}
+          message={count ? `Delete "${g.title}"? Its ${count} item${count === 1 ? "" : "s"} can move to another group.` : `Delete "${g.title}"?`}>
+          {count > 0 && (
+            <label className="field">Move items to
+              <select aria-label="Move items to" value={moveTo} onChange={(e) => setMoveTo(e.target.value)}>
+                <option value="">Archive them</option>
+                {others.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
+              </select>
+            </label>
+          )}
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
