@@ -128,3 +128,27 @@ test("the item panel: opened from its URL, its name editable, Escape closes it",
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("groups: move up from the menu; collapsing is kept for the user across reloads", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Kim", "kim@example.com");
+  const [first, second] = board.groups;
+  const titles = () => page.locator("[data-group-title]").evaluateAll((ts) => ts.map((t) => t.getAttribute("data-group-title")));
+  await page.locator(`[data-group-title="${second.title}"]`).getByRole("button", { name: `${second.title} group menu` }).click();
+  await page.getByRole("button", { name: "Move up" }).click();
+  await page.waitForFunction((t) => document.querySelector("[data-group-title]")?.getAttribute("data-group-title") === t, second.title);
+  assert.deepEqual((await groupsOf(page, board.id)).slice(0, 2).map((g) => g.title), [second.title, first.title]);
+  assert.equal((await titles())[1], first.title);
+
+  const firstRow = (await api(page, "GET", `/boards/${board.id}/items`)).data.find((i) => i.group_id === first.id).name;
+  await page.locator(`[data-group-title="${first.title}"]`).getByRole("button", { name: "Collapse group" }).click();
+  await row(page, firstRow).waitFor({ state: "detached" });
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.locator(`[data-group-title="${first.title}"]`).getByRole("button", { name: "Expand group" }).waitFor();
+  assert.equal(await row(page, firstRow).count(), 0, "the collapsed group stays collapsed");
+  await page.locator(`[data-group-title="${first.title}"]`).getByRole("button", { name: "Expand group" }).click();
+  await row(page, firstRow).waitFor();
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

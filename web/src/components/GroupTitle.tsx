@@ -1,5 +1,5 @@
 // A group's title row: collapse, the title (double-click to rename), the item count, and a menu
-// to rename, recolour or delete it. Deleting asks where the group's items go (another group, or
+// to rename, recolour, move up or down, or delete it. Deleting asks where the group's items go (another group, or
 // the archive). Lanes of a group-by column are not board groups: they get no menu.
 import { useState } from "react";
 import type { Group } from "../api/types";
@@ -12,6 +12,8 @@ export type GroupActions = {
   rename: (id: string, title: string) => void;
   recolour: (id: string, color: string) => void;
   remove: (id: string, moveTo: string | null) => void;
+  move: (id: string, position: { before: string } | { after: string }) => void;
+  collapse: (id: string, collapsed: boolean) => void;
 };
 
 type Props = {
@@ -27,6 +29,9 @@ export function GroupTitle({ group: g, collapsed, onFlip, groups, actions }: Pro
   const [menu, setMenu] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const others = groups.filter((x) => x.id !== g.id);
+  const at = groups.findIndex((x) => x.id === g.id);
+  const above = groups[at - 1];
+  const below = groups[at + 1];
   const [moveTo, setMoveTo] = useState("");
   const count = g.items.length + g.pending;
   return (
@@ -48,6 +53,8 @@ export function GroupTitle({ group: g, collapsed, onFlip, groups, actions }: Pro
           {menu && (
             <Popup className="palette menu" onClose={() => setMenu(false)}>
               <button onClick={() => { setMenu(false); setRenaming(true); }}>Rename</button>
+              {above && <button onClick={() => { setMenu(false); actions.move(g.id, { before: above.id }); }}>Move up</button>}
+              {below && <button onClick={() => { setMenu(false); actions.move(g.id, { after: below.id }); }}>Move down</button>}
               <div className="swatches" role="group" aria-label="Group colour">
                 {Object.keys(COLORS).map((c) => (
                   <button key={c} className={"swatch" + (c === g.color ? " on" : "")} style={{ background: color(c) }} aria-label={`Colour ${c.replace(/_/g, " ")}`}

@@ -95,7 +95,8 @@ function usePageTop() {
 
 export function Table(p: Props) {
   const people = usePeople();
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  // Board groups start as this user last left them (the server keeps that per user).
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set((p.board.groups ?? []).filter((g) => g.collapsed).map((g) => g.id)));
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const dragged = useRef<Item | null>(null);
@@ -169,6 +170,7 @@ export function Table(p: Props) {
           if (e.collapsed) n.delete(g.id);
           else n.add(g.id);
           setCollapsed(n);
+          if (!p.groupBy) p.groupActions.collapse(g.id, !e.collapsed);
         };
         return (
           <tr key={e.key} {...common} className="title-row">

@@ -140,6 +140,10 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     add: (title: string, color: string) => ok(api.POST("/api/v1/boards/{id}/groups", { params: { path: { id: boardId } }, body: { title, color, position: { at: "top" } } })).catch(fail),
     rename: (id: string, title: string) => ok(api.PATCH("/api/v1/boards/{id}/groups/{group_id}", { ...groupPath(id), body: { title } })).catch(fail),
     recolour: (id: string, color: string) => ok(api.PATCH("/api/v1/boards/{id}/groups/{group_id}", { ...groupPath(id), body: { color } })).catch(fail),
+    /** Right before or after another group. */
+    move: (id: string, position: { before: string } | { after: string }) => ok(api.PATCH("/api/v1/boards/{id}/groups/{group_id}", { ...groupPath(id), body: { position } })).catch(fail),
+    /** Kept per user by the server (no event: it changes nobody else's view). */
+    collapse: (id: string, collapsed: boolean) => ok(api.PATCH("/api/v1/boards/{id}/groups/{group_id}", { ...groupPath(id), body: { collapsed } })).catch(fail),
     /** Its items move to `moveTo`, or are archived without one. */
     remove: (id: string, moveTo: string | null) =>
       ok(api.DELETE("/api/v1/boards/{id}/groups/{group_id}", { params: { path: { id: boardId, group_id: id }, query: moveTo ? { move_items_to: moveTo } : {} } })).catch(fail),
