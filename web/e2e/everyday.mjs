@@ -152,3 +152,34 @@ test("groups: move up from the menu; collapsing is kept for the user across relo
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("deleting items: several ask first; a toast (or Ctrl+Z) brings them back", async () => {
+  const { page, errors, ctx, native } = await projectBoard("Lou", "lou@example.com");
+  const bulk = page.getByRole("toolbar", { name: "Selected items" });
+  await page.getByLabel("Select Design landing page").check();
+  await page.getByLabel("Select Set up analytics").check();
+  await bulk.getByRole("button", { name: "Delete" }).click();
+  const ask = page.getByRole("dialog", { name: "Delete items" });
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await row(page, "Design landing page").count(), 1, "Cancel deletes nothing");
+  await bulk.getByRole("button", { name: "Delete" }).click();
+  await ask.getByRole("button", { name: "Delete 2 items" }).click();
+  await row(page, "Set up analytics").waitFor({ state: "detached" });
+  await page.locator(".toast", { hasText: "2 items deleted" }).getByRole("button", { name: "Undo" }).click();
+  await row(page, "Design landing page").waitFor({ timeout: 3000 });
+  await row(page, "Set up analytics").waitFor({ timeout: 3000 });
+
+  // One item: no question, and Ctrl+Z undoes it.
+  await page.getByLabel("Select Set up analytics").check();
+  await bulk.getByRole("button", { name: "Delete" }).click();
+  await row(page, "Set up analytics").waitFor({ state: "detached" });
+  await page.locator(".toast", { hasText: '"Set up analytics" deleted' }).waitFor();
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await page.keyboard.press("Control+z");
+  await row(page, "Set up analytics").waitFor({ timeout: 3000 });
+  await page.reload();
+  await row(page, "Set up analytics").waitFor();
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

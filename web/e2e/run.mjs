@@ -272,6 +272,7 @@ test("every column type can be edited in the table and persists; columns and bul
   await page.waitForTimeout(400);
   assert.match(await row(page, "Bulk two").locator('td[data-column="Status"]').innerText(), /Done/);
   await page.getByRole("toolbar", { name: "Selected items" }).getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog", { name: "Delete items" }).getByRole("button", { name: "Delete 2 items" }).click();
   await row(page, "Bulk one").waitFor({ state: "detached" });
 
   // Keyboard: arrows move between cells, Enter edits, Escape cancels.

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
-import type { BoardMember, Me, View } from "../api/types";
+import type { BoardMember, Item, Me, View } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { isComplete } from "../state/filters";
 import { initials, PeopleContext, useDirectory, usePeople } from "../state/people";
@@ -18,6 +18,7 @@ import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
 import { Kanban } from "./Kanban";
 import { Table } from "./Table";
+import { Toast, type ToastMessage } from "./Toast";
 
 type SortKey = { column: string; desc: boolean };
 
@@ -45,6 +46,8 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
   const [asking, setAsking] = useState<"view" | "delete" | "group" | null>(null);
+  const [toast, setToast] = useState<ToastMessage | null>(null);
+  const endToast = useCallback(() => setToast(null), []);
 
   useEffect(() => {
     ok(api.GET("/api/v1/boards/{id}/views", { params: { path: { id: boardId } } }))
@@ -61,6 +64,12 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
   const { items, matches, loadMore } = useFiltered(boardId, filterOf(conditions, search), groupKey, state, kanban, flash);
   const paging = useMemo(() => (matches?.cursor ? { counts: matches.counts, matched: matches.matched } : null), [matches]);
 
+  /** Deleting archives, so it can be undone from the toast (or Ctrl/⌘-Z). */
+  const archive = (items: Item[]) => {
+    actions.archive(items);
+    const text = items.length === 1 ? `"${items[0].name}" deleted` : `${items.length} items deleted`;
+    setToast({ text, undo: () => actions.restore(items) });
+  };
   // Stable: the panel's Escape listener is bound to it.
   const closePanel = useCallback(() => onItem(null), [onItem]);
 
@@ -197,7 +206,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
             groupActions={groups}
             groupBy={(board.columns ?? []).find((c) => c.id === groupBy)}
             sort={sort}
-            onArchive={actions.archive}
+            onArchive={archive}
             onEditing={actions.setEditing}
             paging={paging}
             onMore={loadMore}
@@ -206,6 +215,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
         {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onRename={actions.rename} onClose={closePanel} />}
+        {toast && <Toast toast={toast} onDone={endToast} />}
         {asking === "view" && <AskDialog title="Save view" label="View name" initial="My view" submit="Save view" onSubmit={saveView} onClose={() => setAsking(null)} />}
         {asking === "group" && (
           // A new group goes on top (where it is seen), in the next colour after the top group's.

@@ -12,6 +12,7 @@ import { usePeople } from "../state/people";
 import { addTarget, tableEntries, tableGroups, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
+import { ConfirmDialog } from "./Dialog";
 import { GroupTitle, type GroupActions } from "./GroupTitle";
 
 type Props = {
@@ -100,6 +101,8 @@ export function Table(p: Props) {
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const dragged = useRef<Item | null>(null);
+  /** Deleting several items asks first. */
+  const [confirming, setConfirming] = useState(false);
   const { ref, top } = usePageTop();
 
   // Scrolling re-renders this component; none of these depend on the scroll position.
@@ -150,6 +153,11 @@ export function Table(p: Props) {
     if (!name || !to) return;
     p.onAdd(to.group, name, to.values);
     setDrafts({ ...drafts, [g.id]: "" });
+  };
+
+  const remove = () => {
+    p.onArchive(chosen);
+    setSelected(new Set());
   };
 
   const render = (e: Entry, index: number) => {
@@ -238,10 +246,11 @@ export function Table(p: Props) {
               {labelsOf(status).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
             </select>
           )}
-          <button className="link danger" onClick={() => { p.onArchive(chosen); setSelected(new Set()); }}>Delete</button>
+          <button className="link danger" onClick={() => (chosen.length > 1 ? setConfirming(true) : remove())}>Delete</button>
           <button className="link" onClick={() => setSelected(new Set())}>Clear</button>
         </div>
       )}
+      {confirming && <ConfirmDialog title="Delete items" message={`Delete ${chosen.length} items? You can undo right after.`} confirm={`Delete ${chosen.length} items`} onConfirm={remove} onClose={() => setConfirming(false)} />}
       <table className="board-table" ref={ref}>
         <colgroup>
           <col className="name-width" />

@@ -116,6 +116,10 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     archive(items: Item[]) {
       for (const i of items) ok(api.DELETE("/api/v1/items/{id}", { params: { path: { id: i.id } } })).catch(fail);
     },
+    /** Brings archived items back; they return with their `item_restored` events. */
+    restore(items: Item[]) {
+      for (const i of items) ok(api.POST("/api/v1/items/{id}/restore", { params: { path: { id: i.id } } })).catch(fail);
+    },
     /** Cells being edited are kept from live changes, and others see who edits what. */
     setEditing(target: Item, columnId: string, on: boolean) {
       const key = `${target.id}:${columnId}`;
