@@ -93,9 +93,11 @@ test("invite, new workspace, save view, add card and delete board use the app's 
   await page.locator('[data-lane="Done"] [data-card="Ship it"]').waitFor();
 
   // Delete board: Cancel keeps it, confirming deletes it.
+  await page.getByRole("button", { name: "Board menu" }).click();
   await page.getByRole("button", { name: "Delete board" }).click();
   await page.getByRole("dialog", { name: "Delete board" }).getByRole("button", { name: "Cancel" }).click();
   await page.getByRole("heading", { name: board.name }).waitFor();
+  await page.getByRole("button", { name: "Board menu" }).click();
   await page.getByRole("button", { name: "Delete board" }).click();
   await page.getByRole("dialog", { name: "Delete board" }).getByRole("button", { name: "Delete board" }).click();
   await page.getByText("Start with a template").waitFor();
@@ -179,6 +181,41 @@ test("deleting items: several ask first; a toast (or Ctrl+Z) brings them back", 
   await row(page, "Set up analytics").waitFor({ timeout: 3000 });
   await page.reload();
   await row(page, "Set up analytics").waitFor();
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the board menu renames, describes, exports CSV and duplicates without items", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Max", "max@example.com");
+  const menu = async (entry) => {
+    await page.getByRole("button", { name: "Board menu" }).click();
+    await page.getByRole("button", { name: entry }).click();
+  };
+  await menu("Rename board");
+  await page.getByLabel("Board name").fill("Launch plan");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Launch plan" }).waitFor({ timeout: 3000 });
+  await page.locator(".sidebar .board-name", { hasText: "Launch plan" }).waitFor();
+
+  await menu("Edit description");
+  await page.getByRole("textbox", { name: "Description" }).fill("Everything for the March launch");
+  await page.keyboard.press("Enter");
+  await page.getByText("Everything for the March launch").waitFor({ timeout: 3000 });
+
+  await page.getByRole("button", { name: "Board menu" }).click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export to CSV" }).click()]);
+  const csv = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString("utf8"));
+  assert.match(csv, /Design landing page/);
+
+  await menu("Duplicate board");
+  await page.getByLabel("Name of the copy").fill("Launch template");
+  await page.getByLabel("Copy the items too").uncheck();
+  await page.getByRole("dialog", { name: "Duplicate board" }).getByRole("button", { name: "Duplicate" }).click();
+  await page.getByRole("heading", { name: "Launch template" }).waitFor({ timeout: 5000 });
+  await page.locator(`[data-group-title="${board.groups[0].title}"]`).waitFor();
+  assert.equal(await page.locator("tr[data-item]").count(), 0, "the copy has no items");
+  await page.locator(".sidebar .board-name", { hasText: "Launch template" }).waitFor();
   assert.deepEqual(native, []);
   assert.deepEqual(errors, []);
   await ctx.close();

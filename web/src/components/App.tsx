@@ -138,7 +138,8 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         </header>
         {error && <div className="error banner">{error}</div>}
         {open ? (
-          <BoardPage key={open} boardId={open} item={route.item} onItem={openItem} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }} />
+          <BoardPage key={open} boardId={open} item={route.item} onItem={openItem} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }}
+            onOpenBoard={setOpen} onBoardsChanged={() => refresh().catch((e) => setError(messageOf(e)))} />
         ) : (
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}

@@ -12,7 +12,8 @@ import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
 import type { ColumnActions } from "./ColumnHeader";
 import { COLORS } from "./Cell";
-import { AskDialog, ConfirmDialog } from "./Dialog";
+import { BoardMenu } from "./BoardMenu";
+import { AskDialog } from "./Dialog";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
@@ -23,8 +24,9 @@ import { Toast, type ToastMessage } from "./Toast";
 type SortKey = { column: string; desc: boolean };
 
 /** `item` is the item whose panel is open (it is part of the URL); `onItem` opens or closes one. */
-export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
-  boardId: string; item: string | null; onItem: (item: string | null) => void; me: Me; live: Live; bus: Bus; onDeleted: () => void;
+export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onOpenBoard, onBoardsChanged }: {
+  boardId: string; item: string | null; onItem: (item: string | null) => void; me: Me; live: Live; bus: Bus;
+  onDeleted: () => void; onOpenBoard: (id: string) => void; onBoardsChanged: () => void;
 }) {
   const [notice, setNotice] = useState("");
   const flash = (m: string) => {
@@ -45,7 +47,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
   const [groupBy, setGroupBy] = useState<string>("");
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
-  const [asking, setAsking] = useState<"view" | "delete" | "group" | null>(null);
+  const [asking, setAsking] = useState<"view" | "group" | null>(null);
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const endToast = useCallback(() => setToast(null), []);
 
@@ -138,19 +140,19 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
   const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
   const others = presence.filter((p) => p.user_id !== me.user.id);
   const editors = new Map(others.flatMap((p) => (p.state === "editing" && p.item_id ? [[p.item_id, nameOf(p.user_id)] as const] : [])));
-  const deleteBoard = () => ok(api.DELETE("/api/v1/boards/{id}", { params: { path: { id: boardId } } })).then(onDeleted, (e) => flash(messageOf(e)));
 
   return (
     <PeopleContext value={people}>
       <section className="board">
         <div className="board-head">
           <h1>{board.name}</h1>
+          <BoardMenu board={board} onOpenBoard={onOpenBoard} onBoardsChanged={onBoardsChanged} onDeleted={onDeleted} flash={flash} />
           <div className="presence" data-testid="presence">
             {presence.map((p) => <span key={p.user_id} className="avatar" title={`${nameOf(p.user_id)}: ${p.state}`}>{p.user_id === me.user.id ? me.user.name.slice(0, 1).toUpperCase() : initials(people, p.user_id, me.user.id)}</span>)}
             {others.length > 0 && <span className="muted">{others.length} other{others.length > 1 ? "s" : ""} here</span>}
           </div>
           <Members boardId={boardId} orgId={board.org_id} meId={me.user.id} />
-          {board.permission === "owner" && <button className="link danger" onClick={() => setAsking("delete")}>Delete board</button>}
+
         </div>
         {board.description && <p className="muted">{board.description}</p>}
         {notice && <div className="error banner" role="alert">{notice}</div>}
@@ -221,9 +223,6 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted }: {
           // A new group goes on top (where it is seen), in the next colour after the top group's.
           <AskDialog title="New group" label="Group name" initial="New group" submit="Add group" onClose={() => setAsking(null)}
             onSubmit={(title) => groups.add(title, nextColour(board.groups?.[0]?.color))} />
-        )}
-        {asking === "delete" && (
-          <ConfirmDialog title="Delete board" message={`Delete "${board.name}" with all its items, updates and views? This cannot be undone.`} confirm="Delete board" onConfirm={deleteBoard} onClose={() => setAsking(null)} />
         )}
       </section>
     </PeopleContext>

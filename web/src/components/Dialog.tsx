@@ -28,23 +28,25 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
   );
 }
 
-/** One line of text: a name, an email. `onSubmit` gets it trimmed, never empty. */
-export function AskDialog({ title, label, initial = "", type = "text", submit, onSubmit, onClose }: {
-  title: string; label: string; initial?: string; type?: "text" | "email"; submit: string; onSubmit: (value: string) => void; onClose: () => void;
+/** One line of text: a name, an email. `onSubmit` gets it trimmed, never empty unless `optional`
+ * (a description may be cleared). */
+export function AskDialog({ title, label, initial = "", type = "text", optional = false, submit, onSubmit, onClose }: {
+  title: string; label: string; initial?: string; type?: "text" | "email"; optional?: boolean; submit: string; onSubmit: (value: string) => void; onClose: () => void;
 }) {
   const [value, setValue] = useState(initial);
+  const empty = !optional && !value.trim();
   return (
     <Dialog title={title} onClose={onClose}>
       <form onSubmit={(e) => {
         e.preventDefault();
-        if (!value.trim()) return;
+        if (empty) return;
         onClose();
         onSubmit(value.trim());
       }}>
-        <label className="field">{label}<input type={type} aria-label={label} value={value} onChange={(e) => setValue(e.target.value)} onFocus={(e) => e.target.select()} required /></label>
+        <label className="field">{label}<input type={type} aria-label={label} value={value} onChange={(e) => setValue(e.target.value)} onFocus={(e) => e.target.select()} required={!optional} /></label>
         <div className="dialog-actions">
           <button type="button" className="link" onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={!value.trim()}>{submit}</button>
+          <button className="primary" disabled={empty}>{submit}</button>
         </div>
       </form>
     </Dialog>
