@@ -220,3 +220,46 @@ test("the board menu renames, describes, exports CSV and duplicates without item
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("the item panel's activity log says which column changed, from what to what, and when", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Ned", "ned@example.com");
+  const item = (await api(page, "GET", `/boards/${board.id}/items`)).data.find((i) => i.name === "Write release notes");
+  const status = board.columns.find((c) => c.type === "status");
+  const label = (name) => status.settings.labels.find((l) => l.name === name);
+  const before = status.settings.labels.find((l) => l.id === item.values[status.id]);
+  const after = before?.name === "Done" ? label("Stuck") : label("Done");
+  await api(page, "PATCH", `/items/${item.id}`, { values: { [status.id]: after.id } });
+  await api(page, "PATCH", `/items/${item.id}`, { name: "Write the release notes" });
+  await page.goto(`${s.base}/boards/${board.id}/items/${item.id}`);
+  const panel = page.getByRole("dialog", { name: "Item" });
+  await panel.getByRole("button", { name: "Activity log" }).click();
+  const change = panel.locator(`.activity .change[data-column="${status.title}"]`).first();
+  await change.waitFor();
+  const text = await change.innerText();
+  assert.match(text, new RegExp(`${status.title}:\\s*${before ? before.name : ""}\\s*→\\s*${after.name}`), text);
+  await panel.locator(".activity li", { hasText: "renamed “Write release notes” → “Write the release notes”" }).waitFor();
+  assert.match(await panel.locator(".activity li").first().innerText(), /\d{1,2}:\d{2}/, "entries have a time");
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("search: a clear button, Escape clears, and 'no results' says so", async () => {
+  const { page, errors, ctx, native } = await projectBoard("Ola", "ola@example.com");
+  const all = await page.locator("tr[data-item]").count();
+  const search = page.getByLabel("Search", { exact: true });
+  await search.fill("zzz-nothing");
+  await page.getByText("No items match “zzz-nothing”.").waitFor({ timeout: 3000 });
+  await page.getByRole("button", { name: "Clear search", exact: true }).click();
+  assert.equal(await search.inputValue(), "");
+  await page.waitForFunction((n) => document.querySelectorAll("tr[data-item]").length === n, all);
+  await search.fill("design");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 1);
+  await search.press("Escape");
+  assert.equal(await search.inputValue(), "");
+  await page.waitForFunction((n) => document.querySelectorAll("tr[data-item]").length === n, all);
+  assert.equal(await page.locator(".no-results").count(), 0);
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

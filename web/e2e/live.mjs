@@ -42,7 +42,7 @@ test("the open item panel shows another person's update, reply and value change 
   await panel.locator('td[data-column="Status"]', { hasText: "Fixed" }).waitFor({ timeout: 3000 });
   // The activity log is live too.
   await panel.getByRole("button", { name: "Activity log" }).click();
-  await panel.locator(".activity li", { hasText: /item updated/ }).first().waitFor({ timeout: 3000 });
+  await panel.locator('.activity li[data-kind="item_updated"]').first().waitFor({ timeout: 3000 });
   assert.deepEqual([...A.errors, ...B.errors], []);
   await A.ctx.close();
   await B.ctx.close();

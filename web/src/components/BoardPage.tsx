@@ -167,7 +167,11 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
         <div className="toolbar">
           <button className="primary" onClick={() => board.groups?.[0] && actions.addItem(board.groups[0].id, "New item")}>New item</button>
           {!groupBy && <button className="filter-add" onClick={() => setAsking("group")}>Add group</button>}
-          <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search" />
+          <span className="search-box">
+            <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search"
+              onKeyDown={(e) => e.key === "Escape" && search && (e.preventDefault(), setSearch(""))} />
+            {search && <button className="clear-search" aria-label="Clear search" onClick={() => setSearch("")}>✕</button>}
+          </span>
           {matches && <span className="results" role="status" data-testid="results">{matches.total} result{matches.total === 1 ? "" : "s"}</span>}
           <FilterBuilder columns={board.columns ?? []} groups={board.groups ?? []} conditions={conditions} onChange={setConditions} />
           {[0, 1].filter((k) => k <= sortKeys.length).map((k) => (
@@ -192,6 +196,13 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
             {(board.columns ?? []).filter((c) => isGroupable(types, c.type) || c.id === groupBy).map((c) => <option key={c.id} value={c.id}>Group: {c.title}</option>)}
           </select>
         </div>
+        {matches?.total === 0 && (
+          // Said in words: an empty table alone reads as a board with no items.
+          <div className="no-results">
+            No items match {search.trim() ? <>“{search.trim()}”</> : "these filters"}.
+            <button className="link" onClick={() => { setSearch(""); setConditions([]); }}>Clear search and filters</button>
+          </div>
+        )}
         {mode === "table" ? (
           <Table
             board={board}

@@ -6,6 +6,7 @@ import { api, messageOf, ok } from "../api/client";
 import type { Bus } from "../api/live";
 import type { Board, BoardEvent, Item, Me, Update } from "../api/types";
 import { usePeople } from "../state/people";
+import { ActivityEntry } from "./Activity";
 import { Cell } from "./Cell";
 import { Formatting, RichText } from "./RichText";
 
@@ -150,7 +151,7 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onCl
       ) : (
         <ul className="activity">
           {activity.map((e) => (
-            <li key={e.seq}><strong>{nameOf(e.actor)}</strong> {e.kind.replace(/_/g, " ")} · {new Date(e.created_at).toLocaleString()}</li>
+            <ActivityEntry key={e.seq} event={e} board={board} item={item} meId={me.user.id} nameOf={nameOf} />
           ))}
         </ul>
       )}

@@ -1,0 +1,36 @@
+// One entry of an item's activity log, in words: who, what changed (a column's old → new value,
+// a rename, a move between groups), and when. Values are shown as the table shows them.
+import type { Board, BoardEvent, Item } from "../api/types";
+import { CellValue } from "./Cell";
+
+type Props = { event: BoardEvent; board: Board; item: Item | undefined; meId: string; nameOf: (id: string) => string };
+
+export function ActivityEntry({ event: e, board, item, meId, nameOf }: Props) {
+  const when = new Date(e.created_at).toLocaleString();
+  return (
+    <li data-kind={e.kind}>
+      <strong>{nameOf(e.actor)}</strong> <What event={e} board={board} item={item} meId={meId} /> <span className="muted">· {when}</span>
+    </li>
+  );
+}
+
+function What({ event: e, board, item, meId }: Omit<Props, "nameOf">) {
+  const groupTitle = (id: string) => board.groups?.find((g) => g.id === id)?.title ?? "a deleted group";
+  if (e.kind !== "item_updated" && e.kind !== "item_moved") return <>{e.kind.replace(/_/g, " ")}</>;
+  const p = e.payload;
+  const parts: React.ReactNode[] = [];
+  if (p.name) parts.push(<span key="name" className="change">renamed “{p.name.old}” → “{p.name.new}”</span>);
+  for (const c of p.changes ?? []) {
+    const col = board.columns?.find((x) => x.id === c.column_id);
+    if (!col || !item) continue;
+    // The log's values are shown by the cell renderer, on a copy of the item holding them.
+    const as = (v: unknown) => <CellValue col={col} item={{ ...item, values: v === null || v === undefined ? {} : { [col.id]: v } }} meId={meId} />;
+    parts.push(
+      <span key={c.column_id} className="change" data-column={col.title}>
+        {col.title}: {as(c.old)} → {as(c.new)}
+      </span>,
+    );
+  }
+  if (p.group) parts.push(<span key="group" className="change">moved from {groupTitle(p.group.from)} to {groupTitle(p.group.to)}</span>);
+  return parts.length ? <>{parts}</> : <>{e.kind === "item_moved" ? "moved it" : "changed it"}</>;
+}
