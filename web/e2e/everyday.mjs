@@ -263,3 +263,24 @@ test("search: a clear button, Escape clears, and 'no results' says so", async ()
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("numbers read with thousands separators and their unit; a done item's past date is not overdue", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Pia", "pia@example.com");
+  const items = (await api(page, "GET", `/boards/${board.id}/items`)).data;
+  const col = (title) => board.columns.find((c) => c.title === title);
+  const status = board.columns.find((c) => c.type === "status");
+  const done = status.settings.labels.find((l) => l.done);
+  const notDone = status.settings.labels.find((l) => !l.done);
+  const [a, b] = items;
+  const past = "2020-01-15";
+  await api(page, "PATCH", `/items/${a.id}`, { values: { [col("Budget").id]: 1234567, [col("Due date").id]: past, [status.id]: done.id } });
+  await api(page, "PATCH", `/items/${b.id}`, { values: { [col("Due date").id]: past, [status.id]: notDone.id } });
+  await page.reload();
+  await row(page, a.name).waitFor();
+  assert.equal(await row(page, a.name).locator('td[data-column="Budget"]').innerText(), "$1,234,567");
+  assert.equal(await row(page, a.name).locator('td[data-column="Due date"] .overdue').count(), 0, "done: not overdue");
+  assert.equal(await row(page, b.name).locator('td[data-column="Due date"] .overdue').count(), 1, "not done: overdue");
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

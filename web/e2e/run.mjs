@@ -41,7 +41,7 @@ test("a new user signs up, creates a board from a template and edits cells that 
   await r.waitFor();
   assert.match(await r.locator('td[data-column="Notes"]').innerText(), /Use the events API/);
   assert.match(await r.locator('td[data-column="Status"]').innerText(), /Done/);
-  assert.match(await r.locator('td[data-column="Budget"]').innerText(), /4200/);
+  assert.match(await r.locator('td[data-column="Budget"]').innerText(), /\$4,200/);
   assert.match(await r.locator('td[data-column="Due date"]').innerText(), /Dec 24/);
   assert.match(await r.locator('td[data-column="Owner"]').innerText(), /Me/);
 

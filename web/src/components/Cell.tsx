@@ -2,6 +2,7 @@
 import { useState } from "react";
 import type { Column, Item } from "../api/types";
 import { isWritten, useColumnTypes } from "../state/columnTypes";
+import { formatNumber } from "../state/format";
 import { labelsOf } from "../state/lanes";
 import { initials, usePeople, type Person } from "../state/people";
 import { Popup } from "./Popup";
@@ -19,7 +20,8 @@ export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: 
   return <>{col.type === "auto_number" ? item.auto_number : display(col, item.values[col.id], meId, people)}</>;
 }
 
-function display(col: Column, v: unknown, meId: string, people: Person[]): React.ReactNode {
+/** `done`: the item is done, so a past date is not overdue. */
+function display(col: Column, v: unknown, meId: string, people: Person[], done = false): React.ReactNode {
   if (v === undefined || v === null) return <span className="empty" />;
   switch (col.type) {
     case "status": {
@@ -41,7 +43,7 @@ function display(col: Column, v: unknown, meId: string, people: Person[]): React
     }
     case "date": {
       const d = new Date(v as string);
-      const overdue = d.getTime() < Date.now() - 86_400_000;
+      const overdue = !done && d.getTime() < Date.now() - 86_400_000;
       return <span className={overdue ? "overdue" : ""}>{d.toLocaleDateString("en", { month: "short", day: "numeric" })}</span>;
     }
     case "link":
@@ -49,8 +51,8 @@ function display(col: Column, v: unknown, meId: string, people: Person[]): React
     case "tags":
       return (v as string[]).map((t) => <span key={t} className="chip">#{t}</span>);
     case "number": {
-      const unit = (col.settings as { unit?: string }).unit ?? "";
-      return <span className="num">{unit}{String(v)}</span>;
+      const { unit, decimals } = col.settings as { unit?: string | null; decimals?: number | null };
+      return <span className="num">{typeof v === "number" ? formatNumber(v, unit, decimals) : String(v)}</span>;
     }
     default:
       return <span className="text">{String(v)}</span>;
@@ -149,8 +151,8 @@ function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: stri
   );
 }
 
-export function Cell({ col, item, meId, onSave, onEditing, remoteEditor, row, index }: {
-  col: Column; item: Item; meId: string; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: string; row?: number; index?: number;
+export function Cell({ col, item, meId, done, onSave, onEditing, remoteEditor, row, index }: {
+  col: Column; item: Item; meId: string; done?: boolean; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: string; row?: number; index?: number;
 }) {
   const people = usePeople();
   const [editing, setEditing] = useState(false);
@@ -170,7 +172,7 @@ export function Cell({ col, item, meId, onSave, onEditing, remoteEditor, row, in
   };
   return (
     <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} data-r={row} data-c={index} tabIndex={0} onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()} title={remoteEditor ? `${remoteEditor} is editing` : undefined}>
-      {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId, people)}
+      {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId, people, done)}
     </td>
   );
 }

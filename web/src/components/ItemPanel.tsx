@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus } from "../api/live";
 import type { Board, BoardEvent, Item, Me, Update } from "../api/types";
+import { isDone } from "../state/format";
 import { usePeople } from "../state/people";
 import { ActivityEntry } from "./Activity";
 import { Cell } from "./Cell";
@@ -107,7 +108,7 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onCl
             {(board.columns ?? []).map((c) => (
               <tr key={c.id}>
                 <th>{c.title}</th>
-                <Cell col={c} item={item} meId={me.user.id} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined} />
+                <Cell col={c} item={item} meId={me.user.id} done={isDone(board.columns, item)} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined} />
               </tr>
             ))}
           </tbody>

@@ -7,6 +7,7 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Board, Column, Item } from "../api/types";
+import { formatNumber, isDone } from "../state/format";
 import { labelsOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
 import { addTarget, tableEntries, tableGroups, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
@@ -75,7 +76,8 @@ function Footer({ col, items }: { col: Column; items: Item[] }) {
   if (col.type === "number") {
     const nums = items.map((i) => i.values[col.id]).filter((v): v is number => typeof v === "number");
     const sum = nums.reduce((a, b) => a + b, 0);
-    return <span className="sum">{nums.length ? `Σ ${sum}` : ""}</span>;
+    const { unit, decimals } = col.settings as { unit?: string | null; decimals?: number | null };
+    return <span className="sum">{nums.length ? `Σ ${formatNumber(sum, unit, decimals)}` : ""}</span>;
   }
   return null;
 }
@@ -276,6 +278,7 @@ type RowProps = {
 
 /** One item's row. Memoized: while scrolling, only rows entering the window render. */
 const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditor, onToggle, dragged, dropInto, index, measure }: RowProps) {
+  const done = isDone(p.board.columns, item);
   return (
     <tr ref={measure} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} draggable data-item={item.name} data-group={group.title} className={selected ? "selected" : ""}
       onDragStart={() => (dragged.current = item)} onDragEnd={() => (dragged.current = null)}
@@ -295,7 +298,7 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
         </div>
       </td>
       {columns.map((c, ci) => (
-        <Cell key={c.id} col={c} item={item} meId={p.meId} row={row} index={ci} remoteEditor={remoteEditor} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)} />
+        <Cell key={c.id} col={c} item={item} meId={p.meId} done={done} row={row} index={ci} remoteEditor={remoteEditor} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)} />
       ))}
     </tr>
   );

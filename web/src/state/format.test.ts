@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import type { Column, Item } from "../api/types";
+import { formatNumber, isDone } from "./format";
+
+describe("formatNumber", () => {
+  it("groups thousands and places the unit", () => {
+    expect(formatNumber(4200, "$", 0)).toBe("$4,200");
+    expect(formatNumber(-1234.5, "$", 2)).toBe("-$1,234.5");
+    expect(formatNumber(1234.5, "kg")).toBe("1,234.5 kg");
+    expect(formatNumber(12.345, "%", 1)).toBe("12.3%");
+    expect(formatNumber(1000000)).toBe("1,000,000");
+  });
+});
+
+describe("isDone", () => {
+  const status = { id: "s", type: "status", settings: { labels: [{ id: "a", name: "Working", color: "orange" }, { id: "b", name: "Done", color: "green", done: true }] } } as unknown as Column;
+  const item = (v?: string) => ({ values: v ? { s: v } : {} }) as unknown as Item;
+  it("is done only with a done label", () => {
+    expect(isDone([status], item("b"))).toBe(true);
+    expect(isDone([status], item("a"))).toBe(false);
+    expect(isDone([status], item())).toBe(false);
+  });
+});
