@@ -50,6 +50,9 @@ pub struct StoreConfig {
     pub url: Secret,
     /// SQLite reader connections (the writer is always one).
     pub sqlite_readers: usize,
+    /// What an acknowledged write survives on SQLite: `full` (on disk before the answer:
+    /// survives power loss) or `normal` (survives a crash of Sunday, not of the machine).
+    pub sqlite_synchronous: SqliteSynchronous,
     /// PostgreSQL pool size.
     pub postgres_max_connections: usize,
     /// Apply pending migrations when `serve` starts.
@@ -175,6 +178,7 @@ impl Default for Config {
             store: StoreConfig {
                 url: Secret::default(),
                 sqlite_readers: 4,
+                sqlite_synchronous: SqliteSynchronous::Normal,
                 postgres_max_connections: 16,
                 auto_migrate: true,
             },
@@ -245,6 +249,14 @@ fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
 pub enum StoreUrl {
     Sqlite(PathBuf),
     Postgres(String),
+}
+
+/// SQLite's `synchronous` setting (see `store.sqlite_synchronous`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SqliteSynchronous {
+    Full,
+    Normal,
 }
 
 /// What a node of the binary does. Each role's work is registered by `sunday-server`.

@@ -10,11 +10,11 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context;
 use sunday_app::{App, AppSettings};
 use sunday_bus::{DynBus, EventBus, InProcessBus};
-use sunday_config::{Config, NodeRole, StoreUrl};
+use sunday_config::{Config, NodeRole, SqliteSynchronous, StoreUrl};
 use sunday_http::{HttpSettings, HttpState};
 use sunday_store::Store;
 use sunday_store_postgres::PostgresStore;
-use sunday_store_sqlite::SqliteStore;
+use sunday_store_sqlite::{Durability, SqliteStore};
 use tokio::sync::watch;
 
 pub use observability::init_logging;
@@ -23,7 +23,11 @@ pub use observability::init_logging;
 pub async fn open_store(config: &Config, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match config.store_url()? {
         StoreUrl::Sqlite(path) => {
-            let store = SqliteStore::open(&path, config.store.sqlite_readers)
+            let durability = match config.store.sqlite_synchronous {
+                SqliteSynchronous::Full => Durability::Full,
+                SqliteSynchronous::Normal => Durability::Normal,
+            };
+            let store = SqliteStore::open_with(&path, config.store.sqlite_readers, durability)
                 .await
                 .with_context(|| format!("opening sqlite store at {}", path.display()))?;
             if migrate {

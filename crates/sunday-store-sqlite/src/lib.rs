@@ -20,6 +20,8 @@ mod exec;
 mod migrate;
 mod notifications;
 mod pool;
+
+pub use pool::Durability;
 mod store;
 
 use std::path::Path;
@@ -36,9 +38,15 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file with `readers` reader connections.
     /// Does not migrate: call [`SqliteStore::migrate`].
+    /// Opens the store with the default durability, [`Durability::Normal`] (see
+    /// `store.sqlite_synchronous` in the README for what it means and what FULL costs).
     pub async fn open(path: &Path, readers: usize) -> StoreResult<SqliteStore> {
+        Self::open_with(path, readers, Durability::Normal).await
+    }
+
+    pub async fn open_with(path: &Path, readers: usize, durability: Durability) -> StoreResult<SqliteStore> {
         let path = path.to_owned();
-        let pool = tokio::task::spawn_blocking(move || Pool::open(&path, readers.max(1)))
+        let pool = tokio::task::spawn_blocking(move || Pool::open(&path, readers.max(1), durability))
             .await
             .map_err(StoreError::internal)??;
         Ok(SqliteStore { pool })

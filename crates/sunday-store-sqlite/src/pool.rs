@@ -24,13 +24,27 @@ struct Inner {
     size: usize,
 }
 
-fn configure(conn: &Connection) -> StoreResult<()> {
-    // NORMAL is durable in WAL mode against process crashes; only an OS crash or power loss
-    // can roll back the last transactions, and never corrupts the file. Memory-mapped reads
-    // (up to 1 GiB of the file) skip a read() per page on large boards (W2 in BENCHMARKS.md).
+/// What an acknowledged write survives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous = FULL`: every commit is on disk before it is acknowledged; it survives a
+    /// power loss or an OS crash.
+    Full,
+    /// `synchronous = NORMAL`: commits survive a crash of Sunday itself, but a power loss or
+    /// an OS crash may roll back the last ones (never corrupting the file).
+    Normal,
+}
+
+fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
+    // Memory-mapped reads (up to 1 GiB of the file) skip a read() per page on large boards
+    // (W2 in BENCHMARKS.md).
+    let synchronous = match durability {
+        Durability::Full => "PRAGMA synchronous = FULL;",
+        Durability::Normal => "PRAGMA synchronous = NORMAL;",
+    };
+    conn.execute_batch(synchronous).map_err(db_err)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA cache_size = -16000;
@@ -47,7 +61,7 @@ fn configure(conn: &Connection) -> StoreResult<()> {
 const STATEMENT_CACHE: usize = 128;
 
 impl Pool {
-    pub fn open(path: &Path, readers: usize) -> StoreResult<Pool> {
+    pub fn open(path: &Path, readers: usize, durability: Durability) -> StoreResult<Pool> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)
@@ -57,7 +71,7 @@ impl Pool {
         let open = |flags: OpenFlags| -> StoreResult<Connection> {
             let conn = Connection::open_with_flags(path, flags)
                 .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-            configure(&conn)?;
+            configure(&conn, durability)?;
             Ok(conn)
         };
         let writer =
@@ -173,6 +187,26 @@ impl Inner {
         if let Ok(mut readers) = self.readers.lock() {
             readers.push(conn);
             self.reader_freed.notify_one();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The durability chosen is what every connection runs with (SQLite: 2 = FULL, 1 = NORMAL).
+    #[tokio::test]
+    async fn every_connection_runs_with_the_chosen_durability() {
+        let dir = tempfile::tempdir().unwrap();
+        for (durability, expected) in [(Durability::Full, 2), (Durability::Normal, 1)] {
+            let pool = Pool::open(&dir.path().join(format!("{expected}.db")), 2, durability).unwrap();
+            let read: i64 =
+                pool.read(|c| c.query_row("PRAGMA synchronous", [], |r| r.get(0)).map_err(db_err)).await.unwrap();
+            let write: i64 =
+                pool.write(|c| c.query_row("PRAGMA synchronous", [], |r| r.get(0)).map_err(db_err)).await.unwrap();
+            assert_eq!((read, write), (expected, expected), "{durability:?}");
         }
     }
 }
