@@ -1,0 +1,202 @@
+//! Items through the API, on both backends: archive, restore, delete, duplicate, subitems,
+//! bulk creation, and the bounds on an item's size.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, TestApp};
+
+backend_tests!(
+    items_archive_restore_delete_duplicate_subitems_and_bulk,
+    restore_never_revives_an_item_into_a_missing_group,
+    an_item_s_size_is_bounded,
+);
+
+async fn items_archive_restore_delete_duplicate_subitems_and_bulk(app: TestApp) {
+    let u = app.signup("items@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let status = column_id(&b, "Status");
+    let bulk: Vec<Value> = (0..1000).map(|i| json!({"name": format!("Row {i:04}")})).collect();
+    let created = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": bulk})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let rows = created["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 1000);
+    assert!(
+        rows.windows(2).all(|w| w[0]["position"].as_str() < w[1]["position"].as_str()),
+        "request order is board order"
+    );
+    let mut bad: Vec<Value> = (0..5).map(|i| json!({"name": format!("B{i}")})).collect();
+    bad[3]["values"] = json!({status.clone(): "nope"});
+    let err = expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": bad})).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(err["details"]["index"], 3);
+    let too_many: Vec<Value> = (0..1001).map(|i| json!({"name": format!("X{i}")})).collect();
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": too_many}))
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    let q = |body: Value| app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, body).send();
+    assert_eq!(expect_json(q(json!({})).await.unwrap(), 200).await["total"], 1000, "the failed bulk wrote nothing");
+
+    let first = rows[0]["id"].as_str().unwrap();
+    assert_eq!(app.delete(&format!("/api/v1/items/{first}"), &u.token).send().await.unwrap().status(), 204);
+    assert_eq!(expect_json(q(json!({})).await.unwrap(), 200).await["total"], 999);
+    assert_eq!(
+        expect_json(app.get(&format!("/api/v1/items/{first}"), &u.token).send().await.unwrap(), 200).await["archived"],
+        true
+    );
+    expect_json(app.post(&format!("/api/v1/items/{first}/restore"), &u.token, json!({})).send().await.unwrap(), 200)
+        .await;
+    assert_eq!(expect_json(q(json!({})).await.unwrap(), 200).await["total"], 1000);
+
+    let dup = expect_json(
+        app.post(&format!("/api/v1/items/{first}/duplicate"), &u.token, json!({})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    assert_eq!(dup["name"], "Row 0000");
+    assert!(
+        dup["position"].as_str() > rows[0]["position"].as_str()
+            && dup["position"].as_str() < rows[1]["position"].as_str()
+    );
+
+    let sub = expect_json(
+        app.post(&format!("/api/v1/items/{first}/subitems"), &u.token, json!({"name": "Step 1"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    expect_json(
+        app.post(&format!("/api/v1/items/{first}/subitems"), &u.token, json!({"name": "Step 2"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    assert_eq!(sub["parent_item_id"], first);
+    let subs =
+        expect_json(app.get(&format!("/api/v1/items/{first}/subitems"), &u.token).send().await.unwrap(), 200).await;
+    assert_eq!(
+        subs["data"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["Step 1", "Step 2"]
+    );
+    let board_now = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
+    assert!(board_now["subitem_board_id"].is_string());
+
+    let dup_id = dup["id"].as_str().unwrap();
+    assert_eq!(
+        app.delete(&format!("/api/v1/items/{dup_id}?permanent=true"), &u.token).send().await.unwrap().status(),
+        204
+    );
+    expect_error(app.get(&format!("/api/v1/items/{dup_id}"), &u.token).send().await.unwrap(), 404, "item_not_found")
+        .await;
+
+    // Deleting an item for good takes its subitems out of their board's queries too.
+    let sub_board = board_now["subitem_board_id"].as_str().unwrap();
+    let sub_query = || app.post(&format!("/api/v1/boards/{sub_board}/items/query"), &u.token, json!({})).send();
+    assert_eq!(expect_json(sub_query().await.unwrap(), 200).await["total"], 2);
+    let gone = app.delete(&format!("/api/v1/items/{first}?permanent=true"), &u.token).send().await.unwrap();
+    assert_eq!(gone.status(), 204);
+    assert_eq!(expect_json(sub_query().await.unwrap(), 200).await["total"], 0, "no ghost subitems");
+}
+
+/// An item archived in a group that is then deleted comes back in a group that exists.
+async fn restore_never_revives_an_item_into_a_missing_group(app: TestApp) {
+    let u = app.signup("revive@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let later = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/groups"), &u.token, json!({"title": "Later"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let gid = later["id"].as_str().unwrap();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Parked", "group_id": gid}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap();
+    assert_eq!(app.delete(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap().status(), 204);
+    let r = app.delete(&format!("/api/v1/boards/{bid}/groups/{gid}"), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let restored =
+        expect_json(app.post(&format!("/api/v1/items/{iid}/restore"), &u.token, json!({})).send().await.unwrap(), 200)
+            .await;
+    let now = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
+    let groups: Vec<&str> = now["groups"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
+    assert!(groups.contains(&restored["group_id"].as_str().unwrap()), "restored into {groups:?}");
+    let q = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({"group_by": "group"}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert!(q["data"].as_array().unwrap().iter().any(|i| i["id"] == iid), "and it is listed again");
+}
+
+/// Each cell has its limit, and so does the row: six full long texts do not fit one item.
+async fn an_item_s_size_is_bounded(app: TestApp) {
+    let u = app.signup("size@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let mut notes = vec![];
+    for i in 0..6 {
+        let c = expect_json(
+            app.post(
+                &format!("/api/v1/boards/{bid}/columns"),
+                &u.token,
+                json!({"title": format!("Notes {i}"), "type": "long_text"}),
+            )
+            .send()
+            .await
+            .unwrap(),
+            201,
+        )
+        .await;
+        notes.push(c["id"].as_str().unwrap().to_owned());
+    }
+    let full = "x".repeat(50_000);
+    let all: serde_json::Map<String, Value> = notes.iter().map(|n| (n.clone(), json!(full))).collect();
+    let r = app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Huge", "values": all})).send();
+    let e = expect_error(r.await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(
+        (e["details"]["field"].as_str(), e["details"]["rule"].as_str()),
+        (Some("values"), Some("row_too_large"))
+    );
+    // Grown one cell at a time, the write that tips it over is refused and changes nothing.
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Grows"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap();
+    for n in &notes[..5] {
+        let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {n.clone(): full}})).send();
+        expect_json(r.await.unwrap(), 200).await;
+    }
+    let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {notes[5].clone(): full}})).send();
+    expect_error(r.await.unwrap(), 400, "validation_failed").await;
+    let stored = expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await;
+    assert!(stored["values"].get(&notes[5]).is_none());
+    // A people cell names at most 100 people.
+    let owner = column_id(&b, "Owner");
+    let crowd: Vec<String> = (0..101).map(|_| u.user_id.clone()).collect();
+    let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {owner: crowd}})).send();
+    let e = expect_error(r.await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "max_items");
+}
