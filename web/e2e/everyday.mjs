@@ -284,3 +284,19 @@ test("numbers read with thousands separators and their unit; a done item's past 
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("'New board' in the sidebar asks for a name and a template", async () => {
+  const { page, errors, ctx, native } = await projectBoard("Quinn", "quinn@example.com");
+  await page.getByRole("button", { name: "+ New board" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "New board" });
+  await dialog.getByLabel("Start from").selectOption({ label: "Bug tracker" });
+  assert.equal(await dialog.getByLabel("Board name").inputValue(), "Bug tracker", "a template names the board");
+  await dialog.getByLabel("Board name").fill("Q3 bugs");
+  await dialog.getByRole("button", { name: "Create board" }).click();
+  await page.getByRole("heading", { name: "Q3 bugs" }).waitFor({ timeout: 5000 });
+  await row(page, "Typo on pricing page").waitFor();
+  await page.locator(".sidebar .board-name", { hasText: "Q3 bugs" }).waitFor();
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -8,6 +8,7 @@ import { dropInvite, HOME, inviteOf, parseRoute, routePath, type Route } from ".
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
+import { NewBoardDialog } from "./NewBoardDialog";
 import { Sidebar } from "./Sidebar";
 
 export function App() {
@@ -44,6 +45,8 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [notifications, setNotifications] = useState<Notification[]>([]);
   const [error, setError] = useState("");
+  /** The workspace a new board is being named for. */
+  const [newBoardIn, setNewBoardIn] = useState<string | null>(null);
   const columnTypes = useColumnTypeList();
   const bus = useRef<Bus>({ events: new Set(), presence: new Set(), resync: new Set() });
   const live = useMemo(
@@ -97,8 +100,8 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
     }
   }
 
-  async function createBoard(template?: string, workspace?: string) {
-    const name = template ? templates.find((t) => t.id === template)?.name ?? "New board" : "New board";
+  async function createBoard(template?: string, workspace?: string, named?: string) {
+    const name = named ?? (template ? templates.find((t) => t.id === template)?.name ?? "New board" : "New board");
     const workspaceId = workspace ?? workspaces[0]?.id;
     if (!workspaceId) return;
     try {
@@ -126,7 +129,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         boards={boards}
         open={open}
         onOpen={setOpen}
-        onCreateBoard={(w) => createBoard(undefined, w)}
+        onCreateBoard={setNewBoardIn}
         onCreateWorkspace={(name) => ok(api.POST("/api/v1/workspaces", { body: { name, org_id: org } })).then(refresh).catch((e) => setError(messageOf(e)))}
         onRename={(id, name) => ok(api.PATCH("/api/v1/boards/{id}", { params: { path: { id } }, body: { name } })).then(refresh).catch((e) => setError(messageOf(e)))}
         onLogout={logout}
@@ -144,6 +147,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}
       </main>
+      {newBoardIn && <NewBoardDialog templates={templates} onCreate={(name, template) => createBoard(template, newBoardIn, name)} onClose={() => setNewBoardIn(null)} />}
     </div>
     </ColumnTypesContext>
   );
