@@ -300,3 +300,20 @@ test("'New board' in the sidebar asks for a name and a template", async () => {
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("filters: a badge counts the conditions in force; 'Clear all' removes them", async () => {
+  const { page, errors, ctx, native } = await projectBoard("Rae", "rae@example.com");
+  const all = await page.locator("tr[data-item]").count();
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  assert.equal(await page.locator(".filter-badge").count(), 0, "an empty condition is not in force");
+  await page.getByLabel("Filter value").fill("design");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 1);
+  assert.equal(await page.locator(".filter-badge").innerText(), "1");
+  await page.getByRole("button", { name: "Clear all" }).click();
+  await page.waitForFunction((n) => document.querySelectorAll("tr[data-item]").length === n, all);
+  assert.equal(await page.getByLabel("Filter column").count(), 0);
+  assert.equal(await page.locator(".filter-badge").count(), 0);
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,9 +1,10 @@
 // The filter builder: rows of field, operator (only those the field allows, from the column
-// types' metadata) and value, combined with AND.
+// types' metadata) and value, combined with AND; a badge counts the conditions in force and
+// "Clear all" removes them.
 import { useState } from "react";
 import type { Column, Group } from "../api/types";
 import { useColumnTypes } from "../state/columnTypes";
-import { conditionOn, fieldsOf, inputFor, operandShape, withOperator, type Condition, type Field, type Input } from "../state/filters";
+import { conditionOn, fieldsOf, isComplete, inputFor, operandShape, withOperator, type Condition, type Field, type Input } from "../state/filters";
 import { labelsOf } from "../state/lanes";
 import { usePeople } from "../state/people";
 
@@ -16,6 +17,7 @@ export function FilterBuilder({ columns, groups, conditions, onChange }: { colum
   const types = useColumnTypes();
   const fields = fieldsOf(columns, types);
   const set = (i: number, c: Condition) => onChange(conditions.map((x, j) => (j === i ? c : x)));
+  const active = conditions.filter(isComplete).length;
   return (
     <div className="filters">
       {conditions.map((c, i) => {
@@ -37,7 +39,12 @@ export function FilterBuilder({ columns, groups, conditions, onChange }: { colum
           </div>
         );
       })}
-      <button className="filter-add" onClick={() => onChange([...conditions, conditionOn(undefined)])}>Filter</button>
+      <button className="filter-add" onClick={() => onChange([...conditions, conditionOn(undefined)])}>
+        Filter
+        {/* How many conditions apply now (complete ones); its own title, so the button's name stays "Filter". */}
+        {active > 0 && <span className="filter-badge" aria-hidden="true" title={`${active} active`}>{active}</span>}
+      </button>
+      {conditions.length > 0 && <button className="link" onClick={() => onChange([])}>Clear all</button>}
     </div>
   );
 }
