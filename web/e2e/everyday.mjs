@@ -317,3 +317,20 @@ test("filters: a badge counts the conditions in force; 'Clear all' removes them"
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("a grey group's title is readable (3:1 on white)", async () => {
+  const { page, errors, ctx, board } = await projectBoard("Sol", "sol@example.com");
+  await api(page, "POST", `/boards/${board.id}/groups`, { title: "Parked", color: "grey" });
+  const name = page.locator('[data-group-title="Parked"] .group-name');
+  await name.waitFor({ timeout: 3000 });
+  const contrast = await name.evaluate((el) => {
+    const [r, g, b] = getComputedStyle(el).color.match(/\d+/g).map((c) => {
+      const v = Number(c) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+  });
+  assert.ok(contrast >= 3, `contrast ${contrast.toFixed(2)}:1`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -3,6 +3,7 @@
 // the archive). Lanes of a group-by column are not board groups: they get no menu.
 import { useState } from "react";
 import type { Group } from "../api/types";
+import { readableOnWhite } from "../state/format";
 import type { TableGroup } from "../state/tableRows";
 import { color, COLORS } from "./Cell";
 import { ConfirmDialog } from "./Dialog";
@@ -34,17 +35,18 @@ export function GroupTitle({ group: g, collapsed, onFlip, groups, actions }: Pro
   const below = groups[at + 1];
   const [moveTo, setMoveTo] = useState("");
   const count = g.items.length + g.pending;
+  const ink = readableOnWhite(color(g.color));
   return (
     // While its menu is open the title is lifted above the rows after it: being sticky, it is its
     // own stacking context, so the menu's z-index counts only inside it.
     <div className={"group-title" + (menu ? " menu-open" : "")} data-group-title={g.title}>
       <button className="chev" aria-label={collapsed ? "Expand group" : "Collapse group"} onClick={onFlip}>{collapsed ? "▸" : "▾"}</button>
       {renaming && actions ? (
-        <input autoFocus aria-label="Group name" defaultValue={g.title} style={{ color: color(g.color) }}
+        <input autoFocus aria-label="Group name" defaultValue={g.title} style={{ color: ink }}
           onBlur={(e) => { setRenaming(false); const t = e.target.value.trim(); if (t && t !== g.title) actions.rename(g.id, t); }}
           onKeyDown={(e) => { if (e.key === "Enter") (e.target as HTMLInputElement).blur(); if (e.key === "Escape") setRenaming(false); }} />
       ) : (
-        <span className="group-name" style={{ color: color(g.color) }} onDoubleClick={() => actions && setRenaming(true)} title={actions ? "Double-click to rename" : undefined}>{g.title}</span>
+        <span className="group-name" style={{ color: ink }} onDoubleClick={() => actions && setRenaming(true)} title={actions ? "Double-click to rename" : undefined}>{g.title}</span>
       )}
       <span className="count">{count} item{count === 1 ? "" : "s"}</span>
       {actions && (

@@ -21,3 +21,14 @@ describe("isDone", () => {
     expect(isDone([status], item())).toBe(false);
   });
 });
+
+describe("readableOnWhite", () => {
+  it("darkens pale colours to 3:1 and keeps dark ones", async () => {
+    const { contrastOnWhite, readableOnWhite } = await import("./format");
+    for (const pale of ["#c4c4c4", "#ffcb00", "#9cd326", "#66ccff"]) {
+      expect(contrastOnWhite(pale)).toBeLessThan(3);
+      expect(contrastOnWhite(readableOnWhite(pale))).toBeGreaterThanOrEqual(3);
+    }
+    expect(readableOnWhite("#225091")).toBe("#225091");
+  });
+});

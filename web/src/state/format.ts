@@ -18,3 +18,23 @@ export function formatNumber(v: number, unit?: string | null, decimals?: number 
 export function isDone(columns: Column[] | undefined, item: Item): boolean {
   return (columns ?? []).some((c) => c.type === "status" && labelsOf(c).some((l) => l.done && l.id === item.values[c.id]));
 }
+
+/** Contrast of a `#rrggbb` colour against white (WCAG ratio, 1 to 21). */
+export function contrastOnWhite(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return 1.05 / (l + 0.05);
+}
+
+/** A colour used as text on white (a group's title): pale ones (grey, yellow, lime) are darkened
+ * in steps until they reach 3:1, the contrast large text needs; others stay as they are. */
+export function readableOnWhite(hex: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(hex)) return hex;
+  let [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const out = () => `#${[r, g, b].map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+  for (let k = 0; k < 20 && contrastOnWhite(out()) < 3; k++) [r, g, b] = [r, g, b].map((c) => Math.round(c * 0.9));
+  return out();
+}
