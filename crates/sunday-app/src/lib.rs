@@ -126,6 +126,31 @@ impl App {
         notifications::run_digests(self.store.clone(), settings, stop)
     }
 
+    /// The scheduler role's upkeep: every `every`, deletes expired sessions and invitations and
+    /// idempotency keys older than a day, until `stop` turns true.
+    pub fn run_upkeep(
+        &self,
+        every: std::time::Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        const KEYS_KEPT_MS: i64 = 24 * 3_600_000;
+        let store = self.store.clone();
+        async move {
+            loop {
+                let now = sunday_types::time::now_millis();
+                match store.purge_expired(now, now - KEYS_KEPT_MS).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(rows = n, "expired sessions, invitations and idempotency keys purged"),
+                    Err(e) => tracing::warn!(error = %e, "upkeep failed; will retry"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                }
+            }
+        }
+    }
+
     /// Board engine figures for `/metrics`: boards and items held.
     pub fn engine_stats(&self) -> (usize, usize) {
         self.engine.stats()

@@ -110,11 +110,15 @@ fn realtime_settings(config: &Config) -> sunday_realtime::RealtimeSettings {
     }
 }
 
-/// Background work of the worker role: the email digest, when SMTP is configured.
+/// Background work of the worker role (the notifier; the email digest, when SMTP is
+/// configured) and of the scheduler role (upkeep).
 fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     let (stop, stopped) = watch::channel(false);
     if config.has_role(NodeRole::Worker) {
         app.notifier().start(stopped.clone());
+    }
+    if config.has_role(NodeRole::Scheduler) {
+        tokio::spawn(app.run_upkeep(Duration::from_secs(600), stopped.clone()));
     }
     let mail = &config.mail;
     if config.has_role(NodeRole::Worker) && !mail.smtp_host.is_empty() {
@@ -187,9 +191,6 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, roles = ?config.roles, "sunday is listening");
-    if config.has_role(NodeRole::Scheduler) {
-        tracing::debug!("scheduler role enabled (no timed work registered yet)");
-    }
     let (stop, stopped) = watch::channel(false);
     let limits = listener::ConnLimits {
         max_connections: config.gateway.max_connections,

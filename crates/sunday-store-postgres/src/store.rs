@@ -45,6 +45,13 @@ impl Store for PostgresStore {
     async fn schema_version(&self) -> StoreResult<i64> {
         on_client!(self, |c| migrate::current_version(&c))
     }
+    async fn purge_expired(&self, now: Millis, keys_before: Millis) -> StoreResult<u64> {
+        let mut gone = 0;
+        for purge in sunday_store_sql::upkeep::purges(now, keys_before) {
+            gone += self.write(purge).await?;
+        }
+        Ok(gone)
+    }
 
     async fn create_account(&self, user: &NewUser, org: &Org) -> StoreResult<()> {
         self.run(accounts::create_account(user, org)).await.map(drop)

@@ -31,6 +31,7 @@ pub mod boards;
 pub mod cursors;
 pub mod notifications;
 pub mod orgs;
+pub mod upkeep;
 pub mod workspaces;
 
 pub use plan::{Fail, Finished, Next, Plan, Refusal, Run, Slot, Step};

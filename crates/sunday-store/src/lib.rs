@@ -52,6 +52,9 @@ pub trait Store: BoardStore + NotificationStore + CursorStore + Send + Sync + 's
     async fn ping(&self) -> StoreResult<()>;
     /// The highest applied migration.
     async fn schema_version(&self) -> StoreResult<i64>;
+    /// Deletes expired sessions and invitations and idempotency keys created before
+    /// `keys_before`; answers how many rows went.
+    async fn purge_expired(&self, now: Millis, keys_before: Millis) -> StoreResult<u64>;
 
     // ---- accounts ----
     /// Creates the user, a new organization and the user's owner membership. `EmailTaken` when

@@ -177,6 +177,9 @@ impl Store for Interposed {
     async fn schema_version(&self) -> StoreResult<i64> {
         self.inner.schema_version().await
     }
+    async fn purge_expired(&self, now: Millis, keys_before: Millis) -> StoreResult<u64> {
+        self.inner.purge_expired(now, keys_before).await
+    }
 
     async fn create_account(&self, user: &NewUser, org: &Org) -> StoreResult<()> {
         self.inner.create_account(user, org).await

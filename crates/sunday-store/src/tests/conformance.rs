@@ -175,6 +175,15 @@ pub async fn sessions_expire_and_can_be_deleted(store: DynStore) {
     assert!(store.delete_session("hash-1").await.unwrap());
     assert!(!store.delete_session("hash-1").await.unwrap());
     assert_eq!(store.session_by_hash("hash-1", T0 + 10).await.unwrap(), None);
+
+    // Upkeep deletes what expired and keeps what still lives.
+    let old = SessionRecord { id: SessionId::new(), token_hash: "old".into(), ..s.clone() };
+    let live = SessionRecord { id: SessionId::new(), token_hash: "live".into(), expires_at: T0 + 5000, ..s };
+    store.insert_session(&old).await.unwrap();
+    store.insert_session(&live).await.unwrap();
+    assert_eq!(store.purge_expired(T0 + 2000, T0).await.unwrap(), 1, "only the expired session goes");
+    assert_eq!(store.session_by_hash("live", T0 + 2000).await.unwrap(), Some(live));
+    assert_eq!(store.purge_expired(T0 + 2000, T0).await.unwrap(), 0);
 }
 
 pub async fn api_tokens_list_revoke_and_expire(store: DynStore) {
