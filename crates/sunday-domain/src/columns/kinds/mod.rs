@@ -11,14 +11,10 @@
 //! editor for it (`web/src/components/Cell.tsx`). Pickers, titles and filter operators reach
 //! the web app from `GET /api/v1/column-types`.
 
-mod auto_number;
 mod checkbox;
-mod creation_log;
 mod date;
 mod dropdown;
 mod email;
-mod item_id;
-mod last_updated;
 mod link;
 mod long_text;
 mod number;
@@ -26,6 +22,7 @@ mod people;
 mod phone;
 mod rating;
 mod status;
+mod system;
 mod tags;
 mod text;
 mod timeline;
@@ -146,10 +143,10 @@ pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
         ColumnType::Email => &email::EmailKind,
         ColumnType::Phone => &phone::Phone,
         ColumnType::Tags => &tags::Tags,
-        ColumnType::AutoNumber => &auto_number::AutoNumber,
-        ColumnType::ItemId => &item_id::ItemIdKind,
-        ColumnType::CreationLog => &creation_log::CreationLog,
-        ColumnType::LastUpdated => &last_updated::LastUpdated,
+        ColumnType::AutoNumber => &system::AUTO_NUMBER,
+        ColumnType::ItemId => &system::ITEM_ID,
+        ColumnType::CreationLog => &system::CREATION_LOG,
+        ColumnType::LastUpdated => &system::LAST_UPDATED,
     }
 }
 
