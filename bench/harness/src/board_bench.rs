@@ -10,7 +10,7 @@
 use std::{sync::Arc, time::Instant};
 
 use chrono::Utc;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use sunday_app::{Actor, App, AppSettings, Credentials};
 use sunday_domain::filter::{parse_filter, EvalContext};
 use sunday_engine::{query, Engine, Query};
@@ -18,6 +18,7 @@ use sunday_store::{BoardWrite, NewUser, Store};
 use sunday_store_sqlite::SqliteStore;
 use sunday_types::{
     boards::*,
+    cells::{CellValue, DateValue, ItemValues},
     dto::{Org, Workspace, WorkspaceKind},
     time::to_datetime,
     BoardId, ColumnId, GroupId, ItemId, OrgId, UserId, WorkspaceId,
@@ -109,20 +110,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
     writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
     store.commit(board.id, writes, vec![], 0).await?;
-    let users: Vec<String> = (0..50).map(|_| UserId::new().to_string()).collect();
+    let users: Vec<UserId> = (0..50).map(|_| UserId::new()).collect();
     let words = ["alpha", "launch", "budget", "review", "design", "copy", "legal", "ops", "sales", "ship"];
     let start = Instant::now();
     for chunk in 0..n.div_ceil(10_000) {
         let mut batch = vec![];
         for i in chunk * 10_000..((chunk + 1) * 10_000).min(n) {
-            let mut values = Map::new();
-            values.insert(text.id.to_string(), json!(format!("{} {} item {i}", words[i % 10], words[(i / 10) % 10])));
-            values.insert(
-                date.id.to_string(),
-                json!((Utc::now() + chrono::Duration::days((i % 60) as i64 - 30)).format("%Y-%m-%d").to_string()),
-            );
-            values.insert(people.id.to_string(), json!([users[i % 50]]));
-            values.insert(number.id.to_string(), json!(i % 1000));
+            let day = (Utc::now() + chrono::Duration::days((i % 60) as i64 - 30)).date_naive();
+            let values: ItemValues = [
+                (text.id, CellValue::Text(format!("{} {} item {i}", words[i % 10], words[(i / 10) % 10]))),
+                (date.id, CellValue::Date(DateValue::Day(day))),
+                (people.id, CellValue::People(vec![users[i % 50]])),
+                (number.id, CellValue::Number((i % 1000) as f64)),
+            ]
+            .into_iter()
+            .collect();
             batch.push(BoardWrite::InsertItem(Item {
                 id: ItemId::new(),
                 board_id: board.id,

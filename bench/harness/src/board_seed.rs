@@ -2,9 +2,10 @@
 //! ORG_ID USER_ID WORKSPACE_ID BOARDS ITEMS_PER_BOARD` creates the boards (10 typed columns,
 //! 5 groups) with items and prints one `board_id group_id` line per group.
 
-use serde_json::{json, Map};
+use serde_json::json;
 use sunday_store::{BoardStore, BoardWrite};
 use sunday_store_sqlite::SqliteStore;
+use sunday_types::cells::{CellValue, DateValue, ItemValues};
 use sunday_types::{boards::*, time::to_datetime, BoardId, ColumnId, GroupId, ItemId};
 
 #[tokio::main]
@@ -71,17 +72,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
         writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
         for i in 0..per_board {
-            let mut v = Map::new();
-            v.insert(columns[0].id.to_string(), json!(format!("text {i}")));
-            v.insert(columns[1].id.to_string(), json!(i % 1000));
-            v.insert(columns[2].id.to_string(), json!(if i % 2 == 0 { "l1" } else { "l2" }));
-            v.insert(columns[3].id.to_string(), json!("2026-11-27"));
-            v.insert(columns[4].id.to_string(), json!([user.to_string()]));
-            v.insert(columns[5].id.to_string(), json!(true));
-            v.insert(columns[6].id.to_string(), json!(i % 5 + 1));
-            v.insert(columns[7].id.to_string(), json!(["a", "b"]));
-            v.insert(columns[8].id.to_string(), json!(format!("user{i}@example.com")));
-            v.insert(columns[9].id.to_string(), json!("A longer description of the item."));
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).map(DateValue::Day).ok_or("date")?;
+            let v: ItemValues = [
+                CellValue::Text(format!("text {i}")),
+                CellValue::Number((i % 1000) as f64),
+                CellValue::Status(if i % 2 == 0 { "l1" } else { "l2" }.into()),
+                CellValue::Date(day),
+                CellValue::People(vec![user]),
+                CellValue::Checked,
+                CellValue::Rating((i % 5 + 1) as u8),
+                CellValue::Tags(vec!["a".into(), "b".into()]),
+                CellValue::Email(format!("user{i}@example.com")),
+                CellValue::LongText("A longer description of the item.".into()),
+            ]
+            .into_iter()
+            .zip(&columns)
+            .map(|(value, column)| (column.id, value))
+            .collect();
             writes.push(BoardWrite::InsertItem(Item {
                 id: ItemId::new(),
                 board_id: board.id,

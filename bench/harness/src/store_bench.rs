@@ -129,7 +129,7 @@ async fn commits(store: &Arc<dyn Store>, user: UserId, n: usize) -> BenchResult<
         group_id: group.id,
         name: "item".into(),
         position: "M".into(),
-        values: serde_json::Map::new(),
+        values: Default::default(),
         version: 1,
         created_by: user,
         created_at: t,

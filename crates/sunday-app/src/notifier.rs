@@ -13,15 +13,15 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::Value;
 use sunday_bus::{DynBus, RecvError};
 use sunday_store::{BoardWrite, Store, StoreResult};
 use sunday_types::{
     boards::{BoardEvent, Column, ColumnType, Item},
+    cells::CellValue,
     events::{BoardChange, ItemChanged},
     notifications::{Notification, NotificationKind},
     time::now_millis,
-    BoardId, ItemId, NotificationId, UserId,
+    BoardId, ColumnId, ItemId, NotificationId, UserId,
 };
 use tokio::sync::watch;
 
@@ -246,17 +246,16 @@ impl Notifier {
         board: BoardId,
         batch: &mut Batch,
         change: &ItemChanged,
-    ) -> StoreResult<Vec<(String, Value)>> {
+    ) -> StoreResult<Vec<(ColumnId, HashSet<UserId>)>> {
         let columns = self.people_columns(board, batch).await?;
         Ok(columns
             .iter()
             .map(|c| {
-                let key = c.id.to_string();
-                let old = match change.changes.iter().find(|ch| ch.column_id == key) {
-                    Some(ch) => ch.old.clone().unwrap_or(Value::Null),
-                    None => change.item.values.get(&key).cloned().unwrap_or(Value::Null),
+                let old = match change.changes.iter().find(|ch| ch.column_id == c.id) {
+                    Some(ch) => ch.old.as_ref().and_then(|v| CellValue::from_stored(c.column_type, v)),
+                    None => change.item.values.cell(c),
                 };
-                (key, old)
+                (c.id, people(old))
             })
             .collect())
     }
@@ -266,20 +265,15 @@ impl Notifier {
         &self,
         board: BoardId,
         batch: &mut Batch,
-        before: &[(String, Value)],
+        before: &[(ColumnId, HashSet<UserId>)],
         after: &Item,
     ) -> StoreResult<Vec<UserId>> {
-        let ids = |v: Option<&Value>| -> HashSet<UserId> {
-            v.and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_str()?.parse().ok()).collect())
-                .unwrap_or_default()
-        };
         let mut out = vec![];
         for c in self.people_columns(board, batch).await? {
-            let key = c.id.to_string();
-            let old = ids(before.iter().find(|(k, _)| *k == key).map(|(_, v)| v));
-            for u in ids(after.values.get(&key)) {
-                if !old.contains(&u) && !out.contains(&u) {
+            let old = before.iter().find(|(k, _)| *k == c.id).map(|(_, v)| v);
+            let CellValue::People(now) = after.values.cell(c).unwrap_or(CellValue::People(vec![])) else { continue };
+            for u in now {
+                if !old.is_some_and(|o| o.contains(&u)) && !out.contains(&u) {
                     out.push(u);
                 }
             }
@@ -335,5 +329,13 @@ impl Notices {
                 read_at: None,
             }));
         }
+    }
+}
+
+/// The people a cell names.
+fn people(value: Option<CellValue>) -> HashSet<UserId> {
+    match value {
+        Some(CellValue::People(users)) => users.into_iter().collect(),
+        _ => HashSet::new(),
     }
 }

@@ -4,7 +4,7 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sunday_domain::filter::{Field, SortKey};
 use sunday_types::{boards::Item, ApiError, ErrorCode};
 
@@ -15,15 +15,8 @@ struct Mark {
 
 /// The cursor after `item` for an ordering by `keys`.
 pub fn encode(item: &Item, keys: &[SortKey]) -> String {
-    let mut values = Map::new();
-    for k in keys {
-        if let Field::Column(c) = &k.field {
-            let id = c.id.to_string();
-            if let Some(v) = item.values.get(&id) {
-                values.insert(id, v.clone());
-            }
-        }
-    }
+    let mut values = item.values.clone();
+    values.retain(|id| keys.iter().any(|k| matches!(&k.field, Field::Column(c) if c.id == id)));
     let mark = Mark { item: Item { values, ..item.clone() } };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&mark).unwrap_or_default())
 }

@@ -4,14 +4,10 @@ use std::collections::BTreeMap;
 
 use crate::{board::FieldKey, cursor, BoardState};
 use serde::Serialize;
-use serde_json::Value;
 use std::sync::Arc;
 
 use sunday_domain::filter::{self, Cell, EvalContext, Field, Filter, SortKey};
-use sunday_types::{
-    boards::{ColumnType, Item},
-    ApiError,
-};
+use sunday_types::{boards::Item, cells::CellValue, ApiError};
 
 /// What to group counts by.
 #[derive(Clone, Debug)]
@@ -91,20 +87,17 @@ fn count_groups(items: &[&Item], by: &GroupBy) -> Vec<GroupCount> {
     for item in items {
         match by {
             GroupBy::Group => *counts.entry(item.group_id.to_string()).or_default() += 1,
-            GroupBy::Column(col) => match item.values.get(&col.id.to_string()) {
-                None => *counts.entry(String::new()).or_default() += 1,
-                Some(Value::Array(vs))
-                    if matches!(col.column_type, ColumnType::People | ColumnType::Dropdown | ColumnType::Tags) =>
-                {
-                    if vs.is_empty() {
-                        *counts.entry(String::new()).or_default() += 1;
-                    }
-                    for v in vs {
-                        *counts.entry(cursor::group_key(v)).or_default() += 1;
-                    }
+            GroupBy::Column(col) => {
+                let keys = match item.values.cell(col) {
+                    None => vec![String::new()],
+                    Some(CellValue::People(users)) => users.iter().map(ToString::to_string).collect(),
+                    Some(CellValue::Dropdown(ids) | CellValue::Tags(ids)) => ids,
+                    Some(v) => vec![cursor::group_key(&v.to_json())],
+                };
+                for key in keys {
+                    *counts.entry(key).or_default() += 1;
                 }
-                Some(v) => *counts.entry(cursor::group_key(v)).or_default() += 1,
-            },
+            }
         }
     }
     counts.into_iter().map(|(key, count)| GroupCount { key, count }).collect()

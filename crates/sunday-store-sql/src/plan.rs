@@ -353,7 +353,7 @@ mod tests {
             group_id: GroupId::new(),
             name: "i".into(),
             position: "M".into(),
-            values: serde_json::Map::new(),
+            values: Default::default(),
             version: 2,
             created_by: UserId::new(),
             created_at: to_datetime(0),

@@ -221,6 +221,18 @@ async fn csv_round_trip_with_rejected_rows(app: TestApp) {
     let text = export.text().await.unwrap();
     assert!(text.starts_with("Name,Group,Stage,Owner,Deal value"), "{text}");
     assert!(text.contains("Initech,Active deals,Negotiation"), "{text}");
+    // System columns export what the board shows: the item's number and id.
+    for (title, ty) in [("No.", "auto_number"), ("Ref", "item_id")] {
+        let body = json!({"title": title, "type": ty});
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, body).send().await.unwrap(), 201)
+            .await;
+    }
+    let text = app.get(&format!("/api/v1/boards/{bid}/export"), &u.token).send().await.unwrap().text().await.unwrap();
+    let items = expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await;
+    let first = &items["data"][0];
+    let row = text.lines().find(|l| l.starts_with(first["name"].as_str().unwrap())).unwrap();
+    let expected_tail = format!(",{},{}", first["auto_number"], first["id"].as_str().unwrap());
+    assert!(row.ends_with(&expected_tail), "{row} should end with {expected_tail}");
 
     let csv = "Name,Group,Stage,Deal value,Contact email\nNew Co,Active deals,Lead,1000,a@newco.example\nBad Co,Active deals,Nope,5,x@y.example\nOther,Fresh group,Won,abc,o@o.example\n";
     let dry = expect_json(

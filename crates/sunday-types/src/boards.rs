@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use crate::cells::ItemValues;
 use crate::column_settings::ColumnSettings;
 use crate::ids::*;
 
@@ -189,7 +190,7 @@ pub struct Item {
     pub position: String,
     /// Values by column id; a column without a value is absent.
     #[schema(value_type = Object)]
-    pub values: Map<String, Value>,
+    pub values: ItemValues,
     pub version: i64,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,

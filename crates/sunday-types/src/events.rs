@@ -278,8 +278,7 @@ pub struct ItemCreated {
 /// One cell's change: `null` is an empty cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CellChange {
-    /// The column's id.
-    pub column_id: String,
+    pub column_id: ColumnId,
     #[schema(value_type = Object, nullable)]
     pub old: Option<Value>,
     #[schema(value_type = Object, nullable)]

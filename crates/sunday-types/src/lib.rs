@@ -6,6 +6,7 @@
 
 pub mod board_api;
 pub mod boards;
+pub mod cells;
 pub mod column_settings;
 pub mod dto;
 pub mod error;

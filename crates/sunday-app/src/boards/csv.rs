@@ -5,9 +5,8 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
 use sunday_domain::{
-    columns::{convert_value, display_text, is_written, normalize_settings, normalize_value, ValueContext},
+    columns::{cell_text, convert_value, is_written, normalize_settings},
     position,
 };
 use sunday_store::{BoardWrite, NewEvent};
@@ -16,6 +15,7 @@ use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateBoardRequest, ImportNewBoardRequest, ImportReport, ImportRequest, RejectedRow},
     boards::{Column, ColumnType, Group, Item},
+    cells::{CellValue, ItemValues},
     time::{now_millis, to_datetime},
     ApiError, BoardId, ColumnId, GroupId, ItemId,
 };
@@ -62,7 +62,7 @@ impl BoardService {
         for item in ordered {
             let mut row = vec![item.name.clone(), group_title.get(&item.group_id).unwrap_or(&"").to_string()];
             for c in &b.columns {
-                row.push(item.values.get(&c.id.to_string()).map(|v| display_text(v, c)).unwrap_or_default());
+                row.push(cell_text(item, c));
             }
             out.write_record(row.iter().map(|c| neutralize(c).into_owned())).map_err(ApiError::internal)?;
         }
@@ -90,27 +90,6 @@ impl BoardService {
         if req.dry_run.unwrap_or(false) || (all_or_nothing && !rejected.is_empty()) {
             return Ok(ImportReport { board_id: board, imported: 0, rejected });
         }
-        // People values are checked against the organization once per distinct user.
-        let mut people_ok: HashMap<String, bool> = HashMap::new();
-        for (_, _, values) in &rows {
-            for c in columns.iter().filter(|c| c.column_type == ColumnType::People) {
-                for u in values
-                    .get(&c.id.to_string())
-                    .and_then(|v| v.as_array())
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str())
-                {
-                    if !people_ok.contains_key(u) {
-                        let member = match u.parse() {
-                            Ok(id) => self.directory.role_in(access.board.org_id, id).await?.is_some(),
-                            Err(_) => false,
-                        };
-                        people_ok.insert(u.to_owned(), member);
-                    }
-                }
-            }
-        }
         let now = to_datetime(now_millis());
         let first_number = self.store.reserve_auto_numbers(board, rows.len() as i64).await?;
         let last_pos = self
@@ -119,16 +98,7 @@ impl BoardService {
             .await?;
         let mut pos = last_pos;
         let mut items = vec![];
-        for (i, (name, group, mut values)) in rows.into_iter().enumerate() {
-            for c in columns.iter().filter(|c| c.column_type == ColumnType::People) {
-                let key = c.id.to_string();
-                if let Some(Value::Array(ids)) = values.get_mut(&key) {
-                    ids.retain(|v| v.as_str().is_some_and(|u| people_ok.get(u).copied().unwrap_or(false)));
-                    if ids.is_empty() {
-                        values.remove(&key);
-                    }
-                }
-            }
+        for (i, (name, group, values)) in rows.into_iter().enumerate() {
             let group_id = match group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
                 Some(title) => {
                     match groups.iter().chain(new_groups.iter()).find(|g| g.title.eq_ignore_ascii_case(title)) {
@@ -281,9 +251,6 @@ fn parse_rows(req: &ImportRequest, columns: &[Column]) -> Result<(Vec<Row>, Vec<
         return Err(ApiError::validation("mapping", "name_required", "map one CSV column to `name`"));
     }
     let text = text_column();
-    // People are checked against the organization after parsing, once per user.
-    let accept_anyone = |_: &sunday_types::UserId| true;
-    let ctx = ValueContext { is_org_member: &accept_anyone };
     let mut rejected = vec![];
     let mut rows: Vec<Row> = vec![];
     for (n, record) in reader.records().enumerate() {
@@ -296,7 +263,7 @@ fn parse_rows(req: &ImportRequest, columns: &[Column]) -> Result<(Vec<Row>, Vec<
             ));
         }
         match record {
-            Ok(record) => match convert_row(&record, &headers, &targets, &text, &ctx) {
+            Ok(record) => match convert_row(&record, &headers, &targets, &text) {
                 Ok(row) => rows.push(row),
                 Err((column, message)) => rejected.push(RejectedRow { line, column, message }),
             },
@@ -347,18 +314,17 @@ fn map_headers(
         .collect()
 }
 
-type Row = (String, Option<String>, Map<String, Value>);
+type Row = (String, Option<String>, ItemValues);
 
 fn convert_row(
     record: &csv::StringRecord,
     headers: &[String],
     targets: &[Target],
     text: &Column,
-    ctx: &ValueContext<'_>,
 ) -> Result<Row, (Option<String>, String)> {
     let mut name = None;
     let mut group = None;
-    let mut values = Map::new();
+    let mut values = ItemValues::default();
     for (i, target) in targets.iter().enumerate() {
         let cell = restore(record.get(i).unwrap_or("").trim());
         match target {
@@ -369,13 +335,12 @@ fn convert_row(
                 let _ = c;
             }
             Target::Column(c) => {
-                let converted = convert_value(&Value::String(cell.to_owned()), text, c).ok_or_else(|| {
+                let converted = convert_value(&CellValue::Text(cell.to_owned()), text, c).ok_or_else(|| {
                     (Some(headers[i].clone()), format!("`{cell}` is not a valid {} value", c.column_type.as_str()))
                 })?;
-                let v = normalize_value(c, &converted, ctx).map_err(|e| (Some(headers[i].clone()), e.message))?;
-                if let Some(v) = v {
-                    values.insert(c.id.to_string(), v);
-                }
+                // Converted values are valid for the column (text never converts to people: a
+                // name is no proof of membership).
+                values.set(c.id, Some(&converted));
             }
         }
     }

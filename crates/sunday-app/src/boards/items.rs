@@ -13,9 +13,10 @@ use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateItemRequest, Placement, UpdateItemRequest},
     boards::{Board, Column, ColumnType, Group, Item},
+    cells::{CellValue, ItemValues},
     dto::Page,
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ErrorCode, GroupId, ItemId, UserId,
+    ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, UserId,
 };
 
 use super::{placement, Access, BoardService, MERGE_RETRIES};
@@ -41,7 +42,7 @@ impl BoardService {
         board: &Board,
         columns: &[Column],
         values: &Map<String, Value>,
-    ) -> Result<Vec<(String, Option<Value>)>, ApiError> {
+    ) -> Result<Vec<(ColumnId, Option<CellValue>)>, ApiError> {
         let mut people = HashSet::new();
         for (id, raw) in values {
             let col = columns.iter().find(|c| c.id.to_string() == *id).ok_or_else(|| unknown_column("values", id))?;
@@ -69,7 +70,7 @@ impl BoardService {
                 }
                 e
             })?;
-            out.push((id.clone(), value));
+            out.push((col.id, value));
         }
         Ok(out)
     }
@@ -108,7 +109,7 @@ impl BoardService {
                 })
                 .await?
                 .map_err(in_batch)?;
-            let values: Map<String, Value> = values.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+            let values: ItemValues = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
             check_row_size(&values).map_err(in_batch)?;
             items.push(Item {
                 id: ItemId::new(),
@@ -382,7 +383,7 @@ impl BoardService {
         let req = CreateItemRequest {
             name: item.name.clone(),
             group_id: Some(item.group_id),
-            values: Some(item.values.clone()),
+            values: Some(item.values.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
             position: Some(Placement::Relative(sunday_types::board_api::RelativePlacement {
                 after: Some(item.id.to_string()),
                 before: None,
@@ -397,7 +398,7 @@ impl BoardService {
 /// An item change validated against the board's structure at `structure_version`.
 struct CheckedChange {
     structure_version: i64,
-    values: Vec<(String, Option<Value>)>,
+    values: Vec<(ColumnId, Option<CellValue>)>,
     group: Option<GroupId>,
 }
 
@@ -420,22 +421,20 @@ fn apply_changes(
     actor: UserId,
     current: &Item,
     name: Option<&str>,
-    values: &[(String, Option<Value>)],
+    values: &[(ColumnId, Option<CellValue>)],
     group: Option<GroupId>,
     position: Option<String>,
 ) -> (Item, Option<NewEvent>) {
     let mut next = current.clone();
     let mut changes = vec![];
     for (column, value) in values {
-        let old = current.values.get(column).cloned();
-        if old.as_ref() == value.as_ref() {
+        let new = value.as_ref().map(CellValue::to_json);
+        let old = current.values.json(*column).cloned();
+        if old == new {
             continue;
         }
-        match value {
-            Some(v) => next.values.insert(column.clone(), v.clone()),
-            None => next.values.remove(column),
-        };
-        changes.push(CellChange { column_id: column.clone(), old, new: value.clone() });
+        next.values.set(*column, value.as_ref());
+        changes.push(CellChange { column_id: *column, old, new });
     }
     let renamed = name.filter(|n| *n != current.name).map(|n| Renamed { old: current.name.clone(), new: n.to_owned() });
     if let Some(r) = &renamed {

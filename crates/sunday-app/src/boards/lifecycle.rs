@@ -13,6 +13,7 @@ use sunday_types::events::*;
 use sunday_types::{
     board_api::{BoardMember, CreateBoardRequest, DuplicateBoardRequest, UpdateBoardRequest},
     boards::{Board, BoardKind, BoardPermission, Column, Group, Item},
+    cells::ItemValues,
     dto::{Page, Role, Scope},
     time::{now_millis, to_datetime},
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, OrgId, UserId, WorkspaceId,
@@ -252,13 +253,8 @@ impl BoardService {
         if req.with_items.unwrap_or(true) {
             for item in self.store.all_items(id).await? {
                 let Some(&group_id) = group_ids.get(&item.group_id) else { continue };
-                let values = item
-                    .values
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        k.parse::<ColumnId>().ok().and_then(|c| column_ids.get(&c)).map(|n| (n.to_string(), v.clone()))
-                    })
-                    .collect();
+                let values: ItemValues =
+                    source.columns.iter().filter_map(|c| Some((column_ids[&c.id], item.values.cell(c)?))).collect();
                 writes.push(BoardWrite::InsertItem(Item {
                     id: ItemId::new(),
                     board_id: board.id,

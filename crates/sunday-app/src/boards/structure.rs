@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
 use sunday_domain::{
     columns::{check_settings_change, convert_value, normalize_settings},
     text::parse_name,
@@ -14,6 +13,7 @@ use sunday_types::events::*;
 use sunday_types::{
     board_api::{ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, UpdateColumnRequest, UpdateGroupRequest},
     boards::{Column, ColumnType, Group, Item},
+    cells::CellValue,
     time::{now_millis, to_datetime},
     ApiError, BoardId, ColumnId, ErrorCode, GroupId,
 };
@@ -244,14 +244,12 @@ impl BoardService {
             next.settings = settings;
         }
         let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
-        let key = id.to_string();
         let replacements = req.replacements.clone().unwrap_or_default();
         let (mut converted, mut not_converted) = (0usize, 0usize);
-        let mut rewrites: Vec<(Item, Option<Value>)> = vec![];
+        let mut rewrites: Vec<(Item, Option<CellValue>)> = vec![];
         if new_type != current.column_type {
-            for item in items.iter().filter(|i| i.values.contains_key(&key)) {
-                let v = &item.values[&key];
-                let out = convert_value(v, &current, &next);
+            for item in items.iter().filter(|i| i.values.contains(id)) {
+                let out = item.values.cell(&current).and_then(|v| convert_value(&v, &current, &next));
                 if out.is_some() {
                     converted += 1
                 } else {
@@ -262,13 +260,15 @@ impl BoardService {
         } else if let Some(given) =
             req.settings.as_ref().filter(|_| matches!(current.column_type, ColumnType::Status | ColumnType::Dropdown))
         {
-            let used: HashSet<String> = items.iter().filter_map(|i| i.values.get(&key)).flat_map(label_ids).collect();
+            let used: HashSet<String> =
+                items.iter().filter_map(|i| i.values.cell(&current)).flat_map(|v| label_ids(&v)).collect();
             check_settings_change(&current, given, &used, &replacements)?;
-            for item in items.iter().filter(|i| {
-                i.values.get(&key).is_some_and(|v| label_ids(v).iter().any(|l| replacements.contains_key(l)))
-            }) {
-                rewrites.push((item.clone(), Some(replace_labels(&item.values[&key], &replacements))));
-                converted += 1;
+            for item in &items {
+                let Some(v) = item.values.cell(&current) else { continue };
+                if label_ids(&v).iter().any(|l| replacements.contains_key(l)) {
+                    rewrites.push((item.clone(), Some(replace_labels(&v, &replacements))));
+                    converted += 1;
+                }
             }
         }
         let now = to_datetime(now_millis());
@@ -276,10 +276,7 @@ impl BoardService {
             .into_iter()
             .map(|(item, value)| {
                 let mut n = Item { version: item.version + 1, updated_at: now, ..item.clone() };
-                match value {
-                    Some(v) => n.values.insert(key.clone(), v),
-                    None => n.values.remove(&key),
-                };
+                n.values.set(id, value.as_ref());
                 BoardWrite::UpdateItem { item: n, expected_version: item.version }
             })
             .collect();
@@ -306,19 +303,18 @@ impl BoardService {
         let columns = self.store.columns(board).await?;
         let column =
             columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
-        let key = id.to_string();
         let now = to_datetime(now_millis());
         let holding: Vec<Item> = self
             .engine
             .read(board, access.board.last_seq, |s| {
-                s.items().iter().filter(|i| i.values.contains_key(&key)).cloned().collect()
+                s.items().iter().filter(|i| i.values.contains(id)).cloned().collect()
             })
             .await?;
         let mut writes: Vec<BoardWrite> = holding
             .into_iter()
             .map(|item| {
                 let mut n = Item { version: item.version + 1, updated_at: now, ..item.clone() };
-                n.values.remove(&key);
+                n.values.set(id, None);
                 BoardWrite::UpdateItem { item: n, expected_version: item.version }
             })
             .collect();
@@ -332,26 +328,28 @@ impl BoardService {
 }
 
 /// The label or option ids a status or dropdown value uses.
-fn label_ids(v: &Value) -> Vec<String> {
+/// The label or option ids a status or dropdown cell names.
+fn label_ids(v: &CellValue) -> Vec<String> {
     match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        CellValue::Status(s) => vec![s.clone()],
+        CellValue::Dropdown(ids) => ids.clone(),
         _ => vec![],
     }
 }
 
-fn replace_labels(v: &Value, map: &HashMap<String, String>) -> Value {
+/// The cell with labels or options replaced as `map` says (a dropdown keeps each once).
+fn replace_labels(v: &CellValue, map: &HashMap<String, String>) -> CellValue {
     let swap = |s: &str| map.get(s).cloned().unwrap_or_else(|| s.to_owned());
     match v {
-        Value::String(s) => Value::String(swap(s)),
-        Value::Array(a) => {
-            let mut out: Vec<Value> = vec![];
-            for x in a.iter().filter_map(|x| x.as_str()).map(swap) {
-                if !out.iter().any(|o| o.as_str() == Some(x.as_str())) {
-                    out.push(Value::String(x));
+        CellValue::Status(s) => CellValue::Status(swap(s)),
+        CellValue::Dropdown(ids) => {
+            let mut out: Vec<String> = vec![];
+            for x in ids.iter().map(|x| swap(x)) {
+                if !out.contains(&x) {
+                    out.push(x);
                 }
             }
-            Value::Array(out)
+            CellValue::Dropdown(out)
         }
         other => other.clone(),
     }

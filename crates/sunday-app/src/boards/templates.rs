@@ -3,11 +3,12 @@
 //! default structure of a subitem board.
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use sunday_domain::{columns::normalize_settings, position};
 use sunday_types::{
     board_api::TemplateInfo,
     boards::{Column, ColumnType, Group, Item},
+    cells::{CellValue, DateValue, ItemValues},
     ApiError, BoardId, ColumnId, GroupId, ItemId, UserId,
 };
 
@@ -94,14 +95,13 @@ impl Spec {
         let item_pos = position::sequence(self.items.len());
         let mut items = vec![];
         for (n, ((group, name, cells), position)) in self.items.iter().zip(item_pos).enumerate() {
-            let mut values = Map::new();
-            for (ci, sample) in cells {
-                if let Some(col) = columns.get(*ci) {
-                    if let Some(v) = resolve(col, *sample, user, now) {
-                        values.insert(col.id.to_string(), v);
-                    }
-                }
-            }
+            let values: ItemValues = cells
+                .iter()
+                .filter_map(|(ci, sample)| {
+                    let col = columns.get(*ci)?;
+                    Some((col.id, resolve(col, *sample, user, now)?))
+                })
+                .collect();
             items.push(Item {
                 id: ItemId::new(),
                 board_id: board,
@@ -123,29 +123,32 @@ impl Spec {
 }
 
 /// The id of the status label or dropdown option named `name`.
-fn find_label(col: &Column, name: &str) -> Option<Value> {
+fn find_label(col: &Column, name: &str) -> Option<String> {
     let labels = col.settings.labels().iter().map(|l| (&l.name, &l.id));
     let options = col.settings.options().iter().map(|o| (&o.name, &o.id));
-    labels.chain(options).find(|(n, _)| *n == name).map(|(_, id)| Value::String(id.clone()))
+    labels.chain(options).find(|(n, _)| *n == name).map(|(_, id)| id.clone())
 }
 
-fn resolve(col: &Column, s: Sample, user: UserId, now: DateTime<Utc>) -> Option<Value> {
-    let day = |d: i64| (now + Duration::days(d)).format("%Y-%m-%d").to_string();
-    Some(match s {
-        Sample::Text(t) => json!(t),
-        Sample::Label(name) => match col.column_type {
-            ColumnType::Status => find_label(col, name)?,
-            ColumnType::Dropdown => json!([find_label(col, name)?]),
-            _ => return None,
-        },
-        Sample::Date(d) => json!(day(d)),
-        Sample::Timeline(a, b) => json!({"from": day(a), "to": day(b)}),
-        Sample::Me => json!([user.to_string()]),
-        Sample::Number(n) => json!(n),
-        Sample::Check => json!(true),
-        Sample::Rating(r) => json!(r),
-        Sample::Tags(t) => json!(t),
-    })
+/// The sample as a value of `col`; `None` when the template pairs it with a column of
+/// another type.
+fn resolve(col: &Column, s: Sample, user: UserId, now: DateTime<Utc>) -> Option<CellValue> {
+    let day = |d: i64| DateValue::Day((now + Duration::days(d)).date_naive());
+    let value = match s {
+        Sample::Text(t) if col.column_type == ColumnType::LongText => CellValue::LongText(t.to_owned()),
+        Sample::Text(t) => CellValue::Text(t.to_owned()),
+        Sample::Label(name) if col.column_type == ColumnType::Dropdown => {
+            CellValue::Dropdown(vec![find_label(col, name)?])
+        }
+        Sample::Label(name) => CellValue::Status(find_label(col, name)?),
+        Sample::Date(d) => CellValue::Date(day(d)),
+        Sample::Timeline(a, b) => CellValue::Timeline(day(a), day(b)),
+        Sample::Me => CellValue::People(vec![user]),
+        Sample::Number(n) => CellValue::Number(n),
+        Sample::Check => CellValue::Checked,
+        Sample::Rating(r) => CellValue::Rating(u8::try_from(r).ok()?),
+        Sample::Tags(t) => CellValue::Tags(t.iter().map(|s| (*s).to_owned()).collect()),
+    };
+    (value.column_type() == col.column_type).then_some(value)
 }
 
 pub fn blank() -> Spec {

@@ -16,7 +16,8 @@
 //! then by id. Text never converts to `people`: a name is not proof of membership.
 
 use serde_json::Value;
-use sunday_types::boards::Column;
+use sunday_types::boards::{Column, ColumnType, Item};
+use sunday_types::cells::CellValue;
 
 use super::kinds::{is_written, kind_of};
 use super::settings::choices;
@@ -25,8 +26,8 @@ use super::{normalize_value, ANY_USER, TAGS_MAX, TAG_MAX};
 /// Converts `value`, a stored value of column `from`, into a canonical value of column `to`, or
 /// `None` when it does not convert (the cell then becomes empty). `people` values are assumed
 /// to be already checked against the organization.
-pub fn convert_value(value: &Value, from: &Column, to: &Column) -> Option<Value> {
-    if value.is_null() || !is_written(to.column_type) {
+pub fn convert_value(value: &CellValue, from: &Column, to: &Column) -> Option<CellValue> {
+    if !is_written(to.column_type) {
         return None;
     }
     let target = kind_of(to.column_type);
@@ -42,8 +43,21 @@ pub fn convert_value(value: &Value, from: &Column, to: &Column) -> Option<Value>
 /// column's decimals (without the unit, so exports stay numeric), a timeline as
 /// `"from - to"`, a checked checkbox as `"v"`, a link as its url, lists comma-separated. An
 /// empty cell is `""`.
-pub fn display_text(value: &Value, column: &Column) -> String {
+pub fn display_text(value: &CellValue, column: &Column) -> String {
     kind_of(column.column_type).display(value, column).unwrap_or_else(|| plain(value))
+}
+
+/// The text of `item`'s cell in `column` as a person reads it ([`display_text`]); system
+/// columns read from the item itself (its number, id, creation and last change).
+pub fn cell_text(item: &Item, column: &Column) -> String {
+    let instant = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    match column.column_type {
+        ColumnType::AutoNumber => item.auto_number.to_string(),
+        ColumnType::ItemId => item.id.to_string(),
+        ColumnType::CreationLog => instant(item.created_at),
+        ColumnType::LastUpdated => instant(item.updated_at),
+        _ => item.values.cell(column).map(|v| display_text(&v, column)).unwrap_or_default(),
+    }
 }
 
 /// The id a label or option of `from` maps to in `to`: the one with its name, else the same
@@ -101,14 +115,21 @@ pub(crate) fn join(parts: impl Iterator<Item = String>) -> String {
     parts.filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")
 }
 
-/// A value rendered without knowing its column's meaning.
-pub(crate) fn plain(value: &Value) -> String {
+/// A value rendered without its column's settings.
+pub(crate) fn plain(value: &CellValue) -> String {
     match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => if *b { "v" } else { "" }.to_owned(),
-        Value::Number(n) => n.to_string(),
-        Value::Array(items) => join(items.iter().map(plain)),
-        Value::Object(_) => value.to_string(),
+        CellValue::Text(s)
+        | CellValue::LongText(s)
+        | CellValue::Status(s)
+        | CellValue::Email(s)
+        | CellValue::Phone(s) => s.clone(),
+        CellValue::Number(n) => n.to_string(),
+        CellValue::Rating(stars) => stars.to_string(),
+        CellValue::Dropdown(items) | CellValue::Tags(items) => join(items.iter().cloned()),
+        CellValue::People(users) => join(users.iter().map(|u| u.to_string())),
+        CellValue::Date(d) => d.to_string(),
+        CellValue::Timeline(from, to) => format!("{from} - {to}"),
+        CellValue::Checked => "v".to_owned(),
+        CellValue::Link(link) => link.url.clone(),
     }
 }

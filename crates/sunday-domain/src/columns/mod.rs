@@ -23,9 +23,10 @@ mod tests;
 
 use serde_json::json;
 use sunday_types::boards::Column;
+use sunday_types::cells::ItemValues;
 use sunday_types::{ApiError, ErrorCode, UserId};
 
-pub use convert::{convert_value, display_text};
+pub use convert::{cell_text, convert_value, display_text};
 pub use kinds::{is_written, kind_of, ColumnKind, Dependency, ValueSource};
 pub use settings::{check_settings_change, choices, normalize_settings, Choice, PALETTE};
 pub use values::normalize_value;
@@ -49,8 +50,8 @@ pub const ROW_VALUES_MAX: usize = 256 * 1024;
 
 /// Refuses an item whose values together exceed [`ROW_VALUES_MAX`] (rule `row_too_large` on
 /// field `values`): the cell limits alone would allow a row of megabytes.
-pub fn check_row_size(values: &serde_json::Map<String, serde_json::Value>) -> Result<(), ApiError> {
-    let size = serde_json::to_string(values).map(|s| s.len()).unwrap_or(usize::MAX);
+pub fn check_row_size(values: &ItemValues) -> Result<(), ApiError> {
+    let size = values.stored_size();
     if size > ROW_VALUES_MAX {
         return Err(ApiError::validation(
             "values",

@@ -10,15 +10,13 @@
 //! value again always returns it unchanged.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use serde_json::{Number, Value};
+use serde_json::Value;
 use sunday_types::boards::Column;
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::kinds::{kind_of, ValueSource};
 use super::{value_error, ValueContext, URL_MAX};
-
-/// Numbers with a larger magnitude cannot all be represented exactly as `f64`.
-const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
 
 /// Validates `raw` as a value of `column` and returns its canonical form, or `None` when the
 /// cell is to be empty (`null`, or a value that means nothing, such as `[]` or `false`).
@@ -27,7 +25,7 @@ const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
 /// `read_only`, `type`, `max_length`, `single_line`, `unknown_label`, `unknown_option`,
 /// `date_format`, `range`, `invalid_user`, `not_a_member`, `url`, `email`, `phone`, `required`,
 /// `max_items`.
-pub fn normalize_value(column: &Column, raw: &Value, ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+pub fn normalize_value(column: &Column, raw: &Value, ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
     let kind = kind_of(column.column_type);
     if kind.source() != ValueSource::Written {
         return kind.normalize(column, raw, ctx);
@@ -69,10 +67,7 @@ pub(crate) fn bounded(column: &Column, s: &str, max: usize) -> Result<(), ApiErr
 
 /// A finite number as stored: an integer when whole and exactly representable.
 pub(crate) fn canonical_number(n: f64) -> Option<Value> {
-    if n.fract() == 0.0 && n.abs() < EXACT_INTEGER_LIMIT {
-        return Some(Value::Number(Number::from(n as i64)));
-    }
-    Number::from_f64(n).map(Value::Number)
+    n.is_finite().then(|| sunday_types::cells::number_json(n))
 }
 
 /// A date (`YYYY-MM-DD`) or an RFC 3339 date-time, in canonical form (date-times in UTC, to

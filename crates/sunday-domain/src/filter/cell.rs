@@ -3,12 +3,8 @@
 //! string or list, an unchecked checkbox, or a value that does not have its type's shape
 //! (stored values are normalized on write, so that last case only guards against drift).
 
-use std::str::FromStr;
-
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use chrono_tz::Tz;
-use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType, Item};
+use sunday_types::cells::CellValue;
 use sunday_types::{GroupId, ItemId, UserId};
 
 use super::ast::Field;
@@ -61,38 +57,8 @@ impl Cell {
 }
 
 /// A point in time as stored: a calendar day (already local to the board's users) or an
-/// instant in UTC.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Moment {
-    Day(NaiveDate),
-    At(DateTime<Utc>),
-}
-
-impl Moment {
-    /// The calendar day in `tz`: a day is taken as is, an instant converted.
-    pub(crate) fn local_day(self, tz: Tz) -> NaiveDate {
-        match self {
-            Moment::Day(d) => d,
-            Moment::At(t) => t.with_timezone(&tz).date_naive(),
-        }
-    }
-
-    /// A zone-free ordering key: a day counts as its midnight UTC.
-    pub(crate) fn sort_key(self) -> NaiveDateTime {
-        match self {
-            Moment::Day(d) => d.and_time(NaiveTime::MIN),
-            Moment::At(t) => t.naive_utc(),
-        }
-    }
-
-    /// Parses `"YYYY-MM-DD"` or an RFC 3339 timestamp.
-    pub(crate) fn parse(s: &str) -> Option<Moment> {
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Some(Moment::Day(d));
-        }
-        DateTime::parse_from_rfc3339(s).ok().map(|t| Moment::At(t.to_utc()))
-    }
-}
+/// instant in UTC; the same type as a date cell's value.
+pub use sunday_types::cells::DateValue as Moment;
 
 /// Reads `field` of `item`.
 /// The field's value for one item, decoded; the board engine keeps these per column so a
@@ -109,38 +75,29 @@ pub fn read(field: &Field, item: &Item) -> Cell {
 }
 
 fn read_column(column: &Column, item: &Item) -> Cell {
-    let value = item.values.get(&column.id.to_string()).unwrap_or(&Value::Null);
     match column.column_type {
-        ColumnType::AutoNumber => Cell::Number(item.auto_number as f64),
-        ColumnType::ItemId => Cell::Item(item.id),
-        ColumnType::CreationLog => Cell::Moment(Moment::At(item.created_at)),
-        ColumnType::LastUpdated => Cell::Moment(Moment::At(item.updated_at)),
-        ColumnType::Text | ColumnType::LongText | ColumnType::Email | ColumnType::Phone => {
-            text_cell(value.as_str().map(str::to_owned).into_iter().collect())
-        }
-        ColumnType::Link => {
-            let part = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_owned);
-            text_cell(part("url").into_iter().chain(part("text")).collect())
-        }
-        ColumnType::Number | ColumnType::Rating => value.as_f64().map_or(Cell::Empty, Cell::Number),
-        ColumnType::Status => match value.as_str() {
-            Some(label) if !label.is_empty() => Cell::Label(label.to_owned()),
-            _ => Cell::Empty,
-        },
-        ColumnType::Dropdown => non_empty(strings(value), Cell::Options),
-        ColumnType::Tags => non_empty(strings(value).iter().map(|t| t.to_lowercase()).collect(), Cell::Tags),
-        ColumnType::People => {
-            non_empty(strings(value).iter().filter_map(|s| UserId::from_str(s).ok()).collect(), Cell::Users)
-        }
-        ColumnType::Date => value.as_str().and_then(Moment::parse).map_or(Cell::Empty, Cell::Moment),
-        ColumnType::Timeline => {
-            let end = |k: &str| value.get(k).and_then(Value::as_str).and_then(Moment::parse);
-            match (end("from"), end("to")) {
-                (Some(from), Some(to)) => Cell::Span(from, to),
-                _ => Cell::Empty,
-            }
-        }
-        ColumnType::Checkbox => Cell::Checkbox(value == &Value::Bool(true)),
+        ColumnType::AutoNumber => return Cell::Number(item.auto_number as f64),
+        ColumnType::ItemId => return Cell::Item(item.id),
+        ColumnType::CreationLog => return Cell::Moment(Moment::At(item.created_at)),
+        ColumnType::LastUpdated => return Cell::Moment(Moment::At(item.updated_at)),
+        _ => {}
+    }
+    let Some(value) = item.values.cell(column) else {
+        // An unchecked box still equals `false`.
+        return if column.column_type == ColumnType::Checkbox { Cell::Checkbox(false) } else { Cell::Empty };
+    };
+    match value {
+        CellValue::Text(s) | CellValue::LongText(s) | CellValue::Email(s) | CellValue::Phone(s) => text_cell(vec![s]),
+        CellValue::Link(link) => text_cell(std::iter::once(link.url).chain(link.text).collect()),
+        CellValue::Number(n) => Cell::Number(n),
+        CellValue::Rating(stars) => Cell::Number(f64::from(stars)),
+        CellValue::Status(label) => Cell::Label(label),
+        CellValue::Dropdown(options) => Cell::Options(options),
+        CellValue::Tags(tags) => Cell::Tags(tags.iter().map(|t| t.to_lowercase()).collect()),
+        CellValue::People(users) => Cell::Users(users),
+        CellValue::Date(d) => Cell::Moment(d),
+        CellValue::Timeline(from, to) => Cell::Span(from, to),
+        CellValue::Checked => Cell::Checkbox(true),
     }
 }
 
@@ -154,14 +111,6 @@ fn non_empty<T>(list: Vec<T>, cell: fn(Vec<T>) -> Cell) -> Cell {
     } else {
         cell(list)
     }
-}
-
-/// The non-empty strings of a JSON array; anything else reads as no strings.
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default()
 }
 
 /// The label ids of a status column, in display order.

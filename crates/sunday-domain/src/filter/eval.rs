@@ -119,11 +119,11 @@ fn positive(op: Op, operand: &Operand, cell: &Cell, ctx: &EvalContext) -> bool {
             _ => false,
         },
         Cell::Moment(m) => {
-            let day = m.local_day(ctx.tz);
+            let day = m.local_day(&ctx.tz);
             span_op(op, operand, day, day, ctx)
         }
         Cell::Span(from, to) => {
-            let (a, b) = (from.local_day(ctx.tz), to.local_day(ctx.tz));
+            let (a, b) = (from.local_day(&ctx.tz), to.local_day(&ctx.tz));
             span_op(op, operand, a.min(b), a.max(b), ctx)
         }
     }

@@ -113,7 +113,9 @@ pub fn random_item(rng_seed: u64, columns: &[Column], users: &[UserId], groups: 
         group_id: rng.pick(groups).copied().unwrap_or_else(|| id_from(0x6_0000)),
         name: rng.some_words(3),
         position: format!("a{:06x}", rng.below(1 << 24)),
-        values,
+        // Random values are stored JSON (some deliberately off their type's shape), read the
+        // way the store reads them.
+        values: serde_json::from_value(Value::Object(values)).unwrap_or_default(),
         version: 1 + rng.below(5) as i64,
         created_by: rng.pick(users).copied().unwrap_or_else(|| id_from(0x5_0000)),
         created_at,

@@ -93,7 +93,7 @@ macro_rules! item_cols {
 pub(crate) use item_cols;
 
 pub fn item(r: &dyn SqlRow) -> StoreResult<Item> {
-    let Json::Object(values) = r.json(6)? else { return Err(corrupt(6, "item values")) };
+    let values = r.json_as(6, "item values")?;
     Ok(Item {
         id: r.id(0)?,
         board_id: r.id(1)?,

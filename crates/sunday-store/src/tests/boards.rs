@@ -6,6 +6,7 @@ use std::{future::Future, task::Poll};
 use serde_json::json;
 use sunday_types::{
     boards::*,
+    cells::CellValue,
     column_settings::{ColumnSettings, Label, NoSettings, StatusSettings},
     dto::{Org, Workspace, WorkspaceKind},
     events::*,
@@ -76,7 +77,7 @@ pub fn item(board: BoardId, group: GroupId, by: UserId, name: &str, position: &s
         group_id: group,
         name: name.into(),
         position: position.into(),
-        values: serde_json::Map::new(),
+        values: Default::default(),
         version: 1,
         created_by: by,
         created_at: t,
@@ -238,10 +239,11 @@ pub async fn items_page_by_position_and_group(store: DynStore) {
     let g2 = group("Later", "T");
     let mut writes = vec![BoardWrite::PutGroup { board: b.id, group: g2.clone() }];
     let mut all = vec![];
+    let c = ColumnId::new();
     for (i, pos) in ["B", "D", "F", "H", "J"].iter().enumerate() {
         let g = if i % 2 == 0 { g1.id } else { g2.id };
         let mut it = item(b.id, g, f.user, &format!("I{i}"), pos);
-        it.values.insert("c".into(), json!(i));
+        it.values.set(c, Some(&CellValue::Number(i as f64)));
         all.push(it.clone());
         writes.push(BoardWrite::InsertItem(it));
     }
@@ -261,7 +263,7 @@ pub async fn items_page_by_position_and_group(store: DynStore) {
     assert_eq!(page2.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["I2", "I3", "I4"]);
     let in_g2 = store.items(b.id, Some(g2.id), None, 10).await.unwrap();
     assert_eq!(in_g2.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["I1", "I3"]);
-    assert_eq!(in_g2[0].values["c"], json!(1));
+    assert_eq!(in_g2[0].values.json(c), Some(&json!(1)));
     assert_eq!(store.all_items(b.id).await.unwrap().len(), 6, "live items including subitems");
     assert_eq!(store.subitems(parent).await.unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [sub.id]);
     assert!(store.item(archived.id).await.unwrap().unwrap().archived);
@@ -515,7 +517,7 @@ pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
     // A status value checked against the column as read; the column becomes text before the
     // write commits: the write is refused whole.
     let mut checked = it.clone();
-    checked.values.insert(c.id.to_string(), json!("l1"));
+    checked.values.set(c.id, Some(&CellValue::Status("l1".into())));
     checked.version = 2;
     let text = Column { column_type: ColumnType::Text, settings: ColumnSettings::None(NoSettings {}), ..c.clone() };
     store.commit(b.id, vec![BoardWrite::PutColumn { board: b.id, column: text }], vec![], T0).await.unwrap();

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::ColumnKind;
@@ -28,9 +29,9 @@ impl ColumnKind for Checkbox {
         "true or false".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         match raw {
-            Value::Bool(true) => Ok(Some(Value::Bool(true))),
+            Value::Bool(true) => Ok(Some(CellValue::Checked)),
             Value::Bool(false) => Ok(None),
             _ => Err(type_error(column)),
         }

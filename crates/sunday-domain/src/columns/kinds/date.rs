@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::{CellValue, DateValue};
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
@@ -28,9 +29,12 @@ impl ColumnKind for Date {
         "a date \"YYYY-MM-DD\" or an RFC 3339 date-time \"YYYY-MM-DDTHH:MM:SSZ\"".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let s = raw.as_str().ok_or_else(|| type_error(column))?;
-        parse_date(s).map(|d| Some(Value::String(d))).ok_or_else(|| date_error(column, s))
+        parse_date(s)
+            .and_then(|d| DateValue::parse(&d))
+            .map(|d| Some(CellValue::Date(d)))
+            .ok_or_else(|| date_error(column, s))
     }
 
     fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
@@ -38,10 +42,10 @@ impl ColumnKind for Date {
     }
 
     /// A timeline keeps its start.
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        match from.column_type {
-            ColumnType::Timeline => value.get("from").cloned(),
-            _ => self.read_text(text_source(value, from)?, to),
+    fn convert(&self, value: &CellValue, _from: &Column, to: &Column) -> Option<Value> {
+        match value {
+            CellValue::Timeline(from, _) => Some(Value::String(from.to_string())),
+            _ => self.read_text(text_source(value)?, to),
         }
     }
 }

@@ -4,11 +4,12 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::column_settings::ColumnSettings;
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
-use crate::columns::convert::{id_named, join, map_choice, name_of, plain};
+use crate::columns::convert::{id_named, join, map_choice, name_of};
 use crate::columns::settings::{choice_settings, choices};
 use crate::columns::values::type_error;
 use crate::columns::{truncate_chars, value_error, ValueContext};
@@ -41,7 +42,7 @@ impl ColumnKind for Dropdown {
         "an array of the ids of its options".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let items = raw.as_array().ok_or_else(|| type_error(column))?;
         let options = choices(column);
         let mut seen = HashSet::new();
@@ -61,19 +62,15 @@ impl ColumnKind for Dropdown {
                 ));
             }
             if seen.insert(id) {
-                out.push(Value::String(id.to_owned()));
+                out.push(id.to_owned());
             }
         }
-        Ok((!out.is_empty()).then_some(Value::Array(out)))
+        Ok((!out.is_empty()).then_some(CellValue::Dropdown(out)))
     }
 
-    fn display(&self, value: &Value, column: &Column) -> Option<String> {
-        value.as_array().map(|ids| {
-            join(ids.iter().map(|v| match v.as_str() {
-                Some(id) => name_of(column, id).unwrap_or_else(|| id.to_owned()),
-                None => plain(v),
-            }))
-        })
+    fn display(&self, value: &CellValue, column: &Column) -> Option<String> {
+        let CellValue::Dropdown(ids) = value else { return None };
+        Some(join(ids.iter().map(|id| name_of(column, id).unwrap_or_else(|| id.to_owned()))))
     }
 
     /// Comma-separated option names.
@@ -82,20 +79,19 @@ impl ColumnKind for Dropdown {
     }
 
     /// A status label or tags become the options named like them.
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        match from.column_type {
-            ColumnType::Status => Some(json!([id_named(to, &name_of(from, value.as_str()?)?)?])),
-            ColumnType::Tags => Some(Value::Array(
-                value.as_array()?.iter().filter_map(|t| id_named(to, t.as_str()?)).map(Value::String).collect(),
-            )),
-            _ => self.read_text(text_source(value, from)?, to),
+    fn convert(&self, value: &CellValue, from: &Column, to: &Column) -> Option<Value> {
+        match value {
+            CellValue::Status(id) => Some(json!([id_named(to, &name_of(from, id)?)?])),
+            CellValue::Tags(tags) => {
+                Some(Value::Array(tags.iter().filter_map(|t| id_named(to, t)).map(Value::String).collect()))
+            }
+            _ => self.read_text(text_source(value)?, to),
         }
     }
 
     /// Options follow their name, then their id.
-    fn same_type(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        Some(Value::Array(
-            value.as_array()?.iter().filter_map(|id| map_choice(id.as_str()?, from, to)).map(Value::String).collect(),
-        ))
+    fn same_type(&self, value: &CellValue, from: &Column, to: &Column) -> Option<Value> {
+        let CellValue::Dropdown(ids) = value else { return None };
+        Some(Value::Array(ids.iter().filter_map(|id| map_choice(id, from, to)).map(Value::String).collect()))
     }
 }

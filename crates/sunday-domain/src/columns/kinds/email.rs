@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::ColumnKind;
@@ -29,7 +30,7 @@ impl ColumnKind for EmailKind {
         "an email address".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let s = raw.as_str().ok_or_else(|| type_error(column))?;
         if s.trim().is_empty() {
             return Ok(None);
@@ -41,7 +42,7 @@ impl ColumnKind for EmailKind {
                 format!("column \"{}\" expects an email address like \"ada@example.com\"", column.title),
             )
         })?;
-        Ok(Some(Value::String(email.as_str().to_owned())))
+        Ok(Some(CellValue::Email(email.as_str().to_owned())))
     }
 
     fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::{CellValue, LinkValue};
 use sunday_types::ApiError;
 
 use super::ColumnKind;
@@ -28,7 +29,7 @@ impl ColumnKind for Link {
         "an object {\"url\": \"https://…\", \"text\": \"…\"}".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let obj = raw.as_object().ok_or_else(|| type_error(column))?;
         if obj.keys().any(|k| k != "url" && k != "text") {
             return Err(type_error(column));
@@ -61,11 +62,12 @@ impl ColumnKind for Link {
                 ));
             }
         }
-        Ok(Some(json!({"url": url, "text": text})))
+        Ok(Some(CellValue::Link(LinkValue { url, text: text.map(str::to_owned) })))
     }
 
-    fn display(&self, value: &Value, _column: &Column) -> Option<String> {
-        value.get("url").and_then(Value::as_str).map(str::to_owned)
+    fn display(&self, value: &CellValue, _column: &Column) -> Option<String> {
+        let CellValue::Link(link) = value else { return None };
+        Some(link.url.clone())
     }
 
     fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::ColumnKind;
@@ -29,15 +30,15 @@ impl ColumnKind for LongText {
         "text".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let s = raw.as_str().ok_or_else(|| type_error(column))?;
         let s = if s.contains('\r') { s.replace("\r\n", "\n").replace('\r', "\n") } else { s.to_owned() };
         bounded(column, &s, LONG_TEXT_MAX)?;
-        Ok((!s.trim().is_empty()).then_some(Value::String(s)))
+        Ok((!s.trim().is_empty()).then_some(CellValue::LongText(s)))
     }
 
     /// Anything becomes its display text.
-    fn convert(&self, value: &Value, from: &Column, _to: &Column) -> Option<Value> {
+    fn convert(&self, value: &CellValue, from: &Column, _to: &Column) -> Option<Value> {
         Some(Value::String(truncate_chars(&display_text(value, from), LONG_TEXT_MAX).to_owned()))
     }
 }

@@ -30,6 +30,7 @@ mod timeline;
 use serde_json::{json, Map, Value};
 use sunday_types::board_api::{ColumnTypeInfo, ValueOrigin};
 use sunday_types::boards::{enum_name, Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::column_settings::{ColumnSettings, NoSettings};
 use sunday_types::{ApiError, ColumnId};
 
@@ -92,13 +93,13 @@ pub trait ColumnKind: Sync {
     /// What the column's values look like, for error messages and documentation.
     fn expected(&self, column: &Column) -> String;
 
-    /// Validates a non-null value and returns its canonical form, or `None` when it means
-    /// "empty". Only called for written kinds.
-    fn normalize(&self, column: &Column, raw: &Value, ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError>;
+    /// Parses a client's non-null value into its typed, canonical form, or `None` when it
+    /// means "empty". Only called for written kinds.
+    fn normalize(&self, column: &Column, raw: &Value, ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError>;
 
     /// The value as a person reads it, when it differs from the generic rendering (label
     /// names instead of ids, formatted numbers, ranges).
-    fn display(&self, _value: &Value, _column: &Column) -> Option<String> {
+    fn display(&self, _value: &CellValue, _column: &Column) -> Option<String> {
         None
     }
 
@@ -110,14 +111,14 @@ pub trait ColumnKind: Sync {
 
     /// A candidate value of column `to` (of this kind) from a value of column `from` of
     /// another type. By default only text converts (through [`ColumnKind::read_text`]).
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        self.read_text(text_source(value, from)?, to)
+    fn convert(&self, value: &CellValue, _from: &Column, to: &Column) -> Option<Value> {
+        self.read_text(text_source(value)?, to)
     }
 
     /// A candidate value of column `to` from a value of column `from` of the same type (the
     /// settings may differ): kept as is by default.
-    fn same_type(&self, value: &Value, _from: &Column, _to: &Column) -> Option<Value> {
-        Some(value.clone())
+    fn same_type(&self, value: &CellValue, _from: &Column, _to: &Column) -> Option<Value> {
+        Some(value.to_json())
     }
 
     /// What a derived column's values depend on (empty for written and system kinds).
@@ -156,12 +157,15 @@ pub fn is_written(ty: ColumnType) -> bool {
 }
 
 /// The text of a value of a text column, trimmed, for conversions out of text.
-fn text_source<'a>(value: &'a Value, from: &Column) -> Option<&'a str> {
-    matches!(from.column_type, ColumnType::Text | ColumnType::LongText).then(|| value.as_str().map(str::trim))?
+fn text_source(value: &CellValue) -> Option<&str> {
+    match value {
+        CellValue::Text(s) | CellValue::LongText(s) => Some(s.trim()),
+        _ => None,
+    }
 }
 
 /// The error every system and derived kind gives a write.
-fn computed_value(column: &Column) -> Result<Option<Value>, ApiError> {
+fn computed_value(column: &Column) -> Result<Option<CellValue>, ApiError> {
     Err(super::value_error(
         column,
         "read_only",

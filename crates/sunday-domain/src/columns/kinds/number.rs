@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::column_settings::{ColumnSettings, NumberSettings};
 use sunday_types::ApiError;
 
@@ -56,13 +57,14 @@ impl ColumnKind for Number {
         "a number".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let n = raw.as_f64().filter(|n| n.is_finite()).ok_or_else(|| type_error(column))?;
-        Ok(Some(canonical_number(n).ok_or_else(|| type_error(column))?))
+        Ok(Some(CellValue::Number(n)))
     }
 
-    fn display(&self, value: &Value, column: &Column) -> Option<String> {
-        value.as_f64().map(|n| format_number(n, number_decimals(column)))
+    fn display(&self, value: &CellValue, column: &Column) -> Option<String> {
+        let CellValue::Number(n) = value else { return None };
+        Some(format_number(*n, number_decimals(column)))
     }
 
     fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
@@ -70,10 +72,10 @@ impl ColumnKind for Number {
     }
 
     /// A rating keeps its stars.
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        match from.column_type {
-            ColumnType::Rating => Some(value.clone()),
-            _ => self.read_text(text_source(value, from)?, to),
+    fn convert(&self, value: &CellValue, _from: &Column, to: &Column) -> Option<Value> {
+        match value {
+            CellValue::Rating(stars) => Some(Value::from(*stars)),
+            _ => self.read_text(text_source(value)?, to),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::{ApiError, UserId};
 
 use super::ColumnKind;
@@ -36,7 +37,7 @@ impl ColumnKind for People {
         format!("an array of at most {PEOPLE_MAX} user ids")
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let items = raw.as_array().ok_or_else(|| type_error(column))?;
         if items.len() > PEOPLE_MAX {
             return Err(value_error(
@@ -64,13 +65,13 @@ impl ColumnKind for People {
                 ));
             }
             if seen.insert(user) {
-                out.push(Value::String(user.to_string()));
+                out.push(user);
             }
         }
-        Ok((!out.is_empty()).then_some(Value::Array(out)))
+        Ok((!out.is_empty()).then_some(CellValue::People(out)))
     }
 
-    fn convert(&self, _value: &Value, _from: &Column, _to: &Column) -> Option<Value> {
+    fn convert(&self, _value: &CellValue, _from: &Column, _to: &Column) -> Option<Value> {
         None
     }
 }

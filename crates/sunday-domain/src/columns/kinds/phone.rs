@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::ColumnKind;
@@ -28,12 +29,12 @@ impl ColumnKind for Phone {
         "a phone number in international form, \"+\" then 7 to 15 digits".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let s = raw.as_str().ok_or_else(|| type_error(column))?;
         if s.trim().is_empty() {
             return Ok(None);
         }
-        parse_phone(s).map(|p| Some(Value::String(p))).ok_or_else(|| {
+        parse_phone(s).map(|p| Some(CellValue::Phone(p))).ok_or_else(|| {
             value_error(column, "phone", format!("column \"{}\" expects {}", column.title, self.expected(column)))
         })
     }

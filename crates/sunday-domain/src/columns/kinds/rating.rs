@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::column_settings::{ColumnSettings, RatingSettings};
 use sunday_types::ApiError;
 
@@ -37,7 +38,7 @@ impl ColumnKind for Rating {
         format!("a whole number from 0 to {}", rating_max(column))
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let n = raw.as_f64().filter(|n| n.fract() == 0.0).ok_or_else(|| type_error(column))?;
         let max = rating_max(column);
         if n < 0.0 || n > max as f64 {
@@ -48,7 +49,7 @@ impl ColumnKind for Rating {
             ));
         }
         let stars = n as u64;
-        Ok((stars > 0).then(|| json!(stars)))
+        Ok((stars > 0).then_some(CellValue::Rating(stars as u8)))
     }
 
     fn read_text(&self, text: &str, _to: &Column) -> Option<Value> {
@@ -56,10 +57,10 @@ impl ColumnKind for Rating {
     }
 
     /// A number rounds to stars (out of range converts to nothing).
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        match from.column_type {
-            ColumnType::Number => Some(json!(value.as_f64()?.round())),
-            _ => self.read_text(text_source(value, from)?, to),
+    fn convert(&self, value: &CellValue, _from: &Column, to: &Column) -> Option<Value> {
+        match value {
+            CellValue::Number(n) => Some(json!(n.round())),
+            _ => self.read_text(text_source(value)?, to),
         }
     }
 }

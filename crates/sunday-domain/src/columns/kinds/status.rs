@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::column_settings::ColumnSettings;
 use sunday_types::ApiError;
 
@@ -39,7 +40,7 @@ impl ColumnKind for Status {
         "the id of one of its labels (a string)".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let id = raw.as_str().ok_or_else(|| type_error(column))?;
         let labels = choices(column);
         if !labels.iter().any(|l| l.id == id) {
@@ -55,11 +56,12 @@ impl ColumnKind for Status {
                 ),
             ));
         }
-        Ok(Some(Value::String(id.to_owned())))
+        Ok(Some(CellValue::Status(id.to_owned())))
     }
 
-    fn display(&self, value: &Value, column: &Column) -> Option<String> {
-        value.as_str().map(|id| name_of(column, id).unwrap_or_else(|| id.to_owned()))
+    fn display(&self, value: &CellValue, column: &Column) -> Option<String> {
+        let CellValue::Status(id) = value else { return None };
+        Some(name_of(column, id).unwrap_or_else(|| id.to_owned()))
     }
 
     /// A label named like the text, case-insensitively.
@@ -68,20 +70,18 @@ impl ColumnKind for Status {
     }
 
     /// A dropdown keeps its first option that names a label.
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        match from.column_type {
-            ColumnType::Dropdown => value
-                .as_array()?
-                .iter()
-                .filter_map(|id| name_of(from, id.as_str()?))
-                .find_map(|name| id_named(to, &name))
-                .map(Value::String),
-            _ => self.read_text(text_source(value, from)?, to),
+    fn convert(&self, value: &CellValue, from: &Column, to: &Column) -> Option<Value> {
+        match value {
+            CellValue::Dropdown(ids) => {
+                ids.iter().filter_map(|id| name_of(from, id)).find_map(|name| id_named(to, &name)).map(Value::String)
+            }
+            _ => self.read_text(text_source(value)?, to),
         }
     }
 
     /// Labels follow their name, then their id.
-    fn same_type(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        map_choice(value.as_str()?, from, to).map(Value::String)
+    fn same_type(&self, value: &CellValue, from: &Column, to: &Column) -> Option<Value> {
+        let CellValue::Status(id) = value else { return None };
+        map_choice(id, from, to).map(Value::String)
     }
 }

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::{computed_value, ColumnKind, ValueSource};
@@ -46,11 +47,11 @@ impl ColumnKind for SystemKind {
         "no value: it is computed".into()
     }
 
-    fn normalize(&self, column: &Column, _raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, _raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         computed_value(column)
     }
 
-    fn convert(&self, _value: &Value, _from: &Column, _to: &Column) -> Option<Value> {
+    fn convert(&self, _value: &CellValue, _from: &Column, _to: &Column) -> Option<Value> {
         None
     }
 }

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
@@ -31,7 +32,7 @@ impl ColumnKind for Tags {
         format!("an array of at most {TAGS_MAX} tags of 1 to {TAG_MAX} characters")
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let items = raw.as_array().ok_or_else(|| type_error(column))?;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -52,7 +53,7 @@ impl ColumnKind for Tags {
                 ));
             }
             if seen.insert(tag.to_lowercase()) {
-                out.push(Value::String(tag.to_owned()));
+                out.push(tag.to_owned());
             }
         }
         if out.len() > TAGS_MAX {
@@ -62,7 +63,7 @@ impl ColumnKind for Tags {
                 format!("column \"{}\" holds at most {TAGS_MAX} tags", column.title),
             ));
         }
-        Ok((!out.is_empty()).then_some(Value::Array(out)))
+        Ok((!out.is_empty()).then_some(CellValue::Tags(out)))
     }
 
     /// Comma-separated tags.
@@ -71,13 +72,11 @@ impl ColumnKind for Tags {
     }
 
     /// A status label or dropdown options become tags of their names.
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        match from.column_type {
-            ColumnType::Status => Some(tag_list([name_of(from, value.as_str()?)?])),
-            ColumnType::Dropdown => {
-                Some(tag_list(value.as_array()?.iter().filter_map(|id| name_of(from, id.as_str()?))))
-            }
-            _ => self.read_text(text_source(value, from)?, to),
+    fn convert(&self, value: &CellValue, from: &Column, to: &Column) -> Option<Value> {
+        match value {
+            CellValue::Status(id) => Some(tag_list([name_of(from, id)?])),
+            CellValue::Dropdown(ids) => Some(tag_list(ids.iter().filter_map(|id| name_of(from, id)))),
+            _ => self.read_text(text_source(value)?, to),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::ApiError;
 
 use super::ColumnKind;
@@ -29,7 +30,7 @@ impl ColumnKind for Text {
         "a single line of text".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let s = raw.as_str().ok_or_else(|| type_error(column))?.trim();
         if s.contains(['\n', '\r']) {
             return Err(value_error(
@@ -42,11 +43,11 @@ impl ColumnKind for Text {
             ));
         }
         bounded(column, s, TEXT_MAX)?;
-        Ok((!s.is_empty()).then(|| Value::String(s.to_owned())))
+        Ok((!s.is_empty()).then(|| CellValue::Text(s.to_owned())))
     }
 
     /// Anything becomes its display text, lines joined.
-    fn convert(&self, value: &Value, from: &Column, _to: &Column) -> Option<Value> {
+    fn convert(&self, value: &CellValue, from: &Column, _to: &Column) -> Option<Value> {
         Some(Value::String(one_line(truncate_chars(&display_text(value, from), TEXT_MAX))))
     }
 }

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::{CellValue, DateValue};
 use sunday_types::ApiError;
 
 use super::{text_source, ColumnKind};
@@ -28,7 +29,7 @@ impl ColumnKind for Timeline {
         "an object {\"from\": date, \"to\": date} with from not after to".into()
     }
 
-    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<Value>, ApiError> {
+    fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
         let obj = raw.as_object().ok_or_else(|| type_error(column))?;
         if obj.keys().any(|k| k != "from" && k != "to") {
             return Err(type_error(column));
@@ -49,14 +50,15 @@ impl ColumnKind for Timeline {
                 format!("column \"{}\": the timeline's start ({from}) must not be after its end ({to})", column.title),
             ));
         }
-        Ok(Some(json!({"from": from, "to": to})))
+        match (DateValue::parse(&from), DateValue::parse(&to)) {
+            (Some(from), Some(to)) => Ok(Some(CellValue::Timeline(from, to))),
+            _ => Err(type_error(column)),
+        }
     }
 
-    fn display(&self, value: &Value, _column: &Column) -> Option<String> {
-        match (value.get("from").and_then(Value::as_str), value.get("to").and_then(Value::as_str)) {
-            (Some(from), Some(to)) => Some(format!("{from} - {to}")),
-            _ => None,
-        }
+    fn display(&self, value: &CellValue, _column: &Column) -> Option<String> {
+        let CellValue::Timeline(from, to) = value else { return None };
+        Some(format!("{from} - {to}"))
     }
 
     /// `"from - to"`, or one date spanning itself.
@@ -66,10 +68,10 @@ impl ColumnKind for Timeline {
     }
 
     /// A date spans itself.
-    fn convert(&self, value: &Value, from: &Column, to: &Column) -> Option<Value> {
-        match from.column_type {
-            ColumnType::Date => Some(json!({"from": value, "to": value})),
-            _ => self.read_text(text_source(value, from)?, to),
+    fn convert(&self, value: &CellValue, _from: &Column, to: &Column) -> Option<Value> {
+        match value {
+            CellValue::Date(d) => Some(json!({"from": d.to_string(), "to": d.to_string()})),
+            _ => self.read_text(text_source(value)?, to),
         }
     }
 }

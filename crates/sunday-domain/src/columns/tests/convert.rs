@@ -17,44 +17,43 @@ fn of(ty: ColumnType) -> Column {
 #[test]
 fn display_text_reads_like_the_board() {
     let number = column(ColumnType::Number, json!({"unit": "kg", "decimals": 1}));
-    assert_eq!(display_text(&json!(12.26), &number), "12.3");
-    assert_eq!(display_text(&json!(-0.01), &number), "0.0");
-    assert_eq!(display_text(&json!(3), &of(ColumnType::Number)), "3.00");
-    assert_eq!(display_text(&json!("l3"), &status()), "Done");
-    assert_eq!(display_text(&json!(["o2", "o1"]), &dropdown()), "Web, done");
+    assert_eq!(shown(&json!(12.26), &number), "12.3");
+    assert_eq!(shown(&json!(-0.01), &number), "0.0");
+    assert_eq!(shown(&json!(3), &of(ColumnType::Number)), "3.00");
+    assert_eq!(shown(&json!("l3"), &status()), "Done");
+    assert_eq!(shown(&json!(["o2", "o1"]), &dropdown()), "Web, done");
     assert_eq!(
-        display_text(&json!({"from": "2026-11-01", "to": "2026-11-27"}), &of(ColumnType::Timeline)),
+        shown(&json!({"from": "2026-11-01", "to": "2026-11-27"}), &of(ColumnType::Timeline)),
         "2026-11-01 - 2026-11-27"
     );
-    assert_eq!(display_text(&json!(true), &of(ColumnType::Checkbox)), "v");
-    assert_eq!(display_text(&json!({"url": "https://e.com", "text": "E"}), &of(ColumnType::Link)), "https://e.com");
-    assert_eq!(display_text(&json!(["a", "b"]), &of(ColumnType::Tags)), "a, b");
-    assert_eq!(display_text(&json!(4), &of(ColumnType::Rating)), "4");
-    assert_eq!(display_text(&json!("2026-11-27"), &of(ColumnType::Date)), "2026-11-27");
-    assert_eq!(display_text(&Value::Null, &of(ColumnType::Text)), "");
-    assert_eq!(display_text(&json!(7), &of(ColumnType::AutoNumber)), "7");
+    assert_eq!(shown(&json!(true), &of(ColumnType::Checkbox)), "v");
+    assert_eq!(shown(&json!({"url": "https://e.com", "text": "E"}), &of(ColumnType::Link)), "https://e.com");
+    assert_eq!(shown(&json!(["a", "b"]), &of(ColumnType::Tags)), "a, b");
+    assert_eq!(shown(&json!(4), &of(ColumnType::Rating)), "4");
+    assert_eq!(shown(&json!("2026-11-27"), &of(ColumnType::Date)), "2026-11-27");
+    assert_eq!(shown(&Value::Null, &of(ColumnType::Text)), "");
 }
 
 #[test]
 fn everything_converts_to_text() {
     let text = of(ColumnType::Text);
-    assert_eq!(convert_value(&json!("l2"), &status(), &text), Some(json!("Stuck")));
-    assert_eq!(convert_value(&json!(["o1", "o2"]), &dropdown(), &text), Some(json!("done, Web")));
-    assert_eq!(convert_value(&json!(true), &of(ColumnType::Checkbox), &text), Some(json!("v")));
-    assert_eq!(convert_value(&json!("a\n\nb "), &of(ColumnType::LongText), &text), Some(json!("a b")));
+    assert_eq!(converted(&json!("l2"), &status(), &text), Some(json!("Stuck")));
+    assert_eq!(converted(&json!(["o1", "o2"]), &dropdown(), &text), Some(json!("done, Web")));
+    assert_eq!(converted(&json!(true), &of(ColumnType::Checkbox), &text), Some(json!("v")));
+    assert_eq!(converted(&json!("a\n\nb "), &of(ColumnType::LongText), &text), Some(json!("a b")));
     let long = json!("x".repeat(3_000));
-    assert_eq!(convert_value(&long, &of(ColumnType::LongText), &text), Some(json!("x".repeat(2_000))));
+    assert_eq!(converted(&long, &of(ColumnType::LongText), &text), Some(json!("x".repeat(2_000))));
     assert_eq!(
-        convert_value(&json!("line\nnext"), &of(ColumnType::LongText), &of(ColumnType::LongText)),
+        converted(&json!("line\nnext"), &of(ColumnType::LongText), &of(ColumnType::LongText)),
         Some(json!("line\nnext"))
     );
-    assert_eq!(convert_value(&json!(1.5), &of(ColumnType::Number), &of(ColumnType::LongText)), Some(json!("1.50")));
+    assert_eq!(converted(&json!(1.5), &of(ColumnType::Number), &of(ColumnType::LongText)), Some(json!("1.50")));
 }
 
 #[test]
 fn text_converts_by_parsing() {
     let text = of(ColumnType::Text);
-    let conv = |v: &str, to: &Column| convert_value(&json!(v), &text, to);
+    let conv = |v: &str, to: &Column| converted(&json!(v), &text, to);
     assert_eq!(conv(" 12.5 ", &of(ColumnType::Number)), Some(json!(12.5)));
     assert_eq!(conv("twelve", &of(ColumnType::Number)), None);
     assert_eq!(conv("NaN", &of(ColumnType::Number)), None);
@@ -84,40 +83,36 @@ fn text_converts_by_parsing() {
 fn typed_conversions() {
     let rating = of(ColumnType::Rating);
     let number = of(ColumnType::Number);
-    assert_eq!(convert_value(&json!(3.6), &number, &rating), Some(json!(4)));
-    assert_eq!(convert_value(&json!(9), &number, &rating), None, "above max does not clamp");
-    assert_eq!(convert_value(&json!(-2), &number, &rating), None);
-    assert_eq!(convert_value(&json!(4), &rating, &number), Some(json!(4)));
+    assert_eq!(converted(&json!(3.6), &number, &rating), Some(json!(4)));
+    assert_eq!(converted(&json!(9), &number, &rating), None, "above max does not clamp");
+    assert_eq!(converted(&json!(-2), &number, &rating), None);
+    assert_eq!(converted(&json!(4), &rating, &number), Some(json!(4)));
     let (date, timeline) = (of(ColumnType::Date), of(ColumnType::Timeline));
     let d = json!("2026-11-27");
-    assert_eq!(convert_value(&d, &date, &timeline), Some(json!({"from": d, "to": d})));
+    assert_eq!(converted(&d, &date, &timeline), Some(json!({"from": d, "to": d})));
     assert_eq!(
-        convert_value(&json!({"from": "2026-11-01", "to": "2026-11-27"}), &timeline, &date),
+        converted(&json!({"from": "2026-11-01", "to": "2026-11-27"}), &timeline, &date),
         Some(json!("2026-11-01"))
     );
-    assert_eq!(convert_value(&json!("l3"), &status(), &dropdown()), Some(json!(["o1"])));
-    assert_eq!(convert_value(&json!("l1"), &status(), &dropdown()), None, "no option named Working on it");
-    assert_eq!(
-        convert_value(&json!(["o2", "o3"]), &dropdown(), &status()),
-        Some(json!("l2")),
-        "first name that matches"
-    );
-    assert_eq!(convert_value(&json!(["o2", "o1"]), &dropdown(), &of(ColumnType::Tags)), Some(json!(["Web", "done"])));
-    assert_eq!(convert_value(&json!(["web", "x"]), &of(ColumnType::Tags), &dropdown()), Some(json!(["o2"])));
-    assert_eq!(convert_value(&json!("l3"), &status(), &of(ColumnType::Tags)), Some(json!(["Done"])));
-    assert_eq!(convert_value(&json!(true), &of(ColumnType::Checkbox), &number), None);
-    assert_eq!(convert_value(&json!(3), &number, &of(ColumnType::AutoNumber)), None);
-    assert_eq!(convert_value(&Value::Null, &number, &rating), None);
+    assert_eq!(converted(&json!("l3"), &status(), &dropdown()), Some(json!(["o1"])));
+    assert_eq!(converted(&json!("l1"), &status(), &dropdown()), None, "no option named Working on it");
+    assert_eq!(converted(&json!(["o2", "o3"]), &dropdown(), &status()), Some(json!("l2")), "first name that matches");
+    assert_eq!(converted(&json!(["o2", "o1"]), &dropdown(), &of(ColumnType::Tags)), Some(json!(["Web", "done"])));
+    assert_eq!(converted(&json!(["web", "x"]), &of(ColumnType::Tags), &dropdown()), Some(json!(["o2"])));
+    assert_eq!(converted(&json!("l3"), &status(), &of(ColumnType::Tags)), Some(json!(["Done"])));
+    assert_eq!(converted(&json!(true), &of(ColumnType::Checkbox), &number), None);
+    assert_eq!(converted(&json!(3), &number, &of(ColumnType::AutoNumber)), None);
+    assert_eq!(converted(&Value::Null, &number, &rating), None);
 }
 
 #[test]
 fn same_type_follows_names_then_ids() {
     let other =
         column(ColumnType::Status, json!({"labels": [{"id": "x1", "name": "done"}, {"id": "l2", "name": "Blocked"}]}));
-    assert_eq!(convert_value(&json!("l3"), &status(), &other), Some(json!("x1")), "by name");
-    assert_eq!(convert_value(&json!("l2"), &status(), &other), Some(json!("l2")), "renamed, same id");
-    assert_eq!(convert_value(&json!("l1"), &status(), &other), None);
+    assert_eq!(converted(&json!("l3"), &status(), &other), Some(json!("x1")), "by name");
+    assert_eq!(converted(&json!("l2"), &status(), &other), Some(json!("l2")), "renamed, same id");
+    assert_eq!(converted(&json!("l1"), &status(), &other), None);
     let small = column(ColumnType::Rating, json!({"max": 3}));
-    assert_eq!(convert_value(&json!(5), &of(ColumnType::Rating), &small), None);
-    assert_eq!(convert_value(&json!(2), &of(ColumnType::Rating), &small), Some(json!(2)));
+    assert_eq!(converted(&json!(5), &of(ColumnType::Rating), &small), None);
+    assert_eq!(converted(&json!(2), &of(ColumnType::Rating), &small), Some(json!(2)));
 }

@@ -7,6 +7,7 @@ mod values;
 
 use serde_json::Value;
 use sunday_types::boards::{Column, ColumnType};
+use sunday_types::cells::CellValue;
 use sunday_types::{ColumnId, ErrorCode};
 
 use super::*;
@@ -25,7 +26,22 @@ fn column(ty: ColumnType, settings: Value) -> Column {
 
 /// Normalizes `raw` for `col`, accepting any user, expecting success.
 fn ok(col: &Column, raw: Value) -> Option<Value> {
-    normalize_value(col, &raw, &ANY_USER).unwrap_or_else(|e| panic!("{raw} refused: {e}"))
+    normalize_value(col, &raw, &ANY_USER).unwrap_or_else(|e| panic!("{raw} refused: {e}")).map(|v| v.to_json())
+}
+
+/// The typed value of a stored JSON cell of `col`.
+fn typed(col: &Column, stored: &Value) -> Option<CellValue> {
+    CellValue::from_stored(col.column_type, stored)
+}
+
+/// [`display_text`] of a stored JSON cell; `""` for no value.
+fn shown(stored: &Value, col: &Column) -> String {
+    typed(col, stored).map(|v| display_text(&v, col)).unwrap_or_default()
+}
+
+/// [`convert_value`] of a stored JSON cell, as JSON.
+fn converted(stored: &Value, from: &Column, to: &Column) -> Option<Value> {
+    convert_value(&typed(from, stored)?, from, to).map(|v| v.to_json())
 }
 
 /// Normalizes `raw` for `col`, expecting a refusal; checks the error names the column and

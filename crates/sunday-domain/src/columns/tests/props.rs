@@ -128,7 +128,7 @@ proptest! {
                 Err(e) => return Err(TestCaseError::fail(format!("{raw} refused: {e}"))),
             };
             if let Some(v) = first {
-                let again = normalize_value(col, &v, &ANY_USER).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let again = normalize_value(col, &v.to_json(), &ANY_USER).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(again, Some(v));
             }
         }
@@ -142,9 +142,10 @@ proptest! {
         };
         for to in ColumnType::ALL.into_iter().flat_map(fixtures) {
             if let Some(out) = convert_value(&value, from, &to) {
-                match normalize_value(&to, &out, &ANY_USER) {
-                    Ok(again) => prop_assert_eq!(again, Some(out.clone()), "{:?} {} → {:?}", ty, value, to.column_type),
-                    Err(e) => prop_assert!(false, "{:?} {} → {:?} {} refused: {}", ty, value, to.column_type, out, e),
+                prop_assert_eq!(out.column_type(), to.column_type);
+                match normalize_value(&to, &out.to_json(), &ANY_USER) {
+                    Ok(again) => prop_assert_eq!(again, Some(out.clone()), "{:?} {:?} → {:?}", ty, value, to.column_type),
+                    Err(e) => prop_assert!(false, "{:?} {:?} → {:?} {:?} refused: {}", ty, value, to.column_type, out, e),
                 }
             }
             let _ = display_text(&value, from);
@@ -155,11 +156,12 @@ proptest! {
     fn arbitrary_json_never_panics(raw in any_json()) {
         for col in ColumnType::ALL.into_iter().flat_map(fixtures) {
             if let Ok(Some(v)) = normalize_value(&col, &raw, &ANY_USER) {
-                prop_assert_eq!(normalize_value(&col, &v, &ANY_USER).ok(), Some(Some(v)));
+                prop_assert_eq!(normalize_value(&col, &v.to_json(), &ANY_USER).ok(), Some(Some(v.clone())));
+                prop_assert_eq!(CellValue::from_stored(col.column_type, &v.to_json()), Some(v));
             }
-            let _ = display_text(&raw, &col);
+            let _ = shown(&raw, &col);
             for to in ColumnType::ALL.into_iter().flat_map(fixtures) {
-                let _ = convert_value(&raw, &col, &to);
+                let _ = converted(&raw, &col, &to);
             }
         }
     }

@@ -113,7 +113,7 @@ fn people() {
     let ctx = ValueContext { is_org_member: &is_member };
     let upper = ada.to_string().to_uppercase();
     let got = normalize_value(&col, &json!([upper, bob.to_string(), ada.to_string()]), &ctx).unwrap();
-    assert_eq!(got, Some(json!([ada.to_string(), bob.to_string()])));
+    assert_eq!(got, Some(CellValue::People(vec![ada, bob])));
     assert_eq!(normalize_value(&col, &json!([]), &ctx).unwrap(), None);
     let e = normalize_value(&col, &json!([ada.to_string(), eve.to_string()]), &ctx).unwrap_err();
     assert_eq!(e.details.unwrap()["rule"], "not_a_member");

@@ -44,8 +44,15 @@ fn blank(name: &str) -> Item {
 /// `blank` with one value set on the sample column of type `t`.
 fn with(t: ColumnType, value: Value) -> Item {
     let mut item = blank("item");
-    item.values.insert(cid(t), value);
+    set_stored(&mut item, &cid(t), value);
     item
+}
+
+/// Sets a cell to stored JSON as it could come from the store (possibly off its type's shape).
+fn set_stored(item: &mut Item, column: &str, value: Value) {
+    let mut map = serde_json::to_value(&item.values).unwrap();
+    map[column] = value;
+    item.values = serde_json::from_value(map).unwrap();
 }
 
 fn at(rfc3339: &str) -> DateTime<Utc> {

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use sunday_types::boards::{ColumnType as T, Item};
 
-use super::{blank, cid, with};
+use super::{blank, cid, set_stored, with};
 use crate::filter::testing::{random_item, sample_columns};
 use crate::filter::{compare, parse_sort};
 
@@ -126,8 +126,8 @@ fn dates_timelines_and_checkboxes_sort_naturally() {
 #[test]
 fn later_keys_break_ties_then_position_then_id() {
     let mut list = items(T::Number, &[("a", Some(json!(1))), ("b", Some(json!(1))), ("c", Some(json!(0)))]);
-    list[0].values.insert(cid(T::Text), json!("y"));
-    list[1].values.insert(cid(T::Text), json!("x"));
+    set_stored(&mut list[0], &cid(T::Text), json!("y"));
+    set_stored(&mut list[1], &cid(T::Text), json!("x"));
     let two_keys = json!([{"column": cid(T::Number), "dir": "desc"}, {"column": cid(T::Text)}]);
     assert_eq!(sorted(list.clone(), two_keys), ["b", "a", "c"]);
     // Without a second key, position decides (ascending even when the key is descending).
