@@ -17,6 +17,8 @@ mkdirSync(shots, { recursive: true });
 const target = process.env.CARGO_TARGET_DIR ?? path.join(process.env.HOME, ".cache/sunday-target");
 const bin = process.env.SUNDAY_BIN ?? path.join(target, "debug/sunday");
 
+const serverEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SUNDAY_BIN"));
+
 /** Starts the server and the browser before the file's tests and stops them after. The
  * returned object's `base` and `browser` are set once the `before` hook has run. */
 export function sunday() {
@@ -25,7 +27,8 @@ export function sunday() {
   before(async () => {
     const data = mkdtempSync(path.join(tmpdir(), "sunday-e2e-"));
     server = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-format", "json"], {
-      env: { ...process.env, SUNDAY_WEB__DIR: path.join(repo, "web/dist"), SUNDAY_AUTH__ARGON2_MEMORY_KIB: "64", SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC: "0", SUNDAY_LOG__LEVEL: "info" },
+      // SUNDAY_BIN is this harness's setting, not the server's: Sunday refuses unknown SUNDAY_ keys.
+      env: { ...serverEnv(), SUNDAY_WEB__DIR: path.join(repo, "web/dist"), SUNDAY_AUTH__ARGON2_MEMORY_KIB: "64", SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC: "0", SUNDAY_LOG__LEVEL: "info" },
       stdio: ["ignore", "ignore", "pipe"],
     });
     s.base = await new Promise((resolve, reject) => {
@@ -39,7 +42,7 @@ export function sunday() {
           } catch {}
         }
       });
-      server.on("exit", (c) => reject(new Error(`sunday exited ${c}`)));
+      server.on("exit", (c) => reject(new Error(`sunday exited ${c}: ${buf.slice(-2000)}`)));
       setTimeout(() => reject(new Error("sunday did not start")), 20000);
     });
     s.browser = await chromium.launch({

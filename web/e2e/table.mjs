@@ -33,7 +33,13 @@ const rowsOnScreen = (page) =>
     return r.bottom > 0 && r.top < innerHeight && r.height > 0;
   }));
 
-const docHeight = (page) => page.evaluate(() => document.documentElement.scrollHeight);
+/** The table's scroller: the page itself does not scroll, the table does (both ways). */
+const docHeight = (page) => page.evaluate(() => {
+  const root = document.documentElement;
+  if (root.scrollHeight > root.clientHeight + 1) throw new Error(`the page scrolls (${root.scrollHeight} px)`);
+  return document.querySelector(".table-wrap").scrollHeight;
+});
+const scroller = (page) => page.locator(".table-wrap");
 
 test("a tall board (5 groups × 40 items) scrolls as one bounded list to its last group", async () => {
   const { page, errors, ctx } = await s.newUser("Tall", "tall@example.com");
@@ -54,11 +60,12 @@ test("a tall board (5 groups × 40 items) scrolls as one bounded list to its las
     reached = await row(page, `${last} 40`).isVisible();
   }
   const wheeled = await docHeight(page);
-  assert.ok(reached, `wheel scrolling reached "${last} 40" (document ${wheeled} px, scrolled to ${await page.evaluate(() => scrollY)})`);
+  assert.ok(reached, `wheel scrolling reached "${last} 40" (table ${wheeled} px, scrolled to ${await scroller(page).evaluate((el) => el.scrollTop)})`);
   assert.ok(wheeled < initial + 1000, `the document stays bounded while scrolling (${initial} → ${wheeled} px)`);
 
-  // The keyboard: Home, then End, lands on the last rows; PageUp shows rows too.
-  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  // The keyboard (on the table, which takes focus): Home, then End, lands on the last rows;
+  // PageUp shows rows too.
+  await scroller(page).focus();
   await page.keyboard.press("Home");
   await row(page, "Group A 1").waitFor();
   await page.keyboard.press("End");
@@ -72,7 +79,7 @@ test("a tall board (5 groups × 40 items) scrolls as one bounded list to its las
   assert.ok(await rowsOnScreen(page), "rows show after PageUp");
 
   // Jumping to the middle shows rows, not a blank screen.
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+  await scroller(page).evaluate((el) => el.scrollTo(0, el.scrollHeight / 2));
   await page.waitForTimeout(300);
   assert.ok(await rowsOnScreen(page), "rows show after jumping to the middle");
   assert.ok((await page.locator("tr[data-item]").count()) < 120, "only rows near the viewport are rendered");
@@ -98,6 +105,7 @@ test("scrolling a 5,000-item board keeps frames short (requestAnimationFrame del
   // frame's start (the scroll event and the table's render run before this callback) to the
   // end of the layout forced here.
   const { deltas, busy } = await page.evaluate(() => new Promise((resolve) => {
+    const wrap = document.querySelector(".table-wrap");
     const deltas = [];
     const busy = [];
     let last = 0;
@@ -106,8 +114,8 @@ test("scrolling a 5,000-item board keeps frames short (requestAnimationFrame del
       busy.push(performance.now() - t);
       if (last) deltas.push(t - last);
       last = t;
-      if (deltas.length >= 400 || scrollY + innerHeight >= document.documentElement.scrollHeight - 2) return resolve({ deltas, busy });
-      window.scrollBy(0, 120);
+      if (deltas.length >= 400 || wrap.scrollTop + wrap.clientHeight >= wrap.scrollHeight - 2) return resolve({ deltas, busy });
+      wrap.scrollBy(0, 120);
       requestAnimationFrame(step);
     };
     requestAnimationFrame(step);
@@ -241,7 +249,7 @@ test("a search over 5,000 items shows the server's totals at once and fetches fu
   assert.deepEqual(pages, [null], "only the first page is fetched before scrolling");
 
   // Scrolling to the end brings the last matches, fetched as their places come into view.
-  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await scroller(page).focus();
   for (let k = 0; k < 10 && !(await row(page, "Group E 999").isVisible()); k++) {
     await page.keyboard.press("End");
     await page.waitForTimeout(400);

@@ -9,7 +9,12 @@ import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
 import { NewBoardDialog } from "./NewBoardDialog";
+import { ShortcutSheet, useShortcuts } from "./Shortcuts";
 import { Sidebar } from "./Sidebar";
+
+/** Phones (as the stylesheet's breakpoint): the sidebar is a drawer over the page. */
+const isPhone = () => window.matchMedia("(max-width: 800px)").matches;
+const COLLAPSED = "sunday_sidebar_collapsed";
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -48,6 +53,24 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   /** The workspace a new board is being named for. */
   const [newBoardIn, setNewBoardIn] = useState<string | null>(null);
   const columnTypes = useColumnTypeList();
+  /** The sidebar put away (wide screens; kept in this browser) or the drawer open (phones). */
+  const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED) === "1");
+  const [drawer, setDrawer] = useState(false);
+  const [sheet, setSheet] = useState(false);
+  const collapse = (on: boolean) => {
+    setCollapsed(on);
+    localStorage.setItem(COLLAPSED, on ? "1" : "0");
+  };
+  /** The menu button, and the sidebar's own button to put it away. */
+  const showSidebar = (on: boolean) => (isPhone() ? setDrawer(on) : collapse(!on));
+  useShortcuts({ sidebar: () => showSidebar(isPhone() ? !drawer : collapsed), help: () => setSheet(true) });
+  // Escape closes the open drawer.
+  useEffect(() => {
+    if (!drawer) return;
+    const key = (e: KeyboardEvent) => e.key === "Escape" && setDrawer(false);
+    document.addEventListener("keydown", key);
+    return () => document.removeEventListener("keydown", key);
+  }, [drawer]);
   const bus = useRef<Bus>({ events: new Set(), presence: new Set(), resync: new Set() });
   const live = useMemo(
     () =>
@@ -88,7 +111,10 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
     window.addEventListener("popstate", back);
     return () => window.removeEventListener("popstate", back);
   }, []);
-  const setOpen = useCallback((board: string | null) => setRoute(board ? { board, item: null } : HOME), []);
+  const setOpen = useCallback((board: string | null) => {
+    setRoute(board ? { board, item: null } : HOME);
+    setDrawer(false);
+  }, []);
   const openItem = useCallback((item: string | null) => setRoute((r) => ({ ...r, item })), []);
 
   /** A notification opens what it is about, and counts as read. */
@@ -120,8 +146,10 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
   return (
     <ColumnTypesContext value={columnTypes}>
-    <div className="shell">
+    <div className={"shell" + (collapsed ? " collapsed" : "") + (drawer ? " drawer-open" : "")}>
+      <div className="drawer-backdrop" onClick={() => setDrawer(false)} />
       <Sidebar
+        onHide={() => showSidebar(false)}
         me={me}
         org={org}
         onOrg={(o) => { setOrg(o); setOpen(null); }}
@@ -136,6 +164,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
       />
       <main>
         <header className="topbar">
+          <button className="menu-button" aria-label="Open sidebar" aria-expanded={drawer || !collapsed} onClick={() => showSidebar(true)}>☰</button>
           <span className={"status " + status}>{status === "online" ? "● Live" : status === "offline" ? "○ Offline — reconnecting…" : "◌ Connecting…"}</span>
           <Bell notifications={notifications} onOpen={openNotification} onRead={() => setNotifications((ns) => ns.map((n) => ({ ...n, read_at: n.read_at ?? new Date().toISOString() })))} />
         </header>
@@ -147,6 +176,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}
       </main>
+      {sheet && <ShortcutSheet onClose={() => setSheet(false)} />}
       {newBoardIn && <NewBoardDialog templates={templates} onCreate={(name, template) => createBoard(template, newBoardIn, name)} onClose={() => setNewBoardIn(null)} />}
     </div>
     </ColumnTypesContext>

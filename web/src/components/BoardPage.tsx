@@ -1,12 +1,13 @@
 // A board: header, view tabs (main table, kanban, saved views), toolbar with search and the
 // filter builder, the table or kanban, and the item panel. The board itself lives in useBoard.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardMember, Item, Me, View } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
-import { isComplete } from "../state/filters";
-import { initials, PeopleContext, useDirectory, usePeople } from "../state/people";
+import { filterOf, rowsOf, type Match } from "../state/filterQuery";
+import { PeopleContext, useDirectory, usePeople } from "../state/people";
+import { Avatar } from "./Avatar";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
@@ -18,6 +19,7 @@ import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
 import { Kanban } from "./Kanban";
+import { useShortcuts } from "./Shortcuts";
 import { Table } from "./Table";
 import { Toast, type ToastMessage } from "./Toast";
 
@@ -40,6 +42,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   const [views, setViews] = useState<View[]>([]);
   const [search, setSearch] = useState("");
   const [conditions, setConditions] = useState<Condition[]>([]);
+  const [match, setMatch] = useState<Match>("and");
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [sortKeys, setSortKeys] = useState<SortKey[]>([]);
   // Kept between renders: the table regroups and re-sorts its rows only when this changes.
@@ -50,6 +53,19 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   const [asking, setAsking] = useState<"view" | "group" | null>(null);
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const endToast = useCallback(() => setToast(null), []);
+  /** My last change that can be undone: kept after its toast goes, until undone or replaced. */
+  const undoable = useRef<ToastMessage | null>(null);
+  const say = (m: ToastMessage) => {
+    setToast(m);
+    undoable.current = m.undo ? m : null;
+  };
+  const undoLast = () => {
+    const m = undoable.current;
+    undoable.current = null;
+    setToast(null);
+    m?.undo?.();
+  };
+  const searchBox = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     ok(api.GET("/api/v1/boards/{id}/views", { params: { path: { id: boardId } } }))
@@ -63,15 +79,31 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   // match at once, so it fetches every page.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
   const kanban = tab === "kanban" || views.find((v) => v.id === tab)?.type === "kanban";
-  const { items, matches, loadMore } = useFiltered(boardId, filterOf(conditions, search), groupKey, state, kanban, flash);
+  const { items, matches, loadMore } = useFiltered(boardId, filterOf(conditions, match, search), groupKey, state, kanban, flash);
   const paging = useMemo(() => (matches?.cursor ? { counts: matches.counts, matched: matches.matched } : null), [matches]);
 
   /** Deleting archives, so it can be undone from the toast (or Ctrl/⌘-Z). */
-  const archive = (items: Item[]) => {
+  const archive = (items: Item[], verb = "deleted") => {
+    if (!items.length) return;
     actions.archive(items);
-    const text = items.length === 1 ? `"${items[0].name}" deleted` : `${items.length} items deleted`;
-    setToast({ text, undo: () => actions.restore(items) });
+    say({ text: `${items.length === 1 ? `"${items[0].name}"` : `${items.length} items`} ${verb}`, undo: () => actions.restore(items) });
   };
+  /** Items moved to another group can be moved back, each to the place it had. */
+  const move = (items: Item[], group: string, after?: string) => {
+    for (const i of items) actions.moveItem(i, group, after);
+    const moved = items.filter((i) => i.group_id !== group);
+    if (!moved.length) return;
+    const title = state?.board.groups?.find((g) => g.id === group)?.title ?? "another group";
+    say({
+      text: `${moved.length === 1 ? `"${moved[0].name}"` : `${moved.length} items`} moved to ${title}`,
+      undo: () => moved.forEach((i) => actions.moveItem(i, i.group_id, { key: i.position })),
+    });
+  };
+  useShortcuts({
+    undo: undoLast,
+    search: () => searchBox.current?.focus(),
+    newItem: () => state?.board.groups?.[0] && actions.addItem(state.board.groups[0].id, "New item"),
+  });
   // Stable: the panel's Escape listener is bound to it.
   const closePanel = useCallback(() => onItem(null), [onItem]);
 
@@ -97,7 +129,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
         body: {
           name,
           type: kanban ? "kanban" : "table",
-          filter: conditions.length ? { and: conditions.map((c) => ({ column: c.column, op: c.op, value: c.value })) } : null,
+          filter: filterOf(conditions, match, ""),
           hidden_columns: [...hidden],
           sort: sortKeys.length ? sortKeys.map((s) => ({ column: s.column, dir: s.desc ? ("desc" as const) : ("asc" as const) })) : null,
           group_by: groupBy || null,
@@ -115,7 +147,9 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   // A saved view brings back everything it saved.
   function open(v: View) {
     setTab(v.id);
-    setConditions(toConditions(v.filter));
+    const rows = rowsOf(v.filter);
+    setConditions(rows.conditions);
+    setMatch(rows.match);
     setHidden(new Set(v.hidden_columns));
     setSortKeys((v.sort ?? []).map((s) => ({ column: s.column, desc: s.dir === "desc" })));
     setGroupBy(v.group_by ?? "");
@@ -128,6 +162,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   function mainTable() {
     if (activeView) {
       setConditions([]);
+      setMatch("and");
       setHidden(new Set());
       setSortKeys([]);
       setGroupBy("");
@@ -148,7 +183,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
           <h1>{board.name}</h1>
           <BoardMenu board={board} onOpenBoard={onOpenBoard} onBoardsChanged={onBoardsChanged} onDeleted={onDeleted} flash={flash} />
           <div className="presence" data-testid="presence">
-            {presence.map((p) => <span key={p.user_id} className="avatar" title={`${nameOf(p.user_id)}: ${p.state}`}>{p.user_id === me.user.id ? me.user.name.slice(0, 1).toUpperCase() : initials(people, p.user_id, me.user.id)}</span>)}
+            {presence.map((p) => <Avatar key={p.user_id} id={p.user_id} name={nameOf(p.user_id)} note={p.state} />)}
             {others.length > 0 && <span className="muted">{others.length} other{others.length > 1 ? "s" : ""} here</span>}
           </div>
           <Members boardId={boardId} orgId={board.org_id} meId={me.user.id} />
@@ -168,12 +203,12 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
           <button className="primary" onClick={() => board.groups?.[0] && actions.addItem(board.groups[0].id, "New item")}>New item</button>
           {!groupBy && <button className="filter-add" onClick={() => setAsking("group")}>Add group</button>}
           <span className="search-box">
-            <input className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search"
+            <input ref={searchBox} className="search" placeholder="Search" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search"
               onKeyDown={(e) => e.key === "Escape" && search && (e.preventDefault(), setSearch(""))} />
             {search && <button className="clear-search" aria-label="Clear search" onClick={() => setSearch("")}>✕</button>}
           </span>
           {matches && <span className="results" role="status" data-testid="results">{matches.total} result{matches.total === 1 ? "" : "s"}</span>}
-          <FilterBuilder columns={board.columns ?? []} groups={board.groups ?? []} conditions={conditions} onChange={setConditions} />
+          <FilterBuilder columns={board.columns ?? []} groups={board.groups ?? []} conditions={conditions} onChange={setConditions} match={match} onMatch={setMatch} />
           {[0, 1].filter((k) => k <= sortKeys.length).map((k) => (
             <span key={k} className="sort-key">
               <select aria-label={k === 0 ? "Sort by" : "Then by"} value={sortKeys[k]?.column ?? ""}
@@ -213,7 +248,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
             onRename={actions.rename}
             onAdd={actions.addItem}
             onOpen={onItem}
-            onMove={actions.moveItem}
+            onMove={move}
             hidden={hidden}
             columnActions={columnActions}
             groupActions={groups}
@@ -227,8 +262,9 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
-        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onRename={actions.rename} onClose={closePanel} />}
-        {toast && <Toast toast={toast} onDone={endToast} />}
+        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onRename={actions.rename} onClose={closePanel}
+          onArchive={(i) => { closePanel(); archive([i], "archived"); }} />}
+        {toast && <Toast toast={toast} onUndo={undoLast} onDone={endToast} />}
         {asking === "view" && <AskDialog title="Save view" label="View name" initial="My view" submit="Save view" onSubmit={saveView} onClose={() => setAsking(null)} />}
         {asking === "group" && (
           // A new group goes on top (where it is seen), in the next colour after the top group's.
@@ -246,17 +282,6 @@ function nextColour(c: string | undefined): string {
   return names[(names.indexOf(c ?? "") + 1) % names.length];
 }
 
-/** The query for the complete filter rows and the search box, or null when there is none. */
-function filterOf(conditions: Condition[], search: string): Record<string, unknown> | null {
-  const parts: Condition[] = conditions.filter(isComplete).map((c) => ({ column: c.column, op: c.op, value: c.value }));
-  if (search.trim()) parts.push({ column: "name", op: "contains", value: search.trim() });
-  return parts.length ? { and: parts } : null;
-}
-
-function toConditions(filter: Record<string, unknown> | null | undefined): Condition[] {
-  const and = filter?.and;
-  return Array.isArray(and) ? and.map((c) => ({ column: c.column, op: c.op, value: c.value })) : [];
-}
 
 /** The board's members as avatars, and an invitation link for new people. */
 function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meId: string }) {
@@ -279,7 +304,7 @@ function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meI
   }
   return (
     <div className="members">
-      {members.map((m) => <span key={m.user_id} className="avatar small" title={m.permission}>{initials(people, m.user_id, meId)}</span>)}
+      {members.map((m) => <Avatar key={m.user_id} small id={m.user_id} name={people.find((p) => p.id === m.user_id)?.name ?? (m.user_id === meId ? "Me" : "Someone")} note={m.permission} />)}
       <button className="link" onClick={() => setAsking(true)}>Invite</button>
       {asking && <AskDialog title="Invite to the organization" label="Email" type="email" submit="Create invitation link" onSubmit={invite} onClose={() => setAsking(false)} />}
       {link && <input className="invite-link" readOnly value={link} aria-label="Invitation link" onFocus={(e) => e.target.select()} />}

@@ -4,7 +4,8 @@ import type { Column, Item } from "../api/types";
 import { isWritten, useColumnTypes } from "../state/columnTypes";
 import { formatNumber } from "../state/format";
 import { labelsOf } from "../state/lanes";
-import { initials, usePeople, type Person } from "../state/people";
+import { usePeople, type Person } from "../state/people";
+import { Avatar } from "./Avatar";
 import { Popup } from "./Popup";
 
 export const COLORS: Record<string, string> = {
@@ -35,7 +36,7 @@ function display(col: Column, v: unknown, meId: string, people: Person[], done =
     case "rating":
       return <span className="stars">{"★".repeat(v as number)}</span>;
     case "people":
-      return (v as string[]).map((u) => <span key={u} className="avatar small" title={people.find((p) => p.id === u)?.name ?? u}>{initials(people, u, meId)}</span>);
+      return (v as string[]).map((u) => <Avatar key={u} small id={u} name={people.find((p) => p.id === u)?.name ?? (u === meId ? "Me" : "Someone")} />);
     case "timeline": {
       const t = v as { from: string; to: string };
       const fmt = (d: string) => new Date(d).toLocaleDateString("en", { month: "short", day: "numeric" });

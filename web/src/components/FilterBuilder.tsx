@@ -1,25 +1,34 @@
-// The filter builder: rows of field, operator (only those the field allows, from the column
-// types' metadata) and value, combined with AND; a badge counts the conditions in force and
-// "Clear all" removes them.
+// The filter builder: rows of field, operator in words (only those the field allows, from the
+// column types' metadata: "is", "is not", "is empty") and value (several for fields whose values
+// are picked: a status that is Done or Stuck), combined with AND or OR; a badge counts the
+// conditions in force and "Clear all" removes them.
 import { useState } from "react";
 import type { Column, Group } from "../api/types";
 import { useColumnTypes } from "../state/columnTypes";
+import { addChoice, operatorWords, PERIODS, removeChoice, type Match } from "../state/filterQuery";
 import { conditionOn, fieldsOf, isComplete, inputFor, operandShape, withOperator, type Condition, type Field, type Input } from "../state/filters";
 import { labelsOf } from "../state/lanes";
 import { usePeople } from "../state/people";
 
 export type { Condition } from "../state/filters";
 
-const PERIODS = ["today", "yesterday", "tomorrow", "this_week", "last_week", "next_week", "this_month", "overdue", "upcoming"];
-const words = (s: string) => s.replace(/_/g, " ");
-
-export function FilterBuilder({ columns, groups, conditions, onChange }: { columns: Column[]; groups: Group[]; conditions: Condition[]; onChange: (c: Condition[]) => void }) {
+export function FilterBuilder({ columns, groups, conditions, onChange, match, onMatch }: {
+  columns: Column[]; groups: Group[]; conditions: Condition[]; onChange: (c: Condition[]) => void; match: Match; onMatch: (m: Match) => void;
+}) {
   const types = useColumnTypes();
   const fields = fieldsOf(columns, types);
   const set = (i: number, c: Condition) => onChange(conditions.map((x, j) => (j === i ? c : x)));
   const active = conditions.filter(isComplete).length;
   return (
     <div className="filters">
+      {conditions.length > 1 && (
+        <label className="match">Items matching
+          <select aria-label="Match" value={match} onChange={(e) => onMatch(e.target.value as Match)}>
+            <option value="and">all of these rules</option>
+            <option value="or">any of these rules</option>
+          </select>
+        </label>
+      )}
       {conditions.map((c, i) => {
         const field = fields.find((f) => f.id === c.column);
         // A condition on a column deleted since (or an operator not known yet, while the column
@@ -27,14 +36,15 @@ export function FilterBuilder({ columns, groups, conditions, onChange }: { colum
         const ops = !field ? [c.op] : field.operators.includes(c.op) ? field.operators : [c.op, ...field.operators];
         return (
           <div key={i} className="filter-row">
+            <span className="joiner">{i === 0 ? "where" : match}</span>
             <select aria-label="Filter column" value={c.column} onChange={(e) => set(i, conditionOn(fields.find((f) => f.id === e.target.value)))}>
               {!field && <option value={c.column}>(deleted column)</option>}
               {fields.map((f) => <option key={f.id} value={f.id}>{f.title}</option>)}
             </select>
             <select aria-label="Filter operator" value={c.op} onChange={(e) => set(i, field ? withOperator(c, field, e.target.value) : { ...c, op: e.target.value })}>
-              {ops.map((o) => <option key={o} value={o}>{words(o)}</option>)}
+              {ops.map((o) => <option key={o} value={o}>{operatorWords(o, field?.input ?? "text")}</option>)}
             </select>
-            {field && <Operand field={field} condition={c} groups={groups} onChange={(value) => set(i, { ...c, value })} />}
+            {field && <Operand field={field} condition={c} groups={groups} onChange={(next) => set(i, next)} />}
             <button className="link" aria-label="Remove filter" onClick={() => onChange(conditions.filter((_, j) => j !== i))}>✕</button>
           </div>
         );
@@ -50,8 +60,9 @@ export function FilterBuilder({ columns, groups, conditions, onChange }: { colum
 }
 
 /** The value of a condition, entered as its field and operator want it. */
-function Operand({ field, condition, groups, onChange }: { field: Field; condition: Condition; groups: Group[]; onChange: (v: unknown) => void }) {
+function Operand({ field, condition, groups, onChange: onCondition }: { field: Field; condition: Condition; groups: Group[]; onChange: (c: Condition) => void }) {
   const people = usePeople();
+  const onChange = (value: unknown) => onCondition({ ...condition, value });
   const shape = operandShape(condition.op);
   const input = inputFor(field, condition.op);
   const value = condition.value;
@@ -70,17 +81,41 @@ function Operand({ field, condition, groups, onChange }: { field: Field; conditi
   }
   const choices = choicesOf(input, field, people, groups);
   if (choices) {
-    // One choice; a list operator gets a list of one.
-    const current = shape === "list" ? (Array.isArray(value) ? value[0] : undefined) : value;
-    const pick = (raw: string) => {
-      const v = raw === "" ? undefined : input === "checkbox" ? raw === "true" : raw;
-      onChange(shape === "list" ? (v === undefined ? undefined : [v]) : v);
-    };
+    const parse = (raw: string) => (input === "checkbox" ? raw === "true" : raw);
+    const labelOf = (v: unknown) => choices.find((o) => o.value === String(v))?.label ?? String(v);
+    // A list: the values picked, each removable, and a picker for one more.
+    if (shape === "list") {
+      const picked = Array.isArray(value) ? value : [];
+      return (
+        <>
+          {picked.map((v) => (
+            <span key={String(v)} className="chip filter-chip">{labelOf(v)}
+              <button aria-label={`Remove ${labelOf(v)}`} onClick={() => onCondition(removeChoice(condition, field, v))}>✕</button>
+            </span>
+          ))}
+          <select aria-label="Filter value" value="" onChange={(e) => e.target.value && onCondition(addChoice(condition, field, parse(e.target.value)))}>
+            <option value="">{picked.length ? "or…" : ""}</option>
+            {choices.filter((o) => !picked.map(String).includes(o.value)).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+          </select>
+        </>
+      );
+    }
+    // One value; "is" and "is not" take more where the field allows ("is any of").
+    const wider = (condition.op === "eq" && field.operators.includes("any_of")) || (condition.op === "neq" && field.operators.includes("none_of"));
+    const has = value !== undefined && value !== null && value !== "";
     return (
-      <select aria-label="Filter value" value={current === undefined || current === null ? "" : String(current)} onChange={(e) => pick(e.target.value)}>
-        <option value="" />
-        {choices.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-      </select>
+      <>
+        <select aria-label="Filter value" value={has ? String(value) : ""} onChange={(e) => onChange(e.target.value === "" ? undefined : parse(e.target.value))}>
+          <option value="" />
+          {choices.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        </select>
+        {wider && has && input !== "checkbox" && (
+          <select aria-label="Add another value" value="" onChange={(e) => e.target.value && onCondition(addChoice(condition, field, parse(e.target.value)))}>
+            <option value="">or…</option>
+            {choices.filter((o) => o.value !== String(value)).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+          </select>
+        )}
+      </>
     );
   }
   if (shape === "list") return <ListInput numbers={input === "number"} value={Array.isArray(value) ? value : []} onChange={onChange} />;
@@ -115,7 +150,7 @@ function choicesOf(input: Input | "period", field: Field, people: { id: string; 
     case "group":
       return groups.map((g) => ({ value: g.id, label: g.title }));
     case "period":
-      return PERIODS.map((p) => ({ value: p, label: words(p) }));
+      return PERIODS;
     case "checkbox":
       return [{ value: "true", label: "checked" }, { value: "false", label: "unchecked" }];
     default:

@@ -39,14 +39,15 @@ export function GroupTitle({ group: g, collapsed, onFlip, groups, actions }: Pro
   return (
     // While its menu is open the title is lifted above the rows after it: being sticky, it is its
     // own stacking context, so the menu's z-index counts only inside it.
-    <div className={"group-title" + (menu ? " menu-open" : "")} data-group-title={g.title}>
+    // Its ink: darkened to read on white, or (dark theme, in CSS) the group's own colour.
+    <div className={"group-title" + (menu ? " menu-open" : "")} data-group-title={g.title} style={{ "--ink": ink, "--raw": color(g.color) } as React.CSSProperties}>
       <button className="chev" aria-label={collapsed ? "Expand group" : "Collapse group"} onClick={onFlip}>{collapsed ? "▸" : "▾"}</button>
       {renaming && actions ? (
-        <input autoFocus aria-label="Group name" defaultValue={g.title} style={{ color: ink }}
+        <input autoFocus aria-label="Group name" defaultValue={g.title}
           onBlur={(e) => { setRenaming(false); const t = e.target.value.trim(); if (t && t !== g.title) actions.rename(g.id, t); }}
           onKeyDown={(e) => { if (e.key === "Enter") (e.target as HTMLInputElement).blur(); if (e.key === "Escape") setRenaming(false); }} />
       ) : (
-        <span className="group-name" style={{ color: ink }} onDoubleClick={() => actions && setRenaming(true)} title={actions ? "Double-click to rename" : undefined}>{g.title}</span>
+        <span className="group-name" onDoubleClick={() => actions && setRenaming(true)} title={actions ? "Double-click to rename" : undefined}>{g.title}</span>
       )}
       <span className="count">{count} item{count === 1 ? "" : "s"}</span>
       {actions && (

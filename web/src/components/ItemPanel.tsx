@@ -6,8 +6,10 @@ import { api, messageOf, ok } from "../api/client";
 import type { Bus } from "../api/live";
 import type { Board, BoardEvent, Item, Me, Update } from "../api/types";
 import { isDone } from "../state/format";
+import { insertMention, mentionQuery, toWire, type Mention } from "../state/mentions";
 import { usePeople } from "../state/people";
 import { ActivityEntry } from "./Activity";
+import { Avatar } from "./Avatar";
 import { Cell } from "./Cell";
 import { Formatting, RichText } from "./RichText";
 
@@ -32,15 +34,19 @@ function itemOf(e: BoardEvent): string | null {
 
 /** `item` is the board's live copy of item `itemId` (undefined once it left the board, or while
  * it is not loaded); `onSave` writes a value; `bus` brings the board's live events. */
-export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onClose }: {
+export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onArchive, onClose }: {
   itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus;
-  onSave: (item: Item, column: string, value: unknown) => void; onRename: (item: Item, name: string) => void; onClose: () => void;
+  onSave: (item: Item, column: string, value: unknown) => void; onRename: (item: Item, name: string) => void;
+  /** Archives the item (the board's toast offers to undo it). */
+  onArchive: (item: Item) => void; onClose: () => void;
 }) {
   const people = usePeople();
   const [updates, setUpdates] = useState<Update[]>([]);
   const [activity, setActivity] = useState<BoardEvent[]>([]);
   const [tab, setTab] = useState<"updates" | "activity">("updates");
+  /** The update being written, as shown: mentions as "@Name"; `picked` turns them into ids. */
   const [body, setBody] = useState("");
+  const [picked, setPicked] = useState<Mention[]>([]);
   const [error, setError] = useState("");
   const [replyTo, setReplyTo] = useState<string | null>(null);
   const [reply, setReply] = useState("");
@@ -71,8 +77,9 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onCl
     return () => document.removeEventListener("keydown", key);
   }, [onClose]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
-  const mentionQuery = /@(\w*)$/.exec(body)?.[1];
-  const suggestions = mentionQuery !== undefined ? people.filter((p) => p.name.toLowerCase().startsWith(mentionQuery.toLowerCase())).slice(0, 5) : [];
+  const typing = mentionQuery(body);
+  const suggestions = typing !== undefined ? people.filter((p) => p.name.toLowerCase().startsWith(typing.toLowerCase())).slice(0, 5) : [];
+  const wire = toWire(body, picked);
 
   async function send(parent?: string) {
     try {
@@ -81,8 +88,9 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onCl
         setReply("");
         setReplyTo(null);
       } else {
-        await ok(api.POST("/api/v1/items/{id}/updates", { params: { path: { id: itemId } }, body: { body } }));
+        await ok(api.POST("/api/v1/items/{id}/updates", { params: { path: { id: itemId } }, body: { body: wire } }));
         setBody("");
+        setPicked([]);
       }
       load();
     } catch (e) {
@@ -102,6 +110,7 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onCl
       ) : (
         <h2>This item is no longer on the board.</h2>
       )}
+      {item && <button className="link archive" onClick={() => onArchive(item)}>Archive item</button>}
       {item && (
         <table className="panel-values">
           <tbody>
@@ -125,18 +134,20 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onCl
           {suggestions.length > 0 && (
             <div className="mentions">
               {suggestions.map((p) => (
-                <button key={p.id} onClick={() => setBody(body.replace(/@\w*$/, `@[${p.id}] `))}>@{p.name}</button>
+                <button key={p.id} onClick={() => { setBody(insertMention(body, p)); setPicked([...picked, p]); editor.current?.focus(); }}>@{p.name}</button>
               ))}
             </div>
           )}
+          {/* The update as it will read: formatting as formatting, mentions as names. */}
+          {wire !== body || /[*_]|^- /m.test(body) ? <div className="preview" aria-label="Preview"><RichText text={wire} nameOf={nameOf} /></div> : null}
           {error && <div className="error">{error}</div>}
           <button className="primary" disabled={!body.trim()} onClick={() => send()}>Update</button>
           {updates.map((u) => (
             <div key={u.id} className="update">
-              <div className="meta"><strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
+              <div className="meta"><Avatar small id={u.author} name={nameOf(u.author)} /> <strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
               <div className="body"><RichText text={u.body} nameOf={nameOf} /></div>
               {(u.replies ?? []).map((r) => (
-                <div key={r.id} className="reply"><strong>{nameOf(r.author)}</strong> <RichText text={r.body} nameOf={nameOf} /></div>
+                <div key={r.id} className="reply"><Avatar small id={r.author} name={nameOf(r.author)} /> <strong>{nameOf(r.author)}</strong> <RichText text={r.body} nameOf={nameOf} /></div>
               ))}
               {replyTo === u.id ? (
                 <div className="reply-box">

@@ -1,8 +1,11 @@
 // The kanban: one lane per value of a column views can group by (the column types' metadata
 // says which: status labels, dropdown options, people); dragging a card between lanes sets its
-// value. Cards keep the view's sort within their lane (board order without one).
-import { useState } from "react";
-import type { Board, Item } from "../api/types";
+// value. Cards keep the view's sort within their lane (board order without one). Each lane
+// scrolls on its own and is windowed by @tanstack/react-virtual: a lane of thousands of cards
+// keeps only those near its viewport in the DOM.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useRef, useState } from "react";
+import type { Board, Column, Item } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { laneOf, lanesOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
@@ -51,14 +54,7 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
           <div key={l.id} className="lane" data-lane={l.name} onDragOver={(e) => e.preventDefault()}
             onDrop={() => dragging && onSave(dragging, lane.id, laneValue(lane, l.id))}>
             <div className="lane-head" style={{ background: color(l.color) }}>{l.name} <span>{cards.length}</span></div>
-            {cards.map((c) => (
-              <div key={c.id} className="card" draggable onDragStart={() => setDragging(c)} onDragEnd={() => setDragging(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
-                <div className="card-name">{c.name}</div>
-                {shown.map((col) => c.values[col.id] !== undefined || col.type === "auto_number" ? (
-                  <div key={col.id} className="card-field"><span className="muted">{col.title}</span> <CellValue col={col} item={c} meId={meId} /></div>
-                ) : null)}
-              </div>
-            ))}
+            <LaneCards cards={cards} fields={shown} meId={meId} onOpen={onOpen} onDrag={setDragging} />
             {l.id && board.groups?.[0] && (
               <button className="link" onClick={() => setAdding(l)}>+ Add card</button>
             )}
@@ -72,5 +68,43 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
         onSubmit={(name) => onAdd(board.groups![0].id, name, { [lane.id]: laneValue(lane, adding.id) })} />
     )}
     </>
+  );
+}
+
+/** Card height guesses (px): the name and each field's line; rendered cards are measured. */
+const CARD = 58;
+const FIELD = 20;
+
+/** A lane's cards, windowed within the lane's own scroller. */
+function LaneCards({ cards, fields, meId, onOpen, onDrag }: {
+  cards: Item[]; fields: Column[]; meId: string; onOpen: (item: string) => void; onDrag: (item: Item | null) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({
+    count: cards.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: useCallback(() => CARD + FIELD * fields.length, [fields.length]),
+    getItemKey: useCallback((i: number) => cards[i].id, [cards]),
+    overscan: 6,
+    initialRect: { width: 240, height: window.innerHeight },
+  });
+  return (
+    <div className="lane-cards" ref={scroller}>
+      <div className="lane-list" style={{ height: v.getTotalSize() }}>
+        {v.getVirtualItems().map((row) => {
+          const c = cards[row.index];
+          return (
+            <div key={row.key} data-index={row.index} ref={v.measureElement} className="lane-slot" style={{ transform: `translateY(${row.start}px)` }}>
+              <div className="card" draggable onDragStart={() => onDrag(c)} onDragEnd={() => onDrag(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
+                <div className="card-name">{c.name}</div>
+                {fields.map((col) => c.values[col.id] !== undefined || col.type === "auto_number" ? (
+                  <div key={col.id} className="card-field"><span className="muted">{col.title}</span> <CellValue col={col} item={c} meId={meId} /></div>
+                ) : null)}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
   );
 }

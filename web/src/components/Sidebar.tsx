@@ -2,6 +2,7 @@
 // favourites, create and rename.
 import { useState } from "react";
 import type { Board, Me, Workspace } from "../api/types";
+import { Avatar } from "./Avatar";
 import { AskDialog } from "./Dialog";
 
 export type SidebarProps = {
@@ -16,6 +17,8 @@ export type SidebarProps = {
   onCreateWorkspace: (name: string) => void;
   onRename: (board: string, name: string) => void;
   onLogout: () => void;
+  /** Puts the sidebar away (collapses it, or closes the drawer on a phone). */
+  onHide: () => void;
 };
 
 export function Sidebar(p: SidebarProps) {
@@ -42,8 +45,11 @@ export function Sidebar(p: SidebarProps) {
       </div>
     );
   return (
-    <aside className="sidebar">
-      <div className="logo">sunday<span>.</span></div>
+    <aside className="sidebar" aria-label="Sidebar">
+      <div className="sidebar-head">
+        <div className="logo">sunday<span>.</span></div>
+        <button className="link" aria-label="Hide sidebar" title="Hide sidebar ([)" onClick={p.onHide}>«</button>
+      </div>
       {p.me.orgs.length > 1 ? (
         <select aria-label="Organization" className="org" value={p.org} onChange={(e) => p.onOrg(e.target.value)}>
           {p.me.orgs.map((m) => <option key={m.org.id} value={m.org.id}>{m.org.name}</option>)}
@@ -68,7 +74,7 @@ export function Sidebar(p: SidebarProps) {
       <button className="add" onClick={() => setNaming(true)}>+ New workspace</button>
       {naming && <AskDialog title="New workspace" label="Workspace name" submit="Create workspace" onSubmit={p.onCreateWorkspace} onClose={() => setNaming(false)} />}
       <div className="user">
-        <span className="avatar">{p.me.user.name.slice(0, 1).toUpperCase()}</span> {p.me.user.name}
+        <Avatar id={p.me.user.id} name={p.me.user.name} /> {p.me.user.name}
         <button className="link" onClick={p.onLogout}>Log out</button>
       </div>
     </aside>

@@ -1,16 +1,19 @@
 // The main table: coloured groups with counts, a sticky name column, a cell per column, an
 // "add item" row per group, status battery footers, drag to move items between groups.
 // All groups' rows (titles, headers, items, add rows, footers) are one list in one <table>,
-// windowed by @tanstack/react-virtual against the page's scroll: only rows near the viewport
-// are in the DOM and two spacer rows stand for the rest, so the page is exactly as tall as the
-// board and any scroll position shows rows.
-import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+// windowed by @tanstack/react-virtual against the table's own scroller (the page does not
+// scroll): only rows near the viewport are in the DOM and spacer rows stand for the rest, so
+// the scroller is exactly as tall as the board and any scroll position shows rows. Being the
+// scroller for both directions is what lets the group at the top keep its title and column
+// headers stuck there while its rows scroll (they stay rendered for that), and the name column
+// stick to the left while the columns scroll sideways.
+import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Board, Column, Item } from "../api/types";
 import { formatNumber, isDone } from "../state/format";
 import { labelsOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
-import { addTarget, tableEntries, tableGroups, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
+import { addTarget, gapsOf, tableEntries, tableGroups, titleIndexes, withSticky, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
 import { ConfirmDialog } from "./Dialog";
@@ -25,7 +28,8 @@ type Props = {
   onRename: (item: Item, name: string) => void;
   onAdd: (group: string, name: string, values?: Record<string, unknown>) => void;
   onOpen: (item: string) => void;
-  onMove: (item: Item, group: string, after?: string) => void;
+  /** Moves items to a group: to its bottom, or right after the item `after`. */
+  onMove: (items: Item[], group: string, after?: string) => void;
   onEditing: (item: Item, column: string, on: boolean) => void;
   onArchive: (items: Item[]) => void;
   /** Group rows by a column's values (labels, people) instead of the board's groups. */
@@ -42,7 +46,7 @@ type Props = {
 };
 
 /** First guesses of row heights (px); rendered rows are measured and replace them. */
-const ESTIMATE: Record<EntryKind, number> = { title: 44, head: 35, item: 37, pending: 37, add: 37, foot: 37, gap: 24 };
+const ESTIMATE: Record<EntryKind, number> = { title: 42, head: 35, item: 37, pending: 37, add: 37, foot: 37, gap: 24 };
 /** Rows rendered beyond each edge of the viewport, so fast scrolling rarely shows a gap. */
 const OVERSCAN = 12;
 const COLUMN_WIDTH = 130;
@@ -82,20 +86,6 @@ function Footer({ col, items }: { col: Column; items: Item[] }) {
   return null;
 }
 
-/** The table's top in page coordinates: where the virtualizer's list starts in the window's
- * scroll. Re-read after every render, since the toolbar and banners above it change height. */
-function usePageTop() {
-  const ref = useRef<HTMLTableElement>(null);
-  const [top, setTop] = useState(0);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const now = Math.round(el.getBoundingClientRect().top + window.scrollY);
-    setTop((t) => (t === now ? t : now));
-  });
-  return { ref, top };
-}
-
 export function Table(p: Props) {
   const people = usePeople();
   // Board groups start as this user last left them (the server keeps that per user).
@@ -105,7 +95,7 @@ export function Table(p: Props) {
   const dragged = useRef<Item | null>(null);
   /** Deleting several items asks first. */
   const [confirming, setConfirming] = useState(false);
-  const { ref, top } = usePageTop();
+  const scroller = useRef<HTMLDivElement>(null);
 
   // Scrolling re-renders this component; none of these depend on the scroll position.
   const columns = useMemo(() => (p.board.columns ?? []).filter((c) => !p.hidden.has(c.id)), [p.board.columns, p.hidden]);
@@ -114,19 +104,19 @@ export function Table(p: Props) {
   const chosen = useMemo(() => p.items.filter((i) => selected.has(i.id)), [p.items, selected]);
   const status = columns.find((c) => c.type === "status") ?? (p.board.columns ?? []).find((c) => c.type === "status");
 
-  const v = useWindowVirtualizer({
+  const titles = useMemo(() => titleIndexes(entries), [entries]);
+  const v = useVirtualizer({
     count: entries.length,
+    getScrollElement: () => scroller.current,
     estimateSize: useCallback((i: number) => ESTIMATE[entries[i].kind], [entries]),
     getItemKey: useCallback((i: number) => entries[i].key, [entries]),
+    rangeExtractor: useCallback((r: Range) => withSticky(defaultRangeExtractor(r), entries, titles, r.startIndex), [entries, titles]),
     overscan: OVERSCAN,
-    scrollMargin: top,
-    // Render the first screen at once rather than after the first measurement of the window.
+    // Render the first screen at once rather than after the first measurement of the scroller.
     initialRect: { width: window.innerWidth, height: window.innerHeight },
   });
   const shown = v.getVirtualItems();
-  const margin = v.options.scrollMargin;
-  const above = shown.length ? shown[0].start - margin : 0;
-  const below = shown.length ? v.getTotalSize() - (shown[shown.length - 1].end - margin) : 0;
+  const gaps = gapsOf(shown, v.getTotalSize());
   const span = columns.length + 2;
   // Kept places in view: fetch on. A page that leaves some in view changes `onMore` (its cursor
   // moved), which asks again.
@@ -147,7 +137,7 @@ export function Table(p: Props) {
     const item = dragged.current;
     if (!item) return;
     if (p.groupBy) p.onSave(item, p.groupBy.id, laneValue(p.groupBy, g.id));
-    else p.onMove(item, g.id, g.items[g.items.length - 1]?.id);
+    else p.onMove([item], g.id, g.items[g.items.length - 1]?.id);
   }, [p]);
   const add = (g: TableGroup) => {
     const name = (drafts[g.id] ?? "").trim();
@@ -233,12 +223,13 @@ export function Table(p: Props) {
     }
   };
 
+  const spacer = (key: string, height: number) => height > 0 && <tr key={key} className="spacer" aria-hidden="true"><td colSpan={span} style={{ height }} /></tr>;
   return (
-    <div className="table-wrap" onKeyDown={navigate}>
+    <>
       {chosen.length > 0 && (
         <div className="bulk" role="toolbar" aria-label="Selected items">
           <strong>{chosen.length} selected</strong>
-          <select aria-label="Move selected to group" value="" onChange={(e) => { chosen.forEach((i) => p.onMove(i, e.target.value)); setSelected(new Set()); }}>
+          <select aria-label="Move selected to group" value="" onChange={(e) => { p.onMove(chosen, e.target.value); setSelected(new Set()); }}>
             <option value="">Move to…</option>
             {(p.board.groups ?? []).map((g) => <option key={g.id} value={g.id}>{g.title}</option>)}
           </select>
@@ -253,19 +244,21 @@ export function Table(p: Props) {
         </div>
       )}
       {confirming && <ConfirmDialog title="Delete items" message={`Delete ${chosen.length} items? You can undo right after.`} confirm={`Delete ${chosen.length} items`} onConfirm={remove} onClose={() => setConfirming(false)} />}
-      <table className="board-table" ref={ref}>
+      {/* Focusable, so Home, End and the page keys scroll it. */}
+      <div className="table-wrap" ref={scroller} tabIndex={0} aria-label="Board table" role="region" onKeyDown={navigate}>
+      <table className="board-table">
         <colgroup>
           <col className="name-width" />
           {columns.map((c) => <col key={c.id} data-col={c.id} style={{ width: c.width ?? COLUMN_WIDTH }} />)}
           <col className="add-width" />
         </colgroup>
         <tbody>
-          {above > 0 && <tr className="spacer" aria-hidden="true"><td colSpan={span} style={{ height: above }} /></tr>}
-          {shown.map((s) => render(entries[s.index], s.index))}
-          {below > 0 && <tr className="spacer" aria-hidden="true"><td colSpan={span} style={{ height: below }} /></tr>}
+          {shown.map((s, k) => [spacer(`gap-before:${s.key}`, gaps.before[k]), render(entries[s.index], s.index)])}
+          {spacer("gap-end", gaps.after)}
         </tbody>
       </table>
-    </div>
+      </div>
+    </>
   );
 }
 
@@ -286,7 +279,7 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
       onDrop={(e) => {
         e.stopPropagation();
         // Dropped on a row: right after it, in its group (board grouping only).
-        if (dragged.current && dragged.current.id !== item.id && !p.groupBy) p.onMove(dragged.current, item.group_id, item.id);
+        if (dragged.current && dragged.current.id !== item.id && !p.groupBy) p.onMove([dragged.current], item.group_id, item.id);
         else dropInto(group);
       }}>
       <td className="name-col">

@@ -8,10 +8,6 @@ export type Person = { id: string; name: string };
 export const PeopleContext = createContext<Person[]>([]);
 export const usePeople = () => useContext(PeopleContext);
 
-/** "Me" for the caller, otherwise the first letters of the person's name (or id, while unknown). */
-export const initials = (people: Person[], id: string, meId: string) =>
-  id === meId ? "Me" : (people.find((p) => p.id === id)?.name ?? id).slice(0, 2).toUpperCase();
-
 /** Loads the organization's members; `ensure(ids)` reloads when someone is not known yet
  * (a person just invited shows up in presence before the directory has them). */
 export function useDirectory(orgId: string | undefined) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Board, Column, Group, Item } from "../api/types";
-import { addTarget, tableEntries, tableGroups } from "./tableRows";
+import { addTarget, gapsOf, tableEntries, tableGroups, titleIndexes, withSticky } from "./tableRows";
 
 const group = (id: string, position: string): Group => ({ id, title: id.toUpperCase(), color: "blue", position, collapsed: false });
 const status = { id: "s", title: "Status", type: "status", position: "a0", settings: { labels: [{ id: "l1", name: "Working", color: "orange" }, { id: "l3", name: "Done", color: "green" }] } } as unknown as Column;
@@ -65,5 +65,25 @@ describe("adding an item under a group", () => {
     const [, done, none] = tableGroups(board, items, [], status);
     expect(addTarget(board, done, status)).toEqual({ group: "g1", values: { s: "l3" } });
     expect(addTarget(board, none, status)).toEqual({ group: "g1", values: undefined });
+  });
+});
+
+describe("sticky group headers", () => {
+  const entries = tableEntries(tableGroups(board, items, []), new Set(["g2"]));
+  const titles = titleIndexes(entries);
+  it("knows each row's group title", () => {
+    // g1: title 0, head 1, rows 2-4, add 5, foot 6, gap 7; g2 (collapsed): title 8, gap 9.
+    expect(titles).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 8, 8]);
+  });
+  it("keeps the title and headers of the group at the top rendered, in order", () => {
+    expect(withSticky([4, 5, 6], entries, titles, 4)).toEqual([0, 1, 4, 5, 6]);
+    expect(withSticky([0, 1, 2], entries, titles, 0)).toEqual([0, 1, 2]);
+    // A collapsed group has no headers under its title.
+    expect(withSticky([8, 9], entries, titles, 9)).toEqual([8, 9]);
+  });
+  it("puts the rows not rendered into gaps, so rendered rows keep their places", () => {
+    const shown = [{ start: 0, end: 40 }, { start: 40, end: 75 }, { start: 300, end: 337 }, { start: 337, end: 374 }];
+    expect(gapsOf(shown, 1000)).toEqual({ before: [0, 0, 225, 0], after: 626 });
+    expect(gapsOf([], 500)).toEqual({ before: [], after: 500 });
   });
 });

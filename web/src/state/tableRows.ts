@@ -83,3 +83,36 @@ export function addTarget(board: Board, group: TableGroup, groupBy?: Column): { 
   const value = laneValue(groupBy, group.id);
   return { group: first.id, values: value === null ? undefined : { [groupBy.id]: value } };
 }
+
+/** For each row, the index of its group's title row: the title (and the column headers right
+ * under it) of the group at the top of the window stay rendered, to stick there. */
+export function titleIndexes(entries: Entry[]): number[] {
+  const out: number[] = [];
+  let title = 0;
+  entries.forEach((e, i) => {
+    if (e.kind === "title") title = i;
+    out.push(title);
+  });
+  return out;
+}
+
+/** The rows to render: those in the window (`range`, with overscan) plus the sticky rows of the
+ * group at its top (`first`: the first row in view), in order. */
+export function withSticky(range: number[], entries: Entry[], titles: number[], first: number): number[] {
+  const title = titles[first];
+  if (title === undefined) return range;
+  const sticky = entries[title + 1]?.kind === "head" ? [title, title + 1] : [title];
+  return [...new Set([...sticky, ...range])].sort((a, b) => a - b);
+}
+
+/** The empty space before each rendered row (rows not rendered between it and the one before)
+ * and after the last, so rendered rows sit where the whole list would put them. */
+export function gapsOf(shown: { start: number; end: number }[], total: number): { before: number[]; after: number } {
+  let end = 0;
+  const before = shown.map((s) => {
+    const gap = Math.max(0, s.start - end);
+    end = Math.max(end, s.end);
+    return gap;
+  });
+  return { before, after: Math.max(0, total - end) };
+}

@@ -104,10 +104,11 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
         fail(e);
       }
     },
-    /** To the bottom of `group`, or right after the item `after`. */
-    async moveItem(target: Item, group: string, after?: string) {
+    /** To the bottom of `group`, right after the item `after`, or back to a position `key` it had. */
+    async moveItem(target: Item, group: string, to?: string | { key: string }) {
+      const position = typeof to === "string" ? { after: to } : to ? to.key : { at: "bottom" };
       try {
-        saved(await ok(api.PATCH("/api/v1/items/{id}", { ...itemPath(target.id), body: { group_id: group, position: after ? { after } : { at: "bottom" } } })));
+        saved(await ok(api.PATCH("/api/v1/items/{id}", { ...itemPath(target.id), body: { group_id: group, position } })));
       } catch (e) {
         fail(e);
       }

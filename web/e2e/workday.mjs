@@ -1,0 +1,160 @@
+// Browser tests of everyday work on a board: undoing moves and archives (toast and Ctrl+Z), a
+// kanban lane of hundreds of cards, the filter builder in words with several values and OR,
+// avatars that look the same everywhere, and mentions and bold in the update editor.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { api, row, sunday } from "./harness.mjs";
+
+const s = sunday();
+
+async function projectBoard(name, email) {
+  const u = await s.newUser(name, email);
+  u.native = [];
+  u.page.on("dialog", (d) => { u.native.push(d.message()); d.dismiss(); });
+  await u.page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(u.page, "Design landing page").waitFor();
+  const board = await api(u.page, "GET", `/boards/${(await api(u.page, "GET", "/boards")).data[0].id}`);
+  return { ...u, board };
+}
+
+const rowNames = (page) => page.locator("tr[data-item]").evaluateAll((rs) => rs.map((r) => `${r.getAttribute("data-group")}/${r.getAttribute("data-item")}`));
+
+test("moving items to another group and archiving one can be undone (toast, or Ctrl+Z after it went)", async () => {
+  const { page, errors, ctx, native } = await projectBoard("Uma", "uma@example.com");
+  const before = await rowNames(page);
+  await page.getByLabel("Select Design landing page").check();
+  await page.getByLabel("Select Set up analytics").check();
+  await page.getByLabel("Move selected to group").selectOption({ label: "Done" });
+  await page.locator('tr[data-item="Set up analytics"][data-group="Done"]').waitFor();
+  await page.locator(".toast", { hasText: "2 items moved to Done" }).getByRole("button", { name: "Undo" }).click();
+  await page.waitForFunction((want) => [...document.querySelectorAll("tr[data-item]")].map((r) => `${r.getAttribute("data-group")}/${r.getAttribute("data-item")}`).join("|") === want, before.join("|"), { timeout: 3000 });
+
+  // Dragging one to another group: the same toast, and Ctrl+Z.
+  await row(page, "Set up analytics").dragTo(row(page, "Write release notes"));
+  await page.locator('tr[data-item="Set up analytics"][data-group="Next sprint"]').waitFor();
+  await page.locator(".toast", { hasText: '"Set up analytics" moved to Next sprint' }).waitFor();
+  await page.keyboard.press("Control+z");
+  await page.locator('tr[data-item="Set up analytics"][data-group="This sprint"]').waitFor({ timeout: 3000 });
+
+  // Archive from the item panel; the toast goes, Ctrl+Z still brings it back.
+  await row(page, "Write release notes").getByRole("button", { name: "Open updates" }).click();
+  await page.getByRole("button", { name: "Archive item" }).click();
+  await row(page, "Write release notes").waitFor({ state: "detached" });
+  await page.locator(".toast", { hasText: '"Write release notes" archived' }).getByRole("button", { name: "Dismiss" }).click();
+  await page.keyboard.press("Control+z");
+  await row(page, "Write release notes").waitFor({ timeout: 3000 });
+  await page.reload();
+  await page.waitForFunction((want) => [...document.querySelectorAll("tr[data-item]")].map((r) => `${r.getAttribute("data-group")}/${r.getAttribute("data-item")}`).join("|") === want, before.join("|"), { timeout: 5000 });
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("a kanban lane of 400 cards keeps few in the page and scrolls to its last card", async () => {
+  const { page, errors, ctx } = await s.newUser("Kan", "kan@example.com");
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const status = board.columns.find((c) => c.type === "status");
+  const label = status.settings.labels[0];
+  const items = Array.from({ length: 400 }, (_, n) => ({ name: `Card ${String(n + 1).padStart(3, "0")}`, group_id: board.groups[0].id, values: { [status.id]: label.id } }));
+  await api(page, "POST", `/boards/${board.id}/items/bulk`, { items });
+  await page.reload();
+  await page.getByRole("button", { name: "Kanban" }).click();
+  const lane = page.locator(`[data-lane="${label.name}"]`);
+  await lane.locator('[data-card="Card 001"]').waitFor();
+  assert.equal(await lane.locator(".lane-head span").innerText(), "400");
+  const rendered = await lane.locator("[data-card]").count();
+  assert.ok(rendered < 60, `only cards near the lane's viewport are in the page (${rendered} of 400)`);
+  const cards = lane.locator(".lane-cards");
+  for (let k = 0; k < 20 && !(await lane.locator('[data-card="Card 400"]').count()); k++) {
+    await cards.evaluate((el) => el.scrollBy(0, 4000));
+    await page.waitForTimeout(100);
+  }
+  await lane.locator('[data-card="Card 400"]').waitFor();
+  assert.ok(await lane.locator('[data-card="Card 400"]').isVisible());
+  assert.ok((await lane.locator("[data-card]").count()) < 60);
+  // The sort holds for a virtualized lane too: Z to A puts Card 400 first.
+  await page.getByLabel("Sort by").selectOption({ label: "Name" });
+  await page.getByLabel("Sort direction 1").click();
+  await cards.evaluate((el) => el.scrollTo(0, 0));
+  await page.waitForFunction((name) => document.querySelector(`[data-lane="${name}"] [data-card]`)?.getAttribute("data-card") === "Card 400", label.name);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the filter builder speaks in words, takes several statuses in one rule and combines rules with OR", async () => {
+  const { page, errors, ctx, board } = await projectBoard("Fil", "fil@example.com");
+  const names = () => page.locator("tr[data-item]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-item")).sort());
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.getByLabel("Filter column").selectOption({ label: "Status" });
+  const words = await page.getByLabel("Filter operator").locator("option").allInnerTexts();
+  assert.deepEqual(words, ["is", "is not", "is any of", "is none of", "is empty", "is not empty"]);
+  await page.getByLabel("Filter value").selectOption({ label: "Stuck" });
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 1);
+  await page.getByLabel("Add another value").selectOption({ label: "Done" });
+  assert.equal(await page.getByLabel("Filter operator").inputValue(), "any_of");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 2);
+  assert.deepEqual(await names(), ["Design landing page", "Kick-off meeting"]);
+
+  // A second rule, and "any" instead of "all".
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.getByLabel("Filter value").nth(1).fill("webinar");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 0 || document.querySelector(".no-results"));
+  await page.getByLabel("Match").selectOption("or");
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 3);
+  assert.deepEqual(await names(), ["Customer webinar", "Design landing page", "Kick-off meeting"]);
+
+  // Saved and opened again as it was.
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Stuck, done or webinar");
+  await page.getByRole("dialog", { name: "Save view" }).getByRole("button", { name: "Save view" }).click();
+  const views = (await api(page, "GET", `/boards/${board.id}/views`)).data;
+  assert.ok(Array.isArray(views.find((v) => v.name === "Stuck, done or webinar").filter.or), "saved as an OR");
+  await page.reload();
+  await page.getByRole("button", { name: "Stuck, done or webinar" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 3);
+  assert.equal(await page.getByLabel("Match").inputValue(), "or");
+  await page.getByRole("button", { name: "Remove Stuck" }).click();
+  assert.equal(await page.getByLabel("Filter operator").first().inputValue(), "eq", "one status left reads 'is' again");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("a person's avatar has the same initials and colour everywhere; mentions read as names while writing", async () => {
+  const { page, errors, ctx } = await projectBoard("Edna Mode", "edna@example.com");
+  const me = await api(page, "GET", "/me");
+  const look = (locator) => locator.evaluate((el) => [el.textContent, getComputedStyle(el).backgroundColor]);
+  const sidebar = await look(page.locator(".sidebar .avatar"));
+  assert.equal(sidebar[0], "EM");
+  assert.deepEqual(await look(row(page, "Define launch goals").locator('td[data-column="Owner"] .avatar')), sidebar);
+  assert.deepEqual(await look(page.locator('[data-testid="presence"] .avatar').first()), sidebar);
+
+  // The editor: "@Ed" offers Edna; picking her shows her name, not an id.
+  await row(page, "Set up analytics").getByRole("button", { name: "Open updates" }).click();
+  const editor = page.getByLabel("Write an update");
+  await editor.fill("@Ed");
+  await page.getByRole("button", { name: "@Edna Mode" }).click();
+  assert.equal(await editor.inputValue(), "@Edna Mode ");
+  await editor.press("End");
+  await editor.type("please ");
+  await page.getByRole("button", { name: "Bold" }).click();
+  await editor.press("End");
+  await editor.press("ArrowLeft");
+  await editor.press("ArrowLeft");
+  await editor.type("ship it");
+  assert.equal(await editor.inputValue(), "@Edna Mode please **ship it**");
+  // The preview shows it as it will read.
+  const preview = page.getByLabel("Preview");
+  await preview.locator("strong", { hasText: "ship it" }).waitFor();
+  await preview.locator(".mention", { hasText: "@Edna Mode" }).waitFor();
+  await page.getByRole("button", { name: "Update", exact: true }).click();
+  await page.locator(".update .body strong", { hasText: "ship it" }).waitFor();
+  await page.locator(".update .body .mention", { hasText: "@Edna Mode" }).waitFor();
+  assert.deepEqual(await look(page.locator(".update .meta .avatar")), sidebar);
+  const item = (await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}/items`)).data.find((i) => i.name === "Set up analytics");
+  const sent = (await api(page, "GET", `/items/${item.id}/updates`)).data[0].body;
+  assert.equal(sent, `@[${me.user.id}] please **ship it**`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
