@@ -3,7 +3,7 @@
 //! and kept in step with every applied event.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeSet, HashMap},
     sync::{Arc, Mutex},
 };
 
@@ -11,7 +11,7 @@ use sunday_domain::filter::{read_cell, Cell, Field};
 use sunday_types::{
     boards::{BoardEvent, ColumnType, Item},
     events::BoardChange,
-    ColumnId, ItemId,
+    ColumnId, GroupId, ItemId,
 };
 
 /// Which decoded column a cell vector holds. The type is part of the key: a column whose
@@ -34,9 +34,19 @@ impl FieldKey {
 
 type CellColumns = HashMap<FieldKey, (Field, Arc<Vec<Cell>>)>;
 
+/// Where an item sits among its siblings: its group and, for a subitem, its parent.
+pub type SiblingsKey = (GroupId, Option<ItemId>);
+
+/// Siblings in display order: by position, then id (positions may collide after concurrent
+/// inserts; the id breaks the tie the same way everywhere).
+pub type Siblings = BTreeSet<(String, ItemId)>;
+
 pub struct BoardState {
     items: Vec<Item>,
     index: HashMap<ItemId, usize>,
+    /// Every item's siblings in order, so placing an item next to another, first or last
+    /// finds its neighbours in O(log n) instead of sorting the group.
+    order: HashMap<SiblingsKey, Siblings>,
     last_seq: i64,
     reload: bool,
     cells: Mutex<CellColumns>,
@@ -45,7 +55,31 @@ pub struct BoardState {
 impl BoardState {
     pub fn new(items: Vec<Item>, last_seq: i64) -> BoardState {
         let index = items.iter().enumerate().map(|(i, it)| (it.id, i)).collect();
-        BoardState { items, index, last_seq, reload: false, cells: Mutex::new(HashMap::new()) }
+        let mut order: HashMap<SiblingsKey, Siblings> = HashMap::new();
+        for item in &items {
+            order.entry(siblings_key(item)).or_default().insert((item.position.clone(), item.id));
+        }
+        BoardState { items, index, order, last_seq, reload: false, cells: Mutex::new(HashMap::new()) }
+    }
+
+    /// The live item `id`.
+    pub fn item(&self, id: ItemId) -> Option<&Item> {
+        self.index.get(&id).map(|&i| &self.items[i])
+    }
+
+    /// The items of `group` (under `parent`, for subitems) in display order.
+    pub fn siblings(&self, group: GroupId, parent: Option<ItemId>) -> Option<&Siblings> {
+        self.order.get(&(group, parent))
+    }
+
+    /// The greatest position of any top-level item, in any group.
+    pub fn last_position(&self) -> Option<&str> {
+        self.order
+            .iter()
+            .filter(|((_, parent), _)| parent.is_none())
+            .filter_map(|(_, s)| s.last())
+            .map(|(p, _)| p.as_str())
+            .max()
     }
 
     /// The decoded cells of `field`, one per item in [`BoardState::items`] order; built on
@@ -114,21 +148,38 @@ impl BoardState {
                 for (field, column) in cells.into_iter().flat_map(|c| c.values_mut()) {
                     Arc::make_mut(column)[i] = read_cell(field, &item).cached();
                 }
+                let old = &self.items[i];
+                if siblings_key(old) != siblings_key(&item) || old.position != item.position {
+                    let (key, entry) = (siblings_key(old), (old.position.clone(), old.id));
+                    self.unorder(key, &entry);
+                    self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
+                }
                 self.items[i] = item;
             }
             None => {
                 for (field, column) in cells.into_iter().flat_map(|c| c.values_mut()) {
                     Arc::make_mut(column).push(read_cell(field, &item).cached());
                 }
+                self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
                 self.index.insert(item.id, self.items.len());
                 self.items.push(item);
             }
         }
     }
 
+    fn unorder(&mut self, key: SiblingsKey, entry: &(String, ItemId)) {
+        if let Some(set) = self.order.get_mut(&key) {
+            set.remove(entry);
+            if set.is_empty() {
+                self.order.remove(&key);
+            }
+        }
+    }
+
     fn remove(&mut self, id: ItemId) {
         if let Some(i) = self.index.remove(&id) {
-            self.items.swap_remove(i);
+            let gone = self.items.swap_remove(i);
+            self.unorder(siblings_key(&gone), &(gone.position, gone.id));
             if let Ok(cells) = self.cells.get_mut() {
                 for (_, column) in cells.values_mut() {
                     Arc::make_mut(column).swap_remove(i);
@@ -139,4 +190,8 @@ impl BoardState {
             }
         }
     }
+}
+
+fn siblings_key(item: &Item) -> SiblingsKey {
+    (item.group_id, item.parent_item_id)
 }

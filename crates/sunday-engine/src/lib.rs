@@ -25,7 +25,7 @@ use sunday_bus::{EventBus, RecvError, SharedEvent};
 use sunday_store::{Store, StoreError, StoreResult};
 use sunday_types::{boards::BoardEvent, BoardId};
 
-pub use board::BoardState;
+pub use board::{BoardState, Siblings, SiblingsKey};
 pub use query::{GroupBy, GroupCount, Query, QueryResult};
 
 /// How many events to read from the log per catch-up round trip.

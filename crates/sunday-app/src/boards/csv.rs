@@ -92,10 +92,7 @@ impl BoardService {
         }
         let now = to_datetime(now_millis());
         let first_number = self.store.reserve_auto_numbers(board, rows.len() as i64).await?;
-        let last_pos = self
-            .engine
-            .read(board, access.board.last_seq, |s| s.items().iter().map(|i| i.position.clone()).max())
-            .await?;
+        let last_pos = self.engine.read(board, access.board.last_seq, |s| s.last_position().map(str::to_owned)).await?;
         let mut pos = last_pos;
         let mut items = vec![];
         for (i, (name, group, values)) in rows.into_iter().enumerate() {

@@ -94,25 +94,40 @@ impl BoardService {
         let groups = self.store.groups(board.id, None).await?;
         let first_number = self.store.reserve_auto_numbers(board.id, reqs.len() as i64).await?;
         let now = to_datetime(now_millis());
-        let mut items: Vec<Item> = Vec::with_capacity(reqs.len());
+        // Errors of the items after the first name their index.
+        let in_batch = |e: ApiError, i: usize| if i == 0 { e } else { annotate(e, i) };
+        let mut checked = Vec::with_capacity(reqs.len());
         for (i, req) in reqs.into_iter().enumerate() {
-            let in_batch = |e: ApiError| if items.is_empty() && i == 0 { e } else { annotate(e, i) };
-            let name = parse_name("name", &req.name, 500).map_err(in_batch)?;
-            let group_id = pick_group(&groups, req.group_id).map_err(in_batch)?;
-            let values =
-                self.normalize_values(board, &columns, &req.values.unwrap_or_default()).await.map_err(in_batch)?;
-            let pending: Vec<&Item> = items.iter().collect();
-            let position = self
-                .engine
-                .read(board.id, board.last_seq, |s| {
-                    placement::item_position(s.items(), &pending, group_id, parent, req.position.as_ref())
-                })
-                .await?
-                .map_err(in_batch)?;
+            let name = parse_name("name", &req.name, 500).map_err(|e| in_batch(e, i))?;
+            let group_id = pick_group(&groups, req.group_id).map_err(|e| in_batch(e, i))?;
+            let values = self
+                .normalize_values(board, &columns, &req.values.unwrap_or_default())
+                .await
+                .map_err(|e| in_batch(e, i))?;
             let values: ItemValues = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
-            check_row_size(&values).map_err(in_batch)?;
-            items.push(Item {
-                id: ItemId::new(),
+            check_row_size(&values).map_err(|e| in_batch(e, i))?;
+            checked.push((ItemId::new(), name, group_id, values, req.position));
+        }
+        // One pass over the board's ordered siblings places the whole run.
+        let positions = self
+            .engine
+            .read(board.id, board.last_seq, |s| {
+                let mut placer = placement::Placer::new(s, parent);
+                checked
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (id, _, group, _, placement))| {
+                        placer.place(*id, *group, placement.as_ref()).map_err(|e| in_batch(e, i))
+                    })
+                    .collect::<Result<Vec<String>, ApiError>>()
+            })
+            .await??;
+        let items = checked
+            .into_iter()
+            .zip(positions)
+            .enumerate()
+            .map(|(i, ((id, name, group_id, values, _), position))| Item {
+                id,
                 board_id: board.id,
                 group_id,
                 name,
@@ -125,8 +140,8 @@ impl BoardService {
                 parent_item_id: parent,
                 archived: false,
                 auto_number: first_number + i as i64,
-            });
-        }
+            })
+            .collect();
         Ok((structure_version, items))
     }
 
@@ -266,7 +281,7 @@ impl BoardService {
                     let placed = self
                         .engine
                         .read(current.board_id, access.board.last_seq, |s| {
-                            placement::item_position(s.items(), &[], target, parent, Some(p))
+                            placement::Placer::new(s, parent).position(target, Some(p))
                         })
                         .await?;
                     Some(placed?)
