@@ -51,6 +51,15 @@ test("a tall board (5 groups × 40 items) scrolls as one bounded list to its las
   // 200 rows of ~37 px and seven groups' titles, headers and footers: well under 12,000 px.
   assert.ok(initial < 12000, `document height ${initial} px`);
 
+  // Rows that stay in the window are kept, not rebuilt, as the window moves.
+  await scroller(page).evaluate((el) => el.scrollTo(0, 1200));
+  await page.waitForTimeout(100);
+  await row(page, "Group A 36").evaluate((tr) => (tr.dataset.kept = "yes"));
+  await scroller(page).evaluate((el) => el.scrollBy(0, 120));
+  await page.waitForTimeout(100);
+  assert.equal(await row(page, "Group A 36").getAttribute("data-kept"), "yes", "a row still in view is the same element");
+  await scroller(page).evaluate((el) => el.scrollTo(0, 0));
+
   // Wheel down, as a person would, until the last group's last row shows.
   await page.mouse.move(640, 500);
   let reached = false;

@@ -253,7 +253,7 @@ export function Table(p: Props) {
           <col className="add-width" />
         </colgroup>
         <tbody>
-          {shown.map((s, k) => [spacer(`gap-before:${s.key}`, gaps.before[k]), render(entries[s.index], s.index)])}
+          {shown.flatMap((s, k) => [spacer(`gap-before:${s.key}`, gaps.before[k]), render(entries[s.index], s.index)])}
           {spacer("gap-end", gaps.after)}
         </tbody>
       </table>
