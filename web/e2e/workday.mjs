@@ -43,6 +43,16 @@ test("moving items to another group and archiving one can be undone (toast, or C
   await page.locator(".toast", { hasText: '"Write release notes" archived' }).getByRole("button", { name: "Dismiss" }).click();
   await page.keyboard.press("Control+z");
   await row(page, "Write release notes").waitFor({ timeout: 3000 });
+
+  // A bulk status change is undone item by item, back to each one's own status.
+  const status = (name) => row(page, name).locator('td[data-column="Status"]').innerText();
+  await page.getByLabel("Select Design landing page").check();
+  await page.getByLabel("Select Set up analytics").check();
+  await page.getByLabel("Set status of selected").selectOption({ label: "Done" });
+  await page.waitForFunction(() => document.querySelector('tr[data-item="Set up analytics"] td[data-column="Status"]')?.textContent === "Done");
+  await page.locator(".toast", { hasText: "Status set to Done on 2 items" }).getByRole("button", { name: "Undo" }).click();
+  await page.waitForFunction(() => document.querySelector('tr[data-item="Set up analytics"] td[data-column="Status"]')?.textContent === "Not started");
+  assert.equal(await status("Design landing page"), "Stuck");
   await page.reload();
   await page.waitForFunction((want) => [...document.querySelectorAll("tr[data-item]")].map((r) => `${r.getAttribute("data-group")}/${r.getAttribute("data-item")}`).join("|") === want, before.join("|"), { timeout: 5000 });
   assert.deepEqual(native, []);
@@ -152,6 +162,14 @@ test("a person's avatar has the same initials and colour everywhere; mentions re
   await page.locator(".update .body strong", { hasText: "ship it" }).waitFor();
   await page.locator(".update .body .mention", { hasText: "@Edna Mode" }).waitFor();
   assert.deepEqual(await look(page.locator(".update .meta .avatar")), sidebar);
+  // Replies take mentions the same way.
+  await page.locator(".update").getByRole("button", { name: "Reply", exact: true }).click();
+  await page.getByLabel("Write a reply").fill("@Ed");
+  await page.getByRole("button", { name: "@Edna Mode" }).click();
+  await page.getByLabel("Write a reply").type("done");
+  assert.equal(await page.getByLabel("Write a reply").inputValue(), "@Edna Mode done");
+  await page.locator(".reply-box").getByRole("button", { name: "Reply", exact: true }).click();
+  await page.locator(".reply .mention", { hasText: "@Edna Mode" }).waitFor();
   const item = (await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}/items`)).data.find((i) => i.name === "Set up analytics");
   const sent = (await api(page, "GET", `/items/${item.id}/updates`)).data[0].body;
   assert.equal(sent, `@[${me.user.id}] please **ship it**`);

@@ -3,11 +3,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
-import type { BoardMember, Item, Me, View } from "../api/types";
+import type { BoardMember, Column, Item, Me, View } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { filterOf, rowsOf, type Match } from "../state/filterQuery";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
+import { labelsOf } from "../state/lanes";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
@@ -97,6 +98,15 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
     say({
       text: `${moved.length === 1 ? `"${moved[0].name}"` : `${moved.length} items`} moved to ${title}`,
       undo: () => moved.forEach((i) => actions.moveItem(i, i.group_id, { key: i.position })),
+    });
+  };
+  /** One value for several items; undone by putting each one's value back. */
+  const setAll = (items: Item[], column: Column, value: unknown) => {
+    for (const i of items) actions.saveValue(i, column.id, value);
+    const label = labelsOf(column).find((l) => l.id === value)?.name;
+    say({
+      text: `${column.title} ${label ? `set to ${label}` : "cleared"} on ${items.length === 1 ? `"${items[0].name}"` : `${items.length} items`}`,
+      undo: () => items.forEach((i) => actions.saveValue(i, column.id, i.values[column.id] ?? null)),
     });
   };
   useShortcuts({
@@ -255,6 +265,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
             groupBy={(board.columns ?? []).find((c) => c.id === groupBy)}
             sort={sort}
             onArchive={archive}
+            onSetAll={setAll}
             onEditing={actions.setEditing}
             paging={paging}
             onMore={loadMore}

@@ -1,17 +1,17 @@
 // The item panel: slides in from the right with the item's updates (with @mentions and
 // replies) and its activity log. Both stay live: the board's events about this item (an update
 // or reply posted, a value changed, by anyone) refetch them, so nobody has to reopen the panel.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus } from "../api/live";
 import type { Board, BoardEvent, Item, Me, Update } from "../api/types";
 import { isDone } from "../state/format";
-import { insertMention, mentionQuery, toWire, type Mention } from "../state/mentions";
 import { usePeople } from "../state/people";
 import { ActivityEntry } from "./Activity";
 import { Avatar } from "./Avatar";
 import { Cell } from "./Cell";
-import { Formatting, RichText } from "./RichText";
+import { RichText } from "./RichText";
+import { UpdateEditor } from "./UpdateEditor";
 
 /** The item an event is about, if any. */
 function itemOf(e: BoardEvent): string | null {
@@ -44,13 +44,8 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onAr
   const [updates, setUpdates] = useState<Update[]>([]);
   const [activity, setActivity] = useState<BoardEvent[]>([]);
   const [tab, setTab] = useState<"updates" | "activity">("updates");
-  /** The update being written, as shown: mentions as "@Name"; `picked` turns them into ids. */
-  const [body, setBody] = useState("");
-  const [picked, setPicked] = useState<Mention[]>([]);
   const [error, setError] = useState("");
   const [replyTo, setReplyTo] = useState<string | null>(null);
-  const [reply, setReply] = useState("");
-  const editor = useRef<HTMLTextAreaElement>(null);
   const load = useCallback(() => {
     const path = { params: { path: { id: itemId } } };
     ok(api.GET("/api/v1/items/{id}/updates", path)).then((page) => setUpdates(page.data), (e) => setError(messageOf(e)));
@@ -77,24 +72,19 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onAr
     return () => document.removeEventListener("keydown", key);
   }, [onClose]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
-  const typing = mentionQuery(body);
-  const suggestions = typing !== undefined ? people.filter((p) => p.name.toLowerCase().startsWith(typing.toLowerCase())).slice(0, 5) : [];
-  const wire = toWire(body, picked);
 
-  async function send(parent?: string) {
+  /** Posts an update (or a reply to `parent`); whether it went. */
+  async function send(body: string, parent?: string): Promise<boolean> {
     try {
-      if (parent) {
-        await ok(api.POST("/api/v1/updates/{id}/replies", { params: { path: { id: parent } }, body: { body: reply } }));
-        setReply("");
-        setReplyTo(null);
-      } else {
-        await ok(api.POST("/api/v1/items/{id}/updates", { params: { path: { id: itemId } }, body: { body: wire } }));
-        setBody("");
-        setPicked([]);
-      }
+      if (parent) await ok(api.POST("/api/v1/updates/{id}/replies", { params: { path: { id: parent } }, body: { body } }));
+      else await ok(api.POST("/api/v1/items/{id}/updates", { params: { path: { id: itemId } }, body: { body } }));
+      setError("");
+      if (parent) setReplyTo(null);
       load();
+      return true;
     } catch (e) {
       setError(messageOf(e));
+      return false;
     }
   }
 
@@ -129,19 +119,8 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onAr
       </div>
       {tab === "updates" ? (
         <>
-          <Formatting value={body} onChange={setBody} target={() => editor.current} />
-          <textarea ref={editor} aria-label="Write an update" placeholder="Write an update… type @ to mention" value={body} onChange={(e) => setBody(e.target.value)} />
-          {suggestions.length > 0 && (
-            <div className="mentions">
-              {suggestions.map((p) => (
-                <button key={p.id} onClick={() => { setBody(insertMention(body, p)); setPicked([...picked, p]); editor.current?.focus(); }}>@{p.name}</button>
-              ))}
-            </div>
-          )}
-          {/* The update as it will read: formatting as formatting, mentions as names. */}
-          {wire !== body || /[*_]|^- /m.test(body) ? <div className="preview" aria-label="Preview"><RichText text={wire} nameOf={nameOf} /></div> : null}
+          <UpdateEditor label="Write an update" placeholder="Write an update… type @ to mention" submit="Update" nameOf={nameOf} onSend={(body) => send(body)} />
           {error && <div className="error">{error}</div>}
-          <button className="primary" disabled={!body.trim()} onClick={() => send()}>Update</button>
           {updates.map((u) => (
             <div key={u.id} className="update">
               <div className="meta"><Avatar small id={u.author} name={nameOf(u.author)} /> <strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
@@ -151,8 +130,7 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onAr
               ))}
               {replyTo === u.id ? (
                 <div className="reply-box">
-                  <textarea aria-label="Write a reply" value={reply} onChange={(e) => setReply(e.target.value)} />
-                  <button className="primary" disabled={!reply.trim()} onClick={() => send(u.id)}>Reply</button>
+                  <UpdateEditor label="Write a reply" placeholder="Reply… type @ to mention" submit="Reply" nameOf={nameOf} onSend={(body) => send(body, u.id)} />
                 </div>
               ) : (
                 <button className="link" onClick={() => setReplyTo(u.id)}>Reply</button>

@@ -32,6 +32,8 @@ type Props = {
   onMove: (items: Item[], group: string, after?: string) => void;
   onEditing: (item: Item, column: string, on: boolean) => void;
   onArchive: (items: Item[]) => void;
+  /** One value for several items at once (the bulk bar), which can be undone. */
+  onSetAll: (items: Item[], column: Column, value: unknown) => void;
   /** Group rows by a column's values (labels, people) instead of the board's groups. */
   groupBy?: Column;
   /** Order of rows within a group (default: board order). */
@@ -234,7 +236,7 @@ export function Table(p: Props) {
             {(p.board.groups ?? []).map((g) => <option key={g.id} value={g.id}>{g.title}</option>)}
           </select>
           {status && (
-            <select aria-label="Set status of selected" value="" onChange={(e) => { chosen.forEach((i) => p.onSave(i, status.id, e.target.value || null)); }}>
+            <select aria-label="Set status of selected" value="" onChange={(e) => p.onSetAll(chosen, status, e.target.value || null)}>
               <option value="">Set {status.title}…</option>
               {labelsOf(status).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
             </select>
