@@ -4,6 +4,7 @@
 
 use std::{
     collections::{BTreeSet, HashMap},
+    ops::Bound,
     sync::{Arc, Mutex},
 };
 
@@ -70,6 +71,25 @@ impl BoardState {
     /// The items of `group` (under `parent`, for subitems) in display order.
     pub fn siblings(&self, group: GroupId, parent: Option<ItemId>) -> Option<&Siblings> {
         self.order.get(&(group, parent))
+    }
+
+    /// Up to `limit` top-level items of `group` (of every group when `None`) after the
+    /// cursor `after` (a position and id), in display order: by position, then id, across
+    /// groups too (the store's order for the same page). O(groups · limit · log n).
+    pub fn page(&self, group: Option<GroupId>, after: Option<&(String, ItemId)>, limit: usize) -> Vec<&Item> {
+        let from = match after {
+            Some(a) => (Bound::Excluded(a.clone()), Bound::Unbounded),
+            None => (Bound::Unbounded, Bound::Unbounded),
+        };
+        let mut keys: Vec<&(String, ItemId)> = self
+            .order
+            .iter()
+            .filter(|((g, parent), _)| parent.is_none() && group.is_none_or(|want| want == *g))
+            .flat_map(|(_, set)| set.range(from.clone()).take(limit))
+            .collect();
+        keys.sort_unstable();
+        keys.truncate(limit);
+        keys.into_iter().filter_map(|(_, id)| self.item(*id)).collect()
     }
 
     /// The greatest position of any top-level item, in any group.

@@ -64,3 +64,51 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Pages walked with cursors, after random moves and removals applied as events, list the
+    /// items exactly as sorting them by position and id does (the store's order), for the
+    /// whole board and for each group; the ordered siblings place items the same way.
+    #[test]
+    fn pages_follow_position_order(seed in any::<u64>(), n in 0usize..80, edits in 0usize..30, limit in 1usize..9) {
+        let columns = testing::sample_columns();
+        let users: Vec<UserId> = (0..2).map(|_| UserId::new()).collect();
+        let groups: Vec<GroupId> = (0..3).map(|_| GroupId::new()).collect();
+        let mut items: Vec<_> = (0..n).map(|i| testing::random_item(seed.wrapping_add(i as u64), &columns, &users, &groups)).collect();
+        let mut state = BoardState::new(items.clone(), 0);
+        for e in 0..edits {
+            let seq = e as i64 + 1;
+            let k = (seed as usize).wrapping_add(e * 17) % items.len().max(1);
+            if items.is_empty() {
+                break;
+            }
+            if e % 4 == 3 {
+                let gone = items.swap_remove(k);
+                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone() })));
+            } else {
+                let mut moved = testing::random_item(seed.wrapping_mul(7).wrapping_add(e as u64), &columns, &users, &groups);
+                moved.id = items[k].id;
+                items[k] = moved.clone();
+                state.apply(&event(seq, BoardChange::ItemUpdated(ItemChanged::moved(moved))));
+            }
+        }
+        for group in std::iter::once(None).chain(groups.iter().copied().map(Some)) {
+            let mut want: Vec<_> = items.iter().filter(|i| group.is_none_or(|g| i.group_id == g)).map(|i| (i.position.clone(), i.id)).collect();
+            want.sort();
+            let mut got = vec![];
+            let mut after = None;
+            loop {
+                let page: Vec<_> = state.page(group, after.as_ref(), limit).into_iter().map(|i| (i.position.clone(), i.id)).collect();
+                prop_assert!(page.len() <= limit);
+                after = page.last().cloned();
+                let done = page.len() < limit;
+                got.extend(page);
+                if done {
+                    break;
+                }
+            }
+            prop_assert_eq!(got, want);
+        }
+    }
+}

@@ -226,7 +226,7 @@ impl BoardService {
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> Result<Page<Item>, ApiError> {
-        self.access(actor, board).await?;
+        let access = self.access(actor, board).await?;
         let limit = crate::cursor::limit(limit)?;
         let after: Option<String> = crate::cursor::decode(cursor)?;
         let after = match after {
@@ -238,7 +238,14 @@ impl BoardService {
             }
             None => None,
         };
-        let rows = self.store.items(board, group, after, limit + 1).await?;
+        // Served from the board engine, caught up to the log position read with the access
+        // check, so the caller reads its own writes.
+        let rows = self
+            .engine
+            .read(board, access.board.last_seq, |s| {
+                s.page(group, after.as_ref(), limit + 1).into_iter().cloned().collect::<Vec<Item>>()
+            })
+            .await?;
         let (data, next_cursor) = crate::cursor::page(rows, limit, |i| format!("{}|{}", i.position, i.id));
         Ok(Page { data, next_cursor })
     }
