@@ -107,8 +107,10 @@ test("the filter builder speaks in words, takes several statuses in one rule and
   await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 2);
   assert.deepEqual(await names(), ["Design landing page", "Kick-off meeting"]);
 
-  // A second rule, and "any" instead of "all".
-  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  // A second rule, and "any" instead of "all". The rules sit in a panel: the toolbar stays one line.
+  const toolbar = await page.locator(".toolbar").boundingBox();
+  await page.getByRole("button", { name: "+ Add filter" }).click();
+  assert.equal((await page.locator(".toolbar").boundingBox()).height, toolbar.height, "the toolbar does not grow with the rules");
   await page.getByLabel("Filter value").nth(1).fill("webinar");
   await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 0 || document.querySelector(".no-results"));
   await page.getByLabel("Match").selectOption("or");
@@ -124,6 +126,8 @@ test("the filter builder speaks in words, takes several statuses in one rule and
   await page.reload();
   await page.getByRole("button", { name: "Stuck, done or webinar" }).click();
   await page.waitForFunction(() => document.querySelectorAll("tr[data-item]").length === 3);
+  assert.equal(await page.locator(".filter-badge").innerText(), "2");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
   assert.equal(await page.getByLabel("Match").inputValue(), "or");
   await page.getByRole("button", { name: "Remove Stuck" }).click();
   assert.equal(await page.getByLabel("Filter operator").first().inputValue(), "eq", "one status left reads 'is' again");

@@ -1,7 +1,8 @@
 // The filter builder: rows of field, operator in words (only those the field allows, from the
 // column types' metadata: "is", "is not", "is empty") and value (several for fields whose values
 // are picked: a status that is Done or Stuck), combined with AND or OR; a badge counts the
-// conditions in force and "Clear all" removes them.
+// conditions in force and "Clear all" removes them. The rules live in a panel under the Filter
+// button, so however many there are, the toolbar keeps its one line.
 import { useState } from "react";
 import type { Column, Group } from "../api/types";
 import { useColumnTypes } from "../state/columnTypes";
@@ -9,6 +10,7 @@ import { addChoice, operatorWords, PERIODS, removeChoice, type Match } from "../
 import { conditionOn, fieldsOf, isComplete, inputFor, operandShape, withOperator, type Condition, type Field, type Input } from "../state/filters";
 import { labelsOf } from "../state/lanes";
 import { usePeople } from "../state/people";
+import { Popup } from "./Popup";
 
 export type { Condition } from "../state/filters";
 
@@ -19,8 +21,22 @@ export function FilterBuilder({ columns, groups, conditions, onChange, match, on
   const fields = fieldsOf(columns, types);
   const set = (i: number, c: Condition) => onChange(conditions.map((x, j) => (j === i ? c : x)));
   const active = conditions.filter(isComplete).length;
+  const [open, setOpen] = useState(false);
+  const add = () => onChange([...conditions, conditionOn(undefined)]);
+  // Opening the panel with no rules starts one, ready to fill in.
+  const toggle = () => {
+    if (!open && conditions.length === 0) add();
+    setOpen(!open);
+  };
   return (
-    <div className="filters">
+    <span className="filter-anchor">
+      <button className="filter-add" aria-expanded={open} onClick={toggle}>
+        Filter
+        {/* How many conditions apply now (complete ones); its own title, so the button's name stays "Filter". */}
+        {active > 0 && <span className="filter-badge" aria-hidden="true" title={`${active} active`}>{active}</span>}
+      </button>
+      {open && (
+    <Popup className="filters filter-panel" onClose={() => setOpen(false)}>
       {conditions.length > 1 && (
         <label className="match">Items matching
           <select aria-label="Match" value={match} onChange={(e) => onMatch(e.target.value as Match)}>
@@ -49,13 +65,14 @@ export function FilterBuilder({ columns, groups, conditions, onChange, match, on
           </div>
         );
       })}
-      <button className="filter-add" onClick={() => onChange([...conditions, conditionOn(undefined)])}>
-        Filter
-        {/* How many conditions apply now (complete ones); its own title, so the button's name stays "Filter". */}
-        {active > 0 && <span className="filter-badge" aria-hidden="true" title={`${active} active`}>{active}</span>}
-      </button>
-      {conditions.length > 0 && <button className="link" onClick={() => onChange([])}>Clear all</button>}
-    </div>
+      {conditions.length === 0 && <p className="muted">No filters: every item shows.</p>}
+      <div className="filter-actions">
+        <button className="link" onClick={add}>+ Add filter</button>
+        {conditions.length > 0 && <button className="link" onClick={() => onChange([])}>Clear all</button>}
+      </div>
+    </Popup>
+      )}
+    </span>
   );
 }
 
