@@ -141,15 +141,21 @@ test("at phone width (390×844) the sidebar is a drawer opened by the menu butto
   await ctx.close();
 });
 
-test("'?' opens the keyboard shortcuts; Escape closes them; '/' goes to the search box", async () => {
+test("'?' opens the keyboard shortcuts; Escape closes them; 'N' adds an item, '/' goes to the search box", async () => {
   const { page, errors, ctx } = await projectBoard("Kay", "kay@example.com");
   await page.locator("body").click({ position: { x: 600, y: 20 } });
   await page.keyboard.press("?");
   const sheet = page.getByRole("dialog", { name: "Keyboard shortcuts" });
   await sheet.waitFor();
   for (const what of ["Search this board", "Undo your last delete, archive or move", "Show or hide the sidebar"]) await sheet.getByText(what).waitFor();
+  // Keys belong to the open dialog: "N" adds no item behind it.
+  await page.keyboard.press("n");
   await page.keyboard.press("Escape");
   await sheet.waitFor({ state: "detached" });
+  await page.waitForTimeout(300);
+  assert.equal(await row(page, "New item").count(), 0);
+  await page.keyboard.press("n");
+  await row(page, "New item").waitFor();
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Search");
   // Typed into a field, "?" is text.

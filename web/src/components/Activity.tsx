@@ -1,6 +1,7 @@
 // One entry of an item's activity log, in words: who, what changed (a column's old → new value,
 // a rename, a move between groups), and when. Values are shown as the table shows them.
 import type { Board, BoardEvent, Item } from "../api/types";
+import { Avatar } from "./Avatar";
 import { CellValue } from "./Cell";
 
 type Props = { event: BoardEvent; board: Board; item: Item | undefined; meId: string; nameOf: (id: string) => string };
@@ -9,7 +10,7 @@ export function ActivityEntry({ event: e, board, item, meId, nameOf }: Props) {
   const when = new Date(e.created_at).toLocaleString();
   return (
     <li data-kind={e.kind}>
-      <strong>{nameOf(e.actor)}</strong> <What event={e} board={board} item={item} meId={meId} /> <span className="muted">· {when}</span>
+      <Avatar small decorative id={e.actor} name={nameOf(e.actor)} /> <strong>{nameOf(e.actor)}</strong> <What event={e} board={board} item={item} meId={meId} /> <span className="muted">· {when}</span>
     </li>
   );
 }

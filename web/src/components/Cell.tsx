@@ -89,7 +89,7 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
       <Popup className="palette people" onClose={onCancel}>
         <button onClick={() => toggle(meId)}>{current.includes(meId) ? "Unassign me" : "Assign me"}</button>
         {people.filter((m) => m.id !== meId).map((m) => (
-          <button key={m.id} onClick={() => toggle(m.id)}>{current.includes(m.id) ? "✓ " : ""}{m.name}</button>
+          <button key={m.id} onClick={() => toggle(m.id)}><Avatar small decorative id={m.id} name={m.name} /> {current.includes(m.id) ? "✓ " : ""}{m.name}</button>
         ))}
         <button className="clear" onClick={() => onSave(null)}>Clear</button>
       </Popup>

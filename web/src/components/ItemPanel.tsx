@@ -123,10 +123,10 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onAr
           {error && <div className="error">{error}</div>}
           {updates.map((u) => (
             <div key={u.id} className="update">
-              <div className="meta"><Avatar small id={u.author} name={nameOf(u.author)} /> <strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
+              <div className="meta"><Avatar small decorative id={u.author} name={nameOf(u.author)} /> <strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
               <div className="body"><RichText text={u.body} nameOf={nameOf} /></div>
               {(u.replies ?? []).map((r) => (
-                <div key={r.id} className="reply"><Avatar small id={r.author} name={nameOf(r.author)} /> <strong>{nameOf(r.author)}</strong> <RichText text={r.body} nameOf={nameOf} /></div>
+                <div key={r.id} className="reply"><Avatar small decorative id={r.author} name={nameOf(r.author)} /> <strong>{nameOf(r.author)}</strong> <RichText text={r.body} nameOf={nameOf} /></div>
               ))}
               {replyTo === u.id ? (
                 <div className="reply-box">

@@ -1,5 +1,6 @@
 // Keyboard shortcuts: `useShortcuts` binds handlers to the registry's shortcuts (keys typed into
-// text fields are left alone; a key another handler already took is too), and the sheet that
+// text fields are left alone, as are keys while a dialog is open and keys another handler
+// already took), and the sheet that
 // "?" opens lists the registry.
 import { useEffect, useRef } from "react";
 import { SHORTCUTS, shortcutOf, type ShortcutId } from "../state/shortcuts";
@@ -13,7 +14,8 @@ export function useShortcuts(handlers: Partial<Record<ShortcutId, () => void>>) 
   });
   useEffect(() => {
     const key = (e: KeyboardEvent) => {
-      if (e.defaultPrevented) return;
+      // Keys belong to an open dialog (and a key typed into a field is text).
+      if (e.defaultPrevented || document.querySelector('[aria-modal="true"]')) return;
       const inField = e.target instanceof HTMLElement && !!e.target.closest("input, textarea, select, [contenteditable]");
       const id = shortcutOf(e, inField);
       const run = id && latest.current[id];
