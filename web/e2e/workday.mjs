@@ -180,3 +180,47 @@ test("a person's avatar has the same initials and colour everywhere; mentions re
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("sharing and permissions: who sees the board, what others may do, and each member's permission", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Olga", "olga@example.com");
+  const me = await api(page, "GET", "/me");
+  const other = await s.newUser("Pete", "pete@example.com");
+  await api(page, "POST", `/orgs/${me.orgs[0].org.id}/members`, { email: "pete@example.com", role: "member" });
+  await page.reload();
+  await row(page, "Design landing page").waitFor();
+  await page.getByRole("button", { name: "Board menu" }).click();
+  await page.getByRole("button", { name: "Sharing and permissions" }).click();
+  const dialog = page.getByRole("dialog", { name: "Sharing and permissions" });
+  await dialog.locator('[data-member="Olga"]').waitFor();
+  assert.equal(await dialog.getByLabel("Permission of Olga").inputValue(), "owner");
+
+  const members = async () => Object.fromEntries((await api(page, "GET", `/boards/${board.id}/members`)).data.map((m) => [m.user_id, m.permission]));
+  const pete = (await api(other.page, "GET", "/me")).user.id;
+  await dialog.getByLabel("Add a person").selectOption({ label: "Pete" });
+  await dialog.getByLabel("New member's permission").selectOption({ label: "Can view" });
+  await dialog.getByRole("button", { name: "Add", exact: true }).click();
+  await dialog.locator('[data-member="Pete"]').waitFor();
+  assert.equal((await members())[pete], "view");
+  await dialog.getByLabel("Permission of Pete").selectOption({ label: "Can edit items" });
+  await page.waitForFunction(async ([id, user]) => {
+    const r = await fetch(`/api/v1/boards/${id}/members`);
+    return (await r.json()).data.some((m) => m.user_id === user && m.permission === "edit_content");
+  }, [board.id, pete]);
+
+  // Only its members see it now; everyone else's permission applies to public boards only.
+  await dialog.getByLabel("Everyone else").selectOption({ label: "Can view" });
+  await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/boards/${id}`)).json()).default_permission === "view", board.id);
+  await dialog.getByLabel("Who can see this board").selectOption({ label: "Only the board's members" });
+  await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/boards/${id}`)).json()).kind === "private", board.id);
+  await dialog.getByLabel("Everyone else").waitFor({ state: "detached" });
+  await dialog.getByRole("button", { name: "Remove Pete" }).click();
+  await dialog.locator('[data-member="Pete"]').waitFor({ state: "detached" });
+  assert.equal((await members())[pete], undefined);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  // The header's member avatars follow.
+  assert.equal(await page.locator(".members .avatar").count(), 1);
+  assert.deepEqual(native, []);
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.ctx.close();
+  await ctx.close();
+});

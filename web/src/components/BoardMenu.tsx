@@ -1,11 +1,12 @@
-// The board's menu, next to its name: rename, describe, duplicate (with or without its items),
-// export CSV, delete (owners). Renames and descriptions come back to this page as live
+// The board's menu, next to its name: rename, describe, sharing and permissions, duplicate
+// (with or without its items), export CSV, delete (owners). Renames and descriptions come back to this page as live
 // `board_updated` events; the sidebar, which lists boards, is told through `onBoardsChanged`.
 import { useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board } from "../api/types";
 import { AskDialog, ConfirmDialog, Dialog } from "./Dialog";
 import { Popup } from "./Popup";
+import { SharingDialog } from "./SharingDialog";
 
 type Props = {
   board: Board;
@@ -13,11 +14,14 @@ type Props = {
   onBoardsChanged: () => void;
   onDeleted: () => void;
   flash: (message: string) => void;
+  meId: string;
+  /** Members or their permissions changed. */
+  onMembersChanged: () => void;
 };
 
-type Asking = "rename" | "describe" | "duplicate" | "delete" | null;
+type Asking = "rename" | "describe" | "sharing" | "duplicate" | "delete" | null;
 
-export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flash }: Props) {
+export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flash, meId, onMembersChanged }: Props) {
   const [menu, setMenu] = useState(false);
   const [asking, setAsking] = useState<Asking>(null);
   const path = { params: { path: { id: board.id } } };
@@ -44,6 +48,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
         <Popup className="palette menu" onClose={() => setMenu(false)}>
           <button onClick={pick("rename")}>Rename board</button>
           <button onClick={pick("describe")}>Edit description</button>
+          <button onClick={pick("sharing")}>Sharing and permissions</button>
           <button onClick={pick("duplicate")}>Duplicate board</button>
           {/* A plain link: the browser downloads the CSV with the session cookie. */}
           <a className="menu-link" href={`/api/v1/boards/${board.id}/export`} download={`${board.name}.csv`} onClick={() => setMenu(false)}>Export to CSV</a>
@@ -54,6 +59,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
       {asking === "describe" && (
         <AskDialog title="Board description" label="Description" initial={board.description ?? ""} optional submit="Save" onSubmit={(description) => patch({ description })} onClose={() => setAsking(null)} />
       )}
+      {asking === "sharing" && <SharingDialog board={board} meId={meId} onChanged={onMembersChanged} onClose={() => setAsking(null)} />}
       {asking === "duplicate" && <DuplicateDialog board={board} onDuplicate={duplicate} onClose={() => setAsking(null)} />}
       {asking === "delete" && (
         <ConfirmDialog title="Delete board" message={`Delete "${board.name}" with all its items, updates and views? This cannot be undone.`} confirm="Delete board" onConfirm={remove} onClose={() => setAsking(null)} />

@@ -9,6 +9,7 @@ import { filterOf, rowsOf, type Match } from "../state/filterQuery";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
+import { PERMISSION_WORDS } from "../state/sharing";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
@@ -46,6 +47,8 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   const [match, setMatch] = useState<Match>("and");
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [sortKeys, setSortKeys] = useState<SortKey[]>([]);
+  /** Bumped when the sharing dialog changed the members, so their avatars reload. */
+  const [membersSeen, setMembersSeen] = useState(0);
   // Kept between renders: the table regroups and re-sorts its rows only when this changes.
   const sort = useMemo(() => (sortKeys.length ? compareMany(sortKeys) : undefined), [sortKeys]);
   const [groupBy, setGroupBy] = useState<string>("");
@@ -191,12 +194,12 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
       <section className="board">
         <div className="board-head">
           <h1>{board.name}</h1>
-          <BoardMenu board={board} onOpenBoard={onOpenBoard} onBoardsChanged={onBoardsChanged} onDeleted={onDeleted} flash={flash} />
+          <BoardMenu board={board} onOpenBoard={onOpenBoard} onBoardsChanged={onBoardsChanged} onDeleted={onDeleted} flash={flash} meId={me.user.id} onMembersChanged={() => setMembersSeen((n) => n + 1)} />
           <div className="presence" data-testid="presence">
             {presence.map((p) => <Avatar key={p.user_id} id={p.user_id} name={nameOf(p.user_id)} note={p.state} />)}
             {others.length > 0 && <span className="muted">{others.length} other{others.length > 1 ? "s" : ""} here</span>}
           </div>
-          <Members boardId={boardId} orgId={board.org_id} meId={me.user.id} />
+          <Members boardId={boardId} orgId={board.org_id} meId={me.user.id} version={membersSeen} />
 
         </div>
         {board.description && <p className="muted">{board.description}</p>}
@@ -295,7 +298,7 @@ function nextColour(c: string | undefined): string {
 
 
 /** The board's members as avatars, and an invitation link for new people. */
-function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meId: string }) {
+function Members({ boardId, orgId, meId, version }: { boardId: string; orgId: string; meId: string; version: number }) {
   const people = usePeople();
   const [members, setMembers] = useState<BoardMember[]>([]);
   const [link, setLink] = useState("");
@@ -304,7 +307,7 @@ function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meI
     ok(api.GET("/api/v1/boards/{id}/members", { params: { path: { id: boardId } } }))
       .then((page) => setMembers(page.data))
       .catch(() => undefined);
-  }, [boardId]);
+  }, [boardId, version]);
   async function invite(email: string) {
     try {
       const inv = await ok(api.POST("/api/v1/orgs/{org_id}/invites", { params: { path: { org_id: orgId } }, body: { email, role: "member" } }));
@@ -315,7 +318,7 @@ function Members({ boardId, orgId, meId }: { boardId: string; orgId: string; meI
   }
   return (
     <div className="members">
-      {members.map((m) => <Avatar key={m.user_id} small id={m.user_id} name={people.find((p) => p.id === m.user_id)?.name ?? (m.user_id === meId ? "Me" : "Someone")} note={m.permission} />)}
+      {members.map((m) => <Avatar key={m.user_id} small id={m.user_id} name={people.find((p) => p.id === m.user_id)?.name ?? (m.user_id === meId ? "Me" : "Someone")} note={PERMISSION_WORDS[m.permission]} />)}
       <button className="link" onClick={() => setAsking(true)}>Invite</button>
       {asking && <AskDialog title="Invite to the organization" label="Email" type="email" submit="Create invitation link" onSubmit={invite} onClose={() => setAsking(false)} />}
       {link && <input className="invite-link" readOnly value={link} aria-label="Invitation link" onFocus={(e) => e.target.select()} />}
