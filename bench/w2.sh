@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # W2: a page of 50 items of one group (an indexed predicate) on 100 boards x 10,000 items
-# with 10 typed columns, through `GET /api/v1/boards/{id}/items?group_id=…` on a real
+# with 10 typed columns (built through the API with bulk creates), through `GET /api/v1/boards/{id}/items?group_id=…` on a real
 # `sunday serve` (SQLite, authenticated, every gateway layer on), against the raw ceiling:
 # axum + the same SQL on the same driver and file (bench/harness/src/raw_items.rs).
 # Servers pinned to core 0, wrk to core 1; wrk picks a random board and group per request.
@@ -23,12 +23,12 @@ SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18282/ready >/dev/null && break; sleep 0.2; done
 SIGNUP="$(curl -sf -X POST http://127.0.0.1:18282/api/v1/auth/signup -H 'content-type: application/json' \
   -d '{"email":"bench@example.com","password":"benchmark password","name":"Bench"}')"
-read -r TOKEN USER ORG < <(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["token"], d["user"]["id"], d["org"]["id"])' "$SIGNUP")
-WS="$(curl -sf -X POST http://127.0.0.1:18282/api/v1/workspaces -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-  -d '{"name":"Bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+TOKEN="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$SIGNUP")"
+# The boards are built through the public API, as users build them (bulk creates of 1,000).
 SEED_START=$(date +%s)
-"$BIN/board-seed" "$DATA/sunday.db" "$ORG" "$USER" "$WS" "$BOARDS" "$ITEMS" > "$DATA/pairs.txt"
-echo "seeded $BOARDS x $ITEMS items in $(( $(date +%s) - SEED_START ))s" >&2
+TOKEN="$TOKEN" BOARDS="$BOARDS" WIDE=1 PAIRS="$DATA/pairs.txt" \
+  taskset -c 1 "$BIN/bulk-seed" http://127.0.0.1:18282 "$ITEMS" >&2
+echo "seeded $BOARDS x $ITEMS items through the API in $(( $(date +%s) - SEED_START ))s" >&2
 
 taskset -c 0 "$BIN/raw-items" "$DATA/sunday.db" 127.0.0.1:18283 & RAW=$!
 sleep 0.5

@@ -5,12 +5,12 @@
 use std::{
     collections::{BTreeSet, HashMap},
     ops::Bound,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use sunday_domain::filter::{read_cell, Cell, Field};
 use sunday_types::{
-    boards::{BoardEvent, ColumnType, Item},
+    boards::{BoardEvent, ColumnType, EncodedItem, Item},
     events::BoardChange,
     ColumnId, GroupId, ItemId,
 };
@@ -44,6 +44,8 @@ pub type Siblings = BTreeSet<(String, ItemId)>;
 
 pub struct BoardState {
     items: Vec<Item>,
+    /// Each item's JSON, encoded on first read and dropped when the item changes.
+    encoded: Vec<OnceLock<EncodedItem>>,
     index: HashMap<ItemId, usize>,
     /// Every item's siblings in order, so placing an item next to another, first or last
     /// finds its neighbours in O(log n) instead of sorting the group.
@@ -60,7 +62,8 @@ impl BoardState {
         for item in &items {
             order.entry(siblings_key(item)).or_default().insert((item.position.clone(), item.id));
         }
-        BoardState { items, index, order, last_seq, reload: false, cells: Mutex::new(HashMap::new()) }
+        let encoded = items.iter().map(|_| OnceLock::new()).collect();
+        BoardState { items, encoded, index, order, last_seq, reload: false, cells: Mutex::new(HashMap::new()) }
     }
 
     /// The live item `id`.
@@ -77,6 +80,31 @@ impl BoardState {
     /// cursor `after` (a position and id), in display order: by position, then id, across
     /// groups too (the store's order for the same page). O(groups · limit · log n).
     pub fn page(&self, group: Option<GroupId>, after: Option<&(String, ItemId)>, limit: usize) -> Vec<&Item> {
+        self.page_keys(group, after, limit).into_iter().filter_map(|(_, id)| self.item(*id)).collect()
+    }
+
+    /// [`BoardState::page`] as each item's position, id and JSON (encoded once per change).
+    pub fn page_encoded(
+        &self,
+        group: Option<GroupId>,
+        after: Option<&(String, ItemId)>,
+        limit: usize,
+    ) -> Vec<(&(String, ItemId), EncodedItem)> {
+        self.page_keys(group, after, limit)
+            .into_iter()
+            .filter_map(|key| {
+                let &i = self.index.get(&key.1)?;
+                Some((key, self.encoded[i].get_or_init(|| EncodedItem::new(&self.items[i])).clone()))
+            })
+            .collect()
+    }
+
+    fn page_keys(
+        &self,
+        group: Option<GroupId>,
+        after: Option<&(String, ItemId)>,
+        limit: usize,
+    ) -> Vec<&(String, ItemId)> {
         let from = match after {
             Some(a) => (Bound::Excluded(a.clone()), Bound::Unbounded),
             None => (Bound::Unbounded, Bound::Unbounded),
@@ -89,7 +117,7 @@ impl BoardState {
             .collect();
         keys.sort_unstable();
         keys.truncate(limit);
-        keys.into_iter().filter_map(|(_, id)| self.item(*id)).collect()
+        keys
     }
 
     /// The greatest position of any top-level item, in any group.
@@ -175,6 +203,7 @@ impl BoardState {
                     self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
                 }
                 self.items[i] = item;
+                self.encoded[i] = OnceLock::new();
             }
             None => {
                 for (field, column) in cells.into_iter().flat_map(|c| c.values_mut()) {
@@ -183,6 +212,7 @@ impl BoardState {
                 self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
                 self.index.insert(item.id, self.items.len());
                 self.items.push(item);
+                self.encoded.push(OnceLock::new());
             }
         }
     }
@@ -199,6 +229,7 @@ impl BoardState {
     fn remove(&mut self, id: ItemId) {
         if let Some(i) = self.index.remove(&id) {
             let gone = self.items.swap_remove(i);
+            self.encoded.swap_remove(i);
             self.unorder(siblings_key(&gone), &(gone.position, gone.id));
             if let Ok(cells) = self.cells.get_mut() {
                 for (_, column) in cells.values_mut() {

@@ -77,6 +77,8 @@ proptest! {
         let groups: Vec<GroupId> = (0..3).map(|_| GroupId::new()).collect();
         let mut items: Vec<_> = (0..n).map(|i| testing::random_item(seed.wrapping_add(i as u64), &columns, &users, &groups)).collect();
         let mut state = BoardState::new(items.clone(), 0);
+        // Encode every item before the edits, so the edits must drop stale encodings.
+        prop_assert_eq!(state.page_encoded(None, None, usize::MAX).len(), items.len());
         for e in 0..edits {
             let seq = e as i64 + 1;
             let k = (seed as usize).wrapping_add(e * 17) % items.len().max(1);
@@ -109,6 +111,12 @@ proptest! {
                 }
             }
             prop_assert_eq!(got, want);
+        }
+        for (_, encoded) in state.page_encoded(None, None, usize::MAX) {
+            let value: serde_json::Value = serde_json::from_str(encoded.json()).unwrap();
+            let id = value["id"].as_str().unwrap().to_owned();
+            let item = items.iter().find(|i| i.id.to_string() == id).unwrap();
+            prop_assert_eq!(value, serde_json::to_value(item).unwrap());
         }
     }
 }

@@ -201,6 +201,32 @@ pub struct Item {
     pub auto_number: i64,
 }
 
+/// An item already encoded as JSON, served as is: the board engine keeps each item's
+/// encoding until the item changes, so a page is a copy of ready bytes.
+#[derive(Clone, Debug)]
+pub struct EncodedItem(std::sync::Arc<serde_json::value::RawValue>);
+
+impl EncodedItem {
+    pub fn new(item: &Item) -> EncodedItem {
+        let raw = serde_json::value::to_raw_value(item)
+            // An item always serializes (string keys, finite numbers); `null` keeps the page
+            // well-formed if that ever changed.
+            .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned());
+        EncodedItem(raw.into())
+    }
+
+    /// The item's JSON text.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Serialize for EncodedItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// One entry of a board's event log (also its activity log and the real-time stream): the
 /// typed change (`kind` and `payload`) with who made it, when, and its place in the log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -12,7 +12,7 @@ use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateItemRequest, Placement, UpdateItemRequest},
-    boards::{Board, Column, ColumnType, Group, Item},
+    boards::{Board, Column, ColumnType, EncodedItem, Group, Item},
     cells::{CellValue, ItemValues},
     dto::Page,
     time::{now_millis, to_datetime},
@@ -225,7 +225,7 @@ impl BoardService {
         group: Option<GroupId>,
         cursor: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<Page<Item>, ApiError> {
+    ) -> Result<Page<EncodedItem>, ApiError> {
         let access = self.access(actor, board).await?;
         let limit = crate::cursor::limit(limit)?;
         let after: Option<String> = crate::cursor::decode(cursor)?;
@@ -239,14 +239,17 @@ impl BoardService {
             None => None,
         };
         // Served from the board engine, caught up to the log position read with the access
-        // check, so the caller reads its own writes.
-        let rows = self
+        // check (so the caller reads its own writes), as each item's JSON encoded once.
+        let (data, next_cursor) = self
             .engine
             .read(board, access.board.last_seq, |s| {
-                s.page(group, after.as_ref(), limit + 1).into_iter().cloned().collect::<Vec<Item>>()
+                let mut rows = s.page_encoded(group, after.as_ref(), limit + 1);
+                let more = rows.len() > limit;
+                rows.truncate(limit);
+                let next = rows.last().filter(|_| more).map(|((p, id), _)| crate::cursor::encode(format!("{p}|{id}")));
+                (rows.into_iter().map(|(_, item)| item).collect::<Vec<EncodedItem>>(), next)
             })
             .await?;
-        let (data, next_cursor) = crate::cursor::page(rows, limit, |i| format!("{}|{}", i.position, i.id));
         Ok(Page { data, next_cursor })
     }
 

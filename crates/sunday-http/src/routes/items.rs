@@ -7,7 +7,7 @@ use sunday_types::{
         ActivityPage, BulkCreateItemsRequest, CreateItemRequest, DeleteItemParams, QueryRequest, QueryResponse,
         UpdateItemRequest,
     },
-    boards::Item,
+    boards::{EncodedItem, Item},
     dto::Page,
     BoardId, GroupId, ItemId,
 };
@@ -58,7 +58,7 @@ async fn list_items(
     Auth(actor): Auth,
     Path(id): Path<BoardId>,
     Query(p): Query<ItemListParams>,
-) -> ApiResult<axum::Json<Page<Item>>> {
+) -> ApiResult<axum::Json<Page<EncodedItem>>> {
     Ok(axum::Json(state.app.boards.list_items(&actor, id, p.group_id, p.cursor.as_deref(), p.limit).await?))
 }
 
