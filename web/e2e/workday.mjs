@@ -1,8 +1,12 @@
 // Browser tests of everyday work on a board: undoing moves and archives (toast and Ctrl+Z), a
 // kanban lane of hundreds of cards, the filter builder in words with several values and OR,
-// avatars that look the same everywhere, and mentions and bold in the update editor.
+// avatars that look the same everywhere, mentions and bold in the update editor, sharing and
+// permissions, and importing a CSV.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { api, row, sunday } from "./harness.mjs";
 
 const s = sunday();
@@ -222,5 +226,35 @@ test("sharing and permissions: who sees the board, what others may do, and each 
   assert.deepEqual(native, []);
   assert.deepEqual([...errors, ...other.errors], []);
   await other.ctx.close();
+  await ctx.close();
+});
+
+test("importing a CSV: columns mapped by hand, a progress bar over chunks, rejected rows by line", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Ivo", "ivo@example.com");
+  const lines = ["Title,State,Due,Junk"];
+  for (let i = 1; i <= 450; i++) lines.push(`"Task ${i}, imported",Done,${i === 300 ? "not a date" : "2027-01-15"},x`);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "sunday-csv-")), "tasks.csv");
+  writeFileSync(file, lines.join("\n") + "\n");
+  await page.getByRole("button", { name: "Board menu" }).click();
+  await page.getByRole("button", { name: "Import from CSV" }).click();
+  const dialog = page.getByRole("dialog", { name: "Import from CSV" });
+  await dialog.getByLabel("CSV file").setInputFiles(file);
+  await dialog.getByText("450 rows in tasks.csv").waitFor();
+  // The first guess: the first column names the items, the rest is skipped until mapped.
+  assert.equal(await dialog.getByLabel("Column for Title").inputValue(), "name");
+  assert.equal(await dialog.getByLabel("Column for Junk").inputValue(), "");
+  await dialog.getByLabel("Column for State").selectOption({ label: "Status" });
+  await dialog.getByLabel("Column for Due").selectOption({ label: "Due date" });
+  await dialog.getByRole("button", { name: "Import 450 rows" }).click();
+  await dialog.getByText("Imported 449 items.").waitFor({ timeout: 20000 });
+  assert.equal(await dialog.getByLabel("Import progress").getAttribute("value"), "450");
+  assert.match(await dialog.locator(".rejected li").first().innerText(), /^Line 301: /);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await row(page, "Task 1, imported").waitFor();
+  assert.match(await row(page, "Task 1, imported").locator('td[data-column="Status"]').innerText(), /Done/);
+  const total = (await api(page, "POST", `/boards/${board.id}/items/query`, { limit: 1 })).total;
+  assert.equal(total, 6 + 449);
+  assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
   await ctx.close();
 });
