@@ -22,7 +22,7 @@ const serverEnv = () => Object.fromEntries(Object.entries(process.env).filter(([
 /** Starts the server and the browser before the file's tests and stops them after. The
  * returned object's `base` and `browser` are set once the `before` hook has run. */
 export function sunday() {
-  const s = { base: "", browser: null, newUser: (name, email, viewport) => newUser(s, name, email, viewport) };
+  const s = { base: "", browser: null, newUser: (name, email, viewport, context) => newUser(s, name, email, viewport, context) };
   let server;
   before(async () => {
     const data = mkdtempSync(path.join(tmpdir(), "sunday-e2e-"));
@@ -58,9 +58,10 @@ export function sunday() {
   return s;
 }
 
-/** A signed-up user on the first-run screen, with the console errors the page logs. */
-async function newUser(s, name, email, viewport = { width: 1280, height: 800 }) {
-  const ctx = await s.browser.newContext({ viewport });
+/** A signed-up user on the first-run screen, with the console errors the page logs. `context`
+ * adds browser context options (a time zone, say). */
+async function newUser(s, name, email, viewport = { width: 1280, height: 800 }, context = {}) {
+  const ctx = await s.browser.newContext({ viewport, ...context });
   const page = await ctx.newPage();
   const errors = [];
   page.on("console", (m) => m.type() === "error" && !/WebSocket|Failed to load resource/.test(m.text()) && errors.push(m.text()));

@@ -258,3 +258,30 @@ test("importing a CSV: columns mapped by hand, a progress bar over chunks, rejec
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("date filters mean the user's own today, in the browser's time zone", async () => {
+  // A zone whose date differs from UTC's right now: far west early in the UTC day, far east later.
+  const zone = new Date().getUTCHours() < 10 ? "Pacific/Pago_Pago" : "Pacific/Kiritimati";
+  const local = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date());
+  assert.notEqual(local, new Date().toISOString().slice(0, 10));
+  const u = await s.newUser("Tia", "tia@example.com", undefined, { timezoneId: zone });
+  const { page, errors, ctx } = u;
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const due = board.columns.find((c) => c.title === "Due date");
+  await api(page, "POST", `/boards/${board.id}/items`, { name: "Due today here", group_id: board.groups[0].id, values: { [due.id]: local } });
+  await page.reload();
+  await row(page, "Due today here").waitFor();
+  const sent = [];
+  page.on("request", (r) => r.url().endsWith("/items/query") && r.postData()?.includes('"within"') && sent.push(JSON.parse(r.postData()).tz));
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.getByLabel("Filter column").selectOption({ label: "Due date" });
+  await page.getByLabel("Filter operator").selectOption({ label: "is in" });
+  await page.getByLabel("Filter value").selectOption({ label: "today" });
+  await page.getByTestId("results").filter({ hasText: "1 result" }).waitFor();
+  assert.equal(await row(page, "Due today here").count(), 1);
+  assert.deepEqual([...new Set(sent)], [zone]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -37,8 +37,11 @@ export type Filtered = {
   loadMore: () => void;
 };
 
+/** The browser's time zone: "today" and "this week" in a filter are the user's, not UTC's. */
+const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 function page(boardId: string, filter: Record<string, unknown>, groupBy: string, cursor: string | null): Promise<QueryResponse> {
-  return ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, group_by: groupBy, limit: PAGE, cursor } }));
+  return ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, group_by: groupBy, limit: PAGE, cursor, tz: TZ } }));
 }
 
 const countsOf = (p: QueryResponse) => new Map(p.groups.map((g) => [g.key, g.count]));
