@@ -1,7 +1,7 @@
 // Browser tests of everyday work on a board: undoing moves and archives (toast and Ctrl+Z), a
 // kanban lane of hundreds of cards, the filter builder in words with several values and OR,
 // avatars that look the same everywhere, mentions and bold in the update editor, sharing and
-// permissions, and importing a CSV.
+// permissions, importing a CSV, date filters in the user's time zone, and the archive.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -282,6 +282,40 @@ test("date filters mean the user's own today, in the browser's time zone", async
   await page.getByTestId("results").filter({ hasText: "1 result" }).waitFor();
   assert.equal(await row(page, "Due today here").count(), 1);
   assert.deepEqual([...new Set(sent)], [zone]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the board's archive lists archived items, newest first, and restores them", async () => {
+  const { page, errors, ctx, native } = await projectBoard("Arlo", "arlo@example.com");
+  const bulk = page.getByRole("toolbar", { name: "Selected items" });
+  for (const name of ["Set up analytics", "Design landing page"]) {
+    await page.getByLabel(`Select ${name}`).check();
+    await bulk.getByRole("button", { name: "Delete" }).click();
+    await row(page, name).waitFor({ state: "detached" });
+  }
+  // Archived and brought back at once: not in the archive.
+  await page.locator(".toast").getByRole("button", { name: "Undo" }).click();
+  await row(page, "Design landing page").waitFor();
+  await row(page, "Write release notes").getByRole("button", { name: "Open updates" }).click();
+  await page.getByRole("button", { name: "Archive item" }).click();
+  await row(page, "Write release notes").waitFor({ state: "detached" });
+
+  await page.getByRole("button", { name: "Board menu" }).click();
+  await page.getByRole("button", { name: "Archived items" }).click();
+  const dialog = page.getByRole("dialog", { name: "Archived items" });
+  await dialog.locator("[data-archived]").first().waitFor();
+  const listed = await dialog.locator("[data-archived]").evaluateAll((ls) => ls.map((l) => l.getAttribute("data-archived")));
+  assert.deepEqual(listed, ["Write release notes", "Set up analytics"]);
+  assert.match(await dialog.locator('[data-archived="Set up analytics"]').innerText(), /archived .* by Arlo/);
+  await dialog.locator('[data-archived="Set up analytics"]').getByRole("button", { name: "Restore" }).click();
+  await dialog.locator('[data-archived="Set up analytics"]').waitFor({ state: "detached" });
+  await row(page, "Set up analytics").waitFor({ timeout: 3000 });
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await page.reload();
+  await row(page, "Set up analytics").waitFor();
+  assert.equal(await row(page, "Write release notes").count(), 0);
+  assert.deepEqual(native, []);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -1,10 +1,11 @@
-// The board's menu, next to its name: rename, describe, sharing and permissions, duplicate
-// (with or without its items), import and export CSV, delete (owners). Renames and descriptions come back to this page as live
+// The board's menu, next to its name: rename, describe, sharing and permissions, archived items,
+// duplicate (with or without its items), import and export CSV, delete (owners). Renames and descriptions come back to this page as live
 // `board_updated` events; the sidebar, which lists boards, is told through `onBoardsChanged`.
 import { useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board } from "../api/types";
 import { AskDialog, ConfirmDialog, Dialog } from "./Dialog";
+import { ArchiveDialog } from "./ArchiveDialog";
 import { ImportDialog } from "./ImportDialog";
 import { Popup } from "./Popup";
 import { SharingDialog } from "./SharingDialog";
@@ -20,7 +21,7 @@ type Props = {
   onMembersChanged: () => void;
 };
 
-type Asking = "rename" | "describe" | "sharing" | "duplicate" | "import" | "delete" | null;
+type Asking = "rename" | "describe" | "sharing" | "archive" | "duplicate" | "import" | "delete" | null;
 
 export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flash, meId, onMembersChanged }: Props) {
   const [menu, setMenu] = useState(false);
@@ -50,6 +51,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
           <button onClick={pick("rename")}>Rename board</button>
           <button onClick={pick("describe")}>Edit description</button>
           <button onClick={pick("sharing")}>Sharing and permissions</button>
+          <button onClick={pick("archive")}>Archived items</button>
           <button onClick={pick("duplicate")}>Duplicate board</button>
           <button onClick={pick("import")}>Import from CSV</button>
           {/* A plain link: the browser downloads the CSV with the session cookie. */}
@@ -62,6 +64,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
         <AskDialog title="Board description" label="Description" initial={board.description ?? ""} optional submit="Save" onSubmit={(description) => patch({ description })} onClose={() => setAsking(null)} />
       )}
       {asking === "sharing" && <SharingDialog board={board} meId={meId} onChanged={onMembersChanged} onClose={() => setAsking(null)} />}
+      {asking === "archive" && <ArchiveDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "import" && <ImportDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "duplicate" && <DuplicateDialog board={board} onDuplicate={duplicate} onClose={() => setAsking(null)} />}
       {asking === "delete" && (
