@@ -90,13 +90,13 @@ impl BoardState {
         after: Option<&(String, ItemId)>,
         limit: usize,
     ) -> Vec<(&(String, ItemId), EncodedItem)> {
-        self.page_keys(group, after, limit)
-            .into_iter()
-            .filter_map(|key| {
-                let &i = self.index.get(&key.1)?;
-                Some((key, self.encoded[i].get_or_init(|| EncodedItem::new(&self.items[i])).clone()))
-            })
-            .collect()
+        self.page_keys(group, after, limit).into_iter().filter_map(|key| Some((key, self.encoded(key.1)?))).collect()
+    }
+
+    /// The JSON of item `id` (encoded once per change).
+    pub fn encoded(&self, id: ItemId) -> Option<EncodedItem> {
+        let &i = self.index.get(&id)?;
+        Some(self.encoded[i].get_or_init(|| EncodedItem::new(&self.items[i])).clone())
     }
 
     fn page_keys(

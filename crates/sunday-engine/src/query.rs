@@ -7,7 +7,11 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use sunday_domain::filter::{self, Cell, EvalContext, Field, Filter, SortKey};
-use sunday_types::{boards::Item, cells::CellValue, ApiError};
+use sunday_types::{
+    boards::{EncodedItem, Item},
+    cells::CellValue,
+    ApiError,
+};
 
 /// What to group counts by.
 #[derive(Clone, Debug)]
@@ -33,7 +37,8 @@ pub struct GroupCount {
 
 #[derive(Clone, Debug)]
 pub struct QueryResult {
-    pub items: Vec<Item>,
+    /// The page, each item as the board keeps it encoded.
+    pub items: Vec<EncodedItem>,
     pub next_cursor: Option<String>,
     /// Items matching the filter (all pages).
     pub total: usize,
@@ -68,18 +73,21 @@ pub fn run(board: &BoardState, q: &Query, ctx: &EvalContext) -> Result<QueryResu
     };
     let total = matched.len();
     let groups = q.group_by.as_ref().map(|g| count_groups(&matched, g)).unwrap_or_default();
-    matched.sort_by(|a, b| filter::compare(a, b, &q.sort));
-    let start = match &q.cursor {
-        Some(c) => {
-            let mark = cursor::decode(c)?;
-            matched.partition_point(|i| filter::compare(i, &mark, &q.sort) != std::cmp::Ordering::Greater)
-        }
-        None => 0,
-    };
-    let page: Vec<Item> = matched.iter().skip(start).take(q.limit).map(|i| (*i).clone()).collect();
-    let next_cursor =
-        if start + page.len() < matched.len() { page.last().map(|i| cursor::encode(i, &q.sort)) } else { None };
-    Ok(QueryResult { items: page, next_cursor, total, groups })
+    if let Some(c) = &q.cursor {
+        let mark = cursor::decode(c)?;
+        matched.retain(|i| filter::compare(i, &mark, &q.sort) == std::cmp::Ordering::Greater);
+    }
+    // Only the page needs sorting: select its items first (O(n)), then order them.
+    let order = |a: &&Item, b: &&Item| filter::compare(a, b, &q.sort);
+    let more = matched.len() > q.limit;
+    if more {
+        matched.select_nth_unstable_by(q.limit, order);
+        matched.truncate(q.limit);
+    }
+    matched.sort_by(order);
+    let next_cursor = if more { matched.last().map(|i| cursor::encode(i, &q.sort)) } else { None };
+    let items = matched.iter().filter_map(|i| board.encoded(i.id)).collect();
+    Ok(QueryResult { items, next_cursor, total, groups })
 }
 
 fn count_groups(items: &[&Item], by: &GroupBy) -> Vec<GroupCount> {

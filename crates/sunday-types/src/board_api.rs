@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::{
-    boards::{BoardEvent, BoardKind, BoardPermission, ColumnType, Item, ViewType},
+    boards::{BoardEvent, BoardKind, BoardPermission, ColumnType, EncodedItem, Item, ViewType},
     ids::*,
 };
 
@@ -194,9 +194,11 @@ pub struct GroupCountDto {
     pub count: usize,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct QueryResponse {
-    pub data: Vec<Item>,
+    /// The page of matching items, in the query's order.
+    #[schema(value_type = Vec<Item>)]
+    pub data: Vec<EncodedItem>,
     pub next_cursor: Option<String>,
     /// Matching items over all pages.
     pub total: usize,

@@ -204,7 +204,10 @@ pub struct Item {
 /// An item already encoded as JSON, served as is: the board engine keeps each item's
 /// encoding until the item changes, so a page is a copy of ready bytes.
 #[derive(Clone, Debug)]
-pub struct EncodedItem(std::sync::Arc<serde_json::value::RawValue>);
+pub struct EncodedItem {
+    pub id: ItemId,
+    json: std::sync::Arc<serde_json::value::RawValue>,
+}
 
 impl EncodedItem {
     pub fn new(item: &Item) -> EncodedItem {
@@ -212,18 +215,18 @@ impl EncodedItem {
             // An item always serializes (string keys, finite numbers); `null` keeps the page
             // well-formed if that ever changed.
             .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned());
-        EncodedItem(raw.into())
+        EncodedItem { id: item.id, json: raw.into() }
     }
 
     /// The item's JSON text.
     pub fn json(&self) -> &str {
-        self.0.get()
+        self.json.get()
     }
 }
 
 impl Serialize for EncodedItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        self.json.serialize(serializer)
     }
 }
 
