@@ -8,7 +8,9 @@
 //! W10 (one board): it prints the rate of each tenth of the run and of the first and last
 //! chunks, so a rate that falls as the board grows shows at once; the last line is
 //! machine-readable: `W10 total=… secs=… rate=… first=… last=…`. W2: with `$PAIRS` set it
-//! writes one `board_id group_id` line per group there, for `bench/pages.lua`.
+//! writes one `board_id group_id` line per group there, for `bench/pages.lua`. With `$INFO`
+//! set it writes, for `bench/calls.lua`, a first line `board_id status_column_id label_id
+//! text_column_id` (the first board) and then the ids of up to 10,000 of its items.
 
 use std::time::Instant;
 
@@ -131,7 +133,12 @@ async fn main() -> Result<(), Error> {
         if labels.is_empty() {
             return Err("the status column has no labels".into());
         }
-        seed_board(&client, &board_id, &groups, &columns, &labels, &user, total, chunk, boards == 1).await?;
+        let ids = seed_board(&client, &board_id, &groups, &columns, &labels, &user, total, chunk, boards == 1).await?;
+        if let (0, Ok(path)) = (b, std::env::var("INFO")) {
+            let col = |ty: &str| columns.iter().find(|c| c.1 == ty).map(|c| c.0.clone()).unwrap_or_default();
+            let head = format!("{board_id} {} {} {}\n", col("status"), labels[0], col("text"));
+            std::fs::write(path, head + &ids.join("\n"))?;
+        }
     }
     if let Ok(path) = std::env::var("PAIRS") {
         std::fs::write(path, pairs)?;
@@ -159,7 +166,8 @@ async fn seed_board(
     total: usize,
     chunk: usize,
     report: bool,
-) -> Result<(), Error> {
+) -> Result<Vec<String>, Error> {
+    let mut ids = vec![];
     let started = Instant::now();
     let (mut done, mut tenth_start, mut tenth_done) = (0usize, Instant::now(), 0usize);
     let (mut first_rate, mut last_rate) = (0.0, 0.0);
@@ -177,7 +185,12 @@ async fn seed_board(
             })
             .collect();
         let t = Instant::now();
-        client.post(&format!("/boards/{board_id}/items/bulk"), json!({"items": items})).await?;
+        let created = client.post(&format!("/boards/{board_id}/items/bulk"), json!({"items": items})).await?;
+        if ids.len() < 10_000 {
+            ids.extend(
+                created["data"].as_array().into_iter().flatten().filter_map(|i| i["id"].as_str().map(str::to_owned)),
+            );
+        }
         let rate = n as f64 / t.elapsed().as_secs_f64();
         if done == 0 {
             first_rate = rate;
@@ -197,5 +210,5 @@ async fn seed_board(
             total as f64 / secs
         );
     }
-    Ok(())
+    Ok(ids)
 }

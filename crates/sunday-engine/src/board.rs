@@ -165,12 +165,13 @@ impl BoardState {
     }
 
     /// Applies the next event. Events at or below `last_seq` are already reflected and
-    /// skipped; a gap marks the board for reload.
+    /// skipped; so is an event after a gap (commits of one batch can reach the bus out of
+    /// order): the next read catches the board up from the event log, in order.
     pub fn apply(&mut self, event: &BoardEvent) {
-        if event.seq <= self.last_seq {
+        if event.seq <= self.last_seq || event.seq > self.last_seq + 1 {
             return;
         }
-        if event.seq != self.last_seq + 1 || event.change.needs_reload() {
+        if event.change.needs_reload() {
             self.reload = true;
             return;
         }

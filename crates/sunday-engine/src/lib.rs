@@ -4,9 +4,10 @@
 //! A board is loaded on first use (all live items, with the `last_seq` they reflect) and then
 //! follows its events in `seq` order: items are upserted or removed from the snapshot each
 //! item event carries; an event marked `reload` (a column type change, a label replacement)
-//! or a gap in the sequence makes the board reload. Before answering, a query catches the
-//! board up to the `last_seq` its caller read from the store, so a client always reads its
-//! own writes even when the bus is behind. Memory is bounded by an item budget with
+//! makes the board reload, and an event after a gap in the sequence waits for the log. Before
+//! answering, a query catches the board up to the `last_seq` its caller read from the store
+//! (reading the events it missed from the log), so a client always reads its own writes even
+//! when the bus is behind or out of order. Memory is bounded by an item budget with
 //! least-recently-used eviction; an evicted board is simply loaded again.
 //!
 //! Filter and sort semantics are the domain crate's (`sunday_domain::filter`), evaluated here

@@ -1,13 +1,20 @@
 //! One writer connection and a fixed set of reader connections, used from tokio's blocking
 //! pool. A reader is checked out for one closure; when all are busy the caller waits on a
 //! condition variable (bounded by the pool size, so memory stays fixed).
+//!
+//! Transactions are group-committed: callers queue their work, and whichever caller finds the
+//! writer idle leads, running every queued job in one SQLite transaction, each inside its own
+//! savepoint (a failing job rolls back alone), then committing once and acknowledging each
+//! caller only after that commit. Jobs that arrive while a batch runs form the next batch, so
+//! the window adapts to the load and adds no wait when writes are rare; with
+//! `synchronous = FULL` one sync serves the whole batch.
 
 use std::{
     path::Path,
     sync::{Arc, Condvar, Mutex},
 };
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 use sunday_store::{PoolStats, StoreError, StoreResult};
 
 use crate::error::db_err;
@@ -19,10 +26,26 @@ pub struct Pool {
 
 struct Inner {
     writer: Mutex<Connection>,
+    queue: Mutex<Queue>,
     readers: Mutex<Vec<Connection>>,
     reader_freed: Condvar,
     size: usize,
 }
+
+/// Transactions waiting for the writer, and whether a caller is already leading them.
+#[derive(Default)]
+struct Queue {
+    jobs: Vec<Job>,
+    leading: bool,
+}
+
+/// A caller's transaction: runs its work on the writer (inside the batch's transaction) and
+/// returns how to answer the caller once the batch's commit is known.
+type Job = Box<dyn FnOnce(&Connection) -> Done + Send>;
+type Done = Box<dyn FnOnce(&StoreResult<()>) + Send>;
+
+/// Most jobs in one batch, so one caller's wait stays bounded under a flood of writes.
+const BATCH_MAX: usize = 256;
 
 /// What an acknowledged write survives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +106,7 @@ impl Pool {
         Ok(Pool {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
+                queue: Mutex::new(Queue::default()),
                 readers: Mutex::new(readers),
                 reader_freed: Condvar::new(),
                 size,
@@ -150,24 +174,91 @@ impl Pool {
         .map_err(StoreError::internal)?
     }
 
-    /// Runs `f` in one immediate transaction on the writer: committed when `f` returns `Ok`,
-    /// rolled back (nothing written) when it returns an error.
+    /// Runs `f` atomically on the writer: its writes are committed (with those of the other
+    /// transactions of its batch) when it returns `Ok`, and rolled back, alone, when it
+    /// returns an error. Answers only once the commit is done (or has failed).
     pub async fn transaction<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
-        self.write(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
-            let value = f(&tx)?;
-            tx.commit().map_err(db_err)?;
-            Ok(value)
-        })
-        .await
+        let (reply, answer) = tokio::sync::oneshot::channel::<StoreResult<T>>();
+        let job: Job = Box::new(move |conn| {
+            let outcome = in_savepoint(conn, f);
+            Box::new(move |committed: &StoreResult<()>| {
+                let result = match (outcome, committed) {
+                    (Ok(value), Ok(())) => Ok(value),
+                    (Err(e), _) => Err(e),
+                    (Ok(_), Err(e)) => Err(StoreError::Unavailable(format!("the write was not committed: {e}"))),
+                };
+                let _ = reply.send(result);
+            })
+        });
+        let lead = {
+            let mut queue = self.inner.queue.lock().map_err(|_| StoreError::internal("sqlite write queue poisoned"))?;
+            queue.jobs.push(job);
+            !std::mem::replace(&mut queue.leading, true)
+        };
+        if lead {
+            let inner = self.inner.clone();
+            tokio::task::spawn_blocking(move || inner.lead());
+        }
+        answer.await.map_err(|_| StoreError::Unavailable("the write was not committed; retry".into()))?
     }
 }
 
+/// Runs `f` inside a savepoint: kept when it succeeds, undone when it fails (or panics), so
+/// one caller's failure leaves the rest of its batch alone.
+fn in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+    conn.execute_batch("SAVEPOINT job").map_err(db_err)?;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
+        .unwrap_or_else(|_| Err(StoreError::internal("a store write panicked")));
+    let end = if outcome.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+    conn.execute_batch(end).map_err(db_err)?;
+    outcome
+}
+
 impl Inner {
+    /// Runs batches of queued transactions until the queue is empty, then steps down.
+    fn lead(&self) {
+        loop {
+            let jobs = match self.queue.lock() {
+                Ok(mut queue) if queue.jobs.is_empty() => {
+                    queue.leading = false;
+                    return;
+                }
+                Ok(mut queue) => {
+                    let n = queue.jobs.len().min(BATCH_MAX);
+                    queue.jobs.drain(..n).collect::<Vec<Job>>()
+                }
+                // Dropping the jobs answers their callers with an error.
+                Err(_) => return,
+            };
+            // A panic elsewhere on the writer poisons the lock but leaves the connection usable
+            // (SQLite rolls back an unfinished transaction at the next BEGIN's failure).
+            let conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+                // The jobs never ran: dropping them answers each caller with an error.
+                tracing::warn!(error = %e, "sqlite could not begin a write batch");
+                let _ = conn.execute_batch("ROLLBACK");
+                drop(jobs);
+                continue;
+            }
+            let done: Vec<Done> = jobs.into_iter().map(|job| job(&conn)).collect();
+            let committed = match conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    Err(db_err(e))
+                }
+            };
+            drop(conn);
+            for d in done {
+                d(&committed);
+            }
+        }
+    }
+
     fn try_checkout(&self) -> Option<Connection> {
         self.readers.lock().ok()?.pop()
     }
@@ -195,6 +286,55 @@ impl Inner {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// Concurrent transactions share commits, yet each stays atomic on its own: a failing
+    /// one leaves nothing behind, a panicking one too, and every other one is committed and
+    /// acknowledged with its own result.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn grouped_transactions_fail_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = Pool::open(&dir.path().join("g.db"), 2, Durability::Full).unwrap();
+        pool.write(|c| c.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)").map_err(db_err)).await.unwrap();
+        let tasks: Vec<_> = (0..200i64)
+            .map(|n| {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    pool.transaction(move |c| {
+                        c.execute("INSERT INTO t (n) VALUES (?1)", [n]).map_err(db_err)?;
+                        c.execute("INSERT INTO t (n) VALUES (?1)", [n + 1000]).map_err(db_err)?;
+                        match n % 7 {
+                            3 => Err(StoreError::StructureChanged),
+                            5 => panic!("job {n} panics"),
+                            _ => Ok(n),
+                        }
+                    })
+                    .await
+                })
+            })
+            .collect();
+        let mut committed = vec![];
+        for (n, task) in tasks.into_iter().enumerate() {
+            match task.await.unwrap() {
+                Ok(v) => {
+                    assert_eq!(v, n as i64);
+                    committed.push(v);
+                }
+                Err(_) => assert!(matches!(n % 7, 3 | 5), "job {n} failed"),
+            }
+        }
+        let rows: Vec<i64> = pool
+            .read(|c| {
+                let mut s = c.prepare("SELECT n FROM t WHERE n < 1000 ORDER BY n").map_err(db_err)?;
+                let rows = s.query_map([], |r| r.get(0)).map_err(db_err)?;
+                rows.collect::<Result<Vec<i64>, _>>().map_err(db_err)
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows, committed);
+        let pairs: i64 =
+            pool.read(|c| c.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).map_err(db_err)).await.unwrap();
+        assert_eq!(pairs, 2 * committed.len() as i64, "each transaction's two rows stand or fall together");
+    }
 
     /// The durability chosen is what every connection runs with (SQLite: 2 = FULL, 1 = NORMAL).
     #[tokio::test]
