@@ -6,6 +6,7 @@
 # status filter, a title search and a one-cell PATCH (durable setting: SYNC=full).
 #   bench/calls.sh
 #   ITEMS=10000 DUR=10s CONNS=32 SYNC=full bench/calls.sh
+#   SERVER_BINARY=/path/to/older/sunday NO_BUILD=1 bench/calls.sh   # the same calls on another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sunday-target}"
@@ -17,7 +18,7 @@ DATA="$(mktemp -d)"
 trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"' EXIT
 SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=0 SUNDAY_LOG__LEVEL=warn \
   SUNDAY_STORE__SQLITE_SYNCHRONOUS="$SYNC" \
-  taskset -c 0 "$BIN/sunday" serve --listen 127.0.0.1:18382 --data-dir "$DATA" & SUN=$!
+  taskset -c 0 "${SERVER_BINARY:-$BIN/sunday}" serve --listen 127.0.0.1:18382 --data-dir "$DATA" & SUN=$!
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18382/ready >/dev/null && break; sleep 0.2; done
 TOKEN="$(curl -sf -X POST http://127.0.0.1:18382/api/v1/auth/signup -H 'content-type: application/json' \
   -d '{"email":"bench@example.com","password":"benchmark password","name":"Bench"}' |

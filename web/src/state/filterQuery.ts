@@ -90,6 +90,8 @@ export const PERIODS: { value: string; label: string }[] = [
   { value: "last_week", label: "last week" },
   { value: "next_week", label: "next week" },
   { value: "this_month", label: "this month" },
+  { value: "past_7_days", label: "the past 7 days" },
+  { value: "next_7_days", label: "the next 7 days" },
   { value: "overdue", label: "the past (overdue)" },
   { value: "upcoming", label: "the future (upcoming)" },
 ];

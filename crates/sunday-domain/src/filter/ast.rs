@@ -336,6 +336,10 @@ pub enum RelativePeriod {
     NextWeek,
     /// The calendar month holding today.
     ThisMonth,
+    /// Today and the six days before it.
+    Past7Days,
+    /// Today and the six days after it.
+    Next7Days,
     /// Any day before today. Whether a "done" status exempts the item is the caller's concern.
     Overdue,
     /// Any day after today (unbounded; today itself is not upcoming).
@@ -344,7 +348,7 @@ pub enum RelativePeriod {
 
 impl RelativePeriod {
     /// Every period, in the API's order.
-    pub const ALL: [RelativePeriod; 9] = [
+    pub const ALL: [RelativePeriod; 11] = [
         RelativePeriod::Today,
         RelativePeriod::Yesterday,
         RelativePeriod::Tomorrow,
@@ -352,6 +356,8 @@ impl RelativePeriod {
         RelativePeriod::LastWeek,
         RelativePeriod::NextWeek,
         RelativePeriod::ThisMonth,
+        RelativePeriod::Past7Days,
+        RelativePeriod::Next7Days,
         RelativePeriod::Overdue,
         RelativePeriod::Upcoming,
     ];
@@ -366,6 +372,8 @@ impl RelativePeriod {
             RelativePeriod::LastWeek => "last_week",
             RelativePeriod::NextWeek => "next_week",
             RelativePeriod::ThisMonth => "this_month",
+            RelativePeriod::Past7Days => "past_7_days",
+            RelativePeriod::Next7Days => "next_7_days",
             RelativePeriod::Overdue => "overdue",
             RelativePeriod::Upcoming => "upcoming",
         }
@@ -400,6 +408,8 @@ impl RelativePeriod {
                 let next_first = add_days(next_first, 1 - i64::from(next_first.day()));
                 DayRange::between(first, add_days(next_first, -1))
             }
+            RelativePeriod::Past7Days => DayRange::between(add_days(today, -6), today),
+            RelativePeriod::Next7Days => DayRange::between(today, add_days(today, 6)),
             RelativePeriod::Overdue => DayRange { first: None, last: Some(add_days(today, -1)) },
             RelativePeriod::Upcoming => DayRange { first: Some(add_days(today, 1)), last: None },
         }

@@ -271,7 +271,7 @@ fn date(v: &Value) -> Result<DateBound, OperandError> {
 
 fn period(v: &Value) -> Result<RelativePeriod, OperandError> {
     v.as_str().and_then(RelativePeriod::parse).ok_or(OperandError::Invalid(
-        "one of today, yesterday, tomorrow, this_week, last_week, next_week, this_month, overdue, upcoming",
+        "one of today, yesterday, tomorrow, this_week, last_week, next_week, this_month, past_7_days, next_7_days, overdue, upcoming",
     ))
 }
 

@@ -46,6 +46,20 @@ fn relative_periods_cover_the_documented_days() {
 }
 
 #[test]
+fn seven_day_periods_count_today_and_six_days_on_one_side() {
+    let seven = |p: RelativePeriod, d: &str| p.range(day(d));
+    assert_eq!(seven(RelativePeriod::Next7Days, "2026-12-29"), DayRange::between(day("2026-12-29"), day("2027-01-04")));
+    assert_eq!(seven(RelativePeriod::Past7Days, "2026-03-02"), DayRange::between(day("2026-02-24"), day("2026-03-02")));
+    let today = ctx("2026-12-03T10:00:00Z", Tz::UTC);
+    let in_six_days = with(T::Date, json!("2026-12-09"));
+    let in_seven_days = with(T::Date, json!("2026-12-10"));
+    assert!(date(&in_six_days, "within", json!("next_7_days"), &today));
+    assert!(!date(&in_seven_days, "within", json!("next_7_days"), &today));
+    assert!(!date(&in_six_days, "within", json!("past_7_days"), &today));
+    assert!(date(&with(T::Date, json!("2026-11-27")), "within", json!("past_7_days"), &today));
+}
+
+#[test]
 fn this_week_follows_the_viewers_time_zone_across_the_week_boundary() {
     // Sunday 23:30 UTC is already Monday 00:30 in Berlin: a new week there.
     let utc = ctx("2026-11-29T23:30:00Z", Tz::UTC);
