@@ -168,7 +168,7 @@ impl Session {
                 self.unsubscribe(board_id);
                 vec![]
             }
-            ClientFrame::Presence { board_id, item_id, state } => {
+            ClientFrame::Presence { board_id, item_id, column_id, state } => {
                 if !self.subscriptions.contains_key(&board_id) {
                     return vec![error(
                         "not_subscribed",
@@ -176,7 +176,9 @@ impl Session {
                         Some(board_id),
                     )];
                 }
-                if self.hub.presence.set(board_id, self.socket_id, self.actor.user_id, item_id, state) {
+                // A cell is only meaningful on an item.
+                let spot = (item_id, column_id.filter(|_| item_id.is_some()));
+                if self.hub.presence.set(board_id, self.socket_id, self.actor.user_id, spot, state) {
                     self.hub.broadcast_presence(board_id);
                 }
                 vec![]

@@ -7,13 +7,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sunday_types::{BoardId, ItemId, UserId};
+use sunday_types::{BoardId, ColumnId, ItemId, UserId};
 
 use crate::protocol::{PresenceEntry, PresenceState};
 
 struct Entry {
     user: UserId,
     item: Option<ItemId>,
+    column: Option<ColumnId>,
     state: PresenceState,
     at: Instant,
 }
@@ -29,11 +30,18 @@ impl Presence {
     }
 
     /// Sets a socket's presence on a board; whether the visible set changed.
-    pub fn set(&self, board: BoardId, socket: u64, user: UserId, item: Option<ItemId>, state: PresenceState) -> bool {
+    pub fn set(
+        &self,
+        board: BoardId,
+        socket: u64,
+        user: UserId,
+        (item, column): (Option<ItemId>, Option<ColumnId>),
+        state: PresenceState,
+    ) -> bool {
         let Ok(mut boards) = self.boards.lock() else { return false };
         let entries = boards.entry(board).or_default();
-        let changed = entries.get(&socket).is_none_or(|e| e.item != item || e.state != state);
-        entries.insert(socket, Entry { user, item, state, at: Instant::now() });
+        let changed = entries.get(&socket).is_none_or(|e| e.item != item || e.column != column || e.state != state);
+        entries.insert(socket, Entry { user, item, column, state, at: Instant::now() });
         changed
     }
 
@@ -56,8 +64,10 @@ impl Presence {
                 latest.insert(e.user, e);
             }
         }
-        let mut out: Vec<PresenceEntry> =
-            latest.into_values().map(|e| PresenceEntry { user_id: e.user, item_id: e.item, state: e.state }).collect();
+        let mut out: Vec<PresenceEntry> = latest
+            .into_values()
+            .map(|e| PresenceEntry { user_id: e.user, item_id: e.item, column_id: e.column, state: e.state })
+            .collect();
         out.sort_by_key(|e| e.user_id);
         out
     }

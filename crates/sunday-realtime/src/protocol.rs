@@ -7,16 +7,28 @@
 //! `notification {…}`, `error {code, message, board_id?}`, `pong`, `reconnect`.
 
 use serde::{Deserialize, Serialize};
-use sunday_types::{boards::BoardEvent, notifications::Notification, BoardId, ItemId, UserId};
+use sunday_types::{boards::BoardEvent, notifications::Notification, BoardId, ColumnId, ItemId, UserId};
 use utoipa::ToSchema;
 
 /// A frame the client sends.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientFrame {
-    Subscribe { board_id: BoardId, since_seq: Option<i64> },
-    Unsubscribe { board_id: BoardId },
-    Presence { board_id: BoardId, item_id: Option<ItemId>, state: PresenceState },
+    Subscribe {
+        board_id: BoardId,
+        since_seq: Option<i64>,
+    },
+    Unsubscribe {
+        board_id: BoardId,
+    },
+    /// Where the user is: the board, the item, and the cell (`column_id`) they edit.
+    Presence {
+        board_id: BoardId,
+        item_id: Option<ItemId>,
+        #[serde(default)]
+        column_id: Option<ColumnId>,
+        state: PresenceState,
+    },
     Ping,
 }
 
@@ -32,6 +44,9 @@ pub enum PresenceState {
 pub struct PresenceEntry {
     pub user_id: UserId,
     pub item_id: Option<ItemId>,
+    /// The cell being edited, when the client said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_id: Option<ColumnId>,
     pub state: PresenceState,
 }
 

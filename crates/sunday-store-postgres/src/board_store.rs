@@ -89,6 +89,14 @@ impl BoardStore for PostgresStore {
         self.read(boards::subitems(parent)).await
     }
 
+    async fn archived_items(&self, board: BoardId, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
+        self.read(boards::archived_items(board, after, limit)).await
+    }
+
+    async fn update_counts(&self, board: BoardId) -> StoreResult<Vec<(ItemId, i64)>> {
+        self.read(boards::update_counts(board)).await
+    }
+
     async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>> {
         self.read(boards::events_after(board, after, limit)).await
     }

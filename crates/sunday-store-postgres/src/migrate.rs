@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_idempotency_reservations", include_str!("../migrations/0004_idempotency_reservations.sql")),
     ("0005_board_structure_version", include_str!("../migrations/0005_board_structure_version.sql")),
     ("0006_event_cursors", include_str!("../migrations/0006_event_cursors.sql")),
+    ("0007_archive_and_update_counts", include_str!("../migrations/0007_archive_and_update_counts.sql")),
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

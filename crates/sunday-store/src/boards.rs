@@ -247,6 +247,10 @@ pub trait BoardStore: Send + Sync {
     async fn all_items(&self, board: BoardId) -> StoreResult<Vec<Item>>;
     /// Live subitems of an item, by position.
     async fn subitems(&self, parent: ItemId) -> StoreResult<Vec<Item>>;
+    /// A page of archived top-level items by (position, id).
+    async fn archived_items(&self, board: BoardId, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>>;
+    /// How many updates each item of the board has; items without updates are absent.
+    async fn update_counts(&self, board: BoardId) -> StoreResult<Vec<(ItemId, i64)>>;
 
     /// Events with `seq > after`, ascending, at most `limit`.
     async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>>;

@@ -9,7 +9,68 @@ backend_tests!(
     items_archive_restore_delete_duplicate_subitems_and_bulk,
     restore_never_revives_an_item_into_a_missing_group,
     an_item_s_size_is_bounded,
+    the_archive_lists_archived_items_and_rows_count_their_updates,
 );
+
+/// The archive screen's list (archived top-level items, in board order, paged) and the update
+/// counts every row's bubble shows.
+async fn the_archive_lists_archived_items_and_rows_count_their_updates(app: TestApp) {
+    let u = app.signup("archive@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let names: Vec<Value> = (0..5).map(|i| json!({"name": format!("A{i}")})).collect();
+    let created = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": names})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let ids: Vec<String> =
+        created["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+    for id in [&ids[3], &ids[0], &ids[1]] {
+        assert_eq!(app.delete(&format!("/api/v1/items/{id}"), &u.token).send().await.unwrap().status(), 204);
+    }
+    let archived = |cursor: String| {
+        app.get(&format!("/api/v1/boards/{bid}/items/archived?limit=2&cursor={cursor}"), &u.token).send()
+    };
+    let first = expect_json(archived(String::new()).await.unwrap(), 200).await;
+    let names_of = |page: &Value| -> Vec<String> {
+        page["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(names_of(&first), ["A0", "A1"], "board order");
+    let second = expect_json(archived(first["next_cursor"].as_str().unwrap().to_owned()).await.unwrap(), 200).await;
+    assert_eq!((names_of(&second), second["next_cursor"].is_null()), (vec!["A3".to_owned()], true));
+    expect_json(app.post(&format!("/api/v1/items/{}/restore", ids[0]), &u.token, json!({})).send().await.unwrap(), 200)
+        .await;
+    let after = expect_json(archived(String::new()).await.unwrap(), 200).await;
+    assert_eq!(names_of(&after), ["A1", "A3"], "a restored item leaves the archive");
+
+    for (item, n) in [(&ids[2], 2), (&ids[4], 1)] {
+        for k in 0..n {
+            let body = json!({"body": format!("note {k}")});
+            expect_json(app.post(&format!("/api/v1/items/{item}/updates"), &u.token, body).send().await.unwrap(), 201)
+                .await;
+        }
+    }
+    let counts =
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/update-counts"), &u.token).send().await.unwrap(), 200).await;
+    let mut got: Vec<(String, i64)> = counts["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["item_id"].as_str().unwrap().to_owned(), c["count"].as_i64().unwrap()))
+        .collect();
+    got.sort();
+    let mut want = vec![(ids[2].clone(), 2), (ids[4].clone(), 1)];
+    want.sort();
+    assert_eq!(got, want);
+    let stranger = app.signup("stranger@example.com").await;
+    expect_error(
+        app.get(&format!("/api/v1/boards/{bid}/update-counts"), &stranger.token).send().await.unwrap(),
+        404,
+        "board_not_found",
+    )
+    .await;
+}
 
 async fn items_archive_restore_delete_duplicate_subitems_and_bulk(app: TestApp) {
     let u = app.signup("items@example.com").await;

@@ -56,6 +56,8 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("patch", "/api/v1/boards/{id}"),
         ("delete", "/api/v1/boards/{id}"),
         ("get", "/api/v1/boards/{id}/activity"),
+        ("get", "/api/v1/boards/{id}/items/archived"),
+        ("get", "/api/v1/boards/{id}/update-counts"),
         ("post", "/api/v1/boards/{id}/columns"),
         ("patch", "/api/v1/boards/{id}/columns/{column_id}"),
         ("delete", "/api/v1/boards/{id}/columns/{column_id}"),

@@ -274,6 +274,28 @@ async fn presence_appears_and_expires() {
     };
     assert_eq!(p["users"][0]["user_id"], a.user_id.as_str());
     assert_eq!(p["users"][0]["state"], "editing");
+    assert!(p["users"][0].get("column_id").is_none(), "no cell named, none shown");
+    // Editing one cell: the others see which (so they mark the cell, not the row).
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &a.token, json!({"name": "Cell"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let column = b["columns"][0]["id"].as_str().unwrap();
+    wa.send(
+        json!({"type": "presence", "board_id": bid, "item_id": item["id"], "column_id": column, "state": "editing"}),
+    )
+    .await;
+    let p = loop {
+        let p = wb.next_of("presence").await;
+        if p["users"][0]["column_id"].is_string() {
+            break p;
+        }
+    };
+    assert_eq!(
+        (p["users"][0]["item_id"].as_str(), p["users"][0]["column_id"].as_str()),
+        (item["id"].as_str(), Some(column))
+    );
     let gone = loop {
         let p = wb.next_of("presence").await;
         if p["users"].as_array().unwrap().is_empty() {

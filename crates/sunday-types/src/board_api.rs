@@ -194,6 +194,13 @@ pub struct GroupCountDto {
     pub count: usize,
 }
 
+/// How many updates (comments) one item has.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UpdateCount {
+    pub item_id: ItemId,
+    pub count: i64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueryResponse {
     /// The page of matching items, in the query's order.

@@ -11,7 +11,7 @@ use sunday_domain::{
 use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::events::*;
 use sunday_types::{
-    board_api::{CreateItemRequest, Placement, UpdateItemRequest},
+    board_api::{CreateItemRequest, Placement, UpdateCount, UpdateItemRequest},
     boards::{Board, Column, ColumnType, EncodedItem, Group, Item},
     cells::{CellValue, ItemValues},
     dto::Page,
@@ -228,16 +228,7 @@ impl BoardService {
     ) -> Result<Page<EncodedItem>, ApiError> {
         let access = self.access(actor, board).await?;
         let limit = crate::cursor::limit(limit)?;
-        let after: Option<String> = crate::cursor::decode(cursor)?;
-        let after = match after {
-            Some(text) => {
-                let (pos, id) =
-                    text.rsplit_once('|').ok_or_else(|| ApiError::new(ErrorCode::InvalidParameter, "bad cursor"))?;
-                let id: ItemId = id.parse().map_err(|_| ApiError::new(ErrorCode::InvalidParameter, "bad cursor"))?;
-                Some((pos.to_owned(), id))
-            }
-            None => None,
-        };
+        let after = parse_item_cursor(cursor)?;
         // Served from the board engine, caught up to the log position read with the access
         // check (so the caller reads its own writes), as each item's JSON encoded once.
         let (data, next_cursor) = self
@@ -251,6 +242,31 @@ impl BoardService {
             })
             .await?;
         Ok(Page { data, next_cursor })
+    }
+
+    /// A page of the board's archived top-level items, in board order (the archive screen,
+    /// from which they are restored).
+    pub async fn list_archived_items(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<Item>, ApiError> {
+        self.access(actor, board).await?;
+        let limit = crate::cursor::limit(limit)?;
+        let after = parse_item_cursor(cursor)?;
+        let rows = self.store.archived_items(board, after, limit + 1).await?;
+        let (data, next_cursor) = crate::cursor::page(rows, limit, |i| format!("{}|{}", i.position, i.id));
+        Ok(Page { data, next_cursor })
+    }
+
+    /// How many updates each item of the board has (items without updates are left out),
+    /// for the update bubble on every row.
+    pub async fn update_counts(&self, actor: &Actor, board: BoardId) -> Result<Page<UpdateCount>, ApiError> {
+        self.access(actor, board).await?;
+        let counts = self.store.update_counts(board).await?;
+        Ok(Page::whole(counts.into_iter().map(|(item_id, count)| UpdateCount { item_id, count }).collect()))
     }
 
     /// Changes name, values, group or position. Values merge per column: only the columns
@@ -418,6 +434,14 @@ impl BoardService {
         let mut built = self.create_checked(actor, &access, vec![req], item.parent_item_id, Some(id)).await?;
         built.pop().ok_or_else(|| ApiError::internal("no item built"))
     }
+}
+
+/// The (position, id) an item page's cursor marks.
+fn parse_item_cursor(cursor: Option<&str>) -> Result<Option<(String, ItemId)>, ApiError> {
+    let Some(text) = crate::cursor::decode::<String>(cursor)? else { return Ok(None) };
+    let bad = || ApiError::new(ErrorCode::InvalidParameter, "`cursor` is not a cursor returned by this list");
+    let (pos, id) = text.rsplit_once('|').ok_or_else(bad)?;
+    Ok(Some((pos.to_owned(), id.parse().map_err(|_| bad())?)))
 }
 
 /// An item change validated against the board's structure at `structure_version`.

@@ -397,6 +397,14 @@ impl BoardStore for Interposed {
         self.inner.subitems(parent).await
     }
 
+    async fn archived_items(&self, board: BoardId, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
+        self.inner.archived_items(board, after, limit).await
+    }
+
+    async fn update_counts(&self, board: BoardId) -> StoreResult<Vec<(ItemId, i64)>> {
+        self.inner.update_counts(board).await
+    }
+
     async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>> {
         self.inner.events_after(board, after, limit).await
     }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use sunday_types::{
     board_api::{
         ActivityPage, BulkCreateItemsRequest, CreateItemRequest, DeleteItemParams, QueryRequest, QueryResponse,
-        UpdateItemRequest,
+        UpdateCount, UpdateItemRequest,
     },
     boards::{EncodedItem, Item},
     dto::Page,
@@ -32,6 +32,31 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(list_subitems, create_subitem))
         .routes(routes!(item_activity))
         .routes(routes!(board_activity))
+        .routes(routes!(list_archived_items))
+        .routes(routes!(update_counts))
+}
+
+/// Archived top-level items in board order (restore one with `POST /items/{id}/restore`).
+#[utoipa::path(get, path = "/boards/{id}/items/archived", tag = "items", params(("id" = String, Path), PageParams),
+    responses((status = 200, body = Page<Item>)))]
+async fn list_archived_items(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<BoardId>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<axum::Json<Page<Item>>> {
+    Ok(axum::Json(state.app.boards.list_archived_items(&actor, id, p.cursor.as_deref(), p.limit).await?))
+}
+
+/// How many updates each item has (items without updates are left out); one page.
+#[utoipa::path(get, path = "/boards/{id}/update-counts", tag = "items", params(("id" = String, Path)),
+    responses((status = 200, body = Page<UpdateCount>)))]
+async fn update_counts(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<BoardId>,
+) -> ApiResult<axum::Json<Page<UpdateCount>>> {
+    Ok(axum::Json(state.app.boards.update_counts(&actor, id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -176,6 +176,27 @@ pub fn items(
     Query::all(stmt, params, rows::item)
 }
 
+static ARCHIVED_ITEMS: Stmt = stmt!(
+    "SELECT ",
+    item_cols!(),
+    " FROM items i WHERE i.board_id = $1 AND i.archived_at IS NOT NULL AND i.parent_item_id IS NULL
+     AND (i.position, i.id) > ($2, $3) ORDER BY i.position, i.id LIMIT $4"
+);
+
+/// A page of the board's archived top-level items by (position, id).
+pub fn archived_items(board: BoardId, after: Option<ItemCursor>, limit: usize) -> Query<Item, Vec<Item>> {
+    let (position, id) = after.map_or((Value::Str(""), Value::Str("")), |(p, i)| (p.into(), i.into()));
+    Query::all(&ARCHIVED_ITEMS, args![board, position, id, Value::limit(limit)], rows::item)
+}
+
+static UPDATE_COUNTS: Stmt =
+    stmt!("SELECT u.item_id, count(*) FROM item_updates u WHERE u.board_id = $1 GROUP BY u.item_id ORDER BY u.item_id");
+
+/// How many updates each item of the board has (items without any are absent).
+pub fn update_counts(board: BoardId) -> Query<(ItemId, i64), Vec<(ItemId, i64)>> {
+    Query::all(&UPDATE_COUNTS, args![board], |r| Ok((r.id(0)?, r.int(1)?)))
+}
+
 static ALL_ITEMS: Stmt = stmt!(
     "SELECT ",
     item_cols!(),
