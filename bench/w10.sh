@@ -15,7 +15,7 @@ BIN="$CARGO_TARGET_DIR/release"
 DATA="$(mktemp -d)"
 trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"' EXIT
 SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=0 SUNDAY_LOG__LEVEL=warn \
-  SUNDAY_ENGINE__MAX_ITEMS="${MAX_ITEMS:-2000000}" \
+  SUNDAY_ENGINE__MEMORY_MIB="${MEMORY_MIB:-4096}" \
   taskset -c 0 "$BIN/sunday" serve --listen 127.0.0.1:18292 --data-dir "$DATA" & SUN=$!
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18292/ready >/dev/null && break; sleep 0.2; done
 taskset -c 1 "$BIN/bulk-seed" http://127.0.0.1:18292 "$ITEMS" "$CHUNK"

@@ -145,7 +145,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     eprintln!("seeded {n} items in {:.1}s", start.elapsed().as_secs_f64());
 
-    let engine = Engine::new(store.clone(), 5_000_000);
+    let engine = Engine::new(store.clone(), 16 << 30);
     let load = Instant::now();
     engine.read(board.id, 0, |_| ()).await?;
     eprintln!("engine load {:.0} ms", load.elapsed().as_secs_f64() * 1000.0);
@@ -224,7 +224,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         login_failures_per_ip: 5,
         login_window_secs: 1,
         auth_cache_secs: 10,
-        engine_max_items: 1000,
+        engine_memory_bytes: 1 << 20,
     };
     let app = App::new(store.clone(), std::sync::Arc::new(sunday_bus::InProcessBus::default()), settings);
     let actor = Actor {

@@ -37,8 +37,8 @@ pub struct AppSettings {
     pub login_failures_per_ip: u32,
     pub login_window_secs: u64,
     pub auth_cache_secs: u64,
-    /// Items the board engine keeps in memory across boards.
-    pub engine_max_items: usize,
+    /// Memory the board engine may use across boards, in bytes (estimated).
+    pub engine_memory_bytes: usize,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -73,7 +73,7 @@ impl App {
             std::time::Duration::from_secs(settings.login_window_secs),
         ));
         let directory = directory::Directory::new(store.clone(), settings.auth_cache_secs);
-        let engine = sunday_engine::Engine::new(store.clone(), settings.engine_max_items);
+        let engine = sunday_engine::Engine::new(store.clone(), settings.engine_memory_bytes);
         let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
         App {
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
@@ -151,8 +151,8 @@ impl App {
         }
     }
 
-    /// Board engine figures for `/metrics`: boards and items held.
-    pub fn engine_stats(&self) -> (usize, usize) {
+    /// Board engine figures for `/metrics`: boards and items held, and their estimated bytes.
+    pub fn engine_stats(&self) -> sunday_engine::EngineStats {
         self.engine.stats()
     }
 }

@@ -114,9 +114,9 @@ pub struct GatewayConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EngineConfig {
-    /// Items the in-memory board engine may hold across boards before it evicts the least
-    /// recently used board (about 1 KB each).
-    pub max_items: usize,
+    /// Memory the in-memory board engine may use across boards, in MiB (an estimate of its
+    /// items, decoded cells and kept JSON), before it evicts the least recently used boards.
+    pub memory_mib: usize,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -207,7 +207,7 @@ impl Default for Config {
                 header_read_timeout_secs: 10,
                 body_read_timeout_secs: 30,
             },
-            engine: EngineConfig { max_items: 2_000_000 },
+            engine: EngineConfig { memory_mib: 2048 },
             bus: BusConfig { capacity: 65_536 },
             realtime: RealtimeConfig {
                 room_buffer: 1024,

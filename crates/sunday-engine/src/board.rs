@@ -5,7 +5,10 @@
 use std::{
     collections::{BTreeSet, HashMap},
     ops::Bound,
-    sync::{Arc, Mutex, OnceLock},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex, OnceLock,
+    },
 };
 
 use sunday_domain::filter::{read_cell, Cell, Field};
@@ -53,6 +56,22 @@ pub struct BoardState {
     last_seq: i64,
     reload: bool,
     cells: Mutex<CellColumns>,
+    /// Estimated bytes of the items and their places in the indexes.
+    item_bytes: usize,
+    /// Estimated bytes of what is built on reads (decoded cell columns, kept JSON), counted
+    /// from shared references.
+    derived_bytes: AtomicUsize,
+}
+
+/// About how much memory an item takes in the engine: the item with its strings and cells,
+/// its index entry and its entry in the ordered siblings (which copies its position).
+fn item_bytes(item: &Item) -> usize {
+    std::mem::size_of::<Item>()
+        + std::mem::size_of::<OnceLock<EncodedItem>>()
+        + item.name.len()
+        + 2 * item.position.len()
+        + item.values.heap_estimate()
+        + 96
 }
 
 impl BoardState {
@@ -63,7 +82,41 @@ impl BoardState {
             order.entry(siblings_key(item)).or_default().insert((item.position.clone(), item.id));
         }
         let encoded = items.iter().map(|_| OnceLock::new()).collect();
-        BoardState { items, encoded, index, order, last_seq, reload: false, cells: Mutex::new(HashMap::new()) }
+        let item_bytes = items.iter().map(item_bytes).sum();
+        BoardState {
+            items,
+            encoded,
+            index,
+            order,
+            last_seq,
+            reload: false,
+            cells: Mutex::new(HashMap::new()),
+            item_bytes,
+            derived_bytes: AtomicUsize::new(0),
+        }
+    }
+
+    /// Estimated memory the board takes, in bytes: its items, indexes, decoded cell columns
+    /// and kept JSON (what the engine's memory budget counts).
+    pub fn bytes(&self) -> usize {
+        self.item_bytes + self.derived_bytes.load(Ordering::Relaxed)
+    }
+
+    fn encode(&self, i: usize) -> EncodedItem {
+        self.encoded[i]
+            .get_or_init(|| {
+                let e = EncodedItem::new(&self.items[i]);
+                self.derived_bytes.fetch_add(e.json().len() + 32, Ordering::Relaxed);
+                e
+            })
+            .clone()
+    }
+
+    /// Forgets item `i`'s kept JSON (it changed or left), and its bytes.
+    fn drop_encoding(&mut self, i: usize) {
+        if let Some(e) = self.encoded[i].take() {
+            self.derived_bytes.fetch_sub(e.json().len() + 32, Ordering::Relaxed);
+        }
     }
 
     /// The live item `id`.
@@ -96,7 +149,7 @@ impl BoardState {
     /// The JSON of item `id` (encoded once per change).
     pub fn encoded(&self, id: ItemId) -> Option<EncodedItem> {
         let &i = self.index.get(&id)?;
-        Some(self.encoded[i].get_or_init(|| EncodedItem::new(&self.items[i])).clone())
+        Some(self.encode(i))
     }
 
     fn page_keys(
@@ -139,6 +192,7 @@ impl BoardState {
             return Some(v.clone());
         }
         let built: Arc<Vec<Cell>> = Arc::new(self.items.iter().map(|i| read_cell(field, i).cached()).collect());
+        self.derived_bytes.fetch_add(built.len() * std::mem::size_of::<Cell>(), Ordering::Relaxed);
         cells.insert(key, (field.clone(), built.clone()));
         Some(built)
     }
@@ -203,14 +257,19 @@ impl BoardState {
                     self.unorder(key, &entry);
                     self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
                 }
+                self.item_bytes = self.item_bytes - item_bytes(&self.items[i]) + item_bytes(&item);
                 self.items[i] = item;
-                self.encoded[i] = OnceLock::new();
+                self.drop_encoding(i);
             }
             None => {
+                let mut grown = 0;
                 for (field, column) in cells.into_iter().flat_map(|c| c.values_mut()) {
                     Arc::make_mut(column).push(read_cell(field, &item).cached());
+                    grown += std::mem::size_of::<Cell>();
                 }
+                *self.derived_bytes.get_mut() += grown;
                 self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
+                self.item_bytes += item_bytes(&item);
                 self.index.insert(item.id, self.items.len());
                 self.items.push(item);
                 self.encoded.push(OnceLock::new());
@@ -229,12 +288,16 @@ impl BoardState {
 
     fn remove(&mut self, id: ItemId) {
         if let Some(i) = self.index.remove(&id) {
+            self.drop_encoding(i);
             let gone = self.items.swap_remove(i);
             self.encoded.swap_remove(i);
+            self.item_bytes -= item_bytes(&gone);
             self.unorder(siblings_key(&gone), &(gone.position, gone.id));
             if let Ok(cells) = self.cells.get_mut() {
                 for (_, column) in cells.values_mut() {
                     Arc::make_mut(column).swap_remove(i);
+                    let derived = self.derived_bytes.get_mut();
+                    *derived = derived.saturating_sub(std::mem::size_of::<Cell>());
                 }
             }
             if let Some(moved) = self.items.get(i) {

@@ -7,8 +7,10 @@
 //! makes the board reload, and an event after a gap in the sequence waits for the log. Before
 //! answering, a query catches the board up to the `last_seq` its caller read from the store
 //! (reading the events it missed from the log), so a client always reads its own writes even
-//! when the bus is behind or out of order. Memory is bounded by an item budget with
-//! least-recently-used eviction; an evicted board is simply loaded again.
+//! when the bus is behind or out of order. Memory is bounded by a budget in bytes (each
+//! board's estimate: items, indexes, decoded cells, kept JSON) with least-recently-used
+//! eviction of whole boards; an evicted board is simply loaded again, and a board larger than
+//! the whole budget is still loaded and served, alone.
 //!
 //! Filter and sort semantics are the domain crate's (`sunday_domain::filter`), evaluated here
 //! over decoded items; [`query`] is the one place queries run.
@@ -37,17 +39,26 @@ struct Slot {
     last_used: u64,
 }
 
+/// What the engine holds, for `/metrics`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    pub boards: usize,
+    pub items: usize,
+    /// Estimated, as the budget counts them.
+    pub bytes: usize,
+}
+
 pub struct Engine {
     store: Arc<dyn Store>,
     boards: Mutex<HashMap<BoardId, Slot>>,
-    max_items: usize,
+    budget_bytes: usize,
     clock: std::sync::atomic::AtomicU64,
 }
 
 impl Engine {
-    /// An engine keeping at most about `max_items` items in memory across boards.
-    pub fn new(store: Arc<dyn Store>, max_items: usize) -> Arc<Engine> {
-        Arc::new(Engine { store, boards: Mutex::new(HashMap::new()), max_items, clock: Default::default() })
+    /// An engine keeping about `budget_bytes` of boards in memory at most.
+    pub fn new(store: Arc<dyn Store>, budget_bytes: usize) -> Arc<Engine> {
+        Arc::new(Engine { store, boards: Mutex::new(HashMap::new()), budget_bytes, clock: Default::default() })
     }
 
     /// Follows the bus in the background, applying each event to the board it concerns if
@@ -160,9 +171,9 @@ impl Engine {
     }
 
     fn enforce_budget(&self, boards: &mut HashMap<BoardId, Slot>, keep: BoardId) {
-        let size = |s: &Slot| s.state.read().map(|b| b.len()).unwrap_or(0);
+        let size = |s: &Slot| s.state.read().map(|b| b.bytes()).unwrap_or(0);
         let mut total: usize = boards.values().map(size).sum();
-        while total > self.max_items {
+        while total > self.budget_bytes {
             let victim = boards
                 .iter()
                 .filter(|(id, _)| **id != keep)
@@ -172,18 +183,23 @@ impl Engine {
                 Some((id, n)) => {
                     boards.remove(&id);
                     total -= n;
-                    tracing::debug!(board_id = %id, items = n, "board engine evicted a board");
+                    tracing::debug!(board_id = %id, bytes = n, "board engine evicted a board");
                 }
                 None => break,
             }
         }
     }
 
-    /// Boards and items held, for metrics.
-    pub fn stats(&self) -> (usize, usize) {
-        self.boards
-            .lock()
-            .map(|b| (b.len(), b.values().map(|s| s.state.read().map(|x| x.len()).unwrap_or(0)).sum()))
-            .unwrap_or((0, 0))
+    /// Boards, items and estimated bytes held, for metrics.
+    pub fn stats(&self) -> EngineStats {
+        let Ok(boards) = self.boards.lock() else { return EngineStats::default() };
+        let mut stats = EngineStats { boards: boards.len(), ..EngineStats::default() };
+        for s in boards.values() {
+            if let Ok(b) = s.state.read() {
+                stats.items += b.len();
+                stats.bytes += b.bytes();
+            }
+        }
+        stats
     }
 }

@@ -120,3 +120,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// The memory estimate the budget counts stays exact under edits: after any run of
+    /// changes and removals it equals that of the same items loaded afresh, and kept JSON
+    /// counts while it is kept and stops counting once its item leaves.
+    #[test]
+    fn the_memory_estimate_follows_the_items(seed in any::<u64>(), n in 1usize..60, edits in 0usize..40) {
+        let columns = testing::sample_columns();
+        let users: Vec<UserId> = (0..2).map(|_| UserId::new()).collect();
+        let groups: Vec<GroupId> = (0..2).map(|_| GroupId::new()).collect();
+        let mut items: Vec<_> = (0..n).map(|i| testing::random_item(seed.wrapping_add(i as u64), &columns, &users, &groups)).collect();
+        let mut state = BoardState::new(items.clone(), 0);
+        let mut seq = 0;
+        for e in 0..edits {
+            seq += 1;
+            let k = (seed as usize).wrapping_add(e * 13) % items.len().max(1);
+            if items.is_empty() {
+                break;
+            }
+            if e % 3 == 2 {
+                let gone = items.swap_remove(k);
+                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone() })));
+            } else {
+                let mut changed = testing::random_item(seed.wrapping_mul(3).wrapping_add(e as u64), &columns, &users, &groups);
+                changed.id = items[k].id;
+                items[k] = changed.clone();
+                state.apply(&event(seq, BoardChange::ItemUpdated(ItemChanged::moved(changed))));
+            }
+        }
+        prop_assert_eq!(state.bytes(), BoardState::new(items.clone(), 0).bytes());
+        let before = state.bytes();
+        let json: usize = state.page_encoded(None, None, usize::MAX).iter().map(|(_, e)| e.json().len()).sum();
+        prop_assert!(state.bytes() >= before + json, "kept JSON counts");
+        for gone in items.drain(..) {
+            seq += 1;
+            state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name })));
+        }
+        prop_assert_eq!(state.bytes(), 0, "an emptied board takes nothing");
+    }
+}

@@ -75,7 +75,7 @@ fn app_settings(config: &Config) -> AppSettings {
         login_failures_per_ip: a.login_failures_per_ip,
         login_window_secs: a.login_window_secs,
         auth_cache_secs: a.auth_cache_secs,
-        engine_max_items: config.engine.max_items,
+        engine_memory_bytes: config.engine.memory_mib.saturating_mul(1 << 20),
     }
 }
 

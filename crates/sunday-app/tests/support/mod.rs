@@ -80,7 +80,7 @@ impl TestApp {
             login_failures_per_ip: 100,
             login_window_secs: 60,
             auth_cache_secs: 1,
-            engine_max_items: 10_000,
+            engine_memory_bytes: 64 << 20,
         };
         let bus: sunday_bus::DynBus = Arc::new(sunday_bus::InProcessBus::new(1024));
         let app = App::new(store.clone(), bus, settings);

@@ -48,8 +48,9 @@ async fn metrics_text(State(state): State<HttpState>) -> impl IntoResponse {
     let stats = state.app.health().pool_stats();
     metrics::gauge!("store_pool_size").set(stats.size as f64);
     metrics::gauge!("store_pool_available").set(stats.available as f64);
-    let (boards, items) = state.app.engine_stats();
-    metrics::gauge!("board_engine_boards").set(boards as f64);
-    metrics::gauge!("board_engine_items").set(items as f64);
+    let engine = state.app.engine_stats();
+    metrics::gauge!("board_engine_boards").set(engine.boards as f64);
+    metrics::gauge!("board_engine_items").set(engine.items as f64);
+    metrics::gauge!("board_engine_bytes").set(engine.bytes as f64);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], (state.metrics_render)())
 }
