@@ -10,15 +10,16 @@ use sunday_types::{
     ApiError, ErrorCode, GroupId, ItemId,
 };
 
-/// A position among `siblings` (id, position), sorted by position then id.
-pub fn among(siblings: &[(String, String)], placement: Option<&Placement>, what: &str) -> Result<String, ApiError> {
-    let last = siblings.last().map(|(_, p)| p.as_str());
-    let first = siblings.first().map(|(_, p)| p.as_str());
-    let index_of = |id: &str| {
-        siblings.iter().position(|(sid, _)| sid == id).ok_or_else(|| {
-            ApiError::validation("position", "unknown_sibling", format!("no {what} `{id}` to place next to"))
-        })
-    };
+/// A sibling's position with the positions just before and after it.
+type Around<'s> = (Option<&'s str>, &'s str, Option<&'s str>);
+
+/// The key `placement` asks for, given the siblings' first and last positions and how to find
+/// a named sibling with its neighbours: the one reading of a placement.
+fn resolve<'s>(
+    placement: Option<&Placement>,
+    (first, last): (Option<&'s str>, Option<&'s str>),
+    around: impl FnOnce(&str) -> Result<Around<'s>, ApiError>,
+) -> Result<String, ApiError> {
     match placement {
         None => position::between(last, None),
         Some(Placement::Key(k)) => {
@@ -29,21 +30,35 @@ pub fn among(siblings: &[(String, String)], placement: Option<&Placement>, what:
             }
         }
         Some(Placement::Relative(RelativePlacement { before: Some(id), after: None, at: None })) => {
-            let i = index_of(id)?;
-            let prev = i.checked_sub(1).map(|j| siblings[j].1.as_str());
-            position::between(prev, Some(&siblings[i].1))
+            let (prev, at, _) = around(id)?;
+            position::between(prev, Some(at))
         }
         Some(Placement::Relative(RelativePlacement { after: Some(id), before: None, at: None })) => {
-            let i = index_of(id)?;
-            position::between(Some(&siblings[i].1), siblings.get(i + 1).map(|s| s.1.as_str()))
+            let (_, at, next) = around(id)?;
+            position::between(Some(at), next)
         }
         Some(Placement::Relative(RelativePlacement { at: Some(at), before: None, after: None })) => match at.as_str() {
             "top" => position::between(None, first),
             "bottom" => position::between(last, None),
             _ => Err(ApiError::validation("position", "invalid_at", "`at` is `top` or `bottom`")),
         },
-        Some(_) => Err(one_of()),
+        Some(_) => Err(ApiError::new(ErrorCode::ValidationFailed, "give exactly one of `before`, `after` or `at`")
+            .with_details(serde_json::json!({"field": "position", "rule": "one_of"}))),
     }
+}
+
+fn unknown_sibling(what: &str, id: &str) -> ApiError {
+    ApiError::validation("position", "unknown_sibling", format!("no {what} `{id}` to place next to"))
+}
+
+/// A position among `siblings` (id, position), sorted by position then id (groups, columns).
+pub fn among(siblings: &[(String, String)], placement: Option<&Placement>, what: &str) -> Result<String, ApiError> {
+    let ends = (siblings.first().map(|(_, p)| p.as_str()), siblings.last().map(|(_, p)| p.as_str()));
+    resolve(placement, ends, |id| {
+        let i = siblings.iter().position(|(sid, _)| sid == id).ok_or_else(|| unknown_sibling(what, id))?;
+        let pos = |j: usize| siblings.get(j).map(|s| s.1.as_str());
+        Ok((i.checked_sub(1).and_then(pos), siblings[i].1.as_str(), pos(i + 1)))
+    })
 }
 
 /// Places items among their siblings in O(log n) each: the board engine keeps every group's
@@ -83,48 +98,19 @@ impl<'a> Placer<'a> {
         }
         let last = sets.clone().filter_map(|s| s.last()).map(entry).max().map(|e| e.0);
         let first = sets.clone().filter_map(|s| s.first()).map(entry).min().map(|e| e.0);
-        let me = |id: &str| self.locate(id, group);
-        let before = |at: Entry<'_>| {
+        resolve(placement, (first, last), |id| {
+            let at = self.locate(id, group)?;
             let key = (at.0.to_owned(), at.1);
-            sets.clone().filter_map(|s| s.range(..key.clone()).next_back()).map(entry).max().map(|e| e.0)
-        };
-        let after = |at: Entry<'_>| {
-            let key = (at.0.to_owned(), at.1);
+            let before = sets.clone().filter_map(|s| s.range(..key.clone()).next_back()).map(entry).max();
             let bound = (std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded);
-            sets.clone().filter_map(|s| s.range(bound.clone()).next()).map(entry).min().map(|e| e.0)
-        };
-        match placement {
-            None => position::between(last, None),
-            Some(Placement::Key(k)) => {
-                if position::is_valid(k) {
-                    Ok(k.clone())
-                } else {
-                    Err(ApiError::validation("position", "invalid_key", "a position key uses only 0-9, A-Z and a-z"))
-                }
-            }
-            Some(Placement::Relative(RelativePlacement { before: Some(id), after: None, at: None })) => {
-                let at = me(id)?;
-                position::between(before(at), Some(at.0))
-            }
-            Some(Placement::Relative(RelativePlacement { after: Some(id), before: None, at: None })) => {
-                let at = me(id)?;
-                position::between(Some(at.0), after(at))
-            }
-            Some(Placement::Relative(RelativePlacement { at: Some(at), before: None, after: None })) => {
-                match at.as_str() {
-                    "top" => position::between(None, first),
-                    "bottom" => position::between(last, None),
-                    _ => Err(ApiError::validation("position", "invalid_at", "`at` is `top` or `bottom`")),
-                }
-            }
-            Some(_) => Err(one_of()),
-        }
+            let after = sets.clone().filter_map(|s| s.range(bound.clone()).next()).map(entry).min();
+            Ok((before.map(|e| e.0), at.0, after.map(|e| e.0)))
+        })
     }
 
     /// The sibling `id` of `group` (live, or placed earlier by this placer).
     fn locate(&self, id: &str, group: GroupId) -> Result<Entry<'_>, ApiError> {
-        let unknown =
-            || ApiError::validation("position", "unknown_sibling", format!("no item `{id}` to place next to"));
+        let unknown = || unknown_sibling("item", id);
         let id: ItemId = id.parse().map_err(|_| unknown())?;
         if let Some((g, p)) = self.pending_at.get(&id) {
             return if *g == group { Ok((p.as_str(), id)) } else { Err(unknown()) };
@@ -134,11 +120,6 @@ impl<'a> Placer<'a> {
             _ => Err(unknown()),
         }
     }
-}
-
-fn one_of() -> ApiError {
-    ApiError::new(ErrorCode::ValidationFailed, "give exactly one of `before`, `after` or `at`")
-        .with_details(serde_json::json!({"field": "position", "rule": "one_of"}))
 }
 
 #[cfg(test)]
