@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::{board::FieldKey, cursor, BoardState};
+use crate::{cursor, BoardState};
 use serde::Serialize;
 use std::sync::Arc;
 
-use sunday_domain::filter::{self, Cell, EvalContext, Field, Filter, SortKey};
+use sunday_domain::filter::{self, Cell, Condition, EvalContext, Filter, SortKey};
 use sunday_types::{
     boards::{EncodedItem, Item},
     cells::CellValue,
@@ -50,22 +50,14 @@ pub struct QueryResult {
 pub fn run(board: &BoardState, q: &Query, ctx: &EvalContext) -> Result<QueryResult, ApiError> {
     let mut matched: Vec<&Item> = match &q.filter {
         Some(f) => {
-            // Decoded cells of every filtered column, scanned column-wise by item index.
-            let mut fields = vec![];
-            collect_fields(f, &mut fields);
-            let columns: Vec<(FieldKey, Arc<Vec<Cell>>)> =
-                fields.iter().filter_map(|field| Some((FieldKey::of(field)?, board.cells(field)?))).collect();
+            // Each condition reads its field's decoded cell column by item index; the tree is
+            // resolved once per query, not per item.
+            let compiled = compile(f, board);
             board
                 .items()
                 .iter()
                 .enumerate()
-                .filter(|(i, item)| {
-                    let cached = |field: &Field| {
-                        let key = FieldKey::of(field)?;
-                        columns.iter().find(|(k, _)| *k == key).and_then(|(_, v)| v.get(*i))
-                    };
-                    filter::matches_with(f, item, ctx, &cached)
-                })
+                .filter(|(i, item)| compiled.holds(*i, item, ctx))
                 .map(|(_, item)| item)
                 .collect()
         }
@@ -111,13 +103,37 @@ fn count_groups(items: &[&Item], by: &GroupBy) -> Vec<GroupCount> {
     counts.into_iter().map(|(key, count)| GroupCount { key, count }).collect()
 }
 
-fn collect_fields(f: &Filter, out: &mut Vec<Field>) {
+/// A filter with each condition's cell column looked up once.
+enum Compiled<'f> {
+    And(Vec<Compiled<'f>>),
+    Or(Vec<Compiled<'f>>),
+    /// A condition on a field the engine keeps decoded, with its column of cells.
+    Cells(&'f Condition, Arc<Vec<Cell>>),
+    /// A condition on a field read from the item (group, creation, last change).
+    Item(&'f Condition),
+}
+
+fn compile<'f>(f: &'f Filter, board: &BoardState) -> Compiled<'f> {
     match f {
-        Filter::And(c) | Filter::Or(c) => c.iter().for_each(|x| collect_fields(x, out)),
-        Filter::Cond(c) => {
-            if !out.contains(&c.column) {
-                out.push(c.column.clone());
-            }
+        Filter::And(c) => Compiled::And(c.iter().map(|x| compile(x, board)).collect()),
+        Filter::Or(c) => Compiled::Or(c.iter().map(|x| compile(x, board)).collect()),
+        Filter::Cond(c) => match board.cells(&c.column) {
+            Some(cells) => Compiled::Cells(c, cells),
+            None => Compiled::Item(c),
+        },
+    }
+}
+
+impl Compiled<'_> {
+    fn holds(&self, i: usize, item: &Item, ctx: &EvalContext) -> bool {
+        match self {
+            Compiled::And(c) => c.iter().all(|x| x.holds(i, item, ctx)),
+            Compiled::Or(c) => c.iter().any(|x| x.holds(i, item, ctx)),
+            Compiled::Cells(c, cells) => match cells.get(i) {
+                Some(cell) => filter::condition_holds(c, cell, ctx),
+                None => filter::condition_holds(c, &filter::read_cell(&c.column, item), ctx),
+            },
+            Compiled::Item(c) => filter::condition_holds(c, &filter::read_cell(&c.column, item), ctx),
         }
     }
 }

@@ -70,11 +70,17 @@ fn condition_matches<'c>(
     ctx: &EvalContext,
     cached: &dyn Fn(&Field) -> Option<&'c Cell>,
 ) -> bool {
-    let (op, negated) = c.op.positive();
     match cached(&c.column) {
-        Some(cell) => positive(op, &c.operand, cell, ctx) != negated,
-        None => positive(op, &c.operand, &read(&c.column, item), ctx) != negated,
+        Some(cell) => condition_holds(c, cell, ctx),
+        None => condition_holds(c, &read(&c.column, item), ctx),
     }
+}
+
+/// Whether condition `c` holds for `cell`, its field's value already read (the board engine
+/// evaluates its decoded cell columns with this, item by item).
+pub fn condition_holds(c: &Condition, cell: &Cell, ctx: &EvalContext) -> bool {
+    let (op, negated) = c.op.positive();
+    positive(op, &c.operand, cell, ctx) != negated
 }
 
 /// A positive operator on a cell. Operand/cell combinations `parse_filter` never builds are
