@@ -1,6 +1,7 @@
 // Browser tests of what reaches a person without reloading: the open item panel follows other
-// people's updates, replies and value changes; a notification opens its board and item; and an
-// invitation link signs a new person up into the inviting organization exactly once.
+// people's updates, replies and value changes; a cell someone else edits is marked; each row's
+// updates bubble counts them live; a notification opens its board and item; and an invitation
+// link signs a new person up into the inviting organization exactly once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { api, row, sunday } from "./harness.mjs";
@@ -43,6 +44,76 @@ test("the open item panel shows another person's update, reply and value change 
   // The activity log is live too.
   await panel.getByRole("button", { name: "Activity log" }).click();
   await panel.locator('.activity li[data-kind="item_updated"]').first().waitFor({ timeout: 3000 });
+  assert.deepEqual([...A.errors, ...B.errors], []);
+  await A.ctx.close();
+  await B.ctx.close();
+});
+
+test("editing a cell marks that one cell for others, in the editor's avatar colour", async () => {
+  const { A, B, board } = await twoPeople("Ava", "Bob");
+  await B.page.goto(`${s.base}/#/${board.id}`);
+  await B.page.reload();
+  await row(B.page, "Typo on pricing page").waitFor();
+  await B.page.getByText("● Live").waitFor();
+  await A.page.getByText("● Live").waitFor();
+  await B.page.locator('[data-testid="presence"] .avatar[data-person="Ava"]').waitFor({ timeout: 5000 });
+
+  // Ava opens the Component cell's editor: Bob sees that cell marked, and only that cell.
+  await row(A.page, "Typo on pricing page").locator('td[data-column="Component"]').click();
+  await A.page.locator(".cell-input").waitFor();
+  const marked = B.page.locator("td.remote-editing");
+  await marked.first().waitFor({ timeout: 3000 });
+  assert.equal(await marked.count(), 1, "one cell is marked, not the row");
+  const cell = row(B.page, "Typo on pricing page").locator('td[data-column="Component"]');
+  assert.equal(await cell.getAttribute("data-editor"), "Ava");
+  assert.equal(await cell.getAttribute("title"), "Ava is editing");
+  const avatar = await B.page.locator('[data-testid="presence"] .avatar[data-person="Ava"]').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const outline = await cell.evaluate((el) => getComputedStyle(el).boxShadow);
+  assert.ok(outline.includes(avatar), `the outline (${outline}) is Ava's colour (${avatar})`);
+  assert.equal(await row(B.page, "Typo on pricing page").locator('td[data-column="Status"]').getAttribute("data-editor"), null);
+
+  // Another cell: the mark moves with her. Done editing: it goes.
+  await A.page.keyboard.press("Escape");
+  await marked.first().waitFor({ state: "detached", timeout: 3000 });
+  await row(A.page, "Login fails with SSO").locator('td[data-column="Component"]').click();
+  await row(B.page, "Login fails with SSO").locator('td[data-column="Component"].remote-editing').waitFor({ timeout: 3000 });
+  assert.equal(await marked.count(), 1);
+  await A.page.locator(".cell-input").fill("auth, sso");
+  await A.page.keyboard.press("Enter");
+  await marked.first().waitFor({ state: "detached", timeout: 3000 });
+  await row(B.page, "Login fails with SSO").locator('td[data-column="Component"]', { hasText: "#sso" }).waitFor({ timeout: 3000 });
+  assert.deepEqual([...A.errors, ...B.errors], []);
+  await A.ctx.close();
+  await B.ctx.close();
+});
+
+test("each row's updates bubble shows its count, from the board's opening and live after", async () => {
+  const { A, B, board, items } = await twoPeople("Uma", "Vic");
+  const typo = items.find((i) => i.name === "Typo on pricing page");
+  const login = items.find((i) => i.name === "Login fails with SSO");
+  const first = await api(A.page, "POST", `/items/${typo.id}/updates`, { body: "Seen on mobile too" });
+  await B.page.goto(`${s.base}/#/${board.id}`);
+  await B.page.reload();
+  await B.page.getByText("● Live").waitFor();
+  const count = (name) => row(B.page, name).getByTestId("update-count");
+  assert.equal(await count("Typo on pricing page").innerText(), "1", "counted when the board opens");
+  assert.equal(await count("Login fails with SSO").count(), 0, "no count without updates");
+  assert.equal(await row(B.page, "Typo on pricing page").locator(".open").getAttribute("aria-label"), "Open updates (1)");
+
+  // A reply and an update on another item count at once, without a reload.
+  await api(A.page, "POST", `/updates/${first.id}/replies`, { body: "Fixed" });
+  await count("Typo on pricing page").filter({ hasText: "2" }).waitFor({ timeout: 3000 });
+  await api(A.page, "POST", `/items/${login.id}/updates`, { body: "Needs a new certificate" });
+  await count("Login fails with SSO").filter({ hasText: "1" }).waitFor({ timeout: 3000 });
+  // Deleting the update takes its reply along: the bubble has no count left.
+  await api(A.page, "DELETE", `/updates/${first.id}`);
+  await count("Typo on pricing page").waitFor({ state: "detached", timeout: 3000 });
+  assert.equal(await count("Login fails with SSO").innerText(), "1");
+  // Posted through the item panel, here: counted too.
+  await row(B.page, "Login fails with SSO").locator(".open").click();
+  await B.page.getByLabel("Write an update").fill("On it");
+  await B.page.getByRole("button", { name: "Update", exact: true }).click();
+  await count("Login fails with SSO").filter({ hasText: "2" }).waitFor({ timeout: 3000 });
   assert.deepEqual([...A.errors, ...B.errors], []);
   await A.ctx.close();
   await B.ctx.close();

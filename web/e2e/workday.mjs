@@ -1,7 +1,7 @@
 // Browser tests of everyday work on a board: undoing moves and archives (toast and Ctrl+Z), a
 // kanban lane of hundreds of cards, the filter builder in words with several values and OR,
 // avatars that look the same everywhere, mentions and bold in the update editor, sharing and
-// permissions, importing a CSV, date filters in the user's time zone, and the archive.
+// permissions, importing a CSV, date filters in the user's time zone, and the archive (a page at a time).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -286,8 +286,8 @@ test("date filters mean the user's own today, in the browser's time zone", async
   await ctx.close();
 });
 
-test("the board's archive lists archived items, newest first, and restores them", async () => {
-  const { page, errors, ctx, native } = await projectBoard("Arlo", "arlo@example.com");
+test("the board's archive lists archived items a page at a time and restores them", async () => {
+  const { page, errors, ctx, native, board } = await projectBoard("Arlo", "arlo@example.com");
   const bulk = page.getByRole("toolbar", { name: "Selected items" });
   for (const name of ["Set up analytics", "Design landing page"]) {
     await page.getByLabel(`Select ${name}`).check();
@@ -301,20 +301,40 @@ test("the board's archive lists archived items, newest first, and restores them"
   await page.getByRole("button", { name: "Archive item" }).click();
   await row(page, "Write release notes").waitFor({ state: "detached" });
 
+  // The archive screen reads the archive's own list (not the activity log), in its order.
+  const asked = [];
+  page.on("request", (r) => r.url().includes(`/boards/${board.id}/`) && asked.push(new URL(r.url()).pathname));
   await page.getByRole("button", { name: "Board menu" }).click();
   await page.getByRole("button", { name: "Archived items" }).click();
   const dialog = page.getByRole("dialog", { name: "Archived items" });
   await dialog.locator("[data-archived]").first().waitFor();
   const listed = await dialog.locator("[data-archived]").evaluateAll((ls) => ls.map((l) => l.getAttribute("data-archived")));
-  assert.deepEqual(listed, ["Write release notes", "Set up analytics"]);
-  assert.match(await dialog.locator('[data-archived="Set up analytics"]').innerText(), /archived .* by Arlo/);
+  const archived = (await api(page, "GET", `/boards/${board.id}/items/archived`)).data.map((i) => i.name);
+  assert.deepEqual(listed, archived);
+  assert.deepEqual([...listed].sort(), ["Set up analytics", "Write release notes"]);
+  assert.ok(asked.includes(`/api/v1/boards/${board.id}/items/archived`) && !asked.some((p) => p.endsWith("/activity")), `read: ${asked}`);
+  assert.match(await dialog.locator('[data-archived="Set up analytics"]').innerText(), /in This sprint, archived/);
   await dialog.locator('[data-archived="Set up analytics"]').getByRole("button", { name: "Restore" }).click();
   await dialog.locator('[data-archived="Set up analytics"]').waitFor({ state: "detached" });
   await row(page, "Set up analytics").waitFor({ timeout: 3000 });
+  assert.equal(await dialog.getByRole("button", { name: "Show more" }).count(), 0, "one page holds the whole archive");
   await dialog.getByRole("button", { name: "Done" }).click();
   await page.reload();
   await row(page, "Set up analytics").waitFor();
   assert.equal(await row(page, "Write release notes").count(), 0);
+
+  // A long archive comes a page (50) at a time: "Show more" reads the rest.
+  const group = board.groups[0].id;
+  const made = await api(page, "POST", `/boards/${board.id}/items/bulk`, { items: Array.from({ length: 55 }, (_, n) => ({ name: `Old ${n + 1}`, group_id: group })) });
+  for (const item of made.data ?? made) await api(page, "DELETE", `/items/${item.id}`);
+  await page.getByRole("button", { name: "Board menu" }).click();
+  await page.getByRole("button", { name: "Archived items" }).click();
+  await dialog.locator("[data-archived]").first().waitFor();
+  assert.equal(await dialog.locator("[data-archived]").count(), 50);
+  await dialog.getByRole("button", { name: "Show more" }).click();
+  await dialog.locator("[data-archived]").nth(55).waitFor();
+  assert.equal(await dialog.locator("[data-archived]").count(), 56);
+  assert.equal(await dialog.getByRole("button", { name: "Show more" }).count(), 0, "read to the end");
   assert.deepEqual(native, []);
   assert.deepEqual(errors, []);
   await ctx.close();

@@ -22,7 +22,7 @@ export type Bus = {
 export class Live {
   private ws?: WebSocket;
   private boards = new Map<string, number>();
-  private presences = new Map<string, { item_id: string | null; state: PresenceState }>();
+  private presences = new Map<string, { item_id: string | null; column_id: string | null; state: PresenceState }>();
   private retry = 500;
   private closed = false;
 
@@ -110,9 +110,17 @@ export class Live {
     this.send({ type: "unsubscribe", board_id: board });
   }
 
-  presence(board: string, item: string | null, state: PresenceState) {
-    this.presences.set(board, { item_id: item, state });
-    if (this.boards.has(board)) this.send({ type: "presence", board_id: board, item_id: item, state });
+  /** Where I am on a board: `item` (and `column`, the cell) while editing one. */
+  presence(board: string, item: string | null, state: PresenceState, column: string | null = null) {
+    const p = { item_id: item, column_id: item ? column : null, state };
+    this.presences.set(board, p);
+    if (this.boards.has(board)) this.send({ type: "presence", board_id: board, ...p });
+  }
+
+  /** Says again where I am on a board (the server forgets presence not restated in 30 s). */
+  restate(board: string) {
+    const p = this.presences.get(board);
+    if (p && this.boards.has(board)) this.send({ type: "presence", board_id: board, ...p });
   }
 
   close() {

@@ -9,6 +9,7 @@ export type Board = S["Board"];
 export type Group = S["Group"];
 export type Item = S["Item"];
 export type Update = S["Update"];
+export type UpdateCount = S["UpdateCount"];
 export type View = S["View"];
 export type QueryResponse = S["QueryResponse"];
 export type Notification = S["Notification"];

@@ -10,6 +10,7 @@ import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
 import { PERMISSION_WORDS } from "../state/sharing";
+import { cellEditors } from "../state/presence";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
@@ -187,7 +188,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status").slice(0, 2).map((c) => c.id);
   const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
   const others = presence.filter((p) => p.user_id !== me.user.id);
-  const editors = new Map(others.flatMap((p) => (p.state === "editing" && p.item_id ? [[p.item_id, nameOf(p.user_id)] as const] : [])));
+  const editors = cellEditors(presence, me.user.id, nameOf);
 
   return (
     <PeopleContext value={people}>
@@ -257,6 +258,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
             items={items}
             meId={me.user.id}
             editors={editors}
+            updates={state.updates}
             onSave={actions.saveValue}
             onRename={actions.rename}
             onAdd={actions.addItem}

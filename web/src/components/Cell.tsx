@@ -5,6 +5,7 @@ import { isWritten, useColumnTypes } from "../state/columnTypes";
 import { formatNumber } from "../state/format";
 import { labelsOf } from "../state/lanes";
 import { usePeople, type Person } from "../state/people";
+import type { CellEditor } from "../state/presence";
 import { Avatar } from "./Avatar";
 import { Popup } from "./Popup";
 
@@ -153,7 +154,7 @@ function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: stri
 }
 
 export function Cell({ col, item, meId, done, onSave, onEditing, remoteEditor, row, index }: {
-  col: Column; item: Item; meId: string; done?: boolean; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: string; row?: number; index?: number;
+  col: Column; item: Item; meId: string; done?: boolean; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: CellEditor; row?: number; index?: number;
 }) {
   const people = usePeople();
   const [editing, setEditing] = useState(false);
@@ -172,7 +173,9 @@ export function Cell({ col, item, meId, done, onSave, onEditing, remoteEditor, r
     onEditing(false);
   };
   return (
-    <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} data-r={row} data-c={index} tabIndex={0} onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()} title={remoteEditor ? `${remoteEditor} is editing` : undefined}>
+    <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} data-r={row} data-c={index} tabIndex={0}
+      onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()}
+      {...(remoteEditor && { title: `${remoteEditor.name} is editing`, "data-editor": remoteEditor.name, style: { "--editor": remoteEditor.colour } as React.CSSProperties })}>
       {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId, people, done)}
     </td>
   );

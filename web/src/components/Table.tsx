@@ -13,6 +13,8 @@ import type { Board, Column, Item } from "../api/types";
 import { formatNumber, isDone } from "../state/format";
 import { labelsOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
+import type { CellEditor, CellEditors } from "../state/presence";
+import type { UpdateCounts } from "../state/updateCounts";
 import { addTarget, gapsOf, tableEntries, tableGroups, titleIndexes, withSticky, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
@@ -23,7 +25,10 @@ type Props = {
   board: Board;
   items: Item[];
   meId: string;
-  editors: Map<string, string>;
+  /** Updates per item, shown on each row's bubble. */
+  updates: UpdateCounts;
+  /** Cells others are editing, by item id then column id. */
+  editors: CellEditors;
   onSave: (item: Item, column: string, value: unknown) => void;
   onRename: (item: Item, name: string) => void;
   onAdd: (group: string, name: string, values?: Record<string, unknown>) => void;
@@ -193,7 +198,7 @@ export function Table(p: Props) {
       case "item":
         return (
           <ItemRow key={e.key} index={index} measure={v.measureElement} item={e.item} group={g} row={e.row} columns={columns} props={p}
-            selected={selected.has(e.item.id)} remoteEditor={p.editors.get(e.item.id)} onToggle={toggle} dragged={dragged} dropInto={dropInto} />
+            selected={selected.has(e.item.id)} remoteEditors={p.editors.get(e.item.id)} updates={p.updates.get(e.item.id) ?? 0} onToggle={toggle} dragged={dragged} dropInto={dropInto} />
         );
       case "pending":
         return (
@@ -265,14 +270,14 @@ export function Table(p: Props) {
 }
 
 type RowProps = {
-  item: Item; group: TableGroup; row: number; columns: Column[]; props: Props; selected: boolean; remoteEditor?: string;
+  item: Item; group: TableGroup; row: number; columns: Column[]; props: Props; selected: boolean; remoteEditors?: ReadonlyMap<string, CellEditor>; updates: number;
   onToggle: (id: string, on: boolean) => void; dragged: React.RefObject<Item | null>; dropInto: (g: TableGroup) => void;
   /** The virtualizer's index of this row, and its measuring ref. */
   index: number; measure: (el: HTMLTableRowElement | null) => void;
 };
 
 /** One item's row. Memoized: while scrolling, only rows entering the window render. */
-const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditor, onToggle, dragged, dropInto, index, measure }: RowProps) {
+const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditors, updates, onToggle, dragged, dropInto, index, measure }: RowProps) {
   const done = isDone(p.board.columns, item);
   return (
     <tr ref={measure} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} draggable data-item={item.name} data-group={group.title} className={selected ? "selected" : ""}
@@ -289,11 +294,14 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
           <input type="checkbox" className="select" aria-label={`Select ${item.name}`} checked={selected} onChange={(e) => onToggle(item.id, e.target.checked)} />
           <input className="name-input" defaultValue={item.name} key={item.name} onBlur={(e) => e.target.value !== item.name && e.target.value.trim() && p.onRename(item, e.target.value)}
             onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} aria-label="Item name" />
-          <button className="open" title="Open updates" aria-label="Open updates" onClick={() => p.onOpen(item.id)}><svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3h12v8H6l-3 3v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" /></svg></button>
+          <button className={"open" + (updates ? " has-updates" : "")} title="Open updates" aria-label={updates ? `Open updates (${updates})` : "Open updates"} onClick={() => p.onOpen(item.id)}>
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3h12v8H6l-3 3v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" /></svg>
+            {updates > 0 && <span className="bubble-count" data-testid="update-count">{updates}</span>}
+          </button>
         </div>
       </td>
       {columns.map((c, ci) => (
-        <Cell key={c.id} col={c} item={item} meId={p.meId} done={done} row={row} index={ci} remoteEditor={remoteEditor} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)} />
+        <Cell key={c.id} col={c} item={item} meId={p.meId} done={done} row={row} index={ci} remoteEditor={remoteEditors?.get(c.id)} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)} />
       ))}
     </tr>
   );

@@ -1,19 +1,25 @@
-// The board's archived items, read from its activity log (newest first): an item is archived
-// when the latest of its archive, restore and delete events is an archive. The log is read a
-// page at a time, so `seen` carries the items already decided from one page to the next.
-import type { BoardEvent, Item } from "../api/types";
+// The board's archive as the archive screen holds it: archived items in board order, read a
+// page at a time from `GET /boards/{id}/items/archived` ("Show more" reads the next), and
+// restored ones taken out. Pure, so paging and restoring are unit-tested.
+import type { Item } from "../api/types";
 
-export type Archived = { item: Item; at: string; by: string };
+export type ArchiveList = {
+  items: Item[];
+  /** Where the next page starts; null once the archive has been read to its end. */
+  cursor: string | null;
+  /** Whether the first page has come. */
+  loaded: boolean;
+};
 
-/** The items a page of events shows archived, skipping those already in `seen` (and adding to it). */
-export function archivedIn(events: BoardEvent[], seen: Set<string>): Archived[] {
-  const out: Archived[] = [];
-  for (const e of events) {
-    if (e.kind !== "item_archived" && e.kind !== "item_restored" && e.kind !== "item_deleted") continue;
-    const id = e.kind === "item_deleted" ? e.payload.item_id : e.payload.item.id;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    if (e.kind === "item_archived") out.push({ item: e.payload.item, at: e.created_at, by: e.actor });
-  }
-  return out;
+export const emptyArchive: ArchiveList = { items: [], cursor: null, loaded: false };
+
+/** The list with one more page at its end (an item already listed is not listed twice). */
+export function withPage(list: ArchiveList, page: { data: Item[]; next_cursor?: string | null }): ArchiveList {
+  const known = new Set(list.items.map((i) => i.id));
+  return { items: [...list.items, ...page.data.filter((i) => !known.has(i.id))], cursor: page.next_cursor ?? null, loaded: true };
+}
+
+/** The list without an item that was restored. */
+export function without(list: ArchiveList, id: string): ArchiveList {
+  return { ...list, items: list.items.filter((i) => i.id !== id) };
 }

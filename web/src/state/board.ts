@@ -2,6 +2,7 @@
 // reducer, so the rules (apply in seq order, detect gaps, keep local edits, reload when the
 // server says so) are unit-tested without a browser.
 import type { Board, BoardEvent, Column, Group, Item } from "../api/types";
+import { countAfter, type UpdateCounts } from "./updateCounts";
 
 export interface BoardState {
   board: Board;
@@ -13,14 +14,20 @@ export interface BoardState {
   /** How many times the board was loaded whole. Server queries over it (a filter) are re-run
    * when this changes, not on every event. */
   loads: number;
+  /** Updates per item, for the bubbles on the rows (updateCounts.ts). */
+  updates: UpdateCounts;
+  /** Set when the counts can no longer be kept exact from events: the app fetches them again. */
+  recount: boolean;
 }
 
 /** Cells being edited locally, by `itemId:columnId`; remote changes skip them. */
 export type Editing = ReadonlySet<string>;
 
 export type BoardAction =
-  /** The board and all its items, fetched whole. */
-  | { type: "loaded"; board: Board; items: Item[] }
+  /** The board and all its items (and their update counts), fetched whole. */
+  | { type: "loaded"; board: Board; items: Item[]; updates?: UpdateCounts }
+  /** The update counts, fetched again. */
+  | { type: "counted"; updates: UpdateCounts }
   /** A live event; `editing` is the set of cells being edited when it arrived. */
   | { type: "event"; event: BoardEvent; editing: Editing }
   /** An optimistic local change, replaced by the server's item when it answers. */
@@ -30,12 +37,15 @@ export type BoardAction =
 
 export function boardReducer(state: BoardState | null, action: BoardAction): BoardState | null {
   if (action.type === "loaded") {
-    return { board: action.board, items: action.items, seq: action.board.last_seq, stale: false, loads: (state?.loads ?? 0) + 1 };
+    const updates = action.updates ?? new Map<string, number>();
+    return { board: action.board, items: action.items, seq: action.board.last_seq, stale: false, loads: (state?.loads ?? 0) + 1, updates, recount: false };
   }
   if (!state) return state;
   switch (action.type) {
     case "event":
       return apply(state, action.event, action.editing);
+    case "counted":
+      return { ...state, updates: action.updates, recount: false };
     case "value_set":
       return { ...state, items: state.items.map((i) => (i.id === action.itemId ? withValue(i, action.columnId, action.value) : i)) };
     case "item_saved": {
@@ -100,11 +110,15 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
       return { ...state, items: items.filter((i) => i.id !== e.payload.item_id) };
     case "board_member_set":
     case "board_member_removed":
-    case "update_posted":
     case "update_edited":
-    case "update_deleted":
       // Not part of the table: shown by the members list and the item panel, which fetch them.
       return state;
+    case "update_posted":
+    case "update_deleted": {
+      // The table shows how many there are, on each row's bubble.
+      const { counts, recount } = countAfter(state.updates, e);
+      return { ...state, updates: counts, recount: state.recount || recount };
+    }
   }
 }
 

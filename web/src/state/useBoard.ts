@@ -7,6 +7,7 @@ import { api, ApiError, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardEvent, ColumnType, Item, Presence, QueryResponse } from "../api/types";
 import { boardReducer } from "./board";
+import { countsOf, type UpdateCounts } from "./updateCounts";
 
 /** Every item of the board matching `filter` (all of them without one), page by page. */
 export async function queryAll(boardId: string, filter: Record<string, unknown> | null): Promise<Item[]> {
@@ -18,6 +19,11 @@ export async function queryAll(boardId: string, filter: Record<string, unknown> 
     cursor = page.next_cursor;
   } while (cursor);
   return items;
+}
+
+/** How many updates each item of the board has. */
+async function fetchCounts(boardId: string): Promise<UpdateCounts> {
+  return countsOf((await ok(api.GET("/api/v1/boards/{id}/update-counts", { params: { path: { id: boardId } } }))).data);
 }
 
 export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message: string) => void) {
@@ -32,10 +38,13 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   const load = useCallback(async () => {
     const mine = ++generation.current;
     try {
+      // Counts first, then the board whose seq events follow from: an update posted between
+      // the two reads is missed until the next load (never counted twice).
+      const updates = await fetchCounts(boardId);
       const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: boardId } } }));
       const items = await queryAll(boardId, null);
       if (mine !== generation.current) return;
-      dispatch({ type: "loaded", board, items });
+      dispatch({ type: "loaded", board, items, updates });
       live.subscribe(boardId, board.last_seq);
     } catch (e) {
       if (mine === generation.current) setError(messageOf(e));
@@ -53,8 +62,8 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     bus.presence.add(onPresence);
     bus.resync.add(onResync);
     live.presence(boardId, null, "viewing");
-    // Presence expires on the server unless restated.
-    const keepAlive = setInterval(() => live.presence(boardId, null, "viewing"), 20_000);
+    // Presence expires on the server unless restated (as it is: a long edit stays marked).
+    const keepAlive = setInterval(() => live.restate(boardId), 20_000);
     return () => {
       generation.current++;
       bus.events.delete(onEvent);
@@ -69,6 +78,17 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   useEffect(() => {
     if (stale) load();
   }, [stale, load]);
+
+  // A deleted update took an unknown number of replies with it: count again.
+  const recount = state?.recount ?? false;
+  useEffect(() => {
+    if (!recount) return;
+    const mine = generation.current;
+    fetchCounts(boardId).then(
+      (updates) => mine === generation.current && dispatch({ type: "counted", updates }),
+      () => undefined,
+    );
+  }, [recount, boardId]);
 
   const saved = (item: Item) => dispatch({ type: "item_saved", item });
   const fail = (e: unknown) => flash(messageOf(e));
@@ -126,7 +146,7 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
       const key = `${target.id}:${columnId}`;
       if (on) editing.current.add(key);
       else editing.current.delete(key);
-      live.presence(boardId, on ? target.id : null, on ? "editing" : "viewing");
+      live.presence(boardId, on ? target.id : null, on ? "editing" : "viewing", on ? columnId : null);
     },
   };
 
