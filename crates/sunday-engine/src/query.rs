@@ -6,7 +6,7 @@ use crate::{cursor, BoardState};
 use serde::Serialize;
 use std::sync::Arc;
 
-use sunday_domain::filter::{self, Cell, Condition, EvalContext, Filter, SortKey};
+use sunday_domain::filter::{self, Cell, Condition, EvalContext, Filter, SortKey, TextSearch};
 use sunday_types::{
     boards::{EncodedItem, Item},
     cells::CellValue,
@@ -109,6 +109,8 @@ enum Compiled<'f> {
     Or(Vec<Compiled<'f>>),
     /// A condition on a field the engine keeps decoded, with its column of cells.
     Cells(&'f Condition, Arc<Vec<Cell>>),
+    /// A text search over a decoded column, its searcher built once.
+    Search(&'f Condition, Box<TextSearch>, Arc<Vec<Cell>>),
     /// A condition on a field read from the item (group, creation, last change).
     Item(&'f Condition),
 }
@@ -117,9 +119,10 @@ fn compile<'f>(f: &'f Filter, board: &BoardState) -> Compiled<'f> {
     match f {
         Filter::And(c) => Compiled::And(c.iter().map(|x| compile(x, board)).collect()),
         Filter::Or(c) => Compiled::Or(c.iter().map(|x| compile(x, board)).collect()),
-        Filter::Cond(c) => match board.cells(&c.column) {
-            Some(cells) => Compiled::Cells(c, cells),
-            None => Compiled::Item(c),
+        Filter::Cond(c) => match (board.cells(&c.column), TextSearch::of(c)) {
+            (Some(cells), Some(search)) => Compiled::Search(c, Box::new(search), cells),
+            (Some(cells), None) => Compiled::Cells(c, cells),
+            (None, _) => Compiled::Item(c),
         },
     }
 }
@@ -132,6 +135,10 @@ impl Compiled<'_> {
             Compiled::Cells(c, cells) => match cells.get(i) {
                 Some(cell) => filter::condition_holds(c, cell, ctx),
                 None => filter::condition_holds(c, &filter::read_cell(&c.column, item), ctx),
+            },
+            Compiled::Search(c, search, cells) => match cells.get(i) {
+                Some(cell) => search.holds(cell),
+                None => search.holds(&filter::read_cell(&c.column, item)),
             },
             Compiled::Item(c) => filter::condition_holds(c, &filter::read_cell(&c.column, item), ctx),
         }

@@ -144,6 +144,36 @@ fn keys_op(op: Op, operand: &Operand, holds: impl Fn(&String) -> bool) -> bool {
     }
 }
 
+/// A `contains` or `not_contains` condition on text, prepared to run over many cells: the
+/// needle's searcher is built once (a scan of a board's names would otherwise set one up per
+/// name). Same rule as [`condition_holds`]: some text of the cell contains the lower-cased
+/// needle; an empty cell contains nothing; `not_contains` is the exact opposite.
+pub struct TextSearch {
+    finder: memchr::memmem::Finder<'static>,
+    negated: bool,
+}
+
+impl TextSearch {
+    /// The prepared search, for a `contains`/`not_contains` condition with a text operand.
+    pub fn of(c: &Condition) -> Option<TextSearch> {
+        if c.column.kind() != super::ast::FieldKind::Text {
+            return None;
+        }
+        let (Op::Contains, negated) = c.op.positive() else { return None };
+        let Operand::Text(needle) = &c.operand else { return None };
+        Some(TextSearch { finder: memchr::memmem::Finder::new(needle.as_bytes()).into_owned(), negated })
+    }
+
+    pub fn holds(&self, cell: &Cell) -> bool {
+        let found = match cell {
+            Cell::LowerTexts(texts) => texts.iter().any(|t| self.finder.find(t.as_bytes()).is_some()),
+            Cell::Texts(texts) => texts.iter().any(|t| self.finder.find(t.to_lowercase().as_bytes()).is_some()),
+            _ => false,
+        };
+        found != self.negated
+    }
+}
+
 fn lower_text_op(op: Op, needle: &str, text: &str) -> bool {
     match op {
         Op::Eq => text == needle,

@@ -23,7 +23,7 @@ mod tests;
 
 pub use ast::{Condition, DateBound, DayRange, Field, FieldKind, Filter, Op, Operand, RelativePeriod, UserRef};
 pub use cell::{read as read_cell, Cell, Moment};
-pub use eval::{condition_holds, matches, matches_with, EvalContext};
+pub use eval::{condition_holds, matches, matches_with, EvalContext, TextSearch};
 pub use parse::{parse_filter, MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_VALUES, MAX_NODES};
 pub use sort::{compare, parse_sort, SortKey, MAX_SORT_KEYS};
 
