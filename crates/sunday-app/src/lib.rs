@@ -77,8 +77,7 @@ impl App {
         let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
         App {
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
-            boards,
-            notifications: notifications::NotificationService::new(store.clone()),
+            notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),
             idempotency: idempotency::IdempotencyService::new(store.clone()),
             accounts: accounts::AccountService::new(
@@ -89,6 +88,7 @@ impl App {
                 settings.clone(),
             ),
             orgs: orgs::OrgService::new(store.clone(), directory.clone(), settings.clone()),
+            boards,
             directory,
             engine,
             bus,
@@ -123,7 +123,7 @@ impl App {
         settings: notifications::MailSettings,
         stop: tokio::sync::watch::Receiver<bool>,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {
-        notifications::run_digests(self.store.clone(), settings, stop)
+        notifications::run_digests(self.store.clone(), self.boards.clone(), settings, stop)
     }
 
     /// The scheduler role's upkeep: every `every`, deletes expired sessions and invitations and

@@ -4,24 +4,52 @@
 use std::{sync::Arc, time::Duration};
 
 use lettre::{message::Mailbox, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::collections::HashMap;
 use sunday_store::Store;
+
 use sunday_types::{
     dto::Scope,
-    notifications::{MarkReadRequest, MarkReadResponse, NotificationPage, NotificationPreferences},
+    notifications::{MarkReadRequest, MarkReadResponse, Notification, NotificationPage, NotificationPreferences},
     time::now_millis,
-    ApiError, NotificationId,
+    ApiError, BoardId, NotificationId, UserId,
 };
 
-use crate::{cursor, Actor};
+use crate::{boards::BoardService, cursor, Actor};
 
 #[derive(Clone)]
 pub struct NotificationService {
     store: Arc<dyn Store>,
+    boards: BoardService,
+}
+
+/// Keeps the notifications whose board `user` can still see (access is checked when they are
+/// shown or emailed, not only when they were made: a user removed from a board stops reading
+/// about it). One access check per distinct board.
+async fn still_visible(boards: &BoardService, user: UserId, list: Vec<Notification>) -> Vec<Notification> {
+    let mut sees: HashMap<BoardId, bool> = HashMap::new();
+    let mut out = Vec::with_capacity(list.len());
+    for n in list {
+        let visible = match n.board_id {
+            None => true,
+            Some(b) => match sees.get(&b) {
+                Some(v) => *v,
+                None => {
+                    let v = boards.access_of(user, b).await.is_ok();
+                    sees.insert(b, v);
+                    v
+                }
+            },
+        };
+        if visible {
+            out.push(n);
+        }
+    }
+    out
 }
 
 impl NotificationService {
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        NotificationService { store }
+    pub fn new(store: Arc<dyn Store>, boards: BoardService) -> Self {
+        NotificationService { store, boards }
     }
 
     pub async fn list(
@@ -33,7 +61,10 @@ impl NotificationService {
         let limit = cursor::limit(limit)?;
         let before: Option<NotificationId> = cursor::decode(after)?;
         let rows = self.store.notifications(actor.user_id, before, limit + 1).await?;
-        let (data, next_cursor) = cursor::page(rows, limit, |n| n.id);
+        // The cursor follows the rows read, so a page may come shorter than `limit` when some
+        // were about boards the user no longer sees.
+        let (rows, next_cursor) = cursor::page(rows, limit, |n| n.id);
+        let data = still_visible(&self.boards, actor.user_id, rows).await;
         let unread_count = self.store.unread_count(actor.user_id).await?;
         Ok(NotificationPage { data, next_cursor, unread_count })
     }
@@ -77,7 +108,12 @@ pub struct MailSettings {
 
 /// Sends each user one email per digest interval with their unread notifications of the
 /// kinds they chose. Runs on worker nodes; stops when `stop` fires.
-pub async fn run_digests(store: Arc<dyn Store>, mail: MailSettings, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub async fn run_digests(
+    store: Arc<dyn Store>,
+    boards: BoardService,
+    mail: MailSettings,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let transport =
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(mail.smtp_host.clone()).port(mail.smtp_port).build();
     let from: Mailbox = match mail.from.parse() {
@@ -88,7 +124,7 @@ pub async fn run_digests(store: Arc<dyn Store>, mail: MailSettings, mut stop: to
         }
     };
     loop {
-        if let Err(e) = digest_round(&store, &transport, &from, &mail).await {
+        if let Err(e) = digest_round(&store, &boards, &transport, &from, &mail).await {
             tracing::warn!(error = %e, "email digest round failed; will retry");
         }
         tokio::select! {
@@ -100,6 +136,7 @@ pub async fn run_digests(store: Arc<dyn Store>, mail: MailSettings, mut stop: to
 
 async fn digest_round(
     store: &Arc<dyn Store>,
+    boards: &BoardService,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
     mail: &MailSettings,
@@ -107,8 +144,9 @@ async fn digest_round(
     let now = now_millis();
     for pending in store.pending_emails(100).await? {
         let ids: Vec<NotificationId> = pending.notifications.iter().map(|n| n.id).collect();
-        let eligible: Vec<_> =
-            pending.notifications.iter().filter(|n| pending.prefs.email_kinds.contains(&n.kind)).collect();
+        let chosen: Vec<Notification> =
+            pending.notifications.iter().filter(|n| pending.prefs.email_kinds.contains(&n.kind)).cloned().collect();
+        let eligible = still_visible(boards, pending.user, chosen).await;
         if eligible.is_empty() {
             store.mark_emailed(pending.user, &ids, false, now).await?;
             continue;

@@ -102,12 +102,22 @@ static LEAVE_WORKSPACES: Stmt = stmt!(
     "DELETE FROM workspace_members WHERE user_id = $2 AND workspace_id IN (SELECT id FROM workspaces WHERE org_id = $1)"
 );
 static REMOVE_MEMBER: Stmt = stmt!("DELETE FROM org_members WHERE org_id = $1 AND user_id = $2");
+static LEAVE_BOARDS: Stmt = stmt!(
+    "DELETE FROM board_members WHERE user_id = $2 AND board_id IN (SELECT b.id FROM boards b WHERE b.org_id = $1)"
+);
+static DROP_FOLLOWS: Stmt = stmt!(
+    "DELETE FROM item_subscriptions WHERE user_id = $2 AND item_id IN
+     (SELECT i.id FROM items i JOIN boards b ON b.id = i.board_id WHERE b.org_id = $1)"
+);
 
-/// Removes the membership and the user's workspace memberships in that organization.
+/// Removes the membership and, in that organization, the user's workspace memberships,
+/// board grants and follows: nothing of theirs keeps pointing into an organization they left.
 pub fn remove_member(org: OrgId, user: UserId) -> Plan {
     let mut plan = Plan::new();
     guard_last_owner(&mut plan, org, user, None);
     plan.push(Step::new(&LEAVE_WORKSPACES, args![org, user]));
+    plan.push(Step::new(&LEAVE_BOARDS, args![org, user]));
+    plan.push(Step::new(&DROP_FOLLOWS, args![org, user]));
     plan.push(Step::new(&REMOVE_MEMBER, args![org, user]));
     plan
 }

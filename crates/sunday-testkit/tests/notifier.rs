@@ -130,4 +130,16 @@ async fn only_people_who_see_the_board_are_notified() {
         waited += 1;
     }
     assert!(unread(&app, &outsider.token).await.is_empty(), "the outsider hears nothing of a private board");
+
+    // Removed from the board, the insider no longer reads about it: what was delivered before
+    // is checked against access when it is listed.
+    let r = app
+        .client()
+        .delete(app.url(&format!("/api/v1/boards/{bid}/members/{}", insider.user_id)))
+        .bearer_auth(&owner.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert!(unread(&app, &insider.token).await.is_empty(), "no longer listed once access is gone");
 }

@@ -87,6 +87,13 @@ static PUT_MEMBER: Stmt = stmt!(
      ON CONFLICT (board_id, user_id) DO UPDATE SET permission = excluded.permission"
 );
 static REMOVE_MEMBER: Stmt = stmt!("DELETE FROM board_members WHERE board_id = $1 AND user_id = $2");
+/// Someone removed from a board that is not public no longer sees its items: their follows
+/// there go with their membership (a public board stays visible, so they stay).
+static DROP_RESTRICTED_FOLLOWS: Stmt = stmt!(
+    "DELETE FROM item_subscriptions WHERE user_id = $2
+     AND item_id IN (SELECT i.id FROM items i WHERE i.board_id = $1)
+     AND EXISTS (SELECT 1 FROM boards b WHERE b.id = $1 AND b.kind <> 'public')"
+);
 static PUT_GROUP: Stmt = stmt!(
     "INSERT INTO board_groups (id, board_id, title, color, position) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (id) DO UPDATE SET title = excluded.title, color = excluded.color, position = excluded.position"
@@ -142,7 +149,10 @@ fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
         BoardWrite::PutMember { board, user, permission, at } => {
             plan.push(Step::new(&PUT_MEMBER, args![board, user, Value::name(&permission), at]));
         }
-        BoardWrite::RemoveMember { board, user } => plan.push(Step::new(&REMOVE_MEMBER, args![board, user])),
+        BoardWrite::RemoveMember { board, user } => {
+            plan.push(Step::new(&DROP_RESTRICTED_FOLLOWS, args![board, user]));
+            plan.push(Step::new(&REMOVE_MEMBER, args![board, user]));
+        }
         BoardWrite::PutGroup { board, group: g } => {
             plan.push(Step::new(&PUT_GROUP, args![g.id, board, g.title, g.color, g.position]));
             plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board]));

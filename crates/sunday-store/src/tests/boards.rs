@@ -8,7 +8,7 @@ use sunday_types::{
     boards::*,
     cells::CellValue,
     column_settings::{ColumnSettings, Label, NoSettings, StatusSettings},
-    dto::{Org, Workspace, WorkspaceKind},
+    dto::{Org, Role, Workspace, WorkspaceKind},
     events::*,
     time::to_datetime,
     BoardId, ColumnId, ErrorCode, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
@@ -555,6 +555,44 @@ pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
 }
 
 /// Runs two futures at once on the caller's task (the suite brings no runtime of its own).
+/// Leaving a board that is not public drops the follows there; leaving the organization drops
+/// every board grant and follow in it.
+pub async fn leaving_drops_follows_and_grants(store: DynStore) {
+    let f = fixture(&store, "leave-owner@example.com").await;
+    let bob = fixture(&store, "leave-bob@example.com").await.user;
+    store.add_member(f.org, bob, Role::Member, T0).await.unwrap();
+    let mut followed = vec![];
+    for (name, kind) in [("Secret", BoardKind::Private), ("Open", BoardKind::Public)] {
+        let b = board(&f, name, kind);
+        let g = group("G", "M");
+        let it = item(b.id, g.id, f.user, "Task", "V");
+        let writes = vec![
+            BoardWrite::InsertBoard(b.clone()),
+            BoardWrite::PutMember { board: b.id, user: f.user, permission: BoardPermission::Owner, at: T0 },
+            BoardWrite::PutMember { board: b.id, user: bob, permission: BoardPermission::EditAll, at: T0 },
+            BoardWrite::PutGroup { board: b.id, group: g },
+            BoardWrite::InsertItem(it.clone()),
+            BoardWrite::Subscribe { item: it.id, user: bob },
+            BoardWrite::Subscribe { item: it.id, user: f.user },
+        ];
+        store.commit(b.id, writes, vec![board_created(f.user)], T0).await.unwrap();
+        followed.push((b.id, it.id));
+    }
+    let [(secret, secret_item), (open, open_item)] = followed[..] else { unreachable!() };
+    let remove = |board: BoardId| BoardWrite::RemoveMember { board, user: bob };
+    store.commit(secret, vec![remove(secret)], vec![], T0).await.unwrap();
+    assert_eq!(store.item_subscribers(secret_item).await.unwrap(), [f.user], "no longer sees the private board");
+    store.commit(open, vec![remove(open)], vec![], T0).await.unwrap();
+    assert!(store.item_subscribers(open_item).await.unwrap().contains(&bob), "still sees the public board");
+
+    let grant = BoardWrite::PutMember { board: open, user: bob, permission: BoardPermission::EditAll, at: T0 };
+    store.commit(open, vec![grant], vec![], T0).await.unwrap();
+    store.remove_member(f.org, bob).await.unwrap();
+    assert_eq!(store.item_subscribers(open_item).await.unwrap(), [f.user], "follows go with the organization");
+    let members: Vec<UserId> = store.board_members(open).await.unwrap().into_iter().map(|(u, _)| u).collect();
+    assert_eq!(members, [f.user], "and so do board grants");
+}
+
 async fn join<A, B>(a: impl Future<Output = A>, b: impl Future<Output = B>) -> (A, B) {
     let (mut a, mut b) = (Box::pin(a), Box::pin(b));
     let (mut done_a, mut done_b) = (None, None);

@@ -40,6 +40,7 @@ macro_rules! conformance_suite {
             views_updates_collapse_and_idempotency,
             idempotency_keys_are_reserved_by_the_commit,
             structure_writes_guard_commits_of_checked_values,
+            leaving_drops_follows_and_grants,
         );
         $crate::conformance_suite!(@notification_cases $factory;
             notifications_are_listed_read_and_emailed,
