@@ -48,7 +48,13 @@ pub enum BoardWrite {
         board: BoardId,
         group: Group,
     },
-    DeleteGroup(GroupId),
+    /// Deletes a group; with `archived_to`, its archived items move there first (the live ones
+    /// are moved or archived by their own `UpdateItem`s), so a restore lands where the user
+    /// sent the group's items.
+    DeleteGroup {
+        group: GroupId,
+        archived_to: Option<GroupId>,
+    },
     SetCollapsed {
         user: UserId,
         group: GroupId,

@@ -208,6 +208,31 @@ async fn restore_never_revives_an_item_into_a_missing_group(app: TestApp) {
     )
     .await;
     assert!(q["data"].as_array().unwrap().iter().any(|i| i["id"] == iid), "and it is listed again");
+
+    // Items sent to another group go there archived or not: a restore lands beside them.
+    let group = |title: &str| app.post(&format!("/api/v1/boards/{bid}/groups"), &u.token, json!({"title": title}));
+    let (from, to) = (
+        expect_json(group("From").send().await.unwrap(), 201).await,
+        expect_json(group("To").send().await.unwrap(), 201).await,
+    );
+    let (from, to) = (from["id"].as_str().unwrap(), to["id"].as_str().unwrap());
+    let parked = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Parked 2", "group_id": from}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let pid = parked["id"].as_str().unwrap();
+    assert_eq!(app.delete(&format!("/api/v1/items/{pid}"), &u.token).send().await.unwrap().status(), 204);
+    let r =
+        app.delete(&format!("/api/v1/boards/{bid}/groups/{from}?move_items_to={to}"), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let restored =
+        expect_json(app.post(&format!("/api/v1/items/{pid}/restore"), &u.token, json!({})).send().await.unwrap(), 200)
+            .await;
+    assert_eq!(restored["group_id"].as_str(), Some(to), "the archived item moved with its group's items");
 }
 
 /// Each cell has its limit, and so does the row: six full long texts do not fit one item.

@@ -169,7 +169,7 @@ impl BoardService {
             events.push(NewEvent::new(actor.user_id, change));
             writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
         }
-        writes.push(BoardWrite::DeleteGroup(id));
+        writes.push(BoardWrite::DeleteGroup { group: id, archived_to: move_to });
         events.push(NewEvent::new(
             actor.user_id,
             BoardChange::GroupDeleted(GroupDeleted { group_id: id, moved_to: move_to }),

@@ -99,6 +99,7 @@ static PUT_GROUP: Stmt = stmt!(
      ON CONFLICT (id) DO UPDATE SET title = excluded.title, color = excluded.color, position = excluded.position"
 );
 static DELETE_GROUP: Stmt = stmt!("DELETE FROM board_groups WHERE id = $1");
+static MOVE_ARCHIVED: Stmt = stmt!("UPDATE items SET group_id = $2 WHERE group_id = $1 AND archived_at IS NOT NULL");
 static COLLAPSE: Stmt = stmt!("INSERT INTO group_collapse (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
 static EXPAND: Stmt = stmt!("DELETE FROM group_collapse WHERE user_id = $1 AND group_id = $2");
 static PUT_COLUMN: Stmt = stmt!(
@@ -157,7 +158,10 @@ fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
             plan.push(Step::new(&PUT_GROUP, args![g.id, board, g.title, g.color, g.position]));
             plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board]));
         }
-        BoardWrite::DeleteGroup(id) => {
+        BoardWrite::DeleteGroup { group: id, archived_to } => {
+            if let Some(to) = archived_to {
+                plan.push(Step::new(&MOVE_ARCHIVED, args![id, to]));
+            }
             plan.push(Step::new(&STRUCTURE_OF_GROUP, args![id]));
             plan.push(Step::new(&DELETE_GROUP, args![id]));
         }

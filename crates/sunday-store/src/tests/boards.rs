@@ -540,7 +540,7 @@ pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
     let extra_column = Column { id: ColumnId::new(), position: "Z".into(), ..c.clone() };
     for w in [
         BoardWrite::PutGroup { board: b.id, group: extra.clone() },
-        BoardWrite::DeleteGroup(extra.id),
+        BoardWrite::DeleteGroup { group: extra.id, archived_to: None },
         BoardWrite::PutColumn { board: b.id, column: extra_column.clone() },
         BoardWrite::DeleteColumn(extra_column.id),
     ] {
