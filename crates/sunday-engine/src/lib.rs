@@ -26,7 +26,7 @@ use std::{
 
 use sunday_bus::{EventBus, RecvError, SharedEvent};
 use sunday_store::{Store, StoreError, StoreResult};
-use sunday_types::{boards::BoardEvent, BoardId};
+use sunday_types::{boards::BoardEvent, BoardId, ItemId};
 
 pub use board::{BoardState, Siblings, SiblingsKey};
 pub use query::{GroupBy, GroupCount, Query, QueryResult};
@@ -92,6 +92,13 @@ impl Engine {
                 s.apply(event);
             }
         }
+    }
+
+    /// The loaded board holding live item `id`, if any (a probe of each loaded board's index,
+    /// cheap for the boards a node keeps in memory).
+    pub fn board_of(&self, id: ItemId) -> Option<BoardId> {
+        let boards = self.boards.lock().ok()?;
+        boards.iter().find(|(_, s)| s.state.read().is_ok_and(|b| b.item(id).is_some())).map(|(board, _)| *board)
     }
 
     /// Forgets a board (deleted, or to force a reload).

@@ -10,7 +10,42 @@ backend_tests!(
     restore_never_revives_an_item_into_a_missing_group,
     an_item_s_size_is_bounded,
     the_archive_lists_archived_items_and_rows_count_their_updates,
+    an_item_read_by_id_is_current,
 );
+
+/// `GET /items/{id}` answers from the board engine once the board is in memory: always the
+/// item as last written (by anyone), archived items from the store, and `404` to strangers.
+async fn an_item_read_by_id_is_current(app: TestApp) {
+    let u = app.signup("by-id@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "First"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let iid = item["id"].as_str().unwrap();
+    // Load the board into the engine, then read through it.
+    expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await;
+    let get = || app.get(&format!("/api/v1/items/{iid}"), &u.token).send();
+    assert_eq!(expect_json(get().await.unwrap(), 200).await["name"], "First");
+    for name in ["Second", "Third"] {
+        let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"name": name})).send().await.unwrap();
+        expect_json(r, 200).await;
+        let got = expect_json(get().await.unwrap(), 200).await;
+        assert_eq!((got["name"].as_str(), got["archived"].as_bool()), (Some(name), Some(false)));
+    }
+    assert_eq!(app.delete(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap().status(), 204);
+    let got = expect_json(get().await.unwrap(), 200).await;
+    assert_eq!((got["name"].as_str(), got["archived"].as_bool()), (Some("Third"), Some(true)));
+    let stranger = app.signup("by-id-stranger@example.com").await;
+    expect_error(
+        app.get(&format!("/api/v1/items/{iid}"), &stranger.token).send().await.unwrap(),
+        404,
+        "item_not_found",
+    )
+    .await;
+}
 
 /// The archive screen's list (archived top-level items, in board order, paged) and the update
 /// counts every row's bubble shows.

@@ -212,6 +212,19 @@ impl BoardService {
         self.create_checked(actor, &access, reqs, None, None).await
     }
 
+    /// The item as the API sends it: from the board engine's kept JSON when its board is
+    /// loaded (caught up to the caller's own writes), otherwise from the store (archived
+    /// items, boards not in memory).
+    pub async fn get_item_encoded(&self, actor: &Actor, id: ItemId) -> Result<EncodedItem, ApiError> {
+        if let Some(board) = self.engine.board_of(id) {
+            let access = self.access(actor, board).await.map_err(|_| item_not_found())?;
+            if let Some(item) = self.engine.read(board, access.board.last_seq, |s| s.encoded(id)).await? {
+                return Ok(item);
+            }
+        }
+        Ok(EncodedItem::new(&self.get_item(actor, id).await?))
+    }
+
     pub async fn get_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
         let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
         self.access(actor, item.board_id).await.map_err(|_| item_not_found())?;

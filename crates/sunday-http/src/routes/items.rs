@@ -139,8 +139,8 @@ async fn get_item(
     State(state): State<HttpState>,
     Auth(actor): Auth,
     Path(id): Path<ItemId>,
-) -> ApiResult<axum::Json<Item>> {
-    Ok(axum::Json(state.app.boards.get_item(&actor, id).await?))
+) -> ApiResult<axum::Json<EncodedItem>> {
+    Ok(axum::Json(state.app.boards.get_item_encoded(&actor, id).await?))
 }
 
 /// Change name, values, group or position. Only the named columns change; `If-Match` or
