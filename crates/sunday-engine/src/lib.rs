@@ -137,9 +137,22 @@ impl Engine {
     async fn load(&self, board: BoardId, tick: u64) -> StoreResult<Arc<RwLock<BoardState>>> {
         // Read the position in the log first: items loaded afterwards reflect at least it,
         // and replaying events already reflected is harmless (upserts of newer snapshots).
+        let started = std::time::Instant::now();
         let last_seq = self.store.board(board).await?.map(|b| b.last_seq).unwrap_or(0);
         let items = self.store.all_items(board).await?;
-        let state = Arc::new(RwLock::new(BoardState::new(items, last_seq)));
+        let read = started.elapsed();
+        let loaded = BoardState::new(items, last_seq);
+        // Loading is measured: a large board's first query pays for it.
+        let took = started.elapsed();
+        metrics::histogram!("board_engine_load_seconds").record(took.as_secs_f64());
+        let level_info = took.as_millis() >= 500;
+        let (items, bytes) = (loaded.len(), loaded.bytes());
+        if level_info {
+            tracing::info!(board_id = %board, items, bytes, read_ms = read.as_millis() as u64, total_ms = took.as_millis() as u64, "board engine loaded a board");
+        } else {
+            tracing::debug!(board_id = %board, items, bytes, total_ms = took.as_millis() as u64, "board engine loaded a board");
+        }
+        let state = Arc::new(RwLock::new(loaded));
         if let Ok(mut boards) = self.boards.lock() {
             boards.insert(board, Slot { state: state.clone(), last_used: tick });
             self.enforce_budget(&mut boards, board);
