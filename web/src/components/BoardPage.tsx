@@ -38,7 +38,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
     setNotice(m);
     setTimeout(() => setNotice(""), 5000);
   };
-  const { state, error, presence, actions, columns, groups } = useBoard(boardId, live, bus, flash);
+  const { state, error, presence, actions, columns, groups, loadRest } = useBoard(boardId, live, bus, flash);
   const { people, ensure } = useDirectory(state?.board.org_id);
   const types = useColumnTypes();
   const [tab, setTab] = useState<string>("table");
@@ -84,8 +84,27 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   // match at once, so it fetches every page.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
   const kanban = tab === "kanban" || views.find((v) => v.id === tab)?.type === "kanban";
-  const { items, matches, loadMore } = useFiltered(boardId, filterOf(conditions, match, search), groupKey, state, kanban, flash);
-  const paging = useMemo(() => (matches?.cursor ? { counts: matches.counts, matched: matches.matched } : null), [matches]);
+  const filter = filterOf(conditions, match, search);
+  const { items, matches, loadMore } = useFiltered(boardId, filter, groupKey, state, kanban, flash);
+  // A large board comes a page at a time (useBoard): unfiltered, the table keeps places for the
+  // items not fetched yet and fetches them as they come into view; views that order or group
+  // every item (a sort, grouping by a column, the kanban) fetch the rest at once.
+  const rest = state?.rest ?? null;
+  const fetched = state?.fetched;
+  const paging = useMemo(() => {
+    if (matches) return matches.cursor ? { counts: matches.counts, matched: matches.matched } : null;
+    return rest && fetched ? { counts: rest.counts, matched: fetched } : null;
+  }, [matches, rest, fetched]);
+  const needsAll = !filter && (kanban || sortKeys.length > 0 || groupKey !== "group");
+  useEffect(() => {
+    if (needsAll) loadRest();
+  }, [needsAll, loadRest]);
+  // An open item the pages have not brought yet (a link to it) is fetched alone.
+  const missing = !!item && !!rest && !state?.items.some((i) => i.id === item);
+  useEffect(() => {
+    if (missing && item) actions.fetchItem(item);
+    // Not on `actions`: it is new on every render.
+  }, [missing, item]);
 
   /** Deleting archives, so it can be undone from the toast (or Ctrl/⌘-Z). */
   const archive = (items: Item[], verb = "deleted") => {
@@ -273,7 +292,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
             onSetAll={setAll}
             onEditing={actions.setEditing}
             paging={paging}
-            onMore={loadMore}
+            onMore={matches ? loadMore : loadRest}
           />
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />

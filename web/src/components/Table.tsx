@@ -48,8 +48,8 @@ type Props = {
   groupActions: GroupActions;
   /** A filter's matches still being fetched: the table keeps places for the rest. */
   paging?: Paging | null;
-  /** Asked for when kept places come into view: fetch the next page of matches. */
-  onMore?: () => void;
+  /** Asked for when kept places of `group` come into view: fetch the next page of its rows. */
+  onMore?: (group: string) => void;
 };
 
 /** First guesses of row heights (px); rendered rows are measured and replace them. */
@@ -127,11 +127,12 @@ export function Table(p: Props) {
   const span = columns.length + 2;
   // Kept places in view: fetch on. A page that leaves some in view changes `onMore` (its cursor
   // moved), which asks again.
-  const wantsMore = shown.some((s) => entries[s.index]?.kind === "pending");
+  const wanted = shown.find((s) => entries[s.index]?.kind === "pending");
+  const wantedGroup = wanted ? entries[wanted.index].group.id : null;
   const onMore = p.onMore;
   useEffect(() => {
-    if (wantsMore) onMore?.();
-  }, [wantsMore, onMore]);
+    if (wantedGroup !== null) onMore?.(wantedGroup);
+  }, [wantedGroup, onMore]);
 
   const toggle = useCallback((id: string, on: boolean) => setSelected((s) => {
     const n = new Set(s);
@@ -144,7 +145,8 @@ export function Table(p: Props) {
     const item = dragged.current;
     if (!item) return;
     if (p.groupBy) p.onSave(item, p.groupBy.id, laneValue(p.groupBy, g.id));
-    else p.onMove([item], g.id, g.items[g.items.length - 1]?.id);
+    // Right after its last row, or at its bottom while its last rows are not fetched yet.
+    else p.onMove([item], g.id, g.pending ? undefined : g.items[g.items.length - 1]?.id);
   }, [p]);
   const add = (g: TableGroup) => {
     const name = (drafts[g.id] ?? "").trim();
@@ -222,7 +224,8 @@ export function Table(p: Props) {
         return (
           <tr key={e.key} {...common} className="foot-row">
             <td className="name-col" />
-            {columns.map((c) => <td key={c.id}><Footer col={c} items={g.items} /></td>)}
+            {/* Summaries of the rows fetched so far would read as the group's: none until all are. */}
+            {columns.map((c) => <td key={c.id}>{g.pending ? null : <Footer col={c} items={g.items} />}</td>)}
           </tr>
         );
       case "gap":

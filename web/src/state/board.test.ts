@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Board, BoardEvent, Column, Group, Item } from "../api/types";
-import { boardReducer, itemsOf, type BoardAction, type BoardState } from "./board";
+import { boardReducer, itemsOf, nextPage, restAfter, type BoardAction, type BoardState } from "./board";
 
 const group = (id: string, position: string): Group => ({ id, title: id, color: "blue", position, collapsed: false });
 const column = (id: string, position: string, title = id): Column => ({ id, position, title, type: "text", settings: {} });
@@ -130,5 +130,59 @@ describe("board reducer: local edits", () => {
 
   it("ignores everything but a load before the board is loaded", () => {
     expect(boardReducer(null, ev(created(4, item("b", "W"))))).toBeNull();
+  });
+});
+
+describe("board reducer: a large board a page at a time, a group at a time", () => {
+  const counts = new Map([["g", 4], ["h", 1], ["k", 0]]);
+  const first = () => {
+    const items = [item("a", "V"), item("b", "W"), item("z", "V", {}, "h")];
+    return boardReducer(null, { type: "loaded", board, items, rest: restAfter(items, counts, true) })!;
+  };
+
+  it("starts with the groups the first page brought whole marked done", () => {
+    const s = first();
+    expect(s.rest?.next.get("h")).toBeNull();
+    expect(s.rest?.next.has("g")).toBe(false);
+    expect(restAfter([], counts, false)).toBeNull();
+  });
+
+  it("fetches the group asked for, else the first with more, and is whole after the last page", () => {
+    let s = first();
+    expect(nextPage(s.rest!, ["k", "h", "g"], "h")).toEqual({ group: "g", cursor: null });
+    s = boardReducer(s, { type: "page", group: "g", items: [item("a", "V"), item("c", "X")], cursor: "c2" })!;
+    expect(nextPage(s.rest!, ["h", "g"], "g")).toEqual({ group: "g", cursor: "c2" });
+    expect([...s.fetched].sort()).toEqual(["a", "b", "c", "z"]);
+    s = boardReducer(s, { type: "page", group: "g", items: [item("d", "Y")], cursor: null })!;
+    expect(s.rest).toBeNull();
+    expect(itemsOf(s.items, "g").map((i) => i.id)).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("keeps the newer of a page's item and a live event's, whichever came first", () => {
+    const newer = { ...item("c", "X", { c1: "live" }), version: 3 };
+    let s = boardReducer(first(), ev(created(4, newer)))!;
+    // The page was read before the change: its older copy does not win.
+    s = boardReducer(s, { type: "page", group: "g", items: [item("c", "X", { c1: "old" })], cursor: "c2" })!;
+    expect(s.items.find((i) => i.id === "c")?.values.c1).toBe("live");
+    expect(s.items.filter((i) => i.id === "c")).toHaveLength(1);
+    expect(s.fetched.has("c")).toBe(true);
+    // And an event older than the page's copy changes nothing.
+    const paged = { ...item("d", "Y", { c1: "paged" }), version: 5 };
+    s = boardReducer(s, { type: "page", group: "g", items: [paged], cursor: null })!;
+    s = boardReducer(s, ev(changed(5, { ...item("d", "Y", { c1: "stale" }), version: 4 })))!;
+    expect(s.items.find((i) => i.id === "d")?.values.c1).toBe("paged");
+    expect(s.seq).toBe(5);
+  });
+});
+
+describe("board reducer: items that left", () => {
+  it("are remembered until restored, even when not fetched", () => {
+    let s = run([item("a", "V")]);
+    s = boardReducer(s, ev({ ...meta(4), kind: "item_archived", payload: { item: { ...item("x", "W"), archived: true } }, item_id: "x" }))!;
+    s = boardReducer(s, ev({ ...meta(5), kind: "item_deleted", payload: { item_id: "a", name: "a" }, item_id: "a" }))!;
+    expect([...s.gone].sort()).toEqual(["a", "x"]);
+    s = boardReducer(s, ev({ ...meta(6), kind: "item_restored", payload: { item: { ...item("x", "W"), version: 2 } }, item_id: "x" }))!;
+    expect([...s.gone]).toEqual(["a"]);
+    expect(s.items.map((i) => i.id)).toEqual(["x"]);
   });
 });

@@ -1,6 +1,7 @@
 // A board as the web app holds it, and how live events and local edits change it: one pure
 // reducer, so the rules (apply in seq order, detect gaps, keep local edits, reload when the
-// server says so) are unit-tested without a browser.
+// server says so, add a large board's pages without undoing newer live changes) are
+// unit-tested without a browser.
 import type { Board, BoardEvent, Column, Group, Item } from "../api/types";
 import { countAfter, type UpdateCounts } from "./updateCounts";
 
@@ -18,14 +19,49 @@ export interface BoardState {
   updates: UpdateCounts;
   /** Set when the counts can no longer be kept exact from events: the app fetches them again. */
   recount: boolean;
+  /** A large board comes a page at a time: what is still to fetch, null once all is here. */
+  rest: Rest | null;
+  /** The ids the pages brought (items created live since are not among them). */
+  fetched: ReadonlySet<string>;
+  /** Items archived or deleted since the load: a search's answer read before that (it may hold
+   * items the board's pages have not brought) must not show them. */
+  gone: ReadonlySet<string>;
+}
+
+/** What of a large board is still to fetch: the server's item count per group (taken with the
+ * first page; it keeps places in the table for the items not fetched yet) and, per group, where
+ * its next page starts: absent before its first page, null once all of it is here. Pages are
+ * fetched a group at a time, so rows scrolled to in a lower group do not wait for those above. */
+export type Rest = { counts: ReadonlyMap<string, number>; next: ReadonlyMap<string, string | null> };
+
+/** The rest after the board's first page (all groups, board order): groups it brought whole are
+ * done; null when it was the whole board. */
+export function restAfter(first: Item[], counts: ReadonlyMap<string, number>, more: boolean): Rest | null {
+  if (!more) return null;
+  const have = new Map<string, number>();
+  for (const i of first) have.set(i.group_id, (have.get(i.group_id) ?? 0) + 1);
+  const next = new Map<string, string | null>();
+  for (const [group, count] of counts) if ((have.get(group) ?? 0) >= count) next.set(group, null);
+  return { counts, next };
+}
+
+/** The group whose next page to fetch: `wanted` if it has more, else the first in `order` that
+ * does; null when every group is here. */
+export function nextPage(rest: Rest, order: string[], wanted?: string): { group: string; cursor: string | null } | null {
+  const more = (g: string) => (rest.counts.get(g) ?? 0) > 0 && rest.next.get(g) !== null;
+  const group = wanted !== undefined && more(wanted) ? wanted : order.find(more);
+  return group === undefined ? null : { group, cursor: rest.next.get(group) ?? null };
 }
 
 /** Cells being edited locally, by `itemId:columnId`; remote changes skip them. */
 export type Editing = ReadonlySet<string>;
 
 export type BoardAction =
-  /** The board and all its items (and their update counts), fetched whole. */
-  | { type: "loaded"; board: Board; items: Item[]; updates?: UpdateCounts }
+  /** The board and its items (and their update counts), fetched whole or, with `rest`, its
+   * first page. */
+  | { type: "loaded"; board: Board; items: Item[]; updates?: UpdateCounts; rest?: Rest | null }
+  /** The next page of one group's items; `cursor` null when it was the group's last. */
+  | { type: "page"; group: string; items: Item[]; cursor: string | null }
   /** The update counts, fetched again. */
   | { type: "counted"; updates: UpdateCounts }
   /** A live event; `editing` is the set of cells being edited when it arrived. */
@@ -38,7 +74,8 @@ export type BoardAction =
 export function boardReducer(state: BoardState | null, action: BoardAction): BoardState | null {
   if (action.type === "loaded") {
     const updates = action.updates ?? new Map<string, number>();
-    return { board: action.board, items: action.items, seq: action.board.last_seq, stale: false, loads: (state?.loads ?? 0) + 1, updates, recount: false };
+    const fetched = new Set(action.items.map((i) => i.id));
+    return { board: action.board, items: action.items, seq: action.board.last_seq, stale: false, loads: (state?.loads ?? 0) + 1, updates, recount: false, rest: action.rest ?? null, fetched, gone: new Set<string>() };
   }
   if (!state) return state;
   switch (action.type) {
@@ -46,6 +83,8 @@ export function boardReducer(state: BoardState | null, action: BoardAction): Boa
       return apply(state, action.event, action.editing);
     case "counted":
       return { ...state, updates: action.updates, recount: false };
+    case "page":
+      return withPage(state, action.group, action.items, action.cursor);
     case "value_set":
       return { ...state, items: state.items.map((i) => (i.id === action.itemId ? withValue(i, action.columnId, action.value) : i)) };
     case "item_saved": {
@@ -104,10 +143,12 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
     case "item_updated":
     case "item_moved":
     case "item_archived":
-    case "item_restored":
-      return { ...state, items: upsert(items, e.payload.item, editing) };
+    case "item_restored": {
+      const item = e.payload.item;
+      return { ...state, items: upsert(items, item, editing), gone: withId(state.gone, item.id, item.archived) };
+    }
     case "item_deleted":
-      return { ...state, items: items.filter((i) => i.id !== e.payload.item_id) };
+      return { ...state, items: items.filter((i) => i.id !== e.payload.item_id), gone: withId(state.gone, e.payload.item_id, true) };
     case "board_member_set":
     case "board_member_removed":
     case "update_edited":
@@ -136,9 +177,30 @@ function withColumn(columns: Column[], c: Column): Column[] {
   return merged.sort(byPosition);
 }
 
-/** The server's version of an item, except the cells being edited here; archived items leave. */
+/** A page of the board's items added. A page read after a live event may hold a newer version
+ * of an item than the one held, or the other way round: the newer one stays. */
+function withPage(state: BoardState, group: string, page: Item[], cursor: string | null): BoardState {
+  if (!state.rest) return state;
+  const at = new Map(state.items.map((x, k) => [x.id, k]));
+  const items = [...state.items];
+  for (const item of page) {
+    const k = at.get(item.id);
+    if (k === undefined) items.push(item);
+    else if (items[k].version < item.version) items[k] = item;
+  }
+  const fetched = new Set(state.fetched);
+  for (const item of page) fetched.add(item.id);
+  const next = new Map(state.rest.next).set(group, cursor);
+  const rest = { ...state.rest, next };
+  const whole = [...rest.counts.keys()].every((g) => !(rest.counts.get(g)! > 0) || next.get(g) === null);
+  return { ...state, items, fetched, rest: whole ? null : rest };
+}
+
+/** The server's version of an item, except the cells being edited here; archived items leave.
+ * An older version than the one held (a page fetched after the event was sent) is ignored. */
 function upsert(items: Item[], item: Item, editing: Editing): Item[] {
   const i = items.findIndex((x) => x.id === item.id);
+  if (i >= 0 && items[i].version > item.version) return items;
   if (item.archived) return i < 0 ? items : items.filter((x) => x.id !== item.id);
   if (i < 0) return [...items, item];
   const mine = items[i].values;
@@ -152,6 +214,14 @@ function upsert(items: Item[], item: Item, editing: Editing): Item[] {
   }
   const next = [...items];
   next[i] = { ...item, values };
+  return next;
+}
+
+function withId(ids: ReadonlySet<string>, id: string, on: boolean): ReadonlySet<string> {
+  if (ids.has(id) === on) return ids;
+  const next = new Set(ids);
+  if (on) next.add(id);
+  else next.delete(id);
   return next;
 }
 

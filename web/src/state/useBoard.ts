@@ -1,24 +1,25 @@
-// The open board as React state: loaded whole, kept current by live events through the
-// reducer in board.ts, reloaded when that reducer marks it stale (a missed event, a column
-// change that rewrote values) or the server asks for a resync. Writes go through here too, so
-// their answers land in the same state as the events.
+// The open board as React state: its first page of items at once and the rest a group's page at
+// a time when asked for (rows coming into view, or a view that needs every item), kept current
+// by live events through the reducer in board.ts, reloaded when that reducer marks it stale (a
+// missed event, a column change that rewrote values) or the server asks for a resync. Writes go
+// through here too, so their answers land in the same state as the events.
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { api, ApiError, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardEvent, ColumnType, Item, Presence, QueryResponse } from "../api/types";
-import { boardReducer } from "./board";
+import { boardReducer, nextPage, restAfter } from "./board";
 import { countsOf, type UpdateCounts } from "./updateCounts";
 
-/** Every item of the board matching `filter` (all of them without one), page by page. */
-export async function queryAll(boardId: string, filter: Record<string, unknown> | null): Promise<Item[]> {
-  const items: Item[] = [];
-  let cursor: string | null | undefined = null;
-  do {
-    const page: QueryResponse = await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, limit: 500, cursor } }));
-    items.push(...page.data);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return items;
+/** Items per page of the board. The first page is what the table shows first; a board larger
+ * than a page keeps places for the rest and fetches more as they come into view (or all of
+ * it, for views that need every item: sorted, grouped by a column, the kanban). */
+export const BOARD_PAGE = 500;
+
+/** One page of the board's items in board order (of one group's, with `group`), with the item
+ * count of each group. */
+function boardPage(boardId: string, cursor: string | null, group?: string): Promise<QueryResponse> {
+  const filter = group ? { column: "group", op: "any_of", value: [group] } : null;
+  return ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, group_by: "group", limit: BOARD_PAGE, cursor } }));
 }
 
 /** How many updates each item of the board has. */
@@ -34,6 +35,13 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   const editing = useRef(new Set<string>());
   /** Bumped by every load and on unmount, so only the latest load lands (and none after). */
   const generation = useRef(0);
+  /** A page of the board is on its way: no second request for the same cursor. */
+  const busy = useRef(false);
+  /** Pages fetched on request (not by an effect) report failures through this. */
+  const say = useRef(flash);
+  useEffect(() => {
+    say.current = flash;
+  });
 
   const load = useCallback(async () => {
     const mine = ++generation.current;
@@ -42,9 +50,11 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
       // the two reads is missed until the next load (never counted twice).
       const updates = await fetchCounts(boardId);
       const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: boardId } } }));
-      const items = await queryAll(boardId, null);
+      const first = await boardPage(boardId, null);
       if (mine !== generation.current) return;
-      dispatch({ type: "loaded", board, items, updates });
+      busy.current = false;
+      const rest = restAfter(first.data, new Map(first.groups.map((g) => [g.key, g.count])), !!first.next_cursor);
+      dispatch({ type: "loaded", board, items: first.data, updates, rest });
       live.subscribe(boardId, board.last_seq);
     } catch (e) {
       if (mine === generation.current) setError(messageOf(e));
@@ -73,6 +83,30 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
       live.unsubscribe(boardId);
     };
   }, [boardId, bus, live, load]);
+
+  /** Fetches the next page of group `wanted` (of the first group with more, without one), if
+   * the board has more and no page is on its way. A page that lands changes this callback, so
+   * callers still wanting more ask again. */
+  const rest = state?.rest ?? null;
+  const groupIds = state?.board.groups;
+  const loadRest = useCallback((wanted?: string) => {
+    const next = rest && nextPage(rest, (groupIds ?? []).map((g) => g.id), wanted);
+    if (!next || busy.current) return;
+    const mine = generation.current;
+    busy.current = true;
+    boardPage(boardId, next.cursor, next.group).then(
+      (page) => {
+        if (mine !== generation.current) return;
+        busy.current = false;
+        dispatch({ type: "page", group: next.group, items: page.data, cursor: page.next_cursor ?? null });
+      },
+      (e) => {
+        if (mine !== generation.current) return;
+        busy.current = false;
+        say.current(messageOf(e));
+      },
+    );
+  }, [boardId, rest, groupIds]);
 
   const stale = state?.stale ?? false;
   useEffect(() => {
@@ -141,6 +175,14 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     restore(items: Item[]) {
       for (const i of items) ok(api.POST("/api/v1/items/{id}/restore", { params: { path: { id: i.id } } })).catch(fail);
     },
+    /** An item the board's pages have not brought yet (its panel is open): fetched alone. */
+    async fetchItem(id: string) {
+      try {
+        saved(await ok(api.GET("/api/v1/items/{id}", itemPath(id))));
+      } catch {
+        // Gone or not visible: the panel says so.
+      }
+    },
     /** Cells being edited are kept from live changes, and others see who edits what. */
     setEditing(target: Item, columnId: string, on: boolean) {
       const key = `${target.id}:${columnId}`;
@@ -174,5 +216,5 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
       ok(api.DELETE("/api/v1/boards/{id}/groups/{group_id}", { params: { path: { id: boardId, group_id: id }, query: moveTo ? { move_items_to: moveTo } : {} } })).catch(fail),
   };
 
-  return { state, error, presence, actions, columns, groups };
+  return { state, error, presence, actions, columns, groups, loadRest };
 }

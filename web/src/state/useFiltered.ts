@@ -22,6 +22,9 @@ export type Matches = {
   counts: ReadonlyMap<string, number>;
   /** The ids of the matches fetched so far. */
   matched: ReadonlySet<string>;
+  /** The matches fetched so far: shown as fetched while the board's own pages have not brought
+   * them (a large board comes a page at a time), live from the board once they have. */
+  found: ReadonlyMap<string, Item>;
   /** The ids the board had when the query ran: an item not among them is newer and shown. */
   asked: ReadonlySet<string>;
   /** Where the next page starts; null once every match is fetched. */
@@ -45,6 +48,7 @@ function page(boardId: string, filter: Record<string, unknown>, groupBy: string,
 }
 
 const countsOf = (p: QueryResponse) => new Map(p.groups.map((g) => [g.key, g.count]));
+const byId = (items: Item[]) => new Map(items.map((i) => [i.id, i]));
 
 /** `groupBy` is "group" or a column id: what the counts are per. `eager` fetches every page
  * (for views that show all matches at once, like the kanban). */
@@ -76,7 +80,7 @@ export function useFiltered(boardId: string, filter: Record<string, unknown> | n
       (p) => {
         if (mine !== run.current) return;
         busy.current = false;
-        setMatches({ total: p.total, counts: countsOf(p), matched: new Set(p.data.map((i) => i.id)), asked, cursor: p.next_cursor ?? null });
+        setMatches({ total: p.total, counts: countsOf(p), matched: new Set(p.data.map((i) => i.id)), found: byId(p.data), asked, cursor: p.next_cursor ?? null });
       },
       (e) => {
         if (mine !== run.current) return;
@@ -99,7 +103,7 @@ export function useFiltered(boardId: string, filter: Record<string, unknown> | n
       (p) => {
         if (mine !== run.current) return;
         busy.current = false;
-        setMatches((m) => m && { ...m, total: p.total, counts: countsOf(p), matched: new Set([...m.matched, ...p.data.map((i) => i.id)]), cursor: p.next_cursor ?? null });
+        setMatches((m) => m && { ...m, total: p.total, counts: countsOf(p), matched: new Set([...m.matched, ...p.data.map((i) => i.id)]), found: new Map([...m.found, ...byId(p.data)]), cursor: p.next_cursor ?? null });
       },
       (e) => {
         if (mine !== run.current) return;
@@ -113,9 +117,16 @@ export function useFiltered(boardId: string, filter: Record<string, unknown> | n
     if (eager) loadMore();
   }, [eager, loadMore]);
 
+  const fetched = state?.fetched;
+  const rest = !!state?.rest;
+  const gone = state?.gone;
   const shown = useMemo(() => {
     if (!items || !matches) return items ?? [];
-    return items.filter((i) => matches.matched.has(i.id) || !matches.asked.has(i.id));
-  }, [items, matches]);
+    // New since the query ran: not on the board then, and not brought by one of its pages since.
+    const held = items.filter((i) => matches.matched.has(i.id) || (!matches.asked.has(i.id) && !fetched?.has(i.id)));
+    if (!rest) return held;
+    const here = new Set(items.map((i) => i.id));
+    return [...held, ...[...matches.found.values()].filter((i) => !here.has(i.id) && !gone?.has(i.id))];
+  }, [items, matches, fetched, rest, gone]);
   return { items: shown, matches, loadMore };
 }
