@@ -157,15 +157,19 @@ pub fn item_subscribers(item: ItemId) -> Query<UserId, Vec<UserId>> {
 /// The most notifications one pending digest carries.
 const DIGEST_MAX: i64 = 200;
 
-/// One statement, so one snapshot: the first `$1` users (by id) with unread notifications not
-/// yet emailed, each with up to `$2` of them, oldest first. The rows come grouped by user.
+/// One statement, so one snapshot: the `$1` users whose digest falls due first (their last
+/// digest plus their interval; 15 minutes without preferences) with unread notifications not
+/// yet emailed, each with up to `$2` of them, oldest first. Ordering by due time, not by id,
+/// means users who are not due yet never keep due ones out of a round. The rows come grouped
+/// by user.
 static PENDING: Stmt = stmt!(
     "WITH pending AS (
          SELECT u.id, u.email, u.name, p.email_kinds, p.digest_minutes, p.last_digest_at FROM users u
          LEFT JOIN notification_prefs p ON p.user_id = u.id
          WHERE EXISTS (SELECT 1 FROM notifications n
                        WHERE n.user_id = u.id AND n.emailed_at IS NULL AND n.read_at IS NULL)
-         ORDER BY u.id{| COLLATE \"C\"} LIMIT $1),
+         ORDER BY COALESCE(p.last_digest_at, 0) + COALESCE(p.digest_minutes, 15) * 60000, u.id{| COLLATE \"C\"}
+         LIMIT $1),
      unsent AS (
          SELECT n.*, row_number() OVER (PARTITION BY n.user_id ORDER BY n.id{| COLLATE \"C\"}) AS nth
          FROM notifications n JOIN pending pe ON pe.id = n.user_id
@@ -174,7 +178,8 @@ static PENDING: Stmt = stmt!(
     notification_cols!(),
     ", pe.email, pe.name, pe.email_kinds, pe.digest_minutes, pe.last_digest_at
      FROM unsent n JOIN pending pe ON pe.id = n.user_id WHERE n.nth <= $2
-     ORDER BY pe.id{| COLLATE \"C\"}, n.id{| COLLATE \"C\"}"
+     ORDER BY COALESCE(pe.last_digest_at, 0) + COALESCE(pe.digest_minutes, 15) * 60000, pe.id{| COLLATE \"C\"},
+              n.id{| COLLATE \"C\"}"
 );
 
 type PendingRow = (Notification, String, String, NotificationPreferences, i64);

@@ -86,6 +86,15 @@ pub async fn notifications_are_listed_read_and_emailed(store: DynStore) {
     let extra = note(f.user, other.user, NotificationKind::Reply, "later");
     store.commit(b.id, vec![BoardWrite::InsertNotification(extra)], vec![], 0).await.unwrap();
     assert_eq!(store.pending_emails(10).await.unwrap()[0].last_digest_at, 99);
+
+    // `other` (no digest yet, due 15 minutes after 0) is due long before `f.user` (last
+    // digest at 99, every 60 minutes), though `f.user`'s id is the smaller: due time decides.
+    let for_other = note(other.user, f.user, NotificationKind::Mention, "for other");
+    store.commit(b.id, vec![BoardWrite::InsertNotification(for_other)], vec![], 0).await.unwrap();
+    assert!(f.user.to_string() < other.user.to_string());
+    let first = store.pending_emails(1).await.unwrap();
+    assert_eq!(first.iter().map(|p| p.user).collect::<Vec<_>>(), [other.user], "the digest due first comes first");
+    assert_eq!(store.pending_emails(10).await.unwrap().len(), 2);
 }
 
 pub async fn item_subscriptions(store: DynStore) {
