@@ -95,6 +95,9 @@ impl NotificationService {
     }
 }
 
+/// How long a worker holds a user's digest while sending it.
+const DIGEST_CLAIM_MS: i64 = 5 * 60_000;
+
 /// Where and how digests are sent.
 #[derive(Clone, Debug)]
 pub struct MailSettings {
@@ -153,6 +156,11 @@ async fn digest_round(
         }
         let due = now - pending.last_digest_at >= i64::from(pending.prefs.digest_minutes) * 60_000;
         if !due {
+            continue;
+        }
+        // Another worker may be sending this very digest: only the one holding the claim
+        // (for a few minutes, longer than any send) goes on.
+        if !store.claim_digest(pending.user, now, now + DIGEST_CLAIM_MS).await? {
             continue;
         }
         let to: Mailbox = match format!("{} <{}>", pending.name.replace(['<', '>', '"'], ""), pending.email).parse() {

@@ -50,4 +50,8 @@ impl NotificationStore for PostgresStore {
         let plan = sql::mark_emailed(user, ids, sent, now)?;
         self.run(plan).await.map(drop)
     }
+
+    async fn claim_digest(&self, user: UserId, now: Millis, until: Millis) -> StoreResult<bool> {
+        Ok(self.write(sql::claim_digest(user, now, until)?).await? == 1)
+    }
 }

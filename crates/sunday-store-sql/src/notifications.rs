@@ -216,6 +216,21 @@ static DIGEST_SENT: Stmt = stmt!(
      ON CONFLICT (user_id) DO UPDATE SET last_digest_at = excluded.last_digest_at"
 );
 
+static CLAIM_DIGEST: Stmt = stmt!(
+    "INSERT INTO notification_prefs (user_id, email_kinds, digest_minutes, last_digest_at, digest_claimed_until)
+     VALUES ($1, $2, $3, 0, $5)
+     ON CONFLICT (user_id) DO UPDATE SET digest_claimed_until = excluded.digest_claimed_until
+     WHERE notification_prefs.digest_claimed_until IS NULL OR notification_prefs.digest_claimed_until <= $4"
+);
+
+/// Claims the user's digest until `until` unless another worker holds a claim past `now`:
+/// one row changes when the claim is taken, none when it is held elsewhere.
+pub fn claim_digest(user: UserId, now: Millis, until: Millis) -> StoreResult<Exec> {
+    let default = NotificationPreferences::default();
+    let kinds = Value::json(&default.email_kinds)?;
+    Ok(Exec::new(&CLAIM_DIGEST, args![user, kinds, default.digest_minutes, now, until]))
+}
+
 /// These notifications handled by the digest and, when `sent`, the user's digest gone out at
 /// `now`: one transaction.
 pub fn mark_emailed(user: UserId, ids: &[NotificationId], sent: bool, now: Millis) -> StoreResult<Plan> {

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_board_structure_version", include_str!("../migrations/0005_board_structure_version.sql")),
     ("0006_event_cursors", include_str!("../migrations/0006_event_cursors.sql")),
     ("0007_archive_and_update_counts", include_str!("../migrations/0007_archive_and_update_counts.sql")),
+    ("0008_digest_claims", include_str!("../migrations/0008_digest_claims.sql")),
 ];
 
 /// Applies pending migrations; returns the schema version.

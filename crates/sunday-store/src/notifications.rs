@@ -45,4 +45,7 @@ pub trait NotificationStore: Send + Sync {
     /// Records that these notifications were handled by the digest (sent or not eligible),
     /// and, when `sent`, that the user's digest went out at `now`.
     async fn mark_emailed(&self, user: UserId, ids: &[NotificationId], sent: bool, now: Millis) -> StoreResult<()>;
+    /// Claims the user's next digest for this worker until `until`; `false` when another
+    /// worker's claim still holds at `now` (so each digest is sent once across workers).
+    async fn claim_digest(&self, user: UserId, now: Millis, until: Millis) -> StoreResult<bool>;
 }

@@ -501,6 +501,10 @@ impl NotificationStore for Interposed {
     async fn mark_emailed(&self, user: UserId, ids: &[NotificationId], sent: bool, now: Millis) -> StoreResult<()> {
         self.inner.mark_emailed(user, ids, sent, now).await
     }
+
+    async fn claim_digest(&self, user: UserId, now: Millis, until: Millis) -> StoreResult<bool> {
+        self.inner.claim_digest(user, now, until).await
+    }
 }
 
 #[async_trait]

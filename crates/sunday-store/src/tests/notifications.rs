@@ -95,6 +95,15 @@ pub async fn notifications_are_listed_read_and_emailed(store: DynStore) {
     let first = store.pending_emails(1).await.unwrap();
     assert_eq!(first.iter().map(|p| p.user).collect::<Vec<_>>(), [other.user], "the digest due first comes first");
     assert_eq!(store.pending_emails(10).await.unwrap().len(), 2);
+
+    // Two workers at once: one claims the digest, the other skips it until the claim lapses;
+    // a user without preferences can be claimed too, and claiming leaves preferences alone.
+    assert!(store.claim_digest(other.user, 1_000, 61_000).await.unwrap());
+    assert!(!store.claim_digest(other.user, 2_000, 62_000).await.unwrap(), "held by the first worker");
+    assert!(store.claim_digest(other.user, 61_000, 121_000).await.unwrap(), "free once the claim lapses");
+    assert!(store.claim_digest(f.user, 1_000, 61_000).await.unwrap());
+    assert_eq!(store.notification_prefs(f.user).await.unwrap().unwrap().digest_minutes, 60);
+    assert_eq!(store.notification_prefs(other.user).await.unwrap(), Some(NotificationPreferences::default()));
 }
 
 pub async fn item_subscriptions(store: DynStore) {
