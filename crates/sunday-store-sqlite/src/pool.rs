@@ -40,8 +40,9 @@ struct Queue {
 }
 
 /// A caller's transaction: runs its work on the writer (inside the batch's transaction) and
-/// returns how to answer the caller once the batch's commit is known.
-type Job = Box<dyn FnOnce(&Connection) -> Done + Send>;
+/// returns how to answer the caller once the batch's commit is known, and whether its
+/// savepoint ended cleanly (if not, the whole batch is rolled back).
+type Job = Box<dyn FnOnce(&Connection) -> (Done, bool) + Send>;
 type Done = Box<dyn FnOnce(&StoreResult<()>) + Send>;
 
 /// Most jobs in one batch, so one caller's wait stays bounded under a flood of writes.
@@ -184,15 +185,16 @@ impl Pool {
     {
         let (reply, answer) = tokio::sync::oneshot::channel::<StoreResult<T>>();
         let job: Job = Box::new(move |conn| {
-            let outcome = in_savepoint(conn, f);
-            Box::new(move |committed: &StoreResult<()>| {
+            let (outcome, clean) = in_savepoint(conn, f);
+            let done: Done = Box::new(move |committed: &StoreResult<()>| {
                 let result = match (outcome, committed) {
                     (Ok(value), Ok(())) => Ok(value),
                     (Err(e), _) => Err(e),
                     (Ok(_), Err(e)) => Err(StoreError::Unavailable(format!("the write was not committed: {e}"))),
                 };
                 let _ = reply.send(result);
-            })
+            });
+            (done, clean)
         });
         let lead = {
             let mut queue = self.inner.queue.lock().map_err(|_| StoreError::internal("sqlite write queue poisoned"))?;
@@ -208,14 +210,20 @@ impl Pool {
 }
 
 /// Runs `f` inside a savepoint: kept when it succeeds, undone when it fails (or panics), so
-/// one caller's failure leaves the rest of its batch alone.
-fn in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
-    conn.execute_batch("SAVEPOINT job").map_err(db_err)?;
+/// one caller's failure leaves the rest of its batch alone. The flag is `false` when the
+/// savepoint could not be ended: then what `f` left cannot be told apart from the rest, and
+/// the leader rolls the whole batch back rather than commit a write it reported failed.
+fn in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> StoreResult<T>) -> (StoreResult<T>, bool) {
+    if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+        return (Err(db_err(e)), true);
+    }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
         .unwrap_or_else(|_| Err(StoreError::internal("a store write panicked")));
     let end = if outcome.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-    conn.execute_batch(end).map_err(db_err)?;
-    outcome
+    match conn.execute_batch(end) {
+        Ok(()) => (outcome, true),
+        Err(e) => (Err(db_err(e)), false),
+    }
 }
 
 impl Inner {
@@ -244,13 +252,26 @@ impl Inner {
                 drop(jobs);
                 continue;
             }
-            let done: Vec<Done> = jobs.into_iter().map(|job| job(&conn)).collect();
-            let committed = match conn.execute_batch("COMMIT") {
-                Ok(()) => Ok(()),
-                Err(e) => {
-                    let _ = conn.execute_batch("ROLLBACK");
-                    Err(db_err(e))
+            let mut clean = true;
+            let done: Vec<Done> = jobs
+                .into_iter()
+                .map(|job| {
+                    let (done, ended) = job(&conn);
+                    clean &= ended;
+                    done
+                })
+                .collect();
+            let committed = if clean {
+                match conn.execute_batch("COMMIT") {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let _ = conn.execute_batch("ROLLBACK");
+                        Err(db_err(e))
+                    }
                 }
+            } else {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(StoreError::internal("a failed write could not be undone alone; its batch was rolled back"))
             };
             drop(conn);
             for d in done {
