@@ -3,12 +3,12 @@
 //! default structure of a subitem board.
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{json, Value};
 use sunday_domain::{columns::normalize_settings, position};
 use sunday_types::{
     board_api::TemplateInfo,
     boards::{Column, ColumnType, Group, Item},
     cells::{CellValue, DateValue, ItemValues},
+    column_settings::{ColumnSettings, DropdownOption, DropdownSettings, Label, NumberSettings, StatusSettings},
     ApiError, BoardId, ColumnId, GroupId, ItemId, UserId,
 };
 
@@ -40,25 +40,37 @@ pub struct Spec {
     /// Shown in the template gallery.
     pub name: &'static str,
     pub description: &'static str,
-    pub columns: Vec<(&'static str, ColumnType, Option<Value>)>,
+    pub columns: Vec<(&'static str, ColumnType, Option<ColumnSettings>)>,
     pub groups: Vec<(&'static str, &'static str)>,
     /// (group index, name, cells by column index).
     pub items: Vec<SampleItem>,
 }
 
-fn labels(names: &[(&str, &str)], done: &str) -> Option<Value> {
-    let labels: Vec<Value> = names
+fn labels(names: &[(&str, &str)], done: &str) -> Option<ColumnSettings> {
+    let labels = names
         .iter()
         .enumerate()
-        .map(|(i, (n, c))| json!({"id": format!("l{}", i + 1), "name": n, "color": c, "done": *n == done}))
+        .map(|(i, (n, c))| Label {
+            id: format!("l{}", i + 1),
+            name: (*n).to_owned(),
+            color: Some((*c).to_owned()),
+            done: *n == done,
+        })
         .collect();
-    Some(json!({ "labels": labels }))
+    Some(ColumnSettings::Status(StatusSettings { labels }))
 }
 
-fn options(names: &[&str]) -> Option<Value> {
-    let options: Vec<Value> =
-        names.iter().enumerate().map(|(i, n)| json!({"id": format!("o{}", i + 1), "name": n})).collect();
-    Some(json!({ "options": options }))
+fn options(names: &[&str]) -> Option<ColumnSettings> {
+    let options = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| DropdownOption { id: format!("o{}", i + 1), name: (*n).to_owned(), color: None })
+        .collect();
+    Some(ColumnSettings::Dropdown(DropdownSettings { options }))
+}
+
+fn money(unit: &str) -> Option<ColumnSettings> {
+    Some(ColumnSettings::Number(NumberSettings { unit: Some(unit.to_owned()), decimals: 0 }))
 }
 
 impl Spec {
@@ -70,11 +82,14 @@ impl Spec {
             .iter()
             .zip(col_pos)
             .map(|((title, ty, settings), position)| {
+                let given = settings.as_ref().map(serde_json::to_value).transpose().map_err(ApiError::internal)?;
                 Ok(Column {
                     id: ColumnId::new(),
                     title: (*title).to_owned(),
                     column_type: *ty,
-                    settings: normalize_settings(*ty, settings.as_ref())?,
+                    // Built typed, then through the one normalizer, which fills every default
+                    // (option colours) as it does for clients' settings.
+                    settings: normalize_settings(*ty, given.as_ref())?,
                     position,
                     width: None,
                 })
@@ -196,7 +211,7 @@ fn project_tracker() -> Spec {
             ("Priority", ColumnType::Status, priority),
             ("Timeline", ColumnType::Timeline, None),
             ("Due date", ColumnType::Date, None),
-            ("Budget", ColumnType::Number, Some(json!({"unit": "$", "decimals": 0}))),
+            ("Budget", ColumnType::Number, money("$")),
             ("Notes", ColumnType::Text, None),
         ],
         groups: vec![("This sprint", "blue"), ("Next sprint", "purple"), ("Done", "green")],
@@ -246,7 +261,7 @@ fn crm_pipeline() -> Spec {
         columns: vec![
             ("Stage", ColumnType::Status, stage),
             ("Owner", ColumnType::People, None),
-            ("Deal value", ColumnType::Number, Some(json!({"unit": "€", "decimals": 0}))),
+            ("Deal value", ColumnType::Number, money("€")),
             ("Contact email", ColumnType::Email, None),
             ("Phone", ColumnType::Phone, None),
             ("Close date", ColumnType::Date, None),
