@@ -7,7 +7,7 @@ use std::sync::Arc;
 use sunday_domain::{permissions, Email};
 use sunday_store::{InviteRecord, Store};
 use sunday_types::{
-    dto::{AcceptInviteResponse, AddMemberRequest, CreateInviteRequest, Invite, Member, Page, Role, Scope},
+    dto::{AcceptInviteResponse, CreateInviteRequest, Invite, Member, Page, Role, Scope},
     time::{now_millis, to_datetime},
     ApiError, ErrorCode, InviteId, OrgId, UserId,
 };
@@ -67,20 +67,6 @@ impl OrgService {
         let rows = self.store.members(org, after, limit + 1).await?;
         let (data, next_cursor) = cursor::page(rows, limit, |m| m.user.id);
         Ok(Page { data, next_cursor })
-    }
-
-    /// Adds an existing Sunday user by email.
-    pub async fn add_member(&self, actor: &Actor, org: OrgId, req: AddMemberRequest) -> Result<Member, ApiError> {
-        let role = self.admin_role(actor, org).await?;
-        Self::assignable(role, req.role)?;
-        let email = Email::parse(&req.email)?;
-        let found = self.store.user_by_email(email.as_str()).await?.ok_or_else(|| {
-            ApiError::new(ErrorCode::UserNotFound, "no Sunday account has this email; send an invitation instead")
-        })?;
-        let now = now_millis();
-        self.store.add_member(org, found.user.id, req.role, now).await?;
-        self.directory.forget(found.user.id);
-        Ok(Member { user: found.user, role: req.role, joined_at: to_datetime(now) })
     }
 
     pub async fn update_member(

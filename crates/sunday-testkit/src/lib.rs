@@ -132,6 +132,18 @@ impl TestApp {
         session_of(r.json().await.unwrap(), email)
     }
 
+    /// Brings `who` into `inviter`'s organization with `role` the only way there is: an
+    /// invitation, accepted by `who`.
+    pub async fn join(&self, inviter: &Session, who: &Session, role: &str) {
+        let invites = format!("/api/v1/orgs/{}/invites", inviter.org_id);
+        let invite = json!({"email": who.email, "role": role});
+        let r = self.post(&invites, &inviter.token, invite).send().await.unwrap();
+        assert_eq!(r.status(), 201, "invite {}", who.email);
+        let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+        let accepted = self.post(&format!("/api/v1/invites/{token}/accept"), &who.token, json!({})).send().await.unwrap();
+        assert_eq!(accepted.status(), 200, "accept {}", who.email);
+    }
+
     /// Stops the server gracefully.
     pub async fn shutdown(mut self) {
         if let Some(r) = self.running.take() {

@@ -366,16 +366,11 @@ async fn board_permissions_are_enforced(app: TestApp) {
     let owner = app.signup("perm-owner@example.com").await;
     let b = board(&app, &owner, None).await;
     let bid = b["id"].as_str().unwrap().to_owned();
-    let members = format!("/api/v1/orgs/{}/members", owner.org_id);
     let viewer = app.signup("perm-view@example.com").await;
     let editor = app.signup("perm-edit@example.com").await;
     let outsider = app.signup("perm-out@example.com").await;
     for who in [&viewer, &editor] {
-        expect_json(
-            app.post(&members, &owner.token, json!({"email": who.email, "role": "member"})).send().await.unwrap(),
-            201,
-        )
-        .await;
+        app.join(&owner, who, "member").await;
     }
     let set = |who: &str, p: &str| {
         app.client()
@@ -447,11 +442,7 @@ async fn board_permissions_are_enforced(app: TestApp) {
     )
     .await;
     let member = app.signup("perm-member@example.com").await;
-    expect_json(
-        app.post(&members, &owner.token, json!({"email": member.email, "role": "member"})).send().await.unwrap(),
-        201,
-    )
-    .await;
+    app.join(&owner, &member, "member").await;
     expect_error(
         app.get(&format!("/api/v1/boards/{bid}"), &member.token).send().await.unwrap(),
         404,

@@ -78,18 +78,7 @@ async fn queries_filter_sort_group_and_page_stably(app: TestApp) {
 async fn updates_replies_and_mentions(app: TestApp) {
     let author = app.signup("author@example.com").await;
     let teammate = app.signup("mate@example.com").await;
-    expect_json(
-        app.post(
-            &format!("/api/v1/orgs/{}/members", author.org_id),
-            &author.token,
-            json!({"email": teammate.email, "role": "member"}),
-        )
-        .send()
-        .await
-        .unwrap(),
-        201,
-    )
-    .await;
+    app.join(&author, &teammate, "member").await;
     let outsider = "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee";
     let b = board(&app, &author, None).await;
     let item = expect_json(

@@ -76,13 +76,8 @@ async fn closed_workspaces_and_roles(app: TestApp) {
     let member = app.signup("member@closed.example").await;
     let viewer = app.signup("viewer@closed.example").await;
     let guest = app.signup("guest@closed.example").await;
-    let members = format!("/api/v1/orgs/{}/members", owner.org_id);
     for (who, role) in [(&member, "member"), (&viewer, "viewer"), (&guest, "guest")] {
-        expect_json(
-            app.post(&members, &owner.token, json!({"email": who.email, "role": role})).send().await.unwrap(),
-            201,
-        )
-        .await;
+        app.join(&owner, who, role).await;
     }
     let org = owner.org_id.clone();
     let create = |tok: &str, name: &str, kind: &str| {
@@ -182,9 +177,7 @@ async fn a_closed_workspace_s_boards_are_its_members_alone(app: TestApp) {
     let insider = app.signup("cw-in@example.com").await;
     let outsider = app.signup("cw-out@example.com").await;
     for who in [&insider, &outsider] {
-        let add = json!({"email": who.email, "role": "member"});
-        let r = app.post(&format!("/api/v1/orgs/{}/members", owner.org_id), &owner.token, add).send().await.unwrap();
-        expect_json(r, 201).await;
+        app.join(&owner, who, "member").await;
     }
     let ws = expect_json(
         app.post("/api/v1/workspaces", &owner.token, json!({"name": "Board room", "kind": "closed"}))
@@ -245,9 +238,7 @@ async fn deleting_a_workspace_never_sweeps_boards_away(app: TestApp) {
     let creator = app.signup("wd-creator@example.com").await;
     let colleague = app.signup("wd-colleague@example.com").await;
     for who in [&creator, &colleague] {
-        let add = json!({"email": who.email, "role": "member"});
-        let r = app.post(&format!("/api/v1/orgs/{}/members", admin.org_id), &admin.token, add).send().await.unwrap();
-        expect_json(r, 201).await;
+        app.join(&admin, who, "member").await;
     }
     let ws = expect_json(
         app.post("/api/v1/workspaces", &creator.token, json!({"name": "Team", "org_id": admin.org_id}))

@@ -25,9 +25,7 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| c.roles = vec![NodeRole::Api, NodeRole::Realtime]).await;
     let a = app.signup("late-a@example.com").await;
     let b = app.signup("late-b@example.com").await;
-    let add = json!({"email": b.email, "role": "member"});
-    expect_json(app.post(&format!("/api/v1/orgs/{}/members", a.org_id), &a.token, add).send().await.unwrap(), 201)
-        .await;
+    app.join(&a, &b, "member").await;
     let bd = board(&app, &a, None).await;
     let bid = bd["id"].as_str().unwrap().to_owned();
     let item = expect_json(
@@ -82,9 +80,7 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
 }
 
 async fn add_member(app: &TestApp, owner: &sunday_testkit::Session, who: &sunday_testkit::Session) {
-    let add = json!({"email": who.email, "role": "member"});
-    let r = app.post(&format!("/api/v1/orgs/{}/members", owner.org_id), &owner.token, add).send().await.unwrap();
-    expect_json(r, 201).await;
+    app.join(owner, who, "member").await;
 }
 
 /// A mention or a follow never tells someone about a board they cannot see.

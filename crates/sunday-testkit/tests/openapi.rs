@@ -39,7 +39,6 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("get", "/api/v1/me/tokens"),
         ("delete", "/api/v1/me/tokens/{id}"),
         ("get", "/api/v1/orgs/{org_id}/members"),
-        ("post", "/api/v1/orgs/{org_id}/members"),
         ("patch", "/api/v1/orgs/{org_id}/members/{user_id}"),
         ("delete", "/api/v1/orgs/{org_id}/members/{user_id}"),
         ("post", "/api/v1/orgs/{org_id}/invites"),

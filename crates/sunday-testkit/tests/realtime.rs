@@ -17,18 +17,7 @@ async fn two_users_see_each_others_edits_in_order(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let a = app.signup("rt-a@example.com").await;
     let b_user = app.signup("rt-b@example.com").await;
-    expect_json(
-        app.post(
-            &format!("/api/v1/orgs/{}/members", a.org_id),
-            &a.token,
-            json!({"email": b_user.email, "role": "member"}),
-        )
-        .send()
-        .await
-        .unwrap(),
-        201,
-    )
-    .await;
+    app.join(&a, &b_user, "member").await;
     let b = board(&app, &a, None).await;
     let bid = b["id"].as_str().unwrap().to_owned();
     let item = expect_json(
@@ -201,18 +190,7 @@ async fn a_user_removed_from_a_private_board_stops_receiving_it() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let owner = app.signup("priv-owner@example.com").await;
     let member = app.signup("priv-member@example.com").await;
-    expect_json(
-        app.post(
-            &format!("/api/v1/orgs/{}/members", owner.org_id),
-            &owner.token,
-            json!({"email": member.email, "role": "member"}),
-        )
-        .send()
-        .await
-        .unwrap(),
-        201,
-    )
-    .await;
+    app.join(&owner, &member, "member").await;
     let b = board(&app, &owner, None).await;
     let bid = b["id"].as_str().unwrap().to_owned();
     expect_json(
@@ -370,18 +348,7 @@ async fn a_mention_is_notified_live_in_the_list_and_by_email() {
     .await;
     let a = app.signup("mention-a@example.com").await;
     let b_user = app.signup("mention-b@example.com").await;
-    expect_json(
-        app.post(
-            &format!("/api/v1/orgs/{}/members", a.org_id),
-            &a.token,
-            json!({"email": b_user.email, "role": "member"}),
-        )
-        .send()
-        .await
-        .unwrap(),
-        201,
-    )
-    .await;
+    app.join(&a, &b_user, "member").await;
     let b = board(&app, &a, None).await;
     let bid = b["id"].as_str().unwrap().to_owned();
     let owner_col = column_id(&b, "Owner");
@@ -520,9 +487,7 @@ async fn a_refused_recipient_does_not_stop_the_digest() {
     let refused = app.signup("bounce-me@example.com").await;
     let fine = app.signup("digest-fine@example.com").await;
     for who in [&refused, &fine] {
-        let add = json!({"email": who.email, "role": "member"});
-        let r = app.post(&format!("/api/v1/orgs/{}/members", a.org_id), &a.token, add).send().await.unwrap();
-        expect_json(r, 201).await;
+        app.join(&a, who, "member").await;
     }
     let b = board(&app, &a, None).await;
     let bid = b["id"].as_str().unwrap().to_owned();

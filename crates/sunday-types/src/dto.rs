@@ -176,14 +176,6 @@ pub struct Member {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AddMemberRequest {
-    /// Email of an existing Sunday user. For someone without an account, create an invitation.
-    pub email: String,
-    pub role: Role,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateMemberRequest {
     pub role: Role,
 }

@@ -3,7 +3,7 @@
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 use sunday_types::{
-    dto::{AcceptInviteResponse, AddMemberRequest, CreateInviteRequest, Invite, Member, Page, UpdateMemberRequest},
+    dto::{AcceptInviteResponse, CreateInviteRequest, Invite, Member, Page, UpdateMemberRequest},
     OrgId, UserId,
 };
 use utoipa::IntoParams;
@@ -17,7 +17,7 @@ use crate::{
 
 pub fn routes() -> OpenApiRouter<HttpState> {
     OpenApiRouter::new()
-        .routes(routes!(list_members, add_member))
+        .routes(routes!(list_members))
         .routes(routes!(update_member, remove_member))
         .routes(routes!(create_invite))
         .routes(routes!(accept_invite))
@@ -45,18 +45,6 @@ async fn list_members(
     Ok(axum::Json(state.app.orgs.members(&actor, org, p.cursor.as_deref(), p.limit).await?))
 }
 
-/// Add an existing Sunday user to the organization (owners and admins).
-#[utoipa::path(post, path = "/orgs/{org_id}/members", tag = "orgs", params(("org_id" = String, Path)), request_body = AddMemberRequest,
-    responses((status = 201, body = Member), (status = 409, description = "`already_member`", body = sunday_types::ErrorBody)))]
-async fn add_member(
-    State(state): State<HttpState>,
-    Auth(actor): Auth,
-    Path(org): Path<OrgId>,
-    Json(req): Json<AddMemberRequest>,
-) -> ApiResult<(StatusCode, axum::Json<Member>)> {
-    Ok((StatusCode::CREATED, axum::Json(state.app.orgs.add_member(&actor, org, req).await?)))
-}
-
 /// Change a member's role. Only owners grant or revoke `owner`; the last owner stays.
 #[utoipa::path(patch, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = String, Path), ("user_id" = String, Path)),
     request_body = UpdateMemberRequest, responses((status = 200, body = Member), (status = 409, description = "`last_owner`", body = sunday_types::ErrorBody)))]
@@ -81,7 +69,9 @@ async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Invite someone by email; the token is shown once and expires.
+/// Invite someone by email; the token is shown once and expires. This is the only way into an
+/// organization: the invitee accepts (or signs up with the token), and the answer is the same
+/// whether or not the email already has an account.
 #[utoipa::path(post, path = "/orgs/{org_id}/invites", tag = "orgs", params(("org_id" = String, Path)), request_body = CreateInviteRequest,
     responses((status = 201, body = Invite)))]
 async fn create_invite(
