@@ -107,8 +107,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let mut writes = vec![BoardWrite::InsertBoard(board.clone())];
-    writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
-    writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
+    writes.extend(groups.iter().cloned().map(|group| BoardWrite::InsertGroup { board: board.id, group }));
+    writes.extend(columns.iter().cloned().map(|column| BoardWrite::InsertColumn { board: board.id, column }));
     store.commit(board.id, writes, vec![], 0).await?;
     let users: Vec<UserId> = (0..50).map(|_| UserId::new()).collect();
     let words = ["alpha", "launch", "budget", "review", "design", "copy", "legal", "ops", "sales", "ship"];

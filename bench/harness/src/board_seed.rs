@@ -69,8 +69,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         let mut writes = vec![BoardWrite::InsertBoard(board.clone())];
-        writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
-        writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
+        writes.extend(groups.iter().cloned().map(|group| BoardWrite::InsertGroup { board: board.id, group }));
+        writes.extend(columns.iter().cloned().map(|column| BoardWrite::InsertColumn { board: board.id, column }));
         for i in 0..per_board {
             let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).map(DateValue::Day).ok_or("date")?;
             let v: ItemValues = [

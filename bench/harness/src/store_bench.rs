@@ -140,7 +140,7 @@ async fn commits(store: &Arc<dyn Store>, user: UserId, n: usize) -> BenchResult<
     };
     let setup = vec![
         BoardWrite::InsertBoard(board.clone()),
-        BoardWrite::PutGroup { board: board.id, group },
+        BoardWrite::InsertGroup { board: board.id, group },
         BoardWrite::InsertItem(item.clone()),
     ];
     store.commit(board.id, setup, vec![], 0).await?;

@@ -45,7 +45,7 @@ pub fn advance(
     } else {
         Step::changes(&MOVE, args![consumer, board, from, to], Refusal::Stop)
     });
-    boards::lower_all(&mut plan, writes, now)?;
+    boards::lower_all(&mut plan, board, writes, now)?;
     Ok(plan)
 }
 

@@ -18,8 +18,8 @@ use crate::StoreResult;
 
 /// One row change inside a [`BoardStore::commit`].
 ///
-/// Every group and column write (`PutGroup`, `DeleteGroup`, `PutColumn`, `DeleteColumn`) also
-/// moves the board's structure version ([`BoardStore::structure_version`]) in the same
+/// Every group and column write (insert, update, delete) also moves the board's structure
+/// version ([`BoardStore::structure_version`]) in the same
 /// transaction, so a commit can require the structure its values were checked against
 /// ([`BoardWrite::ExpectStructure`]).
 #[derive(Clone, Debug)]
@@ -43,11 +43,13 @@ pub enum BoardWrite {
         board: BoardId,
         user: UserId,
     },
-    /// Inserts or replaces a group.
-    PutGroup {
+    InsertGroup {
         board: BoardId,
         group: Group,
     },
+    /// Changes a group that still exists (else `GroupNotFound`): a concurrent delete is never
+    /// undone.
+    UpdateGroup(Group),
     /// Deletes a group; with `archived_to`, its archived items move there first (the live ones
     /// are moved or archived by their own `UpdateItem`s), so a restore lands where the user
     /// sent the group's items.
@@ -60,11 +62,12 @@ pub enum BoardWrite {
         group: GroupId,
         collapsed: bool,
     },
-    /// Inserts or replaces a column.
-    PutColumn {
+    InsertColumn {
         board: BoardId,
         column: Column,
     },
+    /// Changes a column that still exists (else `ColumnNotFound`).
+    UpdateColumn(Column),
     DeleteColumn(ColumnId),
     /// Inserts an item. An `auto_number` of 0 is replaced by the board's next number; an
     /// explicit one moves the board's counter past it.
@@ -76,11 +79,17 @@ pub enum BoardWrite {
         expected_version: i64,
     },
     DeleteItem(ItemId),
-    /// Inserts or replaces a view.
-    PutView(View),
+    InsertView(View),
+    /// Replaces a view whose stored version is `expected_version`: `VersionConflict` (carrying
+    /// the stored view) when it moved on, `ViewNotFound` when it is gone.
+    UpdateView {
+        view: View,
+        expected_version: i64,
+    },
     DeleteView(ViewId),
-    /// Inserts or replaces an update (comment).
-    PutUpdate(Update),
+    InsertUpdate(Update),
+    /// Changes an update's body and mentions if it still exists (else `UpdateNotFound`).
+    EditUpdate(Update),
     DeleteUpdate(UpdateId),
     /// A notification caused by this commit's change.
     InsertNotification(sunday_types::notifications::Notification),

@@ -140,7 +140,8 @@ impl TestApp {
         let r = self.post(&invites, &inviter.token, invite).send().await.unwrap();
         assert_eq!(r.status(), 201, "invite {}", who.email);
         let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
-        let accepted = self.post(&format!("/api/v1/invites/{token}/accept"), &who.token, json!({})).send().await.unwrap();
+        let accepted =
+            self.post(&format!("/api/v1/invites/{token}/accept"), &who.token, json!({})).send().await.unwrap();
         assert_eq!(accepted.status(), 200, "accept {}", who.email);
     }
 

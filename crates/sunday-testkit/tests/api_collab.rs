@@ -197,6 +197,22 @@ async fn saved_views_validate_and_version(app: TestApp) {
         "version_conflict",
     )
     .await;
+    // Racing writers who all read version 2: exactly one wins, the rest get 409. Writers
+    // without If-Match all apply, one after another.
+    let view_path = format!("/api/v1/views/{vid}");
+    let racing = (0..8).map(|i| {
+        app.patch(&view_path, &u.token, json!({"name": format!("Racer {i}")})).header("if-match", "\"2\"").send()
+    });
+    let statuses: Vec<u16> =
+        futures::future::join_all(racing).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 7, "{statuses:?}");
+    let blind = (0..8).map(|i| app.patch(&view_path, &u.token, json!({"name": format!("Blind {i}")})).send());
+    for r in futures::future::join_all(blind).await {
+        assert_eq!(r.unwrap().status(), 200);
+    }
+    let now = expect_json(app.get(&view_path, &u.token).send().await.unwrap(), 200).await;
+    assert_eq!(now["version"], 11);
     assert_eq!(app.delete(&format!("/api/v1/views/{vid}"), &u.token).send().await.unwrap().status(), 204);
     expect_error(app.get(&format!("/api/v1/views/{vid}"), &u.token).send().await.unwrap(), 404, "view_not_found").await;
 }

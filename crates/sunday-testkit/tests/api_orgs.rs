@@ -162,10 +162,14 @@ async fn roles_limit_who_manages_members(app: TestApp) {
     app.join(&owner, &member, "member").await;
     // A second invitation to a member cannot be used to change their role.
     let again = expect_json(
-        app.post(&format!("/api/v1/orgs/{}/invites", owner.org_id), &owner.token, json!({"email": member.email, "role": "viewer"}))
-            .send()
-            .await
-            .unwrap(),
+        app.post(
+            &format!("/api/v1/orgs/{}/invites", owner.org_id),
+            &owner.token,
+            json!({"email": member.email, "role": "viewer"}),
+        )
+        .send()
+        .await
+        .unwrap(),
         201,
     )
     .await;

@@ -149,7 +149,7 @@ impl BoardService {
             });
         }
         let mut writes: Vec<BoardWrite> =
-            new_groups.iter().cloned().map(|group| BoardWrite::PutGroup { board, group }).collect();
+            new_groups.iter().cloned().map(|group| BoardWrite::InsertGroup { board, group }).collect();
         writes.extend(items.iter().cloned().map(BoardWrite::InsertItem));
         let mut events: Vec<NewEvent> = new_groups
             .iter()

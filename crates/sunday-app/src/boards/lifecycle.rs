@@ -340,7 +340,7 @@ fn creation_writes(board: &Board, actor: &Actor, groups: &[Group], columns: &[Co
             at: now_millis(),
         },
     ];
-    writes.extend(groups.iter().cloned().map(|group| BoardWrite::PutGroup { board: board.id, group }));
-    writes.extend(columns.iter().cloned().map(|column| BoardWrite::PutColumn { board: board.id, column }));
+    writes.extend(groups.iter().cloned().map(|group| BoardWrite::InsertGroup { board: board.id, group }));
+    writes.extend(columns.iter().cloned().map(|column| BoardWrite::InsertColumn { board: board.id, column }));
     writes
 }

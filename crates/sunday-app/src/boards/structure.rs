@@ -70,7 +70,7 @@ impl BoardService {
             collapsed: false,
         };
         let event = NewEvent::new(actor.user_id, BoardChange::GroupCreated(GroupChanged { group: group.clone() }));
-        self.commit(board, vec![BoardWrite::PutGroup { board, group: group.clone() }], vec![event]).await?;
+        self.commit(board, vec![BoardWrite::InsertGroup { board, group: group.clone() }], vec![event]).await?;
         Ok(group)
     }
 
@@ -107,7 +107,7 @@ impl BoardService {
                 group.position =
                     placement::among(&siblings(&others, |g| (g.id.to_string(), g.position.clone())), Some(p), "group")?;
             }
-            writes.push(BoardWrite::PutGroup { board, group: Group { collapsed: false, ..group.clone() } });
+            writes.push(BoardWrite::UpdateGroup(Group { collapsed: false, ..group.clone() }));
             events.push(NewEvent::new(
                 actor.user_id,
                 BoardChange::GroupUpdated(GroupChanged { group: Group { collapsed: false, ..group.clone() } }),
@@ -203,7 +203,7 @@ impl BoardService {
             width: req.width,
         };
         let event = NewEvent::new(actor.user_id, BoardChange::ColumnCreated(ColumnCreated { column: column.clone() }));
-        self.commit(board, vec![BoardWrite::PutColumn { board, column: column.clone() }], vec![event]).await?;
+        self.commit(board, vec![BoardWrite::InsertColumn { board, column: column.clone() }], vec![event]).await?;
         Ok(column)
     }
 
@@ -281,7 +281,7 @@ impl BoardService {
             })
             .collect();
         let reload = !writes.is_empty();
-        writes.push(BoardWrite::PutColumn { board, column: next.clone() });
+        writes.push(BoardWrite::UpdateColumn(next.clone()));
         let event = NewEvent::new(
             actor.user_id,
             BoardChange::ColumnUpdated(ColumnUpdated {

@@ -65,8 +65,8 @@ impl BoardService {
         let mut linked = parent.clone();
         linked.subitem_board_id = Some(sub.id);
         let mut writes = vec![BoardWrite::InsertBoard(sub.clone())];
-        writes.extend(groups.into_iter().map(|group| BoardWrite::PutGroup { board: sub.id, group }));
-        writes.extend(columns.into_iter().map(|column| BoardWrite::PutColumn { board: sub.id, column }));
+        writes.extend(groups.into_iter().map(|group| BoardWrite::InsertGroup { board: sub.id, group }));
+        writes.extend(columns.into_iter().map(|column| BoardWrite::InsertColumn { board: sub.id, column }));
         writes.push(BoardWrite::UpdateBoard { board: linked, expected_version: parent.version });
         let event = NewEvent::new(
             actor.user_id,

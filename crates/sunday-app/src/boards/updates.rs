@@ -84,7 +84,7 @@ impl BoardService {
             replies: vec![],
         };
         let event = NewEvent::new(actor.user_id, BoardChange::UpdatePosted(UpdateChanged { update: update.clone() }));
-        self.commit(it.board_id, vec![BoardWrite::PutUpdate(update.clone())], vec![event]).await?;
+        self.commit(it.board_id, vec![BoardWrite::InsertUpdate(update.clone())], vec![event]).await?;
         Ok(update)
     }
 
@@ -115,7 +115,7 @@ impl BoardService {
         let next =
             Update { mentions: mentions(&body), body, edited_at: Some(to_datetime(now_millis())), ..current.clone() };
         let event = NewEvent::new(actor.user_id, BoardChange::UpdateEdited(UpdateChanged { update: next.clone() }));
-        self.commit(current.board_id, vec![BoardWrite::PutUpdate(next.clone())], vec![event]).await?;
+        self.commit(current.board_id, vec![BoardWrite::EditUpdate(next.clone())], vec![event]).await?;
         Ok(next)
     }
 

@@ -6,7 +6,7 @@ use sunday_domain::{
     filter::{parse_filter, parse_sort},
     text::parse_name,
 };
-use sunday_store::BoardWrite;
+use sunday_store::{BoardWrite, StoreError};
 use sunday_types::{
     board_api::{CreateViewRequest, UpdateViewRequest},
     boards::{Column, ColumnType, View, ViewType},
@@ -14,7 +14,7 @@ use sunday_types::{
     ApiError, BoardId, ErrorCode, ViewId,
 };
 
-use super::BoardService;
+use super::{BoardService, MERGE_RETRIES};
 use crate::Actor;
 
 fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
@@ -90,10 +90,13 @@ impl BoardService {
             updated_at: now,
         };
         check(&self.store.columns(board).await?, &view)?;
-        self.commit(board, vec![BoardWrite::PutView(view.clone())], vec![]).await?;
+        self.commit(board, vec![BoardWrite::InsertView(view.clone())], vec![]).await?;
         Ok(view)
     }
 
+    /// Changes the fields named. With `If-Match` (or `expected_version`) a view changed since
+    /// is a `409`; without, the change applies to the view as it is when it commits. Either
+    /// way the store writes only over the version read, so a concurrent delete stays deleted.
     pub async fn update_view(
         &self,
         actor: &Actor,
@@ -101,39 +104,49 @@ impl BoardService {
         req: UpdateViewRequest,
         if_match: Option<i64>,
     ) -> Result<View, ApiError> {
-        let current = self.view(actor, id).await?;
-        let access = self.access_for_write(actor, current.board_id).await?;
-        access.require_structure()?;
-        if let Some(v) = crate::workspaces::expected_version(if_match, req.expected_version)? {
-            if v != current.version {
+        let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
+        let name = req.name.as_deref().map(|n| parse_name("name", n, 100)).transpose()?;
+        for _ in 0..MERGE_RETRIES {
+            let current = self.view(actor, id).await?;
+            let access = self.access_for_write(actor, current.board_id).await?;
+            access.require_structure()?;
+            if expected.is_some_and(|v| v != current.version) {
                 return Err(ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": current})));
             }
+            let mut next = current.clone();
+            if let Some(n) = &name {
+                next.name.clone_from(n);
+            }
+            next.view_type = req.view_type.unwrap_or(next.view_type);
+            if let Some(f) = &req.filter {
+                next.filter = f.clone().filter(|f: &Value| !f.is_null());
+            }
+            if let Some(s) = &req.sort {
+                next.sort = s.clone().filter(|s: &Value| !s.is_null());
+            }
+            if let Some(g) = &req.group_by {
+                next.group_by.clone_from(g);
+            }
+            if let Some(h) = &req.hidden_columns {
+                next.hidden_columns.clone_from(h);
+            }
+            if let Some(s) = &req.settings {
+                next.settings = s.clone();
+            }
+            next.version += 1;
+            next.updated_at = to_datetime(now_millis());
+            check(&self.store.columns(current.board_id).await?, &next)?;
+            let write = BoardWrite::UpdateView { view: next.clone(), expected_version: current.version };
+            match self.try_commit(current.board_id, vec![write], vec![]).await {
+                Ok(_) => return Ok(next),
+                Err(StoreError::VersionConflict(stored)) if expected.is_some() => {
+                    return Err(ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": stored})));
+                }
+                Err(StoreError::VersionConflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
         }
-        let mut next = current.clone();
-        if let Some(n) = &req.name {
-            next.name = parse_name("name", n, 100)?;
-        }
-        next.view_type = req.view_type.unwrap_or(next.view_type);
-        if let Some(f) = req.filter {
-            next.filter = f.filter(|f: &Value| !f.is_null());
-        }
-        if let Some(s) = req.sort {
-            next.sort = s.filter(|s: &Value| !s.is_null());
-        }
-        if let Some(g) = req.group_by {
-            next.group_by = g;
-        }
-        if let Some(h) = req.hidden_columns {
-            next.hidden_columns = h;
-        }
-        if let Some(s) = req.settings {
-            next.settings = s;
-        }
-        next.version += 1;
-        next.updated_at = to_datetime(now_millis());
-        check(&self.store.columns(current.board_id).await?, &next)?;
-        self.commit(current.board_id, vec![BoardWrite::PutView(next.clone())], vec![]).await?;
-        Ok(next)
+        Err(ApiError::unavailable("the view kept changing under this write; retry"))
     }
 
     pub async fn delete_view(&self, actor: &Actor, id: ViewId) -> Result<(), ApiError> {

@@ -18,7 +18,7 @@ use sunday_types::{
 };
 
 use super::{
-    reads::{BOARD, ITEM, STRUCTURE_VERSION},
+    reads::{self, BOARD, ITEM, STRUCTURE_VERSION},
     rows,
 };
 use crate::{args, notifications, stmt, Fail, Plan, Refusal, Step, Stmt, Value};
@@ -29,15 +29,15 @@ static LOCK_BOARD: Stmt = stmt!("{|SELECT 1 FROM boards WHERE id = $1 FOR NO KEY
 pub fn commit(board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, now: Millis) -> StoreResult<Plan> {
     let mut plan = Plan::new();
     plan.push(Step::new(&LOCK_BOARD, args![board]));
-    lower_all(&mut plan, writes, now)?;
+    lower_all(&mut plan, board, writes, now)?;
     append_events(&mut plan, board, events, now)?;
     Ok(plan)
 }
 
-/// Adds the statements of `writes`, in order, to `plan`.
-pub fn lower_all(plan: &mut Plan, writes: Vec<BoardWrite>, now: Millis) -> StoreResult<()> {
+/// Adds the statements of `writes` on `board`, in order, to `plan`.
+pub fn lower_all(plan: &mut Plan, board: BoardId, writes: Vec<BoardWrite>, now: Millis) -> StoreResult<()> {
     for write in writes {
-        lower(plan, write, now)?;
+        lower(plan, board, write, now)?;
     }
     Ok(())
 }
@@ -94,34 +94,39 @@ static DROP_RESTRICTED_FOLLOWS: Stmt = stmt!(
      AND item_id IN (SELECT i.id FROM items i WHERE i.board_id = $1)
      AND EXISTS (SELECT 1 FROM boards b WHERE b.id = $1 AND b.kind <> 'public')"
 );
-static PUT_GROUP: Stmt = stmt!(
-    "INSERT INTO board_groups (id, board_id, title, color, position) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET title = excluded.title, color = excluded.color, position = excluded.position"
-);
+static INSERT_GROUP: Stmt =
+    stmt!("INSERT INTO board_groups (id, board_id, title, color, position) VALUES ($1, $2, $3, $4, $5)");
+// Updates name their board too, so a write can only reach a row of the board it committed on.
+static UPDATE_GROUP: Stmt =
+    stmt!("UPDATE board_groups SET title = $2, color = $3, position = $4 WHERE id = $1 AND board_id = $5");
 static DELETE_GROUP: Stmt = stmt!("DELETE FROM board_groups WHERE id = $1");
 static MOVE_ARCHIVED: Stmt = stmt!("UPDATE items SET group_id = $2 WHERE group_id = $1 AND archived_at IS NOT NULL");
 static COLLAPSE: Stmt = stmt!("INSERT INTO group_collapse (user_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
 static EXPAND: Stmt = stmt!("DELETE FROM group_collapse WHERE user_id = $1 AND group_id = $2");
-static PUT_COLUMN: Stmt = stmt!(
-    "INSERT INTO board_columns (id, board_id, title, type, settings, position, width) VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (id) DO UPDATE SET title = excluded.title, type = excluded.type, settings = excluded.settings,
-     position = excluded.position, width = excluded.width"
+static INSERT_COLUMN: Stmt = stmt!(
+    "INSERT INTO board_columns (id, board_id, title, type, settings, position, width) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+);
+static UPDATE_COLUMN: Stmt = stmt!(
+    "UPDATE board_columns SET title = $3, type = $4, settings = $5, position = $6, width = $7
+     WHERE id = $1 AND board_id = $2"
 );
 static DELETE_COLUMN: Stmt = stmt!("DELETE FROM board_columns WHERE id = $1");
 static DELETE_ITEM: Stmt = stmt!("DELETE FROM items WHERE id = $1 OR parent_item_id = $1");
-static PUT_VIEW: Stmt = stmt!(
+static INSERT_VIEW: Stmt = stmt!(
     "INSERT INTO board_views (id, board_id, name, type, filter, sort, group_by, hidden_columns, settings, version,
-     created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, filter = excluded.filter,
-     sort = excluded.sort, group_by = excluded.group_by, hidden_columns = excluded.hidden_columns,
-     settings = excluded.settings, version = excluded.version, updated_at = excluded.updated_at"
+     created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+);
+static UPDATE_VIEW: Stmt = stmt!(
+    "UPDATE board_views SET name = $3, type = $4, filter = $5, sort = $6, group_by = $7, hidden_columns = $8,
+     settings = $9, version = $10, updated_at = $11 WHERE id = $1 AND board_id = $2 AND version = $12"
 );
 static DELETE_VIEW: Stmt = stmt!("DELETE FROM board_views WHERE id = $1");
-static PUT_UPDATE: Stmt = stmt!(
+static INSERT_UPDATE: Stmt = stmt!(
     "INSERT INTO item_updates (id, item_id, board_id, parent_id, author, body, mentions, created_at, edited_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (id) DO UPDATE SET body = excluded.body, mentions = excluded.mentions, edited_at = excluded.edited_at"
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 );
+static EDIT_UPDATE: Stmt =
+    stmt!("UPDATE item_updates SET body = $2, mentions = $3, edited_at = $4 WHERE id = $1 AND board_id = $5");
 static DELETE_UPDATE: Stmt = stmt!("DELETE FROM item_updates WHERE id = $1 OR parent_id = $1");
 /// A concurrent reservation of the key waits here for that transaction's outcome.
 static RESERVE_IDEMPOTENCY_KEY: Stmt = stmt!(
@@ -129,7 +134,7 @@ static RESERVE_IDEMPOTENCY_KEY: Stmt = stmt!(
      ON CONFLICT (user_id, idem_key) DO NOTHING"
 );
 
-fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
+fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> StoreResult<()> {
     match write {
         BoardWrite::InsertBoard(b) => plan.push(insert_board(&b)),
         BoardWrite::UpdateBoard { board: b, expected_version } => {
@@ -154,9 +159,14 @@ fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
             plan.push(Step::new(&DROP_RESTRICTED_FOLLOWS, args![board, user]));
             plan.push(Step::new(&REMOVE_MEMBER, args![board, user]));
         }
-        BoardWrite::PutGroup { board, group: g } => {
-            plan.push(Step::new(&PUT_GROUP, args![g.id, board, g.title, g.color, g.position]));
+        BoardWrite::InsertGroup { board, group: g } => {
+            plan.push(Step::new(&INSERT_GROUP, args![g.id, board, g.title, g.color, g.position]));
             plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board]));
+        }
+        BoardWrite::UpdateGroup(g) => {
+            let gone = Refusal::rejected(ErrorCode::GroupNotFound);
+            plan.push(Step::changes(&UPDATE_GROUP, args![g.id, g.title, g.color, g.position, board_id], gone));
+            plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board_id]));
         }
         BoardWrite::DeleteGroup { group: id, archived_to } => {
             if let Some(to) = archived_to {
@@ -168,11 +178,17 @@ fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
         BoardWrite::SetCollapsed { user, group, collapsed } => {
             plan.push(Step::new(if collapsed { &COLLAPSE } else { &EXPAND }, args![user, group]));
         }
-        BoardWrite::PutColumn { board, column: c } => {
+        BoardWrite::InsertColumn { board, column: c } => {
             let params =
                 args![c.id, board, c.title, c.column_type.as_str(), Value::json(&c.settings)?, c.position, c.width];
-            plan.push(Step::new(&PUT_COLUMN, params));
+            plan.push(Step::new(&INSERT_COLUMN, params));
             plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board]));
+        }
+        BoardWrite::UpdateColumn(c) => {
+            let params =
+                args![c.id, board_id, c.title, c.column_type.as_str(), Value::json(&c.settings)?, c.position, c.width];
+            plan.push(Step::changes(&UPDATE_COLUMN, params, Refusal::rejected(ErrorCode::ColumnNotFound)));
+            plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board_id]));
         }
         BoardWrite::DeleteColumn(id) => {
             plan.push(Step::new(&STRUCTURE_OF_COLUMN, args![id]));
@@ -181,7 +197,7 @@ fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
         BoardWrite::InsertItem(item) => insert_item(plan, &item, now)?,
         BoardWrite::UpdateItem { item, expected_version } => plan.push(update_item(&item, expected_version)?),
         BoardWrite::DeleteItem(id) => plan.push(Step::new(&DELETE_ITEM, args![id])),
-        BoardWrite::PutView(v) => {
+        BoardWrite::InsertView(v) => {
             let params = args![
                 v.id,
                 v.board_id,
@@ -197,10 +213,28 @@ fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
                 v.created_at.timestamp_millis(),
                 v.updated_at.timestamp_millis()
             ];
-            plan.push(Step::new(&PUT_VIEW, params));
+            plan.push(Step::new(&INSERT_VIEW, params));
+        }
+        BoardWrite::UpdateView { view: v, expected_version } => {
+            let current = Step::current(&reads::VIEW, args![v.id], rows::view_json, ErrorCode::ViewNotFound);
+            let params = args![
+                v.id,
+                board_id,
+                v.name,
+                Value::name(&v.view_type),
+                v.filter.as_ref().map(|f| f.to_string()),
+                v.sort.as_ref().map(|s| s.to_string()),
+                v.group_by,
+                Value::json(&v.hidden_columns)?,
+                Value::json(&v.settings)?,
+                v.version,
+                v.updated_at.timestamp_millis(),
+                expected_version
+            ];
+            plan.push(Step::changes(&UPDATE_VIEW, params, Refusal::Then(Box::new(current))));
         }
         BoardWrite::DeleteView(id) => plan.push(Step::new(&DELETE_VIEW, args![id])),
-        BoardWrite::PutUpdate(u) => {
+        BoardWrite::InsertUpdate(u) => {
             let params = args![
                 u.id,
                 u.item_id,
@@ -212,7 +246,12 @@ fn lower(plan: &mut Plan, write: BoardWrite, now: Millis) -> StoreResult<()> {
                 u.created_at.timestamp_millis(),
                 u.edited_at.map(|t| t.timestamp_millis())
             ];
-            plan.push(Step::new(&PUT_UPDATE, params));
+            plan.push(Step::new(&INSERT_UPDATE, params));
+        }
+        BoardWrite::EditUpdate(u) => {
+            let params =
+                args![u.id, u.body, Value::json(&u.mentions)?, u.edited_at.map(|t| t.timestamp_millis()), board_id];
+            plan.push(Step::changes(&EDIT_UPDATE, params, Refusal::rejected(ErrorCode::UpdateNotFound)));
         }
         BoardWrite::DeleteUpdate(id) => plan.push(Step::new(&DELETE_UPDATE, args![id])),
         BoardWrite::InsertNotification(n) => plan.push(notifications::insert(&n).into()),

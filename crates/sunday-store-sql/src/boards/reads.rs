@@ -275,7 +275,7 @@ pub fn views(board: BoardId) -> Query<View, Vec<View>> {
     Query::all(&VIEWS, args![board], rows::view)
 }
 
-static VIEW: Stmt = stmt!("SELECT ", view_cols!(), " FROM board_views v WHERE v.id = $1");
+pub(super) static VIEW: Stmt = stmt!("SELECT ", view_cols!(), " FROM board_views v WHERE v.id = $1");
 
 pub fn view(id: ViewId) -> Query<View, Option<View>> {
     Query::opt(&VIEW, args![id], rows::view)

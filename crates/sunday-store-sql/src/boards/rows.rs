@@ -141,6 +141,10 @@ macro_rules! view_cols {
 }
 pub(crate) use view_cols;
 
+pub fn view_json(r: &dyn SqlRow) -> StoreResult<Json> {
+    conflict_json(&view(r)?)
+}
+
 pub fn view(r: &dyn SqlRow) -> StoreResult<View> {
     Ok(View {
         id: r.id(0)?,

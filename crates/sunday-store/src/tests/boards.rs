@@ -124,8 +124,8 @@ async fn seeded(store: &DynStore, f: &Fixture) -> (Board, Group, Column) {
     let writes = vec![
         BoardWrite::InsertBoard(b.clone()),
         BoardWrite::PutMember { board: b.id, user: f.user, permission: BoardPermission::Owner, at: T0 },
-        BoardWrite::PutGroup { board: b.id, group: g.clone() },
-        BoardWrite::PutColumn { board: b.id, column: c.clone() },
+        BoardWrite::InsertGroup { board: b.id, group: g.clone() },
+        BoardWrite::InsertColumn { board: b.id, column: c.clone() },
     ];
     let done = store.commit(b.id, writes, vec![board_created(f.user)], T0).await.unwrap();
     assert_eq!(done.events.len(), 1);
@@ -194,7 +194,7 @@ pub async fn failed_commits_write_nothing(store: DynStore) {
         .commit(
             b.id,
             vec![
-                BoardWrite::PutGroup { board: b.id, group: extra.clone() },
+                BoardWrite::InsertGroup { board: b.id, group: extra.clone() },
                 BoardWrite::UpdateItem { item: stale.clone(), expected_version: 7 },
             ],
             vec![item_updated(f.user, &it)],
@@ -237,7 +237,7 @@ pub async fn items_page_by_position_and_group(store: DynStore) {
     let f = fixture(&store, "b3@example.com").await;
     let (b, g1, _) = seeded(&store, &f).await;
     let g2 = group("Later", "T");
-    let mut writes = vec![BoardWrite::PutGroup { board: b.id, group: g2.clone() }];
+    let mut writes = vec![BoardWrite::InsertGroup { board: b.id, group: g2.clone() }];
     let mut all = vec![];
     let c = ColumnId::new();
     for (i, pos) in ["B", "D", "F", "H", "J"].iter().enumerate() {
@@ -351,7 +351,7 @@ pub async fn boards_list_by_visibility(store: DynStore) {
 
 pub async fn views_updates_collapse_and_idempotency(store: DynStore) {
     let f = fixture(&store, "b6@example.com").await;
-    let (b, g, _) = seeded(&store, &f).await;
+    let (b, g, c) = seeded(&store, &f).await;
     let t = to_datetime(T0);
     let view = View {
         id: ViewId::new(),
@@ -368,15 +368,36 @@ pub async fn views_updates_collapse_and_idempotency(store: DynStore) {
         created_at: t,
         updated_at: t,
     };
-    store.commit(b.id, vec![BoardWrite::PutView(view.clone())], vec![], T0).await.unwrap();
+    store.commit(b.id, vec![BoardWrite::InsertView(view.clone())], vec![], T0).await.unwrap();
     assert_eq!(store.views(b.id).await.unwrap(), vec![view.clone()]);
     let mut v2 = view.clone();
     v2.name = "Renamed".into();
     v2.version = 2;
-    store.commit(b.id, vec![BoardWrite::PutView(v2.clone())], vec![], T0).await.unwrap();
-    assert_eq!(store.view(view.id).await.unwrap(), Some(v2));
+    let update_view = |v: &View| BoardWrite::UpdateView { view: v.clone(), expected_version: 1 };
+    store.commit(b.id, vec![update_view(&v2)], vec![], T0).await.unwrap();
+    assert_eq!(store.view(view.id).await.unwrap(), Some(v2.clone()));
+    // A second writer who also read version 1 loses, and learns what is stored.
+    let mut stale = v2.clone();
+    stale.name = "Stale".into();
+    match store.commit(b.id, vec![update_view(&stale)], vec![], T0).await.unwrap_err() {
+        StoreError::VersionConflict(current) => assert_eq!(current["name"], "Renamed"),
+        other => panic!("{other:?}"),
+    }
     store.commit(b.id, vec![BoardWrite::DeleteView(view.id)], vec![], T0).await.unwrap();
     assert!(store.view(view.id).await.unwrap().is_none());
+    // Changes that lose a race with a delete never bring the row back.
+    let err = store
+        .commit(b.id, vec![BoardWrite::UpdateView { view: v2.clone(), expected_version: 2 }], vec![], T0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::ViewNotFound)), "{err:?}");
+    assert!(store.view(view.id).await.unwrap().is_none());
+    let gone_group = Group { id: GroupId::new(), ..g.clone() };
+    let err = store.commit(b.id, vec![BoardWrite::UpdateGroup(gone_group)], vec![], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::GroupNotFound)), "{err:?}");
+    let gone_column = Column { id: ColumnId::new(), ..c.clone() };
+    let err = store.commit(b.id, vec![BoardWrite::UpdateColumn(gone_column)], vec![], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::ColumnNotFound)), "{err:?}");
 
     let it = item(b.id, g.id, f.user, "Task", "V");
     store.commit(b.id, vec![BoardWrite::InsertItem(it.clone())], vec![], T0).await.unwrap();
@@ -397,12 +418,16 @@ pub async fn views_updates_collapse_and_idempotency(store: DynStore) {
     reply.parent_id = Some(up.id);
     reply.created_at = to_datetime(T0 + 1);
     store
-        .commit(b.id, vec![BoardWrite::PutUpdate(up.clone()), BoardWrite::PutUpdate(reply.clone())], vec![], T0)
+        .commit(b.id, vec![BoardWrite::InsertUpdate(up.clone()), BoardWrite::InsertUpdate(reply.clone())], vec![], T0)
         .await
         .unwrap();
     assert_eq!(store.updates(it.id).await.unwrap(), vec![up.clone(), reply.clone()]);
     store.commit(b.id, vec![BoardWrite::DeleteUpdate(up.id)], vec![], T0).await.unwrap();
     assert!(store.updates(it.id).await.unwrap().is_empty(), "replies go with their update");
+    let edited = Update { body: "Edited".into(), edited_at: Some(t), ..up.clone() };
+    let err = store.commit(b.id, vec![BoardWrite::EditUpdate(edited)], vec![], T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(ErrorCode::UpdateNotFound)), "{err:?}");
+    assert!(store.updates(it.id).await.unwrap().is_empty(), "an edit never revives a deleted update");
 
     store
         .commit(b.id, vec![BoardWrite::SetCollapsed { user: f.user, group: g.id, collapsed: true }], vec![], T0)
@@ -520,7 +545,7 @@ pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
     checked.values.set(c.id, Some(&CellValue::Status("l1".into())));
     checked.version = 2;
     let text = Column { column_type: ColumnType::Text, settings: ColumnSettings::None(NoSettings {}), ..c.clone() };
-    store.commit(b.id, vec![BoardWrite::PutColumn { board: b.id, column: text }], vec![], T0).await.unwrap();
+    store.commit(b.id, vec![BoardWrite::UpdateColumn(text)], vec![], T0).await.unwrap();
     let write = |expected: i64| {
         vec![
             BoardWrite::ExpectStructure { board: b.id, version: expected },
@@ -539,9 +564,11 @@ pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
     let extra = group("Later", "Z");
     let extra_column = Column { id: ColumnId::new(), position: "Z".into(), ..c.clone() };
     for w in [
-        BoardWrite::PutGroup { board: b.id, group: extra.clone() },
+        BoardWrite::InsertGroup { board: b.id, group: extra.clone() },
+        BoardWrite::UpdateGroup(Group { title: "Much later".into(), ..extra.clone() }),
         BoardWrite::DeleteGroup { group: extra.id, archived_to: None },
-        BoardWrite::PutColumn { board: b.id, column: extra_column.clone() },
+        BoardWrite::InsertColumn { board: b.id, column: extra_column.clone() },
+        BoardWrite::UpdateColumn(Column { title: "Renamed".into(), ..extra_column.clone() }),
         BoardWrite::DeleteColumn(extra_column.id),
     ] {
         let before = version(&store).await;
@@ -570,7 +597,7 @@ pub async fn leaving_drops_follows_and_grants(store: DynStore) {
             BoardWrite::InsertBoard(b.clone()),
             BoardWrite::PutMember { board: b.id, user: f.user, permission: BoardPermission::Owner, at: T0 },
             BoardWrite::PutMember { board: b.id, user: bob, permission: BoardPermission::EditAll, at: T0 },
-            BoardWrite::PutGroup { board: b.id, group: g },
+            BoardWrite::InsertGroup { board: b.id, group: g },
             BoardWrite::InsertItem(it.clone()),
             BoardWrite::Subscribe { item: it.id, user: bob },
             BoardWrite::Subscribe { item: it.id, user: f.user },

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Seed a fresh Sunday server with real resources and write a schemathesis.toml that uses them.
+
+Usage: fixtures.py BASE_URL OPENAPI_JSON OUT_DIR
+
+Standard library only. Signs up Ada (an organization owner), brings Bob and Carol into her
+organization, creates workspaces, boards (from a template, so they have columns, groups and
+items), items, updates, views and a personal token, then writes OUT_DIR/schemathesis.toml:
+
+- Ada's session token for every request (`Authorization: Bearer …`); hooks.py gives each
+  `POST /auth/logout` a session of its own, so it cannot log Ada out;
+- per operation, each id parameter (path, query, and ids in bodies) drawn from a dictionary of
+  real ids most of the time, so the fuzzer reaches the handlers instead of `404`;
+  destructive operations (`DELETE …`) get resources of their own, so the others keep theirs.
+"""
+
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+
+BASE, SPEC, OUT = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+API = BASE + "/api/v1"
+
+
+def call(method, path, body=None, token=None, expect=(200, 201, 204)):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(API + path, data=data, method=method)
+    if data is not None:
+        req.add_header("content-type", "application/json")
+    if token:
+        req.add_header("authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        status, raw = err.code, err.read()
+    if status not in expect:
+        sys.exit(f"fixtures: {method} {path} answered {status}: {raw[:500]!r}")
+    return json.loads(raw) if raw else None
+
+
+PASSWORD = "correct horse battery staple"
+
+ada = call("POST", "/auth/signup", {"email": "ada@example.com", "password": PASSWORD, "name": "Ada"})
+A = ada["token"]
+org = ada["org"]["id"]
+
+
+def invited(email, name, role):
+    inv = call("POST", f"/orgs/{org}/invites", {"email": email, "role": role}, A)
+    return call("POST", "/auth/signup",
+                {"email": email, "password": PASSWORD, "name": name, "invite_token": inv["token"]})
+
+
+bob = invited("bob@example.com", "Bob", "member")
+carol = invited("carol@example.com", "Carol", "member")
+# Dave has his own organization: `POST /orgs/{org_id}/members` may add him by email.
+call("POST", "/auth/signup", {"email": "dave@example.org", "password": PASSWORD, "name": "Dave"})
+# An invitation nobody used, for `POST /invites/{token}/accept` (Ada is not its addressee).
+spare_invite = call("POST", f"/orgs/{org}/invites", {"email": "erin@example.com", "role": "viewer"}, A)
+
+ws = call("POST", "/workspaces", {"name": "Main"}, A)["id"]
+ws_del = call("POST", "/workspaces", {"name": "To delete"}, A)["id"]
+call("POST", f"/workspaces/{ws}/members", {"user_id": bob["user"]["id"]}, A)
+
+
+def board(name, template="project_tracker"):
+    b = call("POST", "/boards", {"name": name, "workspace_id": ws, "template": template}, A)
+    return call("GET", f"/boards/{b['id']}", token=A)
+
+
+main = board("Main")
+board_del = board("To delete")
+bid = main["id"]
+call("PUT", f"/boards/{bid}/members/{bob['user']['id']}", {"permission": "edit_content"}, A)
+group = main["groups"][0]["id"]
+group_del = call("POST", f"/boards/{bid}/groups", {"title": "To delete"}, A)["id"]
+columns = {c["type"]: c["id"] for c in main["columns"]}
+column = main["columns"][0]["id"]
+column_del = call("POST", f"/boards/{bid}/columns", {"title": "To delete", "type": "text"}, A)["id"]
+
+items = call("GET", f"/boards/{bid}/items?limit=10", token=A)["data"]
+item = items[0]["id"] if items else call("POST", f"/boards/{bid}/items", {"name": "First"}, A)["id"]
+item_del = call("POST", f"/boards/{bid}/items", {"name": "To delete", "group_id": group}, A)["id"]
+subitem = call("POST", f"/items/{item}/subitems", {"name": "Sub"}, A)["id"]
+update = call("POST", f"/items/{item}/updates", {"body": f"Hello @[{bob['user']['id']}]"}, A)["id"]
+update_del = call("POST", f"/items/{item}/updates", {"body": "To delete"}, A)["id"]
+view = call("POST", f"/boards/{bid}/views", {"name": "Main", "type": "table"}, A)["id"]
+view_del = call("POST", f"/boards/{bid}/views", {"name": "To delete", "type": "kanban"}, A)["id"]
+token_del = call("POST", "/me/tokens", {"name": "to delete", "scopes": ["read"]}, A)["id"]
+
+# A well-formed id that exists nowhere: the fuzzer's own random ids cover malformed ones.
+MISSING = "01a00000-0000-7000-8000-000000000000"
+
+dictionaries = {
+    "org": [org],
+    "ws": [ws],
+    "ws_del": [ws_del],
+    "board": [bid],
+    "board_del": [board_del["id"]],
+    "group": [group],
+    "group_del": [group_del],
+    "column": [column] + [c for c in columns.values() if c != column],
+    "column_del": [column_del],
+    "item": [item, subitem],
+    "item_del": [item_del],
+    "update": [update],
+    "update_del": [update_del],
+    "view": [view],
+    "view_del": [view_del],
+    "token_del": [token_del],
+    "member": [bob["user"]["id"]],
+    "member_del": [carol["user"]["id"]],
+    "user": [bob["user"]["id"], carol["user"]["id"], ada["user"]["id"]],
+    "invite": [spare_invite["token"]],
+    "email": ["dave@example.org", "bob@example.com", "new@example.net"],
+}
+for name in dictionaries:
+    dictionaries[name].append(MISSING)
+
+
+def bindings(method, path):
+    """Parameter name (schemathesis key) -> dictionary for one operation."""
+    out = {}
+    deleting = method == "delete"
+    if path.startswith("/api/v1/boards/{id}"):
+        out["path.id"] = "board_del" if deleting and path == "/api/v1/boards/{id}" else "board"
+    if path.startswith("/api/v1/items/{id}"):
+        out["path.id"] = "item_del" if deleting and path == "/api/v1/items/{id}" else "item"
+    if path.startswith("/api/v1/updates/{id}"):
+        out["path.id"] = "update_del" if deleting else "update"
+    if path.startswith("/api/v1/views/{id}"):
+        out["path.id"] = "view_del" if deleting else "view"
+    if path.startswith("/api/v1/workspaces/{id}"):
+        out["path.id"] = "ws_del" if deleting and path == "/api/v1/workspaces/{id}" else "ws"
+    if path.startswith("/api/v1/me/tokens/{id}"):
+        out["path.id"] = "token_del"
+    if "{org_id}" in path:
+        out["path.org_id"] = "org"
+    if "{column_id}" in path:
+        out["path.column_id"] = "column_del" if deleting else "column"
+    if "{group_id}" in path:
+        out["path.group_id"] = "group_del" if deleting else "group"
+    if "{user_id}" in path:
+        out["path.user_id"] = "member_del" if deleting and path.startswith("/api/v1/orgs/") else "member"
+    if "{token}" in path:
+        out["path.token"] = "invite"
+    if path == "/api/v1/boards":
+        out["query.workspace_id"] = "ws"
+    if path == "/api/v1/workspaces":
+        out["query.org_id"] = "org"
+    if path == "/api/v1/boards/{id}/items":
+        out["query.group_id"] = "group"
+    if path == "/api/v1/boards/{id}/groups/{group_id}" and deleting:
+        out["query.move_items_to"] = "group"
+    if method in ("post", "put", "patch"):
+        out["body.workspace_id"] = "ws"
+        out["body.org_id"] = "org"
+        out["body.group_id"] = "group"
+        out["body.user_id"] = "user"
+        out["body.group_by"] = "column"
+        out["body.email"] = "email"
+    return out
+
+
+spec = json.load(open(SPEC))
+lines = [
+    "# Written by scripts/schemathesis.d/fixtures.py for one run; ids are this run's.",
+    'headers = { Authorization = "Bearer %s" }' % A,
+    "hooks = %s" % json.dumps(os.path.join(os.path.dirname(os.path.abspath(__file__)), "hooks.py")),
+    "",
+    "[dictionaries]",
+]
+for name, values in dictionaries.items():
+    lines.append("%s = { values = %s }" % (name, json.dumps(values)))
+for path, ops in spec["paths"].items():
+    for method in ops:
+        if method not in ("get", "post", "put", "patch", "delete"):
+            continue
+        b = bindings(method, path)
+        if not b:
+            continue
+        lines += ["", "[[operations]]", "include-path = %s" % json.dumps(path),
+                  "include-method = %s" % json.dumps(method.upper())]
+        if b:
+            lines.append("parameters = { %s }" % ", ".join(
+                '"%s" = { dictionary = "%s", probability = 0.8 }' % kv for kv in b.items()))
+
+with open(OUT + "/schemathesis.toml", "w") as f:
+    f.write("\n".join(lines) + "\n")
+with open(OUT + "/token", "w") as f:
+    f.write(A)
+print(f"fixtures: org {org}, workspace {ws}, board {bid}, item {item}")
