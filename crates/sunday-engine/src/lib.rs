@@ -77,6 +77,7 @@ impl Engine {
                     // query; nothing is lost.
                     Err(RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "board engine lagged behind the bus");
+                        metrics::counter!("bus_lagged_total", "consumer" => "engine").increment(1);
                     }
                     Err(RecvError::Closed) => return,
                 }

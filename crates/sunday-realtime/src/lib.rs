@@ -123,8 +123,12 @@ impl Hub {
                 match events.recv().await {
                     Ok(e) => hub.dispatch(e).await,
                     Err(broadcast::error::RecvError::Lagged(n)) => {
-                        // Rooms catch up from the log at their next event.
+                        // The missed events may include a board's last one for a while: bring
+                        // every room up to its board's head from the log now, rather than at
+                        // the board's next event.
                         tracing::warn!(missed = n, "realtime hub lagged behind the bus");
+                        metrics::counter!("bus_lagged_total", "consumer" => "realtime").increment(1);
+                        hub.catch_up_rooms().await;
                     }
                     Err(broadcast::error::RecvError::Closed) => return,
                 }
@@ -136,7 +140,11 @@ impl Hub {
             loop {
                 match notes.recv().await {
                     Ok(n) => hub.notify(&n),
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    // Missed live notifications are still in each user's list.
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(missed = n, "live notifications lagged behind the bus");
+                        metrics::counter!("bus_lagged_total", "consumer" => "notifications").increment(1);
+                    }
                     Err(broadcast::error::RecvError::Closed) => return,
                 }
             }
@@ -194,6 +202,27 @@ impl Hub {
         if let Ok(mut rooms) = self.rooms.lock() {
             if let Some(r) = rooms.get_mut(&event.board_id) {
                 r.last_seq = r.last_seq.max(sent);
+            }
+        }
+    }
+
+    /// Sends every room the events its board committed past what the room has seen.
+    async fn catch_up_rooms(&self) {
+        let rooms: Vec<(BoardId, i64)> = match self.rooms.lock() {
+            Ok(rooms) => rooms.iter().map(|(b, r)| (*b, r.last_seq)).collect(),
+            Err(_) => return,
+        };
+        for (board, seen) in rooms {
+            match self.app.events().head(board).await {
+                Ok(head) if head > seen => {
+                    if let Ok(latest) = self.app.events().after(board, head - 1, 1).await {
+                        for e in latest {
+                            self.dispatch(Arc::new(e)).await;
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, %board, "could not catch a room up after a lag"),
             }
         }
     }

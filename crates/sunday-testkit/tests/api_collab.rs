@@ -9,6 +9,7 @@ backend_tests!(
     updates_replies_and_mentions,
     saved_views_validate_and_version,
     csv_round_trip_with_rejected_rows,
+    large_imports_commit_in_batches,
     idempotency_keys_replay_the_first_response,
 );
 
@@ -325,4 +326,53 @@ async fn idempotency_keys_replay_the_first_response(app: TestApp) {
     expect_error(send("Different").await.unwrap(), 409, "idempotency_key_reused").await;
     let q = expect_json(app.post(&format!("{path}/query"), &u.token, json!({})).send().await.unwrap(), 200).await;
     assert_eq!(q["total"], 1, "the work was done once");
+}
+
+/// A large import commits in batches of 1,000 rows (each its own transaction, so other writes
+/// go in between), keeps every row, and numbers and orders them as in the file.
+async fn large_imports_commit_in_batches(app: TestApp) {
+    let u = app.signup("batches@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let mut csv = String::from("Name\n");
+    for i in 0..2_500 {
+        csv.push_str(&format!("Row {i:05}\n"));
+    }
+    let report = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/import"), &u.token, json!({"csv": csv})).send().await.unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(report["imported"], 2_500);
+    let mut commits = std::collections::BTreeSet::new();
+    let mut created = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/boards/{bid}/activity?limit=500&cursor={c}"),
+            None => format!("/api/v1/boards/{bid}/activity?limit=500"),
+        };
+        let page = expect_json(app.get(&path, &u.token).send().await.unwrap(), 200).await;
+        for e in page["data"].as_array().unwrap().iter().filter(|e| e["kind"] == "item_created") {
+            created += 1;
+            commits.insert(e["created_at"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(created, 2_500);
+    assert!(commits.len() >= 3, "2,500 rows commit in at least three transactions: {commits:?}");
+    let q = json!({
+        "filter": {"column": "name", "op": "contains", "value": "Row "},
+        "limit": 500
+    });
+    let page =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200)
+            .await;
+    assert_eq!(page["total"], 2_500);
+    let names: Vec<&str> = page["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 500);
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "in file order: {names:?}");
 }

@@ -524,3 +524,29 @@ async fn presence_floods_are_refused_per_socket() {
     ws.send(json!({"type": "ping"})).await;
     ws.next_of("pong").await;
 }
+
+/// When the hub falls behind the bus, the events it missed are sent from the event log at
+/// once, including a board's last one (nothing later on that board would bring it).
+#[tokio::test]
+async fn a_lagging_hub_catches_every_room_up_from_the_log() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.bus.capacity = 16).await;
+    // A second node on the same database: its writes never cross this node's bus.
+    let dir = app.data_dir().to_owned();
+    let other_node = TestApp::spawn_with(Backend::Sqlite, move |c| c.data_dir = dir).await;
+    let a = app.signup("lag@example.com").await;
+    let quiet = board(&app, &a, None).await["id"].as_str().unwrap().to_owned();
+    let busy = board(&app, &a, None).await["id"].as_str().unwrap().to_owned();
+    let mut ws = app.ws(&a.token).await;
+    ws.subscribe(&quiet, None).await;
+    let made = other_node.post(&format!("/api/v1/boards/{quiet}/items"), &a.token, json!({"name": "Elsewhere"}));
+    expect_json(made.send().await.unwrap(), 201).await;
+    // One commit of 100 events on another board: the hub (on this single-threaded test runtime)
+    // sees the bus only after all of them, 84 too late.
+    let names: Vec<Value> = (0..100).map(|i| json!({"name": format!("Busy {i}")})).collect();
+    let bulk = app.post(&format!("/api/v1/boards/{busy}/items/bulk"), &a.token, json!({"items": names}));
+    expect_json(bulk.send().await.unwrap(), 201).await;
+    let e = ws.next_of("event").await;
+    assert_eq!((e["board_id"].as_str(), e["kind"].as_str()), (Some(quiet.as_str()), Some("item_created")), "{e}");
+    assert_eq!(e["payload"]["item"]["name"], "Elsewhere");
+    other_node.shutdown().await;
+}

@@ -104,6 +104,7 @@ error_codes! {
     AlreadyMember => ("already_member", Conflict, None, "The user is already a member."),
     LastOwner => ("last_owner", Conflict, None, "An organization must keep at least one owner."),
     WorkspaceNotEmpty => ("workspace_not_empty", Conflict, None, "The workspace still holds boards: move them to another workspace, or delete them with it (`?with_boards=true`)."),
+    ImportInterrupted => ("import_interrupted", Conflict, None, "The board's columns or groups changed during the import: `details.imported` rows were imported, the rest were not."),
     VersionConflict => ("version_conflict", Conflict, None, "The resource changed since the version you sent; `details.current` holds it."),
     IdempotencyKeyReused => ("idempotency_key_reused", Conflict, None, "This `Idempotency-Key` was used for a different request."),
     IdempotencyKeyInUse => ("idempotency_key_in_use", Conflict, None, "A request with this `Idempotency-Key` is still being processed; retry after `Retry-After` seconds to get its response."),

@@ -1,15 +1,18 @@
 //! CSV export and import. Export writes one row per live item with every column's display
 //! text. Import maps CSV headers to the item name, its group and columns, converts each cell
 //! from text with the same rules as a column type change, and reports every rejected row;
-//! each row is imported whole or not at all, and all accepted rows go in one transaction.
+//! each row is imported whole or not at all. Accepted rows commit in batches of
+//! [`IMPORT_BATCH`], so a large import does not hold the store (and other boards' writes) for
+//! its whole length; `all_or_nothing` imports commit in one transaction.
 
 use std::collections::HashMap;
 
+use serde_json::json;
 use sunday_domain::{
     columns::{cell_text, convert_value, is_written, normalize_settings},
     position,
 };
-use sunday_store::{BoardWrite, NewEvent};
+use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::column_settings::{ColumnSettings, NoSettings};
 use sunday_types::events::*;
 use sunday_types::{
@@ -17,7 +20,7 @@ use sunday_types::{
     boards::{Column, ColumnType, Group, Item},
     cells::{CellValue, ItemValues},
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ColumnId, GroupId, ItemId,
+    ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId,
 };
 
 use super::BoardService;
@@ -25,6 +28,8 @@ use crate::Actor;
 
 /// The most rows one import takes.
 pub const IMPORT_LIMIT: usize = 100_000;
+/// Rows per transaction of an import.
+pub const IMPORT_BATCH: usize = 1_000;
 
 #[derive(Clone)]
 enum Target {
@@ -78,6 +83,9 @@ impl BoardService {
     ) -> Result<ImportReport, ApiError> {
         let access = self.access_for_write(actor, board).await?;
         access.require_content()?;
+        // Read before the columns, so every batch can require the structure its rows were
+        // checked against.
+        let structure = self.store.structure_version(board).await?;
         let columns = self.store.columns(board).await?;
         let (rows, rejected) = parse_rows(&req, &columns)?;
         let mut groups = self.store.groups(board, None).await?;
@@ -148,21 +156,52 @@ impl BoardService {
                 auto_number: first_number + i as i64,
             });
         }
-        let mut writes: Vec<BoardWrite> =
-            new_groups.iter().cloned().map(|group| BoardWrite::InsertGroup { board, group }).collect();
-        writes.extend(items.iter().cloned().map(BoardWrite::InsertItem));
-        let mut events: Vec<NewEvent> = new_groups
-            .iter()
-            .map(|g| NewEvent::new(actor.user_id, BoardChange::GroupCreated(GroupChanged { group: g.clone() })))
-            .collect();
-        events.extend(items.iter().map(|i| {
-            NewEvent::new(
-                actor.user_id,
-                BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: true, duplicated_from: None }),
-            )
-        }));
-        self.commit(board, writes, events).await?;
-        Ok(ImportReport { board_id: board, imported: items.len(), rejected })
+        let batch = if all_or_nothing { items.len().max(1) } else { IMPORT_BATCH };
+        let mut expected = structure;
+        let mut imported = 0;
+        for (i, chunk) in items.chunks(batch).enumerate() {
+            let groups_now = if i == 0 { new_groups.as_slice() } else { &[] };
+            let mut events: Vec<NewEvent> = groups_now
+                .iter()
+                .map(|g| NewEvent::new(actor.user_id, BoardChange::GroupCreated(GroupChanged { group: g.clone() })))
+                .collect();
+            events.extend(chunk.iter().map(|i| {
+                NewEvent::new(
+                    actor.user_id,
+                    BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: true, duplicated_from: None }),
+                )
+            }));
+            let mut attempts = 0;
+            loop {
+                let mut writes = vec![BoardWrite::ExpectStructure { board, version: expected }];
+                writes.extend(groups_now.iter().cloned().map(|group| BoardWrite::InsertGroup { board, group }));
+                writes.extend(chunk.iter().cloned().map(BoardWrite::InsertItem));
+                match self.try_commit(board, writes, events.clone()).await {
+                    Ok(_) => break,
+                    // Someone changed a column or group meanwhile. Rows checked against the
+                    // columns as they were still fit if no column they write changed its kind
+                    // and no group they go to is gone; otherwise the import stops here.
+                    Err(StoreError::StructureChanged) if attempts < super::MERGE_RETRIES => {
+                        attempts += 1;
+                        expected = self.store.structure_version(board).await?;
+                        let now = self.store.columns(board).await?;
+                        let live = self.store.groups(board, None).await?;
+                        let gone = chunk.iter().any(|it| !live.iter().chain(groups_now).any(|g| g.id == it.group_id));
+                        if gone || !same_kinds(&columns, &now) {
+                            return Err(interrupted(imported, &rejected));
+                        }
+                    }
+                    Err(StoreError::StructureChanged) => return Err(interrupted(imported, &rejected)),
+                    Err(e) if imported > 0 => {
+                        return Err(ApiError::from(e).with_details(json!({"imported": imported})));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            imported += chunk.len();
+            expected += groups_now.len() as i64;
+        }
+        Ok(ImportReport { board_id: board, imported, rejected })
     }
 
     /// Creates a board from a CSV: one column per header (text unless typed), then imports.
@@ -346,6 +385,19 @@ fn convert_row(
         return Err((None, "the item name is longer than 500 characters".to_owned()));
     }
     Ok((name, group, values))
+}
+
+/// Whether every column of `before` is still there with the same kind and settings (what a
+/// checked value depends on); titles, order and width may differ.
+fn same_kinds(before: &[Column], now: &[Column]) -> bool {
+    before
+        .iter()
+        .all(|b| now.iter().any(|n| n.id == b.id && n.column_type == b.column_type && n.settings == b.settings))
+}
+
+/// The import stopped after `imported` rows because the board changed under it.
+fn interrupted(imported: usize, rejected: &[RejectedRow]) -> ApiError {
+    ApiError::of(ErrorCode::ImportInterrupted).with_details(json!({"imported": imported, "rejected": rejected}))
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
