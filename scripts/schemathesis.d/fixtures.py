@@ -43,6 +43,11 @@ def call(method, path, body=None, token=None, expect=(200, 201, 204)):
 
 PASSWORD = "correct horse battery staple"
 
+
+def spec_column_types():
+    return json.load(open(SPEC))["components"]["schemas"]["ColumnType"]["enum"]
+
+
 ada = call("POST", "/auth/signup", {"email": "ada@example.com", "password": PASSWORD, "name": "Ada"})
 A = ada["token"]
 org = ada["org"]["id"]
@@ -74,6 +79,13 @@ def board(name, template="project_tracker"):
 main = board("Main")
 board_del = board("To delete")
 bid = main["id"]
+# One column of every type, so typed values, filters and sorts meet each column kind.
+have = {c["type"] for c in main["columns"]}
+for kind in spec_column_types():
+    if kind not in have:
+        settings = {"options": [{"id": "o1", "name": "One"}, {"id": "o2", "name": "Two"}]} if kind == "dropdown" else None
+        call("POST", f"/boards/{bid}/columns", {"title": kind, "type": kind, "settings": settings}, A)
+main = call("GET", f"/boards/{bid}", token=A)
 call("PUT", f"/boards/{bid}/members/{bob['user']['id']}", {"permission": "edit_content"}, A)
 group = main["groups"][0]["id"]
 group_del = call("POST", f"/boards/{bid}/groups", {"title": "To delete"}, A)["id"]
@@ -116,9 +128,18 @@ dictionaries = {
     "user": [bob["user"]["id"], carol["user"]["id"], ada["user"]["id"]],
     "invite": [spare_invite["token"]],
     "email": ["dave@example.org", "bob@example.com", "new@example.net"],
+    "csv": [
+        "Name,Group,Status,Due date,Budget\nLaunch,This sprint,Done,2026-11-27,12.5\n",
+        "Name,Notes\n\"Quoted, with comma\",\"=1+2\"\n'@sum,\"line\nbreak\"\n",
+        "Name\n\n\n",
+        "Name,Name,Name\na,b,c\n",
+        "Name,Timeline,Owner,Priority\nx,2026-01-01 - 2026-01-05,someone,Nope\n",
+        "\ufeffName;Group\r\nsemi;colon\r\n",
+    ],
 }
 for name in dictionaries:
-    dictionaries[name].append(MISSING)
+    if name != "csv":
+        dictionaries[name].append(MISSING)
 
 
 def bindings(method, path):
@@ -155,6 +176,8 @@ def bindings(method, path):
         out["query.group_id"] = "group"
     if path == "/api/v1/boards/{id}/groups/{group_id}" and deleting:
         out["query.move_items_to"] = "group"
+    if path in ("/api/v1/boards/import", "/api/v1/boards/{id}/import"):
+        out["body.csv"] = "csv"
     if method in ("post", "put", "patch"):
         out["body.workspace_id"] = "ws"
         out["body.org_id"] = "org"
@@ -168,8 +191,10 @@ def bindings(method, path):
 spec = json.load(open(SPEC))
 lines = [
     "# Written by scripts/schemathesis.d/fixtures.py for one run; ids are this run's.",
-    'headers = { Authorization = "Bearer %s" }' % A,
     "hooks = %s" % json.dumps(os.path.join(os.path.dirname(os.path.abspath(__file__)), "hooks.py")),
+    # Through the spec's `bearer` scheme, not a fixed header: a fixed header would win over
+    # what hooks.py sets for logout.
+    'auth = { openapi = { bearer = { bearer = "%s" } } }' % A,
     "",
     "[dictionaries]",
 ]
@@ -182,8 +207,9 @@ for path, ops in spec["paths"].items():
         b = bindings(method, path)
         if not b:
             continue
-        lines += ["", "[[operations]]", "include-path = %s" % json.dumps(path),
-                  "include-method = %s" % json.dumps(method.upper())]
+        # One operation by its exact name: `include-path` with `include-method` would match
+        # either of the two.
+        lines += ["", "[[operations]]", "include-name = %s" % json.dumps(f"{method.upper()} {path}")]
         if b:
             lines.append("parameters = { %s }" % ", ".join(
                 '"%s" = { dictionary = "%s", probability = 0.8 }' % kv for kv in b.items()))
@@ -192,4 +218,14 @@ with open(OUT + "/schemathesis.toml", "w") as f:
     f.write("\n".join(lines) + "\n")
 with open(OUT + "/token", "w") as f:
     f.write(A)
+# What hooks.py needs to build typed bodies: the main board's columns and groups, and users.
+with open(OUT + "/fixtures.json", "w") as f:
+    json.dump({
+        "board": bid,
+        "columns": [{"id": c["id"], "type": c["type"], "settings": c.get("settings") or {}}
+                    for c in main["columns"]],
+        "groups": [g["id"] for g in main["groups"]],
+        "items": [item, subitem],
+        "users": [ada["user"]["id"], bob["user"]["id"], carol["user"]["id"]],
+    }, f)
 print(f"fixtures: org {org}, workspace {ws}, board {bid}, item {item}")
