@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod columns;
 pub mod filter;
+pub mod import;
 pub mod permissions;
 pub mod position;
 pub mod text;

@@ -1,6 +1,8 @@
 //! Rules for the short human-entered strings (names, titles, descriptions).
 
-use sunday_types::ApiError;
+use std::collections::BTreeSet;
+
+use sunday_types::{ApiError, UserId};
 
 /// A trimmed, non-empty single-line string of at most `max` characters, without control
 /// characters. `field` names the input in the error.
@@ -43,4 +45,28 @@ mod tests {
         assert_eq!(e.details.unwrap()["field"], "title");
         assert!(parse_name("name", &"é".repeat(10), 10).is_ok(), "counts characters, not bytes");
     }
+}
+
+/// The user ids mentioned as `@[uuid]`, in order of first appearance.
+pub fn mentions(body: &str) -> Vec<UserId> {
+    let mut seen = BTreeSet::new();
+    let mut out = vec![];
+    for part in body.split("@[").skip(1) {
+        if let Some((id, _)) = part.split_once(']') {
+            if let Ok(u) = id.trim().parse::<UserId>() {
+                if seen.insert(u) {
+                    out.push(u);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An update's body: some text, at most 20,000 characters.
+pub fn parse_update_body(body: &str) -> Result<String, ApiError> {
+    if body.trim().is_empty() {
+        return Err(ApiError::validation("body", "required", "an update needs some text"));
+    }
+    parse_text("body", body, 20_000)
 }

@@ -1,42 +1,17 @@
 //! Updates: comments on items with replies and `@[user_id]` mentions, edited and deleted by
 //! their author.
 
-use std::collections::BTreeSet;
-
-use sunday_domain::text::parse_text;
+use sunday_domain::text::{mentions, parse_update_body as parse_body};
 use sunday_store::{BoardWrite, NewEvent};
 use sunday_types::events::*;
 use sunday_types::{
     boards::Update,
     time::{now_millis, to_datetime},
-    ApiError, ErrorCode, ItemId, UpdateId, UserId,
+    ApiError, ErrorCode, ItemId, UpdateId,
 };
 
 use super::BoardService;
 use crate::Actor;
-
-/// The user ids mentioned as `@[uuid]`, in order of first appearance.
-pub fn mentions(body: &str) -> Vec<UserId> {
-    let mut seen = BTreeSet::new();
-    let mut out = vec![];
-    for part in body.split("@[").skip(1) {
-        if let Some((id, _)) = part.split_once(']') {
-            if let Ok(u) = id.trim().parse::<UserId>() {
-                if seen.insert(u) {
-                    out.push(u);
-                }
-            }
-        }
-    }
-    out
-}
-
-fn parse_body(body: &str) -> Result<String, ApiError> {
-    if body.trim().is_empty() {
-        return Err(ApiError::validation("body", "required", "an update needs some text"));
-    }
-    parse_text("body", body, 20_000)
-}
 
 impl BoardService {
     /// Top-level updates, newest first, each with its replies oldest first.
@@ -133,6 +108,7 @@ impl BoardService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sunday_types::UserId;
 
     #[test]
     fn mentions_are_parsed_once_in_order() {
