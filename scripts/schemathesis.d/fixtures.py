@@ -227,5 +227,9 @@ with open(OUT + "/fixtures.json", "w") as f:
         "groups": [g["id"] for g in main["groups"]],
         "items": [item, subitem],
         "users": [ada["user"]["id"], bob["user"]["id"], carol["user"]["id"]],
+        # Never deleted (hooks.py points a DELETE at them elsewhere): the run needs them.
+        "protected": [ws, bid, group, item, subitem, update, view]
+                     + [c["id"] for c in main["columns"]],
+        "missing": MISSING,
     }, f)
 print(f"fixtures: org {org}, workspace {ws}, board {bid}, item {item}")

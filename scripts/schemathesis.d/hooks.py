@@ -1,5 +1,8 @@
 """Schemathesis hooks for scripts/schemathesis (loaded through `hooks` in the generated config).
 
+Reads STH_BASE_URL, STH_TOKEN, STH_EMAIL, STH_PASSWORD and STH_FIXTURES (fixtures.json), which
+scripts/schemathesis sets.
+
 `POST /auth/logout` ends the session it is called with. Every other request runs as Ada, so a
 logout sent with her token would turn the rest of the run into `401`s. Each logout that carries
 her token gets a session of its own instead, made by logging in just before it (so the fuzzer
@@ -8,6 +11,7 @@ still sees logout's `204`); logouts with other credentials are sent as generated
 
 import json
 import os
+import random
 import urllib.request
 
 import schemathesis
@@ -29,8 +33,37 @@ def _fresh_session() -> str:
         return json.load(resp)["token"]
 
 
+# Headers the API reads but the spec does not declare (so the fuzzer never sends them):
+# `Idempotency-Key` on POSTs, from a small pool so keys get reused with other bodies and paths,
+# and `If-Match` on PATCHes. Each on about one request in four.
+IDEMPOTENCY_KEYS = ["k1", "k2", "k3", "k 4", "x" * 256]
+IF_MATCH = ['"1"', '"2"', "3", '"-1"', '"99999999999999999999"', '*', 'W/"1"', '"abc"', '""']
+# Hypothesis reseeds the global `random` for every example, so it would draw the same number.
+RNG = random.Random(os.environ.get("ST_SEED"))
+
+
+with open(os.environ["STH_FIXTURES"]) as _f:
+    FIX = json.load(_f)
+PROTECTED = set(FIX["protected"])
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
+    method = case.method.upper()
+    # The resource pool and stateful links find the main board, item… in responses and may
+    # send them to a DELETE; the rest of the run needs them, so such a DELETE goes elsewhere.
+    path = case.operation.path
+    if method == "DELETE" and path.endswith("}") and case.path_parameters:
+        name = path[path.rindex("{") + 1:-1]  # the resource the DELETE removes
+        if case.path_parameters.get(name) in PROTECTED:
+            case.path_parameters[name] = FIX["missing"]
+    if method in ("POST", "PATCH") and RNG.random() < 0.25:
+        headers = dict(case.headers or {})
+        if method == "POST":
+            headers["Idempotency-Key"] = RNG.choice(IDEMPOTENCY_KEYS)
+        else:
+            headers["If-Match"] = RNG.choice(IF_MATCH)
+        case.headers = headers
     if case.operation.path != "/api/v1/auth/logout":
         return
     headers = dict(case.headers or {})
@@ -52,15 +85,13 @@ def before_call(ctx, case, **kwargs):
 
 from hypothesis import strategies as st  # noqa: E402
 
-with open(os.environ["STH_FIXTURES"]) as _f:
-    FIX = json.load(_f)
 COLUMNS = FIX["columns"]
 COLUMN_IDS = [c["id"] for c in COLUMNS]
 USERS = FIX["users"]
 GROUPS = FIX["groups"]
 PSEUDO = ["name", "group", "created_at", "updated_at", "created_by"]
 
-_json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+_json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
 JUNK = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
 DATES = st.dates().map(lambda d: d.isoformat())
@@ -79,7 +110,7 @@ def value_strategy(column):
     typed = {
         "text": st.text(max_size=40) | st.text(min_size=1990, max_size=2010),
         "long_text": st.text(max_size=200),
-        "number": st.integers() | st.floats(allow_nan=False) | st.sampled_from([1e308, -0.0, 12.5])
+        "number": st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e308, -0.0, 12.5])
                   | st.text(max_size=10),
         "status": st.sampled_from(_ids(settings, "labels")) | st.text(max_size=5),
         "dropdown": st.lists(st.sampled_from(_ids(settings, "options")) | st.text(max_size=5), max_size=4),
@@ -88,7 +119,7 @@ def value_strategy(column):
                     | st.fixed_dictionaries({"from": DATEISH}),
         "people": st.lists(st.sampled_from(USERS) | st.text(max_size=5) | st.uuids().map(str), max_size=4),
         "checkbox": st.booleans(),
-        "rating": st.integers(min_value=-3, max_value=12) | st.floats(allow_nan=False),
+        "rating": st.integers(min_value=-3, max_value=12) | st.floats(allow_nan=False, allow_infinity=False),
         "link": st.fixed_dictionaries({"url": st.sampled_from(["https://example.com/a", "ftp://x", "", "javascript:alert(1)"])
                                        | st.text(max_size=20)},
                                       optional={"text": st.text(max_size=20) | st.none()}),
