@@ -164,7 +164,8 @@ pub struct MailConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebConfig {
-    /// The built web app served at `/` (empty: API only).
+    /// A built web app on disk to serve at `/` instead of the one inside the binary (for
+    /// developing the web app; empty: the binary's own).
     pub dir: PathBuf,
 }
 
@@ -219,7 +220,7 @@ impl Default for Config {
                 presence_ttl_secs: 30,
                 control_frames_per_sec: 10,
             },
-            web: WebConfig { dir: PathBuf::from("./web/dist") },
+            web: WebConfig { dir: PathBuf::new() },
             mail: MailConfig {
                 smtp_host: String::new(),
                 smtp_port: 25,

@@ -12,6 +12,7 @@ mod middleware;
 mod openapi;
 mod route_metrics;
 mod routes;
+mod web;
 
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ pub struct HttpSettings {
     pub trust_forwarded_for: bool,
     pub cookie_secure: bool,
     pub session_ttl_secs: i64,
-    /// The built web app (`web/dist`), served at `/` when present.
+    /// A built web app on disk served at `/` instead of the one inside the binary.
     pub web_dir: Option<std::path::PathBuf>,
     /// A request body must arrive within this time (`408` otherwise).
     pub body_read_timeout: std::time::Duration,

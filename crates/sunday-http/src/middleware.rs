@@ -33,17 +33,20 @@ const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'se
 script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 pub fn wrap(routes: axum::Router<HttpState>, state: HttpState) -> Router {
+    // The single-page app: its files, and index.html for every other path (client-side
+    // routes); API paths keep their JSON 404. A `web.dir` with a built app wins over the one
+    // inside the binary.
+    let api_404 = || async { HttpError::from(ErrorCode::RouteNotFound) };
     let routes = match state.settings.web_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
-        // The single-page app: its files, and index.html for every other path (client-side
-        // routes); API paths keep their JSON 404.
         Some(dir) => {
             let spa = tower_http::services::ServeDir::new(dir)
                 .fallback(tower_http::services::ServeFile::new(dir.join("index.html")));
-            routes
-                .route("/api/{*rest}", axum::routing::any(|| async { HttpError::from(ErrorCode::RouteNotFound) }))
-                .fallback_service(spa)
+            routes.route("/api/{*rest}", axum::routing::any(api_404)).fallback_service(spa)
         }
-        None => routes.fallback(|| async { HttpError::from(ErrorCode::RouteNotFound) }),
+        None if crate::web::embedded() => {
+            routes.route("/api/{*rest}", axum::routing::any(api_404)).fallback(crate::web::serve)
+        }
+        None => routes.fallback(api_404),
     }
     .method_not_allowed_fallback(|| async { HttpError::from(ErrorCode::MethodNotAllowed) });
     let layers = ServiceBuilder::new()

@@ -132,3 +132,52 @@ async fn serve_logs_json_without_secrets_and_stops_on_sigterm() {
     }
     assert!(lines.iter().any(|l| l.contains("request_id")), "request spans carry the request id");
 }
+
+/// The binary carries the web app: copied into an empty folder and started there, it serves
+/// the app at `/` (and the app's own routes), hashed assets cached for a year, the page
+/// revalidated by `ETag`, and API paths still answer JSON.
+#[tokio::test]
+async fn the_binary_serves_the_web_app_from_anywhere() {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/dist/index.html");
+    assert!(dist.is_file(), "build the web app first (cd web && npm ci && npm run build)");
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("sunday");
+    std::fs::copy(env!("CARGO_BIN_EXE_sunday"), &bin).unwrap();
+    let mut child = Command::new(&bin)
+        .env_clear()
+        .current_dir(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let addr = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let v: Value = serde_json::from_str(&line).ok()?;
+            (v["fields"]["message"] == "sunday is listening").then(|| v["fields"]["addr"].as_str().unwrap().to_owned())
+        })
+        .expect("server logs its address");
+    let client = reqwest::Client::new();
+    let page = client.get(format!("http://{addr}/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let etag = page.headers()["etag"].to_str().unwrap().to_owned();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<div id=\"root\">"), "{html}");
+    let again = client.get(format!("http://{addr}/")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    let route = client.get(format!("http://{addr}/boards/some-board")).send().await.unwrap();
+    assert_eq!(route.text().await.unwrap(), html, "the app's own routes get the page");
+    let asset = html.split("src=\"/").nth(1).and_then(|s| s.split('"').next()).expect("the page loads a script");
+    let js = client.get(format!("http://{addr}/{asset}")).send().await.unwrap();
+    assert_eq!(js.status(), 200);
+    assert_eq!(js.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(js.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    let api = client.get(format!("http://{addr}/api/v1/nope")).send().await.unwrap();
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.json::<Value>().await.unwrap()["code"], "route_not_found");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
