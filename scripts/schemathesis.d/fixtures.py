@@ -4,14 +4,15 @@
 Usage: fixtures.py BASE_URL OPENAPI_JSON OUT_DIR
 
 Standard library only. Signs up Ada (an organization owner), brings Bob and Carol into her
-organization, creates workspaces, boards (from a template, so they have columns, groups and
-items), items, updates, views and a personal token, then writes OUT_DIR/schemathesis.toml:
+organization, creates workspaces, boards (from a template, plus one column of every type),
+items, updates, views and a personal token, then writes into OUT_DIR:
 
-- Ada's session token for every request (`Authorization: Bearer …`); hooks.py gives each
-  `POST /auth/logout` a session of its own, so it cannot log Ada out;
-- per operation, each id parameter (path, query, and ids in bodies) drawn from a dictionary of
-  real ids most of the time, so the fuzzer reaches the handlers instead of `404`;
-  destructive operations (`DELETE …`) get resources of their own, so the others keep theirs.
+- schemathesis.toml: Ada's session token for every request (through the spec's `bearer`
+  scheme), hooks.py, and per operation each id parameter (path, query, ids in bodies, CSV
+  bodies) drawn from a dictionary of real ids four times in five, so the fuzzer reaches the
+  handlers instead of `404`; destructive operations (`DELETE …`) get resources of their own,
+  so the others keep theirs;
+- fixtures.json: what hooks.py needs (columns, groups, users, ids to protect, credentials).
 """
 
 import json
@@ -200,6 +201,7 @@ lines = [
 ]
 for name, values in dictionaries.items():
     lines.append("%s = { values = %s }" % (name, json.dumps(values)))
+real_path_ids = {}  # "METHOD /path" -> path parameter -> the real id (for hooks.py)
 for path, ops in spec["paths"].items():
     for method in ops:
         if method not in ("get", "post", "put", "patch", "delete"):
@@ -207,18 +209,17 @@ for path, ops in spec["paths"].items():
         b = bindings(method, path)
         if not b:
             continue
+        real_path_ids[f"{method.upper()} {path}"] = {
+            key[len("path."):]: dictionaries[name][0] for key, name in b.items() if key.startswith("path.")}
         # One operation by its exact name: `include-path` with `include-method` would match
         # either of the two.
         lines += ["", "[[operations]]", "include-name = %s" % json.dumps(f"{method.upper()} {path}")]
-        if b:
-            lines.append("parameters = { %s }" % ", ".join(
+        lines.append("parameters = { %s }" % ", ".join(
                 '"%s" = { dictionary = "%s", probability = 0.8 }' % kv for kv in b.items()))
 
 with open(OUT + "/schemathesis.toml", "w") as f:
     f.write("\n".join(lines) + "\n")
-with open(OUT + "/token", "w") as f:
-    f.write(A)
-# What hooks.py needs to build typed bodies: the main board's columns and groups, and users.
+# What hooks.py needs: the main board's columns and groups for typed bodies, users, ids.
 with open(OUT + "/fixtures.json", "w") as f:
     json.dump({
         "board": bid,
@@ -231,5 +232,8 @@ with open(OUT + "/fixtures.json", "w") as f:
         "protected": [ws, bid, group, item, subitem, update, view]
                      + [c["id"] for c in main["columns"]],
         "missing": MISSING,
+        "real_path_ids": real_path_ids,
+        # For hooks.py's logins before each logout.
+        "base_url": BASE, "token": A, "email": "ada@example.com", "password": PASSWORD,
     }, f)
 print(f"fixtures: org {org}, workspace {ws}, board {bid}, item {item}")

@@ -1,25 +1,33 @@
 """Schemathesis hooks for scripts/schemathesis (loaded through `hooks` in the generated config).
 
-Reads STH_BASE_URL, STH_TOKEN, STH_EMAIL, STH_PASSWORD and STH_FIXTURES (fixtures.json), which
-scripts/schemathesis sets.
+Reads the file STH_FIXTURES names (fixtures.json, written by fixtures.py for this run). Before
+each request (`before_call`):
 
-`POST /auth/logout` ends the session it is called with. Every other request runs as Ada, so a
-logout sent with her token would turn the rest of the run into `401`s. Each logout that carries
-her token gets a session of its own instead, made by logging in just before it (so the fuzzer
-still sees logout's `204`); logouts with other credentials are sent as generated.
+- the coverage phase, which ignores the configured dictionaries and sends `0` for every id,
+  gets real ids in three cases out of four, so its cases reach the handlers;
+- a DELETE aimed at one of the resources the run needs (the main board, item, view…, which
+  the resource pool and stateful links find in responses) is sent to a missing id instead;
+- about one POST in four carries an `Idempotency-Key` and one PATCH in four an `If-Match`:
+  the API reads both, the spec declares neither, so the fuzzer would never send them;
+- `POST /auth/logout` ends the session it is called with, and every other request runs as
+  Ada: each logout that carries her token gets a fresh session of hers instead (logging in
+  just before it), so the run keeps its session and logout still answers `204`.
+
+Bodies (`flatmap_body`): see "Typed bodies" below.
 """
 
+import datetime
 import json
 import os
 import random
+import re
 import urllib.request
 
 import schemathesis
 
-BASE = os.environ["STH_BASE_URL"].rstrip("/")
-TOKEN = os.environ["STH_TOKEN"]
-EMAIL = os.environ["STH_EMAIL"]
-PASSWORD = os.environ["STH_PASSWORD"]
+with open(os.environ["STH_FIXTURES"]) as _f:
+    FIX = json.load(_f)
+BASE, TOKEN, EMAIL, PASSWORD = FIX["base_url"], FIX["token"], FIX["email"], FIX["password"]
 
 
 def _fresh_session() -> str:
@@ -33,30 +41,31 @@ def _fresh_session() -> str:
         return json.load(resp)["token"]
 
 
-# Headers the API reads but the spec does not declare (so the fuzzer never sends them):
-# `Idempotency-Key` on POSTs, from a small pool so keys get reused with other bodies and paths,
-# and `If-Match` on PATCHes. Each on about one request in four.
+# A small pool, so keys get reused with other bodies and paths (`409 idempotency_key_reused`).
 IDEMPOTENCY_KEYS = ["k1", "k2", "k3", "k 4", "x" * 256]
 IF_MATCH = ['"1"', '"2"', "3", '"-1"', '"99999999999999999999"', '*', 'W/"1"', '"abc"', '""']
 # Hypothesis reseeds the global `random` for every example, so it would draw the same number.
 RNG = random.Random(os.environ.get("ST_SEED"))
 
-
-with open(os.environ["STH_FIXTURES"]) as _f:
-    FIX = json.load(_f)
-PROTECTED = set(FIX["protected"])
+PROTECTED = set(FIX["protected"])  # ids no DELETE may remove
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     method = case.method.upper()
-    # The resource pool and stateful links find the main board, item… in responses and may
-    # send them to a DELETE; the rest of the run needs them, so such a DELETE goes elsewhere.
     path = case.operation.path
-    if method == "DELETE" and path.endswith("}") and case.path_parameters:
+    params = case.path_parameters
+    meta = getattr(case, "_meta", None)
+    real = FIX["real_path_ids"].get(f"{case.operation.method.upper()} {path}")
+    if real and params and meta is not None and meta.phase.name.value == "coverage" and RNG.random() < 0.75:
+        for name, value in real.items():
+            if name in params and not UUID.fullmatch(str(params[name])):
+                params[name] = value
+    if method == "DELETE" and path.endswith("}") and params:
         name = path[path.rindex("{") + 1:-1]  # the resource the DELETE removes
-        if case.path_parameters.get(name) in PROTECTED:
-            case.path_parameters[name] = FIX["missing"]
+        if params.get(name) in PROTECTED:
+            params[name] = FIX["missing"]
     if method in ("POST", "PATCH") and RNG.random() < 0.25:
         headers = dict(case.headers or {})
         if method == "POST":
@@ -64,16 +73,15 @@ def before_call(ctx, case, **kwargs):
         else:
             headers["If-Match"] = RNG.choice(IF_MATCH)
         case.headers = headers
-    if case.operation.path != "/api/v1/auth/logout":
-        return
-    headers = dict(case.headers or {})
-    names = [name for name in headers if name.lower() == "authorization"]
-    if not names:  # the session's default header would send Ada's token
-        headers["Authorization"] = "Bearer " + _fresh_session()
-    for name in names:
-        if headers[name] == "Bearer " + TOKEN:
-            headers[name] = "Bearer " + _fresh_session()
-    case.headers = headers
+    if path == "/api/v1/auth/logout":
+        headers = dict(case.headers or {})
+        names = [name for name in headers if name.lower() == "authorization"]
+        if not names:  # the session's default header would send Ada's token
+            headers["Authorization"] = "Bearer " + _fresh_session()
+        for name in names:
+            if headers[name] == "Bearer " + TOKEN:
+                headers[name] = "Bearer " + _fresh_session()
+        case.headers = headers
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,11 +99,12 @@ USERS = FIX["users"]
 GROUPS = FIX["groups"]
 PSEUDO = ["name", "group", "created_at", "updated_at", "created_by"]
 
-_json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+FLOATS = st.floats(allow_nan=False, allow_infinity=False)  # JSON has neither
+_json_leaf = st.none() | st.booleans() | st.integers() | FLOATS | st.text(max_size=20)
 JUNK = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
 DATES = st.dates().map(lambda d: d.isoformat())
-DATETIMES = st.datetimes(timezones=st.just(__import__("datetime").timezone.utc)).map(
+DATETIMES = st.datetimes(timezones=st.just(datetime.timezone.utc)).map(
     lambda d: d.isoformat().replace("+00:00", "Z"))
 DATEISH = DATES | DATETIMES | st.sampled_from(["2026-02-30", "2026-13-01", "0000-01-01", "9999-12-31",
                                                "2026-11-27T25:00:00Z", "today", ""])
@@ -110,7 +119,7 @@ def value_strategy(column):
     typed = {
         "text": st.text(max_size=40) | st.text(min_size=1990, max_size=2010),
         "long_text": st.text(max_size=200),
-        "number": st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e308, -0.0, 12.5])
+        "number": st.integers() | FLOATS | st.sampled_from([1e308, -0.0, 12.5])
                   | st.text(max_size=10),
         "status": st.sampled_from(_ids(settings, "labels")) | st.text(max_size=5),
         "dropdown": st.lists(st.sampled_from(_ids(settings, "options")) | st.text(max_size=5), max_size=4),
@@ -119,7 +128,7 @@ def value_strategy(column):
                     | st.fixed_dictionaries({"from": DATEISH}),
         "people": st.lists(st.sampled_from(USERS) | st.text(max_size=5) | st.uuids().map(str), max_size=4),
         "checkbox": st.booleans(),
-        "rating": st.integers(min_value=-3, max_value=12) | st.floats(allow_nan=False, allow_infinity=False),
+        "rating": st.integers(min_value=-3, max_value=12) | FLOATS,
         "link": st.fixed_dictionaries({"url": st.sampled_from(["https://example.com/a", "ftp://x", "", "javascript:alert(1)"])
                                        | st.text(max_size=20)},
                                       optional={"text": st.text(max_size=20) | st.none()}),
@@ -161,11 +170,14 @@ SORT = st.lists(st.fixed_dictionaries({"column": COLUMN_REF},
 GROUP_BY = st.sampled_from(COLUMN_IDS + ["group", "name"]) | st.none()
 TZ = st.sampled_from(["UTC", "Europe/Berlin", "Pacific/Kiritimati", "America/St_Johns", "Mars/Olympus", ""]) | st.none()
 
+# A name the API accepts (the fuzzer's own mostly hold control characters).
+NAME = st.text(st.characters(categories=["L", "N", "P", "Zs", "So"]), min_size=1, max_size=30).filter(str.strip)
+
 # operation -> field -> strategy (each field replaced with probability one half).
 TYPED = {
-    ("POST", "/api/v1/boards/{id}/items"): {"values": values_strategy()},
-    ("POST", "/api/v1/items/{id}/subitems"): {"values": values_strategy()},
-    ("PATCH", "/api/v1/items/{id}"): {"values": values_strategy(),
+    ("POST", "/api/v1/boards/{id}/items"): {"values": values_strategy(), "name": NAME},
+    ("POST", "/api/v1/items/{id}/subitems"): {"values": values_strategy(), "name": NAME},
+    ("PATCH", "/api/v1/items/{id}"): {"values": values_strategy(), "name": NAME,
                                       "group_id": st.sampled_from(GROUPS)},
     ("POST", "/api/v1/boards/{id}/items/query"): {"filter": FILTER, "sort": SORT, "group_by": GROUP_BY,
                                                   "tz": TZ},
@@ -197,10 +209,10 @@ def flatmap_body(ctx, body):
     if op is None:
         return st.just(body)
     key = (op.method.upper(), op.path)
-    if key == ("POST", "/api/v1/boards/{id}/items/bulk") and isinstance(body, dict) \
-            and isinstance(body.get("items"), list):
-        return st.lists(st.fixed_dictionaries({"name": st.text(max_size=10)},
-                                              optional={"values": values_strategy()}), max_size=5).map(
-            lambda extra: {**body, "items": body["items"] + extra})
+    if key == ("POST", "/api/v1/boards/{id}/items/bulk") and isinstance(body, dict):
+        # All or nothing: one bad value refuses the batch, so half the items carry none.
+        item = st.fixed_dictionaries({"name": NAME}, optional={"values": st.just({}) | values_strategy(),
+                                                               "group_id": st.sampled_from(GROUPS)})
+        return st.just(body) | st.lists(item, min_size=1, max_size=3).map(lambda items: {**body, "items": items})
     fields = TYPED.get(key)
     return _retype(body, fields) if fields else st.just(body)

@@ -424,6 +424,9 @@ async fn websocket_requires_credentials() {
     let r = app.client().get(app.url("/ws")).send().await.unwrap();
     assert_eq!(r.status(), 401);
     let u = app.signup("wsq@example.com").await;
+    // Not a WebSocket handshake: the error table's JSON, like any other bad request.
+    let plain = app.get("/api/v1/ws", &u.token).send().await.unwrap();
+    sunday_testkit::expect_error(plain, 400, "invalid_parameter").await;
     let url = format!("{}/ws?access_token={}", app.base.replace("http://", "ws://"), u.token);
     let (mut s, _) = tokio_tungstenite::connect_async(url).await.expect("a query token authenticates");
     use futures::{SinkExt, StreamExt};

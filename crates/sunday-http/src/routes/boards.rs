@@ -164,7 +164,7 @@ async fn list_column_types(State(state): State<HttpState>, Auth(_actor): Auth) -
 
 /// The board's items as CSV (name, group, then every column's text).
 #[utoipa::path(get, path = "/boards/{id}/export", tag = "boards", params(("id" = String, Path)),
-    responses((status = 200, description = "text/csv", body = String)))]
+    responses((status = 200, description = "the board as CSV", body = String, content_type = "text/csv")))]
 async fn export_board(
     State(state): State<HttpState>,
     Auth(actor): Auth,

@@ -2,7 +2,10 @@
 //! `/me/notifications`, `/me/notifications/read`, `/me/notification-preferences`.
 
 use axum::{
-    extract::{ws::WebSocketUpgrade, State},
+    extract::{
+        ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade},
+        State,
+    },
     response::{IntoResponse, Response},
 };
 use sunday_types::{
@@ -42,12 +45,15 @@ pub struct PageParams {
 /// notifications). Browsers authenticate with the session cookie, other clients with
 /// `Authorization` or `?access_token=`.
 #[utoipa::path(get, path = "/ws", tag = "realtime", params(("access_token" = Option<String>, Query)),
-    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 429, description = "`rate_limited`: too many open sockets", body = sunday_types::ErrorBody)))]
+    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 400, description = "`invalid_parameter`: not a WebSocket handshake", body = sunday_types::ErrorBody), (status = 429, description = "`rate_limited`: too many open sockets", body = sunday_types::ErrorBody)))]
 async fn websocket(
     State(state): State<HttpState>,
     WsAuth(actor): WsAuth,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
+    // A plain GET, or a handshake missing a header, gets the error table's JSON like any
+    // other bad request.
+    let upgrade = upgrade.map_err(|r| ApiError::new(ErrorCode::InvalidParameter, r.body_text()))?;
     let Some(hub) = state.hub.clone() else {
         return Err(ApiError::new(ErrorCode::Unavailable, "this node does not run the realtime role").into());
     };
