@@ -83,4 +83,12 @@ export async function api(page, method, p, body) {
   }, [method, p, body]);
 }
 
+/** Brings the user logged in on `inviteePage` into `org` the only way there is: an invitation
+ * from the user on `inviterPage`, accepted by the invitee. */
+export async function join(inviterPage, inviteePage, org, email, role = "member") {
+  const invite = await api(inviterPage, "POST", `/orgs/${org}/invites`, { email, role });
+  const accepted = await api(inviteePage, "POST", `/invites/${invite.token}/accept`);
+  if (!accepted?.org) throw new Error(`${email} could not join: ${JSON.stringify(accepted)}`);
+}
+
 export const row = (page, name) => page.locator(`tr[data-item="${name}"]`);

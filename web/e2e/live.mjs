@@ -4,7 +4,7 @@
 // link signs a new person up into the inviting organization exactly once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, row, sunday } from "./harness.mjs";
+import { api, join, row, sunday } from "./harness.mjs";
 
 const s = sunday();
 
@@ -16,7 +16,7 @@ async function twoPeople(a, b) {
   const me = await api(A.page, "GET", "/me");
   const B = await s.newUser(b, `${b.toLowerCase()}@example.com`);
   const bId = (await api(B.page, "GET", "/me")).user.id;
-  await api(A.page, "POST", `/orgs/${me.orgs[0].org.id}/members`, { email: `${b.toLowerCase()}@example.com`, role: "member" });
+  await join(A.page, B.page, me.orgs[0].org.id, `${b.toLowerCase()}@example.com`);
   const board = (await api(A.page, "GET", "/boards")).data[0];
   const items = (await api(A.page, "GET", `/boards/${board.id}/items`)).data;
   return { A, B, bId, board, items, org: me.orgs[0].org.id };

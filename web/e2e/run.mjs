@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { api, row, shots, sunday } from "./harness.mjs";
+import { api, join, row, shots, sunday } from "./harness.mjs";
 
 const s = sunday();
 const newUser = (name, email) => s.newUser(name, email);
@@ -107,7 +107,7 @@ test("two users: a live edit, presence, a mention in the bell", async () => {
   const me = await api(a.page, "GET", "/me");
   const b = await newUser("Linus", "linus@example.com");
   const linus = await api(b.page, "GET", "/me");
-  await api(a.page, "POST", `/orgs/${me.orgs[0].org.id}/members`, { email: "linus@example.com", role: "member" });
+  await join(a.page, b.page, me.orgs[0].org.id, "linus@example.com");
   const boards = await api(a.page, "GET", "/boards");
   const board = boards.data[0];
   await b.page.goto(`${s.base}/#/${board.id}`);

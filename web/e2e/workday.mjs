@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { api, row, sunday } from "./harness.mjs";
+import { api, join, row, sunday } from "./harness.mjs";
 
 const s = sunday();
 
@@ -189,7 +189,7 @@ test("sharing and permissions: who sees the board, what others may do, and each 
   const { page, errors, ctx, board, native } = await projectBoard("Olga", "olga@example.com");
   const me = await api(page, "GET", "/me");
   const other = await s.newUser("Pete", "pete@example.com");
-  await api(page, "POST", `/orgs/${me.orgs[0].org.id}/members`, { email: "pete@example.com", role: "member" });
+  await join(page, other.page, me.orgs[0].org.id, "pete@example.com");
   await page.reload();
   await row(page, "Design landing page").waitFor();
   await page.getByRole("button", { name: "Board menu" }).click();
