@@ -154,7 +154,7 @@ async fn commits(store: &Arc<dyn Store>, user: UserId, n: usize) -> BenchResult<
             BoardWrite::ExpectStructure { board: board.id, version: structure },
             BoardWrite::UpdateItem { item: item.clone(), expected_version },
         ];
-        let event = NewEvent::new(user, BoardChange::ItemUpdated(ItemChanged::moved(item.clone())));
+        let event = NewEvent::new(user, BoardChange::ItemUpdated(ItemChanged::moved(&item)));
         store.commit(board.id, writes, vec![event], 0).await?;
     }
     Ok(rate(n, start))

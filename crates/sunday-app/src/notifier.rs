@@ -136,7 +136,7 @@ impl Notifier {
         match &event.change {
             BoardChange::ItemCreated(c) if !c.imported => {
                 let who = self.name(event.actor).await?;
-                let mut n = Notices::new(event, &c.item);
+                let mut n = Notices::new(event, c.item.id);
                 for user in self.newly_assigned(event.board_id, batch, &[], &c.item).await? {
                     n.add(user, NotificationKind::Assigned, format!("{who} assigned you to {}", c.item.name));
                 }
@@ -145,9 +145,8 @@ impl Notifier {
             }
             BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                 let who = self.name(event.actor).await?;
-                let mut n = Notices::new(event, &c.item);
-                let before = self.people_before(event.board_id, batch, c).await?;
-                for user in self.newly_assigned(event.board_id, batch, &before, &c.item).await? {
+                let mut n = Notices::new(event, c.item.id);
+                for user in self.assigned_by(event.board_id, batch, c).await? {
                     n.add(user, NotificationKind::Assigned, format!("{who} assigned you to {}", c.item.name));
                 }
                 self.followers(batch, &mut n, c.item.id, format!("{who} changed {}", c.item.name)).await?;
@@ -157,7 +156,7 @@ impl Notifier {
             BoardChange::UpdatePosted(c) => {
                 let Some(item) = self.store.item(c.update.item_id).await? else { return Ok(()) };
                 let who = self.name(event.actor).await?;
-                let mut n = Notices::new(event, &item);
+                let mut n = Notices::new(event, item.id);
                 for u in &c.update.mentions {
                     n.add(*u, NotificationKind::Mention, format!("{who} mentioned you on {}", item.name));
                 }
@@ -241,23 +240,31 @@ impl Notifier {
     }
 
     /// The people columns' values before the change, from the change's `old` values.
-    async fn people_before(
-        &self,
-        board: BoardId,
-        batch: &mut Batch,
-        change: &ItemChanged,
-    ) -> StoreResult<Vec<(ColumnId, HashSet<UserId>)>> {
+    /// Users a change added to a people column of the item (the change says old and new).
+    async fn assigned_by(&self, board: BoardId, batch: &mut Batch, change: &ItemChanged) -> StoreResult<Vec<UserId>> {
         let columns = self.people_columns(board, batch).await?;
-        Ok(columns
-            .iter()
-            .map(|c| {
-                let old = match change.changes.iter().find(|ch| ch.column_id == c.id) {
-                    Some(ch) => ch.old.as_ref().and_then(|v| CellValue::from_stored(c.column_type, v)),
-                    None => change.item.values.cell(c),
-                };
-                (c.id, people(old))
-            })
-            .collect())
+        let mut out = vec![];
+        for ch in &change.changes {
+            let Some(c) = columns.iter().find(|c| c.id == ch.column_id) else { continue };
+            let read = |v: &Option<serde_json::Value>| {
+                people(v.as_ref().and_then(|v| CellValue::from_stored(c.column_type, v)))
+            };
+            let before = read(&ch.old);
+            let CellValue::People(now) = ch
+                .new
+                .as_ref()
+                .and_then(|v| CellValue::from_stored(c.column_type, v))
+                .unwrap_or(CellValue::People(vec![]))
+            else {
+                continue;
+            };
+            for u in now {
+                if !before.contains(&u) && !out.contains(&u) {
+                    out.push(u);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Users present in the item's people values but not in `before`.
@@ -304,11 +311,11 @@ struct Notices {
 }
 
 impl Notices {
-    fn new(event: &BoardEvent, item: &Item) -> Notices {
+    fn new(event: &BoardEvent, item: ItemId) -> Notices {
         Notices {
             actor: event.actor,
             board: event.board_id,
-            item: item.id,
+            item,
             at: event.created_at,
             notified: HashSet::from([event.actor]),
             writes: vec![],

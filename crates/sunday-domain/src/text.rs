@@ -32,21 +32,6 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, ApiError
     Ok(raw.to_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_trimmed_and_bounded() {
-        assert_eq!(parse_name("name", "  Ada ", 10).unwrap(), "Ada");
-        assert!(parse_name("name", "   ", 10).is_err());
-        assert!(parse_name("name", "a\nb", 10).is_err());
-        let e = parse_name("title", &"x".repeat(11), 10).unwrap_err();
-        assert_eq!(e.details.unwrap()["field"], "title");
-        assert!(parse_name("name", &"é".repeat(10), 10).is_ok(), "counts characters, not bytes");
-    }
-}
-
 /// The user ids mentioned as `@[uuid]`, in order of first appearance.
 pub fn mentions(body: &str) -> Vec<UserId> {
     let mut seen = BTreeSet::new();
@@ -69,4 +54,19 @@ pub fn parse_update_body(body: &str) -> Result<String, ApiError> {
         return Err(ApiError::validation("body", "required", "an update needs some text"));
     }
     parse_text("body", body, 20_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(parse_name("name", "  Ada ", 10).unwrap(), "Ada");
+        assert!(parse_name("name", "   ", 10).is_err());
+        assert!(parse_name("name", "a\nb", 10).is_err());
+        let e = parse_name("title", &"x".repeat(11), 10).unwrap_err();
+        assert_eq!(e.details.unwrap()["field"], "title");
+        assert!(parse_name("name", &"é".repeat(10), 10).is_ok(), "counts characters, not bytes");
+    }
 }

@@ -232,6 +232,21 @@ impl BoardState {
         self.last_seq = event.seq;
         match &event.change {
             BoardChange::ItemDeleted(d) => self.remove(d.item_id),
+            BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
+                // The event carries what changed; the rest of the item is ours.
+                let Some(&i) = self.index.get(&c.item.id) else {
+                    if !c.item.archived {
+                        self.reload = true;
+                    }
+                    return;
+                };
+                let next = c.apply_to(&self.items[i]);
+                if next.archived {
+                    self.remove(next.id);
+                } else {
+                    self.upsert(next);
+                }
+            }
             change => {
                 if let Some(item) = change.item() {
                     if item.archived {

@@ -49,8 +49,9 @@ proptest! {
             } else {
                 let mut changed = testing::random_item(seed.wrapping_mul(31).wrapping_add(e as u64), &columns, &users, &groups);
                 changed.id = items[k].id;
-                items[k] = changed.clone();
-                state.apply(&event(seq, BoardChange::ItemUpdated(ItemChanged::moved(changed.clone()))));
+                let change = ItemChanged::between(&items[k], &changed);
+                items[k] = changed;
+                state.apply(&event(seq, BoardChange::ItemUpdated(change)));
             }
         }
         for f in &filters {
@@ -91,8 +92,9 @@ proptest! {
             } else {
                 let mut moved = testing::random_item(seed.wrapping_mul(7).wrapping_add(e as u64), &columns, &users, &groups);
                 moved.id = items[k].id;
-                items[k] = moved.clone();
-                state.apply(&event(seq, BoardChange::ItemUpdated(ItemChanged::moved(moved))));
+                let change = ItemChanged::between(&items[k], &moved);
+                items[k] = moved;
+                state.apply(&event(seq, BoardChange::ItemUpdated(change)));
             }
         }
         for group in std::iter::once(None).chain(groups.iter().copied().map(Some)) {
@@ -146,8 +148,9 @@ proptest! {
             } else {
                 let mut changed = testing::random_item(seed.wrapping_mul(3).wrapping_add(e as u64), &columns, &users, &groups);
                 changed.id = items[k].id;
-                items[k] = changed.clone();
-                state.apply(&event(seq, BoardChange::ItemUpdated(ItemChanged::moved(changed))));
+                let change = ItemChanged::between(&items[k], &changed);
+                items[k] = changed;
+                state.apply(&event(seq, BoardChange::ItemUpdated(change)));
             }
         }
         prop_assert_eq!(state.bytes(), BoardState::new(items.clone(), 0).bytes());

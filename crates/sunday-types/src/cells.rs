@@ -228,6 +228,20 @@ impl ItemValues {
         }
     }
 
+    /// Puts back a cell as the event log recorded it (`CellChange::new`): already canonical,
+    /// because every logged value was written from a [`CellValue`]. Only for replaying
+    /// Sunday's own events, never for client input.
+    pub fn set_logged(&mut self, column: ColumnId, logged: Option<&Value>) {
+        match logged {
+            Some(v) if !v.is_null() => {
+                self.0.insert(column, v.clone());
+            }
+            _ => {
+                self.0.remove(&column);
+            }
+        }
+    }
+
     /// Keeps only the cells of the columns `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(ColumnId) -> bool) {
         self.0.retain(|k, _| keep(*k));

@@ -6,6 +6,7 @@
 //! a payload's shape from its producer. Payload fields keep the names they were stored under
 //! before the enum existed, so every event already in a log still decodes.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -79,11 +80,11 @@ impl BoardChange {
         }
     }
 
-    /// The item as it is after the change, for changes that carry it.
+    /// The whole item after the change, for changes that carry it (creation, archive and
+    /// restore; an update carries only what changed, see [`ItemChanged::apply_to`]).
     pub fn item(&self) -> Option<&Item> {
         match self {
             BoardChange::ItemCreated(c) => Some(&c.item),
-            BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => Some(&c.item),
             BoardChange::ItemArchived(c) | BoardChange::ItemRestored(c) => Some(&c.item),
             _ => None,
         }
@@ -279,9 +280,9 @@ pub struct ItemCreated {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CellChange {
     pub column_id: ColumnId,
-    #[schema(value_type = Object, nullable)]
+    /// The cell's value before (any JSON value, as the column type stores it).
     pub old: Option<Value>,
-    #[schema(value_type = Object, nullable)]
+    /// The cell's value after.
     pub new: Option<Value>,
 }
 
@@ -303,10 +304,12 @@ pub struct PositionMove {
     pub to: String,
 }
 
-/// An item's name, values or place changed; `item` is the item after the change.
+/// An item's name, values or place changed. The event carries the item after the change
+/// without its values, and the cells that changed (old and new), never the whole row: an edit
+/// of one cell of a large item logs that cell, not the item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ItemChanged {
-    pub item: Item,
+    pub item: ItemHead,
     /// The item's version after the change.
     pub version: i64,
     #[serde(default)]
@@ -321,8 +324,99 @@ pub struct ItemChanged {
 
 impl ItemChanged {
     /// A change of place only (its group was deleted, and its items moved).
-    pub fn moved(item: Item) -> ItemChanged {
-        ItemChanged { version: item.version, item, changes: vec![], name: None, group: None, position: None }
+    pub fn moved(item: &Item) -> ItemChanged {
+        ItemChanged {
+            version: item.version,
+            item: ItemHead::of(item),
+            changes: vec![],
+            name: None,
+            group: None,
+            position: None,
+        }
+    }
+
+    /// The change that turns `before` into `after` (same item): every cell that differs, and
+    /// the name, group and place when they moved.
+    pub fn between(before: &Item, after: &Item) -> ItemChanged {
+        let mut columns: Vec<ColumnId> = before.values.iter().map(|(c, _)| c).collect();
+        columns.extend(after.values.iter().map(|(c, _)| c).filter(|c| !before.values.contains(*c)));
+        let changes = columns
+            .into_iter()
+            .filter_map(|c| {
+                let (old, new) = (before.values.json(c).cloned(), after.values.json(c).cloned());
+                (old != new).then_some(CellChange { column_id: c, old, new })
+            })
+            .collect();
+        ItemChanged {
+            item: ItemHead::of(after),
+            version: after.version,
+            changes,
+            name: (before.name != after.name).then(|| Renamed { old: before.name.clone(), new: after.name.clone() }),
+            group: (before.group_id != after.group_id)
+                .then_some(GroupMove { from: before.group_id, to: after.group_id }),
+            position: (before.position != after.position)
+                .then(|| PositionMove { from: before.position.clone(), to: after.position.clone() }),
+        }
+    }
+
+    /// `before` with this change applied: the head's fields and the changed cells.
+    pub fn apply_to(&self, before: &Item) -> Item {
+        let h = &self.item;
+        let mut values = before.values.clone();
+        for c in &self.changes {
+            values.set_logged(c.column_id, c.new.as_ref());
+        }
+        Item {
+            id: h.id,
+            board_id: h.board_id,
+            group_id: h.group_id,
+            name: h.name.clone(),
+            position: h.position.clone(),
+            values,
+            version: h.version,
+            created_by: h.created_by,
+            created_at: h.created_at,
+            updated_at: h.updated_at,
+            parent_item_id: h.parent_item_id,
+            archived: h.archived,
+            auto_number: h.auto_number,
+        }
+    }
+}
+
+/// An item without its values (see [`ItemChanged`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ItemHead {
+    pub id: ItemId,
+    pub board_id: BoardId,
+    pub group_id: GroupId,
+    pub name: String,
+    pub position: String,
+    pub version: i64,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub parent_item_id: Option<ItemId>,
+    pub archived: bool,
+    pub auto_number: i64,
+}
+
+impl ItemHead {
+    pub fn of(item: &Item) -> ItemHead {
+        ItemHead {
+            id: item.id,
+            board_id: item.board_id,
+            group_id: item.group_id,
+            name: item.name.clone(),
+            position: item.position.clone(),
+            version: item.version,
+            created_by: item.created_by,
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+            parent_item_id: item.parent_item_id,
+            archived: item.archived,
+            auto_number: item.auto_number,
+        }
     }
 }
 

@@ -13,8 +13,12 @@ const item = (id: string, position: string, values: Record<string, unknown> = {}
   ({ id, board_id: "b", group_id, name: id, position, values, version: 1, archived: false, auto_number: 1, created_at: "", created_by: "u", updated_at: "" });
 const meta = (seq: number) => ({ board_id: "b", seq, actor: "u", created_at: "" });
 const created = (seq: number, it: Item): BoardEvent => ({ ...meta(seq), kind: "item_created", payload: { item: it }, item_id: it.id });
-const changed = (seq: number, it: Item, kind: "item_updated" | "item_moved" = "item_updated"): BoardEvent =>
-  ({ ...meta(seq), kind, payload: { item: it, version: it.version }, item_id: it.id });
+/** An update as the server sends it: the item without its values, and the cells set. */
+const changed = (seq: number, it: Item, kind: "item_updated" | "item_moved" = "item_updated"): BoardEvent => {
+  const { values, ...head } = it;
+  const changes = Object.entries(values).map(([column_id, v]) => ({ column_id, old: null, new: v }));
+  return { ...meta(seq), kind, payload: { item: head, version: it.version, changes }, item_id: it.id };
+};
 
 /** Runs actions through the reducer from a freshly loaded board. */
 function run(items: Item[], ...actions: BoardAction[]): BoardState {
@@ -45,6 +49,23 @@ describe("board reducer: live events", () => {
     const remote = item("a", "V", { c1: "theirs", c2: "new", c3: "set remotely" });
     const s = run([item("a", "V", { c1: "mine", c2: "old" })], ev(changed(4, remote), new Set(["a:c1", "a:c3"])));
     expect(s.items[0].values).toEqual({ c1: "mine", c2: "new" });
+  });
+
+  it("applies an update's changed cells to the item it has, keeping the others", () => {
+    const before = item("a", "V", { c1: "one", c2: "two", c3: "three" });
+    const { values: _values, ...head } = { ...before, name: "Renamed", version: 2 };
+    const update: BoardEvent = {
+      ...meta(4),
+      kind: "item_updated",
+      payload: { item: head, version: 2, changes: [{ column_id: "c2", old: "two", new: "deux" }, { column_id: "c3", old: "three", new: null }] },
+      item_id: "a",
+    };
+    const s = run([before], ev(update));
+    expect(s.items[0]).toMatchObject({ name: "Renamed", version: 2, values: { c1: "one", c2: "deux" } });
+    // An update of an item this whole board does not have: refetch rather than guess.
+    const { values: _v, ...stranger } = item("z", "W");
+    const lost = boardReducer(s, ev({ ...update, seq: 5, payload: { ...update.payload, item: stranger } }))!;
+    expect(lost.stale).toBe(true);
   });
 
   it("removes archived and deleted items, restores archived ones and orders a group's items by position", () => {

@@ -140,11 +140,25 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
       return { ...state, board: { ...board, columns: (board.columns ?? []).filter((c) => c.id !== id) }, stale: state.stale || !!e.payload.reload };
     }
     case "item_created":
-    case "item_updated":
-    case "item_moved":
     case "item_archived":
     case "item_restored": {
       const item = e.payload.item;
+      return { ...state, items: upsert(items, item, editing), gone: withId(state.gone, item.id, item.archived) };
+    }
+    case "item_updated":
+    case "item_moved": {
+      // An update carries the item without its values, and the cells that changed.
+      const head = e.payload.item;
+      const current = items.find((i) => i.id === head.id);
+      // Not here: on a board still coming a page at a time, its page brings it as it is now;
+      // on a whole board it should be, so refetch.
+      if (!current) return head.archived || state.rest ? state : { ...state, stale: true };
+      const values = { ...current.values };
+      for (const c of e.payload.changes ?? []) {
+        if (c.new === null || c.new === undefined) delete values[c.column_id];
+        else values[c.column_id] = c.new;
+      }
+      const item = { ...current, ...head, values };
       return { ...state, items: upsert(items, item, editing), gone: withId(state.gone, item.id, item.archived) };
     }
     case "item_deleted":

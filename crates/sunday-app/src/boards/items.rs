@@ -518,7 +518,7 @@ fn apply_changes(
     next.version = current.version + 1;
     next.updated_at = to_datetime(now_millis());
     let change = ItemChanged {
-        item: next.clone(),
+        item: ItemHead::of(&next),
         version: next.version,
         changes,
         name: renamed,

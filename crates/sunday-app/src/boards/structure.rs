@@ -159,7 +159,7 @@ impl BoardService {
             let change = match move_to {
                 Some(g) => {
                     next.group_id = g;
-                    BoardChange::ItemMoved(ItemChanged::moved(next.clone()))
+                    BoardChange::ItemMoved(ItemChanged::moved(&next))
                 }
                 None => {
                     next.archived = true;

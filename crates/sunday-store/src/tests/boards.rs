@@ -100,7 +100,7 @@ fn item_created(actor: UserId, item: &Item) -> NewEvent {
 }
 
 fn item_updated(actor: UserId, item: &Item) -> NewEvent {
-    NewEvent::new(actor, BoardChange::ItemUpdated(ItemChanged::moved(item.clone())))
+    NewEvent::new(actor, BoardChange::ItemUpdated(ItemChanged::moved(item)))
 }
 
 fn group(title: &str, position: &str) -> Group {
