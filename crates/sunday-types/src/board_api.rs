@@ -181,6 +181,8 @@ pub struct QueryRequest {
     pub sort: Option<Value>,
     /// `group` or a column id: counts per value in the response.
     pub group_by: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[schema(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
     /// IANA time zone for relative dates (`today`, `this_week`…); default UTC.

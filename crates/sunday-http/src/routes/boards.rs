@@ -44,6 +44,8 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 #[serde(deny_unknown_fields)]
 pub struct BoardListParams {
     pub workspace_id: Option<WorkspaceId>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -70,7 +72,7 @@ async fn create_board(
 }
 
 /// The board with its columns, groups and your permission.
-#[utoipa::path(get, path = "/boards/{id}", tag = "boards", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/boards/{id}", tag = "boards", params(("id" = sunday_types::BoardId, Path)),
     responses((status = 200, body = Board), (status = 404, description = "`board_not_found`", body = sunday_types::ErrorBody)))]
 async fn get_board(
     State(state): State<HttpState>,
@@ -81,7 +83,7 @@ async fn get_board(
 }
 
 /// Rename, describe, or (owners) change kind and default permission.
-#[utoipa::path(patch, path = "/boards/{id}", tag = "boards", params(("id" = String, Path)), request_body = UpdateBoardRequest,
+#[utoipa::path(patch, path = "/boards/{id}", tag = "boards", params(("id" = sunday_types::BoardId, Path)), request_body = UpdateBoardRequest,
     responses((status = 200, body = Board)))]
 async fn update_board(
     State(state): State<HttpState>,
@@ -94,7 +96,7 @@ async fn update_board(
 }
 
 /// Delete a board with everything on it (owners).
-#[utoipa::path(delete, path = "/boards/{id}", tag = "boards", params(("id" = String, Path)), responses((status = 204, description = "deleted")))]
+#[utoipa::path(delete, path = "/boards/{id}", tag = "boards", params(("id" = sunday_types::BoardId, Path)), responses((status = 204, description = "deleted")))]
 async fn delete_board(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -105,7 +107,7 @@ async fn delete_board(
 }
 
 /// Copy a board's structure, and by default its items.
-#[utoipa::path(post, path = "/boards/{id}/duplicate", tag = "boards", params(("id" = String, Path)), request_body = DuplicateBoardRequest,
+#[utoipa::path(post, path = "/boards/{id}/duplicate", tag = "boards", params(("id" = sunday_types::BoardId, Path)), request_body = DuplicateBoardRequest,
     responses((status = 201, body = Board)))]
 async fn duplicate_board(
     State(state): State<HttpState>,
@@ -117,7 +119,7 @@ async fn duplicate_board(
     req.run(&state, &actor, StatusCode::CREATED, async |body| svc.duplicate_board(&actor, id, body).await).await
 }
 
-#[utoipa::path(get, path = "/boards/{id}/members", tag = "boards", params(("id" = String, Path)), responses((status = 200, body = Page<BoardMember>)))]
+#[utoipa::path(get, path = "/boards/{id}/members", tag = "boards", params(("id" = sunday_types::BoardId, Path)), responses((status = 200, body = Page<BoardMember>)))]
 async fn list_board_members(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -127,7 +129,7 @@ async fn list_board_members(
 }
 
 /// Give a member of the organization a permission on the board (owners).
-#[utoipa::path(put, path = "/boards/{id}/members/{user_id}", tag = "boards", params(("id" = String, Path), ("user_id" = String, Path)),
+#[utoipa::path(put, path = "/boards/{id}/members/{user_id}", tag = "boards", params(("id" = sunday_types::BoardId, Path), ("user_id" = sunday_types::UserId, Path)),
     request_body = PutBoardMemberRequest, responses((status = 200, body = BoardMember)))]
 async fn put_board_member(
     State(state): State<HttpState>,
@@ -138,7 +140,7 @@ async fn put_board_member(
     Ok(axum::Json(state.app.boards.put_board_member(&actor, id, user, req.permission).await?))
 }
 
-#[utoipa::path(delete, path = "/boards/{id}/members/{user_id}", tag = "boards", params(("id" = String, Path), ("user_id" = String, Path)),
+#[utoipa::path(delete, path = "/boards/{id}/members/{user_id}", tag = "boards", params(("id" = sunday_types::BoardId, Path), ("user_id" = sunday_types::UserId, Path)),
     responses((status = 204, description = "removed")))]
 async fn remove_board_member(
     State(state): State<HttpState>,
@@ -163,7 +165,7 @@ async fn list_column_types(State(state): State<HttpState>, Auth(_actor): Auth) -
 }
 
 /// The board's items as CSV (name, group, then every column's text).
-#[utoipa::path(get, path = "/boards/{id}/export", tag = "boards", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/boards/{id}/export", tag = "boards", params(("id" = sunday_types::BoardId, Path)),
     responses((status = 200, description = "the board as CSV", body = String, content_type = "text/csv")))]
 async fn export_board(
     State(state): State<HttpState>,
@@ -180,7 +182,7 @@ async fn export_board(
 }
 
 /// Import CSV rows into the board, with a column mapping; rejected rows are reported.
-#[utoipa::path(post, path = "/boards/{id}/import", tag = "boards", params(("id" = String, Path)), request_body = ImportRequest,
+#[utoipa::path(post, path = "/boards/{id}/import", tag = "boards", params(("id" = sunday_types::BoardId, Path)), request_body = ImportRequest,
     responses((status = 200, body = ImportReport)))]
 async fn import_into_board(
     State(state): State<HttpState>,

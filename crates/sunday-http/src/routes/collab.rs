@@ -26,7 +26,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 /// The item's updates, newest first, each with its replies.
-#[utoipa::path(get, path = "/items/{id}/updates", tag = "updates", params(("id" = String, Path)), responses((status = 200, body = Page<Update>)))]
+#[utoipa::path(get, path = "/items/{id}/updates", tag = "updates", params(("id" = sunday_types::ItemId, Path)), responses((status = 200, body = Page<Update>)))]
 async fn list_updates(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -36,7 +36,7 @@ async fn list_updates(
 }
 
 /// Post an update; `@[user_id]` mentions members of the organization.
-#[utoipa::path(post, path = "/items/{id}/updates", tag = "updates", params(("id" = String, Path)), request_body = PostUpdateRequest,
+#[utoipa::path(post, path = "/items/{id}/updates", tag = "updates", params(("id" = sunday_types::ItemId, Path)), request_body = PostUpdateRequest,
     responses((status = 201, body = Update)))]
 async fn post_update(
     State(state): State<HttpState>,
@@ -49,7 +49,7 @@ async fn post_update(
 }
 
 /// Reply to an update.
-#[utoipa::path(post, path = "/updates/{id}/replies", tag = "updates", params(("id" = String, Path)), request_body = PostUpdateRequest,
+#[utoipa::path(post, path = "/updates/{id}/replies", tag = "updates", params(("id" = sunday_types::UpdateId, Path)), request_body = PostUpdateRequest,
     responses((status = 201, body = Update)))]
 async fn post_reply(
     State(state): State<HttpState>,
@@ -62,7 +62,7 @@ async fn post_reply(
 }
 
 /// Edit your update.
-#[utoipa::path(patch, path = "/updates/{id}", tag = "updates", params(("id" = String, Path)), request_body = PostUpdateRequest,
+#[utoipa::path(patch, path = "/updates/{id}", tag = "updates", params(("id" = sunday_types::UpdateId, Path)), request_body = PostUpdateRequest,
     responses((status = 200, body = Update)))]
 async fn edit_update(
     State(state): State<HttpState>,
@@ -74,7 +74,7 @@ async fn edit_update(
 }
 
 /// Delete your update (and its replies).
-#[utoipa::path(delete, path = "/updates/{id}", tag = "updates", params(("id" = String, Path)), responses((status = 204, description = "deleted")))]
+#[utoipa::path(delete, path = "/updates/{id}", tag = "updates", params(("id" = sunday_types::UpdateId, Path)), responses((status = 204, description = "deleted")))]
 async fn delete_update(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -84,7 +84,7 @@ async fn delete_update(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/boards/{id}/views", tag = "views", params(("id" = String, Path)), responses((status = 200, body = Page<View>)))]
+#[utoipa::path(get, path = "/boards/{id}/views", tag = "views", params(("id" = sunday_types::BoardId, Path)), responses((status = 200, body = Page<View>)))]
 async fn list_views(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -94,7 +94,7 @@ async fn list_views(
 }
 
 /// Save a view: filter, sort, grouping, hidden columns, settings.
-#[utoipa::path(post, path = "/boards/{id}/views", tag = "views", params(("id" = String, Path)), request_body = CreateViewRequest,
+#[utoipa::path(post, path = "/boards/{id}/views", tag = "views", params(("id" = sunday_types::BoardId, Path)), request_body = CreateViewRequest,
     responses((status = 201, body = View)))]
 async fn create_view(
     State(state): State<HttpState>,
@@ -106,7 +106,7 @@ async fn create_view(
     req.run(&state, &actor, StatusCode::CREATED, async |body| svc.create_view(&actor, id, body).await).await
 }
 
-#[utoipa::path(get, path = "/views/{id}", tag = "views", params(("id" = String, Path)), responses((status = 200, body = View)))]
+#[utoipa::path(get, path = "/views/{id}", tag = "views", params(("id" = sunday_types::ViewId, Path)), responses((status = 200, body = View)))]
 async fn get_view(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -115,7 +115,7 @@ async fn get_view(
     Ok(axum::Json(state.app.boards.view(&actor, id).await?))
 }
 
-#[utoipa::path(patch, path = "/views/{id}", tag = "views", params(("id" = String, Path)), request_body = UpdateViewRequest,
+#[utoipa::path(patch, path = "/views/{id}", tag = "views", params(("id" = sunday_types::ViewId, Path)), request_body = UpdateViewRequest,
     responses((status = 200, body = View)))]
 async fn update_view(
     State(state): State<HttpState>,
@@ -127,7 +127,7 @@ async fn update_view(
     Ok(axum::Json(state.app.boards.update_view(&actor, id, req, if_match).await?))
 }
 
-#[utoipa::path(delete, path = "/views/{id}", tag = "views", params(("id" = String, Path)), responses((status = 204, description = "deleted")))]
+#[utoipa::path(delete, path = "/views/{id}", tag = "views", params(("id" = sunday_types::ViewId, Path)), responses((status = 204, description = "deleted")))]
 async fn delete_view(
     State(state): State<HttpState>,
     Auth(actor): Auth,

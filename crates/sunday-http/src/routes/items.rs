@@ -14,7 +14,7 @@ use sunday_types::{
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::ApiResult;
+use super::{ApiResult, PageParams};
 use crate::{
     extract::{Auth, IfMatch, Json, Path, Query, ReadAuth},
     idempotency::IdemJson,
@@ -37,7 +37,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 /// Archived top-level items in board order (restore one with `POST /items/{id}/restore`).
-#[utoipa::path(get, path = "/boards/{id}/items/archived", tag = "items", params(("id" = String, Path), PageParams),
+#[utoipa::path(get, path = "/boards/{id}/items/archived", tag = "items", params(("id" = sunday_types::BoardId, Path), PageParams),
     responses((status = 200, body = Page<Item>)))]
 async fn list_archived_items(
     State(state): State<HttpState>,
@@ -49,7 +49,7 @@ async fn list_archived_items(
 }
 
 /// How many updates each item has (items without updates are left out); one page.
-#[utoipa::path(get, path = "/boards/{id}/update-counts", tag = "items", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/boards/{id}/update-counts", tag = "items", params(("id" = sunday_types::BoardId, Path)),
     responses((status = 200, body = Page<UpdateCount>)))]
 async fn update_counts(
     State(state): State<HttpState>,
@@ -64,20 +64,14 @@ async fn update_counts(
 #[serde(deny_unknown_fields)]
 pub struct ItemListParams {
     pub group_id: Option<GroupId>,
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PageParams {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
 
 /// Live items in board order (by position), optionally of one group.
-#[utoipa::path(get, path = "/boards/{id}/items", tag = "items", params(("id" = String, Path), ItemListParams), responses((status = 200, body = Page<Item>)))]
+#[utoipa::path(get, path = "/boards/{id}/items", tag = "items", params(("id" = sunday_types::BoardId, Path), ItemListParams), responses((status = 200, body = Page<Item>)))]
 async fn list_items(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -88,7 +82,7 @@ async fn list_items(
 }
 
 /// Create an item; every value is validated against its column.
-#[utoipa::path(post, path = "/boards/{id}/items", tag = "items", params(("id" = String, Path)), request_body = CreateItemRequest,
+#[utoipa::path(post, path = "/boards/{id}/items", tag = "items", params(("id" = sunday_types::BoardId, Path)), request_body = CreateItemRequest,
     responses((status = 201, body = Item)))]
 async fn create_item(
     State(state): State<HttpState>,
@@ -106,7 +100,7 @@ pub struct ItemList {
 }
 
 /// Create up to 1,000 items in one transaction, in request order; one invalid item rejects all.
-#[utoipa::path(post, path = "/boards/{id}/items/bulk", tag = "items", params(("id" = String, Path)), request_body = BulkCreateItemsRequest,
+#[utoipa::path(post, path = "/boards/{id}/items/bulk", tag = "items", params(("id" = sunday_types::BoardId, Path)), request_body = BulkCreateItemsRequest,
     responses((status = 201, body = ItemList)))]
 async fn bulk_create_items(
     State(state): State<HttpState>,
@@ -122,7 +116,7 @@ async fn bulk_create_items(
 }
 
 /// Filter, sort, count and page the board's items (see the filter language in the API guide).
-#[utoipa::path(post, path = "/boards/{id}/items/query", tag = "items", params(("id" = String, Path)), request_body = QueryRequest,
+#[utoipa::path(post, path = "/boards/{id}/items/query", tag = "items", params(("id" = sunday_types::BoardId, Path)), request_body = QueryRequest,
     responses((status = 200, body = QueryResponse)))]
 async fn query_items(
     State(state): State<HttpState>,
@@ -133,7 +127,7 @@ async fn query_items(
     Ok(axum::Json(state.app.boards.query_items(&actor, id, req).await?))
 }
 
-#[utoipa::path(get, path = "/items/{id}", tag = "items", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/items/{id}", tag = "items", params(("id" = sunday_types::ItemId, Path)),
     responses((status = 200, body = Item), (status = 404, description = "`item_not_found`", body = sunday_types::ErrorBody)))]
 async fn get_item(
     State(state): State<HttpState>,
@@ -145,7 +139,7 @@ async fn get_item(
 
 /// Change name, values, group or position. Only the named columns change; `If-Match` or
 /// `expected_version` makes it strict (`409 version_conflict` with `details.current`).
-#[utoipa::path(patch, path = "/items/{id}", tag = "items", params(("id" = String, Path)), request_body = UpdateItemRequest,
+#[utoipa::path(patch, path = "/items/{id}", tag = "items", params(("id" = sunday_types::ItemId, Path)), request_body = UpdateItemRequest,
     responses((status = 200, body = Item), (status = 409, description = "`version_conflict`", body = sunday_types::ErrorBody)))]
 async fn update_item(
     State(state): State<HttpState>,
@@ -158,7 +152,7 @@ async fn update_item(
 }
 
 /// Archive the item (restore with `POST /items/{id}/restore`), or `?permanent=true` to delete it.
-#[utoipa::path(delete, path = "/items/{id}", tag = "items", params(("id" = String, Path), DeleteItemParams), responses((status = 204, description = "archived or deleted")))]
+#[utoipa::path(delete, path = "/items/{id}", tag = "items", params(("id" = sunday_types::ItemId, Path), DeleteItemParams), responses((status = 204, description = "archived or deleted")))]
 async fn delete_item(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -174,7 +168,7 @@ async fn delete_item(
 }
 
 /// Bring an archived item back.
-#[utoipa::path(post, path = "/items/{id}/restore", tag = "items", params(("id" = String, Path)), responses((status = 200, body = Item)))]
+#[utoipa::path(post, path = "/items/{id}/restore", tag = "items", params(("id" = sunday_types::ItemId, Path)), responses((status = 200, body = Item)))]
 async fn restore_item(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -184,7 +178,7 @@ async fn restore_item(
 }
 
 /// Copy the item (name, values) right after it.
-#[utoipa::path(post, path = "/items/{id}/duplicate", tag = "items", params(("id" = String, Path)), responses((status = 201, body = Item)))]
+#[utoipa::path(post, path = "/items/{id}/duplicate", tag = "items", params(("id" = sunday_types::ItemId, Path)), responses((status = 201, body = Item)))]
 async fn duplicate_item(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -193,7 +187,7 @@ async fn duplicate_item(
     Ok((StatusCode::CREATED, axum::Json(state.app.boards.duplicate_item(&actor, id).await?)))
 }
 
-#[utoipa::path(get, path = "/items/{id}/subitems", tag = "items", params(("id" = String, Path)), responses((status = 200, body = ItemList)))]
+#[utoipa::path(get, path = "/items/{id}/subitems", tag = "items", params(("id" = sunday_types::ItemId, Path)), responses((status = 200, body = ItemList)))]
 async fn list_subitems(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -203,7 +197,7 @@ async fn list_subitems(
 }
 
 /// Add a subitem (an item of the board's subitem board, created with the first one).
-#[utoipa::path(post, path = "/items/{id}/subitems", tag = "items", params(("id" = String, Path)), request_body = CreateItemRequest,
+#[utoipa::path(post, path = "/items/{id}/subitems", tag = "items", params(("id" = sunday_types::ItemId, Path)), request_body = CreateItemRequest,
     responses((status = 201, body = Item)))]
 async fn create_subitem(
     State(state): State<HttpState>,
@@ -216,7 +210,7 @@ async fn create_subitem(
 }
 
 /// The item's change log, newest first.
-#[utoipa::path(get, path = "/items/{id}/activity", tag = "items", params(("id" = String, Path), PageParams), responses((status = 200, body = ActivityPage)))]
+#[utoipa::path(get, path = "/items/{id}/activity", tag = "items", params(("id" = sunday_types::ItemId, Path), PageParams), responses((status = 200, body = ActivityPage)))]
 async fn item_activity(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -227,7 +221,7 @@ async fn item_activity(
 }
 
 /// The board's change log, newest first.
-#[utoipa::path(get, path = "/boards/{id}/activity", tag = "items", params(("id" = String, Path), PageParams), responses((status = 200, body = ActivityPage)))]
+#[utoipa::path(get, path = "/boards/{id}/activity", tag = "items", params(("id" = sunday_types::BoardId, Path), PageParams), responses((status = 200, body = ActivityPage)))]
 async fn board_activity(
     State(state): State<HttpState>,
     Auth(actor): Auth,

@@ -43,7 +43,7 @@ async fn list_tokens(State(state): State<HttpState>, Auth(actor): Auth) -> ApiRe
 }
 
 /// Revoke a personal API token.
-#[utoipa::path(delete, path = "/me/tokens/{id}", tag = "me", params(("id" = String, Path, description = "token id")),
+#[utoipa::path(delete, path = "/me/tokens/{id}", tag = "me", params(("id" = sunday_types::TokenId, Path, description = "token id")),
     responses((status = 204, description = "revoked"), (status = 404, description = "`token_not_found`", body = sunday_types::ErrorBody)))]
 async fn delete_token(
     State(state): State<HttpState>,

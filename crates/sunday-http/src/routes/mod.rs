@@ -20,6 +20,18 @@ use crate::{openapi::ApiDoc, HttpState};
 /// Error responses every handler may return, documented through the shared `Error` response.
 pub type ApiResult<T> = Result<T, crate::HttpError>;
 
+/// `?limit=&cursor=` of every cursor-paged list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
 pub fn all() -> OpenApiRouter<HttpState> {
     let v1 = OpenApiRouter::new()
         .merge(auth::routes())

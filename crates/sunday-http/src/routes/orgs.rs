@@ -1,15 +1,13 @@
 //! `/orgs/{org_id}/members`, `/orgs/{org_id}/invites`, `/invites/{token}/accept`.
 
 use axum::{extract::State, http::StatusCode};
-use serde::Deserialize;
 use sunday_types::{
     dto::{AcceptInviteResponse, CreateInviteRequest, Invite, Member, Page, UpdateMemberRequest},
     OrgId, UserId,
 };
-use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::ApiResult;
+use super::{ApiResult, PageParams};
 use crate::{
     extract::{Auth, Json, Path, Query},
     HttpState,
@@ -23,18 +21,8 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(accept_invite))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PageParams {
-    /// Page size, 1 to 500 (default 50).
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// Members of the organization, by user id.
-#[utoipa::path(get, path = "/orgs/{org_id}/members", tag = "orgs", params(("org_id" = String, Path), PageParams),
+#[utoipa::path(get, path = "/orgs/{org_id}/members", tag = "orgs", params(("org_id" = sunday_types::OrgId, Path), PageParams),
     responses((status = 200, body = Page<Member>)))]
 async fn list_members(
     State(state): State<HttpState>,
@@ -46,7 +34,7 @@ async fn list_members(
 }
 
 /// Change a member's role. Only owners grant or revoke `owner`; the last owner stays.
-#[utoipa::path(patch, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = String, Path), ("user_id" = String, Path)),
+#[utoipa::path(patch, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = sunday_types::OrgId, Path), ("user_id" = sunday_types::UserId, Path)),
     request_body = UpdateMemberRequest, responses((status = 200, body = Member), (status = 409, description = "`last_owner`", body = sunday_types::ErrorBody)))]
 async fn update_member(
     State(state): State<HttpState>,
@@ -58,7 +46,7 @@ async fn update_member(
 }
 
 /// Remove a member (or leave, with your own user id).
-#[utoipa::path(delete, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = String, Path), ("user_id" = String, Path)),
+#[utoipa::path(delete, path = "/orgs/{org_id}/members/{user_id}", tag = "orgs", params(("org_id" = sunday_types::OrgId, Path), ("user_id" = sunday_types::UserId, Path)),
     responses((status = 204, description = "removed")))]
 async fn remove_member(
     State(state): State<HttpState>,
@@ -72,7 +60,7 @@ async fn remove_member(
 /// Invite someone by email; the token is shown once and expires. This is the only way into an
 /// organization: the invitee accepts (or signs up with the token), and the answer is the same
 /// whether or not the email already has an account.
-#[utoipa::path(post, path = "/orgs/{org_id}/invites", tag = "orgs", params(("org_id" = String, Path)), request_body = CreateInviteRequest,
+#[utoipa::path(post, path = "/orgs/{org_id}/invites", tag = "orgs", params(("org_id" = sunday_types::OrgId, Path)), request_body = CreateInviteRequest,
     responses((status = 201, body = Invite)))]
 async fn create_invite(
     State(state): State<HttpState>,

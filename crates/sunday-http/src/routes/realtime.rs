@@ -14,7 +14,7 @@ use sunday_types::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::ApiResult;
+use super::{ApiResult, PageParams};
 use crate::{
     extract::{Auth, Json, Query, WsAuth},
     HttpState,
@@ -31,14 +31,6 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(list_notifications))
         .routes(routes!(mark_notifications_read))
         .routes(routes!(get_notification_preferences, put_notification_preferences))
-}
-
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PageParams {
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
 }
 
 /// Upgrade to the real-time WebSocket (JSON frames: subscribe, presence, events,

@@ -27,7 +27,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 /// Add a group (edit_all).
-#[utoipa::path(post, path = "/boards/{id}/groups", tag = "structure", params(("id" = String, Path)), request_body = CreateGroupRequest,
+#[utoipa::path(post, path = "/boards/{id}/groups", tag = "structure", params(("id" = sunday_types::BoardId, Path)), request_body = CreateGroupRequest,
     responses((status = 201, body = Group)))]
 async fn create_group(
     State(state): State<HttpState>,
@@ -40,7 +40,7 @@ async fn create_group(
 }
 
 /// Rename, recolour or move a group (edit_all); collapse or expand it for yourself.
-#[utoipa::path(patch, path = "/boards/{id}/groups/{group_id}", tag = "structure", params(("id" = String, Path), ("group_id" = String, Path)),
+#[utoipa::path(patch, path = "/boards/{id}/groups/{group_id}", tag = "structure", params(("id" = sunday_types::BoardId, Path), ("group_id" = sunday_types::GroupId, Path)),
     request_body = UpdateGroupRequest, responses((status = 200, body = Group)))]
 async fn update_group(
     State(state): State<HttpState>,
@@ -52,7 +52,7 @@ async fn update_group(
 }
 
 /// Delete a group; its items move to `move_items_to` or are archived.
-#[utoipa::path(delete, path = "/boards/{id}/groups/{group_id}", tag = "structure", params(("id" = String, Path), ("group_id" = String, Path), DeleteGroupParams),
+#[utoipa::path(delete, path = "/boards/{id}/groups/{group_id}", tag = "structure", params(("id" = sunday_types::BoardId, Path), ("group_id" = sunday_types::GroupId, Path), DeleteGroupParams),
     responses((status = 204, description = "deleted")))]
 async fn delete_group(
     State(state): State<HttpState>,
@@ -65,7 +65,7 @@ async fn delete_group(
 }
 
 /// Add a typed column (edit_all).
-#[utoipa::path(post, path = "/boards/{id}/columns", tag = "structure", params(("id" = String, Path)), request_body = CreateColumnRequest,
+#[utoipa::path(post, path = "/boards/{id}/columns", tag = "structure", params(("id" = sunday_types::BoardId, Path)), request_body = CreateColumnRequest,
     responses((status = 201, body = Column)))]
 async fn create_column(
     State(state): State<HttpState>,
@@ -79,7 +79,7 @@ async fn create_column(
 
 /// Rename, move, resize, reconfigure or change the type of a column. Values convert where a
 /// conversion is defined; the answer says how many did and did not.
-#[utoipa::path(patch, path = "/boards/{id}/columns/{column_id}", tag = "structure", params(("id" = String, Path), ("column_id" = String, Path)),
+#[utoipa::path(patch, path = "/boards/{id}/columns/{column_id}", tag = "structure", params(("id" = sunday_types::BoardId, Path), ("column_id" = sunday_types::ColumnId, Path)),
     request_body = UpdateColumnRequest, responses((status = 200, body = ColumnChangeReport)))]
 async fn update_column(
     State(state): State<HttpState>,
@@ -91,7 +91,7 @@ async fn update_column(
 }
 
 /// Delete a column and its values.
-#[utoipa::path(delete, path = "/boards/{id}/columns/{column_id}", tag = "structure", params(("id" = String, Path), ("column_id" = String, Path)),
+#[utoipa::path(delete, path = "/boards/{id}/columns/{column_id}", tag = "structure", params(("id" = sunday_types::BoardId, Path), ("column_id" = sunday_types::ColumnId, Path)),
     responses((status = 204, description = "deleted")))]
 async fn delete_column(
     State(state): State<HttpState>,

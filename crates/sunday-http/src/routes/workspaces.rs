@@ -32,6 +32,7 @@ pub struct ListParams {
     /// The organization (default: the first you joined).
     pub org_id: Option<OrgId>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -57,7 +58,7 @@ async fn create_workspace(
     Ok((StatusCode::CREATED, axum::Json(state.app.workspaces.create(&actor, req).await?)))
 }
 
-#[utoipa::path(get, path = "/workspaces/{id}", tag = "workspaces", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/workspaces/{id}", tag = "workspaces", params(("id" = sunday_types::WorkspaceId, Path)),
     responses((status = 200, body = Workspace), (status = 404, description = "`workspace_not_found`", body = sunday_types::ErrorBody)))]
 async fn get_workspace(
     State(state): State<HttpState>,
@@ -69,7 +70,7 @@ async fn get_workspace(
 
 /// Change name, description or kind. `If-Match: "<version>"` or `expected_version` makes it
 /// conditional (`409 version_conflict` with `details.current`).
-#[utoipa::path(patch, path = "/workspaces/{id}", tag = "workspaces", params(("id" = String, Path)), request_body = UpdateWorkspaceRequest,
+#[utoipa::path(patch, path = "/workspaces/{id}", tag = "workspaces", params(("id" = sunday_types::WorkspaceId, Path)), request_body = UpdateWorkspaceRequest,
     responses((status = 200, body = Workspace), (status = 409, description = "`version_conflict`", body = sunday_types::ErrorBody)))]
 async fn update_workspace(
     State(state): State<HttpState>,
@@ -91,7 +92,7 @@ pub struct DeleteWorkspaceParams {
 }
 
 /// Delete a workspace (its creator or the organization's admins).
-#[utoipa::path(delete, path = "/workspaces/{id}", tag = "workspaces", params(("id" = String, Path), DeleteWorkspaceParams),
+#[utoipa::path(delete, path = "/workspaces/{id}", tag = "workspaces", params(("id" = sunday_types::WorkspaceId, Path), DeleteWorkspaceParams),
     responses((status = 204, description = "deleted")))]
 async fn delete_workspace(
     State(state): State<HttpState>,
@@ -103,7 +104,7 @@ async fn delete_workspace(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = sunday_types::WorkspaceId, Path)),
     responses((status = 200, body = Page<WorkspaceMember>)))]
 async fn list_workspace_members(
     State(state): State<HttpState>,
@@ -114,7 +115,7 @@ async fn list_workspace_members(
 }
 
 /// Add a member of the organization to the workspace.
-#[utoipa::path(post, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = sunday_types::WorkspaceId, Path)),
     request_body = AddWorkspaceMemberRequest, responses((status = 201, body = WorkspaceMember)))]
 async fn add_workspace_member(
     State(state): State<HttpState>,
@@ -125,7 +126,7 @@ async fn add_workspace_member(
     Ok((StatusCode::CREATED, axum::Json(state.app.workspaces.add_member(&actor, id, req.user_id).await?)))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{id}/members/{user_id}", tag = "workspaces", params(("id" = String, Path), ("user_id" = String, Path)),
+#[utoipa::path(delete, path = "/workspaces/{id}/members/{user_id}", tag = "workspaces", params(("id" = sunday_types::WorkspaceId, Path), ("user_id" = sunday_types::UserId, Path)),
     responses((status = 204, description = "removed")))]
 async fn remove_workspace_member(
     State(state): State<HttpState>,

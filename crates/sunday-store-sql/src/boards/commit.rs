@@ -12,7 +12,7 @@
 
 use sunday_store::{BoardWrite, NewEvent, StoreResult};
 use sunday_types::{
-    boards::{Board, Item},
+    boards::{Board, Item, View},
     time::Millis,
     BoardId, ErrorCode,
 };
@@ -198,39 +198,14 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
         BoardWrite::UpdateItem { item, expected_version } => plan.push(update_item(&item, expected_version)?),
         BoardWrite::DeleteItem(id) => plan.push(Step::new(&DELETE_ITEM, args![id])),
         BoardWrite::InsertView(v) => {
-            let params = args![
-                v.id,
-                v.board_id,
-                v.name,
-                Value::name(&v.view_type),
-                v.filter.as_ref().map(|f| f.to_string()),
-                v.sort.as_ref().map(|s| s.to_string()),
-                v.group_by,
-                Value::json(&v.hidden_columns)?,
-                Value::json(&v.settings)?,
-                v.version,
-                v.created_by,
-                v.created_at.timestamp_millis(),
-                v.updated_at.timestamp_millis()
-            ];
+            let mut params = view_params(&v, board_id)?;
+            params.extend(args![v.created_by, v.created_at.timestamp_millis(), v.updated_at.timestamp_millis()]);
             plan.push(Step::new(&INSERT_VIEW, params));
         }
         BoardWrite::UpdateView { view: v, expected_version } => {
             let current = Step::current(&reads::VIEW, args![v.id], rows::view_json, ErrorCode::ViewNotFound);
-            let params = args![
-                v.id,
-                board_id,
-                v.name,
-                Value::name(&v.view_type),
-                v.filter.as_ref().map(|f| f.to_string()),
-                v.sort.as_ref().map(|s| s.to_string()),
-                v.group_by,
-                Value::json(&v.hidden_columns)?,
-                Value::json(&v.settings)?,
-                v.version,
-                v.updated_at.timestamp_millis(),
-                expected_version
-            ];
+            let mut params = view_params(&v, board_id)?;
+            params.extend(args![v.updated_at.timestamp_millis(), expected_version]);
             plan.push(Step::changes(&UPDATE_VIEW, params, Refusal::Then(Box::new(current))));
         }
         BoardWrite::DeleteView(id) => plan.push(Step::new(&DELETE_VIEW, args![id])),
@@ -354,6 +329,22 @@ static UPDATE_ITEM: Stmt = stmt!(
 
 /// Replaces the item if its stored version is `expected_version`, else fails with the stored
 /// item as a version conflict.
+/// `$1`–`$10` of both view statements: what a view is, on the board of the commit.
+fn view_params(v: &View, board: BoardId) -> StoreResult<Vec<Value>> {
+    Ok(args![
+        v.id,
+        board,
+        v.name.clone(),
+        Value::name(&v.view_type),
+        v.filter.as_ref().map(|f| f.to_string()),
+        v.sort.as_ref().map(|s| s.to_string()),
+        v.group_by.clone(),
+        Value::json(&v.hidden_columns)?,
+        Value::json(&v.settings)?,
+        v.version
+    ])
+}
+
 fn update_item(item: &Item, expected_version: i64) -> StoreResult<Step> {
     let params = args![
         item.id,
