@@ -2,6 +2,7 @@
 //! binary, with graceful shutdown. Also what tests and benchmarks start in-process
 //! ([`start`] on port 0).
 
+pub mod backup;
 mod listener;
 mod observability;
 

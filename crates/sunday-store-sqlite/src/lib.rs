@@ -13,6 +13,7 @@
 //! scans on the blocking pool, writes and transactions on the writer, a whole plan in one
 //! closure.
 
+pub mod backup;
 mod board_store;
 mod cursors;
 mod error;

@@ -43,6 +43,20 @@ enum Command {
     },
     /// Print the OpenAPI specification (JSON).
     Openapi,
+    /// Write a consistent backup of the embedded store to FILE, while Sunday runs or not.
+    Backup {
+        #[arg(long = "to", value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Restore a backup into the data directory (empty, unless --force replaces its database).
+    /// Stop Sunday first.
+    Restore {
+        #[arg(long = "from", value_name = "FILE")]
+        from: PathBuf,
+        /// Replace the database already in the data directory.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -82,6 +96,19 @@ fn main() -> anyhow::Result<()> {
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars(), &cli.overrides())?;
     sunday_server::init_logging(&config);
+    match &cli.command {
+        Command::Backup { to } => {
+            let m = sunday_server::backup::backup(&config, to)?;
+            println!("backed up schema version {} ({} bytes) to {}", m.schema_version, m.files[0].bytes, to.display());
+            return Ok(());
+        }
+        Command::Restore { from, force } => {
+            let m = sunday_server::backup::restore(&config, from, *force)?;
+            println!("restored the backup of {} (schema version {})", m.created_at, m.schema_version);
+            return Ok(());
+        }
+        _ => {}
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {

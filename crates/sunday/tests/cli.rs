@@ -181,3 +181,150 @@ async fn the_binary_serves_the_web_app_from_anywhere() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// Starts `sunday serve` on `data` and returns it with its address.
+fn start(data: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = sunday()
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
+        .arg(data)
+        .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let addr = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let v: Value = serde_json::from_str(&line).ok()?;
+            (v["fields"]["message"] == "sunday is listening").then(|| v["fields"]["addr"].as_str().unwrap().to_owned())
+        })
+        .expect("server logs its address");
+    (child, addr)
+}
+
+/// A backup taken while the server runs and writes restores into an empty data directory
+/// with everything answered before it began; restoring over a database needs --force; a
+/// damaged backup is refused and changes nothing.
+#[tokio::test]
+async fn backup_while_running_and_restore() {
+    let live = tempfile::tempdir().unwrap();
+    let (mut server, addr) = start(live.path());
+    let client = reqwest::Client::new();
+    let base = format!("http://{addr}/api/v1");
+    let signup: Value = client
+        .post(format!("{base}/auth/signup"))
+        .json(&json!({"email": "keep@example.com", "password": "a long enough password", "name": "Keep"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signup["token"].as_str().unwrap().to_owned();
+    let ws: Value = client
+        .post(format!("{base}/workspaces"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "W"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let board: Value = client
+        .post(format!("{base}/boards"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Kept", "workspace_id": ws["id"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bid = board["id"].as_str().unwrap().to_owned();
+    for chunk in 0..2 {
+        let items: Vec<Value> = (0..1_000).map(|i| json!({"name": format!("Item {chunk}-{i}")})).collect();
+        let bulk =
+            client.post(format!("{base}/boards/{bid}/items/bulk")).bearer_auth(&token).json(&json!({"items": items}));
+        assert_eq!(bulk.send().await.unwrap().status(), 201);
+    }
+    // Writes go on while the backup runs.
+    let writer = {
+        let (client, base, token, bid) = (client.clone(), base.clone(), token.clone(), bid.clone());
+        tokio::spawn(async move {
+            for i in 0..50 {
+                let r = client
+                    .post(format!("{base}/boards/{bid}/items"))
+                    .bearer_auth(&token)
+                    .json(&json!({"name": format!("Late {i}")}));
+                assert_eq!(r.send().await.unwrap().status(), 201);
+            }
+        })
+    };
+    let file = live.path().join("backup.tar");
+    let out = sunday().args(["backup", "--to"]).arg(&file).arg("--data-dir").arg(live.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    writer.await.unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let fresh = tempfile::tempdir().unwrap();
+    let restore = |force: bool| {
+        let mut c = sunday();
+        c.args(["restore", "--from"]).arg(&file).arg("--data-dir").arg(fresh.path());
+        if force {
+            c.arg("--force");
+        }
+        c.output().unwrap()
+    };
+    let out = restore(false);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = restore(false);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(restore(true).status.success());
+
+    // A damaged backup is refused.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0xff;
+    let damaged = live.path().join("damaged.tar");
+    std::fs::write(&damaged, bytes).unwrap();
+    let out = sunday()
+        .args(["restore", "--force", "--from"])
+        .arg(&damaged)
+        .arg("--data-dir")
+        .arg(fresh.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The restored instance has the account, the board and every item answered before.
+    let (mut restored, addr) = start(fresh.path());
+    let base = format!("http://{addr}/api/v1");
+    let login: Value = client
+        .post(format!("{base}/auth/login"))
+        .json(&json!({"email": "keep@example.com", "password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().expect("the account was restored").to_owned();
+    let q: Value = client
+        .post(format!("{base}/boards/{bid}/items/query"))
+        .bearer_auth(&token)
+        .json(&json!({"filter": {"column": "name", "op": "contains", "value": "Item "}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(q["total"], 2_000);
+    restored.kill().unwrap();
+    restored.wait().unwrap();
+}
