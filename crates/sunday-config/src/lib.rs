@@ -32,6 +32,7 @@ pub struct Config {
     pub realtime: RealtimeConfig,
     pub mail: MailConfig,
     pub web: WebConfig,
+    pub backup: BackupConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -161,6 +162,18 @@ pub struct MailConfig {
     pub public_url: String,
 }
 
+/// Scheduled backups of the embedded store, made by the scheduler role.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Seconds between backups; 0 turns them off.
+    pub interval_secs: u64,
+    /// How many backups to keep (the oldest beyond are deleted).
+    pub keep: u32,
+    /// Where they go (empty: `<data_dir>/backups`).
+    pub dir: PathBuf,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebConfig {
@@ -221,6 +234,7 @@ impl Default for Config {
                 control_frames_per_sec: 10,
             },
             web: WebConfig { dir: PathBuf::new() },
+            backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
             mail: MailConfig {
                 smtp_host: String::new(),
                 smtp_port: 25,
@@ -340,6 +354,9 @@ impl Config {
         }
         if self.auth.session_ttl_hours == 0 {
             return Err(invalid("auth.session_ttl_hours", "must be at least 1"));
+        }
+        if self.backup.interval_secs > 0 && self.backup.keep == 0 {
+            return Err(invalid("backup.keep", "must be at least 1 while backups are on"));
         }
         if self.bus.capacity < 16 {
             return Err(invalid("bus.capacity", "must be at least 16"));

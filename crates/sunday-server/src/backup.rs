@@ -156,3 +156,55 @@ pub fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<Mani
     std::fs::rename(&staged, &db)?;
     Ok(manifest)
 }
+
+/// Where scheduled backups go.
+fn backup_dir(config: &Config) -> PathBuf {
+    if config.backup.dir.as_os_str().is_empty() {
+        config.data_dir.join("backups")
+    } else {
+        config.backup.dir.clone()
+    }
+}
+
+/// One scheduled backup, `sunday-<UTC time>.tar` in the backup directory, then the oldest
+/// beyond `backup.keep` deleted. Returns the new file.
+pub fn scheduled(config: &Config) -> anyhow::Result<PathBuf> {
+    let dir = backup_dir(config);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let file = dir.join(format!("sunday-{}.tar", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")));
+    backup(config, &file)?;
+    // The names sort by time.
+    let mut kept: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("sunday-") && n.ends_with(".tar"))
+        })
+        .collect();
+    kept.sort();
+    let excess = kept.len().saturating_sub(config.backup.keep.max(1) as usize);
+    for old in &kept[..excess] {
+        std::fs::remove_file(old).with_context(|| format!("deleting {}", old.display()))?;
+    }
+    Ok(file)
+}
+
+/// The scheduler role's backups: every `backup.interval_secs`, until `stop` turns true. Only
+/// the embedded store; PostgreSQL is backed up with its own tools.
+pub async fn run_scheduled(config: Config, mut stop: tokio::sync::watch::Receiver<bool>) {
+    if config.backup.interval_secs == 0 || !matches!(config.store_url(), Ok(StoreUrl::Sqlite(_))) {
+        return;
+    }
+    let every = std::time::Duration::from_secs(config.backup.interval_secs);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        let c = config.clone();
+        match tokio::task::spawn_blocking(move || scheduled(&c)).await {
+            Ok(Ok(file)) => tracing::info!(file = %file.display(), "backup written"),
+            Ok(Err(e)) => tracing::error!(error = %format!("{e:#}"), "scheduled backup failed"),
+            Err(e) => tracing::error!(error = %e, "scheduled backup panicked"),
+        }
+    }
+}

@@ -120,6 +120,7 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     }
     if config.has_role(NodeRole::Scheduler) {
         tokio::spawn(app.run_upkeep(Duration::from_secs(600), stopped.clone()));
+        tokio::spawn(backup::run_scheduled(config.clone(), stopped.clone()));
     }
     let mail = &config.mail;
     if config.has_role(NodeRole::Worker) && !mail.smtp_host.is_empty() {

@@ -184,10 +184,15 @@ async fn the_binary_serves_the_web_app_from_anywhere() {
 
 /// Starts `sunday serve` on `data` and returns it with its address.
 fn start(data: &std::path::Path) -> (std::process::Child, String) {
+    start_with(data, &[])
+}
+
+fn start_with(data: &std::path::Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
     let mut child = sunday()
         .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
         .arg(data)
         .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64")
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -327,4 +332,41 @@ async fn backup_while_running_and_restore() {
     assert_eq!(q["total"], 2_000);
     restored.kill().unwrap();
     restored.wait().unwrap();
+}
+
+/// The scheduler role backs up on its interval and keeps the newest `backup.keep`; each is a
+/// backup `sunday restore` takes.
+#[tokio::test]
+async fn scheduled_backups_keep_the_newest() {
+    let live = tempfile::tempdir().unwrap();
+    let (mut server, _) =
+        start_with(live.path(), &[("SUNDAY_BACKUP__INTERVAL_SECS", "1"), ("SUNDAY_BACKUP__KEEP", "2")]);
+    let dir = live.path().join("backups");
+    let listed = || {
+        let mut names: Vec<std::path::PathBuf> =
+            std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+        names.sort();
+        names
+    };
+    // Wait for a third backup to have happened (the first two then rotate out one).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < 3 && std::time::Instant::now() < deadline {
+        seen.extend(listed());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(seen.len() >= 3, "backups made: {seen:?}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let kept = listed();
+    assert_eq!(kept.len(), 2, "only the newest two are kept: {kept:?}");
+    let fresh = tempfile::tempdir().unwrap();
+    let out = sunday()
+        .args(["restore", "--from"])
+        .arg(kept.last().unwrap())
+        .arg("--data-dir")
+        .arg(fresh.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
