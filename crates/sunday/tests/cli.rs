@@ -2,19 +2,12 @@
 //! and the promise that passwords and tokens never reach the logs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Command, Stdio},
-    time::Duration,
-};
+mod support;
+
+use std::{process::Command, time::Duration};
 
 use serde_json::{json, Value};
-
-fn sunday() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sunday"));
-    c.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    c
-}
+use support::{board, post, serve, signup, start, sunday};
 
 #[test]
 fn version_and_print_default() {
@@ -56,30 +49,13 @@ fn migrate_creates_the_embedded_store() {
 #[tokio::test]
 async fn serve_logs_json_without_secrets_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = sunday()
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
+    let mut cmd = sunday();
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
         .arg(dir.path())
         .env("SUNDAY_LOG__LEVEL", "trace")
-        .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut lines = Vec::new();
-    let addr = loop {
-        let line = rx.recv_timeout(Duration::from_secs(30)).expect("server logs its address");
-        let v: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
-        lines.push(line);
-        if v["fields"]["message"] == "sunday is listening" {
-            break v["fields"]["addr"].as_str().unwrap().to_owned();
-        }
-    };
+        .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64");
+    let mut server = serve(cmd);
+    let addr = server.addr.clone();
 
     let password = "a very secret passphrase";
     let client = reqwest::Client::new();
@@ -112,11 +88,12 @@ async fn serve_logs_json_without_secrets_and_stops_on_sigterm() {
     assert_eq!(bad.send().await.unwrap().status(), 401);
     client.get(format!("{base}/me")).bearer_auth(&secret).send().await.unwrap();
 
-    let pid = child.id().to_string();
+    let pid = server.child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = child.wait().unwrap();
+    let status = server.child.wait().unwrap();
     assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
-    lines.extend(rx.try_iter());
+    let mut lines = std::mem::take(&mut server.early);
+    lines.extend(server.lines.try_iter());
 
     assert!(lines.len() > 5, "trace logging produced lines: {lines:?}");
     for line in &lines {
@@ -143,22 +120,10 @@ async fn the_binary_serves_the_web_app_from_anywhere() {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("sunday");
     std::fs::copy(env!("CARGO_BIN_EXE_sunday"), &bin).unwrap();
-    let mut child = Command::new(&bin)
-        .env_clear()
-        .current_dir(dir.path())
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let addr = stderr
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let v: Value = serde_json::from_str(&line).ok()?;
-            (v["fields"]["message"] == "sunday is listening").then(|| v["fields"]["addr"].as_str().unwrap().to_owned())
-        })
-        .expect("server logs its address");
+    let mut cmd = Command::new(&bin);
+    cmd.env_clear().current_dir(dir.path()).args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"]);
+    let server = serve(cmd);
+    let addr = server.addr.clone();
     let client = reqwest::Client::new();
     let page = client.get(format!("http://{addr}/")).send().await.unwrap();
     assert_eq!(page.status(), 200);
@@ -178,34 +143,7 @@ async fn the_binary_serves_the_web_app_from_anywhere() {
     let api = client.get(format!("http://{addr}/api/v1/nope")).send().await.unwrap();
     assert_eq!(api.status(), 404);
     assert_eq!(api.json::<Value>().await.unwrap()["code"], "route_not_found");
-    child.kill().unwrap();
-    child.wait().unwrap();
-}
-
-/// Starts `sunday serve` on `data` and returns it with its address.
-fn start(data: &std::path::Path) -> (std::process::Child, String) {
-    start_with(data, &[])
-}
-
-fn start_with(data: &std::path::Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
-    let mut child = sunday()
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
-        .arg(data)
-        .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64")
-        .envs(env.iter().copied())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let addr = stderr
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let v: Value = serde_json::from_str(&line).ok()?;
-            (v["fields"]["message"] == "sunday is listening").then(|| v["fields"]["addr"].as_str().unwrap().to_owned())
-        })
-        .expect("server logs its address");
-    (child, addr)
+    server.kill();
 }
 
 /// A backup taken while the server runs and writes restores into an empty data directory
@@ -214,45 +152,14 @@ fn start_with(data: &std::path::Path, env: &[(&str, &str)]) -> (std::process::Ch
 #[tokio::test]
 async fn backup_while_running_and_restore() {
     let live = tempfile::tempdir().unwrap();
-    let (mut server, addr) = start(live.path());
+    let server = start(Some(live.path()), &[]);
     let client = reqwest::Client::new();
-    let base = format!("http://{addr}/api/v1");
-    let signup: Value = client
-        .post(format!("{base}/auth/signup"))
-        .json(&json!({"email": "keep@example.com", "password": "a long enough password", "name": "Keep"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = signup["token"].as_str().unwrap().to_owned();
-    let ws: Value = client
-        .post(format!("{base}/workspaces"))
-        .bearer_auth(&token)
-        .json(&json!({"name": "W"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let board: Value = client
-        .post(format!("{base}/boards"))
-        .bearer_auth(&token)
-        .json(&json!({"name": "Kept", "workspace_id": ws["id"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bid = board["id"].as_str().unwrap().to_owned();
+    let base = server.api();
+    let token = signup(&client, &base, "keep@example.com").await;
+    let bid = board(&client, &base, &token).await;
     for chunk in 0..2 {
         let items: Vec<Value> = (0..1_000).map(|i| json!({"name": format!("Item {chunk}-{i}")})).collect();
-        let bulk =
-            client.post(format!("{base}/boards/{bid}/items/bulk")).bearer_auth(&token).json(&json!({"items": items}));
-        assert_eq!(bulk.send().await.unwrap().status(), 201);
+        post(&client, format!("{base}/boards/{bid}/items/bulk"), &token, json!({"items": items})).await;
     }
     // Writes go on while the backup runs.
     let writer = {
@@ -271,8 +178,7 @@ async fn backup_while_running_and_restore() {
     let out = sunday().args(["backup", "--to"]).arg(&file).arg("--data-dir").arg(live.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     writer.await.unwrap();
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
 
     let fresh = tempfile::tempdir().unwrap();
     let restore = |force: bool| {
@@ -307,11 +213,11 @@ async fn backup_while_running_and_restore() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"), "{}", String::from_utf8_lossy(&out.stderr));
 
     // The restored instance has the account, the board and every item answered before.
-    let (mut restored, addr) = start(fresh.path());
-    let base = format!("http://{addr}/api/v1");
+    let restored = start(Some(fresh.path()), &[]);
+    let base = restored.api();
     let login: Value = client
         .post(format!("{base}/auth/login"))
-        .json(&json!({"email": "keep@example.com", "password": "a long enough password"}))
+        .json(&json!({"email": "keep@example.com", "password": support::PASSWORD}))
         .send()
         .await
         .unwrap()
@@ -330,8 +236,7 @@ async fn backup_while_running_and_restore() {
         .await
         .unwrap();
     assert_eq!(q["total"], 2_000);
-    restored.kill().unwrap();
-    restored.wait().unwrap();
+    restored.kill();
 }
 
 /// The scheduler role backs up on its interval and keeps the newest `backup.keep`; each is a
@@ -339,8 +244,7 @@ async fn backup_while_running_and_restore() {
 #[tokio::test]
 async fn scheduled_backups_keep_the_newest() {
     let live = tempfile::tempdir().unwrap();
-    let (mut server, _) =
-        start_with(live.path(), &[("SUNDAY_BACKUP__INTERVAL_SECS", "1"), ("SUNDAY_BACKUP__KEEP", "2")]);
+    let server = start(Some(live.path()), &[("SUNDAY_BACKUP__INTERVAL_SECS", "1"), ("SUNDAY_BACKUP__KEEP", "2")]);
     let dir = live.path().join("backups");
     let listed = || {
         let mut names: Vec<std::path::PathBuf> =
@@ -356,8 +260,7 @@ async fn scheduled_backups_keep_the_newest() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(seen.len() >= 3, "backups made: {seen:?}");
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     let kept = listed();
     assert_eq!(kept.len(), 2, "only the newest two are kept: {kept:?}");
     let fresh = tempfile::tempdir().unwrap();

@@ -7,55 +7,15 @@
 
 use std::{
     collections::HashSet,
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::Duration,
 };
 
 use serde_json::{json, Value};
 
-/// A `sunday serve` child on a free port, with its environment.
-struct Server {
-    child: Child,
-    base: String,
-}
+mod support;
 
-fn start(env: &[(&str, String)]) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sunday"));
-    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .env("SUNDAY_LOG__LEVEL", "info")
-        .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64")
-        .env("SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC", "0")
-        .env("SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC", "0")
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let addr = loop {
-        let line = rx.recv_timeout(Duration::from_secs(60)).expect("the server logs its address");
-        let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
-        if v["fields"]["message"] == "sunday is listening" {
-            break v["fields"]["addr"].as_str().unwrap().to_owned();
-        }
-    };
-    Server { child, base: format!("http://{addr}/api/v1") }
-}
-
-async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> Value {
-    let res = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
-    assert!(res.status().is_success(), "{}", res.status());
-    res.json().await.unwrap()
-}
+use support::{board, signup, start};
 
 /// Items of the board, every page.
 async fn all_item_ids(client: &reqwest::Client, base: &str, token: &str, board: &str) -> HashSet<String> {
@@ -73,22 +33,12 @@ async fn all_item_ids(client: &reqwest::Client, base: &str, token: &str, board: 
 }
 
 async fn acknowledged_writes_survive_sigkill(env: Vec<(&'static str, String)>) {
-    let server = start(&env);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = start(None, &env);
     let client = reqwest::Client::new();
-    let base = server.base.clone();
-    let signup: Value = client
-        .post(format!("{base}/auth/signup"))
-        .json(&json!({"email": "crash@example.com", "password": "a long enough password", "name": "Crash"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = signup["token"].as_str().unwrap().to_owned();
-    let ws = post(&client, format!("{base}/workspaces"), &token, json!({"name": "W"})).await;
-    let board = post(&client, format!("{base}/boards"), &token, json!({"name": "B", "workspace_id": ws["id"]})).await;
-    let board_id = board["id"].as_str().unwrap().to_owned();
+    let base = server.api();
+    let token = signup(&client, &base, "crash@example.com").await;
+    let board_id = board(&client, &base, &token).await;
 
     // Sixteen writers, each creating items one after the other and noting every `201`.
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -118,16 +68,14 @@ async fn acknowledged_writes_survive_sigkill(env: Vec<(&'static str, String)>) {
     while acknowledged.lock().unwrap().len() < 300 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let mut child = server.child;
-    child.kill().unwrap(); // SIGKILL: no shutdown, no flush.
-    child.wait().unwrap();
+    server.kill(); // SIGKILL: no shutdown, no flush.
     for w in writers {
         w.await.unwrap();
     }
     let acknowledged: Vec<String> = acknowledged.lock().unwrap().clone();
 
-    let restarted = start(&env);
-    let stored = all_item_ids(&client, &restarted.base, &token, &board_id).await;
+    let restarted = start(None, &env);
+    let stored = all_item_ids(&client, &restarted.api(), &token, &board_id).await;
     let lost: Vec<&String> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
     assert!(lost.is_empty(), "{} of {} acknowledged items lost: {lost:?}", lost.len(), acknowledged.len());
 
@@ -135,7 +83,7 @@ async fn acknowledged_writes_survive_sigkill(env: Vec<(&'static str, String)>) {
     let mut seqs = vec![];
     let mut cursor = String::new();
     loop {
-        let url = format!("{}/boards/{board_id}/activity?limit=500&cursor={cursor}", restarted.base);
+        let url = format!("{}/boards/{board_id}/activity?limit=500&cursor={cursor}", restarted.api());
         let page: Value = client.get(url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
         seqs.extend(page["data"].as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()));
         match page["next_cursor"].as_str() {
@@ -146,9 +94,7 @@ async fn acknowledged_writes_survive_sigkill(env: Vec<(&'static str, String)>) {
     seqs.sort_unstable();
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "the event log has no gap");
     assert!(seqs.len() >= stored.len(), "every stored item has its creation event");
-    let mut child = restarted.child;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    restarted.kill();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
