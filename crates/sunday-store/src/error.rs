@@ -35,9 +35,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Rejected(code) => ApiError::of(code),
-            StoreError::VersionConflict(current) => {
-                ApiError::of(ErrorCode::VersionConflict).with_details(serde_json::json!({ "current": current }))
-            }
+            StoreError::VersionConflict(current) => ApiError::version_conflict(&current),
             StoreError::StructureChanged => {
                 ApiError::unavailable("the board's columns or groups kept changing under this write; retry")
             }

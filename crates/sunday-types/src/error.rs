@@ -144,6 +144,12 @@ impl ApiError {
         Self::new(code, code.description())
     }
 
+    /// `409 version_conflict` carrying what is stored now in `details.current`, for the
+    /// client to merge or show.
+    pub fn version_conflict(current: &impl serde::Serialize) -> Self {
+        Self::of(ErrorCode::VersionConflict).with_details(serde_json::json!({ "current": current }))
+    }
+
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = Some(details);
         self

@@ -465,7 +465,7 @@ struct CheckedChange {
 }
 
 fn conflict(current: &Item) -> ApiError {
-    ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": current}))
+    ApiError::version_conflict(current)
 }
 
 /// Prefixes a bulk item's error with its index.

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
 use sunday_domain::{
     permissions,
     text::{parse_name, parse_text},
@@ -163,8 +162,7 @@ impl BoardService {
         let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
         let mut board = access.board;
         if expected.is_some_and(|v| v != board.version) {
-            return Err(ApiError::of(ErrorCode::VersionConflict)
-                .with_details(json!({"current": serde_json::to_value(&board).unwrap_or_default()})));
+            return Err(ApiError::version_conflict(&board));
         }
         let version = board.version;
         if let Some(n) = &req.name {

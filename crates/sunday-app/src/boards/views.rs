@@ -111,7 +111,7 @@ impl BoardService {
             let access = self.access_for_write(actor, current.board_id).await?;
             access.require_structure()?;
             if expected.is_some_and(|v| v != current.version) {
-                return Err(ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": current})));
+                return Err(ApiError::version_conflict(&current));
             }
             let mut next = current.clone();
             if let Some(n) = &name {
@@ -140,7 +140,7 @@ impl BoardService {
             match self.try_commit(current.board_id, vec![write], vec![]).await {
                 Ok(_) => return Ok(next),
                 Err(StoreError::VersionConflict(stored)) if expected.is_some() => {
-                    return Err(ApiError::of(ErrorCode::VersionConflict).with_details(json!({"current": stored})));
+                    return Err(ApiError::version_conflict(&stored));
                 }
                 Err(StoreError::VersionConflict(_)) => continue,
                 Err(e) => return Err(e.into()),
