@@ -8,7 +8,7 @@ mod observability;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use sunday_app::{App, AppSettings};
 use sunday_bus::{DynBus, EventBus, InProcessBus};
 use sunday_config::{Config, NodeRole, SqliteSynchronous, StoreUrl};
@@ -20,8 +20,24 @@ use tokio::sync::watch;
 
 pub use observability::init_logging;
 
-/// Opens the configured store; migrates it when `migrate` is set.
+/// Opens the configured store, migrates it when `migrate` is set, and refuses a schema this
+/// binary does not match: newer (written by a later release) or, without migrating, older.
 pub async fn open_store(config: &Config, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
+    let store = open_store_unchecked(config, migrate).await?;
+    let plan = store.migration_plan().await?;
+    if !plan.is_current() {
+        bail!(
+            "the database's schema is version {}, this Sunday needs version {}: run `sunday migrate` \
+             (`sunday migrate --dry-run` shows the plan), or start with store.auto_migrate = true",
+            plan.current,
+            plan.latest
+        );
+    }
+    Ok(store)
+}
+
+/// Opens the configured store, migrating it when `migrate` is set, whatever its version.
+async fn open_store_unchecked(config: &Config, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match config.store_url()? {
         StoreUrl::Sqlite(path) => {
             let durability = match config.store.sqlite_synchronous {
@@ -62,6 +78,33 @@ pub fn open_bus(config: &Config) -> DynBus {
 pub async fn migrate(config: &Config) -> anyhow::Result<i64> {
     let store = open_store(config, true).await?;
     Ok(store.schema_version().await?)
+}
+
+/// What `sunday migrate` would do, as text: the versions, then each pending migration with
+/// its SQL (`sunday migrate --dry-run`). Changes nothing.
+pub async fn migration_plan(config: &Config) -> anyhow::Result<String> {
+    use std::fmt::Write;
+    let store = open_store_unchecked(config, false).await?;
+    let plan = store.migration_plan().await?;
+    let mut out = format!(
+        "{} store at schema version {}; this Sunday's latest is {}.\n",
+        store.backend(),
+        plan.current,
+        plan.latest
+    );
+    if plan.is_current() {
+        out.push_str("Nothing to apply.\n");
+    }
+    for step in &plan.pending {
+        let _ = write!(
+            out,
+            "\n-- apply {} ({}), in one transaction\n{}\n",
+            step.version,
+            step.migration.name,
+            step.migration.sql.trim()
+        );
+    }
+    Ok(out)
 }
 
 fn app_settings(config: &Config) -> AppSettings {

@@ -70,6 +70,12 @@ impl PostgresStore {
         migrate::migrate(&self.pool).await
     }
 
+    /// Applies pending migrations up to `version` only: tests build a database as an older
+    /// release left it, then upgrade it.
+    pub async fn migrate_to(&self, version: i64) -> StoreResult<i64> {
+        migrate::migrate_to(&self.pool, version).await
+    }
+
     /// Runs a shared read on a pooled connection.
     async fn read<T, O>(&self, q: Query<T, O>) -> StoreResult<O> {
         on_client!(self, |c| exec::fetch(&c, &q))

@@ -7,20 +7,32 @@
 //! statement cached on a connection would outlive a rolled-back `CREATE TABLE`.
 
 use deadpool_postgres::GenericClient;
-use sunday_store::StoreResult;
+use sunday_store::{
+    migrations::{Migration, MigrationPlan, Step},
+    StoreResult,
+};
 
 use crate::{error::db_err, pool::Pool};
 
 /// Migrations in order; the version of each is its position (1-based).
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_accounts", include_str!("../migrations/0001_accounts.sql")),
-    ("0002_boards", include_str!("../migrations/0002_boards.sql")),
-    ("0003_notifications", include_str!("../migrations/0003_notifications.sql")),
-    ("0004_idempotency_reservations", include_str!("../migrations/0004_idempotency_reservations.sql")),
-    ("0005_board_structure_version", include_str!("../migrations/0005_board_structure_version.sql")),
-    ("0006_event_cursors", include_str!("../migrations/0006_event_cursors.sql")),
-    ("0007_archive_and_update_counts", include_str!("../migrations/0007_archive_and_update_counts.sql")),
-    ("0008_digest_claims", include_str!("../migrations/0008_digest_claims.sql")),
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { name: "0001_accounts", sql: include_str!("../migrations/0001_accounts.sql") },
+    Migration { name: "0002_boards", sql: include_str!("../migrations/0002_boards.sql") },
+    Migration { name: "0003_notifications", sql: include_str!("../migrations/0003_notifications.sql") },
+    Migration {
+        name: "0004_idempotency_reservations",
+        sql: include_str!("../migrations/0004_idempotency_reservations.sql"),
+    },
+    Migration {
+        name: "0005_board_structure_version",
+        sql: include_str!("../migrations/0005_board_structure_version.sql"),
+    },
+    Migration { name: "0006_event_cursors", sql: include_str!("../migrations/0006_event_cursors.sql") },
+    Migration {
+        name: "0007_archive_and_update_counts",
+        sql: include_str!("../migrations/0007_archive_and_update_counts.sql"),
+    },
+    Migration { name: "0008_digest_claims", sql: include_str!("../migrations/0008_digest_claims.sql") },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").
@@ -32,26 +44,32 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 
 /// Applies pending migrations; returns the schema version.
 pub async fn migrate(pool: &Pool) -> StoreResult<i64> {
+    migrate_to(pool, i64::MAX).await
+}
+
+/// Applies pending migrations up to `target` (tests build databases at old versions), one
+/// transaction each under the advisory lock.
+pub async fn migrate_to(pool: &Pool, target: i64) -> StoreResult<i64> {
     let mut client = pool.get().await?;
     loop {
         let tx = client.transaction().await.map_err(db_err)?;
         tx.query_one("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await.map_err(db_err)?;
         tx.batch_execute(CREATE_TABLE).await.map_err(db_err)?;
         let current = max_version(&tx).await?;
-        let next = MIGRATIONS.iter().zip(1i64..).find(|(_, version)| *version > current);
-        let Some(((name, sql), version)) = next else {
+        let plan = MigrationPlan::new(current, MIGRATIONS)?.up_to(target);
+        let Some(Step { version, migration }) = plan.pending.first().copied() else {
             tx.commit().await.map_err(db_err)?;
             return Ok(current);
         };
-        tx.batch_execute(sql).await.map_err(db_err)?;
+        tx.batch_execute(migration.sql).await.map_err(db_err)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            &[&version, name, &sunday_types::time::now_millis()],
+            &[&version, &migration.name, &sunday_types::time::now_millis()],
         )
         .await
         .map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
-        tracing::info!(version, name, "applied postgres migration");
+        tracing::info!(version, name = migration.name, "applied postgres migration");
     }
 }
 

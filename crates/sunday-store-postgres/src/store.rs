@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
-use sunday_store::*;
+use sunday_store::{migrations::Migration, *};
 use sunday_store_sql::{accounts, orgs, workspaces, Query};
 use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, User, Workspace, WorkspaceMember},
@@ -33,8 +33,8 @@ impl Store for PostgresStore {
     fn backend(&self) -> &'static str {
         "postgres"
     }
-    fn expected_schema_version(&self) -> i64 {
-        migrate::MIGRATIONS.len() as i64
+    fn migrations(&self) -> &'static [Migration] {
+        migrate::MIGRATIONS
     }
     fn pool_stats(&self) -> PoolStats {
         self.pool.stats()

@@ -58,6 +58,12 @@ impl SqliteStore {
         self.pool.write(migrate::migrate).await
     }
 
+    /// Applies pending migrations up to `version` only: tests build a database as an older
+    /// release left it, then upgrade it.
+    pub async fn migrate_to(&self, version: i64) -> StoreResult<i64> {
+        self.pool.write(move |c| migrate::migrate_to(c, version)).await
+    }
+
     /// Runs a shared read on a reader connection (inline when one is free).
     async fn read<T: 'static, O: Send + 'static>(&self, q: Query<T, O>) -> StoreResult<O> {
         self.pool.read(move |c| exec::fetch(c, &q)).await

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use rusqlite::Connection;
-use sunday_store::*;
+use sunday_store::{migrations::Migration, *};
 use sunday_store_sql::{accounts, orgs, workspaces, Query};
 use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, User, Workspace, WorkspaceMember},
@@ -30,8 +30,8 @@ impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
-    fn expected_schema_version(&self) -> i64 {
-        migrate::MIGRATIONS.len() as i64
+    fn migrations(&self) -> &'static [Migration] {
+        migrate::MIGRATIONS
     }
     fn pool_stats(&self) -> PoolStats {
         self.pool.stats()

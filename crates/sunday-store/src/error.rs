@@ -20,6 +20,12 @@ pub enum StoreError {
     /// The store cannot be reached (connection refused, pool timed out).
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// The database was migrated by a newer Sunday than this one.
+    #[error(
+        "the database's schema is version {found}, newer than this Sunday knows (version {known}): \
+         run the Sunday release that wrote it, or restore a backup made by this one"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
     /// Anything else: a bug or a corrupt row.
     #[error("store error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -40,7 +46,7 @@ impl From<StoreError> for ApiError {
                 ApiError::unavailable("the board's columns or groups kept changing under this write; retry")
             }
             StoreError::Unavailable(msg) => ApiError::unavailable(msg),
-            e @ StoreError::Internal(_) => ApiError::internal(e),
+            e @ (StoreError::Internal(_) | StoreError::SchemaTooNew { .. }) => ApiError::internal(e),
         }
     }
 }

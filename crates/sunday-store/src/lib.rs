@@ -18,6 +18,7 @@ pub mod conformance_boards;
 pub mod conformance_notifications;
 mod cursors;
 mod error;
+pub mod migrations;
 mod notifications;
 mod records;
 
@@ -45,13 +46,22 @@ pub struct PoolStats {
 pub trait Store: BoardStore + NotificationStore + CursorStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
+    /// This store's schema migrations, oldest first.
+    fn migrations(&self) -> &'static [migrations::Migration];
     /// The schema version this binary's migrations produce.
-    fn expected_schema_version(&self) -> i64;
+    fn expected_schema_version(&self) -> i64 {
+        self.migrations().len() as i64
+    }
     fn pool_stats(&self) -> PoolStats;
     /// Round-trip to the store (readiness).
     async fn ping(&self) -> StoreResult<()>;
     /// The highest applied migration.
     async fn schema_version(&self) -> StoreResult<i64>;
+    /// The migrations the database still needs (`sunday migrate --dry-run`); `SchemaTooNew`
+    /// when a newer Sunday migrated it.
+    async fn migration_plan(&self) -> StoreResult<migrations::MigrationPlan> {
+        migrations::MigrationPlan::new(self.schema_version().await?, self.migrations())
+    }
     /// Deletes expired sessions and invitations and idempotency keys created before
     /// `keys_before`; answers how many rows went.
     async fn purge_expired(&self, now: Millis, keys_before: Millis) -> StoreResult<u64>;

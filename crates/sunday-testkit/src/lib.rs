@@ -55,6 +55,12 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_seeded(backend, async |config: &mut Config| tweak(config)).await
+    }
+
+    /// Starts a server on a store that `seed` prepared first (a database as an older release
+    /// left it, say); `seed` may also change the configuration.
+    pub async fn spawn_seeded(backend: Backend, seed: impl AsyncFnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = test_config(dir.path());
         let pg = match backend {
@@ -65,7 +71,7 @@ impl TestApp {
                 Some(guard)
             }
         };
-        tweak(&mut config);
+        seed(&mut config).await;
         sunday_server::init_logging(&config);
         let running = sunday_server::start(config).await.expect("server starts");
         TestApp { base: format!("http://{}", running.addr), backend, running: Some(running), _dir: dir, _pg: pg }

@@ -35,7 +35,11 @@ enum Command {
     /// Run Sunday.
     Serve,
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Print the migrations that would be applied, with their SQL, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -112,9 +116,14 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Migrate => {
+            Command::Migrate { dry_run: true } => {
+                print!("{}", sunday_server::migration_plan(&config).await?);
+                Ok(())
+            }
+            Command::Migrate { dry_run: false } => {
                 let version = sunday_server::migrate(&config).await?;
                 tracing::info!(version, "migrations applied");
+                println!("schema at version {version}");
                 Ok(())
             }
             _ => sunday_server::serve(config).await,

@@ -46,6 +46,49 @@ fn migrate_creates_the_embedded_store() {
     assert!(data.join("sunday.db").exists());
 }
 
+/// `migrate --dry-run` prints the plan and changes nothing; the server refuses a schema
+/// newer than it knows, and an older one when it may not migrate.
+#[test]
+fn migrate_dry_run_and_schema_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = sunday().args(args).arg("--data-dir").arg(&data).envs(env.iter().copied()).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, plan) = run(&["migrate", "--dry-run"], &[]);
+    assert!(
+        ok && plan.contains("sqlite store at schema version 0") && plan.contains("-- apply 1 (0001_accounts)"),
+        "{plan}"
+    );
+    assert!(plan.contains("CREATE TABLE users"), "{plan}");
+    let latest: i64 =
+        plan.split("this Sunday's latest is ").nth(1).unwrap().split('.').next().unwrap().parse().unwrap();
+
+    let (ok, out) = run(&["serve", "--listen", "127.0.0.1:0"], &[("SUNDAY_STORE__AUTO_MIGRATE", "false")]);
+    assert!(!ok && out.contains("this Sunday needs version") && out.contains("run `sunday migrate`"), "{out}");
+
+    let (ok, out) = run(&["migrate"], &[]);
+    assert!(ok && out.contains(&format!("schema at version {latest}")), "{out}");
+    let (ok, plan) = run(&["migrate", "--dry-run"], &[]);
+    assert!(ok && plan.contains("Nothing to apply"), "{plan}");
+
+    let db = rusqlite::Connection::open(data.join("sunday.db")).unwrap();
+    db.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, 'from_the_future', 0)",
+        [latest + 1],
+    )
+    .unwrap();
+    drop(db);
+    for args in [&["serve", "--listen", "127.0.0.1:0"][..], &["migrate"], &["migrate", "--dry-run"]] {
+        let (ok, out) = run(args, &[]);
+        assert!(!ok && out.contains("newer than this Sunday knows"), "{args:?}: {out}");
+    }
+}
+
 #[tokio::test]
 async fn serve_logs_json_without_secrets_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();

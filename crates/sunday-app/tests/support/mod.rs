@@ -162,8 +162,8 @@ impl Store for Interposed {
         self.inner.backend()
     }
 
-    fn expected_schema_version(&self) -> i64 {
-        self.inner.expected_schema_version()
+    fn migrations(&self) -> &'static [sunday_store::migrations::Migration] {
+        self.inner.migrations()
     }
 
     fn pool_stats(&self) -> PoolStats {
