@@ -6,14 +6,14 @@
 
 use std::{
     fs::File,
-    io::{Read, Write},
     path::{Path, PathBuf},
 };
 
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sunday_config::{Config, StoreUrl};
+
+use crate::archive::{self, FileEntry};
 
 const FORMAT: u32 = 1;
 const DB: &str = "sunday.db";
@@ -28,11 +28,10 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FileEntry {
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
+impl archive::Manifest for Manifest {
+    fn files(&self) -> &[FileEntry] {
+        &self.files
+    }
 }
 
 fn sqlite_path(config: &Config) -> anyhow::Result<PathBuf> {
@@ -40,22 +39,6 @@ fn sqlite_path(config: &Config) -> anyhow::Result<PathBuf> {
         StoreUrl::Sqlite(path) => Ok(path),
         _ => bail!("`sunday backup` copies the embedded SQLite store; for PostgreSQL use pg_dump (README, Operations)"),
     }
-}
-
-fn sha256_of(path: &Path) -> anyhow::Result<(u64, String)> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        bytes += n as u64;
-    }
-    Ok((bytes, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
 }
 
 /// Writes a backup of the running (or stopped) embedded store to `to`.
@@ -67,30 +50,16 @@ pub fn backup(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
     let work = tempfile::tempdir()?;
     let snapshot = work.path().join(DB);
     let schema_version = sunday_store_sqlite::backup::snapshot(&db, &snapshot).context("copying the database")?;
-    let (bytes, sha256) = sha256_of(&snapshot)?;
+    let entry = FileEntry::of(work.path(), DB)?;
     let manifest = Manifest {
         format: FORMAT,
         sunday_version: env!("CARGO_PKG_VERSION").to_owned(),
         schema_version,
         store: "sqlite".into(),
         created_at: chrono::Utc::now(),
-        files: vec![FileEntry { path: DB.into(), bytes, sha256 }],
+        files: vec![entry],
     };
-    // Written beside the target and renamed, so a failed backup never leaves a half file
-    // under the name asked for.
-    let partial = to.with_extension("partial");
-    {
-        let mut archive =
-            tar::Builder::new(File::create(&partial).with_context(|| format!("creating {}", partial.display()))?);
-        let json = serde_json::to_vec_pretty(&manifest)?;
-        let mut header = tar::Header::new_gnu();
-        header.set_size(json.len() as u64);
-        header.set_mode(0o600);
-        archive.append_data(&mut header, "manifest.json", json.as_slice())?;
-        archive.append_path_with_name(&snapshot, DB)?;
-        archive.into_inner()?.sync_all()?;
-    }
-    std::fs::rename(&partial, to)?;
+    archive::write(to, &manifest, work.path())?;
     Ok(manifest)
 }
 
@@ -104,35 +73,17 @@ pub fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<Mani
         );
     }
     let work = tempfile::tempdir()?;
-    let mut archive = tar::Archive::new(File::open(from).with_context(|| format!("opening {}", from.display()))?);
-    let mut manifest: Option<Manifest> = None;
-    for entry in archive.entries()? {
-        let mut entry = entry?;
-        let name = entry.path()?.to_string_lossy().into_owned();
-        match name.as_str() {
-            "manifest.json" => {
-                let mut json = vec![];
-                entry.read_to_end(&mut json)?;
-                manifest = Some(serde_json::from_slice(&json).context("reading the manifest")?);
-            }
-            DB => {
-                let mut out = File::create(work.path().join(DB))?;
-                std::io::copy(&mut entry, &mut out)?;
-                out.flush()?;
-            }
-            other => bail!("unexpected file in the backup: {other}"),
-        }
-    }
-    let manifest = manifest.context("the backup has no manifest")?;
-    if manifest.format != FORMAT || manifest.store != "sqlite" {
+    let manifest: Manifest = archive::read(from, work.path(), "backup")?;
+    if manifest.format != FORMAT || manifest.store != "sqlite" || manifest.files.iter().all(|f| f.path != DB) {
         bail!("this backup (format {}, store {}) is not one this Sunday restores", manifest.format, manifest.store);
     }
-    for f in &manifest.files {
-        let path = work.path().join(&f.path);
-        let (bytes, sha256) = sha256_of(&path).with_context(|| format!("the backup lacks {}", f.path))?;
-        if bytes != f.bytes || sha256 != f.sha256 {
-            bail!("{} does not match its checksum: the backup is damaged", f.path);
-        }
+    let known = sunday_store_sqlite::MIGRATIONS.len() as i64;
+    if manifest.schema_version > known {
+        bail!(
+            "this backup has schema version {}, newer than this Sunday knows ({known}): restore it with Sunday {} or later",
+            manifest.schema_version,
+            manifest.sunday_version
+        );
     }
     let restored = work.path().join(DB);
     let version = sunday_store_sqlite::backup::check(&restored).context("checking the restored database")?;

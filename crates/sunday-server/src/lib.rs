@@ -2,13 +2,15 @@
 //! binary, with graceful shutdown. Also what tests and benchmarks start in-process
 //! ([`start`] on port 0).
 
+pub mod archive;
 pub mod backup;
 mod listener;
 mod observability;
+pub mod org_archive;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use sunday_app::{App, AppSettings};
 use sunday_bus::{DynBus, EventBus, InProcessBus};
 use sunday_config::{Config, NodeRole, SqliteSynchronous, StoreUrl};
@@ -20,19 +22,13 @@ use tokio::sync::watch;
 
 pub use observability::init_logging;
 
-/// Opens the configured store, migrates it when `migrate` is set, and refuses a schema this
-/// binary does not match: newer (written by a later release) or, without migrating, older.
+/// Opens the configured store, migrates it when `migrate` is set, and refuses a schema newer
+/// than this binary knows (a later release migrated it). An older schema is served unready:
+/// without auto-migration, `/ready` answers `503` until `sunday migrate` has run, which is how
+/// a rolling deploy migrates before the new nodes take traffic.
 pub async fn open_store(config: &Config, migrate: bool) -> anyhow::Result<Arc<dyn Store>> {
     let store = open_store_unchecked(config, migrate).await?;
-    let plan = store.migration_plan().await?;
-    if !plan.is_current() {
-        bail!(
-            "the database's schema is version {}, this Sunday needs version {}: run `sunday migrate` \
-             (`sunday migrate --dry-run` shows the plan), or start with store.auto_migrate = true",
-            plan.current,
-            plan.latest
-        );
-    }
+    store.migration_plan().await?;
     Ok(store)
 }
 

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use sunday_store::{migrations::Migration, *};
-use sunday_store_sql::{accounts, orgs, workspaces, Query};
+use sunday_store_sql::{accounts, archive, orgs, workspaces, Query};
 use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, User, Workspace, WorkspaceMember},
     time::Millis,
@@ -44,6 +44,28 @@ impl Store for PostgresStore {
     }
     async fn schema_version(&self) -> StoreResult<i64> {
         on_client!(self, |c| migrate::current_version(&c))
+    }
+    async fn export_org(&self, org: OrgId) -> StoreResult<Vec<TableRows>> {
+        let queries = archive::export(org);
+        let mut client = self.pool.get().await?;
+        // One snapshot for every table while others write.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(db_err)?;
+        let mut rows = Vec::with_capacity(queries.len());
+        for q in &queries {
+            rows.push(exec::fetch(&tx, q).await?);
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(archive::named(rows))
+    }
+    async fn import_org(&self, org: OrgId, tables: Vec<TableRows>) -> StoreResult<()> {
+        let plan = archive::import(org, tables)?;
+        self.run(plan).await.map(|_| ())
     }
     async fn purge_expired(&self, now: Millis, keys_before: Millis) -> StoreResult<u64> {
         let mut gone = 0;

@@ -27,6 +27,7 @@ pub mod stmt;
 mod value;
 
 pub mod accounts;
+pub mod archive;
 pub mod boards;
 pub mod cursors;
 pub mod notifications;

@@ -22,6 +22,7 @@ mod migrate;
 mod notifications;
 mod pool;
 
+pub use migrate::MIGRATIONS;
 pub use pool::Durability;
 mod store;
 

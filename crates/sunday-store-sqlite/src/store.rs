@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use rusqlite::Connection;
 use sunday_store::{migrations::Migration, *};
-use sunday_store_sql::{accounts, orgs, workspaces, Query};
+use sunday_store_sql::{accounts, archive, orgs, workspaces, Query};
 use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, User, Workspace, WorkspaceMember},
     time::Millis,
@@ -41,6 +41,25 @@ impl Store for SqliteStore {
     }
     async fn schema_version(&self) -> StoreResult<i64> {
         self.pool.read(migrate::current_version).await
+    }
+    async fn export_org(&self, org: OrgId) -> StoreResult<Vec<TableRows>> {
+        let queries = archive::export(org);
+        let rows = self
+            .pool
+            .read_blocking(move |c| {
+                // One read transaction: every table from the same snapshot (WAL keeps it while
+                // the writer goes on).
+                c.execute_batch("BEGIN").map_err(db_err)?;
+                let rows = queries.iter().map(|q| exec::fetch(c, q)).collect::<StoreResult<Vec<_>>>();
+                c.execute_batch(if rows.is_ok() { "COMMIT" } else { "ROLLBACK" }).map_err(db_err)?;
+                rows
+            })
+            .await?;
+        Ok(archive::named(rows))
+    }
+    async fn import_org(&self, org: OrgId, tables: Vec<TableRows>) -> StoreResult<()> {
+        let plan = archive::import(org, tables)?;
+        self.run(plan).await.map(|_| ())
     }
     async fn purge_expired(&self, now: Millis, keys_before: Millis) -> StoreResult<u64> {
         let mut gone = 0;

@@ -20,6 +20,9 @@ pub enum StoreError {
     /// The store cannot be reached (connection refused, pool timed out).
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// Input to the store that its schema cannot hold (a damaged or foreign archive).
+    #[error("invalid: {0}")]
+    Invalid(String),
     /// The database was migrated by a newer Sunday than this one.
     #[error(
         "the database's schema is version {found}, newer than this Sunday knows (version {known}): \
@@ -46,6 +49,7 @@ impl From<StoreError> for ApiError {
                 ApiError::unavailable("the board's columns or groups kept changing under this write; retry")
             }
             StoreError::Unavailable(msg) => ApiError::unavailable(msg),
+            StoreError::Invalid(msg) => ApiError::validation("body", "archive", msg),
             e @ (StoreError::Internal(_) | StoreError::SchemaTooNew { .. }) => ApiError::internal(e),
         }
     }

@@ -65,6 +65,12 @@ pub trait Store: BoardStore + NotificationStore + CursorStore + Send + Sync + 's
     /// Deletes expired sessions and invitations and idempotency keys created before
     /// `keys_before`; answers how many rows went.
     async fn purge_expired(&self, now: Millis, keys_before: Millis) -> StoreResult<u64>;
+    /// Every row of the organization, table by table (parents first), read in one
+    /// transaction so the archive is consistent while others write.
+    async fn export_org(&self, org: OrgId) -> StoreResult<Vec<TableRows>>;
+    /// Loads an organization archive in one transaction: all of it or, on any failure,
+    /// nothing. `Rejected(OrgExists)` when the organization is here already.
+    async fn import_org(&self, org: OrgId, tables: Vec<TableRows>) -> StoreResult<()>;
 
     // ---- accounts ----
     /// Creates the user, a new organization and the user's owner membership. `EmailTaken` when

@@ -84,3 +84,11 @@ pub struct WorkspacePatch {
     pub kind: Option<WorkspaceKind>,
     pub expected_version: Option<i64>,
 }
+
+/// One table's rows of an organization archive, each row a JSON object of its columns (text,
+/// integers and nulls, as both stores hold them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRows {
+    pub table: String,
+    pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}

@@ -4,6 +4,8 @@
 //! [`backend_tests!`] runs each API scenario against both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod sample;
+
 use reqwest::{header, Client, RequestBuilder, Response};
 use serde_json::{json, Value};
 use sunday_config::{Config, Secret};
@@ -19,6 +21,8 @@ pub enum Backend {
 pub struct TestApp {
     pub base: String,
     pub backend: Backend,
+    /// The configuration the server started with (its store URL, data directory).
+    pub config: Config,
     running: Option<Running>,
     _dir: tempfile::TempDir,
     _pg: Option<ScratchDb>,
@@ -73,8 +77,9 @@ impl TestApp {
         };
         seed(&mut config).await;
         sunday_server::init_logging(&config);
-        let running = sunday_server::start(config).await.expect("server starts");
-        TestApp { base: format!("http://{}", running.addr), backend, running: Some(running), _dir: dir, _pg: pg }
+        let running = sunday_server::start(config.clone()).await.expect("server starts");
+        let base = format!("http://{}", running.addr);
+        TestApp { base, backend, config, running: Some(running), _dir: dir, _pg: pg }
     }
 
     /// The server's data directory (its SQLite file is `sunday.db` there).

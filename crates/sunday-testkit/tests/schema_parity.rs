@@ -121,3 +121,19 @@ async fn sqlite_and_postgres_schemas_match() {
     assert!(s_cons.contains("org_members_role_check") && s_cons.contains("users_pkey"));
     assert_eq!(s_cons, p_cons, "named constraints");
 }
+
+/// Organization archives list every table and column of the schema, or name the table as one
+/// that holds no organization's data: a new column cannot be left out of them silently.
+#[tokio::test]
+async fn org_archives_cover_the_whole_schema() {
+    use sunday_store_sql::archive::{NOT_ARCHIVED, TABLES};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.db");
+    SqliteStore::open(&path, 1).await.unwrap().migrate().await.unwrap();
+    let (columns, _, _) = sqlite_schema(&path);
+    let archived: BTreeSet<String> =
+        TABLES.iter().flat_map(|t| t.columns.iter().map(move |c| format!("{}.{c}", t.name))).collect();
+    let schema: BTreeSet<String> =
+        columns.into_iter().filter(|c| !NOT_ARCHIVED.contains(&c.split('.').next().unwrap())).collect();
+    assert_eq!(archived, schema, "sunday-store-sql/src/archive.rs lists every archived column");
+}

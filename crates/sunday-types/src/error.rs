@@ -102,6 +102,7 @@ error_codes! {
     UpdateNotFound => ("update_not_found", NotFound, None, "No such update (comment)."),
     EmailTaken => ("email_taken", Conflict, None, "An account with this email already exists."),
     AlreadyMember => ("already_member", Conflict, None, "The user is already a member."),
+    OrgExists => ("org_exists", Conflict, None, "This organization is already on this instance: an organization archive imports once."),
     LastOwner => ("last_owner", Conflict, None, "An organization must keep at least one owner."),
     WorkspaceNotEmpty => ("workspace_not_empty", Conflict, None, "The workspace still holds boards: move them to another workspace, or delete them with it (`?with_boards=true`)."),
     ImportInterrupted => ("import_interrupted", Conflict, None, "The board's columns or groups changed during the import: `details.imported` rows were imported, the rest were not."),

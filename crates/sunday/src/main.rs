@@ -1,6 +1,7 @@
 //! `sunday`: one binary for every role. `serve` runs the product (by default everything, on
 //! an embedded SQLite store under `./data`); `migrate` applies schema migrations;
-//! `config print-default` shows every setting with its default; `openapi` prints the API
+//! `backup`/`restore` copy the embedded store; `org export`/`org import` move one
+//! organization between instances; `config print-default` shows every setting with its default; `openapi` prints the API
 //! specification.
 
 use std::path::PathBuf;
@@ -61,6 +62,28 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Move an organization between instances (and between SQLite and PostgreSQL).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Write organization ORG (its id) with its members, workspaces, boards, items, updates,
+    /// views, permissions and event log to FILE.
+    Export {
+        org: String,
+        #[arg(long = "to", value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Load an organization archive into this instance: all of it or nothing; an
+    /// organization that is already here is refused.
+    Import {
+        #[arg(long = "from", value_name = "FILE")]
+        from: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -118,6 +141,36 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Migrate { dry_run: true } => {
                 print!("{}", sunday_server::migration_plan(&config).await?);
+                Ok(())
+            }
+            Command::Org { command: OrgCommand::Export { org, to } } => {
+                let org = org.parse().map_err(|_| anyhow::anyhow!("`{org}` is not an organization id"))?;
+                let store = sunday_server::open_store(&config, false).await?;
+                let m = sunday_server::org_archive::export(store.as_ref(), org, &to).await?;
+                println!(
+                    "exported {} ({}): {} members, {} boards, {} items, {} events to {}",
+                    m.org_name,
+                    m.org_id,
+                    m.rows("org_members"),
+                    m.rows("boards"),
+                    m.rows("items"),
+                    m.rows("board_events"),
+                    to.display()
+                );
+                Ok(())
+            }
+            Command::Org { command: OrgCommand::Import { from } } => {
+                let store = sunday_server::open_store(&config, false).await?;
+                let m = sunday_server::org_archive::import(store.as_ref(), &from).await?;
+                println!(
+                    "imported {} ({}): {} members, {} boards, {} items, {} events",
+                    m.org_name,
+                    m.org_id,
+                    m.rows("org_members"),
+                    m.rows("boards"),
+                    m.rows("items"),
+                    m.rows("board_events")
+                );
                 Ok(())
             }
             Command::Migrate { dry_run: false } => {

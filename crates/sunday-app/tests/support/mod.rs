@@ -181,6 +181,14 @@ impl Store for Interposed {
         self.inner.purge_expired(now, keys_before).await
     }
 
+    async fn export_org(&self, org: OrgId) -> StoreResult<Vec<TableRows>> {
+        self.inner.export_org(org).await
+    }
+
+    async fn import_org(&self, org: OrgId, tables: Vec<TableRows>) -> StoreResult<()> {
+        self.inner.import_org(org, tables).await
+    }
+
     async fn create_account(&self, user: &NewUser, org: &Org) -> StoreResult<()> {
         self.inner.create_account(user, org).await
     }

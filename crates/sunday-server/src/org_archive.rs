@@ -1,0 +1,154 @@
+//! `sunday org export` and `sunday org import`: one organization as a portable archive that
+//! moves it between instances and between SQLite and PostgreSQL.
+//!
+//! The archive is a tar file ([`crate::archive`]): `manifest.json` (kind, format, Sunday's
+//! version, schema version, the org's id and name, rows per table, and each file's size and
+//! SHA-256) and one JSON-lines file per table under `tables/`, a row per line with its
+//! columns by name. Ids, event logs (the activity), views and permissions are kept as they
+//! are. Import checks the archive whole before writing and then writes it in one
+//! transaction; an organization already on the instance is refused, so importing twice
+//! never duplicates anything.
+
+use std::{
+    io::{BufRead, BufWriter, Write},
+    path::Path,
+};
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+use sunday_store::{Store, StoreError, TableRows};
+use sunday_types::{ErrorCode, OrgId};
+
+use crate::archive::{self, FileEntry};
+
+const KIND: &str = "sunday-org";
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OrgManifest {
+    pub kind: String,
+    pub format: u32,
+    pub sunday_version: String,
+    pub schema_version: i64,
+    /// The store it was exported from (`sqlite`, `postgres`).
+    pub store: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub tables: Vec<TableCount>,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TableCount {
+    pub table: String,
+    pub rows: usize,
+}
+
+impl archive::Manifest for OrgManifest {
+    fn files(&self) -> &[FileEntry] {
+        &self.files
+    }
+}
+
+impl OrgManifest {
+    pub fn rows(&self, table: &str) -> usize {
+        self.tables.iter().find(|t| t.table == table).map_or(0, |t| t.rows)
+    }
+}
+
+fn table_file(table: &str) -> String {
+    format!("tables/{table}.jsonl")
+}
+
+/// Writes organization `org` of `store` to `to`.
+pub async fn export(store: &dyn Store, org: OrgId, to: &Path) -> anyhow::Result<OrgManifest> {
+    let schema_version = store.schema_version().await?;
+    let tables = store.export_org(org).await?;
+    let org_name = tables
+        .iter()
+        .find(|t| t.table == "orgs")
+        .and_then(|t| t.rows.first())
+        .and_then(|row| row.get("name")?.as_str().map(str::to_owned))
+        .with_context(|| format!("no organization {org} on this instance"))?;
+    let work = tempfile::tempdir()?;
+    std::fs::create_dir(work.path().join("tables"))?;
+    let mut files = Vec::with_capacity(tables.len());
+    for t in &tables {
+        let path = table_file(&t.table);
+        let mut out = BufWriter::new(std::fs::File::create(work.path().join(&path))?);
+        for row in &t.rows {
+            serde_json::to_writer(&mut out, row)?;
+            out.write_all(b"\n")?;
+        }
+        out.into_inner()?.sync_all()?;
+        files.push(FileEntry::of(work.path(), &path)?);
+    }
+    let manifest = OrgManifest {
+        kind: KIND.into(),
+        format: FORMAT,
+        sunday_version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema_version,
+        store: store.backend().to_owned(),
+        org_id: org,
+        org_name,
+        created_at: chrono::Utc::now(),
+        tables: tables.iter().map(|t| TableCount { table: t.table.clone(), rows: t.rows.len() }).collect(),
+        files,
+    };
+    archive::write(to, &manifest, work.path())?;
+    Ok(manifest)
+}
+
+/// Loads the archive `from` into `store`: all of it, or nothing.
+pub async fn import(store: &dyn Store, from: &Path) -> anyhow::Result<OrgManifest> {
+    let work = tempfile::tempdir()?;
+    let manifest: OrgManifest = archive::read(from, work.path(), "organization archive")?;
+    if manifest.kind != KIND || manifest.format != FORMAT {
+        bail!(
+            "this is not an organization archive this Sunday reads (kind {}, format {})",
+            manifest.kind,
+            manifest.format
+        );
+    }
+    let here = store.schema_version().await?;
+    if manifest.schema_version != here {
+        bail!(
+            "the archive has schema version {} (Sunday {}), this instance {here}: import it into an instance of the \
+             same version{}",
+            manifest.schema_version,
+            manifest.sunday_version,
+            if manifest.schema_version < here { ", then upgrade that one" } else { ": upgrade this instance first" }
+        );
+    }
+    let mut tables = Vec::with_capacity(manifest.tables.len());
+    for count in &manifest.tables {
+        let path = table_file(&count.table);
+        if !manifest.files.iter().any(|f| f.path == path) {
+            bail!("the archive lists table {} but holds no {path}", count.table);
+        }
+        let file = std::io::BufReader::new(std::fs::File::open(work.path().join(&path))?);
+        let mut rows = Vec::with_capacity(count.rows);
+        for (n, line) in file.lines().enumerate() {
+            let row = serde_json::from_str(&line?).with_context(|| format!("{path}, line {}", n + 1))?;
+            rows.push(row);
+        }
+        if rows.len() != count.rows {
+            bail!("{path} holds {} rows, the manifest says {}", rows.len(), count.rows);
+        }
+        tables.push(TableRows { table: count.table.clone(), rows });
+    }
+    match store.import_org(manifest.org_id, tables).await {
+        Ok(()) => Ok(manifest),
+        Err(StoreError::Rejected(ErrorCode::OrgExists)) => bail!(
+            "organization {} ({}) is already on this instance; nothing was imported",
+            manifest.org_id,
+            manifest.org_name
+        ),
+        Err(StoreError::Rejected(ErrorCode::EmailTaken)) => bail!(
+            "a member of the organization has an email that belongs to another account on this instance; nothing was \
+             imported"
+        ),
+        Err(e) => Err(anyhow::Error::new(e).context("importing the organization; nothing was imported")),
+    }
+}

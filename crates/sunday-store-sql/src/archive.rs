@@ -1,0 +1,208 @@
+//! An organization's rows, table by table, for moving it between instances and stores.
+//!
+//! Each table an organization owns is listed once below with its columns and how its rows
+//! are found from the org id. Export reads each row as one JSON object built by the database
+//! (`json_object` / `json_build_object`), so integers stay integers, text stays text and NULL
+//! stays null whatever the store. Import is one transaction: it refuses an organization that
+//! is already here (an archive imports once, never twice), keeps every id, and inserts the
+//! tables parents first; a user who is already on the instance (same id) is kept as is, and
+//! one whose email belongs to another account fails the whole import.
+//!
+//! Sessions, API tokens and idempotency keys are not part of an organization: people sign in
+//! again on the new instance. A test checks this list against the schema, so a new column or
+//! table cannot be left out silently.
+
+use serde_json::{Map, Value as Json};
+use sunday_store::{StoreError, StoreResult, TableRows};
+use sunday_types::{ErrorCode, OrgId};
+
+use crate::{args, stmt, Fail, Plan, Query, Refusal, SqlRow, Step, Stmt, Value};
+
+/// One table of an organization archive.
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    export: Stmt,
+    import: Stmt,
+}
+
+/// Tables of the schema that hold no organization's data.
+pub const NOT_ARCHIVED: &[&str] = &["sessions", "api_tokens", "idempotency_keys", "schema_migrations"];
+
+macro_rules! table {
+    ($name:literal [$first:literal $(, $col:literal)*] where $pred:literal; values $ph:literal $(; $conflict:literal)?) => {
+        Table {
+            name: $name,
+            columns: &[$first $(, $col)*],
+            export: stmt!(
+                "SELECT {json_object|json_build_object}('", $first, "', ", $first, $(", '", $col, "', ", $col,)*
+                "){|::text} FROM ", $name, " WHERE ", $pred
+            ),
+            import: stmt!("INSERT INTO ", $name, " (", $first, $(", ", $col,)* ") VALUES (", $ph, ")" $(, " ", $conflict)?),
+        }
+    };
+}
+
+/// Parents before children.
+pub static TABLES: &[Table] = &[
+    table!("orgs" ["id", "name", "created_at"] where "id = $1"; values "$1, $2, $3"),
+    table!("users" ["id", "email", "name", "password_hash", "created_at"]
+        where "id IN (SELECT user_id FROM org_members WHERE org_id = $1)";
+        values "$1, $2, $3, $4, $5"; "ON CONFLICT (id) DO NOTHING"),
+    table!("org_members" ["org_id", "user_id", "role", "joined_at"] where "org_id = $1"; values "$1, $2, $3, $4"),
+    table!("invites" ["id", "org_id", "email", "role", "token_hash", "invited_by", "created_at", "expires_at",
+        "accepted_at", "accepted_by"] where "org_id = $1"; values "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"),
+    table!("workspaces" ["id", "org_id", "name", "description", "kind", "version", "created_by", "created_at",
+        "updated_at"] where "org_id = $1"; values "$1, $2, $3, $4, $5, $6, $7, $8, $9"),
+    table!("workspace_members" ["workspace_id", "user_id", "added_at"]
+        where "workspace_id IN (SELECT id FROM workspaces WHERE org_id = $1)"; values "$1, $2, $3"),
+    table!("boards" ["id", "org_id", "workspace_id", "name", "description", "kind", "default_permission", "version",
+        "last_seq", "last_auto_number", "created_by", "created_at", "updated_at", "subitem_board_id",
+        "parent_board_id", "structure_version"] where "org_id = $1";
+        values "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16"),
+    table!("board_members" ["board_id", "user_id", "permission", "added_at"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"; values "$1, $2, $3, $4"),
+    table!("board_groups" ["id", "board_id", "title", "color", "position"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"; values "$1, $2, $3, $4, $5"),
+    table!("group_collapse" ["user_id", "group_id"]
+        where "group_id IN (SELECT g.id FROM board_groups g JOIN boards b ON b.id = g.board_id WHERE b.org_id = $1)";
+        values "$1, $2"),
+    table!("board_columns" ["id", "board_id", "title", "type", "settings", "position", "width"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"; values "$1, $2, $3, $4, $5, $6, $7"),
+    table!("items" ["id", "board_id", "group_id", "parent_item_id", "name", "position", "item_values", "version",
+        "auto_number", "created_by", "created_at", "updated_at", "archived_at"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)";
+        values "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"),
+    table!("board_events" ["board_id", "seq", "kind", "actor", "item_id", "payload", "created_at"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"; values "$1, $2, $3, $4, $5, $6, $7"),
+    table!("item_updates" ["id", "item_id", "board_id", "parent_id", "author", "body", "mentions", "created_at",
+        "edited_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)";
+        values "$1, $2, $3, $4, $5, $6, $7, $8, $9"),
+    table!("board_views" ["id", "board_id", "name", "type", "filter", "sort", "group_by", "hidden_columns",
+        "settings", "version", "created_by", "created_at", "updated_at"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)";
+        values "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"),
+    table!("notifications" ["id", "user_id", "kind", "actor", "board_id", "item_id", "body", "created_at", "read_at",
+        "emailed_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)";
+        values "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"),
+    table!("notification_prefs" ["user_id", "email_kinds", "digest_minutes", "last_digest_at", "digest_claimed_until"]
+        where "user_id IN (SELECT user_id FROM org_members WHERE org_id = $1)";
+        values "$1, $2, $3, $4, $5"; "ON CONFLICT (user_id) DO NOTHING"),
+    table!("item_subscriptions" ["item_id", "user_id"]
+        where "item_id IN (SELECT i.id FROM items i JOIN boards b ON b.id = i.board_id WHERE b.org_id = $1)";
+        values "$1, $2"),
+    table!("event_cursors" ["consumer", "board_id", "seq"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"; values "$1, $2, $3"),
+];
+
+static ORG_PRESENT: Stmt = stmt!("SELECT count(*) FROM orgs WHERE id = $1");
+
+fn object(row: &dyn SqlRow) -> StoreResult<Map<String, Json>> {
+    serde_json::from_str(row.text(0)?).map_err(StoreError::internal)
+}
+
+/// The reads of an export, one per table in [`TABLES`] order; run them in one read
+/// transaction for a consistent archive.
+pub fn export(org: OrgId) -> Vec<Query<Map<String, Json>, Vec<Map<String, Json>>>> {
+    TABLES.iter().map(|t| Query::all(&t.export, args![org], object)).collect()
+}
+
+/// The rows read by [`export`], named by table.
+pub fn named(rows: Vec<Vec<Map<String, Json>>>) -> Vec<TableRows> {
+    TABLES.iter().zip(rows).map(|(t, rows)| TableRows { table: t.name.to_owned(), rows }).collect()
+}
+
+/// The import of `org` as one transaction: refused when the organization is here already,
+/// or when a table, column or value is not what this schema holds.
+pub fn import(org: OrgId, tables: Vec<TableRows>) -> StoreResult<Plan> {
+    let mut plan = Plan::new();
+    let exists = Refusal::rejected(ErrorCode::OrgExists);
+    let odd = Refusal::Fail(Fail::Internal("count(*) returned no row".into()));
+    plan.push(Step::equals(&ORG_PRESENT, args![org], 0, odd, exists));
+    let mut tables: Vec<(usize, TableRows)> = tables
+        .into_iter()
+        .map(|t| match TABLES.iter().position(|known| known.name == t.table) {
+            Some(i) => Ok((i, t)),
+            None => Err(invalid(format!("unknown table `{}`", t.table))),
+        })
+        .collect::<StoreResult<_>>()?;
+    tables.sort_by_key(|(i, _)| *i);
+    let orgs_ok = tables
+        .iter()
+        .any(|(i, t)| *i == 0 && t.rows.len() == 1 && t.rows[0].get("id") == Some(&Json::from(org.to_string())));
+    if !orgs_ok {
+        return Err(invalid(format!("the archive does not hold organization {org} as its one org")));
+    }
+    for (i, t) in tables {
+        let table = &TABLES[i];
+        for row in t.rows {
+            let step = Step::new(&table.import, values(table, row)?);
+            plan.push(if table.name == "users" {
+                step.unique_means(Fail::Rejected(ErrorCode::EmailTaken))
+            } else {
+                step
+            });
+        }
+    }
+    Ok(plan)
+}
+
+/// A row's values in the table's column order; every column present, no other.
+fn values(table: &Table, mut row: Map<String, Json>) -> StoreResult<Vec<Value>> {
+    let out = table
+        .columns
+        .iter()
+        .map(|c| match row.remove(*c) {
+            Some(Json::Null) => Ok(Value::Null),
+            Some(Json::String(s)) => Ok(Value::Text(s)),
+            Some(Json::Number(n)) => {
+                n.as_i64().map(Value::Int).ok_or_else(|| invalid(format!("{}.{c}: not an integer", table.name)))
+            }
+            Some(other) => Err(invalid(format!("{}.{c}: unexpected value {other}", table.name))),
+            None => Err(invalid(format!("{}: a row lacks `{c}`", table.name))),
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    match row.keys().next() {
+        Some(extra) => Err(invalid(format!("{}: unknown column `{extra}`", table.name))),
+        None => Ok(out),
+    }
+}
+
+fn invalid(msg: String) -> StoreError {
+    StoreError::Invalid(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_has_one_placeholder_per_column() {
+        for t in TABLES {
+            for dialect in [crate::Dialect::Sqlite, crate::Dialect::Postgres] {
+                let sql = t.import.sql(dialect).unwrap();
+                let marks = sql.matches(['$', '?']).count();
+                assert_eq!(marks, t.columns.len(), "{}: {sql}", t.name);
+                let export = t.export.sql(dialect).unwrap();
+                assert!(t.columns.iter().all(|c| export.contains(&format!("'{c}', {c}"))), "{export}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_must_match_the_columns() {
+        let table = &TABLES[0];
+        let row = |v: Json| v.as_object().unwrap().clone();
+        let ok = values(table, row(serde_json::json!({"id": "x", "name": "n", "created_at": 1}))).unwrap();
+        assert_eq!(ok, vec![Value::Text("x".into()), Value::Text("n".into()), Value::Int(1)]);
+        for bad in [
+            serde_json::json!({"id": "x", "name": "n"}),
+            serde_json::json!({"id": "x", "name": "n", "created_at": 1, "extra": 2}),
+            serde_json::json!({"id": "x", "name": "n", "created_at": 1.5}),
+            serde_json::json!({"id": "x", "name": ["n"], "created_at": 1}),
+        ] {
+            assert!(matches!(values(table, row(bad)), Err(StoreError::Invalid(_))));
+        }
+    }
+}
