@@ -101,6 +101,11 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
                     // Frames of a board left meanwhile (unsubscribed, resynced, access lost) go nowhere.
                     if !s.subscriptions.contains_key(&board) { continue; }
                     if socket.feed(Message::Text(frame.json.as_ref().into())).await.is_err() { failed = true; break; }
+                    if let Some(at) = frame.committed_at {
+                        // Commit to hand-off to the socket: the SLO's delivery lag.
+                        let lag = (chrono::Utc::now() - at).num_microseconds().unwrap_or(0).max(0);
+                        metrics::histogram!("ws_delivery_lag_seconds").record(lag as f64 / 1e6);
+                    }
                 }
                 if failed || socket.flush().await.is_err() { break; }
             }

@@ -36,18 +36,21 @@ pub struct Frame {
     pub seq: i64,
     pub json: Arc<str>,
     pub recheck: bool,
+    /// When the event was committed (for `ws_delivery_lag_seconds`); `None` for control frames.
+    pub committed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Frame {
     /// A frame outside the event stream.
     pub fn control(json: String) -> Frame {
-        Frame { seq: 0, json: json.into(), recheck: false }
+        Frame { seq: 0, json: json.into(), recheck: false, committed_at: None }
     }
 
     /// A committed event.
     pub fn event(event: &sunday_types::boards::BoardEvent) -> Frame {
         let recheck = matches!(event.change, BoardChange::BoardMemberRemoved(_) | BoardChange::BoardUpdated(_));
-        Frame { seq: event.seq, json: ServerFrame::Event(event).json().into(), recheck }
+        let json = ServerFrame::Event(event).json().into();
+        Frame { seq: event.seq, json, recheck, committed_at: Some(event.created_at) }
     }
 }
 

@@ -113,6 +113,45 @@ pub fn read<M: Manifest>(from: &Path, into: &Path, what: &str) -> anyhow::Result
     Ok(manifest)
 }
 
+/// Writes each table as `tables/<name>.jsonl` under `dir` (a row per line) and returns the
+/// files' entries.
+pub fn write_tables(dir: &Path, tables: &[sunday_store::TableRows]) -> anyhow::Result<Vec<FileEntry>> {
+    std::fs::create_dir_all(dir.join("tables"))?;
+    let mut files = Vec::with_capacity(tables.len());
+    for t in tables {
+        let path = table_file(&t.table);
+        let mut out = std::io::BufWriter::new(File::create(dir.join(&path))?);
+        for row in &t.rows {
+            serde_json::to_writer(&mut out, row)?;
+            out.write_all(b"\n")?;
+        }
+        out.into_inner()?.sync_all()?;
+        files.push(FileEntry::of(dir, &path)?);
+    }
+    Ok(files)
+}
+
+/// Reads back the tables [`write_tables`] wrote, in the order of `files` (other files are
+/// skipped).
+pub fn read_tables(dir: &Path, files: &[FileEntry]) -> anyhow::Result<Vec<sunday_store::TableRows>> {
+    use std::io::BufRead;
+    let mut tables = vec![];
+    for f in files {
+        let Some(table) = f.path.strip_prefix("tables/").and_then(|p| p.strip_suffix(".jsonl")) else { continue };
+        let file = std::io::BufReader::new(File::open(dir.join(&f.path))?);
+        let mut rows = vec![];
+        for (n, line) in file.lines().enumerate() {
+            rows.push(serde_json::from_str(&line?).with_context(|| format!("{}, line {}", f.path, n + 1))?);
+        }
+        tables.push(sunday_store::TableRows { table: table.to_owned(), rows });
+    }
+    Ok(tables)
+}
+
+pub fn table_file(table: &str) -> String {
+    format!("tables/{table}.jsonl")
+}
+
 /// `dir/name` for a relative path without `..`, so an archive cannot write elsewhere.
 fn safe_join(dir: &Path, name: &str) -> Option<PathBuf> {
     let path = Path::new(name);

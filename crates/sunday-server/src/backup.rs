@@ -1,8 +1,11 @@
-//! `sunday backup` and `sunday restore` for the embedded store. A backup is one tar file: a
+//! `sunday backup` and `sunday restore`. A backup is one tar file ([`crate::archive`]): a
 //! `manifest.json` (format, Sunday's version, schema version, store, time, and each file's size
-//! and SHA-256) and the files it names (`sunday.db`, a consistent online snapshot). Restore
-//! checks every checksum and the database's integrity before anything is put in place, and
-//! refuses a data directory that already holds a database unless told to replace it.
+//! and SHA-256) and the files it names. For the embedded store that is `sunday.db`, a
+//! consistent online snapshot by SQLite's backup API; for PostgreSQL, a logical dump through
+//! the store: every table as JSON lines (`tables/<name>.jsonl`), read in one repeatable-read
+//! snapshot while the server goes on writing. Restore checks every checksum (and, for SQLite,
+//! the database's integrity) before anything is put in place, and refuses a target that holds
+//! data unless told to replace it; a PostgreSQL restore is one transaction.
 
 use std::{
     fs::File,
@@ -34,22 +37,93 @@ impl archive::Manifest for Manifest {
     }
 }
 
-fn sqlite_path(config: &Config) -> anyhow::Result<PathBuf> {
+/// Writes a backup of the configured store, running or not, to `to`.
+pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
     match config.store_url()? {
-        StoreUrl::Sqlite(path) => Ok(path),
-        _ => bail!("`sunday backup` copies the embedded SQLite store; for PostgreSQL use pg_dump (README, Operations)"),
+        StoreUrl::Sqlite(db) => {
+            let (db, to) = (db, to.to_owned());
+            tokio::task::spawn_blocking(move || backup_sqlite(&db, &to)).await?
+        }
+        StoreUrl::Postgres(_) => backup_logical(config, to).await,
     }
 }
 
-/// Writes a backup of the running (or stopped) embedded store to `to`.
-pub fn backup(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
-    let db = sqlite_path(config)?;
+/// Restores the backup `from` into the configured store (stop Sunday first).
+pub async fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<Manifest> {
+    match config.store_url()? {
+        StoreUrl::Sqlite(db) => {
+            let (from, db) = (from.to_owned(), db);
+            tokio::task::spawn_blocking(move || restore_sqlite(&db, &from, force)).await?
+        }
+        StoreUrl::Postgres(_) => restore_logical(config, from, force).await,
+    }
+}
+
+async fn backup_logical(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
+    let store = crate::open_store(config, false).await?;
+    let schema_version = store.schema_version().await?;
+    let tables = store.export_instance().await?;
+    let work = tempfile::tempdir()?;
+    let files = archive::write_tables(work.path(), &tables)?;
+    let manifest = Manifest {
+        format: FORMAT,
+        sunday_version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema_version,
+        store: store.backend().to_owned(),
+        created_at: chrono::Utc::now(),
+        files,
+    };
+    archive::write(to, &manifest, work.path())?;
+    Ok(manifest)
+}
+
+async fn restore_logical(config: &Config, from: &Path, force: bool) -> anyhow::Result<Manifest> {
+    let work = tempfile::tempdir()?;
+    let manifest: Manifest = archive::read(from, work.path(), "backup")?;
+    let StoreUrl::Postgres(url) = config.store_url()? else { bail!("a logical restore needs PostgreSQL") };
+    if manifest.format != FORMAT || manifest.store != "postgres" {
+        bail!(
+            "this backup (format {}, store {}) is not a PostgreSQL backup this Sunday restores",
+            manifest.format,
+            manifest.store
+        );
+    }
+    let known = sunday_store_postgres::MIGRATIONS.len() as i64;
+    if manifest.schema_version > known {
+        bail!(
+            "this backup has schema version {}, newer than this Sunday knows ({known}): restore it with Sunday {} or later",
+            manifest.schema_version,
+            manifest.sunday_version
+        );
+    }
+    let tables = archive::read_tables(work.path(), &manifest.files)?;
+    // The schema as the backup knew it; the server migrates the rest when it starts.
+    let pg = sunday_store_postgres::PostgresStore::connect(&url, 2).await?;
+    let current = sunday_store::Store::schema_version(&pg).await?;
+    if current > manifest.schema_version {
+        bail!(
+            "the database is at schema version {current}, the backup at {}: restore into an empty database",
+            manifest.schema_version
+        );
+    }
+    pg.migrate_to(manifest.schema_version).await?;
+    match sunday_store::Store::restore_instance(&pg, tables, force).await {
+        Ok(()) => Ok(manifest),
+        Err(sunday_store::StoreError::Invalid(msg)) if !force => {
+            bail!("{msg}: restore into an empty database, or pass --force to replace what it holds")
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("restoring; nothing was written")),
+    }
+}
+
+/// A snapshot of the embedded store at `db`, written to `to`.
+fn backup_sqlite(db: &Path, to: &Path) -> anyhow::Result<Manifest> {
     if !db.is_file() {
         bail!("no database at {} to back up", db.display());
     }
     let work = tempfile::tempdir()?;
     let snapshot = work.path().join(DB);
-    let schema_version = sunday_store_sqlite::backup::snapshot(&db, &snapshot).context("copying the database")?;
+    let schema_version = sunday_store_sqlite::backup::snapshot(db, &snapshot).context("copying the database")?;
     let entry = FileEntry::of(work.path(), DB)?;
     let manifest = Manifest {
         format: FORMAT,
@@ -63,9 +137,8 @@ pub fn backup(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
     Ok(manifest)
 }
 
-/// Restores the backup `from` into the configured data directory.
-pub fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<Manifest> {
-    let db = sqlite_path(config)?;
+/// Restores the backup `from` as the embedded store at `db`.
+fn restore_sqlite(db: &Path, from: &Path, force: bool) -> anyhow::Result<Manifest> {
     if db.exists() && !force {
         bail!(
             "{} already holds a database: restore into an empty data directory, or pass --force to replace it",
@@ -104,7 +177,7 @@ pub fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<Mani
             std::fs::remove_file(&side)?;
         }
     }
-    std::fs::rename(&staged, &db)?;
+    std::fs::rename(&staged, db)?;
     Ok(manifest)
 }
 
@@ -119,11 +192,11 @@ fn backup_dir(config: &Config) -> PathBuf {
 
 /// One scheduled backup, `sunday-<UTC time>.tar` in the backup directory, then the oldest
 /// beyond `backup.keep` deleted. Returns the new file.
-pub fn scheduled(config: &Config) -> anyhow::Result<PathBuf> {
+pub async fn scheduled(config: &Config) -> anyhow::Result<PathBuf> {
     let dir = backup_dir(config);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let file = dir.join(format!("sunday-{}.tar", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")));
-    backup(config, &file)?;
+    backup(config, &file).await?;
     // The names sort by time.
     let mut kept: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -139,10 +212,9 @@ pub fn scheduled(config: &Config) -> anyhow::Result<PathBuf> {
     Ok(file)
 }
 
-/// The scheduler role's backups: every `backup.interval_secs`, until `stop` turns true. Only
-/// the embedded store; PostgreSQL is backed up with its own tools.
+/// The scheduler role's backups: every `backup.interval_secs`, until `stop` turns true.
 pub async fn run_scheduled(config: Config, mut stop: tokio::sync::watch::Receiver<bool>) {
-    if config.backup.interval_secs == 0 || !matches!(config.store_url(), Ok(StoreUrl::Sqlite(_))) {
+    if config.backup.interval_secs == 0 {
         return;
     }
     let every = std::time::Duration::from_secs(config.backup.interval_secs);
@@ -151,11 +223,9 @@ pub async fn run_scheduled(config: Config, mut stop: tokio::sync::watch::Receive
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
-        let c = config.clone();
-        match tokio::task::spawn_blocking(move || scheduled(&c)).await {
-            Ok(Ok(file)) => tracing::info!(file = %file.display(), "backup written"),
-            Ok(Err(e)) => tracing::error!(error = %format!("{e:#}"), "scheduled backup failed"),
-            Err(e) => tracing::error!(error = %e, "scheduled backup panicked"),
+        match scheduled(&config).await {
+            Ok(file) => tracing::info!(file = %file.display(), "backup written"),
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "scheduled backup failed"),
         }
     }
 }

@@ -46,6 +46,7 @@ pub fn metrics_render() -> anyhow::Result<MetricsRender> {
         None => {
             let h = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), BUCKETS)?
+                .set_buckets_for_metric(Matcher::Full("ws_delivery_lag_seconds".into()), BUCKETS)?
                 .install_recorder()?;
             *slot = Some(h.clone());
             h

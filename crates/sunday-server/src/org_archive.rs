@@ -9,14 +9,11 @@
 //! transaction; an organization already on the instance is refused, so importing twice
 //! never duplicates anything.
 
-use std::{
-    io::{BufRead, BufWriter, Write},
-    path::Path,
-};
+use std::path::Path;
 
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
-use sunday_store::{Store, StoreError, TableRows};
+use sunday_store::{Store, StoreError};
 use sunday_types::{ErrorCode, OrgId};
 
 use crate::archive::{self, FileEntry};
@@ -57,10 +54,6 @@ impl OrgManifest {
     }
 }
 
-fn table_file(table: &str) -> String {
-    format!("tables/{table}.jsonl")
-}
-
 /// Writes organization `org` of `store` to `to`.
 pub async fn export(store: &dyn Store, org: OrgId, to: &Path) -> anyhow::Result<OrgManifest> {
     let schema_version = store.schema_version().await?;
@@ -72,18 +65,7 @@ pub async fn export(store: &dyn Store, org: OrgId, to: &Path) -> anyhow::Result<
         .and_then(|row| row.get("name")?.as_str().map(str::to_owned))
         .with_context(|| format!("no organization {org} on this instance"))?;
     let work = tempfile::tempdir()?;
-    std::fs::create_dir(work.path().join("tables"))?;
-    let mut files = Vec::with_capacity(tables.len());
-    for t in &tables {
-        let path = table_file(&t.table);
-        let mut out = BufWriter::new(std::fs::File::create(work.path().join(&path))?);
-        for row in &t.rows {
-            serde_json::to_writer(&mut out, row)?;
-            out.write_all(b"\n")?;
-        }
-        out.into_inner()?.sync_all()?;
-        files.push(FileEntry::of(work.path(), &path)?);
-    }
+    let files = archive::write_tables(work.path(), &tables)?;
     let manifest = OrgManifest {
         kind: KIND.into(),
         format: FORMAT,
@@ -121,22 +103,12 @@ pub async fn import(store: &dyn Store, from: &Path) -> anyhow::Result<OrgManifes
             if manifest.schema_version < here { ", then upgrade that one" } else { ": upgrade this instance first" }
         );
     }
-    let mut tables = Vec::with_capacity(manifest.tables.len());
+    let tables = archive::read_tables(work.path(), &manifest.files)?;
     for count in &manifest.tables {
-        let path = table_file(&count.table);
-        if !manifest.files.iter().any(|f| f.path == path) {
-            bail!("the archive lists table {} but holds no {path}", count.table);
+        let rows = tables.iter().find(|t| t.table == count.table).map(|t| t.rows.len());
+        if rows != Some(count.rows) {
+            bail!("the archive's {} holds {} rows, its manifest says {}", count.table, rows.unwrap_or(0), count.rows);
         }
-        let file = std::io::BufReader::new(std::fs::File::open(work.path().join(&path))?);
-        let mut rows = Vec::with_capacity(count.rows);
-        for (n, line) in file.lines().enumerate() {
-            let row = serde_json::from_str(&line?).with_context(|| format!("{path}, line {}", n + 1))?;
-            rows.push(row);
-        }
-        if rows.len() != count.rows {
-            bail!("{path} holds {} rows, the manifest says {}", rows.len(), count.rows);
-        }
-        tables.push(TableRows { table: count.table.clone(), rows });
     }
     match store.import_org(manifest.org_id, tables).await {
         Ok(()) => Ok(manifest),

@@ -19,8 +19,10 @@ mod pool;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use migrate::MIGRATIONS;
+
 use sunday_store::StoreResult;
-use sunday_store_sql::{Exec, Finished, Plan, Query};
+use sunday_store_sql::{archive, Exec, Finished, Plan, Query};
 
 use pool::Pool;
 
@@ -87,6 +89,25 @@ impl PostgresStore {
     }
 
     /// Runs a plan in one transaction.
+    /// Runs archive reads in one read transaction (one snapshot while others write).
+    async fn snapshot(&self, queries: Vec<archive::RowsQuery>) -> StoreResult<Vec<sunday_store::TableRows>> {
+        let mut client = self.pool.get().await?;
+        // One snapshot for every table while others write.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(crate::error::db_err)?;
+        let mut rows = Vec::with_capacity(queries.len());
+        for q in &queries {
+            rows.push(exec::fetch(&tx, q).await?);
+        }
+        tx.commit().await.map_err(crate::error::db_err)?;
+        Ok(archive::named(rows))
+    }
+
     async fn run(&self, plan: Plan) -> StoreResult<Finished> {
         in_transaction!(self, |tx| exec::run(&tx, plan))
     }

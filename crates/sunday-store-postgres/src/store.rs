@@ -46,22 +46,14 @@ impl Store for PostgresStore {
         on_client!(self, |c| migrate::current_version(&c))
     }
     async fn export_org(&self, org: OrgId) -> StoreResult<Vec<TableRows>> {
-        let queries = archive::export(org);
-        let mut client = self.pool.get().await?;
-        // One snapshot for every table while others write.
-        let tx = client
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await
-            .map_err(db_err)?;
-        let mut rows = Vec::with_capacity(queries.len());
-        for q in &queries {
-            rows.push(exec::fetch(&tx, q).await?);
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(archive::named(rows))
+        self.snapshot(archive::export(org)).await
+    }
+    async fn export_instance(&self) -> StoreResult<Vec<TableRows>> {
+        self.snapshot(archive::export_all()).await
+    }
+    async fn restore_instance(&self, tables: Vec<TableRows>, replace: bool) -> StoreResult<()> {
+        let plan = archive::restore(tables, replace)?;
+        self.run(plan).await.map(|_| ())
     }
     async fn import_org(&self, org: OrgId, tables: Vec<TableRows>) -> StoreResult<()> {
         let plan = archive::import(org, tables)?;

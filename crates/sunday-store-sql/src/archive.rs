@@ -8,9 +8,11 @@
 //! tables parents first; a user who is already on the instance (same id) is kept as is, and
 //! one whose email belongs to another account fails the whole import.
 //!
-//! Sessions, API tokens and idempotency keys are not part of an organization: people sign in
-//! again on the new instance. A test checks this list against the schema, so a new column or
-//! table cannot be left out silently.
+//! The same list serves a logical backup of the whole instance (every row of every table,
+//! read in one snapshot) and its restore into an empty database. Sessions and API tokens are
+//! in backups but not in an organization's archive: people sign in again on the new instance.
+//! A test checks this list against the schema, so a new column or table cannot be left out
+//! silently.
 
 use serde_json::{Map, Value as Json};
 use sunday_store::{StoreError, StoreResult, TableRows};
@@ -24,11 +26,14 @@ pub struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
     export: Stmt,
+    all: Stmt,
     import: Stmt,
+    clear: Stmt,
 }
 
-/// Tables of the schema that hold no organization's data.
-pub const NOT_ARCHIVED: &[&str] = &["sessions", "api_tokens", "idempotency_keys", "schema_migrations"];
+/// Tables of the schema in no archive: retry records that expire within a day, and the
+/// migrations' own bookkeeping (written by migrating).
+pub const NOT_ARCHIVED: &[&str] = &["idempotency_keys", "schema_migrations"];
 
 macro_rules! table {
     ($name:literal [$first:literal $(, $col:literal)*] where $pred:literal; values $ph:literal $(; $conflict:literal)?) => {
@@ -39,7 +44,12 @@ macro_rules! table {
                 "SELECT {json_object|json_build_object}('", $first, "', ", $first, $(", '", $col, "', ", $col,)*
                 "){|::text} FROM ", $name, " WHERE ", $pred
             ),
+            all: stmt!(
+                "SELECT {json_object|json_build_object}('", $first, "', ", $first, $(", '", $col, "', ", $col,)*
+                "){|::text} FROM ", $name
+            ),
             import: stmt!("INSERT INTO ", $name, " (", $first, $(", ", $col,)* ") VALUES (", $ph, ")" $(, " ", $conflict)?),
+            clear: stmt!("DELETE FROM ", $name),
         }
     };
 }
@@ -51,6 +61,12 @@ pub static TABLES: &[Table] = &[
         where "id IN (SELECT user_id FROM org_members WHERE org_id = $1)";
         values "$1, $2, $3, $4, $5"; "ON CONFLICT (id) DO NOTHING"),
     table!("org_members" ["org_id", "user_id", "role", "joined_at"] where "org_id = $1"; values "$1, $2, $3, $4"),
+    // Credentials belong to the instance, not to an organization: in backups, never in an
+    // organization's archive (people sign in again after a move).
+    table!("sessions" ["id", "user_id", "token_hash", "csrf_token", "created_at", "expires_at"] where "FALSE";
+        values "$1, $2, $3, $4, $5, $6"),
+    table!("api_tokens" ["id", "user_id", "name", "token_hash", "scopes", "created_at", "expires_at", "last_used_at",
+        "revoked_at"] where "FALSE"; values "$1, $2, $3, $4, $5, $6, $7, $8, $9"),
     table!("invites" ["id", "org_id", "email", "role", "token_hash", "invited_by", "created_at", "expires_at",
         "accepted_at", "accepted_by"] where "org_id = $1"; values "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"),
     table!("workspaces" ["id", "org_id", "name", "description", "kind", "version", "created_by", "created_at",
@@ -98,17 +114,25 @@ pub static TABLES: &[Table] = &[
 
 static ORG_PRESENT: Stmt = stmt!("SELECT count(*) FROM orgs WHERE id = $1");
 
+/// A read of one table's rows as JSON objects.
+pub type RowsQuery = Query<Map<String, Json>, Vec<Map<String, Json>>>;
+
 fn object(row: &dyn SqlRow) -> StoreResult<Map<String, Json>> {
     serde_json::from_str(row.text(0)?).map_err(StoreError::internal)
 }
 
 /// The reads of an export, one per table in [`TABLES`] order; run them in one read
 /// transaction for a consistent archive.
-pub fn export(org: OrgId) -> Vec<Query<Map<String, Json>, Vec<Map<String, Json>>>> {
+pub fn export(org: OrgId) -> Vec<RowsQuery> {
     TABLES.iter().map(|t| Query::all(&t.export, args![org], object)).collect()
 }
 
-/// The rows read by [`export`], named by table.
+/// The reads of a whole-instance backup, one per table in [`TABLES`] order.
+pub fn export_all() -> Vec<RowsQuery> {
+    TABLES.iter().map(|t| Query::all(&t.all, vec![], object)).collect()
+}
+
+/// The rows read by [`export`] or [`export_all`], named by table.
 pub fn named(rows: Vec<Vec<Map<String, Json>>>) -> Vec<TableRows> {
     TABLES.iter().zip(rows).map(|(t, rows)| TableRows { table: t.name.to_owned(), rows }).collect()
 }
@@ -116,10 +140,48 @@ pub fn named(rows: Vec<Vec<Map<String, Json>>>) -> Vec<TableRows> {
 /// The import of `org` as one transaction: refused when the organization is here already,
 /// or when a table, column or value is not what this schema holds.
 pub fn import(org: OrgId, tables: Vec<TableRows>) -> StoreResult<Plan> {
+    let tables = in_order(tables)?;
+    let orgs_ok = matches!(tables.first(), Some((0, t)) if t.rows.len() == 1
+        && t.rows[0].get("id") == Some(&Json::from(org.to_string())));
+    if !orgs_ok
+        || tables.iter().any(|(i, t)| !t.rows.is_empty() && ["sessions", "api_tokens"].contains(&TABLES[*i].name))
+    {
+        return Err(invalid(format!("the archive is not one of organization {org} alone")));
+    }
     let mut plan = Plan::new();
     let exists = Refusal::rejected(ErrorCode::OrgExists);
-    let odd = Refusal::Fail(Fail::Internal("count(*) returned no row".into()));
-    plan.push(Step::equals(&ORG_PRESENT, args![org], 0, odd, exists));
+    plan.push(Step::equals(&ORG_PRESENT, args![org], 0, count_missing(), exists));
+    inserts(&mut plan, tables)?;
+    Ok(plan)
+}
+
+static ANY_USER: Stmt = stmt!("SELECT count(*) FROM users");
+static CLEAR_KEYS: Stmt = stmt!("DELETE FROM idempotency_keys");
+
+/// The restore of a whole-instance backup as one transaction, into an empty database or,
+/// with `replace`, over whatever it holds (every row deleted first, in the same transaction).
+pub fn restore(tables: Vec<TableRows>, replace: bool) -> StoreResult<Plan> {
+    let tables = in_order(tables)?;
+    let mut plan = Plan::new();
+    if replace {
+        plan.push(Step::new(&CLEAR_KEYS, vec![]));
+        for t in TABLES.iter().rev() {
+            plan.push(Step::new(&t.clear, vec![]));
+        }
+    } else {
+        let not_empty = Refusal::Fail(Fail::Invalid("the database already holds data".into()));
+        plan.push(Step::equals(&ANY_USER, vec![], 0, count_missing(), not_empty));
+    }
+    inserts(&mut plan, tables)?;
+    Ok(plan)
+}
+
+fn count_missing() -> Refusal {
+    Refusal::Fail(Fail::Internal("count(*) returned no row".into()))
+}
+
+/// The archive's tables in [`TABLES`] order (parents first); an unknown one is refused.
+fn in_order(tables: Vec<TableRows>) -> StoreResult<Vec<(usize, TableRows)>> {
     let mut tables: Vec<(usize, TableRows)> = tables
         .into_iter()
         .map(|t| match TABLES.iter().position(|known| known.name == t.table) {
@@ -128,12 +190,10 @@ pub fn import(org: OrgId, tables: Vec<TableRows>) -> StoreResult<Plan> {
         })
         .collect::<StoreResult<_>>()?;
     tables.sort_by_key(|(i, _)| *i);
-    let orgs_ok = tables
-        .iter()
-        .any(|(i, t)| *i == 0 && t.rows.len() == 1 && t.rows[0].get("id") == Some(&Json::from(org.to_string())));
-    if !orgs_ok {
-        return Err(invalid(format!("the archive does not hold organization {org} as its one org")));
-    }
+    Ok(tables)
+}
+
+fn inserts(plan: &mut Plan, tables: Vec<(usize, TableRows)>) -> StoreResult<()> {
     for (i, t) in tables {
         let table = &TABLES[i];
         for row in t.rows {
@@ -145,7 +205,7 @@ pub fn import(org: OrgId, tables: Vec<TableRows>) -> StoreResult<Plan> {
             });
         }
     }
-    Ok(plan)
+    Ok(())
 }
 
 /// A row's values in the table's column order; every column present, no other.

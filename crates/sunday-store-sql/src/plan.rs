@@ -21,6 +21,8 @@ use crate::{Dialect, Exec, SqlRow, Stmt, Value};
 #[derive(Clone, Debug)]
 pub enum Fail {
     Rejected(ErrorCode),
+    /// Input the target cannot take (`StoreError::Invalid`).
+    Invalid(String),
     StructureChanged,
     Internal(String),
 }
@@ -29,6 +31,7 @@ impl From<Fail> for StoreError {
     fn from(f: Fail) -> StoreError {
         match f {
             Fail::Rejected(code) => StoreError::Rejected(code),
+            Fail::Invalid(msg) => StoreError::Invalid(msg),
             Fail::StructureChanged => StoreError::StructureChanged,
             Fail::Internal(msg) => StoreError::internal(msg),
         }

@@ -29,7 +29,7 @@ mod store;
 use std::path::Path;
 
 use sunday_store::{StoreError, StoreResult};
-use sunday_store_sql::{Exec, Finished, Plan, Query};
+use sunday_store_sql::{archive, Exec, Finished, Plan, Query};
 
 use pool::Pool;
 
@@ -76,6 +76,22 @@ impl SqliteStore {
     }
 
     /// Runs a plan in one immediate transaction on the writer: one hop, one closure.
+    /// Runs archive reads in one read transaction (one snapshot while others write).
+    async fn snapshot(&self, queries: Vec<archive::RowsQuery>) -> StoreResult<Vec<sunday_store::TableRows>> {
+        let rows = self
+            .pool
+            .read_blocking(move |c| {
+                // One read transaction: every table from the same snapshot (WAL keeps it while
+                // the writer goes on).
+                c.execute_batch("BEGIN").map_err(crate::error::db_err)?;
+                let rows = queries.iter().map(|q| exec::fetch(c, q)).collect::<StoreResult<Vec<_>>>();
+                c.execute_batch(if rows.is_ok() { "COMMIT" } else { "ROLLBACK" }).map_err(crate::error::db_err)?;
+                rows
+            })
+            .await?;
+        Ok(archive::named(rows))
+    }
+
     async fn run(&self, plan: Plan) -> StoreResult<Finished> {
         self.pool.transaction(move |tx| exec::run(tx, plan)).await
     }

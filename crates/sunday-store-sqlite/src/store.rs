@@ -43,19 +43,14 @@ impl Store for SqliteStore {
         self.pool.read(migrate::current_version).await
     }
     async fn export_org(&self, org: OrgId) -> StoreResult<Vec<TableRows>> {
-        let queries = archive::export(org);
-        let rows = self
-            .pool
-            .read_blocking(move |c| {
-                // One read transaction: every table from the same snapshot (WAL keeps it while
-                // the writer goes on).
-                c.execute_batch("BEGIN").map_err(db_err)?;
-                let rows = queries.iter().map(|q| exec::fetch(c, q)).collect::<StoreResult<Vec<_>>>();
-                c.execute_batch(if rows.is_ok() { "COMMIT" } else { "ROLLBACK" }).map_err(db_err)?;
-                rows
-            })
-            .await?;
-        Ok(archive::named(rows))
+        self.snapshot(archive::export(org)).await
+    }
+    async fn export_instance(&self) -> StoreResult<Vec<TableRows>> {
+        self.snapshot(archive::export_all()).await
+    }
+    async fn restore_instance(&self, tables: Vec<TableRows>, replace: bool) -> StoreResult<()> {
+        let plan = archive::restore(tables, replace)?;
+        self.run(plan).await.map(|_| ())
     }
     async fn import_org(&self, org: OrgId, tables: Vec<TableRows>) -> StoreResult<()> {
         let plan = archive::import(org, tables)?;

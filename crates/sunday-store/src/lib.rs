@@ -71,6 +71,11 @@ pub trait Store: BoardStore + NotificationStore + CursorStore + Send + Sync + 's
     /// Loads an organization archive in one transaction: all of it or, on any failure,
     /// nothing. `Rejected(OrgExists)` when the organization is here already.
     async fn import_org(&self, org: OrgId, tables: Vec<TableRows>) -> StoreResult<()>;
+    /// Every row of every table (a logical backup), read in one transaction.
+    async fn export_instance(&self) -> StoreResult<Vec<TableRows>>;
+    /// Loads a logical backup in one transaction, into an empty database (`Invalid`
+    /// otherwise) or, with `replace`, in place of everything it holds.
+    async fn restore_instance(&self, tables: Vec<TableRows>, replace: bool) -> StoreResult<()>;
 
     // ---- accounts ----
     /// Creates the user, a new organization and the user's owner membership. `EmailTaken` when

@@ -168,6 +168,16 @@ async fn ready_is_503_until_migrations_are_applied() {
     assert_eq!(body["details"]["applied"], 0);
 }
 
+/// A node stays ready when a newer release migrates the schema under it mid-rollout.
+#[tokio::test]
+async fn ready_stays_200_when_a_newer_release_migrates() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let db = rusqlite::Connection::open(app.data_dir().join("sunday.db")).unwrap();
+    db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (1000, 'newer', 0)", []).unwrap();
+    let r = app.client().get(app.url("/ready")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
 #[tokio::test]
 async fn shutdown_drains_in_flight_requests() {
     // Expensive password hashing keeps a signup in flight long enough to shut down under it.

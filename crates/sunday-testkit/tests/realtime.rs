@@ -45,6 +45,15 @@ async fn two_users_see_each_others_edits_in_order(backend: Backend) {
         assert_eq!(seqs, ((start + 1)..=(start + 20)).collect::<Vec<_>>(), "every event once, in order");
         assert_eq!(last_name, "b19");
     }
+    // Each delivery was timed from its commit (the delivery-lag SLO's histogram).
+    let metrics = app.client().get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let count = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("ws_delivery_lag_seconds_count "))
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .expect("ws_delivery_lag_seconds in /metrics");
+    assert!(count >= 40.0, "{count} deliveries timed");
+    assert!(metrics.contains("ws_delivery_lag_seconds_bucket{le=\"0.25\"}"), "a histogram with buckets");
 }
 
 #[tokio::test]

@@ -48,13 +48,14 @@ enum Command {
     },
     /// Print the OpenAPI specification (JSON).
     Openapi,
-    /// Write a consistent backup of the embedded store to FILE, while Sunday runs or not.
+    /// Write a consistent backup of the store (SQLite or PostgreSQL) to FILE, while Sunday
+    /// runs or not.
     Backup {
         #[arg(long = "to", value_name = "FILE")]
         to: PathBuf,
     },
-    /// Restore a backup into the data directory (empty, unless --force replaces its database).
-    /// Stop Sunday first.
+    /// Restore a backup into the configured store (empty, unless --force replaces what it
+    /// holds). Stop Sunday first.
     Restore {
         #[arg(long = "from", value_name = "FILE")]
         from: PathBuf,
@@ -123,22 +124,25 @@ fn main() -> anyhow::Result<()> {
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars(), &cli.overrides())?;
     sunday_server::init_logging(&config);
-    match &cli.command {
-        Command::Backup { to } => {
-            let m = sunday_server::backup::backup(&config, to)?;
-            println!("backed up schema version {} ({} bytes) to {}", m.schema_version, m.files[0].bytes, to.display());
-            return Ok(());
-        }
-        Command::Restore { from, force } => {
-            let m = sunday_server::backup::restore(&config, from, *force)?;
-            println!("restored the backup of {} (schema version {})", m.created_at, m.schema_version);
-            return Ok(());
-        }
-        _ => {}
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
+            Command::Backup { to } => {
+                let m = sunday_server::backup::backup(&config, &to).await?;
+                let bytes: u64 = m.files.iter().map(|f| f.bytes).sum();
+                println!(
+                    "backed up the {} store at schema version {} ({bytes} bytes) to {}",
+                    m.store,
+                    m.schema_version,
+                    to.display()
+                );
+                Ok(())
+            }
+            Command::Restore { from, force } => {
+                let m = sunday_server::backup::restore(&config, &from, force).await?;
+                println!("restored the backup of {} (schema version {})", m.created_at, m.schema_version);
+                Ok(())
+            }
             Command::Migrate { dry_run: true } => {
                 print!("{}", sunday_server::migration_plan(&config).await?);
                 Ok(())

@@ -191,8 +191,54 @@ async fn the_binary_serves_the_web_app_from_anywhere() {
 /// damaged backup is refused and changes nothing.
 #[tokio::test]
 async fn backup_while_running_and_restore() {
-    let live = tempfile::tempdir().unwrap();
-    let server = start(Some(live.path()), &[]);
+    backup_and_restore_on(Store::Sqlite).await;
+}
+
+/// The same on PostgreSQL: a logical dump through the store while the server writes, restored
+/// into another database.
+#[tokio::test]
+async fn postgres_backup_while_running_and_restore() {
+    backup_and_restore_on(Store::Postgres).await;
+}
+
+enum Store {
+    Sqlite,
+    Postgres,
+}
+
+/// A store to run on: the data directory is always set; on PostgreSQL `SUNDAY_STORE__URL`
+/// names a scratch database (dropped with the guard).
+struct Target {
+    dir: tempfile::TempDir,
+    url: Option<(String, sunday_store_postgres::testing::ScratchDb)>,
+}
+
+impl Target {
+    async fn new(store: &Store) -> Target {
+        let url = match store {
+            Store::Sqlite => None,
+            Store::Postgres => {
+                let admin = sunday_store_postgres::testing::admin_url();
+                Some(sunday_store_postgres::testing::create_scratch_database(&admin).await.unwrap())
+            }
+        };
+        Target { dir: tempfile::tempdir().unwrap(), url }
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        self.url.iter().map(|(u, _)| ("SUNDAY_STORE__URL", u.as_str())).collect()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = sunday();
+        c.arg("--data-dir").arg(self.dir.path()).args(args).envs(self.env());
+        c
+    }
+}
+
+async fn backup_and_restore_on(store: Store) {
+    let live = Target::new(&store).await;
+    let server = start(Some(live.dir.path()), &live.env());
     let client = reqwest::Client::new();
     let base = server.api();
     let token = signup(&client, &base, "keep@example.com").await;
@@ -214,16 +260,16 @@ async fn backup_while_running_and_restore() {
             }
         })
     };
-    let file = live.path().join("backup.tar");
-    let out = sunday().args(["backup", "--to"]).arg(&file).arg("--data-dir").arg(live.path()).output().unwrap();
+    let file = live.dir.path().join("backup.tar");
+    let out = live.command(&["backup", "--to"]).arg(&file).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     writer.await.unwrap();
     server.kill();
 
-    let fresh = tempfile::tempdir().unwrap();
+    let fresh = Target::new(&store).await;
     let restore = |force: bool| {
-        let mut c = sunday();
-        c.args(["restore", "--from"]).arg(&file).arg("--data-dir").arg(fresh.path());
+        let mut c = fresh.command(&["restore", "--from"]);
+        c.arg(&file);
         if force {
             c.arg("--force");
         }
@@ -234,26 +280,21 @@ async fn backup_while_running_and_restore() {
     let again = restore(false);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"), "{}", String::from_utf8_lossy(&again.stderr));
-    assert!(restore(true).status.success());
+    let forced = restore(true);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
 
-    // A damaged backup is refused.
+    // A damaged backup (one byte of an item's name changed) is refused.
     let mut bytes = std::fs::read(&file).unwrap();
-    let at = bytes.len() / 2;
-    bytes[at] ^= 0xff;
-    let damaged = live.path().join("damaged.tar");
+    let at = bytes.windows(8).position(|w| w == b"Item 1-5").expect("an item's name in the backup");
+    bytes[at] ^= 0x01;
+    let damaged = live.dir.path().join("damaged.tar");
     std::fs::write(&damaged, bytes).unwrap();
-    let out = sunday()
-        .args(["restore", "--force", "--from"])
-        .arg(&damaged)
-        .arg("--data-dir")
-        .arg(fresh.path())
-        .output()
-        .unwrap();
+    let out = fresh.command(&["restore", "--force", "--from"]).arg(&damaged).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"), "{}", String::from_utf8_lossy(&out.stderr));
 
     // The restored instance has the account, the board and every item answered before.
-    let restored = start(Some(fresh.path()), &[]);
+    let restored = start(Some(fresh.dir.path()), &fresh.env());
     let base = restored.api();
     let login: Value = client
         .post(format!("{base}/auth/login"))

@@ -189,6 +189,14 @@ impl Store for Interposed {
         self.inner.import_org(org, tables).await
     }
 
+    async fn export_instance(&self) -> StoreResult<Vec<TableRows>> {
+        self.inner.export_instance().await
+    }
+
+    async fn restore_instance(&self, tables: Vec<TableRows>, replace: bool) -> StoreResult<()> {
+        self.inner.restore_instance(tables, replace).await
+    }
+
     async fn create_account(&self, user: &NewUser, org: &Org) -> StoreResult<()> {
         self.inner.create_account(user, org).await
     }

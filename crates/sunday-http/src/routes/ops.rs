@@ -30,7 +30,10 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
     let store = state.app.health();
     store.ping().await.map_err(ApiError::from)?;
     let (applied, expected) = store.schema_versions().await.map_err(ApiError::from)?;
-    if applied != expected {
+    // Behind: not ready until `sunday migrate` has run. Ahead (a newer release migrated while
+    // this node runs; migrations only add): keep serving — this binary would refuse to start
+    // on it, but taking running nodes out mid-rollout would be an outage.
+    if applied < expected {
         return Err(ApiError::new(
             ErrorCode::Unavailable,
             format!("schema version {applied}, expected {expected}: run `sunday migrate`"),
