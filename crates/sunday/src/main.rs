@@ -63,11 +63,63 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Size a deployment for a target load from the costs measured in BENCHMARKS.md.
+    Capacity(CapacityArgs),
     /// Move an organization between instances (and between SQLite and PostgreSQL).
     Org {
         #[command(subcommand)]
         command: OrgCommand,
     },
+}
+
+/// The target load (`sunday capacity --help`); unset flags take the planner's defaults.
+#[derive(clap::Args)]
+struct CapacityArgs {
+    /// Registered users.
+    #[arg(long)]
+    users: Option<u64>,
+    /// Share of users active at peak (0–1).
+    #[arg(long)]
+    active_ratio: Option<f64>,
+    /// Total API requests per second at peak (default: from users and activity).
+    #[arg(long)]
+    rps: Option<f64>,
+    /// Share of requests that are writes (0–1).
+    #[arg(long)]
+    write_share: Option<f64>,
+    /// Concurrent WebSockets (default: one per active user).
+    #[arg(long)]
+    sockets: Option<u64>,
+    /// Boards (default: from users).
+    #[arg(long)]
+    boards: Option<u64>,
+    /// Average items per board.
+    #[arg(long)]
+    items_per_board: Option<u64>,
+    /// Cores per node.
+    #[arg(long)]
+    node_cores: Option<u32>,
+    /// Memory per node, GiB.
+    #[arg(long)]
+    node_memory_gib: Option<f64>,
+}
+
+impl CapacityArgs {
+    fn load(&self) -> sunday_capacity::Load {
+        let d = sunday_capacity::Load::default();
+        sunday_capacity::Load {
+            users: self.users.unwrap_or(d.users),
+            active_ratio: self.active_ratio.unwrap_or(d.active_ratio),
+            rps: self.rps.or(d.rps),
+            write_share: self.write_share.unwrap_or(d.write_share),
+            sockets: self.sockets.or(d.sockets),
+            boards: self.boards.or(d.boards),
+            items_per_board: self.items_per_board.unwrap_or(d.items_per_board),
+            node_cores: self.node_cores.unwrap_or(d.node_cores),
+            node_memory_gib: self.node_memory_gib.unwrap_or(d.node_memory_gib),
+            ..d
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -118,6 +170,12 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&sunday_http::openapi_spec())?);
+            return Ok(());
+        }
+        Command::Capacity(args) => {
+            let load = args.load();
+            load.check().map_err(|e| anyhow::anyhow!("{}", e.0))?;
+            print!("{}", sunday_capacity::plan(&load, &sunday_capacity::Costs::measured()));
             return Ok(());
         }
         _ => {}

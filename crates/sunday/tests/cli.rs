@@ -19,6 +19,21 @@ fn version_and_print_default() {
     assert!(text.contains("listen = \"127.0.0.1:8080\"") && text.contains("[gateway]"), "{text}");
 }
 
+/// `sunday capacity` sizes the design's target and prints its assumptions; a bad input is an
+/// error naming the flag's field.
+#[test]
+fn capacity_sizes_a_target_load() {
+    let out = sunday().args(["capacity", "--users", "10000000", "--sockets", "1000000", "--rps", "1000000"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for part in ["api", "realtime", "PostgreSQL", "NATS", "measured", "W1: GET /me"] {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+    let out = sunday().args(["capacity", "--active-ratio", "2"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("active_ratio"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn configuration_errors_name_the_key_and_fail() {
     let dir = tempfile::tempdir().unwrap();
