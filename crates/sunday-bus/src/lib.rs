@@ -62,6 +62,7 @@ impl Default for InProcessBus {
 }
 
 impl EventBus for InProcessBus {
+    #[tracing::instrument(name = "bus.publish", skip_all, fields(bus = "in-process", events = events.len()))]
     fn publish(&self, events: &[BoardEvent]) {
         for e in events {
             let _ = self.events.send(Arc::new(e.clone()));

@@ -33,6 +33,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub web: WebConfig,
     pub backup: BackupConfig,
+    pub trace: TraceConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -174,6 +175,23 @@ pub struct BackupConfig {
     pub dir: PathBuf,
 }
 
+/// OpenTelemetry traces, exported over OTLP/HTTP (JSON) when an endpoint is set.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceConfig {
+    /// The collector's OTLP/HTTP base URL, e.g. `http://otel-collector:4318` (spans go to
+    /// `/v1/traces` under it); empty: no traces.
+    pub otlp_endpoint: String,
+    /// Share of new traces sampled (0–1); a request carrying a sampled `traceparent` follows
+    /// its caller's decision.
+    pub sample_ratio: f64,
+    /// `service.name` on every span.
+    pub service_name: String,
+    /// Finished spans waiting for export; beyond it spans are dropped (and counted), never
+    /// waited for.
+    pub queue: usize,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebConfig {
@@ -235,6 +253,12 @@ impl Default for Config {
             },
             web: WebConfig { dir: PathBuf::new() },
             backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
+            trace: TraceConfig {
+                otlp_endpoint: String::new(),
+                sample_ratio: 1.0,
+                service_name: "sunday".into(),
+                queue: 4096,
+            },
             mail: MailConfig {
                 smtp_host: String::new(),
                 smtp_port: 25,
@@ -357,6 +381,22 @@ impl Config {
         }
         if self.backup.interval_secs > 0 && self.backup.keep == 0 {
             return Err(invalid("backup.keep", "must be at least 1 while backups are on"));
+        }
+        if !(0.0..=1.0).contains(&self.trace.sample_ratio) {
+            return Err(invalid("trace.sample_ratio", "must be between 0 and 1"));
+        }
+        let endpoint = &self.trace.otlp_endpoint;
+        if !endpoint.is_empty() && !endpoint.starts_with("http://") && !endpoint.starts_with("https://") {
+            return Err(invalid("trace.otlp_endpoint", "expected an http:// URL of an OTLP/HTTP collector"));
+        }
+        if endpoint.starts_with("https://") {
+            return Err(invalid(
+                "trace.otlp_endpoint",
+                "https is not supported: send to a collector on the local network over http",
+            ));
+        }
+        if self.trace.queue == 0 {
+            return Err(invalid("trace.queue", "must be at least 1"));
         }
         if self.bus.capacity < 16 {
             return Err(invalid("bus.capacity", "must be at least 16"));

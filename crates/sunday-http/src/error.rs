@@ -9,14 +9,26 @@ use axum::{
 };
 use sunday_types::{ApiError, ErrorCode, ErrorKind};
 
+/// The ids of the request being served: its request id and, when traces are exported, its
+/// trace id.
+#[derive(Clone, Debug)]
+pub(crate) struct RequestIds {
+    pub request_id: String,
+    pub trace_id: Option<String>,
+}
+
 tokio::task_local! {
-    /// The id of the request being served, set by the request-id middleware so that any
-    /// error rendered deeper down (including extractor rejections) can quote it.
-    pub(crate) static REQUEST_ID: String;
+    /// Set by the gateway middleware so that any error rendered deeper down (including
+    /// extractor rejections) can quote them.
+    pub(crate) static REQUEST_IDS: RequestIds;
 }
 
 pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
+    REQUEST_IDS.try_with(|ids| ids.request_id.clone()).ok()
+}
+
+fn current_trace_id() -> Option<String> {
+    REQUEST_IDS.try_with(|ids| ids.trace_id.clone()).ok().flatten()
 }
 
 /// An [`ApiError`] on its way out of a handler.
@@ -58,7 +70,7 @@ impl IntoResponse for HttpError {
             _ => tracing::debug!(code = %e.code, "request rejected"),
         }
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, Json(e.body(request_id))).into_response();
+        let mut response = (status, Json(e.body(request_id, current_trace_id()))).into_response();
         if let Some(secs) = e.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);

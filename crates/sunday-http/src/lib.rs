@@ -38,6 +38,22 @@ pub struct HttpSettings {
     pub web_dir: Option<std::path::PathBuf>,
     /// A request body must arrive within this time (`408` otherwise).
     pub body_read_timeout: std::time::Duration,
+    /// Distributed tracing, when on: links each request's span to it.
+    pub trace_hook: Option<TraceHook>,
+}
+
+/// Links a request's span to distributed tracing (provided by the composition root, which
+/// owns the exporter): given the span and the request's headers, it sets the span's parent
+/// (an incoming W3C `traceparent`) and answers the trace id, which the span records as
+/// `trace_id` and error bodies return.
+#[derive(Clone)]
+#[allow(clippy::type_complexity)]
+pub struct TraceHook(pub Arc<dyn Fn(&tracing::Span, &axum::http::HeaderMap) -> Option<String> + Send + Sync>);
+
+impl std::fmt::Debug for TraceHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TraceHook")
+    }
 }
 
 /// Renders the Prometheus exposition text (provided by the composition root, which owns

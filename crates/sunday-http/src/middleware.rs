@@ -22,7 +22,7 @@ use tower_http::{
 use tracing::Instrument;
 
 use crate::{
-    error::{HttpError, REQUEST_ID},
+    error::{HttpError, RequestIds, REQUEST_IDS},
     extract::client_ip,
     HttpState,
 };
@@ -92,7 +92,24 @@ async fn gateway(State(state): State<HttpState>, mut req: Request, next: Next) -
     let method = req.method().clone();
     let matched = req.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map(|m| m.as_str()).unwrap_or("unmatched");
-    let span = tracing::info_span!("request", method = %method, route, request_id = %id_text);
+    let span = tracing::info_span!(
+        "request",
+        method = %method,
+        route,
+        request_id = %id_text,
+        trace_id = tracing::field::Empty,
+        otel.name = tracing::field::Empty,
+        otel.kind = tracing::field::Empty,
+    );
+    let trace_id = state.settings.trace_hook.as_ref().and_then(|hook| {
+        // Named like the collectors' HTTP views expect, only when traces are on.
+        span.record("otel.name", format!("{method} {route}"));
+        span.record("otel.kind", "server");
+        (hook.0)(&span, req.headers())
+    });
+    if let Some(t) = &trace_id {
+        span.record("trace_id", t.as_str());
+    }
 
     let limited = if matches!(req.uri().path(), "/health" | "/ready" | "/metrics") {
         Ok(())
@@ -107,8 +124,8 @@ async fn gateway(State(state): State<HttpState>, mut req: Request, next: Next) -
 
     let in_flight = state.metrics.in_flight();
     in_flight.increment(1.0);
-    let mut response = REQUEST_ID
-        .scope(id_text, async move {
+    let mut response = REQUEST_IDS
+        .scope(RequestIds { request_id: id_text, trace_id }, async move {
             match limited {
                 Ok(()) => next.run(req).await,
                 Err(secs) => HttpError(ApiError::of(ErrorCode::RateLimited).retry_after(secs)).into_response(),

@@ -7,6 +7,7 @@ pub mod backup;
 mod listener;
 mod observability;
 pub mod org_archive;
+mod traces;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -133,6 +134,7 @@ fn http_settings(config: &Config) -> HttpSettings {
         session_ttl_secs: (config.auth.session_ttl_hours as i64).saturating_mul(3600),
         web_dir: (!config.web.dir.as_os_str().is_empty()).then(|| config.web.dir.clone()),
         body_read_timeout: Duration::from_secs(g.body_read_timeout_secs.max(1)),
+        trace_hook: traces::hook(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Logs and metrics. Logs are human-readable in a terminal (`pretty`) or one JSON object
+//! Logs, traces ([`crate::traces`]) and metrics. Logs are human-readable in a terminal (`pretty`) or one JSON object
 //! per line (`json`); metrics go to a process-wide Prometheus recorder, installed once even
 //! when several servers run in one process (tests).
 
@@ -9,13 +9,30 @@ use sunday_config::Config;
 use sunday_http::MetricsRender;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
-/// Installs the global subscriber; a second call (tests) is a no-op.
+/// Installs the global subscriber; a second call (tests) is a no-op. The log level filters
+/// the logs only: traces, when on, take every `info` span whatever the logs show.
 pub fn init_logging(config: &Config) {
-    let filter = EnvFilter::try_new(&config.log.level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let registry = tracing_subscriber::registry().with(filter);
+    let filter = || EnvFilter::try_new(&config.log.level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let otel = match crate::traces::tracer(&config.trace) {
+        Ok(tracer) => tracer.map(|t| {
+            tracing_opentelemetry::layer().with_tracer(t).with_filter(tracing_subscriber::filter::LevelFilter::INFO)
+        }),
+        Err(e) => {
+            eprintln!("warning: traces are off: {e:#}");
+            None
+        }
+    };
+    let registry = tracing_subscriber::registry().with(otel);
     let result = if config.log.format == "json" {
         registry
-            .with(fmt::layer().json().with_writer(std::io::stderr).with_current_span(true).with_span_list(false))
+            .with(
+                fmt::layer()
+                    .json()
+                    .with_writer(std::io::stderr)
+                    .with_current_span(true)
+                    .with_span_list(false)
+                    .with_filter(filter()),
+            )
             .try_init()
     } else {
         registry
@@ -23,7 +40,8 @@ pub fn init_logging(config: &Config) {
                 fmt::layer()
                     .with_writer(std::io::stderr)
                     .with_target(false)
-                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                    .with_filter(filter()),
             )
             .try_init()
     };

@@ -17,6 +17,7 @@ use crate::PostgresStore;
 
 #[async_trait]
 impl BoardStore for PostgresStore {
+    #[tracing::instrument(name = "store.commit", skip_all, fields(store = "postgres", board_id = %board, writes = writes.len()))]
     async fn commit(
         &self,
         board: BoardId,

@@ -17,6 +17,7 @@ use crate::{exec, SqliteStore};
 
 #[async_trait]
 impl BoardStore for SqliteStore {
+    #[tracing::instrument(name = "store.commit", skip_all, fields(store = "sqlite", board_id = %board, writes = writes.len()))]
     async fn commit(
         &self,
         board: BoardId,

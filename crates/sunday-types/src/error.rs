@@ -183,12 +183,13 @@ impl ApiError {
         self.code.status()
     }
 
-    pub fn body(&self, request_id: Option<String>) -> ErrorBody {
+    pub fn body(&self, request_id: Option<String>, trace_id: Option<String>) -> ErrorBody {
         ErrorBody {
             code: self.code.as_str().to_owned(),
             message: self.message.clone(),
             kind: self.code.kind(),
             request_id,
+            trace_id,
             details: self.details.clone(),
         }
     }
@@ -220,6 +221,9 @@ pub struct ErrorBody {
     pub kind: ErrorKind,
     /// The `X-Request-Id` of the request, to quote when reporting a problem.
     pub request_id: Option<String>,
+    /// The request's OpenTelemetry trace id (32 hex digits), when traces are exported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
 }
@@ -241,7 +245,7 @@ mod tests {
     #[test]
     fn internal_errors_hide_their_cause() {
         let e = ApiError::internal(std::io::Error::other("disk on fire at /secret/path"));
-        let body = serde_json::to_string(&e.body(None)).unwrap();
+        let body = serde_json::to_string(&e.body(None, None)).unwrap();
         assert!(!body.contains("secret"));
         assert_eq!(e.status(), 500);
     }

@@ -23,7 +23,10 @@ fn version_and_print_default() {
 /// error naming the flag's field.
 #[test]
 fn capacity_sizes_a_target_load() {
-    let out = sunday().args(["capacity", "--users", "10000000", "--sockets", "1000000", "--rps", "1000000"]).output().unwrap();
+    let out = sunday()
+        .args(["capacity", "--users", "10000000", "--sockets", "1000000", "--rps", "1000000"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     for part in ["api", "realtime", "PostgreSQL", "NATS", "measured", "W1: GET /me"] {
