@@ -16,6 +16,7 @@ pub mod limits;
 pub mod notifications;
 pub mod notifier;
 pub mod orgs;
+pub mod slo;
 pub mod workspaces;
 
 use std::sync::Arc;

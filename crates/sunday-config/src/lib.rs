@@ -86,6 +86,9 @@ pub struct AuthConfig {
     /// checked. Logout, revocation and role changes take effect at once on the node that
     /// makes them, and within this many seconds on other nodes. 0 checks the store every time.
     pub auth_cache_secs: u64,
+    /// Emails of the instance's admins: they may read `GET /api/v1/admin/status`. Not an
+    /// organization role; empty: no one.
+    pub instance_admins: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -225,6 +228,7 @@ impl Default for Config {
                 login_failures_per_ip: 50,
                 login_window_secs: 900,
                 auth_cache_secs: 10,
+                instance_admins: vec![],
             },
             gateway: GatewayConfig {
                 body_limit_bytes: 2 * 1024 * 1024,

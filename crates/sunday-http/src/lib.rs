@@ -40,6 +40,10 @@ pub struct HttpSettings {
     pub body_read_timeout: std::time::Duration,
     /// Distributed tracing, when on: links each request's span to it.
     pub trace_hook: Option<TraceHook>,
+    /// Emails of the instance's admins (`GET /api/v1/admin/status`).
+    pub instance_admins: Vec<String>,
+    /// The roles this node runs, for the status page.
+    pub node_roles: Vec<String>,
 }
 
 /// Links a request's span to distributed tracing (provided by the composition root, which

@@ -10,9 +10,12 @@ use std::{
 
 use axum::http::Method;
 use metrics::{Counter, Gauge, Histogram};
+use sunday_app::slo::RouteClass;
 
 struct RouteMetrics {
     latency: Histogram,
+    /// For the node's own SLO summary (`/api/v1/admin/status`).
+    class: RouteClass,
     by_status: RwLock<HashMap<u16, Counter>>,
 }
 
@@ -34,6 +37,7 @@ impl HttpMetrics {
         let created = Arc::new(RouteMetrics {
             latency: metrics::histogram!("http_request_duration_seconds", "method" => method.to_string(), "route" => route.to_owned()),
             by_status: RwLock::default(),
+            class: RouteClass::of(method.as_str(), route),
         });
         match self.routes.write() {
             Ok(mut map) => map.entry(method.clone()).or_default().entry(route.to_owned()).or_insert(created).clone(),
@@ -45,6 +49,7 @@ impl HttpMetrics {
     pub fn record(&self, method: &Method, route: &str, status: u16, elapsed: Duration) {
         let route_metrics = self.route(method, route);
         route_metrics.latency.record(elapsed.as_secs_f64());
+        sunday_app::slo::global().record_request(route_metrics.class, status, elapsed);
         let counter = route_metrics.by_status.read().ok().and_then(|m| m.get(&status).cloned());
         let counter = counter.unwrap_or_else(|| {
             let c = metrics::counter!("http_requests_total", "method" => method.to_string(), "route" => route.to_owned(), "status" => status.to_string());

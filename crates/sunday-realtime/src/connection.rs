@@ -103,8 +103,9 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
                     if socket.feed(Message::Text(frame.json.as_ref().into())).await.is_err() { failed = true; break; }
                     if let Some(at) = frame.committed_at {
                         // Commit to hand-off to the socket: the SLO's delivery lag.
-                        let lag = (chrono::Utc::now() - at).num_microseconds().unwrap_or(0).max(0);
-                        metrics::histogram!("ws_delivery_lag_seconds").record(lag as f64 / 1e6);
+                        let lag = (chrono::Utc::now() - at).to_std().unwrap_or_default();
+                        metrics::histogram!("ws_delivery_lag_seconds").record(lag.as_secs_f64());
+                        sunday_app::slo::global().record_delivery(lag);
                     }
                 }
                 if failed || socket.flush().await.is_err() { break; }

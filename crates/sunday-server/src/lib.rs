@@ -135,6 +135,8 @@ fn http_settings(config: &Config) -> HttpSettings {
         web_dir: (!config.web.dir.as_os_str().is_empty()).then(|| config.web.dir.clone()),
         body_read_timeout: Duration::from_secs(g.body_read_timeout_secs.max(1)),
         trace_hook: traces::hook(),
+        instance_admins: config.auth.instance_admins.clone(),
+        node_roles: config.roles.iter().map(|r| format!("{r:?}").to_lowercase()).collect(),
     }
 }
 

@@ -63,10 +63,10 @@ pub static TABLES: &[Table] = &[
     table!("org_members" ["org_id", "user_id", "role", "joined_at"] where "org_id = $1"; values "$1, $2, $3, $4"),
     // Credentials belong to the instance, not to an organization: in backups, never in an
     // organization's archive (people sign in again after a move).
-    table!("sessions" ["id", "user_id", "token_hash", "csrf_token", "created_at", "expires_at"] where "FALSE";
+    table!("sessions" ["id", "user_id", "token_hash", "csrf_token", "created_at", "expires_at"] where "user_id = $1 AND FALSE";
         values "$1, $2, $3, $4, $5, $6"),
     table!("api_tokens" ["id", "user_id", "name", "token_hash", "scopes", "created_at", "expires_at", "last_used_at",
-        "revoked_at"] where "FALSE"; values "$1, $2, $3, $4, $5, $6, $7, $8, $9"),
+        "revoked_at"] where "user_id = $1 AND FALSE"; values "$1, $2, $3, $4, $5, $6, $7, $8, $9"),
     table!("invites" ["id", "org_id", "email", "role", "token_hash", "invited_by", "created_at", "expires_at",
         "accepted_at", "accepted_by"] where "org_id = $1"; values "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10"),
     table!("workspaces" ["id", "org_id", "name", "description", "kind", "version", "created_by", "created_at",
@@ -245,6 +245,8 @@ mod tests {
                 let marks = sql.matches(['$', '?']).count();
                 assert_eq!(marks, t.columns.len(), "{}: {sql}", t.name);
                 let export = t.export.sql(dialect).unwrap();
+                let org_param = if dialect == crate::Dialect::Sqlite { "?1" } else { "$1" };
+                assert!(export.contains(org_param), "every export takes the org id: {export}");
                 assert!(t.columns.iter().all(|c| export.contains(&format!("'{c}', {c}"))), "{export}");
             }
         }

@@ -35,6 +35,7 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("post", "/api/v1/auth/login"),
         ("post", "/api/v1/auth/logout"),
         ("get", "/api/v1/me"),
+        ("get", "/api/v1/admin/status"),
         ("post", "/api/v1/me/tokens"),
         ("get", "/api/v1/me/tokens"),
         ("delete", "/api/v1/me/tokens/{id}"),

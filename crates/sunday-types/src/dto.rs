@@ -297,3 +297,70 @@ pub struct HealthStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<serde_json::Value>,
 }
+
+/// `GET /api/v1/admin/status`: this node at a glance, for instance admins.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AdminStatus {
+    /// Sunday's version.
+    pub version: String,
+    /// The roles this node runs.
+    pub roles: Vec<String>,
+    pub store: StoreStatus,
+    pub engine: EngineStatus,
+    /// The service level objectives, as this node measured them since it started.
+    pub slo: SloReport,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct StoreStatus {
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    pub schema_version: i64,
+    pub expected_schema_version: i64,
+    pub pool_size: usize,
+    pub pool_available: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EngineStatus {
+    pub boards: usize,
+    pub items: usize,
+    /// Estimated bytes the in-memory board engine holds.
+    pub bytes: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SloReport {
+    /// Seconds since the node started: the window of every figure here.
+    pub window_secs: u64,
+    /// Requests counted (probes and scrapes are not).
+    pub requests: u64,
+    /// Those answered with a 5xx.
+    pub server_errors: u64,
+    /// Share of requests without a 5xx.
+    pub availability: f64,
+    pub availability_objective: f64,
+    pub availability_met: bool,
+    /// Per route class: read, write, auth, bulk, realtime, web.
+    pub classes: Vec<ClassSlo>,
+    /// Events handed to WebSockets.
+    pub ws_deliveries: u64,
+    /// From an event's commit to its send on a socket.
+    pub ws_delivery_lag: LatencySlo,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClassSlo {
+    pub class: String,
+    pub requests: u64,
+    pub server_errors: u64,
+    pub latency: LatencySlo,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct LatencySlo {
+    /// The 95th percentile (the histogram bucket's bound), absent without samples.
+    pub p95_ms: Option<f64>,
+    pub objective_ms: f64,
+    pub met: bool,
+}

@@ -340,6 +340,48 @@ async fn backup_and_restore_on(store: Store) {
 
 /// The scheduler role backs up on its interval and keeps the newest `backup.keep`; each is a
 /// backup `sunday restore` takes.
+/// A backup killed with SIGKILL at any point leaves either nothing under the name asked for
+/// or a whole backup that restores: never a partial file that looks complete.
+#[tokio::test]
+async fn a_backup_killed_midway_leaves_no_file_that_looks_complete() {
+    let live = tempfile::tempdir().unwrap();
+    let server = start(Some(live.path()), &[]);
+    let client = reqwest::Client::new();
+    let base = server.api();
+    let token = signup(&client, &base, "kill@example.com").await;
+    let bid = board(&client, &base, &token).await;
+    for chunk in 0..10 {
+        let items: Vec<Value> =
+            (0..1_000).map(|i| json!({"name": format!("Item {chunk}-{i} {}", "x".repeat(200))})).collect();
+        post(&client, format!("{base}/boards/{bid}/items/bulk"), &token, json!({"items": items})).await;
+    }
+    server.kill();
+    let (mut killed, mut finished) = (0, 0);
+    for delay_ms in [0u64, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] {
+        let file = live.path().join(format!("backup-{delay_ms}.tar"));
+        let mut child =
+            sunday().args(["backup", "--to"]).arg(&file).arg("--data-dir").arg(live.path()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let done_before_kill = child.try_wait().unwrap().is_some();
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        if !file.exists() {
+            assert!(!done_before_kill, "a finished backup left no file");
+            killed += 1;
+            continue;
+        }
+        finished += 1;
+        let fresh = tempfile::tempdir().unwrap();
+        let out = sunday().args(["restore", "--from"]).arg(&file).arg("--data-dir").arg(fresh.path()).output().unwrap();
+        assert!(
+            out.status.success(),
+            "a file under the asked name must be whole: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(killed > 0 && finished > 0, "killed {killed} midway, {finished} finished: try other delays");
+}
+
 #[tokio::test]
 async fn scheduled_backups_keep_the_newest() {
     let live = tempfile::tempdir().unwrap();

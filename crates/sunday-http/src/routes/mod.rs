@@ -1,6 +1,7 @@
 //! Route registration: one module per resource, each contributing its handlers (and their
 //! OpenAPI declarations) to one `OpenApiRouter`.
 
+mod admin;
 mod auth;
 mod boards;
 mod collab;
@@ -42,6 +43,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(structure::routes())
         .merge(items::routes())
         .merge(collab::routes())
-        .merge(realtime::routes());
+        .merge(realtime::routes())
+        .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())
 }
