@@ -186,7 +186,7 @@ test("deleting items: several ask first; a toast (or Ctrl+Z) brings them back", 
   await ctx.close();
 });
 
-test("the board menu renames, describes, exports CSV and duplicates without items", async () => {
+test("the board menu renames, describes, exports CSV and duplicates without items; the owner exports the organization", async () => {
   const { page, errors, ctx, board, native } = await projectBoard("Max", "max@example.com");
   const menu = async (entry) => {
     await page.getByRole("button", { name: "Board menu" }).click();
@@ -207,6 +207,13 @@ test("the board menu renames, describes, exports CSV and duplicates without item
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export to CSV" }).click()]);
   const csv = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString("utf8"));
   assert.match(csv, /Design landing page/);
+
+  // The owner downloads the whole organization from the sidebar.
+  const [orgDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export organization" }).click()]);
+  const tar = await (await orgDownload.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString("latin1"));
+  assert.match(tar, /"kind": "sunday-org"/);
+  assert.match(tar, /Design landing page/);
+  assert.doesNotMatch(tar, /\$argon2/);
 
   await menu("Duplicate board");
   await page.getByLabel("Name of the copy").fill("Launch template");

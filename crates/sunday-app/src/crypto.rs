@@ -11,6 +11,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sunday_types::{ApiError, ErrorCode};
 
+/// The stored hash of an account without a password (imported from an archive that left
+/// sign-in secrets out): no password matches it.
+pub const NO_PASSWORD: &str = "!";
+
 /// How long a password check waits for a free hashing slot before answering `429`.
 const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -99,7 +103,7 @@ impl PasswordHasher {
         .map_err(ApiError::internal)?
     }
 
-    /// Whether `password` matches `stored` (a PHC string). A malformed stored hash counts as
+    /// Whether `password` matches `stored` (a PHC string, or [`NO_PASSWORD`]). A malformed stored hash counts as
     /// a mismatch and is logged.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
         let stored = match stored {
@@ -111,6 +115,9 @@ impl PasswordHasher {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let (hash, real) = stored;
+            if hash == NO_PASSWORD {
+                return false;
+            }
             let parsed = match PasswordHash::new(&hash) {
                 Ok(p) => p,
                 Err(e) => {

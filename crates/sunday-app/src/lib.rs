@@ -5,6 +5,7 @@
 
 pub mod accounts;
 mod actor;
+pub mod archive;
 pub mod boards;
 pub mod crypto;
 pub mod cursor;
@@ -15,6 +16,7 @@ pub mod idempotency;
 pub mod limits;
 pub mod notifications;
 pub mod notifier;
+pub mod org_archive;
 pub mod orgs;
 pub mod slo;
 pub mod workspaces;

@@ -16,7 +16,7 @@ use crate::{
     crypto::{self, INVITE_PREFIX},
     cursor,
     directory::Directory,
-    Actor, AppSettings,
+    org_archive, Actor, AppSettings,
 };
 
 #[derive(Clone)]
@@ -29,6 +29,22 @@ pub struct OrgService {
 impl OrgService {
     pub fn new(store: Arc<dyn Store>, directory: Directory, settings: AppSettings) -> Self {
         OrgService { store, directory, settings }
+    }
+
+    /// The organization as an archive (`crate::org_archive`) in a temporary file, for its
+    /// owners to download: every workspace, board, item, update, view, permission and the
+    /// event log, the members without their password hashes.
+    pub async fn export_archive(&self, actor: &Actor, org: OrgId) -> Result<tempfile::NamedTempFile, ApiError> {
+        let role = self.role_of(actor, org).await?;
+        actor.require_scope(Scope::Admin)?;
+        if role != Role::Owner {
+            return Err(ApiError::new(ErrorCode::Forbidden, "only the organization's owners export it"));
+        }
+        let file = tempfile::NamedTempFile::new().map_err(ApiError::internal)?;
+        org_archive::export(self.store.as_ref(), org, file.path(), org_archive::Secrets::Leave)
+            .await
+            .map_err(|e| ApiError::internal(std::io::Error::other(format!("{e:#}"))))?;
+        Ok(file)
     }
 
     /// The actor's role in `org`, or `org_not_found` when they are not a member.

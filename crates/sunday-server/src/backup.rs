@@ -31,6 +31,20 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
+impl Manifest {
+    /// A backup from a schema this binary does not know cannot be restored by it.
+    fn refuse_newer_than(&self, known: i64) -> anyhow::Result<()> {
+        if self.schema_version > known {
+            bail!(
+                "this backup has schema version {}, newer than this Sunday knows ({known}): restore it with Sunday {} or later",
+                self.schema_version,
+                self.sunday_version
+            );
+        }
+        Ok(())
+    }
+}
+
 impl archive::Manifest for Manifest {
     fn files(&self) -> &[FileEntry] {
         &self.files
@@ -88,14 +102,7 @@ async fn restore_logical(config: &Config, from: &Path, force: bool) -> anyhow::R
             manifest.store
         );
     }
-    let known = sunday_store_postgres::MIGRATIONS.len() as i64;
-    if manifest.schema_version > known {
-        bail!(
-            "this backup has schema version {}, newer than this Sunday knows ({known}): restore it with Sunday {} or later",
-            manifest.schema_version,
-            manifest.sunday_version
-        );
-    }
+    manifest.refuse_newer_than(sunday_store_postgres::MIGRATIONS.len() as i64)?;
     let tables = archive::read_tables(work.path(), &manifest.files)?;
     // The schema as the backup knew it; the server migrates the rest when it starts.
     let pg = sunday_store_postgres::PostgresStore::connect(&url, 2).await?;
@@ -150,14 +157,7 @@ fn restore_sqlite(db: &Path, from: &Path, force: bool) -> anyhow::Result<Manifes
     if manifest.format != FORMAT || manifest.store != "sqlite" || manifest.files.iter().all(|f| f.path != DB) {
         bail!("this backup (format {}, store {}) is not one this Sunday restores", manifest.format, manifest.store);
     }
-    let known = sunday_store_sqlite::MIGRATIONS.len() as i64;
-    if manifest.schema_version > known {
-        bail!(
-            "this backup has schema version {}, newer than this Sunday knows ({known}): restore it with Sunday {} or later",
-            manifest.schema_version,
-            manifest.sunday_version
-        );
-    }
+    manifest.refuse_newer_than(sunday_store_sqlite::MIGRATIONS.len() as i64)?;
     let restored = work.path().join(DB);
     let version = sunday_store_sqlite::backup::check(&restored).context("checking the restored database")?;
     if version != manifest.schema_version {

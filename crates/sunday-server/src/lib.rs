@@ -2,11 +2,9 @@
 //! binary, with graceful shutdown. Also what tests and benchmarks start in-process
 //! ([`start`] on port 0).
 
-pub mod archive;
 pub mod backup;
 mod listener;
 mod observability;
-pub mod org_archive;
 mod traces;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -22,6 +20,7 @@ use sunday_store_sqlite::{Durability, SqliteStore};
 use tokio::sync::watch;
 
 pub use observability::init_logging;
+pub use sunday_app::{archive, org_archive};
 
 /// Opens the configured store, migrates it when `migrate` is set, and refuses a schema newer
 /// than this binary knows (a later release migrated it). An older schema is served unready:

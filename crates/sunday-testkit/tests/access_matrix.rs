@@ -97,6 +97,7 @@ const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/admin/status",
         Rule::Skip("instance admins by configuration, not by organization; admin.rs covers it"),
     ),
+    ("get", "/api/v1/orgs/{org_id}/export", Rule::Skip("owners only, a rule of its own; org_archive.rs covers it")),
     ("get", "/health", Rule::Open),
     ("get", "/ready", Rule::Open),
     ("get", "/metrics", Rule::Open),

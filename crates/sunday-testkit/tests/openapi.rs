@@ -36,6 +36,7 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("post", "/api/v1/auth/logout"),
         ("get", "/api/v1/me"),
         ("get", "/api/v1/admin/status"),
+        ("get", "/api/v1/orgs/{org_id}/export"),
         ("post", "/api/v1/me/tokens"),
         ("get", "/api/v1/me/tokens"),
         ("delete", "/api/v1/me/tokens/{id}"),

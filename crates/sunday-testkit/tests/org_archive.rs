@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 use sunday_server::{archive, org_archive};
 use sunday_testkit::{
-    expect_json,
+    expect_error, expect_json,
     sample::{populate, ADA},
     Backend, Session, TestApp, PASSWORD,
 };
@@ -60,7 +60,7 @@ async fn login(app: &TestApp, email: &str) -> Option<String> {
 
 async fn export(app: &TestApp, org: &str, to: &Path) -> org_archive::OrgManifest {
     let store = sunday_server::open_store(&app.config, false).await.unwrap();
-    org_archive::export(store.as_ref(), org.parse().unwrap(), to).await.unwrap()
+    org_archive::export(store.as_ref(), org.parse().unwrap(), to, org_archive::Secrets::Keep).await.unwrap()
 }
 
 async fn import(app: &TestApp, from: &Path) -> anyhow::Result<org_archive::OrgManifest> {
@@ -182,6 +182,49 @@ async fn a_failed_or_damaged_import_writes_nothing() {
     let err = import(&b, &newer).await.unwrap_err();
     assert!(format!("{err:#}").contains("upgrade this instance first"), "{err:#}");
     assert!(login(&b, ADA).await.is_none(), "nothing was imported");
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+/// An owner downloads the organization through the API: the same archive, without the
+/// members' password hashes; members who are not owners get `403`, strangers `404`.
+#[tokio::test]
+async fn owners_download_the_org_without_password_hashes() {
+    let a = TestApp::spawn(Backend::Sqlite).await;
+    let (ada, bob) = populate(&a).await;
+    let org = ada_org(&a, &ada).await;
+    let stranger = a.signup("stranger@example.com").await;
+    let path = format!("/api/v1/orgs/{org}/export");
+    expect_error(a.get(&path, &bob.token).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(a.get(&path, &stranger.token).send().await.unwrap(), 404, "org_not_found").await;
+    let r = a.get(&path, &ada.token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/x-tar");
+    let bytes = r.bytes().await.unwrap();
+    assert!(!bytes.windows(8).any(|w| w == b"$argon2i"), "no password hash leaves");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("download.tar");
+    std::fs::write(&file, &bytes).unwrap();
+
+    // It loads like the operator's export; the members have no password there.
+    let b = TestApp::spawn(Backend::Postgres).await;
+    let m = import(&b, &file).await.unwrap();
+    assert_eq!((m.rows("items"), m.rows("org_members")), (3, 2));
+    assert!(login(&b, ADA).await.is_none(), "no password came along");
+    let source =
+        sunday_server::open_store(&a.config, false).await.unwrap().export_org(org.parse().unwrap()).await.unwrap();
+    let target =
+        sunday_server::open_store(&b.config, false).await.unwrap().export_org(org.parse().unwrap()).await.unwrap();
+    let without_hashes = |mut tables: Vec<sunday_store::TableRows>| {
+        for t in &mut tables {
+            for row in &mut t.rows {
+                row.remove("password_hash");
+            }
+            t.rows.sort_by_key(|r| serde_json::to_string(r).unwrap());
+        }
+        tables
+    };
+    assert_eq!(without_hashes(source), without_hashes(target), "every row arrived");
     a.shutdown().await;
     b.shutdown().await;
 }

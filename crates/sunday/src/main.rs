@@ -208,7 +208,13 @@ fn main() -> anyhow::Result<()> {
             Command::Org { command: OrgCommand::Export { org, to } } => {
                 let org = org.parse().map_err(|_| anyhow::anyhow!("`{org}` is not an organization id"))?;
                 let store = sunday_server::open_store(&config, false).await?;
-                let m = sunday_server::org_archive::export(store.as_ref(), org, &to).await?;
+                let m = sunday_server::org_archive::export(
+                    store.as_ref(),
+                    org,
+                    &to,
+                    sunday_server::org_archive::Secrets::Keep,
+                )
+                .await?;
                 println!(
                     "exported {} ({}): {} members, {} boards, {} items, {} events to {}",
                     m.org_name,

@@ -311,6 +311,18 @@ async fn backup_and_restore_on(store: Store) {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"), "{}", String::from_utf8_lossy(&out.stderr));
 
+    // A backup made by a newer Sunday (a schema this one does not know) is refused.
+    let unpacked = tempfile::tempdir().unwrap();
+    let mut manifest: sunday_server::backup::Manifest =
+        sunday_server::archive::read(&file, unpacked.path(), "backup").unwrap();
+    manifest.schema_version += 1;
+    let newer = live.dir.path().join("newer.tar");
+    sunday_server::archive::write(&newer, &manifest, unpacked.path()).unwrap();
+    let out = fresh.command(&["restore", "--force", "--from"]).arg(&newer).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("newer than this Sunday knows"), "{err}");
+
     // The restored instance has the account, the board and every item answered before.
     let restored = start(Some(fresh.dir.path()), &fresh.env());
     let base = restored.api();

@@ -1,5 +1,5 @@
 // The left sidebar: organization switcher, workspaces with their boards, board search,
-// favourites, create and rename.
+// favourites, create and rename, and the organization's export for its owners.
 import { useState } from "react";
 import type { Board, Me, Workspace } from "../api/types";
 import { Avatar } from "./Avatar";
@@ -72,6 +72,10 @@ export function Sidebar(p: SidebarProps) {
         </div>
       ))}
       <button className="add" onClick={() => setNaming(true)}>+ New workspace</button>
+      {p.me.orgs.find((m) => m.org.id === p.org)?.role === "owner" && (
+        // The whole organization as a portable archive (owners only; no password hashes).
+        <a className="add" href={`/api/v1/orgs/${p.org}/export`} download>⇩ Export organization</a>
+      )}
       {naming && <AskDialog title="New workspace" label="Workspace name" submit="Create workspace" onSubmit={p.onCreateWorkspace} onClose={() => setNaming(false)} />}
       <div className="user">
         <Avatar id={p.me.user.id} name={p.me.user.name} /> {p.me.user.name}

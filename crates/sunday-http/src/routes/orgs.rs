@@ -1,6 +1,12 @@
-//! `/orgs/{org_id}/members`, `/orgs/{org_id}/invites`, `/invites/{token}/accept`.
+//! `/orgs/{org_id}/members`, `/orgs/{org_id}/invites`, `/invites/{token}/accept`,
+//! `/orgs/{org_id}/export`.
 
-use axum::{extract::State, http::StatusCode};
+use axum::{
+    body::Body,
+    extract::State,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+};
 use sunday_types::{
     dto::{AcceptInviteResponse, CreateInviteRequest, Invite, Member, Page, UpdateMemberRequest},
     OrgId, UserId,
@@ -19,6 +25,29 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(update_member, remove_member))
         .routes(routes!(create_invite))
         .routes(routes!(accept_invite))
+        .routes(routes!(export_org))
+}
+
+/// The whole organization as a portable archive (a tar of JSON lines per table, with a
+/// manifest of checksums): workspaces, boards, items, updates, views, permissions and the
+/// event log, the members without their password hashes. Owners only. An instance's
+/// operator loads it with `sunday org import`.
+#[utoipa::path(get, path = "/orgs/{org_id}/export", tag = "orgs", params(("org_id" = sunday_types::OrgId, Path)),
+    responses((status = 200, description = "the organization archive", body = String, content_type = "application/x-tar"),
+        (status = 403, description = "`forbidden`: not an owner", body = sunday_types::ErrorBody)))]
+async fn export_org(State(state): State<HttpState>, Auth(actor): Auth, Path(org): Path<OrgId>) -> ApiResult<Response> {
+    let archive = state.app.orgs.export_archive(&actor, org).await?;
+    // Opened before the temporary file is removed: the open file streams on without a name.
+    let file = tokio::fs::File::open(archive.path()).await.map_err(sunday_types::ApiError::internal)?;
+    let bytes = file.metadata().await.map_err(sunday_types::ApiError::internal)?.len();
+    drop(archive);
+    let disposition = format!("attachment; filename=\"sunday-org-{org}.tar\"");
+    let headers = [
+        (header::CONTENT_TYPE, "application/x-tar".to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CONTENT_LENGTH, bytes.to_string()),
+    ];
+    Ok((headers, Body::from_stream(tokio_util::io::ReaderStream::new(file))).into_response())
 }
 
 /// Members of the organization, by user id.

@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 use sunday_store::{Store, StoreError};
 use sunday_types::{ErrorCode, OrgId};
 
-use crate::archive::{self, FileEntry};
+use crate::{
+    archive::{self, FileEntry},
+    crypto::NO_PASSWORD,
+};
 
 const KIND: &str = "sunday-org";
 const FORMAT: u32 = 1;
@@ -54,10 +57,25 @@ impl OrgManifest {
     }
 }
 
+/// Whether an archive keeps the members' password hashes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secrets {
+    /// Kept: the instance's operator moves people with their passwords (`sunday org export`).
+    Keep,
+    /// Left out (every hash becomes [`NO_PASSWORD`]): a download by an organization's owner,
+    /// since the members' hashes are theirs, not the owner's.
+    Leave,
+}
+
 /// Writes organization `org` of `store` to `to`.
-pub async fn export(store: &dyn Store, org: OrgId, to: &Path) -> anyhow::Result<OrgManifest> {
+pub async fn export(store: &dyn Store, org: OrgId, to: &Path, secrets: Secrets) -> anyhow::Result<OrgManifest> {
     let schema_version = store.schema_version().await?;
-    let tables = store.export_org(org).await?;
+    let mut tables = store.export_org(org).await?;
+    if secrets == Secrets::Leave {
+        for row in tables.iter_mut().filter(|t| t.table == "users").flat_map(|t| t.rows.iter_mut()) {
+            row.insert("password_hash".into(), NO_PASSWORD.into());
+        }
+    }
     let org_name = tables
         .iter()
         .find(|t| t.table == "orgs")
