@@ -72,8 +72,7 @@ fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA cache_size = -16000;
-         PRAGMA mmap_size = 1073741824;
-         PRAGMA journal_size_limit = 67108864;",
+         PRAGMA mmap_size = 1073741824;",
     )
     .map_err(db_err)?;
     // Every statement goes through `prepare_cached`; the default 16 entries would evict hot
@@ -81,30 +80,6 @@ fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
-
-/// Moves committed pages from the WAL into the database every `CHECKPOINT_EVERY`, on a
-/// connection of its own, until the pool is gone.
-///
-/// SQLite's default runs a checkpoint inside the commit that pushes the WAL past 1,000
-/// pages. While a long read transaction is open (a backup copying a large database) the WAL
-/// cannot be checkpointed past it and keeps that size, so every commit paid for a checkpoint
-/// attempt and its sync, behind the backup's writes on the same disk: write p99 went from
-/// 20 ms to 4 s during a backup of 1,000,000 items (bench/ops.sh). A passive checkpoint here
-/// blocks neither readers nor the writer. `journal_size_limit` (64 MiB, in `configure`)
-/// shrinks the WAL file back after a burst.
-fn checkpoints(conn: Connection, alive: std::sync::Weak<Inner>) {
-    loop {
-        std::thread::sleep(CHECKPOINT_EVERY);
-        if alive.strong_count() == 0 {
-            return;
-        }
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "sqlite checkpoint failed");
-        }
-    }
-}
-
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Prepared statements kept per connection: more than Sunday has distinct statements.
 const STATEMENT_CACHE: usize = 128;
@@ -125,26 +100,19 @@ impl Pool {
         };
         let writer =
             open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        // Checkpoints run on a thread of their own, never on a commit (see `checkpoints`).
-        writer.execute_batch("PRAGMA wal_autocheckpoint = 0").map_err(db_err)?;
-        let checkpointer = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         let readers = (0..readers)
             .map(|_| open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX))
             .collect::<StoreResult<Vec<_>>>()?;
         let size = readers.len() + 1;
-        let inner = Arc::new(Inner {
-            writer: Mutex::new(writer),
-            queue: Mutex::new(Queue::default()),
-            readers: Mutex::new(readers),
-            reader_freed: Condvar::new(),
-            size,
-        });
-        let alive = Arc::downgrade(&inner);
-        std::thread::Builder::new()
-            .name("sqlite-checkpoint".into())
-            .spawn(move || checkpoints(checkpointer, alive))
-            .map_err(StoreError::internal)?;
-        Ok(Pool { inner })
+        Ok(Pool {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                queue: Mutex::new(Queue::default()),
+                readers: Mutex::new(readers),
+                reader_freed: Condvar::new(),
+                size,
+            }),
+        })
     }
 
     pub fn stats(&self) -> PoolStats {
@@ -339,39 +307,6 @@ impl Inner {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    /// Committed pages reach the database file from the checkpoint thread, with no commit
-    /// doing it (the writer's own automatic checkpoints are off).
-    #[tokio::test]
-    async fn checkpoints_run_beside_the_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.db");
-        let pool = Pool::open(&path, 1, Durability::Normal).unwrap();
-        pool.write(|c| c.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT)").map_err(db_err))
-            .await
-            .unwrap();
-        pool.write(|c| {
-            c.execute(
-                "INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 10000) \
-                 SELECT v, printf('%.200c', 'x') FROM s",
-                [],
-            )
-            .map_err(db_err)
-        })
-        .await
-        .unwrap();
-        let size = || std::fs::metadata(&path).unwrap().len();
-        assert!(size() < 100_000, "the rows are in the WAL at first: {}", size());
-        let mut moved = false;
-        for _ in 0..40 {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            if size() > 1_000_000 {
-                moved = true;
-                break;
-            }
-        }
-        assert!(moved, "the checkpoint thread moved the pages into the database file: {}", size());
-    }
 
     /// Concurrent transactions share commits, yet each stays atomic on its own: a failing
     /// one leaves nothing behind, a panicking one too, and every other one is committed and
