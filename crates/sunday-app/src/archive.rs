@@ -1,5 +1,6 @@
-//! The tar files Sunday writes for people to keep (backups, organization archives): a
-//! `manifest.json` that names every other file with its size and SHA-256, then those files.
+//! The tar files Sunday writes for people to keep (backups, organization archives): the
+//! files, then a `manifest.json` that names each with its size and SHA-256 (archives made
+//! before it was written last, with the manifest first, read the same).
 //! A file is written beside its target and renamed into place, so a failed or killed write
 //! never leaves a half file under the name asked for; reading unpacks into a scratch
 //! directory and checks every checksum before the caller uses anything.
@@ -29,48 +30,68 @@ pub trait Manifest: Serialize + DeserializeOwned {
     fn files(&self) -> &[FileEntry];
 }
 
-impl FileEntry {
-    /// The entry for `dir/path`, its size and checksum read from the file.
-    pub fn of(dir: &Path, path: &str) -> anyhow::Result<FileEntry> {
-        let (bytes, sha256) = sha256_of(&dir.join(path)).with_context(|| format!("reading {path}"))?;
-        Ok(FileEntry { path: path.to_owned(), bytes, sha256 })
+/// Counts and hashes what is read through it, so a file is checksummed on its one pass
+/// into or out of an archive.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Hashing { inner, hasher: Sha256::new(), bytes: 0 }
+    }
+
+    fn finish(self) -> (u64, String) {
+        (self.bytes, self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 }
 
-pub fn sha256_of(path: &Path) -> anyhow::Result<(u64, String)> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        bytes += n as u64;
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
     }
-    Ok((bytes, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
 }
 
-/// Writes `manifest` and its files (found under `dir`) to `to`, atomically.
-pub fn write(to: &Path, manifest: &impl Manifest, dir: &Path) -> anyhow::Result<()> {
+/// Writes the files `paths` (under `dir`) to `to`, then the manifest `build` makes from
+/// their entries, atomically. Each file is read once: hashed on its way into the archive,
+/// which is why the manifest comes last.
+pub fn write<M: Manifest>(
+    to: &Path,
+    dir: &Path,
+    paths: &[String],
+    build: impl FnOnce(Vec<FileEntry>) -> M,
+) -> anyhow::Result<M> {
     let partial = to.with_extension("partial");
-    {
+    let manifest = {
         let mut archive =
             tar::Builder::new(File::create(&partial).with_context(|| format!("creating {}", partial.display()))?);
-        let json = serde_json::to_vec_pretty(manifest)?;
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let file = File::open(dir.join(path)).with_context(|| format!("reading {path}"))?;
+            let mut header = tar::Header::new_gnu();
+            header.set_size(file.metadata()?.len());
+            header.set_mode(0o600);
+            let mut hashing = Hashing::new(file);
+            archive.append_data(&mut header, path, &mut hashing)?;
+            let (bytes, sha256) = hashing.finish();
+            files.push(FileEntry { path: path.clone(), bytes, sha256 });
+        }
+        let manifest = build(files);
+        let json = serde_json::to_vec_pretty(&manifest)?;
         let mut header = tar::Header::new_gnu();
         header.set_size(json.len() as u64);
         header.set_mode(0o600);
         archive.append_data(&mut header, MANIFEST, json.as_slice())?;
-        for f in manifest.files() {
-            archive.append_path_with_name(dir.join(&f.path), &f.path)?;
-        }
         archive.into_inner()?.sync_all()?;
-    }
+        manifest
+    };
     std::fs::rename(&partial, to)?;
-    Ok(())
+    Ok(manifest)
 }
 
 /// Unpacks `from` into `into` and returns its manifest once every file it names is there
@@ -78,7 +99,8 @@ pub fn write(to: &Path, manifest: &impl Manifest, dir: &Path) -> anyhow::Result<
 pub fn read<M: Manifest>(from: &Path, into: &Path, what: &str) -> anyhow::Result<M> {
     let mut archive = tar::Archive::new(File::open(from).with_context(|| format!("opening {}", from.display()))?);
     let mut manifest: Option<M> = None;
-    let mut unpacked: Vec<String> = vec![];
+    // Each file with its size and checksum, taken while unpacking it.
+    let mut unpacked: Vec<(String, (u64, String))> = vec![];
     for entry in archive.entries().with_context(|| format!("reading the {what}"))? {
         let mut entry = entry.with_context(|| format!("reading the {what}: it is truncated or not a Sunday {what}"))?;
         let name = entry.path()?.to_string_lossy().into_owned();
@@ -93,20 +115,22 @@ pub fn read<M: Manifest>(from: &Path, into: &Path, what: &str) -> anyhow::Result
             std::fs::create_dir_all(parent)?;
         }
         let mut out = File::create(&target)?;
-        std::io::copy(&mut entry, &mut out).with_context(|| format!("reading {name}: the {what} is truncated"))?;
+        let mut hashing = Hashing::new(&mut entry);
+        std::io::copy(&mut hashing, &mut out).with_context(|| format!("reading {name}: the {what} is truncated"))?;
         out.flush()?;
-        unpacked.push(name);
+        unpacked.push((name, hashing.finish()));
     }
     let manifest = manifest.with_context(|| format!("the {what} has no manifest"))?;
-    for name in &unpacked {
+    for (name, _) in &unpacked {
         if !manifest.files().iter().any(|f| &f.path == name) {
             bail!("unexpected file in the {what}: {name}");
         }
     }
     for f in manifest.files() {
-        let path = safe_join(into, &f.path).with_context(|| format!("bad path in the manifest: {}", f.path))?;
-        let (bytes, sha256) = sha256_of(&path).with_context(|| format!("the {what} lacks {}", f.path))?;
-        if bytes != f.bytes || sha256 != f.sha256 {
+        let Some((_, (bytes, sha256))) = unpacked.iter().find(|(name, _)| *name == f.path) else {
+            bail!("the {what} lacks {}", f.path);
+        };
+        if *bytes != f.bytes || *sha256 != f.sha256 {
             bail!("{} does not match its checksum: the {what} is damaged", f.path);
         }
     }
@@ -115,20 +139,21 @@ pub fn read<M: Manifest>(from: &Path, into: &Path, what: &str) -> anyhow::Result
 
 /// Writes each table as `tables/<name>.jsonl` under `dir` (a row per line) and returns the
 /// files' entries.
-pub fn write_tables(dir: &Path, tables: &[sunday_store::TableRows]) -> anyhow::Result<Vec<FileEntry>> {
+pub fn write_tables(dir: &Path, tables: &[sunday_store::TableRows]) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir.join("tables"))?;
-    let mut files = Vec::with_capacity(tables.len());
+    let mut paths = Vec::with_capacity(tables.len());
     for t in tables {
         let path = table_file(&t.table);
+        // Scratch files: the archive made from them is what gets synced.
         let mut out = std::io::BufWriter::new(File::create(dir.join(&path))?);
         for row in &t.rows {
             serde_json::to_writer(&mut out, row)?;
             out.write_all(b"\n")?;
         }
-        out.into_inner()?.sync_all()?;
-        files.push(FileEntry::of(dir, &path)?);
+        out.flush()?;
+        paths.push(path);
     }
-    Ok(files)
+    Ok(paths)
 }
 
 /// Reads back the tables [`write_tables`] wrote, in the order of `files` (other files are

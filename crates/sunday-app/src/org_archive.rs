@@ -24,7 +24,7 @@ use crate::{
 const KIND: &str = "sunday-org";
 const FORMAT: u32 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrgManifest {
     pub kind: String,
     pub format: u32,
@@ -39,7 +39,7 @@ pub struct OrgManifest {
     pub files: Vec<FileEntry>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TableCount {
     pub table: String,
     pub rows: usize,
@@ -83,8 +83,8 @@ pub async fn export(store: &dyn Store, org: OrgId, to: &Path, secrets: Secrets) 
         .and_then(|row| row.get("name")?.as_str().map(str::to_owned))
         .with_context(|| format!("no organization {org} on this instance"))?;
     let work = tempfile::tempdir()?;
-    let files = archive::write_tables(work.path(), &tables)?;
-    let manifest = OrgManifest {
+    let paths = archive::write_tables(work.path(), &tables)?;
+    archive::write(to, work.path(), &paths, |files| OrgManifest {
         kind: KIND.into(),
         format: FORMAT,
         sunday_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -95,9 +95,7 @@ pub async fn export(store: &dyn Store, org: OrgId, to: &Path, secrets: Secrets) 
         created_at: chrono::Utc::now(),
         tables: tables.iter().map(|t| TableCount { table: t.table.clone(), rows: t.rows.len() }).collect(),
         files,
-    };
-    archive::write(to, &manifest, work.path())?;
-    Ok(manifest)
+    })
 }
 
 /// Loads the archive `from` into `store`: all of it, or nothing.

@@ -32,6 +32,17 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    fn new(schema_version: i64, store: &str, files: Vec<FileEntry>) -> Manifest {
+        Manifest {
+            format: FORMAT,
+            sunday_version: env!("CARGO_PKG_VERSION").to_owned(),
+            schema_version,
+            store: store.to_owned(),
+            created_at: chrono::Utc::now(),
+            files,
+        }
+    }
+
     /// A backup from a schema this binary does not know cannot be restored by it.
     fn refuse_newer_than(&self, known: i64) -> anyhow::Result<()> {
         if self.schema_version > known {
@@ -78,17 +89,8 @@ async fn backup_logical(config: &Config, to: &Path) -> anyhow::Result<Manifest> 
     let schema_version = store.schema_version().await?;
     let tables = store.export_instance().await?;
     let work = tempfile::tempdir()?;
-    let files = archive::write_tables(work.path(), &tables)?;
-    let manifest = Manifest {
-        format: FORMAT,
-        sunday_version: env!("CARGO_PKG_VERSION").to_owned(),
-        schema_version,
-        store: store.backend().to_owned(),
-        created_at: chrono::Utc::now(),
-        files,
-    };
-    archive::write(to, &manifest, work.path())?;
-    Ok(manifest)
+    let paths = archive::write_tables(work.path(), &tables)?;
+    archive::write(to, work.path(), &paths, |files| Manifest::new(schema_version, store.backend(), files))
 }
 
 async fn restore_logical(config: &Config, from: &Path, force: bool) -> anyhow::Result<Manifest> {
@@ -131,17 +133,7 @@ fn backup_sqlite(db: &Path, to: &Path) -> anyhow::Result<Manifest> {
     let work = tempfile::tempdir()?;
     let snapshot = work.path().join(DB);
     let schema_version = sunday_store_sqlite::backup::snapshot(db, &snapshot).context("copying the database")?;
-    let entry = FileEntry::of(work.path(), DB)?;
-    let manifest = Manifest {
-        format: FORMAT,
-        sunday_version: env!("CARGO_PKG_VERSION").to_owned(),
-        schema_version,
-        store: "sqlite".into(),
-        created_at: chrono::Utc::now(),
-        files: vec![entry],
-    };
-    archive::write(to, &manifest, work.path())?;
-    Ok(manifest)
+    archive::write(to, work.path(), &[DB.to_owned()], |files| Manifest::new(schema_version, "sqlite", files))
 }
 
 /// Restores the backup `from` as the embedded store at `db`.

@@ -313,11 +313,17 @@ async fn backup_and_restore_on(store: Store) {
 
     // A backup made by a newer Sunday (a schema this one does not know) is refused.
     let unpacked = tempfile::tempdir().unwrap();
-    let mut manifest: sunday_server::backup::Manifest =
+    let manifest: sunday_server::backup::Manifest =
         sunday_server::archive::read(&file, unpacked.path(), "backup").unwrap();
-    manifest.schema_version += 1;
+    let paths: Vec<String> = manifest.files.iter().map(|f| f.path.clone()).collect();
+    let version = manifest.schema_version + 1;
     let newer = live.dir.path().join("newer.tar");
-    sunday_server::archive::write(&newer, &manifest, unpacked.path()).unwrap();
+    sunday_server::archive::write(&newer, unpacked.path(), &paths, |files| sunday_server::backup::Manifest {
+        files,
+        schema_version: version,
+        ..manifest
+    })
+    .unwrap();
     let out = fresh.command(&["restore", "--force", "--from"]).arg(&newer).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
