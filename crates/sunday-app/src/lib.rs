@@ -115,6 +115,11 @@ impl App {
         &self.events
     }
 
+    /// Whether the bus reaches its broker, for `/ready`.
+    pub fn bus_health(&self) -> (&'static str, sunday_bus::BusHealth) {
+        (self.bus.name(), self.bus.health())
+    }
+
     /// The store's health, for `/ready` and `/metrics`.
     pub fn health(&self) -> health::StoreHealth {
         health::StoreHealth::new(self.store.clone())

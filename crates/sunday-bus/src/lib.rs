@@ -38,6 +38,21 @@ pub trait EventBus: Send + Sync + 'static {
     fn subscribe_notifications(&self) -> NotificationReceiver;
     /// A short name for logs and `/metrics` (`in_process`, `nats`).
     fn name(&self) -> &'static str;
+    /// Whether the bus reaches its broker, for `/ready` and `/metrics`. A bus that does not
+    /// still takes publishes: committed events wait in the event log and are relayed once it
+    /// is back.
+    fn health(&self) -> BusHealth {
+        BusHealth { connected: true, unrelayed_boards: 0 }
+    }
+}
+
+/// What `/ready` reports of the bus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BusHealth {
+    /// Connected to the broker (always, for a bus inside the process).
+    pub connected: bool,
+    /// Boards with committed events not yet on the broker.
+    pub unrelayed_boards: usize,
 }
 
 /// The embedded deployment's bus: bounded broadcast channels inside this process.

@@ -127,9 +127,18 @@ pub struct EngineConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BusConfig {
-    /// Committed events the in-process bus buffers for its slowest follower before that
+    /// Committed events the node's bus buffers for its slowest local follower before that
     /// follower catches up from the event log.
     pub capacity: usize,
+    /// Empty: the in-process bus (one node). `nats://HOST:PORT[,nats://…]`: NATS JetStream,
+    /// shared by every node of a deployment.
+    pub url: Secret,
+    /// The JetStream stream of this deployment (created when missing); its subjects start
+    /// with the name in lower case (`sunday.events.<board>`). Letters, digits, `_` and `-`.
+    pub stream: String,
+    /// How long the stream keeps events. The event log stays the source of truth: a node
+    /// that was away longer catches up from the log.
+    pub retention_secs: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -244,7 +253,7 @@ impl Default for Config {
                 body_read_timeout_secs: 30,
             },
             engine: EngineConfig { memory_mib: 2048 },
-            bus: BusConfig { capacity: 65_536 },
+            bus: BusConfig { capacity: 65_536, url: Secret::default(), stream: "SUNDAY".into(), retention_secs: 3600 },
             realtime: RealtimeConfig {
                 room_buffer: 1024,
                 socket_buffer: 512,
@@ -404,6 +413,17 @@ impl Config {
         }
         if self.bus.capacity < 16 {
             return Err(invalid("bus.capacity", "must be at least 16"));
+        }
+        let bus_url = self.bus.url.expose();
+        if !bus_url.is_empty() && !bus_url.split(',').all(|u| u.trim().starts_with("nats://")) {
+            return Err(invalid("bus.url", "must be empty (the in-process bus) or nats://HOST:PORT"));
+        }
+        let stream = &self.bus.stream;
+        if stream.is_empty() || !stream.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return Err(invalid("bus.stream", "must be letters, digits, `_` or `-`"));
+        }
+        if self.bus.retention_secs < 60 {
+            return Err(invalid("bus.retention_secs", "must be at least 60"));
         }
         if self.gateway.body_limit_bytes < 1024 {
             return Err(invalid("gateway.body_limit_bytes", "must be at least 1024"));

@@ -11,7 +11,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use sunday_app::{App, AppSettings};
-use sunday_bus::{DynBus, EventBus, InProcessBus};
+use sunday_bus::{DynBus, InProcessBus};
 use sunday_config::{Config, NodeRole, SqliteSynchronous, StoreUrl};
 use sunday_http::{HttpSettings, HttpState};
 use sunday_store::Store;
@@ -63,11 +63,22 @@ async fn open_store_unchecked(config: &Config, migrate: bool) -> anyhow::Result<
 }
 
 /// The event bus this node publishes to and follows: the in-process bus of the embedded
-/// deployment (the NATS bus of a scaled-out one plugs in here).
-pub fn open_bus(config: &Config) -> DynBus {
-    let bus = Arc::new(InProcessBus::new(config.bus.capacity));
+/// deployment, or NATS JetStream shared by the nodes of a scaled-out one (`bus.url`).
+pub async fn open_bus(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<DynBus> {
+    let url = config.bus.url.expose();
+    let bus: DynBus = if url.is_empty() {
+        Arc::new(InProcessBus::new(config.bus.capacity))
+    } else {
+        let settings = sunday_bus_nats::NatsSettings {
+            url: url.to_owned(),
+            stream: config.bus.stream.clone(),
+            retention: Duration::from_secs(config.bus.retention_secs),
+            capacity: config.bus.capacity,
+        };
+        Arc::new(sunday_bus_nats::NatsBus::start(settings, store).await.context("connecting to NATS")?)
+    };
     tracing::info!(bus = bus.name(), "event bus");
-    bus
+    Ok(bus)
 }
 
 /// Applies migrations and returns the schema version (`sunday migrate`).
@@ -219,7 +230,7 @@ impl Running {
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let metrics = observability::metrics_render()?;
     let store = open_store(&config, config.store.auto_migrate).await?;
-    let bus = open_bus(&config);
+    let bus = open_bus(&config, store.clone()).await?;
     let app = App::new(store, bus, app_settings(&config));
     app.start();
     // Each role's work, registered here and nowhere else.

@@ -4,6 +4,7 @@
 //! [`backend_tests!`] runs each API scenario against both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod cluster;
 pub mod sample;
 
 use reqwest::{header, Client, RequestBuilder, Response};
@@ -245,16 +246,23 @@ pub struct Ws {
 impl TestApp {
     /// Opens `/ws` authenticated with `token` (bearer header).
     pub async fn ws(&self, token: &str) -> Ws {
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let url = format!("{}/ws", self.base.replace("http://", "ws://"));
-        let mut req = url.into_client_request().unwrap();
-        req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-        let (stream, _) = tokio_tungstenite::connect_async(req).await.expect("websocket connects");
-        Ws { stream }
+        Ws::connect(&self.base, token).await.expect("websocket connects").0
     }
 }
 
 impl Ws {
+    /// Opens `<base>/ws` with a bearer token; also returns the `X-Sunday-Node` header of the
+    /// upgrade response (which node a load balancer chose), when there is one.
+    pub async fn connect(base: &str, token: &str) -> Result<(Ws, Option<String>), String> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/ws", base.replace("http://", "ws://"));
+        let mut req = url.into_client_request().map_err(|e| e.to_string())?;
+        req.headers_mut().insert("authorization", format!("Bearer {token}").parse().map_err(|_| "bad token")?);
+        let (stream, response) = tokio_tungstenite::connect_async(req).await.map_err(|e| e.to_string())?;
+        let node = response.headers().get("x-sunday-node").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok((Ws { stream }, node))
+    }
+
     pub async fn send(&mut self, frame: Value) {
         use futures::SinkExt;
         self.stream.send(tokio_tungstenite::tungstenite::Message::Text(frame.to_string().into())).await.unwrap();

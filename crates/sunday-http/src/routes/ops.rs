@@ -24,7 +24,9 @@ async fn health() -> axum::Json<HealthStatus> {
     axum::Json(HealthStatus { status: "ok".into(), checks: None })
 }
 
-/// The store answers and its migrations are applied; `503 unavailable` otherwise.
+/// The store answers and its migrations are applied; `503 unavailable` otherwise. The node
+/// stays ready while its bus's broker is away (writes commit to the store and are relayed
+/// once it is back): `status` then says `degraded` and `checks.bus` what is missing.
 #[utoipa::path(get, path = "/ready", tag = "operations", security(()), responses((status = 200, body = HealthStatus)))]
 async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthStatus>> {
     let store = state.app.health();
@@ -41,8 +43,14 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
         .with_details(serde_json::json!({"applied": applied, "expected": expected}))
         .into());
     }
-    let checks = serde_json::json!({"store": store.backend(), "schema_version": applied});
-    Ok(axum::Json(HealthStatus { status: "ready".into(), checks: Some(checks) }))
+    let (bus, bus_health) = state.app.bus_health();
+    let checks = serde_json::json!({
+        "store": store.backend(),
+        "schema_version": applied,
+        "bus": {"kind": bus, "connected": bus_health.connected, "unrelayed_boards": bus_health.unrelayed_boards},
+    });
+    let status = if bus_health.connected { "ready" } else { "degraded" };
+    Ok(axum::Json(HealthStatus { status: status.into(), checks: Some(checks) }))
 }
 
 /// Prometheus text exposition.

@@ -1,0 +1,195 @@
+//! The bus suite: the same scenarios on the in-process bus (one node) and on NATS JetStream
+//! (two nodes on one PostgreSQL store, writes on one, sockets on the other), then what only a
+//! broker can do wrong: go away, and lose a node between commit and relay.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sunday_testkit::{board, cluster::NatsServer, column_id, expect_json, Backend, Session, TestApp, Ws};
+
+/// The nodes of a scenario. Fields drop in order: the watcher before the writer, which owns
+/// the scratch database.
+struct Nodes {
+    watcher: Option<TestApp>,
+    writer: TestApp,
+    nats: Option<NatsServer>,
+}
+
+impl Nodes {
+    async fn in_process() -> Nodes {
+        Nodes { watcher: None, writer: TestApp::spawn(Backend::Sqlite).await, nats: None }
+    }
+
+    async fn nats() -> Nodes {
+        let nats = NatsServer::start().await;
+        let writer = TestApp::spawn_on_nats(&nats, |_| {}).await;
+        let watcher = writer.spawn_node(|_| {}).await;
+        Nodes { watcher: Some(watcher), writer, nats: Some(nats) }
+    }
+
+    fn watcher(&self) -> &TestApp {
+        self.watcher.as_ref().unwrap_or(&self.writer)
+    }
+}
+
+macro_rules! bus_tests {
+    ($($case:ident),* $(,)?) => {
+        mod in_process {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case(super::Nodes::in_process().await).await
+            })*
+        }
+        mod nats {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case(super::Nodes::nats().await).await
+            })*
+        }
+    };
+}
+
+bus_tests!(edits_reach_every_node_in_seq_order, live_notifications_reach_every_node);
+
+async fn create_item(app: &TestApp, s: &Session, board: &str, name: &str) -> Value {
+    let path = format!("/api/v1/boards/{board}/items");
+    expect_json(app.post(&path, &s.token, json!({"name": name})).send().await.unwrap(), 201).await
+}
+
+/// Reads events until `last`, asserting each `seq` follows the one before (no gap, no
+/// repeat, no resync), within `secs`.
+async fn expect_events(ws: &mut Ws, from: i64, last: i64, secs: f64) {
+    let mut expected = from + 1;
+    while expected <= last {
+        let f = ws.next_within(secs).await.unwrap_or_else(|| panic!("no frame while waiting for seq {expected}"));
+        assert_ne!(f["type"], "resync", "no client needs a full reload: {f}");
+        if f["type"] == "event" {
+            assert_eq!(f["seq"].as_i64().unwrap(), expected, "events in seq order, no gap, no repeat");
+            expected += 1;
+        }
+    }
+}
+
+async fn edits_reach_every_node_in_seq_order(nodes: Nodes) {
+    let app = &nodes.writer;
+    let a = app.signup("order@example.com").await;
+    let b = board(app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let mut ws = nodes.watcher().ws(&a.token).await;
+    let start = ws.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    // Four writers at once: commits interleave, the relay must still keep seq order.
+    let mut writers = vec![];
+    for w in 0..4 {
+        let (app, a, bid) = (app.base.clone(), a.clone(), bid.clone());
+        writers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for i in 0..10 {
+                let r = client
+                    .post(format!("{app}/api/v1/boards/{bid}/items"))
+                    .bearer_auth(&a.token)
+                    .json(&json!({"name": format!("w{w}-{i}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 201);
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    expect_events(&mut ws, start, start + 40, 10.0).await;
+}
+
+async fn live_notifications_reach_every_node(nodes: Nodes) {
+    let app = &nodes.writer;
+    let a = app.signup("note-a@example.com").await;
+    let b_user = app.signup("note-b@example.com").await;
+    app.join(&a, &b_user, "member").await;
+    let b = board(app, &a, None).await;
+    let item = create_item(app, &a, b["id"].as_str().unwrap(), "Launch").await;
+    let iid = item["id"].as_str().unwrap();
+    let mut wb = nodes.watcher().ws(&b_user.token).await;
+    wb.send(json!({"type": "ping"})).await;
+    wb.next_of("pong").await;
+    app.patch(&format!("/api/v1/items/{iid}"), &a.token, json!({"values": {column_id(&b, "Owner"): [b_user.user_id]}}))
+        .send()
+        .await
+        .unwrap();
+    let live = wb.next_of("notification").await;
+    assert_eq!((live["kind"].as_str(), live["item_id"].as_str()), (Some("assigned"), Some(iid)));
+}
+
+async fn ready(app: &TestApp) -> Value {
+    expect_json(app.client().get(app.url("/ready")).send().await.unwrap(), 200).await
+}
+
+/// Writes commit while NATS is down (the node stays ready, and says it is degraded); once it
+/// is back, the other node's socket receives every event, in order, without a reload.
+#[tokio::test]
+async fn events_committed_while_the_broker_is_down_arrive_when_it_returns() {
+    let mut nodes = Nodes::nats().await;
+    let app = &nodes.writer;
+    let a = app.signup("outage@example.com").await;
+    let b = board(app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let mut ws = nodes.watcher().ws(&a.token).await;
+    let start = ws.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    create_item(app, &a, &bid, "before").await;
+    expect_events(&mut ws, start, start + 1, 5.0).await;
+
+    nodes.nats.as_mut().unwrap().stop();
+    let app = &nodes.writer;
+    for i in 0..5 {
+        create_item(app, &a, &bid, &format!("during {i}")).await;
+    }
+    let mut degraded = Value::Null;
+    for _ in 0..50 {
+        degraded = ready(app).await;
+        if degraded["status"] == "degraded" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(degraded["status"], "degraded", "{degraded}");
+    assert_eq!(degraded["checks"]["bus"]["connected"], false);
+    assert!(degraded["checks"]["bus"]["unrelayed_boards"].as_i64().unwrap() >= 1, "{degraded}");
+
+    nodes.nats.as_mut().unwrap().resume().await;
+    let app = &nodes.writer;
+    create_item(app, &a, &bid, "after").await;
+    expect_events(&mut ws, start + 1, start + 7, 20.0).await;
+    for _ in 0..50 {
+        if ready(app).await["status"] == "ready" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the node did not report ready again: {}", ready(app).await);
+}
+
+/// A node that commits and never relays (its broker is unreachable, then it is gone): another
+/// node's sweep reads its events from the log and relays them.
+#[tokio::test]
+async fn a_sweep_relays_what_a_lost_node_committed() {
+    let nodes = Nodes::nats().await;
+    let app = &nodes.writer;
+    let a = app.signup("sweep@example.com").await;
+    let b = board(app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let mut ws = nodes.watcher().ws(&a.token).await;
+    let start = ws.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    // A third node whose bus points where no broker listens.
+    let port = sunday_testkit::cluster::free_port();
+    let lost = app
+        .spawn_node(|c| {
+            c.bus.url = sunday_config::Secret::new(format!("nats://127.0.0.1:{port}"));
+        })
+        .await;
+    for i in 0..3 {
+        create_item(&lost, &a, &bid, &format!("lost {i}")).await;
+    }
+    lost.shutdown().await;
+    expect_events(&mut ws, start, start + 3, 20.0).await;
+}
