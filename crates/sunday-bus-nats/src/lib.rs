@@ -83,6 +83,7 @@ pub(crate) struct Shared {
     pub node: String,
     pub subjects: Subjects,
     pub local: InProcessBus,
+    /// As last seen by the connection watcher (for its log lines).
     pub connected: AtomicBool,
     pub unrelayed_boards: AtomicUsize,
 }
@@ -101,6 +102,7 @@ pub(crate) enum Outgoing {
 
 pub struct NatsBus {
     shared: Arc<Shared>,
+    client: async_nats::Client,
     relay: mpsc::UnboundedSender<Outgoing>,
 }
 
@@ -127,9 +129,9 @@ impl NatsBus {
         let js = async_nats::jetstream::new(client.clone());
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(follow::run(js.clone(), client.clone(), shared.clone(), settings.retention, tx.clone()));
-        tokio::spawn(relay::Relay::new(js, client, store, shared.clone()).run(rx));
+        tokio::spawn(relay::Relay::new(js, client.clone(), store, shared.clone()).run(rx));
         metrics::describe_gauge!("dependency_up", "1 when this node reaches the dependency, 0 when it does not");
-        Ok(NatsBus { shared, relay: tx })
+        Ok(NatsBus { shared, client, relay: tx })
     }
 }
 
@@ -159,7 +161,7 @@ impl EventBus for NatsBus {
 
     fn health(&self) -> BusHealth {
         BusHealth {
-            connected: self.shared.connected.load(Ordering::Relaxed),
+            connected: self.client.connection_state() == async_nats::connection::State::Connected,
             unrelayed_boards: self.shared.unrelayed_boards.load(Ordering::Relaxed),
         }
     }

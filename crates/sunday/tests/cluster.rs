@@ -52,7 +52,7 @@ impl Cluster {
         c.args(args)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SUNDAY_BIN", env!("CARGO_BIN_EXE_sunday"))
+            .env("CLUSTER_BIN", env!("CARGO_BIN_EXE_sunday"))
             .env("CLUSTER_DIR", self.dir.path())
             .env("CLUSTER_PORT", self.port.to_string())
             .env("STORE_URL", &self.store_url)
@@ -235,7 +235,7 @@ fn write_load(
                             .json(&json!({"name": format!("w{w} n{n}")}))
                             .send()
                             .await;
-                        if let Ok(r) = r.filter(|r| r.status() == 201) {
+                        if let Some(r) = r.ok().filter(|r| r.status() == 201) {
                             let item: Value = r.json().await.unwrap();
                             acked.lock().unwrap().push(item["id"].as_str().unwrap().to_owned());
                             break;
