@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use sunday_bus::{DynBus, Invalidation};
 use sunday_domain::{text::parse_name, Email, Password};
 use sunday_store::{ApiTokenRecord, NewUser, SessionRecord, Store};
 use sunday_types::{
@@ -58,6 +59,7 @@ pub struct AccountService {
     directory: Directory,
     hasher: PasswordHasher,
     throttle: Arc<LoginThrottle>,
+    bus: DynBus,
     settings: AppSettings,
     credentials: Option<moka::sync::Cache<String, CachedActor>>,
 }
@@ -68,6 +70,7 @@ impl AccountService {
         directory: Directory,
         hasher: PasswordHasher,
         throttle: Arc<LoginThrottle>,
+        bus: DynBus,
         settings: AppSettings,
     ) -> Self {
         let credentials = (settings.auth_cache_secs > 0).then(|| {
@@ -76,7 +79,21 @@ impl AccountService {
                 .time_to_live(std::time::Duration::from_secs(settings.auth_cache_secs))
                 .build()
         });
-        AccountService { store, directory, hasher, throttle, settings, credentials }
+        AccountService { store, directory, hasher, throttle, bus, settings, credentials }
+    }
+
+    /// Forgets one cached credential on this node (its session ended on another).
+    pub fn forget_credential_here(&self, token_hash: &str) {
+        if let Some(cache) = &self.credentials {
+            cache.invalidate(token_hash);
+        }
+    }
+
+    /// Forgets every cached credential on this node.
+    pub fn forget_credentials_here(&self) {
+        if let Some(cache) = &self.credentials {
+            cache.invalidate_all();
+        }
     }
 
     #[tracing::instrument(skip_all)]
@@ -149,9 +166,8 @@ impl AccountService {
         match &actor.credentials {
             Credentials::Session { token_hash, .. } => {
                 self.store.delete_session(token_hash).await?;
-                if let Some(cache) = &self.credentials {
-                    cache.invalidate(token_hash);
-                }
+                self.forget_credential_here(token_hash);
+                self.bus.publish_invalidation(Invalidation::Credential { token_hash: token_hash.clone() });
                 Ok(())
             }
             Credentials::Token { .. } => Err(ApiError::of(ErrorCode::NotASession)),
@@ -248,11 +264,10 @@ impl AccountService {
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<(), ApiError> {
         actor.require_scope(Scope::Admin)?;
         if self.store.revoke_api_token(actor.user_id, id, now_millis()).await? {
-            // Cached by secret hash, which we no longer know: revocation is rare, so forget
-            // every cached credential on this node rather than keep the revoked one alive.
-            if let Some(cache) = &self.credentials {
-                cache.invalidate_all();
-            }
+            // Cached by secret hash, which we no longer know: revocation is rare, so every
+            // node forgets every cached credential rather than keep the revoked one alive.
+            self.forget_credentials_here();
+            self.bus.publish_invalidation(Invalidation::AllCredentials);
             Ok(())
         } else {
             Err(ApiError::of(ErrorCode::TokenNotFound))

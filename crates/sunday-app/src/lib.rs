@@ -75,7 +75,7 @@ impl App {
             settings.login_failures_per_ip,
             std::time::Duration::from_secs(settings.login_window_secs),
         ));
-        let directory = directory::Directory::new(store.clone(), settings.auth_cache_secs);
+        let directory = directory::Directory::new(store.clone(), bus.clone(), settings.auth_cache_secs);
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_memory_bytes);
         let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
         App {
@@ -88,6 +88,7 @@ impl App {
                 directory.clone(),
                 hasher,
                 throttle,
+                bus.clone(),
                 settings.clone(),
             ),
             orgs: orgs::OrgService::new(store.clone(), directory.clone(), settings.clone()),
@@ -99,8 +100,26 @@ impl App {
         }
     }
 
-    /// Starts the background followers (the board engine follows the bus).
+    /// Starts the background followers: the board engine follows the bus, and the caches
+    /// follow other nodes' invalidations.
     pub fn start(&self) -> tokio::task::JoinHandle<()> {
+        let mut invalidations = self.bus.subscribe_invalidations();
+        let (directory, accounts) = (self.directory.clone(), self.accounts.clone());
+        tokio::spawn(async move {
+            use sunday_bus::{Invalidation, RecvError};
+            loop {
+                match invalidations.recv().await {
+                    Ok(Invalidation::Credential { token_hash }) => accounts.forget_credential_here(&token_hash),
+                    Ok(Invalidation::AllCredentials) => accounts.forget_credentials_here(),
+                    Ok(Invalidation::User { user_id }) => directory.forget_here(user_id),
+                    Err(RecvError::Lagged(_)) => {
+                        accounts.forget_credentials_here();
+                        directory.forget_everyone_here();
+                    }
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        });
         self.engine.follow(self.bus.as_ref())
     }
 

@@ -17,7 +17,7 @@ use async_nats::jetstream::{
     stream::{Config as StreamConfig, StorageType},
 };
 use futures::StreamExt;
-use sunday_bus::EventBus;
+use sunday_bus::{EventBus, Invalidation};
 use sunday_types::{boards::BoardEvent, notifications::Notification};
 use tokio::sync::mpsc;
 
@@ -147,6 +147,36 @@ fn deliver(shared: &Shared, relay: &mpsc::UnboundedSender<Outgoing>, subject: &s
             Ok(n) => shared.local.publish_notifications(std::slice::from_ref(&n)),
             Err(e) => tracing::warn!(error = %e, "a notification on the bus could not be read"),
         }
+    }
+}
+
+/// Applies other nodes' invalidations, on a core NATS subscription (which the client renews
+/// by itself after a reconnect).
+pub(crate) async fn invalidations(client: async_nats::Client, shared: Arc<Shared>) {
+    let mut attempt = 0;
+    loop {
+        match client.subscribe(shared.subjects.invalidation()).await {
+            Ok(mut sub) => {
+                attempt = 0;
+                while let Some(message) = sub.next().await {
+                    let own = message
+                        .headers
+                        .as_ref()
+                        .and_then(|h| h.get(ORIGIN))
+                        .is_some_and(|origin| origin.as_str() == shared.node);
+                    if own {
+                        continue;
+                    }
+                    match serde_json::from_slice::<Invalidation>(&message.payload) {
+                        Ok(i) => shared.local.publish_invalidation(i),
+                        Err(e) => tracing::warn!(error = %e, "an invalidation on the bus could not be read"),
+                    }
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, "could not subscribe to invalidations; retrying"),
+        }
+        tokio::time::sleep(backoff(attempt)).await;
+        attempt = attempt.saturating_add(1);
     }
 }
 

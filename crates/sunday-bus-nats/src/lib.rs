@@ -26,7 +26,9 @@ use std::{
     time::Duration,
 };
 
-use sunday_bus::{BusHealth, EventBus, EventReceiver, InProcessBus, NotificationReceiver};
+use sunday_bus::{
+    BusHealth, EventBus, EventReceiver, InProcessBus, Invalidation, InvalidationReceiver, NotificationReceiver,
+};
 use sunday_store::Store;
 use sunday_types::{boards::BoardEvent, notifications::Notification, BoardId};
 use tokio::sync::mpsc;
@@ -64,6 +66,12 @@ impl Subjects {
         format!("{}.notifications", self.prefix)
     }
 
+    /// Core NATS, outside the stream: an invalidation matters now or never (the caches'
+    /// time-to-live covers one that is lost).
+    pub fn invalidation(&self) -> String {
+        format!("_{}_invalidate", self.prefix)
+    }
+
     /// Every subject of the deployment (what the stream captures).
     pub fn all(&self) -> String {
         format!("{}.>", self.prefix)
@@ -92,6 +100,7 @@ pub(crate) struct Shared {
 pub(crate) enum Outgoing {
     Events(Vec<BoardEvent>),
     Notifications(Vec<Notification>),
+    Invalidation(Invalidation),
     /// An event that reached the stream (seen by this node's follower): the relay need not
     /// read it back from the log.
     Seen {
@@ -129,6 +138,7 @@ impl NatsBus {
         let js = async_nats::jetstream::new(client.clone());
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(follow::run(js.clone(), client.clone(), shared.clone(), settings.retention, tx.clone()));
+        tokio::spawn(follow::invalidations(client.clone(), shared.clone()));
         tokio::spawn(relay::Relay::new(js, client.clone(), store, shared.clone()).run(rx));
         metrics::describe_gauge!("dependency_up", "1 when this node reaches the dependency, 0 when it does not");
         Ok(NatsBus { shared, client, relay: tx })
@@ -153,6 +163,15 @@ impl EventBus for NatsBus {
 
     fn subscribe_notifications(&self) -> NotificationReceiver {
         self.shared.local.subscribe_notifications()
+    }
+
+    fn publish_invalidation(&self, invalidation: Invalidation) {
+        self.shared.local.publish_invalidation(invalidation.clone());
+        let _ = self.relay.send(Outgoing::Invalidation(invalidation));
+    }
+
+    fn subscribe_invalidations(&self) -> InvalidationReceiver {
+        self.shared.local.subscribe_invalidations()
     }
 
     fn name(&self) -> &'static str {

@@ -127,6 +127,7 @@ impl Relay {
                 notes.truncate(room);
                 self.notes.append(&mut notes);
             }
+            Outgoing::Invalidation(invalidation) => self.invalidate(invalidation),
             Outgoing::Seen { board, seq } => {
                 if let Some(b) = self.boards.get_mut(&board) {
                     if b.published == Some(seq - 1) {
@@ -135,6 +136,24 @@ impl Relay {
                 }
             }
         }
+    }
+
+    /// Sends an invalidation now, or never: while the broker is away, the other nodes' caches
+    /// expire on their own (`auth.auth_cache_secs`).
+    fn invalidate(&self, invalidation: sunday_bus::Invalidation) {
+        if self.client.connection_state() != async_nats::connection::State::Connected {
+            metrics::counter!("bus_invalidations_dropped_total").increment(1);
+            return;
+        }
+        let Ok(payload) = serde_json::to_vec(&invalidation) else { return };
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, self.shared.node.as_str());
+        let (client, subject) = (self.client.clone(), self.shared.subjects.invalidation());
+        tokio::spawn(async move {
+            if client.publish_with_headers(subject, headers, payload.into()).await.is_err() {
+                metrics::counter!("bus_invalidations_dropped_total").increment(1);
+            }
+        });
     }
 
     /// Relays every board with events waiting, and the waiting notifications.

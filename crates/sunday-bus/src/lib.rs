@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use sunday_types::{boards::BoardEvent, notifications::Notification};
+use sunday_types::{boards::BoardEvent, notifications::Notification, UserId};
 use tokio::sync::broadcast;
 
 /// Events are shared, not copied, between subscribers.
@@ -26,6 +26,22 @@ pub type NotificationReceiver = broadcast::Receiver<Arc<Notification>>;
 
 pub use broadcast::error::RecvError;
 
+/// A cached fact another node changed: each node drops its copy at once instead of waiting
+/// for the cache's time-to-live (`auth.auth_cache_secs`, the fallback when the bus is away).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Invalidation {
+    /// A session ended (logout): the credential cached under this token hash.
+    Credential { token_hash: String },
+    /// An API token was revoked (cached by a secret hash nobody keeps): every credential.
+    AllCredentials,
+    /// A user's memberships or roles changed.
+    User { user_id: UserId },
+}
+
+/// Every invalidation from the moment of subscribing (this node's own included).
+pub type InvalidationReceiver = broadcast::Receiver<Invalidation>;
+
 /// Where committed changes are announced. Implementations must keep each board's events in
 /// `seq` order for a subscriber, and may drop or repeat events (subscribers dedupe by `seq`
 /// and fill gaps from the log).
@@ -36,6 +52,9 @@ pub trait EventBus: Send + Sync + 'static {
     /// Announces committed notifications (for live delivery to their users).
     fn publish_notifications(&self, notifications: &[Notification]);
     fn subscribe_notifications(&self) -> NotificationReceiver;
+    /// Tells every node (this one too) to drop a cached fact.
+    fn publish_invalidation(&self, invalidation: Invalidation);
+    fn subscribe_invalidations(&self) -> InvalidationReceiver;
     /// A short name for logs and `/metrics` (`in_process`, `nats`).
     fn name(&self) -> &'static str;
     /// Whether the bus reaches its broker, for `/ready` and `/metrics`. A bus that does not
@@ -59,6 +78,7 @@ pub struct BusHealth {
 pub struct InProcessBus {
     events: broadcast::Sender<SharedEvent>,
     notifications: broadcast::Sender<Arc<Notification>>,
+    invalidations: broadcast::Sender<Invalidation>,
 }
 
 impl InProcessBus {
@@ -66,7 +86,8 @@ impl InProcessBus {
     pub fn new(capacity: usize) -> InProcessBus {
         let (events, _) = broadcast::channel(capacity.max(16));
         let (notifications, _) = broadcast::channel(capacity.max(16));
-        InProcessBus { events, notifications }
+        let (invalidations, _) = broadcast::channel(1024);
+        InProcessBus { events, notifications, invalidations }
     }
 }
 
@@ -96,6 +117,14 @@ impl EventBus for InProcessBus {
 
     fn subscribe_notifications(&self) -> NotificationReceiver {
         self.notifications.subscribe()
+    }
+
+    fn publish_invalidation(&self, invalidation: Invalidation) {
+        let _ = self.invalidations.send(invalidation);
+    }
+
+    fn subscribe_invalidations(&self) -> InvalidationReceiver {
+        self.invalidations.subscribe()
     }
 
     fn name(&self) -> &'static str {

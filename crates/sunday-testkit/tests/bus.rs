@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use sunday_testkit::{board, cluster::NatsServer, column_id, expect_json, Backend, Session, TestApp, Ws};
+use sunday_testkit::{board, cluster::NatsServer, column_id, expect_error, expect_json, Backend, Session, TestApp, Ws};
 
 /// The nodes of a scenario. Fields drop in order: the watcher before the writer, which owns
 /// the scratch database.
@@ -50,7 +50,12 @@ macro_rules! bus_tests {
     };
 }
 
-bus_tests!(edits_reach_every_node_in_seq_order, live_notifications_reach_every_node);
+bus_tests!(
+    edits_reach_every_node_in_seq_order,
+    live_notifications_reach_every_node,
+    a_logout_applies_on_every_node_within_a_second,
+    a_removed_member_is_refused_on_every_node_within_a_second,
+);
 
 async fn create_item(app: &TestApp, s: &Session, board: &str, name: &str) -> Value {
     let path = format!("/api/v1/boards/{board}/items");
@@ -119,6 +124,44 @@ async fn live_notifications_reach_every_node(nodes: Nodes) {
         .unwrap();
     let live = wb.next_of("notification").await;
     assert_eq!((live["kind"].as_str(), live["item_id"].as_str()), (Some("assigned"), Some(iid)));
+}
+
+/// Polls `path` on `app` until it answers `status`, for at most a second (the credential and
+/// membership caches keep entries for ten seconds: only an invalidation is that fast).
+async fn within_a_second(app: &TestApp, path: &str, token: &str, status: u16) -> reqwest::Response {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let r = app.get(path, token).send().await.unwrap();
+        if r.status() == status || tokio::time::Instant::now() > deadline {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn a_logout_applies_on_every_node_within_a_second(nodes: Nodes) {
+    let app = &nodes.writer;
+    assert_eq!(app.config.auth.auth_cache_secs, 10, "credentials are cached");
+    let a = app.signup("logout@example.com").await;
+    // The watcher node checks (and caches) the session.
+    expect_json(nodes.watcher().get("/api/v1/me", &a.token).send().await.unwrap(), 200).await;
+    let out = app.post("/api/v1/auth/logout", &a.token, json!({})).send().await.unwrap();
+    assert_eq!(out.status(), 204);
+    let r = within_a_second(nodes.watcher(), "/api/v1/me", &a.token, 401).await;
+    expect_error(r, 401, "invalid_session").await;
+}
+
+async fn a_removed_member_is_refused_on_every_node_within_a_second(nodes: Nodes) {
+    let app = &nodes.writer;
+    let owner = app.signup("owner@members.example").await;
+    let member = app.signup("member@members.example").await;
+    app.join(&owner, &member, "member").await;
+    let members = format!("/api/v1/orgs/{}/members", owner.org_id);
+    expect_json(nodes.watcher().get(&members, &member.token).send().await.unwrap(), 200).await;
+    let removed = app.delete(&format!("{members}/{}", member.user_id), &owner.token).send().await.unwrap();
+    assert_eq!(removed.status(), 204);
+    let r = within_a_second(nodes.watcher(), &members, &member.token, 404).await;
+    expect_error(r, 404, "org_not_found").await;
 }
 
 async fn ready(app: &TestApp) -> Value {
