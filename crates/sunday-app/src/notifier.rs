@@ -82,23 +82,24 @@ impl Notifier {
     }
 
     async fn drain_backlog(&self) {
+        let mut after = None;
         loop {
-            let boards = match self.store.consumer_backlog(CONSUMER, 100).await {
+            let boards = match self.store.consumer_backlog(CONSUMER, after, 100).await {
                 Ok(b) => b,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read the notification backlog");
                     return;
                 }
             };
-            if boards.is_empty() {
-                return;
-            }
+            let Some(last) = boards.last().copied() else { return };
             for board in boards {
+                // One board that fails (it is retried at its next event or the next drain)
+                // does not hold up the others.
                 if let Err(e) = self.catch_up(board).await {
                     tracing::warn!(board_id = %board, error = %e, "notifications will be retried");
-                    return;
                 }
             }
+            after = Some(last);
         }
     }
 

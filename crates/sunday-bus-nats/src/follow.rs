@@ -2,85 +2,77 @@
 //! and hands other nodes' events and notifications to its local followers.
 //!
 //! The consumer starts at the stream's end when the node starts (what happened before is in
-//! the log, which followers read on demand) and, after losing the broker, resumes at the
-//! stream sequence after the last one it delivered, so an outage costs no event the stream
-//! kept.
+//! the log, which followers read on demand). After the connection comes back it is created
+//! again at the stream sequence after the last one delivered, so an outage costs no event
+//! the stream kept; if the stream itself was created again meanwhile (a broker without
+//! storage restarted), everything in the new one is read.
 
 use std::{
     sync::{atomic::Ordering, Arc},
     time::Duration,
 };
 
-use async_nats::jetstream::{
-    self,
-    consumer::{pull::OrderedConfig, DeliverPolicy},
-    stream::{Config as StreamConfig, StorageType},
-};
+use async_nats::jetstream::consumer::{pull::OrderedConfig, DeliverPolicy};
 use futures::StreamExt;
 use sunday_bus::{EventBus, Invalidation};
-use sunday_types::{boards::BoardEvent, notifications::Notification};
-use tokio::sync::mpsc;
+use sunday_store::Store;
+use sunday_types::{boards::BoardEvent, notifications::Notification, time::now_millis, BoardId};
+use tokio::sync::{mpsc, watch};
 
-use crate::{backoff, Outgoing, Shared, Subjects, ORIGIN};
+use crate::{
+    backoff,
+    publish::{BoxError, Publisher},
+    Outgoing, Shared, HINT, ORIGIN,
+};
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// Live notifications older than this are not pushed (a replay after an outage would
+/// otherwise pop old ones up again); they are in their users' lists.
+const NOTIFICATION_FRESH_MS: i64 = 60_000;
 
-/// How long JetStream remembers a message id to drop a repeat of it.
-const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
-
-/// Creates the deployment's stream if it does not exist yet.
-pub(crate) async fn ensure_stream(
-    js: &jetstream::Context,
-    subjects: &Subjects,
-    retention: Duration,
-) -> Result<jetstream::stream::Stream, BoxError> {
-    Ok(js
-        .get_or_create_stream(StreamConfig {
-            name: subjects.stream.clone(),
-            subjects: vec![subjects.all()],
-            max_age: retention,
-            duplicate_window: DUPLICATE_WINDOW,
-            storage: StorageType::File,
-            ..Default::default()
-        })
-        .await?)
+/// Where the follower is in the stream, across reconnections.
+#[derive(Default)]
+struct Position {
+    /// The stream sequence to read next.
+    next: Option<u64>,
+    /// When the stream was created (a different value: it was created again).
+    created: Option<i128>,
 }
 
-/// Follows the stream until the process ends, reconnecting with backoff.
+/// Follows the stream until the process ends, starting again after each reconnection.
 pub(crate) async fn run(
-    js: jetstream::Context,
-    client: async_nats::Client,
-    shared: Arc<Shared>,
-    retention: Duration,
+    publisher: Publisher,
+    store: Arc<dyn Store>,
     relay: mpsc::UnboundedSender<Outgoing>,
+    mut reconnected: watch::Receiver<u64>,
 ) {
-    tokio::spawn(watch_connection(client, shared.clone()));
-    let mut next: Option<u64> = None;
+    let mut position = Position::default();
     let mut attempt = 0;
     loop {
-        match follow(&js, &shared, retention, &mut next, &relay, &mut attempt).await {
-            Ok(()) => tracing::info!("the bus's stream ended; following it again"),
+        match follow(&publisher, store.as_ref(), &mut position, &relay, &mut reconnected, &mut attempt).await {
+            Ok(()) => {}
             Err(e) => {
                 if attempt == 0 {
                     tracing::warn!(error = %e, "lost the bus's stream; local followers fill gaps from the event log");
                 }
                 metrics::counter!("bus_follow_errors_total").increment(1);
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt = attempt.saturating_add(1);
             }
         }
-        tokio::time::sleep(backoff(attempt)).await;
-        attempt = attempt.saturating_add(1);
     }
 }
 
-/// Keeps `connected` and the `dependency_up{dependency="nats"}` gauge current.
-async fn watch_connection(client: async_nats::Client, shared: Arc<Shared>) {
-    let mut tick = tokio::time::interval(Duration::from_millis(500));
+/// Keeps `connected` and `dependency_up{dependency="nats"}` current, and counts each return
+/// of the connection on `reconnected`.
+pub(crate) async fn watch_connection(client: async_nats::Client, shared: Arc<Shared>, reconnected: watch::Sender<u64>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
     loop {
         tick.tick().await;
         let up = client.connection_state() == async_nats::connection::State::Connected;
         if shared.connected.swap(up, Ordering::Relaxed) != up {
             if up {
                 tracing::info!("connected to NATS");
+                reconnected.send_modify(|n| *n += 1);
             } else {
                 tracing::warn!("NATS is unreachable: events wait in the event log");
             }
@@ -89,65 +81,102 @@ async fn watch_connection(client: async_nats::Client, shared: Arc<Shared>) {
     }
 }
 
+/// Reads the stream until the connection comes back after a loss (the consumer is then
+/// created again from `position`) or fails.
 async fn follow(
-    js: &jetstream::Context,
-    shared: &Shared,
-    retention: Duration,
-    next: &mut Option<u64>,
+    publisher: &Publisher,
+    store: &dyn Store,
+    position: &mut Position,
     relay: &mpsc::UnboundedSender<Outgoing>,
+    reconnected: &mut watch::Receiver<u64>,
     attempt: &mut u32,
 ) -> Result<(), BoxError> {
-    let mut stream = ensure_stream(js, &shared.subjects, retention).await?;
-    let last_sequence = stream.info().await?.state.last_sequence;
-    let deliver_policy = match *next {
-        // The stream was recreated (a broker without storage restarted): everything in it
-        // is newer than what this node saw.
-        Some(seq) if seq > last_sequence + 1 => DeliverPolicy::All,
-        Some(seq) => DeliverPolicy::ByStartSequence { start_sequence: seq },
-        None => DeliverPolicy::New,
+    reconnected.borrow_and_update();
+    let mut stream = publisher.ensure_stream().await?;
+    let info = stream.info().await?;
+    let created = info.created.unix_timestamp_nanos();
+    let start = match (position.next, position.created) {
+        (Some(next), Some(c)) if c == created => next,
+        // The stream was created again: all of it is newer than what this node delivered.
+        (Some(_), _) => info.state.first_sequence.max(1),
+        (None, _) => info.state.last_sequence + 1,
     };
+    *position = Position { next: Some(start), created: Some(created) };
     let consumer = stream
-        .create_consumer(OrderedConfig { filter_subject: shared.subjects.all(), deliver_policy, ..Default::default() })
+        .create_consumer(OrderedConfig {
+            filter_subject: publisher.shared.subjects.all(),
+            deliver_policy: DeliverPolicy::ByStartSequence { start_sequence: start },
+            ..Default::default()
+        })
         .await?;
     let mut messages = consumer.messages().await?;
     *attempt = 0;
-    while let Some(message) = messages.next().await {
-        let message = message?;
-        if let Ok(info) = message.info() {
-            *next = Some(info.stream_sequence + 1);
+    loop {
+        tokio::select! {
+            message = messages.next() => {
+                let Some(message) = message else { return Ok(()) };
+                let message = message?;
+                if let Ok(info) = message.info() {
+                    position.next = Some(info.stream_sequence + 1);
+                }
+                let header = |name: &str| message.headers.as_ref().and_then(|h| h.get(name)).map(|v| v.as_str().to_owned());
+                let own = header(ORIGIN).is_some_and(|origin| origin == publisher.shared.node);
+                let hint = header(HINT);
+                deliver(&publisher.shared, store, relay, message.subject.as_str(), &message.payload, own, hint).await;
+            }
+            // The connection came back: the ordered consumer would recreate itself from its
+            // own idea of the start; make it again from ours.
+            _ = reconnected.changed() => return Ok(()),
         }
-        let own =
-            message.headers.as_ref().and_then(|h| h.get(ORIGIN)).is_some_and(|origin| origin.as_str() == shared.node);
-        deliver(shared, relay, message.subject.as_str(), &message.payload, own);
     }
-    Ok(())
 }
 
-/// Hands one message to the local followers (unless this node published it, and delivered
-/// it already) and tells the relay the event is on the stream.
-fn deliver(shared: &Shared, relay: &mpsc::UnboundedSender<Outgoing>, subject: &str, payload: &[u8], own: bool) {
+/// Hands one message to the local followers (unless this node published it from its own
+/// writers, and delivered it already) and tells the relay the event is on the stream.
+async fn deliver(
+    shared: &Shared,
+    store: &dyn Store,
+    relay: &mpsc::UnboundedSender<Outgoing>,
+    subject: &str,
+    payload: &[u8],
+    own: bool,
+    hint: Option<String>,
+) {
     metrics::counter!("bus_received_total").increment(1);
     if shared.subjects.is_event(subject) {
-        match serde_json::from_slice::<BoardEvent>(payload) {
+        let event = match hint {
+            Some(id) => hinted(store, &id).await,
+            None => serde_json::from_slice::<BoardEvent>(payload).map_err(|e| e.to_string()),
+        };
+        match event {
             Ok(event) => {
                 let _ = relay.send(Outgoing::Seen { board: event.board_id, seq: event.seq });
                 if !own {
-                    let lag = (chrono_now_millis() - event.created_at.timestamp_millis()).max(0);
+                    let lag = (now_millis() - event.created_at.timestamp_millis()).max(0);
                     metrics::histogram!("bus_delivery_lag_seconds").record(lag as f64 / 1000.0);
                     shared.local.publish(std::slice::from_ref(&event));
                 }
             }
             Err(e) => tracing::warn!(error = %e, subject, "an event on the bus could not be read"),
         }
-    } else if subject == shared.subjects.notification() {
-        if own {
-            return;
-        }
+    } else if subject == shared.subjects.notification() && !own {
         match serde_json::from_slice::<Notification>(payload) {
-            Ok(n) => shared.local.publish_notifications(std::slice::from_ref(&n)),
+            Ok(n) if now_millis() - n.created_at.timestamp_millis() <= NOTIFICATION_FRESH_MS => {
+                shared.local.publish_notifications(std::slice::from_ref(&n));
+            }
+            Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "a notification on the bus could not be read"),
         }
     }
+}
+
+/// The event a hint (`<board>:<seq>`, for an event too big for the broker) names, from the log.
+async fn hinted(store: &dyn Store, id: &str) -> Result<BoardEvent, String> {
+    let (board, seq) = id.split_once(':').ok_or("a malformed hint")?;
+    let board: BoardId = board.parse().map_err(|_| "a malformed hint")?;
+    let seq: i64 = seq.parse().map_err(|_| "a malformed hint")?;
+    let mut events = store.events_after(board, seq - 1, 1).await.map_err(|e| e.to_string())?;
+    events.pop().filter(|e| e.seq == seq).ok_or_else(|| "a hinted event is not in the log".to_owned())
 }
 
 /// Applies other nodes' invalidations, on a core NATS subscription (which the client renews
@@ -178,8 +207,4 @@ pub(crate) async fn invalidations(client: async_nats::Client, shared: Arc<Shared
         tokio::time::sleep(backoff(attempt)).await;
         attempt = attempt.saturating_add(1);
     }
-}
-
-fn chrono_now_millis() -> i64 {
-    sunday_types::time::now_millis()
 }

@@ -16,7 +16,9 @@
 //! the bus repeats or drops costs a read, never a wrong answer.
 
 mod follow;
+mod publish;
 mod relay;
+mod sweep;
 
 use std::{
     sync::{
@@ -82,9 +84,12 @@ impl Subjects {
     }
 }
 
-/// The header naming the node that published a message (its own messages come back to it
-/// through the stream; it delivered them already).
+/// The header naming the node that published a message from its own writers (such messages
+/// come back to it through the stream; it delivered them already).
 pub(crate) const ORIGIN: &str = "Sunday-Node";
+/// The header of an event too big for the broker, sent without its payload: `<board>:<seq>`,
+/// which followers read from the log.
+pub(crate) const HINT: &str = "Sunday-Hint";
 
 /// State shared by the bus, its relay and its follower.
 pub(crate) struct Shared {
@@ -100,7 +105,6 @@ pub(crate) struct Shared {
 pub(crate) enum Outgoing {
     Events(Vec<BoardEvent>),
     Notifications(Vec<Notification>),
-    Invalidation(Invalidation),
     /// An event that reached the stream (seen by this node's follower): the relay need not
     /// read it back from the log.
     Seen {
@@ -135,11 +139,19 @@ impl NatsBus {
             .request_timeout(Some(Duration::from_secs(5)))
             .connect(settings.url.as_str())
             .await?;
-        let js = async_nats::jetstream::new(client.clone());
+        let publisher = publish::Publisher {
+            js: async_nats::jetstream::new(client.clone()),
+            client: client.clone(),
+            shared: shared.clone(),
+            retention: settings.retention,
+        };
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(follow::run(js.clone(), client.clone(), shared.clone(), settings.retention, tx.clone()));
+        let (reconnected_tx, reconnected) = tokio::sync::watch::channel(0);
+        tokio::spawn(follow::watch_connection(client.clone(), shared.clone(), reconnected_tx));
+        tokio::spawn(follow::run(publisher.clone(), store.clone(), tx.clone(), reconnected));
         tokio::spawn(follow::invalidations(client.clone(), shared.clone()));
-        tokio::spawn(relay::Relay::new(js, client.clone(), store, shared.clone()).run(rx));
+        tokio::spawn(relay::Relay::new(publisher.clone(), store.clone()).run(rx));
+        tokio::spawn(sweep::run(publisher, store));
         metrics::describe_gauge!("dependency_up", "1 when this node reaches the dependency, 0 when it does not");
         Ok(NatsBus { shared, client, relay: tx })
     }
@@ -165,9 +177,24 @@ impl EventBus for NatsBus {
         self.shared.local.subscribe_notifications()
     }
 
+    /// Sent now or never, outside the relay's queue: while the broker is away, the other
+    /// nodes' caches expire on their own (`auth.auth_cache_secs`).
     fn publish_invalidation(&self, invalidation: Invalidation) {
         self.shared.local.publish_invalidation(invalidation.clone());
-        let _ = self.relay.send(Outgoing::Invalidation(invalidation));
+        let connected = self.client.connection_state() == async_nats::connection::State::Connected;
+        let payload = serde_json::to_vec(&invalidation);
+        let (Ok(payload), true) = (payload, connected) else {
+            metrics::counter!("bus_invalidations_dropped_total").increment(1);
+            return;
+        };
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert(ORIGIN, self.shared.node.as_str());
+        let (client, subject) = (self.client.clone(), self.shared.subjects.invalidation());
+        tokio::spawn(async move {
+            if client.publish_with_headers(subject, headers, payload.into()).await.is_err() {
+                metrics::counter!("bus_invalidations_dropped_total").increment(1);
+            }
+        });
     }
 
     fn subscribe_invalidations(&self) -> InvalidationReceiver {

@@ -52,10 +52,13 @@ pub fn advance(
 static BACKLOG: Stmt = stmt!(
     "SELECT b.id FROM boards b
      LEFT JOIN event_cursors e ON e.board_id = b.id AND e.consumer = $1
-     WHERE b.last_seq > COALESCE(e.seq, 0) ORDER BY b.id{| COLLATE \"C\"} LIMIT $2"
+     WHERE b.last_seq > COALESCE(e.seq, 0) AND b.id{| COLLATE \"C\"} > $3
+     ORDER BY b.id{| COLLATE \"C\"} LIMIT $2"
 );
 
-/// Boards whose event log runs past the consumer's cursor.
-pub fn backlog(consumer: &str, limit: usize) -> Query<BoardId, Vec<BoardId>> {
-    Query::all(&BACKLOG, args![consumer.to_owned(), Value::limit(limit)], |r| r.id(0))
+/// Boards whose event log runs past the consumer's cursor, in id order after `after`.
+pub fn backlog(consumer: &str, after: Option<BoardId>, limit: usize) -> Query<BoardId, Vec<BoardId>> {
+    // Every id sorts after the empty string.
+    let after = after.map(|b| b.to_string()).unwrap_or_default();
+    Query::all(&BACKLOG, args![consumer.to_owned(), Value::limit(limit), after], |r| r.id(0))
 }

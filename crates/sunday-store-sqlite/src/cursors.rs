@@ -26,7 +26,12 @@ impl CursorStore for SqliteStore {
         Ok(self.run(plan).await?.applied)
     }
 
-    async fn consumer_backlog(&self, consumer: &str, limit: usize) -> StoreResult<Vec<BoardId>> {
-        self.read(cursors::backlog(consumer, limit)).await
+    async fn consumer_backlog(
+        &self,
+        consumer: &str,
+        after: Option<BoardId>,
+        limit: usize,
+    ) -> StoreResult<Vec<BoardId>> {
+        self.read(cursors::backlog(consumer, after, limit)).await
     }
 }

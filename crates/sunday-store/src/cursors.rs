@@ -26,6 +26,8 @@ pub trait CursorStore: Send + Sync {
         now: Millis,
     ) -> StoreResult<bool>;
 
-    /// Boards whose event log runs past the consumer's cursor, at most `limit`.
-    async fn consumer_backlog(&self, consumer: &str, limit: usize) -> StoreResult<Vec<BoardId>>;
+    /// Boards whose event log runs past the consumer's cursor, at most `limit`, in id order
+    /// after `after` (to page through them all).
+    async fn consumer_backlog(&self, consumer: &str, after: Option<BoardId>, limit: usize)
+        -> StoreResult<Vec<BoardId>>;
 }

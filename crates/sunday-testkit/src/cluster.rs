@@ -19,13 +19,25 @@ pub const NATS_SERVER: &str = "/usr/sbin/nats-server";
 pub struct NatsServer {
     pub port: u16,
     dir: tempfile::TempDir,
+    config: Option<std::path::PathBuf>,
     child: Option<Child>,
 }
 
 impl NatsServer {
     pub async fn start() -> NatsServer {
+        Self::start_with("").await
+    }
+
+    /// A server with extra settings in NATS's configuration syntax (`max_payload: 3000`).
+    pub async fn start_with(settings: &str) -> NatsServer {
         let port = free_port();
-        let mut server = NatsServer { port, dir: tempfile::tempdir().unwrap(), child: None };
+        let dir = tempfile::tempdir().unwrap();
+        let config = (!settings.is_empty()).then(|| {
+            let path = dir.path().join("nats.conf");
+            std::fs::write(&path, settings).unwrap();
+            path
+        });
+        let mut server = NatsServer { port, dir, config, child: None };
         server.resume().await;
         server
     }
@@ -46,7 +58,11 @@ impl NatsServer {
     /// connections.
     pub async fn resume(&mut self) {
         assert!(Path::new(NATS_SERVER).exists(), "{NATS_SERVER} is missing: apt-get install nats-server");
-        let child = Command::new(NATS_SERVER)
+        let mut command = Command::new(NATS_SERVER);
+        if let Some(config) = &self.config {
+            command.arg("-c").arg(config);
+        }
+        let child = command
             .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
             .arg(self.dir.path())
             .stdout(Stdio::null())

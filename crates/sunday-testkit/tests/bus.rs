@@ -236,3 +236,33 @@ async fn a_sweep_relays_what_a_lost_node_committed() {
     lost.shutdown().await;
     expect_events(&mut ws, start, start + 3, 20.0).await;
 }
+
+/// An event too big for the broker travels as a hint, and the other node reads it from the
+/// log: its socket still gets every event, in order, with the whole value.
+#[tokio::test]
+async fn an_event_too_big_for_the_broker_arrives_through_the_log() {
+    let nats = NatsServer::start_with("max_payload: 3000").await;
+    let writer = TestApp::spawn_on_nats(&nats, |_| {}).await;
+    let watcher = writer.spawn_node(|_| {}).await;
+    let a = writer.signup("big@example.com").await;
+    let b = board(&writer, &a, Some("project_tracker")).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let mut ws = watcher.ws(&a.token).await;
+    let start = ws.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    let item = create_item(&writer, &a, &bid, "small").await;
+    let notes = "n".repeat(2000);
+    let path = format!("/api/v1/items/{}", item["id"].as_str().unwrap());
+    let r = writer.patch(&path, &a.token, json!({"values": {column_id(&b, "Notes"): notes}})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let mut seen = vec![];
+    while seen.len() < 2 {
+        let f = ws.next_within(10.0).await.expect("both events arrive");
+        if f["type"] == "event" {
+            seen.push(f);
+        }
+    }
+    assert_eq!(seen[0]["seq"].as_i64().unwrap(), start + 1);
+    assert_eq!(seen[1]["seq"].as_i64().unwrap(), start + 2);
+    assert!(seen[1].to_string().contains(&notes), "the big value arrives whole");
+    drop(watcher);
+}

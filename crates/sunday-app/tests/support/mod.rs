@@ -541,7 +541,12 @@ impl CursorStore for Interposed {
         self.inner.advance_cursor(consumer, board, from, to, writes, now).await
     }
 
-    async fn consumer_backlog(&self, consumer: &str, limit: usize) -> StoreResult<Vec<BoardId>> {
-        self.inner.consumer_backlog(consumer, limit).await
+    async fn consumer_backlog(
+        &self,
+        consumer: &str,
+        after: Option<BoardId>,
+        limit: usize,
+    ) -> StoreResult<Vec<BoardId>> {
+        self.inner.consumer_backlog(consumer, after, limit).await
     }
 }

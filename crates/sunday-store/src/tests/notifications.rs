@@ -141,8 +141,19 @@ pub async fn event_cursors_move_once_with_their_writes(store: DynStore) {
         .await
         .unwrap();
     assert_eq!(store.event_cursor("notifications", b.id).await.unwrap(), 0);
-    assert!(store.consumer_backlog("notifications", 10).await.unwrap().contains(&b.id));
-    assert!(store.consumer_backlog("search", 10).await.unwrap().contains(&b.id), "cursors are per consumer");
+    assert!(store.consumer_backlog("notifications", None, 10).await.unwrap().contains(&b.id));
+    assert!(store.consumer_backlog("search", None, 10).await.unwrap().contains(&b.id), "cursors are per consumer");
+    // Paging: nothing after the last board behind, the board itself after any smaller id.
+    let behind = store.consumer_backlog("notifications", None, 1000).await.unwrap();
+    let last = *behind.last().unwrap();
+    assert!(store.consumer_backlog("notifications", Some(last), 10).await.unwrap().is_empty(), "paged past the end");
+    for pair in behind.windows(2) {
+        assert_eq!(
+            store.consumer_backlog("notifications", Some(pair[0]), 1).await.unwrap(),
+            vec![pair[1]],
+            "in id order"
+        );
+    }
 
     let mut n = note(f.user, f.user, NotificationKind::Assigned, "first");
     n.board_id = Some(b.id);
@@ -153,11 +164,11 @@ pub async fn event_cursors_move_once_with_their_writes(store: DynStore) {
     assert_eq!(store.notifications(f.user, None, 10).await.unwrap().len(), 1, "the loser wrote nothing");
     assert_eq!(store.event_cursor("notifications", b.id).await.unwrap(), 1);
     assert_eq!(store.item_subscribers(it.id).await.unwrap(), vec![f.user]);
-    assert!(store.consumer_backlog("notifications", 10).await.unwrap().contains(&b.id), "seq 2 is left");
+    assert!(store.consumer_backlog("notifications", None, 10).await.unwrap().contains(&b.id), "seq 2 is left");
 
     assert!(!store.advance_cursor("notifications", b.id, 7, 9, vec![], 0).await.unwrap(), "not from elsewhere");
     assert!(store.advance_cursor("notifications", b.id, 1, 2, vec![], 0).await.unwrap());
-    assert!(!store.consumer_backlog("notifications", 10).await.unwrap().contains(&b.id));
+    assert!(!store.consumer_backlog("notifications", None, 10).await.unwrap().contains(&b.id));
     assert!(
         !store.advance_cursor("notifications", BoardId::new(), 0, 1, vec![], 0).await.unwrap(),
         "no cursor for a board that does not exist"
