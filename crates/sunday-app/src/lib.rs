@@ -13,6 +13,7 @@ pub mod directory;
 pub mod events;
 pub mod health;
 pub mod idempotency;
+pub mod leases;
 pub mod limits;
 pub mod notifications;
 pub mod notifier;
@@ -158,12 +159,18 @@ impl App {
     pub fn run_upkeep(
         &self,
         every: std::time::Duration,
+        mut lease: leases::Lease,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {
         const KEYS_KEPT_MS: i64 = 24 * 3_600_000;
         let store = self.store.clone();
         async move {
             loop {
+                // One node of a cluster does the upkeep: the holder of its lease.
+                tokio::select! {
+                    _ = lease.wait() => {}
+                    _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                }
                 let now = sunday_types::time::now_millis();
                 match store.purge_expired(now, now - KEYS_KEPT_MS).await {
                     Ok(0) => {}
@@ -176,6 +183,11 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Keeps trying to hold the lease `name` for this node until `stop` (see [`leases`]).
+    pub fn lease(&self, name: &'static str, holder: String, stop: tokio::sync::watch::Receiver<bool>) -> leases::Lease {
+        leases::Lease::keep(self.store.clone(), name, holder, stop)
     }
 
     /// Board engine figures for `/metrics`: boards and items held, and their estimated bytes.

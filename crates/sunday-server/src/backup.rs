@@ -205,7 +205,11 @@ pub async fn scheduled(config: &Config) -> anyhow::Result<PathBuf> {
 }
 
 /// The scheduler role's backups: every `backup.interval_secs`, until `stop` turns true.
-pub async fn run_scheduled(config: Config, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub async fn run_scheduled(
+    config: Config,
+    lease: sunday_app::leases::Lease,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     if config.backup.interval_secs == 0 {
         return;
     }
@@ -214,6 +218,11 @@ pub async fn run_scheduled(config: Config, mut stop: tokio::sync::watch::Receive
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
+        }
+        // One backup per interval per cluster: the lease holder's (a node that takes the
+        // lease over backs up at its own next tick, not at once).
+        if !lease.held() {
+            continue;
         }
         match scheduled(&config).await {
             Ok(file) => tracing::info!(file = %file.display(), "backup written"),

@@ -165,15 +165,20 @@ fn realtime_settings(config: &Config) -> sunday_realtime::RealtimeSettings {
 }
 
 /// Background work of the worker role (the notifier; the email digest, when SMTP is
-/// configured) and of the scheduler role (upkeep).
+/// configured) and of the scheduler role (upkeep and scheduled backups, each on the one
+/// scheduler node of the cluster that holds its lease).
 fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     let (stop, stopped) = watch::channel(false);
     if config.has_role(NodeRole::Worker) {
         app.notifier().start(stopped.clone());
     }
     if config.has_role(NodeRole::Scheduler) {
-        tokio::spawn(app.run_upkeep(Duration::from_secs(600), stopped.clone()));
-        tokio::spawn(backup::run_scheduled(config.clone(), stopped.clone()));
+        // Work done once per cluster, by the holder of its lease (any scheduler node).
+        let holder = sunday_app::leases::holder_name();
+        let upkeep = app.lease("upkeep", holder.clone(), stopped.clone());
+        tokio::spawn(app.run_upkeep(Duration::from_secs(600), upkeep, stopped.clone()));
+        let backups = app.lease("backups", holder, stopped.clone());
+        tokio::spawn(backup::run_scheduled(config.clone(), backups, stopped.clone()));
     }
     let mail = &config.mail;
     if config.has_role(NodeRole::Worker) && !mail.smtp_host.is_empty() {

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_archive_and_update_counts.sql"),
     },
     Migration { name: "0008_digest_claims", sql: include_str!("../migrations/0008_digest_claims.sql") },
+    Migration { name: "0009_leases", sql: include_str!("../migrations/0009_leases.sql") },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

@@ -31,9 +31,10 @@ pub struct Table {
     clear: Stmt,
 }
 
-/// Tables of the schema in no archive: retry records that expire within a day, and the
-/// migrations' own bookkeeping (written by migrating).
-pub const NOT_ARCHIVED: &[&str] = &["idempotency_keys", "schema_migrations"];
+/// Tables of the schema in no archive: retry records that expire within a day, the
+/// migrations' own bookkeeping (written by migrating), and which running node holds which
+/// lease (live state of the nodes, not of the data).
+pub const NOT_ARCHIVED: &[&str] = &["idempotency_keys", "schema_migrations", "leases"];
 
 macro_rules! table {
     ($name:literal [$first:literal $(, $col:literal)*] where $pred:literal $(; $conflict:literal)?) => {

@@ -30,6 +30,7 @@ pub mod accounts;
 pub mod archive;
 pub mod boards;
 pub mod cursors;
+pub mod leases;
 pub mod notifications;
 pub mod orgs;
 pub mod upkeep;

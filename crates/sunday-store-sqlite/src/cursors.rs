@@ -5,6 +5,8 @@ use sunday_store::{BoardWrite, CursorStore, StoreResult};
 use sunday_store_sql::cursors;
 use sunday_types::{time::Millis, BoardId};
 
+use sunday_store_sql::leases;
+
 use crate::SqliteStore;
 
 #[async_trait]
@@ -33,5 +35,14 @@ impl CursorStore for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<BoardId>> {
         self.read(cursors::backlog(consumer, after, limit)).await
+    }
+
+    async fn take_lease(&self, name: &str, holder: &str, until: Millis, now: Millis) -> StoreResult<bool> {
+        let plan = leases::take(name, holder, until, now);
+        Ok(self.run(plan).await?.applied)
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        self.run(leases::release(name, holder)).await.map(|_| ())
     }
 }

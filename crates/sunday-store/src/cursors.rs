@@ -1,4 +1,6 @@
-//! Event-log consumers' cursors: how far each consumer (notifications now; automations and
+//! Event-log consumers' cursors, and the leases of work that runs on one node at a time.
+//!
+//! Cursors: how far each consumer (notifications now; automations and
 //! search later) has handled each board's events. A consumer's side effects are written in
 //! the same transaction that moves its cursor, and the cursor only moves from the position
 //! the consumer read, so every event is handled exactly once however many consumers race.
@@ -25,6 +27,13 @@ pub trait CursorStore: Send + Sync {
         writes: Vec<BoardWrite>,
         now: Millis,
     ) -> StoreResult<bool>;
+
+    /// Takes or renews the lease `name` for `holder` until `until`: `true` when `holder` holds
+    /// it now (it was free, had expired at `now`, or was `holder`'s already).
+    async fn take_lease(&self, name: &str, holder: &str, until: Millis, now: Millis) -> StoreResult<bool>;
+
+    /// Gives the lease up, if `holder` holds it (a node stopping hands its work over at once).
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
 
     /// Boards whose event log runs past the consumer's cursor, at most `limit`, in id order
     /// after `after` (to page through them all).

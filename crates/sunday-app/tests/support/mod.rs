@@ -549,4 +549,12 @@ impl CursorStore for Interposed {
     ) -> StoreResult<Vec<BoardId>> {
         self.inner.consumer_backlog(consumer, after, limit).await
     }
+
+    async fn take_lease(&self, name: &str, holder: &str, until: Millis, now: Millis) -> StoreResult<bool> {
+        self.inner.take_lease(name, holder, until, now).await
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+        self.inner.release_lease(name, holder).await
+    }
 }

@@ -46,6 +46,7 @@ macro_rules! conformance_suite {
             notifications_are_listed_read_and_emailed,
             item_subscriptions,
             event_cursors_move_once_with_their_writes,
+            leases_are_held_by_one_holder_until_they_expire,
         );
     };
     (@notification_cases $factory:path; $($case:ident),* $(,)?) => {$(

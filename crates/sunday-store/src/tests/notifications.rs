@@ -174,3 +174,17 @@ pub async fn event_cursors_move_once_with_their_writes(store: DynStore) {
         "no cursor for a board that does not exist"
     );
 }
+
+pub async fn leases_are_held_by_one_holder_until_they_expire(store: DynStore) {
+    assert!(store.take_lease("upkeep", "node-a", 1_000, 0).await.unwrap(), "a free lease is taken");
+    assert!(!store.take_lease("upkeep", "node-b", 1_500, 500).await.unwrap(), "held by another until 1000");
+    assert!(store.take_lease("upkeep", "node-a", 2_000, 900).await.unwrap(), "the holder renews it");
+    assert!(!store.take_lease("upkeep", "node-b", 2_500, 1_500).await.unwrap(), "renewed: still held");
+    assert!(store.take_lease("backups", "node-b", 1_000, 0).await.unwrap(), "leases are independent");
+    assert!(store.take_lease("upkeep", "node-b", 3_500, 2_001).await.unwrap(), "expired: taken over");
+    assert!(!store.take_lease("upkeep", "node-a", 3_000, 2_002).await.unwrap(), "the old holder lost it");
+    store.release_lease("upkeep", "node-a").await.unwrap();
+    assert!(!store.take_lease("upkeep", "node-a", 3_000, 2_003).await.unwrap(), "only its holder releases it");
+    store.release_lease("upkeep", "node-b").await.unwrap();
+    assert!(store.take_lease("upkeep", "node-a", 3_000, 2_004).await.unwrap(), "released: free at once");
+}
