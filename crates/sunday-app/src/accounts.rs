@@ -133,6 +133,7 @@ impl AccountService {
         let email = Email::parse(&req.email)?;
         self.throttle
             .reserve(email.as_str(), client_ip)
+            .await
             .map_err(|secs| ApiError::of(ErrorCode::TooManyLoginAttempts).retry_after(secs))?;
         let found = self.store.user_by_email(email.as_str()).await?;
         let stored = found.as_ref().map(|f| f.password_hash.clone());
@@ -141,7 +142,7 @@ impl AccountService {
             tracing::info!(client_ip, "failed login");
             return Err(ApiError::of(ErrorCode::InvalidCredentials));
         };
-        self.throttle.succeeded(email.as_str(), client_ip);
+        self.throttle.succeeded(email.as_str(), client_ip).await;
         let session = self.start_session(found.user.id).await?;
         Ok(Login { user: found.user, session })
     }

@@ -53,6 +53,7 @@ pub struct App {
     bus: DynBus,
     engine: Arc<sunday_engine::Engine>,
     events: events::EventLog,
+    shared_limits: Option<limits::Shared>,
     pub accounts: accounts::AccountService,
     pub orgs: orgs::OrgService,
     pub workspaces: workspaces::WorkspaceService,
@@ -66,6 +67,17 @@ impl App {
     /// Builds the services over the chosen store and bus. Call [`App::start`] inside a
     /// runtime to start the followers.
     pub fn new(store: Arc<dyn Store>, bus: DynBus, settings: AppSettings) -> App {
+        App::with_shared_limits(store, bus, None, settings)
+    }
+
+    /// [`App::new`], with request limits and login throttles kept in `shared` (Redis), so the
+    /// nodes of a cluster share one budget.
+    pub fn with_shared_limits(
+        store: Arc<dyn Store>,
+        bus: DynBus,
+        shared: Option<limits::Shared>,
+        settings: AppSettings,
+    ) -> App {
         let hasher = crypto::PasswordHasher::new(
             settings.argon2_memory_kib,
             settings.argon2_iterations,
@@ -75,6 +87,7 @@ impl App {
             settings.login_failures_per_account,
             settings.login_failures_per_ip,
             std::time::Duration::from_secs(settings.login_window_secs),
+            shared.clone(),
         ));
         let directory = directory::Directory::new(store.clone(), bus.clone(), settings.auth_cache_secs);
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_memory_bytes);
@@ -98,7 +111,13 @@ impl App {
             engine,
             bus,
             store,
+            shared_limits: shared,
         }
+    }
+
+    /// The shared limits store, when configured (the HTTP rate limits use it too).
+    pub fn shared_limits(&self) -> Option<&limits::Shared> {
+        self.shared_limits.as_ref()
     }
 
     /// Starts the background followers: the board engine follows the bus, and the caches

@@ -29,6 +29,7 @@ pub struct Config {
     pub gateway: GatewayConfig,
     pub engine: EngineConfig,
     pub bus: BusConfig,
+    pub redis: RedisConfig,
     pub realtime: RealtimeConfig,
     pub mail: MailConfig,
     pub web: WebConfig,
@@ -139,6 +140,16 @@ pub struct BusConfig {
     /// How long the stream keeps events. The event log stays the source of truth: a node
     /// that was away longer catches up from the log.
     pub retention_secs: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisConfig {
+    /// Empty: limits and throttles per node. `redis://HOST:PORT[/DB]`: kept in Redis, shared
+    /// by every node of a deployment.
+    pub url: Secret,
+    /// Prefix of every key Sunday writes (one per deployment sharing a Redis).
+    pub prefix: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -254,6 +265,7 @@ impl Default for Config {
             },
             engine: EngineConfig { memory_mib: 2048 },
             bus: BusConfig { capacity: 65_536, url: Secret::default(), stream: "SUNDAY".into(), retention_secs: 3600 },
+            redis: RedisConfig { url: Secret::default(), prefix: "sunday".into() },
             realtime: RealtimeConfig {
                 room_buffer: 1024,
                 socket_buffer: 512,
@@ -421,6 +433,13 @@ impl Config {
         let stream = &self.bus.stream;
         if stream.is_empty() || !stream.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             return Err(invalid("bus.stream", "must be letters, digits, `_` or `-`"));
+        }
+        let redis_url = self.redis.url.expose();
+        if !redis_url.is_empty() && !redis_url.starts_with("redis://") {
+            return Err(invalid("redis.url", "must be empty (limits per node) or redis://HOST:PORT"));
+        }
+        if self.redis.prefix.is_empty() || self.redis.prefix.contains(char::is_whitespace) {
+            return Err(invalid("redis.prefix", "must be non-empty, without spaces"));
         }
         if self.bus.retention_secs < 60 {
             return Err(invalid("bus.retention_secs", "must be at least 60"));

@@ -150,6 +150,7 @@ async fn authenticate(parts: &mut Parts, state: &HttpState, scope: Scope) -> Res
         state
             .user_limiter
             .check(&actor.user_id.to_string())
+            .await
             .map_err(|secs| ApiError::of(ErrorCode::RateLimited).retry_after(secs))?;
         Ok(actor)
     }

@@ -17,7 +17,7 @@ mod web;
 use std::sync::Arc;
 
 use axum::Router;
-use sunday_app::{limits::RateLimiter, App};
+use sunday_app::{limits::Limiter, App};
 
 pub use error::{current_request_id, HttpError};
 pub use openapi::openapi_spec;
@@ -72,8 +72,8 @@ pub struct HttpState(Arc<StateInner>);
 pub struct StateInner {
     pub app: App,
     pub settings: HttpSettings,
-    pub ip_limiter: RateLimiter,
-    pub user_limiter: RateLimiter,
+    pub ip_limiter: Limiter,
+    pub user_limiter: Limiter,
     pub metrics_render: MetricsRender,
     pub metrics: route_metrics::HttpMetrics,
     /// The real-time hub, when this node runs the `realtime` role.
@@ -96,8 +96,18 @@ impl HttpState {
     ) -> HttpState {
         HttpState(Arc::new(StateInner {
             hub,
-            ip_limiter: RateLimiter::new(settings.rate_limit_ip_per_sec, settings.rate_limit_ip_burst),
-            user_limiter: RateLimiter::new(settings.rate_limit_user_per_sec, settings.rate_limit_user_burst),
+            ip_limiter: Limiter::new(
+                "ip",
+                settings.rate_limit_ip_per_sec,
+                settings.rate_limit_ip_burst,
+                app.shared_limits().cloned(),
+            ),
+            user_limiter: Limiter::new(
+                "user",
+                settings.rate_limit_user_per_sec,
+                settings.rate_limit_user_burst,
+                app.shared_limits().cloned(),
+            ),
             settings,
             app,
             metrics_render: metrics,

@@ -116,7 +116,7 @@ async fn gateway(State(state): State<HttpState>, mut req: Request, next: Next) -
     } else {
         let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
         if state.ip_limiter.enabled() {
-            state.ip_limiter.check(&client_ip(req.headers(), peer, state.settings.trust_forwarded_for))
+            state.ip_limiter.check(&client_ip(req.headers(), peer, state.settings.trust_forwarded_for)).await
         } else {
             Ok(())
         }

@@ -81,6 +81,17 @@ pub async fn open_bus(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<
     Ok(bus)
 }
 
+/// Where request limits and login throttles are kept when the nodes share them (`redis.url`).
+fn open_shared_limits(config: &Config) -> anyhow::Result<Option<sunday_app::limits::Shared>> {
+    let url = config.redis.url.expose();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let redis = sunday_redis::RedisLimits::start(url, &config.redis.prefix).context("redis.url")?;
+    tracing::info!("request limits and login throttles: shared in Redis");
+    Ok(Some(sunday_app::limits::Shared::new(Arc::new(redis))))
+}
+
 /// Applies migrations and returns the schema version (`sunday migrate`).
 pub async fn migrate(config: &Config) -> anyhow::Result<i64> {
     let store = open_store(config, true).await?;
@@ -236,7 +247,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let metrics = observability::metrics_render()?;
     let store = open_store(&config, config.store.auto_migrate).await?;
     let bus = open_bus(&config, store.clone()).await?;
-    let app = App::new(store, bus, app_settings(&config));
+    let app = App::with_shared_limits(store, bus, open_shared_limits(&config)?, app_settings(&config));
     app.start();
     // Each role's work, registered here and nowhere else.
     let hub = config.has_role(NodeRole::Realtime).then(|| {

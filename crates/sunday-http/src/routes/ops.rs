@@ -25,8 +25,9 @@ async fn health() -> axum::Json<HealthStatus> {
 }
 
 /// The store answers and its migrations are applied; `503 unavailable` otherwise. The node
-/// stays ready while its bus's broker is away (writes commit to the store and are relayed
-/// once it is back): `status` then says `degraded` and `checks.bus` what is missing.
+/// stays ready while its bus's broker or Redis is away (writes commit to the store and are
+/// relayed once the broker is back; limits are kept per node meanwhile): `status` then says
+/// `degraded`, and `checks.bus` or `checks.redis` what is missing.
 #[utoipa::path(get, path = "/ready", tag = "operations", security(()), responses((status = 200, body = HealthStatus)))]
 async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthStatus>> {
     let store = state.app.health();
@@ -44,12 +45,18 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
         .into());
     }
     let (bus, bus_health) = state.app.bus_health();
-    let checks = serde_json::json!({
+    let mut checks = serde_json::json!({
         "store": store.backend(),
         "schema_version": applied,
         "bus": {"kind": bus, "connected": bus_health.connected, "unrelayed_boards": bus_health.unrelayed_boards},
     });
-    let status = if bus_health.connected { "ready" } else { "degraded" };
+    let mut degraded = !bus_health.connected;
+    if let Some(shared) = state.app.shared_limits() {
+        // Without Redis each node limits on its own: still serving, but degraded.
+        checks["redis"] = serde_json::json!({"connected": shared.connected()});
+        degraded |= !shared.connected();
+    }
+    let status = if degraded { "degraded" } else { "ready" };
     Ok(axum::Json(HealthStatus { status: status.into(), checks: Some(checks) }))
 }
 
