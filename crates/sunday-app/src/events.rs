@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use sunday_bus::{DynBus, EventReceiver, NotificationReceiver};
+use sunday_bus::{DynBus, EventReceiver, NotificationReceiver, PresenceReceiver};
 use sunday_store::{Store, StoreResult};
+use sunday_types::presence::PresenceAnnouncement;
 use sunday_types::{boards::BoardEvent, BoardId};
 
 #[derive(Clone)]
@@ -36,5 +37,15 @@ impl EventLog {
     /// Every committed notification from now on.
     pub fn subscribe_notifications(&self) -> NotificationReceiver {
         self.bus.subscribe_notifications()
+    }
+
+    /// Tells every node who is on a board through this node's sockets.
+    pub fn publish_presence(&self, announcement: PresenceAnnouncement) {
+        self.bus.publish_presence(announcement)
+    }
+
+    /// Every node's presence announcements from now on (this node's own included).
+    pub fn subscribe_presence(&self) -> PresenceReceiver {
+        self.bus.subscribe_presence()
     }
 }

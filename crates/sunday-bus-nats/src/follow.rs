@@ -16,7 +16,9 @@ use async_nats::jetstream::consumer::{pull::OrderedConfig, DeliverPolicy};
 use futures::StreamExt;
 use sunday_bus::{EventBus, Invalidation};
 use sunday_store::Store;
-use sunday_types::{boards::BoardEvent, notifications::Notification, time::now_millis, BoardId};
+use sunday_types::{
+    boards::BoardEvent, notifications::Notification, presence::PresenceAnnouncement, time::now_millis, BoardId,
+};
 use tokio::sync::{mpsc, watch};
 
 use crate::{
@@ -179,15 +181,21 @@ async fn hinted(store: &dyn Store, id: &str) -> Result<BoardEvent, String> {
     events.pop().filter(|e| e.seq == seq).ok_or_else(|| "a hinted event is not in the log".to_owned())
 }
 
-/// Applies other nodes' invalidations, on a core NATS subscription (which the client renews
-/// by itself after a reconnect).
-pub(crate) async fn invalidations(client: async_nats::Client, shared: Arc<Shared>) {
+/// Applies other nodes' invalidations and presence, on core NATS subscriptions (which the
+/// client renews by itself after a reconnect).
+pub(crate) async fn signals(client: async_nats::Client, shared: Arc<Shared>) {
     let mut attempt = 0;
     loop {
-        match client.subscribe(shared.subjects.invalidation()).await {
-            Ok(mut sub) => {
+        let subscribed = async {
+            let invalidations = client.subscribe(shared.subjects.invalidation()).await?;
+            let presence = client.subscribe(shared.subjects.presence()).await?;
+            Ok::<_, async_nats::SubscribeError>((invalidations, presence))
+        };
+        match subscribed.await {
+            Ok((invalidations, presence)) => {
                 attempt = 0;
-                while let Some(message) = sub.next().await {
+                let mut both = futures::stream::select(invalidations, presence);
+                while let Some(message) = both.next().await {
                     let own = message
                         .headers
                         .as_ref()
@@ -196,13 +204,20 @@ pub(crate) async fn invalidations(client: async_nats::Client, shared: Arc<Shared
                     if own {
                         continue;
                     }
-                    match serde_json::from_slice::<Invalidation>(&message.payload) {
-                        Ok(i) => shared.local.publish_invalidation(i),
-                        Err(e) => tracing::warn!(error = %e, "an invalidation on the bus could not be read"),
+                    if message.subject.as_str() == shared.subjects.presence() {
+                        match serde_json::from_slice::<PresenceAnnouncement>(&message.payload) {
+                            Ok(a) => shared.local.publish_presence(a),
+                            Err(e) => tracing::warn!(error = %e, "a presence announcement could not be read"),
+                        }
+                    } else {
+                        match serde_json::from_slice::<Invalidation>(&message.payload) {
+                            Ok(i) => shared.local.publish_invalidation(i),
+                            Err(e) => tracing::warn!(error = %e, "an invalidation on the bus could not be read"),
+                        }
                     }
                 }
             }
-            Err(e) => tracing::debug!(error = %e, "could not subscribe to invalidations; retrying"),
+            Err(e) => tracing::debug!(error = %e, "could not subscribe to the bus's signals; retrying"),
         }
         tokio::time::sleep(backoff(attempt)).await;
         attempt = attempt.saturating_add(1);

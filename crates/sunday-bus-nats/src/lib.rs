@@ -30,8 +30,10 @@ use std::{
 
 use sunday_bus::{
     BusHealth, EventBus, EventReceiver, InProcessBus, Invalidation, InvalidationReceiver, NotificationReceiver,
+    PresenceReceiver,
 };
 use sunday_store::Store;
+use sunday_types::presence::PresenceAnnouncement;
 use sunday_types::{boards::BoardEvent, notifications::Notification, BoardId};
 use tokio::sync::mpsc;
 
@@ -72,6 +74,11 @@ impl Subjects {
     /// time-to-live covers one that is lost).
     pub fn invalidation(&self) -> String {
         format!("_{}_invalidate", self.prefix)
+    }
+
+    /// Core NATS too: presence is repeated before it expires anyway.
+    pub fn presence(&self) -> String {
+        format!("_{}_presence", self.prefix)
     }
 
     /// Every subject of the deployment (what the stream captures).
@@ -149,7 +156,7 @@ impl NatsBus {
         let (reconnected_tx, reconnected) = tokio::sync::watch::channel(0);
         tokio::spawn(follow::watch_connection(client.clone(), shared.clone(), reconnected_tx));
         tokio::spawn(follow::run(publisher.clone(), store.clone(), tx.clone(), reconnected));
-        tokio::spawn(follow::invalidations(client.clone(), shared.clone()));
+        tokio::spawn(follow::signals(client.clone(), shared.clone()));
         tokio::spawn(relay::Relay::new(publisher.clone(), store.clone()).run(rx));
         tokio::spawn(sweep::run(publisher, store));
         metrics::describe_gauge!("dependency_up", "1 when this node reaches the dependency, 0 when it does not");
@@ -181,24 +188,20 @@ impl EventBus for NatsBus {
     /// nodes' caches expire on their own (`auth.auth_cache_secs`).
     fn publish_invalidation(&self, invalidation: Invalidation) {
         self.shared.local.publish_invalidation(invalidation.clone());
-        let connected = self.client.connection_state() == async_nats::connection::State::Connected;
-        let payload = serde_json::to_vec(&invalidation);
-        let (Ok(payload), true) = (payload, connected) else {
-            metrics::counter!("bus_invalidations_dropped_total").increment(1);
-            return;
-        };
-        let mut headers = async_nats::HeaderMap::new();
-        headers.insert(ORIGIN, self.shared.node.as_str());
-        let (client, subject) = (self.client.clone(), self.shared.subjects.invalidation());
-        tokio::spawn(async move {
-            if client.publish_with_headers(subject, headers, payload.into()).await.is_err() {
-                metrics::counter!("bus_invalidations_dropped_total").increment(1);
-            }
-        });
+        self.signal(self.shared.subjects.invalidation(), &invalidation);
     }
 
     fn subscribe_invalidations(&self) -> InvalidationReceiver {
         self.shared.local.subscribe_invalidations()
+    }
+
+    fn publish_presence(&self, announcement: PresenceAnnouncement) {
+        self.signal(self.shared.subjects.presence(), &announcement);
+        self.shared.local.publish_presence(announcement);
+    }
+
+    fn subscribe_presence(&self) -> PresenceReceiver {
+        self.shared.local.subscribe_presence()
     }
 
     fn name(&self) -> &'static str {
@@ -210,6 +213,25 @@ impl EventBus for NatsBus {
             connected: self.client.connection_state() == async_nats::connection::State::Connected,
             unrelayed_boards: self.shared.unrelayed_boards.load(Ordering::Relaxed),
         }
+    }
+}
+
+impl NatsBus {
+    /// Publishes a signal on core NATS, now or never (counted when dropped).
+    fn signal(&self, subject: String, message: &impl serde::Serialize) {
+        let connected = self.client.connection_state() == async_nats::connection::State::Connected;
+        let (Ok(payload), true) = (serde_json::to_vec(message), connected) else {
+            metrics::counter!("bus_signals_dropped_total").increment(1);
+            return;
+        };
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert(ORIGIN, self.shared.node.as_str());
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if client.publish_with_headers(subject, headers, payload.into()).await.is_err() {
+                metrics::counter!("bus_signals_dropped_total").increment(1);
+            }
+        });
     }
 }
 

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use sunday_types::{boards::BoardEvent, notifications::Notification, UserId};
+use sunday_types::{boards::BoardEvent, notifications::Notification, presence::PresenceAnnouncement, UserId};
 use tokio::sync::broadcast;
 
 /// Events are shared, not copied, between subscribers.
@@ -42,6 +42,9 @@ pub enum Invalidation {
 /// Every invalidation from the moment of subscribing (this node's own included).
 pub type InvalidationReceiver = broadcast::Receiver<Invalidation>;
 
+/// Every presence announcement from the moment of subscribing (this node's own included).
+pub type PresenceReceiver = broadcast::Receiver<Arc<PresenceAnnouncement>>;
+
 /// Where committed changes are announced. Implementations must keep each board's events in
 /// `seq` order for a subscriber, and may drop or repeat events (subscribers dedupe by `seq`
 /// and fill gaps from the log).
@@ -55,6 +58,10 @@ pub trait EventBus: Send + Sync + 'static {
     /// Tells every node (this one too) to drop a cached fact.
     fn publish_invalidation(&self, invalidation: Invalidation);
     fn subscribe_invalidations(&self) -> InvalidationReceiver;
+    /// Tells every node (this one too) who is on a board through this node's sockets.
+    /// Ephemeral: a lost announcement is repeated within the presence TTL.
+    fn publish_presence(&self, announcement: PresenceAnnouncement);
+    fn subscribe_presence(&self) -> PresenceReceiver;
     /// A short name for logs and `/metrics` (`in_process`, `nats`).
     fn name(&self) -> &'static str;
     /// Whether the bus reaches its broker, for `/ready` and `/metrics`. A bus that does not
@@ -79,6 +86,7 @@ pub struct InProcessBus {
     events: broadcast::Sender<SharedEvent>,
     notifications: broadcast::Sender<Arc<Notification>>,
     invalidations: broadcast::Sender<Invalidation>,
+    presence: broadcast::Sender<Arc<PresenceAnnouncement>>,
 }
 
 impl InProcessBus {
@@ -87,7 +95,8 @@ impl InProcessBus {
         let (events, _) = broadcast::channel(capacity.max(16));
         let (notifications, _) = broadcast::channel(capacity.max(16));
         let (invalidations, _) = broadcast::channel(1024);
-        InProcessBus { events, notifications, invalidations }
+        let (presence, _) = broadcast::channel(4096);
+        InProcessBus { events, notifications, invalidations, presence }
     }
 }
 
@@ -125,6 +134,14 @@ impl EventBus for InProcessBus {
 
     fn subscribe_invalidations(&self) -> InvalidationReceiver {
         self.invalidations.subscribe()
+    }
+
+    fn publish_presence(&self, announcement: PresenceAnnouncement) {
+        let _ = self.presence.send(Arc::new(announcement));
+    }
+
+    fn subscribe_presence(&self) -> PresenceReceiver {
+        self.presence.subscribe()
     }
 
     fn name(&self) -> &'static str {

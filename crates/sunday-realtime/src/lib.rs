@@ -6,7 +6,9 @@
 //! gap from the event log). Fan-out is a bounded broadcast channel: a socket that falls behind
 //! is told to `resync` and leaves the room instead of slowing the others. A client that
 //! reconnects with `since_seq` first gets the events it missed from the event log. Presence
-//! is ephemeral and expires after 30 s without refresh.
+//! is ephemeral and expires after 30 s without refresh; each node announces its sockets'
+//! presence over the bus on every change and every third of the TTL, so a board's presence
+//! shows everyone on it, whatever node their socket is on.
 
 mod connection;
 mod presence;
@@ -20,7 +22,7 @@ use std::{
 
 use sunday_app::App;
 use sunday_bus::SharedEvent;
-use sunday_types::{notifications::Notification, BoardId, UserId};
+use sunday_types::{notifications::Notification, presence::PresenceAnnouncement, BoardId, UserId};
 use tokio::sync::{broadcast, watch};
 
 pub use connection::serve_socket;
@@ -98,6 +100,8 @@ pub struct Hub {
     rooms: Mutex<HashMap<BoardId, Room>>,
     users: Mutex<HashMap<UserId, (broadcast::Sender<Frame>, usize)>>,
     presence: Presence,
+    /// This node, in presence announcements.
+    node: String,
     shutdown: watch::Sender<bool>,
     dispatching: tokio::sync::Mutex<()>,
 }
@@ -112,6 +116,7 @@ impl Hub {
             rooms: Mutex::default(),
             users: Mutex::default(),
             presence,
+            node: uuid::Uuid::new_v4().simple().to_string(),
             shutdown,
             dispatching: Default::default(),
         })
@@ -153,12 +158,39 @@ impl Hub {
             }
         });
         let hub = self.clone();
+        let mut announcements = self.app.events().subscribe_presence();
+        tokio::spawn(async move {
+            loop {
+                match announcements.recv().await {
+                    Ok(a) if a.node != hub.node => {
+                        if hub.presence.set_remote(&a.node, a.board_id, a.entries.clone()) {
+                            hub.show_presence(a.board_id);
+                        }
+                    }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        let hub = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
+            let every = (hub.settings.presence_ttl / 3).max(Duration::from_secs(1));
+            let mut last_heartbeat = tokio::time::Instant::now();
             loop {
                 tick.tick().await;
                 for board in hub.presence.expire() {
                     hub.broadcast_presence(board);
+                }
+                for board in hub.presence.expire_remote() {
+                    hub.show_presence(board);
+                }
+                // Announce again before the other nodes' copies expire.
+                if last_heartbeat.elapsed() >= every {
+                    last_heartbeat = tokio::time::Instant::now();
+                    for board in hub.presence.local_boards() {
+                        hub.announce_presence(board);
+                    }
                 }
             }
         });
@@ -264,7 +296,19 @@ impl Hub {
         }
     }
 
+    /// This node's presence on a board changed: tell the other nodes and the room.
     fn broadcast_presence(&self, board: BoardId) {
+        self.announce_presence(board);
+        self.show_presence(board);
+    }
+
+    fn announce_presence(&self, board: BoardId) {
+        let entries = self.presence.local_users(board);
+        self.app.events().publish_presence(PresenceAnnouncement { node: self.node.clone(), board_id: board, entries });
+    }
+
+    /// Sends the board's room who is on the board now.
+    fn show_presence(&self, board: BoardId) {
         let users = self.presence.users(board);
         if let Some((tx, _)) = self.room_sender(board) {
             let _ = tx.send(Frame::control(ServerFrame::Presence { board_id: board, users: &users }.json()));

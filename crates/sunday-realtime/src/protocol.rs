@@ -7,7 +7,8 @@
 //! `notification {…}`, `error {code, message, board_id?}`, `pong`, `reconnect`.
 
 use serde::{Deserialize, Serialize};
-use sunday_types::{boards::BoardEvent, notifications::Notification, BoardId, ColumnId, ItemId, UserId};
+pub use sunday_types::presence::{PresenceEntry, PresenceState};
+use sunday_types::{boards::BoardEvent, notifications::Notification, BoardId, ColumnId, ItemId};
 use utoipa::ToSchema;
 
 /// A frame the client sends.
@@ -30,24 +31,6 @@ pub enum ClientFrame {
         state: PresenceState,
     },
     Ping,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PresenceState {
-    Viewing,
-    Editing,
-    Typing,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct PresenceEntry {
-    pub user_id: UserId,
-    pub item_id: Option<ItemId>,
-    /// The cell being edited, when the client said.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column_id: Option<ColumnId>,
-    pub state: PresenceState,
 }
 
 /// A frame the server sends.

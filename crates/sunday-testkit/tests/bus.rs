@@ -55,6 +55,7 @@ bus_tests!(
     live_notifications_reach_every_node,
     a_logout_applies_on_every_node_within_a_second,
     a_removed_member_is_refused_on_every_node_within_a_second,
+    presence_is_shared_by_every_node,
 );
 
 async fn create_item(app: &TestApp, s: &Session, board: &str, name: &str) -> Value {
@@ -162,6 +163,36 @@ async fn a_removed_member_is_refused_on_every_node_within_a_second(nodes: Nodes)
     assert_eq!(removed.status(), 204);
     let r = within_a_second(nodes.watcher(), &members, &member.token, 404).await;
     expect_error(r, 404, "org_not_found").await;
+}
+
+/// The next `presence` frame whose users satisfy `want`, within 5 s.
+async fn presence_where(ws: &mut Ws, want: impl Fn(&[Value]) -> bool) -> Value {
+    loop {
+        let p = ws.next_of("presence").await;
+        if want(p["users"].as_array().unwrap()) {
+            return p;
+        }
+    }
+}
+
+async fn presence_is_shared_by_every_node(nodes: Nodes) {
+    let app = &nodes.writer;
+    let a = app.signup("presence@example.com").await;
+    let b = board(app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let mut here = app.ws(&a.token).await;
+    let mut there = nodes.watcher().ws(&a.token).await;
+    here.subscribe(&bid, None).await;
+    there.subscribe(&bid, None).await;
+    here.send(json!({"type": "presence", "board_id": bid, "state": "typing"})).await;
+    let p = presence_where(&mut there, |users| !users.is_empty()).await;
+    assert_eq!(
+        (p["users"][0]["user_id"].as_str(), p["users"][0]["state"].as_str()),
+        (Some(a.user_id.as_str()), Some("typing"))
+    );
+    // The socket leaves: the other node's room sees the board empty again.
+    here.send(json!({"type": "unsubscribe", "board_id": bid})).await;
+    presence_where(&mut there, |users| users.is_empty()).await;
 }
 
 async fn ready(app: &TestApp) -> Value {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod notifications;
+pub mod presence;
 pub mod time;
 
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorKind};
