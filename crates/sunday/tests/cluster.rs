@@ -1,7 +1,7 @@
 //! The cluster as an operator starts it: `deploy/cluster/cluster up` (two api+realtime nodes
 //! and a worker+scheduler node of the real binary behind HAProxy, on PostgreSQL and NATS
-//! JetStream; the test's own NATS server, so it may stop it). WebSocket clients on different
-//! nodes follow one board under a steady write load through HAProxy while an API node is
+//! JetStream and Redis; the test's own NATS server, so it may stop it). Sockets on different
+//! nodes see each other's presence; WebSocket clients on different nodes follow one board under a steady write load through HAProxy while an API node is
 //! killed with SIGKILL and, later, NATS is stopped for ten seconds. Every acknowledged write
 //! must be in the store, and every client's view of the board must equal it, with every event
 //! received once, in `seq` order, without a full reload.
@@ -57,6 +57,7 @@ impl Cluster {
             .env("CLUSTER_PORT", self.port.to_string())
             .env("STORE_URL", &self.store_url)
             .env("BUS_URL", &self.bus_url)
+            .env("REDIS_URL", "redis://127.0.0.1:6379")
             .env("SUNDAY_LOG__LEVEL", "info")
             .env("SUNDAY_AUTH__ARGON2_MEMORY_KIB", "64")
             .env("SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC", "0")
@@ -294,6 +295,21 @@ async fn the_cluster_loses_nothing_when_a_node_dies_or_nats_stops() {
     let base = cluster.base();
     let token = signup(&client, &base).await;
     let board = new_board(&client, &base, &token).await;
+
+    // Presence: a socket through HAProxy on one node sees the presence set on the other.
+    let (mut p1, n1) = Ws::connect(&base, &token).await.unwrap();
+    let (mut p2, n2) = Ws::connect(&base, &token).await.unwrap();
+    assert_ne!(n1, n2, "HAProxy spreads sockets over the nodes");
+    p1.subscribe(&board, None).await;
+    p2.subscribe(&board, None).await;
+    p1.send(json!({"type": "presence", "board_id": board, "state": "editing"})).await;
+    loop {
+        let p = p2.next_of("presence").await;
+        if p["users"].as_array().unwrap().iter().any(|u| u["state"] == "editing") {
+            break;
+        }
+    }
+    drop((p1, p2));
 
     // Two clients through HAProxy land on the two API nodes; a third is pinned to node 2.
     let (head_tx, head) = watch::channel(None);
