@@ -13,6 +13,7 @@ pub mod directory;
 pub mod events;
 pub mod health;
 pub mod idempotency;
+mod keyed_locks;
 pub mod leases;
 pub mod limits;
 pub mod notifications;

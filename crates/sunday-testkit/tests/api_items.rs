@@ -11,7 +11,30 @@ backend_tests!(
     an_item_s_size_is_bounded,
     the_archive_lists_archived_items_and_rows_count_their_updates,
     an_item_read_by_id_is_current,
+    twenty_concurrent_edits_of_one_cell_all_land,
 );
+
+/// Twenty people edit one cell at the same moment: every edit is answered `200` (none gives
+/// up on a lost version race), each is one event, and the cell holds one of the values.
+async fn twenty_concurrent_edits_of_one_cell_all_land(app: TestApp) {
+    let u = app.signup("hot-cell@example.com").await;
+    let b = board(&app, &u, Some("project_tracker")).await;
+    let bid = b["id"].as_str().unwrap();
+    let notes = column_id(&b, "Notes");
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Hot"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let path = format!("/api/v1/items/{}", item["id"].as_str().unwrap());
+    let edits = (0..20).map(|i| app.patch(&path, &u.token, json!({"values": {notes.clone(): format!("v{i}")}})).send());
+    let statuses: Vec<u16> =
+        futures::future::join_all(edits).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let now = expect_json(app.get(&path, &u.token).send().await.unwrap(), 200).await;
+    assert_eq!(now["version"].as_i64().unwrap(), item["version"].as_i64().unwrap() + 20, "twenty versions: {now}");
+    assert!(now["values"][&notes].as_str().unwrap().starts_with('v'));
+}
 
 /// `GET /items/{id}` answers from the board engine once the board is in memory: always the
 /// item as last written (by anyone), archived items from the store, and `404` to strangers.

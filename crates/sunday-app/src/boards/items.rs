@@ -306,7 +306,9 @@ impl BoardService {
         access.require_content()?;
         let name = req.name.as_deref().map(|n| parse_name("name", n, 500)).transpose()?;
         let mut checked = self.check_item_change(&access, &req).await?;
-        let mut current = first;
+        let (_turn, waited) = self.item_writes.lock(id).await;
+        // After waiting for its turn, read again: the writers before it changed the item.
+        let mut current = if waited { self.store.item(id).await?.ok_or_else(item_not_found)? } else { first };
         for _ in 0..MERGE_RETRIES {
             if let Some(v) = expected {
                 if v != current.version {

@@ -39,11 +39,13 @@ pub struct BoardService {
     directory: Directory,
     bus: DynBus,
     engine: Arc<Engine>,
+    /// Edits of one item on this node, one at a time (see [`crate::keyed_locks`]).
+    item_writes: Arc<crate::keyed_locks::KeyedLocks<sunday_types::ItemId>>,
 }
 
 impl BoardService {
     pub fn new(store: Arc<dyn Store>, directory: Directory, bus: DynBus, engine: Arc<Engine>) -> Self {
-        BoardService { store, directory, bus, engine }
+        BoardService { store, directory, bus, engine, item_writes: Default::default() }
     }
 
     /// Every column type as clients present it.
