@@ -19,7 +19,7 @@ use sunday_types::{
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, UserId,
 };
 
-use super::{placement, Access, BoardService, MERGE_RETRIES};
+use super::{placement, Access, BoardService, ITEM_EDIT_RETRIES, MERGE_RETRIES};
 use crate::Actor;
 
 /// The most items one bulk request may create.
@@ -309,7 +309,7 @@ impl BoardService {
         let (_turn, waited) = self.item_writes.lock(id).await;
         // After waiting for its turn, read again: the writers before it changed the item.
         let mut current = if waited { self.store.item(id).await?.ok_or_else(item_not_found)? } else { first };
-        for _ in 0..MERGE_RETRIES {
+        for attempt in 0..ITEM_EDIT_RETRIES {
             if let Some(v) = expected {
                 if v != current.version {
                     return Err(conflict(&current));
@@ -340,6 +340,7 @@ impl BoardService {
             match self.try_commit(current.board_id, writes, vec![event]).await {
                 Ok(_) => return Ok(next),
                 Err(StoreError::VersionConflict(_)) => {
+                    super::after_lost_race(attempt).await;
                     current = self.store.item(id).await?.ok_or_else(item_not_found)?;
                 }
                 // A column or group changed since the check (a type change may have rewritten

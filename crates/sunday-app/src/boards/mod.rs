@@ -33,6 +33,20 @@ use crate::{directory::Directory, idempotency::Claim};
 /// giving up, when the client did not ask for a conditional write.
 const MERGE_RETRIES: usize = 8;
 
+/// Edits of one item retry this many times when another node's edit of it won the race (the
+/// node's own edits of it queue and do not race; see [`crate::keyed_locks`]).
+const ITEM_EDIT_RETRIES: usize = 32;
+
+/// A short random wait before retrying lost race `attempt` (from 0): up to 1 ms more per
+/// attempt, at most 10 ms, so that two nodes' queues of writers to one item interleave
+/// instead of one losing every round.
+async fn after_lost_race(attempt: usize) {
+    use rand::Rng;
+    let ceiling = (attempt as u64 + 1).min(10) * 1_000;
+    let micros = rand::thread_rng().gen_range(0..=ceiling);
+    tokio::time::sleep(std::time::Duration::from_micros(micros)).await;
+}
+
 #[derive(Clone)]
 pub struct BoardService {
     store: Arc<dyn Store>,
