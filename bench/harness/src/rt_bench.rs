@@ -64,7 +64,8 @@ fn follow(
                 disorder += 1;
             }
             last = seq;
-            if let Some(n) = v["payload"]["item"]["values"][&column].as_i64() {
+            // PostgreSQL's numbers come back as 5.0 where SQLite's are 5.
+            if let Some(n) = v["payload"]["item"]["values"][&column].as_f64().map(|f| f as i64) {
                 if let Some(t) = sent.lock().ok().and_then(|s| s.get(&n).copied()) {
                     if let Ok(mut l) = lat.lock() {
                         l.push(t.elapsed().as_secs_f64() * 1000.0);
