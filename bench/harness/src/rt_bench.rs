@@ -64,8 +64,11 @@ fn follow(
                 disorder += 1;
             }
             last = seq;
-            // PostgreSQL's numbers come back as 5.0 where SQLite's are 5.
-            if let Some(n) = v["payload"]["item"]["values"][&column].as_f64().map(|f| f as i64) {
+            // An update's event names the changed cells (`payload.changes`), not the whole row.
+            let changes = v["payload"]["changes"].as_array().cloned().unwrap_or_default();
+            let value = changes.iter().find(|c| c["column_id"] == column.as_str()).map(|c| c["new"].clone());
+            let number = value.and_then(|v| v.as_f64());
+            if let Some(n) = number.map(|f| f as i64) {
                 if let Some(t) = sent.lock().ok().and_then(|s| s.get(&n).copied()) {
                     if let Ok(mut l) = lat.lock() {
                         l.push(t.elapsed().as_secs_f64() * 1000.0);
