@@ -112,7 +112,8 @@ async fn spans_reach_the_collector_and_errors_quote_the_trace_id() {
     let mut names = vec![];
     for _ in 0..100 {
         names = spans(&bodies).await.into_iter().filter(|(t, _)| t == TRACE).map(|(_, n)| n).collect();
-        if ["POST /api/v1/boards/{id}/items", "store.commit", "bus.publish"]
+        // Spans arrive in export batches: wait for every one the test expects.
+        if ["POST /api/v1/boards/{id}/items", "GET /api/v1/boards/{id}", "store.commit", "bus.publish"]
             .iter()
             .all(|n| names.iter().any(|x| x == n))
         {

@@ -22,6 +22,8 @@ use std::{
 use serde_json::{json, Value};
 use sunday_store_postgres::testing::{admin_url, create_scratch_database};
 use sunday_testkit::{cluster::NatsServer, Ws};
+
+mod support;
 use tokio::sync::watch;
 
 struct Cluster {
@@ -177,37 +179,6 @@ impl Follower {
     }
 }
 
-async fn signup(client: &reqwest::Client, base: &str) -> String {
-    let body = json!({"email": "cluster@example.com", "password": "a long enough password", "name": "C"});
-    let r = client.post(format!("{base}/api/v1/auth/signup")).json(&body).send().await.unwrap();
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
-}
-
-async fn new_board(client: &reqwest::Client, base: &str, token: &str) -> String {
-    let ws: Value = client
-        .post(format!("{base}/api/v1/workspaces"))
-        .bearer_auth(token)
-        .json(&json!({"name": "W"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let b: Value = client
-        .post(format!("{base}/api/v1/boards"))
-        .bearer_auth(token)
-        .json(&json!({"name": "Cluster", "workspace_id": ws["id"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    b["id"].as_str().unwrap().to_owned()
-}
-
 /// Writers creating items through HAProxy until stopped; each retries its request with the
 /// same `Idempotency-Key` until it is answered `201`, and notes the item.
 fn write_load(
@@ -293,8 +264,9 @@ async fn the_cluster_loses_nothing_when_a_node_dies_or_nats_stops() {
     cluster.run(&["up"]);
     let client = reqwest::Client::new();
     let base = cluster.base();
-    let token = signup(&client, &base).await;
-    let board = new_board(&client, &base, &token).await;
+    let api = format!("{base}/api/v1");
+    let token = support::signup(&client, &api, "cluster@example.com").await;
+    let board = support::board(&client, &api, &token).await;
 
     // Presence: a socket through HAProxy on one node sees the presence set on the other.
     let (mut p1, n1) = Ws::connect(&base, &token).await.unwrap();
