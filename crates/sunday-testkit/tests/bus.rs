@@ -56,6 +56,7 @@ bus_tests!(
     a_logout_applies_on_every_node_within_a_second,
     a_removed_member_is_refused_on_every_node_within_a_second,
     presence_is_shared_by_every_node,
+    a_board_permission_lowered_on_one_node_applies_on_the_other_within_a_second,
 );
 
 async fn create_item(app: &TestApp, s: &Session, board: &str, name: &str) -> Value {
@@ -163,6 +164,36 @@ async fn a_removed_member_is_refused_on_every_node_within_a_second(nodes: Nodes)
     assert_eq!(removed.status(), 204);
     let r = within_a_second(nodes.watcher(), &members, &member.token, 404).await;
     expect_error(r, 404, "org_not_found").await;
+}
+
+async fn a_board_permission_lowered_on_one_node_applies_on_the_other_within_a_second(nodes: Nodes) {
+    let app = &nodes.writer;
+    let owner = app.signup("board-owner@example.com").await;
+    let editor = app.signup("board-editor@example.com").await;
+    app.join(&owner, &editor, "member").await;
+    let b = board(app, &owner, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    let set = |p: &str| {
+        app.client()
+            .put(app.url(&format!("/api/v1/boards/{bid}/members/{}", editor.user_id)))
+            .bearer_auth(&owner.token)
+            .json(&json!({"permission": p}))
+            .send()
+    };
+    expect_json(set("edit_content").await.unwrap(), 200).await;
+    let there = nodes.watcher();
+    let items = format!("/api/v1/boards/{bid}/items");
+    expect_json(there.post(&items, &editor.token, json!({"name": "allowed"})).send().await.unwrap(), 201).await;
+    expect_json(set("view").await.unwrap(), 200).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    let refused = loop {
+        let r = there.post(&items, &editor.token, json!({"name": "refused"})).send().await.unwrap();
+        if r.status() == 403 || tokio::time::Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    expect_error(refused, 403, "forbidden").await;
 }
 
 /// The next `presence` frame whose users satisfy `want`, within 5 s.
