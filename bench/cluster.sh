@@ -91,5 +91,10 @@ LAG="$(curl -sf http://127.0.0.1:$((PORT + 2))/metrics | awk '/^bus_delivery_lag
 
 echo "| W2 50-item pages, $BOARDS x $ITEMS, c=$CONNS | 1 node: $ONE_RPS req/s, p99 $ONE_P99, $ONE_CPU µs CPU/request | 3 nodes behind HAProxy: $THREE_RPS req/s, p99 $THREE_P99, $THREE_CPU µs CPU/request (all nodes) |"
 echo "| W5 one cell, 8 writers, 100 subscribers | 1 node: $ONE_W5 | 3 nodes: $THREE_W5 |"
+# The raw ceiling of W5 on PostgreSQL: a durable one-row UPDATE, 8 clients, 10 s.
+psql -h 127.0.0.1 -U postgres -d $DB -qc "CREATE TABLE raw_w5 (id int PRIMARY KEY, v bigint); INSERT INTO raw_w5 VALUES (1, 0)"
+echo 'UPDATE raw_w5 SET v = v + 1 WHERE id = 1;' > "$WORK/raw_w5.sql"
+PG_RAW="$(pgbench -h 127.0.0.1 -U postgres -n -c 8 -j 2 -T 10 -f "$WORK/raw_w5.sql" $DB 2>/dev/null | awk '/^tps/ {tps=$3} /latency average/ {lat=$4} END {printf "%.0f updates/s, %s ms average", tps, lat}')"
+echo "| raw: PostgreSQL one-row durable UPDATE (pgbench, 8 clients, 10 s) | $PG_RAW |"
 echo "| bus: commit → follower on another node (node 2's bus_delivery_lag_seconds during W5) | $LAG |"
 "$BIN/nats-bench" "$BUS_URL" "${NATS_EVENTS:-100000}" 100

@@ -105,21 +105,16 @@ async fn relay(url: &str, n: usize, boards: usize) {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let mut batch = events(n, boards);
     let start = Instant::now();
-    let mut lags: Vec<i64> = Vec::with_capacity(n);
+    // Throughput only: under a burst the delay is the queue, timed below saturation instead.
     let receiving = tokio::spawn(async move {
         let mut got = 0;
-        let mut lags = vec![];
         while got < n {
             match rx.recv().await {
-                Ok(e) => {
-                    lags.push((chrono::Utc::now() - e.created_at).num_microseconds().unwrap_or(0));
-                    got += 1;
-                }
+                Ok(_) => got += 1,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(k)) => got += k as usize,
                 Err(_) => break,
             }
         }
-        lags
     });
     // Committed in batches of 10, like a busy write path, each stamped when "committed".
     for chunk in batch.chunks_mut(10) {
@@ -130,7 +125,7 @@ async fn relay(url: &str, n: usize, boards: usize) {
         writer.publish(chunk);
         tokio::task::yield_now().await;
     }
-    lags.extend(tokio::time::timeout(Duration::from_secs(120), receiving).await.unwrap().unwrap());
+    tokio::time::timeout(Duration::from_secs(120), receiving).await.unwrap().unwrap();
     let elapsed = start.elapsed();
 
     // Below saturation: 2,000 events/s (10 every 5 ms) for 2 s, each timed from its commit.

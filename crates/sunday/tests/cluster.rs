@@ -223,17 +223,7 @@ fn write_load(
 }
 
 async fn stored_items(client: &reqwest::Client, base: &str, token: &str, board: &str) -> (HashSet<String>, i64) {
-    let mut ids = HashSet::new();
-    let mut cursor = String::new();
-    loop {
-        let url = format!("{base}/api/v1/boards/{board}/items?limit=500&cursor={cursor}");
-        let page: Value = client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-        ids.extend(page["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = c.to_owned(),
-            None => break,
-        }
-    }
+    let ids = support::all_item_ids(client, &format!("{base}/api/v1"), token, board).await;
     let b: Value = client
         .get(format!("{base}/api/v1/boards/{board}"))
         .bearer_auth(token)

@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
-    collections::HashSet,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -15,22 +14,7 @@ use serde_json::{json, Value};
 
 mod support;
 
-use support::{board, signup, start};
-
-/// Items of the board, every page.
-async fn all_item_ids(client: &reqwest::Client, base: &str, token: &str, board: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let mut cursor = String::new();
-    loop {
-        let url = format!("{base}/boards/{board}/items?limit=500&cursor={cursor}");
-        let page: Value = client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-        ids.extend(page["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = c.to_owned(),
-            None => return ids,
-        }
-    }
-}
+use support::{all_item_ids, board, signup, start};
 
 async fn acknowledged_writes_survive_sigkill(env: Vec<(&'static str, String)>) {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();

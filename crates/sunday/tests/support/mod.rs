@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
+    collections::HashSet,
     io::{BufRead, BufReader},
     path::Path,
     process::{Child, Command, Stdio},
@@ -100,4 +101,19 @@ pub async fn board(client: &reqwest::Client, api: &str, token: &str) -> String {
     let ws = post(client, format!("{api}/workspaces"), token, json!({"name": "W"})).await;
     let board = post(client, format!("{api}/boards"), token, json!({"name": "B", "workspace_id": ws["id"]})).await;
     board["id"].as_str().unwrap().to_owned()
+}
+
+/// The ids of the board's items, every page (`base` is `…/api/v1`).
+pub async fn all_item_ids(client: &reqwest::Client, base: &str, token: &str, board: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut cursor = String::new();
+    loop {
+        let url = format!("{base}/boards/{board}/items?limit=500&cursor={cursor}");
+        let page: Value = client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        ids.extend(page["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => return ids,
+        }
+    }
 }
