@@ -171,7 +171,7 @@ impl AccountService {
                 self.bus.publish_invalidation(Invalidation::Credential { token_hash: token_hash.clone() });
                 Ok(())
             }
-            Credentials::Token { .. } => Err(ApiError::of(ErrorCode::NotASession)),
+            Credentials::Token { .. } | Credentials::Automation { .. } => Err(ApiError::of(ErrorCode::NotASession)),
         }
     }
 
@@ -219,7 +219,7 @@ impl AccountService {
             self.directory.profile(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::InvalidSession))?;
         let csrf_token = match &actor.credentials {
             Credentials::Session { csrf_token, .. } => Some(csrf_token.clone()),
-            Credentials::Token { .. } => None,
+            Credentials::Token { .. } | Credentials::Automation { .. } => None,
         };
         Ok(MeResponse { user: profile.user.clone(), orgs: profile.orgs.clone(), csrf_token })
     }

@@ -136,6 +136,22 @@ fn in_use() -> ApiError {
     ApiError::of(ErrorCode::IdempotencyKeyInUse).retry_after(1)
 }
 
+/// Runs `work` holding `key` for `user` the way an automation's step does: its commit
+/// reserves the key, and a commit refused because the key is taken means an earlier attempt
+/// of the same step already committed (answers `true`, with the work's error). No response is
+/// kept and nothing is read first: a step is retried only after a crash or a lost race.
+pub(crate) async fn reserve_once<R>(
+    user: UserId,
+    key: String,
+    request_hash: String,
+    work: impl Future<Output = Result<R, ApiError>>,
+) -> (Result<R, ApiError>, bool) {
+    let claim = Arc::new(Claim { request: IdempotentRequest { user, key, request_hash }, state: AtomicU8::new(OPEN) });
+    let result = CLAIM.scope(claim.clone(), work).await;
+    let lost = claim.state.load(Ordering::Acquire) == LOST;
+    (result, lost)
+}
+
 const OPEN: u8 = 0;
 const RESERVED: u8 = 1;
 const LOST: u8 = 2;

@@ -6,6 +6,7 @@
 pub mod accounts;
 mod actor;
 pub mod archive;
+pub mod automations;
 pub mod boards;
 pub mod crypto;
 pub mod cursor;
@@ -44,6 +45,7 @@ pub struct AppSettings {
     pub auth_cache_secs: u64,
     /// Memory the board engine may use across boards, in bytes (estimated).
     pub engine_memory_bytes: usize,
+    pub automations: automations::AutomationSettings,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -62,6 +64,7 @@ pub struct App {
     pub boards: boards::BoardService,
     pub notifications: notifications::NotificationService,
     pub idempotency: idempotency::IdempotencyService,
+    pub automations: automations::AutomationService,
 }
 
 impl App {
@@ -94,6 +97,7 @@ impl App {
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_memory_bytes);
         let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
         App {
+            automations: automations::AutomationService::new(store.clone(), boards.clone(), settings.automations),
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
             notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),

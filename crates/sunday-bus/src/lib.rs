@@ -169,6 +169,7 @@ mod tests {
             actor: UserId::new(),
             item_id: None,
             created_at: to_datetime(0),
+            cause: None,
         }
     }
 

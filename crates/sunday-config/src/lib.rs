@@ -35,6 +35,7 @@ pub struct Config {
     pub web: WebConfig,
     pub backup: BackupConfig,
     pub trace: TraceConfig,
+    pub automations: AutomationsConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -198,6 +199,16 @@ pub struct BackupConfig {
     pub dir: PathBuf,
 }
 
+/// Automations (recipes), run on the `worker` role.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutomationsConfig {
+    /// A run caused by a chain of this many automation runs is stopped (loop detection).
+    pub max_chain: usize,
+    /// Failed runs in a row after which a recipe pauses (its board's owners are notified).
+    pub pause_after_failures: u32,
+}
+
 /// OpenTelemetry traces, exported over OTLP/HTTP (JSON) when an endpoint is set.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -278,6 +289,7 @@ impl Default for Config {
             },
             web: WebConfig { dir: PathBuf::new() },
             backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
+            automations: AutomationsConfig { max_chain: 10, pause_after_failures: 3 },
             trace: TraceConfig {
                 otlp_endpoint: String::new(),
                 sample_ratio: 1.0,
@@ -419,6 +431,12 @@ impl Config {
                 "trace.otlp_endpoint",
                 "https is not supported: send to a collector on the local network over http",
             ));
+        }
+        if !(1..=100).contains(&self.automations.max_chain) {
+            return Err(invalid("automations.max_chain", "must be between 1 and 100"));
+        }
+        if self.automations.pause_after_failures == 0 {
+            return Err(invalid("automations.pause_after_failures", "must be at least 1"));
         }
         if self.trace.queue == 0 {
             return Err(invalid("trace.queue", "must be at least 1"));

@@ -3,6 +3,7 @@
 //! function here is deterministic and property-testable.
 
 pub mod accounts;
+pub mod automations;
 pub mod columns;
 pub mod filter;
 pub mod import;

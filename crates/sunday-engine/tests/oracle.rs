@@ -21,6 +21,7 @@ fn event(seq: i64, change: BoardChange) -> BoardEvent {
         actor: UserId::new(),
         change,
         created_at: to_datetime(0),
+        cause: None,
     }
 }
 

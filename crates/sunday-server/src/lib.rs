@@ -138,6 +138,10 @@ fn app_settings(config: &Config) -> AppSettings {
         login_window_secs: a.login_window_secs,
         auth_cache_secs: a.auth_cache_secs,
         engine_memory_bytes: config.engine.memory_mib.saturating_mul(1 << 20),
+        automations: sunday_app::automations::AutomationSettings {
+            max_chain: config.automations.max_chain,
+            pause_after_failures: config.automations.pause_after_failures,
+        },
     }
 }
 
@@ -182,6 +186,7 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     let (stop, stopped) = watch::channel(false);
     if config.has_role(NodeRole::Worker) {
         app.notifier().start(stopped.clone());
+        app.automations.runner().start(stopped.clone());
     }
     if config.has_role(NodeRole::Scheduler) {
         // Work done once per cluster, by the holder of its lease (any scheduler node).

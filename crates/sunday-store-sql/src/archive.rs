@@ -94,13 +94,17 @@ pub static TABLES: &[Table] = &[
     table!("items" ["id", "board_id", "group_id", "parent_item_id", "name", "position", "item_values", "version",
         "auto_number", "created_by", "created_at", "updated_at", "archived_at"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
-    table!("board_events" ["board_id", "seq", "kind", "actor", "item_id", "payload", "created_at"]
+    table!("board_events" ["board_id", "seq", "kind", "actor", "item_id", "payload", "created_at", "cause"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("item_updates" ["id", "item_id", "board_id", "parent_id", "author", "body", "mentions", "created_at",
         "edited_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("board_views" ["id", "board_id", "name", "type", "filter", "sort", "group_by", "hidden_columns",
         "settings", "version", "created_by", "created_at", "updated_at"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+    table!("automations" ["id", "board_id", "name", "recipe", "enabled", "paused_reason", "failures", "version",
+        "created_by", "created_at", "updated_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+    table!("automation_runs" ["id", "automation_id", "board_id", "item_id", "event_seq", "status", "detail",
+        "started_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("notifications" ["id", "user_id", "kind", "actor", "board_id", "item_id", "body", "created_at", "read_at",
         "emailed_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("notification_prefs" ["user_id", "email_kinds", "digest_minutes", "last_digest_at", "digest_claimed_until"]

@@ -28,6 +28,7 @@ mod value;
 
 pub mod accounts;
 pub mod archive;
+pub mod automations;
 pub mod boards;
 pub mod cursors;
 pub mod leases;

@@ -5,8 +5,8 @@
 
 use sunday_store::{StoreError, StoreResult};
 use sunday_types::{
-    BoardId, ColumnId, GroupId, InviteId, ItemId, NotificationId, OrgId, SessionId, TokenId, UpdateId, UserId, ViewId,
-    WorkspaceId,
+    AutomationId, BoardId, ColumnId, GroupId, InviteId, ItemId, NotificationId, OrgId, RunId, SessionId, TokenId,
+    UpdateId, UserId, ViewId, WorkspaceId,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -118,7 +118,9 @@ id_values!(
     ItemId,
     ViewId,
     UpdateId,
-    NotificationId
+    NotificationId,
+    AutomationId,
+    RunId
 );
 
 #[cfg(test)]

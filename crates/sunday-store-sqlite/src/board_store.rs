@@ -4,13 +4,14 @@
 use async_trait::async_trait;
 use sunday_store::{
     BoardFilter, BoardGrant, BoardStore, BoardWrite, Committed, IdempotencyRecord, IdempotentResponse, ItemCursor,
-    NewEvent, StoreResult,
+    NewEvent, RunsOf, StoreResult,
 };
-use sunday_store_sql::boards;
+use sunday_store_sql::{automations, boards};
 use sunday_types::{
+    automations::{Automation, AutomationRun},
     boards::{Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
     time::Millis,
-    BoardId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
+    AutomationId, BoardId, GroupId, ItemId, OrgId, RunId, UpdateId, UserId, ViewId, WorkspaceId,
 };
 
 use crate::{exec, SqliteStore};
@@ -129,6 +130,27 @@ impl BoardStore for SqliteStore {
 
     async fn view(&self, id: ViewId) -> StoreResult<Option<View>> {
         self.read(boards::view(id)).await
+    }
+
+    async fn automations(&self, board: BoardId) -> StoreResult<Vec<Automation>> {
+        self.read(automations::automations(board)).await
+    }
+
+    async fn automation(&self, id: AutomationId) -> StoreResult<Option<Automation>> {
+        self.read(automations::automation_by_id(id)).await
+    }
+
+    async fn automation_runs(
+        &self,
+        of: RunsOf,
+        before: Option<(i64, RunId)>,
+        limit: usize,
+    ) -> StoreResult<Vec<AutomationRun>> {
+        self.read(automations::runs(of, before, limit)).await
+    }
+
+    async fn automation_run(&self, id: RunId) -> StoreResult<Option<AutomationRun>> {
+        self.read(automations::run_by_id(id)).await
     }
 
     async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>> {

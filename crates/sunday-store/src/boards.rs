@@ -8,10 +8,11 @@
 
 use async_trait::async_trait;
 use sunday_types::{
+    automations::{Automation, AutomationRun, EventCause},
     boards::{Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
     events::BoardChange,
     time::Millis,
-    BoardId, ColumnId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
+    AutomationId, BoardId, ColumnId, GroupId, ItemId, OrgId, RunId, UpdateId, UserId, ViewId, WorkspaceId,
 };
 
 use crate::StoreResult;
@@ -113,6 +114,26 @@ pub enum BoardWrite {
         key: String,
         request_hash: String,
     },
+    /// Saves a new automation of the commit's board.
+    InsertAutomation(Automation),
+    /// Replaces an automation whose stored version is `expected_version`: `VersionConflict`
+    /// (carrying the stored one) when it moved on, `AutomationNotFound` when it is gone.
+    UpdateAutomation {
+        automation: Automation,
+        expected_version: i64,
+    },
+    /// Deletes an automation of the commit's board (else `AutomationNotFound`), with its runs.
+    DeleteAutomation(AutomationId),
+    /// A run's outcome on its recipe: failures in a row, and the reason when this run paused
+    /// it. Nothing happens to a recipe deleted meanwhile.
+    SetAutomationHealth {
+        automation: AutomationId,
+        failures: u32,
+        paused_reason: Option<String>,
+    },
+    /// Records a run, once: the same run id again is ignored, as is a run of a recipe that is
+    /// gone.
+    RecordRun(Box<AutomationRun>),
     /// Refuses the commit with `StructureChanged` unless the board's structure version is
     /// still `version`: values validated against the columns and groups read at that version
     /// are then still valid when written.
@@ -127,11 +148,13 @@ pub enum BoardWrite {
 pub struct NewEvent {
     pub actor: UserId,
     pub change: BoardChange,
+    /// The automation run making the change, if one is.
+    pub cause: Option<EventCause>,
 }
 
 impl NewEvent {
     pub fn new(actor: UserId, change: BoardChange) -> NewEvent {
-        NewEvent { actor, change }
+        NewEvent { actor, change, cause: None }
     }
 
     /// The event as committed at `seq`.
@@ -143,6 +166,7 @@ impl NewEvent {
             change: self.change,
             actor: self.actor,
             created_at: sunday_types::time::to_datetime(created_at),
+            cause: self.cause,
         }
     }
 }
@@ -175,6 +199,13 @@ pub enum BoardFilter {
     PublicOrMemberOf(UserId),
     /// Only those the user is a member of (guests).
     MemberOf(UserId),
+}
+
+/// Whose automation runs to list.
+#[derive(Clone, Copy, Debug)]
+pub enum RunsOf {
+    Automation(AutomationId),
+    Item(ItemId),
 }
 
 /// Where a page of items starts: after this `(position, id)`.
@@ -284,6 +315,18 @@ pub trait BoardStore: Send + Sync {
 
     async fn views(&self, board: BoardId) -> StoreResult<Vec<View>>;
     async fn view(&self, id: ViewId) -> StoreResult<Option<View>>;
+
+    /// The board's automations, oldest first.
+    async fn automations(&self, board: BoardId) -> StoreResult<Vec<Automation>>;
+    async fn automation(&self, id: AutomationId) -> StoreResult<Option<Automation>>;
+    /// Runs newest first, before `(started_at millis, id)`.
+    async fn automation_runs(
+        &self,
+        of: RunsOf,
+        before: Option<(i64, RunId)>,
+        limit: usize,
+    ) -> StoreResult<Vec<AutomationRun>>;
+    async fn automation_run(&self, id: RunId) -> StoreResult<Option<AutomationRun>>;
 
     async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
     /// Records the response of a request whose work committed nothing (so reserved nothing);

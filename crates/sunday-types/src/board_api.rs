@@ -288,7 +288,7 @@ pub struct RejectedRow {
 
 /// `Option<Option<T>>` that tells an absent field (`None`) from an explicit `null`
 /// (`Some(None)`).
-mod double_option {
+pub(crate) mod double_option {
     use serde::{Deserialize, Deserializer};
 
     pub fn deserialize<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>

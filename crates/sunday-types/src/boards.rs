@@ -242,6 +242,9 @@ pub struct BoardEvent {
     pub actor: UserId,
     pub item_id: Option<ItemId>,
     pub created_at: DateTime<Utc>,
+    /// The automation run that made the change, when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<crate::automations::EventCause>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

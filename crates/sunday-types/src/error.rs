@@ -99,6 +99,8 @@ error_codes! {
     ColumnNotFound => ("column_not_found", NotFound, None, "No such column on this board."),
     ItemNotFound => ("item_not_found", NotFound, None, "No such item (or it is not visible to you)."),
     ViewNotFound => ("view_not_found", NotFound, None, "No such view (or it is not visible to you)."),
+    AutomationNotFound => ("automation_not_found", NotFound, None, "No such automation (or its board is not visible to you)."),
+    RunNotFound => ("run_not_found", NotFound, None, "No such automation run."),
     UpdateNotFound => ("update_not_found", NotFound, None, "No such update (comment)."),
     EmailTaken => ("email_taken", Conflict, None, "An account with this email already exists."),
     AlreadyMember => ("already_member", Conflict, None, "The user is already a member."),

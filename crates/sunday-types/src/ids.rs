@@ -60,5 +60,7 @@ id_type!(
     ItemId,
     ViewId,
     UpdateId,
-    NotificationId
+    NotificationId,
+    AutomationId,
+    RunId
 );

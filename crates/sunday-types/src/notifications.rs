@@ -18,11 +18,18 @@ pub enum NotificationKind {
     Assigned,
     /// An item you follow changed or got an update.
     ItemChanged,
+    /// An automation's `notify` action, or a recipe paused because its actions kept failing.
+    Automation,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 4] =
-        [NotificationKind::Mention, NotificationKind::Reply, NotificationKind::Assigned, NotificationKind::ItemChanged];
+    pub const ALL: [NotificationKind; 5] = [
+        NotificationKind::Mention,
+        NotificationKind::Reply,
+        NotificationKind::Assigned,
+        NotificationKind::ItemChanged,
+        NotificationKind::Automation,
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -51,7 +51,18 @@ impl Access {
 impl BoardService {
     /// The board and the actor's permission on it; a subitem board inherits its parent's.
     pub async fn access(&self, actor: &Actor, id: BoardId) -> Result<Access, ApiError> {
-        self.access_of(actor.user_id, id).await
+        match actor.credentials {
+            crate::Credentials::Automation { org_id } => self.automation_access(org_id, id).await,
+            _ => self.access_of(actor.user_id, id).await,
+        }
+    }
+
+    /// An automation acts on any board of its organization with an owner's rights: a recipe
+    /// belongs to its board, not to the person who made it, so it keeps working when they
+    /// leave (who may make recipes, and on which boards they act, is checked when saved).
+    async fn automation_access(&self, org: sunday_types::OrgId, id: BoardId) -> Result<Access, ApiError> {
+        let board = self.store.board(id).await?.filter(|b| b.org_id == org).ok_or_else(not_found)?;
+        Ok(Access { board, permission: BoardPermission::Owner, role: Role::Member })
     }
 
     /// The board and `user`'s permission on it, whoever asks (the notifier checks recipients).

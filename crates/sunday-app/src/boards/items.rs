@@ -37,7 +37,7 @@ fn unknown_column(field: &str, id: &str) -> ApiError {
 impl BoardService {
     /// Validates and normalizes values against the board's columns. `None` in the result
     /// clears the column. People must belong to the board's organization.
-    pub(super) async fn normalize_values(
+    pub(crate) async fn normalize_values(
         &self,
         board: &Board,
         columns: &[Column],

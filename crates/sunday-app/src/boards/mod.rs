@@ -82,6 +82,38 @@ impl BoardService {
         Ok(self.try_commit(board, writes, events).await?)
     }
 
+    /// The bus, for followers of committed changes (the automation runner).
+    pub(crate) fn bus(&self) -> &DynBus {
+        &self.bus
+    }
+
+    /// The board's columns and groups, as stored now.
+    pub(crate) async fn structure_of(
+        &self,
+        board: BoardId,
+    ) -> Result<(Vec<sunday_types::boards::Column>, Vec<sunday_types::boards::Group>), ApiError> {
+        Ok((self.store.columns(board).await?, self.store.groups(board, None).await?))
+    }
+
+    pub(crate) async fn is_org_member(
+        &self,
+        org: sunday_types::OrgId,
+        user: sunday_types::UserId,
+    ) -> Result<bool, ApiError> {
+        Ok(self.directory.role_in(org, user).await?.is_some())
+    }
+
+    /// Delivers notifications that no board change carries (an automation's `notify`): one
+    /// commit, then live delivery.
+    pub(crate) async fn deliver(
+        &self,
+        board: BoardId,
+        notifications: Vec<sunday_types::notifications::Notification>,
+    ) -> Result<(), ApiError> {
+        let writes = notifications.into_iter().map(BoardWrite::InsertNotification).collect();
+        self.commit(board, writes, vec![]).await.map(|_| ())
+    }
+
     /// [`BoardService::commit`], leaving the store's refusal for the caller to act on (by
     /// retrying). The first commit of a request sent with an `Idempotency-Key` also reserves
     /// the key, in the same transaction (see [`crate::idempotency`]).
@@ -89,8 +121,14 @@ impl BoardService {
         &self,
         board: BoardId,
         mut writes: Vec<BoardWrite>,
-        events: Vec<NewEvent>,
+        mut events: Vec<NewEvent>,
     ) -> Result<Committed, StoreError> {
+        // Changes an automation makes say which run made them (loop detection, activity).
+        if let Some(cause) = crate::automations::current_cause() {
+            for e in &mut events {
+                e.cause = Some(cause.clone());
+            }
+        }
         let notifications: Vec<_> = writes
             .iter()
             .filter_map(|w| match w {

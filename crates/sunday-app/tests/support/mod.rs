@@ -81,6 +81,7 @@ impl TestApp {
             login_window_secs: 60,
             auth_cache_secs: 1,
             engine_memory_bytes: 64 << 20,
+            automations: Default::default(),
         };
         let bus: sunday_bus::DynBus = Arc::new(sunday_bus::InProcessBus::new(1024));
         let app = App::new(store.clone(), bus, settings);

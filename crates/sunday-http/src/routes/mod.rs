@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod automations;
 mod boards;
 mod collab;
 mod items;
@@ -43,6 +44,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(structure::routes())
         .merge(items::routes())
         .merge(collab::routes())
+        .merge(automations::routes())
         .merge(realtime::routes())
         .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())

@@ -44,8 +44,8 @@ pub fn lower_all(plan: &mut Plan, board: BoardId, writes: Vec<BoardWrite>, now: 
 
 static BUMP_SEQ: Stmt = stmt!("UPDATE boards SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq");
 static INSERT_EVENT: Stmt = stmt!(
-    "INSERT INTO board_events (board_id, seq, kind, actor, item_id, payload, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    "INSERT INTO board_events (board_id, seq, kind, actor, item_id, payload, created_at, cause)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
 );
 
 fn append_events(plan: &mut Plan, board: BoardId, events: Vec<NewEvent>, now: Millis) -> StoreResult<()> {
@@ -56,7 +56,9 @@ fn append_events(plan: &mut Plan, board: BoardId, events: Vec<NewEvent>, now: Mi
     let last = plan.returning(&BUMP_SEQ, args![board, n], Refusal::rejected(ErrorCode::BoardNotFound));
     for (i, e) in (0..).zip(&events) {
         let payload = e.change.payload_text().map_err(sunday_store::StoreError::internal)?;
-        let params = args![board, Value::Null, e.change.kind(), e.actor, e.change.item_id(), payload, now];
+        let cause =
+            e.cause.as_ref().map(serde_json::to_string).transpose().map_err(sunday_store::StoreError::internal)?;
+        let params = args![board, Value::Null, e.change.kind(), e.actor, e.change.item_id(), payload, now, cause];
         // Event i of n gets seq `last - n + 1 + i`, known once the counter moved.
         plan.push(Step::new(&INSERT_EVENT, params).param_from(1, last, i + 1 - n));
     }
@@ -236,6 +238,15 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             let in_use = Refusal::rejected(ErrorCode::IdempotencyKeyInUse);
             plan.push(Step::changes(&RESERVE_IDEMPOTENCY_KEY, args![user, key, request_hash, now], in_use));
         }
+        BoardWrite::InsertAutomation(a) => crate::automations::insert(plan, &a)?,
+        BoardWrite::UpdateAutomation { automation, expected_version } => {
+            crate::automations::update(plan, &automation, expected_version)?
+        }
+        BoardWrite::DeleteAutomation(id) => crate::automations::delete(plan, id, board_id),
+        BoardWrite::SetAutomationHealth { automation, failures, paused_reason } => {
+            crate::automations::set_health(plan, automation, failures, paused_reason)
+        }
+        BoardWrite::RecordRun(run) => crate::automations::insert_run(plan, &run)?,
         BoardWrite::ExpectStructure { board, version } => {
             // On PostgreSQL this reads under the board lock the commit took, so a structure
             // change cannot commit between this check and the writes.

@@ -117,7 +117,7 @@ pub fn item_json(r: &dyn SqlRow) -> StoreResult<Json> {
 
 macro_rules! event_cols {
     () => {
-        "e.board_id, e.seq, e.kind, e.actor, e.item_id, e.payload, e.created_at"
+        "e.board_id, e.seq, e.kind, e.actor, e.item_id, e.payload, e.created_at, e.cause"
     };
 }
 pub(crate) use event_cols;
@@ -130,6 +130,7 @@ pub fn event(r: &dyn SqlRow) -> StoreResult<BoardEvent> {
         actor: r.id(3)?,
         item_id: r.opt_id(4)?,
         created_at: r.time(6)?,
+        cause: r.opt_text(7)?.map(serde_json::from_str).transpose().map_err(StoreError::internal)?,
     })
 }
 

@@ -1,0 +1,340 @@
+//! A run's actions: each resolved against the item as it is now into a [`Write`] (what it
+//! would write), then applied through the board service as the Automation actor, holding the
+//! step's idempotency key and carrying the run as the cause of its changes. A dry run stops
+//! after resolving.
+
+use serde_json::{json, Map, Value};
+use sunday_domain::automations::{parse_template, render};
+use sunday_types::{
+    automations::{
+        Action, Automation, AutomationRun, EventCause, Person, RunError, RunStatus, RunStep, StepStatus,
+        AUTOMATION_ACTOR,
+    },
+    board_api::{CreateItemRequest, UpdateItemRequest},
+    boards::{Board, Column, Item},
+    cells::{CellValue, DateValue},
+    notifications::{Notification, NotificationKind},
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, ErrorCode, GroupId, ItemId, NotificationId, UserId,
+};
+
+use super::{AutomationService, CAUSE};
+use crate::{idempotency::reserve_once, Actor};
+
+/// What an action comes to for one item.
+#[derive(Debug)]
+pub(super) enum Write {
+    /// Set these cells / move to this group.
+    Update {
+        values: Map<String, Value>,
+        group_id: Option<GroupId>,
+    },
+    Archive,
+    Duplicate,
+    Create {
+        board: BoardId,
+        group_id: Option<GroupId>,
+        name: String,
+    },
+    CreateSubitem {
+        name: String,
+    },
+    Post {
+        text: String,
+    },
+    Notify {
+        users: Vec<UserId>,
+        text: String,
+    },
+    /// Nothing to do, and why.
+    Nothing(&'static str),
+}
+
+impl Write {
+    fn describe(&self, item: ItemId) -> Value {
+        match self {
+            Write::Update { values, group_id } => json!({"item_id": item, "values": values, "group_id": group_id}),
+            Write::Archive => json!({"item_id": item, "archived": true}),
+            Write::Duplicate => json!({"duplicate_of": item}),
+            Write::Create { board, group_id, name } => json!({"board_id": board, "group_id": group_id, "name": name}),
+            Write::CreateSubitem { name } => json!({"parent_item_id": item, "name": name}),
+            Write::Post { text } => json!({"item_id": item, "body": text}),
+            Write::Notify { users, text } => json!({"users": users, "text": text}),
+            Write::Nothing(why) => json!({"nothing_to_do": why}),
+        }
+    }
+}
+
+/// The item's board, read once per run.
+pub(super) struct Scene {
+    pub board: Board,
+    pub columns: Vec<Column>,
+    pub triggered_by: UserId,
+}
+
+fn person(p: &Person, triggered_by: UserId) -> Option<UserId> {
+    match p {
+        Person::TriggeringUser => (triggered_by != AUTOMATION_ACTOR).then_some(triggered_by),
+        Person::User(u) => Some(*u),
+    }
+}
+
+fn text(template: &str, item: &Item, scene: &Scene) -> Result<String, ApiError> {
+    Ok(render(&parse_template("text", template)?, item, &scene.board.name, &scene.columns))
+}
+
+fn one_value(column: impl ToString, value: Value) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert(column.to_string(), value);
+    m
+}
+
+fn cell(item: &Item, scene: &Scene, column: sunday_types::ColumnId) -> Option<CellValue> {
+    scene.columns.iter().find(|c| c.id == column).and_then(|c| item.values.cell(c))
+}
+
+fn shifted(d: DateValue, days: i64) -> DateValue {
+    match d {
+        DateValue::Day(day) => DateValue::Day(day + chrono::Duration::days(days)),
+        DateValue::At(t) => DateValue::At(t + chrono::Duration::days(days)),
+    }
+}
+
+/// What `action` would write for `item` now.
+pub(super) async fn resolve(
+    svc: &AutomationService,
+    action: &Action,
+    item: &Item,
+    scene: &Scene,
+) -> Result<Write, ApiError> {
+    let update = |values| Write::Update { values, group_id: None };
+    Ok(match action {
+        Action::SetColumn { column_id, value } => update(one_value(column_id, value.clone())),
+        Action::ClearColumn { column_id } => update(one_value(column_id, Value::Null)),
+        Action::IncrementColumn { column_id, by } => {
+            let now = match cell(item, scene, *column_id) {
+                Some(CellValue::Number(n)) => n,
+                _ => 0.0,
+            };
+            update(one_value(column_id, json!(now + by)))
+        }
+        Action::AssignPerson { column_id, person: p } => {
+            let Some(user) = person(p, scene.triggered_by) else { return Ok(Write::Nothing("no person to assign")) };
+            let mut people = match cell(item, scene, *column_id) {
+                Some(CellValue::People(p)) => p,
+                _ => vec![],
+            };
+            if people.contains(&user) {
+                return Ok(Write::Nothing("already assigned"));
+            }
+            people.push(user);
+            update(one_value(column_id, json!(people)))
+        }
+        Action::UnassignPerson { column_id, person: p } => {
+            let people = match cell(item, scene, *column_id) {
+                Some(CellValue::People(p)) => p,
+                _ => return Ok(Write::Nothing("nobody assigned")),
+            };
+            let keep: Vec<UserId> = match p.as_ref().map(|p| person(p, scene.triggered_by)) {
+                None => vec![],
+                Some(None) => return Ok(Write::Nothing("no person to unassign")),
+                Some(Some(user)) => people.iter().copied().filter(|u| *u != user).collect(),
+            };
+            if keep.len() == people.len() {
+                return Ok(Write::Nothing("not assigned"));
+            }
+            update(one_value(column_id, json!(keep)))
+        }
+        Action::PushDate { column_id, days } => match cell(item, scene, *column_id) {
+            Some(CellValue::Date(d)) => update(one_value(column_id, CellValue::Date(shifted(d, *days)).to_json())),
+            Some(CellValue::Timeline(from, to)) => {
+                update(one_value(column_id, CellValue::Timeline(shifted(from, *days), shifted(to, *days)).to_json()))
+            }
+            _ => Write::Nothing("the date is empty"),
+        },
+        Action::MoveToGroup { group_id } => {
+            if item.group_id == *group_id {
+                Write::Nothing("already in the group")
+            } else {
+                Write::Update { values: Map::new(), group_id: Some(*group_id) }
+            }
+        }
+        Action::Archive => Write::Archive,
+        Action::Duplicate => Write::Duplicate,
+        Action::CreateItem { board_id, group_id, name } => Write::Create {
+            board: board_id.unwrap_or(item.board_id),
+            group_id: *group_id,
+            name: text(name, item, scene)?,
+        },
+        Action::CreateSubitem { name } => Write::CreateSubitem { name: text(name, item, scene)? },
+        Action::PostUpdate { text: t } => Write::Post { text: text(t, item, scene)? },
+        Action::Notify { users, people_column_id, text: t } => {
+            let mut to: Vec<UserId> = users.iter().filter_map(|p| person(p, scene.triggered_by)).collect();
+            if let Some(Some(CellValue::People(p))) = people_column_id.map(|c| cell(item, scene, c)) {
+                to.extend(p);
+            }
+            let mut seen = std::collections::HashSet::new();
+            to.retain(|u| seen.insert(*u));
+            // Only people who may see the board hear about its items.
+            let mut visible = vec![];
+            for u in to {
+                if svc.boards.access_of(u, item.board_id).await.is_ok() {
+                    visible.push(u);
+                }
+            }
+            if visible.is_empty() {
+                Write::Nothing("nobody to notify")
+            } else {
+                Write::Notify { users: visible, text: text(t, item, scene)? }
+            }
+        }
+    })
+}
+
+/// Applies `write` as the Automation actor; answers what was written.
+async fn apply(
+    svc: &AutomationService,
+    actor: &Actor,
+    write: Write,
+    item: &Item,
+) -> Result<(StepStatus, Value), ApiError> {
+    let boards = &svc.boards;
+    let done = |v: Value| Ok((StepStatus::Done, v));
+    match write {
+        Write::Nothing(_) => Ok((StepStatus::Unchanged, write.describe(item.id))),
+        Write::Update { values, group_id } => {
+            let req = UpdateItemRequest { values: Some(values.clone()), group_id, ..Default::default() };
+            let after = boards.update_item(actor, item.id, req, None).await?;
+            let status = if after.version == item.version { StepStatus::Unchanged } else { StepStatus::Done };
+            Ok((status, json!({"item_id": item.id, "values": values, "group_id": group_id, "version": after.version})))
+        }
+        Write::Archive => {
+            let after = boards.archive_item(actor, item.id).await?;
+            done(json!({"item_id": after.id, "archived": true}))
+        }
+        Write::Duplicate => {
+            let copy = boards.duplicate_item(actor, item.id).await?;
+            done(json!({"item_id": copy.id, "name": copy.name}))
+        }
+        Write::Create { board, group_id, name } => {
+            let req = CreateItemRequest { name, group_id, values: None, position: None };
+            let created = boards.create_item(actor, board, req).await?;
+            done(json!({"item_id": created.id, "board_id": created.board_id, "name": created.name}))
+        }
+        Write::CreateSubitem { name } => {
+            let req = CreateItemRequest { name, group_id: None, values: None, position: None };
+            let created = boards.create_subitem(actor, item.id, req).await?;
+            done(json!({"item_id": created.id, "parent_item_id": item.id, "name": created.name}))
+        }
+        Write::Post { text } => {
+            let update = boards.post_update(actor, item.id, &text).await?;
+            done(json!({"update_id": update.id}))
+        }
+        Write::Notify { users, text } => {
+            let at = to_datetime(now_millis());
+            let notes = users
+                .iter()
+                .map(|u| Notification {
+                    id: NotificationId::new(),
+                    user_id: *u,
+                    kind: NotificationKind::Automation,
+                    actor: AUTOMATION_ACTOR,
+                    board_id: Some(item.board_id),
+                    item_id: Some(item.id),
+                    text: text.clone(),
+                    created_at: at,
+                    read_at: None,
+                })
+                .collect();
+            boards.deliver(item.board_id, notes).await?;
+            done(json!({"users": users, "text": text}))
+        }
+    }
+}
+
+fn run_error(e: &ApiError) -> RunError {
+    RunError { code: e.code.as_str().to_owned(), message: e.message.clone() }
+}
+
+/// Whether an error is the store's (retry the run later) rather than the action's.
+pub(super) fn transient(e: &ApiError) -> bool {
+    matches!(e.code, ErrorCode::Unavailable | ErrorCode::Internal)
+}
+
+/// Runs the actions in order until one fails. `Err` only for a transient failure (the run
+/// is retried whole later; steps already done are not redone, their keys are taken).
+pub(super) async fn actions(
+    svc: &AutomationService,
+    automation: &Automation,
+    item_id: ItemId,
+    scene: &Scene,
+    cause: &EventCause,
+) -> Result<(Vec<RunStep>, Option<String>), ApiError> {
+    let actor = Actor::automation(scene.board.org_id);
+    let mut steps = vec![];
+    for (i, action) in automation.recipe.actions.iter().enumerate() {
+        let key = format!("automation:{}:{i}", cause.run_id);
+        let work = async {
+            let item = svc.store.item(item_id).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
+            let write = resolve(svc, action, &item, scene).await?;
+            apply(svc, &actor, write, &item).await
+        };
+        let (result, done_before) =
+            reserve_once(AUTOMATION_ACTOR, key, action.type_name().to_owned(), CAUSE.scope(cause.clone(), work)).await;
+        let step = |status, output, error| RunStep { action: action.clone(), status, output, error };
+        match result {
+            _ if done_before => {
+                steps.push(step(StepStatus::Done, Some(json!({"done_by_an_earlier_attempt": true})), None))
+            }
+            Ok((status, output)) => steps.push(step(status, Some(output), None)),
+            Err(e) if transient(&e) => return Err(e),
+            Err(e) => {
+                let reason = format!("action {} ({}) failed: {}", i + 1, action.type_name(), e.message);
+                steps.push(step(StepStatus::Failed, None, Some(run_error(&e))));
+                return Ok((steps, Some(reason)));
+            }
+        }
+    }
+    Ok((steps, None))
+}
+
+/// What the recipe would do to `item` now, nothing written.
+pub(super) async fn dry_run(
+    svc: &AutomationService,
+    automation: &Automation,
+    item: &Item,
+    triggered_by: UserId,
+) -> Result<AutomationRun, ApiError> {
+    let started = now_millis();
+    let (columns, _) = svc.boards.structure_of(automation.board_id).await?;
+    let board = svc.store.board(automation.board_id).await?.ok_or_else(|| ApiError::of(ErrorCode::BoardNotFound))?;
+    let scene = Scene { board, columns, triggered_by };
+    let conditions_met = super::runner::conditions_hold(automation, item, &scene, triggered_by)?;
+    let mut steps = vec![];
+    if conditions_met != Some(false) {
+        for action in &automation.recipe.actions {
+            let (status, output, error) = match resolve(svc, action, item, &scene).await {
+                Ok(w) => (StepStatus::Planned, Some(w.describe(item.id)), None),
+                Err(e) => (StepStatus::Failed, None, Some(run_error(&e))),
+            };
+            steps.push(RunStep { action: action.clone(), status, output, error });
+        }
+    }
+    Ok(AutomationRun {
+        id: sunday_types::RunId::new(),
+        automation_id: automation.id,
+        board_id: automation.board_id,
+        item_id: Some(item.id),
+        event_seq: 0,
+        trigger_kind: automation.recipe.trigger.type_name().to_owned(),
+        triggered_by,
+        status: RunStatus::DryRun,
+        conditions_met,
+        steps,
+        chain: vec![],
+        reason: None,
+        replay: false,
+        started_at: to_datetime(started),
+        duration_ms: now_millis() - started,
+    })
+}

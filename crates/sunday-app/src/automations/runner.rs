@@ -1,0 +1,356 @@
+//! The automation runner: an event-log consumer with a saved cursor per board (like the
+//! notifier). For each event after the cursor it runs every active recipe whose trigger the
+//! event fires, then records the runs, the recipes' failure counts and pauses together with
+//! the new cursor in one transaction. A crash before that commit runs the same events again
+//! with the same run ids, and every action already done finds its key taken: each triggered
+//! run completes exactly once.
+
+use std::{collections::HashMap, time::Duration};
+
+use sha2::{Digest, Sha256};
+use sunday_bus::RecvError;
+use sunday_domain::{
+    automations::fires,
+    filter::{matches, parse_filter, EvalContext},
+};
+use sunday_store::BoardWrite;
+use sunday_types::{
+    automations::{Automation, AutomationRun, EventCause, RunStatus, AUTOMATION_ACTOR},
+    boards::{BoardEvent, BoardPermission, Item},
+    events::BoardChange,
+    notifications::{Notification, NotificationKind},
+    time::{now_millis, to_datetime},
+    ApiError, BoardId, NotificationId, RunId, UserId,
+};
+use tokio::sync::watch;
+
+use super::{execute, validate, AutomationService};
+
+/// The consumer name of the runner's cursors.
+pub const CONSUMER: &str = "automations";
+
+/// Events handled per transaction.
+const BATCH: usize = 200;
+
+/// How often the runner looks for boards left behind (another node's crash, a failed pass).
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// The run of `automation` for the event at `seq` on `board` (a replay's runs are others):
+/// the same on every attempt and node, so its steps' keys are too.
+pub(super) fn run_id(automation: sunday_types::AutomationId, board: BoardId, seq: i64, replay: bool) -> RunId {
+    let digest = Sha256::digest(format!("{automation}:{board}:{seq}:{replay}"));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    RunId(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+}
+
+/// Whether the recipe's conditions hold for `item` (`None` without conditions).
+pub(super) fn conditions_hold(
+    automation: &Automation,
+    item: &Item,
+    scene: &execute::Scene,
+    triggered_by: UserId,
+) -> Result<Option<bool>, ApiError> {
+    let Some(json) = &automation.recipe.conditions else { return Ok(None) };
+    let filter = parse_filter(json, &scene.columns)?;
+    let ctx = EvalContext { now: to_datetime(now_millis()), tz: chrono_tz::Tz::UTC, user: Some(triggered_by) };
+    Ok(Some(matches(&filter, item, &ctx)))
+}
+
+#[derive(Clone)]
+pub struct Runner {
+    svc: AutomationService,
+}
+
+/// A run's outcome for its recipe's health.
+enum Outcome {
+    Succeeded,
+    Failed(String),
+    /// Neither (conditions not met, loop stopped, item gone).
+    Neutral,
+}
+
+impl Runner {
+    pub(super) fn new(svc: AutomationService) -> Runner {
+        Runner { svc }
+    }
+
+    /// Follows the bus until `stop`; sweeps for boards left behind at start and every few
+    /// seconds.
+    pub fn start(self, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let mut events = self.svc.boards.bus().subscribe();
+        tokio::spawn(async move {
+            self.sweep().await;
+            let mut done: HashMap<BoardId, i64> = HashMap::new();
+            let mut sweep = tokio::time::interval(SWEEP_EVERY);
+            sweep.tick().await;
+            loop {
+                tokio::select! {
+                    changed = stop.changed() => {
+                        if changed.is_err() || *stop.borrow() {
+                            return;
+                        }
+                    }
+                    _ = sweep.tick() => self.sweep().await,
+                    received = events.recv() => match received {
+                        Ok(event) => {
+                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
+                                continue;
+                            }
+                            match self.catch_up(event.board_id).await {
+                                Ok(seq) => {
+                                    done.insert(event.board_id, seq);
+                                }
+                                Err(e) => tracing::warn!(board_id = %event.board_id, error = %e, "automations will be retried"),
+                            }
+                        }
+                        Err(RecvError::Lagged(_)) => self.sweep().await,
+                        Err(RecvError::Closed) => return,
+                    },
+                }
+            }
+        })
+    }
+
+    async fn sweep(&self) {
+        let mut after = None;
+        loop {
+            let boards = match self.svc.store.consumer_backlog(CONSUMER, after, 100).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the automations backlog");
+                    return;
+                }
+            };
+            let Some(last) = boards.last().copied() else { return };
+            for board in boards {
+                if let Err(e) = self.catch_up(board).await {
+                    tracing::warn!(board_id = %board, error = %e, "automations will be retried");
+                }
+            }
+            after = Some(last);
+        }
+    }
+
+    /// The recipes an event on `board` may fire: the board's own, and for a subitem board its
+    /// parent's subitem triggers.
+    async fn recipes_for(&self, board: BoardId) -> Result<Vec<Automation>, ApiError> {
+        let store = &self.svc.store;
+        let mut recipes = store.automations(board).await?;
+        if let Some(parent) = store.board(board).await?.and_then(|b| b.parent_board_id) {
+            recipes.extend(
+                store
+                    .automations(parent)
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.recipe.trigger == sunday_types::automations::Trigger::SubitemCreated),
+            );
+        }
+        Ok(recipes)
+    }
+
+    /// Handles the board's events after its cursor; returns the `seq` handled up to.
+    pub async fn catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
+        let store = &self.svc.store;
+        loop {
+            let cursor = store.event_cursor(CONSUMER, board).await?;
+            let events = store.events_after(board, cursor, BATCH).await?;
+            let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
+            let mut recipes = self.recipes_for(board).await?;
+            let mut writes = vec![];
+            if !recipes.is_empty() {
+                for event in &events {
+                    if changes_structure(&event.change) {
+                        self.pause_broken(&mut recipes, &mut writes).await?;
+                    }
+                    for recipe in recipes.iter_mut().filter(|r| r.enabled && r.paused_reason.is_none()) {
+                        let Some(item) = fires(&recipe.recipe.trigger, event) else { continue };
+                        let (run, outcome) = run(&self.svc, recipe, event, item, false).await?;
+                        self.health(recipe, outcome, &mut writes).await?;
+                        writes.push(BoardWrite::RecordRun(Box::new(run)));
+                    }
+                }
+            }
+            store.advance_cursor(CONSUMER, board, cursor, last, writes, now_millis()).await?;
+        }
+    }
+
+    /// Pauses the recipes that name a column or group the board no longer has.
+    async fn pause_broken(&self, recipes: &mut [Automation], writes: &mut Vec<BoardWrite>) -> Result<(), ApiError> {
+        for recipe in recipes.iter_mut().filter(|r| r.paused_reason.is_none()) {
+            let (columns, groups) = self.svc.boards.structure_of(recipe.board_id).await?;
+            if let Some(reason) = validate::missing_reference(&recipe.recipe, &columns, &groups) {
+                self.pause(recipe, format!("paused: the {reason}"), writes).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn pause(
+        &self,
+        recipe: &mut Automation,
+        reason: String,
+        writes: &mut Vec<BoardWrite>,
+    ) -> Result<(), ApiError> {
+        recipe.paused_reason = Some(reason.clone());
+        writes.push(BoardWrite::SetAutomationHealth {
+            automation: recipe.id,
+            failures: recipe.failures,
+            paused_reason: Some(reason.clone()),
+        });
+        // The board's owners hear about it: a recipe never stops silently.
+        let members = self.svc.store.board_members(recipe.board_id).await?;
+        let mut owners: Vec<UserId> =
+            members.into_iter().filter(|(_, p)| *p == BoardPermission::Owner).map(|(u, _)| u).collect();
+        if owners.is_empty() {
+            owners.push(recipe.created_by);
+        }
+        for user in owners {
+            writes.push(BoardWrite::InsertNotification(Notification {
+                id: NotificationId::new(),
+                user_id: user,
+                kind: NotificationKind::Automation,
+                actor: AUTOMATION_ACTOR,
+                board_id: Some(recipe.board_id),
+                item_id: None,
+                text: format!("Automation “{}” {reason}", recipe.name),
+                created_at: to_datetime(now_millis()),
+                read_at: None,
+            }));
+        }
+        Ok(())
+    }
+
+    async fn health(
+        &self,
+        recipe: &mut Automation,
+        outcome: Outcome,
+        writes: &mut Vec<BoardWrite>,
+    ) -> Result<(), ApiError> {
+        match outcome {
+            Outcome::Neutral => {}
+            Outcome::Succeeded if recipe.failures == 0 => {}
+            Outcome::Succeeded => {
+                recipe.failures = 0;
+                writes.push(BoardWrite::SetAutomationHealth {
+                    automation: recipe.id,
+                    failures: 0,
+                    paused_reason: None,
+                });
+            }
+            Outcome::Failed(reason) => {
+                recipe.failures += 1;
+                if recipe.failures >= self.svc.settings.pause_after_failures {
+                    let why = format!("paused after {} failed runs in a row; the last: {reason}", recipe.failures);
+                    self.pause(recipe, why, writes).await?;
+                } else {
+                    writes.push(BoardWrite::SetAutomationHealth {
+                        automation: recipe.id,
+                        failures: recipe.failures,
+                        paused_reason: None,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn changes_structure(change: &BoardChange) -> bool {
+    matches!(change, BoardChange::ColumnDeleted(_) | BoardChange::ColumnUpdated(_) | BoardChange::GroupDeleted(_))
+}
+
+/// One run of `automation` for `event` on `item`: loop checks, conditions, actions.
+async fn run(
+    svc: &AutomationService,
+    automation: &Automation,
+    event: &BoardEvent,
+    item: sunday_types::ItemId,
+    replay: bool,
+) -> Result<(AutomationRun, Outcome), ApiError> {
+    let started = now_millis();
+    let id = run_id(automation.id, event.board_id, event.seq, replay);
+    let mut chain = event.cause.as_ref().map(|c| c.chain.clone()).unwrap_or_default();
+    let mut record = AutomationRun {
+        id,
+        automation_id: automation.id,
+        board_id: automation.board_id,
+        item_id: Some(item),
+        event_seq: event.seq,
+        trigger_kind: event.change.kind().to_owned(),
+        triggered_by: event.actor,
+        status: RunStatus::Succeeded,
+        conditions_met: None,
+        steps: vec![],
+        chain: vec![],
+        reason: None,
+        replay,
+        started_at: to_datetime(started),
+        duration_ms: 0,
+    };
+    let stop = if chain.contains(&automation.id) {
+        Some("this recipe's own change led back to it; stopped to avoid a loop".to_owned())
+    } else if chain.len() >= svc.settings.max_chain {
+        Some(format!("a chain of {} automation runs led here (the limit is {})", chain.len(), svc.settings.max_chain))
+    } else {
+        None
+    };
+    chain.push(automation.id);
+    record.chain = chain.clone();
+    let finish = |mut r: AutomationRun, status, reason| {
+        r.status = status;
+        r.reason = reason;
+        r.duration_ms = now_millis() - started;
+        r
+    };
+    if let Some(reason) = stop {
+        return Ok((finish(record, RunStatus::LoopStopped, Some(reason)), Outcome::Neutral));
+    }
+    let Some(current) = svc.store.item(item).await? else {
+        let why = Some("the item was deleted before the run".to_owned());
+        return Ok((finish(record, RunStatus::Failed, why), Outcome::Neutral));
+    };
+    let board = svc
+        .store
+        .board(automation.board_id)
+        .await?
+        .ok_or_else(|| ApiError::of(sunday_types::ErrorCode::BoardNotFound))?;
+    let (columns, _) = svc.boards.structure_of(automation.board_id).await?;
+    let scene = execute::Scene { board, columns, triggered_by: event.actor };
+    match conditions_hold(automation, &current, &scene, event.actor) {
+        Ok(Some(false)) => {
+            record.conditions_met = Some(false);
+            return Ok((finish(record, RunStatus::ConditionsNotMet, None), Outcome::Neutral));
+        }
+        Ok(met) => record.conditions_met = met,
+        Err(e) => {
+            let why = format!("its conditions no longer fit the board: {}", e.message);
+            return Ok((finish(record, RunStatus::Failed, Some(why.clone())), Outcome::Failed(why)));
+        }
+    }
+    let cause = EventCause { automation_id: automation.id, run_id: id, chain };
+    let (steps, failure) = execute::actions(svc, automation, item, &scene, &cause).await?;
+    record.steps = steps;
+    Ok(match failure {
+        None => (finish(record, RunStatus::Succeeded, None), Outcome::Succeeded),
+        Some(why) => (finish(record, RunStatus::Failed, Some(why.clone())), Outcome::Failed(why)),
+    })
+}
+
+/// A replay's run for one past event: `None` when the trigger does not fire or the event was
+/// replayed already.
+pub(super) async fn replay_one(
+    svc: &AutomationService,
+    automation: &Automation,
+    event: &BoardEvent,
+) -> Result<Option<AutomationRun>, ApiError> {
+    let Some(item) = fires(&automation.recipe.trigger, event) else { return Ok(None) };
+    if svc.store.automation_run(run_id(automation.id, event.board_id, event.seq, true)).await?.is_some() {
+        return Ok(None);
+    }
+    let (run, _) = run(svc, automation, event, item, true).await?;
+    svc.store
+        .commit(automation.board_id, vec![BoardWrite::RecordRun(Box::new(run.clone()))], vec![], now_millis())
+        .await?;
+    Ok(Some(run))
+}

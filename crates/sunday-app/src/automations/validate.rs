@@ -1,0 +1,288 @@
+//! A recipe checked against its board when saved: every column, label, group, board and
+//! person it names exists and fits the action, conditions parse, templates are well formed.
+//! Each refusal names its field (`trigger.to`, `actions[1].group_id`, `conditions.…`).
+//! Values (`to`, `from`, `set_column`'s `value`) come back normalized as the column stores
+//! them, so a run compares and writes exactly what an edit would.
+
+use serde_json::{Map, Value};
+use sunday_domain::{automations::parse_template, filter::parse_filter};
+use sunday_types::{
+    automations::{Action, Person, Recipe, Trigger},
+    boards::{Board, Column, ColumnType},
+    ApiError, ColumnId, ErrorCode, GroupId,
+};
+
+use super::MAX_ACTIONS;
+use crate::{boards::BoardService, Actor};
+
+fn invalid(field: String, rule: &str, message: impl Into<String>) -> ApiError {
+    ApiError::validation(&field, rule, message)
+}
+
+/// Puts `field` in front of the field a nested check named (`values.<id>` → `trigger.to`).
+fn at(field: &str, mut e: ApiError) -> ApiError {
+    if let Some(d) = e.details.as_mut().and_then(Value::as_object_mut) {
+        let inner = d.get("field").and_then(Value::as_str).map(str::to_owned);
+        let named = match inner {
+            Some(f) if f.starts_with("values.") || f.is_empty() => field.to_owned(),
+            Some(f) => format!("{field}.{f}"),
+            None => field.to_owned(),
+        };
+        d.insert("field".into(), Value::String(named));
+    } else if e.code == ErrorCode::ValidationFailed || e.code == ErrorCode::GroupNotFound {
+        e = e.with_details(serde_json::json!({ "field": field }));
+    }
+    e
+}
+
+fn column<'a>(columns: &'a [Column], id: ColumnId, field: String) -> Result<&'a Column, ApiError> {
+    columns.iter().find(|c| c.id == id).ok_or_else(|| {
+        ApiError::new(ErrorCode::ValidationFailed, format!("no column `{id}` on this board"))
+            .with_details(serde_json::json!({"field": field, "rule": "unknown_column", "column_id": id}))
+    })
+}
+
+fn of_type(c: &Column, types: &[ColumnType], field: String, what: &str) -> Result<(), ApiError> {
+    if types.contains(&c.column_type) {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            "wrong_column_type",
+            format!("`{}` is a {} column; {what}", c.title, c.column_type.as_str()),
+        ))
+    }
+}
+
+fn group(groups: &[sunday_types::boards::Group], id: GroupId, field: String) -> Result<(), ApiError> {
+    if groups.iter().any(|g| g.id == id) {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::ValidationFailed, format!("no group `{id}` on this board"))
+            .with_details(serde_json::json!({"field": field, "rule": "unknown_group", "group_id": id})))
+    }
+}
+
+/// One value for `column`, normalized as the column stores it (`null` stays `null`).
+async fn normalized(
+    boards: &BoardService,
+    board: &Board,
+    columns: &[Column],
+    column: &Column,
+    raw: &Value,
+    field: &str,
+) -> Result<Value, ApiError> {
+    let mut values = Map::new();
+    values.insert(column.id.to_string(), raw.clone());
+    let out = boards.normalize_values(board, columns, &values).await.map_err(|e| at(field, e))?;
+    Ok(out.into_iter().next().and_then(|(_, v)| v).map(|v| v.to_json()).unwrap_or(Value::Null))
+}
+
+fn template(field: String, text: &str, columns: &[Column]) -> Result<(), ApiError> {
+    let pieces = parse_template(&field, text)?;
+    for id in sunday_domain::automations::template_columns(&pieces) {
+        column(columns, id, field.clone())?;
+    }
+    if text.chars().count() > 2_000 {
+        return Err(invalid(field, "too_long", "at most 2000 characters"));
+    }
+    Ok(())
+}
+
+async fn people(boards: &BoardService, board: &Board, users: &[Person], field: &str) -> Result<(), ApiError> {
+    for (i, p) in users.iter().enumerate() {
+        if let Person::User(u) = p {
+            if !boards.is_org_member(board.org_id, *u).await? {
+                return Err(invalid(
+                    format!("{field}[{i}]"),
+                    "not_a_member",
+                    format!("`{u}` is not in this organization"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The recipe, normalized, or the first problem found.
+pub(super) async fn recipe(
+    boards: &BoardService,
+    actor: &Actor,
+    board: &Board,
+    mut recipe: Recipe,
+) -> Result<Recipe, ApiError> {
+    let (columns, groups) = boards.structure_of(board.id).await?;
+    match &mut recipe.trigger {
+        Trigger::ColumnChanged { column_id, from, to } => {
+            if let Some(id) = column_id {
+                let c = column(&columns, *id, "trigger.column_id".into())?;
+                for (name, v) in [("trigger.from", from), ("trigger.to", to)] {
+                    if let Some(raw) = v.as_ref() {
+                        *v = Some(normalized(boards, board, &columns, c, raw, name).await?);
+                    }
+                }
+            } else if from.is_some() || to.is_some() {
+                return Err(invalid("trigger.column_id".into(), "required", "`from` and `to` need a `column_id`"));
+            }
+        }
+        Trigger::ItemMoved { group_id: Some(g) } => group(&groups, *g, "trigger.group_id".into())?,
+        _ => {}
+    }
+    if let Some(c) = &recipe.conditions {
+        parse_filter(c, &columns).map_err(|e| at("conditions", e))?;
+    }
+    if recipe.actions.is_empty() {
+        return Err(invalid("actions".into(), "required", "a recipe needs at least one action"));
+    }
+    if recipe.actions.len() > MAX_ACTIONS {
+        return Err(invalid("actions".into(), "too_many", format!("at most {MAX_ACTIONS} actions")));
+    }
+    for (i, action) in recipe.actions.iter_mut().enumerate() {
+        let f = |name: &str| format!("actions[{i}].{name}");
+        match action {
+            Action::SetColumn { column_id, value } => {
+                let c = column(&columns, *column_id, f("column_id"))?;
+                of_written(c, f("column_id"))?;
+                *value = normalized(boards, board, &columns, c, value, &f("value")).await?;
+            }
+            Action::ClearColumn { column_id } => {
+                of_written(column(&columns, *column_id, f("column_id"))?, f("column_id"))?
+            }
+            Action::IncrementColumn { column_id, by } => {
+                of_type(
+                    column(&columns, *column_id, f("column_id"))?,
+                    &[ColumnType::Number],
+                    f("column_id"),
+                    "increment needs a number column",
+                )?;
+                if !by.is_finite() {
+                    return Err(invalid(f("by"), "not_finite", "`by` must be a finite number"));
+                }
+            }
+            Action::AssignPerson { column_id, person } => {
+                of_type(
+                    column(&columns, *column_id, f("column_id"))?,
+                    &[ColumnType::People],
+                    f("column_id"),
+                    "assigning needs a people column",
+                )?;
+                people(boards, board, std::slice::from_ref(person), &f("person")).await?;
+            }
+            Action::UnassignPerson { column_id, person } => {
+                of_type(
+                    column(&columns, *column_id, f("column_id"))?,
+                    &[ColumnType::People],
+                    f("column_id"),
+                    "unassigning needs a people column",
+                )?;
+                if let Some(p) = person {
+                    people(boards, board, std::slice::from_ref(p), &f("person")).await?;
+                }
+            }
+            Action::PushDate { column_id, days } => {
+                let c = column(&columns, *column_id, f("column_id"))?;
+                of_type(
+                    c,
+                    &[ColumnType::Date, ColumnType::Timeline],
+                    f("column_id"),
+                    "pushing a date needs a date or timeline column",
+                )?;
+                if days.unsigned_abs() > 36_500 {
+                    return Err(invalid(f("days"), "out_of_range", "`days` is at most 36500 either way"));
+                }
+            }
+            Action::MoveToGroup { group_id } => group(&groups, *group_id, f("group_id"))?,
+            Action::Archive | Action::Duplicate => {}
+            Action::CreateItem { board_id, group_id, name } => {
+                template(f("name"), name, &columns)?;
+                match board_id.filter(|b| *b != board.id) {
+                    Some(other) => {
+                        // The maker must be able to add items there: a recipe cannot reach a
+                        // board its author could not.
+                        let access = boards.access_for_write(actor, other).await.map_err(|e| at(&f("board_id"), e))?;
+                        access.require_content().map_err(|e| at(&f("board_id"), e))?;
+                        if let Some(g) = group_id {
+                            let (_, other_groups) = boards.structure_of(other).await?;
+                            group(&other_groups, *g, f("group_id"))?;
+                        }
+                    }
+                    None => {
+                        if let Some(g) = group_id {
+                            group(&groups, *g, f("group_id"))?;
+                        }
+                    }
+                }
+            }
+            Action::CreateSubitem { name } => template(f("name"), name, &columns)?,
+            Action::PostUpdate { text } => template(f("text"), text, &columns)?,
+            Action::Notify { users, people_column_id, text } => {
+                template(f("text"), text, &columns)?;
+                if users.is_empty() && people_column_id.is_none() {
+                    return Err(invalid(f("users"), "required", "notify needs `users` or a `people_column_id`"));
+                }
+                people(boards, board, users, &f("users")).await?;
+                if let Some(id) = people_column_id {
+                    of_type(
+                        column(&columns, *id, f("people_column_id"))?,
+                        &[ColumnType::People],
+                        f("people_column_id"),
+                        "it must be a people column",
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(recipe)
+}
+
+fn of_written(c: &Column, field: String) -> Result<(), ApiError> {
+    if sunday_domain::columns::is_written(c.column_type) {
+        Ok(())
+    } else {
+        Err(invalid(field, "read_only_column", format!("`{}` is kept by Sunday and cannot be set", c.title)))
+    }
+}
+
+/// The columns and groups a recipe names that are gone from `columns`/`groups`: the reason
+/// to pause it, or `None` when it still fits the board.
+pub(super) fn missing_reference(
+    recipe: &Recipe,
+    columns: &[Column],
+    groups: &[sunday_types::boards::Group],
+) -> Option<String> {
+    let has_column = |id: &ColumnId| columns.iter().any(|c| c.id == *id);
+    let has_group = |id: &GroupId| groups.iter().any(|g| g.id == *id);
+    let mut named_columns: Vec<ColumnId> = vec![];
+    let mut named_groups: Vec<GroupId> = vec![];
+    match &recipe.trigger {
+        Trigger::ColumnChanged { column_id: Some(c), .. } => named_columns.push(*c),
+        Trigger::ItemMoved { group_id: Some(g) } => named_groups.push(*g),
+        _ => {}
+    }
+    for a in &recipe.actions {
+        match a {
+            Action::SetColumn { column_id, .. }
+            | Action::ClearColumn { column_id }
+            | Action::IncrementColumn { column_id, .. }
+            | Action::AssignPerson { column_id, .. }
+            | Action::UnassignPerson { column_id, .. }
+            | Action::PushDate { column_id, .. } => named_columns.push(*column_id),
+            Action::Notify { people_column_id: Some(c), .. } => named_columns.push(*c),
+            Action::MoveToGroup { group_id } => named_groups.push(*group_id),
+            Action::CreateItem { board_id: None, group_id: Some(g), .. } => named_groups.push(*g),
+            _ => {}
+        }
+    }
+    if let Some(c) = named_columns.iter().find(|c| !has_column(c)) {
+        return Some(format!("column {c} it uses was deleted"));
+    }
+    if let Some(g) = named_groups.iter().find(|g| !has_group(g)) {
+        return Some(format!("group {g} it uses was deleted"));
+    }
+    if let Some(c) = &recipe.conditions {
+        if let Err(e) = parse_filter(c, columns) {
+            return Some(format!("its conditions no longer fit the board: {}", e.message));
+        }
+    }
+    None
+}
