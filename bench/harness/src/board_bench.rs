@@ -225,6 +225,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         login_window_secs: 1,
         auth_cache_secs: 10,
         engine_memory_bytes: 1 << 20,
+        automations: Default::default(),
     };
     let app = App::new(store.clone(), std::sync::Arc::new(sunday_bus::InProcessBus::default()), settings);
     let actor = Actor {

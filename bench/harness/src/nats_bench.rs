@@ -37,6 +37,7 @@ fn events(n: usize, boards: usize) -> Vec<BoardEvent> {
             actor,
             item_id: None,
             created_at: to_datetime(0),
+            cause: None,
         })
         .collect()
 }

@@ -109,7 +109,13 @@ pub(super) async fn resolve(
 ) -> Result<Write, ApiError> {
     let update = |values| Write::Update { values, group_id: None };
     Ok(match action {
-        Action::SetColumn { column_id, value } => update(one_value(column_id, value.clone())),
+        Action::SetColumn { column_id, value } => {
+            let templated = scene.columns.iter().find(|c| c.id == *column_id).is_some_and(super::validate::is_text);
+            match value {
+                Value::String(t) if templated => update(one_value(column_id, Value::String(text(t, item, scene)?))),
+                _ => update(one_value(column_id, value.clone())),
+            }
+        }
         Action::ClearColumn { column_id } => update(one_value(column_id, Value::Null)),
         Action::IncrementColumn { column_id, by } => {
             let now = match cell(item, scene, *column_id) {

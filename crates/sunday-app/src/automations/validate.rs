@@ -72,8 +72,24 @@ async fn normalized(
     raw: &Value,
     field: &str,
 ) -> Result<Value, ApiError> {
+    // A recipe may name a status label by its name ("Done"), as people say it; cells store
+    // the label's id.
+    let raw = match raw {
+        Value::String(name) if column.column_type == ColumnType::Status => {
+            let labels = column.settings.labels();
+            match labels
+                .iter()
+                .find(|l| l.id == *name)
+                .or_else(|| labels.iter().find(|l| l.name.eq_ignore_ascii_case(name)))
+            {
+                Some(l) => Value::String(l.id.clone()),
+                None => raw.clone(),
+            }
+        }
+        _ => raw.clone(),
+    };
     let mut values = Map::new();
-    values.insert(column.id.to_string(), raw.clone());
+    values.insert(column.id.to_string(), raw);
     let out = boards.normalize_values(board, columns, &values).await.map_err(|e| at(field, e))?;
     Ok(out.into_iter().next().and_then(|(_, v)| v).map(|v| v.to_json()).unwrap_or(Value::Null))
 }
@@ -143,7 +159,11 @@ pub(super) async fn recipe(
             Action::SetColumn { column_id, value } => {
                 let c = column(&columns, *column_id, f("column_id"))?;
                 of_written(c, f("column_id"))?;
-                *value = normalized(boards, board, &columns, c, value, &f("value")).await?;
+                if let (Value::String(text), true) = (&*value, is_text(c)) {
+                    template(f("value"), text, &columns)?;
+                } else {
+                    *value = normalized(boards, board, &columns, c, value, &f("value")).await?;
+                }
             }
             Action::ClearColumn { column_id } => {
                 of_written(column(&columns, *column_id, f("column_id"))?, f("column_id"))?
@@ -199,7 +219,14 @@ pub(super) async fn recipe(
                     Some(other) => {
                         // The maker must be able to add items there: a recipe cannot reach a
                         // board its author could not.
-                        let access = boards.access_for_write(actor, other).await.map_err(|e| at(&f("board_id"), e))?;
+                        let access = boards.access_for_write(actor, other).await.map_err(|e| match e.code {
+                            ErrorCode::BoardNotFound => invalid(
+                                f("board_id"),
+                                "unknown_board",
+                                format!("no board `{other}` you can add items to"),
+                            ),
+                            _ => at(&f("board_id"), e),
+                        })?;
                         access.require_content().map_err(|e| at(&f("board_id"), e))?;
                         if let Some(g) = group_id {
                             let (_, other_groups) = boards.structure_of(other).await?;
@@ -233,6 +260,12 @@ pub(super) async fn recipe(
         }
     }
     Ok(recipe)
+}
+
+/// Text columns take a template as their value (`{item.name}`, `{column:<id>}`…), filled
+/// in when the action runs.
+pub(super) fn is_text(c: &Column) -> bool {
+    matches!(c.column_type, ColumnType::Text | ColumnType::LongText)
 }
 
 fn of_written(c: &Column, field: String) -> Result<(), ApiError> {

@@ -452,6 +452,33 @@ impl BoardStore for Interposed {
         self.inner.view(id).await
     }
 
+    async fn automations(&self, board: BoardId) -> StoreResult<Vec<sunday_types::automations::Automation>> {
+        self.inner.automations(board).await
+    }
+
+    async fn automation(
+        &self,
+        id: sunday_types::AutomationId,
+    ) -> StoreResult<Option<sunday_types::automations::Automation>> {
+        self.inner.automation(id).await
+    }
+
+    async fn automation_runs(
+        &self,
+        of: RunsOf,
+        before: Option<(i64, sunday_types::RunId)>,
+        limit: usize,
+    ) -> StoreResult<Vec<sunday_types::automations::AutomationRun>> {
+        self.inner.automation_runs(of, before, limit).await
+    }
+
+    async fn automation_run(
+        &self,
+        id: sunday_types::RunId,
+    ) -> StoreResult<Option<sunday_types::automations::AutomationRun>> {
+        self.inner.automation_run(id).await
+    }
+
     async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
         self.inner.idempotency_record(user, key).await
     }
