@@ -56,7 +56,7 @@ pub async fn populate(app: &TestApp) -> (Session, Session) {
         json!({&col["Notes"]: "Two pages", &col["Cost"]: 1200.5, &col["Lead"]: [bob.user_id], &col["Deadline"]: "2026-12-24"}),
     )
     .await;
-    item("Book venue", json!({&col["Cost"]: 300})).await;
+    let venue = item("Book venue", json!({&col["Cost"]: 300})).await;
     let old = item("Old idea", json!({})).await;
     let old_id = old["id"].as_str().unwrap();
     assert_eq!(app.delete(&format!("/api/v1/items/{old_id}"), &ada.token).send().await.unwrap().status(), 204);
@@ -67,5 +67,22 @@ pub async fn populate(app: &TestApp) -> (Session, Session) {
     let view = json!({"name": "Open work", "type": "table"});
     expect_json(app.post(&format!("/api/v1/boards/{bid}/views"), &ada.token, view).send().await.unwrap(), 201).await;
     wait_for_notification(app, &bob, "Write brief").await;
+    // A recipe and one run of it, whose change names the run as its cause.
+    let recipe = json!({"name": "Ready check", "trigger": {"type": "column_changed", "column_id": col["Notes"], "to": "ready"},
+        "actions": [{"type": "post_update", "text": "Ready: {item.name}"}]});
+    let recipe =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/automations"), &ada.token, recipe).send().await.unwrap(), 201)
+            .await;
+    let venue_id = venue["id"].as_str().unwrap();
+    let patch = json!({"values": {&col["Notes"]: "ready"}});
+    expect_json(app.patch(&format!("/api/v1/items/{venue_id}"), &ada.token, patch).send().await.unwrap(), 200).await;
+    let runs = format!("/api/v1/automations/{}/runs", recipe["id"].as_str().unwrap());
+    for _ in 0..200 {
+        let page = expect_json(app.get(&runs, &ada.token).send().await.unwrap(), 200).await;
+        if !page["data"].as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     (ada, bob)
 }

@@ -136,6 +136,11 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("get", "/api/v1/boards/{id}/update-counts", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/views", Rule::BoardRead),
     ("get", "/api/v1/views/{id}", Rule::BoardRead),
+    ("get", "/api/v1/boards/{id}/automations", Rule::BoardRead),
+    ("get", "/api/v1/automations/{id}", Rule::BoardRead),
+    ("get", "/api/v1/automations/{id}/runs", Rule::BoardRead),
+    ("post", "/api/v1/automations/{id}/dry-run", Rule::BoardRead),
+    ("get", "/api/v1/items/{id}/automation-runs", Rule::BoardRead),
     ("get", "/api/v1/items/{id}", Rule::BoardRead),
     ("get", "/api/v1/items/{id}/activity", Rule::BoardRead),
     ("get", "/api/v1/items/{id}/subitems", Rule::BoardRead),
@@ -163,6 +168,10 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("post", "/api/v1/boards/{id}/views", Rule::BoardStructure),
     ("patch", "/api/v1/views/{id}", Rule::BoardStructure),
     ("delete", "/api/v1/views/{id}", Rule::BoardStructure),
+    ("post", "/api/v1/boards/{id}/automations", Rule::BoardStructure),
+    ("patch", "/api/v1/automations/{id}", Rule::BoardStructure),
+    ("delete", "/api/v1/automations/{id}", Rule::BoardStructure),
+    ("post", "/api/v1/automations/{id}/replay", Rule::BoardStructure),
     ("put", "/api/v1/boards/{id}/members/{user_id}", Rule::BoardOwner),
     ("delete", "/api/v1/boards/{id}/members/{user_id}", Rule::BoardOwner),
     ("delete", "/api/v1/boards/{id}", Rule::BoardOwner),
@@ -207,6 +216,7 @@ struct Scene {
     item: String,
     archived: String,
     view: String,
+    automation: String,
     update: String,
     token: String,
     victim: String,
@@ -330,6 +340,13 @@ async fn scene(app: &TestApp, p: &People) -> Scene {
         .as_str()
         .unwrap()
         .to_owned();
+    // A recipe that never fires in the scene (nobody writes "never" into the column).
+    let recipe = json!({"name": "R", "trigger": {"type": "column_changed", "column_id": column, "to": "never"},
+        "actions": [{"type": "post_update", "text": "seen"}]});
+    let automation = ok(app.post(&format!("/api/v1/boards/{b}/automations"), &o.token, recipe)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let update = ok(app.post(&format!("/api/v1/items/{item}/updates"), &o.token, json!({"body": "Hello"}))).await["id"]
         .as_str()
         .unwrap()
@@ -338,7 +355,7 @@ async fn scene(app: &TestApp, p: &People) -> Scene {
         .as_str()
         .unwrap()
         .to_owned();
-    Scene { ws, board: b, column, spare_group, item, archived, view, update, token, victim: victim.user_id }
+    Scene { ws, board: b, column, spare_group, item, archived, view, automation, update, token, victim: victim.user_id }
 }
 
 /// The concrete path and a valid body for one route in `s`.
@@ -354,6 +371,7 @@ fn request(method: &str, template: &str, s: &Scene, p: &People) -> (String, Opti
         "/api/v1/items/{id}/restore" => &s.archived,
         t if t.starts_with("/api/v1/items/") => &s.item,
         t if t.starts_with("/api/v1/views/") => &s.view,
+        t if t.starts_with("/api/v1/automations/") => &s.automation,
         t if t.starts_with("/api/v1/updates/") => &s.update,
         t if t.starts_with("/api/v1/me/tokens/") => &s.token,
         _ => "",
@@ -388,6 +406,12 @@ fn request(method: &str, template: &str, s: &Scene, p: &People) -> (String, Opti
         ("patch", "/api/v1/boards/{id}/groups/{group_id}") => json!({"title": "Renamed"}),
         ("post", "/api/v1/boards/{id}/views") => json!({"name": "New", "type": "table"}),
         ("patch", "/api/v1/views/{id}") => json!({"name": "Renamed"}),
+        ("post", "/api/v1/boards/{id}/automations") => {
+            json!({"name": "New", "trigger": {"type": "item_archived"}, "actions": [{"type": "post_update", "text": "x"}]})
+        }
+        ("patch", "/api/v1/automations/{id}") => json!({"name": "Renamed"}),
+        ("post", "/api/v1/automations/{id}/dry-run") => json!({"item_id": s.item}),
+        ("post", "/api/v1/automations/{id}/replay") => json!({"since": "2020-01-01T00:00:00Z"}),
         ("put", "/api/v1/boards/{id}/members/{user_id}") => json!({"permission": "view"}),
         ("post", "/api/v1/items/{id}/duplicate") | ("post", "/api/v1/items/{id}/restore") => json!({}),
         ("get" | "delete", _) => return (path, None),
@@ -425,7 +449,7 @@ async fn every_route_answers_every_actor_as_the_table_says(app: TestApp) {
             eprintln!("not walked: {method} {template}: {why}");
             continue;
         }
-        let read = *method == "get" || template.ends_with("/items/query");
+        let read = *method == "get" || template.ends_with("/items/query") || template.ends_with("/dry-run");
         let mut s = scene(&app, &p).await;
         for actor in ACTORS {
             let (path, body) = request(method, template, &s, &p);

@@ -148,6 +148,17 @@ async fn upgrade_from(backend: Backend, version: i64) {
     let views =
         expect_json(app.get(&format!("/api/v1/boards/{bid}/views"), &ada.token).send().await.unwrap(), 200).await;
     assert!(names(&views["data"]).contains(&"Open work".to_owned()), "{ctx}: {views}");
+    if version >= 10 {
+        let recipes =
+            expect_json(app.get(&format!("/api/v1/boards/{bid}/automations"), &ada.token).send().await.unwrap(), 200)
+                .await;
+        assert_eq!(names(&recipes["data"]), ["Ready check"], "{ctx}");
+        let aid = recipes["data"][0]["id"].as_str().unwrap();
+        let runs =
+            expect_json(app.get(&format!("/api/v1/automations/{aid}/runs"), &ada.token).send().await.unwrap(), 200)
+                .await;
+        assert_eq!(runs["data"][0]["status"], "succeeded", "{ctx}: {runs}");
+    }
 
     // The event log continues where it left off, and a new assignment notifies Bob once the
     // notifier has gone through the old events without notifying them again.
