@@ -213,6 +213,9 @@ impl Notifier {
     }
 
     async fn name(&self, user: UserId) -> StoreResult<String> {
+        if user == sunday_types::automations::AUTOMATION_ACTOR {
+            return Ok("Automation".into());
+        }
         let profile = self.directory.profile(user).await.map_err(|e| sunday_store::StoreError::internal(e.message))?;
         Ok(profile.map(|p| p.user.name.clone()).unwrap_or_else(|| "Someone".into()))
     }

@@ -70,9 +70,11 @@ pub async fn populate(app: &TestApp) -> (Session, Session) {
     // A recipe and one run of it, whose change names the run as its cause.
     let recipe = json!({"name": "Ready check", "trigger": {"type": "column_changed", "column_id": col["Notes"], "to": "ready"},
         "actions": [{"type": "post_update", "text": "Ready: {item.name}"}]});
-    let recipe =
-        expect_json(app.post(&format!("/api/v1/boards/{bid}/automations"), &ada.token, recipe).send().await.unwrap(), 201)
-            .await;
+    let recipe = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/automations"), &ada.token, recipe).send().await.unwrap(),
+        201,
+    )
+    .await;
     let venue_id = venue["id"].as_str().unwrap();
     let patch = json!({"values": {&col["Notes"]: "ready"}});
     expect_json(app.patch(&format!("/api/v1/items/{venue_id}"), &ada.token, patch).send().await.unwrap(), 200).await;

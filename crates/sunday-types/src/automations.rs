@@ -60,7 +60,7 @@ impl Trigger {
 }
 
 /// Who a `notify` action tells.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Person {
     /// The person whose change triggered the run.
@@ -92,13 +92,17 @@ pub enum Action {
     /// Adds a person to a people cell (the triggering user by default).
     AssignPerson {
         column_id: ColumnId,
+        /// A user id, or `triggering_user` (the default).
         #[serde(default = "Person::triggering")]
+        #[schema(value_type = String)]
         person: Person,
     },
     /// Removes a person from a people cell (everyone when `person` is absent).
     UnassignPerson {
         column_id: ColumnId,
+        /// A user id, or `triggering_user`; absent: everyone.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schema(value_type = Option<String>)]
         person: Option<Person>,
     },
     /// Moves a date (or both ends of a timeline) by `days` (may be negative).
@@ -130,7 +134,9 @@ pub enum Action {
     },
     /// A bell notification to `users` and/or the people in `people_column_id`.
     Notify {
+        /// User ids, or `triggering_user`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[schema(value_type = Vec<String>)]
         users: Vec<Person>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         people_column_id: Option<ColumnId>,

@@ -24,6 +24,10 @@ export type BoardKind = S["BoardKind"];
 export type Presence = S["PresenceEntry"];
 export type PresenceState = S["PresenceState"];
 export type ServerFrame = S["ServerFrame"];
+export type Automation = S["Automation"];
+export type AutomationRun = S["AutomationRun"];
+export type Trigger = S["Trigger"];
+export type Action = S["Action"];
 export type ClientFrame = S["ClientFrame"];
 
 /** One entry of a board's event log: a union discriminated by `kind`, so `switch (e.kind)`

@@ -1,4 +1,4 @@
-// The board's menu, next to its name: rename, describe, sharing and permissions, archived items,
+// The board's menu, next to its name: rename, describe, sharing and permissions, automations, archived items,
 // duplicate (with or without its items), import and export CSV, delete (owners). Renames and descriptions come back to this page as live
 // `board_updated` events; the sidebar, which lists boards, is told through `onBoardsChanged`.
 import { useState } from "react";
@@ -6,6 +6,7 @@ import { api, messageOf, ok } from "../api/client";
 import type { Board } from "../api/types";
 import { AskDialog, ConfirmDialog, Dialog } from "./Dialog";
 import { ArchiveDialog } from "./ArchiveDialog";
+import { AutomationsDialog } from "./AutomationsDialog";
 import { ImportDialog } from "./ImportDialog";
 import { Popup } from "./Popup";
 import { SharingDialog } from "./SharingDialog";
@@ -21,7 +22,7 @@ type Props = {
   onMembersChanged: () => void;
 };
 
-type Asking = "rename" | "describe" | "sharing" | "archive" | "duplicate" | "import" | "delete" | null;
+type Asking = "rename" | "describe" | "sharing" | "automations" | "archive" | "duplicate" | "import" | "delete" | null;
 
 export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flash, meId, onMembersChanged }: Props) {
   const [menu, setMenu] = useState(false);
@@ -51,6 +52,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
           <button onClick={pick("rename")}>Rename board</button>
           <button onClick={pick("describe")}>Edit description</button>
           <button onClick={pick("sharing")}>Sharing and permissions</button>
+          <button onClick={pick("automations")}>Automations</button>
           <button onClick={pick("archive")}>Archived items</button>
           <button onClick={pick("duplicate")}>Duplicate board</button>
           <button onClick={pick("import")}>Import from CSV</button>
@@ -64,6 +66,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
         <AskDialog title="Board description" label="Description" initial={board.description ?? ""} optional submit="Save" onSubmit={(description) => patch({ description })} onClose={() => setAsking(null)} />
       )}
       {asking === "sharing" && <SharingDialog board={board} meId={meId} onChanged={onMembersChanged} onClose={() => setAsking(null)} />}
+      {asking === "automations" && <AutomationsDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "archive" && <ArchiveDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "import" && <ImportDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "duplicate" && <DuplicateDialog board={board} onDuplicate={duplicate} onClose={() => setAsking(null)} />}

@@ -10,6 +10,7 @@ import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
 import { PERMISSION_WORDS } from "../state/sharing";
+import { AUTOMATION_ACTOR } from "../state/automations";
 import { cellEditors } from "../state/presence";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
@@ -143,7 +144,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   if (error) return <div className="error banner" role="alert">{error}</div>;
   if (!state) return <div className="loading">Loading board…</div>;
   const board = state.board;
-  const nameOf = (id: string) => people.find((d) => d.id === id)?.name ?? (id === me.user.id ? me.user.name : "Someone");
+  const nameOf = (id: string) => (id === AUTOMATION_ACTOR ? "Automation" : people.find((d) => d.id === id)?.name ?? (id === me.user.id ? me.user.name : "Someone"));
 
   const columnActions: ColumnActions = {
     onAdd: columns.add,
