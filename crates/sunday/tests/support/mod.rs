@@ -105,15 +105,20 @@ pub async fn board(client: &reqwest::Client, api: &str, token: &str) -> String {
 
 /// The ids of the board's items, every page (`base` is `…/api/v1`).
 pub async fn all_item_ids(client: &reqwest::Client, base: &str, token: &str, board: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
+    all_items(client, base, token, board).await.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+}
+
+/// The board's items, every page (`base` is `…/api/v1`).
+pub async fn all_items(client: &reqwest::Client, base: &str, token: &str, board: &str) -> Vec<Value> {
+    let mut items = vec![];
     let mut cursor = String::new();
     loop {
         let url = format!("{base}/boards/{board}/items?limit=500&cursor={cursor}");
         let page: Value = client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-        ids.extend(page["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+        items.extend(page["data"].as_array().unwrap().iter().cloned());
         match page["next_cursor"].as_str() {
             Some(c) => cursor = c.to_owned(),
-            None => return ids,
+            None => return items,
         }
     }
 }
