@@ -35,7 +35,7 @@ fn at(field: &str, mut e: ApiError) -> ApiError {
     e
 }
 
-fn column<'a>(columns: &'a [Column], id: ColumnId, field: String) -> Result<&'a Column, ApiError> {
+fn column(columns: &[Column], id: ColumnId, field: String) -> Result<&Column, ApiError> {
     columns.iter().find(|c| c.id == id).ok_or_else(|| {
         ApiError::new(ErrorCode::ValidationFailed, format!("no column `{id}` on this board"))
             .with_details(serde_json::json!({"field": field, "rule": "unknown_column", "column_id": id}))
