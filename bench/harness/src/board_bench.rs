@@ -226,6 +226,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         auth_cache_secs: 10,
         engine_memory_bytes: 1 << 20,
         automations: Default::default(),
+        webhooks: Default::default(),
     };
     let app = App::new(store.clone(), std::sync::Arc::new(sunday_bus::InProcessBus::default()), settings);
     let actor = Actor {

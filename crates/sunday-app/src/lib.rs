@@ -22,6 +22,7 @@ pub mod notifier;
 pub mod org_archive;
 pub mod orgs;
 pub mod slo;
+pub mod webhooks;
 pub mod workspaces;
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub struct AppSettings {
     /// Memory the board engine may use across boards, in bytes (estimated).
     pub engine_memory_bytes: usize,
     pub automations: automations::AutomationSettings,
+    pub webhooks: webhooks::WebhookSettings,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -65,6 +67,7 @@ pub struct App {
     pub notifications: notifications::NotificationService,
     pub idempotency: idempotency::IdempotencyService,
     pub automations: automations::AutomationService,
+    pub webhooks: webhooks::WebhookService,
 }
 
 impl App {
@@ -98,6 +101,7 @@ impl App {
         let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
         App {
             automations: automations::AutomationService::new(store.clone(), boards.clone(), settings.automations),
+            webhooks: webhooks::WebhookService::new(store.clone(), boards.clone(), settings.webhooks.clone()),
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
             notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),

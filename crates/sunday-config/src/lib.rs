@@ -36,6 +36,7 @@ pub struct Config {
     pub backup: BackupConfig,
     pub trace: TraceConfig,
     pub automations: AutomationsConfig,
+    pub webhooks: WebhooksConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -209,6 +210,23 @@ pub struct AutomationsConfig {
     pub pause_after_failures: u32,
 }
 
+/// Outbound webhooks, sent by the `worker` role.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Hosts and networks (CIDR) webhooks may reach although they are private, loopback or
+    /// link-local, e.g. `["hooks.internal", "10.0.0.0/8"]` (env: a comma list).
+    pub allowed_hosts: Vec<String>,
+    /// Seconds one delivery attempt may take.
+    pub timeout_secs: u64,
+    /// Attempts before a delivery is dead (19: retries for about a day).
+    pub max_attempts: u32,
+    /// Milliseconds before the first retry; doubled after each failure, up to two hours.
+    pub first_retry_ms: u64,
+    /// Deliveries in flight at once on one node.
+    pub concurrency: usize,
+}
+
 /// OpenTelemetry traces, exported over OTLP/HTTP (JSON) when an endpoint is set.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -290,6 +308,13 @@ impl Default for Config {
             web: WebConfig { dir: PathBuf::new() },
             backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
             automations: AutomationsConfig { max_chain: 10, pause_after_failures: 3 },
+            webhooks: WebhooksConfig {
+                allowed_hosts: vec![],
+                timeout_secs: 10,
+                max_attempts: 19,
+                first_retry_ms: 30_000,
+                concurrency: 256,
+            },
             trace: TraceConfig {
                 otlp_endpoint: String::new(),
                 sample_ratio: 1.0,
@@ -437,6 +462,19 @@ impl Config {
         }
         if self.automations.pause_after_failures == 0 {
             return Err(invalid("automations.pause_after_failures", "must be at least 1"));
+        }
+        for host in &self.webhooks.allowed_hosts {
+            let h = host.trim();
+            let network = h.contains('/') && h.parse::<ipnet::IpNet>().is_err();
+            if h.is_empty() || network || h.contains(char::is_whitespace) {
+                return Err(invalid(
+                    "webhooks.allowed_hosts",
+                    format!("`{host}` is neither a host name, an address nor a network (CIDR)"),
+                ));
+            }
+        }
+        if self.webhooks.timeout_secs == 0 || self.webhooks.max_attempts == 0 || self.webhooks.concurrency == 0 {
+            return Err(invalid("webhooks", "timeout_secs, max_attempts and concurrency must be at least 1"));
         }
         if self.trace.queue == 0 {
             return Err(invalid("trace.queue", "must be at least 1"));

@@ -40,6 +40,7 @@ use sunday_types::{ErrorBody, ErrorCode, ErrorKind};
         (name = "items", description = "Items, subitems, queries and activity"),
         (name = "updates", description = "Comments on items"),
         (name = "views", description = "Saved views"),
+        (name = "webhooks", description = "Outbound webhooks: signed deliveries of a board's events, retries, dead letters"),
         (name = "automations", description = "Recipes that act on boards (trigger, conditions, actions), their runs, dry runs and replays"),
         (name = "realtime", description = "The WebSocket: live board events, presence, notifications"),
         (name = "operations", description = "Health, readiness, metrics")

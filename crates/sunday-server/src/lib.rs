@@ -138,6 +138,13 @@ fn app_settings(config: &Config) -> AppSettings {
         login_window_secs: a.login_window_secs,
         auth_cache_secs: a.auth_cache_secs,
         engine_memory_bytes: config.engine.memory_mib.saturating_mul(1 << 20),
+        webhooks: sunday_app::webhooks::WebhookSettings {
+            allowed_hosts: config.webhooks.allowed_hosts.clone(),
+            timeout: Duration::from_secs(config.webhooks.timeout_secs),
+            max_attempts: config.webhooks.max_attempts,
+            first_retry: Duration::from_millis(config.webhooks.first_retry_ms),
+            concurrency: config.webhooks.concurrency,
+        },
         automations: sunday_app::automations::AutomationSettings {
             max_chain: config.automations.max_chain,
             pause_after_failures: config.automations.pause_after_failures,
@@ -187,6 +194,7 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     if config.has_role(NodeRole::Worker) {
         app.notifier().start(stopped.clone());
         app.automations.runner().start(stopped.clone());
+        app.webhooks.dispatcher().start(stopped.clone());
     }
     if config.has_role(NodeRole::Scheduler) {
         // Work done once per cluster, by the holder of its lease (any scheduler node).

@@ -57,6 +57,7 @@ mod board_store;
 mod cursors;
 mod notifications;
 mod store;
+mod webhooks;
 
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/dbname` or the

@@ -34,7 +34,10 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { name: "0008_digest_claims", sql: include_str!("../migrations/0008_digest_claims.sql") },
     Migration { name: "0009_leases", sql: include_str!("../migrations/0009_leases.sql") },
-    Migration { name: "0010_automations", sql: include_str!("../migrations/0010_automations.sql") },
+    Migration {
+        name: "0010_automations_and_webhooks",
+        sql: include_str!("../migrations/0010_automations_and_webhooks.sql"),
+    },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

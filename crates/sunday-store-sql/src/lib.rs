@@ -35,6 +35,7 @@ pub mod leases;
 pub mod notifications;
 pub mod orgs;
 pub mod upkeep;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use plan::{Fail, Finished, Next, Plan, Refusal, Run, Slot, Step};

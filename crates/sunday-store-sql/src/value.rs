@@ -5,8 +5,8 @@
 
 use sunday_store::{StoreError, StoreResult};
 use sunday_types::{
-    AutomationId, BoardId, ColumnId, GroupId, InviteId, ItemId, NotificationId, OrgId, RunId, SessionId, TokenId,
-    UpdateId, UserId, ViewId, WorkspaceId,
+    AutomationId, BoardId, ColumnId, DeliveryId, GroupId, InviteId, ItemId, NotificationId, OrgId, RunId, SessionId,
+    TokenId, UpdateId, UserId, ViewId, WebhookId, WorkspaceId,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -120,7 +120,9 @@ id_values!(
     UpdateId,
     NotificationId,
     AutomationId,
-    RunId
+    RunId,
+    WebhookId,
+    DeliveryId
 );
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ mod pool;
 pub use migrate::MIGRATIONS;
 pub use pool::Durability;
 mod store;
+mod webhooks;
 
 use std::path::Path;
 

@@ -134,6 +134,19 @@ pub enum BoardWrite {
     /// Records a run, once: the same run id again is ignored, as is a run of a recipe that is
     /// gone.
     RecordRun(Box<AutomationRun>),
+    /// Saves a webhook subscription of the commit's board.
+    InsertWebhook(Box<crate::WebhookRecord>),
+    /// Deletes a subscription of the commit's board (else `WebhookNotFound`), with its deliveries.
+    DeleteWebhook(sunday_types::WebhookId),
+    /// One event's delivery to a subscription, due at once (nothing when the subscription is
+    /// gone); written with the webhook consumer's cursor.
+    EnqueueDelivery {
+        id: sunday_types::DeliveryId,
+        webhook: sunday_types::WebhookId,
+        seq: i64,
+        kind: String,
+        body: String,
+    },
     /// Refuses the commit with `StructureChanged` unless the board's structure version is
     /// still `version`: values validated against the columns and groups read at that version
     /// are then still valid when written.

@@ -21,6 +21,7 @@ mod error;
 pub mod migrations;
 mod notifications;
 mod records;
+mod webhooks;
 
 use async_trait::async_trait;
 use sunday_types::{
@@ -34,6 +35,7 @@ pub use cursors::CursorStore;
 pub use error::{StoreError, StoreResult};
 pub use notifications::*;
 pub use records::*;
+pub use webhooks::{DeliveryOutcome, DueDelivery, WebhookRecord, WebhookStore};
 
 /// Connection-pool figures for `/metrics`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -43,7 +45,7 @@ pub struct PoolStats {
 }
 
 #[async_trait]
-pub trait Store: BoardStore + NotificationStore + CursorStore + Send + Sync + 'static {
+pub trait Store: BoardStore + NotificationStore + CursorStore + WebhookStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// This store's schema migrations, oldest first.

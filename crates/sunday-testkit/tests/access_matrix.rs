@@ -97,6 +97,31 @@ const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/admin/status",
         Rule::Skip("instance admins by configuration, not by organization; admin.rs covers it"),
     ),
+    (
+        "get",
+        "/api/v1/boards/{id}/webhooks",
+        Rule::Skip("a subscription needs a receiver answering its challenge; webhooks.rs checks who may"),
+    ),
+    (
+        "post",
+        "/api/v1/boards/{id}/webhooks",
+        Rule::Skip("a subscription needs a receiver answering its challenge; webhooks.rs checks who may"),
+    ),
+    (
+        "delete",
+        "/api/v1/webhooks/{id}",
+        Rule::Skip("a subscription needs a receiver answering its challenge; webhooks.rs checks who may"),
+    ),
+    (
+        "get",
+        "/api/v1/webhooks/{id}/deliveries",
+        Rule::Skip("a subscription needs a receiver answering its challenge; webhooks.rs checks who may"),
+    ),
+    (
+        "post",
+        "/api/v1/webhook-deliveries/{id}/resend",
+        Rule::Skip("a subscription needs a receiver answering its challenge; webhooks.rs checks who may"),
+    ),
     ("get", "/api/v1/orgs/{org_id}/export", Rule::Skip("owners only, a rule of its own; org_archive.rs covers it")),
     ("get", "/health", Rule::Open),
     ("get", "/ready", Rule::Open),

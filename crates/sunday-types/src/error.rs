@@ -101,6 +101,8 @@ error_codes! {
     ViewNotFound => ("view_not_found", NotFound, None, "No such view (or it is not visible to you)."),
     AutomationNotFound => ("automation_not_found", NotFound, None, "No such automation (or its board is not visible to you)."),
     RunNotFound => ("run_not_found", NotFound, None, "No such automation run."),
+    WebhookNotFound => ("webhook_not_found", NotFound, None, "No such webhook subscription (or its board is not visible to you)."),
+    DeliveryNotFound => ("delivery_not_found", NotFound, None, "No such webhook delivery, or it is not in the dead-letter list."),
     UpdateNotFound => ("update_not_found", NotFound, None, "No such update (comment)."),
     EmailTaken => ("email_taken", Conflict, None, "An account with this email already exists."),
     AlreadyMember => ("already_member", Conflict, None, "The user is already a member."),

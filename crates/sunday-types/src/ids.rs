@@ -62,5 +62,7 @@ id_type!(
     UpdateId,
     NotificationId,
     AutomationId,
-    RunId
+    RunId,
+    WebhookId,
+    DeliveryId
 );

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod notifications;
 pub mod presence;
 pub mod time;
+pub mod webhooks;
 
 pub use error::{ApiError, ErrorBody, ErrorCode, ErrorKind};
 pub use ids::*;

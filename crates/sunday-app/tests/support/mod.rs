@@ -82,6 +82,7 @@ impl TestApp {
             auth_cache_secs: 1,
             engine_memory_bytes: 64 << 20,
             automations: Default::default(),
+            webhooks: Default::default(),
         };
         let bus: sunday_bus::DynBus = Arc::new(sunday_bus::InProcessBus::new(1024));
         let app = App::new(store.clone(), bus, settings);
@@ -548,6 +549,53 @@ impl NotificationStore for Interposed {
 
     async fn claim_digest(&self, user: UserId, now: Millis, until: Millis) -> StoreResult<bool> {
         self.inner.claim_digest(user, now, until).await
+    }
+}
+
+#[async_trait]
+impl WebhookStore for Interposed {
+    async fn webhooks(&self, board: BoardId) -> StoreResult<Vec<WebhookRecord>> {
+        self.inner.webhooks(board).await
+    }
+
+    async fn webhook(&self, id: sunday_types::WebhookId) -> StoreResult<Option<WebhookRecord>> {
+        self.inner.webhook(id).await
+    }
+
+    async fn deliveries(
+        &self,
+        webhook: sunday_types::WebhookId,
+        before: Option<(Millis, sunday_types::DeliveryId)>,
+        limit: usize,
+    ) -> StoreResult<Vec<sunday_types::webhooks::Delivery>> {
+        self.inner.deliveries(webhook, before, limit).await
+    }
+
+    async fn delivery(&self, id: sunday_types::DeliveryId) -> StoreResult<Option<sunday_types::webhooks::Delivery>> {
+        self.inner.delivery(id).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        claim: &str,
+        now: Millis,
+        until: Millis,
+        limit: usize,
+    ) -> StoreResult<Vec<DueDelivery>> {
+        self.inner.claim_deliveries(claim, now, until, limit).await
+    }
+
+    async fn finish_delivery(
+        &self,
+        id: sunday_types::DeliveryId,
+        claim: &str,
+        outcome: &DeliveryOutcome,
+    ) -> StoreResult<bool> {
+        self.inner.finish_delivery(id, claim, outcome).await
+    }
+
+    async fn resend_delivery(&self, id: sunday_types::DeliveryId, now: Millis) -> StoreResult<bool> {
+        self.inner.resend_delivery(id, now).await
     }
 }
 

@@ -12,6 +12,7 @@ pub mod ops;
 mod orgs;
 pub mod realtime;
 mod structure;
+mod webhooks;
 mod workspaces;
 
 use utoipa::OpenApi;
@@ -45,6 +46,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(items::routes())
         .merge(collab::routes())
         .merge(automations::routes())
+        .merge(webhooks::routes())
         .merge(realtime::routes())
         .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())

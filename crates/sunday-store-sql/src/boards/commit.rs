@@ -247,6 +247,11 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             crate::automations::set_health(plan, automation, failures, paused_reason)
         }
         BoardWrite::RecordRun(run) => crate::automations::insert_run(plan, &run)?,
+        BoardWrite::InsertWebhook(w) => crate::webhooks::insert_webhook(plan, &w)?,
+        BoardWrite::DeleteWebhook(id) => crate::webhooks::delete_webhook(plan, id, board_id),
+        BoardWrite::EnqueueDelivery { id, webhook, seq, kind, body } => {
+            crate::webhooks::enqueue(plan, id, webhook, board_id, seq, &kind, &body, now)
+        }
         BoardWrite::ExpectStructure { board, version } => {
             // On PostgreSQL this reads under the board lock the commit took, so a structure
             // change cannot commit between this check and the writes.

@@ -1,0 +1,255 @@
+//! Getting events to subscribers: the consumer that enqueues deliveries from the event log,
+//! and the senders that claim and post them.
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use rand::Rng;
+use serde_json::json;
+use sunday_bus::RecvError;
+use sunday_store::{BoardWrite, DeliveryOutcome, DueDelivery};
+use sunday_types::{time::now_millis, webhooks::DeliveryStatus, ApiError, BoardId, DeliveryId};
+use sunday_webhooks::sign;
+use tokio::sync::{watch, Notify, Semaphore};
+
+use super::WebhookService;
+
+/// The consumer name of the enqueuer's cursors.
+pub const CONSUMER: &str = "webhooks";
+
+const BATCH: usize = 500;
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
+/// How often senders look for due deliveries when nothing woke them.
+const POLL_EVERY: Duration = Duration::from_millis(500);
+/// Retries wait at most this long.
+const LONGEST_WAIT: Duration = Duration::from_secs(2 * 3600);
+
+#[derive(Clone)]
+pub struct Dispatcher {
+    svc: WebhookService,
+    /// Woken when deliveries were enqueued.
+    due: Arc<Notify>,
+}
+
+/// The wait before attempt `n + 1` after `n` failed ones: `first` doubled each time, at most
+/// two hours, with ±20 % jitter so receivers that failed together are not retried together.
+pub fn backoff(first: Duration, failed: u32) -> Duration {
+    let base = first.saturating_mul(2u32.saturating_pow(failed.saturating_sub(1).min(20))).min(LONGEST_WAIT);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    base.mul_f64(jitter)
+}
+
+impl Dispatcher {
+    pub(super) fn new(svc: WebhookService) -> Dispatcher {
+        Dispatcher { svc, due: Arc::new(Notify::new()) }
+    }
+
+    /// Starts the enqueuer (following the bus, sweeping for boards left behind) and the
+    /// sender loop, until `stop`.
+    pub fn start(self, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let sender = self.clone();
+        let sender_stop = stop.clone();
+        tokio::spawn(async move { sender.send_loop(sender_stop).await });
+        tokio::spawn(async move { self.follow(stop).await })
+    }
+
+    async fn follow(self, mut stop: watch::Receiver<bool>) {
+        let mut events = self.svc.boards.bus().subscribe();
+        self.sweep().await;
+        let mut done: HashMap<BoardId, i64> = HashMap::new();
+        let mut sweep = tokio::time::interval(SWEEP_EVERY);
+        sweep.tick().await;
+        loop {
+            tokio::select! {
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() {
+                        return;
+                    }
+                }
+                _ = sweep.tick() => self.sweep().await,
+                received = events.recv() => match received {
+                    Ok(event) => {
+                        if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
+                            continue;
+                        }
+                        match self.catch_up(event.board_id).await {
+                            Ok(seq) => {
+                                done.insert(event.board_id, seq);
+                            }
+                            Err(e) => tracing::warn!(board_id = %event.board_id, error = %e, "webhook deliveries will be enqueued later"),
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => self.sweep().await,
+                    Err(RecvError::Closed) => return,
+                },
+            }
+        }
+    }
+
+    async fn sweep(&self) {
+        let mut after = None;
+        loop {
+            let boards = match self.svc.store.consumer_backlog(CONSUMER, after, 100).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the webhook backlog");
+                    return;
+                }
+            };
+            let Some(last) = boards.last().copied() else { return };
+            for board in boards {
+                if let Err(e) = self.catch_up(board).await {
+                    tracing::warn!(board_id = %board, error = %e, "webhook deliveries will be enqueued later");
+                }
+            }
+            after = Some(last);
+        }
+    }
+
+    /// Enqueues the deliveries of the board's events after the cursor; returns the `seq`
+    /// handled up to.
+    pub async fn catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
+        let store = &self.svc.store;
+        loop {
+            let cursor = store.event_cursor(CONSUMER, board).await?;
+            let events = store.events_after(board, cursor, BATCH).await?;
+            let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
+            let hooks = store.webhooks(board).await?;
+            let mut writes = vec![];
+            for event in &events {
+                let kind = event.change.kind();
+                for hook in
+                    hooks.iter().filter(|h| h.webhook.events.is_empty() || h.webhook.events.iter().any(|k| k == kind))
+                {
+                    let body = json!({"webhook_id": hook.webhook.id, "board_id": board, "event": event}).to_string();
+                    writes.push(BoardWrite::EnqueueDelivery {
+                        id: DeliveryId::new(),
+                        webhook: hook.webhook.id,
+                        seq: event.seq,
+                        kind: kind.to_owned(),
+                        body,
+                    });
+                }
+            }
+            let enqueued = !writes.is_empty();
+            store.advance_cursor(CONSUMER, board, cursor, last, writes, now_millis()).await?;
+            if enqueued {
+                self.due.notify_one();
+            }
+        }
+    }
+
+    /// Claims due deliveries while slots are free and posts each on its own task.
+    async fn send_loop(self, mut stop: watch::Receiver<bool>) {
+        let slots = Arc::new(Semaphore::new(self.svc.settings.concurrency.max(1)));
+        let node = crate::leases::holder_name();
+        loop {
+            let free = slots.available_permits();
+            if free > 0 {
+                // A token per batch: the read after the claim returns this batch only, not
+                // deliveries of earlier batches still in flight.
+                let claim = format!("{node}-{}", DeliveryId::new());
+                let now = now_millis();
+                let hold = i64::try_from((self.svc.settings.timeout + Duration::from_secs(30)).as_millis())
+                    .unwrap_or(i64::MAX);
+                match self.svc.store.claim_deliveries(&claim, now, now + hold, free.min(200)).await {
+                    Ok(due) => {
+                        let got = due.len();
+                        for d in due {
+                            let Ok(permit) = slots.clone().acquire_owned().await else { return };
+                            let this = self.clone();
+                            let claim = claim.clone();
+                            tokio::spawn(async move {
+                                this.deliver(d, &claim).await;
+                                drop(permit);
+                            });
+                        }
+                        // A full batch: there may be more due right away.
+                        if got == free.min(200) && got > 0 {
+                            continue;
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not claim webhook deliveries"),
+                }
+            }
+            tokio::select! {
+                _ = self.due.notified() => {}
+                _ = tokio::time::sleep(POLL_EVERY) => {}
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One attempt, and its outcome recorded.
+    async fn deliver(&self, due: DueDelivery, claim: &str) {
+        let d = &due.delivery;
+        let now = now_millis();
+        let headers = [
+            (sign::HEADER, sign::signature(&due.secret, now / 1000, &due.body)),
+            ("Sunday-Delivery", d.id.to_string()),
+            ("Sunday-Event", d.kind.clone()),
+        ];
+        let attempt = match &self.svc.sender {
+            Ok(sender) => sender.post(&due.url, due.body.clone(), &headers).await.0,
+            Err(e) => sunday_webhooks::Attempt { status: None, error: Some(e.clone()), latency_ms: 0 },
+        };
+        let failed = d.attempts + 1;
+        let status = if attempt.succeeded() {
+            DeliveryStatus::Delivered
+        } else if failed >= self.svc.settings.max_attempts {
+            DeliveryStatus::Dead
+        } else {
+            DeliveryStatus::Pending
+        };
+        let wait = backoff(self.svc.settings.first_retry, failed);
+        let outcome = DeliveryOutcome {
+            status,
+            next_attempt_at: now_millis() + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX),
+            http_status: attempt.status,
+            error: attempt.error.clone(),
+            latency_ms: Some(attempt.latency_ms),
+            at: now_millis(),
+        };
+        if status == DeliveryStatus::Pending {
+            // Wake the sender when this retry is due (it also polls).
+            let due = self.due.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(wait).await;
+                due.notify_one();
+            });
+        }
+        match self.svc.store.finish_delivery(d.id, claim, &outcome).await {
+            Ok(true) => {
+                metrics::counter!("webhook_deliveries_total", "outcome" => match status {
+                    DeliveryStatus::Delivered => "delivered",
+                    DeliveryStatus::Dead => "dead",
+                    DeliveryStatus::Pending => "retry",
+                })
+                .increment(1);
+            }
+            Ok(false) => {
+                tracing::warn!(delivery_id = %d.id, "a webhook delivery's claim expired before its attempt was recorded")
+            }
+            Err(e) => tracing::warn!(delivery_id = %d.id, error = %e, "could not record a webhook attempt"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_two_hours_over_about_a_day() {
+        let first = Duration::from_secs(30);
+        let waits: Vec<Duration> = (1..19).map(|n| backoff(first, n)).collect();
+        assert!(waits[0] >= Duration::from_secs(24) && waits[0] <= Duration::from_secs(36));
+        assert!(waits.windows(2).take(6).all(|w| w[1] > w[0]), "{waits:?}");
+        assert!(waits.iter().all(|w| *w <= LONGEST_WAIT.mul_f64(1.2)));
+        let total: Duration = waits.iter().sum();
+        assert!(total > Duration::from_secs(14 * 3600) && total < Duration::from_secs(30 * 3600), "{total:?}");
+    }
+}
