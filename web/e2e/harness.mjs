@@ -28,7 +28,7 @@ export function sunday() {
     const data = mkdtempSync(path.join(tmpdir(), "sunday-e2e-"));
     server = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-format", "json"], {
       // SUNDAY_BIN is this harness's setting, not the server's: Sunday refuses unknown SUNDAY_ keys.
-      env: { ...serverEnv(), SUNDAY_WEB__DIR: path.join(repo, "web/dist"), SUNDAY_AUTH__ARGON2_MEMORY_KIB: "64", SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC: "0", SUNDAY_LOG__LEVEL: "info" },
+      env: { ...serverEnv(), SUNDAY_WEB__DIR: path.join(repo, "web/dist"), SUNDAY_AUTH__ARGON2_MEMORY_KIB: "64", SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC: "0", SUNDAY_LOG__LEVEL: "info", SUNDAY_WEBHOOKS__ALLOWED_HOSTS: "127.0.0.1" },
       stdio: ["ignore", "ignore", "pipe"],
     });
     s.base = await new Promise((resolve, reject) => {

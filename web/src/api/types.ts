@@ -28,6 +28,8 @@ export type Automation = S["Automation"];
 export type AutomationRun = S["AutomationRun"];
 export type Trigger = S["Trigger"];
 export type Action = S["Action"];
+export type Webhook = S["Webhook"];
+export type Delivery = S["Delivery"];
 export type ClientFrame = S["ClientFrame"];
 
 /** One entry of a board's event log: a union discriminated by `kind`, so `switch (e.kind)`
