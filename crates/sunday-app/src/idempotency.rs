@@ -152,6 +152,15 @@ pub(crate) async fn reserve_once<R>(
     (result, lost)
 }
 
+/// Runs `work` so that its commits reserve no key: preparation a request's real work needs
+/// (a subitem board made before the first subitem) must not take the key that marks the
+/// work itself as done.
+pub(crate) async fn unclaimed<R>(work: impl Future<Output = R>) -> R {
+    let request =
+        IdempotentRequest { user: UserId(uuid::Uuid::nil()), key: String::new(), request_hash: String::new() };
+    CLAIM.scope(Arc::new(Claim { request, state: AtomicU8::new(RESERVED) }), work).await
+}
+
 const OPEN: u8 = 0;
 const RESERVED: u8 = 1;
 const LOST: u8 = 2;

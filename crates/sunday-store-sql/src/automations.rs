@@ -106,8 +106,10 @@ static UPDATE: Stmt = stmt!(
 static DELETE: Stmt = stmt!("DELETE FROM automations WHERE id = $1 AND board_id = $2");
 /// A run's outcome on its recipe: the failure count, and a pause once it reached the limit
 /// (a recipe deleted meanwhile is left deleted).
-static SET_HEALTH: Stmt =
-    stmt!("UPDATE automations SET failures = $2, paused_reason = coalesce($3, paused_reason) WHERE id = $1");
+static SET_HEALTH: Stmt = stmt!(
+    "UPDATE automations SET failures = $2, paused_reason = coalesce($3, paused_reason), version = version + 1
+     WHERE id = $1"
+);
 static INSERT_RUN: Stmt = stmt!(
     "INSERT INTO automation_runs (id, automation_id, board_id, item_id, event_seq, status, detail, started_at)
      SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM automations WHERE id = $2)

@@ -127,7 +127,7 @@ static CLAIM: Stmt = stmt!(
     "UPDATE webhook_deliveries SET claim = $1, claimed_until = $2
      WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $3
                   AND claimed_until <= $3 ORDER BY next_attempt_at LIMIT $4)
-     AND status = 'pending' AND claimed_until <= $3"
+     AND status = 'pending' AND claimed_until <= $3 AND next_attempt_at <= $3"
 );
 static FINISH: Stmt = stmt!(
     "UPDATE webhook_deliveries SET status = $3, attempts = attempts + 1, next_attempt_at = $4, claim = NULL,

@@ -77,3 +77,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (status, next_attempt_at);
 CREATE INDEX webhook_deliveries_webhook_idx ON webhook_deliveries (webhook_id, created_at, id);
 CREATE INDEX webhook_deliveries_claim_idx ON webhook_deliveries (claim);
+
+-- The new consumers start at each board's current end, as the notifier did: recipes and
+-- subscriptions answer changes made after them, not a board's history.
+INSERT INTO event_cursors (consumer, board_id, seq) SELECT 'automations', id, last_seq FROM boards;
+INSERT INTO event_cursors (consumer, board_id, seq) SELECT 'webhooks', id, last_seq FROM boards;

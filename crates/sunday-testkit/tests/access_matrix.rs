@@ -197,6 +197,7 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("patch", "/api/v1/automations/{id}", Rule::BoardStructure),
     ("delete", "/api/v1/automations/{id}", Rule::BoardStructure),
     ("post", "/api/v1/automations/{id}/replay", Rule::BoardStructure),
+    ("post", "/api/v1/automation-runs/{id}/retry", Rule::Skip("needs a failed run; automations.rs checks retries")),
     ("put", "/api/v1/boards/{id}/members/{user_id}", Rule::BoardOwner),
     ("delete", "/api/v1/boards/{id}/members/{user_id}", Rule::BoardOwner),
     ("delete", "/api/v1/boards/{id}", Rule::BoardOwner),

@@ -441,7 +441,7 @@ async fn failing_recipes_pause_and_tell_the_owners(app: TestApp) {
     }
     let r = runs(&app, &u, &failing, 3).await;
     assert!(r.iter().all(|r| r["status"] == "failed"), "{r:?}");
-    assert_eq!(r[0]["steps"][0]["error"]["code"], "board_not_found");
+    assert_eq!(r[0]["steps"][0]["error"]["code"], "forbidden", "the author no longer reaches the deleted board");
     let paused =
         expect_json(app.get(&format!("/api/v1/automations/{failing}"), &u.token).send().await.unwrap(), 200).await;
     assert_eq!(paused["state"], "paused", "{paused}");
@@ -484,6 +484,24 @@ async fn failing_recipes_pause_and_tell_the_owners(app: TestApp) {
     let on = app.patch(&format!("/api/v1/automations/{failing}"), &u.token, fixed);
     let on = expect_json(on.send().await.unwrap(), 200).await;
     assert_eq!((on["state"].as_str(), on["failures"].as_u64()), (Some("active"), Some(0)));
+
+    // A failed run retried with the fixed recipe succeeds, once however often it is asked.
+    let failed = runs(&app, &u, &failing, 3).await[0]["id"].as_str().unwrap().to_owned();
+    let retry = || app.post(&format!("/api/v1/automation-runs/{failed}/retry"), &u.token, json!({})).send();
+    let first = expect_json(retry().await.unwrap(), 200).await;
+    assert_eq!(
+        (first["status"].as_str(), first["retry_of"].as_str()),
+        (Some("succeeded"), Some(failed.as_str())),
+        "{first}"
+    );
+    let again = expect_json(retry().await.unwrap(), 200).await;
+    assert_eq!(again["id"], first["id"]);
+    let copies =
+        expect_json(app.get(&format!("/api/v1/boards/{}/items", b.id), &u.token).send().await.unwrap(), 200).await;
+    assert_eq!(copies["data"].as_array().unwrap().iter().filter(|i| i["name"] == "Fails again").count(), 1);
+    let not_failed = first["id"].as_str().unwrap();
+    let r = app.post(&format!("/api/v1/automation-runs/{not_failed}/retry"), &u.token, json!({})).send().await.unwrap();
+    expect_error(r, 400, "validation_failed").await;
 }
 
 async fn dry_run_writes_nothing_and_replay_runs_once(app: TestApp) {

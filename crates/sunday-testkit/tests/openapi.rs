@@ -104,6 +104,7 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("post", "/api/v1/automations/{id}/dry-run"),
         ("post", "/api/v1/automations/{id}/replay"),
         ("get", "/api/v1/items/{id}/automation-runs"),
+        ("post", "/api/v1/automation-runs/{id}/retry"),
         ("get", "/api/v1/boards/{id}/webhooks"),
         ("post", "/api/v1/boards/{id}/webhooks"),
         ("delete", "/api/v1/webhooks/{id}"),

@@ -335,6 +335,9 @@ pub struct AutomationRun {
     /// A run of a replay over past events.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub replay: bool,
+    /// The failed run this one retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<RunId>,
     pub started_at: DateTime<Utc>,
     pub duration_ms: i64,
 }

@@ -69,13 +69,28 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return is_public(IpAddr::V4(v4));
             }
             let s = v6.segments();
+            // IPv4-compatible (::a.b.c.d) and 6to4 (2002:AABB:CCDD::/48) carry an IPv4 address
+            // that routes may lead to: judge that one.
+            let embedded =
+                |hi: u16, lo: u16| IpAddr::V4(std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo)));
+            if s[..6].iter().all(|x| *x == 0) && !(v6.is_loopback() || v6.is_unspecified()) {
+                return is_public(embedded(s[6], s[7]));
+            }
+            if s[0] == 0x2002 {
+                return is_public(embedded(s[1], s[2]));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
-                || (s[0] == 0x64 && s[1] == 0xff9b))
+                // NAT64 (well-known and local-use) reaches IPv4 behind the translator.
+                || (s[0] == 0x64 && s[1] == 0xff9b)
+                // Teredo, site-local (deprecated, still routed inside some networks), discard.
+                || (s[0] == 0x2001 && s[1] == 0)
+                || (s[0] & 0xffc0) == 0xfec0
+                || (s[0] == 0x100 && s[1] == 0 && s[2] == 0 && s[3] == 0))
         }
     }
 }
@@ -96,6 +111,12 @@ mod tests {
             "100.64.0.1",
             "0.0.0.0",
             "::1",
+            "::10.0.0.5",
+            "2002:a00:5::1",
+            "64:ff9b:1::a00:5",
+            "2001:0:4136:e378::1",
+            "fec0::1",
+            "100::1",
             "fe80::1",
             "fd00::1",
             "::ffff:10.0.0.1",
@@ -104,7 +125,7 @@ mod tests {
         ] {
             assert!(!none.allows_ip(ip.parse().unwrap()), "{ip} must be refused");
         }
-        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "2002:5db8:d822::1"] {
             assert!(none.allows_ip(ip.parse().unwrap()), "{ip} is public");
         }
     }

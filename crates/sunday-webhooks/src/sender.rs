@@ -82,6 +82,8 @@ impl Sender {
         let allow = Arc::new(allow);
         let for_redirects = allow.clone();
         let client = reqwest::Client::builder()
+            // A proxy from the environment would resolve names itself, past the guard.
+            .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .dns_resolver(Arc::new(GuardedResolver { allow: allow.clone() }))
@@ -120,9 +122,18 @@ impl Sender {
             req = req.header(*k, v);
         }
         match req.send().await {
-            Ok(res) => {
+            Ok(mut res) => {
                 let status = res.status().as_u16();
-                let text = res.text().await.ok();
+                // Only a challenge's answer is read, and at most 64 KiB of it: a receiver
+                // cannot make the sender hold a large body.
+                let mut text = Vec::new();
+                while let Ok(Some(chunk)) = res.chunk().await {
+                    text.extend_from_slice(&chunk);
+                    if text.len() > 64 * 1024 {
+                        break;
+                    }
+                }
+                let text = String::from_utf8(text).ok();
                 let error = (!(200..300).contains(&status)).then(|| format!("the receiver answered {status}"));
                 (Attempt { status: Some(status), error, latency_ms: elapsed() }, text)
             }

@@ -43,7 +43,7 @@ export function AutomationsDialog({ board: loaded, onClose }: Props) {
     done(ok(api.PATCH("/api/v1/automations/{id}", { params: { path: { id: a.id } }, body: { enabled: a.state !== "active", expected_version: a.version } })));
   const remove = (a: Automation) => done(ok(api.DELETE("/api/v1/automations/{id}", { params: { path: { id: a.id } } })));
   const save = (r: { trigger: Trigger; actions: Action[] }) =>
-    done(ok(api.POST("/api/v1/boards/{id}/automations", { params: { path: { id: board.id } }, body: { name: sentence(r, names).slice(0, 100), ...r } })).then(() => setBuilding(null)));
+    done(ok(api.POST("/api/v1/boards/{id}/automations", { params: { path: { id: board.id } }, body: { name: Array.from(sentence(r, names)).slice(0, 100).join(""), ...r } })).then(() => setBuilding(null)));
   return (
     <Dialog title="Automations" onClose={onClose}>
       <ul className="automations">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Column, Group } from "../api/types";
-import { ACTION_TYPES, blankAction, GALLERY, sentence, shapeOf, type BoardShape, type Names } from "./automations";
+import { ACTION_TYPES, blankAction, GALLERY, literal, sentence, shapeOf, type BoardShape, type Names } from "./automations";
 
 const status: Column = {
   id: "st", title: "Status", type: "status", position: "a",
@@ -66,5 +66,11 @@ describe("the gallery", () => {
       expect(blankAction(t, board)?.type).toBe(t);
     }
     expect(blankAction("increment_column", board)).toBeNull();
+  });
+});
+
+describe("template literals", () => {
+  it("double braces so a column title cannot make a placeholder", () => {
+    expect(literal("Due {soon}")).toBe("Due {{soon}}");
   });
 });

@@ -124,6 +124,9 @@ export function sentence(r: Pick<Automation, "trigger" | "actions" | "conditions
  * needs (a status column, a people column, a Done group…). */
 export type GalleryEntry = { title: string; make: (b: BoardShape) => { trigger: Trigger; actions: Action[] } | null };
 
+/** Text as a template's literal part: braces doubled. */
+export const literal = (text: string) => text.replace(/[{}]/g, (b) => b + b);
+
 const firstOf = (b: BoardShape, type: Column["type"]) => b.columns.find((c) => c.type === type);
 const doneLabel = (c: Column | undefined) => {
   const labels = (c?.settings as { labels?: { id: string; name: string; done?: boolean }[] } | undefined)?.labels ?? [];
@@ -173,7 +176,7 @@ export const GALLERY: GalleryEntry[] = [
     title: "When a date column changes, post an update",
     make: (b) => {
       const date = firstOf(b, "date");
-      return date ? { trigger: { type: "column_changed", column_id: date.id }, actions: [{ type: "post_update", text: `{item.name}: ${date.title} changed` }] } : null;
+      return date ? { trigger: { type: "column_changed", column_id: date.id }, actions: [{ type: "post_update", text: `{item.name}: ${literal(date.title)} changed` }] } : null;
     },
   },
   {

@@ -70,6 +70,8 @@ pub(super) struct Scene {
     pub board: Board,
     pub columns: Vec<Column>,
     pub triggered_by: UserId,
+    /// Who saved the recipe: a recipe reaches other boards only while they still may.
+    pub author: UserId,
 }
 
 fn person(p: &Person, triggered_by: UserId) -> Option<UserId> {
@@ -167,11 +169,24 @@ pub(super) async fn resolve(
         }
         Action::Archive => Write::Archive,
         Action::Duplicate => Write::Duplicate,
-        Action::CreateItem { board_id, group_id, name } => Write::Create {
-            board: board_id.unwrap_or(item.board_id),
-            group_id: *group_id,
-            name: text(name, item, scene)?,
-        },
+        Action::CreateItem { board_id, group_id, name } => {
+            let board = board_id.unwrap_or(item.board_id);
+            if board != item.board_id {
+                // Checked when saved, and again now: removed from that board, the author's
+                // recipe stops reaching it (the run fails and the recipe pauses).
+                let allowed = match svc.boards.access_of(scene.author, board).await {
+                    Ok(access) => access.require_content().is_ok() && access.board.org_id == scene.board.org_id,
+                    Err(_) => false,
+                };
+                if !allowed {
+                    return Err(ApiError::new(
+                        ErrorCode::Forbidden,
+                        "the recipe's author can no longer add items to the board it creates items on",
+                    ));
+                }
+            }
+            Write::Create { board, group_id: *group_id, name: text(name, item, scene)? }
+        }
         Action::CreateSubitem { name } => Write::CreateSubitem { name: text(name, item, scene)? },
         Action::PostUpdate { text: t } => Write::Post { text: text(t, item, scene)? },
         Action::Notify { users, people_column_id, text: t } => {
@@ -262,6 +277,11 @@ fn run_error(e: &ApiError) -> RunError {
     RunError { code: e.code.as_str().to_owned(), message: e.message.clone() }
 }
 
+/// The idempotency key of step `i` of run `run` (held by the Automation actor).
+pub(super) fn step_key(run: sunday_types::RunId, i: usize) -> String {
+    format!("automation:{run}:{i}")
+}
+
 /// Whether an error is the store's (retry the run later) rather than the action's.
 pub(super) fn transient(e: &ApiError) -> bool {
     matches!(e.code, ErrorCode::Unavailable | ErrorCode::Internal)
@@ -279,7 +299,7 @@ pub(super) async fn actions(
     let actor = Actor::automation(scene.board.org_id);
     let mut steps = vec![];
     for (i, action) in automation.recipe.actions.iter().enumerate() {
-        let key = format!("automation:{}:{i}", cause.run_id);
+        let key = step_key(cause.run_id, i);
         let work = async {
             let item = svc.store.item(item_id).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
             let write = resolve(svc, action, &item, scene).await?;
@@ -314,7 +334,7 @@ pub(super) async fn dry_run(
     let started = now_millis();
     let (columns, _) = svc.boards.structure_of(automation.board_id).await?;
     let board = svc.store.board(automation.board_id).await?.ok_or_else(|| ApiError::of(ErrorCode::BoardNotFound))?;
-    let scene = Scene { board, columns, triggered_by };
+    let scene = Scene { board, columns, triggered_by, author: automation.created_by };
     let conditions_met = super::runner::conditions_hold(automation, item, &scene, triggered_by)?;
     let mut steps = vec![];
     if conditions_met != Some(false) {
@@ -340,6 +360,7 @@ pub(super) async fn dry_run(
         chain: vec![],
         reason: None,
         replay: false,
+        retry_of: None,
         started_at: to_datetime(started),
         duration_ms: now_millis() - started,
     })

@@ -32,6 +32,7 @@ use sunday_types::{
 
 use crate::{boards::BoardService, cursor, Actor};
 
+use runner::Derive;
 pub use runner::Runner;
 
 tokio::task_local! {
@@ -143,12 +144,17 @@ impl AutomationService {
             created_at: now,
             updated_at: now,
         };
-        self.store.commit(board, vec![BoardWrite::InsertAutomation(automation.clone())], vec![], now_millis()).await?;
+        // Through the board service: a request's `Idempotency-Key` is reserved by this commit.
+        self.boards.commit(board, vec![BoardWrite::InsertAutomation(automation.clone())], vec![]).await?;
         Ok(automation)
     }
 
     /// Changes the fields named; switching a recipe on clears its pause. With `If-Match` (or
-    /// `expected_version`) a recipe changed since is a `409`.
+    /// `expected_version`) a recipe changed since is a `409`; without, the change is applied
+    /// again to the recipe as it is now (the runner moves a recipe's version when it records
+    /// failures or a pause, and a user's edit must not undo that). The recipe is checked
+    /// against the board again when its trigger, conditions or actions change or it is switched
+    /// on, not when it is only renamed or switched off.
     pub async fn update(
         &self,
         actor: &Actor,
@@ -157,52 +163,61 @@ impl AutomationService {
         if_match: Option<i64>,
     ) -> Result<Automation, ApiError> {
         let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
-        let current = self.get(actor, id).await?;
-        let access = self.boards.access_for_write(actor, current.board_id).await?;
-        access.require_structure()?;
-        if let Some(v) = expected {
-            if v != current.version {
-                return Err(ApiError::version_conflict(&current));
+        for _ in 0..8 {
+            let current = self.get(actor, id).await?;
+            let access = self.boards.access_for_write(actor, current.board_id).await?;
+            access.require_structure()?;
+            if let Some(v) = expected {
+                if v != current.version {
+                    return Err(ApiError::version_conflict(&current));
+                }
+            }
+            let mut next = current.clone();
+            if let Some(name) = &req.name {
+                next.name = sunday_domain::text::parse_name("name", name, 100)?;
+            }
+            let changes_recipe = req.trigger.is_some() || req.conditions.is_some() || req.actions.is_some();
+            if changes_recipe || req.enabled == Some(true) {
+                let mut recipe = current.recipe.clone();
+                if let Some(t) = &req.trigger {
+                    recipe.trigger = t.clone();
+                }
+                if let Some(c) = &req.conditions {
+                    recipe.conditions = c.clone().filter(|c| !c.is_null());
+                }
+                if let Some(a) = &req.actions {
+                    recipe.actions = a.clone();
+                }
+                next.recipe = validate::recipe(&self.boards, actor, &access.board, recipe).await?;
+            }
+            if let Some(on) = req.enabled {
+                if on {
+                    next.paused_reason = None;
+                    next.failures = 0;
+                }
+                next.enabled = on;
+            }
+            next.state = Automation::state_of(next.enabled, next.paused_reason.as_deref());
+            next.version = current.version + 1;
+            next.updated_at = to_datetime(now_millis());
+            let write = BoardWrite::UpdateAutomation { automation: next.clone(), expected_version: current.version };
+            match self.boards.try_commit(current.board_id, vec![write], vec![]).await {
+                Ok(_) => return Ok(next),
+                Err(StoreError::VersionConflict(stored)) if expected.is_some() => {
+                    return Err(ApiError::version_conflict(&stored))
+                }
+                Err(StoreError::VersionConflict(_)) => continue,
+                Err(e) => return Err(e.into()),
             }
         }
-        let mut next = current.clone();
-        if let Some(name) = &req.name {
-            next.name = sunday_domain::text::parse_name("name", name, 100)?;
-        }
-        let mut recipe = current.recipe.clone();
-        if let Some(t) = req.trigger {
-            recipe.trigger = t;
-        }
-        if let Some(c) = req.conditions {
-            recipe.conditions = c.filter(|c| !c.is_null());
-        }
-        if let Some(a) = req.actions {
-            recipe.actions = a;
-        }
-        next.recipe = validate::recipe(&self.boards, actor, &access.board, recipe).await?;
-        if let Some(on) = req.enabled {
-            if on {
-                next.paused_reason = None;
-                next.failures = 0;
-            }
-            next.enabled = on;
-        }
-        next.state = Automation::state_of(next.enabled, next.paused_reason.as_deref());
-        next.version = current.version + 1;
-        next.updated_at = to_datetime(now_millis());
-        let write = BoardWrite::UpdateAutomation { automation: next.clone(), expected_version: current.version };
-        match self.store.commit(current.board_id, vec![write], vec![], now_millis()).await {
-            Ok(_) => Ok(next),
-            Err(StoreError::VersionConflict(current)) => Err(ApiError::version_conflict(&current)),
-            Err(e) => Err(e.into()),
-        }
+        Err(ApiError::unavailable("the recipe kept changing under this write; retry"))
     }
 
     pub async fn delete(&self, actor: &Actor, id: AutomationId) -> Result<(), ApiError> {
         let current = self.get(actor, id).await?;
         let access = self.boards.access_for_write(actor, current.board_id).await?;
         access.require_structure()?;
-        self.store.commit(current.board_id, vec![BoardWrite::DeleteAutomation(id)], vec![], now_millis()).await?;
+        self.boards.commit(current.board_id, vec![BoardWrite::DeleteAutomation(id)], vec![]).await?;
         Ok(())
     }
 
@@ -295,6 +310,41 @@ impl AutomationService {
             after = last;
         }
         Ok(out)
+    }
+
+    /// Runs a failed run's recipe again on its item, now, as a new run marked `retry_of`
+    /// (conditions evaluated again, every action from the first). Retrying the same run twice
+    /// answers the first retry: each failed run is retried once per request made after it.
+    pub async fn retry(&self, actor: &Actor, run: RunId) -> Result<AutomationRun, ApiError> {
+        let gone = || ApiError::of(ErrorCode::RunNotFound);
+        let old = self.store.automation_run(run).await?.ok_or_else(gone)?;
+        let automation = self.get(actor, old.automation_id).await.map_err(|_| gone())?;
+        let access = self.boards.access_for_write(actor, automation.board_id).await?;
+        access.require_content()?;
+        if old.status != sunday_types::automations::RunStatus::Failed {
+            return Err(ApiError::validation("id", "not_failed", "only a failed run can be retried"));
+        }
+        let item = old.item_id.ok_or_else(|| ApiError::validation("id", "no_item", "the run has no item to act on"))?;
+        let id = runner::run_id(automation.id, automation.board_id, old.event_seq, false)
+            .derive(&format!("retry:{}", old.id));
+        if let Some(done) = self.store.automation_run(id).await? {
+            return Ok(done);
+        }
+        let mut chain = old.chain.clone();
+        chain.pop();
+        let t = runner::Triggering {
+            id,
+            event_seq: old.event_seq,
+            kind: old.trigger_kind.clone(),
+            actor: actor.user_id,
+            chain,
+            replay: old.replay,
+            retry_of: Some(old.id),
+        };
+        let (run, _) = runner::run_for(self, &automation, t, item, None).await?;
+        let write = BoardWrite::RecordRun(Box::new(run.clone()));
+        self.store.commit(automation.board_id, vec![write], vec![], now_millis()).await?;
+        Ok(run)
     }
 
     /// Runs of the item, for the item panel.

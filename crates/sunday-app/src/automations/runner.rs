@@ -30,7 +30,10 @@ use super::{execute, validate, AutomationService};
 pub const CONSUMER: &str = "automations";
 
 /// Events handled per transaction.
-const BATCH: usize = 200;
+const BATCH: usize = 500;
+
+/// Items whose runs go at once: their actions' commits share the store's group commit.
+const PARALLEL: usize = 32;
 
 /// How often the runner looks for boards left behind (another node's crash, a failed pass).
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
@@ -38,10 +41,25 @@ const SWEEP_EVERY: Duration = Duration::from_secs(5);
 /// The run of `automation` for the event at `seq` on `board` (a replay's runs are others):
 /// the same on every attempt and node, so its steps' keys are too.
 pub(super) fn run_id(automation: sunday_types::AutomationId, board: BoardId, seq: i64, replay: bool) -> RunId {
-    let digest = Sha256::digest(format!("{automation}:{board}:{seq}:{replay}"));
+    derived(&format!("{automation}:{board}:{seq}:{replay}"))
+}
+
+fn derived(text: &str) -> RunId {
+    let digest = Sha256::digest(text);
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     RunId(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+}
+
+/// Run ids derived from another: a retry's.
+pub(super) trait Derive {
+    fn derive(&self, what: &str) -> RunId;
+}
+
+impl Derive for RunId {
+    fn derive(&self, what: &str) -> RunId {
+        derived(&format!("{self}:{what}"))
+    }
 }
 
 /// Whether the recipe's conditions hold for `item` (`None` without conditions).
@@ -63,7 +81,7 @@ pub struct Runner {
 }
 
 /// A run's outcome for its recipe's health.
-enum Outcome {
+pub(super) enum Outcome {
     Succeeded,
     Failed(String),
     /// Neither (conditions not met, loop stopped, item gone).
@@ -158,21 +176,86 @@ impl Runner {
             let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
             let mut recipes = self.recipes_for(board).await?;
             let mut writes = vec![];
-            if !recipes.is_empty() {
-                for event in &events {
-                    if changes_structure(&event.change) {
-                        self.pause_broken(&mut recipes, &mut writes).await?;
-                    }
-                    for recipe in recipes.iter_mut().filter(|r| r.enabled && r.paused_reason.is_none()) {
-                        let Some(item) = fires(&recipe.recipe.trigger, event) else { continue };
-                        let (run, outcome) = run(&self.svc, recipe, event, item, false).await?;
-                        self.health(recipe, outcome, &mut writes).await?;
-                        writes.push(BoardWrite::RecordRun(Box::new(run)));
-                    }
+            let mut rest = &events[..];
+            while !recipes.is_empty() && !rest.is_empty() {
+                // A segment ends with a change of columns or groups, after which the recipes
+                // are checked against the board again.
+                let end = rest.iter().position(|e| changes_structure(&e.change)).map_or(rest.len(), |p| p + 1);
+                let (segment, after) = rest.split_at(end);
+                self.run_segment(&mut recipes, segment, &mut writes).await?;
+                if segment.last().is_some_and(|e| changes_structure(&e.change)) {
+                    self.pause_broken(&mut recipes, &mut writes).await?;
                 }
+                rest = after;
             }
             store.advance_cursor(CONSUMER, board, cursor, last, writes, now_millis()).await?;
         }
+    }
+
+    /// The runs the segment's events trigger: the runs of one item one after the other (in
+    /// event order), different items' runs at once, up to [`PARALLEL`]; then each run's
+    /// outcome applied to its recipe's health in event order.
+    async fn run_segment(
+        &self,
+        recipes: &mut [Automation],
+        segment: &[BoardEvent],
+        writes: &mut Vec<BoardWrite>,
+    ) -> Result<(), ApiError> {
+        use futures::stream::{self, StreamExt};
+        let mut planned: Vec<(usize, &BoardEvent, sunday_types::ItemId)> = vec![];
+        for event in segment {
+            for (i, recipe) in recipes.iter().enumerate().filter(|(_, r)| r.enabled && r.paused_reason.is_none()) {
+                // A recipe answers changes made after it was saved, however late the runner
+                // reaches them (a replay is how it acts on earlier ones).
+                if event.created_at < recipe.created_at {
+                    continue;
+                }
+                if let Some(item) = fires(&recipe.recipe.trigger, event) {
+                    planned.push((i, event, item));
+                }
+            }
+        }
+        if planned.is_empty() {
+            return Ok(());
+        }
+        let mut known: HashMap<BoardId, Known> = HashMap::new();
+        for r in recipes.iter() {
+            if let std::collections::hash_map::Entry::Vacant(v) = known.entry(r.board_id) {
+                v.insert(Known::read(&self.svc, r.board_id).await?);
+            }
+        }
+        let mut lanes: Vec<Vec<usize>> = vec![];
+        let mut lane_of: HashMap<sunday_types::ItemId, usize> = HashMap::new();
+        for (k, (_, _, item)) in planned.iter().enumerate() {
+            let lane = *lane_of.entry(*item).or_insert_with(|| {
+                lanes.push(vec![]);
+                lanes.len() - 1
+            });
+            lanes[lane].push(k);
+        }
+        let (svc, planned, known, shared) = (&self.svc, &planned, &known, &*recipes);
+        let mut done: Vec<(usize, Result<(AutomationRun, Outcome), ApiError>)> = stream::iter(lanes)
+            .map(|lane| async move {
+                let mut out = Vec::with_capacity(lane.len());
+                for k in lane {
+                    let (i, event, item) = planned[k];
+                    let recipe = &shared[i];
+                    out.push((k, run(svc, recipe, event, item, false, known.get(&recipe.board_id)).await));
+                }
+                out
+            })
+            .buffer_unordered(PARALLEL)
+            .flat_map(stream::iter)
+            .collect()
+            .await;
+        done.sort_by_key(|(k, _)| *k);
+        for (k, result) in done {
+            let (run, outcome) = result?;
+            let recipe = &mut recipes[planned[k].0];
+            self.health(recipe, outcome, writes).await?;
+            writes.push(BoardWrite::RecordRun(Box::new(run)));
+        }
+        Ok(())
     }
 
     /// Pauses the recipes that name a column or group the board no longer has.
@@ -227,6 +310,10 @@ impl Runner {
         outcome: Outcome,
         writes: &mut Vec<BoardWrite>,
     ) -> Result<(), ApiError> {
+        if recipe.paused_reason.is_some() {
+            // Paused earlier in this batch (its runs went at once): the owners heard once.
+            return Ok(());
+        }
         match outcome {
             Outcome::Neutral => {}
             Outcome::Succeeded if recipe.failures == 0 => {}
@@ -267,24 +354,71 @@ async fn run(
     event: &BoardEvent,
     item: sunday_types::ItemId,
     replay: bool,
+    known: Option<&Known>,
+) -> Result<(AutomationRun, Outcome), ApiError> {
+    let t = Triggering {
+        id: run_id(automation.id, event.board_id, event.seq, replay),
+        event_seq: event.seq,
+        kind: event.change.kind().to_owned(),
+        actor: event.actor,
+        chain: event.cause.as_ref().map(|c| c.chain.clone()).unwrap_or_default(),
+        replay,
+        retry_of: None,
+    };
+    run_for(svc, automation, t, item, known).await
+}
+
+/// What a run answers to: the triggering event (or the run it retries).
+pub(super) struct Triggering {
+    pub id: RunId,
+    pub event_seq: i64,
+    pub kind: String,
+    pub actor: UserId,
+    /// The recipes of the runs that led to the event.
+    pub chain: Vec<sunday_types::AutomationId>,
+    pub replay: bool,
+    pub retry_of: Option<RunId>,
+}
+
+/// A recipe board's row and columns, read once per batch of runs.
+#[derive(Clone)]
+pub(super) struct Known {
+    board: sunday_types::boards::Board,
+    columns: Vec<sunday_types::boards::Column>,
+}
+
+impl Known {
+    async fn read(svc: &AutomationService, board: BoardId) -> Result<Known, ApiError> {
+        let row = svc.store.board(board).await?.ok_or_else(|| ApiError::of(sunday_types::ErrorCode::BoardNotFound))?;
+        let (columns, _) = svc.boards.structure_of(board).await?;
+        Ok(Known { board: row, columns })
+    }
+}
+
+pub(super) async fn run_for(
+    svc: &AutomationService,
+    automation: &Automation,
+    t: Triggering,
+    item: sunday_types::ItemId,
+    known: Option<&Known>,
 ) -> Result<(AutomationRun, Outcome), ApiError> {
     let started = now_millis();
-    let id = run_id(automation.id, event.board_id, event.seq, replay);
-    let mut chain = event.cause.as_ref().map(|c| c.chain.clone()).unwrap_or_default();
+    let Triggering { id, event_seq, kind, actor, mut chain, replay, retry_of } = t;
     let mut record = AutomationRun {
         id,
         automation_id: automation.id,
         board_id: automation.board_id,
         item_id: Some(item),
-        event_seq: event.seq,
-        trigger_kind: event.change.kind().to_owned(),
-        triggered_by: event.actor,
+        event_seq,
+        trigger_kind: kind,
+        triggered_by: actor,
         status: RunStatus::Succeeded,
         conditions_met: None,
         steps: vec![],
         chain: vec![],
         reason: None,
         replay,
+        retry_of,
         started_at: to_datetime(started),
         duration_ms: 0,
     };
@@ -310,14 +444,19 @@ async fn run(
         let why = Some("the item was deleted before the run".to_owned());
         return Ok((finish(record, RunStatus::Failed, why), Outcome::Neutral));
     };
-    let board = svc
-        .store
-        .board(automation.board_id)
-        .await?
-        .ok_or_else(|| ApiError::of(sunday_types::ErrorCode::BoardNotFound))?;
-    let (columns, _) = svc.boards.structure_of(automation.board_id).await?;
-    let scene = execute::Scene { board, columns, triggered_by: event.actor };
-    match conditions_hold(automation, &current, &scene, event.actor) {
+    let (board, columns) = match known {
+        Some(k) => (k.board.clone(), k.columns.clone()),
+        None => {
+            let k = Known::read(svc, automation.board_id).await?;
+            (k.board, k.columns)
+        }
+    };
+    let scene = execute::Scene { board, columns, triggered_by: actor, author: automation.created_by };
+    // A run retried after a crash finds the item as its first attempt's steps left it: when a
+    // step of it already committed, its conditions held then, and they are not asked again.
+    let started_before = automation.recipe.conditions.is_some() && started_earlier(svc, automation, id).await?;
+    let verdict = if started_before { Ok(Some(true)) } else { conditions_hold(automation, &current, &scene, actor) };
+    match verdict {
         Ok(Some(false)) => {
             record.conditions_met = Some(false);
             return Ok((finish(record, RunStatus::ConditionsNotMet, None), Outcome::Neutral));
@@ -337,6 +476,17 @@ async fn run(
     })
 }
 
+/// Whether an earlier attempt of run `id` committed one of its steps (its key is taken).
+async fn started_earlier(svc: &AutomationService, automation: &Automation, id: RunId) -> Result<bool, ApiError> {
+    for i in 0..automation.recipe.actions.len() {
+        let key = execute::step_key(id, i);
+        if svc.store.idempotency_record(AUTOMATION_ACTOR, &key).await?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// A replay's run for one past event: `None` when the trigger does not fire or the event was
 /// replayed already.
 pub(super) async fn replay_one(
@@ -348,7 +498,7 @@ pub(super) async fn replay_one(
     if svc.store.automation_run(run_id(automation.id, event.board_id, event.seq, true)).await?.is_some() {
         return Ok(None);
     }
-    let (run, _) = run(svc, automation, event, item, true).await?;
+    let (run, _) = run(svc, automation, event, item, true, None).await?;
     svc.store
         .commit(automation.board_id, vec![BoardWrite::RecordRun(Box::new(run.clone()))], vec![], now_millis())
         .await?;

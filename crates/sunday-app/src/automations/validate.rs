@@ -228,6 +228,13 @@ pub(super) async fn recipe(
                             _ => at(&f("board_id"), e),
                         })?;
                         access.require_content().map_err(|e| at(&f("board_id"), e))?;
+                        if access.board.org_id != board.org_id {
+                            return Err(invalid(
+                                f("board_id"),
+                                "other_organization",
+                                "a recipe acts within its board's organization",
+                            ));
+                        }
                         if let Some(g) = group_id {
                             let (_, other_groups) = boards.structure_of(other).await?;
                             group(&other_groups, *g, f("group_id"))?;

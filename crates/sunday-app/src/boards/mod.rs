@@ -73,7 +73,7 @@ impl BoardService {
     }
 
     /// Commits, then publishes the committed events and notifications.
-    async fn commit(
+    pub(crate) async fn commit(
         &self,
         board: BoardId,
         writes: Vec<BoardWrite>,
@@ -117,7 +117,7 @@ impl BoardService {
     /// [`BoardService::commit`], leaving the store's refusal for the caller to act on (by
     /// retrying). The first commit of a request sent with an `Idempotency-Key` also reserves
     /// the key, in the same transaction (see [`crate::idempotency`]).
-    async fn try_commit(
+    pub(crate) async fn try_commit(
         &self,
         board: BoardId,
         mut writes: Vec<BoardWrite>,

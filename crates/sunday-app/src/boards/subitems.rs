@@ -35,7 +35,9 @@ impl BoardService {
         access.require_content()?;
         let sub_board = match access.board.subitem_board_id {
             Some(b) => b,
-            None => self.create_subitem_board(actor, &access.board).await?,
+            // Outside the request's idempotency claim: the key marks the subitem as made, not
+            // the board that holds it.
+            None => crate::idempotency::unclaimed(self.create_subitem_board(actor, &access.board)).await?,
         };
         let sub_access = self.access_for_write(actor, sub_board).await?;
         req.group_id = None;

@@ -118,7 +118,11 @@ impl Dispatcher {
             for event in &events {
                 let kind = event.change.kind();
                 for hook in
-                    hooks.iter().filter(|h| h.webhook.events.is_empty() || h.webhook.events.iter().any(|k| k == kind))
+                    // Events from before the subscription are not sent, however late they are reached.
+                    hooks
+                        .iter()
+                        .filter(|h| event.created_at >= h.webhook.created_at)
+                        .filter(|h| h.webhook.events.is_empty() || h.webhook.events.iter().any(|k| k == kind))
                 {
                     let body = json!({"webhook_id": hook.webhook.id, "board_id": board, "event": event}).to_string();
                     writes.push(BoardWrite::EnqueueDelivery {

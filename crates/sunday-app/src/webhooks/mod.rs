@@ -155,7 +155,8 @@ impl WebhookService {
             created_at: to_datetime(now_millis()),
         };
         let record = WebhookRecord { webhook: webhook.clone(), secret: secret.clone() };
-        self.store.commit(board, vec![BoardWrite::InsertWebhook(Box::new(record))], vec![], now_millis()).await?;
+        // Through the board service: a request's `Idempotency-Key` is reserved by this commit.
+        self.boards.commit(board, vec![BoardWrite::InsertWebhook(Box::new(record))], vec![]).await?;
         Ok(CreatedWebhook { webhook, secret })
     }
 
@@ -184,7 +185,7 @@ impl WebhookService {
     pub async fn delete(&self, actor: &Actor, id: WebhookId) -> Result<(), ApiError> {
         let w = self.managed(actor, id).await?;
         self.boards.access_for_write(actor, w.webhook.board_id).await?;
-        self.store.commit(w.webhook.board_id, vec![BoardWrite::DeleteWebhook(id)], vec![], now_millis()).await?;
+        self.boards.commit(w.webhook.board_id, vec![BoardWrite::DeleteWebhook(id)], vec![]).await?;
         Ok(())
     }
 

@@ -26,6 +26,18 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(item_runs))
         .routes(routes!(dry_run))
         .routes(routes!(replay))
+        .routes(routes!(retry_run))
+}
+
+/// Run a failed run's recipe again on its item (a new run, `retry_of` the failed one).
+#[utoipa::path(post, path = "/automation-runs/{id}/retry", tag = "automations", params(("id" = sunday_types::RunId, Path)),
+    responses((status = 200, body = AutomationRun)))]
+async fn retry_run(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<sunday_types::RunId>,
+) -> ApiResult<axum::Json<AutomationRun>> {
+    Ok(axum::Json(state.app.automations.retry(&actor, id).await?))
 }
 
 /// The board's automations, oldest first.
