@@ -223,7 +223,7 @@ pub struct WebhooksConfig {
     pub max_attempts: u32,
     /// Milliseconds before the first retry; doubled after each failure, up to two hours.
     pub first_retry_ms: u64,
-    /// Deliveries in flight at once on one node.
+    /// Deliveries in flight at once on one node; one subscription holds at most half.
     pub concurrency: usize,
 }
 
@@ -313,7 +313,7 @@ impl Default for Config {
                 timeout_secs: 10,
                 max_attempts: 19,
                 first_retry_ms: 30_000,
-                concurrency: 256,
+                concurrency: 512,
             },
             trace: TraceConfig {
                 otlp_endpoint: String::new(),

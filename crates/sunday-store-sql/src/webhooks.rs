@@ -123,11 +123,22 @@ static ENQUEUE: Stmt = stmt!(
      next_attempt_at, claimed_until, created_at)
      SELECT $1, $2, $3, $4, $5, $6, 'pending', 0, $7, 0, $7 WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = $2)"
 );
+/// Due deliveries in due order, none of the subscriptions in `$5` (a JSON array of those
+/// whose share of the sender's slots is full). The due index is walked in order, so a claim
+/// costs the rows it takes (and the busy ones it skips), not the whole queue.
 static CLAIM: Stmt = stmt!(
     "UPDATE webhook_deliveries SET claim = $1, claimed_until = $2
      WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $3
-                  AND claimed_until <= $3 ORDER BY next_attempt_at LIMIT $4)
+                  AND claimed_until <= $3 AND webhook_id NOT IN (",
+    "{SELECT value FROM json_each($5)|SELECT jsonb_array_elements_text(CAST($5 AS TEXT)::jsonb)}",
+    ") ORDER BY next_attempt_at LIMIT $4)
      AND status = 'pending' AND claimed_until <= $3 AND next_attempt_at <= $3"
+);
+/// Gives claimed deliveries back (a subscription got more than its share in one claim).
+static RELEASE: Stmt = stmt!(
+    "UPDATE webhook_deliveries SET claim = NULL, claimed_until = 0 WHERE claim = $1 AND id IN (",
+    "{SELECT value FROM json_each($2)|SELECT jsonb_array_elements_text(CAST($2 AS TEXT)::jsonb)}",
+    ")"
 );
 static FINISH: Stmt = stmt!(
     "UPDATE webhook_deliveries SET status = $3, attempts = attempts + 1, next_attempt_at = $4, claim = NULL,
@@ -174,9 +185,24 @@ pub fn enqueue(
     plan.push(Step::new(&ENQUEUE, args![id, webhook, board, seq, kind.to_owned(), body.to_owned(), now]));
 }
 
-/// Claims up to `limit` due deliveries for `claim` until `until`.
-pub fn claim(claim: &str, now: Millis, until: Millis, limit: usize) -> Exec {
-    Exec::new(&CLAIM, args![claim.to_owned(), until, now, Value::limit(limit)])
+/// Claims up to `limit` due deliveries for `claim` until `until`, none of the `busy`
+/// subscriptions'.
+pub fn claim(claim: &str, now: Millis, until: Millis, limit: usize, busy: &[WebhookId]) -> StoreResult<Exec> {
+    Ok(Exec::new(&CLAIM, args![claim.to_owned(), until, now, Value::limit(limit), Value::json(&busy)?]))
+}
+
+/// Gives back deliveries `claim` holds.
+pub fn release(claim: &str, ids: &[DeliveryId]) -> StoreResult<Exec> {
+    Ok(Exec::new(&RELEASE, args![claim.to_owned(), Value::json(&ids)?]))
+}
+
+/// Attempts' outcomes in one transaction, each if its claim still holds the delivery.
+pub fn finish_all(attempts: &[sunday_store::FinishedAttempt]) -> Plan {
+    let mut plan = Plan::new();
+    for a in attempts {
+        plan.push(finish(a.id, &a.claim, &a.outcome).into());
+    }
+    plan
 }
 
 /// An attempt's outcome, if `claim` still holds the delivery.

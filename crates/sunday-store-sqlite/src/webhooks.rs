@@ -1,7 +1,7 @@
 //! Outbound webhooks' storage (see `sunday_store::WebhookStore`).
 
 use async_trait::async_trait;
-use sunday_store::{DeliveryOutcome, DueDelivery, StoreResult, WebhookRecord, WebhookStore};
+use sunday_store::{DueDelivery, FinishedAttempt, StoreResult, WebhookRecord, WebhookStore};
 use sunday_store_sql::webhooks as sql;
 use sunday_types::{time::Millis, webhooks::Delivery, BoardId, DeliveryId, WebhookId};
 
@@ -36,13 +36,18 @@ impl WebhookStore for SqliteStore {
         now: Millis,
         until: Millis,
         limit: usize,
+        busy: &[WebhookId],
     ) -> StoreResult<Vec<DueDelivery>> {
-        self.write(sql::claim(claim, now, until, limit)).await?;
+        self.write(sql::claim(claim, now, until, limit, busy)?).await?;
         self.read(sql::claimed(claim)).await
     }
 
-    async fn finish_delivery(&self, id: DeliveryId, claim: &str, outcome: &DeliveryOutcome) -> StoreResult<bool> {
-        Ok(self.write(sql::finish(id, claim, outcome)).await? == 1)
+    async fn release_deliveries(&self, claim: &str, ids: &[DeliveryId]) -> StoreResult<()> {
+        self.write(sql::release(claim, ids)?).await.map(|_| ())
+    }
+
+    async fn finish_deliveries(&self, attempts: Vec<FinishedAttempt>) -> StoreResult<()> {
+        self.run(sql::finish_all(&attempts)).await.map(|_| ())
     }
 
     async fn resend_delivery(&self, id: DeliveryId, now: Millis) -> StoreResult<bool> {

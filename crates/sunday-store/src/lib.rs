@@ -35,7 +35,7 @@ pub use cursors::CursorStore;
 pub use error::{StoreError, StoreResult};
 pub use notifications::*;
 pub use records::*;
-pub use webhooks::{DeliveryOutcome, DueDelivery, WebhookRecord, WebhookStore};
+pub use webhooks::{DeliveryOutcome, DueDelivery, FinishedAttempt, WebhookRecord, WebhookStore};
 
 /// Connection-pool figures for `/metrics`.
 #[derive(Clone, Copy, Debug, Default)]

@@ -29,6 +29,14 @@ pub struct DueDelivery {
     pub secret: String,
 }
 
+/// An attempt to record: the delivery, the claim it was made under, its outcome.
+#[derive(Clone, Debug)]
+pub struct FinishedAttempt {
+    pub id: DeliveryId,
+    pub claim: String,
+    pub outcome: DeliveryOutcome,
+}
+
 /// What one attempt came to.
 #[derive(Clone, Debug)]
 pub struct DeliveryOutcome {
@@ -54,17 +62,21 @@ pub trait WebhookStore: Send + Sync {
         limit: usize,
     ) -> StoreResult<Vec<Delivery>>;
     async fn delivery(&self, id: DeliveryId) -> StoreResult<Option<Delivery>>;
-    /// Claims up to `limit` deliveries due at `now` for `claim` until `until`, and returns
-    /// those `claim` holds.
+    /// Claims up to `limit` deliveries due at `now` for `claim` until `until` (none of the
+    /// `busy` subscriptions'), and returns those `claim` holds.
     async fn claim_deliveries(
         &self,
         claim: &str,
         now: Millis,
         until: Millis,
         limit: usize,
+        busy: &[WebhookId],
     ) -> StoreResult<Vec<DueDelivery>>;
-    /// Records an attempt; `false` when `claim` no longer holds the delivery.
-    async fn finish_delivery(&self, id: DeliveryId, claim: &str, outcome: &DeliveryOutcome) -> StoreResult<bool>;
+    /// Gives back deliveries `claim` holds, due again at once.
+    async fn release_deliveries(&self, claim: &str, ids: &[DeliveryId]) -> StoreResult<()>;
+    /// Records attempts, in one transaction; an attempt whose claim no longer holds its
+    /// delivery (it expired and another sender took it) is not recorded.
+    async fn finish_deliveries(&self, attempts: Vec<FinishedAttempt>) -> StoreResult<()>;
     /// Puts a dead delivery back in the queue; `false` when it is not dead.
     async fn resend_delivery(&self, id: DeliveryId, now: Millis) -> StoreResult<bool>;
 }

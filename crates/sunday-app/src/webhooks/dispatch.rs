@@ -6,8 +6,8 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use rand::Rng;
 use serde_json::json;
 use sunday_bus::RecvError;
-use sunday_store::{BoardWrite, DeliveryOutcome, DueDelivery};
-use sunday_types::{time::now_millis, webhooks::DeliveryStatus, ApiError, BoardId, DeliveryId};
+use sunday_store::{BoardWrite, DeliveryOutcome, DueDelivery, FinishedAttempt};
+use sunday_types::{time::now_millis, webhooks::DeliveryStatus, ApiError, BoardId, DeliveryId, WebhookId};
 use sunday_webhooks::sign;
 use tokio::sync::{watch, Notify, Semaphore};
 
@@ -28,6 +28,9 @@ pub struct Dispatcher {
     svc: WebhookService,
     /// Woken when deliveries were enqueued.
     due: Arc<Notify>,
+    /// Attempts to record, to the finisher.
+    finished: tokio::sync::mpsc::UnboundedSender<FinishedAttempt>,
+    finisher: Arc<std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<FinishedAttempt>>>>,
 }
 
 /// The wait before attempt `n + 1` after `n` failed ones: `first` doubled each time, at most
@@ -40,12 +43,16 @@ pub fn backoff(first: Duration, failed: u32) -> Duration {
 
 impl Dispatcher {
     pub(super) fn new(svc: WebhookService) -> Dispatcher {
-        Dispatcher { svc, due: Arc::new(Notify::new()) }
+        let (finished, rx) = tokio::sync::mpsc::unbounded_channel();
+        Dispatcher { svc, due: Arc::new(Notify::new()), finished, finisher: Arc::new(std::sync::Mutex::new(Some(rx))) }
     }
 
     /// Starts the enqueuer (following the bus, sweeping for boards left behind) and the
     /// sender loop, until `stop`.
     pub fn start(self, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        if let Some(rx) = self.finisher.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            tokio::spawn(Self::finish_loop(self.svc.clone(), rx));
+        }
         let sender = self.clone();
         let sender_stop = stop.clone();
         tokio::spawn(async move { sender.send_loop(sender_stop).await });
@@ -145,26 +152,71 @@ impl Dispatcher {
     /// Claims due deliveries while slots are free and posts each on its own task.
     async fn send_loop(self, mut stop: watch::Receiver<bool>) {
         let slots = Arc::new(Semaphore::new(self.svc.settings.concurrency.max(1)));
+        // One subscription holds at most half the slots: a slow receiver's backlog leaves the
+        // others the rest (measured in BENCHMARKS.md, "Webhooks").
+        let per_webhook = (self.svc.settings.concurrency / 2).max(1);
+        let quarter = (self.svc.settings.concurrency / 4).max(1);
+        let in_flight: Arc<std::sync::Mutex<HashMap<WebhookId, usize>>> = Arc::default();
         let node = crate::leases::holder_name();
         loop {
             let free = slots.available_permits();
             if free > 0 {
+                let busy: Vec<WebhookId> = in_flight
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .iter()
+                    .filter(|(_, n)| **n >= per_webhook)
+                    .map(|(w, _)| *w)
+                    .collect();
                 // A token per batch: the read after the claim returns this batch only, not
                 // deliveries of earlier batches still in flight.
                 let claim = format!("{node}-{}", DeliveryId::new());
                 let now = now_millis();
                 let hold = i64::try_from((self.svc.settings.timeout + Duration::from_secs(30)).as_millis())
                     .unwrap_or(i64::MAX);
-                match self.svc.store.claim_deliveries(&claim, now, now + hold, free.min(200)).await {
+                match self.svc.store.claim_deliveries(&claim, now, now + hold, free.min(200), &busy).await {
                     Ok(due) => {
                         let got = due.len();
+                        // Past a subscription's share, give the rest of this claim back.
+                        let (due, extra) = {
+                            let counts = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+                            let mut taken: HashMap<WebhookId, usize> = HashMap::new();
+                            due.into_iter().partition::<Vec<_>, _>(|d| {
+                                let hook = d.delivery.webhook_id;
+                                let n = taken.entry(hook).or_insert_with(|| counts.get(&hook).copied().unwrap_or(0));
+                                *n += 1;
+                                *n <= per_webhook
+                            })
+                        };
+                        if !extra.is_empty() {
+                            let ids: Vec<DeliveryId> = extra.iter().map(|d| d.delivery.id).collect();
+                            if let Err(e) = self.svc.store.release_deliveries(&claim, &ids).await {
+                                tracing::warn!(error = %e, "could not give back webhook deliveries; their claims will expire");
+                            }
+                        }
                         for d in due {
                             let Ok(permit) = slots.clone().acquire_owned().await else { return };
                             let this = self.clone();
                             let claim = claim.clone();
+                            let hook = d.delivery.webhook_id;
+                            *in_flight.lock().unwrap_or_else(|e| e.into_inner()).entry(hook).or_default() += 1;
+                            let in_flight = in_flight.clone();
+                            let slots_left = slots.clone();
                             tokio::spawn(async move {
                                 this.deliver(d, &claim).await;
+                                let mut counts = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+                                if let Some(n) = counts.get_mut(&hook) {
+                                    *n -= 1;
+                                    if *n == 0 {
+                                        counts.remove(&hook);
+                                    }
+                                }
                                 drop(permit);
+                                // Claim again once a good share of the slots is free, not
+                                // after every delivery (a claim is a write).
+                                if slots_left.available_permits() >= quarter {
+                                    this.due.notify_one();
+                                }
                             });
                         }
                         // A full batch: there may be more due right away.
@@ -225,19 +277,30 @@ impl Dispatcher {
                 due.notify_one();
             });
         }
-        match self.svc.store.finish_delivery(d.id, claim, &outcome).await {
-            Ok(true) => {
-                metrics::counter!("webhook_deliveries_total", "outcome" => match status {
-                    DeliveryStatus::Delivered => "delivered",
-                    DeliveryStatus::Dead => "dead",
-                    DeliveryStatus::Pending => "retry",
-                })
-                .increment(1);
+        metrics::counter!("webhook_deliveries_total", "outcome" => match status {
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Dead => "dead",
+            DeliveryStatus::Pending => "retry",
+        })
+        .increment(1);
+        // Recorded in batches by the finisher; a lost record leaves the claim to expire and
+        // the delivery to be sent again (at least once).
+        let _ = self.finished.send(FinishedAttempt { id: d.id, claim: claim.to_owned(), outcome });
+    }
+
+    /// Records finished attempts, as many per transaction as have arrived.
+    async fn finish_loop(svc: WebhookService, mut rx: tokio::sync::mpsc::UnboundedReceiver<FinishedAttempt>) {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < 500 {
+                match rx.try_recv() {
+                    Ok(a) => batch.push(a),
+                    Err(_) => break,
+                }
             }
-            Ok(false) => {
-                tracing::warn!(delivery_id = %d.id, "a webhook delivery's claim expired before its attempt was recorded")
+            if let Err(e) = svc.store.finish_deliveries(batch).await {
+                tracing::warn!(error = %e, "could not record webhook attempts; their deliveries will be sent again");
             }
-            Err(e) => tracing::warn!(delivery_id = %d.id, error = %e, "could not record a webhook attempt"),
         }
     }
 }

@@ -48,7 +48,7 @@ impl Default for WebhookSettings {
             timeout: Duration::from_secs(10),
             max_attempts: 19,
             first_retry: Duration::from_secs(30),
-            concurrency: 256,
+            concurrency: 512,
         }
     }
 }

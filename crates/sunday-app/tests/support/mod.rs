@@ -581,17 +581,17 @@ impl WebhookStore for Interposed {
         now: Millis,
         until: Millis,
         limit: usize,
+        busy: &[sunday_types::WebhookId],
     ) -> StoreResult<Vec<DueDelivery>> {
-        self.inner.claim_deliveries(claim, now, until, limit).await
+        self.inner.claim_deliveries(claim, now, until, limit, busy).await
     }
 
-    async fn finish_delivery(
-        &self,
-        id: sunday_types::DeliveryId,
-        claim: &str,
-        outcome: &DeliveryOutcome,
-    ) -> StoreResult<bool> {
-        self.inner.finish_delivery(id, claim, outcome).await
+    async fn release_deliveries(&self, claim: &str, ids: &[sunday_types::DeliveryId]) -> StoreResult<()> {
+        self.inner.release_deliveries(claim, ids).await
+    }
+
+    async fn finish_deliveries(&self, attempts: Vec<FinishedAttempt>) -> StoreResult<()> {
+        self.inner.finish_deliveries(attempts).await
     }
 
     async fn resend_delivery(&self, id: sunday_types::DeliveryId, now: Millis) -> StoreResult<bool> {
