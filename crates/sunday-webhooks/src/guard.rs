@@ -35,7 +35,7 @@ impl AllowList {
 
     pub fn allows_host(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.hosts.iter().any(|h| *h == host)
+        self.hosts.contains(&host)
     }
 
     /// Whether a delivery may go to `ip`: a public address, or one the list allows.

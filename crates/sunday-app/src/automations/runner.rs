@@ -80,6 +80,9 @@ pub struct Runner {
     svc: AutomationService,
 }
 
+/// A run, or the transient error that stopped it.
+type RunResult = Result<(AutomationRun, Outcome), ApiError>;
+
 /// A run's outcome for its recipe's health.
 pub(super) enum Outcome {
     Succeeded,
@@ -234,7 +237,7 @@ impl Runner {
             lanes[lane].push(k);
         }
         let (svc, planned, known, shared) = (&self.svc, &planned, &known, &*recipes);
-        let mut done: Vec<(usize, Result<(AutomationRun, Outcome), ApiError>)> = stream::iter(lanes)
+        let mut done: Vec<(usize, RunResult)> = stream::iter(lanes)
             .map(|lane| async move {
                 let mut out = Vec::with_capacity(lane.len());
                 for k in lane {
