@@ -8,6 +8,7 @@ mod actor;
 pub mod archive;
 pub mod automations;
 pub mod boards;
+mod consumer;
 pub mod crypto;
 pub mod cursor;
 pub mod directory;

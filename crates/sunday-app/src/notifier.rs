@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use sunday_bus::{DynBus, RecvError};
+use sunday_bus::DynBus;
 use sunday_store::{BoardWrite, Store, StoreResult};
 use sunday_types::{
     boards::{BoardEvent, Column, ColumnType, Item},
@@ -46,61 +46,10 @@ impl Notifier {
         Notifier { store, bus, directory, boards }
     }
 
-    /// Follows the bus until `stop`: first every board whose log runs past its cursor (work
-    /// left by a crash or another node), then each board as its events arrive.
-    pub fn start(self, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-        let mut events = self.bus.subscribe();
-        tokio::spawn(async move {
-            self.drain_backlog().await;
-            let mut done: HashMap<BoardId, i64> = HashMap::new();
-            loop {
-                tokio::select! {
-                    changed = stop.changed() => {
-                        if changed.is_err() || *stop.borrow() {
-                            return;
-                        }
-                    }
-                    received = events.recv() => match received {
-                        Ok(event) => {
-                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
-                                continue;
-                            }
-                            match self.catch_up(event.board_id).await {
-                                Ok(seq) => {
-                                    done.insert(event.board_id, seq);
-                                }
-                                Err(e) => tracing::warn!(board_id = %event.board_id, error = %e, "notifications will be retried"),
-                            }
-                        }
-                        // Missed announcements: the cursors say what is left.
-                        Err(RecvError::Lagged(_)) => self.drain_backlog().await,
-                        Err(RecvError::Closed) => return,
-                    },
-                }
-            }
-        })
-    }
-
-    async fn drain_backlog(&self) {
-        let mut after = None;
-        loop {
-            let boards = match self.store.consumer_backlog(CONSUMER, after, 100).await {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not read the notification backlog");
-                    return;
-                }
-            };
-            let Some(last) = boards.last().copied() else { return };
-            for board in boards {
-                // One board that fails (it is retried at its next event or the next drain)
-                // does not hold up the others.
-                if let Err(e) = self.catch_up(board).await {
-                    tracing::warn!(board_id = %board, error = %e, "notifications will be retried");
-                }
-            }
-            after = Some(last);
-        }
+    /// Follows the event log until `stop` (see [`crate::consumer`]).
+    pub fn start(self, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let (store, bus) = (self.store.clone(), self.bus.clone());
+        crate::consumer::follow(self, store, &bus, stop)
     }
 
     /// Handles the board's events after its cursor; returns the `seq` handled up to.
@@ -348,5 +297,15 @@ fn people(value: Option<CellValue>) -> HashSet<UserId> {
     match value {
         Some(CellValue::People(users)) => users.into_iter().collect(),
         _ => HashSet::new(),
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::consumer::Consumer for Notifier {
+    const NAME: &'static str = CONSUMER;
+    type Error = sunday_store::StoreError;
+
+    async fn catch_up(&self, board: BoardId) -> StoreResult<i64> {
+        Notifier::catch_up(self, board).await
     }
 }

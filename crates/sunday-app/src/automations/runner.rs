@@ -5,10 +5,9 @@
 //! with the same run ids, and every action already done finds its key taken: each triggered
 //! run completes exactly once.
 
-use std::{collections::HashMap, time::Duration};
+use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
-use sunday_bus::RecvError;
 use sunday_domain::{
     automations::fires,
     filter::{matches, parse_filter, EvalContext},
@@ -34,9 +33,6 @@ const BATCH: usize = 500;
 
 /// Items whose runs go at once: their actions' commits share the store's group commit.
 const PARALLEL: usize = 32;
-
-/// How often the runner looks for boards left behind (another node's crash, a failed pass).
-const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// The run of `automation` for the event at `seq` on `board` (a replay's runs are others):
 /// the same on every attempt and node, so its steps' keys are too.
@@ -96,61 +92,10 @@ impl Runner {
         Runner { svc }
     }
 
-    /// Follows the bus until `stop`; sweeps for boards left behind at start and every few
-    /// seconds.
-    pub fn start(self, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-        let mut events = self.svc.boards.bus().subscribe();
-        tokio::spawn(async move {
-            self.sweep().await;
-            let mut done: HashMap<BoardId, i64> = HashMap::new();
-            let mut sweep = tokio::time::interval(SWEEP_EVERY);
-            sweep.tick().await;
-            loop {
-                tokio::select! {
-                    changed = stop.changed() => {
-                        if changed.is_err() || *stop.borrow() {
-                            return;
-                        }
-                    }
-                    _ = sweep.tick() => self.sweep().await,
-                    received = events.recv() => match received {
-                        Ok(event) => {
-                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
-                                continue;
-                            }
-                            match self.catch_up(event.board_id).await {
-                                Ok(seq) => {
-                                    done.insert(event.board_id, seq);
-                                }
-                                Err(e) => tracing::warn!(board_id = %event.board_id, error = %e, "automations will be retried"),
-                            }
-                        }
-                        Err(RecvError::Lagged(_)) => self.sweep().await,
-                        Err(RecvError::Closed) => return,
-                    },
-                }
-            }
-        })
-    }
-
-    async fn sweep(&self) {
-        let mut after = None;
-        loop {
-            let boards = match self.svc.store.consumer_backlog(CONSUMER, after, 100).await {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not read the automations backlog");
-                    return;
-                }
-            };
-            let Some(last) = boards.last().copied() else { return };
-            for board in boards {
-                if let Err(e) = self.catch_up(board).await {
-                    tracing::warn!(board_id = %board, error = %e, "automations will be retried");
-                }
-            }
-            after = Some(last);
-        }
+    /// Follows the event log until `stop` (see [`crate::consumer`]).
+    pub fn start(self, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let (store, bus) = (self.svc.store.clone(), self.svc.boards.bus().clone());
+        crate::consumer::follow(self, store, &bus, stop)
     }
 
     /// The recipes an event on `board` may fire: the board's own, and for a subitem board its
@@ -506,4 +451,14 @@ pub(super) async fn replay_one(
         .commit(automation.board_id, vec![BoardWrite::RecordRun(Box::new(run.clone()))], vec![], now_millis())
         .await?;
     Ok(Some(run))
+}
+
+#[async_trait::async_trait]
+impl crate::consumer::Consumer for Runner {
+    const NAME: &'static str = CONSUMER;
+    type Error = ApiError;
+
+    async fn catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
+        Runner::catch_up(self, board).await
+    }
 }

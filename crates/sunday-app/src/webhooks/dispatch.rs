@@ -5,7 +5,6 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use rand::Rng;
 use serde_json::json;
-use sunday_bus::RecvError;
 use sunday_store::{BoardWrite, DeliveryOutcome, DueDelivery, FinishedAttempt};
 use sunday_types::{time::now_millis, webhooks::DeliveryStatus, ApiError, BoardId, DeliveryId, WebhookId};
 use sunday_webhooks::sign;
@@ -17,7 +16,6 @@ use super::WebhookService;
 pub const CONSUMER: &str = "webhooks";
 
 const BATCH: usize = 500;
-const SWEEP_EVERY: Duration = Duration::from_secs(5);
 /// How often senders look for due deliveries when nothing woke them.
 const POLL_EVERY: Duration = Duration::from_millis(500);
 /// Retries wait at most this long.
@@ -56,60 +54,8 @@ impl Dispatcher {
         let sender = self.clone();
         let sender_stop = stop.clone();
         tokio::spawn(async move { sender.send_loop(sender_stop).await });
-        tokio::spawn(async move { self.follow(stop).await })
-    }
-
-    async fn follow(self, mut stop: watch::Receiver<bool>) {
-        let mut events = self.svc.boards.bus().subscribe();
-        self.sweep().await;
-        let mut done: HashMap<BoardId, i64> = HashMap::new();
-        let mut sweep = tokio::time::interval(SWEEP_EVERY);
-        sweep.tick().await;
-        loop {
-            tokio::select! {
-                changed = stop.changed() => {
-                    if changed.is_err() || *stop.borrow() {
-                        return;
-                    }
-                }
-                _ = sweep.tick() => self.sweep().await,
-                received = events.recv() => match received {
-                    Ok(event) => {
-                        if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
-                            continue;
-                        }
-                        match self.catch_up(event.board_id).await {
-                            Ok(seq) => {
-                                done.insert(event.board_id, seq);
-                            }
-                            Err(e) => tracing::warn!(board_id = %event.board_id, error = %e, "webhook deliveries will be enqueued later"),
-                        }
-                    }
-                    Err(RecvError::Lagged(_)) => self.sweep().await,
-                    Err(RecvError::Closed) => return,
-                },
-            }
-        }
-    }
-
-    async fn sweep(&self) {
-        let mut after = None;
-        loop {
-            let boards = match self.svc.store.consumer_backlog(CONSUMER, after, 100).await {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not read the webhook backlog");
-                    return;
-                }
-            };
-            let Some(last) = boards.last().copied() else { return };
-            for board in boards {
-                if let Err(e) = self.catch_up(board).await {
-                    tracing::warn!(board_id = %board, error = %e, "webhook deliveries will be enqueued later");
-                }
-            }
-            after = Some(last);
-        }
+        let (store, bus) = (self.svc.store.clone(), self.svc.boards.bus().clone());
+        crate::consumer::follow(self, store, &bus, stop)
     }
 
     /// Enqueues the deliveries of the board's events after the cursor; returns the `seq`
@@ -302,6 +248,16 @@ impl Dispatcher {
                 tracing::warn!(error = %e, "could not record webhook attempts; their deliveries will be sent again");
             }
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::consumer::Consumer for Dispatcher {
+    const NAME: &'static str = CONSUMER;
+    type Error = ApiError;
+
+    async fn catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
+        Dispatcher::catch_up(self, board).await
     }
 }
 
