@@ -35,11 +35,18 @@ test("automations: build a recipe in the UI, flip a status, the item moves and t
   await dialog.getByLabel("Add an action").selectOption("notify");
   await dialog.getByLabel("Action 2 who").selectOption({ label: "Owner" });
   await dialog.getByLabel("Action 2 text").fill("{item.name} is done");
-  const wanted = "When Status changes to Done, then move to group Done and notify Owner";
+  // Only items whose name says "landing": the board's filter builder, inside the recipe.
+  await dialog.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.getByLabel("Filter value").fill("landing");
+  await dialog.getByRole("heading", { name: "Automations" }).click();
+  const wanted = "When Status changes to Done (if the conditions hold), then move to group Done and notify Owner";
   assert.equal(await dialog.getByLabel("Sentence").innerText(), wanted);
   await dialog.getByRole("button", { name: "Save automation" }).click();
   await dialog.locator(".automations .sentence", { hasText: wanted }).waitFor();
   await dialog.getByRole("button", { name: "Done", exact: true }).last().click();
+
+  const saved = (await api(page, "GET", `/boards/${board.id}/automations`)).data[0];
+  assert.equal(JSON.stringify(saved.conditions).includes("landing"), true, JSON.stringify(saved.conditions));
 
   // Flip the status in the table.
   await row(page, "Design landing page").locator('td[data-column="Status"]').focus();

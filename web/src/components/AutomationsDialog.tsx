@@ -22,6 +22,8 @@ import {
   type TriggerType,
 } from "../state/automations";
 import { Dialog } from "./Dialog";
+import { FilterBuilder, type Condition } from "./FilterBuilder";
+import { filterOf, rowsOf, type Match } from "../state/filterQuery";
 
 type Props = { board: Board; onClose: () => void };
 
@@ -30,7 +32,7 @@ export function AutomationsDialog({ board: loaded, onClose }: Props) {
   const people = usePeople();
   const [recipes, setRecipes] = useState<Automation[]>([]);
   const [error, setError] = useState("");
-  const [building, setBuilding] = useState<{ trigger: Trigger; actions: Action[] } | null>(null);
+  const [building, setBuilding] = useState<Recipe | null>(null);
   const [runsOf, setRunsOf] = useState<string | null>(null);
   const canEdit = board.permission === "owner" || board.permission === "edit_all";
   const names: Names = { board, person: (id) => people.find((p) => p.id === id)?.name ?? "someone" };
@@ -42,7 +44,7 @@ export function AutomationsDialog({ board: loaded, onClose }: Props) {
   const toggle = (a: Automation) =>
     done(ok(api.PATCH("/api/v1/automations/{id}", { params: { path: { id: a.id } }, body: { enabled: a.state !== "active", expected_version: a.version } })));
   const remove = (a: Automation) => done(ok(api.DELETE("/api/v1/automations/{id}", { params: { path: { id: a.id } } })));
-  const save = (r: { trigger: Trigger; actions: Action[] }) =>
+  const save = (r: Recipe) =>
     done(ok(api.POST("/api/v1/boards/{id}/automations", { params: { path: { id: board.id } }, body: { name: Array.from(sentence(r, names)).slice(0, 100).join(""), ...r } })).then(() => setBuilding(null)));
   return (
     <Dialog title="Automations" onClose={onClose}>
@@ -110,7 +112,7 @@ function Runs({ automation, names }: { automation: Automation; names: Names }) {
   );
 }
 
-type Recipe = { trigger: Trigger; actions: Action[] };
+type Recipe = { trigger: Trigger; actions: Action[]; conditions?: Record<string, unknown> | null };
 
 function ColumnPicker({ label, columns, value, onChange }: { label: string; columns: Column[]; value: string | null | undefined; onChange: (id: string) => void }) {
   return (
@@ -139,6 +141,12 @@ function ValuePicker({ label, column, value, onChange }: { label: string; column
 
 function Builder({ board, names, recipe, onChange, onSave, onCancel }: { board: BoardShape; names: Names; recipe: Recipe; onChange: (r: Recipe) => void; onSave: () => void; onCancel: () => void }) {
   const people = usePeople();
+  // Conditions: the board's filter builder, kept as rows here and sent as the filter JSON.
+  const [rows, setRows] = useState(() => rowsOf(recipe.conditions));
+  const setConditions = (conditions: Condition[], match: Match) => {
+    setRows({ conditions, match });
+    onChange({ ...recipe, conditions: filterOf(conditions, match, "") });
+  };
   const t = recipe.trigger;
   const setTrigger = (type: TriggerType) => {
     const status = board.columns.find((c) => c.type === "status") ?? board.columns[0];
@@ -173,6 +181,12 @@ function Builder({ board, names, recipe, onChange, onSave, onCancel }: { board: 
             {board.groups.map((g) => <option key={g.id} value={g.id}>{g.title}</option>)}
           </select>
         )}
+      </div>
+      <div className="builder-line">
+        <span>only if</span>
+        <FilterBuilder columns={board.columns} groups={board.groups} conditions={rows.conditions} onChange={(c) => setConditions(c, rows.match)}
+          match={rows.match} onMatch={(m) => setConditions(rows.conditions, m)} />
+        <span className="muted">{recipe.conditions ? "the item matches the filter" : "always"}</span>
       </div>
       {recipe.actions.map((a, i) => (
         <div className="builder-line" key={i} data-action={a.type}>
