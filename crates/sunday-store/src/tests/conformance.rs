@@ -41,6 +41,7 @@ macro_rules! conformance_suite {
             idempotency_keys_are_reserved_by_the_commit,
             structure_writes_guard_commits_of_checked_values,
             leaving_drops_follows_and_grants,
+            automations_and_their_runs,
         );
         $crate::conformance_suite!(@notification_cases $factory;
             notifications_are_listed_read_and_emailed,
