@@ -227,6 +227,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         engine_memory_bytes: 1 << 20,
         automations: Default::default(),
         webhooks: Default::default(),
+        mail: None,
     };
     let app = App::new(store.clone(), std::sync::Arc::new(sunday_bus::InProcessBus::default()), settings);
     let actor = Actor {

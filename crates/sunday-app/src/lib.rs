@@ -18,6 +18,7 @@ pub mod idempotency;
 mod keyed_locks;
 pub mod leases;
 pub mod limits;
+pub mod links;
 pub mod notifications;
 pub mod notifier;
 pub mod org_archive;
@@ -49,6 +50,8 @@ pub struct AppSettings {
     pub engine_memory_bytes: usize,
     pub automations: automations::AutomationSettings,
     pub webhooks: webhooks::WebhookSettings,
+    /// The SMTP server of email digests and automations' emails; `None`: no email.
+    pub mail: Option<notifications::MailSettings>,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -60,6 +63,7 @@ pub struct App {
     engine: Arc<sunday_engine::Engine>,
     events: events::EventLog,
     shared_limits: Option<limits::Shared>,
+    mail: Option<notifications::MailSettings>,
     pub accounts: accounts::AccountService,
     pub orgs: orgs::OrgService,
     pub workspaces: workspaces::WorkspaceService,
@@ -69,6 +73,7 @@ pub struct App {
     pub idempotency: idempotency::IdempotencyService,
     pub automations: automations::AutomationService,
     pub webhooks: webhooks::WebhookService,
+    pub links: links::LinkService,
 }
 
 impl App {
@@ -101,8 +106,14 @@ impl App {
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_memory_bytes);
         let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
         App {
-            automations: automations::AutomationService::new(store.clone(), boards.clone(), settings.automations),
+            automations: automations::AutomationService::new(
+                store.clone(),
+                boards.clone(),
+                settings.automations,
+                settings.mail.as_ref(),
+            ),
             webhooks: webhooks::WebhookService::new(store.clone(), boards.clone(), settings.webhooks.clone()),
+            links: links::LinkService::new(store.clone(), boards.clone()),
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
             notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),
@@ -122,6 +133,7 @@ impl App {
             bus,
             store,
             shared_limits: shared,
+            mail: settings.mail.clone(),
         }
     }
 
@@ -175,6 +187,11 @@ impl App {
     }
 
     /// The worker role's email digest loop, until `stop` turns true.
+    /// The SMTP server's settings, when one is configured.
+    pub fn mail_settings(&self) -> Option<notifications::MailSettings> {
+        self.mail.clone()
+    }
+
     pub fn run_digests(
         &self,
         settings: notifications::MailSettings,

@@ -208,6 +208,8 @@ pub struct AutomationsConfig {
     pub max_chain: usize,
     /// Failed runs in a row after which a recipe pauses (its board's owners are notified).
     pub pause_after_failures: u32,
+    /// Seconds between the scheduler's checks of date and periodic triggers.
+    pub schedule_secs: u64,
 }
 
 /// Outbound webhooks, sent by the `worker` role.
@@ -307,7 +309,7 @@ impl Default for Config {
             },
             web: WebConfig { dir: PathBuf::new() },
             backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
-            automations: AutomationsConfig { max_chain: 10, pause_after_failures: 3 },
+            automations: AutomationsConfig { max_chain: 10, pause_after_failures: 3, schedule_secs: 30 },
             webhooks: WebhooksConfig {
                 allowed_hosts: vec![],
                 timeout_secs: 10,
@@ -459,6 +461,9 @@ impl Config {
         }
         if !(1..=100).contains(&self.automations.max_chain) {
             return Err(invalid("automations.max_chain", "must be between 1 and 100"));
+        }
+        if self.automations.schedule_secs == 0 {
+            return Err(invalid("automations.schedule_secs", "must be at least 1"));
         }
         if self.automations.pause_after_failures == 0 {
             return Err(invalid("automations.pause_after_failures", "must be at least 1"));

@@ -2,7 +2,7 @@
 //! actions (`{item.name}`, `{item.id}`, `{board.name}`, `{column:<id>}`).
 
 use sunday_types::{
-    automations::Trigger,
+    automations::{Trigger, INBOUND_ACTOR},
     boards::{BoardEvent, Column, Item},
     events::BoardChange,
     ApiError, ColumnId, ItemId,
@@ -32,6 +32,8 @@ pub fn fires(trigger: &Trigger, event: &BoardEvent) -> Option<ItemId> {
         }
         (Trigger::ItemArchived, BoardChange::ItemArchived(c)) => Some(c.item.id),
         (Trigger::UpdatePosted, BoardChange::UpdatePosted(c)) if c.update.parent_id.is_none() => Some(c.update.item_id),
+        (Trigger::WebhookReceived, BoardChange::ItemCreated(c)) if event.actor == INBOUND_ACTOR => Some(c.item.id),
+        (Trigger::WebhookReceived, BoardChange::ItemUpdated(c)) if event.actor == INBOUND_ACTOR => Some(c.item.id),
         _ => None,
     }
 }

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod import;
 pub mod permissions;
 pub mod position;
+pub mod schedule;
 pub mod text;
 
 pub use accounts::{Email, Password};

@@ -41,6 +41,7 @@ use sunday_types::{ErrorBody, ErrorCode, ErrorKind};
         (name = "updates", description = "Comments on items"),
         (name = "views", description = "Saved views"),
         (name = "webhooks", description = "Outbound webhooks: signed deliveries of a board's events, retries, dead letters"),
+        (name = "links", description = "A board's secret links: iCal feeds and inbound webhooks"),
         (name = "automations", description = "Recipes that act on boards (trigger, conditions, actions), their runs, dry runs and replays"),
         (name = "realtime", description = "The WebSocket: live board events, presence, notifications"),
         (name = "operations", description = "Health, readiness, metrics")

@@ -148,7 +148,15 @@ fn app_settings(config: &Config) -> AppSettings {
         automations: sunday_app::automations::AutomationSettings {
             max_chain: config.automations.max_chain,
             pause_after_failures: config.automations.pause_after_failures,
+            schedule_every: Duration::from_secs(config.automations.schedule_secs),
         },
+        mail: (!config.mail.smtp_host.is_empty()).then(|| sunday_app::notifications::MailSettings {
+            smtp_host: config.mail.smtp_host.clone(),
+            smtp_port: config.mail.smtp_port,
+            from: config.mail.from.clone(),
+            poll: Duration::from_millis(config.mail.poll_millis.max(100)),
+            public_url: config.mail.public_url.clone(),
+        }),
     }
 }
 
@@ -201,20 +209,14 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
         let holder = sunday_app::leases::holder_name();
         let upkeep = app.lease("upkeep", holder.clone(), stopped.clone());
         tokio::spawn(app.run_upkeep(Duration::from_secs(600), upkeep, stopped.clone()));
+        let schedule = app.lease("automation-schedule", holder.clone(), stopped.clone());
+        app.automations.scheduler().start(schedule, stopped.clone());
         let backups = app.lease("backups", holder, stopped.clone());
         tokio::spawn(backup::run_scheduled(config.clone(), backups, stopped.clone()));
     }
-    let mail = &config.mail;
-    if config.has_role(NodeRole::Worker) && !mail.smtp_host.is_empty() {
-        let settings = sunday_app::notifications::MailSettings {
-            smtp_host: mail.smtp_host.clone(),
-            smtp_port: mail.smtp_port,
-            from: mail.from.clone(),
-            poll: Duration::from_millis(mail.poll_millis.max(100)),
-            public_url: mail.public_url.clone(),
-        };
+    if let (true, Some(settings)) = (config.has_role(NodeRole::Worker), app.mail_settings()) {
+        tracing::info!(host = %settings.smtp_host, port = settings.smtp_port, "email digests on");
         tokio::spawn(app.run_digests(settings, stopped));
-        tracing::info!(host = %mail.smtp_host, port = mail.smtp_port, "email digests on");
     }
     stop
 }

@@ -102,7 +102,7 @@ pub static TABLES: &[Table] = &[
         "settings", "version", "created_by", "created_at", "updated_at"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("automations" ["id", "board_id", "name", "recipe", "enabled", "paused_reason", "failures", "version",
-        "created_by", "created_at", "updated_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+        "created_by", "created_at", "updated_at", "scheduled_through"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("automation_runs" ["id", "automation_id", "board_id", "item_id", "event_seq", "status", "detail",
         "started_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("webhooks" ["id", "board_id", "url", "events", "secret", "created_by", "created_at"]
@@ -110,6 +110,8 @@ pub static TABLES: &[Table] = &[
     table!("webhook_deliveries" ["id", "webhook_id", "board_id", "event_seq", "kind", "body", "status", "attempts",
         "next_attempt_at", "claim", "claimed_until", "last_status", "last_error", "latency_ms", "created_at",
         "delivered_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+    table!("board_links" ["id", "board_id", "kind", "name", "token_hash", "mapping", "created_by", "created_at"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("notifications" ["id", "user_id", "kind", "actor", "board_id", "item_id", "body", "created_at", "read_at",
         "emailed_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("notification_prefs" ["user_id", "email_kinds", "digest_minutes", "last_digest_at", "digest_claimed_until"]

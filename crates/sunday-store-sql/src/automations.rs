@@ -54,6 +54,11 @@ fn run(r: &dyn SqlRow) -> StoreResult<AutomationRun> {
 static AUTOMATIONS: Stmt =
     stmt!("SELECT ", automation_cols!(), " FROM automations a WHERE a.board_id = $1 ORDER BY a.created_at, a.id");
 static AUTOMATION: Stmt = stmt!("SELECT ", automation_cols!(), " FROM automations a WHERE a.id = $1");
+static SCHEDULED: Stmt = stmt!(
+    "SELECT ",
+    automation_cols!(),
+    ", a.scheduled_through FROM automations a WHERE a.scheduled_through IS NOT NULL ORDER BY a.board_id, a.id"
+);
 static RUNS_OF_AUTOMATION: Stmt = stmt!(
     "SELECT detail FROM automation_runs WHERE automation_id = $1
      AND (started_at < $2 OR (started_at = $2 AND id < $3)) ORDER BY started_at DESC, id DESC LIMIT $4"
@@ -70,6 +75,12 @@ pub fn automations(board: BoardId) -> Query<Automation, Vec<Automation>> {
 
 pub fn automation_by_id(id: AutomationId) -> Query<Automation, Option<Automation>> {
     Query::opt(&AUTOMATION, args![id], automation)
+}
+
+/// Recipes with a date or periodic trigger, each with the instant its occurrences were
+/// handled up to.
+pub fn scheduled() -> Query<(Automation, i64), Vec<(Automation, i64)>> {
+    Query::all(&SCHEDULED, args![], |r| Ok((automation(r)?, r.int(11)?)))
 }
 
 /// Where a page of runs starts: before this `(started_at millis, id)`, newest first.
@@ -97,13 +108,20 @@ pub fn run_by_id(id: RunId) -> Query<AutomationRun, Option<AutomationRun>> {
 
 static INSERT: Stmt = stmt!(
     "INSERT INTO automations (id, board_id, name, recipe, enabled, paused_reason, failures, version, created_by,
-     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+     created_at, updated_at, scheduled_through) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 );
 static UPDATE: Stmt = stmt!(
     "UPDATE automations SET name = $3, recipe = $4, enabled = $5, paused_reason = $6, failures = $7, version = $8,
-     updated_at = $9 WHERE id = $1 AND board_id = $2 AND version = $10"
+     updated_at = $9, scheduled_through = CASE WHEN $11 IS NULL THEN NULL ELSE coalesce(scheduled_through, $11) END
+     WHERE id = $1 AND board_id = $2 AND version = $10"
 );
 static DELETE: Stmt = stmt!("DELETE FROM automations WHERE id = $1 AND board_id = $2");
+/// Moves a scheduled recipe's window forward (never back; a recipe no longer scheduled stays
+/// unscheduled).
+static ADVANCE: Stmt = stmt!(
+    "UPDATE automations SET scheduled_through = $2 WHERE id = $1 AND scheduled_through IS NOT NULL
+     AND scheduled_through < $2"
+);
 /// A run's outcome on its recipe: the failure count, and a pause once it reached the limit
 /// (a recipe deleted meanwhile is left deleted).
 static SET_HEALTH: Stmt = stmt!(
@@ -132,7 +150,9 @@ fn params(a: &Automation) -> StoreResult<Vec<Value>> {
 
 pub fn insert(plan: &mut Plan, a: &Automation) -> StoreResult<()> {
     let mut p = params(a)?;
-    p.extend(args![a.created_by, a.created_at.timestamp_millis(), a.updated_at.timestamp_millis()]);
+    // A scheduled recipe answers the clock from when it was saved.
+    let through = a.recipe.trigger.is_scheduled().then(|| a.created_at.timestamp_millis());
+    p.extend(args![a.created_by, a.created_at.timestamp_millis(), a.updated_at.timestamp_millis(), through]);
     plan.push(Step::new(&INSERT, p));
     Ok(())
 }
@@ -141,7 +161,9 @@ pub fn insert(plan: &mut Plan, a: &Automation) -> StoreResult<()> {
 /// carrying the stored one, or `automation_not_found`.
 pub fn update(plan: &mut Plan, a: &Automation, expected_version: i64) -> StoreResult<()> {
     let mut p = params(a)?;
-    p.extend(args![a.updated_at.timestamp_millis(), expected_version]);
+    // A recipe that becomes scheduled starts its window now; one that stays keeps its window.
+    let through = a.recipe.trigger.is_scheduled().then(|| a.updated_at.timestamp_millis());
+    p.extend(args![a.updated_at.timestamp_millis(), expected_version, through]);
     let current = Step::current(&AUTOMATION, args![a.id], automation_json, ErrorCode::AutomationNotFound);
     plan.push(Step::changes(&UPDATE, p, Refusal::Then(Box::new(current))));
     Ok(())
@@ -149,6 +171,10 @@ pub fn update(plan: &mut Plan, a: &Automation, expected_version: i64) -> StoreRe
 
 pub fn delete(plan: &mut Plan, id: AutomationId, board: BoardId) {
     plan.push(Step::changes(&DELETE, args![id, board], Refusal::rejected(ErrorCode::AutomationNotFound)));
+}
+
+pub fn advance_schedule(plan: &mut Plan, id: AutomationId, through: i64) {
+    plan.push(Step::new(&ADVANCE, args![id, through]));
 }
 
 pub fn set_health(plan: &mut Plan, id: AutomationId, failures: u32, paused_reason: Option<String>) {

@@ -32,6 +32,7 @@ pub mod automations;
 pub mod boards;
 pub mod cursors;
 pub mod leases;
+pub mod links;
 pub mod notifications;
 pub mod orgs;
 pub mod upkeep;

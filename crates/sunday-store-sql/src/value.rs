@@ -5,7 +5,7 @@
 
 use sunday_store::{StoreError, StoreResult};
 use sunday_types::{
-    AutomationId, BoardId, ColumnId, DeliveryId, GroupId, InviteId, ItemId, NotificationId, OrgId, RunId, SessionId,
+    AutomationId, BoardId, ColumnId, DeliveryId, GroupId, InviteId, ItemId, LinkId, NotificationId, OrgId, RunId, SessionId,
     TokenId, UpdateId, UserId, ViewId, WebhookId, WorkspaceId,
 };
 
@@ -122,7 +122,8 @@ id_values!(
     AutomationId,
     RunId,
     WebhookId,
-    DeliveryId
+    DeliveryId,
+    LinkId
 );
 
 #[cfg(test)]

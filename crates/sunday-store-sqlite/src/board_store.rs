@@ -153,6 +153,22 @@ impl BoardStore for SqliteStore {
         self.read(automations::run_by_id(id)).await
     }
 
+    async fn scheduled_automations(&self) -> StoreResult<Vec<(Automation, i64)>> {
+        self.read(automations::scheduled()).await
+    }
+
+    async fn links(&self, board: BoardId) -> StoreResult<Vec<sunday_types::links::BoardLink>> {
+        self.read(sunday_store_sql::links::links(board)).await
+    }
+
+    async fn link(&self, id: sunday_types::LinkId) -> StoreResult<Option<sunday_types::links::BoardLink>> {
+        self.read(sunday_store_sql::links::link_by_id(id)).await
+    }
+
+    async fn link_by_token(&self, token_hash: &str) -> StoreResult<Option<sunday_types::links::BoardLink>> {
+        self.read(sunday_store_sql::links::link_by_token(token_hash)).await
+    }
+
     async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
         self.read(boards::idempotency_record(user, key)).await
     }

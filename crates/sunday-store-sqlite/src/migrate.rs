@@ -33,6 +33,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_automations_and_webhooks",
         sql: include_str!("../migrations/0010_automations_and_webhooks.sql"),
     },
+    Migration {
+        name: "0011_schedules_and_board_links",
+        sql: include_str!("../migrations/0011_schedules_and_board_links.sql"),
+    },
 ];
 
 /// Applies pending migrations; returns the schema version.

@@ -147,6 +147,18 @@ pub enum BoardWrite {
         kind: String,
         body: String,
     },
+    /// Moves a scheduled recipe's window to `through` (with the runs of the window before it).
+    AdvanceSchedule {
+        automation: AutomationId,
+        through: sunday_types::time::Millis,
+    },
+    /// Saves a secret link of the commit's board (its token only as a hash).
+    InsertLink {
+        link: Box<sunday_types::links::BoardLink>,
+        token_hash: String,
+    },
+    /// Revokes a link of the commit's board (else `LinkNotFound`).
+    DeleteLink(sunday_types::LinkId),
     /// Refuses the commit with `StructureChanged` unless the board's structure version is
     /// still `version`: values validated against the columns and groups read at that version
     /// are then still valid when written.
@@ -340,6 +352,14 @@ pub trait BoardStore: Send + Sync {
         limit: usize,
     ) -> StoreResult<Vec<AutomationRun>>;
     async fn automation_run(&self, id: RunId) -> StoreResult<Option<AutomationRun>>;
+    /// Every recipe with a date or periodic trigger, with the instant its occurrences were
+    /// handled up to.
+    async fn scheduled_automations(&self) -> StoreResult<Vec<(Automation, sunday_types::time::Millis)>>;
+    /// The board's secret links, oldest first.
+    async fn links(&self, board: BoardId) -> StoreResult<Vec<sunday_types::links::BoardLink>>;
+    async fn link(&self, id: sunday_types::LinkId) -> StoreResult<Option<sunday_types::links::BoardLink>>;
+    /// The link whose token hashes to `token_hash`.
+    async fn link_by_token(&self, token_hash: &str) -> StoreResult<Option<sunday_types::links::BoardLink>>;
 
     async fn idempotency_record(&self, user: UserId, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
     /// Records the response of a request whose work committed nothing (so reserved nothing);

@@ -59,6 +59,7 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
         engine_memory_bytes: 64 << 20,
         automations: Default::default(),
         webhooks: Default::default(),
+        mail: None,
     };
     let node = App::new(store.clone(), Arc::new(InProcessBus::default()), settings);
     let notifier = || node.notifier();

@@ -16,6 +16,9 @@ use crate::ids::*;
 /// "Automation", not as the person who happened to create the recipe.
 pub const AUTOMATION_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_a070_0001));
 
+/// The actor of changes made through a board's inbound webhook link: shown as "Webhook".
+pub const INBOUND_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_a070_0002));
+
 /// What starts a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -44,6 +47,45 @@ pub enum Trigger {
     UpdatePosted,
     /// A subitem was created under one of the board's items.
     SubitemCreated,
+    /// A date arrives: the date (or a timeline's start) of `column_id`, moved by
+    /// `offset_days` (negative: before it, "3 days before Due" is `-3`), at `at` ("HH:MM",
+    /// 09:00 by default) in `tz` for a date without a time. Checked by the scheduler.
+    DateArrives {
+        column_id: ColumnId,
+        #[serde(default)]
+        offset_days: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<String>,
+        /// An IANA time zone (`Europe/Paris`), UTC by default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tz: Option<String>,
+    },
+    /// Every day, week or month at `at` ("HH:MM") in `tz`: the actions run on each of the
+    /// board's items that match the conditions. Checked by the scheduler.
+    Every {
+        period: Period,
+        at: String,
+        /// For `week`: 1 (Monday) to 7 (Sunday).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weekday: Option<u8>,
+        /// For `month`: 1 to 31 (a shorter month's last day).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        day: Option<u8>,
+        /// An IANA time zone, UTC by default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tz: Option<String>,
+    },
+    /// An item was created or changed through one of the board's inbound webhook links.
+    WebhookReceived,
+}
+
+/// How often an `every` trigger fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Week,
+    Month,
 }
 
 impl Trigger {
@@ -55,7 +97,15 @@ impl Trigger {
             Trigger::ItemArchived => "item_archived",
             Trigger::UpdatePosted => "update_posted",
             Trigger::SubitemCreated => "subitem_created",
+            Trigger::DateArrives { .. } => "date_arrives",
+            Trigger::Every { .. } => "every",
+            Trigger::WebhookReceived => "webhook_received",
         }
+    }
+
+    /// Whether the scheduler fires it (by the clock) rather than an event.
+    pub fn is_scheduled(&self) -> bool {
+        matches!(self, Trigger::DateArrives { .. } | Trigger::Every { .. })
     }
 }
 
@@ -142,6 +192,21 @@ pub enum Action {
         people_column_id: Option<ColumnId>,
         text: String,
     },
+    /// Sends the item (its event, as a delivery of kind `automation`) to one of the board's
+    /// webhook subscriptions: signed, retried and logged like every delivery.
+    CallWebhook {
+        webhook_id: WebhookId,
+    },
+    /// An email through the SMTP server configured for notifications, to the addresses in
+    /// `to` and/or the people in `people_column_id` (who may see the board).
+    SendEmail {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        to: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        people_column_id: Option<ColumnId>,
+        subject: String,
+        text: String,
+    },
 }
 
 impl Person {
@@ -166,6 +231,8 @@ impl Action {
             Action::CreateSubitem { .. } => "create_subitem",
             Action::PostUpdate { .. } => "post_update",
             Action::Notify { .. } => "notify",
+            Action::CallWebhook { .. } => "call_webhook",
+            Action::SendEmail { .. } => "send_email",
         }
     }
 }

@@ -103,6 +103,7 @@ error_codes! {
     RunNotFound => ("run_not_found", NotFound, None, "No such automation run."),
     WebhookNotFound => ("webhook_not_found", NotFound, None, "No such webhook subscription (or its board is not visible to you)."),
     DeliveryNotFound => ("delivery_not_found", NotFound, None, "No such webhook delivery, or it is not in the dead-letter list."),
+    LinkNotFound => ("link_not_found", NotFound, None, "No such board link (iCal feed or inbound webhook), or it was revoked."),
     UpdateNotFound => ("update_not_found", NotFound, None, "No such update (comment)."),
     EmailTaken => ("email_taken", Conflict, None, "An account with this email already exists."),
     AlreadyMember => ("already_member", Conflict, None, "The user is already a member."),
@@ -118,6 +119,7 @@ error_codes! {
     TooManyLoginAttempts => ("too_many_login_attempts", RateLimited, None, "Too many failed logins for this account or address; retry after `Retry-After` seconds."),
     Internal => ("internal", Internal, None, "An internal error; it was logged with the request id."),
     Unavailable => ("unavailable", Unavailable, None, "A dependency (the store) is unavailable; retry later."),
+    SendFailed => ("send_failed", Unavailable, None, "The mail server refused the message or could not be reached (an automation's email); the run failed and can be retried."),
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -64,5 +64,6 @@ id_type!(
     AutomationId,
     RunId,
     WebhookId,
-    DeliveryId
+    DeliveryId,
+    LinkId
 );

@@ -13,6 +13,7 @@ pub mod dto;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod links;
 pub mod notifications;
 pub mod presence;
 pub mod time;

@@ -15,8 +15,10 @@ use sunday_types::{
     cells::{CellValue, DateValue},
     notifications::{Notification, NotificationKind},
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ErrorCode, GroupId, ItemId, NotificationId, UserId,
+    ApiError, BoardId, DeliveryId, ErrorCode, GroupId, ItemId, NotificationId, UserId, WebhookId,
 };
+
+use sunday_store::BoardWrite;
 
 use super::{AutomationService, CAUSE};
 use crate::{idempotency::reserve_once, Actor};
@@ -46,6 +48,14 @@ pub(super) enum Write {
         users: Vec<UserId>,
         text: String,
     },
+    Deliver {
+        webhook: WebhookId,
+    },
+    Email {
+        to: Vec<String>,
+        subject: String,
+        text: String,
+    },
     /// Nothing to do, and why.
     Nothing(&'static str),
 }
@@ -60,6 +70,8 @@ impl Write {
             Write::CreateSubitem { name } => json!({"parent_item_id": item, "name": name}),
             Write::Post { text } => json!({"item_id": item, "body": text}),
             Write::Notify { users, text } => json!({"users": users, "text": text}),
+            Write::Deliver { webhook } => json!({"webhook_id": webhook, "item_id": item}),
+            Write::Email { to, subject, text } => json!({"to": to, "subject": subject, "text": text}),
             Write::Nothing(why) => json!({"nothing_to_do": why}),
         }
     }
@@ -209,6 +221,28 @@ pub(super) async fn resolve(
                 Write::Notify { users: visible, text: text(t, item, scene)? }
             }
         }
+        Action::CallWebhook { webhook_id } => Write::Deliver { webhook: *webhook_id },
+        Action::SendEmail { to, people_column_id, subject, text: t } => {
+            let mut addresses = to.clone();
+            if let Some(Some(CellValue::People(people))) = people_column_id.map(|c| cell(item, scene, c)) {
+                for u in people {
+                    // Only people who may see the board get mail about its items.
+                    if svc.boards.access_of(u, item.board_id).await.is_err() {
+                        continue;
+                    }
+                    if let Some(p) = svc.boards.directory().profile(u).await? {
+                        addresses.push(p.user.email.clone());
+                    }
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            addresses.retain(|a| seen.insert(a.to_lowercase()));
+            if addresses.is_empty() {
+                Write::Nothing("nobody to email")
+            } else {
+                Write::Email { to: addresses, subject: text(subject, item, scene)?, text: text(t, item, scene)? }
+            }
+        }
     })
 }
 
@@ -270,6 +304,31 @@ async fn apply(
             boards.deliver(item.board_id, notes).await?;
             done(json!({"users": users, "text": text}))
         }
+        Write::Deliver { webhook } => {
+            let cause = super::current_cause();
+            let body = json!({
+                "webhook_id": webhook,
+                "board_id": item.board_id,
+                "kind": "automation",
+                "automation_id": cause.as_ref().map(|c| c.automation_id),
+                "run_id": cause.as_ref().map(|c| c.run_id),
+                "item": item,
+            })
+            .to_string();
+            let id = DeliveryId::new();
+            let write = BoardWrite::EnqueueDelivery { id, webhook, seq: 0, kind: "automation".into(), body };
+            boards.commit(item.board_id, vec![write], vec![]).await?;
+            done(json!({"webhook_id": webhook, "delivery_id": id}))
+        }
+        Write::Email { to, subject, text } => {
+            let mailer = svc.mail.as_ref().ok_or_else(|| {
+                ApiError::new(ErrorCode::SendFailed, "no SMTP server is configured (`mail.smtp_host`)")
+            })?;
+            mailer.send(&to, &subject, &text).await?;
+            // Sent: the step's key is taken by this empty commit, so a retry does not mail twice.
+            boards.commit(item.board_id, vec![], vec![]).await?;
+            done(json!({"to": to, "subject": subject}))
+        }
     }
 }
 
@@ -300,6 +359,16 @@ pub(super) async fn actions(
     let mut steps = vec![];
     for (i, action) in automation.recipe.actions.iter().enumerate() {
         let key = step_key(cause.run_id, i);
+        let step = |status, output, error| RunStep { action: action.clone(), status, output, error };
+        // An email cannot be taken back by a refused commit: a step an earlier attempt
+        // finished is not sent again. (A crash between the send and its commit sends it
+        // again: email is at least once.)
+        if matches!(action, Action::SendEmail { .. })
+            && svc.store.idempotency_record(AUTOMATION_ACTOR, &key).await?.is_some()
+        {
+            steps.push(step(StepStatus::Done, Some(json!({"done_by_an_earlier_attempt": true})), None));
+            continue;
+        }
         let work = async {
             let item = svc.store.item(item_id).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
             let write = resolve(svc, action, &item, scene).await?;
@@ -307,7 +376,6 @@ pub(super) async fn actions(
         };
         let (result, done_before) =
             reserve_once(AUTOMATION_ACTOR, key, action.type_name().to_owned(), CAUSE.scope(cause.clone(), work)).await;
-        let step = |status, output, error| RunStep { action: action.clone(), status, output, error };
         match result {
             _ if done_before => {
                 steps.push(step(StepStatus::Done, Some(json!({"done_by_an_earlier_attempt": true})), None))

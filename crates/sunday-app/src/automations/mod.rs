@@ -14,8 +14,10 @@
 //!   deep or comes back to a recipe already in it.
 
 mod execute;
+mod mail;
 pub mod runner;
-mod validate;
+pub mod schedule;
+pub(crate) mod validate;
 
 use std::{fmt, str::FromStr, sync::Arc};
 
@@ -51,11 +53,17 @@ pub struct AutomationSettings {
     pub max_chain: usize,
     /// Failed runs in a row after which a recipe pauses.
     pub pause_after_failures: u32,
+    /// How often the scheduler checks date and periodic triggers.
+    pub schedule_every: std::time::Duration,
 }
 
 impl Default for AutomationSettings {
     fn default() -> Self {
-        AutomationSettings { max_chain: 10, pause_after_failures: 3 }
+        AutomationSettings {
+            max_chain: 10,
+            pause_after_failures: 3,
+            schedule_every: std::time::Duration::from_secs(30),
+        }
     }
 }
 
@@ -69,6 +77,8 @@ pub struct AutomationService {
     store: Arc<dyn Store>,
     boards: BoardService,
     settings: AutomationSettings,
+    /// Where `send_email` goes; `None` without an SMTP server.
+    mail: Option<mail::Mailer>,
 }
 
 fn not_found() -> ApiError {
@@ -94,13 +104,31 @@ impl FromStr for RunKey {
 }
 
 impl AutomationService {
-    pub fn new(store: Arc<dyn Store>, boards: BoardService, settings: AutomationSettings) -> AutomationService {
-        AutomationService { store, boards, settings }
+    pub fn new(
+        store: Arc<dyn Store>,
+        boards: BoardService,
+        settings: AutomationSettings,
+        mail: Option<&crate::notifications::MailSettings>,
+    ) -> AutomationService {
+        let mail = mail.and_then(|m| match mail::Mailer::new(m) {
+            Ok(mailer) => Some(mailer),
+            Err(e) => {
+                tracing::error!(error = %e, "mail.from is not a valid address; automations cannot send email");
+                None
+            }
+        });
+        AutomationService { store, boards, settings, mail }
     }
 
     /// The follower that runs recipes (the worker role's work).
     pub fn runner(&self) -> Runner {
         Runner::new(self.clone())
+    }
+
+    /// The clock of date and periodic triggers (the scheduler role's work, on the holder of
+    /// its lease).
+    pub fn scheduler(&self) -> schedule::Scheduler {
+        schedule::Scheduler::new(self.clone())
     }
 
     pub async fn list(&self, actor: &Actor, board: BoardId) -> Result<Page<Automation>, ApiError> {
@@ -127,7 +155,7 @@ impl AutomationService {
         let name = sunday_domain::text::parse_name("name", &req.name, 100)?;
         let recipe =
             Recipe { trigger: req.trigger, conditions: req.conditions.filter(|c| !c.is_null()), actions: req.actions };
-        let recipe = validate::recipe(&self.boards, actor, &access.board, recipe).await?;
+        let recipe = validate::recipe(self, actor, &access.board, recipe).await?;
         let now = to_datetime(now_millis());
         let enabled = req.enabled.unwrap_or(true);
         let automation = Automation {
@@ -188,7 +216,7 @@ impl AutomationService {
                 if let Some(a) = &req.actions {
                     recipe.actions = a.clone();
                 }
-                next.recipe = validate::recipe(&self.boards, actor, &access.board, recipe).await?;
+                next.recipe = validate::recipe(self, actor, &access.board, recipe).await?;
             }
             if let Some(on) = req.enabled {
                 if on {

@@ -32,7 +32,7 @@ pub const CONSUMER: &str = "automations";
 const BATCH: usize = 500;
 
 /// Items whose runs go at once: their actions' commits share the store's group commit.
-const PARALLEL: usize = 32;
+pub(super) const PARALLEL: usize = 32;
 
 /// The run of `automation` for the event at `seq` on `board` (a replay's runs are others):
 /// the same on every attempt and node, so its steps' keys are too.
@@ -40,7 +40,7 @@ pub(super) fn run_id(automation: sunday_types::AutomationId, board: BoardId, seq
     derived(&format!("{automation}:{board}:{seq}:{replay}"))
 }
 
-fn derived(text: &str) -> RunId {
+pub(super) fn derived(text: &str) -> RunId {
     let digest = Sha256::digest(text);
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
@@ -252,7 +252,7 @@ impl Runner {
         Ok(())
     }
 
-    async fn health(
+    pub(super) async fn health(
         &self,
         recipe: &mut Automation,
         outcome: Outcome,
@@ -336,7 +336,11 @@ pub(super) struct Known {
 }
 
 impl Known {
-    async fn read(svc: &AutomationService, board: BoardId) -> Result<Known, ApiError> {
+    pub(super) fn scene(&self, triggered_by: UserId, author: UserId) -> execute::Scene {
+        execute::Scene { board: self.board.clone(), columns: self.columns.clone(), triggered_by, author }
+    }
+
+    pub(super) async fn read(svc: &AutomationService, board: BoardId) -> Result<Known, ApiError> {
         let row = svc.store.board(board).await?.ok_or_else(|| ApiError::of(sunday_types::ErrorCode::BoardNotFound))?;
         let (columns, _) = svc.boards.structure_of(board).await?;
         Ok(Known { board: row, columns })

@@ -5,14 +5,14 @@
 //! them, so a run compares and writes exactly what an edit would.
 
 use serde_json::{Map, Value};
-use sunday_domain::{automations::parse_template, filter::parse_filter};
+use sunday_domain::{automations::parse_template, filter::parse_filter, schedule};
 use sunday_types::{
-    automations::{Action, Person, Recipe, Trigger},
+    automations::{Action, Period, Person, Recipe, Trigger},
     boards::{Board, Column, ColumnType},
     ApiError, ColumnId, ErrorCode, GroupId,
 };
 
-use super::MAX_ACTIONS;
+use super::{AutomationService, MAX_ACTIONS};
 use crate::{boards::BoardService, Actor};
 
 fn invalid(field: String, rule: &str, message: impl Into<String>) -> ApiError {
@@ -72,26 +72,27 @@ async fn normalized(
     raw: &Value,
     field: &str,
 ) -> Result<Value, ApiError> {
-    // A recipe may name a status label by its name ("Done"), as people say it; cells store
-    // the label's id.
-    let raw = match raw {
-        Value::String(name) if column.column_type == ColumnType::Status => {
-            let labels = column.settings.labels();
-            match labels
-                .iter()
-                .find(|l| l.id == *name)
-                .or_else(|| labels.iter().find(|l| l.name.eq_ignore_ascii_case(name)))
-            {
-                Some(l) => Value::String(l.id.clone()),
-                None => raw.clone(),
-            }
-        }
-        _ => raw.clone(),
-    };
+    let raw = label_by_name(column, raw);
     let mut values = Map::new();
     values.insert(column.id.to_string(), raw);
     let out = boards.normalize_values(board, columns, &values).await.map_err(|e| at(field, e))?;
     Ok(out.into_iter().next().and_then(|(_, v)| v).map(|v| v.to_json()).unwrap_or(Value::Null))
+}
+
+/// A status label named by its name ("Done"), as people say it, turned into the label's id
+/// the cell stores; any other value as it is.
+pub(crate) fn label_by_name(column: &Column, raw: &Value) -> Value {
+    match raw {
+        Value::String(name) if column.column_type == ColumnType::Status => {
+            let labels = column.settings.labels();
+            labels
+                .iter()
+                .find(|l| l.id == *name)
+                .or_else(|| labels.iter().find(|l| l.name.eq_ignore_ascii_case(name)))
+                .map_or_else(|| raw.clone(), |l| Value::String(l.id.clone()))
+        }
+        _ => raw.clone(),
+    }
 }
 
 fn template(field: String, text: &str, columns: &[Column]) -> Result<(), ApiError> {
@@ -122,11 +123,12 @@ async fn people(boards: &BoardService, board: &Board, users: &[Person], field: &
 
 /// The recipe, normalized, or the first problem found.
 pub(super) async fn recipe(
-    boards: &BoardService,
+    svc: &AutomationService,
     actor: &Actor,
     board: &Board,
     mut recipe: Recipe,
 ) -> Result<Recipe, ApiError> {
+    let boards = &svc.boards;
     let (columns, groups) = boards.structure_of(board.id).await?;
     match &mut recipe.trigger {
         Trigger::ColumnChanged { column_id, from, to } => {
@@ -142,6 +144,34 @@ pub(super) async fn recipe(
             }
         }
         Trigger::ItemMoved { group_id: Some(g) } => group(&groups, *g, "trigger.group_id".into())?,
+        Trigger::DateArrives { column_id, offset_days, at, tz } => {
+            of_type(
+                column(&columns, *column_id, "trigger.column_id".into())?,
+                &[ColumnType::Date, ColumnType::Timeline],
+                "trigger.column_id".into(),
+                "a date trigger needs a date or timeline column",
+            )?;
+            if offset_days.unsigned_abs() > 3_650 {
+                return Err(invalid("trigger.offset_days".into(), "out_of_range", "at most 3650 days either way"));
+            }
+            if let Some(at) = at {
+                schedule::parse_at("trigger.at", at)?;
+            }
+            schedule::parse_zone("trigger.tz", tz.as_deref())?;
+        }
+        Trigger::Every { period, at, weekday, day, tz } => {
+            schedule::parse_at("trigger.at", at)?;
+            schedule::parse_zone("trigger.tz", tz.as_deref())?;
+            match period {
+                Period::Week if !matches!(weekday, Some(1..=7)) => {
+                    return Err(invalid("trigger.weekday".into(), "required", "a weekly trigger needs `weekday` 1–7"))
+                }
+                Period::Month if !matches!(day, Some(1..=31)) => {
+                    return Err(invalid("trigger.day".into(), "required", "a monthly trigger needs `day` 1–31"))
+                }
+                _ => {}
+            }
+        }
         _ => {}
     }
     if let Some(c) = &recipe.conditions {
@@ -264,6 +294,43 @@ pub(super) async fn recipe(
                     )?;
                 }
             }
+            Action::CallWebhook { webhook_id } => {
+                let on_board = svc.store.webhook(*webhook_id).await?.is_some_and(|w| w.webhook.board_id == board.id);
+                if !on_board {
+                    return Err(invalid(
+                        f("webhook_id"),
+                        "unknown_webhook",
+                        format!("no webhook subscription `{webhook_id}` on this board"),
+                    ));
+                }
+            }
+            Action::SendEmail { to, people_column_id, subject, text } => {
+                if svc.mail.is_none() {
+                    return Err(invalid(
+                        f("type"),
+                        "mail_not_configured",
+                        "sending email needs an SMTP server (`mail.smtp_host`) in the configuration",
+                    ));
+                }
+                if to.is_empty() && people_column_id.is_none() {
+                    return Err(invalid(f("to"), "required", "send_email needs `to` or a `people_column_id`"));
+                }
+                for (k, address) in to.iter().enumerate() {
+                    if address.parse::<lettre::Address>().is_err() {
+                        return Err(invalid(format!("{}[{k}]", f("to")), "bad_email", format!("`{address}` is not an email address")));
+                    }
+                }
+                if let Some(id) = people_column_id {
+                    of_type(
+                        column(&columns, *id, f("people_column_id"))?,
+                        &[ColumnType::People],
+                        f("people_column_id"),
+                        "it must be a people column",
+                    )?;
+                }
+                template(f("subject"), subject, &columns)?;
+                template(f("text"), text, &columns)?;
+            }
         }
     }
     Ok(recipe)
@@ -297,6 +364,7 @@ pub(super) fn missing_reference(
     match &recipe.trigger {
         Trigger::ColumnChanged { column_id: Some(c), .. } => named_columns.push(*c),
         Trigger::ItemMoved { group_id: Some(g) } => named_groups.push(*g),
+        Trigger::DateArrives { column_id, .. } => named_columns.push(*column_id),
         _ => {}
     }
     for a in &recipe.actions {
@@ -307,7 +375,9 @@ pub(super) fn missing_reference(
             | Action::AssignPerson { column_id, .. }
             | Action::UnassignPerson { column_id, .. }
             | Action::PushDate { column_id, .. } => named_columns.push(*column_id),
-            Action::Notify { people_column_id: Some(c), .. } => named_columns.push(*c),
+            Action::Notify { people_column_id: Some(c), .. } | Action::SendEmail { people_column_id: Some(c), .. } => {
+                named_columns.push(*c)
+            }
             Action::MoveToGroup { group_id } => named_groups.push(*group_id),
             Action::CreateItem { board_id: None, group_id: Some(g), .. } => named_groups.push(*g),
             _ => {}

@@ -82,6 +82,11 @@ impl BoardService {
         Ok(self.try_commit(board, writes, events).await?)
     }
 
+    /// Who is who (an automation's email finds its people's addresses here).
+    pub(crate) fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
     /// The bus, for followers of committed changes (the automation runner).
     pub(crate) fn bus(&self) -> &DynBus {
         &self.bus

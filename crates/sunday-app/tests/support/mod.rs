@@ -83,6 +83,7 @@ impl TestApp {
             engine_memory_bytes: 64 << 20,
             automations: Default::default(),
             webhooks: Default::default(),
+            mail: None,
         };
         let bus: sunday_bus::DynBus = Arc::new(sunday_bus::InProcessBus::new(1024));
         let app = App::new(store.clone(), bus, settings);
@@ -471,6 +472,22 @@ impl BoardStore for Interposed {
         limit: usize,
     ) -> StoreResult<Vec<sunday_types::automations::AutomationRun>> {
         self.inner.automation_runs(of, before, limit).await
+    }
+
+    async fn scheduled_automations(&self) -> StoreResult<Vec<(sunday_types::automations::Automation, i64)>> {
+        self.inner.scheduled_automations().await
+    }
+
+    async fn links(&self, board: BoardId) -> StoreResult<Vec<sunday_types::links::BoardLink>> {
+        self.inner.links(board).await
+    }
+
+    async fn link(&self, id: sunday_types::LinkId) -> StoreResult<Option<sunday_types::links::BoardLink>> {
+        self.inner.link(id).await
+    }
+
+    async fn link_by_token(&self, token_hash: &str) -> StoreResult<Option<sunday_types::links::BoardLink>> {
+        self.inner.link_by_token(token_hash).await
     }
 
     async fn automation_run(

@@ -7,6 +7,7 @@ mod automations;
 mod boards;
 mod collab;
 mod items;
+mod links;
 mod me;
 pub mod ops;
 mod orgs;
@@ -47,6 +48,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(collab::routes())
         .merge(automations::routes())
         .merge(webhooks::routes())
+        .merge(links::routes())
         .merge(realtime::routes())
         .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())

@@ -252,6 +252,11 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
         BoardWrite::EnqueueDelivery { id, webhook, seq, kind, body } => {
             crate::webhooks::enqueue(plan, id, webhook, board_id, seq, &kind, &body, now)
         }
+        BoardWrite::AdvanceSchedule { automation, through } => {
+            crate::automations::advance_schedule(plan, automation, through)
+        }
+        BoardWrite::InsertLink { link, token_hash } => crate::links::insert(plan, &link, &token_hash)?,
+        BoardWrite::DeleteLink(id) => crate::links::delete(plan, id, board_id),
         BoardWrite::ExpectStructure { board, version } => {
             // On PostgreSQL this reads under the board lock the commit took, so a structure
             // change cannot commit between this check and the writes.
