@@ -112,7 +112,7 @@ static INSERT: Stmt = stmt!(
 );
 static UPDATE: Stmt = stmt!(
     "UPDATE automations SET name = $3, recipe = $4, enabled = $5, paused_reason = $6, failures = $7, version = $8,
-     updated_at = $9, scheduled_through = CASE WHEN $11 IS NULL THEN NULL ELSE coalesce(scheduled_through, $11) END
+     updated_at = $9, scheduled_through = CASE WHEN CAST($11 AS BIGINT) IS NULL THEN NULL ELSE coalesce(scheduled_through, $11) END
      WHERE id = $1 AND board_id = $2 AND version = $10"
 );
 static DELETE: Stmt = stmt!("DELETE FROM automations WHERE id = $1 AND board_id = $2");

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use sunday_config::{Config, Secret};
 use sunday_server::Running;
 use sunday_store_postgres::testing::{admin_url, create_scratch_database, ScratchDb};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -157,6 +158,18 @@ impl TestApp {
         assert_eq!(accepted.status(), 200, "accept {}", who.email);
     }
 
+    /// Stops the server, waits `down`, and starts it again on the same store and data
+    /// directory (on a new port): a downtime, as an operator's restart makes one.
+    pub async fn restart(&mut self, down: std::time::Duration) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await.unwrap();
+        }
+        tokio::time::sleep(down).await;
+        let running = sunday_server::start(self.config.clone()).await.expect("server restarts");
+        self.base = format!("http://{}", running.addr);
+        self.running = Some(running);
+    }
+
     /// Stops the server gracefully.
     pub async fn shutdown(mut self) {
         if let Some(r) = self.running.take() {
@@ -295,4 +308,54 @@ impl Ws {
         self.send(json!({"type": "subscribe", "board_id": board, "since_seq": since})).await;
         self.next_of("subscribed").await
     }
+}
+
+/// A minimal SMTP server that accepts every message (except to addresses containing
+/// `bounce`, refused for good with `550`) and hands its text to the test.
+pub async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((sock, _)) = listener.accept().await else { return };
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            let _ = tx.send(std::mem::take(&mut data));
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("RCPT") && cmd.contains("BOUNCE") {
+                        b"550 no such mailbox\r\n"
+                    } else if cmd.starts_with("EHLO") {
+                        b"250-sink\r\n250 OK\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, rx)
 }

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use sunday_testkit::{board, column_id, expect_json, Backend, TestApp};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 async fn patch_name(app: &TestApp, token: &str, item: &str, name: &str) {
     let r = app.patch(&format!("/api/v1/items/{item}"), token, json!({"name": name})).send().await.unwrap();
@@ -310,59 +309,10 @@ async fn presence_appears_and_expires() {
     assert_eq!(wa.next_of("error").await["code"], "invalid_frame");
 }
 
-/// A minimal SMTP server that accepts every message (except to addresses containing
-/// `bounce`, refused for good with `550`) and hands its text to the test.
-async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        loop {
-            let Ok((sock, _)) = listener.accept().await else { return };
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut lines = BufReader::new(r).lines();
-                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
-                let mut data = String::new();
-                let mut in_data = false;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if in_data {
-                        if line == "." {
-                            in_data = false;
-                            let _ = tx.send(std::mem::take(&mut data));
-                            w.write_all(b"250 queued\r\n").await.unwrap();
-                        } else {
-                            data.push_str(&line);
-                            data.push('\n');
-                        }
-                        continue;
-                    }
-                    let cmd = line.to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("RCPT") && cmd.contains("BOUNCE") {
-                        b"550 no such mailbox\r\n"
-                    } else if cmd.starts_with("EHLO") {
-                        b"250-sink\r\n250 OK\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go ahead\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    w.write_all(reply).await.unwrap();
-                }
-            });
-        }
-    });
-    (port, rx)
-}
 
 #[tokio::test]
 async fn a_mention_is_notified_live_in_the_list_and_by_email() {
-    let (port, mut mails) = smtp_sink().await;
+    let (port, mut mails) = sunday_testkit::smtp_sink().await;
     let app = TestApp::spawn_with(Backend::Sqlite, |c| {
         c.mail.smtp_host = "127.0.0.1".into();
         c.mail.smtp_port = port;
@@ -501,7 +451,7 @@ async fn connections_are_limited_per_user_and_told_to_reconnect_on_shutdown() {
 /// digest in the same round.
 #[tokio::test]
 async fn a_refused_recipient_does_not_stop_the_digest() {
-    let (port, mut mails) = smtp_sink().await;
+    let (port, mut mails) = sunday_testkit::smtp_sink().await;
     let app = TestApp::spawn_with(Backend::Sqlite, |c| {
         c.mail.smtp_host = "127.0.0.1".into();
         c.mail.smtp_port = port;

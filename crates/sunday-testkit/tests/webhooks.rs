@@ -221,6 +221,7 @@ both!(
     failures_retry_then_dead_letter_and_resend,
     private_addresses_are_refused,
     a_slow_receiver_does_not_delay_another,
+    a_recipe_calls_a_webhook,
 );
 
 async fn deliveries_are_challenged_filtered_and_signed(backend: Backend) {
@@ -404,5 +405,36 @@ async fn a_slow_receiver_does_not_delay_another(backend: Backend) {
     rx.wait_for("/fast", 5, 10).await;
     assert!(started.elapsed() < Duration::from_millis(1500), "the fast receiver waited: {:?}", started.elapsed());
     rx.wait_for("/slow", 5, 10).await;
+    app.shutdown().await;
+}
+
+/// The `call_webhook` action: the item goes to the subscription as a signed delivery of kind
+/// `automation`, whatever event kinds the subscription chose, once per run.
+async fn a_recipe_calls_a_webhook(backend: Backend) {
+    let app = spawn(backend, true).await;
+    let rx = Receiver::start().await;
+    let u = app.signup("hooks-recipe@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let created = expect_json(subscribe(&app, &u, bid, &rx.url("/recipe"), json!(["item_archived"])).await, 201).await;
+    let (hook, secret) = (created["id"].as_str().unwrap(), created["secret"].as_str().unwrap());
+    let path = format!("/api/v1/boards/{bid}/automations");
+    let bad = json!({"name": "x", "trigger": {"type": "item_created"},
+        "actions": [{"type": "call_webhook", "webhook_id": "00000000-0000-7000-8000-000000000000"}]});
+    let e = expect_error(app.post(&path, &u.token, bad).send().await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["field"], "actions[0].webhook_id");
+    let recipe = json!({"name": "tell the CRM", "trigger": {"type": "item_created"},
+        "actions": [{"type": "call_webhook", "webhook_id": hook}]});
+    expect_json(app.post(&path, &u.token, recipe).send().await.unwrap(), 201).await;
+    let iid = item(&app, &u, bid, "New lead").await;
+    let got = rx.wait_for("/recipe", 1, 10).await;
+    assert!(signed(secret, &got[0].headers["sunday-signature"], &got[0].body));
+    let body: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!((body["kind"].as_str(), body["item"]["id"].as_str()), (Some("automation"), Some(iid.as_str())));
+    assert!(body["run_id"].is_string(), "{body}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(rx.deliveries("/recipe").len(), 1, "one delivery per run");
+    let log = deliveries(&app, &u, hook).await;
+    assert_eq!((log.len(), log[0]["kind"].as_str()), (1, Some("automation")));
     app.shutdown().await;
 }

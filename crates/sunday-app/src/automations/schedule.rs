@@ -105,29 +105,36 @@ impl Scheduler {
             };
             if !planned.is_empty() {
                 let known = Known::read(svc, board).await?;
-                let (auto, known) = (&automation, &known);
-                let mut done: Vec<(usize, Result<_, ApiError>)> = stream::iter(planned.into_iter().enumerate())
-                    .map(|(k, (at, item))| async move {
-                        let t = Triggering {
-                            id: derived(&format!("{}:scheduled:{at}:{item}", auto.id)),
-                            event_seq: 0,
-                            kind: auto.recipe.trigger.type_name().to_owned(),
-                            actor: AUTOMATION_ACTOR,
-                            chain: vec![],
-                            replay: false,
-                            retry_of: None,
-                        };
-                        (k, run_for(svc, auto, t, item, Some(known)).await)
-                    })
-                    .buffer_unordered(PARALLEL)
-                    .collect()
-                    .await;
-                done.sort_by_key(|(k, _)| *k);
                 let runner = Runner::new(svc.clone());
-                for (_, result) in done {
-                    let (run, outcome): (_, Outcome) = result?;
-                    runner.health(&mut automation, outcome, &mut writes).await?;
-                    writes.push(BoardWrite::RecordRun(Box::new(run)));
+                // One occurrence after the other (an item's runs in order), the items of an
+                // occurrence at once.
+                for batch in planned.chunk_by(|a, b| a.0 == b.0) {
+                    if automation.paused_reason.is_some() {
+                        break;
+                    }
+                    let (auto, known) = (&automation, &known);
+                    let mut done: Vec<(usize, Result<_, ApiError>)> = stream::iter(batch.iter().copied().enumerate())
+                        .map(|(k, (at, item))| async move {
+                            let t = Triggering {
+                                id: derived(&format!("{}:scheduled:{at}:{item}", auto.id)),
+                                event_seq: 0,
+                                kind: auto.recipe.trigger.type_name().to_owned(),
+                                actor: AUTOMATION_ACTOR,
+                                chain: vec![],
+                                replay: false,
+                                retry_of: None,
+                            };
+                            (k, run_for(svc, auto, t, item, Some(known)).await)
+                        })
+                        .buffer_unordered(PARALLEL)
+                        .collect()
+                        .await;
+                    done.sort_by_key(|(k, _)| *k);
+                    for (_, result) in done {
+                        let (run, outcome): (_, Outcome) = result?;
+                        runner.health(&mut automation, outcome, &mut writes).await?;
+                        writes.push(BoardWrite::RecordRun(Box::new(run)));
+                    }
                 }
             }
         }
