@@ -27,9 +27,9 @@ pub fn parse_at(field: &str, text: &str) -> Result<NaiveTime, ApiError> {
 pub fn parse_zone(field: &str, name: Option<&str>) -> Result<Tz, ApiError> {
     match name {
         None => Ok(Tz::UTC),
-        Some(n) => n
-            .parse::<Tz>()
-            .map_err(|_| ApiError::validation(field, "unknown_time_zone", format!("`{n}` is not a known IANA time zone"))),
+        Some(n) => n.parse::<Tz>().map_err(|_| {
+            ApiError::validation(field, "unknown_time_zone", format!("`{n}` is not a known IANA time zone"))
+        }),
     }
 }
 
@@ -132,7 +132,11 @@ mod tests {
     fn weekly_and_monthly_on_their_day() {
         let monday = Every { period: Period::Week, weekday: 1, ..daily("10:30", "UTC") };
         let got = monday.occurrences(utc("2026-11-30T10:30:00Z"), utc("2026-12-15T00:00:00Z"));
-        assert_eq!(got, vec![utc("2026-12-07T10:30:00Z"), utc("2026-12-14T10:30:00Z")], "the first instant is excluded");
+        assert_eq!(
+            got,
+            vec![utc("2026-12-07T10:30:00Z"), utc("2026-12-14T10:30:00Z")],
+            "the first instant is excluded"
+        );
         let end = Every { period: Period::Month, day: 31, ..daily("00:00", "UTC") };
         let got = end.occurrences(utc("2027-01-15T00:00:00Z"), utc("2027-04-15T00:00:00Z"));
         assert_eq!(got, vec![utc("2027-01-31T00:00:00Z"), utc("2027-02-28T00:00:00Z"), utc("2027-03-31T00:00:00Z")]);

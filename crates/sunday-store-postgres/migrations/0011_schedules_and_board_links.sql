@@ -18,8 +18,8 @@ CREATE TABLE board_links (
     created_by TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     CONSTRAINT board_links_pkey PRIMARY KEY (id),
-    CONSTRAINT board_links_token_key UNIQUE (token_hash),
     CONSTRAINT board_links_board_fk FOREIGN KEY (board_id) REFERENCES boards (id) ON DELETE CASCADE,
     CONSTRAINT board_links_kind_check CHECK (kind IN ('ical', 'inbound'))
 );
+CREATE UNIQUE INDEX board_links_token_key ON board_links (token_hash);
 CREATE INDEX board_links_board_idx ON board_links (board_id, created_at, id);

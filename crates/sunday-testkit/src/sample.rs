@@ -86,5 +86,17 @@ pub async fn populate(app: &TestApp) -> (Session, Session) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
+    // A scheduled recipe (its window kept in the store) and the board's secret links.
+    let weekly = json!({"name": "Monday nudge", "trigger": {"type": "every", "period": "week", "weekday": 1, "at": "09:00",
+        "tz": "Europe/Paris"}, "actions": [{"type": "post_update", "text": "Still open: {item.name}"}]});
+    expect_json(app.post(&format!("/api/v1/boards/{bid}/automations"), &ada.token, weekly).send().await.unwrap(), 201)
+        .await;
+    for link in [
+        json!({"kind": "ical", "name": "Team calendar"}),
+        json!({"kind": "inbound", "name": "Form", "mapping": {"name": "/title", "values": {&col["Notes"]: "/notes"}}}),
+    ] {
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/links"), &ada.token, link).send().await.unwrap(), 201)
+            .await;
+    }
     (ada, bob)
 }

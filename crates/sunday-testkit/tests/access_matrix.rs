@@ -162,6 +162,7 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("get", "/api/v1/boards/{id}/views", Rule::BoardRead),
     ("get", "/api/v1/views/{id}", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/automations", Rule::BoardRead),
+    ("get", "/api/v1/boards/{id}/links", Rule::BoardRead),
     ("get", "/api/v1/automations/{id}", Rule::BoardRead),
     ("get", "/api/v1/automations/{id}/runs", Rule::BoardRead),
     ("post", "/api/v1/automations/{id}/dry-run", Rule::BoardRead),
@@ -194,6 +195,14 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("patch", "/api/v1/views/{id}", Rule::BoardStructure),
     ("delete", "/api/v1/views/{id}", Rule::BoardStructure),
     ("post", "/api/v1/boards/{id}/automations", Rule::BoardStructure),
+    ("post", "/api/v1/boards/{id}/links", Rule::BoardStructure),
+    ("delete", "/api/v1/links/{id}", Rule::Skip("revoking needs a link of the scene's board; links.rs checks who may")),
+    ("get", "/api/v1/ical/{token}", Rule::Skip("the secret token in the path is the credential; links.rs covers it")),
+    (
+        "post",
+        "/api/v1/inbound/{token}",
+        Rule::Skip("the secret token in the path is the credential; links.rs covers it"),
+    ),
     ("patch", "/api/v1/automations/{id}", Rule::BoardStructure),
     ("delete", "/api/v1/automations/{id}", Rule::BoardStructure),
     ("post", "/api/v1/automations/{id}/replay", Rule::BoardStructure),
@@ -436,6 +445,7 @@ fn request(method: &str, template: &str, s: &Scene, p: &People) -> (String, Opti
             json!({"name": "New", "trigger": {"type": "item_archived"}, "actions": [{"type": "post_update", "text": "x"}]})
         }
         ("patch", "/api/v1/automations/{id}") => json!({"name": "Renamed"}),
+        ("post", "/api/v1/boards/{id}/links") => json!({"kind": "ical", "name": "Feed"}),
         ("post", "/api/v1/automations/{id}/dry-run") => json!({"item_id": s.item}),
         ("post", "/api/v1/automations/{id}/replay") => json!({"since": "2020-01-01T00:00:00Z"}),
         ("put", "/api/v1/boards/{id}/members/{user_id}") => json!({"permission": "view"}),

@@ -23,10 +23,14 @@ async fn an_ical_feed_lists_the_dates_until_revoked(app: TestApp) {
     let b = board(&app, &u, Some("project_tracker")).await;
     let bid = b["id"].as_str().unwrap();
     let e = expect_error(
-        app.post(&format!("/api/v1/boards/{bid}/links"), &u.token, json!({"kind": "ical", "name": "x", "mapping": {"name": "/t"}}))
-            .send()
-            .await
-            .unwrap(),
+        app.post(
+            &format!("/api/v1/boards/{bid}/links"),
+            &u.token,
+            json!({"kind": "ical", "name": "x", "mapping": {"name": "/t"}}),
+        )
+        .send()
+        .await
+        .unwrap(),
         400,
         "validation_failed",
     )
@@ -35,7 +39,8 @@ async fn an_ical_feed_lists_the_dates_until_revoked(app: TestApp) {
     let made = link(&app, &u.token, bid, json!({"kind": "ical", "name": "Team calendar"})).await;
     let path = made["path"].as_str().unwrap().to_owned();
     assert!(path.starts_with("/api/v1/ical/sul_") && path.ends_with(".ics"), "{path}");
-    let listed = expect_json(app.get(&format!("/api/v1/boards/{bid}/links"), &u.token).send().await.unwrap(), 200).await;
+    let listed =
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/links"), &u.token).send().await.unwrap(), 200).await;
     assert_eq!(listed["data"][0]["name"], "Team calendar");
     assert!(!listed.to_string().contains("sul_"), "the token is shown once: {listed}");
 
@@ -58,7 +63,11 @@ async fn an_ical_feed_lists_the_dates_until_revoked(app: TestApp) {
     // A viewer cannot make links; the owner revokes it and the URL stops working.
     let viewer = app.signup("ical-viewer@example.com").await;
     app.join(&u, &viewer, "viewer").await;
-    let r = app.post(&format!("/api/v1/boards/{bid}/links"), &viewer.token, json!({"kind": "ical", "name": "v"})).send().await.unwrap();
+    let r = app
+        .post(&format!("/api/v1/boards/{bid}/links"), &viewer.token, json!({"kind": "ical", "name": "v"}))
+        .send()
+        .await
+        .unwrap();
     assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
     let id = made["id"].as_str().unwrap();
     assert_eq!(app.delete(&format!("/api/v1/links/{id}"), &u.token).send().await.unwrap().status(), 204);
@@ -73,7 +82,10 @@ async fn inbound_webhooks_create_then_update_items(app: TestApp) {
     let path = format!("/api/v1/boards/{bid}/links");
     for (mapping, field) in [
         (json!({"name": "title"}), "mapping.name"),
-        (json!({"name": "/t", "values": {"00000000-0000-7000-8000-000000000000": "/x"}}), "mapping.values.00000000-0000-7000-8000-000000000000"),
+        (
+            json!({"name": "/t", "values": {"00000000-0000-7000-8000-000000000000": "/x"}}),
+            "mapping.values.00000000-0000-7000-8000-000000000000",
+        ),
         (json!({"name": "/t", "match": {"column_id": &notes, "pointer": "x"}}), "mapping.match.pointer"),
     ] {
         let body = json!({"kind": "inbound", "name": "x", "mapping": mapping});
@@ -90,7 +102,13 @@ async fn inbound_webhooks_create_then_update_items(app: TestApp) {
     let url = app.url(made["path"].as_str().unwrap());
     let send = |body: Value| app.client().post(&url).json(&body).send();
 
-    let first = expect_json(send(json!({"ticket": {"title": "Printer on fire", "ref": "T-1"}, "state": "Stuck", "amount": 50})).await.unwrap(), 201).await;
+    let first = expect_json(
+        send(json!({"ticket": {"title": "Printer on fire", "ref": "T-1"}, "state": "Stuck", "amount": 50}))
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
     assert_eq!(first["created"], true);
     let iid = first["item_id"].as_str().unwrap();
     let item = expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await;
@@ -106,29 +124,44 @@ async fn inbound_webhooks_create_then_update_items(app: TestApp) {
     assert_eq!(item["values"][&budget], 50.0);
 
     // The same reference again updates that item; the fields the body lacks stay.
-    let again = expect_json(send(json!({"ticket": {"title": "Printer fixed", "ref": "T-1"}, "state": "Done"})).await.unwrap(), 200).await;
+    let again = expect_json(
+        send(json!({"ticket": {"title": "Printer fixed", "ref": "T-1"}, "state": "Done"})).await.unwrap(),
+        200,
+    )
+    .await;
     assert_eq!((again["created"].as_bool(), again["item_id"].as_str()), (Some(false), Some(iid)));
     let item = expect_json(app.get(&format!("/api/v1/items/{iid}"), &u.token).send().await.unwrap(), 200).await;
     assert_eq!(item["name"], "Printer fixed");
     assert_eq!(item["values"][&budget], 50.0);
 
     // Bad bodies: not an object, no name, a value the column refuses; nothing is written.
-    let before = expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await["data"]
+    let before = expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200)
+        .await["data"]
         .as_array()
         .unwrap()
         .len();
     expect_error(send(json!([1, 2])).await.unwrap(), 400, "invalid_body").await;
     let e = expect_error(send(json!({"ticket": {"ref": "T-2"}})).await.unwrap(), 400, "validation_failed").await;
     assert_eq!(e["details"]["field"], "name");
-    expect_error(send(json!({"ticket": {"title": "x", "ref": "T-3"}, "amount": "lots"})).await.unwrap(), 400, "validation_failed").await;
-    let after = expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await["data"]
+    expect_error(
+        send(json!({"ticket": {"title": "x", "ref": "T-3"}, "amount": "lots"})).await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    let after = expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await
+        ["data"]
         .as_array()
         .unwrap()
         .len();
     assert_eq!(before, after);
     // The activity names the Webhook actor.
-    let activity = expect_json(app.get(&format!("/api/v1/items/{iid}/activity"), &u.token).send().await.unwrap(), 200).await;
-    assert!(activity["data"].as_array().unwrap().iter().all(|e| e["actor"] == "00000000-0000-7000-8000-0000a0700002"), "{activity}");
+    let activity =
+        expect_json(app.get(&format!("/api/v1/items/{iid}/activity"), &u.token).send().await.unwrap(), 200).await;
+    assert!(
+        activity["data"].as_array().unwrap().iter().all(|e| e["actor"] == "00000000-0000-7000-8000-0000a0700002"),
+        "{activity}"
+    );
     // An iCal token does not open the inbound endpoint.
     let ical = link(&app, &u.token, bid, json!({"kind": "ical", "name": "c"})).await;
     let token = ical["path"].as_str().unwrap().trim_start_matches("/api/v1/ical/").trim_end_matches(".ics");
@@ -142,12 +175,23 @@ async fn an_inbound_call_fires_webhook_received_recipes(app: TestApp) {
     let bid = b["id"].as_str().unwrap();
     let recipe = json!({"name": "ack", "trigger": {"type": "webhook_received"},
         "actions": [{"type": "post_update", "text": "Received from the helpdesk: {item.name}"}]});
-    let auto = expect_json(app.post(&format!("/api/v1/boards/{bid}/automations"), &u.token, recipe).send().await.unwrap(), 201).await;
+    let auto = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/automations"), &u.token, recipe).send().await.unwrap(),
+        201,
+    )
+    .await;
     let made = link(&app, &u.token, bid, json!({"kind": "inbound", "name": "h", "mapping": {"name": "/title"}})).await;
     // An item made by a person does not fire it.
-    let by_hand = app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "By hand"})).send().await.unwrap();
+    let by_hand =
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "By hand"})).send().await.unwrap();
     expect_json(by_hand, 201).await;
-    let r = app.client().post(app.url(made["path"].as_str().unwrap())).json(&json!({"title": "From outside"})).send().await.unwrap();
+    let r = app
+        .client()
+        .post(app.url(made["path"].as_str().unwrap()))
+        .json(&json!({"title": "From outside"}))
+        .send()
+        .await
+        .unwrap();
     let iid = expect_json(r, 201).await["item_id"].as_str().unwrap().to_owned();
     let runs_path = format!("/api/v1/automations/{}/runs", auto["id"].as_str().unwrap());
     for _ in 0..200 {
@@ -155,7 +199,9 @@ async fn an_inbound_call_fires_webhook_received_recipes(app: TestApp) {
         if let Some(run) = runs["data"].as_array().unwrap().first() {
             assert_eq!((run["item_id"].as_str(), run["status"].as_str()), (Some(iid.as_str()), Some("succeeded")));
             assert_eq!(runs["data"].as_array().unwrap().len(), 1);
-            let updates = expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &u.token).send().await.unwrap(), 200).await;
+            let updates =
+                expect_json(app.get(&format!("/api/v1/items/{iid}/updates"), &u.token).send().await.unwrap(), 200)
+                    .await;
             assert_eq!(updates["data"][0]["body"], "Received from the helpdesk: From outside");
             return;
         }

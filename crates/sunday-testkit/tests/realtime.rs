@@ -309,7 +309,6 @@ async fn presence_appears_and_expires() {
     assert_eq!(wa.next_of("error").await["code"], "invalid_frame");
 }
 
-
 #[tokio::test]
 async fn a_mention_is_notified_live_in_the_list_and_by_email() {
     let (port, mut mails) = sunday_testkit::smtp_sink().await;

@@ -60,7 +60,9 @@ async fn a_date_arriving_during_a_downtime_runs_after_restart(backend: Backend) 
         ]
     });
     let auto = expect_json(app.post(&path, &u.token, recipe).send().await.unwrap(), 201).await;
-    let at = |secs: i64| (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = |secs: i64| {
+        (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
     let soon = item(&app, &u, bid, "Soon", json!({due.clone(): at(3)})).await;
     let later = item(&app, &u, bid, "Later", json!({due.clone(): at(3600)})).await;
 
@@ -86,7 +88,10 @@ async fn a_date_arriving_during_a_downtime_runs_after_restart(backend: Backend) 
     .await;
     let runs = runs["data"].as_array().unwrap();
     assert_eq!(runs.len(), 1, "once, after several scheduler passes: {runs:?}");
-    assert_eq!((runs[0]["trigger_kind"].as_str(), runs[0]["status"].as_str()), (Some("date_arrives"), Some("succeeded")));
+    assert_eq!(
+        (runs[0]["trigger_kind"].as_str(), runs[0]["status"].as_str()),
+        (Some("date_arrives"), Some("succeeded"))
+    );
     assert_eq!(runs[0]["steps"][1]["output"]["to"], json!(["pm@example.com"]));
     assert!(mails.try_recv().is_err(), "one email");
     app.shutdown().await;

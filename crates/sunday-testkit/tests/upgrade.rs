@@ -152,12 +152,19 @@ async fn upgrade_from(backend: Backend, version: i64) {
         let recipes =
             expect_json(app.get(&format!("/api/v1/boards/{bid}/automations"), &ada.token).send().await.unwrap(), 200)
                 .await;
-        assert_eq!(names(&recipes["data"]), ["Ready check"], "{ctx}");
+        let want: &[&str] = if version >= 11 { &["Ready check", "Monday nudge"] } else { &["Ready check"] };
+        assert_eq!(names(&recipes["data"]), want, "{ctx}");
         let aid = recipes["data"][0]["id"].as_str().unwrap();
         let runs =
             expect_json(app.get(&format!("/api/v1/automations/{aid}/runs"), &ada.token).send().await.unwrap(), 200)
                 .await;
         assert_eq!(runs["data"][0]["status"], "succeeded", "{ctx}: {runs}");
+    }
+    if version >= 11 {
+        let links =
+            expect_json(app.get(&format!("/api/v1/boards/{bid}/links"), &ada.token).send().await.unwrap(), 200).await;
+        assert_eq!(names(&links["data"]), ["Team calendar", "Form"], "{ctx}");
+        assert_eq!(links["data"][1]["mapping"]["name"], "/title", "{ctx}");
     }
 
     // The event log continues where it left off, and a new assignment notifies Bob once the

@@ -29,7 +29,8 @@ impl Mailer {
             let mailbox: Mailbox = address.parse().map_err(|_| failed(format!("`{address}` is not an address")))?;
             message = message.to(mailbox);
         }
-        let message = message.body(text.to_owned()).map_err(|e| failed(format!("the email could not be built: {e}")))?;
+        let message =
+            message.body(text.to_owned()).map_err(|e| failed(format!("the email could not be built: {e}")))?;
         self.transport.send(message).await.map_err(|e| failed(format!("the mail server did not take it: {e}")))?;
         Ok(())
     }

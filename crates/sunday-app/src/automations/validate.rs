@@ -317,7 +317,11 @@ pub(super) async fn recipe(
                 }
                 for (k, address) in to.iter().enumerate() {
                     if address.parse::<lettre::Address>().is_err() {
-                        return Err(invalid(format!("{}[{k}]", f("to")), "bad_email", format!("`{address}` is not an email address")));
+                        return Err(invalid(
+                            format!("{}[{k}]", f("to")),
+                            "bad_email",
+                            format!("`{address}` is not an email address"),
+                        ));
                     }
                 }
                 if let Some(id) = people_column_id {

@@ -45,8 +45,7 @@ pub(super) fn feed(board: &Board, columns: &[Column], items: &[Item]) -> String 
             let mut event = Event::new();
             // Stable across fetches, so calendar apps update an event instead of adding one.
             event.uid(&format!("{}-{}@sunday", item.id, column.id));
-            let summary =
-                if dated.len() > 1 { format!("{} ({})", item.name, column.title) } else { item.name.clone() };
+            let summary = if dated.len() > 1 { format!("{} ({})", item.name, column.title) } else { item.name.clone() };
             event.summary(&summary);
             event.description(&format!("{} · {}", board.name, column.title));
             event.timestamp(item.updated_at);

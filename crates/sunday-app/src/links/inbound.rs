@@ -14,11 +14,7 @@ use sunday_types::{
     ApiError, BoardId, ColumnId, ErrorCode,
 };
 
-use crate::{
-    automations::validate::label_by_name,
-    boards::BoardService,
-    Actor, Credentials,
-};
+use crate::{automations::validate::label_by_name, boards::BoardService, Actor, Credentials};
 
 fn pointer(field: &str, p: &str) -> Result<(), ApiError> {
     if p.is_empty() || p.starts_with('/') {
@@ -29,9 +25,10 @@ fn pointer(field: &str, p: &str) -> Result<(), ApiError> {
 }
 
 fn column<'a>(columns: &'a [Column], id: ColumnId, field: &str) -> Result<&'a Column, ApiError> {
-    columns.iter().find(|c| c.id == id).ok_or_else(|| {
-        ApiError::validation(field, "unknown_column", format!("no column `{id}` on this board"))
-    })
+    columns
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| ApiError::validation(field, "unknown_column", format!("no column `{id}` on this board")))
 }
 
 /// The mapping, checked against the board: pointers well formed, columns and group there,
@@ -45,7 +42,11 @@ pub(super) async fn check_mapping(
     pointer("mapping.name", &m.name)?;
     if let Some(g) = m.group_id {
         if !groups.iter().any(|x| x.id == g) {
-            return Err(ApiError::validation("mapping.group_id", "unknown_group", format!("no group `{g}` on this board")));
+            return Err(ApiError::validation(
+                "mapping.group_id",
+                "unknown_group",
+                format!("no group `{g}` on this board"),
+            ));
         }
     }
     for (id, p) in &m.values {
@@ -94,14 +95,16 @@ pub(super) async fn receive(
         _ => None,
     };
     if let Some(rule) = &m.matching {
-        if let (Some(wanted), Some(c)) = (body.pointer(&rule.pointer), columns.iter().find(|c| c.id == rule.column_id)) {
+        if let (Some(wanted), Some(c)) = (body.pointer(&rule.pointer), columns.iter().find(|c| c.id == rule.column_id))
+        {
             // The body's value as the column stores it, compared with each item's cell.
             let mut one = Map::new();
             one.insert(c.id.to_string(), label_by_name(c, wanted));
             let normalized = boards.normalize_values(&board, &columns, &one).await?;
             let stored = normalized.into_iter().next().and_then(|(_, v)| v);
             if let Some(stored) = stored {
-                let found = store.all_items(board.id).await?.into_iter().find(|i| i.values.cell(c).as_ref() == Some(&stored));
+                let found =
+                    store.all_items(board.id).await?.into_iter().find(|i| i.values.cell(c).as_ref() == Some(&stored));
                 if let Some(item) = found {
                     let req = UpdateItemRequest { name, values: Some(values), ..Default::default() };
                     let after = boards.update_item(&actor, item.id, req, None).await?;

@@ -58,7 +58,11 @@ async fn create_link(
 /// Revoke a link: its URL answers `404 link_not_found` from now on.
 #[utoipa::path(delete, path = "/links/{id}", tag = "links", params(("id" = LinkId, Path)),
     responses((status = 204, description = "revoked")))]
-async fn delete_link(State(state): State<HttpState>, Auth(actor): Auth, Path(id): Path<LinkId>) -> ApiResult<StatusCode> {
+async fn delete_link(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<LinkId>,
+) -> ApiResult<StatusCode> {
     state.app.links.delete(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
