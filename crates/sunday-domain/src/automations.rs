@@ -32,6 +32,9 @@ pub fn fires(trigger: &Trigger, event: &BoardEvent) -> Option<ItemId> {
         }
         (Trigger::ItemArchived, BoardChange::ItemArchived(c)) => Some(c.item.id),
         (Trigger::UpdatePosted, BoardChange::UpdatePosted(c)) if c.update.parent_id.is_none() => Some(c.update.item_id),
+        (Trigger::ButtonClicked { column_id }, BoardChange::ButtonClicked(c)) if c.column_id == *column_id => {
+            Some(c.item_id)
+        }
         (Trigger::WebhookReceived, BoardChange::ItemCreated(c)) if event.actor == INBOUND_ACTOR => Some(c.item.id),
         (Trigger::WebhookReceived, BoardChange::ItemUpdated(c)) if event.actor == INBOUND_ACTOR => Some(c.item.id),
         _ => None,

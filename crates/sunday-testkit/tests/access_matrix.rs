@@ -196,6 +196,11 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("delete", "/api/v1/views/{id}", Rule::BoardStructure),
     ("post", "/api/v1/boards/{id}/automations", Rule::BoardStructure),
     ("post", "/api/v1/boards/{id}/links", Rule::BoardStructure),
+    (
+        "post",
+        "/api/v1/items/{id}/buttons/{column_id}",
+        Rule::Skip("needs a button column; automations.rs checks who may click"),
+    ),
     ("delete", "/api/v1/links/{id}", Rule::Skip("revoking needs a link of the scene's board; links.rs checks who may")),
     ("get", "/api/v1/ical/{token}", Rule::Skip("the secret token in the path is the credential; links.rs covers it")),
     (

@@ -17,6 +17,7 @@ backend_tests!(
     loops_stop_with_a_clear_status,
     failing_recipes_pause_and_tell_the_owners,
     dry_run_writes_nothing_and_replay_runs_once,
+    a_button_click_runs_its_recipe,
 );
 
 struct Board {
@@ -549,4 +550,57 @@ async fn dry_run_writes_nothing_and_replay_runs_once(app: TestApp) {
     assert_eq!(none["events_read"], 0);
     let bad = replay(json!({"since": "2020-01-02T00:00:00Z", "until": "2020-01-01T00:00:00Z"})).await.unwrap();
     expect_error(bad, 400, "validation_failed").await;
+}
+
+async fn a_button_click_runs_its_recipe(app: TestApp) {
+    let u = app.signup("auto-button@example.com").await;
+    let b = tracker(&app, &u).await;
+    let status = b.col("Status");
+    let r = app
+        .post(&format!("/api/v1/boards/{}/columns", b.id), &u.token, json!({"title": "Escalate", "type": "button"}))
+        .send()
+        .await
+        .unwrap();
+    let button = expect_json(r, 201).await["id"].as_str().unwrap().to_owned();
+    let bad = json!({"name": "x", "trigger": {"type": "button_clicked", "column_id": status}, "actions": [{"type": "archive"}]});
+    let e = expect_error(
+        app.post(&format!("/api/v1/boards/{}/automations", b.id), &u.token, bad).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["field"], "trigger.column_id");
+    let auto = recipe(
+        &app,
+        &u,
+        &b,
+        json!({"name": "escalate", "trigger": {"type": "button_clicked", "column_id": button},
+            "actions": [{"type": "set_column", "column_id": status, "value": "Stuck"}]}),
+    )
+    .await;
+    let id = item(&app, &u, &b, "Outage").await;
+    // A button has no value to write.
+    let r =
+        app.patch(&format!("/api/v1/items/{id}"), &u.token, json!({"values": {&button: "x"}})).send().await.unwrap();
+    expect_error(r, 400, "validation_failed").await;
+    let r = app.post(&format!("/api/v1/items/{id}/buttons/{status}"), &u.token, json!({})).send().await.unwrap();
+    expect_error(r, 400, "validation_failed").await;
+    let viewer = app.signup("auto-button-viewer@example.com").await;
+    app.join(&u, &viewer, "viewer").await;
+    let r = app.post(&format!("/api/v1/items/{id}/buttons/{button}"), &viewer.token, json!({})).send().await.unwrap();
+    assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+
+    let click = app.post(&format!("/api/v1/items/{id}/buttons/{button}"), &u.token, json!({})).send().await.unwrap();
+    let event = expect_json(click, 200).await;
+    assert_eq!(
+        (event["kind"].as_str(), event["payload"]["column_id"].as_str()),
+        (Some("button_clicked"), Some(button.as_str()))
+    );
+    let stuck = b.label("Stuck");
+    until_item(&app, &u, &id, "the click set Stuck", |it| it["values"][&status] == stuck.as_str()).await;
+    let done = runs(&app, &u, &auto, 1).await;
+    assert_eq!(
+        (done[0]["trigger_kind"].as_str(), done[0]["triggered_by"].as_str()),
+        (Some("button_clicked"), Some(u.user_id.as_str()))
+    );
 }

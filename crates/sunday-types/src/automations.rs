@@ -77,6 +77,8 @@ pub enum Trigger {
     },
     /// An item was created or changed through one of the board's inbound webhook links.
     WebhookReceived,
+    /// The button of a button column was clicked on an item.
+    ButtonClicked { column_id: ColumnId },
 }
 
 /// How often an `every` trigger fires.
@@ -100,6 +102,7 @@ impl Trigger {
             Trigger::DateArrives { .. } => "date_arrives",
             Trigger::Every { .. } => "every",
             Trigger::WebhookReceived => "webhook_received",
+            Trigger::ButtonClicked { .. } => "button_clicked",
         }
     }
 

@@ -70,10 +70,11 @@ pub enum ColumnType {
     ItemId,
     CreationLog,
     LastUpdated,
+    Button,
 }
 
 impl ColumnType {
-    pub const ALL: [ColumnType; 18] = [
+    pub const ALL: [ColumnType; 19] = [
         ColumnType::Text,
         ColumnType::LongText,
         ColumnType::Number,
@@ -92,6 +93,7 @@ impl ColumnType {
         ColumnType::ItemId,
         ColumnType::CreationLog,
         ColumnType::LastUpdated,
+        ColumnType::Button,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +116,7 @@ impl ColumnType {
             ColumnType::ItemId => "item_id",
             ColumnType::CreationLog => "creation_log",
             ColumnType::LastUpdated => "last_updated",
+            ColumnType::Button => "button",
         }
     }
 

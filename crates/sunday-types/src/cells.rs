@@ -170,9 +170,11 @@ impl CellValue {
                 url: value.get("url")?.as_str()?.to_owned(),
                 text: value.get("text").and_then(Value::as_str).map(str::to_owned),
             }),
-            ColumnType::AutoNumber | ColumnType::ItemId | ColumnType::CreationLog | ColumnType::LastUpdated => {
-                return None
-            }
+            ColumnType::AutoNumber
+            | ColumnType::ItemId
+            | ColumnType::CreationLog
+            | ColumnType::LastUpdated
+            | ColumnType::Button => return None,
         })
     }
 

@@ -39,6 +39,8 @@ pub enum BoardChange {
     UpdatePosted(UpdateChanged),
     UpdateEdited(UpdateChanged),
     UpdateDeleted(UpdateDeleted),
+    /// A button column's button was clicked on an item (nothing else changes).
+    ButtonClicked(ButtonClicked),
 }
 
 impl BoardChange {
@@ -64,6 +66,7 @@ impl BoardChange {
             BoardChange::UpdatePosted(_) => "update_posted",
             BoardChange::UpdateEdited(_) => "update_edited",
             BoardChange::UpdateDeleted(_) => "update_deleted",
+            BoardChange::ButtonClicked(_) => "button_clicked",
         }
     }
 
@@ -76,6 +79,7 @@ impl BoardChange {
             BoardChange::ItemDeleted(c) => Some(c.item_id),
             BoardChange::UpdatePosted(c) | BoardChange::UpdateEdited(c) => Some(c.update.item_id),
             BoardChange::UpdateDeleted(c) => c.item_id,
+            BoardChange::ButtonClicked(c) => Some(c.item_id),
             _ => None,
         }
     }
@@ -103,7 +107,7 @@ impl BoardChange {
     }
 
     /// Every stored `kind`, for documentation and tests.
-    pub const KINDS: [&'static str; 19] = [
+    pub const KINDS: [&'static str; 20] = [
         "board_created",
         "board_updated",
         "board_member_set",
@@ -123,6 +127,7 @@ impl BoardChange {
         "update_posted",
         "update_edited",
         "update_deleted",
+        "button_clicked",
     ];
 
     /// Decodes a stored `(kind, payload)` pair in one pass over the payload text.
@@ -430,6 +435,12 @@ pub struct ItemSnapshot {
 pub struct ItemDeleted {
     pub item_id: ItemId,
     pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ButtonClicked {
+    pub item_id: ItemId,
+    pub column_id: ColumnId,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

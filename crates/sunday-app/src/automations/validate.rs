@@ -159,6 +159,12 @@ pub(super) async fn recipe(
             }
             schedule::parse_zone("trigger.tz", tz.as_deref())?;
         }
+        Trigger::ButtonClicked { column_id } => of_type(
+            column(&columns, *column_id, "trigger.column_id".into())?,
+            &[ColumnType::Button],
+            "trigger.column_id".into(),
+            "a button trigger needs a button column",
+        )?,
         Trigger::Every { period, at, weekday, day, tz } => {
             schedule::parse_at("trigger.at", at)?;
             schedule::parse_zone("trigger.tz", tz.as_deref())?;
@@ -368,7 +374,7 @@ pub(super) fn missing_reference(
     match &recipe.trigger {
         Trigger::ColumnChanged { column_id: Some(c), .. } => named_columns.push(*c),
         Trigger::ItemMoved { group_id: Some(g) } => named_groups.push(*g),
-        Trigger::DateArrives { column_id, .. } => named_columns.push(*column_id),
+        Trigger::DateArrives { column_id, .. } | Trigger::ButtonClicked { column_id } => named_columns.push(*column_id),
         _ => {}
     }
     for a in &recipe.actions {

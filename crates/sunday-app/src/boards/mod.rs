@@ -7,6 +7,7 @@
 //! published on the bus for the board engine, WebSocket rooms and other followers.
 
 mod access;
+mod buttons;
 mod csv;
 mod items;
 mod lifecycle;

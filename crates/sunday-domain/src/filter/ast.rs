@@ -106,6 +106,8 @@ pub enum FieldKind {
     CreatedBy,
     /// `item_id`: the item's own id.
     ItemId,
+    /// `button`: never has a value.
+    Button,
 }
 
 impl FieldKind {
@@ -130,6 +132,8 @@ impl FieldKind {
             FieldKind::Group => &[Eq, Neq, AnyOf, NoneOf],
             FieldKind::CreatedBy => &[Eq, AnyOf, NoneOf],
             FieldKind::ItemId => &[Eq, AnyOf],
+            // Always empty: kept so every column answers the same two questions.
+            FieldKind::Button => &[IsEmpty, IsNotEmpty],
         }
     }
 

@@ -224,6 +224,7 @@ fn operand(field: &Field, kind: FieldKind, op: Op, v: &Value) -> OperandResult {
         (K::Group, _) => list(v, id::<GroupId>, "an array of group ids").map(Operand::Groups),
         (K::ItemId, Op::Eq) => id::<ItemId>(v).map(Operand::Item),
         (K::ItemId, _) => list(v, id::<ItemId>, "an array of item ids").map(Operand::Items),
+        (K::Button, _) => Err(OperandError::Invalid("nothing: a button has no value")),
     }
 }
 

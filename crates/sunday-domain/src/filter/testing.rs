@@ -208,6 +208,7 @@ fn random_operand(
         // Item ids of seeds below 64, so that small-seed items can match.
         (K::ItemId, Op::Eq) => json!(id_from::<ItemId>(ITEM_ID_BASE + rng.below(64)).to_string()),
         (K::ItemId, _) => many(rng, &mut |r| json!(id_from::<ItemId>(ITEM_ID_BASE + r.below(64)).to_string())),
+        (K::Button, _) => Value::Null,
     }
 }
 
@@ -235,7 +236,11 @@ fn random_value(rng: &mut Rng, column: &Column, users: &[UserId]) -> Option<Valu
         }
         ColumnType::Email => json!(format!("{}@example.com", rng.words(1).to_lowercase())),
         ColumnType::Phone => json!(format!("+4930{:07}", rng.below(10_000_000))),
-        ColumnType::AutoNumber | ColumnType::ItemId | ColumnType::CreationLog | ColumnType::LastUpdated => {
+        ColumnType::AutoNumber
+        | ColumnType::ItemId
+        | ColumnType::CreationLog
+        | ColumnType::LastUpdated
+        | ColumnType::Button => {
             return None;
         }
     };

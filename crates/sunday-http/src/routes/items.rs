@@ -34,6 +34,20 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(board_activity))
         .routes(routes!(list_archived_items))
         .routes(routes!(update_counts))
+        .routes(routes!(click_button))
+}
+
+/// Click a button column's button on the item: an event (`button_clicked`) that recipes with
+/// a `button_clicked` trigger answer; nothing else changes. Needs `edit_content`.
+#[utoipa::path(post, path = "/items/{id}/buttons/{column_id}", tag = "items",
+    params(("id" = sunday_types::ItemId, Path), ("column_id" = sunday_types::ColumnId, Path)),
+    responses((status = 200, body = sunday_types::boards::BoardEvent)))]
+async fn click_button(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path((id, column)): Path<(ItemId, sunday_types::ColumnId)>,
+) -> ApiResult<axum::Json<sunday_types::boards::BoardEvent>> {
+    Ok(axum::Json(state.app.boards.click_button(&actor, id, column).await?))
 }
 
 /// Archived top-level items in board order (restore one with `POST /items/{id}/restore`).

@@ -148,6 +148,7 @@ pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
         ColumnType::ItemId => &system::ITEM_ID,
         ColumnType::CreationLog => &system::CREATION_LOG,
         ColumnType::LastUpdated => &system::LAST_UPDATED,
+        ColumnType::Button => &system::BUTTON,
     }
 }
 

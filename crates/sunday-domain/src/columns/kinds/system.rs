@@ -25,6 +25,8 @@ pub const CREATION_LOG: SystemKind =
     SystemKind { ty: ColumnType::CreationLog, title: "Creation log", field_kind: FieldKind::Date };
 pub const LAST_UPDATED: SystemKind =
     SystemKind { ty: ColumnType::LastUpdated, title: "Last updated", field_kind: FieldKind::Date };
+/// A button: no value; a click is an event (`button_clicked`) that recipes answer.
+pub const BUTTON: SystemKind = SystemKind { ty: ColumnType::Button, title: "Button", field_kind: FieldKind::Button };
 
 impl ColumnKind for SystemKind {
     fn column_type(&self) -> ColumnType {
