@@ -54,6 +54,11 @@ fn of_type(c: &Column, types: &[ColumnType], field: String, what: &str) -> Resul
     }
 }
 
+/// The people column a `notify` or `send_email` reaches.
+fn people_column(columns: &[Column], id: ColumnId, field: String) -> Result<(), ApiError> {
+    of_type(column(columns, id, field.clone())?, &[ColumnType::People], field, "it must be a people column")
+}
+
 fn group(groups: &[sunday_types::boards::Group], id: GroupId, field: String) -> Result<(), ApiError> {
     if groups.iter().any(|g| g.id == id) {
         Ok(())
@@ -292,12 +297,7 @@ pub(super) async fn recipe(
                 }
                 people(boards, board, users, &f("users")).await?;
                 if let Some(id) = people_column_id {
-                    of_type(
-                        column(&columns, *id, f("people_column_id"))?,
-                        &[ColumnType::People],
-                        f("people_column_id"),
-                        "it must be a people column",
-                    )?;
+                    people_column(&columns, *id, f("people_column_id"))?;
                 }
             }
             Action::CallWebhook { webhook_id } => {
@@ -331,12 +331,7 @@ pub(super) async fn recipe(
                     }
                 }
                 if let Some(id) = people_column_id {
-                    of_type(
-                        column(&columns, *id, f("people_column_id"))?,
-                        &[ColumnType::People],
-                        f("people_column_id"),
-                        "it must be a people column",
-                    )?;
+                    people_column(&columns, *id, f("people_column_id"))?;
                 }
                 template(f("subject"), subject, &columns)?;
                 template(f("text"), text, &columns)?;
