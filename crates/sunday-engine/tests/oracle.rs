@@ -46,7 +46,7 @@ proptest! {
             let k = (seed as usize).wrapping_add(e * 31) % items.len().max(1);
             if e % 5 == 4 && items.len() > 1 {
                 let gone = items.swap_remove(k);
-                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone() })));
+                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None })));
             } else {
                 let mut changed = testing::random_item(seed.wrapping_mul(31).wrapping_add(e as u64), &columns, &users, &groups);
                 changed.id = items[k].id;
@@ -89,7 +89,7 @@ proptest! {
             }
             if e % 4 == 3 {
                 let gone = items.swap_remove(k);
-                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone() })));
+                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None })));
             } else {
                 let mut moved = testing::random_item(seed.wrapping_mul(7).wrapping_add(e as u64), &columns, &users, &groups);
                 moved.id = items[k].id;
@@ -145,7 +145,7 @@ proptest! {
             }
             if e % 3 == 2 {
                 let gone = items.swap_remove(k);
-                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone() })));
+                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None })));
             } else {
                 let mut changed = testing::random_item(seed.wrapping_mul(3).wrapping_add(e as u64), &columns, &users, &groups);
                 changed.id = items[k].id;
@@ -160,7 +160,7 @@ proptest! {
         prop_assert!(state.bytes() >= before + json, "kept JSON counts");
         for gone in items.drain(..) {
             seq += 1;
-            state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name })));
+            state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name, moved_to: None })));
         }
         prop_assert_eq!(state.bytes(), 0, "an emptied board takes nothing");
     }

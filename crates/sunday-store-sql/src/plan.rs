@@ -139,10 +139,9 @@ enum AutoNumber {
 pub struct Plan {
     steps: Vec<Step>,
     slots: usize,
-    board: Option<BoardId>,
     now: Millis,
-    events: Vec<NewEvent>,
-    seq: Option<Slot>,
+    /// Each board's appended events and the slot of its last `seq` after the append.
+    appended: Vec<(BoardId, Vec<NewEvent>, Slot)>,
     auto_numbers: Vec<AutoNumber>,
 }
 
@@ -174,9 +173,7 @@ impl Plan {
 
     /// Records the events appended at `seq` slot (the board's last `seq` after the append).
     pub fn events_appended(&mut self, board: BoardId, events: Vec<NewEvent>, last_seq: Slot, now: Millis) {
-        self.board = Some(board);
-        self.events = events;
-        self.seq = Some(last_seq);
+        self.appended.push((board, events, last_seq));
         self.now = now;
     }
 
@@ -270,7 +267,7 @@ impl Run {
     }
 
     /// What the plan wrote, once [`Run::next_statement`] returned `None`.
-    pub fn finish(self) -> StoreResult<Finished> {
+    pub fn finish(mut self) -> StoreResult<Finished> {
         let mut committed = Committed::default();
         if self.stopped {
             return Ok(Finished { applied: false, committed });
@@ -281,11 +278,11 @@ impl Run {
                 AutoNumber::Returned(slot) => self.slot(*slot)?,
             });
         }
-        if let (Some(board), Some(seq)) = (self.plan.board, self.plan.seq) {
+        let now = self.plan.now;
+        for (board, events, seq) in std::mem::take(&mut self.plan.appended) {
             let last = self.slot(seq)?;
-            let first = last - self.plan.events.len() as i64 + 1;
-            committed.events =
-                (first..).zip(self.plan.events).map(|(seq, e)| e.committed(board, seq, self.plan.now)).collect();
+            let first = last - events.len() as i64 + 1;
+            committed.events.extend((first..).zip(events).map(|(seq, e)| e.committed(board, seq, now)));
         }
         Ok(Finished { applied: true, committed })
     }

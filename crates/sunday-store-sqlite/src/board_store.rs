@@ -30,6 +30,15 @@ impl BoardStore for SqliteStore {
         Ok(self.run(plan).await?.committed)
     }
 
+    async fn commit_across(
+        &self,
+        parts: Vec<(BoardId, Vec<BoardWrite>, Vec<NewEvent>)>,
+        now: Millis,
+    ) -> StoreResult<Committed> {
+        let plan = boards::commit_across(parts, now)?;
+        Ok(self.run(plan).await?.committed)
+    }
+
     async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64> {
         let q = boards::reserve_auto_numbers(board, n);
         self.pool.write(move |c| exec::fetch(c, &q)).await

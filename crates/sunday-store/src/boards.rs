@@ -147,6 +147,14 @@ pub enum BoardWrite {
         kind: String,
         body: String,
     },
+    /// Moves a top-level item to another board: the item as it will be there (`board_id`,
+    /// group, position, values, number), if its stored version is `expected_version`. Its
+    /// updates follow it; an item with subitems is refused (`ValidationFailed`). Committed
+    /// with [`BoardStore::commit_across`], as a write of the target board.
+    MoveItem {
+        item: Item,
+        expected_version: i64,
+    },
     /// Moves a scheduled recipe's window to `through` (with the runs of the window before it).
     AdvanceSchedule {
         automation: AutomationId,
@@ -278,6 +286,13 @@ pub trait BoardStore: Send + Sync {
 
     /// Reserves `n` consecutive auto numbers on the board (like a database sequence: a number
     /// whose commit fails is skipped, never reused); returns the first.
+    /// [`BoardStore::commit`] over several boards in one transaction (an item moving between
+    /// boards): each board's writes and events, the boards locked in id order.
+    async fn commit_across(
+        &self,
+        parts: Vec<(BoardId, Vec<BoardWrite>, Vec<NewEvent>)>,
+        now: Millis,
+    ) -> StoreResult<Committed>;
     async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64>;
 
     /// The board without its columns and groups (see [`BoardStore::columns`], `groups`).

@@ -111,6 +111,7 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("get", "/api/v1/webhooks/{id}/deliveries"),
         ("post", "/api/v1/webhook-deliveries/{id}/resend"),
         ("post", "/api/v1/items/{id}/buttons/{column_id}"),
+        ("post", "/api/v1/items/{id}/move-to-board"),
         ("get", "/api/v1/boards/{id}/links"),
         ("post", "/api/v1/boards/{id}/links"),
         ("delete", "/api/v1/links/{id}"),

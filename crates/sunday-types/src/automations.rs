@@ -181,6 +181,13 @@ pub enum Action {
     CreateSubitem {
         name: String,
     },
+    /// Moves the item to another board of the organization (to `group_id` there, or its
+    /// first group); its cells follow into the columns of the same type and title.
+    MoveToBoard {
+        board_id: BoardId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group_id: Option<GroupId>,
+    },
     /// Posts an update on the item, written by Automation.
     PostUpdate {
         text: String,
@@ -232,6 +239,7 @@ impl Action {
             Action::Duplicate => "duplicate",
             Action::CreateItem { .. } => "create_item",
             Action::CreateSubitem { .. } => "create_subitem",
+            Action::MoveToBoard { .. } => "move_to_board",
             Action::PostUpdate { .. } => "post_update",
             Action::Notify { .. } => "notify",
             Action::CallWebhook { .. } => "call_webhook",

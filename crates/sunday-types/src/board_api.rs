@@ -145,6 +145,16 @@ pub struct CreateItemRequest {
     pub position: Option<Placement>,
 }
 
+/// Where an item moves (`POST /items/{id}/move-to-board`).
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveToBoardRequest {
+    pub board_id: BoardId,
+    /// A group of that board (its first by default).
+    #[serde(default)]
+    pub group_id: Option<GroupId>,
+}
+
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateItemRequest {

@@ -279,6 +279,9 @@ pub struct ItemCreated {
     /// The item it copies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicated_from: Option<ItemId>,
+    /// The board the item moved from (it keeps its id, updates and history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<BoardId>,
 }
 
 /// One cell's change: `null` is an empty cell.
@@ -435,6 +438,9 @@ pub struct ItemSnapshot {
 pub struct ItemDeleted {
     pub item_id: ItemId,
     pub name: String,
+    /// Not deleted: moved to this board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<BoardId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

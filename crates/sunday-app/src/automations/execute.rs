@@ -41,6 +41,10 @@ pub(super) enum Write {
     CreateSubitem {
         name: String,
     },
+    MoveBoard {
+        board: BoardId,
+        group_id: Option<GroupId>,
+    },
     Post {
         text: String,
     },
@@ -68,6 +72,7 @@ impl Write {
             Write::Duplicate => json!({"duplicate_of": item}),
             Write::Create { board, group_id, name } => json!({"board_id": board, "group_id": group_id, "name": name}),
             Write::CreateSubitem { name } => json!({"parent_item_id": item, "name": name}),
+            Write::MoveBoard { board, group_id } => json!({"item_id": item, "board_id": board, "group_id": group_id}),
             Write::Post { text } => json!({"item_id": item, "body": text}),
             Write::Notify { users, text } => json!({"users": users, "text": text}),
             Write::Deliver { webhook } => json!({"webhook_id": webhook, "item_id": item}),
@@ -111,6 +116,20 @@ fn shifted(d: DateValue, days: i64) -> DateValue {
     match d {
         DateValue::Day(day) => DateValue::Day(day + chrono::Duration::days(days)),
         DateValue::At(t) => DateValue::At(t + chrono::Duration::days(days)),
+    }
+}
+
+/// Checked when saved, and again at each run: removed from another board, the author's
+/// recipe stops reaching it (the run fails and the recipe pauses).
+async fn author_reaches(svc: &AutomationService, scene: &Scene, board: BoardId) -> Result<(), ApiError> {
+    let allowed = match svc.boards.access_of(scene.author, board).await {
+        Ok(access) => access.require_content().is_ok() && access.board.org_id == scene.board.org_id,
+        Err(_) => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::Forbidden, "the recipe's author can no longer add items to the board it names"))
     }
 }
 
@@ -184,20 +203,13 @@ pub(super) async fn resolve(
         Action::CreateItem { board_id, group_id, name } => {
             let board = board_id.unwrap_or(item.board_id);
             if board != item.board_id {
-                // Checked when saved, and again now: removed from that board, the author's
-                // recipe stops reaching it (the run fails and the recipe pauses).
-                let allowed = match svc.boards.access_of(scene.author, board).await {
-                    Ok(access) => access.require_content().is_ok() && access.board.org_id == scene.board.org_id,
-                    Err(_) => false,
-                };
-                if !allowed {
-                    return Err(ApiError::new(
-                        ErrorCode::Forbidden,
-                        "the recipe's author can no longer add items to the board it creates items on",
-                    ));
-                }
+                author_reaches(svc, scene, board).await?;
             }
             Write::Create { board, group_id: *group_id, name: text(name, item, scene)? }
+        }
+        Action::MoveToBoard { board_id, group_id } => {
+            author_reaches(svc, scene, *board_id).await?;
+            Write::MoveBoard { board: *board_id, group_id: *group_id }
         }
         Action::CreateSubitem { name } => Write::CreateSubitem { name: text(name, item, scene)? },
         Action::PostUpdate { text: t } => Write::Post { text: text(t, item, scene)? },
@@ -280,6 +292,11 @@ async fn apply(
             let req = CreateItemRequest { name, group_id: None, values: None, position: None };
             let created = boards.create_subitem(actor, item.id, req).await?;
             done(json!({"item_id": created.id, "parent_item_id": item.id, "name": created.name}))
+        }
+        Write::MoveBoard { board, group_id } => {
+            let req = sunday_types::board_api::MoveToBoardRequest { board_id: board, group_id };
+            let moved = boards.move_to_board(actor, item.id, req).await?;
+            done(json!({"item_id": moved.id, "board_id": moved.board_id, "group_id": moved.group_id}))
         }
         Write::Post { text } => {
             let update = boards.post_update(actor, item.id, &text).await?;

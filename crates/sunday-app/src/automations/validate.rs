@@ -257,36 +257,19 @@ pub(super) async fn recipe(
             Action::CreateItem { board_id, group_id, name } => {
                 template(f("name"), name, &columns)?;
                 match board_id.filter(|b| *b != board.id) {
-                    Some(other) => {
-                        // The maker must be able to add items there: a recipe cannot reach a
-                        // board its author could not.
-                        let access = boards.access_for_write(actor, other).await.map_err(|e| match e.code {
-                            ErrorCode::BoardNotFound => invalid(
-                                f("board_id"),
-                                "unknown_board",
-                                format!("no board `{other}` you can add items to"),
-                            ),
-                            _ => at(&f("board_id"), e),
-                        })?;
-                        access.require_content().map_err(|e| at(&f("board_id"), e))?;
-                        if access.board.org_id != board.org_id {
-                            return Err(invalid(
-                                f("board_id"),
-                                "other_organization",
-                                "a recipe acts within its board's organization",
-                            ));
-                        }
-                        if let Some(g) = group_id {
-                            let (_, other_groups) = boards.structure_of(other).await?;
-                            group(&other_groups, *g, f("group_id"))?;
-                        }
-                    }
+                    Some(other) => other_board(boards, actor, board, other, *group_id, &f).await?,
                     None => {
                         if let Some(g) = group_id {
                             group(&groups, *g, f("group_id"))?;
                         }
                     }
                 }
+            }
+            Action::MoveToBoard { board_id, group_id } => {
+                if *board_id == board.id {
+                    return Err(invalid(f("board_id"), "same_board", "move to a group to stay on this board"));
+                }
+                other_board(boards, actor, board, *board_id, *group_id, &f).await?;
             }
             Action::CreateSubitem { name } => template(f("name"), name, &columns)?,
             Action::PostUpdate { text } => template(f("text"), text, &columns)?,
@@ -339,6 +322,34 @@ pub(super) async fn recipe(
         }
     }
     Ok(recipe)
+}
+
+/// Another board a recipe writes to: its maker must be able to add items there (a recipe
+/// cannot reach a board its author could not), in the same organization, and `group` is one
+/// of its groups.
+async fn other_board(
+    boards: &BoardService,
+    actor: &Actor,
+    board: &Board,
+    other: sunday_types::BoardId,
+    group_id: Option<GroupId>,
+    f: &(dyn Fn(&str) -> String + Sync),
+) -> Result<(), ApiError> {
+    let access = boards.access_for_write(actor, other).await.map_err(|e| match e.code {
+        ErrorCode::BoardNotFound => {
+            invalid(f("board_id"), "unknown_board", format!("no board `{other}` you can add items to"))
+        }
+        _ => at(&f("board_id"), e),
+    })?;
+    access.require_content().map_err(|e| at(&f("board_id"), e))?;
+    if access.board.org_id != board.org_id || access.board.parent_board_id.is_some() {
+        return Err(invalid(f("board_id"), "other_organization", "a recipe acts on the boards of its organization"));
+    }
+    if let Some(g) = group_id {
+        let (_, other_groups) = boards.structure_of(other).await?;
+        group(&other_groups, g, f("group_id"))?;
+    }
+    Ok(())
 }
 
 /// Text columns take a template as their value (`{item.name}`, `{column:<id>}`…), filled

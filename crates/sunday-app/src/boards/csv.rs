@@ -146,7 +146,12 @@ impl BoardService {
             events.extend(chunk.iter().map(|i| {
                 NewEvent::new(
                     actor.user_id,
-                    BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: true, duplicated_from: None }),
+                    BoardChange::ItemCreated(ItemCreated {
+                        item: i.clone(),
+                        imported: true,
+                        duplicated_from: None,
+                        moved_from: None,
+                    }),
                 )
             }));
             let mut attempts = 0;

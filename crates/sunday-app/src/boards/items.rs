@@ -181,7 +181,12 @@ impl BoardService {
             .map(|i| {
                 NewEvent::new(
                     actor.user_id,
-                    BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: false, duplicated_from }),
+                    BoardChange::ItemCreated(ItemCreated {
+                        item: i.clone(),
+                        imported: false,
+                        duplicated_from,
+                        moved_from: None,
+                    }),
                 )
             })
             .collect();
@@ -422,7 +427,7 @@ impl BoardService {
         access.require_content()?;
         let event = NewEvent::new(
             actor.user_id,
-            BoardChange::ItemDeleted(ItemDeleted { item_id: id, name: item.name.clone() }),
+            BoardChange::ItemDeleted(ItemDeleted { item_id: id, name: item.name.clone(), moved_to: None }),
         );
         self.commit(item.board_id, vec![BoardWrite::DeleteItem(id)], vec![event]).await?;
         // Its subitems went with it, without events on their board: that board reloads.

@@ -90,7 +90,12 @@ impl BoardService {
         events.extend(items.iter().map(|i| {
             NewEvent::new(
                 actor.user_id,
-                BoardChange::ItemCreated(ItemCreated { item: i.clone(), imported: false, duplicated_from: None }),
+                BoardChange::ItemCreated(ItemCreated {
+                    item: i.clone(),
+                    imported: false,
+                    duplicated_from: None,
+                    moved_from: None,
+                }),
             )
         }));
         self.commit(board.id, writes, events).await?;

@@ -11,6 +11,7 @@ mod buttons;
 mod csv;
 mod items;
 mod lifecycle;
+mod moves;
 mod placement;
 mod query;
 mod structure;
@@ -126,27 +127,42 @@ impl BoardService {
     pub(crate) async fn try_commit(
         &self,
         board: BoardId,
-        mut writes: Vec<BoardWrite>,
-        mut events: Vec<NewEvent>,
+        writes: Vec<BoardWrite>,
+        events: Vec<NewEvent>,
+    ) -> Result<Committed, StoreError> {
+        self.try_commit_parts(vec![(board, writes, events)]).await
+    }
+
+    /// [`BoardService::try_commit`] over one or more boards, in one transaction.
+    pub(crate) async fn try_commit_parts(
+        &self,
+        mut parts: Vec<(BoardId, Vec<BoardWrite>, Vec<NewEvent>)>,
     ) -> Result<Committed, StoreError> {
         // Changes an automation makes say which run made them (loop detection, activity).
         if let Some(cause) = crate::automations::current_cause() {
-            for e in &mut events {
+            for e in parts.iter_mut().flat_map(|(_, _, events)| events.iter_mut()) {
                 e.cause = Some(cause.clone());
             }
         }
-        let notifications: Vec<_> = writes
+        let notifications: Vec<_> = parts
             .iter()
+            .flat_map(|(_, writes, _)| writes)
             .filter_map(|w| match w {
                 BoardWrite::InsertNotification(n) => Some(n.clone()),
                 _ => None,
             })
             .collect();
         let claim = Claim::open();
-        if let Some(claim) = &claim {
+        if let (Some(claim), Some((_, writes, _))) = (&claim, parts.first_mut()) {
             writes.insert(0, claim.reservation());
         }
-        let outcome = self.store.commit(board, writes, events, now_millis()).await;
+        let outcome = match parts.len() {
+            1 => {
+                let (board, writes, events) = parts.remove(0);
+                self.store.commit(board, writes, events, now_millis()).await
+            }
+            _ => self.store.commit_across(parts, now_millis()).await,
+        };
         if let Some(claim) = &claim {
             claim.settle(&outcome);
         }

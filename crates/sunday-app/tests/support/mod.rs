@@ -355,6 +355,15 @@ impl BoardStore for Interposed {
         self.inner.commit(board, writes, events, now).await
     }
 
+    async fn commit_across(
+        &self,
+        parts: Vec<(BoardId, Vec<BoardWrite>, Vec<NewEvent>)>,
+        now: Millis,
+    ) -> StoreResult<Committed> {
+        self.pause_if_armed().await;
+        self.inner.commit_across(parts, now).await
+    }
+
     async fn reserve_auto_numbers(&self, board: BoardId, n: i64) -> StoreResult<i64> {
         self.inner.reserve_auto_numbers(board, n).await
     }

@@ -35,6 +35,22 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(list_archived_items))
         .routes(routes!(update_counts))
         .routes(routes!(click_button))
+        .routes(routes!(move_to_board))
+}
+
+/// Move a top-level item to another board of the organization (`edit_content` on both): it
+/// keeps its id, updates and history, goes to the end of a group there (the first unless
+/// `group_id`), and its cells follow into the columns of the same type and title.
+#[utoipa::path(post, path = "/items/{id}/move-to-board", tag = "items", params(("id" = sunday_types::ItemId, Path)),
+    request_body = sunday_types::board_api::MoveToBoardRequest, responses((status = 200, body = Item)))]
+async fn move_to_board(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<ItemId>,
+    req: IdemJson<sunday_types::board_api::MoveToBoardRequest>,
+) -> ApiResult<Response> {
+    let svc = &state.app.boards;
+    req.run(&state, &actor, StatusCode::OK, async |body| svc.move_to_board(&actor, id, body).await).await
 }
 
 /// Click a button column's button on the item: an event (`button_clicked`) that recipes with

@@ -34,6 +34,24 @@ pub fn commit(board: BoardId, writes: Vec<BoardWrite>, events: Vec<NewEvent>, no
     Ok(plan)
 }
 
+/// One transaction over several boards (an item moving from one to another): each board
+/// locked, in id order so two such commits cannot deadlock, then each board's writes and
+/// events as [`commit`] would.
+pub fn commit_across(parts: Vec<(BoardId, Vec<BoardWrite>, Vec<NewEvent>)>, now: Millis) -> StoreResult<Plan> {
+    let mut plan = Plan::new();
+    let mut boards: Vec<BoardId> = parts.iter().map(|(b, _, _)| *b).collect();
+    boards.sort_by_key(|b| b.0);
+    boards.dedup();
+    for b in boards {
+        plan.push(Step::new(&LOCK_BOARD, args![b]));
+    }
+    for (board, writes, events) in parts {
+        lower_all(&mut plan, board, writes, now)?;
+        append_events(&mut plan, board, events, now)?;
+    }
+    Ok(plan)
+}
+
 /// Adds the statements of `writes` on `board`, in order, to `plan`.
 pub fn lower_all(plan: &mut Plan, board: BoardId, writes: Vec<BoardWrite>, now: Millis) -> StoreResult<()> {
     for write in writes {
@@ -113,6 +131,10 @@ static UPDATE_COLUMN: Stmt = stmt!(
      WHERE id = $1 AND board_id = $2"
 );
 static DELETE_COLUMN: Stmt = stmt!("DELETE FROM board_columns WHERE id = $1");
+static SUBITEM_COUNT: Stmt = stmt!("SELECT count(*) FROM items WHERE parent_item_id = $1");
+/// A moved item takes a number on its new board.
+static MOVE_ITEM_EXTRAS: Stmt = stmt!("UPDATE items SET auto_number = $2 WHERE id = $1");
+static MOVE_UPDATES: Stmt = stmt!("UPDATE item_updates SET board_id = $2 WHERE item_id = $1");
 static DELETE_ITEM: Stmt = stmt!("DELETE FROM items WHERE id = $1 OR parent_item_id = $1");
 static INSERT_VIEW: Stmt = stmt!(
     "INSERT INTO board_views (id, board_id, name, type, filter, sort, group_by, hidden_columns, settings, version,
@@ -251,6 +273,14 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
         BoardWrite::DeleteWebhook(id) => crate::webhooks::delete_webhook(plan, id, board_id),
         BoardWrite::EnqueueDelivery { id, webhook, seq, kind, body } => {
             crate::webhooks::enqueue(plan, id, webhook, board_id, seq, &kind, &body, now)
+        }
+        BoardWrite::MoveItem { item, expected_version } => {
+            let has_subitems = Refusal::rejected(ErrorCode::ValidationFailed);
+            let gone = Refusal::rejected(ErrorCode::ItemNotFound);
+            plan.push(Step::equals(&SUBITEM_COUNT, args![item.id], 0, gone, has_subitems));
+            plan.push(update_item(&item, expected_version)?);
+            plan.push(Step::new(&MOVE_ITEM_EXTRAS, args![item.id, item.auto_number]));
+            plan.push(Step::new(&MOVE_UPDATES, args![item.id, item.board_id]));
         }
         BoardWrite::AdvanceSchedule { automation, through } => {
             crate::automations::advance_schedule(plan, automation, through)

@@ -4,5 +4,5 @@ mod commit;
 mod reads;
 pub mod rows;
 
-pub use commit::{commit, lower_all};
+pub use commit::{commit, commit_across, lower_all};
 pub use reads::*;

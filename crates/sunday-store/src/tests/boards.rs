@@ -95,7 +95,12 @@ fn board_created(actor: UserId) -> NewEvent {
 fn item_created(actor: UserId, item: &Item) -> NewEvent {
     NewEvent::new(
         actor,
-        BoardChange::ItemCreated(ItemCreated { item: item.clone(), imported: false, duplicated_from: None }),
+        BoardChange::ItemCreated(ItemCreated {
+            item: item.clone(),
+            imported: false,
+            duplicated_from: None,
+            moved_from: None,
+        }),
     )
 }
 
@@ -156,7 +161,12 @@ pub async fn board_commits_append_gap_free_events(store: DynStore) {
     assert_eq!(after.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3, 4]);
     assert_eq!(
         after[0].change,
-        BoardChange::ItemCreated(ItemCreated { item: items[0].clone(), imported: false, duplicated_from: None })
+        BoardChange::ItemCreated(ItemCreated {
+            item: items[0].clone(),
+            imported: false,
+            duplicated_from: None,
+            moved_from: None
+        })
     );
     assert_eq!(after[0].item_id, Some(items[0].id));
     assert_eq!(store.events_after(b.id, 3, 1).await.unwrap()[0].seq, 4);

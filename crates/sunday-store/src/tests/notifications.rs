@@ -134,6 +134,7 @@ pub async fn event_cursors_move_once_with_their_writes(store: DynStore) {
         item: it.clone(),
         imported: false,
         duplicated_from: None,
+        moved_from: None,
     });
     let events = vec![NewEvent::new(f.user, created.clone()), NewEvent::new(f.user, created)];
     store
