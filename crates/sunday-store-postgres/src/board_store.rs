@@ -112,6 +112,10 @@ impl BoardStore for PostgresStore {
         self.read(boards::events_after(board, after, limit)).await
     }
 
+    async fn seq_before(&self, board: BoardId, at: Millis) -> StoreResult<i64> {
+        Ok(self.read(boards::seq_before(board, at)).await?.unwrap_or(0))
+    }
+
     async fn events_before(
         &self,
         board: BoardId,

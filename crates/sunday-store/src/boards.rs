@@ -340,6 +340,9 @@ pub trait BoardStore: Send + Sync {
 
     /// Events with `seq > after`, ascending, at most `limit`.
     async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>>;
+    /// The last `seq` of the board's events committed before `at` (0 when none): where a
+    /// read of the log from a moment on starts.
+    async fn seq_before(&self, board: BoardId, at: Millis) -> StoreResult<i64>;
     /// Events newest first with `seq < before` (all when `None`), optionally of one item.
     async fn events_before(
         &self,

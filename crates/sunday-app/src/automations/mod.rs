@@ -317,7 +317,9 @@ impl AutomationService {
             return Err(ApiError::validation("until", "before_since", "`until` is before `since`"));
         }
         let mut out = ReplayResponse { events_read: 0, runs: 0, succeeded: 0 };
-        let mut after = 0;
+        // From the events of a minute before `since` on (commit times may interleave by a few
+        // milliseconds across writers), not from the board's first event.
+        let mut after = self.store.seq_before(automation.board_id, req.since.timestamp_millis() - 60_000).await?;
         'pages: loop {
             let events = self.store.events_after(automation.board_id, after, 500).await?;
             let Some(last) = events.last().map(|e| e.seq) else { break };

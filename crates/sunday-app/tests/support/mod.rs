@@ -483,6 +483,10 @@ impl BoardStore for Interposed {
         self.inner.automation_runs(of, before, limit).await
     }
 
+    async fn seq_before(&self, board: BoardId, at: Millis) -> StoreResult<i64> {
+        self.inner.seq_before(board, at).await
+    }
+
     async fn scheduled_automations(&self) -> StoreResult<Vec<(sunday_types::automations::Automation, i64)>> {
         self.inner.scheduled_automations().await
     }

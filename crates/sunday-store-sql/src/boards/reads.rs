@@ -227,6 +227,14 @@ pub fn events_after(board: BoardId, after: i64, limit: usize) -> Query<BoardEven
     Query::all(&EVENTS_AFTER, args![board, after, Value::limit(limit)], rows::event)
 }
 
+static SEQ_BEFORE: Stmt =
+    stmt!("SELECT coalesce(max(seq), 0) FROM board_events WHERE board_id = $1 AND created_at < $2");
+
+/// The last `seq` of the board's events from before `at` (0 when none).
+pub fn seq_before(board: BoardId, at: i64) -> Query<i64, Option<i64>> {
+    Query::opt(&SEQ_BEFORE, args![board, at], |r| r.int(0))
+}
+
 static EVENTS_BEFORE: Stmt = stmt!(
     "SELECT ",
     event_cols!(),
