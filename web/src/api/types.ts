@@ -30,6 +30,13 @@ export type Trigger = S["Trigger"];
 export type Action = S["Action"];
 export type Webhook = S["Webhook"];
 export type Delivery = S["Delivery"];
+export type Period = S["Period"];
+export type BoardLink = S["BoardLink"];
+export type LinkKind = S["LinkKind"];
+export type CreatedLink = S["CreatedLink"];
+export type CreateLinkRequest = S["CreateLinkRequest"];
+export type InboundMapping = S["InboundMapping"];
+export type MatchRule = S["MatchRule"];
 export type ClientFrame = S["ClientFrame"];
 
 /** One entry of a board's event log: a union discriminated by `kind`, so `switch (e.kind)`

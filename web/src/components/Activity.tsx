@@ -1,5 +1,5 @@
 // One entry of an item's activity log, in words: who, what changed (a column's old → new value,
-// a rename, a move between groups), and when. Values are shown as the table shows them.
+// a rename, a move between groups, a button clicked), and when. Values are shown as the table shows them.
 import type { Board, BoardEvent, Item } from "../api/types";
 import { Avatar } from "./Avatar";
 import { CellValue } from "./Cell";
@@ -17,6 +17,10 @@ export function ActivityEntry({ event: e, board, item, meId, nameOf }: Props) {
 
 function What({ event: e, board, item, meId }: Omit<Props, "nameOf">) {
   const groupTitle = (id: string) => board.groups?.find((g) => g.id === id)?.title ?? "a deleted group";
+  if (e.kind === "button_clicked") {
+    const title = board.columns?.find((c) => c.id === e.payload.column_id)?.title;
+    return <span className="change">{title ? `clicked ${title}` : "clicked a deleted button"}</span>;
+  }
   if (e.kind !== "item_updated" && e.kind !== "item_moved") return <>{e.kind.replace(/_/g, " ")}</>;
   const p = e.payload;
   const parts: React.ReactNode[] = [];

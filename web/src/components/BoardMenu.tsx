@@ -1,5 +1,5 @@
-// The board's menu, next to its name: rename, describe, sharing and permissions, automations, webhooks, archived items,
-// duplicate (with or without its items), import and export CSV, delete (owners). Renames and descriptions come back to this page as live
+// The board's menu, next to its name: rename, describe, sharing and permissions, automations, webhooks, calendar feed
+// and inbound webhooks, archived items, duplicate (with or without its items), import and export CSV, delete (owners). Renames and descriptions come back to this page as live
 // `board_updated` events; the sidebar, which lists boards, is told through `onBoardsChanged`.
 import { useState } from "react";
 import { api, messageOf, ok } from "../api/client";
@@ -8,6 +8,7 @@ import { AskDialog, ConfirmDialog, Dialog } from "./Dialog";
 import { ArchiveDialog } from "./ArchiveDialog";
 import { AutomationsDialog } from "./AutomationsDialog";
 import { WebhooksDialog } from "./WebhooksDialog";
+import { LinksDialog } from "./LinksDialog";
 import { ImportDialog } from "./ImportDialog";
 import { Popup } from "./Popup";
 import { SharingDialog } from "./SharingDialog";
@@ -23,7 +24,7 @@ type Props = {
   onMembersChanged: () => void;
 };
 
-type Asking = "rename" | "describe" | "sharing" | "automations" | "webhooks" | "archive" | "duplicate" | "import" | "delete" | null;
+type Asking = "rename" | "describe" | "sharing" | "automations" | "webhooks" | "links" | "archive" | "duplicate" | "import" | "delete" | null;
 
 export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flash, meId, onMembersChanged }: Props) {
   const [menu, setMenu] = useState(false);
@@ -55,6 +56,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
           <button onClick={pick("sharing")}>Sharing and permissions</button>
           <button onClick={pick("automations")}>Automations</button>
           {(board.permission === "owner" || board.permission === "edit_all") && <button onClick={pick("webhooks")}>Webhooks</button>}
+          <button onClick={pick("links")}>Calendar feed and inbound webhooks</button>
           <button onClick={pick("archive")}>Archived items</button>
           <button onClick={pick("duplicate")}>Duplicate board</button>
           <button onClick={pick("import")}>Import from CSV</button>
@@ -70,6 +72,7 @@ export function BoardMenu({ board, onOpenBoard, onBoardsChanged, onDeleted, flas
       {asking === "sharing" && <SharingDialog board={board} meId={meId} onChanged={onMembersChanged} onClose={() => setAsking(null)} />}
       {asking === "automations" && <AutomationsDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "webhooks" && <WebhooksDialog board={board} onClose={() => setAsking(null)} />}
+      {asking === "links" && <LinksDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "archive" && <ArchiveDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "import" && <ImportDialog board={board} onClose={() => setAsking(null)} />}
       {asking === "duplicate" && <DuplicateDialog board={board} onDuplicate={duplicate} onClose={() => setAsking(null)} />}

@@ -10,7 +10,7 @@ import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
 import { PERMISSION_WORDS } from "../state/sharing";
-import { AUTOMATION_ACTOR } from "../state/automations";
+import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
@@ -144,7 +144,10 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   if (error) return <div className="error banner" role="alert">{error}</div>;
   if (!state) return <div className="loading">Loading board…</div>;
   const board = state.board;
-  const nameOf = (id: string) => (id === AUTOMATION_ACTOR ? "Automation" : people.find((d) => d.id === id)?.name ?? (id === me.user.id ? me.user.name : "Someone"));
+  const nameOf = (id: string) => systemActorName(id) ?? people.find((d) => d.id === id)?.name ?? (id === me.user.id ? me.user.name : "Someone");
+  // A button's click is an event (recipes answer it); people who may only view cannot click.
+  const clickButton = board.permission === "view" ? undefined : (i: Item, c: Column) =>
+    ok(api.POST("/api/v1/items/{id}/buttons/{column_id}", { params: { path: { id: i.id, column_id: c.id } } })).catch((e) => setToast({ text: `${c.title}: ${messageOf(e)}` }));
 
   const columnActions: ColumnActions = {
     onAdd: columns.add,
@@ -205,7 +208,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
     }
     setTab("table");
   }
-  const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status").slice(0, 2).map((c) => c.id);
+  const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status" && c.type !== "button").slice(0, 2).map((c) => c.id);
   const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
   const others = presence.filter((p) => p.user_id !== me.user.id);
   const editors = cellEditors(presence, me.user.id, nameOf);
@@ -249,7 +252,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
                 onChange={(e) => setSortKeys(e.target.value ? [...sortKeys.slice(0, k), { column: e.target.value, desc: sortKeys[k]?.desc ?? false }] : sortKeys.slice(0, k))}>
                 <option value="">{k === 0 ? "Sort…" : "then by…"}</option>
                 <option value="name">Name</option>
-                {(board.columns ?? []).map((c) => <option key={c.id} value={c.id}>{c.title}</option>)}
+                {(board.columns ?? []).filter((c) => c.type !== "button").map((c) => <option key={c.id} value={c.id}>{c.title}</option>)}
               </select>
               {sortKeys[k] && (
                 <button className="filter-add" aria-label={`Sort direction ${k + 1}`} onClick={() => setSortKeys(sortKeys.map((s, j) => (j === k ? { ...s, desc: !s.desc } : s)))}>
@@ -291,6 +294,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
             sort={sort}
             onArchive={archive}
             onSetAll={setAll}
+            onButton={clickButton}
             onEditing={actions.setEditing}
             paging={paging}
             onMore={matches ? loadMore : loadRest}
@@ -298,7 +302,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
-        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onRename={actions.rename} onClose={closePanel}
+        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
           onArchive={(i) => { closePanel(); archive([i], "archived"); }} />}
         {toast && <Toast toast={toast} onUndo={undoLast} onDone={endToast} />}
         {asking === "view" && <AskDialog title="Save view" label="View name" initial="My view" submit="Save view" onSubmit={saveView} onClose={() => setAsking(null)} />}

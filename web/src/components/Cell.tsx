@@ -1,4 +1,5 @@
-// One cell: its display and, on click, the editor for its column type.
+// One cell: its display and, on click, the editor for its column type. A button column's cell
+// is a button labelled with the column's title (it has no value: a click is an event).
 import { useState } from "react";
 import type { Column, Item } from "../api/types";
 import { isWritten, useColumnTypes } from "../state/columnTypes";
@@ -52,6 +53,8 @@ function display(col: Column, v: unknown, meId: string, people: Person[], done =
       return <a href={(v as { url: string }).url} target="_blank" rel="noreferrer">{(v as { text?: string }).text || (v as { url: string }).url}</a>;
     case "tags":
       return (v as string[]).map((t) => <span key={t} className="chip">#{t}</span>);
+    case "button":
+      return <span className="empty" />;
     case "number": {
       const { unit, decimals } = col.settings as { unit?: string | null; decimals?: number | null };
       return <span className="num">{typeof v === "number" ? formatNumber(v, unit, decimals) : String(v)}</span>;
@@ -153,8 +156,31 @@ function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: stri
   );
 }
 
-export function Cell({ col, item, meId, done, onSave, onEditing, remoteEditor, row, index }: {
-  col: Column; item: Item; meId: string; done?: boolean; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; remoteEditor?: CellEditor; row?: number; index?: number;
+/** A button column's button; disabled while its click is being sent, or for good without
+ * `onClick` (people who may not edit the board's content). */
+function ButtonCell({ col, onClick }: { col: Column; onClick?: () => Promise<unknown> | void }) {
+  const [busy, setBusy] = useState(false);
+  const press = async () => {
+    if (!onClick || busy) return;
+    setBusy(true);
+    try {
+      await onClick();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button type="button" className="cell-button" disabled={!onClick || busy} aria-busy={busy} title={onClick ? undefined : "You cannot edit this board's items"}
+      onClick={(e) => { e.stopPropagation(); press(); }}>
+      {col.title}
+    </button>
+  );
+}
+
+/** `onButton` clicks a button column's button (absent: the user may not). */
+export function Cell({ col, item, meId, done, onSave, onEditing, onButton, remoteEditor, row, index }: {
+  col: Column; item: Item; meId: string; done?: boolean; onSave: (v: unknown) => void; onEditing: (on: boolean) => void; onButton?: () => Promise<unknown> | void;
+  remoteEditor?: CellEditor; row?: number; index?: number;
 }) {
   const people = usePeople();
   const [editing, setEditing] = useState(false);
@@ -162,6 +188,14 @@ export function Cell({ col, item, meId, done, onSave, onEditing, remoteEditor, r
   // System values (item numbers, ids, creation and change logs) are Sunday's to write.
   const readOnly = !isWritten(useColumnTypes(), col.type);
   if (col.type === "auto_number") return <td className="cell">{item.auto_number}</td>;
+  if (col.type === "button") {
+    return (
+      <td className="cell button" data-column={col.title} data-r={row} data-c={index} tabIndex={0}
+        onKeyDown={(e) => e.key === "Enter" && e.target === e.currentTarget && e.currentTarget.querySelector("button")?.click()}>
+        <ButtonCell col={col} onClick={onButton} />
+      </td>
+    );
+  }
   const start = () => {
     if (readOnly) return;
     if (col.type === "checkbox") return onSave(value ? null : true);

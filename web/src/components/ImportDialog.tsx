@@ -20,7 +20,8 @@ export function ImportDialog({ board, onClose }: { board: Board; onClose: () => 
   const [mapping, setMapping] = useState<Mapping>({});
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState("");
-  const columns = board.columns ?? [];
+  // A button column holds no value to import.
+  const columns = (board.columns ?? []).filter((c) => c.type !== "button");
 
   async function pick(file: File | undefined) {
     if (!file) return;

@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus } from "../api/live";
-import type { Board, BoardEvent, Item, Me, Update } from "../api/types";
+import type { Board, BoardEvent, Column, Item, Me, Update } from "../api/types";
+import { systemActorName } from "../state/automations";
 import { isDone } from "../state/format";
 import { usePeople } from "../state/people";
 import { ActivityEntry } from "./Activity";
@@ -21,6 +22,8 @@ function itemOf(e: BoardEvent): string | null {
       return e.payload.update.item_id;
     case "update_deleted":
       return e.payload.item_id ?? null;
+    case "button_clicked":
+      return e.payload.item_id;
     case "item_created":
     case "item_updated":
     case "item_moved":
@@ -34,9 +37,11 @@ function itemOf(e: BoardEvent): string | null {
 
 /** `item` is the board's live copy of item `itemId` (undefined once it left the board, or while
  * it is not loaded); `onSave` writes a value; `bus` brings the board's live events. */
-export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onArchive, onClose }: {
+export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onButton, onArchive, onClose }: {
   itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus;
   onSave: (item: Item, column: string, value: unknown) => void; onRename: (item: Item, name: string) => void;
+  /** Clicks a button column's button (absent: the user may not). */
+  onButton?: (item: Item, column: Column) => Promise<unknown> | void;
   /** Archives the item (the board's toast offers to undo it). */
   onArchive: (item: Item) => void; onClose: () => void;
 }) {
@@ -71,7 +76,7 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onAr
     document.addEventListener("keydown", key);
     return () => document.removeEventListener("keydown", key);
   }, [onClose]);
-  const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
+  const nameOf = (id: string) => systemActorName(id) ?? people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
 
   /** Posts an update (or a reply to `parent`); whether it went. */
   async function send(body: string, parent?: string): Promise<boolean> {
@@ -107,7 +112,8 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onAr
             {(board.columns ?? []).map((c) => (
               <tr key={c.id}>
                 <th>{c.title}</th>
-                <Cell col={c} item={item} meId={me.user.id} done={isDone(board.columns, item)} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined} />
+                <Cell col={c} item={item} meId={me.user.id} done={isDone(board.columns, item)} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined}
+                  onButton={onButton && (() => onButton(item, c))} />
               </tr>
             ))}
           </tbody>

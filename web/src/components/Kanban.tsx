@@ -41,7 +41,7 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
     </select>
     <details className="card-fields">
       <summary>Card fields ({shown.length})</summary>
-      {columns.filter((c) => c.id !== lane.id).map((c) => (
+      {columns.filter((c) => c.id !== lane.id && c.type !== "button").map((c) => (
         <label key={c.id}>
           <input type="checkbox" checked={cardColumns.includes(c.id)} onChange={(e) => onCardColumns(e.target.checked ? [...cardColumns, c.id] : cardColumns.filter((x) => x !== c.id))} /> {c.title}
         </label>

@@ -37,6 +37,8 @@ type Props = {
   onMove: (items: Item[], group: string, after?: string) => void;
   onEditing: (item: Item, column: string, on: boolean) => void;
   onArchive: (items: Item[]) => void;
+  /** Clicks a button column's button on an item; absent for people who may not edit content. */
+  onButton?: (item: Item, column: Column) => Promise<unknown> | void;
   /** One value for several items at once (the bulk bar), which can be undone. */
   onSetAll: (items: Item[], column: Column, value: unknown) => void;
   /** Group rows by a column's values (labels, people) instead of the board's groups. */
@@ -304,7 +306,8 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
         </div>
       </td>
       {columns.map((c, ci) => (
-        <Cell key={c.id} col={c} item={item} meId={p.meId} done={done} row={row} index={ci} remoteEditor={remoteEditors?.get(c.id)} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)} />
+        <Cell key={c.id} col={c} item={item} meId={p.meId} done={done} row={row} index={ci} remoteEditor={remoteEditors?.get(c.id)} onSave={(v) => p.onSave(item, c.id, v)} onEditing={(on) => p.onEditing(item, c.id, on)}
+          onButton={p.onButton && (() => p.onButton!(item, c))} />
       ))}
     </tr>
   );

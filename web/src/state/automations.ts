@@ -1,8 +1,8 @@
 // Automations in words: a recipe read as its sentence ("When Status changes to Done, move to
-// group Done and notify Owner"), the builder's choices, and the gallery of common recipes. Keyed
-// by the API's enums (generated types), so a new trigger or action fails to compile here rather
-// than showing raw.
-import type { Action, Automation, Board, Column, Group, Trigger } from "../api/types";
+// group Done and notify Owner", "Every Monday at 09:00, for each item, then email Owner"), the
+// builder's choices, and the gallery of common recipes. Keyed by the API's enums (generated
+// types), so a new trigger or action fails to compile here rather than showing raw.
+import type { Action, Automation, Board, Column, Group, Period, Trigger } from "../api/types";
 
 /** A board with its columns and groups loaded (the board page always has them). */
 export type BoardShape = Board & { columns: Column[]; groups: Group[] };
@@ -11,6 +11,11 @@ export const shapeOf = (b: Board): BoardShape => ({ ...b, columns: b.columns ?? 
 
 /** The user id the server gives the Automation actor (activity, notifications). */
 export const AUTOMATION_ACTOR = "00000000-0000-7000-8000-0000a0700001";
+/** The user id of changes made through a board's inbound webhook. */
+export const WEBHOOK_ACTOR = "00000000-0000-7000-8000-0000a0700002";
+
+/** The name of an actor that is Sunday itself rather than a person, if `id` is one. */
+export const systemActorName = (id: string): string | undefined => (id === AUTOMATION_ACTOR ? "Automation" : id === WEBHOOK_ACTOR ? "Webhook" : undefined);
 
 export type TriggerType = Trigger["type"];
 export type ActionType = Action["type"];
@@ -22,6 +27,10 @@ export const TRIGGER_WORDS: Record<TriggerType, string> = {
   item_archived: "an item is archived",
   update_posted: "an update is posted",
   subitem_created: "a subitem is created",
+  date_arrives: "a date arrives",
+  every: "on a schedule",
+  webhook_received: "a webhook is received",
+  button_clicked: "a button is clicked",
 };
 
 export const ACTION_WORDS: Record<ActionType, string> = {
@@ -32,19 +41,63 @@ export const ACTION_WORDS: Record<ActionType, string> = {
   unassign_person: "unassign a person",
   push_date: "push a date",
   move_to_group: "move to a group",
+  move_to_board: "move to another board",
   archive: "archive the item",
   duplicate: "duplicate the item",
   create_item: "create an item",
   create_subitem: "create a subitem",
   post_update: "post an update",
   notify: "notify people",
+  call_webhook: "call a webhook",
+  send_email: "send an email",
 };
 
 export const TRIGGER_TYPES = Object.keys(TRIGGER_WORDS) as TriggerType[];
 export const ACTION_TYPES = Object.keys(ACTION_WORDS) as ActionType[];
 
-/** What a sentence needs to name things. */
-export type Names = { board: Pick<BoardShape, "columns" | "groups">; person: (id: string) => string };
+/** What a sentence needs to name things: the board's columns and groups, people, the board's
+ * webhook subscriptions (a URL, or undefined for one deleted; without `webhook` they are "a
+ * webhook"), other boards (likewise), and the reader's time zone (a scheduled time in another
+ * zone says its zone). */
+export type Names = {
+  board: Pick<BoardShape, "columns" | "groups">;
+  person: (id: string) => string;
+  webhook?: (id: string) => string | undefined;
+  boardName?: (id: string) => string | undefined;
+  zone?: string;
+};
+
+/** The browser's time zone (IANA), the builder's default for scheduled triggers. */
+export const browserZone = (): string => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+};
+
+/** Weekdays as the API numbers them: 1 is Monday, 7 is Sunday. */
+export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+export const PERIODS: Period[] = ["day", "week", "month"];
+export const PERIOD_WORDS: Record<Period, string> = { day: "day", week: "week", month: "month" };
+/** The time of day a date trigger fires when none is given. */
+export const DEFAULT_AT = "09:00";
+
+/** 1st, 2nd, 3rd, 4th… 21st, 22nd, 31st. */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${Math.abs(n) === 1 ? "" : "s"}`;
+
+/** " (Europe/Paris)" when a scheduled time is in another zone than the reader's (UTC when the
+ * recipe names none, as the server reads it). */
+function zoneWords(n: Names, tz: string | null | undefined): string {
+  const zone = tz || "UTC";
+  return zone === n.zone ? "" : ` (${zone})`;
+}
 
 const column = (n: Names, id: string | null | undefined) => n.board.columns.find((c) => c.id === id);
 const columnTitle = (n: Names, id: string | null | undefined) => column(n, id)?.title ?? "a deleted column";
@@ -77,6 +130,20 @@ export function triggerSentence(t: Trigger, n: Names): string {
     }
     case "item_moved":
       return t.group_id ? `When an item moves to group ${groupTitle(n, t.group_id)}` : "When an item moves to another group";
+    case "date_arrives": {
+      const offset = t.offset_days ?? 0;
+      const shift = offset === 0 ? "" : ` ${plural(Math.abs(offset), "day")} ${offset < 0 ? "before" : "after"}`;
+      return `When ${columnTitle(n, t.column_id)} arrives${shift}, at ${t.at || DEFAULT_AT}${zoneWords(n, t.tz)}`;
+    }
+    case "every": {
+      const when =
+        t.period === "week" ? `Every ${WEEKDAYS[(t.weekday ?? 1) - 1] ?? "week"}`
+        : t.period === "month" ? `Every month on the ${ordinal(t.day ?? 1)}`
+        : "Every day";
+      return `${when} at ${t.at}${zoneWords(n, t.tz)}`;
+    }
+    case "button_clicked":
+      return `When ${columnTitle(n, t.column_id)} is clicked`;
     default:
       return `When ${TRIGGER_WORDS[t.type]}`;
   }
@@ -98,6 +165,8 @@ export function actionSentence(a: Action, n: Names): string {
       return `push ${columnTitle(n, a.column_id)} by ${a.days} day${Math.abs(a.days) === 1 ? "" : "s"}`;
     case "move_to_group":
       return `move to group ${groupTitle(n, a.group_id)}`;
+    case "move_to_board":
+      return n.boardName ? `move to board ${n.boardName(a.board_id) ?? "a board you cannot see"}` : "move to another board";
     case "create_item":
       return `create item "${a.name}"${a.board_id ? " on another board" : ""}`;
     case "create_subitem":
@@ -108,16 +177,70 @@ export function actionSentence(a: Action, n: Names): string {
       const who = [...(a.users ?? []).map((p) => personWords(n, p as string)), ...(a.people_column_id ? [columnTitle(n, a.people_column_id)] : [])];
       return `notify ${who.join(" and ")}`;
     }
+    case "call_webhook":
+      return `call webhook ${n.webhook ? n.webhook(a.webhook_id) ?? "a deleted webhook" : "a webhook"}`;
+    case "send_email": {
+      const to = [...(a.to ?? []), ...(a.people_column_id ? [columnTitle(n, a.people_column_id)] : [])];
+      return `email ${to.length > 1 ? `${to.slice(0, -1).join(", ")} and ${to[to.length - 1]}` : to[0] ?? "nobody yet"}`;
+    }
     default:
       return ACTION_WORDS[a.type];
   }
 }
 
-/** The whole recipe as one sentence. */
+/** The whole recipe as one sentence. A periodic recipe acts on each item (that matches the
+ * conditions) rather than on the one a change happened to. */
 export function sentence(r: Pick<Automation, "trigger" | "actions" | "conditions">, n: Names): string {
   const actions = r.actions.map((a) => actionSentence(a, n));
   const list = actions.length > 1 ? `${actions.slice(0, -1).join(", ")} and ${actions[actions.length - 1]}` : actions[0] ?? "do nothing";
-  return `${triggerSentence(r.trigger, n)}${r.conditions ? " (if the conditions hold)" : ""}, then ${list}`;
+  const scope = r.trigger.type === "every" ? `, for each item${r.conditions ? " that matches the conditions" : ""}` : r.conditions ? " (if the conditions hold)" : "";
+  return `${triggerSentence(r.trigger, n)}${scope}, then ${list}`;
+}
+
+/** Whether the scheduler fires the trigger (at a time, in a time zone). */
+export const isScheduled = (t: Trigger): t is Extract<Trigger, { type: "date_arrives" | "every" }> => t.type === "date_arrives" || t.type === "every";
+
+/** A scheduled trigger without a time zone given the reader's (the server would read UTC). */
+export function withZone(t: Trigger, zone: string): Trigger {
+  return isScheduled(t) && !t.tz ? { ...t, tz: zone } : t;
+}
+
+/** Column types whose values Sunday writes (or that hold none): recipes cannot set them. */
+const UNWRITTEN: Column["type"][] = ["auto_number", "item_id", "creation_log", "last_updated", "button"];
+/** The columns a recipe can set or clear. */
+export const writableColumns = (b: Pick<BoardShape, "columns">) => b.columns.filter((c) => !UNWRITTEN.includes(c.type));
+/** The columns whose changes a "column changes" trigger can watch (a button has no value). */
+export const watchableColumns = (b: Pick<BoardShape, "columns">) => b.columns.filter((c) => c.type !== "button");
+
+/** A fresh trigger of `type` for the builder, pointing at the board's first fitting column or
+ * group, with scheduled times at 09:00 in `zone`; `null` when the board lacks what it needs (a
+ * date trigger on a board without dates). */
+export function blankTrigger(type: TriggerType, b: BoardShape, zone: string): Trigger | null {
+  const col = (types: Column["type"][]) => b.columns.find((c) => types.includes(c.type));
+  switch (type) {
+    case "column_changed": {
+      const c = col(["status"]) ?? watchableColumns(b)[0];
+      return { type, column_id: c?.id };
+    }
+    case "item_moved":
+      return { type, group_id: b.groups[0]?.id };
+    case "date_arrives": {
+      const c = col(["date", "timeline"]);
+      return c ? { type, column_id: c.id, offset_days: 0, at: DEFAULT_AT, tz: zone } : null;
+    }
+    case "every":
+      return { type, period: "week", weekday: 1, at: DEFAULT_AT, tz: zone };
+    case "button_clicked": {
+      const c = col(["button"]);
+      return c ? { type, column_id: c.id } : null;
+    }
+    case "item_created":
+    case "item_archived":
+    case "update_posted":
+    case "subitem_created":
+    case "webhook_received":
+      return { type };
+  }
 }
 
 /** A gallery entry: a name and a recipe for the board, or `null` when the board lacks what it
@@ -204,6 +327,19 @@ export const GALLERY: GalleryEntry[] = [
     make: () => ({ trigger: { type: "item_archived" }, actions: [{ type: "post_update", text: "{item.name} was archived" }] }),
   },
   {
+    title: "3 days before a due date, notify the item's owner",
+    make: (b) => {
+      const date = firstOf(b, "date") ?? firstOf(b, "timeline");
+      const people = firstOf(b, "people");
+      return date && people
+        ? {
+            trigger: { type: "date_arrives", column_id: date.id, offset_days: -3, at: DEFAULT_AT },
+            actions: [{ type: "notify", people_column_id: people.id, text: `{item.name}: ${literal(date.title)} is in 3 days` }],
+          }
+        : null;
+    },
+  },
+  {
     title: "When a subitem is created, notify the item's owner",
     make: (b) => {
       const people = firstOf(b, "people");
@@ -212,11 +348,15 @@ export const GALLERY: GalleryEntry[] = [
   },
 ];
 
-/** A fresh action of `type` for the builder, pointing at the board's first fitting column or
- * group (the user then picks). */
-export function blankAction(type: ActionType, b: BoardShape): Action | null {
+/** What else an action can name: the board's webhook subscriptions, the boards one can move
+ * items to. */
+export type Targets = { webhooks?: { id: string }[]; boards?: { id: string }[] };
+
+/** A fresh action of `type` for the builder, pointing at the board's first fitting column,
+ * group, webhook subscription or other board (the user then picks); `null` when there is none. */
+export function blankAction(type: ActionType, b: BoardShape, { webhooks = [], boards = [] }: Targets = {}): Action | null {
   const col = (types: Column["type"][]) => b.columns.find((c) => types.includes(c.type));
-  const writable = b.columns.find((c) => !["auto_number", "item_id", "creation_log", "last_updated"].includes(c.type));
+  const writable = writableColumns(b)[0];
   switch (type) {
     case "set_column":
       return writable ? { type, column_id: writable.id, value: "" } : null;
@@ -237,6 +377,10 @@ export function blankAction(type: ActionType, b: BoardShape): Action | null {
     }
     case "move_to_group":
       return b.groups[0] ? { type, group_id: b.groups[0].id } : null;
+    case "move_to_board": {
+      const other = boards.find((x) => x.id !== b.id);
+      return other ? { type, board_id: other.id } : null;
+    }
     case "archive":
     case "duplicate":
       return { type };
@@ -248,6 +392,12 @@ export function blankAction(type: ActionType, b: BoardShape): Action | null {
     case "notify": {
       const c = col(["people"]);
       return c ? { type, people_column_id: c.id, text: "{item.name}" } : { type, users: ["triggering_user"], text: "{item.name}" };
+    }
+    case "call_webhook":
+      return webhooks[0] ? { type, webhook_id: webhooks[0].id } : null;
+    case "send_email": {
+      const c = col(["people"]);
+      return { type, ...(c ? { people_column_id: c.id } : { to: [] }), subject: "{item.name}", text: "" };
     }
   }
 }

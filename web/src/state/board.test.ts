@@ -127,6 +127,11 @@ describe("board reducer: live events", () => {
     const s = run([item("a", "V")], ev({ ...meta(4), kind: "update_deleted", payload: { update_id: "x", item_id: "a" }, item_id: "a" }));
     expect(s.seq).toBe(4);
     expect(s.items).toHaveLength(1);
+    // A button's click changes nothing by itself (a recipe's changes come as events of their own).
+    const clicked = boardReducer(s, ev({ ...meta(5), kind: "button_clicked", payload: { item_id: "a", column_id: "c1" }, item_id: "a" }))!;
+    expect(clicked.seq).toBe(5);
+    expect(clicked.items).toBe(s.items);
+    expect(clicked.stale).toBe(false);
   });
 });
 

@@ -166,7 +166,9 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
     case "board_member_set":
     case "board_member_removed":
     case "update_edited":
-      // Not part of the table: shown by the members list and the item panel, which fetch them.
+    case "button_clicked":
+      // Not part of the table: shown by the members list and the item panel, which fetch them
+      // (a click changes nothing; recipes may answer it with changes of their own).
       return state;
     case "update_posted":
     case "update_deleted": {

@@ -21,4 +21,5 @@ export const SAMPLE_TYPES: ColumnTypeInfo[] = [
   { type: "item_id", title: "Item ID", value: "no value: it is computed", origin: "system", filter_operators: ["eq", "any_of"], groupable: false, default_settings: {} },
   { type: "creation_log", title: "Creation log", value: "no value: it is computed", origin: "system", filter_operators: ["eq", "before", "after", "between", "within", "is_empty", "is_not_empty"], groupable: false, default_settings: {} },
   { type: "last_updated", title: "Last updated", value: "no value: it is computed", origin: "system", filter_operators: ["eq", "before", "after", "between", "within", "is_empty", "is_not_empty"], groupable: false, default_settings: {} },
+  { type: "button", title: "Button", value: "no value: it is computed", origin: "system", filter_operators: ["is_empty", "is_not_empty"], groupable: false, default_settings: {} },
 ];

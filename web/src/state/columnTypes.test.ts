@@ -8,7 +8,7 @@ describe("the column types' metadata", () => {
     expect(sections.map((s) => s.label)).toEqual(["Filled in by people", "Filled in by Sunday"]);
     expect(sections.flatMap((s) => s.types).length).toBe(SAMPLE_TYPES.length);
     expect(sections[0].types.slice(0, 3)).toEqual([{ type: "text", title: "Text" }, { type: "long_text", title: "Long text" }, { type: "number", title: "Numbers" }]);
-    expect(sections[1].types.map((t) => t.type)).toEqual(["auto_number", "item_id", "creation_log", "last_updated"]);
+    expect(sections[1].types.map((t) => t.type)).toEqual(["auto_number", "item_id", "creation_log", "last_updated", "button"]);
     expect(pickerSections([])).toEqual([]);
   });
 
@@ -21,6 +21,7 @@ describe("the column types' metadata", () => {
     expect(isWritten(SAMPLE_TYPES, "text")).toBe(true);
     expect(isWritten(SAMPLE_TYPES, "creation_log")).toBe(false);
     expect(isWritten(SAMPLE_TYPES, "auto_number")).toBe(false);
+    expect(isWritten(SAMPLE_TYPES, "button")).toBe(false);
     // Unknown until loaded: editable, and the server refuses what it must.
     expect(isWritten([], "creation_log")).toBe(true);
   });

@@ -12,6 +12,10 @@ describe("the filter builder's fields and operators", () => {
     expect(fieldsOf(columns, SAMPLE_TYPES).map((f) => f.id)).toEqual(["name", "st", "num", "due", "who", "tg", "done", "iid", "group", "created_at", "updated_at", "created_by"]);
   });
 
+  it("leaves out button columns, which never hold a value", () => {
+    expect(fieldsOf([column("bt", "button"), ...columns], SAMPLE_TYPES).map((f) => f.id)).not.toContain("bt");
+  });
+
   it("takes a column's operators from its type's metadata, in the API's order", () => {
     expect(operatorsFor(columns, SAMPLE_TYPES, "st")).toEqual(["eq", "neq", "any_of", "none_of", "is_empty", "is_not_empty"]);
     expect(operatorsFor(columns, SAMPLE_TYPES, "num")).toEqual(opsOf("number"));

@@ -39,11 +39,11 @@ export function columnField(column: Column, types: ColumnTypeInfo[]): Field {
   return { id: column.id, title: column.title, column, input: INPUTS[column.type] ?? "text", operators: infoOf(types, column.type)?.filter_operators ?? [] };
 }
 
-/** The fields a filter row can name: the item's name, the board's columns, then the other
- * pseudo-columns. */
+/** The fields a filter row can name: the item's name, the board's columns (but buttons, which
+ * never hold a value), then the other pseudo-columns. */
 export function fieldsOf(columns: Column[], types: ColumnTypeInfo[]): Field[] {
   const [name, ...rest] = PSEUDO_FIELDS;
-  return [name, ...columns.map((c) => columnField(c, types)), ...rest];
+  return [name, ...columns.filter((c) => c.type !== "button").map((c) => columnField(c, types)), ...rest];
 }
 
 export const fieldOf = (columns: Column[], types: ColumnTypeInfo[], id: string) => fieldsOf(columns, types).find((f) => f.id === id);
