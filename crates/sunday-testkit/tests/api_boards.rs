@@ -91,7 +91,7 @@ async fn column_types_describe_what_the_api_accepts(app: TestApp) {
     }
     let system: Vec<&str> =
         types.iter().filter(|t| t["origin"] == "system").map(|t| t["type"].as_str().unwrap()).collect();
-    assert_eq!(system, ["auto_number", "item_id", "creation_log", "last_updated"]);
+    assert_eq!(system, ["auto_number", "item_id", "creation_log", "last_updated", "button"]);
 }
 
 async fn templates_create_realistic_boards(app: TestApp) {
