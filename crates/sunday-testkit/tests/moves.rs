@@ -121,13 +121,14 @@ async fn a_recipe_moves_done_items_to_an_archive_board(app: TestApp) {
     let id = item(&app, &u, aid, json!({"name": "Shipped"})).await;
     let patch = json!({"values": {&status: label(&a, "Done")}});
     expect_json(app.patch(&format!("/api/v1/items/{id}"), &u.token, patch).send().await.unwrap(), 200).await;
+    let runs = format!("/api/v1/automations/{}/runs", auto["id"].as_str().unwrap());
     for _ in 0..200 {
-        let it = expect_json(app.get(&format!("/api/v1/items/{id}"), &u.token).send().await.unwrap(), 200).await;
-        if it["board_id"] == bid {
+        let page = expect_json(app.get(&runs, &u.token).send().await.unwrap(), 200).await;
+        if let Some(run) = page["data"].as_array().unwrap().first() {
+            assert_eq!(run["steps"][0]["output"]["board_id"], bid, "{run}");
+            let it = expect_json(app.get(&format!("/api/v1/items/{id}"), &u.token).send().await.unwrap(), 200).await;
+            assert_eq!(it["board_id"], bid);
             assert_eq!(it["values"][column_id(&b, "Status")], label(&b, "Done"));
-            let runs = format!("/api/v1/automations/{}/runs", auto["id"].as_str().unwrap());
-            let runs = expect_json(app.get(&runs, &u.token).send().await.unwrap(), 200).await;
-            assert_eq!(runs["data"][0]["steps"][0]["output"]["board_id"], bid);
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

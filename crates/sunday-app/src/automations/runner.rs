@@ -5,7 +5,10 @@
 //! with the same run ids, and every action already done finds its key taken: each triggered
 //! run completes exactly once.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    sync::atomic::{AtomicU32, Ordering},
+};
 
 use sha2::{Digest, Sha256};
 use sunday_domain::{
@@ -120,9 +123,20 @@ impl Runner {
         let store = &self.svc.store;
         loop {
             let cursor = store.event_cursor(CONSUMER, board).await?;
+            // A board without recipes (most) moves its cursor without reading its events:
+            // the head is read before the recipes, and a recipe answers only changes made
+            // after it was saved.
+            let head = store.board(board).await?.map_or(cursor, |b| b.last_seq);
+            if head <= cursor {
+                return Ok(cursor);
+            }
+            let mut recipes = self.recipes_for(board).await?;
+            if recipes.is_empty() {
+                store.advance_cursor(CONSUMER, board, cursor, head, vec![], now_millis()).await?;
+                return Ok(head);
+            }
             let events = store.events_after(board, cursor, BATCH).await?;
             let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
-            let mut recipes = self.recipes_for(board).await?;
             let mut writes = vec![];
             let mut rest = &events[..];
             while !recipes.is_empty() && !rest.is_empty() {
@@ -181,14 +195,29 @@ impl Runner {
             });
             lanes[lane].push(k);
         }
-        let (svc, planned, known, shared) = (&self.svc, &planned, &known, &*recipes);
+        // Failures in a row per recipe as the runs finish: a recipe that reaches the pause
+        // limit runs no more in this batch (its later runs are not made, as after a pause).
+        let limit = self.svc.settings.pause_after_failures;
+        let streaks: Vec<AtomicU32> = recipes.iter().map(|r| AtomicU32::new(r.failures)).collect();
+        let (svc, planned, known, shared, streaks) = (&self.svc, &planned, &known, &*recipes, &streaks);
         let mut done: Vec<(usize, RunResult)> = stream::iter(lanes)
             .map(|lane| async move {
                 let mut out = Vec::with_capacity(lane.len());
                 for k in lane {
                     let (i, event, item) = planned[k];
+                    if streaks[i].load(Ordering::Acquire) >= limit {
+                        continue;
+                    }
                     let recipe = &shared[i];
-                    out.push((k, run(svc, recipe, event, item, false, known.get(&recipe.board_id)).await));
+                    let result = run(svc, recipe, event, item, false, known.get(&recipe.board_id)).await;
+                    match &result {
+                        Ok((_, Outcome::Failed(_))) => {
+                            streaks[i].fetch_add(1, Ordering::AcqRel);
+                        }
+                        Ok((_, Outcome::Succeeded)) => streaks[i].store(0, Ordering::Release),
+                        _ => {}
+                    }
+                    out.push((k, result));
                 }
                 out
             })

@@ -64,9 +64,20 @@ impl Dispatcher {
         let store = &self.svc.store;
         loop {
             let cursor = store.event_cursor(CONSUMER, board).await?;
+            // A board without subscriptions (most) moves its cursor without reading its
+            // events: the head is read before the subscriptions, so a subscription made
+            // meanwhile is seen, and events from before a subscription are never sent.
+            let head = store.board(board).await?.map_or(cursor, |b| b.last_seq);
+            if head <= cursor {
+                return Ok(cursor);
+            }
+            let hooks = store.webhooks(board).await?;
+            if hooks.is_empty() {
+                store.advance_cursor(CONSUMER, board, cursor, head, vec![], now_millis()).await?;
+                return Ok(head);
+            }
             let events = store.events_after(board, cursor, BATCH).await?;
             let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
-            let hooks = store.webhooks(board).await?;
             let mut writes = vec![];
             for event in &events {
                 let kind = event.change.kind();
