@@ -4,7 +4,7 @@
 // recipe's history. Webhooks: a receiver subscribed in the UI, its secret shown once, a
 // delivery it verifies and the delivery log. Buttons: a button column whose click a recipe
 // answers. Links: a calendar feed and an inbound webhook made in the UI, their URLs shown once
-// and called from here.
+// and called from here. Moves: a recipe that moves new items into another board's group.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -239,6 +239,47 @@ test("links: a calendar feed and an inbound webhook made in the UI, their URLs s
   assert.equal((await fetch(feed)).status, 404);
   const links = (await api(page, "GET", `/boards/${board.id}/links`)).data;
   assert.deepEqual(links.map((l) => l.name), ["Leads"]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("move to board: a recipe built with the other board's group moves new items there", async () => {
+  const { page, errors, ctx } = await s.newUser("Mo", "mo-move@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Design landing page").waitFor();
+  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const other = await api(page, "POST", "/boards", { name: "Archive", workspace_id: board.workspace_id, template: "project_tracker" });
+  const done = other.groups.find((g) => g.title === "Done");
+
+  await page.getByRole("button", { name: "Board menu" }).click();
+  await page.getByRole("button", { name: "Automations" }).click();
+  const dialog = page.getByRole("dialog", { name: "Automations" });
+  await dialog.getByRole("button", { name: "Build your own" }).click();
+  await dialog.getByLabel("Add an action").selectOption("move_to_board");
+  // This board is not a target; the other board's groups are offered once read.
+  assert.deepEqual(await dialog.getByLabel("Action 1 board").locator("option").allInnerTexts(), ["Archive"]);
+  assert.equal(await dialog.getByLabel("Sentence").innerText(), "When an item is created, then move to board Archive");
+  await dialog.getByLabel("Action 1 group").locator(`option[value="${done.id}"]`).waitFor({ state: "attached" });
+  await dialog.getByLabel("Action 1 group").selectOption({ label: "Done" });
+  const wanted = "When an item is created, then move to board Archive, group Done";
+  assert.equal(await dialog.getByLabel("Sentence").innerText(), wanted);
+  await dialog.getByRole("button", { name: "Save automation" }).click();
+  await dialog.locator(".automations .sentence", { hasText: wanted }).waitFor();
+  await dialog.getByRole("button", { name: "Done", exact: true }).last().click();
+  const saved = (await api(page, "GET", `/boards/${board.id}/automations`)).data[0];
+  assert.deepEqual(saved.actions, [{ type: "move_to_board", board_id: other.id, group_id: done.id }]);
+
+  // A new item leaves for the Archive's Done group.
+  await page.getByLabel("Add item to This sprint").fill("Old news");
+  await page.keyboard.press("Enter");
+  let moved;
+  for (let i = 0; i < 100; i++) {
+    moved = (await api(page, "GET", `/boards/${other.id}/items`)).data.find((x) => x.name === "Old news");
+    if (moved) break;
+    await page.waitForTimeout(50);
+  }
+  assert.equal(moved?.group_id, done.id);
+  await row(page, "Old news").waitFor({ state: "detached", timeout: 5000 });
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -1,6 +1,7 @@
 // Browser tests of everyday actions through the UI: groups (add, rename by double-click,
 // recolour, delete moving the items), the app's own dialogs where the browser's prompt and
-// confirm boxes were, and the item panel (its own URL, an editable name, Escape closes it).
+// confirm boxes were, the item panel (its own URL, an editable name, Escape closes it) and
+// moving an item from it to another board.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { api, row, sunday } from "./harness.mjs";
@@ -338,6 +339,60 @@ test("a grey group's title is readable (3:1 on white)", async () => {
     return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
   });
   assert.ok(contrast >= 3, `contrast ${contrast.toFixed(2)}:1`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("move to board: from the item panel to another board's group, with its update; a refusal is shown as the server says it", async () => {
+  const { page, errors, ctx, board, native } = await projectBoard("Uma", "uma@example.com");
+  const items = (await api(page, "GET", `/boards/${board.id}/items`)).data;
+  const item = items.find((i) => i.name === "Design landing page");
+  await api(page, "POST", `/items/${item.id}/updates`, { body: "Mockups are in the drive" });
+  // An item with a subitem cannot move yet; the server says why.
+  const parent = items.find((i) => i.name === "Set up analytics");
+  await api(page, "POST", `/items/${parent.id}/subitems`, { name: "Pick a tool" });
+  const other = await api(page, "POST", "/boards", { name: "Marketing plan", workspace_id: board.workspace_id, template: "project_tracker" });
+  const done = other.groups.find((g) => g.title === "Done");
+  await page.reload();
+  await row(page, "Design landing page").waitFor();
+
+  const panel = page.getByRole("dialog", { name: "Item" });
+  const dialog = page.getByRole("dialog", { name: "Move to board" });
+  await row(page, "Set up analytics").getByRole("button", { name: /Open updates/ }).click();
+  await panel.getByRole("button", { name: "Move to board…" }).click();
+  await dialog.getByRole("button", { name: "Move", exact: true }).click();
+  await dialog.getByRole("alert").filter({ hasText: "an item with subitems cannot move to another board yet" }).waitFor();
+  // Escape closes the dialog only; the panel stays.
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await panel.waitFor();
+  await page.keyboard.press("Escape");
+  await panel.waitFor({ state: "detached" });
+
+  await row(page, "Design landing page").getByRole("button", { name: /Open updates/ }).click();
+  await panel.getByRole("button", { name: "Move to board…" }).click();
+  // This board is not offered; the other one is, with its groups.
+  const offered = await dialog.getByLabel("Board").locator("option").allInnerTexts();
+  assert.deepEqual(offered, ["Marketing plan"]);
+  await dialog.getByLabel("Group").locator(`option[value="${done.id}"]`).waitFor({ state: "attached" });
+  await dialog.getByLabel("Group").selectOption({ label: "Done" });
+  await dialog.getByRole("button", { name: "Move", exact: true }).click();
+  await dialog.waitFor({ state: "detached" });
+  await panel.waitFor({ state: "detached" });
+  await row(page, "Design landing page").waitFor({ state: "detached", timeout: 3000 });
+  const toast = page.locator(".toast", { hasText: '"Design landing page" moved to Marketing plan' });
+  await toast.getByRole("button", { name: "Open board" }).click();
+
+  // On the target board: in Done, its update counted on the bubble and in the panel.
+  await page.getByRole("heading", { name: "Marketing plan" }).waitFor({ timeout: 5000 });
+  const moved = page.locator('tr[data-item="Design landing page"][data-group="Done"]');
+  await moved.waitFor();
+  await moved.getByRole("button", { name: "Open updates (1)" }).click();
+  await panel.getByText("Mockups are in the drive").waitFor();
+  await panel.getByRole("button", { name: "Activity log" }).click();
+  await panel.locator('li[data-kind="item_created"]', { hasText: `Uma moved “Design landing page” here from ${board.name}` }).waitFor();
+  assert.equal((await api(page, "GET", `/items/${item.id}`)).board_id, other.id, "the same item, now on the other board");
+  assert.deepEqual(native, []);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -1,22 +1,26 @@
 // One entry of an item's activity log, in words: who, what changed (a column's old → new value,
-// a rename, a move between groups, a button clicked), and when. Values are shown as the table shows them.
+// a rename, a move between groups or boards, a button clicked), and when. Values are shown as the table shows them.
 import type { Board, BoardEvent, Item } from "../api/types";
+import { moveWords } from "../state/moves";
 import { Avatar } from "./Avatar";
 import { CellValue } from "./Cell";
 
-type Props = { event: BoardEvent; board: Board; item: Item | undefined; meId: string; nameOf: (id: string) => string };
+/** `boardName` names the other board of a move between boards (undefined: one not known here). */
+type Props = { event: BoardEvent; board: Board; item: Item | undefined; meId: string; nameOf: (id: string) => string; boardName: (id: string) => string | undefined };
 
-export function ActivityEntry({ event: e, board, item, meId, nameOf }: Props) {
+export function ActivityEntry({ event: e, board, item, meId, nameOf, boardName }: Props) {
   const when = new Date(e.created_at).toLocaleString();
   return (
     <li data-kind={e.kind}>
-      <Avatar small decorative id={e.actor} name={nameOf(e.actor)} /> <strong>{nameOf(e.actor)}</strong> <What event={e} board={board} item={item} meId={meId} /> <span className="muted">· {when}</span>
+      <Avatar small decorative id={e.actor} name={nameOf(e.actor)} /> <strong>{nameOf(e.actor)}</strong> <What event={e} board={board} item={item} meId={meId} boardName={boardName} /> <span className="muted">· {when}</span>
     </li>
   );
 }
 
-function What({ event: e, board, item, meId }: Omit<Props, "nameOf">) {
+function What({ event: e, board, item, meId, boardName }: Omit<Props, "nameOf">) {
   const groupTitle = (id: string) => board.groups?.find((g) => g.id === id)?.title ?? "a deleted group";
+  const moved = moveWords(e, boardName);
+  if (moved) return <span className="change">{moved}</span>;
   if (e.kind === "button_clicked") {
     const title = board.columns?.find((c) => c.id === e.payload.column_id)?.title;
     return <span className="change">{title ? `clicked ${title}` : "clicked a deleted button"}</span>;

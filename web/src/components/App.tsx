@@ -53,6 +53,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   /** The workspace a new board is being named for. */
   const [newBoardIn, setNewBoardIn] = useState<string | null>(null);
   const columnTypes = useColumnTypeList();
+  const allBoards = useMemo(() => Object.values(boards).flat(), [boards]);
   /** The sidebar put away (wide screens; kept in this browser) or the drawer open (phones). */
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED) === "1");
   const [drawer, setDrawer] = useState(false);
@@ -170,7 +171,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         </header>
         {error && <div className="error banner">{error}</div>}
         {open ? (
-          <BoardPage key={open} boardId={open} item={route.item} onItem={openItem} me={me} live={live} bus={bus.current} onDeleted={() => { setOpen(null); refresh(); }}
+          <BoardPage key={open} boardId={open} item={route.item} onItem={openItem} me={me} live={live} bus={bus.current} boards={allBoards} onDeleted={() => { setOpen(null); refresh(); }}
             onOpenBoard={setOpen} onBoardsChanged={() => refresh().catch((e) => setError(messageOf(e)))} />
         ) : (
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />

@@ -1,7 +1,7 @@
 // The automation sentence builder: "When [trigger …] only if [filter], then [action …] and
 // [action …]", with pickers for columns, labels, people, groups, webhook subscriptions, the
-// days, time and time zone of scheduled triggers, and the fields of an email. The sentence it
-// makes is shown as it is built.
+// boards items move to and their groups, the days, time and time zone of scheduled triggers,
+// and the fields of an email. The sentence it makes is shown as it is built.
 import { useMemo, useState } from "react";
 import type { Action, Board, Column, Period, Trigger, Webhook } from "../api/types";
 import { usePeople } from "../state/people";
@@ -25,6 +25,7 @@ import {
   type TriggerType,
 } from "../state/automations";
 import { filterOf, rowsOf, type Match } from "../state/filterQuery";
+import { moveTargets } from "../state/moves";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 
 export type Recipe = { trigger: Trigger; actions: Action[]; conditions?: Record<string, unknown> | null };
@@ -158,11 +159,38 @@ function AddressInput({ label, value, onChange }: { label: string; value: string
   );
 }
 
-/** `webhooks`: the board's subscriptions; `boards`: those items can move to. */
+type MoveAction = Extract<Action, { type: "move_to_board" }>;
+
+/** "[board] into [its first group | a group of it]": the groups are the chosen board's, read
+ * by the dialog (`names.boardGroups`); changing the board starts again from its first group. */
+function MoveTarget({ label, action: a, boards, names, onChange }: {
+  label: string; action: MoveAction; boards: Board[]; names: Names; onChange: (a: MoveAction) => void;
+}) {
+  const groups = names.boardGroups?.(a.board_id);
+  const knownGroup = !a.group_id || groups?.some((g) => g.id === a.group_id);
+  return (
+    <>
+      <select aria-label={`${label} board`} value={a.board_id} onChange={(e) => onChange({ type: "move_to_board", board_id: e.target.value })}>
+        {!boards.some((b) => b.id === a.board_id) && <option value={a.board_id}>(a board you cannot see)</option>}
+        {boards.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
+      </select>
+      <span>into</span>
+      <select aria-label={`${label} group`} value={a.group_id ?? ""} onChange={(e) => onChange({ ...a, group_id: e.target.value || null })}>
+        <option value="">its first group</option>
+        {!knownGroup && <option value={a.group_id ?? ""}>{groups ? "(deleted group)" : "(a group of that board)"}</option>}
+        {(groups ?? []).map((g) => <option key={g.id} value={g.id}>{g.title}</option>)}
+      </select>
+    </>
+  );
+}
+
+/** `webhooks`: the board's subscriptions; `boards`: those one can see (items can move to the
+ * organization's others). */
 export function Builder({ board, names, recipe, webhooks, boards, zone, onChange, onSave, onCancel }: {
   board: BoardShape; names: Names; recipe: Recipe; webhooks: Webhook[]; boards: Board[]; zone: string; onChange: (r: Recipe) => void; onSave: () => void; onCancel: () => void;
 }) {
   const people = usePeople();
+  const targets = moveTargets(boards, board);
   // Conditions: the board's filter builder, kept as rows here and sent as the filter JSON.
   const [rows, setRows] = useState(() => rowsOf(recipe.conditions));
   const setConditions = (conditions: Condition[], match: Match) => {
@@ -177,7 +205,7 @@ export function Builder({ board, names, recipe, webhooks, boards, zone, onChange
   };
   const setAction = (i: number, a: Action) => onChange({ ...recipe, actions: recipe.actions.map((x, j) => (j === i ? a : x)) });
   const addAction = (type: ActionType) => {
-    const a = blankAction(type, board, { webhooks, boards });
+    const a = blankAction(type, board, { webhooks, boards: targets });
     if (a) onChange({ ...recipe, actions: [...recipe.actions, a] });
   };
   const col = (id: string | null | undefined) => board.columns.find((c) => c.id === id);
@@ -258,15 +286,7 @@ export function Builder({ board, names, recipe, webhooks, boards, zone, onChange
               {webhooks.map((w) => <option key={w.id} value={w.id}>{w.url}</option>)}
             </select>
           )}
-          {a.type === "move_to_board" && (
-            <>
-              <select aria-label={`Action ${i + 1} board`} value={a.board_id} onChange={(e) => setAction(i, { type: "move_to_board", board_id: e.target.value })}>
-                {!boards.some((b) => b.id === a.board_id) && <option value={a.board_id}>(a board you cannot see)</option>}
-                {boards.filter((b) => b.id !== board.id).map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
-              </select>
-              {!a.group_id && <span className="muted">(into its first group)</span>}
-            </>
-          )}
+          {a.type === "move_to_board" && <MoveTarget label={`Action ${i + 1}`} action={a} boards={targets} names={names} onChange={(next) => setAction(i, next)} />}
           {a.type === "send_email" && (
             <span className="builder-email">
               <span>to</span>
@@ -287,7 +307,7 @@ export function Builder({ board, names, recipe, webhooks, boards, zone, onChange
       <div className="builder-line">
         <select aria-label="Add an action" value="" onChange={(e) => e.target.value && addAction(e.target.value as ActionType)}>
           <option value="">Add an action…</option>
-          {ACTION_TYPES.filter((x) => blankAction(x, board, { webhooks, boards })).map((x) => <option key={x} value={x}>{ACTION_WORDS[x]}</option>)}
+          {ACTION_TYPES.filter((x) => blankAction(x, board, { webhooks, boards: targets })).map((x) => <option key={x} value={x}>{ACTION_WORDS[x]}</option>)}
         </select>
       </div>
       <p className="sentence-preview" aria-label="Sentence">{sentence(recipe, names)}</p>

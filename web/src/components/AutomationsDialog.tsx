@@ -3,15 +3,35 @@
 // change, the conditions, each action with its output or error); a gallery of common recipes
 // and the sentence builder (AutomationBuilder.tsx). Changing recipes needs the board's edit_all
 // permission; others see them read-only.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
-import type { Automation, AutomationRun, Board, Webhook } from "../api/types";
+import type { Action, Automation, AutomationRun, Board, Group, Webhook } from "../api/types";
 import { usePeople } from "../state/people";
 import { browserZone, GALLERY, sentence, shapeOf, systemActorName, withZone, type Names } from "../state/automations";
 import { Builder, type Recipe } from "./AutomationBuilder";
 import { Dialog } from "./Dialog";
 
 type Props = { board: Board; onClose: () => void };
+
+/** The other boards recipes move items to. */
+const moveTargetsOf = (actions: Action[]) => actions.flatMap((a) => (a.type === "move_to_board" ? [a.board_id] : []));
+
+/** The groups of boards `ids`, each read once when first wanted (undefined until then, and for
+ * a board one cannot read). */
+function useBoardGroups(ids: string[]): (id: string) => Group[] | undefined {
+  const [groups, setGroups] = useState<ReadonlyMap<string, Group[] | null>>(new Map());
+  const asked = useRef(new Set<string>());
+  const wanted = [...new Set(ids)].filter((id) => !asked.current.has(id)).sort().join(" ");
+  useEffect(() => {
+    for (const id of wanted ? wanted.split(" ") : []) {
+      if (asked.current.has(id)) continue;
+      asked.current.add(id);
+      const got = (g: Group[] | null) => setGroups((m) => new Map(m).set(id, g));
+      ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })).then((b) => got(b.groups ?? []), () => got(null));
+    }
+  }, [wanted]);
+  return (id) => groups.get(id) ?? undefined;
+}
 
 export function AutomationsDialog({ board: loaded, onClose }: Props) {
   const board = shapeOf(loaded);
@@ -27,11 +47,13 @@ export function AutomationsDialog({ board: loaded, onClose }: Props) {
   // The boards one can see, to move items to.
   const [boards, setBoards] = useState<Board[] | null>(null);
   const zone = browserZone();
+  const boardGroups = useBoardGroups([...recipes, ...(building ? [building] : [])].flatMap((r) => moveTargetsOf(r.actions)));
   const names: Names = {
     board,
     person: (id) => systemActorName(id) ?? people.find((p) => p.id === id)?.name ?? "someone",
     webhook: webhooks ? (id) => webhooks.find((w) => w.id === id)?.url : undefined,
     boardName: boards ? (id) => boards.find((b) => b.id === id)?.name : undefined,
+    boardGroups,
     zone,
   };
   const load = useCallback(() => {

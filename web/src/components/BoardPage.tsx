@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
-import type { BoardMember, Column, Item, Me, View } from "../api/types";
+import type { Board, BoardMember, Column, Item, Me, View } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { filterOf, rowsOf, type Match } from "../state/filterQuery";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
@@ -23,15 +23,17 @@ import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
 import { Kanban } from "./Kanban";
+import { MoveToBoardDialog } from "./MoveToBoardDialog";
 import { useShortcuts } from "./Shortcuts";
 import { Table } from "./Table";
 import { Toast, type ToastMessage } from "./Toast";
 
 type SortKey = { column: string; desc: boolean };
 
-/** `item` is the item whose panel is open (it is part of the URL); `onItem` opens or closes one. */
-export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onOpenBoard, onBoardsChanged }: {
-  boardId: string; item: string | null; onItem: (item: string | null) => void; me: Me; live: Live; bus: Bus;
+/** `item` is the item whose panel is open (it is part of the URL); `onItem` opens or closes one.
+ * `boards` are the boards the app knows (the sidebar's), to name those items move to or from. */
+export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDeleted, onOpenBoard, onBoardsChanged }: {
+  boardId: string; item: string | null; onItem: (item: string | null) => void; me: Me; live: Live; bus: Bus; boards: Board[];
   onDeleted: () => void; onOpenBoard: (id: string) => void; onBoardsChanged: () => void;
 }) {
   const [notice, setNotice] = useState("");
@@ -57,6 +59,8 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
   const [asking, setAsking] = useState<"view" | "group" | null>(null);
+  /** The item being moved to another board (its dialog is open). */
+  const [moving, setMoving] = useState<Item | null>(null);
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const endToast = useCallback(() => setToast(null), []);
   /** My last change that can be undone: kept after its toast goes, until undone or replaced. */
@@ -145,6 +149,13 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
   if (!state) return <div className="loading">Loading board…</div>;
   const board = state.board;
   const nameOf = (id: string) => systemActorName(id) ?? people.find((d) => d.id === id)?.name ?? (id === me.user.id ? me.user.name : "Someone");
+  const boardName = (id: string) => (id === board.id ? board.name : boards.find((b) => b.id === id)?.name);
+  /** Moved to another board: it leaves this one with its `item_deleted` event. */
+  const movedAway = (i: Item, to: Board) => {
+    setMoving(null);
+    closePanel();
+    say({ text: `"${i.name}" moved to ${to.name}`, action: { label: "Open board", run: () => onOpenBoard(to.id) } });
+  };
   // A button's click is an event (recipes answer it); people who may only view cannot click.
   const clickButton = board.permission === "view" ? undefined : (i: Item, c: Column) =>
     ok(api.POST("/api/v1/items/{id}/buttons/{column_id}", { params: { path: { id: i.id, column_id: c.id } } })).catch((e) => setToast({ text: `${c.title}: ${messageOf(e)}` }));
@@ -302,8 +313,9 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, onDeleted, onO
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
-        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
-          onArchive={(i) => { closePanel(); archive([i], "archived"); }} />}
+        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} boardName={boardName} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
+          onArchive={(i) => { closePanel(); archive([i], "archived"); }} onMoveToBoard={board.permission === "view" ? undefined : setMoving} />}
+        {moving && <MoveToBoardDialog item={moving} board={board} onMoved={movedAway} onClose={() => setMoving(null)} />}
         {toast && <Toast toast={toast} onUndo={undoLast} onDone={endToast} />}
         {asking === "view" && <AskDialog title="Save view" label="View name" initial="My view" submit="Save view" onSubmit={saveView} onClose={() => setAsking(null)} />}
         {asking === "group" && (

@@ -1,6 +1,7 @@
 // The item panel: slides in from the right with the item's updates (with @mentions and
-// replies) and its activity log. Both stay live: the board's events about this item (an update
-// or reply posted, a value changed, by anyone) refetch them, so nobody has to reopen the panel.
+// replies) and its activity log, and archives the item or moves it to another board. Updates
+// and log stay live: the board's events about this item (an update or reply posted, a value
+// changed, by anyone) refetch them, so nobody has to reopen the panel.
 import { useCallback, useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus } from "../api/live";
@@ -36,14 +37,18 @@ function itemOf(e: BoardEvent): string | null {
 }
 
 /** `item` is the board's live copy of item `itemId` (undefined once it left the board, or while
- * it is not loaded); `onSave` writes a value; `bus` brings the board's live events. */
-export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onButton, onArchive, onClose }: {
-  itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus;
+ * it is not loaded); `onSave` writes a value; `bus` brings the board's live events; `boardName`
+ * names other boards (where an item moved from or to). */
+export function ItemPanel({ itemId, item, board, me, bus, boardName, onSave, onRename, onButton, onArchive, onMoveToBoard, onClose }: {
+  itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus; boardName: (id: string) => string | undefined;
   onSave: (item: Item, column: string, value: unknown) => void; onRename: (item: Item, name: string) => void;
   /** Clicks a button column's button (absent: the user may not). */
   onButton?: (item: Item, column: Column) => Promise<unknown> | void;
   /** Archives the item (the board's toast offers to undo it). */
-  onArchive: (item: Item) => void; onClose: () => void;
+  onArchive: (item: Item) => void;
+  /** Asks where to move the item to (absent: the user may not edit the board's content). */
+  onMoveToBoard?: (item: Item) => void;
+  onClose: () => void;
 }) {
   const people = usePeople();
   const [updates, setUpdates] = useState<Update[]>([]);
@@ -51,6 +56,8 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onBu
   const [tab, setTab] = useState<"updates" | "activity">("updates");
   const [error, setError] = useState("");
   const [replyTo, setReplyTo] = useState<string | null>(null);
+  /** The board the item moved to while open here (someone moved it, or a recipe did). */
+  const [movedTo, setMovedTo] = useState<string | null>(null);
   const load = useCallback(() => {
     const path = { params: { path: { id: itemId } } };
     ok(api.GET("/api/v1/items/{id}/updates", path)).then((page) => setUpdates(page.data), (e) => setError(messageOf(e)));
@@ -59,7 +66,9 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onBu
   useEffect(load, [load]);
   useEffect(() => {
     const heard = (e: BoardEvent) => {
-      if (e.board_id === board.id && itemOf(e) === itemId) load();
+      if (e.board_id !== board.id) return;
+      if (e.kind === "item_deleted" && e.payload.item_id === itemId) setMovedTo(e.payload.moved_to ?? null);
+      if (itemOf(e) === itemId) load();
     };
     bus.events.add(heard);
     return () => void bus.events.delete(heard);
@@ -103,9 +112,15 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onBu
             onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} />
         </h2>
       ) : (
-        <h2>This item is no longer on the board.</h2>
+        <h2>{movedTo ? `This item moved to ${boardName(movedTo) ?? "another board"}.` : "This item is no longer on the board."}</h2>
       )}
-      {item && <button className="link archive" onClick={() => onArchive(item)}>Archive item</button>}
+      {item && (
+        <div className="panel-actions">
+          <button className="link" onClick={() => onArchive(item)}>Archive item</button>
+          {/* A subitem moves with its parent. */}
+          {onMoveToBoard && !item.parent_item_id && <button className="link" onClick={() => onMoveToBoard(item)}>Move to board…</button>}
+        </div>
+      )}
       {item && (
         <table className="panel-values">
           <tbody>
@@ -147,7 +162,7 @@ export function ItemPanel({ itemId, item, board, me, bus, onSave, onRename, onBu
       ) : (
         <ul className="activity">
           {activity.map((e) => (
-            <ActivityEntry key={e.seq} event={e} board={board} item={item} meId={me.user.id} nameOf={nameOf} />
+            <ActivityEntry key={e.seq} event={e} board={board} item={item} meId={me.user.id} nameOf={nameOf} boardName={boardName} />
           ))}
         </ul>
       )}

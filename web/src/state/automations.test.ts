@@ -101,6 +101,18 @@ describe("scheduled, webhook and button triggers", () => {
     expect(sentence(move, names)).toBe("When an item is created, then move to another board");
   });
 
+  it("names the group of the other board an item moves into", () => {
+    const into = (group_id: string | null) => ({ trigger: { type: "item_created" as const }, actions: [{ type: "move_to_board" as const, board_id: "b2", group_id }] });
+    const archive = { ...names, boardName: (id: string) => (id === "b2" ? "Archive" : undefined) };
+    const read = { ...archive, boardGroups: (id: string) => (id === "b2" ? groups : undefined) };
+    expect(sentence(into("g2"), read)).toBe("When an item is created, then move to board Archive, group Done");
+    expect(sentence(into(null), read)).toBe("When an item is created, then move to board Archive");
+    expect(sentence(into("gone"), read)).toBe("When an item is created, then move to board Archive, group a deleted group");
+    // The other board's groups not read (yet, or one cannot read them).
+    expect(sentence(into("g2"), archive)).toBe("When an item is created, then move to board Archive, into a chosen group");
+    expect(sentence(into("g2"), names)).toBe("When an item is created, then move to another board");
+  });
+
   it("says who an email goes to", () => {
     expect(sentence({ trigger: { type: "item_created" }, actions: [{ type: "send_email", to: ["pm@example.com"], subject: "s", text: "t" }] }, names))
       .toBe("When an item is created, then email pm@example.com");

@@ -57,13 +57,14 @@ export const ACTION_TYPES = Object.keys(ACTION_WORDS) as ActionType[];
 
 /** What a sentence needs to name things: the board's columns and groups, people, the board's
  * webhook subscriptions (a URL, or undefined for one deleted; without `webhook` they are "a
- * webhook"), other boards (likewise), and the reader's time zone (a scheduled time in another
- * zone says its zone). */
+ * webhook"), other boards (likewise) and their groups (undefined while not read), and the
+ * reader's time zone (a scheduled time in another zone says its zone). */
 export type Names = {
   board: Pick<BoardShape, "columns" | "groups">;
   person: (id: string) => string;
   webhook?: (id: string) => string | undefined;
   boardName?: (id: string) => string | undefined;
+  boardGroups?: (id: string) => Group[] | undefined;
   zone?: string;
 };
 
@@ -165,8 +166,13 @@ export function actionSentence(a: Action, n: Names): string {
       return `push ${columnTitle(n, a.column_id)} by ${a.days} day${Math.abs(a.days) === 1 ? "" : "s"}`;
     case "move_to_group":
       return `move to group ${groupTitle(n, a.group_id)}`;
-    case "move_to_board":
-      return n.boardName ? `move to board ${n.boardName(a.board_id) ?? "a board you cannot see"}` : "move to another board";
+    case "move_to_board": {
+      if (!n.boardName) return "move to another board";
+      const to = `move to board ${n.boardName(a.board_id) ?? "a board you cannot see"}`;
+      if (!a.group_id) return to;
+      const groups = n.boardGroups?.(a.board_id);
+      return groups ? `${to}, group ${groups.find((g) => g.id === a.group_id)?.title ?? "a deleted group"}` : `${to}, into a chosen group`;
+    }
     case "create_item":
       return `create item "${a.name}"${a.board_id ? " on another board" : ""}`;
     case "create_subitem":

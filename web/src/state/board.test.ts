@@ -212,3 +212,46 @@ describe("board reducer: items that left", () => {
     expect(s.items.map((i) => i.id)).toEqual(["x"]);
   });
 });
+
+describe("board reducer: items moved between boards", () => {
+  const away = (seq: number, id: string, to: string): BoardEvent => ({ ...meta(seq), kind: "item_deleted", payload: { item_id: id, name: id, moved_to: to }, item_id: id });
+  const here = (seq: number, it: Item, from: string): BoardEvent => ({ ...meta(seq), kind: "item_created", payload: { item: it, moved_from: from }, item_id: it.id });
+
+  it("takes an item that moved to another board off the source board", () => {
+    const s = run([item("a", "V"), item("b", "W")], ev(away(4, "a", "b2")));
+    expect(s.items.map((i) => i.id)).toEqual(["b"]);
+    // A search answer read before the move must not bring it back.
+    expect([...s.gone]).toEqual(["a"]);
+    expect(s.stale).toBe(false);
+  });
+
+  it("adds an item that arrived from another board to its group, and counts its updates again", () => {
+    let s = run([item("b", "W")]);
+    s = boardReducer(s, { type: "counted", updates: new Map([["b", 1]]) })!;
+    s = boardReducer(s, ev(here(4, { ...item("a", "X", { c1: "kept" }), version: 3 }, "b1")))!;
+    expect(itemsOf(s.items, "g").map((i) => i.id)).toEqual(["b", "a"]);
+    expect(s.items.find((i) => i.id === "a")?.values).toEqual({ c1: "kept" });
+    // Its updates came with it: the counts are fetched again.
+    expect(s.recount).toBe(true);
+    // A plain new item has no updates to count.
+    const fresh = boardReducer(run([]), ev(created(4, item("n", "V"))))!;
+    expect(fresh.recount).toBe(false);
+  });
+
+  it("keeps an item off the board when the answer creating it comes after a recipe moved it away", () => {
+    const made = item("n", "Z");
+    let s = run([], ev(created(4, made)), ev(away(5, "n", "b2")));
+    s = boardReducer(s, { type: "item_saved", item: made })!;
+    expect(s.items).toEqual([]);
+    // An item read alone (a link to it) that is on another board now stays off this one.
+    s = boardReducer(s, { type: "item_saved", item: { ...item("x", "V"), board_id: "b2" } })!;
+    expect(s.items).toEqual([]);
+  });
+
+  it("takes back an item that moved away and then back", () => {
+    let s = run([item("a", "V")], ev(away(4, "a", "b2")));
+    s = boardReducer(s, ev(here(5, { ...item("a", "Z"), version: 3 }, "b2")))!;
+    expect(s.items.map((i) => [i.id, i.position])).toEqual([["a", "Z"]]);
+    expect(s.gone.size).toBe(0);
+  });
+});

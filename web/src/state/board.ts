@@ -88,9 +88,11 @@ export function boardReducer(state: BoardState | null, action: BoardAction): Boa
     case "value_set":
       return { ...state, items: state.items.map((i) => (i.id === action.itemId ? withValue(i, action.columnId, action.value) : i)) };
     case "item_saved": {
-      // An answer overtaken by a live event (which brought a later version) is old news.
+      // An answer overtaken by a live event (which brought a later version, or took the item
+      // off the board: archived, deleted, moved to another board by a recipe) is old news, and
+      // an item read alone that is on another board now (it moved) is not this board's.
       const held = state.items.find((i) => i.id === action.item.id);
-      if (held && held.version > action.item.version) return state;
+      if ((held && held.version > action.item.version) || state.gone.has(action.item.id) || action.item.board_id !== state.board.id) return state;
       return { ...state, items: upsert(state.items, action.item, new Set()) };
     }
   }
@@ -143,7 +145,9 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
     case "item_archived":
     case "item_restored": {
       const item = e.payload.item;
-      return { ...state, items: upsert(items, item, editing), gone: withId(state.gone, item.id, item.archived) };
+      const next = { ...state, items: upsert(items, item, editing), gone: withId(state.gone, item.id, item.archived) };
+      // Moved here from another board (`moved_from`): its updates came with it, uncounted here.
+      return e.kind === "item_created" && e.payload.moved_from ? { ...next, recount: true } : next;
     }
     case "item_updated":
     case "item_moved": {
@@ -162,6 +166,7 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
       return { ...state, items: upsert(items, item, editing), gone: withId(state.gone, item.id, item.archived) };
     }
     case "item_deleted":
+      // Deleted, or moved to another board (`moved_to`): either way it leaves this one.
       return { ...state, items: items.filter((i) => i.id !== e.payload.item_id), gone: withId(state.gone, e.payload.item_id, true) };
     case "board_member_set":
     case "board_member_removed":
