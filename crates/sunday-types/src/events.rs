@@ -279,7 +279,7 @@ pub struct ItemCreated {
     /// The item it copies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicated_from: Option<ItemId>,
-    /// The board the item moved from (it keeps its id, updates and history).
+    /// The board the item moved from (it keeps its id and updates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<BoardId>,
 }

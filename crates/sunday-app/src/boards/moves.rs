@@ -1,6 +1,6 @@
-//! Moving an item to another board of the organization. The item keeps its id, name,
-//! updates and history; it goes to the end of a group there (the first by default) with a
-//! new number, and its cells follow into the columns of the same type and title (a status or
+//! Moving an item to another board of the organization. The item keeps its id, name and
+//! updates (its earlier events stay in the source board's log); it goes to the end of a
+//! group there (the first by default) with a new number, and its cells follow into the columns of the same type and title (a status or
 //! dropdown by label name); values the other board has no column for are left behind. Both
 //! boards change in one transaction: the source's log says the item left (`item_deleted`
 //! with `moved_to`), the target's that it arrived (`item_created` with `moved_from`).

@@ -39,8 +39,9 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 /// Move a top-level item to another board of the organization (`edit_content` on both): it
-/// keeps its id, updates and history, goes to the end of a group there (the first unless
-/// `group_id`), and its cells follow into the columns of the same type and title.
+/// keeps its id and updates (earlier events stay in the source board's log), goes to the end
+/// of a group there (the first unless `group_id`), and its cells follow into the columns of
+/// the same type and title.
 #[utoipa::path(post, path = "/items/{id}/move-to-board", tag = "items", params(("id" = sunday_types::ItemId, Path)),
     request_body = sunday_types::board_api::MoveToBoardRequest, responses((status = 200, body = Item)))]
 async fn move_to_board(
