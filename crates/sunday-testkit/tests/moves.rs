@@ -1,4 +1,5 @@
-//! Moving an item to another board, on both stores: by hand and by a recipe. The item keeps
+//! Moving an item to another board, on both stores: by hand and by a recipe; and a recipe's
+//! `create_item` on another board carrying the item's values the same way. The item keeps
 //! its id and updates, its cells follow into the columns of the same type and title, and both
 //! boards' logs tell.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -8,7 +9,11 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, Session, TestApp};
 
-backend_tests!(an_item_moves_to_another_board_with_its_updates, a_recipe_moves_done_items_to_an_archive_board);
+backend_tests!(
+    an_item_moves_to_another_board_with_its_updates,
+    a_recipe_moves_done_items_to_an_archive_board,
+    a_recipe_creates_an_item_elsewhere_with_copied_and_templated_values,
+);
 
 fn label(b: &Value, name: &str) -> String {
     let status = b["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Status").unwrap();
@@ -134,4 +139,48 @@ async fn a_recipe_moves_done_items_to_an_archive_board(app: TestApp) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the recipe did not move the item");
+}
+
+async fn a_recipe_creates_an_item_elsewhere_with_copied_and_templated_values(app: TestApp) {
+    let u = app.signup("copier@example.com").await;
+    let a = board(&app, &u, Some("project_tracker")).await;
+    let b = board(&app, &u, Some("project_tracker")).await;
+    let (aid, bid) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let (status, budget) = (column_id(&a, "Status"), column_id(&a, "Budget"));
+    let path = format!("/api/v1/boards/{aid}/automations");
+    let bad = json!({"name": "x", "trigger": {"type": "item_created"}, "actions": [{"type": "create_item", "board_id": bid,
+        "name": "n", "values": {&status: "Done"}}]});
+    let e = expect_error(app.post(&path, &u.token, bad).send().await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["field"], format!("actions[0].values.{status}"), "a column of the other board, not this one: {e}");
+    let recipe = json!({"name": "mirror", "trigger": {"type": "column_changed", "column_id": &budget},
+        "actions": [{"type": "create_item", "board_id": bid, "name": "Copy of {item.name}", "copy_values": true,
+            "values": {column_id(&b, "Notes"): "from {board.name}: {item.name}", column_id(&b, "Priority"): "High"}}]});
+    let auto = expect_json(app.post(&path, &u.token, recipe).send().await.unwrap(), 201).await;
+    let values = json!({&status: label(&a, "Stuck")});
+    let id = item(&app, &u, aid, json!({"name": "Original", "values": values})).await;
+    expect_json(app.patch(&format!("/api/v1/items/{id}"), &u.token, json!({"values": {&budget: 75}})).send().await.unwrap(), 200).await;
+    let runs = format!("/api/v1/automations/{}/runs", auto["id"].as_str().unwrap());
+    for _ in 0..200 {
+        let page = expect_json(app.get(&runs, &u.token).send().await.unwrap(), 200).await;
+        if let Some(run) = page["data"].as_array().unwrap().first() {
+            assert_eq!(run["status"], "succeeded", "{run}");
+            let copy = run["steps"][0]["output"]["item_id"].as_str().unwrap();
+            let it = expect_json(app.get(&format!("/api/v1/items/{copy}"), &u.token).send().await.unwrap(), 200).await;
+            assert_eq!((it["board_id"].as_str(), it["name"].as_str()), (Some(bid), Some("Copy of Original")));
+            assert_eq!(it["values"][column_id(&b, "Status")], label(&b, "Stuck"), "copied by label name");
+            assert_eq!(it["values"][column_id(&b, "Budget")], 75.0, "copied");
+            assert_eq!(it["values"][column_id(&b, "Notes")], "from Board: Original", "templated");
+            let high = b["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Priority").unwrap()["settings"]["labels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["name"] == "High")
+                .unwrap()["id"]
+                .clone();
+            assert_eq!(it["values"][column_id(&b, "Priority")], high, "a label by name, stored by id");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the recipe did not run");
 }

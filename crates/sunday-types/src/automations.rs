@@ -177,6 +177,14 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group_id: Option<GroupId>,
         name: String,
+        /// Copies the item's cells into the new item's columns of the same type and title.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        copy_values: bool,
+        /// Cells of the new item, by column id of the board it is made on (after the copied
+        /// ones); a text column's value may be a template.
+        #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+        #[schema(value_type = Object)]
+        values: serde_json::Map<String, Value>,
     },
     CreateSubitem {
         name: String,

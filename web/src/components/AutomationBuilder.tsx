@@ -280,6 +280,11 @@ export function Builder({ board, names, recipe, webhooks, boards, zone, onChange
           )}
           {(a.type === "notify" || a.type === "post_update") && <input aria-label={`Action ${i + 1} text`} value={a.text} placeholder="Text; {item.name} is the item's name" onChange={(e) => setAction(i, { ...a, text: e.target.value })} />}
           {(a.type === "create_item" || a.type === "create_subitem") && <input aria-label={`Action ${i + 1} name`} value={a.name} onChange={(e) => setAction(i, { ...a, name: e.target.value })} />}
+          {a.type === "create_item" && (
+            <label>
+              <input type="checkbox" aria-label={`Action ${i + 1} copy values`} checked={!!a.copy_values} onChange={(e) => setAction(i, { ...a, copy_values: e.target.checked || undefined })} /> copying its values
+            </label>
+          )}
           {a.type === "call_webhook" && (
             <select aria-label={`Action ${i + 1} webhook`} value={a.webhook_id} onChange={(e) => setAction(i, { ...a, webhook_id: e.target.value })}>
               {!webhooks.some((w) => w.id === a.webhook_id) && <option value={a.webhook_id}>(deleted webhook)</option>}

@@ -60,6 +60,12 @@ describe("a recipe as a sentence", () => {
     expect(text).toBe("When an item moves to group a deleted group, then clear a deleted column");
   });
 
+  it("says when a new item copies the item's values", () => {
+    expect(sentence({ trigger: { type: "item_created" }, actions: [{ type: "create_item", name: "Copy", copy_values: true }] }, names))
+      .toContain('create item "Copy", copying its values');
+    expect(sentence({ trigger: { type: "item_created" }, actions: [{ type: "create_item", name: "Copy" }] }, names)).not.toContain("copying");
+  });
+
   it("counts days and signs", () => {
     expect(sentence({ trigger: { type: "item_created" }, actions: [{ type: "push_date", column_id: "du", days: 1 }, { type: "increment_column", column_id: "du", by: -2 }] }, names))
       .toBe("When an item is created, then push Due by 1 day and decrease Due by 2");

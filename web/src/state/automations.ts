@@ -174,7 +174,7 @@ export function actionSentence(a: Action, n: Names): string {
       return groups ? `${to}, group ${groups.find((g) => g.id === a.group_id)?.title ?? "a deleted group"}` : `${to}, into a chosen group`;
     }
     case "create_item":
-      return `create item "${a.name}"${a.board_id ? " on another board" : ""}`;
+      return `create item "${a.name}"${a.board_id ? " on another board" : ""}${a.copy_values ? ", copying its values" : ""}`;
     case "create_subitem":
       return `create subitem "${a.name}"`;
     case "post_update":

@@ -37,6 +37,7 @@ pub(super) enum Write {
         board: BoardId,
         group_id: Option<GroupId>,
         name: String,
+        values: Map<String, Value>,
     },
     CreateSubitem {
         name: String,
@@ -70,7 +71,9 @@ impl Write {
             Write::Update { values, group_id } => json!({"item_id": item, "values": values, "group_id": group_id}),
             Write::Archive => json!({"item_id": item, "archived": true}),
             Write::Duplicate => json!({"duplicate_of": item}),
-            Write::Create { board, group_id, name } => json!({"board_id": board, "group_id": group_id, "name": name}),
+            Write::Create { board, group_id, name, values } => {
+                json!({"board_id": board, "group_id": group_id, "name": name, "values": values})
+            }
             Write::CreateSubitem { name } => json!({"parent_item_id": item, "name": name}),
             Write::MoveBoard { board, group_id } => json!({"item_id": item, "board_id": board, "group_id": group_id}),
             Write::Post { text } => json!({"item_id": item, "body": text}),
@@ -200,12 +203,24 @@ pub(super) async fn resolve(
         }
         Action::Archive => Write::Archive,
         Action::Duplicate => Write::Duplicate,
-        Action::CreateItem { board_id, group_id, name } => {
+        Action::CreateItem { board_id, group_id, name, copy_values, values } => {
             let board = board_id.unwrap_or(item.board_id);
-            if board != item.board_id {
+            let columns = if board == item.board_id {
+                scene.columns.clone()
+            } else {
                 author_reaches(svc, scene, board).await?;
+                svc.store.columns(board).await?
+            };
+            let mut cells = if *copy_values { crate::boards::carried(item, &scene.columns, &columns) } else { Map::new() };
+            for (key, value) in values {
+                let templated = columns.iter().find(|c| c.id.to_string() == *key).is_some_and(super::validate::is_text);
+                let value = match value {
+                    Value::String(t) if templated => Value::String(text(t, item, scene)?),
+                    other => other.clone(),
+                };
+                cells.insert(key.clone(), value);
             }
-            Write::Create { board, group_id: *group_id, name: text(name, item, scene)? }
+            Write::Create { board, group_id: *group_id, name: text(name, item, scene)?, values: cells }
         }
         Action::MoveToBoard { board_id, group_id } => {
             author_reaches(svc, scene, *board_id).await?;
@@ -283,8 +298,8 @@ async fn apply(
             let copy = boards.duplicate_item(actor, item.id).await?;
             done(json!({"item_id": copy.id, "name": copy.name}))
         }
-        Write::Create { board, group_id, name } => {
-            let req = CreateItemRequest { name, group_id, values: None, position: None };
+        Write::Create { board, group_id, name, values } => {
+            let req = CreateItemRequest { name, group_id, values: Some(values), position: None };
             let created = boards.create_item(actor, board, req).await?;
             done(json!({"item_id": created.id, "board_id": created.board_id, "name": created.name}))
         }

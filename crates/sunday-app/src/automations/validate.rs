@@ -254,14 +254,33 @@ pub(super) async fn recipe(
             }
             Action::MoveToGroup { group_id } => group(&groups, *group_id, f("group_id"))?,
             Action::Archive | Action::Duplicate => {}
-            Action::CreateItem { board_id, group_id, name } => {
+            Action::CreateItem { board_id, group_id, name, copy_values: _, values } => {
                 template(f("name"), name, &columns)?;
-                match board_id.filter(|b| *b != board.id) {
-                    Some(other) => other_board(boards, actor, board, other, *group_id, &f).await?,
+                let target = match board_id.filter(|b| *b != board.id) {
+                    Some(other) => {
+                        let row = other_board(boards, actor, board, other, *group_id, &f).await?;
+                        let (other_columns, _) = boards.structure_of(other).await?;
+                        (row, other_columns)
+                    }
                     None => {
                         if let Some(g) = group_id {
                             group(&groups, *g, f("group_id"))?;
                         }
+                        (board.clone(), columns.clone())
+                    }
+                };
+                for (key, value) in values.iter_mut() {
+                    let field = format!("{}.{key}", f("values"));
+                    let id: ColumnId = key
+                        .parse()
+                        .map_err(|_| invalid(field.clone(), "unknown_column", format!("`{key}` is not a column id")))?;
+                    let c = column(&target.1, id, field.clone())?;
+                    of_written(c, field.clone())?;
+                    // A text cell is a template over the triggering item's columns.
+                    if let (Value::String(text), true) = (&*value, is_text(c)) {
+                        template(field, text, &columns)?;
+                    } else {
+                        *value = normalized(boards, &target.0, &target.1, c, value, &field).await?;
                     }
                 }
             }
@@ -326,7 +345,7 @@ pub(super) async fn recipe(
 
 /// Another board a recipe writes to: its maker must be able to add items there (a recipe
 /// cannot reach a board its author could not), in the same organization, and `group` is one
-/// of its groups.
+/// of its groups. Answers that board.
 async fn other_board(
     boards: &BoardService,
     actor: &Actor,
@@ -334,7 +353,7 @@ async fn other_board(
     other: sunday_types::BoardId,
     group_id: Option<GroupId>,
     f: &(dyn Fn(&str) -> String + Sync),
-) -> Result<(), ApiError> {
+) -> Result<Board, ApiError> {
     let access = boards.access_for_write(actor, other).await.map_err(|e| match e.code {
         ErrorCode::BoardNotFound => {
             invalid(f("board_id"), "unknown_board", format!("no board `{other}` you can add items to"))
@@ -349,7 +368,7 @@ async fn other_board(
         let (_, other_groups) = boards.structure_of(other).await?;
         group(&other_groups, g, f("group_id"))?;
     }
-    Ok(())
+    Ok(access.board)
 }
 
 /// Text columns take a template as their value (`{item.name}`, `{column:<id>}`…), filled
@@ -395,7 +414,10 @@ pub(super) fn missing_reference(
                 named_columns.push(*c)
             }
             Action::MoveToGroup { group_id } => named_groups.push(*group_id),
-            Action::CreateItem { board_id: None, group_id: Some(g), .. } => named_groups.push(*g),
+            Action::CreateItem { board_id: None, group_id, values, .. } => {
+                named_groups.extend(group_id);
+                named_columns.extend(values.keys().filter_map(|k| k.parse::<ColumnId>().ok()));
+            }
             _ => {}
         }
     }

@@ -12,6 +12,7 @@ mod csv;
 mod items;
 mod lifecycle;
 mod moves;
+pub(crate) use moves::carried;
 mod placement;
 mod query;
 mod structure;

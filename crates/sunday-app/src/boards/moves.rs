@@ -19,8 +19,9 @@ use sunday_types::{
 use super::{BoardService, MERGE_RETRIES};
 use crate::Actor;
 
-/// The item's cells as raw values of `to`'s columns of the same type and title.
-fn carried(item: &Item, from: &[Column], to: &[Column]) -> Map<String, Value> {
+/// The item's cells as raw values of `to`'s columns of the same type and title (a move, and
+/// an automation's `create_item` with `copy_values`).
+pub(crate) fn carried(item: &Item, from: &[Column], to: &[Column]) -> Map<String, Value> {
     let mut out = Map::new();
     for src in from {
         let Some(cell) = item.values.cell(src) else { continue };
