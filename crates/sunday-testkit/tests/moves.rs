@@ -151,14 +151,22 @@ async fn a_recipe_creates_an_item_elsewhere_with_copied_and_templated_values(app
     let bad = json!({"name": "x", "trigger": {"type": "item_created"}, "actions": [{"type": "create_item", "board_id": bid,
         "name": "n", "values": {&status: "Done"}}]});
     let e = expect_error(app.post(&path, &u.token, bad).send().await.unwrap(), 400, "validation_failed").await;
-    assert_eq!(e["details"]["field"], format!("actions[0].values.{status}"), "a column of the other board, not this one: {e}");
+    assert_eq!(
+        e["details"]["field"],
+        format!("actions[0].values.{status}"),
+        "a column of the other board, not this one: {e}"
+    );
     let recipe = json!({"name": "mirror", "trigger": {"type": "column_changed", "column_id": &budget},
         "actions": [{"type": "create_item", "board_id": bid, "name": "Copy of {item.name}", "copy_values": true,
             "values": {column_id(&b, "Notes"): "from {board.name}: {item.name}", column_id(&b, "Priority"): "High"}}]});
     let auto = expect_json(app.post(&path, &u.token, recipe).send().await.unwrap(), 201).await;
     let values = json!({&status: label(&a, "Stuck")});
     let id = item(&app, &u, aid, json!({"name": "Original", "values": values})).await;
-    expect_json(app.patch(&format!("/api/v1/items/{id}"), &u.token, json!({"values": {&budget: 75}})).send().await.unwrap(), 200).await;
+    expect_json(
+        app.patch(&format!("/api/v1/items/{id}"), &u.token, json!({"values": {&budget: 75}})).send().await.unwrap(),
+        200,
+    )
+    .await;
     let runs = format!("/api/v1/automations/{}/runs", auto["id"].as_str().unwrap());
     for _ in 0..200 {
         let page = expect_json(app.get(&runs, &u.token).send().await.unwrap(), 200).await;
@@ -170,7 +178,8 @@ async fn a_recipe_creates_an_item_elsewhere_with_copied_and_templated_values(app
             assert_eq!(it["values"][column_id(&b, "Status")], label(&b, "Stuck"), "copied by label name");
             assert_eq!(it["values"][column_id(&b, "Budget")], 75.0, "copied");
             assert_eq!(it["values"][column_id(&b, "Notes")], "from Board: Original", "templated");
-            let high = b["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Priority").unwrap()["settings"]["labels"]
+            let high = b["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Priority").unwrap()["settings"]
+                ["labels"]
                 .as_array()
                 .unwrap()
                 .iter()

@@ -211,7 +211,8 @@ pub(super) async fn resolve(
                 author_reaches(svc, scene, board).await?;
                 svc.store.columns(board).await?
             };
-            let mut cells = if *copy_values { crate::boards::carried(item, &scene.columns, &columns) } else { Map::new() };
+            let mut cells =
+                if *copy_values { crate::boards::carried(item, &scene.columns, &columns) } else { Map::new() };
             for (key, value) in values {
                 let templated = columns.iter().find(|c| c.id.to_string() == *key).is_some_and(super::validate::is_text);
                 let value = match value {
