@@ -11,6 +11,9 @@ mod boards;
 #[path = "tests/conformance.rs"]
 pub mod conformance;
 #[cfg(feature = "testing")]
+#[path = "tests/automations.rs"]
+pub mod conformance_automations;
+#[cfg(feature = "testing")]
 #[path = "tests/boards.rs"]
 pub mod conformance_boards;
 #[cfg(feature = "testing")]

@@ -365,6 +365,10 @@ pub(super) struct Known {
 }
 
 impl Known {
+    pub(super) fn columns(&self) -> &[sunday_types::boards::Column] {
+        &self.columns
+    }
+
     pub(super) fn scene(&self, triggered_by: UserId, author: UserId) -> execute::Scene {
         execute::Scene { board: self.board.clone(), columns: self.columns.clone(), triggered_by, author }
     }

@@ -93,7 +93,9 @@ impl Scheduler {
         let board = automation.board_id;
         let mut writes = vec![];
         if automation.enabled && automation.paused_reason.is_none() {
-            let planned = match self.planned(&automation, after, until).await {
+            // The board's row and columns, read once for the plan and every run of the window.
+            let known = Known::read(svc, board).await?;
+            let planned = match self.planned(&automation, &known, after, until).await {
                 Ok(p) => p,
                 Err(e) if execute::transient(&e) => return Err(e),
                 // A trigger that no longer fits the board (checked when saved): paused by the
@@ -104,7 +106,6 @@ impl Scheduler {
                 }
             };
             if !planned.is_empty() {
-                let known = Known::read(svc, board).await?;
                 let runner = Runner::new(svc.clone());
                 // One occurrence after the other (an item's runs in order), the items of an
                 // occurrence at once.
@@ -148,6 +149,7 @@ impl Scheduler {
     async fn planned(
         &self,
         automation: &Automation,
+        known: &Known,
         after: Millis,
         until: Millis,
     ) -> Result<Vec<(i64, ItemId)>, ApiError> {
@@ -167,7 +169,7 @@ impl Scheduler {
                 if occurrences.is_empty() {
                     return Ok(out);
                 }
-                let items = self.matching(automation).await?;
+                let items = self.matching(automation, known).await?;
                 for at in occurrences {
                     out.extend(items.iter().map(|i| (at.timestamp_millis(), i.id)));
                 }
@@ -175,8 +177,7 @@ impl Scheduler {
             Trigger::DateArrives { column_id, offset_days, at, tz } => {
                 let at = at.as_deref().map(|a| parse_at("trigger.at", a)).transpose()?.unwrap_or(DEFAULT_AT);
                 let tz = parse_zone("trigger.tz", tz.as_deref())?;
-                let columns = svc.store.columns(automation.board_id).await?;
-                let Some(column) = columns.iter().find(|c| c.id == *column_id) else { return Ok(out) };
+                let Some(column) = known.columns().iter().find(|c| c.id == *column_id) else { return Ok(out) };
                 let mut fired: Vec<(DateTime<Utc>, ItemId)> = vec![];
                 for item in svc.store.all_items(automation.board_id).await? {
                     let date = match item.values.cell(column) {
@@ -199,9 +200,8 @@ impl Scheduler {
     /// The board's live items an `every` acts on: those matching the conditions (all
     /// without conditions). Items that do not match get no run at all, not a run per tick
     /// marked "conditions not met".
-    async fn matching(&self, automation: &Automation) -> Result<Vec<Item>, ApiError> {
+    async fn matching(&self, automation: &Automation, known: &Known) -> Result<Vec<Item>, ApiError> {
         let svc = &self.svc;
-        let known = Known::read(svc, automation.board_id).await?;
         let scene = known.scene(AUTOMATION_ACTOR, automation.created_by);
         let mut out = vec![];
         for item in svc.store.all_items(automation.board_id).await? {

@@ -41,6 +41,8 @@ macro_rules! conformance_suite {
             idempotency_keys_are_reserved_by_the_commit,
             structure_writes_guard_commits_of_checked_values,
             leaving_drops_follows_and_grants,
+        );
+        $crate::conformance_suite!(@automation_cases $factory;
             automations_and_their_runs,
         );
         $crate::conformance_suite!(@notification_cases $factory;
@@ -55,6 +57,13 @@ macro_rules! conformance_suite {
         async fn $case() {
             let (store, _guard) = $factory().await;
             $crate::conformance_notifications::$case(store).await;
+        }
+    )*};
+    (@automation_cases $factory:path; $($case:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $case() {
+            let (store, _guard) = $factory().await;
+            $crate::conformance_automations::$case(store).await;
         }
     )*};
     (@board_cases $factory:path; $($case:ident),* $(,)?) => {$(
