@@ -11,6 +11,7 @@ use std::{
     },
 };
 
+use crate::index::{KeyIndex, TextIndex};
 use sunday_domain::filter::{read_cell, Cell, Field};
 use sunday_types::{
     boards::{BoardEvent, ColumnType, EncodedItem, Item},
@@ -36,7 +37,23 @@ impl FieldKey {
     }
 }
 
-type CellColumns = HashMap<FieldKey, (Field, Arc<Vec<Cell>>)>;
+/// One decoded field: its cells in item order and the indexes built over them so far.
+struct Derived {
+    field: Field,
+    cells: Arc<Vec<Cell>>,
+    keys: Option<Arc<KeyIndex>>,
+    text: Option<Arc<TextIndex>>,
+}
+
+impl Derived {
+    fn bytes(&self) -> usize {
+        self.cells.len() * std::mem::size_of::<Cell>()
+            + self.keys.as_ref().map_or(0, |k| k.bytes())
+            + self.text.as_ref().map_or(0, |t| t.bytes())
+    }
+}
+
+type CellColumns = HashMap<FieldKey, Derived>;
 
 /// Where an item sits among its siblings: its group and, for a subitem, its parent.
 pub type SiblingsKey = (GroupId, Option<ItemId>);
@@ -58,9 +75,8 @@ pub struct BoardState {
     cells: Mutex<CellColumns>,
     /// Estimated bytes of the items and their places in the indexes.
     item_bytes: usize,
-    /// Estimated bytes of what is built on reads (decoded cell columns, kept JSON), counted
-    /// from shared references.
-    derived_bytes: AtomicUsize,
+    /// Estimated bytes of the kept JSON, counted from shared references.
+    json_bytes: AtomicUsize,
 }
 
 /// About how much memory an item takes in the engine: the item with its strings and cells,
@@ -92,21 +108,22 @@ impl BoardState {
             reload: false,
             cells: Mutex::new(HashMap::new()),
             item_bytes,
-            derived_bytes: AtomicUsize::new(0),
+            json_bytes: AtomicUsize::new(0),
         }
     }
 
     /// Estimated memory the board takes, in bytes: its items, indexes, decoded cell columns
     /// and kept JSON (what the engine's memory budget counts).
     pub fn bytes(&self) -> usize {
-        self.item_bytes + self.derived_bytes.load(Ordering::Relaxed)
+        let derived: usize = self.cells.lock().map(|c| c.values().map(Derived::bytes).sum()).unwrap_or(0);
+        self.item_bytes + self.json_bytes.load(Ordering::Relaxed) + derived
     }
 
     fn encode(&self, i: usize) -> EncodedItem {
         self.encoded[i]
             .get_or_init(|| {
                 let e = EncodedItem::new(&self.items[i]);
-                self.derived_bytes.fetch_add(e.json().len() + 32, Ordering::Relaxed);
+                self.json_bytes.fetch_add(e.json().len() + 32, Ordering::Relaxed);
                 e
             })
             .clone()
@@ -115,7 +132,7 @@ impl BoardState {
     /// Forgets item `i`'s kept JSON (it changed or left), and its bytes.
     fn drop_encoding(&mut self, i: usize) {
         if let Some(e) = self.encoded[i].take() {
-            self.derived_bytes.fetch_sub(e.json().len() + 32, Ordering::Relaxed);
+            self.json_bytes.fetch_sub(e.json().len() + 32, Ordering::Relaxed);
         }
     }
 
@@ -186,15 +203,55 @@ impl BoardState {
     /// The decoded cells of `field`, one per item in [`BoardState::items`] order; built on
     /// first use.
     pub fn cells(&self, field: &Field) -> Option<Arc<Vec<Cell>>> {
+        self.derived(field, |d| Some(d.cells.clone()))
+    }
+
+    /// The key index of `field` (a status, dropdown, tags or people column); built on first
+    /// use.
+    pub fn key_index(&self, field: &Field) -> Option<Arc<KeyIndex>> {
+        self.derived(field, |d| {
+            if d.keys.is_none() {
+                d.keys = Some(Arc::new(KeyIndex::build(&d.cells)?));
+            }
+            d.keys.clone()
+        })
+    }
+
+    /// The text index of `field` (the name or a text-like column); built on first use.
+    pub fn text_index(&self, field: &Field) -> Option<Arc<TextIndex>> {
+        self.derived(field, |d| {
+            if d.text.is_none() {
+                d.text = Some(Arc::new(TextIndex::build(&d.cells)?));
+            }
+            d.text.clone()
+        })
+    }
+
+    fn derived<R>(&self, field: &Field, f: impl FnOnce(&mut Derived) -> Option<R>) -> Option<R> {
         let key = FieldKey::of(field)?;
-        let mut cells = self.cells.lock().ok()?;
-        if let Some((_, v)) = cells.get(&key) {
-            return Some(v.clone());
-        }
-        let built: Arc<Vec<Cell>> = Arc::new(self.items.iter().map(|i| read_cell(field, i).cached()).collect());
-        self.derived_bytes.fetch_add(built.len() * std::mem::size_of::<Cell>(), Ordering::Relaxed);
-        cells.insert(key, (field.clone(), built.clone()));
-        Some(built)
+        let mut columns = self.cells.lock().ok()?;
+        let d = columns.entry(key).or_insert_with(|| Derived {
+            field: field.clone(),
+            cells: Arc::new(self.items.iter().map(|i| read_cell(field, i).cached()).collect()),
+            keys: None,
+            text: None,
+        });
+        f(d)
+    }
+
+    /// Index of the live item `id` in [`BoardState::items`].
+    pub fn index_of(&self, id: ItemId) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
+    /// Every set of siblings (one per group, and per parent on a subitem board).
+    pub fn sibling_sets(&self) -> impl Iterator<Item = &Siblings> {
+        self.order.values()
+    }
+
+    /// The JSON of the item at index `i` (encoded once per change).
+    pub fn encoded_at(&self, i: usize) -> Option<EncodedItem> {
+        (i < self.items.len()).then(|| self.encode(i))
     }
 
     pub fn items(&self) -> &[Item] {
@@ -260,11 +317,19 @@ impl BoardState {
     }
 
     fn upsert(&mut self, item: Item) {
-        let cells = self.cells.get_mut().ok();
+        let columns = self.cells.get_mut().ok();
         match self.index.get(&item.id) {
             Some(&i) => {
-                for (field, column) in cells.into_iter().flat_map(|c| c.values_mut()) {
-                    Arc::make_mut(column)[i] = read_cell(field, &item).cached();
+                for d in columns.into_iter().flat_map(|c| c.values_mut()) {
+                    let new = read_cell(&d.field, &item).cached();
+                    let cells = Arc::make_mut(&mut d.cells);
+                    if let Some(keys) = &mut d.keys {
+                        Arc::make_mut(keys).update(i, &cells[i], &new);
+                    }
+                    cells[i] = new;
+                    if let Some(text) = &mut d.text {
+                        Arc::make_mut(text).update(i, &cells[i], cells);
+                    }
                 }
                 let old = &self.items[i];
                 if siblings_key(old) != siblings_key(&item) || old.position != item.position {
@@ -277,15 +342,20 @@ impl BoardState {
                 self.drop_encoding(i);
             }
             None => {
-                let mut grown = 0;
-                for (field, column) in cells.into_iter().flat_map(|c| c.values_mut()) {
-                    Arc::make_mut(column).push(read_cell(field, &item).cached());
-                    grown += std::mem::size_of::<Cell>();
+                let i = self.items.len();
+                for d in columns.into_iter().flat_map(|c| c.values_mut()) {
+                    let new = read_cell(&d.field, &item).cached();
+                    if let Some(keys) = &mut d.keys {
+                        Arc::make_mut(keys).push(i, &new);
+                    }
+                    if let Some(text) = &mut d.text {
+                        Arc::make_mut(text).push(i, &new);
+                    }
+                    Arc::make_mut(&mut d.cells).push(new);
                 }
-                *self.derived_bytes.get_mut() += grown;
                 self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
                 self.item_bytes += item_bytes(&item);
-                self.index.insert(item.id, self.items.len());
+                self.index.insert(item.id, i);
                 self.items.push(item);
                 self.encoded.push(OnceLock::new());
             }
@@ -308,11 +378,17 @@ impl BoardState {
             self.encoded.swap_remove(i);
             self.item_bytes -= item_bytes(&gone);
             self.unorder(siblings_key(&gone), &(gone.position, gone.id));
-            if let Ok(cells) = self.cells.get_mut() {
-                for (_, column) in cells.values_mut() {
-                    Arc::make_mut(column).swap_remove(i);
-                    let derived = self.derived_bytes.get_mut();
-                    *derived = derived.saturating_sub(std::mem::size_of::<Cell>());
+            let last = self.items.len();
+            if let Ok(columns) = self.cells.get_mut() {
+                for d in columns.values_mut() {
+                    let cells = Arc::make_mut(&mut d.cells);
+                    if let Some(keys) = &mut d.keys {
+                        Arc::make_mut(keys).swap_remove(i, &cells[i], last, &cells[last]);
+                    }
+                    cells.swap_remove(i);
+                    if let Some(text) = &mut d.text {
+                        Arc::make_mut(text).swap_remove(i, cells);
+                    }
                 }
             }
             if let Some(moved) = self.items.get(i) {

@@ -17,6 +17,7 @@
 
 mod board;
 pub mod cursor;
+pub mod index;
 pub mod query;
 
 use std::{

@@ -15,7 +15,7 @@
 //!   (`to` before today) and `upcoming` only before it starts (`from` after today): a running
 //!   timeline is neither.
 
-use super::ast::Field;
+use super::ast::{Field, FieldKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sunday_types::boards::Item;
@@ -76,62 +76,129 @@ fn condition_matches<'c>(
     }
 }
 
-/// Whether condition `c` holds for `cell`, its field's value already read (the board engine
-/// evaluates its decoded cell columns with this, item by item).
+/// Whether condition `c` holds for `cell`, its field's value already read.
 pub fn condition_holds(c: &Condition, cell: &Cell, ctx: &EvalContext) -> bool {
-    let (op, negated) = c.op.positive();
-    positive(op, &c.operand, cell, ctx) != negated
+    Prepared::new(c, ctx).holds(cell)
 }
 
-/// A positive operator on a cell. Operand/cell combinations `parse_filter` never builds are
-/// simply no match.
-fn positive(op: Op, operand: &Operand, cell: &Cell, ctx: &EvalContext) -> bool {
-    if op == Op::IsEmpty {
-        return cell.is_empty();
+/// A condition prepared to run over many cells (the board engine evaluates its decoded cell
+/// columns with this): the operator split into its positive form and a negation, and day
+/// operands resolved against today once, where evaluating cell by cell would convert the
+/// clock into the viewer's time zone for every cell. [`condition_holds`] is this, prepared
+/// for one cell, so both paths share every rule.
+pub struct Prepared<'c> {
+    op: Op,
+    negated: bool,
+    operand: &'c Operand,
+    days: DayTest,
+    kind: FieldKind,
+    ctx: EvalContext,
+}
+
+impl<'c> Prepared<'c> {
+    pub fn new(c: &'c Condition, ctx: &EvalContext) -> Prepared<'c> {
+        let (op, negated) = c.op.positive();
+        let days = match c.operand {
+            Operand::Date(_) | Operand::DateRange(..) | Operand::Period(_) => day_test(op, &c.operand, ctx.today()),
+            _ => DayTest::Never,
+        };
+        Prepared { op, negated, operand: &c.operand, days, kind: c.column.kind(), ctx: *ctx }
     }
-    match cell {
-        Cell::Empty => false,
-        Cell::Checkbox(checked) => matches!((op, operand), (Op::Eq, Operand::Bool(b)) if b == checked),
-        Cell::Texts(texts) => texts.iter().any(|t| text_op(op, operand, t)),
-        Cell::LowerTexts(texts) => match operand {
-            // Text operands are lower-cased when parsed, so no per-item allocation here.
-            Operand::Text(needle) => texts.iter().any(|t| lower_text_op(op, needle, t)),
-            _ => false,
-        },
-        Cell::Number(n) => number_op(op, operand, *n),
-        Cell::Label(label) => match (op, operand) {
-            (Op::Eq, Operand::Key(k)) => k == label,
-            (Op::AnyOf, Operand::Keys(ks)) => ks.contains(label),
-            _ => false,
-        },
-        Cell::Options(options) => keys_op(op, operand, |k| options.contains(k)),
-        Cell::Tags(tags) => keys_op(op, operand, |k| tags.contains(&k.to_lowercase())),
-        Cell::Users(users) => {
-            let has = |u: &UserRef| resolve(*u, ctx).is_some_and(|id| users.contains(&id));
-            match (op, operand) {
-                (Op::Eq | Op::Contains, Operand::User(u)) => has(u),
-                (Op::AnyOf, Operand::Users(us)) => us.iter().any(has),
+
+    /// Whether the condition holds for `cell`.
+    pub fn holds(&self, cell: &Cell) -> bool {
+        self.positive(cell) != self.negated
+    }
+
+    /// The positive operator on a cell. Operand/cell combinations `parse_filter` never
+    /// builds are simply no match.
+    fn positive(&self, cell: &Cell) -> bool {
+        let (op, operand, ctx) = (self.op, self.operand, &self.ctx);
+        if op == Op::IsEmpty {
+            return cell.is_empty();
+        }
+        match cell {
+            Cell::Empty => false,
+            Cell::Checkbox(checked) => matches!((op, operand), (Op::Eq, Operand::Bool(b)) if b == checked),
+            Cell::Texts(texts) => texts.iter().any(|t| text_op(op, operand, t)),
+            Cell::LowerTexts(texts) => match operand {
+                // Text operands are lower-cased when parsed, so no per-item allocation here.
+                Operand::Text(needle) => texts.iter().any(|t| lower_text_op(op, needle, t)),
                 _ => false,
+            },
+            Cell::Number(n) => number_op(op, operand, *n),
+            Cell::Label(label) => match (op, operand) {
+                (Op::Eq, Operand::Key(k)) => k == label,
+                (Op::AnyOf, Operand::Keys(ks)) => ks.contains(label),
+                _ => false,
+            },
+            Cell::Options(options) => keys_op(op, operand, |k| options.contains(k)),
+            Cell::Tags(tags) => keys_op(op, operand, |k| tags.contains(&k.to_lowercase())),
+            Cell::Users(users) => {
+                let has = |u: &UserRef| resolve(*u, ctx).is_some_and(|id| users.contains(&id));
+                match (op, operand) {
+                    (Op::Eq | Op::Contains, Operand::User(u)) => has(u),
+                    (Op::AnyOf, Operand::Users(us)) => us.iter().any(has),
+                    _ => false,
+                }
+            }
+            Cell::Group(g) => match (op, operand) {
+                (Op::Eq, Operand::Group(x)) => x == g,
+                (Op::AnyOf, Operand::Groups(xs)) => xs.contains(g),
+                _ => false,
+            },
+            Cell::Item(i) => match (op, operand) {
+                (Op::Eq, Operand::Item(x)) => x == i,
+                (Op::AnyOf, Operand::Items(xs)) => xs.contains(i),
+                _ => false,
+            },
+            Cell::Moment(m) => {
+                let day = m.local_day(&ctx.tz);
+                self.days.holds(day, day)
+            }
+            Cell::Span(from, to) => {
+                let (a, b) = (from.local_day(&ctx.tz), to.local_day(&ctx.tz));
+                self.days.holds(a.min(b), a.max(b))
             }
         }
-        Cell::Group(g) => match (op, operand) {
-            (Op::Eq, Operand::Group(x)) => x == g,
-            (Op::AnyOf, Operand::Groups(xs)) => xs.contains(g),
-            _ => false,
-        },
-        Cell::Item(i) => match (op, operand) {
-            (Op::Eq, Operand::Item(x)) => x == i,
-            (Op::AnyOf, Operand::Items(xs)) => xs.contains(i),
-            _ => false,
-        },
-        Cell::Moment(m) => {
-            let day = m.local_day(&ctx.tz);
-            span_op(op, operand, day, day, ctx)
-        }
-        Cell::Span(from, to) => {
-            let (a, b) = (from.local_day(&ctx.tz), to.local_day(&ctx.tz));
-            span_op(op, operand, a.min(b), a.max(b), ctx)
-        }
+    }
+
+    /// The keys this condition looks for, when it holds exactly for the cells that carry one
+    /// of them (as [`cell_keys`] lists a cell's keys), negated or not: so an index from key
+    /// to items answers it. `None` for every other condition.
+    pub fn wanted_keys(&self) -> Option<(Vec<String>, bool)> {
+        let users = |us: &[UserRef]| us.iter().filter_map(|u| resolve(*u, &self.ctx)).map(|u| u.to_string()).collect();
+        let keys = match (self.kind, self.op, self.operand) {
+            (FieldKind::Status, Op::Eq, Operand::Key(k)) => vec![k.clone()],
+            (FieldKind::Dropdown, Op::Contains, Operand::Key(k)) => vec![k.clone()],
+            (FieldKind::Tags, Op::Contains, Operand::Key(k)) => vec![k.to_lowercase()],
+            (FieldKind::Status | FieldKind::Dropdown, Op::AnyOf, Operand::Keys(ks)) => ks.clone(),
+            (FieldKind::Tags, Op::AnyOf, Operand::Keys(ks)) => ks.iter().map(|k| k.to_lowercase()).collect(),
+            (FieldKind::People, Op::Eq | Op::Contains, Operand::User(u)) => users(std::slice::from_ref(u)),
+            (FieldKind::People, Op::AnyOf, Operand::Users(us)) => users(us),
+            (FieldKind::Group, Op::Eq, Operand::Group(g)) => vec![g.to_string()],
+            (FieldKind::Group, Op::AnyOf, Operand::Groups(gs)) => gs.iter().map(ToString::to_string).collect(),
+            _ => return None,
+        };
+        Some((keys, self.negated))
+    }
+}
+
+/// The keys of a cell a key index files it under: a status label, dropdown options, tags
+/// (lower-cased, as a tag condition compares them), people and the group, each as a string;
+/// `None` for cells whose conditions an index of keys cannot answer (a field's cells are
+/// all of its kind's variant, or empty). With
+/// [`Prepared::wanted_keys`]: a condition with wanted keys `K` holds for a cell exactly when
+/// the cell's keys meet `K` (negated: when they do not), checked by a property test.
+pub fn cell_keys(cell: &Cell) -> Option<Vec<String>> {
+    match cell {
+        Cell::Empty => Some(vec![]),
+        Cell::Label(l) => Some(vec![l.clone()]),
+        Cell::Options(o) => Some(o.clone()),
+        Cell::Tags(t) => Some(t.clone()),
+        Cell::Users(u) => Some(u.iter().map(ToString::to_string).collect()),
+        Cell::Group(g) => Some(vec![g.to_string()]),
+        _ => None,
     }
 }
 
@@ -162,6 +229,21 @@ impl TextSearch {
         let (Op::Contains, negated) = c.op.positive() else { return None };
         let Operand::Text(needle) = &c.operand else { return None };
         Some(TextSearch { finder: memchr::memmem::Finder::new(needle.as_bytes()).into_owned(), negated })
+    }
+
+    /// Whether the condition is negated (`not_contains`).
+    pub fn negated(&self) -> bool {
+        self.negated
+    }
+
+    /// Where the lower-cased needle first occurs in `haystack`, if it does.
+    pub fn find(&self, haystack: &[u8]) -> Option<usize> {
+        self.finder.find(haystack)
+    }
+
+    /// Whether the needle is empty (every text contains it).
+    pub fn is_empty(&self) -> bool {
+        self.finder.needle().is_empty()
     }
 
     pub fn holds(&self, cell: &Cell) -> bool {
@@ -207,25 +289,47 @@ fn number_op(op: Op, operand: &Operand, n: f64) -> bool {
     }
 }
 
-/// A date is the one-day span `[day, day]`, so dates and timelines share these rules.
-fn span_op(op: Op, operand: &Operand, from: NaiveDate, to: NaiveDate, ctx: &EvalContext) -> bool {
-    let today = ctx.today();
+/// A day operand resolved against today. A date is the one-day span `[day, day]`, so dates
+/// and timelines share these rules.
+#[derive(Clone, Copy, Debug)]
+enum DayTest {
+    /// `eq`: the span covers the day.
+    Covers(NaiveDate),
+    /// `before`: the span ends before the day.
+    EndsBefore(NaiveDate),
+    /// `after`: the span starts after the day.
+    StartsAfter(NaiveDate),
+    /// `between`, `within` a bounded period: the span overlaps the range.
+    Overlaps(DayRange),
+    /// `within` an open-ended period (`overdue`, `upcoming`): the span lies inside it.
+    Inside(DayRange),
+    Never,
+}
+
+fn day_test(op: Op, operand: &Operand, today: NaiveDate) -> DayTest {
     match (op, operand) {
-        (Op::Eq, Operand::Date(d)) => DayRange::between(from, to).contains(d.resolve(today)),
-        (Op::Before, Operand::Date(d)) => to < d.resolve(today),
-        (Op::After, Operand::Date(d)) => from > d.resolve(today),
+        (Op::Eq, Operand::Date(d)) => DayTest::Covers(d.resolve(today)),
+        (Op::Before, Operand::Date(d)) => DayTest::EndsBefore(d.resolve(today)),
+        (Op::After, Operand::Date(d)) => DayTest::StartsAfter(d.resolve(today)),
         (Op::Between, Operand::DateRange(a, b)) => {
-            DayRange::between(a.resolve(today), b.resolve(today)).overlaps(from, to)
+            DayTest::Overlaps(DayRange::between(a.resolve(today), b.resolve(today)))
         }
-        (Op::Within, Operand::Period(p)) => {
-            let range = p.range(today);
-            if p.is_open_ended() {
-                range.contains(from) && range.contains(to)
-            } else {
-                range.overlaps(from, to)
-            }
+        (Op::Within, Operand::Period(p)) if p.is_open_ended() => DayTest::Inside(p.range(today)),
+        (Op::Within, Operand::Period(p)) => DayTest::Overlaps(p.range(today)),
+        _ => DayTest::Never,
+    }
+}
+
+impl DayTest {
+    fn holds(self, from: NaiveDate, to: NaiveDate) -> bool {
+        match self {
+            DayTest::Covers(day) => DayRange::between(from, to).contains(day),
+            DayTest::EndsBefore(day) => to < day,
+            DayTest::StartsAfter(day) => from > day,
+            DayTest::Overlaps(range) => range.overlaps(from, to),
+            DayTest::Inside(range) => range.contains(from) && range.contains(to),
+            DayTest::Never => false,
         }
-        _ => false,
     }
 }
 

@@ -10,7 +10,7 @@
 //! midnight UTC; timelines by `from`, then `to`; checked checkboxes before unchecked ones;
 //! `group` by group id (group order is the board's, applied by the caller when grouping).
 
-use std::cmp::Ordering;
+use std::{borrow::Cow, cmp::Ordering};
 
 use chrono::NaiveDateTime;
 use serde_json::Value;
@@ -74,35 +74,93 @@ fn parse_key(json: &Value, path: &str, columns: &[Column]) -> Result<SortKey, Ap
 /// Orders `a` and `b` by `keys`, then by position, then by id.
 pub fn compare(a: &Item, b: &Item, keys: &[SortKey]) -> Ordering {
     keys.iter()
-        .map(|key| compare_key(a, b, key))
+        .map(|key| {
+            let prepared = key.prepare();
+            let (x, y) = (read(&key.field, a), read(&key.field, b));
+            prepared.compare(prepared.value(&x).as_ref(), prepared.value(&y).as_ref())
+        })
         .find(|o| o.is_ne())
         .unwrap_or(Ordering::Equal)
         .then_with(|| a.position.cmp(&b.position))
         .then_with(|| a.id.cmp(&b.id))
 }
 
-fn compare_key(a: &Item, b: &Item, key: &SortKey) -> Ordering {
-    match (sort_value(&key.field, a), sort_value(&key.field, b)) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Greater,
-        (Some(_), None) => Ordering::Less,
-        (Some(x), Some(y)) if key.descending => x.order(&y).reverse(),
-        (Some(x), Some(y)) => x.order(&y),
+impl SortKey {
+    /// The key prepared to order many items: a status column's label ranks looked up once.
+    pub fn prepare(&self) -> PreparedSort<'_> {
+        let labels = match &self.field {
+            Field::Column(c) => status_labels(c),
+            _ => Vec::new(),
+        };
+        PreparedSort { key: self, labels }
     }
 }
 
-/// What one field of one item sorts by; `None` when empty.
+/// A [`SortKey`] ready to turn cells into what they sort by ([`PreparedSort::value`]) and to
+/// compare those ([`PreparedSort::compare`]); [`compare`] orders items with exactly these.
+pub struct PreparedSort<'k> {
+    key: &'k SortKey,
+    labels: Vec<&'k str>,
+}
+
+impl PreparedSort<'_> {
+    /// Orders two values of this key: an empty one (`None`) after every other, in both
+    /// directions.
+    pub fn compare(&self, a: Option<&SortValue<'_>>, b: Option<&SortValue<'_>>) -> Ordering {
+        match (a, b) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) if self.key.descending => x.order(y).reverse(),
+            (Some(x), Some(y)) => x.order(y),
+        }
+    }
+
+    /// What `cell` (this key's field of one item) sorts by; `None` when empty. Borrows from
+    /// the cell where it can, so the engine orders its decoded cells without copying them.
+    pub fn value<'c>(&self, cell: &'c Cell) -> Option<SortValue<'c>> {
+        let value = match cell {
+            Cell::Empty | Cell::Checkbox(false) => return None,
+            Cell::Checkbox(true) => SortValue::Number(0.0),
+            // A link reads as [url, text] (empty parts dropped): the last part is its text if any.
+            Cell::Texts(parts) => SortValue::Text(Cow::Owned(parts.last()?.to_lowercase())),
+            Cell::LowerTexts(parts) => SortValue::Text(Cow::Borrowed(parts.last()?)),
+            Cell::Number(n) => SortValue::Number(*n),
+            Cell::Label(label) => {
+                let rank = self.labels.iter().position(|l| *l == label).unwrap_or(self.labels.len());
+                SortValue::Rank(rank, label)
+            }
+            Cell::Options(ids) => {
+                let first = ids.first()?;
+                let name = match &self.key.field {
+                    Field::Column(c) => option_name(c, first),
+                    _ => first,
+                };
+                SortValue::Text(Cow::Owned(name.to_lowercase()))
+            }
+            Cell::Tags(tags) => SortValue::Text(Cow::Borrowed(tags.first()?)),
+            Cell::Users(users) => SortValue::Text(Cow::Owned(users.first()?.to_string())),
+            Cell::Group(g) => SortValue::Text(Cow::Owned(g.to_string())),
+            Cell::Item(i) => SortValue::Text(Cow::Owned(i.to_string())),
+            Cell::Moment(m) => SortValue::Time(m.sort_key(), m.sort_key()),
+            Cell::Span(from, to) => SortValue::Time(from.sort_key(), to.sort_key()),
+        };
+        Some(value)
+    }
+}
+
+/// What one field of one item sorts by.
 #[derive(Clone, Debug)]
-enum SortValue {
-    Text(String),
+pub enum SortValue<'c> {
+    Text(Cow<'c, str>),
     Number(f64),
     /// A status: the label's index, then its id.
-    Rank(usize, String),
+    Rank(usize, &'c str),
     /// A moment as `(t, t)`, a timeline as `(from, to)`.
     Time(NaiveDateTime, NaiveDateTime),
 }
 
-impl SortValue {
+impl SortValue<'_> {
     fn variant(&self) -> u8 {
         match self {
             SortValue::Text(_) => 0,
@@ -112,7 +170,7 @@ impl SortValue {
         }
     }
 
-    fn order(&self, other: &SortValue) -> Ordering {
+    fn order(&self, other: &SortValue<'_>) -> Ordering {
         match (self, other) {
             (SortValue::Text(x), SortValue::Text(y)) => x.cmp(y),
             (SortValue::Number(x), SortValue::Number(y)) => x.total_cmp(y),
@@ -122,38 +180,4 @@ impl SortValue {
             _ => self.variant().cmp(&other.variant()),
         }
     }
-}
-
-fn sort_value(field: &Field, item: &Item) -> Option<SortValue> {
-    let value = match read(field, item) {
-        Cell::Empty | Cell::Checkbox(false) => return None,
-        Cell::Checkbox(true) => SortValue::Number(0.0),
-        // A link reads as [url, text] (empty parts dropped): the last part is its text if any.
-        Cell::Texts(parts) => SortValue::Text(parts.last()?.to_lowercase()),
-        Cell::LowerTexts(parts) => SortValue::Text(parts.last()?.clone()),
-        Cell::Number(n) => SortValue::Number(n),
-        Cell::Label(label) => {
-            let labels = match field {
-                Field::Column(c) => status_labels(c),
-                _ => Vec::new(),
-            };
-            let rank = labels.iter().position(|l| *l == label).unwrap_or(labels.len());
-            SortValue::Rank(rank, label)
-        }
-        Cell::Options(ids) => {
-            let first = ids.first()?;
-            let name = match field {
-                Field::Column(c) => option_name(c, first),
-                _ => first,
-            };
-            SortValue::Text(name.to_lowercase())
-        }
-        Cell::Tags(tags) => SortValue::Text(tags.first()?.clone()),
-        Cell::Users(users) => SortValue::Text(users.first()?.to_string()),
-        Cell::Group(g) => SortValue::Text(g.to_string()),
-        Cell::Item(i) => SortValue::Text(i.to_string()),
-        Cell::Moment(m) => SortValue::Time(m.sort_key(), m.sort_key()),
-        Cell::Span(from, to) => SortValue::Time(from.sort_key(), to.sort_key()),
-    };
-    Some(value)
 }

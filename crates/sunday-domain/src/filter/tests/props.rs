@@ -13,8 +13,8 @@ use sunday_types::boards::Item;
 use super::{groups, users};
 use crate::filter::testing::{random_filter_json, random_item, sample_columns, sample_now};
 use crate::filter::{
-    compare, matches, parse_filter, parse_sort, Condition, EvalContext, Field, Filter, Op, Operand, RelativePeriod,
-    SortKey,
+    cell_keys, compare, matches, parse_filter, parse_sort, read_cell, Condition, EvalContext, Field, Filter, Op,
+    Operand, Prepared, RelativePeriod, SortKey,
 };
 
 const ZONES: [Tz; 6] = [
@@ -84,6 +84,23 @@ proptest! {
             let Some(twin) = negation(c) else { continue };
             let (m, n) = (matches(&Filter::Cond(c.clone()), &item, &ctx), matches(&Filter::Cond(twin), &item, &ctx));
             prop_assert_ne!(m, n, "{:?} {:?} on {:?}", c.op, c.operand, c.column);
+        }
+    }
+
+    #[test]
+    fn a_key_index_answers_what_the_evaluator_does(i in 0u64..64, f in any::<u64>(), ctx in context()) {
+        // Where a condition names the keys it wants, it holds exactly when the cell's keys
+        // (as an index files them) meet those keys, negation applied: the engine's key
+        // indexes rely on it.
+        let item = item(i);
+        for c in conditions(&filter(f)) {
+            let prepared = Prepared::new(c, &ctx);
+            let Some((wanted, negated)) = prepared.wanted_keys() else { continue };
+            let cell = read_cell(&c.column, &item);
+            let keys = cell_keys(&cell).expect("a keyed condition is on a keyed cell");
+            let meets = keys.iter().any(|k| wanted.contains(k));
+            prop_assert_eq!(meets != negated, matches(&Filter::Cond(c.clone()), &item, &ctx), "{:?} on {:?}", c, cell);
+            prop_assert_eq!(prepared.holds(&cell.cached()), meets != negated);
         }
     }
 
