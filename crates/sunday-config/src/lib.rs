@@ -58,6 +58,9 @@ pub struct StoreConfig {
     /// What an acknowledged write survives on SQLite: `full` (on disk before the answer:
     /// survives power loss) or `normal` (survives a crash of Sunday, not of the machine).
     pub sqlite_synchronous: SqliteSynchronous,
+    /// The longest a SQLite write batch waits, in microseconds, for the writers that are
+    /// active to join it (0: never waits). A lone writer never waits.
+    pub commit_wait_us: u64,
     /// PostgreSQL pool size.
     pub postgres_max_connections: usize,
     /// Apply pending migrations when `serve` starts.
@@ -265,6 +268,7 @@ impl Default for Config {
                 url: Secret::default(),
                 sqlite_readers: 4,
                 sqlite_synchronous: SqliteSynchronous::Normal,
+                commit_wait_us: 2000,
                 postgres_max_connections: 16,
                 auto_migrate: true,
             },

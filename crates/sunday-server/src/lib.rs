@@ -40,7 +40,12 @@ async fn open_store_unchecked(config: &Config, migrate: bool) -> anyhow::Result<
                 SqliteSynchronous::Full => Durability::Full,
                 SqliteSynchronous::Normal => Durability::Normal,
             };
-            let store = SqliteStore::open_with(&path, config.store.sqlite_readers, durability)
+            let store = SqliteStore::open_with(
+                &path,
+                config.store.sqlite_readers,
+                durability,
+                std::time::Duration::from_micros(config.store.commit_wait_us),
+            )
                 .await
                 .with_context(|| format!("opening sqlite store at {}", path.display()))?;
             if migrate {

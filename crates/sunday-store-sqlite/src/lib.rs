@@ -34,6 +34,9 @@ use sunday_store_sql::{archive, Exec, Finished, Plan, Query};
 
 use pool::Pool;
 
+/// The longest a write batch waits for more writers by default (`store.commit_wait_us`).
+pub const DEFAULT_COMMIT_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
+
 pub struct SqliteStore {
     pool: Pool,
 }
@@ -44,12 +47,19 @@ impl SqliteStore {
     /// Opens the store with the default durability, [`Durability::Normal`] (see
     /// `store.sqlite_synchronous` in the README for what it means and what FULL costs).
     pub async fn open(path: &Path, readers: usize) -> StoreResult<SqliteStore> {
-        Self::open_with(path, readers, Durability::Normal).await
+        Self::open_with(path, readers, Durability::Normal, DEFAULT_COMMIT_WAIT).await
     }
 
-    pub async fn open_with(path: &Path, readers: usize, durability: Durability) -> StoreResult<SqliteStore> {
+    /// Opens the store with `durability`; a write batch waits at most `commit_wait` for the
+    /// active writers to join it (see the pool).
+    pub async fn open_with(
+        path: &Path,
+        readers: usize,
+        durability: Durability,
+        commit_wait: std::time::Duration,
+    ) -> StoreResult<SqliteStore> {
         let path = path.to_owned();
-        let pool = tokio::task::spawn_blocking(move || Pool::open(&path, readers.max(1), durability))
+        let pool = tokio::task::spawn_blocking(move || Pool::open(&path, readers.max(1), durability, commit_wait))
             .await
             .map_err(StoreError::internal)??;
         Ok(SqliteStore { pool })

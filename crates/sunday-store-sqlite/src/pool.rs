@@ -5,13 +5,18 @@
 //! Transactions are group-committed: callers queue their work, and whichever caller finds the
 //! writer idle leads, running every queued job in one SQLite transaction, each inside its own
 //! savepoint (a failing job rolls back alone), then committing once and acknowledging each
-//! caller only after that commit. Jobs that arrive while a batch runs form the next batch, so
-//! the window adapts to the load and adds no wait when writes are rare; with
-//! `synchronous = FULL` one sync serves the whole batch.
+//! caller only after that commit. Jobs that arrive while a batch runs form the next batch;
+//! and when the last batch held several jobs (several writers are active), the leader waits a
+//! little, never longer than the configured bound, for as many to queue before it begins:
+//! on a busy node the writers' requests are still being handled when the writer turns to the
+//! queue, and a commit shared by more of them costs each one less (fewer syncs, fewer pages
+//! written per change). A lone writer never waits. With `synchronous = FULL` one sync serves
+//! the whole batch.
 
 use std::{
     path::Path,
     sync::{Arc, Condvar, Mutex},
+    time::Duration,
 };
 
 use rusqlite::{Connection, OpenFlags};
@@ -27,6 +32,10 @@ pub struct Pool {
 struct Inner {
     writer: Mutex<Connection>,
     queue: Mutex<Queue>,
+    /// Signalled when a job is queued, for a leader gathering its batch.
+    queued: Condvar,
+    /// The longest a leader waits to gather a batch.
+    max_wait: Duration,
     readers: Mutex<Vec<Connection>>,
     reader_freed: Condvar,
     size: usize,
@@ -37,6 +46,8 @@ struct Inner {
 struct Queue {
     jobs: Vec<Job>,
     leading: bool,
+    /// How many jobs the last batch held: about how many writers are active.
+    last_batch: usize,
 }
 
 /// A caller's transaction: runs its work on the writer (inside the batch's transaction) and
@@ -85,7 +96,8 @@ fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
 const STATEMENT_CACHE: usize = 128;
 
 impl Pool {
-    pub fn open(path: &Path, readers: usize, durability: Durability) -> StoreResult<Pool> {
+    /// Opens the pool; a write batch waits at most `max_wait` for more jobs (zero: never).
+    pub fn open(path: &Path, readers: usize, durability: Durability, max_wait: Duration) -> StoreResult<Pool> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)
@@ -108,6 +120,8 @@ impl Pool {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 queue: Mutex::new(Queue::default()),
+                queued: Condvar::new(),
+                max_wait,
                 readers: Mutex::new(readers),
                 reader_freed: Condvar::new(),
                 size,
@@ -201,6 +215,9 @@ impl Pool {
             queue.jobs.push(job);
             !std::mem::replace(&mut queue.leading, true)
         };
+        if !lead {
+            self.inner.queued.notify_one();
+        }
         if lead {
             let inner = self.inner.clone();
             tokio::task::spawn_blocking(move || inner.lead());
@@ -214,16 +231,25 @@ impl Pool {
 /// savepoint could not be ended: then what `f` left cannot be told apart from the rest, and
 /// the leader rolls the whole batch back rather than commit a write it reported failed.
 fn in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> StoreResult<T>) -> (StoreResult<T>, bool) {
-    if let Err(e) = conn.execute_batch("SAVEPOINT job") {
-        return (Err(db_err(e)), true);
+    if let Err(e) = run(conn, "SAVEPOINT job") {
+        return (Err(e), true);
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
         .unwrap_or_else(|_| Err(StoreError::internal("a store write panicked")));
-    let end = if outcome.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-    match conn.execute_batch(end) {
+    let end = match outcome.is_ok() {
+        true => run(conn, "RELEASE job"),
+        false => run(conn, "ROLLBACK TO job").and_then(|()| run(conn, "RELEASE job")),
+    };
+    match end {
         Ok(()) => (outcome, true),
-        Err(e) => (Err(db_err(e)), false),
+        Err(e) => (Err(e), false),
     }
+}
+
+/// Runs one statement without parameters, prepared once per connection (these run several
+/// times per write; parsing them each time showed in profiles).
+fn run(conn: &Connection, sql: &str) -> StoreResult<()> {
+    conn.prepare_cached(sql).and_then(|mut s| s.execute([])).map(|_| ()).map_err(db_err)
 }
 
 impl Inner {
@@ -231,12 +257,16 @@ impl Inner {
     fn lead(&self) {
         loop {
             let jobs = match self.queue.lock() {
-                Ok(mut queue) if queue.jobs.is_empty() => {
-                    queue.leading = false;
-                    return;
-                }
-                Ok(mut queue) => {
+                Ok(queue) => {
+                    let mut queue = self.gather(queue);
+                    if queue.jobs.is_empty() {
+                        queue.leading = false;
+                        queue.last_batch = 0;
+                        return;
+                    }
                     let n = queue.jobs.len().min(BATCH_MAX);
+                    queue.last_batch = n;
+                    metrics::histogram!("store_write_batch_jobs").record(n as f64);
                     queue.jobs.drain(..n).collect::<Vec<Job>>()
                 }
                 // Dropping the jobs answers their callers with an error.
@@ -245,10 +275,10 @@ impl Inner {
             // A panic elsewhere on the writer poisons the lock but leaves the connection usable
             // (SQLite rolls back an unfinished transaction at the next BEGIN's failure).
             let conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            if let Err(e) = run(&conn, "BEGIN IMMEDIATE") {
                 // The jobs never ran: dropping them answers each caller with an error.
                 tracing::warn!(error = %e, "sqlite could not begin a write batch");
-                let _ = conn.execute_batch("ROLLBACK");
+                let _ = run(&conn, "ROLLBACK");
                 drop(jobs);
                 continue;
             }
@@ -262,21 +292,34 @@ impl Inner {
                 })
                 .collect();
             let committed = if clean {
-                match conn.execute_batch("COMMIT") {
+                match run(&conn, "COMMIT") {
                     Ok(()) => Ok(()),
                     Err(e) => {
-                        let _ = conn.execute_batch("ROLLBACK");
-                        Err(db_err(e))
+                        let _ = run(&conn, "ROLLBACK");
+                        Err(e)
                     }
                 }
             } else {
-                let _ = conn.execute_batch("ROLLBACK");
+                let _ = run(&conn, "ROLLBACK");
                 Err(StoreError::internal("a failed write could not be undone alone; its batch was rolled back"))
             };
             drop(conn);
             for d in done {
                 d(&committed);
             }
+        }
+    }
+
+    /// Waits, up to `max_wait`, until as many jobs are queued as the last batch held (when
+    /// it held more than one), so the writers that are active share the next commit.
+    fn gather<'q>(&self, queue: std::sync::MutexGuard<'q, Queue>) -> std::sync::MutexGuard<'q, Queue> {
+        let want = queue.last_batch.min(BATCH_MAX);
+        if want <= 1 || queue.jobs.len() >= want || self.max_wait.is_zero() {
+            return queue;
+        }
+        match self.queued.wait_timeout_while(queue, self.max_wait, |q| q.jobs.len() < want) {
+            Ok((queue, _)) => queue,
+            Err(poisoned) => poisoned.into_inner().0,
         }
     }
 
@@ -314,7 +357,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn grouped_transactions_fail_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = Pool::open(&dir.path().join("g.db"), 2, Durability::Full).unwrap();
+        let pool = Pool::open(&dir.path().join("g.db"), 2, Durability::Full, Duration::from_millis(2)).unwrap();
         pool.write(|c| c.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)").map_err(db_err)).await.unwrap();
         let tasks: Vec<_> = (0..200i64)
             .map(|n| {
@@ -362,7 +405,7 @@ mod tests {
     async fn every_connection_runs_with_the_chosen_durability() {
         let dir = tempfile::tempdir().unwrap();
         for (durability, expected) in [(Durability::Full, 2), (Durability::Normal, 1)] {
-            let pool = Pool::open(&dir.path().join(format!("{expected}.db")), 2, durability).unwrap();
+            let pool = Pool::open(&dir.path().join(format!("{expected}.db")), 2, durability, Duration::ZERO).unwrap();
             let read: i64 =
                 pool.read(|c| c.query_row("PRAGMA synchronous", [], |r| r.get(0)).map_err(db_err)).await.unwrap();
             let write: i64 =

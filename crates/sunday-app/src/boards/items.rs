@@ -230,6 +230,31 @@ impl BoardService {
         Ok(EncodedItem::new(&self.get_item(actor, id).await?))
     }
 
+    /// The live item and write access to its board: the item from the board engine when its
+    /// board is loaded (caught up to the board's log position read by the access check, so
+    /// as fresh as a store read), otherwise from the store. A stale copy cannot slip through:
+    /// the write requires the item's version.
+    async fn item_for_write(&self, actor: &Actor, id: ItemId) -> Result<(Item, Access), ApiError> {
+        let write_access = |board| async move {
+            self.access_for_write(actor, board).await.map_err(|e| {
+                if e.code == ErrorCode::BoardNotFound {
+                    item_not_found()
+                } else {
+                    e
+                }
+            })
+        };
+        if let Some(board) = self.engine.board_of(id) {
+            let access = write_access(board).await?;
+            if let Some(item) = self.engine.read(board, access.board.last_seq, |s| s.item(id).cloned()).await? {
+                return Ok((item, access));
+            }
+        }
+        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let access = write_access(item.board_id).await?;
+        Ok((item, access))
+    }
+
     pub async fn get_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
         let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
         self.access(actor, item.board_id).await.map_err(|_| item_not_found())?;
@@ -300,14 +325,7 @@ impl BoardService {
         if_match: Option<i64>,
     ) -> Result<Item, ApiError> {
         let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
-        let first = self.store.item(id).await?.ok_or_else(item_not_found)?;
-        let access = self.access_for_write(actor, first.board_id).await.map_err(|e| {
-            if e.code == ErrorCode::BoardNotFound {
-                item_not_found()
-            } else {
-                e
-            }
-        })?;
+        let (first, access) = self.item_for_write(actor, id).await?;
         access.require_content()?;
         let name = req.name.as_deref().map(|n| parse_name("name", n, 500)).transpose()?;
         let mut checked = self.check_item_change(&access, &req).await?;
@@ -364,8 +382,7 @@ impl BoardService {
     /// after its version so the commit can require that version (`ExpectStructure`).
     async fn check_item_change(&self, access: &Access, req: &UpdateItemRequest) -> Result<CheckedChange, ApiError> {
         let board = access.board.id;
-        let structure_version = self.store.structure_version(board).await?;
-        let columns = self.store.columns(board).await?;
+        let (structure_version, columns) = self.columns.get(self.store.as_ref(), board).await?;
         let values = match &req.values {
             Some(v) => self.normalize_values(&access.board, &columns, v).await?,
             None => vec![],

@@ -8,6 +8,7 @@
 
 mod access;
 mod buttons;
+mod columns_cache;
 mod csv;
 mod items;
 mod lifecycle;
@@ -58,11 +59,12 @@ pub struct BoardService {
     engine: Arc<Engine>,
     /// Edits of one item on this node, one at a time (see [`crate::keyed_locks`]).
     item_writes: Arc<crate::keyed_locks::KeyedLocks<sunday_types::ItemId>>,
+    columns: Arc<columns_cache::ColumnsCache>,
 }
 
 impl BoardService {
     pub fn new(store: Arc<dyn Store>, directory: Directory, bus: DynBus, engine: Arc<Engine>) -> Self {
-        BoardService { store, directory, bus, engine, item_writes: Default::default() }
+        BoardService { store, directory, bus, engine, item_writes: Default::default(), columns: Default::default() }
     }
 
     /// Every column type as clients present it.

@@ -21,7 +21,7 @@ impl BoardService {
         req: QueryRequest,
     ) -> Result<QueryResponse, ApiError> {
         let access = self.access(actor, board).await?;
-        let columns = self.store.columns(board).await?;
+        let (_, columns) = self.columns.get(self.store.as_ref(), board).await?;
         let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, &columns)).transpose()?;
         let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {
             Some(s) => parse_sort(s, &columns)?,

@@ -1,0 +1,43 @@
+//! A board's columns kept by structure version, so the calls made all day (a cell edit, a
+//! query) read the version (one small row) instead of every column's settings.
+//!
+//! Always as fresh as reading the columns: the version is read first, and columns are kept
+//! under the version read before them, so kept columns are never older than their version
+//! says; a write that then requires that version (`ExpectStructure`) fails if the structure
+//! moved on, and the caller checks again.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use sunday_store::{Store, StoreResult};
+use sunday_types::{boards::Column, BoardId};
+
+/// Boards kept at most; the map is emptied when it would grow past this.
+const MAX_BOARDS: usize = 4096;
+
+#[derive(Default)]
+pub struct ColumnsCache {
+    boards: Mutex<HashMap<BoardId, (i64, Arc<Vec<Column>>)>>,
+}
+
+impl ColumnsCache {
+    /// The board's structure version and its columns as of at least that version.
+    pub async fn get(&self, store: &dyn Store, board: BoardId) -> StoreResult<(i64, Arc<Vec<Column>>)> {
+        let version = store.structure_version(board).await?;
+        if let Some((v, columns)) = self.boards.lock().ok().and_then(|b| b.get(&board).cloned()) {
+            if v == version {
+                return Ok((version, columns));
+            }
+        }
+        let columns = Arc::new(store.columns(board).await?);
+        if let Ok(mut boards) = self.boards.lock() {
+            if boards.len() >= MAX_BOARDS {
+                boards.clear();
+            }
+            boards.insert(board, (version, columns.clone()));
+        }
+        Ok((version, columns))
+    }
+}
