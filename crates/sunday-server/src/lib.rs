@@ -46,8 +46,8 @@ async fn open_store_unchecked(config: &Config, migrate: bool) -> anyhow::Result<
                 durability,
                 std::time::Duration::from_micros(config.store.commit_wait_us),
             )
-                .await
-                .with_context(|| format!("opening sqlite store at {}", path.display()))?;
+            .await
+            .with_context(|| format!("opening sqlite store at {}", path.display()))?;
             if migrate {
                 store.migrate().await.context("migrating sqlite store")?;
             }
