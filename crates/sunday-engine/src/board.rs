@@ -70,6 +70,9 @@ pub struct BoardState {
     /// Every item's siblings in order, so placing an item next to another, first or last
     /// finds its neighbours in O(log n) instead of sorting the group.
     order: HashMap<SiblingsKey, Siblings>,
+    /// On a subitem board, the groups holding each parent's subitems (so a parent's list
+    /// finds its sets of siblings without a pass over every parent's).
+    parents: HashMap<ItemId, Vec<GroupId>>,
     last_seq: i64,
     reload: bool,
     cells: Mutex<CellColumns>,
@@ -97,6 +100,12 @@ impl BoardState {
         for item in &items {
             order.entry(siblings_key(item)).or_default().insert((item.position.clone(), item.id));
         }
+        let mut parents: HashMap<ItemId, Vec<GroupId>> = HashMap::new();
+        for (group, parent) in order.keys() {
+            if let Some(parent) = parent {
+                parents.entry(*parent).or_default().push(*group);
+            }
+        }
         let encoded = items.iter().map(|_| OnceLock::new()).collect();
         let item_bytes = items.iter().map(item_bytes).sum();
         BoardState {
@@ -104,6 +113,7 @@ impl BoardState {
             encoded,
             index,
             order,
+            parents,
             last_seq,
             reload: false,
             cells: Mutex::new(HashMap::new()),
@@ -244,6 +254,16 @@ impl BoardState {
         self.index.get(&id).copied()
     }
 
+    /// The live subitems of `parent` (on a subitem board) in display order, by position then
+    /// id, as kept JSON.
+    pub fn subitems_encoded(&self, parent: ItemId) -> Vec<EncodedItem> {
+        let groups = self.parents.get(&parent).map(Vec::as_slice).unwrap_or_default();
+        let mut keys: Vec<&(String, ItemId)> =
+            groups.iter().filter_map(|g| self.order.get(&(*g, Some(parent)))).flatten().collect();
+        keys.sort_unstable();
+        keys.into_iter().filter_map(|k| self.encoded(k.1)).collect()
+    }
+
     /// Every set of siblings (one per group, and per parent on a subitem board).
     pub fn sibling_sets(&self) -> impl Iterator<Item = &Siblings> {
         self.order.values()
@@ -335,7 +355,7 @@ impl BoardState {
                 if siblings_key(old) != siblings_key(&item) || old.position != item.position {
                     let (key, entry) = (siblings_key(old), (old.position.clone(), old.id));
                     self.unorder(key, &entry);
-                    self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
+                    self.place(&item);
                 }
                 self.item_bytes = self.item_bytes - item_bytes(&self.items[i]) + item_bytes(&item);
                 self.items[i] = item;
@@ -353,7 +373,7 @@ impl BoardState {
                     }
                     Arc::make_mut(&mut d.cells).push(new);
                 }
-                self.order.entry(siblings_key(&item)).or_default().insert((item.position.clone(), item.id));
+                self.place(&item);
                 self.item_bytes += item_bytes(&item);
                 self.index.insert(item.id, i);
                 self.items.push(item);
@@ -362,11 +382,31 @@ impl BoardState {
         }
     }
 
+    /// Puts the item among its siblings.
+    fn place(&mut self, item: &Item) {
+        let key = siblings_key(item);
+        let set = self.order.entry(key).or_default();
+        if set.is_empty() {
+            if let (group, Some(parent)) = key {
+                self.parents.entry(parent).or_default().push(group);
+            }
+        }
+        set.insert((item.position.clone(), item.id));
+    }
+
     fn unorder(&mut self, key: SiblingsKey, entry: &(String, ItemId)) {
         if let Some(set) = self.order.get_mut(&key) {
             set.remove(entry);
             if set.is_empty() {
                 self.order.remove(&key);
+                if let (group, Some(parent)) = key {
+                    if let Some(groups) = self.parents.get_mut(&parent) {
+                        groups.retain(|g| *g != group);
+                        if groups.is_empty() {
+                            self.parents.remove(&parent);
+                        }
+                    }
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ use sunday_store::{BoardWrite, NewEvent};
 use sunday_types::events::*;
 use sunday_types::{
     board_api::CreateItemRequest,
-    boards::{Board, Item},
+    boards::{Board, EncodedItem, Item},
     time::{now_millis, to_datetime},
     ApiError, BoardId, ErrorCode, ItemId,
 };
@@ -14,10 +14,15 @@ use super::{templates, BoardService};
 use crate::Actor;
 
 impl BoardService {
-    pub async fn subitems(&self, actor: &Actor, parent: ItemId) -> Result<Vec<Item>, ApiError> {
-        let item = self.get_item(actor, parent).await?;
-        let _ = item;
-        Ok(self.store.subitems(parent).await?)
+    /// A parent's live subitems in display order, from the board engine's kept JSON (its
+    /// subitem board caught up to the log position read here).
+    pub async fn subitems(&self, actor: &Actor, parent: ItemId) -> Result<Vec<EncodedItem>, ApiError> {
+        let not_found = || ApiError::of(ErrorCode::ItemNotFound);
+        let item = self.store.item(parent).await?.ok_or_else(not_found)?;
+        let access = self.access(actor, item.board_id).await.map_err(|_| not_found())?;
+        let Some(sub) = access.board.subitem_board_id else { return Ok(vec![]) };
+        let Some(sub_board) = self.store.board(sub).await? else { return Ok(vec![]) };
+        Ok(self.engine.read(sub, sub_board.last_seq, |s| s.subitems_encoded(parent)).await?)
     }
 
     pub async fn create_subitem(

@@ -223,8 +223,14 @@ async fn list_subitems(
     State(state): State<HttpState>,
     Auth(actor): Auth,
     Path(id): Path<ItemId>,
-) -> ApiResult<axum::Json<ItemList>> {
-    Ok(axum::Json(ItemList { data: state.app.boards.subitems(&actor, id).await? }))
+) -> ApiResult<axum::Json<EncodedItemList>> {
+    Ok(axum::Json(EncodedItemList { data: state.app.boards.subitems(&actor, id).await? }))
+}
+
+/// An [`ItemList`] whose items are already encoded (the board engine's kept JSON).
+#[derive(Debug, serde::Serialize)]
+struct EncodedItemList {
+    data: Vec<EncodedItem>,
 }
 
 /// Add a subitem (an item of the board's subitem board, created with the first one).
