@@ -17,14 +17,17 @@ use sunday_types::{boards::Column, BoardId};
 /// Boards kept at most; the map is emptied when it would grow past this.
 const MAX_BOARDS: usize = 4096;
 
+/// A board's structure version and its columns as of at least that version.
+type Versioned = (i64, Arc<Vec<Column>>);
+
 #[derive(Default)]
 pub struct ColumnsCache {
-    boards: Mutex<HashMap<BoardId, (i64, Arc<Vec<Column>>)>>,
+    boards: Mutex<HashMap<BoardId, Versioned>>,
 }
 
 impl ColumnsCache {
     /// The board's structure version and its columns as of at least that version.
-    pub async fn get(&self, store: &dyn Store, board: BoardId) -> StoreResult<(i64, Arc<Vec<Column>>)> {
+    pub async fn get(&self, store: &dyn Store, board: BoardId) -> StoreResult<Versioned> {
         let version = store.structure_version(board).await?;
         if let Some((v, columns)) = self.boards.lock().ok().and_then(|b| b.get(&board).cloned()) {
             if v == version {
