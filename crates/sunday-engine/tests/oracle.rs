@@ -25,6 +25,50 @@ fn event(seq: i64, change: BoardChange) -> BoardEvent {
     }
 }
 
+/// What random items are drawn from.
+struct Vocabulary<'a> {
+    columns: &'a [sunday_types::boards::Column],
+    users: &'a [UserId],
+    groups: &'a [GroupId],
+}
+
+/// Applies `edits` random edits to `items` and, as events from `seq + 1` on, to `state`: edit
+/// `e` removes an item when `e % every == at`, otherwise replaces one with a fresh random item
+/// under the same id (so it may move, change group or change every value). Returns the last
+/// `seq` used.
+fn random_edits(
+    state: &mut BoardState,
+    items: &mut Vec<sunday_types::boards::Item>,
+    mut seq: i64,
+    edits: usize,
+    (every, at): (usize, usize),
+    salt: u64,
+    v: &Vocabulary<'_>,
+) -> i64 {
+    for e in 0..edits {
+        if items.is_empty() {
+            break;
+        }
+        seq += 1;
+        let k = (salt as usize).wrapping_add(e * 31) % items.len();
+        if e % every == at {
+            let gone = items.swap_remove(k);
+            state.apply(&event(
+                seq,
+                BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None }),
+            ));
+        } else {
+            let mut changed =
+                testing::random_item(salt.wrapping_mul(31).wrapping_add(e as u64), v.columns, v.users, v.groups);
+            changed.id = items[k].id;
+            let change = ItemChanged::between(&items[k], &changed);
+            items[k] = changed;
+            state.apply(&event(seq, BoardChange::ItemUpdated(change)));
+        }
+    }
+    seq
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
@@ -40,21 +84,7 @@ proptest! {
         for f in &filters {
             query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, limit: 1000, cursor: None }, &ctx).unwrap();
         }
-        let mut seq = 0;
-        for e in 0..edits {
-            seq += 1;
-            let k = (seed as usize).wrapping_add(e * 31) % items.len().max(1);
-            if e % 5 == 4 && items.len() > 1 {
-                let gone = items.swap_remove(k);
-                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None })));
-            } else {
-                let mut changed = testing::random_item(seed.wrapping_mul(31).wrapping_add(e as u64), &columns, &users, &groups);
-                changed.id = items[k].id;
-                let change = ItemChanged::between(&items[k], &changed);
-                items[k] = changed;
-                state.apply(&event(seq, BoardChange::ItemUpdated(change)));
-            }
-        }
+        random_edits(&mut state, &mut items, 0, edits, (5, 4), seed, &Vocabulary { columns: &columns, users: &users, groups: &groups });
         for f in &filters {
             let got = query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, limit: 1000, cursor: None }, &ctx).unwrap();
             let mut got_ids: Vec<_> = got.items.iter().map(|i| i.id).collect();
@@ -81,23 +111,7 @@ proptest! {
         let mut state = BoardState::new(items.clone(), 0);
         // Encode every item before the edits, so the edits must drop stale encodings.
         prop_assert_eq!(state.page_encoded(None, None, usize::MAX).len(), items.len());
-        for e in 0..edits {
-            let seq = e as i64 + 1;
-            let k = (seed as usize).wrapping_add(e * 17) % items.len().max(1);
-            if items.is_empty() {
-                break;
-            }
-            if e % 4 == 3 {
-                let gone = items.swap_remove(k);
-                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None })));
-            } else {
-                let mut moved = testing::random_item(seed.wrapping_mul(7).wrapping_add(e as u64), &columns, &users, &groups);
-                moved.id = items[k].id;
-                let change = ItemChanged::between(&items[k], &moved);
-                items[k] = moved;
-                state.apply(&event(seq, BoardChange::ItemUpdated(change)));
-            }
-        }
+        random_edits(&mut state, &mut items, 0, edits, (4, 3), seed.wrapping_mul(7), &Vocabulary { columns: &columns, users: &users, groups: &groups });
         for group in std::iter::once(None).chain(groups.iter().copied().map(Some)) {
             let mut want: Vec<_> = items.iter().filter(|i| group.is_none_or(|g| i.group_id == g)).map(|i| (i.position.clone(), i.id)).collect();
             want.sort();
@@ -136,24 +150,7 @@ proptest! {
         let groups: Vec<GroupId> = (0..2).map(|_| GroupId::new()).collect();
         let mut items: Vec<_> = (0..n).map(|i| testing::random_item(seed.wrapping_add(i as u64), &columns, &users, &groups)).collect();
         let mut state = BoardState::new(items.clone(), 0);
-        let mut seq = 0;
-        for e in 0..edits {
-            seq += 1;
-            let k = (seed as usize).wrapping_add(e * 13) % items.len().max(1);
-            if items.is_empty() {
-                break;
-            }
-            if e % 3 == 2 {
-                let gone = items.swap_remove(k);
-                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None })));
-            } else {
-                let mut changed = testing::random_item(seed.wrapping_mul(3).wrapping_add(e as u64), &columns, &users, &groups);
-                changed.id = items[k].id;
-                let change = ItemChanged::between(&items[k], &changed);
-                items[k] = changed;
-                state.apply(&event(seq, BoardChange::ItemUpdated(change)));
-            }
-        }
+        let mut seq = random_edits(&mut state, &mut items, 0, edits, (3, 2), seed.wrapping_mul(3), &Vocabulary { columns: &columns, users: &users, groups: &groups });
         prop_assert_eq!(state.bytes(), BoardState::new(items.clone(), 0).bytes());
         let before = state.bytes();
         let json: usize = state.page_encoded(None, None, usize::MAX).iter().map(|(_, e)| e.json().len()).sum();
@@ -196,23 +193,7 @@ proptest! {
         let sort = if keyed { sort_keys(seed.rotate_left(29), &columns) } else { vec![] };
         // Build the indexes first, so the edits exercise their upkeep.
         query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, limit: 5, cursor: None }, &ctx).unwrap();
-        for e in 0..edits {
-            if items.is_empty() {
-                break;
-            }
-            let seq = e as i64 + 1;
-            let k = (seed as usize).wrapping_add(e * 29) % items.len();
-            if e % 4 == 1 {
-                let gone = items.swap_remove(k);
-                state.apply(&event(seq, BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None })));
-            } else {
-                let mut changed = testing::random_item(seed.wrapping_mul(13).wrapping_add(e as u64), &columns, &users, &groups);
-                changed.id = items[k].id;
-                let change = ItemChanged::between(&items[k], &changed);
-                items[k] = changed;
-                state.apply(&event(seq, BoardChange::ItemUpdated(change)));
-            }
-        }
+        random_edits(&mut state, &mut items, 0, edits, (4, 1), seed.wrapping_mul(13), &Vocabulary { columns: &columns, users: &users, groups: &groups });
         let mut want: Vec<_> = items.iter().filter(|i| filter.as_ref().is_none_or(|f| matches(f, i, &ctx))).collect();
         want.sort_by(|a, b| compare(a, b, &sort));
         let want: Vec<_> = want.into_iter().map(|i| i.id).collect();
