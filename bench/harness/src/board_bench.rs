@@ -145,14 +145,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     eprintln!("seeded {n} items in {:.1}s", start.elapsed().as_secs_f64());
 
-    let anon_kib = || {
+    // A line of /proc/self/status, in KiB.
+    let status_kib = |field: &str| {
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
         status
             .lines()
-            .find(|l| l.starts_with("RssAnon:"))
+            .find(|l| l.starts_with(field))
             .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
             .unwrap_or(0)
     };
+    let anon_kib = || status_kib("RssAnon:");
     let anon_before = anon_kib();
     let engine = Engine::new(store.clone(), 16 << 30);
     let load = Instant::now();
@@ -162,9 +164,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Anonymous memory only: the SQLite file pages the load read through mmap are not the
     // engine's.
     eprintln!(
-        "engine: estimate {} bytes per item; anonymous RSS grew by {} bytes per item",
+        "engine: estimate {} bytes per item; anonymous RSS grew by {} bytes per item; process RSS {} MiB",
         stats.bytes / n.max(1),
-        (anon_kib().saturating_sub(anon_before) * 1024) / n.max(1) as u64
+        (anon_kib().saturating_sub(anon_before) * 1024) / n.max(1) as u64,
+        status_kib("VmRSS:") / 1024
     );
     let raw = rusqlite::Connection::open(&path)?;
     let ctx = EvalContext { now: Utc::now(), tz: chrono_tz::UTC, user: None };
