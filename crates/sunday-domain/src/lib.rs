@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod automations;
 pub mod columns;
 pub mod filter;
+pub mod formula;
 pub mod import;
 pub mod permissions;
 pub mod position;

@@ -71,10 +71,13 @@ pub enum ColumnType {
     CreationLog,
     LastUpdated,
     Button,
+    /// Computed from an expression over the item's other columns (settings `expression` and
+    /// the `result` type Sunday infers); its cells hold values of the result's type.
+    Formula,
 }
 
 impl ColumnType {
-    pub const ALL: [ColumnType; 19] = [
+    pub const ALL: [ColumnType; 20] = [
         ColumnType::Text,
         ColumnType::LongText,
         ColumnType::Number,
@@ -94,6 +97,7 @@ impl ColumnType {
         ColumnType::CreationLog,
         ColumnType::LastUpdated,
         ColumnType::Button,
+        ColumnType::Formula,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -117,6 +121,7 @@ impl ColumnType {
             ColumnType::CreationLog => "creation_log",
             ColumnType::LastUpdated => "last_updated",
             ColumnType::Button => "button",
+            ColumnType::Formula => "formula",
         }
     }
 
@@ -134,11 +139,22 @@ pub struct Column {
     pub column_type: ColumnType,
     /// The settings of its type: `status` has `labels: [{id, name, color, done}]`, `dropdown`
     /// has `options: [{id, name, color}]`, `number` has `unit` and `decimals`, `rating` has
-    /// `max`; other types `{}`.
+    /// `max`, `formula` has `expression` and `result`; other types `{}`.
     pub settings: ColumnSettings,
     /// Fractional-index key: columns sort by it.
     pub position: String,
     pub width: Option<u32>,
+}
+
+impl Column {
+    /// The type whose values its cells hold: its own, except for a formula, whose cells hold
+    /// values of its result type (a number, a text, a date or a checkbox).
+    pub fn value_type(&self) -> ColumnType {
+        match &self.settings {
+            ColumnSettings::Formula(f) if self.column_type == ColumnType::Formula => f.result.value_type(),
+            _ => self.column_type,
+        }
+    }
 }
 
 /// A column as read: its settings are decoded by its type.

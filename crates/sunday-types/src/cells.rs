@@ -174,7 +174,9 @@ impl CellValue {
             | ColumnType::ItemId
             | ColumnType::CreationLog
             | ColumnType::LastUpdated
-            | ColumnType::Button => return None,
+            | ColumnType::Button
+            // A formula's cells are read with its result's type (`Column::value_type`).
+            | ColumnType::Formula => return None,
         })
     }
 
@@ -247,7 +249,7 @@ impl ItemValues {
 
     /// The typed value of `column`'s cell.
     pub fn cell(&self, column: &Column) -> Option<CellValue> {
-        CellValue::from_stored(column.column_type, self.get(column.id)?)
+        CellValue::from_stored(column.value_type(), self.get(column.id)?)
     }
 
     /// The cell's stored JSON, as sent to clients and kept in events.

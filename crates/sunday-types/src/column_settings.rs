@@ -61,6 +61,40 @@ pub struct RatingSettings {
     pub max: u8,
 }
 
+/// What a formula's values are, inferred by Sunday from its expression when it is saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FormulaResult {
+    Number,
+    Text,
+    Date,
+    Boolean,
+}
+
+impl FormulaResult {
+    /// The column type whose values a formula with this result holds (a true boolean is a
+    /// checked checkbox; false is empty).
+    pub fn value_type(self) -> ColumnType {
+        match self {
+            FormulaResult::Number => ColumnType::Number,
+            FormulaResult::Text => ColumnType::Text,
+            FormulaResult::Date => ColumnType::Date,
+            FormulaResult::Boolean => ColumnType::Checkbox,
+        }
+    }
+}
+
+/// A formula column's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaSettings {
+    /// The expression, referring to the item's columns by title in braces
+    /// (`{Price} * {Quantity}`); see docs/formulas.md.
+    pub expression: String,
+    /// The type of its values, inferred when the column is saved (clients need not send it).
+    pub result: FormulaResult,
+}
+
 /// The settings of a type that has none: `{}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -74,6 +108,7 @@ pub enum ColumnSettings {
     Dropdown(DropdownSettings),
     Number(NumberSettings),
     Rating(RatingSettings),
+    Formula(FormulaSettings),
     None(NoSettings),
 }
 
@@ -85,6 +120,7 @@ impl ColumnSettings {
             ColumnType::Dropdown => ColumnSettings::Dropdown(serde_json::from_value(value)?),
             ColumnType::Number => ColumnSettings::Number(serde_json::from_value(value)?),
             ColumnType::Rating => ColumnSettings::Rating(serde_json::from_value(value)?),
+            ColumnType::Formula => ColumnSettings::Formula(serde_json::from_value(value)?),
             _ => ColumnSettings::None(serde_json::from_value(value)?),
         })
     }
@@ -108,6 +144,13 @@ impl ColumnSettings {
     pub fn number(&self) -> Option<&NumberSettings> {
         match self {
             ColumnSettings::Number(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn formula(&self) -> Option<&FormulaSettings> {
+        match self {
+            ColumnSettings::Formula(s) => Some(s),
             _ => None,
         }
     }

@@ -15,7 +15,7 @@
 
 mod convert;
 pub mod kinds;
-mod settings;
+pub(crate) mod settings;
 mod values;
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ impl Field {
             Field::Group => FieldKind::Group,
             Field::CreatedAt | Field::UpdatedAt => FieldKind::Date,
             Field::CreatedBy => FieldKind::CreatedBy,
-            Field::Column(c) => FieldKind::of(c.column_type),
+            Field::Column(c) => FieldKind::of(c.value_type()),
         }
     }
 }

@@ -240,7 +240,8 @@ fn random_value(rng: &mut Rng, column: &Column, users: &[UserId]) -> Option<Valu
         | ColumnType::ItemId
         | ColumnType::CreationLog
         | ColumnType::LastUpdated
-        | ColumnType::Button => {
+        | ColumnType::Button
+        | ColumnType::Formula => {
             return None;
         }
     };

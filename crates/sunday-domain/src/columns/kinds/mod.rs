@@ -15,6 +15,7 @@ mod checkbox;
 mod date;
 mod dropdown;
 mod email;
+mod formula;
 mod link;
 mod long_text;
 mod number;
@@ -149,6 +150,7 @@ pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
         ColumnType::CreationLog => &system::CREATION_LOG,
         ColumnType::LastUpdated => &system::LAST_UPDATED,
         ColumnType::Button => &system::BUTTON,
+        ColumnType::Formula => &formula::Formula,
     }
 }
 
@@ -217,7 +219,7 @@ mod tests {
             assert_eq!(kind.column_type(), ty, "{ty:?} is registered under its own kind");
             assert!(!kind.title().is_empty());
             assert!(!kind.field_kind().ops().is_empty(), "{ty:?} has filter operators");
-            assert!(kind.dependencies(&column_of(ty)).is_empty(), "no derived kind yet");
+            assert!(kind.dependencies(&column_of(ty)).is_empty(), "formulas resolve their inputs with the board");
         }
         let titles: std::collections::HashSet<_> = ColumnType::ALL.iter().map(|t| kind_of(*t).title()).collect();
         assert_eq!(titles.len(), ColumnType::ALL.len(), "titles tell types apart");
@@ -230,7 +232,7 @@ mod tests {
             let ctx = ValueContext { is_org_member: &|_| true };
             let written = kind_of(ty).normalize(&column, &json!("x"), &ctx);
             match kind_of(ty).source() {
-                ValueSource::System => {
+                ValueSource::System | ValueSource::Derived => {
                     let e = written.unwrap_err();
                     assert_eq!(e.details.unwrap()["rule"], "read_only", "{ty:?}");
                 }

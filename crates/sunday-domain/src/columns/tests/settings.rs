@@ -116,12 +116,29 @@ fn number_and_rating_settings() {
 #[test]
 fn other_types_take_no_settings() {
     for ty in ColumnType::ALL {
-        if matches!(ty, ColumnType::Status | ColumnType::Dropdown | ColumnType::Number | ColumnType::Rating) {
+        if matches!(
+            ty,
+            ColumnType::Status | ColumnType::Dropdown | ColumnType::Number | ColumnType::Rating | ColumnType::Formula
+        ) {
             continue;
         }
         assert_eq!(normalize_settings(ty, None).unwrap(), json!({}), "{ty:?}");
         assert_eq!(settings_rule(ty, json!({"foo": 1})), "unknown_setting", "{ty:?}");
     }
+}
+
+#[test]
+fn a_formula_starts_empty_and_refuses_bad_syntax() {
+    let f = ColumnType::Formula;
+    assert_eq!(normalize_settings(f, None).unwrap(), json!({"expression": "", "result": "text"}));
+    let rule = |v: Value| {
+        let d = normalize_settings(f, Some(&v)).unwrap_err().details.unwrap();
+        assert_eq!(d["field"], "settings.expression");
+        d["rule"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(rule(json!({"expression": "1 +"})), "unexpected_end");
+    assert_eq!(rule(json!({"expression": 3})), "type");
+    assert_eq!(settings_rule(f, json!({"foo": 1})), "unknown_setting");
 }
 
 fn used(ids: &[&str]) -> HashSet<String> {
