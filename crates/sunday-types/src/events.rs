@@ -98,6 +98,7 @@ impl BoardChange {
     /// conversion, a removed column's values): followers reload the board's items.
     pub fn needs_reload(&self) -> bool {
         match self {
+            BoardChange::ColumnCreated(c) => c.reload,
             BoardChange::ColumnUpdated(c) => c.reload,
             BoardChange::ColumnDeleted(c) => c.reload,
             // Duplication writes its items without one event each.
@@ -245,6 +246,9 @@ pub struct GroupDeleted {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ColumnCreated {
     pub column: Column,
+    /// Items changed without an event each (a new formula's values): followers reload them.
+    #[serde(default)]
+    pub reload: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -11,14 +11,34 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use sunday_domain::formula::BoardFormulas;
 use sunday_store::{Store, StoreResult};
 use sunday_types::{boards::Column, BoardId};
 
 /// Boards kept at most; the map is emptied when it would grow past this.
 const MAX_BOARDS: usize = 4096;
 
+/// A board's columns and its formulas, compiled once per structure version.
+#[derive(Debug, Default)]
+pub struct BoardColumns {
+    pub columns: Vec<Column>,
+    pub formulas: BoardFormulas,
+}
+
+impl BoardColumns {
+    pub fn new(columns: Vec<Column>) -> BoardColumns {
+        // Every structure change compiles the board's formulas before it commits, so stored
+        // ones compile; should one not (an archive from elsewhere), its cells stay as they are.
+        let formulas = BoardFormulas::compile(&columns, None).unwrap_or_else(|(column, e)| {
+            tracing::warn!(column = %column.id, error = %e.message, "a stored formula does not compile");
+            BoardFormulas::default()
+        });
+        BoardColumns { columns, formulas }
+    }
+}
+
 /// A board's structure version and its columns as of at least that version.
-type Versioned = (i64, Arc<Vec<Column>>);
+type Versioned = (i64, Arc<BoardColumns>);
 
 #[derive(Default)]
 pub struct ColumnsCache {
@@ -34,7 +54,7 @@ impl ColumnsCache {
                 return Ok((version, columns));
             }
         }
-        let columns = Arc::new(store.columns(board).await?);
+        let columns = Arc::new(BoardColumns::new(store.columns(board).await?));
         if let Ok(mut boards) = self.boards.lock() {
             if boards.len() >= MAX_BOARDS {
                 boards.clear();

@@ -66,6 +66,7 @@ impl BoardService {
         let structure = self.store.structure_version(board).await?;
         let columns = self.store.columns(board).await?;
         let (rows, rejected) = parse_rows(&req, &columns)?;
+        let formulas = super::columns_cache::BoardColumns::new(columns.clone()).formulas;
         let mut groups = self.store.groups(board, None).await?;
         let mut new_groups: Vec<Group> = vec![];
         let default_group = groups.first().map(|g| g.id);
@@ -118,7 +119,7 @@ impl BoardService {
             };
             let p = position::between(pos.as_deref(), None)?;
             pos = Some(p.clone());
-            items.push(Item {
+            let mut item = Item {
                 id: ItemId::new(),
                 board_id: board,
                 group_id,
@@ -132,7 +133,9 @@ impl BoardService {
                 parent_item_id: None,
                 archived: false,
                 auto_number: first_number + i as i64,
-            });
+            };
+            formulas.apply(&mut item, now.date_naive());
+            items.push(item);
         }
         let batch = if all_or_nothing { items.len().max(1) } else { IMPORT_BATCH };
         let mut expected = structure;

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 use sunday_domain::{
-    columns::{check_row_size, normalize_value, ValueContext},
+    columns::{check_row_size, is_written, normalize_value, ValueContext},
+    formula::BoardFormulas,
     text::parse_name,
 };
 use sunday_store::{BoardWrite, NewEvent, StoreError};
@@ -89,8 +90,8 @@ impl BoardService {
         parent: Option<ItemId>,
     ) -> Result<(i64, Vec<Item>), ApiError> {
         let board = &access.board;
-        let structure_version = self.store.structure_version(board.id).await?;
-        let columns = self.store.columns(board.id).await?;
+        let (structure_version, structure) = self.columns.get(self.store.as_ref(), board.id).await?;
+        let columns = &structure.columns;
         let groups = self.store.groups(board.id, None).await?;
         let first_number = self.store.reserve_auto_numbers(board.id, reqs.len() as i64).await?;
         let now = to_datetime(now_millis());
@@ -101,7 +102,7 @@ impl BoardService {
             let name = parse_name("name", &req.name, 500).map_err(|e| in_batch(e, i))?;
             let group_id = pick_group(&groups, req.group_id).map_err(|e| in_batch(e, i))?;
             let values = self
-                .normalize_values(board, &columns, &req.values.unwrap_or_default())
+                .normalize_values(board, columns, &req.values.unwrap_or_default())
                 .await
                 .map_err(|e| in_batch(e, i))?;
             let values: ItemValues = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
@@ -122,24 +123,30 @@ impl BoardService {
                     .collect::<Result<Vec<String>, ApiError>>()
             })
             .await??;
+        let today = now.date_naive();
         let items = checked
             .into_iter()
             .zip(positions)
             .enumerate()
-            .map(|(i, ((id, name, group_id, values, _), position))| Item {
-                id,
-                board_id: board.id,
-                group_id,
-                name,
-                position,
-                values,
-                version: 1,
-                created_by: actor.user_id,
-                created_at: now,
-                updated_at: now,
-                parent_item_id: parent,
-                archived: false,
-                auto_number: first_number + i as i64,
+            .map(|(i, ((id, name, group_id, values, _), position))| {
+                let mut item = Item {
+                    id,
+                    board_id: board.id,
+                    group_id,
+                    name,
+                    position,
+                    values,
+                    version: 1,
+                    created_by: actor.user_id,
+                    created_at: now,
+                    updated_at: now,
+                    parent_item_id: parent,
+                    archived: false,
+                    auto_number: first_number + i as i64,
+                };
+                // Formulas are computed in the same commit as the values they read.
+                structure.formulas.apply(&mut item, today);
+                item
             })
             .collect();
         Ok((structure_version, items))
@@ -352,8 +359,12 @@ impl BoardService {
                 }
                 None => None,
             };
-            let (next, event) =
-                apply_changes(actor.user_id, &current, name.as_deref(), &checked.values, checked.group, position);
+            let (next, event) = apply_changes(
+                actor.user_id,
+                &current,
+                Changes { name: name.as_deref(), values: &checked.values, group: checked.group, position },
+                &checked.structure.formulas,
+            );
             check_row_size(&next.values)?;
             let Some(event) = event else { return Ok(current) };
             let writes = vec![
@@ -382,16 +393,16 @@ impl BoardService {
     /// after its version so the commit can require that version (`ExpectStructure`).
     async fn check_item_change(&self, access: &Access, req: &UpdateItemRequest) -> Result<CheckedChange, ApiError> {
         let board = access.board.id;
-        let (structure_version, columns) = self.columns.get(self.store.as_ref(), board).await?;
+        let (structure_version, structure) = self.columns.get(self.store.as_ref(), board).await?;
         let values = match &req.values {
-            Some(v) => self.normalize_values(&access.board, &columns, v).await?,
+            Some(v) => self.normalize_values(&access.board, &structure.columns, v).await?,
             None => vec![],
         };
         let group = match req.group_id {
             Some(g) => Some(self.group_of(board, Some(g)).await?),
             None => None,
         };
-        Ok(CheckedChange { structure_version, values, group })
+        Ok(CheckedChange { structure_version, structure, values, group })
     }
 
     async fn set_archived(&self, actor: &Actor, id: ItemId, archived: bool) -> Result<Item, ApiError> {
@@ -402,7 +413,7 @@ impl BoardService {
             return Ok(item);
         }
         for _ in 0..MERGE_RETRIES {
-            let structure_version = self.store.structure_version(item.board_id).await?;
+            let (structure_version, structure) = self.columns.get(self.store.as_ref(), item.board_id).await?;
             let mut next =
                 Item { archived, version: item.version + 1, updated_at: to_datetime(now_millis()), ..item.clone() };
             if !archived {
@@ -412,6 +423,8 @@ impl BoardService {
                 if !groups.iter().any(|g| g.id == item.group_id) {
                     next.group_id = pick_group(&groups, None)?;
                 }
+                // Formulas changed while it was archived are computed for it again.
+                structure.formulas.apply(&mut next, now_date());
             }
             let snapshot = ItemSnapshot { item: next.clone() };
             let change =
@@ -459,10 +472,15 @@ impl BoardService {
         let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
         let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
         access.require_content()?;
+        // The copy's formulas are computed for it, not copied.
+        let (_, structure) = self.columns.get(self.store.as_ref(), item.board_id).await?;
+        let written = |c: ColumnId| structure.columns.iter().any(|col| col.id == c && is_written(col.column_type));
         let req = CreateItemRequest {
             name: item.name.clone(),
             group_id: Some(item.group_id),
-            values: Some(item.values.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+            values: Some(
+                item.values.iter().filter(|(k, _)| written(*k)).map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            ),
             position: Some(Placement::Relative(sunday_types::board_api::RelativePlacement {
                 after: Some(item.id.to_string()),
                 before: None,
@@ -485,6 +503,8 @@ fn parse_item_cursor(cursor: Option<&str>) -> Result<Option<(String, ItemId)>, A
 /// An item change validated against the board's structure at `structure_version`.
 struct CheckedChange {
     structure_version: i64,
+    /// The columns and formulas at that version.
+    structure: std::sync::Arc<super::columns_cache::BoardColumns>,
     values: Vec<(ColumnId, Option<CellValue>)>,
     group: Option<GroupId>,
 }
@@ -503,14 +523,21 @@ fn annotate(mut e: ApiError, index: usize) -> ApiError {
     e.with_details(details)
 }
 
-/// The item after the changes, and the event describing them (`None` when nothing changes).
+/// What an item edit asks to change.
+struct Changes<'a> {
+    name: Option<&'a str>,
+    values: &'a [(ColumnId, Option<CellValue>)],
+    group: Option<GroupId>,
+    position: Option<String>,
+}
+
+/// The item after the changes (its formulas computed again), and the event describing them
+/// (`None` when nothing changes).
 fn apply_changes(
     actor: UserId,
     current: &Item,
-    name: Option<&str>,
-    values: &[(ColumnId, Option<CellValue>)],
-    group: Option<GroupId>,
-    position: Option<String>,
+    Changes { name, values, group, position }: Changes<'_>,
+    formulas: &BoardFormulas,
 ) -> (Item, Option<NewEvent>) {
     let mut next = current.clone();
     let mut changes = vec![];
@@ -527,6 +554,8 @@ fn apply_changes(
     if let Some(r) = &renamed {
         next.name = r.new.clone();
     }
+    // Formulas read the cells and the name; what they compute travels in the same event.
+    changes.extend(formulas.apply(&mut next, now_date()));
     let moved_group = group.filter(|g| *g != current.group_id).map(|to| GroupMove { from: current.group_id, to });
     if let Some(m) = &moved_group {
         next.group_id = m.to;
@@ -552,6 +581,11 @@ fn apply_changes(
     };
     let change = if only_moved { BoardChange::ItemMoved(change) } else { BoardChange::ItemUpdated(change) };
     (next, Some(NewEvent::new(actor, change)))
+}
+
+/// The day `TODAY()` means in a formula computed now (UTC).
+pub(super) fn now_date() -> chrono::NaiveDate {
+    to_datetime(now_millis()).date_naive()
 }
 
 /// The named group of the board, or its first when none is named.

@@ -10,6 +10,7 @@ mod access;
 mod buttons;
 mod columns_cache;
 mod csv;
+mod formulas;
 mod items;
 mod lifecycle;
 mod moves;

@@ -15,10 +15,10 @@ use sunday_types::{
     boards::{Column, ColumnType, Group, Item},
     cells::CellValue,
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ColumnId, ErrorCode, GroupId,
+    ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId,
 };
 
-use super::{placement, BoardService};
+use super::{formulas, placement, BoardService};
 use crate::Actor;
 
 const GROUP_COLORS: &[&str] = &[
@@ -202,8 +202,25 @@ impl BoardService {
             )?,
             width: req.width,
         };
-        let event = NewEvent::new(actor.user_id, BoardChange::ColumnCreated(ColumnCreated { column: column.clone() }));
-        self.commit(board, vec![BoardWrite::InsertColumn { board, column: column.clone() }], vec![event]).await?;
+        let mut writes = vec![];
+        let mut column = column;
+        let mut reload = false;
+        if formulas::any(&columns) || column.column_type == ColumnType::Formula {
+            // A new column can give a formula's `{Title}` its column, and a new formula
+            // computes a value for every item, in this commit.
+            let mut after = columns.clone();
+            after.push(column.clone());
+            let (after, compiled) = formulas::check(&after, Some(column.id))?;
+            column = after.last().cloned().unwrap_or(column);
+            let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
+            let rewrites = formulas::item_writes(&items, HashMap::new(), Some(&compiled));
+            reload = !rewrites.is_empty();
+            writes.extend(rewrites);
+        }
+        writes.insert(0, BoardWrite::InsertColumn { board, column: column.clone() });
+        let event =
+            NewEvent::new(actor.user_id, BoardChange::ColumnCreated(ColumnCreated { column: column.clone(), reload }));
+        self.commit(board, writes, vec![event]).await?;
         Ok(column)
     }
 
@@ -271,17 +288,38 @@ impl BoardService {
                 }
             }
         }
-        let now = to_datetime(now_millis());
-        let mut writes: Vec<BoardWrite> = rewrites
+        let rewritten: HashMap<ItemId, Item> = rewrites
             .into_iter()
             .map(|(item, value)| {
-                let mut n = Item { version: item.version + 1, updated_at: now, ..item.clone() };
+                let mut n = item;
                 n.values.set(id, value.as_ref());
-                BoardWrite::UpdateItem { item: n, expected_version: item.version }
+                (n.id, n)
             })
             .collect();
+        // Formulas follow a rename, are checked against the change and computed again with it.
+        let mut other_columns = vec![];
+        let compiled = if formulas::any(&columns) && next != current {
+            let mut after: Vec<Column> =
+                columns.iter().map(|c| if c.id == id { next.clone() } else { c.clone() }).collect();
+            if next.title != current.title {
+                formulas::follow_rename(&mut after, &current.title, &next.title);
+            }
+            let (after, compiled) = formulas::check(&after, Some(id))?;
+            for (before, now) in columns.iter().zip(&after) {
+                if now.id == id {
+                    next = now.clone();
+                } else if before != now {
+                    other_columns.push(now.clone());
+                }
+            }
+            Some(compiled)
+        } else {
+            None
+        };
+        let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref());
         let reload = !writes.is_empty();
         writes.push(BoardWrite::UpdateColumn(next.clone()));
+        writes.extend(other_columns.into_iter().map(BoardWrite::UpdateColumn));
         let event = NewEvent::new(
             actor.user_id,
             BoardChange::ColumnUpdated(ColumnUpdated {
@@ -303,21 +341,23 @@ impl BoardService {
         let columns = self.store.columns(board).await?;
         let column =
             columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
-        let now = to_datetime(now_millis());
-        let holding: Vec<Item> = self
-            .engine
-            .read(board, access.board.last_seq, |s| {
-                s.items().iter().filter(|i| i.values.contains(id)).cloned().collect()
-            })
-            .await?;
-        let mut writes: Vec<BoardWrite> = holding
-            .into_iter()
+        let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
+        let rewritten: HashMap<ItemId, Item> = items
+            .iter()
+            .filter(|i| i.values.contains(id))
             .map(|item| {
-                let mut n = Item { version: item.version + 1, updated_at: now, ..item.clone() };
+                let mut n = item.clone();
                 n.values.set(id, None);
-                BoardWrite::UpdateItem { item: n, expected_version: item.version }
+                (n.id, n)
             })
             .collect();
+        let compiled = if formulas::any(&columns) {
+            let after: Vec<Column> = columns.iter().filter(|c| c.id != id).cloned().collect();
+            Some(formulas::check(&after, None).map_err(|e| formulas::still_read(&column, e))?.1)
+        } else {
+            None
+        };
+        let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref());
         let reload = !writes.is_empty();
         writes.push(BoardWrite::DeleteColumn(id));
         let event =

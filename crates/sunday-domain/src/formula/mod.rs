@@ -88,7 +88,9 @@ pub fn settings(given: &serde_json::Map<String, serde_json::Value>) -> Result<Co
     crate::columns::settings::allow_keys(ColumnType::Formula, given, &["expression", "result"], "settings")?;
     let expression = match given.get("expression") {
         None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.trim().to_owned(),
+        // Kept as typed (not trimmed), so that error positions count from what the user sees.
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
         Some(_) => return Err(ApiError::validation("settings.expression", "type", "`expression` must be a string")),
     };
     let result = given

@@ -1,0 +1,72 @@
+//! Formulas through structure changes: a column change is checked against every formula of
+//! the board before it commits (a formula refused, a cycle, a column a formula reads being
+//! deleted or retyped into something it cannot read), formulas follow a renamed column, and
+//! the items whose formula values change are rewritten in the same commit as the change.
+
+use std::collections::HashMap;
+
+use sunday_domain::formula::{rename_refs, BoardFormulas};
+use sunday_store::BoardWrite;
+use sunday_types::{
+    boards::{Column, ColumnType, Item},
+    column_settings::ColumnSettings,
+    time::{now_millis, to_datetime},
+    ApiError, ColumnId, ItemId,
+};
+
+/// The board's columns after a change, checked: each formula's `result` set to the type
+/// inferred for it, with the compiled formulas. `focus` is the column changed; a refusal
+/// names the formula it concerns.
+pub(super) fn check(after: &[Column], focus: Option<ColumnId>) -> Result<(Vec<Column>, BoardFormulas), ApiError> {
+    let formulas = BoardFormulas::compile(after, focus).map_err(|(column, e)| e.into_api(&column))?;
+    Ok((formulas.with_results(after), formulas))
+}
+
+/// Formulas that refer to a column titled `old` refer to it as `new`.
+pub(super) fn follow_rename(columns: &mut [Column], old: &str, new: &str) {
+    let key = |t: &str| t.trim().to_lowercase();
+    for c in columns.iter_mut() {
+        if let ColumnSettings::Formula(f) = &mut c.settings {
+            f.expression = rename_refs(&f.expression, |t| (key(t) == key(old)).then(|| new.to_owned()));
+        }
+    }
+}
+
+/// Whether `columns` hold a formula.
+pub(super) fn any(columns: &[Column]) -> bool {
+    columns.iter().any(|c| c.column_type == ColumnType::Formula)
+}
+
+/// The refusal to delete a column that formulas still read.
+pub(super) fn still_read(column: &Column, refusal: ApiError) -> ApiError {
+    let by = refusal.details.as_ref().and_then(|d| d.get("column_id")).cloned();
+    ApiError::validation(
+        "column_id",
+        "used_by_formula",
+        format!("column \"{}\" is used in a formula; change that formula first ({})", column.title, refusal.message),
+    )
+    .with_details(serde_json::json!({"field": "column_id", "rule": "used_by_formula", "formula_column_id": by}))
+}
+
+/// The item writes of a structure change: the items already rewritten (`rewritten`, by id,
+/// values changed but version not yet bumped) and every item whose formula values change,
+/// each with its version bumped, requiring the version it was read at.
+pub(super) fn item_writes(
+    items: &[Item],
+    mut rewritten: HashMap<ItemId, Item>,
+    formulas: Option<&BoardFormulas>,
+) -> Vec<BoardWrite> {
+    let now = to_datetime(now_millis());
+    let mut writes = Vec::new();
+    for item in items {
+        let changed = rewritten.remove(&item.id);
+        let mut next = changed.clone().unwrap_or_else(|| item.clone());
+        let computed = formulas.is_some_and(|f| !f.apply(&mut next, now.date_naive()).is_empty());
+        if changed.is_some() || computed {
+            next.version = item.version + 1;
+            next.updated_at = now;
+            writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
+        }
+    }
+    writes
+}

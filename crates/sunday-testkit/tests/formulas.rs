@@ -1,0 +1,204 @@
+//! Formula columns through the API, on both stores: checked when saved (with the position of
+//! the mistake), computed in the same commit as every write they read, stored so that
+//! queries, sorts, exports, events and a restart all see them, and kept right through column
+//! renames, retypes, deletions and formula changes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, TestApp};
+
+backend_tests!(formulas_compute_with_every_write, formulas_are_checked_when_saved);
+
+async fn column(app: &TestApp, u: &Session, board: &str, title: &str, ty: &str, settings: Value) -> Value {
+    let body = json!({"title": title, "type": ty, "settings": settings});
+    expect_json(app.post(&format!("/api/v1/boards/{board}/columns"), &u.token, body).send().await.unwrap(), 201).await
+}
+
+async fn create(app: &TestApp, u: &Session, board: &str, name: &str, values: Value) -> Value {
+    let body = json!({"name": name, "values": values});
+    expect_json(app.post(&format!("/api/v1/boards/{board}/items"), &u.token, body).send().await.unwrap(), 201).await
+}
+
+async fn item(app: &TestApp, u: &Session, id: &str) -> Value {
+    expect_json(app.get(&format!("/api/v1/items/{id}"), &u.token).send().await.unwrap(), 200).await
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+async fn formulas_compute_with_every_write(mut app: TestApp) {
+    let u = app.signup("formulas@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = id(&b);
+    let price = id(&column(&app, &u, &bid, "Price", "number", json!({})).await);
+    let qty = id(&column(&app, &u, &bid, "Qty", "number", json!({})).await);
+    let due = id(&column(&app, &u, &bid, "Due", "date", json!({})).await);
+    // A board with items already: a new formula computes every one of them in its commit.
+    let early = create(&app, &u, &bid, "Early", json!({price.clone(): 2, qty.clone(): 3})).await;
+    let total = column(&app, &u, &bid, "Total", "formula", json!({"expression": "{Price} * {Qty}"})).await;
+    assert_eq!(total["settings"], json!({"expression": "{Price} * {Qty}", "result": "number"}), "the type is inferred");
+    let total = id(&total);
+    assert_eq!(item(&app, &u, &id(&early)).await["values"][&total], json!(6));
+    // Formulas of formulas, text over the item's name, dates.
+    let label = id(&column(
+        &app,
+        &u,
+        &bid,
+        "Label",
+        "formula",
+        json!({"expression": r#"{Name} & ": " & IF({Total} > 10, "big", "small")"#}),
+    )
+    .await);
+    let late =
+        id(&column(&app, &u, &bid, "Late", "formula", json!({"expression": "DAYS(DATE(2026, 12, 31), {Due})"})).await);
+    let a = create(&app, &u, &bid, "Alpha", json!({price.clone(): 5, qty.clone(): 4, due.clone(): "2026-12-01"})).await;
+    assert_eq!(a["values"][&total], json!(20), "computed in the create's commit");
+    assert_eq!(a["values"][&label], json!("Alpha: big"));
+    assert_eq!(a["values"][&late], json!(30));
+    let aid = id(&a);
+    // An edit recomputes what reads it, in the same event.
+    let patched = expect_json(
+        app.patch(&format!("/api/v1/items/{aid}"), &u.token, json!({"name": "Alfa", "values": {qty.clone(): 1}}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!((&patched["values"][&total], &patched["values"][&label]), (&json!(5), &json!("Alfa: small")));
+    let activity =
+        expect_json(app.get(&format!("/api/v1/items/{aid}/activity"), &u.token).send().await.unwrap(), 200).await;
+    let updated = activity["data"].as_array().unwrap().iter().rfind(|e| e["kind"] == "item_updated").unwrap();
+    let changes = updated["payload"]["changes"].as_array().cloned().unwrap();
+    let changed: Vec<&str> = changes.iter().map(|c| c["column_id"].as_str().unwrap()).collect();
+    assert!(changed.contains(&total.as_str()) && changed.contains(&label.as_str()), "{activity}");
+    let t = changes.iter().find(|c| c["column_id"] == total.as_str()).unwrap();
+    assert_eq!((&t["old"], &t["new"]), (&json!(20), &json!(5)), "the event says old and new");
+    // Clients cannot write a formula.
+    let e = expect_error(
+        app.patch(&format!("/api/v1/items/{aid}"), &u.token, json!({"values": {total.clone(): 3}}))
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["rule"], "read_only");
+    // Stored values filter and sort as numbers, and export as text.
+    create(&app, &u, &bid, "Beta", json!({price.clone(): 10, qty.clone(): 10})).await;
+    let q = json!({"filter": {"column": total, "op": "gt", "value": 5}, "sort": [{"column": total, "dir": "desc"}]});
+    let found =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200)
+            .await;
+    let names: Vec<&str> = found["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Beta", "Early"]);
+    let csv = app.get(&format!("/api/v1/boards/{bid}/export"), &u.token).send().await.unwrap().text().await.unwrap();
+    assert!(csv.lines().next().unwrap().contains("Total") && csv.contains("Beta: big"), "{csv}");
+    // Changing the expression recomputes every item; a rename of an input follows into it.
+    let r = app
+        .patch(
+            &format!("/api/v1/boards/{bid}/columns/{total}"),
+            &u.token,
+            json!({"settings": {"expression": "{Price} + {Qty}"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    expect_json(r, 200).await;
+    assert_eq!(item(&app, &u, &aid).await["values"][&total], json!(6));
+    let r = app
+        .patch(&format!("/api/v1/boards/{bid}/columns/{price}"), &u.token, json!({"title": "Cost"}))
+        .send()
+        .await
+        .unwrap();
+    expect_json(r, 200).await;
+    let columns = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
+    let t = columns["columns"].as_array().unwrap().iter().find(|c| c["id"] == total.as_str()).unwrap().clone();
+    assert_eq!(t["settings"]["expression"], "{Cost} + {Qty}");
+    // Deleting an input of a formula is refused and changes nothing.
+    let e = expect_error(
+        app.delete(&format!("/api/v1/boards/{bid}/columns/{qty}"), &u.token).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["rule"], "used_by_formula");
+    assert_eq!(item(&app, &u, &aid).await["values"][&qty], json!(1));
+    // Stored: a restart serves the same values without computing anything.
+    app.restart(std::time::Duration::from_millis(10)).await;
+    let after = item(&app, &u, &aid).await;
+    assert_eq!((&after["values"][&total], &after["values"][&label]), (&json!(6), &json!("Alfa: small")));
+    // Deleting the formulas that read it, then it, works.
+    for c in [&label, &total, &qty] {
+        let r = app.delete(&format!("/api/v1/boards/{bid}/columns/{c}"), &u.token).send().await.unwrap();
+        assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
+    }
+    assert!(item(&app, &u, &aid).await["values"].get(&total).is_none());
+}
+
+async fn formulas_are_checked_when_saved(app: TestApp) {
+    let u = app.signup("checks@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = id(&b);
+    column(&app, &u, &bid, "Price", "number", json!({})).await;
+    column(&app, &u, &bid, "Note", "text", json!({})).await;
+    let refused = |expression: &'static str| {
+        let app = &app;
+        let u = &u;
+        let bid = bid.clone();
+        async move {
+            let body = json!({"title": "F", "type": "formula", "settings": {"expression": expression}});
+            let r = app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, body).send().await.unwrap();
+            let e = expect_error(r, 400, "validation_failed").await;
+            assert_eq!(e["details"]["field"], "settings.expression", "{e}");
+            (e["details"]["rule"].as_str().unwrap().to_owned(), e["details"]["position"].as_u64().unwrap())
+        }
+    };
+    assert_eq!(refused("{Price} * ").await, ("unexpected_end".into(), 10));
+    assert_eq!(refused("{Price} + {Nope}").await, ("unknown_column".into(), 10));
+    assert_eq!(refused("{Price} + {Note}").await, ("type_mismatch".into(), 0));
+    assert_eq!(refused("ROUND({Note})").await, ("type_mismatch".into(), 6));
+    assert_eq!(refused("NOPE(1)").await, ("unknown_function".into(), 0));
+    let board_now = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
+    assert!(!board_now["columns"].as_array().unwrap().iter().any(|c| c["title"] == "F"), "nothing was created");
+    // Cycles are refused at the formula being saved.
+    let a = id(&column(&app, &u, &bid, "A", "formula", json!({"expression": "{Price} + 1"})).await);
+    column(&app, &u, &bid, "B", "formula", json!({"expression": "{A} * 2"})).await;
+    let r = app
+        .patch(&format!("/api/v1/boards/{bid}/columns/{a}"), &u.token, json!({"settings": {"expression": "{B} + 1"}}))
+        .send()
+        .await
+        .unwrap();
+    let e = expect_error(r, 400, "validation_failed").await;
+    assert_eq!((e["details"]["rule"].as_str(), e["details"]["column_id"].as_str()), (Some("cycle"), Some(a.as_str())));
+    // Retyping an input into something its formulas cannot read is refused, naming the formula.
+    let price = sunday_testkit::column_id(&board_now, "Price");
+    let r = app
+        .patch(&format!("/api/v1/boards/{bid}/columns/{price}"), &u.token, json!({"type": "text"}))
+        .send()
+        .await
+        .unwrap();
+    let e = expect_error(r, 400, "validation_failed").await;
+    assert!(e["message"].as_str().unwrap().contains("formula \"A\""), "{e}");
+    // A formula that reads a text of a retyped column follows its new type.
+    let r = app
+        .patch(
+            &format!("/api/v1/boards/{bid}/columns/{a}"),
+            &u.token,
+            json!({"settings": {"expression": "{Price} & \"\""}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let e = expect_error(r, 400, "validation_failed").await;
+    assert_eq!(
+        e["details"]["column_id"],
+        sunday_testkit::column_id(
+            &expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await,
+            "B"
+        ),
+        "B cannot double a text: {e}"
+    );
+}
