@@ -167,6 +167,9 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
     onHide: (id) => setHidden(new Set([...hidden, id])),
     onResize: columns.resize,
     onMove: columns.move,
+    onAddFormula: columns.addFormula,
+    onSetFormula: columns.setFormula,
+    columns: board.columns ?? [],
   };
 
   async function saveView(name: string) {

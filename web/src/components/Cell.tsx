@@ -2,7 +2,7 @@
 // is a button labelled with the column's title (it has no value: a click is an event).
 import { useState } from "react";
 import type { Column, Item } from "../api/types";
-import { isWritten, useColumnTypes } from "../state/columnTypes";
+import { isWritten, useColumnTypes, valueColumn } from "../state/columnTypes";
 import { formatNumber } from "../state/format";
 import { labelsOf } from "../state/lanes";
 import { usePeople, type Person } from "../state/people";
@@ -26,6 +26,7 @@ export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: 
 /** `done`: the item is done, so a past date is not overdue. */
 function display(col: Column, v: unknown, meId: string, people: Person[], done = false): React.ReactNode {
   if (v === undefined || v === null) return <span className="empty" />;
+  if (col.type === "formula") return <span className="formula">{display(valueColumn(col), v, meId, people, true)}</span>;
   switch (col.type) {
     case "status": {
       const l = labelsOf(col).find((x) => x.id === v);

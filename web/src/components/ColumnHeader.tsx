@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { Column, ColumnType } from "../api/types";
 import { pickerSections, useColumnTypes } from "../state/columnTypes";
 import { ConfirmDialog } from "./Dialog";
+import { FormulaEditor } from "./FormulaEditor";
 import { Popup } from "./Popup";
 
 export type ColumnActions = {
@@ -13,12 +14,20 @@ export type ColumnActions = {
   onHide: (id: string) => void;
   onResize: (id: string, width: number) => void;
   onMove: (id: string, before: string) => void;
+  /** A new formula column; rejects with the API's error when the expression is refused. */
+  onAddFormula: (title: string, expression: string) => Promise<unknown>;
+  /** A formula's new expression; rejects with the API's error when it is refused. */
+  onSetFormula: (id: string, expression: string) => Promise<unknown>;
+  /** The board's columns (what a formula can refer to). */
+  columns: Column[];
 };
 
 export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnActions }) {
   const [renaming, setRenaming] = useState(false);
   const [menu, setMenu] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const expression = col.type === "formula" ? ((col.settings as { expression?: string }).expression ?? "") : null;
   const startResize = (e: React.MouseEvent) => {
     e.preventDefault();
     e.stopPropagation();
@@ -55,11 +64,14 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
       {menu && (
         <Popup className="palette menu" onClose={() => setMenu(false)}>
           <button onClick={() => { setMenu(false); setRenaming(true); }}>Rename</button>
+          {expression !== null && <button onClick={() => { setMenu(false); setEditing(true); }}>Edit formula</button>}
           <button onClick={() => { setMenu(false); actions.onHide(col.id); }}>Hide</button>
           <button onClick={() => { setMenu(false); setDeleting(true); }}>Delete</button>
         </Popup>
       )}
       <span className="resize" onMouseDown={startResize} />
+      {editing && <FormulaEditor title={`Formula: ${col.title}`} initial={expression ?? ""} columns={actions.columns.filter((c) => c.id !== col.id)}
+        onSave={(e) => actions.onSetFormula(col.id, e)} onClose={() => setEditing(false)} />}
       {deleting && <ConfirmDialog title="Delete column" message={`Delete the column "${col.title}" and its values on every item?`} confirm="Delete column" onConfirm={() => actions.onDelete(col.id)} onClose={() => setDeleting(false)} />}
     </th>
   );
@@ -69,6 +81,7 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState("");
   const [type, setType] = useState<ColumnType>("text");
+  const [formula, setFormula] = useState(false);
   // The types the server knows, by title: those people fill in, then those Sunday fills in.
   const sections = pickerSections(useColumnTypes());
   return (
@@ -85,9 +98,15 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
               </optgroup>
             ))}
           </select>
-          <button onClick={() => { if (title.trim()) { actions.onAdd(title.trim(), type); setTitle(""); setOpen(false); } }}>Create column</button>
+          <button onClick={() => {
+            // A formula needs its expression: the formula editor asks for it.
+            if (type === "formula") { setOpen(false); setFormula(true); return; }
+            if (title.trim()) { actions.onAdd(title.trim(), type); setTitle(""); setOpen(false); }
+          }}>Create column</button>
         </Popup>
       )}
+      {formula && <FormulaEditor title="New formula column" named initialName={title.trim()} columns={actions.columns}
+        onSave={(e, name) => actions.onAddFormula(name, e).then(() => setTitle(""))} onClose={() => setFormula(false)} />}
     </th>
   );
 }

@@ -113,6 +113,9 @@ describe("board reducer: live events", () => {
     const updated = run([], ev({ ...meta(4), kind: "column_updated", payload: { column: retyped, previous: column("c1", "a0"), reload: true } }));
     expect(updated).toMatchObject({ stale: true, seq: 4 });
     expect(updated.board.columns?.[0].type).toBe("number");
+    const formula = { ...column("c3", "a2"), type: "formula" as const, settings: { expression: "1", result: "number" as const } };
+    const created = run([], ev({ ...meta(4), kind: "column_created", payload: { column: formula, reload: true } }));
+    expect(created).toMatchObject({ stale: true, seq: 4 });
     const deleted = run([], ev({ ...meta(4), kind: "column_deleted", payload: { column: column("c1", "a0"), reload: true } }));
     expect(deleted).toMatchObject({ stale: true, seq: 4 });
     expect(deleted.board.columns?.map((c) => c.id)).toEqual(["c2"]);

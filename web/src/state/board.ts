@@ -133,9 +133,8 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
     case "group_deleted":
       return { ...state, board: { ...board, groups: (board.groups ?? []).filter((g) => g.id !== e.payload.group_id) } };
     case "column_created":
-      return { ...state, board: { ...board, columns: withColumn(board.columns ?? [], e.payload.column) } };
     case "column_updated":
-      // `reload`: values were converted without an event each.
+      // `reload`: values were converted or computed (a formula's) without an event each.
       return { ...state, board: { ...board, columns: withColumn(board.columns ?? [], e.payload.column) }, stale: state.stale || !!e.payload.reload };
     case "column_deleted": {
       const id = e.payload.column.id;

@@ -4,7 +4,7 @@
 // and editors keep no lists of their own.
 import { createContext, useContext, useEffect, useState } from "react";
 import { api, ok } from "../api/client";
-import type { ColumnType, ColumnTypeInfo } from "../api/types";
+import type { Column, ColumnType, ColumnTypeInfo } from "../api/types";
 
 export const ColumnTypesContext = createContext<ColumnTypeInfo[]>([]);
 /** The column types, `[]` until they have loaded. */
@@ -56,4 +56,16 @@ export function pickerSections(types: ColumnTypeInfo[]): { label: string; types:
   return sections
     .map((s) => ({ label: s.label, types: types.filter((t) => t.origin === s.origin).map((t) => ({ type: t.type, title: t.title })) }))
     .filter((s) => s.types.length > 0);
+}
+
+/** The type a formula's result is stored as (`Column::value_type` on the server). */
+const FORMULA_VALUES: Record<string, ColumnType> = { number: "number", text: "text", date: "date", boolean: "checkbox" };
+
+/** The column as its cells read: a formula's cells are values of its result type (a number, a
+ * text, a date or a checkbox), shown and filtered as such; other columns are themselves. */
+export function valueColumn(col: Column): Column {
+  if (col.type !== "formula") return col;
+  const result = (col.settings as { result?: string }).result ?? "text";
+  const type = FORMULA_VALUES[result] ?? "text";
+  return { ...col, type, settings: type === "number" ? { unit: null, decimals: null } : {} } as Column;
 }

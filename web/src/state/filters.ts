@@ -2,7 +2,7 @@
 // and the shape of the value each operator takes. Operators of board columns come from the
 // column types' metadata (`GET /api/v1/column-types`); only pseudo-columns are described here.
 import type { Column, ColumnType, ColumnTypeInfo } from "../api/types";
-import { infoOf } from "./columnTypes";
+import { infoOf, valueColumn } from "./columnTypes";
 
 export type Condition = { column: string; op: string; value?: unknown };
 
@@ -36,7 +36,9 @@ const INPUTS: Partial<Record<ColumnType, Input>> = {
 
 /** A board column as a filter field; no operators while its type is unknown (metadata loading). */
 export function columnField(column: Column, types: ColumnTypeInfo[]): Field {
-  return { id: column.id, title: column.title, column, input: INPUTS[column.type] ?? "text", operators: infoOf(types, column.type)?.filter_operators ?? [] };
+  // A formula filters as its result type does.
+  const value = valueColumn(column);
+  return { id: column.id, title: column.title, column, input: INPUTS[value.type] ?? "text", operators: infoOf(types, value.type)?.filter_operators ?? [] };
 }
 
 /** The fields a filter row can name: the item's name, the board's columns (but buttons, which

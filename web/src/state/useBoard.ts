@@ -195,6 +195,10 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   // Column changes come back as live events; only failures need saying.
   const columns = {
     add: (title: string, type: ColumnType) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type } })).catch(fail),
+    /** Creates a formula column; a refused expression rejects (the editor shows where). */
+    addFormula: (title: string, expression: string) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type: "formula", settings: { expression } } })),
+    /** Changes a formula's expression; a refused one rejects (the editor shows where). */
+    setFormula: (id: string, expression: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { settings: { expression } } })),
     rename: (id: string, title: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { title } })).catch(fail),
     remove: (id: string) => ok(api.DELETE("/api/v1/boards/{id}/columns/{column_id}", columnPath(id))).catch(fail),
     resize: (id: string, width: number) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { width: Math.round(width) } })).catch(fail),
