@@ -7,7 +7,11 @@
 use serde_json::{json, Value};
 use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, TestApp};
 
-backend_tests!(formulas_compute_with_every_write, formulas_are_checked_when_saved);
+backend_tests!(
+    formulas_compute_with_every_write,
+    formulas_are_checked_when_saved,
+    automations_trigger_on_formula_changes
+);
 
 async fn column(app: &TestApp, u: &Session, board: &str, title: &str, ty: &str, settings: Value) -> Value {
     let body = json!({"title": title, "type": ty, "settings": settings});
@@ -201,4 +205,36 @@ async fn formulas_are_checked_when_saved(app: TestApp) {
         ),
         "B cannot double a text: {e}"
     );
+}
+
+/// A formula's change is an ordinary cell change in the event: "when Total changes to 50" runs.
+async fn automations_trigger_on_formula_changes(app: TestApp) {
+    let u = app.signup("formula-auto@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = id(&b);
+    let qty = id(&column(&app, &u, &bid, "Qty", "number", json!({})).await);
+    let total = id(&column(&app, &u, &bid, "Total", "formula", json!({"expression": "{Qty} * 10"})).await);
+    let recipe = json!({"name": "Big", "trigger": {"type": "column_changed", "column_id": total, "to": 50}, "actions": [{"type": "archive"}]});
+    expect_json(app.post(&format!("/api/v1/boards/{bid}/automations"), &u.token, recipe).send().await.unwrap(), 201)
+        .await;
+    let bad = json!({"name": "Bad", "trigger": {"type": "column_changed", "column_id": total, "to": "fifty"}, "actions": [{"type": "archive"}]});
+    let e = expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/automations"), &u.token, bad).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["field"], "trigger.to", "a formula's trigger value has its result's type: {e}");
+    let small = create(&app, &u, &bid, "Small", json!({qty.clone(): 2})).await;
+    let big = create(&app, &u, &bid, "Big", json!({qty.clone(): 1})).await;
+    app.patch(&format!("/api/v1/items/{}", id(&big)), &u.token, json!({"values": {qty.clone(): 5}}))
+        .send()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !item(&app, &u, &id(&big)).await["archived"].as_bool().unwrap() {
+        assert!(std::time::Instant::now() < deadline, "the automation archived the item");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!item(&app, &u, &id(&small)).await["archived"].as_bool().unwrap());
 }

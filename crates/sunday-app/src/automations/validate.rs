@@ -5,7 +5,12 @@
 //! them, so a run compares and writes exactly what an edit would.
 
 use serde_json::{Map, Value};
-use sunday_domain::{automations::parse_template, filter::parse_filter, schedule};
+use sunday_domain::{
+    automations::parse_template,
+    columns::{normalize_settings, normalize_value, ValueContext},
+    filter::parse_filter,
+    schedule,
+};
 use sunday_types::{
     automations::{Action, Period, Person, Recipe, Trigger},
     boards::{Board, Column, ColumnType},
@@ -78,6 +83,14 @@ async fn normalized(
     field: &str,
 ) -> Result<Value, ApiError> {
     let raw = label_by_name(column, raw);
+    if column.column_type == ColumnType::Formula {
+        // A formula's value is one of its result type: "when Total changes to 100".
+        let ty = column.value_type();
+        let as_value = Column { column_type: ty, settings: normalize_settings(ty, None)?, ..column.clone() };
+        let ctx = ValueContext { is_org_member: &|_| false };
+        let v = normalize_value(&as_value, &raw, &ctx).map_err(|e| at(field, e))?;
+        return Ok(v.map(|v| v.to_json()).unwrap_or(Value::Null));
+    }
     let mut values = Map::new();
     values.insert(column.id.to_string(), raw);
     let out = boards.normalize_values(board, columns, &values).await.map_err(|e| at(field, e))?;
