@@ -29,8 +29,8 @@ impl BoardColumns {
     pub fn new(columns: Vec<Column>) -> BoardColumns {
         // Every structure change compiles the board's formulas before it commits, so stored
         // ones compile; should one not (an archive from elsewhere), its cells stay as they are.
-        let formulas = BoardFormulas::compile(&columns, None).unwrap_or_else(|(column, e)| {
-            tracing::warn!(column = %column.id, error = %e.message, "a stored formula does not compile");
+        let formulas = BoardFormulas::compile(&columns, None).unwrap_or_else(|r| {
+            tracing::warn!(column = %r.column.id, error = %r.error.message, "a stored formula does not compile");
             BoardFormulas::default()
         });
         BoardColumns { columns, formulas }

@@ -18,7 +18,7 @@ use sunday_types::{
 /// inferred for it, with the compiled formulas. `focus` is the column changed; a refusal
 /// names the formula it concerns.
 pub(super) fn check(after: &[Column], focus: Option<ColumnId>) -> Result<(Vec<Column>, BoardFormulas), ApiError> {
-    let formulas = BoardFormulas::compile(after, focus).map_err(|(column, e)| e.into_api(&column))?;
+    let formulas = BoardFormulas::compile(after, focus).map_err(|r| r.into_api())?;
     Ok((formulas.with_results(after), formulas))
 }
 

@@ -23,9 +23,9 @@ impl BoardService {
         let access = self.access(actor, board).await?;
         let (_, board_columns) = self.columns.get(self.store.as_ref(), board).await?;
         let columns = &board_columns.columns;
-        let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, &columns)).transpose()?;
+        let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, columns)).transpose()?;
         let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {
-            Some(s) => parse_sort(s, &columns)?,
+            Some(s) => parse_sort(s, columns)?,
             None => vec![],
         };
         let group_by = match req.group_by.as_deref() {

@@ -112,6 +112,27 @@ pub fn settings(given: &serde_json::Map<String, serde_json::Value>) -> Result<Co
     Ok(ColumnSettings::Formula(settings))
 }
 
+/// A formula refused, with the formula column it concerns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    pub column: Box<Column>,
+    pub error: FormulaError,
+}
+
+impl Refused {
+    fn new(column: &Column, error: FormulaError) -> Refused {
+        Refused { column: Box::new(column.clone()), error }
+    }
+
+    /// The API's `400 validation_failed` for it.
+    pub fn into_api(self) -> ApiError {
+        self.error.into_api(&self.column)
+    }
+}
+
+/// A formula column parsed, with the columns it refers to (and where).
+type Parsed<'a> = (&'a Column, Option<Expr>, Vec<(ColumnId, Span)>);
+
 /// One compiled formula.
 #[derive(Debug)]
 struct Compiled {
@@ -196,7 +217,7 @@ impl BoardFormulas {
     /// Compiles the formulas among `columns`. The first refusal is returned with the formula
     /// column it concerns; `focus` (the column being saved) is checked first, so its own
     /// mistakes are the ones reported.
-    pub fn compile(columns: &[Column], focus: Option<ColumnId>) -> Result<BoardFormulas, (Column, FormulaError)> {
+    pub fn compile(columns: &[Column], focus: Option<ColumnId>) -> Result<BoardFormulas, Refused> {
         let mut by_title: HashMap<String, Vec<&Column>> = HashMap::new();
         for c in columns {
             by_title.entry(title_key(&c.title)).or_default().push(c);
@@ -206,14 +227,14 @@ impl BoardFormulas {
         let no_results = HashMap::new();
         let refs = BoardRefs { by_title, results: &no_results };
         // Parse each and resolve its references to columns.
-        let mut parsed: Vec<(&Column, Option<Expr>, Vec<(ColumnId, Span)>)> = vec![];
+        let mut parsed: Vec<Parsed<'_>> = vec![];
         for c in &formulas {
             let expression = c.settings.formula().map(|f| f.expression.as_str()).unwrap_or_default();
             if expression.is_empty() {
                 parsed.push((c, None, vec![]));
                 continue;
             }
-            let expr = parse(expression).map_err(|e| ((*c).clone(), e))?;
+            let expr = parse(expression).map_err(|e| Refused::new(c, e))?;
             let mut found = vec![];
             refs_of(&expr, &mut found);
             let mut edges = vec![];
@@ -221,7 +242,7 @@ impl BoardFormulas {
                 match refs.column(&title) {
                     Ok(Some(target)) => edges.push((target.id, span)),
                     Ok(None) => {}
-                    Err(m) => return Err(((*c).clone(), FormulaError::new("unknown_column", m, span))),
+                    Err(m) => return Err(Refused::new(c, FormulaError::new("unknown_column", m, span))),
                 }
             }
             parsed.push((c, Some(expr), edges));
@@ -235,7 +256,7 @@ impl BoardFormulas {
             inputs.extend(edges.iter().map(|(id, _)| *id));
             let Some(expr) = expr else { continue };
             let refs = BoardRefs { by_title: refs.by_title.clone(), results: &results };
-            let (node, ty) = check(expr, &refs).map_err(|e| ((*column).clone(), e))?;
+            let (node, ty) = check(expr, &refs).map_err(|e| Refused::new(column, e))?;
             results.insert(column.id, ty);
             compiled.push(Compiled { column: column.id, node, ty });
         }
@@ -311,9 +332,7 @@ fn cell_of(v: eval::Val, ty: Ty) -> Option<CellValue> {
 
 /// The formulas in an order where each comes after the formulas it reads; a cycle is refused
 /// at the reference that closes it, in the first formula (in `parsed` order) on it.
-fn topological(
-    parsed: &[(&Column, Option<Expr>, Vec<(ColumnId, Span)>)],
-) -> Result<Vec<usize>, (Column, FormulaError)> {
+fn topological(parsed: &[Parsed<'_>]) -> Result<Vec<usize>, Refused> {
     let index: HashMap<ColumnId, usize> = parsed.iter().enumerate().map(|(i, (c, _, _))| (c.id, i)).collect();
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -364,7 +383,7 @@ fn topological(
                     } else {
                         format!("formulas cannot refer to each other in a circle ({})", names.join(" → "))
                     };
-                    return Err((parsed[first].0.clone(), FormulaError::new("cycle", message, span)));
+                    return Err(Refused::new(parsed[first].0, FormulaError::new("cycle", message, span)));
                 }
             }
         }

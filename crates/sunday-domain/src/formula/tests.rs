@@ -71,7 +71,7 @@ fn value_of(expression: &str, values: Value) -> Option<Value> {
         column("Done", ColumnType::Checkbox),
     ];
     columns.push(formula("F", expression));
-    let compiled = BoardFormulas::compile(&columns, None).map_err(|(_, e)| e).unwrap();
+    let compiled = BoardFormulas::compile(&columns, None).map_err(|r| r.error).unwrap();
     let mut it = item(&columns, values);
     compiled.apply(&mut it, today());
     let f = columns.last().unwrap();
@@ -79,7 +79,7 @@ fn value_of(expression: &str, values: Value) -> Option<Value> {
 }
 
 fn error_of(columns: &[Column], focus: usize) -> FormulaError {
-    BoardFormulas::compile(columns, Some(columns[focus].id)).unwrap_err().1
+    BoardFormulas::compile(columns, Some(columns[focus].id)).unwrap_err().error
 }
 
 #[test]
@@ -187,11 +187,11 @@ fn cycles_are_refused_at_the_saved_formula() {
     let b = formula("B", "{C} * 2");
     let c = formula("C", "{A}");
     let cols = vec![a.clone(), b.clone(), c.clone()];
-    let (col, err) = BoardFormulas::compile(&cols, Some(c.id)).unwrap_err();
+    let Refused { column: col, error: err } = BoardFormulas::compile(&cols, Some(c.id)).unwrap_err();
     assert_eq!((col.id, err.rule, err.span), (c.id, "cycle", Span::new(0, 3)));
     assert!(err.message.contains("\"C\" → \"A\" → \"B\" → \"C\""), "{}", err.message);
     a.settings = formula("A", "{A}").settings;
-    let (col, err) = BoardFormulas::compile(&[a.clone()], Some(a.id)).unwrap_err();
+    let Refused { column: col, error: err } = BoardFormulas::compile(&[a.clone()], Some(a.id)).unwrap_err();
     assert_eq!((col.id, err.rule), (a.id, "cycle"));
     // Without the cycle, formulas of formulas compute in order and take their input's type.
     let cols = vec![
@@ -297,7 +297,7 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(src in "\\PC{0,60}") {
         let cols = vec![column("Price", ColumnType::Number), formula("F", &src)];
-        if let Err((_, e)) = BoardFormulas::compile(&cols, None) {
+        if let Err(Refused { error: e, .. }) = BoardFormulas::compile(&cols, None) {
             let len = src.chars().count();
             prop_assert!(e.span.start <= e.span.end && e.span.end <= len, "{e:?} in {src:?}");
         }
