@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod automations;
 pub mod columns;
+pub mod dependencies;
 pub mod filter;
 pub mod formula;
 pub mod import;

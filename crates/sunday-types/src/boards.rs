@@ -74,10 +74,13 @@ pub enum ColumnType {
     /// Computed from an expression over the item's other columns (settings `expression` and
     /// the `result` type Sunday infers); its cells hold values of the result's type.
     Formula,
+    /// Items of the same board this item depends on; with a date or timeline column set in
+    /// its settings, moving an item's dates shifts the items that depend on it.
+    Dependency,
 }
 
 impl ColumnType {
-    pub const ALL: [ColumnType; 20] = [
+    pub const ALL: [ColumnType; 21] = [
         ColumnType::Text,
         ColumnType::LongText,
         ColumnType::Number,
@@ -98,6 +101,7 @@ impl ColumnType {
         ColumnType::LastUpdated,
         ColumnType::Button,
         ColumnType::Formula,
+        ColumnType::Dependency,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +126,7 @@ impl ColumnType {
             ColumnType::LastUpdated => "last_updated",
             ColumnType::Button => "button",
             ColumnType::Formula => "formula",
+            ColumnType::Dependency => "dependency",
         }
     }
 
@@ -139,7 +144,8 @@ pub struct Column {
     pub column_type: ColumnType,
     /// The settings of its type: `status` has `labels: [{id, name, color, done}]`, `dropdown`
     /// has `options: [{id, name, color}]`, `number` has `unit` and `decimals`, `rating` has
-    /// `max`, `formula` has `expression` and `result`; other types `{}`.
+    /// `max`, `formula` has `expression` and `result`, `dependency` has `date_column_id`, `mode`
+    /// and `lag_days`; other types `{}`.
     pub settings: ColumnSettings,
     /// Fractional-index key: columns sort by it.
     pub position: String,

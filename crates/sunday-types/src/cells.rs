@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Number, Value};
 
 use crate::boards::{Column, ColumnType};
-use crate::{ColumnId, UserId};
+use crate::{ColumnId, ItemId, UserId};
 
 /// Numbers with a larger magnitude cannot all be represented exactly as `f64`.
 const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
@@ -94,6 +94,8 @@ pub enum CellValue {
     /// E.164: `+` and digits.
     Phone(String),
     Tags(Vec<String>),
+    /// Items of the board (a dependency's predecessors), deduplicated, in the order chosen.
+    Items(Vec<ItemId>),
 }
 
 impl CellValue {
@@ -114,6 +116,7 @@ impl CellValue {
             CellValue::Email(_) => ColumnType::Email,
             CellValue::Phone(_) => ColumnType::Phone,
             CellValue::Tags(_) => ColumnType::Tags,
+            CellValue::Items(_) => ColumnType::Dependency,
         }
     }
 
@@ -131,6 +134,7 @@ impl CellValue {
             CellValue::Date(d) => Value::String(d.to_string()),
             CellValue::Timeline(from, to) => json!({"from": from.to_string(), "to": to.to_string()}),
             CellValue::People(users) => Value::Array(users.iter().map(|u| Value::String(u.to_string())).collect()),
+            CellValue::Items(items) => Value::Array(items.iter().map(|i| Value::String(i.to_string())).collect()),
             CellValue::Checked => Value::Bool(true),
             CellValue::Rating(stars) => json!(stars),
             CellValue::Link(link) => json!({"url": link.url, "text": link.text}),
@@ -163,6 +167,10 @@ impl CellValue {
                 let users: Vec<UserId> = list()?.iter().filter_map(|s| s.parse().ok()).collect();
                 CellValue::People(users).non_empty()?
             }
+            ColumnType::Dependency => {
+                let items: Vec<ItemId> = list()?.iter().filter_map(|s| s.parse().ok()).collect();
+                CellValue::Items(items).non_empty()?
+            }
             ColumnType::Date => CellValue::Date(date(Some(value))?),
             ColumnType::Timeline => CellValue::Timeline(date(value.get("from"))?, date(value.get("to"))?),
             ColumnType::Checkbox => (value.as_bool() == Some(true)).then_some(CellValue::Checked)?,
@@ -183,6 +191,7 @@ impl CellValue {
     fn non_empty(self) -> Option<CellValue> {
         match &self {
             CellValue::People(v) if v.is_empty() => None,
+            CellValue::Items(v) if v.is_empty() => None,
             _ => Some(self),
         }
     }

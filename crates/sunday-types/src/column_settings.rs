@@ -95,6 +95,30 @@ pub struct FormulaSettings {
     pub result: FormulaResult,
 }
 
+/// How moving an item's dates moves the items that depend on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShiftMode {
+    /// A dependent starts exactly `lag_days` after the latest of its predecessors ends: moving a
+    /// predecessor moves it, earlier or later.
+    Strict,
+    /// A dependent moves by as many days as its predecessor's end moved, keeping the gap.
+    KeepGap,
+    /// Nothing moves.
+    None,
+}
+
+/// A dependency column's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DependencySettings {
+    /// The date or timeline column whose dates the dependencies order (`null`: none yet).
+    pub date_column_id: Option<crate::ColumnId>,
+    pub mode: ShiftMode,
+    /// Days between a predecessor's end and a dependent's start (0 to 365; 0 means the next day).
+    pub lag_days: u16,
+}
+
 /// The settings of a type that has none: `{}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -109,6 +133,7 @@ pub enum ColumnSettings {
     Number(NumberSettings),
     Rating(RatingSettings),
     Formula(FormulaSettings),
+    Dependency(DependencySettings),
     None(NoSettings),
 }
 
@@ -121,6 +146,7 @@ impl ColumnSettings {
             ColumnType::Number => ColumnSettings::Number(serde_json::from_value(value)?),
             ColumnType::Rating => ColumnSettings::Rating(serde_json::from_value(value)?),
             ColumnType::Formula => ColumnSettings::Formula(serde_json::from_value(value)?),
+            ColumnType::Dependency => ColumnSettings::Dependency(serde_json::from_value(value)?),
             _ => ColumnSettings::None(serde_json::from_value(value)?),
         })
     }
@@ -151,6 +177,13 @@ impl ColumnSettings {
     pub fn formula(&self) -> Option<&FormulaSettings> {
         match self {
             ColumnSettings::Formula(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn dependency(&self) -> Option<&DependencySettings> {
+        match self {
+            ColumnSettings::Dependency(s) => Some(s),
             _ => None,
         }
     }

@@ -241,7 +241,8 @@ fn random_value(rng: &mut Rng, column: &Column, users: &[UserId]) -> Option<Valu
         | ColumnType::CreationLog
         | ColumnType::LastUpdated
         | ColumnType::Button
-        | ColumnType::Formula => {
+        | ColumnType::Formula
+        | ColumnType::Dependency => {
             return None;
         }
     };

@@ -209,7 +209,7 @@ pub fn column_ty(column: &Column, formula_result: Option<Ty>) -> Result<Ty, Stri
         ColumnType::Formula => {
             formula_result.ok_or_else(|| format!("formula \"{}\" is not checked yet", column.title))?
         }
-        ColumnType::People | ColumnType::Timeline | ColumnType::Button => {
+        ColumnType::People | ColumnType::Timeline | ColumnType::Button | ColumnType::Dependency => {
             return Err(format!(
                 "a {} column cannot be used in a formula yet (\"{}\")",
                 column.column_type.as_str(),

@@ -13,6 +13,7 @@
 
 mod checkbox;
 mod date;
+mod dependency;
 mod dropdown;
 mod email;
 mod formula;
@@ -151,6 +152,7 @@ pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
         ColumnType::LastUpdated => &system::LAST_UPDATED,
         ColumnType::Button => &system::BUTTON,
         ColumnType::Formula => &formula::Formula,
+        ColumnType::Dependency => &dependency::Dependency,
     }
 }
 

@@ -118,7 +118,12 @@ fn other_types_take_no_settings() {
     for ty in ColumnType::ALL {
         if matches!(
             ty,
-            ColumnType::Status | ColumnType::Dropdown | ColumnType::Number | ColumnType::Rating | ColumnType::Formula
+            ColumnType::Status
+                | ColumnType::Dropdown
+                | ColumnType::Number
+                | ColumnType::Rating
+                | ColumnType::Formula
+                | ColumnType::Dependency
         ) {
             continue;
         }
@@ -139,6 +144,18 @@ fn a_formula_starts_empty_and_refuses_bad_syntax() {
     assert_eq!(rule(json!({"expression": "1 +"})), "unexpected_end");
     assert_eq!(rule(json!({"expression": 3})), "type");
     assert_eq!(settings_rule(f, json!({"foo": 1})), "unknown_setting");
+}
+
+#[test]
+fn a_dependency_defaults_to_keeping_gaps() {
+    let d = ColumnType::Dependency;
+    assert_eq!(
+        normalize_settings(d, None).unwrap(),
+        json!({"date_column_id": null, "mode": "keep_gap", "lag_days": 0})
+    );
+    assert_eq!(settings_rule(d, json!({"mode": "sideways"})), "invalid_mode");
+    assert_eq!(settings_rule(d, json!({"lag_days": 400})), "range");
+    assert_eq!(settings_rule(d, json!({"date_column_id": "nope"})), "type");
 }
 
 fn used(ids: &[&str]) -> HashSet<String> {
