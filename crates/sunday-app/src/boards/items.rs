@@ -105,6 +105,7 @@ impl BoardService {
                 .normalize_values(board, columns, &req.values.unwrap_or_default())
                 .await
                 .map_err(|e| in_batch(e, i))?;
+            self.check_dependencies(access, columns, None, &values).await.map_err(|e| in_batch(e, i))?;
             let values: ItemValues = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
             check_row_size(&values).map_err(|e| in_batch(e, i))?;
             checked.push((ItemId::new(), name, group_id, values, req.position));
@@ -335,7 +336,7 @@ impl BoardService {
         let (first, access) = self.item_for_write(actor, id).await?;
         access.require_content()?;
         let name = req.name.as_deref().map(|n| parse_name("name", n, 500)).transpose()?;
-        let mut checked = self.check_item_change(&access, &req).await?;
+        let mut checked = self.check_item_change(&access, id, &req).await?;
         let (_turn, waited) = self.item_writes.lock(id).await;
         // After waiting for its turn, read again: the writers before it changed the item.
         let mut current = if waited { self.store.item(id).await?.ok_or_else(item_not_found)? } else { first };
@@ -359,19 +360,35 @@ impl BoardService {
                 }
                 None => None,
             };
-            let (next, event) = apply_changes(
-                actor.user_id,
-                &current,
-                Changes { name: name.as_deref(), values: &checked.values, group: checked.group, position },
-                &checked.structure.formulas,
-            );
+            let edit = |values: &[(ColumnId, Option<CellValue>)]| {
+                apply_changes(
+                    actor.user_id,
+                    &current,
+                    Changes { name: name.as_deref(), values, group: checked.group, position: position.clone() },
+                    &checked.structure.formulas,
+                )
+            };
+            let (mut next, mut event) = edit(&checked.values);
+            // Dates moved through dependencies go in the same commit, each an item change.
+            let structure = &checked.structure;
+            let moves = self
+                .dependent_moves(actor.user_id, &access, &structure.columns, &structure.formulas, &current, &next)
+                .await?;
+            if let Some((column, value)) = moves.own {
+                let mut values: Vec<_> = checked.values.iter().filter(|(c, _)| *c != column).cloned().collect();
+                values.push((column, Some(value)));
+                (next, event) = edit(&values);
+            }
             check_row_size(&next.values)?;
             let Some(event) = event else { return Ok(current) };
-            let writes = vec![
+            let mut writes = vec![
                 BoardWrite::ExpectStructure { board: current.board_id, version: checked.structure_version },
                 BoardWrite::UpdateItem { item: next.clone(), expected_version: current.version },
             ];
-            match self.try_commit(current.board_id, writes, vec![event]).await {
+            writes.extend(moves.writes);
+            let mut events = vec![event];
+            events.extend(moves.events);
+            match self.try_commit(current.board_id, writes, events).await {
                 Ok(_) => return Ok(next),
                 Err(StoreError::VersionConflict(_)) => {
                     super::after_lost_race(attempt).await;
@@ -381,7 +398,7 @@ impl BoardService {
                 // this item too): check the request again against the board as it is now.
                 Err(StoreError::StructureChanged) => {
                     current = self.store.item(id).await?.ok_or_else(item_not_found)?;
-                    checked = self.check_item_change(&access, &req).await?;
+                    checked = self.check_item_change(&access, id, &req).await?;
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -391,13 +408,19 @@ impl BoardService {
 
     /// Validates the values and group of an item change against the board's structure, read
     /// after its version so the commit can require that version (`ExpectStructure`).
-    async fn check_item_change(&self, access: &Access, req: &UpdateItemRequest) -> Result<CheckedChange, ApiError> {
+    async fn check_item_change(
+        &self,
+        access: &Access,
+        item: ItemId,
+        req: &UpdateItemRequest,
+    ) -> Result<CheckedChange, ApiError> {
         let board = access.board.id;
         let (structure_version, structure) = self.columns.get(self.store.as_ref(), board).await?;
         let values = match &req.values {
             Some(v) => self.normalize_values(&access.board, &structure.columns, v).await?,
             None => vec![],
         };
+        self.check_dependencies(access, &structure.columns, Some(item), &values).await?;
         let group = match req.group_id {
             Some(g) => Some(self.group_of(board, Some(g)).await?),
             None => None,

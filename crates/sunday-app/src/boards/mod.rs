@@ -10,6 +10,7 @@ mod access;
 mod buttons;
 mod columns_cache;
 mod csv;
+mod dependencies;
 mod formulas;
 mod items;
 mod lifecycle;

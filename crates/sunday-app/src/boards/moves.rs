@@ -24,6 +24,10 @@ use crate::Actor;
 pub(crate) fn carried(item: &Item, from: &[Column], to: &[Column]) -> Map<String, Value> {
     let mut out = Map::new();
     for src in from {
+        // Formulas are computed where the item lands; dependencies name items of its old board.
+        if matches!(src.column_type, ColumnType::Formula | ColumnType::Dependency) {
+            continue;
+        }
         let Some(cell) = item.values.cell(src) else { continue };
         let Some(dst) = to
             .iter()

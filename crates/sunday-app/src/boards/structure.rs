@@ -18,7 +18,7 @@ use sunday_types::{
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId,
 };
 
-use super::{formulas, placement, BoardService};
+use super::{dependencies, formulas, placement, BoardService};
 use crate::Actor;
 
 const GROUP_COLORS: &[&str] = &[
@@ -202,6 +202,7 @@ impl BoardService {
             )?,
             width: req.width,
         };
+        dependencies::check_settings(&column, &columns)?;
         let mut writes = vec![];
         let mut column = column;
         let mut reload = false;
@@ -259,6 +260,14 @@ impl BoardService {
             };
             next.column_type = new_type;
             next.settings = settings;
+        }
+        dependencies::check_settings(&next, &columns)?;
+        if next.column_type != current.column_type {
+            if let Some(d) = dependencies::dating(&columns, id) {
+                if !matches!(next.column_type, ColumnType::Date | ColumnType::Timeline) {
+                    return Err(date_in_use(&current, d));
+                }
+            }
         }
         let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
         let replacements = req.replacements.clone().unwrap_or_default();
@@ -341,6 +350,9 @@ impl BoardService {
         let columns = self.store.columns(board).await?;
         let column =
             columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
+        if let Some(d) = dependencies::dating(&columns, id) {
+            return Err(date_in_use(&column, d));
+        }
         let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
         let rewritten: HashMap<ItemId, Item> = items
             .iter()
@@ -393,4 +405,16 @@ fn replace_labels(v: &CellValue, map: &HashMap<String, String>) -> CellValue {
         }
         other => other.clone(),
     }
+}
+
+/// The refusal to delete or retype the date column a dependency column moves.
+fn date_in_use(column: &Column, dependency: &Column) -> ApiError {
+    ApiError::validation(
+        "column_id",
+        "used_by_dependency",
+        format!(
+            "column \"{}\" holds the dates dependency column \"{}\" moves; change that column's settings first",
+            column.title, dependency.title
+        ),
+    )
 }
