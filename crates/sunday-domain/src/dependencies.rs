@@ -174,8 +174,13 @@ mod tests {
         assert_eq!(closes_cycle(c, &[a], &preds), None);
     }
 
+    /// Predecessors by index, and each item's (first day, length), if dated.
+    type Shape = (Vec<Vec<usize>>, Vec<Option<(i64, i64)>>);
+    /// Item ids, predecessors and dates.
+    type Board = (Vec<ItemId>, HashMap<ItemId, Vec<ItemId>>, HashMap<ItemId, Dates>);
+
     /// Random acyclic boards: predecessors only among lower indexes.
-    fn dag() -> impl Strategy<Value = (Vec<Vec<usize>>, Vec<Option<(i64, i64)>>)> {
+    fn dag() -> impl Strategy<Value = Shape> {
         (2usize..25).prop_flat_map(|n| {
             let preds = (0..n).map(|i| prop::collection::vec(0..i.max(1), 0..3.min(i + 1))).collect::<Vec<_>>();
             let dates = prop::collection::vec(prop::option::weighted(0.9, (0i64..60, 0i64..10)), n);
@@ -183,10 +188,7 @@ mod tests {
         })
     }
 
-    fn board(
-        preds: &[Vec<usize>],
-        dates: &[Option<(i64, i64)>],
-    ) -> (Vec<ItemId>, HashMap<ItemId, Vec<ItemId>>, HashMap<ItemId, Dates>) {
+    fn board(preds: &[Vec<usize>], dates: &[Option<(i64, i64)>]) -> Board {
         let ids = ids(preds.len());
         let p = preds
             .iter()

@@ -19,7 +19,7 @@ use sunday_types::{
     ApiError, ColumnId, ItemId, UserId,
 };
 
-use super::{items::now_date, Access, BoardService};
+use super::{edits::now_date, Access, BoardService};
 
 fn refused(column: &Column, rule: &str, message: String) -> ApiError {
     ApiError::validation(&format!("values.{}", column.id), rule, message)

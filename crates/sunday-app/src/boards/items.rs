@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use serde_json::{json, Map, Value};
 use sunday_domain::{
     columns::{check_row_size, is_written, normalize_value, ValueContext},
-    formula::BoardFormulas,
     text::parse_name,
 };
 use sunday_store::{BoardWrite, NewEvent, StoreError};
@@ -20,6 +19,7 @@ use sunday_types::{
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, UserId,
 };
 
+use super::edits::{apply_changes, now_date, Changes};
 use super::{placement, Access, BoardService, ITEM_EDIT_RETRIES, MERGE_RETRIES};
 use crate::Actor;
 
@@ -544,71 +544,6 @@ fn annotate(mut e: ApiError, index: usize) -> ApiError {
     }
     e.message = format!("item {index}: {}", e.message);
     e.with_details(details)
-}
-
-/// What an item edit asks to change.
-struct Changes<'a> {
-    name: Option<&'a str>,
-    values: &'a [(ColumnId, Option<CellValue>)],
-    group: Option<GroupId>,
-    position: Option<String>,
-}
-
-/// The item after the changes (its formulas computed again), and the event describing them
-/// (`None` when nothing changes).
-fn apply_changes(
-    actor: UserId,
-    current: &Item,
-    Changes { name, values, group, position }: Changes<'_>,
-    formulas: &BoardFormulas,
-) -> (Item, Option<NewEvent>) {
-    let mut next = current.clone();
-    let mut changes = vec![];
-    for (column, value) in values {
-        let new = value.as_ref().map(CellValue::to_json);
-        let old = current.values.json(*column).cloned();
-        if old == new {
-            continue;
-        }
-        next.values.set(*column, value.as_ref());
-        changes.push(CellChange { column_id: *column, old, new });
-    }
-    let renamed = name.filter(|n| *n != current.name).map(|n| Renamed { old: current.name.clone(), new: n.to_owned() });
-    if let Some(r) = &renamed {
-        next.name = r.new.clone();
-    }
-    // Formulas read the cells and the name; what they compute travels in the same event.
-    changes.extend(formulas.apply(&mut next, now_date()));
-    let moved_group = group.filter(|g| *g != current.group_id).map(|to| GroupMove { from: current.group_id, to });
-    if let Some(m) = &moved_group {
-        next.group_id = m.to;
-    }
-    let moved =
-        position.filter(|p| *p != current.position).map(|to| PositionMove { from: current.position.clone(), to });
-    if let Some(m) = &moved {
-        next.position = m.to.clone();
-    }
-    if changes.is_empty() && renamed.is_none() && moved_group.is_none() && moved.is_none() {
-        return (next, None);
-    }
-    let only_moved = changes.is_empty() && renamed.is_none();
-    next.version = current.version + 1;
-    next.updated_at = to_datetime(now_millis());
-    let change = ItemChanged {
-        item: ItemHead::of(&next),
-        version: next.version,
-        changes,
-        name: renamed,
-        group: moved_group,
-        position: moved,
-    };
-    let change = if only_moved { BoardChange::ItemMoved(change) } else { BoardChange::ItemUpdated(change) };
-    (next, Some(NewEvent::new(actor, change)))
-}
-
-/// The day `TODAY()` means in a formula computed now (UTC).
-pub(super) fn now_date() -> chrono::NaiveDate {
-    to_datetime(now_millis()).date_naive()
 }
 
 /// The named group of the board, or its first when none is named.

@@ -11,6 +11,7 @@ mod buttons;
 mod columns_cache;
 mod csv;
 mod dependencies;
+mod edits;
 mod formulas;
 mod items;
 mod lifecycle;
