@@ -58,7 +58,7 @@ fn shifted(value: CellValue, days: i64) -> CellValue {
 }
 
 /// The dependency columns that move dates, with their date column.
-fn movers<'c>(columns: &'c [Column]) -> Vec<(&'c Column, &'c DependencySettings, &'c Column)> {
+fn movers(columns: &[Column]) -> Vec<(&Column, &DependencySettings, &Column)> {
     columns
         .iter()
         .filter_map(|c| {
@@ -149,7 +149,7 @@ impl BoardService {
         for (column, settings, date) in movers(columns) {
             let date_moved = before.values.json(date.id) != after.values.json(date.id);
             let preds_changed = before.values.json(column.id) != after.values.json(column.id);
-            if !date_moved && !(preds_changed && settings.mode == ShiftMode::Strict) {
+            if !date_moved && (!preds_changed || settings.mode != ShiftMode::Strict) {
                 continue;
             }
             let (mut preds_of, mut dates_of, items) = self
