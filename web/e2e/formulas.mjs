@@ -61,3 +61,43 @@ test("formulas: create through the editor, see where a refused one is wrong, val
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("dependencies: pick what an item depends on; moving its predecessor's dates moves it", async () => {
+  const { page, errors, ctx } = await s.newUser("Dee", "dee@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Define launch goals").waitFor();
+  await page.getByRole("button", { name: "Add column" }).first().click();
+  await page.getByLabel("New column title").fill("Depends on");
+  await page.getByLabel("New column type").selectOption("dependency");
+  await page.getByRole("button", { name: "Create column" }).click();
+  await page.getByRole("button", { name: "Depends on column menu" }).first().click();
+  await page.getByRole("button", { name: "Dependency settings" }).click();
+  const settings = page.getByRole("dialog", { name: "Dependencies: Depends on" });
+  await settings.getByLabel("Date column").selectOption({ label: "Timeline" });
+  await settings.getByRole("radio", { name: /Keep the gap/ }).check();
+  await settings.getByRole("button", { name: "Save" }).click();
+  await settings.waitFor({ state: "detached" });
+
+  // The webinar depends on the launch goals.
+  const cell = row(page, "Customer webinar").locator('td[data-column="Depends on"]');
+  await cell.click();
+  await page.getByLabel("Find an item").fill("launch");
+  await page.getByRole("group", { name: "Depends on" }).getByLabel("Define launch goals").check();
+  await page.locator(".palette.deps").getByRole("button", { name: "Save" }).click();
+  await cell.getByText("Define launch goals").waitFor({ timeout: 5000 });
+
+  // Two more days for the launch goals: the webinar moves two days, and the table shows it.
+  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const tl = board.columns.find((c) => c.title === "Timeline").id;
+  const items = (await api(page, "GET", `/boards/${board.id}/items`)).data;
+  const goals = items.find((i) => i.name === "Define launch goals");
+  const webinar = items.find((i) => i.name === "Customer webinar");
+  const plus = (d, n) => new Date(Date.parse(d) + n * 86_400_000).toISOString().slice(0, 10);
+  const shown = await row(page, "Customer webinar").locator('td[data-column="Timeline"]').textContent();
+  await api(page, "PATCH", `/items/${goals.id}`, { values: { [tl]: { from: goals.values[tl].from, to: plus(goals.values[tl].to, 2) } } });
+  const moved = (await api(page, "GET", `/items/${webinar.id}`)).values[tl];
+  assert.deepEqual(moved, { from: plus(webinar.values[tl].from, 2), to: plus(webinar.values[tl].to, 2) });
+  await page.waitForFunction(([before]) => document.querySelector('tr[data-item="Customer webinar"] td[data-column="Timeline"]')?.textContent !== before, [shown]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

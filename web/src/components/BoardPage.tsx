@@ -6,6 +6,7 @@ import type { Bus, Live } from "../api/live";
 import type { Board, BoardMember, Column, Item, Me, View } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { filterOf, rowsOf, type Match } from "../state/filterQuery";
+import { ItemNamesContext } from "../state/itemNames";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
@@ -169,6 +170,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
     onMove: columns.move,
     onAddFormula: columns.addFormula,
     onSetFormula: columns.setFormula,
+    onSetSettings: columns.setSettings,
     columns: board.columns ?? [],
   };
 
@@ -226,9 +228,12 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
   const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
   const others = presence.filter((p) => p.user_id !== me.user.id);
   const editors = cellEditors(presence, me.user.id, nameOf);
+  // Dependency cells name items; they show the names of the items loaded.
+  const itemNames = new Map(state.items.map((i) => [i.id, i.name]));
 
   return (
     <PeopleContext value={people}>
+      <ItemNamesContext value={itemNames}>
       <section className="board">
         <div className="board-head">
           <h1>{board.name}</h1>
@@ -327,6 +332,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
             onSubmit={(title) => groups.add(title, nextColour(board.groups?.[0]?.color))} />
         )}
       </section>
+      </ItemNamesContext>
     </PeopleContext>
   );
 }

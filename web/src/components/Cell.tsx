@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { Column, Item } from "../api/types";
 import { isWritten, useColumnTypes, valueColumn } from "../state/columnTypes";
 import { formatNumber } from "../state/format";
+import { useItemNames } from "../state/itemNames";
 import { labelsOf } from "../state/lanes";
 import { usePeople, type Person } from "../state/people";
 import type { CellEditor } from "../state/presence";
@@ -20,12 +21,14 @@ export const color = (c?: string | null) => (c && c.startsWith("#") ? c : COLORS
 /** A value shown read-only (kanban cards, summaries). */
 export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: string }) {
   const people = usePeople();
-  return <>{col.type === "auto_number" ? item.auto_number : display(col, item.values[col.id], meId, people)}</>;
+  const names = useItemNames();
+  return <>{col.type === "auto_number" ? item.auto_number : display(col, item.values[col.id], meId, people, false, names)}</>;
 }
 
 /** `done`: the item is done, so a past date is not overdue. */
-function display(col: Column, v: unknown, meId: string, people: Person[], done = false): React.ReactNode {
+function display(col: Column, v: unknown, meId: string, people: Person[], done = false, names = new Map<string, string>()): React.ReactNode {
   if (v === undefined || v === null) return <span className="empty" />;
+  if (col.type === "dependency") return (v as string[]).map((id) => <span key={id} className="chip dep" title={id}>{names.get(id) ?? "…"}</span>);
   if (col.type === "formula") return <span className="formula">{display(valueColumn(col), v, meId, people, true)}</span>;
   switch (col.type) {
     case "status": {
@@ -65,8 +68,9 @@ function display(col: Column, v: unknown, meId: string, people: Person[], done =
   }
 }
 
-function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: unknown; meId: string; onSave: (v: unknown) => void; onCancel: () => void }) {
+function Editor({ col, value, meId, selfId, onSave, onCancel }: { col: Column; value: unknown; meId: string; selfId: string; onSave: (v: unknown) => void; onCancel: () => void }) {
   const people = usePeople();
+  const names = useItemNames();
   const [text, setText] = useState(() => {
     if (value === undefined || value === null) return "";
     if (col.type === "tags") return (value as string[]).join(", ");
@@ -99,6 +103,9 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
         <button className="clear" onClick={() => onSave(null)}>Clear</button>
       </Popup>
     );
+  }
+  if (col.type === "dependency") {
+    return <DependencyEditor names={names} selfId={selfId} current={(value as string[] | undefined) ?? []} onSave={onSave} onCancel={onCancel} />;
   }
   if (col.type === "timeline") {
     const t = (value as { from?: string; to?: string } | undefined) ?? {};
@@ -145,6 +152,26 @@ function Editor({ col, value, meId, onSave, onCancel }: { col: Column; value: un
   );
 }
 
+/** Picks the items this one depends on, among the board's items, by name. */
+function DependencyEditor({ names, selfId, current, onSave, onCancel }: { names: Map<string, string>; selfId: string; current: string[]; onSave: (v: unknown) => void; onCancel: () => void }) {
+  const [query, setQuery] = useState("");
+  const [chosen, setChosen] = useState(current);
+  const q = query.trim().toLowerCase();
+  const offered = [...names].filter(([id, name]) => id !== selfId && (!q || name.toLowerCase().includes(q))).slice(0, 50);
+  const toggle = (id: string) => setChosen(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]);
+  return (
+    <Popup className="palette deps" onClose={onCancel}>
+      <input autoFocus aria-label="Find an item" placeholder="Find an item" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <div role="group" aria-label="Depends on">
+        {offered.map(([id, name]) => (
+          <label key={id}><input type="checkbox" checked={chosen.includes(id)} onChange={() => toggle(id)} /> {name}</label>
+        ))}
+      </div>
+      <button className="clear" onClick={() => onSave(chosen.length ? chosen : null)}>Save</button>
+    </Popup>
+  );
+}
+
 function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: string; onSave: (v: unknown) => void; onCancel: () => void }) {
   const [a, setA] = useState(from);
   const [b, setB] = useState(to);
@@ -184,6 +211,7 @@ export function Cell({ col, item, meId, done, onSave, onEditing, onButton, remot
   remoteEditor?: CellEditor; row?: number; index?: number;
 }) {
   const people = usePeople();
+  const names = useItemNames();
   const [editing, setEditing] = useState(false);
   const value = item.values[col.id];
   // System values (item numbers, ids, creation and change logs) are Sunday's to write.
@@ -211,7 +239,7 @@ export function Cell({ col, item, meId, done, onSave, onEditing, onButton, remot
     <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} data-r={row} data-c={index} tabIndex={0}
       onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()}
       {...(remoteEditor && { title: `${remoteEditor.name} is editing`, "data-editor": remoteEditor.name, style: { "--editor": remoteEditor.colour } as React.CSSProperties })}>
-      {editing ? <Editor col={col} value={value} meId={meId} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId, people, done)}
+      {editing ? <Editor col={col} value={value} meId={meId} selfId={item.id} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId, people, done, names)}
     </td>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { Column, ColumnType } from "../api/types";
 import { pickerSections, useColumnTypes } from "../state/columnTypes";
 import { ConfirmDialog } from "./Dialog";
+import { DependencySettingsDialog } from "./DependencySettings";
 import { FormulaEditor } from "./FormulaEditor";
 import { Popup } from "./Popup";
 
@@ -18,6 +19,8 @@ export type ColumnActions = {
   onAddFormula: (title: string, expression: string) => Promise<unknown>;
   /** A formula's new expression; rejects with the API's error when it is refused. */
   onSetFormula: (id: string, expression: string) => Promise<unknown>;
+  /** New settings for a column; rejects with the API's error when they are refused. */
+  onSetSettings: (id: string, settings: Record<string, unknown>) => Promise<unknown>;
   /** The board's columns (what a formula can refer to). */
   columns: Column[];
 };
@@ -27,6 +30,7 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
   const [menu, setMenu] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [settings, setSettings] = useState(false);
   const expression = col.type === "formula" ? ((col.settings as { expression?: string }).expression ?? "") : null;
   const startResize = (e: React.MouseEvent) => {
     e.preventDefault();
@@ -65,6 +69,7 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
         <Popup className="palette menu" onClose={() => setMenu(false)}>
           <button onClick={() => { setMenu(false); setRenaming(true); }}>Rename</button>
           {expression !== null && <button onClick={() => { setMenu(false); setEditing(true); }}>Edit formula</button>}
+          {col.type === "dependency" && <button onClick={() => { setMenu(false); setSettings(true); }}>Dependency settings</button>}
           <button onClick={() => { setMenu(false); actions.onHide(col.id); }}>Hide</button>
           <button onClick={() => { setMenu(false); setDeleting(true); }}>Delete</button>
         </Popup>
@@ -72,6 +77,7 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
       <span className="resize" onMouseDown={startResize} />
       {editing && <FormulaEditor title={`Formula: ${col.title}`} initial={expression ?? ""} columns={actions.columns.filter((c) => c.id !== col.id)}
         onSave={(e) => actions.onSetFormula(col.id, e)} onClose={() => setEditing(false)} />}
+      {settings && <DependencySettingsDialog col={col} columns={actions.columns} onSave={(s) => actions.onSetSettings(col.id, s)} onClose={() => setSettings(false)} />}
       {deleting && <ConfirmDialog title="Delete column" message={`Delete the column "${col.title}" and its values on every item?`} confirm="Delete column" onConfirm={() => actions.onDelete(col.id)} onClose={() => setDeleting(false)} />}
     </th>
   );
