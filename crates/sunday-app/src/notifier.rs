@@ -93,6 +93,9 @@ impl Notifier {
                 self.follow(batch, &mut n).await?;
                 batch.writes.append(&mut n.writes);
             }
+            // Values Sunday recomputes by itself (a day passing, a formula changed) would
+            // notify every follower of every item: they are not news.
+            BoardChange::ItemUpdated(_) if event.actor == sunday_types::automations::FORMULA_ACTOR => {}
             BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                 let who = self.name(event.actor).await?;
                 let mut n = Notices::new(event, c.item.id);

@@ -159,6 +159,7 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("post", "/api/v1/boards/{id}/items/query", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/members", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/update-counts", Rule::BoardRead),
+    ("get", "/api/v1/boards/{id}/formulas/progress", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/views", Rule::BoardRead),
     ("get", "/api/v1/views/{id}", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/automations", Rule::BoardRead),

@@ -10,7 +10,8 @@ use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, T
 backend_tests!(
     formulas_compute_with_every_write,
     formulas_are_checked_when_saved,
-    automations_trigger_on_formula_changes
+    automations_trigger_on_formula_changes,
+    large_boards_recompute_in_the_background,
 );
 
 async fn column(app: &TestApp, u: &Session, board: &str, title: &str, ty: &str, settings: Value) -> Value {
@@ -237,4 +238,68 @@ async fn automations_trigger_on_formula_changes(app: TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(!item(&app, &u, &id(&small)).await["archived"].as_bool().unwrap());
+}
+
+/// On a board larger than a commit should rewrite, a formula change commits at once and its
+/// values follow in the background, in ordinary item changes by the formula actor, while
+/// edits go on; every item ends with the right value.
+async fn large_boards_recompute_in_the_background(app: TestApp) {
+    let u = app.signup("formula-bg@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = id(&b);
+    let qty = id(&column(&app, &u, &bid, "Qty", "number", json!({})).await);
+    for chunk in 0..3 {
+        let items: Vec<Value> =
+            (0..1000).map(|i| json!({"name": format!("i{chunk}-{i}"), "values": {qty.clone(): i}})).collect();
+        let r = app
+            .post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": items}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    let total = id(&column(&app, &u, &bid, "Double", "formula", json!({"expression": "{Qty} * 2"})).await);
+    // An edit while it runs computes its own item.
+    let first =
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/items?limit=1"), &u.token).send().await.unwrap(), 200).await
+            ["data"][0]
+            .clone();
+    let edited = expect_json(
+        app.patch(&format!("/api/v1/items/{}", id(&first)), &u.token, json!({"values": {qty.clone(): 5000}}))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(edited["values"][&total], json!(10000));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let p = expect_json(
+            app.get(&format!("/api/v1/boards/{bid}/formulas/progress"), &u.token).send().await.unwrap(),
+            200,
+        )
+        .await;
+        if p["running"] == false && p["total"] == 3000 {
+            assert_eq!(p["done"], 3000, "{p}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the recompute ends: {p}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let q = json!({"filter": {"column": total, "op": "is_empty"}, "limit": 1});
+    let empty =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200)
+            .await;
+    assert_eq!(empty["total"], 0, "every item has its value: {empty}");
+    let q = json!({"filter": {"column": total, "op": "eq", "value": 1998}});
+    let found =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200)
+            .await;
+    assert_eq!(found["total"], 3, "{found}");
+    assert_eq!(item(&app, &u, &id(&first)).await["values"][&total], json!(10000), "the edit's value stands");
+    let log =
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/activity?limit=1"), &u.token).send().await.unwrap(), 200)
+            .await;
+    assert_eq!(log["data"][0]["actor"], "00000000-0000-7000-8000-0000a0700003", "the formula actor: {log}");
 }

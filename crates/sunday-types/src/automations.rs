@@ -18,6 +18,9 @@ pub const AUTOMATION_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_00
 
 /// The actor of changes made through a board's inbound webhook link: shown as "Webhook".
 pub const INBOUND_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_a070_0002));
+/// Who changes formula values that Sunday recomputes in the background (a formula changed on a
+/// large board, a recompute cut short by a restart, `TODAY()` at a new day).
+pub const FORMULA_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_a070_0003));
 
 /// What starts a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -384,3 +384,15 @@ pub struct ColumnTypeInfo {
     #[schema(value_type = Object)]
     pub default_settings: Value,
 }
+
+/// How far a board's background recompute has got.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct RecomputeProgress {
+    /// Whether a recompute runs now.
+    pub running: bool,
+    /// Items looked at so far, of `total`.
+    pub done: u64,
+    pub total: u64,
+    /// Items whose values changed so far.
+    pub changed: u64,
+}

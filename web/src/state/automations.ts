@@ -15,7 +15,10 @@ export const AUTOMATION_ACTOR = "00000000-0000-7000-8000-0000a0700001";
 export const WEBHOOK_ACTOR = "00000000-0000-7000-8000-0000a0700002";
 
 /** The name of an actor that is Sunday itself rather than a person, if `id` is one. */
-export const systemActorName = (id: string): string | undefined => (id === AUTOMATION_ACTOR ? "Automation" : id === WEBHOOK_ACTOR ? "Webhook" : undefined);
+/** Formula values Sunday recomputes in the background. */
+export const FORMULA_ACTOR = "00000000-0000-7000-8000-0000a0700003";
+export const systemActorName = (id: string): string | undefined =>
+  id === AUTOMATION_ACTOR ? "Automation" : id === WEBHOOK_ACTOR ? "Webhook" : id === FORMULA_ACTOR ? "Formula" : undefined;
 
 export type TriggerType = Trigger["type"];
 export type ActionType = Action["type"];

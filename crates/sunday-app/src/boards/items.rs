@@ -416,6 +416,7 @@ impl BoardService {
     ) -> Result<CheckedChange, ApiError> {
         let board = access.board.id;
         let (structure_version, structure) = self.columns.get(self.store.as_ref(), board).await?;
+        self.keep_current(board, &structure);
         let values = match &req.values {
             Some(v) => self.normalize_values(&access.board, &structure.columns, v).await?,
             None => vec![],

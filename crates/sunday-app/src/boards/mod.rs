@@ -19,6 +19,7 @@ mod moves;
 pub(crate) use moves::carried;
 mod placement;
 mod query;
+mod recompute;
 mod structure;
 mod subitems;
 mod templates;
@@ -63,11 +64,20 @@ pub struct BoardService {
     /// Edits of one item on this node, one at a time (see [`crate::keyed_locks`]).
     item_writes: Arc<crate::keyed_locks::KeyedLocks<sunday_types::ItemId>>,
     columns: Arc<columns_cache::ColumnsCache>,
+    recomputes: recompute::Shared,
 }
 
 impl BoardService {
     pub fn new(store: Arc<dyn Store>, directory: Directory, bus: DynBus, engine: Arc<Engine>) -> Self {
-        BoardService { store, directory, bus, engine, item_writes: Default::default(), columns: Default::default() }
+        BoardService {
+            store,
+            directory,
+            bus,
+            engine,
+            item_writes: Default::default(),
+            columns: Default::default(),
+            recomputes: Default::default(),
+        }
     }
 
     /// Every column type as clients present it.

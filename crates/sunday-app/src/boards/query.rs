@@ -22,6 +22,7 @@ impl BoardService {
     ) -> Result<QueryResponse, ApiError> {
         let access = self.access(actor, board).await?;
         let (_, board_columns) = self.columns.get(self.store.as_ref(), board).await?;
+        self.keep_current(board, &board_columns);
         let columns = &board_columns.columns;
         let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, columns)).transpose()?;
         let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {

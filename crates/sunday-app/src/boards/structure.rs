@@ -18,7 +18,7 @@ use sunday_types::{
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId,
 };
 
-use super::{dependencies, formulas, placement, BoardService};
+use super::{dependencies, formulas, placement, recompute, BoardService};
 use crate::Actor;
 
 const GROUP_COLORS: &[&str] = &[
@@ -205,7 +205,7 @@ impl BoardService {
         dependencies::check_settings(&column, &columns)?;
         let mut writes = vec![];
         let mut column = column;
-        let mut reload = false;
+        let (mut reload, mut background) = (false, false);
         if formulas::any(&columns) || column.column_type == ColumnType::Formula {
             // A new column can give a formula's `{Title}` its column, and a new formula
             // computes a value for every item, in this commit.
@@ -214,7 +214,9 @@ impl BoardService {
             let (after, compiled) = formulas::check(&after, Some(column.id))?;
             column = after.last().cloned().unwrap_or(column);
             let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
-            let rewrites = formulas::item_writes(&items, HashMap::new(), Some(&compiled));
+            // A large board computes the new values in the background, after this commit.
+            background = items.len() > recompute::INLINE_ITEMS;
+            let rewrites = formulas::item_writes(&items, HashMap::new(), (!background).then_some(&compiled));
             reload = !rewrites.is_empty();
             writes.extend(rewrites);
         }
@@ -222,6 +224,9 @@ impl BoardService {
         let event =
             NewEvent::new(actor.user_id, BoardChange::ColumnCreated(ColumnCreated { column: column.clone(), reload }));
         self.commit(board, writes, vec![event]).await?;
+        if background {
+            self.spawn_recompute(board);
+        }
         Ok(column)
     }
 
@@ -325,7 +330,8 @@ impl BoardService {
         } else {
             None
         };
-        let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref());
+        let background = compiled.is_some() && items.len() > recompute::INLINE_ITEMS;
+        let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref().filter(|_| !background));
         let reload = !writes.is_empty();
         writes.push(BoardWrite::UpdateColumn(next.clone()));
         writes.extend(other_columns.into_iter().map(BoardWrite::UpdateColumn));
@@ -340,6 +346,9 @@ impl BoardService {
             }),
         );
         self.commit(board, writes, vec![event]).await?;
+        if background {
+            self.spawn_recompute(board);
+        }
         Ok(ColumnChangeReport { column: next, converted, not_converted })
     }
 
@@ -369,12 +378,16 @@ impl BoardService {
         } else {
             None
         };
-        let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref());
+        let background = compiled.is_some() && items.len() > recompute::INLINE_ITEMS;
+        let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref().filter(|_| !background));
         let reload = !writes.is_empty();
         writes.push(BoardWrite::DeleteColumn(id));
         let event =
             NewEvent::new(actor.user_id, BoardChange::ColumnDeleted(ColumnDeleted { column: column.clone(), reload }));
         self.commit(board, writes, vec![event]).await?;
+        if background {
+            self.spawn_recompute(board);
+        }
         Ok(())
     }
 }

@@ -139,6 +139,18 @@ struct Compiled {
     column: ColumnId,
     node: Node,
     ty: Ty,
+    /// Whether it calls `TODAY()` (its values change with the day).
+    today: bool,
+}
+
+/// Whether the expression calls `TODAY()`.
+fn calls_today(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Call(name, args) => name == "TODAY" || args.iter().any(calls_today),
+        ExprKind::Neg(e) => calls_today(e),
+        ExprKind::Binary(_, l, r) => calls_today(l) || calls_today(r),
+        ExprKind::Number(_) | ExprKind::Text(_) | ExprKind::Bool(_) | ExprKind::Ref(_) => false,
+    }
 }
 
 /// A board's formulas, compiled, in the order they are computed (inputs first).
@@ -258,7 +270,7 @@ impl BoardFormulas {
             let refs = BoardRefs { by_title: refs.by_title.clone(), results: &results };
             let (node, ty) = check(expr, &refs).map_err(|e| Refused::new(column, e))?;
             results.insert(column.id, ty);
-            compiled.push(Compiled { column: column.id, node, ty });
+            compiled.push(Compiled { column: column.id, node, ty, today: calls_today(expr) });
         }
         inputs.sort();
         inputs.dedup();
@@ -267,6 +279,12 @@ impl BoardFormulas {
 
     pub fn is_empty(&self) -> bool {
         self.formulas.is_empty()
+    }
+
+    /// Whether some formula's values change with the day (it calls `TODAY()`, or reads a
+    /// formula that does).
+    pub fn uses_today(&self) -> bool {
+        self.formulas.iter().any(|f| f.today)
     }
 
     /// Whether some formula reads `column` (so changing its type or labels changes formula

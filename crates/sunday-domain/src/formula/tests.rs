@@ -208,6 +208,9 @@ fn cycles_are_refused_at_the_saved_formula() {
     assert_eq!(changes.len(), 3);
     assert!(compiled.apply(&mut it, today()).is_empty(), "computing again changes nothing");
     assert!(compiled.reads(cols[3].id) && !compiled.reads(ColumnId::new()));
+    assert!(!compiled.uses_today());
+    let dated = BoardFormulas::compile(&[formula("T", "IF(TRUE, DAYS(TODAY(), DATE(2026, 1, 1)), 0)")], None).unwrap();
+    assert!(dated.uses_today());
 }
 
 #[test]

@@ -3,8 +3,8 @@
 use axum::{extract::State, http::StatusCode, response::Response};
 use sunday_types::{
     board_api::{
-        ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, DeleteGroupParams, UpdateColumnRequest,
-        UpdateGroupRequest,
+        ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, DeleteGroupParams, RecomputeProgress,
+        UpdateColumnRequest, UpdateGroupRequest,
     },
     boards::{Column, Group},
     BoardId, ColumnId, GroupId,
@@ -24,6 +24,19 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(update_group, delete_group))
         .routes(routes!(create_column))
         .routes(routes!(update_column, delete_column))
+        .routes(routes!(formula_progress))
+}
+
+/// How far the board's background formula recompute has got (after a formula changes on a
+/// large board, after a start, at a new day for formulas that call `TODAY()`).
+#[utoipa::path(get, path = "/boards/{id}/formulas/progress", tag = "structure", params(("id" = sunday_types::BoardId, Path)),
+    responses((status = 200, body = RecomputeProgress)))]
+async fn formula_progress(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<BoardId>,
+) -> ApiResult<axum::Json<RecomputeProgress>> {
+    Ok(axum::Json(state.app.boards.recompute_progress(&actor, id).await?))
 }
 
 /// Add a group (edit_all).
