@@ -1,7 +1,7 @@
 // Server types, generated from openapi.json into schema.d.ts (`npm run gen`); never copied by hand.
 import type { components } from "./schema";
 
-type S = components["schemas"];
+export type S = components["schemas"];
 export type Me = S["MeResponse"];
 export type Workspace = S["Workspace"];
 export type Column = S["Column"];

@@ -6,6 +6,7 @@ import type { Bus, Live } from "../api/live";
 import type { Board, BoardMember, Column, Item, Me, View } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { filterOf, rowsOf, type Match } from "../state/filterQuery";
+import { useFormulaProgress } from "../state/formulaProgress";
 import { ItemNamesContext } from "../state/itemNames";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
@@ -43,6 +44,8 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
     setTimeout(() => setNotice(""), 5000);
   };
   const { state, error, presence, actions, columns, groups, loadRest } = useBoard(boardId, live, bus, flash);
+  // On a large board, a saved formula's values follow in the background: its progress shows.
+  const recompute = useFormulaProgress(boardId);
   const { people, ensure } = useDirectory(state?.board.org_id);
   const types = useColumnTypes();
   const [tab, setTab] = useState<string>("table");
@@ -168,8 +171,8 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
     onHide: (id) => setHidden(new Set([...hidden, id])),
     onResize: columns.resize,
     onMove: columns.move,
-    onAddFormula: columns.addFormula,
-    onSetFormula: columns.setFormula,
+    onAddFormula: (title, expression) => columns.addFormula(title, expression).then((c) => { recompute.watch(); return c; }),
+    onSetFormula: (id, expression) => columns.setFormula(id, expression).then((c) => { recompute.watch(); return c; }),
     onSetSettings: columns.setSettings,
     columns: board.columns ?? [],
   };
@@ -237,6 +240,10 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
       <section className="board">
         <div className="board-head">
           <h1>{board.name}</h1>
+          {recompute.progress && (
+            <span className="recompute" role="status">Computing formulas… {recompute.progress.done.toLocaleString("en")} of {recompute.progress.total.toLocaleString("en")} items
+              <progress max={recompute.progress.total || 1} value={recompute.progress.done} /></span>
+          )}
           <BoardMenu board={board} onOpenBoard={onOpenBoard} onBoardsChanged={onBoardsChanged} onDeleted={onDeleted} flash={flash} meId={me.user.id} onMembersChanged={() => setMembersSeen((n) => n + 1)} />
           <div className="presence" data-testid="presence">
             {presence.map((p) => <Avatar key={p.user_id} id={p.user_id} name={nameOf(p.user_id)} note={p.state} />)}
