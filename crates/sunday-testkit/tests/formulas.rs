@@ -303,3 +303,48 @@ async fn large_boards_recompute_in_the_background(app: TestApp) {
             .await;
     assert_eq!(log["data"][0]["actor"], "00000000-0000-7000-8000-0000a0700003", "the formula actor: {log}");
 }
+
+/// The same edits on SQLite and on PostgreSQL leave the same formula values: computing them is
+/// deterministic, whichever store (or node) does it.
+#[tokio::test]
+async fn both_stores_compute_the_same_values() {
+    let mut seen = vec![];
+    for backend in [sunday_testkit::Backend::Sqlite, sunday_testkit::Backend::Postgres] {
+        let app = TestApp::spawn(backend).await;
+        let u = app.signup("same@example.com").await;
+        let b = board(&app, &u, Some("project_tracker")).await;
+        let bid = id(&b);
+        let exprs = [
+            r#"IF({Budget} > 1000, "big", "small") & " " & UPPER(LEFT({Name}, 3))"#,
+            "ROUND({Budget} / 7, 2) + LEN({Notes})",
+            r#"FORMAT_DATE(ADD_DAYS(DATE(2026, 1, 31), {Budget} / 100), "MMM D, YYYY")"#,
+            r#"SWITCH({Status}, "Done", 1, "Stuck", 2, 0) * 10 + WORKDAYS(DATE(2026, 3, 31), DATE(2026, 3, 1))"#,
+        ];
+        let mut formula_ids = vec![];
+        for (i, e) in exprs.iter().enumerate() {
+            formula_ids.push(id(&column(&app, &u, &bid, &format!("F{i}"), "formula", json!({"expression": e})).await));
+        }
+        let budget = sunday_testkit::column_id(&b, "Budget");
+        let items =
+            expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await;
+        for (n, it) in items["data"].as_array().unwrap().iter().enumerate() {
+            let body = json!({"values": {budget.clone(): 250 * n as i64 + 3}});
+            expect_json(app.patch(&format!("/api/v1/items/{}", id(it)), &u.token, body).send().await.unwrap(), 200)
+                .await;
+        }
+        let items =
+            expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await;
+        let mut values: Vec<(String, Vec<Value>)> = items["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (i["name"].as_str().unwrap().to_owned(), formula_ids.iter().map(|f| i["values"][f].clone()).collect())
+            })
+            .collect();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        assert!(values.iter().all(|(_, v)| v.iter().all(|x| !x.is_null())), "{values:?}");
+        seen.push(values);
+    }
+    assert_eq!(seen[0], seen[1], "SQLite and PostgreSQL agree");
+}
