@@ -80,6 +80,19 @@ async fn formulas_compute_with_every_write(mut app: TestApp) {
     assert!(changed.contains(&total.as_str()) && changed.contains(&label.as_str()), "{activity}");
     let t = changes.iter().find(|c| c["column_id"] == total.as_str()).unwrap();
     assert_eq!((&t["old"], &t["new"]), (&json!(20), &json!(5)), "the event says old and new");
+    // No answer for one item is that cell's error value; it reads as empty and fails nothing.
+    let ratio = id(&column(&app, &u, &bid, "Ratio", "formula", json!({"expression": "{Price} / {Qty}"})).await);
+    let zero = create(&app, &u, &bid, "Zero", json!({price.clone(): 1, qty.clone(): 0})).await;
+    assert_eq!(zero["values"][&ratio], json!({"error": {"code": "division_by_zero", "message": "division by zero"}}));
+    let q = json!({"filter": {"column": ratio, "op": "is_empty"}});
+    let found =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200)
+            .await;
+    assert_eq!(found["data"][0]["name"], "Zero", "{found}");
+    let r = app.delete(&format!("/api/v1/boards/{bid}/columns/{ratio}"), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = app.delete(&format!("/api/v1/items/{}?permanent=true", id(&zero)), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
     // Clients cannot write a formula.
     let e = expect_error(
         app.patch(&format!("/api/v1/items/{aid}"), &u.token, json!({"values": {total.clone(): 3}}))
@@ -130,6 +143,9 @@ async fn formulas_compute_with_every_write(mut app: TestApp) {
     )
     .await;
     assert_eq!(e["details"]["rule"], "used_by_formula");
+    let dependents: Vec<&str> =
+        e["details"]["dependents"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap()).collect();
+    assert_eq!(dependents, ["Total"], "{e}");
     assert_eq!(item(&app, &u, &aid).await["values"][&qty], json!(1));
     // Stored: a restart serves the same values without computing anything.
     app.restart(std::time::Duration::from_millis(10)).await;

@@ -94,7 +94,8 @@ pub enum CellValue {
     /// E.164: `+` and digits.
     Phone(String),
     Tags(Vec<String>),
-    /// Items of the board (a dependency's predecessors), deduplicated, in the order chosen.
+    /// Items of the board (a dependency's predecessors), deduplicated, in the order chosen;
+    /// `{"item_ids": [...]}` on the wire.
     Items(Vec<ItemId>),
 }
 
@@ -134,7 +135,9 @@ impl CellValue {
             CellValue::Date(d) => Value::String(d.to_string()),
             CellValue::Timeline(from, to) => json!({"from": from.to_string(), "to": to.to_string()}),
             CellValue::People(users) => Value::Array(users.iter().map(|u| Value::String(u.to_string())).collect()),
-            CellValue::Items(items) => Value::Array(items.iter().map(|i| Value::String(i.to_string())).collect()),
+            CellValue::Items(items) => {
+                json!({"item_ids": items.iter().map(|i| Value::String(i.to_string())).collect::<Vec<_>>()})
+            }
             CellValue::Checked => Value::Bool(true),
             CellValue::Rating(stars) => json!(stars),
             CellValue::Link(link) => json!({"url": link.url, "text": link.text}),
@@ -168,7 +171,8 @@ impl CellValue {
                 CellValue::People(users).non_empty()?
             }
             ColumnType::Dependency => {
-                let items: Vec<ItemId> = list()?.iter().filter_map(|s| s.parse().ok()).collect();
+                let ids = value.get("item_ids")?.as_array()?;
+                let items: Vec<ItemId> = ids.iter().filter_map(|s| s.as_str()?.parse().ok()).collect();
                 CellValue::Items(items).non_empty()?
             }
             ColumnType::Date => CellValue::Date(date(Some(value))?),
@@ -279,8 +283,8 @@ impl ItemValues {
     }
 
     /// Puts back a cell as the event log recorded it (`CellChange::new`): already canonical,
-    /// because every logged value was written from a [`CellValue`]. Only for replaying
-    /// Sunday's own events, never for client input.
+    /// because every logged value was written from a [`CellValue`] (or is a formula's error
+    /// value, which Sunday writes itself). Only for Sunday's own values, never client input.
     pub fn set_logged(&mut self, column: ColumnId, logged: Option<&Value>) {
         match logged {
             Some(v) if !v.is_null() => {

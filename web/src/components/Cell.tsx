@@ -28,8 +28,13 @@ export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: 
 /** `done`: the item is done, so a past date is not overdue. */
 function display(col: Column, v: unknown, meId: string, people: Person[], done = false, names = new Map<string, string>()): React.ReactNode {
   if (v === undefined || v === null) return <span className="empty" />;
-  if (col.type === "dependency") return (v as string[]).map((id) => <span key={id} className="chip dep" title={id}>{names.get(id) ?? "…"}</span>);
-  if (col.type === "formula") return <span className="formula">{display(valueColumn(col), v, meId, people, true)}</span>;
+  if (col.type === "dependency") return ((v as { item_ids?: string[] }).item_ids ?? []).map((id) => <span key={id} className="chip dep" title={id}>{names.get(id) ?? "…"}</span>);
+  if (col.type === "formula") {
+    // No answer for this item: the cell says why instead of a value.
+    const error = (v as { error?: { message?: string } }).error;
+    if (typeof v === "object" && error) return <span className="formula-cell-error" title={error.message}>⚠ {error.message}</span>;
+    return <span className="formula">{display(valueColumn(col), v, meId, people, true)}</span>;
+  }
   switch (col.type) {
     case "status": {
       const l = labelsOf(col).find((x) => x.id === v);
@@ -105,7 +110,7 @@ function Editor({ col, value, meId, selfId, onSave, onCancel }: { col: Column; v
     );
   }
   if (col.type === "dependency") {
-    return <DependencyEditor names={names} selfId={selfId} current={(value as string[] | undefined) ?? []} onSave={onSave} onCancel={onCancel} />;
+    return <DependencyEditor names={names} selfId={selfId} current={(value as { item_ids?: string[] } | undefined)?.item_ids ?? []} onSave={onSave} onCancel={onCancel} />;
   }
   if (col.type === "timeline") {
     const t = (value as { from?: string; to?: string } | undefined) ?? {};
@@ -167,7 +172,7 @@ function DependencyEditor({ names, selfId, current, onSave, onCancel }: { names:
           <label key={id}><input type="checkbox" checked={chosen.includes(id)} onChange={() => toggle(id)} /> {name}</label>
         ))}
       </div>
-      <button className="clear" onClick={() => onSave(chosen.length ? chosen : null)}>Save</button>
+      <button className="clear" onClick={() => onSave(chosen.length ? { item_ids: chosen } : null)}>Save</button>
     </Popup>
   );
 }

@@ -37,15 +37,23 @@ pub(super) fn any(columns: &[Column]) -> bool {
     columns.iter().any(|c| c.column_type == ColumnType::Formula)
 }
 
-/// The refusal to delete a column that formulas still read.
-pub(super) fn still_read(column: &Column, refusal: ApiError) -> ApiError {
-    let by = refusal.details.as_ref().and_then(|d| d.get("column_id")).cloned();
+/// The refusal to delete a column that formulas still read, listing them.
+pub(super) fn still_read(columns: &[Column], column: &Column, refusal: ApiError) -> ApiError {
+    let readers = sunday_domain::formula::readers_of(columns, column);
+    let dependents: Vec<serde_json::Value> =
+        readers.iter().map(|c| serde_json::json!({"column_id": c.id, "title": c.title})).collect();
+    let names: Vec<String> = readers.iter().map(|c| format!("\"{}\"", c.title)).collect();
     ApiError::validation(
         "column_id",
         "used_by_formula",
-        format!("column \"{}\" is used in a formula; change that formula first ({})", column.title, refusal.message),
+        format!(
+            "column \"{}\" is used by {}; change those formulas first ({})",
+            column.title,
+            if names.is_empty() { "a formula".to_owned() } else { names.join(", ") },
+            refusal.message
+        ),
     )
-    .with_details(serde_json::json!({"field": "column_id", "rule": "used_by_formula", "formula_column_id": by}))
+    .with_details(serde_json::json!({"field": "column_id", "rule": "used_by_formula", "dependents": dependents}))
 }
 
 /// The item writes of a structure change: the items already rewritten (`rewritten`, by id,

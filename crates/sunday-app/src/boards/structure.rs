@@ -374,7 +374,7 @@ impl BoardService {
             .collect();
         let compiled = if formulas::any(&columns) {
             let after: Vec<Column> = columns.iter().filter(|c| c.id != id).cloned().collect();
-            Some(formulas::check(&after, None).map_err(|e| formulas::still_read(&column, e))?.1)
+            Some(formulas::check(&after, None).map_err(|e| formulas::still_read(&columns, &column, e))?.1)
         } else {
             None
         };

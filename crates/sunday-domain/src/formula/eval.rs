@@ -3,8 +3,8 @@
 //!
 //! Empty cells read as [`Val::Blank`]: `0` in arithmetic on numbers, `""` in text, false as a
 //! condition; a date computation with an empty date is empty. A computation that has no answer
-//! (division by zero, an impossible date, a number too large) makes the cell empty rather than
-//! storing an error.
+//! (division by zero, an impossible date, a number too large) gives that item's cell an error
+//! value (`{"error": {"code", "message"}}`), never failing the write or a page.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use sunday_types::boards::{ColumnType, Item};
@@ -24,9 +24,18 @@ pub enum Val {
     Date(NaiveDate),
 }
 
-/// Why a computation has no value.
-#[derive(Debug)]
-pub struct NoValue;
+/// Why a computation has no value: what the cell shows instead (`{"error": {code, message}}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoValue {
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+const DIVISION_BY_ZERO: NoValue = NoValue { code: "division_by_zero", message: "division by zero" };
+const TOO_LARGE: NoValue = NoValue { code: "out_of_range", message: "the number is too large" };
+const BAD_DATE: NoValue = NoValue { code: "invalid_date", message: "no such date" };
+const BAD_COUNT: NoValue = NoValue { code: "out_of_range", message: "a count or position is out of range" };
+const NEGATIVE_ROOT: NoValue = NoValue { code: "invalid_argument", message: "the square root of a negative number" };
 
 type R = Result<Val, NoValue>;
 
@@ -115,21 +124,21 @@ fn finite(n: f64) -> R {
     if n.is_finite() {
         Ok(Val::Number(n))
     } else {
-        Err(NoValue)
+        Err(TOO_LARGE)
     }
 }
 
 fn add_days(d: NaiveDate, days: f64) -> R {
     let days = days.trunc();
     if days.abs() > 1e6 {
-        return Err(NoValue);
+        return Err(BAD_DATE);
     }
     let out = if days >= 0.0 {
         d.checked_add_days(Days::new(days as u64))
     } else {
         d.checked_sub_days(Days::new((-days) as u64))
     };
-    out.map(Val::Date).ok_or(NoValue)
+    out.map(Val::Date).ok_or(BAD_DATE)
 }
 
 fn arith(op: BinOp, operands: Operands, l: Val, r: Val) -> R {
@@ -140,10 +149,10 @@ fn arith(op: BinOp, operands: Operands, l: Val, r: Val) -> R {
                 BinOp::Add => finite(a + b),
                 BinOp::Sub => finite(a - b),
                 BinOp::Mul => finite(a * b),
-                BinOp::Div if b == 0.0 => Err(NoValue),
+                BinOp::Div if b == 0.0 => Err(DIVISION_BY_ZERO),
                 BinOp::Div => finite(a / b),
                 BinOp::Pow => finite(a.powf(b)),
-                _ => Err(NoValue),
+                _ => Ok(Val::Blank),
             }
         }
         Operands::DateDays => match l {
@@ -186,7 +195,7 @@ fn compare(op: BinOp, ty: Ty, l: &Val, r: &Val) -> bool {
 fn count(v: &Val) -> Result<usize, NoValue> {
     let n = v.number().trunc();
     if !(0.0..=1e7).contains(&n) {
-        return Err(NoValue);
+        return Err(BAD_COUNT);
     }
     Ok(n as usize)
 }
@@ -289,9 +298,9 @@ fn call(func: Func, args: &[Node], ctx: &Ctx<'_>) -> R {
         Func::Date => {
             let (y, m, d) = (v[0].number(), v[1].number(), v[2].number());
             if !(1.0..=9999.0).contains(&y) || !(1.0..=12.0).contains(&m) || !(1.0..=31.0).contains(&d) {
-                return Err(NoValue);
+                return Err(BAD_DATE);
             }
-            NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32).map(Val::Date).ok_or(NoValue)?
+            NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32).map(Val::Date).ok_or(BAD_DATE)?
         }
         Func::Days => match (date(v[0].clone()), date(v[1].clone())) {
             (Some(end), Some(start)) => Val::Number((end - start).num_days() as f64),
@@ -341,10 +350,10 @@ fn call(func: Func, args: &[Node], ctx: &Ctx<'_>) -> R {
             }
         }
         Func::Abs => Val::Number(v[0].number().abs()),
-        Func::Sqrt if v[0].number() < 0.0 => return Err(NoValue),
+        Func::Sqrt if v[0].number() < 0.0 => return Err(NEGATIVE_ROOT),
         Func::Sqrt => Val::Number(v[0].number().sqrt()),
         Func::Power => finite(v[0].number().powf(v[1].number()))?,
-        Func::Mod if v[1].number() == 0.0 => return Err(NoValue),
+        Func::Mod if v[1].number() == 0.0 => return Err(DIVISION_BY_ZERO),
         // The sign follows the divisor, as in spreadsheets: MOD(-1, 3) = 2.
         Func::Mod => {
             let (a, b) = (v[0].number(), v[1].number());

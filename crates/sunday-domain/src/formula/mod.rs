@@ -80,6 +80,20 @@ impl FormulaError {
     }
 }
 
+/// The formula columns among `columns` whose expression refers to `column` by its title.
+pub fn readers_of<'c>(columns: &'c [Column], column: &Column) -> Vec<&'c Column> {
+    columns
+        .iter()
+        .filter(|c| c.id != column.id)
+        .filter(|c| {
+            let Some(expr) = c.settings.formula().and_then(|f| parse(&f.expression).ok()) else { return false };
+            let mut refs = vec![];
+            refs_of(&expr, &mut refs);
+            refs.iter().any(|(t, _)| title_key(t) == title_key(&column.title))
+        })
+        .collect()
+}
+
 /// A formula column's settings as a client gives them: the expression, parsed to refuse bad
 /// syntax early (references and types are checked with the board, by
 /// [`BoardFormulas::compile`]). A `result` given back from an earlier read is accepted and
@@ -317,16 +331,25 @@ impl BoardFormulas {
     pub fn apply(&self, item: &mut Item, today: NaiveDate) -> Vec<CellChange> {
         let mut changes = vec![];
         for f in &self.formulas {
-            let value = eval::eval(&f.node, &eval::Ctx { item, today }).ok().and_then(|v| cell_of(v, f.ty));
-            let new = value.as_ref().map(CellValue::to_json);
+            let new = match eval::eval(&f.node, &eval::Ctx { item, today }) {
+                Ok(v) => cell_of(v, f.ty).map(|v| v.to_json()),
+                Err(e) => Some(error_cell(e.code, e.message)),
+            };
             let old = item.values.json(f.column).cloned();
             if old != new {
-                item.values.set(f.column, value.as_ref());
+                // Computed here from typed values or an error of ours: canonical either way.
+                item.values.set_logged(f.column, new.as_ref());
                 changes.push(CellChange { column_id: f.column, old, new });
             }
         }
         changes
     }
+}
+
+/// What a formula's cell holds when the computation has no answer for that item: read as
+/// empty by filters and sorts, shown as an error by the web app.
+pub fn error_cell(code: &str, message: &str) -> serde_json::Value {
+    json!({"error": {"code": code, "message": message}})
 }
 
 /// The longest text a formula stores, as for a text column.

@@ -88,7 +88,11 @@ fn arithmetic_text_and_logic() {
     assert_eq!(value_of("1 + 2 * 3 ^ 2", json!({})), Some(json!(19)));
     assert_eq!(value_of("-2 ^ 2", json!({})), Some(json!(-4)), "unary minus binds looser than ^");
     assert_eq!(value_of("(1 + 2) * 3", json!({})), Some(json!(9)));
-    assert_eq!(value_of("{Price} / 0", json!({"Price": 1})), None, "no answer is an empty cell");
+    assert_eq!(
+        value_of("{Price} / 0", json!({"Price": 1})),
+        Some(json!({"error": {"code": "division_by_zero", "message": "division by zero"}})),
+        "no answer is an error value"
+    );
     assert_eq!(value_of("{Price} + 1", json!({})), Some(json!(1)), "an empty number counts as 0");
     assert_eq!(value_of(r#"{Name} & " #" & 3"#, json!({})), Some(json!("Launch #3")));
     assert_eq!(value_of(r#"UPPER(LEFT({Note}, 3))"#, json!({"Note": "hello"})), Some(json!("HEL")));
@@ -124,9 +128,10 @@ fn math_functions() {
     assert_eq!(value_of("ABS(-3)", json!({})), Some(json!(3)));
     assert_eq!(value_of("POWER(2, 10)", json!({})), Some(json!(1024)));
     assert_eq!(value_of("MOD(-1, 3)", json!({})), Some(json!(2)));
-    assert_eq!(value_of("MOD(7, 0)", json!({})), None);
-    assert_eq!(value_of("SQRT(-1)", json!({})), None);
-    assert_eq!(value_of("POWER(10, 400)", json!({})), None, "overflow is no value");
+    let code = |e: &str| value_of(e, json!({})).and_then(|v| v["error"]["code"].as_str().map(str::to_owned));
+    assert_eq!(code("MOD(7, 0)").as_deref(), Some("division_by_zero"));
+    assert_eq!(code("SQRT(-1)").as_deref(), Some("invalid_argument"));
+    assert_eq!(code("POWER(10, 400)").as_deref(), Some("out_of_range"), "overflow");
 }
 
 #[test]
@@ -148,7 +153,10 @@ fn dates() {
         Some(json!("May 7, 2026 (Thu)"))
     );
     assert_eq!(value_of(r#"FORMAT_DATE({Due})"#, json!({"Due": "2026-05-07T23:30:00Z"})), Some(json!("2026-05-07")));
-    assert_eq!(value_of("DATE(2026, 2, 30)", json!({})), None);
+    assert_eq!(
+        value_of("DATE(2026, 2, 30)", json!({})).map(|v| v["error"]["code"].clone()),
+        Some(json!("invalid_date"))
+    );
     assert_eq!(value_of("{Due} < TODAY()", json!({"Due": "2026-12-01"})), Some(json!(true)));
     assert_eq!(value_of("{Due} < TODAY()", json!({})), None, "an empty date is not before anything");
 }
@@ -330,7 +338,7 @@ proptest! {
             let f = cols.last().unwrap();
             if let Some(stored) = it.values.json(f.id) {
                 let typed = CellValue::from_stored(f.value_type(), stored);
-                prop_assert!(typed.is_some(), "{stored} is a {:?}", f.value_type());
+                prop_assert!(typed.is_some() || stored.get("error").is_some(), "{stored} is a {:?} or an error", f.value_type());
             }
             let before = it.values.clone();
             prop_assert!(compiled.apply(&mut it, today()).is_empty());

@@ -1,5 +1,5 @@
-//! `dependency`: the items of the same board an item depends on (its predecessors), as item
-//! ids, deduplicated. Settings: the date or timeline column the dependencies order
+//! `dependency`: the items of the same board an item depends on (its predecessors), as
+//! `{"item_ids": [...]}` (a bare array is accepted too), deduplicated. Settings: the date or timeline column the dependencies order
 //! (`date_column_id`), how moving a predecessor moves its dependents (`mode`: `strict`,
 //! `keep_gap` or `none`) and the days between a predecessor's end and a dependent's start
 //! (`lag_days`). That the items exist on the board and form no cycle is checked with the board
@@ -59,11 +59,17 @@ impl ColumnKind for Dependency {
     }
 
     fn expected(&self, _column: &Column) -> String {
-        format!("an array of at most {PREDECESSORS_MAX} ids of items of this board")
+        format!("{{\"item_ids\": [...]}} with at most {PREDECESSORS_MAX} ids of items of this board")
     }
 
+    /// `{"item_ids": [...]}`, or the bare array.
     fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
-        let ids = raw.as_array().ok_or_else(|| type_error(column))?;
+        let ids = match raw {
+            Value::Object(o) if o.len() == 1 => o.get("item_ids").and_then(Value::as_array),
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+        .ok_or_else(|| type_error(column))?;
         if ids.len() > PREDECESSORS_MAX {
             return Err(value_error(
                 column,
