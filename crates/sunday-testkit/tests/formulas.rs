@@ -182,6 +182,20 @@ async fn formulas_are_checked_when_saved(app: TestApp) {
     assert_eq!(refused("{Price} + {Note}").await, ("type_mismatch".into(), 0));
     assert_eq!(refused("ROUND({Note})").await, ("type_mismatch".into(), 6));
     assert_eq!(refused("NOPE(1)").await, ("unknown_function".into(), 0));
+    // A preview checks the same way and computes the first items without saving anything.
+    let item = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items"), &u.token, json!({"name": "Only"})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let preview = |expression: &str| {
+        app.post(&format!("/api/v1/boards/{bid}/formulas/preview"), &u.token, json!({"expression": expression}))
+    };
+    let p = expect_json(preview(r#"{Name} & "!""#).send().await.unwrap(), 200).await;
+    assert_eq!(p["result"], "text");
+    assert_eq!(p["items"], json!([{"item_id": item["id"], "name": "Only", "value": "Only!"}]));
+    let e = expect_error(preview("{Price} *").send().await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["position"], 9);
     let board_now = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
     assert!(!board_now["columns"].as_array().unwrap().iter().any(|c| c["title"] == "F"), "nothing was created");
     // Cycles are refused at the formula being saved.

@@ -396,3 +396,28 @@ pub struct RecomputeProgress {
     /// Items whose values changed so far.
     pub changed: u64,
 }
+
+/// A formula tried before it is saved: `POST /boards/{id}/formulas/preview`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaPreviewRequest {
+    pub expression: String,
+    /// The formula column being edited, if it exists (so it is checked in its place).
+    #[serde(default)]
+    pub column_id: Option<ColumnId>,
+}
+
+/// What a formula would compute for the board's first items.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FormulaPreview {
+    pub result: crate::column_settings::FormulaResult,
+    pub items: Vec<FormulaPreviewItem>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FormulaPreviewItem {
+    pub item_id: ItemId,
+    pub name: String,
+    /// The value it would hold (`null`: empty; `{"error": …}` when there is no answer).
+    pub value: Option<Value>,
+}

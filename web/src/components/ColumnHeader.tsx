@@ -1,7 +1,9 @@
 // A column's header: rename (double-click), a menu to hide or delete it, a handle to resize
 // it, and drag and drop to reorder it. The last header adds a column.
 import { useState } from "react";
-import type { Column, ColumnType } from "../api/types";
+import type { Column, ColumnType, S } from "../api/types";
+
+type FormulaPreview = S["FormulaPreview"];
 import { pickerSections, useColumnTypes } from "../state/columnTypes";
 import { ConfirmDialog } from "./Dialog";
 import { DependencySettingsDialog } from "./DependencySettings";
@@ -19,6 +21,8 @@ export type ColumnActions = {
   onAddFormula: (title: string, expression: string) => Promise<unknown>;
   /** A formula's new expression; rejects with the API's error when it is refused. */
   onSetFormula: (id: string, expression: string) => Promise<unknown>;
+  /** What an expression would compute for the first items (for `columnId`, the formula being edited). */
+  onPreviewFormula: (expression: string, columnId?: string) => Promise<FormulaPreview>;
   /** New settings for a column; rejects with the API's error when they are refused. */
   onSetSettings: (id: string, settings: Record<string, unknown>) => Promise<unknown>;
   /** The board's columns (what a formula can refer to). */
@@ -76,7 +80,7 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
       )}
       <span className="resize" onMouseDown={startResize} />
       {editing && <FormulaEditor title={`Formula: ${col.title}`} initial={expression ?? ""} columns={actions.columns.filter((c) => c.id !== col.id)}
-        onSave={(e) => actions.onSetFormula(col.id, e)} onClose={() => setEditing(false)} />}
+        preview={(e) => actions.onPreviewFormula(e, col.id)} onSave={(e) => actions.onSetFormula(col.id, e)} onClose={() => setEditing(false)} />}
       {settings && <DependencySettingsDialog col={col} columns={actions.columns} onSave={(s) => actions.onSetSettings(col.id, s)} onClose={() => setSettings(false)} />}
       {deleting && <ConfirmDialog title="Delete column" message={`Delete the column "${col.title}" and its values on every item?`} confirm="Delete column" onConfirm={() => actions.onDelete(col.id)} onClose={() => setDeleting(false)} />}
     </th>
@@ -111,7 +115,7 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
           }}>Create column</button>
         </Popup>
       )}
-      {formula && <FormulaEditor title="New formula column" named initialName={title.trim()} columns={actions.columns}
+      {formula && <FormulaEditor title="New formula column" named initialName={title.trim()} columns={actions.columns} preview={(e) => actions.onPreviewFormula(e)}
         onSave={(e, name) => actions.onAddFormula(name, e).then(() => setTitle(""))} onClose={() => setFormula(false)} />}
     </th>
   );

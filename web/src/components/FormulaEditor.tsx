@@ -1,16 +1,29 @@
 // The formula editor: the expression, buttons that insert a column reference, and the server's
 // verdict. The server checks a formula when it is saved (syntax, columns, types, cycles) and
 // answers with the position of the mistake, which is shown under the expression, marked.
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/client";
-import type { Column } from "../api/types";
+import type { Column, S } from "../api/types";
 import { Dialog } from "./Dialog";
 
 const EXAMPLES = ["{Price} * {Quantity}", 'IF({Due} < TODAY(), "Late", "On time")', "DAYS({Due}, TODAY())", 'CONCATENATE({Name}, " – ", {Status})'];
 
 type Refusal = { message: string; start?: number; end?: number };
+type Preview = S["FormulaPreview"];
 
-export function FormulaEditor({ title, initial = "", named = false, initialName = "Formula", columns, onSave, onClose }: {
+const refusalOf = (e: unknown): Refusal => {
+  const d = e instanceof ApiError ? (e.details as { position?: number; end?: number } | undefined) : undefined;
+  return { message: messageOf(e), start: d?.position, end: d?.end };
+};
+
+/** A preview value as text: the value, its error, or a dash when empty. */
+function shown(v: unknown): string {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "object" && v && "error" in v) return `⚠ ${(v as { error: { message: string } }).error.message}`;
+  return typeof v === "boolean" ? (v ? "✔" : "—") : String(v);
+}
+
+export function FormulaEditor({ title, initial = "", named = false, initialName = "Formula", columns, preview, onSave, onClose }: {
   /** The dialog's title. */
   title: string;
   initial?: string;
@@ -20,6 +33,8 @@ export function FormulaEditor({ title, initial = "", named = false, initialName 
   initialName?: string;
   /** The board's columns, offered as references. */
   columns: Column[];
+  /** What the expression computes for the first items (checked by the server as you type). */
+  preview: (expression: string) => Promise<Preview>;
   /** Saves; a rejection with the API's error is shown in place. */
   onSave: (expression: string, name: string) => Promise<unknown>;
   onClose: () => void;
@@ -28,7 +43,38 @@ export function FormulaEditor({ title, initial = "", named = false, initialName 
   const [name, setName] = useState(initialName || "Formula");
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [saving, setSaving] = useState(false);
+  const [previewed, setPreviewed] = useState<Preview | null>(null);
+  const [caret, setCaret] = useState(initial.length);
   const area = useRef<HTMLTextAreaElement>(null);
+  const previewer = useRef(preview);
+  previewer.current = preview;
+  // Checked and computed as you type (after a pause), so mistakes show before saving.
+  useEffect(() => {
+    if (!expression.trim()) {
+      setPreviewed(null);
+      return;
+    }
+    let live = true;
+    const t = setTimeout(() => {
+      previewer.current(expression).then(
+        (p) => { if (live) { setPreviewed(p); setRefusal(null); } },
+        (e) => { if (live) { setPreviewed(null); setRefusal(refusalOf(e)); } },
+      );
+    }, 350);
+    return () => { live = false; clearTimeout(t); };
+  }, [expression]);
+  // Typing `{` offers the columns whose titles start with what follows it.
+  const open = /\{([^{}]*)$/.exec(expression.slice(0, caret));
+  const suggestions = open ? [...columns.map((c) => c.title), "Name"].filter((t) => t.toLowerCase().startsWith(open[1].toLowerCase())).slice(0, 8) : [];
+  const complete = (t: string) => {
+    if (!open) return;
+    const start = caret - open[1].length;
+    const next = expression.slice(0, start) + t + "}" + expression.slice(caret);
+    setExpression(next);
+    const at = start + t.length + 1;
+    setCaret(at);
+    requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(at, at); });
+  };
   const insert = (text: string) => {
     const el = area.current;
     const at = el?.selectionStart ?? expression.length;
@@ -45,8 +91,7 @@ export function FormulaEditor({ title, initial = "", named = false, initialName 
       await onSave(expression, name.trim() || "Formula");
       onClose();
     } catch (e) {
-      const d = e instanceof ApiError ? (e.details as { position?: number; end?: number } | undefined) : undefined;
-      setRefusal({ message: messageOf(e), start: d?.position, end: d?.end });
+      setRefusal(refusalOf(e));
     } finally {
       setSaving(false);
     }
@@ -58,8 +103,14 @@ export function FormulaEditor({ title, initial = "", named = false, initialName 
         {named && <label>Column title <input aria-label="Formula title" value={name} onChange={(e) => setName(e.target.value)} /></label>}
         <label>Expression
           <textarea ref={area} aria-label="Formula expression" rows={3} spellCheck={false} value={expression}
-            placeholder={EXAMPLES[0]} onChange={(e) => { setExpression(e.target.value); setRefusal(null); }} />
+            placeholder={EXAMPLES[0]} onChange={(e) => { setExpression(e.target.value); setCaret(e.target.selectionStart); }}
+            onSelect={(e) => setCaret((e.target as HTMLTextAreaElement).selectionStart)} />
         </label>
+        {suggestions.length > 0 && (
+          <div className="formula-suggest" role="listbox" aria-label="Columns">
+            {suggestions.map((t) => <button type="button" role="option" aria-selected={false} key={t} onMouseDown={(e) => { e.preventDefault(); complete(t); }}>{t}</button>)}
+          </div>
+        )}
         {refusal && (
           <div className="formula-error" role="alert">
             <p>{refusal.message}</p>
@@ -71,6 +122,12 @@ export function FormulaEditor({ title, initial = "", named = false, initialName 
               </code>
             )}
           </div>
+        )}
+        {previewed && !refusal && (
+          <table className="formula-preview" aria-label="Preview">
+            <caption>Preview ({previewed.result})</caption>
+            <tbody>{previewed.items.map((i) => <tr key={i.item_id}><th scope="row">{i.name}</th><td>{shown(i.value)}</td></tr>)}</tbody>
+          </table>
         )}
         <div className="formula-refs" role="group" aria-label="Insert a column">
           {columns.filter((c) => c.type !== "button").map((c) => (

@@ -197,6 +197,8 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     add: (title: string, type: ColumnType) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type } })).catch(fail),
     /** Creates a formula column; a refused expression rejects (the editor shows where). */
     addFormula: (title: string, expression: string) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type: "formula", settings: { expression } } })),
+    /** What a formula would compute for the first items, checked as if saved (rejects with the API's error). */
+    previewFormula: (expression: string, columnId?: string) => ok(api.POST("/api/v1/boards/{id}/formulas/preview", { params: { path: { id: boardId } }, body: { expression, column_id: columnId ?? null } })),
     /** Changes a column's settings; a refusal rejects (the dialog says why). */
     setSettings: (id: string, settings: Record<string, unknown>) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { settings } })),
     /** Changes a formula's expression; a refused one rejects (the editor shows where). */

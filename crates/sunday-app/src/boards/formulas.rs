@@ -78,3 +78,58 @@ pub(super) fn item_writes(
     }
     writes
 }
+
+/// Items a formula preview computes.
+const PREVIEW_ITEMS: usize = 5;
+
+impl super::BoardService {
+    /// What `expression` would compute for the board's first items, checked as it would be
+    /// when saved (in place of `column_id` when it edits that formula).
+    pub async fn preview_formula(
+        &self,
+        actor: &crate::Actor,
+        board: sunday_types::BoardId,
+        req: sunday_types::board_api::FormulaPreviewRequest,
+    ) -> Result<sunday_types::board_api::FormulaPreview, ApiError> {
+        use sunday_types::board_api::{FormulaPreview, FormulaPreviewItem};
+        use sunday_types::column_settings::{FormulaResult, FormulaSettings};
+        let access = self.access(actor, board).await?;
+        let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
+        let settings =
+            ColumnSettings::Formula(FormulaSettings { expression: req.expression, result: FormulaResult::Text });
+        let mut columns: Vec<Column> = structure.columns.clone();
+        let id = match req.column_id.and_then(|id| columns.iter_mut().find(|c| c.id == id)) {
+            Some(c) if c.column_type == ColumnType::Formula => {
+                c.settings = settings;
+                c.id
+            }
+            _ => {
+                let probe = Column {
+                    id: ColumnId::new(),
+                    title: "(preview)".into(),
+                    column_type: ColumnType::Formula,
+                    settings,
+                    position: String::new(),
+                    width: None,
+                };
+                let id = probe.id;
+                columns.push(probe);
+                id
+            }
+        };
+        let (_, compiled) = check(&columns, Some(id))?;
+        let items: Vec<Item> = self
+            .engine
+            .read(board, access.board.last_seq, |s| s.page(None, None, PREVIEW_ITEMS).into_iter().cloned().collect())
+            .await?;
+        let today = super::edits::now_date();
+        let items = items
+            .into_iter()
+            .map(|mut item| {
+                compiled.apply(&mut item, today);
+                FormulaPreviewItem { item_id: item.id, name: item.name.clone(), value: item.values.json(id).cloned() }
+            })
+            .collect();
+        Ok(FormulaPreview { result: compiled.result(id).unwrap_or(FormulaResult::Text), items })
+    }
+}

@@ -3,8 +3,8 @@
 use axum::{extract::State, http::StatusCode, response::Response};
 use sunday_types::{
     board_api::{
-        ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, DeleteGroupParams, RecomputeProgress,
-        UpdateColumnRequest, UpdateGroupRequest,
+        ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, DeleteGroupParams, FormulaPreview,
+        FormulaPreviewRequest, RecomputeProgress, UpdateColumnRequest, UpdateGroupRequest,
     },
     boards::{Column, Group},
     BoardId, ColumnId, GroupId,
@@ -25,6 +25,20 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(create_column))
         .routes(routes!(update_column, delete_column))
         .routes(routes!(formula_progress))
+        .routes(routes!(formula_preview))
+}
+
+/// Try a formula before saving it: checked as it would be when saved (`400` with the position
+/// of a mistake), and its values for the board's first five items. Changes nothing.
+#[utoipa::path(post, path = "/boards/{id}/formulas/preview", tag = "structure", params(("id" = sunday_types::BoardId, Path)),
+    request_body = FormulaPreviewRequest, responses((status = 200, body = FormulaPreview)))]
+async fn formula_preview(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<BoardId>,
+    Json(req): Json<FormulaPreviewRequest>,
+) -> ApiResult<axum::Json<FormulaPreview>> {
+    Ok(axum::Json(state.app.boards.preview_formula(&actor, id, req).await?))
 }
 
 /// How far the board's background formula recompute has got (after a formula changes on a
