@@ -5,6 +5,8 @@
 --   filter  POST /boards/{b}/items/query  status any_of [label], limit 50
 --   search  POST /boards/{b}/items/query  name contains a random number, limit 50
 --   patch   PATCH /items/{random id}      one text cell
+--   sorted  POST /boards/{b}/items/query  COLUMN gt a random number, sorted by it, limit 50
+--           (bench/formula.sh: a stored number column against a formula column)
 local f = io.open(os.getenv("INFO"), "r")
 local board, status, label, text = f:read("*l"):match("(%S+)%s+(%S+)%s+(%S+)%s+(%S+)")
 local ids = {}
@@ -25,6 +27,11 @@ request = function()
     return wrk.format("GET", "/api/v1/items/" .. id)
   elseif call == "filter" then
     local body = '{"filter":{"column":"' .. status .. '","op":"any_of","value":["' .. label .. '"]},"limit":50}'
+    return wrk.format("POST", "/api/v1/boards/" .. board .. "/items/query", nil, body)
+  elseif call == "sorted" then
+    local c = os.getenv("COLUMN")
+    local body = '{"filter":{"column":"' .. c .. '","op":"gt","value":' .. math.random(0, 9000) ..
+      '},"sort":[{"column":"' .. c .. '","dir":"desc"}],"limit":50}'
     return wrk.format("POST", "/api/v1/boards/" .. board .. "/items/query", nil, body)
   elseif call == "search" then
     local body = '{"filter":{"column":"name","op":"contains","value":"' .. math.random(9999) .. '"},"limit":50}'

@@ -99,6 +99,10 @@ test("dependencies: pick what an item depends on; moving its predecessor's dates
   const moved = (await api(page, "GET", `/items/${webinar.id}`)).values[tl];
   assert.deepEqual(moved, { from: plus(webinar.values[tl].from, 2), to: plus(webinar.values[tl].to, 2) });
   await page.waitForFunction(([before]) => document.querySelector('tr[data-item="Customer webinar"] td[data-column="Timeline"]')?.textContent !== before, [shown]);
+  // The item panel says what an item blocks.
+  await page.goto(`${s.base}/boards/${board.id}/items/${goals.id}`);
+  const panel = page.getByRole("dialog", { name: "Item" });
+  await panel.locator("tr.dependents", { hasText: "→ Customer webinar" }).waitFor();
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -329,7 +329,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
-        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} me={me} bus={bus} boardName={boardName} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
+        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} dependents={dependentsOf(board.columns ?? [], state.items, item)} me={me} bus={bus} boardName={boardName} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
           onArchive={(i) => { closePanel(); archive([i], "archived"); }} onMoveToBoard={board.permission === "view" ? undefined : setMoving} />}
         {moving && <MoveToBoardDialog item={moving} board={board} onMoved={movedAway} onClose={() => setMoving(null)} />}
         {toast && <Toast toast={toast} onUndo={undoLast} onDone={endToast} />}
@@ -343,6 +343,16 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
       </ItemNamesContext>
     </PeopleContext>
   );
+}
+
+/** For each dependency column, the loaded items that depend on `item` (what it blocks). */
+function dependentsOf(columns: Column[], items: Item[], item: string) {
+  return columns
+    .filter((c) => c.type === "dependency")
+    .map((c) => ({
+      column: c.title,
+      items: items.filter((i) => ((i.values[c.id] as { item_ids?: string[] } | undefined)?.item_ids ?? []).includes(item)).map((i) => ({ id: i.id, name: i.name })),
+    }));
 }
 
 /** The colour after `c` in the palette, so neighbouring groups differ. */

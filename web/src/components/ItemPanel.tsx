@@ -39,7 +39,9 @@ function itemOf(e: BoardEvent): string | null {
 /** `item` is the board's live copy of item `itemId` (undefined once it left the board, or while
  * it is not loaded); `onSave` writes a value; `bus` brings the board's live events; `boardName`
  * names other boards (where an item moved from or to). */
-export function ItemPanel({ itemId, item, board, me, bus, boardName, onSave, onRename, onButton, onArchive, onMoveToBoard, onClose }: {
+export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents = [], onSave, onRename, onButton, onArchive, onMoveToBoard, onClose }: {
+  /** Per dependency column, the items that depend on this one (what it blocks). */
+  dependents?: { column: string; items: { id: string; name: string }[] }[];
   itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus; boardName: (id: string) => string | undefined;
   onSave: (item: Item, column: string, value: unknown) => void; onRename: (item: Item, name: string) => void;
   /** Clicks a button column's button (absent: the user may not). */
@@ -129,6 +131,12 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, onSave, onR
                 <th>{c.title}</th>
                 <Cell col={c} item={item} meId={me.user.id} done={isDone(board.columns, item)} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined}
                   onButton={onButton && (() => onButton(item, c))} />
+              </tr>
+            ))}
+            {dependents.filter((d) => d.items.length > 0).map((d) => (
+              <tr key={`blocks-${d.column}`} className="dependents">
+                <th>Blocks ({d.column})</th>
+                <td>{d.items.map((i) => <span key={i.id} className="chip dep">→ {i.name}</span>)}</td>
               </tr>
             ))}
           </tbody>
