@@ -102,6 +102,24 @@ async fn moving_dates_moves_dependents(app: TestApp) {
         found["data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect::<Vec<_>>(),
         ["B"]
     );
+    // A copy of the board depends on its own items and moves its own dates.
+    let copy = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/duplicate"), &u.token, json!({"with_items": true}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let copy_dep = sunday_testkit::column_id(&copy, "Depends on");
+    let copy_tl = sunday_testkit::column_id(&copy, "Timeline");
+    let dep_settings =
+        copy["columns"].as_array().unwrap().iter().find(|c| c["id"] == copy_dep.as_str()).unwrap()["settings"].clone();
+    assert_eq!(dep_settings["date_column_id"], copy_tl.as_str(), "{dep_settings}");
+    let copied =
+        expect_json(app.get(&format!("/api/v1/boards/{}/items", id(&copy)), &u.token).send().await.unwrap(), 200).await;
+    let by_name = |n: &str| copied["data"].as_array().unwrap().iter().find(|i| i["name"] == n).unwrap().clone();
+    assert_eq!(by_name("B")["values"][&copy_dep], json!({"item_ids": [by_name("A")["id"]]}));
     // The date column they move cannot go away under them.
     let e = expect_error(
         app.delete(&format!("/api/v1/boards/{bid}/columns/{tl}"), &u.token).send().await.unwrap(),

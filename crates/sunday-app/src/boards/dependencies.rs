@@ -152,28 +152,6 @@ impl BoardService {
             if !date_moved && (!preds_changed || settings.mode != ShiftMode::Strict) {
                 continue;
             }
-            let (mut preds_of, mut dates_of, items) = self
-                .engine
-                .read(access.board.id, access.board.last_seq, |s| {
-                    let mut preds_of = HashMap::new();
-                    let mut dates_of = HashMap::new();
-                    for i in s.items() {
-                        let p = preds(i, column);
-                        if !p.is_empty() {
-                            preds_of.insert(i.id, p);
-                        }
-                        if let Some(d) = dates(i, date) {
-                            dates_of.insert(i.id, d);
-                        }
-                    }
-                    (preds_of, dates_of, s.items().iter().map(|i| (i.id, i.clone())).collect::<HashMap<_, _>>())
-                })
-                .await?;
-            preds_of.insert(after.id, preds(after, column));
-            match dates(after, date) {
-                Some(d) => dates_of.insert(after.id, d),
-                None => dates_of.remove(&after.id),
-            };
             let moved: Vec<(ItemId, i64)> = if date_moved {
                 let end = |d: Option<Dates>| d.map(|d| d.to.num_days_from_ce());
                 let by = match (end(dates(before, date)), end(dates(after, date))) {
@@ -185,7 +163,33 @@ impl BoardService {
                 // New predecessors: the item is placed after them as a dependent would be.
                 preds(after, column).into_iter().map(|p| (p, 0)).collect()
             };
-            for (id, days) in shifts(settings.mode, settings.lag_days, &preds_of, &dates_of, &moved) {
+            // Worked out against the engine's items as they are, with this edit in place;
+            // only the items that move are copied out.
+            let (planned, items) = self
+                .engine
+                .read(access.board.id, access.board.last_seq, |s| {
+                    let mut preds_of = HashMap::new();
+                    let mut dates_of = HashMap::new();
+                    for i in s.items().iter().filter(|i| i.id != after.id) {
+                        let p = preds(i, column);
+                        if !p.is_empty() {
+                            preds_of.insert(i.id, p);
+                        }
+                        if let Some(d) = dates(i, date) {
+                            dates_of.insert(i.id, d);
+                        }
+                    }
+                    preds_of.insert(after.id, preds(after, column));
+                    if let Some(d) = dates(after, date) {
+                        dates_of.insert(after.id, d);
+                    }
+                    let planned = shifts(settings.mode, settings.lag_days, &preds_of, &dates_of, &moved);
+                    let items: HashMap<ItemId, Item> =
+                        planned.iter().filter_map(|(id, _)| s.item(*id).map(|i| (*id, i.clone()))).collect();
+                    (planned, items)
+                })
+                .await?;
+            for (id, days) in planned {
                 if id == after.id {
                     own = after.values.cell(date).map(|v| (date.id, shifted(v, days)));
                     continue;

@@ -12,7 +12,8 @@ use sunday_types::events::*;
 use sunday_types::{
     board_api::{BoardMember, CreateBoardRequest, DuplicateBoardRequest, UpdateBoardRequest},
     boards::{Board, BoardKind, BoardPermission, Column, Group, Item},
-    cells::ItemValues,
+    cells::{CellValue, ItemValues},
+    column_settings::ColumnSettings,
     dto::{Page, Role, Scope},
     time::{now_millis, to_datetime},
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, OrgId, UserId, WorkspaceId,
@@ -249,17 +250,40 @@ impl BoardService {
         let group_ids: HashMap<GroupId, GroupId> = source.groups.iter().map(|g| (g.id, GroupId::new())).collect();
         let groups: Vec<Group> =
             source.groups.iter().map(|g| Group { id: group_ids[&g.id], collapsed: false, ..g.clone() }).collect();
-        let columns: Vec<Column> =
-            source.columns.iter().map(|c| Column { id: column_ids[&c.id], ..c.clone() }).collect();
+        let columns: Vec<Column> = source
+            .columns
+            .iter()
+            .map(|c| {
+                let mut copy = Column { id: column_ids[&c.id], ..c.clone() };
+                // A dependency column moves the copy's own date column.
+                if let ColumnSettings::Dependency(d) = &mut copy.settings {
+                    d.date_column_id = d.date_column_id.and_then(|id| column_ids.get(&id).copied());
+                }
+                copy
+            })
+            .collect();
         let mut writes = creation_writes(&board, actor, &groups, &columns);
         let mut copied = 0u64;
         if req.with_items.unwrap_or(true) {
-            for item in self.store.all_items(id).await? {
+            let items = self.store.all_items(id).await?;
+            let item_ids: HashMap<ItemId, ItemId> = items.iter().map(|i| (i.id, ItemId::new())).collect();
+            for item in items {
                 let Some(&group_id) = group_ids.get(&item.group_id) else { continue };
-                let values: ItemValues =
-                    source.columns.iter().filter_map(|c| Some((column_ids[&c.id], item.values.cell(c)?))).collect();
+                // Dependencies name the copies of the items they named.
+                let copy_of = |v: CellValue| match v {
+                    CellValue::Items(ids) => {
+                        CellValue::Items(ids.iter().filter_map(|i| item_ids.get(i).copied()).collect())
+                    }
+                    other => other,
+                };
+                let values: ItemValues = source
+                    .columns
+                    .iter()
+                    .filter_map(|c| Some((column_ids[&c.id], copy_of(item.values.cell(c)?))))
+                    .filter(|(_, v)| !matches!(v, CellValue::Items(ids) if ids.is_empty()))
+                    .collect();
                 writes.push(BoardWrite::InsertItem(Item {
-                    id: ItemId::new(),
+                    id: item_ids[&item.id],
                     board_id: board.id,
                     group_id,
                     values,
