@@ -347,6 +347,19 @@ impl ItemChanged {
         }
     }
 
+    /// A change of cells only (`changes`), with the item as it is after them: what Sunday
+    /// writes when it recomputes formulas or moves dates through dependencies.
+    pub fn cells(item: &Item, changes: Vec<CellChange>) -> ItemChanged {
+        ItemChanged {
+            version: item.version,
+            item: ItemHead::of(item),
+            changes,
+            name: None,
+            group: None,
+            position: None,
+        }
+    }
+
     /// The change that turns `before` into `after` (same item): every cell that differs, and
     /// the name, group and place when they moved.
     pub fn between(before: &Item, after: &Item) -> ItemChanged {

@@ -14,7 +14,7 @@ use sunday_types::{
     boards::{Column, ColumnType, Item},
     cells::{CellValue, DateValue},
     column_settings::{DependencySettings, ShiftMode},
-    events::{BoardChange, CellChange, ItemChanged, ItemHead},
+    events::{BoardChange, CellChange, ItemChanged},
     time::{now_millis, to_datetime},
     ApiError, ColumnId, ItemId, UserId,
 };
@@ -206,17 +206,7 @@ impl BoardService {
                 changes.extend(formulas.apply(&mut next, now_date()));
                 next.version = item.version + 1;
                 next.updated_at = to_datetime(now_millis());
-                events.push(NewEvent::new(
-                    actor,
-                    BoardChange::ItemUpdated(ItemChanged {
-                        item: ItemHead::of(&next),
-                        version: next.version,
-                        changes,
-                        name: None,
-                        group: None,
-                        position: None,
-                    }),
-                ));
+                events.push(NewEvent::new(actor, BoardChange::ItemUpdated(ItemChanged::cells(&next, changes))));
                 writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
                 done.push(id);
             }

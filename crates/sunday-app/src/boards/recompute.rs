@@ -14,7 +14,7 @@ use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::{
     automations::FORMULA_ACTOR,
     board_api::RecomputeProgress,
-    events::{BoardChange, ItemChanged, ItemHead},
+    events::{BoardChange, ItemChanged},
     time::{now_millis, to_datetime},
     ApiError, BoardId, ItemId,
 };
@@ -138,14 +138,7 @@ impl BoardService {
                         next.updated_at = to_datetime(now_millis());
                         events.push(NewEvent::new(
                             FORMULA_ACTOR,
-                            BoardChange::ItemUpdated(ItemChanged {
-                                item: ItemHead::of(&next),
-                                version: next.version,
-                                changes,
-                                name: None,
-                                group: None,
-                                position: None,
-                            }),
+                            BoardChange::ItemUpdated(ItemChanged::cells(&next, changes)),
                         ));
                         writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
                     }

@@ -59,18 +59,23 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
 }
 
-/// The board `price`, `qty` (numbers), `due` (date), `status`, `note` (text) and `done`
-/// (checkbox), plus one formula `f`; the value `f` computes for `values`.
-fn value_of(expression: &str, values: Value) -> Option<Value> {
-    let mut columns = vec![
+/// The board `Price`, `Qty` (numbers), `Due` (date), `Status`, `Note` (text) and `Done`
+/// (checkbox), then a formula `F` of `expression`.
+fn board_with(expression: &str) -> Vec<Column> {
+    vec![
         column("Price", ColumnType::Number),
         column("Qty", ColumnType::Number),
         column("Due", ColumnType::Date),
         column("Status", ColumnType::Status),
         column("Note", ColumnType::Text),
         column("Done", ColumnType::Checkbox),
-    ];
-    columns.push(formula("F", expression));
+        formula("F", expression),
+    ]
+}
+
+/// The value `F` computes for `values` on [`board_with`].
+fn value_of(expression: &str, values: Value) -> Option<Value> {
+    let columns = board_with(expression);
     let compiled = BoardFormulas::compile(&columns, None).map_err(|r| r.error).unwrap();
     let mut it = item(&columns, values);
     compiled.apply(&mut it, today());
@@ -318,15 +323,7 @@ proptest! {
     /// computing twice gives the same cells (determinism).
     #[test]
     fn compiled_formulas_compute_their_type(src in expression(), price in proptest::option::of(-1e6f64..1e6), qty in proptest::option::of(0u32..100)) {
-        let mut cols = vec![
-            column("Price", ColumnType::Number),
-            column("Qty", ColumnType::Number),
-            column("Due", ColumnType::Date),
-            column("Status", ColumnType::Status),
-            column("Note", ColumnType::Text),
-            column("Done", ColumnType::Checkbox),
-        ];
-        cols.push(formula("F", &src));
+        let cols = board_with(&src);
         if let Ok(compiled) = BoardFormulas::compile(&cols, None) {
             let cols = compiled.with_results(&cols);
             let mut values = serde_json::Map::new();
