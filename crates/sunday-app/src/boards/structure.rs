@@ -312,7 +312,10 @@ impl BoardService {
             .collect();
         // Formulas follow a rename, are checked against the change and computed again with it.
         let mut other_columns = vec![];
-        let compiled = if formulas::any(&columns) && next != current {
+        // A resize or a move changes no formula's value: only a title, type or settings can.
+        let reshaped =
+            next.title != current.title || next.column_type != current.column_type || next.settings != current.settings;
+        let compiled = if formulas::any(&columns) && reshaped {
             let mut after: Vec<Column> =
                 columns.iter().map(|c| if c.id == id { next.clone() } else { c.clone() }).collect();
             if next.title != current.title {
