@@ -171,6 +171,12 @@ impl App {
         notifier::Notifier::new(self.store.clone(), self.bus.clone(), self.directory.clone(), self.boards.clone())
     }
 
+    /// Keeps connected boards current (links back, mirrors) by following the event log until
+    /// `stop` (the worker role's work; see `boards::linked`).
+    pub fn start_links(&self, stop: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        consumer::follow(boards::LinksConsumer(self.boards.clone()), self.store.clone(), &self.bus, stop)
+    }
+
     /// The event log and the bus, for followers.
     pub fn events(&self) -> &events::EventLog {
         &self.events

@@ -95,7 +95,11 @@ impl Notifier {
             }
             // Values Sunday recomputes by itself (a day passing, a formula changed) would
             // notify every follower of every item: they are not news.
-            BoardChange::ItemUpdated(_) if event.actor == sunday_types::automations::FORMULA_ACTOR => {}
+            BoardChange::ItemUpdated(_)
+                if matches!(
+                    event.actor,
+                    sunday_types::automations::FORMULA_ACTOR | sunday_types::automations::LINKS_ACTOR
+                ) => {}
             BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                 let who = self.name(event.actor).await?;
                 let mut n = Notices::new(event, c.item.id);

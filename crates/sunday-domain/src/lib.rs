@@ -9,6 +9,7 @@ pub mod dependencies;
 pub mod filter;
 pub mod formula;
 pub mod import;
+pub mod mirror;
 pub mod permissions;
 pub mod position;
 pub mod schedule;

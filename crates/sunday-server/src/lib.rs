@@ -206,6 +206,7 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
     let (stop, stopped) = watch::channel(false);
     if config.has_role(NodeRole::Worker) {
         app.notifier().start(stopped.clone());
+        app.start_links(stopped.clone());
         app.automations.runner().start(stopped.clone());
         app.webhooks.dispatcher().start(stopped.clone());
     }

@@ -74,6 +74,14 @@ impl BoardStore for PostgresStore {
         self.read(boards::columns(board)).await
     }
 
+    async fn relations_to(&self, board: BoardId) -> StoreResult<Vec<(BoardId, Column)>> {
+        let found = self.read(boards::relations_to(board)).await?;
+        Ok(found
+            .into_iter()
+            .filter(|(_, c)| c.settings.relation().is_some_and(|r| r.board_ids.contains(&board)))
+            .collect())
+    }
+
     async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>> {
         self.read(boards::groups(board, viewer)).await
     }

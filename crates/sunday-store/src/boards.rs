@@ -316,6 +316,8 @@ pub trait BoardStore: Send + Sync {
     async fn structure_version(&self, board: BoardId) -> StoreResult<i64>;
     /// Columns in position order.
     async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>>;
+    /// The board relation columns (of any board) that link to `board`, with their board.
+    async fn relations_to(&self, board: BoardId) -> StoreResult<Vec<(BoardId, Column)>>;
     /// Groups in position order, with `collapsed` for `viewer`.
     async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>>;
 

@@ -22,21 +22,28 @@ async fn column_types_describe_what_the_api_accepts(app: TestApp) {
     let u = app.signup("kinds@example.com").await;
     let types = expect_json(app.get("/api/v1/column-types", &u.token).send().await.unwrap(), 200).await;
     let types = types["data"].as_array().unwrap().clone();
-    assert_eq!(types.len(), 21, "every column type is described");
+    assert_eq!(types.len(), 23, "every column type is described");
     let b = board(&app, &u, None).await;
     let bid = b["id"].as_str().unwrap();
+    let mut relation = None;
     for t in &types {
         let ty = t["type"].as_str().unwrap();
         assert!(!t["title"].as_str().unwrap().is_empty(), "{ty} has a title");
-        let col = expect_json(
-            app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, json!({"title": ty, "type": ty}))
-                .send()
-                .await
-                .unwrap(),
-            201,
-        )
-        .await;
-        assert_eq!(col["settings"], t["default_settings"], "{ty}: a new column gets the listed defaults");
+        // A relation names the boards it links to, a mirror the relation it reads: the only
+        // types whose settings have no default.
+        let body = match ty {
+            "board_relation" => json!({"title": ty, "type": ty, "settings": {"board_ids": [bid], "two_way": false}}),
+            "mirror" => json!({"title": ty, "type": ty, "settings": {"relation_column_id": relation.clone().unwrap()}}),
+            _ => json!({"title": ty, "type": ty}),
+        };
+        let col =
+            expect_json(app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, body).send().await.unwrap(), 201)
+                .await;
+        match ty {
+            "board_relation" => relation = Some(col["id"].clone()),
+            "mirror" => assert_eq!(col["settings"]["function"], "show"),
+            _ => assert_eq!(col["settings"], t["default_settings"], "{ty}: a new column gets the listed defaults"),
+        }
         for op in t["filter_operators"].as_array().unwrap() {
             let op = op.as_str().unwrap();
             let operand = match op {

@@ -82,6 +82,7 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("get", "/api/v1/templates"),
         ("get", "/api/v1/column-types"),
         ("get", "/api/v1/items/{id}"),
+        ("get", "/api/v1/items/lookup"),
         ("patch", "/api/v1/items/{id}"),
         ("delete", "/api/v1/items/{id}"),
         ("get", "/api/v1/items/{id}/activity"),

@@ -21,6 +21,9 @@ pub const INBOUND_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_0000_
 /// Who changes formula values that Sunday recomputes in the background (a formula changed on a
 /// large board, a recompute cut short by a restart, `TODAY()` at a new day).
 pub const FORMULA_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_a070_0003));
+/// Who keeps connected boards current: the links back of two-way relations, links to items
+/// deleted or archived, and mirror values (shown as "Connected boards").
+pub const LINKS_ACTOR: UserId = UserId(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_0000_a070_0004));
 
 /// What starts a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

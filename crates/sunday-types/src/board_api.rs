@@ -421,3 +421,11 @@ pub struct FormulaPreviewItem {
     /// The value it would hold (`null`: empty; `{"error": …}` when there is no answer).
     pub value: Option<Value>,
 }
+
+/// A linked item as a relation cell shows it: its name and board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LinkedItem {
+    pub id: ItemId,
+    pub board_id: BoardId,
+    pub name: String,
+}

@@ -77,10 +77,16 @@ pub enum ColumnType {
     /// Items of the same board this item depends on; with a date or timeline column set in
     /// its settings, moving an item's dates shifts the items that depend on it.
     Dependency,
+    /// Links to items of other boards (or this one), `{"item_ids": [...]}`; two-way by
+    /// default: the linked board gets a column showing the links back.
+    BoardRelation,
+    /// Computed from the items linked through a board relation column: one of their columns
+    /// shown, or aggregated (a rollup: sum, average, count, earliest, percent done…).
+    Mirror,
 }
 
 impl ColumnType {
-    pub const ALL: [ColumnType; 21] = [
+    pub const ALL: [ColumnType; 23] = [
         ColumnType::Text,
         ColumnType::LongText,
         ColumnType::Number,
@@ -102,6 +108,8 @@ impl ColumnType {
         ColumnType::Button,
         ColumnType::Formula,
         ColumnType::Dependency,
+        ColumnType::BoardRelation,
+        ColumnType::Mirror,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +135,8 @@ impl ColumnType {
             ColumnType::Button => "button",
             ColumnType::Formula => "formula",
             ColumnType::Dependency => "dependency",
+            ColumnType::BoardRelation => "board_relation",
+            ColumnType::Mirror => "mirror",
         }
     }
 
@@ -145,7 +155,8 @@ pub struct Column {
     /// The settings of its type: `status` has `labels: [{id, name, color, done}]`, `dropdown`
     /// has `options: [{id, name, color}]`, `number` has `unit` and `decimals`, `rating` has
     /// `max`, `formula` has `expression` and `result`, `dependency` has `date_column_id`, `mode`
-    /// and `lag_days`; other types `{}`.
+    /// and `lag_days`, `board_relation` has `board_ids` and `reverse_column_id`, `mirror` has
+    /// `relation_column_id`, `column_id` and `function`; other types `{}`.
     pub settings: ColumnSettings,
     /// Fractional-index key: columns sort by it.
     pub position: String,
@@ -154,10 +165,12 @@ pub struct Column {
 
 impl Column {
     /// The type whose values its cells hold: its own, except for a formula, whose cells hold
-    /// values of its result type (a number, a text, a date or a checkbox).
+    /// values of its result type (a number, a text, a date or a checkbox), and a mirror, whose
+    /// cells hold what its function makes (a text, a number or a date).
     pub fn value_type(&self) -> ColumnType {
         match &self.settings {
             ColumnSettings::Formula(f) if self.column_type == ColumnType::Formula => f.result.value_type(),
+            ColumnSettings::Mirror(m) if self.column_type == ColumnType::Mirror => m.function.value_type(),
             _ => self.column_type,
         }
     }

@@ -94,8 +94,8 @@ pub enum CellValue {
     /// E.164: `+` and digits.
     Phone(String),
     Tags(Vec<String>),
-    /// Items of the board (a dependency's predecessors), deduplicated, in the order chosen;
-    /// `{"item_ids": [...]}` on the wire.
+    /// Items (a dependency's predecessors, a relation's linked items), deduplicated, in the
+    /// order chosen; `{"item_ids": [...]}` on the wire.
     Items(Vec<ItemId>),
 }
 
@@ -170,7 +170,7 @@ impl CellValue {
                 let users: Vec<UserId> = list()?.iter().filter_map(|s| s.parse().ok()).collect();
                 CellValue::People(users).non_empty()?
             }
-            ColumnType::Dependency => {
+            ColumnType::Dependency | ColumnType::BoardRelation => {
                 let ids = value.get("item_ids")?.as_array()?;
                 let items: Vec<ItemId> = ids.iter().filter_map(|s| s.as_str()?.parse().ok()).collect();
                 CellValue::Items(items).non_empty()?
@@ -187,8 +187,10 @@ impl CellValue {
             | ColumnType::CreationLog
             | ColumnType::LastUpdated
             | ColumnType::Button
-            // A formula's cells are read with its result's type (`Column::value_type`).
-            | ColumnType::Formula => return None,
+            // A formula's and a mirror's cells are read with the type of what they compute
+            // (`Column::value_type`).
+            | ColumnType::Formula
+            | ColumnType::Mirror => return None,
         })
     }
 

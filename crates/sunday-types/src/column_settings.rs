@@ -119,6 +119,66 @@ pub struct DependencySettings {
     pub lag_days: u16,
 }
 
+/// A board relation column's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSettings {
+    /// The boards whose items the column links to (1 to 10, of the same organization).
+    pub board_ids: Vec<crate::BoardId>,
+    /// The column of the linked board that shows the links back (a two-way relation); `null`
+    /// for a one-way relation. Set by Sunday when the column is created.
+    pub reverse_column_id: Option<crate::ColumnId>,
+}
+
+/// What a mirror column makes of the linked items' values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MirrorFunction {
+    /// The values as a person reads them, comma-separated (a text).
+    Show,
+    /// How many items are linked.
+    Count,
+    /// Of a number column: the sum, average, least and greatest.
+    Sum,
+    Average,
+    Min,
+    Max,
+    /// Of a date or timeline column: the first and last day.
+    Earliest,
+    Latest,
+    /// Of a status or dropdown column: how many items have each label (`Done: 2, Stuck: 1`).
+    CountByLabel,
+    /// Of a status column: the share of linked items whose label is a done label (0 to 100).
+    PercentDone,
+}
+
+impl MirrorFunction {
+    /// The column type of the values it makes.
+    pub fn value_type(self) -> ColumnType {
+        match self {
+            MirrorFunction::Show | MirrorFunction::CountByLabel => ColumnType::Text,
+            MirrorFunction::Earliest | MirrorFunction::Latest => ColumnType::Date,
+            MirrorFunction::Count
+            | MirrorFunction::Sum
+            | MirrorFunction::Average
+            | MirrorFunction::Min
+            | MirrorFunction::Max
+            | MirrorFunction::PercentDone => ColumnType::Number,
+        }
+    }
+}
+
+/// A mirror column's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorSettings {
+    /// The board relation column of this board whose linked items it reads.
+    pub relation_column_id: crate::ColumnId,
+    /// The column of the linked items it reads (`null`: their names).
+    pub column_id: Option<crate::ColumnId>,
+    pub function: MirrorFunction,
+}
+
 /// The settings of a type that has none: `{}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +194,8 @@ pub enum ColumnSettings {
     Rating(RatingSettings),
     Formula(FormulaSettings),
     Dependency(DependencySettings),
+    Relation(RelationSettings),
+    Mirror(MirrorSettings),
     None(NoSettings),
 }
 
@@ -147,6 +209,8 @@ impl ColumnSettings {
             ColumnType::Rating => ColumnSettings::Rating(serde_json::from_value(value)?),
             ColumnType::Formula => ColumnSettings::Formula(serde_json::from_value(value)?),
             ColumnType::Dependency => ColumnSettings::Dependency(serde_json::from_value(value)?),
+            ColumnType::BoardRelation => ColumnSettings::Relation(serde_json::from_value(value)?),
+            ColumnType::Mirror => ColumnSettings::Mirror(serde_json::from_value(value)?),
             _ => ColumnSettings::None(serde_json::from_value(value)?),
         })
     }
@@ -184,6 +248,20 @@ impl ColumnSettings {
     pub fn dependency(&self) -> Option<&DependencySettings> {
         match self {
             ColumnSettings::Dependency(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn relation(&self) -> Option<&RelationSettings> {
+        match self {
+            ColumnSettings::Relation(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn mirror(&self) -> Option<&MirrorSettings> {
+        match self {
+            ColumnSettings::Mirror(s) => Some(s),
             _ => None,
         }
     }

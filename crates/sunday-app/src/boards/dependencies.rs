@@ -98,7 +98,8 @@ impl BoardService {
         values: &[(ColumnId, Option<CellValue>)],
     ) -> Result<(), ApiError> {
         for (id, value) in values {
-            let (Some(column), Some(CellValue::Items(wanted))) = (columns.iter().find(|c| c.id == *id), value) else {
+            let column = columns.iter().find(|c| c.id == *id && c.column_type == ColumnType::Dependency);
+            let (Some(column), Some(CellValue::Items(wanted))) = (column, value) else {
                 continue;
             };
             let (missing, preds_of) = self

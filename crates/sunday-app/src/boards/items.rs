@@ -106,6 +106,7 @@ impl BoardService {
                 .await
                 .map_err(|e| in_batch(e, i))?;
             self.check_dependencies(access, columns, None, &values).await.map_err(|e| in_batch(e, i))?;
+            self.check_relations(actor, columns, &values).await.map_err(|e| in_batch(e, i))?;
             let values: ItemValues = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
             check_row_size(&values).map_err(|e| in_batch(e, i))?;
             checked.push((ItemId::new(), name, group_id, values, req.position));
@@ -232,7 +233,8 @@ impl BoardService {
         if let Some(board) = self.engine.board_of(id) {
             let access = self.access(actor, board).await.map_err(|_| item_not_found())?;
             if let Some(item) = self.engine.read(board, access.board.last_seq, |s| s.encoded(id)).await? {
-                return Ok(item);
+                let hidden = self.hidden_on(actor, board).await?;
+                return Ok(Self::redact(vec![item], &hidden).remove(0));
             }
         }
         Ok(EncodedItem::new(&self.get_item(actor, id).await?))
@@ -264,8 +266,11 @@ impl BoardService {
     }
 
     pub async fn get_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
-        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let mut item = self.store.item(id).await?.ok_or_else(item_not_found)?;
         self.access(actor, item.board_id).await.map_err(|_| item_not_found())?;
+        for c in self.hidden_on(actor, item.board_id).await? {
+            item.values.set(c, None);
+        }
         Ok(item)
     }
 
@@ -292,7 +297,8 @@ impl BoardService {
                 (rows.into_iter().map(|(_, item)| item).collect::<Vec<EncodedItem>>(), next)
             })
             .await?;
-        Ok(Page { data, next_cursor })
+        let hidden = self.hidden_on(actor, board).await?;
+        Ok(Page { data: Self::redact(data, &hidden), next_cursor })
     }
 
     /// A page of the board's archived top-level items, in board order (the archive screen,
@@ -336,7 +342,7 @@ impl BoardService {
         let (first, access) = self.item_for_write(actor, id).await?;
         access.require_content()?;
         let name = req.name.as_deref().map(|n| parse_name("name", n, 500)).transpose()?;
-        let mut checked = self.check_item_change(&access, id, &req).await?;
+        let mut checked = self.check_item_change(actor, &access, id, &req).await?;
         let (_turn, waited) = self.item_writes.lock(id).await;
         // After waiting for its turn, read again: the writers before it changed the item.
         let mut current = if waited { self.store.item(id).await?.ok_or_else(item_not_found)? } else { first };
@@ -398,7 +404,7 @@ impl BoardService {
                 // this item too): check the request again against the board as it is now.
                 Err(StoreError::StructureChanged) => {
                     current = self.store.item(id).await?.ok_or_else(item_not_found)?;
-                    checked = self.check_item_change(&access, id, &req).await?;
+                    checked = self.check_item_change(actor, &access, id, &req).await?;
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -410,6 +416,7 @@ impl BoardService {
     /// after its version so the commit can require that version (`ExpectStructure`).
     async fn check_item_change(
         &self,
+        actor: &Actor,
         access: &Access,
         item: ItemId,
         req: &UpdateItemRequest,
@@ -422,6 +429,7 @@ impl BoardService {
             None => vec![],
         };
         self.check_dependencies(access, &structure.columns, Some(item), &values).await?;
+        self.check_relations(actor, &structure.columns, &values).await?;
         let group = match req.group_id {
             Some(g) => Some(self.group_of(board, Some(g)).await?),
             None => None,

@@ -25,7 +25,10 @@ pub(crate) fn carried(item: &Item, from: &[Column], to: &[Column]) -> Map<String
     let mut out = Map::new();
     for src in from {
         // Formulas are computed where the item lands; dependencies name items of its old board.
-        if matches!(src.column_type, ColumnType::Formula | ColumnType::Dependency) {
+        if matches!(
+            src.column_type,
+            ColumnType::Formula | ColumnType::Dependency | ColumnType::BoardRelation | ColumnType::Mirror
+        ) {
             continue;
         }
         let Some(cell) = item.values.cell(src) else { continue };

@@ -24,6 +24,7 @@ impl BoardService {
         let (_, board_columns) = self.columns.get(self.store.as_ref(), board).await?;
         self.keep_current(board, &board_columns);
         let columns = &board_columns.columns;
+        let hidden = self.hidden_for_query(actor, columns, &req).await?;
         let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, columns)).transpose()?;
         let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {
             Some(s) => parse_sort(s, columns)?,
@@ -48,7 +49,7 @@ impl BoardService {
         let result =
             self.engine.read(board, access.board.last_seq, |s| sunday_engine::query::run(s, &query, &ctx)).await??;
         Ok(QueryResponse {
-            data: result.items,
+            data: Self::redact(result.items, &hidden),
             next_cursor: result.next_cursor,
             total: result.total,
             groups: result.groups.into_iter().map(|g| GroupCountDto { key: g.key, count: g.count }).collect(),

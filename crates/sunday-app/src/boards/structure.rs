@@ -18,7 +18,7 @@ use sunday_types::{
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId,
 };
 
-use super::{dependencies, formulas, placement, recompute, BoardService};
+use super::{dependencies, formulas, placement, recompute, relations, BoardService};
 use crate::Actor;
 
 const GROUP_COLORS: &[&str] = &[
@@ -203,8 +203,10 @@ impl BoardService {
             width: req.width,
         };
         dependencies::check_settings(&column, &columns)?;
-        let mut writes = vec![];
         let mut column = column;
+        let reverse = self.plan_relation(actor, &access, &mut column, req.settings.as_ref()).await?;
+        self.check_mirror(&column, &columns).await?;
+        let mut writes = vec![];
         let (mut reload, mut background) = (false, false);
         if formulas::any(&columns) || column.column_type == ColumnType::Formula {
             // A new column can give a formula's `{Title}` its column, and a new formula
@@ -223,7 +225,21 @@ impl BoardService {
         writes.insert(0, BoardWrite::InsertColumn { board, column: column.clone() });
         let event =
             NewEvent::new(actor.user_id, BoardChange::ColumnCreated(ColumnCreated { column: column.clone(), reload }));
-        self.commit(board, writes, vec![event]).await?;
+        let mut parts = vec![(board, writes, vec![event])];
+        // A two-way relation's column on the linked board comes in the same commit.
+        if let Some((target, back)) = reverse {
+            let write = BoardWrite::InsertColumn { board: target, column: back.clone() };
+            let event =
+                NewEvent::new(actor.user_id, BoardChange::ColumnCreated(ColumnCreated { column: back, reload: false }));
+            match parts.iter_mut().find(|(b, _, _)| *b == target) {
+                Some((_, writes, events)) => {
+                    writes.push(write);
+                    events.push(event);
+                }
+                None => parts.push((target, vec![write], vec![event])),
+            }
+        }
+        self.try_commit_parts(parts).await?;
         if background {
             self.spawn_recompute(board);
         }
@@ -267,6 +283,17 @@ impl BoardService {
             next.settings = settings;
         }
         dependencies::check_settings(&next, &columns)?;
+        if current.column_type == ColumnType::BoardRelation && next.column_type != current.column_type {
+            if let Some(m) = relations::mirrors_of(&columns, id).first() {
+                return Err(relations::used_by_mirror(&current, m));
+            }
+        }
+        if current.settings.relation().is_some() {
+            self.check_relation_change(actor, &access, &current, &mut next).await?;
+        } else if next.settings.relation().is_some() {
+            self.plan_relation(actor, &access, &mut next, Some(&serde_json::json!({"two_way": false}))).await?;
+        }
+        self.check_mirror(&next, &columns).await?;
         if next.column_type != current.column_type {
             if let Some(d) = dependencies::dating(&columns, id) {
                 if !matches!(next.column_type, ColumnType::Date | ColumnType::Timeline) {
@@ -364,6 +391,9 @@ impl BoardService {
             columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
         if let Some(d) = dependencies::dating(&columns, id) {
             return Err(date_in_use(&column, d));
+        }
+        if let Some(m) = relations::mirrors_of(&columns, id).first() {
+            return Err(relations::used_by_mirror(&column, m));
         }
         let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
         let rewritten: HashMap<ItemId, Item> = items

@@ -399,6 +399,10 @@ impl BoardStore for Interposed {
         self.inner.columns(board).await
     }
 
+    async fn relations_to(&self, board: BoardId) -> StoreResult<Vec<(BoardId, Column)>> {
+        self.inner.relations_to(board).await
+    }
+
     async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>> {
         self.inner.groups(board, viewer).await
     }

@@ -242,7 +242,9 @@ fn random_value(rng: &mut Rng, column: &Column, users: &[UserId]) -> Option<Valu
         | ColumnType::LastUpdated
         | ColumnType::Button
         | ColumnType::Formula
-        | ColumnType::Dependency => {
+        | ColumnType::Dependency
+        | ColumnType::BoardRelation
+        | ColumnType::Mirror => {
             return None;
         }
     };

@@ -206,10 +206,19 @@ pub fn column_ty(column: &Column, formula_result: Option<Ty>) -> Result<Ty, Stri
         ColumnType::Number | ColumnType::Rating | ColumnType::AutoNumber => Ty::Number,
         ColumnType::Date | ColumnType::CreationLog | ColumnType::LastUpdated => Ty::Date,
         ColumnType::Checkbox => Ty::Bool,
+        ColumnType::Mirror => match column.value_type() {
+            ColumnType::Number => Ty::Number,
+            ColumnType::Date => Ty::Date,
+            _ => Ty::Text,
+        },
         ColumnType::Formula => {
             formula_result.ok_or_else(|| format!("formula \"{}\" is not checked yet", column.title))?
         }
-        ColumnType::People | ColumnType::Timeline | ColumnType::Button | ColumnType::Dependency => {
+        ColumnType::People
+        | ColumnType::Timeline
+        | ColumnType::Button
+        | ColumnType::Dependency
+        | ColumnType::BoardRelation => {
             return Err(format!(
                 "a {} column cannot be used in a formula yet (\"{}\")",
                 column.column_type.as_str(),

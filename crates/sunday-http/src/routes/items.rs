@@ -4,8 +4,8 @@ use axum::{extract::State, http::StatusCode, response::Response};
 use serde::Deserialize;
 use sunday_types::{
     board_api::{
-        ActivityPage, BulkCreateItemsRequest, CreateItemRequest, DeleteItemParams, QueryRequest, QueryResponse,
-        UpdateCount, UpdateItemRequest,
+        ActivityPage, BulkCreateItemsRequest, CreateItemRequest, DeleteItemParams, LinkedItem, QueryRequest,
+        QueryResponse, UpdateCount, UpdateItemRequest,
     },
     boards::{EncodedItem, Item},
     dto::Page,
@@ -36,6 +36,43 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(update_counts))
         .routes(routes!(click_button))
         .routes(routes!(move_to_board))
+        .routes(routes!(lookup_items))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LookupParams {
+    /// Item ids, comma-separated (at most 200).
+    ids: String,
+}
+
+/// Names and boards of items, for showing the links of a relation cell: items of boards the
+/// caller cannot see, archived and unknown items are left out. Not paged (`next_cursor` is
+/// always `null`).
+#[utoipa::path(get, path = "/items/lookup", tag = "items", params(LookupParams),
+    responses((status = 200, body = Page<LinkedItem>), (status = 400, description = "`validation_failed`", body = sunday_types::ErrorBody)))]
+async fn lookup_items(
+    State(state): State<HttpState>,
+    ReadAuth(actor): ReadAuth,
+    Query(params): Query<LookupParams>,
+) -> ApiResult<axum::Json<Page<LinkedItem>>> {
+    let ids = params
+        .ids
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ItemId>().map_err(|_| {
+                sunday_types::ApiError::validation(
+                    "ids",
+                    "invalid_item",
+                    format!("\"{}\" is not an item id", s.chars().take(40).collect::<String>()),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let data = state.app.boards.lookup_items(&actor, &ids).await?;
+    Ok(axum::Json(Page::whole(data)))
 }
 
 /// Move a top-level item to another board of the organization (`edit_content` on both): it

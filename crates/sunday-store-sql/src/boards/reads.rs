@@ -128,6 +128,17 @@ pub fn columns(board: BoardId) -> Query<Column, Vec<Column>> {
     Query::all(&COLUMNS, args![board], rows::column)
 }
 
+/// Relation columns whose settings mention the board (the caller keeps those that link to it).
+static RELATIONS_TO: Stmt = stmt!(
+    "SELECT ",
+    column_cols!(),
+    ", c.board_id FROM board_columns c WHERE c.type = 'board_relation' AND c.settings LIKE $1"
+);
+
+pub fn relations_to(board: BoardId) -> Query<(BoardId, Column), Vec<(BoardId, Column)>> {
+    Query::all(&RELATIONS_TO, args![format!("%{board}%")], |r| Ok((r.id(6)?, rows::column(r)?)))
+}
+
 static GROUPS: Stmt = stmt!(
     "SELECT ",
     group_cols!(),

@@ -5,19 +5,15 @@
 //! (`lag_days`). That the items exist on the board and form no cycle is checked with the board
 //! (`crate::dependencies`); shifting dates is `crate::dependencies::shifts`.
 
-use std::collections::HashSet;
-use std::str::FromStr;
-
 use serde_json::{Map, Value};
 use sunday_types::boards::{Column, ColumnType};
 use sunday_types::cells::CellValue;
 use sunday_types::column_settings::{ColumnSettings, DependencySettings, ShiftMode};
-use sunday_types::{ApiError, ItemId};
+use sunday_types::ApiError;
 
 use super::ColumnKind;
 use crate::columns::settings::{allow_keys, bounded_integer, settings_error};
-use crate::columns::values::type_error;
-use crate::columns::{truncate_chars, value_error, ValueContext};
+use crate::columns::ValueContext;
 use crate::filter::FieldKind;
 
 /// The most predecessors one item may have.
@@ -64,35 +60,7 @@ impl ColumnKind for Dependency {
 
     /// `{"item_ids": [...]}`, or the bare array.
     fn normalize(&self, column: &Column, raw: &Value, _ctx: &ValueContext<'_>) -> Result<Option<CellValue>, ApiError> {
-        let ids = match raw {
-            Value::Object(o) if o.len() == 1 => o.get("item_ids").and_then(Value::as_array),
-            Value::Array(a) => Some(a),
-            _ => None,
-        }
-        .ok_or_else(|| type_error(column))?;
-        if ids.len() > PREDECESSORS_MAX {
-            return Err(value_error(
-                column,
-                "max_items",
-                format!("column \"{}\" holds at most {PREDECESSORS_MAX} items", column.title),
-            ));
-        }
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        for id in ids {
-            let s = id.as_str().ok_or_else(|| type_error(column))?;
-            let item = ItemId::from_str(s.trim()).map_err(|_| {
-                value_error(
-                    column,
-                    "invalid_item",
-                    format!("column \"{}\" expects item ids; \"{}\" is not one", column.title, truncate_chars(s, 40)),
-                )
-            })?;
-            if seen.insert(item) {
-                out.push(item);
-            }
-        }
-        Ok((!out.is_empty()).then_some(CellValue::Items(out)))
+        super::relation::item_ids(column, raw, PREDECESSORS_MAX)
     }
 
     fn convert(&self, _value: &CellValue, _from: &Column, _to: &Column) -> Option<Value> {

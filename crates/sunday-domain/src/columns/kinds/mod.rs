@@ -19,10 +19,12 @@ mod email;
 mod formula;
 mod link;
 mod long_text;
+mod mirror;
 mod number;
 mod people;
 mod phone;
 mod rating;
+mod relation;
 mod status;
 mod system;
 mod tags;
@@ -129,6 +131,8 @@ pub trait ColumnKind: Sync {
     }
 }
 
+pub use relation::{BOARDS_MAX as RELATION_BOARDS_MAX, LINKS_MAX as RELATION_LINKS_MAX};
+
 /// The kind of a column type: the one registry.
 pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
     match ty {
@@ -153,6 +157,8 @@ pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
         ColumnType::Button => &system::BUTTON,
         ColumnType::Formula => &formula::Formula,
         ColumnType::Dependency => &dependency::Dependency,
+        ColumnType::BoardRelation => &relation::Relation,
+        ColumnType::Mirror => &mirror::Mirror,
     }
 }
 
@@ -252,11 +258,15 @@ mod tests {
     }
 
     fn column_of(ty: ColumnType) -> Column {
+        let mut given = Map::new();
+        if ty == ColumnType::Mirror {
+            given.insert("relation_column_id".into(), json!(ColumnId::new()));
+        }
         Column {
             id: ColumnId::new(),
             title: "c".into(),
             column_type: ty,
-            settings: kind_of(ty).settings(&Map::new()).unwrap(),
+            settings: kind_of(ty).settings(&given).unwrap(),
             position: "V".into(),
             width: None,
         }

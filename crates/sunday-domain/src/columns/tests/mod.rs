@@ -12,8 +12,12 @@ use sunday_types::{ColumnId, ErrorCode};
 
 use super::*;
 
-/// A column of `ty` titled after its type, with `settings` normalized.
-fn column(ty: ColumnType, settings: Value) -> Column {
+/// A column of `ty` titled after its type, with `settings` normalized (a mirror without
+/// settings reads a relation column of its own).
+fn column(ty: ColumnType, mut settings: Value) -> Column {
+    if ty == ColumnType::Mirror && settings == serde_json::json!({}) {
+        settings = serde_json::json!({"relation_column_id": ColumnId::new()});
+    }
     Column {
         id: ColumnId::new(),
         title: format!("My {}", ty.as_str()),

@@ -124,6 +124,8 @@ fn other_types_take_no_settings() {
                 | ColumnType::Rating
                 | ColumnType::Formula
                 | ColumnType::Dependency
+                | ColumnType::BoardRelation
+                | ColumnType::Mirror
         ) {
             continue;
         }
@@ -217,4 +219,24 @@ fn used_dropdown_options_cannot_vanish_either() {
     // Other types have nothing to keep.
     let text = column(ColumnType::Text, json!({}));
     check_settings_change(&text, &json!({}), &used(&["x"]), &HashMap::new()).unwrap();
+}
+
+#[test]
+fn a_relation_keeps_its_boards_once_and_a_mirror_needs_its_relation() {
+    let r = ColumnType::BoardRelation;
+    let b = sunday_types::BoardId::new();
+    let given = json!({"board_ids": [b.to_string(), b.to_string()], "two_way": true});
+    assert_eq!(normalize_settings(r, Some(&given)).unwrap(), json!({"board_ids": [b], "reverse_column_id": null}));
+    assert_eq!(settings_rule(r, json!({"board_ids": "x"})), "type");
+    assert_eq!(settings_rule(r, json!({"two_way": 1})), "type");
+    let many: Vec<String> = (0..11).map(|_| sunday_types::BoardId::new().to_string()).collect();
+    assert_eq!(settings_rule(r, json!({"board_ids": many})), "max_boards");
+    let m = ColumnType::Mirror;
+    assert_eq!(settings_rule(m, json!({})), "required");
+    let rel = sunday_types::ColumnId::new();
+    assert_eq!(
+        normalize_settings(m, Some(&json!({"relation_column_id": rel}))).unwrap(),
+        json!({"relation_column_id": rel, "column_id": null, "function": "show"})
+    );
+    assert_eq!(settings_rule(m, json!({"relation_column_id": rel, "function": "median"})), "invalid_function");
 }

@@ -1,0 +1,323 @@
+//! Board relations and mirrors where people act: a relation links only to live items of its
+//! boards that the writer may see; a two-way relation's column on the other board is created
+//! in the same commit as the relation; a mirror reads a relation column of its board and a
+//! column of the linked boards that its function can aggregate; and a reader who may not see
+//! every board a relation links to reads neither its links nor its mirrors. Keeping the other
+//! side and the mirror values current is `super::linked`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{json, Value};
+use sunday_domain::mirror;
+use sunday_types::{
+    board_api::LinkedItem,
+    boards::{Column, ColumnType, EncodedItem, Item},
+    cells::CellValue,
+    column_settings::{ColumnSettings, RelationSettings},
+    ApiError, BoardId, ColumnId, ErrorCode, ItemId,
+};
+
+use super::{Access, BoardService};
+use crate::Actor;
+
+/// The most items one lookup names.
+pub const LOOKUP_MAX: usize = 200;
+
+fn refused(field: &str, rule: &str, message: String) -> ApiError {
+    ApiError::validation(field, rule, message)
+}
+
+/// The mirrors of `columns` that read relation column `relation`.
+pub(super) fn mirrors_of<'c>(columns: &'c [Column], relation: ColumnId) -> Vec<&'c Column> {
+    columns.iter().filter(|c| c.settings.mirror().is_some_and(|m| m.relation_column_id == relation)).collect()
+}
+
+/// The refusal to delete or retype a relation column mirrors read.
+pub(super) fn used_by_mirror(column: &Column, mirror: &Column) -> ApiError {
+    refused(
+        "column_id",
+        "used_by_mirror",
+        format!(
+            "mirror column \"{}\" reads the items column \"{}\" links to; delete it first",
+            mirror.title, column.title
+        ),
+    )
+}
+
+/// A reverse relation column for `board`'s relation `column`, on its linked board.
+fn reverse_of(board: &Access, column: &Column, id: ColumnId, position: String) -> Column {
+    Column {
+        id,
+        title: board.board.name.chars().take(255).collect(),
+        column_type: ColumnType::BoardRelation,
+        settings: ColumnSettings::Relation(RelationSettings {
+            board_ids: vec![board.board.id],
+            reverse_column_id: Some(column.id),
+        }),
+        position,
+        width: None,
+    }
+}
+
+impl BoardService {
+    /// Checks a new relation column's boards (of the board's organization, visible to the
+    /// actor) and, for a two-way relation (`two_way`, by default when it links to one
+    /// board), plans the column that shows the links back on the linked board: that board
+    /// and the column, to be committed with the relation.
+    pub(super) async fn plan_relation(
+        &self,
+        actor: &Actor,
+        access: &Access,
+        column: &mut Column,
+        given: Option<&Value>,
+    ) -> Result<Option<(BoardId, Column)>, ApiError> {
+        let Some(s) = column.settings.relation().cloned() else { return Ok(None) };
+        if s.board_ids.is_empty() {
+            return Err(refused("settings.board_ids", "required", "a relation links to at least one board".into()));
+        }
+        let mut targets = vec![];
+        for b in &s.board_ids {
+            let target = self.access(actor, *b).await.ok().filter(|t| t.board.org_id == access.board.org_id);
+            let target = target.ok_or_else(|| {
+                refused("settings.board_ids", "unknown_board", format!("no board {b} of this organization you can see"))
+            })?;
+            targets.push(target);
+        }
+        let two_way = given.and_then(|g| g.get("two_way")).and_then(Value::as_bool).unwrap_or(targets.len() == 1);
+        let mut settings = RelationSettings { board_ids: s.board_ids.clone(), reverse_column_id: None };
+        let planned = match targets.as_slice() {
+            [target] if two_way => {
+                target.require_structure().map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::Forbidden,
+                        "a two-way relation adds a column to the linked board, which needs the edit_all permission \
+                         there; ask for `\"two_way\": false`",
+                    )
+                })?;
+                let id = ColumnId::new();
+                settings.reverse_column_id = Some(id);
+                let theirs = self.store.columns(target.board.id).await?;
+                let last = theirs.iter().map(|c| c.position.as_str()).max();
+                let position = sunday_domain::position::between(last, None)?;
+                Some((target.board.id, reverse_of(access, column, id, position)))
+            }
+            _ if two_way => {
+                return Err(refused(
+                    "settings.two_way",
+                    "two_way_needs_one_board",
+                    "a two-way relation links to exactly one board".into(),
+                ))
+            }
+            _ => None,
+        };
+        column.settings = ColumnSettings::Relation(settings);
+        Ok(planned)
+    }
+
+    /// A relation's settings changed: its boards are checked like a new one's, and a two-way
+    /// relation keeps its board and its column on that board.
+    pub(super) async fn check_relation_change(
+        &self,
+        actor: &Actor,
+        access: &Access,
+        current: &Column,
+        next: &mut Column,
+    ) -> Result<(), ApiError> {
+        let (Some(before), Some(after)) = (current.settings.relation(), next.settings.relation().cloned()) else {
+            return Ok(());
+        };
+        if before.reverse_column_id.is_some() && before.board_ids != after.board_ids {
+            return Err(refused(
+                "settings.board_ids",
+                "two_way_boards_fixed",
+                "a two-way relation keeps the board it links to; create a new relation for another board".into(),
+            ));
+        }
+        let mut probe = next.clone();
+        self.plan_relation(actor, access, &mut probe, Some(&json!({"two_way": false}))).await?;
+        next.settings =
+            ColumnSettings::Relation(RelationSettings { reverse_column_id: before.reverse_column_id, ..after });
+        Ok(())
+    }
+
+    /// A mirror reads a relation column of its board and, through it, a column of a linked
+    /// board (not a mirror) its function can aggregate.
+    pub(super) async fn check_mirror(&self, column: &Column, columns: &[Column]) -> Result<(), ApiError> {
+        let Some(m) = column.settings.mirror() else { return Ok(()) };
+        let relation = columns.iter().find(|c| c.id == m.relation_column_id).and_then(|c| c.settings.relation());
+        let relation = relation.ok_or_else(|| {
+            refused(
+                "settings.relation_column_id",
+                "not_a_relation_column",
+                "`relation_column_id` must name a board relation column of this board".into(),
+            )
+        })?;
+        let mut source = None;
+        if let Some(id) = m.column_id {
+            for b in &relation.board_ids {
+                let (_, theirs) = self.columns.get(self.store.as_ref(), *b).await?;
+                if let Some(c) = theirs.columns.iter().find(|c| c.id == id) {
+                    source = Some(c.clone());
+                    break;
+                }
+            }
+            let found = source.as_ref().ok_or_else(|| {
+                refused(
+                    "settings.column_id",
+                    "unknown_column",
+                    "`column_id` must name a column of a linked board".into(),
+                )
+            })?;
+            if found.column_type == ColumnType::Mirror {
+                return Err(refused(
+                    "settings.column_id",
+                    "mirror_of_mirror",
+                    "a mirror cannot read another mirror".into(),
+                ));
+            }
+        }
+        mirror::accepts(m.function, source.as_ref())
+            .map_err(|why| refused("settings.function", "function_not_applicable", why))
+    }
+
+    /// Checks the relation cells of a write: each names a live item of one of the column's
+    /// boards that the actor may see.
+    pub(super) async fn check_relations(
+        &self,
+        actor: &Actor,
+        columns: &[Column],
+        values: &[(ColumnId, Option<CellValue>)],
+    ) -> Result<(), ApiError> {
+        for (id, value) in values {
+            let Some(column) = columns.iter().find(|c| c.id == *id) else { continue };
+            let (Some(s), Some(CellValue::Items(ids))) = (column.settings.relation(), value) else { continue };
+            let mut missing: HashSet<ItemId> = ids.iter().copied().collect();
+            for b in &s.board_ids {
+                let Ok(access) = self.access(actor, *b).await else { continue };
+                let found: Vec<ItemId> = self
+                    .engine
+                    .read(*b, access.board.last_seq, |st| {
+                        missing.iter().filter(|i| st.item(**i).is_some()).copied().collect()
+                    })
+                    .await?;
+                for f in found {
+                    missing.remove(&f);
+                }
+            }
+            if let Some(m) = ids.iter().find(|i| missing.contains(i)) {
+                let field = format!("values.{}", column.id);
+                return Err(ApiError::validation(
+                    &field,
+                    "unknown_item",
+                    format!("column \"{}\": no item {m} on a board it links to that you can see", column.title),
+                )
+                .with_details(json!({"field": field, "rule": "unknown_item", "column_id": column.id, "item_id": m})));
+            }
+        }
+        Ok(())
+    }
+
+    /// The relation and mirror columns whose values `actor` may not read: those linking to a
+    /// board they cannot see.
+    pub(crate) async fn hidden_columns(&self, actor: &Actor, columns: &[Column]) -> Result<Vec<ColumnId>, ApiError> {
+        let mut hidden = vec![];
+        let mut seen = HashMap::new();
+        for column in columns {
+            let Some(s) = column.settings.relation() else { continue };
+            let mut visible = true;
+            for b in &s.board_ids {
+                visible &= self.sees(actor, *b, &mut seen).await;
+            }
+            if !visible {
+                hidden.push(column.id);
+                hidden.extend(mirrors_of(columns, column.id).iter().map(|m| m.id));
+            }
+        }
+        Ok(hidden)
+    }
+
+    /// [`BoardService::hidden_columns`] of the board's columns.
+    pub(crate) async fn hidden_on(&self, actor: &Actor, board: BoardId) -> Result<Vec<ColumnId>, ApiError> {
+        let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
+        self.hidden_columns(actor, &structure.columns).await
+    }
+
+    /// `items` without the cells of `hidden` columns.
+    pub(crate) fn redact(items: Vec<EncodedItem>, hidden: &[ColumnId]) -> Vec<EncodedItem> {
+        if hidden.is_empty() {
+            return items;
+        }
+        items
+            .into_iter()
+            .map(|e| match serde_json::from_str::<Item>(e.json()) {
+                Ok(mut item) => {
+                    for c in hidden {
+                        item.values.set(*c, None);
+                    }
+                    EncodedItem::new(&item)
+                }
+                Err(_) => e,
+            })
+            .collect()
+    }
+
+    /// The hidden columns of `board` for `actor`, refusing a query that reads one.
+    pub(crate) async fn hidden_for_query(
+        &self,
+        actor: &Actor,
+        columns: &[Column],
+        req: &sunday_types::board_api::QueryRequest,
+    ) -> Result<Vec<ColumnId>, ApiError> {
+        let hidden = self.hidden_columns(actor, columns).await?;
+        let read =
+            [req.filter.as_ref().map(Value::to_string), req.sort.as_ref().map(Value::to_string), req.group_by.clone()];
+        for c in &hidden {
+            let id = c.to_string();
+            if read.iter().flatten().any(|r| r.contains(&id)) {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "this column shows items of a board you cannot see; it cannot filter, sort or group",
+                ));
+            }
+        }
+        Ok(hidden)
+    }
+
+    /// Whether `actor` may see `board`, asked once per board of a request.
+    async fn sees(&self, actor: &Actor, board: BoardId, seen: &mut HashMap<BoardId, bool>) -> bool {
+        if let Some(v) = seen.get(&board) {
+            return *v;
+        }
+        let v = self.access(actor, board).await.is_ok();
+        seen.insert(board, v);
+        v
+    }
+
+    /// The names and boards of items, for showing links: only items of boards the actor may
+    /// see (the others are left out, as if they did not exist).
+    pub async fn lookup_items(&self, actor: &Actor, ids: &[ItemId]) -> Result<Vec<LinkedItem>, ApiError> {
+        if ids.len() > LOOKUP_MAX {
+            return Err(refused("ids", "max_items", format!("at most {LOOKUP_MAX} ids per lookup")));
+        }
+        let mut out = vec![];
+        let mut seen = HashMap::new();
+        for id in ids {
+            let item = match self.engine.board_of(*id) {
+                Some(b) => match self.store.board(b).await? {
+                    Some(board) => self.engine.read(b, board.last_seq, |s| s.item(*id).cloned()).await?,
+                    None => None,
+                },
+                None => None,
+            };
+            let item = match item {
+                Some(i) => Some(i),
+                None => self.store.item(*id).await?.filter(|i| !i.archived),
+            };
+            let Some(item) = item else { continue };
+            if self.sees(actor, item.board_id, &mut seen).await {
+                out.push(LinkedItem { id: item.id, board_id: item.board_id, name: item.name });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,232 @@
+//! Board relations and mirrors through the API, on both stores: a two-way relation creates
+//! its column on the linked board and keeps both sides linked; mirrors show and roll up the
+//! linked items' values and follow their changes; archiving a linked item drops the link and
+//! restoring brings it back; bad settings and values are refused; a reader who cannot see the
+//! linked board reads neither the links nor the mirrors, and cannot filter by them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, TestApp};
+
+backend_tests!(relations_link_both_ways_and_mirrors_follow, readers_who_cannot_see_the_linked_board_read_nothing);
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+async fn item(app: &TestApp, u: &Session, item: &str) -> Value {
+    expect_json(app.get(&format!("/api/v1/items/{item}"), &u.token).send().await.unwrap(), 200).await
+}
+
+/// Waits (up to ten seconds) until `item`'s cell in `column` is `want`: the other side and
+/// mirrors are kept by a follower of the event log, a moment after the change commits.
+async fn until(app: &TestApp, u: &Session, it: &str, column: &str, want: Value) {
+    let mut last = Value::Null;
+    for _ in 0..200 {
+        last = item(app, u, it).await["values"].get(column).cloned().unwrap_or(Value::Null);
+        if last == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("item {it} column {column}: wanted {want}, still {last}");
+}
+
+async fn column(app: &TestApp, u: &Session, board: &str, body: Value) -> Value {
+    expect_json(app.post(&format!("/api/v1/boards/{board}/columns"), &u.token, body).send().await.unwrap(), 201).await
+}
+
+async fn create(app: &TestApp, u: &Session, board: &str, name: &str, values: Value) -> String {
+    let body = json!({"name": name, "values": values});
+    id(&expect_json(app.post(&format!("/api/v1/boards/{board}/items"), &u.token, body).send().await.unwrap(), 201)
+        .await)
+}
+
+struct Linked {
+    projects: String,
+    clients: String,
+    relation: String,
+    reverse: String,
+    budget: String,
+    total: String,
+}
+
+/// Clients (Budget, Stage) and Projects linked to them, with mirrors over the link.
+async fn linked_boards(app: &TestApp, u: &Session) -> Linked {
+    let clients = id(&board(app, u, None).await);
+    let projects = id(&board(app, u, None).await);
+    let budget = id(&column(app, u, &clients, json!({"title": "Budget", "type": "number"})).await);
+    let rel = column(
+        app,
+        u,
+        &projects,
+        json!({"title": "Client", "type": "board_relation", "settings": {"board_ids": [clients]}}),
+    )
+    .await;
+    let reverse = rel["settings"]["reverse_column_id"].as_str().expect("two-way by default").to_owned();
+    let relation = id(&rel);
+    let total = column(
+        app,
+        u,
+        &projects,
+        json!({"title": "Total budget", "type": "mirror",
+            "settings": {"relation_column_id": relation, "column_id": budget, "function": "sum"}}),
+    )
+    .await;
+    Linked { projects, clients, relation, reverse, budget, total: id(&total) }
+}
+
+async fn relations_link_both_ways_and_mirrors_follow(app: TestApp) {
+    let u = app.signup("relations@example.com").await;
+    let l = linked_boards(&app, &u).await;
+    // The linked board has the column showing the links back.
+    let clients =
+        expect_json(app.get(&format!("/api/v1/boards/{}", l.clients), &u.token).send().await.unwrap(), 200).await;
+    let back = clients["columns"].as_array().unwrap().iter().find(|c| c["id"] == l.reverse.as_str()).cloned();
+    let back = back.expect("the reverse column is on the linked board");
+    assert_eq!(back["type"], "board_relation");
+    assert_eq!(back["settings"]["board_ids"], json!([l.projects]));
+    assert_eq!(back["settings"]["reverse_column_id"], l.relation.as_str());
+    let stage = id(&column(&app, &u, &l.clients, json!({"title": "Stage", "type": "status"})).await);
+    let done = column(
+        &app,
+        &u,
+        &l.projects,
+        json!({"title": "Done", "type": "mirror",
+            "settings": {"relation_column_id": l.relation, "column_id": stage, "function": "percent_done"}}),
+    )
+    .await;
+    let names = column(
+        &app,
+        &u,
+        &l.projects,
+        json!({"title": "Clients", "type": "mirror", "settings": {"relation_column_id": l.relation}}),
+    )
+    .await;
+    let (done, names) = (id(&done), id(&names));
+    let acme = create(&app, &u, &l.clients, "Acme", json!({l.budget.clone(): 100, stage.clone(): "l3"})).await;
+    let initech = create(&app, &u, &l.clients, "Initech", json!({l.budget.clone(): 50, stage.clone(): "l2"})).await;
+    let p = create(&app, &u, &l.projects, "Launch", json!({l.relation.clone(): [acme, initech]})).await;
+    until(&app, &u, &p, &l.total, json!(150)).await;
+    until(&app, &u, &p, &done, json!(50)).await;
+    until(&app, &u, &p, &names, json!("Acme, Initech")).await;
+    until(&app, &u, &acme, &l.reverse, json!({"item_ids": [p]})).await;
+    until(&app, &u, &initech, &l.reverse, json!({"item_ids": [p]})).await;
+    // A linked item's change reaches the mirrors; filters read mirror values.
+    let patch = |it: &str, body: Value| app.patch(&format!("/api/v1/items/{it}"), &u.token, body);
+    expect_json(patch(&initech, json!({"values": {l.budget.clone(): 70}})).send().await.unwrap(), 200).await;
+    until(&app, &u, &p, &l.total, json!(170)).await;
+    let q = json!({"filter": {"column": l.total, "op": "gt", "value": 160}});
+    let found = expect_json(
+        app.post(&format!("/api/v1/boards/{}/items/query", l.projects), &u.token, q).send().await.unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(found["total"], 1, "{found}");
+    // Unlinking from the other side unlinks this side too.
+    expect_json(patch(&initech, json!({"values": {l.reverse.clone(): null}})).send().await.unwrap(), 200).await;
+    until(&app, &u, &p, &l.relation, json!({"item_ids": [acme]})).await;
+    until(&app, &u, &p, &l.total, json!(100)).await;
+    // Archiving a linked item drops the link; restoring it brings it back.
+    expect_json(patch(&p, json!({"values": {l.relation.clone(): [acme, initech]}})).send().await.unwrap(), 200).await;
+    until(&app, &u, &p, &l.total, json!(170)).await;
+    let r = app.delete(&format!("/api/v1/items/{acme}"), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    until(&app, &u, &p, &l.relation, json!({"item_ids": [initech]})).await;
+    until(&app, &u, &p, &l.total, json!(70)).await;
+    expect_json(app.post(&format!("/api/v1/items/{acme}/restore"), &u.token, json!({})).send().await.unwrap(), 200)
+        .await;
+    until(&app, &u, &p, &l.total, json!(170)).await;
+    // Bad values and settings are refused, naming the rule.
+    let e = expect_error(
+        patch(&p, json!({"values": {l.relation.clone(): ["01900000-0000-7000-8000-000000000000"]}}))
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["rule"], "unknown_item", "{e}");
+    let e = expect_error(
+        patch(&p, json!({"values": {l.total.clone(): 5}})).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["rule"], "read_only", "{e}");
+    for (settings, rule) in [
+        (json!({"relation_column_id": l.relation, "column_id": stage, "function": "sum"}), "function_not_applicable"),
+        (json!({"relation_column_id": l.total, "column_id": stage}), "not_a_relation_column"),
+        (json!({"relation_column_id": l.relation, "column_id": l.relation}), "unknown_column"),
+    ] {
+        let body = json!({"title": "Bad", "type": "mirror", "settings": settings});
+        let r = app.post(&format!("/api/v1/boards/{}/columns", l.projects), &u.token, body).send().await.unwrap();
+        let e = expect_error(r, 400, "validation_failed").await;
+        assert_eq!(e["details"]["rule"], rule, "{e}");
+    }
+    let r =
+        app.delete(&format!("/api/v1/boards/{}/columns/{}", l.projects, l.relation), &u.token).send().await.unwrap();
+    let e = expect_error(r, 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "used_by_mirror", "{e}");
+    // A new mirror computes every linked item's value.
+    let count = column(
+        &app,
+        &u,
+        &l.projects,
+        json!({"title": "How many", "type": "mirror", "settings": {"relation_column_id": l.relation, "function": "count"}}),
+    )
+    .await;
+    until(&app, &u, &p, &id(&count), json!(2)).await;
+    // Links survive a restart: they are ordinary cells.
+    let mut app = app;
+    app.restart(Duration::from_millis(10)).await;
+    until(&app, &u, &p, &l.total, json!(170)).await;
+}
+
+async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
+    let owner = app.signup("rel-owner@example.com").await;
+    let reader = app.signup("rel-reader@example.com").await;
+    app.join(&owner, &reader, "member").await;
+    let l = linked_boards(&app, &owner).await;
+    let acme = create(&app, &owner, &l.clients, "Acme", json!({l.budget.clone(): 100})).await;
+    let p = create(&app, &owner, &l.projects, "Launch", json!({l.relation.clone(): [acme]})).await;
+    until(&app, &owner, &p, &l.total, json!(100)).await;
+    // Both boards are public: the reader sees the link, the mirror and the linked item's name.
+    until(&app, &reader, &p, &l.total, json!(100)).await;
+    let lookup = |who: &Session| app.get(&format!("/api/v1/items/lookup?ids={acme}"), &who.token);
+    let seen = expect_json(lookup(&reader).send().await.unwrap(), 200).await;
+    assert_eq!(seen["data"][0]["name"], "Acme", "{seen}");
+    // The clients board turns private: the links, the mirror and the name are gone for them.
+    let r = app.patch(&format!("/api/v1/boards/{}", l.clients), &owner.token, json!({"kind": "private"}));
+    expect_json(r.send().await.unwrap(), 200).await;
+    let theirs = item(&app, &reader, &p).await;
+    assert!(theirs["values"].get(&l.relation).is_none() && theirs["values"].get(&l.total).is_none(), "{theirs}");
+    let page =
+        expect_json(app.get(&format!("/api/v1/boards/{}/items", l.projects), &reader.token).send().await.unwrap(), 200)
+            .await;
+    assert!(page["data"][0]["values"].get(&l.total).is_none(), "{page}");
+    assert_eq!(expect_json(lookup(&reader).send().await.unwrap(), 200).await["data"], json!([]));
+    let q = json!({"filter": {"column": l.total, "op": "gt", "value": 50}});
+    let r = app.post(&format!("/api/v1/boards/{}/items/query", l.projects), &reader.token, q.clone()).send().await;
+    expect_error(r.unwrap(), 403, "forbidden").await;
+    let mine = expect_json(
+        app.post(&format!("/api/v1/boards/{}/items/query", l.projects), &owner.token, q).send().await.unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(mine["total"], 1, "the owner still filters by it: {mine}");
+    // Nor may they link to the items they cannot see.
+    let e = expect_error(
+        app.patch(&format!("/api/v1/items/{p}"), &reader.token, json!({"values": {l.relation.clone(): [acme]}}))
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["rule"], "unknown_item", "{e}");
+}
