@@ -106,3 +106,56 @@ test("dependencies: pick what an item depends on; moving its predecessor's dates
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("connected boards: link items of another board and mirror their budget, which follows their edits", async () => {
+  const { page, errors, ctx } = await s.newUser("Rae", "rae@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Define launch goals").waitFor();
+  const projects = (await api(page, "GET", "/boards")).data[0];
+  const clients = await api(page, "POST", "/boards", { name: "Clients", workspace_id: projects.workspace_id });
+  const budget = await api(page, "POST", `/boards/${clients.id}/columns`, { title: "Budget", type: "number" });
+  const acme = await api(page, "POST", `/boards/${clients.id}/items`, { name: "Acme", values: { [budget.id]: 100 } });
+  await api(page, "POST", `/boards/${clients.id}/items`, { name: "Initech", values: { [budget.id]: 40 } });
+
+  // Connect the boards from the column picker.
+  await page.getByRole("button", { name: "Add column" }).first().click();
+  await page.getByLabel("New column title").fill("Client");
+  await page.getByLabel("New column type").selectOption("board_relation");
+  await page.getByRole("button", { name: "Create column" }).click();
+  const connect = page.getByRole("dialog", { name: "Connect boards" });
+  await connect.getByLabel("Board to connect").selectOption({ label: "Clients" });
+  await connect.getByRole("button", { name: "Connect" }).click();
+  await connect.waitFor({ state: "detached" });
+
+  // Link a project to a client, found by name.
+  const cell = (title) => row(page, "Define launch goals").locator(`td[data-column="${title}"]`);
+  await cell("Client").click();
+  await page.getByLabel("Find an item to link").fill("Acm");
+  await page.getByRole("group", { name: "Linked in Client" }).getByLabel("Acme").check();
+  await page.locator(".palette.deps").getByRole("button", { name: "Save" }).click();
+  await cell("Client").getByText("Acme").waitFor({ timeout: 5000 });
+
+  // A mirror sums the linked clients' budgets.
+  await page.getByRole("button", { name: "Add column" }).first().click();
+  await page.getByLabel("New column title").fill("Client budget");
+  await page.getByLabel("New column type").selectOption("mirror");
+  await page.getByRole("button", { name: "Create column" }).click();
+  const mirror = page.getByRole("dialog", { name: "Mirror a linked column" });
+  await mirror.getByLabel("Linked column").selectOption({ label: "Budget" });
+  await mirror.getByLabel("Mirror function").selectOption({ label: "Sum" });
+  await mirror.getByRole("button", { name: "Create mirror" }).click();
+  await mirror.waitFor({ state: "detached" });
+  await cell("Client budget").getByText("100").waitFor({ timeout: 5000 });
+
+  // The client's budget changes on its board: the mirror follows, live.
+  await api(page, "PATCH", `/items/${acme.id}`, { values: { [budget.id]: 250 } });
+  await cell("Client budget").getByText("250").waitFor({ timeout: 5000 });
+  // The clients board shows the link back.
+  const back = await api(page, "GET", `/items/${acme.id}`);
+  const reverse = (await api(page, "GET", `/boards/${clients.id}`)).columns.find((c) => c.type === "board_relation");
+  assert.equal(back.values[reverse.id].item_ids.length, 1);
+  await cell("Client budget").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, "connected-boards.png") });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -174,6 +174,8 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
     onAddFormula: (title, expression) => columns.addFormula(title, expression).then((c) => { recompute.watch(); return c; }),
     onSetFormula: (id, expression) => columns.setFormula(id, expression).then((c) => { recompute.watch(); return c; }),
     onSetSettings: columns.setSettings,
+    onAddWith: columns.addWith,
+    boardId: board.id,
     onPreviewFormula: columns.previewFormula,
     columns: board.columns ?? [],
   };

@@ -5,6 +5,8 @@ import type { Column, Item } from "../api/types";
 import { isWritten, useColumnTypes, valueColumn } from "../state/columnTypes";
 import { formatNumber } from "../state/format";
 import { useItemNames } from "../state/itemNames";
+import { useLinkedNames } from "../state/linkedNames";
+import { RelationEditor } from "./Connect";
 import { labelsOf } from "../state/lanes";
 import { usePeople, type Person } from "../state/people";
 import type { CellEditor } from "../state/presence";
@@ -29,6 +31,8 @@ export function CellValue({ col, item, meId }: { col: Column; item: Item; meId: 
 function display(col: Column, v: unknown, meId: string, people: Person[], done = false, names = new Map<string, string>()): React.ReactNode {
   if (v === undefined || v === null) return <span className="empty" />;
   if (col.type === "dependency") return ((v as { item_ids?: string[] }).item_ids ?? []).map((id) => <span key={id} className="chip dep" title={id}>{names.get(id) ?? "…"}</span>);
+  if (col.type === "board_relation") return <RelationChips ids={(v as { item_ids?: string[] }).item_ids ?? []} />;
+  if (col.type === "mirror") return <span className="mirror">{display(valueColumn(col), v, meId, people, true)}</span>;
   if (col.type === "formula") {
     // No answer for this item: the cell says why instead of a value.
     const error = (v as { error?: { message?: string } }).error;
@@ -109,6 +113,9 @@ function Editor({ col, value, meId, selfId, onSave, onCancel }: { col: Column; v
       </Popup>
     );
   }
+  if (col.type === "board_relation") {
+    return <LinkedEditor col={col} current={(value as { item_ids?: string[] } | undefined)?.item_ids ?? []} onSave={onSave} onCancel={onCancel} />;
+  }
   if (col.type === "dependency") {
     return <DependencyEditor names={names} selfId={selfId} current={(value as { item_ids?: string[] } | undefined)?.item_ids ?? []} onSave={onSave} onCancel={onCancel} />;
   }
@@ -175,6 +182,17 @@ function DependencyEditor({ names, selfId, current, onSave, onCancel }: { names:
       <button className="clear" onClick={() => onSave(chosen.length ? { item_ids: chosen } : null)}>Save</button>
     </Popup>
   );
+}
+
+/** The names of the items a relation cell links to (looked up across boards). */
+function RelationChips({ ids }: { ids: string[] }) {
+  const names = useLinkedNames(ids);
+  return <>{ids.map((id) => <span key={id} className="chip link-item" title={id}>{names.get(id) ?? "…"}</span>)}</>;
+}
+
+function LinkedEditor({ col, current, onSave, onCancel }: { col: Column; current: string[]; onSave: (v: unknown) => void; onCancel: () => void }) {
+  const names = useLinkedNames(current);
+  return <RelationEditor col={col} current={current} names={names} onSave={onSave} onCancel={onCancel} />;
 }
 
 function TimelineEditor({ from, to, onSave, onCancel }: { from: string; to: string; onSave: (v: unknown) => void; onCancel: () => void }) {

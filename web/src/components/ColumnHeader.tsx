@@ -6,6 +6,7 @@ import type { Column, ColumnType, S } from "../api/types";
 type FormulaPreview = S["FormulaPreview"];
 import { pickerSections, useColumnTypes } from "../state/columnTypes";
 import { ConfirmDialog } from "./Dialog";
+import { NewMirrorDialog, NewRelationDialog } from "./Connect";
 import { DependencySettingsDialog } from "./DependencySettings";
 import { FormulaEditor } from "./FormulaEditor";
 import { Popup } from "./Popup";
@@ -25,8 +26,11 @@ export type ColumnActions = {
   onPreviewFormula: (expression: string, columnId?: string) => Promise<FormulaPreview>;
   /** New settings for a column; rejects with the API's error when they are refused. */
   onSetSettings: (id: string, settings: Record<string, unknown>) => Promise<unknown>;
+  /** A new column with settings (a relation, a mirror); rejects with the API's error when refused. */
+  onAddWith: (title: string, type: ColumnType, settings: Record<string, unknown>) => Promise<unknown>;
   /** The board's columns (what a formula can refer to). */
   columns: Column[];
+  boardId: string;
 };
 
 export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnActions }) {
@@ -92,6 +96,8 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
   const [title, setTitle] = useState("");
   const [type, setType] = useState<ColumnType>("text");
   const [formula, setFormula] = useState(false);
+  // A relation names the board it links to and a mirror what it reads: a dialog asks.
+  const [asking, setAsking] = useState<"board_relation" | "mirror" | null>(null);
   // The types the server knows, by title: those people fill in, then those Sunday fills in.
   const sections = pickerSections(useColumnTypes());
   return (
@@ -111,12 +117,17 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
           <button onClick={() => {
             // A formula needs its expression: the formula editor asks for it.
             if (type === "formula") { setOpen(false); setFormula(true); return; }
+            if (type === "board_relation" || type === "mirror") { setOpen(false); setAsking(type); return; }
             if (title.trim()) { actions.onAdd(title.trim(), type); setTitle(""); setOpen(false); }
           }}>Create column</button>
         </Popup>
       )}
       {formula && <FormulaEditor title="New formula column" named initialName={title.trim()} columns={actions.columns} preview={(e) => actions.onPreviewFormula(e)}
         onSave={(e, name) => actions.onAddFormula(name, e).then(() => setTitle(""))} onClose={() => setFormula(false)} />}
+      {asking === "board_relation" && <NewRelationDialog initialTitle={title.trim()} boardId={actions.boardId}
+        onCreate={(t, ty, s) => actions.onAddWith(t, ty, s).then(() => setTitle(""))} onClose={() => setAsking(null)} />}
+      {asking === "mirror" && <NewMirrorDialog initialTitle={title.trim()} columns={actions.columns}
+        onCreate={(t, ty, s) => actions.onAddWith(t, ty, s).then(() => setTitle(""))} onClose={() => setAsking(null)} />}
     </th>
   );
 }

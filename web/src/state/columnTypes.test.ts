@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isGroupable, isWritten, pickerSections } from "./columnTypes";
+import type { Column } from "../api/types";
+import { isGroupable, isWritten, MIRROR_FUNCTIONS, mirrorValueType, pickerSections, valueColumn } from "./columnTypes";
 import { SAMPLE_TYPES } from "./columnTypes.sample";
 
 describe("the column types' metadata", () => {
@@ -24,5 +25,19 @@ describe("the column types' metadata", () => {
     expect(isWritten(SAMPLE_TYPES, "button")).toBe(false);
     // Unknown until loaded: editable, and the server refuses what it must.
     expect(isWritten([], "creation_log")).toBe(true);
+  });
+});
+
+describe("mirror columns", () => {
+  it("read as what their function makes", () => {
+    const mirror = (fn: string) => ({ id: "m", title: "M", type: "mirror", settings: { relation_column_id: "r", column_id: null, function: fn }, position: "a", width: null }) as unknown as Column;
+    expect(valueColumn(mirror("sum")).type).toBe("number");
+    expect(valueColumn(mirror("percent_done")).type).toBe("number");
+    expect(valueColumn(mirror("latest")).type).toBe("date");
+    expect(valueColumn(mirror("show")).type).toBe("text");
+    expect(valueColumn(mirror("count_by_label")).type).toBe("text");
+    expect(mirrorValueType("count")).toBe("number");
+    // Every function the dialog offers makes a type.
+    for (const f of MIRROR_FUNCTIONS) expect(["text", "number", "date"]).toContain(mirrorValueType(f.fn));
   });
 });

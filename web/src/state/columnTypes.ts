@@ -64,8 +64,31 @@ const FORMULA_VALUES: Record<string, ColumnType> = { number: "number", text: "te
 /** The column as its cells read: a formula's cells are values of its result type (a number, a
  * text, a date or a checkbox), shown and filtered as such; other columns are themselves. */
 export function valueColumn(col: Column): Column {
-  if (col.type !== "formula") return col;
-  const result = (col.settings as { result?: string }).result ?? "text";
-  const type = FORMULA_VALUES[result] ?? "text";
+  let type: ColumnType;
+  if (col.type === "formula") type = FORMULA_VALUES[(col.settings as { result?: string }).result ?? "text"] ?? "text";
+  else if (col.type === "mirror") type = mirrorValueType((col.settings as { function?: string }).function ?? "show");
+  else return col;
   return { ...col, type, settings: type === "number" ? { unit: null, decimals: null } : {} } as Column;
 }
+
+/** The type a mirror's function makes (`MirrorFunction::value_type` on the server). */
+export function mirrorValueType(fn: string): ColumnType {
+  if (fn === "show" || fn === "count_by_label") return "text";
+  if (fn === "earliest" || fn === "latest") return "date";
+  return "number";
+}
+
+/** What each mirror function does, in the order the dialog offers them, with the column types
+ * of the linked board it reads (`null`: any column, or the items' names). */
+export const MIRROR_FUNCTIONS: { fn: string; words: string; reads: ColumnType[] | null }[] = [
+  { fn: "show", words: "Show the values", reads: null },
+  { fn: "count", words: "Count the linked items", reads: null },
+  { fn: "sum", words: "Sum", reads: ["number", "rating"] },
+  { fn: "average", words: "Average", reads: ["number", "rating"] },
+  { fn: "min", words: "Smallest", reads: ["number", "rating"] },
+  { fn: "max", words: "Largest", reads: ["number", "rating"] },
+  { fn: "earliest", words: "Earliest date", reads: ["date", "timeline"] },
+  { fn: "latest", words: "Latest date", reads: ["date", "timeline"] },
+  { fn: "count_by_label", words: "Count by label", reads: ["status", "dropdown"] },
+  { fn: "percent_done", words: "Percent done", reads: ["status"] },
+];

@@ -195,6 +195,8 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   // Column changes come back as live events; only failures need saying.
   const columns = {
     add: (title: string, type: ColumnType) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type } })).catch(fail),
+    /** Creates a column with settings (a relation, a mirror); a refusal rejects (the dialog says why). */
+    addWith: (title: string, type: ColumnType, settings: Record<string, unknown>) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type, settings } })),
     /** Creates a formula column; a refused expression rejects (the editor shows where). */
     addFormula: (title: string, expression: string) => ok(api.POST("/api/v1/boards/{id}/columns", { params: { path: { id: boardId } }, body: { title, type: "formula", settings: { expression } } })),
     /** What a formula would compute for the first items, checked as if saved (rejects with the API's error). */

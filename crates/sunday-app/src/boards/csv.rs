@@ -30,7 +30,10 @@ pub const IMPORT_BATCH: usize = 1_000;
 
 impl BoardService {
     pub async fn export_csv(&self, actor: &Actor, board: BoardId) -> Result<String, ApiError> {
-        let b = self.get_board(actor, board).await?;
+        let mut b = self.get_board(actor, board).await?;
+        // Relations to boards the reader cannot see, and their mirrors, are left out.
+        let hidden = self.hidden_columns(actor, &b.columns).await?;
+        b.columns.retain(|c| !hidden.contains(&c.id));
         let items = self.store.all_items(board).await?;
         let mut out = csv::Writer::from_writer(vec![]);
         let mut header = vec!["Name".to_owned(), "Group".to_owned()];

@@ -313,7 +313,13 @@ impl BoardService {
         self.access(actor, board).await?;
         let limit = crate::cursor::limit(limit)?;
         let after = parse_item_cursor(cursor)?;
-        let rows = self.store.archived_items(board, after, limit + 1).await?;
+        let mut rows = self.store.archived_items(board, after, limit + 1).await?;
+        let hidden = self.hidden_on(actor, board).await?;
+        for row in &mut rows {
+            for c in &hidden {
+                row.values.set(*c, None);
+            }
+        }
         let (data, next_cursor) = crate::cursor::page(rows, limit, |i| format!("{}|{}", i.position, i.id));
         Ok(Page { data, next_cursor })
     }

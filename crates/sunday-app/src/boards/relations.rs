@@ -28,7 +28,7 @@ fn refused(field: &str, rule: &str, message: String) -> ApiError {
 }
 
 /// The mirrors of `columns` that read relation column `relation`.
-pub(super) fn mirrors_of<'c>(columns: &'c [Column], relation: ColumnId) -> Vec<&'c Column> {
+pub(super) fn mirrors_of(columns: &[Column], relation: ColumnId) -> Vec<&Column> {
     columns.iter().filter(|c| c.settings.mirror().is_some_and(|m| m.relation_column_id == relation)).collect()
 }
 

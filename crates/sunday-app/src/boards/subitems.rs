@@ -22,7 +22,9 @@ impl BoardService {
         let access = self.access(actor, item.board_id).await.map_err(|_| not_found())?;
         let Some(sub) = access.board.subitem_board_id else { return Ok(vec![]) };
         let Some(sub_board) = self.store.board(sub).await? else { return Ok(vec![]) };
-        Ok(self.engine.read(sub, sub_board.last_seq, |s| s.subitems_encoded(parent)).await?)
+        let rows = self.engine.read(sub, sub_board.last_seq, |s| s.subitems_encoded(parent)).await?;
+        let hidden = self.hidden_on(actor, sub).await?;
+        Ok(Self::redact(rows, &hidden))
     }
 
     pub async fn create_subitem(
