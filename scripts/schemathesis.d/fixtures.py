@@ -82,10 +82,19 @@ board_del = board("To delete")
 bid = main["id"]
 # One column of every type, so typed values, filters and sorts meet each column kind.
 have = {c["type"] for c in main["columns"]}
+relation = None
 for kind in spec_column_types():
     if kind not in have:
-        settings = {"options": [{"id": "o1", "name": "One"}, {"id": "o2", "name": "Two"}]} if kind == "dropdown" else None
-        call("POST", f"/boards/{bid}/columns", {"title": kind, "type": kind, "settings": settings}, A)
+        settings = {
+            "dropdown": {"options": [{"id": "o1", "name": "One"}, {"id": "o2", "name": "Two"}]},
+            # A relation names the boards it links to (here its own), a mirror its relation.
+            "board_relation": {"board_ids": [bid]},
+            "mirror": {"relation_column_id": relation},
+            "rollup": {"source": "subitems", "function": "count"},
+        }.get(kind)
+        made = call("POST", f"/boards/{bid}/columns", {"title": kind, "type": kind, "settings": settings}, A)
+        if kind == "board_relation":
+            relation = made["id"]
 main = call("GET", f"/boards/{bid}", token=A)
 call("PUT", f"/boards/{bid}/members/{bob['user']['id']}", {"permission": "edit_content"}, A)
 group = main["groups"][0]["id"]

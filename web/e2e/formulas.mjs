@@ -159,3 +159,42 @@ test("connected boards: link items of another board and mirror their budget, whi
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("subitems: expand an item, add subitems and subitems of theirs; a rollup sums their hours into the parent", async () => {
+  const { page, errors, ctx } = await s.newUser("Sol", "sol@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Define launch goals").waitFor();
+  await page.getByRole("button", { name: "Subitems of Define launch goals" }).click();
+  const region = page.getByRole("region", { name: "Subitems of Define launch goals" });
+  await region.getByLabel("Add subitem to Define launch goals").fill("Draft brief");
+  await region.getByLabel("Add subitem to Define launch goals").press("Enter");
+  await region.locator('tr[data-subitem="Draft brief"]').waitFor();
+  // A subitem's own subitems, one level deeper.
+  await region.getByRole("button", { name: "Subitems of Draft brief" }).click();
+  const deeper = page.getByRole("region", { name: "Subitems of Draft brief" });
+  await deeper.getByLabel("Add subitem to Draft brief").fill("Outline");
+  await deeper.getByLabel("Add subitem to Draft brief").press("Enter");
+  await deeper.locator('tr[data-subitem="Outline"]').waitFor();
+
+  // Hours on the subitem board, and a rollup of them into the parent from the column picker.
+  const projects = (await api(page, "GET", "/boards")).data[0];
+  const board = await api(page, "GET", `/boards/${projects.id}`);
+  const hours = await api(page, "POST", `/boards/${board.subitem_board_id}/columns`, { title: "Hours", type: "number" });
+  const goals = (await api(page, "GET", `/boards/${board.id}/items`)).data.find((i) => i.name === "Define launch goals");
+  const brief = (await api(page, "GET", `/items/${goals.id}/subitems`)).data[0];
+  await api(page, "PATCH", `/items/${brief.id}`, { values: { [hours.id]: 3 } });
+  await page.getByRole("button", { name: "Add column" }).first().click();
+  await page.getByLabel("New column title").fill("Sub hours");
+  await page.getByLabel("New column type").selectOption("rollup");
+  await page.getByRole("button", { name: "Create column" }).click();
+  const dialog = page.getByRole("dialog", { name: "Roll up a column" });
+  assert.equal(await dialog.getByLabel("Relation column").inputValue(), "subitems", "a rollup on a board without relations reads the subitems");
+  await dialog.getByLabel("Linked column").selectOption({ label: "Hours" });
+  await dialog.getByLabel("Mirror function").selectOption({ label: "Sum" });
+  await dialog.getByRole("button", { name: "Create rollup" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await row(page, "Define launch goals").locator('td[data-column="Sub hours"]').getByText("3").waitFor({ timeout: 5000 });
+  await page.screenshot({ path: path.join(shots, "subitems.png") });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -52,6 +52,7 @@ pub struct AppSettings {
     pub webhooks: webhooks::WebhookSettings,
     /// The SMTP server of email digests and automations' emails; `None`: no email.
     pub mail: Option<notifications::MailSettings>,
+    pub boards: boards::BoardSettings,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -104,7 +105,13 @@ impl App {
         ));
         let directory = directory::Directory::new(store.clone(), bus.clone(), settings.auth_cache_secs);
         let engine = sunday_engine::Engine::new(store.clone(), settings.engine_memory_bytes);
-        let boards = boards::BoardService::new(store.clone(), directory.clone(), bus.clone(), engine.clone());
+        let boards = boards::BoardService::new(
+            store.clone(),
+            directory.clone(),
+            bus.clone(),
+            engine.clone(),
+            settings.boards.clone(),
+        );
         App {
             automations: automations::AutomationService::new(
                 store.clone(),

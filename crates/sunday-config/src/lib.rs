@@ -36,6 +36,7 @@ pub struct Config {
     pub backup: BackupConfig,
     pub trace: TraceConfig,
     pub automations: AutomationsConfig,
+    pub boards: BoardsConfig,
     pub webhooks: WebhooksConfig,
 }
 
@@ -215,6 +216,14 @@ pub struct AutomationsConfig {
     pub schedule_secs: u64,
 }
 
+/// Boards.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardsConfig {
+    /// How many levels of subitems an item may have (1 to 10; subitems of subitems are level 2).
+    pub subitem_depth: u8,
+}
+
 /// Outbound webhooks, sent by the `worker` role.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -314,6 +323,7 @@ impl Default for Config {
             web: WebConfig { dir: PathBuf::new() },
             backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
             automations: AutomationsConfig { max_chain: 10, pause_after_failures: 3, schedule_secs: 30 },
+            boards: BoardsConfig { subitem_depth: 5 },
             webhooks: WebhooksConfig {
                 allowed_hosts: vec![],
                 timeout_secs: 10,

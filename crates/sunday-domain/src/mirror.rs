@@ -1,6 +1,6 @@
-//! What a mirror column computes from the items a relation links to: their values shown as
-//! text, or rolled up (count, sum, average, least, greatest, earliest and latest day, count by
-//! label, percent done). Pure: the caller gathers the linked items (with the columns of their
+//! What a mirror column computes from the items a relation links to (or the item's
+//! subitems): their values shown as text, or rolled up (count, sum, average, least, greatest,
+//! earliest and latest day, the span of their dates, count by label, percent done). Pure: the caller gathers the linked items (with the columns of their
 //! boards) and stores the result like any cell, so mirrors filter, sort and export as the
 //! type their function makes (`MirrorFunction::value_type`).
 
@@ -31,7 +31,7 @@ pub fn accepts(function: MirrorFunction, column: Option<&Column>) -> Result<(), 
         MirrorFunction::Sum | MirrorFunction::Average | MirrorFunction::Min | MirrorFunction::Max => {
             matches!(ty, Some(ColumnType::Number | ColumnType::Rating))
         }
-        MirrorFunction::Earliest | MirrorFunction::Latest => {
+        MirrorFunction::Earliest | MirrorFunction::Latest | MirrorFunction::Span => {
             matches!(ty, Some(ColumnType::Date | ColumnType::Timeline))
         }
         MirrorFunction::CountByLabel => matches!(ty, Some(ColumnType::Status | ColumnType::Dropdown)),
@@ -42,7 +42,7 @@ pub fn accepts(function: MirrorFunction, column: Option<&Column>) -> Result<(), 
     }
     let what = match function {
         MirrorFunction::Sum | MirrorFunction::Average | MirrorFunction::Min | MirrorFunction::Max => "a number",
-        MirrorFunction::Earliest | MirrorFunction::Latest => "a date or timeline",
+        MirrorFunction::Earliest | MirrorFunction::Latest | MirrorFunction::Span => "a date or timeline",
         MirrorFunction::CountByLabel => "a status or dropdown",
         _ => "a status",
     };
@@ -102,6 +102,10 @@ pub fn compute(function: MirrorFunction, names: bool, linked: &[Linked<'_>]) -> 
         MirrorFunction::Max => numbers().reduce(f64::max).and_then(number),
         MirrorFunction::Earliest => days(false).min().map(|d| CellValue::Date(DateValue::Day(d))),
         MirrorFunction::Latest => days(true).max().map(|d| CellValue::Date(DateValue::Day(d))),
+        MirrorFunction::Span => {
+            let (from, to) = (days(false).min()?, days(true).max()?);
+            Some(CellValue::Timeline(DateValue::Day(from), DateValue::Day(to)))
+        }
         MirrorFunction::CountByLabel => count_by_label(linked),
         MirrorFunction::PercentDone => {
             let done = linked
@@ -218,6 +222,10 @@ mod tests {
         let l = linked(&values, &c);
         assert_eq!(compute(MirrorFunction::Earliest, false, &l), Some(CellValue::Date(d("2026-02-10"))));
         assert_eq!(compute(MirrorFunction::Latest, false, &l), Some(CellValue::Date(d("2026-03-09"))));
+        assert_eq!(
+            compute(MirrorFunction::Span, false, &l),
+            Some(CellValue::Timeline(d("2026-02-10"), d("2026-03-09")))
+        );
     }
 
     #[test]

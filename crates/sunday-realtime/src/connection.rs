@@ -12,7 +12,7 @@ use std::{
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::SinkExt;
 use sunday_app::{limits::RateLimiter, Actor};
-use sunday_types::BoardId;
+use sunday_types::{BoardId, ColumnId};
 use tokio::{
     sync::{broadcast, mpsc},
     task::JoinHandle,
@@ -40,6 +40,9 @@ struct Session {
     out: mpsc::Sender<(BoardId, Frame)>,
     control: mpsc::UnboundedSender<Control>,
     subscriptions: HashMap<BoardId, JoinHandle<()>>,
+    /// Per board, the relation and mirror columns this socket's user may not read (they link
+    /// to a board the user cannot see): their cells are taken out of the frames sent.
+    hidden: HashMap<BoardId, Vec<ColumnId>>,
     /// Budget for subscribe and presence frames, which fan out to other sockets.
     control_budget: RateLimiter,
 }
@@ -60,6 +63,7 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
         out,
         control,
         subscriptions: HashMap::new(),
+        hidden: HashMap::new(),
         control_budget: RateLimiter::new(
             hub.settings.control_frames_per_sec,
             hub.settings.control_frames_per_sec.saturating_mul(2),
@@ -100,7 +104,14 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
                 for (board, frame) in batch {
                     // Frames of a board left meanwhile (unsubscribed, resynced, access lost) go nowhere.
                     if !s.subscriptions.contains_key(&board) { continue; }
-                    if socket.feed(Message::Text(frame.json.as_ref().into())).await.is_err() { failed = true; break; }
+                    let text = match s.hidden.get(&board) {
+                        Some(hidden) if !hidden.is_empty() => redact(&frame.json, hidden),
+                        _ => frame.json.as_ref().into(),
+                    };
+                    if socket.feed(Message::Text(text.into())).await.is_err() { failed = true; break; }
+                    // Before the frames after it: a new relation column's cells are hidden
+                    // from its first value on.
+                    if frame.recheck { s.refresh_hidden(board).await; }
                     if let Some(at) = frame.committed_at {
                         // Commit to hand-off to the socket: the SLO's delivery lag.
                         let lag = (chrono::Utc::now() - at).to_std().unwrap_or_default();
@@ -203,6 +214,8 @@ impl Session {
             Ok(j) => j,
             Err(e) => return vec![error(e.code.as_str(), &e.message, Some(board))],
         };
+        self.refresh_hidden(board).await;
+        let hidden = self.hidden.get(&board).cloned().unwrap_or_default();
         let mut replies = vec![];
         let mut sent = current;
         if let Some(since) = since {
@@ -220,7 +233,10 @@ impl Session {
                         Err(e) => return vec![error("unavailable", &e.to_string(), Some(board))],
                     };
                     let Some(last) = page.last().map(|e| e.seq) else { break };
-                    replies.extend(page.iter().map(|e| Message::Text(ServerFrame::Event(e).json().into())));
+                    replies.extend(page.iter().map(|e| {
+                        let json = ServerFrame::Event(e).json();
+                        Message::Text(if hidden.is_empty() { json } else { redact(&json, &hidden) }.into())
+                    }));
                     sent = last;
                 }
             }
@@ -233,7 +249,19 @@ impl Session {
         replies
     }
 
+    /// Works out again which columns of `board` this socket may not read.
+    async fn refresh_hidden(&mut self, board: BoardId) {
+        // When it cannot be worked out (the store is unreachable), the columns hidden so far
+        // stay hidden.
+        let hidden = match self.hub.app.boards.hidden_on(&self.actor, board).await {
+            Ok(h) => h,
+            Err(_) => self.hidden.get(&board).cloned().unwrap_or_default(),
+        };
+        self.hidden.insert(board, hidden);
+    }
+
     fn unsubscribe(&mut self, board: BoardId) {
+        self.hidden.remove(&board);
         if let Some(task) = self.subscriptions.remove(&board) {
             task.abort();
         }
@@ -289,5 +317,49 @@ async fn forward(
         if sharing_changed {
             let _ = control.send(Control::Recheck(board));
         }
+    }
+}
+
+/// An event frame without the cells of `hidden` columns: taken out of item snapshots
+/// (`values`) and of cell changes (`changes`), wherever they are in the frame.
+fn redact(json: &str, hidden: &[ColumnId]) -> String {
+    let Ok(mut frame) = serde_json::from_str::<serde_json::Value>(json) else { return json.to_owned() };
+    let ids: Vec<String> = hidden.iter().map(ToString::to_string).collect();
+    strip(&mut frame, &ids);
+    frame.to_string()
+}
+
+fn strip(v: &mut serde_json::Value, ids: &[String]) {
+    match v {
+        serde_json::Value::Object(o) => {
+            if let Some(serde_json::Value::Object(values)) = o.get_mut("values") {
+                values.retain(|k, _| !ids.contains(k));
+            }
+            if let Some(serde_json::Value::Array(changes)) = o.get_mut("changes") {
+                changes.retain(|c| {
+                    !c.get("column_id").and_then(|c| c.as_str()).is_some_and(|c| ids.iter().any(|i| i == c))
+                });
+            }
+            o.values_mut().for_each(|x| strip(x, ids));
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| strip(x, ids)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod redaction {
+    use super::*;
+
+    #[test]
+    fn hidden_cells_leave_snapshots_and_changes() {
+        let (a, b) = (ColumnId::new(), ColumnId::new());
+        let frame = serde_json::json!({"type": "event", "payload": {
+            "item": {"values": {a.to_string(): 1, b.to_string(): 2}},
+            "changes": [{"column_id": a, "old": null, "new": 1}, {"column_id": b, "old": null, "new": 2}]}});
+        let out: serde_json::Value = serde_json::from_str(&redact(&frame.to_string(), &[a])).unwrap();
+        assert_eq!(out["payload"]["item"]["values"], serde_json::json!({b.to_string(): 2}));
+        assert_eq!(out["payload"]["changes"].as_array().map(Vec::len), Some(1));
+        assert_eq!(out["payload"]["changes"][0]["column_id"], serde_json::json!(b));
     }
 }

@@ -50,7 +50,16 @@ impl Frame {
 
     /// A committed event.
     pub fn event(event: &sunday_types::boards::BoardEvent) -> Frame {
-        let recheck = matches!(event.change, BoardChange::BoardMemberRemoved(_) | BoardChange::BoardUpdated(_));
+        // Sharing changes decide who sees the board; column changes which relation columns
+        // (and their mirrors) a subscriber may read.
+        let recheck = matches!(
+            event.change,
+            BoardChange::BoardMemberRemoved(_)
+                | BoardChange::BoardUpdated(_)
+                | BoardChange::ColumnCreated(_)
+                | BoardChange::ColumnUpdated(_)
+                | BoardChange::ColumnDeleted(_)
+        );
         let json = ServerFrame::Event(event).json().into();
         Frame { seq: event.seq, json, recheck, committed_at: Some(event.created_at) }
     }

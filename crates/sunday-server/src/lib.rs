@@ -155,6 +155,7 @@ fn app_settings(config: &Config) -> AppSettings {
             pause_after_failures: config.automations.pause_after_failures,
             schedule_every: Duration::from_secs(config.automations.schedule_secs),
         },
+        boards: sunday_app::boards::BoardSettings { subitem_depth: config.boards.subitem_depth },
         mail: (!config.mail.smtp_host.is_empty()).then(|| sunday_app::notifications::MailSettings {
             smtp_host: config.mail.smtp_host.clone(),
             smtp_port: config.mail.smtp_port,

@@ -22,7 +22,7 @@ async fn column_types_describe_what_the_api_accepts(app: TestApp) {
     let u = app.signup("kinds@example.com").await;
     let types = expect_json(app.get("/api/v1/column-types", &u.token).send().await.unwrap(), 200).await;
     let types = types["data"].as_array().unwrap().clone();
-    assert_eq!(types.len(), 23, "every column type is described");
+    assert_eq!(types.len(), 24, "every column type is described");
     let b = board(&app, &u, None).await;
     let bid = b["id"].as_str().unwrap();
     let mut relation = None;
@@ -34,6 +34,8 @@ async fn column_types_describe_what_the_api_accepts(app: TestApp) {
         let body = match ty {
             "board_relation" => json!({"title": ty, "type": ty, "settings": {"board_ids": [bid], "two_way": false}}),
             "mirror" => json!({"title": ty, "type": ty, "settings": {"relation_column_id": relation.clone().unwrap()}}),
+            // Showing (a text), so the listed operators, those of a text, apply.
+            "rollup" => json!({"title": ty, "type": ty, "settings": {"source": "subitems", "function": "show"}}),
             _ => json!({"title": ty, "type": ty}),
         };
         let col =
@@ -42,6 +44,7 @@ async fn column_types_describe_what_the_api_accepts(app: TestApp) {
         match ty {
             "board_relation" => relation = Some(col["id"].clone()),
             "mirror" => assert_eq!(col["settings"]["function"], "show"),
+            "rollup" => assert_eq!(col["settings"]["source"], "subitems"),
             _ => assert_eq!(col["settings"], t["default_settings"], "{ty}: a new column gets the listed defaults"),
         }
         for op in t["filter_operators"].as_array().unwrap() {

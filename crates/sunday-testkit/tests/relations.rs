@@ -2,7 +2,8 @@
 //! its column on the linked board and keeps both sides linked; mirrors show and roll up the
 //! linked items' values and follow their changes; archiving a linked item drops the link and
 //! restoring brings it back; bad settings and values are refused; a reader who cannot see the
-//! linked board reads neither the links nor the mirrors, and cannot filter by them.
+//! linked board reads neither the links nor the mirrors, and cannot filter by them. Subitems
+//! nest down to the configured depth, roll up into their parent and export with it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -10,7 +11,11 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, TestApp};
 
-backend_tests!(relations_link_both_ways_and_mirrors_follow, readers_who_cannot_see_the_linked_board_read_nothing);
+backend_tests!(
+    relations_link_both_ways_and_mirrors_follow,
+    readers_who_cannot_see_the_linked_board_read_nothing,
+    subitems_nest_roll_up_and_export
+);
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
@@ -218,6 +223,29 @@ async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
     )
     .await;
     assert_eq!(mine["total"], 1, "the owner still filters by it: {mine}");
+    // Live frames and the activity log carry none of it either: the mirror's new value reaches
+    // the owner, and the reader's socket gets the change without the hidden cells.
+    let mut ws = app.ws(&reader.token).await;
+    ws.subscribe(&l.projects, Some(0)).await;
+    let r = app.patch(&format!("/api/v1/items/{acme}"), &owner.token, json!({"values": {l.budget.clone(): 300}}));
+    expect_json(r.send().await.unwrap(), 200).await;
+    until(&app, &owner, &p, &l.total, json!(300)).await;
+    let mut frames = vec![];
+    while let Some(f) = ws.next_within(1.0).await {
+        frames.push(f);
+    }
+    assert!(frames.iter().any(|f| f.to_string().contains("item_updated")), "the mirror's change is sent: {frames:?}");
+    let log = expect_json(
+        app.get(&format!("/api/v1/boards/{}/activity", l.projects), &reader.token).send().await.unwrap(),
+        200,
+    )
+    .await;
+    for hidden in [&l.total, &l.relation] {
+        for f in &frames {
+            assert!(!carries(f, hidden), "{hidden} leaked: {f}");
+        }
+        assert!(!carries(&log, hidden), "{hidden} leaked: {log}");
+    }
     // Nor may they link to the items they cannot see.
     let e = expect_error(
         app.patch(&format!("/api/v1/items/{p}"), &reader.token, json!({"values": {l.relation.clone(): [acme]}}))
@@ -229,4 +257,79 @@ async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
     )
     .await;
     assert_eq!(e["details"]["rule"], "unknown_item", "{e}");
+}
+
+async fn subitems_nest_roll_up_and_export(app: TestApp) {
+    let u = app.signup("subitems@example.com").await;
+    let bid = id(&board(&app, &u, None).await);
+    let top = create(&app, &u, &bid, "Launch", json!({})).await;
+    let sub = |parent: &str, name: &str| {
+        let r = app.post(&format!("/api/v1/items/{parent}/subitems"), &u.token, json!({"name": name}));
+        async move { r.send().await.unwrap() }
+    };
+    let first = id(&expect_json(sub(&top, "Design").await, 201).await);
+    let b = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
+    let level1 = b["subitem_board_id"].as_str().unwrap().to_owned();
+    let hours = id(&column(&app, &u, &level1, json!({"title": "Hours", "type": "number"})).await);
+    let patch = |it: &str, body: Value| app.patch(&format!("/api/v1/items/{it}"), &u.token, body);
+    expect_json(patch(&first, json!({"values": {hours.clone(): 3}})).send().await.unwrap(), 200).await;
+    let second = id(&expect_json(sub(&top, "Build").await, 201).await);
+    expect_json(patch(&second, json!({"values": {hours.clone(): 4}})).send().await.unwrap(), 200).await;
+    // A rollup of the subitems' hours into their parent, kept current as they change.
+    let total = column(
+        &app,
+        &u,
+        &bid,
+        json!({"title": "Hours", "type": "rollup", "settings": {"source": "subitems", "column_id": hours}}),
+    )
+    .await;
+    let total = id(&total);
+    until(&app, &u, &top, &total, json!(7)).await;
+    expect_json(patch(&second, json!({"values": {hours.clone(): 10}})).send().await.unwrap(), 200).await;
+    until(&app, &u, &top, &total, json!(13)).await;
+    // Subitems of subitems, down to the default depth of five levels.
+    let mut parent = first.clone();
+    let mut chain = vec![];
+    for level in 2..=5 {
+        let next = id(&expect_json(sub(&parent, &format!("Level {level}")).await, 201).await);
+        chain.push(next.clone());
+        parent = next;
+    }
+    let e = expect_error(sub(&parent, "Too deep").await, 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "max_depth", "{e}");
+    let listed =
+        expect_json(app.get(&format!("/api/v1/items/{first}/subitems"), &u.token).send().await.unwrap(), 200).await;
+    assert_eq!(listed["data"][0]["name"], "Level 2", "{listed}");
+    // The export lists each subitem after its parent, naming it.
+    let csv = app.get(&format!("/api/v1/boards/{bid}/export"), &u.token).send().await.unwrap().text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("Name,Group") && lines[0].ends_with(",Parent"), "{csv}");
+    let at = |name: &str| lines.iter().position(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name} in {csv}"));
+    assert!(at("Launch") < at("Design") && at("Design") < at("Level 2") && at("Level 5") < at("Build"), "{csv}");
+    assert!(lines[at("Level 2")].ends_with(",Design"), "{csv}");
+    assert!(lines[at("Build")].contains(",10,") || lines[at("Build")].contains(",10.00,"), "{csv}");
+    // Deleting the top item deletes its subitems at every depth; the rollup of the rest follows.
+    let r = app.delete(&format!("/api/v1/items/{first}?permanent=true"), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    for gone in chain.iter().chain([&first]) {
+        let r = app.get(&format!("/api/v1/items/{gone}"), &u.token).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{gone} went with its parent");
+    }
+    until(&app, &u, &top, &total, json!(10)).await;
+}
+
+/// Whether `v` holds a cell of `column` anywhere: in an item's `values` or a change.
+fn carries(v: &Value, column: &str) -> bool {
+    match v {
+        Value::Object(o) => {
+            let in_values = o.get("values").and_then(Value::as_object).is_some_and(|vals| vals.contains_key(column));
+            let in_changes = o
+                .get("changes")
+                .and_then(Value::as_array)
+                .is_some_and(|cs| cs.iter().any(|c| c["column_id"] == column));
+            in_values || in_changes || o.values().any(|x| carries(x, column))
+        }
+        Value::Array(a) => a.iter().any(|x| carries(x, column)),
+        _ => false,
+    }
 }

@@ -81,12 +81,15 @@ pub enum ColumnType {
     /// default: the linked board gets a column showing the links back.
     BoardRelation,
     /// Computed from the items linked through a board relation column: one of their columns
-    /// shown, or aggregated (a rollup: sum, average, count, earliest, percent done…).
+    /// shown, or aggregated (sum, average, count, earliest, percent done…).
     Mirror,
+    /// A mirror that aggregates (`sum` unless another function is chosen), of linked items or
+    /// of the item's subitems; the same settings as a mirror.
+    Rollup,
 }
 
 impl ColumnType {
-    pub const ALL: [ColumnType; 23] = [
+    pub const ALL: [ColumnType; 24] = [
         ColumnType::Text,
         ColumnType::LongText,
         ColumnType::Number,
@@ -110,6 +113,7 @@ impl ColumnType {
         ColumnType::Dependency,
         ColumnType::BoardRelation,
         ColumnType::Mirror,
+        ColumnType::Rollup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +141,7 @@ impl ColumnType {
             ColumnType::Dependency => "dependency",
             ColumnType::BoardRelation => "board_relation",
             ColumnType::Mirror => "mirror",
+            ColumnType::Rollup => "rollup",
         }
     }
 
@@ -155,8 +160,8 @@ pub struct Column {
     /// The settings of its type: `status` has `labels: [{id, name, color, done}]`, `dropdown`
     /// has `options: [{id, name, color}]`, `number` has `unit` and `decimals`, `rating` has
     /// `max`, `formula` has `expression` and `result`, `dependency` has `date_column_id`, `mode`
-    /// and `lag_days`, `board_relation` has `board_ids` and `reverse_column_id`, `mirror` has
-    /// `relation_column_id`, `column_id` and `function`; other types `{}`.
+    /// and `lag_days`, `board_relation` has `board_ids` and `reverse_column_id`, `mirror` and
+    /// `rollup` have `source`, `relation_column_id`, `column_id` and `function`; other types `{}`.
     pub settings: ColumnSettings,
     /// Fractional-index key: columns sort by it.
     pub position: String,
@@ -166,11 +171,13 @@ pub struct Column {
 impl Column {
     /// The type whose values its cells hold: its own, except for a formula, whose cells hold
     /// values of its result type (a number, a text, a date or a checkbox), and a mirror, whose
-    /// cells hold what its function makes (a text, a number or a date).
+    /// cells hold what its function makes (a text, a number, a date or a timeline).
     pub fn value_type(&self) -> ColumnType {
         match &self.settings {
             ColumnSettings::Formula(f) if self.column_type == ColumnType::Formula => f.result.value_type(),
-            ColumnSettings::Mirror(m) if self.column_type == ColumnType::Mirror => m.function.value_type(),
+            ColumnSettings::Mirror(m) if matches!(self.column_type, ColumnType::Mirror | ColumnType::Rollup) => {
+                m.function.value_type()
+            }
             _ => self.column_type,
         }
     }

@@ -190,7 +190,8 @@ impl CellValue {
             // A formula's and a mirror's cells are read with the type of what they compute
             // (`Column::value_type`).
             | ColumnType::Formula
-            | ColumnType::Mirror => return None,
+            | ColumnType::Mirror
+            | ColumnType::Rollup => return None,
         })
     }
 

@@ -143,9 +143,11 @@ pub enum MirrorFunction {
     Average,
     Min,
     Max,
-    /// Of a date or timeline column: the first and last day.
+    /// Of a date or timeline column: the first and last day, and both as a timeline (the
+    /// span from the earliest start to the latest end).
     Earliest,
     Latest,
+    Span,
     /// Of a status or dropdown column: how many items have each label (`Done: 2, Stuck: 1`).
     CountByLabel,
     /// Of a status column: the share of linked items whose label is a done label (0 to 100).
@@ -158,6 +160,7 @@ impl MirrorFunction {
         match self {
             MirrorFunction::Show | MirrorFunction::CountByLabel => ColumnType::Text,
             MirrorFunction::Earliest | MirrorFunction::Latest => ColumnType::Date,
+            MirrorFunction::Span => ColumnType::Timeline,
             MirrorFunction::Count
             | MirrorFunction::Sum
             | MirrorFunction::Average
@@ -168,13 +171,25 @@ impl MirrorFunction {
     }
 }
 
-/// A mirror column's settings.
+/// Which items a mirror or rollup reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MirrorSource {
+    /// The items linked through `relation_column_id`.
+    Relation,
+    /// The item's subitems (a column of the subitem board rolled up into the parent).
+    Subitems,
+}
+
+/// A mirror or rollup column's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MirrorSettings {
-    /// The board relation column of this board whose linked items it reads.
-    pub relation_column_id: crate::ColumnId,
-    /// The column of the linked items it reads (`null`: their names).
+    pub source: MirrorSource,
+    /// The board relation column of this board whose linked items it reads (`null` when the
+    /// source is `subitems`).
+    pub relation_column_id: Option<crate::ColumnId>,
+    /// The column of the linked items (or subitems) it reads (`null`: their names).
     pub column_id: Option<crate::ColumnId>,
     pub function: MirrorFunction,
 }
@@ -210,7 +225,7 @@ impl ColumnSettings {
             ColumnType::Formula => ColumnSettings::Formula(serde_json::from_value(value)?),
             ColumnType::Dependency => ColumnSettings::Dependency(serde_json::from_value(value)?),
             ColumnType::BoardRelation => ColumnSettings::Relation(serde_json::from_value(value)?),
-            ColumnType::Mirror => ColumnSettings::Mirror(serde_json::from_value(value)?),
+            ColumnType::Mirror | ColumnType::Rollup => ColumnSettings::Mirror(serde_json::from_value(value)?),
             _ => ColumnSettings::None(serde_json::from_value(value)?),
         })
     }

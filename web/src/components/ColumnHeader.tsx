@@ -97,7 +97,7 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
   const [type, setType] = useState<ColumnType>("text");
   const [formula, setFormula] = useState(false);
   // A relation names the board it links to and a mirror what it reads: a dialog asks.
-  const [asking, setAsking] = useState<"board_relation" | "mirror" | null>(null);
+  const [asking, setAsking] = useState<"board_relation" | "mirror" | "rollup" | null>(null);
   // The types the server knows, by title: those people fill in, then those Sunday fills in.
   const sections = pickerSections(useColumnTypes());
   return (
@@ -117,7 +117,7 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
           <button onClick={() => {
             // A formula needs its expression: the formula editor asks for it.
             if (type === "formula") { setOpen(false); setFormula(true); return; }
-            if (type === "board_relation" || type === "mirror") { setOpen(false); setAsking(type); return; }
+            if (type === "board_relation" || type === "mirror" || type === "rollup") { setOpen(false); setAsking(type); return; }
             if (title.trim()) { actions.onAdd(title.trim(), type); setTitle(""); setOpen(false); }
           }}>Create column</button>
         </Popup>
@@ -126,7 +126,7 @@ export function AddColumn({ actions }: { actions: ColumnActions }) {
         onSave={(e, name) => actions.onAddFormula(name, e).then(() => setTitle(""))} onClose={() => setFormula(false)} />}
       {asking === "board_relation" && <NewRelationDialog initialTitle={title.trim()} boardId={actions.boardId}
         onCreate={(t, ty, s) => actions.onAddWith(t, ty, s).then(() => setTitle(""))} onClose={() => setAsking(null)} />}
-      {asking === "mirror" && <NewMirrorDialog initialTitle={title.trim()} columns={actions.columns}
+      {(asking === "mirror" || asking === "rollup") && <NewMirrorDialog type={asking} initialTitle={title.trim()} boardId={actions.boardId} columns={actions.columns}
         onCreate={(t, ty, s) => actions.onAddWith(t, ty, s).then(() => setTitle(""))} onClose={() => setAsking(null)} />}
     </th>
   );

@@ -62,45 +62,55 @@ export function NewRelationDialog({ initialTitle, boardId, onCreate, onClose }: 
   );
 }
 
-export function NewMirrorDialog({ initialTitle, columns, onCreate, onClose }: {
-  initialTitle: string; columns: Column[]; onCreate: Create; onClose: () => void;
+/** The "Through" choice that reads the item's subitems rather than linked items. */
+const SUBITEMS = "subitems";
+
+/** A new mirror (shows the linked values) or rollup (aggregates them, of linked items or of
+ * the item's subitems). */
+export function NewMirrorDialog({ type, initialTitle, boardId, columns, onCreate, onClose }: {
+  type: "mirror" | "rollup"; initialTitle: string; boardId: string; columns: Column[]; onCreate: Create; onClose: () => void;
 }) {
   const relations = columns.filter((c) => c.type === "board_relation");
   const [title, setTitle] = useState(initialTitle);
-  const [relation, setRelation] = useState(relations[0]?.id ?? "");
+  const [relation, setRelation] = useState(type === "rollup" || relations.length === 0 ? SUBITEMS : relations[0].id);
   const [source, setSource] = useState("");
-  const [fn, setFn] = useState("show");
+  const first = type === "rollup" ? "count" : "show";
+  const [fn, setFn] = useState(first);
   const [theirs, setTheirs] = useState<Column[]>([]);
   const [error, setError] = useState("");
   const rel = relations.find((r) => r.id === relation);
   useEffect(() => {
-    const ids = rel ? linkedBoards(rel) : [];
-    Promise.all(ids.map((id) => ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } }))))
+    // Linked boards' columns, or the subitem board's (none until the board has subitems).
+    const boards = rel
+      ? Promise.resolve(linkedBoards(rel))
+      : ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: boardId } } })).then((b) => (b.subitem_board_id ? [b.subitem_board_id] : []));
+    boards
+      .then((ids) => Promise.all(ids.map((id) => ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })))))
       .then((bs) => setTheirs(bs.flatMap((b) => (b.columns ?? []) as Column[]).filter((c) => c.type !== "mirror")), () => setTheirs([]));
-  }, [rel]);
+  }, [rel, boardId]);
   const chosen = theirs.find((c) => c.id === source);
   const offered = MIRROR_FUNCTIONS.filter((f) => f.reads === null || (chosen && f.reads.includes(chosen.type)));
   const save = async () => {
-    if (!relation) return setError("This board has no relation column to read: connect a board first");
     try {
-      await onCreate(title.trim() || "Mirror", "mirror", { relation_column_id: relation, column_id: source || null, function: fn });
+      const from = relation === SUBITEMS ? { source: "subitems" } : { source: "relation", relation_column_id: relation };
+      await onCreate(title.trim() || (type === "rollup" ? "Rollup" : "Mirror"), type, { ...from, column_id: source || null, function: fn });
       onClose();
     } catch (e) {
       setError(messageOf(e));
     }
   };
   return (
-    <Dialog title="Mirror a linked column" onClose={onClose}>
+    <Dialog title={type === "rollup" ? "Roll up a column" : "Mirror a linked column"} onClose={onClose}>
       <form onSubmit={(e) => { e.preventDefault(); void save(); }}>
         <label>Title <input aria-label="Mirror title" value={title} onChange={(e) => setTitle(e.target.value)} /></label>
         <label>Through
           <select aria-label="Relation column" value={relation} onChange={(e) => { setRelation(e.target.value); setSource(""); }}>
-            {relations.length === 0 && <option value="">No relation column yet</option>}
             {relations.map((r) => <option key={r.id} value={r.id}>{r.title}</option>)}
+            <option value={SUBITEMS}>Subitems (a rollup into the parent)</option>
           </select>
         </label>
         <label>Column of the linked items
-          <select aria-label="Linked column" value={source} onChange={(e) => { setSource(e.target.value); setFn("show"); }}>
+          <select aria-label="Linked column" value={source} onChange={(e) => { setSource(e.target.value); setFn(first); }}>
             <option value="">Their names</option>
             {theirs.map((c) => <option key={c.id} value={c.id}>{c.title}</option>)}
           </select>
@@ -113,7 +123,7 @@ export function NewMirrorDialog({ initialTitle, columns, onCreate, onClose }: {
         {error && <p role="alert" className="error">{error}</p>}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>Cancel</button>
-          <button className="primary">Create mirror</button>
+          <button className="primary">{type === "rollup" ? "Create rollup" : "Create mirror"}</button>
         </div>
       </form>
     </Dialog>

@@ -13,6 +13,7 @@ import { ActivityEntry } from "./Activity";
 import { Avatar } from "./Avatar";
 import { Cell } from "./Cell";
 import { RichText } from "./RichText";
+import { Subitems } from "./Subitems";
 import { UpdateEditor } from "./UpdateEditor";
 
 /** The item an event is about, if any. */
@@ -142,6 +143,7 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
           </tbody>
         </table>
       )}
+      {item && <details className="panel-subitems"><summary>Subitems</summary><Subitems parent={item} board={item.board_id} depth={0} meId={me.user.id} /></details>}
       <div className="tabs">
         <button className={tab === "updates" ? "active" : ""} onClick={() => setTab("updates")}>Updates</button>
         <button className={tab === "activity" ? "active" : ""} onClick={() => setTab("activity")}>Activity log</button>

@@ -19,6 +19,7 @@ import { addTarget, gapsOf, tableEntries, tableGroups, titleIndexes, withSticky,
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
 import { ConfirmDialog } from "./Dialog";
+import { Subitems } from "./Subitems";
 import { GroupTitle, type GroupActions } from "./GroupTitle";
 
 type Props = {
@@ -55,7 +56,7 @@ type Props = {
 };
 
 /** First guesses of row heights (px); rendered rows are measured and replace them. */
-const ESTIMATE: Record<EntryKind, number> = { title: 42, head: 35, item: 37, pending: 37, add: 37, foot: 37, gap: 24 };
+const ESTIMATE: Record<EntryKind, number> = { title: 42, head: 35, item: 37, subitems: 120, pending: 37, add: 37, foot: 37, gap: 24 };
 /** Rows rendered beyond each edge of the viewport, so fast scrolling rarely shows a gap. */
 const OVERSCAN = 12;
 const COLUMN_WIDTH = 130;
@@ -101,6 +102,8 @@ export function Table(p: Props) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set((p.board.groups ?? []).filter((g) => g.collapsed).map((g) => g.id)));
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  /** Items whose subitems are shown under them. */
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const dragged = useRef<Item | null>(null);
   /** Deleting several items asks first. */
   const [confirming, setConfirming] = useState(false);
@@ -109,7 +112,7 @@ export function Table(p: Props) {
   // Scrolling re-renders this component; none of these depend on the scroll position.
   const columns = useMemo(() => (p.board.columns ?? []).filter((c) => !p.hidden.has(c.id)), [p.board.columns, p.hidden]);
   const groups = useMemo(() => tableGroups(p.board, p.items, people, p.groupBy, p.sort, p.paging), [p.board, p.items, people, p.groupBy, p.sort, p.paging]);
-  const entries = useMemo(() => tableEntries(groups, collapsed), [groups, collapsed]);
+  const entries = useMemo(() => tableEntries(groups, collapsed, expanded), [groups, collapsed, expanded]);
   const chosen = useMemo(() => p.items.filter((i) => selected.has(i.id)), [p.items, selected]);
   const status = columns.find((c) => c.type === "status") ?? (p.board.columns ?? []).find((c) => c.type === "status");
 
@@ -136,6 +139,12 @@ export function Table(p: Props) {
     if (wantedGroup !== null) onMore?.(wantedGroup);
   }, [wantedGroup, onMore]);
 
+  const expand = useCallback((id: string) => setExpanded((s) => {
+    const n = new Set(s);
+    if (n.has(id)) n.delete(id);
+    else n.add(id);
+    return n;
+  }), []);
   const toggle = useCallback((id: string, on: boolean) => setSelected((s) => {
     const n = new Set(s);
     if (on) n.add(id);
@@ -202,7 +211,14 @@ export function Table(p: Props) {
       case "item":
         return (
           <ItemRow key={e.key} index={index} measure={v.measureElement} item={e.item} group={g} row={e.row} columns={columns} props={p}
-            selected={selected.has(e.item.id)} remoteEditors={p.editors.get(e.item.id)} updates={p.updates.get(e.item.id) ?? 0} onToggle={toggle} dragged={dragged} dropInto={dropInto} />
+            selected={selected.has(e.item.id)} remoteEditors={p.editors.get(e.item.id)} updates={p.updates.get(e.item.id) ?? 0} onToggle={toggle} dragged={dragged} dropInto={dropInto}
+            expanded={expanded.has(e.item.id)} onExpand={expand} />
+        );
+      case "subitems":
+        return (
+          <tr key={e.key} {...common} className="subitems-row">
+            <td colSpan={span}><Subitems parent={e.item} board={p.board.id} depth={1} meId={p.meId} /></td>
+          </tr>
         );
       case "pending":
         return (
@@ -279,10 +295,12 @@ type RowProps = {
   onToggle: (id: string, on: boolean) => void; dragged: React.RefObject<Item | null>; dropInto: (g: TableGroup) => void;
   /** The virtualizer's index of this row, and its measuring ref. */
   index: number; measure: (el: HTMLTableRowElement | null) => void;
+  /** Whether its subitems show under it, and the switch. */
+  expanded: boolean; onExpand: (id: string) => void;
 };
 
 /** One item's row. Memoized: while scrolling, only rows entering the window render. */
-const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditors, updates, onToggle, dragged, dropInto, index, measure }: RowProps) {
+const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditors, updates, onToggle, dragged, dropInto, index, measure, expanded, onExpand }: RowProps) {
   const done = isDone(p.board.columns, item);
   return (
     <tr ref={measure} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} draggable data-item={item.name} data-group={group.title} className={selected ? "selected" : ""}
@@ -297,6 +315,7 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
       <td className="name-col">
         <div className="name-cell">
           <input type="checkbox" className="select" aria-label={`Select ${item.name}`} checked={selected} onChange={(e) => onToggle(item.id, e.target.checked)} />
+          <button className="expand" aria-expanded={expanded} aria-label={`Subitems of ${item.name}`} onClick={() => onExpand(item.id)}>{expanded ? "▾" : "▸"}</button>
           <input className="name-input" defaultValue={item.name} key={item.name} onBlur={(e) => e.target.value !== item.name && e.target.value.trim() && p.onRename(item, e.target.value)}
             onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} aria-label="Item name" />
           <button className={"open" + (updates ? " has-updates" : "")} title="Open updates" aria-label={updates ? `Open updates (${updates})` : "Open updates"} onClick={() => p.onOpen(item.id)}>

@@ -10,6 +10,7 @@ import {
   ordinal,
   sentence,
   shapeOf,
+  LINKS_ACTOR,
   systemActorName,
   TRIGGER_TYPES,
   WEBHOOK_ACTOR,
@@ -151,6 +152,7 @@ describe("actors", () => {
   it("names Automation and Webhook, and nobody else", () => {
     expect(systemActorName(AUTOMATION_ACTOR)).toBe("Automation");
     expect(systemActorName(WEBHOOK_ACTOR)).toBe("Webhook");
+    expect(systemActorName(LINKS_ACTOR)).toBe("Connected boards");
     expect(systemActorName("ada")).toBeUndefined();
   });
 });

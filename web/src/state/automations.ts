@@ -17,8 +17,10 @@ export const WEBHOOK_ACTOR = "00000000-0000-7000-8000-0000a0700002";
 /** The name of an actor that is Sunday itself rather than a person, if `id` is one. */
 /** Formula values Sunday recomputes in the background. */
 export const FORMULA_ACTOR = "00000000-0000-7000-8000-0000a0700003";
+/** Links back, links to items that left, and mirror values Sunday keeps current. */
+export const LINKS_ACTOR = "00000000-0000-7000-8000-0000a0700004";
 export const systemActorName = (id: string): string | undefined =>
-  id === AUTOMATION_ACTOR ? "Automation" : id === WEBHOOK_ACTOR ? "Webhook" : id === FORMULA_ACTOR ? "Formula" : undefined;
+  id === AUTOMATION_ACTOR ? "Automation" : id === WEBHOOK_ACTOR ? "Webhook" : id === FORMULA_ACTOR ? "Formula" : id === LINKS_ACTOR ? "Connected boards" : undefined;
 
 export type TriggerType = Trigger["type"];
 export type ActionType = Action["type"];

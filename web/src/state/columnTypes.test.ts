@@ -38,6 +38,7 @@ describe("mirror columns", () => {
     expect(valueColumn(mirror("count_by_label")).type).toBe("text");
     expect(mirrorValueType("count")).toBe("number");
     // Every function the dialog offers makes a type.
-    for (const f of MIRROR_FUNCTIONS) expect(["text", "number", "date"]).toContain(mirrorValueType(f.fn));
+    for (const f of MIRROR_FUNCTIONS) expect(["text", "number", "date", "timeline"]).toContain(mirrorValueType(f.fn));
+    expect(mirrorValueType("span")).toBe("timeline");
   });
 });

@@ -66,7 +66,7 @@ const FORMULA_VALUES: Record<string, ColumnType> = { number: "number", text: "te
 export function valueColumn(col: Column): Column {
   let type: ColumnType;
   if (col.type === "formula") type = FORMULA_VALUES[(col.settings as { result?: string }).result ?? "text"] ?? "text";
-  else if (col.type === "mirror") type = mirrorValueType((col.settings as { function?: string }).function ?? "show");
+  else if (col.type === "mirror" || col.type === "rollup") type = mirrorValueType((col.settings as { function?: string }).function ?? "show");
   else return col;
   return { ...col, type, settings: type === "number" ? { unit: null, decimals: null } : {} } as Column;
 }
@@ -75,6 +75,7 @@ export function valueColumn(col: Column): Column {
 export function mirrorValueType(fn: string): ColumnType {
   if (fn === "show" || fn === "count_by_label") return "text";
   if (fn === "earliest" || fn === "latest") return "date";
+  if (fn === "span") return "timeline";
   return "number";
 }
 
@@ -89,6 +90,7 @@ export const MIRROR_FUNCTIONS: { fn: string; words: string; reads: ColumnType[] 
   { fn: "max", words: "Largest", reads: ["number", "rating"] },
   { fn: "earliest", words: "Earliest date", reads: ["date", "timeline"] },
   { fn: "latest", words: "Latest date", reads: ["date", "timeline"] },
+  { fn: "span", words: "Date span", reads: ["date", "timeline"] },
   { fn: "count_by_label", words: "Count by label", reads: ["status", "dropdown"] },
   { fn: "percent_done", words: "Percent done", reads: ["status"] },
 ];

@@ -87,3 +87,12 @@ describe("sticky group headers", () => {
     expect(gapsOf([], 500)).toEqual({ before: [], after: 500 });
   });
 });
+
+describe("expanded items", () => {
+  it("show their subitems right under their row", () => {
+    const item = (id: string) => ({ id, name: id, group_id: "g", position: id, values: {} }) as unknown as Item;
+    const group = { id: "g", title: "G", color: "grey", items: [item("a"), item("b")], pending: 0 };
+    const kinds = tableEntries([group], new Set(), new Set(["a"])).map((e) => (e.kind === "item" || e.kind === "subitems" ? `${e.kind}:${e.item.id}` : e.kind));
+    expect(kinds).toEqual(["title", "head", "item:a", "subitems:a", "item:b", "add", "foot", "gap"]);
+  });
+});

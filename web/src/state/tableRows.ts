@@ -23,6 +23,8 @@ export type Entry =
   | { kind: "add"; key: string; group: TableGroup }
   /** A place kept for a match not fetched yet: rows keep their places as pages arrive. */
   | { kind: "pending"; key: string; group: TableGroup }
+  /** An expanded item's subitems, right under it. */
+  | { kind: "subitems"; key: string; group: TableGroup; item: Item }
   | { kind: "foot"; key: string; group: TableGroup }
   | { kind: "gap"; key: string; group: TableGroup };
 
@@ -56,7 +58,7 @@ export function tableGroups(board: Board, items: Item[], people: Person[], group
 }
 
 /** The rows of the table, in order. A collapsed group shows its title only. */
-export function tableEntries(groups: TableGroup[], collapsed: ReadonlySet<string>): Entry[] {
+export function tableEntries(groups: TableGroup[], collapsed: ReadonlySet<string>, expanded: ReadonlySet<string> = new Set()): Entry[] {
   const out: Entry[] = [];
   let row = 0;
   for (const group of groups) {
@@ -65,7 +67,10 @@ export function tableEntries(groups: TableGroup[], collapsed: ReadonlySet<string
     out.push({ kind: "title", key: k("title"), group, collapsed: shut });
     if (!shut) {
       out.push({ kind: "head", key: k("head"), group });
-      for (const item of group.items) out.push({ kind: "item", key: `item:${item.id}`, group, item, row: row++ });
+      for (const item of group.items) {
+        out.push({ kind: "item", key: `item:${item.id}`, group, item, row: row++ });
+        if (expanded.has(item.id)) out.push({ kind: "subitems", key: `subitems:${item.id}`, group, item });
+      }
       for (let n = 0; n < group.pending; n++) out.push({ kind: "pending", key: `pending:${group.id}:${n}`, group });
       out.push({ kind: "add", key: k("add"), group }, { kind: "foot", key: k("foot"), group });
     }

@@ -49,7 +49,7 @@ impl Access {
 }
 
 impl BoardService {
-    /// The board and the actor's permission on it; a subitem board inherits its parent's.
+    /// The board and the actor's permission on it; a subitem board inherits its top board's.
     pub async fn access(&self, actor: &Actor, id: BoardId) -> Result<Access, ApiError> {
         match actor.credentials {
             crate::Credentials::Automation { org_id } => self.automation_access(org_id, id).await,
@@ -68,10 +68,15 @@ impl BoardService {
     /// The board and `user`'s permission on it, whoever asks (the notifier checks recipients).
     pub async fn access_of(&self, user: UserId, id: BoardId) -> Result<Access, ApiError> {
         let board = self.store.board(id).await?.ok_or_else(not_found)?;
-        let governing = match board.parent_board_id {
-            Some(parent) => self.store.board(parent).await?.ok_or_else(not_found)?,
-            None => board.clone(),
-        };
+        // Subitem boards, at any depth, take the permissions of the board at the top.
+        let mut governing = board.clone();
+        for _ in 0..=super::subitems::MAX_LEVELS {
+            let Some(parent) = governing.parent_board_id else { break };
+            governing = self.store.board(parent).await?.ok_or_else(not_found)?;
+        }
+        if governing.parent_board_id.is_some() {
+            return Err(not_found());
+        }
         let role = self.directory.role_in(governing.org_id, user).await?.ok_or_else(not_found)?;
         let grant = self.store.board_grant(governing.id, user).await?.ok_or_else(not_found)?;
         if !permissions::workspace_admits(role, grant.closed_workspace, grant.workspace_member) {

@@ -35,9 +35,24 @@ impl BoardService {
         let hidden = self.hidden_columns(actor, &b.columns).await?;
         b.columns.retain(|c| !hidden.contains(&c.id));
         let items = self.store.all_items(board).await?;
+        let levels = self.subitem_levels(actor, b.subitem_board_id).await?;
+        // Subitems' cells go under the board's column of the same title, or under one added
+        // after the board's; a last `Parent` column names each subitem's parent.
+        let mut titles: Vec<String> = b.columns.iter().map(|c| c.title.clone()).collect();
+        for level in &levels {
+            for c in &level.columns {
+                if !titles.iter().any(|t| t.eq_ignore_ascii_case(&c.title)) {
+                    titles.push(c.title.clone());
+                }
+            }
+        }
+        let with_subitems = levels.first().is_some_and(|l| !l.items.is_empty());
         let mut out = csv::Writer::from_writer(vec![]);
         let mut header = vec!["Name".to_owned(), "Group".to_owned()];
-        header.extend(b.columns.iter().map(|c| c.title.clone()));
+        header.extend(titles.iter().cloned());
+        if with_subitems {
+            header.push("Parent".to_owned());
+        }
         out.write_record(header.iter().map(|h| neutralize(h).into_owned())).map_err(ApiError::internal)?;
         let group_title: HashMap<GroupId, &str> = b.groups.iter().map(|g| (g.id, g.title.as_str())).collect();
         let mut ordered: Vec<&Item> = items.iter().filter(|i| i.parent_item_id.is_none()).collect();
@@ -46,13 +61,39 @@ impl BoardService {
             (group_pos.get(&a.group_id), &a.position, a.id).cmp(&(group_pos.get(&b.group_id), &b.position, b.id))
         });
         for item in ordered {
-            let mut row = vec![item.name.clone(), group_title.get(&item.group_id).unwrap_or(&"").to_string()];
-            for c in &b.columns {
-                row.push(cell_text(item, c));
+            let group = group_title.get(&item.group_id).unwrap_or(&"").to_string();
+            let mut rows = vec![];
+            row_of(&mut rows, item, &b.columns, &titles, &group, None, with_subitems);
+            subitem_rows(&mut rows, item, &levels, 0, &titles, &group);
+            for row in rows {
+                out.write_record(row.iter().map(|c| neutralize(c).into_owned())).map_err(ApiError::internal)?;
             }
-            out.write_record(row.iter().map(|c| neutralize(c).into_owned())).map_err(ApiError::internal)?;
         }
         String::from_utf8(out.into_inner().map_err(|e| ApiError::internal(e.to_string()))?).map_err(ApiError::internal)
+    }
+
+    /// The subitems under a board, level by level: each subitem board's columns (those the
+    /// reader may see) and live items by parent, in board order.
+    async fn subitem_levels(&self, actor: &Actor, mut sub: Option<BoardId>) -> Result<Vec<Level>, ApiError> {
+        let mut levels = vec![];
+        while let (Some(id), true) = (sub, levels.len() < super::subitems::MAX_LEVELS) {
+            let Some(board) = self.store.board(id).await? else { break };
+            let mut columns = self.store.columns(id).await?;
+            let hidden = self.hidden_columns(actor, &columns).await?;
+            columns.retain(|c| !hidden.contains(&c.id));
+            let mut items: HashMap<ItemId, Vec<Item>> = HashMap::new();
+            for item in self.store.all_items(id).await? {
+                if let Some(p) = item.parent_item_id {
+                    items.entry(p).or_default().push(item);
+                }
+            }
+            for list in items.values_mut() {
+                list.sort_by(|a, b| (&a.position, a.id).cmp(&(&b.position, b.id)));
+            }
+            levels.push(Level { columns, items });
+            sub = board.subitem_board_id;
+        }
+        Ok(levels)
     }
 
     /// Imports CSV rows into an existing board.
@@ -273,4 +314,48 @@ fn same_kinds(before: &[Column], now: &[Column]) -> bool {
 /// The import stopped after `imported` rows because the board changed under it.
 fn interrupted(imported: usize, rejected: &[RejectedRow]) -> ApiError {
     ApiError::of(ErrorCode::ImportInterrupted).with_details(json!({"imported": imported, "rejected": rejected}))
+}
+
+/// One level of subitems (see `BoardService::subitem_levels`).
+struct Level {
+    columns: Vec<Column>,
+    items: HashMap<ItemId, Vec<Item>>,
+}
+
+/// `item`'s row: its cells under the titles of `columns`, and its parent's name when the
+/// export has a `Parent` column.
+fn row_of(
+    rows: &mut Vec<Vec<String>>,
+    item: &Item,
+    columns: &[Column],
+    titles: &[String],
+    group: &str,
+    parent: Option<&str>,
+    with_parent: bool,
+) {
+    let mut row = vec![item.name.clone(), group.to_owned()];
+    for title in titles {
+        let column = columns.iter().find(|c| c.title.eq_ignore_ascii_case(title));
+        row.push(column.map(|c| cell_text(item, c)).unwrap_or_default());
+    }
+    if with_parent {
+        row.push(parent.unwrap_or_default().to_owned());
+    }
+    rows.push(row);
+}
+
+/// The rows of `parent`'s subitems, each followed by its own, depth first.
+fn subitem_rows(
+    rows: &mut Vec<Vec<String>>,
+    parent: &Item,
+    levels: &[Level],
+    depth: usize,
+    titles: &[String],
+    group: &str,
+) {
+    let Some(level) = levels.get(depth) else { return };
+    for item in level.items.get(&parent.id).into_iter().flatten() {
+        row_of(rows, item, &level.columns, titles, group, Some(&parent.name), true);
+        subitem_rows(rows, item, levels, depth + 1, titles, group);
+    }
 }

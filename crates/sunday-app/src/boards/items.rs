@@ -498,10 +498,9 @@ impl BoardService {
             BoardChange::ItemDeleted(ItemDeleted { item_id: id, name: item.name.clone(), moved_to: None }),
         );
         self.commit(item.board_id, vec![BoardWrite::DeleteItem(id)], vec![event]).await?;
-        // Its subitems went with it, without events on their board: that board reloads.
-        if let Some(sub) = access.board.subitem_board_id {
-            self.engine.evict(sub);
-        }
+        // Its subitems (at every depth) went with it, without events on their boards: those
+        // boards reload.
+        self.evict_subitem_boards(&access.board).await?;
         Ok(())
     }
 

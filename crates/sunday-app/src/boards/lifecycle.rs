@@ -205,9 +205,7 @@ impl BoardService {
         }
         self.commit(id, vec![BoardWrite::DeleteBoard(id)], vec![]).await?;
         self.engine.evict(id);
-        if let Some(sub) = access.board.subitem_board_id {
-            self.engine.evict(sub);
-        }
+        self.evict_subitem_boards(&access.board).await?;
         tracing::info!(board_id = %id, "board deleted");
         Ok(())
     }

@@ -22,7 +22,7 @@ use sunday_types::{
     automations::LINKS_ACTOR,
     boards::{BoardEvent, Column, ColumnType, Item},
     cells::CellValue,
-    column_settings::MirrorSettings,
+    column_settings::{MirrorSettings, MirrorSource},
     events::{BoardChange, ItemChanged},
     time::{now_millis, to_datetime},
     ApiError, BoardId, ColumnId, ItemId,
@@ -122,7 +122,7 @@ impl BoardService {
         let mut plan = Plan::default();
         let (_, own) = self.columns.get(self.store.as_ref(), board).await?;
         let relations: Vec<&Column> = own.columns.iter().filter(|c| c.settings.relation().is_some()).collect();
-        let has_mirrors = own.columns.iter().any(|c| c.column_type == ColumnType::Mirror);
+        let has_mirrors = own.columns.iter().any(|c| c.settings.mirror().is_some());
         let mut incoming = vec![];
         for (from, relation) in self.store.relations_to(board).await? {
             let (_, theirs) = self.columns.get(self.store.as_ref(), from).await?;
@@ -130,17 +130,35 @@ impl BoardService {
                 .columns
                 .iter()
                 .filter_map(|c| c.settings.mirror())
-                .filter(|m| m.relation_column_id == relation.id)
+                .filter(|m| m.relation_column_id == Some(relation.id))
                 .cloned()
                 .collect();
             incoming.push(Incoming { board: from, relation, mirrors });
         }
-        if relations.is_empty() && incoming.is_empty() && !has_mirrors {
+        // A subitem board's items feed the rollups of their parents.
+        let mut parent = None;
+        if let Some(p) = self.store.board(board).await?.and_then(|b| b.parent_board_id) {
+            let (_, theirs) = self.columns.get(self.store.as_ref(), p).await?;
+            let rollups: Vec<MirrorSettings> = theirs
+                .columns
+                .iter()
+                .filter_map(|c| c.settings.mirror())
+                .filter(|m| m.source == MirrorSource::Subitems)
+                .cloned()
+                .collect();
+            if !rollups.is_empty() {
+                parent = Some((p, rollups));
+            }
+        }
+        if relations.is_empty() && incoming.is_empty() && !has_mirrors && parent.is_none() {
             return Ok(plan);
         }
         // Who links to each item of this board, worked out once per batch when needed.
         let mut linking: Option<HashMap<ItemId, Vec<(usize, ItemId)>>> = None;
         for event in events {
+            if let Some((p, rollups)) = &parent {
+                rollup_plan(&mut plan, *p, rollups, &event.change);
+            }
             match &event.change {
                 BoardChange::ItemCreated(c) => {
                     self.links_back(&mut plan, &relations, &c.item, &c.item.values.iter().map(|(k, _)| k).collect());
@@ -191,11 +209,11 @@ impl BoardService {
                         plan.refresh(board, s.item.id);
                     }
                 }
-                BoardChange::ColumnCreated(c) if c.column.column_type == ColumnType::Mirror => {
+                BoardChange::ColumnCreated(c) if c.column.settings.mirror().is_some() => {
                     plan.whole.insert(board);
                 }
                 BoardChange::ColumnUpdated(u) => {
-                    if matches!(u.column.column_type, ColumnType::Mirror | ColumnType::BoardRelation) {
+                    if u.column.settings.mirror().is_some() || u.column.settings.relation().is_some() {
                         plan.whole.insert(board);
                     }
                     let column = HashSet::from([u.column.id]);
@@ -283,12 +301,16 @@ impl BoardService {
                 let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
                 let relations: Vec<Column> =
                     structure.columns.iter().filter(|c| c.settings.relation().is_some()).cloned().collect();
+                let rolls_up = structure
+                    .columns
+                    .iter()
+                    .any(|c| c.settings.mirror().is_some_and(|m| m.source == MirrorSource::Subitems));
                 let all: Vec<ItemId> = self
                     .engine
                     .read(board, b.last_seq, |s| {
                         s.items()
                             .iter()
-                            .filter(|i| relations.iter().any(|r| i.values.contains(r.id)))
+                            .filter(|i| rolls_up || relations.iter().any(|r| i.values.contains(r.id)))
                             .map(|i| i.id)
                             .collect()
                     })
@@ -320,7 +342,7 @@ impl BoardService {
                 .engine
                 .read(board, b.last_seq, |s| ids.iter().filter_map(|id| s.item(*id).cloned()).collect())
                 .await?;
-            let linked = self.linked_items(&structure, &items, links).await?;
+            let linked = self.linked_items(&structure, b.subitem_board_id, &items, links).await?;
             let today = now_date();
             let mut writes = vec![BoardWrite::ExpectStructure { board, version }];
             let mut events = vec![];
@@ -361,6 +383,7 @@ impl BoardService {
     async fn linked_items(
         &self,
         structure: &BoardColumns,
+        sub_board: Option<BoardId>,
         items: &[Item],
         links: &HashMap<ItemId, Vec<(ColumnId, ItemId)>>,
     ) -> Result<LinkedItems, ApiError> {
@@ -386,15 +409,80 @@ impl BoardService {
                 out.columns.insert(*target, columns);
             }
         }
+        let rolls_up =
+            structure.columns.iter().any(|c| c.settings.mirror().is_some_and(|m| m.source == MirrorSource::Subitems));
+        if let (true, Some(sub)) = (rolls_up, sub_board) {
+            if let Some(b) = self.store.board(sub).await? {
+                let (_, columns) = self.columns.get(self.store.as_ref(), sub).await?;
+                let parents: HashSet<ItemId> = items.iter().map(|i| i.id).collect();
+                let found: Vec<Item> = self
+                    .engine
+                    .read(sub, b.last_seq, |st| {
+                        st.items()
+                            .iter()
+                            .filter(|i| i.parent_item_id.is_some_and(|p| parents.contains(&p)))
+                            .cloned()
+                            .collect()
+                    })
+                    .await?;
+                for mut item in found {
+                    let Some(p) = item.parent_item_id else { continue };
+                    item.board_id = sub;
+                    out.subitems.entry(p).or_default().push(item);
+                }
+                for list in out.subitems.values_mut() {
+                    list.sort_by(|a, b| (&a.position, a.id).cmp(&(&b.position, b.id)));
+                }
+                out.columns.insert(sub, columns);
+                out.sub_board = Some(sub);
+            }
+        }
         Ok(out)
     }
 }
 
-/// Live linked items by id, with their board, and the columns of those boards.
+/// What the events of a subitem board change in its parent board: the rollups of the items
+/// whose subitems were created, changed, archived or restored (all of them when one was
+/// deleted, or a column the rollups read changed).
+fn rollup_plan(plan: &mut Plan, parent: BoardId, rollups: &[MirrorSettings], change: &BoardChange) {
+    let reads = |c: ColumnId| rollups.iter().any(|m| m.column_id == Some(c));
+    match change {
+        BoardChange::ItemCreated(c) => {
+            if let Some(p) = c.item.parent_item_id {
+                plan.refresh(parent, p);
+            }
+        }
+        BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
+            if let Some(p) = c.item.parent_item_id {
+                plan.refresh(parent, p);
+            }
+        }
+        BoardChange::ItemArchived(s) | BoardChange::ItemRestored(s) => {
+            if let Some(p) = s.item.parent_item_id {
+                plan.refresh(parent, p);
+            }
+        }
+        BoardChange::ItemDeleted(_) => {
+            plan.whole.insert(parent);
+        }
+        BoardChange::ColumnUpdated(u) if reads(u.column.id) => {
+            plan.whole.insert(parent);
+        }
+        BoardChange::ColumnDeleted(d) if reads(d.column.id) => {
+            plan.whole.insert(parent);
+        }
+        _ => {}
+    }
+}
+
+/// Live linked items by id, with their board, and the columns of those boards; the live
+/// subitems of the items rewritten, by parent, in board order, with their board.
 #[derive(Default)]
 struct LinkedItems {
     items: HashMap<ItemId, (Item, BoardId)>,
     columns: HashMap<BoardId, Arc<BoardColumns>>,
+    subitems: HashMap<ItemId, Vec<Item>>,
+    sub_board: Option<BoardId>,
 }
 
 /// `item`'s cell in relation `column` with the links `owed` set as the other side says
@@ -420,9 +508,21 @@ fn relink(item: &mut Item, column: &Column, owed: impl Iterator<Item = ItemId>, 
     item.values.set(column.id, value.as_ref());
 }
 
-/// The mirror's value for `item`, from the live linked items.
+/// The mirror's value for `item`, from the live linked items (or its subitems).
 fn mirror_value(item: &Item, m: &MirrorSettings, columns: &[Column], linked: &LinkedItems) -> Option<CellValue> {
-    let relation = columns.iter().find(|c| c.id == m.relation_column_id && c.settings.relation().is_some())?;
+    let (MirrorSource::Relation, Some(relation_id)) = (m.source, m.relation_column_id) else {
+        let sub = linked.columns.get(&linked.sub_board?)?;
+        let column = m.column_id.and_then(|c| sub.columns.iter().find(|x| x.id == c && x.settings.mirror().is_none()));
+        let list: Vec<Linked<'_>> = linked
+            .subitems
+            .get(&item.id)
+            .into_iter()
+            .flatten()
+            .map(|s| Linked { name: &s.name, value: column.and_then(|c| Some((s.values.cell(c)?, c))) })
+            .collect();
+        return mirror::compute(m.function, m.column_id.is_none(), &list);
+    };
+    let relation = columns.iter().find(|c| c.id == relation_id && c.settings.relation().is_some())?;
     let list: Vec<Linked<'_>> = linked_ids(item, relation)
         .iter()
         .filter_map(|id| linked.items.get(id))
@@ -430,7 +530,7 @@ fn mirror_value(item: &Item, m: &MirrorSettings, columns: &[Column], linked: &Li
             // A mirror never reads another mirror: two boards mirroring each other would
             // recompute forever.
             let column = m.column_id.and_then(|c| {
-                linked.columns.get(board)?.columns.iter().find(|x| x.id == c && x.column_type != ColumnType::Mirror)
+                linked.columns.get(board)?.columns.iter().find(|x| x.id == c && x.settings.mirror().is_none())
             });
             Linked { name: &other.name, value: column.and_then(|c| Some((other.values.cell(c)?, c))) }
         })

@@ -58,6 +58,19 @@ async fn after_lost_race(attempt: usize) {
     tokio::time::sleep(std::time::Duration::from_micros(micros)).await;
 }
 
+/// Settings of the boards service.
+#[derive(Clone, Debug)]
+pub struct BoardSettings {
+    /// How many levels of subitems an item may have (1 to 10).
+    pub subitem_depth: u8,
+}
+
+impl Default for BoardSettings {
+    fn default() -> Self {
+        BoardSettings { subitem_depth: 5 }
+    }
+}
+
 #[derive(Clone)]
 pub struct BoardService {
     store: Arc<dyn Store>,
@@ -68,10 +81,17 @@ pub struct BoardService {
     item_writes: Arc<crate::keyed_locks::KeyedLocks<sunday_types::ItemId>>,
     columns: Arc<columns_cache::ColumnsCache>,
     recomputes: recompute::Shared,
+    subitem_depth: u8,
 }
 
 impl BoardService {
-    pub fn new(store: Arc<dyn Store>, directory: Directory, bus: DynBus, engine: Arc<Engine>) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        directory: Directory,
+        bus: DynBus,
+        engine: Arc<Engine>,
+        settings: BoardSettings,
+    ) -> Self {
         BoardService {
             store,
             directory,
@@ -80,6 +100,7 @@ impl BoardService {
             item_writes: Default::default(),
             columns: Default::default(),
             recomputes: Default::default(),
+            subitem_depth: settings.subitem_depth.clamp(1, subitems::MAX_LEVELS as u8),
         }
     }
 

@@ -27,7 +27,11 @@ pub(crate) fn carried(item: &Item, from: &[Column], to: &[Column]) -> Map<String
         // Formulas are computed where the item lands; dependencies name items of its old board.
         if matches!(
             src.column_type,
-            ColumnType::Formula | ColumnType::Dependency | ColumnType::BoardRelation | ColumnType::Mirror
+            ColumnType::Formula
+                | ColumnType::Dependency
+                | ColumnType::BoardRelation
+                | ColumnType::Mirror
+                | ColumnType::Rollup
         ) {
             continue;
         }

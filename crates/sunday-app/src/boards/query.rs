@@ -75,6 +75,8 @@ impl BoardService {
         } else {
             None
         };
+        // Relations to boards the reader cannot see leave no trace here either.
+        Self::redact_events(&mut events, &self.hidden_on(actor, board).await?);
         Ok(ActivityPage { data: events, next_cursor })
     }
 

@@ -13,7 +13,7 @@ use sunday_types::{
     board_api::LinkedItem,
     boards::{Column, ColumnType, EncodedItem, Item},
     cells::CellValue,
-    column_settings::{ColumnSettings, RelationSettings},
+    column_settings::{ColumnSettings, MirrorSource, RelationSettings},
     ApiError, BoardId, ColumnId, ErrorCode, ItemId,
 };
 
@@ -29,7 +29,7 @@ fn refused(field: &str, rule: &str, message: String) -> ApiError {
 
 /// The mirrors of `columns` that read relation column `relation`.
 pub(super) fn mirrors_of(columns: &[Column], relation: ColumnId) -> Vec<&Column> {
-    columns.iter().filter(|c| c.settings.mirror().is_some_and(|m| m.relation_column_id == relation)).collect()
+    columns.iter().filter(|c| c.settings.mirror().is_some_and(|m| m.relation_column_id == Some(relation))).collect()
 }
 
 /// The refusal to delete or retype a relation column mirrors read.
@@ -141,20 +141,41 @@ impl BoardService {
     }
 
     /// A mirror reads a relation column of its board and, through it, a column of a linked
-    /// board (not a mirror) its function can aggregate.
-    pub(super) async fn check_mirror(&self, column: &Column, columns: &[Column]) -> Result<(), ApiError> {
+    /// board (not a mirror) its function can aggregate; or, without a relation, a column of
+    /// the board's subitem board (made now if the board has none yet).
+    pub(super) async fn check_mirror(
+        &self,
+        actor: &Actor,
+        access: &Access,
+        column: &Column,
+        columns: &[Column],
+    ) -> Result<(), ApiError> {
         let Some(m) = column.settings.mirror() else { return Ok(()) };
-        let relation = columns.iter().find(|c| c.id == m.relation_column_id).and_then(|c| c.settings.relation());
-        let relation = relation.ok_or_else(|| {
-            refused(
-                "settings.relation_column_id",
-                "not_a_relation_column",
-                "`relation_column_id` must name a board relation column of this board".into(),
-            )
-        })?;
+        let boards = match (m.source, m.relation_column_id) {
+            (MirrorSource::Relation, Some(id)) => {
+                let relation = columns.iter().find(|c| c.id == id).and_then(|c| c.settings.relation());
+                relation
+                    .ok_or_else(|| {
+                        refused(
+                            "settings.relation_column_id",
+                            "not_a_relation_column",
+                            "`relation_column_id` must name a board relation column of this board (or be null for \
+                             the subitems)"
+                                .into(),
+                        )
+                    })?
+                    .board_ids
+                    .clone()
+            }
+            _ => vec![match access.board.subitem_board_id {
+                Some(sub) => sub,
+                // Outside the request's idempotency claim, like a first subitem's board.
+                None => crate::idempotency::unclaimed(self.create_subitem_board(actor, &access.board)).await?,
+            }],
+        };
         let mut source = None;
         if let Some(id) = m.column_id {
-            for b in &relation.board_ids {
+            for b in &boards {
                 let (_, theirs) = self.columns.get(self.store.as_ref(), *b).await?;
                 if let Some(c) = theirs.columns.iter().find(|c| c.id == id) {
                     source = Some(c.clone());
@@ -165,10 +186,10 @@ impl BoardService {
                 refused(
                     "settings.column_id",
                     "unknown_column",
-                    "`column_id` must name a column of a linked board".into(),
+                    "`column_id` must name a column of a linked board (or of the subitems)".into(),
                 )
             })?;
-            if found.column_type == ColumnType::Mirror {
+            if found.settings.mirror().is_some() {
                 return Err(refused(
                     "settings.column_id",
                     "mirror_of_mirror",
@@ -236,8 +257,30 @@ impl BoardService {
         Ok(hidden)
     }
 
+    /// `events` without the cells of `hidden` columns (the activity log).
+    pub(crate) fn redact_events(events: &mut [sunday_types::boards::BoardEvent], hidden: &[ColumnId]) {
+        use sunday_types::events::BoardChange;
+        if hidden.is_empty() {
+            return;
+        }
+        for e in events {
+            match &mut e.change {
+                BoardChange::ItemCreated(c) => hidden.iter().for_each(|h| {
+                    c.item.values.set(*h, None);
+                }),
+                BoardChange::ItemArchived(s) | BoardChange::ItemRestored(s) => hidden.iter().for_each(|h| {
+                    s.item.values.set(*h, None);
+                }),
+                BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
+                    c.changes.retain(|ch| !hidden.contains(&ch.column_id))
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// [`BoardService::hidden_columns`] of the board's columns.
-    pub(crate) async fn hidden_on(&self, actor: &Actor, board: BoardId) -> Result<Vec<ColumnId>, ApiError> {
+    pub async fn hidden_on(&self, actor: &Actor, board: BoardId) -> Result<Vec<ColumnId>, ApiError> {
         let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
         self.hidden_columns(actor, &structure.columns).await
     }

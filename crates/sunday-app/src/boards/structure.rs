@@ -205,7 +205,7 @@ impl BoardService {
         dependencies::check_settings(&column, &columns)?;
         let mut column = column;
         let reverse = self.plan_relation(actor, &access, &mut column, req.settings.as_ref()).await?;
-        self.check_mirror(&column, &columns).await?;
+        self.check_mirror(actor, &access, &column, &columns).await?;
         let mut writes = vec![];
         let (mut reload, mut background) = (false, false);
         if formulas::any(&columns) || column.column_type == ColumnType::Formula {
@@ -293,7 +293,7 @@ impl BoardService {
         } else if next.settings.relation().is_some() {
             self.plan_relation(actor, &access, &mut next, Some(&serde_json::json!({"two_way": false}))).await?;
         }
-        self.check_mirror(&next, &columns).await?;
+        self.check_mirror(actor, &access, &next, &columns).await?;
         if next.column_type != current.column_type {
             if let Some(d) = dependencies::dating(&columns, id) {
                 if !matches!(next.column_type, ColumnType::Date | ColumnType::Timeline) {

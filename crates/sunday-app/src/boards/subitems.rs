@@ -1,5 +1,7 @@
 //! Subitems: items of a hidden child board with its own columns, created with the first
-//! subitem. The child board inherits the parent board's permissions.
+//! subitem. The child board inherits the permissions of the board at the top. Subitems have
+//! subitems of their own (on their board's subitem board), down to `boards.subitem_depth`
+//! levels (5 by default).
 
 use sunday_store::{BoardWrite, NewEvent};
 use sunday_types::events::*;
@@ -11,6 +13,9 @@ use sunday_types::{
 };
 
 use super::{templates, BoardService};
+
+/// The deepest subitem level any configuration allows.
+pub const MAX_LEVELS: usize = 10;
 use crate::Actor;
 
 impl BoardService {
@@ -34,8 +39,13 @@ impl BoardService {
         mut req: CreateItemRequest,
     ) -> Result<Item, ApiError> {
         let item = self.store.item(parent).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
-        if item.parent_item_id.is_some() {
-            return Err(ApiError::validation("item_id", "nested_subitem", "subitems cannot have subitems"));
+        let depth = self.depth_of(item.board_id).await?;
+        if depth + 1 > usize::from(self.subitem_depth) {
+            return Err(ApiError::validation(
+                "item_id",
+                "max_depth",
+                format!("subitems nest at most {} levels deep (boards.subitem_depth)", self.subitem_depth),
+            ));
         }
         let access =
             self.access_for_write(actor, item.board_id).await.map_err(|_| ApiError::of(ErrorCode::ItemNotFound))?;
@@ -52,7 +62,34 @@ impl BoardService {
         built.pop().ok_or_else(|| ApiError::internal("no subitem built"))
     }
 
-    async fn create_subitem_board(&self, actor: &Actor, parent: &Board) -> Result<BoardId, ApiError> {
+    /// How many subitem levels down `board` is: 0 for a board, 1 for its subitem board, …
+    pub(super) async fn depth_of(&self, board: BoardId) -> Result<usize, ApiError> {
+        let mut depth = 0;
+        let mut at = self.store.board(board).await?.and_then(|b| b.parent_board_id);
+        while let Some(up) = at {
+            depth += 1;
+            if depth > MAX_LEVELS {
+                return Err(ApiError::internal("subitem boards nest deeper than any limit allows"));
+            }
+            at = self.store.board(up).await?.and_then(|b| b.parent_board_id);
+        }
+        Ok(depth)
+    }
+
+    /// Drops the board engine's copies of the subitem boards under `board` (their items went
+    /// with a deleted parent, without events of their own).
+    pub(super) async fn evict_subitem_boards(&self, board: &Board) -> Result<(), ApiError> {
+        let mut at = board.subitem_board_id;
+        let mut levels = 0;
+        while let (Some(sub), true) = (at, levels <= MAX_LEVELS) {
+            self.engine.evict(sub);
+            at = self.store.board(sub).await?.and_then(|b| b.subitem_board_id);
+            levels += 1;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn create_subitem_board(&self, actor: &Actor, parent: &Board) -> Result<BoardId, ApiError> {
         let now = to_datetime(now_millis());
         let sub = Board {
             id: BoardId::new(),

@@ -82,6 +82,7 @@ impl TestApp {
             auth_cache_secs: 1,
             engine_memory_bytes: 64 << 20,
             automations: Default::default(),
+            boards: Default::default(),
             webhooks: Default::default(),
             mail: None,
         };

@@ -244,7 +244,8 @@ fn random_value(rng: &mut Rng, column: &Column, users: &[UserId]) -> Option<Valu
         | ColumnType::Formula
         | ColumnType::Dependency
         | ColumnType::BoardRelation
-        | ColumnType::Mirror => {
+        | ColumnType::Mirror
+        | ColumnType::Rollup => {
             return None;
         }
     };

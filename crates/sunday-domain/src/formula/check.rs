@@ -206,10 +206,11 @@ pub fn column_ty(column: &Column, formula_result: Option<Ty>) -> Result<Ty, Stri
         ColumnType::Number | ColumnType::Rating | ColumnType::AutoNumber => Ty::Number,
         ColumnType::Date | ColumnType::CreationLog | ColumnType::LastUpdated => Ty::Date,
         ColumnType::Checkbox => Ty::Bool,
-        ColumnType::Mirror => match column.value_type() {
+        ColumnType::Mirror | ColumnType::Rollup => match column.value_type() {
             ColumnType::Number => Ty::Number,
             ColumnType::Date => Ty::Date,
-            _ => Ty::Text,
+            ColumnType::Text => Ty::Text,
+            _ => return Err(format!("a date span cannot be used in a formula yet (\"{}\")", column.title)),
         },
         ColumnType::Formula => {
             formula_result.ok_or_else(|| format!("formula \"{}\" is not checked yet", column.title))?

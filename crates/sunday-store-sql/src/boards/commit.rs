@@ -101,7 +101,11 @@ static UPDATE_BOARD: Stmt = stmt!(
     "UPDATE boards SET name = $2, description = $3, kind = $4, default_permission = $5, subitem_board_id = $6,
      version = version + 1, updated_at = $7 WHERE id = $1 AND version = $8"
 );
-static DELETE_BOARD: Stmt = stmt!("DELETE FROM boards WHERE id = $1 OR parent_board_id = $1");
+/// The board and its subitem boards, at every depth.
+static DELETE_BOARD: Stmt = stmt!(
+    "DELETE FROM boards WHERE id IN (WITH RECURSIVE tree(id) AS (SELECT id FROM boards WHERE id = $1
+     UNION ALL SELECT b.id FROM boards b JOIN tree t ON b.parent_board_id = t.id) SELECT id FROM tree)"
+);
 static PUT_MEMBER: Stmt = stmt!(
     "INSERT INTO board_members (board_id, user_id, permission, added_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (board_id, user_id) DO UPDATE SET permission = excluded.permission"
@@ -135,7 +139,11 @@ static SUBITEM_COUNT: Stmt = stmt!("SELECT count(*) FROM items WHERE parent_item
 /// A moved item takes a number on its new board.
 static MOVE_ITEM_EXTRAS: Stmt = stmt!("UPDATE items SET auto_number = $2 WHERE id = $1");
 static MOVE_UPDATES: Stmt = stmt!("UPDATE item_updates SET board_id = $2 WHERE item_id = $1");
-static DELETE_ITEM: Stmt = stmt!("DELETE FROM items WHERE id = $1 OR parent_item_id = $1");
+/// The item and its subitems, at every depth.
+static DELETE_ITEM: Stmt = stmt!(
+    "DELETE FROM items WHERE id IN (WITH RECURSIVE tree(id) AS (SELECT id FROM items WHERE id = $1
+     UNION ALL SELECT i.id FROM items i JOIN tree t ON i.parent_item_id = t.id) SELECT id FROM tree)"
+);
 static INSERT_VIEW: Stmt = stmt!(
     "INSERT INTO board_views (id, board_id, name, type, filter, sort, group_by, hidden_columns, settings, version,
      created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"

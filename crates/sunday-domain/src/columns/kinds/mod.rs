@@ -158,7 +158,8 @@ pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
         ColumnType::Formula => &formula::Formula,
         ColumnType::Dependency => &dependency::Dependency,
         ColumnType::BoardRelation => &relation::Relation,
-        ColumnType::Mirror => &mirror::Mirror,
+        ColumnType::Mirror => &mirror::MIRROR,
+        ColumnType::Rollup => &mirror::ROLLUP,
     }
 }
 
@@ -259,7 +260,7 @@ mod tests {
 
     fn column_of(ty: ColumnType) -> Column {
         let mut given = Map::new();
-        if ty == ColumnType::Mirror {
+        if matches!(ty, ColumnType::Mirror | ColumnType::Rollup) {
             given.insert("relation_column_id".into(), json!(ColumnId::new()));
         }
         Column {

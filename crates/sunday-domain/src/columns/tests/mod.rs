@@ -15,7 +15,7 @@ use super::*;
 /// A column of `ty` titled after its type, with `settings` normalized (a mirror without
 /// settings reads a relation column of its own).
 fn column(ty: ColumnType, mut settings: Value) -> Column {
-    if ty == ColumnType::Mirror && settings == serde_json::json!({}) {
+    if matches!(ty, ColumnType::Mirror | ColumnType::Rollup) && settings == serde_json::json!({}) {
         settings = serde_json::json!({"relation_column_id": ColumnId::new()});
     }
     Column {

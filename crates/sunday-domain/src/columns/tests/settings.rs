@@ -126,6 +126,7 @@ fn other_types_take_no_settings() {
                 | ColumnType::Dependency
                 | ColumnType::BoardRelation
                 | ColumnType::Mirror
+                | ColumnType::Rollup
         ) {
             continue;
         }
@@ -233,10 +234,18 @@ fn a_relation_keeps_its_boards_once_and_a_mirror_needs_its_relation() {
     assert_eq!(settings_rule(r, json!({"board_ids": many})), "max_boards");
     let m = ColumnType::Mirror;
     assert_eq!(settings_rule(m, json!({})), "required");
+    assert_eq!(
+        normalize_settings(ColumnType::Rollup, Some(&json!({"source": "subitems"}))).unwrap(),
+        json!({"source": "subitems", "relation_column_id": null, "column_id": null, "function": "sum"})
+    );
+    assert_eq!(
+        settings_rule(m, json!({"source": "subitems", "relation_column_id": sunday_types::ColumnId::new()})),
+        "subitems_need_no_relation"
+    );
     let rel = sunday_types::ColumnId::new();
     assert_eq!(
         normalize_settings(m, Some(&json!({"relation_column_id": rel}))).unwrap(),
-        json!({"relation_column_id": rel, "column_id": null, "function": "show"})
+        json!({"source": "relation", "relation_column_id": rel, "column_id": null, "function": "show"})
     );
     assert_eq!(settings_rule(m, json!({"relation_column_id": rel, "function": "median"})), "invalid_function");
 }

@@ -1,0 +1,96 @@
+// An item's subitems, under its row: a small table with the subitem board's own columns, a row
+// per subitem (each with its own subitems, expandable down to the server's depth limit), and a
+// row to add one. Subitems live on a hidden board of their own; this reads and writes them
+// through the API and reads them again after each change it makes.
+import { useCallback, useEffect, useState } from "react";
+import { api, messageOf, ok } from "../api/client";
+import type { Board, Column, Item } from "../api/types";
+import { isDone } from "../state/format";
+import { Cell } from "./Cell";
+
+/** `parent`'s subitems; `board` is the board `parent` is on, `depth` its subitems' level. */
+export function Subitems({ parent, board, depth, meId }: { parent: Item; board: string; depth: number; meId: string }) {
+  const [sub, setSub] = useState<Board | null>(null);
+  const [items, setItems] = useState<Item[] | null>(null);
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [draft, setDraft] = useState("");
+  const [error, setError] = useState("");
+  const load = useCallback(async () => {
+    try {
+      const owner = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: board } } }));
+      const subId = owner.subitem_board_id;
+      setSub(subId ? await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: subId } } })) : null);
+      setItems((await ok(api.GET("/api/v1/items/{id}/subitems", { params: { path: { id: parent.id } } }))).data as Item[]);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }, [board, parent.id]);
+  useEffect(() => void load(), [load]);
+  const save = async (item: Item, column: string, value: unknown) => {
+    try {
+      await ok(api.PATCH("/api/v1/items/{id}", { params: { path: { id: item.id } }, body: { values: { [column]: value } } }));
+      await load();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  const add = async () => {
+    const name = draft.trim();
+    if (!name) return;
+    try {
+      await ok(api.POST("/api/v1/items/{id}/subitems", { params: { path: { id: parent.id } }, body: { name } }));
+      setDraft("");
+      await load();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  const flip = (id: string) => setOpen((s) => {
+    const n = new Set(s);
+    if (n.has(id)) n.delete(id);
+    else n.add(id);
+    return n;
+  });
+  const columns: Column[] = sub?.columns ?? [];
+  return (
+    <div className="subitems" style={{ marginLeft: depth * 16 }} role="region" aria-label={`Subitems of ${parent.name}`}>
+      <table className="subtable">
+        <thead>
+          <tr><th>Subitem</th>{columns.map((c) => <th key={c.id}>{c.title}</th>)}</tr>
+        </thead>
+        <tbody>
+          {(items ?? []).map((item) => (
+            <SubitemRow key={item.id} item={item} columns={columns} meId={meId} open={open.has(item.id)} onFlip={() => flip(item.id)} onSave={save} depth={depth} board={sub?.id ?? ""} />
+          ))}
+          <tr>
+            <td colSpan={columns.length + 1}>
+              <input placeholder="+ Add subitem" aria-label={`Add subitem to ${parent.name}`} value={draft} onChange={(e) => setDraft(e.target.value)}
+                onKeyDown={(e) => e.key === "Enter" && void add()} />
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {error && <p role="alert" className="error">{error}</p>}
+    </div>
+  );
+}
+
+function SubitemRow({ item, columns, meId, open, onFlip, onSave, depth, board }: {
+  item: Item; columns: Column[]; meId: string; open: boolean; onFlip: () => void; onSave: (item: Item, column: string, value: unknown) => void; depth: number; board: string;
+}) {
+  return (
+    <>
+      <tr data-subitem={item.name}>
+        <td className="name-col">
+          <button className="expand" aria-expanded={open} aria-label={`Subitems of ${item.name}`} onClick={onFlip}>{open ? "▾" : "▸"}</button> {item.name}
+        </td>
+        {columns.map((c) => <Cell key={c.id} col={c} item={item} meId={meId} done={isDone(columns, item)} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined} />)}
+      </tr>
+      {open && board && (
+        <tr>
+          <td colSpan={columns.length + 1}><Subitems parent={item} board={board} depth={depth + 1} meId={meId} /></td>
+        </tr>
+      )}
+    </>
+  );
+}
