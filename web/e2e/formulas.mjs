@@ -156,6 +156,15 @@ test("connected boards: link items of another board and mirror their budget, whi
   assert.equal(back.values[reverse.id].item_ids.length, 1);
   await cell("Client budget").scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(shots, "connected-boards.png") });
+
+  // Deleting the relation the mirror reads is refused; "Delete anyway" leaves the mirror saying why.
+  await page.getByRole("button", { name: "Client column menu" }).first().click();
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog", { name: "Delete column" }).getByRole("button", { name: "Delete column" }).click();
+  const anyway = page.getByRole("dialog", { name: "Other columns depend on it" });
+  await anyway.getByText(/mirror column "Client budget" reads/).waitFor();
+  await anyway.getByRole("button", { name: "Delete anyway" }).click();
+  await cell("Client budget").getByText(/it read was deleted/).waitFor({ timeout: 5000 });
   assert.deepEqual(errors, []);
   await ctx.close();
 });

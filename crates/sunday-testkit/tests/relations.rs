@@ -14,7 +14,8 @@ use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, T
 backend_tests!(
     relations_link_both_ways_and_mirrors_follow,
     readers_who_cannot_see_the_linked_board_read_nothing,
-    subitems_nest_roll_up_and_export
+    subitems_nest_roll_up_and_export,
+    forced_deletes_turn_dependents_into_errors
 );
 
 fn id(v: &Value) -> String {
@@ -189,6 +190,56 @@ async fn relations_link_both_ways_and_mirrors_follow(app: TestApp) {
     let mut app = app;
     app.restart(Duration::from_millis(10)).await;
     until(&app, &u, &p, &l.total, json!(170)).await;
+    // Forced, the relation goes and its mirrors say why they compute nothing.
+    let r = app.delete(&format!("/api/v1/boards/{}/columns/{}?force=true", l.projects, l.relation), &u.token);
+    assert_eq!(r.send().await.unwrap().status(), 204);
+    let cell = item(&app, &u, &p).await["values"][&l.total].clone();
+    assert_eq!(cell["error"]["code"], "input_deleted", "{cell}");
+    assert!(cell["error"]["message"].as_str().unwrap().contains("\"Client\""), "{cell}");
+}
+
+async fn forced_deletes_turn_dependents_into_errors(app: TestApp) {
+    let u = app.signup("force@example.com").await;
+    let bid = id(&board(&app, &u, None).await);
+    let price = id(&column(&app, &u, &bid, json!({"title": "Price", "type": "number"})).await);
+    let formula = |title: &str, expression: &str| json!({"title": title, "type": "formula", "settings": {"expression": expression}});
+    let total = id(&column(&app, &u, &bid, formula("Total", "{Price} * 2")).await);
+    let double = id(&column(&app, &u, &bid, formula("Double", "{Total} * 2")).await);
+    let tl = id(&column(&app, &u, &bid, json!({"title": "When", "type": "timeline"})).await);
+    let deps = id(&column(
+        &app,
+        &u,
+        &bid,
+        json!({"title": "After", "type": "dependency", "settings": {"date_column_id": tl}}),
+    )
+    .await);
+    let it = create(&app, &u, &bid, "Chair", json!({price.clone(): 5})).await;
+    assert_eq!(item(&app, &u, &it).await["values"][&double], json!(20));
+    let delete =
+        |col: &str, force: bool| app.delete(&format!("/api/v1/boards/{bid}/columns/{col}?force={force}"), &u.token);
+    // Refused with the dependents named, unless forced.
+    let e = expect_error(delete(&price, false).send().await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "used_by_formula", "{e}");
+    assert_eq!(e["details"]["dependents"][0]["title"], "Total", "{e}");
+    let e = expect_error(delete(&tl, false).send().await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "used_by_dependency", "{e}");
+    assert_eq!(delete(&price, true).send().await.unwrap().status(), 204);
+    assert_eq!(delete(&tl, true).send().await.unwrap().status(), 204);
+    let values = item(&app, &u, &it).await["values"].clone();
+    assert_eq!(values[&total]["error"]["code"], "input_deleted", "{values}");
+    assert!(values[&total]["error"]["message"].as_str().unwrap().contains("\"Price\""), "{values}");
+    assert_eq!(values[&double]["error"]["code"], "input_deleted", "a formula reading a broken one: {values}");
+    let b = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &u.token).send().await.unwrap(), 200).await;
+    let settings =
+        |col: &str| b["columns"].as_array().unwrap().iter().find(|c| c["id"] == col).unwrap()["settings"].clone();
+    assert!(settings(&total)["broken"].is_string(), "{b}");
+    assert_eq!(settings(&deps)["date_column_id"], Value::Null, "{b}");
+    // Saving the expression again mends the formula, and the one reading it with it.
+    let r =
+        app.patch(&format!("/api/v1/boards/{bid}/columns/{total}"), &u.token, json!({"settings": {"expression": "3"}}));
+    expect_json(r.send().await.unwrap(), 200).await;
+    let values = item(&app, &u, &it).await["values"].clone();
+    assert_eq!((values[&total].clone(), values[&double].clone()), (json!(3), json!(6)), "{values}");
 }
 
 async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {

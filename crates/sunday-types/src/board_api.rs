@@ -177,6 +177,16 @@ pub struct BulkCreateItemsRequest {
 #[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+pub struct DeleteColumnParams {
+    /// Delete even though other columns depend on it: formulas and mirrors that read it keep
+    /// their settings but compute an error saying why (until saved again), and a dependency
+    /// column that moved its dates moves none.
+    pub force: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteItemParams {
     /// Delete for good instead of archiving.
     pub permanent: Option<bool>,

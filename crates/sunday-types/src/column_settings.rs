@@ -93,6 +93,10 @@ pub struct FormulaSettings {
     pub expression: String,
     /// The type of its values, inferred when the column is saved (clients need not send it).
     pub result: FormulaResult,
+    /// Why it computes nothing, when a column it read was deleted with `force`: its cells hold
+    /// an error saying so until its expression is saved again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<String>,
 }
 
 /// How moving an item's dates moves the items that depend on it.
@@ -192,6 +196,10 @@ pub struct MirrorSettings {
     /// The column of the linked items (or subitems) it reads (`null`: their names).
     pub column_id: Option<crate::ColumnId>,
     pub function: MirrorFunction,
+    /// Why it computes nothing, when the relation it read was deleted with `force`: its cells
+    /// hold an error saying so until its settings are saved again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<String>,
 }
 
 /// The settings of a type that has none: `{}`.

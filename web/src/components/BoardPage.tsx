@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { Board, BoardMember, Column, Item, Me, View } from "../api/types";
-import { isGroupable, useColumnTypes } from "../state/columnTypes";
+import { isDependedOn, isGroupable, useColumnTypes } from "../state/columnTypes";
 import { filterOf, rowsOf, type Match } from "../state/filterQuery";
 import { useFormulaProgress } from "../state/formulaProgress";
 import { ItemNamesContext } from "../state/itemNames";
@@ -167,7 +167,11 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
   const columnActions: ColumnActions = {
     onAdd: columns.add,
     onRename: columns.rename,
-    onDelete: columns.remove,
+    // A delete that other columns depend on comes back to the header, which offers `force`.
+    onDelete: (id, force) => columns.remove(id, force).catch((e) => {
+      if (!force && isDependedOn(e)) throw e;
+      flash(messageOf(e));
+    }),
     onHide: (id) => setHidden(new Set([...hidden, id])),
     onResize: columns.resize,
     onMove: columns.move,

@@ -32,11 +32,13 @@ function display(col: Column, v: unknown, meId: string, people: Person[], done =
   if (v === undefined || v === null) return <span className="empty" />;
   if (col.type === "dependency") return ((v as { item_ids?: string[] }).item_ids ?? []).map((id) => <span key={id} className="chip dep" title={id}>{names.get(id) ?? "…"}</span>);
   if (col.type === "board_relation") return <RelationChips ids={(v as { item_ids?: string[] }).item_ids ?? []} />;
+  // No answer for this item (a formula's runtime error, an input deleted): the cell says why.
+  const error = typeof v === "object" && !Array.isArray(v) ? (v as { error?: { message?: string } }).error : undefined;
+  if (error && (col.type === "formula" || col.type === "mirror" || col.type === "rollup")) {
+    return <span className="formula-cell-error" title={error.message}>⚠ {error.message}</span>;
+  }
   if (col.type === "mirror" || col.type === "rollup") return <span className="mirror">{display(valueColumn(col), v, meId, people, true)}</span>;
   if (col.type === "formula") {
-    // No answer for this item: the cell says why instead of a value.
-    const error = (v as { error?: { message?: string } }).error;
-    if (typeof v === "object" && error) return <span className="formula-cell-error" title={error.message}>⚠ {error.message}</span>;
     return <span className="formula">{display(valueColumn(col), v, meId, people, true)}</span>;
   }
   switch (col.type) {

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { Column, ColumnType, S } from "../api/types";
 
 type FormulaPreview = S["FormulaPreview"];
+import { messageOf } from "../api/client";
 import { pickerSections, useColumnTypes } from "../state/columnTypes";
 import { ConfirmDialog } from "./Dialog";
 import { NewMirrorDialog, NewRelationDialog } from "./Connect";
@@ -14,7 +15,9 @@ import { Popup } from "./Popup";
 export type ColumnActions = {
   onAdd: (title: string, type: ColumnType) => void;
   onRename: (id: string, title: string) => void;
-  onDelete: (id: string) => void;
+  /** Rejects (with the API's error) only when other columns depend on it; `force` deletes it
+   * even so. */
+  onDelete: (id: string, force?: boolean) => Promise<unknown>;
   onHide: (id: string) => void;
   onResize: (id: string, width: number) => void;
   onMove: (id: string, before: string) => void;
@@ -37,6 +40,8 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
   const [renaming, setRenaming] = useState(false);
   const [menu, setMenu] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  // Other columns depend on it: why, and the offer to delete it anyway.
+  const [dependents, setDependents] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [settings, setSettings] = useState(false);
   const expression = col.type === "formula" ? ((col.settings as { expression?: string }).expression ?? "") : null;
@@ -86,7 +91,10 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
       {editing && <FormulaEditor title={`Formula: ${col.title}`} initial={expression ?? ""} columns={actions.columns.filter((c) => c.id !== col.id)}
         preview={(e) => actions.onPreviewFormula(e, col.id)} onSave={(e) => actions.onSetFormula(col.id, e)} onClose={() => setEditing(false)} />}
       {settings && <DependencySettingsDialog col={col} columns={actions.columns} onSave={(s) => actions.onSetSettings(col.id, s)} onClose={() => setSettings(false)} />}
-      {deleting && <ConfirmDialog title="Delete column" message={`Delete the column "${col.title}" and its values on every item?`} confirm="Delete column" onConfirm={() => actions.onDelete(col.id)} onClose={() => setDeleting(false)} />}
+      {deleting && <ConfirmDialog title="Delete column" message={`Delete the column "${col.title}" and its values on every item?`} confirm="Delete column"
+        onConfirm={() => void actions.onDelete(col.id).catch((e) => setDependents(messageOf(e)))} onClose={() => setDeleting(false)} />}
+      {dependents && <ConfirmDialog title="Other columns depend on it" message={`${dependents} Delete it anyway? Formulas and mirrors reading it will show an error saying why until they are changed.`}
+        confirm="Delete anyway" onConfirm={() => void actions.onDelete(col.id, true)} onClose={() => setDependents(null)} />}
     </th>
   );
 }

@@ -71,6 +71,15 @@ export function valueColumn(col: Column): Column {
   return { ...col, type, settings: type === "number" ? { unit: null, decimals: null } : {} } as Column;
 }
 
+/** The refusals of a column delete that `force` overrides: other columns depend on it. */
+export const DEPENDED_ON = ["used_by_formula", "used_by_mirror", "used_by_dependency"];
+
+/** Whether an error is the refusal of a delete that other columns depend on. */
+export const isDependedOn = (e: unknown) => {
+  const rule = (e as { details?: { rule?: unknown } } | null)?.details?.rule;
+  return typeof rule === "string" && DEPENDED_ON.includes(rule);
+};
+
 /** The type a mirror's function makes (`MirrorFunction::value_type` on the server). */
 export function mirrorValueType(fn: string): ColumnType {
   if (fn === "show" || fn === "count_by_label") return "text";

@@ -206,7 +206,9 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     /** Changes a formula's expression; a refused one rejects (the editor shows where). */
     setFormula: (id: string, expression: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { settings: { expression } } })),
     rename: (id: string, title: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { title } })).catch(fail),
-    remove: (id: string) => ok(api.DELETE("/api/v1/boards/{id}/columns/{column_id}", columnPath(id))).catch(fail),
+    /** Deletes a column; a refusal rejects (other columns depend on it: the header offers `force`). */
+    remove: (id: string, force = false) =>
+      ok(api.DELETE("/api/v1/boards/{id}/columns/{column_id}", { params: { path: { id: boardId, column_id: id }, query: { force } } })),
     resize: (id: string, width: number) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { width: Math.round(width) } })).catch(fail),
     move: (id: string, before: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { position: { before } } })).catch(fail),
   };

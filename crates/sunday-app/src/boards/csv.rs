@@ -267,7 +267,7 @@ impl BoardService {
             .await?;
         // Replace the blank board's sample columns with the CSV's.
         for c in &board.columns {
-            self.delete_column(actor, board.id, c.id).await?;
+            self.delete_column(actor, board.id, c.id, false).await?;
         }
         let mut mapping = HashMap::new();
         for (i, h) in headers.iter().enumerate() {

@@ -56,6 +56,53 @@ pub(super) fn still_read(columns: &[Column], column: &Column, refusal: ApiError)
     .with_details(serde_json::json!({"field": "column_id", "rule": "used_by_formula", "dependents": dependents}))
 }
 
+/// `after` (a board's columns once `deleted` is gone) with every formula that no longer
+/// compiles marked broken, saying why, and the formulas compiled; the formulas marked are
+/// returned too. A forced delete: formulas reading the column, then those reading them.
+pub(super) fn break_readers(after: &mut [Column], deleted: &Column) -> (BoardFormulas, Vec<Column>) {
+    let mut marked = vec![];
+    // Each pass marks one formula, so there are at most as many passes as formulas.
+    for _ in 0..=after.len() {
+        let refusal = match BoardFormulas::compile(after, None) {
+            Ok(f) => return (f, marked),
+            Err(r) => r,
+        };
+        let reads_deleted =
+            sunday_domain::formula::readers_of(after, deleted).iter().any(|c| c.id == refusal.column.id);
+        let why = if reads_deleted {
+            format!("the column \"{}\" it read was deleted", deleted.title)
+        } else {
+            refusal.error.message.clone()
+        };
+        let Some(column) = after.iter_mut().find(|c| c.id == refusal.column.id) else { break };
+        let ColumnSettings::Formula(f) = &mut column.settings else { break };
+        f.broken = Some(why);
+        marked.push(column.clone());
+    }
+    (BoardFormulas::default(), marked)
+}
+
+/// Broken formulas that compile again (a formula they read was mended, a column they read is
+/// back) are mended in `after`; those that still do not compile stay broken.
+pub(super) fn mend(after: &mut [Column]) {
+    let broken: Vec<ColumnId> =
+        after.iter().filter(|c| c.settings.formula().is_some_and(|f| f.broken.is_some())).map(|c| c.id).collect();
+    let mut progress = true;
+    while progress {
+        progress = false;
+        for id in &broken {
+            let Some(at) = after.iter().position(|c| c.id == *id) else { continue };
+            let ColumnSettings::Formula(f) = &mut after[at].settings else { continue };
+            let Some(why) = f.broken.take() else { continue };
+            if BoardFormulas::compile(after, None).is_ok() {
+                progress = true;
+            } else if let ColumnSettings::Formula(f) = &mut after[at].settings {
+                f.broken = Some(why);
+            }
+        }
+    }
+}
+
 /// The item writes of a structure change: the items already rewritten (`rewritten`, by id,
 /// values changed but version not yet bumped) and every item whose formula values change,
 /// each with its version bumped, requiring the version it was read at.
@@ -95,8 +142,11 @@ impl super::BoardService {
         use sunday_types::column_settings::{FormulaResult, FormulaSettings};
         let access = self.access(actor, board).await?;
         let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
-        let settings =
-            ColumnSettings::Formula(FormulaSettings { expression: req.expression, result: FormulaResult::Text });
+        let settings = ColumnSettings::Formula(FormulaSettings {
+            expression: req.expression,
+            result: FormulaResult::Text,
+            broken: None,
+        });
         let mut columns: Vec<Column> = structure.columns.clone();
         let id = match req.column_id.and_then(|id| columns.iter_mut().find(|c| c.id == id)) {
             Some(c) if c.column_type == ColumnType::Formula => {

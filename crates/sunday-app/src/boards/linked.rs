@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use sunday_domain::columns::kinds::RELATION_LINKS_MAX;
+use sunday_domain::formula::error_cell;
 use sunday_domain::mirror::{self, Linked};
 use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::{
@@ -353,9 +354,14 @@ impl BoardService {
                     relink(&mut next, column, owed.map(|(_, other)| *other), &linked);
                 }
                 for column in &structure.columns {
-                    if let Some(m) = column.settings.mirror() {
-                        let value = mirror_value(&next, m, &structure.columns, &linked);
-                        next.values.set(column.id, value.as_ref());
+                    let Some(m) = column.settings.mirror() else { continue };
+                    match &m.broken {
+                        // Until its settings are saved again, it says why it computes nothing.
+                        Some(why) => next.values.set_logged(column.id, Some(&error_cell("input_deleted", why))),
+                        None => {
+                            let value = mirror_value(&next, m, &structure.columns, &linked);
+                            next.values.set(column.id, value.as_ref());
+                        }
                     }
                 }
                 structure.formulas.apply(&mut next, today);

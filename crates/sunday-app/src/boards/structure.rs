@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use sunday_domain::{
     columns::{check_settings_change, convert_value, normalize_settings},
+    formula::error_cell,
     text::parse_name,
 };
 use sunday_store::{BoardWrite, NewEvent};
@@ -14,6 +15,7 @@ use sunday_types::{
     board_api::{ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, UpdateColumnRequest, UpdateGroupRequest},
     boards::{Column, ColumnType, Group, Item},
     cells::CellValue,
+    column_settings::ColumnSettings,
     time::{now_millis, to_datetime},
     ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId,
 };
@@ -348,6 +350,7 @@ impl BoardService {
             if next.title != current.title {
                 formulas::follow_rename(&mut after, &current.title, &next.title);
             }
+            formulas::mend(&mut after);
             let (after, compiled) = formulas::check(&after, Some(id))?;
             for (before, now) in columns.iter().zip(&after) {
                 if now.id == id {
@@ -382,32 +385,76 @@ impl BoardService {
         Ok(ColumnChangeReport { column: next, converted, not_converted })
     }
 
-    /// Deletes a column and its values.
-    pub async fn delete_column(&self, actor: &Actor, board: BoardId, id: ColumnId) -> Result<(), ApiError> {
+    /// Deletes a column and its values. Columns that depend on it refuse the delete, unless
+    /// `force`: then formulas and mirrors reading it are marked broken (their cells an error
+    /// saying why) and a dependency column moving its dates stops moving them, in the same
+    /// commit, each with its own `column_updated` event.
+    pub async fn delete_column(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        id: ColumnId,
+        force: bool,
+    ) -> Result<(), ApiError> {
         let access = self.access_for_write(actor, board).await?;
         access.require_structure()?;
         let columns = self.store.columns(board).await?;
         let column =
             columns.iter().find(|c| c.id == id).cloned().ok_or_else(|| ApiError::of(ErrorCode::ColumnNotFound))?;
+        // The columns a forced delete changes, as they become.
+        let mut changed: Vec<Column> = vec![];
         if let Some(d) = dependencies::dating(&columns, id) {
-            return Err(date_in_use(&column, d));
+            if !force {
+                return Err(date_in_use(&column, d));
+            }
+            let mut d = d.clone();
+            if let ColumnSettings::Dependency(s) = &mut d.settings {
+                s.date_column_id = None;
+            }
+            changed.push(d);
         }
-        if let Some(m) = relations::mirrors_of(&columns, id).first() {
-            return Err(relations::used_by_mirror(&column, m));
+        for m in relations::mirrors_of(&columns, id) {
+            if !force {
+                return Err(relations::used_by_mirror(&column, m));
+            }
+            let mut m = m.clone();
+            if let ColumnSettings::Mirror(s) = &mut m.settings {
+                s.broken = Some(format!("the relation column \"{}\" it read was deleted", column.title));
+            }
+            changed.push(m);
         }
         let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
+        let broken_mirrors: Vec<(ColumnId, serde_json::Value)> = changed
+            .iter()
+            .filter_map(|c| Some((c.id, error_cell("input_deleted", c.settings.mirror()?.broken.as_deref()?))))
+            .collect();
         let rewritten: HashMap<ItemId, Item> = items
             .iter()
-            .filter(|i| i.values.contains(id))
+            .filter(|i| i.values.contains(id) || !broken_mirrors.is_empty())
             .map(|item| {
                 let mut n = item.clone();
                 n.values.set(id, None);
+                for (m, error) in &broken_mirrors {
+                    n.values.set_logged(*m, Some(error));
+                }
                 (n.id, n)
             })
             .collect();
         let compiled = if formulas::any(&columns) {
-            let after: Vec<Column> = columns.iter().filter(|c| c.id != id).cloned().collect();
-            Some(formulas::check(&after, None).map_err(|e| formulas::still_read(&columns, &column, e))?.1)
+            let mut after: Vec<Column> = columns
+                .iter()
+                .filter(|c| c.id != id)
+                .map(|c| changed.iter().find(|x| x.id == c.id).unwrap_or(c).clone())
+                .collect();
+            match formulas::check(&after, None) {
+                Ok((_, compiled)) => Some(compiled),
+                Err(e) if !force => return Err(formulas::still_read(&columns, &column, e)),
+                Err(_) => {
+                    let (compiled, marked) = formulas::break_readers(&mut after, &column);
+                    changed.extend(marked);
+                    Some(compiled)
+                }
+            }
         } else {
             None
         };
@@ -415,9 +462,18 @@ impl BoardService {
         let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref().filter(|_| !background));
         let reload = !writes.is_empty();
         writes.push(BoardWrite::DeleteColumn(id));
-        let event =
-            NewEvent::new(actor.user_id, BoardChange::ColumnDeleted(ColumnDeleted { column: column.clone(), reload }));
-        self.commit(board, writes, vec![event]).await?;
+        let mut events = vec![];
+        for c in changed {
+            let previous = columns.iter().find(|p| p.id == c.id).cloned().unwrap_or_else(|| c.clone());
+            writes.push(BoardWrite::UpdateColumn(c.clone()));
+            let updated = ColumnUpdated { column: c, previous, converted: 0, not_converted: 0, reload };
+            events.push(NewEvent::new(actor.user_id, BoardChange::ColumnUpdated(updated)));
+        }
+        events.push(NewEvent::new(
+            actor.user_id,
+            BoardChange::ColumnDeleted(ColumnDeleted { column: column.clone(), reload }),
+        ));
+        self.commit(board, writes, events).await?;
         if background {
             self.spawn_recompute(board);
         }

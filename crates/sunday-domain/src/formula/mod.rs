@@ -99,7 +99,8 @@ pub fn readers_of<'c>(columns: &'c [Column], column: &Column) -> Vec<&'c Column>
 /// [`BoardFormulas::compile`]). A `result` given back from an earlier read is accepted and
 /// recomputed.
 pub fn settings(given: &serde_json::Map<String, serde_json::Value>) -> Result<ColumnSettings, ApiError> {
-    crate::columns::settings::allow_keys(ColumnType::Formula, given, &["expression", "result"], "settings")?;
+    // `broken` may come back from an earlier read: saving the expression again mends it.
+    crate::columns::settings::allow_keys(ColumnType::Formula, given, &["expression", "result", "broken"], "settings")?;
     let expression = match given.get("expression") {
         None | Some(serde_json::Value::Null) => String::new(),
         // Kept as typed (not trimmed), so that error positions count from what the user sees.
@@ -111,7 +112,7 @@ pub fn settings(given: &serde_json::Map<String, serde_json::Value>) -> Result<Co
         .get("result")
         .and_then(|r| serde_json::from_value::<FormulaResult>(r.clone()).ok())
         .unwrap_or(FormulaResult::Text);
-    let settings = FormulaSettings { expression, result };
+    let settings = FormulaSettings { expression, result, broken: None };
     if !settings.expression.is_empty() {
         let probe = Column {
             id: ColumnId::new(),
@@ -171,6 +172,9 @@ fn calls_today(expr: &Expr) -> bool {
 #[derive(Debug, Default)]
 pub struct BoardFormulas {
     formulas: Vec<Compiled>,
+    /// Formulas an input of which was deleted with `force`, with why: their cells hold that
+    /// error.
+    broken: Vec<(ColumnId, String)>,
     /// The columns some formula reads (directly).
     inputs: Vec<ColumnId>,
 }
@@ -226,6 +230,9 @@ impl Resolve for BoardRefs<'_> {
         match self.column(title)? {
             None => Ok((Source::Name, Ty::Text)),
             Some(c) => {
+                if let Some(why) = c.settings.formula().and_then(|f| f.broken.as_ref()) {
+                    return Err(format!("formula \"{}\" computes nothing: {why}", c.title));
+                }
                 let ty = column_ty(c, self.results.get(&c.id).copied())?;
                 let mut c = c.clone();
                 // A formula's cells are read with the type just inferred for it, which the
@@ -248,7 +255,12 @@ impl BoardFormulas {
         for c in columns {
             by_title.entry(title_key(&c.title)).or_default().push(c);
         }
-        let mut formulas: Vec<&Column> = columns.iter().filter(|c| c.column_type == ColumnType::Formula).collect();
+        let broken: Vec<(ColumnId, String)> =
+            columns.iter().filter_map(|c| Some((c.id, c.settings.formula()?.broken.clone()?))).collect();
+        let mut formulas: Vec<&Column> = columns
+            .iter()
+            .filter(|c| c.column_type == ColumnType::Formula && !broken.iter().any(|(b, _)| *b == c.id))
+            .collect();
         formulas.sort_by_key(|c| Some(c.id) != focus);
         let no_results = HashMap::new();
         let refs = BoardRefs { by_title, results: &no_results };
@@ -288,11 +300,11 @@ impl BoardFormulas {
         }
         inputs.sort();
         inputs.dedup();
-        Ok(BoardFormulas { formulas: compiled, inputs })
+        Ok(BoardFormulas { formulas: compiled, broken, inputs })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.formulas.is_empty()
+        self.formulas.is_empty() && self.broken.is_empty()
     }
 
     /// Whether some formula's values change with the day (it calls `TODAY()`, or reads a
@@ -330,6 +342,14 @@ impl BoardFormulas {
     /// them) and returns the cells that changed. `today` is what `TODAY()` means.
     pub fn apply(&self, item: &mut Item, today: NaiveDate) -> Vec<CellChange> {
         let mut changes = vec![];
+        for (column, why) in &self.broken {
+            let new = Some(error_cell("input_deleted", why));
+            let old = item.values.json(*column).cloned();
+            if old != new {
+                item.values.set_logged(*column, new.as_ref());
+                changes.push(CellChange { column_id: *column, old, new });
+            }
+        }
         for f in &self.formulas {
             let new = match eval::eval(&f.node, &eval::Ctx { item, today }) {
                 Ok(v) => cell_of(v, f.ty).map(|v| v.to_json()),

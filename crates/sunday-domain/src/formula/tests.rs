@@ -23,6 +23,7 @@ fn column(title: &str, ty: ColumnType) -> Column {
 fn formula(title: &str, expression: &str) -> Column {
     Column {
         settings: ColumnSettings::Formula(FormulaSettings {
+            broken: None,
             expression: expression.into(),
             result: FormulaResult::Text,
         }),

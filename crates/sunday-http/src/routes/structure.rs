@@ -3,8 +3,8 @@
 use axum::{extract::State, http::StatusCode, response::Response};
 use sunday_types::{
     board_api::{
-        ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, DeleteGroupParams, FormulaPreview,
-        FormulaPreviewRequest, RecomputeProgress, UpdateColumnRequest, UpdateGroupRequest,
+        ColumnChangeReport, CreateColumnRequest, CreateGroupRequest, DeleteColumnParams, DeleteGroupParams,
+        FormulaPreview, FormulaPreviewRequest, RecomputeProgress, UpdateColumnRequest, UpdateGroupRequest,
     },
     boards::{Column, Group},
     BoardId, ColumnId, GroupId,
@@ -117,14 +117,17 @@ async fn update_column(
     Ok(axum::Json(state.app.boards.update_column(&actor, id, column, req).await?))
 }
 
-/// Delete a column and its values.
-#[utoipa::path(delete, path = "/boards/{id}/columns/{column_id}", tag = "structure", params(("id" = sunday_types::BoardId, Path), ("column_id" = sunday_types::ColumnId, Path)),
-    responses((status = 204, description = "deleted")))]
+/// Delete a column and its values. A column that formulas, mirrors or a dependency column
+/// depend on is refused (`used_by_formula`, `used_by_mirror`, `used_by_dependency`, with
+/// `details.dependents` for formulas) unless `force=true`.
+#[utoipa::path(delete, path = "/boards/{id}/columns/{column_id}", tag = "structure", params(("id" = sunday_types::BoardId, Path), ("column_id" = sunday_types::ColumnId, Path), DeleteColumnParams),
+    responses((status = 204, description = "deleted"), (status = 400, description = "`validation_failed`: other columns depend on it", body = sunday_types::ErrorBody)))]
 async fn delete_column(
     State(state): State<HttpState>,
     Auth(actor): Auth,
     Path((id, column)): Path<(BoardId, ColumnId)>,
+    Query(params): Query<DeleteColumnParams>,
 ) -> ApiResult<StatusCode> {
-    state.app.boards.delete_column(&actor, id, column).await?;
+    state.app.boards.delete_column(&actor, id, column, params.force.unwrap_or(false)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

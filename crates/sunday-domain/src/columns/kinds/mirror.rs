@@ -51,7 +51,8 @@ impl ColumnKind for Mirror {
 
     fn settings(&self, given: &Map<String, Value>) -> Result<ColumnSettings, ApiError> {
         let ty = self.ty;
-        allow_keys(ty, given, &["source", "relation_column_id", "column_id", "function"], "settings")?;
+        // `broken` may come back from an earlier read: saving the settings again mends it.
+        allow_keys(ty, given, &["source", "relation_column_id", "column_id", "function", "broken"], "settings")?;
         let column = |key: &str| -> Result<Option<ColumnId>, ApiError> {
             match given.get(key) {
                 None | Some(Value::Null) => Ok(None),
@@ -104,6 +105,7 @@ impl ColumnKind for Mirror {
             relation_column_id,
             column_id: column("column_id")?,
             function,
+            broken: None,
         }))
     }
 
