@@ -271,13 +271,17 @@ impl Session {
         self.hub.leave(board);
     }
 
-    /// After a sharing change: a user who lost access stops receiving the board.
+    /// After a sharing change: a user who lost access stops receiving the board; one who lost
+    /// access to a board it links to stops receiving those links (and what mirrors them).
     async fn recheck(&mut self, board: BoardId) -> Option<Message> {
         if !self.subscriptions.contains_key(&board) {
             return None;
         }
         match self.hub.app.boards.access(&self.actor, board).await {
-            Ok(_) => None,
+            Ok(_) => {
+                self.refresh_hidden(board).await;
+                None
+            }
             Err(e) => {
                 self.unsubscribe(board);
                 Some(error(e.code.as_str(), "you no longer have access to this board", Some(board)))

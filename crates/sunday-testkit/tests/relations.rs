@@ -177,6 +177,26 @@ async fn relations_link_both_ways_and_mirrors_follow(app: TestApp) {
         app.delete(&format!("/api/v1/boards/{}/columns/{}", l.projects, l.relation), &u.token).send().await.unwrap();
     let e = expect_error(r, 400, "validation_failed").await;
     assert_eq!(e["details"]["rule"], "used_by_mirror", "{e}");
+    // A mirror never reads what a mirror computes, even through a formula: the clients mirror
+    // their projects' names and shout them; the projects may not mirror that back.
+    column(
+        &app,
+        &u,
+        &l.clients,
+        json!({"title": "Projects named", "type": "mirror", "settings": {"relation_column_id": l.reverse}}),
+    )
+    .await;
+    let shout = column(
+        &app,
+        &u,
+        &l.clients,
+        json!({"title": "Shout", "type": "formula", "settings": {"expression": "UPPER({Projects named})"}}),
+    )
+    .await;
+    let body = json!({"title": "Echo", "type": "mirror", "settings": {"relation_column_id": l.relation, "column_id": id(&shout)}});
+    let r = app.post(&format!("/api/v1/boards/{}/columns", l.projects), &u.token, body).send().await.unwrap();
+    let e = expect_error(r, 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "mirror_of_mirror", "{e}");
     // A new mirror computes every linked item's value.
     let count = column(
         &app,
@@ -247,9 +267,17 @@ async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
     let reader = app.signup("rel-reader@example.com").await;
     app.join(&owner, &reader, "member").await;
     let l = linked_boards(&app, &owner).await;
+    let twice = id(&column(
+        &app,
+        &owner,
+        &l.projects,
+        json!({"title": "Twice", "type": "formula", "settings": {"expression": "{Total budget} * 2"}}),
+    )
+    .await);
     let acme = create(&app, &owner, &l.clients, "Acme", json!({l.budget.clone(): 100})).await;
     let p = create(&app, &owner, &l.projects, "Launch", json!({l.relation.clone(): [acme]})).await;
     until(&app, &owner, &p, &l.total, json!(100)).await;
+    until(&app, &owner, &p, &twice, json!(200)).await;
     // Both boards are public: the reader sees the link, the mirror and the linked item's name.
     until(&app, &reader, &p, &l.total, json!(100)).await;
     let lookup = |who: &Session| app.get(&format!("/api/v1/items/lookup?ids={acme}"), &who.token);
@@ -259,7 +287,13 @@ async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
     let r = app.patch(&format!("/api/v1/boards/{}", l.clients), &owner.token, json!({"kind": "private"}));
     expect_json(r.send().await.unwrap(), 200).await;
     let theirs = item(&app, &reader, &p).await;
-    assert!(theirs["values"].get(&l.relation).is_none() && theirs["values"].get(&l.total).is_none(), "{theirs}");
+    for hidden in [&l.relation, &l.total, &twice] {
+        assert!(theirs["values"].get(hidden).is_none(), "{hidden} (a formula of the mirror too): {theirs}");
+    }
+    // Nor in what their own write answers.
+    let mine = app.patch(&format!("/api/v1/items/{p}"), &reader.token, json!({"name": "Launch!"}));
+    let answer = expect_json(mine.send().await.unwrap(), 200).await;
+    assert!(answer["values"].get(&l.total).is_none() && answer["values"].get(&twice).is_none(), "{answer}");
     let page =
         expect_json(app.get(&format!("/api/v1/boards/{}/items", l.projects), &reader.token).send().await.unwrap(), 200)
             .await;

@@ -60,11 +60,19 @@ impl BoardService {
         ordered.sort_by(|a, b| {
             (group_pos.get(&a.group_id), &a.position, a.id).cmp(&(group_pos.get(&b.group_id), &b.position, b.id))
         });
+        // The board's own columns in their own slots, in order; subitems' by title.
+        let own: Vec<Option<usize>> = (0..titles.len()).map(|i| (i < b.columns.len()).then_some(i)).collect();
+        let levels: Vec<(Level, Vec<Option<usize>>)> = levels
+            .into_iter()
+            .map(|l| {
+                let placed = slots(&l.columns, &titles);
+                (l, placed)
+            })
+            .collect();
         for item in ordered {
             let group = group_title.get(&item.group_id).unwrap_or(&"").to_string();
-            let mut rows = vec![];
-            row_of(&mut rows, item, &b.columns, &titles, &group, None, with_subitems);
-            subitem_rows(&mut rows, item, &levels, 0, &titles, &group);
+            let mut rows = vec![row_of(item, &b.columns, &own, &group, None, with_subitems)];
+            subitem_rows(&mut rows, item, &levels, 0, &group);
             for row in rows {
                 out.write_record(row.iter().map(|c| neutralize(c).into_owned())).map_err(ApiError::internal)?;
             }
@@ -322,40 +330,47 @@ struct Level {
     items: HashMap<ItemId, Vec<Item>>,
 }
 
-/// `item`'s row: its cells under the titles of `columns`, and its parent's name when the
-/// export has a `Parent` column.
+/// For each of the export's column slots (`titles`), the column of `columns` written there:
+/// each column in the first free slot of its title (titles need not be unique).
+fn slots(columns: &[Column], titles: &[String]) -> Vec<Option<usize>> {
+    let mut out: Vec<Option<usize>> = vec![None; titles.len()];
+    for (i, c) in columns.iter().enumerate() {
+        if let Some(slot) = (0..titles.len()).find(|s| out[*s].is_none() && titles[*s].eq_ignore_ascii_case(&c.title)) {
+            out[slot] = Some(i);
+        }
+    }
+    out
+}
+
+/// `item`'s row: its cells in their slots (`slots` of `columns`), and its parent's name when
+/// the export has a `Parent` column.
 fn row_of(
-    rows: &mut Vec<Vec<String>>,
     item: &Item,
     columns: &[Column],
-    titles: &[String],
+    slots: &[Option<usize>],
     group: &str,
     parent: Option<&str>,
     with_parent: bool,
-) {
+) -> Vec<String> {
     let mut row = vec![item.name.clone(), group.to_owned()];
-    for title in titles {
-        let column = columns.iter().find(|c| c.title.eq_ignore_ascii_case(title));
-        row.push(column.map(|c| cell_text(item, c)).unwrap_or_default());
-    }
+    row.extend(slots.iter().map(|s| s.map(|i| cell_text(item, &columns[i])).unwrap_or_default()));
     if with_parent {
         row.push(parent.unwrap_or_default().to_owned());
     }
-    rows.push(row);
+    row
 }
 
 /// The rows of `parent`'s subitems, each followed by its own, depth first.
 fn subitem_rows(
     rows: &mut Vec<Vec<String>>,
     parent: &Item,
-    levels: &[Level],
+    levels: &[(Level, Vec<Option<usize>>)],
     depth: usize,
-    titles: &[String],
     group: &str,
 ) {
-    let Some(level) = levels.get(depth) else { return };
+    let Some((level, slots)) = levels.get(depth) else { return };
     for item in level.items.get(&parent.id).into_iter().flatten() {
-        row_of(rows, item, &level.columns, titles, group, Some(&parent.name), true);
-        subitem_rows(rows, item, levels, depth + 1, titles, group);
+        rows.push(row_of(item, &level.columns, slots, group, Some(&parent.name), true));
+        subitem_rows(rows, item, levels, depth + 1, group);
     }
 }

@@ -3,7 +3,7 @@
 //! deleted or retyped into something it cannot read), formulas follow a renamed column, and
 //! the items whose formula values change are rewritten in the same commit as the change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sunday_domain::formula::{rename_refs, BoardFormulas};
 use sunday_store::BoardWrite;
@@ -30,6 +30,28 @@ pub(super) fn follow_rename(columns: &mut [Column], old: &str, new: &str) {
             f.expression = rename_refs(&f.expression, |t| (key(t) == key(old)).then(|| new.to_owned()));
         }
     }
+}
+
+/// `seeds` and every formula among `columns` that reads one of them, directly or through
+/// other formulas: what a value of the seeds can flow into.
+pub(super) fn fed_by(columns: &[Column], mut seeds: HashSet<ColumnId>) -> HashSet<ColumnId> {
+    let mut frontier: Vec<ColumnId> = seeds.iter().copied().collect();
+    while let Some(id) = frontier.pop() {
+        let Some(column) = columns.iter().find(|c| c.id == id) else { continue };
+        for reader in sunday_domain::formula::readers_of(columns, column) {
+            if seeds.insert(reader.id) {
+                frontier.push(reader.id);
+            }
+        }
+    }
+    seeds
+}
+
+/// The columns of a board whose values come from mirrors or rollups (the mirrors and the
+/// formulas reading them): a mirror never reads one, or two mirrors could feed each other
+/// forever.
+pub(super) fn mirror_fed(columns: &[Column]) -> HashSet<ColumnId> {
+    fed_by(columns, columns.iter().filter(|c| c.settings.mirror().is_some()).map(|c| c.id).collect())
 }
 
 /// Whether `columns` hold a formula.

@@ -344,6 +344,19 @@ impl BoardService {
         req: UpdateItemRequest,
         if_match: Option<i64>,
     ) -> Result<Item, ApiError> {
+        match self.write_item(actor, id, req, if_match).await {
+            Ok(item) => self.shown(actor, item).await,
+            Err(e) => Err(self.shown_error(actor, e).await),
+        }
+    }
+
+    async fn write_item(
+        &self,
+        actor: &Actor,
+        id: ItemId,
+        req: UpdateItemRequest,
+        if_match: Option<i64>,
+    ) -> Result<Item, ApiError> {
         let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
         let (first, access) = self.item_for_write(actor, id).await?;
         access.require_content()?;
@@ -481,11 +494,13 @@ impl BoardService {
     }
 
     pub async fn archive_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
-        self.set_archived(actor, id, true).await
+        let item = self.set_archived(actor, id, true).await?;
+        self.shown(actor, item).await
     }
 
     pub async fn restore_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
-        self.set_archived(actor, id, false).await
+        let item = self.set_archived(actor, id, false).await?;
+        self.shown(actor, item).await
     }
 
     /// Deletes for good, with its subitems and updates.
@@ -511,7 +526,11 @@ impl BoardService {
         access.require_content()?;
         // The copy's formulas are computed for it, not copied.
         let (_, structure) = self.columns.get(self.store.as_ref(), item.board_id).await?;
-        let written = |c: ColumnId| structure.columns.iter().any(|col| col.id == c && is_written(col.column_type));
+        // Links the actor may not see are not copied (they could not have written them).
+        let hidden = self.hidden_columns(actor, &structure.columns).await?;
+        let written = |c: ColumnId| {
+            !hidden.contains(&c) && structure.columns.iter().any(|col| col.id == c && is_written(col.column_type))
+        };
         let req = CreateItemRequest {
             name: item.name.clone(),
             group_id: Some(item.group_id),

@@ -11,7 +11,7 @@ use sunday_store::{BoardFilter, BoardWrite, NewEvent};
 use sunday_types::events::*;
 use sunday_types::{
     board_api::{BoardMember, CreateBoardRequest, DuplicateBoardRequest, UpdateBoardRequest},
-    boards::{Board, BoardKind, BoardPermission, Column, Group, Item},
+    boards::{Board, BoardKind, BoardPermission, Column, ColumnType, Group, Item},
     cells::{CellValue, ItemValues},
     column_settings::ColumnSettings,
     dto::{Page, Role, Scope},
@@ -248,11 +248,17 @@ impl BoardService {
         let group_ids: HashMap<GroupId, GroupId> = source.groups.iter().map(|g| (g.id, GroupId::new())).collect();
         let groups: Vec<Group> =
             source.groups.iter().map(|g| Group { id: group_ids[&g.id], collapsed: false, ..g.clone() }).collect();
-        let columns: Vec<Column> = source
+        // Relations, mirrors and rollups are left out: their links (and what they show) belong
+        // to the board they were made on and may come from boards the copy's readers cannot see.
+        let kept: Vec<&Column> = source
             .columns
             .iter()
+            .filter(|c| !matches!(c.column_type, ColumnType::BoardRelation | ColumnType::Mirror | ColumnType::Rollup))
+            .collect();
+        let columns: Vec<Column> = kept
+            .iter()
             .map(|c| {
-                let mut copy = Column { id: column_ids[&c.id], ..c.clone() };
+                let mut copy = Column { id: column_ids[&c.id], ..(*c).clone() };
                 // A dependency column moves the copy's own date column.
                 if let ColumnSettings::Dependency(d) = &mut copy.settings {
                     d.date_column_id = d.date_column_id.and_then(|id| column_ids.get(&id).copied());
@@ -274,8 +280,7 @@ impl BoardService {
                     }
                     other => other,
                 };
-                let values: ItemValues = source
-                    .columns
+                let values: ItemValues = kept
                     .iter()
                     .filter_map(|c| Some((column_ids[&c.id], copy_of(item.values.cell(c)?))))
                     .filter(|(_, v)| !matches!(v, CellValue::Items(ids) if ids.is_empty()))

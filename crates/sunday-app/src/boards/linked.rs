@@ -306,12 +306,20 @@ impl BoardService {
                     .columns
                     .iter()
                     .any(|c| c.settings.mirror().is_some_and(|m| m.source == MirrorSource::Subitems));
+                // Items holding a mirror value (an error of a mirror since mended, a link since
+                // gone) are computed again too.
+                let mirrors: Vec<ColumnId> =
+                    structure.columns.iter().filter(|c| c.settings.mirror().is_some()).map(|c| c.id).collect();
                 let all: Vec<ItemId> = self
                     .engine
                     .read(board, b.last_seq, |s| {
                         s.items()
                             .iter()
-                            .filter(|i| rolls_up || relations.iter().any(|r| i.values.contains(r.id)))
+                            .filter(|i| {
+                                rolls_up
+                                    || relations.iter().any(|r| i.values.contains(r.id))
+                                    || mirrors.iter().any(|m| i.values.contains(*m))
+                            })
                             .map(|i| i.id)
                             .collect()
                     })
@@ -412,6 +420,7 @@ impl BoardService {
                     wanted.remove(&item.id);
                     out.items.insert(item.id, (item, *target));
                 }
+                out.fed.insert(*target, super::formulas::mirror_fed(&columns.columns));
                 out.columns.insert(*target, columns);
             }
         }
@@ -439,6 +448,7 @@ impl BoardService {
                 for list in out.subitems.values_mut() {
                     list.sort_by(|a, b| (&a.position, a.id).cmp(&(&b.position, b.id)));
                 }
+                out.fed.insert(sub, super::formulas::mirror_fed(&columns.columns));
                 out.columns.insert(sub, columns);
                 out.sub_board = Some(sub);
             }
@@ -486,6 +496,9 @@ fn rollup_plan(plan: &mut Plan, parent: BoardId, rollups: &[MirrorSettings], cha
 #[derive(Default)]
 struct LinkedItems {
     items: HashMap<ItemId, (Item, BoardId)>,
+    /// Per board, the columns computed from mirrors (`formulas::mirror_fed`): never read by a
+    /// mirror, whatever its settings say since they were saved.
+    fed: HashMap<BoardId, HashSet<ColumnId>>,
     columns: HashMap<BoardId, Arc<BoardColumns>>,
     subitems: HashMap<ItemId, Vec<Item>>,
     sub_board: Option<BoardId>,
@@ -518,7 +531,8 @@ fn relink(item: &mut Item, column: &Column, owed: impl Iterator<Item = ItemId>, 
 fn mirror_value(item: &Item, m: &MirrorSettings, columns: &[Column], linked: &LinkedItems) -> Option<CellValue> {
     let (MirrorSource::Relation, Some(relation_id)) = (m.source, m.relation_column_id) else {
         let sub = linked.columns.get(&linked.sub_board?)?;
-        let column = m.column_id.and_then(|c| sub.columns.iter().find(|x| x.id == c && x.settings.mirror().is_none()));
+        let fed = linked.fed.get(&linked.sub_board?)?;
+        let column = m.column_id.and_then(|c| sub.columns.iter().find(|x| x.id == c && !fed.contains(&x.id)));
         let list: Vec<Linked<'_>> = linked
             .subitems
             .get(&item.id)
@@ -536,7 +550,8 @@ fn mirror_value(item: &Item, m: &MirrorSettings, columns: &[Column], linked: &Li
             // A mirror never reads another mirror: two boards mirroring each other would
             // recompute forever.
             let column = m.column_id.and_then(|c| {
-                linked.columns.get(board)?.columns.iter().find(|x| x.id == c && x.settings.mirror().is_none())
+                let fed = linked.fed.get(board)?;
+                linked.columns.get(board)?.columns.iter().find(|x| x.id == c && !fed.contains(&x.id))
             });
             Linked { name: &other.name, value: column.and_then(|c| Some((other.values.cell(c)?, c))) }
         })

@@ -97,6 +97,13 @@ impl BoardService {
                 let id = ColumnId::new();
                 settings.reverse_column_id = Some(id);
                 let theirs = self.store.columns(target.board.id).await?;
+                if theirs.len() >= 200 {
+                    return Err(refused(
+                        "settings.two_way",
+                        "max_columns",
+                        "the linked board has 200 columns, the most a board has; ask for `\"two_way\": false`".into(),
+                    ));
+                }
                 let last = theirs.iter().map(|c| c.position.as_str()).max();
                 let position = sunday_domain::position::between(last, None)?;
                 Some((target.board.id, reverse_of(access, column, id, position)))
@@ -173,12 +180,24 @@ impl BoardService {
                 None => crate::idempotency::unclaimed(self.create_subitem_board(actor, &access.board)).await?,
             }],
         };
+        // The mirror shows what it reads: its creator must be able to see it.
+        for b in &boards {
+            if self.access(actor, *b).await.is_err() {
+                return Err(refused(
+                    "settings.relation_column_id",
+                    "unknown_board",
+                    "the relation links to a board you cannot see".into(),
+                ));
+            }
+        }
         let mut source = None;
+        let mut source_board = None;
         if let Some(id) = m.column_id {
             for b in &boards {
                 let (_, theirs) = self.columns.get(self.store.as_ref(), *b).await?;
                 if let Some(c) = theirs.columns.iter().find(|c| c.id == id) {
                     source = Some(c.clone());
+                    source_board = Some(*b);
                     break;
                 }
             }
@@ -195,6 +214,16 @@ impl BoardService {
                     "mirror_of_mirror",
                     "a mirror cannot read another mirror".into(),
                 ));
+            }
+            if let Some(b) = source_board {
+                let (_, theirs) = self.columns.get(self.store.as_ref(), b).await?;
+                if super::formulas::mirror_fed(&theirs.columns).contains(&found.id) {
+                    return Err(refused(
+                        "settings.column_id",
+                        "mirror_of_mirror",
+                        format!("\"{}\" is computed from a mirror or rollup; a mirror cannot read one", found.title),
+                    ));
+                }
             }
         }
         mirror::accepts(m.function, source.as_ref())
@@ -254,7 +283,11 @@ impl BoardService {
                 hidden.extend(mirrors_of(columns, column.id).iter().map(|m| m.id));
             }
         }
-        Ok(hidden)
+        if hidden.is_empty() {
+            return Ok(hidden);
+        }
+        // And the formulas their values flow into.
+        Ok(super::formulas::fed_by(columns, hidden.into_iter().collect()).into_iter().collect())
     }
 
     /// `events` without the cells of `hidden` columns (the activity log).
@@ -283,6 +316,26 @@ impl BoardService {
     pub async fn hidden_on(&self, actor: &Actor, board: BoardId) -> Result<Vec<ColumnId>, ApiError> {
         let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
         self.hidden_columns(actor, &structure.columns).await
+    }
+
+    /// `item` as `actor` may read it: without the cells of relations to boards they cannot see
+    /// and what is computed from them (what a write answers).
+    pub(super) async fn shown(&self, actor: &Actor, mut item: Item) -> Result<Item, ApiError> {
+        for c in self.hidden_on(actor, item.board_id).await? {
+            item.values.set(c, None);
+        }
+        Ok(item)
+    }
+
+    /// An error as `actor` may read it: a version conflict carries the current item.
+    pub(super) async fn shown_error(&self, actor: &Actor, mut e: ApiError) -> ApiError {
+        let Some(current) = e.details.as_mut().and_then(|d| d.get_mut("current")) else { return e };
+        let Ok(item) = serde_json::from_value::<Item>(current.clone()) else { return e };
+        *current = match self.shown(actor, item).await {
+            Ok(item) => serde_json::to_value(&item).unwrap_or(Value::Null),
+            Err(_) => Value::Null,
+        };
+        e
     }
 
     /// `items` without the cells of `hidden` columns.

@@ -290,12 +290,16 @@ impl BoardService {
                 return Err(relations::used_by_mirror(&current, m));
             }
         }
-        if current.settings.relation().is_some() {
-            self.check_relation_change(actor, &access, &current, &mut next).await?;
-        } else if next.settings.relation().is_some() {
-            self.plan_relation(actor, &access, &mut next, Some(&serde_json::json!({"two_way": false}))).await?;
+        // Only a change of settings or type is checked: a rename, resize or move of a relation
+        // or mirror whose boards the editor cannot see (or that is broken) goes through.
+        if req.settings.is_some() || req.column_type.is_some() {
+            if current.settings.relation().is_some() && next.settings.relation().is_some() {
+                self.check_relation_change(actor, &access, &current, &mut next).await?;
+            } else if next.settings.relation().is_some() {
+                self.plan_relation(actor, &access, &mut next, Some(&serde_json::json!({"two_way": false}))).await?;
+            }
+            self.check_mirror(actor, &access, &next, &columns).await?;
         }
-        self.check_mirror(actor, &access, &next, &columns).await?;
         if next.column_type != current.column_type {
             if let Some(d) = dependencies::dating(&columns, id) {
                 if !matches!(next.column_type, ColumnType::Date | ColumnType::Timeline) {
@@ -308,8 +312,13 @@ impl BoardService {
         let (mut converted, mut not_converted) = (0usize, 0usize);
         let mut rewrites: Vec<(Item, Option<CellValue>)> = vec![];
         if new_type != current.column_type {
+            // Links and mirrored values never become another column's values: they may come
+            // from boards some readers cannot see.
+            let linked =
+                matches!(current.column_type, ColumnType::BoardRelation | ColumnType::Mirror | ColumnType::Rollup);
             for item in items.iter().filter(|i| i.values.contains(id)) {
-                let out = item.values.cell(&current).and_then(|v| convert_value(&v, &current, &next));
+                let out =
+                    item.values.cell(&current).filter(|_| !linked).and_then(|v| convert_value(&v, &current, &next));
                 if out.is_some() {
                     converted += 1
                 } else {
