@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
         id: sunday_types::ColumnId::new(),
         title: "F".into(),
         column_type: ColumnType::Formula,
-        settings: ColumnSettings::Formula(FormulaSettings { expression: text.to_owned(), result: FormulaResult::Text }),
+        settings: ColumnSettings::Formula(FormulaSettings {
+            expression: text.to_owned(),
+            result: FormulaResult::Text,
+            broken: None,
+        }),
         position: "z".into(),
         width: None,
     };

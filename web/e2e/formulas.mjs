@@ -184,6 +184,10 @@ test("subitems: expand an item, add subitems and subitems of theirs; a rollup su
   await deeper.getByLabel("Add subitem to Draft brief").fill("Outline");
   await deeper.getByLabel("Add subitem to Draft brief").press("Enter");
   await deeper.locator('tr[data-subitem="Outline"]').waitFor();
+  // A subitem someone else adds appears in the open table, live.
+  const top = (await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}/items`)).data.find((i) => i.name === "Define launch goals");
+  await api(page, "POST", `/items/${top.id}/subitems`, { name: "Review copy" });
+  await region.locator('tr[data-subitem="Review copy"]').waitFor({ timeout: 5000 });
 
   // Hours on the subitem board, and a rollup of them into the parent from the column picker.
   const projects = (await api(page, "GET", "/boards")).data[0];

@@ -8,6 +8,7 @@ import { isDependedOn, isGroupable, useColumnTypes } from "../state/columnTypes"
 import { filterOf, rowsOf, type Match } from "../state/filterQuery";
 import { useFormulaProgress } from "../state/formulaProgress";
 import { ItemNamesContext } from "../state/itemNames";
+import { LiveContext } from "../state/liveContext";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
@@ -44,6 +45,8 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
     setTimeout(() => setNotice(""), 5000);
   };
   const { state, error, presence, actions, columns, groups, loadRest } = useBoard(boardId, live, bus, flash);
+  // For the subitem tables, which follow their own boards.
+  const following = useMemo(() => ({ live, bus }), [live, bus]);
   // On a large board, a saved formula's values follow in the background: its progress shows.
   const recompute = useFormulaProgress(boardId);
   const { people, ensure } = useDirectory(state?.board.org_id);
@@ -244,6 +247,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
   return (
     <PeopleContext value={people}>
       <ItemNamesContext value={itemNames}>
+      <LiveContext value={following}>
       <section className="board">
         <div className="board-head">
           <h1>{board.name}</h1>
@@ -346,6 +350,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
             onSubmit={(title) => groups.add(title, nextColour(board.groups?.[0]?.color))} />
         )}
       </section>
+      </LiveContext>
       </ItemNamesContext>
     </PeopleContext>
   );

@@ -1,11 +1,13 @@
 // An item's subitems, under its row: a small table with the subitem board's own columns, a row
 // per subitem (each with its own subitems, expandable down to the server's depth limit), and a
 // row to add one. Subitems live on a hidden board of their own; this reads and writes them
-// through the API and reads them again after each change it makes.
+// through the API, follows that board live on the board page (reading again when an event of
+// it arrives) and reads again after each change it makes.
 import { useCallback, useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board, Column, Item } from "../api/types";
 import { isDone } from "../state/format";
+import { follow, useLive } from "../state/liveContext";
 import { Cell } from "./Cell";
 
 /** `parent`'s subitems; `board` is the board `parent` is on, `depth` its subitems' level. */
@@ -26,6 +28,24 @@ export function Subitems({ parent, board, depth, meId }: { parent: Item; board: 
     }
   }, [board, parent.id]);
   useEffect(() => void load(), [load]);
+  // Others' changes to these subitems (and this level's columns) arrive live.
+  const live = useLive();
+  const subId = sub?.id;
+  const seq = sub?.last_seq ?? 0;
+  useEffect(() => {
+    if (!live || !subId) return;
+    const heard = (e: { board_id: string }) => {
+      if (e.board_id === subId) void load();
+    };
+    live.bus.events.add(heard);
+    const stop = follow(live.live, subId, seq);
+    return () => {
+      live.bus.events.delete(heard);
+      stop();
+    };
+    // Following starts at the board as first read; later reads do not restart it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [live, subId, load]);
   const save = async (item: Item, column: string, value: unknown) => {
     try {
       await ok(api.PATCH("/api/v1/items/{id}", { params: { path: { id: item.id } }, body: { values: { [column]: value } } }));
