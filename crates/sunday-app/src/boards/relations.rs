@@ -69,7 +69,7 @@ impl BoardService {
         actor: &Actor,
         access: &Access,
         column: &mut Column,
-        given: Option<&Value>,
+        two_way: Option<bool>,
     ) -> Result<Option<(BoardId, Column)>, ApiError> {
         let Some(s) = column.settings.relation().cloned() else { return Ok(None) };
         if s.board_ids.is_empty() {
@@ -83,7 +83,7 @@ impl BoardService {
             })?;
             targets.push(target);
         }
-        let two_way = given.and_then(|g| g.get("two_way")).and_then(Value::as_bool).unwrap_or(targets.len() == 1);
+        let two_way = two_way.unwrap_or(targets.len() == 1);
         let mut settings = RelationSettings { board_ids: s.board_ids.clone(), reverse_column_id: None };
         let planned = match targets.as_slice() {
             [target] if two_way => {
@@ -141,7 +141,7 @@ impl BoardService {
             ));
         }
         let mut probe = next.clone();
-        self.plan_relation(actor, access, &mut probe, Some(&json!({"two_way": false}))).await?;
+        self.plan_relation(actor, access, &mut probe, Some(false)).await?;
         next.settings =
             ColumnSettings::Relation(RelationSettings { reverse_column_id: before.reverse_column_id, ..after });
         Ok(())

@@ -206,7 +206,9 @@ impl BoardService {
         };
         dependencies::check_settings(&column, &columns)?;
         let mut column = column;
-        let reverse = self.plan_relation(actor, &access, &mut column, req.settings.as_ref()).await?;
+        // `two_way` asks for the column showing the links back; it is not a setting kept.
+        let two_way = req.settings.as_ref().and_then(|s| s.get("two_way")).and_then(serde_json::Value::as_bool);
+        let reverse = self.plan_relation(actor, &access, &mut column, two_way).await?;
         self.check_mirror(actor, &access, &column, &columns).await?;
         let mut writes = vec![];
         let (mut reload, mut background) = (false, false);
@@ -296,7 +298,7 @@ impl BoardService {
             if current.settings.relation().is_some() && next.settings.relation().is_some() {
                 self.check_relation_change(actor, &access, &current, &mut next).await?;
             } else if next.settings.relation().is_some() {
-                self.plan_relation(actor, &access, &mut next, Some(&serde_json::json!({"two_way": false}))).await?;
+                self.plan_relation(actor, &access, &mut next, Some(false)).await?;
             }
             self.check_mirror(actor, &access, &next, &columns).await?;
         }
