@@ -188,6 +188,9 @@ test("subitems: expand an item, add subitems and subitems of theirs; a rollup su
   const top = (await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}/items`)).data.find((i) => i.name === "Define launch goals");
   await api(page, "POST", `/items/${top.id}/subitems`, { name: "Review copy" });
   await region.locator('tr[data-subitem="Review copy"]').waitFor({ timeout: 5000 });
+  // The row's switch and its group's footer count them (direct subitems: Outline is Draft brief's).
+  await page.getByRole("button", { name: "Subitems of Define launch goals" }).getByTestId("subitem-count").getByText("2", { exact: true }).waitFor({ timeout: 5000 });
+  await page.getByTestId("group-subitems").getByText("2 subitems", { exact: true }).waitFor({ timeout: 5000 });
 
   // Hours on the subitem board, and a rollup of them into the parent from the column picker.
   const projects = (await api(page, "GET", "/boards")).data[0];

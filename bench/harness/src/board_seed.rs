@@ -47,6 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             subitem_board_id: None,
             parent_board_id: None,
             permission: None,
+            structure_version: 0,
             columns: vec![],
             groups: vec![],
         };

@@ -118,6 +118,7 @@ async fn commits(store: &Arc<dyn Store>, user: UserId, n: usize) -> BenchResult<
         subitem_board_id: None,
         parent_board_id: None,
         permission: None,
+        structure_version: 0,
         columns: vec![],
         groups: vec![],
     };

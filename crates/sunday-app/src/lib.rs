@@ -181,7 +181,7 @@ impl App {
     /// Keeps connected boards current (links back, mirrors) by following the event log until
     /// `stop` (the worker role's work; see `boards::linked`).
     pub fn start_links(&self, stop: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-        consumer::follow(boards::LinksConsumer(self.boards.clone()), self.store.clone(), &self.bus, stop)
+        consumer::follow(boards::LinksConsumer::new(self.boards.clone()), self.store.clone(), &self.bus, stop)
     }
 
     /// The event log and the bus, for followers.

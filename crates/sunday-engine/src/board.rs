@@ -324,6 +324,15 @@ impl BoardState {
                     self.upsert(next);
                 }
             }
+            BoardChange::ItemsComputed(c) => {
+                for cells in &c.items {
+                    // Only live items are computed; one the board lost meanwhile stays lost.
+                    if let Some(&i) = self.index.get(&cells.item_id) {
+                        let next = cells.apply_to(&self.items[i]);
+                        self.upsert(next);
+                    }
+                }
+            }
             change => {
                 if let Some(item) = change.item() {
                     if item.archived {

@@ -8,7 +8,7 @@ use sunday_domain::filter::{compare, matches, testing, EvalContext, Field, SortK
 use sunday_engine::{query, BoardState, Query};
 use sunday_types::{
     boards::BoardEvent,
-    events::{BoardChange, ItemChanged, ItemDeleted},
+    events::{BoardChange, ComputedCells, ItemChanged, ItemDeleted, ItemsComputed},
     time::to_datetime,
     GroupId, UserId,
 };
@@ -33,7 +33,8 @@ struct Vocabulary<'a> {
 }
 
 /// Applies `edits` random edits to `items` and, as events from `seq + 1` on, to `state`: edit
-/// `e` removes an item when `e % every == at`, otherwise replaces one with a fresh random item
+/// `e` removes an item when `e % every == at`, computes new values for two items in one
+/// `items_computed` event when `e % 5 == 4`, otherwise replaces one with a fresh random item
 /// under the same id (so it may move, change group or change every value). Returns the last
 /// `seq` used.
 fn random_edits(
@@ -57,6 +58,22 @@ fn random_edits(
                 seq,
                 BoardChange::ItemDeleted(ItemDeleted { item_id: gone.id, name: gone.name.clone(), moved_to: None }),
             ));
+        } else if e % 5 == 4 {
+            // Values of up to two items computed at once (a formula recompute): only cells change.
+            let mut batch: Vec<ComputedCells> = vec![];
+            for j in [k, (k + 1) % items.len()] {
+                if batch.iter().any(|c| c.item_id == items[j].id) {
+                    continue;
+                }
+                let fresh = testing::random_item(salt ^ (e as u64 * 7 + j as u64), v.columns, v.users, v.groups);
+                let mut changed = items[j].clone();
+                changed.values = fresh.values;
+                changed.version += 1;
+                let changes = ItemChanged::between(&items[j], &changed).changes;
+                batch.push(ComputedCells { item_id: changed.id, version: changed.version, changes });
+                items[j] = changed;
+            }
+            state.apply(&event(seq, BoardChange::ItemsComputed(ItemsComputed { items: batch })));
         } else {
             let mut changed =
                 testing::random_item(salt.wrapping_mul(31).wrapping_add(e as u64), v.columns, v.users, v.groups);

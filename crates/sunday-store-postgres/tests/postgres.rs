@@ -142,6 +142,7 @@ async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
         subitem_board_id: None,
         parent_board_id: None,
         permission: None,
+        structure_version: 0,
         columns: vec![],
         groups: vec![],
     };

@@ -17,6 +17,24 @@ use sunday_types::{
 
 use crate::StoreResult;
 
+impl BoardWrite {
+    /// The write that turns `before` (as read, at its version) into `after`: the cheaper
+    /// [`BoardWrite::UpdateValues`] when the item stays where it was.
+    pub fn update(before: &Item, after: Item) -> BoardWrite {
+        let expected_version = before.version;
+        let stays = before.board_id == after.board_id
+            && before.group_id == after.group_id
+            && before.position == after.position
+            && before.parent_item_id == after.parent_item_id
+            && before.archived == after.archived;
+        if stays {
+            BoardWrite::UpdateValues { item: after, expected_version }
+        } else {
+            BoardWrite::UpdateItem { item: after, expected_version }
+        }
+    }
+}
+
 /// One row change inside a [`BoardStore::commit`].
 ///
 /// Every group and column write (insert, update, delete) also moves the board's structure
@@ -76,6 +94,14 @@ pub enum BoardWrite {
     /// Replaces an item whose stored version is `expected_version` (else `VersionConflict`
     /// carrying the stored item); the written item carries its new version.
     UpdateItem {
+        item: Item,
+        expected_version: i64,
+    },
+    /// [`BoardWrite::UpdateItem`] of an item whose place, board, parent and archive state are
+    /// as at `expected_version`: only its name, values, version and `updated_at` are written,
+    /// so no index on the items moves (a third of the cost of an item write). Made by
+    /// [`BoardWrite::update`], which knows when it applies.
+    UpdateValues {
         item: Item,
         expected_version: i64,
     },

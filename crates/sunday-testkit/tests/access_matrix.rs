@@ -159,6 +159,7 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     ("post", "/api/v1/boards/{id}/items/query", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/members", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/update-counts", Rule::BoardRead),
+    ("get", "/api/v1/boards/{id}/subitem-counts", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/formulas/progress", Rule::BoardRead),
     ("post", "/api/v1/boards/{id}/formulas/preview", Rule::BoardRead),
     ("get", "/api/v1/boards/{id}/views", Rule::BoardRead),

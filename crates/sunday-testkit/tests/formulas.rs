@@ -271,7 +271,7 @@ async fn automations_trigger_on_formula_changes(app: TestApp) {
 }
 
 /// On a board larger than a commit should rewrite, a formula change commits at once and its
-/// values follow in the background, in ordinary item changes by the formula actor, while
+/// values follow in the background, in `items_computed` events by the formula actor, while
 /// edits go on; every item ends with the right value.
 async fn large_boards_recompute_in_the_background(app: TestApp) {
     let u = app.signup("formula-bg@example.com").await;
@@ -328,10 +328,22 @@ async fn large_boards_recompute_in_the_background(app: TestApp) {
             .await;
     assert_eq!(found["total"], 3, "{found}");
     assert_eq!(item(&app, &u, &id(&first)).await["values"][&total], json!(10000), "the edit's value stands");
+    // The values came as `items_computed` events of up to 2,000 items each, by the formula actor.
     let log =
-        expect_json(app.get(&format!("/api/v1/boards/{bid}/activity?limit=1"), &u.token).send().await.unwrap(), 200)
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/activity?limit=10"), &u.token).send().await.unwrap(), 200)
             .await;
-    assert_eq!(log["data"][0]["actor"], "00000000-0000-7000-8000-0000a0700003", "the formula actor: {log}");
+    let computed: Vec<&Value> =
+        log["data"].as_array().unwrap().iter().filter(|e| e["kind"] == "items_computed").collect();
+    assert!(!computed.is_empty(), "{log}");
+    let n: usize = computed.iter().map(|e| e["payload"]["items"].as_array().unwrap().len()).sum();
+    assert!((2999..=3000).contains(&n), "every item but perhaps the edited one: {n}");
+    for e in &computed {
+        assert_eq!(e["actor"], "00000000-0000-7000-8000-0000a0700003", "the formula actor: {e}");
+        assert!(e["item_id"].is_null(), "{e}");
+    }
+    let one = &computed[0]["payload"]["items"][0];
+    assert_eq!(one["changes"][0]["column_id"], json!(total), "{one}");
+    assert!(one["version"].as_i64().unwrap() >= 2, "{one}");
 }
 
 /// The same edits on SQLite and on PostgreSQL leave the same formula values: computing them is

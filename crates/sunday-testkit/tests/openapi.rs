@@ -59,6 +59,7 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("get", "/api/v1/boards/{id}/activity"),
         ("get", "/api/v1/boards/{id}/items/archived"),
         ("get", "/api/v1/boards/{id}/update-counts"),
+        ("get", "/api/v1/boards/{id}/subitem-counts"),
         ("get", "/api/v1/boards/{id}/formulas/progress"),
         ("post", "/api/v1/boards/{id}/formulas/preview"),
         ("post", "/api/v1/boards/{id}/columns"),

@@ -360,6 +360,21 @@ async fn subitems_nest_roll_up_and_export(app: TestApp) {
     expect_json(patch(&first, json!({"values": {hours.clone(): 3}})).send().await.unwrap(), 200).await;
     let second = id(&expect_json(sub(&top, "Build").await, 201).await);
     expect_json(patch(&second, json!({"values": {hours.clone(): 4}})).send().await.unwrap(), 200).await;
+    // Each item's live subitems are counted (for the rows and the group footers).
+    let counts = |board: String| {
+        let r = app.get(&format!("/api/v1/boards/{board}/subitem-counts"), &u.token);
+        async move { expect_json(r.send().await.unwrap(), 200).await }
+    };
+    assert_eq!(counts(bid.clone()).await["data"], json!([{"item_id": top, "count": 2}]));
+    assert_eq!(counts(level1.clone()).await["data"], json!([]), "no subitems of subitems yet");
+    let r = app.delete(&format!("/api/v1/items/{second}"), &u.token).send().await.unwrap();
+    assert_eq!(r.status(), 204, "archived");
+    assert_eq!(counts(bid.clone()).await["data"], json!([{"item_id": top, "count": 1}]), "archived ones do not count");
+    let r = app.post(&format!("/api/v1/items/{second}/restore"), &u.token, json!({})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let stranger = app.signup("subitems-stranger@example.com").await;
+    let r = app.get(&format!("/api/v1/boards/{bid}/subitem-counts"), &stranger.token).send().await.unwrap();
+    assert_eq!(r.status(), 404, "counts are as private as the board");
     // A rollup of the subitems' hours into their parent, kept current as they change.
     let total = column(
         &app,

@@ -223,6 +223,13 @@ pub struct UpdateCount {
     pub count: i64,
 }
 
+/// How many live subitems (direct ones) one item has.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SubitemCount {
+    pub item_id: ItemId,
+    pub count: i64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueryResponse {
     /// The page of matching items, in the query's order.

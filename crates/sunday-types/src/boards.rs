@@ -315,6 +315,10 @@ pub struct Board {
     pub parent_board_id: Option<BoardId>,
     /// The caller's permission.
     pub permission: Option<BoardPermission>,
+    /// The version of its columns and groups, read with the row (not served): the columns
+    /// cache needs no query of its own on a call that read the board.
+    #[serde(skip)]
+    pub structure_version: i64,
     #[serde(default)]
     pub columns: Vec<Column>,
     #[serde(default)]

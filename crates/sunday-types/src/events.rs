@@ -33,6 +33,9 @@ pub enum BoardChange {
     ItemUpdated(ItemChanged),
     /// Only the group or position changed.
     ItemMoved(ItemChanged),
+    /// Computed values (formulas) of a run of items, written at once by a background
+    /// recompute: one event for up to a thousand items instead of one each.
+    ItemsComputed(ItemsComputed),
     ItemArchived(ItemSnapshot),
     ItemRestored(ItemSnapshot),
     ItemDeleted(ItemDeleted),
@@ -60,6 +63,7 @@ impl BoardChange {
             BoardChange::ItemCreated(_) => "item_created",
             BoardChange::ItemUpdated(_) => "item_updated",
             BoardChange::ItemMoved(_) => "item_moved",
+            BoardChange::ItemsComputed(_) => "items_computed",
             BoardChange::ItemArchived(_) => "item_archived",
             BoardChange::ItemRestored(_) => "item_restored",
             BoardChange::ItemDeleted(_) => "item_deleted",
@@ -108,7 +112,7 @@ impl BoardChange {
     }
 
     /// Every stored `kind`, for documentation and tests.
-    pub const KINDS: [&'static str; 20] = [
+    pub const KINDS: [&'static str; 21] = [
         "board_created",
         "board_updated",
         "board_member_set",
@@ -122,6 +126,7 @@ impl BoardChange {
         "item_created",
         "item_updated",
         "item_moved",
+        "items_computed",
         "item_archived",
         "item_restored",
         "item_deleted",
@@ -406,6 +411,33 @@ impl ItemChanged {
             archived: h.archived,
             auto_number: h.auto_number,
         }
+    }
+}
+
+/// Values computed for many items at once (see [`BoardChange::ItemsComputed`]). Only the
+/// cells and the version change: computing is no one's edit, so `updated_at` stays.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ItemsComputed {
+    pub items: Vec<ComputedCells>,
+}
+
+/// One item's computed cells that changed, and its version after them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ComputedCells {
+    pub item_id: ItemId,
+    pub version: i64,
+    pub changes: Vec<CellChange>,
+}
+
+impl ComputedCells {
+    /// `before` (the same item) with these cells and version.
+    pub fn apply_to(&self, before: &Item) -> Item {
+        let mut next = before.clone();
+        for c in &self.changes {
+            next.values.set_logged(c.column_id, c.new.as_ref());
+        }
+        next.version = self.version;
+        next
     }
 }
 

@@ -25,6 +25,7 @@ function What({ event: e, board, item, meId, boardName }: Omit<Props, "nameOf">)
     const title = board.columns?.find((c) => c.id === e.payload.column_id)?.title;
     return <span className="change">{title ? `clicked ${title}` : "clicked a deleted button"}</span>;
   }
+  if (e.kind === "items_computed") return <span className="change">computed formulas of {e.payload.items.length} items</span>;
   if (e.kind !== "item_updated" && e.kind !== "item_moved") return <>{e.kind.replace(/_/g, " ")}</>;
   const p = e.payload;
   const parts: React.ReactNode[] = [];

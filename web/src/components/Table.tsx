@@ -14,6 +14,7 @@ import { formatNumber, isDone } from "../state/format";
 import { labelsOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
 import type { CellEditor, CellEditors } from "../state/presence";
+import { subitemsIn, useSubitemCounts } from "../state/subitemCounts";
 import type { UpdateCounts } from "../state/updateCounts";
 import { addTarget, gapsOf, tableEntries, tableGroups, titleIndexes, withSticky, type Entry, type EntryKind, type Paging, type TableGroup } from "../state/tableRows";
 import { Cell, color } from "./Cell";
@@ -116,6 +117,7 @@ export function Table(p: Props) {
   const chosen = useMemo(() => p.items.filter((i) => selected.has(i.id)), [p.items, selected]);
   const status = columns.find((c) => c.type === "status") ?? (p.board.columns ?? []).find((c) => c.type === "status");
 
+  const subitems = useSubitemCounts(p.board.id, p.board.subitem_board_id);
   const titles = useMemo(() => titleIndexes(entries), [entries]);
   const v = useVirtualizer({
     count: entries.length,
@@ -211,7 +213,7 @@ export function Table(p: Props) {
       case "item":
         return (
           <ItemRow key={e.key} index={index} measure={v.measureElement} item={e.item} group={g} row={e.row} columns={columns} props={p}
-            selected={selected.has(e.item.id)} remoteEditors={p.editors.get(e.item.id)} updates={p.updates.get(e.item.id) ?? 0} onToggle={toggle} dragged={dragged} dropInto={dropInto}
+            selected={selected.has(e.item.id)} remoteEditors={p.editors.get(e.item.id)} updates={p.updates.get(e.item.id) ?? 0} subitems={subitems.get(e.item.id) ?? 0} onToggle={toggle} dragged={dragged} dropInto={dropInto}
             expanded={expanded.has(e.item.id)} onExpand={expand} />
         );
       case "subitems":
@@ -241,7 +243,10 @@ export function Table(p: Props) {
       case "foot":
         return (
           <tr key={e.key} {...common} className="foot-row">
-            <td className="name-col" />
+            <td className="name-col">
+              {/* Subitems count with their parents' group (monday's footer does the same). */}
+              {!g.pending && subitemsIn(subitems, g.items) > 0 && <span className="sub-count" data-testid="group-subitems">{plural(subitemsIn(subitems, g.items), "subitem")}</span>}
+            </td>
             {/* Summaries of the rows fetched so far would read as the group's: none until all are. */}
             {columns.map((c) => <td key={c.id}>{g.pending ? null : <Footer col={c} items={g.items} />}</td>)}
           </tr>
@@ -292,6 +297,8 @@ export function Table(p: Props) {
 
 type RowProps = {
   item: Item; group: TableGroup; row: number; columns: Column[]; props: Props; selected: boolean; remoteEditors?: ReadonlyMap<string, CellEditor>; updates: number;
+  /** How many subitems it has (shown on its expand button). */
+  subitems: number;
   onToggle: (id: string, on: boolean) => void; dragged: React.RefObject<Item | null>; dropInto: (g: TableGroup) => void;
   /** The virtualizer's index of this row, and its measuring ref. */
   index: number; measure: (el: HTMLTableRowElement | null) => void;
@@ -300,7 +307,7 @@ type RowProps = {
 };
 
 /** One item's row. Memoized: while scrolling, only rows entering the window render. */
-const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditors, updates, onToggle, dragged, dropInto, index, measure, expanded, onExpand }: RowProps) {
+const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditors, updates, subitems, onToggle, dragged, dropInto, index, measure, expanded, onExpand }: RowProps) {
   const done = isDone(p.board.columns, item);
   return (
     <tr ref={measure} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} draggable data-item={item.name} data-group={group.title} className={selected ? "selected" : ""}
@@ -315,7 +322,7 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
       <td className="name-col">
         <div className="name-cell">
           <input type="checkbox" className="select" aria-label={`Select ${item.name}`} checked={selected} onChange={(e) => onToggle(item.id, e.target.checked)} />
-          <button className="expand" aria-expanded={expanded} aria-label={`Subitems of ${item.name}`} onClick={() => onExpand(item.id)}>{expanded ? "▾" : "▸"}</button>
+          <button className="expand" aria-expanded={expanded} aria-label={`Subitems of ${item.name}`} onClick={() => onExpand(item.id)}>{expanded ? "▾" : "▸"}{subitems > 0 && <span className="sub-count" data-testid="subitem-count">{subitems}</span>}</button>
           <input className="name-input" defaultValue={item.name} key={item.name} onBlur={(e) => e.target.value !== item.name && e.target.value.trim() && p.onRename(item, e.target.value)}
             onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()} aria-label="Item name" />
           <button className={"open" + (updates ? " has-updates" : "")} title="Open updates" aria-label={updates ? `Open updates (${updates})` : "Open updates"} onClick={() => p.onOpen(item.id)}>
@@ -331,3 +338,5 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
     </tr>
   );
 });
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;

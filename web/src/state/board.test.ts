@@ -51,6 +51,24 @@ describe("board reducer: live events", () => {
     expect(s.items[0].values).toEqual({ c1: "mine", c2: "new" });
   });
 
+  it("applies computed values of many items in one event, keeping newer items and unloaded ones out", () => {
+    const computed: BoardEvent = {
+      ...meta(4),
+      item_id: null,
+      kind: "items_computed",
+      payload: {
+        items: [
+          { item_id: "a", version: 2, changes: [{ column_id: "f", old: null, new: 4 }] },
+          { item_id: "b", version: 2, changes: [{ column_id: "f", old: 1, new: null }] },
+          { item_id: "not-loaded", version: 2, changes: [{ column_id: "f", old: null, new: 1 }] },
+        ],
+      },
+    };
+    const s = run([item("a", "V", { c1: "x" }), { ...item("b", "W", { f: 1 }), version: 3 }], ev(computed));
+    expect(s.items.map((i) => [i.id, i.values, i.version])).toEqual([["a", { c1: "x", f: 4 }, 2], ["b", { f: 1 }, 3]]);
+    expect(s.seq).toBe(4);
+  });
+
   it("applies an update's changed cells to the item it has, keeping the others", () => {
     const before = item("a", "V", { c1: "one", c2: "two", c3: "three" });
     const { values: _values, ...head } = { ...before, name: "Renamed", version: 2 };

@@ -164,6 +164,22 @@ function change(state: BoardState, e: BoardEvent, editing: Editing): BoardState 
       const item = { ...current, ...head, values };
       return { ...state, items: upsert(items, item, editing), gone: withId(state.gone, item.id, item.archived) };
     }
+    case "items_computed": {
+      // Formula values of many items at once: one pass over the loaded items. Items not
+      // loaded get theirs with their page.
+      const byId = new Map(e.payload.items.map((c) => [c.item_id, c]));
+      const next = items.map((i) => {
+        const c = byId.get(i.id);
+        if (!c || i.version > c.version) return i;
+        const values = { ...i.values };
+        for (const ch of c.changes) {
+          if (ch.new === null || ch.new === undefined) delete values[ch.column_id];
+          else values[ch.column_id] = ch.new;
+        }
+        return { ...i, values, version: c.version };
+      });
+      return { ...state, items: next };
+    }
     case "item_deleted":
       // Deleted, or moved to another board (`moved_to`): either way it leaves this one.
       return { ...state, items: items.filter((i) => i.id !== e.payload.item_id), gone: withId(state.gone, e.payload.item_id, true) };

@@ -49,9 +49,16 @@ impl ColumnsCache {
     /// The board's structure version and its columns as of at least that version.
     pub async fn get(&self, store: &dyn Store, board: BoardId) -> StoreResult<Versioned> {
         let version = store.structure_version(board).await?;
+        self.get_at(store, board, version).await
+    }
+
+    /// [`ColumnsCache::get`] with the version already read (with the board's row,
+    /// [`sunday_types::boards::Board::structure_version`]); columns kept under a later
+    /// version are as good.
+    pub async fn get_at(&self, store: &dyn Store, board: BoardId, version: i64) -> StoreResult<Versioned> {
         if let Some((v, columns)) = self.boards.lock().ok().and_then(|b| b.get(&board).cloned()) {
-            if v == version {
-                return Ok((version, columns));
+            if v >= version {
+                return Ok((v, columns));
             }
         }
         let columns = Arc::new(BoardColumns::new(store.columns(board).await?));

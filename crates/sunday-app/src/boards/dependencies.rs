@@ -208,7 +208,7 @@ impl BoardService {
                 next.version = item.version + 1;
                 next.updated_at = to_datetime(now_millis());
                 events.push(NewEvent::new(actor, BoardChange::ItemUpdated(ItemChanged::cells(&next, changes))));
-                writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
+                writes.push(BoardWrite::update(item, next));
                 done.push(id);
             }
         }

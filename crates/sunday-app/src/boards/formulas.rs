@@ -142,7 +142,7 @@ pub(super) fn item_writes(
         if changed.is_some() || computed {
             next.version = item.version + 1;
             next.updated_at = now;
-            writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
+            writes.push(BoardWrite::update(item, next));
         }
     }
     writes

@@ -2,6 +2,7 @@
 //! strict version, move, archive, restore and delete.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 use sunday_domain::{
@@ -20,7 +21,7 @@ use sunday_types::{
 };
 
 use super::edits::{apply_changes, now_date, Changes};
-use super::{placement, Access, BoardService, ITEM_EDIT_RETRIES, MERGE_RETRIES};
+use super::{columns_cache::BoardColumns, placement, Access, BoardService, ITEM_EDIT_RETRIES, MERGE_RETRIES};
 use crate::Actor;
 
 /// The most items one bulk request may create.
@@ -233,7 +234,7 @@ impl BoardService {
         if let Some(board) = self.engine.board_of(id) {
             let access = self.access(actor, board).await.map_err(|_| item_not_found())?;
             if let Some(item) = self.engine.read(board, access.board.last_seq, |s| s.encoded(id)).await? {
-                let hidden = self.hidden_on(actor, board).await?;
+                let hidden = self.hidden_on_board(actor, &access.board).await?;
                 return Ok(Self::redact(vec![item], &hidden).remove(0));
             }
         }
@@ -267,8 +268,8 @@ impl BoardService {
 
     pub async fn get_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
         let mut item = self.store.item(id).await?.ok_or_else(item_not_found)?;
-        self.access(actor, item.board_id).await.map_err(|_| item_not_found())?;
-        for c in self.hidden_on(actor, item.board_id).await? {
+        let access = self.access(actor, item.board_id).await.map_err(|_| item_not_found())?;
+        for c in self.hidden_on_board(actor, &access.board).await? {
             item.values.set(c, None);
         }
         Ok(item)
@@ -297,7 +298,7 @@ impl BoardService {
                 (rows.into_iter().map(|(_, item)| item).collect::<Vec<EncodedItem>>(), next)
             })
             .await?;
-        let hidden = self.hidden_on(actor, board).await?;
+        let hidden = self.hidden_on_board(actor, &access.board).await?;
         Ok(Page { data: Self::redact(data, &hidden), next_cursor })
     }
 
@@ -310,11 +311,11 @@ impl BoardService {
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> Result<Page<Item>, ApiError> {
-        self.access(actor, board).await?;
+        let access = self.access(actor, board).await?;
         let limit = crate::cursor::limit(limit)?;
         let after = parse_item_cursor(cursor)?;
         let mut rows = self.store.archived_items(board, after, limit + 1).await?;
-        let hidden = self.hidden_on(actor, board).await?;
+        let hidden = self.hidden_on_board(actor, &access.board).await?;
         for row in &mut rows {
             for c in &hidden {
                 row.values.set(*c, None);
@@ -345,7 +346,7 @@ impl BoardService {
         if_match: Option<i64>,
     ) -> Result<Item, ApiError> {
         match self.write_item(actor, id, req, if_match).await {
-            Ok(item) => self.shown(actor, item).await,
+            Ok((item, structure)) => self.shown_with(actor, item, &structure.columns).await,
             Err(e) => Err(self.shown_error(actor, e).await),
         }
     }
@@ -356,12 +357,12 @@ impl BoardService {
         id: ItemId,
         req: UpdateItemRequest,
         if_match: Option<i64>,
-    ) -> Result<Item, ApiError> {
+    ) -> Result<(Item, Arc<BoardColumns>), ApiError> {
         let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
         let (first, access) = self.item_for_write(actor, id).await?;
         access.require_content()?;
         let name = req.name.as_deref().map(|n| parse_name("name", n, 500)).transpose()?;
-        let mut checked = self.check_item_change(actor, &access, id, &req).await?;
+        let mut checked = self.check_item_change(actor, &access, id, &req, false).await?;
         let (_turn, waited) = self.item_writes.lock(id).await;
         // After waiting for its turn, read again: the writers before it changed the item.
         let mut current = if waited { self.store.item(id).await?.ok_or_else(item_not_found)? } else { first };
@@ -405,16 +406,16 @@ impl BoardService {
                 (next, event) = edit(&values);
             }
             check_row_size(&next.values)?;
-            let Some(event) = event else { return Ok(current) };
+            let Some(event) = event else { return Ok((current, checked.structure)) };
             let mut writes = vec![
                 BoardWrite::ExpectStructure { board: current.board_id, version: checked.structure_version },
-                BoardWrite::UpdateItem { item: next.clone(), expected_version: current.version },
+                BoardWrite::update(&current, next.clone()),
             ];
             writes.extend(moves.writes);
             let mut events = vec![event];
             events.extend(moves.events);
             match self.try_commit(current.board_id, writes, events).await {
-                Ok(_) => return Ok(next),
+                Ok(_) => return Ok((next, checked.structure)),
                 Err(StoreError::VersionConflict(_)) => {
                     super::after_lost_race(attempt).await;
                     current = self.store.item(id).await?.ok_or_else(item_not_found)?;
@@ -423,7 +424,7 @@ impl BoardService {
                 // this item too): check the request again against the board as it is now.
                 Err(StoreError::StructureChanged) => {
                     current = self.store.item(id).await?.ok_or_else(item_not_found)?;
-                    checked = self.check_item_change(actor, &access, id, &req).await?;
+                    checked = self.check_item_change(actor, &access, id, &req, true).await?;
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -432,16 +433,23 @@ impl BoardService {
     }
 
     /// Validates the values and group of an item change against the board's structure, read
-    /// after its version so the commit can require that version (`ExpectStructure`).
+    /// after its version so the commit can require that version (`ExpectStructure`): the
+    /// version in the board row the access check read (`fresh: false`: no query of its own
+    /// when the columns are kept), or read again (`fresh`, after the structure moved on).
     async fn check_item_change(
         &self,
         actor: &Actor,
         access: &Access,
         item: ItemId,
         req: &UpdateItemRequest,
+        fresh: bool,
     ) -> Result<CheckedChange, ApiError> {
         let board = access.board.id;
-        let (structure_version, structure) = self.columns.get(self.store.as_ref(), board).await?;
+        let (structure_version, structure) = if fresh {
+            self.columns.get(self.store.as_ref(), board).await?
+        } else {
+            self.columns.get_at(self.store.as_ref(), board, access.board.structure_version).await?
+        };
         self.keep_current(board, &structure);
         let values = match &req.values {
             Some(v) => self.normalize_values(&access.board, &structure.columns, v).await?,

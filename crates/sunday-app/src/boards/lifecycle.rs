@@ -73,6 +73,7 @@ impl BoardService {
             subitem_board_id: None,
             parent_board_id: None,
             permission: Some(BoardPermission::Owner),
+            structure_version: 0,
             columns: vec![],
             groups: vec![],
         };
@@ -240,6 +241,7 @@ impl BoardService {
             subitem_board_id: None,
             parent_board_id: None,
             permission: Some(BoardPermission::Owner),
+            structure_version: 0,
             columns: vec![],
             groups: vec![],
             ..source.clone()

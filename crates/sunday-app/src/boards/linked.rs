@@ -13,7 +13,8 @@
 //! the chunk again).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sunday_domain::columns::kinds::RELATION_LINKS_MAX;
 use sunday_domain::formula::error_cell;
@@ -103,16 +104,34 @@ impl Incoming {
 
 impl BoardService {
     /// Handles the board's events after the links cursor; answers the `seq` handled up to.
-    pub async fn links_catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
+    /// Positions whose events changed nothing connected are saved lazily (`unsaved`).
+    async fn links_catch_up(&self, board: BoardId, unsaved: &Unsaved) -> Result<i64, ApiError> {
         loop {
-            let cursor = self.store.event_cursor(CONSUMER, board).await?;
+            let saved = self.store.event_cursor(CONSUMER, board).await?;
+            let cursor = unsaved.position(board).map_or(saved, |p| p.max(saved));
             let events = self.store.events_after(board, cursor, BATCH).await?;
-            let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
+            let Some(last) = events.last().map(|e| e.seq) else {
+                // Nothing new: what an earlier pass left unsaved is saved once due (the
+                // consumer's sweep comes by every few seconds).
+                if cursor > saved && !unsaved.defer(board, cursor) {
+                    self.store.advance_cursor(CONSUMER, board, saved, cursor, vec![], now_millis()).await?;
+                    unsaved.forget(board);
+                }
+                return Ok(cursor);
+            };
             let plan = self.plan_links(board, &events).await?;
+            let idle = plan.is_empty();
             self.carry_out(plan).await?;
-            if self.store.advance_cursor(CONSUMER, board, cursor, last, vec![], now_millis()).await?
-                && events.len() < BATCH
-            {
+            let full = events.len() >= BATCH;
+            if idle && unsaved.defer(board, last) {
+                if full {
+                    continue;
+                }
+                return Ok(last);
+            }
+            let moved = self.store.advance_cursor(CONSUMER, board, saved, last, vec![], now_millis()).await?;
+            unsaved.forget(board);
+            if moved && !full {
                 return Ok(last);
             }
         }
@@ -192,6 +211,20 @@ impl BoardService {
                             let i = &incoming[*at];
                             if i.reads(&changed, renamed) {
                                 plan.refresh(i.board, *x);
+                            }
+                        }
+                    }
+                }
+                // Computed cells are never relations: only mirrors of them change.
+                BoardChange::ItemsComputed(c) => {
+                    for cells in &c.items {
+                        let changed: HashSet<ColumnId> = cells.changes.iter().map(|ch| ch.column_id).collect();
+                        if incoming.iter().any(|i| i.reads(&changed, false)) {
+                            let by = self.linking(&mut linking, &incoming).await?;
+                            for (at, x) in by.get(&cells.item_id).into_iter().flatten() {
+                                if incoming[*at].reads(&changed, false) {
+                                    plan.refresh(incoming[*at].board, *x);
+                                }
                             }
                         }
                     }
@@ -379,7 +412,7 @@ impl BoardService {
                 next.version = item.version + 1;
                 next.updated_at = to_datetime(now_millis());
                 events.push(NewEvent::new(LINKS_ACTOR, BoardChange::ItemUpdated(ItemChanged::between(item, &next))));
-                writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
+                writes.push(BoardWrite::update(item, next));
             }
             if events.is_empty() {
                 return Ok(());
@@ -481,6 +514,11 @@ fn rollup_plan(plan: &mut Plan, parent: BoardId, rollups: &[MirrorSettings], cha
         BoardChange::ItemDeleted(_) => {
             plan.whole.insert(parent);
         }
+        // The event names the subitems, not their parents: every parent's rollups, when they
+        // read a computed column.
+        BoardChange::ItemsComputed(c) if c.items.iter().flat_map(|i| &i.changes).any(|ch| reads(ch.column_id)) => {
+            plan.whole.insert(parent);
+        }
         BoardChange::ColumnUpdated(u) if reads(u.column.id) => {
             plan.whole.insert(parent);
         }
@@ -560,8 +598,13 @@ fn mirror_value(item: &Item, m: &MirrorSettings, columns: &[Column], linked: &Li
 }
 
 /// The links consumer (see the module documentation).
-#[derive(Clone)]
-pub struct LinksConsumer(pub BoardService);
+pub struct LinksConsumer(BoardService, Unsaved);
+
+impl LinksConsumer {
+    pub fn new(boards: BoardService) -> LinksConsumer {
+        LinksConsumer(boards, Unsaved::default())
+    }
+}
 
 #[async_trait::async_trait]
 impl crate::consumer::Consumer for LinksConsumer {
@@ -569,6 +612,38 @@ impl crate::consumer::Consumer for LinksConsumer {
     type Error = ApiError;
 
     async fn catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
-        self.0.links_catch_up(board).await
+        self.0.links_catch_up(board, &self.1).await
+    }
+}
+
+/// How long a handled position may wait unsaved.
+const SAVE_EVERY: Duration = Duration::from_secs(1);
+
+/// Positions this node's links consumer handled but did not save yet. Most boards have no
+/// relations, mirrors or rollups, so their events change nothing connected; saving the cursor
+/// after each of them was one more commit per write (a durable PATCH paid a second fsync).
+/// Instead the cursor of such a run is saved at most once a second per board: a crash replays
+/// the events since, which change nothing again.
+#[derive(Default)]
+pub struct Unsaved(Mutex<HashMap<BoardId, (i64, Instant)>>);
+
+impl Unsaved {
+    fn position(&self, board: BoardId) -> Option<i64> {
+        self.0.lock().ok()?.get(&board).map(|(seq, _)| *seq)
+    }
+
+    /// Records `seq` as handled; `true` while saving may wait (the oldest unsaved position is
+    /// younger than [`SAVE_EVERY`]).
+    fn defer(&self, board: BoardId, seq: i64) -> bool {
+        let Ok(mut m) = self.0.lock() else { return false };
+        let (at, since) = m.entry(board).or_insert((seq, Instant::now()));
+        *at = (*at).max(seq);
+        since.elapsed() < SAVE_EVERY
+    }
+
+    fn forget(&self, board: BoardId) {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(&board);
+        }
     }
 }

@@ -65,7 +65,7 @@ impl BoardService {
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> Result<ActivityPage, ApiError> {
-        self.access(actor, board).await?;
+        let access = self.access(actor, board).await?;
         let limit = crate::cursor::limit(limit)?;
         let before: Option<i64> = crate::cursor::decode(cursor)?;
         let mut events = self.store.events_before(board, item, before, limit + 1).await?;
@@ -76,7 +76,7 @@ impl BoardService {
             None
         };
         // Relations to boards the reader cannot see leave no trace here either.
-        Self::redact_events(&mut events, &self.hidden_on(actor, board).await?);
+        Self::redact_events(&mut events, &self.hidden_on_board(actor, &access.board).await?);
         Ok(ActivityPage { data: events, next_cursor })
     }
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sunday_domain::mirror;
 use sunday_types::{
     board_api::LinkedItem,
-    boards::{Column, ColumnType, EncodedItem, Item},
+    boards::{Board, Column, ColumnType, EncodedItem, Item},
     cells::CellValue,
     column_settings::{ColumnSettings, MirrorSource, RelationSettings},
     ApiError, BoardId, ColumnId, ErrorCode, ItemId,
@@ -307,6 +307,9 @@ impl BoardService {
                 BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                     c.changes.retain(|ch| !hidden.contains(&ch.column_id))
                 }
+                BoardChange::ItemsComputed(c) => c.items.iter_mut().for_each(|i| {
+                    i.changes.retain(|ch| !hidden.contains(&ch.column_id));
+                }),
                 _ => {}
             }
         }
@@ -318,10 +321,23 @@ impl BoardService {
         self.hidden_columns(actor, &structure.columns).await
     }
 
+    /// [`BoardService::hidden_on`] a board just read (by the access check): its row says
+    /// which columns apply, so no query is needed when they are kept.
+    pub(super) async fn hidden_on_board(&self, actor: &Actor, board: &Board) -> Result<Vec<ColumnId>, ApiError> {
+        let (_, structure) = self.columns.get_at(self.store.as_ref(), board.id, board.structure_version).await?;
+        self.hidden_columns(actor, &structure.columns).await
+    }
+
     /// `item` as `actor` may read it: without the cells of relations to boards they cannot see
     /// and what is computed from them (what a write answers).
-    pub(super) async fn shown(&self, actor: &Actor, mut item: Item) -> Result<Item, ApiError> {
-        for c in self.hidden_on(actor, item.board_id).await? {
+    pub(super) async fn shown(&self, actor: &Actor, item: Item) -> Result<Item, ApiError> {
+        let (_, structure) = self.columns.get(self.store.as_ref(), item.board_id).await?;
+        self.shown_with(actor, item, &structure.columns).await
+    }
+
+    /// [`BoardService::shown`] with the board's columns at hand (a write checked against them).
+    pub(super) async fn shown_with(&self, actor: &Actor, mut item: Item, columns: &[Column]) -> Result<Item, ApiError> {
+        for c in self.hidden_columns(actor, columns).await? {
             item.values.set(c, None);
         }
         Ok(item)

@@ -169,7 +169,7 @@ impl BoardService {
                 }
             };
             events.push(NewEvent::new(actor.user_id, change));
-            writes.push(BoardWrite::UpdateItem { item: next, expected_version: item.version });
+            writes.push(BoardWrite::update(&item, next));
         }
         writes.push(BoardWrite::DeleteGroup { group: id, archived_to: move_to });
         events.push(NewEvent::new(
@@ -245,7 +245,7 @@ impl BoardService {
         }
         self.try_commit_parts(parts).await?;
         if background {
-            self.spawn_recompute(board);
+            self.spawn_recompute(board, recompute::Why::Structure);
         }
         Ok(column)
     }
@@ -391,7 +391,7 @@ impl BoardService {
         );
         self.commit(board, writes, vec![event]).await?;
         if background {
-            self.spawn_recompute(board);
+            self.spawn_recompute(board, recompute::Why::Structure);
         }
         Ok(ColumnChangeReport { column: next, converted, not_converted })
     }
@@ -486,7 +486,7 @@ impl BoardService {
         ));
         self.commit(board, writes, events).await?;
         if background {
-            self.spawn_recompute(board);
+            self.spawn_recompute(board, recompute::Why::Structure);
         }
         Ok(())
     }

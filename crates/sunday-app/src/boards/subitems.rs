@@ -3,11 +3,14 @@
 //! subitems of their own (on their board's subitem board), down to `boards.subitem_depth`
 //! levels (5 by default).
 
+use std::collections::HashMap;
+
 use sunday_store::{BoardWrite, NewEvent};
 use sunday_types::events::*;
 use sunday_types::{
-    board_api::CreateItemRequest,
+    board_api::{CreateItemRequest, SubitemCount},
     boards::{Board, EncodedItem, Item},
+    dto::Page,
     time::{now_millis, to_datetime},
     ApiError, BoardId, ErrorCode, ItemId,
 };
@@ -28,8 +31,31 @@ impl BoardService {
         let Some(sub) = access.board.subitem_board_id else { return Ok(vec![]) };
         let Some(sub_board) = self.store.board(sub).await? else { return Ok(vec![]) };
         let rows = self.engine.read(sub, sub_board.last_seq, |s| s.subitems_encoded(parent)).await?;
-        let hidden = self.hidden_on(actor, sub).await?;
+        let hidden = self.hidden_on_board(actor, &sub_board).await?;
         Ok(Self::redact(rows, &hidden))
+    }
+
+    /// How many live subitems each item of the board has (items without are left out), for
+    /// the count on each row and the group footers: from the board engine's copy of the
+    /// subitem board, caught up to its log position read here.
+    pub async fn subitem_counts(&self, actor: &Actor, board: BoardId) -> Result<Page<SubitemCount>, ApiError> {
+        let access = self.access(actor, board).await?;
+        let Some(sub) = access.board.subitem_board_id else { return Ok(Page::whole(vec![])) };
+        let Some(sub_board) = self.store.board(sub).await? else { return Ok(Page::whole(vec![])) };
+        let counts = self
+            .engine
+            .read(sub, sub_board.last_seq, |s| {
+                let mut counts: HashMap<ItemId, i64> = HashMap::new();
+                for parent in s.items().iter().filter_map(|i| i.parent_item_id) {
+                    *counts.entry(parent).or_default() += 1;
+                }
+                counts
+            })
+            .await?;
+        let mut data: Vec<SubitemCount> =
+            counts.into_iter().map(|(item_id, count)| SubitemCount { item_id, count }).collect();
+        data.sort_by_key(|c| c.item_id);
+        Ok(Page::whole(data))
     }
 
     pub async fn create_subitem(
@@ -103,6 +129,7 @@ impl BoardService {
             subitem_board_id: None,
             parent_board_id: Some(parent.id),
             permission: None,
+            structure_version: 0,
             columns: vec![],
             groups: vec![],
             ..parent.clone()

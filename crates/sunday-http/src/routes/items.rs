@@ -5,7 +5,7 @@ use serde::Deserialize;
 use sunday_types::{
     board_api::{
         ActivityPage, BulkCreateItemsRequest, CreateItemRequest, DeleteItemParams, LinkedItem, QueryRequest,
-        QueryResponse, UpdateCount, UpdateItemRequest,
+        QueryResponse, SubitemCount, UpdateCount, UpdateItemRequest,
     },
     boards::{EncodedItem, Item},
     dto::Page,
@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<HttpState> {
         .routes(routes!(board_activity))
         .routes(routes!(list_archived_items))
         .routes(routes!(update_counts))
+        .routes(routes!(subitem_counts))
         .routes(routes!(click_button))
         .routes(routes!(move_to_board))
         .routes(routes!(lookup_items))
@@ -125,6 +126,17 @@ async fn update_counts(
     Path(id): Path<BoardId>,
 ) -> ApiResult<axum::Json<Page<UpdateCount>>> {
     Ok(axum::Json(state.app.boards.update_counts(&actor, id).await?))
+}
+
+/// How many live subitems each item has (items without subitems are left out); one page.
+#[utoipa::path(get, path = "/boards/{id}/subitem-counts", tag = "items", params(("id" = sunday_types::BoardId, Path)),
+    responses((status = 200, body = Page<SubitemCount>)))]
+async fn subitem_counts(
+    State(state): State<HttpState>,
+    Auth(actor): Auth,
+    Path(id): Path<BoardId>,
+) -> ApiResult<axum::Json<Page<SubitemCount>>> {
+    Ok(axum::Json(state.app.boards.subitem_counts(&actor, id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

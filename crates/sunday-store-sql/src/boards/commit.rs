@@ -228,6 +228,7 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
         }
         BoardWrite::InsertItem(item) => insert_item(plan, &item, now)?,
         BoardWrite::UpdateItem { item, expected_version } => plan.push(update_item(&item, expected_version)?),
+        BoardWrite::UpdateValues { item, expected_version } => plan.push(update_values(&item, expected_version)?),
         BoardWrite::DeleteItem(id) => plan.push(Step::new(&DELETE_ITEM, args![id])),
         BoardWrite::InsertView(v) => {
             let mut params = view_params(&v, board_id)?;
@@ -402,6 +403,23 @@ fn view_params(v: &View, board: BoardId) -> StoreResult<Vec<Value>> {
         Value::json(&v.settings)?,
         v.version
     ])
+}
+
+static UPDATE_ITEM_VALUES: Stmt =
+    stmt!("UPDATE items SET name = $2, item_values = $3, version = $4, updated_at = $5 WHERE id = $1 AND version = $6");
+
+/// [`update_item`] writing only what [`BoardWrite::UpdateValues`] may change.
+fn update_values(item: &Item, expected_version: i64) -> StoreResult<Step> {
+    let params = args![
+        item.id,
+        &item.name,
+        Value::json(&item.values)?,
+        item.version,
+        item.updated_at.timestamp_millis(),
+        expected_version
+    ];
+    let current = Step::current(&ITEM, args![item.id], rows::item_json, ErrorCode::ItemNotFound);
+    Ok(Step::changes(&UPDATE_ITEM_VALUES, params, Refusal::Then(Box::new(current))))
 }
 
 fn update_item(item: &Item, expected_version: i64) -> StoreResult<Step> {

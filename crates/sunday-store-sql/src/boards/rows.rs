@@ -22,7 +22,8 @@ fn conflict_json(v: &impl serde::Serialize) -> StoreResult<Json> {
 macro_rules! board_cols {
     () => {
         "b.id, b.org_id, b.workspace_id, b.name, b.description, b.kind, b.default_permission, b.version, \
-         b.last_seq, b.created_by, b.created_at, b.updated_at, b.subitem_board_id, b.parent_board_id"
+         b.last_seq, b.created_by, b.created_at, b.updated_at, b.subitem_board_id, b.parent_board_id, \
+         b.structure_version"
     };
 }
 pub(crate) use board_cols;
@@ -44,6 +45,7 @@ pub fn board(r: &dyn SqlRow) -> StoreResult<Board> {
         subitem_board_id: r.opt_id(12)?,
         parent_board_id: r.opt_id(13)?,
         permission: None,
+        structure_version: r.int(14)?,
         columns: vec![],
         groups: vec![],
     })

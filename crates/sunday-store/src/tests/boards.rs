@@ -64,6 +64,7 @@ pub fn board(f: &Fixture, name: &str, kind: BoardKind) -> Board {
         subitem_board_id: None,
         parent_board_id: None,
         permission: None,
+        structure_version: 0,
         columns: vec![],
         groups: vec![],
     }
