@@ -184,6 +184,8 @@ test("subitems: expand an item, add subitems and subitems of theirs; a rollup su
   await deeper.getByLabel("Add subitem to Draft brief").fill("Outline");
   await deeper.getByLabel("Add subitem to Draft brief").press("Enter");
   await deeper.locator('tr[data-subitem="Outline"]').waitFor();
+  // Subitems count on their own switches too, one level down.
+  await region.getByRole("button", { name: "Subitems of Draft brief" }).getByTestId("subitem-count").getByText("1", { exact: true }).waitFor({ timeout: 5000 });
   // A subitem someone else adds appears in the open table, live.
   const top = (await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}/items`)).data.find((i) => i.name === "Define launch goals");
   await api(page, "POST", `/items/${top.id}/subitems`, { name: "Review copy" });

@@ -8,6 +8,7 @@ import { api, messageOf, ok } from "../api/client";
 import type { Board, Column, Item } from "../api/types";
 import { isDone } from "../state/format";
 import { follow, useLive } from "../state/liveContext";
+import { useSubitemCounts } from "../state/subitemCounts";
 import { Cell } from "./Cell";
 
 /** `parent`'s subitems; `board` is the board `parent` is on, `depth` its subitems' level. */
@@ -72,6 +73,8 @@ export function Subitems({ parent, board, depth, meId }: { parent: Item; board: 
     return n;
   });
   const columns: Column[] = sub?.columns ?? [];
+  // How many subitems each of these has, one level down, on their switches.
+  const counts = useSubitemCounts(sub?.id ?? "", sub?.subitem_board_id);
   return (
     <div className="subitems" style={{ marginLeft: depth * 16 }} role="region" aria-label={`Subitems of ${parent.name}`}>
       <table className="subtable">
@@ -80,7 +83,7 @@ export function Subitems({ parent, board, depth, meId }: { parent: Item; board: 
         </thead>
         <tbody>
           {(items ?? []).map((item) => (
-            <SubitemRow key={item.id} item={item} columns={columns} meId={meId} open={open.has(item.id)} onFlip={() => flip(item.id)} onSave={save} depth={depth} board={sub?.id ?? ""} />
+            <SubitemRow key={item.id} item={item} columns={columns} meId={meId} count={counts.get(item.id) ?? 0} open={open.has(item.id)} onFlip={() => flip(item.id)} onSave={save} depth={depth} board={sub?.id ?? ""} />
           ))}
           <tr>
             <td colSpan={columns.length + 1}>
@@ -95,14 +98,14 @@ export function Subitems({ parent, board, depth, meId }: { parent: Item; board: 
   );
 }
 
-function SubitemRow({ item, columns, meId, open, onFlip, onSave, depth, board }: {
-  item: Item; columns: Column[]; meId: string; open: boolean; onFlip: () => void; onSave: (item: Item, column: string, value: unknown) => void; depth: number; board: string;
+function SubitemRow({ item, columns, meId, count, open, onFlip, onSave, depth, board }: {
+  item: Item; columns: Column[]; meId: string; count: number; open: boolean; onFlip: () => void; onSave: (item: Item, column: string, value: unknown) => void; depth: number; board: string;
 }) {
   return (
     <>
       <tr data-subitem={item.name}>
         <td className="name-col">
-          <button className="expand" aria-expanded={open} aria-label={`Subitems of ${item.name}`} onClick={onFlip}>{open ? "▾" : "▸"}</button> {item.name}
+          <button className="expand" aria-expanded={open} aria-label={`Subitems of ${item.name}`} onClick={onFlip}>{open ? "▾" : "▸"}{count > 0 && <span className="sub-count" data-testid="subitem-count">{count}</span>}</button> {item.name}
         </td>
         {columns.map((c) => <Cell key={c.id} col={c} item={item} meId={meId} done={isDone(columns, item)} onSave={(v) => onSave(item, c.id, v)} onEditing={() => undefined} />)}
       </tr>
