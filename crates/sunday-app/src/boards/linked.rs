@@ -13,8 +13,7 @@
 //! the chunk again).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use sunday_domain::columns::kinds::RELATION_LINKS_MAX;
 use sunday_domain::formula::error_cell;
@@ -36,7 +35,7 @@ use super::{columns_cache::BoardColumns, edits::now_date, BoardService};
 pub const CONSUMER: &str = "relations";
 
 /// Events read from the log per pass.
-const BATCH: usize = 500;
+pub(super) const BATCH: usize = 500;
 
 /// Items rewritten per commit.
 const CHUNK: usize = 500;
@@ -44,7 +43,7 @@ const CHUNK: usize = 500;
 /// Who must change: items whose relation cells get a link set or cleared, items whose
 /// mirrors (and links) are computed again, and boards all of whose linked items are.
 #[derive(Default)]
-struct Plan {
+pub(super) struct Plan {
     links: HashMap<BoardId, HashMap<ItemId, Vec<(ColumnId, ItemId)>>>,
     refresh: HashMap<BoardId, HashSet<ItemId>>,
     whole: HashSet<BoardId>,
@@ -61,7 +60,7 @@ impl Plan {
         self.links.entry(board).or_default().entry(item).or_default().push((column, other));
     }
 
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.links.is_empty() && self.refresh.is_empty() && self.whole.is_empty()
     }
 }
@@ -103,42 +102,8 @@ impl Incoming {
 }
 
 impl BoardService {
-    /// Handles the board's events after the links cursor; answers the `seq` handled up to.
-    /// Positions whose events changed nothing connected are saved lazily (`unsaved`).
-    async fn links_catch_up(&self, board: BoardId, unsaved: &Unsaved) -> Result<i64, ApiError> {
-        loop {
-            let saved = self.store.event_cursor(CONSUMER, board).await?;
-            let cursor = unsaved.position(board).map_or(saved, |p| p.max(saved));
-            let events = self.store.events_after(board, cursor, BATCH).await?;
-            let Some(last) = events.last().map(|e| e.seq) else {
-                // Nothing new: what an earlier pass left unsaved is saved once due (the
-                // consumer's sweep comes by every few seconds).
-                if cursor > saved && !unsaved.defer(board, cursor) {
-                    self.store.advance_cursor(CONSUMER, board, saved, cursor, vec![], now_millis()).await?;
-                    unsaved.forget(board);
-                }
-                return Ok(cursor);
-            };
-            let plan = self.plan_links(board, &events).await?;
-            let idle = plan.is_empty();
-            self.carry_out(plan).await?;
-            let full = events.len() >= BATCH;
-            if idle && unsaved.defer(board, last) {
-                if full {
-                    continue;
-                }
-                return Ok(last);
-            }
-            let moved = self.store.advance_cursor(CONSUMER, board, saved, last, vec![], now_millis()).await?;
-            unsaved.forget(board);
-            if moved && !full {
-                return Ok(last);
-            }
-        }
-    }
-
     /// What the events of `board` change, on it and on the boards linked to it.
-    async fn plan_links(&self, board: BoardId, events: &[BoardEvent]) -> Result<Plan, ApiError> {
+    pub(super) async fn plan_links(&self, board: BoardId, events: &[BoardEvent]) -> Result<Plan, ApiError> {
         let mut plan = Plan::default();
         let (_, own) = self.columns.get(self.store.as_ref(), board).await?;
         let relations: Vec<&Column> = own.columns.iter().filter(|c| c.settings.relation().is_some()).collect();
@@ -320,7 +285,7 @@ impl BoardService {
     }
 
     /// Rewrites every item the plan names, board by board.
-    async fn carry_out(&self, mut plan: Plan) -> Result<(), ApiError> {
+    pub(super) async fn carry_out(&self, mut plan: Plan) -> Result<(), ApiError> {
         if plan.is_empty() {
             return Ok(());
         }
@@ -595,55 +560,4 @@ fn mirror_value(item: &Item, m: &MirrorSettings, columns: &[Column], linked: &Li
         })
         .collect();
     mirror::compute(m.function, m.column_id.is_none(), &list)
-}
-
-/// The links consumer (see the module documentation).
-pub struct LinksConsumer(BoardService, Unsaved);
-
-impl LinksConsumer {
-    pub fn new(boards: BoardService) -> LinksConsumer {
-        LinksConsumer(boards, Unsaved::default())
-    }
-}
-
-#[async_trait::async_trait]
-impl crate::consumer::Consumer for LinksConsumer {
-    const NAME: &'static str = CONSUMER;
-    type Error = ApiError;
-
-    async fn catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
-        self.0.links_catch_up(board, &self.1).await
-    }
-}
-
-/// How long a handled position may wait unsaved.
-const SAVE_EVERY: Duration = Duration::from_secs(1);
-
-/// Positions this node's links consumer handled but did not save yet. Most boards have no
-/// relations, mirrors or rollups, so their events change nothing connected; saving the cursor
-/// after each of them was one more commit per write (a durable PATCH paid a second fsync).
-/// Instead the cursor of such a run is saved at most once a second per board: a crash replays
-/// the events since, which change nothing again.
-#[derive(Default)]
-pub struct Unsaved(Mutex<HashMap<BoardId, (i64, Instant)>>);
-
-impl Unsaved {
-    fn position(&self, board: BoardId) -> Option<i64> {
-        self.0.lock().ok()?.get(&board).map(|(seq, _)| *seq)
-    }
-
-    /// Records `seq` as handled; `true` while saving may wait (the oldest unsaved position is
-    /// younger than [`SAVE_EVERY`]).
-    fn defer(&self, board: BoardId, seq: i64) -> bool {
-        let Ok(mut m) = self.0.lock() else { return false };
-        let (at, since) = m.entry(board).or_insert((seq, Instant::now()));
-        *at = (*at).max(seq);
-        since.elapsed() < SAVE_EVERY
-    }
-
-    fn forget(&self, board: BoardId) {
-        if let Ok(mut m) = self.0.lock() {
-            m.remove(&board);
-        }
-    }
 }
