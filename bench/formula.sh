@@ -7,6 +7,7 @@
 # column, in the same run.
 #   bench/formula.sh
 #   ITEMS=10000 DUR=10s bench/formula.sh
+#   SERVER_BINARY=/path/to/older/sunday NO_BUILD=1 bench/formula.sh   # the same run on another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sunday-target}"
@@ -18,7 +19,7 @@ DATA="$(mktemp -d)"
 URL=http://127.0.0.1:18383
 trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"' EXIT
 SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=0 SUNDAY_LOG__LEVEL=warn \
-  taskset -c 0 "$BIN/sunday" serve --listen 127.0.0.1:18383 --data-dir "$DATA" & SUN=$!
+  taskset -c 0 "${SERVER_BINARY:-$BIN/sunday}" serve --listen 127.0.0.1:18383 --data-dir "$DATA" & SUN=$!
 for _ in $(seq 1 50); do curl -sf $URL/ready >/dev/null && break; sleep 0.2; done
 TOKEN="$(curl -sf -X POST $URL/api/v1/auth/signup -H 'content-type: application/json' \
   -d '{"email":"bench@example.com","password":"benchmark password","name":"Bench"}' |

@@ -99,8 +99,8 @@ pub enum BoardWrite {
     },
     /// [`BoardWrite::UpdateItem`] of an item whose place, board, parent and archive state are
     /// as at `expected_version`: only its name, values, version and `updated_at` are written,
-    /// so no index on the items moves (a third of the cost of an item write). Made by
-    /// [`BoardWrite::update`], which knows when it applies.
+    /// so no index on the items moves. Made by [`BoardWrite::update`], which knows when it
+    /// applies, or by a writer that changes values only (a formula recompute).
     UpdateValues {
         item: Item,
         expected_version: i64,

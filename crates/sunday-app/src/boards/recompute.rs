@@ -31,9 +31,9 @@ use crate::Actor;
 /// Boards with at most this many items recompute inside the commit of the change itself.
 pub(super) const INLINE_ITEMS: usize = 2_000;
 
-/// Items per commit of a background recompute. Each commit costs a few milliseconds beyond
-/// its rows (100,000 items: 3.2 s in chunks of 1,000, 2.7 s in chunks of 4,000), and holds
-/// the write lock while it runs (about 50 ms for 2,000 items), which other writes wait out.
+/// Items per commit of a background recompute: each commit costs a few milliseconds beyond
+/// its rows, so fewer are faster, and holds the write lock while it runs, which other writes
+/// wait out; 2,000 keeps that wait to a few tens of milliseconds.
 const CHUNK: usize = 2_000;
 
 /// Why a recompute runs, which decides how its changes are logged.
