@@ -246,6 +246,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         login_window_secs: 1,
         auth_cache_secs: 10,
         engine_memory_bytes: 1 << 20,
+        files: Default::default(),
         automations: Default::default(),
         boards: Default::default(),
         webhooks: Default::default(),

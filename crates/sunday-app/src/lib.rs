@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod cursor;
 pub mod directory;
 pub mod events;
+pub mod files;
 pub mod health;
 pub mod idempotency;
 mod keyed_locks;
@@ -53,6 +54,8 @@ pub struct AppSettings {
     /// The SMTP server of email digests and automations' emails; `None`: no email.
     pub mail: Option<notifications::MailSettings>,
     pub boards: boards::BoardSettings,
+    /// Where uploads go and what is accepted.
+    pub files: files::FileSettings,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -75,6 +78,7 @@ pub struct App {
     pub automations: automations::AutomationService,
     pub webhooks: webhooks::WebhookService,
     pub links: links::LinkService,
+    pub files: files::FileService,
 }
 
 impl App {
@@ -121,6 +125,7 @@ impl App {
             ),
             webhooks: webhooks::WebhookService::new(store.clone(), boards.clone(), settings.webhooks.clone()),
             links: links::LinkService::new(store.clone(), boards.clone()),
+            files: files::FileService::new(store.clone(), boards.clone(), settings.files.clone()),
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
             notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),
@@ -235,6 +240,34 @@ impl App {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(rows = n, "expired sessions, invitations and idempotency keys purged"),
                     Err(e) => tracing::warn!(error = %e, "upkeep failed; will retry"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                }
+            }
+        }
+    }
+
+    /// Deletes the files no item holds every `every`, on the node holding `lease` (the
+    /// scheduler role's work; see [`files::FileService::sweep`]).
+    pub fn run_file_sweeps(
+        &self,
+        every: std::time::Duration,
+        mut lease: leases::Lease,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let files = self.files.clone();
+        async move {
+            loop {
+                tokio::select! {
+                    _ = lease.wait() => {}
+                    _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                }
+                match files.sweep().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(objects = n, "files no item holds deleted"),
+                    Err(e) => tracing::warn!(error = %e.message, "file sweep failed; will retry"),
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(every) => {}

@@ -7,10 +7,12 @@
 //! checked for unknown keys and wrong types, then validated; every error names the key.
 //! Secrets are wrapped in [`Secret`], whose `Debug` prints `[redacted]`.
 
+mod files;
 mod secret;
 
 use std::{net::SocketAddr, path::PathBuf};
 
+pub use files::{FilesConfig, FilesUrl};
 pub use secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,7 @@ pub struct Config {
     pub automations: AutomationsConfig,
     pub boards: BoardsConfig,
     pub webhooks: WebhooksConfig,
+    pub files: FilesConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -337,6 +340,7 @@ impl Default for Config {
                 service_name: "sunday".into(),
                 queue: 4096,
             },
+            files: FilesConfig::default(),
             mail: MailConfig {
                 smtp_host: String::new(),
                 smtp_port: 25,
@@ -522,7 +526,7 @@ impl Config {
         if self.gateway.body_limit_bytes < 1024 {
             return Err(invalid("gateway.body_limit_bytes", "must be at least 1024"));
         }
-        Ok(())
+        self.files.validate(&self.data_dir)
     }
 
     /// The store selected by `store.url` (scheme decides the backend).

@@ -130,9 +130,37 @@ pub async fn migration_plan(config: &Config) -> anyhow::Result<String> {
     Ok(out)
 }
 
-fn app_settings(config: &Config) -> AppSettings {
+/// Where uploads go (`files.*`): the storage is opened here, once per node.
+fn file_settings(config: &Config) -> anyhow::Result<sunday_app::files::FileSettings> {
+    use sunday_app::files::{FileSettings, Location};
+    let f = &config.files;
+    let location = match f.location(&config.data_dir)? {
+        sunday_config::FilesUrl::Local(dir) => Location::Local(dir),
+        sunday_config::FilesUrl::S3 { bucket, prefix } => Location::S3 {
+            bucket,
+            prefix,
+            endpoint: f.s3_endpoint.clone(),
+            region: f.s3_region.clone(),
+            access_key_id: f.s3_access_key_id.clone(),
+            secret_access_key: f.s3_secret_access_key.expose().to_owned(),
+        },
+    };
+    let mut settings = FileSettings::open(&location).map_err(|e| anyhow::anyhow!("files.url: {e}"))?;
+    settings.max_upload_bytes = f.max_upload_bytes;
+    settings.allowed_types = f.allowed_types.clone();
+    if !f.signing_key.expose().is_empty() {
+        settings.signing_key = f.signing_key.expose().as_bytes().to_vec();
+    }
+    settings.signed_url_ttl = Duration::from_secs(f.signed_url_secs);
+    settings.orphan_grace = Duration::from_secs(f.orphan_grace_secs);
+    settings.thumbnail_max_pixels = f.thumbnail_max_pixels;
+    tracing::info!(storage = %settings.objects, "files");
+    Ok(settings)
+}
+
+fn app_settings(config: &Config) -> anyhow::Result<AppSettings> {
     let a = &config.auth;
-    AppSettings {
+    Ok(AppSettings {
         session_ttl_ms: (a.session_ttl_hours as i64).saturating_mul(3_600_000),
         invite_ttl_ms: (a.invite_ttl_hours as i64).saturating_mul(3_600_000),
         argon2_memory_kib: a.argon2_memory_kib,
@@ -163,7 +191,8 @@ fn app_settings(config: &Config) -> AppSettings {
             poll: Duration::from_millis(config.mail.poll_millis.max(100)),
             public_url: config.mail.public_url.clone(),
         }),
-    }
+        files: file_settings(config)?,
+    })
 }
 
 fn http_settings(config: &Config) -> HttpSettings {
@@ -218,6 +247,8 @@ fn start_workers(config: &Config, app: &App) -> watch::Sender<bool> {
         tokio::spawn(app.run_upkeep(Duration::from_secs(600), upkeep, stopped.clone()));
         let schedule = app.lease("automation-schedule", holder.clone(), stopped.clone());
         app.automations.scheduler().start(schedule, stopped.clone());
+        let sweeps = app.lease("file-sweep", holder.clone(), stopped.clone());
+        tokio::spawn(app.run_file_sweeps(Duration::from_secs(config.files.sweep_secs), sweeps, stopped.clone()));
         let backups = app.lease("backups", holder, stopped.clone());
         tokio::spawn(backup::run_scheduled(config.clone(), backups, stopped.clone()));
     }
@@ -269,7 +300,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let metrics = observability::metrics_render()?;
     let store = open_store(&config, config.store.auto_migrate).await?;
     let bus = open_bus(&config, store.clone()).await?;
-    let app = App::with_shared_limits(store, bus, open_shared_limits(&config)?, app_settings(&config));
+    let app = App::with_shared_limits(store, bus, open_shared_limits(&config)?, app_settings(&config)?);
     app.start();
     // Each role's work, registered here and nowhere else.
     let hub = config.has_role(NodeRole::Realtime).then(|| {

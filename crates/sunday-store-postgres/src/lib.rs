@@ -55,6 +55,7 @@ macro_rules! on_client {
 // After the macros above, which they use.
 mod board_store;
 mod cursors;
+mod files;
 mod notifications;
 mod store;
 mod webhooks;

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_schedules_and_board_links",
         sql: include_str!("../migrations/0011_schedules_and_board_links.sql"),
     },
+    Migration { name: "0012_files", sql: include_str!("../migrations/0012_files.sql") },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

@@ -97,7 +97,7 @@ pub static TABLES: &[Table] = &[
     table!("board_events" ["board_id", "seq", "kind", "actor", "item_id", "payload", "created_at", "cause"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("item_updates" ["id", "item_id", "board_id", "parent_id", "author", "body", "mentions", "created_at",
-        "edited_at"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+        "edited_at", "files"] where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("board_views" ["id", "board_id", "name", "type", "filter", "sort", "group_by", "hidden_columns",
         "settings", "version", "created_by", "created_at", "updated_at"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
@@ -120,6 +120,11 @@ pub static TABLES: &[Table] = &[
         where "item_id IN (SELECT i.id FROM items i JOIN boards b ON b.id = i.board_id WHERE b.org_id = $1)"),
     table!("event_cursors" ["consumer", "board_id", "seq"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+    // The rows only: an archive of an organization does not carry the files' bytes yet.
+    table!("files" ["id", "org_id", "name", "size", "content_type", "sha256", "object_key", "created_by", "created_at"]
+        where "org_id = $1"),
+    table!("file_refs" ["item_id", "source", "file_id"]
+        where "item_id IN (SELECT i.id FROM items i JOIN boards b ON b.id = i.board_id WHERE b.org_id = $1)"),
 ];
 
 static ORG_PRESENT: Stmt = stmt!("SELECT count(*) FROM orgs WHERE id = $1");

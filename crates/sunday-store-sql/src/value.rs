@@ -5,8 +5,8 @@
 
 use sunday_store::{StoreError, StoreResult};
 use sunday_types::{
-    AutomationId, BoardId, ColumnId, DeliveryId, GroupId, InviteId, ItemId, LinkId, NotificationId, OrgId, RunId,
-    SessionId, TokenId, UpdateId, UserId, ViewId, WebhookId, WorkspaceId,
+    AutomationId, BoardId, ColumnId, DeliveryId, FileId, GroupId, InviteId, ItemId, LinkId, NotificationId, OrgId,
+    RunId, SessionId, TokenId, UpdateId, UserId, ViewId, WebhookId, WorkspaceId,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -123,7 +123,8 @@ id_values!(
     RunId,
     WebhookId,
     DeliveryId,
-    LinkId
+    LinkId,
+    FileId
 );
 
 #[cfg(test)]

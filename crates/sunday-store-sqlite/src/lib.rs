@@ -18,6 +18,7 @@ mod board_store;
 mod cursors;
 mod error;
 mod exec;
+mod files;
 mod migrate;
 mod notifications;
 mod pool;

@@ -21,6 +21,7 @@ pub mod conformance_boards;
 pub mod conformance_notifications;
 mod cursors;
 mod error;
+mod files;
 pub mod migrations;
 mod notifications;
 mod records;
@@ -36,6 +37,7 @@ use sunday_types::{
 pub use boards::*;
 pub use cursors::CursorStore;
 pub use error::{StoreError, StoreResult};
+pub use files::{FileRecord, FileStore};
 pub use notifications::*;
 pub use records::*;
 pub use webhooks::{DeliveryOutcome, DueDelivery, FinishedAttempt, WebhookRecord, WebhookStore};
@@ -48,7 +50,9 @@ pub struct PoolStats {
 }
 
 #[async_trait]
-pub trait Store: BoardStore + NotificationStore + CursorStore + WebhookStore + Send + Sync + 'static {
+pub trait Store:
+    BoardStore + NotificationStore + CursorStore + WebhookStore + FileStore + Send + Sync + 'static
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// This store's schema migrations, oldest first.

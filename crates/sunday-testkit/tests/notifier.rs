@@ -57,6 +57,7 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
         login_window_secs: 60,
         auth_cache_secs: 0,
         engine_memory_bytes: 64 << 20,
+        files: Default::default(),
         automations: Default::default(),
         boards: Default::default(),
         webhooks: Default::default(),

@@ -283,6 +283,10 @@ pub struct UpdateViewRequest {
 pub struct PostUpdateRequest {
     /// Text; mention people as `@[user_id]`.
     pub body: String,
+    /// Files to attach (ids from `POST /api/v1/files`, at most 50), when posting; an edit
+    /// keeps the update's files.
+    #[serde(default)]
+    pub files: Vec<FileId>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

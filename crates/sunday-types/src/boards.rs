@@ -86,10 +86,12 @@ pub enum ColumnType {
     /// A mirror that aggregates (`sum` unless another function is chosen), of linked items or
     /// of the item's subitems; the same settings as a mirror.
     Rollup,
+    /// Files uploaded through `POST /api/v1/files`, `{"files": [{"file_id": …}]}`.
+    File,
 }
 
 impl ColumnType {
-    pub const ALL: [ColumnType; 24] = [
+    pub const ALL: [ColumnType; 25] = [
         ColumnType::Text,
         ColumnType::LongText,
         ColumnType::Number,
@@ -114,6 +116,7 @@ impl ColumnType {
         ColumnType::BoardRelation,
         ColumnType::Mirror,
         ColumnType::Rollup,
+        ColumnType::File,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +145,7 @@ impl ColumnType {
             ColumnType::BoardRelation => "board_relation",
             ColumnType::Mirror => "mirror",
             ColumnType::Rollup => "rollup",
+            ColumnType::File => "file",
         }
     }
 
@@ -370,6 +374,9 @@ pub struct Update {
     pub mentions: Vec<UserId>,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
+    /// Files attached when it was posted (`POST /api/v1/files` first).
+    #[serde(default)]
+    pub files: Vec<FileId>,
     #[serde(default)]
     #[schema(no_recursion)]
     pub replies: Vec<Update>,

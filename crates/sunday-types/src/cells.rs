@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Number, Value};
 
 use crate::boards::{Column, ColumnType};
-use crate::{ColumnId, ItemId, UserId};
+use crate::{ColumnId, FileId, ItemId, UserId};
 
 /// Numbers with a larger magnitude cannot all be represented exactly as `f64`.
 const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
@@ -97,6 +97,9 @@ pub enum CellValue {
     /// Items (a dependency's predecessors, a relation's linked items), deduplicated, in the
     /// order chosen; `{"item_ids": [...]}` on the wire.
     Items(Vec<ItemId>),
+    /// Uploaded files, deduplicated, in the order chosen; `{"files": [{"file_id": …}]}` on the
+    /// wire.
+    Files(Vec<FileId>),
 }
 
 impl CellValue {
@@ -118,6 +121,7 @@ impl CellValue {
             CellValue::Phone(_) => ColumnType::Phone,
             CellValue::Tags(_) => ColumnType::Tags,
             CellValue::Items(_) => ColumnType::Dependency,
+            CellValue::Files(_) => ColumnType::File,
         }
     }
 
@@ -138,6 +142,7 @@ impl CellValue {
             CellValue::Items(items) => {
                 json!({"item_ids": items.iter().map(|i| Value::String(i.to_string())).collect::<Vec<_>>()})
             }
+            CellValue::Files(files) => files_json(files),
             CellValue::Checked => Value::Bool(true),
             CellValue::Rating(stars) => json!(stars),
             CellValue::Link(link) => json!({"url": link.url, "text": link.text}),
@@ -175,6 +180,7 @@ impl CellValue {
                 let items: Vec<ItemId> = ids.iter().filter_map(|s| s.as_str()?.parse().ok()).collect();
                 CellValue::Items(items).non_empty()?
             }
+            ColumnType::File => CellValue::Files(file_ids(value)?).non_empty()?,
             ColumnType::Date => CellValue::Date(date(Some(value))?),
             ColumnType::Timeline => CellValue::Timeline(date(value.get("from"))?, date(value.get("to"))?),
             ColumnType::Checkbox => (value.as_bool() == Some(true)).then_some(CellValue::Checked)?,
@@ -199,6 +205,7 @@ impl CellValue {
         match &self {
             CellValue::People(v) if v.is_empty() => None,
             CellValue::Items(v) if v.is_empty() => None,
+            CellValue::Files(v) if v.is_empty() => None,
             _ => Some(self),
         }
     }
@@ -208,6 +215,19 @@ impl Serialize for CellValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.to_json().serialize(serializer)
     }
+}
+
+/// A file cell's canonical JSON.
+fn files_json(files: &[FileId]) -> Value {
+    json!({"files": files.iter().map(|f| json!({"file_id": f.to_string()})).collect::<Vec<_>>()})
+}
+
+/// The file ids of a stored cell shaped like a file cell's (`{"files": [{"file_id"}]}`);
+/// `None` for any other shape. The store reads every cell this way to keep which items hold
+/// which files (no other type's value has a `files` key).
+pub fn file_ids(value: &Value) -> Option<Vec<FileId>> {
+    let files = value.as_object()?.get("files")?.as_array()?;
+    Some(files.iter().filter_map(|f| f.get("file_id")?.as_str()?.parse().ok()).collect())
 }
 
 /// A finite number as stored: a JSON integer when whole and exactly representable, otherwise

@@ -79,6 +79,8 @@ error_codes! {
     WeakPassword => ("weak_password", InvalidRequest, None, "The password does not meet the policy (10 to 256 characters, not only one repeated character, not the email)."),
     InviteInvalid => ("invite_invalid", InvalidRequest, None, "The invitation was already used, has expired or is for another email address."),
     NotASession => ("not_a_session", InvalidRequest, None, "Logout ends a login session; personal API tokens are revoked with DELETE /me/tokens/{id}."),
+    UnsupportedFileType => ("unsupported_file_type", InvalidRequest, Some(415), "The file's type (sniffed from its content) is not among `files.allowed_types`."),
+    RangeNotSatisfiable => ("range_not_satisfiable", InvalidRequest, Some(416), "The `Range` asks for bytes beyond the end of the file."),
     MethodNotAllowed => ("method_not_allowed", InvalidRequest, Some(405), "The path exists but not with this method."),
     Unauthenticated => ("unauthenticated", Unauthenticated, None, "No credentials were sent."),
     InvalidCredentials => ("invalid_credentials", Unauthenticated, None, "Email or password is wrong."),
@@ -104,6 +106,7 @@ error_codes! {
     WebhookNotFound => ("webhook_not_found", NotFound, None, "No such webhook subscription (or its board is not visible to you)."),
     DeliveryNotFound => ("delivery_not_found", NotFound, None, "No such webhook delivery, or it is not in the dead-letter list."),
     LinkNotFound => ("link_not_found", NotFound, None, "No such board link (iCal feed or inbound webhook), or it was revoked."),
+    FileNotFound => ("file_not_found", NotFound, None, "No such file (or no board you can see holds it)."),
     UpdateNotFound => ("update_not_found", NotFound, None, "No such update (comment)."),
     EmailTaken => ("email_taken", Conflict, None, "An account with this email already exists."),
     AlreadyMember => ("already_member", Conflict, None, "The user is already a member."),
@@ -119,6 +122,7 @@ error_codes! {
     TooManyLoginAttempts => ("too_many_login_attempts", RateLimited, None, "Too many failed logins for this account or address; retry after `Retry-After` seconds."),
     Internal => ("internal", Internal, None, "An internal error; it was logged with the request id."),
     Unavailable => ("unavailable", Unavailable, None, "A dependency (the store) is unavailable; retry later."),
+    StorageUnavailable => ("storage_unavailable", Unavailable, None, "The file storage (local directory or S3-compatible server) cannot be reached; nothing was saved, retry later."),
     SendFailed => ("send_failed", Unavailable, None, "The mail server refused the message or could not be reached (an automation's email); the run failed and can be retried."),
 }
 

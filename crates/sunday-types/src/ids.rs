@@ -65,5 +65,6 @@ id_type!(
     RunId,
     WebhookId,
     DeliveryId,
-    LinkId
+    LinkId,
+    FileId
 );

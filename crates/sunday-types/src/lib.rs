@@ -12,6 +12,7 @@ pub mod column_settings;
 pub mod dto;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod ids;
 pub mod links;
 pub mod notifications;

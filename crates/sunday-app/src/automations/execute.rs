@@ -315,7 +315,7 @@ async fn apply(
             done(json!({"item_id": moved.id, "board_id": moved.board_id, "group_id": moved.group_id}))
         }
         Write::Post { text } => {
-            let update = boards.post_update(actor, item.id, &text).await?;
+            let update = boards.post_update(actor, item.id, &text, &[]).await?;
             done(json!({"update_id": update.id}))
         }
         Write::Notify { users, text } => {

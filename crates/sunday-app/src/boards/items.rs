@@ -108,6 +108,7 @@ impl BoardService {
                 .map_err(|e| in_batch(e, i))?;
             self.check_dependencies(access, columns, None, &values).await.map_err(|e| in_batch(e, i))?;
             self.check_relations(actor, columns, &values).await.map_err(|e| in_batch(e, i))?;
+            self.check_file_cells(actor, board.org_id, columns, &values).await.map_err(|e| in_batch(e, i))?;
             let values: ItemValues = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
             check_row_size(&values).map_err(|e| in_batch(e, i))?;
             checked.push((ItemId::new(), name, group_id, values, req.position));
@@ -457,6 +458,7 @@ impl BoardService {
         };
         self.check_dependencies(access, &structure.columns, Some(item), &values).await?;
         self.check_relations(actor, &structure.columns, &values).await?;
+        self.check_file_cells(actor, access.board.org_id, &structure.columns, &values).await?;
         let group = match req.group_id {
             Some(g) => Some(self.group_of(board, Some(g)).await?),
             None => None,

@@ -7,6 +7,7 @@
 //! published on the bus for the board engine, WebSocket rooms and other followers.
 
 mod access;
+mod attachments;
 mod buttons;
 mod columns_cache;
 mod csv;

@@ -7,7 +7,7 @@ use sunday_types::events::*;
 use sunday_types::{
     boards::Update,
     time::{now_millis, to_datetime},
-    ApiError, ErrorCode, ItemId, UpdateId,
+    ApiError, ErrorCode, FileId, ItemId, UpdateId,
 };
 
 use super::BoardService;
@@ -34,12 +34,15 @@ impl BoardService {
         item: ItemId,
         parent: Option<UpdateId>,
         body: &str,
+        files: &[FileId],
     ) -> Result<Update, ApiError> {
         let it = self.store.item(item).await?.ok_or_else(|| ApiError::of(ErrorCode::ItemNotFound))?;
         let access =
             self.access_for_write(actor, it.board_id).await.map_err(|_| ApiError::of(ErrorCode::ItemNotFound))?;
         access.require_content()?;
         let body = parse_body(body)?;
+        let files = unique_files(files)?;
+        self.check_attachable(actor, access.board.org_id, &files, "files").await?;
         let mut mentioned = vec![];
         for u in mentions(&body) {
             if self.directory.role_in(access.board.org_id, u).await?.is_some() {
@@ -56,6 +59,7 @@ impl BoardService {
             mentions: mentioned,
             created_at: to_datetime(now_millis()),
             edited_at: None,
+            files,
             replies: vec![],
         };
         let event = NewEvent::new(actor.user_id, BoardChange::UpdatePosted(UpdateChanged { update: update.clone() }));
@@ -63,15 +67,21 @@ impl BoardService {
         Ok(update)
     }
 
-    pub async fn post_update(&self, actor: &Actor, item: ItemId, body: &str) -> Result<Update, ApiError> {
-        self.write_update(actor, item, None, body).await
+    pub async fn post_update(
+        &self,
+        actor: &Actor,
+        item: ItemId,
+        body: &str,
+        files: &[FileId],
+    ) -> Result<Update, ApiError> {
+        self.write_update(actor, item, None, body, files).await
     }
 
-    pub async fn reply(&self, actor: &Actor, to: UpdateId, body: &str) -> Result<Update, ApiError> {
+    pub async fn reply(&self, actor: &Actor, to: UpdateId, body: &str, files: &[FileId]) -> Result<Update, ApiError> {
         let parent = self.store.update(to).await?.ok_or_else(|| ApiError::of(ErrorCode::UpdateNotFound))?;
         self.get_item(actor, parent.item_id).await.map_err(|_| ApiError::of(ErrorCode::UpdateNotFound))?;
         let root = parent.parent_id.unwrap_or(parent.id);
-        self.write_update(actor, parent.item_id, Some(root), body).await
+        self.write_update(actor, parent.item_id, Some(root), body, files).await
     }
 
     async fn own_update(&self, actor: &Actor, id: UpdateId) -> Result<Update, ApiError> {
@@ -103,6 +113,21 @@ impl BoardService {
         self.commit(current.board_id, vec![BoardWrite::DeleteUpdate(id)], vec![event]).await?;
         Ok(())
     }
+}
+
+/// The files of a new update: at most as many as a file cell holds, each once.
+fn unique_files(files: &[FileId]) -> Result<Vec<FileId>, ApiError> {
+    let max = sunday_domain::columns::FILES_MAX;
+    if files.len() > max {
+        return Err(ApiError::validation("files", "max_files", format!("an update holds at most {max} files")));
+    }
+    let mut out: Vec<FileId> = Vec::with_capacity(files.len());
+    for f in files {
+        if !out.contains(f) {
+            out.push(*f);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -81,6 +81,7 @@ impl TestApp {
             login_window_secs: 60,
             auth_cache_secs: 1,
             engine_memory_bytes: 64 << 20,
+            files: Default::default(),
             automations: Default::default(),
             boards: Default::default(),
             webhooks: Default::default(),
@@ -667,5 +668,24 @@ impl CursorStore for Interposed {
 
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
         self.inner.release_lease(name, holder).await
+    }
+}
+
+#[async_trait]
+impl sunday_store::FileStore for Interposed {
+    async fn insert_file(&self, file: &sunday_store::FileRecord) -> StoreResult<sunday_store::FileRecord> {
+        self.inner.insert_file(file).await
+    }
+
+    async fn file(&self, id: sunday_types::FileId) -> StoreResult<Option<sunday_store::FileRecord>> {
+        self.inner.file(id).await
+    }
+
+    async fn file_boards(&self, id: sunday_types::FileId) -> StoreResult<Vec<BoardId>> {
+        self.inner.file_boards(id).await
+    }
+
+    async fn sweep_files(&self, before: Millis, limit: usize) -> StoreResult<Vec<String>> {
+        self.inner.sweep_files(before, limit).await
     }
 }

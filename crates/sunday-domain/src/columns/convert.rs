@@ -128,6 +128,7 @@ pub(crate) fn plain(value: &CellValue) -> String {
         CellValue::Dropdown(items) | CellValue::Tags(items) => join(items.iter().cloned()),
         CellValue::People(users) => join(users.iter().map(|u| u.to_string())),
         CellValue::Items(items) => join(items.iter().map(|i| i.to_string())),
+        CellValue::Files(files) => join(files.iter().map(|f| f.to_string())),
         CellValue::Date(d) => d.to_string(),
         CellValue::Timeline(from, to) => format!("{from} - {to}"),
         CellValue::Checked => "v".to_owned(),

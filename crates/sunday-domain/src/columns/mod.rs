@@ -27,7 +27,7 @@ use sunday_types::cells::ItemValues;
 use sunday_types::{ApiError, ErrorCode, UserId};
 
 pub use convert::{cell_text, convert_value, display_text};
-pub use kinds::{is_written, kind_of, ColumnKind, Dependency, ValueSource};
+pub use kinds::{is_written, kind_of, ColumnKind, Dependency, ValueSource, FILES_MAX};
 pub use settings::{check_settings_change, choices, normalize_settings, Choice, PALETTE};
 pub use values::normalize_value;
 

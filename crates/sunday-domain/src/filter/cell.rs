@@ -94,6 +94,7 @@ fn read_column(column: &Column, item: &Item) -> Cell {
         CellValue::Status(label) => Cell::Label(label),
         CellValue::Dropdown(options) => Cell::Options(options),
         CellValue::Items(items) => Cell::Options(items.iter().map(|i| i.to_string()).collect()),
+        CellValue::Files(files) => Cell::Options(files.iter().map(|f| f.to_string()).collect()),
         CellValue::Tags(tags) => Cell::Tags(tags.iter().map(|t| t.to_lowercase()).collect()),
         CellValue::People(users) => Cell::Users(users),
         CellValue::Date(d) => Cell::Moment(d),

@@ -244,6 +244,7 @@ fn random_value(rng: &mut Rng, column: &Column, users: &[UserId]) -> Option<Valu
         | ColumnType::Formula
         | ColumnType::Dependency
         | ColumnType::BoardRelation
+        | ColumnType::File
         | ColumnType::Mirror
         | ColumnType::Rollup => {
             return None;

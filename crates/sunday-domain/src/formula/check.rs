@@ -219,7 +219,8 @@ pub fn column_ty(column: &Column, formula_result: Option<Ty>) -> Result<Ty, Stri
         | ColumnType::Timeline
         | ColumnType::Button
         | ColumnType::Dependency
-        | ColumnType::BoardRelation => {
+        | ColumnType::BoardRelation
+        | ColumnType::File => {
             return Err(format!(
                 "a {} column cannot be used in a formula yet (\"{}\")",
                 column.column_type.as_str(),

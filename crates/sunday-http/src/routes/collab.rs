@@ -45,7 +45,10 @@ async fn post_update(
     req: IdemJson<PostUpdateRequest>,
 ) -> ApiResult<Response> {
     let svc = &state.app.boards;
-    req.run(&state, &actor, StatusCode::CREATED, async |body| svc.post_update(&actor, id, &body.body).await).await
+    req.run(&state, &actor, StatusCode::CREATED, async |body| {
+        svc.post_update(&actor, id, &body.body, &body.files).await
+    })
+    .await
 }
 
 /// Reply to an update.
@@ -58,7 +61,8 @@ async fn post_reply(
     req: IdemJson<PostUpdateRequest>,
 ) -> ApiResult<Response> {
     let svc = &state.app.boards;
-    req.run(&state, &actor, StatusCode::CREATED, async |body| svc.reply(&actor, id, &body.body).await).await
+    req.run(&state, &actor, StatusCode::CREATED, async |body| svc.reply(&actor, id, &body.body, &body.files).await)
+        .await
 }
 
 /// Edit your update.

@@ -6,6 +6,7 @@ mod auth;
 mod automations;
 mod boards;
 mod collab;
+mod files;
 mod items;
 mod links;
 mod me;
@@ -49,6 +50,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(automations::routes())
         .merge(webhooks::routes())
         .merge(links::routes())
+        .merge(files::routes())
         .merge(realtime::routes())
         .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())

@@ -21,7 +21,7 @@ use super::{
     reads::{self, BOARD, ITEM, STRUCTURE_VERSION},
     rows,
 };
-use crate::{args, notifications, stmt, Fail, Plan, Refusal, Step, Stmt, Value};
+use crate::{args, files, notifications, stmt, Fail, Plan, Refusal, Step, Stmt, Value};
 
 static LOCK_BOARD: Stmt = stmt!("{|SELECT 1 FROM boards WHERE id = $1 FOR NO KEY UPDATE}");
 
@@ -154,11 +154,13 @@ static UPDATE_VIEW: Stmt = stmt!(
 );
 static DELETE_VIEW: Stmt = stmt!("DELETE FROM board_views WHERE id = $1");
 static INSERT_UPDATE: Stmt = stmt!(
-    "INSERT INTO item_updates (id, item_id, board_id, parent_id, author, body, mentions, created_at, edited_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    "INSERT INTO item_updates (id, item_id, board_id, parent_id, author, body, mentions, created_at, edited_at, files)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 );
 static EDIT_UPDATE: Stmt =
     stmt!("UPDATE item_updates SET body = $2, mentions = $3, edited_at = $4 WHERE id = $1 AND board_id = $5");
+/// A deleted column's cells no longer hold files (its values are gone from the board).
+static DROP_COLUMN_FILE_REFS: Stmt = stmt!("DELETE FROM file_refs WHERE source = $1");
 static DELETE_UPDATE: Stmt = stmt!("DELETE FROM item_updates WHERE id = $1 OR parent_id = $1");
 /// A concurrent reservation of the key waits here for that transaction's outcome.
 static RESERVE_IDEMPOTENCY_KEY: Stmt = stmt!(
@@ -224,11 +226,21 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
         }
         BoardWrite::DeleteColumn(id) => {
             plan.push(Step::new(&STRUCTURE_OF_COLUMN, args![id]));
+            plan.push(Step::new(&DROP_COLUMN_FILE_REFS, args![format!("cell:{id}")]));
             plan.push(Step::new(&DELETE_COLUMN, args![id]));
         }
-        BoardWrite::InsertItem(item) => insert_item(plan, &item, now)?,
-        BoardWrite::UpdateItem { item, expected_version } => plan.push(update_item(&item, expected_version)?),
-        BoardWrite::UpdateValues { item, expected_version } => plan.push(update_values(&item, expected_version)?),
+        BoardWrite::InsertItem(item) => {
+            insert_item(plan, &item, now)?;
+            files::item_refs(plan, &item, true);
+        }
+        BoardWrite::UpdateItem { item, expected_version } => {
+            plan.push(update_item(&item, expected_version)?);
+            files::item_refs(plan, &item, false);
+        }
+        BoardWrite::UpdateValues { item, expected_version } => {
+            plan.push(update_values(&item, expected_version)?);
+            files::item_refs(plan, &item, false);
+        }
         BoardWrite::DeleteItem(id) => plan.push(Step::new(&DELETE_ITEM, args![id])),
         BoardWrite::InsertView(v) => {
             let mut params = view_params(&v, board_id)?;
@@ -243,6 +255,7 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
         }
         BoardWrite::DeleteView(id) => plan.push(Step::new(&DELETE_VIEW, args![id])),
         BoardWrite::InsertUpdate(u) => {
+            files::update_refs(plan, &u);
             let params = args![
                 u.id,
                 u.item_id,
@@ -252,7 +265,8 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
                 u.body,
                 Value::json(&u.mentions)?,
                 u.created_at.timestamp_millis(),
-                u.edited_at.map(|t| t.timestamp_millis())
+                u.edited_at.map(|t| t.timestamp_millis()),
+                Value::json(&u.files)?
             ];
             plan.push(Step::new(&INSERT_UPDATE, params));
         }
@@ -261,7 +275,10 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
                 args![u.id, u.body, Value::json(&u.mentions)?, u.edited_at.map(|t| t.timestamp_millis()), board_id];
             plan.push(Step::changes(&EDIT_UPDATE, params, Refusal::rejected(ErrorCode::UpdateNotFound)));
         }
-        BoardWrite::DeleteUpdate(id) => plan.push(Step::new(&DELETE_UPDATE, args![id])),
+        BoardWrite::DeleteUpdate(id) => {
+            files::clear_update_refs(plan, id);
+            plan.push(Step::new(&DELETE_UPDATE, args![id]));
+        }
         BoardWrite::InsertNotification(n) => plan.push(notifications::insert(&n).into()),
         BoardWrite::Subscribe { item, user } => plan.push(notifications::subscription(item, user, true).into()),
         BoardWrite::Unsubscribe { item, user } => plan.push(notifications::subscription(item, user, false).into()),
@@ -288,6 +305,7 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             let gone = Refusal::rejected(ErrorCode::ItemNotFound);
             plan.push(Step::equals(&SUBITEM_COUNT, args![item.id], 0, gone, has_subitems));
             plan.push(update_item(&item, expected_version)?);
+            files::item_refs(plan, &item, false);
             plan.push(Step::new(&MOVE_ITEM_EXTRAS, args![item.id, item.auto_number]));
             plan.push(Step::new(&MOVE_UPDATES, args![item.id, item.board_id]));
         }

@@ -168,7 +168,7 @@ pub fn view(r: &dyn SqlRow) -> StoreResult<View> {
 
 macro_rules! update_cols {
     () => {
-        "u.id, u.item_id, u.board_id, u.parent_id, u.author, u.body, u.mentions, u.created_at, u.edited_at"
+        "u.id, u.item_id, u.board_id, u.parent_id, u.author, u.body, u.mentions, u.created_at, u.edited_at, u.files"
     };
 }
 pub(crate) use update_cols;
@@ -184,6 +184,7 @@ pub fn update(r: &dyn SqlRow) -> StoreResult<Update> {
         mentions: r.json_as(6, "mentions")?,
         created_at: r.time(7)?,
         edited_at: r.opt_time(8)?,
+        files: r.json_as(9, "files")?,
         replies: vec![],
     })
 }

@@ -422,6 +422,7 @@ pub async fn views_updates_collapse_and_idempotency(store: DynStore) {
         mentions: vec![f.user],
         created_at: t,
         edited_at: None,
+        files: vec![],
         replies: vec![],
     };
     let mut reply = up.clone();

@@ -16,6 +16,7 @@ mod date;
 mod dependency;
 mod dropdown;
 mod email;
+mod file;
 mod formula;
 mod link;
 mod long_text;
@@ -131,6 +132,7 @@ pub trait ColumnKind: Sync {
     }
 }
 
+pub use file::FILES_MAX;
 pub use relation::{BOARDS_MAX as RELATION_BOARDS_MAX, LINKS_MAX as RELATION_LINKS_MAX};
 
 /// The kind of a column type: the one registry.
@@ -160,6 +162,7 @@ pub fn kind_of(ty: ColumnType) -> &'static dyn ColumnKind {
         ColumnType::BoardRelation => &relation::Relation,
         ColumnType::Mirror => &mirror::MIRROR,
         ColumnType::Rollup => &mirror::ROLLUP,
+        ColumnType::File => &file::File,
     }
 }
 
