@@ -174,6 +174,14 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     // Answers only with items of boards the caller sees (tests/relations.rs checks which).
     ("get", "/api/v1/items/lookup", Rule::AnyUser),
     ("get", "/api/v1/items/{id}/activity", Rule::BoardRead),
+    // Members upload to their organization; a file is read through the boards holding it.
+    ("post", "/api/v1/files", Rule::OrgMember),
+    ("get", "/api/v1/files", Rule::AnyUser),
+    ("get", "/api/v1/files/{id}", Rule::BoardRead),
+    ("get", "/api/v1/files/{id}/info", Rule::BoardRead),
+    ("get", "/api/v1/files/{id}/thumbnail", Rule::BoardRead),
+    ("post", "/api/v1/files/{id}/link", Rule::BoardRead),
+    ("get", "/api/v1/files/{id}/signed", Rule::Skip("the signature is the credential; files.rs covers it")),
     ("get", "/api/v1/items/{id}/subitems", Rule::BoardRead),
     ("get", "/api/v1/items/{id}/updates", Rule::BoardRead),
     ("post", "/api/v1/boards/{id}/items", Rule::BoardContent),
@@ -264,6 +272,8 @@ struct Scene {
     view: String,
     automation: String,
     update: String,
+    /// Held by the scene's update.
+    file: String,
     token: String,
     victim: String,
 }
@@ -393,15 +403,29 @@ async fn scene(app: &TestApp, p: &People) -> Scene {
         .as_str()
         .unwrap()
         .to_owned();
-    let update = ok(app.post(&format!("/api/v1/items/{item}/updates"), &o.token, json!({"body": "Hello"}))).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let upload = app.client().post(app.url("/api/v1/files?filename=a.txt")).bearer_auth(&o.token).body("attached");
+    let file = ok(upload).await["id"].as_str().unwrap().to_owned();
+    let body = json!({"body": "Hello", "files": [file]});
+    let update =
+        ok(app.post(&format!("/api/v1/items/{item}/updates"), &o.token, body)).await["id"].as_str().unwrap().to_owned();
     let token = ok(app.post("/api/v1/me/tokens", &o.token, json!({"name": "spare", "scopes": ["read"]}))).await["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    Scene { ws, board: b, column, spare_group, item, archived, view, automation, update, token, victim: victim.user_id }
+    Scene {
+        ws,
+        board: b,
+        column,
+        spare_group,
+        item,
+        archived,
+        view,
+        automation,
+        update,
+        file,
+        token,
+        victim: victim.user_id,
+    }
 }
 
 /// The concrete path and a valid body for one route in `s`.
@@ -420,6 +444,7 @@ fn request(method: &str, template: &str, s: &Scene, p: &People) -> (String, Opti
         t if t.starts_with("/api/v1/automations/") => &s.automation,
         t if t.starts_with("/api/v1/updates/") => &s.update,
         t if t.starts_with("/api/v1/me/tokens/") => &s.token,
+        t if t.starts_with("/api/v1/files/") => &s.file,
         _ => "",
     };
     path = path.replace("{id}", id);
@@ -428,6 +453,12 @@ fn request(method: &str, template: &str, s: &Scene, p: &People) -> (String, Opti
     }
     if template == "/api/v1/items/lookup" {
         path.push_str(&format!("?ids={}", s.item));
+    }
+    if method == "get" && template == "/api/v1/files" {
+        path.push_str(&format!("?ids={}", s.file));
+    }
+    if method == "post" && template == "/api/v1/files" {
+        path.push_str(&format!("?org_id={}", p.owner.org_id));
     }
     let body = match (method, template) {
         ("put", "/api/v1/me/notification-preferences") => json!({"email_kinds": ["mention"], "digest_minutes": 60}),
@@ -465,6 +496,8 @@ fn request(method: &str, template: &str, s: &Scene, p: &People) -> (String, Opti
         ("post", "/api/v1/automations/{id}/replay") => json!({"since": "2020-01-01T00:00:00Z"}),
         ("put", "/api/v1/boards/{id}/members/{user_id}") => json!({"permission": "view"}),
         ("post", "/api/v1/items/{id}/duplicate") | ("post", "/api/v1/items/{id}/restore") => json!({}),
+        // Uploaded as is: the JSON is the file.
+        ("post", "/api/v1/files") | ("post", "/api/v1/files/{id}/link") => json!({}),
         ("get" | "delete", _) => return (path, None),
         _ => panic!("no body for {method} {template}: add one to `request`"),
     };
@@ -500,7 +533,10 @@ async fn every_route_answers_every_actor_as_the_table_says(app: TestApp) {
             eprintln!("not walked: {method} {template}: {why}");
             continue;
         }
-        let read = *method == "get" || template.ends_with("/items/query") || template.ends_with("/dry-run");
+        let read = *method == "get"
+            || template.ends_with("/items/query")
+            || template.ends_with("/dry-run")
+            || template.ends_with("/files/{id}/link");
         let mut s = scene(&app, &p).await;
         for actor in ACTORS {
             let (path, body) = request(method, template, &s, &p);

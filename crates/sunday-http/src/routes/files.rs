@@ -18,7 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
 use crate::{
-    extract::{Auth, Path, Query},
+    extract::{Auth, Path, Query, ReadAuth},
     HttpState,
 };
 
@@ -141,10 +141,14 @@ async fn thumbnail(State(state): State<HttpState>, Auth(actor): Auth, Path(id): 
 }
 
 /// A link to the file's bytes that works without signing in, for `files.signed_url_secs`
-/// (default five minutes).
+/// (default five minutes). A read: a `read`-scoped token may ask for one.
 #[utoipa::path(post, path = "/files/{id}/link", tag = "files", params(("id" = FileId, Path)),
     responses((status = 201, body = SignedUrl)))]
-async fn signed_link(State(state): State<HttpState>, Auth(actor): Auth, Path(id): Path<FileId>) -> ApiResult<Response> {
+async fn signed_link(
+    State(state): State<HttpState>,
+    ReadAuth(actor): ReadAuth,
+    Path(id): Path<FileId>,
+) -> ApiResult<Response> {
     Ok((StatusCode::CREATED, axum::Json(state.app.files.signed_url(&actor, id).await?)).into_response())
 }
 
