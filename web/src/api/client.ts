@@ -19,6 +19,8 @@ const CSRF_KEY = "sunday_csrf";
 // Read lazily: the module is imported by unit tests that run without a browser.
 let csrf: string | undefined;
 const csrfToken = () => (csrf ??= sessionStorage.getItem(CSRF_KEY) ?? "");
+/** The CSRF header value for writes made outside the typed client (uploads with progress). */
+export const csrfHeader = () => csrfToken();
 export function setCsrf(token: string | null | undefined) {
   csrf = token ?? "";
   sessionStorage.setItem(CSRF_KEY, csrf);

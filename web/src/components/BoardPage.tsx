@@ -10,6 +10,7 @@ import { useFormulaProgress } from "../state/formulaProgress";
 import { ItemNamesContext } from "../state/itemNames";
 import { LiveContext } from "../state/liveContext";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
+import { UploadOrgContext } from "../state/files";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
 import { PERMISSION_WORDS } from "../state/sharing";
@@ -248,6 +249,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
     <PeopleContext value={people}>
       <ItemNamesContext value={itemNames}>
       <LiveContext value={following}>
+      <UploadOrgContext value={board.org_id}>
       <section className="board">
         <div className="board-head">
           <h1>{board.name}</h1>
@@ -350,6 +352,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
             onSubmit={(title) => groups.add(title, nextColour(board.groups?.[0]?.color))} />
         )}
       </section>
+      </UploadOrgContext>
       </LiveContext>
       </ItemNamesContext>
     </PeopleContext>

@@ -10,7 +10,9 @@ import { RelationEditor } from "./Connect";
 import { labelsOf } from "../state/lanes";
 import { usePeople, type Person } from "../state/people";
 import type { CellEditor } from "../state/presence";
+import { carriesFiles, fileIdsOf, filesValue } from "../state/files";
 import { Avatar } from "./Avatar";
+import { FileCellEditor, FileChips, UploadProgress, useUploads } from "./Files";
 import { Popup } from "./Popup";
 
 export const COLORS: Record<string, string> = {
@@ -68,6 +70,8 @@ function display(col: Column, v: unknown, meId: string, people: Person[], done =
       return <a href={(v as { url: string }).url} target="_blank" rel="noreferrer">{(v as { text?: string }).text || (v as { url: string }).url}</a>;
     case "tags":
       return (v as string[]).map((t) => <span key={t} className="chip">#{t}</span>);
+    case "file":
+      return <FileChips ids={fileIdsOf(v)} />;
     case "button":
       return <span className="empty" />;
     case "number": {
@@ -114,6 +118,9 @@ function Editor({ col, value, meId, selfId, onSave, onCancel }: { col: Column; v
         <button className="clear" onClick={() => onSave(null)}>Clear</button>
       </Popup>
     );
+  }
+  if (col.type === "file") {
+    return <FileCellEditor value={value} onSave={onSave} onCancel={onCancel} />;
   }
   if (col.type === "board_relation") {
     return <LinkedEditor col={col} current={(value as { item_ids?: string[] } | undefined)?.item_ids ?? []} onSave={onSave} onCancel={onCancel} />;
@@ -238,9 +245,20 @@ export function Cell({ col, item, meId, done, onSave, onEditing, onButton, remot
   const people = usePeople();
   const names = useItemNames();
   const [editing, setEditing] = useState(false);
+  const { uploads, start: upload } = useUploads();
   const value = item.values[col.id];
   // System values (item numbers, ids, creation and change logs) are Sunday's to write.
   const readOnly = !isWritten(useColumnTypes(), col.type);
+  // Files dropped on a file cell are uploaded and added to it.
+  const drop = col.type === "file" && !readOnly ? {
+    onDragOver: (e: React.DragEvent) => { if (carriesFiles(e)) e.preventDefault(); },
+    onDrop: async (e: React.DragEvent) => {
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      const added = await upload([...e.dataTransfer.files]);
+      if (added.length) onSave(filesValue([...fileIdsOf(value), ...added.map((f) => f.id)]));
+    },
+  } : {};
   if (col.type === "auto_number") return <td className="cell">{item.auto_number}</td>;
   if (col.type === "button") {
     return (
@@ -262,9 +280,10 @@ export function Cell({ col, item, meId, done, onSave, onEditing, onButton, remot
   };
   return (
     <td className={"cell " + col.type + (remoteEditor ? " remote-editing" : "")} data-column={col.title} data-r={row} data-c={index} tabIndex={0}
-      onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()}
+      onClick={editing ? undefined : start} onKeyDown={(e) => e.key === "Enter" && !editing && start()} {...drop}
       {...(remoteEditor && { title: `${remoteEditor.name} is editing`, "data-editor": remoteEditor.name, style: { "--editor": remoteEditor.colour } as React.CSSProperties })}>
       {editing ? <Editor col={col} value={value} meId={meId} selfId={item.id} onCancel={stop} onSave={(v) => { stop(); onSave(v); }} /> : display(col, value, meId, people, done, names)}
+      <UploadProgress uploads={uploads} />
     </td>
   );
 }

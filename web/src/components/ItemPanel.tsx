@@ -12,6 +12,8 @@ import { usePeople } from "../state/people";
 import { ActivityEntry } from "./Activity";
 import { Avatar } from "./Avatar";
 import { Cell } from "./Cell";
+import { DropZone, FileGallery, UploadProgress, useUploads } from "./Files";
+import { fileIdsOf, filesValue } from "../state/files";
 import { RichText } from "./RichText";
 import { Subitems } from "./Subitems";
 import { UpdateEditor } from "./UpdateEditor";
@@ -90,11 +92,23 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
   }, [onClose]);
   const nameOf = (id: string) => systemActorName(id) ?? people.find((p) => p.id === id)?.name ?? (id === me.user.id ? me.user.name : id.slice(0, 8));
 
-  /** Posts an update (or a reply to `parent`); whether it went. */
-  async function send(body: string, parent?: string): Promise<boolean> {
+  // Files dropped on the panel go into the board's first file column.
+  const fileColumn = (board.columns ?? []).find((c) => c.type === "file");
+  const { uploads, start: upload } = useUploads();
+  const dropped = async (files: File[]) => {
+    if (!item || !fileColumn) return;
+    const added = await upload(files);
+    if (added.length) onSave(item, fileColumn.id, filesValue([...fileIdsOf(item.values[fileColumn.id]), ...added.map((f) => f.id)]));
+  };
+  const cellFiles = item ? (board.columns ?? []).filter((c) => c.type === "file").flatMap((c) => fileIdsOf(item.values[c.id])) : [];
+  const updateFiles = updates.flatMap((u) => [...(u.files ?? []), ...(u.replies ?? []).flatMap((r) => r.files ?? [])]);
+  const allFiles = [...new Set([...cellFiles, ...updateFiles])];
+
+  /** Posts an update (or a reply to `parent`) with its files; whether it went. */
+  async function send(body: string, files: string[], parent?: string): Promise<boolean> {
     try {
-      if (parent) await ok(api.POST("/api/v1/updates/{id}/replies", { params: { path: { id: parent } }, body: { body } }));
-      else await ok(api.POST("/api/v1/items/{id}/updates", { params: { path: { id: itemId } }, body: { body } }));
+      if (parent) await ok(api.POST("/api/v1/updates/{id}/replies", { params: { path: { id: parent } }, body: { body, files } }));
+      else await ok(api.POST("/api/v1/items/{id}/updates", { params: { path: { id: itemId } }, body: { body, files } }));
       setError("");
       if (parent) setReplyTo(null);
       load();
@@ -107,6 +121,7 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
 
   return (
     <aside className="panel" role="dialog" aria-label="Item">
+      <DropZone className="panel-drop" onFiles={dropped}>
       <button className="close" onClick={onClose} aria-label="Close">✕</button>
       {item ? (
         <h2>
@@ -143,6 +158,13 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
           </tbody>
         </table>
       )}
+      <UploadProgress uploads={uploads} />
+      {allFiles.length > 0 && (
+        <details className="panel-files" open>
+          <summary>Files ({allFiles.length})</summary>
+          <FileGallery ids={allFiles} label="Item files" />
+        </details>
+      )}
       {item && <details className="panel-subitems"><summary>Subitems</summary><Subitems parent={item} board={item.board_id} depth={0} meId={me.user.id} /></details>}
       <div className="tabs">
         <button className={tab === "updates" ? "active" : ""} onClick={() => setTab("updates")}>Updates</button>
@@ -150,18 +172,20 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
       </div>
       {tab === "updates" ? (
         <>
-          <UpdateEditor label="Write an update" placeholder="Write an update… type @ to mention" submit="Update" nameOf={nameOf} onSend={(body) => send(body)} />
+          <UpdateEditor label="Write an update" placeholder="Write an update… type @ to mention" submit="Update" nameOf={nameOf} onSend={(body, files) => send(body, files)} />
           {error && <div className="error">{error}</div>}
           {updates.map((u) => (
             <div key={u.id} className="update">
               <div className="meta"><Avatar small decorative id={u.author} name={nameOf(u.author)} /> <strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
               <div className="body"><RichText text={u.body} nameOf={nameOf} /></div>
+              <FileGallery ids={u.files ?? []} label="Update files" />
               {(u.replies ?? []).map((r) => (
-                <div key={r.id} className="reply"><Avatar small decorative id={r.author} name={nameOf(r.author)} /> <strong>{nameOf(r.author)}</strong> <RichText text={r.body} nameOf={nameOf} /></div>
+                <div key={r.id} className="reply"><Avatar small decorative id={r.author} name={nameOf(r.author)} /> <strong>{nameOf(r.author)}</strong> <RichText text={r.body} nameOf={nameOf} />
+                  <FileGallery ids={r.files ?? []} label="Reply files" /></div>
               ))}
               {replyTo === u.id ? (
                 <div className="reply-box">
-                  <UpdateEditor label="Write a reply" placeholder="Reply… type @ to mention" submit="Reply" nameOf={nameOf} onSend={(body) => send(body, u.id)} />
+                  <UpdateEditor label="Write a reply" placeholder="Reply… type @ to mention" submit="Reply" nameOf={nameOf} onSend={(body, files) => send(body, files, u.id)} />
                 </div>
               ) : (
                 <button className="link" onClick={() => setReplyTo(u.id)}>Reply</button>
@@ -176,6 +200,7 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
           ))}
         </ul>
       )}
+      </DropZone>
     </aside>
   );
 }
