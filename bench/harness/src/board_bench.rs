@@ -247,6 +247,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         auth_cache_secs: 10,
         engine_memory_bytes: 1 << 20,
         files: Default::default(),
+        search: Default::default(),
         automations: Default::default(),
         boards: Default::default(),
         webhooks: Default::default(),

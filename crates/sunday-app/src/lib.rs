@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod notifier;
 pub mod org_archive;
 pub mod orgs;
+pub mod search;
 pub mod slo;
 pub mod webhooks;
 pub mod workspaces;
@@ -56,6 +57,8 @@ pub struct AppSettings {
     pub boards: boards::BoardSettings,
     /// Where uploads go and what is accepted.
     pub files: files::FileSettings,
+    /// The search index of this node (none: search is off).
+    pub search: search::SearchSettings,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -79,6 +82,7 @@ pub struct App {
     pub webhooks: webhooks::WebhookService,
     pub links: links::LinkService,
     pub files: files::FileService,
+    pub search: search::SearchService,
 }
 
 impl App {
@@ -126,6 +130,7 @@ impl App {
             webhooks: webhooks::WebhookService::new(store.clone(), boards.clone(), settings.webhooks.clone()),
             links: links::LinkService::new(store.clone(), boards.clone()),
             files: files::FileService::new(store.clone(), boards.clone(), settings.files.clone()),
+            search: search::SearchService::new(store.clone(), boards.clone(), settings.search.clone()),
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
             notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),
@@ -247,6 +252,16 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Keeps this node's search index current from the event log until `stop` (nodes with
+    /// the `api` role, which answer searches; see [`search::indexer`]).
+    pub fn start_search_indexer(
+        &self,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let (indexer, rebuild) = self.search.indexer()?;
+        Some(indexer.start(&self.bus, rebuild, stop))
     }
 
     /// Deletes the files no item holds every `every`, on the node holding `lease` (the

@@ -8,11 +8,13 @@
 //! Secrets are wrapped in [`Secret`], whose `Debug` prints `[redacted]`.
 
 mod files;
+mod search;
 mod secret;
 
 use std::{net::SocketAddr, path::PathBuf};
 
 pub use files::{FilesConfig, FilesUrl};
+pub use search::SearchConfig;
 pub use secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +43,7 @@ pub struct Config {
     pub boards: BoardsConfig,
     pub webhooks: WebhooksConfig,
     pub files: FilesConfig,
+    pub search: SearchConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -341,6 +344,7 @@ impl Default for Config {
                 queue: 4096,
             },
             files: FilesConfig::default(),
+            search: SearchConfig::default(),
             mail: MailConfig {
                 smtp_host: String::new(),
                 smtp_port: 25,
@@ -526,6 +530,7 @@ impl Config {
         if self.gateway.body_limit_bytes < 1024 {
             return Err(invalid("gateway.body_limit_bytes", "must be at least 1024"));
         }
+        self.search.validate()?;
         self.files.validate(&self.data_dir)
     }
 

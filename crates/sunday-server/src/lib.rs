@@ -158,7 +158,34 @@ fn file_settings(config: &Config) -> anyhow::Result<sunday_app::files::FileSetti
     Ok(settings)
 }
 
-fn app_settings(config: &Config) -> anyhow::Result<AppSettings> {
+/// This node's search index (`search.*`): the embedded one on nodes with the `api` role, which
+/// answer searches. A writer of the previous run of this process (a restart) may hold the
+/// directory's lock for a moment: opening waits for it.
+async fn search_settings(config: &Config) -> anyhow::Result<sunday_app::search::SearchSettings> {
+    if config.search.backend == "off" || !config.has_role(NodeRole::Api) {
+        return Ok(Default::default());
+    }
+    let dir = if config.search.dir.as_os_str().is_empty() {
+        config.data_dir.join("search")
+    } else {
+        config.search.dir.clone()
+    };
+    let mut tries = 0;
+    let (index, created) = loop {
+        match sunday_search::embedded::EmbeddedIndex::open(&dir) {
+            Ok(opened) => break opened,
+            Err(e) if tries < 100 && e.to_string().contains("lock") => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(anyhow::anyhow!("search index at {}: {e}", dir.display())),
+        }
+    };
+    tracing::info!(dir = %dir.display(), rebuild = created, "search: embedded index");
+    Ok(sunday_app::search::SearchSettings { index: Some(Arc::new(index)), rebuild: created })
+}
+
+fn app_settings(config: &Config, search: sunday_app::search::SearchSettings) -> anyhow::Result<AppSettings> {
     let a = &config.auth;
     Ok(AppSettings {
         session_ttl_ms: (a.session_ttl_hours as i64).saturating_mul(3_600_000),
@@ -192,6 +219,7 @@ fn app_settings(config: &Config) -> anyhow::Result<AppSettings> {
             public_url: config.mail.public_url.clone(),
         }),
         files: file_settings(config)?,
+        search,
     })
 }
 
@@ -300,7 +328,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let metrics = observability::metrics_render()?;
     let store = open_store(&config, config.store.auto_migrate).await?;
     let bus = open_bus(&config, store.clone()).await?;
-    let app = App::with_shared_limits(store, bus, open_shared_limits(&config)?, app_settings(&config)?);
+    let app = App::with_shared_limits(
+        store,
+        bus,
+        open_shared_limits(&config)?,
+        app_settings(&config, search_settings(&config).await?)?,
+    );
     app.start();
     // Each role's work, registered here and nowhere else.
     let hub = config.has_role(NodeRole::Realtime).then(|| {
@@ -309,6 +342,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         hub
     });
     let stop_workers = start_workers(&config, &app);
+    // The node answering searches keeps its index.
+    app.start_search_indexer(stop_workers.subscribe());
     let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics, hub.clone()));
 
     let listener =

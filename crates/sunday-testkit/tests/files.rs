@@ -110,6 +110,13 @@ async fn files_are_read_through_the_boards_that_hold_them(app: TestApp) {
     let item = expect_json(create(&app, &owner, &b, json!({&col: [f.clone()]})).await, 201).await;
     assert_eq!(item["values"][&col], json!({"files": [{"file_id": f}]}), "stored canonical: {item}");
     let it = id(&item);
+    expect_json(create(&app, &owner, &b, json!({})).await, 201).await;
+    // File cells filter like a dropdown: by the files they hold, or whether they hold any.
+    for filter in [json!({"column": col, "op": "any_of", "value": [f]}), json!({"column": col, "op": "is_not_empty"})] {
+        let q = app.post(&format!("/api/v1/boards/{b}/items/query"), &owner.token, json!({"filter": filter}));
+        let found = expect_json(q.send().await.unwrap(), 200).await;
+        assert_eq!((found["total"].as_i64(), found["data"][0]["id"].as_str()), (Some(1), Some(it.as_str())), "{found}");
+    }
     // Whoever reads the board reads the file; nobody else does.
     assert_eq!(bytes_of(&app, &member, &f).await, (200, b"the brief".to_vec()));
     for path in

@@ -58,6 +58,7 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
         auth_cache_secs: 0,
         engine_memory_bytes: 64 << 20,
         files: Default::default(),
+        search: Default::default(),
         automations: Default::default(),
         boards: Default::default(),
         webhooks: Default::default(),

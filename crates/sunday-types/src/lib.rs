@@ -17,6 +17,7 @@ pub mod ids;
 pub mod links;
 pub mod notifications;
 pub mod presence;
+pub mod search;
 pub mod time;
 pub mod webhooks;
 

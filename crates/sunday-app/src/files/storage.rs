@@ -34,7 +34,7 @@ pub fn open(location: &Location) -> Result<(Arc<dyn ObjectStore>, String), Strin
             Ok((Arc::new(store), String::new()))
         }
         Location::S3 { bucket, prefix, endpoint, region, access_key_id, secret_access_key } => {
-            let mut b = AmazonS3Builder::new()
+            let mut b = AmazonS3Builder::from_env()
                 .with_bucket_name(bucket)
                 .with_region(region)
                 // A stopped server fails an upload within seconds, not after minutes of retries.

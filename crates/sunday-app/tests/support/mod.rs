@@ -82,6 +82,7 @@ impl TestApp {
             auth_cache_secs: 1,
             engine_memory_bytes: 64 << 20,
             files: Default::default(),
+            search: Default::default(),
             automations: Default::default(),
             boards: Default::default(),
             webhooks: Default::default(),

@@ -13,6 +13,7 @@ mod me;
 pub mod ops;
 mod orgs;
 pub mod realtime;
+mod search;
 mod structure;
 mod webhooks;
 mod workspaces;
@@ -51,6 +52,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(webhooks::routes())
         .merge(links::routes())
         .merge(files::routes())
+        .merge(search::routes())
         .merge(realtime::routes())
         .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())

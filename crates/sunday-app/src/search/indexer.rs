@@ -1,0 +1,331 @@
+//! The indexer: follows every board's event log into the search index. Each pass over a board
+//! reads its events after the index's position for it, turns them into one [`Batch`] (items
+//! re-read as they are now, updates from their events, files by name) and applies it with the
+//! new position, so the index's documents and positions always move together.
+//!
+//! The bus announces new events; a full pass over every board with events runs at start
+//! (rebuilding a new index, with progress) and every [`PASS_EVERY`] after, catching what a
+//! missed announcement left behind.
+
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use sunday_bus::{DynBus, RecvError};
+use sunday_search::{Batch, Doc, DocKind, Removal, SearchIndex};
+use sunday_store::Store;
+use sunday_types::{
+    boards::{Board, Column, ColumnType, Item, Update},
+    cells::{file_ids, CellValue},
+    events::BoardChange,
+    ApiError, BoardId, ItemId,
+};
+use tokio::sync::watch;
+
+/// Events read per step.
+const BATCH: usize = 500;
+/// How often every board is looked at again.
+const PASS_EVERY: Duration = Duration::from_secs(30);
+/// A name in the consumer cursors that never moves: its backlog is every board with events.
+const EVERY_BOARD: &str = "search:every-board";
+
+/// How a rebuild (a pass over every board) is going, for `/ready` and `GET /search/status`.
+#[derive(Default)]
+pub struct Progress {
+    pub rebuilding: AtomicBool,
+    pub boards_done: AtomicU64,
+    pub boards_total: AtomicU64,
+}
+
+#[derive(Clone)]
+pub struct Indexer {
+    store: Arc<dyn Store>,
+    index: Arc<dyn SearchIndex>,
+    progress: Arc<Progress>,
+}
+
+fn search_err(e: sunday_search::SearchError) -> ApiError {
+    ApiError::internal(e.to_string())
+}
+
+impl Indexer {
+    pub fn new(store: Arc<dyn Store>, index: Arc<dyn SearchIndex>, progress: Arc<Progress>) -> Indexer {
+        Indexer { store, index, progress }
+    }
+
+    /// Follows the bus and passes over every board until `stop`. `rebuild`: the index is new,
+    /// so the first pass is a rebuild (reported as such).
+    pub fn start(self, bus: &DynBus, rebuild: bool, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let mut events = bus.subscribe();
+        tokio::spawn(async move {
+            self.pass(rebuild).await;
+            let mut done: HashMap<BoardId, i64> = HashMap::new();
+            let mut every = tokio::time::interval(PASS_EVERY);
+            every.tick().await;
+            loop {
+                tokio::select! {
+                    changed = stop.changed() => {
+                        if changed.is_err() || *stop.borrow() {
+                            return;
+                        }
+                    }
+                    _ = every.tick() => self.pass(false).await,
+                    received = events.recv() => match received {
+                        Ok(event) => {
+                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
+                                continue;
+                            }
+                            match self.catch_up(event.board_id).await {
+                                Ok(seq) => {
+                                    done.insert(event.board_id, seq);
+                                }
+                                Err(e) => tracing::warn!(board_id = %event.board_id, error = %e.message, "search indexing; will retry"),
+                            }
+                        }
+                        Err(RecvError::Lagged(_)) => self.pass(false).await,
+                        Err(RecvError::Closed) => return,
+                    },
+                }
+            }
+        })
+    }
+
+    /// Catches up every board with events, one after the other.
+    pub async fn pass(&self, rebuild: bool) {
+        let mut boards = Vec::new();
+        let mut after = None;
+        loop {
+            match self.store.consumer_backlog(EVERY_BOARD, after, 1000).await {
+                Ok(page) if page.is_empty() => break,
+                Ok(page) => {
+                    after = page.last().copied();
+                    boards.extend(page);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "search indexing: could not list the boards");
+                    return;
+                }
+            }
+        }
+        let p = &self.progress;
+        if rebuild {
+            p.boards_total.store(boards.len() as u64, Ordering::Relaxed);
+            p.boards_done.store(0, Ordering::Relaxed);
+            p.rebuilding.store(true, Ordering::Relaxed);
+            tracing::info!(boards = boards.len(), "search index: rebuilding from the event log");
+        }
+        for board in boards {
+            if let Err(e) = self.catch_up(board).await {
+                tracing::warn!(board_id = %board, error = %e.message, "search indexing; will retry");
+            }
+            if rebuild {
+                p.boards_done.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        if rebuild {
+            p.rebuilding.store(false, Ordering::Relaxed);
+            tracing::info!("search index: rebuilt");
+        }
+    }
+
+    /// Indexes the board's events after the index's position; answers the position reached.
+    pub async fn catch_up(&self, board: BoardId) -> Result<i64, ApiError> {
+        loop {
+            let at = self.index.position(board).await.map_err(search_err)?;
+            let events = self.store.events_after(board, at, BATCH).await?;
+            let Some(last) = events.last().map(|e| e.seq) else { return Ok(at) };
+            let changes: Vec<&BoardChange> = events.iter().map(|e| &e.change).collect();
+            let mut batch = self.plan(board, &changes).await?;
+            batch.positions.push((board, last));
+            self.index.apply(batch).await.map_err(search_err)?;
+            if events.len() < BATCH {
+                return Ok(last);
+            }
+        }
+    }
+
+    async fn plan(&self, board_id: BoardId, changes: &[&BoardChange]) -> Result<Batch, ApiError> {
+        let Some(board) = self.store.board(board_id).await? else {
+            return Ok(Batch { removals: vec![Removal::Board(board_id)], ..Batch::default() });
+        };
+        let mut batch = Batch::default();
+        let mut items: BTreeSet<ItemId> = BTreeSet::new();
+        let mut whole_board = false;
+        for change in changes {
+            match change {
+                BoardChange::BoardCreated(_) | BoardChange::BoardUpdated(_) => {}
+                // A column's type or title changes which cells are text: every item again.
+                BoardChange::ColumnCreated(_) | BoardChange::ColumnUpdated(_) | BoardChange::ColumnDeleted(_) => {
+                    whole_board = true
+                }
+                BoardChange::ItemCreated(c) => {
+                    items.insert(c.item.id);
+                }
+                BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
+                    items.insert(c.item.id);
+                }
+                BoardChange::ItemRestored(s) => {
+                    items.insert(s.item.id);
+                    for u in self.store.updates(s.item.id).await? {
+                        self.update_docs(&board, &u, &s.item.name, &mut batch).await?;
+                    }
+                }
+                // Archived and deleted items are not found (a restore brings them back).
+                BoardChange::ItemArchived(s) => {
+                    items.remove(&s.item.id);
+                    batch.removals.push(Removal::Item(s.item.id));
+                }
+                BoardChange::ItemDeleted(d) => {
+                    items.remove(&d.item_id);
+                    batch.removals.push(Removal::Item(d.item_id));
+                }
+                BoardChange::UpdatePosted(u) | BoardChange::UpdateEdited(u) => {
+                    let name = self.store.item(u.update.item_id).await?.map(|i| i.name).unwrap_or_default();
+                    self.update_docs(&board, &u.update, &name, &mut batch).await?;
+                }
+                BoardChange::UpdateDeleted(d) => {
+                    let key = format!("update:{}", d.update_id);
+                    batch.removals.push(Removal::Children(key.clone()));
+                    batch.removals.push(Removal::Key(key));
+                }
+                _ => {}
+            }
+        }
+        batch.docs.push(board_doc(&board));
+        let columns = self.store.columns(board_id).await?;
+        if whole_board {
+            for item in self.store.all_items(board_id).await? {
+                self.item_docs(&board, &columns, &item, &mut batch).await?;
+            }
+        } else {
+            for id in items {
+                match self.store.item(id).await? {
+                    Some(item) if !item.archived && item.board_id == board_id => {
+                        self.item_docs(&board, &columns, &item, &mut batch).await?
+                    }
+                    _ => batch.removals.push(Removal::Item(id)),
+                }
+            }
+        }
+        Ok(batch)
+    }
+
+    /// An item's document and those of the files its cells hold (replacing the ones before).
+    async fn item_docs(
+        &self,
+        board: &Board,
+        columns: &[Column],
+        item: &Item,
+        batch: &mut Batch,
+    ) -> Result<(), ApiError> {
+        if item.archived {
+            return Ok(());
+        }
+        let mut texts = Vec::new();
+        let mut files = BTreeSet::new();
+        for (column, value) in item.values.iter() {
+            if let Some(ids) = file_ids(value) {
+                files.extend(ids);
+                continue;
+            }
+            let Some(col) = columns.iter().find(|c| c.id == column) else { continue };
+            if let Some(text) = text_of(col, item) {
+                texts.push(text);
+            }
+        }
+        batch.docs.push(Doc {
+            key: format!("item:{}", item.id),
+            kind: DocKind::Item,
+            org: board.org_id,
+            board: board.id,
+            item: Some(item.id),
+            parent: None,
+            title: item.name.clone(),
+            body: texts.join(" · "),
+        });
+        batch.removals.push(Removal::CellFiles(item.id));
+        for id in files {
+            if let Some(file) = self.store.file(id).await? {
+                batch.docs.push(Doc {
+                    key: format!("file:{id}:{}", item.id),
+                    kind: DocKind::File,
+                    org: board.org_id,
+                    board: board.id,
+                    item: Some(item.id),
+                    parent: None,
+                    title: file.name,
+                    body: item.name.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// An update's document (titled with its item's name) and those of its files.
+    async fn update_docs(&self, board: &Board, u: &Update, item_name: &str, batch: &mut Batch) -> Result<(), ApiError> {
+        let key = format!("update:{}", u.id);
+        batch.docs.push(Doc {
+            key: key.clone(),
+            kind: DocKind::Update,
+            org: board.org_id,
+            board: board.id,
+            item: Some(u.item_id),
+            parent: u.parent_id.map(|p| format!("update:{p}")),
+            title: item_name.to_owned(),
+            body: u.body.clone(),
+        });
+        for id in &u.files {
+            let Some(file) = self.store.file(*id).await? else { continue };
+            batch.docs.push(Doc {
+                key: format!("file:{id}:{key}"),
+                kind: DocKind::File,
+                org: board.org_id,
+                board: board.id,
+                item: Some(u.item_id),
+                parent: Some(key.clone()),
+                title: file.name,
+                body: item_name.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The cell as searchable text, for the text-like types (what people type and read as words).
+fn text_of(col: &Column, item: &Item) -> Option<String> {
+    if !matches!(
+        col.column_type,
+        ColumnType::Text
+            | ColumnType::LongText
+            | ColumnType::Link
+            | ColumnType::Email
+            | ColumnType::Phone
+            | ColumnType::Tags
+    ) {
+        return None;
+    }
+    Some(match item.values.cell(col)? {
+        CellValue::Text(s) | CellValue::LongText(s) | CellValue::Email(s) | CellValue::Phone(s) => s,
+        CellValue::Link(l) => [l.text.unwrap_or_default(), l.url].join(" "),
+        CellValue::Tags(t) => t.join(" "),
+        _ => return None,
+    })
+}
+
+fn board_doc(board: &Board) -> Doc {
+    Doc {
+        key: format!("board:{}", board.id),
+        kind: DocKind::Board,
+        org: board.org_id,
+        board: board.id,
+        item: None,
+        parent: None,
+        title: board.name.clone(),
+        body: board.description.clone(),
+    }
+}
