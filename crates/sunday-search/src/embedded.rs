@@ -48,6 +48,7 @@ struct Fields {
     cell_files: Field,
     title: Field,
     body: Field,
+    context: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -62,6 +63,7 @@ fn schema() -> (Schema, Fields) {
         cell_files: b.add_text_field("cell_files", STRING),
         title: b.add_text_field("title", TEXT | STORED),
         body: b.add_text_field("body", TEXT | STORED),
+        context: b.add_text_field("context", STORED),
     };
     (b.build(), fields)
 }
@@ -244,6 +246,7 @@ impl Inner {
         }
         doc.add_text(f.title, &d.title);
         doc.add_text(f.body, &d.body);
+        doc.add_text(f.context, &d.context);
         doc
     }
 
@@ -314,7 +317,8 @@ impl Inner {
         let (Some(kind), Ok(board)) = (DocKind::parse(&text(f.kind)), text(f.board).parse()) else {
             return Ok(None);
         };
-        let (title, title_matches) = highlight(&text(f.title), words, usize::MAX);
+        let title = Some(text(f.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| text(f.context));
+        let (title, title_matches) = highlight(&title, words, usize::MAX);
         let body = text(f.body);
         let (snippet, snippet_matches) =
             if body.is_empty() { (String::new(), Vec::new()) } else { highlight(&body, words, SNIPPET) };

@@ -63,8 +63,11 @@ pub struct Doc {
     /// The update it hangs from (a reply's, or a file's on an update), so deleting the update
     /// takes it along.
     pub parent: Option<String>,
+    /// Searched and shown (a board's, item's or file's name; empty for an update).
     pub title: String,
     pub body: String,
+    /// Shown, not searched: what the document belongs to (an update's or a file's item name).
+    pub context: String,
 }
 
 /// Documents to take out.
@@ -110,6 +113,7 @@ pub struct Hit {
     pub key: String,
     pub board: BoardId,
     pub item: Option<ItemId>,
+    /// Its title, or what it belongs to when it has none (an update's item).
     pub title: String,
     /// The part of the body around the first match (empty when only the title matched).
     pub snippet: String,

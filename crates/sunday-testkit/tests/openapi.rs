@@ -128,6 +128,8 @@ fn spec_covers_the_contract_and_the_error_table() {
         ("get", "/api/v1/files/{id}/thumbnail"),
         ("post", "/api/v1/files/{id}/link"),
         ("get", "/api/v1/files/{id}/signed"),
+        ("get", "/api/v1/search"),
+        ("get", "/api/v1/search/status"),
         ("get", "/api/v1/ws"),
         ("get", "/api/v1/me/notifications"),
         ("post", "/api/v1/me/notifications/read"),

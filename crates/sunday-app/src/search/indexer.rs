@@ -247,6 +247,7 @@ impl Indexer {
             parent: None,
             title: item.name.clone(),
             body: texts.join(" · "),
+            context: String::new(),
         });
         batch.removals.push(Removal::CellFiles(item.id));
         for id in files {
@@ -259,7 +260,8 @@ impl Indexer {
                     item: Some(item.id),
                     parent: None,
                     title: file.name,
-                    body: item.name.clone(),
+                    body: String::new(),
+                    context: item.name.clone(),
                 });
             }
         }
@@ -276,8 +278,9 @@ impl Indexer {
             board: board.id,
             item: Some(u.item_id),
             parent: u.parent_id.map(|p| format!("update:{p}")),
-            title: item_name.to_owned(),
+            title: String::new(),
             body: u.body.clone(),
+            context: item_name.to_owned(),
         });
         for id in &u.files {
             let Some(file) = self.store.file(*id).await? else { continue };
@@ -289,7 +292,8 @@ impl Indexer {
                 item: Some(u.item_id),
                 parent: Some(key.clone()),
                 title: file.name,
-                body: item_name.to_owned(),
+                body: String::new(),
+                context: item_name.to_owned(),
             });
         }
         Ok(())
@@ -327,5 +331,6 @@ fn board_doc(board: &Board) -> Doc {
         parent: None,
         title: board.name.clone(),
         body: board.description.clone(),
+        context: String::new(),
     }
 }

@@ -93,7 +93,7 @@ impl SearchService {
             };
             let mut after = None;
             loop {
-                let page = self.store.boards(org, None, filter.clone(), after, 500).await?;
+                let page = self.store.boards(org, None, filter, after, 500).await?;
                 let Some(last) = page.last() else { break };
                 after = Some(last.id);
                 for board in page {

@@ -27,7 +27,9 @@ async fn health() -> axum::Json<HealthStatus> {
 /// The store answers and its migrations are applied; `503 unavailable` otherwise. The node
 /// stays ready while its bus's broker or Redis is away (writes commit to the store and are
 /// relayed once the broker is back; limits are kept per node meanwhile): `status` then says
-/// `degraded`, and `checks.bus` or `checks.redis` what is missing.
+/// `degraded`, and `checks.bus` or `checks.redis` what is missing. While its search index is
+/// rebuilt from the event log (it was deleted or is new) the node serves, `degraded`, and
+/// `checks.search` says how far the rebuild is.
 #[utoipa::path(get, path = "/ready", tag = "operations", security(()), responses((status = 200, body = HealthStatus)))]
 async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthStatus>> {
     let store = state.app.health();
@@ -55,6 +57,15 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
         // Without Redis each node limits on its own: still serving, but degraded.
         checks["redis"] = serde_json::json!({"connected": shared.connected()});
         degraded |= !shared.connected();
+    }
+    if let Some(search) = state.app.search.status() {
+        checks["search"] = serde_json::json!({
+            "backend": search.backend,
+            "rebuilding": search.rebuilding,
+            "boards_done": search.boards_done,
+            "boards_total": search.boards_total,
+        });
+        degraded |= search.rebuilding;
     }
     let status = if degraded { "degraded" } else { "ready" };
     Ok(axum::Json(HealthStatus { status: status.into(), checks: Some(checks) }))

@@ -5,7 +5,18 @@ use sunday_types::{BoardId, ItemId, OrgId};
 use super::*;
 
 fn doc(kind: DocKind, key: &str, board: BoardId, item: Option<ItemId>, title: &str, body: &str) -> Doc {
-    Doc { key: key.into(), kind, org: OrgId::new(), board, item, parent: None, title: title.into(), body: body.into() }
+    let context = String::new();
+    Doc {
+        key: key.into(),
+        kind,
+        org: OrgId::new(),
+        board,
+        item,
+        parent: None,
+        title: title.into(),
+        body: body.into(),
+        context,
+    }
 }
 
 fn query(text: &str, boards: &[BoardId]) -> Query {
@@ -27,7 +38,7 @@ async fn words_typos_and_prefixes_find_documents_of_the_boards_asked_for() {
         removals: vec![],
         docs: vec![
             doc(DocKind::Item, "item:1", a, Some(launch), "Launch plan", "budget for the webinar"),
-            doc(DocKind::Update, "update:1", a, Some(launch), "Launch plan", "the venue is booked"),
+            doc(DocKind::Update, "update:1", a, Some(launch), "Launch plan", "the launch venue is booked"),
             doc(DocKind::Item, "item:2", b, Some(other), "Secret launch", "nobody else"),
         ],
         positions: vec![(a, 7), (b, 3)],
