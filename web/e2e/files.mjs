@@ -1,6 +1,7 @@
-// Browser test of files: an image dropped on a file cell is uploaded and shown as a thumbnail,
-// opens full size in the item panel's viewer, and a file attached to an update through the
-// picker shows under the update.
+// Browser test of files and search: an image dropped on a file cell is uploaded and shown as a
+// thumbnail, opens full size in the item panel's viewer, a file attached to an update through
+// the picker shows under the update, and searching (Ctrl/⌘-K) for a word of that update lands
+// on the item with the match shown.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -8,7 +9,7 @@ import { row, shots, sunday } from "./harness.mjs";
 
 const s = sunday();
 
-test("files: drop an image on a cell, see its thumbnail, view it, attach a file to an update", async () => {
+test("files and search: drop an image on a cell, see its thumbnail, view it, attach a file to an update, find it", async () => {
   const { page, errors, ctx } = await s.newUser("Fio", "fio@example.com");
   await page.getByRole("button", { name: /Project tracker/ }).click();
   await row(page, "Define launch goals").waitFor();
@@ -60,6 +61,24 @@ test("files: drop an image on a cell, see its thumbnail, view it, attach a file 
   await posted.waitFor({ timeout: 10000 });
   await panel.getByRole("list", { name: "Item files" }).getByRole("button", { name: "Open notes.txt" }).waitFor();
   await page.screenshot({ path: path.join(shots, "files.png") });
+
+  // Search (Ctrl/⌘-K) for a word of the update, typed short: Enter lands on its item, with the
+  // match shown and the update marked.
+  await panel.getByRole("button", { name: "Close" }).first().click();
+  await panel.waitFor({ state: "detached" });
+  await page.keyboard.press("Control+k");
+  const search = page.getByRole("dialog", { name: "Search" });
+  await search.getByLabel("Search everything").fill("kickof");
+  const hit = search.getByRole("option", { name: /Update Notes from the kickoff/ });
+  await hit.waitFor({ timeout: 10000 });
+  assert.equal(await hit.locator("mark").textContent(), "kickoff");
+  await page.screenshot({ path: path.join(shots, "search.png") });
+  await search.getByLabel("Search everything").press("Enter");
+  await search.waitFor({ state: "detached" });
+  const landed = page.getByRole("dialog", { name: "Item" });
+  assert.equal(await landed.getByLabel("Item name").inputValue(), "Define launch goals");
+  await landed.getByRole("note", { name: "Search match" }).getByText("kickoff").waitFor();
+  await landed.locator(".update.found", { hasText: "Notes from the kickoff" }).waitFor();
   assert.deepEqual(errors, []);
   await ctx.close();
 });

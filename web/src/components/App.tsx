@@ -1,4 +1,6 @@
 // The shell: who is logged in, the sidebar of workspaces and boards, the open board, the bell.
+import { SearchDialog } from "./SearchDialog";
+import type { SearchHit } from "../state/search";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok, setCsrf } from "../api/client";
 import { Live, type Bus, type LiveStatus } from "../api/live";
@@ -58,13 +60,16 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED) === "1");
   const [drawer, setDrawer] = useState(false);
   const [sheet, setSheet] = useState(false);
+  /** The search dialog is open; `found` is the hit last opened from it (its item shows why). */
+  const [searching, setSearching] = useState(false);
+  const [found, setFound] = useState<SearchHit | null>(null);
   const collapse = (on: boolean) => {
     setCollapsed(on);
     localStorage.setItem(COLLAPSED, on ? "1" : "0");
   };
   /** The menu button, and the sidebar's own button to put it away. */
   const showSidebar = (on: boolean) => (isPhone() ? setDrawer(on) : collapse(!on));
-  useShortcuts({ sidebar: () => showSidebar(isPhone() ? !drawer : collapsed), help: () => setSheet(true) });
+  useShortcuts({ sidebar: () => showSidebar(isPhone() ? !drawer : collapsed), help: () => setSheet(true), find: () => setSearching(true) });
   // Escape closes the open drawer.
   useEffect(() => {
     if (!drawer) return;
@@ -167,17 +172,24 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         <header className="topbar">
           <button className="menu-button" aria-label="Open sidebar" aria-expanded={drawer || !collapsed} onClick={() => showSidebar(true)}>☰</button>
           <span className={"status " + status}>{status === "online" ? "● Live" : status === "offline" ? "○ Offline — reconnecting…" : "◌ Connecting…"}</span>
+          <button className="search-open" aria-label="Search everything" title="Search everything (Ctrl K / ⌘ K)" onClick={() => setSearching(true)}>⌕ Search <kbd>Ctrl K</kbd></button>
           <Bell notifications={notifications} onOpen={openNotification} onRead={() => setNotifications((ns) => ns.map((n) => ({ ...n, read_at: n.read_at ?? new Date().toISOString() })))} />
         </header>
         {error && <div className="error banner">{error}</div>}
         {open ? (
-          <BoardPage key={open} boardId={open} item={route.item} onItem={openItem} me={me} live={live} bus={bus.current} boards={allBoards} onDeleted={() => { setOpen(null); refresh(); }}
+          <BoardPage key={open} boardId={open} item={route.item} found={found} onItem={openItem} me={me} live={live} bus={bus.current} boards={allBoards} onDeleted={() => { setOpen(null); refresh(); }}
             onOpenBoard={setOpen} onBoardsChanged={() => refresh().catch((e) => setError(messageOf(e)))} />
         ) : (
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}
       </main>
       {sheet && <ShortcutSheet onClose={() => setSheet(false)} />}
+      {searching && <SearchDialog onClose={() => setSearching(false)} onOpen={(hit) => {
+        setFound(hit);
+        setRoute({ board: hit.board_id, item: hit.item_id ?? null });
+        setDrawer(false);
+        setSearching(false);
+      }} />}
       {newBoardIn && <NewBoardDialog templates={templates} onCreate={(name, template) => createBoard(template, newBoardIn, name)} onClose={() => setNewBoardIn(null)} />}
     </div>
     </ColumnTypesContext>

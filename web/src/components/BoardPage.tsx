@@ -11,6 +11,7 @@ import { ItemNamesContext } from "../state/itemNames";
 import { LiveContext } from "../state/liveContext";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { UploadOrgContext } from "../state/files";
+import type { SearchHit } from "../state/search";
 import { Avatar } from "./Avatar";
 import { labelsOf } from "../state/lanes";
 import { PERMISSION_WORDS } from "../state/sharing";
@@ -36,8 +37,10 @@ type SortKey = { column: string; desc: boolean };
 
 /** `item` is the item whose panel is open (it is part of the URL); `onItem` opens or closes one.
  * `boards` are the boards the app knows (the sidebar's), to name those items move to or from. */
-export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDeleted, onOpenBoard, onBoardsChanged }: {
+export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards, onDeleted, onOpenBoard, onBoardsChanged }: {
   boardId: string; item: string | null; onItem: (item: string | null) => void; me: Me; live: Live; bus: Bus; boards: Board[];
+  /** The search hit the user opened, shown in its item's panel. */
+  found?: SearchHit | null;
   onDeleted: () => void; onOpenBoard: (id: string) => void; onBoardsChanged: () => void;
 }) {
   const [notice, setNotice] = useState("");
@@ -341,7 +344,7 @@ export function BoardPage({ boardId, item, onItem, me, live, bus, boards, onDele
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
-        {item && <ItemPanel itemId={item} item={state.items.find((i) => i.id === item)} board={board} dependents={dependentsOf(board.columns ?? [], state.items, item)} me={me} bus={bus} boardName={boardName} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
+        {item && <ItemPanel itemId={item} found={found?.item_id === item ? found : undefined} item={state.items.find((i) => i.id === item)} board={board} dependents={dependentsOf(board.columns ?? [], state.items, item)} me={me} bus={bus} boardName={boardName} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
           onArchive={(i) => { closePanel(); archive([i], "archived"); }} onMoveToBoard={board.permission === "view" ? undefined : setMoving} />}
         {moving && <MoveToBoardDialog item={moving} board={board} onMoved={movedAway} onClose={() => setMoving(null)} />}
         {toast && <Toast toast={toast} onUndo={undoLast} onDone={endToast} />}

@@ -14,6 +14,8 @@ import { Avatar } from "./Avatar";
 import { Cell } from "./Cell";
 import { DropZone, FileGallery, UploadProgress, useUploads } from "./Files";
 import { fileIdsOf, filesValue } from "../state/files";
+import type { SearchHit } from "../state/search";
+import { Marked } from "./SearchDialog";
 import { RichText } from "./RichText";
 import { Subitems } from "./Subitems";
 import { UpdateEditor } from "./UpdateEditor";
@@ -42,7 +44,9 @@ function itemOf(e: BoardEvent): string | null {
 /** `item` is the board's live copy of item `itemId` (undefined once it left the board, or while
  * it is not loaded); `onSave` writes a value; `bus` brings the board's live events; `boardName`
  * names other boards (where an item moved from or to). */
-export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents = [], onSave, onRename, onButton, onArchive, onMoveToBoard, onClose }: {
+export function ItemPanel({ itemId, item, board, me, bus, boardName, found, dependents = [], onSave, onRename, onButton, onArchive, onMoveToBoard, onClose }: {
+  /** The search hit that opened the panel: what matched is shown, an update's is marked. */
+  found?: SearchHit;
   /** Per dependency column, the items that depend on this one (what it blocks). */
   dependents?: { column: string; items: { id: string; name: string }[] }[];
   itemId: string; item: Item | undefined; board: Board; me: Me; bus: Bus; boardName: (id: string) => string | undefined;
@@ -132,6 +136,12 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
       ) : (
         <h2>{movedTo ? `This item moved to ${boardName(movedTo) ?? "another board"}.` : "This item is no longer on the board."}</h2>
       )}
+      {found && (
+        <div className="found" role="note" aria-label="Search match">
+          Found: {found.kind === "update" || !found.snippet ? null : <><Marked text={found.title} highlights={found.title_highlights} /> — </>}
+          <Marked text={found.snippet || found.title} highlights={found.snippet ? found.snippet_highlights : found.title_highlights} />
+        </div>
+      )}
       {item && (
         <div className="panel-actions">
           <button className="link" onClick={() => onArchive(item)}>Archive item</button>
@@ -175,7 +185,8 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, dependents 
           <UpdateEditor label="Write an update" placeholder="Write an update… type @ to mention" submit="Update" nameOf={nameOf} onSend={(body, files) => send(body, files)} />
           {error && <div className="error">{error}</div>}
           {updates.map((u) => (
-            <div key={u.id} className="update">
+            <div key={u.id} className={"update" + (found?.update_id && (found.update_id === u.id || (u.replies ?? []).some((r) => r.id === found.update_id)) ? " found" : "")}
+              ref={(el) => { if (el && found?.update_id === u.id) el.scrollIntoView({ block: "nearest" }); }}>
               <div className="meta"><Avatar small decorative id={u.author} name={nameOf(u.author)} /> <strong>{nameOf(u.author)}</strong> · {new Date(u.created_at).toLocaleString()}</div>
               <div className="body"><RichText text={u.body} nameOf={nameOf} /></div>
               <FileGallery ids={u.files ?? []} label="Update files" />

@@ -13,10 +13,13 @@ describe("keyboard shortcuts", () => {
     expect(shortcutOf(key("Z", { metaKey: true }), false)).toBe("undo");
     expect(shortcutOf(key("x"), false)).toBeNull();
     expect(shortcutOf(key("n", { ctrlKey: true }), false)).toBeNull();
+    expect(shortcutOf(key("k", { ctrlKey: true }), false)).toBe("find");
+    expect(shortcutOf(key("K", { metaKey: true }), false)).toBe("find");
   });
   it("leaves keys typed into text fields alone, Ctrl-Z included", () => {
     expect(shortcutOf(key("?"), true)).toBeNull();
     expect(shortcutOf(key("z", { ctrlKey: true }), true)).toBeNull();
+    expect(shortcutOf(key("k", { ctrlKey: true }), true)).toBe("find");
   });
   it("lists every shortcut it acts on in the sheet, once", () => {
     const ids = SHORTCUTS.flatMap((s) => (s.id ? [s.id] : []));
