@@ -85,7 +85,8 @@ struct State {
 struct Inner {
     dir: PathBuf,
     fields: Fields,
-    writer: Mutex<IndexWriter>,
+    /// `None` once closed.
+    writer: Mutex<Option<IndexWriter>>,
     reader: IndexReader,
     state: Mutex<State>,
 }
@@ -136,7 +137,7 @@ impl EmbeddedIndex {
         let inner = Arc::new(Inner {
             dir: dir.to_owned(),
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             reader,
             state: Mutex::new(State {
                 generation,
@@ -181,7 +182,8 @@ fn spawn_committer(inner: Weak<Inner>) {
 
 impl Inner {
     fn commit(&self) -> Result<(), SearchError> {
-        let mut writer = lock(&self.writer);
+        let mut guard = lock(&self.writer);
+        let Some(writer) = guard.as_mut() else { return Ok(()) };
         // Taken under the writer's lock: every change added so far is in this commit, and
         // the positions recorded are those of the changes it holds.
         let payload = {
@@ -198,13 +200,14 @@ impl Inner {
             lock(&self.state).dirty = true;
             return Err(index_err(e));
         }
-        drop(writer);
+        drop(guard);
         self.reader.reload().map_err(index_err)
     }
 
     fn apply(&self, batch: Batch) -> Result<(), SearchError> {
         let f = self.fields;
-        let writer = lock(&self.writer);
+        let guard = lock(&self.writer);
+        let writer = guard.as_ref().ok_or_else(|| SearchError::Index("the index is closed".into()))?;
         let text = |field: Field, s: &str| Term::from_field_text(field, s);
         for removal in batch.removals {
             match removal {
@@ -358,6 +361,20 @@ impl SearchIndex for EmbeddedIndex {
     async fn search(&self, query: &Query) -> Result<Found, SearchError> {
         let (inner, query) = (self.0.clone(), query.clone());
         tokio::task::spawn_blocking(move || inner.search(&query)).await.map_err(index_err)?
+    }
+
+    async fn close(&self) {
+        let inner = self.0.clone();
+        let closed = tokio::task::spawn_blocking(move || {
+            let committed = inner.commit();
+            // Dropping the writer waits for its merges and releases the directory's lock.
+            drop(lock(&inner.writer).take());
+            committed
+        })
+        .await;
+        if let Ok(Err(e)) | Err(e) = closed.map_err(index_err) {
+            tracing::warn!(error = %e, "closing the search index");
+        }
     }
 
     fn stats(&self) -> IndexStats {

@@ -160,4 +160,7 @@ pub trait SearchIndex: Send + Sync + 'static {
     async fn apply(&self, batch: Batch) -> Result<(), SearchError>;
     async fn search(&self, query: &Query) -> Result<Found, SearchError>;
     fn stats(&self) -> IndexStats;
+    /// Commits what is pending and lets go of the index's files (a node stopping), so the
+    /// next run of the node can open it at once. Searches still answer; changes are refused.
+    async fn close(&self);
 }

@@ -295,6 +295,8 @@ pub struct Running {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     grace: Duration,
+    /// Closed on shutdown, so the next run in this process can open it.
+    search: Option<Arc<dyn sunday_search::SearchIndex>>,
 }
 
 impl Running {
@@ -307,13 +309,17 @@ impl Running {
         }
         let _ = self.stop_workers.send(true);
         let _ = self.stop.send(true);
-        match tokio::time::timeout(self.grace, self.task).await {
-            Ok(joined) => Ok(joined??),
+        let served = match tokio::time::timeout(self.grace, self.task).await {
+            Ok(joined) => joined,
             Err(_) => {
                 tracing::warn!("grace period over; dropping remaining connections");
-                Ok(())
+                Ok(Ok(()))
             }
+        };
+        if let Some(index) = &self.search {
+            index.close().await;
         }
+        Ok(served??)
     }
 
     /// Waits until the server stops on its own (it only does on an IO error).
@@ -344,6 +350,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let stop_workers = start_workers(&config, &app);
     // The node answering searches keeps its index.
     app.start_search_indexer(stop_workers.subscribe());
+    let search = app.search.index();
     let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics, hub.clone()));
 
     let listener =
@@ -356,7 +363,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         header_read_timeout: Duration::from_secs(config.gateway.header_read_timeout_secs.max(1)),
     };
     let task = tokio::spawn(listener::serve(listener, router, limits, stopped));
-    Ok(Running { addr, stop, task, grace: Duration::from_secs(config.gateway.shutdown_grace_secs), hub, stop_workers })
+    let grace = Duration::from_secs(config.gateway.shutdown_grace_secs);
+    Ok(Running { addr, stop, task, grace, hub, stop_workers, search })
 }
 
 /// `sunday serve`: runs until SIGINT or SIGTERM, then drains.

@@ -418,6 +418,9 @@ mod tests {
         let mut run = boards::commit(board, writes, vec![], 0).unwrap().run(Dialect::Sqlite);
         next_sql(&mut run, false);
         run.changed(1).unwrap();
+        // Then which files the item's cells hold (none here) is written again.
+        assert!(next_sql(&mut run, false).starts_with("DELETE FROM file_refs"));
+        run.changed(0).unwrap();
         assert!(run.next_statement().is_none());
     }
 

@@ -22,7 +22,7 @@ async fn column_types_describe_what_the_api_accepts(app: TestApp) {
     let u = app.signup("kinds@example.com").await;
     let types = expect_json(app.get("/api/v1/column-types", &u.token).send().await.unwrap(), 200).await;
     let types = types["data"].as_array().unwrap().clone();
-    assert_eq!(types.len(), 24, "every column type is described");
+    assert_eq!(types.len(), 25, "every column type is described");
     let b = board(&app, &u, None).await;
     let bid = b["id"].as_str().unwrap();
     let mut relation = None;

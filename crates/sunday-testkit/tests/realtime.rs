@@ -507,7 +507,12 @@ async fn a_lagging_hub_catches_every_room_up_from_the_log() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| c.bus.capacity = 16).await;
     // A second node on the same database: its writes never cross this node's bus.
     let dir = app.data_dir().to_owned();
-    let other_node = TestApp::spawn_with(Backend::Sqlite, move |c| c.data_dir = dir).await;
+    // The same store; a search index of its own (one writer per index directory).
+    let other_node = TestApp::spawn_with(Backend::Sqlite, move |c| {
+        c.search.dir = dir.join("search-other-node");
+        c.data_dir = dir;
+    })
+    .await;
     let a = app.signup("lag@example.com").await;
     let quiet = board(&app, &a, None).await["id"].as_str().unwrap().to_owned();
     let busy = board(&app, &a, None).await["id"].as_str().unwrap().to_owned();

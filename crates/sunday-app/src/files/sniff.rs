@@ -97,7 +97,9 @@ mod tests {
         assert_eq!(content_type(&png, Some("text/plain")), "image/png");
         assert_eq!(content_type(b"%PDF-1.7\n", Some("image/png")), "application/pdf");
         assert_eq!(content_type(b"a,b\n1,2\n", Some("text/csv")), "text/csv");
-        assert_eq!(content_type(b"<html>", Some("application/x-evil")), "text/plain");
+        assert_eq!(content_type(b"just words", Some("application/x-evil")), "text/plain");
+        // Recognised, and then served as an attachment inside a sandbox.
+        assert_eq!(content_type(b"<html><script>", Some("text/plain")), "text/html");
         assert_eq!(content_type(&[0, 1, 2, 3, 255], Some("image/png")), "application/octet-stream");
         // A character cut by the end of the sniffed bytes is still text.
         assert_eq!(content_type("naïve é".as_bytes().split_at(8).0, None), "text/plain");

@@ -149,12 +149,15 @@ impl Indexer {
         }
     }
 
-    async fn plan(&self, board_id: BoardId, changes: &[&BoardChange]) -> Result<Batch, ApiError> {
+    async fn plan<'a>(&self, board_id: BoardId, changes: &[&'a BoardChange]) -> Result<Batch, ApiError> {
         let Some(board) = self.store.board(board_id).await? else {
             return Ok(Batch { removals: vec![Removal::Board(board_id)], ..Batch::default() });
         };
         let mut batch = Batch::default();
         let mut items: BTreeSet<ItemId> = BTreeSet::new();
+        // Items as their creation logged them, while nothing changed them since (a bulk
+        // create is indexed without reading its items back).
+        let mut created: HashMap<ItemId, &Item> = HashMap::new();
         let mut whole_board = false;
         for change in changes {
             match change {
@@ -164,9 +167,10 @@ impl Indexer {
                     whole_board = true
                 }
                 BoardChange::ItemCreated(c) => {
-                    items.insert(c.item.id);
+                    created.insert(c.item.id, &c.item);
                 }
                 BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
+                    created.remove(&c.item.id);
                     items.insert(c.item.id);
                 }
                 BoardChange::ItemRestored(s) => {
@@ -178,10 +182,12 @@ impl Indexer {
                 // Archived and deleted items are not found (a restore brings them back).
                 BoardChange::ItemArchived(s) => {
                     items.remove(&s.item.id);
+                    created.remove(&s.item.id);
                     batch.removals.push(Removal::Item(s.item.id));
                 }
                 BoardChange::ItemDeleted(d) => {
                     items.remove(&d.item_id);
+                    created.remove(&d.item_id);
                     batch.removals.push(Removal::Item(d.item_id));
                 }
                 BoardChange::UpdatePosted(u) | BoardChange::UpdateEdited(u) => {
@@ -203,6 +209,11 @@ impl Indexer {
                 self.item_docs(&board, &columns, &item, &mut batch).await?;
             }
         } else {
+            for item in created.into_values() {
+                if item.board_id == board_id {
+                    self.item_docs(&board, &columns, item, &mut batch).await?;
+                }
+            }
             for id in items {
                 match self.store.item(id).await? {
                     Some(item) if !item.archived && item.board_id == board_id => {

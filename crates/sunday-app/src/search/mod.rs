@@ -67,6 +67,11 @@ impl SearchService {
         Some((Indexer::new(self.store.clone(), index, self.progress.clone()), self.settings.rebuild))
     }
 
+    /// This node's index, to close when the node stops.
+    pub fn index(&self) -> Option<Arc<dyn SearchIndex>> {
+        self.settings.index.clone()
+    }
+
     pub fn status(&self) -> Option<SearchStatus> {
         let index = self.settings.index.as_ref()?;
         let stats = index.stats();
