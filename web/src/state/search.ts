@@ -14,8 +14,9 @@ export function groupHits(hits: SearchHit[]): HitGroup[] {
     if (!g) groups.push((g = { boardId: h.board_id, boardName: h.board_name, items: [] }));
     const key = h.item_id ?? `board:${h.board_id}`;
     let it = g.items.find((x) => x.key === key);
-    if (!it) g.items.push((it = { key, title: h.kind === "file" || h.kind === "update" ? "" : h.title, hits: [] }));
-    if (!it.title && h.kind === "item") it.title = h.title;
+    // An update's title is its item's name; a file's is its own.
+    if (!it) g.items.push((it = { key, title: h.kind === "file" ? "" : h.title, hits: [] }));
+    if (!it.title && h.kind !== "file") it.title = h.title;
     it.hits.push(h);
   }
   return groups;

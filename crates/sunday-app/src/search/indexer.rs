@@ -149,7 +149,7 @@ impl Indexer {
         }
     }
 
-    async fn plan<'a>(&self, board_id: BoardId, changes: &[&'a BoardChange]) -> Result<Batch, ApiError> {
+    async fn plan(&self, board_id: BoardId, changes: &[&BoardChange]) -> Result<Batch, ApiError> {
         let Some(board) = self.store.board(board_id).await? else {
             return Ok(Batch { removals: vec![Removal::Board(board_id)], ..Batch::default() });
         };
