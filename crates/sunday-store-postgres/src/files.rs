@@ -22,19 +22,15 @@ impl FileStore for PostgresStore {
         self.read(sql::file_boards(id)).await
     }
 
-    async fn sweep_files(&self, before: Millis, limit: usize) -> StoreResult<Vec<String>> {
-        let found = self.read(sql::unreferenced(before, limit)).await?;
-        if found.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<FileId> = found.iter().map(|(id, _)| *id).collect();
-        self.run(sql::delete_unreferenced(&ids)).await?;
-        let mut gone = Vec::new();
-        for key in found.into_iter().map(|(_, key)| key).collect::<std::collections::BTreeSet<_>>() {
-            if self.read(sql::object_named(&key)).await? == 0 {
-                gone.push(key);
-            }
-        }
-        Ok(gone)
+    async fn unreferenced_files(&self, before: Millis, limit: usize) -> StoreResult<Vec<(FileId, String)>> {
+        self.read(sql::unreferenced(before, limit)).await
+    }
+
+    async fn delete_unreferenced_files(&self, ids: &[FileId]) -> StoreResult<()> {
+        self.run(sql::delete_unreferenced(ids)).await.map(|_| ())
+    }
+
+    async fn files_naming(&self, key: &str) -> StoreResult<i64> {
+        self.read(sql::object_named(key)).await
     }
 }

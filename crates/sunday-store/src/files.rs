@@ -32,7 +32,11 @@ pub trait FileStore: Send + Sync {
     async fn file(&self, id: FileId) -> StoreResult<Option<FileRecord>>;
     /// The boards with an item (live or archived) whose cells or updates hold the file.
     async fn file_boards(&self, id: FileId) -> StoreResult<Vec<BoardId>>;
-    /// Deletes up to `limit` files uploaded before `before` that no item holds; returns the
-    /// object keys no file names any more (the caller deletes those objects).
-    async fn sweep_files(&self, before: Millis, limit: usize) -> StoreResult<Vec<String>>;
+    /// Up to `limit` files uploaded before `before` that no item holds, oldest first, with
+    /// their object keys.
+    async fn unreferenced_files(&self, before: Millis, limit: usize) -> StoreResult<Vec<(FileId, String)>>;
+    /// Deletes those of `ids` that no item holds (checked again as they go), in one transaction.
+    async fn delete_unreferenced_files(&self, ids: &[FileId]) -> StoreResult<()>;
+    /// How many files name the object `key`.
+    async fn files_naming(&self, key: &str) -> StoreResult<i64>;
 }

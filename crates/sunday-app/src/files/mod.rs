@@ -353,10 +353,20 @@ impl FileService {
     /// holds, and their objects once no upload names them; returns how many objects went.
     pub async fn sweep(&self) -> Result<usize, ApiError> {
         let before = now_millis() - i64::try_from(self.settings.orphan_grace.as_millis()).unwrap_or(i64::MAX);
-        let keys = self.store.sweep_files(before, 1000).await?;
-        for key in &keys {
-            self.delete_object(key).await;
+        let found = self.store.unreferenced_files(before, 1000).await?;
+        if found.is_empty() {
+            return Ok(0);
         }
-        Ok(keys.len())
+        let ids: Vec<FileId> = found.iter().map(|(id, _)| *id).collect();
+        self.store.delete_unreferenced_files(&ids).await?;
+        // An object goes once no upload names it (another one of the same bytes may).
+        let mut gone = 0;
+        for key in found.into_iter().map(|(_, key)| key).collect::<std::collections::BTreeSet<_>>() {
+            if self.store.files_naming(&key).await? == 0 {
+                self.delete_object(&key).await;
+                gone += 1;
+            }
+        }
+        Ok(gone)
     }
 }

@@ -686,7 +686,19 @@ impl sunday_store::FileStore for Interposed {
         self.inner.file_boards(id).await
     }
 
-    async fn sweep_files(&self, before: Millis, limit: usize) -> StoreResult<Vec<String>> {
-        self.inner.sweep_files(before, limit).await
+    async fn unreferenced_files(
+        &self,
+        before: Millis,
+        limit: usize,
+    ) -> StoreResult<Vec<(sunday_types::FileId, String)>> {
+        self.inner.unreferenced_files(before, limit).await
+    }
+
+    async fn delete_unreferenced_files(&self, ids: &[sunday_types::FileId]) -> StoreResult<()> {
+        self.inner.delete_unreferenced_files(ids).await
+    }
+
+    async fn files_naming(&self, key: &str) -> StoreResult<i64> {
+        self.inner.files_naming(key).await
     }
 }
