@@ -42,3 +42,8 @@ pub struct SignedUrl {
     pub url: String,
     pub expires_at: DateTime<Utc>,
 }
+
+/// Raw bytes (a file's content): OpenAPI's `string` in `binary` format.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(pub Vec<u8>);

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sunday_app::files::{content_disposition, Download, Upload};
 use sunday_types::{
     dto::Page,
-    files::{FileInfo, SignedUrl},
+    files::{Binary, FileInfo, SignedUrl},
     ApiError, ErrorCode, FileId, OrgId,
 };
 use utoipa::IntoParams;
@@ -50,7 +50,7 @@ struct UploadParams {
 /// `Content-Length` says so), `415` for a refused type, `503` when the storage is down: in
 /// each case nothing is kept.
 #[utoipa::path(post, path = "/files", tag = "files", params(UploadParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    request_body(content = Binary, content_type = "application/octet-stream"),
     responses((status = 201, body = FileInfo)))]
 async fn upload(
     State(state): State<HttpState>,
@@ -100,8 +100,8 @@ async fn list_files(
 /// `416` for a range past the end. Needs read access to a board holding the file (or to have
 /// uploaded it).
 #[utoipa::path(get, path = "/files/{id}", tag = "files", params(("id" = FileId, Path)),
-    responses((status = 200, description = "the bytes", content_type = "*/*", body = Vec<u8>),
-        (status = 206, description = "the bytes asked for", content_type = "*/*", body = Vec<u8>)))]
+    responses((status = 200, description = "the bytes", content_type = "*/*", body = Binary),
+        (status = 206, description = "the bytes asked for", content_type = "*/*", body = Binary)))]
 async fn download(
     State(state): State<HttpState>,
     Auth(actor): Auth,
@@ -126,7 +126,7 @@ async fn file_info(
 /// A preview: a PNG of at most 320 pixels a side for PNG, JPEG, GIF and WebP images, an SVG
 /// icon of the type for anything else.
 #[utoipa::path(get, path = "/files/{id}/thumbnail", tag = "files", params(("id" = FileId, Path)),
-    responses((status = 200, description = "the preview", content_type = "image/*", body = Vec<u8>)))]
+    responses((status = 200, description = "the preview", content_type = "image/*", body = Binary)))]
 async fn thumbnail(State(state): State<HttpState>, Auth(actor): Auth, Path(id): Path<FileId>) -> ApiResult<Response> {
     let thumb = state.app.files.thumbnail(&actor, id).await?;
     Ok((
@@ -164,8 +164,8 @@ struct SignedParams {
 /// The file's bytes through a signed link (see `POST /files/{id}/link`); ranges as for
 /// `GET /files/{id}`. `404 file_not_found` once expired or when the signature is wrong.
 #[utoipa::path(get, path = "/files/{id}/signed", tag = "files", security(()), params(("id" = FileId, Path), SignedParams),
-    responses((status = 200, description = "the bytes", content_type = "*/*", body = Vec<u8>),
-        (status = 206, description = "the bytes asked for", content_type = "*/*", body = Vec<u8>)))]
+    responses((status = 200, description = "the bytes", content_type = "*/*", body = Binary),
+        (status = 206, description = "the bytes asked for", content_type = "*/*", body = Binary)))]
 async fn download_signed(
     State(state): State<HttpState>,
     Path(id): Path<FileId>,
