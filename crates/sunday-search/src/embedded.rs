@@ -6,8 +6,9 @@
 //! generation, which the indexer rebuilds from the event log.
 //!
 //! Matching: every word of the query must match the title or the body, exactly (ranked
-//! highest), within one edit for words of four letters or more (two from eight), or, for the
-//! last word, as a prefix (typing "laun" finds "launch"). Ranking is BM25 on the exact words.
+//! highest), within one edit for words of four letters or more (two from eight) that the index
+//! does not have as typed, or, for the last word, as a prefix (typing "laun" finds "launch").
+//! Ranking is BM25 on the exact words.
 
 use std::{
     collections::HashMap,
@@ -265,6 +266,7 @@ impl Inner {
             return Ok(Found::default());
         }
         let f = self.fields;
+        let searcher = self.reader.searcher();
         let boosted = |q: Box<dyn TQuery>, boost: f32| -> (Occur, Box<dyn TQuery>) {
             (Occur::Should, Box::new(BoostQuery::new(q, boost)))
         };
@@ -272,11 +274,19 @@ impl Inner {
         for (i, word) in words.iter().enumerate() {
             let last = i + 1 == words.len();
             let len = word.chars().count();
+            // A word the index has is taken as typed: looking for its near misses too would walk
+            // the postings of every neighbour ("note" → "notes", "node"…) for hits ranked below.
+            let known = [f.title, f.body]
+                .into_iter()
+                .map(|field| searcher.doc_freq(&Term::from_field_text(field, word)).map(|n| n > 0))
+                .collect::<Result<Vec<bool>, _>>()
+                .map_err(index_err)?
+                .contains(&true);
             let mut any = Vec::new();
             for (field, weight) in [(f.title, 2.0), (f.body, 1.0)] {
                 let term = Term::from_field_text(field, word);
                 any.push(boosted(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), weight * 2.0));
-                if len >= 4 {
+                if len >= 4 && !known {
                     let distance = if len >= 8 { 2 } else { 1 };
                     any.push(boosted(Box::new(FuzzyTermQuery::new(term.clone(), distance, true)), weight * 0.3));
                 }
@@ -293,7 +303,6 @@ impl Inner {
             must.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
         }
         let query = BooleanQuery::new(must);
-        let searcher = self.reader.searcher();
         let top = searcher
             .search(&query, &TopDocs::with_limit(q.limit + 1).and_offset(q.offset).order_by_score())
             .map_err(index_err)?;
