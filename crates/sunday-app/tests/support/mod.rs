@@ -672,33 +672,4 @@ impl CursorStore for Interposed {
     }
 }
 
-#[async_trait]
-impl sunday_store::FileStore for Interposed {
-    async fn insert_file(&self, file: &sunday_store::FileRecord) -> StoreResult<sunday_store::FileRecord> {
-        self.inner.insert_file(file).await
-    }
-
-    async fn file(&self, id: sunday_types::FileId) -> StoreResult<Option<sunday_store::FileRecord>> {
-        self.inner.file(id).await
-    }
-
-    async fn file_boards(&self, id: sunday_types::FileId) -> StoreResult<Vec<BoardId>> {
-        self.inner.file_boards(id).await
-    }
-
-    async fn unreferenced_files(
-        &self,
-        before: Millis,
-        limit: usize,
-    ) -> StoreResult<Vec<(sunday_types::FileId, String)>> {
-        self.inner.unreferenced_files(before, limit).await
-    }
-
-    async fn delete_unreferenced_files(&self, ids: &[sunday_types::FileId]) -> StoreResult<()> {
-        self.inner.delete_unreferenced_files(ids).await
-    }
-
-    async fn files_naming(&self, key: &str) -> StoreResult<i64> {
-        self.inner.files_naming(key).await
-    }
-}
+mod files;
