@@ -260,8 +260,10 @@ impl App {
         &self,
         stop: tokio::sync::watch::Receiver<bool>,
     ) -> Option<tokio::task::JoinHandle<()>> {
-        let (indexer, rebuild) = self.search.indexer()?;
-        Some(indexer.start(&self.bus, rebuild, stop))
+        let (indexer, rebuild, shared) = self.search.indexer()?;
+        // One indexer keeps an index the cluster shares: the holder of its lease.
+        let lease = shared.then(|| self.lease("search-index", leases::holder_name(), stop.clone()));
+        Some(indexer.start(&self.bus, rebuild, lease, stop))
     }
 
     /// Deletes the files no item holds every `every`, on the node holding `lease` (the

@@ -531,7 +531,28 @@ impl Config {
             return Err(invalid("gateway.body_limit_bytes", "must be at least 1024"));
         }
         self.search.validate()?;
+        if self.search.backend == "postgres" {
+            self.search_postgres_url()?;
+        }
         self.files.validate(&self.data_dir)
+    }
+
+    /// The database of the `postgres` search backend: `search.url`, or the store's when it is
+    /// PostgreSQL.
+    pub fn search_postgres_url(&self) -> Result<String, ConfigError> {
+        let url = self.search.url.expose();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(url.to_owned());
+        }
+        if !url.is_empty() {
+            return Err(invalid("search.url", "expected a postgres:// URL"));
+        }
+        match self.store_url()? {
+            StoreUrl::Postgres(url) => Ok(url),
+            StoreUrl::Sqlite(_) => {
+                Err(invalid("search.url", "the `postgres` search backend needs a URL when the store is SQLite"))
+            }
+        }
     }
 
     /// The store selected by `store.url` (scheme decides the backend).

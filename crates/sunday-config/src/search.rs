@@ -4,29 +4,44 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{invalid, ConfigError};
+use crate::{invalid, ConfigError, Secret};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
     /// `embedded`: a tantivy index under `dir`, one per node with the `api` role, kept from the
-    /// event log; `off`: no search (`GET /search` answers `503`).
+    /// event log; `postgres`: one index for the cluster in PostgreSQL (full-text search with
+    /// `pg_trgm` for typos), in `url`'s database, kept by one node at a time; `off`: no search
+    /// (`GET /search` answers `503`).
     pub backend: String,
     /// Where the embedded index lives (empty: `<data_dir>/search`). Deleting it makes the node
     /// rebuild it from the event log at start.
     pub dir: PathBuf,
+    /// The PostgreSQL database of the `postgres` backend (empty: the store's, when the store is
+    /// PostgreSQL). Its tables are named `search_*`.
+    pub url: Secret,
+    /// Connections each node opens to it.
+    pub postgres_max_connections: usize,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { backend: "embedded".into(), dir: PathBuf::new() }
+        SearchConfig {
+            backend: "embedded".into(),
+            dir: PathBuf::new(),
+            url: Secret::default(),
+            postgres_max_connections: 8,
+        }
     }
 }
 
 impl SearchConfig {
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
-        if !matches!(self.backend.as_str(), "embedded" | "off") {
-            return Err(invalid("search.backend", "expected `embedded` or `off`"));
+        if !matches!(self.backend.as_str(), "embedded" | "postgres" | "off") {
+            return Err(invalid("search.backend", "expected `embedded`, `postgres` or `off`"));
+        }
+        if self.postgres_max_connections == 0 {
+            return Err(invalid("search.postgres_max_connections", "must be at least 1"));
         }
         Ok(())
     }

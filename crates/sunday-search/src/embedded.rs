@@ -6,8 +6,8 @@
 //! generation, which the indexer rebuilds from the event log.
 //!
 //! Matching: every word of the query must match the title or the body, exactly (ranked
-//! highest), within one edit for words of four letters or more (two from eight) that the index
-//! does not have as typed, or, for the last word, as a prefix (typing "laun" finds "launch").
+//! highest), within its typo budget ([`crate::typo_budget`]) when the index does not have it
+//! as typed, or, for the last word, as a prefix (typing "laun" finds "launch").
 //! Ranking is BM25 on the exact words.
 
 use std::{
@@ -132,7 +132,7 @@ impl EmbeddedIndex {
             .payload
             .and_then(|p| serde_json::from_str(&p).ok())
             .unwrap_or_default();
-        let generation = if payload.generation.is_empty() || created { new_generation() } else { payload.generation };
+        let generation = if payload.generation.is_empty() || created { crate::new_generation() } else { payload.generation };
         let writer = index.writer_with_num_threads(1, WRITER_BYTES).map_err(index_err)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
         let inner = Arc::new(Inner {
@@ -155,11 +155,6 @@ impl EmbeddedIndex {
         let inner = self.0.clone();
         tokio::task::spawn_blocking(move || inner.commit()).await.map_err(index_err)?
     }
-}
-
-fn new_generation() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{nanos:x}-{:x}", std::process::id())
 }
 
 /// Commits every [`COMMIT_EVERY`] while there are changes, until the index is dropped.
@@ -209,6 +204,13 @@ impl Inner {
         let f = self.fields;
         let guard = lock(&self.writer);
         let writer = guard.as_ref().ok_or_else(|| SearchError::Index("the index is closed".into()))?;
+        // Checked under the writer's lock, before anything is added: one batch at a time.
+        {
+            let state = lock(&self.state);
+            if batch.positions.iter().any(|a| state.positions.get(&a.board).copied().unwrap_or(0) != a.from) {
+                return Err(SearchError::Moved);
+            }
+        }
         let text = |field: Field, s: &str| Term::from_field_text(field, s);
         for removal in batch.removals {
             match removal {
@@ -224,9 +226,8 @@ impl Inner {
             writer.add_document(self.document(&doc)).map_err(index_err)?;
         }
         let mut state = lock(&self.state);
-        for (board, seq) in batch.positions {
-            let at = state.positions.entry(board).or_insert(0);
-            *at = (*at).max(seq);
+        for a in batch.positions {
+            state.positions.insert(a.board, a.to);
         }
         state.dirty = true;
         Ok(())
@@ -273,7 +274,6 @@ impl Inner {
         let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for (i, word) in words.iter().enumerate() {
             let last = i + 1 == words.len();
-            let len = word.chars().count();
             // A word the index has is taken as typed: looking for its near misses too would walk
             // the postings of every neighbour ("note" → "notes", "node"…) for hits ranked below.
             let known = [f.title, f.body]
@@ -286,9 +286,9 @@ impl Inner {
             for (field, weight) in [(f.title, 2.0), (f.body, 1.0)] {
                 let term = Term::from_field_text(field, word);
                 any.push(boosted(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), weight * 2.0));
-                if len >= 4 && !known {
-                    let distance = if len >= 8 { 2 } else { 1 };
-                    any.push(boosted(Box::new(FuzzyTermQuery::new(term.clone(), distance, true)), weight * 0.3));
+                let budget = crate::typo_budget(word);
+                if budget > 0 && !known {
+                    any.push(boosted(Box::new(FuzzyTermQuery::new(term.clone(), budget as u8, true)), weight * 0.3));
                 }
                 if last {
                     any.push(boosted(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), weight * 0.5));
@@ -354,6 +354,10 @@ impl SearchIndex for EmbeddedIndex {
         "embedded"
     }
 
+    fn shared(&self) -> bool {
+        false
+    }
+
     fn generation(&self) -> String {
         lock(&self.0.state).generation.clone()
     }
@@ -386,12 +390,12 @@ impl SearchIndex for EmbeddedIndex {
         }
     }
 
-    fn stats(&self) -> IndexStats {
+    async fn stats(&self) -> Result<IndexStats, SearchError> {
         let docs = self.0.reader.searcher().num_docs();
         let bytes = std::fs::read_dir(&self.0.dir)
             .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
             .unwrap_or(0);
-        IndexStats { docs, bytes }
+        Ok(IndexStats { docs, bytes })
     }
 }
 

@@ -1,15 +1,23 @@
 //! Search: the index the event-log indexer writes (`sunday-app`'s `search`) and searches read,
-//! as a port ([`SearchIndex`]) with its documents, and the embedded backend on tantivy
-//! ([`embedded::EmbeddedIndex`], its files under the data directory).
+//! as a port ([`SearchIndex`]) with its documents, and its two backends: the embedded one on
+//! tantivy ([`embedded::EmbeddedIndex`], its files under the data directory, one per node) and
+//! PostgreSQL full-text search with `pg_trgm` for typos ([`postgres::PostgresIndex`], one for
+//! the whole cluster).
 //!
 //! An index keeps, with its documents, how far it has read each board's event log (its
 //! positions), committed together: after a crash it resumes from what it holds, and an index
-//! deleted or new starts from nothing and is rebuilt from the log. Permissions are not in the
+//! deleted or new starts from nothing and is rebuilt from the log. A batch names the position it
+//! was planned from ([`Advance::from`]); an index that has moved on since refuses it
+//! ([`SearchError::Moved`]), so two indexers on one shared index never apply an older view of a
+//! board over a newer one. Permissions are not in the
 //! index: a search names the boards its caller may read ([`Query::boards`]), worked out at the
 //! moment of the search, so revoked access takes effect at once.
 
+#[cfg(test)]
+mod conformance;
 pub mod embedded;
 mod highlight;
+pub mod postgres;
 mod terms;
 
 use async_trait::async_trait;
@@ -17,7 +25,7 @@ use serde::Serialize;
 use sunday_types::{BoardId, ItemId, OrgId};
 
 pub use highlight::highlight;
-pub use terms::{terms, MAX_QUERY_CHARS, MAX_TERMS};
+pub use terms::{terms, tokens, typo_budget, MAX_QUERY_CHARS, MAX_TERMS};
 
 /// What a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -85,14 +93,23 @@ pub enum Removal {
     Children(String),
 }
 
+/// A board's position moving from where a batch was planned to where it brings the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Advance {
+    pub board: BoardId,
+    /// The position the batch was planned from (what [`SearchIndex::position`] answered).
+    pub from: i64,
+    pub to: i64,
+}
+
 /// Changes applied together, with the positions they bring the index to.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     /// Applied first.
     pub removals: Vec<Removal>,
-    /// Each replaces the document with its key.
+    /// Each replaces the document with its key (the last one of a key wins).
     pub docs: Vec<Doc>,
-    pub positions: Vec<(BoardId, i64)>,
+    pub positions: Vec<Advance>,
 }
 
 /// A search.
@@ -145,6 +162,10 @@ pub enum SearchError {
     Query(String),
     #[error("search index: {0}")]
     Index(String),
+    /// A board's position is no longer the one the batch was planned from (another indexer
+    /// applied changes meanwhile): nothing was applied; plan again from the new position.
+    #[error("the search index has moved past the batch's starting position")]
+    Moved,
 }
 
 /// A search index (see the crate documentation).
@@ -152,15 +173,25 @@ pub enum SearchError {
 pub trait SearchIndex: Send + Sync + 'static {
     /// `embedded` or `postgres`.
     fn backend(&self) -> &'static str;
+    /// Whether every node of a cluster uses this one index (then one indexer at a time keeps
+    /// it), rather than each node its own.
+    fn shared(&self) -> bool;
     /// Names this index's contents; a new index gets a new one, so its indexer starts over.
     fn generation(&self) -> String;
     /// How far the index has read the board's event log (pending changes included).
     async fn position(&self, board: BoardId) -> Result<i64, SearchError>;
-    /// Applies a batch; it is searchable and kept (with its positions) within a moment.
+    /// Applies a batch, all of it or (an error) nothing; it is searchable and kept (with its
+    /// positions) within a moment.
     async fn apply(&self, batch: Batch) -> Result<(), SearchError>;
     async fn search(&self, query: &Query) -> Result<Found, SearchError>;
-    fn stats(&self) -> IndexStats;
+    async fn stats(&self) -> Result<IndexStats, SearchError>;
     /// Commits what is pending and lets go of the index's files (a node stopping), so the
     /// next run of the node can open it at once. Searches still answer; changes are refused.
     async fn close(&self);
+}
+
+/// A new index's generation: unique across nodes and restarts.
+fn new_generation() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{:x}", std::process::id())
 }

@@ -158,12 +158,22 @@ fn file_settings(config: &Config) -> anyhow::Result<sunday_app::files::FileSetti
     Ok(settings)
 }
 
-/// This node's search index (`search.*`): the embedded one on nodes with the `api` role, which
-/// answer searches. A writer of the previous run of this process (a restart) may hold the
-/// directory's lock for a moment: opening waits for it.
+/// This node's search index (`search.*`), on nodes with the `api` role, which answer
+/// searches: the embedded one under the data directory, or the cluster's in PostgreSQL. A
+/// writer of the previous run of this process (a restart) may hold the embedded index's lock
+/// for a moment: opening waits for it.
 async fn search_settings(config: &Config) -> anyhow::Result<sunday_app::search::SearchSettings> {
     if config.search.backend == "off" || !config.has_role(NodeRole::Api) {
         return Ok(Default::default());
+    }
+    if config.search.backend == "postgres" {
+        let url = config.search_postgres_url()?;
+        let (index, created) =
+            sunday_search::postgres::PostgresIndex::open(&url, config.search.postgres_max_connections)
+                .await
+                .map_err(|e| anyhow::anyhow!("search index in PostgreSQL: {e}"))?;
+        tracing::info!(rebuild = created, "search: PostgreSQL index");
+        return Ok(sunday_app::search::SearchSettings { index: Some(Arc::new(index)), rebuild: created });
     }
     let dir = if config.search.dir.as_os_str().is_empty() {
         config.data_dir.join("search")

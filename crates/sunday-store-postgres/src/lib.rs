@@ -19,12 +19,13 @@ mod pool;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use error::describe;
 pub use migrate::MIGRATIONS;
+pub use pool::Pool;
 
 use sunday_store::StoreResult;
 use sunday_store_sql::{archive, Exec, Finished, Plan, Query};
 
-use pool::Pool;
 
 pub struct PostgresStore {
     pool: Pool,

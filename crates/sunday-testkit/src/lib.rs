@@ -161,16 +161,16 @@ impl TestApp {
     /// Stops the server, waits `down`, and starts it again on the same store and data
     /// directory (on a new port): a downtime, as an operator's restart makes one.
     pub async fn restart(&mut self, down: std::time::Duration) {
-        self.restart_with(down, || {}).await
+        self.restart_with(down, async || {}).await
     }
 
     /// [`TestApp::restart`], doing `while_down` (to the data directory, say) while it is down.
-    pub async fn restart_with(&mut self, down: std::time::Duration, while_down: impl FnOnce()) {
+    pub async fn restart_with(&mut self, down: std::time::Duration, while_down: impl AsyncFnOnce()) {
         if let Some(r) = self.running.take() {
             r.shutdown().await.unwrap();
         }
         tokio::time::sleep(down).await;
-        while_down();
+        while_down().await;
         let running = sunday_server::start(self.config.clone()).await.expect("server restarts");
         self.base = format!("http://{}", running.addr);
         self.running = Some(running);

@@ -1,17 +1,36 @@
-//! Search through the API, on both stores with the embedded index: what is indexed from the
-//! event log (board and item names, text cells, updates and replies, file names), kept current
-//! (renames, archives, deletes), found with typos and prefixes, ranked and highlighted; never
-//! what the caller cannot read now (another organization, a private board, access revoked);
-//! odd queries answered or refused clearly; and an index deleted while the server is down
-//! rebuilt at start.
+//! Search through the API, on both stores with the embedded index and on PostgreSQL with the
+//! PostgreSQL index: what is indexed from the event log (board and item names, text cells,
+//! updates and replies, file names), kept current (renames, archives, deletes), found with
+//! typos and prefixes, ranked and highlighted; never what the caller cannot read now (another
+//! organization, a private board, access revoked); odd queries answered or refused clearly; and
+//! an index deleted while the server is down rebuilt at start.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, TestApp};
+use sunday_testkit::{backend_tests, board, expect_error, expect_json, Backend, Session, TestApp};
 
 backend_tests!(search_finds_what_the_caller_may_read, a_deleted_index_is_rebuilt_at_start);
+
+/// The same on the PostgreSQL index (in the store's database).
+mod postgres_index {
+    use super::*;
+
+    async fn spawn() -> TestApp {
+        TestApp::spawn_with(Backend::Postgres, |c| c.search.backend = "postgres".into()).await
+    }
+
+    #[tokio::test]
+    async fn search_finds_what_the_caller_may_read() {
+        super::search_finds_what_the_caller_may_read(spawn().await).await
+    }
+
+    #[tokio::test]
+    async fn a_deleted_index_is_rebuilt_at_start() {
+        super::a_deleted_index_is_rebuilt_at_start(spawn().await).await
+    }
+}
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
@@ -165,12 +184,22 @@ async fn a_deleted_index_is_rebuilt_at_start(mut app: TestApp) {
         item(&app, &s, &b, name, json!({})).await;
     }
     until(&app, &s, "quarterly", &["Quarterly report", "Quarterly review"]).await;
-    let dir = app.data_dir().join("search");
-    app.restart_with(Duration::ZERO, || std::fs::remove_dir_all(&dir).unwrap()).await;
+    let backend = app.config.search.backend.clone();
+    let (dir, url) = (app.data_dir().join("search"), app.config.store.url.expose().to_owned());
+    app.restart_with(Duration::ZERO, async || {
+        if backend == "postgres" {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client.batch_execute("DROP TABLE search_docs").await.unwrap();
+        } else {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    })
+    .await;
     let status = expect_json(app.get("/api/v1/search/status", &s.token).send().await.unwrap(), 200).await;
-    assert_eq!(status["backend"], "embedded");
+    assert_eq!(status["backend"], backend.as_str());
     let ready = expect_json(app.client().get(app.url("/ready")).send().await.unwrap(), 200).await;
-    assert_eq!(ready["checks"]["search"]["backend"], "embedded", "{ready}");
+    assert_eq!(ready["checks"]["search"]["backend"], backend.as_str(), "{ready}");
     until(&app, &s, "quarterly", &["Quarterly report", "Quarterly review"]).await;
     let status = expect_json(app.get("/api/v1/search/status", &s.token).send().await.unwrap(), 200).await;
     assert_eq!(

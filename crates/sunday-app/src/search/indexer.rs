@@ -6,6 +6,11 @@
 //! The bus announces new events; a full pass over every board with events runs at start
 //! (rebuilding a new index, with progress) and every [`PASS_EVERY`] after, catching what a
 //! missed announcement left behind.
+//!
+//! An index shared by the cluster (PostgreSQL) is kept by the node holding the `search-index`
+//! lease; the others stand by. Should two ever work at once (a lease changing hands), the index
+//! refuses a batch planned from a position it has left ([`SearchError::Moved`]) and the loser
+//! plans again, so an older view of a board never overwrites a newer one.
 
 use std::{
     collections::{BTreeSet, HashMap},
@@ -17,7 +22,7 @@ use std::{
 };
 
 use sunday_bus::{DynBus, RecvError};
-use sunday_search::{Batch, Doc, DocKind, Removal, SearchIndex};
+use sunday_search::{Advance, Batch, Doc, DocKind, Removal, SearchError, SearchIndex};
 use sunday_store::Store;
 use sunday_types::{
     boards::{Board, Column, ColumnType, Item, Update},
@@ -26,6 +31,8 @@ use sunday_types::{
     ApiError, BoardId, ItemId,
 };
 use tokio::sync::watch;
+
+use crate::leases::Lease;
 
 /// Events read per step.
 const BATCH: usize = 500;
@@ -59,11 +66,25 @@ impl Indexer {
     }
 
     /// Follows the bus and passes over every board until `stop`. `rebuild`: the index is new,
-    /// so the first pass is a rebuild (reported as such).
-    pub fn start(self, bus: &DynBus, rebuild: bool, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    /// so the first pass is a rebuild (reported as such). With a `lease` (a shared index), works
+    /// only while holding it.
+    pub fn start(
+        self,
+        bus: &DynBus,
+        rebuild: bool,
+        mut lease: Option<Lease>,
+        mut stop: watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
         let mut events = bus.subscribe();
         tokio::spawn(async move {
+            if let Some(lease) = &mut lease {
+                tokio::select! {
+                    _ = lease.wait() => {}
+                    _ = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                }
+            }
             self.pass(rebuild).await;
+            let holds = |lease: &Option<Lease>| lease.as_ref().is_none_or(Lease::held);
             let mut done: HashMap<BoardId, i64> = HashMap::new();
             let mut every = tokio::time::interval(PASS_EVERY);
             every.tick().await;
@@ -74,8 +95,11 @@ impl Indexer {
                             return;
                         }
                     }
-                    _ = every.tick() => self.pass(false).await,
+                    _ = every.tick() => if holds(&lease) {
+                        self.pass(false).await
+                    },
                     received = events.recv() => match received {
+                        Ok(_) if !holds(&lease) => {}
                         Ok(event) => {
                             if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
                                 continue;
@@ -87,7 +111,9 @@ impl Indexer {
                                 Err(e) => tracing::warn!(board_id = %event.board_id, error = %e.message, "search indexing; will retry"),
                             }
                         }
-                        Err(RecvError::Lagged(_)) => self.pass(false).await,
+                        Err(RecvError::Lagged(_)) => if holds(&lease) {
+                            self.pass(false).await
+                        },
                         Err(RecvError::Closed) => return,
                     },
                 }
@@ -141,10 +167,12 @@ impl Indexer {
             let Some(last) = events.last().map(|e| e.seq) else { return Ok(at) };
             let changes: Vec<&BoardChange> = events.iter().map(|e| &e.change).collect();
             let mut batch = self.plan(board, &changes).await?;
-            batch.positions.push((board, last));
-            self.index.apply(batch).await.map_err(search_err)?;
-            if events.len() < BATCH {
-                return Ok(last);
+            batch.positions.push(Advance { board, from: at, to: last });
+            match self.index.apply(batch).await {
+                Ok(()) if events.len() < BATCH => return Ok(last),
+                // Another indexer got there first: plan again from where it left the board.
+                Ok(()) | Err(SearchError::Moved) => {}
+                Err(e) => return Err(search_err(e)),
             }
         }
     }

@@ -61,10 +61,13 @@ impl SearchService {
         SearchService { store, boards, settings, progress: Arc::default() }
     }
 
-    /// The indexer of this node's index, if search is on (started by the composition root).
-    pub fn indexer(&self) -> Option<(Indexer, bool)> {
+    /// The indexer of this node's index, if search is on (started by the composition root),
+    /// whether its first pass rebuilds the index, and whether the index is shared by the
+    /// cluster (then the indexer works under a lease).
+    pub fn indexer(&self) -> Option<(Indexer, bool, bool)> {
         let index = self.settings.index.clone()?;
-        Some((Indexer::new(self.store.clone(), index, self.progress.clone()), self.settings.rebuild))
+        let shared = index.shared();
+        Some((Indexer::new(self.store.clone(), index, self.progress.clone()), self.settings.rebuild, shared))
     }
 
     /// This node's index, to close when the node stops.
@@ -72,18 +75,28 @@ impl SearchService {
         self.settings.index.clone()
     }
 
-    pub fn status(&self) -> Option<SearchStatus> {
+    /// The backend and how a rebuild this node runs is going (cheap: for `/ready`).
+    pub fn progress(&self) -> Option<SearchStatus> {
         let index = self.settings.index.as_ref()?;
-        let stats = index.stats();
         let p = &self.progress;
         Some(SearchStatus {
             backend: index.backend().to_owned(),
             rebuilding: p.rebuilding.load(Ordering::Relaxed),
             boards_done: p.boards_done.load(Ordering::Relaxed),
             boards_total: p.boards_total.load(Ordering::Relaxed),
-            documents: stats.docs,
-            bytes: stats.bytes,
+            documents: 0,
+            bytes: 0,
         })
+    }
+
+    /// [`SearchService::progress`] with what the index holds; `None` when search is off.
+    pub async fn status(&self) -> Result<Option<SearchStatus>, ApiError> {
+        let (Some(index), Some(mut status)) = (self.settings.index.as_ref(), self.progress()) else {
+            return Ok(None);
+        };
+        let stats = index.stats().await.map_err(|e| ApiError::internal(e.to_string()))?;
+        (status.documents, status.bytes) = (stats.docs, stats.bytes);
+        Ok(Some(status))
     }
 
     /// Every board `actor` may read now, subitem boards included.
@@ -151,7 +164,7 @@ impl SearchService {
             sunday_search::Query { text: p.q, boards: boards.iter().map(|b| b.id).collect(), kind, offset, limit };
         let found = index.search(&query).await.map_err(|e| match e {
             SearchError::Query(m) => ApiError::validation("q", "invalid_query", m),
-            SearchError::Index(m) => ApiError::internal(m),
+            e @ (SearchError::Index(_) | SearchError::Moved) => ApiError::internal(e.to_string()),
         })?;
         let name_of = |id: BoardId| boards.iter().find(|b| b.id == id).map(|b| b.name.clone()).unwrap_or_default();
         let span = |m: Vec<(usize, usize)>| m.into_iter().map(|(start, end)| Highlight { start, end }).collect();

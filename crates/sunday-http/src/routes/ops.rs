@@ -58,7 +58,7 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
         checks["redis"] = serde_json::json!({"connected": shared.connected()});
         degraded |= !shared.connected();
     }
-    if let Some(search) = state.app.search.status() {
+    if let Some(search) = state.app.search.progress() {
         checks["search"] = serde_json::json!({
             "backend": search.backend,
             "rebuilding": search.rebuilding,

@@ -62,6 +62,7 @@ async fn search_status(State(state): State<HttpState>, Auth(_actor): Auth) -> Ap
         .app
         .search
         .status()
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, "search is not configured on this node"))?;
     Ok(axum::Json(status))
 }
