@@ -30,6 +30,28 @@ mod postgres_index {
     async fn a_deleted_index_is_rebuilt_at_start() {
         super::a_deleted_index_is_rebuilt_at_start(spawn().await).await
     }
+
+    /// Nodes share the index: one keeps it (the lease's holder), all answer from it, and when
+    /// the keeper stops another takes over.
+    #[tokio::test]
+    async fn nodes_of_a_cluster_share_one_index() {
+        let nats = sunday_testkit::cluster::NatsServer::start().await;
+        // The first node writes and does not search; the second keeps the index (the only
+        // one that can: it finds what is written), the third, started after, stands by.
+        let writer = TestApp::spawn_on_nats(&nats, |c| c.search.backend = "off".into()).await;
+        let keeper = writer.spawn_node(|c| c.search.backend = "postgres".into()).await;
+        let s = writer.signup("cluster@search.test").await;
+        let b = id(&board(&writer, &s, None).await);
+        item(&writer, &s, &b, "Harbour inspection", json!({})).await;
+        until(&keeper, &s, "harbour", &["Harbour inspection"]).await;
+        let standby = writer.spawn_node(|c| c.search.backend = "postgres".into()).await;
+        item(&keeper, &s, &b, "Harbour permit", json!({})).await;
+        until(&keeper, &s, "harbour", &["Harbour inspection", "Harbour permit"]).await;
+        until(&standby, &s, "harbour", &["Harbour inspection", "Harbour permit"]).await;
+        keeper.shutdown().await;
+        item(&writer, &s, &b, "Harbour dredging", json!({})).await;
+        until(&standby, &s, "dredging", &["Harbour dredging"]).await;
+    }
 }
 
 fn id(v: &Value) -> String {

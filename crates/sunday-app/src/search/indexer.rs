@@ -98,6 +98,13 @@ impl Indexer {
                     _ = every.tick() => if holds(&lease) {
                         self.pass(false).await
                     },
+                    // Taking the lease over: catch up on what the last holder left.
+                    _ = async {
+                        match &mut lease {
+                            Some(l) if !l.held() => l.wait().await,
+                            _ => std::future::pending().await,
+                        }
+                    } => self.pass(false).await,
                     received = events.recv() => match received {
                         Ok(_) if !holds(&lease) => {}
                         Ok(event) => {
