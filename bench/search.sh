@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # W8: search at size. A board of ITEMS (default 1,000,000) items with four typed columns and
-# UPDATES (default 200,000) updates, all made through the API, indexed from the event log by
-# the embedded index while they are made. Prints how long indexing took after the last write,
-# the index's size, searches at CONNS (default 16) connections (GET /search: two words, every
-# board the user may read, the permission filter on; and a typo with a prefix), the same words
-# through today's `contains` filter on the board (the raw baseline), and the time to rebuild the
-# index from the event log after deleting it.
+# UPDATES (default 200,000) updates, all made through the API, indexed from the event log while
+# they are made. Prints how long indexing took after the last write, the index's size, the
+# indexing lag under W5's write load (search-lag: 8 writers changing text cells for LAG_SECS,
+# default 20, while a prober times each new word from commit to searchable), searches at CONNS
+# (default 16) connections (GET /search: two words, every board the user may read, the
+# permission filter on; and a typo with a prefix), the same words through today's `contains`
+# filter on the board (the raw baseline), and the time to rebuild the index from the event log
+# after deleting it.
 #   bench/search.sh
 #   ITEMS=100000 UPDATES=20000 DUR=10s bench/search.sh
+#   SEARCH=postgres bench/search.sh     # the PostgreSQL index (a scratch database on 127.0.0.1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sunday-target}"
@@ -19,7 +22,15 @@ SERVER="${SERVER_BINARY:-$BIN/sunday}"
 DATA="$(mktemp -d)"
 URL=http://127.0.0.1:18393
 SUN=""
-trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"' EXIT
+SEARCH="${SEARCH:-embedded}"
+PG=postgres://postgres@127.0.0.1:5432
+PGDB="sunday_bench_search_$$"
+drop_db() { [ "$SEARCH" != postgres ] || psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" || true; }
+trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"; drop_db' EXIT
+if [ "$SEARCH" = postgres ]; then
+  psql -q "$PG/postgres" -c "CREATE DATABASE $PGDB"
+  export SUNDAY_SEARCH__BACKEND=postgres SUNDAY_SEARCH__URL="$PG/$PGDB"
+fi
 start() {
   SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=0 SUNDAY_LOG__LEVEL=warn \
     taskset -c 0 "$SERVER" serve --listen 127.0.0.1:18393 --data-dir "$DATA" & SUN=$!
@@ -56,6 +67,7 @@ INDEXED="$(now)"
 STATUS="$(status)"
 echo "| documents indexed | $(python3 -c "import json; print(json.loads('''$STATUS''')['documents'])") | caught up $(secs "$WRITTEN" "$INDEXED") s after the last write |"
 echo "| index size | $(python3 -c "import json; print(round(json.loads('''$STATUS''')['bytes'] / 1048576))") MiB | |"
+SECS="${LAG_SECS:-20}" TOKEN="$TOKEN" INFO="$DATA/info.txt" taskset -c 1 "$BIN/search-lag" $URL
 run() { taskset -c 1 wrk -t1 -c"$CONNS" -d"$1" --latency -s bench/search.lua $URL; }
 rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
 p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
@@ -67,6 +79,7 @@ done
 # Rebuild: stop, delete the index, start, time until it is rebuilt.
 kill $SUN; wait $SUN 2>/dev/null || true
 rm -rf "$DATA/search"
+[ "$SEARCH" != postgres ] || psql -q "$PG/$PGDB" -c "DROP TABLE search_docs"
 START="$(now)"
 start
 until status | grep -q '"rebuilding":false' && [ "$(status | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])')" -ge "$WANT" ]; do sleep 0.5; done

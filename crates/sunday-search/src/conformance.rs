@@ -94,6 +94,17 @@ pub async fn words_typos_and_prefixes_find_documents_of_the_boards_asked_for(mut
     typo.sort();
     assert_eq!(typo, ["Harbor", "Harbour", "Roadmap"]);
 
+    // A prefix of many words finds them all.
+    let many = (0..70).map(|i| doc(DocKind::Item, &format!("item:p{i}"), b, None, &format!("Prefix{i}"), "")).collect();
+    index.apply(batch(vec![], many, &[])).await.unwrap();
+    backend.flush(&index).await;
+    let mut all = query("prefix", &[b]);
+    all.limit = 100;
+    assert_eq!(index.search(&all).await.unwrap().hits.len(), 70);
+    let removed = (0..70).map(|i| Removal::Key(format!("item:p{i}"))).collect();
+    index.apply(batch(removed, vec![], &[])).await.unwrap();
+    backend.flush(&index).await;
+
     // Queries are never malformed; absurd ones are refused as such.
     for text in ["\"launch", "(launch OR", "launch]]", "-launch", "*", "launch~2^3", "it's", "a\\b", "':*!&|"] {
         index.search(&query(text, &[a])).await.unwrap();

@@ -8,7 +8,10 @@
 //! Matching: every word of the query must match the title or the body, exactly (ranked
 //! highest), within its typo budget ([`crate::typo_budget`]) when the index does not have it
 //! as typed, or, for the last word, as a prefix (typing "laun" finds "launch").
-//! Ranking is BM25 on the exact words.
+//! Ranking is BM25 on the exact words. Near misses, completions and the boards searched are
+//! unions of plain term queries ([`expand`]), so a rare word of the query drives the search.
+
+mod expand;
 
 use std::{
     collections::HashMap,
@@ -23,7 +26,9 @@ use sunday_types::BoardId;
 use tantivy::{
     collector::TopDocs,
     directory::MmapDirectory,
-    query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, TermQuery, TermSetQuery},
+    query::{
+        BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query as TQuery, TermQuery, TermSetQuery,
+    },
     schema::{Field, IndexRecordOption, Schema, Value, STORED, STRING, TEXT},
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
 };
@@ -132,7 +137,8 @@ impl EmbeddedIndex {
             .payload
             .and_then(|p| serde_json::from_str(&p).ok())
             .unwrap_or_default();
-        let generation = if payload.generation.is_empty() || created { crate::new_generation() } else { payload.generation };
+        let generation =
+            if payload.generation.is_empty() || created { crate::new_generation() } else { payload.generation };
         let writer = index.writer_with_num_threads(1, WRITER_BYTES).map_err(index_err)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
         let inner = Arc::new(Inner {
@@ -283,21 +289,39 @@ impl Inner {
                 .map_err(index_err)?
                 .contains(&true);
             let mut any = Vec::new();
+            let term = |t: Term| -> Box<dyn TQuery> { Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) };
             for (field, weight) in [(f.title, 2.0), (f.body, 1.0)] {
-                let term = Term::from_field_text(field, word);
-                any.push(boosted(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), weight * 2.0));
-                let budget = crate::typo_budget(word);
+                let exact = Term::from_field_text(field, word);
+                any.push(boosted(term(exact.clone()), weight * 2.0));
+                let budget = crate::typo_budget(word) as u8;
                 if budget > 0 && !known {
-                    any.push(boosted(Box::new(FuzzyTermQuery::new(term.clone(), budget as u8, true)), weight * 0.3));
+                    match expand::near(&searcher, field, word, budget).map_err(index_err)? {
+                        Some(near) => any.extend(near.into_iter().map(|t| boosted(term(t), weight * 0.3))),
+                        None => {
+                            any.push(boosted(Box::new(FuzzyTermQuery::new(exact.clone(), budget, true)), weight * 0.3))
+                        }
+                    }
                 }
                 if last {
-                    any.push(boosted(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), weight * 0.5));
+                    match expand::completions(&searcher, field, word).map_err(index_err)? {
+                        Some(words) => any.extend(words.into_iter().map(|t| boosted(term(t), weight * 0.5))),
+                        None => any.push(boosted(Box::new(FuzzyTermQuery::new_prefix(exact, 0, true)), weight * 0.5)),
+                    }
                 }
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
-        let boards = q.boards.iter().map(|b| Term::from_field_text(f.board, &b.to_string()));
-        must.push((Occur::Must, Box::new(TermSetQuery::new(boards))));
+        let boards: Vec<Term> = q.boards.iter().map(|b| Term::from_field_text(f.board, &b.to_string())).collect();
+        // Lazy term queries for a few boards; a bitset of their documents for many.
+        let boards: Box<dyn TQuery> = if boards.len() <= expand::MAX_EXPANSIONS {
+            let any = boards.into_iter().map(|t| -> (Occur, Box<dyn TQuery>) {
+                (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)))
+            });
+            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any.collect())), 0.0))
+        } else {
+            Box::new(TermSetQuery::new(boards))
+        };
+        must.push((Occur::Must, boards));
         if let Some(kind) = q.kind {
             let term = Term::from_field_text(f.kind, kind.as_str());
             must.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));

@@ -175,7 +175,10 @@ impl PostgresIndex {
                 continue;
             }
             let near = client
-                .query("SELECT term FROM search_terms ORDER BY term <-> $1 LIMIT $2", &[word as &(dyn ToSql + Sync), &NEIGHBOURS])
+                .query(
+                    "SELECT term FROM search_terms ORDER BY term <-> $1 LIMIT $2",
+                    &[word as &(dyn ToSql + Sync), &NEIGHBOURS],
+                )
                 .await
                 .map_err(db_err)?;
             let close: Vec<String> = near
@@ -278,8 +281,13 @@ impl SearchIndex for PostgresIndex {
         for (i, doc) in batch.docs.iter().enumerate() {
             last.insert(&doc.key, i);
         }
-        let docs: Vec<&Doc> =
-            batch.docs.iter().enumerate().filter(|(i, d)| last.get(d.key.as_str()) == Some(i)).map(|(_, d)| d).collect();
+        let docs: Vec<&Doc> = batch
+            .docs
+            .iter()
+            .enumerate()
+            .filter(|(i, d)| last.get(d.key.as_str()) == Some(i))
+            .map(|(_, d)| d)
+            .collect();
         if !docs.is_empty() {
             let column = |f: &dyn Fn(&Doc) -> String| docs.iter().map(|d| f(d)).collect::<Vec<String>>();
             let optional = |f: &dyn Fn(&Doc) -> Option<String>| docs.iter().map(|d| f(d)).collect::<Vec<_>>();

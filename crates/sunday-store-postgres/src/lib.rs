@@ -26,7 +26,6 @@ pub use pool::Pool;
 use sunday_store::StoreResult;
 use sunday_store_sql::{archive, Exec, Finished, Plan, Query};
 
-
 pub struct PostgresStore {
     pool: Pool,
 }
