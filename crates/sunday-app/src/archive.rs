@@ -66,13 +66,23 @@ pub fn write<M: Manifest>(
     paths: &[String],
     build: impl FnOnce(Vec<FileEntry>) -> M,
 ) -> anyhow::Result<M> {
+    let sources: Vec<(String, PathBuf)> = paths.iter().map(|p| (p.clone(), dir.join(p))).collect();
+    write_files(to, &sources, build)
+}
+
+/// [`write`] with files from anywhere: each is `(its name in the archive, where it is)`.
+pub fn write_files<M: Manifest>(
+    to: &Path,
+    sources: &[(String, PathBuf)],
+    build: impl FnOnce(Vec<FileEntry>) -> M,
+) -> anyhow::Result<M> {
     let partial = to.with_extension("partial");
     let manifest = {
         let mut archive =
             tar::Builder::new(File::create(&partial).with_context(|| format!("creating {}", partial.display()))?);
-        let mut files = Vec::with_capacity(paths.len());
-        for path in paths {
-            let file = File::open(dir.join(path)).with_context(|| format!("reading {path}"))?;
+        let mut files = Vec::with_capacity(sources.len());
+        for (path, source) in sources {
+            let file = File::open(source).with_context(|| format!("reading {}", source.display()))?;
             let mut header = tar::Header::new_gnu();
             header.set_size(file.metadata()?.len());
             header.set_mode(0o600);

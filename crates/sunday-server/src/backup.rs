@@ -6,6 +6,13 @@
 //! snapshot while the server goes on writing. Restore checks every checksum (and, for SQLite,
 //! the database's integrity) before anything is put in place, and refuses a target that holds
 //! data unless told to replace it; a PostgreSQL restore is one transaction.
+//!
+//! Uploaded files kept on local storage (`files.url` empty or `file://`) go in too, under
+//! `objects/`, copied after the database: a file the database names is deleted only once no
+//! cell or update has held it for `files.orphan_grace_secs`, so every object the snapshot
+//! names is still there when it is copied. A restore puts them back before the database. Files
+//! on S3-compatible storage stay in their bucket (back it up with the bucket's own versioning
+//! or replication); a restore leaves the bucket alone.
 
 use std::{
     fs::File,
@@ -14,12 +21,14 @@ use std::{
 
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
-use sunday_config::{Config, StoreUrl};
+use sunday_config::{Config, FilesUrl, StoreUrl};
 
 use crate::archive::{self, FileEntry};
 
 const FORMAT: u32 = 1;
 const DB: &str = "sunday.db";
+/// Where a backup keeps the files' objects.
+const OBJECTS: &str = "objects/";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
@@ -64,36 +73,96 @@ impl archive::Manifest for Manifest {
 
 /// Writes a backup of the configured store, running or not, to `to`.
 pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
+    let objects = local_objects(config)?;
     match config.store_url()? {
         StoreUrl::Sqlite(db) => {
             let (db, to) = (db, to.to_owned());
-            tokio::task::spawn_blocking(move || backup_sqlite(&db, &to)).await?
+            tokio::task::spawn_blocking(move || backup_sqlite(&db, objects.as_deref(), &to)).await?
         }
-        StoreUrl::Postgres(_) => backup_logical(config, to).await,
+        StoreUrl::Postgres(_) => backup_logical(config, objects.as_deref(), to).await,
     }
 }
 
 /// Restores the backup `from` into the configured store (stop Sunday first).
 pub async fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<Manifest> {
+    let objects = local_objects(config)?;
     match config.store_url()? {
         StoreUrl::Sqlite(db) => {
             let (from, db) = (from.to_owned(), db);
-            tokio::task::spawn_blocking(move || restore_sqlite(&db, &from, force)).await?
+            tokio::task::spawn_blocking(move || restore_sqlite(&db, objects.as_deref(), &from, force)).await?
         }
-        StoreUrl::Postgres(_) => restore_logical(config, from, force).await,
+        StoreUrl::Postgres(_) => restore_logical(config, objects.as_deref(), from, force).await,
     }
 }
 
-async fn backup_logical(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
+/// The directory of the files' objects, when they are on local storage.
+fn local_objects(config: &Config) -> anyhow::Result<Option<PathBuf>> {
+    Ok(match config.files.location(&config.data_dir)? {
+        FilesUrl::Local(dir) => Some(dir),
+        FilesUrl::S3 { .. } => None,
+    })
+}
+
+/// Every object under `dir` (none when it does not exist), as `(objects/<path>, file)`.
+/// Uploads in progress (object_store's `<name>#<n>` staging files) are left out.
+fn objects_in(dir: Option<&Path>) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let Some(dir) = dir.filter(|d| d.is_dir()) else { return Ok(out) };
+    let mut pending = vec![dir.to_owned()];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).with_context(|| format!("reading {}", at.display()))? {
+            let entry = entry?;
+            let (path, kind) = (entry.path(), entry.file_type()?);
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_file() && !entry.file_name().to_string_lossy().contains('#') {
+                let relative = path.strip_prefix(dir)?.components().map(|c| c.as_os_str().to_string_lossy());
+                out.push((format!("{OBJECTS}{}", relative.collect::<Vec<_>>().join("/")), path));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Puts the backup's objects (unpacked under `work`) back under `dir`, before the database
+/// that names them.
+fn restore_objects(work: &Path, manifest: &Manifest, dir: Option<&Path>) -> anyhow::Result<()> {
+    let mut objects = manifest.files.iter().filter_map(|f| f.path.strip_prefix(OBJECTS).map(|p| (p, &f.path)));
+    let Some(dir) = dir else {
+        if objects.next().is_some() {
+            bail!("this backup holds uploaded files but files.url is not local storage: restore with local storage, then copy the files into the bucket");
+        }
+        return Ok(());
+    };
+    for (relative, path) in objects {
+        let target = dir.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(work.join(path), &target).with_context(|| format!("restoring {}", target.display()))?;
+        File::open(&target)?.sync_all()?;
+    }
+    Ok(())
+}
+
+async fn backup_logical(config: &Config, objects: Option<&Path>, to: &Path) -> anyhow::Result<Manifest> {
     let store = crate::open_store(config, false).await?;
     let schema_version = store.schema_version().await?;
     let tables = store.export_instance().await?;
     let work = tempfile::tempdir()?;
     let paths = archive::write_tables(work.path(), &tables)?;
-    archive::write(to, work.path(), &paths, |files| Manifest::new(schema_version, store.backend(), files))
+    let mut sources: Vec<(String, PathBuf)> = paths.iter().map(|p| (p.clone(), work.path().join(p))).collect();
+    sources.extend(objects_in(objects)?);
+    archive::write_files(to, &sources, |files| Manifest::new(schema_version, store.backend(), files))
 }
 
-async fn restore_logical(config: &Config, from: &Path, force: bool) -> anyhow::Result<Manifest> {
+async fn restore_logical(
+    config: &Config,
+    objects: Option<&Path>,
+    from: &Path,
+    force: bool,
+) -> anyhow::Result<Manifest> {
     let work = tempfile::tempdir()?;
     let manifest: Manifest = archive::read(from, work.path(), "backup")?;
     let StoreUrl::Postgres(url) = config.store_url()? else { bail!("a logical restore needs PostgreSQL") };
@@ -116,8 +185,14 @@ async fn restore_logical(config: &Config, from: &Path, force: bool) -> anyhow::R
         );
     }
     pg.migrate_to(manifest.schema_version).await?;
+    // A backup with files needs local storage to go to: refused before anything is written.
+    if objects.is_none() && manifest.files.iter().any(|f| f.path.starts_with(OBJECTS)) {
+        restore_objects(work.path(), &manifest, objects)?;
+    }
     match sunday_store::Store::restore_instance(&pg, tables, force).await {
-        Ok(()) => Ok(manifest),
+        // The objects after the rows (a refused restore leaves no stray files); the server is
+        // down meanwhile, and an interrupted restore is run again.
+        Ok(()) => restore_objects(work.path(), &manifest, objects).map(|()| manifest),
         Err(sunday_store::StoreError::Invalid(msg)) if !force => {
             bail!("{msg}: restore into an empty database, or pass --force to replace what it holds")
         }
@@ -125,19 +200,21 @@ async fn restore_logical(config: &Config, from: &Path, force: bool) -> anyhow::R
     }
 }
 
-/// A snapshot of the embedded store at `db`, written to `to`.
-fn backup_sqlite(db: &Path, to: &Path) -> anyhow::Result<Manifest> {
+/// A snapshot of the embedded store at `db`, and the objects under `objects`, written to `to`.
+fn backup_sqlite(db: &Path, objects: Option<&Path>, to: &Path) -> anyhow::Result<Manifest> {
     if !db.is_file() {
         bail!("no database at {} to back up", db.display());
     }
     let work = tempfile::tempdir()?;
     let snapshot = work.path().join(DB);
     let schema_version = sunday_store_sqlite::backup::snapshot(db, &snapshot).context("copying the database")?;
-    archive::write(to, work.path(), &[DB.to_owned()], |files| Manifest::new(schema_version, "sqlite", files))
+    let mut sources = vec![(DB.to_owned(), snapshot)];
+    sources.extend(objects_in(objects)?);
+    archive::write_files(to, &sources, |files| Manifest::new(schema_version, "sqlite", files))
 }
 
-/// Restores the backup `from` as the embedded store at `db`.
-fn restore_sqlite(db: &Path, from: &Path, force: bool) -> anyhow::Result<Manifest> {
+/// Restores the backup `from` as the embedded store at `db` (and its objects under `objects`).
+fn restore_sqlite(db: &Path, objects: Option<&Path>, from: &Path, force: bool) -> anyhow::Result<Manifest> {
     if db.exists() && !force {
         bail!(
             "{} already holds a database: restore into an empty data directory, or pass --force to replace it",
@@ -155,6 +232,7 @@ fn restore_sqlite(db: &Path, from: &Path, force: bool) -> anyhow::Result<Manifes
     if version != manifest.schema_version {
         bail!("the database's schema version ({version}) is not the manifest's ({})", manifest.schema_version);
     }
+    restore_objects(work.path(), &manifest, objects)?;
     if let Some(dir) = db.parent() {
         std::fs::create_dir_all(dir)?;
     }

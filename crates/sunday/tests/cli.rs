@@ -265,6 +265,11 @@ async fn backup_and_restore_on(store: Store) {
         let items: Vec<Value> = (0..1_000).map(|i| json!({"name": format!("Item {chunk}-{i}")})).collect();
         post(&client, format!("{base}/boards/{bid}/items/bulk"), &token, json!({"items": items})).await;
     }
+    // An uploaded file (on local storage: its bytes go in the backup too).
+    let upload =
+        client.post(format!("{base}/files?filename=minutes.txt")).bearer_auth(&token).body("kept in the backup");
+    let upload: Value = upload.send().await.unwrap().json().await.unwrap();
+    let file_id = upload["id"].as_str().expect("uploaded").to_owned();
     // Writes go on while the backup runs.
     let writer = {
         let (client, base, token, bid) = (client.clone(), base.clone(), token.clone(), bid.clone());
@@ -353,6 +358,9 @@ async fn backup_and_restore_on(store: Store) {
         .await
         .unwrap();
     assert_eq!(q["total"], 2_000);
+    let r = client.get(format!("{base}/files/{file_id}")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), "kept in the backup", "the file's bytes were restored");
     restored.kill();
 }
 
