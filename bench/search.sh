@@ -25,7 +25,7 @@ SUN=""
 SEARCH="${SEARCH:-embedded}"
 PG=postgres://postgres@127.0.0.1:5432
 PGDB="sunday_bench_search_$$"
-drop_db() { [ "$SEARCH" != postgres ] || psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" || true; }
+drop_db() { [ "$SEARCH" != postgres ] || [ -n "${KEEP_DB:-}" ] || psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" || true; }
 trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"; drop_db' EXIT
 if [ "$SEARCH" = postgres ]; then
   psql -q "$PG/postgres" -c "CREATE DATABASE $PGDB"
