@@ -177,10 +177,7 @@ impl PostgresIndex {
         let unknown: Vec<&String> = words.iter().filter(|w| !known.contains(*w) && typo_budget(w) > 0).collect();
         if !unknown.is_empty() {
             // For this connection (the pool's connections are only searches').
-            client
-                .batch_execute(&format!("SET pg_trgm.similarity_threshold = {SIMILARITY}"))
-                .await
-                .map_err(db_err)?;
+            client.batch_execute(&format!("SET pg_trgm.similarity_threshold = {SIMILARITY}")).await.map_err(db_err)?;
         }
         for word in unknown {
             let budget = typo_budget(word);
@@ -358,12 +355,15 @@ impl SearchIndex for PostgresIndex {
         let boards: Vec<String> = q.boards.iter().map(BoardId::to_string).collect();
         let kind = q.kind.map(DocKind::as_str);
         let (limit, offset) = (q.limit as i64 + 1, q.offset as i64);
+        // The boards filter what the words find: compared as text, so the planner cannot
+        // choose to read the board's entries of its index (every document, on a big board)
+        // and intersect them with the words'.
         let rows = conn
             .query(
                 "SELECT key, kind, board_id::text, item_id::text, title, body, context,
                         ts_rank(words, q) + CASE WHEN words @@ exact THEN 1::real ELSE 0::real END AS score
                  FROM search_docs, CAST($1::text AS tsquery) AS q, CAST($2::text AS tsquery) AS exact
-                 WHERE words @@ q AND board_id = ANY($3::text[]::uuid[]) AND ($4::text IS NULL OR kind = $4)
+                 WHERE words @@ q AND board_id::text = ANY($3) AND ($4::text IS NULL OR kind = $4)
                  ORDER BY score DESC, key
                  LIMIT $5 OFFSET $6",
                 &[&any as &(dyn ToSql + Sync), &exact, &boards, &kind, &limit, &offset],
