@@ -1,8 +1,10 @@
 // Browser tests of views: leaving a saved view for the main table, showing hidden columns
-// again one by one, and the kanban keeping the sort.
+// again one by one, the kanban keeping the sort, and the gallery's covers and fields kept in a
+// saved view.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, row, sunday } from "./harness.mjs";
+import path from "node:path";
+import { api, row, shots, sunday } from "./harness.mjs";
 
 const s = sunday();
 
@@ -61,6 +63,63 @@ test("the kanban orders each lane's cards by the sort", async () => {
     assert.deepEqual(shown, expected, `lane ${label.name}`);
   }
   assert.ok(items.length > 3);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the gallery shows each item's cover and chosen fields; a saved gallery comes back after a reload", async () => {
+  const { page, errors, ctx, board, items } = await projectBoard("Gail", "gail@example.com");
+  const photos = await api(page, "POST", `/boards/${board.id}/columns`, { title: "Photos", type: "file" });
+  // An image made in the page and uploaded as a user would, set as the first item's cover.
+  const file = await page.evaluate(async () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64;
+    canvas.height = 48;
+    const g = canvas.getContext("2d");
+    g.fillStyle = "#e2445c";
+    g.fillRect(0, 0, 64, 48);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    const r = await fetch("/api/v1/files?filename=cover.png", {
+      method: "POST", body: blob, headers: { "content-type": "image/png", "x-csrf-token": sessionStorage.getItem("sunday_csrf") ?? "" },
+    });
+    return (await r.json()).id;
+  });
+  const first = items[0];
+  await api(page, "PATCH", `/items/${first.id}`, { values: { [photos.id]: { files: [{ file_id: file }] } } });
+  await page.getByRole("button", { name: "Gallery" }).click();
+  const card = page.locator(`.gallery-card[data-card="${first.name}"]`);
+  await card.waitFor();
+  // The cover is the image's thumbnail, loaded; items without a file show an empty cover.
+  await page.waitForFunction((name) => {
+    const img = document.querySelector(`.gallery-card[data-card="${name}"] img.gallery-cover`);
+    return img && img.complete && img.naturalWidth > 0;
+  }, first.name);
+  assert.equal(await page.locator(".gallery-card").count(), items.length, "every item has a card");
+  assert.equal(await page.locator(".gallery-cover.empty").count(), items.length - 1);
+  // Choose the fields: the status only.
+  const status = board.columns.find((c) => c.type === "status");
+  await page.locator(".card-fields summary").click();
+  for (const c of board.columns.filter((c) => c.type !== "file" && c.type !== "button")) {
+    const box = page.locator(".card-fields label", { hasText: c.title }).locator("input");
+    if ((await box.isChecked()) !== (c.id === status.id)) await box.click();
+  }
+  await card.locator(".card-field", { hasText: status.title }).waitFor();
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Covers");
+  await page.getByRole("button", { name: "Save view", exact: true }).click();
+  await page.getByRole("button", { name: "Covers" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "Covers" }).click();
+  await card.locator("img.gallery-cover").waitFor();
+  await card.locator(".card-field", { hasText: status.title }).waitFor();
+  assert.equal(await card.locator(".card-field").count(), 1, "only the chosen field");
+  await page.screenshot({ path: path.join(shots, "gallery.png") });
+  const saved = (await api(page, "GET", `/boards/${board.id}/views`)).data.find((v) => v.name === "Covers");
+  assert.equal(saved.type, "gallery");
+  assert.deepEqual(saved.settings.card_columns, [status.id]);
+  // Opening a card opens its item.
+  await card.click();
+  await page.waitForFunction((name) => document.querySelector(".panel input.panel-name")?.value === name, first.name);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

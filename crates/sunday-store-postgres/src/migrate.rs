@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_schedules_and_board_links.sql"),
     },
     Migration { name: "0012_files", sql: include_str!("../migrations/0012_files.sql") },
+    Migration {
+        name: "0013_gallery_and_workload_views",
+        sql: include_str!("../migrations/0013_gallery_and_workload_views.sql"),
+    },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

@@ -169,6 +169,26 @@ async fn saved_views_validate_and_version(app: TestApp) {
         "validation_failed",
     )
     .await;
+    // A gallery's covers come from a file column.
+    let cover_text =
+        json!({"name": "Bad", "type": "gallery", "settings": {"cover_column": column_id(&b, "Component")}});
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, cover_text).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    let r = app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, json!({"title": "Photos", "type": "file"}));
+    let photos = expect_json(r.send().await.unwrap(), 201).await["id"].as_str().unwrap().to_owned();
+    let gallery =
+        json!({"name": "Covers", "type": "gallery", "settings": {"cover_column": photos, "card_columns": [photos]}});
+    let made =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, gallery).send().await.unwrap(), 201)
+            .await;
+    assert_eq!(
+        (made["type"].as_str(), made["settings"]["cover_column"].as_str()),
+        (Some("gallery"), Some(photos.as_str()))
+    );
     let bad_filter = json!({"name": "Bad", "type": "table", "filter": {"column": "nope", "op": "eq", "value": 1}});
     expect_error(
         app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, bad_filter).send().await.unwrap(),

@@ -338,6 +338,9 @@ pub enum ViewType {
     Timeline,
     Chart,
     Form,
+    /// Cards with a cover image (`settings.cover_column`, a file column) and chosen fields
+    /// (`settings.card_columns`).
+    Gallery,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

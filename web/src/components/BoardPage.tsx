@@ -27,6 +27,7 @@ import { AskDialog } from "./Dialog";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
+import { Gallery } from "./Gallery";
 import { Kanban } from "./Kanban";
 import { MoveToBoardDialog } from "./MoveToBoardDialog";
 import { useShortcuts } from "./Shortcuts";
@@ -69,6 +70,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const [groupBy, setGroupBy] = useState<string>("");
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
+  const [coverColumn, setCoverColumn] = useState<string | undefined>(undefined);
   const [asking, setAsking] = useState<"view" | "group" | null>(null);
   /** The item being moved to another board (its dialog is open). */
   const [moving, setMoving] = useState<Item | null>(null);
@@ -99,7 +101,9 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // group (or per value of the group-by column); sorting is done here. The kanban shows every
   // match at once, so it fetches every page.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  const kanban = tab === "kanban" || views.find((v) => v.id === tab)?.type === "kanban";
+  // The kanban and the gallery show every match (laid out in lanes or rows), so they fetch it all.
+  const savedType = views.find((v) => v.id === tab)?.type;
+  const kanban = tab === "kanban" || tab === "gallery" || savedType === "kanban" || savedType === "gallery";
   const filter = filterOf(conditions, match, search);
   const { items, matches, loadMore } = useFiltered(boardId, filter, groupKey, state, kanban, flash);
   // A large board comes a page at a time (useBoard): unfiltered, the table keeps places for the
@@ -192,18 +196,21 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   };
 
   async function saveView(name: string) {
-    const kanban = mode === "kanban";
+    const settings =
+      mode === "kanban" ? { card_columns: cards, ...(laneColumn ? { lane_column: laneColumn } : {}) }
+      : mode === "gallery" ? { card_columns: cards, ...(coverColumn ? { cover_column: coverColumn } : {}) }
+      : {};
     try {
       const v = await ok(api.POST("/api/v1/boards/{id}/views", {
         params: { path: { id: boardId } },
         body: {
           name,
-          type: kanban ? "kanban" : "table",
+          type: mode,
           filter: filterOf(conditions, match, ""),
           hidden_columns: [...hidden],
           sort: sortKeys.length ? sortKeys.map((s) => ({ column: s.column, dir: s.desc ? ("desc" as const) : ("asc" as const) })) : null,
           group_by: groupBy || null,
-          settings: kanban ? { card_columns: cards, ...(laneColumn ? { lane_column: laneColumn } : {}) } : {},
+          settings,
         },
       }));
       setViews([...views, v]);
@@ -226,6 +233,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     const saved = v.settings.card_columns;
     setCardColumns(Array.isArray(saved) ? saved.filter((c): c is string => typeof c === "string") : null);
     setLaneColumn(typeof v.settings.lane_column === "string" ? v.settings.lane_column : undefined);
+    setCoverColumn(typeof v.settings.cover_column === "string" ? v.settings.cover_column : undefined);
   }
   // Leaving a saved view takes off everything it brought (filter, hidden columns, sort,
   // grouping, card fields); what was set on the main table or kanban itself stays.
@@ -238,11 +246,15 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
       setGroupBy("");
       setCardColumns(null);
       setLaneColumn(undefined);
+      setCoverColumn(undefined);
     }
     setTab("table");
   }
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status" && c.type !== "button").slice(0, 2).map((c) => c.id);
-  const mode = tab === "kanban" || activeView?.type === "kanban" ? "kanban" : "table";
+  const mode: "table" | "kanban" | "gallery" =
+    tab === "kanban" || activeView?.type === "kanban" ? "kanban"
+    : tab === "gallery" || activeView?.type === "gallery" ? "gallery"
+    : "table";
   const others = presence.filter((p) => p.user_id !== me.user.id);
   const editors = cellEditors(presence, me.user.id, nameOf);
   // Dependency cells name items; they show the names of the items loaded.
@@ -273,6 +285,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
         <div className="tabs">
           <button className={tab === "table" ? "active" : ""} onClick={mainTable}>Main table</button>
           <button className={tab === "kanban" ? "active" : ""} onClick={() => setTab("kanban")}>Kanban</button>
+          <button className={tab === "gallery" ? "active" : ""} onClick={() => setTab("gallery")}>Gallery</button>
           {views.map((v) => (
             <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
           ))}
@@ -341,6 +354,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             paging={paging}
             onMore={matches ? loadMore : loadRest}
           />
+        ) : mode === "gallery" ? (
+          <Gallery board={board} items={items} sort={sort} meId={me.user.id} coverColumn={coverColumn} onCoverColumn={setCoverColumn} cardColumns={cards} onCardColumns={setCardColumns} onOpen={onItem} />
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}

@@ -55,6 +55,18 @@ fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
             }
         }
     }
+    if v.view_type == ViewType::Gallery {
+        if let Some(cover) = v.settings.get("cover_column") {
+            let ok = cover.as_str().and_then(column).is_some_and(|c| c.column_type == ColumnType::File);
+            if !ok {
+                return Err(ApiError::validation(
+                    "settings.cover_column",
+                    "cover_column",
+                    "a gallery's covers come from a file column",
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
