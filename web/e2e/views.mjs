@@ -123,3 +123,94 @@ test("the gallery shows each item's cover and chosen fields; a saved gallery com
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("the calendar: make an item on a day, drag it to another, stretch a timeline, and find it again after a reload", async () => {
+  const { page, errors, ctx, board } = await projectBoard("Cal", "cal@example.com");
+  const due = board.columns.find((c) => c.title === "Due date");
+  const timeline = board.columns.find((c) => c.type === "timeline");
+  await page.getByRole("button", { name: "Calendar", exact: true }).click();
+  await page.getByLabel("Dates from").selectOption({ label: "Dates: Due date" });
+  const month = new Date().toISOString().slice(0, 7);
+  const pad = (n) => String(n).padStart(2, "0");
+  const day = (n) => page.locator(`.calendar-day[data-day="${month}-${pad(n)}"]`);
+  // Days of this month away from today (the template's items are dated around it).
+  const a = new Date().getUTCDate() <= 14 ? 22 : 2;
+  // A click on a day's free space makes an item dated that day.
+  await day(a).click({ position: { x: 10, y: 90 } });
+  await page.getByLabel("Item name").fill("Launch party");
+  await page.getByRole("button", { name: "Add item" }).click();
+  const chip = (n) => day(n).locator('[data-item="Launch party"]');
+  await chip(a).waitFor();
+  const made = async () => (await api(page, "GET", `/boards/${board.id}/items`)).data.find((i) => i.name === "Launch party");
+  assert.equal((await made()).values[due.id], `${month}-${pad(a)}`);
+  // Dragged two days on: the date follows.
+  await chip(a).dragTo(day(a + 2), { targetPosition: { x: 10, y: 90 } });
+  await chip(a + 2).waitFor();
+  await page.waitForFunction(async ([b, name, col, want]) => {
+    const r = await fetch(`/api/v1/boards/${b}/items`);
+    return (await r.json()).data.find((i) => i.name === name)?.values[col] === want;
+  }, [board.id, "Launch party", due.id, `${month}-${pad(a + 2)}`]);
+  // Saved as a view, it comes back on the same day after a reload, in the week too.
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Due dates");
+  await page.getByRole("button", { name: "Save view", exact: true }).click();
+  await page.getByRole("button", { name: "Due dates" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "Due dates" }).click();
+  await chip(a + 2).waitFor();
+  await page.screenshot({ path: path.join(shots, "calendar.png") });
+  // A timeline's end dragged two days on stretches it.
+  await page.getByLabel("Dates from").selectOption({ label: `Dates: ${timeline.title}` });
+  await api(page, "PATCH", `/items/${(await made()).id}`, { values: { [timeline.id]: { from: `${month}-${pad(a)}`, to: `${month}-${pad(a + 1)}` } } });
+  const end = day(a + 1).getByLabel("End of Launch party");
+  await end.waitFor();
+  await end.dragTo(day(a + 3), { targetPosition: { x: 10, y: 90 } });
+  await page.waitForFunction(async ([b, name, col, want]) => {
+    const r = await fetch(`/api/v1/boards/${b}/items`);
+    return (await r.json()).data.find((i) => i.name === name)?.values[col]?.to === want;
+  }, [board.id, "Launch party", timeline.id, `${month}-${pad(a + 3)}`]);
+  await day(a + 2).locator('[data-item="Launch party"]').waitFor();
+  await page.getByRole("button", { name: "Week" }).click();
+  await page.locator(".calendar.week").waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the chart view counts items by status, sums a number by month, and keeps its settings in a saved view", async () => {
+  const { page, errors, ctx, board, items } = await projectBoard("Chad", "chad@example.com");
+  const status = board.columns.find((c) => c.type === "status");
+  const budget = board.columns.find((c) => c.title === "Budget");
+  await page.getByRole("button", { name: "Chart", exact: true }).click();
+  await page.locator(".chart-canvas canvas").waitFor();
+  // The numbers drawn are in the chart's data table: a count per status label.
+  const table = page.getByRole("table", { name: "Chart data" });
+  const rows = () => table.locator("tbody tr").evaluateAll((rs) => rs.map((r) => [...r.children].map((c) => c.textContent)));
+  const countOf = (label) => String(items.filter((i) => i.values[status.id] === label.id).length);
+  const expected = status.settings.labels.filter((l) => countOf(l) !== "0").map((l) => [l.name, countOf(l)]);
+  const none = items.filter((i) => !i.values[status.id]).length;
+  if (none) expected.push(["No value", String(none)]);
+  assert.deepEqual(await rows(), expected);
+  // The sum of the budget, as one number.
+  await page.getByLabel("Chart", { exact: true }).selectOption("number");
+  await page.getByLabel("Value").selectOption({ label: `Sum of ${budget.title}` });
+  const sum = items.reduce((s, i) => s + (Number(i.values[budget.id]) || 0), 0);
+  await page.waitForFunction((want) => document.querySelector('[data-testid="chart-number"]')?.textContent === want, sum.toLocaleString("en"));
+  // A stacked bar, saved and brought back.
+  await page.getByLabel("Chart", { exact: true }).selectOption("stacked");
+  await page.getByLabel("Stack by").selectOption({ index: 1 });
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Budget chart");
+  await page.getByRole("button", { name: "Save view", exact: true }).click();
+  await page.getByRole("button", { name: "Budget chart" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "Budget chart" }).click();
+  await page.locator(".chart-canvas canvas").waitFor();
+  assert.equal(await page.getByLabel("Chart", { exact: true }).inputValue(), "stacked");
+  assert.equal(await page.getByLabel("Value").inputValue(), `sum:${budget.id}`);
+  await page.screenshot({ path: path.join(shots, "chart.png") });
+  const saved = (await api(page, "GET", `/boards/${board.id}/views`)).data.find((v) => v.name === "Budget chart");
+  assert.equal(saved.type, "chart");
+  assert.deepEqual(saved.settings.metric, { fn: "sum", column_id: budget.id });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

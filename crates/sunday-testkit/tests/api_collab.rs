@@ -169,6 +169,23 @@ async fn saved_views_validate_and_version(app: TestApp) {
         "validation_failed",
     )
     .await;
+    // A calendar's days come from a date or timeline column.
+    let dates_text =
+        json!({"name": "Bad", "type": "calendar", "settings": {"date_column": column_id(&b, "Component")}});
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, dates_text).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    // A chart sums a number column.
+    let sum_text = json!({"name": "Bad", "type": "chart", "settings": {"metric": {"fn": "sum", "column_id": column_id(&b, "Component")}}});
+    expect_error(
+        app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, sum_text).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     // A gallery's covers come from a file column.
     let cover_text =
         json!({"name": "Bad", "type": "gallery", "settings": {"cover_column": column_id(&b, "Component")}});

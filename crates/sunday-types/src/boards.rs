@@ -334,8 +334,11 @@ pub struct Board {
 pub enum ViewType {
     Table,
     Kanban,
+    /// Items on the days of a date or timeline column (`settings.date_column`).
     Calendar,
     Timeline,
+    /// Items counted, or a number column summed or averaged, by a column's labels or a date
+    /// bucket (`settings`: `chart`, `group_by`, `period`, `stack_by`, `metric`).
     Chart,
     Form,
     /// Cards with a cover image (`settings.cover_column`, a file column) and chosen fields

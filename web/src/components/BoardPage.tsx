@@ -1,6 +1,6 @@
 // A board: header, view tabs (main table, kanban, saved views), toolbar with search and the
 // filter builder, the table or kanban, and the item panel. The board itself lives in useBoard.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { Board, BoardMember, Column, Item, Me, View } from "../api/types";
@@ -27,12 +27,17 @@ import { AskDialog } from "./Dialog";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
+import { Calendar } from "./Calendar";
+import { chartOf, type ChartSettings } from "../state/chart";
 import { Gallery } from "./Gallery";
 import { Kanban } from "./Kanban";
 import { MoveToBoardDialog } from "./MoveToBoardDialog";
 import { useShortcuts } from "./Shortcuts";
 import { Table } from "./Table";
 import { Toast, type ToastMessage } from "./Toast";
+
+// The chart view and its library load when a chart is first opened.
+const ChartView = lazy(() => import("./ChartView"));
 
 type SortKey = { column: string; desc: boolean };
 
@@ -71,6 +76,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
   const [coverColumn, setCoverColumn] = useState<string | undefined>(undefined);
+  const [dateColumn, setDateColumn] = useState<string | undefined>(undefined);
+  const [chartSettings, setChartSettings] = useState<ChartSettings | null>(null);
   const [asking, setAsking] = useState<"view" | "group" | null>(null);
   /** The item being moved to another board (its dialog is open). */
   const [moving, setMoving] = useState<Item | null>(null);
@@ -101,9 +108,10 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // group (or per value of the group-by column); sorting is done here. The kanban shows every
   // match at once, so it fetches every page.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The kanban and the gallery show every match (laid out in lanes or rows), so they fetch it all.
+  // The kanban, the gallery, the calendar and the chart show every match (in lanes, rows, days
+  // or sums), so they fetch it all.
   const savedType = views.find((v) => v.id === tab)?.type;
-  const kanban = tab === "kanban" || tab === "gallery" || savedType === "kanban" || savedType === "gallery";
+  const kanban = ["kanban", "gallery", "calendar", "chart"].includes(tab) || ["kanban", "gallery", "calendar", "chart"].includes(savedType ?? "");
   const filter = filterOf(conditions, match, search);
   const { items, matches, loadMore } = useFiltered(boardId, filter, groupKey, state, kanban, flash);
   // A large board comes a page at a time (useBoard): unfiltered, the table keeps places for the
@@ -199,6 +207,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     const settings =
       mode === "kanban" ? { card_columns: cards, ...(laneColumn ? { lane_column: laneColumn } : {}) }
       : mode === "gallery" ? { card_columns: cards, ...(coverColumn ? { cover_column: coverColumn } : {}) }
+      : mode === "calendar" ? (dateColumn ? { date_column: dateColumn } : {})
+      : mode === "chart" ? chart
       : {};
     try {
       const v = await ok(api.POST("/api/v1/boards/{id}/views", {
@@ -234,6 +244,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     setCardColumns(Array.isArray(saved) ? saved.filter((c): c is string => typeof c === "string") : null);
     setLaneColumn(typeof v.settings.lane_column === "string" ? v.settings.lane_column : undefined);
     setCoverColumn(typeof v.settings.cover_column === "string" ? v.settings.cover_column : undefined);
+    setDateColumn(typeof v.settings.date_column === "string" ? v.settings.date_column : undefined);
+    setChartSettings(v.type === "chart" ? chartOf(board, v.settings) : null);
   }
   // Leaving a saved view takes off everything it brought (filter, hidden columns, sort,
   // grouping, card fields); what was set on the main table or kanban itself stays.
@@ -247,14 +259,19 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
       setCardColumns(null);
       setLaneColumn(undefined);
       setCoverColumn(undefined);
+      setDateColumn(undefined);
+      setChartSettings(null);
     }
     setTab("table");
   }
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status" && c.type !== "button").slice(0, 2).map((c) => c.id);
-  const mode: "table" | "kanban" | "gallery" =
+  const mode: "table" | "kanban" | "gallery" | "calendar" | "chart" =
     tab === "kanban" || activeView?.type === "kanban" ? "kanban"
     : tab === "gallery" || activeView?.type === "gallery" ? "gallery"
+    : tab === "calendar" || activeView?.type === "calendar" ? "calendar"
+    : tab === "chart" || activeView?.type === "chart" ? "chart"
     : "table";
+  const chart = chartSettings ?? chartOf(board, undefined);
   const others = presence.filter((p) => p.user_id !== me.user.id);
   const editors = cellEditors(presence, me.user.id, nameOf);
   // Dependency cells name items; they show the names of the items loaded.
@@ -286,6 +303,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           <button className={tab === "table" ? "active" : ""} onClick={mainTable}>Main table</button>
           <button className={tab === "kanban" ? "active" : ""} onClick={() => setTab("kanban")}>Kanban</button>
           <button className={tab === "gallery" ? "active" : ""} onClick={() => setTab("gallery")}>Gallery</button>
+          <button className={tab === "calendar" ? "active" : ""} onClick={() => setTab("calendar")}>Calendar</button>
+          <button className={tab === "chart" ? "active" : ""} onClick={() => setTab("chart")}>Chart</button>
           {views.map((v) => (
             <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
           ))}
@@ -354,6 +373,12 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             paging={paging}
             onMore={matches ? loadMore : loadRest}
           />
+        ) : mode === "chart" ? (
+          <Suspense fallback={<div className="muted">Loading the chart…</div>}>
+            <ChartView board={board} items={items} settings={chart} onSettings={setChartSettings} />
+          </Suspense>
+        ) : mode === "calendar" ? (
+          <Calendar board={board} items={items} dateColumn={dateColumn} onDateColumn={setDateColumn} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         ) : mode === "gallery" ? (
           <Gallery board={board} items={items} sort={sort} meId={me.user.id} coverColumn={coverColumn} onCoverColumn={setCoverColumn} cardColumns={cards} onCardColumns={setCardColumns} onOpen={onItem} />
         ) : (

@@ -55,6 +55,24 @@ fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
             }
         }
     }
+    if v.view_type == ViewType::Calendar {
+        if let Some(dates) = v.settings.get("date_column") {
+            let ok = dates
+                .as_str()
+                .and_then(column)
+                .is_some_and(|c| matches!(c.column_type, ColumnType::Date | ColumnType::Timeline));
+            if !ok {
+                return Err(ApiError::validation(
+                    "settings.date_column",
+                    "date_column",
+                    "a calendar's days come from a date or timeline column",
+                ));
+            }
+        }
+    }
+    if v.view_type == ViewType::Chart {
+        chart_settings(columns, &v.settings)?;
+    }
     if v.view_type == ViewType::Gallery {
         if let Some(cover) = v.settings.get("cover_column") {
             let ok = cover.as_str().and_then(column).is_some_and(|c| c.column_type == ColumnType::File);
@@ -64,6 +82,43 @@ fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
                     "cover_column",
                     "a gallery's covers come from a file column",
                 ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A chart names columns of its board: what it splits by (`group_by`, `stack_by`) and the
+/// number column it sums or averages (`metric.column_id`).
+fn chart_settings(columns: &[Column], s: &Value) -> Result<(), ApiError> {
+    let column = |id: &str| columns.iter().find(|c| c.id.to_string() == id);
+    for field in ["group_by", "stack_by"] {
+        if let Some(id) = s.get(field).filter(|v| !v.is_null()) {
+            if id.as_str().and_then(column).is_none() {
+                let message = format!("`{field}` is a column id of this board");
+                return Err(ApiError::validation(&format!("settings.{field}"), "unknown_column", message));
+            }
+        }
+    }
+    if let Some(metric) = s.get("metric") {
+        match metric.get("fn").and_then(Value::as_str) {
+            Some("count") => {}
+            Some("sum" | "avg") => {
+                let numeric = metric
+                    .get("column_id")
+                    .and_then(Value::as_str)
+                    .and_then(column)
+                    .is_some_and(|c| c.column_type == ColumnType::Number);
+                if !numeric {
+                    return Err(ApiError::validation(
+                        "settings.metric.column_id",
+                        "metric_column",
+                        "a sum or an average is of a number column",
+                    ));
+                }
+            }
+            _ => {
+                return Err(ApiError::validation("settings.metric.fn", "metric_fn", "`metric.fn` is count, sum or avg"))
             }
         }
     }
