@@ -214,3 +214,55 @@ test("the chart view counts items by status, sums a number by month, and keeps i
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep it as a saved view", async () => {
+  const { page, errors, ctx, board, items } = await projectBoard("Tim", "tim@example.com");
+  const timeline = board.columns.find((c) => c.type === "timeline");
+  const item = items[0];
+  const plus = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  await api(page, "PATCH", `/items/${item.id}`, { values: { [timeline.id]: { from: plus(0), to: plus(2) } } });
+  await page.getByRole("button", { name: "Timeline", exact: true }).click();
+  await page.getByLabel("Bars from").selectOption({ label: `Bars: ${timeline.title}` });
+  await page.getByRole("button", { name: "Day", exact: true }).click();
+  const bar = page.locator(`.timeline-bar[data-bar="${item.name}"]`);
+  await bar.waitFor();
+  assert.equal(Math.round((await bar.boundingBox()).width), 3 * 36, "three days at 36 px a day");
+  const valueOf = async () => (await api(page, "GET", `/items/${item.id}`)).values[timeline.id];
+  // Two days to the right.
+  const box = await bar.boundingBox();
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 20 + 36, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.move(box.x + 20 + 72, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(async ([id, col, want]) => {
+    const r = await fetch(`/api/v1/items/${id}`);
+    return (await r.json()).values[col]?.from === want;
+  }, [item.id, timeline.id, plus(2)]);
+  assert.deepEqual(await valueOf(), { from: plus(2), to: plus(4) });
+  // The end one day further.
+  const end = bar.getByLabel(`End of ${item.name}`);
+  const e = await end.boundingBox();
+  await page.mouse.move(e.x + 3, e.y + e.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(e.x + 3 + 36, e.y + e.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(async ([id, col, want]) => {
+    const r = await fetch(`/api/v1/items/${id}`);
+    return (await r.json()).values[col]?.to === want;
+  }, [item.id, timeline.id, plus(5)]);
+  await page.screenshot({ path: path.join(shots, "timeline.png") });
+  // Saved with its zoom, it comes back so after a reload; a date column makes milestones.
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Plan");
+  await page.getByRole("button", { name: "Save view", exact: true }).click();
+  await page.getByRole("button", { name: "Plan" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "Plan" }).click();
+  await bar.waitFor();
+  assert.equal(await page.getByRole("button", { name: "Day", exact: true }).getAttribute("aria-pressed"), "true");
+  await page.getByLabel("Bars from").selectOption({ label: "Bars: Due date" });
+  await page.locator(".timeline-bar.milestone").first().waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -178,6 +178,16 @@ async fn saved_views_validate_and_version(app: TestApp) {
         "validation_failed",
     )
     .await;
+    // A timeline's bars come from a timeline or date column, at a zoom it knows.
+    for settings in [json!({"timeline_column": column_id(&b, "Component")}), json!({"zoom": "decade"})] {
+        let body = json!({"name": "Bad", "type": "timeline", "settings": settings});
+        expect_error(
+            app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, body).send().await.unwrap(),
+            400,
+            "validation_failed",
+        )
+        .await;
+    }
     // A chart sums a number column.
     let sum_text = json!({"name": "Bad", "type": "chart", "settings": {"metric": {"fn": "sum", "column_id": column_id(&b, "Component")}}});
     expect_error(

@@ -336,6 +336,8 @@ pub enum ViewType {
     Kanban,
     /// Items on the days of a date or timeline column (`settings.date_column`).
     Calendar,
+    /// A bar per item from a timeline or date column (`settings.timeline_column`), in rows by
+    /// group or by a column (`rows_by`), at a `zoom` of day, week, month or quarter.
     Timeline,
     /// Items counted, or a number column summed or averaged, by a column's labels or a date
     /// bucket (`settings`: `chart`, `group_by`, `period`, `stack_by`, `metric`).

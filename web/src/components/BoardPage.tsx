@@ -30,6 +30,8 @@ import { ItemPanel } from "./ItemPanel";
 import { Calendar } from "./Calendar";
 import { chartOf, type ChartSettings } from "../state/chart";
 import { Gallery } from "./Gallery";
+import { Timeline } from "./Timeline";
+import type { Zoom } from "../state/timeline";
 import { Kanban } from "./Kanban";
 import { MoveToBoardDialog } from "./MoveToBoardDialog";
 import { useShortcuts } from "./Shortcuts";
@@ -78,6 +80,9 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const [coverColumn, setCoverColumn] = useState<string | undefined>(undefined);
   const [dateColumn, setDateColumn] = useState<string | undefined>(undefined);
   const [chartSettings, setChartSettings] = useState<ChartSettings | null>(null);
+  const [timelineColumn, setTimelineColumn] = useState<string | undefined>(undefined);
+  const [rowsBy, setRowsBy] = useState<string | undefined>(undefined);
+  const [zoom, setZoom] = useState<Zoom>("week");
   const [asking, setAsking] = useState<"view" | "group" | null>(null);
   /** The item being moved to another board (its dialog is open). */
   const [moving, setMoving] = useState<Item | null>(null);
@@ -108,10 +113,11 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // group (or per value of the group-by column); sorting is done here. The kanban shows every
   // match at once, so it fetches every page.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The kanban, the gallery, the calendar and the chart show every match (in lanes, rows, days
-  // or sums), so they fetch it all.
+  // The kanban, the gallery, the calendar, the chart and the timeline show every match (in
+  // lanes, rows, days, sums or bars), so they fetch it all.
   const savedType = views.find((v) => v.id === tab)?.type;
-  const kanban = ["kanban", "gallery", "calendar", "chart"].includes(tab) || ["kanban", "gallery", "calendar", "chart"].includes(savedType ?? "");
+  const whole = ["kanban", "gallery", "calendar", "chart", "timeline"];
+  const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
   const filter = filterOf(conditions, match, search);
   const { items, matches, loadMore } = useFiltered(boardId, filter, groupKey, state, kanban, flash);
   // A large board comes a page at a time (useBoard): unfiltered, the table keeps places for the
@@ -209,6 +215,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
       : mode === "gallery" ? { card_columns: cards, ...(coverColumn ? { cover_column: coverColumn } : {}) }
       : mode === "calendar" ? (dateColumn ? { date_column: dateColumn } : {})
       : mode === "chart" ? chart
+      : mode === "timeline" ? { zoom, ...(timelineColumn ? { timeline_column: timelineColumn } : {}), ...(rowsBy ? { rows_by: rowsBy } : {}) }
       : {};
     try {
       const v = await ok(api.POST("/api/v1/boards/{id}/views", {
@@ -246,6 +253,10 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     setCoverColumn(typeof v.settings.cover_column === "string" ? v.settings.cover_column : undefined);
     setDateColumn(typeof v.settings.date_column === "string" ? v.settings.date_column : undefined);
     setChartSettings(v.type === "chart" ? chartOf(board, v.settings) : null);
+    setTimelineColumn(typeof v.settings.timeline_column === "string" ? v.settings.timeline_column : undefined);
+    setRowsBy(typeof v.settings.rows_by === "string" ? v.settings.rows_by : undefined);
+    const z = v.settings.zoom;
+    setZoom(z === "day" || z === "week" || z === "month" || z === "quarter" ? z : "week");
   }
   // Leaving a saved view takes off everything it brought (filter, hidden columns, sort,
   // grouping, card fields); what was set on the main table or kanban itself stays.
@@ -261,15 +272,19 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
       setCoverColumn(undefined);
       setDateColumn(undefined);
       setChartSettings(null);
+      setTimelineColumn(undefined);
+      setRowsBy(undefined);
+      setZoom("week");
     }
     setTab("table");
   }
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status" && c.type !== "button").slice(0, 2).map((c) => c.id);
-  const mode: "table" | "kanban" | "gallery" | "calendar" | "chart" =
+  const mode: "table" | "kanban" | "gallery" | "calendar" | "chart" | "timeline" =
     tab === "kanban" || activeView?.type === "kanban" ? "kanban"
     : tab === "gallery" || activeView?.type === "gallery" ? "gallery"
     : tab === "calendar" || activeView?.type === "calendar" ? "calendar"
     : tab === "chart" || activeView?.type === "chart" ? "chart"
+    : tab === "timeline" || activeView?.type === "timeline" ? "timeline"
     : "table";
   const chart = chartSettings ?? chartOf(board, undefined);
   const others = presence.filter((p) => p.user_id !== me.user.id);
@@ -304,6 +319,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           <button className={tab === "kanban" ? "active" : ""} onClick={() => setTab("kanban")}>Kanban</button>
           <button className={tab === "gallery" ? "active" : ""} onClick={() => setTab("gallery")}>Gallery</button>
           <button className={tab === "calendar" ? "active" : ""} onClick={() => setTab("calendar")}>Calendar</button>
+          <button className={tab === "timeline" ? "active" : ""} onClick={() => setTab("timeline")}>Timeline</button>
           <button className={tab === "chart" ? "active" : ""} onClick={() => setTab("chart")}>Chart</button>
           {views.map((v) => (
             <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
@@ -373,6 +389,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             paging={paging}
             onMore={matches ? loadMore : loadRest}
           />
+        ) : mode === "timeline" ? (
+          <Timeline board={board} items={items} sort={sort} timelineColumn={timelineColumn} onTimelineColumn={setTimelineColumn} rowsBy={rowsBy} onRowsBy={setRowsBy} zoom={zoom} onZoom={setZoom} onSave={actions.saveValue} onOpen={onItem} />
         ) : mode === "chart" ? (
           <Suspense fallback={<div className="muted">Loading the chart…</div>}>
             <ChartView board={board} items={items} settings={chart} onSettings={setChartSettings} />

@@ -70,6 +70,9 @@ fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
             }
         }
     }
+    if v.view_type == ViewType::Timeline {
+        timeline_settings(columns, &v.settings)?;
+    }
     if v.view_type == ViewType::Chart {
         chart_settings(columns, &v.settings)?;
     }
@@ -83,6 +86,40 @@ fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
                     "a gallery's covers come from a file column",
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// A timeline's bars come from a timeline or date column, its rows from its groups or a
+/// column, at a zoom it knows.
+fn timeline_settings(columns: &[Column], s: &Value) -> Result<(), ApiError> {
+    let column = |id: &str| columns.iter().find(|c| c.id.to_string() == id);
+    if let Some(bars) = s.get("timeline_column") {
+        let ok = bars
+            .as_str()
+            .and_then(column)
+            .is_some_and(|c| matches!(c.column_type, ColumnType::Timeline | ColumnType::Date));
+        if !ok {
+            return Err(ApiError::validation(
+                "settings.timeline_column",
+                "timeline_column",
+                "a timeline's bars come from a timeline or date column",
+            ));
+        }
+    }
+    if let Some(rows) = s.get("rows_by") {
+        if !rows.as_str().is_some_and(|r| r == "group" || column(r).is_some()) {
+            return Err(ApiError::validation(
+                "settings.rows_by",
+                "unknown_column",
+                "`rows_by` is `group` or a column id of this board",
+            ));
+        }
+    }
+    if let Some(zoom) = s.get("zoom") {
+        if !zoom.as_str().is_some_and(|z| matches!(z, "day" | "week" | "month" | "quarter")) {
+            return Err(ApiError::validation("settings.zoom", "zoom", "`zoom` is day, week, month or quarter"));
         }
     }
     Ok(())

@@ -1,0 +1,137 @@
+// The timeline (Gantt): a bar per item from its timeline cell (a date cell makes a milestone),
+// in rows by group (or by a status or people column), on an axis zoomed to days, weeks, months
+// or quarters, with a line at today. Drag a bar to move it, its right edge to change its end.
+// Rows are windowed by @tanstack/react-virtual, so thousands of items keep few rows in the DOM.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { format } from "date-fns";
+import { useCallback, useMemo, useRef, useState } from "react";
+import type { Board, Item } from "../api/types";
+import { moved, resized } from "../state/calendar";
+import { isGroupable, useColumnTypes } from "../state/columnTypes";
+import { laneOf, lanesOf, labelsOf } from "../state/lanes";
+import { usePeople } from "../state/people";
+import { axisOf, barOf, dayAt, daysDragged, offset, spanOf, ticksOf, type Zoom } from "../state/timeline";
+import { color } from "./Cell";
+
+const ROW = 32;
+const NAMES = 220;
+const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+
+type Row = { kind: "group"; id: string; name: string; color: string } | { kind: "item"; item: Item };
+type Drag = { item: string; end: boolean; x: number; dx: number };
+
+export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn, rowsBy, onRowsBy, zoom, onZoom, onSave, onOpen }: {
+  board: Board; items: Item[]; sort?: (a: Item, b: Item) => number;
+  timelineColumn?: string; onTimelineColumn: (id: string) => void;
+  rowsBy?: string; onRowsBy: (id: string) => void; zoom: Zoom; onZoom: (z: Zoom) => void;
+  onSave: (item: Item, column: string, value: unknown) => void; onOpen: (item: string) => void;
+}) {
+  const types = useColumnTypes();
+  const people = usePeople();
+  const columns = board.columns ?? [];
+  const dated = columns.filter((c) => c.type === "timeline" || c.type === "date");
+  const col = dated.find((c) => c.id === timelineColumn) ?? dated.find((c) => c.type === "timeline") ?? dated[0];
+  const status = columns.find((c) => c.type === "status");
+  const lanesBy = columns.find((c) => c.id === rowsBy && isGroupable(types, c.type));
+  const [drag, setDrag] = useState<Drag | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const today = format(new Date(), "yyyy-MM-dd");
+  const spans = useMemo(() => new Map(items.map((i) => [i.id, col ? spanOf(col.type, i.values[col.id]) : null])), [items, col]);
+  const axis = useMemo(() => axisOf([...spans.values()].filter((s) => s !== null), zoom, today), [spans, zoom, today]);
+  const rows = useMemo(() => {
+    const out: Row[] = [];
+    const sorted = [...items].sort(sort ?? byPosition);
+    const sections = lanesBy
+      ? lanesOf(lanesBy, people, items).map((l) => ({ id: l.id, name: l.name, color: l.color, items: sorted.filter((i) => laneOf(lanesBy, i) === l.id) }))
+      : (board.groups ?? []).map((g) => ({ id: g.id, name: g.title, color: g.color, items: sorted.filter((i) => i.group_id === g.id) }));
+    for (const s of sections.filter((s) => s.items.length)) {
+      out.push({ kind: "group", id: s.id, name: s.name, color: s.color });
+      for (const item of s.items) out.push({ kind: "item", item });
+    }
+    return out;
+  }, [items, sort, lanesBy, people, board.groups]);
+  const v = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: useCallback(() => ROW, []),
+    overscan: 10,
+    initialRect: { width: 1000, height: window.innerHeight },
+  });
+  if (!col) return <div className="muted">Add a timeline or date column to use the timeline.</div>;
+  const labels = status ? labelsOf(status) : [];
+  const tint = (item: Item) => color(labels.find((l) => l.id === (status ? laneOf(status, item) : ""))?.color ?? "blue");
+  const width = axis.days * axis.px;
+  function release(item: Item) {
+    if (!drag || !col) return;
+    const span = spans.get(item.id);
+    const days = daysDragged(axis, drag.dx);
+    setDrag(null);
+    if (!span || days === 0) {
+      if (Math.abs(drag.dx) < 3) onOpen(item.id);
+      return;
+    }
+    const value = item.values[col.id];
+    if (drag.end) onSave(item, col.id, resized(value, dayAt(axis, offset(axis, span.to) + days)));
+    else onSave(item, col.id, moved(col.type, value, span.from, dayAt(axis, offset(axis, span.from) + days)));
+  }
+  return (
+    <div className="timeline-wrap">
+      <div className="timeline-settings">
+        <select aria-label="Bars from" value={col.id} onChange={(e) => onTimelineColumn(e.target.value)}>
+          {dated.map((c) => <option key={c.id} value={c.id}>Bars: {c.title}</option>)}
+        </select>
+        <select aria-label="Rows by" value={lanesBy?.id ?? "group"} onChange={(e) => onRowsBy(e.target.value)}>
+          <option value="group">Rows: groups</option>
+          {columns.filter((c) => isGroupable(types, c.type)).map((c) => <option key={c.id} value={c.id}>Rows: {c.title}</option>)}
+        </select>
+        <span className="calendar-modes" role="group" aria-label="Zoom">
+          {(["day", "week", "month", "quarter"] as const).map((z) => (
+            <button key={z} className={zoom === z ? "active" : ""} aria-pressed={zoom === z} onClick={() => onZoom(z)}>{z[0].toUpperCase() + z.slice(1)}</button>
+          ))}
+        </span>
+        <button onClick={() => scroller.current?.scrollTo({ left: Math.max(0, offset(axis, today) * axis.px - 200), behavior: "smooth" })}>Today</button>
+      </div>
+      <div className="timeline" ref={scroller} data-testid="timeline">
+        <div className="timeline-head" style={{ width: NAMES + width }}>
+          <div className="timeline-corner" />
+          {ticksOf(axis, zoom).map((t) => <span key={t.left} className="timeline-tick" style={{ left: NAMES + t.left }}>{t.label}</span>)}
+        </div>
+        <div className="timeline-rows" style={{ height: v.getTotalSize(), width: NAMES + width }}>
+          <div className="timeline-today" style={{ left: NAMES + offset(axis, today) * axis.px }} title="Today" />
+          {v.getVirtualItems().map((r) => {
+            const row = rows[r.index];
+            if (row.kind === "group") {
+              return (
+                <div key={r.key} className="timeline-group" style={{ transform: `translateY(${r.start}px)`, color: color(row.color) }}>
+                  <span className="timeline-name">{row.name}</span>
+                </div>
+              );
+            }
+            const { item } = row;
+            const span = spans.get(item.id);
+            const bar = span ? barOf(axis, span) : null;
+            const shift = drag?.item === item.id ? drag.dx : 0;
+            return (
+              <div key={r.key} className="timeline-row" data-item={item.name} style={{ transform: `translateY(${r.start}px)` }}>
+                <span className="timeline-name" onClick={() => onOpen(item.id)}>{item.name}</span>
+                {bar && (
+                  <div className={`timeline-bar${bar.milestone ? " milestone" : ""}`} data-bar={item.name} title={`${span!.from} – ${span!.to}`}
+                    style={{ left: NAMES + bar.left + (drag?.end ? 0 : shift), width: bar.milestone ? undefined : bar.width + (drag?.end ? shift : 0), background: tint(item) }}
+                    onPointerDown={(e) => { e.currentTarget.setPointerCapture(e.pointerId); setDrag({ item: item.id, end: false, x: e.clientX, dx: 0 }); }}
+                    onPointerMove={(e) => drag?.item === item.id && setDrag({ ...drag, dx: e.clientX - drag.x })}
+                    onPointerUp={() => release(item)}>
+                    {!bar.milestone && <span className="timeline-label">{item.name}</span>}
+                    {!bar.milestone && col.type === "timeline" && (
+                      <span className="timeline-end" aria-label={`End of ${item.name}`}
+                        onPointerDown={(e) => { e.stopPropagation(); e.currentTarget.parentElement!.setPointerCapture(e.pointerId); setDrag({ item: item.id, end: true, x: e.clientX, dx: 0 }); }} />
+                    )}
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
