@@ -14,6 +14,7 @@ pub mod cursor;
 pub mod directory;
 pub mod events;
 pub mod files;
+pub mod forms;
 pub mod health;
 pub mod idempotency;
 mod keyed_locks;
@@ -82,6 +83,7 @@ pub struct App {
     pub webhooks: webhooks::WebhookService,
     pub links: links::LinkService,
     pub files: files::FileService,
+    pub forms: forms::FormService,
     pub search: search::SearchService,
 }
 
@@ -129,6 +131,12 @@ impl App {
             ),
             webhooks: webhooks::WebhookService::new(store.clone(), boards.clone(), settings.webhooks.clone()),
             links: links::LinkService::new(store.clone(), boards.clone()),
+            forms: forms::FormService::new(
+                store.clone(),
+                boards.clone(),
+                hasher.clone(),
+                settings.boards.form_submissions_per_minute,
+            ),
             files: files::FileService::new(store.clone(), boards.clone(), settings.files.clone()),
             search: search::SearchService::new(store.clone(), boards.clone(), settings.search.clone()),
             workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),

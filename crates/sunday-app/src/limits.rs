@@ -110,6 +110,15 @@ impl RateLimiter {
         }
     }
 
+    /// `per_minute` a minute sustained, as many at once; 0 disables the limiter.
+    pub fn per_minute(per_minute: u32) -> RateLimiter {
+        RateLimiter {
+            per_sec: f64::from(per_minute) / 60.0,
+            burst: f64::from(per_minute.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
     pub fn enabled(&self) -> bool {
         self.per_sec > 0.0
     }

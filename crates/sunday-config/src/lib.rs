@@ -228,6 +228,9 @@ pub struct AutomationsConfig {
 pub struct BoardsConfig {
     /// How many levels of subitems an item may have (1 to 10; subitems of subitems are level 2).
     pub subitem_depth: u8,
+    /// Submissions of one form a client IP may make per minute (0: no limit); kept by each
+    /// node on its own.
+    pub form_submissions_per_minute: u32,
 }
 
 /// Outbound webhooks, sent by the `worker` role.
@@ -329,7 +332,7 @@ impl Default for Config {
             web: WebConfig { dir: PathBuf::new() },
             backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
             automations: AutomationsConfig { max_chain: 10, pause_after_failures: 3, schedule_secs: 30 },
-            boards: BoardsConfig { subitem_depth: 5 },
+            boards: BoardsConfig { subitem_depth: 5, form_submissions_per_minute: 10 },
             webhooks: WebhooksConfig {
                 allowed_hosts: vec![],
                 timeout_secs: 10,

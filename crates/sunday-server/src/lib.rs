@@ -220,7 +220,10 @@ fn app_settings(config: &Config, search: sunday_app::search::SearchSettings) -> 
             pause_after_failures: config.automations.pause_after_failures,
             schedule_every: Duration::from_secs(config.automations.schedule_secs),
         },
-        boards: sunday_app::boards::BoardSettings { subitem_depth: config.boards.subitem_depth },
+        boards: sunday_app::boards::BoardSettings {
+            subitem_depth: config.boards.subitem_depth,
+            form_submissions_per_minute: config.boards.form_submissions_per_minute,
+        },
         mail: (!config.mail.smtp_host.is_empty()).then(|| sunday_app::notifications::MailSettings {
             smtp_host: config.mail.smtp_host.clone(),
             smtp_port: config.mail.smtp_port,

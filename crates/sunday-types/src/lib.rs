@@ -13,6 +13,7 @@ pub mod dto;
 pub mod error;
 pub mod events;
 pub mod files;
+pub mod forms;
 pub mod ids;
 pub mod links;
 pub mod notifications;

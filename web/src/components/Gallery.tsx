@@ -5,7 +5,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { Board, Item } from "../api/types";
-import { CellValue } from "./Cell";
+import { CardFields, CardFieldsChooser } from "./Cards";
 
 const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 /** A card's width and the gap between cards (px); rows are measured once rendered. */
@@ -58,14 +58,7 @@ export function Gallery({ board, items, sort, meId, coverColumn, onCoverColumn, 
             {files.map((c) => <option key={c.id} value={c.id}>Cover: {c.title}</option>)}
           </select>
         ) : <span className="muted">Add a file column to show covers.</span>}
-        <details className="card-fields">
-          <summary>Card fields ({shown.length})</summary>
-          {columns.filter((c) => c.id !== cover?.id && c.type !== "button").map((c) => (
-            <label key={c.id}>
-              <input type="checkbox" checked={cardColumns.includes(c.id)} onChange={(e) => onCardColumns(e.target.checked ? [...cardColumns, c.id] : cardColumns.filter((x) => x !== c.id))} /> {c.title}
-            </label>
-          ))}
-        </details>
+        <CardFieldsChooser columns={columns} except={cover?.id} cardColumns={cardColumns} onCardColumns={onCardColumns} />
       </div>
       <div className="gallery" ref={scroller} data-testid="gallery">
         {cards.length === 0 && <div className="muted">No items to show.</div>}
@@ -80,9 +73,7 @@ export function Gallery({ board, items, sort, meId, coverColumn, onCoverColumn, 
                       ? <img className="gallery-cover" src={`/api/v1/files/${file}/thumbnail`} alt="" loading="lazy" />
                       : <div className="gallery-cover empty" />)}
                     <div className="card-name">{c.name}</div>
-                    {shown.map((col) => c.values[col.id] !== undefined || col.type === "auto_number" ? (
-                      <div key={col.id} className="card-field"><span className="muted">{col.title}</span> <CellValue col={col} item={c} meId={meId} /></div>
-                    ) : null)}
+                    <CardFields fields={shown} item={c} meId={meId} />
                   </div>
                 );
               })}

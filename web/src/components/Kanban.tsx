@@ -9,7 +9,8 @@ import type { Board, Column, Item } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { laneOf, lanesOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
-import { CellValue, color } from "./Cell";
+import { CardFields, CardFieldsChooser } from "./Cards";
+import { color } from "./Cell";
 import { AskDialog } from "./Dialog";
 
 const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
@@ -39,14 +40,7 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
     <select aria-label="Lanes by" value={lane.id} onChange={(e) => onLaneColumn(e.target.value)}>
       {groupable.map((c) => <option key={c.id} value={c.id}>Lanes: {c.title}</option>)}
     </select>
-    <details className="card-fields">
-      <summary>Card fields ({shown.length})</summary>
-      {columns.filter((c) => c.id !== lane.id && c.type !== "button").map((c) => (
-        <label key={c.id}>
-          <input type="checkbox" checked={cardColumns.includes(c.id)} onChange={(e) => onCardColumns(e.target.checked ? [...cardColumns, c.id] : cardColumns.filter((x) => x !== c.id))} /> {c.title}
-        </label>
-      ))}
-    </details>
+    <CardFieldsChooser columns={columns} except={lane.id} cardColumns={cardColumns} onCardColumns={onCardColumns} />
     <div className="kanban">
       {lanes.map((l) => {
         const cards = items.filter((i) => laneOf(lane, i) === l.id).sort(sort ?? byPosition);
@@ -97,9 +91,7 @@ function LaneCards({ cards, fields, meId, onOpen, onDrag }: {
             <div key={row.key} data-index={row.index} ref={v.measureElement} className="lane-slot" style={{ transform: `translateY(${row.start}px)` }}>
               <div className="card" draggable onDragStart={() => onDrag(c)} onDragEnd={() => onDrag(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
                 <div className="card-name">{c.name}</div>
-                {fields.map((col) => c.values[col.id] !== undefined || col.type === "auto_number" ? (
-                  <div key={col.id} className="card-field"><span className="muted">{col.title}</span> <CellValue col={col} item={c} meId={meId} /></div>
-                ) : null)}
+                <CardFields fields={fields} item={c} meId={meId} />
               </div>
             </div>
           );

@@ -21,6 +21,7 @@ mod links_cursor;
 pub use links_cursor::LinksConsumer;
 mod moves;
 pub(crate) use moves::carried;
+pub(crate) mod forms;
 mod placement;
 mod query;
 mod recompute;
@@ -65,11 +66,13 @@ async fn after_lost_race(attempt: usize) {
 pub struct BoardSettings {
     /// How many levels of subitems an item may have (1 to 10).
     pub subitem_depth: u8,
+    /// Submissions of one form a client IP may make per minute (0: no limit).
+    pub form_submissions_per_minute: u32,
 }
 
 impl Default for BoardSettings {
     fn default() -> Self {
-        BoardSettings { subitem_depth: 5 }
+        BoardSettings { subitem_depth: 5, form_submissions_per_minute: 10 }
     }
 }
 

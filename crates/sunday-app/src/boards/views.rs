@@ -14,8 +14,31 @@ use sunday_types::{
     ApiError, BoardId, ErrorCode, ViewId,
 };
 
-use super::{BoardService, MERGE_RETRIES};
+use super::{forms, BoardService, MERGE_RETRIES};
 use crate::Actor;
+
+/// Settings that name a column, by view type: which types of column, and what for.
+const COLUMN_SETTINGS: &[(ViewType, &str, &[ColumnType], &str)] = &[
+    (
+        ViewType::Kanban,
+        "lane_column",
+        &[ColumnType::Status, ColumnType::Dropdown],
+        "a kanban's lanes come from a status or dropdown column",
+    ),
+    (
+        ViewType::Calendar,
+        "date_column",
+        &[ColumnType::Date, ColumnType::Timeline],
+        "a calendar's days come from a date or timeline column",
+    ),
+    (
+        ViewType::Timeline,
+        "timeline_column",
+        &[ColumnType::Timeline, ColumnType::Date],
+        "a timeline's bars come from a timeline or date column",
+    ),
+    (ViewType::Gallery, "cover_column", &[ColumnType::File], "a gallery's covers come from a file column"),
+];
 
 fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
     if let Some(f) = v.filter.as_ref().filter(|f| !f.is_null()) {
@@ -40,74 +63,24 @@ fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
     if !v.settings.is_object() {
         return Err(ApiError::validation("settings", "type", "`settings` is an object"));
     }
-    if v.view_type == ViewType::Kanban {
-        if let Some(lane) = v.settings.get("lane_column") {
-            let ok = lane
-                .as_str()
-                .and_then(column)
-                .is_some_and(|c| matches!(c.column_type, ColumnType::Status | ColumnType::Dropdown));
-            if !ok {
-                return Err(ApiError::validation(
-                    "settings.lane_column",
-                    "lane_column",
-                    "a kanban's lanes come from a status or dropdown column",
-                ));
-            }
+    for (kind, setting, types, message) in COLUMN_SETTINGS {
+        let Some(id) = v.settings.get(*setting).filter(|_| v.view_type == *kind) else { continue };
+        if !id.as_str().and_then(column).is_some_and(|c| types.contains(&c.column_type)) {
+            return Err(ApiError::validation(&format!("settings.{setting}"), setting, *message));
         }
     }
-    if v.view_type == ViewType::Calendar {
-        if let Some(dates) = v.settings.get("date_column") {
-            let ok = dates
-                .as_str()
-                .and_then(column)
-                .is_some_and(|c| matches!(c.column_type, ColumnType::Date | ColumnType::Timeline));
-            if !ok {
-                return Err(ApiError::validation(
-                    "settings.date_column",
-                    "date_column",
-                    "a calendar's days come from a date or timeline column",
-                ));
-            }
-        }
-    }
-    if v.view_type == ViewType::Timeline {
-        timeline_settings(columns, &v.settings)?;
-    }
-    if v.view_type == ViewType::Chart {
-        chart_settings(columns, &v.settings)?;
-    }
-    if v.view_type == ViewType::Gallery {
-        if let Some(cover) = v.settings.get("cover_column") {
-            let ok = cover.as_str().and_then(column).is_some_and(|c| c.column_type == ColumnType::File);
-            if !ok {
-                return Err(ApiError::validation(
-                    "settings.cover_column",
-                    "cover_column",
-                    "a gallery's covers come from a file column",
-                ));
-            }
-        }
+    match v.view_type {
+        ViewType::Timeline => timeline_settings(columns, &v.settings)?,
+        ViewType::Chart => chart_settings(columns, &v.settings)?,
+        _ => {}
     }
     Ok(())
 }
 
-/// A timeline's bars come from a timeline or date column, its rows from its groups or a
-/// column, at a zoom it knows.
+/// A timeline's rows come from its groups or a column, at a zoom it knows (its bars' column is
+/// in [`COLUMN_SETTINGS`]).
 fn timeline_settings(columns: &[Column], s: &Value) -> Result<(), ApiError> {
     let column = |id: &str| columns.iter().find(|c| c.id.to_string() == id);
-    if let Some(bars) = s.get("timeline_column") {
-        let ok = bars
-            .as_str()
-            .and_then(column)
-            .is_some_and(|c| matches!(c.column_type, ColumnType::Timeline | ColumnType::Date));
-        if !ok {
-            return Err(ApiError::validation(
-                "settings.timeline_column",
-                "timeline_column",
-                "a timeline's bars come from a timeline or date column",
-            ));
-        }
-    }
     if let Some(rows) = s.get("rows_by") {
         if !rows.as_str().is_some_and(|r| r == "group" || column(r).is_some()) {
             return Err(ApiError::validation(
@@ -165,10 +138,15 @@ fn chart_settings(columns: &[Column], s: &Value) -> Result<(), ApiError> {
 impl BoardService {
     pub async fn views(&self, actor: &Actor, board: BoardId) -> Result<Vec<View>, ApiError> {
         self.access(actor, board).await?;
-        Ok(self.store.views(board).await?)
+        Ok(self.store.views(board).await?.into_iter().map(forms::shown).collect())
     }
 
     pub async fn view(&self, actor: &Actor, id: ViewId) -> Result<View, ApiError> {
+        self.view_as_stored(actor, id).await.map(forms::shown)
+    }
+
+    /// The view with what Sunday keeps to itself (a form's secrets), for changing it.
+    pub(super) async fn view_as_stored(&self, actor: &Actor, id: ViewId) -> Result<View, ApiError> {
         let view = self.store.view(id).await?.ok_or_else(|| ApiError::of(ErrorCode::ViewNotFound))?;
         self.access(actor, view.board_id).await.map_err(|_| ApiError::of(ErrorCode::ViewNotFound))?;
         Ok(view)
@@ -178,7 +156,7 @@ impl BoardService {
         let access = self.access_for_write(actor, board).await?;
         access.require_structure()?;
         let now = to_datetime(now_millis());
-        let view = View {
+        let mut view = View {
             id: ViewId::new(),
             board_id: board,
             name: parse_name("name", &req.name, 100)?,
@@ -193,9 +171,13 @@ impl BoardService {
             created_at: now,
             updated_at: now,
         };
-        check(&self.store.columns(board).await?, &view)?;
+        let (columns, groups) = self.structure_of(board).await?;
+        check(&columns, &view)?;
+        if view.view_type == ViewType::Form {
+            view.settings = forms::settle(&columns, &groups, &view.settings, None)?;
+        }
         self.commit(board, vec![BoardWrite::InsertView(view.clone())], vec![]).await?;
-        Ok(view)
+        Ok(forms::shown(view))
     }
 
     /// Changes the fields named. With `If-Match` (or `expected_version`) a view changed since
@@ -211,7 +193,7 @@ impl BoardService {
         let expected = crate::workspaces::expected_version(if_match, req.expected_version)?;
         let name = req.name.as_deref().map(|n| parse_name("name", n, 100)).transpose()?;
         for _ in 0..MERGE_RETRIES {
-            let current = self.view(actor, id).await?;
+            let current = self.view_as_stored(actor, id).await?;
             let access = self.access_for_write(actor, current.board_id).await?;
             access.require_structure()?;
             if expected.is_some_and(|v| v != current.version) {
@@ -239,10 +221,15 @@ impl BoardService {
             }
             next.version += 1;
             next.updated_at = to_datetime(now_millis());
-            check(&self.store.columns(current.board_id).await?, &next)?;
+            let (columns, groups) = self.structure_of(current.board_id).await?;
+            check(&columns, &next)?;
+            if next.view_type == ViewType::Form && (req.settings.is_some() || current.view_type != ViewType::Form) {
+                let given = req.settings.clone().unwrap_or_else(|| json!({}));
+                next.settings = forms::settle(&columns, &groups, &given, forms::stored(&current).as_ref())?;
+            }
             let write = BoardWrite::UpdateView { view: next.clone(), expected_version: current.version };
             match self.try_commit(current.board_id, vec![write], vec![]).await {
-                Ok(_) => return Ok(next),
+                Ok(_) => return Ok(forms::shown(next)),
                 Err(StoreError::VersionConflict(stored)) if expected.is_some() => {
                     return Err(ApiError::version_conflict(&stored));
                 }

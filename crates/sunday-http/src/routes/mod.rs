@@ -7,6 +7,7 @@ mod automations;
 mod boards;
 mod collab;
 mod files;
+mod forms;
 mod items;
 mod links;
 mod me;
@@ -52,6 +53,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(webhooks::routes())
         .merge(links::routes())
         .merge(files::routes())
+        .merge(forms::routes())
         .merge(search::routes())
         .merge(realtime::routes())
         .merge(admin::routes());
