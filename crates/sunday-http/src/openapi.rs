@@ -28,6 +28,7 @@ use sunday_types::{ErrorBody, ErrorCode, ErrorKind};
         sunday_realtime::protocol::ClientFrame,
         sunday_realtime::protocol::ServerFrame,
         sunday_types::events::BoardChange,
+        sunday_types::forms::FormSettings,
     )),
     security(("bearer" = []), ("cookie" = [])),
     tags(

@@ -42,3 +42,7 @@ export type ClientFrame = S["ClientFrame"];
 /** One entry of a board's event log: a union discriminated by `kind`, so `switch (e.kind)`
  * narrows `e.payload` to that change's payload. */
 export type BoardEvent = S["BoardEvent"];
+export type FormSettings = S["FormSettings"];
+export type FormField = S["FormField"];
+export type PublicForm = S["PublicForm"];
+export type PublicField = S["PublicField"];

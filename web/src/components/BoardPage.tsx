@@ -30,6 +30,7 @@ import { ItemPanel } from "./ItemPanel";
 import { Calendar } from "./Calendar";
 import { chartOf, type ChartSettings } from "../state/chart";
 import { Gallery } from "./Gallery";
+import { FormBuilder } from "./FormBuilder";
 import { Timeline } from "./Timeline";
 import type { Zoom } from "../state/timeline";
 import { Kanban } from "./Kanban";
@@ -237,6 +238,17 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     }
   }
 
+  /** A board's form is a saved view: made empty, then built in place. */
+  async function saveForm() {
+    try {
+      const v = await ok(api.POST("/api/v1/boards/{id}/views", { params: { path: { id: boardId } }, body: { name: "Form", type: "form", settings: {} } }));
+      setViews([...views, v]);
+      setTab(v.id);
+    } catch (e) {
+      flash(messageOf(e));
+    }
+  }
+
   const activeView = views.find((v) => v.id === tab);
   // A saved view brings back everything it saved.
   function open(v: View) {
@@ -279,8 +291,9 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     setTab("table");
   }
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status" && c.type !== "button").slice(0, 2).map((c) => c.id);
-  const mode: "table" | "kanban" | "gallery" | "calendar" | "chart" | "timeline" =
-    tab === "kanban" || activeView?.type === "kanban" ? "kanban"
+  const mode: "table" | "kanban" | "gallery" | "calendar" | "chart" | "timeline" | "form" =
+    tab === "form" || activeView?.type === "form" ? "form"
+    : tab === "kanban" || activeView?.type === "kanban" ? "kanban"
     : tab === "gallery" || activeView?.type === "gallery" ? "gallery"
     : tab === "calendar" || activeView?.type === "calendar" ? "calendar"
     : tab === "chart" || activeView?.type === "chart" ? "chart"
@@ -321,11 +334,13 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           <button className={tab === "calendar" ? "active" : ""} onClick={() => setTab("calendar")}>Calendar</button>
           <button className={tab === "timeline" ? "active" : ""} onClick={() => setTab("timeline")}>Timeline</button>
           <button className={tab === "chart" ? "active" : ""} onClick={() => setTab("chart")}>Chart</button>
+          {!views.some((v) => v.type === "form") && <button className={tab === "form" ? "active" : ""} onClick={() => setTab("form")}>Form</button>}
           {views.map((v) => (
             <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
           ))}
           <button className="link" onClick={() => setAsking("view")}>+ Save view</button>
         </div>
+        {mode !== "form" && (
         <div className="toolbar">
           <button className="primary" onClick={() => board.groups?.[0] && actions.addItem(board.groups[0].id, "New item")}>New item</button>
           {!groupBy && <button className="filter-add" onClick={() => setAsking("group")}>Add group</button>}
@@ -358,6 +373,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             {(board.columns ?? []).filter((c) => isGroupable(types, c.type) || c.id === groupBy).map((c) => <option key={c.id} value={c.id}>Group: {c.title}</option>)}
           </select>
         </div>
+        )}
         {matches?.total === 0 && (
           // Said in words: an empty table alone reads as a board with no items.
           <div className="no-results">
@@ -365,7 +381,10 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             <button className="link" onClick={() => { setSearch(""); setConditions([]); }}>Clear search and filters</button>
           </div>
         )}
-        {mode === "table" ? (
+        {mode === "form" ? (
+          activeView ? <FormBuilder board={board} view={activeView} onView={(v) => setViews(views.map((x) => (x.id === v.id ? v : x)))} />
+          : <NewForm onCreate={() => saveForm()} />
+        ) : mode === "table" ? (
           <Table
             board={board}
             items={items}
@@ -417,6 +436,16 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
       </LiveContext>
       </ItemNamesContext>
     </PeopleContext>
+  );
+}
+
+/** The form tab of a board without a form yet. */
+function NewForm({ onCreate }: { onCreate: () => void }) {
+  return (
+    <div className="new-form">
+      <p>A form asks anyone with its link for a new item: its name and the columns you choose.</p>
+      <button className="primary" onClick={onCreate}>Create a form</button>
+    </div>
   );
 }
 

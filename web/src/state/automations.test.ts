@@ -12,6 +12,7 @@ import {
   shapeOf,
   LINKS_ACTOR,
   systemActorName,
+  FORM_ACTOR,
   TRIGGER_TYPES,
   WEBHOOK_ACTOR,
   withZone,
@@ -153,6 +154,7 @@ describe("actors", () => {
     expect(systemActorName(AUTOMATION_ACTOR)).toBe("Automation");
     expect(systemActorName(WEBHOOK_ACTOR)).toBe("Webhook");
     expect(systemActorName(LINKS_ACTOR)).toBe("Connected boards");
+    expect(systemActorName(FORM_ACTOR)).toBe("Form");
     expect(systemActorName("ada")).toBeUndefined();
   });
 });

@@ -18,9 +18,11 @@ export const WEBHOOK_ACTOR = "00000000-0000-7000-8000-0000a0700002";
 /** Formula values Sunday recomputes in the background. */
 export const FORMULA_ACTOR = "00000000-0000-7000-8000-0000a0700003";
 /** Links back, links to items that left, and mirror values Sunday keeps current. */
+/** The actor of items a form's submissions create (shown as "Form"). */
+export const FORM_ACTOR = "00000000-0000-7000-8000-0000a0700005";
 export const LINKS_ACTOR = "00000000-0000-7000-8000-0000a0700004";
 export const systemActorName = (id: string): string | undefined =>
-  id === AUTOMATION_ACTOR ? "Automation" : id === WEBHOOK_ACTOR ? "Webhook" : id === FORMULA_ACTOR ? "Formula" : id === LINKS_ACTOR ? "Connected boards" : undefined;
+  id === AUTOMATION_ACTOR ? "Automation" : id === WEBHOOK_ACTOR ? "Webhook" : id === FORMULA_ACTOR ? "Formula" : id === LINKS_ACTOR ? "Connected boards" : id === FORM_ACTOR ? "Form" : undefined;
 
 export type TriggerType = Trigger["type"];
 export type ActionType = Action["type"];
