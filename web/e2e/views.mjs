@@ -266,3 +266,53 @@ test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("the workload: loads by person and week against a capacity, an item dragged to another person and week, kept in a saved view", async () => {
+  const { page, errors, ctx } = await s.newUser("Wendy", "wendy@example.com");
+  const me = (await api(page, "GET", "/me")).user.id;
+  const ws = (await api(page, "GET", "/workspaces")).data[0];
+  const board = await api(page, "POST", "/boards", { name: "Sprint load", workspace_id: ws.id });
+  const col = async (title, type) => (await api(page, "POST", `/boards/${board.id}/columns`, { title, type })).id;
+  const owner = board.columns.find((c) => c.type === "people").id;
+  const when = board.columns.find((c) => c.type === "date").id;
+  const points = await col("Points", "number");
+  const day = (d) => d.toISOString().slice(0, 10);
+  const monday = new Date();
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  const next = new Date(monday.getTime() + 7 * 86400000);
+  const group = board.groups[0].id;
+  for (const [name, who, date, pts] of [["Alpha", [me], monday, 3], ["Beta", [me], monday, 4], ["Gamma", [], next, 2]]) {
+    await api(page, "POST", `/boards/${board.id}/items`, { name, group_id: group, values: { [owner]: who.length ? who : undefined, [when]: day(date), [points]: pts } });
+  }
+  await page.goto(`${s.base}/boards/${board.id}`);
+  await row(page, "Alpha").waitFor();
+  await page.getByRole("button", { name: "Workload", exact: true }).click();
+  const cell = (person, d) => page.locator(`tr[data-person="${person}"] td[data-week="${day(d)}"]`);
+  await cell("Wendy", monday).getByText("2", { exact: true }).waitFor();
+  await cell("Unassigned", next).getByText("1", { exact: true }).waitFor();
+  // Summing points against a capacity of 5: this week is over.
+  await page.getByLabel("Load", { exact: true }).selectOption({ label: "Sum of Points" });
+  await page.getByLabel("Capacity a week").fill("5");
+  await cell("Wendy", monday).getByText("7", { exact: true }).waitFor();
+  assert.match(await cell("Wendy", monday).getAttribute("class"), /over/);
+  // Gamma, dragged from nobody next week to Wendy this week: assigned, and a week earlier.
+  await cell("Unassigned", next).getByRole("button").click();
+  await page.locator(".workload-items li", { hasText: "Gamma" }).dragTo(cell("Wendy", monday));
+  await cell("Wendy", monday).getByText("9", { exact: true }).waitFor();
+  await page.waitForFunction(async ([b, o, w, me, want]) => {
+    const g = (await (await fetch(`/api/v1/boards/${b}/items`)).json()).data.find((i) => i.name === "Gamma");
+    return g?.values[o]?.[0] === me && g.values[w] === want;
+  }, [board.id, owner, when, me, day(monday)]);
+  // Saved, reloaded: the sum and the capacity come back.
+  await page.getByRole("button", { name: "+ Save view" }).click();
+  await page.getByLabel("View name").fill("Load by points");
+  await page.getByRole("button", { name: "Save view", exact: true }).click();
+  await page.getByRole("button", { name: "Load by points" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "Load by points" }).click();
+  await cell("Wendy", monday).getByText("9", { exact: true }).waitFor();
+  assert.equal(await page.getByLabel("Capacity a week").inputValue(), "5");
+  await page.screenshot({ path: path.join(shots, "workload.png") });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

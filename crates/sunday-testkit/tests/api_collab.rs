@@ -205,6 +205,25 @@ async fn saved_views_validate_and_version(app: TestApp) {
         "validation_failed",
     )
     .await;
+    // A workload's rows come from a people column, its load is a count or a sum of numbers, and
+    // its capacity is not negative.
+    for settings in [
+        json!({"people_column": column_id(&b, "Component")}),
+        json!({"metric": {"fn": "avg", "column_id": column_id(&b, "Component")}}),
+        json!({"capacity": -1}),
+    ] {
+        let body = json!({"name": "Bad", "type": "workload", "settings": settings});
+        expect_error(
+            app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, body).send().await.unwrap(),
+            400,
+            "validation_failed",
+        )
+        .await;
+    }
+    let load = json!({"name": "Load", "type": "workload", "settings": {"metric": {"fn": "count"}, "capacity": 3.5}});
+    let made =
+        expect_json(app.post(&format!("/api/v1/boards/{bid}/views"), &u.token, load).send().await.unwrap(), 201).await;
+    assert_eq!((made["type"].as_str(), made["settings"]["capacity"].as_f64()), (Some("workload"), Some(3.5)));
     let r = app.post(&format!("/api/v1/boards/{bid}/columns"), &u.token, json!({"title": "Photos", "type": "file"}));
     let photos = expect_json(r.send().await.unwrap(), 201).await["id"].as_str().unwrap().to_owned();
     let gallery =

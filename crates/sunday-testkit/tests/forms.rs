@@ -128,6 +128,20 @@ async fn forms_publish_check_and_create_items(app: TestApp) {
     let r = app.client().put(app.url(&format!("/api/v1/views/{vid}/form/password"))).bearer_auth(&u.token);
     expect_json(r.json(&json!({"password": null})).send().await.unwrap(), 200).await;
 
+    // Only those who may change the board's structure set the password or a new link: a member
+    // with content permission (the board's default here) may not, nor anyone outside the org.
+    let member = app.signup("member@example.com").await;
+    app.join(&u, &member, "member").await;
+    let r = app.patch(&format!("/api/v1/boards/{bid}"), &u.token, json!({"default_permission": "edit_content"}));
+    expect_json(r.send().await.unwrap(), 200).await;
+    let outsider = app.signup("outsider@example.com").await;
+    for (who, status, code) in [(&member, 403, "forbidden"), (&outsider, 404, "view_not_found")] {
+        let r = app.client().put(app.url(&format!("/api/v1/views/{vid}/form/password"))).bearer_auth(&who.token);
+        expect_error(r.json(&json!({"password": "mine now"})).send().await.unwrap(), status, code).await;
+        let r = app.post(&format!("/api/v1/views/{vid}/form/link"), &who.token, json!({}));
+        expect_error(r.send().await.unwrap(), status, code).await;
+    }
+
     // A new link revokes the old one.
     let r = app.post(&format!("/api/v1/views/{vid}/form/link"), &u.token, json!({}));
     let view = expect_json(r.send().await.unwrap(), 200).await;

@@ -450,3 +450,27 @@ pub struct LinkedItem {
     pub board_id: BoardId,
     pub name: String,
 }
+
+/// `GET /me/work`: the items assigned to the caller (in any people column) across the boards
+/// of their organization they may see, with what the page needs to show and edit them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyWork {
+    pub boards: Vec<MyWorkBoard>,
+    #[schema(value_type = Vec<Item>)]
+    pub items: Vec<EncodedItem>,
+    /// More items are assigned than listed (the first 2,000, board by board).
+    pub truncated: bool,
+}
+
+/// A board holding some of the caller's items: its columns, and the ones My Work reads.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyWorkBoard {
+    pub id: BoardId,
+    pub name: String,
+    /// Where an item's due date comes from: the board's first date column, else the end of
+    /// its first timeline column.
+    pub date_column_id: Option<ColumnId>,
+    /// The board's first status column.
+    pub status_column_id: Option<ColumnId>,
+    pub columns: Vec<crate::boards::Column>,
+}

@@ -346,6 +346,9 @@ pub enum ViewType {
     /// Cards with a cover image (`settings.cover_column`, a file column) and chosen fields
     /// (`settings.card_columns`).
     Gallery,
+    /// People × weeks: each person's items in a week counted, or a number column summed, against
+    /// a weekly capacity (`settings`: `people_column`, `date_column`, `metric`, `capacity`).
+    Workload,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -10,6 +10,8 @@ import { dropInvite, HOME, inviteOf, parseRoute, routePath, type Route } from ".
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
+import { Inbox } from "./Inbox";
+import { MyWork } from "./MyWork";
 import { NewBoardDialog } from "./NewBoardDialog";
 import { ShortcutSheet, useShortcuts } from "./Shortcuts";
 import { Sidebar } from "./Sidebar";
@@ -51,6 +53,8 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const open = route.board;
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [notifications, setNotifications] = useState<Notification[]>([]);
+  /** Where the next page of older notifications starts (none: all are loaded). */
+  const [olderNotes, setOlderNotes] = useState<string | null>(null);
   const [error, setError] = useState("");
   /** The workspace a new board is being named for. */
   const [newBoardIn, setNewBoardIn] = useState<string | null>(null);
@@ -105,7 +109,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   }, [refresh]);
   useEffect(() => {
     ok(api.GET("/api/v1/templates")).then((page) => setTemplates(page.data), () => undefined);
-    ok(api.GET("/api/v1/me/notifications")).then((page) => setNotifications(page.data), () => undefined);
+    ok(api.GET("/api/v1/me/notifications")).then((page) => { setNotifications(page.data); setOlderNotes(page.next_cursor ?? null); }, () => undefined);
   }, []);
   // The address bar follows the route; back and forward move between routes.
   useEffect(() => {
@@ -122,6 +126,21 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
     setDrawer(false);
   }, []);
   const openItem = useCallback((item: string | null) => setRoute((r) => ({ ...r, item })), []);
+
+  function moreNotifications() {
+    if (!olderNotes) return;
+    ok(api.GET("/api/v1/me/notifications", { params: { query: { cursor: olderNotes } } })).then((page) => {
+      setNotifications((ns) => [...ns, ...page.data.filter((n) => !ns.some((x) => x.id === n.id))]);
+      setOlderNotes(page.next_cursor ?? null);
+    }, (e) => setError(messageOf(e)));
+  }
+  /** Marks the given notifications (all, for `null`) read. */
+  function readNotifications(ids: string[] | null) {
+    if (ids?.length === 0) return;
+    const now = new Date().toISOString();
+    ok(api.POST("/api/v1/me/notifications/read", { body: ids ? { ids } : {} })).catch((e) => setError(messageOf(e)));
+    setNotifications((ns) => ns.map((n) => (!n.read_at && (!ids || ids.includes(n.id)) ? { ...n, read_at: now } : n)));
+  }
 
   /** A notification opens what it is about, and counts as read. */
   function openNotification(n: Notification) {
@@ -167,6 +186,9 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         onCreateWorkspace={(name) => ok(api.POST("/api/v1/workspaces", { body: { name, org_id: org } })).then(refresh).catch((e) => setError(messageOf(e)))}
         onRename={(id, name) => ok(api.PATCH("/api/v1/boards/{id}", { params: { path: { id } }, body: { name } })).then(refresh).catch((e) => setError(messageOf(e)))}
         onLogout={logout}
+        page={route.page}
+        onPage={(page) => { setRoute({ board: null, item: null, page }); setDrawer(false); }}
+        unread={notifications.filter((n) => !n.read_at).length}
       />
       <main>
         <header className="topbar">
@@ -179,6 +201,10 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {open ? (
           <BoardPage key={open} boardId={open} item={route.item} found={found} onItem={openItem} me={me} live={live} bus={bus.current} boards={allBoards} onDeleted={() => { setOpen(null); refresh(); }}
             onOpenBoard={setOpen} onBoardsChanged={() => refresh().catch((e) => setError(messageOf(e)))} />
+        ) : route.page === "work" ? (
+          <MyWork org={org} onOpen={(board, item) => setRoute({ board, item })} />
+        ) : route.page === "inbox" ? (
+          <Inbox notifications={notifications} onMore={olderNotes ? moreNotifications : undefined} onRead={readNotifications} onOpen={openNotification} />
         ) : (
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}

@@ -31,6 +31,8 @@ import { Calendar } from "./Calendar";
 import { chartOf, type ChartSettings } from "../state/chart";
 import { Gallery } from "./Gallery";
 import { FormBuilder } from "./FormBuilder";
+import { Workload } from "./Workload";
+import { workloadOf, type WorkloadSettings } from "../state/workload";
 import { Timeline } from "./Timeline";
 import type { Zoom } from "../state/timeline";
 import { Kanban } from "./Kanban";
@@ -81,6 +83,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const [coverColumn, setCoverColumn] = useState<string | undefined>(undefined);
   const [dateColumn, setDateColumn] = useState<string | undefined>(undefined);
   const [chartSettings, setChartSettings] = useState<ChartSettings | null>(null);
+  const [workloadSettings, setWorkloadSettings] = useState<WorkloadSettings | null>(null);
   const [timelineColumn, setTimelineColumn] = useState<string | undefined>(undefined);
   const [rowsBy, setRowsBy] = useState<string | undefined>(undefined);
   const [zoom, setZoom] = useState<Zoom>("week");
@@ -117,7 +120,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // The kanban, the gallery, the calendar, the chart and the timeline show every match (in
   // lanes, rows, days, sums or bars), so they fetch it all.
   const savedType = views.find((v) => v.id === tab)?.type;
-  const whole = ["kanban", "gallery", "calendar", "chart", "timeline"];
+  const whole = ["kanban", "gallery", "calendar", "chart", "timeline", "workload"];
   const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
   const filter = filterOf(conditions, match, search);
   const { items, matches, loadMore } = useFiltered(boardId, filter, groupKey, state, kanban, flash);
@@ -216,6 +219,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
       : mode === "gallery" ? { card_columns: cards, ...(coverColumn ? { cover_column: coverColumn } : {}) }
       : mode === "calendar" ? (dateColumn ? { date_column: dateColumn } : {})
       : mode === "chart" ? chart
+      : mode === "workload" ? load
       : mode === "timeline" ? { zoom, ...(timelineColumn ? { timeline_column: timelineColumn } : {}), ...(rowsBy ? { rows_by: rowsBy } : {}) }
       : {};
     try {
@@ -265,6 +269,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     setCoverColumn(typeof v.settings.cover_column === "string" ? v.settings.cover_column : undefined);
     setDateColumn(typeof v.settings.date_column === "string" ? v.settings.date_column : undefined);
     setChartSettings(v.type === "chart" ? chartOf(board, v.settings) : null);
+    setWorkloadSettings(v.type === "workload" ? workloadOf(board, v.settings) : null);
     setTimelineColumn(typeof v.settings.timeline_column === "string" ? v.settings.timeline_column : undefined);
     setRowsBy(typeof v.settings.rows_by === "string" ? v.settings.rows_by : undefined);
     const z = v.settings.zoom;
@@ -284,6 +289,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
       setCoverColumn(undefined);
       setDateColumn(undefined);
       setChartSettings(null);
+      setWorkloadSettings(null);
       setTimelineColumn(undefined);
       setRowsBy(undefined);
       setZoom("week");
@@ -291,8 +297,9 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     setTab("table");
   }
   const cards = cardColumns ?? (board.columns ?? []).filter((c) => c.type !== "status" && c.type !== "button").slice(0, 2).map((c) => c.id);
-  const mode: "table" | "kanban" | "gallery" | "calendar" | "chart" | "timeline" | "form" =
+  const mode: "table" | "kanban" | "gallery" | "calendar" | "chart" | "timeline" | "form" | "workload" =
     tab === "form" || activeView?.type === "form" ? "form"
+    : tab === "workload" || activeView?.type === "workload" ? "workload"
     : tab === "kanban" || activeView?.type === "kanban" ? "kanban"
     : tab === "gallery" || activeView?.type === "gallery" ? "gallery"
     : tab === "calendar" || activeView?.type === "calendar" ? "calendar"
@@ -300,6 +307,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     : tab === "timeline" || activeView?.type === "timeline" ? "timeline"
     : "table";
   const chart = chartSettings ?? chartOf(board, undefined);
+  const load = workloadSettings ?? workloadOf(board, undefined);
   const others = presence.filter((p) => p.user_id !== me.user.id);
   const editors = cellEditors(presence, me.user.id, nameOf);
   // Dependency cells name items; they show the names of the items loaded.
@@ -334,6 +342,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           <button className={tab === "calendar" ? "active" : ""} onClick={() => setTab("calendar")}>Calendar</button>
           <button className={tab === "timeline" ? "active" : ""} onClick={() => setTab("timeline")}>Timeline</button>
           <button className={tab === "chart" ? "active" : ""} onClick={() => setTab("chart")}>Chart</button>
+          <button className={tab === "workload" ? "active" : ""} onClick={() => setTab("workload")}>Workload</button>
           {!views.some((v) => v.type === "form") && <button className={tab === "form" ? "active" : ""} onClick={() => setTab("form")}>Form</button>}
           {views.map((v) => (
             <button key={v.id} className={tab === v.id ? "active" : ""} onClick={() => open(v)}>{v.name}</button>
@@ -410,6 +419,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           />
         ) : mode === "timeline" ? (
           <Timeline board={board} items={items} sort={sort} timelineColumn={timelineColumn} onTimelineColumn={setTimelineColumn} rowsBy={rowsBy} onRowsBy={setRowsBy} zoom={zoom} onZoom={setZoom} onSave={actions.saveValue} onOpen={onItem} />
+        ) : mode === "workload" ? (
+          <Workload board={board} items={items} settings={load} onSettings={setWorkloadSettings} onSave={actions.saveValue} onOpen={onItem} />
         ) : mode === "chart" ? (
           <Suspense fallback={<div className="muted">Loading the chart…</div>}>
             <ChartView board={board} items={items} settings={chart} onSettings={setChartSettings} />

@@ -2,6 +2,7 @@
 // favourites, create and rename, and the organization's export for its owners.
 import { useState } from "react";
 import type { Board, Me, Workspace } from "../api/types";
+import type { Page } from "../state/route";
 import { Avatar } from "./Avatar";
 import { AskDialog } from "./Dialog";
 
@@ -19,6 +20,10 @@ export type SidebarProps = {
   onLogout: () => void;
   /** Puts the sidebar away (collapses it, or closes the drawer on a phone). */
   onHide: () => void;
+  /** The page open instead of a board, and how to open one. */
+  page?: Page;
+  onPage: (page: Page) => void;
+  unread: number;
 };
 
 export function Sidebar(p: SidebarProps) {
@@ -57,6 +62,10 @@ export function Sidebar(p: SidebarProps) {
       ) : (
         <div className="org">{p.me.orgs[0]?.org.name}</div>
       )}
+      <button className={"page-link" + (p.page === "work" ? " active" : "")} onClick={() => p.onPage("work")}>✓ My work</button>
+      <button className={"page-link" + (p.page === "inbox" ? " active" : "")} onClick={() => p.onPage("inbox")}>
+        ✉ Inbox{p.unread > 0 && <span className="badge" aria-label={`${p.unread} unread`}>{p.unread}</span>}
+      </button>
       <input className="board-search" aria-label="Search boards" placeholder="Search boards" value={query} onChange={(e) => setQuery(e.target.value)} />
       {favourites.length > 0 && (
         <>

@@ -2,7 +2,10 @@
 // `/boards/{id}/items/{item_id}` also opens that item's panel. Links from before paths
 // (`/#/{board_id}`) still open their board. The server answers every non-API path with the app.
 
-export type Route = { board: string | null; item: string | null };
+/** `page`: a page of its own instead of a board (My Work, the inbox). */
+export type Route = { board: string | null; item: string | null; page?: Page };
+export type Page = "work" | "inbox";
+const PAGES: Record<Page, string> = { work: "/my-work", inbox: "/inbox" };
 
 export const HOME: Route = { board: null, item: null };
 
@@ -10,6 +13,8 @@ const PATH = /^\/boards\/([^/]+)(?:\/items\/([^/]+))?\/?$/;
 
 /** The route of a location (its path, else a legacy `#/{board}` hash). */
 export function parseRoute(pathname: string, hash: string): Route {
+  const page = (Object.keys(PAGES) as Page[]).find((p) => PAGES[p] === pathname.replace(/\/$/, ""));
+  if (page) return { board: null, item: null, page };
   const m = PATH.exec(pathname);
   if (m) return { board: decodeURIComponent(m[1]), item: m[2] ? decodeURIComponent(m[2]) : null };
   const legacy = hash.startsWith("#/") ? hash.slice(2) : "";
@@ -18,7 +23,7 @@ export function parseRoute(pathname: string, hash: string): Route {
 
 /** The path of a route; an item without a board has no page of its own. */
 export function routePath(r: Route): string {
-  if (!r.board) return "/";
+  if (!r.board) return r.page ? PAGES[r.page] : "/";
   const board = `/boards/${encodeURIComponent(r.board)}`;
   return r.item ? `${board}/items/${encodeURIComponent(r.item)}` : board;
 }

@@ -121,8 +121,6 @@ impl BoardService {
         after: Option<&str>,
         limit: Option<u32>,
     ) -> Result<Page<Board>, ApiError> {
-        let limit = cursor::limit(limit)?;
-        let after: Option<BoardId> = cursor::decode(after)?;
         let (org, role) = match workspace {
             Some(ws) => {
                 let w = self.store.workspace(ws).await?.ok_or_else(|| ApiError::of(ErrorCode::WorkspaceNotFound))?;
@@ -141,6 +139,22 @@ impl BoardService {
                 self.directory.first_org(actor.user_id).await?.ok_or_else(|| ApiError::of(ErrorCode::OrgNotFound))?
             }
         };
+        self.boards_page(actor, org, role, workspace, after, limit).await
+    }
+
+    /// A page of the boards of `org` (of one workspace of it, or all) that `actor`, of `role`
+    /// in it, may see.
+    pub(super) async fn boards_page(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        role: Role,
+        workspace: Option<WorkspaceId>,
+        after: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<Board>, ApiError> {
+        let limit = cursor::limit(limit)?;
+        let after: Option<BoardId> = cursor::decode(after)?;
         let filter = match role {
             Role::Owner | Role::Admin => BoardFilter::All,
             Role::Guest => BoardFilter::MemberOf(actor.user_id),

@@ -20,6 +20,7 @@ mod linked;
 mod links_cursor;
 pub use links_cursor::LinksConsumer;
 mod moves;
+mod my_work;
 pub(crate) use moves::carried;
 pub(crate) mod forms;
 mod placement;

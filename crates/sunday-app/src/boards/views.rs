@@ -38,6 +38,13 @@ const COLUMN_SETTINGS: &[(ViewType, &str, &[ColumnType], &str)] = &[
         "a timeline's bars come from a timeline or date column",
     ),
     (ViewType::Gallery, "cover_column", &[ColumnType::File], "a gallery's covers come from a file column"),
+    (ViewType::Workload, "people_column", &[ColumnType::People], "a workload's rows come from a people column"),
+    (
+        ViewType::Workload,
+        "date_column",
+        &[ColumnType::Date, ColumnType::Timeline],
+        "a workload's weeks come from a date or timeline column",
+    ),
 ];
 
 fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
@@ -72,6 +79,7 @@ fn check(columns: &[Column], v: &View) -> Result<(), ApiError> {
     match v.view_type {
         ViewType::Timeline => timeline_settings(columns, &v.settings)?,
         ViewType::Chart => chart_settings(columns, &v.settings)?,
+        ViewType::Workload => workload_settings(columns, &v.settings)?,
         _ => {}
     }
     Ok(())
@@ -111,25 +119,48 @@ fn chart_settings(columns: &[Column], s: &Value) -> Result<(), ApiError> {
         }
     }
     if let Some(metric) = s.get("metric") {
-        match metric.get("fn").and_then(Value::as_str) {
-            Some("count") => {}
-            Some("sum" | "avg") => {
-                let numeric = metric
-                    .get("column_id")
-                    .and_then(Value::as_str)
-                    .and_then(column)
-                    .is_some_and(|c| c.column_type == ColumnType::Number);
-                if !numeric {
-                    return Err(ApiError::validation(
-                        "settings.metric.column_id",
-                        "metric_column",
-                        "a sum or an average is of a number column",
-                    ));
-                }
+        metric_settings(columns, metric, &["count", "sum", "avg"])?;
+    }
+    Ok(())
+}
+
+/// A `metric` counts items (`fn: count`) or sums or averages a number column (`column_id`);
+/// `fns` are the functions the view knows.
+fn metric_settings(columns: &[Column], metric: &Value, fns: &[&str]) -> Result<(), ApiError> {
+    let f = metric.get("fn").and_then(Value::as_str).filter(|f| fns.contains(f));
+    match f {
+        Some("count") => Ok(()),
+        Some(_) => {
+            let numeric = metric
+                .get("column_id")
+                .and_then(Value::as_str)
+                .and_then(|id| columns.iter().find(|c| c.id.to_string() == id))
+                .is_some_and(|c| c.column_type == ColumnType::Number);
+            if numeric {
+                Ok(())
+            } else {
+                Err(ApiError::validation(
+                    "settings.metric.column_id",
+                    "metric_column",
+                    "a sum or an average is of a number column",
+                ))
             }
-            _ => {
-                return Err(ApiError::validation("settings.metric.fn", "metric_fn", "`metric.fn` is count, sum or avg"))
-            }
+        }
+        None => {
+            let message = format!("`metric.fn` is {}", fns.join(", "));
+            Err(ApiError::validation("settings.metric.fn", "metric_fn", message))
+        }
+    }
+}
+
+/// A workload counts items or sums a number column, against a capacity of zero or more.
+fn workload_settings(columns: &[Column], s: &Value) -> Result<(), ApiError> {
+    if let Some(metric) = s.get("metric") {
+        metric_settings(columns, metric, &["count", "sum"])?;
+    }
+    if let Some(c) = s.get("capacity") {
+        if !c.as_f64().is_some_and(|c| c >= 0.0) {
+            return Err(ApiError::validation("settings.capacity", "capacity", "`capacity` is a number, 0 or more"));
         }
     }
     Ok(())
