@@ -18,6 +18,17 @@ async function projectBoard(name, email) {
   return { ...u, board, items };
 }
 
+/** Drags `locator` by `dx` pixels, grabbed `at` pixels from its left edge, in small steps. */
+async function dragBy(page, locator, at, dx) {
+  const box = await locator.boundingBox();
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + at, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + at + dx / 2, y, { steps: 4 });
+  await page.mouse.move(box.x + at + dx, y, { steps: 4 });
+  await page.mouse.up();
+}
+
 const rowNames = (page) => page.locator("tr[data-item]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-item")));
 
 test("leaving a saved view for the main table takes off its sort; hidden columns come back one at a time", async () => {
@@ -229,12 +240,7 @@ test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep
   assert.equal(Math.round((await bar.boundingBox()).width), 3 * 36, "three days at 36 px a day");
   const valueOf = async () => (await api(page, "GET", `/items/${item.id}`)).values[timeline.id];
   // Two days to the right.
-  const box = await bar.boundingBox();
-  await page.mouse.move(box.x + 20, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 20 + 36, box.y + box.height / 2, { steps: 4 });
-  await page.mouse.move(box.x + 20 + 72, box.y + box.height / 2, { steps: 4 });
-  await page.mouse.up();
+  await dragBy(page, bar, 20, 72);
   await page.waitForFunction(async ([id, col, want]) => {
     const r = await fetch(`/api/v1/items/${id}`);
     return (await r.json()).values[col]?.from === want;
@@ -242,11 +248,7 @@ test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep
   assert.deepEqual(await valueOf(), { from: plus(2), to: plus(4) });
   // The end one day further.
   const end = bar.getByLabel(`End of ${item.name}`);
-  const e = await end.boundingBox();
-  await page.mouse.move(e.x + 3, e.y + e.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(e.x + 3 + 36, e.y + e.height / 2, { steps: 4 });
-  await page.mouse.up();
+  await dragBy(page, end, 3, 36);
   await page.waitForFunction(async ([id, col, want]) => {
     const r = await fetch(`/api/v1/items/${id}`);
     return (await r.json()).values[col]?.to === want;
@@ -263,6 +265,37 @@ test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep
   assert.equal(await page.getByRole("button", { name: "Day", exact: true }).getAttribute("aria-pressed"), "true");
   await page.getByLabel("Bars from").selectOption({ label: "Bars: Due date" });
   await page.locator(".timeline-bar.milestone").first().waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the timeline draws dependencies as arrows, and dragging a predecessor shifts its dependent", async () => {
+  const { page, errors, ctx, board, items } = await projectBoard("Dee", "dee@example.com");
+  const timeline = board.columns.find((c) => c.type === "timeline");
+  const plus = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const deps = await api(page, "POST", `/boards/${board.id}/columns`, { title: "Depends on", type: "dependency", settings: { date_column_id: timeline.id, mode: "keep_gap" } });
+  const [first, second] = items;
+  await api(page, "PATCH", `/items/${first.id}`, { values: { [timeline.id]: { from: plus(0), to: plus(1) } } });
+  await api(page, "PATCH", `/items/${second.id}`, { values: { [timeline.id]: { from: plus(3), to: plus(4) }, [deps.id]: { item_ids: [first.id] } } });
+  await page.getByRole("button", { name: "Timeline", exact: true }).click();
+  await page.getByLabel("Bars from").selectOption({ label: `Bars: ${timeline.title}` });
+  await page.getByRole("button", { name: "Day", exact: true }).click();
+  const arrow = page.locator(`.timeline-arrows path[data-from="${first.id}"][data-to="${second.id}"]`);
+  await arrow.waitFor();
+  assert.equal(await arrow.getAttribute("class"), null, "on time: not late");
+  // The predecessor dragged two days later: its dependent keeps the gap, live.
+  await dragBy(page, page.locator(`.timeline-bar[data-bar="${first.name}"]`), 10, 72);
+  await page.waitForFunction(async ([id, col, want]) => {
+    const r = await fetch(`/api/v1/items/${id}`);
+    return (await r.json()).values[col]?.from === want;
+  }, [second.id, timeline.id, plus(5)]);
+  const dependent = page.locator(`.timeline-bar[data-bar="${second.name}"]`);
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.getAttribute("title")?.startsWith(want), [`.timeline-bar[data-bar="${second.name}"]`, plus(5)]);
+  assert.ok(await dependent.isVisible());
+  await page.screenshot({ path: path.join(shots, "timeline-dependencies.png") });
+  // Its dependent pulled before its end: the arrow turns red.
+  await api(page, "PATCH", `/items/${second.id}`, { values: { [timeline.id]: { from: plus(0), to: plus(0) } } });
+  await page.locator(`.timeline-arrows path.late[data-to="${second.id}"]`).waitFor();
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -54,6 +54,8 @@ async fn an_ical_feed_lists_the_dates_until_revoked(app: TestApp) {
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 7, "{ics}");
     assert!(ics.contains("SUMMARY:Kick-off meeting (Due date)"), "{ics}");
     assert!(ics.contains("DTSTART;VALUE=DATE:"), "all-day events for calendar days: {ics}");
+    // Coloured by status: the label as the category, its colour as the event's (RFC 7986).
+    assert!(ics.contains("CATEGORIES:Done") && ics.contains("COLOR:green"), "{ics}");
     // The token without the suffix works too; a wrong token is a 404.
     let bare = path.trim_end_matches(".ics");
     assert_eq!(app.client().get(app.url(bare)).send().await.unwrap().status(), 200);

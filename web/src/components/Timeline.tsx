@@ -1,6 +1,8 @@
 // The timeline (Gantt): a bar per item from its timeline cell (a date cell makes a milestone),
 // in rows by group (or by a status or people column), on an axis zoomed to days, weeks, months
 // or quarters, with a line at today. Drag a bar to move it, its right edge to change its end.
+// A dependency column's links are arrows from the end of a bar to the start of its dependent's
+// (red when the dependent starts first); moving a bar shifts its dependents as the column says.
 // Rows are windowed by @tanstack/react-virtual, so thousands of items keep few rows in the DOM.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { format } from "date-fns";
@@ -10,7 +12,7 @@ import { moved, resized } from "../state/calendar";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { laneOf, lanesOf, labelsOf } from "../state/lanes";
 import { usePeople } from "../state/people";
-import { axisOf, barOf, dayAt, daysDragged, offset, spanOf, ticksOf, type Zoom } from "../state/timeline";
+import { arrowsOf, axisOf, barOf, dayAt, daysDragged, offset, spanOf, ticksOf, type Zoom } from "../state/timeline";
 import { color } from "./Cell";
 
 const ROW = 32;
@@ -57,6 +59,16 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
     overscan: 10,
     initialRect: { width: 1000, height: window.innerHeight },
   });
+  const dependencies = useMemo(() => columns.filter((c) => c.type === "dependency").map((c) => c.id), [columns]);
+  const rowOf = useMemo(() => new Map(rows.flatMap((r, i) => (r.kind === "item" ? [[r.item.id, i] as const] : []))), [rows]);
+  const bars = useMemo(() => {
+    const out = new Map<string, { left: number; width: number }>();
+    for (const [id, span] of spans) if (span) out.set(id, barOf(axis, span));
+    return out;
+  }, [spans, axis]);
+  const shown = v.getVirtualItems();
+  const band = { top: shown[0]?.start ?? 0, bottom: shown[shown.length - 1]?.end ?? 0 };
+  const arrows = dependencies.length ? arrowsOf(items, dependencies, rowOf, bars, ROW, band) : [];
   if (!col) return <div className="muted">Add a timeline or date column to use the timeline.</div>;
   const labels = status ? labelsOf(status) : [];
   const tint = (item: Item) => color(labels.find((l) => l.id === (status ? laneOf(status, item) : ""))?.color ?? "blue");
@@ -98,6 +110,17 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
         </div>
         <div className="timeline-rows" style={{ height: v.getTotalSize(), width: NAMES + width }}>
           <div className="timeline-today" style={{ left: NAMES + offset(axis, today) * axis.px }} title="Today" />
+          {arrows.length > 0 && (
+            <svg className="timeline-arrows" width={NAMES + width} height={v.getTotalSize()} aria-hidden="true">
+              <defs>
+                <marker id="timeline-arrowhead" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="currentColor" /></marker>
+                <marker id="timeline-arrowhead-late" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="#d83a52" /></marker>
+              </defs>
+              <g transform={`translate(${NAMES},0)`}>
+                {arrows.map((a) => <path key={`${a.from}>${a.to}`} d={a.path} className={a.late ? "late" : undefined} data-from={a.from} data-to={a.to} markerEnd={a.late ? "url(#timeline-arrowhead-late)" : "url(#timeline-arrowhead)"} />)}
+              </g>
+            </svg>
+          )}
           {v.getVirtualItems().map((r) => {
             const row = rows[r.index];
             if (row.kind === "group") {

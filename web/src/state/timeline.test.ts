@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { axisOf, barOf, dayAt, daysDragged, offset, ticksOf } from "./timeline";
+import { arrowsOf, axisOf, barOf, dayAt, daysDragged, offset, ticksOf } from "./timeline";
 
 describe("timeline geometry", () => {
   it("covers every span and today, from a Monday, with margins", () => {
@@ -19,5 +19,25 @@ describe("timeline geometry", () => {
     expect(daysDragged(axis, 80)).toBe(2);
     expect(daysDragged(axis, -20)).toBe(-1);
     expect(ticksOf(axis, "day").length).toBeGreaterThan(3);
+  });
+});
+
+describe("dependency arrows", () => {
+  const rows = new Map([["a", 1], ["b", 2], ["c", 5]]);
+  const bars = new Map([["a", { left: 0, width: 50 }], ["b", { left: 80, width: 20 }], ["c", { left: 30, width: 10 }]]);
+  const items = [
+    { id: "b", values: { dep: { item_ids: ["a"] } } },
+    { id: "c", values: { dep: { item_ids: ["a", "gone"] } } },
+    { id: "a", values: {} },
+  ];
+  it("runs from the predecessor's end to the dependent's start, late when it starts first", () => {
+    const arrows = arrowsOf(items, ["dep"], rows, bars, 32);
+    expect(arrows.map((a) => [a.from, a.to, a.late])).toEqual([["a", "b", false], ["a", "c", true]]);
+    expect(arrows[0].path).toBe("M50,48 H58 V80 H80");
+    expect(arrows[1].path.startsWith("M50,48 H58 V")).toBe(true);
+    expect(arrows[1].path.endsWith("H30")).toBe(true);
+  });
+  it("keeps only the arrows crossing the band on screen", () => {
+    expect(arrowsOf(items, ["dep"], rows, bars, 32, { top: 150, bottom: 400 }).map((a) => a.to)).toEqual(["c"]);
   });
 });

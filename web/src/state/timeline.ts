@@ -54,3 +54,44 @@ export function ticksOf(axis: Axis, zoom: Zoom): { left: number; label: string }
 }
 
 export { spanOf };
+
+/** A dependency drawn: from the end of the bar of the item depended on (`from`) to the start of
+ * the dependent's (`to`); `late` when the dependent starts before its predecessor ends. */
+export type Arrow = { from: string; to: string; path: string; late: boolean };
+
+/** The arrows between the bars of `rows` (item ids by row index) for each dependency column's
+ * links (`{"item_ids": [...]}`: the items the item depends on). `top` and `bottom` (px) keep
+ * only the arrows that cross that band, so a long board draws only what is on screen. */
+export function arrowsOf(
+  items: { id: string; values: Record<string, unknown> }[],
+  dependencyColumns: string[],
+  rowOf: Map<string, number>,
+  bars: Map<string, { left: number; width: number }>,
+  rowHeight: number,
+  band: { top: number; bottom: number } = { top: -Infinity, bottom: Infinity },
+): Arrow[] {
+  const out: Arrow[] = [];
+  for (const item of items) {
+    const to = bars.get(item.id);
+    const toRow = rowOf.get(item.id);
+    if (!to || toRow === undefined) continue;
+    for (const col of dependencyColumns) {
+      const ids = (item.values[col] as { item_ids?: string[] } | undefined)?.item_ids ?? [];
+      for (const id of ids) {
+        const from = bars.get(id);
+        const fromRow = rowOf.get(id);
+        if (!from || fromRow === undefined) continue;
+        const [y1, y2] = [fromRow * rowHeight + rowHeight / 2, toRow * rowHeight + rowHeight / 2];
+        if (Math.max(y1, y2) < band.top || Math.min(y1, y2) > band.bottom) continue;
+        const [x1, x2] = [from.left + from.width, to.left];
+        // Out of the predecessor's end, down (or up) between the rows, into the dependent's start.
+        const mid = y2 > y1 ? y2 - rowHeight / 2 : y2 + rowHeight / 2;
+        const path = x2 - 8 >= x1 + 8
+          ? `M${x1},${y1} H${x1 + 8} V${y2} H${x2}`
+          : `M${x1},${y1} H${x1 + 8} V${mid} H${x2 - 8} V${y2} H${x2}`;
+        out.push({ from: id, to: item.id, path, late: x2 < x1 });
+      }
+    }
+  }
+  return out;
+}
