@@ -11,6 +11,7 @@ pub mod boards;
 mod consumer;
 pub mod crypto;
 pub mod cursor;
+pub mod dashboards;
 pub mod directory;
 pub mod events;
 pub mod files;
@@ -75,6 +76,7 @@ pub struct App {
     pub accounts: accounts::AccountService,
     pub orgs: orgs::OrgService,
     pub workspaces: workspaces::WorkspaceService,
+    pub dashboards: dashboards::DashboardService,
     pub directory: directory::Directory,
     pub boards: boards::BoardService,
     pub notifications: notifications::NotificationService,
@@ -122,7 +124,10 @@ impl App {
             engine.clone(),
             settings.boards.clone(),
         );
+        let workspaces = workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone());
         App {
+            dashboards: dashboards::DashboardService::new(store.clone(), workspaces.clone(), boards.clone()),
+            workspaces,
             automations: automations::AutomationService::new(
                 store.clone(),
                 boards.clone(),
@@ -139,7 +144,6 @@ impl App {
             ),
             files: files::FileService::new(store.clone(), boards.clone(), settings.files.clone()),
             search: search::SearchService::new(store.clone(), boards.clone(), settings.search.clone()),
-            workspaces: workspaces::WorkspaceService::new(store.clone(), directory.clone(), boards.clone()),
             notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),
             idempotency: idempotency::IdempotencyService::new(store.clone()),

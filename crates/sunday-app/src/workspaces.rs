@@ -64,7 +64,7 @@ impl WorkspaceService {
     }
 
     /// The workspace if the actor may see it, with their org role and workspace membership.
-    async fn visible(&self, actor: &Actor, id: WorkspaceId) -> Result<(Workspace, Role, bool), ApiError> {
+    pub(crate) async fn visible(&self, actor: &Actor, id: WorkspaceId) -> Result<(Workspace, Role, bool), ApiError> {
         let ws = self.store.workspace(id).await?.ok_or_else(not_found)?;
         let role = self.directory.role_in(ws.org_id, actor.user_id).await?.ok_or_else(not_found)?;
         let member = self.store.is_workspace_member(id, actor.user_id).await?;
@@ -74,7 +74,7 @@ impl WorkspaceService {
         Ok((ws, role, member))
     }
 
-    async fn editable(&self, actor: &Actor, id: WorkspaceId) -> Result<Workspace, ApiError> {
+    pub(crate) async fn editable(&self, actor: &Actor, id: WorkspaceId) -> Result<Workspace, ApiError> {
         actor.require_scope(Scope::Write)?;
         let (ws, role, member) = self.visible(actor, id).await?;
         if !permissions::can_edit_workspace(role, member) {

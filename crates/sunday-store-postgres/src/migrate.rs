@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_gallery_and_workload_views",
         sql: include_str!("../migrations/0013_gallery_and_workload_views.sql"),
     },
+    Migration { name: "0014_dashboards", sql: include_str!("../migrations/0014_dashboards.sql") },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use sunday_store::{migrations::Migration, *};
-use sunday_store_sql::{accounts, archive, orgs, workspaces, Query};
+use sunday_store_sql::{accounts, archive, dashboards, orgs, workspaces, Query};
 use sunday_types::{
     dto::{Member, Org, OrgMembership, Role, User, Workspace, WorkspaceMember},
     time::Millis,
@@ -173,6 +173,28 @@ impl Store for PostgresStore {
             let current = exec::fetch(&tx, &current).await?;
             exec::fetch(&tx, &workspaces::update(&current, patch, now)?).await
         })
+    }
+    async fn dashboards(&self, ws: WorkspaceId) -> StoreResult<Vec<sunday_types::dashboards::Dashboard>> {
+        self.read(dashboards::list(ws)).await
+    }
+    async fn dashboard(
+        &self,
+        id: sunday_types::DashboardId,
+    ) -> StoreResult<Option<sunday_types::dashboards::Dashboard>> {
+        self.read(dashboards::get(id)).await
+    }
+    async fn insert_dashboard(&self, d: &sunday_types::dashboards::Dashboard) -> StoreResult<()> {
+        self.run(dashboards::insert(d)?).await.map(drop)
+    }
+    async fn update_dashboard(
+        &self,
+        d: &sunday_types::dashboards::Dashboard,
+        expected_version: i64,
+    ) -> StoreResult<()> {
+        self.run(dashboards::update(d, expected_version)?).await.map(drop)
+    }
+    async fn delete_dashboard(&self, id: sunday_types::DashboardId) -> StoreResult<()> {
+        self.run(dashboards::delete(id)).await.map(drop)
     }
     async fn delete_workspace(&self, id: WorkspaceId) -> StoreResult<bool> {
         Ok(self.write(workspaces::delete(id)).await? > 0)

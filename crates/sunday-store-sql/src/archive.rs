@@ -80,6 +80,8 @@ pub static TABLES: &[Table] = &[
         "updated_at"] where "org_id = $1"),
     table!("workspace_members" ["workspace_id", "user_id", "added_at"]
         where "workspace_id IN (SELECT id FROM workspaces WHERE org_id = $1)"),
+    table!("dashboards" ["id", "org_id", "workspace_id", "name", "widgets", "version", "created_by", "created_at",
+        "updated_at"] where "org_id = $1"),
     table!("boards" ["id", "org_id", "workspace_id", "name", "description", "kind", "default_permission", "version",
         "last_seq", "last_auto_number", "created_by", "created_at", "updated_at", "subitem_board_id",
         "parent_board_id", "structure_version"] where "org_id = $1"),

@@ -31,6 +31,7 @@ pub mod archive;
 pub mod automations;
 pub mod boards;
 pub mod cursors;
+pub mod dashboards;
 pub mod files;
 pub mod leases;
 pub mod links;

@@ -5,8 +5,8 @@
 
 use sunday_store::{StoreError, StoreResult};
 use sunday_types::{
-    AutomationId, BoardId, ColumnId, DeliveryId, FileId, GroupId, InviteId, ItemId, LinkId, NotificationId, OrgId,
-    RunId, SessionId, TokenId, UpdateId, UserId, ViewId, WebhookId, WorkspaceId,
+    AutomationId, BoardId, ColumnId, DashboardId, DeliveryId, FileId, GroupId, InviteId, ItemId, LinkId,
+    NotificationId, OrgId, RunId, SessionId, TokenId, UpdateId, UserId, ViewId, WebhookId, WorkspaceId,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -124,7 +124,8 @@ id_values!(
     WebhookId,
     DeliveryId,
     LinkId,
-    FileId
+    FileId,
+    DashboardId
 );
 
 #[cfg(test)]

@@ -160,4 +160,19 @@ pub trait Store:
     async fn add_workspace_member(&self, ws: WorkspaceId, user: UserId, now: Millis) -> StoreResult<()>;
     async fn remove_workspace_member(&self, ws: WorkspaceId, user: UserId) -> StoreResult<bool>;
     async fn workspace_members(&self, ws: WorkspaceId) -> StoreResult<Vec<WorkspaceMember>>;
+
+    // ---- dashboards ----
+    /// The workspace's dashboards, oldest first.
+    async fn dashboards(&self, ws: WorkspaceId) -> StoreResult<Vec<sunday_types::dashboards::Dashboard>>;
+    async fn dashboard(
+        &self,
+        id: sunday_types::DashboardId,
+    ) -> StoreResult<Option<sunday_types::dashboards::Dashboard>>;
+    async fn insert_dashboard(&self, d: &sunday_types::dashboards::Dashboard) -> StoreResult<()>;
+    /// Replaces it whole if stored at `expected_version`: else `VersionConflict` (with the
+    /// stored one), or `DashboardNotFound`.
+    async fn update_dashboard(&self, d: &sunday_types::dashboards::Dashboard, expected_version: i64)
+        -> StoreResult<()>;
+    /// `DashboardNotFound` when there is none.
+    async fn delete_dashboard(&self, id: sunday_types::DashboardId) -> StoreResult<()>;
 }

@@ -226,6 +226,27 @@ const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/inbound/{token}",
         Rule::Skip("the secret token in the path is the credential; links.rs covers it"),
     ),
+    ("get", "/api/v1/workspaces/{id}/dashboards", Rule::WsRead),
+    (
+        "post",
+        "/api/v1/workspaces/{id}/dashboards",
+        Rule::Skip("a dashboard names boards; dashboards.rs checks who may make one"),
+    ),
+    (
+        "get",
+        "/api/v1/dashboards/{id}",
+        Rule::Skip("needs a dashboard of the scene; dashboards.rs checks who may see it"),
+    ),
+    (
+        "patch",
+        "/api/v1/dashboards/{id}",
+        Rule::Skip("needs a dashboard of the scene; dashboards.rs checks who may change it"),
+    ),
+    (
+        "delete",
+        "/api/v1/dashboards/{id}",
+        Rule::Skip("needs a dashboard of the scene; dashboards.rs checks who may delete it"),
+    ),
     ("get", "/api/v1/forms/{token}", Rule::Skip("the secret token in the path is the credential; forms.rs covers it")),
     ("post", "/api/v1/forms/{token}", Rule::Skip("the secret token in the path is the credential; forms.rs covers it")),
     ("post", "/api/v1/views/{id}/form/link", Rule::Skip("needs a form view; forms.rs checks who may")),

@@ -108,6 +108,7 @@ error_codes! {
     DeliveryNotFound => ("delivery_not_found", NotFound, None, "No such webhook delivery, or it is not in the dead-letter list."),
     LinkNotFound => ("link_not_found", NotFound, None, "No such board link (iCal feed or inbound webhook), or it was revoked."),
     FormNotFound => ("form_not_found", NotFound, None, "No such form, or it is not published (its link was replaced or the form unpublished)."),
+    DashboardNotFound => ("dashboard_not_found", NotFound, None, "No such dashboard (or its workspace is not visible to you)."),
     FileNotFound => ("file_not_found", NotFound, None, "No such file (or no board you can see holds it)."),
     UpdateNotFound => ("update_not_found", NotFound, None, "No such update (comment)."),
     EmailTaken => ("email_taken", Conflict, None, "An account with this email already exists."),

@@ -66,5 +66,6 @@ id_type!(
     WebhookId,
     DeliveryId,
     LinkId,
-    FileId
+    FileId,
+    DashboardId
 );

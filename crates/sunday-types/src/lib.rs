@@ -9,6 +9,7 @@ pub mod board_api;
 pub mod boards;
 pub mod cells;
 pub mod column_settings;
+pub mod dashboards;
 pub mod dto;
 pub mod error;
 pub mod events;

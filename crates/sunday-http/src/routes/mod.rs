@@ -6,6 +6,7 @@ mod auth;
 mod automations;
 mod boards;
 mod collab;
+mod dashboards;
 mod files;
 mod forms;
 mod items;
@@ -45,6 +46,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(me::routes())
         .merge(orgs::routes())
         .merge(workspaces::routes())
+        .merge(dashboards::routes())
         .merge(boards::routes())
         .merge(structure::routes())
         .merge(items::routes())
