@@ -343,6 +343,28 @@ impl Store for Interposed {
     async fn workspace_members(&self, ws: WorkspaceId) -> StoreResult<Vec<WorkspaceMember>> {
         self.inner.workspace_members(ws).await
     }
+    async fn dashboards(&self, ws: WorkspaceId) -> StoreResult<Vec<sunday_types::dashboards::Dashboard>> {
+        self.inner.dashboards(ws).await
+    }
+    async fn dashboard(
+        &self,
+        id: sunday_types::DashboardId,
+    ) -> StoreResult<Option<sunday_types::dashboards::Dashboard>> {
+        self.inner.dashboard(id).await
+    }
+    async fn insert_dashboard(&self, d: &sunday_types::dashboards::Dashboard) -> StoreResult<()> {
+        self.inner.insert_dashboard(d).await
+    }
+    async fn update_dashboard(
+        &self,
+        d: &sunday_types::dashboards::Dashboard,
+        expected_version: i64,
+    ) -> StoreResult<()> {
+        self.inner.update_dashboard(d, expected_version).await
+    }
+    async fn delete_dashboard(&self, id: sunday_types::DashboardId) -> StoreResult<()> {
+        self.inner.delete_dashboard(id).await
+    }
 }
 
 #[async_trait]
