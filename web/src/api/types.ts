@@ -46,3 +46,6 @@ export type FormSettings = S["FormSettings"];
 export type FormField = S["FormField"];
 export type PublicForm = S["PublicForm"];
 export type PublicField = S["PublicField"];
+export type Dashboard = S["Dashboard"];
+export type Widget = S["Widget"];
+export type WidgetKind = S["WidgetKind"];

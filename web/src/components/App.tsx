@@ -4,12 +4,13 @@ import type { SearchHit } from "../state/search";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok, setCsrf } from "../api/client";
 import { Live, type Bus, type LiveStatus } from "../api/live";
-import type { Board, Me, Notification, TemplateInfo, Workspace } from "../api/types";
+import type { Board, Dashboard, Me, Notification, TemplateInfo, Workspace } from "../api/types";
 import { ColumnTypesContext, useColumnTypeList } from "../state/columnTypes";
 import { dropInvite, HOME, inviteOf, parseRoute, routePath, type Route } from "../state/route";
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
+import { DashboardPage } from "./DashboardPage";
 import { Inbox } from "./Inbox";
 import { MyWork } from "./MyWork";
 import { NewBoardDialog } from "./NewBoardDialog";
@@ -48,6 +49,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [org, setOrg] = useState(me.orgs[0]?.org.id ?? "");
   const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
   const [boards, setBoards] = useState<Record<string, Board[]>>({});
+  const [dashboards, setDashboards] = useState<Record<string, Dashboard[]>>({});
   const [templates, setTemplates] = useState<TemplateInfo[]>([]);
   const [route, setRoute] = useState<Route>(() => parseRoute(location.pathname, location.hash));
   const open = route.board;
@@ -103,6 +105,8 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
     const boardsOf = (w: Workspace) => ok(api.GET("/api/v1/boards", { params: { query: { workspace_id: w.id } } }));
     const entries = await Promise.all(list.map(async (w) => [w.id, (await boardsOf(w)).data] as const));
     setBoards(Object.fromEntries(entries));
+    const dashboardsOf = (w: Workspace) => ok(api.GET("/api/v1/workspaces/{id}/dashboards", { params: { path: { id: w.id } } }));
+    setDashboards(Object.fromEntries(await Promise.all(list.map(async (w) => [w.id, (await dashboardsOf(w)).data] as const))));
   }, [org]);
   useEffect(() => {
     refresh().catch((e) => setError(messageOf(e)));
@@ -189,6 +193,11 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         page={route.page}
         onPage={(page) => { setRoute({ board: null, item: null, page }); setDrawer(false); }}
         unread={notifications.filter((n) => !n.read_at).length}
+        dashboards={dashboards}
+        dashboard={route.dashboard}
+        onDashboard={(dashboard) => { setRoute({ board: null, item: null, dashboard }); setDrawer(false); }}
+        onCreateDashboard={(workspace, name) => ok(api.POST("/api/v1/workspaces/{id}/dashboards", { params: { path: { id: workspace } }, body: { name } }))
+          .then(async (d) => { await refresh(); setRoute({ board: null, item: null, dashboard: d.id }); }, (e) => setError(messageOf(e)))}
       />
       <main>
         <header className="topbar">
@@ -201,6 +210,9 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         {open ? (
           <BoardPage key={open} boardId={open} item={route.item} found={found} onItem={openItem} me={me} live={live} bus={bus.current} boards={allBoards} onDeleted={() => { setOpen(null); refresh(); }}
             onOpenBoard={setOpen} onBoardsChanged={() => refresh().catch((e) => setError(messageOf(e)))} />
+        ) : route.dashboard ? (
+          <DashboardPage key={route.dashboard} id={route.dashboard} boards={allBoards} meId={me.user.id} live={live} bus={bus.current}
+            onOpen={(board, item) => setRoute({ board, item })} onDeleted={() => { setRoute(HOME); refresh(); }} />
         ) : route.page === "work" ? (
           <MyWork org={org} onOpen={(board, item) => setRoute({ board, item })} />
         ) : route.page === "inbox" ? (

@@ -1,7 +1,7 @@
 // The left sidebar: organization switcher, workspaces with their boards, board search,
 // favourites, create and rename, and the organization's export for its owners.
 import { useState } from "react";
-import type { Board, Me, Workspace } from "../api/types";
+import type { Board, Dashboard, Me, Workspace } from "../api/types";
 import type { Page } from "../state/route";
 import { Avatar } from "./Avatar";
 import { AskDialog } from "./Dialog";
@@ -24,6 +24,11 @@ export type SidebarProps = {
   page?: Page;
   onPage: (page: Page) => void;
   unread: number;
+  /** Each workspace's dashboards, the one open, and how to open or make one. */
+  dashboards: Record<string, Dashboard[]>;
+  dashboard?: string;
+  onDashboard: (id: string) => void;
+  onCreateDashboard: (workspace: string, name: string) => void;
 };
 
 export function Sidebar(p: SidebarProps) {
@@ -31,6 +36,8 @@ export function Sidebar(p: SidebarProps) {
   const [favourites, setFavourites] = useState<string[]>(() => JSON.parse(localStorage.getItem("sunday_favourites") ?? "[]"));
   const [renaming, setRenaming] = useState<string | null>(null);
   const [naming, setNaming] = useState(false);
+  /** The workspace a new dashboard is being named for. */
+  const [dashboardIn, setDashboardIn] = useState<string | null>(null);
   const toggleFavourite = (id: string) => {
     const next = favourites.includes(id) ? favourites.filter((f) => f !== id) : [...favourites, id];
     setFavourites(next);
@@ -77,7 +84,11 @@ export function Sidebar(p: SidebarProps) {
         <div key={w.id}>
           <div className="section">{w.name}</div>
           {(p.boards[w.id] ?? []).filter(match).map(link)}
+          {(p.dashboards[w.id] ?? []).map((d) => (
+            <button key={d.id} className={"board-name dashboard-link" + (p.dashboard === d.id ? " active" : "")} onClick={() => p.onDashboard(d.id)}>▤ {d.name}</button>
+          ))}
           <button className="add" onClick={() => p.onCreateBoard(w.id)}>+ New board</button>
+          <button className="add" onClick={() => setDashboardIn(w.id)}>+ New dashboard</button>
         </div>
       ))}
       <button className="add" onClick={() => setNaming(true)}>+ New workspace</button>
@@ -85,6 +96,7 @@ export function Sidebar(p: SidebarProps) {
         // The whole organization as a portable archive (owners only; no password hashes).
         <a className="add" href={`/api/v1/orgs/${p.org}/export`} download>⇩ Export organization</a>
       )}
+      {dashboardIn && <AskDialog title="New dashboard" label="Dashboard name" initial="Overview" submit="Create dashboard" onSubmit={(name) => p.onCreateDashboard(dashboardIn, name)} onClose={() => setDashboardIn(null)} />}
       {naming && <AskDialog title="New workspace" label="Workspace name" submit="Create workspace" onSubmit={p.onCreateWorkspace} onClose={() => setNaming(false)} />}
       <div className="user">
         <Avatar id={p.me.user.id} name={p.me.user.name} /> {p.me.user.name}

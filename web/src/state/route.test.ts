@@ -14,7 +14,7 @@ describe("routes", () => {
     expect(parseRoute("/", "#/b9")).toEqual({ board: "b9", item: null });
   });
   it("writes paths that read back as the same route", () => {
-    for (const r of [HOME, { board: "b1", item: null }, { board: "b1", item: "i2" }, { board: null, item: null, page: "work" as const }, { board: null, item: null, page: "inbox" as const }]) {
+    for (const r of [HOME, { board: "b1", item: null }, { board: "b1", item: "i2" }, { board: null, item: null, page: "work" as const }, { board: null, item: null, page: "inbox" as const }, { board: null, item: null, dashboard: "d1" }]) {
       expect(parseRoute(routePath(r), "")).toEqual(r);
     }
     expect(routePath({ board: null, item: "i2" })).toBe("/");

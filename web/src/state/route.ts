@@ -3,7 +3,7 @@
 // (`/#/{board_id}`) still open their board. The server answers every non-API path with the app.
 
 /** `page`: a page of its own instead of a board (My Work, the inbox). */
-export type Route = { board: string | null; item: string | null; page?: Page };
+export type Route = { board: string | null; item: string | null; page?: Page; dashboard?: string };
 export type Page = "work" | "inbox";
 const PAGES: Record<Page, string> = { work: "/my-work", inbox: "/inbox" };
 
@@ -15,6 +15,8 @@ const PATH = /^\/boards\/([^/]+)(?:\/items\/([^/]+))?\/?$/;
 export function parseRoute(pathname: string, hash: string): Route {
   const page = (Object.keys(PAGES) as Page[]).find((p) => PAGES[p] === pathname.replace(/\/$/, ""));
   if (page) return { board: null, item: null, page };
+  const d = /^\/dashboards\/([^/]+)\/?$/.exec(pathname);
+  if (d) return { board: null, item: null, dashboard: decodeURIComponent(d[1]) };
   const m = PATH.exec(pathname);
   if (m) return { board: decodeURIComponent(m[1]), item: m[2] ? decodeURIComponent(m[2]) : null };
   const legacy = hash.startsWith("#/") ? hash.slice(2) : "";
@@ -23,6 +25,7 @@ export function parseRoute(pathname: string, hash: string): Route {
 
 /** The path of a route; an item without a board has no page of its own. */
 export function routePath(r: Route): string {
+  if (r.dashboard) return `/dashboards/${encodeURIComponent(r.dashboard)}`;
   if (!r.board) return r.page ? PAGES[r.page] : "/";
   const board = `/boards/${encodeURIComponent(r.board)}`;
   return r.item ? `${board}/items/${encodeURIComponent(r.item)}` : board;

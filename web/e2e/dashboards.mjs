@@ -1,0 +1,79 @@
+// Browser tests of dashboards: made in a workspace, widgets over two boards (number, battery,
+// chart), updating live when an item changes on either board, and a widget dragged to a new
+// place that stays there after a reload.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { api, row, shots, sunday } from "./harness.mjs";
+
+const s = sunday();
+
+test("a dashboard over two boards: widgets added, updated live, moved and kept", async () => {
+  const { page, errors, ctx } = await s.newUser("Dana", "dana@example.com");
+  await page.getByRole("button", { name: /Project tracker/ }).click();
+  await row(page, "Design landing page").waitFor();
+  const ws = (await api(page, "GET", "/workspaces")).data[0];
+  const tracker = (await api(page, "GET", "/boards")).data[0];
+  const support = await api(page, "POST", "/boards", { name: "Support", workspace_id: ws.id });
+  const status = support.columns.find((c) => c.type === "status");
+  const done = status.settings.labels.find((l) => l.done);
+  for (const [name, label] of [["Refund", done.id], ["Login bug", null]]) {
+    await api(page, "POST", `/boards/${support.id}/items`, { name, group_id: support.groups[0].id, values: label ? { [status.id]: label } : {} });
+  }
+  const count = async (b) => (await api(page, "GET", `/boards/${b}/items?limit=500`)).data.length;
+  const total = (await count(tracker.id)) + (await count(support.id));
+
+  await page.reload();
+  await page.getByRole("button", { name: "+ New dashboard" }).click();
+  await page.getByLabel("Dashboard name").fill("Overview");
+  await page.getByRole("button", { name: "Create dashboard" }).click();
+  await page.getByRole("heading", { name: "Overview" }).waitFor();
+  assert.match(new URL(page.url()).pathname, /^\/dashboards\//);
+
+  async function addWidget(kind, title, extra) {
+    await page.getByRole("button", { name: "Add widget", exact: true }).click();
+    const form = page.getByRole("form", { name: "Add a widget" });
+    await form.getByLabel("Widget kind").selectOption({ label: kind });
+    await form.getByLabel("Widget title").fill(title);
+    await form.getByLabel("Support").check();
+    if (extra) await extra(form);
+    await form.getByRole("button", { name: "Add widget" }).click();
+    await page.locator(`.widget[data-widget="${title}"]`).waitFor();
+  }
+  await addWidget("Number", "All items");
+  await addWidget("Battery", "Progress");
+  await addWidget("Chart", "By status", (form) => form.getByLabel("Chart by").selectOption({ label: "Status" }));
+  const number = page.locator('.widget[data-widget="All items"] [data-testid="widget-number"]');
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, ['.widget[data-widget="All items"] [data-testid="widget-number"]', String(total)]);
+  await page.locator('.widget[data-widget="By status"] canvas[aria-label*="Done"]').waitFor();
+
+  // Live: an item made on either board shows in the widgets without a reload.
+  const t0 = Date.now();
+  await api(page, "POST", `/boards/${support.id}/items`, { name: "Outage", group_id: support.groups[0].id, values: { [status.id]: done.id } });
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, ['.widget[data-widget="All items"] [data-testid="widget-number"]', String(total + 1)], { timeout: 5000 });
+  console.log(`a new item reached the number widget ${Date.now() - t0} ms after its write was answered`);
+  assert.equal(await number.textContent(), String(total + 1));
+  await page.locator('[data-testid="widget-battery"]').getByText(`of ${total + 1}`).waitFor();
+
+  // The number widget dragged by its title to the right: its place is saved.
+  const dash = (await api(page, "GET", `/workspaces/${ws.id}/dashboards`)).data[0];
+  const head = page.locator('.widget[data-widget="All items"] .widget-head');
+  const box = await head.boundingBox();
+  await page.mouse.move(box.x + 40, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 240, box.y + box.height / 2, { steps: 6 });
+  await page.mouse.move(box.x + 540, box.y + box.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await page.waitForFunction(async (id) => {
+    const d = await (await fetch(`/api/v1/dashboards/${id}`)).json();
+    return d.widgets.find((w) => w.title === "All items")?.layout.x >= 4;
+  }, dash.id);
+  await page.reload();
+  await page.getByRole("heading", { name: "Overview" }).waitFor();
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, ['.widget[data-widget="All items"] [data-testid="widget-number"]', String(total + 1)]);
+  const after = await api(page, "GET", `/dashboards/${dash.id}`);
+  assert.ok(after.widgets.find((w) => w.title === "All items").layout.x >= 4, "the new place is kept");
+  await page.screenshot({ path: path.join(shots, "dashboard.png") });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,0 +1,241 @@
+// A dashboard: widgets over boards of the organization on a 12-column grid (drag a widget by
+// its title, resize it by its corner; the layout is saved). Each widget reads its boards as
+// the viewer may and follows them live: a change on any of them reloads that board's items
+// within a moment. Boards the viewer cannot read are left out and said so in the widget.
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import GridLayout, { useContainerWidth, type Layout } from "react-grid-layout";
+import "react-grid-layout/css/styles.css";
+import { api, messageOf, ok } from "../api/client";
+import type { Live } from "../api/live";
+import type { Board, BoardEvent, Column, Dashboard, Item, Widget, WidgetKind } from "../api/types";
+import { batteryOf, boardsOf, loaded, numberOf, rowsOf, type BoardData } from "../state/dashboard";
+import { usePeople } from "../state/people";
+import type { Bus } from "../api/live";
+import { ActivityEntry } from "./Activity";
+
+const WidgetChart = lazy(() => import("./WidgetChart"));
+const KINDS: { kind: WidgetKind; name: string }[] = [
+  { kind: "number", name: "Number" },
+  { kind: "chart", name: "Chart" },
+  { kind: "battery", name: "Battery" },
+  { kind: "table", name: "Table" },
+  { kind: "activity", name: "Recent activity" },
+];
+
+/** Every item of a board the viewer may read, page by page. */
+async function itemsOf(board: string): Promise<Item[]> {
+  const out: Item[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: board } }, body: { limit: 500, cursor } }));
+    out.push(...(page.data as Item[]));
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+async function loadBoard(id: string): Promise<BoardData> {
+  try {
+    const [board, items] = await Promise.all([ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })), itemsOf(id)]);
+    return { id, board: board as Board, items };
+  } catch (e) {
+    return { id, error: messageOf(e) };
+  }
+}
+
+function Activity({ widget, data, meId }: { widget: Widget; data: Map<string, BoardData>; meId: string }) {
+  const people = usePeople();
+  const [events, setEvents] = useState<{ e: BoardEvent; board: Board }[]>([]);
+  const boards = boardsOf(widget, data).ok;
+  const stamp = boards.map((b) => `${b.id}:${b.board.last_seq}:${b.items.length}`).join(",");
+  useEffect(() => {
+    Promise.all(boards.map(async ({ board }) => (await ok(api.GET("/api/v1/boards/{id}/activity", { params: { path: { id: board.id }, query: { limit: 20 } } }))).data.map((e) => ({ e, board }))))
+      .then((all) => setEvents(all.flat().sort((a, b) => b.e.created_at.localeCompare(a.e.created_at)).slice(0, 20)), () => undefined);
+    // Reloaded when a board's items change (the stamp), not at each render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stamp]);
+  const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? "Someone";
+  return (
+    <ul className="widget-activity">
+      {events.map(({ e, board }) => (
+        <ActivityEntry key={`${board.id}:${e.seq}`} event={e} board={board} item={data.get(board.id) && loaded(data.get(board.id)!) ? (data.get(board.id) as { items: Item[] }).items.find((i) => i.id === e.item_id) : undefined} meId={meId} nameOf={nameOf} boardName={() => board.name} />
+      ))}
+    </ul>
+  );
+}
+
+function WidgetBody({ widget, data, meId, onOpen }: { widget: Widget; data: Map<string, BoardData>; meId: string; onOpen: (board: string, item: string) => void }) {
+  switch (widget.kind) {
+    case "number":
+      return <div className="widget-number" data-testid="widget-number">{numberOf(widget, data).toLocaleString()}</div>;
+    case "battery": {
+      const b = batteryOf(widget, data);
+      const pct = b.total ? Math.round((b.done / b.total) * 100) : 0;
+      return (
+        <div className="widget-battery">
+          <div className="battery-bar" role="img" aria-label={`${pct}% done`}>
+            {b.parts.map((p) => <span key={p.name} title={`${p.name}: ${p.count}`} style={{ flex: p.count, background: p.color }} />)}
+          </div>
+          <div data-testid="widget-battery"><strong>{pct}%</strong> done · {b.done} of {b.total}</div>
+        </div>
+      );
+    }
+    case "chart":
+      return <Suspense fallback={<div className="muted">Loading the chart…</div>}><WidgetChart widget={widget} data={data} /></Suspense>;
+    case "table":
+      return (
+        <table className="widget-table">
+          <tbody>
+            {rowsOf(widget, data).map(({ item, board }) => (
+              <tr key={item.id}><td><button className="link" onClick={() => onOpen(item.board_id, item.id)}>{item.name}</button></td><td className="muted">{board}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      );
+    case "activity":
+      return <Activity widget={widget} data={data} meId={meId} />;
+  }
+}
+
+/** The form that adds a widget: its kind, title, boards and (by kind) what it measures. */
+function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omit<Widget, "id" | "layout">) => void; onClose: () => void }) {
+  const [kind, setKind] = useState<WidgetKind>("number");
+  const [title, setTitle] = useState("");
+  const [picked, setPicked] = useState<string[]>(boards[0] ? [boards[0].id] : []);
+  const [groupBy, setGroupBy] = useState("");
+  const [sum, setSum] = useState("");
+  // The boards listed have no columns: the picked ones' are read once each.
+  const [columnsOf, setColumnsOf] = useState<Record<string, Column[]>>({});
+  useEffect(() => {
+    for (const id of picked.filter((b) => !columnsOf[b])) {
+      ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })).then((b) => setColumnsOf((m) => ({ ...m, [id]: b.columns ?? [] })), () => undefined);
+    }
+  }, [picked, columnsOf]);
+  const columns = [...new Set(picked.flatMap((b) => (columnsOf[b] ?? []).map((c) => `${c.type}:${c.title}`)))];
+  const titles = (types: string[]) => columns.filter((c) => types.includes(c.split(":")[0])).map((c) => c.slice(c.indexOf(":") + 1));
+  return (
+    <form className="add-widget" aria-label="Add a widget" onSubmit={(e) => {
+      e.preventDefault();
+      const metric = sum ? { fn: "sum", column: sum } : { fn: "count" };
+      onAdd({ kind, title: title || KINDS.find((k) => k.kind === kind)!.name, board_ids: picked, settings: kind === "chart" ? { group_by: groupBy, metric } : kind === "number" ? { metric } : {} });
+    }}>
+      <label>Widget <select aria-label="Widget kind" value={kind} onChange={(e) => setKind(e.target.value as WidgetKind)}>
+        {KINDS.map((k) => <option key={k.kind} value={k.kind}>{k.name}</option>)}
+      </select></label>
+      <label>Title <input aria-label="Widget title" value={title} onChange={(e) => setTitle(e.target.value)} /></label>
+      <fieldset className="widget-boards"><legend>Boards</legend>
+        {boards.map((b) => (
+          <label key={b.id}><input type="checkbox" checked={picked.includes(b.id)} onChange={(e) => setPicked(e.target.checked ? [...picked, b.id] : picked.filter((x) => x !== b.id))} /> {b.name}</label>
+        ))}
+      </fieldset>
+      {kind === "chart" && (
+        <label>By <select aria-label="Chart by" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
+          <option value="">Choose a column…</option>
+          {titles(["status", "dropdown", "people", "tags", "checkbox"]).map((t) => <option key={t} value={t}>{t}</option>)}
+        </select></label>
+      )}
+      {(kind === "number" || kind === "chart") && (
+        <label>Measure <select aria-label="Measure" value={sum} onChange={(e) => setSum(e.target.value)}>
+          <option value="">Count items</option>
+          {titles(["number"]).map((t) => <option key={t} value={t}>Sum of {t}</option>)}
+        </select></label>
+      )}
+      <span className="add-widget-actions">
+        <button className="primary" type="submit" disabled={picked.length === 0 || (kind === "chart" && !groupBy)}>Add widget</button>
+        <button type="button" className="link" onClick={onClose}>Cancel</button>
+      </span>
+    </form>
+  );
+}
+
+export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }: {
+  id: string; boards: Board[]; meId: string; live: Live; bus: Bus; onOpen: (board: string, item: string) => void; onDeleted: () => void;
+}) {
+  const [dash, setDash] = useState<Dashboard | null>(null);
+  const [data, setData] = useState<Map<string, BoardData>>(new Map());
+  const [error, setError] = useState("");
+  const [adding, setAdding] = useState(false);
+  const { width, containerRef, mounted } = useContainerWidth();
+  const save = useCallback((widgets: Widget[]) => {
+    setDash((d) => (d ? { ...d, widgets } : d));
+    ok(api.PATCH("/api/v1/dashboards/{id}", { params: { path: { id } }, body: { widgets } })).then((d) => { setDash(d); setError(""); }, (e) => setError(messageOf(e)));
+  }, [id]);
+  useEffect(() => {
+    ok(api.GET("/api/v1/dashboards/{id}", { params: { path: { id } } })).then(setDash, (e) => setError(messageOf(e)));
+  }, [id]);
+  const wanted = useMemo(() => [...new Set((dash?.widgets ?? []).flatMap((w) => w.board_ids))], [dash]);
+  const key = wanted.join(",");
+  // The widgets' boards: loaded, followed live, and reloaded (debounced) when one changes.
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  useEffect(() => {
+    let live_ = true;
+    const reload = async (b: string) => {
+      const d = await loadBoard(b);
+      if (live_) setData((m) => new Map(m).set(b, d));
+      return d;
+    };
+    // Followed from the seq of the items just read, so nothing in between is missed.
+    wanted.forEach((b) => reload(b).then((d) => live_ && loaded(d) && live.subscribe(b, d.board.last_seq)));
+    const onEvent = (e: BoardEvent) => {
+      if (!wanted.includes(e.board_id)) return;
+      clearTimeout(timers.current.get(e.board_id));
+      timers.current.set(e.board_id, setTimeout(() => reload(e.board_id), 150));
+    };
+    bus.events.add(onEvent);
+    return () => {
+      live_ = false;
+      bus.events.delete(onEvent);
+      wanted.forEach((b) => live.unsubscribe(b));
+    };
+    // `key` stands for `wanted`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, live, bus]);
+  if (error && !dash) return <div className="error banner" role="alert">{error}</div>;
+  if (!dash) return <div className="muted">Loading…</div>;
+  const layout: Layout = dash.widgets.map((w) => ({ i: w.id, x: w.layout.x, y: w.layout.y, w: w.layout.w, h: w.layout.h, minW: 2, minH: 2 }));
+  function laidOut(next: Layout) {
+    if (!dash) return;
+    const moved = dash.widgets.map((w) => {
+      const l = next.find((x) => x.i === w.id);
+      return l ? { ...w, layout: { x: l.x, y: l.y, w: l.w, h: l.h } } : w;
+    });
+    if (JSON.stringify(moved.map((w) => w.layout)) !== JSON.stringify(dash.widgets.map((w) => w.layout))) save(moved);
+  }
+  function add(w: Omit<Widget, "id" | "layout">) {
+    if (!dash) return;
+    const bottom = Math.max(0, ...dash.widgets.map((x) => x.layout.y + x.layout.h));
+    save([...dash.widgets, { ...w, id: `w${Date.now().toString(36)}`, layout: { x: 0, y: bottom, w: 4, h: 4 } }]);
+    setAdding(false);
+  }
+  return (
+    <section className="dashboard">
+      <div className="board-head">
+        <h1>{dash.name}</h1>
+        <button className="primary" onClick={() => setAdding(true)}>Add widget</button>
+        <button className="link" onClick={() => ok(api.DELETE("/api/v1/dashboards/{id}", { params: { path: { id } } })).then(onDeleted, (e) => setError(messageOf(e)))}>Delete dashboard</button>
+      </div>
+      {error && <div className="error banner" role="alert">{error}</div>}
+      {adding && <AddWidget boards={boards} onAdd={add} onClose={() => setAdding(false)} />}
+      {dash.widgets.length === 0 && !adding && <p className="muted">No widgets yet: add a number, a chart, a battery, a table or the recent activity of some boards.</p>}
+      <div ref={containerRef} className="dashboard-grid">
+        {mounted && (
+          <GridLayout width={width} layout={layout} gridConfig={{ cols: 12, rowHeight: 40 }} dragConfig={{ handle: ".widget-head" }} onLayoutChange={laidOut}>
+            {dash.widgets.map((w) => {
+              const { hidden } = boardsOf(w, data);
+              return (
+                <div key={w.id} className="widget" data-widget={w.title}>
+                  <div className="widget-head">
+                    <strong>{w.title}</strong>
+                    <button className="link" aria-label={`Remove ${w.title}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => save(dash.widgets.filter((x) => x.id !== w.id))}>✕</button>
+                  </div>
+                  <div className="widget-body"><WidgetBody widget={w} data={data} meId={meId} onOpen={onOpen} /></div>
+                  {hidden > 0 && <div className="widget-note muted" role="note">{hidden} board{hidden > 1 ? "s" : ""} here {hidden > 1 ? "are" : "is"} not visible to you.</div>}
+                </div>
+              );
+            })}
+          </GridLayout>
+        )}
+      </div>
+    </section>
+  );
+}
