@@ -30,12 +30,12 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   await page.getByRole("heading", { name: "Overview" }).waitFor();
   assert.match(new URL(page.url()).pathname, /^\/dashboards\//);
 
-  async function addWidget(kind, title, extra) {
+  async function addWidget(kind, title, extra, boards = ["Project tracker", "Support"]) {
     await page.getByRole("button", { name: "Add widget", exact: true }).click();
     const form = page.getByRole("form", { name: "Add a widget" });
     await form.getByLabel("Widget kind").selectOption({ label: kind });
     await form.getByLabel("Widget title").fill(title);
-    await form.getByLabel("Support").check();
+    for (const name of ["Project tracker", "Support"]) await form.getByLabel(name).setChecked(boards.includes(name));
     if (extra) await extra(form);
     await form.getByRole("button", { name: "Add widget" }).click();
     await page.locator(`.widget[data-widget="${title}"]`).waitFor();
@@ -46,6 +46,9 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   const number = page.locator('.widget[data-widget="All items"] [data-testid="widget-number"]');
   await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, ['.widget[data-widget="All items"] [data-testid="widget-number"]', String(total)]);
   await page.locator('.widget[data-widget="By status"] canvas[aria-label*="Done"]').waitFor();
+  // One board's timeline as a widget: its bars, there to drag as on the board.
+  await addWidget("Timeline", "Plan", null, ["Project tracker"]);
+  await page.locator('.widget[data-widget="Plan"] .timeline-bar').first().waitFor();
 
   // Live: an item made on either board shows in the widgets without a reload.
   const t0 = Date.now();
@@ -74,6 +77,11 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   const after = await api(page, "GET", `/dashboards/${dash.id}`);
   assert.ok(after.widgets.find((w) => w.title === "All items").layout.x >= 4, "the new place is kept");
   await page.screenshot({ path: path.join(shots, "dashboard.png") });
+  // A widget naming a column its board lacks says so in the widget.
+  const broken = { id: "broken", kind: "chart", title: "Broken", board_ids: [support.id], settings: { group_by: "Nope" }, layout: { x: 0, y: 40, w: 4, h: 4 } };
+  await api(page, "PATCH", `/dashboards/${dash.id}`, { widgets: [...after.widgets, broken] });
+  await page.reload();
+  await page.locator('.widget[data-widget="Broken"]').getByRole("alert").getByText("Support has no column “Nope”.").waitFor();
   assert.deepEqual(errors, []);
   await ctx.close();
 });

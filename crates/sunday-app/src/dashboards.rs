@@ -66,6 +66,10 @@ impl DashboardService {
                 let message = format!("a widget reads 1 to {MAX_BOARDS} boards");
                 return Err(ApiError::validation(&at("board_ids"), "board_count", message));
             }
+            if w.kind.one_board() && w.board_ids.len() != 1 {
+                let message = "a calendar, timeline or workload widget shows one board";
+                return Err(ApiError::validation(&at("board_ids"), "board_count", message));
+            }
             for b in &w.board_ids {
                 let readable = self.boards.access(actor, *b).await.ok().filter(|a| a.board.org_id == org);
                 if readable.is_none() {

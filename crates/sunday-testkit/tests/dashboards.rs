@@ -33,17 +33,22 @@ async fn dashboards_hold_checked_widgets_over_boards(app: TestApp) {
         (json!([widget("a", "number", &[b1], 0, 4), widget("a", "battery", &[b2], 4, 4)]), "widgets[1].id"),
         (json!([widget("a", "number", &[foreign], 0, 4)]), "widgets[0].board_ids"),
         (json!([widget("a", "number", &[], 0, 4)]), "widgets[0].board_ids"),
+        (json!([widget("a", "calendar", &[b1, b2], 0, 4)]), "widgets[0].board_ids"),
     ] {
         let r = app.post(&list, &ann.token, json!({"name": "Bad", "widgets": widgets}));
         let e = expect_error(r.send().await.unwrap(), 400, "validation_failed").await;
         assert_eq!(e["details"]["field"], field, "{e}");
     }
 
-    let widgets = json!([widget("done", "battery", &[b1, b2], 0, 4), widget("count", "number", &[b1, b2], 4, 4)]);
+    let widgets = json!([
+        widget("done", "battery", &[b1, b2], 0, 4),
+        widget("count", "number", &[b1, b2], 4, 4),
+        widget("plan", "timeline", &[b1], 8, 4)
+    ]);
     let r = app.post(&list, &ann.token, json!({"name": "Delivery", "widgets": widgets}));
     let d = expect_json(r.send().await.unwrap(), 201).await;
     let id = d["id"].as_str().unwrap().to_owned();
-    assert_eq!((d["version"].as_i64(), d["widgets"].as_array().map(Vec::len)), (Some(1), Some(2)));
+    assert_eq!((d["version"].as_i64(), d["widgets"].as_array().map(Vec::len)), (Some(1), Some(3)));
     let listed = expect_json(app.get(&list, &ann.token).send().await.unwrap(), 200).await;
     assert_eq!(listed["data"][0]["name"], "Delivery");
 

@@ -37,6 +37,19 @@ pub enum WidgetKind {
     Table,
     /// The latest changes on the boards.
     Activity,
+    /// One board's calendar (`settings.date_column`, as the calendar view's).
+    Calendar,
+    /// One board's timeline (`settings.timeline_column`, `zoom`).
+    Timeline,
+    /// One board's workload (`settings`: as the workload view's).
+    Workload,
+}
+
+impl WidgetKind {
+    /// Whether the widget shows one board's view (so reads exactly one board).
+    pub fn one_board(self) -> bool {
+        matches!(self, WidgetKind::Calendar | WidgetKind::Timeline | WidgetKind::Workload)
+    }
 }
 
 /// Where a widget sits: columns `x`..`x+w` of 12, rows `y`..`y+h`.
@@ -57,7 +70,8 @@ pub struct Widget {
     pub kind: WidgetKind,
     #[serde(default)]
     pub title: String,
-    /// The boards it reads (1 to 20, of the dashboard's organization).
+    /// The boards it reads (1 to 20, of the dashboard's organization; exactly one for a
+    /// calendar, timeline or workload).
     pub board_ids: Vec<BoardId>,
     /// By kind: `metric` (`{"fn": "count"}` or `{"fn": "sum", "column": "<title>"}`),
     /// `group_by` (a column title), `chart` (bar, stacked, line, pie), `limit`.

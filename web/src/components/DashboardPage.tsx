@@ -8,8 +8,12 @@ import "react-grid-layout/css/styles.css";
 import { api, messageOf, ok } from "../api/client";
 import type { Live } from "../api/live";
 import type { Board, BoardEvent, Column, Dashboard, Item, Widget, WidgetKind } from "../api/types";
-import { batteryOf, boardsOf, loaded, numberOf, rowsOf, type BoardData } from "../state/dashboard";
-import { usePeople } from "../state/people";
+import { batteryOf, boardsOf, loaded, numberOf, problemsOf, rowsOf, type BoardData } from "../state/dashboard";
+import { PeopleContext, useDirectory, usePeople } from "../state/people";
+import { workloadOf } from "../state/workload";
+import { Calendar } from "./Calendar";
+import { Timeline } from "./Timeline";
+import { Workload } from "./Workload";
 import type { Bus } from "../api/live";
 import { ActivityEntry } from "./Activity";
 
@@ -20,7 +24,20 @@ const KINDS: { kind: WidgetKind; name: string }[] = [
   { kind: "battery", name: "Battery" },
   { kind: "table", name: "Table" },
   { kind: "activity", name: "Recent activity" },
+  { kind: "calendar", name: "Calendar" },
+  { kind: "timeline", name: "Timeline" },
+  { kind: "workload", name: "Workload" },
 ];
+
+/** The kinds that show one board's view. */
+const ONE_BOARD: WidgetKind[] = ["calendar", "timeline", "workload"];
+
+/** What a widget showing one board's view may change: its items, and its own settings. */
+type Edits = {
+  onSave: (item: Item, column: string, value: unknown) => void;
+  onAdd: (board: string, group: string, name: string, values?: Record<string, unknown>) => void;
+  onSettings: (settings: Record<string, unknown>) => void;
+};
 
 /** Every item of a board the viewer may read, page by page. */
 async function itemsOf(board: string): Promise<Item[]> {
@@ -64,8 +81,28 @@ function Activity({ widget, data, meId }: { widget: Widget; data: Map<string, Bo
   );
 }
 
-function WidgetBody({ widget, data, meId, onOpen }: { widget: Widget; data: Map<string, BoardData>; meId: string; onOpen: (board: string, item: string) => void }) {
+function WidgetBody({ widget, data, meId, onOpen, edits }: { widget: Widget; data: Map<string, BoardData>; meId: string; onOpen: (board: string, item: string) => void; edits: Edits }) {
+  const one = boardsOf(widget, data).ok[0];
+  const s = widget.settings as Record<string, unknown>;
+  const str = (k: string) => (typeof s[k] === "string" ? (s[k] as string) : undefined);
   switch (widget.kind) {
+    case "calendar":
+    case "timeline":
+    case "workload": {
+      if (!one) return <div className="muted">Loading…</div>;
+      const open = (item: string) => onOpen(one.board.id, item);
+      if (widget.kind === "calendar") {
+        return <Calendar board={one.board} items={one.items} dateColumn={str("date_column")} onDateColumn={(date_column) => edits.onSettings({ ...s, date_column })}
+          onSave={edits.onSave} onAdd={(group, name, values) => edits.onAdd(one.board.id, group, name, values)} onOpen={open} />;
+      }
+      if (widget.kind === "timeline") {
+        const z = str("zoom");
+        return <Timeline board={one.board} items={one.items} timelineColumn={str("timeline_column")} onTimelineColumn={(timeline_column) => edits.onSettings({ ...s, timeline_column })}
+          rowsBy={str("rows_by")} onRowsBy={(rows_by) => edits.onSettings({ ...s, rows_by })} zoom={z === "day" || z === "month" || z === "quarter" ? z : "week"}
+          onZoom={(zoom) => edits.onSettings({ ...s, zoom })} onSave={edits.onSave} onOpen={open} />;
+      }
+      return <Workload board={one.board} items={one.items} settings={workloadOf(one.board, s)} onSettings={(next) => edits.onSettings({ ...next })} onSave={edits.onSave} onOpen={open} />;
+    }
     case "number":
       return <div className="widget-number" data-testid="widget-number">{numberOf(widget, data).toLocaleString()}</div>;
     case "battery": {
@@ -134,6 +171,7 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
           {titles(["status", "dropdown", "people", "tags", "checkbox"]).map((t) => <option key={t} value={t}>{t}</option>)}
         </select></label>
       )}
+      {ONE_BOARD.includes(kind) && picked.length !== 1 && <span className="muted">Pick one board.</span>}
       {(kind === "number" || kind === "chart") && (
         <label>Measure <select aria-label="Measure" value={sum} onChange={(e) => setSum(e.target.value)}>
           <option value="">Count items</option>
@@ -141,7 +179,7 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
         </select></label>
       )}
       <span className="add-widget-actions">
-        <button className="primary" type="submit" disabled={picked.length === 0 || (kind === "chart" && !groupBy)}>Add widget</button>
+        <button className="primary" type="submit" disabled={picked.length === 0 || (kind === "chart" && !groupBy) || (ONE_BOARD.includes(kind) && picked.length !== 1)}>Add widget</button>
         <button type="button" className="link" onClick={onClose}>Cancel</button>
       </span>
     </form>
@@ -156,6 +194,7 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
   const [error, setError] = useState("");
   const [adding, setAdding] = useState(false);
   const { width, containerRef, mounted } = useContainerWidth();
+  const { people } = useDirectory(dash?.org_id);
   const save = useCallback((widgets: Widget[]) => {
     setDash((d) => (d ? { ...d, widgets } : d));
     ok(api.PATCH("/api/v1/dashboards/{id}", { params: { path: { id } }, body: { widgets } })).then((d) => { setDash(d); setError(""); }, (e) => setError(messageOf(e)));
@@ -208,6 +247,7 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
     setAdding(false);
   }
   return (
+    <PeopleContext value={people}>
     <section className="dashboard">
       <div className="board-head">
         <h1>{dash.name}</h1>
@@ -228,7 +268,12 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
                     <strong>{w.title}</strong>
                     <button className="link" aria-label={`Remove ${w.title}`} onMouseDown={(e) => e.stopPropagation()} onClick={() => save(dash.widgets.filter((x) => x.id !== w.id))}>✕</button>
                   </div>
-                  <div className="widget-body"><WidgetBody widget={w} data={data} meId={meId} onOpen={onOpen} /></div>
+                  <div className="widget-body"><WidgetBody widget={w} data={data} meId={meId} onOpen={onOpen} edits={{
+                    onSave: (item, column, value) => ok(api.PATCH("/api/v1/items/{id}", { params: { path: { id: item.id } }, body: { values: { [column]: value } } })).catch((e) => setError(messageOf(e))),
+                    onAdd: (board, group, name, values) => ok(api.POST("/api/v1/boards/{id}/items", { params: { path: { id: board } }, body: { name, group_id: group, values } })).catch((e) => setError(messageOf(e))),
+                    onSettings: (settings) => save(dash.widgets.map((x) => (x.id === w.id ? { ...x, settings } : x))),
+                  }} /></div>
+                  {problemsOf(w, data).map((p) => <div key={p} className="widget-note error-text" role="alert">{p}</div>)}
                   {hidden > 0 && <div className="widget-note muted" role="note">{hidden} board{hidden > 1 ? "s" : ""} here {hidden > 1 ? "are" : "is"} not visible to you.</div>}
                 </div>
               );
@@ -237,5 +282,6 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
         )}
       </div>
     </section>
+    </PeopleContext>
   );
 }

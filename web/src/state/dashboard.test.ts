@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Board, Item, Widget } from "../api/types";
-import { batteryOf, boardsOf, chartOf, numberOf, rowsOf, type BoardData } from "./dashboard";
+import { batteryOf, boardsOf, chartOf, numberOf, problemsOf, rowsOf, type BoardData } from "./dashboard";
 
 const status = (id: string) => ({ id, type: "status", title: "Status", settings: { labels: [{ id: "l1", name: "Working", color: "orange" }, { id: "l3", name: "Done", color: "green", done: true }] } });
 const points = (id: string) => ({ id, type: "number", title: "Points", settings: {} });
@@ -35,5 +35,13 @@ describe("dashboard widgets", () => {
 
   it("lists items newest first with their board", () => {
     expect(rowsOf(widget("table", ["a", "b"]), data, 3).map((r) => [r.item.id, r.board])).toEqual([["a2", "Alpha"], ["b1", "Beta"], ["a1", "Alpha"]]);
+  });
+});
+
+describe("widget problems", () => {
+  it("names a column a board lacks, or one that holds no numbers", () => {
+    expect(problemsOf(widget("chart", ["a"], { group_by: "Priority" }), data)).toEqual(["Alpha has no column “Priority”."]);
+    expect(problemsOf(widget("number", ["a"], { metric: { fn: "sum", column: "Status" } }), data)).toEqual(["“Status” on Alpha is not a number column."]);
+    expect(problemsOf(widget("number", ["a", "b"], { metric: { fn: "sum", column: "Points" } }), data)).toEqual([]);
   });
 });

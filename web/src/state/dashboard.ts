@@ -97,3 +97,20 @@ export function rowsOf(w: Widget, data: Map<string, BoardData>, limit = 50): { i
   const rows = boardsOf(w, data).ok.flatMap(({ board, items }) => items.map((item) => ({ item, board: board.name })));
   return rows.sort((a, b) => b.item.created_at.localeCompare(a.item.created_at)).slice(0, limit);
 }
+
+/** What is wrong with the widget's settings on each of its boards, in words: a column it names
+ * that a board lacks, or a sum of a column that holds no numbers. */
+export function problemsOf(w: Widget, data: Map<string, BoardData>): string[] {
+  const out: string[] = [];
+  const m = metricOf(w);
+  const by = (w.settings as { group_by?: string }).group_by;
+  for (const { board } of boardsOf(w, data).ok) {
+    if (w.kind === "chart" && by && !byTitle(board, by)) out.push(`${board.name} has no column “${by}”.`);
+    if ((w.kind === "number" || w.kind === "chart") && m.fn === "sum") {
+      const col = byTitle(board, m.column);
+      if (!col) out.push(`${board.name} has no column “${m.column}”.`);
+      else if (col.type !== "number") out.push(`“${m.column}” on ${board.name} is not a number column.`);
+    }
+  }
+  return out;
+}
