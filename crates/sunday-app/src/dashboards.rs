@@ -40,8 +40,16 @@ impl DashboardService {
         DashboardService { store, workspaces, boards }
     }
 
-    /// The widgets checked: ids unique, a place on the grid, boards of `org` the actor reads.
-    async fn check(&self, actor: &Actor, org: OrgId, widgets: Vec<Widget>) -> Result<Vec<Widget>, ApiError> {
+    /// The widgets checked: ids unique, a place on the grid, boards of `org` the actor reads
+    /// (a board a widget of `before` already read is not checked again, so moving someone
+    /// else's widget needs no access to its boards).
+    async fn check(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        widgets: Vec<Widget>,
+        before: &[Widget],
+    ) -> Result<Vec<Widget>, ApiError> {
         if widgets.len() > MAX_WIDGETS {
             let message = format!("at most {MAX_WIDGETS} widgets");
             return Err(ApiError::validation("widgets", "too_many", message));
@@ -58,7 +66,7 @@ impl DashboardService {
                 return Err(ApiError::validation(&at("title"), "too_long", "at most 200 characters"));
             }
             let l = w.layout;
-            if l.w == 0 || l.h == 0 || l.x + l.w > COLUMNS || l.h > MAX_ROWS {
+            if l.w == 0 || l.h == 0 || l.w > COLUMNS || l.x > COLUMNS - l.w || l.h > MAX_ROWS {
                 let message = format!("a widget fits the {COLUMNS}-column grid, 1 to {MAX_ROWS} rows tall");
                 return Err(ApiError::validation(&at("layout"), "layout", message));
             }
@@ -70,7 +78,8 @@ impl DashboardService {
                 let message = "a calendar, timeline or workload widget shows one board";
                 return Err(ApiError::validation(&at("board_ids"), "board_count", message));
             }
-            for b in &w.board_ids {
+            let kept = before.iter().find(|x| x.id == w.id).map(|x| x.board_ids.as_slice()).unwrap_or_default();
+            for b in w.board_ids.iter().filter(|b| !kept.contains(b)) {
                 let readable = self.boards.access(actor, *b).await.ok().filter(|a| a.board.org_id == org);
                 if readable.is_none() {
                     let message = format!("no board `{b}` you can see in this organization");
@@ -116,7 +125,7 @@ impl DashboardService {
             org_id: workspace.org_id,
             workspace_id: ws,
             name: parse_name("name", &req.name, 100)?,
-            widgets: self.check(actor, workspace.org_id, req.widgets).await?,
+            widgets: self.check(actor, workspace.org_id, req.widgets, &[]).await?,
             version: 1,
             created_by: actor.user_id,
             created_at: now,
@@ -146,7 +155,7 @@ impl DashboardService {
             next.name = parse_name("name", n, 100)?;
         }
         if let Some(w) = req.widgets {
-            next.widgets = self.check(actor, current.org_id, w).await?;
+            next.widgets = self.check(actor, current.org_id, w, &current.widgets).await?;
         }
         next.version += 1;
         next.updated_at = to_datetime(now_millis());

@@ -9,8 +9,11 @@ use serde_json::{Map, Value};
 use sunday_store::Store;
 use sunday_types::{
     board_api::CreateItemRequest,
+    boards::Column,
     boards::View,
-    forms::{FormSettings, FormSubmission, FormSubmitted, PublicField, PublicForm, FORM_ACTOR},
+    forms::{
+        FormField, FormSettings, FormSubmission, FormSubmitted, PublicField, PublicForm, FORM_ACTOR, FORM_COLUMN_TYPES,
+    },
     ApiError, ErrorCode, ViewId,
 };
 
@@ -32,6 +35,16 @@ pub struct FormService {
 
 fn not_found() -> ApiError {
     ApiError::of(ErrorCode::FormNotFound)
+}
+
+/// The questions the form asks now: those whose column is still on the board and still of a
+/// kind a form may ask for (a column deleted or retyped since the form was saved is not asked).
+fn asked<'a>(form: &'a FormSettings, columns: &'a [Column]) -> Vec<(&'a FormField, &'a Column)> {
+    form.fields
+        .iter()
+        .filter_map(|f| columns.iter().find(|c| c.id == f.column_id).map(|c| (f, c)))
+        .filter(|(_, c)| FORM_COLUMN_TYPES.contains(&c.column_type))
+        .collect()
 }
 
 /// An answer left empty: nothing, blank text, an empty list or object.
@@ -80,17 +93,23 @@ impl FormService {
     }
 
     /// What the public page shows: with a password set and not given (or wrong), only the
-    /// title and that a password is needed.
-    pub async fn form(&self, token: &str, password: Option<&str>) -> Result<PublicForm, ApiError> {
+    /// title and that a password is needed. Password guesses from `ip` count against the same
+    /// per-minute budget as submissions.
+    pub async fn form(&self, token: &str, password: Option<&str>, ip: &str) -> Result<PublicForm, ApiError> {
         let (view, form) = self.published(token).await?;
         let title = if form.title.trim().is_empty() { view.name.clone() } else { form.title.clone() };
-        let locked = self.unlock(&form, password).await.is_err();
+        if form.password_hash.is_some() && password.is_some() {
+            self.limit(view.id, ip)?;
+        }
+        let locked = match self.unlock(&form, password).await {
+            Ok(()) => false,
+            Err(e) if e.code == ErrorCode::FormPassword => true,
+            Err(e) => return Err(e),
+        };
         let mut fields = Vec::new();
         if !locked {
             let columns = self.store.columns(view.board_id).await?;
-            for f in &form.fields {
-                // A column deleted since the form was saved is no longer asked.
-                let Some(c) = columns.iter().find(|c| c.id == f.column_id) else { continue };
+            for (f, c) in asked(&form, &columns) {
                 fields.push(PublicField {
                     column_id: c.id,
                     label: if f.label.trim().is_empty() { c.title.clone() } else { f.label.clone() },
@@ -114,9 +133,7 @@ impl FormService {
     /// field), then one item created. A filled honeypot is answered as a success and dropped.
     pub async fn submit(&self, token: &str, ip: &str, sub: FormSubmission) -> Result<FormSubmitted, ApiError> {
         let (view, form) = self.published(token).await?;
-        self.submissions
-            .check(&format!("{}:{ip}", view.id))
-            .map_err(|secs| ApiError::of(ErrorCode::RateLimited).retry_after(secs))?;
+        self.limit(view.id, ip)?;
         self.unlock(&form, sub.password.as_deref()).await?;
         let message =
             if form.submit_message.trim().is_empty() { "Thank you!".to_owned() } else { form.submit_message.clone() };
@@ -124,8 +141,10 @@ impl FormService {
             tracing::info!(view = %view.id, "a form submission filled the honeypot: dropped");
             return Ok(FormSubmitted { submitted: true, message });
         }
+        let columns = self.store.columns(view.board_id).await?;
+        let asked = asked(&form, &columns);
         for id in sub.values.keys() {
-            if !form.fields.iter().any(|f| f.column_id == *id) {
+            if !asked.iter().any(|(f, _)| f.column_id == *id) {
                 return Err(ApiError::validation(
                     &format!("values.{id}"),
                     "not_in_form",
@@ -133,11 +152,9 @@ impl FormService {
                 ));
             }
         }
-        let columns = self.store.columns(view.board_id).await?;
-        for f in &form.fields {
+        for (f, c) in &asked {
             if f.required && sub.values.get(&f.column_id).is_none_or(blank) {
-                let label = columns.iter().find(|c| c.id == f.column_id).map(|c| c.title.as_str()).unwrap_or("it");
-                let label = if f.label.trim().is_empty() { label } else { f.label.as_str() };
+                let label = if f.label.trim().is_empty() { c.title.as_str() } else { f.label.as_str() };
                 let message = format!("`{label}` is required");
                 return Err(ApiError::validation(&format!("values.{}", f.column_id), "required", message));
             }
@@ -150,11 +167,20 @@ impl FormService {
             sub.values.into_iter().filter(|(_, v)| !blank(v)).map(|(k, v)| (k.to_string(), v)).collect();
         let board = self.store.board(view.board_id).await?.ok_or_else(not_found)?;
         let actor = Actor { user_id: FORM_ACTOR, credentials: Credentials::Automation { org_id: board.org_id } };
-        let req =
-            CreateItemRequest { name: name.to_owned(), group_id: form.group_id, values: Some(values), position: None };
+        // A group deleted since the form was saved: new items go to the first group.
+        let groups = self.store.groups(board.id, None).await?;
+        let group_id = form.group_id.filter(|g| groups.iter().any(|x| x.id == *g));
+        let req = CreateItemRequest { name: name.to_owned(), group_id, values: Some(values), position: None };
         let item = self.boards.create_item(&actor, board.id, req).await?;
         tracing::info!(view = %view.id, item = %item.id, "form submitted");
         Ok(FormSubmitted { submitted: true, message })
+    }
+
+    /// Takes one of the minute's submissions (or password guesses) of `ip` on the form.
+    fn limit(&self, view: ViewId, ip: &str) -> Result<(), ApiError> {
+        self.submissions
+            .check(&format!("{view}:{ip}"))
+            .map_err(|secs| ApiError::of(ErrorCode::RateLimited).retry_after(secs))
     }
 
     /// Sets or (with `None` or empty) removes the form's password.

@@ -30,6 +30,7 @@ async fn dashboards_hold_checked_widgets_over_boards(app: TestApp) {
     let foreign = foreign["id"].as_str().unwrap();
     for (widgets, field) in [
         (json!([widget("a", "number", &[b1], 8, 6)]), "widgets[0].layout"),
+        (json!([widget("a", "number", &[b1], 65535, 1)]), "widgets[0].layout"),
         (json!([widget("a", "number", &[b1], 0, 4), widget("a", "battery", &[b2], 4, 4)]), "widgets[1].id"),
         (json!([widget("a", "number", &[foreign], 0, 4)]), "widgets[0].board_ids"),
         (json!([widget("a", "number", &[], 0, 4)]), "widgets[0].board_ids"),

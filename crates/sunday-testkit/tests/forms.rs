@@ -103,10 +103,19 @@ async fn forms_publish_check_and_create_items(app: TestApp) {
     assert_eq!(made[0]["created_by"], FORM_ACTOR, "created by the Form actor: {}", made[0]);
     assert_eq!((&made[0]["values"][&email], &made[0]["values"][&status]), (&json!("ann@example.com"), &json!("l2")));
 
+    // A question whose column is deleted is no longer asked, nor needed.
+    let gone = app.delete(&format!("/api/v1/boards/{bid}/columns/{notes}?force=true"), &u.token).send().await.unwrap();
+    assert!(gone.status().is_success(), "{}", gone.status());
+    let form = expect_json(public(&token).await.unwrap(), 200).await;
+    assert_eq!(form["fields"].as_array().unwrap().len(), 2);
+    let without = json!({"name": "No notes", "values": {email.clone(): "cy@example.com"}});
+    expect_json(submit(without).await.unwrap(), 201).await;
+    assert_eq!(items(&app, &u.token, bid).await.len(), 2);
+
     // The honeypot: answered as a success, dropped.
     let bot = json!({"name": "Buy now", "values": {email.clone(): "bot@example.com"}, "website": "http://spam"});
     expect_json(submit(bot).await.unwrap(), 201).await;
-    assert_eq!(items(&app, &u.token, bid).await.len(), 1);
+    assert_eq!(items(&app, &u.token, bid).await.len(), 2);
 
     // A password: the page shows only the title until it is given; submissions need it.
     let r = app.client().put(app.url(&format!("/api/v1/views/{vid}/form/password"))).bearer_auth(&u.token);
@@ -116,7 +125,7 @@ async fn forms_publish_check_and_create_items(app: TestApp) {
     let locked = expect_json(public(&token).await.unwrap(), 200).await;
     assert_eq!((locked["needs_password"].as_bool(), locked["fields"].as_array().map(Vec::len)), (Some(true), Some(0)));
     let r = app.client().get(app.url(&format!("/api/v1/forms/{token}"))).header("x-form-password", "open sesame");
-    assert_eq!(expect_json(r.send().await.unwrap(), 200).await["fields"].as_array().unwrap().len(), 3);
+    assert_eq!(expect_json(r.send().await.unwrap(), 200).await["fields"].as_array().unwrap().len(), 2);
     let answers = json!({"name": "Second", "values": {email.clone(): "bo@example.com"}});
     expect_error(submit(answers.clone()).await.unwrap(), 401, "form_password").await;
     let mut with_password = answers.clone();
@@ -164,4 +173,24 @@ async fn forms_publish_check_and_create_items(app: TestApp) {
     let r = refused.expect("a flood is refused");
     assert!(r.headers().contains_key("retry-after"));
     expect_error(r, 429, "rate_limited").await;
+
+    // Password guesses on the page count against the same budget (spent by the flood).
+    let r = app.client().put(app.url(&format!("/api/v1/views/{vid}/form/password"))).bearer_auth(&u.token);
+    expect_json(r.json(&json!({"password": "second secret"})).send().await.unwrap(), 200).await;
+    let guess = app.client().get(app.url(&format!("/api/v1/forms/{fresh}"))).header("x-form-password", "guess");
+    expect_error(guess.send().await.unwrap(), 429, "rate_limited").await;
+
+    // A stale write's conflict shows the view as answers do: no hash.
+    let stale = app.patch(&format!("/api/v1/views/{vid}"), &u.token, json!({"name": "Old", "expected_version": 1}));
+    let e = expect_error(stale.send().await.unwrap(), 409, "version_conflict").await;
+    assert!(
+        !e.to_string().contains("password_hash") && e["details"]["current"]["settings"]["has_password"] == true,
+        "{e}"
+    );
+    // A form turned into a table keeps nothing of its secrets.
+    let r = app.patch(&format!("/api/v1/views/{vid}"), &u.token, json!({"type": "table"}));
+    expect_json(r.send().await.unwrap(), 200).await;
+    let listed = expect_json(app.get(&views, &u.token).send().await.unwrap(), 200).await;
+    assert!(!listed.to_string().contains("password_hash"), "{listed}");
+    expect_error(public(&fresh).await.unwrap(), 404, "form_not_found").await;
 }

@@ -5,7 +5,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import GridLayout, { useContainerWidth, type Layout } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
-import { api, messageOf, ok } from "../api/client";
+import { api, ApiError, messageOf, ok } from "../api/client";
 import type { Live } from "../api/live";
 import type { Board, BoardEvent, Column, Dashboard, Item, Widget, WidgetKind } from "../api/types";
 import { batteryOf, boardsOf, loaded, numberOf, problemsOf, rowsOf, type BoardData } from "../state/dashboard";
@@ -53,8 +53,10 @@ async function itemsOf(board: string): Promise<Item[]> {
 
 async function loadBoard(id: string): Promise<BoardData> {
   try {
-    const [board, items] = await Promise.all([ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })), itemsOf(id)]);
-    return { id, board: board as Board, items };
+    // The board first: its `last_seq`, which the page follows from, is then no later than the
+    // items read after it (an event in between is heard again and reloads, never lost).
+    const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } }));
+    return { id, board: board as Board, items: await itemsOf(id) };
   } catch (e) {
     return { id, error: messageOf(e) };
   }
@@ -195,12 +197,24 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
   const [adding, setAdding] = useState(false);
   const { width, containerRef, mounted } = useContainerWidth();
   const { people } = useDirectory(dash?.org_id);
+  // Saved over the version shown: someone else's change in between is not overwritten; the
+  // page shows theirs and says so. Our own saves go one after another, each over the last.
+  const version = useRef(0);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
   const save = useCallback((widgets: Widget[]) => {
     setDash((d) => (d ? { ...d, widgets } : d));
-    ok(api.PATCH("/api/v1/dashboards/{id}", { params: { path: { id } }, body: { widgets } })).then((d) => { setDash(d); setError(""); }, (e) => setError(messageOf(e)));
+    queue.current = queue.current.then(() => ok(api.PATCH("/api/v1/dashboards/{id}", { params: { path: { id } }, body: { widgets, expected_version: version.current } }))
+      .then((d) => { version.current = d.version; setDash(d); setError(""); }, (e) => {
+        if (e instanceof ApiError && e.code === "version_conflict") {
+          const current = (e.details as { current: Dashboard }).current;
+          version.current = current.version;
+          setDash(current);
+          setError("Someone else changed this dashboard meanwhile; it now shows their version.");
+        } else setError(messageOf(e));
+      }));
   }, [id]);
   useEffect(() => {
-    ok(api.GET("/api/v1/dashboards/{id}", { params: { path: { id } } })).then(setDash, (e) => setError(messageOf(e)));
+    ok(api.GET("/api/v1/dashboards/{id}", { params: { path: { id } } })).then((d) => { version.current = d.version; setDash(d); }, (e) => setError(messageOf(e)));
   }, [id]);
   const wanted = useMemo(() => [...new Set((dash?.widgets ?? []).flatMap((w) => w.board_ids))], [dash]);
   const key = wanted.join(",");

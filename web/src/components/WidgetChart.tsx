@@ -4,12 +4,14 @@ import { ArcElement, BarController, BarElement, CategoryScale, Chart, Legend, Li
 import { useEffect, useRef } from "react";
 import type { Widget } from "../api/types";
 import { chartOf, type BoardData } from "../state/dashboard";
+import { usePeople } from "../state/people";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, PieController, ArcElement, Tooltip, Legend);
 
 export default function WidgetChart({ widget, data }: { widget: Widget; data: Map<string, BoardData> }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const c = chartOf(widget, data);
+  const people = usePeople();
+  const c = chartOf(widget, data, (id) => people.find((p) => p.id === id)?.name ?? "Someone");
   const pie = (widget.settings as { chart?: string }).chart === "pie";
   const key = JSON.stringify(c);
   useEffect(() => {

@@ -33,6 +33,11 @@ describe("dashboard widgets", () => {
     expect(chartOf(widget("chart", ["a", "b"], { group_by: "Status", metric: { fn: "sum", column: "Points" } }), data).values).toEqual([8, 2, 0]);
   });
 
+  it("names people in a chart by a people column", () => {
+    const people = new Map<string, BoardData>([["p", { id: "p", board: board("p", "P", [{ id: "who", type: "people", title: "Owner", settings: {} }]), items: [item("p1", "p", { who: ["u1"] }), item("p2", "p", { who: ["u1", "u2"] })] }]]);
+    expect(chartOf(widget("chart", ["p"], { group_by: "Owner" }), people, (id) => (id === "u1" ? "Ann" : "Bo"))).toMatchObject({ names: ["Ann", "Bo"], values: [2, 1] });
+  });
+
   it("lists items newest first with their board", () => {
     expect(rowsOf(widget("table", ["a", "b"]), data, 3).map((r) => [r.item.id, r.board])).toEqual([["a2", "Alpha"], ["b1", "Beta"], ["a1", "Alpha"]]);
   });

@@ -60,17 +60,18 @@ export function batteryOf(w: Widget, data: Map<string, BoardData>) {
   return { total, done, parts: [...parts.values()].sort((a, b) => Number(b.done) - Number(a.done) || b.count - a.count) };
 }
 
-/** The value a cell of `col` is counted under in a chart: its labels' names, or the text. */
-function keysOf(col: Column, v: unknown): string[] {
+/** The value a cell of `col` is counted under in a chart: its labels' names, people's names, or
+ * the text. */
+function keysOf(col: Column, v: unknown, nameOf: (id: string) => string): string[] {
   if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) return ["No value"];
   const labels = labelsOf(col);
-  const name = (x: unknown) => labels.find((l) => l.id === x)?.name ?? String(x);
+  const name = (x: unknown) => (col.type === "people" ? nameOf(String(x)) : labels.find((l) => l.id === x)?.name ?? String(x));
   return Array.isArray(v) ? v.map(name) : [name(v)];
 }
 
 /** A chart widget: items counted (or a number column summed) by the labels of a column named
  * `settings.group_by` on each board, merged by label name. */
-export function chartOf(w: Widget, data: Map<string, BoardData>): { names: string[]; colors: string[]; values: number[] } {
+export function chartOf(w: Widget, data: Map<string, BoardData>, nameOf: (id: string) => string = (id) => id): { names: string[]; colors: string[]; values: number[] } {
   const by = (w.settings as { group_by?: string }).group_by;
   const m = metricOf(w);
   const sums = new Map<string, { value: number; color: string }>();
@@ -78,7 +79,7 @@ export function chartOf(w: Widget, data: Map<string, BoardData>): { names: strin
     const col = byTitle(board, by);
     const num = m.fn === "sum" ? byTitle(board, m.column) : undefined;
     for (const i of items) {
-      const keys = col ? keysOf(col, i.values[col.id]) : ["All items"];
+      const keys = col ? keysOf(col, i.values[col.id], nameOf) : ["All items"];
       const amount = m.fn === "count" ? 1 : num && typeof i.values[num.id] === "number" ? (i.values[num.id] as number) : 0;
       for (const k of keys) {
         const label = col ? labelsOf(col).find((l) => l.name === k) : undefined;

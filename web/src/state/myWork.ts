@@ -7,13 +7,14 @@ import { spanOf } from "./calendar";
 import { labelsOf } from "./lanes";
 
 export type WorkBoard = { id: string; name: string; date_column_id?: string | null; status_column_id?: string | null; columns: Column[] };
-export type Bucket = "overdue" | "today" | "week" | "later" | "none";
+export type Bucket = "overdue" | "today" | "week" | "later" | "none" | "done";
 export const BUCKETS: { key: Bucket; title: string }[] = [
   { key: "overdue", title: "Overdue" },
   { key: "today", title: "Today" },
   { key: "week", title: "This week" },
   { key: "later", title: "Later" },
   { key: "none", title: "No date" },
+  { key: "done", title: "Done" },
 ];
 
 /** The day an item is due, if its board has a date (or timeline) column it fills. */
@@ -40,7 +41,7 @@ export function bucketOf(due: string | null, today: string): Bucket {
 export type WorkRow = { item: Item; board: WorkBoard; due: string | null; done: boolean };
 
 /** The items in their buckets (empty buckets left out), each by due date then name; done items
- * only when asked for (never as overdue). */
+ * only when asked for, in a bucket of their own. */
 export function bucketed(items: Item[], boards: WorkBoard[], today: string, showDone: boolean): { key: Bucket; title: string; rows: WorkRow[] }[] {
   const byId = new Map(boards.map((b) => [b.id, b]));
   const rows: (WorkRow & { bucket: Bucket })[] = [];
@@ -51,7 +52,7 @@ export function bucketed(items: Item[], boards: WorkBoard[], today: string, show
     if (done && !showDone) continue;
     const due = dueOf(item, board);
     const bucket = bucketOf(due, today);
-    rows.push({ item, board, due, done, bucket: done && bucket === "overdue" ? "week" : bucket });
+    rows.push({ item, board, due, done, bucket: done ? "done" : bucket });
   }
   const order = (a: WorkRow, b: WorkRow) => (a.due ?? "").localeCompare(b.due ?? "") || a.item.name.localeCompare(b.item.name);
   return BUCKETS.map((b) => ({ ...b, rows: rows.filter((r) => r.bucket === b.key).sort(order) })).filter((b) => b.rows.length > 0);

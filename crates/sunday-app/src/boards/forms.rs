@@ -8,7 +8,7 @@ use sunday_types::{
     boards::{Column, Group, View, ViewType},
     forms::{FormSettings, FORM_COLUMN_TYPES},
     time::{now_millis, to_datetime},
-    ApiError, ErrorCode, ViewId,
+    ApiError, ColumnId, ErrorCode, ViewId,
 };
 
 use super::{BoardService, MERGE_RETRIES};
@@ -80,6 +80,15 @@ pub(super) fn settle(
     previous: Option<&FormSettings>,
 ) -> Result<Value, ApiError> {
     let mut s = parse(given)?;
+    if let Some(p) = previous {
+        // Questions whose column was deleted since are dropped, so saving what was shown works;
+        // a column the form never asked must exist.
+        let stale = |id: ColumnId| !columns.iter().any(|c| c.id == id) && p.fields.iter().any(|f| f.column_id == id);
+        s.fields.retain(|f| !stale(f.column_id));
+        if s.group_id.is_some_and(|g| !groups.iter().any(|x| x.id == g) && p.group_id == Some(g)) {
+            s.group_id = None;
+        }
+    }
     check(columns, groups, &s)?;
     s.secret = previous.and_then(|p| p.secret.clone()).or_else(|| Some(crypto::new_token("")));
     s.password_hash = previous.and_then(|p| p.password_hash.clone());
@@ -103,14 +112,26 @@ pub(crate) fn token(view: ViewId, secret: &str) -> String {
     format!("{view}.{secret}")
 }
 
-/// A view as answered: a form's settings with `has_password` and its `link`, never its hash.
+/// A view as answered: a form's settings with `has_password` and its `link`, never its hash
+/// (nor, for any other view, settings it kept from being a form).
 pub(crate) fn shown(mut view: View) -> View {
     if let Some(mut s) = stored(&view) {
         s.has_password = s.password_hash.is_some();
         s.link = s.secret.as_deref().map(|secret| format!("/forms/{}", token(view.id, secret)));
         view.settings = serde_json::to_value(&s).unwrap_or_default();
+    } else if let Some(o) = view.settings.as_object_mut() {
+        o.remove("password_hash");
+        o.remove("secret");
     }
     view
+}
+
+/// A view as the store gives it in a version conflict, [`shown`] the same way.
+pub(crate) fn shown_json(stored: Value) -> Value {
+    match serde_json::from_value::<View>(stored.clone()) {
+        Ok(view) => serde_json::to_value(shown(view)).unwrap_or(stored),
+        Err(_) => Value::Null,
+    }
 }
 
 impl BoardService {

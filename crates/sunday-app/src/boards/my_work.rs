@@ -51,6 +51,16 @@ impl BoardService {
                 continue;
             }
             let filter = json!({ "or": people });
+            let room = MAX_ITEMS - out.items.len();
+            if room == 0 {
+                // Full: a board with one more item of mine is all `truncated` needs to know.
+                let req = QueryRequest { filter: Some(filter), limit: Some(1), ..QueryRequest::default() };
+                if !self.query_items(actor, board.id, req).await?.data.is_empty() {
+                    out.truncated = true;
+                    break;
+                }
+                continue;
+            }
             let mut found = Vec::new();
             let mut cursor = None;
             loop {
@@ -62,8 +72,8 @@ impl BoardService {
                 };
                 let page = self.query_items(actor, board.id, req).await?;
                 found.extend(page.data);
-                if found.len() + out.items.len() >= MAX_ITEMS || page.next_cursor.is_none() {
-                    out.truncated |= page.next_cursor.is_some() || found.len() + out.items.len() > MAX_ITEMS;
+                if found.len() >= room || page.next_cursor.is_none() {
+                    out.truncated |= page.next_cursor.is_some() || found.len() > room;
                     break;
                 }
                 cursor = page.next_cursor;
@@ -71,7 +81,7 @@ impl BoardService {
             if found.is_empty() {
                 continue;
             }
-            found.truncate(MAX_ITEMS - out.items.len());
+            found.truncate(room);
             out.items.extend(found);
             let first = |t: ColumnType| columns.iter().find(|c| c.column_type == t).map(|c| c.id);
             out.boards.push(MyWorkBoard {
@@ -81,9 +91,6 @@ impl BoardService {
                 status_column_id: first(ColumnType::Status),
                 columns,
             });
-            if out.items.len() >= MAX_ITEMS {
-                break;
-            }
         }
         Ok(out)
     }

@@ -228,7 +228,7 @@ impl BoardService {
             let access = self.access_for_write(actor, current.board_id).await?;
             access.require_structure()?;
             if expected.is_some_and(|v| v != current.version) {
-                return Err(ApiError::version_conflict(&current));
+                return Err(ApiError::version_conflict(&forms::shown(current)));
             }
             let mut next = current.clone();
             if let Some(n) = &name {
@@ -249,6 +249,9 @@ impl BoardService {
             }
             if let Some(s) = &req.settings {
                 next.settings = s.clone();
+            } else if current.view_type == ViewType::Form && next.view_type != ViewType::Form {
+                // A form turned into another view keeps nothing of the form's secrets.
+                next.settings = json!({});
             }
             next.version += 1;
             next.updated_at = to_datetime(now_millis());
@@ -262,7 +265,7 @@ impl BoardService {
             match self.try_commit(current.board_id, vec![write], vec![]).await {
                 Ok(_) => return Ok(forms::shown(next)),
                 Err(StoreError::VersionConflict(stored)) if expected.is_some() => {
-                    return Err(ApiError::version_conflict(&stored));
+                    return Err(ApiError::version_conflict(&forms::shown_json(stored)));
                 }
                 Err(StoreError::VersionConflict(_)) => continue,
                 Err(e) => return Err(e.into()),

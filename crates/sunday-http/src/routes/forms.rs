@@ -26,17 +26,19 @@ pub fn routes() -> OpenApiRouter<HttpState> {
 }
 
 /// A published form as its page shows it. With a password set, send it in `X-Form-Password`;
-/// without it (or wrong) the answer has only the title and `needs_password: true`.
+/// without it (or wrong) the answer has only the title and `needs_password: true`. Each
+/// password tried counts against the client IP's submissions a minute (`429` beyond).
 #[utoipa::path(get, path = "/forms/{token}", tag = "forms", security(()), params(("token" = String, Path),
     ("X-Form-Password" = Option<String>, Header, description = "the form's password, when it has one")),
     responses((status = 200, body = PublicForm)))]
 async fn public_form(
     State(state): State<HttpState>,
     Path(token): Path<String>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
 ) -> ApiResult<axum::Json<PublicForm>> {
     let password = headers.get("x-form-password").and_then(|v| v.to_str().ok());
-    Ok(axum::Json(state.app.forms.form(&token, password).await?))
+    Ok(axum::Json(state.app.forms.form(&token, password, &ip).await?))
 }
 
 /// Submit a form: creates an item on its board as the "Form" actor. Answers are checked as
