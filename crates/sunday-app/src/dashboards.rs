@@ -55,6 +55,8 @@ impl DashboardService {
             return Err(ApiError::validation("widgets", "too_many", message));
         }
         let mut ids = HashSet::new();
+        // Each board is checked once, however many widgets read it.
+        let mut readable = HashSet::new();
         let mut out = Vec::with_capacity(widgets.len());
         for (i, mut w) in widgets.into_iter().enumerate() {
             let at = |f: &str| format!("widgets[{i}].{f}");
@@ -79,12 +81,16 @@ impl DashboardService {
                 return Err(ApiError::validation(&at("board_ids"), "board_count", message));
             }
             let kept = before.iter().find(|x| x.id == w.id).map(|x| x.board_ids.as_slice()).unwrap_or_default();
-            for b in w.board_ids.iter().filter(|b| !kept.contains(b)) {
-                let readable = self.boards.access(actor, *b).await.ok().filter(|a| a.board.org_id == org);
-                if readable.is_none() {
+            for b in &w.board_ids {
+                if kept.contains(b) || readable.contains(b) {
+                    continue;
+                }
+                let access = self.boards.access(actor, *b).await.ok().filter(|a| a.board.org_id == org);
+                if access.is_none() {
                     let message = format!("no board `{b}` you can see in this organization");
                     return Err(ApiError::validation(&at("board_ids"), "unknown_board", message));
                 }
+                readable.insert(*b);
             }
             match &w.settings {
                 Value::Null => w.settings = json!({}),

@@ -41,7 +41,10 @@ impl BoardService {
         }
         let mut out = MyWork { boards: Vec::new(), items: Vec::new(), truncated: false };
         for board in boards {
-            let columns = self.store.columns(board.id).await?;
+            // From the columns cache the board's query reads too, so each board's columns are
+            // read from the store at most once.
+            let (_, cached) = self.columns.get(self.store.as_ref(), board.id).await?;
+            let columns = &cached.columns;
             let people: Vec<Value> = columns
                 .iter()
                 .filter(|c| c.column_type == ColumnType::People)
@@ -89,7 +92,7 @@ impl BoardService {
                 name: board.name.clone(),
                 date_column_id: first(ColumnType::Date).or_else(|| first(ColumnType::Timeline)),
                 status_column_id: first(ColumnType::Status),
-                columns,
+                columns: columns.clone(),
             });
         }
         Ok(out)
