@@ -248,6 +248,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         engine_memory_bytes: 1 << 20,
         files: Default::default(),
         search: Default::default(),
+        analytics: None,
         automations: Default::default(),
         boards: Default::default(),
         webhooks: Default::default(),

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 mod actor;
+pub mod analytics;
 pub mod archive;
 pub mod automations;
 pub mod boards;
@@ -61,6 +62,8 @@ pub struct AppSettings {
     pub files: files::FileSettings,
     /// The search index of this node (none: search is off).
     pub search: search::SearchSettings,
+    /// This node's analytics (none: off).
+    pub analytics: Option<analytics::AnalyticsSettings>,
 }
 
 /// All services, cheap to clone (shared behind `Arc`s). The store, bus and board engine stay
@@ -87,6 +90,7 @@ pub struct App {
     pub files: files::FileService,
     pub forms: forms::FormService,
     pub search: search::SearchService,
+    pub analytics: analytics::AnalyticsService,
 }
 
 impl App {
@@ -144,6 +148,7 @@ impl App {
             ),
             files: files::FileService::new(store.clone(), boards.clone(), settings.files.clone()),
             search: search::SearchService::new(store.clone(), boards.clone(), settings.search.clone()),
+            analytics: analytics::AnalyticsService::new(store.clone(), boards.clone(), settings.analytics.clone()),
             notifications: notifications::NotificationService::new(store.clone(), boards.clone()),
             events: events::EventLog::new(store.clone(), bus.clone()),
             idempotency: idempotency::IdempotencyService::new(store.clone()),
@@ -276,6 +281,12 @@ impl App {
         // One indexer keeps an index the cluster shares: the holder of its lease.
         let lease = shared.then(|| self.lease("search-index", leases::holder_name(), stop.clone()));
         Some(indexer.start(&self.bus, rebuild, lease, stop))
+    }
+
+    /// Keeps this node's analytics current from the event log until `stop`, writing its
+    /// snapshots at the end (nodes with the `api` role, which answer analytics questions).
+    pub fn start_analytics(&self, stop: tokio::sync::watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
+        self.analytics.start(&self.bus, stop)
     }
 
     /// Deletes the files no item holds every `every`, on the node holding `lease` (the

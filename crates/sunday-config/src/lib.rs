@@ -14,7 +14,7 @@ mod secret;
 use std::{net::SocketAddr, path::PathBuf};
 
 pub use files::{FilesConfig, FilesUrl};
-pub use search::SearchConfig;
+pub use search::{AnalyticsConfig, SearchConfig};
 pub use secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,7 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     pub files: FilesConfig,
     pub search: SearchConfig,
+    pub analytics: AnalyticsConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -348,6 +349,7 @@ impl Default for Config {
             },
             files: FilesConfig::default(),
             search: SearchConfig::default(),
+            analytics: AnalyticsConfig::default(),
             mail: MailConfig {
                 smtp_host: String::new(),
                 smtp_port: 25,
@@ -534,6 +536,7 @@ impl Config {
             return Err(invalid("gateway.body_limit_bytes", "must be at least 1024"));
         }
         self.search.validate()?;
+        self.analytics.validate()?;
         if self.search.backend == "postgres" {
             self.search_postgres_url()?;
         }

@@ -46,3 +46,33 @@ impl SearchConfig {
         Ok(())
     }
 }
+
+/// Analytics: the aggregates a node keeps from the event log to answer
+/// `POST /analytics/query` and reports.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyticsConfig {
+    /// Whether nodes with the `api` role keep the aggregates (off: the analytics endpoints
+    /// answer `503`).
+    pub enabled: bool,
+    /// Where the aggregates' snapshots live (empty: `<data_dir>/analytics`). Deleted or
+    /// unreadable, they are rebuilt from the event log at start.
+    pub dir: PathBuf,
+    /// How often changed boards' snapshots are written (seconds).
+    pub snapshot_every_secs: u64,
+}
+
+impl Default for AnalyticsConfig {
+    fn default() -> Self {
+        AnalyticsConfig { enabled: true, dir: PathBuf::new(), snapshot_every_secs: 30 }
+    }
+}
+
+impl AnalyticsConfig {
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        if self.snapshot_every_secs == 0 {
+            return Err(invalid("analytics.snapshot_every_secs", "must be at least 1"));
+        }
+        Ok(())
+    }
+}

@@ -44,6 +44,7 @@ use sunday_types::{ErrorBody, ErrorCode, ErrorKind};
         (name = "webhooks", description = "Outbound webhooks: signed deliveries of a board's events, retries, dead letters"),
         (name = "links", description = "A board's secret links: iCal feeds and inbound webhooks"),
         (name = "dashboards", description = "Dashboards: a workspace's widgets over the organization's boards"),
+        (name = "analytics", description = "Questions and reports over many boards, answered from aggregates kept from the event log"),
         (name = "forms", description = "Forms: a form view published at a public link; each submission creates an item"),
         (name = "automations", description = "Recipes that act on boards (trigger, conditions, actions), their runs, dry runs and replays"),
         (name = "realtime", description = "The WebSocket: live board events, presence, notifications"),

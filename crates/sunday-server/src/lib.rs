@@ -233,6 +233,16 @@ fn app_settings(config: &Config, search: sunday_app::search::SearchSettings) -> 
         }),
         files: file_settings(config)?,
         search,
+        analytics: (config.analytics.enabled && config.has_role(NodeRole::Api)).then(|| {
+            sunday_app::analytics::AnalyticsSettings {
+                dir: Some(if config.analytics.dir.as_os_str().is_empty() {
+                    config.data_dir.join("analytics")
+                } else {
+                    config.analytics.dir.clone()
+                }),
+                snapshot_every: Duration::from_secs(config.analytics.snapshot_every_secs),
+            }
+        }),
     })
 }
 
@@ -310,6 +320,8 @@ pub struct Running {
     grace: Duration,
     /// Closed on shutdown, so the next run in this process can open it.
     search: Option<Arc<dyn sunday_search::SearchIndex>>,
+    /// Writes its snapshots once told to stop.
+    analytics: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
@@ -331,6 +343,9 @@ impl Running {
         };
         if let Some(index) = &self.search {
             index.close().await;
+        }
+        if let Some(analytics) = self.analytics {
+            let _ = tokio::time::timeout(Duration::from_secs(30), analytics).await;
         }
         Ok(served??)
     }
@@ -364,6 +379,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     // The node answering searches keeps its index.
     app.start_search_indexer(stop_workers.subscribe());
     let search = app.search.index();
+    // And its analytics.
+    let analytics = app.start_analytics(stop_workers.subscribe());
     let router = sunday_http::router(HttpState::new(app, http_settings(&config), metrics, hub.clone()));
 
     let listener =
@@ -377,7 +394,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     };
     let task = tokio::spawn(listener::serve(listener, router, limits, stopped));
     let grace = Duration::from_secs(config.gateway.shutdown_grace_secs);
-    Ok(Running { addr, stop, task, grace, hub, stop_workers, search })
+    Ok(Running { addr, stop, task, grace, hub, stop_workers, search, analytics })
 }
 
 /// `sunday serve`: runs until SIGINT or SIGTERM, then drains.

@@ -186,6 +186,9 @@ const ROUTES: &[(&str, &str, Rule)] = &[
     // Answers only with what the caller may read (tests/search.rs checks what).
     ("get", "/api/v1/search", Rule::AnyUser),
     ("get", "/api/v1/search/status", Rule::AnyUser),
+    ("post", "/api/v1/analytics/query", Rule::BoardRead),
+    ("post", "/api/v1/analytics/report", Rule::BoardRead),
+    ("get", "/api/v1/analytics/status", Rule::AnyUser),
     ("get", "/api/v1/items/{id}/subitems", Rule::BoardRead),
     ("get", "/api/v1/items/{id}/updates", Rule::BoardRead),
     ("post", "/api/v1/boards/{id}/items", Rule::BoardContent),
@@ -504,6 +507,10 @@ fn request(method: &str, template: &str, s: &Scene, p: &People) -> (String, Opti
         ("post", "/api/v1/boards") => json!({"name": "New", "workspace_id": s.ws}),
         ("post", "/api/v1/boards/import") => json!({"name": "New", "workspace_id": s.ws, "csv": "Name\nA\n"}),
         ("post", "/api/v1/boards/{id}/items/query") => json!({}),
+        ("post", "/api/v1/analytics/query") => json!({"board_ids": [s.board], "metric": {"fn": "count"}}),
+        ("post", "/api/v1/analytics/report") => {
+            json!({"report": "time_in_status", "board_ids": [s.board], "column_id": "Status"})
+        }
         ("post", "/api/v1/boards/{id}/formulas/preview") => json!({"expression": "1 + 1"}),
         ("post", "/api/v1/boards/{id}/items") | ("post", "/api/v1/items/{id}/subitems") => json!({"name": "New"}),
         ("post", "/api/v1/boards/{id}/items/bulk") => json!({"items": [{"name": "New"}]}),
@@ -567,6 +574,7 @@ async fn every_route_answers_every_actor_as_the_table_says(app: TestApp) {
         }
         let read = *method == "get"
             || template.ends_with("/items/query")
+            || template.starts_with("/api/v1/analytics/")
             || template.ends_with("/dry-run")
             || template.ends_with("/files/{id}/link");
         let mut s = scene(&app, &p).await;

@@ -59,6 +59,7 @@ async fn a_late_notifier_delivers_each_change_exactly_once() {
         engine_memory_bytes: 64 << 20,
         files: Default::default(),
         search: Default::default(),
+        analytics: None,
         automations: Default::default(),
         boards: Default::default(),
         webhooks: Default::default(),

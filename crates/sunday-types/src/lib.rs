@@ -4,6 +4,7 @@
 //! This crate performs no IO and depends on no runtime, web framework or database driver, so
 //! every other crate (domain logic, stores, services, HTTP) can use it.
 
+pub mod analytics;
 pub mod automations;
 pub mod board_api;
 pub mod boards;

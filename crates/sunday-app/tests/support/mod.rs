@@ -83,6 +83,7 @@ impl TestApp {
             engine_memory_bytes: 64 << 20,
             files: Default::default(),
             search: Default::default(),
+            analytics: None,
             automations: Default::default(),
             boards: Default::default(),
             webhooks: Default::default(),

@@ -82,7 +82,17 @@ fn read_column(column: &Column, item: &Item) -> Cell {
         ColumnType::LastUpdated => return Cell::Moment(Moment::At(item.updated_at)),
         _ => {}
     }
-    let Some(value) = item.values.cell(column) else {
+    stored(column, item.values.cell(column))
+}
+
+/// A column's cell from its stored value (`None`: no value), for readers that keep values
+/// apart from items (the analytics columns); the same decoding as [`read`].
+pub fn read_stored(column: &Column, value: Option<&serde_json::Value>) -> Cell {
+    stored(column, value.and_then(|v| CellValue::from_stored(column.value_type(), v)))
+}
+
+fn stored(column: &Column, value: Option<CellValue>) -> Cell {
+    let Some(value) = value else {
         // An unchecked box still equals `false`.
         return if column.column_type == ColumnType::Checkbox { Cell::Checkbox(false) } else { Cell::Empty };
     };

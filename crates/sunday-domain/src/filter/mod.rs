@@ -22,7 +22,7 @@ pub mod testing;
 mod tests;
 
 pub use ast::{Condition, DateBound, DayRange, Field, FieldKind, Filter, Op, Operand, RelativePeriod, UserRef};
-pub use cell::{read as read_cell, Cell, Moment};
+pub use cell::{read as read_cell, read_stored, Cell, Moment};
 pub use eval::{cell_keys, condition_holds, matches, matches_with, EvalContext, Prepared, TextSearch};
 pub use parse::{parse_filter, MAX_CONDITIONS, MAX_DEPTH, MAX_LIST_VALUES, MAX_NODES};
 pub use sort::{compare, parse_sort, PreparedSort, SortKey, SortValue, MAX_SORT_KEYS};

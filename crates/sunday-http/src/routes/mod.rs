@@ -2,6 +2,7 @@
 //! OpenAPI declarations) to one `OpenApiRouter`.
 
 mod admin;
+mod analytics;
 mod auth;
 mod automations;
 mod boards;
@@ -57,6 +58,7 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(files::routes())
         .merge(forms::routes())
         .merge(search::routes())
+        .merge(analytics::routes())
         .merge(realtime::routes())
         .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())

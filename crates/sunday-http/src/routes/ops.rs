@@ -29,7 +29,8 @@ async fn health() -> axum::Json<HealthStatus> {
 /// relayed once the broker is back; limits are kept per node meanwhile): `status` then says
 /// `degraded`, and `checks.bus` or `checks.redis` what is missing. While its search index is
 /// rebuilt from the event log (it was deleted or is new) the node serves, `degraded`, and
-/// `checks.search` says how far the rebuild is.
+/// `checks.search` says how far the rebuild is; the same for the analytics aggregates
+/// (`checks.analytics`).
 #[utoipa::path(get, path = "/ready", tag = "operations", security(()), responses((status = 200, body = HealthStatus)))]
 async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthStatus>> {
     let store = state.app.health();
@@ -66,6 +67,10 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
             "boards_total": search.boards_total,
         });
         degraded |= search.rebuilding;
+    }
+    if let Some((rebuilding, done, total)) = state.app.analytics.rebuilding() {
+        checks["analytics"] = serde_json::json!({"rebuilding": rebuilding, "boards_done": done, "boards_total": total});
+        degraded |= rebuilding;
     }
     let status = if degraded { "degraded" } else { "ready" };
     Ok(axum::Json(HealthStatus { status: status.into(), checks: Some(checks) }))

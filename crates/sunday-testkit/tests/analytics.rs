@@ -1,0 +1,243 @@
+//! Analytics through the API, on both stores: questions answered from the aggregates match
+//! what the items say, follow each write at once, refuse what they cannot answer by name, are
+//! kept to boards the asker may read, and survive a restart with their snapshots written, deleted
+//! (rebuilt from the event log) or corrupted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{collections::BTreeMap, time::Duration};
+
+use serde_json::{json, Value};
+use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, TestApp};
+
+backend_tests!(questions_follow_the_items, reports_follow_status_changes, aggregates_survive_restarts);
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+/// The label id of `name` in the board's column titled `title`.
+fn label(board: &Value, title: &str, name: &str) -> String {
+    let col = board["columns"].as_array().unwrap().iter().find(|c| c["title"] == title).unwrap();
+    let l = col["settings"]["labels"].as_array().unwrap().iter().find(|l| l["name"] == name).unwrap();
+    l["id"].as_str().unwrap().to_owned()
+}
+
+async fn ask(app: &TestApp, token: &str, q: Value) -> BTreeMap<String, (u64, Option<f64>)> {
+    let r = expect_json(app.post("/api/v1/analytics/query", token, q).send().await.unwrap(), 200).await;
+    r["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["key"].as_str().unwrap().to_owned(), (b["count"].as_u64().unwrap(), b["value"].as_f64())))
+        .collect()
+}
+
+/// Status names and budgets of the board's items, read through the item API.
+async fn by_status(app: &TestApp, token: &str, board: &Value) -> BTreeMap<String, (u64, Option<f64>)> {
+    let (status, budget) = (column_id(board, "Status"), column_id(board, "Budget"));
+    let items = expect_json(
+        app.get(&format!("/api/v1/boards/{}/items?limit=500", id(board)), token).send().await.unwrap(),
+        200,
+    )
+    .await;
+    let labels = board["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Status").unwrap()["settings"]
+        ["labels"]
+        .clone();
+    let mut out: BTreeMap<String, (u64, Option<f64>)> = BTreeMap::new();
+    for item in items["data"].as_array().unwrap() {
+        let key = match item["values"][&status].as_str() {
+            Some(l) => {
+                labels.as_array().unwrap().iter().find(|x| x["id"] == l).unwrap()["name"].as_str().unwrap().to_owned()
+            }
+            None => String::new(),
+        };
+        let e = out.entry(key).or_insert((0, Some(0.0)));
+        e.0 += 1;
+        e.1 = Some(e.1.unwrap() + item["values"][&budget].as_f64().unwrap_or(0.0));
+    }
+    out
+}
+
+async fn questions_follow_the_items(app: TestApp) {
+    let ann = app.signup("ann@analytics.test").await;
+    let b = board(&app, &ann, Some("project_tracker")).await;
+    let bid = id(&b);
+    let ws = b["workspace_id"].as_str().unwrap().to_owned();
+    let sum_by_status = json!({"board_ids": [bid], "metric": {"fn": "sum", "column_id": "Budget"}, "group_by": {"column_id": "Status"}});
+    assert_eq!(ask(&app, &ann.token, sum_by_status.clone()).await, by_status(&app, &ann.token, &b).await);
+
+    // Writes are in the next answer: a bulk create, an edit, an archive.
+    let (status, budget) = (column_id(&b, "Status"), column_id(&b, "Budget"));
+    let done = label(&b, "Status", "Done");
+    let items: Vec<Value> = (0..40).map(|i| json!({"name": format!("Task {i}"), "values": {&status: if i % 4 == 0 { json!(done) } else { Value::Null }, &budget: i}})).collect();
+    let created = expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &ann.token, json!({"items": items}))
+            .send()
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let first = created["data"][1]["id"].as_str().unwrap().to_owned();
+    app.patch(&format!("/api/v1/items/{first}"), &ann.token, json!({"values": {&status: done}})).send().await.unwrap();
+    let archived = created["data"][2]["id"].as_str().unwrap().to_owned();
+    let r = app.delete(&format!("/api/v1/items/{archived}"), &ann.token).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(ask(&app, &ann.token, sum_by_status.clone()).await, by_status(&app, &ann.token, &b).await);
+
+    // A filter (as item queries take it, columns by title), an ungrouped count, periods.
+    let q = json!({"board_ids": [bid], "metric": {"fn": "count"}, "filter": {"and": [{"column": "Status", "op": "any_of", "value": [done]}, {"column": "Budget", "op": "gt", "value": 10}]}});
+    let expected = (0..40).filter(|i| (i % 4 == 0 || *i == 1) && *i > 10).count() as u64;
+    assert_eq!(ask(&app, &ann.token, q).await[""].0, expected);
+    let q = json!({"board_ids": [bid], "metric": {"fn": "avg", "column_id": budget}, "group_by": {"period": "week"}});
+    let weeks = ask(&app, &ann.token, q).await;
+    assert_eq!(weeks.values().map(|v| v.0).sum::<u64>(), 6 + 40 - 1, "{weeks:?}");
+    let today = chrono::Utc::now().date_naive();
+    let q = json!({"board_ids": [bid], "metric": {"fn": "count"}, "group_by": {"period": "day"}, "from": today - chrono::TimeDelta::days(2), "to": today});
+    assert_eq!(ask(&app, &ann.token, q).await.len(), 3, "every day of the range is answered");
+
+    // Two boards merge by label name.
+    let second = expect_json(
+        app.post(
+            "/api/v1/boards",
+            &ann.token,
+            json!({"name": "Second", "workspace_id": ws, "template": "project_tracker"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        201,
+    )
+    .await;
+    let q = json!({"board_ids": [bid, id(&second)], "metric": {"fn": "count"}, "group_by": {"column_id": "Status"}});
+    let both = ask(&app, &ann.token, q).await;
+    let one = by_status(&app, &ann.token, &b).await;
+    assert_eq!(both["Done"].0, one["Done"].0 + 1, "{both:?}");
+
+    // What cannot be answered says why, naming the field.
+    for (q, field) in [
+        (json!({"board_ids": [bid], "metric": {"fn": "sum", "column_id": "Notes"}}), "metric.column_id"),
+        (
+            json!({"board_ids": [bid], "metric": {"fn": "count"}, "group_by": {"column_id": "Nope"}}),
+            "group_by.column_id",
+        ),
+        (json!({"board_ids": [bid], "metric": {"fn": "count"}, "group_by": {"column_id": "Notes"}}), "group_by"),
+        (
+            json!({"board_ids": [bid], "metric": {"fn": "count"}, "filter": {"column": "name", "op": "contains", "value": "x"}}),
+            "filter",
+        ),
+        (json!({"board_ids": [], "metric": {"fn": "count"}}), "board_ids"),
+        (json!({"board_ids": [bid], "metric": {"fn": "count"}, "from": "2026-02-01", "to": "2026-01-01"}), "from"),
+    ] {
+        let e = expect_error(
+            app.post("/api/v1/analytics/query", &ann.token, q).send().await.unwrap(),
+            400,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(e["details"]["field"], field, "{e}");
+    }
+    let r = app.post("/api/v1/analytics/query", &ann.token, json!({"board_ids": [bid], "metric": {"fn": "median"}}));
+    assert_eq!(r.send().await.unwrap().status(), 400);
+
+    // Boards the asker may not read are not found, as everywhere.
+    let eve = app.signup("eve@analytics.test").await;
+    let q = json!({"board_ids": [bid], "metric": {"fn": "count"}});
+    expect_error(app.post("/api/v1/analytics/query", &eve.token, q).send().await.unwrap(), 404, "board_not_found")
+        .await;
+}
+
+async fn reports_follow_status_changes(app: TestApp) {
+    let ann = app.signup("reports@analytics.test").await;
+    let b = board(&app, &ann, Some("project_tracker")).await;
+    let bid = id(&b);
+    let status = column_id(&b, "Status");
+    let (working, done) = (label(&b, "Status", "Working on it"), label(&b, "Status", "Done"));
+    let items =
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &ann.token).send().await.unwrap(), 200).await;
+    let ids: Vec<String> = items["data"].as_array().unwrap().iter().map(id).collect();
+    for item in &ids[..3] {
+        app.patch(&format!("/api/v1/items/{item}"), &ann.token, json!({"values": {&status: working}}))
+            .send()
+            .await
+            .unwrap();
+    }
+    for item in &ids[..2] {
+        app.patch(&format!("/api/v1/items/{item}"), &ann.token, json!({"values": {&status: done}}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let report = |r: Value| {
+        let app = &app;
+        let token = ann.token.clone();
+        async move { expect_json(app.post("/api/v1/analytics/report", &token, r).send().await.unwrap(), 200).await }
+    };
+    let today = chrono::Utc::now().date_naive();
+    let r =
+        report(json!({"report": "throughput", "board_ids": [bid], "period": "day", "from": today, "to": today})).await;
+    // The template's "Kick-off meeting" was created done; two more were done now.
+    assert_eq!(r["data"][0]["count"], 3, "{r}");
+    let r = report(json!({"report": "cycle_time", "board_ids": [bid], "column_id": "Status", "from_label": "Working on it", "to_label": "Done"})).await;
+    assert_eq!(r["summary"]["count"], 2, "{r}");
+    assert!(r["summary"]["average_hours"].as_f64().unwrap() < 1.0, "{r}");
+    let group = items["data"][0]["group_id"].as_str().unwrap().to_owned();
+    let r = report(json!({"report": "burndown", "board_id": bid, "group_id": group, "from": today - chrono::TimeDelta::days(1), "to": today})).await;
+    assert_eq!(r["data"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(r["data"][0]["count"], 0, "nothing existed yesterday: {r}");
+    let r = report(json!({"report": "time_in_status", "board_ids": [bid], "column_id": status})).await;
+    assert!(r["data"].as_array().unwrap().iter().any(|b| b["key"] == "Working on it"), "{r}");
+    let e = expect_error(
+        app.post("/api/v1/analytics/report", &ann.token, json!({"report": "cycle_time", "board_ids": [bid], "column_id": "Status", "from_label": "Nope", "to_label": "Done"})).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["field"], "from_label", "{e}");
+    let e = expect_error(
+        app.post(
+            "/api/v1/analytics/report",
+            &ann.token,
+            json!({"report": "throughput", "board_ids": [bid], "column_id": "Priority"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["rule"], "no_done_label", "{e}");
+}
+
+async fn aggregates_survive_restarts(mut app: TestApp) {
+    let ann = app.signup("restart@analytics.test").await;
+    let b = board(&app, &ann, Some("project_tracker")).await;
+    let q = json!({"board_ids": [id(&b)], "metric": {"fn": "sum", "column_id": "Budget"}, "group_by": {"column_id": "Status"}});
+    let before = ask(&app, &ann.token, q.clone()).await;
+    let dir = app.data_dir().join("analytics");
+
+    // Stopping writes the snapshots; a restart starts from them.
+    app.restart(Duration::ZERO).await;
+    let snapshot = dir.join(format!("{}.snap", id(&b)));
+    assert!(snapshot.exists(), "a snapshot at {}", snapshot.display());
+    assert_eq!(ask(&app, &ann.token, q.clone()).await, before);
+
+    // Corrupted, then deleted: rebuilt from the event log, `/ready` saying how far.
+    app.restart_with(Duration::ZERO, async || std::fs::write(&snapshot, b"not a snapshot").unwrap()).await;
+    assert_eq!(ask(&app, &ann.token, q.clone()).await, before);
+    app.restart_with(Duration::ZERO, async || std::fs::remove_dir_all(&dir).unwrap()).await;
+    assert_eq!(ask(&app, &ann.token, q.clone()).await, before);
+    let mut ready = Value::Null;
+    for _ in 0..100 {
+        ready = expect_json(app.client().get(app.url("/ready")).send().await.unwrap(), 200).await;
+        if ready["checks"]["analytics"]["rebuilding"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(ready["checks"]["analytics"]["rebuilding"], false, "{ready}");
+    let status = expect_json(app.get("/api/v1/analytics/status", &ann.token).send().await.unwrap(), 200).await;
+    assert_eq!(status["boards_done"], status["boards_total"], "{status}");
+    assert!(status["items"].as_u64().unwrap() >= 6, "{status}");
+}
