@@ -37,9 +37,14 @@ pub(crate) enum DateOrInstant {
 }
 
 impl Entry {
+    /// The entry of a stored value given as its JSON text (a snapshot's key).
     fn new(column: &Column, key: String) -> Entry {
         let value: Option<Value> = if key.is_empty() { None } else { serde_json::from_str(&key).ok() };
-        let cell = read_stored(column, value.as_ref());
+        Entry::of(column, key, value.as_ref())
+    }
+
+    fn of(column: &Column, key: String, value: Option<&Value>) -> Entry {
+        let cell = read_stored(column, value);
         let number = match &cell {
             Cell::Number(n) => Some(*n),
             _ => None,
@@ -82,6 +87,10 @@ pub(crate) struct ColumnFacts {
     /// `entries[0]` is "no value".
     pub entries: Vec<Entry>,
     index: HashMap<String, u32>,
+    /// The same index for string and number values, looked up without writing their JSON
+    /// (most cells are one or the other: the hot path of a create).
+    strings: HashMap<String, u32>,
+    numbers: HashMap<u64, u32>,
     /// Each row's entry.
     pub codes: Vec<u32>,
     pub status: Option<StatusFacts>,
@@ -96,6 +105,8 @@ impl ColumnFacts {
             column,
             entries: vec![empty],
             index: HashMap::from([(String::new(), 0)]),
+            strings: HashMap::new(),
+            numbers: HashMap::new(),
             codes: vec![0; rows],
             status,
         }
@@ -109,20 +120,61 @@ impl ColumnFacts {
     ) -> ColumnFacts {
         let entries: Vec<Entry> = keys.into_iter().map(|k| Entry::new(&column, k)).collect();
         let index = entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i as u32)).collect();
-        ColumnFacts { column, entries, index, codes, status }
+        let mut facts = ColumnFacts { column, entries, index, strings: HashMap::new(), numbers: HashMap::new(), codes, status };
+        facts.index_fast();
+        facts
+    }
+
+    /// Fills the string and number indexes from the entries.
+    fn index_fast(&mut self) {
+        self.strings.clear();
+        self.numbers.clear();
+        for (code, entry) in self.entries.iter().enumerate() {
+            match serde_json::from_str::<Value>(&entry.key) {
+                Ok(Value::String(s)) => {
+                    self.strings.insert(s, code as u32);
+                }
+                Ok(Value::Number(n)) => {
+                    if let Some(f) = n.as_f64() {
+                        self.numbers.insert(f.to_bits(), code as u32);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn code(&mut self, value: Option<&Value>) -> u32 {
-        let key = match value {
+        let value = match value {
             None | Some(Value::Null) => return 0,
-            Some(v) => v.to_string(),
+            Some(v) => v,
         };
+        let fast = match value {
+            Value::String(s) => self.strings.get(s.as_str()).copied(),
+            Value::Number(n) => n.as_f64().and_then(|f| self.numbers.get(&f.to_bits()).copied()),
+            _ => None,
+        };
+        if let Some(code) = fast {
+            return code;
+        }
+        let key = value.to_string();
         if let Some(code) = self.index.get(&key) {
             return *code;
         }
         let code = self.entries.len() as u32;
-        self.entries.push(Entry::new(&self.column, key.clone()));
+        self.entries.push(Entry::of(&self.column, key.clone(), Some(value)));
         self.index.insert(key, code);
+        match value {
+            Value::String(s) => {
+                self.strings.insert(s.clone(), code);
+            }
+            Value::Number(n) => {
+                if let Some(f) = n.as_f64() {
+                    self.numbers.insert(f.to_bits(), code);
+                }
+            }
+            _ => {}
+        }
         code
     }
 

@@ -49,3 +49,5 @@ export type PublicField = S["PublicField"];
 export type Dashboard = S["Dashboard"];
 export type Widget = S["Widget"];
 export type WidgetKind = S["WidgetKind"];
+export type AnalyticsQuery = S["AnalyticsQuery"];
+export type Bucket = S["Bucket"];

@@ -1,14 +1,17 @@
 // A dashboard: widgets over boards of the organization on a 12-column grid (drag a widget by
 // its title, resize it by its corner; the layout is saved). Each widget reads its boards as
-// the viewer may and follows them live: a change on any of them reloads that board's items
-// within a moment. Boards the viewer cannot read are left out and said so in the widget.
+// the viewer may and follows them live: a change on any of them reloads what the widget shows
+// within a moment. Number, chart and battery widgets ask `POST /analytics/query` (aggregates
+// kept from the event log, so no items are read, however many there are); a table reads each
+// board's newest items, and the one-board views every item. Boards the viewer cannot read are
+// left out and said so in the widget.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import GridLayout, { useContainerWidth, type Layout } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
 import { api, ApiError, messageOf, ok } from "../api/client";
 import type { Live } from "../api/live";
-import type { Board, BoardEvent, Column, Dashboard, Item, Widget, WidgetKind } from "../api/types";
-import { batteryOf, boardsOf, loaded, numberOf, problemsOf, rowsOf, type BoardData } from "../state/dashboard";
+import type { Board, BoardEvent, Bucket, Column, Dashboard, Item, Widget, WidgetKind } from "../api/types";
+import { batteryFrom, boardsOf, loaded, numberFrom, problemsOf, questionsOf, rowsOf, type BoardData } from "../state/dashboard";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { workloadOf } from "../state/workload";
 import { Calendar } from "./Calendar";
@@ -39,8 +42,19 @@ type Edits = {
   onSettings: (settings: Record<string, unknown>) => void;
 };
 
-/** Every item of a board the viewer may read, page by page. */
-async function itemsOf(board: string): Promise<Item[]> {
+/** How much of a board's items the page needs: none (answered widgets, activity), the newest
+ * (a table) or all of them (a one-board view). */
+type Need = "none" | "recent" | "all";
+const NEEDS: Need[] = ["none", "recent", "all"];
+const needOf = (kind: WidgetKind): Need => (ONE_BOARD.includes(kind) ? "all" : kind === "table" ? "recent" : "none");
+
+/** The items of a board the viewer may read, page by page (`recent`: the newest 50). */
+async function itemsOf(board: string, need: Need): Promise<Item[]> {
+  if (need === "none") return [];
+  if (need === "recent") {
+    const body = { limit: 50, sort: [{ column: "created_at", dir: "desc" as const }] };
+    return (await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: board } }, body }))).data as Item[];
+  }
   const out: Item[] = [];
   let cursor: string | undefined;
   do {
@@ -51,14 +65,59 @@ async function itemsOf(board: string): Promise<Item[]> {
   return out;
 }
 
-async function loadBoard(id: string): Promise<BoardData> {
+async function loadBoard(id: string, need: Need): Promise<BoardData> {
   try {
     // The board first: its `last_seq`, which the page follows from, is then no later than the
     // items read after it (an event in between is heard again and reloads, never lost).
     const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } }));
-    return { id, board: board as Board, items: await itemsOf(id) };
+    return { id, board: board as Board, items: await itemsOf(id, need) };
   } catch (e) {
     return { id, error: messageOf(e) };
+  }
+}
+
+/** A widget's answers from the analytics API, asked again whenever one of its boards moves on
+ * (its `last_seq`); the error of a question it cannot ask, in words. */
+function useAnswers(widget: Widget, data: Map<string, BoardData>): { answers?: Bucket[][]; error?: string } {
+  const questions = problemsOf(widget, data).length > 0 ? [] : questionsOf(widget, data);
+  const seqs = boardsOf(widget, data).ok.map((b) => `${b.id}:${b.board.last_seq}`).join(",");
+  const key = `${JSON.stringify(questions)}|${seqs}`;
+  const [state, setState] = useState<{ key: string; answers?: Bucket[][]; error?: string }>({ key: "" });
+  useEffect(() => {
+    if (questions.length === 0) return;
+    let current = true;
+    Promise.all(questions.map((body) => ok(api.POST("/api/v1/analytics/query", { body }))))
+      .then((all) => current && setState({ key, answers: all.map((a) => a.data) }), (e) => current && setState({ key, error: messageOf(e) }));
+    return () => { current = false; };
+    // Asked again when the questions or the boards' positions change (the key).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  if (questions.length === 0) return { answers: [] };
+  // The last answer stays shown while a newer one is asked for.
+  return { answers: state.answers, error: state.error };
+}
+
+function Answered({ widget, data }: { widget: Widget; data: Map<string, BoardData> }) {
+  const { answers, error } = useAnswers(widget, data);
+  if (error) return <div className="widget-note error-text" role="alert">{error}</div>;
+  if (!answers) return <div className="muted">Loading…</div>;
+  switch (widget.kind) {
+    case "number":
+      return <div className="widget-number" data-testid="widget-number">{numberFrom(answers).toLocaleString()}</div>;
+    case "battery": {
+      const b = batteryFrom(widget, data, answers);
+      const pct = b.total ? Math.round((b.done / b.total) * 100) : 0;
+      return (
+        <div className="widget-battery">
+          <div className="battery-bar" role="img" aria-label={`${pct}% done`}>
+            {b.parts.map((p) => <span key={p.name} title={`${p.name}: ${p.count}`} style={{ flex: p.count, background: p.color }} />)}
+          </div>
+          <div data-testid="widget-battery"><strong>{pct}%</strong> done · {b.done} of {b.total}</div>
+        </div>
+      );
+    }
+    default:
+      return <Suspense fallback={<div className="muted">Loading the chart…</div>}><WidgetChart widget={widget} data={data} answers={answers} /></Suspense>;
   }
 }
 
@@ -106,21 +165,9 @@ function WidgetBody({ widget, data, meId, onOpen, edits }: { widget: Widget; dat
       return <Workload board={one.board} items={one.items} settings={workloadOf(one.board, s)} onSettings={(next) => edits.onSettings({ ...next })} onSave={edits.onSave} onOpen={open} />;
     }
     case "number":
-      return <div className="widget-number" data-testid="widget-number">{numberOf(widget, data).toLocaleString()}</div>;
-    case "battery": {
-      const b = batteryOf(widget, data);
-      const pct = b.total ? Math.round((b.done / b.total) * 100) : 0;
-      return (
-        <div className="widget-battery">
-          <div className="battery-bar" role="img" aria-label={`${pct}% done`}>
-            {b.parts.map((p) => <span key={p.name} title={`${p.name}: ${p.count}`} style={{ flex: p.count, background: p.color }} />)}
-          </div>
-          <div data-testid="widget-battery"><strong>{pct}%</strong> done · {b.done} of {b.total}</div>
-        </div>
-      );
-    }
+    case "battery":
     case "chart":
-      return <Suspense fallback={<div className="muted">Loading the chart…</div>}><WidgetChart widget={widget} data={data} /></Suspense>;
+      return <Answered widget={widget} data={data} />;
     case "table":
       return (
         <table className="widget-table">
@@ -170,7 +217,7 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
       {kind === "chart" && (
         <label>By <select aria-label="Chart by" value={groupBy} onChange={(e) => setGroupBy(e.target.value)}>
           <option value="">Choose a column…</option>
-          {titles(["status", "dropdown", "people", "tags", "checkbox"]).map((t) => <option key={t} value={t}>{t}</option>)}
+          {titles(["status", "dropdown", "people", "tags"]).map((t) => <option key={t} value={t}>{t}</option>)}
         </select></label>
       )}
       {ONE_BOARD.includes(kind) && picked.length !== 1 && <span className="muted">Pick one board.</span>}
@@ -216,14 +263,25 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
   useEffect(() => {
     ok(api.GET("/api/v1/dashboards/{id}", { params: { path: { id } } })).then((d) => { version.current = d.version; setDash(d); }, (e) => setError(messageOf(e)));
   }, [id]);
-  const wanted = useMemo(() => [...new Set((dash?.widgets ?? []).flatMap((w) => w.board_ids))], [dash]);
-  const key = wanted.join(",");
+  // Each board once, with the most of its items any widget on it needs.
+  const needs = useMemo(() => {
+    const out = new Map<string, Need>();
+    for (const w of dash?.widgets ?? []) {
+      for (const b of w.board_ids) {
+        const need = needOf(w.kind);
+        if (NEEDS.indexOf(need) >= NEEDS.indexOf(out.get(b) ?? "none")) out.set(b, need);
+      }
+    }
+    return out;
+  }, [dash]);
+  const wanted = [...needs.keys()];
+  const key = [...needs].map(([b, n]) => `${b}:${n}`).join(",");
   // The widgets' boards: loaded, followed live, and reloaded (debounced) when one changes.
   const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   useEffect(() => {
     let live_ = true;
     const reload = async (b: string) => {
-      const d = await loadBoard(b);
+      const d = await loadBoard(b, needs.get(b) ?? "none");
       if (live_) setData((m) => new Map(m).set(b, d));
       return d;
     };
@@ -240,7 +298,7 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
       bus.events.delete(onEvent);
       wanted.forEach((b) => live.unsubscribe(b));
     };
-    // `key` stands for `wanted`.
+    // `key` stands for `wanted` and `needs`.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, live, bus]);
   if (error && !dash) return <div className="error banner" role="alert">{error}</div>;

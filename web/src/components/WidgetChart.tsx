@@ -1,17 +1,18 @@
 // A dashboard chart widget, drawn by Chart.js (loaded with this chunk, only when a dashboard
-// shows a chart): bars (or a pie) of the widget's counts or sums by label, across its boards.
+// shows a chart): bars (or a pie) of the widget's counts or sums by label, across its boards, as
+// the analytics API answered them.
 import { ArcElement, BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, PieController, Tooltip } from "chart.js";
 import { useEffect, useRef } from "react";
-import type { Widget } from "../api/types";
-import { chartOf, type BoardData } from "../state/dashboard";
+import type { Bucket, Widget } from "../api/types";
+import { chartFrom, type BoardData } from "../state/dashboard";
 import { usePeople } from "../state/people";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, PieController, ArcElement, Tooltip, Legend);
 
-export default function WidgetChart({ widget, data }: { widget: Widget; data: Map<string, BoardData> }) {
+export default function WidgetChart({ widget, data, answers }: { widget: Widget; data: Map<string, BoardData>; answers: Bucket[][] }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const people = usePeople();
-  const c = chartOf(widget, data, (id) => people.find((p) => p.id === id)?.name ?? "Someone");
+  const c = chartFrom(widget, data, answers, (id) => people.find((p) => p.id === id)?.name ?? "Someone");
   const pie = (widget.settings as { chart?: string }).chart === "pie";
   const key = JSON.stringify(c);
   useEffect(() => {

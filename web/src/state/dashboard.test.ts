@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Board, Item, Widget } from "../api/types";
-import { batteryOf, boardsOf, chartOf, numberOf, problemsOf, rowsOf, type BoardData } from "./dashboard";
+import { batteryFrom, boardsOf, chartFrom, numberFrom, problemsOf, questionsOf, rowsOf, type BoardData } from "./dashboard";
 
 const status = (id: string) => ({ id, type: "status", title: "Status", settings: { labels: [{ id: "l1", name: "Working", color: "orange" }, { id: "l3", name: "Done", color: "green", done: true }] } });
 const points = (id: string) => ({ id, type: "number", title: "Points", settings: {} });
@@ -16,26 +16,35 @@ const data = new Map<string, BoardData>([
 ]);
 
 describe("dashboard widgets", () => {
-  it("count and sum across boards, leaving out what the viewer cannot see", () => {
-    expect(numberOf(widget("number", ["a", "b", "x"]), data)).toBe(4);
-    expect(numberOf(widget("number", ["a", "b"], { metric: { fn: "sum", column: "Points" } }), data)).toBe(10);
+  it("asks over the boards the viewer may read, columns by title", () => {
+    expect(questionsOf(widget("number", ["a", "b", "x"]), data)).toEqual([{ board_ids: ["a", "b"], metric: { fn: "count" } }]);
+    expect(questionsOf(widget("chart", ["a"], { group_by: "Status", metric: { fn: "sum", column: "Points" } }), data)).toEqual([
+      { board_ids: ["a"], metric: { fn: "sum", column_id: "Points" }, group_by: { column_id: "Status" } },
+    ]);
+    expect(questionsOf(widget("chart", ["a"]), data)).toEqual([]);
+    expect(questionsOf(widget("battery", ["a", "b"]), data)).toEqual([{ board_ids: ["a", "b"], metric: { fn: "count" }, group_by: { column_id: "Status" } }]);
     expect(boardsOf(widget("number", ["a", "x"]), data).hidden).toBe(1);
+    expect(numberFrom([[{ key: "", value: 10, count: 4 }]])).toBe(10);
   });
 
   it("shows progress from done labels", () => {
-    const b = batteryOf(widget("battery", ["a", "b"]), data);
+    const answer = [[{ key: "Done", value: 2, count: 2 }, { key: "Working", value: 1, count: 1 }, { key: "", value: 1, count: 1 }]];
+    const b = batteryFrom(widget("battery", ["a", "b"]), data, answer);
     expect([b.done, b.total]).toEqual([2, 4]);
     expect(b.parts.map((p) => [p.name, p.count])).toEqual([["Done", 2], ["Working", 1], ["No status", 1]]);
   });
 
-  it("charts by a column's labels merged by name, no value last", () => {
-    expect(chartOf(widget("chart", ["a", "b"], { group_by: "Status" }), data)).toMatchObject({ names: ["Done", "Working", "No value"], values: [2, 1, 1] });
-    expect(chartOf(widget("chart", ["a", "b"], { group_by: "Status", metric: { fn: "sum", column: "Points" } }), data).values).toEqual([8, 2, 0]);
+  it("charts by a column's labels, no value last, coloured by label", () => {
+    const answer = [[{ key: "", value: 0, count: 1 }, { key: "Done", value: 8, count: 2 }, { key: "Working", value: 2, count: 1 }]];
+    const c = chartFrom(widget("chart", ["a", "b"], { group_by: "Status" }), data, answer);
+    expect(c).toMatchObject({ names: ["Done", "Working", "No value"], values: [8, 2, 0] });
+    expect(c.colors[0]).not.toEqual(c.colors[1]);
   });
 
   it("names people in a chart by a people column", () => {
-    const people = new Map<string, BoardData>([["p", { id: "p", board: board("p", "P", [{ id: "who", type: "people", title: "Owner", settings: {} }]), items: [item("p1", "p", { who: ["u1"] }), item("p2", "p", { who: ["u1", "u2"] })] }]]);
-    expect(chartOf(widget("chart", ["p"], { group_by: "Owner" }), people, (id) => (id === "u1" ? "Ann" : "Bo"))).toMatchObject({ names: ["Ann", "Bo"], values: [2, 1] });
+    const people = new Map<string, BoardData>([["p", { id: "p", board: board("p", "P", [{ id: "who", type: "people", title: "Owner", settings: {} }]), items: [] }]]);
+    const answer = [[{ key: "u1", value: 2, count: 2 }, { key: "u2", value: 1, count: 1 }]];
+    expect(chartFrom(widget("chart", ["p"], { group_by: "Owner" }), people, answer, (id) => (id === "u1" ? "Ann" : "Bo"))).toMatchObject({ names: ["Ann", "Bo"], values: [2, 1] });
   });
 
   it("lists items newest first with their board", () => {

@@ -1,7 +1,7 @@
 // What a dashboard's widgets show, from the items of their boards as the viewer may read them.
 // A widget spans boards, so it names columns by title (each board's column of that title
 // counts); a board the viewer cannot read is left out and said so.
-import type { Board, Column, Item, Widget } from "../api/types";
+import type { AnalyticsQuery, Board, Bucket, Column, Item, Widget } from "../api/types";
 import { color } from "../components/Cell";
 import { labelsOf } from "./lanes";
 
@@ -23,74 +23,75 @@ export function boardsOf(w: Widget, data: Map<string, BoardData>) {
   return { ok, hidden: all.length - ok.length };
 }
 
-/** A number widget: the items counted, or a number column (by title) summed. */
-export function numberOf(w: Widget, data: Map<string, BoardData>): number {
+/** A board's first status column (the one a battery reads). */
+const statusOf = (b: Board) => (b.columns ?? []).find((c) => c.type === "status");
+
+/** The questions a number, chart or battery widget asks, over the boards the viewer may read
+ * (columns named by title, so one question spans boards). A battery asks once per title of its
+ * boards' first status columns. */
+export function questionsOf(w: Widget, data: Map<string, BoardData>): AnalyticsQuery[] {
+  const ok = boardsOf(w, data).ok;
+  if (ok.length === 0) return [];
+  const ids = ok.map((b) => b.id);
   const m = metricOf(w);
-  let total = 0;
-  for (const { board, items } of boardsOf(w, data).ok) {
-    if (m.fn === "count") total += items.length;
-    else {
-      const col = byTitle(board, m.column);
-      if (col) for (const i of items) total += typeof i.values[col.id] === "number" ? (i.values[col.id] as number) : 0;
-    }
+  const metric = m.fn === "sum" ? { fn: "sum" as const, column_id: m.column } : { fn: "count" as const };
+  if (w.kind === "number") return [{ board_ids: ids, metric }];
+  if (w.kind === "chart") {
+    const by = (w.settings as { group_by?: string }).group_by;
+    return by ? [{ board_ids: ids, metric, group_by: { column_id: by } }] : [];
   }
-  return total;
+  if (w.kind === "battery") {
+    const byTitle = new Map<string, string[]>();
+    for (const { board } of ok) {
+      const s = statusOf(board);
+      if (s) byTitle.set(s.title, [...(byTitle.get(s.title) ?? []), board.id]);
+    }
+    return [...byTitle].map(([title, board_ids]) => ({ board_ids, metric: { fn: "count" as const }, group_by: { column_id: title } }));
+  }
+  return [];
 }
 
-/** A battery: each status label's share (by name, across boards; the board's first status
- * column), and how many items are on a "done" label. */
-export function batteryOf(w: Widget, data: Map<string, BoardData>) {
+/** A number widget's value from its answer. */
+export const numberFrom = (answers: Bucket[][]): number => answers[0]?.[0]?.value ?? 0;
+
+/** A column's label of this name on any of the widget's boards (for its colour and "done"). */
+function labelNamed(w: Widget, data: Map<string, BoardData>, title: string | undefined, name: string) {
+  for (const { board } of boardsOf(w, data).ok) {
+    const col = title === undefined ? statusOf(board) : byTitle(board, title);
+    const l = col ? (labelsOf(col) as { id: string; name: string; color?: string | null; done?: boolean }[]).find((x) => x.name === name) : undefined;
+    if (l) return l;
+  }
+  return undefined;
+}
+
+/** A battery from its answers: each status label's share (by name, across boards), and how many
+ * items are on a "done" label. */
+export function batteryFrom(w: Widget, data: Map<string, BoardData>, answers: Bucket[][]) {
   const parts = new Map<string, { name: string; color: string; count: number; done: boolean }>();
   let total = 0;
   let done = 0;
-  for (const { board, items } of boardsOf(w, data).ok) {
-    const status = (board.columns ?? []).find((c) => c.type === "status");
-    if (!status) continue;
-    const labels = labelsOf(status) as { id: string; name: string; color?: string | null; done?: boolean }[];
-    for (const i of items) {
-      total += 1;
-      const l = labels.find((x) => x.id === i.values[status.id]);
-      const key = l?.name ?? "";
-      const p = parts.get(key) ?? { name: l?.name ?? "No status", color: color(l?.color ?? "grey"), count: 0, done: !!l?.done };
-      p.count += 1;
-      parts.set(key, p);
-      if (l?.done) done += 1;
-    }
+  for (const b of answers.flat()) {
+    const l = b.key ? labelNamed(w, data, undefined, b.key) : undefined;
+    const p = parts.get(b.key) ?? { name: b.key || "No status", color: color(l?.color ?? "grey"), count: 0, done: !!l?.done };
+    p.count += b.count;
+    parts.set(b.key, p);
+    total += b.count;
+    if (l?.done) done += b.count;
   }
-  return { total, done, parts: [...parts.values()].sort((a, b) => Number(b.done) - Number(a.done) || b.count - a.count) };
+  return { total, done, parts: [...parts.values()].filter((p) => p.count > 0).sort((a, b) => Number(b.done) - Number(a.done) || b.count - a.count) };
 }
 
-/** The value a cell of `col` is counted under in a chart: its labels' names, people's names, or
- * the text. */
-function keysOf(col: Column, v: unknown, nameOf: (id: string) => string): string[] {
-  if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) return ["No value"];
-  const labels = labelsOf(col);
-  const name = (x: unknown) => (col.type === "people" ? nameOf(String(x)) : labels.find((l) => l.id === x)?.name ?? String(x));
-  return Array.isArray(v) ? v.map(name) : [name(v)];
-}
-
-/** A chart widget: items counted (or a number column summed) by the labels of a column named
- * `settings.group_by` on each board, merged by label name. */
-export function chartOf(w: Widget, data: Map<string, BoardData>, nameOf: (id: string) => string = (id) => id): { names: string[]; colors: string[]; values: number[] } {
+/** A chart from its answer: items counted (or a number column summed) by the labels, options or
+ * people of the column named `settings.group_by`, merged by name across boards. */
+export function chartFrom(w: Widget, data: Map<string, BoardData>, answers: Bucket[][], nameOf: (id: string) => string = (id) => id): { names: string[]; colors: string[]; values: number[] } {
   const by = (w.settings as { group_by?: string }).group_by;
-  const m = metricOf(w);
-  const sums = new Map<string, { value: number; color: string }>();
-  for (const { board, items } of boardsOf(w, data).ok) {
-    const col = byTitle(board, by);
-    const num = m.fn === "sum" ? byTitle(board, m.column) : undefined;
-    for (const i of items) {
-      const keys = col ? keysOf(col, i.values[col.id], nameOf) : ["All items"];
-      const amount = m.fn === "count" ? 1 : num && typeof i.values[num.id] === "number" ? (i.values[num.id] as number) : 0;
-      for (const k of keys) {
-        const label = col ? labelsOf(col).find((l) => l.name === k) : undefined;
-        const s = sums.get(k) ?? { value: 0, color: color(label?.color ?? (k === "No value" ? "grey" : "blue")) };
-        s.value += amount;
-        sums.set(k, s);
-      }
-    }
-  }
-  const names = [...sums.keys()].sort((a, b) => (a === "No value" ? 1 : b === "No value" ? -1 : 0));
-  return { names, colors: names.map((n) => sums.get(n)!.color), values: names.map((n) => sums.get(n)!.value) };
+  const people = boardsOf(w, data).ok.some(({ board }) => byTitle(board, by)?.type === "people");
+  const rows = (answers[0] ?? []).filter((b) => b.count > 0);
+  // "No value" last, the rest as answered (by name).
+  rows.sort((a, b) => (a.key === "" ? 1 : b.key === "" ? -1 : 0));
+  const names = rows.map((b) => (b.key === "" ? "No value" : people ? nameOf(b.key) : b.key));
+  const colors = rows.map((b) => color(b.key === "" ? "grey" : labelNamed(w, data, by, b.key)?.color ?? "blue"));
+  return { names, colors, values: rows.map((b) => b.value ?? 0) };
 }
 
 /** A table widget's rows: the items with their board's name, newest first. */
