@@ -46,6 +46,15 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   const number = page.locator('.widget[data-widget="All items"] [data-testid="widget-number"]');
   await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, ['.widget[data-widget="All items"] [data-testid="widget-number"]', String(total)]);
   await page.locator('.widget[data-widget="By status"] canvas[aria-label*="Done"]').waitFor();
+  // A report from the analytics pipeline: items reaching a done label, per week.
+  await addWidget("Report", "Done per week", (form) => form.getByLabel("Report").selectOption({ label: "Throughput (done per week)" }));
+  const doneCount = () => {
+    const label = document.querySelector('.widget[data-widget="Done per week"] canvas')?.getAttribute("aria-label") ?? "";
+    return (label.split(": ")[1] ?? "").split(", ").filter(Boolean).reduce((sum, part) => sum + Number(part.split(" ").pop()), 0);
+  };
+  await page.locator('.widget[data-widget="Done per week"] canvas').waitFor();
+  const doneBefore = await page.evaluate(doneCount);
+  assert.ok(doneBefore >= 2, `done items this week: ${doneBefore}`);
   // One board's timeline as a widget: its bars, there to drag as on the board.
   await addWidget("Timeline", "Plan", null, ["Project tracker"]);
   await page.locator('.widget[data-widget="Plan"] .timeline-bar').first().waitFor();
@@ -57,6 +66,7 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   console.log(`a new item reached the number widget ${Date.now() - t0} ms after its write was answered`);
   assert.equal(await number.textContent(), String(total + 1));
   await page.locator('[data-testid="widget-battery"]').getByText(`of ${total + 1}`).waitFor();
+  await page.waitForFunction(`(${doneCount})() === ${doneBefore + 1}`);
 
   // The number widget dragged by its title to the right: its place is saved.
   const dash = (await api(page, "GET", `/workspaces/${ws.id}/dashboards`)).data[0];
@@ -76,6 +86,7 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, ['.widget[data-widget="All items"] [data-testid="widget-number"]', String(total + 1)]);
   const after = await api(page, "GET", `/dashboards/${dash.id}`);
   assert.ok(after.widgets.find((w) => w.title === "All items").layout.x >= 4, "the new place is kept");
+  await page.locator('.widget[data-widget="Done per week"] canvas').waitFor();
   await page.screenshot({ path: path.join(shots, "dashboard.png") });
   // A widget naming a column its board lacks says so in the widget.
   const broken = { id: "broken", kind: "chart", title: "Broken", board_ids: [support.id], settings: { group_by: "Nope" }, layout: { x: 0, y: 40, w: 4, h: 4 } };

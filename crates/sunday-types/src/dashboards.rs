@@ -43,6 +43,11 @@ pub enum WidgetKind {
     Timeline,
     /// One board's workload (`settings`: as the workload view's).
     Workload,
+    /// A report from the analytics pipeline (`settings.report`: `throughput`, `cycle_time`,
+    /// `burndown` or `time_in_status`; `column` a status column's title, `from_label` and
+    /// `to_label` for a cycle time, `group_id` for a burndown of the first board's group,
+    /// `weeks` of history, 12 by default).
+    Report,
 }
 
 impl WidgetKind {

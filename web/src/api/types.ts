@@ -51,3 +51,5 @@ export type Widget = S["Widget"];
 export type WidgetKind = S["WidgetKind"];
 export type AnalyticsQuery = S["AnalyticsQuery"];
 export type Bucket = S["Bucket"];
+export type ReportRequest = S["ReportRequest"];
+export type ReportAnswer = S["ReportAnswer"];

@@ -10,8 +10,8 @@ import GridLayout, { useContainerWidth, type Layout } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
 import { api, ApiError, messageOf, ok } from "../api/client";
 import type { Live } from "../api/live";
-import type { Board, BoardEvent, Bucket, Column, Dashboard, Item, Widget, WidgetKind } from "../api/types";
-import { batteryFrom, boardsOf, loaded, numberFrom, problemsOf, questionsOf, rowsOf, type BoardData } from "../state/dashboard";
+import type { Board, BoardEvent, Bucket, Column, Dashboard, Item, ReportAnswer, Widget, WidgetKind } from "../api/types";
+import { batteryFrom, boardsOf, loaded, numberFrom, problemsOf, questionsOf, reportOf, rowsOf, type BoardData } from "../state/dashboard";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { workloadOf } from "../state/workload";
 import { Calendar } from "./Calendar";
@@ -21,6 +21,7 @@ import type { Bus } from "../api/live";
 import { ActivityEntry } from "./Activity";
 
 const WidgetChart = lazy(() => import("./WidgetChart"));
+const ReportChart = lazy(() => import("./WidgetChart").then((m) => ({ default: m.ReportChart })));
 const KINDS: { kind: WidgetKind; name: string }[] = [
   { kind: "number", name: "Number" },
   { kind: "chart", name: "Chart" },
@@ -30,6 +31,14 @@ const KINDS: { kind: WidgetKind; name: string }[] = [
   { kind: "calendar", name: "Calendar" },
   { kind: "timeline", name: "Timeline" },
   { kind: "workload", name: "Workload" },
+  { kind: "report", name: "Report" },
+];
+
+const REPORTS = [
+  { report: "throughput", name: "Throughput (done per week)" },
+  { report: "cycle_time", name: "Cycle time" },
+  { report: "burndown", name: "Burndown of a group" },
+  { report: "time_in_status", name: "Time in each status" },
 ];
 
 /** The kinds that show one board's view. */
@@ -95,6 +104,26 @@ function useAnswers(widget: Widget, data: Map<string, BoardData>): { answers?: B
   if (questions.length === 0) return { answers: [] };
   // The last answer stays shown while a newer one is asked for.
   return { answers: state.answers, error: state.error };
+}
+
+/** A report widget: asked of `POST /analytics/report` again whenever one of its boards moves on. */
+function Report({ widget, data }: { widget: Widget; data: Map<string, BoardData> }) {
+  const { request, problem } = reportOf(widget, data);
+  const seqs = boardsOf(widget, data).ok.map((b) => `${b.id}:${b.board.last_seq}`).join(",");
+  const key = `${JSON.stringify(request)}|${seqs}`;
+  const [state, setState] = useState<{ answer?: ReportAnswer; error?: string }>({});
+  useEffect(() => {
+    if (!request) return;
+    let current = true;
+    ok(api.POST("/api/v1/analytics/report", { body: request })).then((answer) => current && setState({ answer }), (e) => current && setState({ error: messageOf(e) }));
+    return () => { current = false; };
+    // Asked again when the request or the boards' positions change (the key).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  if (problem) return <div className="widget-note muted">{problem}</div>;
+  if (state.error) return <div className="widget-note error-text" role="alert">{state.error}</div>;
+  if (!state.answer) return <div className="muted">Loading…</div>;
+  return <Suspense fallback={<div className="muted">Loading the chart…</div>}><ReportChart widget={widget} answer={state.answer} /></Suspense>;
 }
 
 function Answered({ widget, data }: { widget: Widget; data: Map<string, BoardData> }) {
@@ -180,7 +209,49 @@ function WidgetBody({ widget, data, meId, onOpen, edits }: { widget: Widget; dat
       );
     case "activity":
       return <Activity widget={widget} data={data} meId={meId} />;
+    case "report":
+      return <Report widget={widget} data={data} />;
   }
+}
+
+type ReportForm = { report: string; column: string; from_label: string; to_label: string; group_id: string };
+
+/** A report widget's choices: which report, its status column (by title), the labels a cycle
+ * runs between, the group a burndown follows (of the first board). */
+function ReportFields({ boards, groupsOf, value, onChange }: { boards: { id: string; columns: Column[] }[]; groupsOf: Record<string, { id: string; title: string }[]>; value: ReportForm; onChange: (v: ReportForm) => void }) {
+  const statuses = boards.flatMap((b) => b.columns.filter((c) => c.type === "status"));
+  const titles = [...new Set(statuses.map((c) => c.title))];
+  const labels = [...new Set(statuses.filter((c) => c.title === value.column).flatMap((c) => ((c.settings as { labels?: { name: string }[] }).labels ?? []).map((l) => l.name)))];
+  const set = (k: keyof ReportForm) => (e: { target: { value: string } }) => onChange({ ...value, [k]: e.target.value });
+  return (
+    <>
+      <label>Report <select aria-label="Report" value={value.report} onChange={set("report")}>
+        {REPORTS.map((r) => <option key={r.report} value={r.report}>{r.name}</option>)}
+      </select></label>
+      <label>Status column <select aria-label="Status column" value={value.column} onChange={set("column")}>
+        <option value="">{value.report === "throughput" || value.report === "burndown" ? "The first with a done label" : "Choose a column…"}</option>
+        {titles.map((t) => <option key={t} value={t}>{t}</option>)}
+      </select></label>
+      {value.report === "cycle_time" && (
+        <>
+          <label>From <select aria-label="Cycle starts at" value={value.from_label} onChange={set("from_label")}>
+            <option value="">Choose a label…</option>
+            {labels.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select></label>
+          <label>To <select aria-label="Cycle ends at" value={value.to_label} onChange={set("to_label")}>
+            <option value="">Choose a label…</option>
+            {labels.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select></label>
+        </>
+      )}
+      {value.report === "burndown" && (
+        <label>Group <select aria-label="Burndown group" value={value.group_id} onChange={set("group_id")}>
+          <option value="">Choose a group…</option>
+          {(groupsOf[boards[0]?.id ?? ""] ?? []).map((g) => <option key={g.id} value={g.id}>{g.title}</option>)}
+        </select></label>
+      )}
+    </>
+  );
 }
 
 /** The form that adds a widget: its kind, title, boards and (by kind) what it measures. */
@@ -190,11 +261,16 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
   const [picked, setPicked] = useState<string[]>(boards[0] ? [boards[0].id] : []);
   const [groupBy, setGroupBy] = useState("");
   const [sum, setSum] = useState("");
-  // The boards listed have no columns: the picked ones' are read once each.
+  const [report, setReport] = useState({ report: "throughput", column: "", from_label: "", to_label: "", group_id: "" });
+  // The boards listed have no columns or groups: the picked ones' are read once each.
   const [columnsOf, setColumnsOf] = useState<Record<string, Column[]>>({});
+  const [groupsOf, setGroupsOf] = useState<Record<string, { id: string; title: string }[]>>({});
   useEffect(() => {
     for (const id of picked.filter((b) => !columnsOf[b])) {
-      ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })).then((b) => setColumnsOf((m) => ({ ...m, [id]: b.columns ?? [] })), () => undefined);
+      ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })).then((b) => {
+        setColumnsOf((m) => ({ ...m, [id]: b.columns ?? [] }));
+        setGroupsOf((m) => ({ ...m, [id]: (b.groups ?? []).map((g) => ({ id: g.id, title: g.title })) }));
+      }, () => undefined);
     }
   }, [picked, columnsOf]);
   const columns = [...new Set(picked.flatMap((b) => (columnsOf[b] ?? []).map((c) => `${c.type}:${c.title}`)))];
@@ -203,7 +279,9 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
     <form className="add-widget" aria-label="Add a widget" onSubmit={(e) => {
       e.preventDefault();
       const metric = sum ? { fn: "sum", column: sum } : { fn: "count" };
-      onAdd({ kind, title: title || KINDS.find((k) => k.kind === kind)!.name, board_ids: picked, settings: kind === "chart" ? { group_by: groupBy, metric } : kind === "number" ? { metric } : {} });
+      const settings = kind === "chart" ? { group_by: groupBy, metric } : kind === "number" ? { metric } : kind === "report" ? report : {};
+      const named = kind === "report" ? REPORTS.find((r) => r.report === report.report)!.name : KINDS.find((k) => k.kind === kind)!.name;
+      onAdd({ kind, title: title || named, board_ids: picked, settings });
     }}>
       <label>Widget <select aria-label="Widget kind" value={kind} onChange={(e) => setKind(e.target.value as WidgetKind)}>
         {KINDS.map((k) => <option key={k.kind} value={k.kind}>{k.name}</option>)}
@@ -219,6 +297,9 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
           <option value="">Choose a column…</option>
           {titles(["status", "dropdown", "people", "tags"]).map((t) => <option key={t} value={t}>{t}</option>)}
         </select></label>
+      )}
+      {kind === "report" && (
+        <ReportFields boards={picked.map((b) => ({ id: b, columns: columnsOf[b] ?? [] }))} groupsOf={groupsOf} value={report} onChange={setReport} />
       )}
       {ONE_BOARD.includes(kind) && picked.length !== 1 && <span className="muted">Pick one board.</span>}
       {(kind === "number" || kind === "chart") && (

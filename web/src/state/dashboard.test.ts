@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Board, Item, Widget } from "../api/types";
-import { batteryFrom, boardsOf, chartFrom, numberFrom, problemsOf, questionsOf, rowsOf, type BoardData } from "./dashboard";
+import { batteryFrom, boardsOf, chartFrom, numberFrom, problemsOf, questionsOf, reportChart, reportOf, rowsOf, type BoardData } from "./dashboard";
 
 const status = (id: string) => ({ id, type: "status", title: "Status", settings: { labels: [{ id: "l1", name: "Working", color: "orange" }, { id: "l3", name: "Done", color: "green", done: true }] } });
 const points = (id: string) => ({ id, type: "number", title: "Points", settings: {} });
@@ -57,5 +57,26 @@ describe("widget problems", () => {
     expect(problemsOf(widget("chart", ["a"], { group_by: "Priority" }), data)).toEqual(["Alpha has no column “Priority”."]);
     expect(problemsOf(widget("number", ["a"], { metric: { fn: "sum", column: "Status" } }), data)).toEqual(["“Status” on Alpha is not a number column."]);
     expect(problemsOf(widget("number", ["a", "b"], { metric: { fn: "sum", column: "Points" } }), data)).toEqual([]);
+  });
+});
+
+describe("report widgets", () => {
+  const now = new Date("2026-12-05T12:00:00Z");
+  it("ask the analytics API over the readable boards, weeks back from today", () => {
+    expect(reportOf(widget("report", ["a", "x"], { report: "throughput", weeks: 2 }), data, now).request).toEqual({
+      report: "throughput", board_ids: ["a"], column_id: null, period: "week", from: "2026-11-21", to: "2026-12-05",
+    });
+    expect(reportOf(widget("report", ["a"], { report: "cycle_time", column: "Status" }), data, now).problem).toMatch(/labels/);
+    expect(reportOf(widget("report", ["a", "b"], { report: "burndown", group_id: "g1" }), data, now).request).toMatchObject({ report: "burndown", board_id: "a", group_id: "g1", from: "2026-11-22" });
+    expect(reportOf(widget("report", ["a"], {}), data, now).problem).toMatch(/report/);
+  });
+
+  it("draw hours for a cycle time, with its spread", () => {
+    const answer = { data: [{ key: "2026-11-30", value: 12.345, count: 3 }], summary: { count: 3, average_hours: 12.3, median_hours: 10, p85_hours: 20 }, positions: [] };
+    expect(reportChart(widget("report", ["a"], { report: "cycle_time" }), answer)).toEqual({
+      names: ["2026-11-30"], values: [12.3], line: false, summary: "3 items · median 10 h · 85% within 20 h",
+    });
+    const burndown = { data: [{ key: "2026-12-04", value: 5, count: 5 }, { key: "2026-12-05", value: 4, count: 4 }], positions: [] };
+    expect(reportChart(widget("report", ["a"], { report: "burndown" }), burndown)).toMatchObject({ values: [5, 4], line: true });
   });
 });

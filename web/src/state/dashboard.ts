@@ -1,7 +1,7 @@
 // What a dashboard's widgets show, from the items of their boards as the viewer may read them.
 // A widget spans boards, so it names columns by title (each board's column of that title
 // counts); a board the viewer cannot read is left out and said so.
-import type { AnalyticsQuery, Board, Bucket, Column, Item, Widget } from "../api/types";
+import type { AnalyticsQuery, Board, Bucket, Column, Item, ReportAnswer, ReportRequest, Widget } from "../api/types";
 import { color } from "../components/Cell";
 import { labelsOf } from "./lanes";
 
@@ -115,4 +115,47 @@ export function problemsOf(w: Widget, data: Map<string, BoardData>): string[] {
     }
   }
   return out;
+}
+
+/** A report widget's settings. */
+export type ReportSettings = { report?: string; column?: string; from_label?: string; to_label?: string; group_id?: string; weeks?: number };
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The report a report widget asks of `POST /analytics/report` over the boards the viewer may
+ * read (a burndown: the first of them), or why it cannot ask. */
+export function reportOf(w: Widget, data: Map<string, BoardData>, now = new Date()): { request?: ReportRequest; problem?: string } {
+  const s = w.settings as ReportSettings;
+  const ids = boardsOf(w, data).ok.map((b) => b.id);
+  if (ids.length === 0) return {};
+  const weeks = typeof s.weeks === "number" && s.weeks > 0 ? Math.min(s.weeks, 104) : 12;
+  const from = day(new Date(now.getTime() - weeks * 7 * 86_400_000));
+  const to = day(now);
+  switch (s.report) {
+    case "throughput":
+      return { request: { report: "throughput", board_ids: ids, column_id: s.column || null, period: "week", from, to } };
+    case "cycle_time":
+      if (!s.column || !s.from_label || !s.to_label) return { problem: "Choose a status column and the labels a cycle starts and ends on." };
+      return { request: { report: "cycle_time", board_ids: ids, column_id: s.column, from_label: s.from_label, to_label: s.to_label, period: "week", from, to } };
+    case "time_in_status":
+      if (!s.column) return { problem: "Choose a status column." };
+      return { request: { report: "time_in_status", board_ids: ids, column_id: s.column } };
+    case "burndown":
+      if (!s.group_id) return { problem: "Choose a group." };
+      return { request: { report: "burndown", board_id: ids[0], group_id: s.group_id, column_id: s.column || null, from: day(new Date(now.getTime() - 13 * 86_400_000)), to } };
+    default:
+      return { problem: "Choose a report." };
+  }
+}
+
+/** What a report's answer draws: bars (a line for a burndown) and, for a cycle time, its spread. */
+export function reportChart(w: Widget, answer: ReportAnswer): { names: string[]; values: number[]; line: boolean; summary?: string } {
+  const s = w.settings as ReportSettings;
+  const hours = s.report === "cycle_time" || s.report === "time_in_status";
+  const names = answer.data.map((b) => b.key || "No status");
+  const values = answer.data.map((b) => (hours ? Math.round((b.value ?? 0) * 10) / 10 : b.count));
+  const m = answer.summary;
+  const h = (x?: number | null) => (x == null ? "–" : `${Math.round(x * 10) / 10} h`);
+  const summary = m ? `${m.count} item${m.count === 1 ? "" : "s"} · median ${h(m.median_hours)} · 85% within ${h(m.p85_hours)}` : undefined;
+  return { names, values, line: s.report === "burndown", summary };
 }
