@@ -25,7 +25,12 @@ fn main() {
     let wide = std::env::var("WIDE").is_ok_and(|w| w == "1");
     let columns: Vec<_> = sample_columns()
         .into_iter()
-        .filter(|c| wide || matches!(c.column_type, ColumnType::Text | ColumnType::Number | ColumnType::Status | ColumnType::Date))
+        .filter(|c| {
+            wide || matches!(
+                c.column_type,
+                ColumnType::Text | ColumnType::Number | ColumnType::Status | ColumnType::Date
+            )
+        })
         .collect();
     let users: Vec<UserId> = (0..20).map(|_| UserId::new()).collect();
     let groups: Vec<GroupId> = (0..5).map(|_| GroupId::new()).collect();
@@ -38,7 +43,8 @@ fn main() {
     for i in 0..items {
         let item = random_item(i as u64, &columns, &users, &groups);
         heads.push(ItemHead::of(&item));
-        let change = BoardChange::ItemCreated(ItemCreated { item, imported: false, duplicated_from: None, moved_from: None });
+        let change =
+            BoardChange::ItemCreated(ItemCreated { item, imported: false, duplicated_from: None, moved_from: None });
         events.push((change, start + TimeDelta::seconds(i as i64)));
     }
     for (i, head) in heads.into_iter().enumerate() {
@@ -46,7 +52,14 @@ fn main() {
             CellChange { column_id: status, old: None, new: Some(json!(labels[i % 4])) },
             CellChange { column_id: number, old: None, new: Some(json!(i % 1000)) },
         ];
-        let change = BoardChange::ItemUpdated(ItemChanged { item: head, version: 2, changes, name: None, group: None, position: None });
+        let change = BoardChange::ItemUpdated(ItemChanged {
+            item: head,
+            version: 2,
+            changes,
+            name: None,
+            group: None,
+            position: None,
+        });
         events.push((change, start + TimeDelta::seconds((items + i) as i64)));
     }
     let events: Vec<BoardEvent> = events
@@ -101,7 +114,11 @@ fn main() {
         assert!(!answer.data.is_empty());
     }
     times.sort_by(f64::total_cmp);
-    println!("query: sum by status over {items} items: median {:.1} ms, max {:.1} ms", times[times.len() / 2], times[times.len() - 1]);
+    println!(
+        "query: sum by status over {items} items: median {:.1} ms, max {:.1} ms",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
     let t = Instant::now();
     let bytes = facts.to_bytes().unwrap();
     println!("snapshot: {:.1} MiB written in {:.2} s", bytes.len() as f64 / 1048576.0, t.elapsed().as_secs_f64());

@@ -120,7 +120,8 @@ impl ColumnFacts {
     ) -> ColumnFacts {
         let entries: Vec<Entry> = keys.into_iter().map(|k| Entry::new(&column, k)).collect();
         let index = entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i as u32)).collect();
-        let mut facts = ColumnFacts { column, entries, index, strings: HashMap::new(), numbers: HashMap::new(), codes, status };
+        let mut facts =
+            ColumnFacts { column, entries, index, strings: HashMap::new(), numbers: HashMap::new(), codes, status };
         facts.index_fast();
         facts
     }
