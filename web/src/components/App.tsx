@@ -1,7 +1,7 @@
 // The shell: who is logged in, the sidebar of workspaces and boards, the open board, the bell.
 import { SearchDialog } from "./SearchDialog";
 import type { SearchHit } from "../state/search";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok, setCsrf } from "../api/client";
 import { Live, type Bus, type LiveStatus } from "../api/live";
 import type { Board, Dashboard, Me, Notification, TemplateInfo, Workspace } from "../api/types";
@@ -10,12 +10,14 @@ import { dropInvite, HOME, inviteOf, parseRoute, routePath, type Route } from ".
 import { Auth } from "./Auth";
 import { BoardPage } from "./BoardPage";
 import { Bell } from "./Bell";
-import { DashboardPage } from "./DashboardPage";
-import { Inbox } from "./Inbox";
-import { MyWork } from "./MyWork";
 import { NewBoardDialog } from "./NewBoardDialog";
 import { ShortcutSheet, useShortcuts } from "./Shortcuts";
 import { Sidebar } from "./Sidebar";
+
+// Pages other than a board's are their own chunks, loaded when first shown.
+const DashboardPage = lazy(() => import("./DashboardPage").then((m) => ({ default: m.DashboardPage })));
+const MyWork = lazy(() => import("./MyWork").then((m) => ({ default: m.MyWork })));
+const Inbox = lazy(() => import("./Inbox").then((m) => ({ default: m.Inbox })));
 
 /** Phones (as the stylesheet's breakpoint): the sidebar is a drawer over the page. */
 const isPhone = () => window.matchMedia("(max-width: 800px)").matches;
@@ -207,6 +209,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <Bell notifications={notifications} onOpen={openNotification} onRead={() => setNotifications((ns) => ns.map((n) => ({ ...n, read_at: n.read_at ?? new Date().toISOString() })))} />
         </header>
         {error && <div className="error banner">{error}</div>}
+        <Suspense fallback={<div className="muted">Loading…</div>}>
         {open ? (
           <BoardPage key={open} boardId={open} item={route.item} found={found} onItem={openItem} me={me} live={live} bus={bus.current} boards={allBoards} onDeleted={() => { setOpen(null); refresh(); }}
             onOpenBoard={setOpen} onBoardsChanged={() => refresh().catch((e) => setError(messageOf(e)))} />
@@ -220,6 +223,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
         ) : (
           <FirstRun templates={templates} ready={workspaces.length > 0} onCreate={(t) => createBoard(t)} />
         )}
+        </Suspense>
       </main>
       {sheet && <ShortcutSheet onClose={() => setSheet(false)} />}
       {searching && <SearchDialog onClose={() => setSearching(false)} onOpen={(hit) => {

@@ -27,15 +27,17 @@ import { AskDialog } from "./Dialog";
 import { FilterBuilder, type Condition } from "./FilterBuilder";
 import { HiddenColumns } from "./HiddenColumns";
 import { ItemPanel } from "./ItemPanel";
-import { Calendar } from "./Calendar";
 import { chartOf, type ChartSettings } from "../state/chart";
-import { Gallery } from "./Gallery";
-import { FormBuilder } from "./FormBuilder";
-import { Workload } from "./Workload";
 import { workloadOf, type WorkloadSettings } from "../state/workload";
-import { Timeline } from "./Timeline";
 import type { Zoom } from "../state/timeline";
 import { Kanban } from "./Kanban";
+
+// The views beyond the table and kanban are their own chunks, loaded when first opened.
+const Calendar = lazy(() => import("./Calendar").then((m) => ({ default: m.Calendar })));
+const Gallery = lazy(() => import("./Gallery").then((m) => ({ default: m.Gallery })));
+const FormBuilder = lazy(() => import("./FormBuilder").then((m) => ({ default: m.FormBuilder })));
+const Workload = lazy(() => import("./Workload").then((m) => ({ default: m.Workload })));
+const Timeline = lazy(() => import("./Timeline").then((m) => ({ default: m.Timeline })));
 import { MoveToBoardDialog } from "./MoveToBoardDialog";
 import { useShortcuts } from "./Shortcuts";
 import { Table } from "./Table";
@@ -390,6 +392,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             <button className="link" onClick={() => { setSearch(""); setConditions([]); }}>Clear search and filters</button>
           </div>
         )}
+        <Suspense fallback={<div className="muted">Loading the view…</div>}>
         {mode === "form" ? (
           activeView ? <FormBuilder board={board} view={activeView} onView={(v) => setViews(views.map((x) => (x.id === v.id ? v : x)))} />
           : <NewForm onCreate={() => saveForm()} />
@@ -432,6 +435,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
         ) : (
           <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
+        </Suspense>
         {item && <ItemPanel itemId={item} found={found?.item_id === item ? found : undefined} item={state.items.find((i) => i.id === item)} board={board} dependents={dependentsOf(board.columns ?? [], state.items, item)} me={me} bus={bus} boardName={boardName} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}
           onArchive={(i) => { closePanel(); archive([i], "archived"); }} onMoveToBoard={board.permission === "view" ? undefined : setMoving} />}
         {moving && <MoveToBoardDialog item={moving} board={board} onMoved={movedAway} onClose={() => setMoving(null)} />}
