@@ -1,6 +1,17 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
+import { ApiError } from "./api/client";
 import "./styles.css";
+
+// Server state asked for by more than one part of a page (analytics answers, for now) is
+// cached and shared by TanStack Query. Answers follow the live event stream, not the window's
+// focus; a refusal (an `ApiError`) is final, a network failure is tried again twice.
+const queries = new QueryClient({
+  defaultOptions: {
+    queries: { refetchOnWindowFocus: false, retry: (count, error) => !(error instanceof ApiError) && count < 2 },
+  },
+});
 
 // A form's public link (`/forms/{token}`) is its own page: no login, no shell, and none of the
 // app's code (each is its own chunk, loaded by the page that needs it).
@@ -11,7 +22,9 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <Suspense fallback={null}>{form ? <PublicFormPage token={decodeURIComponent(form[1])} /> : <App />}</Suspense>
+      <QueryClientProvider client={queries}>
+        <Suspense fallback={null}>{form ? <PublicFormPage token={decodeURIComponent(form[1])} /> : <App />}</Suspense>
+      </QueryClientProvider>
     </StrictMode>,
   );
 }

@@ -5,6 +5,7 @@
 // kept from the event log, so no items are read, however many there are); a table reads each
 // board's newest items, and the one-board views every item. Boards the viewer cannot read are
 // left out and said so in the widget.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import GridLayout, { useContainerWidth, type Layout } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
@@ -85,45 +86,37 @@ async function loadBoard(id: string, need: Need): Promise<BoardData> {
   }
 }
 
-/** A widget's answers from the analytics API, asked again whenever one of its boards moves on
- * (its `last_seq`); the error of a question it cannot ask, in words. */
+/** Where the widget's boards are in their event logs: an answer is asked for again (and two
+ * widgets asking the same share one) whenever one moves on. */
+const positionsOf = (widget: Widget, data: Map<string, BoardData>) => boardsOf(widget, data).ok.map((b) => `${b.id}:${b.board.last_seq}`);
+
+/** A widget's answers from the analytics API; the error of a question it cannot ask, in words.
+ * The last answer stays shown while a newer one is asked for. */
 function useAnswers(widget: Widget, data: Map<string, BoardData>): { answers?: Bucket[][]; error?: string } {
   const questions = problemsOf(widget, data).length > 0 ? [] : questionsOf(widget, data);
-  const seqs = boardsOf(widget, data).ok.map((b) => `${b.id}:${b.board.last_seq}`).join(",");
-  const key = `${JSON.stringify(questions)}|${seqs}`;
-  const [state, setState] = useState<{ key: string; answers?: Bucket[][]; error?: string }>({ key: "" });
-  useEffect(() => {
-    if (questions.length === 0) return;
-    let current = true;
-    Promise.all(questions.map((body) => ok(api.POST("/api/v1/analytics/query", { body }))))
-      .then((all) => current && setState({ key, answers: all.map((a) => a.data) }), (e) => current && setState({ key, error: messageOf(e) }));
-    return () => { current = false; };
-    // Asked again when the questions or the boards' positions change (the key).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  const q = useQuery({
+    queryKey: ["analytics", "query", questions, positionsOf(widget, data)],
+    queryFn: async () => (await Promise.all(questions.map((body) => ok(api.POST("/api/v1/analytics/query", { body }))))).map((a) => a.data),
+    enabled: questions.length > 0,
+    placeholderData: keepPreviousData,
+  });
   if (questions.length === 0) return { answers: [] };
-  // The last answer stays shown while a newer one is asked for.
-  return { answers: state.answers, error: state.error };
+  return { answers: q.data, error: q.error ? messageOf(q.error) : undefined };
 }
 
 /** A report widget: asked of `POST /analytics/report` again whenever one of its boards moves on. */
 function Report({ widget, data }: { widget: Widget; data: Map<string, BoardData> }) {
   const { request, problem } = reportOf(widget, data);
-  const seqs = boardsOf(widget, data).ok.map((b) => `${b.id}:${b.board.last_seq}`).join(",");
-  const key = `${JSON.stringify(request)}|${seqs}`;
-  const [state, setState] = useState<{ answer?: ReportAnswer; error?: string }>({});
-  useEffect(() => {
-    if (!request) return;
-    let current = true;
-    ok(api.POST("/api/v1/analytics/report", { body: request })).then((answer) => current && setState({ answer }), (e) => current && setState({ error: messageOf(e) }));
-    return () => { current = false; };
-    // Asked again when the request or the boards' positions change (the key).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  const q = useQuery({
+    queryKey: ["analytics", "report", request, positionsOf(widget, data)],
+    queryFn: (): Promise<ReportAnswer> => ok(api.POST("/api/v1/analytics/report", { body: request! })),
+    enabled: !!request,
+    placeholderData: keepPreviousData,
+  });
   if (problem) return <div className="widget-note muted">{problem}</div>;
-  if (state.error) return <div className="widget-note error-text" role="alert">{state.error}</div>;
-  if (!state.answer) return <div className="muted">Loading…</div>;
-  return <Suspense fallback={<div className="muted">Loading the chart…</div>}><ReportChart widget={widget} answer={state.answer} /></Suspense>;
+  if (q.error) return <div className="widget-note error-text" role="alert">{messageOf(q.error)}</div>;
+  if (!q.data) return <div className="muted">Loading…</div>;
+  return <Suspense fallback={<div className="muted">Loading the chart…</div>}><ReportChart widget={widget} answer={q.data} /></Suspense>;
 }
 
 function Answered({ widget, data }: { widget: Widget; data: Map<string, BoardData> }) {
