@@ -225,20 +225,21 @@ impl ColumnFacts {
             .unwrap_or_else(|| key.to_owned())
     }
 
-    /// The code of the label named (by id or name) `label`.
-    pub fn label_code(&self, label: &str) -> Option<u32> {
+    /// The code of the label named (by id or name) `label`: `None` when the column has no such
+    /// label, `Some(None)` when no item has held it yet.
+    pub fn label_code(&self, label: &str) -> Option<Option<u32>> {
         let id = self.column.settings.labels().iter().find(|l| l.id == label || l.name == label)?.id.clone();
-        self.index.get(&Value::String(id).to_string()).copied()
+        Some(self.strings.get(&id).copied())
     }
 
-    /// The column's settings or type changed: every distinct value is read again.
-    fn retype(&mut self, column: Column) {
+    /// The column's settings or type changed (at `at`): every distinct value is read again.
+    fn retype(&mut self, column: Column, at: i64) {
         self.column = column;
         for entry in &mut self.entries {
             *entry = Entry::new(&self.column, std::mem::take(&mut entry.key));
         }
         if self.column.column_type == ColumnType::Status && self.status.is_none() {
-            self.status = Some(StatusFacts { since: vec![0; self.codes.len()], ..StatusFacts::default() });
+            self.status = Some(StatusFacts { since: vec![at; self.codes.len()], ..StatusFacts::default() });
         } else if self.column.column_type != ColumnType::Status {
             self.status = None;
         }
@@ -266,6 +267,10 @@ pub struct BoardFacts {
     pub(crate) created_at: Vec<i64>,
     pub(crate) created_by: Vec<UserId>,
     pub(crate) group_names: HashMap<GroupId, String>,
+    /// Items changed without an event each since this moment (unix seconds): the board's
+    /// items are to be read again ([`BoardFacts::reload`]), then this clears. Kept in
+    /// snapshots, so a reload that failed is not forgotten.
+    pub(crate) reload_at: Option<i64>,
     /// Events folded in (not kept across restarts).
     pub(crate) events: u64,
 }
@@ -292,8 +297,19 @@ impl BoardFacts {
             created_at: Vec::new(),
             created_by: Vec::new(),
             group_names: HashMap::new(),
+            reload_at: None,
             events: 0,
         }
+    }
+
+    /// When items last changed without an event each, if they are still to be read again.
+    pub fn pending_reload(&self) -> Option<DateTime<Utc>> {
+        self.reload_at.and_then(|t| DateTime::from_timestamp(t, 0))
+    }
+
+    /// Asks for the items to be read again (a change elsewhere rewrote them without events).
+    pub fn want_reload(&mut self, at: DateTime<Utc>) {
+        self.reload_at = Some(self.reload_at.map_or(at.timestamp(), |t| t.max(at.timestamp())));
     }
 
     pub fn board(&self) -> BoardId {
@@ -329,7 +345,7 @@ impl BoardFacts {
                 Some(i) => {
                     let mut facts = self.columns[i].clone();
                     if facts.column != *column {
-                        facts.retype(column.clone());
+                        facts.retype(column.clone(), now);
                     }
                     next.push(facts);
                 }
@@ -341,26 +357,27 @@ impl BoardFacts {
     }
 
     /// Folds in one event of the board's log (`event.seq` must follow [`BoardFacts::seq`]).
+    /// Events that changed items without an event each (a duplicated board's items, values
+    /// converted or computed) leave a reload pending ([`BoardFacts::pending_reload`]).
     pub fn apply(&mut self, event: &BoardEvent) -> Applied {
         let at = event.created_at.timestamp();
         self.events += 1;
         self.seq = self.seq.max(event.seq);
+        let converted =
+            matches!(&event.change, BoardChange::ColumnUpdated(c) if c.converted > 0 || c.not_converted > 0);
+        if event.change.needs_reload() || converted {
+            self.want_reload(event.created_at);
+        }
         match &event.change {
             BoardChange::ColumnCreated(c) => {
                 if self.column(c.column.id).is_none() {
                     self.columns.push(ColumnFacts::new(c.column.clone(), self.ids.len(), at));
                 }
-                return if c.reload { Applied::Reload } else { Applied::Done };
             }
             BoardChange::ColumnUpdated(c) => {
                 if let Some(i) = self.column(c.column.id) {
-                    self.columns[i].retype(c.column.clone());
+                    self.columns[i].retype(c.column.clone(), at);
                 }
-                return if c.reload || c.converted > 0 || c.not_converted > 0 {
-                    Applied::Reload
-                } else {
-                    Applied::Done
-                };
             }
             BoardChange::ColumnDeleted(c) => self.columns.retain(|f| f.column.id != c.column.id),
             BoardChange::GroupCreated(g) | BoardChange::GroupUpdated(g) => {
@@ -412,7 +429,11 @@ impl BoardFacts {
             | BoardChange::UpdateDeleted(_)
             | BoardChange::ButtonClicked(_) => {}
         }
-        Applied::Done
+        if self.reload_at.is_some() {
+            Applied::Reload
+        } else {
+            Applied::Done
+        }
     }
 
     fn set_cells(&mut self, row: u32, changes: &[CellChange], at: i64) {
@@ -451,9 +472,10 @@ impl BoardFacts {
     }
 
     /// Replaces every item's values with `items` (all of the board's items, archived ones
-    /// included, as they are now): items not among them are gone.
+    /// included, as they are now): items not among them are gone. Status changes this finds
+    /// are dated at the pending reload's moment (else `at`), which it clears.
     pub fn reload(&mut self, items: &[Item], at: DateTime<Utc>) {
-        let at = at.timestamp();
+        let at = self.reload_at.take().unwrap_or(at.timestamp());
         let mut seen = vec![false; self.ids.len()];
         for item in items {
             self.upsert(item, at);

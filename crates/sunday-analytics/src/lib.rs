@@ -49,6 +49,12 @@ fn positions(boards: &[&BoardFacts]) -> Vec<BoardPosition> {
 }
 
 fn check_range(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> Result<(), ApiError> {
+    use chrono::Datelike;
+    for (field, day) in [("from", from), ("to", to)] {
+        if day.is_some_and(|d| !(1..=9999).contains(&d.year())) {
+            return Err(ApiError::validation(field, "out_of_range", "a day between the years 1 and 9999"));
+        }
+    }
     match (from, to) {
         (Some(f), Some(t)) if f > t => Err(ApiError::validation("from", "after_to", "`from` is after `to`")),
         _ => Ok(()),
@@ -87,12 +93,12 @@ pub fn query(
 /// Answers a report over `boards` (the ones it names, already checked readable).
 pub fn report(boards: &[&BoardFacts], r: &ReportRequest, now: DateTime<Utc>) -> Result<ReportAnswer, ApiError> {
     use sunday_types::analytics::{Bucket, Metric, Period};
-    let tz = chrono_tz::Tz::UTC;
+    let tz = parse_tz(r.tz())?;
     let mut merged = query::Merged::new();
     let mut summary = None;
     let mut metric = Metric::Count;
     match r {
-        ReportRequest::Throughput { board_ids, column_id, period, from, to } => {
+        ReportRequest::Throughput { board_ids, column_id, period, from, to, .. } => {
             check_boards(board_ids)?;
             check_range(*from, *to)?;
             let period = period.unwrap_or(Period::Week);
@@ -109,29 +115,32 @@ pub fn report(boards: &[&BoardFacts], r: &ReportRequest, now: DateTime<Utc>) -> 
                 });
             }
         }
-        ReportRequest::CycleTime { board_ids, column_id, from_label, to_label, period, from, to } => {
+        ReportRequest::CycleTime { board_ids, column_id, from_label, to_label, period, from, to, .. } => {
             check_boards(board_ids)?;
             check_range(*from, *to)?;
             metric = Metric::Avg { column_id: String::new() };
             let mut spans = Vec::new();
             for board in boards {
                 let column = report::status_column(board, column_id)?;
-                let label = |field: &str, name: &str| {
-                    column.label_code(name).ok_or_else(|| {
-                        ApiError::validation(
-                            field,
-                            "unknown_label",
-                            format!("`{}` has no label `{name}` in use", column.column.title),
-                        )
-                    })
+                let label = |field: &str, name: &str| match column.label_code(name) {
+                    Some(code) => Ok(code),
+                    None => Err(ApiError::validation(
+                        field,
+                        "unknown_label",
+                        format!("`{}` has no label `{name}`", column.column.title),
+                    )),
                 };
-                let codes = (label("from_label", from_label)?, label("to_label", to_label)?);
+                let codes = match (label("from_label", from_label)?, label("to_label", to_label)?) {
+                    (Some(from), Some(to)) => (from, to),
+                    // A label no item has reached on this board: no cycle to count here.
+                    _ => continue,
+                };
                 let window = report::Window { period: period.unwrap_or(Period::Week), from: *from, to: *to, tz };
                 report::cycle_time(board, column, codes, &window, &mut merged, &mut spans);
             }
             summary = Some(report::summary(spans));
         }
-        ReportRequest::Burndown { board_id, group_id, column_id, from, to } => {
+        ReportRequest::Burndown { board_id, group_id, column_id, from, to, .. } => {
             check_range(Some(*from), Some(*to))?;
             let board = boards
                 .iter()
@@ -151,7 +160,7 @@ pub fn report(boards: &[&BoardFacts], r: &ReportRequest, now: DateTime<Utc>) -> 
                 .collect();
             return Ok(ReportAnswer { data, summary: None, positions: positions(boards) });
         }
-        ReportRequest::TimeInStatus { board_ids, column_id } => {
+        ReportRequest::TimeInStatus { board_ids, column_id, .. } => {
             check_boards(board_ids)?;
             metric = Metric::Avg { column_id: String::new() };
             for board in boards {

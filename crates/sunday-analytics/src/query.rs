@@ -203,17 +203,19 @@ pub(crate) type Merged = BTreeMap<String, (Option<String>, Acc)>;
 pub fn period_start(period: Period, day: NaiveDate) -> NaiveDate {
     match period {
         Period::Day => day,
-        Period::Week => day - TimeDelta::days(i64::from(day.weekday().num_days_from_monday())),
+        Period::Week => {
+            day.checked_sub_signed(TimeDelta::days(i64::from(day.weekday().num_days_from_monday()))).unwrap_or(day)
+        }
         Period::Month => day.with_day(1).unwrap_or(day),
     }
 }
 
-/// The first day of the period after the one starting at `start`.
-fn next_period(period: Period, start: NaiveDate) -> NaiveDate {
+/// The first day of the period after the one starting at `start` (none past the calendar's end).
+fn next_period(period: Period, start: NaiveDate) -> Option<NaiveDate> {
     match period {
-        Period::Day => start + TimeDelta::days(1),
-        Period::Week => start + TimeDelta::days(7),
-        Period::Month => start.checked_add_months(chrono::Months::new(1)).unwrap_or(start),
+        Period::Day => start.checked_add_signed(TimeDelta::days(1)),
+        Period::Week => start.checked_add_signed(TimeDelta::days(7)),
+        Period::Month => start.checked_add_months(chrono::Months::new(1)),
     }
 }
 
@@ -230,7 +232,10 @@ pub(crate) fn periods(period: Period, from: NaiveDate, to: NaiveDate) -> Result<
             ));
         }
         out.push(at);
-        at = next_period(period, at);
+        match next_period(period, at) {
+            Some(next) => at = next,
+            None => break,
+        }
     }
     Ok(out)
 }

@@ -99,22 +99,24 @@ pub(crate) fn cycle_time(
 ) {
     let Some(status) = &column.status else { return };
     let mut started: HashMap<u32, i64> = HashMap::new();
+    let mut counted: std::collections::HashSet<u32> = std::collections::HashSet::new();
     let mut per: HashMap<NaiveDate, Acc> = HashMap::new();
     for t in &status.transitions {
-        if facts.state[t.row as usize] == RowState::Gone {
+        if facts.state[t.row as usize] == RowState::Gone || counted.contains(&t.row) {
             continue;
         }
         if t.code == from_label {
             started.entry(t.row).or_insert(t.at);
         } else if t.code == to_label {
-            // Counted once per item: the first arrival after its start.
+            // Counted once per item: its first arrival after its first start (a reopened
+            // item's later cycles are not counted again).
             if let Some(start) = started.remove(&t.row) {
+                counted.insert(t.row);
                 if let Some(bucket) = window.bucket(t.at) {
                     let hours = (t.at - start) as f64 / 3600.0;
                     spans.push(hours);
                     per.entry(bucket).or_default().add(Some(hours));
                 }
-                started.insert(t.row, i64::MAX);
             }
         }
     }

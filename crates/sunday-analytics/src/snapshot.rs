@@ -11,7 +11,7 @@ use sunday_types::{boards::Column, BoardId, GroupId, ItemId, UserId};
 use crate::facts::{BoardFacts, ColumnFacts, RowState, StatusFacts};
 
 /// Bumped whenever the layout changes: an older snapshot is rebuilt rather than misread.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct ColumnSnapshot {
@@ -34,6 +34,7 @@ struct Snapshot {
     created_at: Vec<i64>,
     created_by: Vec<UserId>,
     group_names: Vec<(GroupId, String)>,
+    reload_at: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +67,7 @@ impl BoardFacts {
             created_at: self.created_at.clone(),
             created_by: self.created_by.clone(),
             group_names: self.group_names.iter().map(|(g, n)| (*g, n.clone())).collect(),
+            reload_at: self.reload_at,
         };
         postcard::to_stdvec(&snapshot).map_err(|e| SnapshotError(e.to_string()))
     }
@@ -104,6 +106,7 @@ impl BoardFacts {
         facts.created_at = s.created_at;
         facts.created_by = s.created_by;
         facts.group_names = s.group_names.into_iter().collect();
+        facts.reload_at = s.reload_at;
         Ok(facts)
     }
 }

@@ -315,8 +315,10 @@ fn cycle_time_throughput_and_burndown_follow_label_changes() {
         period: None,
         from: None,
         to: None,
+        tz: None,
     };
     let answer = crate::report(&[&w.facts], &r, start + TimeDelta::days(3)).expect("a report");
+    let (cycle_request, cycle) = (r.clone(), answer.clone());
     let summary = answer.summary.expect("a summary");
     assert_eq!(summary.count, 2);
     assert_eq!(summary.average_hours, Some(20.0));
@@ -326,6 +328,7 @@ fn cycle_time_throughput_and_burndown_follow_label_changes() {
         period: Some(Period::Day),
         from: None,
         to: None,
+        tz: None,
     };
     let answer = crate::report(&[&w.facts], &r, start).expect("a report");
     assert_eq!(answer.data.iter().map(|b| b.count).sum::<u64>(), 2);
@@ -334,16 +337,33 @@ fn cycle_time_throughput_and_burndown_follow_label_changes() {
     let (from, to) = ((start - TimeDelta::days(400)).date_naive(), (start + TimeDelta::days(2)).date_naive());
     let existing = w.items.iter().filter(|i| i.group_id == group && i.created_at.date_naive() <= to).count();
     let done = w.items.iter().take(2).filter(|i| i.group_id == group).count();
-    let r = ReportRequest::Burndown { board_id: sample_board_id(), group_id: group, column_id: None, from, to };
+    let r =
+        ReportRequest::Burndown { board_id: sample_board_id(), group_id: group, column_id: None, from, to, tz: None };
     let answer = crate::report(&[&w.facts], &r, start).expect("a report");
     assert_eq!(answer.data.first().map(|b| b.count), Some(0), "nothing existed 400 days before");
     assert_eq!(answer.data.last().map(|b| b.count), Some((existing - done) as u64));
-    let r = ReportRequest::TimeInStatus { board_ids: vec![sample_board_id()], column_id: "Status".into() };
+    let r = ReportRequest::TimeInStatus { board_ids: vec![sample_board_id()], column_id: "Status".into(), tz: None };
     let answer = crate::report(&[&w.facts], &r, start + TimeDelta::hours(40)).expect("a report");
     let working = answer.data.iter().find(|b| b.key == "Working on it").expect("working stays");
     // Stays in Working: 10h, 30h, and item 2's current 9h.
     assert_eq!(working.count, 3);
     assert_eq!(working.value, Some((10.0 + 30.0 + 9.0) / 3.0));
+    // Reopened and done again: its first cycle alone counts.
+    status_change(&mut w, 25, start + TimeDelta::hours(32), 0, "working");
+    status_change(&mut w, 26, start + TimeDelta::hours(33), 0, "done");
+    let again = crate::report(&[&w.facts], &cycle_request, start + TimeDelta::days(3)).expect("a report");
+    assert_eq!(again.summary, cycle.summary);
+    // Days at the calendar's end are refused, not a panic.
+    let far = AnalyticsQuery {
+        board_ids: vec![sample_board_id()],
+        metric: Metric::Count,
+        group_by: Some(GroupBy { column_id: None, period: Some(Period::Day) }),
+        filter: None,
+        from: chrono::NaiveDate::from_ymd_opt(262_142, 12, 31),
+        to: chrono::NaiveDate::from_ymd_opt(262_142, 12, 31),
+        tz: None,
+    };
+    assert!(crate::query(&[&w.facts], &far, start, me()).is_err());
 }
 
 #[test]

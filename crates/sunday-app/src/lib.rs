@@ -284,9 +284,15 @@ impl App {
     }
 
     /// Keeps this node's analytics current from the event log until `stop`, writing its
-    /// snapshots at the end (nodes with the `api` role, which answer analytics questions).
+    /// snapshots at the end (nodes with the `worker` role). A worker that advertises a URL
+    /// takes part for the `analytics` lease, whose holder answers other nodes' questions.
     pub fn start_analytics(&self, stop: tokio::sync::watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
-        self.analytics.start(&self.bus, stop)
+        let keeper = self.analytics.keeper()?;
+        if let Some(url) = keeper.advertise_url() {
+            // Held for as long as the node runs; dropping the handle does not release it.
+            let _ = self.lease(analytics::LEASE, url.to_owned(), stop.clone());
+        }
+        Some(keeper.start(&self.bus, stop))
     }
 
     /// Deletes the files no item holds every `every`, on the node holding `lease` (the

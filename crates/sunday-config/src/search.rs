@@ -52,19 +52,33 @@ impl SearchConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalyticsConfig {
-    /// Whether nodes with the `api` role keep the aggregates (off: the analytics endpoints
-    /// answer `503`).
+    /// Whether analytics are on: nodes with the `worker` role keep the aggregates, nodes with
+    /// the `api` role answer (from their own, or by asking a worker). Off: the analytics
+    /// endpoints answer `503`.
     pub enabled: bool,
     /// Where the aggregates' snapshots live (empty: `<data_dir>/analytics`). Deleted or
     /// unreadable, they are rebuilt from the event log at start.
     pub dir: PathBuf,
     /// How often changed boards' snapshots are written (seconds).
     pub snapshot_every_secs: u64,
+    /// In a cluster, the URL other nodes reach this worker at (`http://10.0.0.7:8080`); the
+    /// worker holding the `analytics` lease answers the questions of `api` nodes without the
+    /// `worker` role. Empty on a node that is not such a worker.
+    pub advertise_url: String,
+    /// Shared by the cluster's nodes: proves a question forwarded to a worker comes from one of
+    /// them (needed when some node has only one of the `api` and `worker` roles).
+    pub secret: Secret,
 }
 
 impl Default for AnalyticsConfig {
     fn default() -> Self {
-        AnalyticsConfig { enabled: true, dir: PathBuf::new(), snapshot_every_secs: 30 }
+        AnalyticsConfig {
+            enabled: true,
+            dir: PathBuf::new(),
+            snapshot_every_secs: 30,
+            advertise_url: String::new(),
+            secret: Secret::default(),
+        }
     }
 }
 
@@ -72,6 +86,15 @@ impl AnalyticsConfig {
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if self.snapshot_every_secs == 0 {
             return Err(invalid("analytics.snapshot_every_secs", "must be at least 1"));
+        }
+        // Without them a split cluster answers analytics with `503` saying which is missing
+        // (and a worker logs it at start); set, they must be usable.
+        if !self.secret.expose().is_empty() && self.secret.expose().len() < 16 {
+            return Err(invalid("analytics.secret", "use 16 characters or more"));
+        }
+        let url = &self.advertise_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(invalid("analytics.advertise_url", "expected an http:// or https:// URL"));
         }
         Ok(())
     }

@@ -120,6 +120,7 @@ impl HttpState {
 pub fn router(state: HttpState) -> Router {
     let (routes, spec) = routes::all().split_for_parts();
     let spec = Arc::new(openapi::finish(spec));
-    let routes = routes.merge(routes::ops::spec_route(spec)).merge(routes::realtime::root_route());
+    let routes =
+        routes.merge(routes::ops::spec_route(spec)).merge(routes::realtime::root_route()).merge(routes::internal());
     middleware::wrap(routes, state)
 }

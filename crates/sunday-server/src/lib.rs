@@ -233,17 +233,30 @@ fn app_settings(config: &Config, search: sunday_app::search::SearchSettings) -> 
         }),
         files: file_settings(config)?,
         search,
-        analytics: (config.analytics.enabled && config.has_role(NodeRole::Api)).then(|| {
-            sunday_app::analytics::AnalyticsSettings {
-                dir: Some(if config.analytics.dir.as_os_str().is_empty() {
-                    config.data_dir.join("analytics")
-                } else {
-                    config.analytics.dir.clone()
-                }),
-                snapshot_every: Duration::from_secs(config.analytics.snapshot_every_secs),
-            }
-        }),
+        analytics: analytics_settings(config),
     })
+}
+
+/// Analytics on this node: kept on the `worker` role (its snapshots under the data directory),
+/// asked of the cluster's worker by an `api` node without it.
+fn analytics_settings(config: &Config) -> Option<sunday_app::analytics::AnalyticsSettings> {
+    let a = &config.analytics;
+    if !a.enabled {
+        return None;
+    }
+    let keep = config.has_role(NodeRole::Worker).then(|| sunday_app::analytics::KeepSettings {
+        dir: Some(if a.dir.as_os_str().is_empty() { config.data_dir.join("analytics") } else { a.dir.clone() }),
+        snapshot_every: Duration::from_secs(a.snapshot_every_secs),
+        advertise_url: (!a.advertise_url.is_empty()).then(|| a.advertise_url.clone()),
+    });
+    let split = config.has_role(NodeRole::Api) != config.has_role(NodeRole::Worker);
+    if split && (a.secret.expose().is_empty() || (keep.is_some() && a.advertise_url.is_empty())) {
+        tracing::warn!(
+            "analytics: a node with only one of the `api` and `worker` roles needs `analytics.secret` \
+             (and a worker `analytics.advertise_url`) for api nodes to ask the worker; until then they answer 503"
+        );
+    }
+    Some(sunday_app::analytics::AnalyticsSettings { keep, secret: a.secret.expose().to_owned() })
 }
 
 fn http_settings(config: &Config) -> HttpSettings {

@@ -45,4 +45,8 @@ impl CursorStore for PostgresStore {
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
         self.run(leases::release(name, holder)).await.map(|_| ())
     }
+
+    async fn lease_holder(&self, name: &str, now: Millis) -> StoreResult<Option<String>> {
+        self.read(leases::holder(name, now)).await
+    }
 }

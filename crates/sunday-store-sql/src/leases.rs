@@ -2,7 +2,7 @@
 
 use sunday_types::time::Millis;
 
-use crate::{args, stmt, Plan, Refusal, Step, Stmt};
+use crate::{args, stmt, Plan, Query, Refusal, Step, Stmt};
 
 /// Inserts the lease, or takes it over when it is the holder's already or has expired; on
 /// PostgreSQL a racing taker waits on the row and then finds it held: 0 rows.
@@ -12,6 +12,12 @@ static TAKE: Stmt = stmt!(
      WHERE leases.holder = excluded.holder OR leases.until < $4"
 );
 static RELEASE: Stmt = stmt!("DELETE FROM leases WHERE name = $1 AND holder = $2");
+static HOLDER: Stmt = stmt!("SELECT holder FROM leases WHERE name = $1 AND until >= $2");
+
+/// Who holds the lease at `now`, if anyone.
+pub fn holder(name: &str, now: Millis) -> Query<String, Option<String>> {
+    Query::opt(&HOLDER, args![name.to_owned(), now], |r| r.string(0))
+}
 
 /// Applied when `holder` holds the lease afterwards.
 pub fn take(name: &str, holder: &str, until: Millis, now: Millis) -> Plan {

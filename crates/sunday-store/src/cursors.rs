@@ -35,6 +35,9 @@ pub trait CursorStore: Send + Sync {
     /// Gives the lease up, if `holder` holds it (a node stopping hands its work over at once).
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
 
+    /// Who holds the lease `name` at `now` (the node others ask for the work it does).
+    async fn lease_holder(&self, name: &str, now: Millis) -> StoreResult<Option<String>>;
+
     /// Boards whose event log runs past the consumer's cursor, at most `limit`, in id order
     /// after `after` (to page through them all).
     async fn consumer_backlog(&self, consumer: &str, after: Option<BoardId>, limit: usize)

@@ -7,7 +7,8 @@
 use std::{collections::BTreeMap, time::Duration};
 
 use serde_json::{json, Value};
-use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, TestApp};
+use sunday_config::{NodeRole, Secret};
+use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, Backend, TestApp};
 
 backend_tests!(questions_follow_the_items, reports_follow_status_changes, aggregates_survive_restarts);
 
@@ -113,6 +114,27 @@ async fn questions_follow_the_items(app: TestApp) {
     let both = ask(&app, &ann.token, q).await;
     let one = by_status(&app, &ann.token, &b).await;
     assert_eq!(both["Done"].0, one["Done"].0 + 1, "{both:?}");
+
+    // A copy of the board (its items written without an event each) counts them all.
+    let copy = app.post(&format!("/api/v1/boards/{bid}/duplicate"), &ann.token, json!({"with_items": true}));
+    let copy = expect_json(copy.send().await.unwrap(), 201).await;
+    let count = |board: String| json!({"board_ids": [board], "metric": {"fn": "count"}});
+    let original = ask(&app, &ann.token, count(bid.clone())).await[""].0;
+    assert_eq!(ask(&app, &ann.token, count(id(&copy))).await[""].0, original, "the copy counts its items");
+
+    // Subitems deleted with their parent (no events on their board) are no longer counted.
+    let parent = created["data"][5]["id"].as_str().unwrap().to_owned();
+    for name in ["Sub 1", "Sub 2"] {
+        let r = app.post(&format!("/api/v1/items/{parent}/subitems"), &ann.token, json!({"name": name}));
+        expect_json(r.send().await.unwrap(), 201).await;
+    }
+    let b_now = expect_json(app.get(&format!("/api/v1/boards/{bid}"), &ann.token).send().await.unwrap(), 200).await;
+    let subs = b_now["subitem_board_id"].as_str().expect("a subitem board").to_owned();
+    assert_eq!(ask(&app, &ann.token, count(subs.clone())).await[""].0, 2);
+    let r = app.delete(&format!("/api/v1/items/{parent}?permanent=true"), &ann.token).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    ask(&app, &ann.token, count(bid.clone())).await;
+    assert_eq!(ask(&app, &ann.token, count(subs)).await.get("").map_or(0, |v| v.0), 0, "the subitems went with it");
 
     // What cannot be answered says why, naming the field.
     for (q, field) in [
@@ -240,4 +262,74 @@ async fn aggregates_survive_restarts(mut app: TestApp) {
     let status = expect_json(app.get("/api/v1/analytics/status", &ann.token).send().await.unwrap(), 200).await;
     assert_eq!(status["boards_done"], status["boards_total"], "{status}");
     assert!(status["items"].as_u64().unwrap() >= 6, "{status}");
+}
+
+/// A cluster split by role: the `api` node keeps no aggregates and asks the worker holding the
+/// `analytics` lease, which it finds in the shared store, with the cluster's secret.
+#[tokio::test]
+async fn api_nodes_ask_the_worker_keeping_the_aggregates() {
+    const SECRET: &str = "a cluster secret for the tests";
+    let app = TestApp::spawn_with(Backend::Postgres, |c| {
+        c.roles = vec![NodeRole::Api, NodeRole::Realtime, NodeRole::Scheduler];
+        c.analytics.secret = Secret::new(SECRET);
+    })
+    .await;
+    let ann = app.signup("split@analytics.test").await;
+    let b = board(&app, &ann, Some("project_tracker")).await;
+    let q = json!({"board_ids": [id(&b)], "metric": {"fn": "sum", "column_id": "Budget"}, "group_by": {"column_id": "Status"}});
+    // No worker yet: said so.
+    let e = expect_error(
+        app.post("/api/v1/analytics/query", &ann.token, q.clone()).send().await.unwrap(),
+        503,
+        "unavailable",
+    )
+    .await;
+    assert!(e["message"].as_str().unwrap().contains("no worker"), "{e}");
+
+    // A worker on the same store, its own data directory, advertised at its own address.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = app.config.clone();
+    config.roles = vec![NodeRole::Worker];
+    config.listen = format!("127.0.0.1:{port}").parse().unwrap();
+    config.data_dir = dir.path().to_owned();
+    config.analytics.advertise_url = format!("http://127.0.0.1:{port}");
+    let worker = sunday_server::start(config).await.expect("the worker starts");
+    let mut answered = None;
+    for _ in 0..100 {
+        let r = app.post("/api/v1/analytics/query", &ann.token, q.clone()).send().await.unwrap();
+        if r.status() == 200 {
+            answered = Some(r.json::<Value>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let answered = answered.expect("the worker takes the lease and answers");
+    let got: BTreeMap<String, (u64, Option<f64>)> = answered["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["key"].as_str().unwrap().to_owned(), (b["count"].as_u64().unwrap(), b["value"].as_f64())))
+        .collect();
+    assert_eq!(got, by_status(&app, &ann.token, &b).await);
+    // Its refusals cross over as they are; its status too.
+    let bad = json!({"board_ids": [id(&b)], "metric": {"fn": "count"}, "group_by": {"column_id": "Nope"}});
+    let e = expect_error(
+        app.post("/api/v1/analytics/query", &ann.token, bad).send().await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(e["details"]["field"], "group_by.column_id", "{e}");
+    let r = json!({"report": "throughput", "board_ids": [id(&b)]});
+    expect_json(app.post("/api/v1/analytics/report", &ann.token, r).send().await.unwrap(), 200).await;
+    let status = expect_json(app.get("/api/v1/analytics/status", &ann.token).send().await.unwrap(), 200).await;
+    assert!(status["items"].as_u64().unwrap() >= 6, "{status}");
+    // The worker answers no one without the cluster's secret.
+    let internal = format!("http://127.0.0.1:{port}/internal/analytics");
+    for secret in ["", "a wrong secret, long enough"] {
+        let r = app.client().post(&internal).header("x-sunday-cluster-secret", secret).json(&json!({"ask": "status"}));
+        assert_eq!(r.send().await.unwrap().status(), 403);
+    }
+    worker.shutdown().await.unwrap();
 }

@@ -298,6 +298,16 @@ async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
         expect_json(app.get(&format!("/api/v1/boards/{}/items", l.projects), &reader.token).send().await.unwrap(), 200)
             .await;
     assert!(page["data"][0]["values"].get(&l.total).is_none(), "{page}");
+    // Nor may analytics read those columns for them, by id or by title; other questions answer.
+    for named in [l.total.as_str(), "Total budget"] {
+        let q = json!({"board_ids": [l.projects], "metric": {"fn": "sum", "column_id": named}});
+        let r = app.post("/api/v1/analytics/query", &reader.token, q);
+        expect_error(r.send().await.unwrap(), 403, "forbidden").await;
+    }
+    let q = json!({"board_ids": [l.projects], "metric": {"fn": "count"}, "filter": {"column": l.relation, "op": "is_not_empty"}});
+    expect_error(app.post("/api/v1/analytics/query", &reader.token, q).send().await.unwrap(), 403, "forbidden").await;
+    let q = json!({"board_ids": [l.projects], "metric": {"fn": "count"}});
+    expect_json(app.post("/api/v1/analytics/query", &reader.token, q).send().await.unwrap(), 200).await;
     assert_eq!(expect_json(lookup(&reader).send().await.unwrap(), 200).await["data"], json!([]));
     let q = json!({"filter": {"column": l.total, "op": "gt", "value": 50}});
     let r = app.post(&format!("/api/v1/boards/{}/items/query", l.projects), &reader.token, q.clone()).send().await;

@@ -139,6 +139,9 @@ pub enum ReportRequest {
         from: Option<NaiveDate>,
         #[serde(default)]
         to: Option<NaiveDate>,
+        /// The IANA time zone days are reckoned in (UTC by default).
+        #[serde(default)]
+        tz: Option<String>,
     },
     /// Items reaching the status column's done label per period (weeks by default).
     Throughput {
@@ -152,6 +155,9 @@ pub enum ReportRequest {
         from: Option<NaiveDate>,
         #[serde(default)]
         to: Option<NaiveDate>,
+        /// The IANA time zone days are reckoned in (UTC by default).
+        #[serde(default)]
+        tz: Option<String>,
     },
     /// Items of a group not done yet, at the end of each day from `from` to `to`.
     Burndown {
@@ -161,10 +167,29 @@ pub enum ReportRequest {
         column_id: Option<String>,
         from: NaiveDate,
         to: NaiveDate,
+        #[serde(default)]
+        tz: Option<String>,
     },
     /// Hours items spent in each label of a status column (the average per stay; `count`
     /// stays), the current stays counted up to now.
-    TimeInStatus { board_ids: Vec<BoardId>, column_id: String },
+    TimeInStatus {
+        board_ids: Vec<BoardId>,
+        column_id: String,
+        #[serde(default)]
+        tz: Option<String>,
+    },
+}
+
+impl ReportRequest {
+    /// The time zone it names, if any.
+    pub fn tz(&self) -> Option<&str> {
+        match self {
+            ReportRequest::CycleTime { tz, .. }
+            | ReportRequest::Throughput { tz, .. }
+            | ReportRequest::Burndown { tz, .. }
+            | ReportRequest::TimeInStatus { tz, .. } => tz.as_deref(),
+        }
+    }
 }
 
 /// A cycle time report's spread, in hours.

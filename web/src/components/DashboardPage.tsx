@@ -93,13 +93,15 @@ const positionsOf = (widget: Widget, data: Map<string, BoardData>) => boardsOf(w
 /** A widget's answers from the analytics API; the error of a question it cannot ask, in words.
  * The last answer stays shown while a newer one is asked for. */
 function useAnswers(widget: Widget, data: Map<string, BoardData>): { answers?: Bucket[][]; error?: string } {
-  const questions = problemsOf(widget, data).length > 0 ? [] : questionsOf(widget, data);
+  const asked = questionsOf(widget, data);
+  const questions = asked === null || problemsOf(widget, data).length > 0 ? [] : asked;
   const q = useQuery({
     queryKey: ["analytics", "query", questions, positionsOf(widget, data)],
     queryFn: async () => (await Promise.all(questions.map((body) => ok(api.POST("/api/v1/analytics/query", { body }))))).map((a) => a.data),
     enabled: questions.length > 0,
     placeholderData: keepPreviousData,
   });
+  if (asked === null) return {};
   if (questions.length === 0) return { answers: [] };
   return { answers: q.data, error: q.error ? messageOf(q.error) : undefined };
 }

@@ -63,12 +63,16 @@ describe("widget problems", () => {
 describe("report widgets", () => {
   const now = new Date("2026-12-05T12:00:00Z");
   it("ask the analytics API over the readable boards, weeks back from today", () => {
-    expect(reportOf(widget("report", ["a", "x"], { report: "throughput", weeks: 2 }), data, now).request).toEqual({
-      report: "throughput", board_ids: ["a"], column_id: null, period: "week", from: "2026-11-21", to: "2026-12-05",
+    expect(reportOf(widget("report", ["a", "x"], { report: "throughput", weeks: 2 }), data, now, "Europe/Berlin").request).toEqual({
+      report: "throughput", board_ids: ["a"], column_id: null, period: "week", from: "2026-11-21", to: "2026-12-05", tz: "Europe/Berlin",
     });
     expect(reportOf(widget("report", ["a"], { report: "cycle_time", column: "Status" }), data, now).problem).toMatch(/labels/);
     expect(reportOf(widget("report", ["a", "b"], { report: "burndown", group_id: "g1" }), data, now).request).toMatchObject({ report: "burndown", board_id: "a", group_id: "g1", from: "2026-11-22" });
+    expect(reportOf(widget("report", ["x", "a"], { report: "burndown", group_id: "g1" }), data, now).problem).toMatch(/not visible/);
     expect(reportOf(widget("report", ["a"], {}), data, now).problem).toMatch(/report/);
+    // Nothing is asked until every board of the widget has been read.
+    expect(reportOf(widget("report", ["a", "later"], { report: "throughput" }), data, now)).toEqual({});
+    expect(questionsOf(widget("number", ["a", "later"]), data)).toBeNull();
   });
 
   it("draw hours for a cycle time, with its spread", () => {

@@ -26,10 +26,18 @@ export function boardsOf(w: Widget, data: Map<string, BoardData>) {
 /** A board's first status column (the one a battery reads). */
 const statusOf = (b: Board) => (b.columns ?? []).find((c) => c.type === "status");
 
+/** The viewer's time zone, which days and weeks are reckoned in. */
+const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+
+/** Whether every board of the widget has been read (or found unreadable): until then it asks
+ * nothing, rather than answering for some of its boards. */
+const ready = (w: Widget, data: Map<string, BoardData>) => w.board_ids.every((b) => data.has(b));
+
 /** The questions a number, chart or battery widget asks, over the boards the viewer may read
- * (columns named by title, so one question spans boards). A battery asks once per title of its
- * boards' first status columns. */
-export function questionsOf(w: Widget, data: Map<string, BoardData>): AnalyticsQuery[] {
+ * (columns named by title, so one question spans boards); `null` until its boards are read. A
+ * battery asks once per title of its boards' first status columns. */
+export function questionsOf(w: Widget, data: Map<string, BoardData>): AnalyticsQuery[] | null {
+  if (!ready(w, data)) return null;
   const ok = boardsOf(w, data).ok;
   if (ok.length === 0) return [];
   const ids = ok.map((b) => b.id);
@@ -124,8 +132,9 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The report a report widget asks of `POST /analytics/report` over the boards the viewer may
  * read (a burndown: the first of them), or why it cannot ask. */
-export function reportOf(w: Widget, data: Map<string, BoardData>, now = new Date()): { request?: ReportRequest; problem?: string } {
+export function reportOf(w: Widget, data: Map<string, BoardData>, now = new Date(), tz = zone()): { request?: ReportRequest; problem?: string } {
   const s = w.settings as ReportSettings;
+  if (!ready(w, data)) return {};
   const ids = boardsOf(w, data).ok.map((b) => b.id);
   if (ids.length === 0) return {};
   const weeks = typeof s.weeks === "number" && s.weeks > 0 ? Math.min(s.weeks, 104) : 12;
@@ -133,16 +142,18 @@ export function reportOf(w: Widget, data: Map<string, BoardData>, now = new Date
   const to = day(now);
   switch (s.report) {
     case "throughput":
-      return { request: { report: "throughput", board_ids: ids, column_id: s.column || null, period: "week", from, to } };
+      return { request: { report: "throughput", board_ids: ids, column_id: s.column || null, period: "week", from, to, tz } };
     case "cycle_time":
       if (!s.column || !s.from_label || !s.to_label) return { problem: "Choose a status column and the labels a cycle starts and ends on." };
-      return { request: { report: "cycle_time", board_ids: ids, column_id: s.column, from_label: s.from_label, to_label: s.to_label, period: "week", from, to } };
+      return { request: { report: "cycle_time", board_ids: ids, column_id: s.column, from_label: s.from_label, to_label: s.to_label, period: "week", from, to, tz } };
     case "time_in_status":
       if (!s.column) return { problem: "Choose a status column." };
-      return { request: { report: "time_in_status", board_ids: ids, column_id: s.column } };
+      return { request: { report: "time_in_status", board_ids: ids, column_id: s.column, tz } };
     case "burndown":
       if (!s.group_id) return { problem: "Choose a group." };
-      return { request: { report: "burndown", board_id: ids[0], group_id: s.group_id, column_id: s.column || null, from: day(new Date(now.getTime() - 13 * 86_400_000)), to } };
+      // The group was chosen on the widget's first board.
+      if (!ids.includes(w.board_ids[0])) return { problem: "The burndown's board is not visible to you." };
+      return { request: { report: "burndown", board_id: w.board_ids[0], group_id: s.group_id, column_id: s.column || null, from: day(new Date(now.getTime() - 13 * 86_400_000)), to, tz } };
     default:
       return { problem: "Choose a report." };
   }

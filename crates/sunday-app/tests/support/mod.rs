@@ -693,6 +693,10 @@ impl CursorStore for Interposed {
     async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
         self.inner.release_lease(name, holder).await
     }
+
+    async fn lease_holder(&self, name: &str, now: Millis) -> StoreResult<Option<String>> {
+        self.inner.lease_holder(name, now).await
+    }
 }
 
 mod files;

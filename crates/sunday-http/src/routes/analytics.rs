@@ -2,6 +2,7 @@
 //! keeps from the event log.
 
 use axum::extract::State;
+use sunday_app::analytics::{Forwarded, SECRET_HEADER};
 use sunday_types::{
     analytics::{AnalyticsAnswer, AnalyticsQuery, AnalyticsStatus, ReportAnswer, ReportRequest},
     ApiError, ErrorCode,
@@ -47,16 +48,33 @@ async fn analytics_report(
     Ok(axum::Json(state.app.analytics.report(&actor, r).await?))
 }
 
-/// This node's aggregates: boards and items held, events folded in, and a rebuild's progress.
+/// The aggregates answering this node's questions (its own, or the cluster worker's): boards
+/// and items held, events folded in, and a rebuild's progress.
 #[utoipa::path(get, path = "/analytics/status", tag = "analytics", responses((status = 200, body = AnalyticsStatus)))]
 async fn analytics_status(
     State(state): State<HttpState>,
     Auth(_actor): Auth,
 ) -> ApiResult<axum::Json<AnalyticsStatus>> {
-    let status = state
-        .app
-        .analytics
-        .status()
-        .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, "analytics are not kept on this node"))?;
-    Ok(axum::Json(status))
+    Ok(axum::Json(state.app.analytics.status().await?))
+}
+
+/// `POST /internal/analytics`: how a cluster's `api` nodes ask the worker keeping the
+/// aggregates (not part of the public API, not in the OpenAPI document).
+pub fn internal_route() -> axum::Router<HttpState> {
+    axum::Router::new().route("/internal/analytics", axum::routing::post(forwarded))
+}
+
+/// A question another node of the cluster forwarded to this worker: `403` unless it carries
+/// the cluster's secret.
+async fn forwarded(
+    State(state): State<HttpState>,
+    headers: axum::http::HeaderMap,
+    axum::Json(ask): axum::Json<Forwarded>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let secret = headers.get(SECRET_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match state.app.analytics.answer_forwarded(secret, ask).await {
+        Some(reply) => axum::Json(reply).into_response(),
+        None => crate::error::HttpError::from(ApiError::of(ErrorCode::Forbidden)).into_response(),
+    }
 }

@@ -63,3 +63,8 @@ pub fn all() -> OpenApiRouter<HttpState> {
         .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(ops::routes())
 }
+
+/// Routes between the nodes of a cluster, outside the public API.
+pub fn internal() -> axum::Router<HttpState> {
+    analytics::internal_route()
+}

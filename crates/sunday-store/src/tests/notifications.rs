@@ -186,6 +186,9 @@ pub async fn leases_are_held_by_one_holder_until_they_expire(store: DynStore) {
     assert!(!store.take_lease("upkeep", "node-a", 3_000, 2_002).await.unwrap(), "the old holder lost it");
     store.release_lease("upkeep", "node-a").await.unwrap();
     assert!(!store.take_lease("upkeep", "node-a", 3_000, 2_003).await.unwrap(), "only its holder releases it");
+    assert_eq!(store.lease_holder("upkeep", 2_005).await.unwrap().as_deref(), Some("node-b"), "who holds it");
+    assert_eq!(store.lease_holder("upkeep", 3_501).await.unwrap(), None, "expired: no one");
     store.release_lease("upkeep", "node-b").await.unwrap();
+    assert_eq!(store.lease_holder("upkeep", 2_005).await.unwrap(), None, "released: no one");
     assert!(store.take_lease("upkeep", "node-a", 3_000, 2_004).await.unwrap(), "released: free at once");
 }

@@ -1,13 +1,11 @@
-//! Analytics: this node's aggregates of every board ([`sunday_analytics::BoardFacts`]), kept
-//! from the event log by a follower, and the questions and reports answered from them.
-//!
-//! The follower reads each board's events after the aggregates' position, as the search
-//! indexer does: the bus announces new events, a pass over every board with events runs at
-//! start (a rebuild, with progress for `/ready`, when there were no snapshots to start from)
-//! and every [`PASS_EVERY`] after. A question first reads whatever its boards' logs gained
-//! since (usually nothing), so it sees the asker's own last write. Changed boards' snapshots
-//! are written every `snapshot_every` and when the node stops, so a restart reads only the
-//! log after them.
+//! The keeper of this node's aggregates of every board ([`sunday_analytics::BoardFacts`]),
+//! on nodes with the `worker` role: it reads each board's events after the aggregates'
+//! position, as the search indexer does. The bus announces new events, a pass over every board
+//! with events runs at start (a rebuild, with progress for `/ready`, when there were no
+//! snapshots to start from) and every [`PASS_EVERY`] after. A question first reads whatever its
+//! boards' logs gained since (usually nothing), so it sees the asker's own last write. Changed
+//! boards' snapshots are written every `snapshot_every` and when the node stops, so a restart
+//! reads only the log after them.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -20,16 +18,17 @@ use std::{
 };
 
 use chrono::Utc;
-use sunday_analytics::{Applied, BoardFacts};
+use sunday_analytics::BoardFacts;
 use sunday_bus::{DynBus, RecvError};
 use sunday_store::Store;
 use sunday_types::{
     analytics::{AnalyticsAnswer, AnalyticsQuery, AnalyticsStatus, ReportAnswer, ReportRequest},
-    ApiError, BoardId, ErrorCode,
+    events::BoardChange,
+    ApiError, BoardId, UserId,
 };
 use tokio::sync::watch;
 
-use crate::{boards::BoardService, keyed_locks::KeyedLocks, Actor};
+use crate::keyed_locks::KeyedLocks;
 
 /// Events read per step.
 const BATCH: usize = 2000;
@@ -38,13 +37,15 @@ const PASS_EVERY: Duration = Duration::from_secs(30);
 /// A name in the consumer cursors that never moves: its backlog is every board with events.
 const EVERY_BOARD: &str = "analytics:every-board";
 
-/// Where and how often this node writes its aggregates down; `None` in the settings: analytics
-/// are off on this node.
+/// Where and how often this node writes its aggregates down, and where others reach it.
 #[derive(Clone, Debug)]
-pub struct AnalyticsSettings {
+pub struct KeepSettings {
     /// Snapshots' directory (none: kept in memory only, rebuilt at every start).
     pub dir: Option<PathBuf>,
     pub snapshot_every: Duration,
+    /// The URL other nodes reach this one at: it then takes part for the `analytics` lease,
+    /// whose holder answers the questions of nodes that keep no aggregates.
+    pub advertise_url: Option<String>,
 }
 
 type Cell = Arc<RwLock<BoardFacts>>;
@@ -63,15 +64,36 @@ struct Shared {
 }
 
 #[derive(Clone)]
-pub struct AnalyticsService {
+pub struct Keeper {
     store: Arc<dyn Store>,
-    boards: BoardService,
-    settings: Option<AnalyticsSettings>,
+    settings: KeepSettings,
     shared: Arc<Shared>,
 }
 
-fn off() -> ApiError {
-    ApiError::new(ErrorCode::Unavailable, "analytics are not kept on this node")
+/// Runs `answer` over the boards' aggregates on a blocking thread (a scan of millions of rows
+/// must not hold up the async workers), their read locks taken in board order, so two
+/// questions naming the same boards in different orders never wait on each other.
+async fn scan<T: Send + 'static>(
+    mut cells: Vec<Cell>,
+    answer: impl FnOnce(&[&BoardFacts]) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let ids: Vec<BoardId> = cells.iter().map(|c| read(c).board()).collect();
+        let mut order: Vec<usize> = (0..cells.len()).collect();
+        order.sort_by_key(|i| ids[*i]);
+        let sorted: Vec<(usize, std::sync::RwLockReadGuard<'_, BoardFacts>)> =
+            order.iter().map(|i| (*i, read(&cells[*i]))).collect();
+        // Answered in the order the question named its boards.
+        let mut facts: Vec<(usize, &BoardFacts)> = sorted.iter().map(|(i, g)| (*i, &**g)).collect();
+        facts.sort_by_key(|(i, _)| *i);
+        let facts: Vec<&BoardFacts> = facts.into_iter().map(|(_, f)| f).collect();
+        let out = answer(&facts);
+        drop(sorted);
+        cells.clear();
+        out
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -82,14 +104,18 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(|p| p.into_inner())
 }
 
-impl AnalyticsService {
-    pub fn new(store: Arc<dyn Store>, boards: BoardService, settings: Option<AnalyticsSettings>) -> AnalyticsService {
-        AnalyticsService { store, boards, settings, shared: Arc::default() }
+impl Keeper {
+    pub fn new(store: Arc<dyn Store>, settings: KeepSettings) -> Keeper {
+        Keeper { store, settings, shared: Arc::default() }
     }
 
-    /// Whether a rebuild is under way, with progress (cheap: for `/ready`); `None` when off.
-    pub fn status(&self) -> Option<AnalyticsStatus> {
-        self.settings.as_ref()?;
+    /// The URL other nodes reach this one at, when it answers for the cluster.
+    pub fn advertise_url(&self) -> Option<&str> {
+        self.settings.advertise_url.as_deref()
+    }
+
+    /// What the aggregates hold, and how a rebuild is going.
+    pub fn status(&self) -> AnalyticsStatus {
         let s = &self.shared;
         let boards = read(&s.boards);
         let (mut items, mut events) = (0, 0);
@@ -98,54 +124,41 @@ impl AnalyticsService {
             items += facts.live_items();
             events += facts.events();
         }
-        Some(AnalyticsStatus {
+        AnalyticsStatus {
             rebuilding: s.rebuilding.load(Ordering::Relaxed),
             boards_done: s.boards_done.load(Ordering::Relaxed),
             boards_total: s.boards_total.load(Ordering::Relaxed),
             boards: boards.len() as u64,
             items,
             events,
-        })
+        }
     }
 
     /// Whether a rebuild is under way (for `/ready`, without counting items).
-    pub fn rebuilding(&self) -> Option<(bool, u64, u64)> {
-        self.settings.as_ref()?;
+    pub fn rebuilding(&self) -> (bool, u64, u64) {
         let s = &self.shared;
-        Some((
+        (
             s.rebuilding.load(Ordering::Relaxed),
             s.boards_done.load(Ordering::Relaxed),
             s.boards_total.load(Ordering::Relaxed),
-        ))
+        )
     }
 
-    /// Answers a question over boards the asker may read.
-    pub async fn query(&self, actor: &Actor, q: AnalyticsQuery) -> Result<AnalyticsAnswer, ApiError> {
-        self.settings.as_ref().ok_or_else(off)?;
-        sunday_analytics::check_boards(&q.board_ids)?;
-        let cells = self.readable(actor, &q.board_ids).await?;
-        let guards: Vec<_> = cells.iter().map(|c| read(c)).collect();
-        let facts: Vec<&BoardFacts> = guards.iter().map(|g| &**g).collect();
-        sunday_analytics::query(&facts, &q, Utc::now(), actor.user_id)
+    /// Answers a question for `user` (who the API node found may read its boards).
+    pub async fn query(&self, user: UserId, q: AnalyticsQuery) -> Result<AnalyticsAnswer, ApiError> {
+        let cells = self.caught_up(&q.board_ids).await?;
+        scan(cells, move |facts| sunday_analytics::query(facts, &q, Utc::now(), user)).await
     }
 
-    /// Answers a report over boards the asker may read.
-    pub async fn report(&self, actor: &Actor, r: ReportRequest) -> Result<ReportAnswer, ApiError> {
-        self.settings.as_ref().ok_or_else(off)?;
-        let ids = sunday_analytics::report_boards(&r);
-        sunday_analytics::check_boards(&ids)?;
-        let cells = self.readable(actor, &ids).await?;
-        let guards: Vec<_> = cells.iter().map(|c| read(c)).collect();
-        let facts: Vec<&BoardFacts> = guards.iter().map(|g| &**g).collect();
-        sunday_analytics::report(&facts, &r, Utc::now())
+    /// Answers a report (its boards checked readable by the API node).
+    pub async fn report(&self, r: ReportRequest) -> Result<ReportAnswer, ApiError> {
+        let cells = self.caught_up(&sunday_analytics::report_boards(&r)).await?;
+        scan(cells, move |facts| sunday_analytics::report(facts, &r, Utc::now())).await
     }
 
-    /// Each board's aggregates, caught up with its log, after checking `actor` may read it (a
-    /// board they cannot see is "not found", as everywhere).
-    async fn readable(&self, actor: &Actor, ids: &[BoardId]) -> Result<Vec<Cell>, ApiError> {
+    async fn caught_up(&self, ids: &[BoardId]) -> Result<Vec<Cell>, ApiError> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            self.boards.access(actor, *id).await?;
             out.push(self.catch_up(*id).await?);
         }
         Ok(out)
@@ -158,15 +171,22 @@ impl AnalyticsService {
         write(&self.shared.boards).entry(board).or_insert_with(|| Arc::new(RwLock::new(BoardFacts::new(board)))).clone()
     }
 
-    /// Folds in the board's events after the aggregates' position.
+    /// Folds in the board's events after the aggregates' position, then, if some of them
+    /// changed items without an event each, reads the items again once the log is read (so a
+    /// rebuild replays the history first and dates what the reload finds at the change that
+    /// asked for it). A pending reload survives a failure (and a restart, in the snapshot).
     pub async fn catch_up(&self, board: BoardId) -> Result<Cell, ApiError> {
         let cell = self.cell(board);
         let (_turn, _) = self.shared.catching_up.lock(board).await;
+        // Built from nothing, the board is compared with its items once the log is read: some
+        // changes leave no event on it (its subitems deleted with their parent).
+        let fresh = read(&cell).seq() == 0;
+        let mut last_at = None;
         loop {
             let at = read(&cell).seq();
             let events = self.store.events_after(board, at, BATCH).await?;
             if events.is_empty() {
-                return Ok(cell);
+                break;
             }
             if at == 0 {
                 // A board read from its start: its columns and groups as they are now (the log
@@ -175,20 +195,39 @@ impl AnalyticsService {
                 let groups = self.store.groups(board, None).await?;
                 write(&cell).set_structure(&columns, &groups);
             }
-            let reload = {
+            {
                 let mut facts = write(&cell);
-                // Every event is applied; any of them may ask for a reload.
-                let applied: Vec<Applied> = events.iter().map(|e| facts.apply(e)).collect();
-                applied.contains(&Applied::Reload)
-            };
-            if reload {
-                self.reload(board, &cell).await?;
+                for e in &events {
+                    facts.apply(e);
+                }
+            }
+            last_at = events.last().map(|e| e.created_at);
+            // Deleting an item takes its subitems along without events on their board.
+            if events.iter().any(|e| matches!(&e.change, BoardChange::ItemDeleted(d) if d.moved_to.is_none())) {
+                self.subitems_changed(board).await?;
             }
             self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner()).insert(board);
             if events.len() < BATCH {
-                return Ok(cell);
+                break;
             }
         }
+        if let (true, Some(at)) = (fresh, last_at) {
+            write(&cell).want_reload(at);
+        }
+        if read(&cell).pending_reload().is_some() {
+            self.reload(board, &cell).await?;
+            self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner()).insert(board);
+        }
+        Ok(cell)
+    }
+
+    /// Marks the board's subitem board (if it has one and it is kept) for a reload.
+    async fn subitems_changed(&self, board: BoardId) -> Result<(), ApiError> {
+        let Some(sub) = self.store.board(board).await?.and_then(|b| b.subitem_board_id) else { return Ok(()) };
+        if let Some(cell) = read(&self.shared.boards).get(&sub) {
+            write(cell).want_reload(Utc::now());
+        }
+        Ok(())
     }
 
     /// Reads the board's items again (values changed without an event each).
@@ -211,46 +250,70 @@ impl AnalyticsService {
 
     /// Reads the snapshots under the settings' directory; an unreadable one is removed (its
     /// board is rebuilt from the log), and none at all means the first pass is a rebuild.
-    pub fn load_snapshots(&self) {
-        let Some(dir) = self.settings.as_ref().and_then(|s| s.dir.clone()) else {
+    pub async fn load_snapshots(&self) {
+        let Some(dir) = self.settings.dir.clone() else {
             self.shared.rebuild.store(true, Ordering::Relaxed);
             return;
         };
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            tracing::warn!(dir = %dir.display(), error = %e, "analytics: cannot create the snapshot directory");
-        }
+        let shown = dir.display().to_string();
+        // The files are read off the async workers, and without holding the boards' map, so
+        // questions asked meanwhile are answered (from the log).
+        let read_all = tokio::task::spawn_blocking(move || {
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                tracing::warn!(dir = %dir.display(), error = %e, "analytics: cannot create the snapshot directory");
+            }
+            let (mut found, mut unreadable) = (Vec::new(), false);
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.extension().is_none_or(|e| e != "snap") {
+                    continue;
+                }
+                match std::fs::read(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| BoardFacts::from_bytes(&b).map_err(|e| e.to_string()))
+                {
+                    Ok(facts) => found.push((path, facts)),
+                    Err(e) => {
+                        tracing::warn!(file = %path.display(), error = %e, "analytics: unreadable snapshot; its board is rebuilt from the event log");
+                        let _ = std::fs::remove_file(&path);
+                        unreadable = true;
+                    }
+                }
+            }
+            (found, unreadable)
+        });
+        let (found, unreadable) = read_all.await.unwrap_or_default();
         let mut loaded = 0;
-        let mut boards = write(&self.shared.boards);
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.extension().is_none_or(|e| e != "snap") {
-                continue;
-            }
-            match std::fs::read(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|b| BoardFacts::from_bytes(&b).map_err(|e| e.to_string()))
-            {
-                Ok(facts) => {
-                    boards.insert(facts.board(), Arc::new(RwLock::new(facts)));
-                    loaded += 1;
-                }
-                Err(e) => {
-                    tracing::warn!(file = %path.display(), error = %e, "analytics: unreadable snapshot; its board is rebuilt from the event log");
+        for (path, facts) in found {
+            // A snapshot of a deleted board, or ahead of the store's log (a database restored
+            // from before it), is dropped: the board is read from its log again.
+            match self.store.board(facts.board()).await {
+                Ok(Some(board)) if board.last_seq >= facts.seq() => {}
+                Ok(_) => {
+                    tracing::info!(file = %path.display(), "analytics: snapshot of a deleted board or ahead of the store; dropped");
                     let _ = std::fs::remove_file(&path);
-                    self.shared.rebuild.store(true, Ordering::Relaxed);
+                    continue;
                 }
+                Err(e) => tracing::warn!(error = %e, "analytics: could not check a snapshot against the store"),
             }
+            let mut boards = write(&self.shared.boards);
+            // A board a question read meanwhile keeps what it read, if that is further along.
+            let keep = boards.get(&facts.board()).is_some_and(|c| read(c).seq() >= facts.seq());
+            if !keep {
+                boards.insert(facts.board(), Arc::new(RwLock::new(facts)));
+            }
+            loaded += 1;
         }
-        if loaded == 0 {
+        if loaded == 0 || unreadable {
             self.shared.rebuild.store(true, Ordering::Relaxed);
         }
-        tracing::info!(boards = loaded, dir = %dir.display(), "analytics: snapshots read");
+        tracing::info!(boards = loaded, dir = %shown, "analytics: snapshots read");
     }
 
     /// Writes the snapshots of boards changed since their last one (atomically: a new file
     /// renamed over the old).
     pub fn write_snapshots(&self) {
-        let Some(dir) = self.settings.as_ref().and_then(|s| s.dir.clone()) else { return };
+        let Some(dir) = self.settings.dir.clone() else { return };
         let dirty: Vec<BoardId> =
             std::mem::take(&mut *self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner())).into_iter().collect();
         for board in dirty {
@@ -258,8 +321,17 @@ impl AnalyticsService {
             let bytes = read(&cell).to_bytes();
             let path = dir.join(format!("{board}.snap"));
             let tmp = dir.join(format!("{board}.snap.tmp"));
+            // Synced before the rename: after a crash the file is the old snapshot or the new,
+            // never a torn one under the final name.
             let written = bytes.map_err(|e| e.to_string()).and_then(|b| {
-                std::fs::write(&tmp, b).and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| e.to_string())
+                let write = || -> std::io::Result<()> {
+                    use std::io::Write;
+                    let mut file = std::fs::File::create(&tmp)?;
+                    file.write_all(&b)?;
+                    file.sync_all()?;
+                    std::fs::rename(&tmp, &path)
+                };
+                write().map_err(|e| e.to_string())
             });
             if let Err(e) = written {
                 tracing::warn!(board_id = %board, error = %e, "analytics: could not write a snapshot; will retry");
@@ -312,12 +384,12 @@ impl AnalyticsService {
 
     /// Follows the bus and passes over every board until `stop`, writing snapshots as it
     /// goes and once more at the end.
-    pub fn start(&self, bus: &DynBus, mut stop: watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
-        let settings = self.settings.clone()?;
+    pub fn start(&self, bus: &DynBus, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let settings = self.settings.clone();
         let this = self.clone();
         let mut events = bus.subscribe();
-        Some(tokio::spawn(async move {
-            this.load_snapshots();
+        tokio::spawn(async move {
+            this.load_snapshots().await;
             this.pass().await;
             let mut every = tokio::time::interval(PASS_EVERY);
             every.tick().await;
@@ -355,6 +427,6 @@ impl AnalyticsService {
             }
             let this2 = this.clone();
             let _ = tokio::task::spawn_blocking(move || this2.write_snapshots()).await;
-        }))
+        })
     }
 }
