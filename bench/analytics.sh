@@ -17,8 +17,9 @@ BIN="$CARGO_TARGET_DIR/release"
 DATA="$(mktemp -d)"
 URL=http://127.0.0.1:18386
 trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"' EXIT
+# The bench user is an instance admin: it reads `/analytics/status`.
 SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=0 SUNDAY_LOG__LEVEL=warn \
-  SUNDAY_ENGINE__MEMORY_MIB="${MEMORY_MIB:-4096}" \
+  SUNDAY_ENGINE__MEMORY_MIB="${MEMORY_MIB:-4096}" SUNDAY_AUTH__INSTANCE_ADMINS=bench@example.com \
   taskset -c 0 "$BIN/sunday" serve --listen 127.0.0.1:18386 --data-dir "$DATA" & SUN=$!
 for _ in $(seq 1 50); do curl -sf $URL/ready >/dev/null && break; sleep 0.2; done
 TOKEN="$(curl -sf -X POST $URL/api/v1/auth/signup -H 'content-type: application/json' \

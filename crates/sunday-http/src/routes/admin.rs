@@ -14,17 +14,24 @@ pub fn routes() -> OpenApiRouter<HttpState> {
     OpenApiRouter::new().routes(routes!(status))
 }
 
+/// Refuses (`403`) anyone but the instance's admins (`auth.instance_admins`, by email): what
+/// the whole node holds is theirs to see, not any organization's.
+pub(super) async fn require_instance_admin(state: &HttpState, actor: &sunday_app::Actor) -> Result<(), ApiError> {
+    let me = state.app.accounts.me(actor).await?;
+    let admins = &state.settings.instance_admins;
+    if !admins.iter().any(|a| a.eq_ignore_ascii_case(&me.user.email)) {
+        return Err(ApiError::new(ErrorCode::Forbidden, "Only the instance's admins see its status."));
+    }
+    Ok(())
+}
+
 /// This node at a glance: version, roles, store, board engine, and the service level
 /// objectives as it measured them since it started (availability, p95 per route class,
 /// WebSocket delivery lag). Instance admins only (`403 forbidden` for everyone else).
 #[utoipa::path(get, path = "/admin/status", tag = "operations", responses((status = 200, body = AdminStatus),
     (status = 403, description = "`forbidden`: not an instance admin", body = sunday_types::ErrorBody)))]
 async fn status(State(state): State<HttpState>, Auth(actor): Auth) -> ApiResult<axum::Json<AdminStatus>> {
-    let me = state.app.accounts.me(&actor).await?;
-    let admins = &state.settings.instance_admins;
-    if !admins.iter().any(|a| a.eq_ignore_ascii_case(&me.user.email)) {
-        return Err(ApiError::new(ErrorCode::Forbidden, "Only the instance's admins see its status.").into());
-    }
+    require_instance_admin(&state, &actor).await?;
     let health = state.app.health();
     let (schema_version, expected_schema_version) = health.schema_versions().await.map_err(ApiError::from)?;
     let pool = health.pool_stats();

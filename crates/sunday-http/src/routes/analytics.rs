@@ -49,12 +49,13 @@ async fn analytics_report(
 }
 
 /// The aggregates answering this node's questions (its own, or the cluster worker's): boards
-/// and items held, events folded in, and a rebuild's progress.
-#[utoipa::path(get, path = "/analytics/status", tag = "analytics", responses((status = 200, body = AnalyticsStatus)))]
-async fn analytics_status(
-    State(state): State<HttpState>,
-    Auth(_actor): Auth,
-) -> ApiResult<axum::Json<AnalyticsStatus>> {
+/// and items held, events folded in, and a rebuild's progress. Instance admins only (`403
+/// forbidden` for everyone else: the counts are the whole instance's); `/ready` shows a
+/// rebuild's progress to anyone.
+#[utoipa::path(get, path = "/analytics/status", tag = "analytics", responses((status = 200, body = AnalyticsStatus),
+    (status = 403, description = "`forbidden`: not an instance admin", body = sunday_types::ErrorBody)))]
+async fn analytics_status(State(state): State<HttpState>, Auth(actor): Auth) -> ApiResult<axum::Json<AnalyticsStatus>> {
+    super::admin::require_instance_admin(&state, &actor).await?;
     Ok(axum::Json(state.app.analytics.status().await?))
 }
 
