@@ -88,3 +88,17 @@ pub async fn sweep<C: Consumer>(consumer: &C, store: &dyn Store) {
         after = Some(last);
     }
 }
+
+/// Every board past `consumer`'s cursor, every page of the backlog read. A name whose cursor
+/// never moves lists every board with events: how the search indexer and the analytics keeper
+/// find the boards of a full pass.
+pub async fn backlog(store: &dyn Store, consumer: &str) -> Result<Vec<BoardId>, sunday_store::StoreError> {
+    let mut boards = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.consumer_backlog(consumer, after, 1000).await?;
+        let Some(last) = page.last().copied() else { return Ok(boards) };
+        after = Some(last);
+        boards.extend(page);
+    }
+}

@@ -342,21 +342,13 @@ impl Keeper {
 
     /// Catches up every board with events, reporting progress when it is a rebuild.
     pub async fn pass(&self) {
-        let mut boards = Vec::new();
-        let mut after = None;
-        loop {
-            match self.store.consumer_backlog(EVERY_BOARD, after, 1000).await {
-                Ok(page) if page.is_empty() => break,
-                Ok(page) => {
-                    after = page.last().copied();
-                    boards.extend(page);
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "analytics: could not list the boards");
-                    return;
-                }
+        let boards = match crate::consumer::backlog(self.store.as_ref(), EVERY_BOARD).await {
+            Ok(boards) => boards,
+            Err(e) => {
+                tracing::warn!(error = %e, "analytics: could not list the boards");
+                return;
             }
-        }
+        };
         let s = &self.shared;
         let rebuild = s.rebuild.swap(false, Ordering::Relaxed);
         if rebuild {

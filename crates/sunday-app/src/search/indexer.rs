@@ -130,21 +130,13 @@ impl Indexer {
 
     /// Catches up every board with events, one after the other.
     pub async fn pass(&self, rebuild: bool) {
-        let mut boards = Vec::new();
-        let mut after = None;
-        loop {
-            match self.store.consumer_backlog(EVERY_BOARD, after, 1000).await {
-                Ok(page) if page.is_empty() => break,
-                Ok(page) => {
-                    after = page.last().copied();
-                    boards.extend(page);
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "search indexing: could not list the boards");
-                    return;
-                }
+        let boards = match crate::consumer::backlog(self.store.as_ref(), EVERY_BOARD).await {
+            Ok(boards) => boards,
+            Err(e) => {
+                tracing::warn!(error = %e, "search indexing: could not list the boards");
+                return;
             }
-        }
+        };
         let p = &self.progress;
         if rebuild {
             p.boards_total.store(boards.len() as u64, Ordering::Relaxed);
