@@ -275,15 +275,6 @@ pub struct BoardFacts {
     pub(crate) events: u64,
 }
 
-/// What an event asks of the follower beyond folding it in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Applied {
-    Done,
-    /// Items changed without an event each (a column's values converted or computed): read
-    /// the board's items again ([`BoardFacts::reload`]).
-    Reload,
-}
-
 impl BoardFacts {
     pub fn new(board: BoardId) -> BoardFacts {
         BoardFacts {
@@ -359,7 +350,7 @@ impl BoardFacts {
     /// Folds in one event of the board's log (`event.seq` must follow [`BoardFacts::seq`]).
     /// Events that changed items without an event each (a duplicated board's items, values
     /// converted or computed) leave a reload pending ([`BoardFacts::pending_reload`]).
-    pub fn apply(&mut self, event: &BoardEvent) -> Applied {
+    pub fn apply(&mut self, event: &BoardEvent) {
         let at = event.created_at.timestamp();
         self.events += 1;
         self.seq = self.seq.max(event.seq);
@@ -428,11 +419,6 @@ impl BoardFacts {
             | BoardChange::UpdateEdited(_)
             | BoardChange::UpdateDeleted(_)
             | BoardChange::ButtonClicked(_) => {}
-        }
-        if self.reload_at.is_some() {
-            Applied::Reload
-        } else {
-            Applied::Done
         }
     }
 

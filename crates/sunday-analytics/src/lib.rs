@@ -25,7 +25,7 @@ use sunday_types::{
     ApiError, UserId,
 };
 
-pub use facts::{Applied, BoardFacts};
+pub use facts::BoardFacts;
 pub use query::{period_start, MAX_BUCKETS};
 pub use snapshot::SnapshotError;
 
