@@ -9,6 +9,7 @@ use std::{
     fs::File,
     io::{Read, Write},
     path::{Path, PathBuf},
+    time::{Duration, Instant},
 };
 
 use anyhow::{bail, Context};
@@ -57,39 +58,115 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
+/// What goes into an archive under a name.
+pub enum Source {
+    /// A file, as it is when it is copied.
+    File(PathBuf),
+    /// Bytes from a reader that knows beforehand how many it gives (a database snapshot).
+    Read { bytes: u64, from: Box<dyn Read + Send> },
+}
+
+/// How an archive is written. Every [`SYNC_EVERY`] bytes the file is synced, so the kernel
+/// never holds much of it unwritten: a server syncing its own commits on the same disk then
+/// waits behind megabytes, not gigabytes (ext4 orders a journal commit after the data written
+/// before it). `bytes_per_sec` spreads the writes over time besides (0: as fast as the disk
+/// takes them).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Pace {
+    pub bytes_per_sec: u64,
+}
+
+pub const SYNC_EVERY: u64 = 8 << 20;
+
+impl Pace {
+    pub fn mib_per_sec(mib: u32) -> Pace {
+        Pace { bytes_per_sec: u64::from(mib) << 20 }
+    }
+}
+
+/// A file written at a [`Pace`].
+struct Paced {
+    file: File,
+    pace: Pace,
+    started: Instant,
+    written: u64,
+    unsynced: u64,
+}
+
+impl Paced {
+    fn new(file: File, pace: Pace) -> Paced {
+        Paced { file, pace, started: Instant::now(), written: 0, unsynced: 0 }
+    }
+}
+
+impl Write for Paced {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        self.unsynced += n as u64;
+        if self.unsynced >= SYNC_EVERY {
+            self.file.sync_data()?;
+            self.unsynced = 0;
+            if self.pace.bytes_per_sec > 0 {
+                let due = Duration::from_secs_f64(self.written as f64 / self.pace.bytes_per_sec as f64);
+                if let Some(early) = due.checked_sub(self.started.elapsed()) {
+                    std::thread::sleep(early);
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 /// Writes the files `paths` (under `dir`) to `to`, then the manifest `build` makes from
-/// their entries, atomically. Each file is read once: hashed on its way into the archive,
-/// which is why the manifest comes last.
+/// their entries, atomically, as fast as the disk takes them.
 pub fn write<M: Manifest>(
     to: &Path,
     dir: &Path,
     paths: &[String],
     build: impl FnOnce(Vec<FileEntry>) -> M,
 ) -> anyhow::Result<M> {
-    let sources: Vec<(String, PathBuf)> = paths.iter().map(|p| (p.clone(), dir.join(p))).collect();
-    write_files(to, &sources, build)
+    let sources = paths.iter().map(|p| (p.clone(), Source::File(dir.join(p)))).collect();
+    write_files(to, sources, Pace::default(), build)
 }
 
-/// [`write`] with files from anywhere: each is `(its name in the archive, where it is)`.
+/// [`write`] with sources from anywhere, each `(its name in the archive, where it comes
+/// from)`, at `pace`. Each source is read once: hashed on its way into the archive, which is
+/// why the manifest comes last; each is let go (a snapshot's read transaction ended) once
+/// it is in.
 pub fn write_files<M: Manifest>(
     to: &Path,
-    sources: &[(String, PathBuf)],
+    sources: Vec<(String, Source)>,
+    pace: Pace,
     build: impl FnOnce(Vec<FileEntry>) -> M,
 ) -> anyhow::Result<M> {
     let partial = to.with_extension("partial");
     let manifest = {
-        let mut archive =
-            tar::Builder::new(File::create(&partial).with_context(|| format!("creating {}", partial.display()))?);
+        let file = File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+        let mut archive = tar::Builder::new(Paced::new(file, pace));
         let mut files = Vec::with_capacity(sources.len());
         for (path, source) in sources {
-            let file = File::open(source).with_context(|| format!("reading {}", source.display()))?;
+            let (size, from): (u64, Box<dyn Read + Send>) = match source {
+                Source::File(source) => {
+                    let file = File::open(&source).with_context(|| format!("reading {}", source.display()))?;
+                    (file.metadata()?.len(), Box::new(file))
+                }
+                Source::Read { bytes, from } => (bytes, from),
+            };
             let mut header = tar::Header::new_gnu();
-            header.set_size(file.metadata()?.len());
+            header.set_size(size);
             header.set_mode(0o600);
-            let mut hashing = Hashing::new(file);
-            archive.append_data(&mut header, path, &mut hashing)?;
+            let mut hashing = Hashing::new(from);
+            archive.append_data(&mut header, &path, &mut hashing).with_context(|| format!("writing {path}"))?;
             let (bytes, sha256) = hashing.finish();
-            files.push(FileEntry { path: path.clone(), bytes, sha256 });
+            if bytes != size {
+                bail!("{path} gave {bytes} bytes where {size} were expected");
+            }
+            files.push(FileEntry { path, bytes, sha256 });
         }
         let manifest = build(files);
         let json = serde_json::to_vec_pretty(&manifest)?;
@@ -97,7 +174,7 @@ pub fn write_files<M: Manifest>(
         header.set_size(json.len() as u64);
         header.set_mode(0o600);
         archive.append_data(&mut header, MANIFEST, json.as_slice())?;
-        archive.into_inner()?.sync_all()?;
+        archive.into_inner()?.file.sync_all()?;
         manifest
     };
     std::fs::rename(&partial, to)?;

@@ -209,6 +209,9 @@ pub struct BackupConfig {
     pub keep: u32,
     /// Where they go (empty: `<data_dir>/backups`).
     pub dir: PathBuf,
+    /// How fast a backup (scheduled or `sunday backup`) is written, in MiB/s (0: as fast as
+    /// the disk takes it). A slower backup leaves the disk to the server's own commits.
+    pub max_mib_per_sec: u32,
 }
 
 /// Automations (recipes), run on the `worker` role.
@@ -331,7 +334,7 @@ impl Default for Config {
                 control_frames_per_sec: 10,
             },
             web: WebConfig { dir: PathBuf::new() },
-            backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new() },
+            backup: BackupConfig { interval_secs: 86_400, keep: 7, dir: PathBuf::new(), max_mib_per_sec: 64 },
             automations: AutomationsConfig { max_chain: 10, pause_after_failures: 3, schedule_secs: 30 },
             boards: BoardsConfig { subitem_depth: 5, form_submissions_per_minute: 10 },
             webhooks: WebhooksConfig {

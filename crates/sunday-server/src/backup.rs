@@ -23,7 +23,7 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use sunday_config::{Config, FilesUrl, StoreUrl};
 
-use crate::archive::{self, FileEntry};
+use crate::archive::{self, FileEntry, Pace, Source};
 
 const FORMAT: u32 = 1;
 const DB: &str = "sunday.db";
@@ -76,8 +76,8 @@ pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<Manifest> {
     let objects = local_objects(config)?;
     match config.store_url()? {
         StoreUrl::Sqlite(db) => {
-            let (db, to) = (db, to.to_owned());
-            tokio::task::spawn_blocking(move || backup_sqlite(&db, objects.as_deref(), &to)).await?
+            let (db, to, pace) = (db, to.to_owned(), pace(config));
+            tokio::task::spawn_blocking(move || backup_sqlite(&db, objects.as_deref(), &to, pace)).await?
         }
         StoreUrl::Postgres(_) => backup_logical(config, objects.as_deref(), to).await,
     }
@@ -95,6 +95,11 @@ pub async fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Resul
     }
 }
 
+/// How fast a backup is written (`backup.max_mib_per_sec`).
+fn pace(config: &Config) -> Pace {
+    Pace::mib_per_sec(config.backup.max_mib_per_sec)
+}
+
 /// The directory of the files' objects, when they are on local storage.
 fn local_objects(config: &Config) -> anyhow::Result<Option<PathBuf>> {
     Ok(match config.files.location(&config.data_dir)? {
@@ -105,9 +110,9 @@ fn local_objects(config: &Config) -> anyhow::Result<Option<PathBuf>> {
 
 /// Every object under `dir` (none when it does not exist), as `(objects/<path>, file)`.
 /// Uploads in progress (object_store's `<name>#<n>` staging files) are left out.
-fn objects_in(dir: Option<&Path>) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    let Some(dir) = dir.filter(|d| d.is_dir()) else { return Ok(out) };
+fn objects_in(dir: Option<&Path>) -> anyhow::Result<Vec<(String, Source)>> {
+    let mut out: Vec<(String, PathBuf)> = Vec::new();
+    let Some(dir) = dir.filter(|d| d.is_dir()) else { return Ok(vec![]) };
     let mut pending = vec![dir.to_owned()];
     while let Some(at) = pending.pop() {
         for entry in std::fs::read_dir(&at).with_context(|| format!("reading {}", at.display()))? {
@@ -122,7 +127,7 @@ fn objects_in(dir: Option<&Path>) -> anyhow::Result<Vec<(String, PathBuf)>> {
         }
     }
     out.sort();
-    Ok(out)
+    Ok(out.into_iter().map(|(name, path)| (name, Source::File(path))).collect())
 }
 
 /// Puts the backup's objects (unpacked under `work`) back under `dir`, before the database
@@ -152,9 +157,10 @@ async fn backup_logical(config: &Config, objects: Option<&Path>, to: &Path) -> a
     let tables = store.export_instance().await?;
     let work = tempfile::tempdir()?;
     let paths = archive::write_tables(work.path(), &tables)?;
-    let mut sources: Vec<(String, PathBuf)> = paths.iter().map(|p| (p.clone(), work.path().join(p))).collect();
+    let mut sources: Vec<(String, Source)> =
+        paths.iter().map(|p| (p.clone(), Source::File(work.path().join(p)))).collect();
     sources.extend(objects_in(objects)?);
-    archive::write_files(to, &sources, |files| Manifest::new(schema_version, store.backend(), files))
+    archive::write_files(to, sources, pace(config), |files| Manifest::new(schema_version, store.backend(), files))
 }
 
 async fn restore_logical(
@@ -200,17 +206,33 @@ async fn restore_logical(
     }
 }
 
-/// A snapshot of the embedded store at `db`, and the objects under `objects`, written to `to`.
-fn backup_sqlite(db: &Path, objects: Option<&Path>, to: &Path) -> anyhow::Result<Manifest> {
+/// A snapshot of the embedded store at `db`, and the objects under `objects`, written to `to`
+/// at `pace`. The snapshot's pages go straight into the archive; only a build without
+/// `sqlite_dbpage` copies the database into a scratch file first (with the backup API, which
+/// cannot be paced).
+fn backup_sqlite(db: &Path, objects: Option<&Path>, to: &Path, pace: Pace) -> anyhow::Result<Manifest> {
     if !db.is_file() {
         bail!("no database at {} to back up", db.display());
     }
     let work = tempfile::tempdir()?;
-    let snapshot = work.path().join(DB);
-    let schema_version = sunday_store_sqlite::backup::snapshot(db, &snapshot).context("copying the database")?;
-    let mut sources = vec![(DB.to_owned(), snapshot)];
+    let (database, schema_version) = match sunday_store_sqlite::backup::Pages::open(db)
+        .context("reading the database")?
+    {
+        Some(pages) => {
+            let (bytes, version) = (pages.size(), pages.schema_version());
+            (Source::Read { bytes, from: Box::new(pages) }, version)
+        }
+        None => {
+            tracing::warn!("this build's SQLite lacks sqlite_dbpage: the database is copied unpaced (build Sunday from its repository)");
+            let snapshot = work.path().join(DB);
+            let version = sunday_store_sqlite::backup::snapshot(db, &snapshot).context("copying the database")?;
+            (Source::File(snapshot), version)
+        }
+    };
+    // Listed once the snapshot is taken, so every object it names is among them.
+    let mut sources = vec![(DB.to_owned(), database)];
     sources.extend(objects_in(objects)?);
-    archive::write_files(to, &sources, |files| Manifest::new(schema_version, "sqlite", files))
+    archive::write_files(to, sources, pace, |files| Manifest::new(schema_version, "sqlite", files))
 }
 
 /// Restores the backup `from` as the embedded store at `db` (and its objects under `objects`).
