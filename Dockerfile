@@ -27,6 +27,8 @@ FROM rust:${RUST_VERSION}-bookworm AS build
 WORKDIR /src
 # Every workspace member must be present for cargo to read the workspace (bench/harness is one).
 COPY Cargo.toml Cargo.lock ./
+# SQLite's build flags (the backup's paced page reader needs sqlite_dbpage).
+COPY .cargo .cargo
 COPY crates crates
 COPY bench/harness bench/harness
 COPY --from=web /src/web/dist web/dist

@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
+import { Route, Switch } from "wouter";
 import { ApiError } from "./api/client";
 import "./styles.css";
 
@@ -17,13 +18,17 @@ const queries = new QueryClient({
 // app's code (each is its own chunk, loaded by the page that needs it).
 const App = lazy(() => import("./components/App").then((m) => ({ default: m.App })));
 const PublicFormPage = lazy(() => import("./components/PublicForm").then((m) => ({ default: m.PublicFormPage })));
-const form = /^\/forms\/([^/]+)\/?$/.exec(location.pathname);
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queries}>
-        <Suspense fallback={null}>{form ? <PublicFormPage token={decodeURIComponent(form[1])} /> : <App />}</Suspense>
+        <Suspense fallback={null}>
+          <Switch>
+            <Route path="/forms/:token">{({ token }) => <PublicFormPage token={decodeURIComponent(token)} />}</Route>
+            <Route><App /></Route>
+          </Switch>
+        </Suspense>
       </QueryClientProvider>
     </StrictMode>,
   );

@@ -1,7 +1,9 @@
 // The shell: who is logged in, the sidebar of workspaces and boards, the open board, the bell.
 import { SearchDialog } from "./SearchDialog";
 import type { SearchHit } from "../state/search";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useLocation } from "wouter";
 import { api, messageOf, ok, setCsrf } from "../api/client";
 import { Live, type Bus, type LiveStatus } from "../api/live";
 import type { Board, Dashboard, Me, Notification, TemplateInfo, Workspace } from "../api/types";
@@ -49,11 +51,22 @@ export function App() {
 
 function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [org, setOrg] = useState(me.orgs[0]?.org.id ?? "");
-  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
-  const [boards, setBoards] = useState<Record<string, Board[]>>({});
-  const [dashboards, setDashboards] = useState<Record<string, Dashboard[]>>({});
-  const [templates, setTemplates] = useState<TemplateInfo[]>([]);
-  const [route, setRoute] = useState<Route>(() => parseRoute(location.pathname, location.hash));
+  // The sidebar's contents, one query per organization; `refresh` asks again after a change.
+  const client = useQueryClient();
+  const shell = useQuery({ queryKey: ["shell", org], queryFn: () => loadShell(org) });
+  const { workspaces, boards, dashboards } = shell.data ?? EMPTY_SHELL;
+  const refresh = useCallback(() => client.invalidateQueries({ queryKey: ["shell", org] }), [client, org]);
+  const templates = useQuery({ queryKey: ["templates"], queryFn: async () => (await ok(api.GET("/api/v1/templates"))).data, staleTime: Infinity }).data ?? NO_TEMPLATES;
+  // The address bar is the route: wouter keeps it (history, back and forward), parseRoute reads it.
+  const [path, navigate] = useLocation();
+  const route = useMemo(() => parseRoute(path, location.hash), [path]);
+  const setRoute = useCallback(
+    (next: Route | ((r: Route) => Route)) => {
+      const to = routePath(typeof next === "function" ? next(route) : next);
+      if (to !== location.pathname || location.hash) navigate(to + location.search);
+    },
+    [navigate, route],
+  );
   const open = route.board;
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [notifications, setNotifications] = useState<Notification[]>([]);
@@ -99,39 +112,18 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
   );
   useEffect(() => () => live.close(), [live]);
 
-  const refresh = useCallback(async () => {
-    const ws = await ok(api.GET("/api/v1/workspaces", { params: { query: { org_id: org } } }));
-    let list = ws.data;
-    if (list.length === 0) list = [await ok(api.POST("/api/v1/workspaces", { body: { name: "Main workspace", org_id: org } }))];
-    setWorkspaces(list);
-    const boardsOf = (w: Workspace) => ok(api.GET("/api/v1/boards", { params: { query: { workspace_id: w.id } } }));
-    const entries = await Promise.all(list.map(async (w) => [w.id, (await boardsOf(w)).data] as const));
-    setBoards(Object.fromEntries(entries));
-    const dashboardsOf = (w: Workspace) => ok(api.GET("/api/v1/workspaces/{id}/dashboards", { params: { path: { id: w.id } } }));
-    setDashboards(Object.fromEntries(await Promise.all(list.map(async (w) => [w.id, (await dashboardsOf(w)).data] as const))));
-  }, [org]);
   useEffect(() => {
-    refresh().catch((e) => setError(messageOf(e)));
-  }, [refresh]);
-  useEffect(() => {
-    ok(api.GET("/api/v1/templates")).then((page) => setTemplates(page.data), () => undefined);
     ok(api.GET("/api/v1/me/notifications")).then((page) => { setNotifications(page.data); setOlderNotes(page.next_cursor ?? null); }, () => undefined);
   }, []);
-  // The address bar follows the route; back and forward move between routes.
+  // A link from before paths (`/#/{board}`) is rewritten to the board's path.
   useEffect(() => {
-    const path = routePath(route);
-    if (location.pathname !== path || location.hash) history.pushState(null, "", path + location.search);
-  }, [route]);
-  useEffect(() => {
-    const back = () => setRoute(parseRoute(location.pathname, location.hash));
-    window.addEventListener("popstate", back);
-    return () => window.removeEventListener("popstate", back);
-  }, []);
+    if (location.hash.startsWith("#/")) navigate(routePath(parseRoute(location.pathname, location.hash)) + location.search, { replace: true });
+  }, [navigate]);
   const setOpen = useCallback((board: string | null) => {
     setRoute(board ? { board, item: null } : HOME);
     setDrawer(false);
-  }, []);
-  const openItem = useCallback((item: string | null) => setRoute((r) => ({ ...r, item })), []);
+  }, [setRoute]);
+  const openItem = useCallback((item: string | null) => setRoute((r) => ({ ...r, item })), [setRoute]);
 
   function moreNotifications() {
     if (!olderNotes) return;
@@ -208,7 +200,7 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <button className="search-open" aria-label="Search everything" title="Search everything (Ctrl K / ⌘ K)" onClick={() => setSearching(true)}>⌕ Search <kbd>Ctrl K</kbd></button>
           <Bell notifications={notifications} onOpen={openNotification} onRead={() => setNotifications((ns) => ns.map((n) => ({ ...n, read_at: n.read_at ?? new Date().toISOString() })))} />
         </header>
-        {error && <div className="error banner">{error}</div>}
+        {(error || shell.error) && <div className="error banner">{error || messageOf(shell.error)}</div>}
         <Suspense fallback={<div className="muted">Loading…</div>}>
         {open ? (
           <BoardPage key={open} boardId={open} item={route.item} found={found} onItem={openItem} me={me} live={live} bus={bus.current} boards={allBoards} onDeleted={() => { setOpen(null); refresh(); }}
@@ -236,6 +228,23 @@ function Home({ me, onLogout }: { me: Me; onLogout: () => void }) {
     </div>
     </ColumnTypesContext>
   );
+}
+
+type Shell = { workspaces: Workspace[]; boards: Record<string, Board[]>; dashboards: Record<string, Dashboard[]> };
+const EMPTY_SHELL: Shell = { workspaces: [], boards: {}, dashboards: {} };
+const NO_TEMPLATES: TemplateInfo[] = [];
+
+/** An organization's workspaces with their boards and dashboards; a new user's first
+ * workspace is made here. */
+async function loadShell(org: string): Promise<Shell> {
+  let workspaces = (await ok(api.GET("/api/v1/workspaces", { params: { query: { org_id: org } } }))).data;
+  if (workspaces.length === 0) workspaces = [await ok(api.POST("/api/v1/workspaces", { body: { name: "Main workspace", org_id: org } }))];
+  const each = <T,>(load: (w: Workspace) => Promise<T>) => Promise.all(workspaces.map(async (w) => [w.id, await load(w)] as const)).then(Object.fromEntries);
+  const [boards, dashboards] = await Promise.all([
+    each(async (w) => (await ok(api.GET("/api/v1/boards", { params: { query: { workspace_id: w.id } } }))).data),
+    each(async (w) => (await ok(api.GET("/api/v1/workspaces/{id}/dashboards", { params: { path: { id: w.id } } }))).data),
+  ]);
+  return { workspaces, boards, dashboards };
 }
 
 /** Templates to start from. `ready` once a workspace exists to hold the board (a new user's

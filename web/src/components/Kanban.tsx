@@ -2,9 +2,12 @@
 // says which: status labels, dropdown options, people); dragging a card between lanes sets its
 // value. Cards keep the view's sort within their lane (board order without one). Each lane
 // scrolls on its own and is windowed by @tanstack/react-virtual: a lane of thousands of cards
-// keeps only those near its viewport in the DOM.
+// keeps only those near its viewport in the DOM. Dragging is dnd-kit's: with a mouse, a finger
+// (a press held briefly, so a swipe still scrolls the lane) or the keyboard (focus a card, Space
+// to lift, arrows to move, Space to drop); the card follows in an overlay above the lanes.
+import { DndContext, DragOverlay, KeyboardSensor, MouseSensor, TouchSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useRef, useState, type ReactNode } from "react";
 import type { Board, Column, Item } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
 import { laneOf, lanesOf, laneValue } from "../state/lanes";
@@ -26,6 +29,12 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
   // The chosen column, else a status column, else the first that can make lanes.
   const lane = groupable.find((c) => c.id === laneColumn) ?? groupable.find((c) => c.type === "status") ?? groupable[0];
   const [dragging, setDragging] = useState<Item | null>(null);
+  const sensors = useSensors(
+    // A click opens the card: a drag starts only past a few pixels.
+    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: toNextLane }),
+  );
   /** The lane a new card is being named for. */
   const [adding, setAdding] = useState<{ id: string; name: string } | null>(null);
   if (!lane) {
@@ -35,27 +44,42 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
   }
   const lanes = lanesOf(lane, people, items);
   const shown = columns.filter((c) => cardColumns.includes(c.id) && c.id !== lane.id);
+  const drop = (e: DragEndEvent) => {
+    setDragging(null);
+    const item = items.find((i) => i.id === e.active.id);
+    const to = e.over?.data.current?.lane as string | undefined;
+    if (item && to !== undefined && laneOf(lane, item) !== to) onSave(item, lane.id, laneValue(lane, to));
+  };
   return (
     <>
     <select aria-label="Lanes by" value={lane.id} onChange={(e) => onLaneColumn(e.target.value)}>
       {groupable.map((c) => <option key={c.id} value={c.id}>Lanes: {c.title}</option>)}
     </select>
     <CardFieldsChooser columns={columns} except={lane.id} cardColumns={cardColumns} onCardColumns={onCardColumns} />
+    <DndContext sensors={sensors} onDragStart={(e) => setDragging(items.find((i) => i.id === e.active.id) ?? null)} onDragEnd={drop} onDragCancel={() => setDragging(null)}>
     <div className="kanban">
       {lanes.map((l) => {
         const cards = items.filter((i) => laneOf(lane, i) === l.id).sort(sort ?? byPosition);
         return (
-          <div key={l.id} className="lane" data-lane={l.name} onDragOver={(e) => e.preventDefault()}
-            onDrop={() => dragging && onSave(dragging, lane.id, laneValue(lane, l.id))}>
+          <Lane key={l.id} id={l.id} name={l.name}>
             <div className="lane-head" style={{ background: color(l.color) }}>{l.name} <span>{cards.length}</span></div>
-            <LaneCards cards={cards} fields={shown} meId={meId} onOpen={onOpen} onDrag={setDragging} />
+            <LaneCards cards={cards} fields={shown} meId={meId} onOpen={onOpen} />
             {l.id && board.groups?.[0] && (
               <button className="link" onClick={() => setAdding(l)}>+ Add card</button>
             )}
-          </div>
+          </Lane>
         );
       })}
     </div>
+    <DragOverlay dropAnimation={null}>
+      {dragging && (
+        <div className="card dragging">
+          <div className="card-name">{dragging.name}</div>
+          <CardFields fields={shown} item={dragging} meId={meId} />
+        </div>
+      )}
+    </DragOverlay>
+    </DndContext>
     {adding && board.groups?.[0] && (
       // The new card starts in the lane it was added to.
       <AskDialog title={`New card in ${adding.name}`} label="Card name" submit="Add card" onClose={() => setAdding(null)}
@@ -69,9 +93,40 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
 const CARD = 58;
 const FIELD = 20;
 
+/** The keyboard moves a lifted card a whole lane at a time: left and right arrows put it at
+ * the top of the next lane that way. */
+const toNextLane: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
+  const step = event.code === "ArrowRight" ? 1 : event.code === "ArrowLeft" ? -1 : 0;
+  if (!step) return undefined;
+  event.preventDefault();
+  const lanes = [...context.droppableRects.values()].sort((a, b) => a.left - b.left);
+  const at = context.collisionRect ?? { left: currentCoordinates.x, top: currentCoordinates.y };
+  const here = lanes.findIndex((r) => at.left >= r.left - 1 && at.left < r.right);
+  const next = here < 0 ? undefined : lanes[here + step];
+  if (!next) return currentCoordinates;
+  // Below the lane's title (which is about 36 px tall), inside the lane however short it is.
+  return { x: currentCoordinates.x + next.left + 8 - at.left, y: currentCoordinates.y + next.top + 40 - at.top };
+};
+
+/** A lane: where cards are dropped to take its value (`id`, "" for no value). */
+function Lane({ id, name, children }: { id: string; name: string; children: ReactNode }) {
+  const { setNodeRef, isOver } = useDroppable({ id: `lane:${id}`, data: { lane: id } });
+  return <div ref={setNodeRef} className={"lane" + (isOver ? " drop-here" : "")} data-lane={name}>{children}</div>;
+}
+
+/** A card that can be picked up; it stays in its lane, faded, while its overlay moves. */
+function DraggableCard({ item, onOpen, children }: { item: Item; onOpen: (item: string) => void; children: ReactNode }) {
+  const { setNodeRef, attributes, listeners, isDragging } = useDraggable({ id: item.id });
+  return (
+    <div ref={setNodeRef} {...attributes} {...listeners} aria-roledescription="card" className={"card" + (isDragging ? " lifted" : "")} onClick={() => onOpen(item.id)} data-card={item.name}>
+      {children}
+    </div>
+  );
+}
+
 /** A lane's cards, windowed within the lane's own scroller. */
-function LaneCards({ cards, fields, meId, onOpen, onDrag }: {
-  cards: Item[]; fields: Column[]; meId: string; onOpen: (item: string) => void; onDrag: (item: Item | null) => void;
+function LaneCards({ cards, fields, meId, onOpen }: {
+  cards: Item[]; fields: Column[]; meId: string; onOpen: (item: string) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
@@ -89,10 +144,10 @@ function LaneCards({ cards, fields, meId, onOpen, onDrag }: {
           const c = cards[row.index];
           return (
             <div key={row.key} data-index={row.index} ref={v.measureElement} className="lane-slot" style={{ transform: `translateY(${row.start}px)` }}>
-              <div className="card" draggable onDragStart={() => onDrag(c)} onDragEnd={() => onDrag(null)} onClick={() => onOpen(c.id)} data-card={c.name}>
+              <DraggableCard item={c} onOpen={onOpen}>
                 <div className="card-name">{c.name}</div>
                 <CardFields fields={fields} item={c} meId={meId} />
-              </div>
+              </DraggableCard>
             </div>
           );
         })}

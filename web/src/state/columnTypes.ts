@@ -1,8 +1,9 @@
 // The column types as the server describes them (`GET /api/v1/column-types`): titles for the
 // type picker, the filter operators each allows, whether views group by it, whether people
-// write its values. Loaded once per page and shared by context, so pickers, the filter builder
-// and editors keep no lists of their own.
-import { createContext, useContext, useEffect, useState } from "react";
+// write its values. Loaded once per page (TanStack Query keeps the answer) and shared by
+// context, so pickers, the filter builder and editors keep no lists of their own.
+import { useQuery } from "@tanstack/react-query";
+import { createContext, useContext } from "react";
 import { api, ok } from "../api/client";
 import type { Column, ColumnType, ColumnTypeInfo } from "../api/types";
 
@@ -10,30 +11,17 @@ export const ColumnTypesContext = createContext<ColumnTypeInfo[]>([]);
 /** The column types, `[]` until they have loaded. */
 export const useColumnTypes = () => useContext(ColumnTypesContext);
 
-let loading: Promise<ColumnTypeInfo[]> | undefined;
-/** The one request for the list; forgotten when it fails, so the next mount tries again. */
-function load(): Promise<ColumnTypeInfo[]> {
-  loading ??= ok(api.GET("/api/v1/column-types")).then(
-    (page) => page.data,
-    (e) => {
-      loading = undefined;
-      throw e;
-    },
-  );
-  return loading;
-}
+const NONE: ColumnTypeInfo[] = [];
 
-/** Loads the column types (once per page, whoever asks) for a `ColumnTypesContext` provider. */
+/** Loads the column types (once per page: they change only with the server) for a
+ * `ColumnTypesContext` provider. */
 export function useColumnTypeList(): ColumnTypeInfo[] {
-  const [types, setTypes] = useState<ColumnTypeInfo[]>([]);
-  useEffect(() => {
-    let mounted = true;
-    load().then((t) => mounted && setTypes(t), () => undefined);
-    return () => {
-      mounted = false;
-    };
-  }, []);
-  return types;
+  const q = useQuery({
+    queryKey: ["column-types"],
+    queryFn: async () => (await ok(api.GET("/api/v1/column-types"))).data,
+    staleTime: Infinity,
+  });
+  return q.data ?? NONE;
 }
 
 export const infoOf = (types: ColumnTypeInfo[], type: string | undefined) => types.find((t) => t.type === type);
