@@ -68,6 +68,11 @@ put() { "${OPS[@]}" put "$RES" "$1" "$2"; }
 say() { echo "== $*" >&2; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+# The CPU time (user + system, in clock ticks) a process has used so far, and the share of a
+# core it used since an earlier reading: `cpu_share PID TICKS_BEFORE SECS_BEFORE`.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_share() { awk -v t="$(ticks "$1")" -v t0="$2" -v s0="$3" -v s="$(now)" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "%.3f", (t - t0) / hz / (s - s0) }'; }
 jget() { python3 -c $'import json, sys\nv = json.loads(sys.argv[1])\nfor k in sys.argv[2:]: v = v[k]\nprint(v)' "$@"; }
 
 # start_server NAME DATA_DIR [VAR=value…]: sets ADDR and NAME's pid in SRV_<NAME>.
@@ -108,12 +113,16 @@ if [[ " $ONLY " == *" backup "* ]]; then
   LOAD=("${ON_CLIENT[@]}" "${OPS[@]}" load "$LIVE" "$TOKEN" "$WORK/backup-seed.json" --writers "$WRITERS"
     --rate "$RATE" --warm "$WARM" --dur "$DUR")
   say "backup: $WRITERS writers, ${RATE}/s, ${DUR}s without a backup"
+  C0=$(ticks "$SRV_live"); T0=$(now)
   "${LOAD[@]}" --out "$WORK/load-base.json" >/dev/null
+  put server_cpu_base "$(cpu_share "$SRV_live" "$C0" "$T0")"
   put load_base "$(cat "$WORK/load-base.json")"
   say "backup: the same load while sunday backup runs (timeout ${BACKUP_TIMEOUT}s)"
+  C0=$(ticks "$SRV_live"); T0=$(now)
   "${LOAD[@]}" --out "$WORK/load-backup.json" --timeout "$BACKUP_TIMEOUT" --db "$DATA/sunday.db" \
     --excluded "$WORK/excluded.txt" -- env "${SUN_ENV[@]}" "${ON_SERVER[@]}" "${NICE[@]}" "$BIN" backup \
     --to "$WORK/backup.tar" --data-dir "$DATA" >/dev/null
+  put server_cpu_backup "$(cpu_share "$SRV_live" "$C0" "$T0")"
   put load_backup "$(cat "$WORK/load-backup.json")"
   # The same backup with the server idle, for reference; when the one under load did not
   # finish, this is the one restored and compared (then with no item left out).

@@ -68,7 +68,7 @@ pub enum Source {
 
 /// How an archive is written. Every [`SYNC_EVERY`] bytes the file is synced, so the kernel
 /// never holds much of it unwritten: a server syncing its own commits on the same disk then
-/// waits behind megabytes, not gigabytes (ext4 orders a journal commit after the data written
+/// waits behind a few megabytes at most, not gigabytes (ext4 orders a journal commit after the data written
 /// before it). `bytes_per_sec` spreads the writes over time besides (0: as fast as the disk
 /// takes them).
 #[derive(Clone, Copy, Debug, Default)]
@@ -76,7 +76,7 @@ pub struct Pace {
     pub bytes_per_sec: u64,
 }
 
-pub const SYNC_EVERY: u64 = 8 << 20;
+pub const SYNC_EVERY: u64 = 2 << 20;
 
 impl Pace {
     pub fn mib_per_sec(mib: u32) -> Pace {

@@ -14,7 +14,7 @@
 //! the whole batch.
 
 use std::{
-    path::Path,
+    path::{Path, PathBuf},
     sync::{Arc, Condvar, Mutex},
     time::Duration,
 };
@@ -39,7 +39,72 @@ struct Inner {
     readers: Mutex<Vec<Connection>>,
     reader_freed: Condvar,
     size: usize,
+    /// Tells the checkpoint thread to stop.
+    checkpoints: Arc<Stop>,
 }
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.checkpoints.set();
+    }
+}
+
+/// A flag a sleeping thread wakes up for.
+#[derive(Default)]
+struct Stop {
+    stopped: Mutex<bool>,
+    signal: Condvar,
+}
+
+impl Stop {
+    fn set(&self) {
+        if let Ok(mut stopped) = self.stopped.lock() {
+            *stopped = true;
+        }
+        self.signal.notify_all();
+    }
+
+    /// Sleeps for `d` or until stopped; whether it was stopped.
+    fn sleep(&self, d: Duration) -> bool {
+        let Ok(stopped) = self.stopped.lock() else { return true };
+        match self.signal.wait_timeout_while(stopped, d, |stopped| !*stopped) {
+            Ok((stopped, _)) => *stopped,
+            Err(_) => true,
+        }
+    }
+}
+
+/// Moves committed pages from the WAL into the database every [`CHECKPOINT_EVERY`], on a
+/// connection of its own, until the pool is gone.
+///
+/// SQLite's default runs a checkpoint inside the commit that takes the WAL past 1,000 pages:
+/// that commit, and every write queued behind it, waits for the checkpoint's copy and its two
+/// syncs. After a long read (a backup's snapshot) the WAL holds everything written meanwhile,
+/// and the first checkpoint after it copied hundreds of megabytes inside one commit: 770 ms
+/// of writes stalled, the p99 of writes during a backup (bench/ops.sh). A passive checkpoint
+/// here blocks neither readers nor the writer, and with `synchronous = NORMAL` the writer
+/// itself never syncs. `journal_size_limit` (in `configure`) shrinks the WAL file back after
+/// a burst.
+///
+/// While a long read keeps the checkpoint from moving pages, nothing syncs the WAL, and what
+/// the writer appends piles up in the page cache until the kernel writes it out all at once
+/// after 30 s, hundreds of megabytes while the writer waits on the pages it appends to
+/// (writes stalled for 0.5 s at a time, 33 s into a backup; bench/ops.sh). Syncing the WAL at
+/// every tick writes it out as it grows, a few megabytes at a time.
+fn checkpoints(conn: Connection, wal: PathBuf, stop: Arc<Stop>) {
+    while !stop.sleep(CHECKPOINT_EVERY) {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "sqlite checkpoint failed");
+        }
+        // The WAL is there while the pool's connections are open; a sync that fails is only a
+        // missed chance to write early (SQLite syncs what it must itself).
+        if let Ok(file) = std::fs::File::open(&wal) {
+            let _ = file.sync_data();
+        }
+    }
+}
+
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 /// Transactions waiting for the writer, and whether a caller is already leading them.
 #[derive(Default)]
@@ -87,7 +152,8 @@ fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
          PRAGMA busy_timeout = 5000;
          PRAGMA cache_size = -16000;
          PRAGMA mmap_size = 1073741824;
-         PRAGMA temp_store = MEMORY;",
+         PRAGMA temp_store = MEMORY;
+         PRAGMA journal_size_limit = 67108864;",
     )
     .map_err(db_err)?;
     // Every statement goes through `prepare_cached`; the default 16 entries would evict hot
@@ -116,10 +182,20 @@ impl Pool {
         };
         let writer =
             open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        // Checkpoints run on a thread of their own, never in a commit (see `checkpoints`).
+        writer.execute_batch("PRAGMA wal_autocheckpoint = 0").map_err(db_err)?;
+        let checkpointer = open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         let readers = (0..readers)
             .map(|_| open(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX))
             .collect::<StoreResult<Vec<_>>>()?;
         let size = readers.len() + 1;
+        let stop = Arc::new(Stop::default());
+        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        let thread_stop = stop.clone();
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || checkpoints(checkpointer, wal, thread_stop))
+            .map_err(StoreError::internal)?;
         Ok(Pool {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
@@ -129,6 +205,7 @@ impl Pool {
                 readers: Mutex::new(readers),
                 reader_freed: Condvar::new(),
                 size,
+                checkpoints: stop,
             }),
         })
     }
@@ -354,6 +431,44 @@ impl Inner {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// Committed pages reach the database file from the checkpoint thread with no commit
+    /// doing it (the writer's automatic checkpoints are off), and the thread ends with the
+    /// pool.
+    #[tokio::test]
+    async fn checkpoints_run_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let pool = Pool::open(&path, 1, Durability::Normal, Duration::ZERO).unwrap();
+        pool.write(|c| c.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT)").map_err(db_err))
+            .await
+            .unwrap();
+        let size = || std::fs::metadata(&path).unwrap().len();
+        let before = size();
+        pool.write(|c| {
+            c.execute(
+                "INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 10000) \
+                 SELECT v, printf('%.200c', 'x') FROM s",
+                [],
+            )
+            .map_err(db_err)
+        })
+        .await
+        .unwrap();
+        assert!(size() < before + 100_000, "the rows are in the WAL at first: {}", size());
+        let mut moved = false;
+        for _ in 0..40 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if size() > 1_000_000 {
+                moved = true;
+                break;
+            }
+        }
+        assert!(moved, "the checkpoint thread moved the pages into the database file: {}", size());
+        let stop = pool.inner.checkpoints.clone();
+        drop(pool);
+        assert!(stop.sleep(Duration::ZERO), "a dropped pool stops its checkpoints");
+    }
 
     /// Concurrent transactions share commits, yet each stays atomic on its own: a failing
     /// one leaves nothing behind, a panicking one too, and every other one is committed and

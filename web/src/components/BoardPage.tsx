@@ -30,9 +30,10 @@ import { ItemPanel } from "./ItemPanel";
 import { chartOf, type ChartSettings } from "../state/chart";
 import { workloadOf, type WorkloadSettings } from "../state/workload";
 import type { Zoom } from "../state/timeline";
-import { Kanban } from "./Kanban";
 
-// The views beyond the table and kanban are their own chunks, loaded when first opened.
+// The views beyond the table are their own chunks, loaded when first opened (the kanban's
+// brings dnd-kit).
+const Kanban = lazy(() => import("./Kanban").then((m) => ({ default: m.Kanban })));
 const Calendar = lazy(() => import("./Calendar").then((m) => ({ default: m.Calendar })));
 const Gallery = lazy(() => import("./Gallery").then((m) => ({ default: m.Gallery })));
 const FormBuilder = lazy(() => import("./FormBuilder").then((m) => ({ default: m.FormBuilder })));
