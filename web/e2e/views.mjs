@@ -67,6 +67,8 @@ test("the kanban orders each lane's cards by the sort", async () => {
   await page.getByLabel("Sort by").selectOption({ label: "Name" });
   await page.getByLabel("Sort direction 1").click();
   await page.getByRole("button", { name: "Kanban" }).click();
+  // The kanban is its own chunk: its cards are there once it has loaded.
+  await page.locator("[data-lane] [data-card]").first().waitFor();
   for (const label of status.settings.labels) {
     const expected = items.filter((i) => i.values[status.id] === label.id).map((i) => i.name).sort().reverse();
     const lane = page.locator(`[data-lane="${label.name}"] [data-card]`);

@@ -208,6 +208,10 @@ async fn a_deleted_index_is_rebuilt_at_start(mut app: TestApp) {
     until(&app, &s, "quarterly", &["Quarterly report", "Quarterly review"]).await;
     let backend = app.config.search.backend.clone();
     let (dir, url) = (app.data_dir().join("search"), app.config.store.url.expose().to_owned());
+    // The index's counts are the whole instance's: its admins' to see.
+    let other = app.signup("other@search.test").await;
+    expect_error(app.get("/api/v1/search/status", &other.token).send().await.unwrap(), 403, "forbidden").await;
+    app.config.auth.instance_admins = vec![s.email.clone()];
     app.restart_with(Duration::ZERO, async || {
         if backend == "postgres" {
             let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();

@@ -23,7 +23,7 @@ export function useDirectory(orgId: string | undefined) {
       return members.data.map((m): Person => ({ id: m.user.id, name: m.user.name }));
     },
     enabled: !!orgId,
-    staleTime: Infinity,
+    // Asked again whenever a board or dashboard opens (people join), shown from the cache meanwhile.
   });
   const people = q.data ?? NOBODY;
   // Read by `ensure`, which must stay stable for the subscriptions that call it.

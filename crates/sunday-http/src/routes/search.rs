@@ -55,9 +55,12 @@ async fn search(
 }
 
 /// This node's search index: its backend, size, and whether it is being rebuilt (with
-/// progress).
-#[utoipa::path(get, path = "/search/status", tag = "search", responses((status = 200, body = SearchStatus)))]
-async fn search_status(State(state): State<HttpState>, Auth(_actor): Auth) -> ApiResult<axum::Json<SearchStatus>> {
+/// progress). Instance admins only (`403 forbidden` for everyone else: the counts are the
+/// whole instance's); `/ready` shows a rebuild's progress to anyone.
+#[utoipa::path(get, path = "/search/status", tag = "search", responses((status = 200, body = SearchStatus),
+    (status = 403, description = "`forbidden`: not an instance admin", body = sunday_types::ErrorBody)))]
+async fn search_status(State(state): State<HttpState>, Auth(actor): Auth) -> ApiResult<axum::Json<SearchStatus>> {
+    super::admin::require_instance_admin(&state, &actor).await?;
     let status = state
         .app
         .search
