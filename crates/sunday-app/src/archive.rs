@@ -68,9 +68,9 @@ pub enum Source {
 
 /// How an archive is written. Every [`SYNC_EVERY`] bytes the file is synced, so the kernel
 /// never holds much of it unwritten: a server syncing its own commits on the same disk then
-/// waits behind a few megabytes at most, not gigabytes (ext4 orders a journal commit after the data written
-/// before it). `bytes_per_sec` spreads the writes over time besides (0: as fast as the disk
-/// takes them).
+/// waits behind a few megabytes at most, not gigabytes (ext4 orders a journal commit after
+/// the data written before it). `bytes_per_sec` spreads the writes over time besides (0: as
+/// fast as the disk takes them).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Pace {
     pub bytes_per_sec: u64,

@@ -86,11 +86,11 @@ impl Stop {
 /// itself never syncs. `journal_size_limit` (in `configure`) shrinks the WAL file back after
 /// a burst.
 ///
-/// While a long read keeps the checkpoint from moving pages, nothing syncs the WAL, and what
-/// the writer appends piles up in the page cache until the kernel writes it out all at once
-/// after 30 s, hundreds of megabytes while the writer waits on the pages it appends to
-/// (writes stalled for 0.5 s at a time, 33 s into a backup; bench/ops.sh). Syncing the WAL at
-/// every tick writes it out as it grows, a few megabytes at a time.
+/// While a long read keeps the checkpoint from moving pages, nothing else syncs the WAL: what
+/// the writer appends piles up in the page cache for the kernel to write out later, hundreds
+/// of megabytes at once. Syncing the WAL at every tick writes it out as it grows, a few
+/// megabytes at a time. (In bench/ops.sh, writes stalled 33 s into a slow backup without
+/// this and 40 s in with it: it helps, and is not the whole story; BENCHMARKS.md.)
 fn checkpoints(conn: Connection, wal: PathBuf, stop: Arc<Stop>) {
     while !stop.sleep(CHECKPOINT_EVERY) {
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
@@ -190,7 +190,9 @@ impl Pool {
             .collect::<StoreResult<Vec<_>>>()?;
         let size = readers.len() + 1;
         let stop = Arc::new(Stop::default());
-        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal = PathBuf::from(wal);
         let thread_stop = stop.clone();
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
