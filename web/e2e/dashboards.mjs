@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { api, row, shots, sunday } from "./harness.mjs";
+import { api, keyboardDrag, row, shots, sunday, until } from "./harness.mjs";
 
 const s = sunday();
 
@@ -58,6 +58,25 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   // One board's timeline as a widget: its bars, there to drag as on the board.
   await addWidget("Timeline", "Plan", null, ["Project tracker"]);
   await page.locator('.widget[data-widget="Plan"] .timeline-bar').first().waitFor();
+  // A calendar over both boards: their "Due date" columns are one. An item of the second board
+  // is there, and moved a day in the widget it is saved on its own board's column.
+  const due = support.columns.find((c) => c.title === "Due date");
+  const bug = (await api(page, "GET", `/boards/${support.id}/items`)).data.find((i) => i.name === "Login bug");
+  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const now = new Date();
+  const today = iso(now);
+  // A neighbouring day of the same month, so the month shown has it.
+  const back = now.getDate() >= 28;
+  const next = iso(new Date(now.getFullYear(), now.getMonth(), now.getDate() + (back ? -1 : 1)));
+  await api(page, "PATCH", `/items/${bug.id}`, { values: { [due.id]: today } });
+  await addWidget("Calendar", "Dates");
+  const dates = page.locator('.widget[data-widget="Dates"]');
+  // The first board's timeline comes first; its "Due date" is both boards'.
+  await dates.getByLabel("Dates from").selectOption({ label: "Dates: Due date" });
+  await dates.locator(`.calendar-day[data-day="${today}"] [data-item="Login bug"]`).waitFor();
+  await keyboardDrag(page, dates.locator(`.calendar-day[data-day="${today}"] [data-item="Login bug"]`), [back ? "ArrowLeft" : "ArrowRight"]);
+  await until(page, async ([id, col, want]) => (await (await fetch(`/api/v1/items/${id}`)).json()).values[col] === want, [bug.id, due.id, next]);
+  await dates.locator(`.calendar-day[data-day="${next}"] [data-item="Login bug"]`).waitFor();
 
   // Live: an item made on either board shows in the widgets without a reload.
   const t0 = Date.now();
@@ -67,17 +86,19 @@ test("a dashboard over two boards: widgets added, updated live, moved and kept",
   assert.equal(await number.textContent(), String(total + 1));
   await page.locator('[data-testid="widget-battery"]').getByText(`of ${total + 1}`).waitFor();
   await page.waitForFunction(`(${doneCount})() === ${doneBefore + 1}`);
+  await page.locator('.widget[data-widget="Dates"] .calendar-undated [data-item="Outage"]').waitFor();
 
   // The number widget dragged by its title to the right: its place is saved.
   const dash = (await api(page, "GET", `/workspaces/${ws.id}/dashboards`)).data[0];
   const head = page.locator('.widget[data-widget="All items"] .widget-head');
+  await head.scrollIntoViewIfNeeded();
   const box = await head.boundingBox();
   await page.mouse.move(box.x + 40, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + 240, box.y + box.height / 2, { steps: 6 });
   await page.mouse.move(box.x + 540, box.y + box.height / 2, { steps: 6 });
   await page.mouse.up();
-  await page.waitForFunction(async (id) => {
+  await until(page, async (id) => {
     const d = await (await fetch(`/api/v1/dashboards/${id}`)).json();
     return d.widgets.find((w) => w.title === "All items")?.layout.x >= 4;
   }, dash.id);

@@ -371,7 +371,8 @@ test("move to board: from the item panel to another board's group, with its upda
 
   await row(page, "Design landing page").getByRole("button", { name: /Open updates/ }).click();
   await panel.getByRole("button", { name: "Move to board…" }).click();
-  // This board is not offered; the other one is, with its groups.
+  // This board is not offered; the other one is, with its groups (once the boards are read).
+  await dialog.getByLabel("Board").locator("option", { hasText: "Marketing plan" }).waitFor({ state: "attached" });
   const offered = await dialog.getByLabel("Board").locator("option").allInnerTexts();
   assert.deepEqual(offered, ["Marketing plan"]);
   await dialog.getByLabel("Group").locator(`option[value="${done.id}"]`).waitFor({ state: "attached" });

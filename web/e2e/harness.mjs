@@ -92,3 +92,42 @@ export async function join(inviterPage, inviteePage, org, email, role = "member"
 }
 
 export const row = (page, name) => page.locator(`tr[data-item="${name}"]`);
+
+/** Moves something by dnd-kit's keyboard: focus it, Space to lift, the `keys`, Space to drop.
+ * dnd-kit listens for the arrows from a task after the lift, and finds what is under the lifted
+ * thing at the render after a move, so each key waits a moment (a person is never that fast). */
+export async function keyboardDrag(page, locator, keys) {
+  await locator.focus();
+  for (const key of ["Space", ...keys]) {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(100);
+  }
+  await page.keyboard.press("Space");
+}
+
+/** Waits until `check` (run in the page, usually an async fetch of the API) gives something
+ * truthy, asking again every 100 ms. Not `page.waitForFunction`: it takes the promise an async
+ * function returns as truthy at once, so a check of the API through it never waited or failed. */
+export async function until(page, check, arg, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const got = await page.evaluate(check, arg);
+    if (got) return got;
+    if (Date.now() > end) throw new Error(`still not so after ${timeout} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Drags `source` onto `target` (at `at` within it, else its middle) with the mouse, as dnd-kit
+ * needs: pressed, moved there in steps, held a moment (what is under the pointer is found at the
+ * render after a move), released. */
+export async function dragOnto(page, source, target, at) {
+  await source.scrollIntoViewIfNeeded();
+  const s = await source.boundingBox();
+  await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2);
+  await page.mouse.down();
+  const t = await target.boundingBox();
+  await page.mouse.move(t.x + (at?.x ?? t.width / 2), t.y + (at?.y ?? t.height / 2), { steps: 10 });
+  await page.waitForTimeout(100);
+  await page.mouse.up();
+}

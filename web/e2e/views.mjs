@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { api, row, shots, sunday } from "./harness.mjs";
+import { api, dragOnto, keyboardDrag, row, shots, sunday, until } from "./harness.mjs";
 
 const s = sunday();
 
@@ -157,12 +157,21 @@ test("the calendar: make an item on a day, drag it to another, stretch a timelin
   const made = async () => (await api(page, "GET", `/boards/${board.id}/items`)).data.find((i) => i.name === "Launch party");
   assert.equal((await made()).values[due.id], `${month}-${pad(a)}`);
   // Dragged two days on: the date follows.
-  await chip(a).dragTo(day(a + 2), { targetPosition: { x: 10, y: 90 } });
+  await dragOnto(page, chip(a), day(a + 2), { x: 10, y: 90 });
   await chip(a + 2).waitFor();
-  await page.waitForFunction(async ([b, name, col, want]) => {
+  await until(page, async ([b, name, col, want]) => {
     const r = await fetch(`/api/v1/boards/${b}/items`);
     return (await r.json()).data.find((i) => i.name === name)?.values[col] === want;
   }, [board.id, "Launch party", due.id, `${month}-${pad(a + 2)}`]);
+  // By the keyboard: Space lifts it, an arrow takes it to the next day, Space drops it there.
+  await keyboardDrag(page, chip(a + 2), ["ArrowRight"]);
+  await chip(a + 3).waitFor();
+  await until(page, async ([b, name, col, want]) => {
+    const r = await fetch(`/api/v1/boards/${b}/items`);
+    return (await r.json()).data.find((i) => i.name === name)?.values[col] === want;
+  }, [board.id, "Launch party", due.id, `${month}-${pad(a + 3)}`]);
+  await dragOnto(page, chip(a + 3), day(a + 2), { x: 10, y: 90 });
+  await chip(a + 2).waitFor();
   // Saved as a view, it comes back on the same day after a reload, in the week too.
   await page.getByRole("button", { name: "+ Save view" }).click();
   await page.getByLabel("View name").fill("Due dates");
@@ -177,8 +186,8 @@ test("the calendar: make an item on a day, drag it to another, stretch a timelin
   await api(page, "PATCH", `/items/${(await made()).id}`, { values: { [timeline.id]: { from: `${month}-${pad(a)}`, to: `${month}-${pad(a + 1)}` } } });
   const end = day(a + 1).getByLabel("End of Launch party");
   await end.waitFor();
-  await end.dragTo(day(a + 3), { targetPosition: { x: 10, y: 90 } });
-  await page.waitForFunction(async ([b, name, col, want]) => {
+  await dragOnto(page, end, day(a + 3), { x: 10, y: 90 });
+  await until(page, async ([b, name, col, want]) => {
     const r = await fetch(`/api/v1/boards/${b}/items`);
     return (await r.json()).data.find((i) => i.name === name)?.values[col]?.to === want;
   }, [board.id, "Launch party", timeline.id, `${month}-${pad(a + 3)}`]);
@@ -243,7 +252,7 @@ test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep
   const valueOf = async () => (await api(page, "GET", `/items/${item.id}`)).values[timeline.id];
   // Two days to the right.
   await dragBy(page, bar, 20, 72);
-  await page.waitForFunction(async ([id, col, want]) => {
+  await until(page, async ([id, col, want]) => {
     const r = await fetch(`/api/v1/items/${id}`);
     return (await r.json()).values[col]?.from === want;
   }, [item.id, timeline.id, plus(2)]);
@@ -251,10 +260,17 @@ test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep
   // The end one day further.
   const end = bar.getByLabel(`End of ${item.name}`);
   await dragBy(page, end, 3, 36);
-  await page.waitForFunction(async ([id, col, want]) => {
+  await until(page, async ([id, col, want]) => {
     const r = await fetch(`/api/v1/items/${id}`);
     return (await r.json()).values[col]?.to === want;
   }, [item.id, timeline.id, plus(5)]);
+  // By the keyboard: Space lifts the bar, each arrow is a day, Space drops it.
+  await keyboardDrag(page, bar, ["ArrowLeft", "ArrowLeft"]);
+  await until(page, async ([id, col, want]) => {
+    const r = await fetch(`/api/v1/items/${id}`);
+    return (await r.json()).values[col]?.from === want;
+  }, [item.id, timeline.id, plus(0)]);
+  assert.deepEqual(await valueOf(), { from: plus(0), to: plus(3) });
   await page.screenshot({ path: path.join(shots, "timeline.png") });
   // Saved with its zoom, it comes back so after a reload; a date column makes milestones.
   await page.getByRole("button", { name: "+ Save view" }).click();
@@ -287,7 +303,7 @@ test("the timeline draws dependencies as arrows, and dragging a predecessor shif
   assert.equal(await arrow.getAttribute("class"), null, "on time: not late");
   // The predecessor dragged two days later: its dependent keeps the gap, live.
   await dragBy(page, page.locator(`.timeline-bar[data-bar="${first.name}"]`), 10, 72);
-  await page.waitForFunction(async ([id, col, want]) => {
+  await until(page, async ([id, col, want]) => {
     const r = await fetch(`/api/v1/items/${id}`);
     return (await r.json()).values[col]?.from === want;
   }, [second.id, timeline.id, plus(5)]);
@@ -332,9 +348,9 @@ test("the workload: loads by person and week against a capacity, an item dragged
   assert.match(await cell("Wendy", monday).getAttribute("class"), /over/);
   // Gamma, dragged from nobody next week to Wendy this week: assigned, and a week earlier.
   await cell("Unassigned", next).getByRole("button").click();
-  await page.locator(".workload-items li", { hasText: "Gamma" }).dragTo(cell("Wendy", monday));
+  await dragOnto(page, page.locator(".workload-items li", { hasText: "Gamma" }), cell("Wendy", monday));
   await cell("Wendy", monday).getByText("9", { exact: true }).waitFor();
-  await page.waitForFunction(async ([b, o, w, me, want]) => {
+  await until(page, async ([b, o, w, me, want]) => {
     const g = (await (await fetch(`/api/v1/boards/${b}/items`)).json()).data.find((i) => i.name === "Gamma");
     return g?.values[o]?.[0] === me && g.values[w] === want;
   }, [board.id, owner, when, me, day(monday)]);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { api, join, row, sunday } from "./harness.mjs";
+import { api, join, dragOnto, keyboardDrag, row, sunday, until } from "./harness.mjs";
 
 const s = sunday();
 
@@ -34,7 +34,7 @@ test("moving items to another group and archiving one can be undone (toast, or C
   await page.waitForFunction((want) => [...document.querySelectorAll("tr[data-item]")].map((r) => `${r.getAttribute("data-group")}/${r.getAttribute("data-item")}`).join("|") === want, before.join("|"), { timeout: 3000 });
 
   // Dragging one to another group: the same toast, and Ctrl+Z.
-  await row(page, "Set up analytics").dragTo(row(page, "Write release notes"));
+  await dragOnto(page, row(page, "Set up analytics").getByLabel("Move Set up analytics"), row(page, "Write release notes"));
   await page.locator('tr[data-item="Set up analytics"][data-group="Next sprint"]').waitFor();
   await page.locator(".toast", { hasText: '"Set up analytics" moved to Next sprint' }).waitFor();
   await page.keyboard.press("Control+z");
@@ -60,6 +60,47 @@ test("moving items to another group and archiving one can be undone (toast, or C
   await page.reload();
   await page.waitForFunction((want) => [...document.querySelectorAll("tr[data-item]")].map((r) => `${r.getAttribute("data-group")}/${r.getAttribute("data-item")}`).join("|") === want, before.join("|"), { timeout: 5000 });
   assert.deepEqual(native, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("rows move by their grip and columns by their title, with the mouse or the keyboard", async () => {
+  const { page, errors, ctx, board } = await projectBoard("Greta", "greta@example.com");
+  // Columns: the order of the first group's headers, as the API keeps it too.
+  const headers = () => page.locator("tr.head-row").first().locator("th[data-header]").evaluateAll((hs) => hs.map((h) => h.getAttribute("data-header")));
+  const apiOrder = async () => (await api(page, "GET", `/boards/${board.id}`)).columns.map((c) => c.title);
+  const [first, second, third] = await headers();
+  const title = (name) => page.locator("tr.head-row").first().locator(`th[data-header="${name}"] .col-title`);
+  // The first column dragged onto the third takes its place: now second, third, first.
+  await dragOnto(page, title(first), title(third));
+  await page.waitForFunction(([a, b, c]) => {
+    const hs = [...document.querySelector("tr.head-row").querySelectorAll("th[data-header]")].map((h) => h.getAttribute("data-header"));
+    return hs[0] === a && hs[1] === b && hs[2] === c;
+  }, [second, third, first]);
+  // The keyboard: one column left, back before the third.
+  await keyboardDrag(page, title(first), ["ArrowLeft"]);
+  await page.waitForFunction(([a, b, c]) => {
+    const hs = [...document.querySelector("tr.head-row").querySelectorAll("th[data-header]")].map((h) => h.getAttribute("data-header"));
+    return hs[0] === a && hs[1] === b && hs[2] === c;
+  }, [second, first, third]);
+  assert.deepEqual((await apiOrder()).slice(0, 3), [second, first, third]);
+
+  const grip = (name) => row(page, name).getByLabel(`Move ${name}`);
+  // The keyboard: each arrow takes the row a row down; dropped on "Write release notes", it
+  // goes right after it, in its group.
+  await grip("Set up analytics").focus();
+  await page.keyboard.press("Space");
+  await page.waitForTimeout(100);
+  // (Each press is given a moment: what is under the row is found at the next render.)
+  for (let i = 0; i < 12 && !(await page.locator('tr.drop-after[data-item="Write release notes"]').count()); i++) {
+    await page.keyboard.press("ArrowDown");
+    await page.waitForTimeout(150);
+  }
+  await page.keyboard.press("Space");
+  await page.locator('tr[data-item="Set up analytics"][data-group="Next sprint"]').waitFor();
+  const names = await rowNames(page);
+  assert.equal(names.indexOf("Next sprint/Set up analytics"), names.indexOf("Next sprint/Write release notes") + 1, `right after it: ${names}`);
+
   assert.deepEqual(errors, []);
   await ctx.close();
 });
@@ -206,16 +247,16 @@ test("sharing and permissions: who sees the board, what others may do, and each 
   await dialog.locator('[data-member="Pete"]').waitFor();
   assert.equal((await members())[pete], "view");
   await dialog.getByLabel("Permission of Pete").selectOption({ label: "Can edit items" });
-  await page.waitForFunction(async ([id, user]) => {
+  await until(page, async ([id, user]) => {
     const r = await fetch(`/api/v1/boards/${id}/members`);
     return (await r.json()).data.some((m) => m.user_id === user && m.permission === "edit_content");
   }, [board.id, pete]);
 
   // Only its members see it now; everyone else's permission applies to public boards only.
   await dialog.getByLabel("Everyone else").selectOption({ label: "Can view" });
-  await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/boards/${id}`)).json()).default_permission === "view", board.id);
+  await until(page, async (id) => (await (await fetch(`/api/v1/boards/${id}`)).json()).default_permission === "view", board.id);
   await dialog.getByLabel("Who can see this board").selectOption({ label: "Only the board's members" });
-  await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/boards/${id}`)).json()).kind === "private", board.id);
+  await until(page, async (id) => (await (await fetch(`/api/v1/boards/${id}`)).json()).kind === "private", board.id);
   await dialog.getByLabel("Everyone else").waitFor({ state: "detached" });
   await dialog.getByRole("button", { name: "Remove Pete" }).click();
   await dialog.locator('[data-member="Pete"]').waitFor({ state: "detached" });

@@ -76,10 +76,6 @@ impl DashboardService {
                 let message = format!("a widget reads 1 to {MAX_BOARDS} boards");
                 return Err(ApiError::validation(&at("board_ids"), "board_count", message));
             }
-            if w.kind.one_board() && w.board_ids.len() != 1 {
-                let message = "a calendar, timeline or workload widget shows one board";
-                return Err(ApiError::validation(&at("board_ids"), "board_count", message));
-            }
             let kept = before.iter().find(|x| x.id == w.id).map(|x| x.board_ids.as_slice()).unwrap_or_default();
             for b in &w.board_ids {
                 if kept.contains(b) || readable.contains(b) {

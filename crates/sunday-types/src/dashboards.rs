@@ -37,24 +37,18 @@ pub enum WidgetKind {
     Table,
     /// The latest changes on the boards.
     Activity,
-    /// One board's calendar (`settings.date_column`, as the calendar view's).
+    /// Its boards' items on one calendar (`settings.date_column`, as the calendar view's).
+    /// Several boards are shown as one: their columns of the same title and type are one.
     Calendar,
-    /// One board's timeline (`settings.timeline_column`, `zoom`).
+    /// Its boards' items on one timeline (`settings.timeline_column`, `zoom`), merged so.
     Timeline,
-    /// One board's workload (`settings`: as the workload view's).
+    /// Its boards' workload (`settings`: as the workload view's), merged so.
     Workload,
     /// A report from the analytics pipeline (`settings.report`: `throughput`, `cycle_time`,
     /// `burndown` or `time_in_status`; `column` a status column's title, `from_label` and
     /// `to_label` for a cycle time, `group_id` for a burndown of the first board's group,
     /// `weeks` of history, 12 by default).
     Report,
-}
-
-impl WidgetKind {
-    /// Whether the widget shows one board's view (so reads exactly one board).
-    pub fn one_board(self) -> bool {
-        matches!(self, WidgetKind::Calendar | WidgetKind::Timeline | WidgetKind::Workload)
-    }
 }
 
 /// Where a widget sits: columns `x`..`x+w` of 12, rows `y`..`y+h`.

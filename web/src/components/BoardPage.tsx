@@ -20,6 +20,7 @@ import { cellEditors } from "../state/presence";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
 import { useFiltered } from "../state/useFiltered";
+import { useViews } from "../state/views";
 import type { ColumnActions } from "./ColumnHeader";
 import { COLORS } from "./Cell";
 import { BoardMenu } from "./BoardMenu";
@@ -70,7 +71,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const { people, ensure } = useDirectory(state?.board.org_id);
   const types = useColumnTypes();
   const [tab, setTab] = useState<string>("table");
-  const [views, setViews] = useState<View[]>([]);
+  const { views, update: setViews } = useViews(boardId);
   const [search, setSearch] = useState("");
   const [conditions, setConditions] = useState<Condition[]>([]);
   const [match, setMatch] = useState<Match>("and");
@@ -109,11 +110,6 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   };
   const searchBox = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    ok(api.GET("/api/v1/boards/{id}/views", { params: { path: { id: boardId } } }))
-      .then((page) => setViews(page.data))
-      .catch(() => undefined);
-  }, [boardId]);
   // Someone new on the board (just invited): the directory learns their name.
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
   // Search and filter are answered by the server's query engine, page by page, with counts per
@@ -238,7 +234,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           settings,
         },
       }));
-      setViews([...views, v]);
+      setViews((vs) => [...vs, v]);
       setTab(v.id);
     } catch (e) {
       flash(messageOf(e));
@@ -249,7 +245,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   async function saveForm() {
     try {
       const v = await ok(api.POST("/api/v1/boards/{id}/views", { params: { path: { id: boardId } }, body: { name: "Form", type: "form", settings: {} } }));
-      setViews([...views, v]);
+      setViews((vs) => [...vs, v]);
       setTab(v.id);
     } catch (e) {
       flash(messageOf(e));
@@ -395,7 +391,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
         )}
         <Suspense fallback={<div className="muted">Loading the view…</div>}>
         {mode === "form" ? (
-          activeView ? <FormBuilder board={board} view={activeView} onView={(v) => setViews(views.map((x) => (x.id === v.id ? v : x)))} />
+          activeView ? <FormBuilder board={board} view={activeView} onView={(v) => setViews((vs) => vs.map((x) => (x.id === v.id ? v : x)))} />
           : <NewForm onCreate={() => saveForm()} />
         ) : mode === "table" ? (
           <Table

@@ -1,20 +1,27 @@
 // The calendar: items on the days of a date or timeline column, by month, week or day. Drag an
 // item to another day to move it (a timeline moves whole); drag a timeline's end to resize it;
 // click a day's free space to make an item there; items without a date wait in a side list,
-// from where they can be dragged onto a day. Items take the colour of their status.
-import { format, parseISO } from "date-fns";
-import { useMemo, useState } from "react";
+// from where they can be dragged onto a day (and back, to clear the date). Items take the
+// colour of their status. Dragging is the app's (./drag: mouse, finger or keyboard, where an
+// arrow takes the item to the next day that way).
+import { DndContext, useDraggable, useDroppable, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
+import { addDays, format, parseISO } from "date-fns";
+import { useMemo, useState, type ReactNode } from "react";
 import type { Board, Item } from "../api/types";
 import { type CalendarMode, covers, daysOf, moved, onDay, resized, spanOf, step, title } from "../state/calendar";
 import { labelsOf, laneOf } from "../state/lanes";
 import { color } from "./Cell";
 import { AskDialog } from "./Dialog";
+import { Follower, toMiddleOf, toNeighbour, underPointer, useDragSensors } from "./drag";
 
 /** Items a month's day shows before "+n more". */
 const PER_DAY = 3;
 const today = () => format(new Date(), "yyyy-MM-dd");
 
+/** What is being dragged: an item from a day (`from`), its end (`end`), or from the side list. */
 type Drag = { item: Item; from?: string; end?: boolean };
+/** Where it can go: a day, or the side list (no date). */
+type Target = { day: string } | { day: null };
 
 export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd, onOpen }: {
   board: Board; items: Item[]; dateColumn?: string; onDateColumn: (id: string) => void;
@@ -27,6 +34,7 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
   const [mode, setMode] = useState<CalendarMode>("month");
   const [anchor, setAnchor] = useState(today);
   const [drag, setDrag] = useState<Drag | null>(null);
+  const sensors = useDragSensors(byDate);
   const [adding, setAdding] = useState<string | null>(null);
   const days = useMemo(() => daysOf(mode, anchor), [mode, anchor]);
   // Each shown day's items, and the items with no date; one pass over the items.
@@ -49,14 +57,25 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
   const labels = status ? labelsOf(status) : [];
   const tint = (item: Item) => color(labels.find((l) => l.id === (status ? laneOf(status, item) : ""))?.color ?? "blue");
   const month = parseISO(anchor).getMonth();
-  function drop(d: string) {
-    if (!drag || !col) return;
-    const value = drag.item.values[col.id];
-    if (drag.end) onSave(drag.item, col.id, resized(value, d));
-    else if (drag.from) onSave(drag.item, col.id, moved(col.type, value, drag.from, d));
-    else onSave(drag.item, col.id, onDay(col.type, d));
+  function drop(e: DragEndEvent) {
     setDrag(null);
+    const what = e.active.data.current as Drag | undefined;
+    const to = e.over?.data.current as Target | undefined;
+    if (!what || !to || !col) return;
+    const value = what.item.values[col.id];
+    if (to.day === null) {
+      if (!what.end && what.from) onSave(what.item, col.id, null);
+    } else if (what.end) onSave(what.item, col.id, resized(value, to.day));
+    else if (what.from) {
+      if (what.from !== to.day) onSave(what.item, col.id, moved(col.type, value, what.from, to.day));
+    } else onSave(what.item, col.id, onDay(col.type, to.day));
   }
+  const chip = (item: Item, from?: string) => (
+    <Chip key={item.id} drag={{ item, from }} id={`${item.id}@${from ?? ""}`} color={tint(item)} onOpen={onOpen}>
+      {item.name}
+      {from && col.type === "timeline" && spanOf(col.type, item.values[col.id])?.to === from && <EndHandle item={item} day={from} />}
+    </Chip>
+  );
   return (
     <div className="calendar-wrap">
       <div className="calendar-head">
@@ -73,6 +92,7 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
           ))}
         </span>
       </div>
+      <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => setDrag((e.active.data.current as Drag) ?? null)} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
       <div className="calendar-body">
         <div className={`calendar ${mode}`} data-testid="calendar">
           {mode !== "day" && days.slice(0, 7).map((d) => <div key={d} className="calendar-dow">{format(parseISO(d), "EEE")}</div>)}
@@ -80,41 +100,81 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
             const on = onDays.get(d) ?? [];
             const shown = mode === "month" ? on.slice(0, PER_DAY) : on;
             return (
-              <div key={d} className={`calendar-day${parseISO(d).getMonth() !== month && mode === "month" ? " other" : ""}${d === today() ? " today" : ""}`}
-                data-day={d} onDragOver={(e) => e.preventDefault()} onDrop={() => drop(d)}
-                onClick={(e) => e.target === e.currentTarget && setAdding(d)}>
+              <Day key={d} day={d} className={`calendar-day${parseISO(d).getMonth() !== month && mode === "month" ? " other" : ""}${d === today() ? " today" : ""}`}
+                onAdd={() => setAdding(d)}>
                 <span className="calendar-date">{format(parseISO(d), mode === "month" ? "d" : "EEE d")}</span>
-                {shown.map((item) => (
-                  <div key={item.id} className="calendar-item" data-item={item.name} style={{ background: tint(item) }} draggable
-                    onDragStart={() => setDrag({ item, from: d })} onDragEnd={() => setDrag(null)} onClick={() => onOpen(item.id)}>
-                    {item.name}
-                    {col.type === "timeline" && spanOf(col.type, item.values[col.id])?.to === d && (
-                      <span className="calendar-end" draggable title="Drag to change the end" aria-label={`End of ${item.name}`}
-                        onDragStart={(e) => { e.stopPropagation(); setDrag({ item, end: true }); }} onDragEnd={() => setDrag(null)} />
-                    )}
-                  </div>
-                ))}
+                {shown.map((item) => chip(item, d))}
                 {on.length > shown.length && (
                   <button className="link calendar-more" onClick={() => { setAnchor(d); setMode("day"); }}>+{on.length - shown.length} more</button>
                 )}
-              </div>
+              </Day>
             );
           })}
         </div>
-        <aside className="calendar-undated" aria-label="No date" onDragOver={(e) => e.preventDefault()}
-          onDrop={() => { if (drag && !drag.end) onSave(drag.item, col.id, null); setDrag(null); }}>
+        <Undated>
           <h3>No date <span className="muted">{undated.length}</span></h3>
-          {undated.slice(0, 200).map((item) => (
-            <div key={item.id} className="calendar-item" data-item={item.name} style={{ background: tint(item) }} draggable
-              onDragStart={() => setDrag({ item })} onDragEnd={() => setDrag(null)} onClick={() => onOpen(item.id)}>{item.name}</div>
-          ))}
+          {undated.slice(0, 200).map((item) => chip(item))}
           {undated.length > 200 && <div className="muted">and {undated.length - 200} more</div>}
-        </aside>
+        </Undated>
       </div>
+      <Follower>
+        {drag && !drag.end && <div className="calendar-item dragging" style={{ background: tint(drag.item) }}>{drag.item.name}</div>}
+      </Follower>
+      </DndContext>
       {adding && board.groups?.[0] && (
         <AskDialog title={`New item on ${format(parseISO(adding), "MMM d")}`} label="Item name" submit="Add item" onClose={() => setAdding(null)}
           onSubmit={(name) => onAdd(board.groups![0].id, name, { [col.id]: onDay(col.type, adding) })} />
       )}
     </div>
+  );
+}
+
+/** The keyboard moves a lifted item by dates, as a calendar reads: left and right a day (from
+ * the week's last day to the next week's first), up and down a week; where that day is not
+ * shown (or from the side list), to the nearest target that way. */
+const byDate: KeyboardCoordinateGetter = (event, args) => {
+  const step = ({ ArrowRight: 1, ArrowLeft: -1, ArrowDown: 7, ArrowUp: -7 } as Record<string, number>)[event.code];
+  const { over, droppableRects, collisionRect } = args.context;
+  const on = (over?.data.current as Target | undefined)?.day;
+  const to = step && on ? droppableRects.get(`day:${format(addDays(parseISO(on), step), "yyyy-MM-dd")}`) : undefined;
+  if (!to || !collisionRect) return toNeighbour(event, args);
+  event.preventDefault();
+  return toMiddleOf(to, collisionRect, args.currentCoordinates);
+};
+
+/** A day: items are dropped on it; a click on its free space adds an item there. */
+function Day({ day, className, onAdd, children }: { day: string; className: string; onAdd: () => void; children: ReactNode }) {
+  const { setNodeRef, isOver } = useDroppable({ id: `day:${day}`, data: { day } satisfies Target });
+  return (
+    <div ref={setNodeRef} className={className + (isOver ? " drop-here" : "")} data-day={day} onClick={(e) => e.target === e.currentTarget && onAdd()}>
+      {children}
+    </div>
+  );
+}
+
+/** The side list of items with no date: dropping an item there clears its date. */
+function Undated({ children }: { children: ReactNode }) {
+  const { setNodeRef, isOver } = useDroppable({ id: "undated", data: { day: null } satisfies Target });
+  return <aside ref={setNodeRef} className={"calendar-undated" + (isOver ? " drop-here" : "")} aria-label="No date">{children}</aside>;
+}
+
+/** An item on a day (or in the side list) that can be picked up; a click opens it. An item
+ * spanning several days shows on each, so its id names the day too. */
+function Chip({ id, drag, color, onOpen, children }: { id: string; drag: Drag; color: string; onOpen: (item: string) => void; children: ReactNode }) {
+  const { setNodeRef, attributes, listeners, isDragging } = useDraggable({ id, data: drag });
+  return (
+    <div ref={setNodeRef} {...attributes} {...listeners} aria-roledescription="calendar item" className={"calendar-item" + (isDragging ? " lifted" : "")}
+      data-item={drag.item.name} style={{ background: color }} onClick={() => onOpen(drag.item.id)}>
+      {children}
+    </div>
+  );
+}
+
+/** A timeline's last day carries its end: dragged to another day, the timeline ends there. */
+function EndHandle({ item, day }: { item: Item; day: string }) {
+  const { setNodeRef, attributes, listeners } = useDraggable({ id: `end:${item.id}@${day}`, data: { item, end: true } satisfies Drag });
+  return (
+    <span ref={setNodeRef} {...attributes} {...listeners} className="calendar-end" title="Drag to change the end" aria-label={`End of ${item.name}`}
+      aria-roledescription="timeline end" onClick={(e) => e.stopPropagation()} />
   );
 }

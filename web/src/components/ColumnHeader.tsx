@@ -1,6 +1,10 @@
 // A column's header: rename (double-click), a menu to hide or delete it, a handle to resize
-// it, and drag and drop to reorder it. The last header adds a column.
-import { useState } from "react";
+// it, and drag and drop to reorder it (the table's dnd-kit context: picked up by its title, not
+// the whole header, so selecting text in the dialogs it opens never drags it; dropped on another
+// header, it takes that one's place: after it when dragged rightwards, before it leftwards).
+// The last header adds a column.
+import { useDraggable, useDroppable } from "@dnd-kit/core";
+import { useCallback, useState } from "react";
 import type { Column, ColumnType, S } from "../api/types";
 
 type FormulaPreview = S["FormulaPreview"];
@@ -11,6 +15,7 @@ import { NewMirrorDialog, NewRelationDialog } from "./Connect";
 import { DependencySettingsDialog } from "./DependencySettings";
 import { FormulaEditor } from "./FormulaEditor";
 import { Popup } from "./Popup";
+import type { Lifted, Target } from "./Table";
 
 export type ColumnActions = {
   onAdd: (title: string, type: ColumnType) => void;
@@ -20,7 +25,8 @@ export type ColumnActions = {
   onDelete: (id: string, force?: boolean) => Promise<unknown>;
   onHide: (id: string) => void;
   onResize: (id: string, width: number) => void;
-  onMove: (id: string, before: string) => void;
+  /** Puts a column right before or right after another. */
+  onMove: (id: string, position: { before: string } | { after: string }) => void;
   /** A new formula column; rejects with the API's error when the expression is refused. */
   onAddFormula: (title: string, expression: string) => Promise<unknown>;
   /** A formula's new expression; rejects with the API's error when it is refused. */
@@ -36,7 +42,8 @@ export type ColumnActions = {
   boardId: string;
 };
 
-export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnActions }) {
+/** `at` names the header row (each group has one), so each header has ids of its own. */
+export function ColumnHeader({ col, at, actions }: { col: Column; at: string; actions: ColumnActions }) {
   const [renaming, setRenaming] = useState(false);
   const [menu, setMenu] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -44,6 +51,12 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
   const [dependents, setDependents] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [settings, setSettings] = useState(false);
+  const drag = useDraggable({ id: `column:${at}:${col.id}`, data: { kind: "column", column: col.id } satisfies Lifted, disabled: renaming });
+  const drop = useDroppable({ id: `header:${at}:${col.id}`, data: { kind: "column", column: col.id } satisfies Target });
+  const ref = useCallback((el: HTMLTableCellElement | null) => {
+    drag.setNodeRef(el);
+    drop.setNodeRef(el);
+  }, [drag.setNodeRef, drop.setNodeRef]);
   const expression = col.type === "formula" ? ((col.settings as { expression?: string }).expression ?? "") : null;
   const startResize = (e: React.MouseEvent) => {
     e.preventDefault();
@@ -63,19 +76,13 @@ export function ColumnHeader({ col, actions }: { col: Column; actions: ColumnAct
     window.addEventListener("mouseup", up);
   };
   return (
-    <th draggable={!renaming} data-header={col.title}
-      onDragStart={(e) => e.dataTransfer.setData("text/column", col.id)}
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        const id = e.dataTransfer.getData("text/column");
-        if (id && id !== col.id) actions.onMove(id, col.id);
-      }}>
+    <th ref={ref} data-header={col.title} className={(drag.isDragging ? "lifted" : "") + (drop.isOver && !drag.isDragging ? " drop-here" : "")}>
       {renaming ? (
         <input autoFocus aria-label="Column title" defaultValue={col.title}
           onBlur={(e) => { setRenaming(false); if (e.target.value.trim() && e.target.value !== col.title) actions.onRename(col.id, e.target.value.trim()); }}
           onKeyDown={(e) => { if (e.key === "Enter") (e.target as HTMLInputElement).blur(); if (e.key === "Escape") setRenaming(false); }} />
       ) : (
-        <span onDoubleClick={() => setRenaming(true)} title="Double-click to rename">{col.title}</span>
+        <span ref={drag.setActivatorNodeRef} {...drag.attributes} {...drag.listeners} className="col-title" aria-roledescription="column" aria-label={`Move column ${col.title}`} onDoubleClick={() => setRenaming(true)} title="Double-click to rename, drag to move">{col.title}</span>
       )}
       <button className="col-menu" aria-label={`${col.title} column menu`} onClick={() => setMenu(!menu)}>⋯</button>
       {menu && (

@@ -14,6 +14,7 @@ import type { Live } from "../api/live";
 import type { Board, BoardEvent, Bucket, Column, Dashboard, Item, ReportAnswer, Widget, WidgetKind } from "../api/types";
 import { batteryFrom, boardsOf, loaded, numberFrom, problemsOf, questionsOf, reportOf, rowsOf, type BoardData } from "../state/dashboard";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
+import { mergeBoards } from "../state/merged";
 import { workloadOf } from "../state/workload";
 import { Calendar } from "./Calendar";
 import { Timeline } from "./Timeline";
@@ -42,8 +43,8 @@ const REPORTS = [
   { report: "time_in_status", name: "Time in each status" },
 ];
 
-/** The kinds that show one board's view. */
-const ONE_BOARD: WidgetKind[] = ["calendar", "timeline", "workload"];
+/** The kinds that show a board's view (over all their boards' items, state/merged). */
+const PLANS: WidgetKind[] = ["calendar", "timeline", "workload"];
 
 /** What a widget showing one board's view may change: its items, and its own settings. */
 type Edits = {
@@ -53,10 +54,10 @@ type Edits = {
 };
 
 /** How much of a board's items the page needs: none (answered widgets, activity), the newest
- * (a table) or all of them (a one-board view). */
+ * (a table) or all of them (a calendar, timeline or workload). */
 type Need = "none" | "recent" | "all";
 const NEEDS: Need[] = ["none", "recent", "all"];
-const needOf = (kind: WidgetKind): Need => (ONE_BOARD.includes(kind) ? "all" : kind === "table" ? "recent" : "none");
+const needOf = (kind: WidgetKind): Need => (PLANS.includes(kind) ? "all" : kind === "table" ? "recent" : "none");
 
 /** The items of a board the viewer may read, page by page (`recent`: the newest 50). */
 async function itemsOf(board: string, need: Need): Promise<Item[]> {
@@ -166,28 +167,49 @@ function Activity({ widget, data, meId }: { widget: Widget; data: Map<string, Bo
   );
 }
 
-function WidgetBody({ widget, data, meId, onOpen, edits }: { widget: Widget; data: Map<string, BoardData>; meId: string; onOpen: (board: string, item: string) => void; edits: Edits }) {
-  const one = boardsOf(widget, data).ok[0];
+/** A calendar, timeline or workload over the widget's boards, shown as one board (state/merged):
+ * a change goes back to each item's own board's column, a new item to its group's board. */
+function PlanWidget({ widget, data, onOpen, edits }: { widget: Widget; data: Map<string, BoardData>; onOpen: (board: string, item: string) => void; edits: Edits }) {
+  const boards = boardsOf(widget, data).ok;
+  // Merged again when a board moves on or its items change (the stamp), not at each render.
+  const stamp = boards.map((b) => `${b.id}:${b.board.last_seq}:${b.items.length}`).join(",");
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const m = useMemo(() => (boards.length ? mergeBoards(boards) : null), [stamp]);
+  if (!m) return <div className="muted">Loading…</div>;
   const s = widget.settings as Record<string, unknown>;
-  const str = (k: string) => (typeof s[k] === "string" ? (s[k] as string) : undefined);
+  // Settings name a column of any of the boards; the views know the merged ones.
+  const col = (k: string) => m.resolve(typeof s[k] === "string" ? (s[k] as string) : undefined);
+  const z = s.zoom;
+  const open = (item: string) => onOpen(m.items.find((i) => i.id === item)?.board_id ?? boards[0].id, item);
+  const save = (item: Item, column: string, value: unknown) => {
+    const own = m.columnOn(item.board_id, column);
+    // A column some of the boards lack: their items keep no value there.
+    if (own) edits.onSave(item, own, value);
+  };
+  const add = (group: string, name: string, values?: Record<string, unknown>) => {
+    const board = m.boardOfGroup(group) ?? boards[0].id;
+    const own = (k: string) => m.columnOn(board, k);
+    edits.onAdd(board, group, name, values && Object.fromEntries(Object.entries(values).flatMap(([k, v]) => (own(k) ? [[own(k)!, v]] : []))));
+  };
+  if (widget.kind === "calendar") {
+    return <Calendar board={m.board} items={m.items} dateColumn={col("date_column")} onDateColumn={(date_column) => edits.onSettings({ ...s, date_column })} onSave={save} onAdd={add} onOpen={open} />;
+  }
+  if (widget.kind === "timeline") {
+    return <Timeline board={m.board} items={m.items} timelineColumn={col("timeline_column")} onTimelineColumn={(timeline_column) => edits.onSettings({ ...s, timeline_column })}
+      rowsBy={col("rows_by")} onRowsBy={(rows_by) => edits.onSettings({ ...s, rows_by })} zoom={z === "day" || z === "month" || z === "quarter" ? z : "week"}
+      onZoom={(zoom) => edits.onSettings({ ...s, zoom })} onSave={save} onOpen={open} />;
+  }
+  const metric = s.metric as { fn?: string; column_id?: string } | undefined;
+  const settings = workloadOf(m.board, { ...s, people_column: col("people_column"), date_column: col("date_column"), metric: metric?.fn === "sum" ? { ...metric, column_id: m.resolve(metric.column_id) } : metric });
+  return <Workload board={m.board} items={m.items} settings={settings} onSettings={(next) => edits.onSettings({ ...next })} onSave={save} onOpen={open} />;
+}
+
+function WidgetBody({ widget, data, meId, onOpen, edits }: { widget: Widget; data: Map<string, BoardData>; meId: string; onOpen: (board: string, item: string) => void; edits: Edits }) {
   switch (widget.kind) {
     case "calendar":
     case "timeline":
-    case "workload": {
-      if (!one) return <div className="muted">Loading…</div>;
-      const open = (item: string) => onOpen(one.board.id, item);
-      if (widget.kind === "calendar") {
-        return <Calendar board={one.board} items={one.items} dateColumn={str("date_column")} onDateColumn={(date_column) => edits.onSettings({ ...s, date_column })}
-          onSave={edits.onSave} onAdd={(group, name, values) => edits.onAdd(one.board.id, group, name, values)} onOpen={open} />;
-      }
-      if (widget.kind === "timeline") {
-        const z = str("zoom");
-        return <Timeline board={one.board} items={one.items} timelineColumn={str("timeline_column")} onTimelineColumn={(timeline_column) => edits.onSettings({ ...s, timeline_column })}
-          rowsBy={str("rows_by")} onRowsBy={(rows_by) => edits.onSettings({ ...s, rows_by })} zoom={z === "day" || z === "month" || z === "quarter" ? z : "week"}
-          onZoom={(zoom) => edits.onSettings({ ...s, zoom })} onSave={edits.onSave} onOpen={open} />;
-      }
-      return <Workload board={one.board} items={one.items} settings={workloadOf(one.board, s)} onSettings={(next) => edits.onSettings({ ...next })} onSave={edits.onSave} onOpen={open} />;
-    }
+    case "workload":
+      return <PlanWidget widget={widget} data={data} onOpen={onOpen} edits={edits} />;
     case "number":
     case "battery":
     case "chart":
@@ -296,7 +318,6 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
       {kind === "report" && (
         <ReportFields boards={picked.map((b) => ({ id: b, columns: columnsOf[b] ?? [] }))} groupsOf={groupsOf} value={report} onChange={setReport} />
       )}
-      {ONE_BOARD.includes(kind) && picked.length !== 1 && <span className="muted">Pick one board.</span>}
       {(kind === "number" || kind === "chart") && (
         <label>Measure <select aria-label="Measure" value={sum} onChange={(e) => setSum(e.target.value)}>
           <option value="">Count items</option>
@@ -304,7 +325,7 @@ function AddWidget({ boards, onAdd, onClose }: { boards: Board[]; onAdd: (w: Omi
         </select></label>
       )}
       <span className="add-widget-actions">
-        <button className="primary" type="submit" disabled={picked.length === 0 || (kind === "chart" && !groupBy) || (ONE_BOARD.includes(kind) && picked.length !== 1)}>Add widget</button>
+        <button className="primary" type="submit" disabled={picked.length === 0 || (kind === "chart" && !groupBy)}>Add widget</button>
         <button type="button" className="link" onClick={onClose}>Cancel</button>
       </span>
     </form>

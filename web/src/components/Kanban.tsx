@@ -2,10 +2,9 @@
 // says which: status labels, dropdown options, people); dragging a card between lanes sets its
 // value. Cards keep the view's sort within their lane (board order without one). Each lane
 // scrolls on its own and is windowed by @tanstack/react-virtual: a lane of thousands of cards
-// keeps only those near its viewport in the DOM. Dragging is dnd-kit's: with a mouse, a finger
-// (a press held briefly, so a swipe still scrolls the lane) or the keyboard (focus a card, Space
-// to lift, arrows to move, Space to drop); the card follows in an overlay above the lanes.
-import { DndContext, DragOverlay, KeyboardSensor, MouseSensor, TouchSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
+// keeps only those near its viewport in the DOM. Dragging is the app's (./drag: mouse, finger or
+// keyboard, where an arrow takes the card to the next lane); it follows in an overlay.
+import { DndContext, useDraggable, useDroppable, type DragEndEvent } from "@dnd-kit/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useRef, useState, type ReactNode } from "react";
 import type { Board, Column, Item } from "../api/types";
@@ -15,6 +14,7 @@ import { usePeople } from "../state/people";
 import { CardFields, CardFieldsChooser } from "./Cards";
 import { color } from "./Cell";
 import { AskDialog } from "./Dialog";
+import { Follower, underPointer, useDragSensors } from "./drag";
 
 const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 
@@ -29,12 +29,7 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
   // The chosen column, else a status column, else the first that can make lanes.
   const lane = groupable.find((c) => c.id === laneColumn) ?? groupable.find((c) => c.type === "status") ?? groupable[0];
   const [dragging, setDragging] = useState<Item | null>(null);
-  const sensors = useSensors(
-    // A click opens the card: a drag starts only past a few pixels.
-    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: toNextLane }),
-  );
+  const sensors = useDragSensors();
   /** The lane a new card is being named for. */
   const [adding, setAdding] = useState<{ id: string; name: string } | null>(null);
   if (!lane) {
@@ -56,7 +51,7 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
       {groupable.map((c) => <option key={c.id} value={c.id}>Lanes: {c.title}</option>)}
     </select>
     <CardFieldsChooser columns={columns} except={lane.id} cardColumns={cardColumns} onCardColumns={onCardColumns} />
-    <DndContext sensors={sensors} onDragStart={(e) => setDragging(items.find((i) => i.id === e.active.id) ?? null)} onDragEnd={drop} onDragCancel={() => setDragging(null)}>
+    <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => setDragging(items.find((i) => i.id === e.active.id) ?? null)} onDragEnd={drop} onDragCancel={() => setDragging(null)}>
     <div className="kanban">
       {lanes.map((l) => {
         const cards = items.filter((i) => laneOf(lane, i) === l.id).sort(sort ?? byPosition);
@@ -71,14 +66,14 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
         );
       })}
     </div>
-    <DragOverlay dropAnimation={null}>
+    <Follower>
       {dragging && (
         <div className="card dragging">
           <div className="card-name">{dragging.name}</div>
           <CardFields fields={shown} item={dragging} meId={meId} />
         </div>
       )}
-    </DragOverlay>
+    </Follower>
     </DndContext>
     {adding && board.groups?.[0] && (
       // The new card starts in the lane it was added to.
@@ -92,21 +87,6 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
 /** Card height guesses (px): the name and each field's line; rendered cards are measured. */
 const CARD = 58;
 const FIELD = 20;
-
-/** The keyboard moves a lifted card a whole lane at a time: left and right arrows put it at
- * the top of the next lane that way. */
-const toNextLane: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
-  const step = event.code === "ArrowRight" ? 1 : event.code === "ArrowLeft" ? -1 : 0;
-  if (!step) return undefined;
-  event.preventDefault();
-  const lanes = [...context.droppableRects.values()].sort((a, b) => a.left - b.left);
-  const at = context.collisionRect ?? { left: currentCoordinates.x, top: currentCoordinates.y };
-  const here = lanes.findIndex((r) => at.left >= r.left - 1 && at.left < r.right);
-  const next = here < 0 ? undefined : lanes[here + step];
-  if (!next) return currentCoordinates;
-  // Below the lane's title (which is about 36 px tall), inside the lane however short it is.
-  return { x: currentCoordinates.x + next.left + 8 - at.left, y: currentCoordinates.y + next.top + 40 - at.top };
-};
 
 /** A lane: where cards are dropped to take its value (`id`, "" for no value). */
 function Lane({ id, name, children }: { id: string; name: string; children: ReactNode }) {

@@ -1,5 +1,7 @@
 // The main table: coloured groups with counts, a sticky name column, a cell per column, an
-// "add item" row per group, status battery footers, drag to move items between groups.
+// "add item" row per group, status battery footers, drag to move items between groups and
+// columns among columns. Dragging is the app's (./drag): a row by its grip, a column by its
+// header, with a mouse, a finger or the keyboard (an arrow takes it a row or a column on).
 // All groups' rows (titles, headers, items, add rows, footers) are one list in one <table>,
 // windowed by @tanstack/react-virtual against the table's own scroller (the page does not
 // scroll): only rows near the viewport are in the DOM and spacer rows stand for the rest, so
@@ -7,6 +9,7 @@
 // scroller for both directions is what lets the group at the top keep its title and column
 // headers stuck there while its rows scroll (they stay rendered for that), and the name column
 // stick to the left while the columns scroll sideways.
+import { DndContext, MeasuringStrategy, useDraggable, useDroppable, type DragEndEvent, type DragStartEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Board, Column, Item } from "../api/types";
@@ -20,6 +23,7 @@ import { addTarget, gapsOf, tableEntries, tableGroups, titleIndexes, withSticky,
 import { Cell, color } from "./Cell";
 import { AddColumn, ColumnHeader, type ColumnActions } from "./ColumnHeader";
 import { ConfirmDialog } from "./Dialog";
+import { Follower, toMiddleOf, toNeighbour, underPointer, useDragSensors } from "./drag";
 import { Subitems } from "./Subitems";
 import { GroupTitle, type GroupActions } from "./GroupTitle";
 
@@ -105,7 +109,11 @@ export function Table(p: Props) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   /** Items whose subitems are shown under them. */
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const dragged = useRef<Item | null>(null);
+  /** What is being dragged, shown in the overlay: an item, or a column's title. */
+  const [lifted, setLifted] = useState<{ item: Item } | { title: string } | null>(null);
+  /** Where the keyboard can take a row, in order (see `byRow`), kept current for the sensor. */
+  const stops = useRef<Stops>({ keys: [], toIndex: () => -1, scroller: null, at: "" });
+  const sensors = useDragSensors(useCallback<KeyboardCoordinateGetter>((event, args) => byRow(stops.current, event, args), []));
   /** Deleting several items asks first. */
   const [confirming, setConfirming] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
@@ -129,6 +137,12 @@ export function Table(p: Props) {
     // Render the first screen at once rather than after the first measurement of the scroller.
     initialRect: { width: window.innerWidth, height: window.innerHeight },
   });
+  useEffect(() => {
+    // A row lands after an item or at a group's bottom (its add row, or a folded group's title).
+    const keys = entries.filter((e) => e.kind === "item" || e.kind === "add" || (e.kind === "title" && e.collapsed)).map((e) => e.key);
+    const index = new Map(entries.map((e, i) => [e.key, i]));
+    stops.current = { ...stops.current, keys, toIndex: (k) => index.get(k) ?? -1, scroller: scroller.current };
+  }, [entries]);
   const shown = v.getVirtualItems();
   const gaps = gapsOf(shown, v.getTotalSize());
   const span = columns.length + 2;
@@ -153,14 +167,31 @@ export function Table(p: Props) {
     else n.delete(id);
     return n;
   }), []);
-  /** A drop on a group's rows: into that group (or lane), at its bottom. */
-  const dropInto = useCallback((g: TableGroup) => {
-    const item = dragged.current;
-    if (!item) return;
-    if (p.groupBy) p.onSave(item, p.groupBy.id, laneValue(p.groupBy, g.id));
-    // Right after its last row, or at its bottom while its last rows are not fetched yet.
-    else p.onMove([item], g.id, g.pending ? undefined : g.items[g.items.length - 1]?.id);
-  }, [p]);
+  const lift = (e: DragStartEvent) => {
+    const what = e.active.data.current as Lifted | undefined;
+    if (what?.kind === "row") stops.current.at = `item:${what.item.id}`;
+    setLifted(what?.kind === "row" ? { item: what.item } : what?.kind === "column" ? { title: columns.find((c) => c.id === what.column)?.title ?? "" } : null);
+  };
+  const drop = (e: DragEndEvent) => {
+    setLifted(null);
+    const what = e.active.data.current as Lifted | undefined;
+    const to = e.over?.data.current as Target | undefined;
+    if (!what || !to) return;
+    if (what.kind === "column" && to.kind === "column") {
+      // It takes the place of the column it is dropped on: rightwards after it, leftwards before.
+      const [from, at] = [columns.findIndex((c) => c.id === what.column), columns.findIndex((c) => c.id === to.column)];
+      if (from >= 0 && at >= 0 && from !== at) p.columnActions.onMove(what.column, at > from ? { after: to.column } : { before: to.column });
+      return;
+    }
+    if (what.kind !== "row" || to.kind !== "row") return;
+    const { item } = what;
+    if (to.after?.id === item.id) return;
+    if (p.groupBy) p.onSave(item, p.groupBy.id, laneValue(p.groupBy, to.group.id));
+    // Dropped on a row: right after it, in its group.
+    else if (to.after) p.onMove([item], to.after.group_id, to.after.id);
+    // Elsewhere in a group: right after its last row, or at its bottom while its last rows are not fetched yet.
+    else p.onMove([item], to.group.id, to.group.pending ? undefined : to.group.items[to.group.items.length - 1]?.id);
+  };
   const add = (g: TableGroup) => {
     const name = (drafts[g.id] ?? "").trim();
     const to = addTarget(p.board, g, p.groupBy);
@@ -176,15 +207,9 @@ export function Table(p: Props) {
 
   const render = (e: Entry, index: number) => {
     const g = e.group;
-    // Every row is measured (`data-index` tells the virtualizer which entry it is) and is a drop
+    // Every row is measured (`index` tells the virtualizer which entry it is) and is a drop
     // target for its group. Keys are passed separately: React wants them out of spreads.
-    const common = {
-      "data-index": index,
-      ref: v.measureElement,
-      style: { "--group": color(g.color) } as React.CSSProperties,
-      onDragOver: (ev: React.DragEvent) => ev.preventDefault(),
-      onDrop: () => dropInto(g),
-    };
+    const common = { index, measure: v.measureElement, group: g, id: e.key };
     switch (e.kind) {
       case "title": {
         const flip = () => {
@@ -195,64 +220,64 @@ export function Table(p: Props) {
           if (!p.groupBy) p.groupActions.collapse(g.id, !e.collapsed);
         };
         return (
-          <tr key={e.key} {...common} className="title-row">
+          <GroupRow key={e.key} {...common} className="title-row">
             <td colSpan={span}>
               <GroupTitle group={g} collapsed={e.collapsed} onFlip={flip} groups={p.board.groups ?? []} actions={p.groupBy ? undefined : p.groupActions} />
             </td>
-          </tr>
+          </GroupRow>
         );
       }
       case "head":
         return (
-          <tr key={e.key} {...common} className="head-row">
+          <GroupRow key={e.key} {...common} className="head-row">
             <th className="name-col">Item</th>
-            {columns.map((c) => <ColumnHeader key={c.id} col={c} actions={p.columnActions} />)}
+            {columns.map((c) => <ColumnHeader key={c.id} col={c} at={e.key} actions={p.columnActions} />)}
             <AddColumn actions={p.columnActions} />
-          </tr>
+          </GroupRow>
         );
       case "item":
         return (
           <ItemRow key={e.key} index={index} measure={v.measureElement} item={e.item} group={g} row={e.row} columns={columns} props={p}
-            selected={selected.has(e.item.id)} remoteEditors={p.editors.get(e.item.id)} updates={p.updates.get(e.item.id) ?? 0} subitems={subitems.get(e.item.id) ?? 0} onToggle={toggle} dragged={dragged} dropInto={dropInto}
+            selected={selected.has(e.item.id)} remoteEditors={p.editors.get(e.item.id)} updates={p.updates.get(e.item.id) ?? 0} subitems={subitems.get(e.item.id) ?? 0} onToggle={toggle}
             expanded={expanded.has(e.item.id)} onExpand={expand} />
         );
       case "subitems":
         return (
-          <tr key={e.key} {...common} className="subitems-row">
+          <GroupRow key={e.key} {...common} className="subitems-row">
             <td colSpan={span}><Subitems parent={e.item} board={p.board.id} depth={1} meId={p.meId} /></td>
-          </tr>
+          </GroupRow>
         );
       case "pending":
         return (
-          <tr key={e.key} {...common} className="pending-row" aria-busy="true">
+          <GroupRow key={e.key} {...common} className="pending-row" aria-busy="true">
             <td className="name-col"><div className="name-cell"><span className="skeleton" /></div></td>
             <td colSpan={columns.length} />
-          </tr>
+          </GroupRow>
         );
       case "add":
         return (
-          <tr key={e.key} {...common} className="add-row">
+          <GroupRow key={e.key} {...common} className="add-row">
             <td className="name-col">
               <input placeholder="+ Add item" value={drafts[g.id] ?? ""} aria-label={`Add item to ${g.title}`}
                 onChange={(ev) => setDrafts({ ...drafts, [g.id]: ev.target.value })}
                 onKeyDown={(ev) => ev.key === "Enter" && add(g)} />
             </td>
             {columns.map((c) => <td key={c.id} />)}
-          </tr>
+          </GroupRow>
         );
       case "foot":
         return (
-          <tr key={e.key} {...common} className="foot-row">
+          <GroupRow key={e.key} {...common} className="foot-row">
             <td className="name-col">
               {/* Subitems count with their parents' group (monday's footer does the same). */}
               {!g.pending && subitemsIn(subitems, g.items) > 0 && <span className="sub-count" data-testid="group-subitems">{plural(subitemsIn(subitems, g.items), "subitem")}</span>}
             </td>
             {/* Summaries of the rows fetched so far would read as the group's: none until all are. */}
             {columns.map((c) => <td key={c.id}>{g.pending ? null : <Footer col={c} items={g.items} />}</td>)}
-          </tr>
+          </GroupRow>
         );
       case "gap":
-        return <tr key={e.key} {...common} className="gap-row" aria-hidden="true"><td colSpan={span} /></tr>;
+        return <GroupRow key={e.key} {...common} className="gap-row" aria-hidden="true"><td colSpan={span} /></GroupRow>;
     }
   };
 
@@ -278,6 +303,9 @@ export function Table(p: Props) {
       )}
       {confirming && <ConfirmDialog title="Delete items" message={`Delete ${chosen.length} items? You can undo right after.`} confirm={`Delete ${chosen.length} items`} onConfirm={remove} onClose={() => setConfirming(false)} />}
       {/* Focusable, so Home, End and the page keys scroll it. */}
+      {/* Rows come and go as the table scrolls: drop targets are measured all along. */}
+      <DndContext sensors={sensors} collisionDetection={underPointer} measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+        onDragStart={lift} onDragEnd={drop} onDragCancel={() => setLifted(null)}>
       <div className="table-wrap" ref={scroller} tabIndex={0} aria-label="Board table" role="region" onKeyDown={navigate}>
       <table className="board-table">
         <colgroup>
@@ -291,6 +319,10 @@ export function Table(p: Props) {
         </tbody>
       </table>
       </div>
+      <Follower>
+        {lifted && <div className="row-dragging">{"item" in lifted ? lifted.item.name : lifted.title}</div>}
+      </Follower>
+      </DndContext>
     </>
   );
 }
@@ -299,7 +331,7 @@ type RowProps = {
   item: Item; group: TableGroup; row: number; columns: Column[]; props: Props; selected: boolean; remoteEditors?: ReadonlyMap<string, CellEditor>; updates: number;
   /** How many subitems it has (shown on its expand button). */
   subitems: number;
-  onToggle: (id: string, on: boolean) => void; dragged: React.RefObject<Item | null>; dropInto: (g: TableGroup) => void;
+  onToggle: (id: string, on: boolean) => void;
   /** The virtualizer's index of this row, and its measuring ref. */
   index: number; measure: (el: HTMLTableRowElement | null) => void;
   /** Whether its subitems show under it, and the switch. */
@@ -307,20 +339,23 @@ type RowProps = {
 };
 
 /** One item's row. Memoized: while scrolling, only rows entering the window render. */
-const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditors, updates, subitems, onToggle, dragged, dropInto, index, measure, expanded, onExpand }: RowProps) {
+const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, selected, remoteEditors, updates, subitems, onToggle, index, measure, expanded, onExpand }: RowProps) {
   const done = isDone(p.board.columns, item);
+  // The row is picked up by its grip (so selecting text in a cell never drags it), and is a
+  // drop target: what is dropped on it goes right after it.
+  const drag = useDraggable({ id: `row:${item.id}`, data: { kind: "row", item } satisfies Lifted });
+  const drop = useDroppable({ id: `item:${item.id}`, data: { kind: "row", group, after: item } satisfies Target });
+  const ref = useCallback((el: HTMLTableRowElement | null) => {
+    measure(el);
+    drag.setNodeRef(el);
+    drop.setNodeRef(el);
+  }, [measure, drag.setNodeRef, drop.setNodeRef]);
   return (
-    <tr ref={measure} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} draggable data-item={item.name} data-group={group.title} className={selected ? "selected" : ""}
-      onDragStart={() => (dragged.current = item)} onDragEnd={() => (dragged.current = null)}
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.stopPropagation();
-        // Dropped on a row: right after it, in its group (board grouping only).
-        if (dragged.current && dragged.current.id !== item.id && !p.groupBy) p.onMove([dragged.current], item.group_id, item.id);
-        else dropInto(group);
-      }}>
+    <tr ref={ref} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} data-item={item.name} data-group={group.title}
+      className={(selected ? "selected" : "") + (drag.isDragging ? " lifted" : "") + (drop.isOver && !drag.isDragging ? " drop-after" : "")}>
       <td className="name-col">
         <div className="name-cell">
+          <button ref={drag.setActivatorNodeRef} {...drag.attributes} {...drag.listeners} className="grip" aria-roledescription="row" aria-label={`Move ${item.name}`} title="Drag to move">⠿</button>
           <input type="checkbox" className="select" aria-label={`Select ${item.name}`} checked={selected} onChange={(e) => onToggle(item.id, e.target.checked)} />
           <button className="expand" aria-expanded={expanded} aria-label={`Subitems of ${item.name}`} onClick={() => onExpand(item.id)}>{expanded ? "▾" : "▸"}{subitems > 0 && <span className="sub-count" data-testid="subitem-count">{subitems}</span>}</button>
           <input className="name-input" defaultValue={item.name} key={item.name} onBlur={(e) => e.target.value !== item.name && e.target.value.trim() && p.onRename(item, e.target.value)}
@@ -338,5 +373,56 @@ const ItemRow = memo(function ItemRow({ item, group, row, columns, props: p, sel
     </tr>
   );
 });
+
+/** The keyboard takes a lifted row through the places it can land, in the table's order: after
+ * each item, and each group's bottom. That place is scrolled to the middle of the table (never
+ * under the headers stuck at its top) and the row moved onto it. Columns go left and right to
+ * the nearest header. */
+type Stops = {
+  /** The entries' keys of the places a row can land, in order. */
+  keys: string[];
+  toIndex: (key: string) => number;
+  scroller: HTMLElement | null;
+  /** The place the keyboard took the lifted row to last (its own row when lifted): kept here
+   * rather than read from dnd-kit's `over`, which trails a fast run of key presses. */
+  at: string;
+};
+
+function byRow(stops: Stops, event: KeyboardEvent, args: Parameters<KeyboardCoordinateGetter>[1]) {
+  const { active, collisionRect } = args.context;
+  if ((active?.data.current as Lifted | undefined)?.kind !== "row") return toNeighbour(event, args);
+  const step = event.code === "ArrowDown" ? 1 : event.code === "ArrowUp" ? -1 : 0;
+  if (!step || !collisionRect) return undefined;
+  event.preventDefault();
+  const next = stops.keys[stops.keys.indexOf(stops.at) + step];
+  const row = next && stops.scroller?.querySelector<HTMLElement>(`tr[data-index="${stops.toIndex(next)}"]`);
+  if (!next || !row) return args.currentCoordinates;
+  stops.at = next;
+  row.scrollIntoView({ block: "center" });
+  return toMiddleOf(row.getBoundingClientRect(), collisionRect, args.currentCoordinates);
+}
+
+/** What the table drags: an item's row, or a column by its header. */
+export type Lifted = { kind: "row"; item: Item } | { kind: "column"; column: string };
+/** Where it lands: a group's rows (right after `after` when dropped on an item's row), or a
+ * column's header (the column takes its place). */
+export type Target = { kind: "row"; group: TableGroup; after?: Item } | { kind: "column"; column: string };
+
+/** A row of a group that is not an item's (its title, headers, footer…): measured like the
+ * rest, and a drop target that puts an item at the group's bottom. */
+function GroupRow({ id, index, measure, group, className, children, ...rest }: {
+  id: string; index: number; measure: (el: HTMLTableRowElement | null) => void; group: TableGroup; className: string; children: React.ReactNode; "aria-busy"?: "true"; "aria-hidden"?: "true";
+}) {
+  const { setNodeRef, isOver } = useDroppable({ id, data: { kind: "row", group } satisfies Target });
+  const ref = useCallback((el: HTMLTableRowElement | null) => {
+    measure(el);
+    setNodeRef(el);
+  }, [measure, setNodeRef]);
+  return (
+    <tr ref={ref} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} className={className + (isOver ? " drop-after" : "")} {...rest}>
+      {children}
+    </tr>
+  );
+}
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;

@@ -4,9 +4,12 @@
 // A dependency column's links are arrows from the end of a bar to the start of its dependent's
 // (red when the dependent starts first); moving a bar shifts its dependents as the column says.
 // Rows are windowed by @tanstack/react-virtual, so thousands of items keep few rows in the DOM.
+// Dragging is the app's (./drag): with a mouse, a finger or the keyboard, where an arrow moves
+// the bar (or its end) a day; the bar itself follows, whole days counted when it is dropped.
+import { DndContext, useDraggable, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { format } from "date-fns";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Board, Item } from "../api/types";
 import { moved, resized } from "../state/calendar";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
@@ -14,13 +17,15 @@ import { laneOf, lanesOf, labelsOf } from "../state/lanes";
 import { usePeople } from "../state/people";
 import { arrowsOf, axisOf, barOf, dayAt, daysDragged, offset, spanOf, ticksOf, type Zoom } from "../state/timeline";
 import { color } from "./Cell";
+import { useDragSensors } from "./drag";
 
 const ROW = 32;
 const NAMES = 220;
 const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 
 type Row = { kind: "group"; id: string; name: string; color: string } | { kind: "item"; item: Item };
-type Drag = { item: string; end: boolean; x: number; dx: number };
+/** A bar (or its end, `end`) being dragged, and how far so far. */
+type Drag = { item: Item; end: boolean; dx: number };
 
 export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn, rowsBy, onRowsBy, zoom, onZoom, onSave, onOpen }: {
   board: Board; items: Item[]; sort?: (a: Item, b: Item) => number;
@@ -66,6 +71,14 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
     for (const [id, span] of spans) if (span) out.set(id, barOf(axis, span));
     return out;
   }, [spans, axis]);
+  // The keyboard moves what is lifted a day at a time.
+  const byDay = useCallback<KeyboardCoordinateGetter>((event, { currentCoordinates }) => {
+    const step = event.code === "ArrowRight" ? 1 : event.code === "ArrowLeft" ? -1 : 0;
+    if (!step) return undefined;
+    event.preventDefault();
+    return { x: currentCoordinates.x + step * axis.px, y: currentCoordinates.y };
+  }, [axis.px]);
+  const sensors = useDragSensors(byDay);
   const shown = v.getVirtualItems();
   const band = { top: shown[0]?.start ?? 0, bottom: shown[shown.length - 1]?.end ?? 0 };
   const arrows = dependencies.length ? arrowsOf(items, dependencies, rowOf, bars, ROW, band) : [];
@@ -73,17 +86,16 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
   const labels = status ? labelsOf(status) : [];
   const tint = (item: Item) => color(labels.find((l) => l.id === (status ? laneOf(status, item) : ""))?.color ?? "blue");
   const width = axis.days * axis.px;
-  function release(item: Item) {
-    if (!drag || !col) return;
-    const span = spans.get(item.id);
-    const days = daysDragged(axis, drag.dx);
+  function release(e: DragEndEvent) {
     setDrag(null);
-    if (!span || days === 0) {
-      if (Math.abs(drag.dx) < 3) onOpen(item.id);
-      return;
-    }
+    const what = e.active.data.current as Drag | undefined;
+    if (!what || !col) return;
+    const { item } = what;
+    const span = spans.get(item.id);
+    const days = daysDragged(axis, e.delta.x);
+    if (!span || days === 0) return;
     const value = item.values[col.id];
-    if (drag.end) onSave(item, col.id, resized(value, dayAt(axis, offset(axis, span.to) + days)));
+    if (what.end) onSave(item, col.id, resized(value, dayAt(axis, offset(axis, span.to) + days)));
     else onSave(item, col.id, moved(col.type, value, span.from, dayAt(axis, offset(axis, span.from) + days)));
   }
   return (
@@ -103,6 +115,10 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
         </span>
         <button onClick={() => scroller.current?.scrollTo({ left: Math.max(0, offset(axis, today) * axis.px - 200), behavior: "smooth" })}>Today</button>
       </div>
+      {/* No scrolling by itself while dragging: a drag counts whole days from where the pointer
+          went, and a timeline scrolling under the pointer added days nobody dragged. */}
+      <DndContext sensors={sensors} autoScroll={false} onDragStart={(e) => setDrag({ ...(e.active.data.current as Drag), dx: 0 })} onDragMove={(e) => setDrag((d) => d && { ...d, dx: e.delta.x })}
+        onDragEnd={release} onDragCancel={() => setDrag(null)}>
       <div className="timeline" ref={scroller} data-testid="timeline">
         <div className="timeline-head" style={{ width: NAMES + width }}>
           <div className="timeline-corner" />
@@ -133,28 +149,41 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
             const { item } = row;
             const span = spans.get(item.id);
             const bar = span ? barOf(axis, span) : null;
-            const shift = drag?.item === item.id ? drag.dx : 0;
+            const shift = drag?.item.id === item.id ? drag.dx : 0;
             return (
               <div key={r.key} className="timeline-row" data-item={item.name} style={{ transform: `translateY(${r.start}px)` }}>
                 <span className="timeline-name" onClick={() => onOpen(item.id)}>{item.name}</span>
                 {bar && (
-                  <div className={`timeline-bar${bar.milestone ? " milestone" : ""}`} data-bar={item.name} title={`${span!.from} – ${span!.to}`}
-                    style={{ left: NAMES + bar.left + (drag?.end ? 0 : shift), width: bar.milestone ? undefined : bar.width + (drag?.end ? shift : 0), background: tint(item) }}
-                    onPointerDown={(e) => { e.currentTarget.setPointerCapture(e.pointerId); setDrag({ item: item.id, end: false, x: e.clientX, dx: 0 }); }}
-                    onPointerMove={(e) => drag?.item === item.id && setDrag({ ...drag, dx: e.clientX - drag.x })}
-                    onPointerUp={() => release(item)}>
+                  <Bar item={item} className={`timeline-bar${bar.milestone ? " milestone" : ""}`} title={`${span!.from} – ${span!.to}`} onOpen={onOpen}
+                    style={{ left: NAMES + bar.left + (drag?.end ? 0 : shift), width: bar.milestone ? undefined : bar.width + (drag?.end ? shift : 0), background: tint(item) }}>
                     {!bar.milestone && <span className="timeline-label">{item.name}</span>}
-                    {!bar.milestone && col.type === "timeline" && (
-                      <span className="timeline-end" aria-label={`End of ${item.name}`}
-                        onPointerDown={(e) => { e.stopPropagation(); e.currentTarget.parentElement!.setPointerCapture(e.pointerId); setDrag({ item: item.id, end: true, x: e.clientX, dx: 0 }); }} />
-                    )}
-                  </div>
+                    {!bar.milestone && col.type === "timeline" && <End item={item} />}
+                  </Bar>
                 )}
               </div>
             );
           })}
         </div>
       </div>
+      </DndContext>
     </div>
   );
+}
+
+/** An item's bar: dragged to move it; a click opens the item. */
+function Bar({ item, className, title, style, onOpen, children }: {
+  item: Item; className: string; title: string; style: React.CSSProperties; onOpen: (item: string) => void; children: ReactNode;
+}) {
+  const { setNodeRef, attributes, listeners } = useDraggable({ id: `bar:${item.id}`, data: { item, end: false, dx: 0 } satisfies Drag });
+  return (
+    <div ref={setNodeRef} {...attributes} {...listeners} aria-roledescription="timeline bar" aria-label={`${item.name}, ${title}`} className={className} data-bar={item.name} title={title} style={style} onClick={() => onOpen(item.id)}>
+      {children}
+    </div>
+  );
+}
+
+/** A bar's right edge: dragged to change where the timeline ends. */
+function End({ item }: { item: Item }) {
+  const { setNodeRef, attributes, listeners } = useDraggable({ id: `end:${item.id}`, data: { item, end: true, dx: 0 } satisfies Drag });
+  return <span ref={setNodeRef} {...attributes} {...listeners} aria-roledescription="timeline end" className="timeline-end" aria-label={`End of ${item.name}`} onClick={(e) => e.stopPropagation()} />;
 }

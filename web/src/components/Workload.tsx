@@ -1,13 +1,16 @@
 // The workload view: people × weeks, each cell a person's load that week (items counted, or a
 // number column summed) against a weekly capacity, over-capacity cells in red. A cell opens the
 // list of its items; an item dragged from the list onto another cell goes to that person (in
-// place of the one it was on) and moves by as many weeks as it was dragged.
+// place of the one it was on) and moves by as many weeks as it was dragged. Dragging is the
+// app's (./drag: mouse, finger or keyboard, where an arrow takes the item to the next cell).
+import { DndContext, useDraggable, useDroppable, type DragEndEvent } from "@dnd-kit/core";
 import { format, parseISO } from "date-fns";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import type { Board, Item } from "../api/types";
 import { usePeople } from "../state/people";
 import { addWeeksTo, dropped, weekOf, weeksFrom, workload, type WorkloadSettings } from "../state/workload";
 import { Avatar } from "./Avatar";
+import { Follower, underPointer, useDragSensors } from "./drag";
 
 const WEEKS = 8;
 type Cell = { person: string | null; week: string };
@@ -20,7 +23,8 @@ export function Workload({ board, items, settings, onSettings, onSave, onOpen }:
   const people = usePeople();
   const [start, setStart] = useState(() => weekOf(format(new Date(), "yyyy-MM-dd")));
   const [open, setOpen] = useState<Cell | null>(null);
-  const [drag, setDrag] = useState<{ item: Item; from: Cell } | null>(null);
+  const [drag, setDrag] = useState<Item | null>(null);
+  const sensors = useDragSensors();
   const weeks = useMemo(() => weeksFrom(start, WEEKS), [start]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? "Someone";
   const rows = useMemo(
@@ -35,13 +39,16 @@ export function Workload({ board, items, settings, onSettings, onSave, onOpen }:
   const shown = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
   const openRow = open && rows.find((r) => r.person === open.person);
   const openItems = open && openRow ? openRow.cells[weeks.indexOf(open.week)]?.items.map((id) => byId.get(id)).filter((i): i is Item => !!i) ?? [] : [];
-  function drop(to: Cell) {
-    if (!drag) return;
-    for (const [column, value] of Object.entries(dropped(drag.item, settings, columns, drag.from, to))) onSave(drag.item, column, value);
+  function drop(e: DragEndEvent) {
     setDrag(null);
+    const item = byId.get(String(e.active.id));
+    const to = e.over?.data.current as Cell | undefined;
+    if (!item || !to || !open || (to.person === open.person && to.week === open.week)) return;
+    for (const [column, value] of Object.entries(dropped(item, settings, columns, open, to))) onSave(item, column, value);
     setOpen(to);
   }
   return (
+    <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => setDrag(byId.get(String(e.active.id)) ?? null)} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
     <div className="workload">
       <div className="workload-settings">
         <label>People <select aria-label="People" value={settings.people_column} onChange={(e) => onSettings({ ...settings, people_column: e.target.value })}>
@@ -76,14 +83,13 @@ export function Workload({ board, items, settings, onSettings, onSave, onOpen }:
                 const here = { person: r.person, week: weeks[w] };
                 const fill = settings.capacity > 0 ? Math.min(1, c.load / settings.capacity) : c.load > 0 ? 1 : 0;
                 return (
-                  <td key={weeks[w]} data-week={weeks[w]} className={"workload-cell" + (over ? " over" : "") + (open?.person === r.person && open?.week === weeks[w] ? " open" : "")}
-                    onDragOver={(e) => drag && e.preventDefault()} onDrop={(e) => { e.preventDefault(); drop(here); }}>
+                  <WeekCell key={weeks[w]} cell={here} className={"workload-cell" + (over ? " over" : "") + (open?.person === r.person && open?.week === weeks[w] ? " open" : "")}>
                     <button className="workload-load" aria-label={`${r.person ? nameOf(r.person) : "Unassigned"}, week of ${format(parseISO(weeks[w]), "MMM d")}: ${shown(c.load)}${over ? " (over capacity)" : ""}`}
                       onClick={() => setOpen(c.items.length ? here : null)}>
                       <span className="workload-bar" style={{ width: `${fill * 100}%` }} />
                       <span className="workload-number">{c.load ? shown(c.load) : ""}</span>
                     </button>
-                  </td>
+                  </WeekCell>
                 );
               })}
             </tr>
@@ -95,14 +101,28 @@ export function Workload({ board, items, settings, onSettings, onSave, onOpen }:
           <strong>{open.person ? nameOf(open.person) : "Unassigned"}, week of {format(parseISO(open.week), "MMM d")}</strong>
           <span className="muted"> · drag an item onto another person or week</span>
           <ul>
-            {openItems.map((i) => (
-              <li key={i.id} draggable onDragStart={(e) => { e.dataTransfer.setData("text/plain", i.id); setDrag({ item: i, from: open }); }} onDragEnd={() => setDrag(null)}>
-                <button className="link" onClick={() => onOpen(i.id)}>{i.name}</button>
-              </li>
-            ))}
+            {openItems.map((i) => <CellItem key={i.id} item={i} onOpen={onOpen} />)}
           </ul>
         </section>
       )}
     </div>
+    <Follower>{drag && <div className="row-dragging workload-dragging">{drag.name}</div>}</Follower>
+    </DndContext>
+  );
+}
+
+/** A person's week: items are dropped on it. */
+function WeekCell({ cell, className, children }: { cell: Cell; className: string; children: ReactNode }) {
+  const { setNodeRef, isOver } = useDroppable({ id: `cell:${cell.person ?? ""}:${cell.week}`, data: cell });
+  return <td ref={setNodeRef} data-week={cell.week} className={className + (isOver ? " drop-here" : "")}>{children}</td>;
+}
+
+/** An item of the open cell, picked up by its row (a click on its name opens it). */
+function CellItem({ item, onOpen }: { item: Item; onOpen: (item: string) => void }) {
+  const { setNodeRef, attributes, listeners, isDragging } = useDraggable({ id: item.id });
+  return (
+    <li ref={setNodeRef} {...attributes} {...listeners} aria-roledescription="workload item" className={isDragging ? "lifted" : undefined} data-item={item.name}>
+      <button className="link" onClick={() => onOpen(item.id)}>{item.name}</button>
+    </li>
   );
 }

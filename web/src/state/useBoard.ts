@@ -210,7 +210,7 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     remove: (id: string, force = false) =>
       ok(api.DELETE("/api/v1/boards/{id}/columns/{column_id}", { params: { path: { id: boardId, column_id: id }, query: { force } } })),
     resize: (id: string, width: number) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { width: Math.round(width) } })).catch(fail),
-    move: (id: string, before: string) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { position: { before } } })).catch(fail),
+    move: (id: string, position: { before: string } | { after: string }) => ok(api.PATCH("/api/v1/boards/{id}/columns/{column_id}", { ...columnPath(id), body: { position } })).catch(fail),
   };
 
   // Group changes come back as live events too (`group_*`, and the items a delete moved).
