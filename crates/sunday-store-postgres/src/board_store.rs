@@ -108,6 +108,10 @@ impl BoardStore for PostgresStore {
         self.read(boards::subitems(parent)).await
     }
 
+    async fn subtree(&self, root: ItemId) -> StoreResult<Vec<Item>> {
+        self.read(boards::subtree(root)).await
+    }
+
     async fn archived_items(&self, board: BoardId, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
         self.read(boards::archived_items(board, after, limit)).await
     }

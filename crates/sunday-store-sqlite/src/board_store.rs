@@ -111,6 +111,10 @@ impl BoardStore for SqliteStore {
         self.read(boards::subitems(parent)).await
     }
 
+    async fn subtree(&self, root: ItemId) -> StoreResult<Vec<Item>> {
+        self.read(boards::subtree(root)).await
+    }
+
     async fn archived_items(&self, board: BoardId, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
         self.read(boards::archived_items(board, after, limit)).await
     }

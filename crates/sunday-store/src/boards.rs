@@ -105,7 +105,13 @@ pub enum BoardWrite {
         item: Item,
         expected_version: i64,
     },
-    DeleteItem(ItemId),
+    /// Deletes an item and `subitems`, which must be every subitem under it (at every depth,
+    /// as [`BoardStore::subtree`] read them): `StructureChanged` when one is gone or another
+    /// joined them since, so that no subitem is deleted without its event.
+    DeleteItem {
+        id: ItemId,
+        subitems: Vec<ItemId>,
+    },
     InsertView(View),
     /// Replaces a view whose stored version is `expected_version`: `VersionConflict` (carrying
     /// the stored view) when it moved on, `ViewNotFound` when it is gone.
@@ -361,6 +367,9 @@ pub trait BoardStore: Send + Sync {
     async fn all_items(&self, board: BoardId) -> StoreResult<Vec<Item>>;
     /// Live subitems of an item, by position.
     async fn subitems(&self, parent: ItemId) -> StoreResult<Vec<Item>>;
+    /// Every subitem under an item, at every depth, archived ones too (what deleting it
+    /// deletes), by board then position.
+    async fn subtree(&self, root: ItemId) -> StoreResult<Vec<Item>>;
     /// A page of archived top-level items by (position, id).
     async fn archived_items(&self, board: BoardId, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>>;
     /// How many updates each item of the board has; items without updates are absent.

@@ -122,7 +122,7 @@ async fn questions_follow_the_items(app: TestApp) {
     let original = ask(&app, &ann.token, count(bid.clone())).await[""].0;
     assert_eq!(ask(&app, &ann.token, count(id(&copy))).await[""].0, original, "the copy counts its items");
 
-    // Subitems deleted with their parent (no events on their board) are no longer counted.
+    // Subitems deleted with their parent (an event each, on their own board) are no longer counted.
     let parent = created["data"][5]["id"].as_str().unwrap().to_owned();
     for name in ["Sub 1", "Sub 2"] {
         let r = app.post(&format!("/api/v1/items/{parent}/subitems"), &ann.token, json!({"name": name}));

@@ -12,7 +12,67 @@ backend_tests!(
     the_archive_lists_archived_items_and_rows_count_their_updates,
     an_item_read_by_id_is_current,
     twenty_concurrent_edits_of_one_cell_all_land,
+    deleting_an_item_gives_each_of_its_subitems_an_event,
 );
+
+/// Deleting an item for good deletes its subitems at every depth, archived ones too, each with
+/// an `item_deleted` event on its own board's log (gap-free), in the same commit.
+async fn deleting_an_item_gives_each_of_its_subitems_an_event(app: TestApp) {
+    let u = app.signup("cascade@example.com").await;
+    let b = board(&app, &u, None).await;
+    let bid = b["id"].as_str().unwrap();
+    // The helpers below borrow them (`async move` moves these references, not the values).
+    let (app, u) = (&app, &u);
+    let post = |path: String, body: Value| async move {
+        expect_json(app.post(&path, &u.token, body).send().await.unwrap(), 201).await["id"].as_str().unwrap().to_owned()
+    };
+    let parent =
+        post(format!("/api/v1/boards/{bid}/items"), json!({"name": "Parent", "group_id": b["groups"][0]["id"]})).await;
+    let first = post(format!("/api/v1/items/{parent}/subitems"), json!({"name": "First"})).await;
+    let second = post(format!("/api/v1/items/{parent}/subitems"), json!({"name": "Second"})).await;
+    let deep = post(format!("/api/v1/items/{first}/subitems"), json!({"name": "Deep"})).await;
+    assert_eq!(
+        app.delete(&format!("/api/v1/items/{second}"), &u.token).send().await.unwrap().status(),
+        204,
+        "archived"
+    );
+    let board_of = |id: String| async move {
+        expect_json(app.get(&format!("/api/v1/boards/{id}"), &u.token).send().await.unwrap(), 200).await
+    };
+    let sub = board_of(bid.to_owned()).await["subitem_board_id"].as_str().unwrap().to_owned();
+    let subsub = board_of(sub.clone()).await["subitem_board_id"].as_str().unwrap().to_owned();
+
+    let gone = app.delete(&format!("/api/v1/items/{parent}?permanent=true"), &u.token).send().await.unwrap();
+    assert_eq!(gone.status(), 204);
+    for id in [&parent, &first, &second, &deep] {
+        expect_error(app.get(&format!("/api/v1/items/{id}"), &u.token).send().await.unwrap(), 404, "item_not_found")
+            .await;
+    }
+    // Each board's log: its items' deletions last, newest first, seqs without a gap.
+    let log = |board: String| async move {
+        let url = format!("/api/v1/boards/{board}/activity?limit=500");
+        let log = expect_json(app.get(&url, &u.token).send().await.unwrap(), 200).await;
+        let events = log["data"].as_array().unwrap().clone();
+        let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+        assert_eq!(seqs, (1..=seqs.len() as i64).rev().collect::<Vec<_>>(), "gap-free on {board}");
+        events
+    };
+    let deleted = |events: &[Value]| -> Vec<String> {
+        let mut ids: Vec<String> = events
+            .iter()
+            .filter(|e| e["kind"] == "item_deleted")
+            .map(|e| e["item_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let top = log(bid.to_owned()).await;
+    assert_eq!(deleted(&top), [parent]);
+    let mut subs = vec![first.clone(), second.clone()];
+    subs.sort();
+    assert_eq!(deleted(&log(sub).await), subs, "both subitems, the archived one too");
+    assert_eq!(deleted(&log(subsub).await), [deep]);
+}
 
 /// Twenty people edit one cell at the same moment: every edit is answered `200` (none gives
 /// up on a lost version race), each is one event, and the cell holds one of the values.

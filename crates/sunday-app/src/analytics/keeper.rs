@@ -23,7 +23,6 @@ use sunday_bus::{DynBus, RecvError};
 use sunday_store::Store;
 use sunday_types::{
     analytics::{AnalyticsAnswer, AnalyticsQuery, AnalyticsStatus, ReportAnswer, ReportRequest},
-    events::BoardChange,
     ApiError, BoardId, UserId,
 };
 use tokio::sync::watch;
@@ -178,8 +177,8 @@ impl Keeper {
     pub async fn catch_up(&self, board: BoardId) -> Result<Cell, ApiError> {
         let cell = self.cell(board);
         let (_turn, _) = self.shared.catching_up.lock(board).await;
-        // Built from nothing, the board is compared with its items once the log is read: some
-        // changes leave no event on it (its subitems deleted with their parent).
+        // Built from nothing, the board is compared with its items once the log is read: logs
+        // written before subitems deleted with their parent had events of their own lack them.
         let fresh = read(&cell).seq() == 0;
         let mut last_at = None;
         loop {
@@ -202,10 +201,6 @@ impl Keeper {
                 }
             }
             last_at = events.last().map(|e| e.created_at);
-            // Deleting an item takes its subitems along without events on their board.
-            if events.iter().any(|e| matches!(&e.change, BoardChange::ItemDeleted(d) if d.moved_to.is_none())) {
-                self.subitems_changed(board).await?;
-            }
             self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner()).insert(board);
             if events.len() < BATCH {
                 break;
@@ -219,15 +214,6 @@ impl Keeper {
             self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner()).insert(board);
         }
         Ok(cell)
-    }
-
-    /// Marks the board's subitem board (if it has one and it is kept) for a reload.
-    async fn subitems_changed(&self, board: BoardId) -> Result<(), ApiError> {
-        let Some(sub) = self.store.board(board).await?.and_then(|b| b.subitem_board_id) else { return Ok(()) };
-        if let Some(cell) = read(&self.shared.boards).get(&sub) {
-            write(cell).want_reload(Utc::now());
-        }
-        Ok(())
     }
 
     /// Reads the board's items again (values changed without an event each).

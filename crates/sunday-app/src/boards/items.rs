@@ -513,20 +513,36 @@ impl BoardService {
         self.shown(actor, item).await
     }
 
-    /// Deletes for good, with its subitems and updates.
+    /// Deletes for good, with its subitems (at every depth) and updates. Each subitem gets its
+    /// own `item_deleted` event on its own board, in the same commit, so everything following
+    /// those boards' logs (the engine, search, analytics, links) sees it go.
     pub async fn delete_item(&self, actor: &Actor, id: ItemId) -> Result<(), ApiError> {
         let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
         let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
         access.require_content()?;
-        let event = NewEvent::new(
-            actor.user_id,
-            BoardChange::ItemDeleted(ItemDeleted { item_id: id, name: item.name.clone(), moved_to: None }),
-        );
-        self.commit(item.board_id, vec![BoardWrite::DeleteItem(id)], vec![event]).await?;
-        // Its subitems (at every depth) went with it, without events on their boards: those
-        // boards reload.
-        self.evict_subitem_boards(&access.board).await?;
-        Ok(())
+        let deleted = |i: &Item| {
+            let gone = ItemDeleted { item_id: i.id, name: i.name.clone(), moved_to: None };
+            NewEvent::new(actor.user_id, BoardChange::ItemDeleted(gone))
+        };
+        for _ in 0..MERGE_RETRIES {
+            let tree = self.store.subtree(id).await?;
+            let write = BoardWrite::DeleteItem { id, subitems: tree.iter().map(|s| s.id).collect() };
+            // The item's board first (its part holds the delete), then each subitem board.
+            let mut parts = vec![(item.board_id, vec![write], vec![deleted(&item)])];
+            for s in &tree {
+                match parts.iter_mut().find(|(b, _, _)| *b == s.board_id) {
+                    Some((_, _, events)) => events.push(deleted(s)),
+                    None => parts.push((s.board_id, vec![], vec![deleted(s)])),
+                }
+            }
+            match self.try_commit_parts(parts).await {
+                Ok(_) => return Ok(()),
+                // A subitem came or went since the tree was read: read it again.
+                Err(StoreError::StructureChanged) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ApiError::unavailable("the item's subitems kept changing under this delete; retry"))
     }
 
     /// A copy of the item (name, group, values) placed right after it.

@@ -454,6 +454,10 @@ impl BoardStore for Interposed {
         self.inner.subitems(parent).await
     }
 
+    async fn subtree(&self, root: ItemId) -> StoreResult<Vec<Item>> {
+        self.inner.subtree(root).await
+    }
+
     async fn archived_items(&self, board: BoardId, after: Option<ItemCursor>, limit: usize) -> StoreResult<Vec<Item>> {
         self.inner.archived_items(board, after, limit).await
     }

@@ -139,11 +139,7 @@ static SUBITEM_COUNT: Stmt = stmt!("SELECT count(*) FROM items WHERE parent_item
 /// A moved item takes a number on its new board.
 static MOVE_ITEM_EXTRAS: Stmt = stmt!("UPDATE items SET auto_number = $2 WHERE id = $1");
 static MOVE_UPDATES: Stmt = stmt!("UPDATE item_updates SET board_id = $2 WHERE item_id = $1");
-/// The item and its subitems, at every depth.
-static DELETE_ITEM: Stmt = stmt!(
-    "DELETE FROM items WHERE id IN (WITH RECURSIVE tree(id) AS (SELECT id FROM items WHERE id = $1
-     UNION ALL SELECT i.id FROM items i JOIN tree t ON i.parent_item_id = t.id) SELECT id FROM tree)"
-);
+static DELETE_ONE_ITEM: Stmt = stmt!("DELETE FROM items WHERE id = $1");
 static INSERT_VIEW: Stmt = stmt!(
     "INSERT INTO board_views (id, board_id, name, type, filter, sort, group_by, hidden_columns, settings, version,
      created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -241,7 +237,17 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             plan.push(update_values(&item, expected_version)?);
             files::item_refs(plan, &item, false);
         }
-        BoardWrite::DeleteItem(id) => plan.push(Step::new(&DELETE_ITEM, args![id])),
+        BoardWrite::DeleteItem { id, subitems } => {
+            // Each listed subitem is still there, and none has a subitem the list lacks.
+            let changed = || Refusal::Fail(Fail::StructureChanged);
+            for s in &subitems {
+                plan.push(Step::changes(&DELETE_ONE_ITEM, args![*s], changed()));
+            }
+            for s in subitems.iter().chain([&id]) {
+                plan.push(Step::equals(&SUBITEM_COUNT, args![*s], 0, changed(), changed()));
+            }
+            plan.push(Step::changes(&DELETE_ONE_ITEM, args![id], Refusal::rejected(ErrorCode::ItemNotFound)));
+        }
         BoardWrite::InsertView(v) => {
             let mut params = view_params(&v, board_id)?;
             params.extend(args![v.created_by, v.created_at.timestamp_millis(), v.updated_at.timestamp_millis()]);

@@ -228,6 +228,17 @@ pub fn subitems(parent: ItemId) -> Query<Item, Vec<Item>> {
     Query::all(&SUBITEMS, args![parent], rows::item)
 }
 
+static SUBTREE: Stmt = stmt!(
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM items WHERE parent_item_id = $1
+     UNION ALL SELECT c.id FROM items c JOIN tree t ON c.parent_item_id = t.id) SELECT ",
+    item_cols!(),
+    " FROM items i WHERE i.id IN (SELECT id FROM tree) ORDER BY i.board_id, i.position, i.id"
+);
+
+pub fn subtree(root: ItemId) -> Query<Item, Vec<Item>> {
+    Query::all(&SUBTREE, args![root], rows::item)
+}
+
 static EVENTS_AFTER: Stmt = stmt!(
     "SELECT ",
     event_cols!(),

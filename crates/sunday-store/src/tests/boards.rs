@@ -279,9 +279,18 @@ pub async fn items_page_by_position_and_group(store: DynStore) {
     assert_eq!(store.subitems(parent).await.unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [sub.id]);
     assert!(store.item(archived.id).await.unwrap().unwrap().archived);
 
-    // Deleting a parent deletes its subitems.
-    store.commit(b.id, vec![BoardWrite::DeleteItem(parent)], vec![], T0).await.unwrap();
-    assert!(store.item(sub.id).await.unwrap().is_none());
+    // Deleting a parent deletes the subitems it names, which must be all of them: a list
+    // missing one (a subitem added since it was read) refuses the whole delete.
+    assert_eq!(store.subtree(parent).await.unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [sub.id]);
+    let stale = store.commit(b.id, vec![BoardWrite::DeleteItem { id: parent, subitems: vec![] }], vec![], T0).await;
+    assert!(matches!(stale, Err(StoreError::StructureChanged)), "{stale:?}");
+    assert!(
+        store.item(parent).await.unwrap().is_some() && store.item(sub.id).await.unwrap().is_some(),
+        "nothing deleted"
+    );
+    let delete = BoardWrite::DeleteItem { id: parent, subitems: vec![sub.id] };
+    store.commit(b.id, vec![delete], vec![], T0).await.unwrap();
+    assert!(store.item(parent).await.unwrap().is_none() && store.item(sub.id).await.unwrap().is_none());
 }
 
 pub async fn boards_list_by_visibility(store: DynStore) {
