@@ -418,7 +418,16 @@ async fn subitems_nest_roll_up_and_export(app: TestApp) {
     assert!(at("Launch") < at("Design") && at("Design") < at("Level 2") && at("Level 5") < at("Build"), "{csv}");
     assert!(lines[at("Level 2")].ends_with(",Design"), "{csv}");
     assert!(lines[at("Build")].contains(",10,") || lines[at("Build")].contains(",10.00,"), "{csv}");
-    // Deleting the top item deletes its subitems at every depth; the rollup of the rest follows.
+    // An item linking to subitems two levels down, one of them under the item deleted next.
+    let level2 = expect_json(app.get(&format!("/api/v1/boards/{level1}"), &u.token).send().await.unwrap(), 200).await;
+    let level2 = level2["subitem_board_id"].as_str().unwrap().to_owned();
+    let check = id(&expect_json(sub(&second, "Check").await, 201).await);
+    let steps = json!({"title": "Steps", "type": "board_relation", "settings": {"board_ids": [level2]}});
+    let steps = id(&column(&app, &u, &bid, steps).await);
+    let review = create(&app, &u, &bid, "Review", json!({steps.clone(): [chain[0].clone(), check.clone()]})).await;
+    until(&app, &u, &review, &steps, json!({"item_ids": [chain[0], check]})).await;
+    // Deleting the top item deletes its subitems at every depth; the rollup of the rest follows,
+    // and the link to a deleted subitem goes (its deletion is an event on its own board).
     let r = app.delete(&format!("/api/v1/items/{first}?permanent=true"), &u.token).send().await.unwrap();
     assert_eq!(r.status(), 204);
     for gone in chain.iter().chain([&first]) {
@@ -426,6 +435,7 @@ async fn subitems_nest_roll_up_and_export(app: TestApp) {
         assert_eq!(r.status(), 404, "{gone} went with its parent");
     }
     until(&app, &u, &top, &total, json!(10)).await;
+    until(&app, &u, &review, &steps, json!({"item_ids": [check]})).await;
 }
 
 /// Whether `v` holds a cell of `column` anywhere: in an item's `values` or a change.

@@ -27,7 +27,7 @@ use crate::Actor;
 /// The most items one bulk request may create.
 pub const BULK_LIMIT: usize = 1000;
 
-fn item_not_found() -> ApiError {
+pub(super) fn item_not_found() -> ApiError {
     ApiError::of(ErrorCode::ItemNotFound)
 }
 
@@ -511,38 +511,6 @@ impl BoardService {
     pub async fn restore_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
         let item = self.set_archived(actor, id, false).await?;
         self.shown(actor, item).await
-    }
-
-    /// Deletes for good, with its subitems (at every depth) and updates. Each subitem gets its
-    /// own `item_deleted` event on its own board, in the same commit, so everything following
-    /// those boards' logs (the engine, search, analytics, links) sees it go.
-    pub async fn delete_item(&self, actor: &Actor, id: ItemId) -> Result<(), ApiError> {
-        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
-        let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
-        access.require_content()?;
-        let deleted = |i: &Item| {
-            let gone = ItemDeleted { item_id: i.id, name: i.name.clone(), moved_to: None };
-            NewEvent::new(actor.user_id, BoardChange::ItemDeleted(gone))
-        };
-        for _ in 0..MERGE_RETRIES {
-            let tree = self.store.subtree(id).await?;
-            let write = BoardWrite::DeleteItem { id, subitems: tree.iter().map(|s| s.id).collect() };
-            // The item's board first (its part holds the delete), then each subitem board.
-            let mut parts = vec![(item.board_id, vec![write], vec![deleted(&item)])];
-            for s in &tree {
-                match parts.iter_mut().find(|(b, _, _)| *b == s.board_id) {
-                    Some((_, _, events)) => events.push(deleted(s)),
-                    None => parts.push((s.board_id, vec![], vec![deleted(s)])),
-                }
-            }
-            match self.try_commit_parts(parts).await {
-                Ok(_) => return Ok(()),
-                // A subitem came or went since the tree was read: read it again.
-                Err(StoreError::StructureChanged) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(ApiError::unavailable("the item's subitems kept changing under this delete; retry"))
     }
 
     /// A copy of the item (name, group, values) placed right after it.

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use sunday_store::{BoardWrite, NewEvent};
+use sunday_store::{BoardWrite, NewEvent, StoreError};
 use sunday_types::events::*;
 use sunday_types::{
     board_api::{CreateItemRequest, SubitemCount},
@@ -15,13 +15,45 @@ use sunday_types::{
     ApiError, BoardId, ErrorCode, ItemId,
 };
 
-use super::{templates, BoardService};
+use super::{items::item_not_found, templates, BoardService, MERGE_RETRIES};
 
 /// The deepest subitem level any configuration allows.
 pub const MAX_LEVELS: usize = 10;
 use crate::Actor;
 
 impl BoardService {
+    /// Deletes for good, with its subitems (at every depth) and updates. Each subitem gets its
+    /// own `item_deleted` event on its own board, in the same commit, so everything following
+    /// those boards' logs (the engine, search, analytics, links) sees it go.
+    pub async fn delete_item(&self, actor: &Actor, id: ItemId) -> Result<(), ApiError> {
+        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let access = self.access_for_write(actor, item.board_id).await.map_err(|_| item_not_found())?;
+        access.require_content()?;
+        let deleted = |i: &Item| {
+            let gone = ItemDeleted { item_id: i.id, name: i.name.clone(), moved_to: None };
+            NewEvent::new(actor.user_id, BoardChange::ItemDeleted(gone))
+        };
+        for _ in 0..MERGE_RETRIES {
+            let tree = self.store.subtree(id).await?;
+            let write = BoardWrite::DeleteItem { id, subitems: tree.iter().map(|s| s.id).collect() };
+            // The item's board first (its part holds the delete), then each subitem board.
+            let mut parts = vec![(item.board_id, vec![write], vec![deleted(&item)])];
+            for s in &tree {
+                match parts.iter_mut().find(|(b, _, _)| *b == s.board_id) {
+                    Some((_, _, events)) => events.push(deleted(s)),
+                    None => parts.push((s.board_id, vec![], vec![deleted(s)])),
+                }
+            }
+            match self.try_commit_parts(parts).await {
+                Ok(_) => return Ok(()),
+                // A subitem came or went since the tree was read: read it again.
+                Err(StoreError::StructureChanged) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ApiError::unavailable("the item's subitems kept changing under this delete; retry"))
+    }
+
     /// A parent's live subitems in display order, from the board engine's kept JSON (its
     /// subitem board caught up to the log position read here).
     pub async fn subitems(&self, actor: &Actor, parent: ItemId) -> Result<Vec<EncodedItem>, ApiError> {
@@ -102,8 +134,8 @@ impl BoardService {
         Ok(depth)
     }
 
-    /// Drops the board engine's copies of the subitem boards under `board` (their items went
-    /// with a deleted parent, without events of their own).
+    /// Drops the board engine's copies of the subitem boards under `board` (they went with
+    /// their deleted board).
     pub(super) async fn evict_subitem_boards(&self, board: &Board) -> Result<(), ApiError> {
         let mut at = board.subitem_board_id;
         let mut levels = 0;
