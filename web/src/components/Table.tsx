@@ -1,7 +1,7 @@
 // The main table: coloured groups with counts, a sticky name column, a cell per column, an
 // "add item" row per group, status battery footers, drag to move items between groups and
 // columns among columns. Dragging is the app's (./drag): a row by its grip, a column by its
-// header, with a mouse, a finger or the keyboard (an arrow takes it a row or a column on).
+// title, with a mouse, a finger or the keyboard (an arrow takes it a row or a column on).
 // All groups' rows (titles, headers, items, add rows, footers) are one list in one <table>,
 // windowed by @tanstack/react-virtual against the table's own scroller (the page does not
 // scroll): only rows near the viewport are in the DOM and spacer rows stand for the rest, so
