@@ -24,8 +24,10 @@ const NAMES = 220;
 const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 
 type Row = { kind: "group"; id: string; name: string; color: string } | { kind: "item"; item: Item };
-/** A bar (or its end, `end`) being dragged, and how far so far. */
-type Drag = { item: Item; end: boolean; dx: number };
+/** What a bar or an end carries when picked up. */
+type Grip = { item: Item; end: boolean };
+/** What is being dragged, and how far so far (only the drawing needs that). */
+type Drag = Grip & { dx: number };
 
 export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn, rowsBy, onRowsBy, zoom, onZoom, onSave, onOpen }: {
   board: Board; items: Item[]; sort?: (a: Item, b: Item) => number;
@@ -88,7 +90,7 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
   const width = axis.days * axis.px;
   function release(e: DragEndEvent) {
     setDrag(null);
-    const what = e.active.data.current as Drag | undefined;
+    const what = e.active.data.current as Grip | undefined;
     if (!what || !col) return;
     const { item } = what;
     const span = spans.get(item.id);
@@ -117,7 +119,7 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
       </div>
       {/* No scrolling by itself while dragging: a drag counts whole days from where the pointer
           went, and a timeline scrolling under the pointer added days nobody dragged. */}
-      <DndContext sensors={sensors} autoScroll={false} onDragStart={(e) => setDrag({ ...(e.active.data.current as Drag), dx: 0 })} onDragMove={(e) => setDrag((d) => d && { ...d, dx: e.delta.x })}
+      <DndContext sensors={sensors} autoScroll={false} onDragStart={(e) => setDrag({ ...(e.active.data.current as Grip), dx: 0 })} onDragMove={(e) => setDrag((d) => d && { ...d, dx: e.delta.x })}
         onDragEnd={release} onDragCancel={() => setDrag(null)}>
       <div className="timeline" ref={scroller} data-testid="timeline">
         <div className="timeline-head" style={{ width: NAMES + width }}>
@@ -174,7 +176,7 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
 function Bar({ item, className, title, style, onOpen, children }: {
   item: Item; className: string; title: string; style: React.CSSProperties; onOpen: (item: string) => void; children: ReactNode;
 }) {
-  const { setNodeRef, attributes, listeners } = useDraggable({ id: `bar:${item.id}`, data: { item, end: false, dx: 0 } satisfies Drag });
+  const { setNodeRef, attributes, listeners } = useDraggable({ id: `bar:${item.id}`, data: { item, end: false } satisfies Grip });
   return (
     <div ref={setNodeRef} {...attributes} {...listeners} aria-roledescription="timeline bar" aria-label={`${item.name}, ${title}`} className={className} data-bar={item.name} title={title} style={style} onClick={() => onOpen(item.id)}>
       {children}
@@ -184,6 +186,6 @@ function Bar({ item, className, title, style, onOpen, children }: {
 
 /** A bar's right edge: dragged to change where the timeline ends. */
 function End({ item }: { item: Item }) {
-  const { setNodeRef, attributes, listeners } = useDraggable({ id: `end:${item.id}`, data: { item, end: true, dx: 0 } satisfies Drag });
+  const { setNodeRef, attributes, listeners } = useDraggable({ id: `end:${item.id}`, data: { item, end: true } satisfies Grip });
   return <span ref={setNodeRef} {...attributes} {...listeners} aria-roledescription="timeline end" className="timeline-end" aria-label={`End of ${item.name}`} onClick={(e) => e.stopPropagation()} />;
 }
