@@ -130,4 +130,7 @@ export async function dragOnto(page, source, target, at) {
   await page.mouse.move(t.x + (at?.x ?? t.width / 2), t.y + (at?.y ?? t.height / 2), { steps: 10 });
   await page.waitForTimeout(100);
   await page.mouse.up();
+  // dnd-kit swallows clicks for 50 ms after a drop (the click that ends a drag is not a click):
+  // the test's next click must come later, as a person's would.
+  await page.waitForTimeout(100);
 }
