@@ -15,7 +15,8 @@ backend_tests!(
     relations_link_both_ways_and_mirrors_follow,
     readers_who_cannot_see_the_linked_board_read_nothing,
     subitems_nest_roll_up_and_export,
-    forced_deletes_turn_dependents_into_errors
+    forced_deletes_turn_dependents_into_errors,
+    a_copy_keeps_its_subitems_and_connections
 );
 
 fn id(v: &Value) -> String {
@@ -352,6 +353,94 @@ async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
     )
     .await;
     assert_eq!(e["details"]["rule"], "unknown_item", "{e}");
+    // A copy they make leaves out what they could not see: the relation, its mirror, and the
+    // formula reading the mirror is marked broken, with no values.
+    let copy = app.post(&format!("/api/v1/boards/{}/duplicate", l.projects), &reader.token, json!({}));
+    let copy = expect_json(copy.send().await.unwrap(), 201).await;
+    let titles: Vec<&str> = copy["columns"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+    assert!(!titles.contains(&"Client") && !titles.contains(&"Total budget"), "{titles:?}");
+    let formula = copy["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Twice").unwrap();
+    assert!(formula["settings"]["broken"].as_str().unwrap().contains("Total budget"), "{formula}");
+    let items = app.get(&format!("/api/v1/boards/{}/items", id(&copy)), &reader.token);
+    let items = expect_json(items.send().await.unwrap(), 200).await;
+    assert_eq!(items["data"][0]["name"], "Launch!", "{items}");
+    assert!(items["data"][0]["values"].get(formula["id"].as_str().unwrap()).is_none(), "{items}");
+}
+
+/// A copy of a board takes its subitem boards (every level, their columns and items) and its
+/// connections: a rollup of the copied subitems, a relation still linking to the other board,
+/// two-way with a new column there showing the copy's links, and a mirror over it. The source
+/// keeps its own, and deleting the copy takes only the copy's.
+async fn a_copy_keeps_its_subitems_and_connections(app: TestApp) {
+    let u = app.signup("copies@example.com").await;
+    let l = linked_boards(&app, &u).await;
+    let acme = create(&app, &u, &l.clients, "Acme", json!({l.budget.clone(): 100})).await;
+    let launch = create(&app, &u, &l.projects, "Launch", json!({l.relation.clone(): [acme.clone()]})).await;
+    until(&app, &u, &launch, &l.total, json!(100)).await;
+    let sub = |parent: &str, name: &str| {
+        let r = app.post(&format!("/api/v1/items/{parent}/subitems"), &u.token, json!({"name": name}));
+        async move { id(&expect_json(r.send().await.unwrap(), 201).await) }
+    };
+    let get = |path: String| {
+        let r = app.get(&path, &u.token);
+        async move { expect_json(r.send().await.unwrap(), 200).await }
+    };
+    let design = sub(&launch, "Design").await;
+    let level1 = get(format!("/api/v1/boards/{}", l.projects)).await["subitem_board_id"].as_str().unwrap().to_owned();
+    let hours = id(&column(&app, &u, &level1, json!({"title": "Hours", "type": "number"})).await);
+    let r = app.patch(&format!("/api/v1/items/{design}"), &u.token, json!({"values": {hours.clone(): 3}}));
+    expect_json(r.send().await.unwrap(), 200).await;
+    sub(&design, "Sketch").await;
+    let rollup = json!({"title": "Hours", "type": "rollup", "settings": {"source": "subitems", "column_id": hours}});
+    let rollup = id(&column(&app, &u, &l.projects, rollup).await);
+    until(&app, &u, &launch, &rollup, json!(3)).await;
+
+    let copy = app.post(&format!("/api/v1/boards/{}/duplicate", l.projects), &u.token, json!({"name": "Projects 2"}));
+    let copy = expect_json(copy.send().await.unwrap(), 201).await;
+    let cid = id(&copy);
+    let col = |board: &Value, title: &str| {
+        board["columns"].as_array().unwrap().iter().find(|c| c["title"] == title).cloned().unwrap_or(Value::Null)
+    };
+    let relation = col(&copy, "Client");
+    assert_eq!(relation["settings"]["board_ids"], json!([l.clients]), "{relation}");
+    let back = relation["settings"]["reverse_column_id"].as_str().expect("still two-way").to_owned();
+    assert_ne!(back, l.reverse);
+    let (total, hours_up) = (id(&col(&copy, "Total budget")), id(&col(&copy, "Hours")));
+    let items = get(format!("/api/v1/boards/{cid}/items")).await;
+    let launch2 = id(&items["data"][0]);
+    assert_eq!(items["data"][0]["values"][id(&relation)], json!({"item_ids": [acme]}), "{items}");
+    until(&app, &u, &launch2, &total, json!(100)).await;
+    until(&app, &u, &launch2, &hours_up, json!(3)).await;
+    // The other board shows the copy's links in a column named after it.
+    let clients = get(format!("/api/v1/boards/{}", l.clients)).await;
+    let theirs = col(&clients, "Projects 2");
+    assert_eq!((theirs["id"].as_str(), &theirs["settings"]["board_ids"]), (Some(back.as_str()), &json!([cid])));
+    until(&app, &u, &acme, &back, json!({"item_ids": [launch2]})).await;
+    until(&app, &u, &acme, &l.reverse, json!({"item_ids": [launch]})).await;
+    // Subitems two levels down, on the copy's own subitem boards, with their values.
+    let sub1 = copy["subitem_board_id"].as_str().unwrap().to_owned();
+    assert_ne!(sub1, level1);
+    let hours2 = id(&col(&get(format!("/api/v1/boards/{sub1}")).await, "Hours"));
+    let subs = get(format!("/api/v1/items/{launch2}/subitems")).await;
+    assert_eq!(
+        (&subs["data"][0]["name"], &subs["data"][0]["values"][&hours2]),
+        (&json!("Design"), &json!(3)),
+        "{subs}"
+    );
+    let design2 = id(&subs["data"][0]);
+    assert_ne!(design2, design);
+    assert_eq!(get(format!("/api/v1/items/{design2}/subitems")).await["data"][0]["name"], "Sketch");
+    let log = get(format!("/api/v1/boards/{sub1}/activity")).await;
+    let made = log["data"].as_array().unwrap().iter().find(|e| e["kind"] == "board_created").cloned();
+    assert_eq!(made.expect("the copy's subitem board has its event")["payload"]["duplicated_from"], level1.as_str());
+    // Deleting the copy takes its subitem boards, not the source's.
+    assert_eq!(app.delete(&format!("/api/v1/boards/{cid}"), &u.token).send().await.unwrap().status(), 204);
+    assert_eq!(app.get(&format!("/api/v1/boards/{sub1}"), &u.token).send().await.unwrap().status(), 404);
+    assert_eq!(get(format!("/api/v1/items/{launch}/subitems")).await["data"][0]["id"], design.as_str());
+    // A subitem board is copied only with its parent.
+    let e = app.post(&format!("/api/v1/boards/{level1}/duplicate"), &u.token, json!({}));
+    let e = expect_error(e.send().await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(e["details"]["rule"], "subitem_board", "{e}");
 }
 
 async fn subitems_nest_roll_up_and_export(app: TestApp) {

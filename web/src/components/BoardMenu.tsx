@@ -96,6 +96,7 @@ function DuplicateDialog({ board, onDuplicate, onClose }: { board: Board; onDupl
       }}>
         <label className="field">Name of the copy<input aria-label="Name of the copy" value={name} onChange={(e) => setName(e.target.value)} required /></label>
         <label><input type="checkbox" checked={withItems} onChange={(e) => setWithItems(e.target.checked)} /> Copy the items too</label>
+        <p className="hint">The copy keeps the subitem columns, connected boards and rollups{withItems ? ", and the items' subitems at every level" : ""}. A connection to a board you cannot see is left out.</p>
         <div className="dialog-actions">
           <button type="button" className="link" onClick={onClose}>Cancel</button>
           <button className="primary" disabled={!name.trim()}>Duplicate</button>

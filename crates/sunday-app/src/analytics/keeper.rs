@@ -366,9 +366,16 @@ impl Keeper {
         let settings = self.settings.clone();
         let this = self.clone();
         let mut events = bus.subscribe();
+        // Until the first pass is over the aggregates may lag the log (snapshots still loading,
+        // or a rebuild not yet counted): `/ready` says so from the start, not once it begins.
+        self.shared.rebuilding.store(true, Ordering::Relaxed);
         tokio::spawn(async move {
             this.load_snapshots().await;
             this.pass().await;
+            // (A pass that could not list the boards left its rebuild to the next one.)
+            if !this.shared.rebuild.load(Ordering::Relaxed) {
+                this.shared.rebuilding.store(false, Ordering::Relaxed);
+            }
             let mut every = tokio::time::interval(PASS_EVERY);
             every.tick().await;
             let mut snapshots = tokio::time::interval(settings.snapshot_every);

@@ -1,7 +1,5 @@
-//! Boards themselves: create (blank or from a template), read, list, change, delete,
-//! duplicate, and their members.
-
-use std::collections::HashMap;
+//! Boards themselves: create (blank or from a template), read, list, change, delete, and
+//! their members (duplicating is `super::duplicate`).
 
 use sunday_domain::{
     permissions,
@@ -10,20 +8,22 @@ use sunday_domain::{
 use sunday_store::{BoardFilter, BoardWrite, NewEvent};
 use sunday_types::events::*;
 use sunday_types::{
-    board_api::{BoardMember, CreateBoardRequest, DuplicateBoardRequest, UpdateBoardRequest},
-    boards::{Board, BoardKind, BoardPermission, Column, ColumnType, Group, Item},
-    cells::{CellValue, ItemValues},
-    column_settings::ColumnSettings,
+    board_api::{BoardMember, CreateBoardRequest, UpdateBoardRequest},
+    boards::{Board, BoardKind, BoardPermission, Column, Group},
     dto::{Page, Role, Scope},
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, OrgId, UserId, WorkspaceId,
+    ApiError, BoardId, ErrorCode, OrgId, UserId, WorkspaceId,
 };
 
 use super::{templates, BoardService};
 use crate::{cursor, Actor};
 
 impl BoardService {
-    async fn workspace_for_new_board(&self, actor: &Actor, ws: WorkspaceId) -> Result<(OrgId, Role), ApiError> {
+    pub(super) async fn workspace_for_new_board(
+        &self,
+        actor: &Actor,
+        ws: WorkspaceId,
+    ) -> Result<(OrgId, Role), ApiError> {
         let workspace = self.store.workspace(ws).await?.ok_or_else(|| ApiError::of(ErrorCode::WorkspaceNotFound))?;
         let role = self
             .directory
@@ -225,111 +225,6 @@ impl BoardService {
         Ok(())
     }
 
-    /// Copies columns and groups (and, by default, items with their values) into a new board.
-    pub async fn duplicate_board(
-        &self,
-        actor: &Actor,
-        id: BoardId,
-        req: DuplicateBoardRequest,
-    ) -> Result<Board, ApiError> {
-        let source = self.get_board(actor, id).await?;
-        // A copy carries the board's content: reading it is not enough to copy it.
-        self.access_for_write(actor, id).await?.require_content()?;
-        let workspace = req.workspace_id.unwrap_or(source.workspace_id);
-        let (org, _) = self.workspace_for_new_board(actor, workspace).await?;
-        let name = match &req.name {
-            Some(n) => parse_name("name", n, 200)?,
-            None => format!("{} (copy)", source.name).chars().take(200).collect(),
-        };
-        let now = to_datetime(now_millis());
-        let board = Board {
-            id: BoardId::new(),
-            org_id: org,
-            workspace_id: workspace,
-            name,
-            version: 1,
-            last_seq: 0,
-            created_by: actor.user_id,
-            created_at: now,
-            updated_at: now,
-            subitem_board_id: None,
-            parent_board_id: None,
-            permission: Some(BoardPermission::Owner),
-            structure_version: 0,
-            columns: vec![],
-            groups: vec![],
-            ..source.clone()
-        };
-        let column_ids: HashMap<ColumnId, ColumnId> = source.columns.iter().map(|c| (c.id, ColumnId::new())).collect();
-        let group_ids: HashMap<GroupId, GroupId> = source.groups.iter().map(|g| (g.id, GroupId::new())).collect();
-        let groups: Vec<Group> =
-            source.groups.iter().map(|g| Group { id: group_ids[&g.id], collapsed: false, ..g.clone() }).collect();
-        // Relations, mirrors and rollups are left out: their links (and what they show) belong
-        // to the board they were made on and may come from boards the copy's readers cannot see.
-        let kept: Vec<&Column> = source
-            .columns
-            .iter()
-            .filter(|c| !matches!(c.column_type, ColumnType::BoardRelation | ColumnType::Mirror | ColumnType::Rollup))
-            .collect();
-        let columns: Vec<Column> = kept
-            .iter()
-            .map(|c| {
-                let mut copy = Column { id: column_ids[&c.id], ..(*c).clone() };
-                // A dependency column moves the copy's own date column.
-                if let ColumnSettings::Dependency(d) = &mut copy.settings {
-                    d.date_column_id = d.date_column_id.and_then(|id| column_ids.get(&id).copied());
-                }
-                copy
-            })
-            .collect();
-        let mut writes = creation_writes(&board, actor, &groups, &columns);
-        let mut copied = 0u64;
-        if req.with_items.unwrap_or(true) {
-            let items = self.store.all_items(id).await?;
-            let item_ids: HashMap<ItemId, ItemId> = items.iter().map(|i| (i.id, ItemId::new())).collect();
-            for item in items {
-                let Some(&group_id) = group_ids.get(&item.group_id) else { continue };
-                // Dependencies name the copies of the items they named.
-                let copy_of = |v: CellValue| match v {
-                    CellValue::Items(ids) => {
-                        CellValue::Items(ids.iter().filter_map(|i| item_ids.get(i).copied()).collect())
-                    }
-                    other => other,
-                };
-                let values: ItemValues = kept
-                    .iter()
-                    .filter_map(|c| Some((column_ids[&c.id], copy_of(item.values.cell(c)?))))
-                    .filter(|(_, v)| !matches!(v, CellValue::Items(ids) if ids.is_empty()))
-                    .collect();
-                writes.push(BoardWrite::InsertItem(Item {
-                    id: item_ids[&item.id],
-                    board_id: board.id,
-                    group_id,
-                    values,
-                    version: 1,
-                    created_by: actor.user_id,
-                    created_at: now,
-                    updated_at: now,
-                    parent_item_id: None,
-                    archived: false,
-                    auto_number: 0,
-                    ..item
-                }));
-                copied += 1;
-            }
-        }
-        let event = NewEvent::new(
-            actor.user_id,
-            BoardChange::BoardCreated(BoardCreated {
-                duplicated_from: Some(id),
-                items: Some(copied),
-                ..Default::default()
-            }),
-        );
-        self.commit(board.id, writes, vec![event]).await?;
-        self.get_board(actor, board.id).await
-    }
-
     pub async fn board_members(&self, actor: &Actor, id: BoardId) -> Result<Vec<BoardMember>, ApiError> {
         let access = self.access(actor, id).await?;
         let governing = access.board.parent_board_id.unwrap_or(id);
@@ -376,7 +271,7 @@ impl BoardService {
 }
 
 /// The writes that create a board: the row, its creator as owner, its groups and columns.
-fn creation_writes(board: &Board, actor: &Actor, groups: &[Group], columns: &[Column]) -> Vec<BoardWrite> {
+pub(super) fn creation_writes(board: &Board, actor: &Actor, groups: &[Group], columns: &[Column]) -> Vec<BoardWrite> {
     let mut writes = vec![
         BoardWrite::InsertBoard(board.clone()),
         BoardWrite::PutMember {

@@ -211,6 +211,21 @@ impl BoardService {
                 BoardChange::ColumnCreated(c) if c.column.settings.mirror().is_some() => {
                     plan.whole.insert(board);
                 }
+                // A copied board's items came without events of their own: the links back its
+                // two-way relations owe (on a new column of the linked board), and its mirrors.
+                BoardChange::BoardCreated(c) if c.duplicated_from.is_some() => {
+                    if relations.iter().any(|r| r.settings.relation().is_some_and(|s| s.reverse_column_id.is_some())) {
+                        let seq = self.store.board(board).await?.map_or(0, |b| b.last_seq);
+                        let items: Vec<Item> = self.engine.read(board, seq, |s| s.items().to_vec()).await?;
+                        let all: HashSet<ColumnId> = relations.iter().map(|r| r.id).collect();
+                        for item in &items {
+                            self.links_back(&mut plan, &relations, item, &all);
+                        }
+                    }
+                    if has_mirrors {
+                        plan.whole.insert(board);
+                    }
+                }
                 BoardChange::ColumnUpdated(u) => {
                     if u.column.settings.mirror().is_some() || u.column.settings.relation().is_some() {
                         plan.whole.insert(board);

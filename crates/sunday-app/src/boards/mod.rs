@@ -12,6 +12,7 @@ mod buttons;
 mod columns_cache;
 mod csv;
 mod dependencies;
+mod duplicate;
 mod edits;
 mod formulas;
 mod items;

@@ -45,14 +45,14 @@ pub(super) fn used_by_mirror(column: &Column, mirror: &Column) -> ApiError {
 }
 
 /// A reverse relation column for `board`'s relation `column`, on its linked board.
-fn reverse_of(board: &Access, column: &Column, id: ColumnId, position: String) -> Column {
+pub(super) fn reverse_of(board: &Board, column: ColumnId, id: ColumnId, position: String) -> Column {
     Column {
         id,
-        title: board.board.name.chars().take(255).collect(),
+        title: board.name.chars().take(255).collect(),
         column_type: ColumnType::BoardRelation,
         settings: ColumnSettings::Relation(RelationSettings {
-            board_ids: vec![board.board.id],
-            reverse_column_id: Some(column.id),
+            board_ids: vec![board.id],
+            reverse_column_id: Some(column),
         }),
         position,
         width: None,
@@ -106,7 +106,7 @@ impl BoardService {
                 }
                 let last = theirs.iter().map(|c| c.position.as_str()).max();
                 let position = sunday_domain::position::between(last, None)?;
-                Some((target.board.id, reverse_of(access, column, id, position)))
+                Some((target.board.id, reverse_of(&access.board, column.id, id, position)))
             }
             _ if two_way => {
                 return Err(refused(

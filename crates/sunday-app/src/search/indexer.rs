@@ -76,6 +76,11 @@ impl Indexer {
         mut stop: watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
         let mut events = bus.subscribe();
+        // Said from the start, so `/ready` never reads "not rebuilding" before the pass begins
+        // (a node waiting for the lease of a shared index is not the one rebuilding it).
+        if rebuild && lease.is_none() {
+            self.progress.rebuilding.store(true, Ordering::Relaxed);
+        }
         tokio::spawn(async move {
             if let Some(lease) = &mut lease {
                 tokio::select! {
