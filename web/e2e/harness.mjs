@@ -96,12 +96,16 @@ export const row = (page, name) => page.locator(`tr[data-item="${name}"]`);
 /** Moves something by dnd-kit's keyboard: focus it, Space to lift, the `keys`, Space to drop.
  * dnd-kit listens for the arrows from a task after the lift, and finds what is under the lifted
  * thing at the render after a move, so each key waits a moment (a person is never that fast). */
-export async function keyboardDrag(page, locator, keys) {
+export async function keyboardDrag(page, locator, keys, { pause = 100 } = {}) {
   await locator.focus();
-  for (const key of ["Space", ...keys]) {
+  await page.keyboard.press("Space");
+  await page.waitForTimeout(100);
+  for (const key of keys) {
     await page.keyboard.press(key);
-    await page.waitForTimeout(100);
+    await page.waitForTimeout(pause);
   }
+  // The drop lands where the last key took it once the page has drawn it there.
+  await page.waitForTimeout(Math.max(0, 100 - pause));
   await page.keyboard.press("Space");
 }
 

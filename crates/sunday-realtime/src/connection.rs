@@ -253,7 +253,7 @@ impl Session {
     async fn refresh_hidden(&mut self, board: BoardId) {
         // When it cannot be worked out (the store is unreachable), the columns hidden so far
         // stay hidden.
-        let hidden = match self.hub.app.boards.hidden_on(&self.actor, board).await {
+        let hidden = match self.hub.app.boards.hidden_in_log(&self.actor, board).await {
             Ok(h) => h,
             Err(_) => self.hidden.get(&board).cloned().unwrap_or_default(),
         };

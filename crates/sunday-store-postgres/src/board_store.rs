@@ -11,7 +11,7 @@ use sunday_types::{
     automations::{Automation, AutomationRun},
     boards::{Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
     time::Millis,
-    AutomationId, BoardId, GroupId, ItemId, OrgId, RunId, UpdateId, UserId, ViewId, WorkspaceId,
+    AutomationId, BoardId, ColumnId, GroupId, ItemId, OrgId, RunId, UpdateId, UserId, ViewId, WorkspaceId,
 };
 
 use crate::PostgresStore;
@@ -72,6 +72,10 @@ impl BoardStore for PostgresStore {
 
     async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>> {
         self.read(boards::columns(board)).await
+    }
+
+    async fn past_links(&self, board: BoardId) -> StoreResult<Vec<(ColumnId, BoardId)>> {
+        self.read(boards::past_links(board)).await
     }
 
     async fn relations_to(&self, board: BoardId) -> StoreResult<Vec<(BoardId, Column)>> {

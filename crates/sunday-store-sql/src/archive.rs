@@ -93,6 +93,8 @@ pub static TABLES: &[Table] = &[
         where "group_id IN (SELECT g.id FROM board_groups g JOIN boards b ON b.id = g.board_id WHERE b.org_id = $1)"),
     table!("board_columns" ["id", "board_id", "title", "type", "settings", "position", "width"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+    table!("column_past_links" ["column_id", "board_id", "linked_board_id"]
+        where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("items" ["id", "board_id", "group_id", "parent_item_id", "name", "position", "item_values", "version",
         "auto_number", "created_by", "created_at", "updated_at", "archived_at"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),

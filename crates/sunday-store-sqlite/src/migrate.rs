@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0013_gallery_and_workload_views.sql"),
     },
     Migration { name: "0014_dashboards", sql: include_str!("../migrations/0014_dashboards.sql") },
+    Migration { name: "0015_past_links", sql: include_str!("../migrations/0015_past_links.sql") },
 ];
 
 /// Applies pending migrations; returns the schema version.

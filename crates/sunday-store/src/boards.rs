@@ -88,6 +88,13 @@ pub enum BoardWrite {
     /// Changes a column that still exists (else `ColumnNotFound`).
     UpdateColumn(Column),
     DeleteColumn(ColumnId),
+    /// Keeps that `column` of the commit's board once showed cells of `boards` (a relation
+    /// deleted or pointed elsewhere, a mirror or formula over one deleted): its event log still
+    /// holds them. Kept until the board goes; recording a pair twice keeps it once.
+    RecordPastLinks {
+        column: ColumnId,
+        boards: Vec<BoardId>,
+    },
     /// Inserts an item. An `auto_number` of 0 is replaced by the board's next number; an
     /// explicit one moves the board's counter past it.
     InsertItem(Item),
@@ -350,6 +357,9 @@ pub trait BoardStore: Send + Sync {
     async fn columns(&self, board: BoardId) -> StoreResult<Vec<Column>>;
     /// The board relation columns (of any board) that link to `board`, with their board.
     async fn relations_to(&self, board: BoardId) -> StoreResult<Vec<(BoardId, Column)>>;
+    /// The boards columns of `board` once showed cells of (see [`BoardWrite::RecordPastLinks`]),
+    /// a pair per column and board.
+    async fn past_links(&self, board: BoardId) -> StoreResult<Vec<(ColumnId, BoardId)>>;
     /// Groups in position order, with `collapsed` for `viewer`.
     async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>>;
 

@@ -365,6 +365,28 @@ async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
     let items = expect_json(items.send().await.unwrap(), 200).await;
     assert_eq!(items["data"][0]["name"], "Launch!", "{items}");
     assert!(items["data"][0]["values"].get(formula["id"].as_str().unwrap()).is_none(), "{items}");
+    // Once the relation is deleted, the log still holds the cells it, its mirror and the
+    // formula over them had: the reader reads none of them there, nor in a replay; the owner
+    // reads them all.
+    let r = app.delete(&format!("/api/v1/boards/{}/columns/{}?force=true", l.projects, l.relation), &owner.token);
+    assert_eq!(r.send().await.unwrap().status(), 204);
+    let log_of = |who: &Session| app.get(&format!("/api/v1/boards/{}/activity?limit=200", l.projects), &who.token);
+    let theirs = expect_json(log_of(&reader).send().await.unwrap(), 200).await;
+    let owners = expect_json(log_of(&owner).send().await.unwrap(), 200).await;
+    let mut ws = app.ws(&reader.token).await;
+    ws.subscribe(&l.projects, Some(0)).await;
+    let mut replayed = vec![];
+    while let Some(f) = ws.next_within(1.0).await {
+        replayed.push(f);
+    }
+    assert!(replayed.iter().any(|f| f.to_string().contains("item_created")), "replayed: {replayed:?}");
+    for hidden in [&l.relation, &l.total, &twice] {
+        assert!(carries(&owners, hidden), "the owner reads {hidden} in the log: {owners}");
+        assert!(!carries(&theirs, hidden), "{hidden} leaked after the delete: {theirs}");
+        for f in &replayed {
+            assert!(!carries(f, hidden), "{hidden} leaked in a replay: {f}");
+        }
+    }
 }
 
 /// A copy of a board takes its subitem boards (every level, their columns and items) and its

@@ -3,10 +3,11 @@
 // change, the conditions, each action with its output or error); a gallery of common recipes
 // and the sentence builder (AutomationBuilder.tsx). Changing recipes needs the board's edit_all
 // permission; others see them read-only.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { api, messageOf, ok } from "../api/client";
-import type { Action, Automation, AutomationRun, Board, Group, Webhook } from "../api/types";
+import type { Action, Automation, AutomationRun, Board, Webhook } from "../api/types";
 import { usePeople } from "../state/people";
+import { served, useBoardGroups, useServed, useVisibleBoards } from "../state/served";
 import { browserZone, GALLERY, sentence, shapeOf, systemActorName, withZone, type Names } from "../state/automations";
 import { Builder, type Recipe } from "./AutomationBuilder";
 import { Dialog } from "./Dialog";
@@ -16,36 +17,20 @@ type Props = { board: Board; onClose: () => void };
 /** The other boards recipes move items to. */
 const moveTargetsOf = (actions: Action[]) => actions.flatMap((a) => (a.type === "move_to_board" ? [a.board_id] : []));
 
-/** The groups of boards `ids`, each read once when first wanted (undefined until then, and for
- * a board one cannot read). */
-function useBoardGroups(ids: string[]): (id: string) => Group[] | undefined {
-  const [groups, setGroups] = useState<ReadonlyMap<string, Group[] | null>>(new Map());
-  const asked = useRef(new Set<string>());
-  const wanted = [...new Set(ids)].filter((id) => !asked.current.has(id)).sort().join(" ");
-  useEffect(() => {
-    for (const id of wanted ? wanted.split(" ") : []) {
-      if (asked.current.has(id)) continue;
-      asked.current.add(id);
-      const got = (g: Group[] | null) => setGroups((m) => new Map(m).set(id, g));
-      ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })).then((b) => got(b.groups ?? []), () => got(null));
-    }
-  }, [wanted]);
-  return (id) => groups.get(id) ?? undefined;
-}
-
 export function AutomationsDialog({ board: loaded, onClose }: Props) {
   const board = shapeOf(loaded);
   const people = usePeople();
-  const [recipes, setRecipes] = useState<Automation[]>([]);
   const [error, setError] = useState("");
   const [building, setBuilding] = useState<Recipe | null>(null);
   const [runsOf, setRunsOf] = useState<string | null>(null);
   const canEdit = board.permission === "owner" || board.permission === "edit_all";
   // The board's webhook subscriptions, for "call a webhook" (only those who may change recipes
   // may list them; others read "a webhook").
-  const [webhooks, setWebhooks] = useState<Webhook[] | null>(null);
+  const webhooks: Webhook[] | null = useServed(served.webhooks(board.id), async () => (await ok(api.GET("/api/v1/boards/{id}/webhooks", { params: { path: { id: board.id } } }))).data, canEdit).data;
   // The boards one can see, to move items to.
-  const [boards, setBoards] = useState<Board[] | null>(null);
+  const boards = useVisibleBoards();
+  const listed = useServed(served.automations(board.id), async () => (await ok(api.GET("/api/v1/boards/{id}/automations", { params: { path: { id: board.id } } }))).data);
+  const recipes: Automation[] = listed.data ?? [];
   const zone = browserZone();
   const boardGroups = useBoardGroups([...recipes, ...(building ? [building] : [])].flatMap((r) => moveTargetsOf(r.actions)));
   const names: Names = {
@@ -56,17 +41,7 @@ export function AutomationsDialog({ board: loaded, onClose }: Props) {
     boardGroups,
     zone,
   };
-  const load = useCallback(() => {
-    ok(api.GET("/api/v1/boards/{id}/automations", { params: { path: { id: board.id } } })).then((p) => setRecipes(p.data), (e) => setError(messageOf(e)));
-  }, [board.id]);
-  useEffect(load, [load]);
-  useEffect(() => {
-    if (canEdit) ok(api.GET("/api/v1/boards/{id}/webhooks", { params: { path: { id: board.id } } })).then((p) => setWebhooks(p.data), () => setWebhooks(null));
-  }, [board.id, canEdit]);
-  useEffect(() => {
-    ok(api.GET("/api/v1/boards", { params: { query: { limit: 500 } } })).then((p) => setBoards(p.data), () => setBoards(null));
-  }, []);
-  const done = (p: Promise<unknown>) => p.then(() => { setError(""); load(); }, (e) => setError(messageOf(e)));
+  const done = (p: Promise<unknown>) => p.then(() => { setError(""); listed.reload(); }, (e) => setError(messageOf(e)));
   const toggle = (a: Automation) =>
     done(ok(api.PATCH("/api/v1/automations/{id}", { params: { path: { id: a.id } }, body: { enabled: a.state !== "active", expected_version: a.version } })));
   const remove = (a: Automation) => done(ok(api.DELETE("/api/v1/automations/{id}", { params: { path: { id: a.id } } })));
@@ -105,7 +80,7 @@ export function AutomationsDialog({ board: loaded, onClose }: Props) {
       {building && (
         <Builder board={board} names={names} recipe={building} webhooks={webhooks ?? []} boards={boards ?? []} zone={zone} onChange={setBuilding} onSave={() => save(building)} onCancel={() => setBuilding(null)} />
       )}
-      {error && <div className="error" role="alert">{error}</div>}
+      {(error || listed.error) && <div className="error" role="alert">{error || listed.error}</div>}
       <div className="dialog-actions">
         <button className="link" onClick={onClose}>Done</button>
       </div>
@@ -114,10 +89,8 @@ export function AutomationsDialog({ board: loaded, onClose }: Props) {
 }
 
 function Runs({ automation, names }: { automation: Automation; names: Names }) {
-  const [runs, setRuns] = useState<AutomationRun[] | null>(null);
-  useEffect(() => {
-    ok(api.GET("/api/v1/automations/{id}/runs", { params: { path: { id: automation.id }, query: { limit: 20 } } })).then((p) => setRuns(p.data), () => setRuns([]));
-  }, [automation.id]);
+  const listed = useServed(served.runs(automation.id), async () => (await ok(api.GET("/api/v1/automations/{id}/runs", { params: { path: { id: automation.id }, query: { limit: 20 } } }))).data);
+  const runs: AutomationRun[] | null = listed.error ? [] : listed.data;
   if (!runs) return <div className="muted">Loading runs…</div>;
   if (runs.length === 0) return <div className="muted">No runs yet.</div>;
   return (

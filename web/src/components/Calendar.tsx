@@ -6,7 +6,7 @@
 // arrow takes the item to the next day that way).
 import { DndContext, useDraggable, useDroppable, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
 import { addDays, format, parseISO } from "date-fns";
-import { useMemo, useState, type ReactNode } from "react";
+import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Board, Item } from "../api/types";
 import { type CalendarMode, covers, daysOf, moved, onDay, resized, spanOf, step, title } from "../state/calendar";
 import { labelsOf, laneOf } from "../state/lanes";
@@ -34,7 +34,9 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
   const [mode, setMode] = useState<CalendarMode>("month");
   const [anchor, setAnchor] = useState(today);
   const [drag, setDrag] = useState<Drag | null>(null);
-  const sensors = useDragSensors(byDate);
+  /** The day the keyboard took the lifted item to last (none until a key moves it). */
+  const at = useRef<string | null>(null);
+  const sensors = useDragSensors(useCallback<KeyboardCoordinateGetter>((event, args) => byDate(at, event, args), []));
   const [adding, setAdding] = useState<string | null>(null);
   const days = useMemo(() => daysOf(mode, anchor), [mode, anchor]);
   // Each shown day's items, and the items with no date; one pass over the items.
@@ -92,7 +94,7 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
           ))}
         </span>
       </div>
-      <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => setDrag((e.active.data.current as Drag) ?? null)} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
+      <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => { at.current = null; setDrag((e.active.data.current as Drag) ?? null); }} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
       <div className="calendar-body">
         <div className={`calendar ${mode}`} data-testid="calendar">
           {mode !== "day" && days.slice(0, 7).map((d) => <div key={d} className="calendar-dow">{format(parseISO(d), "EEE")}</div>)}
@@ -132,15 +134,19 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
 /** The keyboard moves a lifted item by dates, as a calendar reads: left and right a day (from
  * the week's last day to the next week's first), up and down a week; where that day is not
  * shown (or from the side list), to the nearest target that way. */
-const byDate: KeyboardCoordinateGetter = (event, args) => {
+function byDate(at: { current: string | null }, event: KeyboardEvent, args: Parameters<KeyboardCoordinateGetter>[1]) {
   const step = ({ ArrowRight: 1, ArrowLeft: -1, ArrowDown: 7, ArrowUp: -7 } as Record<string, number>)[event.code];
   const { over, droppableRects, collisionRect } = args.context;
-  const on = (over?.data.current as Target | undefined)?.day;
-  const to = step && on ? droppableRects.get(`day:${format(addDays(parseISO(on), step), "yyyy-MM-dd")}`) : undefined;
-  if (!to || !collisionRect) return toNeighbour(event, args);
+  // Where the last key took it, rather than dnd-kit's `over`, which trails a fast run of key
+  // presses (it is right for the first: where the item was picked up).
+  const on = at.current ?? (over?.data.current as Target | undefined)?.day;
+  const day = step && on ? format(addDays(parseISO(on), step), "yyyy-MM-dd") : undefined;
+  const to = day ? droppableRects.get(`day:${day}`) : undefined;
+  if (!day || !to || !collisionRect) return toNeighbour(event, args);
   event.preventDefault();
+  at.current = day;
   return toMiddleOf(to, collisionRect, args.currentCoordinates);
-};
+}
 
 /** A day: items are dropped on it; a click on its free space adds an item there. */
 function Day({ day, className, onAdd, children }: { day: string; className: string; onAdd: () => void; children: ReactNode }) {

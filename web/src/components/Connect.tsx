@@ -6,20 +6,11 @@ import { api, messageOf, ok } from "../api/client";
 import type { Column, ColumnType } from "../api/types";
 import { MIRROR_FUNCTIONS } from "../state/columnTypes";
 import { rememberNames } from "../state/linkedNames";
+import { readBoard, served, useBoardReads, useServed, useVisibleBoards } from "../state/served";
 import { Dialog } from "./Dialog";
 import { Popup } from "./Popup";
 
-type BoardRef = { id: string; name: string };
 type Create = (title: string, type: ColumnType, settings: Record<string, unknown>) => Promise<unknown>;
-
-/** The boards of the organization the viewer sees (what a relation can link to). */
-function useBoards(): BoardRef[] | null {
-  const [boards, setBoards] = useState<BoardRef[] | null>(null);
-  useEffect(() => {
-    ok(api.GET("/api/v1/boards", { params: { query: { limit: 500 } } })).then((p) => setBoards(p.data), () => setBoards([]));
-  }, []);
-  return boards;
-}
 
 /** The boards a relation column links to. */
 export const linkedBoards = (col: Column) => ((col.settings as { board_ids?: string[] }).board_ids ?? []);
@@ -27,7 +18,8 @@ export const linkedBoards = (col: Column) => ((col.settings as { board_ids?: str
 export function NewRelationDialog({ initialTitle, boardId, onCreate, onClose }: {
   initialTitle: string; boardId: string; onCreate: Create; onClose: () => void;
 }) {
-  const boards = useBoards();
+  // What a relation can link to.
+  const boards = useVisibleBoards();
   const [title, setTitle] = useState(initialTitle);
   const [target, setTarget] = useState("");
   const [twoWay, setTwoWay] = useState(true);
@@ -76,18 +68,13 @@ export function NewMirrorDialog({ type, initialTitle, boardId, columns, onCreate
   const [source, setSource] = useState("");
   const first = type === "rollup" ? "count" : "show";
   const [fn, setFn] = useState(first);
-  const [theirs, setTheirs] = useState<Column[]>([]);
   const [error, setError] = useState("");
   const rel = relations.find((r) => r.id === relation);
-  useEffect(() => {
-    // Linked boards' columns, or the subitem board's (none until the board has subitems).
-    const boards = rel
-      ? Promise.resolve(linkedBoards(rel))
-      : ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: boardId } } })).then((b) => (b.subitem_board_id ? [b.subitem_board_id] : []));
-    boards
-      .then((ids) => Promise.all(ids.map((id) => ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } })))))
-      .then((bs) => setTheirs(bs.flatMap((b) => (b.columns ?? []) as Column[]).filter((c) => c.type !== "mirror")), () => setTheirs([]));
-  }, [rel, boardId]);
+  // Linked boards' columns, or the subitem board's (none until the board has subitems).
+  const own = useServed(served.board(boardId), () => readBoard(boardId), !rel).data;
+  const ids = rel ? linkedBoards(rel) : own?.subitem_board_id ? [own.subitem_board_id] : [];
+  const read = useBoardReads(ids);
+  const theirs = ids.flatMap((id) => (read(id)?.columns ?? []) as Column[]).filter((c) => c.type !== "mirror");
   const chosen = theirs.find((c) => c.id === source);
   const offered = MIRROR_FUNCTIONS.filter((f) => f.reads === null || (chosen && f.reads.includes(chosen.type)));
   const save = async () => {

@@ -2,6 +2,7 @@
 // replies) and its activity log, and archives the item or moves it to another board. Updates
 // and log stay live: the board's events about this item (an update or reply posted, a value
 // changed, by anyone) refetch them, so nobody has to reopen the panel.
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Bus } from "../api/live";
@@ -9,6 +10,7 @@ import type { Board, BoardEvent, Column, Item, Me, Update } from "../api/types";
 import { systemActorName } from "../state/automations";
 import { isDone } from "../state/format";
 import { usePeople } from "../state/people";
+import { served, useServed } from "../state/served";
 import { ActivityEntry } from "./Activity";
 import { Avatar } from "./Avatar";
 import { Cell } from "./Cell";
@@ -60,19 +62,19 @@ export function ItemPanel({ itemId, item, board, me, bus, boardName, found, depe
   onClose: () => void;
 }) {
   const people = usePeople();
-  const [updates, setUpdates] = useState<Update[]>([]);
-  const [activity, setActivity] = useState<BoardEvent[]>([]);
   const [tab, setTab] = useState<"updates" | "activity">("updates");
-  const [error, setError] = useState("");
+  const [failed, setError] = useState("");
   const [replyTo, setReplyTo] = useState<string | null>(null);
   /** The board the item moved to while open here (someone moved it, or a recipe did). */
   const [movedTo, setMovedTo] = useState<string | null>(null);
-  const load = useCallback(() => {
-    const path = { params: { path: { id: itemId } } };
-    ok(api.GET("/api/v1/items/{id}/updates", path)).then((page) => setUpdates(page.data), (e) => setError(messageOf(e)));
-    ok(api.GET("/api/v1/items/{id}/activity", path)).then((page) => setActivity(page.data), (e) => setError(messageOf(e)));
-  }, [itemId]);
-  useEffect(load, [load]);
+  const path = { params: { path: { id: itemId } } };
+  const updatesRead = useServed(served.updates(itemId), async () => (await ok(api.GET("/api/v1/items/{id}/updates", path))).data);
+  const activityRead = useServed(served.activity(itemId), async () => (await ok(api.GET("/api/v1/items/{id}/activity", path))).data);
+  const updates: Update[] = updatesRead.data ?? [];
+  const activity: BoardEvent[] = activityRead.data ?? [];
+  const error = failed || updatesRead.error || activityRead.error;
+  const client = useQueryClient();
+  const load = useCallback(() => void client.invalidateQueries({ queryKey: served.item(itemId) }), [client, itemId]);
   useEffect(() => {
     const heard = (e: BoardEvent) => {
       if (e.board_id !== board.id) return;

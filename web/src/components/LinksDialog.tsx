@@ -3,11 +3,12 @@
 // creates or updates an item from a posted JSON body, by a mapping of JSON pointers), a form
 // for each kind, and revoking. A new link's URL holds its secret and is shown once, with a copy
 // button. Adding and revoking links needs the board's edit_all permission; others see the list.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board, BoardLink, CreatedLink } from "../api/types";
 import { writableColumns, shapeOf } from "../state/automations";
 import { blankDraft, draftProblem, exampleBody, LINK_WORDS, mappingOf, mappingWords, newestFirst, type MappingDraft } from "../state/links";
+import { served, useServed } from "../state/served";
 import { ConfirmDialog, Dialog } from "./Dialog";
 
 /** Column types that make good keys for finding an item to update. */
@@ -16,16 +17,14 @@ const KEYS = ["text", "email", "phone", "number", "link"];
 export function LinksDialog({ board: loaded, onClose }: { board: Board; onClose: () => void }) {
   const board = shapeOf(loaded);
   const canEdit = board.permission === "owner" || board.permission === "edit_all";
-  const [links, setLinks] = useState<BoardLink[] | null>(null);
   const [created, setCreated] = useState<CreatedLink | null>(null);
   const [making, setMaking] = useState<"ical" | "inbound" | null>(null);
   const [revoking, setRevoking] = useState<BoardLink | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
-  const load = useCallback(() => {
-    ok(api.GET("/api/v1/boards/{id}/links", { params: { path: { id: board.id } } })).then((p) => setLinks(newestFirst(p.data)), (e) => setError(messageOf(e)));
-  }, [board.id]);
-  useEffect(load, [load]);
+  const listed = useServed(served.links(board.id), async () => newestFirst((await ok(api.GET("/api/v1/boards/{id}/links", { params: { path: { id: board.id } } }))).data));
+  const links: BoardLink[] | null = listed.data;
+  const load = listed.reload;
   async function create(body: { kind: "ical" | "inbound"; name: string; mapping?: ReturnType<typeof mappingOf> }) {
     setBusy(true);
     try {
@@ -77,7 +76,7 @@ export function LinksDialog({ board: loaded, onClose }: { board: Board; onClose:
       {making === "ical" && <IcalForm busy={busy} onCreate={(name) => create({ kind: "ical", name })} onCancel={() => setMaking(null)} />}
       {making === "inbound" && <InboundForm board={board} busy={busy} onCreate={(name, mapping) => create({ kind: "inbound", name, mapping })} onCancel={() => setMaking(null)} />}
       {!canEdit && <p className="muted">Only people who can change this board's structure add or revoke links.</p>}
-      {error && <div className="error" role="alert">{error}</div>}
+      {(error || listed.error) && <div className="error" role="alert">{error || listed.error}</div>}
       <div className="dialog-actions">
         <button className="link" onClick={onClose}>Done</button>
       </div>

@@ -4,10 +4,11 @@
 // keeps its id, updates and history, and its cells follow into the columns of the same type and
 // title there. A refusal (an item with subitems, a board one may not edit) is shown as the
 // server words it, and the dialog stays open.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board, Item, Workspace } from "../api/types";
 import { moveTargets } from "../state/moves";
+import { readBoard, served, useServed } from "../state/served";
 import { Dialog } from "./Dialog";
 
 type Choices = { workspace: Workspace; boards: Board[] }[];
@@ -23,38 +24,19 @@ async function boardsOf(org: string): Promise<Choices> {
 export function MoveToBoardDialog({ item, board, onMoved, onClose }: {
   item: Item; board: Pick<Board, "id" | "org_id">; onMoved: (item: Item, to: Board) => void; onClose: () => void;
 }) {
-  const [choices, setChoices] = useState<Choices | null>(null);
-  const [target, setTarget] = useState("");
-  /** The chosen board as it is read alone: with its groups and what the user may do there. */
-  const [chosen, setChosen] = useState<Board | null>(null);
-  const [group, setGroup] = useState("");
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
   const { id: from, org_id: org } = board;
-  useEffect(() => {
-    let live = true;
-    boardsOf(org).then(
-      (all) => {
-        if (!live) return;
-        const lists = all.map((w) => ({ ...w, boards: moveTargets(w.boards, { id: from, org_id: org }) })).filter((w) => w.boards.length > 0);
-        setChoices(lists);
-        setTarget(lists[0]?.boards[0]?.id ?? "");
-      },
-      (e) => live && setError(messageOf(e)),
-    );
-    return () => void (live = false);
-  }, [from, org]);
-  useEffect(() => {
-    setChosen(null);
-    setGroup("");
-    if (!target) return;
-    let live = true;
-    ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: target } } })).then(
-      (b) => live && setChosen(b),
-      (e) => live && setError(messageOf(e)),
-    );
-    return () => void (live = false);
-  }, [target]);
+  const all = useServed(served.boardsByWorkspace(org), () => boardsOf(org));
+  const choices: Choices | null =
+    all.data && all.data.map((w) => ({ ...w, boards: moveTargets(w.boards, { id: from, org_id: org }) })).filter((w) => w.boards.length > 0);
+  const [picked, setPicked] = useState("");
+  const target = picked || choices?.[0]?.boards[0]?.id || "";
+  /** The chosen board as it is read alone: with its groups and what the user may do there. */
+  const read = useServed(served.board(target), () => readBoard(target), !!target);
+  const chosen: Board | null = read.data;
+  const [group, setGroup] = useState("");
+  const [failed, setError] = useState("");
+  const error = failed || all.error || read.error;
+  const [busy, setBusy] = useState(false);
   const viewOnly = chosen?.permission === "view";
 
   async function move() {
@@ -81,7 +63,7 @@ export function MoveToBoardDialog({ item, board, onMoved, onClose }: {
         ) : (
           <>
             <label className="field">Board
-              <select aria-label="Board" autoFocus value={target} onChange={(e) => { setTarget(e.target.value); setError(""); }}>
+              <select aria-label="Board" autoFocus value={target} onChange={(e) => { setPicked(e.target.value); setGroup(""); setError(""); }}>
                 {choices.map((w) => (
                   <optgroup key={w.workspace.id} label={w.workspace.name}>
                     {w.boards.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}

@@ -2,7 +2,8 @@
 // (overdue, today, this week, later, no date), each with its board, its status and its due date
 // editable in place; a name opens the item on its board.
 import { format } from "date-fns";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Item } from "../api/types";
 import { labelsOf } from "../state/lanes";
@@ -39,27 +40,30 @@ function Row({ row, onSave, onOpen }: { row: WorkRow; onSave: (item: Item, colum
   );
 }
 
+type Work = { boards: WorkBoard[]; items: Item[]; truncated: boolean };
+
 export function MyWork({ org, onOpen }: { org: string; onOpen: (board: string, item: string) => void }) {
-  const [work, setWork] = useState<{ boards: WorkBoard[]; items: Item[]; truncated: boolean } | null>(null);
-  const [error, setError] = useState("");
-  const [showDone, setShowDone] = useState(false);
-  const load = useCallback(() => {
-    ok(api.GET("/api/v1/me/work", { params: { query: { org_id: org } } })).then((w) => { setWork(w as never); setError(""); }, (e) => setError(messageOf(e)));
-  }, [org]);
-  useEffect(() => {
-    load();
+  const client = useQueryClient();
+  const key = ["me", "work", org];
+  const read = useQuery({
+    queryKey: key,
+    queryFn: async () => (await ok(api.GET("/api/v1/me/work", { params: { query: { org_id: org } } }))) as unknown as Work,
     // Back on the tab, the list catches up with what changed meanwhile.
-    window.addEventListener("focus", load);
-    return () => window.removeEventListener("focus", load);
-  }, [load]);
+    refetchOnWindowFocus: "always",
+  });
+  const work = read.data ?? null;
+  const [failed, setError] = useState("");
+  const error = failed || (read.error ? messageOf(read.error) : "");
+  const [showDone, setShowDone] = useState(false);
   const groups = useMemo(() => (work ? bucketed(work.items, work.boards, today(), showDone) : []), [work, showDone]);
   async function save(item: Item, column: string, value: unknown) {
-    setWork((w) => w && { ...w, items: w.items.map((i) => (i.id === item.id ? { ...i, values: { ...i.values, [column]: value } } : i)) });
+    client.setQueryData<Work>(key, (w) => w && { ...w, items: w.items.map((i) => (i.id === item.id ? { ...i, values: { ...i.values, [column]: value } } : i)) });
     try {
       await ok(api.PATCH("/api/v1/items/{id}", { params: { path: { id: item.id } }, body: { values: { [column]: value } } }));
+      setError("");
     } catch (e) {
       setError(messageOf(e));
-      load();
+      void client.invalidateQueries({ queryKey: key });
     }
   }
   return (

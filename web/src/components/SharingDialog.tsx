@@ -2,27 +2,25 @@
 // organization, its members only, or its members and guests), what everyone else may do on a
 // public board, and each member's own permission; people of the organization are added with
 // one. Changing any of it is for the board's owners; others see it read-only.
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board, BoardKind, BoardMember, BoardPermission } from "../api/types";
 import { usePeople } from "../state/people";
+import { served, useServed } from "../state/served";
 import { KIND_WORDS, KINDS, PERMISSION_WORDS, PERMISSIONS } from "../state/sharing";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
 
 export function SharingDialog({ board, meId, onChanged, onClose }: { board: Board; meId: string; onChanged: () => void; onClose: () => void }) {
   const people = usePeople();
-  const [members, setMembers] = useState<BoardMember[]>([]);
   const [adding, setAdding] = useState("");
   const [addAs, setAddAs] = useState<BoardPermission>("edit_content");
   const [error, setError] = useState("");
   const owner = board.permission === "owner";
   const path = { params: { path: { id: board.id } } };
-  const load = useCallback(() => {
-    ok(api.GET("/api/v1/boards/{id}/members", { params: { path: { id: board.id } } })).then((page) => setMembers(page.data), (e) => setError(messageOf(e)));
-  }, [board.id]);
-  useEffect(load, [load]);
-  const done = (p: Promise<unknown>) => p.then(() => { setError(""); load(); onChanged(); }, (e) => setError(messageOf(e)));
+  const listed = useServed(served.members(board.id), async () => (await ok(api.GET("/api/v1/boards/{id}/members", path))).data);
+  const members: BoardMember[] = listed.data ?? [];
+  const done = (p: Promise<unknown>) => p.then(() => { setError(""); listed.reload(); onChanged(); }, (e) => setError(messageOf(e)));
   const setMember = (user: string, permission: BoardPermission) =>
     done(ok(api.PUT("/api/v1/boards/{id}/members/{user_id}", { params: { path: { id: board.id, user_id: user } }, body: { permission } })));
   const removeMember = (user: string) => done(ok(api.DELETE("/api/v1/boards/{id}/members/{user_id}", { params: { path: { id: board.id, user_id: user } } })));
@@ -68,7 +66,7 @@ export function SharingDialog({ board, meId, onChanged, onClose }: { board: Boar
           <button className="primary" disabled={!adding} onClick={() => { setMember(adding, addAs); setAdding(""); }}>Add</button>
         </div>
       )}
-      {error && <div className="error" role="alert">{error}</div>}
+      {(error || listed.error) && <div className="error" role="alert">{error || listed.error}</div>}
       <div className="dialog-actions">
         <button className="link" onClick={onClose}>Done</button>
       </div>

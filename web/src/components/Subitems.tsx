@@ -1,37 +1,39 @@
 // An item's subitems, under its row: a small table with the subitem board's own columns, a row
 // per subitem (each with its own subitems, expandable down to the server's depth limit), and a
-// row to add one. Subitems live on a hidden board of their own; this reads and writes them
+// row to add one. Subitems live on a hidden board of their own; this reads them (through
+// TanStack Query: the boards as `served.board`, the list as `served.subitems`) and writes them
 // through the API, follows that board live on the board page (reading again when an event of
 // it arrives) and reads again after each change it makes.
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board, Column, Item } from "../api/types";
 import { isDone } from "../state/format";
 import { follow, useLive } from "../state/liveContext";
+import { readBoard, served, useServed } from "../state/served";
 import { useSubitemCounts } from "../state/subitemCounts";
 import { Cell } from "./Cell";
 
 /** `parent`'s subitems; `board` is the board `parent` is on, `depth` its subitems' level. */
 export function Subitems({ parent, board, depth, meId }: { parent: Item; board: string; depth: number; meId: string }) {
-  const [sub, setSub] = useState<Board | null>(null);
-  const [items, setItems] = useState<Item[] | null>(null);
+  const owner = useServed(served.board(board), () => readBoard(board));
+  const subId = owner.data?.subitem_board_id ?? undefined;
+  const subRead = useServed(served.board(subId ?? ""), () => readBoard(subId ?? ""), !!subId);
+  const sub: Board | null = subId ? subRead.data : null;
+  const listed = useServed(served.subitems(parent.id), async () => (await ok(api.GET("/api/v1/items/{id}/subitems", { params: { path: { id: parent.id } } }))).data as Item[]);
+  const items = listed.data;
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const [draft, setDraft] = useState("");
-  const [error, setError] = useState("");
+  const [failed, setError] = useState("");
+  const error = failed || owner.error || subRead.error || listed.error;
+  const client = useQueryClient();
+  // The list, this level's board (its columns) and the board above (its first subitem makes
+  // the subitem board).
   const load = useCallback(async () => {
-    try {
-      const owner = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: board } } }));
-      const subId = owner.subitem_board_id;
-      setSub(subId ? await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: subId } } })) : null);
-      setItems((await ok(api.GET("/api/v1/items/{id}/subitems", { params: { path: { id: parent.id } } }))).data as Item[]);
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }, [board, parent.id]);
-  useEffect(() => void load(), [load]);
+    await Promise.all([served.subitems(parent.id), served.board(board), ...(subId ? [served.board(subId)] : [])].map((queryKey) => client.invalidateQueries({ queryKey })));
+  }, [client, parent.id, board, subId]);
   // Others' changes to these subitems (and this level's columns) arrive live.
   const live = useLive();
-  const subId = sub?.id;
   const seq = sub?.last_seq ?? 0;
   useEffect(() => {
     if (!live || !subId) return;

@@ -2,26 +2,25 @@
 // structure): each subscription with the events it gets and its delivery log (status, attempts,
 // the receiver's last answer or error, latency), a resend for dead deliveries, and a form to
 // subscribe a URL. The signing secret is shown once, right after subscribing.
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Board, Delivery, Webhook } from "../api/types";
+import { served, useServed } from "../state/served";
 import { Dialog } from "./Dialog";
 
 /** The event kinds people subscribe to most; "all events" is the default. */
 const COMMON_EVENTS = ["item_created", "item_updated", "item_moved", "item_archived", "item_deleted", "update_posted"];
 
 export function WebhooksDialog({ board, onClose }: { board: Board; onClose: () => void }) {
-  const [hooks, setHooks] = useState<Webhook[]>([]);
   const [url, setUrl] = useState("");
   const [events, setEvents] = useState<string[]>([]);
   const [secret, setSecret] = useState("");
   const [open, setOpen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
-  const load = useCallback(() => {
-    ok(api.GET("/api/v1/boards/{id}/webhooks", { params: { path: { id: board.id } } })).then((p) => setHooks(p.data), (e) => setError(messageOf(e)));
-  }, [board.id]);
-  useEffect(load, [load]);
+  const listed = useServed(served.webhooks(board.id), async () => (await ok(api.GET("/api/v1/boards/{id}/webhooks", { params: { path: { id: board.id } } }))).data);
+  const hooks: Webhook[] = listed.data ?? [];
+  const load = listed.reload;
   async function subscribe(e: React.FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -73,7 +72,7 @@ export function WebhooksDialog({ board, onClose }: { board: Board; onClose: () =
         </fieldset>
         <button className="primary" disabled={busy || !url.trim()}>Subscribe</button>
       </form>
-      {error && <div className="error" role="alert">{error}</div>}
+      {(error || listed.error) && <div className="error" role="alert">{error || listed.error}</div>}
       <div className="dialog-actions">
         <button className="link" onClick={onClose}>Done</button>
       </div>
@@ -82,12 +81,9 @@ export function WebhooksDialog({ board, onClose }: { board: Board; onClose: () =
 }
 
 function Deliveries({ hook }: { hook: Webhook }) {
-  const [rows, setRows] = useState<Delivery[] | null>(null);
-  const load = useCallback(() => {
-    ok(api.GET("/api/v1/webhooks/{id}/deliveries", { params: { path: { id: hook.id }, query: { limit: 20 } } })).then((p) => setRows(p.data), () => setRows([]));
-  }, [hook.id]);
-  useEffect(load, [load]);
-  const resend = (d: Delivery) => ok(api.POST("/api/v1/webhook-deliveries/{id}/resend", { params: { path: { id: d.id } } })).then(load, load);
+  const listed = useServed(served.deliveries(hook.id), async () => (await ok(api.GET("/api/v1/webhooks/{id}/deliveries", { params: { path: { id: hook.id }, query: { limit: 20 } } }))).data);
+  const rows: Delivery[] | null = listed.error ? [] : listed.data;
+  const resend = (d: Delivery) => ok(api.POST("/api/v1/webhook-deliveries/{id}/resend", { params: { path: { id: d.id } } })).then(listed.reload, listed.reload);
   if (!rows) return <div className="muted">Loading deliveries…</div>;
   if (rows.length === 0) return <div className="muted">No deliveries yet.</div>;
   return (

@@ -1,25 +1,18 @@
-// The board's archive as the archive screen holds it: archived items in board order, read a
-// page at a time from `GET /boards/{id}/items/archived` ("Show more" reads the next), and
-// restored ones taken out. Pure, so paging and restoring are unit-tested.
+// The board's archive as the archive screen shows it: pages of archived items in board order
+// from `GET /boards/{id}/items/archived`, kept by TanStack Query's infinite query ("Show more"
+// reads the next page), and restored ones taken out of the pages read. Pure, so unit-tested.
 import type { Item } from "../api/types";
 
-export type ArchiveList = {
-  items: Item[];
-  /** Where the next page starts; null once the archive has been read to its end. */
-  cursor: string | null;
-  /** Whether the first page has come. */
-  loaded: boolean;
-};
+export type ArchivePage = { data: Item[]; next_cursor?: string | null };
 
-export const emptyArchive: ArchiveList = { items: [], cursor: null, loaded: false };
-
-/** The list with one more page at its end (an item already listed is not listed twice). */
-export function withPage(list: ArchiveList, page: { data: Item[]; next_cursor?: string | null }): ArchiveList {
-  const known = new Set(list.items.map((i) => i.id));
-  return { items: [...list.items, ...page.data.filter((i) => !known.has(i.id))], cursor: page.next_cursor ?? null, loaded: true };
+/** The items of the pages read so far, in order, each once (an item can come twice when the
+ * archive changed between two pages). */
+export function archivedItems(pages: readonly ArchivePage[]): Item[] {
+  const seen = new Set<string>();
+  return pages.flatMap((p) => p.data).filter((i) => !seen.has(i.id) && !!seen.add(i.id));
 }
 
-/** The list without an item that was restored. */
-export function without(list: ArchiveList, id: string): ArchiveList {
-  return { ...list, items: list.items.filter((i) => i.id !== id) };
+/** The pages without an item that was restored (the next page's cursor stays as it was). */
+export function withoutItem<P extends ArchivePage>(pages: readonly P[], id: string): P[] {
+  return pages.map((p) => ({ ...p, data: p.data.filter((i) => i.id !== id) }));
 }

@@ -13,16 +13,18 @@ use std::{
 
 use sunday_domain::formula::BoardFormulas;
 use sunday_store::{Store, StoreResult};
-use sunday_types::{boards::Column, BoardId};
+use sunday_types::{boards::Column, BoardId, ColumnId};
 
 /// Boards kept at most; the map is emptied when it would grow past this.
 const MAX_BOARDS: usize = 4096;
 
-/// A board's columns and its formulas, compiled once per structure version.
+/// A board's columns and its formulas, compiled once per structure version, with the boards
+/// its columns once showed cells of (`BoardStore::past_links`, recorded with structure changes).
 #[derive(Debug, Default)]
 pub struct BoardColumns {
     pub columns: Vec<Column>,
     pub formulas: BoardFormulas,
+    pub past: Vec<(ColumnId, Vec<BoardId>)>,
 }
 
 impl BoardColumns {
@@ -33,7 +35,18 @@ impl BoardColumns {
             tracing::warn!(column = %r.column.id, error = %r.error.message, "a stored formula does not compile");
             BoardFormulas::default()
         });
-        BoardColumns { columns, formulas }
+        BoardColumns { columns, formulas, past: vec![] }
+    }
+
+    /// With the past links read from the store, a pair per column and board.
+    fn with_past(mut self, pairs: Vec<(ColumnId, BoardId)>) -> BoardColumns {
+        for (column, board) in pairs {
+            match self.past.iter_mut().find(|(c, _)| *c == column) {
+                Some((_, boards)) => boards.push(board),
+                None => self.past.push((column, vec![board])),
+            }
+        }
+        self
     }
 }
 
@@ -61,7 +74,8 @@ impl ColumnsCache {
                 return Ok((v, columns));
             }
         }
-        let columns = Arc::new(BoardColumns::new(store.columns(board).await?));
+        let (columns, past) = (store.columns(board).await?, store.past_links(board).await?);
+        let columns = Arc::new(BoardColumns::new(columns).with_past(past));
         if let Ok(mut boards) = self.boards.lock() {
             if boards.len() >= MAX_BOARDS {
                 boards.clear();

@@ -76,7 +76,7 @@ impl BoardService {
             None
         };
         // Relations to boards the reader cannot see leave no trace here either.
-        Self::redact_events(&mut events, &self.hidden_on_board(actor, &access.board).await?);
+        Self::redact_events(&mut events, &self.hidden_in_log(actor, access.board.id).await?);
         Ok(ActivityPage { data: events, next_cursor })
     }
 

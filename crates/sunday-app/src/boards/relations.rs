@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Value};
 use sunday_domain::mirror;
+use sunday_store::BoardWrite;
 use sunday_types::{
     board_api::LinkedItem,
     boards::{Board, Column, ColumnType, EncodedItem, Item},
@@ -30,6 +31,42 @@ fn refused(field: &str, rule: &str, message: String) -> ApiError {
 /// The mirrors of `columns` that read relation column `relation`.
 pub(super) fn mirrors_of(columns: &[Column], relation: ColumnId) -> Vec<&Column> {
     columns.iter().filter(|c| c.settings.mirror().is_some_and(|m| m.relation_column_id == Some(relation))).collect()
+}
+
+/// The boards whose cells `column` shows: a relation its boards, a mirror its relation's, a
+/// formula those of the relations (of `columns` or once linked, `past`) it reads through.
+fn boards_behind(columns: &[Column], past: &[(ColumnId, Vec<BoardId>)], column: ColumnId) -> Vec<BoardId> {
+    let mut out: Vec<BoardId> = vec![];
+    let current = columns.iter().filter_map(|c| Some((c.id, c.settings.relation()?.board_ids.clone())));
+    for (source, boards) in current.chain(past.iter().cloned()) {
+        let mut seeds: HashSet<ColumnId> = mirrors_of(columns, source).iter().map(|m| m.id).collect();
+        seeds.insert(source);
+        if super::formulas::fed_by(columns, seeds).contains(&column) {
+            for b in boards {
+                if !out.contains(&b) {
+                    out.push(b);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What a change to `column` (deleted, retyped, its relation or mirror settings changed) must
+/// keep of where the board's cells came from: for it and each column its values flow into, the
+/// boards behind it as the board is now (`columns`, before the change). Its event log keeps
+/// those cells, so readers who cannot see one of the boards never read them there.
+pub(super) fn past_links_of(columns: &[Column], past: &[(ColumnId, Vec<BoardId>)], column: &Column) -> Vec<BoardWrite> {
+    let mut seeds: HashSet<ColumnId> = mirrors_of(columns, column.id).iter().map(|m| m.id).collect();
+    seeds.insert(column.id);
+    let mut fed: Vec<ColumnId> = super::formulas::fed_by(columns, seeds).into_iter().collect();
+    fed.sort();
+    fed.into_iter()
+        .filter_map(|c| {
+            let boards = boards_behind(columns, past, c);
+            (!boards.is_empty()).then_some(BoardWrite::RecordPastLinks { column: c, boards })
+        })
+        .collect()
 }
 
 /// The refusal to delete or retype a relation column mirrors read.
@@ -313,6 +350,26 @@ impl BoardService {
                 _ => {}
             }
         }
+    }
+
+    /// The columns whose cells `actor` may not read in the board's event log (the activity
+    /// log, WebSocket frames and replays): those [`BoardService::hidden_columns`] hides now, and
+    /// those that once showed cells of a board they cannot see (a relation since deleted or
+    /// pointed elsewhere, the mirrors and formulas over it).
+    pub async fn hidden_in_log(&self, actor: &Actor, board: BoardId) -> Result<Vec<ColumnId>, ApiError> {
+        let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
+        let mut hidden = self.hidden_columns(actor, &structure.columns).await?;
+        let mut seen = HashMap::new();
+        for (column, boards) in &structure.past {
+            let mut visible = true;
+            for b in boards {
+                visible &= self.sees(actor, *b, &mut seen).await;
+            }
+            if !visible && !hidden.contains(column) {
+                hidden.push(*column);
+            }
+        }
+        Ok(hidden)
     }
 
     /// [`BoardService::hidden_columns`] of the board's columns.

@@ -379,6 +379,10 @@ impl BoardService {
         let reload = !writes.is_empty();
         writes.push(BoardWrite::UpdateColumn(next.clone()));
         writes.extend(other_columns.into_iter().map(BoardWrite::UpdateColumn));
+        if next.column_type != current.column_type || next.settings != current.settings {
+            let (_, kept) = self.columns.get(self.store.as_ref(), board).await?;
+            writes.extend(relations::past_links_of(&columns, &kept.past, &current));
+        }
         let event = NewEvent::new(
             actor.user_id,
             BoardChange::ColumnUpdated(ColumnUpdated {
@@ -472,6 +476,8 @@ impl BoardService {
         let background = compiled.is_some() && items.len() > recompute::INLINE_ITEMS;
         let mut writes = formulas::item_writes(&items, rewritten, compiled.as_ref().filter(|_| !background));
         let reload = !writes.is_empty();
+        let (_, kept) = self.columns.get(self.store.as_ref(), board).await?;
+        writes.extend(relations::past_links_of(&columns, &kept.past, &column));
         writes.push(BoardWrite::DeleteColumn(id));
         let mut events = vec![];
         for c in changed {

@@ -428,6 +428,10 @@ impl BoardStore for Interposed {
         self.inner.relations_to(board).await
     }
 
+    async fn past_links(&self, board: BoardId) -> StoreResult<Vec<(sunday_types::ColumnId, BoardId)>> {
+        self.inner.past_links(board).await
+    }
+
     async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>> {
         self.inner.groups(board, viewer).await
     }

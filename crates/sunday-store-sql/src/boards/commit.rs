@@ -135,6 +135,9 @@ static UPDATE_COLUMN: Stmt = stmt!(
      WHERE id = $1 AND board_id = $2"
 );
 static DELETE_COLUMN: Stmt = stmt!("DELETE FROM board_columns WHERE id = $1");
+static PAST_LINK: Stmt = stmt!(
+    "INSERT INTO column_past_links (column_id, board_id, linked_board_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+);
 static SUBITEM_COUNT: Stmt = stmt!("SELECT count(*) FROM items WHERE parent_item_id = $1");
 /// A moved item takes a number on its new board.
 static MOVE_ITEM_EXTRAS: Stmt = stmt!("UPDATE items SET auto_number = $2 WHERE id = $1");
@@ -224,6 +227,11 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             plan.push(Step::new(&STRUCTURE_OF_COLUMN, args![id]));
             plan.push(Step::new(&DROP_COLUMN_FILE_REFS, args![format!("cell:{id}")]));
             plan.push(Step::new(&DELETE_COLUMN, args![id]));
+        }
+        BoardWrite::RecordPastLinks { column, boards } => {
+            for linked in boards {
+                plan.push(Step::new(&PAST_LINK, args![column, board_id, linked]));
+            }
         }
         BoardWrite::InsertItem(item) => {
             insert_item(plan, &item, now)?;

@@ -10,7 +10,7 @@ use sunday_store::{BoardFilter, BoardGrant, IdempotencyRecord, IdempotentRespons
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, BoardPermission, Column, Group, Item, Update, View},
     time::Millis,
-    BoardId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
+    BoardId, ColumnId, GroupId, ItemId, OrgId, UpdateId, UserId, ViewId, WorkspaceId,
 };
 
 use super::rows::{self, board_cols, column_cols, event_cols, group_cols, item_cols, update_cols, view_cols};
@@ -126,6 +126,16 @@ static COLUMNS: Stmt =
 
 pub fn columns(board: BoardId) -> Query<Column, Vec<Column>> {
     Query::all(&COLUMNS, args![board], rows::column)
+}
+
+static PAST_LINKS: Stmt = stmt!(
+    "SELECT p.column_id, p.linked_board_id FROM column_past_links p WHERE p.board_id = $1
+     ORDER BY p.column_id, p.linked_board_id"
+);
+
+/// The boards the board's columns once showed cells of.
+pub fn past_links(board: BoardId) -> Query<(ColumnId, BoardId), Vec<(ColumnId, BoardId)>> {
+    Query::all(&PAST_LINKS, args![board], |r| Ok((r.id(0)?, r.id(1)?)))
 }
 
 /// Relation columns whose settings mention the board (the caller keeps those that link to it).
