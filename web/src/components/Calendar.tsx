@@ -34,7 +34,7 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
   const [mode, setMode] = useState<CalendarMode>("month");
   const [anchor, setAnchor] = useState(today);
   const [drag, setDrag] = useState<Drag | null>(null);
-  /** The day the keyboard took the lifted item to last (none until a key moves it). */
+  /** The day the keyboard took the lifted item to last (where it was picked up, at first). */
   const at = useRef<string | null>(null);
   const sensors = useDragSensors(useCallback<KeyboardCoordinateGetter>((event, args) => byDate(at, event, args), []));
   const [adding, setAdding] = useState<string | null>(null);
@@ -94,7 +94,11 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
           ))}
         </span>
       </div>
-      <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => { at.current = null; setDrag((e.active.data.current as Drag) ?? null); }} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
+      <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => {
+        const picked = (e.active.data.current as Drag | undefined) ?? null;
+        at.current = picked?.from ?? null;
+        setDrag(picked);
+      }} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
       <div className="calendar-body">
         <div className={`calendar ${mode}`} data-testid="calendar">
           {mode !== "day" && days.slice(0, 7).map((d) => <div key={d} className="calendar-dow">{format(parseISO(d), "EEE")}</div>)}
@@ -136,16 +140,21 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
  * shown (or from the side list), to the nearest target that way. */
 function byDate(at: { current: string | null }, event: KeyboardEvent, args: Parameters<KeyboardCoordinateGetter>[1]) {
   const step = ({ ArrowRight: 1, ArrowLeft: -1, ArrowDown: 7, ArrowUp: -7 } as Record<string, number>)[event.code];
-  const { over, droppableRects, collisionRect } = args.context;
-  // Where the last key took it, rather than dnd-kit's `over`, which trails a fast run of key
-  // presses (it is right for the first: where the item was picked up).
+  const { over, droppableRects, collisionRect, activeNode } = args.context;
+  // Where the last key took it (where it was picked up, before the first), rather than
+  // dnd-kit's `over`: that trails a quick run of key presses, and is not there yet when the
+  // first key comes right after the pick-up.
   const on = at.current ?? (over?.data.current as Target | undefined)?.day;
   const day = step && on ? format(addDays(parseISO(on), step), "yyyy-MM-dd") : undefined;
-  const to = day ? droppableRects.get(`day:${day}`) : undefined;
-  if (!day || !to || !collisionRect) return toNeighbour(event, args);
+  // Right after the pick-up dnd-kit may not have measured the days yet: then they are read off
+  // the page (this calendar's, not another widget's).
+  const measured = (d: string) => activeNode?.closest(".calendar")?.querySelector(`[data-day="${d}"]`)?.getBoundingClientRect();
+  const to = day ? (droppableRects.get(`day:${day}`) ?? measured(day)) : undefined;
+  const lifted = collisionRect ?? activeNode?.getBoundingClientRect();
+  if (!day || !to || !lifted) return toNeighbour(event, args);
   event.preventDefault();
   at.current = day;
-  return toMiddleOf(to, collisionRect, args.currentCoordinates);
+  return toMiddleOf(to, lifted, args.currentCoordinates);
 }
 
 /** A day: items are dropped on it; a click on its free space adds an item there. */
@@ -178,7 +187,7 @@ function Chip({ id, drag, color, onOpen, children }: { id: string; drag: Drag; c
 
 /** A timeline's last day carries its end: dragged to another day, the timeline ends there. */
 function EndHandle({ item, day }: { item: Item; day: string }) {
-  const { setNodeRef, attributes, listeners } = useDraggable({ id: `end:${item.id}@${day}`, data: { item, end: true } satisfies Drag });
+  const { setNodeRef, attributes, listeners } = useDraggable({ id: `end:${item.id}@${day}`, data: { item, from: day, end: true } satisfies Drag });
   return (
     <span ref={setNodeRef} {...attributes} {...listeners} className="calendar-end" title="Drag to change the end" aria-label={`End of ${item.name}`}
       aria-roledescription="timeline end" onClick={(e) => e.stopPropagation()} />
