@@ -387,9 +387,9 @@ pub struct RunStep {
     pub action: Action,
     pub status: StepStatus,
     /// What it wrote (the changed item's id and values, the created item, the notified
-    /// people…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<Value>,
+    /// people…), or in a dry run would write.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::step_output::lenient")]
+    pub output: Option<crate::step_output::StepOutput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<RunError>,
 }

@@ -21,6 +21,7 @@ pub mod links;
 pub mod notifications;
 pub mod presence;
 pub mod search;
+pub mod step_output;
 pub mod time;
 pub mod webhooks;
 

@@ -19,12 +19,13 @@ use sunday_types::{
 };
 
 use sunday_store::BoardWrite;
+use sunday_types::step_output::{self as out, StepOutput};
 
 use super::{AutomationService, CAUSE};
 use crate::{idempotency::reserve_once, Actor};
 
 /// What an action comes to for one item.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) enum Write {
     /// Set these cells / move to this group.
     Update {
@@ -66,21 +67,29 @@ pub(super) enum Write {
 }
 
 impl Write {
-    fn describe(&self, item: ItemId) -> Value {
-        match self {
-            Write::Update { values, group_id } => json!({"item_id": item, "values": values, "group_id": group_id}),
-            Write::Archive => json!({"item_id": item, "archived": true}),
-            Write::Duplicate => json!({"duplicate_of": item}),
-            Write::Create { board, group_id, name, values } => {
-                json!({"board_id": board, "group_id": group_id, "name": name, "values": values})
+    /// What the write would do to `item` (a dry run's step output).
+    fn describe(&self, item: ItemId) -> StepOutput {
+        let item_id = item;
+        match self.clone() {
+            Write::Update { values, group_id } => {
+                StepOutput::Updated(out::Updated { item_id, values, group_id, version: None })
             }
-            Write::CreateSubitem { name } => json!({"parent_item_id": item, "name": name}),
-            Write::MoveBoard { board, group_id } => json!({"item_id": item, "board_id": board, "group_id": group_id}),
-            Write::Post { text } => json!({"item_id": item, "body": text}),
-            Write::Notify { users, text } => json!({"users": users, "text": text}),
-            Write::Deliver { webhook } => json!({"webhook_id": webhook, "item_id": item}),
-            Write::Email { to, subject, text } => json!({"to": to, "subject": subject, "text": text}),
-            Write::Nothing(why) => json!({"nothing_to_do": why}),
+            Write::Archive => StepOutput::Archived(out::Archived { item_id, archived: true }),
+            Write::Duplicate => StepOutput::WouldCopy(out::WouldCopy { duplicate_of: item }),
+            Write::Create { board, group_id, name, values } => {
+                StepOutput::WouldCreate(out::WouldCreate { board_id: board, group_id, name, values })
+            }
+            Write::CreateSubitem { name } => {
+                StepOutput::WouldCreateSubitem(out::WouldCreateSubitem { parent_item_id: item, name })
+            }
+            Write::MoveBoard { board, group_id } => {
+                StepOutput::Moved(out::Moved { item_id, board_id: board, group_id })
+            }
+            Write::Post { text } => StepOutput::WouldPost(out::WouldPost { item_id, body: text }),
+            Write::Notify { users, text } => StepOutput::Notified(out::Notified { users, text }),
+            Write::Deliver { webhook } => StepOutput::WouldDeliver(out::WouldDeliver { webhook_id: webhook, item_id }),
+            Write::Email { to, subject, text } => StepOutput::Emailed(out::Emailed { to, subject, text: Some(text) }),
+            Write::Nothing(why) => StepOutput::Nothing(out::Nothing { nothing_to_do: why.to_owned() }),
         }
     }
 }
@@ -280,43 +289,52 @@ async fn apply(
     actor: &Actor,
     write: Write,
     item: &Item,
-) -> Result<(StepStatus, Value), ApiError> {
+) -> Result<(StepStatus, StepOutput), ApiError> {
     let boards = &svc.boards;
-    let done = |v: Value| Ok((StepStatus::Done, v));
+    let done = |v: StepOutput| Ok((StepStatus::Done, v));
     match write {
         Write::Nothing(_) => Ok((StepStatus::Unchanged, write.describe(item.id))),
         Write::Update { values, group_id } => {
             let req = UpdateItemRequest { values: Some(values.clone()), group_id, ..Default::default() };
             let after = boards.update_item(actor, item.id, req, None).await?;
             let status = if after.version == item.version { StepStatus::Unchanged } else { StepStatus::Done };
-            Ok((status, json!({"item_id": item.id, "values": values, "group_id": group_id, "version": after.version})))
+            let version = Some(after.version);
+            Ok((status, StepOutput::Updated(out::Updated { item_id: item.id, values, group_id, version })))
         }
         Write::Archive => {
             let after = boards.archive_item(actor, item.id).await?;
-            done(json!({"item_id": after.id, "archived": true}))
+            done(StepOutput::Archived(out::Archived { item_id: after.id, archived: true }))
         }
         Write::Duplicate => {
             let copy = boards.duplicate_item(actor, item.id).await?;
-            done(json!({"item_id": copy.id, "name": copy.name}))
+            done(StepOutput::Copied(out::Copied { item_id: copy.id, name: copy.name }))
         }
         Write::Create { board, group_id, name, values } => {
             let req = CreateItemRequest { name, group_id, values: Some(values), position: None };
             let created = boards.create_item(actor, board, req).await?;
-            done(json!({"item_id": created.id, "board_id": created.board_id, "name": created.name}))
+            done(StepOutput::Created(out::Created {
+                item_id: created.id,
+                board_id: created.board_id,
+                name: created.name,
+            }))
         }
         Write::CreateSubitem { name } => {
             let req = CreateItemRequest { name, group_id: None, values: None, position: None };
             let created = boards.create_subitem(actor, item.id, req).await?;
-            done(json!({"item_id": created.id, "parent_item_id": item.id, "name": created.name}))
+            done(StepOutput::Subitem(out::Subitem { item_id: created.id, parent_item_id: item.id, name: created.name }))
         }
         Write::MoveBoard { board, group_id } => {
             let req = sunday_types::board_api::MoveToBoardRequest { board_id: board, group_id };
             let moved = boards.move_to_board(actor, item.id, req).await?;
-            done(json!({"item_id": moved.id, "board_id": moved.board_id, "group_id": moved.group_id}))
+            done(StepOutput::Moved(out::Moved {
+                item_id: moved.id,
+                board_id: moved.board_id,
+                group_id: Some(moved.group_id),
+            }))
         }
         Write::Post { text } => {
             let update = boards.post_update(actor, item.id, &text, &[]).await?;
-            done(json!({"update_id": update.id}))
+            done(StepOutput::Posted(out::Posted { update_id: update.id }))
         }
         Write::Notify { users, text } => {
             let at = to_datetime(now_millis());
@@ -335,7 +353,7 @@ async fn apply(
                 })
                 .collect();
             boards.deliver(item.board_id, notes).await?;
-            done(json!({"users": users, "text": text}))
+            done(StepOutput::Notified(out::Notified { users, text }))
         }
         Write::Deliver { webhook } => {
             let cause = super::current_cause();
@@ -351,7 +369,7 @@ async fn apply(
             let id = DeliveryId::new();
             let write = BoardWrite::EnqueueDelivery { id, webhook, seq: 0, kind: "automation".into(), body };
             boards.commit(item.board_id, vec![write], vec![]).await?;
-            done(json!({"webhook_id": webhook, "delivery_id": id}))
+            done(StepOutput::Delivered(out::Delivered { webhook_id: webhook, delivery_id: id }))
         }
         Write::Email { to, subject, text } => {
             let mailer = svc.mail.as_ref().ok_or_else(|| {
@@ -360,7 +378,7 @@ async fn apply(
             mailer.send(&to, &subject, &text).await?;
             // Sent: the step's key is taken by this empty commit, so a retry does not mail twice.
             boards.commit(item.board_id, vec![], vec![]).await?;
-            done(json!({"to": to, "subject": subject}))
+            done(StepOutput::Emailed(out::Emailed { to, subject, text: None }))
         }
     }
 }
@@ -399,7 +417,11 @@ pub(super) async fn actions(
         if matches!(action, Action::SendEmail { .. })
             && svc.store.idempotency_record(AUTOMATION_ACTOR, &key).await?.is_some()
         {
-            steps.push(step(StepStatus::Done, Some(json!({"done_by_an_earlier_attempt": true})), None));
+            steps.push(step(
+                StepStatus::Done,
+                Some(StepOutput::Earlier(out::Earlier { done_by_an_earlier_attempt: true })),
+                None,
+            ));
             continue;
         }
         let work = async {
@@ -410,9 +432,11 @@ pub(super) async fn actions(
         let (result, done_before) =
             reserve_once(AUTOMATION_ACTOR, key, action.type_name().to_owned(), CAUSE.scope(cause.clone(), work)).await;
         match result {
-            _ if done_before => {
-                steps.push(step(StepStatus::Done, Some(json!({"done_by_an_earlier_attempt": true})), None))
-            }
+            _ if done_before => steps.push(step(
+                StepStatus::Done,
+                Some(StepOutput::Earlier(out::Earlier { done_by_an_earlier_attempt: true })),
+                None,
+            )),
             Ok((status, output)) => steps.push(step(status, Some(output), None)),
             Err(e) if transient(&e) => return Err(e),
             Err(e) => {

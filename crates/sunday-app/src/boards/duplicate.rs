@@ -24,7 +24,13 @@ use sunday_types::{
     ApiError, BoardId, ColumnId, GroupId, ItemId,
 };
 
-use super::{formulas, lifecycle::creation_writes, relations::reverse_of, subitems::MAX_LEVELS, BoardService};
+use super::{
+    formulas,
+    lifecycle::{board_like, creation_writes},
+    relations::reverse_of,
+    subitems::MAX_LEVELS,
+    BoardService,
+};
 use crate::Actor;
 
 /// A board of the source, with its columns and groups, and its copy.
@@ -187,24 +193,10 @@ impl BoardService {
         workspace: sunday_types::WorkspaceId,
         name: String,
     ) -> Result<Vec<Level>, ApiError> {
-        let now = to_datetime(now_millis());
         let blank = |from: &Board, name: String| Board {
-            id: BoardId::new(),
             org_id: org,
             workspace_id: workspace,
-            name,
-            version: 1,
-            last_seq: 0,
-            created_by: actor.user_id,
-            created_at: now,
-            updated_at: now,
-            subitem_board_id: None,
-            parent_board_id: None,
-            permission: None,
-            structure_version: 0,
-            columns: vec![],
-            groups: vec![],
-            ..from.clone()
+            ..board_like(from, name, actor)
         };
         let mut top = blank(&source, name);
         top.permission = Some(BoardPermission::Owner);

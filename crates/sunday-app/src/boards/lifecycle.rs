@@ -270,6 +270,28 @@ impl BoardService {
     }
 }
 
+/// A new board of `actor`'s, made now, with `from`'s settings (organization, workspace, kind,
+/// permissions, description) and `name`: no columns, groups or events yet, no subitem board.
+pub(super) fn board_like(from: &Board, name: String, actor: &Actor) -> Board {
+    let now = to_datetime(now_millis());
+    Board {
+        id: BoardId::new(),
+        name,
+        version: 1,
+        last_seq: 0,
+        created_by: actor.user_id,
+        created_at: now,
+        updated_at: now,
+        subitem_board_id: None,
+        parent_board_id: None,
+        permission: None,
+        structure_version: 0,
+        columns: vec![],
+        groups: vec![],
+        ..from.clone()
+    }
+}
+
 /// The writes that create a board: the row, its creator as owner, its groups and columns.
 pub(super) fn creation_writes(board: &Board, actor: &Actor, groups: &[Group], columns: &[Column]) -> Vec<BoardWrite> {
     let mut writes = vec![

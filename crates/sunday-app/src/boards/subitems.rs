@@ -149,22 +149,11 @@ impl BoardService {
 
     pub(super) async fn create_subitem_board(&self, actor: &Actor, parent: &Board) -> Result<BoardId, ApiError> {
         let now = to_datetime(now_millis());
+        let name = format!("Subitems of {}", parent.name).chars().take(200).collect();
         let sub = Board {
-            id: BoardId::new(),
-            name: format!("Subitems of {}", parent.name).chars().take(200).collect(),
             description: String::new(),
-            version: 1,
-            last_seq: 0,
-            created_by: actor.user_id,
-            created_at: now,
-            updated_at: now,
-            subitem_board_id: None,
             parent_board_id: Some(parent.id),
-            permission: None,
-            structure_version: 0,
-            columns: vec![],
-            groups: vec![],
-            ..parent.clone()
+            ..super::lifecycle::board_like(parent, name, actor)
         };
         let (columns, groups, _) = templates::subitems().build(sub.id, actor.user_id, now)?;
         let mut linked = parent.clone();

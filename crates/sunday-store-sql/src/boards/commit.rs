@@ -232,6 +232,8 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             for linked in boards {
                 plan.push(Step::new(&PAST_LINK, args![column, board_id, linked]));
             }
+            // Kept with the columns, by structure version.
+            plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board_id]));
         }
         BoardWrite::InsertItem(item) => {
             insert_item(plan, &item, now)?;

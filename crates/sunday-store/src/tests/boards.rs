@@ -600,6 +600,19 @@ pub async fn structure_writes_guard_commits_of_checked_values(store: DynStore) {
         store.structure_version(BoardId::new()).await,
         Err(StoreError::Rejected(ErrorCode::BoardNotFound))
     ));
+
+    // Past links: each pair kept once, read back by board, moving the version like a column.
+    let (x, y) = (BoardId::new(), BoardId::new());
+    let record = |boards: Vec<BoardId>| vec![BoardWrite::RecordPastLinks { column: c.id, boards }];
+    let before = version(&store).await;
+    store.commit(b.id, record(vec![x, y]), vec![], T0).await.unwrap();
+    store.commit(b.id, record(vec![x]), vec![], T0).await.unwrap();
+    assert!(version(&store).await > before);
+    let mut kept = store.past_links(b.id).await.unwrap();
+    kept.sort_by_key(|(c, b)| (c.to_string(), b.to_string()));
+    let mut want = vec![(c.id, x), (c.id, y)];
+    want.sort_by_key(|(c, b)| (c.to_string(), b.to_string()));
+    assert_eq!(kept, want);
 }
 
 /// Runs two futures at once on the caller's task (the suite brings no runtime of its own).
