@@ -128,13 +128,26 @@ export async function until(page, check, arg, timeout = 10_000) {
 export async function dragOnto(page, source, target, at) {
   await source.scrollIntoViewIfNeeded();
   const s = await source.boundingBox();
-  await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2);
-  await page.mouse.down();
   const t = await target.boundingBox();
-  await page.mouse.move(t.x + (at?.x ?? t.width / 2), t.y + (at?.y ?? t.height / 2), { steps: 10 });
+  await pressAndMove(page, { x: s.x + s.width / 2, y: s.y + s.height / 2 }, { x: t.x + (at?.x ?? t.width / 2), y: t.y + (at?.y ?? t.height / 2) });
+}
+
+/** Drags `locator` sideways by `dx` pixels, grabbed `at` pixels from its left edge (a timeline
+ * bar, or its end). */
+export async function dragBy(page, locator, at, dx) {
+  const box = await locator.boundingBox();
+  const y = box.y + box.height / 2;
+  await pressAndMove(page, { x: box.x + at, y }, { x: box.x + at + dx, y });
+}
+
+/** The mouse pressed at `from`, moved to `to` in steps, held a moment and released (page
+ * coordinates); then a moment more: dnd-kit swallows clicks for 50 ms after a drop (the click
+ * that ends a drag is not a click), so the test's next click comes later, as a person's would. */
+async function pressAndMove(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 10 });
   await page.waitForTimeout(100);
   await page.mouse.up();
-  // dnd-kit swallows clicks for 50 ms after a drop (the click that ends a drag is not a click):
-  // the test's next click must come later, as a person's would.
   await page.waitForTimeout(100);
 }

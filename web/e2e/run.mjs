@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { api, join, row, shots, sunday } from "./harness.mjs";
+import { api, dragOnto, join, row, shots, sunday } from "./harness.mjs";
 
 const s = sunday();
 const newUser = (name, email) => s.newUser(name, email);
@@ -82,13 +82,7 @@ test("a new user signs up, creates a board from a template and edits cells that 
   // Kanban: drag a card to another lane
   await page.getByRole("button", { name: "Kanban" }).click();
   // dnd-kit follows the pointer: a press, a few moves, a release over the lane.
-  const box = async (l) => { const b = await l.boundingBox(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; };
-  const from = await box(page.locator('[data-card="Write release notes"]'));
-  const to = await box(page.locator('[data-lane="Working on it"]'));
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
+  await dragOnto(page, page.locator('[data-card="Write release notes"]'), page.locator('[data-lane="Working on it"]'));
   await page.locator('[data-lane="Working on it"] [data-card="Write release notes"]').waitFor();
   await page.screenshot({ path: path.join(shots, "kanban.png"), fullPage: true });
   // The keyboard: Space lifts the focused card, an arrow moves it a lane, Space drops it.

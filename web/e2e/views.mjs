@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { api, dragOnto, keyboardDrag, row, shots, sunday, until } from "./harness.mjs";
+import { api, dragBy, dragOnto, keyboardDrag, row, shots, sunday, until } from "./harness.mjs";
 
 const s = sunday();
 
@@ -19,16 +19,6 @@ async function projectBoard(name, email) {
 }
 
 /** Drags `locator` by `dx` pixels, grabbed `at` pixels from its left edge, in small steps. */
-async function dragBy(page, locator, at, dx) {
-  const box = await locator.boundingBox();
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + at, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + at + dx / 2, y, { steps: 4 });
-  await page.mouse.move(box.x + at + dx, y, { steps: 4 });
-  await page.mouse.up();
-}
-
 const rowNames = (page) => page.locator("tr[data-item]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-item")));
 
 test("leaving a saved view for the main table takes off its sort; hidden columns come back one at a time", async () => {
