@@ -56,28 +56,14 @@ impl BoardService {
             })?,
             None => templates::blank(),
         };
-        let now = to_datetime(now_millis());
+        let description = if description.is_empty() { spec.description.to_owned() } else { description };
+        let settings =
+            (req.kind.unwrap_or(BoardKind::Public), req.default_permission.unwrap_or(BoardPermission::EditAll));
         let board = Board {
-            id: BoardId::new(),
-            org_id: org,
-            workspace_id: req.workspace_id,
-            name,
-            description: if description.is_empty() { spec.description.to_owned() } else { description },
-            kind: req.kind.unwrap_or(BoardKind::Public),
-            default_permission: req.default_permission.unwrap_or(BoardPermission::EditAll),
-            version: 1,
-            last_seq: 0,
-            created_by: actor.user_id,
-            created_at: now,
-            updated_at: now,
-            subitem_board_id: None,
-            parent_board_id: None,
             permission: Some(BoardPermission::Owner),
-            structure_version: 0,
-            columns: vec![],
-            groups: vec![],
+            ..new_board((org, req.workspace_id), name, description, settings, actor)
         };
-        let (columns, groups, items) = spec.build(board.id, actor.user_id, now)?;
+        let (columns, groups, items) = spec.build(board.id, actor.user_id, board.created_at)?;
         let mut writes = creation_writes(&board, actor, &groups, &columns);
         let mut events = vec![NewEvent::new(
             actor.user_id,
@@ -270,13 +256,24 @@ impl BoardService {
     }
 }
 
-/// A new board of `actor`'s, made now, with `from`'s settings (organization, workspace, kind,
-/// permissions, description) and `name`: no columns, groups or events yet, no subitem board.
-pub(super) fn board_like(from: &Board, name: String, actor: &Actor) -> Board {
+/// A new board of `actor`'s in a workspace of an organization, made now, of a kind and a
+/// permission for everyone else: no columns, groups or events yet, no subitem board.
+fn new_board(
+    (org_id, workspace_id): (OrgId, WorkspaceId),
+    name: String,
+    description: String,
+    (kind, default_permission): (BoardKind, BoardPermission),
+    actor: &Actor,
+) -> Board {
     let now = to_datetime(now_millis());
     Board {
         id: BoardId::new(),
+        org_id,
+        workspace_id,
         name,
+        description,
+        kind,
+        default_permission,
         version: 1,
         last_seq: 0,
         created_by: actor.user_id,
@@ -288,8 +285,14 @@ pub(super) fn board_like(from: &Board, name: String, actor: &Actor) -> Board {
         structure_version: 0,
         columns: vec![],
         groups: vec![],
-        ..from.clone()
     }
+}
+
+/// [`new_board`] with `from`'s settings (organization, workspace, description, kind and
+/// permission) and `name`.
+pub(super) fn board_like(from: &Board, name: String, actor: &Actor) -> Board {
+    let settings = (from.kind, from.default_permission);
+    new_board((from.org_id, from.workspace_id), name, from.description.clone(), settings, actor)
 }
 
 /// The writes that create a board: the row, its creator as owner, its groups and columns.
