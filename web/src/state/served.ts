@@ -1,8 +1,9 @@
 // What a dialog or panel shows from the server (a board's members, webhooks, links and
-// automations, a webhook's deliveries, a recipe's runs, an item's updates and activity…), kept by TanStack Query under one key per thing:
-// read when the dialog opens, shown from the cache at once when it opens again (and read again
-// behind it), and read again after this page changes it. Two dialogs showing the same list (the
-// webhooks dialog and the automations dialog's "call a webhook") share one copy.
+// automations, a webhook's deliveries, a recipe's runs, an item's updates and activity…), kept
+// by TanStack Query under one key per thing: read when the dialog opens, shown from the cache at
+// once when it opens again (and read again behind it), and read again after this page changes
+// it. Two dialogs showing the same list (the webhooks dialog and the automations dialog's "call a
+// webhook") share one copy.
 import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, messageOf, ok } from "../api/client";
 import type { Board, Group } from "../api/types";
