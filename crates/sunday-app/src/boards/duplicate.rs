@@ -125,17 +125,7 @@ impl BoardService {
                 .iter()
                 .map(|g| Group { id: ids.groups[&g.id], collapsed: false, ..g.clone() })
                 .collect();
-            let mut writes = if depth == 0 {
-                creation_writes(&level.copy, actor, &groups, &columns)
-            } else {
-                // A subitem board has no members of its own: the board at the top governs it.
-                let mut w = vec![BoardWrite::InsertBoard(level.copy.clone())];
-                w.extend(groups.into_iter().map(|group| BoardWrite::InsertGroup { board: level.copy.id, group }));
-                w.extend(
-                    columns.iter().cloned().map(|column| BoardWrite::InsertColumn { board: level.copy.id, column }),
-                );
-                w
-            };
+            let mut writes = creation_writes(&level.copy, (depth == 0).then_some(actor), &groups, &columns);
             let copied = items.len() as u64;
             for item in items {
                 let values = copied_values(&item, &level.source.columns, &columns, &ids);

@@ -64,7 +64,7 @@ impl BoardService {
             ..new_board((org, req.workspace_id), name, description, settings, actor)
         };
         let (columns, groups, items) = spec.build(board.id, actor.user_id, board.created_at)?;
-        let mut writes = creation_writes(&board, actor, &groups, &columns);
+        let mut writes = creation_writes(&board, Some(actor), &groups, &columns);
         let mut events = vec![NewEvent::new(
             actor.user_id,
             BoardChange::BoardCreated(BoardCreated {
@@ -296,16 +296,21 @@ pub(super) fn board_like(from: &Board, name: String, actor: &Actor) -> Board {
 }
 
 /// The writes that create a board: the row, its creator as owner, its groups and columns.
-pub(super) fn creation_writes(board: &Board, actor: &Actor, groups: &[Group], columns: &[Column]) -> Vec<BoardWrite> {
-    let mut writes = vec![
-        BoardWrite::InsertBoard(board.clone()),
-        BoardWrite::PutMember {
-            board: board.id,
-            user: actor.user_id,
-            permission: BoardPermission::Owner,
-            at: now_millis(),
-        },
-    ];
+/// `owner` is none for a subitem board: it has no members of its own (the board at the top
+/// governs it).
+pub(super) fn creation_writes(
+    board: &Board,
+    owner: Option<&Actor>,
+    groups: &[Group],
+    columns: &[Column],
+) -> Vec<BoardWrite> {
+    let mut writes = vec![BoardWrite::InsertBoard(board.clone())];
+    writes.extend(owner.map(|actor| BoardWrite::PutMember {
+        board: board.id,
+        user: actor.user_id,
+        permission: BoardPermission::Owner,
+        at: now_millis(),
+    }));
     writes.extend(groups.iter().cloned().map(|group| BoardWrite::InsertGroup { board: board.id, group }));
     writes.extend(columns.iter().cloned().map(|column| BoardWrite::InsertColumn { board: board.id, column }));
     writes

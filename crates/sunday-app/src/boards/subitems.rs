@@ -158,9 +158,7 @@ impl BoardService {
         let (columns, groups, _) = templates::subitems().build(sub.id, actor.user_id, now)?;
         let mut linked = parent.clone();
         linked.subitem_board_id = Some(sub.id);
-        let mut writes = vec![BoardWrite::InsertBoard(sub.clone())];
-        writes.extend(groups.into_iter().map(|group| BoardWrite::InsertGroup { board: sub.id, group }));
-        writes.extend(columns.into_iter().map(|column| BoardWrite::InsertColumn { board: sub.id, column }));
+        let mut writes = super::lifecycle::creation_writes(&sub, None, &groups, &columns);
         writes.push(BoardWrite::UpdateBoard { board: linked, expected_version: parent.version });
         let event = NewEvent::new(
             actor.user_id,
