@@ -277,7 +277,7 @@ test("a search over 5,000 items shows the server's totals at once and fetches fu
   await row(page, "Group A 1").waitFor({ timeout: 20000 });
   const pages = [];
   page.on("request", (r) => {
-    if (!r.url().endsWith("/items/query") || !r.postData()?.includes('"and"')) return;
+    if (!r.url().endsWith("/items/query") || !r.postData()?.includes('"and"') || JSON.parse(r.postData()).footers) return;
     pages.push(JSON.parse(r.postData()).cursor ?? null);
   });
   // "9" matches 271 of each group's 1,000 names: 1,355 in all, three pages of 500.
@@ -376,6 +376,7 @@ test("a 100,000-item board opens without fetching every item, and fetches pages 
   page.on("request", (r) => {
     if (!r.url().endsWith("/items/query")) return;
     const body = JSON.parse(r.postData());
+    if (body.footers) return;
     pages.push({ cursor: body.cursor ?? null, groups: body.filter?.value ?? null });
   });
   const opened = await timeOpen(page, "Huge board", "Group A 1");
@@ -400,6 +401,70 @@ test("a 100,000-item board opens without fetching every item, and fetches pages 
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("a group whose rows are not all fetched shows the server's footer, and it follows changes", async () => {
+  const { page, errors, ctx } = await s.newUser("Footers", "footers@example.com");
+  const status = (board) => board.columns.find((c) => c.type === "status");
+  const labelOf = (full, n) => status(full).settings.labels[n % status(full).settings.labels.length];
+  // Two groups of 600: the board's first page (500) leaves most of it to fetch.
+  const { board } = await boardWithGroups(page, 2, 600, (full, n) => ({ [status(full).id]: labelOf(full, n).id }));
+  const labels = status(board).settings.labels;
+  const battery = (counts) => labels.map((l) => `${l.name}: ${counts.get(l.id) ?? 0}`).join(", ");
+  const expected = new Map();
+  for (let n = 0; n < 600; n++) expected.set(labelOf(board, n).id, (expected.get(labelOf(board, n).id) ?? 0) + 1);
+  // Hold the board's pages of items (not its footers, nor this test's own queries) once it is
+  // open, so the second group stays unfetched while its footer is on screen.
+  let open = false;
+  const held = [];
+  await page.route("**/items/query", (route) => {
+    const body = JSON.parse(route.request().postData() ?? "{}");
+    if (open && body.group_by === "group" && !body.footers) held.push(route);
+    else route.continue();
+  });
+  await page.reload();
+  await row(page, "Group A 1").waitFor({ timeout: 20000 });
+  open = true;
+  await scroller(page).focus();
+  const foot = page.locator('tr.foot-row[data-group="Group B"] .battery');
+  // The rows' heights are estimates until rendered: End may take a few presses to reach the end.
+  for (let k = 0; k < 10 && !(await foot.isVisible()); k++) {
+    await page.keyboard.press("End");
+    await page.waitForTimeout(300);
+  }
+  assert.ok((await page.locator('tr.pending-row[data-group="Group B"]').count()) > 0, "the group's rows are still to fetch");
+  await eventually(async () => (await foot.getAttribute("title")) === battery(expected), "the server's footer");
+
+  // Someone else sets the status of an item not fetched here: the footer follows.
+  const query = { filter: { column: "name", op: "contains", value: "Group B 600" } };
+  const last = (await api(page, "POST", `/boards/${board.id}/items/query`, query)).data[0];
+  const was = last.values[status(board).id];
+  const other = labels.find((l) => l.id !== was);
+  await api(page, "PATCH", `/items/${last.id}`, { values: { [status(board).id]: other.id } });
+  expected.set(was, expected.get(was) - 1);
+  expected.set(other.id, (expected.get(other.id) ?? 0) + 1);
+  await eventually(async () => (await foot.getAttribute("title")) === battery(expected), "the footer after a change");
+
+  // Once every row is here, the footer added up from the rows says the same.
+  open = false;
+  for (const r of held.splice(0)) await r.continue();
+  for (let k = 0; k < 20 && (await page.locator("tr.pending-row").count()) > 0; k++) {
+    await page.keyboard.press("End");
+    await page.waitForTimeout(300);
+  }
+  assert.equal(await page.locator("tr.pending-row").count(), 0, "every row fetched");
+  assert.equal(await foot.getAttribute("title"), battery(expected));
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+/** Waits until `check` (run here, not in the page) holds. */
+async function eventually(check, what, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`still not so after ${timeout} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 test("on a board larger than a page, a search shows matches not fetched yet, and one deleted leaves", async () => {
   const { page, errors, ctx } = await s.newUser("Part", "part@example.com");

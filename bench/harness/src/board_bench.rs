@@ -201,7 +201,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut first = 0.0;
         for run in 0..31 {
             let s = Instant::now();
-            let q = Query { filter: Some(f.clone()), sort: vec![], group_by: None, limit: 50, cursor: None };
+            let q = Query {
+                filter: Some(f.clone()),
+                sort: vec![],
+                group_by: None,
+                footers: vec![],
+                limit: 50,
+                cursor: None,
+            };
             let r = engine.read(board.id, 0, |s| query::run(s, &q, &ctx)).await??;
             total = r.total;
             // The first query on a column decodes it into the engine's cell vector.

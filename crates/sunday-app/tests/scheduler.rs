@@ -116,12 +116,12 @@ async fn a_date_arrives_with_its_offset(backend: Backend) {
         "actions": [{"type": "archive"}]
     }));
     let e = t.app.automations.create(&actor, board.id, bad).await.unwrap_err();
-    assert_eq!(e.details.unwrap()["field"], "trigger.at");
+    assert_eq!(serde_json::to_value(e.details).unwrap()["field"], "trigger.at");
     let weekly = parse(json!({
         "name": "x",
         "trigger": {"type": "every", "period": "week", "at": "09:00"},
         "actions": [{"type": "archive"}]
     }));
     let e = t.app.automations.create(&actor, board.id, weekly).await.unwrap_err();
-    assert_eq!(e.details.unwrap()["field"], "trigger.weekday");
+    assert_eq!(serde_json::to_value(e.details).unwrap()["field"], "trigger.weekday");
 }

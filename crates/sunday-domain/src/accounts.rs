@@ -1,6 +1,6 @@
 //! Email addresses and passwords as values that cannot be invalid once constructed.
 
-use sunday_types::{ApiError, ErrorCode};
+use sunday_types::{ApiError, ErrorCode, ErrorDetails};
 
 /// A syntactically valid, lower-cased email address (RFC 5321 length limits; one `@`; a
 /// dotted domain of letters, digits and hyphens). Deliverability is not checked here.
@@ -58,7 +58,7 @@ impl Password {
         let len = raw.chars().count();
         let weak = |why: &str| {
             ApiError::new(ErrorCode::WeakPassword, format!("password rejected: {why}"))
-                .with_details(serde_json::json!({"field": "password", "rule": why}))
+                .with_details(ErrorDetails::rule("password", why))
         };
         if len < Self::MIN_LEN {
             return Err(weak("at least 10 characters"));

@@ -161,7 +161,7 @@ mod tests {
             [("{nope}", "unknown_placeholder"), ("{item.name", "unbalanced_brace"), ("a } b", "unbalanced_brace")]
         {
             let e = parse_template("actions[0].text", text).unwrap_err();
-            let d = e.details.unwrap();
+            let d = serde_json::to_value(e.details).unwrap();
             assert_eq!((d["field"].as_str(), d["rule"].as_str()), (Some("actions[0].text"), Some(rule)), "{text}");
         }
     }

@@ -66,7 +66,7 @@ mod tests {
         assert!(parse_name("name", "   ", 10).is_err());
         assert!(parse_name("name", "a\nb", 10).is_err());
         let e = parse_name("title", &"x".repeat(11), 10).unwrap_err();
-        assert_eq!(e.details.unwrap()["field"], "title");
+        assert_eq!(serde_json::to_value(e.details).unwrap()["field"], "title");
         assert!(parse_name("name", &"é".repeat(10), 10).is_ok(), "counts characters, not bytes");
     }
 }

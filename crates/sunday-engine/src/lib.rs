@@ -17,6 +17,7 @@
 
 mod board;
 pub mod cursor;
+mod groups;
 pub mod index;
 pub mod query;
 
@@ -30,7 +31,8 @@ use sunday_store::{Store, StoreError, StoreResult};
 use sunday_types::{boards::BoardEvent, BoardId, ItemId};
 
 pub use board::{BoardState, Siblings, SiblingsKey};
-pub use query::{GroupBy, GroupCount, Query, QueryResult};
+pub use groups::{has_footer, GroupCount};
+pub use query::{GroupBy, Query, QueryResult};
 
 /// How many events to read from the log per catch-up round trip.
 const CATCH_UP_PAGE: usize = 1000;

@@ -2,21 +2,19 @@
 
 use std::{
     cmp::{Ordering, Reverse},
-    collections::{BTreeMap, BinaryHeap},
+    collections::BinaryHeap,
     ops::Bound,
     sync::Arc,
 };
 
 use crate::index::{Items, KeyIndex, TextIndex};
-use crate::{cursor, BoardState};
-use serde::Serialize;
+use crate::{cursor, groups, groups::GroupCount, BoardState};
 
 use sunday_domain::filter::{
     self, Cell, Condition, EvalContext, Filter, Prepared, PreparedSort, SortKey, SortValue, TextSearch,
 };
 use sunday_types::{
     boards::{EncodedItem, Item},
-    cells::CellValue,
     ApiError, ItemId,
 };
 
@@ -32,14 +30,10 @@ pub struct Query {
     pub filter: Option<Filter>,
     pub sort: Vec<SortKey>,
     pub group_by: Option<GroupBy>,
+    /// Columns whose footers each group's count carries (see `groups::count`).
+    pub footers: Vec<sunday_types::boards::Column>,
     pub limit: usize,
     pub cursor: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct GroupCount {
-    pub key: String,
-    pub count: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -65,14 +59,10 @@ pub fn run(board: &BoardState, q: &Query, ctx: &EvalContext) -> Result<QueryResu
     let matched = q.filter.as_ref().map(|f| plan(f, board, ctx).eval(board));
     let total = matched.as_ref().map_or(n, |m| m.len() as usize);
     let groups = match &q.group_by {
-        Some(g) => {
-            let items = board.items();
-            let all: Box<dyn Iterator<Item = &Item>> = match &matched {
-                Some(m) => Box::new(m.iter().filter_map(|i| items.get(i as usize))),
-                None => Box::new(items.iter()),
-            };
-            count_groups(all, g)
-        }
+        Some(g) => match &matched {
+            Some(m) => groups::count(board, m.iter().map(|i| i as usize), g, &q.footers),
+            None => groups::count(board, 0..n, g, &q.footers),
+        },
         None => vec![],
     };
     let mark = q.cursor.as_deref().map(cursor::decode).transpose()?;
@@ -217,27 +207,6 @@ fn cut<T>(rows: &mut Vec<T>, want: usize, order: impl Fn(&T, &T) -> Ordering) {
         rows.truncate(want);
     }
     rows.sort_by(order);
-}
-
-fn count_groups<'a>(items: impl Iterator<Item = &'a Item>, by: &GroupBy) -> Vec<GroupCount> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for item in items {
-        match by {
-            GroupBy::Group => *counts.entry(item.group_id.to_string()).or_default() += 1,
-            GroupBy::Column(col) => {
-                let keys = match item.values.cell(col) {
-                    None => vec![String::new()],
-                    Some(CellValue::People(users)) => users.iter().map(ToString::to_string).collect(),
-                    Some(CellValue::Dropdown(ids) | CellValue::Tags(ids)) => ids,
-                    Some(v) => vec![cursor::group_key(&v.to_json())],
-                };
-                for key in keys {
-                    *counts.entry(key).or_default() += 1;
-                }
-            }
-        }
-    }
-    counts.into_iter().map(|(key, count)| GroupCount { key, count }).collect()
 }
 
 /// A filter turned into set operations: each condition answered by an index or by one pass

@@ -99,11 +99,11 @@ proptest! {
         let filters: Vec<_> = (0..6).map(|k| testing::random_filter(seed ^ (k * 7919), &columns, &users, &groups)).collect();
         // Build the cell columns before the edits, so the edits exercise their upkeep.
         for f in &filters {
-            query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, limit: 1000, cursor: None }, &ctx).unwrap();
+            query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, footers: vec![], limit: 1000, cursor: None }, &ctx).unwrap();
         }
         random_edits(&mut state, &mut items, 0, edits, (5, 4), seed, &Vocabulary { columns: &columns, users: &users, groups: &groups });
         for f in &filters {
-            let got = query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, limit: 1000, cursor: None }, &ctx).unwrap();
+            let got = query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, footers: vec![], limit: 1000, cursor: None }, &ctx).unwrap();
             let mut got_ids: Vec<_> = got.items.iter().map(|i| i.id).collect();
             let mut want: Vec<_> = items.iter().filter(|i| matches(f, i, &ctx)).map(|i| i.id).collect();
             got_ids.sort();
@@ -209,7 +209,7 @@ proptest! {
         let filter = (seed % 5 != 0).then(|| testing::random_filter(seed.rotate_left(17), &columns, &users, &groups));
         let sort = if keyed { sort_keys(seed.rotate_left(29), &columns) } else { vec![] };
         // Build the indexes first, so the edits exercise their upkeep.
-        query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, limit: 5, cursor: None }, &ctx).unwrap();
+        query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, footers: vec![], limit: 5, cursor: None }, &ctx).unwrap();
         random_edits(&mut state, &mut items, 0, edits, (4, 1), seed.wrapping_mul(13), &Vocabulary { columns: &columns, users: &users, groups: &groups });
         let mut want: Vec<_> = items.iter().filter(|i| filter.as_ref().is_none_or(|f| matches(f, i, &ctx))).collect();
         want.sort_by(|a, b| compare(a, b, &sort));
@@ -217,7 +217,7 @@ proptest! {
         let mut got = vec![];
         let mut cursor = None;
         for _ in 0..=items.len() + 1 {
-            let page = query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, limit, cursor: cursor.take() }, &ctx).unwrap();
+            let page = query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, footers: vec![], limit, cursor: cursor.take() }, &ctx).unwrap();
             prop_assert_eq!(page.total, want.len());
             prop_assert!(page.items.len() <= limit);
             got.extend(page.items.iter().map(|i| i.id));
@@ -227,5 +227,63 @@ proptest! {
             }
         }
         prop_assert_eq!(got, want);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Each group's footers (a number column's sum, a status column's items per label), over a
+    /// random filter's matches and after random edits applied as events, add up what the
+    /// matching items hold.
+    #[test]
+    fn footers_add_up_the_matches(seed in any::<u64>(), n in 0usize..100, edits in 0usize..30) {
+        use std::collections::BTreeMap;
+        use sunday_types::{board_api::Footer, boards::ColumnType, cells::CellValue};
+        let columns = testing::sample_columns();
+        let footed: Vec<_> = columns.iter().filter(|c| matches!(c.column_type, ColumnType::Number | ColumnType::Status)).cloned().collect();
+        prop_assert!(footed.iter().any(|c| c.column_type == ColumnType::Number) && footed.iter().any(|c| c.column_type == ColumnType::Status));
+        let users: Vec<UserId> = (0..3).map(|_| UserId::new()).collect();
+        let groups: Vec<GroupId> = (0..3).map(|_| GroupId::new()).collect();
+        let mut items: Vec<_> = (0..n).map(|i| testing::random_item(seed.wrapping_add(i as u64), &columns, &users, &groups)).collect();
+        let mut state = BoardState::new(items.clone(), 0);
+        let ctx = EvalContext { now: testing::sample_now(), tz: chrono_tz::Europe::Berlin, user: Some(users[0]) };
+        let filter = (seed % 3 != 0).then(|| testing::random_filter(seed ^ 0x5eed, &columns, &users, &groups));
+        let q = Query { filter: filter.clone(), sort: vec![], group_by: Some(query::GroupBy::Group), footers: columns.clone(), limit: 1, cursor: None };
+        // Footers before the edits build the decoded columns, so the edits exercise their upkeep.
+        query::run(&state, &q, &ctx).unwrap();
+        random_edits(&mut state, &mut items, 0, edits, (4, 3), seed, &Vocabulary { columns: &columns, users: &users, groups: &groups });
+        let got = query::run(&state, &q, &ctx).unwrap();
+        let matching: Vec<_> = items.iter().filter(|i| filter.as_ref().is_none_or(|f| matches(f, i, &ctx))).collect();
+        let mut want: BTreeMap<String, Vec<&sunday_types::boards::Item>> = BTreeMap::new();
+        for i in &matching {
+            want.entry(i.group_id.to_string()).or_default().push(i);
+        }
+        prop_assert_eq!(got.groups.len(), want.len());
+        for g in &got.groups {
+            let members = &want[&g.key];
+            prop_assert_eq!(g.count, members.len());
+            prop_assert_eq!(g.footers.len(), footed.len(), "one footer per number and status column");
+            for (footer, col) in g.footers.iter().zip(&footed) {
+                match footer {
+                    Footer::Sum { column_id, sum, values } => {
+                        prop_assert_eq!(*column_id, col.id);
+                        let nums: Vec<f64> = members.iter().filter_map(|i| match i.values.cell(col) { Some(CellValue::Number(x)) => Some(x), _ => None }).collect();
+                        prop_assert_eq!(*values, nums.len());
+                        let expected: f64 = nums.iter().sum();
+                        prop_assert!((sum - expected).abs() <= 1e-6 * expected.abs().max(1.0), "{} vs {}", sum, expected);
+                    }
+                    Footer::Labels { column_id, labels } => {
+                        prop_assert_eq!(*column_id, col.id);
+                        let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+                        for i in members {
+                            if let Some(CellValue::Status(l)) = i.values.cell(col) {
+                                *expected.entry(l).or_default() += 1;
+                            }
+                        }
+                        prop_assert_eq!(labels, &expected);
+                    }
+                }
+            }
+        }
     }
 }

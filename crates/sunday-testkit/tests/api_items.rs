@@ -2,6 +2,8 @@
 //! bulk creation, and the bounds on an item's size.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, TestApp};
 
@@ -13,7 +15,133 @@ backend_tests!(
     an_item_read_by_id_is_current,
     twenty_concurrent_edits_of_one_cell_all_land,
     deleting_an_item_gives_each_of_its_subitems_an_event,
+    group_footers_add_up_every_item_of_the_group,
 );
+
+/// Per group: items, the sum of a number column, items with a number, items per label.
+type Totals = BTreeMap<String, (usize, f64, usize, BTreeMap<String, usize>)>;
+
+/// Each group's footers (`footers: true`) add up every item of the group, not only the page:
+/// a number column's sum and a status column's items per label, over a filter's matches too,
+/// with an edit in the next answer; asked for without `group_by`, they are refused.
+async fn group_footers_add_up_every_item_of_the_group(app: TestApp) {
+    let u = app.signup("footers@example.com").await;
+    let b = board(&app, &u, Some("project_tracker")).await;
+    let bid = b["id"].as_str().unwrap();
+    let (status, budget) = (column_id(&b, "Status"), column_id(&b, "Budget"));
+    let groups: Vec<String> =
+        b["groups"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap().to_owned()).collect();
+    let status_col = b["columns"].as_array().unwrap().iter().find(|c| c["id"] == status.as_str()).unwrap();
+    let labels: Vec<String> = status_col["settings"]["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_owned())
+        .collect();
+    let rows: Vec<Value> = (0..600)
+        .map(|i| {
+            let label = if i % 5 == 0 { Value::Null } else { json!(labels[i % labels.len()]) };
+            json!({"name": format!("Cost {i}"), "group_id": groups[i % groups.len()], "values": {&status: label, &budget: i}})
+        })
+        .collect();
+    for chunk in rows.chunks(300) {
+        let r = app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": chunk}));
+        expect_json(r.send().await.unwrap(), 201).await;
+    }
+    let query = |body: Value| {
+        let app = &app;
+        let token = u.token.clone();
+        async move {
+            expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &token, body).send().await.unwrap(), 200)
+                .await
+        }
+    };
+    // What the footers should say, added up here from every matching item (read page by page).
+    let expected = |filter: Value| {
+        let query = &query;
+        let (status, budget) = (status.clone(), budget.clone());
+        async move {
+            let mut want = Totals::default();
+            let mut cursor = Value::Null;
+            loop {
+                let page = query(json!({"filter": filter, "limit": 500, "cursor": cursor})).await;
+                for item in page["data"].as_array().unwrap() {
+                    let g = want.entry(item["group_id"].as_str().unwrap().to_owned()).or_default();
+                    g.0 += 1;
+                    if let Some(n) = item["values"][&budget].as_f64() {
+                        g.1 += n;
+                        g.2 += 1;
+                    }
+                    if let Some(l) = item["values"][&status].as_str() {
+                        *g.3.entry(l.to_owned()).or_default() += 1;
+                    }
+                }
+                cursor = page["next_cursor"].clone();
+                if cursor.is_null() {
+                    return want;
+                }
+            }
+        }
+    };
+    let footers = |filter: Value| {
+        let query = &query;
+        let (status, budget) = (status.clone(), budget.clone());
+        async move {
+            let answer = query(json!({"filter": filter, "group_by": "group", "footers": true, "limit": 1})).await;
+            assert_eq!(answer["data"].as_array().unwrap().len(), 1, "a page of one");
+            let mut got = Totals::default();
+            for g in answer["groups"].as_array().unwrap() {
+                let f = g["footers"].as_array().unwrap();
+                let sum = f.iter().find(|x| x["column_id"] == budget.as_str()).unwrap();
+                let by_label = f.iter().find(|x| x["column_id"] == status.as_str()).unwrap();
+                assert_eq!((sum["kind"].as_str(), by_label["kind"].as_str()), (Some("sum"), Some("labels")));
+                let labels = by_label["labels"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_u64().unwrap() as usize));
+                got.insert(
+                    g["key"].as_str().unwrap().to_owned(),
+                    (
+                        g["count"].as_u64().unwrap() as usize,
+                        sum["sum"].as_f64().unwrap(),
+                        sum["values"].as_u64().unwrap() as usize,
+                        labels.collect(),
+                    ),
+                );
+            }
+            got
+        }
+    };
+    let all = footers(Value::Null).await;
+    assert_eq!(all, expected(Value::Null).await);
+    assert!(all.values().map(|g| g.0).sum::<usize>() >= 600, "every item counted: {all:?}");
+    let some = json!({"column": budget, "op": "gt", "value": 400});
+    let filtered = footers(some.clone()).await;
+    assert_eq!(filtered, expected(some.clone()).await);
+    assert!(filtered.values().map(|g| g.0).sum::<usize>() < 600);
+
+    // An edit is in the next answer.
+    let page = query(json!({"filter": some, "limit": 1})).await;
+    let item = &page["data"][0];
+    let before = item["values"][&budget].as_f64().unwrap();
+    let r = app.patch(
+        &format!("/api/v1/items/{}", item["id"].as_str().unwrap()),
+        &u.token,
+        json!({"values": {&budget: before + 1000.0}}),
+    );
+    expect_json(r.send().await.unwrap(), 200).await;
+    let after = footers(Value::Null).await;
+    let group = item["group_id"].as_str().unwrap();
+    assert_eq!(after[group].1, all[group].1 + 1000.0);
+
+    let r = app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({"footers": true}));
+    let e = expect_error(r.send().await.unwrap(), 400, "validation_failed").await;
+    assert_eq!(
+        (e["details"]["field"].as_str(), e["details"]["rule"].as_str()),
+        (Some("footers"), Some("requires_group_by"))
+    );
+}
 
 /// Deleting an item for good deletes its subitems at every depth, archived ones too, each with
 /// an `item_deleted` event on its own board's log (gap-free), in the same commit.

@@ -201,6 +201,10 @@ pub struct QueryRequest {
     pub sort: Option<Value>,
     /// `group` or a column id: counts per value in the response.
     pub group_by: Option<String>,
+    /// With `group_by`: each group's count also carries its footers, the sum of every number
+    /// column and the items per label of every status column the caller can see, over all
+    /// the group's matches (not only this page).
+    pub footers: Option<bool>,
     /// Page size, 1 to 500 (default 50).
     #[schema(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
@@ -214,6 +218,20 @@ pub struct GroupCountDto {
     /// A group id, or the value (label id, user id, option id, `true`…); empty for no value.
     pub key: String,
     pub count: usize,
+    /// With `footers: true`: one per number and status column, in the board's column order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub footers: Vec<Footer>,
+}
+
+/// One column's footer in a group: what the table shows under the group's rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Footer {
+    /// A number column: the sum of its values and how many items have one.
+    Sum { column_id: ColumnId, sum: f64, values: usize },
+    /// A status column: how many items have each label (by label id; labels no item has, and
+    /// items without a label, are left out).
+    Labels { column_id: ColumnId, labels: std::collections::BTreeMap<String, usize> },
 }
 
 /// How many updates (comments) one item has.
@@ -309,7 +327,7 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedRow>,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RejectedRow {
     /// 1-based line of the CSV (the header is line 1).
     pub line: usize,

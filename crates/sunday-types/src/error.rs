@@ -141,7 +141,8 @@ impl std::fmt::Display for ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
-    pub details: Option<serde_json::Value>,
+    /// Boxed: most errors have none, and a `Result` carrying an error stays small.
+    pub details: Option<Box<ErrorDetails>>,
     /// Seconds to wait, for rate-limit codes (`Retry-After`).
     pub retry_after: Option<u64>,
     /// The underlying cause of an internal error, for the log only.
@@ -161,12 +162,19 @@ impl ApiError {
     /// `409 version_conflict` carrying what is stored now in `details.current`, for the
     /// client to merge or show.
     pub fn version_conflict(current: &impl serde::Serialize) -> Self {
-        Self::of(ErrorCode::VersionConflict).with_details(serde_json::json!({ "current": current }))
+        let current = serde_json::to_value(current).unwrap_or(serde_json::Value::Null);
+        Self::of(ErrorCode::VersionConflict)
+            .with_details(ErrorDetails { current: Some(current), ..ErrorDetails::default() })
     }
 
-    pub fn with_details(mut self, details: serde_json::Value) -> Self {
-        self.details = Some(details);
+    pub fn with_details(mut self, details: ErrorDetails) -> Self {
+        self.details = Some(Box::new(details));
         self
+    }
+
+    /// The details to add to (empty ones when the error had none).
+    pub fn details_mut(&mut self) -> &mut ErrorDetails {
+        self.details.get_or_insert_with(Box::default)
     }
 
     pub fn retry_after(mut self, secs: u64) -> Self {
@@ -189,7 +197,7 @@ impl ApiError {
 
     /// A rule broken by one field of the input.
     pub fn validation(field: &str, rule: &str, message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::ValidationFailed, message).with_details(serde_json::json!({"field": field, "rule": rule}))
+        Self::new(ErrorCode::ValidationFailed, message).with_details(ErrorDetails::rule(field, rule))
     }
 
     pub fn status(&self) -> u16 {
@@ -203,7 +211,7 @@ impl ApiError {
             kind: self.code.kind(),
             request_id,
             trace_id,
-            details: self.details.clone(),
+            details: self.details.as_deref().cloned(),
         }
     }
 }
@@ -238,7 +246,98 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<ErrorDetails>,
+}
+
+/// What an error says beyond its code and message, for a client to act on: the field at fault
+/// and the rule it broke, and what some codes add. Every key any error sets is here (one
+/// place, documented once); an error sets only those that apply.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorDetails {
+    /// The input at fault, as a path into the request: `name`, `values.<column id>`,
+    /// `settings.labels`, `actions[1].column_id`, `filter`…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The rule broken, snake_case (`required`, `type`, `unknown_column`, `cycle`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The column concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_id: Option<String>,
+    /// The title of the column concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The type of the column whose settings were refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_type: Option<String>,
+    /// The item, group or file named in the input that was not found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// Labels or options a change would remove while items still use them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// Where in a filter the fault is (`and[1].value`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Where in a formula's expression the fault starts and ends (character offsets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
+    /// Formulas that read the column being deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependents: Option<Vec<Dependent>>,
+    /// In a bulk request, which entry (from 0) was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    /// `import_interrupted` and a failed import: the rows imported before it stopped, and the
+    /// rows refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<Vec<crate::board_api::RejectedRow>>,
+    /// `payload_too_large`: the largest size accepted, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// `range_not_satisfiable`: the file's size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// A file type not accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `version_conflict`: the resource as it is stored now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
+    /// A schema the server does not know: the version the store has and the one it expects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<i64>,
+}
+
+impl ErrorDetails {
+    /// The field at fault and the rule it broke.
+    pub fn rule(field: &str, rule: &str) -> ErrorDetails {
+        ErrorDetails { field: Some(field.to_owned()), rule: Some(rule.to_owned()), ..ErrorDetails::default() }
+    }
+
+    /// With the column concerned.
+    pub fn column(mut self, id: impl std::fmt::Display) -> ErrorDetails {
+        self.column_id = Some(id.to_string());
+        self
+    }
+}
+
+/// A formula that reads a column (`details.dependents`).
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, ToSchema)]
+pub struct Dependent {
+    pub column_id: String,
+    pub title: String,
 }
 
 #[cfg(test)]

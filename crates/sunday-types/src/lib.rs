@@ -25,5 +25,5 @@ pub mod step_output;
 pub mod time;
 pub mod webhooks;
 
-pub use error::{ApiError, ErrorBody, ErrorCode, ErrorKind};
+pub use error::{ApiError, Dependent, ErrorBody, ErrorCode, ErrorDetails, ErrorKind};
 pub use ids::*;

@@ -76,3 +76,30 @@ pub struct Delivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<DateTime<Utc>>,
 }
+
+/// The body of a delivery of a board event: `{"webhook_id", "board_id", "event"}`, the event
+/// as the activity log shows it.
+#[derive(Debug, Serialize)]
+pub struct EventDelivery<'a> {
+    pub webhook_id: WebhookId,
+    pub board_id: BoardId,
+    pub event: &'a crate::boards::BoardEvent,
+}
+
+/// The body of a delivery an automation's `call_webhook` made: the item, with the run that sent
+/// it (`"kind": "automation"`).
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename = "automation")]
+pub struct AutomationDelivery<'a> {
+    pub webhook_id: WebhookId,
+    pub board_id: BoardId,
+    pub automation_id: Option<AutomationId>,
+    pub run_id: Option<RunId>,
+    pub item: &'a crate::boards::Item,
+}
+
+/// The handshake a new subscription's URL must echo (`{"challenge": "…"}`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Challenge {
+    pub challenge: String,
+}

@@ -19,6 +19,7 @@ import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
+import { useFooters } from "../state/footers";
 import { useFiltered } from "../state/useFiltered";
 import { useViews } from "../state/views";
 import type { ColumnActions } from "./ColumnHeader";
@@ -128,10 +129,13 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // every item (a sort, grouping by a column, the kanban) fetch the rest at once.
   const rest = state?.rest ?? null;
   const fetched = state?.fetched;
-  const paging = useMemo(() => {
+  const paged = useMemo(() => {
     if (matches) return matches.cursor ? { counts: matches.counts, matched: matches.matched } : null;
     return rest && fetched ? { counts: rest.counts, matched: fetched } : null;
   }, [matches, rest, fetched]);
+  // Groups not all here show the server's footers (state/footers.ts).
+  const footers = useFooters(boardId, filter, groupKey, !!paged, bus);
+  const paging = useMemo(() => paged && { ...paged, footers }, [paged, footers]);
   const needsAll = !filter && (kanban || sortKeys.length > 0 || groupKey !== "group");
   useEffect(() => {
     if (needsAll) loadRest();

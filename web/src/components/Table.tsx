@@ -79,10 +79,11 @@ function navigate(e: React.KeyboardEvent) {
   }
 }
 
-function Battery({ col, items }: { col: Column; items: Item[] }) {
+/** A status column's footer: each label's share of the group's `total` items. */
+function Battery({ col, count, total }: { col: Column; count: (label: string) => number; total: number }) {
   const labels = labelsOf(col);
-  const counts = labels.map((l) => items.filter((i) => i.values[col.id] === l.id).length);
-  const total = items.length || 1;
+  const counts = labels.map((l) => count(l.id));
+  total = total || 1;
   return (
     <div className="battery" title={labels.map((l, i) => `${l.name}: ${counts[i]}`).join(", ")}>
       {labels.map((l, i) => counts[i] > 0 && <span key={l.id} style={{ width: `${(100 * counts[i]) / total}%`, background: color(l.color) }} />)}
@@ -90,13 +91,25 @@ function Battery({ col, items }: { col: Column; items: Item[] }) {
   );
 }
 
-function Footer({ col, items }: { col: Column; items: Item[] }) {
-  if (col.type === "status") return <Battery col={col} items={items} />;
+function Sum({ col, sum, values }: { col: Column; sum: number; values: number }) {
+  const { unit, decimals } = col.settings as { unit?: string | null; decimals?: number | null };
+  return <span className="sum">{values ? `Σ ${formatNumber(sum, unit, decimals)}` : ""}</span>;
+}
+
+/** A group's footer under `col`: added up from its rows when all are here, else the server's
+ * (over every row of the group, fetched or not); nothing until that is read. */
+function Footer({ col, group }: { col: Column; group: TableGroup }) {
+  if (group.pending) {
+    const f = group.footers?.find((x) => x.column_id === col.id);
+    if (f?.kind === "labels") return <Battery col={col} count={(l) => f.labels[l] ?? 0} total={group.total ?? 0} />;
+    if (f?.kind === "sum") return <Sum col={col} sum={f.sum} values={f.values} />;
+    return null;
+  }
+  const items = group.items;
+  if (col.type === "status") return <Battery col={col} count={(l) => items.filter((i) => i.values[col.id] === l).length} total={items.length} />;
   if (col.type === "number") {
     const nums = items.map((i) => i.values[col.id]).filter((v): v is number => typeof v === "number");
-    const sum = nums.reduce((a, b) => a + b, 0);
-    const { unit, decimals } = col.settings as { unit?: string | null; decimals?: number | null };
-    return <span className="sum">{nums.length ? `Σ ${formatNumber(sum, unit, decimals)}` : ""}</span>;
+    return <Sum col={col} sum={nums.reduce((a, b) => a + b, 0)} values={nums.length} />;
   }
   return null;
 }
@@ -272,8 +285,8 @@ export function Table(p: Props) {
               {/* Subitems count with their parents' group (monday's footer does the same). */}
               {!g.pending && subitemsIn(subitems, g.items) > 0 && <span className="sub-count" data-testid="group-subitems">{plural(subitemsIn(subitems, g.items), "subitem")}</span>}
             </td>
-            {/* Summaries of the rows fetched so far would read as the group's: none until all are. */}
-            {columns.map((c) => <td key={c.id}>{g.pending ? null : <Footer col={c} items={g.items} />}</td>)}
+            {/* A group not all fetched shows the server's footer: the rows here are only part of it. */}
+            {columns.map((c) => <td key={c.id}><Footer col={c} group={g} /></td>)}
           </GroupRow>
         );
       case "gap":
@@ -419,7 +432,7 @@ function GroupRow({ id, index, measure, group, className, children, ...rest }: {
     setNodeRef(el);
   }, [measure, setNodeRef]);
   return (
-    <tr ref={ref} data-index={index} style={{ "--group": color(group.color) } as React.CSSProperties} className={className + (isOver ? " drop-after" : "")} {...rest}>
+    <tr ref={ref} data-index={index} data-group={group.title} style={{ "--group": color(group.color) } as React.CSSProperties} className={className + (isOver ? " drop-after" : "")} {...rest}>
       {children}
     </tr>
   );

@@ -2,18 +2,20 @@
 // the "add item" row and the footer, then a gap. Being one list is what lets a single
 // virtualizer place and size every row of every group, so a tall board scrolls to its last
 // group within a bounded height. Pure, so the order and numbering are unit-tested.
-import type { Board, Column, Item } from "../api/types";
+import type { Board, Column, Footer, Item } from "../api/types";
 import { itemsOf } from "./board";
 import { laneOf, lanesOf, laneValue } from "./lanes";
 import type { Person } from "./people";
 
 /** A group as the table shows it: a board group, or a lane of the group-by column. `pending`
- * counts the rows a filter matched in it that are not fetched yet. */
-export type TableGroup = { id: string; title: string; color: string; items: Item[]; pending: number };
+ * counts the rows a filter matched in it that are not fetched yet; while there are some, the
+ * footer is the server's (`footers`, over the `total` rows), not one added up from the rows here. */
+export type TableGroup = { id: string; title: string; color: string; items: Item[]; pending: number; total?: number; footers?: Footer[] };
 
-/** While a filter's matches are fetched page by page: the server's counts over all pages (per
- * group id, or per value of the group-by column) and the ids fetched so far. */
-export type Paging = { counts: ReadonlyMap<string, number>; matched: ReadonlySet<string> };
+/** While a board or a filter's matches are fetched page by page: the server's counts over all
+ * pages (per group id, or per value of the group-by column), the ids fetched so far and, once
+ * read, the server's footers per group. */
+export type Paging = { counts: ReadonlyMap<string, number>; matched: ReadonlySet<string>; footers?: ReadonlyMap<string, Footer[]> };
 
 export type Entry =
   | { kind: "title"; key: string; group: TableGroup; collapsed: boolean }
@@ -37,10 +39,11 @@ const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.posit
 export function tableGroups(board: Board, items: Item[], people: Person[], groupBy?: Column, sort?: (a: Item, b: Item) => number, paging?: Paging | null): TableGroup[] {
   const order = (rows: Item[]) => (sort ? [...rows].sort(sort) : rows);
   const pending = (id: string, rows: Item[]) => (paging ? Math.max(0, (paging.counts.get(id) ?? 0) - rows.filter((i) => paging.matched.has(i.id)).length) : 0);
+  const served = (id: string) => (paging ? { total: paging.counts.get(id) ?? 0, footers: paging.footers?.get(id) } : {});
   if (!groupBy) {
     return (board.groups ?? []).map((g) => {
       const rows = itemsOf(items, g.id);
-      return { id: g.id, title: g.title, color: g.color, items: order(rows), pending: pending(g.id, rows) };
+      return { id: g.id, title: g.title, color: g.color, items: order(rows), pending: pending(g.id, rows), ...served(g.id) };
     });
   }
   // One pass over the items, not one per lane: boards have thousands of items.
@@ -53,7 +56,7 @@ export function tableGroups(board: Board, items: Item[], people: Person[], group
   }
   return lanesOf(groupBy, people, items).map((l) => {
     const rows = byLane.get(l.id) ?? [];
-    return { id: l.id, title: l.name, color: l.color, items: sort ? [...rows].sort(sort) : rows.sort(byPosition), pending: pending(l.id, rows) };
+    return { id: l.id, title: l.name, color: l.color, items: sort ? [...rows].sort(sort) : rows.sort(byPosition), pending: pending(l.id, rows), ...served(l.id) };
   });
 }
 

@@ -41,7 +41,7 @@ export type Filtered = {
 };
 
 /** The browser's time zone: "today" and "this week" in a filter are the user's, not UTC's. */
-const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
+export const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function page(boardId: string, filter: Record<string, unknown>, groupBy: string, cursor: string | null): Promise<QueryResponse> {
   return ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, group_by: groupBy, limit: PAGE, cursor, tz: TZ } }));

@@ -60,7 +60,7 @@ pub enum Forwarded {
 #[serde(rename_all = "snake_case")]
 pub enum Reply {
     Answer(serde_json::Value),
-    Refused { code: String, message: String, details: Option<serde_json::Value> },
+    Refused { code: String, message: String, details: Option<Box<sunday_types::ErrorDetails>> },
 }
 
 #[derive(Clone)]
@@ -187,7 +187,7 @@ impl AnalyticsService {
                 let code = ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code).unwrap_or(ErrorCode::Internal);
                 let e = ApiError::new(code, message);
                 Err(match details {
-                    Some(d) => e.with_details(d),
+                    Some(d) => e.with_details(*d),
                     None => e,
                 })
             }

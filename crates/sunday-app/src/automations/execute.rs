@@ -3,7 +3,7 @@
 //! step's idempotency key and carrying the run as the cause of its changes. A dry run stops
 //! after resolving.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sunday_domain::automations::{parse_template, render};
 use sunday_types::{
     automations::{
@@ -15,6 +15,7 @@ use sunday_types::{
     cells::{CellValue, DateValue},
     notifications::{Notification, NotificationKind},
     time::{now_millis, to_datetime},
+    webhooks::AutomationDelivery,
     ApiError, BoardId, DeliveryId, ErrorCode, GroupId, ItemId, NotificationId, UserId, WebhookId,
 };
 
@@ -167,7 +168,7 @@ pub(super) async fn resolve(
                 Some(CellValue::Number(n)) => n,
                 _ => 0.0,
             };
-            update(one_value(column_id, json!(now + by)))
+            update(one_value(column_id, CellValue::Number(now + by).to_json()))
         }
         Action::AssignPerson { column_id, person: p } => {
             let Some(user) = person(p, scene.triggered_by) else { return Ok(Write::Nothing("no person to assign")) };
@@ -179,7 +180,7 @@ pub(super) async fn resolve(
                 return Ok(Write::Nothing("already assigned"));
             }
             people.push(user);
-            update(one_value(column_id, json!(people)))
+            update(one_value(column_id, CellValue::People(people).to_json()))
         }
         Action::UnassignPerson { column_id, person: p } => {
             let people = match cell(item, scene, *column_id) {
@@ -194,7 +195,7 @@ pub(super) async fn resolve(
             if keep.len() == people.len() {
                 return Ok(Write::Nothing("not assigned"));
             }
-            update(one_value(column_id, json!(keep)))
+            update(one_value(column_id, CellValue::People(keep).to_json()))
         }
         Action::PushDate { column_id, days } => match cell(item, scene, *column_id) {
             Some(CellValue::Date(d)) => update(one_value(column_id, CellValue::Date(shifted(d, *days)).to_json())),
@@ -357,15 +358,14 @@ async fn apply(
         }
         Write::Deliver { webhook } => {
             let cause = super::current_cause();
-            let body = json!({
-                "webhook_id": webhook,
-                "board_id": item.board_id,
-                "kind": "automation",
-                "automation_id": cause.as_ref().map(|c| c.automation_id),
-                "run_id": cause.as_ref().map(|c| c.run_id),
-                "item": item,
-            })
-            .to_string();
+            let body = AutomationDelivery {
+                webhook_id: webhook,
+                board_id: item.board_id,
+                automation_id: cause.as_ref().map(|c| c.automation_id),
+                run_id: cause.as_ref().map(|c| c.run_id),
+                item,
+            };
+            let body = serde_json::to_string(&body).map_err(ApiError::internal)?;
             let id = DeliveryId::new();
             let write = BoardWrite::EnqueueDelivery { id, webhook, seq: 0, kind: "automation".into(), body };
             boards.commit(item.board_id, vec![write], vec![]).await?;

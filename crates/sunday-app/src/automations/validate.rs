@@ -14,7 +14,7 @@ use sunday_domain::{
 use sunday_types::{
     automations::{Action, Period, Person, Recipe, Trigger},
     boards::{Board, Column, ColumnType},
-    ApiError, ColumnId, ErrorCode, GroupId,
+    ApiError, ColumnId, ErrorCode, ErrorDetails, GroupId,
 };
 
 use super::{AutomationService, MAX_ACTIONS};
@@ -26,16 +26,14 @@ fn invalid(field: String, rule: &str, message: impl Into<String>) -> ApiError {
 
 /// Puts `field` in front of the field a nested check named (`values.<id>` → `trigger.to`).
 fn at(field: &str, mut e: ApiError) -> ApiError {
-    if let Some(d) = e.details.as_mut().and_then(Value::as_object_mut) {
-        let inner = d.get("field").and_then(Value::as_str).map(str::to_owned);
-        let named = match inner {
+    if let Some(d) = e.details.as_mut() {
+        d.field = Some(match d.field.take() {
             Some(f) if f.starts_with("values.") || f.is_empty() => field.to_owned(),
             Some(f) => format!("{field}.{f}"),
             None => field.to_owned(),
-        };
-        d.insert("field".into(), Value::String(named));
+        });
     } else if e.code == ErrorCode::ValidationFailed || e.code == ErrorCode::GroupNotFound {
-        e = e.with_details(serde_json::json!({ "field": field }));
+        e.details_mut().field = Some(field.to_owned());
     }
     e
 }
@@ -43,7 +41,7 @@ fn at(field: &str, mut e: ApiError) -> ApiError {
 fn column(columns: &[Column], id: ColumnId, field: String) -> Result<&Column, ApiError> {
     columns.iter().find(|c| c.id == id).ok_or_else(|| {
         ApiError::new(ErrorCode::ValidationFailed, format!("no column `{id}` on this board"))
-            .with_details(serde_json::json!({"field": field, "rule": "unknown_column", "column_id": id}))
+            .with_details(ErrorDetails::rule(&field, "unknown_column").column(id))
     })
 }
 
@@ -68,8 +66,9 @@ fn group(groups: &[sunday_types::boards::Group], id: GroupId, field: String) -> 
     if groups.iter().any(|g| g.id == id) {
         Ok(())
     } else {
-        Err(ApiError::new(ErrorCode::ValidationFailed, format!("no group `{id}` on this board"))
-            .with_details(serde_json::json!({"field": field, "rule": "unknown_group", "group_id": id})))
+        Err(ApiError::new(ErrorCode::ValidationFailed, format!("no group `{id}` on this board")).with_details(
+            ErrorDetails { group_id: Some(id.to_string()), ..ErrorDetails::rule(&field, "unknown_group") },
+        ))
     }
 }
 

@@ -4,9 +4,8 @@
 //! revoked access or a deleted item takes effect at once). Attaching a file needs the same
 //! right, so a file id learnt elsewhere cannot be attached to reach its bytes.
 
-use serde_json::json;
 use sunday_store::FileRecord;
-use sunday_types::{boards::Column, cells::CellValue, ApiError, ColumnId, ErrorCode, FileId, OrgId};
+use sunday_types::{boards::Column, cells::CellValue, ApiError, ColumnId, ErrorCode, ErrorDetails, FileId, OrgId};
 
 use super::BoardService;
 use crate::{Actor, Credentials};
@@ -63,7 +62,10 @@ impl BoardService {
                     "unknown_file",
                     format!("no uploaded file {id} that you can see (upload it with POST /api/v1/files first)"),
                 )
-                .with_details(json!({"field": field, "rule": "unknown_file", "file_id": id})));
+                .with_details(ErrorDetails {
+                    file_id: Some(id.to_string()),
+                    ..ErrorDetails::rule(field, "unknown_file")
+                }));
             }
         }
         Ok(())

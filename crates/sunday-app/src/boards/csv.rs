@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
 use sunday_domain::{
     columns::{cell_text, normalize_settings},
     import::{neutralize, parse_rows},
@@ -19,7 +18,7 @@ use sunday_types::{
     board_api::{CreateBoardRequest, ImportNewBoardRequest, ImportReport, ImportRequest, RejectedRow},
     boards::{Column, ColumnType, Group, Item},
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ErrorCode, GroupId, ItemId,
+    ApiError, BoardId, ErrorCode, ErrorDetails, GroupId, ItemId,
 };
 
 use super::BoardService;
@@ -231,7 +230,8 @@ impl BoardService {
                     }
                     Err(StoreError::StructureChanged) => return Err(interrupted(imported, &rejected)),
                     Err(e) if imported > 0 => {
-                        return Err(ApiError::from(e).with_details(json!({"imported": imported})));
+                        return Err(ApiError::from(e)
+                            .with_details(ErrorDetails { imported: Some(imported), ..ErrorDetails::default() }));
                     }
                     Err(e) => return Err(e.into()),
                 }
@@ -321,7 +321,11 @@ fn same_kinds(before: &[Column], now: &[Column]) -> bool {
 
 /// The import stopped after `imported` rows because the board changed under it.
 fn interrupted(imported: usize, rejected: &[RejectedRow]) -> ApiError {
-    ApiError::of(ErrorCode::ImportInterrupted).with_details(json!({"imported": imported, "rejected": rejected}))
+    ApiError::of(ErrorCode::ImportInterrupted).with_details(ErrorDetails {
+        imported: Some(imported),
+        rejected: Some(rejected.to_vec()),
+        ..ErrorDetails::default()
+    })
 }
 
 /// One level of subitems (see `BoardService::subitem_levels`).

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use chrono::Datelike;
-use serde_json::json;
 use sunday_domain::dependencies::{closes_cycle, shifts, Dates};
 use sunday_domain::formula::BoardFormulas;
 use sunday_store::{BoardWrite, NewEvent};
@@ -16,14 +15,14 @@ use sunday_types::{
     column_settings::{DependencySettings, ShiftMode},
     events::{BoardChange, CellChange, ItemChanged},
     time::{now_millis, to_datetime},
-    ApiError, ColumnId, ItemId, UserId,
+    ApiError, ColumnId, ErrorDetails, ItemId, UserId,
 };
 
 use super::{edits::now_date, Access, BoardService};
 
 fn refused(column: &Column, rule: &str, message: String) -> ApiError {
-    ApiError::validation(&format!("values.{}", column.id), rule, message)
-        .with_details(json!({"field": format!("values.{}", column.id), "rule": rule, "column_id": column.id}))
+    let field = format!("values.{}", column.id);
+    ApiError::validation(&field, rule, message).with_details(ErrorDetails::rule(&field, rule).column(column.id))
 }
 
 /// The item's predecessors in `column`.

@@ -11,7 +11,7 @@ use sunday_types::{
     boards::{Column, ColumnType, Item},
     column_settings::ColumnSettings,
     time::{now_millis, to_datetime},
-    ApiError, ColumnId, ItemId,
+    ApiError, ColumnId, Dependent, ErrorDetails, ItemId,
 };
 
 /// The board's columns after a change, checked: each formula's `result` set to the type
@@ -62,8 +62,8 @@ pub(super) fn any(columns: &[Column]) -> bool {
 /// The refusal to delete a column that formulas still read, listing them.
 pub(super) fn still_read(columns: &[Column], column: &Column, refusal: ApiError) -> ApiError {
     let readers = sunday_domain::formula::readers_of(columns, column);
-    let dependents: Vec<serde_json::Value> =
-        readers.iter().map(|c| serde_json::json!({"column_id": c.id, "title": c.title})).collect();
+    let dependents: Vec<Dependent> =
+        readers.iter().map(|c| Dependent { column_id: c.id.to_string(), title: c.title.clone() }).collect();
     let names: Vec<String> = readers.iter().map(|c| format!("\"{}\"", c.title)).collect();
     ApiError::validation(
         "column_id",
@@ -75,7 +75,7 @@ pub(super) fn still_read(columns: &[Column], column: &Column, refusal: ApiError)
             refusal.message
         ),
     )
-    .with_details(serde_json::json!({"field": "column_id", "rule": "used_by_formula", "dependents": dependents}))
+    .with_details(ErrorDetails { dependents: Some(dependents), ..ErrorDetails::rule("column_id", "used_by_formula") })
 }
 
 /// `after` (a board's columns once `deleted` is gone) with every formula that no longer

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sunday_domain::{
     columns::{check_row_size, is_written, normalize_value, ValueContext},
     text::parse_name,
@@ -17,7 +17,7 @@ use sunday_types::{
     cells::{CellValue, ItemValues},
     dto::Page,
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ColumnId, ErrorCode, GroupId, ItemId, UserId,
+    ApiError, BoardId, ColumnId, ErrorCode, ErrorDetails, GroupId, ItemId, UserId,
 };
 
 use super::edits::{apply_changes, now_date, Changes};
@@ -33,7 +33,7 @@ pub(super) fn item_not_found() -> ApiError {
 
 fn unknown_column(field: &str, id: &str) -> ApiError {
     ApiError::new(ErrorCode::ValidationFailed, format!("no column `{id}` on this board"))
-        .with_details(json!({"field": field, "column_id": id, "rule": "unknown_column"}))
+        .with_details(ErrorDetails::rule(field, "unknown_column").column(id))
 }
 
 impl BoardService {
@@ -67,8 +67,8 @@ impl BoardService {
             let col = columns.iter().find(|c| c.id.to_string() == *id).ok_or_else(|| unknown_column("values", id))?;
             let value = normalize_value(col, raw, &ctx).map_err(|mut e| {
                 // Every validation error names its field (the error table's promise).
-                if let Some(d) = e.details.as_mut().and_then(|d| d.as_object_mut()) {
-                    d.entry("field").or_insert_with(|| Value::String(format!("values.{id}")));
+                if let Some(d) = e.details.as_mut() {
+                    d.field.get_or_insert_with(|| format!("values.{id}"));
                 }
                 e
             })?;
@@ -565,12 +565,9 @@ fn conflict(current: &Item) -> ApiError {
 
 /// Prefixes a bulk item's error with its index.
 fn annotate(mut e: ApiError, index: usize) -> ApiError {
-    let mut details = e.details.take().unwrap_or_else(|| json!({}));
-    if let Some(d) = details.as_object_mut() {
-        d.insert("index".into(), json!(index));
-    }
+    e.details_mut().index = Some(index);
     e.message = format!("item {index}: {}", e.message);
-    e.with_details(details)
+    e
 }
 
 /// The named group of the board, or its first when none is named.

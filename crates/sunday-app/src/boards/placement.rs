@@ -7,7 +7,7 @@ use sunday_domain::position;
 use sunday_engine::{BoardState, Siblings};
 use sunday_types::{
     board_api::{Placement, RelativePlacement},
-    ApiError, ErrorCode, GroupId, ItemId,
+    ApiError, ErrorCode, ErrorDetails, GroupId, ItemId,
 };
 
 /// A sibling's position with the positions just before and after it.
@@ -43,7 +43,7 @@ fn resolve<'s>(
             _ => Err(ApiError::validation("position", "invalid_at", "`at` is `top` or `bottom`")),
         },
         Some(_) => Err(ApiError::new(ErrorCode::ValidationFailed, "give exactly one of `before`, `after` or `at`")
-            .with_details(serde_json::json!({"field": "position", "rule": "one_of"}))),
+            .with_details(ErrorDetails::rule("position", "one_of"))),
     }
 }
 

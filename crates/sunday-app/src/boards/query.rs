@@ -43,16 +43,29 @@ impl BoardService {
                 })?))
             }
         };
+        let footers = match (req.footers, &group_by) {
+            (Some(true), None) => {
+                return Err(ApiError::validation("footers", "requires_group_by", "`footers` needs a `group_by`"))
+            }
+            (Some(true), Some(_)) => {
+                columns.iter().filter(|c| sunday_engine::has_footer(c) && !hidden.contains(&c.id)).cloned().collect()
+            }
+            _ => vec![],
+        };
         let limit = crate::cursor::limit(req.limit)?;
         let ctx = EvalContext { now: Utc::now(), tz: parse_tz(req.tz.as_deref())?, user: Some(actor.user_id) };
-        let query = Query { filter, sort, group_by, limit, cursor: req.cursor };
+        let query = Query { filter, sort, group_by, footers, limit, cursor: req.cursor };
         let result =
             self.engine.read(board, access.board.last_seq, |s| sunday_engine::query::run(s, &query, &ctx)).await??;
         Ok(QueryResponse {
             data: Self::redact(result.items, &hidden),
             next_cursor: result.next_cursor,
             total: result.total,
-            groups: result.groups.into_iter().map(|g| GroupCountDto { key: g.key, count: g.count }).collect(),
+            groups: result
+                .groups
+                .into_iter()
+                .map(|g| GroupCountDto { key: g.key, count: g.count, footers: g.footers })
+                .collect(),
         })
     }
 

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use sunday_domain::mirror;
 use sunday_store::BoardWrite;
 use sunday_types::{
@@ -15,7 +15,7 @@ use sunday_types::{
     boards::{Board, Column, ColumnType, EncodedItem, Item},
     cells::CellValue,
     column_settings::{ColumnSettings, MirrorSource, RelationSettings},
-    ApiError, BoardId, ColumnId, ErrorCode, ItemId,
+    ApiError, BoardId, ColumnId, ErrorCode, ErrorDetails, ItemId,
 };
 
 use super::{Access, BoardService};
@@ -298,7 +298,10 @@ impl BoardService {
                     "unknown_item",
                     format!("column \"{}\": no item {m} on a board it links to that you can see", column.title),
                 )
-                .with_details(json!({"field": field, "rule": "unknown_item", "column_id": column.id, "item_id": m})));
+                .with_details(ErrorDetails {
+                    item_id: Some(m.to_string()),
+                    ..ErrorDetails::rule(&field, "unknown_item").column(column.id)
+                }));
             }
         }
         Ok(())
@@ -402,7 +405,7 @@ impl BoardService {
 
     /// An error as `actor` may read it: a version conflict carries the current item.
     pub(super) async fn shown_error(&self, actor: &Actor, mut e: ApiError) -> ApiError {
-        let Some(current) = e.details.as_mut().and_then(|d| d.get_mut("current")) else { return e };
+        let Some(current) = e.details.as_mut().and_then(|d| d.current.as_mut()) else { return e };
         let Ok(item) = serde_json::from_value::<Item>(current.clone()) else { return e };
         *current = match self.shown(actor, item).await {
             Ok(item) => serde_json::to_value(&item).unwrap_or(Value::Null),

@@ -12,7 +12,7 @@ use sunday_store::FileRecord;
 use sunday_types::{
     files::{FileInfo, SignedUrl},
     time::{now_millis, to_datetime},
-    ApiError, ErrorCode, FileId,
+    ApiError, ErrorCode, ErrorDetails, FileId,
 };
 
 use super::{info, preview, FileService};
@@ -50,7 +50,7 @@ fn wanted(header: Option<&str>, size: u64) -> Result<Option<Range<u64>>, ApiErro
     }
     let unsatisfiable = || {
         ApiError::new(ErrorCode::RangeNotSatisfiable, format!("the file has {size} bytes"))
-            .with_details(serde_json::json!({"size": size}))
+            .with_details(ErrorDetails { size: Some(size), ..ErrorDetails::default() })
     };
     if size == 0 {
         return Err(unsatisfiable());

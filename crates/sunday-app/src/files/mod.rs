@@ -22,7 +22,7 @@ use sunday_types::{
     dto::Scope,
     files::{FileInfo, Preview},
     time::{now_millis, to_datetime},
-    ApiError, ErrorCode, FileId, OrgId,
+    ApiError, ErrorCode, ErrorDetails, FileId, OrgId,
 };
 
 pub use download::{Download, Thumbnail};
@@ -112,7 +112,7 @@ pub struct FileService {
 
 fn too_large(max: u64) -> ApiError {
     ApiError::new(ErrorCode::PayloadTooLarge, format!("a file may have at most {max} bytes (files.max_upload_bytes)"))
-        .with_details(serde_json::json!({"limit": max}))
+        .with_details(ErrorDetails { limit: Some(max), ..ErrorDetails::default() })
 }
 
 /// An error of the file storage: the service cannot be reached or refused the request.
@@ -229,7 +229,7 @@ impl FileService {
                 ErrorCode::UnsupportedFileType,
                 format!("files of type {content_type} are not accepted here"),
             )
-            .with_details(serde_json::json!({"content_type": content_type})));
+            .with_details(ErrorDetails { content_type: Some(content_type.to_string()), ..ErrorDetails::default() }));
         }
 
         let id = FileId::new();

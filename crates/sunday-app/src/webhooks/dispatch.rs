@@ -4,9 +4,12 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use rand::Rng;
-use serde_json::json;
 use sunday_store::{BoardWrite, DeliveryOutcome, DueDelivery, FinishedAttempt};
-use sunday_types::{time::now_millis, webhooks::DeliveryStatus, ApiError, BoardId, DeliveryId, WebhookId};
+use sunday_types::{
+    time::now_millis,
+    webhooks::{DeliveryStatus, EventDelivery},
+    ApiError, BoardId, DeliveryId, WebhookId,
+};
 use sunday_webhooks::sign;
 use tokio::sync::{watch, Notify, Semaphore};
 
@@ -88,7 +91,8 @@ impl Dispatcher {
                         .filter(|h| event.created_at >= h.webhook.created_at)
                         .filter(|h| h.webhook.events.is_empty() || h.webhook.events.iter().any(|k| k == kind))
                 {
-                    let body = json!({"webhook_id": hook.webhook.id, "board_id": board, "event": event}).to_string();
+                    let body = EventDelivery { webhook_id: hook.webhook.id, board_id: board, event };
+                    let body = serde_json::to_string(&body).map_err(ApiError::internal)?;
                     writes.push(BoardWrite::EnqueueDelivery {
                         id: DeliveryId::new(),
                         webhook: hook.webhook.id,

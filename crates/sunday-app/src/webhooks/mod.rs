@@ -13,13 +13,12 @@ pub mod dispatch;
 
 use std::{sync::Arc, time::Duration};
 
-use serde_json::json;
 use sunday_store::{BoardWrite, Store, WebhookRecord};
 use sunday_types::{
     dto::Page,
     events::BoardChange,
     time::{now_millis, to_datetime},
-    webhooks::{CreateWebhookRequest, CreatedWebhook, Delivery, Webhook},
+    webhooks::{Challenge, CreateWebhookRequest, CreatedWebhook, Delivery, Webhook},
     ApiError, BoardId, DeliveryId, ErrorCode, WebhookId,
 };
 use sunday_webhooks::{sign, AllowList, Sender};
@@ -163,12 +162,12 @@ impl WebhookService {
     /// Posts `{"challenge": …}` (signed) and requires the same challenge back.
     async fn challenge(&self, url: &str, secret: &str) -> Result<(), ApiError> {
         let challenge = crate::crypto::new_token("");
-        let body = json!({ "challenge": challenge }).to_string();
+        let body = serde_json::to_string(&Challenge { challenge: challenge.clone() }).map_err(ApiError::internal)?;
         let header = sign::signature(secret, now_millis() / 1000, &body);
         let (attempt, answer) = self.sender()?.post(url, body, &[(sign::HEADER, header)]).await;
         let echoed = answer
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .is_some_and(|v| v["challenge"] == challenge.as_str());
+            .and_then(|t| serde_json::from_str::<Challenge>(&t).ok())
+            .is_some_and(|echo| echo.challenge == challenge);
         match (attempt.error, echoed) {
             (None, true) => Ok(()),
             (Some(e), _) => {

@@ -21,10 +21,9 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-use serde_json::json;
 use sunday_types::boards::Column;
 use sunday_types::cells::ItemValues;
-use sunday_types::{ApiError, ErrorCode, UserId};
+use sunday_types::{ApiError, ErrorCode, ErrorDetails, UserId};
 
 pub use convert::{cell_text, convert_value, display_text};
 pub use kinds::{is_written, kind_of, ColumnKind, Dependency, ValueSource, FILES_MAX};
@@ -83,8 +82,12 @@ pub(crate) const ANY_USER: ValueContext<'static> = ValueContext { is_org_member:
 
 /// A `validation_failed` error about a value of `column`.
 pub(crate) fn value_error(column: &Column, rule: &str, message: String) -> ApiError {
-    ApiError::new(ErrorCode::ValidationFailed, message)
-        .with_details(json!({"column_id": column.id.to_string(), "column": column.title, "rule": rule}))
+    ApiError::new(ErrorCode::ValidationFailed, message).with_details(ErrorDetails {
+        column_id: Some(column.id.to_string()),
+        column: Some(column.title.clone()),
+        rule: Some(rule.to_owned()),
+        ..ErrorDetails::default()
+    })
 }
 
 /// `s` cut to at most `max` characters.

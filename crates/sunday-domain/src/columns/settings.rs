@@ -20,9 +20,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sunday_types::boards::{Column, ColumnType};
-use sunday_types::{ApiError, ErrorCode};
+use sunday_types::{ApiError, ErrorCode, ErrorDetails};
 
 use super::kinds::kind_of;
 use sunday_types::column_settings::{ColumnSettings, DropdownOption, DropdownSettings, Label, StatusSettings};
@@ -406,18 +406,18 @@ pub(crate) fn allow_keys(
 }
 
 pub(crate) fn settings_error(ty: ColumnType, rule: &str, message: String) -> ApiError {
-    ApiError::new(ErrorCode::ValidationFailed, message)
-        .with_details(json!({"field": "settings", "rule": rule, "column_type": ty.as_str()}))
+    ApiError::new(ErrorCode::ValidationFailed, message).with_details(ErrorDetails {
+        column_type: Some(ty.as_str().to_owned()),
+        ..ErrorDetails::rule("settings", rule)
+    })
 }
 
 fn change_error(column: &Column, rule: &str, message: String, ids: &[String]) -> ApiError {
-    ApiError::new(ErrorCode::ValidationFailed, message).with_details(json!({
-        "field": "settings",
-        "column_id": column.id.to_string(),
-        "column": column.title,
-        "rule": rule,
-        "ids": ids,
-    }))
+    ApiError::new(ErrorCode::ValidationFailed, message).with_details(ErrorDetails {
+        column: Some(column.title.clone()),
+        ids: Some(ids.to_vec()),
+        ..ErrorDetails::rule("settings", rule).column(column.id)
+    })
 }
 
 fn quoted_list(ids: &[String]) -> String {

@@ -19,9 +19,9 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sunday_types::boards::Column;
-use sunday_types::{ApiError, ErrorCode, GroupId, ItemId, UserId};
+use sunday_types::{ApiError, ErrorCode, ErrorDetails, GroupId, ItemId, UserId};
 
 use super::ast::{Condition, DateBound, Field, FieldKind, Filter, Op, Operand, RelativePeriod, UserRef};
 use super::cell::status_labels;
@@ -55,7 +55,7 @@ pub(crate) fn resolve_field(name: &str, columns: &[Column]) -> Option<Field> {
 /// A `validation_failed` error on `field` (`filter` or `sort`) naming the rule and the path.
 pub(crate) fn rule_error(field: &str, rule: &str, path: &str, message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::ValidationFailed, message)
-        .with_details(json!({"field": field, "rule": rule, "path": path}))
+        .with_details(ErrorDetails { path: Some(path.to_owned()), ..ErrorDetails::rule(field, rule) })
 }
 
 fn invalid(rule: &str, path: &str, message: impl Into<String>) -> ApiError {

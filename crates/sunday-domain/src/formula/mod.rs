@@ -24,7 +24,7 @@ use sunday_types::boards::{Column, ColumnType, Item};
 use sunday_types::cells::{CellValue, DateValue};
 use sunday_types::column_settings::{ColumnSettings, FormulaResult, FormulaSettings};
 use sunday_types::events::CellChange;
-use sunday_types::{ApiError, ColumnId};
+use sunday_types::{ApiError, ColumnId, ErrorDetails};
 
 pub use check::FUNCTIONS;
 use check::{check, column_ty, Node, Resolve, Source, Ty};
@@ -70,13 +70,11 @@ impl FormulaError {
             self.rule,
             format!("formula \"{}\": {}", column.title, self.message),
         )
-        .with_details(json!({
-            "field": "settings.expression",
-            "rule": self.rule,
-            "column_id": column.id,
-            "position": self.span.start,
-            "end": self.span.end,
-        }))
+        .with_details(ErrorDetails {
+            position: Some(self.span.start),
+            end: Some(self.span.end),
+            ..ErrorDetails::rule("settings.expression", self.rule).column(column.id)
+        })
     }
 }
 

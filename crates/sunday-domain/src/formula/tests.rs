@@ -265,7 +265,7 @@ fn settings_parse_syntax_and_keep_a_given_result() {
     let mut given = Map::new();
     given.insert("expression".into(), json!(" 1 + "));
     let e = settings(&given).unwrap_err();
-    assert_eq!(e.details.unwrap()["position"], 5, "positions count from the expression as given");
+    assert_eq!(serde_json::to_value(e.details).unwrap()["position"], 5, "positions count from the expression as given");
     given.insert("expression".into(), json!("1 + 1"));
     given.insert("result".into(), json!("number"));
     let s = settings(&given).unwrap();

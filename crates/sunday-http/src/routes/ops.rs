@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
-use sunday_types::{dto::HealthStatus, ApiError, ErrorCode};
+use sunday_types::{dto::HealthStatus, ApiError, ErrorCode, ErrorDetails};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
@@ -44,7 +44,7 @@ async fn ready(State(state): State<HttpState>) -> ApiResult<axum::Json<HealthSta
             ErrorCode::Unavailable,
             format!("schema version {applied}, expected {expected}: run `sunday migrate`"),
         )
-        .with_details(serde_json::json!({"applied": applied, "expected": expected}))
+        .with_details(ErrorDetails { applied: Some(applied), expected: Some(expected), ..ErrorDetails::default() })
         .into());
     }
     let (bus, bus_health) = state.app.bus_health();

@@ -246,7 +246,7 @@ mod tests {
             match kind_of(ty).source() {
                 ValueSource::System | ValueSource::Derived => {
                     let e = written.unwrap_err();
-                    assert_eq!(e.details.unwrap()["rule"], "read_only", "{ty:?}");
+                    assert_eq!(serde_json::to_value(e.details).unwrap()["rule"], "read_only", "{ty:?}");
                 }
                 _ => assert!(is_written(ty)),
             }

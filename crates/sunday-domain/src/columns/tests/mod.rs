@@ -54,7 +54,7 @@ fn rule(col: &Column, raw: Value) -> String {
     let e = normalize_value(col, &raw, &ANY_USER).expect_err(&format!("{raw} accepted"));
     assert_eq!(e.code, ErrorCode::ValidationFailed);
     assert!(e.message.contains(&col.title), "message does not name the column: {}", e.message);
-    let d = e.details.unwrap();
+    let d = serde_json::to_value(e.details).unwrap();
     assert_eq!(d["column_id"], col.id.to_string());
     assert_eq!(d["column"], col.title);
     d["rule"].as_str().unwrap().to_owned()
@@ -64,7 +64,7 @@ fn rule(col: &Column, raw: Value) -> String {
 fn settings_rule(ty: ColumnType, settings: Value) -> String {
     let e = normalize_settings(ty, Some(&settings)).expect_err(&format!("{settings} accepted"));
     assert_eq!(e.code, ErrorCode::ValidationFailed);
-    let d = e.details.unwrap();
+    let d = serde_json::to_value(e.details).unwrap();
     assert_eq!(d["field"], "settings");
     d["rule"].as_str().unwrap().to_owned()
 }

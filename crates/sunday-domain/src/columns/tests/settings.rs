@@ -140,7 +140,7 @@ fn a_formula_starts_empty_and_refuses_bad_syntax() {
     let f = ColumnType::Formula;
     assert_eq!(normalize_settings(f, None).unwrap(), json!({"expression": "", "result": "text"}));
     let rule = |v: Value| {
-        let d = normalize_settings(f, Some(&v)).unwrap_err().details.unwrap();
+        let d = serde_json::to_value(normalize_settings(f, Some(&v)).unwrap_err().details).unwrap();
         assert_eq!(d["field"], "settings.expression");
         d["rule"].as_str().unwrap().to_owned()
     };
@@ -180,7 +180,7 @@ fn used_labels_cannot_vanish_without_a_replacement() {
     check_settings_change(&col, &without_stuck, &used(&["l1"]), &HashMap::new()).unwrap();
     // Used: refused, with the ids.
     let e = check_settings_change(&col, &without_stuck, &used(&["l1", "l2"]), &HashMap::new()).unwrap_err();
-    let d = e.details.unwrap();
+    let d = serde_json::to_value(e.details).unwrap();
     assert_eq!(d["rule"], "label_in_use");
     assert_eq!(d["ids"], json!(["l2"]));
     assert_eq!(d["column"], col.title);
@@ -190,7 +190,7 @@ fn used_labels_cannot_vanish_without_a_replacement() {
     // Replaced by nothing that survives.
     for target in ["l9", "l2"] {
         let e = check_settings_change(&col, &without_stuck, &used(&["l2"]), &replace(&[("l2", target)])).unwrap_err();
-        let d = e.details.unwrap();
+        let d = serde_json::to_value(e.details).unwrap();
         assert_eq!(d["rule"], "unknown_replacement");
         assert_eq!(d["ids"], json!(["l2"]));
     }
@@ -203,7 +203,7 @@ fn used_labels_cannot_vanish_without_a_replacement() {
     check_settings_change(&col, &renamed, &used(&["l1", "l2", "l3"]), &HashMap::new()).unwrap();
     // Invalid new settings are refused as such.
     let e = check_settings_change(&col, &json!({"labels": 1}), &used(&[]), &HashMap::new()).unwrap_err();
-    assert_eq!(e.details.unwrap()["rule"], "type");
+    assert_eq!(serde_json::to_value(e.details).unwrap()["rule"], "type");
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn used_dropdown_options_cannot_vanish_either() {
         &HashMap::new(),
     )
     .unwrap_err();
-    assert_eq!(e.details.unwrap()["rule"], "label_in_use");
+    assert_eq!(serde_json::to_value(e.details).unwrap()["rule"], "label_in_use");
     // Other types have nothing to keep.
     let text = column(ColumnType::Text, json!({}));
     check_settings_change(&text, &json!({}), &used(&["x"]), &HashMap::new()).unwrap();

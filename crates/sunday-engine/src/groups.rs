@@ -1,0 +1,110 @@
+//! A query's counts per group (a board group, or a value of the group-by column) and, when
+//! asked for, each group's footers: the sum of a number column, the items per status label.
+
+use std::collections::BTreeMap;
+
+use sunday_domain::filter::{Cell, Field};
+use sunday_types::{
+    board_api::Footer,
+    boards::{Column, ColumnType, Item},
+    cells::CellValue,
+};
+
+use crate::{cursor, query::GroupBy, BoardState};
+
+#[derive(Clone, Debug)]
+pub struct GroupCount {
+    pub key: String,
+    pub count: usize,
+    /// One per footer column asked for, in the order asked (empty when none were).
+    pub footers: Vec<Footer>,
+}
+
+/// A footer being added up.
+enum Total {
+    Sum { sum: f64, values: usize },
+    Labels(BTreeMap<String, usize>),
+}
+
+impl Total {
+    fn add(&mut self, cell: &Cell) {
+        match (self, cell) {
+            (Total::Sum { sum, values }, Cell::Number(n)) => {
+                *sum += n;
+                *values += 1;
+            }
+            (Total::Labels(labels), Cell::Label(l)) => *labels.entry(l.clone()).or_default() += 1,
+            _ => {}
+        }
+    }
+}
+
+/// The columns that have a footer: numbers (a sum) and statuses (items per label).
+pub fn has_footer(column: &Column) -> bool {
+    matches!(column.column_type, ColumnType::Number | ColumnType::Status)
+}
+
+/// Counts `rows` (indexes into the board's items) per group of `by`, with the footers of
+/// `footers` (columns without one are skipped). An item with several values in the group-by
+/// column (people, dropdown, tags) counts once under each.
+pub fn count(
+    board: &BoardState,
+    rows: impl Iterator<Item = usize>,
+    by: &GroupBy,
+    footers: &[Column],
+) -> Vec<GroupCount> {
+    let footers: Vec<&Column> = footers.iter().filter(|c| has_footer(c)).collect();
+    // The decoded cells the engine keeps for filters (built once per column, kept current).
+    let cells: Vec<_> = footers.iter().map(|c| board.cells(&Field::Column((*c).clone()))).collect();
+    let fresh = || -> Vec<Total> {
+        footers
+            .iter()
+            .map(|c| match c.column_type {
+                ColumnType::Number => Total::Sum { sum: 0.0, values: 0 },
+                _ => Total::Labels(BTreeMap::new()),
+            })
+            .collect()
+    };
+    let items = board.items();
+    let mut groups: BTreeMap<String, (usize, Vec<Total>)> = BTreeMap::new();
+    for i in rows {
+        let Some(item) = items.get(i) else { continue };
+        for key in keys(item, by) {
+            let (n, totals) = groups.entry(key).or_insert_with(|| (0, fresh()));
+            *n += 1;
+            for (total, cells) in totals.iter_mut().zip(&cells) {
+                if let Some(cell) = cells.as_ref().and_then(|c| c.get(i)) {
+                    total.add(cell);
+                }
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, (count, totals))| GroupCount {
+            key,
+            count,
+            footers: footers
+                .iter()
+                .zip(totals)
+                .map(|(c, t)| match t {
+                    Total::Sum { sum, values } => Footer::Sum { column_id: c.id, sum, values },
+                    Total::Labels(labels) => Footer::Labels { column_id: c.id, labels },
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The keys `item` counts under.
+fn keys(item: &Item, by: &GroupBy) -> Vec<String> {
+    match by {
+        GroupBy::Group => vec![item.group_id.to_string()],
+        GroupBy::Column(col) => match item.values.cell(col) {
+            None => vec![String::new()],
+            Some(CellValue::People(users)) => users.iter().map(ToString::to_string).collect(),
+            Some(CellValue::Dropdown(ids) | CellValue::Tags(ids)) => ids,
+            Some(v) => vec![cursor::group_key(&v.to_json())],
+        },
+    }
+}
