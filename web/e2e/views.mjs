@@ -260,8 +260,9 @@ test("the timeline: drag a bar to move it, its end to stretch it, zoom, and keep
     const r = await fetch(`/api/v1/items/${id}`);
     return (await r.json()).values[col]?.to === want;
   }, [item.id, timeline.id, plus(5)]);
-  // By the keyboard: Space lifts the bar, each arrow is a day, Space drops it.
-  await keyboardDrag(page, bar, ["ArrowLeft", "ArrowLeft"]);
+  // By the keyboard: Space lifts the bar, each arrow is a day (however quick the run), Space
+  // drops it.
+  await keyboardDrag(page, bar, ["ArrowLeft", "ArrowLeft"], { pause: 0 });
   await until(page, async ([id, col, want]) => {
     const r = await fetch(`/api/v1/items/${id}`);
     return (await r.json()).values[col]?.from === want;

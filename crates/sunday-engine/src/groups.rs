@@ -1,7 +1,7 @@
 //! A query's counts per group (a board group, or a value of the group-by column) and, when
 //! asked for, each group's footers: the sum of a number column, the items per status label.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use sunday_domain::filter::{Cell, Field};
 use sunday_types::{
@@ -54,57 +54,92 @@ pub fn count(
     footers: &[Column],
 ) -> Vec<GroupCount> {
     let footers: Vec<&Column> = footers.iter().filter(|c| has_footer(c)).collect();
-    // The decoded cells the engine keeps for filters (built once per column, kept current).
-    let cells: Vec<_> = footers.iter().map(|c| board.cells(&Field::Column((*c).clone()))).collect();
-    let fresh = || -> Vec<Total> {
-        footers
+    let tally = Tally::new(board, &footers);
+    let items = board.items();
+    match by {
+        // Keyed by the id itself: no text made per item.
+        GroupBy::Group => tally.run(rows, |i, add| {
+            if let Some(item) = items.get(i) {
+                add(item.group_id);
+            }
+        }),
+        GroupBy::Column(col) => tally.run(rows, |i, add| {
+            if let Some(item) = items.get(i) {
+                keys(item, col).into_iter().for_each(add);
+            }
+        }),
+    }
+}
+
+/// Counts and footers being added up, per key.
+struct Tally<'a> {
+    footers: &'a [&'a Column],
+    /// The decoded cells the engine keeps for filters (built once per column, kept current).
+    cells: Vec<Option<Arc<Vec<Cell>>>>,
+}
+
+impl<'a> Tally<'a> {
+    fn new(board: &BoardState, footers: &'a [&'a Column]) -> Tally<'a> {
+        let cells = footers.iter().map(|c| board.cells(&Field::Column((*c).clone()))).collect();
+        Tally { footers, cells }
+    }
+
+    fn fresh(&self) -> Vec<Total> {
+        self.footers
             .iter()
             .map(|c| match c.column_type {
                 ColumnType::Number => Total::Sum { sum: 0.0, values: 0 },
                 _ => Total::Labels(BTreeMap::new()),
             })
             .collect()
-    };
-    let items = board.items();
-    let mut groups: BTreeMap<String, (usize, Vec<Total>)> = BTreeMap::new();
-    for i in rows {
-        let Some(item) = items.get(i) else { continue };
-        for key in keys(item, by) {
-            let (n, totals) = groups.entry(key).or_insert_with(|| (0, fresh()));
-            *n += 1;
-            for (total, cells) in totals.iter_mut().zip(&cells) {
-                if let Some(cell) = cells.as_ref().and_then(|c| c.get(i)) {
-                    total.add(cell);
-                }
-            }
-        }
     }
-    groups
-        .into_iter()
-        .map(|(key, (count, totals))| GroupCount {
-            key,
-            count,
-            footers: footers
-                .iter()
-                .zip(totals)
-                .map(|(c, t)| match t {
-                    Total::Sum { sum, values } => Footer::Sum { column_id: c.id, sum, values },
-                    Total::Labels(labels) => Footer::Labels { column_id: c.id, labels },
-                })
-                .collect(),
-        })
-        .collect()
+
+    /// Adds up `rows` under the keys `keys_of` gives each.
+    fn run<K: Ord + ToString>(
+        &self,
+        rows: impl Iterator<Item = usize>,
+        keys_of: impl Fn(usize, &mut dyn FnMut(K)),
+    ) -> Vec<GroupCount> {
+        let mut groups: BTreeMap<K, (usize, Vec<Total>)> = BTreeMap::new();
+        for i in rows {
+            keys_of(i, &mut |key| {
+                let (n, totals) = groups.entry(key).or_insert_with(|| (0, self.fresh()));
+                *n += 1;
+                for (total, cells) in totals.iter_mut().zip(&self.cells) {
+                    if let Some(cell) = cells.as_ref().and_then(|c| c.get(i)) {
+                        total.add(cell);
+                    }
+                }
+            });
+        }
+        let mut out: Vec<GroupCount> = groups
+            .into_iter()
+            .map(|(key, (count, totals))| GroupCount {
+                key: key.to_string(),
+                count,
+                footers: self
+                    .footers
+                    .iter()
+                    .zip(totals)
+                    .map(|(c, t)| match t {
+                        Total::Sum { sum, values } => Footer::Sum { column_id: c.id, sum, values },
+                        Total::Labels(labels) => Footer::Labels { column_id: c.id, labels },
+                    })
+                    .collect(),
+            })
+            .collect();
+        // In the keys' text order, as the API has always listed them.
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        out
+    }
 }
 
-/// The keys `item` counts under.
-fn keys(item: &Item, by: &GroupBy) -> Vec<String> {
-    match by {
-        GroupBy::Group => vec![item.group_id.to_string()],
-        GroupBy::Column(col) => match item.values.cell(col) {
-            None => vec![String::new()],
-            Some(CellValue::People(users)) => users.iter().map(ToString::to_string).collect(),
-            Some(CellValue::Dropdown(ids) | CellValue::Tags(ids)) => ids,
-            Some(v) => vec![cursor::group_key(&v.to_json())],
-        },
+/// The keys `item` counts under in `col`: each person, option or tag, else its one value.
+fn keys(item: &Item, col: &Column) -> Vec<String> {
+    match item.values.cell(col) {
+        None => vec![String::new()],
+        Some(CellValue::People(users)) => users.iter().map(ToString::to_string).collect(),
+        Some(CellValue::Dropdown(ids) | CellValue::Tags(ids)) => ids,
+        Some(v) => vec![cursor::group_key(&v.to_json())],
     }
 }

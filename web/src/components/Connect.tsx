@@ -1,6 +1,7 @@
 // Connected boards: the dialogs that create a board relation ("Connect boards") and a mirror
 // (a linked column shown or rolled up), and the picker that links a cell to items of the linked
 // boards. The server keeps the other side and the mirror values current (docs/relations.md).
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Column, ColumnType } from "../api/types";
@@ -121,6 +122,7 @@ export function NewMirrorDialog({ type, initialTitle, boardId, columns, onCreate
 export function RelationEditor({ col, current, names, onSave, onCancel }: {
   col: Column; current: string[]; names: Map<string, string>; onSave: (v: unknown) => void; onCancel: () => void;
 }) {
+  const client = useQueryClient();
   const [query, setQuery] = useState("");
   const [chosen, setChosen] = useState(current);
   const [found, setFound] = useState<{ id: string; name: string }[]>([]);
@@ -132,12 +134,12 @@ export function RelationEditor({ col, current, names, onSave, onCancel }: {
         ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id } }, body: { filter, limit: 30 } })).then((r) => r.data as { id: string; name: string }[], () => []),
       )).then((lists) => {
         const items = lists.flat();
-        rememberNames(items);
+        rememberNames(client, items);
         setFound(items);
       });
     }, 150);
     return () => clearTimeout(timer);
-  }, [col, query]);
+  }, [col, query, client]);
   const toggle = (id: string) => setChosen(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]);
   const shown = [...chosen.map((id) => ({ id, name: names.get(id) ?? "…" })), ...found.filter((f) => !chosen.includes(f.id))];
   return (

@@ -1,8 +1,9 @@
 // Files in the web app: previews in cells and galleries, a viewer for images and PDFs, uploads
 // by picking or dropping files with a progress bar each, and the file cell's editor.
+import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { messageOf } from "../api/client";
-import { carriesFiles, fileIdsOf, filesValue, formatSize, uploadFile, useFileInfos, useUploadOrg, viewerKind, type FileInfo } from "../state/files";
+import { carriesFiles, fileIdsOf, filesValue, formatSize, rememberFile, uploadFile, useFileInfos, useUploadOrg, viewerKind, type FileInfo } from "../state/files";
 import { Dialog } from "./Dialog";
 import { Popup } from "./Popup";
 
@@ -13,6 +14,7 @@ let nextKey = 0;
 /** Uploads with their progress; `start` resolves with the files that arrived. */
 export function useUploads() {
   const org = useUploadOrg();
+  const client = useQueryClient();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const start = async (files: File[]): Promise<FileInfo[]> => {
     const done = await Promise.all(files.map(async (file) => {
@@ -21,6 +23,7 @@ export function useUploads() {
       try {
         const info = await uploadFile(file, org, (sent) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, sent } : x))));
         setUploads((u) => u.filter((x) => x.key !== key));
+        rememberFile(client, info);
         return info;
       } catch (e) {
         setUploads((u) => u.map((x) => (x.key === key ? { ...x, error: messageOf(e) } : x)));

@@ -1,7 +1,7 @@
 // The formula editor: the expression, buttons that insert a column reference, and the server's
 // verdict. The server checks a formula when it is saved (syntax, columns, types, cycles) and
 // answers with the position of the mistake, which is shown under the expression, marked.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/client";
 import type { Column, S } from "../api/types";
 import { Dialog } from "./Dialog";
@@ -46,6 +46,16 @@ export function FormulaEditor({ title, initial = "", named = false, initialName 
   const [previewed, setPreviewed] = useState<Preview | null>(null);
   const [caret, setCaret] = useState(initial.length);
   const area = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret goes once an insertion is on the page: set in the same commit as the new
+   * text (a frame later, keys typed meanwhile would land before it and be split by the move). */
+  const placeCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = placeCaret.current;
+    if (at === null) return;
+    placeCaret.current = null;
+    area.current?.focus();
+    area.current?.setSelectionRange(at, at);
+  });
   const previewer = useRef(preview);
   previewer.current = preview;
   // Checked and computed as you type (after a pause), so mistakes show before saving.
@@ -73,17 +83,14 @@ export function FormulaEditor({ title, initial = "", named = false, initialName 
     setExpression(next);
     const at = start + t.length + 1;
     setCaret(at);
-    requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(at, at); });
+    placeCaret.current = at;
   };
   const insert = (text: string) => {
     const el = area.current;
     const at = el?.selectionStart ?? expression.length;
     const end = el?.selectionEnd ?? at;
     setExpression(expression.slice(0, at) + text + expression.slice(end));
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(at + text.length, at + text.length);
-    });
+    placeCaret.current = at + text.length;
   };
   const save = async () => {
     setSaving(true);

@@ -14,7 +14,7 @@ import { usePeople } from "../state/people";
 import { CardFields, CardFieldsChooser } from "./Cards";
 import { color } from "./Cell";
 import { AskDialog } from "./Dialog";
-import { Follower, underPointer, useDragSensors } from "./drag";
+import { Follower, underPointer, useDragSensors, useNeighbourKeys } from "./drag";
 
 const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 
@@ -29,7 +29,8 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
   // The chosen column, else a status column, else the first that can make lanes.
   const lane = groupable.find((c) => c.id === laneColumn) ?? groupable.find((c) => c.type === "status") ?? groupable[0];
   const [dragging, setDragging] = useState<Item | null>(null);
-  const sensors = useDragSensors();
+  const { keys, lifted } = useNeighbourKeys();
+  const sensors = useDragSensors(keys);
   /** The lane a new card is being named for. */
   const [adding, setAdding] = useState<{ id: string; name: string } | null>(null);
   if (!lane) {
@@ -51,7 +52,10 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
       {groupable.map((c) => <option key={c.id} value={c.id}>Lanes: {c.title}</option>)}
     </select>
     <CardFieldsChooser columns={columns} except={lane.id} cardColumns={cardColumns} onCardColumns={onCardColumns} />
-    <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => setDragging(items.find((i) => i.id === e.active.id) ?? null)} onDragEnd={drop} onDragCancel={() => setDragging(null)}>
+    <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => {
+      lifted();
+      setDragging(items.find((i) => i.id === e.active.id) ?? null);
+    }} onDragEnd={drop} onDragCancel={() => setDragging(null)}>
     <div className="kanban">
       {lanes.map((l) => {
         const cards = items.filter((i) => laneOf(lane, i) === l.id).sort(sort ?? byPosition);

@@ -73,12 +73,16 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
     for (const [id, span] of spans) if (span) out.set(id, barOf(axis, span));
     return out;
   }, [spans, axis]);
-  // The keyboard moves what is lifted a day at a time.
+  // The keyboard moves what is lifted a day at a time, counted from where the first key found
+  // it: dnd-kit's coordinates trail a quick run of presses until the page catches up.
+  const keyed = useRef<{ from: { x: number; y: number }; days: number } | null>(null);
   const byDay = useCallback<KeyboardCoordinateGetter>((event, { currentCoordinates }) => {
     const step = event.code === "ArrowRight" ? 1 : event.code === "ArrowLeft" ? -1 : 0;
     if (!step) return undefined;
     event.preventDefault();
-    return { x: currentCoordinates.x + step * axis.px, y: currentCoordinates.y };
+    const k = (keyed.current ??= { from: currentCoordinates, days: 0 });
+    k.days += step;
+    return { x: k.from.x + k.days * axis.px, y: k.from.y };
   }, [axis.px]);
   const sensors = useDragSensors(byDay);
   const shown = v.getVirtualItems();
@@ -119,7 +123,10 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
       </div>
       {/* No scrolling by itself while dragging: a drag counts whole days from where the pointer
           went, and a timeline scrolling under the pointer added days nobody dragged. */}
-      <DndContext sensors={sensors} autoScroll={false} onDragStart={(e) => setDrag({ ...(e.active.data.current as Grip), dx: 0 })} onDragMove={(e) => setDrag((d) => d && { ...d, dx: e.delta.x })}
+      <DndContext sensors={sensors} autoScroll={false} onDragStart={(e) => {
+        keyed.current = null;
+        setDrag({ ...(e.active.data.current as Grip), dx: 0 });
+      }} onDragMove={(e) => setDrag((d) => d && { ...d, dx: e.delta.x })}
         onDragEnd={release} onDragCancel={() => setDrag(null)}>
       <div className="timeline" ref={scroller} data-testid="timeline">
         <div className="timeline-head" style={{ width: NAMES + width }}>

@@ -10,7 +10,7 @@ import type { Board, Item } from "../api/types";
 import { usePeople } from "../state/people";
 import { addWeeksTo, dropped, weekOf, weeksFrom, workload, type WorkloadSettings } from "../state/workload";
 import { Avatar } from "./Avatar";
-import { Follower, underPointer, useDragSensors } from "./drag";
+import { Follower, underPointer, useDragSensors, useNeighbourKeys } from "./drag";
 
 const WEEKS = 8;
 type Cell = { person: string | null; week: string };
@@ -24,7 +24,8 @@ export function Workload({ board, items, settings, onSettings, onSave, onOpen }:
   const [start, setStart] = useState(() => weekOf(format(new Date(), "yyyy-MM-dd")));
   const [open, setOpen] = useState<Cell | null>(null);
   const [drag, setDrag] = useState<Item | null>(null);
-  const sensors = useDragSensors();
+  const { keys, lifted } = useNeighbourKeys();
+  const sensors = useDragSensors(keys);
   const weeks = useMemo(() => weeksFrom(start, WEEKS), [start]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? "Someone";
   const rows = useMemo(
@@ -48,7 +49,10 @@ export function Workload({ board, items, settings, onSettings, onSave, onOpen }:
     setOpen(to);
   }
   return (
-    <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => setDrag(byId.get(String(e.active.id)) ?? null)} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
+    <DndContext sensors={sensors} collisionDetection={underPointer} onDragStart={(e) => {
+      lifted();
+      setDrag(byId.get(String(e.active.id)) ?? null);
+    }} onDragEnd={drop} onDragCancel={() => setDrag(null)}>
     <div className="workload">
       <div className="workload-settings">
         <label>People <select aria-label="People" value={settings.people_column} onChange={(e) => onSettings({ ...settings, people_column: e.target.value })}>

@@ -4,7 +4,7 @@
 // Where one view drags two kinds of things (the table's rows and its columns), each draggable's
 // and droppable's data carries a `kind`, and a thing lands only on targets of its own kind.
 import { DragOverlay, KeyboardSensor, MouseSensor, pointerWithin, TouchSensor, useSensor, useSensors, type Active, type CollisionDetection, type DroppableContainer, type KeyboardCoordinateGetter } from "@dnd-kit/core";
-import type { ReactNode } from "react";
+import { type ReactNode, useCallback, useMemo, useRef } from "react";
 import { createPortal } from "react-dom";
 
 /** Whether a target takes what is lifted: both say the same `kind` (or neither says one). */
@@ -36,15 +36,40 @@ export function toMiddleOf(r: { left: number; top: number; width: number; height
   return { x: from.x + r.left + r.width / 2 - (at.left + at.width / 2), y: from.y + r.top + r.height / 2 - (at.top + at.height / 2) };
 }
 
+/** Where the last arrow key aimed what is lifted (null until one has, in this drag). */
+type Trail = { current: { x: number; y: number } | null };
+
 /** An arrow key takes what is lifted to the nearest drop target that way: its middle moves just
- * inside that target (keeping its place across the arrow's direction where it can). */
-export const toNeighbour: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
+ * inside that target (keeping its place across the arrow's direction where it can). With a
+ * `trail`, each key goes on from where the last one aimed: dnd-kit's measured position (and the
+ * coordinates it gives, read off it) trails a quick run of presses until the page catches up. */
+export function towardsNeighbour(trail?: Trail): KeyboardCoordinateGetter {
+  return (event, args) => nearestThatWay(event, args, trail);
+}
+
+/** `towardsNeighbour` without a trail. */
+export const toNeighbour: KeyboardCoordinateGetter = towardsNeighbour();
+
+/** Arrow keys as `towardsNeighbour` with a trail; call `lifted` when a drag starts. */
+export function useNeighbourKeys(): { keys: KeyboardCoordinateGetter; lifted: () => void } {
+  const trail = useRef<{ x: number; y: number } | null>(null);
+  const keys = useMemo(() => towardsNeighbour(trail), []);
+  const lifted = useCallback(() => {
+    trail.current = null;
+  }, []);
+  return { keys, lifted };
+}
+
+function nearestThatWay(event: KeyboardEvent, { currentCoordinates, context }: Parameters<KeyboardCoordinateGetter>[1], trail?: Trail) {
   const way = WAYS[event.code];
   const at = context.collisionRect;
   if (!way) return undefined;
   event.preventDefault();
   if (!at) return currentCoordinates;
-  const mid = { x: at.left + at.width / 2, y: at.top + at.height / 2 };
+  // Where dnd-kit last measured the middle (what `currentCoordinates` are read off), and where
+  // it is headed.
+  const measured = { x: at.left + at.width / 2, y: at.top + at.height / 2 };
+  const mid = trail?.current ?? measured;
   let best: { x: number; y: number; cost: number } | null = null;
   for (const target of context.droppableContainers.getEnabled()) {
     const r = context.droppableRects.get(target.id);
@@ -62,8 +87,9 @@ export const toNeighbour: KeyboardCoordinateGetter = (event, { currentCoordinate
     best = { x: inside(mid.x, r.left, r.right), y: inside(mid.y, r.top, r.bottom), cost };
   }
   if (!best) return currentCoordinates;
-  return { x: currentCoordinates.x + best.x - mid.x, y: currentCoordinates.y + best.y - mid.y };
-};
+  if (trail) trail.current = { x: best.x, y: best.y };
+  return { x: currentCoordinates.x + best.x - measured.x, y: currentCoordinates.y + best.y - measured.y };
+}
 
 /** What follows the pointer (or the keyboard) while something is dragged. Rendered in the
  * page's body: inside a moved or scaled container (a dashboard widget's grid cell) a fixed

@@ -1,9 +1,11 @@
 // Files: uploads with progress, a file cell's value, and what files are (name, type, preview) by
-// id, asked once per page (`GET /files?ids=`) and kept for the session. An upload goes through
-// XMLHttpRequest because fetch cannot report how much of a request body was sent.
-import { createContext, useContext, useEffect, useState } from "react";
+// id, asked once (`GET /files?ids=`) and kept for the session (state/lookup.ts). An upload goes
+// through XMLHttpRequest because fetch cannot report how much of a request body was sent.
+import type { QueryClient } from "@tanstack/react-query";
+import { createContext, useContext } from "react";
 import { api, ApiError, csrfHeader, ok } from "../api/client";
 import type { components } from "../api/schema";
+import { lookup, remember, useLookup } from "./lookup";
 
 export type FileInfo = components["schemas"]["FileInfo"];
 
@@ -45,15 +47,6 @@ export function formatSize(bytes: number): string {
   return u === 0 ? `${n} B` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-const infos = new Map<string, FileInfo>();
-const asked = new Set<string>();
-const listeners = new Set<() => void>();
-
-function remember(files: FileInfo[]) {
-  for (const f of files) infos.set(f.id, f);
-  listeners.forEach((l) => l());
-}
-
 /** Uploads `file`, reporting the share sent so far; resolves with what was stored. */
 export function uploadFile(file: File, org: string | undefined, onProgress: (sent: number) => void): Promise<FileInfo> {
   return new Promise((resolve, reject) => {
@@ -73,7 +66,6 @@ export function uploadFile(file: File, org: string | undefined, onProgress: (sen
         /* not JSON: the status says enough */
       }
       if (xhr.status === 201) {
-        remember([body as unknown as FileInfo]);
         resolve(body as unknown as FileInfo);
       } else {
         reject(new ApiError(xhr.status, String(body.code ?? "error"), String(body.message ?? xhr.statusText), body.details));
@@ -84,27 +76,15 @@ export function uploadFile(file: File, org: string | undefined, onProgress: (sen
   });
 }
 
-async function lookUp(ids: string[]) {
-  for (let at = 0; at < ids.length; at += 200) {
-    const page = await ok(api.GET("/api/v1/files", { params: { query: { ids: ids.slice(at, at + 200).join(",") } } }));
-    remember(page.data);
-  }
+const files = lookup<FileInfo>("file", async (ids) => (await ok(api.GET("/api/v1/files", { params: { query: { ids: ids.join(",") } } }))).data);
+
+/** Keeps what an upload answered, so its cell need not ask. */
+export function rememberFile(client: QueryClient, info: FileInfo) {
+  remember(client, files, [info]);
 }
 
 /** What `ids` are, as far as known; unknown ones are asked for and fill in when they come (files
  * the viewer may not read never do). */
-export function useFileInfos(ids: string[]): Map<string, FileInfo> {
-  const [, setTick] = useState(0);
-  const key = ids.join(",");
-  useEffect(() => {
-    const listener = () => setTick((t) => t + 1);
-    listeners.add(listener);
-    const missing = ids.filter((id) => !infos.has(id) && !asked.has(id));
-    missing.forEach((id) => asked.add(id));
-    if (missing.length) lookUp(missing).catch(() => missing.forEach((id) => asked.delete(id)));
-    return () => void listeners.delete(listener);
-    // `key` stands for `ids`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return infos;
+export function useFileInfos(ids: string[]): ReadonlyMap<string, FileInfo> {
+  return useLookup(files, ids);
 }
