@@ -407,7 +407,8 @@ test("a group whose rows are not all fetched shows the server's footer, and it f
   const status = (board) => board.columns.find((c) => c.type === "status");
   const labelOf = (full, n) => status(full).settings.labels[n % status(full).settings.labels.length];
   // Two groups of 600: the board's first page (500) leaves most of it to fetch.
-  const { board } = await boardWithGroups(page, 2, 600, (full, n) => ({ [status(full).id]: labelOf(full, n).id }));
+  const due = (board) => board.columns.find((c) => c.type === "date");
+  const { board } = await boardWithGroups(page, 2, 600, (full, n) => ({ [status(full).id]: labelOf(full, n).id, [due(full).id]: `2026-03-${String(1 + (n % 28)).padStart(2, "0")}` }));
   const labels = status(board).settings.labels;
   const battery = (counts) => labels.map((l) => `${l.name}: ${counts.get(l.id) ?? 0}`).join(", ");
   const expected = new Map();
@@ -433,6 +434,8 @@ test("a group whose rows are not all fetched shows the server's footer, and it f
   }
   assert.ok((await page.locator('tr.pending-row[data-group="Group B"]').count()) > 0, "the group's rows are still to fetch");
   await eventually(async () => (await foot.getAttribute("title")) === battery(expected), "the server's footer");
+  const span = page.locator('tr.foot-row[data-group="Group B"] .day-span');
+  assert.equal(await span.innerText(), "Mar 1 – Mar 28", "the date column's earliest and latest day");
 
   // Someone else sets the status of an item not fetched here: the footer follows.
   const query = { filter: { column: "name", op: "contains", value: "Group B 600" } };
@@ -453,6 +456,7 @@ test("a group whose rows are not all fetched shows the server's footer, and it f
   }
   assert.equal(await page.locator("tr.pending-row").count(), 0, "every row fetched");
   assert.equal(await foot.getAttribute("title"), battery(expected));
+  assert.equal(await span.innerText(), "Mar 1 – Mar 28");
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -3,11 +3,12 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
+use chrono::NaiveDate;
 use sunday_domain::filter::{Cell, Field};
 use sunday_types::{
     board_api::Footer,
     boards::{Column, ColumnType, Item},
-    cells::CellValue,
+    cells::{CellValue, DateValue},
 };
 
 use crate::{cursor, query::GroupBy, BoardState};
@@ -24,6 +25,7 @@ pub struct GroupCount {
 enum Total {
     Sum { sum: f64, values: usize },
     Labels(BTreeMap<String, usize>),
+    Dates(Option<(NaiveDate, NaiveDate)>),
 }
 
 impl Total {
@@ -34,14 +36,32 @@ impl Total {
                 *values += 1;
             }
             (Total::Labels(labels), Cell::Label(l)) => *labels.entry(l.clone()).or_default() += 1,
+            (Total::Dates(span), Cell::Moment(m)) => widen(span, day(m), day(m)),
+            (Total::Dates(span), Cell::Span(from, to)) => widen(span, day(from), day(to)),
             _ => {}
         }
     }
 }
 
-/// The columns that have a footer: numbers (a sum) and statuses (items per label).
+/// The day of a date or an instant (instants by their UTC day, as the API writes them).
+fn day(m: &DateValue) -> NaiveDate {
+    match m {
+        DateValue::Day(d) => *d,
+        DateValue::At(t) => t.date_naive(),
+    }
+}
+
+fn widen(span: &mut Option<(NaiveDate, NaiveDate)>, from: NaiveDate, to: NaiveDate) {
+    *span = Some(match *span {
+        Some((a, b)) => (a.min(from), b.max(to)),
+        None => (from, to),
+    });
+}
+
+/// The columns that have a footer: numbers (a sum), statuses (items per label), dates and
+/// timelines (the earliest and latest day).
 pub fn has_footer(column: &Column) -> bool {
-    matches!(column.column_type, ColumnType::Number | ColumnType::Status)
+    matches!(column.column_type, ColumnType::Number | ColumnType::Status | ColumnType::Date | ColumnType::Timeline)
 }
 
 /// Counts `rows` (indexes into the board's items) per group of `by`, with the footers of
@@ -89,6 +109,7 @@ impl<'a> Tally<'a> {
             .iter()
             .map(|c| match c.column_type {
                 ColumnType::Number => Total::Sum { sum: 0.0, values: 0 },
+                ColumnType::Date | ColumnType::Timeline => Total::Dates(None),
                 _ => Total::Labels(BTreeMap::new()),
             })
             .collect()
@@ -124,6 +145,9 @@ impl<'a> Tally<'a> {
                     .map(|(c, t)| match t {
                         Total::Sum { sum, values } => Footer::Sum { column_id: c.id, sum, values },
                         Total::Labels(labels) => Footer::Labels { column_id: c.id, labels },
+                        Total::Dates(span) => {
+                            Footer::Dates { column_id: c.id, earliest: span.map(|s| s.0), latest: span.map(|s| s.1) }
+                        }
                     })
                     .collect(),
             })

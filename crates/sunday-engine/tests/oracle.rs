@@ -232,15 +232,15 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
-    /// Each group's footers (a number column's sum, a status column's items per label), over a
-    /// random filter's matches and after random edits applied as events, add up what the
-    /// matching items hold.
+    /// Each group's footers (a number column's sum, a status column's items per label, a date or
+    /// timeline column's earliest and latest day), over a random filter's matches and after
+    /// random edits applied as events, add up what the matching items hold.
     #[test]
     fn footers_add_up_the_matches(seed in any::<u64>(), n in 0usize..100, edits in 0usize..30) {
         use std::collections::BTreeMap;
-        use sunday_types::{board_api::Footer, boards::ColumnType, cells::CellValue};
+        use sunday_types::{board_api::Footer, boards::ColumnType, cells::{CellValue, DateValue}};
         let columns = testing::sample_columns();
-        let footed: Vec<_> = columns.iter().filter(|c| matches!(c.column_type, ColumnType::Number | ColumnType::Status)).cloned().collect();
+        let footed: Vec<_> = columns.iter().filter(|c| matches!(c.column_type, ColumnType::Number | ColumnType::Status | ColumnType::Date | ColumnType::Timeline)).cloned().collect();
         prop_assert!(footed.iter().any(|c| c.column_type == ColumnType::Number) && footed.iter().any(|c| c.column_type == ColumnType::Status));
         let users: Vec<UserId> = (0..3).map(|_| UserId::new()).collect();
         let groups: Vec<GroupId> = (0..3).map(|_| GroupId::new()).collect();
@@ -281,6 +281,17 @@ proptest! {
                             }
                         }
                         prop_assert_eq!(labels, &expected);
+                    }
+                    Footer::Dates { column_id, earliest, latest } => {
+                        prop_assert_eq!(*column_id, col.id);
+                        let day = |d: &DateValue| match d { DateValue::Day(d) => *d, DateValue::At(t) => t.date_naive() };
+                        let spans: Vec<_> = members.iter().filter_map(|i| match i.values.cell(col) {
+                            Some(CellValue::Date(d)) => Some((day(&d), day(&d))),
+                            Some(CellValue::Timeline(a, b)) => Some((day(&a), day(&b))),
+                            _ => None,
+                        }).collect();
+                        prop_assert_eq!(*earliest, spans.iter().map(|s| s.0).min());
+                        prop_assert_eq!(*latest, spans.iter().map(|s| s.1).max());
                     }
                 }
             }

@@ -22,7 +22,8 @@ backend_tests!(
 type Totals = BTreeMap<String, (usize, f64, usize, BTreeMap<String, usize>)>;
 
 /// Each group's footers (`footers: true`) add up every item of the group, not only the page:
-/// a number column's sum and a status column's items per label, over a filter's matches too,
+/// a number column's sum, a status column's items per label and a date column's earliest and
+/// latest day, over a filter's matches too,
 /// with an edit in the next answer; asked for without `group_by`, they are refused.
 async fn group_footers_add_up_every_item_of_the_group(app: TestApp) {
     let u = app.signup("footers@example.com").await;
@@ -134,6 +135,41 @@ async fn group_footers_add_up_every_item_of_the_group(app: TestApp) {
     let after = footers(Value::Null).await;
     let group = item["group_id"].as_str().unwrap();
     assert_eq!(after[group].1, all[group].1 + 1000.0);
+
+    // A date column's footer: its earliest and latest day in each group.
+    let due = column_id(&b, "Due date");
+    let days: Vec<Value> = (0..20).map(|i| json!({"name": format!("Dated {i}"), "group_id": groups[0], "values": {&due: format!("2026-03-{:02}", i + 5)}})).collect();
+    expect_json(
+        app.post(&format!("/api/v1/boards/{bid}/items/bulk"), &u.token, json!({"items": days})).send().await.unwrap(),
+        201,
+    )
+    .await;
+    let mut want: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut cursor = Value::Null;
+    loop {
+        let page = query(json!({"limit": 500, "cursor": cursor})).await;
+        for item in page["data"].as_array().unwrap() {
+            if let Some(d) = item["values"][&due].as_str() {
+                let g =
+                    want.entry(item["group_id"].as_str().unwrap().to_owned()).or_insert((d.to_owned(), d.to_owned()));
+                g.0 = g.0.clone().min(d.to_owned());
+                g.1 = g.1.clone().max(d.to_owned());
+            }
+        }
+        cursor = page["next_cursor"].clone();
+        if cursor.is_null() {
+            break;
+        }
+    }
+    assert!(want[&groups[0]].0.as_str() <= "2026-03-05" && want[&groups[0]].1.as_str() >= "2026-03-24");
+    let answer = query(json!({"group_by": "group", "footers": true, "limit": 1})).await;
+    for g in answer["groups"].as_array().unwrap() {
+        let f = g["footers"].as_array().unwrap().iter().find(|x| x["column_id"] == due.as_str()).unwrap();
+        assert_eq!(f["kind"], "dates");
+        let got = (f["earliest"].as_str().map(str::to_owned), f["latest"].as_str().map(str::to_owned));
+        let expected = want.get(g["key"].as_str().unwrap()).map(|(a, b)| (Some(a.clone()), Some(b.clone())));
+        assert_eq!(got, expected.unwrap_or((None, None)), "group {}", g["key"]);
+    }
 
     let r = app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, json!({"footers": true}));
     let e = expect_error(r.send().await.unwrap(), 400, "validation_failed").await;

@@ -202,8 +202,9 @@ pub struct QueryRequest {
     /// `group` or a column id: counts per value in the response.
     pub group_by: Option<String>,
     /// With `group_by`: each group's count also carries its footers, the sum of every number
-    /// column and the items per label of every status column the caller can see, over all
-    /// the group's matches (not only this page).
+    /// column, the items per label of every status column and the earliest and latest day of
+    /// every date and timeline column the caller can see, over all the group's matches (not
+    /// only this page).
     pub footers: Option<bool>,
     /// Page size, 1 to 500 (default 50).
     #[schema(minimum = 1, maximum = 500)]
@@ -218,7 +219,8 @@ pub struct GroupCountDto {
     /// A group id, or the value (label id, user id, option id, `true`…); empty for no value.
     pub key: String,
     pub count: usize,
-    /// With `footers: true`: one per number and status column, in the board's column order.
+    /// With `footers: true`: one per number, status, date and timeline column, in the board's
+    /// column order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub footers: Vec<Footer>,
 }
@@ -232,6 +234,9 @@ pub enum Footer {
     /// A status column: how many items have each label (by label id; labels no item has, and
     /// items without a label, are left out).
     Labels { column_id: ColumnId, labels: std::collections::BTreeMap<String, usize> },
+    /// A date or timeline column: its earliest and latest day (a timeline's start and end;
+    /// a date-time by its UTC day); both `null` when no item has one.
+    Dates { column_id: ColumnId, earliest: Option<chrono::NaiveDate>, latest: Option<chrono::NaiveDate> },
 }
 
 /// How many updates (comments) one item has.

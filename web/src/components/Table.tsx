@@ -13,7 +13,8 @@ import { DndContext, MeasuringStrategy, useDraggable, useDroppable, type DragEnd
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Board, Column, Item } from "../api/types";
-import { formatNumber, isDone } from "../state/format";
+import { format, parseISO } from "date-fns";
+import { daySpan, formatNumber, isDone } from "../state/format";
 import { labelsOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
 import type { CellEditor, CellEditors } from "../state/presence";
@@ -96,6 +97,13 @@ function Sum({ col, sum, values }: { col: Column; sum: number; values: number })
   return <span className="sum">{values ? `Σ ${formatNumber(sum, unit, decimals)}` : ""}</span>;
 }
 
+/** A date or timeline column's footer: its earliest and latest day. */
+function Span({ span }: { span: { earliest?: string | null; latest?: string | null } | null }) {
+  if (!span?.earliest || !span.latest) return null;
+  const day = (d: string) => format(parseISO(d), "MMM d");
+  return <span className="day-span">{span.earliest === span.latest ? day(span.earliest) : `${day(span.earliest)} – ${day(span.latest)}`}</span>;
+}
+
 /** A group's footer under `col`: added up from its rows when all are here, else the server's
  * (over every row of the group, fetched or not); nothing until that is read. */
 function Footer({ col, group }: { col: Column; group: TableGroup }) {
@@ -103,6 +111,7 @@ function Footer({ col, group }: { col: Column; group: TableGroup }) {
     const f = group.footers?.find((x) => x.column_id === col.id);
     if (f?.kind === "labels") return <Battery col={col} count={(l) => f.labels[l] ?? 0} total={group.total ?? 0} />;
     if (f?.kind === "sum") return <Sum col={col} sum={f.sum} values={f.values} />;
+    if (f?.kind === "dates") return <Span span={f} />;
     return null;
   }
   const items = group.items;
@@ -111,6 +120,7 @@ function Footer({ col, group }: { col: Column; group: TableGroup }) {
     const nums = items.map((i) => i.values[col.id]).filter((v): v is number => typeof v === "number");
     return <Sum col={col} sum={nums.reduce((a, b) => a + b, 0)} values={nums.length} />;
   }
+  if (col.type === "date" || col.type === "timeline") return <Span span={daySpan(items.map((i) => i.values[col.id]))} />;
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Column, Item } from "../api/types";
-import { formatNumber, isDone } from "./format";
+import { daySpan, formatNumber, isDone } from "./format";
 
 describe("formatNumber", () => {
   it("groups thousands and places the unit", () => {
@@ -30,5 +30,14 @@ describe("readableOnWhite", () => {
       expect(contrastOnWhite(readableOnWhite(pale))).toBeGreaterThanOrEqual(3);
     }
     expect(readableOnWhite("#225091")).toBe("#225091");
+  });
+});
+
+describe("daySpan", () => {
+  it("spans dates, date-times and timelines, skipping empty cells", () => {
+    expect(daySpan([])).toBeNull();
+    expect(daySpan([null, undefined, "", 3])).toBeNull();
+    expect(daySpan(["2026-03-09", "2026-03-05T10:00:00Z", null])).toEqual({ earliest: "2026-03-05", latest: "2026-03-09" });
+    expect(daySpan([{ from: "2026-02-01", to: "2026-02-10" }, { from: "2026-01-20", to: "2026-01-25" }])).toEqual({ earliest: "2026-01-20", latest: "2026-02-10" });
   });
 });

@@ -38,3 +38,20 @@ export function readableOnWhite(hex: string): string {
   for (let k = 0; k < 20 && contrastOnWhite(out()) < 3; k++) [r, g, b] = [r, g, b].map((c) => Math.round(c * 0.9));
   return out();
 }
+
+/** The earliest and latest day of date cells (`YYYY-MM-DD` or a UTC date-time) or timeline
+ * cells (`{from, to}`: its start and end), as a group's footer shows them; null when none has
+ * one. The server's footers (`footers: true`) say the same of the rows not fetched. */
+export function daySpan(values: readonly unknown[]): { earliest: string; latest: string } | null {
+  let earliest = "";
+  let latest = "";
+  const day = (v: unknown) => (typeof v === "string" && v.length >= 10 ? v.slice(0, 10) : null);
+  for (const v of values) {
+    const range = v && typeof v === "object" ? (v as { from?: unknown; to?: unknown }) : null;
+    const [a, b] = range ? [day(range.from), day(range.to)] : [day(v), day(v)];
+    if (!a || !b) continue;
+    if (!earliest || a < earliest) earliest = a;
+    if (!latest || b > latest) latest = b;
+  }
+  return earliest ? { earliest, latest } : null;
+}
