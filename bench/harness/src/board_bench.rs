@@ -21,7 +21,7 @@ use sunday_types::{
     cells::{CellValue, DateValue, ItemValues},
     dto::{Org, Workspace, WorkspaceKind},
     time::to_datetime,
-    BoardId, ColumnId, GroupId, ItemId, OrgId, UserId, WorkspaceId,
+    ColumnId, GroupId, ItemId, OrgId, UserId, WorkspaceId,
 };
 
 fn pct(mut v: Vec<f64>, p: f64) -> f64 {
@@ -73,26 +73,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         updated_at: t,
     };
     store.insert_workspace(&ws).await?;
-    let board = Board {
-        id: BoardId::new(),
-        org_id: org.id,
-        workspace_id: ws.id,
-        name: "Big".into(),
-        description: String::new(),
-        kind: BoardKind::Public,
-        default_permission: BoardPermission::EditAll,
-        version: 1,
-        last_seq: 0,
-        created_by: user.id,
-        created_at: t,
-        updated_at: t,
-        subitem_board_id: None,
-        parent_board_id: None,
-        permission: None,
-        structure_version: 0,
-        columns: vec![],
-        groups: vec![],
-    };
+    let board = Board::made(
+        (org.id, ws.id),
+        "Big".into(),
+        String::new(),
+        (BoardKind::Public, BoardPermission::EditAll),
+        (user.id, t),
+    );
     let text = col("Notes", ColumnType::Text, "A");
     let date = col("Due", ColumnType::Date, "B");
     let people = col("Owner", ColumnType::People, "C");

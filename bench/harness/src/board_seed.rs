@@ -6,7 +6,7 @@ use serde_json::json;
 use sunday_store::{BoardStore, BoardWrite};
 use sunday_store_sqlite::SqliteStore;
 use sunday_types::cells::{CellValue, DateValue, ItemValues};
-use sunday_types::{boards::*, time::to_datetime, BoardId, ColumnId, GroupId, ItemId};
+use sunday_types::{boards::*, time::to_datetime, ColumnId, GroupId, ItemId};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,26 +31,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ColumnType::LongText,
     ];
     for b in 0..boards {
-        let board = Board {
-            id: BoardId::new(),
-            org_id: org,
-            workspace_id: ws,
-            name: format!("Board {b}"),
-            description: String::new(),
-            kind: BoardKind::Public,
-            default_permission: BoardPermission::EditAll,
-            version: 1,
-            last_seq: 0,
-            created_by: user,
-            created_at: t,
-            updated_at: t,
-            subitem_board_id: None,
-            parent_board_id: None,
-            permission: None,
-            structure_version: 0,
-            columns: vec![],
-            groups: vec![],
-        };
+        let board = Board::made(
+            (org, ws),
+            format!("Board {b}"),
+            String::new(),
+            (BoardKind::Public, BoardPermission::EditAll),
+            (user, t),
+        );
         let columns: Vec<Column> = types
             .iter()
             .enumerate()

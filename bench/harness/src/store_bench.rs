@@ -16,7 +16,7 @@ use sunday_types::{
     dto::{Org, Workspace, WorkspaceKind},
     events::{BoardChange, ItemChanged},
     time::to_datetime,
-    BoardId, GroupId, ItemId, OrgId, SessionId, UserId, WorkspaceId,
+    GroupId, ItemId, OrgId, SessionId, UserId, WorkspaceId,
 };
 
 fn rate(n: usize, start: Instant) -> f64 {
@@ -102,26 +102,13 @@ async fn commits(store: &Arc<dyn Store>, user: UserId, n: usize) -> BenchResult<
         updated_at: t,
     };
     store.insert_workspace(&ws).await?;
-    let board = Board {
-        id: BoardId::new(),
-        org_id: org,
-        workspace_id: ws.id,
-        name: "Bench".into(),
-        description: String::new(),
-        kind: BoardKind::Public,
-        default_permission: BoardPermission::EditAll,
-        version: 1,
-        last_seq: 0,
-        created_by: user,
-        created_at: t,
-        updated_at: t,
-        subitem_board_id: None,
-        parent_board_id: None,
-        permission: None,
-        structure_version: 0,
-        columns: vec![],
-        groups: vec![],
-    };
+    let board = Board::made(
+        (org, ws.id),
+        "Bench".into(),
+        String::new(),
+        (BoardKind::Public, BoardPermission::EditAll),
+        (user, t),
+    );
     let group =
         Group { id: GroupId::new(), title: "G".into(), color: "blue".into(), position: "M".into(), collapsed: false };
     let mut item = Item {

@@ -14,7 +14,7 @@ use sunday_types::{
     dto::{Org, Role, Workspace, WorkspaceKind},
     events::{BoardChange, BoardUpdated},
     time::to_datetime,
-    BoardId, ErrorCode, OrgId, UserId, WorkspaceId,
+    ErrorCode, OrgId, UserId, WorkspaceId,
 };
 
 async fn scratch() -> (String, ScratchDb) {
@@ -126,26 +126,13 @@ async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
         updated_at: t,
     };
     store.insert_workspace(&ws).await.unwrap();
-    let board = Board {
-        id: BoardId::new(),
-        org_id: org.id,
-        workspace_id: ws.id,
-        name: "Race".into(),
-        description: String::new(),
-        kind: BoardKind::Public,
-        default_permission: BoardPermission::EditAll,
-        version: 1,
-        last_seq: 0,
-        created_by: user.id,
-        created_at: t,
-        updated_at: t,
-        subitem_board_id: None,
-        parent_board_id: None,
-        permission: None,
-        structure_version: 0,
-        columns: vec![],
-        groups: vec![],
-    };
+    let board = Board::made(
+        (org.id, ws.id),
+        "Race".into(),
+        String::new(),
+        (BoardKind::Public, BoardPermission::EditAll),
+        (user.id, t),
+    );
     let b = board.id;
     store.commit(b, vec![BoardWrite::InsertBoard(board)], vec![], t0).await.unwrap();
 

@@ -329,6 +329,40 @@ pub struct Board {
     pub groups: Vec<Group>,
 }
 
+impl Board {
+    /// A board as it is made: a new id, version 1, no events, columns, groups or subitem board
+    /// yet, in workspace `place` (organization, workspace), of a kind and a permission for
+    /// everyone else, made by `made` (who, when).
+    pub fn made(
+        place: (OrgId, WorkspaceId),
+        name: String,
+        description: String,
+        (kind, default_permission): (BoardKind, BoardPermission),
+        (created_by, at): (UserId, DateTime<Utc>),
+    ) -> Board {
+        Board {
+            id: BoardId::new(),
+            org_id: place.0,
+            workspace_id: place.1,
+            name,
+            description,
+            kind,
+            default_permission,
+            version: 1,
+            last_seq: 0,
+            created_by,
+            created_at: at,
+            updated_at: at,
+            subitem_board_id: None,
+            parent_board_id: None,
+            permission: None,
+            structure_version: 0,
+            columns: vec![],
+            groups: vec![],
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ViewType {

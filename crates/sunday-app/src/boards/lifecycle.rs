@@ -266,26 +266,7 @@ fn new_board(
     actor: &Actor,
 ) -> Board {
     let now = to_datetime(now_millis());
-    Board {
-        id: BoardId::new(),
-        org_id,
-        workspace_id,
-        name,
-        description,
-        kind,
-        default_permission,
-        version: 1,
-        last_seq: 0,
-        created_by: actor.user_id,
-        created_at: now,
-        updated_at: now,
-        subitem_board_id: None,
-        parent_board_id: None,
-        permission: None,
-        structure_version: 0,
-        columns: vec![],
-        groups: vec![],
-    }
+    Board::made((org_id, workspace_id), name, description, (kind, default_permission), (actor.user_id, now))
 }
 
 /// [`new_board`] with `from`'s settings (organization, workspace, description, kind and

@@ -48,26 +48,7 @@ pub async fn fixture(store: &DynStore, email: &str) -> Fixture {
 
 pub fn board(f: &Fixture, name: &str, kind: BoardKind) -> Board {
     let t = to_datetime(T0);
-    Board {
-        id: BoardId::new(),
-        org_id: f.org,
-        workspace_id: f.ws,
-        name: name.into(),
-        description: String::new(),
-        kind,
-        default_permission: BoardPermission::EditAll,
-        version: 1,
-        last_seq: 0,
-        created_by: f.user,
-        created_at: t,
-        updated_at: t,
-        subitem_board_id: None,
-        parent_board_id: None,
-        permission: None,
-        structure_version: 0,
-        columns: vec![],
-        groups: vec![],
-    }
+    Board::made((f.org, f.ws), name.into(), String::new(), (kind, BoardPermission::EditAll), (f.user, t))
 }
 
 pub fn item(board: BoardId, group: GroupId, by: UserId, name: &str, position: &str) -> Item {
