@@ -194,24 +194,40 @@ test("the calendar: make an item on a day, drag it to another, stretch a timelin
   await ctx.close();
 });
 
-test("the chart view counts items by status, sums a number by month, and keeps its settings in a saved view", async () => {
+test("the chart view counts items by status on the server, follows changes, sums a number, and keeps its settings in a saved view", async () => {
   const { page, errors, ctx, board, items } = await projectBoard("Chad", "chad@example.com");
   const status = board.columns.find((c) => c.type === "status");
   const budget = board.columns.find((c) => c.title === "Budget");
+  // The chart asks for counts, not items: no page of items is read once it is open.
+  const asked = [];
+  page.on("request", (r) => {
+    if (r.url().includes(`/boards/${board.id}/items`)) asked.push({ url: r.url(), body: r.postDataJSON?.() ?? null });
+  });
   await page.getByRole("button", { name: "Chart", exact: true }).click();
   await page.locator(".chart-canvas canvas").waitFor();
   // The numbers drawn are in the chart's data table: a count per status label.
-  const table = page.getByRole("table", { name: "Chart data" });
-  const rows = () => table.locator("tbody tr").evaluateAll((rs) => rs.map((r) => [...r.children].map((c) => c.textContent)));
-  const countOf = (label) => String(items.filter((i) => i.values[status.id] === label.id).length);
-  const expected = status.settings.labels.filter((l) => countOf(l) !== "0").map((l) => [l.name, countOf(l)]);
-  const none = items.filter((i) => !i.values[status.id]).length;
-  if (none) expected.push(["No value", String(none)]);
-  assert.deepEqual(await rows(), expected);
+  const expect = (items) => {
+    const countOf = (label) => String(items.filter((i) => i.values[status.id] === label.id).length);
+    const want = status.settings.labels.filter((l) => countOf(l) !== "0").map((l) => [l.name, countOf(l)]);
+    const none = items.filter((i) => !i.values[status.id]).length;
+    if (none) want.push(["No value", String(none)]);
+    return want;
+  };
+  const shows = (want) => until(page, (want) => {
+    const rows = [...document.querySelectorAll('table[aria-label="Chart data"] tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
+    return JSON.stringify(rows) === JSON.stringify(want);
+  }, want);
+  await shows(expect(items));
+  assert.ok(asked.length > 0 && asked.every((a) => a.url.endsWith("/items/query") && a.body.limit === 1 && a.body.group_by === status.id), JSON.stringify(asked));
+  // Someone else's change shows in the bars within a moment.
+  const other = status.settings.labels.find((l) => l.id !== items[0].values[status.id]);
+  await api(page, "PATCH", `/items/${items[0].id}`, { values: { [status.id]: other.id } });
+  const changed = items.map((i, n) => (n === 0 ? { ...i, values: { ...i.values, [status.id]: other.id } } : i));
+  await shows(expect(changed));
   // The sum of the budget, as one number.
   await page.getByLabel("Chart", { exact: true }).selectOption("number");
   await page.getByLabel("Value").selectOption({ label: `Sum of ${budget.title}` });
-  const sum = items.reduce((s, i) => s + (Number(i.values[budget.id]) || 0), 0);
+  const sum = changed.reduce((s, i) => s + (Number(i.values[budget.id]) || 0), 0);
   await page.waitForFunction((want) => document.querySelector('[data-testid="chart-number"]')?.textContent === want, sum.toLocaleString("en"));
   // A stacked bar, saved and brought back.
   await page.getByLabel("Chart", { exact: true }).selectOption("stacked");

@@ -19,6 +19,8 @@ pub struct GroupCount {
     pub count: usize,
     /// One per footer column asked for, in the order asked (empty when none were).
     pub footers: Vec<Footer>,
+    /// The group's items counted again by the split's keys (empty when not split).
+    pub splits: Vec<GroupCount>,
 }
 
 /// A footer being added up.
@@ -65,30 +67,61 @@ pub fn has_footer(column: &Column) -> bool {
 }
 
 /// Counts `rows` (indexes into the board's items) per group of `by`, with the footers of
-/// `footers` (columns without one are skipped). An item with several values in the group-by
-/// column (people, dropdown, tags) counts once under each.
+/// `footers` (columns without one are skipped), and each group's counts split again by `split`
+/// when given. An item with several values in a column (people, dropdown, tags) counts once
+/// under each.
 pub fn count(
     board: &BoardState,
     rows: impl Iterator<Item = usize>,
     by: &GroupBy,
+    split: Option<&GroupBy>,
     footers: &[Column],
 ) -> Vec<GroupCount> {
     let footers: Vec<&Column> = footers.iter().filter(|c| has_footer(c)).collect();
     let tally = Tally::new(board, &footers);
     let items = board.items();
-    match by {
-        // Keyed by the id itself: no text made per item.
-        GroupBy::Group => tally.run(rows, |i, add| {
-            if let Some(item) = items.get(i) {
-                add(item.group_id);
+    let keys_of = |by: &GroupBy, i: usize, add: &mut dyn FnMut(Key)| {
+        let Some(item) = items.get(i) else { return };
+        match by {
+            // Keyed by the id itself: no text made per item.
+            GroupBy::Group => add(Key::Group(item.group_id)),
+            GroupBy::Column(col) => keys(item, col).into_iter().map(Key::Value).for_each(add),
+        }
+    };
+    tally.run(
+        rows,
+        |i, add| keys_of(by, i, add),
+        |i| {
+            let mut parts = Vec::new();
+            if let Some(split) = split {
+                keys_of(split, i, &mut |k| parts.push(k));
             }
-        }),
-        GroupBy::Column(col) => tally.run(rows, |i, add| {
-            if let Some(item) = items.get(i) {
-                keys(item, col).into_iter().for_each(add);
-            }
-        }),
+            parts
+        },
+    )
+}
+
+/// A group's key: a board group's id, or a value of a column.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Group(sunday_types::GroupId),
+    Value(String),
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Group(g) => write!(f, "{g}"),
+            Key::Value(v) => f.write_str(v),
+        }
     }
+}
+
+/// One group being added up: its count, its footers and, when split, its parts.
+struct Running {
+    count: usize,
+    totals: Vec<Total>,
+    parts: BTreeMap<Key, (usize, Vec<Total>)>,
 }
 
 /// Counts and footers being added up, per key.
@@ -115,55 +148,83 @@ impl<'a> Tally<'a> {
             .collect()
     }
 
-    /// Adds up `rows` under the keys `keys_of` gives each.
-    fn run<K: Ord + ToString>(
+    fn add(&self, totals: &mut [Total], i: usize) {
+        for (total, cells) in totals.iter_mut().zip(&self.cells) {
+            if let Some(cell) = cells.as_ref().and_then(|c| c.get(i)) {
+                total.add(cell);
+            }
+        }
+    }
+
+    /// Adds up `rows` under the keys `keys_of` gives each, and under each of those by the
+    /// keys `split_of` gives (none when not split).
+    fn run(
         &self,
         rows: impl Iterator<Item = usize>,
-        keys_of: impl Fn(usize, &mut dyn FnMut(K)),
+        keys_of: impl Fn(usize, &mut dyn FnMut(Key)),
+        split_of: impl Fn(usize) -> Vec<Key>,
     ) -> Vec<GroupCount> {
-        let mut groups: BTreeMap<K, (usize, Vec<Total>)> = BTreeMap::new();
+        let mut groups: BTreeMap<Key, Running> = BTreeMap::new();
         for i in rows {
+            let parts = split_of(i);
             keys_of(i, &mut |key| {
-                let (n, totals) = groups.entry(key).or_insert_with(|| (0, self.fresh()));
-                *n += 1;
-                for (total, cells) in totals.iter_mut().zip(&self.cells) {
-                    if let Some(cell) = cells.as_ref().and_then(|c| c.get(i)) {
-                        total.add(cell);
-                    }
+                let group = groups.entry(key).or_insert_with(|| Running {
+                    count: 0,
+                    totals: self.fresh(),
+                    parts: BTreeMap::new(),
+                });
+                group.count += 1;
+                self.add(&mut group.totals, i);
+                for part in &parts {
+                    let (n, totals) = group.parts.entry(part.clone()).or_insert_with(|| (0, self.fresh()));
+                    *n += 1;
+                    self.add(totals, i);
                 }
             });
         }
         let mut out: Vec<GroupCount> = groups
             .into_iter()
-            .map(|(key, (count, totals))| GroupCount {
-                key: key.to_string(),
-                count,
-                footers: self
-                    .footers
-                    .iter()
-                    .zip(totals)
-                    .map(|(c, t)| match t {
-                        Total::Sum { sum, values } => Footer::Sum { column_id: c.id, sum, values },
-                        Total::Labels(labels) => Footer::Labels { column_id: c.id, labels },
-                        Total::Dates(span) => {
-                            Footer::Dates { column_id: c.id, earliest: span.map(|s| s.0), latest: span.map(|s| s.1) }
-                        }
-                    })
-                    .collect(),
+            .map(|(key, g)| {
+                let mut splits: Vec<GroupCount> =
+                    g.parts.into_iter().map(|(key, (count, totals))| self.finish(key, count, totals, vec![])).collect();
+                splits.sort_by(|a, b| a.key.cmp(&b.key));
+                self.finish(key, g.count, g.totals, splits)
             })
             .collect();
         // In the keys' text order, as the API has always listed them.
         out.sort_by(|a, b| a.key.cmp(&b.key));
         out
     }
+
+    fn finish(&self, key: Key, count: usize, totals: Vec<Total>, splits: Vec<GroupCount>) -> GroupCount {
+        GroupCount {
+            key: key.to_string(),
+            count,
+            footers: self
+                .footers
+                .iter()
+                .zip(totals)
+                .map(|(c, t)| match t {
+                    Total::Sum { sum, values } => Footer::Sum { column_id: c.id, sum, values },
+                    Total::Labels(labels) => Footer::Labels { column_id: c.id, labels },
+                    Total::Dates(span) => {
+                        Footer::Dates { column_id: c.id, earliest: span.map(|s| s.0), latest: span.map(|s| s.1) }
+                    }
+                })
+                .collect(),
+            splits,
+        }
+    }
 }
 
-/// The keys `item` counts under in `col`: each person, option or tag, else its one value.
+/// The keys `item` counts under in `col`: each person, option or tag, a date's day (a
+/// timeline's first), else its one value.
 fn keys(item: &Item, col: &Column) -> Vec<String> {
     match item.values.cell(col) {
         None => vec![String::new()],
         Some(CellValue::People(users)) => users.iter().map(ToString::to_string).collect(),
         Some(CellValue::Dropdown(ids) | CellValue::Tags(ids)) => ids,
+        Some(CellValue::Date(d) | CellValue::Timeline(d, _)) => vec![day(&d).to_string()],
         Some(v) => vec![cursor::group_key(&v.to_json())],
     }
 }

@@ -25,11 +25,13 @@ pub enum GroupBy {
     Column(sunday_types::boards::Column),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Query {
     pub filter: Option<Filter>,
     pub sort: Vec<SortKey>,
     pub group_by: Option<GroupBy>,
+    /// With `group_by`: each group's items counted again by this (stacked charts).
+    pub split_by: Option<GroupBy>,
     /// Columns whose footers each group's count carries (see `groups::count`).
     pub footers: Vec<sunday_types::boards::Column>,
     pub limit: usize,
@@ -60,8 +62,8 @@ pub fn run(board: &BoardState, q: &Query, ctx: &EvalContext) -> Result<QueryResu
     let total = matched.as_ref().map_or(n, |m| m.len() as usize);
     let groups = match &q.group_by {
         Some(g) => match &matched {
-            Some(m) => groups::count(board, m.iter().map(|i| i as usize), g, &q.footers),
-            None => groups::count(board, 0..n, g, &q.footers),
+            Some(m) => groups::count(board, m.iter().map(|i| i as usize), g, q.split_by.as_ref(), &q.footers),
+            None => groups::count(board, 0..n, g, q.split_by.as_ref(), &q.footers),
         },
         None => vec![],
     };

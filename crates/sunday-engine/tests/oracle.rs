@@ -99,11 +99,11 @@ proptest! {
         let filters: Vec<_> = (0..6).map(|k| testing::random_filter(seed ^ (k * 7919), &columns, &users, &groups)).collect();
         // Build the cell columns before the edits, so the edits exercise their upkeep.
         for f in &filters {
-            query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, footers: vec![], limit: 1000, cursor: None }, &ctx).unwrap();
+            query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, split_by: None, footers: vec![], limit: 1000, cursor: None }, &ctx).unwrap();
         }
         random_edits(&mut state, &mut items, 0, edits, (5, 4), seed, &Vocabulary { columns: &columns, users: &users, groups: &groups });
         for f in &filters {
-            let got = query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, footers: vec![], limit: 1000, cursor: None }, &ctx).unwrap();
+            let got = query::run(&state, &Query { filter: Some(f.clone()), sort: vec![], group_by: None, split_by: None, footers: vec![], limit: 1000, cursor: None }, &ctx).unwrap();
             let mut got_ids: Vec<_> = got.items.iter().map(|i| i.id).collect();
             let mut want: Vec<_> = items.iter().filter(|i| matches(f, i, &ctx)).map(|i| i.id).collect();
             got_ids.sort();
@@ -209,7 +209,7 @@ proptest! {
         let filter = (seed % 5 != 0).then(|| testing::random_filter(seed.rotate_left(17), &columns, &users, &groups));
         let sort = if keyed { sort_keys(seed.rotate_left(29), &columns) } else { vec![] };
         // Build the indexes first, so the edits exercise their upkeep.
-        query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, footers: vec![], limit: 5, cursor: None }, &ctx).unwrap();
+        query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, split_by: None, footers: vec![], limit: 5, cursor: None }, &ctx).unwrap();
         random_edits(&mut state, &mut items, 0, edits, (4, 1), seed.wrapping_mul(13), &Vocabulary { columns: &columns, users: &users, groups: &groups });
         let mut want: Vec<_> = items.iter().filter(|i| filter.as_ref().is_none_or(|f| matches(f, i, &ctx))).collect();
         want.sort_by(|a, b| compare(a, b, &sort));
@@ -217,7 +217,7 @@ proptest! {
         let mut got = vec![];
         let mut cursor = None;
         for _ in 0..=items.len() + 1 {
-            let page = query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, footers: vec![], limit, cursor: cursor.take() }, &ctx).unwrap();
+            let page = query::run(&state, &Query { filter: filter.clone(), sort: sort.clone(), group_by: None, split_by: None, footers: vec![], limit, cursor: cursor.take() }, &ctx).unwrap();
             prop_assert_eq!(page.total, want.len());
             prop_assert!(page.items.len() <= limit);
             got.extend(page.items.iter().map(|i| i.id));
@@ -248,7 +248,7 @@ proptest! {
         let mut state = BoardState::new(items.clone(), 0);
         let ctx = EvalContext { now: testing::sample_now(), tz: chrono_tz::Europe::Berlin, user: Some(users[0]) };
         let filter = (seed % 3 != 0).then(|| testing::random_filter(seed ^ 0x5eed, &columns, &users, &groups));
-        let q = Query { filter: filter.clone(), sort: vec![], group_by: Some(query::GroupBy::Group), footers: columns.clone(), limit: 1, cursor: None };
+        let q = Query { filter: filter.clone(), sort: vec![], group_by: Some(query::GroupBy::Group), split_by: None, footers: columns.clone(), limit: 1, cursor: None };
         // Footers before the edits build the decoded columns, so the edits exercise their upkeep.
         query::run(&state, &q, &ctx).unwrap();
         random_edits(&mut state, &mut items, 0, edits, (4, 3), seed, &Vocabulary { columns: &columns, users: &users, groups: &groups });
@@ -294,6 +294,84 @@ proptest! {
                         prop_assert_eq!(*latest, spans.iter().map(|s| s.1).max());
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The keys the API documents for an item in `col`: each person, option or tag; a date's day
+/// (a timeline's first); a label id; `true` for a checked box; `""` for no value.
+fn keys_of(item: &sunday_types::boards::Item, col: &sunday_types::boards::Column) -> Vec<String> {
+    use sunday_types::cells::{CellValue, DateValue};
+    let day = |d: &DateValue| match d {
+        DateValue::Day(d) => *d,
+        DateValue::At(t) => t.date_naive(),
+    };
+    match item.values.cell(col) {
+        None => vec![String::new()],
+        Some(CellValue::People(users)) => users.iter().map(ToString::to_string).collect(),
+        Some(CellValue::Dropdown(ids) | CellValue::Tags(ids)) => ids,
+        Some(CellValue::Date(d) | CellValue::Timeline(d, _)) => vec![day(&d).to_string()],
+        Some(CellValue::Status(l)) => vec![l],
+        Some(CellValue::Checked) => vec!["true".into()],
+        Some(v) => vec![v.to_json().to_string()],
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Grouped by one column and split by another (stacked charts), each part counts the
+    /// group's matching items with that value and sums their numbers, after random edits too.
+    #[test]
+    fn splits_count_each_part(seed in any::<u64>(), n in 0usize..100, edits in 0usize..30, by in 0usize..5, split in 0usize..5) {
+        use std::collections::BTreeMap;
+        use sunday_types::{board_api::Footer, boards::ColumnType, cells::CellValue};
+        let columns = testing::sample_columns();
+        let kinds = [ColumnType::Status, ColumnType::People, ColumnType::Dropdown, ColumnType::Date, ColumnType::Checkbox];
+        let pick = |k: ColumnType| columns.iter().find(|c| c.column_type == k).cloned().unwrap();
+        let (by, split) = (pick(kinds[by]), pick(kinds[split]));
+        let budget = pick(ColumnType::Number);
+        let users: Vec<UserId> = (0..3).map(|_| UserId::new()).collect();
+        let groups: Vec<GroupId> = (0..3).map(|_| GroupId::new()).collect();
+        let mut items: Vec<_> = (0..n).map(|i| testing::random_item(seed.wrapping_add(i as u64), &columns, &users, &groups)).collect();
+        let mut state = BoardState::new(items.clone(), 0);
+        let ctx = EvalContext { now: testing::sample_now(), tz: chrono_tz::UTC, user: Some(users[0]) };
+        let filter = (seed % 3 != 0).then(|| testing::random_filter(seed ^ 0x5eed, &columns, &users, &groups));
+        let q = Query {
+            filter: filter.clone(),
+            group_by: Some(query::GroupBy::Column(by.clone())),
+            split_by: Some(query::GroupBy::Column(split.clone())),
+            footers: vec![budget.clone()],
+            limit: 1,
+            ..Query::default()
+        };
+        query::run(&state, &q, &ctx).unwrap();
+        random_edits(&mut state, &mut items, 0, edits, (4, 3), seed, &Vocabulary { columns: &columns, users: &users, groups: &groups });
+        let got = query::run(&state, &q, &ctx).unwrap();
+        let mut want: BTreeMap<String, BTreeMap<String, (usize, f64)>> = BTreeMap::new();
+        for i in items.iter().filter(|i| filter.as_ref().is_none_or(|f| matches(f, i, &ctx))) {
+            let number = match i.values.cell(&budget) { Some(CellValue::Number(x)) => x, _ => 0.0 };
+            for k in keys_of(i, &by) {
+                for s in keys_of(i, &split) {
+                    let part = want.entry(k.clone()).or_default().entry(s).or_default();
+                    part.0 += 1;
+                    part.1 += number;
+                }
+            }
+        }
+        let got: BTreeMap<String, BTreeMap<String, (usize, f64)>> = got.groups.iter().map(|g| {
+            (g.key.clone(), g.splits.iter().map(|s| {
+                let sum = match s.footers.first() { Some(Footer::Sum { sum, .. }) => *sum, _ => f64::NAN };
+                (s.key.clone(), (s.count, sum))
+            }).collect())
+        }).collect();
+        prop_assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
+        for (key, parts) in &want {
+            prop_assert_eq!(got[key].keys().collect::<Vec<_>>(), parts.keys().collect::<Vec<_>>());
+            for (part, (count, sum)) in parts {
+                let (c, s) = got[key][part];
+                prop_assert_eq!(c, *count, "count of {} / {}", key, part);
+                prop_assert!((s - sum).abs() <= 1e-6 * sum.abs().max(1.0), "sum of {}/{}: {} vs {}", key, part, s, sum);
             }
         }
     }

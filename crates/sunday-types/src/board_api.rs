@@ -199,8 +199,12 @@ pub struct QueryRequest {
     pub filter: Option<Value>,
     #[schema(value_type = Option<Vec<SortKeySpec>>)]
     pub sort: Option<Value>,
-    /// `group` or a column id: counts per value in the response.
+    /// `group` or a column id: counts per value in the response (a date's day, a timeline's
+    /// first day).
     pub group_by: Option<String>,
+    /// With `group_by`: `group` or a column id that splits each group's count again
+    /// (`splits`, for stacked charts).
+    pub split_by: Option<String>,
     /// With `group_by`: each group's count also carries its footers, the sum of every number
     /// column, the items per label of every status column and the earliest and latest day of
     /// every date and timeline column the caller can see, over all the group's matches (not
@@ -221,6 +225,18 @@ pub struct GroupCountDto {
     pub count: usize,
     /// With `footers: true`: one per number, status, date and timeline column, in the board's
     /// column order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub footers: Vec<Footer>,
+    /// With `split_by`: the group's items counted again per value of that column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub splits: Vec<SplitCountDto>,
+}
+
+/// Part of a group: its items with one value of the `split_by` column.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SplitCountDto {
+    pub key: String,
+    pub count: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub footers: Vec<Footer>,
 }

@@ -19,7 +19,7 @@ import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
 import { compareMany } from "../state/sort";
 import { useBoard } from "../state/useBoard";
-import { useFooters } from "../state/footers";
+import { useFooters } from "../state/counts";
 import { useFiltered } from "../state/useFiltered";
 import { useViews } from "../state/views";
 import type { ColumnActions } from "./ColumnHeader";
@@ -117,10 +117,10 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // group (or per value of the group-by column); sorting is done here. The kanban shows every
   // match at once, so it fetches every page.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The kanban, the gallery, the calendar, the chart and the timeline show every match (in
-  // lanes, rows, days, sums or bars), so they fetch it all.
+  // The kanban, the gallery, the calendar and the timeline show every match (in lanes, rows,
+  // days or bars), so they fetch it all; the chart asks the server for its counts.
   const savedType = views.find((v) => v.id === tab)?.type;
-  const whole = ["kanban", "gallery", "calendar", "chart", "timeline", "workload"];
+  const whole = ["kanban", "gallery", "calendar", "timeline", "workload"];
   const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
   const filter = filterOf(conditions, match, search);
   const { items, matches, loadMore } = useFiltered(boardId, filter, groupKey, state, kanban, flash);
@@ -133,7 +133,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
     if (matches) return matches.cursor ? { counts: matches.counts, matched: matches.matched } : null;
     return rest && fetched ? { counts: rest.counts, matched: fetched } : null;
   }, [matches, rest, fetched]);
-  // Groups not all here show the server's footers (state/footers.ts).
+  // Groups not all here show the server's footers (state/counts.ts).
   const footers = useFooters(boardId, filter, groupKey, !!paged, bus);
   const paging = useMemo(() => paged && { ...paged, footers }, [paged, footers]);
   const needsAll = !filter && (kanban || sortKeys.length > 0 || groupKey !== "group");
@@ -427,7 +427,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           <Workload board={board} items={items} settings={load} onSettings={setWorkloadSettings} onSave={actions.saveValue} onOpen={onItem} />
         ) : mode === "chart" ? (
           <Suspense fallback={<div className="muted">Loading the chart…</div>}>
-            <ChartView board={board} items={items} settings={chart} onSettings={setChartSettings} />
+            <ChartView board={board} filter={filter} bus={bus} settings={chart} onSettings={setChartSettings} />
           </Suspense>
         ) : mode === "calendar" ? (
           <Calendar board={board} items={items} dateColumn={dateColumn} onDateColumn={setDateColumn} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />

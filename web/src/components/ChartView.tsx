@@ -1,11 +1,14 @@
 // The chart view: bar, stacked bar, line, pie or a single number over the items the board's
-// filter leaves (state/chart.ts works out the numbers), drawn by Chart.js. Loaded on its own
-// (React.lazy in BoardPage), so the library is fetched only by those who open a chart. The
-// numbers are also in a table for screen readers.
+// filter matches, counted by the server (state/counts.ts asks, state/chart.ts turns the counts
+// into bars) so no item is fetched, drawn by Chart.js. Loaded on its own (React.lazy in
+// BoardPage), so the library is fetched only by those who open a chart. The numbers are also
+// in a table for screen readers.
 import { ArcElement, BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PieController, PointElement, Tooltip } from "chart.js";
 import { useEffect, useMemo, useRef } from "react";
-import type { Board, Item } from "../api/types";
-import { aggregate, type ChartKind, type ChartSettings, type Period, splittable } from "../state/chart";
+import type { Bus } from "../api/live";
+import type { Board } from "../api/types";
+import { chartAsked, type ChartKind, type ChartSettings, fromCounts, type Period, splittable } from "../state/chart";
+import { useCounts } from "../state/counts";
 import { usePeople } from "../state/people";
 import { color } from "./Cell";
 
@@ -14,15 +17,17 @@ Chart.register(BarController, BarElement, LineController, LineElement, PointElem
 const PALETTE = ["#579bfc", "#00c875", "#fdab3d", "#e2445c", "#a25ddc", "#ffcb00", "#66ccff", "#c4c4c4"];
 const tint = (c: string | undefined, i: number) => (c ? color(c) : PALETTE[i % PALETTE.length]);
 
-export default function ChartView({ board, items, settings, onSettings }: {
-  board: Board; items: Item[]; settings: ChartSettings; onSettings: (s: ChartSettings) => void;
+export default function ChartView({ board, filter, bus, settings, onSettings }: {
+  board: Board; filter: Record<string, unknown> | null; bus: Bus; settings: ChartSettings; onSettings: (s: ChartSettings) => void;
 }) {
   const people = usePeople();
   const columns = board.columns ?? [];
   const numbers = columns.filter((c) => c.type === "number");
   const groupCol = columns.find((c) => c.id === settings.group_by);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? "Someone";
-  const data = useMemo(() => aggregate(items, columns, settings, nameOf), [items, columns, settings, people]);
+  const asked = useMemo(() => chartAsked(columns, settings, filter), [columns, settings, filter]);
+  const answer = useCounts(board.id, asked, true, bus);
+  const data = useMemo(() => fromCounts(answer ?? { total: 0, groups: [] }, columns, settings, nameOf), [answer, columns, settings, people]);
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current || settings.chart === "number") return;

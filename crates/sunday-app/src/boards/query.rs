@@ -4,7 +4,7 @@ use chrono::Utc;
 use sunday_domain::filter::{parse_filter, parse_sort, parse_tz, EvalContext};
 use sunday_engine::{GroupBy, Query};
 use sunday_types::{
-    board_api::{ActivityPage, GroupCountDto, QueryRequest, QueryResponse},
+    board_api::{ActivityPage, GroupCountDto, QueryRequest, QueryResponse, SplitCountDto},
     ApiError, BoardId, ErrorCode, ItemId,
 };
 
@@ -30,18 +30,12 @@ impl BoardService {
             Some(s) => parse_sort(s, columns)?,
             None => vec![],
         };
-        let group_by = match req.group_by.as_deref() {
-            None => None,
-            Some("group") => Some(GroupBy::Group),
-            Some(id) => {
-                Some(GroupBy::Column(columns.iter().find(|c| c.id.to_string() == id).cloned().ok_or_else(|| {
-                    ApiError::validation(
-                        "group_by",
-                        "unknown_column",
-                        format!("`group_by` is `group` or a column id; no column `{id}`"),
-                    )
-                })?))
+        let group_by = req.group_by.as_deref().map(|by| grouping("group_by", by, columns)).transpose()?;
+        let split_by = match (req.split_by.as_deref(), &group_by) {
+            (Some(_), None) => {
+                return Err(ApiError::validation("split_by", "requires_group_by", "`split_by` needs a `group_by`"))
             }
+            (by, _) => by.map(|by| grouping("split_by", by, columns)).transpose()?,
         };
         let footers = match (req.footers, &group_by) {
             (Some(true), None) => {
@@ -54,7 +48,7 @@ impl BoardService {
         };
         let limit = crate::cursor::limit(req.limit)?;
         let ctx = EvalContext { now: Utc::now(), tz: parse_tz(req.tz.as_deref())?, user: Some(actor.user_id) };
-        let query = Query { filter, sort, group_by, footers, limit, cursor: req.cursor };
+        let query = Query { filter, sort, group_by, split_by, footers, limit, cursor: req.cursor };
         let result =
             self.engine.read(board, access.board.last_seq, |s| sunday_engine::query::run(s, &query, &ctx)).await??;
         Ok(QueryResponse {
@@ -64,7 +58,16 @@ impl BoardService {
             groups: result
                 .groups
                 .into_iter()
-                .map(|g| GroupCountDto { key: g.key, count: g.count, footers: g.footers })
+                .map(|g| GroupCountDto {
+                    key: g.key,
+                    count: g.count,
+                    footers: g.footers,
+                    splits: g
+                        .splits
+                        .into_iter()
+                        .map(|s| SplitCountDto { key: s.key, count: s.count, footers: s.footers })
+                        .collect(),
+                })
                 .collect(),
         })
     }
@@ -109,4 +112,14 @@ impl BoardService {
             }
         })
     }
+}
+
+/// What `field` (`group_by` or `split_by`) names: `group` or one of the board's columns.
+fn grouping(field: &str, by: &str, columns: &[sunday_types::boards::Column]) -> Result<GroupBy, ApiError> {
+    if by == "group" {
+        return Ok(GroupBy::Group);
+    }
+    columns.iter().find(|c| c.id.to_string() == by).cloned().map(GroupBy::Column).ok_or_else(|| {
+        ApiError::validation(field, "unknown_column", format!("`{field}` is `group` or a column id; no column `{by}`"))
+    })
 }

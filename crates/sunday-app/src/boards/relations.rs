@@ -441,8 +441,12 @@ impl BoardService {
         req: &sunday_types::board_api::QueryRequest,
     ) -> Result<Vec<ColumnId>, ApiError> {
         let hidden = self.hidden_columns(actor, columns).await?;
-        let read =
-            [req.filter.as_ref().map(Value::to_string), req.sort.as_ref().map(Value::to_string), req.group_by.clone()];
+        let read = [
+            req.filter.as_ref().map(Value::to_string),
+            req.sort.as_ref().map(Value::to_string),
+            req.group_by.clone(),
+            req.split_by.clone(),
+        ];
         for c in &hidden {
             let id = c.to_string();
             if read.iter().flatten().any(|r| r.contains(&id)) {
