@@ -488,3 +488,44 @@ test("on a board larger than a page, a search shows matches not fetched yet, and
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("sorted, a board larger than a page shows each group's first rows in the server's order and fetches the rest as they scroll into view", async () => {
+  const { page, errors, ctx } = await s.newUser("Sorter", "sorter@example.com");
+  const due = (board) => board.columns.find((c) => c.type === "date");
+  const day = (n) => `2026-03-${String(1 + ((n * 7919) % 28)).padStart(2, "0")}`;
+  const { board, groups } = await boardWithGroups(page, 2, 600, (full, n) => ({ [due(full).id]: day(n) }));
+  await page.reload();
+  await row(page, "Group A 1").waitFor({ timeout: 20000 });
+  // Every item of a group in the sort's order, as the server pages it.
+  const order = async (group) => {
+    const names = [];
+    let cursor = null;
+    do {
+      const p = await api(page, "POST", `/boards/${board.id}/items/query`, { filter: { column: "group", op: "any_of", value: [group.id] }, sort: [{ column: due(board).id, dir: "asc" }], limit: 500, cursor });
+      names.push(...p.data.map((i) => i.name));
+      cursor = p.next_cursor;
+    } while (cursor);
+    return names;
+  };
+  const [a, b] = [await order(groups[0]), await order(groups[1])];
+  // The table's own sorted queries (the board's pages and this test's are not sorted or come before).
+  const sorted = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/items/query") && r.postDataJSON()?.sort) sorted.push(r.postDataJSON());
+  });
+  await page.getByLabel("Sort by").selectOption({ label: due(board).title });
+  const shown = () => page.locator("tr[data-item]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-item")));
+  await eventually(async () => JSON.stringify((await shown()).slice(0, 5)) === JSON.stringify(a.slice(0, 5)), "Group A's first rows in order");
+  await page.waitForTimeout(500);
+  assert.equal(sorted.length, 1, `one page asked for, not every item: ${JSON.stringify(sorted.map((q) => [q.cursor, q.limit, q.group_by]))}`);
+  // At the end, Group B's last rows, fetched as they came into view.
+  await scroller(page).focus();
+  for (let k = 0; k < 20 && JSON.stringify((await shown()).slice(-5)) !== JSON.stringify(b.slice(-5)); k++) {
+    await page.keyboard.press("End");
+    await page.waitForTimeout(300);
+  }
+  assert.deepEqual((await shown()).slice(-5), b.slice(-5));
+  assert.ok(sorted.length > 1 && sorted.every((q) => q.sort[0].column === due(board).id), "further pages in the same order");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -12,6 +12,7 @@ export type Update = S["Update"];
 export type UpdateCount = S["UpdateCount"];
 export type View = S["View"];
 export type QueryResponse = S["QueryResponse"];
+export type SortKeySpec = S["SortKeySpec"];
 export type Footer = S["Footer"];
 export type Notification = S["Notification"];
 export type TemplateInfo = S["TemplateInfo"];

@@ -17,7 +17,8 @@ import { labelsOf } from "../state/lanes";
 import { PERMISSION_WORDS } from "../state/sharing";
 import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
-import { compareMany } from "../state/sort";
+import { compareMany, type SortKey, sortQuery } from "../state/sort";
+import { queried } from "../state/useFiltered";
 import { useBoard } from "../state/useBoard";
 import { useFooters } from "../state/counts";
 import { useFiltered } from "../state/useFiltered";
@@ -49,8 +50,6 @@ import { Toast, type ToastMessage } from "./Toast";
 // The chart view and its library load when a chart is first opened.
 const ChartView = lazy(() => import("./ChartView"));
 
-type SortKey = { column: string; desc: boolean };
-
 /** `item` is the item whose panel is open (it is part of the URL); `onItem` opens or closes one.
  * `boards` are the boards the app knows (the sidebar's), to name those items move to or from. */
 export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards, onDeleted, onOpenBoard, onBoardsChanged }: {
@@ -81,7 +80,9 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   /** Bumped when the sharing dialog changed the members, so their avatars reload. */
   const [membersSeen, setMembersSeen] = useState(0);
   // Kept between renders: the table regroups and re-sorts its rows only when this changes.
-  const sort = useMemo(() => (sortKeys.length ? compareMany(sortKeys) : undefined), [sortKeys]);
+  const boardColumns = state?.board.columns;
+  const sort = useMemo(() => (sortKeys.length ? compareMany(boardColumns ?? [], sortKeys) : undefined), [sortKeys, boardColumns]);
+  const sorted = useMemo(() => sortQuery(sortKeys), [sortKeys]);
   const [groupBy, setGroupBy] = useState<string>("");
   const [cardColumns, setCardColumns] = useState<string[] | null>(null);
   const [laneColumn, setLaneColumn] = useState<string | undefined>(undefined);
@@ -123,10 +124,12 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const whole = ["kanban", "gallery", "calendar", "timeline", "workload"];
   const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
   const filter = filterOf(conditions, match, search);
-  const { items, matches, loadMore } = useFiltered(boardId, filter, groupKey, state, kanban, flash);
-  // A large board comes a page at a time (useBoard): unfiltered, the table keeps places for the
-  // items not fetched yet and fetches them as they come into view; views that order or group
-  // every item (a sort, grouping by a column, the kanban) fetch the rest at once.
+  // A search, a filter, a sort or grouping by a column is a query the server answers a page at
+  // a time in its order, with counts per group.
+  const { items, matches, loadMore } = useFiltered(boardId, filter, sorted, groupKey, state, kanban, flash);
+  // A large board comes a page at a time (useBoard): the table keeps places for the items not
+  // fetched yet and fetches them as they come into view; the kanban and the other views that
+  // show every item fetch the rest at once.
   const rest = state?.rest ?? null;
   const fetched = state?.fetched;
   const paged = useMemo(() => {
@@ -136,7 +139,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // Groups not all here show the server's footers (state/counts.ts).
   const footers = useFooters(boardId, filter, groupKey, !!paged, bus);
   const paging = useMemo(() => paged && { ...paged, footers }, [paged, footers]);
-  const needsAll = !filter && (kanban || sortKeys.length > 0 || groupKey !== "group");
+  const needsAll = !queried(filter, sorted, groupKey) && kanban;
   useEffect(() => {
     if (needsAll) loadRest();
   }, [needsAll, loadRest]);
@@ -233,7 +236,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           type: mode,
           filter: filterOf(conditions, match, ""),
           hidden_columns: [...hidden],
-          sort: sortKeys.length ? sortKeys.map((s) => ({ column: s.column, dir: s.desc ? ("desc" as const) : ("asc" as const) })) : null,
+          sort: sorted,
           group_by: groupBy || null,
           settings,
         },
@@ -361,7 +364,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
               onKeyDown={(e) => e.key === "Escape" && search && (e.preventDefault(), setSearch(""))} />
             {search && <button className="clear-search" aria-label="Clear search" onClick={() => setSearch("")}>✕</button>}
           </span>
-          {matches && <span className="results" role="status" data-testid="results">{matches.total} result{matches.total === 1 ? "" : "s"}</span>}
+          {filter && matches && <span className="results" role="status" data-testid="results">{matches.total} result{matches.total === 1 ? "" : "s"}</span>}
           <FilterBuilder columns={board.columns ?? []} groups={board.groups ?? []} conditions={conditions} onChange={setConditions} match={match} onMatch={setMatch} />
           {[0, 1].filter((k) => k <= sortKeys.length).map((k) => (
             <span key={k} className="sort-key">
@@ -386,7 +389,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
           </select>
         </div>
         )}
-        {matches?.total === 0 && (
+        {filter && matches?.total === 0 && (
           // Said in words: an empty table alone reads as a board with no items.
           <div className="no-results">
             No items match {search.trim() ? <>“{search.trim()}”</> : "these filters"}.

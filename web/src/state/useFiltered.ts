@@ -1,15 +1,17 @@
-// What a search or filter shows. The server's query engine answers it a page at a time with
-// the totals over all pages (`total`, and counts per group or per value of the group-by
-// column); the first page comes at once and further pages when asked for (the table asks as
-// its not-yet-fetched rows scroll into view), so nothing is cut off silently and a large
-// result does not wait for every page.
+// What a search, filter, sort or grouping by a column shows. The server's query engine answers
+// it a page at a time, in the sort's order, with the totals over all pages (`total`, and counts
+// per group or per value of the group-by column); the first page comes at once and further
+// pages when asked for (the table asks as its not-yet-fetched rows scroll into view), so
+// nothing is cut off silently and a large result does not wait for every page. Sorted, the
+// rows fetched are the first of each group in that order (the table sorts them the same way,
+// state/sort.ts), and the places kept for the rest come after them.
 //
-// The query runs when the filter or grouping changes or the board was reloaded whole, not on
-// every live event: between runs, live changes update the rows in place, and items created
-// since the last run are shown (a row just added must not vanish) until it runs again.
+// The query runs when the filter, sort or grouping changes or the board was reloaded whole,
+// not on every live event: between runs, live changes update the rows in place, and items
+// created since the last run are shown (a row just added must not vanish) until it runs again.
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { api, messageOf, ok } from "../api/client";
-import type { Item, QueryResponse } from "../api/types";
+import type { Item, QueryResponse, SortKeySpec } from "../api/types";
 import type { BoardState } from "./board";
 
 const PAGE = 500;
@@ -43,23 +45,28 @@ export type Filtered = {
 /** The browser's time zone: "today" and "this week" in a filter are the user's, not UTC's. */
 export const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-function page(boardId: string, filter: Record<string, unknown>, groupBy: string, cursor: string | null): Promise<QueryResponse> {
-  return ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, group_by: groupBy, limit: PAGE, cursor, tz: TZ } }));
+type Asked = { filter: Record<string, unknown> | null; sort: SortKeySpec[] | null };
+
+function page(boardId: string, { filter, sort }: Asked, groupBy: string, cursor: string | null): Promise<QueryResponse> {
+  return ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { filter, sort, group_by: groupBy, limit: PAGE, cursor, tz: TZ } }));
 }
+
+/** Whether the rows shown are a query's answer rather than the board's own pages. */
+export const queried = (filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, groupBy: string) => !!filter || !!sort || groupBy !== "group";
 
 const countsOf = (p: QueryResponse) => new Map(p.groups.map((g) => [g.key, g.count]));
 const byId = (items: Item[]) => new Map(items.map((i) => [i.id, i]));
 
 /** `groupBy` is "group" or a column id: what the counts are per. `eager` fetches every page
  * (for views that show all matches at once, like the kanban). */
-export function useFiltered(boardId: string, filter: Record<string, unknown> | null, groupBy: string, state: BoardState | null, eager: boolean, flash: (message: string) => void): Filtered {
+export function useFiltered(boardId: string, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, groupBy: string, state: BoardState | null, eager: boolean, flash: (message: string) => void): Filtered {
   const [matches, setMatches] = useState<Matches | null>(null);
   /** Bumped by every new query and on unmount, so only the current query's pages land. */
   const run = useRef(0);
   /** A page is on its way: no second request for the same cursor. */
   const busy = useRef(false);
   const items = state?.items;
-  const key = filter ? JSON.stringify(filter) : "";
+  const key = queried(filter, sort, groupBy) ? JSON.stringify({ filter, sort }) : "";
   const loads = state?.loads ?? 0;
   // Effect events read the latest items and callback without making the query depend on them.
   const known = useEffectEvent(() => new Set((items ?? []).map((i) => i.id)));
