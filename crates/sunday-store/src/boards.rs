@@ -28,7 +28,7 @@ impl BoardWrite {
             && before.parent_item_id == after.parent_item_id
             && before.archived == after.archived;
         if stays {
-            BoardWrite::UpdateValues { item: after, expected_version }
+            BoardWrite::UpdateValues { item: after, expected_version, files: true }
         } else {
             BoardWrite::UpdateItem { item: after, expected_version }
         }
@@ -111,6 +111,9 @@ pub enum BoardWrite {
     UpdateValues {
         item: Item,
         expected_version: i64,
+        /// Whether its file cells may have changed (which files it holds is written again);
+        /// a formula recompute changes none.
+        files: bool,
     },
     /// Deletes an item and `subitems`, which must be every subitem under it (at every depth,
     /// as [`BoardStore::subtree`] read them): `StructureChanged` when one is gone or another

@@ -11,7 +11,11 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use sunday_testkit::{backend_tests, board, expect_error, expect_json, Backend, Session, TestApp};
 
-backend_tests!(search_finds_what_the_caller_may_read, a_deleted_index_is_rebuilt_at_start);
+backend_tests!(
+    search_finds_what_the_caller_may_read,
+    a_deleted_index_is_rebuilt_at_start,
+    columns_turned_into_or_from_text_are_indexed_again
+);
 
 /// The same on the PostgreSQL index (in the store's database).
 mod postgres_index {
@@ -238,4 +242,40 @@ async fn a_deleted_index_is_rebuilt_at_start(mut app: TestApp) {
         (ready["status"].as_str(), ready["checks"]["search"]["rebuilding"].as_bool()),
         (Some("ready"), Some(false))
     );
+}
+
+/// Items are indexed again when the text their columns hold changes: a number column turned
+/// into text makes its values found, a text column deleted takes its words away; a new formula
+/// column (no text) leaves what is found as it was.
+async fn columns_turned_into_or_from_text_are_indexed_again(app: TestApp) {
+    let s = app.signup("columns@search.test").await;
+    let b = board(&app, &s, None).await;
+    let board_id = id(&b);
+    let column = |title: &str, kind: &str, settings: Value| {
+        let (app, s, board_id) = (&app, &s, &board_id);
+        let body = json!({"title": title, "type": kind, "settings": settings});
+        async move {
+            let r = app.post(&format!("/api/v1/boards/{board_id}/columns"), &s.token, body).send().await.unwrap();
+            id(&expect_json(r, 201).await)
+        }
+    };
+    let notes = column("Notes", "text", json!({})).await;
+    let code = column("Code", "number", json!({})).await;
+    item(&app, &s, &board_id, "Quarterly plan", json!({&notes: "zebracorn figures", &code: 987_654})).await;
+    until(&app, &s, "zebracorn", &["Quarterly plan"]).await;
+    until(&app, &s, "987654", &[]).await;
+
+    column("Six", "formula", json!({"expression": "2 * 3"})).await;
+    let r = app
+        .patch(&format!("/api/v1/boards/{board_id}/columns/{code}"), &s.token, json!({"type": "text"}))
+        .send()
+        .await
+        .unwrap();
+    expect_json(r, 200).await;
+    until(&app, &s, "987654", &["Quarterly plan"]).await;
+
+    let r = app.delete(&format!("/api/v1/boards/{board_id}/columns/{notes}"), &s.token).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    until(&app, &s, "zebracorn", &[]).await;
+    until(&app, &s, "quarterly", &["Quarterly plan"]).await;
 }

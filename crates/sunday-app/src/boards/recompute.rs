@@ -170,7 +170,8 @@ impl BoardService {
                                 ));
                             }
                         }
-                        writes.push(BoardWrite::UpdateValues { item: next, expected_version });
+                        // Computed values are never files: the item's file rows stay.
+                        writes.push(BoardWrite::UpdateValues { item: next, expected_version, files: false });
                     }
                     let n = (events.len() + computed.len()) as u64;
                     if !computed.is_empty() {

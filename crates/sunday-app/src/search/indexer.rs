@@ -194,10 +194,12 @@ impl Indexer {
         for change in changes {
             match change {
                 BoardChange::BoardCreated(_) | BoardChange::BoardUpdated(_) => {}
-                // A column's type or title changes which cells are text: every item again.
-                BoardChange::ColumnCreated(_) | BoardChange::ColumnUpdated(_) | BoardChange::ColumnDeleted(_) => {
-                    whole_board = true
-                }
+                // Items are read again only when the text they hold changes: a text column
+                // created with values (a copy), turned into or from text, or deleted. A new
+                // formula's 100,000 values are no reason to index every item again.
+                BoardChange::ColumnCreated(c) => whole_board |= c.reload && searchable(&c.column),
+                BoardChange::ColumnUpdated(c) => whole_board |= searchable(&c.column) || searchable(&c.previous),
+                BoardChange::ColumnDeleted(c) => whole_board |= searchable(&c.column),
                 BoardChange::ItemCreated(c) => {
                     created.insert(c.item.id, &c.item);
                 }
@@ -343,9 +345,10 @@ impl Indexer {
     }
 }
 
-/// The cell as searchable text, for the text-like types (what people type and read as words).
-fn text_of(col: &Column, item: &Item) -> Option<String> {
-    if !matches!(
+/// Whether a column's cells are searched: the text-like types (what people type and read as
+/// words).
+fn searchable(col: &Column) -> bool {
+    matches!(
         col.column_type,
         ColumnType::Text
             | ColumnType::LongText
@@ -353,7 +356,12 @@ fn text_of(col: &Column, item: &Item) -> Option<String> {
             | ColumnType::Email
             | ColumnType::Phone
             | ColumnType::Tags
-    ) {
+    )
+}
+
+/// The cell as searchable text, for the text-like types.
+fn text_of(col: &Column, item: &Item) -> Option<String> {
+    if !searchable(col) {
         return None;
     }
     Some(match item.values.cell(col)? {

@@ -243,9 +243,11 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             plan.push(update_item(&item, expected_version)?);
             files::item_refs(plan, &item, false);
         }
-        BoardWrite::UpdateValues { item, expected_version } => {
+        BoardWrite::UpdateValues { item, expected_version, files } => {
             plan.push(update_values(&item, expected_version)?);
-            files::item_refs(plan, &item, false);
+            if files {
+                files::item_refs(plan, &item, false);
+            }
         }
         BoardWrite::DeleteItem { id, subitems } => {
             // Each listed subitem is still there, and none has a subitem the list lacks.
