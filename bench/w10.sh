@@ -6,17 +6,18 @@
 # cost more as the board grows.
 #   bench/w10.sh                 # 1,000,000 items
 #   ITEMS=100000 bench/w10.sh
+#   SERVER_BINARY=/path/to/older/sunday NO_BUILD=1 ITEMS=100000 bench/w10.sh   # another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sunday-target}"
 ITEMS="${ITEMS:-1000000}"; CHUNK="${CHUNK:-1000}"
-cargo build --release -q -p sunday -p sunday-bench-harness
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p sunday -p sunday-bench-harness
 BIN="$CARGO_TARGET_DIR/release"
 DATA="$(mktemp -d)"
 trap 'kill $SUN 2>/dev/null || true; rm -rf "$DATA"' EXIT
 SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=0 SUNDAY_LOG__LEVEL=warn \
   SUNDAY_ENGINE__MEMORY_MIB="${MEMORY_MIB:-4096}" \
-  taskset -c 0 "$BIN/sunday" serve --listen 127.0.0.1:18292 --data-dir "$DATA" & SUN=$!
+  taskset -c 0 "${SERVER_BINARY:-$BIN/sunday}" serve --listen 127.0.0.1:18292 --data-dir "$DATA" & SUN=$!
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18292/ready >/dev/null && break; sleep 0.2; done
 taskset -c 1 "$BIN/bulk-seed" http://127.0.0.1:18292 "$ITEMS" "$CHUNK"
 echo "RSS of the server after the run: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$SUN/status)"

@@ -45,7 +45,7 @@ async fn titles(index: &Arc<dyn SearchIndex>, q: Query) -> Vec<String> {
 
 fn batch(removals: Vec<Removal>, docs: Vec<Doc>, positions: &[(BoardId, i64, i64)]) -> Batch {
     let positions = positions.iter().map(|&(board, from, to)| Advance { board, from, to }).collect();
-    Batch { removals, docs, positions }
+    Batch { removals, docs, fresh: vec![], positions }
 }
 
 pub async fn words_typos_and_prefixes_find_documents_of_the_boards_asked_for(mut backend: impl Backend) {
@@ -183,4 +183,21 @@ pub async fn cell_files_and_children_are_replaced_on_their_own(mut backend: impl
     backend.flush(&index).await;
     assert!(titles(&index, query("minutes contract", &[board])).await.is_empty());
     assert!(titles(&index, query("minutes", &[board])).await.is_empty());
+}
+
+/// Fresh documents (a created item's) are found like any, and a later document of the same key
+/// replaces one added fresh.
+pub async fn fresh_documents_are_found_and_replaced_later(mut backend: impl Backend) {
+    let (index, _) = backend.open().await;
+    let board = BoardId::new();
+    let item = ItemId::new();
+    let fresh = vec![doc(DocKind::Item, "item:7", board, Some(item), "Quarterly zebracorn", "")];
+    index.apply(Batch { fresh, ..batch(vec![], vec![], &[(board, 0, 1)]) }).await.unwrap();
+    backend.flush(&index).await;
+    assert_eq!(titles(&index, query("zebracorn", &[board])).await, ["Quarterly zebracorn"]);
+    let renamed = vec![doc(DocKind::Item, "item:7", board, Some(item), "Yearly zebracorn", "")];
+    index.apply(batch(vec![], renamed, &[(board, 1, 2)])).await.unwrap();
+    backend.flush(&index).await;
+    assert_eq!(titles(&index, query("zebracorn", &[board])).await, ["Yearly zebracorn"], "one document per key");
+    assert_eq!(index.position(board).await.unwrap(), 2);
 }

@@ -231,6 +231,9 @@ impl Inner {
             writer.delete_term(text(f.key, &doc.key));
             writer.add_document(self.document(&doc)).map_err(index_err)?;
         }
+        for doc in batch.fresh {
+            writer.add_document(self.document(&doc)).map_err(index_err)?;
+        }
         let mut state = lock(&self.state);
         for a in batch.positions {
             state.positions.insert(a.board, a.to);

@@ -109,6 +109,10 @@ pub struct Batch {
     pub removals: Vec<Removal>,
     /// Each replaces the document with its key (the last one of a key wins).
     pub docs: Vec<Doc>,
+    /// Documents of things never indexed before (a created item's, its files'): added without
+    /// looking for one of the same key to replace, which is most of a bulk create's cost in an
+    /// index that applies deletions to every segment. No key here is also in `docs`.
+    pub fresh: Vec<Doc>,
     pub positions: Vec<Advance>,
 }
 

@@ -247,7 +247,9 @@ impl SearchIndex for PostgresIndex {
         Ok(row.map_or(0, |r| r.get(0)))
     }
 
-    async fn apply(&self, batch: Batch) -> Result<(), SearchError> {
+    async fn apply(&self, mut batch: Batch) -> Result<(), SearchError> {
+        // An upsert costs the same whether or not the key was there before.
+        batch.docs.append(&mut batch.fresh);
         let mut conn = self.pool.get().await.map_err(pool_err)?;
         let tx = conn.transaction().await.map_err(db_err)?;
         for a in &batch.positions {

@@ -200,6 +200,10 @@ impl Indexer {
                 BoardChange::ColumnCreated(c) => whole_board |= c.reload && searchable(&c.column),
                 BoardChange::ColumnUpdated(c) => whole_board |= searchable(&c.column) || searchable(&c.previous),
                 BoardChange::ColumnDeleted(c) => whole_board |= searchable(&c.column),
+                // An item moved here from another board was indexed there: replaced, not fresh.
+                BoardChange::ItemCreated(c) if c.moved_from.is_some() => {
+                    items.insert(c.item.id);
+                }
                 BoardChange::ItemCreated(c) => {
                     created.insert(c.item.id, &c.item);
                 }
@@ -240,18 +244,18 @@ impl Indexer {
         let columns = self.store.columns(board_id).await?;
         if whole_board {
             for item in self.store.all_items(board_id).await? {
-                self.item_docs(&board, &columns, &item, &mut batch).await?;
+                self.item_docs(&board, &columns, &item, false, &mut batch).await?;
             }
         } else {
             for item in created.into_values() {
                 if item.board_id == board_id {
-                    self.item_docs(&board, &columns, item, &mut batch).await?;
+                    self.item_docs(&board, &columns, item, true, &mut batch).await?;
                 }
             }
             for id in items {
                 match self.store.item(id).await? {
                     Some(item) if !item.archived && item.board_id == board_id => {
-                        self.item_docs(&board, &columns, &item, &mut batch).await?
+                        self.item_docs(&board, &columns, &item, false, &mut batch).await?
                     }
                     _ => batch.removals.push(Removal::Item(id)),
                 }
@@ -260,12 +264,14 @@ impl Indexer {
         Ok(batch)
     }
 
-    /// An item's document and those of the files its cells hold (replacing the ones before).
+    /// An item's document and those of the files its cells hold: replacing the ones before,
+    /// or, for a `fresh` item (just created, never indexed), added as they are.
     async fn item_docs(
         &self,
         board: &Board,
         columns: &[Column],
         item: &Item,
+        fresh: bool,
         batch: &mut Batch,
     ) -> Result<(), ApiError> {
         if item.archived {
@@ -283,7 +289,8 @@ impl Indexer {
                 texts.push(text);
             }
         }
-        batch.docs.push(Doc {
+        let docs = if fresh { &mut batch.fresh } else { &mut batch.docs };
+        docs.push(Doc {
             key: format!("item:{}", item.id),
             kind: DocKind::Item,
             org: board.org_id,
@@ -294,10 +301,13 @@ impl Indexer {
             body: texts.join(" · "),
             context: String::new(),
         });
-        batch.removals.push(Removal::CellFiles(item.id));
+        if !fresh {
+            batch.removals.push(Removal::CellFiles(item.id));
+        }
         for id in files {
             if let Some(file) = self.store.file(id).await? {
-                batch.docs.push(Doc {
+                let docs = if fresh { &mut batch.fresh } else { &mut batch.docs };
+                docs.push(Doc {
                     key: format!("file:{id}:{}", item.id),
                     kind: DocKind::File,
                     org: board.org_id,

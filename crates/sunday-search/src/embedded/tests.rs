@@ -45,6 +45,11 @@ async fn words_typos_and_prefixes_find_documents_of_the_boards_asked_for() {
 }
 
 #[tokio::test]
+async fn fresh_documents_are_found_and_replaced_later() {
+    conformance::fresh_documents_are_found_and_replaced_later(Embedded::new()).await;
+}
+
+#[tokio::test]
 async fn cell_files_and_children_are_replaced_on_their_own() {
     conformance::cell_files_and_children_are_replaced_on_their_own(Embedded::new()).await;
 }
