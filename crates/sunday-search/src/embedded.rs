@@ -35,8 +35,14 @@ use tantivy::{
 
 use crate::{highlight, terms, Batch, Doc, DocKind, Found, Hit, IndexStats, Query, Removal, SearchError, SearchIndex};
 
-/// The longest a change waits to be committed (searchable and kept).
+/// How long a change waits to be committed (searchable and kept) while commits are quick.
 pub const COMMIT_EVERY: Duration = Duration::from_millis(200);
+/// Under a flood of changes (a bulk create) each commit writes a segment that must be merged
+/// later: the committer waits this many times its last commit's duration, so committing takes
+/// at most a tenth of the index's time…
+const COMMIT_SHARE: u32 = 10;
+/// …but never longer than this between commits.
+const COMMIT_AT_MOST: Duration = Duration::from_secs(2);
 /// Memory the index writer may use before it writes a segment.
 const WRITER_BYTES: usize = 40_000_000;
 /// Characters of body shown around the first match.
@@ -163,17 +169,23 @@ impl EmbeddedIndex {
     }
 }
 
-/// Commits every [`COMMIT_EVERY`] while there are changes, until the index is dropped.
+/// Commits every [`COMMIT_EVERY`] while there are changes (longer after slow commits, see
+/// [`COMMIT_SHARE`]), until the index is dropped.
 fn spawn_committer(inner: Weak<Inner>) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
     runtime.spawn(async move {
+        let mut pause = COMMIT_EVERY;
         loop {
-            tokio::time::sleep(COMMIT_EVERY).await;
+            tokio::time::sleep(pause).await;
             let Some(inner) = inner.upgrade() else { return };
             if !lock(&inner.state).dirty {
+                pause = COMMIT_EVERY;
                 continue;
             }
-            match tokio::task::spawn_blocking(move || inner.commit()).await {
+            let started = std::time::Instant::now();
+            let committed = tokio::task::spawn_blocking(move || inner.commit()).await;
+            pause = (started.elapsed() * COMMIT_SHARE).clamp(COMMIT_EVERY, COMMIT_AT_MOST);
+            match committed {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "committing the search index; will retry"),
                 Err(e) => tracing::warn!(error = %e, "committing the search index"),

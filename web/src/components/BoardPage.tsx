@@ -18,10 +18,9 @@ import { PERMISSION_WORDS } from "../state/sharing";
 import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
 import { compareMany, type SortKey, sortQuery } from "../state/sort";
-import { queried } from "../state/useFiltered";
 import { useBoard } from "../state/useBoard";
 import { useFooters } from "../state/counts";
-import { useFiltered } from "../state/useFiltered";
+import { queried, useFiltered } from "../state/useFiltered";
 import { useViews } from "../state/views";
 import type { ColumnActions } from "./ColumnHeader";
 import { COLORS } from "./Cell";
@@ -114,9 +113,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
 
   // Someone new on the board (just invited): the directory learns their name.
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
-  // Search and filter are answered by the server's query engine, page by page, with counts per
-  // group (or per value of the group-by column); sorting is done here. The kanban shows every
-  // match at once, so it fetches every page.
+  // Counts are per group, or per value of the group-by column.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
   // The kanban, the gallery, the calendar and the timeline show every match (in lanes, rows,
   // days or bars), so they fetch it all; the chart asks the server for its counts.
