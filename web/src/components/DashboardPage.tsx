@@ -14,6 +14,7 @@ import type { Live } from "../api/live";
 import type { Board, BoardEvent, Bucket, Column, Dashboard, Item, ReportAnswer, Widget, WidgetKind } from "../api/types";
 import { batteryFrom, boardsOf, loaded, numberFrom, problemsOf, questionsOf, reportOf, rowsOf, type BoardData } from "../state/dashboard";
 import { PeopleContext, useDirectory, usePeople } from "../state/people";
+import { useDashboardBoards } from "../state/dashboardBoards";
 import { mergeBoards } from "../state/merged";
 import { workloadOf } from "../state/workload";
 import { Calendar } from "./Calendar";
@@ -43,49 +44,12 @@ const REPORTS = [
   { report: "time_in_status", name: "Time in each status" },
 ];
 
-/** The kinds that show a board's view (over all their boards' items, state/merged). */
-const PLANS: WidgetKind[] = ["calendar", "timeline", "workload"];
-
 /** What a widget showing one board's view may change: its items, and its own settings. */
 type Edits = {
   onSave: (item: Item, column: string, value: unknown) => void;
   onAdd: (board: string, group: string, name: string, values?: Record<string, unknown>) => void;
   onSettings: (settings: Record<string, unknown>) => void;
 };
-
-/** How much of a board's items the page needs: none (answered widgets, activity), the newest
- * (a table) or all of them (a calendar, timeline or workload). */
-type Need = "none" | "recent" | "all";
-const NEEDS: Need[] = ["none", "recent", "all"];
-const needOf = (kind: WidgetKind): Need => (PLANS.includes(kind) ? "all" : kind === "table" ? "recent" : "none");
-
-/** The items of a board the viewer may read, page by page (`recent`: the newest 50). */
-async function itemsOf(board: string, need: Need): Promise<Item[]> {
-  if (need === "none") return [];
-  if (need === "recent") {
-    const body = { limit: 50, sort: [{ column: "created_at", dir: "desc" as const }] };
-    return (await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: board } }, body }))).data as Item[];
-  }
-  const out: Item[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: board } }, body: { limit: 500, cursor } }));
-    out.push(...(page.data as Item[]));
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return out;
-}
-
-async function loadBoard(id: string, need: Need): Promise<BoardData> {
-  try {
-    // The board first: its `last_seq`, which the page follows from, is then no later than the
-    // items read after it (an event in between is heard again and reloads, never lost).
-    const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id } } }));
-    return { id, board: board as Board, items: await itemsOf(id, need) };
-  } catch (e) {
-    return { id, error: messageOf(e) };
-  }
-}
 
 /** Where the widget's boards are in their event logs: an answer is asked for again (and two
  * widgets asking the same share one) whenever one moves on. */
@@ -148,15 +112,18 @@ function Answered({ widget, data }: { widget: Widget; data: Map<string, BoardDat
 
 function Activity({ widget, data, meId }: { widget: Widget; data: Map<string, BoardData>; meId: string }) {
   const people = usePeople();
-  const [events, setEvents] = useState<{ e: BoardEvent; board: Board }[]>([]);
   const boards = boardsOf(widget, data).ok;
-  const stamp = boards.map((b) => `${b.id}:${b.board.last_seq}:${b.items.length}`).join(",");
-  useEffect(() => {
-    Promise.all(boards.map(async ({ board }) => (await ok(api.GET("/api/v1/boards/{id}/activity", { params: { path: { id: board.id }, query: { limit: 20 } } }))).data.map((e) => ({ e, board }))))
-      .then((all) => setEvents(all.flat().sort((a, b) => b.e.created_at.localeCompare(a.e.created_at)).slice(0, 20)), () => undefined);
-    // Reloaded when a board's items change (the stamp), not at each render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [stamp]);
+  // Read again when a board moves on (its place in the log is in the key); the last answer
+  // stays shown meanwhile.
+  const q = useQuery({
+    queryKey: ["dashboard", "activity", boards.map((b) => `${b.id}:${b.board.last_seq}:${b.items.length}`)],
+    queryFn: async () => {
+      const all = await Promise.all(boards.map(async ({ board }) => (await ok(api.GET("/api/v1/boards/{id}/activity", { params: { path: { id: board.id }, query: { limit: 20 } } }))).data.map((e) => ({ e, board }))));
+      return all.flat().sort((a, b) => b.e.created_at.localeCompare(a.e.created_at)).slice(0, 20);
+    },
+    placeholderData: keepPreviousData,
+  });
+  const events: { e: BoardEvent; board: Board }[] = q.data ?? [];
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? "Someone";
   return (
     <ul className="widget-activity">
@@ -336,7 +303,6 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
   id: string; boards: Board[]; meId: string; live: Live; bus: Bus; onOpen: (board: string, item: string) => void; onDeleted: () => void;
 }) {
   const [dash, setDash] = useState<Dashboard | null>(null);
-  const [data, setData] = useState<Map<string, BoardData>>(new Map());
   const [error, setError] = useState("");
   const [adding, setAdding] = useState(false);
   const { width, containerRef, mounted } = useContainerWidth();
@@ -360,44 +326,7 @@ export function DashboardPage({ id, boards, meId, live, bus, onOpen, onDeleted }
   useEffect(() => {
     ok(api.GET("/api/v1/dashboards/{id}", { params: { path: { id } } })).then((d) => { version.current = d.version; setDash(d); }, (e) => setError(messageOf(e)));
   }, [id]);
-  // Each board once, with the most of its items any widget on it needs.
-  const needs = useMemo(() => {
-    const out = new Map<string, Need>();
-    for (const w of dash?.widgets ?? []) {
-      for (const b of w.board_ids) {
-        const need = needOf(w.kind);
-        if (NEEDS.indexOf(need) >= NEEDS.indexOf(out.get(b) ?? "none")) out.set(b, need);
-      }
-    }
-    return out;
-  }, [dash]);
-  const wanted = [...needs.keys()];
-  const key = [...needs].map(([b, n]) => `${b}:${n}`).join(",");
-  // The widgets' boards: loaded, followed live, and reloaded (debounced) when one changes.
-  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
-  useEffect(() => {
-    let live_ = true;
-    const reload = async (b: string) => {
-      const d = await loadBoard(b, needs.get(b) ?? "none");
-      if (live_) setData((m) => new Map(m).set(b, d));
-      return d;
-    };
-    // Followed from the seq of the items just read, so nothing in between is missed.
-    wanted.forEach((b) => reload(b).then((d) => live_ && loaded(d) && live.subscribe(b, d.board.last_seq)));
-    const onEvent = (e: BoardEvent) => {
-      if (!wanted.includes(e.board_id)) return;
-      clearTimeout(timers.current.get(e.board_id));
-      timers.current.set(e.board_id, setTimeout(() => reload(e.board_id), 150));
-    };
-    bus.events.add(onEvent);
-    return () => {
-      live_ = false;
-      bus.events.delete(onEvent);
-      wanted.forEach((b) => live.unsubscribe(b));
-    };
-    // `key` stands for `wanted` and `needs`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, live, bus]);
+  const data = useDashboardBoards(dash?.widgets, live, bus);
   if (error && !dash) return <div className="error banner" role="alert">{error}</div>;
   if (!dash) return <div className="muted">Loading…</div>;
   const layout: Layout = dash.widgets.map((w) => ({ i: w.id, x: w.layout.x, y: w.layout.y, w: w.layout.w, h: w.layout.h, minW: 2, minH: 2 }));
