@@ -125,6 +125,14 @@ impl BoardStore for PostgresStore {
     }
 
     async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>> {
+        // Kept decoded since their commit, while the board is still there (its events go
+        // with it when it is deleted).
+        if let Some(events) = self.tail.after(board, after, limit) {
+            if self.read(boards::board_exists(board)).await?.is_some() {
+                return Ok(events);
+            }
+            self.tail.forget(board);
+        }
         self.read(boards::events_after(board, after, limit)).await
     }
 

@@ -28,6 +28,8 @@ use sunday_store_sql::{archive, Exec, Finished, Plan, Query};
 
 pub struct PostgresStore {
     pool: Pool,
+    /// The newest events committed here, decoded (read by `events_after`).
+    tail: sunday_store_sql::tail::EventTail,
 }
 
 /// Runs `$body` (an expression using the transaction `$tx`) in one transaction on a pooled
@@ -66,7 +68,7 @@ impl PostgresStore {
     /// `Unavailable` when the server cannot be reached. Does not migrate: call
     /// [`PostgresStore::migrate`].
     pub async fn connect(url: &str, max_connections: usize) -> StoreResult<PostgresStore> {
-        Ok(PostgresStore { pool: Pool::connect(url, max_connections).await? })
+        Ok(PostgresStore { pool: Pool::connect(url, max_connections).await?, tail: Default::default() })
     }
 
     /// Applies pending migrations; returns the schema version.
@@ -111,6 +113,9 @@ impl PostgresStore {
     }
 
     async fn run(&self, plan: Plan) -> StoreResult<Finished> {
-        in_transaction!(self, |tx| exec::run(&tx, plan))
+        let finished: StoreResult<Finished> = in_transaction!(self, |tx| exec::run(&tx, plan));
+        let finished = finished?;
+        self.tail.record(&finished.committed.events);
+        Ok(finished)
     }
 }

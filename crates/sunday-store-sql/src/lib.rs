@@ -24,6 +24,7 @@ mod query;
 mod row;
 #[doc(hidden)]
 pub mod stmt;
+pub mod tail;
 mod value;
 
 pub mod accounts;

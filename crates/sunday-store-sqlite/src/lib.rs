@@ -40,6 +40,8 @@ pub const DEFAULT_COMMIT_WAIT: std::time::Duration = std::time::Duration::from_m
 
 pub struct SqliteStore {
     pool: Pool,
+    /// The newest events committed here, decoded (read by `events_after`).
+    tail: sunday_store_sql::tail::EventTail,
 }
 
 impl SqliteStore {
@@ -63,7 +65,7 @@ impl SqliteStore {
         let pool = tokio::task::spawn_blocking(move || Pool::open(&path, readers.max(1), durability, commit_wait))
             .await
             .map_err(StoreError::internal)??;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, tail: Default::default() })
     }
 
     /// Applies pending migrations; returns the schema version.
@@ -105,6 +107,8 @@ impl SqliteStore {
     }
 
     async fn run(&self, plan: Plan) -> StoreResult<Finished> {
-        self.pool.transaction(move |tx| exec::run(tx, plan)).await
+        let finished = self.pool.transaction(move |tx| exec::run(tx, plan)).await?;
+        self.tail.record(&finished.committed.events);
+        Ok(finished)
     }
 }

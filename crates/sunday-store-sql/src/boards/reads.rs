@@ -249,6 +249,13 @@ pub fn subtree(root: ItemId) -> Query<Item, Vec<Item>> {
     Query::all(&SUBTREE, args![root], rows::item)
 }
 
+static BOARD_EXISTS: Stmt = stmt!("SELECT 1 FROM boards WHERE id = $1");
+
+/// Whether the board is there (`Some` when it is).
+pub fn board_exists(board: BoardId) -> Query<i64, Option<i64>> {
+    Query::opt(&BOARD_EXISTS, args![board], |r| r.int(0))
+}
+
 static EVENTS_AFTER: Stmt = stmt!(
     "SELECT ",
     event_cols!(),
