@@ -9,6 +9,15 @@ use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json,
 
 backend_tests!(group_footers_add_up_every_item_of_the_group, splits_count_each_group_again_by_a_second_column);
 
+/// The board's group ids, and the label ids of its status column `status`.
+fn groups_and_labels(b: &Value, status: &str) -> (Vec<String>, Vec<String>) {
+    let ids = |list: &Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let status_col = b["columns"].as_array().unwrap().iter().find(|c| c["id"] == status).unwrap();
+    (ids(&b["groups"]), ids(&status_col["settings"]["labels"]))
+}
+
 /// Per group: items, the sum of a number column, items with a number, items per label.
 type Totals = BTreeMap<String, (usize, f64, usize, BTreeMap<String, usize>)>;
 
@@ -21,15 +30,7 @@ async fn group_footers_add_up_every_item_of_the_group(app: TestApp) {
     let b = board(&app, &u, Some("project_tracker")).await;
     let bid = b["id"].as_str().unwrap();
     let (status, budget) = (column_id(&b, "Status"), column_id(&b, "Budget"));
-    let groups: Vec<String> =
-        b["groups"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap().to_owned()).collect();
-    let status_col = b["columns"].as_array().unwrap().iter().find(|c| c["id"] == status.as_str()).unwrap();
-    let labels: Vec<String> = status_col["settings"]["labels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap().to_owned())
-        .collect();
+    let (groups, labels) = groups_and_labels(&b, &status);
     let rows: Vec<Value> = (0..600)
         .map(|i| {
             let label = if i % 5 == 0 { Value::Null } else { json!(labels[i % labels.len()]) };
@@ -178,15 +179,7 @@ async fn splits_count_each_group_again_by_a_second_column(app: TestApp) {
     let b = board(&app, &u, Some("project_tracker")).await;
     let bid = b["id"].as_str().unwrap();
     let (status, budget, due) = (column_id(&b, "Status"), column_id(&b, "Budget"), column_id(&b, "Due date"));
-    let groups: Vec<String> =
-        b["groups"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap().to_owned()).collect();
-    let status_col = b["columns"].as_array().unwrap().iter().find(|c| c["id"] == status.as_str()).unwrap();
-    let labels: Vec<String> = status_col["settings"]["labels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap().to_owned())
-        .collect();
+    let (groups, labels) = groups_and_labels(&b, &status);
     let rows: Vec<Value> = (0..700)
         .map(|i| {
             let label = if i % 7 == 0 { Value::Null } else { json!(labels[i % labels.len()]) };
