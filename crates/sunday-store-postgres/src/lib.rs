@@ -115,7 +115,7 @@ impl PostgresStore {
     async fn run(&self, plan: Plan) -> StoreResult<Finished> {
         let finished: StoreResult<Finished> = in_transaction!(self, |tx| exec::run(&tx, plan));
         let finished = finished?;
-        self.tail.record(&finished.committed.events);
+        self.tail.record(&finished.committed.events, &finished.event_bytes);
         Ok(finished)
     }
 }

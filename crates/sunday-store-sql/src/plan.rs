@@ -141,7 +141,7 @@ pub struct Plan {
     slots: usize,
     now: Millis,
     /// Each board's appended events and the slot of its last `seq` after the append.
-    appended: Vec<(BoardId, Vec<NewEvent>, Slot)>,
+    appended: Vec<(BoardId, Vec<NewEvent>, Vec<usize>, Slot)>,
     auto_numbers: Vec<AutoNumber>,
 }
 
@@ -171,9 +171,17 @@ impl Plan {
         self.auto_numbers.push(AutoNumber::Returned(slot));
     }
 
-    /// Records the events appended at `seq` slot (the board's last `seq` after the append).
-    pub fn events_appended(&mut self, board: BoardId, events: Vec<NewEvent>, last_seq: Slot, now: Millis) {
-        self.appended.push((board, events, last_seq));
+    /// Records the events appended at `seq` slot (the board's last `seq` after the append),
+    /// with the size of each one's stored payload.
+    pub fn events_appended(
+        &mut self,
+        board: BoardId,
+        events: Vec<NewEvent>,
+        sizes: Vec<usize>,
+        last_seq: Slot,
+        now: Millis,
+    ) {
+        self.appended.push((board, events, sizes, last_seq));
         self.now = now;
     }
 
@@ -214,6 +222,8 @@ pub struct Finished {
     /// `false` when a `Stop` refusal ended the plan before its writes.
     pub applied: bool,
     pub committed: Committed,
+    /// The size of each committed event's stored payload, in `committed.events`' order.
+    pub event_bytes: Vec<usize>,
 }
 
 impl Run {
@@ -270,7 +280,7 @@ impl Run {
     pub fn finish(mut self) -> StoreResult<Finished> {
         let mut committed = Committed::default();
         if self.stopped {
-            return Ok(Finished { applied: false, committed });
+            return Ok(Finished { applied: false, committed, event_bytes: vec![] });
         }
         for n in &self.plan.auto_numbers {
             committed.auto_numbers.push(match n {
@@ -279,12 +289,14 @@ impl Run {
             });
         }
         let now = self.plan.now;
-        for (board, events, seq) in std::mem::take(&mut self.plan.appended) {
+        let mut event_bytes = Vec::new();
+        for (board, events, sizes, seq) in std::mem::take(&mut self.plan.appended) {
             let last = self.slot(seq)?;
             let first = last - events.len() as i64 + 1;
             committed.events.extend((first..).zip(events).map(|(seq, e)| e.committed(board, seq, now)));
+            event_bytes.extend(sizes);
         }
-        Ok(Finished { applied: true, committed })
+        Ok(Finished { applied: true, committed, event_bytes })
     }
 
     fn take_current(&mut self) -> StoreResult<Step> {

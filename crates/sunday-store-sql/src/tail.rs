@@ -4,22 +4,20 @@
 //! quarter of the server's time while a board is built through the bulk API). A board's events
 //! are kept only as one run without gaps, so a read served from here is exactly what the store
 //! holds from that `seq` on; anything else (older events, another node's, a run broken by a
-//! gap) is read from the store.
+//! gap) is read from the store. What it keeps is bounded by an estimate of its memory.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use sunday_types::{boards::BoardEvent, events::BoardChange, BoardId};
+use sunday_types::{boards::BoardEvent, BoardId};
 
-/// How much is kept, counted in [`weight`]s (about one item each): some megabytes.
-const MAX_WEIGHT: usize = 20_000;
+/// How much is kept, in estimated bytes of memory.
+const MAX_WEIGHT: usize = 64 << 20;
 
-/// What an event costs to keep: the items it holds.
-fn weight(event: &BoardEvent) -> usize {
-    match &event.change {
-        BoardChange::ItemsComputed(c) => c.items.len().max(1),
-        _ => 1,
-    }
+/// What an event costs to keep, estimated from its stored payload's size: decoded, JSON
+/// values take about twice their text, plus the event's own fields.
+fn weight(payload_bytes: usize) -> usize {
+    2 * payload_bytes + 256
 }
 
 #[derive(Default)]
@@ -29,37 +27,39 @@ pub struct EventTail {
 
 #[derive(Default)]
 struct Inner {
-    boards: HashMap<BoardId, VecDeque<BoardEvent>>,
+    /// Each board's run, with each event's weight.
+    boards: HashMap<BoardId, VecDeque<(BoardEvent, usize)>>,
     /// Every kept event's board, oldest first (evicted from the front).
     order: VecDeque<BoardId>,
     weight: usize,
 }
 
 impl EventTail {
-    /// Keeps `events` (just committed, each board's in `seq` order). An event that does not
-    /// follow its board's last kept one starts the board's run again.
-    pub fn record(&self, events: &[BoardEvent]) {
+    /// Keeps `events` (just committed, each board's in `seq` order; `payload_bytes` the size
+    /// of each one's stored payload). An event that does not follow its board's last kept one
+    /// starts the board's run again.
+    pub fn record(&self, events: &[BoardEvent], payload_bytes: &[usize]) {
         if events.is_empty() {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        for event in events {
+        for (i, event) in events.iter().enumerate() {
             let board = event.board_id;
             let run = inner.boards.entry(board).or_default();
-            if run.back().is_some_and(|last| last.seq + 1 != event.seq) {
-                let dropped: usize = run.drain(..).map(|e| weight(&e)).sum();
+            if run.back().is_some_and(|(last, _)| last.seq + 1 != event.seq) {
+                let dropped: usize = run.drain(..).map(|(_, w)| w).sum();
                 inner.weight -= dropped;
                 inner.order.retain(|b| *b != board);
             }
-            let w = weight(event);
-            inner.boards.entry(board).or_default().push_back(event.clone());
+            let w = weight(payload_bytes.get(i).copied().unwrap_or(0));
+            inner.boards.entry(board).or_default().push_back((event.clone(), w));
             inner.order.push_back(board);
             inner.weight += w;
         }
         while inner.weight > MAX_WEIGHT {
             let Some(board) = inner.order.pop_front() else { break };
             let evicted = inner.boards.get_mut(&board).and_then(VecDeque::pop_front);
-            inner.weight -= evicted.as_ref().map_or(0, weight);
+            inner.weight -= evicted.map_or(0, |(_, w)| w);
             if inner.boards.get(&board).is_some_and(VecDeque::is_empty) {
                 inner.boards.remove(&board);
             }
@@ -71,19 +71,19 @@ impl EventTail {
     pub fn after(&self, board: BoardId, after: i64, limit: usize) -> Option<Vec<BoardEvent>> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let run = inner.boards.get(&board)?;
-        let first = run.front()?.seq;
-        if after + 1 < first || after >= run.back()?.seq || limit == 0 {
+        let first = run.front()?.0.seq;
+        if after + 1 < first || after >= run.back()?.0.seq || limit == 0 {
             return None;
         }
         let skip = usize::try_from(after + 1 - first).ok()?;
-        Some(run.iter().skip(skip).take(limit).cloned().collect())
+        Some(run.iter().skip(skip).take(limit).map(|(e, _)| e.clone()).collect())
     }
 
     /// Forgets a board (deleted: its events went with it).
     pub fn forget(&self, board: BoardId) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(run) = inner.boards.remove(&board) {
-            inner.weight -= run.iter().map(weight).sum::<usize>();
+            inner.weight -= run.iter().map(|(_, w)| w).sum::<usize>();
             inner.order.retain(|b| *b != board);
         }
     }
@@ -114,16 +114,17 @@ mod tests {
         /// read served from the tail is exactly the board's events from `after + 1` on, with
         /// no gap, as the store would answer them (up to where the tail ends).
         #[test]
-        fn a_read_is_a_gapless_run_from_the_seq_asked(steps in proptest::collection::vec((0usize..2, 1i64..4, 1usize..400), 1..60), after in 0i64..3000, limit in 1usize..600) {
+        fn a_read_is_a_gapless_run_from_the_seq_asked(steps in proptest::collection::vec((0usize..2, 1i64..4, 1usize..400, 0usize..600_000), 1..60), after in 0i64..3000, limit in 1usize..600) {
             let boards = [BoardId::new(), BoardId::new()];
             let tail = EventTail::default();
             let mut next = [1i64, 1i64];
-            for (b, jump, n) in steps {
-                // `jump` > 1 leaves a gap (events committed by another node).
+            for (b, jump, n, bytes) in steps {
+                // `jump` > 1 leaves a gap (events committed by another node); `bytes` is each
+                // one's payload size, so that large runs evict older events.
                 next[b] += jump - 1;
                 let events: Vec<_> = (0..n as i64).map(|k| event(boards[b], next[b] + k)).collect();
                 next[b] += n as i64;
-                tail.record(&events);
+                tail.record(&events, &vec![bytes; n]);
             }
             for board in boards {
                 if let Some(got) = tail.after(board, after, limit) {
@@ -136,8 +137,8 @@ mod tests {
             }
             let inner = tail.inner.lock().unwrap();
             prop_assert!(inner.weight <= MAX_WEIGHT);
-            prop_assert_eq!(inner.weight, inner.boards.values().map(|r| r.len()).sum::<usize>());
-            prop_assert_eq!(inner.order.len(), inner.weight);
+            prop_assert_eq!(inner.weight, inner.boards.values().flatten().map(|(_, w)| w).sum::<usize>());
+            prop_assert_eq!(inner.order.len(), inner.boards.values().map(|r| r.len()).sum::<usize>());
         }
     }
 
@@ -145,10 +146,10 @@ mod tests {
     fn a_deleted_board_is_forgotten_and_a_gap_starts_a_new_run() {
         let board = BoardId::new();
         let tail = EventTail::default();
-        tail.record(&(1..=5).map(|s| event(board, s)).collect::<Vec<_>>());
+        tail.record(&(1..=5).map(|s| event(board, s)).collect::<Vec<_>>(), &[100; 5]);
         assert_eq!(tail.after(board, 2, 10).unwrap().len(), 3);
         assert!(tail.after(board, 5, 10).is_none(), "nothing after the last");
-        tail.record(&[event(board, 8)]);
+        tail.record(&[event(board, 8)], &[100]);
         assert!(tail.after(board, 2, 10).is_none(), "6 and 7 are not here");
         assert_eq!(tail.after(board, 7, 10).unwrap().len(), 1);
         tail.forget(board);

@@ -108,7 +108,7 @@ impl SqliteStore {
 
     async fn run(&self, plan: Plan) -> StoreResult<Finished> {
         let finished = self.pool.transaction(move |tx| exec::run(tx, plan)).await?;
-        self.tail.record(&finished.committed.events);
+        self.tail.record(&finished.committed.events, &finished.event_bytes);
         Ok(finished)
     }
 }

@@ -72,15 +72,17 @@ fn append_events(plan: &mut Plan, board: BoardId, events: Vec<NewEvent>, now: Mi
     }
     let n = events.len() as i64;
     let last = plan.returning(&BUMP_SEQ, args![board, n], Refusal::rejected(ErrorCode::BoardNotFound));
+    let mut sizes = Vec::with_capacity(events.len());
     for (i, e) in (0..).zip(&events) {
         let payload = e.change.payload_text().map_err(sunday_store::StoreError::internal)?;
+        sizes.push(payload.len());
         let cause =
             e.cause.as_ref().map(serde_json::to_string).transpose().map_err(sunday_store::StoreError::internal)?;
         let params = args![board, Value::Null, e.change.kind(), e.actor, e.change.item_id(), payload, now, cause];
         // Event i of n gets seq `last - n + 1 + i`, known once the counter moved.
         plan.push(Step::new(&INSERT_EVENT, params).param_from(1, last, i + 1 - n));
     }
-    plan.events_appended(board, events, last, now);
+    plan.events_appended(board, events, sizes, last, now);
     Ok(())
 }
 
