@@ -94,6 +94,15 @@ pub(crate) struct ColumnFacts {
     /// Each row's entry.
     pub codes: Vec<u32>,
     pub status: Option<StatusFacts>,
+    /// The distinct values' text in bytes, kept as they are added ([`ColumnFacts::bytes`]
+    /// must not walk them: it runs after every catch-up).
+    text_bytes: usize,
+}
+
+/// An entry's text as the column holds it: its key in the entry and in the index, a string's
+/// copy in the fast index (counted as the key's length), and the keys it groups under.
+fn entry_text(e: &Entry) -> usize {
+    3 * e.key.len() + e.keys.as_ref().map_or(0, |k| k.iter().map(|s| s.len() + 24).sum())
 }
 
 impl ColumnFacts {
@@ -109,6 +118,7 @@ impl ColumnFacts {
             numbers: HashMap::new(),
             codes: vec![0; rows],
             status,
+            text_bytes: 0,
         }
     }
 
@@ -120,10 +130,32 @@ impl ColumnFacts {
     ) -> ColumnFacts {
         let entries: Vec<Entry> = keys.into_iter().map(|k| Entry::new(&column, k)).collect();
         let index = entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i as u32)).collect();
-        let mut facts =
-            ColumnFacts { column, entries, index, strings: HashMap::new(), numbers: HashMap::new(), codes, status };
+        let text_bytes = entries.iter().map(entry_text).sum();
+        let mut facts = ColumnFacts {
+            column,
+            entries,
+            index,
+            strings: HashMap::new(),
+            numbers: HashMap::new(),
+            codes,
+            status,
+            text_bytes,
+        };
         facts.index_fast();
         facts
+    }
+
+    /// See [`BoardFacts::bytes`]: O(1), from sizes and the text counted as values came.
+    fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        let lookups = (self.index.len() + self.strings.len()) * (size_of::<String>() + 5) * 8 / 7
+            + self.numbers.len() * 13 * 8 / 7;
+        let status = self.status.as_ref().map_or(0, |s| {
+            s.since.capacity() * size_of::<i64>()
+                + s.transitions.capacity() * size_of::<Transition>()
+                + s.stays.len() * 32
+        });
+        self.entries.capacity() * size_of::<Entry>() + self.text_bytes + lookups + self.codes.capacity() * 4 + status
     }
 
     /// Fills the string and number indexes from the entries.
@@ -163,7 +195,9 @@ impl ColumnFacts {
             return *code;
         }
         let code = self.entries.len() as u32;
-        self.entries.push(Entry::of(&self.column, key.clone(), Some(value)));
+        let entry = Entry::of(&self.column, key.clone(), Some(value));
+        self.text_bytes += entry_text(&entry);
+        self.entries.push(entry);
         self.index.insert(key, code);
         match value {
             Value::String(s) => {
@@ -238,6 +272,7 @@ impl ColumnFacts {
         for entry in &mut self.entries {
             *entry = Entry::new(&self.column, std::mem::take(&mut entry.key));
         }
+        self.text_bytes = self.entries.iter().map(entry_text).sum();
         if self.column.column_type == ColumnType::Status && self.status.is_none() {
             self.status = Some(StatusFacts { since: vec![at; self.codes.len()], ..StatusFacts::default() });
         } else if self.column.column_type != ColumnType::Status {
@@ -319,6 +354,26 @@ impl BoardFacts {
 
     pub fn events(&self) -> u64 {
         self.events
+    }
+
+    /// About how much memory the aggregates take, in bytes (what the keeper's budget counts):
+    /// the per-row vectors and the row index by capacity, and per column its codes, distinct
+    /// values with their three lookups, and a status column's times and label changes. O(columns).
+    pub fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        // A hash map's entry: its key and value, a control byte, and the spare room of a
+        // table kept at most 7/8 full.
+        fn map<K, V>(len: usize) -> usize {
+            (size_of::<K>() + size_of::<V>() + 1) * len * 8 / 7
+        }
+        let rows = self.ids.capacity() * size_of::<ItemId>()
+            + self.state.capacity() * size_of::<RowState>()
+            + self.groups.capacity() * size_of::<GroupId>()
+            + self.created_at.capacity() * size_of::<i64>()
+            + self.created_by.capacity() * size_of::<UserId>()
+            + map::<ItemId, u32>(self.rows.len());
+        let columns: usize = self.columns.iter().map(ColumnFacts::bytes).sum();
+        size_of::<BoardFacts>() + rows + columns + map::<GroupId, String>(self.group_names.len())
     }
 
     pub(crate) fn column(&self, id: ColumnId) -> Option<usize> {

@@ -419,3 +419,19 @@ fn most_random_filters_are_answered() {
         .count();
     assert!(answered >= 120, "only {answered} of 200 random filters answered");
 }
+
+/// The estimate the keeper's memory budget counts grows with the items, and a snapshot read
+/// back estimates about what it was written from (a board sent away and brought back is
+/// counted alike).
+#[test]
+fn memory_estimate_follows_the_items() {
+    let small = world(7, 100, &[], &[], &[]).facts.bytes();
+    let large = world(7, 2000, &[], &[], &[]).facts.bytes();
+    let per_item = (large - small) / 1900;
+    // Each item costs at least its id, group, creator, time and a code per column.
+    assert!(per_item >= 16 + 16 + 16 + 8 + 4 * sample_columns().len(), "{per_item} bytes per item");
+    let facts = world(7, 2000, &[], &[], &[]).facts;
+    let back = BoardFacts::from_bytes(&facts.to_bytes().expect("written")).expect("read back");
+    let (a, b) = (facts.bytes() as f64, back.bytes() as f64);
+    assert!((a - b).abs() / a < 0.5, "written {a} read back {b}");
+}

@@ -61,6 +61,9 @@ pub struct AnalyticsConfig {
     pub dir: PathBuf,
     /// How often changed boards' snapshots are written (seconds).
     pub snapshot_every_secs: u64,
+    /// Memory the aggregates may take across boards, in MiB (their own estimate), before the
+    /// least recently used boards are sent to their snapshots (read back when asked about).
+    pub memory_mib: usize,
     /// In a cluster, the URL other nodes reach this worker at (`http://10.0.0.7:8080`); the
     /// worker holding the `analytics` lease answers the questions of `api` nodes without the
     /// `worker` role. Empty on a node that is not such a worker.
@@ -76,6 +79,7 @@ impl Default for AnalyticsConfig {
             enabled: true,
             dir: PathBuf::new(),
             snapshot_every_secs: 30,
+            memory_mib: 1024,
             advertise_url: String::new(),
             secret: Secret::default(),
         }
@@ -86,6 +90,9 @@ impl AnalyticsConfig {
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if self.snapshot_every_secs == 0 {
             return Err(invalid("analytics.snapshot_every_secs", "must be at least 1"));
+        }
+        if self.memory_mib == 0 {
+            return Err(invalid("analytics.memory_mib", "must be at least 1"));
         }
         // Without them a split cluster answers analytics with `503` saying which is missing
         // (and a worker logs it at start); set, they must be usable.

@@ -248,6 +248,7 @@ fn analytics_settings(config: &Config) -> Option<sunday_app::analytics::Analytic
         dir: Some(if a.dir.as_os_str().is_empty() { config.data_dir.join("analytics") } else { a.dir.clone() }),
         snapshot_every: Duration::from_secs(a.snapshot_every_secs),
         advertise_url: (!a.advertise_url.is_empty()).then(|| a.advertise_url.clone()),
+        budget: a.memory_mib.saturating_mul(1 << 20),
     });
     let split = config.has_role(NodeRole::Api) != config.has_role(NodeRole::Worker);
     if split && (a.secret.expose().is_empty() || (keep.is_some() && a.advertise_url.is_empty())) {

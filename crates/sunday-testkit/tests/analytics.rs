@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, time::Duration};
 
 use serde_json::{json, Value};
 use sunday_config::{NodeRole, Secret};
-use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, Backend, TestApp};
+use sunday_testkit::{backend_tests, board, column_id, expect_error, expect_json, Backend, Session, TestApp};
 
 backend_tests!(questions_follow_the_items, reports_follow_status_changes, aggregates_survive_restarts);
 
@@ -336,4 +336,90 @@ async fn api_nodes_ask_the_worker_keeping_the_aggregates() {
         assert_eq!(r.send().await.unwrap().status(), 403);
     }
     worker.shutdown().await.unwrap();
+}
+
+/// A board of `n` items with a number column "Budget" holding `i % 50`, built through the
+/// bulk API; its id and the sum of its budgets.
+async fn budget_board(app: &TestApp, u: &Session, n: usize) -> (String, f64) {
+    let b = id(&board(app, u, None).await);
+    let col = json!({"title": "Budget", "type": "number"});
+    let c =
+        id(&expect_json(app.post(&format!("/api/v1/boards/{b}/columns"), &u.token, col).send().await.unwrap(), 201)
+            .await);
+    for chunk in 0..n.div_ceil(1000) {
+        let items: Vec<Value> = (chunk * 1000..((chunk + 1) * 1000).min(n))
+            .map(|i| json!({"name": format!("item {i}"), "values": {&c: i % 50}}))
+            .collect();
+        let url = format!("/api/v1/boards/{b}/items/bulk");
+        expect_json(app.post(&url, &u.token, json!({"items": items})).send().await.unwrap(), 201).await;
+    }
+    (b, (0..n).map(|i| (i % 50) as f64).sum())
+}
+
+/// The sum of a board's budgets and its item count, from the aggregates.
+async fn total(app: &TestApp, token: &str, board: &str) -> (u64, f64) {
+    let q = json!({"board_ids": [board], "metric": {"fn": "sum", "column_id": "Budget"}});
+    let r = expect_json(app.post("/api/v1/analytics/query", token, q).send().await.unwrap(), 200).await;
+    let rows = r["data"].as_array().unwrap();
+    (rows.iter().map(|r| r["count"].as_u64().unwrap()).sum(), rows.iter().filter_map(|r| r["value"].as_f64()).sum())
+}
+
+/// Past `analytics.memory_mib` the least recently used boards go to their snapshots; asked
+/// about again they come back with what changed meanwhile, every answer right, and the held
+/// aggregates stay within the bound (a board larger than it stays, alone).
+#[tokio::test]
+async fn aggregates_beyond_the_budget_wait_in_their_snapshots() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.analytics.memory_mib = 1;
+        c.auth.instance_admins = vec!["budget@analytics.test".into()];
+    })
+    .await;
+    let ann = app.signup("budget@analytics.test").await;
+    let mut boards = vec![];
+    for _ in 0..3 {
+        boards.push(budget_board(&app, &ann, 6000).await);
+    }
+    let status = async || expect_json(app.get("/api/v1/analytics/status", &ann.token).send().await.unwrap(), 200).await;
+    for (b, sum) in &boards {
+        assert_eq!(total(&app, &ann.token, b).await, (6000, *sum));
+    }
+    let within = |s: &Value| s["memory_bytes"].as_u64().unwrap() <= 1 << 20 || s["boards"] == 1;
+    let s = status().await;
+    assert!(s["boards_away"].as_u64().unwrap() >= 1, "the first boards asked about went away: {s}");
+    assert!(within(&s), "{s}");
+    let (first, first_sum) = &boards[0];
+    let snapshot = app.data_dir().join("analytics").join(format!("{first}.snap"));
+    assert!(snapshot.exists(), "an away board waits in its snapshot at {}", snapshot.display());
+
+    // Changed while away: more items and an item's budget; the next answer has both.
+    let items =
+        expect_json(app.get(&format!("/api/v1/boards/{first}/items?limit=1"), &ann.token).send().await.unwrap(), 200)
+            .await;
+    let item = &items["data"][0];
+    let budget = items["data"][0]["values"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .map(|(k, v)| (k.clone(), v.as_f64().unwrap()))
+        .unwrap();
+    let r = app.patch(
+        &format!("/api/v1/items/{}", id(item)),
+        &ann.token,
+        json!({"values": {&budget.0: budget.1 + 1000.0}}),
+    );
+    expect_json(r.send().await.unwrap(), 200).await;
+    let r = app.post(
+        &format!("/api/v1/boards/{first}/items"),
+        &ann.token,
+        json!({"name": "late", "values": {&budget.0: 7}}),
+    );
+    expect_json(r.send().await.unwrap(), 201).await;
+    assert_eq!(total(&app, &ann.token, first).await, (6001, first_sum + 1007.0));
+    let s = status().await;
+    assert!(s["boards_away"].as_u64().unwrap() >= 1 && within(&s), "asking brought the first back, others went: {s}");
+    // The others come back just as right.
+    for (b, sum) in &boards[1..] {
+        assert_eq!(total(&app, &ann.token, b).await, (6000, *sum));
+    }
 }

@@ -222,4 +222,9 @@ pub struct AnalyticsStatus {
     pub items: u64,
     /// Events folded in since the node started.
     pub events: u64,
+    /// Estimated memory of the aggregates held (`analytics.memory_mib` bounds it).
+    pub memory_bytes: u64,
+    /// Boards sent to their snapshots to stay within that bound, read back when asked about
+    /// (not counted in `boards`, `items` or `events`).
+    pub boards_away: u64,
 }

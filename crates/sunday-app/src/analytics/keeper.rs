@@ -6,6 +6,11 @@
 //! boards' logs gained since (usually nothing), so it sees the asker's own last write. Changed
 //! boards' snapshots are written every `snapshot_every` and when the node stops, so a restart
 //! reads only the log after them.
+//!
+//! The aggregates are held within a memory budget ([`KeepSettings::budget`], by their own
+//! estimate): past it, the least recently used boards are written to their snapshots and
+//! dropped ("away"). An away board is not followed; a question about it reads its snapshot back
+//! and the log after it, like a restart does for one board.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -45,6 +50,8 @@ pub struct KeepSettings {
     /// The URL other nodes reach this one at: it then takes part for the `analytics` lease,
     /// whose holder answers the questions of nodes that keep no aggregates.
     pub advertise_url: Option<String>,
+    /// Bytes the aggregates may take before boards are sent away (`usize::MAX`: no bound).
+    pub budget: usize,
 }
 
 type Cell = Arc<RwLock<BoardFacts>>;
@@ -60,6 +67,12 @@ struct Shared {
     boards_total: AtomicU64,
     /// Snapshots were missing or unreadable at start: the first pass is a rebuild.
     rebuild: AtomicBool,
+    /// Each held board's estimated bytes and when it was last caught up or asked about.
+    held: Mutex<HashMap<BoardId, (usize, u64)>>,
+    clock: AtomicU64,
+    /// Boards dropped from memory to stay within the budget (or never read in, at start):
+    /// their aggregates are in their snapshot, or rebuilt from the log without a directory.
+    away: Mutex<HashSet<BoardId>>,
 }
 
 #[derive(Clone)]
@@ -103,6 +116,39 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Writes the board's snapshot atomically: a new file, synced, renamed over the old (after a
+/// crash the file is the old snapshot or the new, never a torn one under the final name).
+fn write_snapshot(dir: &std::path::Path, facts: &BoardFacts) -> Result<(), String> {
+    use std::io::Write;
+    let bytes = facts.to_bytes().map_err(|e| e.to_string())?;
+    let path = dir.join(format!("{}.snap", facts.board()));
+    let tmp = dir.join(format!("{}.snap.tmp", facts.board()));
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &path)
+    };
+    write().map_err(|e| e.to_string())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Reads a snapshot file; `None` when it is missing, and an unreadable one is removed.
+fn read_snapshot(path: &std::path::Path) -> Option<BoardFacts> {
+    let bytes = std::fs::read(path).ok()?;
+    match BoardFacts::from_bytes(&bytes) {
+        Ok(facts) => Some(facts),
+        Err(e) => {
+            tracing::warn!(file = %path.display(), error = %e, "analytics: unreadable snapshot; its board is rebuilt from the event log");
+            let _ = std::fs::remove_file(path);
+            None
+        }
+    }
+}
+
 impl Keeper {
     pub fn new(store: Arc<dyn Store>, settings: KeepSettings) -> Keeper {
         Keeper { store, settings, shared: Arc::default() }
@@ -118,6 +164,8 @@ impl Keeper {
         let s = &self.shared;
         let boards = read(&s.boards);
         let (mut items, mut events) = (0, 0);
+        let memory_bytes = lock(&s.held).values().map(|(bytes, _)| *bytes as u64).sum();
+        let boards_away = lock(&s.away).len() as u64;
         for cell in boards.values() {
             let facts = read(cell);
             items += facts.live_items();
@@ -130,6 +178,8 @@ impl Keeper {
             boards: boards.len() as u64,
             items,
             events,
+            memory_bytes,
+            boards_away,
         }
     }
 
@@ -163,11 +213,92 @@ impl Keeper {
         Ok(out)
     }
 
-    fn cell(&self, board: BoardId) -> Cell {
+    /// The board's aggregates: held, read back from the snapshot it was sent away to, or new
+    /// (to be read from the log). Called with the board's catch-up lock held, so a board comes
+    /// back once.
+    async fn cell(&self, board: BoardId) -> Cell {
         if let Some(cell) = read(&self.shared.boards).get(&board) {
             return cell.clone();
         }
-        write(&self.shared.boards).entry(board).or_insert_with(|| Arc::new(RwLock::new(BoardFacts::new(board)))).clone()
+        let came_back = lock(&self.shared.away).remove(&board);
+        let mut facts = None;
+        if let (true, Some(dir)) = (came_back, &self.settings.dir) {
+            let path = dir.join(format!("{board}.snap"));
+            facts = tokio::task::spawn_blocking(move || read_snapshot(&path)).await.ok().flatten();
+        }
+        let facts = facts.unwrap_or_else(|| BoardFacts::new(board));
+        write(&self.shared.boards).entry(board).or_insert_with(|| Arc::new(RwLock::new(facts))).clone()
+    }
+
+    /// Notes the board's size and use, then sends the least recently used others away while
+    /// the aggregates are over the budget.
+    async fn held(&self, board: BoardId, cell: &Cell) {
+        let s = &self.shared;
+        let bytes = read(cell).bytes();
+        let now = s.clock.fetch_add(1, Ordering::Relaxed);
+        let over = {
+            let mut held = lock(&s.held);
+            held.insert(board, (bytes, now));
+            held.values().map(|(b, _)| *b).sum::<usize>() > self.settings.budget
+        };
+        if over {
+            let this = self.clone();
+            let _ = tokio::task::spawn_blocking(move || this.trim(board)).await;
+        }
+    }
+
+    /// Sends boards other than `keep` away, least recently used first, until the aggregates
+    /// fit the budget (a board larger than it stays, alone).
+    fn trim(&self, keep: BoardId) {
+        let s = &self.shared;
+        let (mut total, mut order) = {
+            let held = lock(&s.held);
+            let order: Vec<(u64, BoardId, usize)> =
+                held.iter().filter(|(b, _)| **b != keep).map(|(b, (bytes, used))| (*used, *b, *bytes)).collect();
+            (held.values().map(|(b, _)| *b).sum::<usize>(), order)
+        };
+        order.sort_unstable();
+        for (_, board, bytes) in order {
+            if total <= self.settings.budget {
+                break;
+            }
+            if self.send_away(board) {
+                total = total.saturating_sub(bytes);
+            }
+        }
+    }
+
+    /// Writes the board's snapshot if it has changed since (or has none), then drops it from
+    /// memory. False if the snapshot could not be written (the board stays).
+    fn send_away(&self, board: BoardId) -> bool {
+        let s = &self.shared;
+        let Some(cell) = read(&s.boards).get(&board).cloned() else {
+            lock(&s.held).remove(&board);
+            return true;
+        };
+        if let Some(dir) = &self.settings.dir {
+            let path = dir.join(format!("{board}.snap"));
+            if lock(&s.dirty).remove(&board) || !path.exists() {
+                if let Err(e) = write_snapshot(dir, &read(&cell)) {
+                    tracing::warn!(board_id = %board, error = %e, "analytics: could not write a snapshot; the board stays in memory");
+                    lock(&s.dirty).insert(board);
+                    return false;
+                }
+            }
+        }
+        // Marked away before it leaves the map, under the map's lock: whoever misses it in the
+        // map finds it away and reads the snapshot back.
+        let mut boards = write(&s.boards);
+        lock(&s.away).insert(board);
+        boards.remove(&board);
+        lock(&s.held).remove(&board);
+        tracing::debug!(board_id = %board, "analytics: board sent away to its snapshot (memory budget)");
+        true
+    }
+
+    /// Whether the board's aggregates are away (not followed until asked about).
+    fn is_away(&self, board: BoardId) -> bool {
+        lock(&self.shared.away).contains(&board)
     }
 
     /// Folds in the board's events after the aggregates' position, then, if some of them
@@ -175,8 +306,8 @@ impl Keeper {
     /// rebuild replays the history first and dates what the reload finds at the change that
     /// asked for it). A pending reload survives a failure (and a restart, in the snapshot).
     pub async fn catch_up(&self, board: BoardId) -> Result<Cell, ApiError> {
-        let cell = self.cell(board);
         let (_turn, _) = self.shared.catching_up.lock(board).await;
+        let cell = self.cell(board).await;
         // Built from nothing, the board is compared with its items once the log is read: logs
         // written before subitems deleted with their parent had events of their own lack them.
         let fresh = read(&cell).seq() == 0;
@@ -201,7 +332,7 @@ impl Keeper {
                 }
             }
             last_at = events.last().map(|e| e.created_at);
-            self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner()).insert(board);
+            lock(&self.shared.dirty).insert(board);
             if events.len() < BATCH {
                 break;
             }
@@ -211,8 +342,9 @@ impl Keeper {
         }
         if read(&cell).pending_reload().is_some() {
             self.reload(board, &cell).await?;
-            self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner()).insert(board);
+            lock(&self.shared.dirty).insert(board);
         }
+        self.held(board, &cell).await;
         Ok(cell)
     }
 
@@ -234,7 +366,8 @@ impl Keeper {
         Ok(())
     }
 
-    /// Reads the snapshots under the settings' directory; an unreadable one is removed (its
+    /// Reads the snapshots under the settings' directory, one at a time, until the budget is
+    /// reached (the rest stay away, read when asked about); an unreadable one is removed (its
     /// board is rebuilt from the log), and none at all means the first pass is a rebuild.
     pub async fn load_snapshots(&self) {
         let Some(dir) = self.settings.dir.clone() else {
@@ -244,33 +377,23 @@ impl Keeper {
         let shown = dir.display().to_string();
         // The files are read off the async workers, and without holding the boards' map, so
         // questions asked meanwhile are answered (from the log).
-        let read_all = tokio::task::spawn_blocking(move || {
-            if let Err(e) = std::fs::create_dir_all(&dir) {
-                tracing::warn!(dir = %dir.display(), error = %e, "analytics: cannot create the snapshot directory");
+        let listed = dir.clone();
+        let paths = tokio::task::spawn_blocking(move || {
+            if let Err(e) = std::fs::create_dir_all(&listed) {
+                tracing::warn!(dir = %listed.display(), error = %e, "analytics: cannot create the snapshot directory");
             }
-            let (mut found, mut unreadable) = (Vec::new(), false);
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.extension().is_none_or(|e| e != "snap") {
-                    continue;
-                }
-                match std::fs::read(&path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|b| BoardFacts::from_bytes(&b).map_err(|e| e.to_string()))
-                {
-                    Ok(facts) => found.push((path, facts)),
-                    Err(e) => {
-                        tracing::warn!(file = %path.display(), error = %e, "analytics: unreadable snapshot; its board is rebuilt from the event log");
-                        let _ = std::fs::remove_file(&path);
-                        unreadable = true;
-                    }
-                }
-            }
-            (found, unreadable)
-        });
-        let (found, unreadable) = read_all.await.unwrap_or_default();
-        let mut loaded = 0;
-        for (path, facts) in found {
+            let entries = std::fs::read_dir(&listed).into_iter().flatten().flatten();
+            entries.map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "snap")).collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        let (mut loaded, mut away, mut unreadable, mut used) = (0, 0, false, 0usize);
+        for path in paths {
+            let file = path.clone();
+            let Some(facts) = tokio::task::spawn_blocking(move || read_snapshot(&file)).await.ok().flatten() else {
+                unreadable = true;
+                continue;
+            };
             // A snapshot of a deleted board, or ahead of the store's log (a database restored
             // from before it), is dropped: the board is read from its log again.
             match self.store.board(facts.board()).await {
@@ -282,46 +405,39 @@ impl Keeper {
                 }
                 Err(e) => tracing::warn!(error = %e, "analytics: could not check a snapshot against the store"),
             }
+            let (board, bytes) = (facts.board(), facts.bytes());
+            if used + bytes > self.settings.budget {
+                lock(&self.shared.away).insert(board);
+                away += 1;
+                continue;
+            }
             let mut boards = write(&self.shared.boards);
             // A board a question read meanwhile keeps what it read, if that is further along.
-            let keep = boards.get(&facts.board()).is_some_and(|c| read(c).seq() >= facts.seq());
+            let keep = boards.get(&board).is_some_and(|c| read(c).seq() >= facts.seq());
             if !keep {
-                boards.insert(facts.board(), Arc::new(RwLock::new(facts)));
+                boards.insert(board, Arc::new(RwLock::new(facts)));
+                used += bytes;
+                let now = self.shared.clock.fetch_add(1, Ordering::Relaxed);
+                lock(&self.shared.held).insert(board, (bytes, now));
             }
             loaded += 1;
         }
-        if loaded == 0 || unreadable {
+        if loaded + away == 0 || unreadable {
             self.shared.rebuild.store(true, Ordering::Relaxed);
         }
-        tracing::info!(boards = loaded, dir = %shown, "analytics: snapshots read");
+        tracing::info!(boards = loaded, away, dir = %shown, "analytics: snapshots read");
     }
 
-    /// Writes the snapshots of boards changed since their last one (atomically: a new file
-    /// renamed over the old).
+    /// Writes the snapshots of boards changed since their last one.
     pub fn write_snapshots(&self) {
         let Some(dir) = self.settings.dir.clone() else { return };
-        let dirty: Vec<BoardId> =
-            std::mem::take(&mut *self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner())).into_iter().collect();
+        let dirty: Vec<BoardId> = std::mem::take(&mut *lock(&self.shared.dirty)).into_iter().collect();
         for board in dirty {
             let Some(cell) = read(&self.shared.boards).get(&board).cloned() else { continue };
-            let bytes = read(&cell).to_bytes();
-            let path = dir.join(format!("{board}.snap"));
-            let tmp = dir.join(format!("{board}.snap.tmp"));
-            // Synced before the rename: after a crash the file is the old snapshot or the new,
-            // never a torn one under the final name.
-            let written = bytes.map_err(|e| e.to_string()).and_then(|b| {
-                let write = || -> std::io::Result<()> {
-                    use std::io::Write;
-                    let mut file = std::fs::File::create(&tmp)?;
-                    file.write_all(&b)?;
-                    file.sync_all()?;
-                    std::fs::rename(&tmp, &path)
-                };
-                write().map_err(|e| e.to_string())
-            });
+            let written = write_snapshot(&dir, &read(&cell));
             if let Err(e) = written {
                 tracing::warn!(board_id = %board, error = %e, "analytics: could not write a snapshot; will retry");
-                self.shared.dirty.lock().unwrap_or_else(|p| p.into_inner()).insert(board);
+                lock(&self.shared.dirty).insert(board);
             }
         }
     }
@@ -344,8 +460,11 @@ impl Keeper {
             tracing::info!(boards = boards.len(), "analytics: rebuilding the aggregates from the event log");
         }
         for (n, board) in boards.iter().enumerate() {
-            if let Err(e) = self.catch_up(*board).await {
-                tracing::warn!(board_id = %board, error = %e.message, "analytics: will retry");
+            // An away board is caught up when asked about.
+            if !self.is_away(*board) {
+                if let Err(e) = self.catch_up(*board).await {
+                    tracing::warn!(board_id = %board, error = %e.message, "analytics: will retry");
+                }
             }
             if rebuild {
                 s.boards_done.fetch_add(1, Ordering::Relaxed);
@@ -395,7 +514,7 @@ impl Keeper {
                     }
                     received = events.recv() => match received {
                         Ok(event) => {
-                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
+                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) || this.is_away(event.board_id) {
                                 continue;
                             }
                             match this.catch_up(event.board_id).await {
