@@ -41,8 +41,10 @@ pub const COMMIT_EVERY: Duration = Duration::from_millis(200);
 /// later: the committer waits this many times its last commit's duration, so committing takes
 /// at most a tenth of the index's time…
 const COMMIT_SHARE: u32 = 10;
-/// …but never longer than this between commits.
+/// …but never longer than this between commits. Up to [`FEW_CHANGES`] pending (someone's edit
+/// after a flood, not the flood itself) are committed at the next tick whatever the pause.
 const COMMIT_AT_MOST: Duration = Duration::from_secs(2);
+const FEW_CHANGES: usize = 100;
 /// Memory the index writer may use before it writes a segment.
 const WRITER_BYTES: usize = 40_000_000;
 /// Characters of body shown around the first match.
@@ -90,8 +92,8 @@ struct Payload {
 struct State {
     generation: String,
     positions: HashMap<BoardId, i64>,
-    /// Changes not committed yet.
-    dirty: bool,
+    /// Changes (documents added, terms deleted) not committed yet.
+    pending: usize,
 }
 
 struct Inner {
@@ -155,7 +157,7 @@ impl EmbeddedIndex {
             state: Mutex::new(State {
                 generation,
                 positions: if created { HashMap::new() } else { payload.positions },
-                dirty: created,
+                pending: usize::from(created),
             }),
         });
         spawn_committer(Arc::downgrade(&inner));
@@ -174,17 +176,23 @@ impl EmbeddedIndex {
 fn spawn_committer(inner: Weak<Inner>) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
     runtime.spawn(async move {
-        let mut pause = COMMIT_EVERY;
+        let (mut pause, mut waited) = (COMMIT_EVERY, Duration::ZERO);
         loop {
-            tokio::time::sleep(pause).await;
+            tokio::time::sleep(COMMIT_EVERY).await;
+            waited += COMMIT_EVERY;
             let Some(inner) = inner.upgrade() else { return };
-            if !lock(&inner.state).dirty {
-                pause = COMMIT_EVERY;
+            let pending = lock(&inner.state).pending;
+            if pending == 0 {
+                (pause, waited) = (COMMIT_EVERY, Duration::ZERO);
+                continue;
+            }
+            if pending > FEW_CHANGES && waited < pause {
                 continue;
             }
             let started = std::time::Instant::now();
             let committed = tokio::task::spawn_blocking(move || inner.commit()).await;
             pause = (started.elapsed() * COMMIT_SHARE).clamp(COMMIT_EVERY, COMMIT_AT_MOST);
+            waited = Duration::ZERO;
             match committed {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "committing the search index; will retry"),
@@ -202,16 +210,16 @@ impl Inner {
         // the positions recorded are those of the changes it holds.
         let payload = {
             let mut state = lock(&self.state);
-            if !state.dirty {
+            if state.pending == 0 {
                 return Ok(());
             }
-            state.dirty = false;
+            state.pending = 0;
             Payload { generation: state.generation.clone(), positions: state.positions.clone() }
         };
         let mut prepared = writer.prepare_commit().map_err(index_err)?;
         prepared.set_payload(&serde_json::to_string(&payload).map_err(index_err)?);
         if let Err(e) = prepared.commit() {
-            lock(&self.state).dirty = true;
+            lock(&self.state).pending += 1;
             return Err(index_err(e));
         }
         drop(guard);
@@ -230,6 +238,7 @@ impl Inner {
             }
         }
         let text = |field: Field, s: &str| Term::from_field_text(field, s);
+        let changes = (batch.removals.len() + batch.docs.len() + batch.fresh.len()).max(1);
         for removal in batch.removals {
             match removal {
                 Removal::Key(k) => writer.delete_term(text(f.key, &k)),
@@ -250,7 +259,7 @@ impl Inner {
         for a in batch.positions {
             state.positions.insert(a.board, a.to);
         }
-        state.dirty = true;
+        state.pending += changes;
         Ok(())
     }
 
