@@ -197,25 +197,38 @@ describe("board reducer: a large board a page at a time, a group at a time", () 
   it("fetches the group asked for, else the first with more, and is whole after the last page", () => {
     let s = first();
     expect(nextPage(s.rest!, ["k", "h", "g"], "h")).toEqual({ group: "g", cursor: null });
-    s = boardReducer(s, { type: "page", group: "g", items: [item("a", "V"), item("c", "X")], cursor: "c2" })!;
+    s = boardReducer(s, { type: "page", loads: 1, group: "g", from: null, items: [item("a", "V"), item("c", "X")], cursor: "c2" })!;
     expect(nextPage(s.rest!, ["h", "g"], "g")).toEqual({ group: "g", cursor: "c2" });
     expect([...s.fetched].sort()).toEqual(["a", "b", "c", "z"]);
-    s = boardReducer(s, { type: "page", group: "g", items: [item("d", "Y")], cursor: null })!;
+    s = boardReducer(s, { type: "page", loads: 1, group: "g", from: "c2", items: [item("d", "Y")], cursor: null })!;
     expect(s.rest).toBeNull();
     expect(itemsOf(s.items, "g").map((i) => i.id)).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("drops a page of an earlier load, and a second copy of one that landed", () => {
+    const page = { type: "page" as const, loads: 1, group: "g", from: null, items: [item("c", "X")], cursor: "c2" };
+    let s = boardReducer(first(), page)!;
+    // The same page again (asked for twice while on its way): the group is past it.
+    expect(boardReducer(s, { ...page, items: [item("e", "X")] })).toBe(s);
+    // A page asked for before the board was loaded again.
+    const reloaded = boardReducer(s, { type: "loaded", board, items: [item("a", "V")], rest: restAfter([item("a", "V")], counts, true) })!;
+    expect(boardReducer(reloaded, { ...page, items: [item("e", "X")] })).toBe(reloaded);
+    // A group whose last page landed takes no more.
+    s = boardReducer(s, { type: "page", loads: 1, group: "g", from: "c2", items: [item("d", "Y")], cursor: null })!;
+    expect(boardReducer(s, { type: "page", loads: 1, group: "g", from: "c2", items: [item("f", "Y")], cursor: null })).toBe(s);
   });
 
   it("keeps the newer of a page's item and a live event's, whichever came first", () => {
     const newer = { ...item("c", "X", { c1: "live" }), version: 3 };
     let s = boardReducer(first(), ev(created(4, newer)))!;
     // The page was read before the change: its older copy does not win.
-    s = boardReducer(s, { type: "page", group: "g", items: [item("c", "X", { c1: "old" })], cursor: "c2" })!;
+    s = boardReducer(s, { type: "page", loads: 1, group: "g", from: null, items: [item("c", "X", { c1: "old" })], cursor: "c2" })!;
     expect(s.items.find((i) => i.id === "c")?.values.c1).toBe("live");
     expect(s.items.filter((i) => i.id === "c")).toHaveLength(1);
     expect(s.fetched.has("c")).toBe(true);
     // And an event older than the page's copy changes nothing.
     const paged = { ...item("d", "Y", { c1: "paged" }), version: 5 };
-    s = boardReducer(s, { type: "page", group: "g", items: [paged], cursor: null })!;
+    s = boardReducer(s, { type: "page", loads: 1, group: "g", from: "c2", items: [paged], cursor: null })!;
     s = boardReducer(s, ev(changed(5, { ...item("d", "Y", { c1: "stale" }), version: 4 })))!;
     expect(s.items.find((i) => i.id === "d")?.values.c1).toBe("paged");
     expect(s.seq).toBe(5);

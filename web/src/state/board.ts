@@ -60,8 +60,10 @@ export type BoardAction =
   /** The board and its items (and their update counts), fetched whole or, with `rest`, its
    * first page. */
   | { type: "loaded"; board: Board; items: Item[]; updates?: UpdateCounts; rest?: Rest | null }
-  /** The next page of one group's items; `cursor` null when it was the group's last. */
-  | { type: "page"; group: string; items: Item[]; cursor: string | null }
+  /** The next page of one group's items, read from `from` (null: the group's first) for load
+   * number `loads`; `cursor` null when it was the group's last. A page of an earlier load, or
+   * one that is not the group's next any more (a second copy of one that landed), is dropped. */
+  | { type: "page"; loads: number; group: string; from: string | null; items: Item[]; cursor: string | null }
   /** The update counts, fetched again. */
   | { type: "counted"; updates: UpdateCounts }
   /** A live event; `editing` is the set of cells being edited when it arrived. */
@@ -83,8 +85,11 @@ export function boardReducer(state: BoardState | null, action: BoardAction): Boa
       return apply(state, action.event, action.editing);
     case "counted":
       return { ...state, updates: action.updates, recount: false };
-    case "page":
+    case "page": {
+      const at = state.rest?.next.get(action.group);
+      if (action.loads !== state.loads || at === null || (at ?? null) !== action.from) return state;
       return withPage(state, action.group, action.items, action.cursor);
+    }
     case "value_set":
       return { ...state, items: state.items.map((i) => (i.id === action.itemId ? withValue(i, action.columnId, action.value) : i)) };
     case "item_saved": {

@@ -15,6 +15,12 @@ export const served = {
   automations: (board: string) => ["board", board, "automations"] as const,
   /** A board read alone (with its groups and what the reader may do there). */
   board: (board: string) => ["board", board, "read"] as const,
+  /** The open board's first read (its counts, the board and its first page: useBoard). */
+  open: (board: string) => ["board", board, "open"] as const,
+  /** A page of the open board's items, for its load number, group and cursor (useBoard). */
+  page: (board: string, loads: number, group: string, cursor: string | null) => ["board", board, "page", loads, group, cursor] as const,
+  /** The open board's update counts, read again (useBoard). */
+  updateCounts: (board: string) => ["board", board, "update-counts"] as const,
   boardsByWorkspace: (org: string) => ["org", org, "boards by workspace"] as const,
   deliveries: (hook: string) => ["webhook", hook, "deliveries"] as const,
   runs: (automation: string) => ["automation", automation, "runs"] as const,

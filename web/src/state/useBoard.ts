@@ -1,13 +1,21 @@
 // The open board as React state: its first page of items at once and the rest a group's page at
 // a time when asked for (rows coming into view, or a view that needs every item), kept current
-// by live events through the reducer in board.ts, reloaded when that reducer marks it stale (a
+// by live events through the reducer in board.ts, read again when that reducer marks it stale (a
 // missed event, a column change that rewrote values) or the server asks for a resync. Writes go
 // through here too, so their answers land in the same state as the events.
+//
+// Reading is TanStack Query's: the board's first read is a query (read again by `refetch`, which
+// drops an earlier read still on its way), pages and counts are fetched through the query client
+// (two asks for the same page share one request), and the reducer drops a page that is not its
+// group's next of the current load. What is left here is what only this board has: the live
+// events, presence and the cells being edited.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { api, ApiError, messageOf, ok } from "../api/client";
 import type { Bus, Live } from "../api/live";
 import type { BoardEvent, ColumnType, Item, Presence, QueryResponse } from "../api/types";
 import { boardReducer, nextPage, restAfter } from "./board";
+import { served } from "./served";
 import { countsOf, type UpdateCounts } from "./updateCounts";
 
 /** Items per page of the board. The first page is what the table shows first; a board larger
@@ -27,42 +35,54 @@ async function fetchCounts(boardId: string): Promise<UpdateCounts> {
   return countsOf((await ok(api.GET("/api/v1/boards/{id}/update-counts", { params: { path: { id: boardId } } }))).data);
 }
 
+/** The board as first read: its update counts, then the board, whose seq the live events
+ * follow from (an update posted between the two reads is missed until the next read, never
+ * counted twice), then its first page. */
+async function readBoard(boardId: string) {
+  const updates = await fetchCounts(boardId);
+  const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: boardId } } }));
+  const first = await boardPage(boardId, null);
+  const rest = restAfter(first.data, new Map(first.groups.map((g) => [g.key, g.count])), !!first.next_cursor);
+  return { board, items: first.data, updates, rest };
+}
+
 export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message: string) => void) {
+  const client = useQueryClient();
   const [state, dispatch] = useReducer(boardReducer, null);
-  const [error, setError] = useState("");
   const [presence, setPresence] = useState<Presence[]>([]);
   /** Cells being edited here, by `itemId:columnId`: live changes leave them alone. */
   const editing = useRef(new Set<string>());
-  /** Bumped by every load and on unmount, so only the latest load lands (and none after). */
-  const generation = useRef(0);
-  /** A page of the board is on its way: no second request for the same cursor. */
-  const busy = useRef(false);
   /** Pages fetched on request (not by an effect) report failures through this. */
   const say = useRef(flash);
   useEffect(() => {
     say.current = flash;
   });
 
-  const load = useCallback(async () => {
-    const mine = ++generation.current;
-    try {
-      // Counts first, then the board whose seq events follow from: an update posted between
-      // the two reads is missed until the next load (never counted twice).
-      const updates = await fetchCounts(boardId);
-      const board = await ok(api.GET("/api/v1/boards/{id}", { params: { path: { id: boardId } } }));
-      const first = await boardPage(boardId, null);
-      if (mine !== generation.current) return;
-      busy.current = false;
-      const rest = restAfter(first.data, new Map(first.groups.map((g) => [g.key, g.count])), !!first.next_cursor);
-      dispatch({ type: "loaded", board, items: first.data, updates, rest });
-      live.subscribe(boardId, board.last_seq);
-    } catch (e) {
-      if (mine === generation.current) setError(messageOf(e));
-    }
-  }, [boardId, live]);
+  // Every read lands (no structural sharing: an identical answer is still a new load, which
+  // clears `stale` and subscribes again), and only when asked for: live events keep it current.
+  const read = useQuery({
+    queryKey: served.open(boardId),
+    queryFn: () => readBoard(boardId),
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+    structuralSharing: false,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+  const { refetch } = read;
+  const load = useCallback(() => void refetch(), [refetch]);
+  /** The read last put in the state: a read lands once, whatever else re-runs the effect. */
+  const landed = useRef<unknown>(null);
+  useEffect(() => {
+    if (!read.data || read.data === landed.current) return;
+    landed.current = read.data;
+    dispatch({ type: "loaded", ...read.data });
+    live.subscribe(boardId, read.data.board.last_seq);
+  }, [read.data, boardId, live]);
+  const error = read.error ? messageOf(read.error) : "";
 
   useEffect(() => {
-    load();
     const onEvent = (event: BoardEvent) => {
       if (event.board_id === boardId) dispatch({ type: "event", event, editing: new Set(editing.current) });
     };
@@ -75,7 +95,6 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
     // Presence expires on the server unless restated (as it is: a long edit stays marked).
     const keepAlive = setInterval(() => live.restate(boardId), 20_000);
     return () => {
-      generation.current++;
       bus.events.delete(onEvent);
       bus.presence.delete(onPresence);
       bus.resync.delete(onResync);
@@ -85,28 +104,21 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   }, [boardId, bus, live, load]);
 
   /** Fetches the next page of group `wanted` (of the first group with more, without one), if
-   * the board has more and no page is on its way. A page that lands changes this callback, so
-   * callers still wanting more ask again. */
+   * the board has more. A page that lands changes this callback, so callers still wanting more
+   * ask again; asking again before it lands shares its request. */
   const rest = state?.rest ?? null;
   const groupIds = state?.board.groups;
+  const loads = state?.loads ?? 0;
   const loadRest = useCallback((wanted?: string) => {
     const next = rest && nextPage(rest, (groupIds ?? []).map((g) => g.id), wanted);
-    if (!next || busy.current) return;
-    const mine = generation.current;
-    busy.current = true;
-    boardPage(boardId, next.cursor, next.group).then(
-      (page) => {
-        if (mine !== generation.current) return;
-        busy.current = false;
-        dispatch({ type: "page", group: next.group, items: page.data, cursor: page.next_cursor ?? null });
-      },
-      (e) => {
-        if (mine !== generation.current) return;
-        busy.current = false;
-        say.current(messageOf(e));
-      },
-    );
-  }, [boardId, rest, groupIds]);
+    if (!next) return;
+    client
+      .fetchQuery({ queryKey: served.page(boardId, loads, next.group, next.cursor), queryFn: () => boardPage(boardId, next.cursor, next.group), gcTime: 0 })
+      .then(
+        (page) => dispatch({ type: "page", loads, group: next.group, from: next.cursor, items: page.data, cursor: page.next_cursor ?? null }),
+        (e) => say.current(messageOf(e)),
+      );
+  }, [client, boardId, rest, groupIds, loads]);
 
   const stale = state?.stale ?? false;
   useEffect(() => {
@@ -117,12 +129,15 @@ export function useBoard(boardId: string, live: Live, bus: Bus, flash: (message:
   const recount = state?.recount ?? false;
   useEffect(() => {
     if (!recount) return;
-    const mine = generation.current;
-    fetchCounts(boardId).then(
-      (updates) => mine === generation.current && dispatch({ type: "counted", updates }),
+    let current = true;
+    client.fetchQuery({ queryKey: served.updateCounts(boardId), queryFn: () => fetchCounts(boardId), gcTime: 0 }).then(
+      (updates) => current && dispatch({ type: "counted", updates }),
       () => undefined,
     );
-  }, [recount, boardId]);
+    return () => {
+      current = false;
+    };
+  }, [client, recount, boardId]);
 
   const saved = (item: Item) => dispatch({ type: "item_saved", item });
   const fail = (e: unknown) => flash(messageOf(e));
