@@ -138,6 +138,54 @@ test("a kanban lane of 400 cards keeps few in the page and scrolls to its last c
   await ctx.close();
 });
 
+test("a kanban over 1,200 cards asks for each lane's first cards, more as a lane scrolls, and follows changes to cards it has not fetched", async () => {
+  const { page, errors, ctx } = await s.newUser("Lane", "lane@example.com");
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const status = board.columns.find((c) => c.type === "status");
+  const [first, second] = status.settings.labels;
+  const name = (n) => `Card ${String(n).padStart(4, "0")}`;
+  // 1,100 cards in the first lane, 100 without a status.
+  for (let chunk = 0; chunk < 2; chunk++) {
+    const items = Array.from({ length: 600 }, (_, k) => chunk * 600 + k + 1).map((n) => ({ name: name(n), group_id: board.groups[0].id, values: n <= 1100 ? { [status.id]: first.id } : {} }));
+    await api(page, "POST", `/boards/${board.id}/items/bulk`, { items });
+  }
+  await page.reload();
+  const asked = [];
+  page.on("request", (r) => r.url().endsWith("/items/query") && asked.push(r.postDataJSON()));
+  await page.getByRole("button", { name: "Kanban" }).click();
+  const lane = page.locator(`[data-lane="${first.name}"]`);
+  await lane.locator(`[data-card="${name(1)}"]`).waitFor();
+  assert.equal(await lane.locator(".lane-head span").innerText(), "1100");
+  assert.equal(await page.locator('[data-lane="No value"] .lane-head span').innerText(), "100");
+  // A count by lane, then each lane with cards asks for its first 100: no lane fetches it all.
+  const lanesAsked = () => asked.filter((b) => JSON.stringify(b.filter ?? {}).includes(status.id) && b.limit > 1);
+  assert.ok(asked.some((b) => b.group_by === status.id && b.limit === 1), JSON.stringify(asked));
+  assert.deepEqual(lanesAsked().map((b) => b.limit).sort(), [100, 100], JSON.stringify(lanesAsked()));
+
+  // Scrolled to its end, the lane asks for more (twice as many each time) until its last card.
+  const cards = lane.locator(".lane-cards");
+  for (let k = 0; k < 40 && !(await lane.locator(`[data-card="${name(1100)}"]`).count()); k++) {
+    await cards.evaluate((el) => el.scrollBy(0, 8000));
+    await page.waitForTimeout(150);
+  }
+  await lane.locator(`[data-card="${name(1100)}"]`).waitFor();
+  const limits = lanesAsked().map((b) => b.limit);
+  assert.ok(limits.length <= 12 && limits.every((l) => l <= 500), `lane requests: ${limits}`);
+  // The board's first page (read as it opened) is all it fetches of its own pages.
+  assert.deepEqual(asked.filter((b) => b.group_by === "group" && (b.cursor || b.filter)), [], "the board's further pages are not fetched for the kanban");
+
+  // Another user's change to a card fetched by the lane, not by the board's first page, moves it.
+  const item = (await api(page, "POST", `/boards/${board.id}/items/query`, { filter: { column: "name", op: "contains", value: name(1050) }, limit: 1 })).data[0];
+  await api(page, "PATCH", `/items/${item.id}`, { values: { [status.id]: second.id } });
+  await page.locator(`[data-lane="${second.name}"] [data-card="${name(1050)}"]`).waitFor({ timeout: 5000 });
+  await until(page, (n) => document.querySelector(`[data-lane="${n}"] .lane-head span`)?.textContent === "1099", first.name);
+  assert.equal(await lane.locator(`[data-card="${name(1050)}"]`).count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test("the filter builder speaks in words, takes several statuses in one rule and combines rules with OR", async () => {
   const { page, errors, ctx, board } = await projectBoard("Fil", "fil@example.com");
   const names = () => page.locator("tr[data-item]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-item")).sort());

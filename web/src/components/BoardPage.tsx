@@ -13,7 +13,8 @@ import { PeopleContext, useDirectory, usePeople } from "../state/people";
 import { UploadOrgContext } from "../state/files";
 import type { SearchHit } from "../state/search";
 import { Avatar } from "./Avatar";
-import { labelsOf } from "../state/lanes";
+import { labelsOf, laneColumnOf } from "../state/lanes";
+import { useLanes } from "../state/lanePages";
 import { PERMISSION_WORDS } from "../state/sharing";
 import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
@@ -48,6 +49,8 @@ import { Toast, type ToastMessage } from "./Toast";
 
 // The chart view and its library load when a chart is first opened.
 const ChartView = lazy(() => import("./ChartView"));
+const NO_ITEMS: Item[] = [];
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /** `item` is the item whose panel is open (it is part of the URL); `onItem` opens or closes one.
  * `boards` are the boards the app knows (the sidebar's), to name those items move to or from. */
@@ -115,11 +118,12 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
   // Counts are per group, or per value of the group-by column.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The kanban, the gallery, the calendar and the timeline show every match (in lanes, rows,
-  // days or bars), so they fetch it all; the chart asks the server for its counts.
+  // The gallery, the calendar and the timeline show every match (in rows, days or bars), so they
+  // fetch it all; the chart asks the server for its counts and the kanban for each lane's cards.
   const savedType = views.find((v) => v.id === tab)?.type;
-  const whole = ["kanban", "gallery", "calendar", "timeline", "workload"];
+  const whole = ["gallery", "calendar", "timeline", "workload"];
   const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
+  const lanesShown = tab === "kanban" || savedType === "kanban";
   const filter = filterOf(conditions, match, search);
   // A search, a filter, a sort or grouping by a column is a query the server answers a page at
   // a time in its order, with counts per group.
@@ -137,6 +141,8 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const footers = useFooters(boardId, filter, groupKey, !!paged, bus);
   const paging = useMemo(() => paged && { ...paged, footers }, [paged, footers]);
   const needsAll = !queried(filter, sorted, groupKey) && kanban;
+  const laneBy = laneColumnOf(boardColumns ?? [], types, laneColumn);
+  const lanes = useLanes(boardId, laneBy, filter, sorted, sort, state?.items ?? NO_ITEMS, state?.gone ?? NO_IDS, state?.loads ?? 0, lanesShown, bus);
   useEffect(() => {
     if (needsAll) loadRest();
   }, [needsAll, loadRest]);
@@ -434,7 +440,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
         ) : mode === "gallery" ? (
           <Gallery board={board} items={items} sort={sort} meId={me.user.id} coverColumn={coverColumn} onCoverColumn={setCoverColumn} cardColumns={cards} onCardColumns={setCardColumns} onOpen={onItem} />
         ) : (
-          <Kanban board={board} items={items} sort={sort} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
+          <Kanban board={board} lanes={lanes} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}
         </Suspense>
         {item && <ItemPanel itemId={item} found={found?.item_id === item ? found : undefined} item={state.items.find((i) => i.id === item)} board={board} dependents={dependentsOf(board.columns ?? [], state.items, item)} me={me} bus={bus} boardName={boardName} onSave={actions.saveValue} onRename={actions.rename} onButton={clickButton} onClose={closePanel}

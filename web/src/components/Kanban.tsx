@@ -1,33 +1,36 @@
 // The kanban: one lane per value of a column views can group by (the column types' metadata
 // says which: status labels, dropdown options, people); dragging a card between lanes sets its
-// value. Cards keep the view's sort within their lane (board order without one). Each lane
+// value. Cards keep the view's sort within their lane (board order without one). Each lane's
+// cards come from the server a run at a time (state/lanePages.ts), more as its end scrolls into
+// view, with the lane's count over all of them. Each lane
 // scrolls on its own and is windowed by @tanstack/react-virtual: a lane of thousands of cards
 // keeps only those near its viewport in the DOM. Dragging is the app's (./drag: mouse, finger or
 // keyboard, where an arrow takes the card to the next lane); it follows in an overlay.
 import { DndContext, useDraggable, useDroppable, type DragEndEvent } from "@dnd-kit/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Board, Column, Item } from "../api/types";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
-import { laneOf, lanesOf, laneValue } from "../state/lanes";
+import type { Lanes } from "../state/lanePages";
+import { laneColumnOf, laneOf, lanesOf, laneValue } from "../state/lanes";
 import { usePeople } from "../state/people";
 import { CardFields, CardFieldsChooser } from "./Cards";
 import { color } from "./Cell";
 import { AskDialog } from "./Dialog";
 import { Follower, underPointer, useDragSensors, useNeighbourKeys } from "./drag";
 
-const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+const NONE: Item[] = [];
 
-export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
-  board: Board; items: Item[]; sort?: (a: Item, b: Item) => number; laneColumn?: string; onLaneColumn: (id: string) => void; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
+export function Kanban({ board, lanes: fetched, laneColumn, onLaneColumn, meId, cardColumns, onCardColumns, onSave, onAdd, onOpen }: {
+  board: Board; lanes: Lanes; laneColumn?: string; onLaneColumn: (id: string) => void; meId: string; cardColumns: string[]; onCardColumns: (ids: string[]) => void;
   onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string, values?: Record<string, unknown>) => void; onOpen: (item: string) => void;
 }) {
   const types = useColumnTypes();
   const people = usePeople();
   const columns = board.columns ?? [];
   const groupable = columns.filter((c) => isGroupable(types, c.type));
-  // The chosen column, else a status column, else the first that can make lanes.
-  const lane = groupable.find((c) => c.id === laneColumn) ?? groupable.find((c) => c.type === "status") ?? groupable[0];
+  const lane = laneColumnOf(columns, types, laneColumn);
+  const items = useMemo(() => [...fetched.cards.values()].flat(), [fetched.cards]);
   const [dragging, setDragging] = useState<Item | null>(null);
   const { keys, lifted } = useNeighbourKeys();
   const sensors = useDragSensors(keys);
@@ -58,11 +61,12 @@ export function Kanban({ board, items, sort, laneColumn, onLaneColumn, meId, car
     }} onDragEnd={drop} onDragCancel={() => setDragging(null)}>
     <div className="kanban">
       {lanes.map((l) => {
-        const cards = items.filter((i) => laneOf(lane, i) === l.id).sort(sort ?? byPosition);
+        const cards = fetched.cards.get(l.id) ?? NONE;
+        const count = fetched.counts?.get(l.id) ?? cards.length;
         return (
           <Lane key={l.id} id={l.id} name={l.name}>
-            <div className="lane-head" style={{ background: color(l.color) }}>{l.name} <span>{cards.length}</span></div>
-            <LaneCards cards={cards} fields={shown} meId={meId} onOpen={onOpen} />
+            <div className="lane-head" style={{ background: color(l.color) }}>{l.name} <span>{count}</span></div>
+            <LaneCards lane={l.id} cards={cards} more={fetched.more.has(l.id)} loadMore={fetched.loadMore} fields={shown} meId={meId} onOpen={onOpen} />
             {l.id && board.groups?.[0] && (
               <button className="link" onClick={() => setAdding(l)}>+ Add card</button>
             )}
@@ -108,9 +112,10 @@ function DraggableCard({ item, onOpen, children }: { item: Item; onOpen: (item: 
   );
 }
 
-/** A lane's cards, windowed within the lane's own scroller. */
-function LaneCards({ cards, fields, meId, onOpen }: {
-  cards: Item[]; fields: Column[]; meId: string; onOpen: (item: string) => void;
+/** A lane's cards, windowed within the lane's own scroller; nearing its last card fetched, a lane
+ * with `more` asks for them. */
+function LaneCards({ lane, cards, more, loadMore, fields, meId, onOpen }: {
+  lane: string; cards: Item[]; more: boolean; loadMore: (lane: string) => void; fields: Column[]; meId: string; onOpen: (item: string) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
@@ -121,6 +126,12 @@ function LaneCards({ cards, fields, meId, onOpen }: {
     overscan: 6,
     initialRect: { width: 240, height: window.innerHeight },
   });
+  const last = v.getVirtualItems().at(-1)?.index ?? -1;
+  const near = more && last >= cards.length - 6;
+  // Asked again when the lane's fetching changes (`loadMore` is new then) while still near.
+  useEffect(() => {
+    if (near) loadMore(lane);
+  }, [near, cards.length, loadMore, lane]);
   return (
     <div className="lane-cards" ref={scroller}>
       <div className="lane-list" style={{ height: v.getTotalSize() }}>

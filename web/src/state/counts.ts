@@ -23,12 +23,20 @@ const PAUSE = 500;
 /** The server's answer to `asked` (its `total` and `groups`; no items); undefined until read,
  * and while `enabled` is false. */
 export function useCounts(boardId: string, asked: CountsAsked, enabled: boolean, bus: Bus): QueryResponse | undefined {
-  const client = useQueryClient();
   const q = useQuery({
     queryKey: [...countsKey(boardId), asked],
     enabled,
     queryFn: () => ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { ...asked, limit: 1, tz: TZ } })),
   });
+  useReadAgainOnChanges(boardId, countsKey(boardId), enabled, bus);
+  return enabled ? q.data : undefined;
+}
+
+/** Reads the queries under `key` again, at most every [`PAUSE`] ms, while the board's events
+ * say its items changed (and `enabled`). */
+export function useReadAgainOnChanges(boardId: string, key: readonly unknown[], enabled: boolean, bus: Bus) {
+  const client = useQueryClient();
+  const joined = JSON.stringify(key);
   useEffect(() => {
     if (!enabled) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -36,7 +44,7 @@ export function useCounts(boardId: string, asked: CountsAsked, enabled: boolean,
       if (e.board_id !== boardId || QUIET.has(e.kind) || timer) return;
       timer = setTimeout(() => {
         timer = undefined;
-        void client.invalidateQueries({ queryKey: countsKey(boardId) });
+        void client.invalidateQueries({ queryKey: JSON.parse(joined) });
       }, PAUSE);
     };
     bus.events.add(onEvent);
@@ -44,8 +52,7 @@ export function useCounts(boardId: string, asked: CountsAsked, enabled: boolean,
       clearTimeout(timer);
       bus.events.delete(onEvent);
     };
-  }, [enabled, boardId, bus, client]);
-  return enabled ? q.data : undefined;
+  }, [enabled, boardId, bus, client, joined]);
 }
 
 /** Each group's footers by group id (or by value of the group-by column), for `filter`'s

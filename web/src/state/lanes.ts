@@ -1,6 +1,7 @@
 // Grouping rows by a column (the table's "Group by", the kanban's lanes). Which columns can
 // group is the column types' metadata (`groupable`); this is how their values make lanes.
-import type { Column, Item } from "../api/types";
+import type { Column, ColumnTypeInfo, Item } from "../api/types";
+import { isGroupable } from "./columnTypes";
 import type { Person } from "./people";
 
 export type Label = { id: string; name: string; color: string; done?: boolean };
@@ -8,6 +9,13 @@ export type Lane = { id: string; name: string; color: string };
 
 /** A status column's labels or a dropdown column's options. */
 export const labelsOf = (c: Column): Label[] => ((c.settings as { labels?: Label[]; options?: Label[] }).labels ?? (c.settings as { options?: Label[] }).options ?? []);
+
+/** The kanban's lane column: the chosen one, else a status column, else the first that can
+ * make lanes (the column types' metadata says which). */
+export function laneColumnOf(columns: Column[], types: ColumnTypeInfo[], chosen: string | undefined): Column | undefined {
+  const groupable = columns.filter((c) => isGroupable(types, c.type));
+  return groupable.find((c) => c.id === chosen) ?? groupable.find((c) => c.type === "status") ?? groupable[0];
+}
 
 /** The lane of an item: the column's value, or the first of several (dropdown options, people);
  * "" for none. */

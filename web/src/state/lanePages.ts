@@ -1,0 +1,174 @@
+// The kanban's cards, a lane at a time from the server: a large board's kanban does not fetch
+// every item. The lanes' counts come from one count query grouped by the lane column (with the
+// board's filter and search); each lane with cards asks the item query for its first cards
+// (its value `any_of` the lane, or `is_empty` for "No value", in the view's sort, else board
+// order) and for more as its end scrolls into view, twice as many each time. Every answer is
+// read again, at most twice a second, while the board's events say items changed; between
+// reads, the cards the board itself holds (current to the last event) are shown as they now
+// are, in the lane their value now puts them.
+import { useQueries, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api, ok } from "../api/client";
+import type { Bus } from "../api/live";
+import type { Column, Item, QueryResponse, SortKeySpec } from "../api/types";
+import { useCounts, useReadAgainOnChanges } from "./counts";
+import { laneOf } from "./lanes";
+import { TZ } from "./useFiltered";
+
+/** Cards a lane asks for first; each further ask doubles what it holds. */
+export const LANE_PAGE = 100;
+/** The most items one request may ask for (the API's page limit). */
+const MOST = 500;
+
+export const lanesKey = (board: string) => ["board", board, "lanes"] as const;
+
+/** A lane's fetched cards, in its order, and whether it has more. */
+export type LanePage = { lane: string; items: Item[]; more: boolean };
+
+/** The condition that picks a lane's items. */
+export function laneCondition(column: Column, lane: string): Record<string, unknown> {
+  return lane ? { column: column.id, op: "any_of", value: [lane] } : { column: column.id, op: "is_empty" };
+}
+
+/** The first `want` items of a lane, in requests of at most [`MOST`]. */
+async function fetchLane(boardId: string, column: Column, lane: string, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, want: number): Promise<LanePage> {
+  const only = laneCondition(column, lane);
+  const body = { filter: filter ? { and: [filter, only] } : only, sort };
+  const items: Item[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: QueryResponse = await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { ...body, limit: Math.min(MOST, want - items.length), cursor, tz: TZ } }));
+    items.push(...page.data);
+    cursor = page.next_cursor ?? null;
+  } while (cursor && items.length < want);
+  return { lane, items, more: !!cursor };
+}
+
+/** The server's order of a lane: the sort's, then board order (position, then id). */
+export function laneOrder(sort?: (a: Item, b: Item) => number) {
+  return (a: Item, b: Item) => sort?.(a, b) || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Each lane's cards: the items its pages brought, as the board holds them now if it does (a
+ * live change may have moved them to another lane), and without a filter the items the board
+ * holds that belong to it; each lane in `order`, and while it has more, only up to its last
+ * fetched card (what comes after is fetched as it scrolls into view, never shown out of place). */
+export function laneCards(column: Column, pages: ReadonlyMap<string, LanePage>, pending: ReadonlySet<string>, held: readonly Item[], gone: ReadonlySet<string>, order: (a: Item, b: Item) => number, filtered: boolean): Map<string, Item[]> {
+  const live = new Map(held.map((i) => [i.id, i]));
+  const cards = new Map<string, Item>();
+  for (const page of pages.values()) {
+    for (const item of page.items) {
+      const now = live.get(item.id);
+      cards.set(item.id, now && now.version >= item.version ? now : item);
+    }
+  }
+  if (!filtered) for (const item of held) if (!item.parent_item_id && !cards.has(item.id)) cards.set(item.id, item);
+  const lanes = new Map<string, Item[]>();
+  for (const item of cards.values()) {
+    if (gone.has(item.id) || item.archived) continue;
+    const lane = laneOf(column, item);
+    lanes.set(lane, [...(lanes.get(lane) ?? []), item]);
+  }
+  for (const [lane, list] of lanes) {
+    list.sort(order);
+    const page = pages.get(lane);
+    const last = page?.more ? page.items[page.items.length - 1] : undefined;
+    // A lane with more to fetch shows its fetched run; one whose first cards are on their way
+    // shows none yet (not the board's, which may have gaps).
+    if (last) lanes.set(lane, list.filter((i) => order(i, last) <= 0));
+    else if (pending.has(lane)) lanes.set(lane, []);
+  }
+  return lanes;
+}
+
+/** Each lane's count: the server's, less the cards its pages brought that are now elsewhere (or
+ * gone) and plus the cards shown in it that its pages did not bring (moved in, or created), so
+ * a change shows in the counts at once, not when they are next read. */
+export function laneCounts(counts: ReadonlyMap<string, number>, pages: ReadonlyMap<string, LanePage>, cards: ReadonlyMap<string, Item[]>): Map<string, number> {
+  const out = new Map(counts);
+  for (const lane of new Set([...counts.keys(), ...cards.keys()])) {
+    const fetched = new Set((pages.get(lane)?.items ?? []).map((i) => i.id));
+    const shown = new Set((cards.get(lane) ?? []).map((i) => i.id));
+    let n = counts.get(lane) ?? 0;
+    for (const id of fetched) if (!shown.has(id)) n--;
+    for (const id of shown) if (!fetched.has(id)) n++;
+    out.set(lane, Math.max(n, shown.size));
+  }
+  return out;
+}
+
+export type Lanes = {
+  /** Cards per lane id ("" for no value). */
+  cards: ReadonlyMap<string, Item[]>;
+  /** Each lane's count ([`laneCounts`]; an item with several values is counted in each). */
+  counts: ReadonlyMap<string, number> | undefined;
+  /** Lanes with more cards to fetch. */
+  more: ReadonlySet<string>;
+  /** Fetches more of a lane (nothing when it has no more or is being read). */
+  loadMore: (lane: string) => void;
+};
+
+type Fetched = { pages: ReadonlyMap<string, LanePage>; more: ReadonlySet<string>; busy: ReadonlySet<string> };
+
+/** The lanes' answers by lane (kept by TanStack Query as long as they do not change). */
+function combine(results: UseQueryResult<LanePage>[]): Fetched {
+  const pages = new Map<string, LanePage>();
+  const more = new Set<string>();
+  const busy = new Set<string>();
+  for (const r of results) {
+    if (!r.data) continue;
+    pages.set(r.data.lane, r.data);
+    if (r.data.more) more.add(r.data.lane);
+    if (r.isPlaceholderData || r.isFetching) busy.add(r.data.lane);
+  }
+  return { pages, more, busy };
+}
+
+/** The kanban's lanes by `column`, for the board's `filter` and `sort` (`compare` is the same
+ * sort in the browser); `held` are the board's items as it holds them, `loads` its load count. */
+export function useLanes(boardId: string, column: Column | undefined, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, compare: ((a: Item, b: Item) => number) | undefined, held: readonly Item[], gone: ReadonlySet<string>, loads: number, enabled: boolean, bus: Bus): Lanes {
+  const client = useQueryClient();
+  const on = enabled && !!column;
+  const asked = useMemo(() => ({ filter, group_by: column?.id ?? "group" }), [filter, column?.id]);
+  const answer = useCounts(boardId, asked, on, bus);
+  const counts = useMemo(() => answer && new Map(answer.groups.map((g) => [g.key, g.count])), [answer]);
+  const askedKey = JSON.stringify({ column: column?.id, filter, sort });
+  /** How many cards each lane wants, for the question asked (a new one starts over). */
+  const [wanted, setWanted] = useState<{ key: string; lanes: ReadonlyMap<string, number> }>({ key: askedKey, lanes: new Map() });
+  const want = (lane: string) => (wanted.key === askedKey ? wanted.lanes.get(lane) : undefined) ?? LANE_PAGE;
+  const key = (lane: string, n: number) => [...lanesKey(boardId), askedKey, lane, n] as const;
+  const withCards = counts ? [...counts].filter(([, n]) => n > 0).map(([lane]) => lane) : [];
+  const fetched = useQueries({
+    queries: withCards.map((lane) => ({
+      queryKey: key(lane, want(lane)),
+      queryFn: () => fetchLane(boardId, column!, lane, filter, sort, want(lane)),
+      enabled: on,
+      // While more is on its way, the lane keeps what it had.
+      placeholderData: () => client.getQueryData<LanePage>(key(lane, want(lane) / 2)),
+    })),
+    combine,
+  });
+  useReadAgainOnChanges(boardId, lanesKey(boardId), on, bus);
+  // The board read whole again (it missed events): so are the lanes.
+  useEffect(() => {
+    if (loads > 1) void client.invalidateQueries({ queryKey: lanesKey(boardId) });
+  }, [client, boardId, loads]);
+  const laneList = JSON.stringify(withCards);
+  const pending = useMemo(() => new Set((JSON.parse(laneList) as string[]).filter((l) => !fetched.pages.has(l))), [laneList, fetched]);
+  const order = useMemo(() => laneOrder(compare), [compare]);
+  const cards = useMemo(
+    () => (column && on ? laneCards(column, fetched.pages, pending, held, gone, order, !!filter) : new Map<string, Item[]>()),
+    [column, on, fetched, pending, held, gone, order, filter],
+  );
+  const shownCounts = useMemo(() => counts && laneCounts(counts, fetched.pages, cards), [counts, fetched, cards]);
+  const { more, busy } = fetched;
+  const loadMore = useCallback((lane: string) => {
+    if (!more.has(lane) || busy.has(lane)) return;
+    setWanted((w) => {
+      const lanes = new Map(w.key === askedKey ? w.lanes : []);
+      lanes.set(lane, (lanes.get(lane) ?? LANE_PAGE) * 2);
+      return { key: askedKey, lanes };
+    });
+  }, [askedKey, more, busy]);
+  return { cards, counts: shownCounts, more, loadMore };
+}
