@@ -186,6 +186,34 @@ test("a kanban over 1,200 cards asks for each lane's first cards, more as a lane
   await ctx.close();
 });
 
+test("a gallery over 700 cards asks for its first cards and more as its last rows come into view", async () => {
+  const { page, errors, ctx } = await s.newUser("Gal", "gal@example.com");
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const name = (n) => `Pic ${String(n).padStart(3, "0")}`;
+  const items = Array.from({ length: 700 }, (_, k) => ({ name: name(k + 1), group_id: board.groups[0].id }));
+  await api(page, "POST", `/boards/${board.id}/items/bulk`, { items });
+  await page.reload();
+  const asked = [];
+  page.on("request", (r) => r.url().endsWith("/items/query") && asked.push(r.postDataJSON()));
+  await page.getByRole("button", { name: "Gallery" }).click();
+  const gallery = page.getByTestId("gallery");
+  await gallery.locator(`[data-card="${name(1)}"]`).waitFor();
+  const runs = () => asked.filter((b) => b.limit > 1 && !b.group_by);
+  assert.deepEqual(runs().map((b) => b.limit), [100], JSON.stringify(asked));
+  for (let k = 0; k < 40 && !(await gallery.locator(`[data-card="${name(700)}"]`).count()); k++) {
+    await gallery.evaluate((el) => el.scrollBy(0, 6000));
+    await page.waitForTimeout(150);
+  }
+  await gallery.locator(`[data-card="${name(700)}"]`).waitFor();
+  assert.ok(runs().length <= 6 && runs().every((b) => b.limit <= 500), `gallery requests: ${runs().map((b) => b.limit)}`);
+  assert.deepEqual(asked.filter((b) => b.group_by === "group" && (b.cursor || b.filter)), [], "the board's further pages are not fetched for the gallery");
+  assert.ok((await gallery.locator("[data-card]").count()) < 200, "only rows near the viewport are in the page");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test("the filter builder speaks in words, takes several statuses in one rule and combines rules with OR", async () => {
   const { page, errors, ctx, board } = await projectBoard("Fil", "fil@example.com");
   const names = () => page.locator("tr[data-item]").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-item")).sort());

@@ -14,7 +14,7 @@ import { UploadOrgContext } from "../state/files";
 import type { SearchHit } from "../state/search";
 import { Avatar } from "./Avatar";
 import { labelsOf, laneColumnOf } from "../state/lanes";
-import { useLanes } from "../state/lanePages";
+import { useGalleryCards, useLanes } from "../state/lanePages";
 import { PERMISSION_WORDS } from "../state/sharing";
 import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
@@ -118,12 +118,14 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
   // Counts are per group, or per value of the group-by column.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The gallery, the calendar and the timeline show every match (in rows, days or bars), so they
-  // fetch it all; the chart asks the server for its counts and the kanban for each lane's cards.
+  // The calendar, the timeline and the workload show every match (in days, bars or weeks), so
+  // they fetch it all; the chart asks the server for its counts, the kanban for each lane's cards
+  // and the gallery for its cards, as they scroll into view (state/lanePages.ts).
   const savedType = views.find((v) => v.id === tab)?.type;
-  const whole = ["gallery", "calendar", "timeline", "workload"];
+  const whole = ["calendar", "timeline", "workload"];
   const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
   const lanesShown = tab === "kanban" || savedType === "kanban";
+  const galleryShown = tab === "gallery" || savedType === "gallery";
   const filter = filterOf(conditions, match, search);
   // A search, a filter, a sort or grouping by a column is a query the server answers a page at
   // a time in its order, with counts per group.
@@ -142,7 +144,9 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const paging = useMemo(() => paged && { ...paged, footers }, [paged, footers]);
   const needsAll = !queried(filter, sorted, groupKey) && kanban;
   const laneBy = laneColumnOf(boardColumns ?? [], types, laneColumn);
-  const lanes = useLanes(boardId, laneBy, filter, sorted, sort, state?.items ?? NO_ITEMS, state?.gone ?? NO_IDS, state?.loads ?? 0, lanesShown, bus);
+  const shownFrom = { boardId, filter, sort: sorted, compare: sort, held: state?.items ?? NO_ITEMS, gone: state?.gone ?? NO_IDS, loads: state?.loads ?? 0, bus };
+  const lanes = useLanes(laneBy, shownFrom, lanesShown);
+  const gallery = useGalleryCards(shownFrom, galleryShown);
   useEffect(() => {
     if (needsAll) loadRest();
   }, [needsAll, loadRest]);
@@ -438,7 +442,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
         ) : mode === "calendar" ? (
           <Calendar board={board} items={items} dateColumn={dateColumn} onDateColumn={setDateColumn} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         ) : mode === "gallery" ? (
-          <Gallery board={board} items={items} sort={sort} meId={me.user.id} coverColumn={coverColumn} onCoverColumn={setCoverColumn} cardColumns={cards} onCardColumns={setCardColumns} onOpen={onItem} />
+          <Gallery board={board} cards={gallery} meId={me.user.id} coverColumn={coverColumn} onCoverColumn={setCoverColumn} cardColumns={cards} onCardColumns={setCardColumns} onOpen={onItem} />
         ) : (
           <Kanban board={board} lanes={lanes} laneColumn={laneColumn} onLaneColumn={setLaneColumn} meId={me.user.id} cardColumns={cards} onCardColumns={setCardColumns} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         )}

@@ -1,13 +1,13 @@
 // The gallery: a card per item with a cover (the first file of a file column: its thumbnail)
 // and the chosen fields, in rows as wide as the page allows. Rows are windowed by
 // @tanstack/react-virtual within the gallery's own scroller, so a board of thousands of items
-// keeps only the rows near the viewport in the DOM (and loads only their covers).
+// keeps only the rows near the viewport in the DOM (and loads only their covers); the cards come
+// from the server in the view's order, more as the last rows come into view
+// (state/lanePages.ts).
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Board, Item } from "../api/types";
 import { CardFields, CardFieldsChooser } from "./Cards";
-
-const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 /** A card's width and the gap between cards (px); rows are measured once rendered. */
 const CARD = 220;
 const GAP = 16;
@@ -20,8 +20,8 @@ function coverOf(item: Item, column: string | undefined): string | undefined {
   return value?.files?.[0]?.file_id;
 }
 
-export function Gallery({ board, items, sort, meId, coverColumn, onCoverColumn, cardColumns, onCardColumns, onOpen }: {
-  board: Board; items: Item[]; sort?: (a: Item, b: Item) => number; meId: string;
+export function Gallery({ board, cards: fetched, meId, coverColumn, onCoverColumn, cardColumns, onCardColumns, onOpen }: {
+  board: Board; cards: { cards: Item[]; count: number | undefined; more: boolean; loadMore: () => void }; meId: string;
   coverColumn?: string; onCoverColumn: (id: string | undefined) => void;
   cardColumns: string[]; onCardColumns: (ids: string[]) => void; onOpen: (item: string) => void;
 }) {
@@ -30,7 +30,7 @@ export function Gallery({ board, items, sort, meId, coverColumn, onCoverColumn, 
   // The chosen file column, else the first one.
   const cover = files.find((c) => c.id === coverColumn) ?? files[0];
   const shown = columns.filter((c) => cardColumns.includes(c.id) && c.id !== cover?.id);
-  const cards = [...items].sort(sort ?? byPosition);
+  const { cards, more, loadMore } = fetched;
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(1000);
   useLayoutEffect(() => {
@@ -50,6 +50,12 @@ export function Gallery({ board, items, sort, meId, coverColumn, onCoverColumn, 
     overscan: 3,
     initialRect: { width: 1000, height: window.innerHeight },
   });
+  const last = v.getVirtualItems().at(-1)?.index ?? -1;
+  const near = more && last >= rows - 3;
+  // Asked again when the fetching changes (`loadMore` is new then) while still near the end.
+  useEffect(() => {
+    if (near) loadMore();
+  }, [near, rows, loadMore]);
   return (
     <>
       <div className="gallery-settings">
@@ -61,7 +67,7 @@ export function Gallery({ board, items, sort, meId, coverColumn, onCoverColumn, 
         <CardFieldsChooser columns={columns} except={cover?.id} cardColumns={cardColumns} onCardColumns={onCardColumns} />
       </div>
       <div className="gallery" ref={scroller} data-testid="gallery">
-        {cards.length === 0 && <div className="muted">No items to show.</div>}
+        {cards.length === 0 && <div className="muted">{fetched.count === undefined || fetched.count > 0 ? "Loading…" : "No items to show."}</div>}
         <div className="gallery-list" style={{ height: v.getTotalSize() }}>
           {v.getVirtualItems().map((row) => (
             <div key={row.key} data-index={row.index} ref={v.measureElement} className="gallery-row" style={{ transform: `translateY(${row.start}px)` }}>

@@ -1,5 +1,6 @@
-// The kanban's cards, a lane at a time from the server: a large board's kanban does not fetch
-// every item. The lanes' counts come from one count query grouped by the lane column (with the
+// The kanban's and the gallery's cards, a run at a time from the server: a large board's kanban
+// or gallery does not fetch every item. The gallery is one run (every match); the kanban a run
+// per lane. The lanes' counts come from one count query grouped by the lane column (with the
 // board's filter and search); each lane with cards asks the item query for its first cards
 // (its value `any_of` the lane, or `is_empty` for "No value", in the view's sort, else board
 // order) and for more as its end scrolls into view, twice as many each time. Every answer is
@@ -30,10 +31,10 @@ export function laneCondition(column: Column, lane: string): Record<string, unkn
   return lane ? { column: column.id, op: "any_of", value: [lane] } : { column: column.id, op: "is_empty" };
 }
 
-/** The first `want` items of a lane, in requests of at most [`MOST`]. */
-async function fetchLane(boardId: string, column: Column, lane: string, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, want: number): Promise<LanePage> {
-  const only = laneCondition(column, lane);
-  const body = { filter: filter ? { and: [filter, only] } : only, sort };
+/** The first `want` items of a run, in requests of at most [`MOST`]. */
+async function fetchRun(boardId: string, lane: string, only: Record<string, unknown> | null, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, want: number): Promise<LanePage> {
+  const both = filter && only ? { and: [filter, only] } : (filter ?? only);
+  const body = { filter: both, sort };
   const items: Item[] = [];
   let cursor: string | null = null;
   do {
@@ -53,7 +54,7 @@ export function laneOrder(sort?: (a: Item, b: Item) => number) {
  * live change may have moved them to another lane), and without a filter the items the board
  * holds that belong to it; each lane in `order`, and while it has more, only up to its last
  * fetched card (what comes after is fetched as it scrolls into view, never shown out of place). */
-export function laneCards(column: Column, pages: ReadonlyMap<string, LanePage>, pending: ReadonlySet<string>, held: readonly Item[], gone: ReadonlySet<string>, order: (a: Item, b: Item) => number, filtered: boolean): Map<string, Item[]> {
+export function laneCards(place: (item: Item) => string, pages: ReadonlyMap<string, LanePage>, pending: ReadonlySet<string>, held: readonly Item[], gone: ReadonlySet<string>, order: (a: Item, b: Item) => number, filtered: boolean): Map<string, Item[]> {
   const live = new Map(held.map((i) => [i.id, i]));
   const cards = new Map<string, Item>();
   for (const page of pages.values()) {
@@ -66,7 +67,7 @@ export function laneCards(column: Column, pages: ReadonlyMap<string, LanePage>, 
   const lanes = new Map<string, Item[]>();
   for (const item of cards.values()) {
     if (gone.has(item.id) || item.archived) continue;
-    const lane = laneOf(column, item);
+    const lane = place(item);
     lanes.set(lane, [...(lanes.get(lane) ?? []), item]);
   }
   for (const [lane, list] of lanes) {
@@ -124,51 +125,96 @@ function combine(results: UseQueryResult<LanePage>[]): Fetched {
   return { pages, more, busy };
 }
 
-/** The kanban's lanes by `column`, for the board's `filter` and `sort` (`compare` is the same
- * sort in the browser); `held` are the board's items as it holds them, `loads` its load count. */
-export function useLanes(boardId: string, column: Column | undefined, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, compare: ((a: Item, b: Item) => number) | undefined, held: readonly Item[], gone: ReadonlySet<string>, loads: number, enabled: boolean, bus: Bus): Lanes {
+/** What the kanban and the gallery share: the board's items in runs (a lane each; the gallery's
+ * one run is every match), each asked of the server by its `condition` with the board's `filter`
+ * and `sort`, as the run's cards scroll into view, and put in their run by `place`. */
+type Runs = {
+  /** What is asked, so answers of another question are not mixed in (views, columns). */
+  scope: string;
+  /** The server's count per run; runs counted 0 are not asked for their cards. */
+  counts: ReadonlyMap<string, number> | undefined;
+  condition: (run: string) => Record<string, unknown> | null;
+  place: (item: Item) => string;
+};
+
+/** The board's `filter` and `sort` (`compare` is the same sort in the browser); `held` are the
+ * board's items as it holds them, `loads` its load count. */
+type Board = {
+  boardId: string;
+  filter: Record<string, unknown> | null;
+  sort: SortKeySpec[] | null;
+  compare: ((a: Item, b: Item) => number) | undefined;
+  held: readonly Item[];
+  gone: ReadonlySet<string>;
+  loads: number;
+  bus: Bus;
+};
+
+function useRuns({ scope, counts, condition, place }: Runs, { boardId, filter, sort, compare, held, gone, loads, bus }: Board, on: boolean): Lanes {
   const client = useQueryClient();
-  const on = enabled && !!column;
-  const asked = useMemo(() => ({ filter, group_by: column?.id ?? "group" }), [filter, column?.id]);
-  const answer = useCounts(boardId, asked, on, bus);
-  const counts = useMemo(() => answer && new Map(answer.groups.map((g) => [g.key, g.count])), [answer]);
-  const askedKey = JSON.stringify({ column: column?.id, filter, sort });
-  /** How many cards each lane wants, for the question asked (a new one starts over). */
-  const [wanted, setWanted] = useState<{ key: string; lanes: ReadonlyMap<string, number> }>({ key: askedKey, lanes: new Map() });
-  const want = (lane: string) => (wanted.key === askedKey ? wanted.lanes.get(lane) : undefined) ?? LANE_PAGE;
-  const key = (lane: string, n: number) => [...lanesKey(boardId), askedKey, lane, n] as const;
-  const withCards = counts ? [...counts].filter(([, n]) => n > 0).map(([lane]) => lane) : [];
+  const askedKey = JSON.stringify({ scope, filter, sort });
+  /** How many cards each run wants, for the question asked (a new one starts over). */
+  const [wanted, setWanted] = useState<{ key: string; runs: ReadonlyMap<string, number> }>({ key: askedKey, runs: new Map() });
+  const want = (run: string) => (wanted.key === askedKey ? wanted.runs.get(run) : undefined) ?? LANE_PAGE;
+  const key = (run: string, n: number) => [...lanesKey(boardId), askedKey, run, n] as const;
+  const withCards = on && counts ? [...counts].filter(([, n]) => n > 0).map(([run]) => run) : [];
   const fetched = useQueries({
-    queries: withCards.map((lane) => ({
-      queryKey: key(lane, want(lane)),
-      queryFn: () => fetchLane(boardId, column!, lane, filter, sort, want(lane)),
-      enabled: on,
-      // While more is on its way, the lane keeps what it had.
-      placeholderData: () => client.getQueryData<LanePage>(key(lane, want(lane) / 2)),
+    queries: withCards.map((run) => ({
+      queryKey: key(run, want(run)),
+      queryFn: () => fetchRun(boardId, run, condition(run), filter, sort, want(run)),
+      // While more is on its way, the run keeps what it had.
+      placeholderData: () => client.getQueryData<LanePage>(key(run, want(run) / 2)),
     })),
     combine,
   });
   useReadAgainOnChanges(boardId, lanesKey(boardId), on, bus);
-  // The board read whole again (it missed events): so are the lanes.
+  // The board read whole again (it missed events): so are the runs.
   useEffect(() => {
     if (loads > 1) void client.invalidateQueries({ queryKey: lanesKey(boardId) });
   }, [client, boardId, loads]);
-  const laneList = JSON.stringify(withCards);
-  const pending = useMemo(() => new Set((JSON.parse(laneList) as string[]).filter((l) => !fetched.pages.has(l))), [laneList, fetched]);
+  const runList = JSON.stringify(withCards);
+  const pending = useMemo(() => new Set((JSON.parse(runList) as string[]).filter((l) => !fetched.pages.has(l))), [runList, fetched]);
   const order = useMemo(() => laneOrder(compare), [compare]);
+  const filtered = !!filter;
   const cards = useMemo(
-    () => (column && on ? laneCards(column, fetched.pages, pending, held, gone, order, !!filter) : new Map<string, Item[]>()),
-    [column, on, fetched, pending, held, gone, order, filter],
+    () => (on ? laneCards(place, fetched.pages, pending, held, gone, order, filtered) : new Map<string, Item[]>()),
+    [place, on, fetched, pending, held, gone, order, filtered],
   );
   const shownCounts = useMemo(() => counts && laneCounts(counts, fetched.pages, cards), [counts, fetched, cards]);
   const { more, busy } = fetched;
-  const loadMore = useCallback((lane: string) => {
-    if (!more.has(lane) || busy.has(lane)) return;
+  const loadMore = useCallback((run: string) => {
+    if (!more.has(run) || busy.has(run)) return;
     setWanted((w) => {
-      const lanes = new Map(w.key === askedKey ? w.lanes : []);
-      lanes.set(lane, (lanes.get(lane) ?? LANE_PAGE) * 2);
-      return { key: askedKey, lanes };
+      const runs = new Map(w.key === askedKey ? w.runs : []);
+      runs.set(run, (runs.get(run) ?? LANE_PAGE) * 2);
+      return { key: askedKey, runs };
     });
   }, [askedKey, more, busy]);
   return { cards, counts: shownCounts, more, loadMore };
 }
+
+/** The kanban's lanes by `column`. */
+export function useLanes(column: Column | undefined, board: Board, enabled: boolean): Lanes {
+  const on = enabled && !!column;
+  const asked = useMemo(() => ({ filter: board.filter, group_by: column?.id ?? "group" }), [board.filter, column?.id]);
+  const answer = useCounts(board.boardId, asked, on, board.bus);
+  const counts = useMemo(() => answer && new Map(answer.groups.map((g) => [g.key, g.count])), [answer]);
+  const place = useCallback((item: Item) => (column ? laneOf(column, item) : ""), [column]);
+  const condition = useCallback((lane: string) => (column ? laneCondition(column, lane) : null), [column]);
+  return useRuns({ scope: `lanes:${column?.id}`, counts, condition, place }, board, on);
+}
+
+/** The gallery's cards: every match, one run in the sort's order (board order without one). */
+export function useGalleryCards(board: Board, enabled: boolean): { cards: Item[]; count: number | undefined; more: boolean; loadMore: () => void } {
+  const asked = useMemo(() => ({ filter: board.filter, group_by: "group" }), [board.filter]);
+  const answer = useCounts(board.boardId, asked, enabled, board.bus);
+  const counts = useMemo(() => answer && new Map([["", answer.total]]), [answer]);
+  const runs = useRuns({ scope: "gallery", counts, condition: everything, place: oneRun }, board, enabled);
+  const { loadMore: more } = runs;
+  const loadMore = useCallback(() => more(""), [more]);
+  return { cards: runs.cards.get("") ?? NONE, count: runs.counts?.get(""), more: runs.more.has(""), loadMore };
+}
+
+const NONE: Item[] = [];
+const everything = () => null;
+const oneRun = () => "";
