@@ -127,6 +127,50 @@ test("the gallery shows each item's cover and chosen fields; a saved gallery com
   await ctx.close();
 });
 
+test("a board's calendar asks the server for the days it shows and a page of the undated, not every item", async () => {
+  const { page, errors, ctx } = await s.newUser("Days", "days@example.com");
+  await page.getByRole("button", { name: /Blank board/ }).click();
+  await page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const due = await api(page, "POST", `/boards/${board.id}/columns`, { title: "Due", type: "date" });
+  const month = new Date().toISOString().slice(0, 7);
+  const pad = (n) => String(n).padStart(2, "0");
+  // Ten items on each of the month's first 20 days, 300 without a date, 100 three months on.
+  const later = new Date();
+  later.setUTCDate(1);
+  later.setUTCMonth(later.getUTCMonth() + 3);
+  const away = later.toISOString().slice(0, 7);
+  const items = Array.from({ length: 600 }, (_, k) => ({
+    name: `Task ${k}`,
+    group_id: board.groups[0].id,
+    values: k < 200 ? { [due.id]: `${month}-${pad(1 + (k % 20))}` } : k < 500 ? {} : { [due.id]: `${away}-15` },
+  }));
+  await api(page, "POST", `/boards/${board.id}/items/bulk`, { items });
+  await page.reload();
+  const asked = [];
+  page.on("request", (r) => r.url().endsWith("/items/query") && asked.push(r.postDataJSON()));
+  await page.getByRole("button", { name: "Calendar", exact: true }).click();
+  await page.getByLabel("Dates from").selectOption({ label: "Dates: Due" });
+  const day = (n) => page.locator(`.calendar-day[data-day="${month}-${pad(n)}"]`);
+  // Three chips a day and the rest counted: every one of the day's ten came.
+  await day(5).getByRole("button", { name: "+7 more" }).waitFor();
+  assert.equal(await day(5).locator("[data-item]").count(), 3);
+  const undated = page.locator(".calendar-undated");
+  await undated.locator("h3", { hasText: "300" }).waitFor();
+  assert.equal(await undated.locator("[data-item]").count(), 100);
+  await undated.getByRole("button", { name: "Show more (200)" }).click();
+  await until(page, () => document.querySelectorAll(".calendar-undated [data-item]").length === 200);
+  const filters = asked.map((b) => JSON.stringify(b.filter));
+  assert.ok(filters.some((f) => f.includes('"between"') && f.includes(due.id)), filters.join("\n"));
+  assert.ok(filters.some((f) => f.includes('"is_empty"')), filters.join("\n"));
+  assert.deepEqual(asked.filter((b) => b.group_by === "group" && (b.cursor || b.filter)), [], "the board's further pages are not fetched for the calendar");
+  // Three months on: asked for those days, and the items there show.
+  for (let k = 0; k < 3; k++) await page.getByRole("button", { name: "Next" }).click();
+  await page.locator(`.calendar-day[data-day="${away}-15"]`).getByRole("button", { name: "+97 more" }).waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test("the calendar: make an item on a day, drag it to another, stretch a timeline, and find it again after a reload", async () => {
   const { page, errors, ctx, board } = await projectBoard("Cal", "cal@example.com");
   const due = board.columns.find((c) => c.title === "Due date");

@@ -14,7 +14,8 @@ import { UploadOrgContext } from "../state/files";
 import type { SearchHit } from "../state/search";
 import { Avatar } from "./Avatar";
 import { labelsOf, laneColumnOf } from "../state/lanes";
-import { useGalleryCards, useLanes } from "../state/lanePages";
+import { useCalendarCards, useGalleryCards, useLanes } from "../state/lanePages";
+import { dateColumnOf } from "../state/calendar";
 import { PERMISSION_WORDS } from "../state/sharing";
 import { systemActorName } from "../state/automations";
 import { cellEditors } from "../state/presence";
@@ -118,11 +119,11 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
   // Counts are per group, or per value of the group-by column.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The calendar, the timeline and the workload show every match (in days, bars or weeks), so
-  // they fetch it all; the chart asks the server for its counts, the kanban for each lane's cards
-  // and the gallery for its cards, as they scroll into view (state/lanePages.ts).
+  // The timeline and the workload show every match (in bars or weeks), so they fetch it all; the
+  // chart asks the server for its counts, the kanban for each lane's cards, the gallery for its
+  // cards as they scroll into view and the calendar for the days shown (state/lanePages.ts).
   const savedType = views.find((v) => v.id === tab)?.type;
-  const whole = ["calendar", "timeline", "workload"];
+  const whole = ["timeline", "workload"];
   const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
   const lanesShown = tab === "kanban" || savedType === "kanban";
   const galleryShown = tab === "gallery" || savedType === "gallery";
@@ -147,6 +148,10 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const shownFrom = { boardId, filter, sort: sorted, compare: sort, held: state?.items ?? NO_ITEMS, gone: state?.gone ?? NO_IDS, loads: state?.loads ?? 0, bus };
   const lanes = useLanes(laneBy, shownFrom, lanesShown);
   const gallery = useGalleryCards(shownFrom, galleryShown);
+  /** The days the calendar shows, which it asks the server for. */
+  const [calendarDays, setCalendarDays] = useState<readonly [string, string] | null>(null);
+  const onCalendarShown = useCallback((from: string, to: string) => setCalendarDays([from, to]), []);
+  const calendar = useCalendarCards(dateColumnOf(boardColumns ?? [], dateColumn), calendarDays, shownFrom, tab === "calendar" || savedType === "calendar");
   useEffect(() => {
     if (needsAll) loadRest();
   }, [needsAll, loadRest]);
@@ -440,7 +445,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             <ChartView board={board} filter={filter} bus={bus} settings={chart} onSettings={setChartSettings} />
           </Suspense>
         ) : mode === "calendar" ? (
-          <Calendar board={board} items={items} dateColumn={dateColumn} onDateColumn={setDateColumn} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
+          <Calendar board={board} items={calendar.items} undatedMore={calendar.undated} onShown={onCalendarShown} dateColumn={dateColumn} onDateColumn={setDateColumn} onSave={actions.saveValue} onAdd={actions.addItem} onOpen={onItem} />
         ) : mode === "gallery" ? (
           <Gallery board={board} cards={gallery} meId={me.user.id} coverColumn={coverColumn} onCoverColumn={setCoverColumn} cardColumns={cards} onCardColumns={setCardColumns} onOpen={onItem} />
         ) : (

@@ -6,9 +6,9 @@
 // arrow takes the item to the next day that way).
 import { DndContext, useDraggable, useDroppable, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
 import { addDays, format, parseISO } from "date-fns";
-import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Board, Item } from "../api/types";
-import { type CalendarMode, covers, daysOf, moved, onDay, resized, spanOf, step, title } from "../state/calendar";
+import { type CalendarMode, covers, dateColumnOf, daysOf, moved, onDay, resized, spanOf, step, title } from "../state/calendar";
 import { labelsOf, laneOf } from "../state/lanes";
 import { color } from "./Cell";
 import { AskDialog } from "./Dialog";
@@ -23,13 +23,17 @@ type Drag = { item: Item; from?: string; end?: boolean };
 /** Where it can go: a day, or the side list (no date). */
 type Target = { day: string } | { day: null };
 
-export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd, onOpen }: {
-  board: Board; items: Item[]; dateColumn?: string; onDateColumn: (id: string) => void;
+/** The undated items' count over all of them and a way to fetch more, when `items` holds a
+ * page of them (a board's calendar asks the server for what it shows). */
+export type UndatedMore = { count: number | undefined; loadMore: () => void };
+
+export function Calendar({ board, items, undatedMore, onShown, dateColumn, onDateColumn, onSave, onAdd, onOpen }: {
+  board: Board; items: Item[]; undatedMore?: UndatedMore; onShown?: (from: string, to: string) => void; dateColumn?: string; onDateColumn: (id: string) => void;
   onSave: (item: Item, column: string, value: unknown) => void; onAdd: (group: string, name: string, values?: Record<string, unknown>) => void; onOpen: (item: string) => void;
 }) {
   const columns = board.columns ?? [];
   const dated = columns.filter((c) => c.type === "date" || c.type === "timeline");
-  const col = dated.find((c) => c.id === dateColumn) ?? dated[0];
+  const col = dateColumnOf(columns, dateColumn);
   const status = columns.find((c) => c.type === "status");
   const [mode, setMode] = useState<CalendarMode>("month");
   const [anchor, setAnchor] = useState(today);
@@ -39,12 +43,13 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
   const sensors = useDragSensors(useCallback<KeyboardCoordinateGetter>((event, args) => byDate(at, event, args), []));
   const [adding, setAdding] = useState<string | null>(null);
   const days = useMemo(() => daysOf(mode, anchor), [mode, anchor]);
+  const [first, last] = [days[0], days[days.length - 1]];
+  useEffect(() => onShown?.(first, last), [onShown, first, last]);
   // Each shown day's items, and the items with no date; one pass over the items.
   const { onDays, undated } = useMemo(() => {
     const onDays = new Map<string, Item[]>(days.map((d) => [d, []]));
     const undated: Item[] = [];
     if (!col) return { onDays, undated };
-    const [first, last] = [days[0], days[days.length - 1]];
     for (const item of items) {
       const span = spanOf(col.type, item.values[col.id]);
       if (!span) {
@@ -54,7 +59,8 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
       }
     }
     return { onDays, undated };
-  }, [items, col, days]);
+  }, [items, col, days, first, last]);
+  const undatedCount = undatedMore?.count ?? undated.length;
   if (!col) return <div className="muted">Add a date or timeline column to use the calendar.</div>;
   const labels = status ? labelsOf(status) : [];
   const tint = (item: Item) => color(labels.find((l) => l.id === (status ? laneOf(status, item) : ""))?.color ?? "blue");
@@ -118,9 +124,10 @@ export function Calendar({ board, items, dateColumn, onDateColumn, onSave, onAdd
           })}
         </div>
         <Undated>
-          <h3>No date <span className="muted">{undated.length}</span></h3>
-          {undated.slice(0, 200).map((item) => chip(item))}
-          {undated.length > 200 && <div className="muted">and {undated.length - 200} more</div>}
+          <h3>No date <span className="muted">{undatedCount}</span></h3>
+          {undated.slice(0, undatedMore ? undefined : 200).map((item) => chip(item))}
+          {undatedMore && undatedCount > undated.length && <button className="link" onClick={undatedMore.loadMore}>Show more ({undatedCount - undated.length})</button>}
+          {!undatedMore && undated.length > 200 && <div className="muted">and {undated.length - 200} more</div>}
         </Undated>
       </div>
       <Follower>

@@ -1,6 +1,7 @@
 // The calendar view's date logic: which days a month, week or day shows, where an item falls
 // (a date cell on its day, a timeline cell on every day of its span) and the value a drag
 // gives it. Days are "yyyy-MM-dd" strings; a date cell holding a time keeps it when moved.
+import type { Column } from "../api/types";
 import { addDays, addMonths, addWeeks, differenceInCalendarDays, eachDayOfInterval, endOfMonth, endOfWeek, format, parseISO, startOfMonth, startOfWeek } from "date-fns";
 
 export type CalendarMode = "month" | "week" | "day";
@@ -10,6 +11,12 @@ const day = (d: Date) => format(d, "yyyy-MM-dd");
 const weekStartsOn = 1;
 
 /** The days shown for `mode` around `anchor` (a day): whole weeks, Monday first. */
+/** The calendar's column: the chosen date or timeline column, else the first. */
+export function dateColumnOf(columns: Column[], chosen: string | undefined): Column | undefined {
+  const dated = columns.filter((c) => c.type === "date" || c.type === "timeline");
+  return dated.find((c) => c.id === chosen) ?? dated[0];
+}
+
 export function daysOf(mode: CalendarMode, anchor: string): string[] {
   const at = parseISO(anchor);
   if (mode === "day") return [anchor];

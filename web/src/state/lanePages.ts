@@ -13,6 +13,7 @@ import { api, ok } from "../api/client";
 import type { Bus } from "../api/live";
 import type { Column, Item, QueryResponse, SortKeySpec } from "../api/types";
 import { useCounts, useReadAgainOnChanges } from "./counts";
+import { spanOf } from "./calendar";
 import { laneOf } from "./lanes";
 import { TZ } from "./useFiltered";
 
@@ -24,7 +25,7 @@ const MOST = 500;
 export const lanesKey = (board: string) => ["board", board, "lanes"] as const;
 
 /** A lane's fetched cards, in its order, and whether it has more. */
-export type LanePage = { lane: string; items: Item[]; more: boolean };
+export type LanePage = { lane: string; items: Item[]; more: boolean; total: number };
 
 /** The condition that picks a lane's items. */
 export function laneCondition(column: Column, lane: string): Record<string, unknown> {
@@ -37,12 +38,14 @@ async function fetchRun(boardId: string, lane: string, only: Record<string, unkn
   const body = { filter: both, sort };
   const items: Item[] = [];
   let cursor: string | null = null;
+  let total = 0;
   do {
     const page: QueryResponse = await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { ...body, limit: Math.min(MOST, want - items.length), cursor, tz: TZ } }));
     items.push(...page.data);
     cursor = page.next_cursor ?? null;
+    total = page.total;
   } while (cursor && items.length < want);
-  return { lane, items, more: !!cursor };
+  return { lane, items, more: !!cursor, total };
 }
 
 /** The server's order of a lane: the sort's, then board order (position, then id). */
@@ -125,21 +128,27 @@ function combine(results: UseQueryResult<LanePage>[]): Fetched {
   return { pages, more, busy };
 }
 
-/** What the kanban and the gallery share: the board's items in runs (a lane each; the gallery's
- * one run is every match), each asked of the server by its `condition` with the board's `filter`
- * and `sort`, as the run's cards scroll into view, and put in their run by `place`. */
+/** A run of the board's items: asked of the server by `condition` (with the board's filter and
+ * sort); an `eager` run fetches all of its cards (a calendar's month), the others as they scroll
+ * into view. */
+export type Run = { id: string; condition: Record<string, unknown> | null; eager?: boolean };
+
+/** What the kanban, the gallery and the calendar share: the board's items in runs (a lane
+ * each; the gallery's one run is every match; the calendar's the days shown and the undated),
+ * each asked of the server as its cards are needed, and put in their run by `place` (an item
+ * placed in no run asked for is not shown). */
 type Runs = {
   /** What is asked, so answers of another question are not mixed in (views, columns). */
   scope: string;
-  /** The server's count per run; runs counted 0 are not asked for their cards. */
-  counts: ReadonlyMap<string, number> | undefined;
-  condition: (run: string) => Record<string, unknown> | null;
+  runs: Run[];
+  /** The server's count per run, if counted apart (else each run's first answer's total). */
+  counts?: ReadonlyMap<string, number>;
   place: (item: Item) => string;
 };
 
 /** The board's `filter` and `sort` (`compare` is the same sort in the browser); `held` are the
  * board's items as it holds them, `loads` its load count. */
-type Board = {
+export type Source = {
   boardId: string;
   filter: Record<string, unknown> | null;
   sort: SortKeySpec[] | null;
@@ -150,23 +159,24 @@ type Board = {
   bus: Bus;
 };
 
-function useRuns({ scope, counts, condition, place }: Runs, { boardId, filter, sort, compare, held, gone, loads, bus }: Board, on: boolean): Lanes {
+function useRuns({ scope, runs, counts: counted, place }: Runs, { boardId, filter, sort, compare, held, gone, loads, bus }: Source, on: boolean): Lanes {
   const client = useQueryClient();
   const askedKey = JSON.stringify({ scope, filter, sort });
   /** How many cards each run wants, for the question asked (a new one starts over). */
   const [wanted, setWanted] = useState<{ key: string; runs: ReadonlyMap<string, number> }>({ key: askedKey, runs: new Map() });
   const want = (run: string) => (wanted.key === askedKey ? wanted.runs.get(run) : undefined) ?? LANE_PAGE;
-  const key = (run: string, n: number) => [...lanesKey(boardId), askedKey, run, n] as const;
-  const withCards = on && counts ? [...counts].filter(([, n]) => n > 0).map(([run]) => run) : [];
+  const key = (run: Run, n: number) => [...lanesKey(boardId), askedKey, run.id, run.condition, n] as const;
+  const asked = on ? runs : [];
   const fetched = useQueries({
-    queries: withCards.map((run) => ({
-      queryKey: key(run, want(run)),
-      queryFn: () => fetchRun(boardId, run, condition(run), filter, sort, want(run)),
+    queries: asked.map((run) => ({
+      queryKey: key(run, want(run.id)),
+      queryFn: () => fetchRun(boardId, run.id, run.condition, filter, sort, want(run.id)),
       // While more is on its way, the run keeps what it had.
-      placeholderData: () => client.getQueryData<LanePage>(key(run, want(run) / 2)),
+      placeholderData: () => client.getQueryData<LanePage>(key(run, want(run.id) / 2)),
     })),
     combine,
   });
+  const withCards = asked.map((r) => r.id);
   useReadAgainOnChanges(boardId, lanesKey(boardId), on, bus);
   // The board read whole again (it missed events): so are the runs.
   useEffect(() => {
@@ -180,6 +190,7 @@ function useRuns({ scope, counts, condition, place }: Runs, { boardId, filter, s
     () => (on ? laneCards(place, fetched.pages, pending, held, gone, order, filtered) : new Map<string, Item[]>()),
     [place, on, fetched, pending, held, gone, order, filtered],
   );
+  const counts = useMemo(() => counted ?? (fetched.pages.size ? new Map([...fetched.pages].map(([id, p]) => [id, p.total])) : undefined), [counted, fetched]);
   const shownCounts = useMemo(() => counts && laneCounts(counts, fetched.pages, cards), [counts, fetched, cards]);
   const { more, busy } = fetched;
   const loadMore = useCallback((run: string) => {
@@ -190,31 +201,53 @@ function useRuns({ scope, counts, condition, place }: Runs, { boardId, filter, s
       return { key: askedKey, runs };
     });
   }, [askedKey, more, busy]);
+  // Eager runs fetch on until they have every card.
+  const eager = asked.filter((r) => r.eager && more.has(r.id) && !busy.has(r.id)).map((r) => r.id).join("\n");
+  useEffect(() => {
+    if (eager) eager.split("\n").forEach(loadMore);
+  }, [eager, loadMore]);
   return { cards, counts: shownCounts, more, loadMore };
 }
 
 /** The kanban's lanes by `column`. */
-export function useLanes(column: Column | undefined, board: Board, enabled: boolean): Lanes {
+export function useLanes(column: Column | undefined, board: Source, enabled: boolean): Lanes {
   const on = enabled && !!column;
   const asked = useMemo(() => ({ filter: board.filter, group_by: column?.id ?? "group" }), [board.filter, column?.id]);
   const answer = useCounts(board.boardId, asked, on, board.bus);
   const counts = useMemo(() => answer && new Map(answer.groups.map((g) => [g.key, g.count])), [answer]);
   const place = useCallback((item: Item) => (column ? laneOf(column, item) : ""), [column]);
-  const condition = useCallback((lane: string) => (column ? laneCondition(column, lane) : null), [column]);
-  return useRuns({ scope: `lanes:${column?.id}`, counts, condition, place }, board, on);
+  const runs = useMemo(() => (column && counts ? [...counts].filter(([, n]) => n > 0).map(([lane]) => ({ id: lane, condition: laneCondition(column, lane) })) : []), [column, counts]);
+  return useRuns({ scope: `lanes:${column?.id}`, runs, counts, place }, board, on);
 }
 
 /** The gallery's cards: every match, one run in the sort's order (board order without one). */
-export function useGalleryCards(board: Board, enabled: boolean): { cards: Item[]; count: number | undefined; more: boolean; loadMore: () => void } {
-  const asked = useMemo(() => ({ filter: board.filter, group_by: "group" }), [board.filter]);
-  const answer = useCounts(board.boardId, asked, enabled, board.bus);
-  const counts = useMemo(() => answer && new Map([["", answer.total]]), [answer]);
-  const runs = useRuns({ scope: "gallery", counts, condition: everything, place: oneRun }, board, enabled);
+export function useGalleryCards(board: Source, enabled: boolean): { cards: Item[]; count: number | undefined; more: boolean; loadMore: () => void } {
+  const runs = useRuns({ scope: "gallery", runs: EVERY_MATCH, place: oneRun }, board, enabled);
   const { loadMore: more } = runs;
   const loadMore = useCallback(() => more(""), [more]);
   return { cards: runs.cards.get("") ?? NONE, count: runs.counts?.get(""), more: runs.more.has(""), loadMore };
 }
 
 const NONE: Item[] = [];
-const everything = () => null;
+const EVERY_MATCH: Run[] = [{ id: "", condition: null }];
 const oneRun = () => "";
+
+/** The calendar's cards by `column` (a date or timeline): every item on the days `from` to `to`
+ * (all of them, fetched at once) and the undated ones as their list scrolls (its first 200). */
+export function useCalendarCards(column: Column | undefined, shown: readonly [string, string] | null, board: Source, enabled: boolean) {
+  const on = enabled && !!column && !!shown;
+  const [from, to] = shown ?? ["", ""];
+  const runs = useMemo<Run[]>(() => (column ? [
+    { id: "days", condition: { column: column.id, op: "between", value: [from, to] }, eager: true },
+    { id: "undated", condition: { column: column.id, op: "is_empty" } },
+  ] : []), [column, from, to]);
+  const place = useCallback((item: Item) => {
+    const span = column && spanOf(column.type, item.values[column.id]);
+    return !span ? "undated" : span.to >= from && span.from <= to ? "days" : "elsewhere";
+  }, [column, from, to]);
+  const fetched = useRuns({ scope: `calendar:${column?.id}`, runs, place }, board, on);
+  const { cards, counts, loadMore } = fetched;
+  const items = useMemo(() => [...(cards.get("days") ?? NONE), ...(cards.get("undated") ?? NONE)], [cards]);
+  const undated = useMemo(() => ({ count: counts?.get("undated") ?? 0, loadMore: () => loadMore("undated") }), [counts, loadMore]);
+  return { items, undated };
+}
