@@ -1,5 +1,6 @@
 //! Behaviour specific to the PostgreSQL backend: connection errors, concurrent migrators, the
-//! race-free last-owner rule and gap-free event sequences under concurrent commits.
+//! race-free last-owner rule, gap-free event sequences under concurrent commits, and nodes
+//! sharing one database reading each other's events.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
@@ -96,14 +97,8 @@ async fn concurrent_demotions_never_leave_an_org_without_owner() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
-    const TASKS: i64 = 8;
-    const COMMITS: i64 = 25;
-    let (url, _guard) = scratch().await;
-    let store = Arc::new(PostgresStore::connect(&url, 8).await.unwrap());
-    store.migrate().await.unwrap();
-    let t0 = 1_800_000_000_000;
+/// A user and an empty board on `store`, at the time `t0` (ms).
+async fn a_board(store: &PostgresStore, t0: i64) -> (UserId, sunday_types::BoardId) {
     let t = to_datetime(t0);
     let user = NewUser {
         id: UserId::new(),
@@ -135,6 +130,45 @@ async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
     );
     let b = board.id;
     store.commit(b, vec![BoardWrite::InsertBoard(board)], vec![], t0).await.unwrap();
+    (user.id, b)
+}
+
+/// Two nodes on one database, each keeping the events it committed decoded (its tail): a read
+/// of the log on either returns every event, the other node's too, not a run of its own.
+#[tokio::test]
+async fn each_node_reads_the_events_other_nodes_committed() {
+    let (url, _guard) = scratch().await;
+    let a = PostgresStore::connect(&url, 2).await.unwrap();
+    a.migrate().await.unwrap();
+    let b = PostgresStore::connect(&url, 2).await.unwrap();
+    let t0 = 1_800_000_000_000;
+    let (user, board) = a_board(&a, t0).await;
+    let tick = |n: usize| {
+        let name = Some(format!("{n}"));
+        NewEvent::new(user, BoardChange::BoardUpdated(BoardUpdated { name, ..Default::default() }))
+    };
+    for (n, node) in [&a, &a, &b, &b, &a].into_iter().enumerate() {
+        node.commit(board, vec![], vec![tick(n)], t0 + n as i64).await.unwrap();
+    }
+    for node in [&a, &b] {
+        for after in 0..5 {
+            let seqs: Vec<i64> = node.events_after(board, after, 100).await.unwrap().iter().map(|e| e.seq).collect();
+            assert_eq!(seqs, ((after + 1)..=5).collect::<Vec<_>>(), "after {after}");
+        }
+        let two: Vec<i64> = node.events_after(board, 0, 2).await.unwrap().iter().map(|e| e.seq).collect();
+        assert_eq!(two, [1, 2]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
+    const TASKS: i64 = 8;
+    const COMMITS: i64 = 25;
+    let (url, _guard) = scratch().await;
+    let store = Arc::new(PostgresStore::connect(&url, 8).await.unwrap());
+    store.migrate().await.unwrap();
+    let t0 = 1_800_000_000_000;
+    let (user, b) = a_board(&store, t0).await;
 
     let tasks: Vec<_> = (0..TASKS)
         .map(|task| {
@@ -143,7 +177,7 @@ async fn concurrent_commits_on_one_board_get_gap_free_seqs() {
                 let mut seqs = Vec::new();
                 for n in 0..COMMITS {
                     let tick = BoardUpdated { name: Some(format!("{task}/{n}")), ..Default::default() };
-                    let event = NewEvent::new(user.id, BoardChange::BoardUpdated(tick));
+                    let event = NewEvent::new(user, BoardChange::BoardUpdated(tick));
                     let done = store.commit(b, vec![], vec![event], t0 + n).await.unwrap();
                     assert_eq!(done.events.len(), 1);
                     seqs.push(done.events[0].seq);

@@ -79,6 +79,26 @@ impl EventTail {
         Some(run.iter().skip(skip).take(limit).map(|(e, _)| e.clone()).collect())
     }
 
+    /// What [`EventTail::after`] found, as an answer to "up to `limit` events after `after`" on a
+    /// board whose last committed seq is `last` (`None`: the board is gone, and forgotten here).
+    /// Another node sharing the database may have committed events this one never kept, so a
+    /// run short of both `limit` and `last` is not the whole answer: `None`, ask the store.
+    pub fn complete(
+        &self,
+        board: BoardId,
+        found: Vec<BoardEvent>,
+        after: i64,
+        limit: usize,
+        last: Option<i64>,
+    ) -> Option<Vec<BoardEvent>> {
+        let Some(last) = last else {
+            self.forget(board);
+            return None;
+        };
+        let reached = found.last().map_or(after, |e| e.seq);
+        (found.len() >= limit || reached >= last).then_some(found)
+    }
+
     /// Forgets a board (deleted: its events went with it).
     pub fn forget(&self, board: BoardId) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -154,5 +174,21 @@ mod tests {
         assert_eq!(tail.after(board, 7, 10).unwrap().len(), 1);
         tail.forget(board);
         assert!(tail.after(board, 7, 10).is_none());
+    }
+
+    #[test]
+    fn a_run_short_of_the_boards_last_seq_is_not_an_answer() {
+        let board = BoardId::new();
+        let tail = EventTail::default();
+        tail.record(&(6..=10).map(|s| event(board, s)).collect::<Vec<_>>(), &[100; 5]);
+        let found = || tail.after(board, 5, 100).unwrap();
+        // Another node committed 11 to 15: the run is not the whole answer.
+        assert!(tail.complete(board, found(), 5, 100, Some(15)).is_none());
+        assert_eq!(tail.complete(board, found(), 5, 100, Some(10)).unwrap().len(), 5);
+        // Three asked for, three found: whole, whatever came after.
+        assert_eq!(tail.complete(board, tail.after(board, 5, 3).unwrap(), 5, 3, Some(15)).unwrap().len(), 3);
+        // The board is gone: not an answer, and forgotten.
+        assert!(tail.complete(board, found(), 5, 100, None).is_none());
+        assert!(tail.after(board, 5, 100).is_none());
     }
 }

@@ -129,12 +129,12 @@ impl BoardStore for SqliteStore {
 
     async fn events_after(&self, board: BoardId, after: i64, limit: usize) -> StoreResult<Vec<BoardEvent>> {
         // Kept decoded since their commit, while the board is still there (its events go
-        // with it when it is deleted).
-        if let Some(events) = self.tail.after(board, after, limit) {
-            if self.read(boards::board_exists(board)).await?.is_some() {
+        // with it when it is deleted) and they reach its last seq.
+        if let Some(found) = self.tail.after(board, after, limit) {
+            let last = self.read(boards::board_last_seq(board)).await?;
+            if let Some(events) = self.tail.complete(board, found, after, limit, last) {
                 return Ok(events);
             }
-            self.tail.forget(board);
         }
         self.read(boards::events_after(board, after, limit)).await
     }

@@ -249,11 +249,11 @@ pub fn subtree(root: ItemId) -> Query<Item, Vec<Item>> {
     Query::all(&SUBTREE, args![root], rows::item)
 }
 
-static BOARD_EXISTS: Stmt = stmt!("SELECT 1 FROM boards WHERE id = $1");
+static BOARD_LAST_SEQ: Stmt = stmt!("SELECT last_seq FROM boards WHERE id = $1");
 
-/// Whether the board is there (`Some` when it is).
-pub fn board_exists(board: BoardId) -> Query<i64, Option<i64>> {
-    Query::opt(&BOARD_EXISTS, args![board], |r| r.int(0))
+/// The seq of the board's last committed event (`None`: the board is not there).
+pub fn board_last_seq(board: BoardId) -> Query<i64, Option<i64>> {
+    Query::opt(&BOARD_LAST_SEQ, args![board], |r| r.int(0))
 }
 
 static EVENTS_AFTER: Stmt = stmt!(
