@@ -71,6 +71,9 @@ async function newUser(s, name, email, viewport = { width: 1280, height: 800 }, 
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByRole("button", { name: "Sign up" }).click();
   await page.getByText("Start with a template").waitFor();
+  // The app makes a new user's first workspace after signing up: tests calling the API at once
+  // (GET /workspaces) would otherwise race it.
+  await until(page, async () => ((await (await fetch("/api/v1/workspaces")).json()).data ?? []).length > 0);
   return { ctx, page, errors };
 }
 

@@ -392,12 +392,21 @@ test("the workload: loads by person and week against a capacity, an item dragged
   for (const [name, who, date, pts] of [["Alpha", [me], monday, 3], ["Beta", [me], monday, 4], ["Gamma", [], next, 2]]) {
     await api(page, "POST", `/boards/${board.id}/items`, { name, group_id: group, values: { [owner]: who.length ? who : undefined, [when]: day(date), [points]: pts } });
   }
+  // Far from the weeks shown: not asked for, not counted.
+  await api(page, "POST", `/boards/${board.id}/items`, { name: "Later", group_id: group, values: { [owner]: [me], [when]: "2099-01-05", [points]: 9 } });
   await page.goto(`${s.base}/boards/${board.id}`);
   await row(page, "Alpha").waitFor();
+  const asked = [];
+  page.on("request", (r) => r.url().endsWith("/items/query") && asked.push(r.postDataJSON()));
   await page.getByRole("button", { name: "Workload", exact: true }).click();
   const cell = (person, d) => page.locator(`tr[data-person="${person}"] td[data-week="${day(d)}"]`);
   await cell("Wendy", monday).getByText("2", { exact: true }).waitFor();
   await cell("Unassigned", next).getByText("1", { exact: true }).waitFor();
+  // The items of the weeks shown come from the server's query of those days.
+  const between = asked.map((b) => JSON.stringify(b.filter)).filter((f) => f.includes('"between"') && f.includes(when));
+  assert.equal(between.length, 1, JSON.stringify(asked));
+  const [from, to] = JSON.parse(between[0]).value;
+  assert.ok(from <= day(monday) && to >= day(next) && to < "2099-01-05", between[0]);
   // Summing points against a capacity of 5: this week is over.
   await page.getByLabel("Load", { exact: true }).selectOption({ label: "Sum of Points" });
   await page.getByLabel("Capacity a week").fill("5");

@@ -14,7 +14,7 @@ import { UploadOrgContext } from "../state/files";
 import type { SearchHit } from "../state/search";
 import { Avatar } from "./Avatar";
 import { labelsOf, laneColumnOf } from "../state/lanes";
-import { useCalendarCards, useGalleryCards, useLanes } from "../state/lanePages";
+import { useDatedCards, useGalleryCards, useLanes } from "../state/lanePages";
 import { dateColumnOf } from "../state/calendar";
 import { PERMISSION_WORDS } from "../state/sharing";
 import { systemActorName } from "../state/automations";
@@ -123,7 +123,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // chart asks the server for its counts, the kanban for each lane's cards, the gallery for its
   // cards as they scroll into view and the calendar for the days shown (state/lanePages.ts).
   const savedType = views.find((v) => v.id === tab)?.type;
-  const whole = ["timeline", "workload"];
+  const whole = ["timeline"];
   const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
   const lanesShown = tab === "kanban" || savedType === "kanban";
   const galleryShown = tab === "gallery" || savedType === "gallery";
@@ -151,7 +151,12 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   /** The days the calendar shows, which it asks the server for. */
   const [calendarDays, setCalendarDays] = useState<readonly [string, string] | null>(null);
   const onCalendarShown = useCallback((from: string, to: string) => setCalendarDays([from, to]), []);
-  const calendar = useCalendarCards(dateColumnOf(boardColumns ?? [], dateColumn), calendarDays, shownFrom, tab === "calendar" || savedType === "calendar");
+  const calendar = useDatedCards("calendar", dateColumnOf(boardColumns ?? [], dateColumn), calendarDays, shownFrom, tab === "calendar" || savedType === "calendar", true);
+  /** The weeks the workload shows, which it asks the server for. */
+  const [workloadDays, setWorkloadDays] = useState<readonly [string, string] | null>(null);
+  const onWorkloadShown = useCallback((from: string, to: string) => setWorkloadDays([from, to]), []);
+  const workloadColumn = state ? (workloadSettings ?? workloadOf(state.board, undefined)).date_column : undefined;
+  const workloadCards = useDatedCards("workload", boardColumns?.find((c) => c.id === workloadColumn), workloadDays, shownFrom, tab === "workload" || savedType === "workload", false);
   useEffect(() => {
     if (needsAll) loadRest();
   }, [needsAll, loadRest]);
@@ -439,7 +444,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
         ) : mode === "timeline" ? (
           <Timeline board={board} items={items} sort={sort} timelineColumn={timelineColumn} onTimelineColumn={setTimelineColumn} rowsBy={rowsBy} onRowsBy={setRowsBy} zoom={zoom} onZoom={setZoom} onSave={actions.saveValue} onOpen={onItem} />
         ) : mode === "workload" ? (
-          <Workload board={board} items={items} settings={load} onSettings={setWorkloadSettings} onSave={actions.saveValue} onOpen={onItem} />
+          <Workload board={board} items={workloadCards.items} onShown={onWorkloadShown} settings={load} onSettings={setWorkloadSettings} onSave={actions.saveValue} onOpen={onItem} />
         ) : mode === "chart" ? (
           <Suspense fallback={<div className="muted">Loading the chart…</div>}>
             <ChartView board={board} filter={filter} bus={bus} settings={chart} onSettings={setChartSettings} />

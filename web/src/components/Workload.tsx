@@ -4,8 +4,8 @@
 // place of the one it was on) and moves by as many weeks as it was dragged. Dragging is the
 // app's (./drag: mouse, finger or keyboard, where an arrow takes the item to the next cell).
 import { DndContext, useDraggable, useDroppable, type DragEndEvent } from "@dnd-kit/core";
-import { format, parseISO } from "date-fns";
-import { useMemo, useState, type ReactNode } from "react";
+import { addDays, format, parseISO } from "date-fns";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import type { Board, Item } from "../api/types";
 import { usePeople } from "../state/people";
 import { addWeeksTo, dropped, weekOf, weeksFrom, workload, type WorkloadSettings } from "../state/workload";
@@ -15,8 +15,8 @@ import { Follower, underPointer, useDragSensors, useNeighbourKeys } from "./drag
 const WEEKS = 8;
 type Cell = { person: string | null; week: string };
 
-export function Workload({ board, items, settings, onSettings, onSave, onOpen }: {
-  board: Board; items: Item[]; settings: WorkloadSettings; onSettings: (s: WorkloadSettings) => void;
+export function Workload({ board, items, onShown, settings, onSettings, onSave, onOpen }: {
+  board: Board; items: Item[]; onShown?: (from: string, to: string) => void; settings: WorkloadSettings; onSettings: (s: WorkloadSettings) => void;
   onSave: (item: Item, column: string, value: unknown) => void; onOpen: (item: string) => void;
 }) {
   const columns = board.columns ?? [];
@@ -27,6 +27,9 @@ export function Workload({ board, items, settings, onSettings, onSave, onOpen }:
   const { keys, lifted } = useNeighbourKeys();
   const sensors = useDragSensors(keys);
   const weeks = useMemo(() => weeksFrom(start, WEEKS), [start]);
+  // A board's workload asks the server for the items on these weeks' days.
+  const [first, last] = [weeks[0], addWeeksTo(weeks[weeks.length - 1], 1)];
+  useEffect(() => onShown?.(first, format(addDays(parseISO(last), -1), "yyyy-MM-dd")), [onShown, first, last]);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? "Someone";
   const rows = useMemo(
     () => workload(items, columns, settings, weeks, (id) => people.find((p) => p.id === id)?.name ?? id, people.map((p) => p.id)),

@@ -232,22 +232,23 @@ const NONE: Item[] = [];
 const EVERY_MATCH: Run[] = [{ id: "", condition: null }];
 const oneRun = () => "";
 
-/** The calendar's cards by `column` (a date or timeline): every item on the days `from` to `to`
- * (all of them, fetched at once) and the undated ones as their list scrolls (its first 200). */
-export function useCalendarCards(column: Column | undefined, shown: readonly [string, string] | null, board: Source, enabled: boolean) {
+/** The items on the days `shown` of a date or timeline `column` (all of them, fetched at once),
+ * for the calendar and the workload; `undated` adds the items without a date, as their list
+ * asks for them (the calendar's side list: its first 100). */
+export function useDatedCards(scope: string, column: Column | undefined, shown: readonly [string, string] | null, board: Source, enabled: boolean, undated: boolean) {
   const on = enabled && !!column && !!shown;
   const [from, to] = shown ?? ["", ""];
   const runs = useMemo<Run[]>(() => (column ? [
     { id: "days", condition: { column: column.id, op: "between", value: [from, to] }, eager: true },
-    { id: "undated", condition: { column: column.id, op: "is_empty" } },
-  ] : []), [column, from, to]);
+    ...(undated ? [{ id: "undated", condition: { column: column.id, op: "is_empty" } }] : []),
+  ] : []), [column, from, to, undated]);
   const place = useCallback((item: Item) => {
     const span = column && spanOf(column.type, item.values[column.id]);
     return !span ? "undated" : span.to >= from && span.from <= to ? "days" : "elsewhere";
   }, [column, from, to]);
-  const fetched = useRuns({ scope: `calendar:${column?.id}`, runs, place }, board, on);
+  const fetched = useRuns({ scope: `${scope}:${column?.id}`, runs, place }, board, on);
   const { cards, counts, loadMore } = fetched;
-  const items = useMemo(() => [...(cards.get("days") ?? NONE), ...(cards.get("undated") ?? NONE)], [cards]);
-  const undated = useMemo(() => ({ count: counts?.get("undated") ?? 0, loadMore: () => loadMore("undated") }), [counts, loadMore]);
-  return { items, undated };
+  const items = useMemo(() => [...(cards.get("days") ?? NONE), ...(undated ? cards.get("undated") ?? NONE : NONE)], [cards, undated]);
+  const more = useMemo(() => ({ count: counts?.get("undated") ?? 0, loadMore: () => loadMore("undated") }), [counts, loadMore]);
+  return { items, undated: more };
 }
