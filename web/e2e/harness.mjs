@@ -77,6 +77,15 @@ async function newUser(s, name, email, viewport = { width: 1280, height: 800 }, 
   return { ctx, page, errors };
 }
 
+/** A new user with a new blank board open, and the board as the API reads it. */
+export async function blankBoard(s, name, email) {
+  const u = await s.newUser(name, email);
+  await u.page.getByRole("button", { name: /Blank board/ }).click();
+  await u.page.getByRole("heading", { name: "New board" }).waitFor();
+  const board = await api(u.page, "GET", `/boards/${(await api(u.page, "GET", "/boards")).data[0].id}`);
+  return { ...u, board };
+}
+
 /** A call to the REST API from the page, with its session and CSRF token. */
 export async function api(page, method, p, body) {
   return page.evaluate(async ([method, p, body]) => {

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { api, dragBy, dragOnto, keyboardDrag, row, shots, sunday, until } from "./harness.mjs";
+import { api, blankBoard, dragBy, dragOnto, keyboardDrag, row, shots, sunday, until } from "./harness.mjs";
 
 const s = sunday();
 
@@ -128,10 +128,7 @@ test("the gallery shows each item's cover and chosen fields; a saved gallery com
 });
 
 test("a board's calendar asks the server for the days it shows and a page of the undated, not every item", async () => {
-  const { page, errors, ctx } = await s.newUser("Days", "days@example.com");
-  await page.getByRole("button", { name: /Blank board/ }).click();
-  await page.getByRole("heading", { name: "New board" }).waitFor();
-  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const { page, errors, ctx, board } = await blankBoard(s, "Days", "days@example.com");
   const due = await api(page, "POST", `/boards/${board.id}/columns`, { title: "Due", type: "date" });
   const month = new Date().toISOString().slice(0, 7);
   const pad = (n) => String(n).padStart(2, "0");

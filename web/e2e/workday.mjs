@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { api, join, dragOnto, keyboardDrag, row, sunday, until } from "./harness.mjs";
+import { api, blankBoard, join, dragOnto, keyboardDrag, row, sunday, until } from "./harness.mjs";
 
 const s = sunday();
 
@@ -106,10 +106,7 @@ test("rows move by their grip and columns by their title, with the mouse or the 
 });
 
 test("a kanban lane of 400 cards keeps few in the page and scrolls to its last card", async () => {
-  const { page, errors, ctx } = await s.newUser("Kan", "kan@example.com");
-  await page.getByRole("button", { name: /Blank board/ }).click();
-  await page.getByRole("heading", { name: "New board" }).waitFor();
-  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const { page, errors, ctx, board } = await blankBoard(s, "Kan", "kan@example.com");
   const status = board.columns.find((c) => c.type === "status");
   const label = status.settings.labels[0];
   const items = Array.from({ length: 400 }, (_, n) => ({ name: `Card ${String(n + 1).padStart(3, "0")}`, group_id: board.groups[0].id, values: { [status.id]: label.id } }));
@@ -139,10 +136,7 @@ test("a kanban lane of 400 cards keeps few in the page and scrolls to its last c
 });
 
 test("a kanban over 1,200 cards asks for each lane's first cards, more as a lane scrolls, and follows changes to cards it has not fetched", async () => {
-  const { page, errors, ctx } = await s.newUser("Lane", "lane@example.com");
-  await page.getByRole("button", { name: /Blank board/ }).click();
-  await page.getByRole("heading", { name: "New board" }).waitFor();
-  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const { page, errors, ctx, board } = await blankBoard(s, "Lane", "lane@example.com");
   const status = board.columns.find((c) => c.type === "status");
   const [first, second] = status.settings.labels;
   const name = (n) => `Card ${String(n).padStart(4, "0")}`;
@@ -187,10 +181,7 @@ test("a kanban over 1,200 cards asks for each lane's first cards, more as a lane
 });
 
 test("a gallery over 700 cards asks for its first cards and more as its last rows come into view", async () => {
-  const { page, errors, ctx } = await s.newUser("Gal", "gal@example.com");
-  await page.getByRole("button", { name: /Blank board/ }).click();
-  await page.getByRole("heading", { name: "New board" }).waitFor();
-  const board = await api(page, "GET", `/boards/${(await api(page, "GET", "/boards")).data[0].id}`);
+  const { page, errors, ctx, board } = await blankBoard(s, "Gal", "gal@example.com");
   const name = (n) => `Pic ${String(n).padStart(3, "0")}`;
   const items = Array.from({ length: 700 }, (_, k) => ({ name: name(k + 1), group_id: board.groups[0].id }));
   await api(page, "POST", `/boards/${board.id}/items/bulk`, { items });

@@ -1,6 +1,7 @@
-// The kanban's and the gallery's cards, a run at a time from the server: a large board's kanban
-// or gallery does not fetch every item. The gallery is one run (every match); the kanban a run
-// per lane. The lanes' counts come from one count query grouped by the lane column (with the
+// The cards of the kanban, the gallery, the calendar and the workload, a run at a time from the
+// server: on a large board these views do not fetch every item. The gallery is one run (every
+// match); the kanban a run per lane; the calendar and the workload one run of the days they show
+// (fetched whole) and, for the calendar, one of the undated items. The lanes' counts come from one count query grouped by the lane column (with the
 // board's filter and search); each lane with cards asks the item query for its first cards
 // (its value `any_of` the lane, or `is_empty` for "No value", in the view's sort, else board
 // order) and for more as its end scrolls into view, twice as many each time. Every answer is
@@ -71,7 +72,9 @@ export function laneCards(place: (item: Item) => string, pages: ReadonlyMap<stri
   for (const item of cards.values()) {
     if (gone.has(item.id) || item.archived) continue;
     const lane = place(item);
-    lanes.set(lane, [...(lanes.get(lane) ?? []), item]);
+    const list = lanes.get(lane);
+    if (list) list.push(item);
+    else lanes.set(lane, [item]);
   }
   for (const [lane, list] of lanes) {
     list.sort(order);
