@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sunday-target}"
 [ -n "${NO_BUILD:-}" ] || { (cd web && npm run build >/dev/null); cargo build --release -q -p sunday; }
 cd web
-SUNDAY_BIN="$CARGO_TARGET_DIR/release/sunday" node --test --test-reporter=spec e2e/render-bench.mjs 2>&1 | grep -E "items, runs|bars in the DOM|timeline bars|✖|Error" || true
+SUNDAY_BIN="${SUNDAY_BIN:-$CARGO_TARGET_DIR/release/sunday}" node --test --test-reporter=spec e2e/render-bench.mjs 2>&1 | grep -E "items, runs|bars in the DOM|timeline bars|✖|Error" || true

@@ -132,8 +132,8 @@ function combine(results: UseQueryResult<LanePage>[]): Fetched {
 }
 
 /** A run of the board's items: asked of the server by `condition` (with the board's filter and
- * sort); an `eager` run fetches all of its cards (a calendar's month), the others as they scroll
- * into view. */
+ * sort); an `eager` run fetches all of its cards (a calendar's month: its first 500, then the
+ * rest in one go, showing what the board holds meanwhile), the others as they scroll into view. */
 export type Run = { id: string; condition: Record<string, unknown> | null; eager?: boolean };
 
 /** What the kanban, the gallery and the calendar share: the board's items in runs (a lane
@@ -162,20 +162,27 @@ export type Source = {
   bus: Bus;
 };
 
+/** Every card of an eager run, asked for once its first [`MOST`] are shown. */
+const ALL = Number.MAX_SAFE_INTEGER;
+/** How many cards a run asks for first, next, and asked for before `n`. */
+const first = (run: Run) => (run.eager ? MOST : LANE_PAGE);
+const after = (run: Run, n: number) => (run.eager ? ALL : n * 2);
+const before = (run: Run, n: number) => (run.eager ? MOST : n / 2);
+
 function useRuns({ scope, runs, counts: counted, place }: Runs, { boardId, filter, sort, compare, held, gone, loads, bus }: Source, on: boolean): Lanes {
   const client = useQueryClient();
   const askedKey = JSON.stringify({ scope, filter, sort });
   /** How many cards each run wants, for the question asked (a new one starts over). */
   const [wanted, setWanted] = useState<{ key: string; runs: ReadonlyMap<string, number> }>({ key: askedKey, runs: new Map() });
-  const want = (run: string) => (wanted.key === askedKey ? wanted.runs.get(run) : undefined) ?? LANE_PAGE;
+  const want = (run: Run) => (wanted.key === askedKey ? wanted.runs.get(run.id) : undefined) ?? first(run);
   const key = (run: Run, n: number) => [...lanesKey(boardId), askedKey, run.id, run.condition, n] as const;
   const asked = on ? runs : [];
   const fetched = useQueries({
     queries: asked.map((run) => ({
-      queryKey: key(run, want(run.id)),
-      queryFn: () => fetchRun(boardId, run.id, run.condition, filter, sort, want(run.id)),
+      queryKey: key(run, want(run)),
+      queryFn: () => fetchRun(boardId, run.id, run.condition, filter, sort, want(run)),
       // While more is on its way, the run keeps what it had.
-      placeholderData: () => client.getQueryData<LanePage>(key(run, want(run.id) / 2)),
+      placeholderData: () => client.getQueryData<LanePage>(key(run, before(run, want(run)))),
     })),
     combine,
   });
@@ -186,7 +193,12 @@ function useRuns({ scope, runs, counts: counted, place }: Runs, { boardId, filte
     if (loads > 1) void client.invalidateQueries({ queryKey: lanesKey(boardId) });
   }, [client, boardId, loads]);
   const runList = JSON.stringify(withCards);
-  const pending = useMemo(() => new Set((JSON.parse(runList) as string[]).filter((l) => !fetched.pages.has(l))), [runList, fetched]);
+  // An eager run shows what the board holds of it meanwhile (all of it comes, so no gap stays).
+  const eagerRuns = JSON.stringify(asked.filter((r) => r.eager).map((r) => r.id));
+  const pending = useMemo(() => {
+    const eager = new Set(JSON.parse(eagerRuns) as string[]);
+    return new Set((JSON.parse(runList) as string[]).filter((l) => !fetched.pages.has(l) && !eager.has(l)));
+  }, [runList, eagerRuns, fetched]);
   const order = useMemo(() => laneOrder(compare), [compare]);
   const filtered = !!filter;
   const cards = useMemo(
@@ -196,14 +208,15 @@ function useRuns({ scope, runs, counts: counted, place }: Runs, { boardId, filte
   const counts = useMemo(() => counted ?? (fetched.pages.size ? new Map([...fetched.pages].map(([id, p]) => [id, p.total])) : undefined), [counted, fetched]);
   const shownCounts = useMemo(() => counts && laneCounts(counts, fetched.pages, cards), [counts, fetched, cards]);
   const { more, busy } = fetched;
-  const loadMore = useCallback((run: string) => {
-    if (!more.has(run) || busy.has(run)) return;
+  const loadMore = useCallback((id: string) => {
+    const run = runs.find((r) => r.id === id);
+    if (!run || !more.has(id) || busy.has(id)) return;
     setWanted((w) => {
-      const runs = new Map(w.key === askedKey ? w.runs : []);
-      runs.set(run, (runs.get(run) ?? LANE_PAGE) * 2);
-      return { key: askedKey, runs };
+      const wants = new Map(w.key === askedKey ? w.runs : []);
+      wants.set(id, after(run, wants.get(id) ?? first(run)));
+      return { key: askedKey, runs: wants };
     });
-  }, [askedKey, more, busy]);
+  }, [askedKey, runs, more, busy]);
   // Eager runs fetch on until they have every card.
   const eager = asked.filter((r) => r.eager && more.has(r.id) && !busy.has(r.id)).map((r) => r.id).join("\n");
   useEffect(() => {
