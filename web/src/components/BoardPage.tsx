@@ -119,21 +119,21 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
   // Counts are per group, or per value of the group-by column.
   const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The timeline and the workload show every match (in bars or weeks), so they fetch it all; the
-  // chart asks the server for its counts, the kanban for each lane's cards, the gallery for its
-  // cards as they scroll into view and the calendar for the days shown (state/lanePages.ts).
+  // The timeline shows every match (its axis spans them all), so it fetches them all; the chart
+  // asks the server for its counts, the kanban for each lane's cards, the gallery for its cards
+  // as they scroll into view, the calendar for the days and the workload for the weeks shown
+  // (state/lanePages.ts).
   const savedType = views.find((v) => v.id === tab)?.type;
-  const whole = ["timeline"];
-  const kanban = whole.includes(tab) || whole.includes(savedType ?? "");
+  const everyMatch = tab === "timeline" || savedType === "timeline";
   const lanesShown = tab === "kanban" || savedType === "kanban";
   const galleryShown = tab === "gallery" || savedType === "gallery";
   const filter = filterOf(conditions, match, search);
   // A search, a filter, a sort or grouping by a column is a query the server answers a page at
   // a time in its order, with counts per group.
-  const { items, matches, loadMore } = useFiltered(boardId, filter, sorted, groupKey, state, kanban, flash);
+  const { items, matches, loadMore } = useFiltered(boardId, filter, sorted, groupKey, state, everyMatch, flash);
   // A large board comes a page at a time (useBoard): the table keeps places for the items not
-  // fetched yet and fetches them as they come into view; the kanban and the other views that
-  // show every item fetch the rest at once.
+  // fetched yet and fetches them as they come into view; the timeline, which shows every item,
+  // fetches the rest at once.
   const rest = state?.rest ?? null;
   const fetched = state?.fetched;
   const paged = useMemo(() => {
@@ -143,7 +143,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // Groups not all here show the server's footers (state/counts.ts).
   const footers = useFooters(boardId, filter, groupKey, !!paged, bus);
   const paging = useMemo(() => paged && { ...paged, footers }, [paged, footers]);
-  const needsAll = !queried(filter, sorted, groupKey) && kanban;
+  const needsAll = !queried(filter, sorted, groupKey) && everyMatch;
   const laneBy = laneColumnOf(boardColumns ?? [], types, laneColumn);
   const shownFrom = { boardId, filter, sort: sorted, compare: sort, held: state?.items ?? NO_ITEMS, gone: state?.gone ?? NO_IDS, loads: state?.loads ?? 0, bus };
   const lanes = useLanes(laneBy, shownFrom, lanesShown);
