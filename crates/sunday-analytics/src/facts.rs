@@ -448,7 +448,7 @@ impl BoardFacts {
                 }
             }
             BoardChange::ItemsComputed(c) => {
-                for item in &c.items {
+                for item in c.items.iter() {
                     if let Some(&row) = self.rows.get(&item.item_id) {
                         self.set_cells(row, &item.changes, at);
                     }

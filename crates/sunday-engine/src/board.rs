@@ -325,11 +325,15 @@ impl BoardState {
                 }
             }
             BoardChange::ItemsComputed(c) => {
-                for cells in &c.items {
+                for cells in c.items.iter() {
                     // Only live items are computed; one the board lost meanwhile stays lost.
+                    // Values only: set in place, the item stays where it is.
                     if let Some(&i) = self.index.get(&cells.item_id) {
-                        let next = cells.apply_to(&self.items[i]);
-                        self.upsert(next);
+                        let before = item_bytes(&self.items[i]);
+                        cells.apply_in(&mut self.items[i]);
+                        self.item_bytes = self.item_bytes - before + item_bytes(&self.items[i]);
+                        self.recell(i);
+                        self.drop_encoding(i);
                     }
                 }
             }
@@ -346,20 +350,8 @@ impl BoardState {
     }
 
     fn upsert(&mut self, item: Item) {
-        let columns = self.cells.get_mut().ok();
         match self.index.get(&item.id) {
             Some(&i) => {
-                for d in columns.into_iter().flat_map(|c| c.values_mut()) {
-                    let new = read_cell(&d.field, &item).cached();
-                    let cells = Arc::make_mut(&mut d.cells);
-                    if let Some(keys) = &mut d.keys {
-                        Arc::make_mut(keys).update(i, &cells[i], &new);
-                    }
-                    cells[i] = new;
-                    if let Some(text) = &mut d.text {
-                        Arc::make_mut(text).update(i, &cells[i], cells);
-                    }
-                }
                 let old = &self.items[i];
                 if siblings_key(old) != siblings_key(&item) || old.position != item.position {
                     let (key, entry) = (siblings_key(old), (old.position.clone(), old.id));
@@ -368,9 +360,11 @@ impl BoardState {
                 }
                 self.item_bytes = self.item_bytes - item_bytes(&self.items[i]) + item_bytes(&item);
                 self.items[i] = item;
+                self.recell(i);
                 self.drop_encoding(i);
             }
             None => {
+                let columns = self.cells.get_mut().ok();
                 let i = self.items.len();
                 for d in columns.into_iter().flat_map(|c| c.values_mut()) {
                     let new = read_cell(&d.field, &item).cached();
@@ -387,6 +381,22 @@ impl BoardState {
                 self.index.insert(item.id, i);
                 self.items.push(item);
                 self.encoded.push(OnceLock::new());
+            }
+        }
+    }
+
+    /// The decoded fields' cells (and their indexes) of item `i`, read again after it changed.
+    fn recell(&mut self, i: usize) {
+        let Ok(columns) = self.cells.get_mut() else { return };
+        for d in columns.values_mut() {
+            let new = read_cell(&d.field, &self.items[i]).cached();
+            let cells = Arc::make_mut(&mut d.cells);
+            if let Some(keys) = &mut d.keys {
+                Arc::make_mut(keys).update(i, &cells[i], &new);
+            }
+            cells[i] = new;
+            if let Some(text) = &mut d.text {
+                Arc::make_mut(text).update(i, &cells[i], cells);
             }
         }
     }

@@ -73,7 +73,7 @@ fn random_edits(
                 batch.push(ComputedCells { item_id: changed.id, version: changed.version, changes });
                 items[j] = changed;
             }
-            state.apply(&event(seq, BoardChange::ItemsComputed(ItemsComputed { items: batch })));
+            state.apply(&event(seq, BoardChange::ItemsComputed(ItemsComputed { items: batch.into() })));
         } else {
             let mut changed =
                 testing::random_item(salt.wrapping_mul(31).wrapping_add(e as u64), v.columns, v.users, v.groups);

@@ -161,6 +161,12 @@ impl Cli {
     }
 }
 
+/// mimalloc in place of the system allocator: the server's work is copying and dropping many
+/// small values (items, cells, events), where glibc's allocator spent a third of a formula's
+/// first computation (BENCHMARKS.md, "Formulas at size").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {

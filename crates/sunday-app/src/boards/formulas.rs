@@ -136,10 +136,14 @@ pub(super) fn item_writes(
     let now = to_datetime(now_millis());
     let mut writes = Vec::new();
     for item in items {
-        let changed = rewritten.remove(&item.id);
-        let mut next = changed.clone().unwrap_or_else(|| item.clone());
+        // Only an item rewritten or computed is copied.
+        let (mut next, changed) = match (rewritten.remove(&item.id), formulas) {
+            (Some(next), _) => (next, true),
+            (None, Some(_)) => (item.clone(), false),
+            (None, None) => continue,
+        };
         let computed = formulas.is_some_and(|f| !f.apply(&mut next, now.date_naive()).is_empty());
-        if changed.is_some() || computed {
+        if changed || computed {
             next.version = item.version + 1;
             next.updated_at = now;
             writes.push(BoardWrite::update(item, next));

@@ -182,7 +182,7 @@ impl BoardService {
                 }
                 // Computed cells are never relations: only mirrors of them change.
                 BoardChange::ItemsComputed(c) => {
-                    for cells in &c.items {
+                    for cells in c.items.iter() {
                         let changed: HashSet<ColumnId> = cells.changes.iter().map(|ch| ch.column_id).collect();
                         if incoming.iter().any(|i| i.reads(&changed, false)) {
                             let by = self.linking(&mut linking, &incoming).await?;

@@ -177,7 +177,7 @@ impl BoardService {
                     if !computed.is_empty() {
                         events.push(NewEvent::new(
                             FORMULA_ACTOR,
-                            BoardChange::ItemsComputed(ItemsComputed { items: computed }),
+                            BoardChange::ItemsComputed(ItemsComputed { items: Arc::new(computed) }),
                         ));
                     }
                     if events.is_empty() {

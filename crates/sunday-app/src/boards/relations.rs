@@ -347,7 +347,7 @@ impl BoardService {
                 BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                     c.changes.retain(|ch| !hidden.contains(&ch.column_id))
                 }
-                BoardChange::ItemsComputed(c) => c.items.iter_mut().for_each(|i| {
+                BoardChange::ItemsComputed(c) => std::sync::Arc::make_mut(&mut c.items).iter_mut().for_each(|i| {
                     i.changes.retain(|ch| !hidden.contains(&ch.column_id));
                 }),
                 _ => {}

@@ -219,12 +219,16 @@ impl BoardService {
             after.push(column.clone());
             let (after, compiled) = formulas::check(&after, Some(column.id))?;
             column = after.last().cloned().unwrap_or(column);
-            let items: Vec<Item> = self.engine.read(board, access.board.last_seq, |s| s.items().to_vec()).await?;
-            // A large board computes the new values in the background, after this commit.
-            background = items.len() > recompute::INLINE_ITEMS;
-            let rewrites = formulas::item_writes(&items, HashMap::new(), (!background).then_some(&compiled));
-            reload = !rewrites.is_empty();
-            writes.extend(rewrites);
+            // A large board computes the new values in the background, after this commit (its
+            // items are not copied here: that took a tenth of a 100,000-item first computation).
+            let seq = access.board.last_seq;
+            background = self.engine.read(board, seq, |s| s.items().len()).await? > recompute::INLINE_ITEMS;
+            if !background {
+                let items: Vec<Item> = self.engine.read(board, seq, |s| s.items().to_vec()).await?;
+                let rewrites = formulas::item_writes(&items, HashMap::new(), Some(&compiled));
+                reload = !rewrites.is_empty();
+                writes.extend(rewrites);
+            }
         }
         writes.insert(0, BoardWrite::InsertColumn { board, column: column.clone() });
         let event =

@@ -170,7 +170,7 @@ impl Indexer {
             let events = self.store.events_after(board, at, BATCH).await?;
             let Some(last) = events.last().map(|e| e.seq) else { return Ok(at) };
             let changes: Vec<&BoardChange> = events.iter().map(|e| &e.change).collect();
-            let mut batch = self.plan(board, &changes).await?;
+            let mut batch = self.plan(board, &changes, at == 0).await?;
             batch.positions.push(Advance { board, from: at, to: last });
             match self.index.apply(batch).await {
                 Ok(()) if events.len() < BATCH => return Ok(last),
@@ -181,7 +181,8 @@ impl Indexer {
         }
     }
 
-    async fn plan(&self, board_id: BoardId, changes: &[&BoardChange]) -> Result<Batch, ApiError> {
+    /// What indexes `changes`; `first` when the index holds nothing of the board yet.
+    async fn plan(&self, board_id: BoardId, changes: &[&BoardChange], first: bool) -> Result<Batch, ApiError> {
         let Some(board) = self.store.board(board_id).await? else {
             return Ok(Batch { removals: vec![Removal::Board(board_id)], ..Batch::default() });
         };
@@ -191,9 +192,13 @@ impl Indexer {
         // create is indexed without reading its items back).
         let mut created: HashMap<ItemId, &Item> = HashMap::new();
         let mut whole_board = false;
+        // The board's own document (its name and description) is written again only when they
+        // may have changed: writing it with every batch made a formula's first computation
+        // (fifty batches of computed values, nothing to index) start fifty index segments.
+        let mut board_doc_due = first;
         for change in changes {
             match change {
-                BoardChange::BoardCreated(_) | BoardChange::BoardUpdated(_) => {}
+                BoardChange::BoardCreated(_) | BoardChange::BoardUpdated(_) => board_doc_due = true,
                 // Items are read again only when the text they hold changes: a text column
                 // created with values (a copy), turned into or from text, or deleted. A new
                 // formula's 100,000 values are no reason to index every item again.
@@ -240,7 +245,9 @@ impl Indexer {
                 _ => {}
             }
         }
-        batch.docs.push(board_doc(&board));
+        if board_doc_due {
+            batch.docs.push(board_doc(&board));
+        }
         let columns = self.store.columns(board_id).await?;
         if whole_board {
             for item in self.store.all_items(board_id).await? {
