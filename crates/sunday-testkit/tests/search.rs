@@ -183,6 +183,13 @@ async fn search_finds_what_the_caller_may_read(app: TestApp) {
     expect_json(r.send().await.unwrap(), 200).await;
     until(&app, &member, "conference", &["Launch conference"]).await;
     until(&app, &member, "webinar", &[]).await;
+    // The board's own document is written at its first indexing and when it is renamed, not
+    // with every batch of item changes.
+    until(&app, &member, "board", &["Board"]).await;
+    let r = app.patch(&format!("/api/v1/boards/{board_id}"), &owner.token, json!({"name": "Quokka roadmap"}));
+    expect_json(r.send().await.unwrap(), 200).await;
+    until(&app, &member, "quokka", &["Quokka roadmap"]).await;
+    until(&app, &member, "board", &[]).await;
     assert_eq!(app.delete(&format!("/api/v1/items/{launch}"), &owner.token).send().await.unwrap().status(), 204);
     until(&app, &member, "lisbon", &[]).await;
     until(&app, &member, "budget", &[]).await;
