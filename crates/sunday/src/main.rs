@@ -162,8 +162,8 @@ impl Cli {
 }
 
 /// mimalloc in place of the system allocator: the server's work is copying and dropping many
-/// small values (items, cells, events), where glibc's allocator spent a third of a formula's
-/// first computation (BENCHMARKS.md, "Formulas at size").
+/// small values (items, cells, events), where glibc's allocator took about a quarter of a
+/// formula's first computation (BENCHMARKS.md, "Formulas at size").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
