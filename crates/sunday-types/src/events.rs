@@ -416,11 +416,10 @@ impl ItemChanged {
 
 /// Values computed for many items at once (see [`BoardChange::ItemsComputed`]). Only the
 /// cells and the version change: computing is no one's edit, so `updated_at` stays.
-///
-/// Shared, not copied: each consumer of the event log reads the same event (a recompute's
-/// chunk holds thousands of items, and copying it per reader took a tenth of the work).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ItemsComputed {
+    // Shared, not copied: each consumer of the event log reads the same event (a recompute's
+    // chunk holds thousands of items, and copying it per reader took a tenth of the work).
     #[schema(value_type = Vec<ComputedCells>)]
     pub items: std::sync::Arc<Vec<ComputedCells>>,
 }
