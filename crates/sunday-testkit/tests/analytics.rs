@@ -415,8 +415,13 @@ async fn aggregates_beyond_the_budget_wait_in_their_snapshots() {
         json!({"name": "late", "values": {&budget.0: 7}}),
     );
     expect_json(r.send().await.unwrap(), 201).await;
+    let read_before = status().await["snapshots_read"].as_u64().unwrap();
     assert_eq!(total(&app, &ann.token, first).await, (6001, first_sum + 1007.0));
     let s = status().await;
+    assert!(
+        s["snapshots_read"].as_u64().unwrap() > read_before,
+        "the first board came back from its snapshot, not from its whole log: {s}"
+    );
     assert!(s["boards_away"].as_u64().unwrap() >= 1 && within(&s), "asking brought the first back, others went: {s}");
     // The others come back just as right.
     for (b, sum) in &boards[1..] {

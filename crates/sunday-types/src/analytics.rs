@@ -227,4 +227,8 @@ pub struct AnalyticsStatus {
     /// Boards sent to their snapshots to stay within that bound, read back when asked about
     /// (not counted in `boards`, `items` or `events`).
     pub boards_away: u64,
+    /// Boards' aggregates read from their snapshots since the node started: at start, and each
+    /// time an away board is asked about (a board without a readable snapshot is read from
+    /// the event log instead, and not counted).
+    pub snapshots_read: u64,
 }

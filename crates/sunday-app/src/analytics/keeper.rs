@@ -73,6 +73,8 @@ struct Shared {
     /// Boards dropped from memory to stay within the budget (or never read in, at start):
     /// their aggregates are in their snapshot, or rebuilt from the log without a directory.
     away: Mutex<HashSet<BoardId>>,
+    /// Boards read from their snapshots since the start (the status's `snapshots_read`).
+    snapshots_read: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -180,6 +182,7 @@ impl Keeper {
             events,
             memory_bytes,
             boards_away,
+            snapshots_read: s.snapshots_read.load(Ordering::Relaxed),
         }
     }
 
@@ -225,6 +228,9 @@ impl Keeper {
         if let (true, Some(dir)) = (came_back, &self.settings.dir) {
             let path = dir.join(format!("{board}.snap"));
             facts = tokio::task::spawn_blocking(move || read_snapshot(&path)).await.ok().flatten();
+            if facts.is_some() {
+                self.shared.snapshots_read.fetch_add(1, Ordering::Relaxed);
+            }
         }
         let facts = facts.unwrap_or_else(|| BoardFacts::new(board));
         write(&self.shared.boards).entry(board).or_insert_with(|| Arc::new(RwLock::new(facts))).clone()
@@ -419,6 +425,7 @@ impl Keeper {
                 used += bytes;
                 let now = self.shared.clock.fetch_add(1, Ordering::Relaxed);
                 lock(&self.shared.held).insert(board, (bytes, now));
+                self.shared.snapshots_read.fetch_add(1, Ordering::Relaxed);
             }
             loaded += 1;
         }
