@@ -220,8 +220,12 @@ impl Session {
         let mut sent = current;
         if let Some(since) = since {
             // A client ahead of the board (a restored server) must refetch too: subscribing at
-            // its seq would drop every live event up to it.
-            if current - since > self.hub.settings.replay_limit || since < 0 || since > current {
+            // its seq would drop every live event up to it. Ahead of this node's room is not
+            // ahead of the board: a client whose node died resumes here with what that node
+            // sent it, which this room may not have seen yet (it comes over the bus); the
+            // board's log says whether the client's seq exists.
+            let ahead = since > current && self.hub.app.events().head(board).await.map_or(true, |head| since > head);
+            if current - since > self.hub.settings.replay_limit || since < 0 || ahead {
                 replies.push(Message::Text(ServerFrame::Resync { board_id: board }.json().into()));
             } else {
                 // Replay what the client missed; live frames buffered meanwhile in `rx` are

@@ -274,6 +274,44 @@ async fn events_committed_while_the_broker_is_down_arrive_when_it_returns() {
     panic!("the node did not report ready again: {}", ready(app).await);
 }
 
+/// A client whose node died resumes on another node with the last `seq` its node sent it. The
+/// other node's room may not have seen that `seq` yet (it comes over the bus): the client is
+/// not ahead of the board, so it resumes there with no full reload (a `resync` once failed the
+/// cluster test this way).
+#[tokio::test]
+async fn a_client_resumes_on_a_node_whose_room_lags_behind_it() {
+    let mut nodes = Nodes::nats().await;
+    let app = &nodes.writer;
+    let a = app.signup("resume@example.com").await;
+    let b = board(app, &a, None).await;
+    let bid = b["id"].as_str().unwrap().to_owned();
+    // The watcher's room for the board, at its current seq.
+    let mut there = nodes.watcher().ws(&a.token).await;
+    let start = there.subscribe(&bid, None).await["seq"].as_i64().unwrap();
+    let mut here = app.ws(&a.token).await;
+    here.subscribe(&bid, None).await;
+
+    // The broker goes: the writer's own clients see its commits, the watcher's room does not.
+    nodes.nats.as_mut().unwrap().stop();
+    let app = &nodes.writer;
+    for i in 0..3 {
+        create_item(app, &a, &bid, &format!("unseen {i}")).await;
+    }
+    expect_events(&mut here, start, start + 3, 5.0).await;
+
+    // The writer's client moves to the watcher with the seq it has.
+    let mut moved = nodes.watcher().ws(&a.token).await;
+    moved.send(json!({"type": "subscribe", "board_id": bid, "since_seq": start + 3})).await;
+    let subscribed = moved.next_of("subscribed").await;
+    assert_eq!(subscribed["seq"].as_i64().unwrap(), start + 3, "{subscribed}");
+
+    // Once the broker is back, both of the watcher's clients go on from where they are.
+    nodes.nats.as_mut().unwrap().resume().await;
+    create_item(&nodes.writer, &a, &bid, "after").await;
+    expect_events(&mut moved, start + 3, start + 4, 20.0).await;
+    expect_events(&mut there, start, start + 4, 20.0).await;
+}
+
 /// A node that commits and never relays (its broker is unreachable, then it is gone): another
 /// node's sweep reads its events from the log and relays them.
 #[tokio::test]
