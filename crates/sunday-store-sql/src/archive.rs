@@ -98,6 +98,8 @@ pub static TABLES: &[Table] = &[
     table!("items" ["id", "board_id", "group_id", "parent_item_id", "name", "position", "item_values", "version",
         "auto_number", "created_by", "created_at", "updated_at", "archived_at"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
+    table!("item_computed" ["item_id", "version", "cells"]
+        where "item_id IN (SELECT i.id FROM items i JOIN boards b ON b.id = i.board_id WHERE b.org_id = $1)"),
     table!("board_events" ["board_id", "seq", "kind", "actor", "item_id", "payload", "created_at", "cause"]
         where "board_id IN (SELECT id FROM boards WHERE org_id = $1)"),
     table!("item_updates" ["id", "item_id", "board_id", "parent_id", "author", "body", "mentions", "created_at",

@@ -67,6 +67,8 @@ enum Check {
     Run,
     /// Must change at least one row.
     Changes(Refusal),
+    /// Must change exactly this many rows (one per entry of a batch).
+    ChangesEach(u64, Refusal),
     /// Returns at most one row whose first column is kept in the slot; no row is refused.
     Returns { slot: Slot, missing: Refusal },
     /// Returns at most one row whose first column must equal `expected`.
@@ -99,6 +101,11 @@ impl Step {
     /// A step that must change a row.
     pub fn changes(stmt: &'static Stmt, params: Vec<Value>, refusal: Refusal) -> Step {
         Step { check: Check::Changes(refusal), ..Step::new(stmt, params) }
+    }
+
+    /// A step that must change exactly `rows` rows.
+    pub fn changes_each(stmt: &'static Stmt, params: Vec<Value>, rows: u64, refusal: Refusal) -> Step {
+        Step { check: Check::ChangesEach(rows, refusal), ..Step::new(stmt, params) }
     }
 
     /// A step that reads one integer, which must be `expected`.
@@ -240,7 +247,7 @@ impl Run {
                     (_, None) => return Some(Err(StoreError::internal("slot parameter out of range"))),
                 }
             }
-            let returns_row = !matches!(step.check, Check::Run | Check::Changes(_));
+            let returns_row = !matches!(step.check, Check::Run | Check::Changes(_) | Check::ChangesEach(..));
             let step = self.current.insert(step);
             return Some(Ok(Next { sql, exec: &step.exec, returns_row }));
         }
@@ -252,7 +259,8 @@ impl Run {
         match step.check {
             Check::Run => Ok(()),
             Check::Changes(refusal) if rows == 0 => self.refuse(refusal),
-            Check::Changes(_) => Ok(()),
+            Check::ChangesEach(expected, refusal) if rows != expected => self.refuse(refusal),
+            Check::Changes(_) | Check::ChangesEach(..) => Ok(()),
             _ => Err(StoreError::internal("a row-returning plan step was executed for its count")),
         }
     }
@@ -270,7 +278,7 @@ impl Run {
             (Check::Returns { missing, .. } | Check::Equals { missing, .. }, None) => self.refuse(missing),
             (Check::Current { decode, .. }, Some(r)) => Err(StoreError::VersionConflict(decode(r)?)),
             (Check::Current { missing, .. }, None) => Err(StoreError::Rejected(missing)),
-            (Check::Run | Check::Changes(_), _) => {
+            (Check::Run | Check::Changes(_) | Check::ChangesEach(..), _) => {
                 Err(StoreError::internal("a counted plan step was executed for its row"))
             }
         }

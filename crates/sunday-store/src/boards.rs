@@ -17,6 +17,17 @@ use sunday_types::{
 
 use crate::StoreResult;
 
+/// Formula cells computed for an item at `version`: readers lay `cells` (a `null` clears one)
+/// over the item's values while it stays at that version, and any later write of the item
+/// carries them itself. They replace what an earlier recompute kept for the item, so `cells`
+/// holds every formula cell of it.
+#[derive(Clone, Debug)]
+pub struct Computed {
+    pub item: ItemId,
+    pub version: i64,
+    pub cells: Vec<(ColumnId, Option<serde_json::Value>)>,
+}
+
 impl BoardWrite {
     /// The write that turns `before` (as read, at its version) into `after`: the cheaper
     /// [`BoardWrite::UpdateValues`] when the item stays where it was.
@@ -107,7 +118,7 @@ pub enum BoardWrite {
     /// [`BoardWrite::UpdateItem`] of an item whose place, board, parent and archive state are
     /// as at `expected_version`: only its name, values, version and `updated_at` are written,
     /// so no index on the items moves. Made by [`BoardWrite::update`], which knows when it
-    /// applies, or by a writer that changes values only (a formula recompute).
+    /// applies, or by a writer that changes values only (a new day's formula values).
     UpdateValues {
         item: Item,
         expected_version: i64,
@@ -115,6 +126,10 @@ pub enum BoardWrite {
         /// a formula recompute changes none.
         files: bool,
     },
+    /// Keeps the formula cells a background recompute computed for items, without rewriting
+    /// their rows (see [`Computed`]). `VersionConflict` (carrying the stored item) when one
+    /// moved on, `ItemNotFound` when one is gone.
+    PutComputed(Vec<Computed>),
     /// Deletes an item and `subitems`, which must be every subitem under it (at every depth,
     /// as [`BoardStore::subtree`] read them): `StructureChanged` when one is gone or another
     /// joined them since, so that no subitem is deleted without its event.

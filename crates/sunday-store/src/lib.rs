@@ -17,6 +17,9 @@ pub mod conformance_automations;
 #[path = "tests/boards.rs"]
 pub mod conformance_boards;
 #[cfg(feature = "testing")]
+#[path = "tests/computed.rs"]
+pub mod conformance_computed;
+#[cfg(feature = "testing")]
 #[path = "tests/notifications.rs"]
 pub mod conformance_notifications;
 mod cursors;

@@ -270,10 +270,44 @@ async fn automations_trigger_on_formula_changes(app: TestApp) {
     assert!(!item(&app, &u, &id(&small)).await["archived"].as_bool().unwrap());
 }
 
+/// Waits for the board's background recompute to end, having done `total` items.
+async fn recomputed(app: &TestApp, u: &Session, bid: &str, total: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let p = expect_json(
+            app.get(&format!("/api/v1/boards/{bid}/formulas/progress"), &u.token).send().await.unwrap(),
+            200,
+        )
+        .await;
+        if p["running"] == false && p["total"] == total {
+            assert_eq!(p["done"], total, "{p}");
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the recompute ends: {p}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// How many items of the board have no value in `column`.
+async fn empty_in(app: &TestApp, u: &Session, bid: &str, column: &str) -> Value {
+    let q = json!({"filter": {"column": column, "op": "is_empty"}, "limit": 1});
+    expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200).await
+        ["total"]
+        .clone()
+}
+
+/// The `seq` of the board's newest event.
+async fn head(app: &TestApp, u: &Session, bid: &str) -> Value {
+    expect_json(app.get(&format!("/api/v1/boards/{bid}/activity?limit=1"), &u.token).send().await.unwrap(), 200).await
+        ["data"][0]["seq"]
+        .clone()
+}
+
 /// On a board larger than a commit should rewrite, a formula change commits at once and its
 /// values follow in the background, in `items_computed` events by the formula actor, while
-/// edits go on; every item ends with the right value.
-async fn large_boards_recompute_in_the_background(app: TestApp) {
+/// edits go on; every item ends with the right value. The values are kept beside the items
+/// (their versions stay), and a restart reads them back from the store as they were.
+async fn large_boards_recompute_in_the_background(mut app: TestApp) {
     let u = app.signup("formula-bg@example.com").await;
     let b = board(&app, &u, None).await;
     let bid = id(&b);
@@ -288,12 +322,11 @@ async fn large_boards_recompute_in_the_background(app: TestApp) {
             .unwrap();
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     }
+    let firsts =
+        expect_json(app.get(&format!("/api/v1/boards/{bid}/items?limit=3"), &u.token).send().await.unwrap(), 200).await;
+    let (first, second, third) = (firsts["data"][0].clone(), firsts["data"][1].clone(), firsts["data"][2].clone());
     let total = id(&column(&app, &u, &bid, "Double", "formula", json!({"expression": "{Qty} * 2"})).await);
     // An edit while it runs computes its own item.
-    let first =
-        expect_json(app.get(&format!("/api/v1/boards/{bid}/items?limit=1"), &u.token).send().await.unwrap(), 200).await
-            ["data"][0]
-            .clone();
     let edited = expect_json(
         app.patch(&format!("/api/v1/items/{}", id(&first)), &u.token, json!({"values": {qty.clone(): 5000}}))
             .send()
@@ -303,25 +336,8 @@ async fn large_boards_recompute_in_the_background(app: TestApp) {
     )
     .await;
     assert_eq!(edited["values"][&total], json!(10000));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let p = expect_json(
-            app.get(&format!("/api/v1/boards/{bid}/formulas/progress"), &u.token).send().await.unwrap(),
-            200,
-        )
-        .await;
-        if p["running"] == false && p["total"] == 3000 {
-            assert_eq!(p["done"], 3000, "{p}");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the recompute ends: {p}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let q = json!({"filter": {"column": total, "op": "is_empty"}, "limit": 1});
-    let empty =
-        expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200)
-            .await;
-    assert_eq!(empty["total"], 0, "every item has its value: {empty}");
+    recomputed(&app, &u, &bid, 3000).await;
+    assert_eq!(empty_in(&app, &u, &bid, &total).await, 0, "every item has its value");
     let q = json!({"filter": {"column": total, "op": "eq", "value": 1998}});
     let found =
         expect_json(app.post(&format!("/api/v1/boards/{bid}/items/query"), &u.token, q).send().await.unwrap(), 200)
@@ -343,7 +359,46 @@ async fn large_boards_recompute_in_the_background(app: TestApp) {
     }
     let one = &computed[0]["payload"]["items"][0];
     assert_eq!(one["changes"][0]["column_id"], json!(total), "{one}");
-    assert!(one["version"].as_i64().unwrap() >= 2, "{one}");
+    // A computed value leaves its item's version as it was.
+    let now = item(&app, &u, &id(&second)).await;
+    assert_eq!((&now["version"], &now["values"][&total]), (&second["version"], &json!(2)), "{now}");
+    let logged =
+        computed.iter().flat_map(|e| e["payload"]["items"].as_array().unwrap()).find(|i| i["item_id"] == second["id"]);
+    assert_eq!(logged.unwrap()["version"], second["version"]);
+
+    // A second formula at the same versions keeps the first one's values beside it; an item
+    // edited afterwards carries both in its own row.
+    let triple = id(&column(&app, &u, &bid, "Triple", "formula", json!({"expression": "{Qty} * 3"})).await);
+    recomputed(&app, &u, &bid, 3000).await;
+    let body = json!({"values": {qty.clone(): 7}});
+    expect_json(app.patch(&format!("/api/v1/items/{}", id(&third)), &u.token, body).send().await.unwrap(), 200).await;
+    let before = head(&app, &u, &bid).await;
+
+    // What the store keeps: after a restart, the board is read back with every value, and
+    // checking them (a board's first use) finds nothing to compute again.
+    app.restart(std::time::Duration::from_millis(10)).await;
+    assert_eq!(empty_in(&app, &u, &bid, &total).await, 0, "after a restart");
+    assert_eq!(empty_in(&app, &u, &bid, &triple).await, 0, "after a restart");
+    let after = item(&app, &u, &id(&second)).await;
+    assert_eq!((&after["values"][&total], &after["values"][&triple]), (&json!(2), &json!(3)), "{after}");
+    assert_eq!(after["version"], second["version"]);
+    let after = item(&app, &u, &id(&third)).await;
+    assert_eq!((&after["values"][&total], &after["values"][&triple]), (&json!(14), &json!(21)), "{after}");
+    assert_eq!(item(&app, &u, &id(&first)).await["values"][&total], json!(10000));
+    let csv = app.get(&format!("/api/v1/boards/{bid}/export"), &u.token).send().await.unwrap().text().await.unwrap();
+    let name = second["name"].as_str().unwrap();
+    let row = csv.lines().find(|l| l.split(',').any(|c| c == name)).unwrap().to_owned();
+    assert!(row.split(',').any(|c| c == "2") && row.split(',').any(|c| c == "3"), "{row}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while expect_json(app.get(&format!("/api/v1/boards/{bid}/formulas/progress"), &u.token).send().await.unwrap(), 200)
+        .await["running"]
+        == true
+    {
+        assert!(std::time::Instant::now() < deadline, "the check ends");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(head(&app, &u, &bid).await, before, "nothing was computed again");
 }
 
 /// The same edits on SQLite and on PostgreSQL leave the same formula values: computing them is

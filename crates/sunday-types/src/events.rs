@@ -424,7 +424,8 @@ pub struct ItemsComputed {
     pub items: std::sync::Arc<Vec<ComputedCells>>,
 }
 
-/// One item's computed cells that changed, and its version after them.
+/// One item's computed cells that changed, and the item's version (unchanged by them; an
+/// event logged before Sunday kept these cells beside the item has the version after them).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ComputedCells {
     pub item_id: ItemId,

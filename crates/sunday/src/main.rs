@@ -163,7 +163,9 @@ impl Cli {
 
 /// mimalloc in place of the system allocator: the server's work is copying and dropping many
 /// small values (items, cells, events), where glibc's allocator took about a quarter of a
-/// formula's first computation (BENCHMARKS.md, "Formulas at size").
+/// formula's first computation (BENCHMARKS.md, "Formulas at size"). The `system-allocator`
+/// feature builds without it, for comparison.
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

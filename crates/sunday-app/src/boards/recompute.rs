@@ -12,17 +12,22 @@
 //! board five times slower. A new day's values are different: they change because time
 //! passed, and automations wait for them ("when Days late changes…"), so each is an ordinary
 //! `item_updated` event.
+//!
+//! A chunk's values are not written into the items' rows either: they are kept beside them
+//! (`BoardWrite::PutComputed`), valid while each item stays at the version they were computed
+//! at, which they leave as it was. Rewriting 100,000 item rows was about 60% of a new formula's
+//! first computation on such a board (BENCHMARKS.md, "Formulas at size").
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sunday_store::{BoardWrite, NewEvent, StoreError};
+use sunday_store::{BoardWrite, Computed, NewEvent, StoreError};
 use sunday_types::{
     automations::FORMULA_ACTOR,
     board_api::RecomputeProgress,
     events::{BoardChange, ComputedCells, ItemChanged, ItemsComputed},
     time::{now_millis, to_datetime},
-    ApiError, BoardId, ItemId,
+    ApiError, BoardId, ErrorCode, ItemId,
 };
 
 use super::{columns_cache::BoardColumns, edits::now_date, BoardService};
@@ -154,25 +159,31 @@ impl BoardService {
                     let mut writes = vec![BoardWrite::ExpectStructure { board, version }];
                     let mut events = vec![];
                     let mut computed = vec![];
+                    let mut kept = vec![];
                     for (mut next, changes) in changed {
-                        // Formulas change values only: the item stays where it was.
-                        let expected_version = next.version;
-                        next.version += 1;
                         match why {
+                            // Kept beside the item, which stays at its version: rewriting every
+                            // item's row was most of a new formula's first computation.
                             Why::Structure => {
-                                computed.push(ComputedCells { item_id: next.id, version: next.version, changes })
+                                let cells = formulas.columns().map(|c| (c, next.values.json(c).cloned())).collect();
+                                kept.push(Computed { item: next.id, version: next.version, cells });
+                                computed.push(ComputedCells { item_id: next.id, version: next.version, changes });
                             }
+                            // Formulas change values only: the item stays where it was.
                             Why::NewDay => {
+                                let expected_version = next.version;
+                                next.version += 1;
                                 next.updated_at = to_datetime(now_millis());
                                 events.push(NewEvent::new(
                                     FORMULA_ACTOR,
                                     BoardChange::ItemUpdated(ItemChanged::cells(&next, changes)),
                                 ));
+                                // Computed values are never files: the item's file rows stay.
+                                writes.push(BoardWrite::UpdateValues { item: next, expected_version, files: false });
                             }
                         }
-                        // Computed values are never files: the item's file rows stay.
-                        writes.push(BoardWrite::UpdateValues { item: next, expected_version, files: false });
                     }
+                    writes.push(BoardWrite::PutComputed(kept));
                     let n = (events.len() + computed.len()) as u64;
                     if !computed.is_empty() {
                         events.push(NewEvent::new(
@@ -185,9 +196,13 @@ impl BoardService {
                     }
                     match self.try_commit(board, writes, events).await {
                         Ok(_) => break n,
-                        // Someone edited one of these items: their edit computed its formulas;
-                        // read the chunk again.
-                        Err(StoreError::VersionConflict(_)) if attempts < 16 => attempts += 1,
+                        // Someone edited (or deleted) one of these items: their edit computed its
+                        // formulas; read the chunk again.
+                        Err(StoreError::VersionConflict(_) | StoreError::Rejected(ErrorCode::ItemNotFound))
+                            if attempts < 16 =>
+                        {
+                            attempts += 1
+                        }
                         // The columns changed: start over with them.
                         Err(StoreError::StructureChanged) => continue 'again,
                         Err(e) => return Err(e.into()),

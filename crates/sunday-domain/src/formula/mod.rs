@@ -311,6 +311,11 @@ impl BoardFormulas {
         self.formulas.iter().any(|f| f.today)
     }
 
+    /// The formula columns, the broken ones included: the cells [`BoardFormulas::apply`] sets.
+    pub fn columns(&self) -> impl Iterator<Item = ColumnId> + '_ {
+        self.broken.iter().map(|(c, _)| *c).chain(self.formulas.iter().map(|f| f.column))
+    }
+
     /// Whether some formula reads `column` (so changing its type or labels changes formula
     /// values).
     pub fn reads(&self, column: ColumnId) -> bool {

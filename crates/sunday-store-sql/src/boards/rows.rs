@@ -7,9 +7,10 @@ use serde_json::Value as Json;
 use sunday_store::{IdempotencyRecord, IdempotentResponse, StoreError, StoreResult};
 use sunday_types::{
     boards::{enum_parse, Board, BoardEvent, BoardPermission, Column, ColumnType, Group, Item, Update, View},
+    cells::ItemValues,
     column_settings::ColumnSettings,
     events::BoardChange,
-    UserId,
+    ColumnId, UserId,
 };
 
 use crate::{row::corrupt, SqlRow};
@@ -89,13 +90,22 @@ pub fn group(r: &dyn SqlRow) -> StoreResult<Group> {
 macro_rules! item_cols {
     () => {
         "i.id, i.board_id, i.group_id, i.parent_item_id, i.name, i.position, i.item_values, i.version, \
-         i.auto_number, i.created_by, i.created_at, i.updated_at, i.archived_at"
+         i.auto_number, i.created_by, i.created_at, i.updated_at, i.archived_at, \
+         (SELECT c.cells FROM item_computed c WHERE c.item_id = i.id AND c.version = i.version)"
     };
 }
 pub(crate) use item_cols;
 
 pub fn item(r: &dyn SqlRow) -> StoreResult<Item> {
-    let values = r.json_as(6, "item values")?;
+    let mut values: ItemValues = r.json_as(6, "item values")?;
+    // The formula cells a background recompute kept for this version of the item.
+    if let Some(cells) = r.opt_text(13)? {
+        let cells: std::collections::BTreeMap<ColumnId, Json> =
+            serde_json::from_str(cells).map_err(|_| corrupt(13, "computed cells"))?;
+        for (column, cell) in &cells {
+            values.set_logged(*column, Some(cell));
+        }
+    }
     Ok(Item {
         id: r.id(0)?,
         board_id: r.id(1)?,

@@ -42,6 +42,9 @@ macro_rules! conformance_suite {
             structure_writes_guard_commits_of_checked_values,
             leaving_drops_follows_and_grants,
         );
+        $crate::conformance_suite!(@computed_cases $factory;
+            computed_cells_apply_while_their_item_stays,
+        );
         $crate::conformance_suite!(@automation_cases $factory;
             automations_and_their_runs,
         );
@@ -64,6 +67,13 @@ macro_rules! conformance_suite {
         async fn $case() {
             let (store, _guard) = $factory().await;
             $crate::conformance_automations::$case(store).await;
+        }
+    )*};
+    (@computed_cases $factory:path; $($case:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $case() {
+            let (store, _guard) = $factory().await;
+            $crate::conformance_computed::$case(store).await;
         }
     )*};
     (@board_cases $factory:path; $($case:ident),* $(,)?) => {$(
