@@ -387,8 +387,10 @@ async fn large_boards_recompute_in_the_background(mut app: TestApp) {
     assert_eq!(item(&app, &u, &id(&first)).await["values"][&total], json!(10000));
     let csv = app.get(&format!("/api/v1/boards/{bid}/export"), &u.token).send().await.unwrap().text().await.unwrap();
     let name = second["name"].as_str().unwrap();
-    let row = csv.lines().find(|l| l.split(',').any(|c| c == name)).unwrap().to_owned();
-    assert!(row.split(',').any(|c| c == "2") && row.split(',').any(|c| c == "3"), "{row}");
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv.lines().find(|l| l.split(',').any(|c| c == name)).unwrap().split(',').collect();
+    let at = |title: &str| row[header.iter().position(|h| *h == title).unwrap()];
+    assert_eq!((at("Double"), at("Triple")), ("2", "3"), "{header:?} {row:?}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while expect_json(app.get(&format!("/api/v1/boards/{bid}/formulas/progress"), &u.token).send().await.unwrap(), 200)
