@@ -11,8 +11,8 @@ use std::{
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::SinkExt;
-use sunday_app::{limits::RateLimiter, Actor};
-use sunday_types::{BoardId, ColumnId};
+use sunday_app::{boards::Redaction, limits::RateLimiter, Actor};
+use sunday_types::BoardId;
 use tokio::{
     sync::{broadcast, mpsc},
     task::JoinHandle,
@@ -40,9 +40,9 @@ struct Session {
     out: mpsc::Sender<(BoardId, Frame)>,
     control: mpsc::UnboundedSender<Control>,
     subscriptions: HashMap<BoardId, JoinHandle<()>>,
-    /// Per board, the relation and mirror columns this socket's user may not read (they link
-    /// to a board the user cannot see): their cells are taken out of the frames sent.
-    hidden: HashMap<BoardId, Vec<ColumnId>>,
+    /// Per board, what of the relations and mirrors this socket's user may not read (they
+    /// link to a board the user cannot see): taken out of the frames sent.
+    hidden: HashMap<BoardId, Redaction>,
     /// Budget for subscribe and presence frames, which fan out to other sockets.
     control_budget: RateLimiter,
 }
@@ -105,7 +105,7 @@ pub async fn serve_socket(hub: Arc<Hub>, actor: Actor, mut socket: WebSocket) {
                     // Frames of a board left meanwhile (unsubscribed, resynced, access lost) go nowhere.
                     if !s.subscriptions.contains_key(&board) { continue; }
                     let text = match s.hidden.get(&board) {
-                        Some(hidden) if !hidden.is_empty() => redact(&frame.json, hidden),
+                        Some(r) if !r.is_empty() => s.hub.app.boards.redact_frame(r, &frame.json).await,
                         _ => frame.json.as_ref().into(),
                     };
                     if socket.feed(Message::Text(text.into())).await.is_err() { failed = true; break; }
@@ -237,10 +237,15 @@ impl Session {
                         Err(e) => return vec![error("unavailable", &e.to_string(), Some(board))],
                     };
                     let Some(last) = page.last().map(|e| e.seq) else { break };
-                    replies.extend(page.iter().map(|e| {
+                    for e in &page {
                         let json = ServerFrame::Event(e).json();
-                        Message::Text(if hidden.is_empty() { json } else { redact(&json, &hidden) }.into())
-                    }));
+                        let text = if hidden.is_empty() {
+                            json
+                        } else {
+                            self.hub.app.boards.redact_frame(&hidden, &json).await
+                        };
+                        replies.push(Message::Text(text.into()));
+                    }
                     sent = last;
                 }
             }
@@ -257,7 +262,7 @@ impl Session {
     async fn refresh_hidden(&mut self, board: BoardId) {
         // When it cannot be worked out (the store is unreachable), the columns hidden so far
         // stay hidden.
-        let hidden = match self.hub.app.boards.hidden_in_log(&self.actor, board).await {
+        let hidden = match self.hub.app.boards.redaction_in_log(&self.actor, board).await {
             Ok(h) => h,
             Err(_) => self.hidden.get(&board).cloned().unwrap_or_default(),
         };
@@ -325,49 +330,5 @@ async fn forward(
         if sharing_changed {
             let _ = control.send(Control::Recheck(board));
         }
-    }
-}
-
-/// An event frame without the cells of `hidden` columns: taken out of item snapshots
-/// (`values`) and of cell changes (`changes`), wherever they are in the frame.
-fn redact(json: &str, hidden: &[ColumnId]) -> String {
-    let Ok(mut frame) = serde_json::from_str::<serde_json::Value>(json) else { return json.to_owned() };
-    let ids: Vec<String> = hidden.iter().map(ToString::to_string).collect();
-    strip(&mut frame, &ids);
-    frame.to_string()
-}
-
-fn strip(v: &mut serde_json::Value, ids: &[String]) {
-    match v {
-        serde_json::Value::Object(o) => {
-            if let Some(serde_json::Value::Object(values)) = o.get_mut("values") {
-                values.retain(|k, _| !ids.contains(k));
-            }
-            if let Some(serde_json::Value::Array(changes)) = o.get_mut("changes") {
-                changes.retain(|c| {
-                    !c.get("column_id").and_then(|c| c.as_str()).is_some_and(|c| ids.iter().any(|i| i == c))
-                });
-            }
-            o.values_mut().for_each(|x| strip(x, ids));
-        }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| strip(x, ids)),
-        _ => {}
-    }
-}
-
-#[cfg(test)]
-mod redaction {
-    use super::*;
-
-    #[test]
-    fn hidden_cells_leave_snapshots_and_changes() {
-        let (a, b) = (ColumnId::new(), ColumnId::new());
-        let frame = serde_json::json!({"type": "event", "payload": {
-            "item": {"values": {a.to_string(): 1, b.to_string(): 2}},
-            "changes": [{"column_id": a, "old": null, "new": 1}, {"column_id": b, "old": null, "new": 2}]}});
-        let out: serde_json::Value = serde_json::from_str(&redact(&frame.to_string(), &[a])).unwrap();
-        assert_eq!(out["payload"]["item"]["values"], serde_json::json!({b.to_string(): 2}));
-        assert_eq!(out["payload"]["changes"].as_array().map(Vec::len), Some(1));
-        assert_eq!(out["payload"]["changes"][0]["column_id"], serde_json::json!(b));
     }
 }

@@ -11,9 +11,12 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, TestApp};
 
+/// What a reader who cannot see every linked board reads.
+#[path = "relations/visibility.rs"]
+mod visibility;
+
 backend_tests!(
     relations_link_both_ways_and_mirrors_follow,
-    readers_who_cannot_see_the_linked_board_read_nothing,
     subitems_nest_roll_up_and_export,
     forced_deletes_turn_dependents_into_errors,
     a_copy_keeps_its_subitems_and_connections
@@ -263,132 +266,6 @@ async fn forced_deletes_turn_dependents_into_errors(app: TestApp) {
     assert_eq!((values[&total].clone(), values[&double].clone()), (json!(3), json!(6)), "{values}");
 }
 
-async fn readers_who_cannot_see_the_linked_board_read_nothing(app: TestApp) {
-    let owner = app.signup("rel-owner@example.com").await;
-    let reader = app.signup("rel-reader@example.com").await;
-    app.join(&owner, &reader, "member").await;
-    let l = linked_boards(&app, &owner).await;
-    let twice = id(&column(
-        &app,
-        &owner,
-        &l.projects,
-        json!({"title": "Twice", "type": "formula", "settings": {"expression": "{Total budget} * 2"}}),
-    )
-    .await);
-    let acme = create(&app, &owner, &l.clients, "Acme", json!({l.budget.clone(): 100})).await;
-    let p = create(&app, &owner, &l.projects, "Launch", json!({l.relation.clone(): [acme]})).await;
-    until(&app, &owner, &p, &l.total, json!(100)).await;
-    until(&app, &owner, &p, &twice, json!(200)).await;
-    // Both boards are public: the reader sees the link, the mirror and the linked item's name.
-    until(&app, &reader, &p, &l.total, json!(100)).await;
-    let lookup = |who: &Session| app.get(&format!("/api/v1/items/lookup?ids={acme}"), &who.token);
-    let seen = expect_json(lookup(&reader).send().await.unwrap(), 200).await;
-    assert_eq!(seen["data"][0]["name"], "Acme", "{seen}");
-    // The clients board turns private: the links, the mirror and the name are gone for them.
-    let r = app.patch(&format!("/api/v1/boards/{}", l.clients), &owner.token, json!({"kind": "private"}));
-    expect_json(r.send().await.unwrap(), 200).await;
-    let theirs = item(&app, &reader, &p).await;
-    for hidden in [&l.relation, &l.total, &twice] {
-        assert!(theirs["values"].get(hidden).is_none(), "{hidden} (a formula of the mirror too): {theirs}");
-    }
-    // Nor in what their own write answers.
-    let mine = app.patch(&format!("/api/v1/items/{p}"), &reader.token, json!({"name": "Launch!"}));
-    let answer = expect_json(mine.send().await.unwrap(), 200).await;
-    assert!(answer["values"].get(&l.total).is_none() && answer["values"].get(&twice).is_none(), "{answer}");
-    let page =
-        expect_json(app.get(&format!("/api/v1/boards/{}/items", l.projects), &reader.token).send().await.unwrap(), 200)
-            .await;
-    assert!(page["data"][0]["values"].get(&l.total).is_none(), "{page}");
-    // Nor may analytics read those columns for them, by id or by title; other questions answer.
-    for named in [l.total.as_str(), "Total budget"] {
-        let q = json!({"board_ids": [l.projects], "metric": {"fn": "sum", "column_id": named}});
-        let r = app.post("/api/v1/analytics/query", &reader.token, q);
-        expect_error(r.send().await.unwrap(), 403, "forbidden").await;
-    }
-    let q = json!({"board_ids": [l.projects], "metric": {"fn": "count"}, "filter": {"column": l.relation, "op": "is_not_empty"}});
-    expect_error(app.post("/api/v1/analytics/query", &reader.token, q).send().await.unwrap(), 403, "forbidden").await;
-    let q = json!({"board_ids": [l.projects], "metric": {"fn": "count"}});
-    expect_json(app.post("/api/v1/analytics/query", &reader.token, q).send().await.unwrap(), 200).await;
-    assert_eq!(expect_json(lookup(&reader).send().await.unwrap(), 200).await["data"], json!([]));
-    let q = json!({"filter": {"column": l.total, "op": "gt", "value": 50}});
-    let r = app.post(&format!("/api/v1/boards/{}/items/query", l.projects), &reader.token, q.clone()).send().await;
-    expect_error(r.unwrap(), 403, "forbidden").await;
-    let mine = expect_json(
-        app.post(&format!("/api/v1/boards/{}/items/query", l.projects), &owner.token, q).send().await.unwrap(),
-        200,
-    )
-    .await;
-    assert_eq!(mine["total"], 1, "the owner still filters by it: {mine}");
-    // Live frames and the activity log carry none of it either: the mirror's new value reaches
-    // the owner, and the reader's socket gets the change without the hidden cells.
-    let mut ws = app.ws(&reader.token).await;
-    ws.subscribe(&l.projects, Some(0)).await;
-    let r = app.patch(&format!("/api/v1/items/{acme}"), &owner.token, json!({"values": {l.budget.clone(): 300}}));
-    expect_json(r.send().await.unwrap(), 200).await;
-    until(&app, &owner, &p, &l.total, json!(300)).await;
-    let mut frames = vec![];
-    while let Some(f) = ws.next_within(1.0).await {
-        frames.push(f);
-    }
-    assert!(frames.iter().any(|f| f.to_string().contains("item_updated")), "the mirror's change is sent: {frames:?}");
-    let log = expect_json(
-        app.get(&format!("/api/v1/boards/{}/activity", l.projects), &reader.token).send().await.unwrap(),
-        200,
-    )
-    .await;
-    for hidden in [&l.total, &l.relation] {
-        for f in &frames {
-            assert!(!carries(f, hidden), "{hidden} leaked: {f}");
-        }
-        assert!(!carries(&log, hidden), "{hidden} leaked: {log}");
-    }
-    // Nor may they link to the items they cannot see.
-    let e = expect_error(
-        app.patch(&format!("/api/v1/items/{p}"), &reader.token, json!({"values": {l.relation.clone(): [acme]}}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
-    assert_eq!(e["details"]["rule"], "unknown_item", "{e}");
-    // A copy they make leaves out what they could not see: the relation, its mirror, and the
-    // formula reading the mirror is marked broken, with no values.
-    let copy = app.post(&format!("/api/v1/boards/{}/duplicate", l.projects), &reader.token, json!({}));
-    let copy = expect_json(copy.send().await.unwrap(), 201).await;
-    let titles: Vec<&str> = copy["columns"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
-    assert!(!titles.contains(&"Client") && !titles.contains(&"Total budget"), "{titles:?}");
-    let formula = copy["columns"].as_array().unwrap().iter().find(|c| c["title"] == "Twice").unwrap();
-    assert!(formula["settings"]["broken"].as_str().unwrap().contains("Total budget"), "{formula}");
-    let items = app.get(&format!("/api/v1/boards/{}/items", id(&copy)), &reader.token);
-    let items = expect_json(items.send().await.unwrap(), 200).await;
-    assert_eq!(items["data"][0]["name"], "Launch!", "{items}");
-    assert!(items["data"][0]["values"].get(formula["id"].as_str().unwrap()).is_none(), "{items}");
-    // Once the relation is deleted, the log still holds the cells it, its mirror and the
-    // formula over them had: the reader reads none of them there, nor in a replay; the owner
-    // reads them all.
-    let r = app.delete(&format!("/api/v1/boards/{}/columns/{}?force=true", l.projects, l.relation), &owner.token);
-    assert_eq!(r.send().await.unwrap().status(), 204);
-    let log_of = |who: &Session| app.get(&format!("/api/v1/boards/{}/activity?limit=200", l.projects), &who.token);
-    let theirs = expect_json(log_of(&reader).send().await.unwrap(), 200).await;
-    let owners = expect_json(log_of(&owner).send().await.unwrap(), 200).await;
-    let mut ws = app.ws(&reader.token).await;
-    ws.subscribe(&l.projects, Some(0)).await;
-    let mut replayed = vec![];
-    while let Some(f) = ws.next_within(1.0).await {
-        replayed.push(f);
-    }
-    assert!(replayed.iter().any(|f| f.to_string().contains("item_created")), "replayed: {replayed:?}");
-    for hidden in [&l.relation, &l.total, &twice] {
-        assert!(carries(&owners, hidden), "the owner reads {hidden} in the log: {owners}");
-        assert!(!carries(&theirs, hidden), "{hidden} leaked after the delete: {theirs}");
-        for f in &replayed {
-            assert!(!carries(f, hidden), "{hidden} leaked in a replay: {f}");
-        }
-    }
-}
-
 /// A copy of a board takes its subitem boards (every level, their columns and items) and its
 /// connections: a rollup of the copied subitems, a relation still linking to the other board,
 /// two-way with a new column there showing the copy's links, and a mirror over it. The source
@@ -547,20 +424,4 @@ async fn subitems_nest_roll_up_and_export(app: TestApp) {
     }
     until(&app, &u, &top, &total, json!(10)).await;
     until(&app, &u, &review, &steps, json!({"item_ids": [check]})).await;
-}
-
-/// Whether `v` holds a cell of `column` anywhere: in an item's `values` or a change.
-fn carries(v: &Value, column: &str) -> bool {
-    match v {
-        Value::Object(o) => {
-            let in_values = o.get("values").and_then(Value::as_object).is_some_and(|vals| vals.contains_key(column));
-            let in_changes = o
-                .get("changes")
-                .and_then(Value::as_array)
-                .is_some_and(|cs| cs.iter().any(|c| c["column_id"] == column));
-            in_values || in_changes || o.values().any(|x| carries(x, column))
-        }
-        Value::Array(a) => a.iter().any(|x| carries(x, column)),
-        _ => false,
-    }
 }

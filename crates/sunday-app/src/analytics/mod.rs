@@ -143,11 +143,12 @@ impl AnalyticsService {
     /// needless refusal than a leak.
     async fn readable(&self, actor: &Actor, board: BoardId, named: &str) -> Result<(), ApiError> {
         self.boards.access(actor, board).await?;
-        let hidden = self.boards.hidden_on(actor, board).await?;
-        if hidden.is_empty() {
+        let redaction = self.boards.redaction_on(actor, board).await?;
+        if redaction.is_empty() {
             return Ok(());
         }
-        for column in self.store.columns(board).await?.iter().filter(|c| hidden.contains(&c.id)) {
+        let withheld: Vec<_> = redaction.withheld().collect();
+        for column in self.store.columns(board).await?.iter().filter(|c| withheld.contains(&c.id)) {
             let title = serde_json::to_string(&column.title).unwrap_or_default();
             if named.contains(&column.id.to_string()) || named.contains(&title) {
                 return Err(ApiError::new(

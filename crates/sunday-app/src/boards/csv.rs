@@ -30,10 +30,12 @@ pub const IMPORT_BATCH: usize = 1_000;
 impl BoardService {
     pub async fn export_csv(&self, actor: &Actor, board: BoardId) -> Result<String, ApiError> {
         let mut b = self.get_board(actor, board).await?;
-        // Relations to boards the reader cannot see, and their mirrors, are left out.
-        let hidden = self.hidden_columns(actor, &b.columns).await?;
-        b.columns.retain(|c| !hidden.contains(&c.id));
-        let items = self.store.all_items(board).await?;
+        // Relations to boards the reader can see none of, and the mirrors of relations to a
+        // board they cannot see, are left out; links to items they cannot see too.
+        let r = self.redaction(actor, &b.columns).await?;
+        b.columns.retain(|c| !r.hides(c.id));
+        let mut items = self.store.all_items(board).await?;
+        self.redact_all(&r, &mut items).await?;
         let levels = self.subitem_levels(actor, b.subitem_board_id).await?;
         // Subitems' cells go under the board's column of the same title, or under one added
         // after the board's; a last `Parent` column names each subitem's parent.
@@ -86,10 +88,12 @@ impl BoardService {
         while let (Some(id), true) = (sub, levels.len() < super::subitems::MAX_LEVELS) {
             let Some(board) = self.store.board(id).await? else { break };
             let mut columns = self.store.columns(id).await?;
-            let hidden = self.hidden_columns(actor, &columns).await?;
-            columns.retain(|c| !hidden.contains(&c.id));
+            let r = self.redaction(actor, &columns).await?;
+            columns.retain(|c| !r.hides(c.id));
+            let mut all = self.store.all_items(id).await?;
+            self.redact_all(&r, &mut all).await?;
             let mut items: HashMap<ItemId, Vec<Item>> = HashMap::new();
-            for item in self.store.all_items(id).await? {
+            for item in all {
                 if let Some(p) = item.parent_item_id {
                     items.entry(p).or_default().push(item);
                 }

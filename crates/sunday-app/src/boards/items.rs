@@ -235,8 +235,9 @@ impl BoardService {
         if let Some(board) = self.engine.board_of(id) {
             let access = self.access(actor, board).await.map_err(|_| item_not_found())?;
             if let Some(item) = self.engine.read(board, access.board.last_seq, |s| s.encoded(id)).await? {
-                let hidden = self.hidden_on_board(actor, &access.board).await?;
-                return Ok(Self::redact(vec![item], &hidden).remove(0));
+                let r = self.redaction_on_board(actor, &access.board).await?;
+                let mut shown = self.redact_encoded(&r, vec![item]).await?;
+                return shown.pop().ok_or_else(item_not_found);
             }
         }
         Ok(EncodedItem::new(&self.get_item(actor, id).await?))
@@ -268,11 +269,10 @@ impl BoardService {
     }
 
     pub async fn get_item(&self, actor: &Actor, id: ItemId) -> Result<Item, ApiError> {
-        let mut item = self.store.item(id).await?.ok_or_else(item_not_found)?;
+        let item = self.store.item(id).await?.ok_or_else(item_not_found)?;
         let access = self.access(actor, item.board_id).await.map_err(|_| item_not_found())?;
-        for c in self.hidden_on_board(actor, &access.board).await? {
-            item.values.set(c, None);
-        }
+        let r = self.redaction_on_board(actor, &access.board).await?;
+        let item = self.redact_one(&r, item).await?;
         Ok(item)
     }
 
@@ -299,8 +299,8 @@ impl BoardService {
                 (rows.into_iter().map(|(_, item)| item).collect::<Vec<EncodedItem>>(), next)
             })
             .await?;
-        let hidden = self.hidden_on_board(actor, &access.board).await?;
-        Ok(Page { data: Self::redact(data, &hidden), next_cursor })
+        let r = self.redaction_on_board(actor, &access.board).await?;
+        Ok(Page { data: self.redact_encoded(&r, data).await?, next_cursor })
     }
 
     /// A page of the board's archived top-level items, in board order (the archive screen,
@@ -316,12 +316,8 @@ impl BoardService {
         let limit = crate::cursor::limit(limit)?;
         let after = parse_item_cursor(cursor)?;
         let mut rows = self.store.archived_items(board, after, limit + 1).await?;
-        let hidden = self.hidden_on_board(actor, &access.board).await?;
-        for row in &mut rows {
-            for c in &hidden {
-                row.values.set(*c, None);
-            }
-        }
+        let r = self.redaction_on_board(actor, &access.board).await?;
+        self.redact_all(&r, &mut rows).await?;
         let (data, next_cursor) = crate::cursor::page(rows, limit, |i| format!("{}|{}", i.position, i.id));
         Ok(Page { data, next_cursor })
     }
@@ -387,6 +383,9 @@ impl BoardService {
                 }
                 None => None,
             };
+            // A relation the actor sees in part keeps the links they cannot see.
+            let mut written = checked.values.clone();
+            self.keep_unseen_links(actor, &checked.structure.columns, &current, &mut written).await?;
             let edit = |values: &[(ColumnId, Option<CellValue>)]| {
                 apply_changes(
                     actor.user_id,
@@ -395,14 +394,14 @@ impl BoardService {
                     &checked.structure.formulas,
                 )
             };
-            let (mut next, mut event) = edit(&checked.values);
+            let (mut next, mut event) = edit(&written);
             // Dates moved through dependencies go in the same commit, each an item change.
             let structure = &checked.structure;
             let moves = self
                 .dependent_moves(actor.user_id, &access, &structure.columns, &structure.formulas, &current, &next)
                 .await?;
             if let Some((column, value)) = moves.own {
-                let mut values: Vec<_> = checked.values.iter().filter(|(c, _)| *c != column).cloned().collect();
+                let mut values: Vec<_> = written.iter().filter(|(c, _)| *c != column).cloned().collect();
                 values.push((column, Some(value)));
                 (next, event) = edit(&values);
             }
@@ -521,10 +520,9 @@ impl BoardService {
         // The copy's formulas are computed for it, not copied.
         let (_, structure) = self.columns.get(self.store.as_ref(), item.board_id).await?;
         // Links the actor may not see are not copied (they could not have written them).
-        let hidden = self.hidden_columns(actor, &structure.columns).await?;
-        let written = |c: ColumnId| {
-            !hidden.contains(&c) && structure.columns.iter().any(|col| col.id == c && is_written(col.column_type))
-        };
+        let r = self.redaction(actor, &structure.columns).await?;
+        let item = self.redact_one(&r, item).await?;
+        let written = |c: ColumnId| structure.columns.iter().any(|col| col.id == c && is_written(col.column_type));
         let req = CreateItemRequest {
             name: item.name.clone(),
             group_id: Some(item.group_id),

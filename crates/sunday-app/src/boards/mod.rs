@@ -33,6 +33,8 @@ mod subitems;
 mod templates;
 mod updates;
 mod views;
+mod visibility;
+pub use visibility::Redaction;
 
 use std::sync::Arc;
 

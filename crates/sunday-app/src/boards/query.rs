@@ -24,7 +24,7 @@ impl BoardService {
         let (_, board_columns) = self.columns.get(self.store.as_ref(), board).await?;
         self.keep_current(board, &board_columns);
         let columns = &board_columns.columns;
-        let hidden = self.hidden_for_query(actor, columns, &req).await?;
+        let redaction = self.redaction_for_query(actor, columns, &req).await?;
         let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, columns)).transpose()?;
         let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {
             Some(s) => parse_sort(s, columns)?,
@@ -41,9 +41,11 @@ impl BoardService {
             (Some(true), None) => {
                 return Err(ApiError::validation("footers", "requires_group_by", "`footers` needs a `group_by`"))
             }
-            (Some(true), Some(_)) => {
-                columns.iter().filter(|c| sunday_engine::has_footer(c) && !hidden.contains(&c.id)).cloned().collect()
-            }
+            (Some(true), Some(_)) => columns
+                .iter()
+                .filter(|c| sunday_engine::has_footer(c) && !redaction.withheld().any(|w| w == c.id))
+                .cloned()
+                .collect(),
             _ => vec![],
         };
         let limit = crate::cursor::limit(req.limit)?;
@@ -52,7 +54,7 @@ impl BoardService {
         let result =
             self.engine.read(board, access.board.last_seq, |s| sunday_engine::query::run(s, &query, &ctx)).await??;
         Ok(QueryResponse {
-            data: Self::redact(result.items, &hidden),
+            data: self.redact_encoded(&redaction, result.items).await?,
             next_cursor: result.next_cursor,
             total: result.total,
             groups: result
@@ -92,7 +94,8 @@ impl BoardService {
             None
         };
         // Relations to boards the reader cannot see leave no trace here either.
-        Self::redact_events(&mut events, &self.hidden_in_log(actor, access.board.id).await?);
+        let redaction = self.redaction_in_log(actor, access.board.id).await?;
+        self.redact_events(&redaction, &mut events).await?;
         Ok(ActivityPage { data: events, next_cursor })
     }
 

@@ -1,18 +1,17 @@
 //! Board relations and mirrors where people act: a relation links only to live items of its
 //! boards that the writer may see; a two-way relation's column on the other board is created
 //! in the same commit as the relation; a mirror reads a relation column of its board and a
-//! column of the linked boards that its function can aggregate; and a reader who may not see
-//! every board a relation links to reads neither its links nor its mirrors. Keeping the other
-//! side and the mirror values current is `super::linked`.
+//! column of the linked boards that its function can aggregate. Keeping the other side and the
+//! mirror values current is `super::linked`; what a reader may read of them,
+//! `super::visibility`.
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
 use sunday_domain::mirror;
 use sunday_store::BoardWrite;
 use sunday_types::{
     board_api::LinkedItem,
-    boards::{Board, Column, ColumnType, EncodedItem, Item},
+    boards::{Board, Column, ColumnType},
     cells::CellValue,
     column_settings::{ColumnSettings, MirrorSource, RelationSettings},
     ApiError, BoardId, ColumnId, ErrorCode, ErrorDetails, ItemId,
@@ -307,168 +306,6 @@ impl BoardService {
         Ok(())
     }
 
-    /// The relation and mirror columns whose values `actor` may not read: those linking to a
-    /// board they cannot see.
-    pub(crate) async fn hidden_columns(&self, actor: &Actor, columns: &[Column]) -> Result<Vec<ColumnId>, ApiError> {
-        let mut hidden = vec![];
-        let mut seen = HashMap::new();
-        for column in columns {
-            let Some(s) = column.settings.relation() else { continue };
-            let mut visible = true;
-            for b in &s.board_ids {
-                visible &= self.sees(actor, *b, &mut seen).await;
-            }
-            if !visible {
-                hidden.push(column.id);
-                hidden.extend(mirrors_of(columns, column.id).iter().map(|m| m.id));
-            }
-        }
-        if hidden.is_empty() {
-            return Ok(hidden);
-        }
-        // And the formulas their values flow into.
-        Ok(super::formulas::fed_by(columns, hidden.into_iter().collect()).into_iter().collect())
-    }
-
-    /// `events` without the cells of `hidden` columns (the activity log).
-    pub(crate) fn redact_events(events: &mut [sunday_types::boards::BoardEvent], hidden: &[ColumnId]) {
-        use sunday_types::events::BoardChange;
-        if hidden.is_empty() {
-            return;
-        }
-        for e in events {
-            match &mut e.change {
-                BoardChange::ItemCreated(c) => hidden.iter().for_each(|h| {
-                    c.item.values.set(*h, None);
-                }),
-                BoardChange::ItemArchived(s) | BoardChange::ItemRestored(s) => hidden.iter().for_each(|h| {
-                    s.item.values.set(*h, None);
-                }),
-                BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
-                    c.changes.retain(|ch| !hidden.contains(&ch.column_id))
-                }
-                BoardChange::ItemsComputed(c) => std::sync::Arc::make_mut(&mut c.items).iter_mut().for_each(|i| {
-                    i.changes.retain(|ch| !hidden.contains(&ch.column_id));
-                }),
-                _ => {}
-            }
-        }
-    }
-
-    /// The columns whose cells `actor` may not read in the board's event log (the activity
-    /// log, WebSocket frames and replays): those [`BoardService::hidden_columns`] hides now, and
-    /// those that once showed cells of a board they cannot see (a relation since deleted or
-    /// pointed elsewhere, the mirrors and formulas over it).
-    pub async fn hidden_in_log(&self, actor: &Actor, board: BoardId) -> Result<Vec<ColumnId>, ApiError> {
-        let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
-        let mut hidden = self.hidden_columns(actor, &structure.columns).await?;
-        let mut seen = HashMap::new();
-        for (column, boards) in &structure.past {
-            let mut visible = true;
-            for b in boards {
-                visible &= self.sees(actor, *b, &mut seen).await;
-            }
-            if !visible && !hidden.contains(column) {
-                hidden.push(*column);
-            }
-        }
-        Ok(hidden)
-    }
-
-    /// [`BoardService::hidden_columns`] of the board's columns.
-    pub async fn hidden_on(&self, actor: &Actor, board: BoardId) -> Result<Vec<ColumnId>, ApiError> {
-        let (_, structure) = self.columns.get(self.store.as_ref(), board).await?;
-        self.hidden_columns(actor, &structure.columns).await
-    }
-
-    /// [`BoardService::hidden_on`] a board just read (by the access check): its row says
-    /// which columns apply, so no query is needed when they are kept.
-    pub(super) async fn hidden_on_board(&self, actor: &Actor, board: &Board) -> Result<Vec<ColumnId>, ApiError> {
-        let (_, structure) = self.columns.get_at(self.store.as_ref(), board.id, board.structure_version).await?;
-        self.hidden_columns(actor, &structure.columns).await
-    }
-
-    /// `item` as `actor` may read it: without the cells of relations to boards they cannot see
-    /// and what is computed from them (what a write answers).
-    pub(super) async fn shown(&self, actor: &Actor, item: Item) -> Result<Item, ApiError> {
-        let (_, structure) = self.columns.get(self.store.as_ref(), item.board_id).await?;
-        self.shown_with(actor, item, &structure.columns).await
-    }
-
-    /// [`BoardService::shown`] with the board's columns at hand (a write checked against them).
-    pub(super) async fn shown_with(&self, actor: &Actor, mut item: Item, columns: &[Column]) -> Result<Item, ApiError> {
-        for c in self.hidden_columns(actor, columns).await? {
-            item.values.set(c, None);
-        }
-        Ok(item)
-    }
-
-    /// An error as `actor` may read it: a version conflict carries the current item.
-    pub(super) async fn shown_error(&self, actor: &Actor, mut e: ApiError) -> ApiError {
-        let Some(current) = e.details.as_mut().and_then(|d| d.current.as_mut()) else { return e };
-        let Ok(item) = serde_json::from_value::<Item>(current.clone()) else { return e };
-        *current = match self.shown(actor, item).await {
-            Ok(item) => serde_json::to_value(&item).unwrap_or(Value::Null),
-            Err(_) => Value::Null,
-        };
-        e
-    }
-
-    /// `items` without the cells of `hidden` columns.
-    pub(crate) fn redact(items: Vec<EncodedItem>, hidden: &[ColumnId]) -> Vec<EncodedItem> {
-        if hidden.is_empty() {
-            return items;
-        }
-        items
-            .into_iter()
-            .map(|e| match serde_json::from_str::<Item>(e.json()) {
-                Ok(mut item) => {
-                    for c in hidden {
-                        item.values.set(*c, None);
-                    }
-                    EncodedItem::new(&item)
-                }
-                Err(_) => e,
-            })
-            .collect()
-    }
-
-    /// The hidden columns of `board` for `actor`, refusing a query that reads one.
-    pub(crate) async fn hidden_for_query(
-        &self,
-        actor: &Actor,
-        columns: &[Column],
-        req: &sunday_types::board_api::QueryRequest,
-    ) -> Result<Vec<ColumnId>, ApiError> {
-        let hidden = self.hidden_columns(actor, columns).await?;
-        let read = [
-            req.filter.as_ref().map(Value::to_string),
-            req.sort.as_ref().map(Value::to_string),
-            req.group_by.clone(),
-            req.split_by.clone(),
-        ];
-        for c in &hidden {
-            let id = c.to_string();
-            if read.iter().flatten().any(|r| r.contains(&id)) {
-                return Err(ApiError::new(
-                    ErrorCode::Forbidden,
-                    "this column shows items of a board you cannot see; it cannot filter, sort or group",
-                ));
-            }
-        }
-        Ok(hidden)
-    }
-
-    /// Whether `actor` may see `board`, asked once per board of a request.
-    async fn sees(&self, actor: &Actor, board: BoardId, seen: &mut HashMap<BoardId, bool>) -> bool {
-        if let Some(v) = seen.get(&board) {
-            return *v;
-        }
-        let v = self.access(actor, board).await.is_ok();
-        seen.insert(board, v);
-        v
-    }
-
     /// The names and boards of items, for showing links: only items of boards the actor may
     /// see (the others are left out, as if they did not exist).
     pub async fn lookup_items(&self, actor: &Actor, ids: &[ItemId]) -> Result<Vec<LinkedItem>, ApiError> {
@@ -490,7 +327,7 @@ impl BoardService {
                 None => self.store.item(*id).await?.filter(|i| !i.archived),
             };
             let Some(item) = item else { continue };
-            if self.sees(actor, item.board_id, &mut seen).await {
+            if self.sees(actor, item.board_id, &mut seen).await.is_some() {
                 out.push(LinkedItem { id: item.id, board_id: item.board_id, name: item.name });
             }
         }

@@ -63,8 +63,8 @@ impl BoardService {
         let Some(sub) = access.board.subitem_board_id else { return Ok(vec![]) };
         let Some(sub_board) = self.store.board(sub).await? else { return Ok(vec![]) };
         let rows = self.engine.read(sub, sub_board.last_seq, |s| s.subitems_encoded(parent)).await?;
-        let hidden = self.hidden_on_board(actor, &sub_board).await?;
-        Ok(Self::redact(rows, &hidden))
+        let r = self.redaction_on_board(actor, &sub_board).await?;
+        self.redact_encoded(&r, rows).await
     }
 
     /// How many live subitems each item of the board has (items without are left out), for
