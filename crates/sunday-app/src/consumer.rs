@@ -3,8 +3,15 @@
 //! which writes its effects with the cursor), is told of new events by the bus, and sweeps the
 //! boards whose log runs past its cursor at start, after missing bus messages, and every few
 //! seconds — the work another node's crash or a failed pass left behind.
+//!
+//! Under a steady stream of writes a consumer does not catch up once per write: [`Gather`]
+//! collects the boards announced meanwhile and catches them up together at most once per
+//! [`LINGER`], so one pass (a cursor read, the events, one transaction) handles the writes of
+//! that span. A consumer that has been idle handles the next event at once.
 
 use std::{collections::HashMap, fmt::Display, sync::Arc, time::Duration};
+
+use tokio::time::Instant;
 
 use async_trait::async_trait;
 use sunday_bus::{DynBus, RecvError};
@@ -14,6 +21,53 @@ use tokio::sync::watch;
 
 /// How often the boards left behind are looked for.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// The shortest time between two passes of a consumer over the boards announced to it: what a
+/// follower of the log may add to a change's delay under load, to handle many changes per pass.
+/// With one pass per write, the passes' fixed costs (reading the cursor and the board's
+/// columns, writing a transaction, committing a search index segment) took most of what the
+/// followers cost: about a third of the server's CPU at 1,000 writes/s (BENCHMARKS.md).
+pub const LINGER: Duration = Duration::from_millis(20);
+
+/// The boards announced to a consumer and not yet caught up, and how far each was caught up.
+#[derive(Debug, Default)]
+pub struct Gather {
+    pending: Vec<BoardId>,
+    done: HashMap<BoardId, i64>,
+    last_pass: Option<Instant>,
+}
+
+impl Gather {
+    /// An event of `board` at `seq` was committed: its board waits for the next pass, unless
+    /// a pass already handled it.
+    pub fn announce(&mut self, board: BoardId, seq: i64) {
+        if self.done.get(&board).is_some_and(|d| *d >= seq) || self.pending.contains(&board) {
+            return;
+        }
+        self.pending.push(board);
+    }
+
+    /// When the next pass is due: [`LINGER`] after the last one (at once after a quiet
+    /// spell), or far off when nothing waits.
+    pub fn due(&self) -> Instant {
+        match (self.pending.is_empty(), self.last_pass) {
+            (true, _) => Instant::now() + Duration::from_secs(3600),
+            (false, Some(last)) => last + LINGER,
+            (false, None) => Instant::now(),
+        }
+    }
+
+    /// The boards to catch up now, in the order they were announced.
+    pub fn take(&mut self) -> Vec<BoardId> {
+        self.last_pass = Some(Instant::now());
+        std::mem::take(&mut self.pending)
+    }
+
+    /// `board` was caught up to `seq`.
+    pub fn done(&mut self, board: BoardId, seq: i64) {
+        self.done.insert(board, seq);
+    }
+}
 
 #[async_trait]
 pub trait Consumer: Send + Sync + 'static {
@@ -35,7 +89,7 @@ pub fn follow<C: Consumer>(
     let mut events = bus.subscribe();
     tokio::spawn(async move {
         sweep(&consumer, store.as_ref()).await;
-        let mut done: HashMap<BoardId, i64> = HashMap::new();
+        let mut gather = Gather::default();
         let mut every = tokio::time::interval(SWEEP_EVERY);
         every.tick().await;
         loop {
@@ -46,18 +100,16 @@ pub fn follow<C: Consumer>(
                     }
                 }
                 _ = every.tick() => sweep(&consumer, store.as_ref()).await,
-                received = events.recv() => match received {
-                    Ok(event) => {
-                        if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
-                            continue;
-                        }
-                        match consumer.catch_up(event.board_id).await {
-                            Ok(seq) => {
-                                done.insert(event.board_id, seq);
-                            }
-                            Err(e) => tracing::warn!(consumer = C::NAME, board_id = %event.board_id, error = %e, "will be retried"),
+                _ = tokio::time::sleep_until(gather.due()) => {
+                    for board in gather.take() {
+                        match consumer.catch_up(board).await {
+                            Ok(seq) => gather.done(board, seq),
+                            Err(e) => tracing::warn!(consumer = C::NAME, board_id = %board, error = %e, "will be retried"),
                         }
                     }
+                }
+                received = events.recv() => match received {
+                    Ok(event) => gather.announce(event.board_id, event.seq),
                     // Missed announcements: the cursors say what is left.
                     Err(RecvError::Lagged(_)) => sweep(&consumer, store.as_ref()).await,
                     Err(RecvError::Closed) => return,

@@ -59,6 +59,7 @@ impl Notifier {
             let events = self.store.events_after(board, cursor, BATCH).await?;
             let Some(last) = events.last().map(|e| e.seq) else { return Ok(cursor) };
             let mut batch = Batch::default();
+            self.prefetch_followers(&events, &mut batch).await?;
             for event in &events {
                 self.notices(event, &mut batch).await?;
             }
@@ -180,6 +181,32 @@ impl Notifier {
     async fn followers(&self, batch: &mut Batch, n: &mut Notices, item: ItemId, text: String) -> StoreResult<()> {
         for user in self.following(batch, item).await?.clone() {
             n.add(user, NotificationKind::ItemChanged, text.clone());
+        }
+        Ok(())
+    }
+
+    /// The followers of every item the events touch, read in one statement rather than one
+    /// per item (under a steady write load, a pass handles many items).
+    async fn prefetch_followers(&self, events: &[BoardEvent], batch: &mut Batch) -> StoreResult<()> {
+        let mut items: Vec<ItemId> = events
+            .iter()
+            .filter_map(|e| match &e.change {
+                BoardChange::ItemCreated(c) => Some(c.item.id),
+                BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => Some(c.item.id),
+                BoardChange::UpdatePosted(c) => Some(c.update.item_id),
+                _ => None,
+            })
+            .collect();
+        items.sort();
+        items.dedup();
+        if items.len() < 2 {
+            return Ok(());
+        }
+        for item in &items {
+            batch.followers.entry(*item).or_default();
+        }
+        for (item, user) in self.store.subscribers_of(&items).await? {
+            batch.followers.entry(item).or_default().insert(user);
         }
         Ok(())
     }

@@ -121,6 +121,22 @@ impl Engine {
         Ok(f(&guard))
     }
 
+    /// [`Engine::read`] when the board is in memory; `None` without loading it when not: for
+    /// followers of the log that read a few items, which should not pull a whole board in.
+    pub async fn read_loaded<R>(
+        &self,
+        board: BoardId,
+        last_seq: i64,
+        f: impl FnOnce(&BoardState) -> R,
+    ) -> StoreResult<Option<R>> {
+        let Some(state) = self.boards.lock().ok().and_then(|b| b.get(&board).map(|s| s.state.clone())) else {
+            return Ok(None);
+        };
+        self.catch_up(board, &state, last_seq).await?;
+        let guard = state.read().map_err(|_| StoreError::internal("board engine lock poisoned"))?;
+        Ok(Some(f(&guard)))
+    }
+
     /// The board's state, loaded and caught up to at least `last_seq`.
     async fn board(&self, board: BoardId, last_seq: i64) -> StoreResult<Arc<RwLock<BoardState>>> {
         let tick = self.clock.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -42,6 +42,10 @@ impl NotificationStore for PostgresStore {
         self.read(sql::item_subscribers(item)).await
     }
 
+    async fn subscribers_of(&self, items: &[ItemId]) -> StoreResult<Vec<(ItemId, UserId)>> {
+        self.read(sql::subscribers_of(items)?).await
+    }
+
     async fn pending_emails(&self, limit: usize) -> StoreResult<Vec<PendingEmail>> {
         self.read(sql::pending_emails(limit)).await
     }

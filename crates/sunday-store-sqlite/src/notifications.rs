@@ -42,6 +42,10 @@ impl NotificationStore for SqliteStore {
         self.read(sql::item_subscribers(item)).await
     }
 
+    async fn subscribers_of(&self, items: &[ItemId]) -> StoreResult<Vec<(ItemId, UserId)>> {
+        self.read(sql::subscribers_of(items)?).await
+    }
+
     async fn pending_emails(&self, limit: usize) -> StoreResult<Vec<PendingEmail>> {
         // Up to `limit` users' digests: scan on the blocking pool, not an async worker.
         let q = sql::pending_emails(limit);

@@ -40,6 +40,8 @@ pub trait NotificationStore: Send + Sync {
     async fn notification_prefs(&self, user: UserId) -> StoreResult<Option<NotificationPreferences>>;
     async fn put_notification_prefs(&self, user: UserId, prefs: &NotificationPreferences) -> StoreResult<()>;
     async fn item_subscribers(&self, item: ItemId) -> StoreResult<Vec<UserId>>;
+    /// The followers of each of `items`, as (item, user) pairs in no particular order.
+    async fn subscribers_of(&self, items: &[ItemId]) -> StoreResult<Vec<(ItemId, UserId)>>;
     /// Users with unread notifications not yet handled by the digest, at most `limit` users.
     async fn pending_emails(&self, limit: usize) -> StoreResult<Vec<PendingEmail>>;
     /// Records that these notifications were handled by the digest (sent or not eligible),

@@ -506,7 +506,8 @@ impl Keeper {
             every.tick().await;
             let mut snapshots = tokio::time::interval(settings.snapshot_every);
             snapshots.tick().await;
-            let mut done: HashMap<BoardId, i64> = HashMap::new();
+            // Under load, a pass per LINGER rather than per write.
+            let mut gather = crate::consumer::Gather::default();
             loop {
                 tokio::select! {
                     changed = stop.changed() => {
@@ -519,18 +520,18 @@ impl Keeper {
                         let this = this.clone();
                         let _ = tokio::task::spawn_blocking(move || this.write_snapshots()).await;
                     }
-                    received = events.recv() => match received {
-                        Ok(event) => {
-                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) || this.is_away(event.board_id) {
-                                continue;
-                            }
-                            match this.catch_up(event.board_id).await {
-                                Ok(cell) => {
-                                    done.insert(event.board_id, read(&cell).seq());
-                                }
-                                Err(e) => tracing::warn!(board_id = %event.board_id, error = %e.message, "analytics: will retry"),
+                    _ = tokio::time::sleep_until(gather.due()) => {
+                        for board in gather.take() {
+                            match this.catch_up(board).await {
+                                Ok(cell) => gather.done(board, read(&cell).seq()),
+                                Err(e) => tracing::warn!(board_id = %board, error = %e.message, "analytics: will retry"),
                             }
                         }
+                    }
+                    received = events.recv() => match received {
+                        // An away board is caught up when asked about.
+                        Ok(event) if this.is_away(event.board_id) => {}
+                        Ok(event) => gather.announce(event.board_id, event.seq),
                         Err(RecvError::Lagged(_)) => this.pass().await,
                         Err(RecvError::Closed) => break,
                     },

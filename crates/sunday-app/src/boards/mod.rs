@@ -14,6 +14,7 @@ mod csv;
 mod dependencies;
 mod duplicate;
 mod edits;
+mod follower_reads;
 mod formulas;
 mod items;
 mod lifecycle;
@@ -44,6 +45,7 @@ use sunday_store::{BoardWrite, Committed, NewEvent, Store, StoreError};
 use sunday_types::{time::now_millis, ApiError, BoardId};
 
 pub use access::Access;
+pub use columns_cache::BoardColumns;
 
 use crate::{directory::Directory, idempotency::Claim};
 

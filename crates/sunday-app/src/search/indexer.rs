@@ -32,7 +32,7 @@ use sunday_types::{
 };
 use tokio::sync::watch;
 
-use crate::leases::Lease;
+use crate::{boards::BoardService, leases::Lease};
 
 /// Events read per step.
 const BATCH: usize = 500;
@@ -52,6 +52,8 @@ pub struct Progress {
 #[derive(Clone)]
 pub struct Indexer {
     store: Arc<dyn Store>,
+    /// Items and columns as the board engine and the columns cache hold them.
+    boards: BoardService,
     index: Arc<dyn SearchIndex>,
     progress: Arc<Progress>,
 }
@@ -61,8 +63,13 @@ fn search_err(e: sunday_search::SearchError) -> ApiError {
 }
 
 impl Indexer {
-    pub fn new(store: Arc<dyn Store>, index: Arc<dyn SearchIndex>, progress: Arc<Progress>) -> Indexer {
-        Indexer { store, index, progress }
+    pub fn new(
+        store: Arc<dyn Store>,
+        boards: BoardService,
+        index: Arc<dyn SearchIndex>,
+        progress: Arc<Progress>,
+    ) -> Indexer {
+        Indexer { store, boards, index, progress }
     }
 
     /// Follows the bus and passes over every board until `stop`. `rebuild`: the index is new,
@@ -90,7 +97,8 @@ impl Indexer {
             }
             self.pass(rebuild).await;
             let holds = |lease: &Option<Lease>| lease.as_ref().is_none_or(Lease::held);
-            let mut done: HashMap<BoardId, i64> = HashMap::new();
+            // Under load, a pass per LINGER rather than per write: one index commit for many.
+            let mut gather = crate::consumer::Gather::default();
             let mut every = tokio::time::interval(PASS_EVERY);
             every.tick().await;
             loop {
@@ -110,19 +118,17 @@ impl Indexer {
                             _ => std::future::pending().await,
                         }
                     } => self.pass(false).await,
-                    received = events.recv() => match received {
-                        Ok(_) if !holds(&lease) => {}
-                        Ok(event) => {
-                            if done.get(&event.board_id).is_some_and(|seq| *seq >= event.seq) {
-                                continue;
-                            }
-                            match self.catch_up(event.board_id).await {
-                                Ok(seq) => {
-                                    done.insert(event.board_id, seq);
-                                }
-                                Err(e) => tracing::warn!(board_id = %event.board_id, error = %e.message, "search indexing; will retry"),
+                    _ = tokio::time::sleep_until(gather.due()) => {
+                        for board in gather.take() {
+                            match self.catch_up(board).await {
+                                Ok(seq) => gather.done(board, seq),
+                                Err(e) => tracing::warn!(board_id = %board, error = %e.message, "search indexing; will retry"),
                             }
                         }
+                    }
+                    received = events.recv() => match received {
+                        Ok(_) if !holds(&lease) => {}
+                        Ok(event) => gather.announce(event.board_id, event.seq),
                         Err(RecvError::Lagged(_)) => if holds(&lease) {
                             self.pass(false).await
                         },
@@ -248,23 +254,24 @@ impl Indexer {
         if board_doc_due {
             batch.docs.push(board_doc(&board));
         }
-        let columns = self.store.columns(board_id).await?;
+        let columns = self.boards.columns_at(board_id, board.structure_version).await?;
+        let columns = &columns.columns;
         if whole_board {
             for item in self.store.all_items(board_id).await? {
-                self.item_docs(&board, &columns, &item, false, &mut batch).await?;
+                self.item_docs(&board, columns, &item, false, &mut batch).await?;
             }
         } else {
             for item in created.into_values() {
                 if item.board_id == board_id {
-                    self.item_docs(&board, &columns, item, true, &mut batch).await?;
+                    self.item_docs(&board, columns, item, true, &mut batch).await?;
                 }
             }
-            for id in items {
-                match self.store.item(id).await? {
-                    Some(item) if !item.archived && item.board_id == board_id => {
-                        self.item_docs(&board, &columns, &item, false, &mut batch).await?
-                    }
-                    _ => batch.removals.push(Removal::Item(id)),
+            let ids: Vec<ItemId> = items.into_iter().collect();
+            let live = self.boards.live_items(board_id, board.last_seq, &ids).await?;
+            for id in ids {
+                match live.get(&id) {
+                    Some(item) => self.item_docs(&board, columns, item, false, &mut batch).await?,
+                    None => batch.removals.push(Removal::Item(id)),
                 }
             }
         }

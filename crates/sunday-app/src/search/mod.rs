@@ -67,7 +67,8 @@ impl SearchService {
     pub fn indexer(&self) -> Option<(Indexer, bool, bool)> {
         let index = self.settings.index.clone()?;
         let shared = index.shared();
-        Some((Indexer::new(self.store.clone(), index, self.progress.clone()), self.settings.rebuild, shared))
+        let indexer = Indexer::new(self.store.clone(), self.boards.clone(), index, self.progress.clone());
+        Some((indexer, self.settings.rebuild, shared))
     }
 
     /// This node's index, to close when the node stops.

@@ -42,6 +42,10 @@ impl NotificationStore for Interposed {
         self.inner.item_subscribers(item).await
     }
 
+    async fn subscribers_of(&self, items: &[ItemId]) -> StoreResult<Vec<(ItemId, UserId)>> {
+        self.inner.subscribers_of(items).await
+    }
+
     async fn pending_emails(&self, limit: usize) -> StoreResult<Vec<PendingEmail>> {
         self.inner.pending_emails(limit).await
     }

@@ -2,10 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use sunday_types::{
-    boards::BoardKind,
+    boards::{BoardKind, Item},
     notifications::{Notification, NotificationKind, NotificationPreferences},
     time::to_datetime,
-    BoardId, GroupId, NotificationId, UserId,
+    BoardId, GroupId, ItemId, NotificationId, UserId,
 };
 
 use super::{
@@ -120,6 +120,23 @@ pub async fn item_subscriptions(store: DynStore) {
     let mut want = vec![f.user, other.user];
     want.sort();
     assert_eq!(store.item_subscribers(it.id).await.unwrap(), want);
+    // Many items' followers at once: each pair once, none of an item not asked about.
+    let second = item(b.id, GroupId::new(), f.user, "J", "V");
+    let third = item(b.id, GroupId::new(), f.user, "K", "V");
+    let follow = |i: &Item, u: UserId| BoardWrite::Subscribe { item: i.id, user: u };
+    let writes = vec![
+        BoardWrite::InsertItem(second.clone()),
+        BoardWrite::InsertItem(third.clone()),
+        follow(&second, other.user),
+        follow(&third, f.user),
+    ];
+    store.commit(b.id, writes, vec![], 0).await.unwrap();
+    let mut pairs = store.subscribers_of(&[it.id, second.id, ItemId::new()]).await.unwrap();
+    pairs.sort();
+    let mut want = vec![(it.id, f.user), (it.id, other.user), (second.id, other.user)];
+    want.sort();
+    assert_eq!(pairs, want);
+    assert_eq!(store.subscribers_of(&[]).await.unwrap(), vec![]);
     store.commit(b.id, vec![BoardWrite::Unsubscribe { item: it.id, user: other.user }], vec![], 0).await.unwrap();
     assert_eq!(store.item_subscribers(it.id).await.unwrap(), vec![f.user]);
 }
