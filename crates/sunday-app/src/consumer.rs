@@ -154,3 +154,31 @@ pub async fn backlog(store: &dyn Store, consumer: &str) -> Result<Vec<BoardId>, 
         boards.extend(page);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pass_is_due_at_once_after_a_quiet_spell_and_one_linger_after_the_last() {
+        let (a, b) = (BoardId::new(), BoardId::new());
+        let mut g = Gather::default();
+        assert!(g.due() > Instant::now() + LINGER * 100, "nothing waits: no pass is due");
+        g.announce(a, 1);
+        assert!(g.due() <= Instant::now(), "the first event of a quiet consumer goes at once");
+        assert_eq!(g.take(), vec![a]);
+        g.done(a, 3);
+        // A pass that handled seq 3 handled the events up to it.
+        g.announce(a, 2);
+        g.announce(a, 3);
+        assert!(g.due() > Instant::now() + LINGER * 100, "{g:?}");
+        // Later events wait for the next pass, one linger after the last, each board once.
+        g.announce(b, 1);
+        g.announce(a, 4);
+        g.announce(b, 2);
+        let due = g.due();
+        assert!(due > Instant::now() && due <= Instant::now() + LINGER, "{g:?}");
+        assert_eq!(g.take(), vec![b, a]);
+        assert!(g.take().is_empty());
+    }
+}
