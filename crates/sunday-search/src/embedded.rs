@@ -179,7 +179,7 @@ const INDEX_NICE: i32 = 10;
 /// index writer is made here, so tantivy's indexing and merge threads run below the requests:
 /// merging a large board's segments took seconds of CPU at once, and on a busy core the
 /// writes waited behind it (a write p99 of 170 ms at 1,000 writes/s on a 1,000,000-item board,
-/// 14 ms with search off; BENCHMARKS.md). The index is a follower of the log: it may lag a
+/// 11 ms with search off; BENCHMARKS.md). The index is a follower of the log: it may lag a
 /// moment under load and catches up when the core is free.
 fn at_low_priority<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
