@@ -3,9 +3,9 @@
 //! A snapshot that does not read back is treated as missing: the board is rebuilt from its
 //! event log.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, io::Write};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use sunday_types::{boards::Column, BoardId, GroupId, ItemId, UserId};
 
 use crate::facts::{BoardFacts, ColumnFacts, RowState, StatusFacts};
@@ -13,7 +13,7 @@ use crate::facts::{BoardFacts, ColumnFacts, RowState, StatusFacts};
 /// Bumped whenever the layout changes: an older snapshot is rebuilt rather than misread.
 const FORMAT: u32 = 2;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct ColumnSnapshot {
     /// As JSON text: the column's settings are free-form.
     column: String,
@@ -22,7 +22,7 @@ struct ColumnSnapshot {
     status: Option<StatusFacts>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Snapshot {
     format: u32,
     board: BoardId,
@@ -37,6 +37,44 @@ struct Snapshot {
     reload_at: Option<i64>,
 }
 
+/// [`ColumnSnapshot`] written from the aggregates as they are (no copy of a board's columns of
+/// rows: a 1,000,000-item board's snapshot was copied, then grown into one buffer, every
+/// `snapshot_every`, a second of the server's CPU at once). Postcard writes a slice and an
+/// iterator as it writes a `Vec`, so [`Snapshot`] reads it back.
+#[derive(Serialize)]
+struct ColumnView<'a> {
+    column: String,
+    #[serde(serialize_with = "keys")]
+    keys: &'a ColumnFacts,
+    codes: &'a [u32],
+    status: Option<&'a StatusFacts>,
+}
+
+fn keys<S: Serializer>(c: &&ColumnFacts, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(c.entries.iter().map(|e| &e.key))
+}
+
+/// [`Snapshot`] as written, borrowing from the aggregates.
+#[derive(Serialize)]
+struct SnapshotView<'a> {
+    format: u32,
+    board: BoardId,
+    seq: i64,
+    columns: Vec<ColumnView<'a>>,
+    ids: &'a [ItemId],
+    state: &'a [RowState],
+    groups: &'a [GroupId],
+    created_at: &'a [i64],
+    created_by: &'a [UserId],
+    #[serde(serialize_with = "group_names")]
+    group_names: &'a HashMap<GroupId, String>,
+    reload_at: Option<i64>,
+}
+
+fn group_names<S: Serializer>(names: &&HashMap<GroupId, String>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(names.iter())
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("analytics snapshot: {0}")]
 pub struct SnapshotError(String);
@@ -44,32 +82,37 @@ pub struct SnapshotError(String);
 impl BoardFacts {
     /// The board's aggregates as bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, SnapshotError> {
+        self.write_to(Vec::new())
+    }
+
+    /// Writes the board's aggregates to `out` as they are serialized, and gives `out` back.
+    pub fn write_to<W: Write>(&self, out: W) -> Result<W, SnapshotError> {
         let columns = self
             .columns
             .iter()
             .map(|c| {
-                Ok(ColumnSnapshot {
+                Ok(ColumnView {
                     column: serde_json::to_string(&c.column).map_err(|e| SnapshotError(e.to_string()))?,
-                    keys: c.entries.iter().map(|e| e.key.clone()).collect(),
-                    codes: c.codes.clone(),
-                    status: c.status.clone(),
+                    keys: c,
+                    codes: &c.codes,
+                    status: c.status.as_ref(),
                 })
             })
             .collect::<Result<_, SnapshotError>>()?;
-        let snapshot = Snapshot {
+        let snapshot = SnapshotView {
             format: FORMAT,
             board: self.board,
             seq: self.seq,
             columns,
-            ids: self.ids.clone(),
-            state: self.state.clone(),
-            groups: self.groups.clone(),
-            created_at: self.created_at.clone(),
-            created_by: self.created_by.clone(),
-            group_names: self.group_names.iter().map(|(g, n)| (*g, n.clone())).collect(),
+            ids: &self.ids,
+            state: &self.state,
+            groups: &self.groups,
+            created_at: &self.created_at,
+            created_by: &self.created_by,
+            group_names: &self.group_names,
             reload_at: self.reload_at,
         };
-        postcard::to_stdvec(&snapshot).map_err(|e| SnapshotError(e.to_string()))
+        postcard::to_io(&snapshot, out).map_err(|e| SnapshotError(e.to_string()))
     }
 
     /// Reads back what [`BoardFacts::to_bytes`] wrote, checking that its parts agree.

@@ -147,7 +147,14 @@ impl EmbeddedIndex {
             .unwrap_or_default();
         let generation =
             if payload.generation.is_empty() || created { crate::new_generation() } else { payload.generation };
-        let writer = at_low_priority(|| index.writer_with_num_threads(1, WRITER_BYTES)).map_err(index_err)?;
+        // Made on a thread of lowered priority, so tantivy's indexing and merge threads
+        // inherit it and run below the requests: merging a large board's segments took
+        // seconds of CPU at once, and on a busy core the writes waited behind it (a write p99
+        // of 170 ms at 1,000 writes/s on a 1,000,000-item board, 11 ms with search off;
+        // BENCHMARKS.md). The index is a follower of the log: it may lag a moment under load.
+        let writer =
+            sunday_priority::below(sunday_priority::Nice::FOLLOWER, || index.writer_with_num_threads(1, WRITER_BYTES))
+                .map_err(index_err)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(index_err)?;
         let inner = Arc::new(Inner {
             dir: dir.to_owned(),
@@ -169,32 +176,6 @@ impl EmbeddedIndex {
         let inner = self.0.clone();
         tokio::task::spawn_blocking(move || inner.commit()).await.map_err(index_err)?
     }
-}
-
-/// The CPU priority (nice value) of the index's own threads.
-const INDEX_NICE: i32 = 10;
-
-/// Runs `f` on a thread of lowered CPU priority ([`INDEX_NICE`]); the threads it starts inherit
-/// it (on Linux a thread's priority is its own, and a new thread takes its creator's). The
-/// index writer is made here, so tantivy's indexing and merge threads run below the requests:
-/// merging a large board's segments took seconds of CPU at once, and on a busy core the
-/// writes waited behind it (a write p99 of 170 ms at 1,000 writes/s on a 1,000,000-item board,
-/// 11 ms with search off; BENCHMARKS.md). The index is a follower of the log: it may lag a
-/// moment under load and catches up when the core is free.
-fn at_low_priority<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        let lowered = s.spawn(|| {
-            // Lowered only: a server started at a lower priority still keeps its index below it.
-            let current = rustix::process::getpriority_process(None).unwrap_or(INDEX_NICE);
-            if current < INDEX_NICE {
-                if let Err(e) = rustix::process::setpriority_process(None, INDEX_NICE) {
-                    tracing::debug!(error = %e, "the search index's threads keep the server's priority");
-                }
-            }
-            f()
-        });
-        lowered.join().unwrap_or_else(|panicked| std::panic::resume_unwind(panicked))
-    })
 }
 
 /// Commits every [`COMMIT_EVERY`] while there are changes (longer after slow commits, see

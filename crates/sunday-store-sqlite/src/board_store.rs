@@ -106,9 +106,10 @@ impl BoardStore for SqliteStore {
     }
 
     async fn all_items(&self, board: BoardId) -> StoreResult<Vec<Item>> {
-        // A whole board can be large: scan on the blocking pool, not an async worker.
+        // A whole board can be large: scan on the blocking pool, not an async worker, with
+        // the file mapped.
         let q = boards::all_items(board);
-        self.pool.read_blocking(move |c| exec::fetch(c, &q)).await
+        self.pool.scan(move |c| exec::fetch(c, &q)).await
     }
 
     async fn subitems(&self, parent: ItemId) -> StoreResult<Vec<Item>> {

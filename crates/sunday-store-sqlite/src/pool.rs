@@ -136,8 +136,6 @@ pub enum Durability {
 }
 
 fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
-    // Memory-mapped reads (up to 1 GiB of the file) skip a read() per page on large boards
-    // (W2 in BENCHMARKS.md).
     let synchronous = match durability {
         Durability::Full => "PRAGMA synchronous = FULL;",
         Durability::Normal => "PRAGMA synchronous = NORMAL;",
@@ -151,7 +149,7 @@ fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA cache_size = -16000;
-         PRAGMA mmap_size = 1073741824;
+         PRAGMA mmap_size = 0;
          PRAGMA temp_store = MEMORY;
          PRAGMA journal_size_limit = 67108864;",
     )
@@ -161,6 +159,14 @@ fn configure(conn: &Connection, durability: Durability) -> StoreResult<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
+
+/// How much of the file a whole-board scan maps into memory ([`Pool::scan`]). Mapped reads
+/// skip a read() per page: a 1,000,000-item board loads in 4.0-4.8 s instead of 5.2-6.6 s
+/// from a cold cache. Other reads do not map: with a mapping, SQLite looks every page up in
+/// the WAL's index before its own cache (`walFindFrame`), and behind a long read snapshot (a
+/// backup) the WAL grows to hundreds of megabytes that cannot be checkpointed: that lookup
+/// went from 1.4% to 9.7% of the server's CPU during a backup (BENCHMARKS.md, issue 17).
+const SCAN_MMAP_BYTES: i64 = 1 << 30;
 
 /// Prepared statements kept per connection: more than Sunday has distinct statements.
 const STATEMENT_CACHE: usize = 128;
@@ -254,6 +260,26 @@ impl Pool {
         })
         .await
         .map_err(StoreError::internal)?
+    }
+
+    /// [`Pool::read_blocking`] with the file mapped into memory while `f` runs: for reads of
+    /// most of a board's pages in a row (loading it into the engine). See [`SCAN_MMAP_BYTES`].
+    pub async fn scan<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        self.read_blocking(move |c| {
+            c.pragma_update(None, "mmap_size", SCAN_MMAP_BYTES).map_err(db_err)?;
+            let result = f(c);
+            // Unmapped again before the connection serves point reads (if that fails they are
+            // only slower during a backup).
+            if let Err(e) = c.pragma_update(None, "mmap_size", 0) {
+                tracing::warn!(error = %e, "sqlite: a reader stays memory-mapped after a scan");
+            }
+            result
+        })
+        .await
     }
 
     /// Runs `f` on the writer connection, outside any explicit transaction (single
@@ -533,5 +559,19 @@ mod tests {
                 pool.write(|c| c.query_row("PRAGMA synchronous", [], |r| r.get(0)).map_err(db_err)).await.unwrap();
             assert_eq!((read, write), (expected, expected), "{durability:?}");
         }
+    }
+
+    /// A scan reads with the file mapped; the reader it used is unmapped again afterwards, so
+    /// point reads never look pages up in the WAL's index before their cache.
+    #[tokio::test]
+    async fn only_scans_map_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = Pool::open(&dir.path().join("m.db"), 1, Durability::Normal, Duration::ZERO).unwrap();
+        let mapped = |c: &Connection| c.query_row("PRAGMA mmap_size", [], |r| r.get::<_, i64>(0)).map_err(db_err);
+        assert_eq!(pool.read(mapped).await.unwrap(), 0);
+        assert_eq!(pool.scan(mapped).await.unwrap(), SCAN_MMAP_BYTES);
+        // The one reader, back in the pool.
+        assert_eq!(pool.read(mapped).await.unwrap(), 0);
+        assert_eq!(pool.read_blocking(mapped).await.unwrap(), 0);
     }
 }

@@ -119,19 +119,20 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 /// Writes the board's snapshot atomically: a new file, synced, renamed over the old (after a
-/// crash the file is the old snapshot or the new, never a torn one under the final name).
-fn write_snapshot(dir: &std::path::Path, facts: &BoardFacts) -> Result<(), String> {
-    use std::io::Write;
-    let bytes = facts.to_bytes().map_err(|e| e.to_string())?;
-    let path = dir.join(format!("{}.snap", facts.board()));
-    let tmp = dir.join(format!("{}.snap.tmp", facts.board()));
-    let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &path)
+/// crash the file is the old snapshot or the new, never a torn one under the final name). The
+/// aggregates are read (locked) only while they are serialized into the file, not while it
+/// is synced.
+fn write_snapshot(dir: &std::path::Path, board: BoardId, cell: &RwLock<BoardFacts>) -> Result<(), String> {
+    let path = dir.join(format!("{board}.snap"));
+    let tmp = dir.join(format!("{board}.snap.tmp"));
+    let written = || -> Result<(), String> {
+        let file = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
+        let out = read(cell).write_to(std::io::BufWriter::with_capacity(1 << 16, file)).map_err(|e| e.to_string())?;
+        let file = out.into_inner().map_err(|e| e.to_string())?;
+        file.sync_all().map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, &path).map_err(|e| e.to_string())
     };
-    write().map_err(|e| e.to_string())
+    written()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -285,7 +286,7 @@ impl Keeper {
         if let Some(dir) = &self.settings.dir {
             let path = dir.join(format!("{board}.snap"));
             if lock(&s.dirty).remove(&board) || !path.exists() {
-                if let Err(e) = write_snapshot(dir, &read(&cell)) {
+                if let Err(e) = write_snapshot(dir, board, &cell) {
                     tracing::warn!(board_id = %board, error = %e, "analytics: could not write a snapshot; the board stays in memory");
                     lock(&s.dirty).insert(board);
                     return false;
@@ -441,7 +442,7 @@ impl Keeper {
         let dirty: Vec<BoardId> = std::mem::take(&mut *lock(&self.shared.dirty)).into_iter().collect();
         for board in dirty {
             let Some(cell) = read(&self.shared.boards).get(&board).cloned() else { continue };
-            let written = write_snapshot(&dir, &read(&cell));
+            let written = write_snapshot(&dir, board, &cell);
             if let Err(e) = written {
                 tracing::warn!(board_id = %board, error = %e, "analytics: could not write a snapshot; will retry");
                 lock(&self.shared.dirty).insert(board);
@@ -517,8 +518,11 @@ impl Keeper {
                     }
                     _ = every.tick() => this.pass().await,
                     _ = snapshots.tick() => {
+                        // Below the requests: a 1,000,000-item board's snapshot is tens of
+                        // megabytes written at once, every `snapshot_every` under load.
                         let this = this.clone();
-                        let _ = tokio::task::spawn_blocking(move || this.write_snapshots()).await;
+                        let below = move || sunday_priority::below(sunday_priority::Nice::FOLLOWER, || this.write_snapshots());
+                        let _ = tokio::task::spawn_blocking(below).await;
                     }
                     _ = tokio::time::sleep_until(gather.due()) => {
                         for board in gather.take() {

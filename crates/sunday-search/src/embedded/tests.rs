@@ -53,14 +53,3 @@ async fn fresh_documents_are_found_and_replaced_later() {
 async fn cell_files_and_children_are_replaced_on_their_own() {
     conformance::cell_files_and_children_are_replaced_on_their_own(Embedded::new()).await;
 }
-
-/// The threads started inside `at_low_priority` (as tantivy's are) run at the index's lowered
-/// priority; the caller's own priority is left as it was.
-#[test]
-fn the_index_threads_run_below_the_server() {
-    let before = rustix::process::getpriority_process(None).unwrap();
-    let inherited =
-        at_low_priority(|| std::thread::spawn(|| rustix::process::getpriority_process(None).unwrap()).join().unwrap());
-    assert_eq!(inherited, INDEX_NICE.max(before));
-    assert_eq!(rustix::process::getpriority_process(None).unwrap(), before);
-}

@@ -1,0 +1,77 @@
+//! Work that may wait, run below the requests. On a node whose core is busy with requests, a
+//! burst of background CPU (a merge of a large board's search segments, a snapshot of its
+//! aggregates, a backup) delays every request queued behind it: at 1,000 writes/s on a
+//! 1,000,000-item board such bursts took the writes' p99 from about 20 ms to seconds
+//! (BENCHMARKS.md, issue 17). Work run through [`below`] gets the core when requests leave it
+//! free, and still gets a small share when they do not (the kernel's scheduler weighs nice 19
+//! at about 1.5% of nice 0), so it finishes.
+
+/// Nice values, from 0 (the server's) to 19 (the lowest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nice(i32);
+
+impl Nice {
+    /// For followers that must keep up with the log (the search index): they lag a moment
+    /// under load and catch up when the core is free.
+    pub const FOLLOWER: Nice = Nice(10);
+    /// For work with no one waiting on it (analytics snapshots, backups).
+    pub const IDLE: Nice = Nice(19);
+
+    pub fn value(self) -> i32 {
+        self.0
+    }
+}
+
+/// Runs `f` on a new thread at CPU priority `nice` (or lower, if the caller's already is) and
+/// returns what it returns; the threads it starts inherit that priority (on Linux a thread's
+/// priority is its own, and a new thread takes its creator's). The caller's priority is left
+/// as it is. Where the priority cannot be changed, `f` runs at the caller's.
+pub fn below<T: Send>(nice: Nice, f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        let lowered = s.spawn(|| {
+            lower_this_thread(nice);
+            f()
+        });
+        lowered.join().unwrap_or_else(|panicked| std::panic::resume_unwind(panicked))
+    })
+}
+
+/// Lowers the calling thread's CPU priority to `nice` (never raises it: a server started at a
+/// lower priority keeps its background work below it).
+pub fn lower_this_thread(nice: Nice) {
+    let current = rustix::process::getpriority_process(None).unwrap_or(nice.0);
+    if current < nice.0 {
+        if let Err(e) = rustix::process::setpriority_process(None, nice.0) {
+            tracing::debug!(error = %e, nice = nice.0, "background work keeps the server's priority");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn priority() -> i32 {
+        rustix::process::getpriority_process(None).unwrap_or(i32::MIN)
+    }
+
+    /// The threads started inside `below` run at the lowered priority; the caller's own
+    /// priority is left as it was.
+    #[test]
+    fn threads_started_below_inherit_the_lowered_priority() {
+        let before = priority();
+        let (own, inherited) = below(Nice::FOLLOWER, || (priority(), std::thread::spawn(priority).join().ok()));
+        assert_eq!(own, Nice::FOLLOWER.value().max(before));
+        assert_eq!(inherited, Some(own));
+        assert_eq!(priority(), before);
+        // Lowering further works; raising back does not happen.
+        assert_eq!(below(Nice::IDLE, || below(Nice::FOLLOWER, priority)), Nice::IDLE.value());
+    }
+
+    #[test]
+    fn what_the_work_returns_comes_back_and_its_panic_too() {
+        assert_eq!(below(Nice::IDLE, || 7), 7);
+        let panicked = std::panic::catch_unwind(|| below(Nice::IDLE, || panic!("inside")));
+        assert!(panicked.is_err());
+    }
+}
