@@ -29,11 +29,17 @@ const SWEEP_EVERY: Duration = Duration::from_secs(5);
 /// followers cost: about a third of the server's CPU at 1,000 writes/s (BENCHMARKS.md).
 pub const LINGER: Duration = Duration::from_millis(20);
 
-/// The boards announced to a consumer and not yet caught up, and how far each was caught up.
+/// The boards announced to a consumer and not yet caught up, and how far the last two passes
+/// caught each up.
 #[derive(Debug, Default)]
 pub struct Gather {
     pending: Vec<BoardId>,
+    /// Caught up by the current pass, and by the one before. An announcement still on the bus
+    /// when a pass handled its event arrives soon after: two passes' boards are enough to
+    /// skip it, and the map stays the size of what changes, not of every board ever seen (an
+    /// older announcement only costs a pass that finds nothing new).
     done: HashMap<BoardId, i64>,
+    before: HashMap<BoardId, i64>,
     last_pass: Option<Instant>,
 }
 
@@ -41,7 +47,8 @@ impl Gather {
     /// An event of `board` at `seq` was committed: its board waits for the next pass, unless
     /// a pass already handled it.
     pub fn announce(&mut self, board: BoardId, seq: i64) {
-        if self.done.get(&board).is_some_and(|d| *d >= seq) || self.pending.contains(&board) {
+        let handled = |m: &HashMap<BoardId, i64>| m.get(&board).is_some_and(|d| *d >= seq);
+        if handled(&self.done) || handled(&self.before) || self.pending.contains(&board) {
             return;
         }
         self.pending.push(board);
@@ -60,6 +67,7 @@ impl Gather {
     /// The boards to catch up now, in the order they were announced.
     pub fn take(&mut self) -> Vec<BoardId> {
         self.last_pass = Some(Instant::now());
+        self.before = std::mem::take(&mut self.done);
         std::mem::take(&mut self.pending)
     }
 
@@ -180,5 +188,27 @@ mod tests {
         assert!(due > Instant::now() && due <= Instant::now() + LINGER, "{g:?}");
         assert_eq!(g.take(), vec![b, a]);
         assert!(g.take().is_empty());
+    }
+
+    /// What the passes caught up is remembered for two passes, not for ever: a late
+    /// announcement just after a pass is skipped, one from long ago costs a pass.
+    #[test]
+    fn caught_up_boards_are_remembered_for_two_passes() {
+        let (a, b) = (BoardId::new(), BoardId::new());
+        let mut g = Gather::default();
+        g.announce(a, 1);
+        assert_eq!(g.take(), vec![a]);
+        g.done(a, 5);
+        g.announce(b, 1);
+        assert_eq!(g.take(), vec![b]);
+        g.done(b, 1);
+        // a's pass was the one before: its events up to 5 are still known as handled.
+        g.announce(a, 5);
+        assert!(g.pending.is_empty(), "{g:?}");
+        assert!(g.take().is_empty());
+        // Two passes on, both are forgotten.
+        g.announce(a, 5);
+        assert_eq!(g.take(), vec![a]);
+        assert_eq!((g.done.len(), g.before.len()), (0, 0), "{g:?}");
     }
 }

@@ -142,6 +142,9 @@ async fn relations_link_both_ways_and_mirrors_follow(app: TestApp) {
     // Archiving a linked item drops the link; restoring it brings it back.
     expect_json(patch(&p, json!({"values": {l.relation.clone(): [acme, initech]}})).send().await.unwrap(), 200).await;
     until(&app, &u, &p, &l.total, json!(170)).await;
+    // Linked both ways first: restoring brings back the links the restored item's own cell
+    // names (docs/relations.md, Limits).
+    until(&app, &u, &acme, &l.reverse, json!({"item_ids": [p]})).await;
     let r = app.delete(&format!("/api/v1/items/{acme}"), &u.token).send().await.unwrap();
     assert_eq!(r.status(), 204);
     until(&app, &u, &p, &l.relation, json!({"item_ids": [initech]})).await;

@@ -154,7 +154,13 @@ impl BoardService {
                 BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                     let changed: HashSet<ColumnId> = c.changes.iter().map(|ch| ch.column_id).collect();
                     let touched: Vec<&Column> = relations.iter().copied().filter(|r| changed.contains(&r.id)).collect();
-                    for r in &touched {
+                    // This follower's own rewrites of a relation cell owe the other side
+                    // nothing: they drop links to items no longer live (archived, deleted) and
+                    // add links the other side already holds. Answering them raced a restore:
+                    // the drop made at an archive, handled after the item came back, unlinked
+                    // its side before the restore linked it again, and the link was lost.
+                    let owes = event.actor != LINKS_ACTOR;
+                    for r in touched.iter().filter(|_| owes) {
                         let Some(reverse) = r.settings.relation().and_then(|s| s.reverse_column_id) else { continue };
                         let target = r.settings.relation().and_then(|s| s.board_ids.first().copied());
                         let ch = c.changes.iter().find(|ch| ch.column_id == r.id);
