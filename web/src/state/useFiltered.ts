@@ -9,7 +9,10 @@
 // The query runs when the filter, sort or grouping changes or the board was reloaded whole,
 // not on every live event: between runs, live changes update the rows in place, and items
 // created since the last run are shown (a row just added must not vanish) until it runs again.
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
+// The pages are one infinite query (TanStack Query): a new filter, sort, grouping or reload is
+// a new query key, so an answer to an older one never lands in the newer one's rows.
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef } from "react";
 import { api, messageOf, ok } from "../api/client";
 import type { Item, QueryResponse, SortKeySpec } from "../api/types";
 import type { BoardState } from "./board";
@@ -57,68 +60,56 @@ export const queried = (filter: Record<string, unknown> | null, sort: SortKeySpe
 const countsOf = (p: QueryResponse) => new Map(p.groups.map((g) => [g.key, g.count]));
 const byId = (items: Item[]) => new Map(items.map((i) => [i.id, i]));
 
+/** A page of the answer; the first also holds the ids the board had when the query ran. */
+type Page = QueryResponse & { asked?: ReadonlySet<string> };
+
 /** `groupBy` is "group" or a column id: what the counts are per. `eager` fetches every page
  * (for views that show all matches at once, like the kanban). */
 export function useFiltered(boardId: string, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, groupBy: string, state: BoardState | null, eager: boolean, flash: (message: string) => void): Filtered {
-  const [matches, setMatches] = useState<Matches | null>(null);
-  /** Bumped by every new query and on unmount, so only the current query's pages land. */
-  const run = useRef(0);
-  /** A page is on its way: no second request for the same cursor. */
-  const busy = useRef(false);
   const items = state?.items;
   const key = queried(filter, sort, groupBy) ? JSON.stringify({ filter, sort }) : "";
   const loads = state?.loads ?? 0;
-  // Effect events read the latest items and callback without making the query depend on them.
-  const known = useEffectEvent(() => new Set((items ?? []).map((i) => i.id)));
-  const failed = useEffectEvent((e: unknown) => flash(messageOf(e)));
-  // Pages fetched on request (not by an effect) report failures through this.
-  const say = useRef(flash);
+  const asking = !!key && loads > 0;
+  // The board's items as of the last render, read when a query's first page is asked for.
+  const latest = useRef(items);
   useEffect(() => {
-    say.current = flash;
+    latest.current = items;
   });
-
+  const query = useInfiniteQuery({
+    // `loads` is in the key: a board reloaded whole runs the query again.
+    queryKey: ["board-query", boardId, key, groupBy, loads],
+    enabled: asking,
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }): Promise<Page> => {
+      const asked = pageParam === null ? new Set((latest.current ?? []).map((i) => i.id)) : undefined;
+      return { ...(await page(boardId, JSON.parse(key), groupBy, pageParam)), asked };
+    },
+    getNextPageParam: (last) => last.next_cursor ?? null,
+    // The last answer stays on screen until the new one lands; nothing refetches on its own
+    // (live events update the rows), and an answer no one shows is not kept.
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  const failed = useEffectEvent((e: unknown) => flash(messageOf(e)));
   useEffect(() => {
-    if (!key || loads === 0) return setMatches(null);
-    const mine = ++run.current;
-    const asked = known();
-    busy.current = true;
-    // `busy` clears before the answer lands, so the render it causes may ask for the next page.
-    page(boardId, JSON.parse(key), groupBy, null).then(
-      (p) => {
-        if (mine !== run.current) return;
-        busy.current = false;
-        setMatches({ total: p.total, counts: countsOf(p), matched: new Set(p.data.map((i) => i.id)), found: byId(p.data), asked, cursor: p.next_cursor ?? null });
-      },
-      (e) => {
-        if (mine !== run.current) return;
-        busy.current = false;
-        failed(e);
-      },
-    );
-    return () => {
-      run.current++;
-      busy.current = false;
-    };
-  }, [boardId, key, groupBy, loads]);
+    if (query.error) failed(query.error);
+  }, [query.error]);
 
-  const cursor = matches?.cursor ?? null;
+  const pages = asking ? query.data?.pages : undefined;
+  const matches = useMemo((): Matches | null => {
+    const last = pages?.at(-1);
+    if (!pages || !last) return null;
+    const all = pages.flatMap((p) => p.data);
+    return { total: last.total, counts: countsOf(last), matched: new Set(all.map((i) => i.id)), found: byId(all), asked: pages[0].asked ?? new Set(), cursor: last.next_cursor ?? null };
+  }, [pages]);
+
+  // A page at a time, and none for the answer to an older query still on screen.
+  const { hasNextPage, isFetching, isPlaceholderData, fetchNextPage } = query;
+  const ready = asking && hasNextPage && !isFetching && !isPlaceholderData;
   const loadMore = useCallback(() => {
-    if (!cursor || busy.current) return;
-    const mine = run.current;
-    busy.current = true;
-    page(boardId, JSON.parse(key), groupBy, cursor).then(
-      (p) => {
-        if (mine !== run.current) return;
-        busy.current = false;
-        setMatches((m) => m && { ...m, total: p.total, counts: countsOf(p), matched: new Set([...m.matched, ...p.data.map((i) => i.id)]), found: new Map([...m.found, ...byId(p.data)]), cursor: p.next_cursor ?? null });
-      },
-      (e) => {
-        if (mine !== run.current) return;
-        busy.current = false;
-        say.current(messageOf(e));
-      },
-    );
-  }, [boardId, key, groupBy, cursor]);
+    if (ready) void fetchNextPage();
+  }, [ready, fetchNextPage]);
 
   useEffect(() => {
     if (eager) loadMore();
