@@ -508,7 +508,7 @@ impl BoardFacts {
         self.state[r] = if item.archived { RowState::Archived } else { RowState::Live };
         self.groups[r] = item.group_id;
         for column in &mut self.columns {
-            column.set(row, item.values.json(column.column.id), at);
+            column.set(row, item.values.json(column.column.id).as_ref(), at);
         }
     }
 

@@ -90,11 +90,7 @@ fn world(seed: u64, creates: usize, edits: &[(usize, u64)], archive: &[usize], d
         let changes: Vec<CellChange> = columns
             .iter()
             .filter(|c| n % 2 == 0 || c.column_type == ColumnType::Status)
-            .map(|c| CellChange {
-                column_id: c.id,
-                old: items[i].values.json(c.id).cloned(),
-                new: other.values.json(c.id).cloned(),
-            })
+            .map(|c| CellChange { column_id: c.id, old: items[i].values.json(c.id), new: other.values.json(c.id) })
             .collect();
         for change in &changes {
             items[i].values.set_logged(change.column_id, change.new.as_ref());

@@ -41,11 +41,11 @@ async fn item_values_follow_a_column_type_change_that_races_them(backend: Backen
     let updated = update.await.unwrap().unwrap();
     assert_eq!(
         updated.values.json(notes.id),
-        Some(&json!("padded")),
+        Some(json!("padded")),
         "the value is checked again against the text column"
     );
     let stored = boards.get_item(&actor, item.id).await.unwrap();
-    assert_eq!(stored.values.json(notes.id), Some(&json!("padded")));
+    assert_eq!(stored.values.json(notes.id), Some(json!("padded")));
 }
 
 async fn new_items_follow_a_column_type_change_that_races_them(backend: Backend) {
@@ -71,11 +71,11 @@ async fn new_items_follow_a_column_type_change_that_races_them(backend: Backend)
     let created = create.await.unwrap().unwrap();
     assert_eq!(
         created.values.json(notes.id),
-        Some(&json!("padded")),
+        Some(json!("padded")),
         "the new item is checked again against the text column"
     );
     let stored = boards.get_item(&actor, created.id).await.unwrap();
-    assert_eq!(stored.values.json(notes.id), Some(&json!("padded")));
+    assert_eq!(stored.values.json(notes.id), Some(json!("padded")));
 }
 
 async fn a_failed_idempotent_request_frees_its_key(backend: Backend) {

@@ -12,6 +12,8 @@ use std::{
 };
 
 use crate::index::{KeyIndex, TextIndex};
+use crate::slots::Slots;
+use serde_json::value::RawValue;
 use sunday_domain::filter::{read_cell, Cell, Field};
 use sunday_types::{
     boards::{BoardEvent, ColumnType, EncodedItem, Item},
@@ -58,15 +60,28 @@ type CellColumns = HashMap<FieldKey, Derived>;
 /// Where an item sits among its siblings: its group and, for a subitem, its parent.
 pub type SiblingsKey = (GroupId, Option<ItemId>);
 
+/// A position among siblings, as the ordered siblings keep it: inline up to 24 bytes (keys
+/// grow with the logarithm of a group's size, so nearly all fit), so keeping every item's
+/// position in order costs no allocation per item.
+pub type Position = compact_str::CompactString;
+
+/// An item's place among its siblings: its position, then its id.
+pub type Place = (Position, ItemId);
+
 /// Siblings in display order: by position, then id (positions may collide after concurrent
 /// inserts; the id breaks the tie the same way everywhere).
-pub type Siblings = BTreeSet<(String, ItemId)>;
+pub type Siblings = BTreeSet<Place>;
+
+/// The place of `item`.
+pub fn place_of(item: &Item) -> Place {
+    (Position::from(item.position.as_str()), item.id)
+}
 
 pub struct BoardState {
     items: Vec<Item>,
     /// Each item's JSON, encoded on first read and dropped when the item changes.
-    encoded: Vec<OnceLock<EncodedItem>>,
-    index: HashMap<ItemId, usize>,
+    encoded: Vec<OnceLock<Arc<RawValue>>>,
+    index: Slots,
     /// Every item's siblings in order, so placing an item next to another, first or last
     /// finds its neighbours in O(log n) instead of sorting the group.
     order: HashMap<SiblingsKey, Siblings>,
@@ -82,24 +97,34 @@ pub struct BoardState {
     json_bytes: AtomicUsize,
 }
 
-/// About how much memory an item takes in the engine: the item with its strings and cells,
-/// its index entry and its entry in the ordered siblings (which copies its position).
+/// About how much memory an item takes in the engine: the item with its strings and cells
+/// (each allocation rounded up as the allocator does), its slot for kept JSON and its entry in
+/// the ordered siblings (B-tree nodes are about two-thirds full) and its share of the index's
+/// table (a 4-byte slot and a control byte per bucket, the table 7/8 full at most and its size
+/// a power of two: about 10 bytes).
 fn item_bytes(item: &Item) -> usize {
+    let heap = |len: usize| if len == 0 { 0 } else { (len + 8).next_multiple_of(16).max(32) };
     std::mem::size_of::<Item>()
-        + std::mem::size_of::<OnceLock<EncodedItem>>()
-        + item.name.len()
-        + 2 * item.position.len()
-        + item.values.heap_estimate()
-        + 96
+        + std::mem::size_of::<OnceLock<Arc<RawValue>>>()
+        + heap(item.name.len())
+        + heap(item.position.len())
+        + heap(item.values.heap_estimate())
+        + std::mem::size_of::<Place>() * 3 / 2
+        + 10
 }
 
 impl BoardState {
     pub fn new(items: Vec<Item>, last_seq: i64) -> BoardState {
-        let index = items.iter().enumerate().map(|(i, it)| (it.id, i)).collect();
-        let mut order: HashMap<SiblingsKey, Siblings> = HashMap::new();
+        let index = Slots::build(&items);
+        // Each set built at once from its places, not by inserting them one by one: a bulk
+        // build fills the B-tree's nodes, where inserting in order leaves them half full
+        // (about 30 bytes per item on a large board).
+        let mut places: HashMap<SiblingsKey, Vec<Place>> = HashMap::new();
         for item in &items {
-            order.entry(siblings_key(item)).or_default().insert((item.position.clone(), item.id));
+            places.entry(siblings_key(item)).or_default().push(place_of(item));
         }
+        let order: HashMap<SiblingsKey, Siblings> =
+            places.into_iter().map(|(k, v)| (k, Siblings::from_iter(v))).collect();
         let mut parents: HashMap<ItemId, Vec<GroupId>> = HashMap::new();
         for (group, parent) in order.keys() {
             if let Some(parent) = parent {
@@ -130,25 +155,25 @@ impl BoardState {
     }
 
     fn encode(&self, i: usize) -> EncodedItem {
-        self.encoded[i]
-            .get_or_init(|| {
-                let e = EncodedItem::new(&self.items[i]);
-                self.json_bytes.fetch_add(e.json().len() + 32, Ordering::Relaxed);
-                e
-            })
-            .clone()
+        let item = &self.items[i];
+        let json = self.encoded[i].get_or_init(|| {
+            let e = EncodedItem::new(item);
+            self.json_bytes.fetch_add(kept_bytes(e.json()), Ordering::Relaxed);
+            e.shared().clone()
+        });
+        EncodedItem::from_parts(item.id, json.clone())
     }
 
     /// Forgets item `i`'s kept JSON (it changed or left), and its bytes.
     fn drop_encoding(&mut self, i: usize) {
-        if let Some(e) = self.encoded[i].take() {
-            self.json_bytes.fetch_sub(e.json().len() + 32, Ordering::Relaxed);
+        if let Some(json) = self.encoded[i].take() {
+            self.json_bytes.fetch_sub(kept_bytes(json.get()), Ordering::Relaxed);
         }
     }
 
     /// The live item `id`.
     pub fn item(&self, id: ItemId) -> Option<&Item> {
-        self.index.get(&id).map(|&i| &self.items[i])
+        self.index_of(id).map(|i| &self.items[i])
     }
 
     /// The items of `group` (under `parent`, for subitems) in display order.
@@ -159,7 +184,7 @@ impl BoardState {
     /// Up to `limit` top-level items of `group` (of every group when `None`) after the
     /// cursor `after` (a position and id), in display order: by position, then id, across
     /// groups too (the store's order for the same page). O(groups · limit · log n).
-    pub fn page(&self, group: Option<GroupId>, after: Option<&(String, ItemId)>, limit: usize) -> Vec<&Item> {
+    pub fn page(&self, group: Option<GroupId>, after: Option<&Place>, limit: usize) -> Vec<&Item> {
         self.page_keys(group, after, limit).into_iter().filter_map(|(_, id)| self.item(*id)).collect()
     }
 
@@ -167,29 +192,23 @@ impl BoardState {
     pub fn page_encoded(
         &self,
         group: Option<GroupId>,
-        after: Option<&(String, ItemId)>,
+        after: Option<&Place>,
         limit: usize,
-    ) -> Vec<(&(String, ItemId), EncodedItem)> {
+    ) -> Vec<(&Place, EncodedItem)> {
         self.page_keys(group, after, limit).into_iter().filter_map(|key| Some((key, self.encoded(key.1)?))).collect()
     }
 
     /// The JSON of item `id` (encoded once per change).
     pub fn encoded(&self, id: ItemId) -> Option<EncodedItem> {
-        let &i = self.index.get(&id)?;
-        Some(self.encode(i))
+        Some(self.encode(self.index_of(id)?))
     }
 
-    fn page_keys(
-        &self,
-        group: Option<GroupId>,
-        after: Option<&(String, ItemId)>,
-        limit: usize,
-    ) -> Vec<&(String, ItemId)> {
+    fn page_keys(&self, group: Option<GroupId>, after: Option<&Place>, limit: usize) -> Vec<&Place> {
         let from = match after {
             Some(a) => (Bound::Excluded(a.clone()), Bound::Unbounded),
             None => (Bound::Unbounded, Bound::Unbounded),
         };
-        let mut keys: Vec<&(String, ItemId)> = self
+        let mut keys: Vec<&Place> = self
             .order
             .iter()
             .filter(|((g, parent), _)| parent.is_none() && group.is_none_or(|want| want == *g))
@@ -251,14 +270,14 @@ impl BoardState {
 
     /// Index of the live item `id` in [`BoardState::items`].
     pub fn index_of(&self, id: ItemId) -> Option<usize> {
-        self.index.get(&id).copied()
+        self.index.get(&self.items, id)
     }
 
     /// The live subitems of `parent` (on a subitem board) in display order, by position then
     /// id, as kept JSON.
     pub fn subitems_encoded(&self, parent: ItemId) -> Vec<EncodedItem> {
         let groups = self.parents.get(&parent).map(Vec::as_slice).unwrap_or_default();
-        let mut keys: Vec<&(String, ItemId)> =
+        let mut keys: Vec<&Place> =
             groups.iter().filter_map(|g| self.order.get(&(*g, Some(parent)))).flatten().collect();
         keys.sort_unstable();
         keys.into_iter().filter_map(|k| self.encoded(k.1)).collect()
@@ -311,7 +330,7 @@ impl BoardState {
             BoardChange::ItemDeleted(d) => self.remove(d.item_id),
             BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                 // The event carries what changed; the rest of the item is ours.
-                let Some(&i) = self.index.get(&c.item.id) else {
+                let Some(i) = self.index_of(c.item.id) else {
                     if !c.item.archived {
                         self.reload = true;
                     }
@@ -328,7 +347,7 @@ impl BoardState {
                 for cells in c.items.iter() {
                     // Only live items are computed; one the board lost meanwhile stays lost.
                     // Values only: set in place, the item stays where it is.
-                    if let Some(&i) = self.index.get(&cells.item_id) {
+                    if let Some(i) = self.index_of(cells.item_id) {
                         let before = item_bytes(&self.items[i]);
                         cells.apply_in(&mut self.items[i]);
                         self.item_bytes = self.item_bytes - before + item_bytes(&self.items[i]);
@@ -350,11 +369,11 @@ impl BoardState {
     }
 
     fn upsert(&mut self, item: Item) {
-        match self.index.get(&item.id) {
-            Some(&i) => {
+        match self.index_of(item.id) {
+            Some(i) => {
                 let old = &self.items[i];
                 if siblings_key(old) != siblings_key(&item) || old.position != item.position {
-                    let (key, entry) = (siblings_key(old), (old.position.clone(), old.id));
+                    let (key, entry) = (siblings_key(old), place_of(old));
                     self.unorder(key, &entry);
                     self.place(&item);
                 }
@@ -378,8 +397,8 @@ impl BoardState {
                 }
                 self.place(&item);
                 self.item_bytes += item_bytes(&item);
-                self.index.insert(item.id, i);
                 self.items.push(item);
+                self.index.insert(&self.items, i);
                 self.encoded.push(OnceLock::new());
             }
         }
@@ -410,10 +429,10 @@ impl BoardState {
                 self.parents.entry(parent).or_default().push(group);
             }
         }
-        set.insert((item.position.clone(), item.id));
+        set.insert(place_of(item));
     }
 
-    fn unorder(&mut self, key: SiblingsKey, entry: &(String, ItemId)) {
+    fn unorder(&mut self, key: SiblingsKey, entry: &Place) {
         if let Some(set) = self.order.get_mut(&key) {
             set.remove(entry);
             if set.is_empty() {
@@ -431,12 +450,12 @@ impl BoardState {
     }
 
     fn remove(&mut self, id: ItemId) {
-        if let Some(i) = self.index.remove(&id) {
+        if let Some(i) = self.index.remove(&self.items, id) {
             self.drop_encoding(i);
             let gone = self.items.swap_remove(i);
             self.encoded.swap_remove(i);
             self.item_bytes -= item_bytes(&gone);
-            self.unorder(siblings_key(&gone), &(gone.position, gone.id));
+            self.unorder(siblings_key(&gone), &place_of(&gone));
             let last = self.items.len();
             if let Ok(columns) = self.cells.get_mut() {
                 for d in columns.values_mut() {
@@ -451,10 +470,15 @@ impl BoardState {
                 }
             }
             if let Some(moved) = self.items.get(i) {
-                self.index.insert(moved.id, i);
+                self.index.moved(moved.id, last, i);
             }
         }
     }
+}
+
+/// What kept JSON costs: its text, and the shared allocation's counts.
+fn kept_bytes(json: &str) -> usize {
+    json.len() + 16
 }
 
 fn siblings_key(item: &Item) -> SiblingsKey {

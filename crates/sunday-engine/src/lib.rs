@@ -20,6 +20,7 @@ pub mod cursor;
 mod groups;
 pub mod index;
 pub mod query;
+mod slots;
 
 use std::{
     collections::HashMap,
@@ -30,7 +31,7 @@ use sunday_bus::{EventBus, RecvError, SharedEvent};
 use sunday_store::{Store, StoreError, StoreResult};
 use sunday_types::{boards::BoardEvent, BoardId, ItemId};
 
-pub use board::{BoardState, Siblings, SiblingsKey};
+pub use board::{place_of, BoardState, Place, Position, Siblings, SiblingsKey};
 pub use groups::{has_footer, GroupCount};
 pub use query::{GroupBy, Query, QueryResult};
 

@@ -15,7 +15,7 @@ use sunday_domain::filter::{
 };
 use sunday_types::{
     boards::{EncodedItem, Item},
-    ApiError, ItemId,
+    ApiError,
 };
 
 /// What to group counts by.
@@ -98,11 +98,11 @@ fn is_match(matched: Option<&Items>, i: usize) -> bool {
 /// The first `want` matches after `mark` in board order, merging the sets of siblings.
 fn walked_page(board: &BoardState, matched: Option<&Items>, mark: Option<&Item>, want: usize) -> Vec<usize> {
     let from = match mark {
-        Some(m) => Bound::Excluded((m.position.clone(), m.id)),
+        Some(m) => Bound::Excluded(crate::place_of(m)),
         None => Bound::Unbounded,
     };
     let mut heads: Vec<_> = board.sibling_sets().map(|set| set.range((from.clone(), Bound::Unbounded))).collect();
-    let mut heap: BinaryHeap<Reverse<(&(String, ItemId), usize)>> =
+    let mut heap: BinaryHeap<Reverse<(&crate::Place, usize)>> =
         heads.iter_mut().enumerate().filter_map(|(k, it)| it.next().map(|key| Reverse((key, k)))).collect();
     let mut page = Vec::with_capacity(want.min(1024));
     while let Some(Reverse((key, k))) = heap.pop() {

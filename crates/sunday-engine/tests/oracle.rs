@@ -130,12 +130,12 @@ proptest! {
         prop_assert_eq!(state.page_encoded(None, None, usize::MAX).len(), items.len());
         random_edits(&mut state, &mut items, 0, edits, (4, 3), seed.wrapping_mul(7), &Vocabulary { columns: &columns, users: &users, groups: &groups });
         for group in std::iter::once(None).chain(groups.iter().copied().map(Some)) {
-            let mut want: Vec<_> = items.iter().filter(|i| group.is_none_or(|g| i.group_id == g)).map(|i| (i.position.clone(), i.id)).collect();
+            let mut want: Vec<_> = items.iter().filter(|i| group.is_none_or(|g| i.group_id == g)).map(sunday_engine::place_of).collect();
             want.sort();
             let mut got = vec![];
             let mut after = None;
             loop {
-                let page: Vec<_> = state.page(group, after.as_ref(), limit).into_iter().map(|i| (i.position.clone(), i.id)).collect();
+                let page: Vec<_> = state.page(group, after.as_ref(), limit).into_iter().map(sunday_engine::place_of).collect();
                 prop_assert!(page.len() <= limit);
                 after = page.last().cloned();
                 let done = page.len() < limit;

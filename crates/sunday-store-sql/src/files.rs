@@ -115,7 +115,7 @@ pub fn item_refs(plan: &mut Plan, item: &Item, new: bool) {
         plan.push(Step::new(&CLEAR_CELL_REFS, args![item.id]));
     }
     for (column, value) in item.values.iter() {
-        let Some(files) = file_ids(value) else { continue };
+        let Some(files) = file_ids(&value) else { continue };
         let source = format!("cell:{column}");
         for f in files.into_iter().collect::<BTreeSet<_>>() {
             plan.push(Step::new(&INSERT_REF, args![item.id, source.clone(), f]));

@@ -267,6 +267,16 @@ impl EncodedItem {
         EncodedItem { id: item.id, json: raw.into() }
     }
 
+    /// An item's JSON kept elsewhere (the board engine keeps it without the id beside it).
+    pub fn from_parts(id: ItemId, json: std::sync::Arc<serde_json::value::RawValue>) -> EncodedItem {
+        EncodedItem { id, json }
+    }
+
+    /// The JSON, shared.
+    pub fn shared(&self) -> &std::sync::Arc<serde_json::value::RawValue> {
+        &self.json
+    }
+
     /// The item's JSON text.
     pub fn json(&self) -> &str {
         self.json.get()

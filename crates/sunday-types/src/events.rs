@@ -368,12 +368,12 @@ impl ItemChanged {
     /// The change that turns `before` into `after` (same item): every cell that differs, and
     /// the name, group and place when they moved.
     pub fn between(before: &Item, after: &Item) -> ItemChanged {
-        let mut columns: Vec<ColumnId> = before.values.iter().map(|(c, _)| c).collect();
-        columns.extend(after.values.iter().map(|(c, _)| c).filter(|c| !before.values.contains(*c)));
+        let mut columns: Vec<ColumnId> = before.values.columns().collect();
+        columns.extend(after.values.columns().filter(|c| !before.values.contains(*c)));
         let changes = columns
             .into_iter()
             .filter_map(|c| {
-                let (old, new) = (before.values.json(c).cloned(), after.values.json(c).cloned());
+                let (old, new) = (before.values.json(c), after.values.json(c));
                 (old != new).then_some(CellChange { column_id: c, old, new })
             })
             .collect();

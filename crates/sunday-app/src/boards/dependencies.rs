@@ -147,8 +147,8 @@ impl BoardService {
         let (mut writes, mut events, mut own) = (vec![], vec![], None);
         let mut done: Vec<ItemId> = vec![];
         for (column, settings, date) in movers(columns) {
-            let date_moved = before.values.json(date.id) != after.values.json(date.id);
-            let preds_changed = before.values.json(column.id) != after.values.json(column.id);
+            let date_moved = before.values.json_text(date.id) != after.values.json_text(date.id);
+            let preds_changed = before.values.json_text(column.id) != after.values.json_text(column.id);
             if !date_moved && (!preds_changed || settings.mode != ShiftMode::Strict) {
                 continue;
             }
@@ -200,9 +200,9 @@ impl BoardService {
                 let Some(item) = items.get(&id) else { continue };
                 let Some(value) = item.values.cell(date) else { continue };
                 let mut next = item.clone();
-                let old = item.values.json(date.id).cloned();
+                let old = item.values.json(date.id);
                 next.values.set(date.id, Some(&shifted(value, days)));
-                let mut changes = vec![CellChange { column_id: date.id, old, new: next.values.json(date.id).cloned() }];
+                let mut changes = vec![CellChange { column_id: date.id, old, new: next.values.json(date.id) }];
                 changes.extend(formulas.apply(&mut next, now_date()));
                 next.version = item.version + 1;
                 next.updated_at = to_datetime(now_millis());

@@ -31,7 +31,7 @@ pub(super) fn apply_changes(
     let mut changes = vec![];
     for (column, value) in values {
         let new = value.as_ref().map(CellValue::to_json);
-        let old = current.values.json(*column).cloned();
+        let old = current.values.json(*column);
         if old == new {
             continue;
         }

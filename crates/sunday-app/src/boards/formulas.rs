@@ -203,7 +203,7 @@ impl super::BoardService {
             .into_iter()
             .map(|mut item| {
                 compiled.apply(&mut item, today);
-                FormulaPreviewItem { item_id: item.id, name: item.name.clone(), value: item.values.json(id).cloned() }
+                FormulaPreviewItem { item_id: item.id, name: item.name.clone(), value: item.values.json(id) }
             })
             .collect();
         Ok(FormulaPreview { result: compiled.result(id).unwrap_or(FormulaResult::Text), items })

@@ -314,7 +314,7 @@ impl BoardService {
     ) -> Result<Page<Item>, ApiError> {
         let access = self.access(actor, board).await?;
         let limit = crate::cursor::limit(limit)?;
-        let after = parse_item_cursor(cursor)?;
+        let after = parse_item_cursor(cursor)?.map(|(p, id)| (p.into_string(), id));
         let mut rows = self.store.archived_items(board, after, limit + 1).await?;
         let r = self.redaction_on_board(actor, &access.board).await?;
         self.redact_all(&r, &mut rows).await?;
@@ -526,9 +526,7 @@ impl BoardService {
         let req = CreateItemRequest {
             name: item.name.clone(),
             group_id: Some(item.group_id),
-            values: Some(
-                item.values.iter().filter(|(k, _)| written(*k)).map(|(k, v)| (k.to_string(), v.clone())).collect(),
-            ),
+            values: Some(item.values.iter().filter(|(k, _)| written(*k)).map(|(k, v)| (k.to_string(), v)).collect()),
             position: Some(Placement::Relative(sunday_types::board_api::RelativePlacement {
                 after: Some(item.id.to_string()),
                 before: None,
@@ -541,11 +539,11 @@ impl BoardService {
 }
 
 /// The (position, id) an item page's cursor marks.
-fn parse_item_cursor(cursor: Option<&str>) -> Result<Option<(String, ItemId)>, ApiError> {
+fn parse_item_cursor(cursor: Option<&str>) -> Result<Option<sunday_engine::Place>, ApiError> {
     let Some(text) = crate::cursor::decode::<String>(cursor)? else { return Ok(None) };
     let bad = || ApiError::new(ErrorCode::InvalidParameter, "`cursor` is not a cursor returned by this list");
     let (pos, id) = text.rsplit_once('|').ok_or_else(bad)?;
-    Ok(Some((pos.to_owned(), id.parse().map_err(|_| bad())?)))
+    Ok(Some((pos.into(), id.parse().map_err(|_| bad())?)))
 }
 
 /// An item change validated against the board's structure at `structure_version`.

@@ -146,7 +146,7 @@ impl BoardService {
             }
             match &event.change {
                 BoardChange::ItemCreated(c) => {
-                    self.links_back(&mut plan, &relations, &c.item, &c.item.values.iter().map(|(k, _)| k).collect());
+                    self.links_back(&mut plan, &relations, &c.item, &c.item.values.columns().collect());
                     if has_mirrors {
                         plan.refresh(board, c.item.id);
                     }

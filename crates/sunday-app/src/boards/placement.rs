@@ -84,7 +84,7 @@ impl<'a> Placer<'a> {
     /// item then counts as a sibling of the items placed after it.
     pub fn place(&mut self, id: ItemId, group: GroupId, placement: Option<&Placement>) -> Result<String, ApiError> {
         let position = self.position(group, placement)?;
-        self.pending.entry(group).or_default().insert((position.clone(), id));
+        self.pending.entry(group).or_default().insert((position.as_str().into(), id));
         self.pending_at.insert(id, (group, position.clone()));
         Ok(position)
     }
@@ -93,14 +93,14 @@ impl<'a> Placer<'a> {
     pub fn position(&self, group: GroupId, placement: Option<&Placement>) -> Result<String, ApiError> {
         let sets = [self.state.siblings(group, self.parent), self.pending.get(&group)];
         let sets = sets.iter().flatten();
-        fn entry((p, id): &(String, ItemId)) -> Entry<'_> {
+        fn entry((p, id): &sunday_engine::Place) -> Entry<'_> {
             (p.as_str(), *id)
         }
         let last = sets.clone().filter_map(|s| s.last()).map(entry).max().map(|e| e.0);
         let first = sets.clone().filter_map(|s| s.first()).map(entry).min().map(|e| e.0);
         resolve(placement, (first, last), |id| {
             let at = self.locate(id, group)?;
-            let key = (at.0.to_owned(), at.1);
+            let key: sunday_engine::Place = (at.0.into(), at.1);
             let before = sets.clone().filter_map(|s| s.range(..key.clone()).next_back()).map(entry).max();
             let bound = (std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded);
             let after = sets.clone().filter_map(|s| s.range(bound.clone()).next()).map(entry).min();

@@ -165,7 +165,7 @@ impl BoardService {
                             // Kept beside the item, which stays at its version: rewriting every
                             // item's row was most of a new formula's first computation.
                             Why::Structure => {
-                                let cells = formulas.columns().map(|c| (c, next.values.json(c).cloned())).collect();
+                                let cells = formulas.columns().map(|c| (c, next.values.json(c))).collect();
                                 kept.push(Computed { item: next.id, version: next.version, cells });
                                 computed.push(ComputedCells { item_id: next.id, version: next.version, changes });
                             }

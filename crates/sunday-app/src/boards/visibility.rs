@@ -86,7 +86,7 @@ fn each_cell(change: &mut BoardChange, columns: &[ColumnId], f: &mut impl FnMut(
     let in_values = |values: &mut ItemValues, f: &mut dyn FnMut(&mut Option<Value>)| {
         for c in columns {
             if values.contains(*c) {
-                let mut cell = values.json(*c).cloned();
+                let mut cell = values.json(*c);
                 f(&mut cell);
                 values.set_logged(*c, cell.as_ref());
             }
@@ -269,12 +269,12 @@ impl BoardService {
         if r.partial.is_empty() {
             return Ok(());
         }
-        let ids = items.iter().flat_map(|i| r.partial.iter().flat_map(|c| links(i.values.json(*c)))).collect();
+        let ids = items.iter().flat_map(|i| r.partial.iter().flat_map(|c| links(i.values.json(*c).as_ref()))).collect();
         let seen = self.seen_links(r, ids).await?;
         for item in items {
             for c in &r.partial {
                 if item.values.contains(*c) {
-                    let kept = kept_links(item.values.json(*c), |i| seen.contains(i));
+                    let kept = kept_links(item.values.json(*c).as_ref(), |i| seen.contains(i));
                     item.values.set_logged(*c, kept.as_ref());
                 }
             }
@@ -426,7 +426,7 @@ impl BoardService {
         }
         let r = self.redaction(actor, columns).await?;
         for (c, value) in values.iter_mut().filter(|(c, _)| relation(c)) {
-            let held = links(current.values.json(*c));
+            let held = links(current.values.json(*c).as_ref());
             let unseen: Vec<ItemId> = if r.hides(*c) {
                 held
             } else if r.partial.contains(c) {

@@ -294,7 +294,7 @@ impl Indexer {
         let mut texts = Vec::new();
         let mut files = BTreeSet::new();
         for (column, value) in item.values.iter() {
-            if let Some(ids) = file_ids(value) {
+            if let Some(ids) = file_ids(&value) {
                 files.extend(ids);
                 continue;
             }

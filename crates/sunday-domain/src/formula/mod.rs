@@ -347,7 +347,7 @@ impl BoardFormulas {
         let mut changes = vec![];
         for (column, why) in &self.broken {
             let new = Some(error_cell("input_deleted", why));
-            let old = item.values.json(*column).cloned();
+            let old = item.values.json(*column);
             if old != new {
                 item.values.set_logged(*column, new.as_ref());
                 changes.push(CellChange { column_id: *column, old, new });
@@ -358,7 +358,7 @@ impl BoardFormulas {
                 Ok(v) => cell_of(v, f.ty).map(|v| v.to_json()),
                 Err(e) => Some(error_cell(e.code, e.message)),
             };
-            let old = item.values.json(f.column).cloned();
+            let old = item.values.json(f.column);
             if old != new {
                 // Computed here from typed values or an error of ours: canonical either way.
                 item.values.set_logged(f.column, new.as_ref());

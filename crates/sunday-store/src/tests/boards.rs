@@ -255,7 +255,7 @@ pub async fn items_page_by_position_and_group(store: DynStore) {
     assert_eq!(page2.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["I2", "I3", "I4"]);
     let in_g2 = store.items(b.id, Some(g2.id), None, 10).await.unwrap();
     assert_eq!(in_g2.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["I1", "I3"]);
-    assert_eq!(in_g2[0].values.json(c), Some(&json!(1)));
+    assert_eq!(in_g2[0].values.json(c), Some(json!(1)));
     assert_eq!(store.all_items(b.id).await.unwrap().len(), 6, "live items including subitems");
     assert_eq!(store.subitems(parent).await.unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [sub.id]);
     assert!(store.item(archived.id).await.unwrap().unwrap().archived);

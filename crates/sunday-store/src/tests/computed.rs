@@ -47,13 +47,9 @@ pub async fn computed_cells_apply_while_their_item_stays(store: DynStore) {
         .await
         .unwrap();
     let read = store.item(it.id).await.unwrap().unwrap();
-    assert_eq!(
-        (read.version, read.values.json(total), read.values.json(label)),
-        (1, Some(&json!(6)), None),
-        "{read:?}"
-    );
+    assert_eq!((read.version, read.values.json(total), read.values.json(label)), (1, Some(json!(6)), None), "{read:?}");
     let page = store.all_items(b.id).await.unwrap();
-    assert_eq!(page[0].values.json(total), Some(&json!(6)), "every read of items lays them over");
+    assert_eq!(page[0].values.json(total), Some(json!(6)), "every read of items lays them over");
 
     // The next cells replace them.
     store
@@ -61,7 +57,7 @@ pub async fn computed_cells_apply_while_their_item_stays(store: DynStore) {
         .await
         .unwrap();
     let read = store.item(it.id).await.unwrap().unwrap();
-    assert_eq!((read.values.json(total), read.values.json(label)), (Some(&json!(8)), Some(&json!("big"))));
+    assert_eq!((read.values.json(total), read.values.json(label)), (Some(json!(8)), Some(json!("big"))));
 
     // Another version is refused with the stored item, the whole commit with it.
     let seq = store.board(b.id).await.unwrap().unwrap().last_seq;
@@ -80,7 +76,7 @@ pub async fn computed_cells_apply_while_their_item_stays(store: DynStore) {
     let kept = Computed { item: it.id, version: 1, cells: vec![(total, Some(json!(3)))] };
     let err = store.commit(b.id, vec![BoardWrite::PutComputed(vec![kept, missing])], vec![], T0).await.unwrap_err();
     assert!(matches!(err, StoreError::Rejected(ErrorCode::ItemNotFound)), "{err:?}");
-    assert_eq!(store.item(it.id).await.unwrap().unwrap().values.json(total), Some(&json!(8)), "nothing written");
+    assert_eq!(store.item(it.id).await.unwrap().unwrap().values.json(total), Some(json!(8)), "nothing written");
 
     // Many items in one batch.
     let mut others = vec![];
@@ -91,7 +87,7 @@ pub async fn computed_cells_apply_while_their_item_stays(store: DynStore) {
     }
     store.commit(b.id, vec![BoardWrite::PutComputed(others.clone())], vec![], T0).await.unwrap();
     for o in &others {
-        assert_eq!(store.item(o.item).await.unwrap().unwrap().values.json(total), o.cells[0].1.as_ref());
+        assert_eq!(store.item(o.item).await.unwrap().unwrap().values.json(total), o.cells[0].1.clone());
     }
 
     // A write of the item carries its own values: the kept cells no longer apply.
@@ -105,7 +101,7 @@ pub async fn computed_cells_apply_while_their_item_stays(store: DynStore) {
     let read = store.item(it.id).await.unwrap().unwrap();
     assert_eq!(
         (read.version, read.values.json(total), read.values.json(label)),
-        (2, Some(&json!(10)), Some(&json!("big")))
+        (2, Some(json!(10)), Some(json!("big")))
     );
 
     // Deleting the item deletes them (the item can be inserted again with the same id).
@@ -116,7 +112,7 @@ pub async fn computed_cells_apply_while_their_item_stays(store: DynStore) {
     let back = store.item(it.id).await.unwrap().unwrap();
     assert_eq!(
         (back.values.json(total), back.values.json(label)),
-        (None, Some(&json!("stale"))),
+        (None, Some(json!("stale"))),
         "nothing kept from before"
     );
 }
