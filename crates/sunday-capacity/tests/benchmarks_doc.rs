@@ -93,9 +93,11 @@ fn figures_match_benchmarks_md() {
     within_1pct("W7_SOCKETS", figures::W7_SOCKETS, number_after(w7[0], "W7:"));
     within_1pct("W7_KIB_PER_SOCKET", figures::W7_KIB_PER_SOCKET, first_number(w7[2]));
     within_1pct("W7_IDLE_CPU_PERCENT", figures::W7_IDLE_CPU_PERCENT, number_after(w7[2], "idle CPU"));
-    let rss = &size[size.find("The server's RSS after").expect("W10's RSS sentence")..];
-    within_1pct("W10_ITEMS", figures::W10_ITEMS, first_number(rss));
-    within_1pct("W10_RSS_MIB", figures::W10_RSS_MIB, number_after(rss, "items:"));
+    within_1pct(
+        "ENGINE_BYTES_PER_ITEM",
+        figures::ENGINE_BYTES_PER_ITEM,
+        number_after(size, "The board engine's memory per item:"),
+    );
     within_1pct(
         "STORE_READS_PER_READ",
         figures::STORE_READS_PER_READ,
@@ -126,11 +128,8 @@ fn measured_costs_derive_from_the_document() {
     within_1pct("socket_bytes", c.socket_bytes, first_number(w7[2]) * 1024.0);
     let idle = number_after(w7[2], "idle CPU") / 100.0 * 1e6 / number_after(w7[0], "W7:");
     within_1pct("socket_idle_us_per_s", c.socket_idle_us_per_s, idle);
-    let rss = &size[size.find("The server's RSS after").expect("W10's RSS sentence")..];
-    let per_item = number_after(rss, "items:") * 1024.0 * 1024.0 / first_number(rss);
+    let per_item = number_after(size, "The board engine's memory per item:");
     within_1pct("engine_bytes_per_item", c.engine_bytes_per_item, per_item);
-    // The document's own rounding: "about 1.1 KB per item".
-    within_1pct("engine_bytes_per_item, rounded", (c.engine_bytes_per_item / 1024.0 * 10.0).round() / 10.0, 1.1);
 }
 
 #[test]

@@ -114,7 +114,10 @@ fn item_bytes(item: &Item) -> usize {
 }
 
 impl BoardState {
-    pub fn new(items: Vec<Item>, last_seq: i64) -> BoardState {
+    pub fn new(mut items: Vec<Item>, last_seq: i64) -> BoardState {
+        // The store's vector grew by doubling; up to half of it may be spare (a large
+        // allocation shrinks in place, without a copy).
+        items.shrink_to_fit();
         let index = Slots::build(&items);
         // Each set built at once from its places, not by inserting them one by one: a bulk
         // build fills the B-tree's nodes, where inserting in order leaves them half full

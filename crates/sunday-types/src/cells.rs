@@ -243,16 +243,16 @@ pub fn number_json(n: f64) -> Value {
 ///
 /// Kept as one buffer, because a board engine holds every item of a board in memory and a
 /// cell as a `serde_json::Value` costs its key, a 32-byte node and an allocation per string:
-/// for each cell, in column id order, the column id's 16 bytes, the length of its JSON (4
-/// bytes, little endian) and its canonical JSON text (written by `serde_json` from a value,
+/// for each cell, in column id order, the column id's 16 bytes, the length of its JSON (a
+/// LEB128 varint: one byte below 128) and its canonical JSON text (written by `serde_json` from a value,
 /// so two equal values have the same bytes and equality is a comparison of buffers). A cell
 /// is parsed when read; an item has a handful of them, and the engine decodes the cells its
 /// queries need once per column.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ItemValues(Box<[u8]>);
 
-/// Bytes before each cell's JSON: the column id and the JSON's length.
-const CELL_HEADER: usize = 16 + 4;
+/// Bytes of a column id, before each cell's length.
+const ID: usize = 16;
 
 /// One cell of the buffer: its column, where its entry starts and ends, and its JSON text.
 struct Entry<'a> {
@@ -267,14 +267,12 @@ impl ItemValues {
         let bytes = &self.0;
         let mut at = 0;
         std::iter::from_fn(move || {
-            let head = bytes.get(at..at + CELL_HEADER)?;
-            let (id, len) = head.split_at(16);
-            let id: [u8; 16] = id.try_into().ok()?;
-            let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
-            let start = at;
-            let end = at + CELL_HEADER + len;
+            let id: [u8; ID] = bytes.get(at..at + ID)?.try_into().ok()?;
+            let (len, len_bytes) = read_len(bytes.get(at + ID..)?)?;
+            let (start, text) = (at, at + ID + len_bytes);
+            let end = text + len;
             // Only `push_cell` writes the buffer, with a `serde_json` text: always UTF-8.
-            let json = std::str::from_utf8(bytes.get(at + CELL_HEADER..end)?).ok()?;
+            let json = std::str::from_utf8(bytes.get(text..end)?).ok()?;
             at = end;
             Some(Entry { column: ColumnId(uuid::Uuid::from_bytes(id)), start, end, json })
         })
@@ -392,12 +390,40 @@ impl ItemValues {
 /// Appends one cell: the column id, the JSON's length and the JSON.
 fn push_cell(buf: &mut Vec<u8>, column: ColumnId, value: &Value) {
     buf.extend_from_slice(column.0.as_bytes());
+    // One byte for the length, widened after the text is written if it is 128 bytes or more.
     let at = buf.len();
-    buf.extend_from_slice(&[0; 4]);
+    buf.push(0);
     // Writing a `Value` to a vector cannot fail (string keys, finite numbers).
     let _ = serde_json::to_writer(&mut *buf, value);
-    let len = u32::try_from(buf.len() - at - 4).unwrap_or(u32::MAX);
-    buf[at..at + 4].copy_from_slice(&len.to_le_bytes());
+    let mut len = buf.len() - at - 1;
+    let (mut head, mut n) = ([0u8; 10], 0);
+    loop {
+        // Seven bits a byte, low first; the high bit says another byte follows.
+        let low = (len & 0x7f) as u8;
+        len >>= 7;
+        head[n] = if len == 0 { low } else { low | 0x80 };
+        n += 1;
+        if len == 0 {
+            break;
+        }
+    }
+    if n == 1 {
+        buf[at] = head[0];
+    } else {
+        buf.splice(at..at + 1, head[..n].iter().copied());
+    }
+}
+
+/// A cell's length at the start of `bytes` and how many bytes it took.
+fn read_len(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut len = 0usize;
+    for (i, b) in bytes.iter().enumerate().take(10) {
+        len |= usize::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((len, i + 1));
+        }
+    }
+    None
 }
 
 fn parse(json: &str) -> Option<Value> {
@@ -565,6 +591,10 @@ mod tests {
         values.retain(|k| k != c);
         assert_eq!(values.iter().collect::<Vec<_>>(), vec![(b, json!("t"))]);
         assert_eq!(values.stored_size(), serde_json::to_string(&values).unwrap().len());
-        assert_eq!(values.heap_estimate(), 16 + 4 + 3, "the id, the length and the text");
+        assert_eq!(values.heap_estimate(), 16 + 1 + 3, "the id, the length and the text");
+        let long = "x".repeat(300);
+        values.set(c, Some(&CellValue::Text(long.clone())));
+        assert_eq!(values.heap_estimate(), 16 + 1 + 3 + 16 + 2 + 302, "a text of 128 bytes or more takes two");
+        assert_eq!((values.json(c), values.json(b)), (Some(json!(long)), Some(json!("t"))));
     }
 }
