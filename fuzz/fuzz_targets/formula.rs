@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(compiled.apply(&mut item, today).is_empty(), "computing again changes nothing");
                 assert_eq!(once, item.values);
                 if let Some(v) = item.values.json(f.id) {
-                    assert!(CellValue::from_stored(f.value_type(), v).is_some() || v.get("error").is_some(), "{v}");
+                    assert!(CellValue::from_stored(f.value_type(), &v).is_some() || v.get("error").is_some(), "{v}");
                 }
             }
         }

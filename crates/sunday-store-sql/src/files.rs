@@ -3,14 +3,14 @@
 //! `file_refs` is kept by the board write path itself ([`item_refs`], [`update_refs`],
 //! called for every item and update write of a commit), so it always says, in the same
 //! transaction as the change, which items hold a file: a file cell's JSON is recognised by its
-//! shape (`sunday_types::cells::file_ids`; no other type's value has a `files` key), so no
+//! shape (`ItemValues::files`; no other type's value has a `files` key), so no
 //! column lookup is needed. Rows of a deleted item go with it (foreign key). A cell's rows
 //! carry `cell:<column id>`, an update's `update:<update id>`.
 
 use std::collections::BTreeSet;
 
 use sunday_store::{FileRecord, StoreResult};
-use sunday_types::{boards::Item, boards::Update, cells::file_ids, time::Millis, BoardId, FileId, UpdateId};
+use sunday_types::{boards::Item, boards::Update, time::Millis, BoardId, FileId, UpdateId};
 
 use crate::{args, stmt, Exec, Plan, Query, SqlRow, Step, Stmt, Value};
 
@@ -114,8 +114,7 @@ pub fn item_refs(plan: &mut Plan, item: &Item, new: bool) {
     if !new {
         plan.push(Step::new(&CLEAR_CELL_REFS, args![item.id]));
     }
-    for (column, value) in item.values.iter() {
-        let Some(files) = file_ids(&value) else { continue };
+    for (column, files) in item.values.files() {
         let source = format!("cell:{column}");
         for f in files.into_iter().collect::<BTreeSet<_>>() {
             plan.push(Step::new(&INSERT_REF, args![item.id, source.clone(), f]));

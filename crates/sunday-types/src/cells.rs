@@ -361,6 +361,15 @@ impl ItemValues {
         self.entries().filter_map(|e| Some((e.column, parse(e.json)?)))
     }
 
+    /// The cells shaped like a file cell's (see [`file_ids`]) with their file ids, read
+    /// without parsing any other cell: the store and the search index look at every written
+    /// item's files.
+    pub fn files(&self) -> impl Iterator<Item = (ColumnId, Vec<FileId>)> + '_ {
+        self.entries()
+            .filter(|e| e.json.starts_with(r#"{"files":"#))
+            .filter_map(|e| Some((e.column, file_ids(&parse(e.json)?)?)))
+    }
+
     /// The columns holding a value, in column id order.
     pub fn columns(&self) -> impl Iterator<Item = ColumnId> + '_ {
         self.entries().map(|e| e.column)
@@ -440,13 +449,15 @@ impl Serialize for ItemValues {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         // JSON (the API, the store, the events) takes the kept text as it is, through
-        // `RawValue`; a binary format gets the parsed value. Items are written as JSON only.
+        // `RawValue`; a binary format gets the parsed value. A human-readable format other
+        // than JSON would get `RawValue`'s private wrapper: items are written as JSON only
+        // (postcard's analytics snapshots hold no items).
         let raw = s.is_human_readable();
         let mut map = s.serialize_map(None)?;
         for e in self.entries() {
             match serde_json::from_str::<&serde_json::value::RawValue>(e.json) {
                 Ok(text) if raw => map.serialize_entry(&e.column, text)?,
-                _ => map.serialize_entry(&e.column, &parse(e.json))?,
+                _ => map.serialize_entry(&e.column, &parse(e.json).unwrap_or(Value::Null))?,
             }
         }
         map.end()
@@ -592,6 +603,10 @@ mod tests {
         assert_eq!(values.iter().collect::<Vec<_>>(), vec![(b, json!("t"))]);
         assert_eq!(values.stored_size(), serde_json::to_string(&values).unwrap().len());
         assert_eq!(values.heap_estimate(), 16 + 1 + 3, "the id, the length and the text");
+        let file = FileId::new();
+        values.set(a, Some(&CellValue::Files(vec![file])));
+        assert_eq!(values.files().collect::<Vec<_>>(), vec![(a, vec![file])], "only the file cell");
+        values.set(a, None);
         let long = "x".repeat(300);
         values.set(c, Some(&CellValue::Text(long.clone())));
         assert_eq!(values.heap_estimate(), 16 + 1 + 3 + 16 + 2 + 302, "a text of 128 bytes or more takes two");

@@ -159,8 +159,8 @@ impl BoardService {
                     // add links the other side already holds. Answering them raced a restore:
                     // the drop made at an archive, handled after the item came back, unlinked
                     // its side before the restore linked it again, and the link was lost.
-                    let owes = event.actor != LINKS_ACTOR;
-                    for r in touched.iter().filter(|_| owes) {
+                    let owed: &[&Column] = if event.actor == LINKS_ACTOR { &[] } else { &touched };
+                    for r in owed {
                         let Some(reverse) = r.settings.relation().and_then(|s| s.reverse_column_id) else { continue };
                         let target = r.settings.relation().and_then(|s| s.board_ids.first().copied());
                         let ch = c.changes.iter().find(|ch| ch.column_id == r.id);

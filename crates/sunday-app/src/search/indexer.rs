@@ -26,9 +26,9 @@ use sunday_search::{Advance, Batch, Doc, DocKind, Removal, SearchError, SearchIn
 use sunday_store::Store;
 use sunday_types::{
     boards::{Board, Column, ColumnType, Item, Update},
-    cells::{file_ids, CellValue},
+    cells::CellValue,
     events::BoardChange,
-    ApiError, BoardId, ItemId,
+    ApiError, BoardId, ColumnId, ItemId,
 };
 use tokio::sync::watch;
 
@@ -293,11 +293,15 @@ impl Indexer {
         }
         let mut texts = Vec::new();
         let mut files = BTreeSet::new();
-        for (column, value) in item.values.iter() {
-            if let Some(ids) = file_ids(&value) {
+        let file_cells: Vec<ColumnId> = item
+            .values
+            .files()
+            .map(|(column, ids)| {
                 files.extend(ids);
-                continue;
-            }
+                column
+            })
+            .collect();
+        for column in item.values.columns().filter(|c| !file_cells.contains(c)) {
             let Some(col) = columns.iter().find(|c| c.id == column) else { continue };
             if let Some(text) = text_of(col, item) {
                 texts.push(text);
