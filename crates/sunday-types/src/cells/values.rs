@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{value::RawValue, Value};
 
 use super::{file_ids, CellValue};
 use crate::boards::Column;
@@ -175,23 +175,42 @@ fn push_cell(buf: &mut Vec<u8>, column: ColumnId, value: &Value) {
     buf.push(0);
     // Writing a `Value` to a vector cannot fail (string keys, finite numbers).
     let _ = serde_json::to_writer(&mut *buf, value);
-    let mut len = buf.len() - at - 1;
-    let (mut head, mut n) = ([0u8; 10], 0);
-    loop {
-        // Seven bits a byte, low first; the high bit says another byte follows.
-        let low = (len & 0x7f) as u8;
-        len >>= 7;
-        head[n] = if len == 0 { low } else { low | 0x80 };
-        n += 1;
-        if len == 0 {
-            break;
-        }
-    }
+    let (head, n) = varint(buf.len() - at - 1);
     if n == 1 {
         buf[at] = head[0];
     } else {
         buf.splice(at..at + 1, head[..n].iter().copied());
     }
+}
+
+/// Appends one cell whose canonical JSON text is already at hand.
+fn push_text(buf: &mut Vec<u8>, column: ColumnId, text: &str) {
+    buf.extend_from_slice(column.0.as_bytes());
+    let (head, n) = varint(text.len());
+    buf.extend_from_slice(&head[..n]);
+    buf.extend_from_slice(text.as_bytes());
+}
+
+/// `len` as LEB128: seven bits a byte, low first; the high bit says another byte follows.
+fn varint(mut len: usize) -> ([u8; 10], usize) {
+    let (mut head, mut n) = ([0u8; 10], 0);
+    loop {
+        let low = (len & 0x7f) as u8;
+        len >>= 7;
+        head[n] = if len == 0 { low } else { low | 0x80 };
+        n += 1;
+        if len == 0 {
+            return (head, n);
+        }
+    }
+}
+
+/// Whether a JSON value's text is what serde_json writes for it, without parsing it: a
+/// string without escapes (serde_json escapes only quotes, backslashes and control
+/// characters, and a valid JSON string holds none of them unescaped). Most stored cells are
+/// such strings (texts, labels, dates).
+fn canonical_as_read(text: &str) -> bool {
+    text.len() >= 2 && text.starts_with('"') && text.ends_with('"') && !text.contains('\\')
 }
 
 /// A cell's length at the start of `bytes` and how many bytes it took.
@@ -244,7 +263,10 @@ impl<'de> Deserialize<'de> for ItemValues {
                 f.write_str("an object of cells keyed by column id")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ItemValues, A::Error> {
-                let mut cells: Vec<(ColumnId, Value)> = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                // Each value as its text, checked by the parser: a string without escapes is
+                // kept as read; anything else is parsed and written again (canonical: sorted
+                // keys, no spaces, numbers as serde_json writes them).
+                let mut cells: Vec<(ColumnId, Box<RawValue>)> = Vec::with_capacity(map.size_hint().unwrap_or(8));
                 while let Some(cell) = map.next_entry()? {
                     cells.push(cell);
                 }
@@ -252,7 +274,17 @@ impl<'de> Deserialize<'de> for ItemValues {
                 cells.reverse();
                 cells.sort_by_key(|(c, _)| *c);
                 cells.dedup_by_key(|(c, _)| *c);
-                Ok(ItemValues::from_sorted(cells))
+                let mut buf = Vec::with_capacity(cells.iter().map(|(_, t)| ID + 2 + t.get().len()).sum());
+                for (column, raw) in cells {
+                    let text = raw.get();
+                    if canonical_as_read(text) {
+                        push_text(&mut buf, column, text);
+                    } else {
+                        let value: Value = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
+                        push_cell(&mut buf, column, &value);
+                    }
+                }
+                Ok(ItemValues(buf.into_boxed_slice()))
             }
         }
         d.deserialize_map(Cells)
@@ -308,6 +340,10 @@ mod tests {
         assert_eq!(values.len(), 3);
         assert_eq!(values.columns().collect::<Vec<_>>(), ids.map(|(id, _)| id).to_vec(), "in column id order");
         assert_eq!(values.json_text(a), Some(r#"["z"]"#), "the last of a repeated key wins");
+        let escaped: ItemValues =
+            serde_json::from_str(&format!(r#"{{"{a}": "caf\u00e9\n\/", "{b}": "plain"}}"#)).unwrap();
+        assert_eq!(escaped.json_text(a), Some(r#""café\n/""#), "escapes written as serde_json writes them");
+        assert_eq!(escaped.json_text(b), Some(r#""plain""#), "a string without escapes kept as read");
         assert_eq!(serde_json::to_value(&values).unwrap()[b.to_string()], json!(1.5));
     }
 
