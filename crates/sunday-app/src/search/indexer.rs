@@ -293,14 +293,11 @@ impl Indexer {
         }
         let mut texts = Vec::new();
         let mut files = BTreeSet::new();
-        let file_cells: Vec<ColumnId> = item
-            .values
-            .files()
-            .map(|(column, ids)| {
-                files.extend(ids);
-                column
-            })
-            .collect();
+        let mut file_cells: Vec<ColumnId> = Vec::new();
+        for (column, ids) in item.values.files() {
+            files.extend(ids);
+            file_cells.push(column);
+        }
         for column in item.values.columns().filter(|c| !file_cells.contains(c)) {
             let Some(col) = columns.iter().find(|c| c.id == column) else { continue };
             if let Some(text) = text_of(col, item) {

@@ -15,10 +15,10 @@ use crate::{ColumnId, FileId};
 /// Kept as one buffer, because a board engine holds every item of a board in memory and a
 /// cell as a `serde_json::Value` costs its key, a 32-byte node and an allocation per string:
 /// for each cell, in column id order, the column id's 16 bytes, the length of its JSON (a
-/// LEB128 varint: one byte below 128) and its canonical JSON text (written by `serde_json` from a value,
-/// so two equal values have the same bytes and equality is a comparison of buffers). A cell
-/// is parsed when read; an item has a handful of them, and the engine decodes the cells its
-/// queries need once per column.
+/// LEB128 varint: one byte below 128) and its canonical JSON text (as `serde_json` writes the
+/// value, so two equal values have the same bytes and equality is a comparison of buffers). A
+/// cell is parsed when read; an item has a handful of them, and the engine decodes the cells
+/// its queries need once per column.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ItemValues(Box<[u8]>);
 
@@ -42,7 +42,7 @@ impl ItemValues {
             let (len, len_bytes) = read_len(bytes.get(at + ID..)?)?;
             let (start, text) = (at, at + ID + len_bytes);
             let end = text + len;
-            // Only `push_cell` writes the buffer, with a `serde_json` text: always UTF-8.
+            // Only `push_cell` and `push_text` write the buffer, with JSON text: always UTF-8.
             let json = std::str::from_utf8(bytes.get(text..end)?).ok()?;
             at = end;
             Some(Entry { column: ColumnId(uuid::Uuid::from_bytes(id)), start, end, json })
