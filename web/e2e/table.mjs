@@ -3,7 +3,8 @@
 // group-by lane, popups (label palettes, the add-column form) that close and stay on screen, and
 // a large search that shows the server's totals and fetches its matches as they come into view,
 // the timings of opening a 5,000-item board and of a search keystroke, and a 100,000-item board
-// that opens with one page of items and fetches more as they come into view.
+// that opens with one page of items and fetches more as they come into view, and the timeline on
+// a board larger than a page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { api, row, sunday } from "./harness.mjs";
@@ -457,6 +458,47 @@ test("a group whose rows are not all fetched shows the server's footer, and it f
   assert.equal(await page.locator("tr.pending-row").count(), 0, "every row fetched");
   assert.equal(await foot.getAttribute("title"), battery(expected));
   assert.equal(await span.innerText(), "Mar 1 – Mar 28");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the timeline on a board larger than a page: one page when it opens, an axis over every item, the rest fetched as it scrolls into view", async () => {
+  const { page, errors, ctx } = await s.newUser("Planner", "planner@example.com");
+  const due = (board) => board.columns.find((c) => c.type === "date");
+  const { board } = await boardWithGroups(page, 2, 800, (full, n) => ({ [due(full).id]: `2027-01-${String(1 + (n % 28)).padStart(2, "0")}` }));
+  // The last item is due in November, far after every other: only the server's footers know it
+  // until its page is fetched.
+  const last = (await api(page, "POST", `/boards/${board.id}/items/query`, { filter: { column: "name", op: "contains", value: "Group B 800" } })).data[0];
+  await api(page, "PATCH", `/items/${last.id}`, { values: { [due(board).id]: "2027-11-24" } });
+  await page.reload();
+  await row(page, "Group A 1").waitFor({ timeout: 20000 });
+  const pages = [];
+  page.on("request", (r) => {
+    if (!r.url().endsWith("/items/query")) return;
+    const body = JSON.parse(r.postData());
+    if (!body.footers) pages.push(body.cursor ?? null);
+  });
+  await page.getByRole("button", { name: "Timeline", exact: true }).click();
+  await page.getByLabel("Bars from").selectOption({ label: `Bars: ${due(board).title}` });
+  await page.getByRole("button", { name: "Month", exact: true }).click();
+  await page.locator('.timeline-row[data-item="Group A 1"]').waitFor();
+  await page.waitForTimeout(500);
+  assert.deepEqual(pages, [], "opening the timeline fetches no more items than the table had");
+  await page.locator(".timeline-tick", { hasText: "Nov 2027" }).waitFor({ timeout: 5000 });
+  // Places are kept for the items not fetched yet: the rows are as tall as every item's.
+  const height = await page.locator(".timeline-rows").evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok(height >= 1600 * 32, `rows for all 1,600 items: ${height} px`);
+
+  // Scrolling to the end fetches the rest a page at a time as their places come into view.
+  const end = page.locator('.timeline-row[data-item="Group B 800"]');
+  for (let k = 0; k < 80 && !(await end.isVisible()); k++) {
+    await page.getByTestId("timeline").evaluate((el) => el.scrollBy(0, 2000));
+    await page.waitForTimeout(150);
+  }
+  assert.ok(await end.isVisible(), `the last item shows after scrolling (${pages.length} pages fetched)`);
+  assert.ok(pages.length >= 3 && pages.length <= 6, `pages of 500 fetched while scrolling: ${pages.length}`);
+  assert.equal(await end.locator(".timeline-bar").getAttribute("title"), "2027-11-24 – 2027-11-24");
+  assert.ok((await page.locator(".timeline-row").count()) < 200, "only rows near the viewport are rendered");
   assert.deepEqual(errors, []);
   await ctx.close();
 });

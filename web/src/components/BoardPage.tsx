@@ -22,7 +22,7 @@ import { cellEditors } from "../state/presence";
 import { compareMany, type SortKey, sortQuery } from "../state/sort";
 import { useBoard } from "../state/useBoard";
 import { useFooters } from "../state/counts";
-import { queried, useFiltered } from "../state/useFiltered";
+import { useFiltered } from "../state/useFiltered";
 import { useViews } from "../state/views";
 import type { ColumnActions } from "./ColumnHeader";
 import { COLORS } from "./Cell";
@@ -117,23 +117,26 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
 
   // Someone new on the board (just invited): the directory learns their name.
   useEffect(() => ensure(presence.map((p) => p.user_id)), [presence, ensure]);
-  // Counts are per group, or per value of the group-by column.
-  const groupKey = groupBy && state?.board.columns?.some((c) => c.id === groupBy) ? groupBy : "group";
-  // The timeline shows every match (its axis spans them all), so it fetches them all; the chart
-  // asks the server for its counts, the kanban for each lane's cards, the gallery for its cards
-  // as they scroll into view, the calendar for the days and the workload for the weeks shown
+  // The table and the timeline fetch their rows a page at a time as they come into view (the
+  // timeline's axis spans every match through the server's footers); the chart asks the server
+  // for its counts, the kanban for each lane's cards, the gallery for its cards as they scroll
+  // into view, the calendar for the days and the workload for the weeks shown
   // (state/lanePages.ts).
   const savedType = views.find((v) => v.id === tab)?.type;
-  const everyMatch = tab === "timeline" || savedType === "timeline";
+  const timelineShown = tab === "timeline" || savedType === "timeline";
+  // Counts are per group, or per value of the column the rows are grouped by: the table's
+  // group-by, or the timeline's rows.
+  const timelineRows = boardColumns?.find((c) => c.id === rowsBy && isGroupable(types, c.type));
+  const tableGroupBy = groupBy && boardColumns?.some((c) => c.id === groupBy) ? groupBy : "group";
+  const groupKey = timelineShown ? (timelineRows?.id ?? "group") : tableGroupBy;
   const lanesShown = tab === "kanban" || savedType === "kanban";
   const galleryShown = tab === "gallery" || savedType === "gallery";
   const filter = filterOf(conditions, match, search);
   // A search, a filter, a sort or grouping by a column is a query the server answers a page at
   // a time in its order, with counts per group.
-  const { items, matches, loadMore } = useFiltered(boardId, filter, sorted, groupKey, state, everyMatch, flash);
-  // A large board comes a page at a time (useBoard): the table keeps places for the items not
-  // fetched yet and fetches them as they come into view; the timeline, which shows every item,
-  // fetches the rest at once.
+  const { items, matches, loadMore } = useFiltered(boardId, filter, sorted, groupKey, state, flash);
+  // A large board comes a page at a time (useBoard): the table and the timeline keep places for
+  // the items not fetched yet and fetch them as they come into view.
   const rest = state?.rest ?? null;
   const fetched = state?.fetched;
   const paged = useMemo(() => {
@@ -143,7 +146,6 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   // Groups not all here show the server's footers (state/counts.ts).
   const footers = useFooters(boardId, filter, groupKey, !!paged, bus);
   const paging = useMemo(() => paged && { ...paged, footers }, [paged, footers]);
-  const needsAll = !queried(filter, sorted, groupKey) && everyMatch;
   const laneBy = laneColumnOf(boardColumns ?? [], types, laneColumn);
   const shownFrom = { boardId, filter, sort: sorted, compare: sort, held: state?.items ?? NO_ITEMS, gone: state?.gone ?? NO_IDS, loads: state?.loads ?? 0, bus };
   const lanes = useLanes(laneBy, shownFrom, lanesShown);
@@ -157,9 +159,6 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
   const onWorkloadShown = useCallback((from: string, to: string) => setWorkloadDays([from, to]), []);
   const workloadColumn = state ? (workloadSettings ?? workloadOf(state.board, undefined)).date_column : undefined;
   const workloadCards = useDatedCards("workload", boardColumns?.find((c) => c.id === workloadColumn), workloadDays, shownFrom, tab === "workload" || savedType === "workload", false);
-  useEffect(() => {
-    if (needsAll) loadRest();
-  }, [needsAll, loadRest]);
   // An open item the pages have not brought yet (a link to it) is fetched alone.
   const missing = !!item && !!rest && !state?.items.some((i) => i.id === item);
   useEffect(() => {
@@ -442,7 +441,7 @@ export function BoardPage({ boardId, item, found, onItem, me, live, bus, boards,
             onMore={matches ? loadMore : loadRest}
           />
         ) : mode === "timeline" ? (
-          <Timeline board={board} items={items} sort={sort} timelineColumn={timelineColumn} onTimelineColumn={setTimelineColumn} rowsBy={rowsBy} onRowsBy={setRowsBy} zoom={zoom} onZoom={setZoom} onSave={actions.saveValue} onOpen={onItem} />
+          <Timeline board={board} items={items} sort={sort} paging={paging} onMore={matches ? loadMore : loadRest} timelineColumn={timelineColumn} onTimelineColumn={setTimelineColumn} rowsBy={rowsBy} onRowsBy={setRowsBy} zoom={zoom} onZoom={setZoom} onSave={actions.saveValue} onOpen={onItem} />
         ) : mode === "workload" ? (
           <Workload board={board} items={workloadCards.items} onShown={onWorkloadShown} settings={load} onSettings={setWorkloadSettings} onSave={actions.saveValue} onOpen={onItem} />
         ) : mode === "chart" ? (

@@ -3,34 +3,42 @@
 // or quarters, with a line at today. Drag a bar to move it, its right edge to change its end.
 // A dependency column's links are arrows from the end of a bar to the start of its dependent's
 // (red when the dependent starts first); moving a bar shifts its dependents as the column says.
-// Rows are windowed by @tanstack/react-virtual, so thousands of items keep few rows in the DOM.
+// Rows are windowed by @tanstack/react-virtual, so thousands of items keep few rows in the DOM;
+// a board larger than a page comes as the table's does (`paging`): places are kept for the items
+// not fetched yet, fetched as they come into view, and the axis spans every item from the
+// server's footers (each group's earliest and latest day).
 // Dragging is the app's (./drag): with a mouse, a finger or the keyboard, where an arrow moves
 // the bar (or its end) a day; the bar itself follows, whole days counted when it is dropped.
 import { DndContext, useDraggable, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { format } from "date-fns";
-import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Board, Item } from "../api/types";
 import { moved, resized } from "../state/calendar";
 import { isGroupable, useColumnTypes } from "../state/columnTypes";
-import { laneOf, lanesOf, labelsOf } from "../state/lanes";
+import { laneOf, labelsOf } from "../state/lanes";
 import { usePeople } from "../state/people";
-import { arrowsOf, axisOf, barOf, dayAt, daysDragged, offset, spanOf, ticksOf, type Zoom } from "../state/timeline";
+import { tableGroups, type Paging } from "../state/tableRows";
+import { arrowsOf, axisOf, barOf, dayAt, daysDragged, footerSpans, offset, spanOf, ticksOf, type Zoom } from "../state/timeline";
 import { color } from "./Cell";
 import { useDragSensors } from "./drag";
 
 const ROW = 32;
 const NAMES = 220;
-const byPosition = (a: Item, b: Item) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
-
-type Row = { kind: "group"; id: string; name: string; color: string } | { kind: "item"; item: Item };
+type Row =
+  | { kind: "group"; id: string; name: string; color: string }
+  | { kind: "item"; item: Item }
+  /** A place kept for an item of `group` not fetched yet. */
+  | { kind: "pending"; group: string };
 /** What a bar or an end carries when picked up. */
 type Grip = { item: Item; end: boolean };
 /** What is being dragged, and how far so far (only the drawing needs that). */
 type Drag = Grip & { dx: number };
 
-export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn, rowsBy, onRowsBy, zoom, onZoom, onSave, onOpen }: {
+export function Timeline({ board, items, sort, paging, onMore, timelineColumn, onTimelineColumn, rowsBy, onRowsBy, zoom, onZoom, onSave, onOpen }: {
   board: Board; items: Item[]; sort?: (a: Item, b: Item) => number;
+  /** While the rows come a page at a time: the server's counts and footers (see `Table`). */
+  paging?: Paging | null; onMore?: (group: string) => void;
   timelineColumn?: string; onTimelineColumn: (id: string) => void;
   rowsBy?: string; onRowsBy: (id: string) => void; zoom: Zoom; onZoom: (z: Zoom) => void;
   onSave: (item: Item, column: string, value: unknown) => void; onOpen: (item: string) => void;
@@ -46,19 +54,23 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
   const scroller = useRef<HTMLDivElement>(null);
   const today = format(new Date(), "yyyy-MM-dd");
   const spans = useMemo(() => new Map(items.map((i) => [i.id, col ? spanOf(col.type, i.values[col.id]) : null])), [items, col]);
-  const axis = useMemo(() => axisOf([...spans.values()].filter((s) => s !== null), zoom, today), [spans, zoom, today]);
+  const footers = paging?.footers;
+  const axis = useMemo(() => {
+    const fetched = [...spans.values()].filter((s) => s !== null);
+    return axisOf(col ? [...fetched, ...footerSpans(footers, col.id)] : fetched, zoom, today);
+  }, [spans, footers, col, zoom, today]);
+  // The sections are the table's groups (a board group, or a lane of the rows-by column), with
+  // the places kept for their items not fetched yet.
   const rows = useMemo(() => {
     const out: Row[] = [];
-    const sorted = [...items].sort(sort ?? byPosition);
-    const sections = lanesBy
-      ? lanesOf(lanesBy, people, items).map((l) => ({ id: l.id, name: l.name, color: l.color, items: sorted.filter((i) => laneOf(lanesBy, i) === l.id) }))
-      : (board.groups ?? []).map((g) => ({ id: g.id, name: g.title, color: g.color, items: sorted.filter((i) => i.group_id === g.id) }));
-    for (const s of sections.filter((s) => s.items.length)) {
-      out.push({ kind: "group", id: s.id, name: s.name, color: s.color });
+    for (const s of tableGroups(board, items, people, lanesBy, sort, paging)) {
+      if (!s.items.length && !s.pending) continue;
+      out.push({ kind: "group", id: s.id, name: s.title, color: s.color });
       for (const item of s.items) out.push({ kind: "item", item });
+      for (let n = 0; n < s.pending; n++) out.push({ kind: "pending", group: s.id });
     }
     return out;
-  }, [items, sort, lanesBy, people, board.groups]);
+  }, [board, items, people, lanesBy, sort, paging]);
   const v = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -87,6 +99,13 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
   const sensors = useDragSensors(byDay);
   const shown = v.getVirtualItems();
   const band = { top: shown[0]?.start ?? 0, bottom: shown[shown.length - 1]?.end ?? 0 };
+  // Kept places in view: fetch on (as the table does). A page that leaves some in view changes
+  // `onMore` (its cursor moved), which asks again.
+  const wanted = shown.map((s) => rows[s.index]).find((r) => r?.kind === "pending");
+  const wantedGroup = wanted?.kind === "pending" ? wanted.group : null;
+  useEffect(() => {
+    if (wantedGroup !== null) onMore?.(wantedGroup);
+  }, [wantedGroup, onMore]);
   const arrows = dependencies.length ? arrowsOf(items, dependencies, rowOf, bars, ROW, band) : [];
   if (!col) return <div className="muted">Add a timeline or date column to use the timeline.</div>;
   const labels = status ? labelsOf(status) : [];
@@ -148,6 +167,13 @@ export function Timeline({ board, items, sort, timelineColumn, onTimelineColumn,
           )}
           {v.getVirtualItems().map((r) => {
             const row = rows[r.index];
+            if (row.kind === "pending") {
+              return (
+                <div key={r.key} className="timeline-row pending-row" aria-busy="true" data-group={row.group} style={{ transform: `translateY(${r.start}px)` }}>
+                  <span className="timeline-name muted">Loading…</span>
+                </div>
+              );
+            }
             if (row.kind === "group") {
               return (
                 <div key={r.key} className="timeline-group" style={{ transform: `translateY(${r.start}px)`, color: color(row.color) }}>

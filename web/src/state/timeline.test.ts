@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { arrowsOf, axisOf, barOf, dayAt, daysDragged, offset, ticksOf } from "./timeline";
+import type { Footer } from "../api/types";
+import { arrowsOf, axisOf, barOf, dayAt, daysDragged, footerSpans, offset, ticksOf } from "./timeline";
 
 describe("timeline geometry", () => {
   it("covers every span and today, from a Monday, with margins", () => {
@@ -9,6 +10,20 @@ describe("timeline geometry", () => {
     expect(dayAt(axis, 12)).toBe("2026-12-05");
     expect(axis.days).toBeGreaterThanOrEqual(offset(axis, "2026-12-20") + 31);
     expect(axisOf([], "month", "2026-12-05").start).toBe("2026-11-01");
+  });
+
+  it("spans the server's footers for the bars' column: every group's earliest and latest day", () => {
+    const footers = new Map<string, Footer[]>([
+      ["a", [{ kind: "dates", column_id: "when", earliest: "2026-01-03", latest: "2026-02-01" }, { kind: "dates", column_id: "other", earliest: "2020-01-01", latest: "2030-01-01" }]],
+      ["b", [{ kind: "sum", column_id: "when", sum: 3, values: 1 }, { kind: "dates", column_id: "when", earliest: "2026-03-01", latest: "2026-09-30" }]],
+      ["c", [{ kind: "dates", column_id: "when", earliest: null, latest: null }]],
+    ]);
+    const spans = footerSpans(footers, "when");
+    expect(spans).toEqual([{ from: "2026-01-03", to: "2026-02-01" }, { from: "2026-03-01", to: "2026-09-30" }]);
+    expect(footerSpans(undefined, "when")).toEqual([]);
+    // The axis reaches the last day of an item not fetched yet.
+    const axis = axisOf(spans, "week", "2026-01-10");
+    expect(offset(axis, "2026-09-30") + 31).toBeLessThanOrEqual(axis.days);
   });
 
   it("places bars and milestones, and rounds drags to whole days", () => {

@@ -1,6 +1,7 @@
 // The timeline view's geometry: the days its axis covers (every item's span, and today, with a
 // margin), how wide a day is at each zoom, where an item's bar goes, and the day a drag ends on.
 import { addDays, differenceInCalendarDays, format, max as latest, min as earliest, parseISO, startOfMonth, startOfWeek } from "date-fns";
+import type { Footer } from "../api/types";
 import { spanOf, type Span } from "./calendar";
 
 export type Zoom = "day" | "week" | "month" | "quarter";
@@ -54,6 +55,19 @@ export function ticksOf(axis: Axis, zoom: Zoom): { left: number; label: string }
 }
 
 export { spanOf };
+
+/** The spans the server's footers give for `column` (each group's earliest and latest day over
+ * every match, fetched or not): what lets the axis of a board fetched a page at a time span
+ * every item from the first page on. */
+export function footerSpans(footers: ReadonlyMap<string, Footer[]> | undefined, column: string): Span[] {
+  const out: Span[] = [];
+  for (const group of footers?.values() ?? []) {
+    for (const f of group) {
+      if (f.kind === "dates" && f.column_id === column && f.earliest && f.latest) out.push({ from: f.earliest, to: f.latest });
+    }
+  }
+  return out;
+}
 
 /** A dependency drawn: from the end of the bar of the item depended on (`from`) to the start of
  * the dependent's (`to`); `late` when the dependent starts before its predecessor ends. */

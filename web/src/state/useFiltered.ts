@@ -63,9 +63,8 @@ const byId = (items: Item[]) => new Map(items.map((i) => [i.id, i]));
 /** A page of the answer; the first also holds the ids the board had when the query ran. */
 type Page = QueryResponse & { asked?: ReadonlySet<string> };
 
-/** `groupBy` is "group" or a column id: what the counts are per. `eager` fetches every page
- * (for views that show all matches at once, like the kanban). */
-export function useFiltered(boardId: string, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, groupBy: string, state: BoardState | null, eager: boolean, flash: (message: string) => void): Filtered {
+/** `groupBy` is "group" or a column id: what the counts are per. */
+export function useFiltered(boardId: string, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, groupBy: string, state: BoardState | null, flash: (message: string) => void): Filtered {
   const items = state?.items;
   const key = queried(filter, sort, groupBy) ? JSON.stringify({ filter, sort }) : "";
   const loads = state?.loads ?? 0;
@@ -110,10 +109,6 @@ export function useFiltered(boardId: string, filter: Record<string, unknown> | n
   const loadMore = useCallback(() => {
     if (ready) void fetchNextPage();
   }, [ready, fetchNextPage]);
-
-  useEffect(() => {
-    if (eager) loadMore();
-  }, [eager, loadMore]);
 
   const fetched = state?.fetched;
   const rest = !!state?.rest;
