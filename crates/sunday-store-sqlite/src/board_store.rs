@@ -59,8 +59,8 @@ impl BoardStore for SqliteStore {
         self.read(boards::boards(org, workspace, filter, after, limit)).await
     }
 
-    async fn board_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardGrant>> {
-        self.read(boards::board_grant(board, user)).await
+    async fn board_and_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<(Board, BoardGrant)>> {
+        self.read(boards::board_and_grant(board, user)).await
     }
 
     async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>> {

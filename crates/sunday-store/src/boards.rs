@@ -269,7 +269,7 @@ pub struct Committed {
     pub auto_numbers: Vec<i64>,
 }
 
-/// A user's standing on one board (see [`BoardStore::board_grant`]).
+/// A user's standing on one board (see [`BoardStore::board_and_grant`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BoardGrant {
     /// The permission the board's owners gave them, if any.
@@ -362,10 +362,11 @@ pub trait BoardStore: Send + Sync {
         after: Option<BoardId>,
         limit: usize,
     ) -> StoreResult<Vec<Board>>;
-    /// What decides `user`'s access to the board besides their organization role, read in one
-    /// statement: their explicit permission and whether the board's workspace admits them.
+    /// The board (as [`BoardStore::board`]) and what decides `user`'s access to it besides
+    /// their organization role, read in one statement (every board-scoped request checks
+    /// access): their explicit permission and whether the board's workspace admits them.
     /// `None` when the board does not exist.
-    async fn board_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardGrant>>;
+    async fn board_and_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<(Board, BoardGrant)>>;
     async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>>;
     /// The board's structure version, moved by every group and column write. Read it before
     /// the columns and groups it is to guard: a change committed in between then shows as a

@@ -67,18 +67,22 @@ impl BoardService {
 
     /// The board and `user`'s permission on it, whoever asks (the notifier checks recipients).
     pub async fn access_of(&self, user: UserId, id: BoardId) -> Result<Access, ApiError> {
-        let board = self.store.board(id).await?.ok_or_else(not_found)?;
+        // One read for a board at the top (the board and the user's grant on it together).
+        let (board, mut grant) = self.store.board_and_grant(id, user).await?.ok_or_else(not_found)?;
         // Subitem boards, at any depth, take the permissions of the board at the top.
-        let mut governing = board.clone();
+        let mut parent = board.parent_board_id;
+        let mut top = None;
         for _ in 0..=super::subitems::MAX_LEVELS {
-            let Some(parent) = governing.parent_board_id else { break };
-            governing = self.store.board(parent).await?.ok_or_else(not_found)?;
+            let Some(id) = parent else { break };
+            let (above, its_grant) = self.store.board_and_grant(id, user).await?.ok_or_else(not_found)?;
+            parent = above.parent_board_id;
+            (top, grant) = (Some(above), its_grant);
         }
-        if governing.parent_board_id.is_some() {
+        if parent.is_some() {
             return Err(not_found());
         }
+        let governing = top.as_ref().unwrap_or(&board);
         let role = self.directory.role_in(governing.org_id, user).await?.ok_or_else(not_found)?;
-        let grant = self.store.board_grant(governing.id, user).await?.ok_or_else(not_found)?;
         if !permissions::workspace_admits(role, grant.closed_workspace, grant.workspace_member) {
             return Err(not_found());
         }

@@ -408,8 +408,8 @@ impl BoardStore for Interposed {
         self.inner.boards(org, workspace, filter, after, limit).await
     }
 
-    async fn board_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<BoardGrant>> {
-        self.inner.board_grant(board, user).await
+    async fn board_and_grant(&self, board: BoardId, user: UserId) -> StoreResult<Option<(Board, BoardGrant)>> {
+        self.inner.board_and_grant(board, user).await
     }
 
     async fn board_members(&self, board: BoardId) -> StoreResult<Vec<(UserId, BoardPermission)>> {

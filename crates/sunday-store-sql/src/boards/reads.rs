@@ -76,21 +76,24 @@ pub fn boards(
     Query::all(stmt, params, rows::board)
 }
 
-static BOARD_GRANT: Stmt = stmt!(
-    "SELECT (SELECT m.permission FROM board_members m WHERE m.board_id = b.id AND m.user_id = $2),
-            w.kind = 'closed',
-            EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = b.workspace_id AND wm.user_id = $2)
+static BOARD_AND_GRANT: Stmt = stmt!(
+    "SELECT ",
+    board_cols!(),
+    ", (SELECT m.permission FROM board_members m WHERE m.board_id = b.id AND m.user_id = $2),
+       w.kind = 'closed',
+       EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = b.workspace_id AND wm.user_id = $2)
      FROM boards b JOIN workspaces w ON w.id = b.workspace_id WHERE b.id = $1"
 );
 
-/// A permission this version does not know reads as none.
-pub fn board_grant(board: BoardId, user: UserId) -> Query<BoardGrant, Option<BoardGrant>> {
-    Query::opt(&BOARD_GRANT, args![board, user], |r| {
-        Ok(BoardGrant {
-            explicit: r.opt_text(0)?.and_then(enum_parse),
-            closed_workspace: r.bool(1)?,
-            workspace_member: r.bool(2)?,
-        })
+/// The board and `user`'s grant on it; a permission this version does not know reads as none.
+pub fn board_and_grant(board: BoardId, user: UserId) -> Query<(Board, BoardGrant), Option<(Board, BoardGrant)>> {
+    Query::opt(&BOARD_AND_GRANT, args![board, user], |r| {
+        let grant = BoardGrant {
+            explicit: r.opt_text(rows::BOARD_COLS)?.and_then(enum_parse),
+            closed_workspace: r.bool(rows::BOARD_COLS + 1)?,
+            workspace_member: r.bool(rows::BOARD_COLS + 2)?,
+        };
+        Ok((rows::board(r)?, grant))
     })
 }
 

@@ -28,6 +28,8 @@ macro_rules! board_cols {
     };
 }
 pub(crate) use board_cols;
+/// How many columns [`board_cols`] names (what a statement selects after them starts here).
+pub const BOARD_COLS: usize = 15;
 
 pub fn board(r: &dyn SqlRow) -> StoreResult<Board> {
     Ok(Board {

@@ -126,10 +126,11 @@ pub async fn board_commits_append_gap_free_events(store: DynStore) {
     assert_eq!((got.name.as_str(), got.kind, got.last_seq, got.version), ("Roadmap", BoardKind::Public, 1, 1));
     assert_eq!(store.columns(b.id).await.unwrap(), vec![c]);
     assert_eq!(store.groups(b.id, None).await.unwrap(), vec![g.clone()]);
-    let grant = store.board_grant(b.id, f.user).await.unwrap().unwrap();
+    let (read, grant) = store.board_and_grant(b.id, f.user).await.unwrap().unwrap();
+    assert_eq!(read, got, "the same board as a read of the board alone");
     assert_eq!(grant.explicit, Some(BoardPermission::Owner));
     assert!(!grant.closed_workspace && grant.workspace_member, "the fixture's creator is in its open workspace");
-    assert!(store.board_grant(BoardId::new(), f.user).await.unwrap().is_none(), "no board, no grant");
+    assert!(store.board_and_grant(BoardId::new(), f.user).await.unwrap().is_none(), "no board, no grant");
 
     let items: Vec<Item> = (0..3).map(|i| item(b.id, g.id, f.user, &format!("I{i}"), &format!("{i}V"))).collect();
     let writes = items.iter().cloned().map(BoardWrite::InsertItem).collect();
@@ -324,7 +325,7 @@ pub async fn boards_list_by_visibility(store: DynStore) {
         .commit(private.id, vec![BoardWrite::RemoveMember { board: private.id, user: other.user }], vec![], T0)
         .await
         .unwrap();
-    let grant = store.board_grant(private.id, other.user).await.unwrap().unwrap();
+    let (_, grant) = store.board_and_grant(private.id, other.user).await.unwrap().unwrap();
     assert_eq!((grant.explicit, grant.workspace_member), (None, false));
 
     // Conditional board update.
