@@ -1,5 +1,5 @@
-//! Items through the API, on both backends: archive, restore, delete, duplicate, subitems,
-//! bulk creation, and the bounds on an item's size.
+//! Items through the API, on both backends: archive, restore, delete, duplicate, subitems (and
+//! who may read them), bulk creation, and the bounds on an item's size.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
@@ -13,6 +13,7 @@ backend_tests!(
     an_item_read_by_id_is_current,
     twenty_concurrent_edits_of_one_cell_all_land,
     deleting_an_item_gives_each_of_its_subitems_an_event,
+    a_subitem_board_takes_the_access_of_the_board_at_the_top,
 );
 
 /// Deleting an item for good deletes its subitems at every depth, archived ones too, each with
@@ -418,4 +419,50 @@ async fn an_item_s_size_is_bounded(app: TestApp) {
     let r = app.patch(&format!("/api/v1/items/{iid}"), &u.token, json!({"values": {owner: crowd}})).send();
     let e = expect_error(r.await.unwrap(), 400, "validation_failed").await;
     assert_eq!(e["details"]["rule"], "max_items");
+}
+
+/// A subitem board, at any depth, is read and edited with the permission its top board gives:
+/// a member of the organization the (private) top board does not admit gets 404 for a subitem
+/// and for its board; made a viewer of the top board, they read both and may not edit them.
+async fn a_subitem_board_takes_the_access_of_the_board_at_the_top(app: TestApp) {
+    let owner = app.signup("top@example.com").await;
+    let other = app.signup("other@example.com").await;
+    app.join(&owner, &other, "member").await;
+    let b = board(&app, &owner, None).await;
+    let bid = b["id"].as_str().unwrap();
+    let private = json!({"kind": "private"});
+    expect_json(app.patch(&format!("/api/v1/boards/{bid}"), &owner.token, private).send().await.unwrap(), 200).await;
+    let new = |path: String, name: &str| {
+        let body = json!({"name": name});
+        let r = app.post(&path, &owner.token, body).send();
+        async move { expect_json(r.await.unwrap(), 201).await }
+    };
+    let parent = new(format!("/api/v1/boards/{bid}/items"), "Parent").await;
+    let child = new(format!("/api/v1/items/{}/subitems", parent["id"].as_str().unwrap()), "Child").await;
+    let grandchild = new(format!("/api/v1/items/{}/subitems", child["id"].as_str().unwrap()), "Grandchild").await;
+    let paths: Vec<String> = [&child, &grandchild]
+        .iter()
+        .flat_map(|i| {
+            [
+                format!("/api/v1/items/{}", i["id"].as_str().unwrap()),
+                format!("/api/v1/boards/{}", i["board_id"].as_str().unwrap()),
+            ]
+        })
+        .collect();
+    assert_ne!(child["board_id"], grandchild["board_id"], "two levels of subitem boards");
+    for path in &paths {
+        let r = app.get(path, &other.token).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path} before the top board admits them");
+    }
+    let member = format!("/api/v1/boards/{bid}/members/{}", other.user_id);
+    let view = json!({"permission": "view"});
+    let put = app.client().put(app.url(&member)).bearer_auth(&owner.token).json(&view);
+    expect_json(put.send().await.unwrap(), 200).await;
+    for path in &paths {
+        let r = app.get(path, &other.token).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path} for a viewer of the top board");
+    }
+    let rename = json!({"name": "Renamed"});
+    let edit = app.patch(&format!("/api/v1/items/{}", grandchild["id"].as_str().unwrap()), &other.token, rename);
+    assert_eq!(edit.send().await.unwrap().status(), 403, "a viewer does not edit a subitem");
 }
