@@ -167,6 +167,9 @@ test("a kanban over 1,200 cards asks for each lane's first cards, more as a lane
   await lane.locator(`[data-card="${name(1100)}"]`).waitFor();
   const limits = lanesAsked().map((b) => b.limit);
   assert.ok(limits.length <= 12 && limits.every((l) => l <= 500), `lane requests: ${limits}`);
+  // Each ask for more goes on from the lane's last card (a cursor), never from its first again.
+  const laneRuns = lanesAsked().filter((b) => JSON.stringify(b.filter).includes(first.id));
+  assert.ok(laneRuns.slice(1).every((b) => b.cursor), `lane requests: ${JSON.stringify(laneRuns.map((b) => [b.limit, !!b.cursor]))}`);
   // The board's first page (read as it opened) is all it fetches of its own pages.
   assert.deepEqual(asked.filter((b) => b.group_by === "group" && (b.cursor || b.filter)), [], "the board's further pages are not fetched for the kanban");
 
@@ -199,6 +202,9 @@ test("a gallery over 700 cards asks for its first cards and more as its last row
   }
   await gallery.locator(`[data-card="${name(700)}"]`).waitFor();
   assert.ok(runs().length <= 6 && runs().every((b) => b.limit <= 500), `gallery requests: ${runs().map((b) => b.limit)}`);
+  // Each ask for more goes on from the last card fetched: the 700 cards come once.
+  assert.ok(runs().slice(1).every((b) => b.cursor), `gallery requests: ${JSON.stringify(runs().map((b) => [b.limit, !!b.cursor]))}`);
+  assert.ok(runs().reduce((n, b) => n + b.limit, 0) <= 800, `asked for ${runs().map((b) => b.limit)}`);
   assert.deepEqual(asked.filter((b) => b.group_by === "group" && (b.cursor || b.filter)), [], "the board's further pages are not fetched for the gallery");
   assert.ok((await gallery.locator("[data-card]").count()) < 200, "only rows near the viewport are in the page");
   assert.deepEqual(errors, []);

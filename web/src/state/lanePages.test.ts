@@ -10,7 +10,7 @@ const item = (id: string, position: string, lane: string | null, version = 1): I
 const order = laneOrder();
 const place = (i: Item) => laneOf(status, i);
 const ids = (m: Map<string, Item[]>, lane: string) => (m.get(lane) ?? []).map((i) => i.id);
-const page = (lane: string, items: Item[], more: boolean): [string, LanePage] => [lane, { lane, items, more, total: items.length }];
+const page = (lane: string, items: Item[], more: boolean): [string, LanePage] => [lane, { lane, items, more, total: items.length, cursor: more ? "next" : null }];
 
 describe("a kanban lane's cards", () => {
   it("are asked for by the lane's value, or as empty for No value", () => {

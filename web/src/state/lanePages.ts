@@ -4,7 +4,8 @@
 // (fetched whole) and, for the calendar, one of the undated items. The lanes' counts come from one count query grouped by the lane column (with the
 // board's filter and search); each lane with cards asks the item query for its first cards
 // (its value `any_of` the lane, or `is_empty` for "No value", in the view's sort, else board
-// order) and for more as its end scrolls into view, twice as many each time. Every answer is
+// order) and for more as its end scrolls into view, twice as many each time (going on from the
+// cursor of the cards it has, so no card is fetched twice). Every answer is
 // read again, at most twice a second, while the board's events say items changed; between
 // reads, the cards the board itself holds (current to the last event) are shown as they now
 // are, in the lane their value now puts them.
@@ -25,28 +26,30 @@ const MOST = 500;
 
 export const lanesKey = (board: string) => ["board", board, "lanes"] as const;
 
-/** A lane's fetched cards, in its order, and whether it has more. */
-export type LanePage = { lane: string; items: Item[]; more: boolean; total: number };
+/** A lane's fetched cards, in its order, whether it has more and where the server's next page
+ * of them starts. */
+export type LanePage = { lane: string; items: Item[]; more: boolean; total: number; cursor: string | null };
 
 /** The condition that picks a lane's items. */
 export function laneCondition(column: Column, lane: string): Record<string, unknown> {
   return lane ? { column: column.id, op: "any_of", value: [lane] } : { column: column.id, op: "is_empty" };
 }
 
-/** The first `want` items of a run, in requests of at most [`MOST`]. */
-async function fetchRun(boardId: string, lane: string, only: Record<string, unknown> | null, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, want: number): Promise<LanePage> {
+/** The first `want` items of a run, in requests of at most [`MOST`]; going on from `from` (the
+ * run's first items, fetched before) when given. */
+async function fetchRun(boardId: string, lane: string, only: Record<string, unknown> | null, filter: Record<string, unknown> | null, sort: SortKeySpec[] | null, want: number, from?: LanePage): Promise<LanePage> {
   const both = filter && only ? { and: [filter, only] } : (filter ?? only);
   const body = { filter: both, sort };
-  const items: Item[] = [];
-  let cursor: string | null = null;
-  let total = 0;
+  const items: Item[] = from ? [...from.items] : [];
+  let cursor: string | null = from?.cursor ?? null;
+  let total = from?.total ?? 0;
   do {
     const page: QueryResponse = await ok(api.POST("/api/v1/boards/{id}/items/query", { params: { path: { id: boardId } }, body: { ...body, limit: Math.min(MOST, want - items.length), cursor, tz: TZ } }));
     items.push(...page.data);
     cursor = page.next_cursor ?? null;
     total = page.total;
   } while (cursor && items.length < want);
-  return { lane, items, more: !!cursor, total };
+  return { lane, items, more: !!cursor, total, cursor };
 }
 
 /** The server's order of a lane: the sort's, then board order (position, then id). */
@@ -180,7 +183,13 @@ function useRuns({ scope, runs, counts: counted, place }: Runs, { boardId, filte
   const fetched = useQueries({
     queries: asked.map((run) => ({
       queryKey: key(run, want(run)),
-      queryFn: () => fetchRun(boardId, run.id, run.condition, filter, sort, want(run)),
+      queryFn: () => {
+        const n = want(run);
+        // More of a run goes on from the cards it has (their cursor) instead of asking for its
+        // first ones again; a run read again because the board changed starts over.
+        const fewer = client.getQueryData<LanePage>(key(run, n)) ? undefined : client.getQueryData<LanePage>(key(run, before(run, n)));
+        return fetchRun(boardId, run.id, run.condition, filter, sort, n, fewer?.more ? fewer : undefined);
+      },
       // While more is on its way, the run keeps what it had.
       placeholderData: () => client.getQueryData<LanePage>(key(run, before(run, want(run)))),
     })),
