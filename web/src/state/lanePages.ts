@@ -186,9 +186,11 @@ function useRuns({ scope, runs, counts: counted, place }: Runs, { boardId, filte
       queryFn: () => {
         const n = want(run);
         // More of a run goes on from the cards it has (their cursor) instead of asking for its
-        // first ones again; a run read again because the board changed starts over.
-        const fewer = client.getQueryData<LanePage>(key(run, n)) ? undefined : client.getQueryData<LanePage>(key(run, before(run, n)));
-        return fetchRun(boardId, run.id, run.condition, filter, sort, n, fewer?.more ? fewer : undefined);
+        // first ones again; a run read again because the board changed starts over, and so does
+        // one whose cards so far are out of date (the board changed since they came).
+        const had = client.getQueryState<LanePage>(key(run, before(run, n)));
+        const fresh = !client.getQueryData(key(run, n)) && had && !had.isInvalidated ? had.data : undefined;
+        return fetchRun(boardId, run.id, run.condition, filter, sort, n, fresh?.more ? fresh : undefined);
       },
       // While more is on its way, the run keeps what it had.
       placeholderData: () => client.getQueryData<LanePage>(key(run, before(run, want(run)))),
