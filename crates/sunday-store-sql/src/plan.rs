@@ -13,7 +13,7 @@
 //! takes a parameter from that slot.
 
 use sunday_store::{Committed, NewEvent, StoreError, StoreResult};
-use sunday_types::{time::Millis, BoardId, ErrorCode};
+use sunday_types::{time::Millis, BoardId, ErrorCode, ItemId};
 
 use crate::{Dialect, Exec, SqlRow, Stmt, Value};
 
@@ -24,6 +24,9 @@ pub enum Fail {
     /// Input the target cannot take (`StoreError::Invalid`).
     Invalid(String),
     StructureChanged,
+    /// An inserted item's id is taken (ids are random: a bug, not a user's error). Kept as the
+    /// id, not a message, so inserting a thousand items formats none.
+    DuplicateItem(ItemId),
     Internal(String),
 }
 
@@ -33,6 +36,7 @@ impl From<Fail> for StoreError {
             Fail::Rejected(code) => StoreError::Rejected(code),
             Fail::Invalid(msg) => StoreError::Invalid(msg),
             Fail::StructureChanged => StoreError::StructureChanged,
+            Fail::DuplicateItem(id) => StoreError::internal(format!("duplicate item id {id}")),
             Fail::Internal(msg) => StoreError::internal(msg),
         }
     }
@@ -457,6 +461,31 @@ mod tests {
         run.changed(1).unwrap();
         assert!(run.next_statement().is_none());
         assert_eq!(run.finish().unwrap().committed.auto_numbers, [41]);
+    }
+
+    #[test]
+    fn a_run_of_given_auto_numbers_moves_the_counter_once_past_its_largest() {
+        let board = BoardId::new();
+        let numbered = |n| BoardWrite::InsertItem(Item { auto_number: n, ..item(board) });
+        // Two given, one taking the next number, one given again.
+        let writes = vec![numbered(7), numbered(5), numbered(0), numbered(9)];
+        let mut run = boards::commit(board, writes, vec![], 0).unwrap().run(Dialect::Sqlite);
+        let mut moves = vec![];
+        while let Some(next) = run.next_statement() {
+            let next = next.unwrap();
+            let (sql, params, returns_row) = (next.sql, next.exec.params().to_vec(), next.returns_row);
+            if sql.contains("greatest") || sql.contains("max(") {
+                moves.push(params[1].clone());
+            }
+            if returns_row {
+                run.row(Some(&Ints(vec![8]))).unwrap();
+            } else {
+                run.changed(1).unwrap();
+            }
+        }
+        // Past 7 before the item that reads the counter, then past 9: two moves for four items.
+        assert_eq!(moves, [Value::Int(7), Value::Int(9)]);
+        assert_eq!(run.finish().unwrap().committed.auto_numbers, [7, 5, 8, 9]);
     }
 
     #[test]

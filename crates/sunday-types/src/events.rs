@@ -151,15 +151,17 @@ impl BoardChange {
     /// The payload as stored in the event log's `payload` column.
     pub fn payload_text(&self) -> Result<String, serde_json::Error> {
         // Adjacent tagging writes `{"kind":"<kind>","payload":<payload>}`: serialize once and
-        // cut the payload out rather than building an intermediate JSON tree.
-        let whole = serde_json::to_string(self)?;
+        // cut the payload out rather than building an intermediate JSON tree, moving it to the
+        // front of the same buffer rather than copying it into a new one.
+        let mut whole = serde_json::to_string(self)?;
         let prefix = format!("{{\"kind\":\"{}\",\"payload\":", self.kind());
-        match whole.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix('}')) {
-            Some(payload) => Ok(payload.to_owned()),
-            None => {
-                let mut value = serde_json::to_value(self)?;
-                serde_json::to_string(&value.get_mut("payload").map(Value::take).unwrap_or(Value::Null))
-            }
+        if whole.starts_with(&prefix) && whole.ends_with('}') {
+            whole.pop();
+            whole.replace_range(..prefix.len(), "");
+            Ok(whole)
+        } else {
+            let mut value = serde_json::to_value(self)?;
+            serde_json::to_string(&value.get_mut("payload").map(Value::take).unwrap_or(Value::Null))
         }
     }
 }

@@ -45,9 +45,15 @@ impl BoardService {
         columns: &[Column],
         values: &Map<String, Value>,
     ) -> Result<Vec<(ColumnId, Option<CellValue>)>, ApiError> {
+        // Each key is parsed once (not each column's id formatted for every key): a bulk create
+        // runs this for every item.
+        let column = |id: &str| {
+            let parsed = id.parse::<ColumnId>().ok();
+            columns.iter().find(|c| Some(c.id) == parsed).ok_or_else(|| unknown_column("values", id))
+        };
+        let cells = values.iter().map(|(id, raw)| Ok((id, column(id)?, raw))).collect::<Result<Vec<_>, ApiError>>()?;
         let mut people = HashSet::new();
-        for (id, raw) in values {
-            let col = columns.iter().find(|c| c.id.to_string() == *id).ok_or_else(|| unknown_column("values", id))?;
+        for &(_, col, raw) in &cells {
             if col.column_type == ColumnType::People {
                 if let Value::Array(ids) = raw {
                     people.extend(ids.iter().filter_map(|v| v.as_str()).filter_map(|s| s.parse::<UserId>().ok()));
@@ -62,9 +68,8 @@ impl BoardService {
         }
         let is_org_member = |u: &UserId| members.contains(u);
         let ctx = ValueContext { is_org_member: &is_org_member };
-        let mut out = Vec::with_capacity(values.len());
-        for (id, raw) in values {
-            let col = columns.iter().find(|c| c.id.to_string() == *id).ok_or_else(|| unknown_column("values", id))?;
+        let mut out = Vec::with_capacity(cells.len());
+        for (id, col, raw) in cells {
             let value = normalize_value(col, raw, &ctx).map_err(|mut e| {
                 // Every validation error names its field (the error table's promise).
                 if let Some(d) = e.details.as_mut() {
@@ -87,7 +92,7 @@ impl BoardService {
         &self,
         actor: &Actor,
         access: &Access,
-        reqs: Vec<CreateItemRequest>,
+        reqs: &[CreateItemRequest],
         parent: Option<ItemId>,
     ) -> Result<(i64, Vec<Item>), ApiError> {
         let board = &access.board;
@@ -99,11 +104,12 @@ impl BoardService {
         // Errors of the items after the first name their index.
         let in_batch = |e: ApiError, i: usize| if i == 0 { e } else { annotate(e, i) };
         let mut checked = Vec::with_capacity(reqs.len());
-        for (i, req) in reqs.into_iter().enumerate() {
+        let no_values = Map::new();
+        for (i, req) in reqs.iter().enumerate() {
             let name = parse_name("name", &req.name, 500).map_err(|e| in_batch(e, i))?;
             let group_id = pick_group(&groups, req.group_id).map_err(|e| in_batch(e, i))?;
             let values = self
-                .normalize_values(board, columns, &req.values.unwrap_or_default())
+                .normalize_values(board, columns, req.values.as_ref().unwrap_or(&no_values))
                 .await
                 .map_err(|e| in_batch(e, i))?;
             self.check_dependencies(access, columns, None, &values).await.map_err(|e| in_batch(e, i))?;
@@ -111,7 +117,7 @@ impl BoardService {
             self.check_file_cells(actor, board.org_id, columns, &values).await.map_err(|e| in_batch(e, i))?;
             let values: ItemValues = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
             check_row_size(&values).map_err(|e| in_batch(e, i))?;
-            checked.push((ItemId::new(), name, group_id, values, req.position));
+            checked.push((ItemId::new(), name, group_id, values, req.position.as_ref()));
         }
         // One pass over the board's ordered siblings places the whole run.
         let positions = self
@@ -122,7 +128,7 @@ impl BoardService {
                     .iter()
                     .enumerate()
                     .map(|(i, (id, _, group, _, placement))| {
-                        placer.place(*id, *group, placement.as_ref()).map_err(|e| in_batch(e, i))
+                        placer.place(*id, *group, *placement).map_err(|e| in_batch(e, i))
                     })
                     .collect::<Result<Vec<String>, ApiError>>()
             })
@@ -167,7 +173,7 @@ impl BoardService {
         duplicated_from: Option<ItemId>,
     ) -> Result<Vec<Item>, ApiError> {
         for _ in 0..MERGE_RETRIES {
-            let (version, items) = self.build_items_for(actor, access, reqs.clone(), parent).await?;
+            let (version, items) = self.build_items_for(actor, access, &reqs, parent).await?;
             match self.insert_items(actor, access.board.id, version, &items, duplicated_from).await {
                 Ok(()) => return Ok(items),
                 Err(StoreError::StructureChanged) => continue,

@@ -115,7 +115,7 @@ impl BoardService {
         }
         let create =
             CreateItemRequest { name: item.name.clone(), group_id: req.group_id, values: Some(values), position: None };
-        let (structure, mut built) = self.build_items_for(actor, &to, vec![create], None).await?;
+        let (structure, mut built) = self.build_items_for(actor, &to, &[create], None).await?;
         let mut moved = built.pop().ok_or_else(|| ApiError::internal("no item built"))?;
         moved.id = item.id;
         moved.created_by = item.created_by;

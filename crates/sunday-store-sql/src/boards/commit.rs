@@ -53,9 +53,30 @@ pub fn commit_across(parts: Vec<(BoardId, Vec<BoardWrite>, Vec<NewEvent>)>, now:
 }
 
 /// Adds the statements of `writes` on `board`, in order, to `plan`.
+///
+/// A run of inserted items with given auto numbers (a bulk create reserves them beforehand)
+/// moves its board's counter once, past the run's largest, instead of once per item: nothing
+/// in the run reads the counter, and the run ends before any write that does.
 pub fn lower_all(plan: &mut Plan, board: BoardId, writes: Vec<BoardWrite>, now: Millis) -> StoreResult<()> {
+    let mut past: Option<(BoardId, i64)> = None;
     for write in writes {
+        let given = match &write {
+            BoardWrite::InsertItem(item) if item.auto_number != 0 => Some((item.board_id, item.auto_number)),
+            _ => None,
+        };
+        past = match (past, given) {
+            (Some((b, n)), Some((item_board, m))) if b == item_board => Some((b, n.max(m))),
+            (run, next) => {
+                if let Some((b, n)) = run {
+                    plan.push(Step::new(&AUTO_NUMBER_PAST, args![b, n]));
+                }
+                next
+            }
+        };
         lower(plan, board, write, now)?;
+    }
+    if let Some((b, n)) = past {
+        plan.push(Step::new(&AUTO_NUMBER_PAST, args![b, n]));
     }
     Ok(())
 }
@@ -395,7 +416,8 @@ static INSERT_ITEM: Stmt = stmt!(
 );
 
 /// An `auto_number` of 0 takes the board's next number; an explicit one (reserved, or a new
-/// board's own numbering) moves the counter past it so it is never handed out again.
+/// board's own numbering) moves the counter past it so it is never handed out again
+/// ([`lower_all`] does that once per run of such items).
 fn insert_item(plan: &mut Plan, item: &Item, now: Millis) -> StoreResult<()> {
     let auto_number = if item.auto_number == 0 {
         let missing = Refusal::rejected(ErrorCode::BoardNotFound);
@@ -403,7 +425,6 @@ fn insert_item(plan: &mut Plan, item: &Item, now: Millis) -> StoreResult<()> {
         plan.auto_number_returned(slot);
         Some(slot)
     } else {
-        plan.push(Step::new(&AUTO_NUMBER_PAST, args![item.board_id, item.auto_number]));
         plan.auto_number_given(item.auto_number);
         None
     };
@@ -422,8 +443,7 @@ fn insert_item(plan: &mut Plan, item: &Item, now: Millis) -> StoreResult<()> {
         item.updated_at.timestamp_millis(),
         item.archived.then_some(now)
     ];
-    let duplicate = Fail::Internal(format!("duplicate item id {}", item.id));
-    let step = Step::new(&INSERT_ITEM, params).unique_means(duplicate);
+    let step = Step::new(&INSERT_ITEM, params).unique_means(Fail::DuplicateItem(item.id));
     plan.push(match auto_number {
         Some(slot) => step.param_from(8, slot, 0),
         None => step,
