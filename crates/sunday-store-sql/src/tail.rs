@@ -67,12 +67,13 @@ impl EventTail {
     }
 
     /// Up to `limit` of the board's events after `after`, if the event right after it is kept
-    /// (none otherwise: ask the store).
+    /// or would be the next one kept (none otherwise: ask the store).
     pub fn after(&self, board: BoardId, after: i64, limit: usize) -> Option<Vec<BoardEvent>> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let run = inner.boards.get(&board)?;
         let first = run.front()?.0.seq;
-        if after + 1 < first || after >= run.back()?.0.seq || limit == 0 {
+        // Right after the last kept event: none kept (the caller checks there are none more).
+        if after + 1 < first || after > run.back()?.0.seq || limit == 0 {
             return None;
         }
         let skip = usize::try_from(after + 1 - first).ok()?;
@@ -148,7 +149,7 @@ mod tests {
             }
             for board in boards {
                 if let Some(got) = tail.after(board, after, limit) {
-                    prop_assert!(!got.is_empty() && got.len() <= limit);
+                    prop_assert!(got.len() <= limit);
                     let seqs: Vec<i64> = got.iter().map(|e| e.seq).collect();
                     let want: Vec<i64> = (after + 1..after + 1 + seqs.len() as i64).collect();
                     prop_assert_eq!(seqs, want);
@@ -168,7 +169,8 @@ mod tests {
         let tail = EventTail::default();
         tail.record(&(1..=5).map(|s| event(board, s)).collect::<Vec<_>>(), &[100; 5]);
         assert_eq!(tail.after(board, 2, 10).unwrap().len(), 3);
-        assert!(tail.after(board, 5, 10).is_none(), "nothing after the last");
+        assert_eq!(tail.after(board, 5, 10).unwrap().len(), 0, "nothing kept after the last");
+        assert!(tail.after(board, 6, 10).is_none(), "past the last: not known here");
         tail.record(&[event(board, 8)], &[100]);
         assert!(tail.after(board, 2, 10).is_none(), "6 and 7 are not here");
         assert_eq!(tail.after(board, 7, 10).unwrap().len(), 1);
@@ -187,6 +189,10 @@ mod tests {
         assert_eq!(tail.complete(board, found(), 5, 100, Some(10)).unwrap().len(), 5);
         // Three asked for, three found: whole, whatever came after.
         assert_eq!(tail.complete(board, tail.after(board, 5, 3).unwrap(), 5, 3, Some(15)).unwrap().len(), 3);
+        // Caught up with the tail: no events while the board has no more, the store otherwise.
+        let caught_up = || tail.after(board, 10, 100).unwrap();
+        assert_eq!(tail.complete(board, caught_up(), 10, 100, Some(10)).unwrap().len(), 0);
+        assert!(tail.complete(board, caught_up(), 10, 100, Some(12)).is_none());
         // The board is gone: not an answer, and forgotten.
         assert!(tail.complete(board, found(), 5, 100, None).is_none());
         assert!(tail.after(board, 5, 100).is_none());

@@ -134,9 +134,11 @@ impl BoardStore for SqliteStore {
         if let Some(found) = self.tail.after(board, after, limit) {
             let last = self.read(boards::board_last_seq(board)).await?;
             if let Some(events) = self.tail.complete(board, found, after, limit, last) {
+                metrics::counter!("store_event_reads_total", "from" => "tail").increment(1);
                 return Ok(events);
             }
         }
+        metrics::counter!("store_event_reads_total", "from" => "store").increment(1);
         self.read(boards::events_after(board, after, limit)).await
     }
 

@@ -41,7 +41,7 @@ pub const DEFAULT_COMMIT_WAIT: std::time::Duration = std::time::Duration::from_m
 pub struct SqliteStore {
     pool: Pool,
     /// The newest events committed here, decoded (read by `events_after`).
-    tail: sunday_store_sql::tail::EventTail,
+    tail: std::sync::Arc<sunday_store_sql::tail::EventTail>,
 }
 
 impl SqliteStore {
@@ -107,8 +107,10 @@ impl SqliteStore {
     }
 
     async fn run(&self, plan: Plan) -> StoreResult<Finished> {
-        let finished = self.pool.transaction(move |tx| exec::run(tx, plan)).await?;
-        self.tail.record(&finished.committed.events, &finished.event_bytes);
-        Ok(finished)
+        // Recorded on the writer before any caller of the batch is answered: a consumer woken
+        // by one of them reads the board's last seq, which counts the whole batch's events.
+        let tail = self.tail.clone();
+        let record = move |f: &Finished| tail.record(&f.committed.events, &f.event_bytes);
+        self.pool.transaction_then(move |tx| exec::run(tx, plan), record).await
     }
 }

@@ -116,10 +116,13 @@ struct Queue {
 }
 
 /// A caller's transaction: runs its work on the writer (inside the batch's transaction) and
-/// returns how to answer the caller once the batch's commit is known, and whether its
-/// savepoint ended cleanly (if not, the whole batch is rolled back).
+/// returns how to finish it once the batch's commit is known, and whether its savepoint ended
+/// cleanly (if not, the whole batch is rolled back).
 type Job = Box<dyn FnOnce(&Connection) -> (Done, bool) + Send>;
-type Done = Box<dyn FnOnce(&StoreResult<()>) + Send>;
+/// Finishing a job once its batch's commit is known: runs its commit hook and returns its
+/// caller's answer, sent only after every job of the batch ran its hook.
+type Done = Box<dyn FnOnce(&StoreResult<()>) -> Reply + Send>;
+type Reply = Box<dyn FnOnce() + Send>;
 
 /// Most jobs in one batch, so one caller's wait stays bounded under a flood of writes.
 const BATCH_MAX: usize = 256;
@@ -306,16 +309,32 @@ impl Pool {
         T: Send + 'static,
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
+        self.transaction_then(f, |_| {}).await
+    }
+
+    /// [`Pool::transaction`], with `committed` run on the writer once the batch has committed,
+    /// before any caller of the batch is answered.
+    pub async fn transaction_then<T, F, C>(&self, f: F, committed: C) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        C: FnOnce(&T) + Send + 'static,
+    {
         let (reply, answer) = tokio::sync::oneshot::channel::<StoreResult<T>>();
         let job: Job = Box::new(move |conn| {
             let (outcome, clean) = in_savepoint(conn, f);
-            let done: Done = Box::new(move |committed: &StoreResult<()>| {
-                let result = match (outcome, committed) {
+            let done: Done = Box::new(move |batch: &StoreResult<()>| {
+                let result = match (outcome, batch) {
                     (Ok(value), Ok(())) => Ok(value),
                     (Err(e), _) => Err(e),
                     (Ok(_), Err(e)) => Err(StoreError::Unavailable(format!("the write was not committed: {e}"))),
                 };
-                let _ = reply.send(result);
+                if let Ok(value) = &result {
+                    committed(value);
+                }
+                Box::new(move || {
+                    let _ = reply.send(result);
+                })
             });
             (done, clean)
         });
@@ -413,8 +432,11 @@ impl Inner {
                 Err(StoreError::internal("a failed write could not be undone alone; its batch was rolled back"))
             };
             drop(conn);
-            for d in done {
-                d(&committed);
+            // Every hook first (the event tail records the whole batch), then the answers: a
+            // caller woken by its answer finds every event of the batch kept.
+            let replies: Vec<Reply> = done.into_iter().map(|d| d(&committed)).collect();
+            for reply in replies {
+                reply();
             }
         }
     }
@@ -496,6 +518,58 @@ mod tests {
         let stop = pool.inner.checkpoints.clone();
         drop(pool);
         assert!(stop.sleep(Duration::ZERO), "a dropped pool stops its checkpoints");
+    }
+
+    /// The commit hooks of a batch all run before any of its callers is answered (the event
+    /// tail relies on it), and a transaction that failed runs none.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_batch_runs_every_commit_hook_before_answering() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = Pool::open(&dir.path().join("h.db"), 1, Durability::Normal, Duration::ZERO).unwrap();
+        pool.write(|c| c.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)").map_err(db_err)).await.unwrap();
+        let hooked = Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
+        // A first transaction holds the writer while the others queue up into one batch.
+        let (started, wait_started) = std::sync::mpsc::channel();
+        let first = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                pool.transaction(move |_| {
+                    let _ = started.send(());
+                    std::thread::sleep(Duration::from_millis(300));
+                    Ok(())
+                })
+                .await
+            })
+        };
+        wait_started.recv().unwrap();
+        let tasks: Vec<_> = (0..20i64)
+            .map(|n| {
+                let (pool, hooked) = (pool.clone(), hooked.clone());
+                tokio::spawn(async move {
+                    let hook = hooked.clone();
+                    let answer = pool
+                        .transaction_then(
+                            move |c| match n {
+                                7 => Err(StoreError::StructureChanged),
+                                _ => c.execute("INSERT INTO t (n) VALUES (?1)", [n]).map(|_| n).map_err(db_err),
+                            },
+                            move |n: &i64| hook.lock().unwrap().push(*n),
+                        )
+                        .await;
+                    // Answered: every hook of the batch has run.
+                    (answer, hooked.lock().unwrap().len())
+                })
+            })
+            .collect();
+        first.await.unwrap().unwrap();
+        for (n, task) in tasks.into_iter().enumerate() {
+            let (answer, hooks_seen) = task.await.unwrap();
+            assert_eq!(answer.is_ok(), n != 7, "job {n}");
+            assert_eq!(hooks_seen, 19, "job {n} was answered before the batch's hooks all ran");
+        }
+        let mut ran = hooked.lock().unwrap().clone();
+        ran.sort();
+        assert_eq!(ran, (0..20).filter(|n| *n != 7).collect::<Vec<_>>());
     }
 
     /// Concurrent transactions share commits, yet each stays atomic on its own: a failing
