@@ -27,7 +27,7 @@ use sunday_store::Store;
 use sunday_types::{
     boards::{Board, Column, ColumnType, Item, Update},
     cells::CellValue,
-    events::BoardChange,
+    events::{BoardChange, ItemChanged},
     ApiError, BoardId, ColumnId, ItemId,
 };
 use tokio::sync::watch;
@@ -202,6 +202,8 @@ impl Indexer {
         // may have changed: writing it with every batch made a formula's first computation
         // (fifty batches of computed values, nothing to index) start fifty index segments.
         let mut board_doc_due = first;
+        let columns = self.boards.columns_at(board_id, board.structure_version).await?;
+        let columns = &columns.columns;
         for change in changes {
             match change {
                 BoardChange::BoardCreated(_) | BoardChange::BoardUpdated(_) => board_doc_due = true,
@@ -218,6 +220,10 @@ impl Indexer {
                 BoardChange::ItemCreated(c) => {
                     created.insert(c.item.id, &c.item);
                 }
+                // A status, date or number edit changes nothing that is searched: the item's
+                // document stays as it is (replacing it costs the index a deletion in every
+                // segment at its next commit).
+                BoardChange::ItemUpdated(c) if !changes_indexed_text(c, columns) => {}
                 BoardChange::ItemUpdated(c) | BoardChange::ItemMoved(c) => {
                     created.remove(&c.item.id);
                     items.insert(c.item.id);
@@ -254,8 +260,6 @@ impl Indexer {
         if board_doc_due {
             batch.docs.push(board_doc(&board));
         }
-        let columns = self.boards.columns_at(board_id, board.structure_version).await?;
-        let columns = &columns.columns;
         if whole_board {
             for item in self.store.all_items(board_id).await? {
                 self.item_docs(&board, columns, &item, false, &mut batch).await?;
@@ -370,6 +374,18 @@ impl Indexer {
     }
 }
 
+/// Whether an edit changes what an item's documents hold: its name, a searched cell, or the
+/// files of a cell. A cell of a column not (or no longer) on the board counts, to be safe.
+fn changes_indexed_text(c: &ItemChanged, columns: &[Column]) -> bool {
+    c.name.is_some()
+        || c.changes.iter().any(|cell| {
+            columns
+                .iter()
+                .find(|col| col.id == cell.column_id)
+                .is_none_or(|col| searchable(col) || col.column_type == ColumnType::File)
+        })
+}
+
 /// Whether a column's cells are searched: the text-like types (what people type and read as
 /// words).
 fn searchable(col: &Column) -> bool {
@@ -408,5 +424,59 @@ fn board_doc(board: &Board) -> Doc {
         title: board.name.clone(),
         body: board.description.clone(),
         context: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sunday_types::{
+        column_settings::{ColumnSettings, NoSettings},
+        events::{CellChange, Renamed},
+        time::to_datetime,
+        BoardId, GroupId, ItemId, UserId,
+    };
+
+    use super::*;
+
+    fn column(column_type: ColumnType) -> Column {
+        let settings = ColumnSettings::None(NoSettings {});
+        Column { id: ColumnId::new(), title: "c".into(), column_type, settings, position: "a".into(), width: None }
+    }
+
+    fn edit(cells: &[ColumnId]) -> ItemChanged {
+        let item = Item {
+            id: ItemId::new(),
+            board_id: BoardId::new(),
+            group_id: GroupId::new(),
+            name: "i".into(),
+            position: "a".into(),
+            values: Default::default(),
+            version: 2,
+            created_by: UserId::new(),
+            created_at: to_datetime(0),
+            updated_at: to_datetime(0),
+            parent_item_id: None,
+            archived: false,
+            auto_number: 1,
+        };
+        let mut c = ItemChanged::moved(&item);
+        c.changes = cells.iter().map(|id| CellChange { column_id: *id, old: None, new: None }).collect();
+        c
+    }
+
+    #[test]
+    fn only_edits_of_searched_text_or_files_index_the_item_again() {
+        let [text, status, file, date] =
+            [ColumnType::Text, ColumnType::Status, ColumnType::File, ColumnType::Date].map(column);
+        let columns = [text.clone(), status.clone(), file.clone(), date.clone()];
+        assert!(!changes_indexed_text(&edit(&[status.id, date.id]), &columns));
+        assert!(changes_indexed_text(&edit(&[status.id, text.id]), &columns));
+        assert!(changes_indexed_text(&edit(&[file.id]), &columns));
+        // A column gone since the edit: indexed again, to be safe.
+        assert!(changes_indexed_text(&edit(&[ColumnId::new()]), &columns));
+        let mut renamed = edit(&[]);
+        renamed.name = Some(Renamed { old: "a".into(), new: "b".into() });
+        assert!(changes_indexed_text(&renamed, &columns));
+        assert!(!changes_indexed_text(&edit(&[]), &columns), "a move within the board");
     }
 }
