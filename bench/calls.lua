@@ -5,6 +5,7 @@
 --   filter  POST /boards/{b}/items/query  status any_of [label], limit 50
 --   search  POST /boards/{b}/items/query  name contains a random number, limit 50
 --   patch   PATCH /items/{random id}      one text cell
+--   status  PATCH /items/{random id}      one status cell (set to the label or cleared, in turn)
 --   sorted  POST /boards/{b}/items/query  COLUMN gt a random number below 1,000, sorted by it,
 --           limit 50
 --           (bench/formula.sh: a stored number column against a formula column)
@@ -37,6 +38,10 @@ request = function()
   elseif call == "search" then
     local body = '{"filter":{"column":"name","op":"contains","value":"' .. math.random(9999) .. '"},"limit":50}'
     return wrk.format("POST", "/api/v1/boards/" .. board .. "/items/query", nil, body)
+  elseif call == "status" then
+    local value = (n % 2 == 0) and ('"' .. label .. '"') or "null"
+    local body = '{"values":{"' .. status .. '":' .. value .. '}}'
+    return wrk.format("PATCH", "/api/v1/items/" .. id, nil, body)
   else
     local body = '{"values":{"' .. text .. '":"edit ' .. n .. '"}}'
     return wrk.format("PATCH", "/api/v1/items/" .. id, nil, body)

@@ -3,7 +3,8 @@
 # number, status, date) built through the API, each at 32 connections on a real
 # `sunday serve` (SQLite, every gateway layer on, rate limits off), with W1's no-op call
 # (`GET /me`) measured in the same run as the yardstick: a 50-item page, a get by id, a
-# status filter, a title search and a one-cell PATCH (durable setting: SYNC=full).
+# status filter, a title search and a one-cell PATCH (durable setting: SYNC=full). Also
+# CALLS=status: a PATCH of one status cell (no searched text changes).
 #   bench/calls.sh
 #   ITEMS=10000 DUR=10s CONNS=32 SYNC=full bench/calls.sh
 #   SERVER_BINARY=/path/to/older/sunday NO_BUILD=1 bench/calls.sh   # the same calls on another build
