@@ -528,14 +528,16 @@ mod tests {
         let pool = Pool::open(&dir.path().join("h.db"), 1, Durability::Normal, Duration::ZERO).unwrap();
         pool.write(|c| c.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)").map_err(db_err)).await.unwrap();
         let hooked = Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
-        // A first transaction holds the writer while the others queue up into one batch.
+        // A first transaction holds the writer until the others have all queued up behind it,
+        // so they form the next batch together.
         let (started, wait_started) = std::sync::mpsc::channel();
+        let (release, wait_release) = std::sync::mpsc::channel::<()>();
         let first = {
             let pool = pool.clone();
             tokio::spawn(async move {
                 pool.transaction(move |_| {
                     let _ = started.send(());
-                    std::thread::sleep(Duration::from_millis(300));
+                    let _ = wait_release.recv();
                     Ok(())
                 })
                 .await
@@ -553,7 +555,12 @@ mod tests {
                                 7 => Err(StoreError::StructureChanged),
                                 _ => c.execute("INSERT INTO t (n) VALUES (?1)", [n]).map(|_| n).map_err(db_err),
                             },
-                            move |n: &i64| hook.lock().unwrap().push(*n),
+                            move |n: &i64| {
+                                // Slow enough that an answer sent before the last hook ran
+                                // would be seen here before it.
+                                std::thread::sleep(Duration::from_millis(1));
+                                hook.lock().unwrap().push(*n)
+                            },
                         )
                         .await;
                     // Answered: every hook of the batch has run.
@@ -561,6 +568,10 @@ mod tests {
                 })
             })
             .collect();
+        while pool.inner.queue.lock().unwrap().jobs.len() < 20 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        release.send(()).unwrap();
         first.await.unwrap().unwrap();
         for (n, task) in tasks.into_iter().enumerate() {
             let (answer, hooks_seen) = task.await.unwrap();
