@@ -39,3 +39,5 @@ for CALL in ${CALLS:-page get filter search patch}; do
   RATIO="$(python3 -c "print(round($(rps "$OUT") / $(rps "$NOOP"), 2))")"
   echo "| $CALL | $(rps "$OUT") req/s | ${RATIO}x | p99 $(p99 "$OUT") |"
 done
+# Where the event-log followers' reads were answered (the event tail in memory, or the store).
+curl -s http://127.0.0.1:18382/metrics | grep -E '^store_event_reads_total' || true

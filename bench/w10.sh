@@ -20,6 +20,8 @@ SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=
   taskset -c 0 "${SERVER_BINARY:-$BIN/sunday}" serve --listen 127.0.0.1:18292 --data-dir "$DATA" & SUN=$!
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18292/ready >/dev/null && break; sleep 0.2; done
 taskset -c 1 "$BIN/bulk-seed" http://127.0.0.1:18292 "$ITEMS" "$CHUNK"
+# The server's CPU time (user + system, since it started): its core is busy throughout a run.
+echo "server CPU s: $(awk '{print ($14 + $15) / 100}' /proc/$SUN/stat)"
 echo "RSS of the server after the run: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$SUN/status)"
 # The WAL file only grows while writes keep coming (BENCHMARKS.md), so its size now is its largest.
 echo "WAL file after the run: $(du -m "$DATA/sunday.db-wal" | cut -f1) MiB"
