@@ -8,6 +8,8 @@
 #   bench/calls.sh
 #   ITEMS=10000 DUR=10s CONNS=32 SYNC=full bench/calls.sh
 #   SERVER_BINARY=/path/to/older/sunday NO_BUILD=1 bench/calls.sh   # the same calls on another build
+#   BOARDS=5000 ITEMS=10 CALLS="get status" bench/calls.sh   # a node holding 5,000 boards: the
+#     calls on the first board made, the one used least lately (bulk-seed makes BOARDS boards)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sunday-target}"

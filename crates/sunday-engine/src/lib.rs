@@ -20,6 +20,7 @@ pub mod cursor;
 mod groups;
 pub mod index;
 pub mod query;
+mod recent;
 mod slots;
 
 use std::{
@@ -34,6 +35,7 @@ use sunday_types::{boards::BoardEvent, BoardId, ItemId};
 pub use board::{place_of, BoardState, Place, Position, Siblings, SiblingsKey};
 pub use groups::{has_footer, GroupCount};
 pub use query::{GroupBy, Query, QueryResult};
+use recent::{Recent, PROBED};
 
 /// How many events to read from the log per catch-up round trip.
 const CATCH_UP_PAGE: usize = 1000;
@@ -52,9 +54,22 @@ pub struct EngineStats {
     pub bytes: usize,
 }
 
+/// Where a live item is, as far as the engine tells without reading the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Located {
+    /// On this loaded board.
+    On(BoardId),
+    /// On no loaded board (each was probed).
+    NotLoaded,
+    /// Not on the boards used last; others are loaded and were not probed.
+    Unknown,
+}
+
 pub struct Engine {
     store: Arc<dyn Store>,
     boards: Mutex<HashMap<BoardId, Slot>>,
+    /// Taken after `boards` when both are held, never before.
+    recent: Mutex<Recent>,
     budget_bytes: usize,
     clock: std::sync::atomic::AtomicU64,
 }
@@ -62,7 +77,13 @@ pub struct Engine {
 impl Engine {
     /// An engine keeping about `budget_bytes` of boards in memory at most.
     pub fn new(store: Arc<dyn Store>, budget_bytes: usize) -> Arc<Engine> {
-        Arc::new(Engine { store, boards: Mutex::new(HashMap::new()), budget_bytes, clock: Default::default() })
+        Arc::new(Engine {
+            store,
+            boards: Mutex::new(HashMap::new()),
+            recent: Mutex::default(),
+            budget_bytes,
+            clock: Default::default(),
+        })
     }
 
     /// Follows the bus in the background, applying each event to the board it concerns if
@@ -99,11 +120,24 @@ impl Engine {
         }
     }
 
-    /// The loaded board holding live item `id`, if any (a probe of each loaded board's index,
-    /// cheap for the boards a node keeps in memory).
-    pub fn board_of(&self, id: ItemId) -> Option<BoardId> {
-        let boards = self.boards.lock().ok()?;
-        boards.iter().find(|(_, s)| s.state.read().is_ok_and(|b| b.item(id).is_some())).map(|(board, _)| *board)
+    /// The loaded board holding live item `id`: a probe of each loaded board's index while
+    /// they are few, else of the [`PROBED`] boards used last only (a node may hold thousands
+    /// of small boards; the caller then asks the store for the item's board).
+    pub fn board_of(&self, id: ItemId) -> Located {
+        let Ok(boards) = self.boards.lock() else { return Located::Unknown };
+        let holds =
+            |board: &BoardId| boards.get(board).is_some_and(|s| s.state.read().is_ok_and(|b| b.item(id).is_some()));
+        if boards.len() <= PROBED {
+            return boards.keys().find(|b| holds(b)).map_or(Located::NotLoaded, |b| Located::On(*b));
+        }
+        let Ok(recent) = self.recent.lock() else { return Located::Unknown };
+        let found = recent.boards().find(|b| holds(b)).copied();
+        found.map_or(Located::Unknown, Located::On)
+    }
+
+    /// Whether `board` is in memory now.
+    pub fn is_loaded(&self, board: BoardId) -> bool {
+        self.boards.lock().is_ok_and(|b| b.contains_key(&board))
     }
 
     /// Forgets a board (deleted, or to force a reload).
@@ -151,6 +185,9 @@ impl Engine {
             Some(s) => s,
             None => self.load(board, tick).await?,
         };
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.touch(board);
+        }
         self.catch_up(board, &state, last_seq).await?;
         Ok(state)
     }

@@ -94,6 +94,10 @@ impl BoardStore for PostgresStore {
         self.read(boards::item(id)).await
     }
 
+    async fn item_board(&self, id: ItemId) -> StoreResult<Option<BoardId>> {
+        self.read(boards::item_board(id)).await
+    }
+
     async fn items(
         &self,
         board: BoardId,

@@ -95,6 +95,10 @@ impl BoardStore for SqliteStore {
         self.read(boards::item(id)).await
     }
 
+    async fn item_board(&self, id: ItemId) -> StoreResult<Option<BoardId>> {
+        self.read(boards::item_board(id)).await
+    }
+
     async fn items(
         &self,
         board: BoardId,

@@ -383,6 +383,9 @@ pub trait BoardStore: Send + Sync {
     async fn groups(&self, board: BoardId, viewer: Option<UserId>) -> StoreResult<Vec<Group>>;
 
     async fn item(&self, id: ItemId) -> StoreResult<Option<Item>>;
+    /// The board of item `id` (live or archived): one indexed read, where the item itself is
+    /// not needed.
+    async fn item_board(&self, id: ItemId) -> StoreResult<Option<BoardId>>;
     /// A page of live (unarchived) top-level items by (position, id), optionally of one
     /// group.
     async fn items(

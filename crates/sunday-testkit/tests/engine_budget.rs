@@ -1,6 +1,7 @@
 //! The board engine's memory budget through the API: boards beyond it are evicted (least
 //! recently used first), an evicted board answers correctly when asked again, a board larger
-//! than the whole budget is still served, and concurrent loads keep to the budget.
+//! than the whole budget is still served, and concurrent loads keep to the budget. A node
+//! holding many boards finds an item by id on any of them, not only on those used last.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
@@ -62,4 +63,58 @@ async fn boards_beyond_the_budget_are_evicted_and_still_answer() {
     let totals = futures::future::join_all(asks).await;
     assert!(totals.iter().all(|t| *t == 5000), "{totals:?}");
     assert_eq!(gauge(&app, "board_engine_boards").await, 1.0);
+}
+
+/// The engine probes only the boards used last for an item asked for by id; an item of
+/// another loaded board is found through the store's index and still read, edited and
+/// archived correctly, on both stores.
+#[tokio::test]
+async fn items_of_boards_not_used_lately_are_read_and_edited_by_id() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = TestApp::spawn(backend).await;
+        let u = app.signup("many@example.com").await;
+        // More boards than the engine probes (8), each loaded by its bulk create.
+        let mut boards = vec![];
+        for n in 0..12 {
+            let bid = filled_board(&app, &u, &format!("board{n}"), 3).await;
+            boards.push(bid);
+        }
+        assert_eq!(gauge(&app, "board_engine_boards").await, 12.0);
+        for (n, bid) in boards.iter().enumerate() {
+            let page =
+                expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await;
+            let first = page["data"][0]["id"].as_str().unwrap().to_owned();
+            let path = format!("/api/v1/items/{first}");
+            let got = expect_json(app.get(&path, &u.token).send().await.unwrap(), 200).await;
+            assert_eq!(got["board_id"], bid.as_str());
+            assert_eq!(got["name"], format!("board{n} 0"));
+            let renamed = json!({"name": format!("renamed {n}")});
+            expect_json(app.patch(&path, &u.token, renamed).send().await.unwrap(), 200).await;
+            // Read back while eleven other boards were used since this one.
+            let later = boards[(n + 1) % boards.len()].clone();
+            expect_json(app.get(&format!("/api/v1/boards/{later}/items"), &u.token).send().await.unwrap(), 200).await;
+            let got = expect_json(app.get(&path, &u.token).send().await.unwrap(), 200).await;
+            assert_eq!(got["name"], format!("renamed {n}"));
+        }
+        // An archived item is read from the store as before.
+        let page =
+            expect_json(app.get(&format!("/api/v1/boards/{}/items", boards[0]), &u.token).send().await.unwrap(), 200)
+                .await;
+        let gone = page["data"][1]["id"].as_str().unwrap().to_owned();
+        let r = app.delete(&format!("/api/v1/items/{gone}"), &u.token).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        for bid in &boards[1..] {
+            expect_json(app.get(&format!("/api/v1/boards/{bid}/items"), &u.token).send().await.unwrap(), 200).await;
+        }
+        let got = expect_json(app.get(&format!("/api/v1/items/{gone}"), &u.token).send().await.unwrap(), 200).await;
+        assert_eq!(got["archived"], true);
+        // Someone without access to the boards finds none of their items.
+        let other = app.signup("stranger@example.com").await;
+        let r = app
+            .get(&format!("/api/v1/items/{}", page["data"][0]["id"].as_str().unwrap()), &other.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    }
 }

@@ -238,7 +238,7 @@ impl BoardService {
     /// loaded (caught up to the caller's own writes), otherwise from the store (archived
     /// items, boards not in memory).
     pub async fn get_item_encoded(&self, actor: &Actor, id: ItemId) -> Result<EncodedItem, ApiError> {
-        if let Some(board) = self.engine.board_of(id) {
+        if let Some(board) = self.loaded_board_of(id).await? {
             let access = self.access(actor, board).await.map_err(|_| item_not_found())?;
             if let Some(item) = self.engine.read(board, access.board.last_seq, |s| s.encoded(id)).await? {
                 let r = self.redaction_on_board(actor, &access.board).await?;
@@ -263,7 +263,7 @@ impl BoardService {
                 }
             })
         };
-        if let Some(board) = self.engine.board_of(id) {
+        if let Some(board) = self.loaded_board_of(id).await? {
             let access = write_access(board).await?;
             if let Some(item) = self.engine.read(board, access.board.last_seq, |s| s.item(id).cloned()).await? {
                 return Ok((item, access));

@@ -40,9 +40,9 @@ pub use visibility::Redaction;
 use std::sync::Arc;
 
 use sunday_bus::DynBus;
-use sunday_engine::Engine;
+use sunday_engine::{Engine, Located};
 use sunday_store::{BoardWrite, Committed, NewEvent, Store, StoreError};
-use sunday_types::{time::now_millis, ApiError, BoardId};
+use sunday_types::{time::now_millis, ApiError, BoardId, ItemId};
 
 pub use access::Access;
 pub use columns_cache::BoardColumns;
@@ -123,6 +123,17 @@ impl BoardService {
     /// The built-in templates a board can start from.
     pub fn templates(&self) -> Vec<sunday_types::board_api::TemplateInfo> {
         templates::infos()
+    }
+
+    /// The board holding item `id` when that board is in the engine (found there among the
+    /// boards used last, or named by the store's index of items), so the item can be read
+    /// from memory; `None` sends the caller to the store.
+    pub(crate) async fn loaded_board_of(&self, id: ItemId) -> Result<Option<BoardId>, ApiError> {
+        Ok(match self.engine.board_of(id) {
+            Located::On(board) => Some(board),
+            Located::NotLoaded => None,
+            Located::Unknown => self.store.item_board(id).await?.filter(|b| self.engine.is_loaded(*b)),
+        })
     }
 
     /// Commits, then publishes the committed events and notifications.

@@ -315,7 +315,7 @@ impl BoardService {
         let mut out = vec![];
         let mut seen = HashMap::new();
         for id in ids {
-            let item = match self.engine.board_of(*id) {
+            let item = match self.loaded_board_of(*id).await? {
                 Some(b) => match self.store.board(b).await? {
                     Some(board) => self.engine.read(b, board.last_seq, |s| s.item(*id).cloned()).await?,
                     None => None,

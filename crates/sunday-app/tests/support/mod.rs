@@ -440,6 +440,10 @@ impl BoardStore for Interposed {
         self.inner.item(id).await
     }
 
+    async fn item_board(&self, id: ItemId) -> StoreResult<Option<BoardId>> {
+        self.inner.item_board(id).await
+    }
+
     async fn items(
         &self,
         board: BoardId,

@@ -169,6 +169,12 @@ pub fn item(id: ItemId) -> Query<Item, Option<Item>> {
     Query::opt(&ITEM, args![id], rows::item)
 }
 
+static ITEM_BOARD: Stmt = stmt!("SELECT board_id FROM items WHERE id = $1");
+
+pub fn item_board(id: ItemId) -> Query<BoardId, Option<BoardId>> {
+    Query::opt(&ITEM_BOARD, args![id], |r| r.id(0))
+}
+
 static ITEMS_PAGE: Stmt = stmt!(
     "SELECT ",
     item_cols!(),
