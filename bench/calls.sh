@@ -10,6 +10,8 @@
 #   SERVER_BINARY=/path/to/older/sunday NO_BUILD=1 bench/calls.sh   # the same calls on another build
 #   BOARDS=5000 ITEMS=10 CALLS="get status" bench/calls.sh   # a node holding 5,000 boards: the
 #     calls on the first board made, the one used least lately (bulk-seed makes BOARDS boards)
+#   SETTLE=60 …   # wait 60 s after building the boards (the search index and the analytics
+#     take the new items in meanwhile) before measuring
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sunday-target}"
@@ -27,6 +29,7 @@ TOKEN="$(curl -sf -X POST http://127.0.0.1:18382/api/v1/auth/signup -H 'content-
   -d '{"email":"bench@example.com","password":"benchmark password","name":"Bench"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 TOKEN="$TOKEN" INFO="$DATA/info.txt" taskset -c 1 "$BIN/bulk-seed" http://127.0.0.1:18382 "$ITEMS" >/dev/null
+sleep "${SETTLE:-0}"
 run() { taskset -c 1 wrk -t1 -c"$CONNS" -d"$1" --latency "${@:2}"; }
 rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
 p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
