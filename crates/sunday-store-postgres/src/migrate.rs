@@ -50,6 +50,10 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { name: "0014_dashboards", sql: include_str!("../migrations/0014_dashboards.sql") },
     Migration { name: "0015_past_links", sql: include_str!("../migrations/0015_past_links.sql") },
     Migration { name: "0016_item_computed", sql: include_str!("../migrations/0016_item_computed.sql") },
+    Migration {
+        name: "0017_relation_columns_index",
+        sql: include_str!("../migrations/0017_relation_columns_index.sql"),
+    },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

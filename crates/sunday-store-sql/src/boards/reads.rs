@@ -141,7 +141,8 @@ pub fn past_links(board: BoardId) -> Query<(ColumnId, BoardId), Vec<(ColumnId, B
     Query::all(&PAST_LINKS, args![board], |r| Ok((r.id(0)?, r.id(1)?)))
 }
 
-/// Relation columns whose settings mention the board (the caller keeps those that link to it).
+/// Relation columns whose settings mention the board (the caller keeps those that link to it),
+/// read through the index of relation columns (migration 0017).
 static RELATIONS_TO: Stmt = stmt!(
     "SELECT ",
     column_cols!(),
