@@ -25,3 +25,14 @@ echo "server CPU s: $(awk '{print ($14 + $15) / 100}' /proc/$SUN/stat)"
 echo "RSS of the server after the run: $(awk '/VmRSS/ {print $2 / 1024 " MiB"}' /proc/$SUN/status)"
 # The WAL file only grows while writes keep coming (BENCHMARKS.md), so its size now is its largest.
 echo "WAL file after the run: $(du -m "$DATA/sunday.db-wal" | cut -f1) MiB"
+# The search index and the analytics follow the log below the requests' priority, so they lag
+# during the run: how long after the last chunk a search finds the last item created.
+TOKEN="$(curl -sf -X POST http://127.0.0.1:18292/api/v1/auth/login -H 'content-type: application/json' \
+  -d '{"email":"w10@example.com","password":"benchmark password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+LAST="Item $((ITEMS - 1))"; START="$(date +%s.%N)"
+for _ in $(seq 1 6000); do
+  curl -sf -G -H "Authorization: Bearer $TOKEN" --data-urlencode "q=$LAST" http://127.0.0.1:18292/api/v1/search |
+    grep -q "\"$LAST\"" && break
+  sleep 0.1
+done
+echo "search index caught up $(python3 -c "print(round($(date +%s.%N) - $START, 1))") s after the last chunk"

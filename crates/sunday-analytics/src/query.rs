@@ -3,7 +3,10 @@
 //! the same thing), then rows are scanned as integers into per-slot accumulators, and slots
 //! become named buckets at the end. Answers of several boards merge by key.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// Accumulators keyed per row scanned: hashbrown's default hasher (foldhash), not SipHash.
+use hashbrown::HashMap;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use chrono_tz::Tz;

@@ -3,8 +3,9 @@
 //! A snapshot that does not read back is treated as missing: the board is rebuilt from its
 //! event log.
 
-use std::{collections::HashMap, io::Write};
+use std::io::Write;
 
+use hashbrown::HashMap;
 use serde::{Deserialize, Serialize, Serializer};
 use sunday_types::{boards::Column, BoardId, GroupId, ItemId, UserId};
 

@@ -36,6 +36,29 @@ pub fn below<T: Send>(nice: Nice, f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// The runtime of the event log's followers that may lag a moment under load (the search
+/// index's and the analytics' folding of each change): one worker thread, and the blocking
+/// threads it starts for their store reads and index writes, all at [`Nice::FOLLOWER`]. On the
+/// server's runtime they took the core on equal terms with the requests: during a bulk import
+/// half of the core went to them, and durable edits waited behind their bursts (BENCHMARKS.md).
+/// Made once per process and kept for its life; where it cannot be made, the caller's runtime.
+///
+/// Called from inside a tokio runtime (the fallback is that runtime).
+pub fn followers() -> tokio::runtime::Handle {
+    static RUNTIME: std::sync::OnceLock<Option<tokio::runtime::Runtime>> = std::sync::OnceLock::new();
+    let made = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("follower")
+            .on_thread_start(|| lower_this_thread(Nice::FOLLOWER))
+            .enable_all()
+            .build()
+            .inspect_err(|e| tracing::warn!(error = %e, "the followers run on the server's runtime"))
+            .ok()
+    });
+    made.as_ref().map_or_else(tokio::runtime::Handle::current, |r| r.handle().clone())
+}
+
 /// Lowers the calling thread's CPU priority to `nice` (never raises it: a server started at a
 /// lower priority keeps its background work below it).
 pub fn lower_this_thread(nice: Nice) {
@@ -66,6 +89,17 @@ mod tests {
         assert_eq!(priority(), before);
         // Lowering further works; raising back does not happen.
         assert_eq!(below(Nice::IDLE, || below(Nice::FOLLOWER, priority)), Nice::IDLE.value());
+    }
+
+    /// A follower's task, and the blocking work it hands off, run below the caller.
+    #[tokio::test]
+    async fn followers_run_at_the_followers_priority() {
+        let before = priority();
+        let on_worker = followers().spawn(async { priority() }).await.ok();
+        let blocking = followers().spawn(async { tokio::task::spawn_blocking(priority).await.ok() }).await.ok();
+        assert_eq!(on_worker, Some(Nice::FOLLOWER.value().max(before)));
+        assert_eq!(blocking, Some(Some(Nice::FOLLOWER.value().max(before))));
+        assert_eq!(priority(), before);
     }
 
     #[test]

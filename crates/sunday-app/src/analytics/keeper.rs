@@ -496,7 +496,8 @@ impl Keeper {
         // Until the first pass is over the aggregates may lag the log (snapshots still loading,
         // or a rebuild not yet counted): `/ready` says so from the start, not once it begins.
         self.shared.rebuilding.store(true, Ordering::Relaxed);
-        tokio::spawn(async move {
+        // Below the requests: under a flood of writes the aggregates lag a moment and catch up.
+        sunday_priority::followers().spawn(async move {
             this.load_snapshots().await;
             this.pass().await;
             // (A pass that could not list the boards left its rebuild to the next one.)

@@ -56,6 +56,9 @@ pub struct Indexer {
     boards: BoardService,
     index: Arc<dyn SearchIndex>,
     progress: Arc<Progress>,
+    /// The server's runtime, where the board engine is read (see [`Indexer::live_items`]);
+    /// set when the indexer starts.
+    server: Option<tokio::runtime::Handle>,
 }
 
 fn search_err(e: sunday_search::SearchError) -> ApiError {
@@ -69,14 +72,14 @@ impl Indexer {
         index: Arc<dyn SearchIndex>,
         progress: Arc<Progress>,
     ) -> Indexer {
-        Indexer { store, boards, index, progress }
+        Indexer { store, boards, index, progress, server: None }
     }
 
     /// Follows the bus and passes over every board until `stop`. `rebuild`: the index is new,
     /// so the first pass is a rebuild (reported as such). With a `lease` (a shared index), works
     /// only while holding it.
     pub fn start(
-        self,
+        mut self,
         bus: &DynBus,
         rebuild: bool,
         mut lease: Option<Lease>,
@@ -88,7 +91,9 @@ impl Indexer {
         if rebuild && lease.is_none() {
             self.progress.rebuilding.store(true, Ordering::Relaxed);
         }
-        tokio::spawn(async move {
+        self.server = Some(tokio::runtime::Handle::current());
+        // Below the requests: under a flood of writes the index lags a moment and catches up.
+        sunday_priority::followers().spawn(async move {
             if let Some(lease) = &mut lease {
                 tokio::select! {
                     _ = lease.wait() => {}
@@ -271,7 +276,7 @@ impl Indexer {
                 }
             }
             let ids: Vec<ItemId> = items.into_iter().collect();
-            let live = self.boards.live_items(board_id, board.last_seq, &ids).await?;
+            let live = self.live_items(board_id, board.last_seq, ids.clone()).await?;
             for id in ids {
                 match live.get(&id) {
                     Some(item) => self.item_docs(&board, columns, item, false, &mut batch).await?,
@@ -280,6 +285,19 @@ impl Indexer {
             }
         }
         Ok(batch)
+    }
+
+    /// The items from the board engine (caught up to `seq` on the way), read on the server's
+    /// runtime: the engine's locks are the requests' too, and the indexer runs at a lowered
+    /// priority, so a lock it held while the core was busy kept edits waiting.
+    async fn live_items(&self, board: BoardId, seq: i64, ids: Vec<ItemId>) -> Result<HashMap<ItemId, Item>, ApiError> {
+        let boards = self.boards.clone();
+        let read = async move { boards.live_items(board, seq, &ids).await };
+        let found = match &self.server {
+            Some(server) => server.spawn(read).await.map_err(|e| ApiError::internal(e.to_string()))?,
+            None => read.await,
+        };
+        Ok(found?)
     }
 
     /// An item's document and those of the files its cells hold: replacing the ones before,
