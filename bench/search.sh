@@ -32,7 +32,9 @@ if [ "$SEARCH" = postgres ]; then
   export SUNDAY_SEARCH__BACKEND=postgres SUNDAY_SEARCH__URL="$PG/$PGDB"
 fi
 start() {
+  # The index's status (`GET /search/status`, read below) is for the instance's admins.
   SUNDAY_GATEWAY__RATE_LIMIT_IP_PER_SEC=0 SUNDAY_GATEWAY__RATE_LIMIT_USER_PER_SEC=0 SUNDAY_LOG__LEVEL=warn \
+    SUNDAY_AUTH__INSTANCE_ADMINS=bench@example.com \
     taskset -c 0 "$SERVER" serve --listen 127.0.0.1:18393 --data-dir "$DATA" & SUN=$!
   for _ in $(seq 1 100); do curl -sf $URL/health >/dev/null && break; sleep 0.1; done
 }
