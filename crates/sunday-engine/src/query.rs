@@ -15,7 +15,7 @@ use sunday_domain::filter::{
 };
 use sunday_types::{
     boards::{EncodedItem, Item},
-    ApiError,
+    ApiError, ColumnId,
 };
 
 /// What to group counts by.
@@ -36,6 +36,22 @@ pub struct Query {
     pub footers: Vec<sunday_types::boards::Column>,
     pub limit: usize,
     pub cursor: Option<String>,
+}
+
+impl GroupBy {
+    fn is_column(&self, column: ColumnId) -> bool {
+        matches!(self, GroupBy::Column(c) if c.id == column)
+    }
+}
+
+impl Query {
+    /// Whether the query filters, sorts, groups or splits by the board column `column`; its
+    /// footers are chosen by the caller and are not counted.
+    pub fn reads(&self, column: ColumnId) -> bool {
+        self.filter.as_ref().is_some_and(|f| f.reads(column))
+            || self.sort.iter().any(|k| k.field.is_column(column))
+            || [&self.group_by, &self.split_by].into_iter().flatten().any(|g| g.is_column(column))
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -2,14 +2,16 @@
 //! see, each board asked through the same query as its table (so its permissions and hidden
 //! columns apply, and the answer comes from the board engine).
 
-use serde_json::{json, Value};
+use chrono_tz::Tz;
+use sunday_domain::filter::{Condition, Field, Filter, Op, Operand, UserRef};
+use sunday_engine::Query;
 use sunday_types::{
-    board_api::{MyWork, MyWorkBoard, QueryRequest},
-    boards::ColumnType,
+    board_api::{MyWork, MyWorkBoard},
+    boards::{Column, ColumnType},
     ApiError, ErrorCode, OrgId,
 };
 
-use super::BoardService;
+use super::{BoardService, Redaction};
 use crate::Actor;
 
 /// The most items My Work lists.
@@ -45,20 +47,18 @@ impl BoardService {
             // read from the store at most once.
             let (_, cached) = self.columns.get(self.store.as_ref(), board.id).await?;
             let columns = &cached.columns;
-            let people: Vec<Value> = columns
-                .iter()
-                .filter(|c| c.column_type == ColumnType::People)
-                .map(|c| json!({"column": c.id.to_string(), "op": "any_of", "value": ["me"]}))
-                .collect();
-            if people.is_empty() {
+            let Some(filter) = assigned_to_me(columns) else {
                 continue;
-            }
-            let filter = json!({ "or": people });
+            };
+            let page = |limit: usize, cursor: Option<String>| {
+                let query = Query { filter: Some(filter.clone()), limit, cursor, ..Query::default() };
+                // Relative dates play no part: the time zone is any.
+                move |_: &[Column], _: &Redaction| Ok((query, Tz::UTC))
+            };
             let room = MAX_ITEMS - out.items.len();
             if room == 0 {
                 // Full: a board with one more item of mine is all `truncated` needs to know.
-                let req = QueryRequest { filter: Some(filter), limit: Some(1), ..QueryRequest::default() };
-                if !self.query_items(actor, board.id, req).await?.data.is_empty() {
+                if !self.run_query(actor, board.id, page(1, None)).await?.data.is_empty() {
                     out.truncated = true;
                     break;
                 }
@@ -67,13 +67,7 @@ impl BoardService {
             let mut found = Vec::new();
             let mut cursor = None;
             loop {
-                let req = QueryRequest {
-                    filter: Some(filter.clone()),
-                    limit: Some(PAGE),
-                    cursor: cursor.take(),
-                    ..QueryRequest::default()
-                };
-                let page = self.query_items(actor, board.id, req).await?;
+                let page = self.run_query(actor, board.id, page(PAGE as usize, cursor.take())).await?;
                 found.extend(page.data);
                 if found.len() >= room || page.next_cursor.is_none() {
                     out.truncated |= page.next_cursor.is_some() || found.len() > room;
@@ -97,4 +91,20 @@ impl BoardService {
         }
         Ok(out)
     }
+}
+
+/// Items with the caller in any of the board's people columns; `None` on a board without one.
+fn assigned_to_me(columns: &[Column]) -> Option<Filter> {
+    let people: Vec<Filter> = columns
+        .iter()
+        .filter(|c| c.column_type == ColumnType::People)
+        .map(|c| {
+            Filter::Cond(Condition {
+                column: Field::Column(c.clone()),
+                op: Op::AnyOf,
+                operand: Operand::Users(vec![UserRef::Me]),
+            })
+        })
+        .collect();
+    (!people.is_empty()).then_some(Filter::Or(people))
 }

@@ -1,14 +1,16 @@
 //! `POST /boards/{id}/items/query` and the activity logs.
 
 use chrono::Utc;
+use chrono_tz::Tz;
 use sunday_domain::filter::{parse_filter, parse_sort, parse_tz, EvalContext};
 use sunday_engine::{GroupBy, Query};
 use sunday_types::{
     board_api::{ActivityPage, GroupCountDto, QueryRequest, QueryResponse, SplitCountDto},
+    boards::Column,
     ApiError, BoardId, ErrorCode, ItemId,
 };
 
-use super::BoardService;
+use super::{BoardService, Redaction};
 use crate::Actor;
 
 impl BoardService {
@@ -20,37 +22,30 @@ impl BoardService {
         board: BoardId,
         req: QueryRequest,
     ) -> Result<QueryResponse, ApiError> {
+        self.run_query(actor, board, |columns, redaction| parse_query(req, columns, redaction)).await
+    }
+
+    /// Runs the query `build` makes from the board's columns and what the caller may not read
+    /// of them, as the caller: their access to the board, their redaction of its cells, and a
+    /// `forbidden` when the query filters, sorts or groups by a column kept from them.
+    pub(super) async fn run_query(
+        &self,
+        actor: &Actor,
+        board: BoardId,
+        build: impl FnOnce(&[Column], &Redaction) -> Result<(Query, Tz), ApiError>,
+    ) -> Result<QueryResponse, ApiError> {
         let access = self.access(actor, board).await?;
         let (_, board_columns) = self.columns.get(self.store.as_ref(), board).await?;
         self.keep_current(board, &board_columns);
-        let columns = &board_columns.columns;
-        let redaction = self.redaction_for_query(actor, columns, &req).await?;
-        let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, columns)).transpose()?;
-        let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {
-            Some(s) => parse_sort(s, columns)?,
-            None => vec![],
-        };
-        let group_by = req.group_by.as_deref().map(|by| grouping("group_by", by, columns)).transpose()?;
-        let split_by = match (req.split_by.as_deref(), &group_by) {
-            (Some(_), None) => {
-                return Err(ApiError::validation("split_by", "requires_group_by", "`split_by` needs a `group_by`"))
-            }
-            (by, _) => by.map(|by| grouping("split_by", by, columns)).transpose()?,
-        };
-        let footers = match (req.footers, &group_by) {
-            (Some(true), None) => {
-                return Err(ApiError::validation("footers", "requires_group_by", "`footers` needs a `group_by`"))
-            }
-            (Some(true), Some(_)) => columns
-                .iter()
-                .filter(|c| sunday_engine::has_footer(c) && !redaction.withheld().any(|w| w == c.id))
-                .cloned()
-                .collect(),
-            _ => vec![],
-        };
-        let limit = crate::cursor::limit(req.limit)?;
-        let ctx = EvalContext { now: Utc::now(), tz: parse_tz(req.tz.as_deref())?, user: Some(actor.user_id) };
-        let query = Query { filter, sort, group_by, split_by, footers, limit, cursor: req.cursor };
+        let redaction = self.redaction(actor, &board_columns.columns).await?;
+        let (query, tz) = build(&board_columns.columns, &redaction)?;
+        if redaction.withheld().any(|c| query.reads(c)) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "this column shows items of a board you cannot see; it cannot filter, sort or group",
+            ));
+        }
+        let ctx = EvalContext { now: Utc::now(), tz, user: Some(actor.user_id) };
         let result =
             self.engine.read(board, access.board.last_seq, |s| sunday_engine::query::run(s, &query, &ctx)).await??;
         Ok(QueryResponse {
@@ -117,8 +112,39 @@ impl BoardService {
     }
 }
 
+/// The engine's query (and its time zone) for a request on a board with `columns`; the
+/// footers are those of the columns the reader may see.
+fn parse_query(req: QueryRequest, columns: &[Column], redaction: &Redaction) -> Result<(Query, Tz), ApiError> {
+    let filter = req.filter.as_ref().filter(|f| !f.is_null()).map(|f| parse_filter(f, columns)).transpose()?;
+    let sort = match req.sort.as_ref().filter(|s| !s.is_null()) {
+        Some(s) => parse_sort(s, columns)?,
+        None => vec![],
+    };
+    let group_by = req.group_by.as_deref().map(|by| grouping("group_by", by, columns)).transpose()?;
+    let split_by = match (req.split_by.as_deref(), &group_by) {
+        (Some(_), None) => {
+            return Err(ApiError::validation("split_by", "requires_group_by", "`split_by` needs a `group_by`"))
+        }
+        (by, _) => by.map(|by| grouping("split_by", by, columns)).transpose()?,
+    };
+    let footers = match (req.footers, &group_by) {
+        (Some(true), None) => {
+            return Err(ApiError::validation("footers", "requires_group_by", "`footers` needs a `group_by`"))
+        }
+        (Some(true), Some(_)) => columns
+            .iter()
+            .filter(|c| sunday_engine::has_footer(c) && !redaction.withheld().any(|w| w == c.id))
+            .cloned()
+            .collect(),
+        _ => vec![],
+    };
+    let limit = crate::cursor::limit(req.limit)?;
+    let tz = parse_tz(req.tz.as_deref())?;
+    Ok((Query { filter, sort, group_by, split_by, footers, limit, cursor: req.cursor }, tz))
+}
+
 /// What `field` (`group_by` or `split_by`) names: `group` or one of the board's columns.
-fn grouping(field: &str, by: &str, columns: &[sunday_types::boards::Column]) -> Result<GroupBy, ApiError> {
+fn grouping(field: &str, by: &str, columns: &[Column]) -> Result<GroupBy, ApiError> {
     if by == "group" {
         return Ok(GroupBy::Group);
     }

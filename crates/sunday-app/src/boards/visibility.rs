@@ -20,7 +20,7 @@ use sunday_types::{
     boards::{Board, BoardEvent, Column, ColumnType, EncodedItem, Item},
     cells::{CellValue, ItemValues},
     events::{BoardChange, CellChange},
-    ApiError, BoardId, ColumnId, ErrorCode, ItemId,
+    ApiError, BoardId, ColumnId, ItemId,
 };
 
 use super::relations::mirrors_of;
@@ -382,33 +382,6 @@ impl BoardService {
             Err(_) => Value::Null,
         };
         e
-    }
-
-    /// The [`Redaction`] of `columns` for `actor`, refusing a query that reads a column it
-    /// withholds.
-    pub(crate) async fn redaction_for_query(
-        &self,
-        actor: &Actor,
-        columns: &[Column],
-        req: &sunday_types::board_api::QueryRequest,
-    ) -> Result<Redaction, ApiError> {
-        let r = self.redaction(actor, columns).await?;
-        let read = [
-            req.filter.as_ref().map(Value::to_string),
-            req.sort.as_ref().map(Value::to_string),
-            req.group_by.clone(),
-            req.split_by.clone(),
-        ];
-        for c in r.withheld() {
-            let id = c.to_string();
-            if read.iter().flatten().any(|q| q.contains(&id)) {
-                return Err(ApiError::new(
-                    ErrorCode::Forbidden,
-                    "this column shows items of a board you cannot see; it cannot filter, sort or group",
-                ));
-            }
-        }
-        Ok(r)
     }
 
     /// A write's relation cells, with the links `actor` may not see that `current` holds added

@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 use sunday_types::boards::{Column, ColumnType};
-use sunday_types::{GroupId, ItemId, UserId};
+use sunday_types::{ColumnId, GroupId, ItemId, UserId};
 
 /// A boolean combination of conditions. `And([])` matches every item, `Or([])` none.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +19,17 @@ pub enum Filter {
     Or(Vec<Filter>),
     /// A single test on one field.
     Cond(Condition),
+}
+
+impl Filter {
+    /// Whether any of its conditions tests the board column `column` (a reader kept from a
+    /// column may not filter by it).
+    pub fn reads(&self, column: ColumnId) -> bool {
+        match self {
+            Filter::And(children) | Filter::Or(children) => children.iter().any(|f| f.reads(column)),
+            Filter::Cond(c) => c.column.is_column(column),
+        }
+    }
 }
 
 /// One test: `column op operand`.
@@ -65,6 +76,11 @@ impl Field {
             "created_by" => Some(Field::CreatedBy),
             _ => None,
         }
+    }
+
+    /// Whether this is the board column `column`.
+    pub fn is_column(&self, column: ColumnId) -> bool {
+        matches!(self, Field::Column(c) if c.id == column)
     }
 
     /// How the field's values behave under filters and sorts.

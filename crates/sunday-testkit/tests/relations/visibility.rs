@@ -178,6 +178,17 @@ async fn readers_see_the_links_to_boards_they_may_see(app: TestApp) {
     let f = json!({"filter": {"column": relation, "op": "is_not_empty"}});
     expect_error(query(&reader, f.clone()).send().await.unwrap(), 403, "forbidden").await;
     assert_eq!(expect_json(query(&owner, f).send().await.unwrap(), 200).await["total"], 1);
+    // So would sorting, grouping or splitting by it; a filter that only spells its id in a
+    // value does not use it.
+    for body in [
+        json!({"sort": [{"column": relation, "dir": "desc"}]}),
+        json!({"group_by": relation}),
+        json!({"group_by": "group", "split_by": relation}),
+    ] {
+        expect_error(query(&reader, body).send().await.unwrap(), 403, "forbidden").await;
+    }
+    let spelled = json!({"filter": {"column": "name", "op": "contains", "value": relation}});
+    assert_eq!(expect_json(query(&reader, spelled).send().await.unwrap(), 200).await["total"], 0);
     // The CSV export has the column with the link they may see.
     let export = |who: &Session| app.get(&format!("/api/v1/boards/{projects}/export"), &who.token);
     let csv = export(&reader).send().await.unwrap().text().await.unwrap();
