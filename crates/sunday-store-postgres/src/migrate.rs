@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0017_relation_columns_index",
         sql: include_str!("../migrations/0017_relation_columns_index.sql"),
     },
+    Migration { name: "0018_relation_targets", sql: include_str!("../migrations/0018_relation_targets.sql") },
 ];
 
 /// Key of the advisory lock serializing migrators ("SUNDAYMG").

@@ -32,9 +32,25 @@ pub struct Table {
 }
 
 /// Tables of the schema in no archive: retry records that expire within a day, the
-/// migrations' own bookkeeping (written by migrating), and which running node holds which
-/// lease (live state of the nodes, not of the data).
-pub const NOT_ARCHIVED: &[&str] = &["idempotency_keys", "schema_migrations", "leases"];
+/// migrations' own bookkeeping (written by migrating), which running node holds which lease
+/// (live state of the nodes, not of the data), and the boards relation columns link to
+/// (derived from the columns' settings: rebuilt by an import or a restore, so an archive
+/// made before the table existed restores it too).
+pub const NOT_ARCHIVED: &[&str] = &["idempotency_keys", "schema_migrations", "leases", "relation_targets"];
+
+/// The `relation_targets` rows of the relation columns `$pred` keeps, from their settings.
+macro_rules! relation_targets_of {
+    ($($pred:literal)?) => {
+        stmt!(
+            "INSERT INTO relation_targets (target_board_id, column_id) SELECT j.value, c.id FROM board_columns c, ",
+            "{json_each(c.settings -> 'board_ids') AS j",
+            "|jsonb_array_elements_text(c.settings::jsonb -> 'board_ids') AS j(value)}",
+            " WHERE c.type = 'board_relation'", $($pred,)? " ON CONFLICT DO NOTHING"
+        )
+    };
+}
+static TARGETS_OF_ORG: Stmt = relation_targets_of!(" AND c.board_id IN (SELECT id FROM boards WHERE org_id = $1)");
+static TARGETS_OF_ALL: Stmt = relation_targets_of!();
 
 macro_rules! table {
     ($name:literal [$first:literal $(, $col:literal)*] where $pred:literal $(; $conflict:literal)?) => {
@@ -173,6 +189,7 @@ pub fn import(org: OrgId, tables: Vec<TableRows>) -> StoreResult<Plan> {
     let exists = Refusal::rejected(ErrorCode::OrgExists);
     plan.push(Step::equals(&ORG_PRESENT, args![org], 0, count_missing(), exists));
     inserts(&mut plan, tables)?;
+    plan.push(Step::new(&TARGETS_OF_ORG, args![org]));
     Ok(plan)
 }
 
@@ -194,6 +211,7 @@ pub fn restore(tables: Vec<TableRows>, replace: bool) -> StoreResult<Plan> {
         plan.push(Step::equals(&ANY_USER, vec![], 0, count_missing(), not_empty));
     }
     inserts(&mut plan, tables)?;
+    plan.push(Step::new(&TARGETS_OF_ALL, vec![]));
     Ok(plan)
 }
 

@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0017_relation_columns_index",
         sql: include_str!("../migrations/0017_relation_columns_index.sql"),
     },
+    Migration { name: "0018_relation_targets", sql: include_str!("../migrations/0018_relation_targets.sql") },
 ];
 
 /// Applies pending migrations; returns the schema version.

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 use sunday_server::{archive, org_archive};
 use sunday_testkit::{
-    expect_error, expect_json,
+    board, expect_error, expect_json,
     sample::{populate, ADA},
     Backend, Session, TestApp, PASSWORD,
 };
@@ -233,4 +233,60 @@ async fn owners_download_the_org_without_password_hashes() {
     assert_eq!(without_hashes(source), without_hashes(target), "every row arrived");
     a.shutdown().await;
     b.shutdown().await;
+}
+
+/// A relation keeps working where its organization moved: the boards relation columns link to
+/// are not in the archive (they come from the columns' settings) and the import rebuilds
+/// them, so a linked item's change still reaches the mirror over the relation.
+#[tokio::test]
+async fn relations_follow_their_links_after_a_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = TestApp::spawn(Backend::Sqlite).await;
+    let ada = a.signup(ADA).await;
+    let id = |v: Value| v["id"].as_str().unwrap().to_owned();
+    let post = |app: &TestApp, token: &str, path: String, body: Value| {
+        let r = app.post(&path, token, body).send();
+        async move { id(expect_json(r.await.unwrap(), 201).await) }
+    };
+    let (clients, projects) = (id(board(&a, &ada, None).await), id(board(&a, &ada, None).await));
+    let columns = |b: &str| format!("/api/v1/boards/{b}/columns");
+    let budget = post(&a, &ada.token, columns(&clients), json!({"title": "Budget", "type": "number"})).await;
+    let settings = json!({"board_ids": [clients], "two_way": false});
+    let body = json!({"title": "Client", "type": "board_relation", "settings": settings});
+    let relation = post(&a, &ada.token, columns(&projects), body).await;
+    let settings = json!({"relation_column_id": relation, "column_id": budget, "function": "sum"});
+    let body = json!({"title": "Total", "type": "mirror", "settings": settings});
+    let total = post(&a, &ada.token, columns(&projects), body).await;
+    let items = |b: &str| format!("/api/v1/boards/{b}/items");
+    let acme = post(&a, &ada.token, items(&clients), json!({"name": "Acme", "values": {budget.clone(): 100}})).await;
+    let body = json!({"name": "Launch", "values": {relation.clone(): [acme]}});
+    let launch = post(&a, &ada.token, items(&projects), body).await;
+    until(&a, &ada.token, &launch, &total, json!(100)).await;
+
+    let archive = dir.path().join("linked.tar");
+    export(&a, &ada_org(&a, &ada).await, &archive).await;
+    let b = TestApp::spawn(Backend::Postgres).await;
+    import(&b, &archive).await.unwrap();
+    let token = login(&b, ADA).await.unwrap();
+    let patch = json!({"values": {budget: 70}});
+    expect_json(b.patch(&format!("/api/v1/items/{acme}"), &token, patch).send().await.unwrap(), 200).await;
+    until(&b, &token, &launch, &total, json!(70)).await;
+    for app in [a, b] {
+        app.shutdown().await;
+    }
+}
+
+/// Waits (up to ten seconds) until `item`'s cell in `column` is `want` (mirrors are kept by a
+/// follower of the event log, a moment after the change commits).
+async fn until(app: &TestApp, token: &str, item: &str, column: &str, want: Value) {
+    let mut last = Value::Null;
+    for _ in 0..200 {
+        let it = expect_json(app.get(&format!("/api/v1/items/{item}"), token).send().await.unwrap(), 200).await;
+        last = it["values"].get(column).cloned().unwrap_or(Value::Null);
+        if last == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("item {item} column {column}: wanted {want}, still {last}");
 }

@@ -61,6 +61,48 @@ async fn postgres_upgrades_from_every_version() {
     }
 }
 
+/// Relation columns made before `relation_targets` existed (schema version 18) are found
+/// through it: the migration fills it from the columns' settings, on both stores.
+#[tokio::test]
+async fn relation_columns_from_before_their_table_are_found() {
+    const COLUMN: &str = "0190a0b0-0000-7000-8000-0000000000c1";
+    const TARGETS: [&str; 2] = ["0190a0b0-0000-7000-8000-000000000001", "0190a0b0-0000-7000-8000-000000000002"];
+    let mut sql = std::fs::read_to_string(fixture_path(17)).unwrap();
+    sql.push_str(&format!(
+        "INSERT INTO board_columns (id, board_id, title, type, settings, position, width) \
+         SELECT '{COLUMN}', id, 'Partners', 'board_relation', \
+         '{{\"board_ids\": [\"{}\", \"{}\"], \"reverse_column_id\": null}}', 'zz', NULL \
+         FROM boards WHERE name = 'Launch';\n",
+        TARGETS[0], TARGETS[1]
+    ));
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = TestApp::spawn_seeded(backend, async |config: &mut Config| load(config, 17, &sql).await).await;
+        let want: Vec<(String, String)> = TARGETS.iter().map(|t| (t.to_string(), COLUMN.to_owned())).collect();
+        assert_eq!(relation_targets(&app.config).await, want, "{backend:?}");
+        app.shutdown().await;
+    }
+}
+
+/// Every row of `relation_targets`, in order.
+async fn relation_targets(config: &Config) -> Vec<(String, String)> {
+    const ROWS: &str = "SELECT target_board_id, column_id FROM relation_targets ORDER BY target_board_id, column_id";
+    match config.store_url().unwrap() {
+        StoreUrl::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            let mut stmt = conn.prepare(ROWS).unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+        }
+        StoreUrl::Postgres(url) => {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            let conn = tokio::spawn(conn);
+            let rows = client.query(ROWS, &[]).await.unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
+            drop(client);
+            let _ = conn.await;
+            rows
+        }
+    }
+}
+
 /// A database migrated by a newer Sunday is refused, migrating or not, on both stores.
 #[tokio::test]
 async fn a_schema_this_binary_does_not_match_is_refused() {

@@ -12,7 +12,7 @@
 
 use sunday_store::{BoardWrite, Computed, NewEvent, StoreResult};
 use sunday_types::{
-    boards::{Board, Item, View},
+    boards::{Board, Column, Item, View},
     time::Millis,
     BoardId, ColumnId, ErrorCode,
 };
@@ -158,6 +158,9 @@ static UPDATE_COLUMN: Stmt = stmt!(
      WHERE id = $1 AND board_id = $2"
 );
 static DELETE_COLUMN: Stmt = stmt!("DELETE FROM board_columns WHERE id = $1");
+static RELATION_TARGET: Stmt =
+    stmt!("INSERT INTO relation_targets (target_board_id, column_id) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+static CLEAR_RELATION_TARGETS: Stmt = stmt!("DELETE FROM relation_targets WHERE column_id = $1");
 static PAST_LINK: Stmt = stmt!(
     "INSERT INTO column_past_links (column_id, board_id, linked_board_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
 );
@@ -235,15 +238,21 @@ fn lower(plan: &mut Plan, board_id: BoardId, write: BoardWrite, now: Millis) -> 
             plan.push(Step::new(if collapsed { &COLLAPSE } else { &EXPAND }, args![user, group]));
         }
         BoardWrite::InsertColumn { board, column: c } => {
+            let targets = relation_targets(&c);
             let params =
                 args![c.id, board, c.title, c.column_type.as_str(), Value::json(&c.settings)?, c.position, c.width];
             plan.push(Step::new(&INSERT_COLUMN, params));
+            targets.into_iter().for_each(|s| plan.push(s));
             plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board]));
         }
         BoardWrite::UpdateColumn(c) => {
+            let targets = relation_targets(&c);
+            let clear = Step::new(&CLEAR_RELATION_TARGETS, args![c.id]);
             let params =
                 args![c.id, board_id, c.title, c.column_type.as_str(), Value::json(&c.settings)?, c.position, c.width];
             plan.push(Step::changes(&UPDATE_COLUMN, params, Refusal::rejected(ErrorCode::ColumnNotFound)));
+            plan.push(clear);
+            targets.into_iter().for_each(|s| plan.push(s));
             plan.push(Step::new(&STRUCTURE_OF_BOARD, args![board_id]));
         }
         BoardWrite::DeleteColumn(id) => {
@@ -414,6 +423,14 @@ static INSERT_ITEM: Stmt = stmt!(
     "INSERT INTO items (id, board_id, group_id, parent_item_id, name, position, item_values, version, auto_number,
      created_by, created_at, updated_at, archived_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
 );
+
+/// The boards a relation column links to, each a row of `relation_targets` (what
+/// `relations_to` reads); a column of any other type has none. Its deletion takes them along
+/// (the foreign key cascades).
+fn relation_targets(column: &Column) -> Vec<Step> {
+    let targets = column.settings.relation().map(|r| r.board_ids.as_slice()).unwrap_or_default();
+    targets.iter().map(|target| Step::new(&RELATION_TARGET, args![*target, column.id])).collect()
+}
 
 /// An `auto_number` of 0 takes the board's next number; an explicit one (reserved, or a new
 /// board's own numbering) moves the counter past it so it is never handed out again

@@ -141,16 +141,17 @@ pub fn past_links(board: BoardId) -> Query<(ColumnId, BoardId), Vec<(ColumnId, B
     Query::all(&PAST_LINKS, args![board], |r| Ok((r.id(0)?, r.id(1)?)))
 }
 
-/// Relation columns whose settings mention the board (the caller keeps those that link to it),
-/// read through the index of relation columns (migration 0017).
+/// The relation columns that link to the board, by its rows in `relation_targets` (migration
+/// 0018), with their boards.
 static RELATIONS_TO: Stmt = stmt!(
     "SELECT ",
     column_cols!(),
-    ", c.board_id FROM board_columns c WHERE c.type = 'board_relation' AND c.settings LIKE $1"
+    ", c.board_id FROM relation_targets t JOIN board_columns c ON c.id = t.column_id
+     WHERE t.target_board_id = $1 ORDER BY c.board_id, c.id"
 );
 
 pub fn relations_to(board: BoardId) -> Query<(BoardId, Column), Vec<(BoardId, Column)>> {
-    Query::all(&RELATIONS_TO, args![format!("%{board}%")], |r| Ok((r.id(6)?, rows::column(r)?)))
+    Query::all(&RELATIONS_TO, args![board], |r| Ok((r.id(6)?, rows::column(r)?)))
 }
 
 static GROUPS: Stmt = stmt!(
