@@ -5,7 +5,7 @@
 
 use std::{collections::HashSet, sync::Arc};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use sunday_domain::text::parse_name;
 use sunday_store::{Store, StoreError};
 use sunday_types::{
@@ -89,7 +89,7 @@ impl DashboardService {
                 readable.insert(*b);
             }
             match &w.settings {
-                Value::Null => w.settings = json!({}),
+                Value::Null => w.settings = Value::Object(Default::default()),
                 Value::Object(_) => {}
                 _ => return Err(ApiError::validation(&at("settings"), "type", "a widget's settings are an object")),
             }

@@ -1,7 +1,7 @@
 //! Saved views: a named filter, sort, grouping, hidden columns and per-type settings (the
 //! kanban's lane column…) on a board.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use sunday_domain::{
     filter::{parse_filter, parse_sort},
     text::parse_name,
@@ -196,7 +196,7 @@ impl BoardService {
             sort: req.sort.filter(|s| !s.is_null()),
             group_by: req.group_by,
             hidden_columns: req.hidden_columns.unwrap_or_default(),
-            settings: req.settings.unwrap_or_else(|| json!({})),
+            settings: req.settings.unwrap_or_else(|| Value::Object(Default::default())),
             version: 1,
             created_by: actor.user_id,
             created_at: now,
@@ -251,14 +251,14 @@ impl BoardService {
                 next.settings = s.clone();
             } else if current.view_type == ViewType::Form && next.view_type != ViewType::Form {
                 // A form turned into another view keeps nothing of the form's secrets.
-                next.settings = json!({});
+                next.settings = Value::Object(Default::default());
             }
             next.version += 1;
             next.updated_at = to_datetime(now_millis());
             let (columns, groups) = self.structure_of(current.board_id).await?;
             check(&columns, &next)?;
             if next.view_type == ViewType::Form && (req.settings.is_some() || current.view_type != ViewType::Form) {
-                let given = req.settings.clone().unwrap_or_else(|| json!({}));
+                let given = req.settings.clone().unwrap_or_else(|| Value::Object(Default::default()));
                 next.settings = forms::settle(&columns, &groups, &given, forms::stored(&current).as_ref())?;
             }
             let write = BoardWrite::UpdateView { view: next.clone(), expected_version: current.version };
