@@ -376,3 +376,29 @@ proptest! {
         }
     }
 }
+
+/// A query reads a column when a condition anywhere in its filter, a sort key, its grouping or
+/// its split names it (the service refuses such a query on a column kept from the reader);
+/// footers, chosen by the service, do not count, and neither does a value that spells its id.
+#[test]
+fn a_query_reads_the_columns_it_filters_sorts_groups_and_splits_by() {
+    use sunday_domain::filter::{parse_filter, parse_sort};
+    use sunday_engine::GroupBy;
+    let columns = testing::sample_columns();
+    let [a, b, c] = [&columns[0], &columns[1], &columns[2]];
+    let nested = serde_json::json!({"and": [
+        {"column": "name", "op": "contains", "value": c.id.to_string()},
+        {"or": [{"column": "name", "op": "is_empty"}, {"column": a.id.to_string(), "op": "is_not_empty"}]},
+    ]});
+    let q = Query { filter: Some(parse_filter(&nested, &columns).unwrap()), ..Query::default() };
+    assert!(q.reads(a.id), "a condition nested in an or");
+    assert!(!q.reads(c.id), "a text value spelling a column's id is not a use of it");
+    let sort = serde_json::json!([{"column": b.id.to_string(), "dir": "desc"}]);
+    let q = Query { sort: parse_sort(&sort, &columns).unwrap(), footers: vec![c.clone()], ..Query::default() };
+    assert!(q.reads(b.id) && !q.reads(a.id));
+    assert!(!q.reads(c.id), "footers are not the query's to choose");
+    let q = Query { group_by: Some(GroupBy::Group), split_by: Some(GroupBy::Column(c.clone())), ..Query::default() };
+    assert!(q.reads(c.id) && !q.reads(a.id));
+    let q = Query { group_by: Some(GroupBy::Column(a.clone())), ..Query::default() };
+    assert!(q.reads(a.id) && !q.reads(b.id));
+}
