@@ -194,6 +194,22 @@ fn session_of(body: Value, email: &str) -> Session {
     }
 }
 
+/// Waits (up to ten seconds) until `item`'s cell in `column`, as `token` reads it, is `want`:
+/// the other side of a relation and mirrors are kept by a follower of the event log, a moment
+/// after the change commits.
+pub async fn until_cell(app: &TestApp, token: &str, item: &str, column: &str, want: Value) {
+    let mut last = Value::Null;
+    for _ in 0..200 {
+        let it = expect_json(app.get(&format!("/api/v1/items/{item}"), token).send().await.unwrap(), 200).await;
+        last = it["values"].get(column).cloned().unwrap_or(Value::Null);
+        if last == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("item {item} column {column}: wanted {want}, still {last}");
+}
+
 /// A workspace and a board (from `template`, or blank) owned by `s`; returns the board JSON.
 pub async fn board(app: &TestApp, s: &Session, template: Option<&str>) -> Value {
     let ws =

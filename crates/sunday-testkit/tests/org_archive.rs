@@ -10,7 +10,7 @@ use sunday_server::{archive, org_archive};
 use sunday_testkit::{
     board, expect_error, expect_json,
     sample::{populate, ADA},
-    Backend, Session, TestApp, PASSWORD,
+    until_cell, Backend, Session, TestApp, PASSWORD,
 };
 
 /// Everything the organization's people see, as the API answers it.
@@ -261,7 +261,7 @@ async fn relations_follow_their_links_after_a_move() {
     let acme = post(&a, &ada.token, items(&clients), json!({"name": "Acme", "values": {budget.clone(): 100}})).await;
     let body = json!({"name": "Launch", "values": {relation.clone(): [acme]}});
     let launch = post(&a, &ada.token, items(&projects), body).await;
-    until(&a, &ada.token, &launch, &total, json!(100)).await;
+    until_cell(&a, &ada.token, &launch, &total, json!(100)).await;
 
     let archive = dir.path().join("linked.tar");
     export(&a, &ada_org(&a, &ada).await, &archive).await;
@@ -270,23 +270,8 @@ async fn relations_follow_their_links_after_a_move() {
     let token = login(&b, ADA).await.unwrap();
     let patch = json!({"values": {budget: 70}});
     expect_json(b.patch(&format!("/api/v1/items/{acme}"), &token, patch).send().await.unwrap(), 200).await;
-    until(&b, &token, &launch, &total, json!(70)).await;
+    until_cell(&b, &token, &launch, &total, json!(70)).await;
     for app in [a, b] {
         app.shutdown().await;
     }
-}
-
-/// Waits (up to ten seconds) until `item`'s cell in `column` is `want` (mirrors are kept by a
-/// follower of the event log, a moment after the change commits).
-async fn until(app: &TestApp, token: &str, item: &str, column: &str, want: Value) {
-    let mut last = Value::Null;
-    for _ in 0..200 {
-        let it = expect_json(app.get(&format!("/api/v1/items/{item}"), token).send().await.unwrap(), 200).await;
-        last = it["values"].get(column).cloned().unwrap_or(Value::Null);
-        if last == want {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("item {item} column {column}: wanted {want}, still {last}");
 }

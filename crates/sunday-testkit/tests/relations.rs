@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use sunday_testkit::{backend_tests, board, expect_error, expect_json, Session, TestApp};
+use sunday_testkit::{backend_tests, board, expect_error, expect_json, until_cell, Session, TestApp};
 
 /// What a reader who cannot see every linked board reads.
 #[path = "relations/visibility.rs"]
@@ -30,18 +30,9 @@ async fn item(app: &TestApp, u: &Session, item: &str) -> Value {
     expect_json(app.get(&format!("/api/v1/items/{item}"), &u.token).send().await.unwrap(), 200).await
 }
 
-/// Waits (up to ten seconds) until `item`'s cell in `column` is `want`: the other side and
-/// mirrors are kept by a follower of the event log, a moment after the change commits.
+/// Waits until `item`'s cell in `column` is `want`, as `u` reads it ([`until_cell`]).
 async fn until(app: &TestApp, u: &Session, it: &str, column: &str, want: Value) {
-    let mut last = Value::Null;
-    for _ in 0..200 {
-        last = item(app, u, it).await["values"].get(column).cloned().unwrap_or(Value::Null);
-        if last == want {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("item {it} column {column}: wanted {want}, still {last}");
+    until_cell(app, &u.token, it, column, want).await
 }
 
 async fn column(app: &TestApp, u: &Session, board: &str, body: Value) -> Value {
